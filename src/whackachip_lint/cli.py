@@ -1,0 +1,114 @@
+"""Command line: `wac-lint [OPTIONS] PATH...` (the scan), `wac-lint rule CODE`. Wiring only."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from . import __version__
+from .evidence import Level
+
+EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+
+
+class DefaultGroup(click.Group):
+    """A group whose first argument, when it is not a subcommand, belongs to the `scan` command."""
+
+    default_command = "scan"
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        if not args or (args[0] not in self.commands and args[0] not in ("--help", "-h", "--version")):
+            args = [self.default_command, *args]
+        return super().parse_args(ctx, args)
+
+
+@click.group(cls=DefaultGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="wac-lint")
+def main() -> None:
+    """Find the accelerator hardware an ML code base was built for, with every conclusion traced to a line.
+
+    Run `wac-lint PATH...` to scan (the `scan` command is the default).
+    """
+
+
+def _split(values: tuple[str, ...]) -> list[str]:
+    return [part.strip() for value in values for part in value.split(",") if part.strip()]
+
+
+@main.command()
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path), required=True)
+@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write the report to FILE.")
+@click.option("--select", multiple=True, help="Rule codes or prefixes to report (comma-separated; default ALL).")
+@click.option("--ignore", multiple=True, help="Rule codes or prefixes to leave out (comma-separated).")
+@click.option(
+    "--fail-level",
+    type=click.Choice([lvl.value for lvl in Level]),
+    default="warning",
+    show_default=True,
+    help="Exit 1 when a finding at or above this level is reported.",
+)
+@click.option("--exit-zero", is_flag=True, help="Exit 0 even when findings reach the fail level.")
+@click.option("-q", "--quiet", is_flag=True, help="Print only the summary line (text format).")
+@click.option("--show-suppressed", is_flag=True, help="Also list findings silenced by wac-lint directives.")
+@click.option("--color/--no-color", "colour", default=None, help="Colour the text output (default: when a terminal).")
+def scan(paths, output_format, output, select, ignore, fail_level, exit_zero, quiet, show_suppressed, colour):
+    """Scan PATHS (files or directories) for hardware evidence."""
+    from .config import Settings
+    from .rules import check_selectors
+    from .scan import scan as run_scan
+
+    selectors = _split(select) or ["ALL"]
+    ignores = _split(ignore)
+    unknown = check_selectors(selectors + ignores)
+    if unknown:
+        raise click.UsageError(f"unknown rule code or prefix: {', '.join(unknown)} (see `wac-lint rule --all`)")
+    missing = [str(p) for p in paths if not p.exists() and not p.is_symlink()]
+    if missing and len(missing) == len(paths):
+        raise click.UsageError(f"no such file or directory: {', '.join(missing)}")
+    settings = Settings(select=selectors, ignore=ignores, fail_level=Level(fail_level), output_format=output_format)
+    try:
+        result = run_scan(list(paths), settings)
+    except Exception as exc:  # an internal error: say so, exit 2
+        click.echo(f"wac-lint: internal error: {type(exc).__name__}: {exc}", err=True)
+        sys.exit(EXIT_ERROR)
+
+    if output_format == "json":
+        from .report import json as json_report
+
+        text = json_report.render(result)
+    else:
+        from .report import text as text_report
+
+        use_colour = colour if colour is not None else (output is None and sys.stdout.isatty())
+        text = text_report.summary(result) + "\n" if quiet else text_report.render(result, use_colour, show_suppressed)
+
+    if output is not None:
+        output.write_text(text, encoding="utf-8")
+    else:
+        click.echo(text, nl=False)
+
+    if result.files_scanned == 0 and result.diagnostics and not result.findings:
+        sys.exit(EXIT_ERROR)
+    failing = [f for f in result.findings if not f.suppressed and f.level.rank >= settings.fail_level.rank]
+    sys.exit(EXIT_FINDINGS if failing and not exit_zero else EXIT_OK)
+
+
+@main.command()
+@click.argument("code", required=False)
+@click.option("--all", "show_all", is_flag=True, help="List every rule.")
+def rule(code, show_all):
+    """Explain rule CODE (e.g. WAC101), or list every rule with --all."""
+    from .rules import ALL_RULES, get_rule
+
+    if show_all or not code:
+        for r in ALL_RULES.values():
+            click.echo(f"{r.code}  {r.name:<28} {r.level.value:<8} {r.summary}")
+        return
+    try:
+        r = get_rule(code)
+    except KeyError as exc:
+        raise click.UsageError(str(exc.args[0])) from None
+    click.echo(f"{r.code} {r.name} ({r.level.value}, signal {r.signal})\n\n{r.summary}\n\n{r.why}")

@@ -1,0 +1,24 @@
+"""Settings for one scan: defaults, merged with the command line.
+
+(Loading `[tool.wac-lint]` from pyproject.toml / wac-lint.toml is added here too.)
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from .evidence import Level
+
+DEFAULT_MAX_FILE_BYTES = 10 * 1024 * 1024
+
+
+@dataclass
+class Settings:
+    select: list[str] = field(default_factory=lambda: ["ALL"])
+    ignore: list[str] = field(default_factory=list)
+    extend_select: list[str] = field(default_factory=list)
+    per_file_ignores: dict[str, list[str]] = field(default_factory=dict)
+    exclude: list[str] = field(default_factory=list)
+    fail_level: Level = Level.WARNING
+    output_format: str = "text"
+    max_file_bytes: int = DEFAULT_MAX_FILE_BYTES

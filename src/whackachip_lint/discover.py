@@ -1,0 +1,223 @@
+"""Discovery: turn command-line paths into the files to scan, each with its kind.
+
+Directories are walked honouring `.gitignore` files (via pathspec, the
+matcher pre-commit-era tools share), skipping VCS folders, virtualenvs and
+caches. Symlinks are never followed out of the scanned root, and never twice
+(loops). Anything that cannot be walked or read becomes a diagnostic: nothing
+is dropped silently.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import stat
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterator
+
+import pathspec
+
+from .evidence import Diagnostic
+
+# Folder names never worth walking into.
+SKIP_DIRS = frozenset(
+    {
+        ".git",
+        ".hg",
+        ".svn",
+        "node_modules",
+        "__pycache__",
+        ".venv",
+        "venv",
+        ".tox",
+        ".nox",
+        ".mypy_cache",
+        ".pytest_cache",
+        ".ruff_cache",
+        ".wac-lint-cache",
+        ".eggs",
+        "site-packages",
+    }
+)
+
+# How a file's name decides its kind (data, not branches: new formats add rows).
+KIND_BY_SUFFIX: dict[str, str] = {
+    ".py": "python",
+    ".pyi": "python",
+    ".sh": "shell",
+    ".bash": "shell",
+    ".json": "json",
+}
+KIND_BY_NAME: dict[str, str] = {}
+
+_SHEBANG = re.compile(rb"^#![ \t]*(?:/usr)?(?:/local)?/bin/(?:env[ \t]+(?:-\S+[ \t]+)*)?(ba|z|k|da)?sh\b")
+_PY_SHEBANG = re.compile(rb"^#![ \t]*\S*(?:/env[ \t]+)?python[0-9.]*\b")
+
+
+@dataclass(frozen=True)
+class Candidate:
+    path: Path  # as on disk (may be a symlink inside the root)
+    relpath: str  # relative to the root, "/"-separated
+    kind: str
+
+
+def classify(path: Path, head: bytes | None = None) -> str | None:
+    """The kind of a file from its name, or (for names without a known suffix) its shebang."""
+    name = path.name
+    kind = KIND_BY_NAME.get(name)
+    if kind:
+        return kind
+    kind = KIND_BY_SUFFIX.get(path.suffix.lower())
+    if kind:
+        return kind
+    if path.suffix == "" or path.suffix.lower() in {".slurm", ".sbatch", ".job"}:
+        if head is None:
+            head = _read_head(path)
+        if head.startswith(b"#!"):
+            if _SHEBANG.match(head):
+                return "shell"
+            if _PY_SHEBANG.match(head):
+                return "python"
+    return None
+
+
+def _read_head(path: Path) -> bytes:
+    try:
+        with open(path, "rb") as handle:
+            return handle.read(128)
+    except OSError:
+        return b""
+
+
+def relative(path: Path, root: Path) -> str:
+    try:
+        return path.relative_to(root).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+class Walker:
+    """Walks paths under one root, collecting candidates and diagnostics."""
+
+    def __init__(self, root: Path, exclude: list[str] | None = None) -> None:
+        self.root = root
+        self.real_root = Path(os.path.realpath(root))
+        self.diagnostics: list[Diagnostic] = []
+        self._exclude = pathspec.GitIgnoreSpec.from_lines(exclude or [])
+        self._seen_dirs: set[tuple[int, int]] = set()
+
+    def _inside_root(self, real: str) -> bool:
+        root = str(self.real_root)
+        return real == root or real.startswith(root.rstrip(os.sep) + os.sep)
+
+    def walk(self, path: Path, explicit: bool = True) -> Iterator[Candidate]:
+        rel = relative(path, self.root)
+        try:
+            st = os.stat(path)
+        except FileNotFoundError:
+            if os.path.islink(path):
+                self.diagnostics.append(Diagnostic(rel, "broken symbolic link (its target does not exist)"))
+            else:
+                self.diagnostics.append(Diagnostic(rel, "no such file or directory"))
+            return
+        except OSError as exc:
+            self.diagnostics.append(Diagnostic(rel, f"cannot stat: {exc.strerror or exc}"))
+            return
+        if stat.S_ISDIR(st.st_mode):
+            yield from self._walk_dir(path, [])
+        elif stat.S_ISREG(st.st_mode):
+            kind = classify(path)
+            if kind is not None:
+                yield Candidate(path, rel, kind)
+
+    def _walk_dir(self, directory: Path, ignores: list[tuple[Path, pathspec.GitIgnoreSpec]]) -> Iterator[Candidate]:
+        try:
+            st = os.stat(directory)
+        except OSError as exc:
+            self.diagnostics.append(Diagnostic(relative(directory, self.root), f"cannot stat: {exc.strerror or exc}"))
+            return
+        key = (st.st_dev, st.st_ino)
+        if key in self._seen_dirs:
+            self.diagnostics.append(
+                Diagnostic(relative(directory, self.root), "symbolic link loop (directory already scanned); skipped")
+            )
+            return
+        self._seen_dirs.add(key)
+        ignores = ignores + _load_gitignore(directory)
+        try:
+            with os.scandir(directory) as it:
+                entries = sorted(it, key=lambda e: e.name)
+        except OSError as exc:
+            self.diagnostics.append(
+                Diagnostic(relative(directory, self.root) or ".", f"cannot read directory: {exc.strerror or exc}")
+            )
+            return
+        for entry in entries:
+            path = Path(entry.path)
+            rel = relative(path, self.root)
+            try:
+                is_link = entry.is_symlink()
+                is_dir = entry.is_dir()  # follows symlinks
+                is_file = entry.is_file()
+            except OSError as exc:
+                self.diagnostics.append(Diagnostic(rel, f"cannot stat: {exc.strerror or exc}"))
+                continue
+            if is_dir and entry.name in SKIP_DIRS:
+                continue
+            if _ignored(path, is_dir, ignores) or self._exclude.match_file(rel + ("/" if is_dir else "")):
+                continue
+            if is_link:
+                real = os.path.realpath(path)
+                if not os.path.exists(real):
+                    self.diagnostics.append(Diagnostic(rel, "broken symbolic link (its target does not exist)"))
+                    continue
+                if not self._inside_root(real):
+                    self.diagnostics.append(
+                        Diagnostic(rel, "symbolic link points outside the scanned root; not followed")
+                    )
+                    continue
+            if is_dir:
+                if (path / "pyvenv.cfg").exists():
+                    continue  # a virtualenv under any name
+                yield from self._walk_dir(path, ignores)
+            elif is_file:
+                kind = classify(path)
+                if kind is not None:
+                    yield Candidate(path, rel, kind)
+
+
+def _load_gitignore(directory: Path) -> list[tuple[Path, pathspec.GitIgnoreSpec]]:
+    ignore_file = directory / ".gitignore"
+    try:
+        text = ignore_file.read_text(encoding="utf-8", errors="replace")
+    except (FileNotFoundError, NotADirectoryError, IsADirectoryError):
+        return []
+    except OSError:
+        return []
+    return [(directory, pathspec.GitIgnoreSpec.from_lines(text.splitlines()))]
+
+
+def _ignored(path: Path, is_dir: bool, ignores: list[tuple[Path, pathspec.GitIgnoreSpec]]) -> bool:
+    """Whether any .gitignore on the way down ignores `path` (deeper files win, as in git)."""
+    verdict = False
+    for base, spec in ignores:
+        rel = path.relative_to(base).as_posix() + ("/" if is_dir else "")
+        result = spec.check_file(rel)
+        if result.include is not None:
+            verdict = result.include
+    return verdict
+
+
+def discover(paths: list[Path], root: Path, exclude: list[str] | None = None) -> tuple[list[Candidate], list[Diagnostic]]:
+    """Every scannable file under `paths`, deduplicated, in a stable order."""
+    walker = Walker(root, exclude)
+    seen: set[str] = set()
+    found: list[Candidate] = []
+    for path in paths:
+        for candidate in walker.walk(path):
+            if candidate.relpath not in seen:
+                seen.add(candidate.relpath)
+                found.append(candidate)
+    found.sort(key=lambda c: c.relpath)
+    return found, walker.diagnostics

@@ -1,0 +1,73 @@
+"""Extractors: one per file kind, each parsing a file once and returning raw findings.
+
+An extractor is a module with `extract(source: Source) -> list[RawFinding]`.
+It raises `ExtractionError` when the file cannot be parsed at all; the
+scanner turns that into a diagnostic and goes on. Modules are imported only
+when a file of their kind is scanned, so a small run pays only for what it uses.
+"""
+
+from __future__ import annotations
+
+import importlib
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+from typing import Callable, Iterable
+
+from ..evidence import RawFinding
+
+# kind -> module that extracts it (imported lazily).
+EXTRACTORS: dict[str, str] = {
+    "python": "whackachip_lint.extract.python",
+    "shell": "whackachip_lint.extract.shell",
+    "json": "whackachip_lint.extract.deepspeed",
+}
+
+
+class ExtractionError(Exception):
+    """The file could not be parsed; the message says why (shown to the user with the path)."""
+
+
+@dataclass
+class Source:
+    """One file's bytes, read once, and what the scanner knows about it."""
+
+    path: Path  # on disk
+    relpath: str  # relative to the scanned root, "/"-separated
+    kind: str
+    data: bytes
+    _lines: list[str] | None = field(default=None, repr=False)
+
+    @cached_property
+    def text(self) -> str:
+        """The text, decoded as UTF-8 (a BOM is dropped). Raises ExtractionError on bad bytes."""
+        if b"\x00" in self.data:
+            raise ExtractionError("binary file (contains NUL bytes)")
+        try:
+            return self.data.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            raise ExtractionError(f"not valid UTF-8 (byte {exc.start}: {exc.reason})") from None
+
+    @cached_property
+    def lines(self) -> list[str]:
+        """Lines without their line endings; `lines[0]` is line 1."""
+        return self.text.splitlines()
+
+    def line_text(self, line: int) -> str:
+        if 1 <= line <= len(self.lines):
+            return self.lines[line - 1]
+        return ""
+
+
+Extractor = Callable[[Source], Iterable[RawFinding]]
+
+
+def extractor_for(kind: str) -> Extractor | None:
+    module_name = EXTRACTORS.get(kind)
+    if module_name is None:
+        return None
+    module = importlib.import_module(module_name)
+    return module.extract
+
+
+__all__ = ["EXTRACTORS", "ExtractionError", "Extractor", "Source", "extractor_for"]

@@ -1,0 +1,148 @@
+"""What an environment variable setting means for hardware, shared by every extractor.
+
+Python (`os.environ[...] = ...`), shell (`export X=Y`), Dockerfiles (`ENV X=Y`)
+and YAML manifests (`env:`) all set variables; they read them through
+`interpret_env` so the same variable means the same thing everywhere.
+The tables are data: add a variable by adding a row, not a branch.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from ..evidence import State, Value
+
+
+@dataclass(frozen=True)
+class EnvMeaning:
+    rule: str
+    value: Value
+    state: State
+    detail: str
+
+
+_TRUE = {"1", "true", "yes", "on", "y", "t"}
+_FALSE = {"0", "false", "no", "off", "n", "f"}
+
+# NCCL_NET_GDR_LEVEL / NCCL_P2P_LEVEL accept numbers or names; LOC (0) means "never".
+_GDR_NAMES_ON = {"PIX", "PXB", "PHB", "SYS", "NVL", "PXN"}
+_GDR_OFF = {"0", "LOC"}
+
+# Exact names: variable -> (rule, kind of switch).
+#   "on_if_true":  truthy = ENABLED, falsy = DISABLED
+#   "off_if_true": truthy = DISABLED, falsy = ENABLED   (the *_DISABLE variables)
+#   "level":       LOC/0 = DISABLED, a level = ENABLED
+#   "set":         any non-empty value = ENABLED, empty = DISABLED
+#   "list":        the value itself is the fact (value = the setting); empty = DISABLED
+EXACT: dict[str, tuple[str, str]] = {
+    "NCCL_IB_DISABLE": ("WAC301", "off_if_true"),
+    "NCCL_IB_CUDA_SUPPORT": ("WAC302", "on_if_true"),
+    "NCCL_NET_GDR_LEVEL": ("WAC302", "level"),
+    "NCCL_NET_GDR_READ": ("WAC302", "on_if_true"),
+    "NCCL_GDR_LEVEL": ("WAC302", "level"),
+    "RCCL_FORCE_ENABLE_GDRDMA": ("WAC302", "on_if_true"),
+    "NCCL_P2P_DISABLE": ("WAC303", "off_if_true"),
+    "NCCL_P2P_LEVEL": ("WAC303", "level"),
+    "NCCL_SOCKET_IFNAME": ("WAC304", "set"),
+    "GLOO_SOCKET_IFNAME": ("WAC304", "set"),
+    "NCCL_NVLS_ENABLE": ("WAC305", "on_if_true"),
+    "FI_PROVIDER": ("WAC306", "set"),
+    "CUDA_VISIBLE_DEVICES": ("WAC403", "list"),
+    "HIP_VISIBLE_DEVICES": ("WAC403", "list"),
+    "ROCR_VISIBLE_DEVICES": ("WAC403", "list"),
+    "ASCEND_RT_VISIBLE_DEVICES": ("WAC403", "list"),
+    "ASCEND_VISIBLE_DEVICES": ("WAC403", "list"),
+    "HABANA_VISIBLE_DEVICES": ("WAC403", "list"),
+    "TORCH_CUDA_ARCH_LIST": ("WAC603", "list"),
+    "CUDAARCHS": ("WAC603", "list"),
+    "PYTORCH_ROCM_ARCH": ("WAC604", "list"),
+    "AMDGPU_TARGETS": ("WAC604", "list"),
+    "GPU_TARGETS": ("WAC604", "list"),
+}
+
+# Prefixes, tried longest first: prefix -> (rule, switch kind).
+PREFIXES: dict[str, tuple[str, str]] = {
+    "NCCL_IB_": ("WAC301", "set"),
+    "NCCL_FASTRAK_": ("WAC306", "set"),
+    "NCCL_GPUDIRECTTCPX_": ("WAC306", "set"),
+    "NCCL_TCPX_": ("WAC306", "set"),
+    "FI_EFA_": ("WAC306", "set"),
+    "NCCL_": ("WAC206", "set"),
+    "RCCL_": ("WAC205", "set"),
+    "HSA_": ("WAC205", "set"),
+    "HIP_": ("WAC205", "set"),
+    "ROCR_": ("WAC205", "set"),
+    "ROCM_": ("WAC205", "set"),
+    "MIOPEN_": ("WAC205", "set"),
+    "ASCEND_": ("WAC205", "set"),
+    "HCCL_": ("WAC205", "set"),
+    "PT_HPU_": ("WAC205", "set"),
+    "HABANA_": ("WAC205", "set"),
+    "PJRT_": ("WAC205", "set"),
+    "XLA_": ("WAC205", "set"),
+    "TPU_": ("WAC205", "set"),
+}
+_SORTED_PREFIXES = sorted(PREFIXES.items(), key=lambda item: -len(item[0]))
+
+# Device-list variables are also vendor tells (WAC205) unless they are CUDA's own.
+_VENDOR_DEVICE_LISTS = {
+    "HIP_VISIBLE_DEVICES",
+    "ROCR_VISIBLE_DEVICES",
+    "ASCEND_RT_VISIBLE_DEVICES",
+    "ASCEND_VISIBLE_DEVICES",
+    "HABANA_VISIBLE_DEVICES",
+}
+
+_INTERESTING = re.compile(
+    r"^(?:" + "|".join(re.escape(p) for p in PREFIXES) + r")|^(?:" + "|".join(re.escape(n) for n in EXACT) + r")$"
+)
+
+
+def is_hardware_variable(name: str) -> bool:
+    """True when setting `name` can say something about hardware."""
+    return bool(_INTERESTING.match(name))
+
+
+def _switch_state(kind: str, setting: str) -> State:
+    text = setting.strip().strip("'\"").strip()
+    low = text.lower()
+    if kind == "on_if_true":
+        return State.ENABLED if low in _TRUE else State.DISABLED if low in _FALSE or not low else State.ENABLED
+    if kind == "off_if_true":
+        return State.DISABLED if low in _TRUE else State.ENABLED if low in _FALSE else State.DISABLED
+    if kind == "level":
+        if not low:
+            return State.DISABLED
+        return State.DISABLED if text.upper() in _GDR_OFF else State.ENABLED
+    # "set" and "list"
+    return State.ENABLED if text else State.DISABLED
+
+
+def interpret_env(name: str, setting: str | None) -> list[EnvMeaning]:
+    """The findings a variable assignment yields. `setting=None` means unset (`unset X`)."""
+    entry = EXACT.get(name)
+    if entry is None:
+        for prefix, candidate in _SORTED_PREFIXES:
+            if name.startswith(prefix):
+                entry = candidate
+                break
+    if entry is None:
+        return []
+    rule, kind = entry
+    clean = "" if setting is None else setting.strip().strip("'\"")
+    if setting is None:
+        state = State.DISABLED
+        detail = f"{name} is unset"
+    else:
+        state = _switch_state(kind, clean)
+        detail = f"{name}={clean}"
+    value: Value = clean if kind == "list" else name
+    meanings = [EnvMeaning(rule, value, state, detail)]
+    if name in _VENDOR_DEVICE_LISTS:
+        meanings.append(EnvMeaning("WAC205", name, State.ENABLED if setting is not None else State.DISABLED, detail))
+    if name == "FI_PROVIDER" and clean.lower() != "efa":
+        return []  # libfabric providers other than EFA say nothing about a GPU fabric
+    if name == "RCCL_FORCE_ENABLE_GDRDMA":
+        meanings.append(EnvMeaning("WAC205", name, State.ENABLED, detail))
+    return meanings

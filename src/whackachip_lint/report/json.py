@@ -1,0 +1,22 @@
+"""JSON output: a stable, documented shape for scripts."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from .. import __version__
+from ..scan import ScanResult
+
+
+def to_data(result: ScanResult) -> dict[str, Any]:
+    return {
+        "version": __version__,
+        "files_scanned": result.files_scanned,
+        "findings": [f.to_dict() for f in result.findings],
+        "diagnostics": [d.to_dict() for d in result.diagnostics],
+    }
+
+
+def render(result: ScanResult) -> str:
+    return json.dumps(to_data(result), indent=2, ensure_ascii=False) + "\n"

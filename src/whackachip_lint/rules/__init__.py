@@ -1,0 +1,49 @@
+"""The rule registry: every rule, by code, from the family modules."""
+
+from __future__ import annotations
+
+from typing import Iterable
+
+from .base import Example, Rule
+from . import collective, declared, kernels, launch, memory, network, precision
+
+FAMILIES = (precision, collective, network, launch, memory, kernels, declared)
+
+ALL_RULES: dict[str, Rule] = {}
+for _family in FAMILIES:
+    for _rule in _family.RULES:
+        if _rule.code in ALL_RULES:  # pragma: no cover - caught by tests
+            raise RuntimeError(f"duplicate rule code {_rule.code}")
+        ALL_RULES[_rule.code] = _rule
+ALL_RULES = dict(sorted(ALL_RULES.items()))
+
+
+def get_rule(code: str) -> Rule:
+    try:
+        return ALL_RULES[code.upper()]
+    except KeyError:
+        raise KeyError(f"unknown rule code {code!r}") from None
+
+
+def matches(code: str, selectors: Iterable[str]) -> bool:
+    """Ruff-style prefix match: "WAC1" selects WAC101..WAC199, "ALL" everything."""
+    code = code.upper()
+    for selector in selectors:
+        selector = selector.strip().upper()
+        if selector == "ALL" or (selector and code.startswith(selector)):
+            return True
+    return False
+
+
+def check_selectors(selectors: Iterable[str]) -> list[str]:
+    """Selectors that match no rule (a typo the user should hear about)."""
+    return [s for s in selectors if s.strip() and not any(matches(c, [s]) for c in ALL_RULES)]
+
+
+def selected_codes(select: Iterable[str] | None, ignore: Iterable[str] = ()) -> frozenset[str]:
+    select = list(select) if select else ["ALL"]
+    ignore = list(ignore)
+    return frozenset(c for c in ALL_RULES if matches(c, select) and not matches(c, ignore))
+
+
+__all__ = ["ALL_RULES", "Example", "Rule", "check_selectors", "get_rule", "matches", "selected_codes"]

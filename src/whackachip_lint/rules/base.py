@@ -1,0 +1,73 @@
+"""How a rule is declared: its code, name, signal, level, docs and own examples.
+
+Detection lives in the extractors (one parse and one visit per file for all
+rules, as Fixit batches its visitors); everything a user reads about a rule,
+and the examples that test it, live in its declaration. Docs (`wac-lint rule`,
+`docs/rules/*.md`) and the tests in `tests/test_rules.py` are generated from
+these declarations.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from ..evidence import Level, State, Value
+
+
+@dataclass(frozen=True)
+class Example:
+    """A snippet scanned as a file of `kind`.
+
+    As a positive example it must yield a finding of the rule with `state`
+    (and `value`, when given). As a negative example it must yield no finding
+    of the rule in force (`enabled`); `mentioned`, `disabled` or `conditional`
+    findings are allowed and are the point of many negative examples.
+    """
+
+    code: str
+    kind: str = "python"
+    state: State = State.ENABLED
+    value: Value = None
+    filename: str | None = None  # for formats recognised by name (e.g. "requirements.txt")
+    note: str = ""  # why this example is here, shown in docs
+
+
+@dataclass(frozen=True)
+class Rule:
+    code: str  # "WAC101"
+    name: str  # "bf16-precision": kebab-case, stable
+    signal: str  # "precision.bf16"
+    title: str  # short noun phrase used in messages: "bf16 precision"
+    summary: str  # one sentence: what it finds
+    why: str  # why it matters for hardware inference
+    level: Level = Level.NOTE
+    positives: tuple[Example, ...] = ()
+    negatives: tuple[Example, ...] = ()
+    references: tuple[str, ...] = ()
+    tags: tuple[str, ...] = ()
+    # Properties an inference requirement may use; documentation only.
+    notes: tuple[str, ...] = field(default=())
+
+    @property
+    def family(self) -> str:
+        return self.code[:4] + "xx"
+
+    def message(self, value: Value, state: State, detail: str = "") -> str:
+        """A message whose first sentence stands alone (SARIF and GitHub show it first)."""
+        shown = "" if value is None or value is True else f" ({value})"
+        text = f"{_capitalise(self.title)}{shown} {_STATE_PHRASE[state]}."
+        if detail:
+            text += f" {_capitalise(detail.rstrip('.'))}."
+        return text
+
+
+_STATE_PHRASE = {
+    State.ENABLED: "is in force here",
+    State.CONDITIONAL: "is used only under a runtime condition here",
+    State.DISABLED: "is explicitly switched off here",
+    State.MENTIONED: "is only mentioned here",
+}
+
+
+def _capitalise(text: str) -> str:
+    return text[:1].upper() + text[1:]

@@ -1,0 +1,110 @@
+"""WAC2xx: collective library, vendor runtime, device strings and vendor environment."""
+
+from .base import Example, Rule
+
+RULES = (
+    Rule(
+        code="WAC201",
+        name="collective-backend",
+        signal="collective.backend",
+        title="collective backend",
+        summary="Finds the torch.distributed backend: `init_process_group`, `deepspeed.init_distributed`, launcher flags.",
+        why=(
+            "`nccl` is NVIDIA's NCCL or, on ROCm builds of PyTorch, AMD's RCCL under the same name; `hccl` is Huawei "
+            "Ascend's or Intel Gaudi's library; `gloo` runs anywhere. The backend narrows the vendor set, it never "
+            "decides it alone."
+        ),
+        positives=(Example('import torch.distributed as dist\ndist.init_process_group(backend="nccl")\n', value="nccl"),),
+        negatives=(Example('import torch.distributed as dist\n# dist.init_process_group(backend="nccl")\n'),),
+        references=("https://pytorch.org/docs/stable/distributed.html",),
+        tags=("collective", "vendor"),
+    ),
+    Rule(
+        code="WAC202",
+        name="vendor-runtime-import",
+        signal="runtime.import",
+        title="vendor runtime import",
+        summary=(
+            "Finds imports of accelerator runtimes: torch_npu, habana_frameworks, torch_xla, jax, mlx, "
+            "intel_extension_for_pytorch."
+        ),
+        why=(
+            "A runtime that the code imports unconditionally and uses can only run on that vendor's hardware: it is "
+            "the strongest vendor evidence a repo holds. Inside try/except ImportError it is optional."
+        ),
+        positives=(Example("import torch_npu\n", value="torch_npu"),),
+        negatives=(Example("try:\n    import torch_npu\nexcept ImportError:\n    torch_npu = None\n"),),
+        tags=("vendor",),
+    ),
+    Rule(
+        code="WAC203",
+        name="cuda-migration-shim",
+        signal="runtime.shim",
+        title="CUDA migration shim",
+        summary="Finds shims that run CUDA code on other hardware (`torch_npu.contrib.transfer_to_npu`, Gaudi GPU migration).",
+        why=(
+            "With such a shim, `cuda` device strings, `torch.cuda` calls and even the `nccl` backend are redirected "
+            "to Ascend or Gaudi, so CUDA-looking code is no NVIDIA evidence."
+        ),
+        positives=(Example("from torch_npu.contrib import transfer_to_npu\n", value="transfer_to_npu"),),
+        negatives=(Example("import torch_npu\n"),),
+        tags=("vendor",),
+    ),
+    Rule(
+        code="WAC204",
+        name="device-type",
+        signal="runtime.device",
+        title="device type",
+        summary="Finds the device type tensors and models are placed on: `cuda`, `npu`, `hpu`, `xla`, `mps`, `xpu`.",
+        why=(
+            "`npu` means Ascend, `hpu` Gaudi, `xla` TPU (or another XLA device), `mps` Apple. `cuda` is NVIDIA or AMD "
+            "(ROCm builds keep the name), or anything behind a migration shim."
+        ),
+        positives=(Example('import torch\nx = x.to("npu")\n', value="npu"),),
+        negatives=(Example('import torch\nprint("use npu or cuda")\n'),),
+        tags=("vendor",),
+    ),
+    Rule(
+        code="WAC205",
+        name="vendor-environment",
+        signal="runtime.env",
+        title="vendor runtime variable",
+        summary="Finds vendor runtime variables set: RCCL_*, HSA_*, HIP_*/ROCR_*, ASCEND_*, PT_HPU_*, PJRT_*/XLA_*.",
+        why=(
+            "These variables are read only by one vendor's stack (AMD ROCm, Huawei CANN, Intel Gaudi, Google XLA). "
+            "Setting them says which runtime the author ran, even in code that otherwise looks like CUDA."
+        ),
+        positives=(Example("export HSA_FORCE_FINE_GRAIN_PCIE=1\n", kind="shell", value="HSA_FORCE_FINE_GRAIN_PCIE"),),
+        negatives=(Example("# export HSA_FORCE_FINE_GRAIN_PCIE=1\n", kind="shell"),),
+        tags=("vendor", "environment"),
+    ),
+    Rule(
+        code="WAC206",
+        name="nccl-environment",
+        signal="collective.nccl_env",
+        title="NCCL variable",
+        summary="Finds NCCL_* variables that no more specific network rule (WAC3xx) covers, e.g. NCCL_DEBUG, NCCL_ALGO.",
+        why=(
+            "NCCL_* variables show the NCCL API in use; RCCL reads the same names, so they point to NVIDIA or AMD."
+        ),
+        positives=(Example("export NCCL_DEBUG=INFO\n", kind="shell", value="NCCL_DEBUG"),),
+        negatives=(Example("echo NCCL_DEBUG\n", kind="shell"),),
+        tags=("collective", "environment"),
+    ),
+    Rule(
+        code="WAC207",
+        name="runtime-version-check",
+        signal="runtime.check",
+        title="runtime platform check",
+        summary="Finds checks of `torch.version.hip` / `torch.version.cuda`, and refusals to run without one.",
+        why=(
+            "A check is a condition, not a requirement; but `if torch.version.hip is None: raise ...` refuses to run "
+            "anywhere but ROCm and so is a hard vendor fact."
+        ),
+        positives=(
+            Example('import torch\nif torch.version.hip is None:\n    raise RuntimeError("ROCm only")\n', value="hip"),
+        ),
+        negatives=(Example("import torch\nprint(torch.__version__)\n"),),
+        tags=("vendor",),
+    ),
+)

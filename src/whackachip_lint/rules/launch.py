@@ -1,0 +1,78 @@
+"""WAC4xx: launch and topology (launchers, devices per node, nodes, configs passed)."""
+
+from .base import Example, Rule
+
+RULES = (
+    Rule(
+        code="WAC401",
+        name="gpus-per-node",
+        signal="launch.gpus_per_node",
+        title="devices per node",
+        summary="Finds how many devices a launcher starts per node (--nproc_per_node, --num_gpus, --gpus-per-node).",
+        why=(
+            "Eight devices per node is the shape of HGX/DGX-class servers (a weak datacenter hint); it can also be "
+            "four dual-die MI250X cards or eight Ascend NPUs."
+        ),
+        positives=(Example("torchrun --nproc_per_node 8 train.py\n", kind="shell", value=8),),
+        negatives=(Example("# torchrun --nproc_per_node 8 train.py\n", kind="shell"),),
+        tags=("topology",),
+    ),
+    Rule(
+        code="WAC402",
+        name="node-count",
+        signal="launch.nodes",
+        title="node count",
+        summary="Finds how many nodes a job spans (--nnodes, --num_nodes, SLURM -N/--nodes).",
+        why="A multi-node job needs a cluster fabric between nodes; with RDMA settings it points to a datacenter.",
+        positives=(Example("torchrun --nnodes 4 --nproc_per_node 8 train.py\n", kind="shell", value=4),),
+        negatives=(Example("echo --nnodes 4\n", kind="shell"),),
+        tags=("topology",),
+    ),
+    Rule(
+        code="WAC403",
+        name="visible-devices",
+        signal="launch.visible_devices",
+        title="visible devices",
+        summary="Finds the device list a process is restricted to (CUDA_VISIBLE_DEVICES, ASCEND_RT_VISIBLE_DEVICES...).",
+        why="The list length gives devices per node; `CUDA_VISIBLE_DEVICES=\"\"` hides every GPU.",
+        positives=(Example("export CUDA_VISIBLE_DEVICES=0,1,2,3\n", kind="shell", value="0,1,2,3"),),
+        negatives=(Example('export CUDA_VISIBLE_DEVICES=""\n', kind="shell"),),
+        tags=("topology",),
+    ),
+    Rule(
+        code="WAC404",
+        name="launcher",
+        signal="launch.launcher",
+        title="distributed launcher",
+        summary="Finds distributed launchers: torchrun, torch.distributed.run/launch, deepspeed, accelerate launch, srun, mpirun.",
+        why="The launcher ties a script to its configs and flags; the inference follows it across files.",
+        positives=(Example("deepspeed --num_gpus 8 train.py\n", kind="shell", value="deepspeed"),),
+        negatives=(Example("python train.py\n", kind="shell"),),
+        tags=("topology",),
+    ),
+    Rule(
+        code="WAC405",
+        name="hostfile",
+        signal="launch.hostfile",
+        title="hostfile",
+        summary="Finds hostfiles passed to launchers (--hostfile, -hostfile, --machinefile).",
+        why="A hostfile lists the machines of a multi-node cluster.",
+        positives=(Example("deepspeed --hostfile hosts.txt train.py\n", kind="shell", value="hosts.txt"),),
+        negatives=(Example("cat hosts.txt\n", kind="shell"),),
+        tags=("topology",),
+    ),
+    Rule(
+        code="WAC406",
+        name="launch-config",
+        signal="launch.config",
+        title="configuration passed to a launch",
+        summary="Finds configuration files passed on a launch command line (--deepspeed CONFIG, --config_file CONFIG).",
+        why=(
+            "Following the command line to its config resolves values such as DeepSpeed's `\"auto\"` and ties each "
+            "recipe to its own settings."
+        ),
+        positives=(Example("deepspeed train.py --deepspeed ds_config.json\n", kind="shell", value="ds_config.json"),),
+        negatives=(Example("cat ds_config.json\n", kind="shell"),),
+        tags=("topology",),
+    ),
+)

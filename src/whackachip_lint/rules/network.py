@@ -1,0 +1,82 @@
+"""WAC3xx: network and fabric (InfiniBand, GPUDirect RDMA, P2P, NVLink SHARP, cloud fabrics)."""
+
+from ..evidence import State
+from .base import Example, Rule
+
+RULES = (
+    Rule(
+        code="WAC301",
+        name="infiniband",
+        signal="net.ib",
+        title="InfiniBand / RoCE transport",
+        summary="Finds NCCL's InfiniBand transport configured or disabled (NCCL_IB_HCA, NCCL_IB_GID_INDEX, NCCL_IB_DISABLE...).",
+        why=(
+            "Naming HCAs, GID indexes, IB timeouts or traffic classes means RDMA NICs in a cluster, usually on "
+            "premises: datacenter parts. `NCCL_IB_DISABLE=1` says the opposite."
+        ),
+        positives=(Example("export NCCL_IB_HCA=mlx5_0,mlx5_1\n", kind="shell", value="NCCL_IB_HCA"),),
+        negatives=(Example("export NCCL_IB_DISABLE=1\n", kind="shell"),),
+        tags=("network",),
+    ),
+    Rule(
+        code="WAC302",
+        name="gpudirect-rdma",
+        signal="net.gdr",
+        title="GPUDirect RDMA",
+        summary="Finds GPUDirect RDMA turned on or off (NCCL_NET_GDR_LEVEL, NCCL_NET_GDR_READ, NCCL_IB_CUDA_SUPPORT).",
+        why=(
+            "NVIDIA supports GPUDirect RDMA on datacenter and professional GPUs only (not GeForce); AMD Instinct has "
+            "its own peer-direct path that honours the same variables."
+        ),
+        positives=(Example("export NCCL_NET_GDR_LEVEL=2\n", kind="shell", value="NCCL_NET_GDR_LEVEL"),),
+        negatives=(Example("export NCCL_NET_GDR_LEVEL=LOC\n", kind="shell"),),
+        tags=("network",),
+    ),
+    Rule(
+        code="WAC303",
+        name="gpu-peer-to-peer",
+        signal="net.p2p",
+        title="GPU peer-to-peer transport",
+        summary="Finds NCCL's P2P transport enabled, disabled or levelled (NCCL_P2P_DISABLE, NCCL_P2P_LEVEL).",
+        why=(
+            "`NCCL_P2P_DISABLE=1` with `NCCL_IB_DISABLE=1` is the classic setting for consumer GPUs without P2P "
+            "support; explicitly enabling P2P fits NVLink or PCIe P2P capable parts."
+        ),
+        positives=(Example("export NCCL_P2P_DISABLE=1\n", kind="shell", state=State.DISABLED),),
+        negatives=(Example("echo $NCCL_P2P_DISABLE\n", kind="shell"),),
+        tags=("network",),
+    ),
+    Rule(
+        code="WAC304",
+        name="socket-interface",
+        signal="net.socket",
+        title="NCCL socket interface",
+        summary="Finds the network interfaces NCCL or Gloo is told to use (NCCL_SOCKET_IFNAME, GLOO_SOCKET_IFNAME).",
+        why="Interface names (ib0, bond0, eth0) hint at the fabric behind a multi-node job.",
+        positives=(Example("export NCCL_SOCKET_IFNAME=bond1\n", kind="shell", value="NCCL_SOCKET_IFNAME"),),
+        negatives=(Example("# export NCCL_SOCKET_IFNAME=bond1\n", kind="shell"),),
+        tags=("network",),
+    ),
+    Rule(
+        code="WAC305",
+        name="nvlink-sharp",
+        signal="net.nvls",
+        title="NVLink SHARP",
+        summary="Finds NVLink SHARP (NVLS) switched on or off (NCCL_NVLS_ENABLE).",
+        why="NVLS is a feature of NVSwitch systems (HGX/DGX-class servers).",
+        positives=(Example("export NCCL_NVLS_ENABLE=1\n", kind="shell", value="NCCL_NVLS_ENABLE"),),
+        negatives=(Example("export NCCL_NVLS_ENABLE=0\n", kind="shell"),),
+        tags=("network",),
+    ),
+    Rule(
+        code="WAC306",
+        name="cloud-fabric",
+        signal="net.cloud_fabric",
+        title="cloud GPU fabric",
+        summary="Finds cloud GPU fabrics: GCP GPUDirect-TCPX/TCPXO (NCCL_FASTRAK_*, NCCL_GPUDIRECTTCPX_*), AWS EFA (FI_EFA_*).",
+        why="These fabrics exist only on datacenter GPU instances, without any NCCL_IB_* variable.",
+        positives=(Example("export NCCL_FASTRAK_CTRL_DEV=eth0\n", kind="shell", value="NCCL_FASTRAK_CTRL_DEV"),),
+        negatives=(Example("# NCCL_FASTRAK_CTRL_DEV is for a3-mega only\n", kind="shell"),),
+        tags=("network",),
+    ),
+)

@@ -1,0 +1,100 @@
+"""WAC1xx: numeric precision (bf16, fp16, tf32, fp8, fp4)."""
+
+from ..evidence import State
+from .base import Example, Rule
+
+RULES = (
+    Rule(
+        code="WAC101",
+        name="bf16-precision",
+        signal="precision.bf16",
+        title="bf16 precision",
+        summary="Finds bfloat16 used for training or inference: dtypes, autocast, trainer flags, config switches.",
+        why=(
+            "Native bf16 tensor math arrives with NVIDIA Ampere (compute capability 8.0); V100 and T4 only emulate "
+            "it. bf16 is also native on AMD MI100 and later, Ascend 910B, Gaudi and TPU, and on consumer Ampere and "
+            "Ada cards, so it sets an architecture floor per vendor, never a datacenter class."
+        ),
+        positives=(
+            Example("import torch\nx = torch.zeros(2, dtype=torch.bfloat16)\n"),
+        ),
+        negatives=(
+            Example("# we tried torch.bfloat16 once\nimport torch\n"),
+        ),
+        references=("https://docs.nvidia.com/deeplearning/transformer-engine/user-guide/index.html",),
+        tags=("precision",),
+    ),
+    Rule(
+        code="WAC102",
+        name="fp16-precision",
+        signal="precision.fp16",
+        title="fp16 precision",
+        summary="Finds float16 (half precision) used for training or inference.",
+        why=(
+            "fp16 runs on every GPU generation with tensor cores since Volta; it lowers no floor and is common on "
+            "A100 runs too. It is reported as context: a repo that picks fp16 over bf16 may target pre-Ampere parts."
+        ),
+        positives=(Example("import torch\nmodel.half()\n"),),
+        negatives=(Example("import torch\nprint('fp16 is not used')\n"),),
+        tags=("precision",),
+    ),
+    Rule(
+        code="WAC103",
+        name="tf32-matmul",
+        signal="precision.tf32",
+        title="TF32 matmul",
+        summary="Finds TF32 switched on or off (`allow_tf32`, `set_float32_matmul_precision`, trainer `tf32`).",
+        why=(
+            "TF32 tensor cores exist from NVIDIA Ampere on; on older GPUs the switch is silently ignored, so setting "
+            "it is only a weak hint of Ampere or newer."
+        ),
+        positives=(Example("import torch\ntorch.backends.cuda.matmul.allow_tf32 = True\n"),),
+        negatives=(Example("import torch\ntorch.backends.cuda.matmul.allow_tf32 = False\n"),),
+        tags=("precision",),
+    ),
+    Rule(
+        code="WAC104",
+        name="fp8-compute",
+        signal="precision.fp8",
+        title="FP8 compute",
+        summary="Finds FP8 matrix multiplies on the live path (`te.fp8_autocast`, `torch._scaled_mm`, `--fp8-format`).",
+        why=(
+            "FP8 GEMMs need NVIDIA Ada (8.9) or Hopper (9.0) or newer, or AMD MI300 (FNUZ formats). FP8 used only as "
+            "a storage dtype is not FP8 compute and is reported by WAC105 instead."
+        ),
+        positives=(
+            Example(
+                "import transformer_engine.pytorch as te\nwith te.fp8_autocast(enabled=True):\n    y = layer(x)\n"
+            ),
+        ),
+        negatives=(Example("import transformer_engine.pytorch as te\nwith te.fp8_autocast(enabled=False):\n    y = layer(x)\n"),),
+        tags=("precision",),
+    ),
+    Rule(
+        code="WAC105",
+        name="fp8-dtype",
+        signal="precision.fp8_dtype",
+        title="FP8 dtype",
+        summary="Finds FP8 dtypes (`torch.float8_e4m3fn`, `float8_e5m2`, the `*fnuz` variants) named in code.",
+        why=(
+            "An FP8 dtype may only be storage (weights, KV cache) and proves no FP8 compute. The FNUZ variants are "
+            "the formats of AMD MI300 (gfx942), so they are also a vendor tell."
+        ),
+        positives=(Example("import torch\nw = w.to(torch.float8_e4m3fnuz)\n", value="float8_e4m3fnuz"),),
+        negatives=(Example("import torch\nw = w.to(torch.float32)\n"),),
+        tags=("precision",),
+    ),
+    Rule(
+        code="WAC106",
+        name="fp4-compute",
+        signal="precision.fp4",
+        title="FP4 compute",
+        summary="Finds FP4 / NVFP4 / MXFP4 formats used for compute.",
+        why="FP4 tensor math is a Blackwell (compute capability 10.0 and 12.0) feature on NVIDIA.",
+        positives=(Example("import torch\nx = x.to(torch.float4_e2m1fn_x2)\n"),),
+        negatives=(Example("import torch\nx = x.to(torch.float16)\n"),),
+        tags=("precision",),
+    ),
+)
+
+__all__ = ["RULES", "State"]

@@ -1,0 +1,139 @@
+"""Orchestration: discover files, run each through its extractor once, attach rule metadata.
+
+The order of the output never depends on the order work was done in: findings
+are sorted by path, line, column and rule.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import suppress
+from .config import Settings
+from .discover import Candidate, discover
+from .evidence import Diagnostic, Finding, RawFinding
+from .extract import ExtractionError, Source, extractor_for
+from .rules import ALL_RULES, matches, selected_codes
+
+SNIPPET_MAX = 200
+
+
+@dataclass
+class FileResult:
+    relpath: str
+    findings: list[Finding] = field(default_factory=list)
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    unused_directives: list[suppress.Directive] = field(default_factory=list)
+
+
+@dataclass
+class ScanResult:
+    root: Path
+    files_scanned: int
+    findings: list[Finding]
+    diagnostics: list[Diagnostic]
+    files: list[str] = field(default_factory=list)
+
+
+def scan_root(paths: list[Path]) -> Path:
+    """The root that reported paths are relative to: the one directory given, else the working directory."""
+    if len(paths) == 1 and paths[0].is_dir():
+        return paths[0]
+    return Path(".")
+
+
+def to_finding(raw: RawFinding, source: Source) -> Finding:
+    rule = ALL_RULES[raw.rule]
+    snippet = source.line_text(raw.span.line).strip()
+    if len(snippet) > SNIPPET_MAX:
+        snippet = snippet[: SNIPPET_MAX - 1] + "\u2026"
+    return Finding(
+        rule=rule.code,
+        name=rule.name,
+        signal=rule.signal,
+        value=raw.value,
+        state=raw.state,
+        level=rule.level,
+        path=source.relpath,
+        span=raw.span,
+        snippet=snippet,
+        message=rule.message(raw.value, raw.state, raw.detail),
+        properties=raw.properties,
+    )
+
+
+def scan_source(source: Source, settings: Settings) -> FileResult:
+    """Findings for one file already read into memory."""
+    result = FileResult(source.relpath)
+    extract = extractor_for(source.kind)
+    if extract is None:
+        return result
+    try:
+        raws = list(extract(source))
+    except ExtractionError as exc:
+        result.diagnostics.append(Diagnostic(source.relpath, str(exc)))
+        return result
+    except RecursionError:
+        result.diagnostics.append(Diagnostic(source.relpath, "too deeply nested to parse"))
+        return result
+    codes = selected_codes(settings.select + settings.extend_select, _ignores_for(source.relpath, settings))
+    findings = [to_finding(raw, source) for raw in raws if raw.rule in codes]
+    directives = suppress.parse_directives(source.lines) if "wac-lint:" in source.text else []
+    findings = suppress.apply(findings, directives)
+    findings.sort(key=Finding.sort_key)
+    result.findings = findings
+    result.unused_directives = [d for d in directives if not d.used]
+    return result
+
+
+def _ignores_for(relpath: str, settings: Settings) -> list[str]:
+    ignores = list(settings.ignore)
+    if settings.per_file_ignores:
+        import pathspec
+
+        for pattern, codes in settings.per_file_ignores.items():
+            if pathspec.GitIgnoreSpec.from_lines([pattern]).match_file(relpath):
+                ignores.extend(codes)
+    return ignores
+
+
+def read_source(candidate: Candidate, settings: Settings) -> Source | Diagnostic:
+    try:
+        size = os.stat(candidate.path).st_size
+        if size > settings.max_file_bytes:
+            return Diagnostic(
+                candidate.relpath,
+                f"file is {size:,} bytes, over the {settings.max_file_bytes:,}-byte limit; not scanned "
+                "(raise it with --max-file-size)",
+            )
+        with open(candidate.path, "rb") as handle:
+            data = handle.read(settings.max_file_bytes + 1)
+    except OSError as exc:
+        return Diagnostic(candidate.relpath, f"cannot read: {exc.strerror or exc}")
+    return Source(candidate.path, candidate.relpath, candidate.kind, data)
+
+
+def scan_file(candidate: Candidate, settings: Settings) -> FileResult:
+    source = read_source(candidate, settings)
+    if isinstance(source, Diagnostic):
+        return FileResult(candidate.relpath, diagnostics=[source])
+    return scan_source(source, settings)
+
+
+def scan(paths: list[Path], settings: Settings | None = None, root: Path | None = None) -> ScanResult:
+    settings = settings or Settings()
+    root = root if root is not None else scan_root(paths)
+    candidates, diagnostics = discover(paths, root, settings.exclude)
+    findings: list[Finding] = []
+    for candidate in candidates:
+        result = scan_file(candidate, settings)
+        findings.extend(result.findings)
+        diagnostics.extend(result.diagnostics)
+    findings.sort(key=Finding.sort_key)
+    diagnostics.sort(key=lambda d: (d.path, d.message))
+    return ScanResult(root, len(candidates), findings, diagnostics, [c.relpath for c in candidates])
+
+
+__all__ = ["FileResult", "ScanResult", "matches", "scan", "scan_file", "scan_source"]

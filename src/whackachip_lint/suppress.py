@@ -1,0 +1,87 @@
+"""Inline suppression directives, shared by every format with `#` comments.
+
+    x = torch.bfloat16  # wac-lint: disable=WAC101        (this line)
+    # wac-lint: disable=WAC301,WAC302                     (own line: the next line)
+    # wac-lint: disable-file=WAC1                         (whole file; before the first statement)
+
+Codes match by prefix as in `--select` ("WAC1" covers WAC1xx, "all" everything).
+Directives are read from the text, like ShellCheck's, so a directive inside a
+string literal also counts; that trade keeps one implementation for all formats.
+Every directive records whether it suppressed something, so unused ones can be
+reported.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from .evidence import Finding
+
+DIRECTIVE = re.compile(r"#\s*wac-lint:\s*(disable|disable-file|disable-next-line)\s*=\s*([A-Za-z0-9_, ]+)")
+
+
+@dataclass
+class Directive:
+    line: int  # where the directive is written
+    column: int
+    kind: str  # "disable", "disable-next-line", "disable-file"
+    codes: tuple[str, ...]
+    targets: tuple[int, ...]  # lines it covers (empty for file-level)
+    used: set[str] = field(default_factory=set)
+
+    def covers(self, finding: Finding) -> bool:
+        if self.kind != "disable-file":
+            lines = range(finding.span.line, finding.span.end_line + 1)
+            if not any(target in lines for target in self.targets):
+                return False
+        for code in self.codes:
+            if code == "ALL" or finding.rule.startswith(code):
+                self.used.add(code)
+                return True
+        return False
+
+
+def parse_directives(lines: list[str]) -> list[Directive]:
+    directives: list[Directive] = []
+    in_header = True
+    for index, text in enumerate(lines, start=1):
+        stripped = text.strip()
+        match = DIRECTIVE.search(text)
+        if match:
+            kind, raw = match.group(1), match.group(2)
+            codes = tuple(c.strip().upper() for c in raw.split(",") if c.strip())
+            own_line = stripped.startswith("#")
+            if kind == "disable-file":
+                if in_header:
+                    directives.append(Directive(index, match.start() + 1, kind, codes, ()))
+                else:
+                    # Too late to govern the file: still recorded so it can be reported as unused.
+                    directives.append(Directive(index, match.start() + 1, "misplaced-file", codes, ()))
+            elif kind == "disable-next-line" or own_line:
+                directives.append(Directive(index, match.start() + 1, kind, codes, (_next_code_line(lines, index),)))
+            else:
+                directives.append(Directive(index, match.start() + 1, kind, codes, (index,)))
+        if stripped and not stripped.startswith("#") and not stripped.startswith("#!"):
+            in_header = False
+    return directives
+
+
+def _next_code_line(lines: list[str], index: int) -> int:
+    for number in range(index + 1, len(lines) + 1):
+        stripped = lines[number - 1].strip()
+        if stripped and not stripped.startswith("#"):
+            return number
+    return index + 1
+
+
+def apply(findings: list[Finding], directives: list[Directive]) -> list[Finding]:
+    """Mark findings covered by a directive as suppressed (they are kept, as SARIF wants)."""
+    if not directives:
+        return findings
+    out = []
+    for finding in findings:
+        if any(d.covers(finding) for d in directives if d.kind != "misplaced-file"):
+            finding = finding.with_changes(suppressed=True)
+        out.append(finding)
+    return out

@@ -1,0 +1,53 @@
+"""Shared test helpers: scan a snippet, scan a fixture repo, run the CLI."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from whackachip_lint.cli import main
+from whackachip_lint.config import Settings
+from whackachip_lint.extract import Source
+from whackachip_lint.scan import scan_source
+
+FIXTURES = Path(__file__).parent / "fixtures"
+REPOS = FIXTURES / "repos"
+EXPECTED = FIXTURES / "expected"
+
+# A default file name per kind, for snippets scanned in memory.
+DEFAULT_NAMES = {
+    "python": "snippet.py",
+    "shell": "snippet.sh",
+    "json": "snippet.json",
+    "yaml": "snippet.yaml",
+    "dockerfile": "Dockerfile",
+    "requirements": "requirements.txt",
+    "notebook": "snippet.ipynb",
+    "markdown": "README.md",
+}
+
+
+def scan_snippet(code: str, kind: str = "python", filename: str | None = None, settings: Settings | None = None):
+    """Findings and diagnostics for one in-memory file."""
+    name = filename or DEFAULT_NAMES.get(kind, f"snippet.{kind}")
+    source = Source(Path(name), name, kind, code.encode("utf-8"))
+    return scan_source(source, settings or Settings())
+
+
+def run_cli(*args: str):
+    result = CliRunner().invoke(main, list(args), catch_exceptions=False)
+    return result
+
+
+def scan_repo_json(repo: Path, *extra: str) -> dict:
+    result = run_cli("--format", "json", *extra, str(repo))
+    assert result.exit_code in (0, 1), result.output
+    return json.loads(result.output)
+
+
+@pytest.fixture
+def cli():
+    return run_cli
