@@ -37,9 +37,17 @@ def _split(values: tuple[str, ...]) -> list[str]:
     return [part.strip() for value in values for part in value.split(",") if part.strip()]
 
 
+# --format value -> reporter module (imported only when used).
+REPORTERS = {
+    "text": "whackachip_lint.report.text",
+    "json": "whackachip_lint.report.json",
+    "sarif": "whackachip_lint.report.sarif",
+}
+
+
 @main.command()
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path), required=True)
-@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("--format", "output_format", type=click.Choice(sorted(REPORTERS)), default="text", show_default=True)
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write the report to FILE.")
 @click.option("--select", multiple=True, help="Rule codes or prefixes to report (comma-separated; default ALL).")
 @click.option("--ignore", multiple=True, help="Rule codes or prefixes to leave out (comma-separated).")
@@ -54,8 +62,17 @@ def _split(values: tuple[str, ...]) -> list[str]:
 @click.option("-q", "--quiet", is_flag=True, help="Print only the summary line (text format).")
 @click.option("--show-suppressed", is_flag=True, help="Also list findings silenced by wac-lint directives.")
 @click.option("--color/--no-color", "colour", default=None, help="Colour the text output (default: when a terminal).")
-def scan(paths, output_format, output, select, ignore, fail_level, exit_zero, quiet, show_suppressed, colour):
+@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None, help="Worker processes (default: cores).")
+@click.option("--no-cache", is_flag=True, help="Neither read nor write the result cache.")
+@click.option("--cache-dir", type=click.Path(file_okay=False, path_type=Path), help="Where the result cache lives.")
+@click.option("--no-docs", is_flag=True, help="Leave out hardware declared in READMEs, docs and logs (WAC7xx).")
+@click.option("--target", "targets", multiple=True, help="Catalog ids of the fleet the code must run on.")
+@click.option("--max-file-size", type=click.IntRange(min=1), default=None, help="Skip files larger than BYTES.")
+def scan(paths, output_format, output, select, ignore, fail_level, exit_zero, quiet, show_suppressed, colour,
+         jobs, no_cache, cache_dir, no_docs, targets, max_file_size):
     """Scan PATHS (files or directories) for hardware evidence."""
+    import importlib
+
     from .config import Settings
     from .rules import check_selectors
     from .scan import scan as run_scan
@@ -68,22 +85,32 @@ def scan(paths, output_format, output, select, ignore, fail_level, exit_zero, qu
     missing = [str(p) for p in paths if not p.exists() and not p.is_symlink()]
     if missing and len(missing) == len(paths):
         raise click.UsageError(f"no such file or directory: {', '.join(missing)}")
-    settings = Settings(select=selectors, ignore=ignores, fail_level=Level(fail_level), output_format=output_format)
+    settings = Settings(
+        select=selectors,
+        ignore=ignores,
+        fail_level=Level(fail_level),
+        output_format=output_format,
+        jobs=jobs,
+        use_cache=not no_cache,
+        cache_dir=str(cache_dir) if cache_dir else None,
+        include_docs=not no_docs,
+        targets=_split(targets),
+    )
+    if max_file_size:
+        settings.max_file_bytes = max_file_size
     try:
         result = run_scan(list(paths), settings)
+        verdict = None  # the inference verdict, once infer/ exists
     except Exception as exc:  # an internal error: say so, exit 2
         click.echo(f"wac-lint: internal error: {type(exc).__name__}: {exc}", err=True)
         sys.exit(EXIT_ERROR)
 
-    if output_format == "json":
-        from .report import json as json_report
-
-        text = json_report.render(result)
+    reporter = importlib.import_module(REPORTERS[output_format])
+    if output_format == "text" and quiet:
+        text = reporter.summary(result) + "\n"
     else:
-        from .report import text as text_report
-
         use_colour = colour if colour is not None else (output is None and sys.stdout.isatty())
-        text = text_report.summary(result) + "\n" if quiet else text_report.render(result, use_colour, show_suppressed)
+        text = reporter.render(result, verdict, colour=use_colour, show_suppressed=show_suppressed)
 
     if output is not None:
         output.write_text(text, encoding="utf-8")

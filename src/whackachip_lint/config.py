@@ -22,3 +22,11 @@ class Settings:
     fail_level: Level = Level.WARNING
     output_format: str = "text"
     max_file_bytes: int = DEFAULT_MAX_FILE_BYTES
+    # Performance (scan.py): worker processes (None = number of cores), result cache.
+    jobs: int | None = None
+    use_cache: bool = True
+    cache_dir: str | None = None
+    # Declared hardware from READMEs, docs and logs (WAC7xx); --no-docs turns it off.
+    include_docs: bool = True
+    # Fleet policy: catalog ids of the hardware the team runs on (findings it cannot run become errors).
+    targets: list[str] = field(default_factory=list)

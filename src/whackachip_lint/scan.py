@@ -14,7 +14,7 @@ from . import suppress
 from .config import Settings
 from .discover import Candidate, discover
 from .evidence import Diagnostic, Finding, RawFinding
-from .extract import ExtractionError, Source, extractor_for
+from .extract import ExtractionError, Source, extractors_for
 from .rules import ALL_RULES, matches, selected_codes
 
 SNIPPET_MAX = 200
@@ -67,11 +67,11 @@ def to_finding(raw: RawFinding, source: Source) -> Finding:
 def scan_source(source: Source, settings: Settings) -> FileResult:
     """Findings for one file already read into memory."""
     result = FileResult(source.relpath)
-    extract = extractor_for(source.kind)
-    if extract is None:
+    extractors = extractors_for(source.kind)
+    if not extractors:
         return result
     try:
-        raws = list(extract(source))
+        raws = [raw for extract in extractors for raw in extract(source)]
     except ExtractionError as exc:
         result.diagnostics.append(Diagnostic(source.relpath, str(exc)))
         return result

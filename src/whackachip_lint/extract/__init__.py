@@ -16,11 +16,12 @@ from typing import Callable, Iterable
 
 from ..evidence import RawFinding
 
-# kind -> module that extracts it (imported lazily).
-EXTRACTORS: dict[str, str] = {
-    "python": "whackachip_lint.extract.python",
-    "shell": "whackachip_lint.extract.shell",
-    "json": "whackachip_lint.extract.deepspeed",
+# kind -> modules that extract it (imported lazily). Most kinds have one; a
+# kind may have a second, cheap line-based pass (e.g. #SBATCH directives in shell).
+EXTRACTORS: dict[str, tuple[str, ...]] = {
+    "python": ("whackachip_lint.extract.python",),
+    "shell": ("whackachip_lint.extract.shell",),
+    "json": ("whackachip_lint.extract.deepspeed",),
 }
 
 
@@ -62,12 +63,8 @@ class Source:
 Extractor = Callable[[Source], Iterable[RawFinding]]
 
 
-def extractor_for(kind: str) -> Extractor | None:
-    module_name = EXTRACTORS.get(kind)
-    if module_name is None:
-        return None
-    module = importlib.import_module(module_name)
-    return module.extract
+def extractors_for(kind: str) -> list[Extractor]:
+    return [importlib.import_module(name).extract for name in EXTRACTORS.get(kind, ())]
 
 
-__all__ = ["EXTRACTORS", "ExtractionError", "Extractor", "Source", "extractor_for"]
+__all__ = ["EXTRACTORS", "ExtractionError", "Extractor", "Source", "extractors_for"]

@@ -9,7 +9,7 @@ from .. import __version__
 from ..scan import ScanResult
 
 
-def to_data(result: ScanResult) -> dict[str, Any]:
+def to_data(result: ScanResult, verdict=None) -> dict[str, Any]:
     return {
         "version": __version__,
         "files_scanned": result.files_scanned,
@@ -18,5 +18,5 @@ def to_data(result: ScanResult) -> dict[str, Any]:
     }
 
 
-def render(result: ScanResult) -> str:
-    return json.dumps(to_data(result), indent=2, ensure_ascii=False) + "\n"
+def render(result: ScanResult, verdict=None, **_options: Any) -> str:
+    return json.dumps(to_data(result, verdict), indent=2, ensure_ascii=False) + "\n"

@@ -14,7 +14,7 @@ _LEVEL_COLOUR = {Level.NOTE: "cyan", Level.WARNING: "yellow", Level.ERROR: "red"
 _STATE_COLOUR = {State.ENABLED: "green", State.CONDITIONAL: "yellow", State.DISABLED: "magenta", State.MENTIONED: "white"}
 
 
-def render(result: ScanResult, colour: bool = False, show_suppressed: bool = False) -> str:
+def render(result: ScanResult, verdict=None, *, colour: bool = False, show_suppressed: bool = False) -> str:
     def style(text: str, **kw) -> str:
         return click.style(text, **kw) if colour else text
 
