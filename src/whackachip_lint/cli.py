@@ -117,10 +117,22 @@ def scan(paths, output_format, output, select, ignore, fail_level, exit_zero, qu
     else:
         click.echo(text, nl=False)
 
-    if result.files_scanned == 0 and result.diagnostics and not result.findings:
+    if nothing_scanned(result):
         sys.exit(EXIT_ERROR)
     failing = [f for f in result.findings if not f.suppressed and f.level.rank >= settings.fail_level.rank]
     sys.exit(EXIT_FINDINGS if failing and not exit_zero else EXIT_OK)
+
+
+def nothing_scanned(result) -> bool:
+    """True when files were named or found but not one could be read and parsed (exit 2).
+
+    One bad file among good ones never makes the scan fail: it gets its diagnostic and
+    the exit code follows the findings of the rest.
+    """
+    if not result.diagnostics:
+        return False
+    failed = {d.path for d in result.diagnostics}
+    return not any(path not in failed for path in result.files)
 
 
 @main.command()

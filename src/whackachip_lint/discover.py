@@ -9,9 +9,11 @@ is dropped silently.
 
 from __future__ import annotations
 
+import errno
 import os
 import re
 import stat
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator
@@ -51,6 +53,17 @@ KIND_BY_SUFFIX: dict[str, str] = {
 }
 KIND_BY_NAME: dict[str, str] = {}
 
+# Names without these suffixes are classified by name alone; with them, by shebang too.
+SHEBANG_SUFFIXES = frozenset({"", ".slurm", ".sbatch", ".job"})
+
+# Kinds of special file, for the diagnostic that says why one was not read.
+_SPECIAL_FILES = (
+    (stat.S_ISFIFO, "a named pipe"),
+    (stat.S_ISSOCK, "a socket"),
+    (stat.S_ISCHR, "a character device"),
+    (stat.S_ISBLK, "a block device"),
+)
+
 _SHEBANG = re.compile(rb"^#![ \t]*(?:/usr)?(?:/local)?/bin/(?:env[ \t]+(?:-\S+[ \t]+)*)?(ba|z|k|da)?sh\b")
 _PY_SHEBANG = re.compile(rb"^#![ \t]*\S*(?:/env[ \t]+)?python[0-9.]*\b")
 
@@ -71,7 +84,7 @@ def classify(path: Path, head: bytes | None = None) -> str | None:
     kind = KIND_BY_SUFFIX.get(path.suffix.lower())
     if kind:
         return kind
-    if path.suffix == "" or path.suffix.lower() in {".slurm", ".sbatch", ".job"}:
+    if path.suffix.lower() in SHEBANG_SUFFIXES:
         if head is None:
             head = _read_head(path)
         if head.startswith(b"#!"):
@@ -91,10 +104,60 @@ def _read_head(path: Path) -> bytes:
 
 
 def relative(path: Path, root: Path) -> str:
+    """The path as reported: relative to the root, "/"-separated, printable (see printable_path)."""
     try:
-        return path.relative_to(root).as_posix()
+        rel = path.relative_to(root).as_posix()
     except ValueError:
-        return path.as_posix()
+        rel = path.as_posix()
+    return printable_path(rel)
+
+
+_PATH_ESCAPES = {"\\": "\\\\", "\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+
+def printable_path(name: str) -> str:
+    """`name` made safe to print and to put in JSON or SARIF: one line, valid UTF-8, unambiguous.
+
+    File names are bytes; Python hands undecodable ones over as lone surrogates
+    (surrogateescape), which no UTF-8 output can carry, and a newline or an escape
+    sequence in a name would forge report lines or drive the terminal. So a byte that
+    is not UTF-8 becomes `\\xNN`; newline, CR and tab become `\\n`, `\\r`, `\\t`; other
+    unprintable characters `\\xNN`, `\\uNNNN` or `\\UNNNNNNNN`; and a backslash is
+    doubled, so an escaped name reads back to exactly one name.
+    """
+    if name.isprintable() and "\\" not in name:
+        return name
+    out: list[str] = []
+    for char in name:
+        code = ord(char)
+        if char in _PATH_ESCAPES:
+            out.append(_PATH_ESCAPES[char])
+        elif 0xDC80 <= code <= 0xDCFF:  # a raw byte carried by surrogateescape
+            out.append(f"\\x{code - 0xDC00:02x}")
+        elif char.isprintable():
+            out.append(char)
+        elif code <= 0xFF:
+            out.append(f"\\x{code:02x}")
+        elif code <= 0xFFFF:
+            out.append(f"\\u{code:04x}")
+        else:
+            out.append(f"\\U{code:08x}")
+    return "".join(out)
+
+
+def _not_regular(mode: int) -> str:
+    name = next((name for test, name in _SPECIAL_FILES if test(mode)), "a special file")
+    return f"{name}, not a regular file; not read"
+
+
+def _stat_problem(exc: OSError) -> str:
+    if exc.errno == errno.ELOOP:
+        return "symbolic link loop (too many levels of links); not followed"
+    return f"cannot stat: {exc.strerror or exc}"
+
+
+def _encloses(outer: str, inner: str) -> bool:
+    return inner == outer or inner.startswith(outer.rstrip(os.sep) + os.sep)
 
 
 class Walker:
@@ -122,14 +185,16 @@ class Walker:
                 self.diagnostics.append(Diagnostic(rel, "no such file or directory"))
             return
         except OSError as exc:
-            self.diagnostics.append(Diagnostic(rel, f"cannot stat: {exc.strerror or exc}"))
+            self.diagnostics.append(Diagnostic(rel, _stat_problem(exc)))
             return
         if stat.S_ISDIR(st.st_mode):
             yield from self._walk_dir(path, [])
         elif stat.S_ISREG(st.st_mode):
-            kind = classify(path)
+            kind = self._classify(path, rel)
             if kind is not None:
                 yield Candidate(path, rel, kind)
+        else:
+            self.diagnostics.append(Diagnostic(rel, _not_regular(st.st_mode)))
 
     def _walk_dir(self, directory: Path, ignores: list[tuple[Path, pathspec.GitIgnoreSpec]]) -> Iterator[Candidate]:
         try:
@@ -144,7 +209,7 @@ class Walker:
             )
             return
         self._seen_dirs.add(key)
-        ignores = ignores + _load_gitignore(directory)
+        ignores = ignores + self._load_gitignore(directory)
         try:
             with os.scandir(directory) as it:
                 entries = sorted(it, key=lambda e: e.name)
@@ -161,7 +226,7 @@ class Walker:
                 is_dir = entry.is_dir()  # follows symlinks
                 is_file = entry.is_file()
             except OSError as exc:
-                self.diagnostics.append(Diagnostic(rel, f"cannot stat: {exc.strerror or exc}"))
+                self.diagnostics.append(Diagnostic(rel, _stat_problem(exc)))
                 continue
             if is_dir and entry.name in SKIP_DIRS:
                 continue
@@ -169,7 +234,7 @@ class Walker:
                 continue
             if is_link:
                 real = os.path.realpath(path)
-                if not os.path.exists(real):
+                if not is_dir and not is_file and not os.path.exists(real):
                     self.diagnostics.append(Diagnostic(rel, "broken symbolic link (its target does not exist)"))
                     continue
                 if not self._inside_root(real):
@@ -177,25 +242,84 @@ class Walker:
                         Diagnostic(rel, "symbolic link points outside the scanned root; not followed")
                     )
                     continue
+                if is_dir:
+                    # Never walked through the link: its target, inside the root, is walked under
+                    # its own name, so nothing is lost and nothing is reported twice. A link to an
+                    # enclosing directory is a loop: say so.
+                    if _encloses(real, os.path.realpath(directory)):
+                        self.diagnostics.append(
+                            Diagnostic(rel, "symbolic link loop (points to an enclosing directory); not followed")
+                        )
+                    continue
             if is_dir:
                 if (path / "pyvenv.cfg").exists():
                     continue  # a virtualenv under any name
                 yield from self._walk_dir(path, ignores)
             elif is_file:
-                kind = classify(path)
+                kind = self._classify(path, rel)
                 if kind is not None:
                     yield Candidate(path, rel, kind)
+            else:
+                self._special(path, rel)
+
+    def _classify(self, path: Path, rel: str) -> str | None:
+        """classify(), except that a file whose first bytes cannot be read for a shebang is a diagnostic."""
+        kind = classify(path, b"")
+        if kind is not None or path.suffix.lower() not in SHEBANG_SUFFIXES:
+            return kind
+        try:
+            with open(path, "rb", buffering=0) as handle:
+                head = handle.read(128)
+        except OSError as exc:
+            self.diagnostics.append(Diagnostic(rel, f"cannot read (to tell its kind): {exc.strerror or exc}"))
+            return None
+        return classify(path, head)
+
+    def _special(self, path: Path, rel: str) -> None:
+        """A named pipe, socket or device under a name we would scan: say why it is not read (never open it)."""
+        if classify(path, b"") is None:
+            return
+        try:
+            mode = os.stat(path).st_mode
+        except OSError as exc:
+            self.diagnostics.append(Diagnostic(rel, _stat_problem(exc)))
+            return
+        self.diagnostics.append(Diagnostic(rel, _not_regular(mode)))
+
+    def _load_gitignore(self, directory: Path) -> list[tuple[Path, pathspec.GitIgnoreSpec]]:
+        spec, bad_lines = _load_gitignore(directory)
+        if bad_lines:
+            lines = ", ".join(map(str, bad_lines))
+            self.diagnostics.append(
+                Diagnostic(relative(directory / ".gitignore", self.root), f"invalid pattern ignored (line {lines}), as git does")
+            )
+        return [(directory, spec)] if spec is not None else []
 
 
-def _load_gitignore(directory: Path) -> list[tuple[Path, pathspec.GitIgnoreSpec]]:
+def _load_gitignore(directory: Path) -> tuple[pathspec.GitIgnoreSpec | None, list[int]]:
+    """The directory's .gitignore as a spec (None if it has none) and the numbers of lines that are not patterns."""
     ignore_file = directory / ".gitignore"
     try:
         text = ignore_file.read_text(encoding="utf-8", errors="replace")
     except (FileNotFoundError, NotADirectoryError, IsADirectoryError):
-        return []
+        return None, []
     except OSError:
-        return []
-    return [(directory, pathspec.GitIgnoreSpec.from_lines(text.splitlines()))]
+        return None, []
+    lines = text.splitlines()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # re's FutureWarnings about odd character sets
+        try:
+            return pathspec.GitIgnoreSpec.from_lines(lines), []
+        except Exception:  # pathspec refuses some lines git merely skips: "!", a trailing "\\", "[z-a]"
+            good, bad = [], []
+            for number, line in enumerate(lines, start=1):
+                try:
+                    pathspec.GitIgnoreSpec.from_lines([line])
+                except Exception:
+                    bad.append(number)
+                else:
+                    good.append(line)
+            return pathspec.GitIgnoreSpec.from_lines(good), bad
 
 
 def _ignored(path: Path, is_dir: bool, ignores: list[tuple[Path, pathspec.GitIgnoreSpec]]) -> bool:

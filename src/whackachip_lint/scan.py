@@ -7,6 +7,7 @@ are sorted by path, line, column and rule.
 from __future__ import annotations
 
 import os
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -78,8 +79,15 @@ def scan_source(source: Source, settings: Settings) -> FileResult:
     except RecursionError:
         result.diagnostics.append(Diagnostic(source.relpath, "too deeply nested to parse"))
         return result
+    except Exception as exc:  # a bug in an extractor must cost one file, not the scan
+        result.diagnostics.append(Diagnostic(source.relpath, internal_error_message(exc)))
+        return result
     codes = selected_codes(settings.select + settings.extend_select, _ignores_for(source.relpath, settings))
-    findings = [to_finding(raw, source) for raw in raws if raw.rule in codes]
+    try:
+        findings = [to_finding(raw, source) for raw in raws if raw.rule in codes]
+    except Exception as exc:  # e.g. a raw finding with a rule code nobody declared
+        result.diagnostics.append(Diagnostic(source.relpath, internal_error_message(exc)))
+        return result
     directives = suppress.parse_directives(source.lines) if "wac-lint:" in source.text else []
     findings = suppress.apply(findings, directives)
     findings.sort(key=Finding.sort_key)
@@ -99,19 +107,39 @@ def _ignores_for(relpath: str, settings: Settings) -> list[str]:
     return ignores
 
 
+def internal_error_message(exc: BaseException) -> str:
+    detail = str(exc)
+    if len(detail) > SNIPPET_MAX:
+        detail = detail[: SNIPPET_MAX - 1] + "\u2026"
+    return f"internal error while extracting ({type(exc).__name__}: {detail}); please report this file"
+
+
+def _too_big(size: int, settings: Settings) -> str:
+    return (
+        f"file is {size:,} bytes, over the {settings.max_file_bytes:,}-byte limit; not scanned "
+        "(raise it with --max-file-size)"
+    )
+
+
 def read_source(candidate: Candidate, settings: Settings) -> Source | Diagnostic:
+    # O_NONBLOCK: a file swapped for a named pipe since discovery must not hang the scan
+    # (the fstat below then refuses it); it changes nothing for regular files.
     try:
-        size = os.stat(candidate.path).st_size
-        if size > settings.max_file_bytes:
-            return Diagnostic(
-                candidate.relpath,
-                f"file is {size:,} bytes, over the {settings.max_file_bytes:,}-byte limit; not scanned "
-                "(raise it with --max-file-size)",
-            )
-        with open(candidate.path, "rb") as handle:
+        fd = os.open(candidate.path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+    except OSError as exc:
+        return Diagnostic(candidate.relpath, f"cannot read: {exc.strerror or exc}")
+    try:
+        with os.fdopen(fd, "rb") as handle:
+            st = os.fstat(handle.fileno())
+            if not stat.S_ISREG(st.st_mode):
+                return Diagnostic(candidate.relpath, "not a regular file; not read")
+            if st.st_size > settings.max_file_bytes:
+                return Diagnostic(candidate.relpath, _too_big(st.st_size, settings))
             data = handle.read(settings.max_file_bytes + 1)
     except OSError as exc:
         return Diagnostic(candidate.relpath, f"cannot read: {exc.strerror or exc}")
+    if len(data) > settings.max_file_bytes:  # it grew after the size check
+        return Diagnostic(candidate.relpath, _too_big(len(data), settings))
     return Source(candidate.path, candidate.relpath, candidate.kind, data)
 
 

@@ -9,6 +9,7 @@ when a file of their kind is scanned, so a small run pays only for what it uses.
 from __future__ import annotations
 
 import importlib
+import re
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -19,10 +20,28 @@ from ..evidence import RawFinding
 # kind -> modules that extract it (imported lazily). Most kinds have one; a
 # kind may have a second, cheap line-based pass (e.g. #SBATCH directives in shell).
 EXTRACTORS: dict[str, tuple[str, ...]] = {
-    "python": ("whackachip_lint.extract.python",),
+    # pyguard first: it refuses input nested deeply enough to crash libcst's native parser.
+    "python": ("whackachip_lint.extract.pyguard", "whackachip_lint.extract.python"),
     "shell": ("whackachip_lint.extract.shell",),
     "json": ("whackachip_lint.extract.deepspeed",),
 }
+
+
+# What ends a line, per kind, as that kind's own parser counts lines (so a finding's line
+# number and its snippet agree): CPython also breaks lines at a lone CR; tree-sitter and
+# JSON parsers count LF only. Form feeds, U+2028 and friends never end a line (unlike
+# str.splitlines).
+LINE_BREAKS: dict[str, "re.Pattern[str]"] = {"python": re.compile(r"\r\n|\r|\n")}
+DEFAULT_LINE_BREAK = re.compile(r"\r?\n")
+
+# Byte-order marks of encodings we do not read (UTF-8's own BOM is accepted and dropped).
+# Longest first: the UTF-32-LE mark starts with the UTF-16-LE one.
+WIDE_BOMS: tuple[tuple[bytes, str], ...] = (
+    (b"\xff\xfe\x00\x00", "UTF-32"),
+    (b"\x00\x00\xfe\xff", "UTF-32"),
+    (b"\xff\xfe", "UTF-16"),
+    (b"\xfe\xff", "UTF-16"),
+)
 
 
 class ExtractionError(Exception):
@@ -42,6 +61,9 @@ class Source:
     @cached_property
     def text(self) -> str:
         """The text, decoded as UTF-8 (a BOM is dropped). Raises ExtractionError on bad bytes."""
+        for bom, encoding in WIDE_BOMS:
+            if self.data.startswith(bom):
+                raise ExtractionError(f"{encoding} text (byte-order mark); only UTF-8 is read")
         if b"\x00" in self.data:
             raise ExtractionError("binary file (contains NUL bytes)")
         try:
@@ -51,8 +73,11 @@ class Source:
 
     @cached_property
     def lines(self) -> list[str]:
-        """Lines without their line endings; `lines[0]` is line 1."""
-        return self.text.splitlines()
+        """Lines without their line endings; `lines[0]` is line 1 (line breaks as LINE_BREAKS says)."""
+        parts = LINE_BREAKS.get(self.kind, DEFAULT_LINE_BREAK).split(self.text)
+        if parts and parts[-1] == "":
+            parts.pop()  # the text ended with a line break (or was empty)
+        return parts
 
     def line_text(self, line: int) -> str:
         if 1 <= line <= len(self.lines):
@@ -67,4 +92,4 @@ def extractors_for(kind: str) -> list[Extractor]:
     return [importlib.import_module(name).extract for name in EXTRACTORS.get(kind, ())]
 
 
-__all__ = ["EXTRACTORS", "ExtractionError", "Extractor", "Source", "extractors_for"]
+__all__ = ["EXTRACTORS", "LINE_BREAKS", "ExtractionError", "Extractor", "Source", "extractors_for"]
