@@ -72,6 +72,7 @@ def scan_source(source: Source, settings: Settings) -> FileResult:
     if not extractors:
         return result
     try:
+        source.text  # decode first: a file that is not UTF-8 text is reported whatever its extractor reads
         raws = [raw for extract in extractors for raw in extract(source)]
     except ExtractionError as exc:
         result.diagnostics.append(Diagnostic(source.relpath, str(exc)))
