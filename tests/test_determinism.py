@@ -1,0 +1,78 @@
+"""The same tree gives byte-identical reports: across runs, --jobs values, hash seeds and the cache.
+
+The tree is every fixture repo plus the adversarial corpus (bad files make diagnostics,
+odd names exercise path escaping), so ordering of findings and of diagnostics is tested.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import shutil
+import subprocess
+import sys
+
+import pytest
+
+from . import corpus
+from .conftest import REPOS, run_cli
+
+FORMATS = ["json", "text"] + (["sarif"] if importlib.util.find_spec("whackachip_lint.report.sarif") else [])
+JOBS = ["1", "2", "4"]
+
+
+@pytest.fixture(scope="module")
+def tree(tmp_path_factory):
+    base = tmp_path_factory.mktemp("determinism")
+    root = base / "tree"
+    root.mkdir()
+    if REPOS.is_dir():
+        for repo in sorted(p for p in REPOS.iterdir() if p.is_dir()):
+            shutil.copytree(repo, root / "repos" / repo.name, symlinks=True)
+    corpus.build(root / "corpus", base / "outside", corpus.entries(include_slow=False, as_root=True))
+    return root
+
+
+def _report(tree, fmt: str, *extra: str) -> bytes:
+    args = ["--format", fmt, *extra, str(tree)]
+    if fmt == "text":
+        args.insert(0, "--no-color")
+    result = run_cli(*args)
+    assert result.exit_code in (0, 1), result.output
+    return result.stdout_bytes
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_repeated_runs_and_jobs_give_identical_bytes(tree, fmt):
+    first = _report(tree, fmt, "--no-cache", "--jobs", "1")
+    assert first.strip()
+    for jobs in JOBS:
+        assert _report(tree, fmt, "--no-cache", "--jobs", jobs) == first, f"--jobs {jobs} changed the {fmt} output"
+    assert _report(tree, fmt, "--no-cache") == first, "the default --jobs changed the output"
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_cache_does_not_change_the_output(tree, fmt, tmp_path):
+    cold = _report(tree, fmt, "--no-cache")
+    cache = str(tmp_path / "cache")
+    assert _report(tree, fmt, "--cache-dir", cache) == cold, "first cached run differs"
+    assert _report(tree, fmt, "--cache-dir", cache) == cold, "warm cached run differs"
+
+
+def test_separate_processes_with_different_hash_seeds_agree(tree):
+    """Set and dict iteration order varies with PYTHONHASHSEED between processes; output must not."""
+    outputs = set()
+    for seed, jobs in (("0", "1"), ("1", "2"), ("4242", "1"), ("random", "4")):
+        env = dict(os.environ, PYTHONHASHSEED=seed, PYTHONDONTWRITEBYTECODE="1")
+        proc = subprocess.run(
+            [sys.executable, "-m", "whackachip_lint", "--format", "json", "--no-cache", "--jobs", jobs, str(tree)],
+            capture_output=True, env=env, timeout=600,
+        )
+        assert proc.returncode in (0, 1), proc.stderr.decode(errors="replace")
+        outputs.add(proc.stdout)
+    assert len(outputs) == 1
+
+
+def test_output_is_valid_utf8_despite_undecodable_names(tree):
+    for fmt in FORMATS:
+        _report(tree, fmt, "--no-cache").decode("utf-8")

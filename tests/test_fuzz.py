@@ -1,0 +1,108 @@
+"""Property-based tests: every registered extractor survives generated and mutated input.
+
+For each kind in `extract.EXTRACTORS` (so a new extractor is fuzzed as soon as it is
+registered): no exception other than ExtractionError escapes, and every finding lies
+inside the file and fits the evidence model. Inputs come from tests/fuzzing.py.
+`WAC_FUZZ_EXAMPLES` sets the examples per kind (default 150 here; the long run in
+scripts/fuzz_long.py uses 10,000 and more, see docs/robustness.md).
+
+Crashes the fuzzers found are kept below as regression inputs.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+
+from whackachip_lint.config import Settings
+from whackachip_lint.extract import Source
+from whackachip_lint.scan import scan_source
+
+from . import corpus, fuzzing
+
+EXAMPLES = int(os.environ.get("WAC_FUZZ_EXAMPLES", "150"))
+FUZZ = settings(
+    max_examples=EXAMPLES,
+    deadline=None,  # timing is never asserted
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.filter_too_much],
+    database=None,
+    derandomize=os.environ.get("WAC_FUZZ_RANDOM") is None,  # CI runs are reproducible; set it to explore
+)
+
+
+@pytest.mark.parametrize("kind", fuzzing.kinds())
+def test_extractor_survives_fuzzed_input(kind):
+    @FUZZ
+    @given(fuzzing.inputs(kind))
+    def run(data: bytes) -> None:
+        assert fuzzing.run_extractors(kind, data) == []
+
+    run()
+
+
+def test_fuzz_check_can_fail():
+    """The checks above are not vacuous: an extractor that raises, or points past the end, is caught."""
+    from whackachip_lint.evidence import RawFinding, Span, State
+
+    assert fuzzing.check_raw(RawFinding("WAC101", True, State.ENABLED, Span(3, 1, 3, 2)), ["a", "b"])
+    assert fuzzing.check_raw(RawFinding("WAC101", True, State.ENABLED, Span(1, 5, 1, 6)), ["ab"])
+    assert fuzzing.check_raw(RawFinding("WAC101", [1], State.ENABLED, Span(1, 1, 1, 2)), ["ab"])
+    assert not fuzzing.check_raw(RawFinding("WAC101", True, State.ENABLED, Span(1, 1, 1, 3)), ["ab"])
+
+
+# --- the same text, differently encoded, gives the same findings ---------------------------
+
+SEEDS = [(kind, i, data) for kind in fuzzing.kinds() for i, data in enumerate(fuzzing.seeds(kind))]
+
+
+def _keys(kind: str, data: bytes):
+    name = fuzzing.file_name(kind)
+    result = scan_source(Source(Path(name), name, kind, data), Settings())
+    return result.diagnostics, sorted(corpus.finding_key(f) for f in result.findings)
+
+
+@pytest.mark.parametrize(("kind", "index", "data"), SEEDS, ids=[f"{k}-{i}" for k, i, _ in SEEDS])
+def test_crlf_and_bom_change_no_finding(kind, index, data):
+    diagnostics, plain = _keys(kind, data)
+    if diagnostics:
+        pytest.skip("this seed is not valid on its own")
+    lf = data.replace(b"\r\n", b"\n")
+    assert _keys(kind, lf.replace(b"\n", b"\r\n")) == ([], _keys(kind, lf)[1]), "CRLF line endings changed findings"
+    assert _keys(kind, b"\xef\xbb\xbf" + data) == ([], plain), "a UTF-8 byte-order mark changed findings"
+
+
+# --- regressions: inputs that once crashed something ----------------------------------------
+
+REGRESSIONS = [
+    # libcst's native parser overflows the C stack (SIGSEGV) on ~1,200 nested parentheses;
+    # the pyguard pre-check must refuse these before libcst sees them.
+    ("python", b"x = " + b"(" * 5000 + b"1" + b")" * 5000 + b"\n"),
+    ("python", b"x = " + b"-" * 30000 + b"1\n"),
+    ("python", b"x = a" + b".b" * 30000 + b"\n"),
+    # Source.lines used str.splitlines, which also breaks at form feed and U+2028: lines
+    # and snippets disagreed with the parser's own line numbers.
+    ("python", "\x0c\n# \u2028\nimport torch\nx = torch.zeros(2, dtype=torch.bfloat16)\n".encode()),
+    ("shell", b"a=1\rb=2\x0c\nexport NCCL_IB_DISABLE=1\n"),
+]
+
+
+@pytest.mark.parametrize(("kind", "data"), REGRESSIONS, ids=[f"{k}-{i}" for i, (k, _) in enumerate(REGRESSIONS)])
+def test_regression_input(kind, data):
+    if kind not in fuzzing.kinds():
+        pytest.skip(f"no {kind} extractor registered")
+    assert fuzzing.run_extractors(kind, data) == []
+
+
+def test_deeply_nested_python_does_not_kill_the_scan(tmp_path):
+    """In a child process, since a native stack overflow would end pytest itself."""
+    (tmp_path / "deep.py").write_bytes(REGRESSIONS[0][1])
+    (tmp_path / "fine.py").write_text("import torch\n")
+    proc = subprocess.run([sys.executable, "-m", "whackachip_lint", "--no-cache", "--format", "json", str(tmp_path)],
+                          capture_output=True, text=True, timeout=300)
+    assert proc.returncode in (0, 1), (proc.returncode, proc.stderr)
+    assert '"deep.py"' in proc.stdout and "nested too deeply" in proc.stdout
