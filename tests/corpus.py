@@ -43,8 +43,13 @@ NAMES = {
     "requirements": "requirements.txt",
     "notebook": "explore.ipynb",
     "markdown": "README.md",
-    "toml": "pyproject.toml",
-    "jobscript": "job.slurm",
+    "pyproject": "pyproject.toml",
+    "setupcfg": "setup.cfg",
+    "makefile": "Makefile",
+    "cmake": "CMakeLists.txt",
+    "rst": "README.rst",
+    "text": "NOTES.txt",
+    "log": "train.log",
 }
 # Kinds whose parsers must refuse broken syntax (truncation, stray tokens): Python and
 # JSON have one grammar and no partial reading. Shell, YAML, Dockerfile... are read
@@ -90,10 +95,21 @@ def file_name(kind: str) -> str:
 def evidence(kind: str) -> bytes:
     """Text that holds evidence for `kind`: its rules' positive examples (first few that fit)."""
     for rule in ALL_RULES.values():
+        if rule.code.startswith("WAC0"):
+            continue  # meta rules (about directives) are not hardware evidence
         for example in rule.positives:
             if example.kind == kind and (example.filename is None or example.filename == file_name(kind)):
                 return example.code.encode("utf-8")
+    if kind == "notebook":
+        return tiny_notebook(evidence("python"))
     return {"python": b"import torch\n", "json": b"{}\n"}.get(kind, b"# nothing\n")
+
+
+def tiny_notebook(code: bytes) -> bytes:
+    cell = {"cell_type": "code", "execution_count": 1, "metadata": {}, "outputs": [],
+            "source": code.decode("utf-8").splitlines(keepends=True)}
+    notebook = {"cells": [cell], "metadata": {}, "nbformat": 4, "nbformat_minor": 5}
+    return json.dumps(notebook, indent=1).encode("utf-8") + b"\n"
 
 
 def _write(path: Path, data: bytes) -> None:

@@ -170,12 +170,17 @@ AUDIT_RUNNER = textwrap.dedent(
     """
     import json, os, sys
     out_path, tree = sys.argv[1], os.path.realpath(sys.argv[2])
-    events = []
+    # Events go straight to a file descriptor opened before the hook: worker processes
+    # forked by the process pool inherit both, so what they do is recorded too.
+    out = os.open(out_path, os.O_WRONLY | os.O_CREAT | os.O_APPEND | os.O_TRUNC, 0o600)
     recording = True
-    WATCHED = ("socket.", "subprocess.", "os.system", "os.exec", "os.posix_spawn", "os.spawn", "os.fork",
-               "os.forkpty", "ctypes.dlopen", "urllib.Request", "http.client.connect", "ftplib.", "smtplib.",
-               "webbrowser.open")
+    # Forking our own interpreter (the process pool) runs our code, not the tree's: allowed.
+    WATCHED = ("socket.", "subprocess.", "os.system", "os.exec", "os.posix_spawn", "os.spawn", "os.forkpty",
+               "ctypes.dlopen", "urllib.Request", "http.client.connect", "ftplib.", "smtplib.", "webbrowser.open")
     WRITE_FLAGS = os.O_WRONLY | os.O_RDWR | os.O_CREAT | os.O_APPEND | os.O_TRUNC
+
+    def record(event, detail):
+        os.write(out, (json.dumps({"event": event, "detail": detail[:300], "pid": os.getpid()}) + "\\n").encode())
 
     def hook(event, args):
         if not recording:
@@ -183,20 +188,20 @@ AUDIT_RUNNER = textwrap.dedent(
         if event.startswith(WATCHED):
             if event in ("os.exec", "os.posix_spawn", "subprocess.Popen") and args and \\
                     os.path.realpath(str(args[0])) == os.path.realpath(sys.executable):
-                return  # a worker process of our own (the process pool) is not running the scanned code
-            events.append([event, repr(args)[:300]])
+                return  # a worker process of our own interpreter
+            record(event, repr(args))
         elif event == "open" and args[0] is not None and not isinstance(args[0], int):
             mode, flags = args[1] or "", args[2] or 0
             if any(c in str(mode) for c in "wax+") or flags & WRITE_FLAGS:
-                events.append([event, repr(args)[:300]])
+                record(event, repr(args))
         elif event == "exec" and args and os.path.isabs(getattr(args[0], "co_filename", "")) and \\
                 os.path.realpath(args[0].co_filename).startswith(tree + os.sep):
-            events.append([event, args[0].co_filename])
+            record(event, args[0].co_filename)
 
     sys.addaudithook(hook)
     from whackachip_lint.cli import main
     try:
-        main(["--no-cache", "--format", "json", tree])
+        main(["--no-cache", "--format", "json", "--jobs", "2", tree])
     except SystemExit as exc:
         code = exc.code
     else:
@@ -204,10 +209,19 @@ AUDIT_RUNNER = textwrap.dedent(
     recording = False
     loaded = sorted(name for name, mod in list(sys.modules.items())
                     if os.path.realpath(str(getattr(mod, "__file__", "") or "")).startswith(tree + os.sep))
-    with open(out_path, "w") as fh:
-        json.dump({"code": code, "events": events, "loaded_from_tree": loaded}, fh)
+    os.write(out, (json.dumps({"code": code, "loaded_from_tree": loaded}) + "\\n").encode())
     """
 )
+
+
+def _audit(runner: Path, out: Path, tree: Path) -> tuple[dict, list[dict]]:
+    proc = subprocess.run([sys.executable, str(runner), str(out), str(tree)], cwd=tree, env=_child_env(),
+                          capture_output=True, text=True, timeout=300)
+    assert out.exists(), proc.stderr
+    records = [json.loads(line) for line in out.read_text().splitlines()]
+    summary = [r for r in records if "code" in r]
+    assert summary, proc.stderr
+    return summary[-1], [r for r in records if "event" in r]
 
 
 def test_audit_hook_sees_no_socket_process_write_or_import(canary, tmp_path):
@@ -215,14 +229,10 @@ def test_audit_hook_sees_no_socket_process_write_or_import(canary, tmp_path):
     root, markers, made = canary
     runner = tmp_path / "runner.py"
     runner.write_text(AUDIT_RUNNER)
-    out = tmp_path / "audit.json"
-    proc = subprocess.run([sys.executable, str(runner), str(out), str(root)], cwd=root, env=_child_env(),
-                          capture_output=True, text=True, timeout=300)
-    assert out.exists(), proc.stderr
-    report = json.loads(out.read_text())
-    assert report["code"] in (0, 1), proc.stderr
-    assert report["events"] == []
-    assert report["loaded_from_tree"] == []
+    summary, events = _audit(runner, tmp_path / "audit.jsonl", root)
+    assert summary["code"] in (0, 1)
+    assert events == []
+    assert summary["loaded_from_tree"] == []
     _assert_no_marker(markers, made)
 
 
@@ -234,11 +244,8 @@ def test_audit_hook_would_catch_a_socket(tmp_path):
                                            "socket.socket().close()\nopen(os.path.join(tree, 'w.txt'), 'w').close()\n"
                                            "exec(compile('1', os.path.join(tree, 'm.py'), 'exec'))"))
     (tmp_path / "tree").mkdir()
-    out = tmp_path / "audit.json"
-    subprocess.run([sys.executable, str(runner), str(out), str(tmp_path / "tree")], env=_child_env(),
-                   capture_output=True, text=True, timeout=300)
-    events = [e[0] for e in json.loads(out.read_text())["events"]]
-    assert "socket.__new__" in events and "open" in events and "exec" in events
+    _summary, events = _audit(runner, tmp_path / "audit.jsonl", tmp_path / "tree")
+    assert {"socket.__new__", "open", "exec"} <= {e["event"] for e in events}
 
 
 def test_canary_markers_would_be_noticed(canary):
