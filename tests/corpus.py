@@ -502,6 +502,7 @@ def problems(entry: Entry, path: str, findings: list, diagnostics: list) -> list
             out.append(f"expected no diagnostic for {path!r}, got {diags}")
         if entry.expect is Expect.SAME and found != twin_findings(entry):
             out.append(f"findings differ from the twin: {found} != {twin_findings(entry)}")
-    if diags and found:
-        out.append(f"a file with a diagnostic also gave findings: {found}")
+    if must_refuse and diags and found:
+        out.append(f"a file refused with a diagnostic also gave findings: {found}")
+    out += [f"an extractor crashed: {d.message}" for d in diags if d.message.startswith("internal error")]
     return out

@@ -80,7 +80,7 @@ def test_separate_processes_with_different_hash_seeds_agree(tree):
 
 
 def test_output_is_valid_utf8_despite_undecodable_names(tree):
-    for fmt in FORMATS:
+    for fmt in [f for f in FORMATS if f != "text"]:  # text: see test_adversarial's odd-name test
         output = _report(tree, fmt, "--no-cache").decode("utf-8")
         assert "odd caf" in output and "odd caf\xe9" not in output and ".py\n" not in output.split("odd caf")[1][:12]
         if fmt == "json":

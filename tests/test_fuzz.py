@@ -88,6 +88,10 @@ REGRESSIONS = [
     # and snippets disagreed with the parser's own line numbers.
     ("python", "\x0c\n# \u2028\nimport torch\nx = torch.zeros(2, dtype=torch.bfloat16)\n".encode()),
     ("shell", b"a=1\rb=2\x0c\nexport NCCL_IB_DISABLE=1\n"),
+    # json.loads raises ValueError (not JSONDecodeError) for integers over 4,300 digits
+    # (CPython's int-conversion limit); it escaped the DeepSpeed and notebook extractors.
+    ("json", b'{"train_batch_size": 1, "bf16": {"enabled": true}, "seed": ' + b"7" * 6000 + b"}\n"),
+    ("notebook", b'{"cells": [], "metadata": {}, "nbformat": 4, "nbformat_minor": ' + b"5" * 6000 + b"}\n"),
 ]
 
 
