@@ -423,3 +423,37 @@ def test_directory_with_100000_empty_files(hundred_thousand_files):
     assert result.files_scanned == 100_000
     assert result.diagnostics == []
     assert result.findings == []
+
+
+def test_directory_link_inside_the_root_is_not_walked_twice(tmp_path):
+    """A link to a directory inside the root: the directory is scanned once, under its own name, silently."""
+    (tmp_path / "z_real").mkdir()
+    (tmp_path / "z_real" / "bad.py").write_bytes(b"\xff\n")
+    os.symlink("z_real", tmp_path / "a_link")
+    os.symlink(str(tmp_path / "z_real"), tmp_path / "b_absolute_link")
+    result = scan([tmp_path], Settings())
+    assert result.files == ["z_real/bad.py"]
+    assert [d.path for d in result.diagnostics] == ["z_real/bad.py"]
+
+
+def test_file_link_inside_the_root_is_scanned_under_its_own_name(tmp_path):
+    """A file link keeps its name (its kind may come from it: config.json -> ds_config.txt)."""
+    (tmp_path / "ds_config.txt").write_text('{"bf16": {"enabled": true}}\n')
+    os.symlink("ds_config.txt", tmp_path / "config.json")
+    result = scan([tmp_path], Settings())
+    assert result.files == ["config.json"]
+    assert result.diagnostics == []
+
+
+def test_named_pipe_is_never_opened(tmp_path):
+    """Opening a FIFO for reading blocks until a writer comes: discovery must refuse it by type."""
+    os.mkfifo(tmp_path / "train.py")
+    os.mkfifo(tmp_path / "notes.unknown")  # a name we would not scan anyway: no diagnostic
+    result = scan([tmp_path], Settings())
+    assert [(d.path, d.message) for d in result.diagnostics] == [
+        ("train.py", "a named pipe, not a regular file; not read")
+    ]
+    result = scan([tmp_path / "train.py"], Settings(), root=tmp_path)
+    assert [(d.path, d.message) for d in result.diagnostics] == [
+        ("train.py", "a named pipe, not a regular file; not read")
+    ]
