@@ -17,9 +17,11 @@ from __future__ import annotations
 import argparse
 import json
 import platform
+import subprocess
 import sys
+import tempfile
 import time
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import ThreadPoolExecutor
 from importlib import metadata
 from pathlib import Path
 
@@ -27,7 +29,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))  # for tests.fuzzing
 
 
-def fuzz_kind(kind: str, examples: int, seed: int) -> dict:
+def fuzz_kind(kind: str, examples: int, seed: int, current: Path | None = None) -> dict:
     from hypothesis import HealthCheck, Phase, given, settings
     from hypothesis import seed as hypothesis_seed
 
@@ -42,6 +44,8 @@ def fuzz_kind(kind: str, examples: int, seed: int) -> dict:
               suppress_health_check=list(HealthCheck))
     @given(fuzzing.inputs(kind))
     def run(data: bytes) -> None:
+        if current is not None:  # kept on disk: if a native crash kills us, this is the input that did it
+            current.write_bytes(data)
         started = time.perf_counter()
         problems = fuzzing.run_extractors(kind, data)
         spent = time.perf_counter() - started
@@ -61,6 +65,26 @@ def fuzz_kind(kind: str, examples: int, seed: int) -> dict:
         stats["crashes"] = 1
         stats["failure"] = f"{type(exc).__name__}: {exc}"[:2000]
     return stats
+
+
+def _run_worker(kind: str, args: argparse.Namespace, crash_dir: Path) -> dict:
+    """Fuzz one kind in a child process, so a native crash (a segfault in a parser) is caught and kept."""
+    current = crash_dir / f"{kind}.current"
+    proc = subprocess.run(
+        [sys.executable, __file__, "--worker", kind, "-n", str(args.examples), "--seed", str(args.seed),
+         "--current", str(current)],
+        capture_output=True, text=True,
+    )
+    lines = [line for line in proc.stdout.splitlines() if line.startswith("{")]
+    if proc.returncode == 0 and lines:
+        return json.loads(lines[-1])
+    kept = crash_dir / f"{kind}.crash"
+    if current.exists():
+        current.rename(kept)
+    how = f"killed by signal {-proc.returncode}" if proc.returncode < 0 else f"exit status {proc.returncode}"
+    return {"kind": kind, "inputs": None, "crashes": 1, "seconds": 0, "slowest": 0, "largest": 0,
+            "failure": f"the worker process died ({how}); the input it was running is in {kept}\n"
+                       f"{proc.stderr[-2000:]}"}
 
 
 def corpus_pass() -> dict:
@@ -106,13 +130,20 @@ def main() -> int:
     parser.add_argument("--seed", type=int, default=20261122)
     parser.add_argument("--jobs", type=int, default=2, help="kinds fuzzed in parallel")
     parser.add_argument("--json", type=Path, help="also write the figures to this file")
+    parser.add_argument("--worker", help=argparse.SUPPRESS)  # internal: fuzz one kind in this process
+    parser.add_argument("--current", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
+
+    if args.worker:
+        row = fuzz_kind(args.worker, args.examples, args.seed, args.current)
+        print(json.dumps(row))
+        return 0
 
     kinds = args.kind or fuzzing.kinds()
     started = time.time()
-    with ProcessPoolExecutor(max_workers=args.jobs) as pool:
-        futures = [pool.submit(fuzz_kind, kind, args.examples, args.seed) for kind in kinds]
-        rows = [f.result() for f in futures]
+    crash_dir = Path(tempfile.mkdtemp(prefix="wac-lint-fuzz-"))
+    with ThreadPoolExecutor(max_workers=args.jobs) as pool:
+        rows = list(pool.map(lambda kind: _run_worker(kind, args, crash_dir), kinds))
     rows.append(corpus_pass())
     wall = time.time() - started
 
@@ -120,9 +151,10 @@ def main() -> int:
     print("|---|---:|---:|---:|---:|---:|")
     for row in rows:
         mean = 1000 * row.get("seconds", 0) / row["inputs"] if row.get("seconds") and row["inputs"] else 0
-        print(f"| {row['kind']} | {row['inputs']:,} | {row['crashes']} | {mean:.2f} | {row.get('slowest', 0):.3f} | "
+        inputs = "died" if row["inputs"] is None else f"{row['inputs']:,}"
+        print(f"| {row['kind']} | {inputs} | {row['crashes']} | {mean:.2f} | {row.get('slowest', 0):.3f} | "
               f"{row.get('largest', 0):,} |")
-    total = sum(r["inputs"] for r in rows)
+    total = sum(r["inputs"] or 0 for r in rows)
     crashes = sum(r["crashes"] for r in rows)
     print(f"\n{total:,} inputs, {crashes} crash{'es' if crashes != 1 else ''}, {wall:.0f} s wall, "
           f"seed {args.seed}, {versions()}")

@@ -257,3 +257,39 @@ def test_canary_markers_would_be_noticed(canary):
     if shutil.which("bash"):
         subprocess.run(["bash", str(root / "launch.sh")], env=_child_env(), capture_output=True, timeout=60)
         assert (markers / "sh-subst").exists()
+
+
+# --- nothing from the scanned text drives the terminal ----------------------------------------
+
+
+def test_snippets_and_messages_carry_no_control_characters():
+    from whackachip_lint.evidence import RawFinding, Span, State
+    from whackachip_lint.extract import Source
+    from whackachip_lint.scan import to_finding
+
+    line = "x = torch.bfloat16  # \x1b[2J\x1b]0;owned\x07 \u202e"
+    source = Source(Path("a.py"), "a.py", "python", line.encode())
+    raw = RawFinding("WAC101", "bf\x1b[31m16", State.ENABLED, Span(1, 11, 1, 19), detail="seen \x1b[1m here\nnext")
+    finding = to_finding(raw, source)
+    for text in (finding.snippet, finding.message):
+        assert not any(ord(c) < 0x20 and c != "\t" or 0x7F <= ord(c) <= 0x9F or c == "\u202e" for c in text), text
+    assert "\\x1b[2J" in finding.snippet and "\\u202e" in finding.snippet
+
+
+def test_diagnostic_messages_carry_no_control_characters(monkeypatch, tmp_path):
+    from whackachip_lint import scan as scan_module
+    from whackachip_lint.extract import ExtractionError
+
+    def hostile(source):
+        raise ExtractionError("syntax error near '\x1b[2J\x1b[31m'")
+
+    def buggy(source):
+        raise ValueError("bad value \x1b[2J\nforged: error: line")
+
+    (tmp_path / "a.py").write_text("x = 1\n")
+    for extractor in (hostile, buggy):
+        monkeypatch.setattr(scan_module, "extractors_for", lambda kind, e=extractor: [e])
+        result = scan([tmp_path], Settings(use_cache=False, jobs=1))
+        (diagnostic,) = result.diagnostics
+        assert "\x1b" not in diagnostic.message and "\n" not in diagnostic.message, diagnostic
+        assert "\\x1b[2J" in diagnostic.message

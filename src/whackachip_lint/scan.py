@@ -7,6 +7,7 @@ are sorted by path, line, column and rule.
 from __future__ import annotations
 
 import os
+import re
 import stat
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,6 +20,18 @@ from .extract import ExtractionError, Source, extractors_for
 from .rules import ALL_RULES, matches, selected_codes
 
 SNIPPET_MAX = 200
+
+# Characters that must not reach a terminal from scanned text: C0 controls but tab (an
+# escape sequence could clear or rewrite the screen; a newline would forge a report
+# line), DEL, C1 controls, and the bidirectional overrides of "Trojan Source".
+_UNPRINTABLE = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def printable_text(text: str) -> str:
+    """`text` with control characters shown as escapes (`\x1b`, `\u202e`), safe to print."""
+    if not _UNPRINTABLE.search(text):
+        return text
+    return _UNPRINTABLE.sub(lambda m: f"\\x{ord(m[0]):02x}" if ord(m[0]) < 0x100 else f"\\u{ord(m[0]):04x}", text)
 
 
 @dataclass
@@ -47,7 +60,7 @@ def scan_root(paths: list[Path]) -> Path:
 
 def to_finding(raw: RawFinding, source: Source) -> Finding:
     rule = ALL_RULES[raw.rule]
-    snippet = source.line_text(raw.span.line).strip()
+    snippet = printable_text(source.line_text(raw.span.line).strip())
     if len(snippet) > SNIPPET_MAX:
         snippet = snippet[: SNIPPET_MAX - 1] + "\u2026"
     return Finding(
@@ -60,7 +73,7 @@ def to_finding(raw: RawFinding, source: Source) -> Finding:
         path=source.relpath,
         span=raw.span,
         snippet=snippet,
-        message=rule.message(raw.value, raw.state, raw.detail),
+        message=printable_text(rule.message(raw.value, raw.state, raw.detail)),
         properties=raw.properties,
     )
 
@@ -75,7 +88,7 @@ def scan_source(source: Source, settings: Settings) -> FileResult:
         source.text  # decode first: a file that is not UTF-8 text is reported whatever its extractor reads
         raws = [raw for extract in extractors for raw in extract(source)]
     except ExtractionError as exc:
-        result.diagnostics.append(Diagnostic(source.relpath, str(exc)))
+        result.diagnostics.append(Diagnostic(source.relpath, printable_text(str(exc))))
         return result
     except RecursionError:
         result.diagnostics.append(Diagnostic(source.relpath, "too deeply nested to parse"))
@@ -112,7 +125,7 @@ def internal_error_message(exc: BaseException) -> str:
     detail = str(exc)
     if len(detail) > SNIPPET_MAX:
         detail = detail[: SNIPPET_MAX - 1] + "\u2026"
-    return f"internal error while extracting ({type(exc).__name__}: {detail}); please report this file"
+    return printable_text(f"internal error while extracting ({type(exc).__name__}: {detail}); please report this file")
 
 
 def _too_big(size: int, settings: Settings) -> str:
