@@ -252,6 +252,9 @@ def format_entries() -> list[Entry]:
             _sh("unterminated_command_substitution", ev + b"X=$(hostname\n", Expect.LENIENT),
             _sh("deep_command_substitution", b"echo " + b"$(" * 3000 + b")" * 3000 + b"\n", Expect.LENIENT),
             _sh("long_pipeline", b"cat x" + b" | tr a b" * 20000 + b"\n", Expect.LENIENT),
+            Entry("shell-brace-then-private-use-character", "shell/astral.sh", Expect.DIAGNOSTIC,
+                  _writer("shell/astral.sh", ev + b"echo a{\xf4\x89\x9a\xa9}\n"), "shell",
+                  r"character U\+1096A9 at line \d+, column \d+ .*not parsed"),
             _sh("long_line", lambda_bytes(lambda ev=ev: ev + b"# " + b"a" * LONG_LINE_BYTES + b"\n"), Expect.SAME, twin=ev,
                 slow=True),
         ]

@@ -92,6 +92,19 @@ REGRESSIONS = [
     # (CPython's int-conversion limit); it escaped the DeepSpeed and notebook extractors.
     ("json", b'{"train_batch_size": 1, "bf16": {"enabled": true}, "seed": ' + b"7" * 6000 + b"}\n"),
     ("notebook", b'{"cells": [], "metadata": {}, "nbformat": 4, "nbformat_minor": ' + b"5" * 6000 + b"}\n"),
+    # PyYAML also ends lines at a lone CR (and NEL, U+2028, U+2029): with "\r\r\n" endings its
+    # line numbers ran past the end of Source.lines until LINE_BREAKS said so for yaml.
+    ("yaml", corpus.evidence("yaml").replace(b"\n", b"\r\r\n") + b"a: 1\x85b: 2\r"),
+]
+
+# tree-sitter-bash 0.25.1 segfaults (reads out of bounds) on `{` followed by a code point in
+# planes 4-16; found by the long fuzz run as an 18-byte heredoc script, minimised by hand.
+# Source.text refuses such characters for shell before any parser sees them. Checked in a
+# child process: without the refusal it is a native crash, which would end pytest itself.
+NATIVE_CRASHES = [
+    ("shell", b"{\xf4\x89\x9a\xa9"),
+    ("shell", b"a{\xf3\xa0\x80\x81\n"),
+    ("shell", b"<<EOF\n\xc3\x83\xf3\xa2\xb3\x88{\xf4\x89\x9a\xa9"),
 ]
 
 
@@ -100,6 +113,18 @@ def test_regression_input(kind, data):
     if kind not in fuzzing.kinds():
         pytest.skip(f"no {kind} extractor registered")
     assert fuzzing.run_extractors(kind, data) == []
+
+
+@pytest.mark.parametrize(("kind", "data"), NATIVE_CRASHES, ids=[f"{k}-{i}" for i, (k, _) in enumerate(NATIVE_CRASHES)])
+def test_native_parser_crash_input_does_not_kill_the_scan(kind, data, tmp_path):
+    name = fuzzing.file_name(kind)
+    (tmp_path / name).write_bytes(data)
+    (tmp_path / "fine.py").write_text("import torch\n")
+    for _ in range(3):  # the out-of-bounds read crashes most runs, not all
+        proc = subprocess.run([sys.executable, "-m", "whackachip_lint", "--no-cache", "--format", "json", str(tmp_path)],
+                              capture_output=True, text=True, timeout=300)
+        assert proc.returncode in (0, 1), (proc.returncode, proc.stderr)
+    assert f'"{name}"' in proc.stdout and "cannot read safely" in proc.stdout
 
 
 def test_deeply_nested_python_does_not_kill_the_scan(tmp_path):

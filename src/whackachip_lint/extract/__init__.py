@@ -28,10 +28,13 @@ EXTRACTORS: dict[str, tuple[str, ...]] = {
 
 
 # What ends a line, per kind, as that kind's own parser counts lines (so a finding's line
-# number and its snippet agree): CPython also breaks lines at a lone CR; tree-sitter and
-# JSON parsers count LF only. Form feeds, U+2028 and friends never end a line (unlike
-# str.splitlines).
-LINE_BREAKS: dict[str, "re.Pattern[str]"] = {"python": re.compile(r"\r\n|\r|\n")}
+# number and its snippet agree): CPython also breaks lines at a lone CR; PyYAML (YAML 1.1)
+# at a lone CR, NEL, U+2028 and U+2029; tree-sitter and JSON parsers count LF only. A form
+# feed never ends a line (str.splitlines would split there, and at more besides).
+LINE_BREAKS: dict[str, "re.Pattern[str]"] = {
+    "python": re.compile(r"\r\n|\r|\n"),
+    "yaml": re.compile("\r\n|[\r\n\x85\u2028\u2029]"),
+}
 DEFAULT_LINE_BREAK = re.compile(r"\r?\n")
 
 # Byte-order marks of encodings we do not read (UTF-8's own BOM is accepted and dropped).
@@ -42,6 +45,14 @@ WIDE_BOMS: tuple[tuple[bytes, str], ...] = (
     (b"\xff\xfe", "UTF-16"),
     (b"\xfe\xff", "UTF-16"),
 )
+
+
+# Characters a kind's parser cannot survive, refused as the text is decoded, before any
+# parser (the pre-filter's included) sees them. tree-sitter-bash 0.25.1 reads out of
+# bounds, and often segfaults, on `{` followed by a code point in planes 4-16 (measured:
+# U+E0001, U+F0000, U+1096A9, U+10FFFF crash a 2-byte-plus script most runs; U+2FFFF and
+# emoji never did). Those planes are unassigned, tags or private use: no real script needs them.
+UNSAFE_CHARACTERS: dict[str, "re.Pattern[str]"] = {"shell": re.compile("[\U00040000-\U0010FFFF]")}
 
 
 class ExtractionError(Exception):
@@ -67,9 +78,19 @@ class Source:
         if b"\x00" in self.data:
             raise ExtractionError("binary file (contains NUL bytes)")
         try:
-            return self.data.decode("utf-8-sig")
+            text = self.data.decode("utf-8-sig")
         except UnicodeDecodeError as exc:
             raise ExtractionError(f"not valid UTF-8 (byte {exc.start}: {exc.reason})") from None
+        unsafe = UNSAFE_CHARACTERS.get(self.kind)
+        match = unsafe.search(text) if unsafe else None
+        if match:
+            line = text.count("\n", 0, match.start()) + 1
+            column = match.start() - (text.rfind("\n", 0, match.start()) + 1) + 1
+            raise ExtractionError(
+                f"character U+{ord(match[0]):04X} at line {line}, column {column} is in a plane this kind's parser "
+                "cannot read safely (unassigned or private use); not parsed"
+            )
+        return text
 
     @cached_property
     def lines(self) -> list[str]:
