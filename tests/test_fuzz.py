@@ -95,6 +95,11 @@ REGRESSIONS = [
     # PyYAML also ends lines at a lone CR (and NEL, U+2028, U+2029): with "\r\r\n" endings its
     # line numbers ran past the end of Source.lines until LINE_BREAKS said so for yaml.
     ("yaml", corpus.evidence("yaml").replace(b"\n", b"\r\r\n") + b"a: 1\x85b: 2\r"),
+    # A plain scalar folded over two lines inside a flow sequence: the GPU-label finding's end
+    # column was computed on the first line (column 27 of a 24-character line). Found by the long run.
+    ("yaml", b"affinity:\n  nodeAffinity:\n    requiredDuringSchedulingIgnoredDuringExecution:\n"
+             b"      nodeSelectorTerms:\n        - matchExpressions:\n            - key: nvidia.com/gpu.product\n"
+             b"              operator: In\n              values: [N\nVNVNVNVIDIA-H100-80GB-HBM3]\n"),
 ]
 
 # tree-sitter-bash 0.25.1 segfaults (reads out of bounds) on `{` followed by a code point in
