@@ -441,7 +441,7 @@ def test_file_link_inside_the_root_is_scanned_under_its_own_name(tmp_path):
     (tmp_path / "ds_config.txt").write_text('{"bf16": {"enabled": true}}\n')
     os.symlink("ds_config.txt", tmp_path / "config.json")
     result = scan([tmp_path], Settings())
-    assert result.files == ["config.json"]
+    assert "config.json" in result.files  # (ds_config.txt too, once .txt files are read as text)
     assert result.diagnostics == []
 
 
