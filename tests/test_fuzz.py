@@ -3,7 +3,7 @@
 For each kind in `extract.EXTRACTORS` (so a new extractor is fuzzed as soon as it is
 registered): no exception other than ExtractionError escapes, and every finding lies
 inside the file and fits the evidence model. Inputs come from tests/fuzzing.py.
-`WAC_FUZZ_EXAMPLES` sets the examples per kind (default 150 here; the long run in
+`WAC_FUZZ_EXAMPLES` sets the examples per kind (default 100 here; the long run in
 scripts/fuzz_long.py uses 10,000 and more, see docs/robustness.md).
 
 Crashes the fuzzers found are kept below as regression inputs.
@@ -25,7 +25,7 @@ from whackachip_lint.scan import scan_source
 
 from . import corpus, fuzzing
 
-EXAMPLES = int(os.environ.get("WAC_FUZZ_EXAMPLES", "150"))
+EXAMPLES = int(os.environ.get("WAC_FUZZ_EXAMPLES", "100"))
 FUZZ = settings(
     max_examples=EXAMPLES,
     deadline=None,  # timing is never asserted
