@@ -396,7 +396,7 @@ class PythonEvidenceVisitor(cst.CSTVisitor):
             own = State.DISABLED if name.endswith("fp8_autocast") else State.CONDITIONAL
             self.emit("WAC104", "fp8_autocast", node, own, f"{name}() without enabled=")
             return
-        self.later(arg.value, lambda found, frame: self._switch(found, "WAC104", "fp8_autocast", arg, f"{name}(enabled=...)", frame))
+        self.later(arg.value, lambda found, frame: self._switch(found, "WAC104", "fp8_autocast", arg, f"{name}(enabled=...)", frame, arg.value))
 
     def _call_runtime(self, node, name, method, keywords, positional) -> None:
         if matches(name, T.DYNAMIC_IMPORTS) and positional:
@@ -468,7 +468,7 @@ class PythonEvidenceVisitor(cst.CSTVisitor):
         elif isinstance(target, cst.Attribute):
             name = self.aliases.resolve(target)
             if name in T.TF32_ATTRIBUTES:
-                self.later(value, lambda found, frame: self._switch(found, "WAC103", name.rsplit(".", 2)[-2] + ".allow_tf32", node, f"{name} =", frame))
+                self.later(value, lambda found, frame: self._switch(found, "WAC103", name.rsplit(".", 2)[-2] + ".allow_tf32", node, f"{name} =", frame, value))
             elif name in T.FP32_PRECISION_ATTRIBUTES:
                 self.later(value, lambda found, frame: self._fp32_precision(found, name, node, frame))
             elif target.attr.value in T.KEYWORDS and _constant_truth(value) is not None:
