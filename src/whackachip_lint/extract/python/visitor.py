@@ -67,6 +67,8 @@ class PythonEvidenceVisitor(cst.CSTVisitor):
 
     def on_visit(self, node: cst.CSTNode) -> bool:
         entry = self.pending.pop(id(node), None)
+        if entry is None and isinstance(node, cst.Comparison):
+            entry = (None, True, None)  # `x.dtype == torch.bfloat16` tests a dtype, it does not use one
         if entry is not None:
             state, check, condition = entry
             outer = self.frames[-1]
@@ -177,8 +179,9 @@ class PythonEvidenceVisitor(cst.CSTVisitor):
             self.attach(node.body, State.CONDITIONAL, condition=node.test)
             self.attach(node.orelse, State.CONDITIONAL, condition=node.test)
 
-    def visit_Comparison(self, node: cst.Comparison) -> None:
-        self.attach(node, check=True)
+    def visit_Match(self, node: cst.Match) -> None:
+        for case in node.cases:
+            self.attach(case.body, State.CONDITIONAL, condition=case.pattern)
 
     def visit_Assert(self, node: cst.Assert) -> None:
         self.attach(node.test, check=True)
