@@ -616,3 +616,31 @@ def test_file_without_any_hardware_word_is_not_parsed():
 def test_columns_count_code_points_not_bytes():
     code = 'import torch\nnote = "ünïcödé"; x = x.to(torch.bfloat16)\n'
     assert rows(code) == {("WAC101", 2, 28, E, "bfloat16")}
+
+
+# -- positions computed per statement equal libcst's own --------------------------------------------
+
+
+POSITION_SAMPLES = [
+    "# header comment bf16\n\nimport torch\nx = 1\n\n\ndef f():\n    if x:\n        return torch.bfloat16\n# footer fp16\n",
+    "import torch\r\nclass A:\r\n\tdef g(self):\r\n\t\treturn (\r\n\t\t\tx.half()\r\n\t\t)\r\ny = '''multi\r\nline bf16'''\r\n",
+    "import torch\nx = 1; y = torch.float16\nif True: z = 'ünï'; w = torch.bfloat16",
+    '"""Doc bf16."""\n@decorator(dtype="bf16")\nasync def h():\n    async with a as b:\n        pass\n',
+]
+
+
+@pytest.mark.parametrize("text", POSITION_SAMPLES)
+def test_statement_positions_match_libcst_positions(text):
+    import libcst as cst
+    from libcst.metadata import MetadataWrapper, PositionProvider
+
+    from whackachip_lint.extract.python.positions import HEADER, module_parts, positions_for
+
+    module = cst.parse_module(text)
+    full = MetadataWrapper(module, unsafe_skip_copy=True).resolve(PositionProvider)
+    every = {index for index, _ in module_parts(module)}
+    for wanted in [every, {HEADER}, {max(every)}, {i for i in every if i % 2 == 0}]:
+        partial = positions_for(module, wanted)
+        assert partial or not any(nodes for index, nodes in module_parts(module) if index in wanted)
+        for node, where in partial.items():
+            assert full[node] == where, (node, wanted)

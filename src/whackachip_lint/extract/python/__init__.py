@@ -1,10 +1,11 @@
 """The Python extractor: one libcst parse and one visit per file for every rule.
 
 Files that contain none of the words any rule looks for are skipped without
-parsing (libcst is the slow part of a scan). Positions come from libcst's
-PositionProvider on a wrapper that does not copy the tree; names are resolved
-through our own import-alias table rather than QualifiedNameProvider, which
-costs several times the parse.
+parsing (libcst is the slow part of a scan). The tree is walked by a lean
+walker (walk.py); positions are computed only inside the top-level statements
+that hold evidence (positions.py); names are resolved through our own
+import-alias table rather than QualifiedNameProvider, which costs several
+times the parse.
 """
 
 from __future__ import annotations
@@ -12,10 +13,10 @@ from __future__ import annotations
 import re
 
 import libcst as cst
-from libcst.metadata import MetadataWrapper, PositionProvider
 
 from ...evidence import RawFinding
 from .. import ExtractionError, Source
+from .positions import positions_for
 from .tables import PREFILTER
 from .visitor import PythonEvidenceVisitor
 
@@ -31,11 +32,11 @@ def extract(source: Source) -> list[RawFinding]:
     if not PREFILTER.search(source.data):
         return []
     module = parse(source.text)
-    wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
-    positions = wrapper.resolve(PositionProvider)
-    visitor = PythonEvidenceVisitor(module, positions)
-    module.visit(visitor)
-    return visitor.findings
+    visitor = PythonEvidenceVisitor(module)
+    visitor.walk(module)
+    if not visitor.has_findings:
+        return []
+    return visitor.findings(positions_for(module, visitor.tops))
 
 
 def parse(text: str) -> cst.Module:

@@ -11,7 +11,7 @@ identity before libcst visits them, so the one generic traversal is kept.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Callable, Iterable, Mapping
+from typing import Callable, Iterable, Mapping, Tuple, Union
 
 import libcst as cst
 from libcst.metadata import CodeRange
@@ -22,6 +22,8 @@ from ..environment import interpret_env
 from . import tables as T
 from .mentions import find_mentions, span_in_token
 from .names import Aliases, dotted, lookup, matches
+from .positions import HEADER, module_parts
+from .walk import Walker
 from .values import Binding, Candidate, Flag, Resolver, combine, literal_string
 
 _TRUE_STRINGS = {"1", "true", "yes", "on", "y", "t"}
@@ -39,12 +41,21 @@ class Frame:
     condition: cst.CSTNode | None  # the test that made the frame conditional, for the message
 
 
-class PythonEvidenceVisitor(cst.CSTVisitor):
-    def __init__(self, module: cst.Module, positions: Mapping[cst.CSTNode, CodeRange]):
+# Where a finding points: a node, or a stretch (begin, end) of a token node's text.
+Where = Union[cst.CSTNode, Tuple[cst.CSTNode, str, int, int]]
+
+
+class PythonEvidenceVisitor(Walker):
+    """Walk a module once (`walk(module)`), then `findings(positions)` gives the raw findings.
+
+    Positions are only computed (the costliest step after parsing) for files with evidence.
+    """
+
+    def __init__(self, module: cst.Module):
         super().__init__()
         self.module = module
-        self.positions = positions
-        self.findings: list[RawFinding] = []
+        self.found: list[tuple[str, Value, State, Where, str, dict]] = []
+        self.tops: set[int] = set()
         self.aliases = Aliases()
         self.scopes: list[dict[str, list[Binding]]] = [{}]
         self.flags: dict[str, Flag] = {}
@@ -55,8 +66,9 @@ class PythonEvidenceVisitor(cst.CSTVisitor):
         self.blocks: list[str] = ["module"]  # module / class / function
         self.calls: list[str | None] = []
         self.args: list[tuple[str | None, str | None]] = []  # (keyword, callee) of the Arg being visited
-        self.deferred: list[Callable[[], None]] = []
+        self.deferred: list[tuple[int, Callable[[], None]]] = []
         self.finished = False
+        self.top = HEADER  # the top-level statement being walked (positions are computed per statement)
 
     # -- frames -----------------------------------------------------------------------------
 
@@ -77,9 +89,9 @@ class PythonEvidenceVisitor(cst.CSTVisitor):
             self.frames.append(Frame(id(node), effective, outer.check or check, cond))
         return super().on_visit(node)
 
-    def on_leave(self, original_node: cst.CSTNode) -> None:
-        super().on_leave(original_node)
-        if len(self.frames) > 1 and self.frames[-1].node_id == id(original_node):
+    def on_leave(self, node: cst.CSTNode) -> None:
+        super().on_leave(node)
+        if len(self.frames) > 1 and self.frames[-1].node_id == id(node):
             self.frames.pop()
 
     @property
@@ -92,15 +104,28 @@ class PythonEvidenceVisitor(cst.CSTVisitor):
 
     # -- emitting -----------------------------------------------------------------------------
 
-    def span(self, node: cst.CSTNode) -> Span:
-        where = self.positions[node]
-        return Span(where.start.line, where.start.column + 1, where.end.line, where.end.column + 1)
+    @property
+    def has_findings(self) -> bool:
+        return bool(self.found)
+
+    def findings(self, positions: Mapping[cst.CSTNode, CodeRange]) -> list[RawFinding]:
+        out = []
+        for rule, value, state, where, detail, props in self.found:
+            if isinstance(where, tuple):
+                node, text, begin, end = where
+                start = positions[node].start
+                span = span_in_token(text, start.line, start.column, begin, end)
+            else:
+                place = positions[where]
+                span = Span(place.start.line, place.start.column + 1, place.end.line, place.end.column + 1)
+            out.append(RawFinding(rule, value, state, span, detail, props))
+        return out
 
     def emit(
         self,
         rule: str,
         value: Value,
-        where: cst.CSTNode | Span,
+        where: Where,
         own: State = State.ENABLED,
         detail: str = "",
         properties: Mapping[str, Value] | None = None,
@@ -111,8 +136,8 @@ class PythonEvidenceVisitor(cst.CSTVisitor):
         props = dict(properties or {})
         if state is State.CONDITIONAL and own is not State.CONDITIONAL and frame.condition is not None:
             props.setdefault("condition", self.code(frame.condition))
-        span = where if isinstance(where, Span) else self.span(where)
-        self.findings.append(RawFinding(rule, value, state, span, detail, props))
+        self.found.append((rule, value, state, where, detail, props))
+        self.tops.add(self.top)
 
     def code(self, node: cst.CSTNode) -> str:
         text = " ".join(self.module.code_for_node(node).split())
@@ -124,14 +149,20 @@ class PythonEvidenceVisitor(cst.CSTVisitor):
         frame = self.frames[-1]
         found = self.resolver.resolve(node)
         if found is None and not self.finished and isinstance(node, (cst.Name, cst.Attribute)):
-            self.deferred.append(lambda: action(self.resolver.resolve(node), frame))
+            self.deferred.append((self.top, lambda: action(self.resolver.resolve(node), frame)))
             return
         action(found, frame)
+
+    def visit_Module(self, node: cst.Module) -> bool:
+        for self.top, nodes in module_parts(node):
+            for child in nodes:
+                self.walk(child)
+        return False
 
     def leave_Module(self, original_node: cst.Module) -> None:
         self.finished = True
         del self.scopes[1:]
-        for action in self.deferred:
+        for self.top, action in self.deferred:
             action()
 
     # -- scopes ------------------------------------------------------------------------------
@@ -250,7 +281,7 @@ class PythonEvidenceVisitor(cst.CSTVisitor):
     def visit_Attribute(self, node: cst.Attribute) -> bool:
         name = dotted(node)
         if name is None:
-            node.value.visit(self)
+            self.walk(node.value)
             return False
         self._reference(node, self.aliases.resolve_text(name))
         return False
@@ -613,7 +644,7 @@ class PythonEvidenceVisitor(cst.CSTVisitor):
             self._choices(keywords["choices"].value)
         default = keywords["default"].value if "default" in keywords else None
         if default is not None:
-            default.visit(self)  # dtype objects as defaults (`default=torch.bfloat16`)
+            self.walk(default)  # dtype objects as defaults (`default=torch.bfloat16`)
         if not options:
             return
         flag = next((o for o in options if o.startswith("--")), options[0])
@@ -680,14 +711,12 @@ class PythonEvidenceVisitor(cst.CSTVisitor):
             self._mention_token(part, part.value, where)
 
     def _mention_token(self, node: cst.CSTNode, text: str, where: str) -> None:
-        start = self.positions[node].start
         seen: set[tuple[int, str]] = set()
         for rule, value, begin, end, word in find_mentions(text):
             if (begin, rule) in seen:
                 continue
             seen.add((begin, rule))
-            span = span_in_token(text, start.line, start.column, begin, end)
-            self.emit(rule, value, span, State.MENTIONED, f"{word!r} named in a {where}")
+            self.emit(rule, value, (node, text, begin, end), State.MENTIONED, f"{word!r} named in a {where}")
 
     # -- compile targets in string literals (setup.py extra_compile_args) --------------------------------
 
@@ -705,9 +734,7 @@ class PythonEvidenceVisitor(cst.CSTVisitor):
         for target in parse_arch_flags(prefix + body):
             begin = max(target.start - len(prefix), 0) + offset
             end = target.end - len(prefix) + offset
-            start = self.positions[node].start
-            span = span_in_token(text, start.line, start.column, begin, end)
-            self.emit(target.rule, target.value, span, detail=f"compile target in {body[:60]!r}")
+            self.emit(target.rule, target.value, (node, text, begin, end), detail=f"compile target in {body[:60]!r}")
 
 
 _CALL_HANDLERS = (
