@@ -11,7 +11,7 @@ identity before libcst visits them, so the one generic traversal is kept.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Callable, Iterable, Mapping, Tuple, Union
+from typing import Callable, Mapping, Tuple, Union
 
 import libcst as cst
 from libcst.metadata import CodeRange
@@ -22,12 +22,24 @@ from ..environment import interpret_env
 from . import tables as T
 from .mentions import find_mentions, span_in_token
 from .names import Aliases, dotted, lookup, matches
+from .meanings import dtype_meaning, module_meanings, switch_truth, value_meanings
 from .positions import HEADER, module_parts
+from .syntax import (
+    constant_truth,
+    dict_get,
+    handler_names,
+    has_import,
+    is_neutral_test,
+    is_type_checking,
+    starts_with_exit,
+    string_parts,
+    subscript_key,
+    unwrap_field,
+    version_test,
+)
 from .walk import Walker
 from .values import Binding, Candidate, Flag, Resolver, combine, literal_string
 
-_TRUE_STRINGS = {"1", "true", "yes", "on", "y", "t"}
-_FALSE_STRINGS = {"0", "false", "no", "off", "n", "f", ""}
 _IMPORT_ERRORS = {"ImportError", "ModuleNotFoundError"}
 _BROAD_ERRORS = {"Exception", "BaseException"}
 _MAX_CONDITION = 80
@@ -185,10 +197,10 @@ class PythonEvidenceVisitor(Walker):
 
     def visit_If(self, node: cst.If) -> None:
         self.attach(node.test, check=True)
-        truth = _constant_truth(node.test)
-        if truth is None and _is_neutral_test(node.test):
+        truth = constant_truth(node.test)
+        if truth is None and is_neutral_test(node.test):
             truth = True
-        if _is_type_checking(node.test):
+        if is_type_checking(node.test):
             truth = False
         if truth is True:
             self.attach(node.orelse, State.DISABLED)
@@ -201,7 +213,7 @@ class PythonEvidenceVisitor(Walker):
 
     def visit_IfExp(self, node: cst.IfExp) -> None:
         self.attach(node.test, check=True)
-        truth = _constant_truth(node.test)
+        truth = constant_truth(node.test)
         if truth is True:
             self.attach(node.orelse, State.DISABLED)
         elif truth is False:
@@ -219,9 +231,9 @@ class PythonEvidenceVisitor(Walker):
         self._platform_refusal(node.test, None, node)
 
     def visit_Try(self, node: cst.Try | cst.TryStar) -> None:
-        caught = [_handler_names(h) for h in node.handlers]
+        caught = [handler_names(h) for h in node.handlers]
         optional = any(names & _IMPORT_ERRORS for names in caught) or (
-            any(not names or names & _BROAD_ERRORS for names in caught) and _has_import(node.body)
+            any(not names or names & _BROAD_ERRORS for names in caught) and has_import(node.body)
         )
         if not optional:
             return
@@ -242,10 +254,10 @@ class PythonEvidenceVisitor(Walker):
 
     def _platform_refusal(self, test: cst.BaseExpression, body, node: cst.CSTNode) -> None:
         """`if torch.version.hip is None: raise ...` / `assert torch.version.hip`: a hard platform fact."""
-        target, absent = _version_test(test, self.aliases)
+        target, absent = version_test(test, self.aliases)
         if target is None:
             return
-        refuses = body is None or _starts_with_exit(body)
+        refuses = body is None or starts_with_exit(body)
         if not refuses:
             return
         value = T.VERSION_ATTRIBUTES[self.aliases.resolve(target)]
@@ -266,14 +278,14 @@ class PythonEvidenceVisitor(Walker):
         base, names = self.aliases.add_import_from(node)
         seen: set[tuple[str, str]] = set()
         for full in names:
-            for rule, value in _module_meanings(full):
+            for rule, value in module_meanings(full):
                 if (rule, value) not in seen:
                     seen.add((rule, value))
                     self.emit(rule, value, node, detail=f"from {base} import {full[len(base) + 1:] or '*'}")
         return False
 
     def _module_evidence(self, module: str, node: cst.CSTNode, detail: str, own: State = State.ENABLED) -> None:
-        for rule, value in _module_meanings(module):
+        for rule, value in module_meanings(module):
             self.emit(rule, value, node, own, detail)
 
     # -- names: dtypes and platform attributes ----------------------------------------------------
@@ -296,7 +308,7 @@ class PythonEvidenceVisitor(Walker):
     def _reference(self, node: cst.CSTNode, name: str) -> None:
         if id(node) in self.handled:
             return
-        meaning = _dtype_meaning(name)
+        meaning = dtype_meaning(name)
         if meaning is not None:
             rule, value = meaning
             if self.in_check:
@@ -353,7 +365,7 @@ class PythonEvidenceVisitor(Walker):
         arg = keywords.get("enabled")
         if arg is None:
             return
-        truth = _constant_truth(arg.value)
+        truth = constant_truth(arg.value)
         if truth is False:
             state = State.DISABLED
         elif truth is True:
@@ -490,7 +502,7 @@ class PythonEvidenceVisitor(Walker):
             if isinstance(target, cst.Element):
                 target = target.value
             if isinstance(target, cst.Subscript) and self._is_environ(target.value):
-                key = _subscript_key(target)
+                key = subscript_key(target)
                 if key is not None:
                     self.env_write(key, None, node, "del os.environ[...]")
 
@@ -498,12 +510,12 @@ class PythonEvidenceVisitor(Walker):
         if isinstance(target, cst.Name):
             self.resolver.bind(target.value, value, self.state)
             if self.blocks[-1] == "class" and target.value in T.KEYWORDS:
-                default = _unwrap_field(value)
+                default = unwrap_field(value)
                 flag = "--" + target.value
                 self.flags.setdefault(target.value, Flag(flag, default, None))
                 self.setting(target.value, default, node, f"{target.value} field default", flag=flag)
         elif isinstance(target, cst.Subscript) and self._is_environ(target.value):
-            key = _subscript_key(target)
+            key = subscript_key(target)
             if key is not None:
                 self.handled.add(id(target.value))
                 self.env_write(key, value, node, "os.environ[...] =")
@@ -513,7 +525,7 @@ class PythonEvidenceVisitor(Walker):
                 self.later(value, lambda found, frame: self._switch(found, "WAC103", True, node, f"{name} =", frame, value))
             elif name in T.FP32_PRECISION_ATTRIBUTES:
                 self.later(value, lambda found, frame: self._fp32_precision(found, name, node, frame))
-            elif target.attr.value in T.KEYWORDS and _constant_truth(value) is not None:
+            elif target.attr.value in T.KEYWORDS and constant_truth(value) is not None:
                 self.setting(target.attr.value, value, node, f"{self.code(target)} =")
 
     def _fp32_precision(self, found, name, node, frame) -> None:
@@ -527,7 +539,7 @@ class PythonEvidenceVisitor(Walker):
         """Values a switch cannot be read from (and that other handlers report)."""
         if isinstance(node, (cst.SimpleString, cst.ConcatenatedString, cst.Integer, cst.Float)):
             return True
-        return _dtype_meaning(self.aliases.resolve(node) or "") is not None
+        return dtype_meaning(self.aliases.resolve(node) or "") is not None
 
     def _is_environ(self, node: cst.BaseExpression) -> bool:
         return self.aliases.resolve(node) == "os.environ"
@@ -536,7 +548,7 @@ class PythonEvidenceVisitor(Walker):
 
     def visit_Dict(self, node: cst.Dict) -> None:
         elements = [e for e in node.elements if isinstance(e, cst.DictElement)]
-        dtypes = [e for e in elements if _dtype_meaning(self.aliases.resolve(e.value) or "") is not None]
+        dtypes = [e for e in elements if dtype_meaning(self.aliases.resolve(e.value) or "") is not None]
         if len(dtypes) >= 2:
             # {"bf16": torch.bfloat16, "fp16": torch.float16}: a lookup table; which entry is used depends on a key.
             for element in dtypes:
@@ -550,7 +562,7 @@ class PythonEvidenceVisitor(Walker):
             if key == "help":
                 self._mention_strings(element.value)
             elif key in T.KEYWORDS and isinstance(element.value, cst.Dict):
-                enabled = _dict_get(element.value, "enabled")
+                enabled = dict_get(element.value, "enabled")
                 if enabled is not None and T.KEYWORDS[key][0] == "switch":
                     self.setting(key, enabled, element, f'"{key}": {{"enabled": ...}} in a dict')
             elif key in T.KEYWORDS:
@@ -603,7 +615,7 @@ class PythonEvidenceVisitor(Walker):
 
     def _valued(self, kind, keyword, found, where, detail, frame) -> None:
         for candidate in found or []:
-            for rule, value in _value_meanings(kind, candidate.value, candidate.partial):
+            for rule, value in value_meanings(kind, candidate.value, candidate.partial):
                 self.emit(rule, value, where, candidate.state, f"{detail}: {candidate.value!r}", candidate.properties, frame)
 
     def env_write(self, key_node, value_node, where, how) -> None:
@@ -690,7 +702,7 @@ class PythonEvidenceVisitor(Walker):
             if text is None:
                 continue
             for kind in ("precision", "backend", "device", "attn"):
-                for rule, value in _value_meanings(kind, text, False):
+                for rule, value in value_meanings(kind, text, False):
                     self.emit(rule, value, element.value, State.MENTIONED, f"{text!r} offered as a choice")
 
     # -- free text: comments, docstrings, help strings ---------------------------------------------------
@@ -705,7 +717,7 @@ class PythonEvidenceVisitor(Walker):
         return True
 
     def _mention_strings(self, node: cst.BaseExpression, where: str = "help text") -> None:
-        parts = [node] if isinstance(node, cst.SimpleString) else _string_parts(node)
+        parts = [node] if isinstance(node, cst.SimpleString) else string_parts(node)
         for part in parts:
             self.handled.add(id(part))
             self._mention_token(part, part.value, where)
@@ -745,186 +757,6 @@ _CALL_HANDLERS = (
 )
 
 
-# -- helpers: pure functions on nodes and values -----------------------------------------------------
-
-
-def _module_meanings(module: str) -> tuple[tuple[str, str], ...]:
-    """Rule meanings of an imported module: the longest table prefix wins."""
-    best = ""
-    for prefix in T.MODULES:
-        if (module == prefix or module.startswith(prefix + ".")) and len(prefix) > len(best):
-            best = prefix
-    return T.MODULES.get(best, ()) if best else ()
-
-
-def _dtype_meaning(name: str) -> tuple[str, str] | None:
-    if name in T.DTYPES:
-        return T.DTYPES[name]
-    match = T.FP8_DTYPE.match(name)
-    if match:
-        return "WAC105", match.group(1)
-    match = T.FP4_DTYPE.match(name)
-    if match:
-        return "WAC106", match.group(1)
-    return None
-
-
-def _value_meanings(kind: str, value: Value, partial: bool) -> list[tuple[str, Value]]:
-    """What a resolved keyword value means: [(rule, value)]."""
-    if isinstance(value, bool) or value is None:
-        if kind == "fsdp" and value is True:
-            return [("WAC505", "fsdp")]
-        return []
-    text = str(value).strip()
-    low = text.lower()
-    if kind == "precision":
-        if partial:
-            return []
-        if low in T.PRECISION_STRINGS:
-            return [T.PRECISION_STRINGS[low]]
-        match = T.FP8_STRING.match(low)
-        return [("WAC105", match.group(1))] if match else []
-    if kind == "backend":
-        if partial:
-            return []
-        names = [part.split(":")[-1].strip() for part in low.split(",")]
-        return [("WAC201", n) for n in names if n in T.BACKENDS]
-    if kind == "device":
-        device = low.split(":")[0]
-        return [("WAC204", device)] if device in T.DEVICES else []
-    if kind == "attn":
-        return [("WAC601", T.ATTN_IMPLEMENTATIONS[low])] if low in T.ATTN_IMPLEMENTATIONS else []
-    if kind == "fsdp":
-        return [("WAC505", "fsdp")] if text and not partial else []
-    return []
-
-
-def switch_truth(value: Value) -> bool | None:
-    """Whether a switch's value turns it on; None for "auto" (decided at run time).
-
-    Unknown non-empty strings count as on: `fp8="hybrid"` selects an FP8 format.
-    """
-    if value is None:
-        return False
-    if isinstance(value, bool):
-        return value
-    if isinstance(value, (int, float)):
-        return bool(value)
-    low = str(value).strip().lower()
-    if low == "auto":
-        return None
-    if low in _FALSE_STRINGS:
-        return False
-    return True
-
-
 def _with_flag(candidate: Candidate, flag: str) -> Candidate:
     candidate.properties.update({"flag": flag, "default": candidate.value})
     return candidate
-
-
-def _constant_truth(node: cst.BaseExpression) -> bool | None:
-    if isinstance(node, cst.Name) and node.value in {"True", "False", "None"}:
-        return node.value == "True"
-    if isinstance(node, cst.Integer):
-        return node.value not in {"0", "0x0"}
-    if isinstance(node, cst.UnaryOperation) and isinstance(node.operator, cst.Not):
-        inner = _constant_truth(node.expression)
-        return None if inner is None else not inner
-    return None
-
-
-def _is_neutral_test(node: cst.BaseExpression) -> bool:
-    """`if __name__ == "__main__":` runs whenever the script runs."""
-    if isinstance(node, cst.Comparison) and isinstance(node.left, cst.Name) and node.left.value == "__name__":
-        return True
-    return False
-
-
-def _is_type_checking(node: cst.BaseExpression) -> bool:
-    return dotted(node) in {"TYPE_CHECKING", "typing.TYPE_CHECKING"}
-
-
-def _handler_names(handler: cst.ExceptHandler | cst.ExceptStarHandler) -> set[str]:
-    if handler.type is None:
-        return set()
-    types = handler.type.elements if isinstance(handler.type, cst.Tuple) else [handler.type]
-    names = set()
-    for element in types:
-        name = dotted(getattr(element, "value", element))
-        if name:
-            names.add(name.rsplit(".", 1)[-1])
-    return names
-
-
-def _has_import(block: cst.BaseSuite) -> bool:
-    statements = block.body if isinstance(block, cst.IndentedBlock) else [block]
-    for statement in statements:
-        small = statement.body if isinstance(statement, (cst.SimpleStatementLine, cst.SimpleStatementSuite)) else []
-        if any(isinstance(s, (cst.Import, cst.ImportFrom)) for s in small):
-            return True
-    return False
-
-
-def _version_test(test: cst.BaseExpression, aliases: Aliases) -> tuple[cst.BaseExpression | None, bool]:
-    """(the torch.version.X node, whether the test is true when it is absent) or (None, False)."""
-    negate = False
-    if isinstance(test, cst.UnaryOperation) and isinstance(test.operator, cst.Not):
-        test, negate = test.expression, True
-    if aliases.resolve(test) in T.VERSION_ATTRIBUTES:
-        return test, negate  # `if hip:` is true when present; `if not hip:` when absent
-    if isinstance(test, cst.Comparison) and len(test.comparisons) == 1:
-        target = test.left
-        comparison = test.comparisons[0]
-        if aliases.resolve(target) in T.VERSION_ATTRIBUTES and _constant_truth(comparison.comparator) is False:
-            absent = isinstance(comparison.operator, (cst.Is, cst.Equal))
-            return target, absent != negate
-    return None, False
-
-
-def _starts_with_exit(body: cst.BaseSuite) -> bool:
-    statements = body.body if isinstance(body, cst.IndentedBlock) else [body]
-    if not statements:
-        return False
-    first = statements[0]
-    small = first.body if isinstance(first, (cst.SimpleStatementLine, cst.SimpleStatementSuite)) else []
-    if not small:
-        return False
-    head = small[0]
-    if isinstance(head, cst.Raise):
-        return True
-    if isinstance(head, cst.Expr) and isinstance(head.value, cst.Call):
-        return dotted(head.value.func) in {"sys.exit", "exit", "quit", "os._exit"}
-    return False
-
-
-def _subscript_key(node: cst.Subscript) -> cst.BaseExpression | None:
-    if len(node.slice) == 1 and isinstance(node.slice[0].slice, cst.Index):
-        return node.slice[0].slice.value
-    return None
-
-
-def _unwrap_field(node: cst.BaseExpression) -> cst.BaseExpression:
-    """`field(default=True, metadata=...)` -> `True` (dataclass argument classes)."""
-    if isinstance(node, cst.Call) and dotted(node.func) in {"field", "dataclasses.field"}:
-        for arg in node.args:
-            if arg.keyword is not None and arg.keyword.value == "default":
-                return arg.value
-    return node
-
-
-def _dict_get(node: cst.Dict, key: str) -> cst.BaseExpression | None:
-    for element in node.elements:
-        if isinstance(element, cst.DictElement) and literal_string(element.key) == key:
-            return element.value
-    return None
-
-
-
-
-def _string_parts(node: cst.BaseExpression) -> Iterable[cst.SimpleString]:
-    if isinstance(node, cst.SimpleString):
-        yield node
-    elif isinstance(node, cst.ConcatenatedString):
-        yield from _string_parts(node.left)
-        yield from _string_parts(node.right)
