@@ -644,3 +644,80 @@ def test_statement_positions_match_libcst_positions(text):
         assert partial or not any(nodes for index, nodes in module_parts(module) if index in wanted)
         for node, where in partial.items():
             assert full[node] == where, (node, wanted)
+
+
+# -- more guards and forms ----------------------------------------------------------------------------
+
+
+def test_suppress_import_error_and_type_checking_imports():
+    code = """\
+        import contextlib
+        from typing import TYPE_CHECKING
+        with contextlib.suppress(ImportError):
+            import torch_npu
+        if TYPE_CHECKING:
+            import torch_xla
+        """
+    assert rows(code) == {("WAC202", 4, 5, C, "torch_npu"), ("WAC202", 6, 5, D, "torch_xla")}
+
+
+def test_environment_unset_forms():
+    code = """\
+        import os
+        del os.environ["NCCL_IB_HCA"]
+        os.environ.pop("HSA_NO_SCRATCH_RECLAIM")
+        """
+    assert rows(code) == {("WAC301", 2, 1, D, "NCCL_IB_HCA"), ("WAC205", 3, 1, D, "HSA_NO_SCRATCH_RECLAIM")}
+
+
+def test_environment_write_inside_a_branch_is_conditional():
+    code = """\
+        import os
+        if args.multi_node:
+            os.environ["NCCL_IB_GID_INDEX"] = "3"
+        """
+    finding = one(code, "WAC301")
+    assert (finding.state, finding.properties["condition"]) == (State.CONDITIONAL, "args.multi_node")
+
+
+def test_jax_dtypes_and_module_constant_defined_after_use():
+    code = """\
+        import jax.numpy as jnp
+        import torch.distributed as dist
+        def init():
+            dist.init_process_group(backend=LATE)
+        x = jnp.zeros(3, dtype=jnp.bfloat16)
+        LATE = "gloo"
+        """
+    assert rows(code) == {("WAC202", 1, 1, E, "jax"), ("WAC201", 4, 29, E, "gloo"), ("WAC101", 5, 24, E, "bfloat16")}
+
+
+def test_variable_names_and_plain_strings_are_not_evidence():
+    code = """\
+        import torch
+        bf16_ok = torch.cuda.is_available()
+        use_fp16 = False
+        print("training with bf16 on cuda")
+        raise SystemExit("NCCL_IB_HCA must be set")
+        """
+    assert rows(code) == set()
+
+
+def test_walrus_fstring_and_nested_function_scopes():
+    code = """\
+        import torch
+        import torch.distributed as dist
+        def outer():
+            backend = "hccl"
+            def inner():
+                backend = "gloo"
+                dist.init_process_group(backend)
+            dist.init_process_group(backend)
+        if (dt := torch.float16) is not None:
+            print(f"{dt} bf16")
+        """
+    assert rows(code) == {
+        ("WAC201", 7, 33, E, "gloo"),
+        ("WAC201", 8, 29, E, "hccl"),
+        ("WAC102", 9, 11, M, "float16"),
+    }

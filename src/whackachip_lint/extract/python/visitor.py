@@ -5,7 +5,17 @@ under a node runs (an `if` on a runtime condition makes its branches
 `conditional`, `if False:` makes its body `disabled`, a `try` around an import
 that catches ImportError makes it optional). Evidence found under a frame takes
 the strongest state on the stack. Frames are attached to child nodes by
-identity before libcst visits them, so the one generic traversal is kept.
+identity before the walker reaches them, so one generic traversal serves all.
+
+argparse options (and dataclass option fields) are reported where they are
+defined, with `properties={"flag": ..., "default": ...}` so the inference can
+apply the flags a launch script passes:
+  - a switch on by default (`default=True`, `--no-bf16` style) is `enabled`;
+  - a switch off by default (`action="store_true"`) is `mentioned`: it exists
+    but holds only if a launch passes it;
+  - a valued option (`--dtype`, `--backend`) is `enabled` with its default;
+  - `help=` text and `choices=` entries are `mentioned`.
+A use of an option (`bf16=args.bf16`) is `conditional` when its default is off.
 """
 
 from __future__ import annotations
