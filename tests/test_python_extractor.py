@@ -576,7 +576,7 @@ def test_suppression_directive_marks_findings_suppressed():
     [
         ('import torch\nprint "bf16 run"\n', 2, "Python 2"),
         ('import torch\nif bad:\n    raise ValueError, "no bf16 here"\n', 3, "Python 2"),
-        ("import torch\ndef f(:\n    x = torch.bfloat16\n", 3, "expected"),
+        ("import torch\ndef f(:\n    x = torch.bfloat16\n", 2, ""),
     ],
 )
 def test_syntax_errors_become_diagnostics(code, line, phrase):
@@ -607,10 +607,11 @@ def test_match_case_branch_is_conditional():
     assert rows(code) == {("WAC101", 4, 17, C, "bfloat16")}
 
 
-def test_file_without_any_hardware_word_is_not_parsed():
-    # Not valid Python, but nothing any rule looks for: skipped before parsing, no diagnostic.
+def test_broken_file_without_any_hardware_word_still_gets_its_diagnostic():
     result = scan_snippet("def f(:\n    return 1\n")
-    assert result.findings == [] and result.diagnostics == []
+    assert result.findings == []
+    [diagnostic] = result.diagnostics
+    assert diagnostic.message.startswith("Python syntax error at line 1: ")
 
 
 def test_columns_count_code_points_not_bytes():

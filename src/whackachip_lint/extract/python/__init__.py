@@ -1,7 +1,8 @@
 """The Python extractor: one libcst parse and one visit per file for every rule.
 
-Files that contain none of the words any rule looks for are skipped without
-parsing (libcst is the slow part of a scan). The tree is walked by a lean
+Every file handed to it is parsed, so a broken file always gets its
+diagnostic; skipping files without trigger words is the scanner's pre-filter's
+job (one table for all kinds). The tree is walked by a lean
 walker (walk.py); positions are computed only inside the top-level statements
 that hold evidence (positions.py); names are resolved through our own
 import-alias table rather than QualifiedNameProvider, which costs several
@@ -10,6 +11,7 @@ times the parse.
 
 from __future__ import annotations
 
+import ast
 import re
 
 import libcst as cst
@@ -17,7 +19,6 @@ import libcst as cst
 from ...evidence import RawFinding
 from .. import ExtractionError, Source
 from .positions import positions_for
-from .tables import PREFILTER
 from .visitor import PythonEvidenceVisitor
 
 _PY2_HINTS = (
@@ -29,8 +30,6 @@ _PY2_HINTS = (
 
 
 def extract(source: Source) -> list[RawFinding]:
-    if not PREFILTER.search(source.data):
-        return []
     module = parse(source.text)
     visitor = PythonEvidenceVisitor(module)
     visitor.walk(module)
@@ -44,15 +43,23 @@ def parse(text: str) -> cst.Module:
     try:
         return cst.parse_module(text)
     except cst.ParserSyntaxError as exc:
-        line = exc.raw_line
-        reason = _first_line(exc.message)
-        lines = text.splitlines()
-        offending = lines[line - 1] if 1 <= line <= len(lines) else ""
-        if any(hint.match(offending) for hint in _PY2_HINTS):
-            reason = "this looks like Python 2 code, which is not supported"
-        raise ExtractionError(f"Python syntax error at line {line}: {reason}") from None
+        line, reason = exc.raw_line, _first_line(exc.message)
     except (ValueError, TypeError) as exc:  # odd encodings or nulls the parser rejects outright
         raise ExtractionError(f"Python syntax error: {exc}") from None
+    # libcst reports where it gave up, often the line after the mistake; Python's own
+    # parser (parse only, nothing runs) usually names the line the author must fix.
+    try:
+        ast.parse(text)
+    except SyntaxError as exc:
+        if exc.lineno:
+            line, reason = exc.lineno, exc.msg or reason
+    except (ValueError, RecursionError, MemoryError):
+        pass
+    lines = text.splitlines()
+    offending = lines[line - 1] if 1 <= line <= len(lines) else ""
+    if any(hint.match(offending) for hint in _PY2_HINTS):
+        reason = "this looks like Python 2 code, which is not supported"
+    raise ExtractionError(f"Python syntax error at line {line}: {reason}")
 
 
 def _first_line(message: str) -> str:
