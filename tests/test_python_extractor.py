@@ -537,7 +537,34 @@ def test_deepspeed_style_dicts_and_enabled_via_variable():
         }
         other = {"bf16": {"enabled": True}}
         """
-    assert rows(code) == {("WAC101", 3, 5, D, True), ("WAC102", 4, 5, C, "auto"), ("WAC101", 6, 10, E, True)}
+    assert rows(code) == {("WAC101", 3, 5, D, True), ("WAC102", 4, 5, C, True), ("WAC101", 6, 10, E, True)}
+    auto = [f for f in scan(code) if f.rule == "WAC102"][0]
+    assert auto.properties["auto"] is True
+
+
+def test_deepspeed_memory_settings_in_python_dicts_and_trainer_keywords():
+    code = """\
+        stage = 3
+        ds_config = {
+            "train_micro_batch_size_per_gpu": 2,
+            "gradient_accumulation_steps": "auto",
+            "zero_optimization": {
+                "stage": stage,
+                "offload_optimizer": {"device": "cpu"},
+                "offload_param": {"device": "none"},
+            },
+        }
+        args = TrainingArguments("out", gradient_accumulation_steps=1, per_device_train_batch_size=8)
+        """
+    assert rows(code) == {
+        ("WAC504", 3, 5, E, 2),
+        ("WAC503", 4, 5, C, "auto"),
+        ("WAC501", 6, 9, E, 3),
+        ("WAC502", 7, 31, E, "cpu"),
+        ("WAC502", 8, 27, D, "none"),
+        ("WAC503", 11, 33, D, 1),
+        ("WAC504", 11, 64, E, 8),
+    }
 
 
 def test_dtype_lookup_table_is_conditional():

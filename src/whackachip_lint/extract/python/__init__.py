@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import ast
 import re
+import warnings
 
 import libcst as cst
 
@@ -49,7 +50,9 @@ def parse(text: str) -> cst.Module:
     # libcst reports where it gave up, often the line after the mistake; Python's own
     # parser (parse only, nothing runs) usually names the line the author must fix.
     try:
-        ast.parse(text)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # SyntaxWarnings about the user's code are not ours to print
+            ast.parse(text)
     except SyntaxError as exc:
         if exc.lineno:
             line, reason = exc.lineno, exc.msg or reason

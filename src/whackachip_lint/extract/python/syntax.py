@@ -101,6 +101,13 @@ def unwrap_field(node: cst.BaseExpression) -> cst.BaseExpression:
     return node
 
 
+def dict_entry(node: cst.Dict, key: str) -> cst.DictElement | None:
+    for element in node.elements:
+        if isinstance(element, cst.DictElement) and literal_string(element.key) == key:
+            return element
+    return None
+
+
 def dict_get(node: cst.Dict, key: str) -> cst.BaseExpression | None:
     for element in node.elements:
         if isinstance(element, cst.DictElement) and literal_string(element.key) == key:

@@ -65,6 +65,8 @@ DEVICES = frozenset({"cuda", "npu", "hpu", "xla", "mps", "xpu", "mlu", "musa"})
 #   ("device", None):   a device type string
 #   ("attn", None):     an attention implementation name
 #   ("fsdp", None):     an FSDP setting (non-empty = on)
+#   ("count", rule):    a number (ZeRO stage, accumulation steps, micro batch) or "auto"
+#   ("offload", None):  a ZeRO offload device ("cpu", "nvme", "none")
 KEYWORDS: dict[str, tuple[str, str | None]] = {
     "bf16": ("switch", "WAC101"),
     "bf16_full_eval": ("switch", "WAC101"),
@@ -95,6 +97,20 @@ KEYWORDS: dict[str, tuple[str, str | None]] = {
     "device_type": ("device", None),
     "attn_implementation": ("attn", None),
     "fsdp": ("fsdp", None),
+    "zero_stage": ("count", "WAC501"),
+    "offload_device": ("offload", None),
+    "gradient_accumulation_steps": ("count", "WAC503"),
+    "train_micro_batch_size_per_gpu": ("count", "WAC504"),
+    "per_device_train_batch_size": ("count", "WAC504"),
+    "micro_batch_size": ("count", "WAC504"),
+}
+# A count above this is in force; at or below it the feature is off (ZeRO stage 0, one accumulation step).
+COUNT_THRESHOLDS: dict[str, int] = {"WAC501": 0, "WAC503": 1, "WAC504": 0}
+# DeepSpeed config blocks written as Python dicts: block key -> inner key -> KEYWORDS entry it means.
+DS_BLOCKS: dict[str, dict[str, str]] = {
+    "zero_optimization": {"stage": "zero_stage"},
+    "offload_optimizer": {"device": "offload_device"},
+    "offload_param": {"device": "offload_device"},
 }
 # Keywords that only mean something as argparse options (`--fp8-format hybrid`, Megatron).
 FLAG_KEYWORDS: dict[str, tuple[str, str | None]] = {"fp8_format": ("switch", "WAC104")}

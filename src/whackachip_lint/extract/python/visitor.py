@@ -36,6 +36,7 @@ from .meanings import dtype_meaning, module_meanings, switch_truth, value_meanin
 from .positions import HEADER, module_parts
 from .syntax import (
     constant_truth,
+    dict_entry,
     dict_get,
     handler_names,
     has_import,
@@ -571,6 +572,11 @@ class PythonEvidenceVisitor(Walker):
                 continue
             if key == "help":
                 self._mention_strings(element.value)
+            elif key in T.DS_BLOCKS and isinstance(element.value, cst.Dict):
+                for inner, keyword in T.DS_BLOCKS[key].items():
+                    entry = dict_entry(element.value, inner)
+                    if entry is not None:
+                        self.setting(keyword, entry.value, entry, f'"{key}": {{"{inner}": ...}} in a dict')
             elif key in T.KEYWORDS and isinstance(element.value, cst.Dict):
                 enabled = dict_get(element.value, "enabled")
                 if enabled is not None and T.KEYWORDS[key][0] == "switch":
@@ -612,7 +618,8 @@ class PythonEvidenceVisitor(Walker):
         for candidate in found:
             truth = switch_truth(candidate.value)
             if truth is None:
-                own, text, value = State.CONDITIONAL, '"auto" (filled in at run time)', "auto"
+                own, text, value = State.CONDITIONAL, '"auto" (filled in at run time)', on_value
+                candidate.properties["auto"] = True
             elif truth:
                 own, text, value = combine(candidate.state, State.ENABLED), "on", on_value
             elif "flag" in candidate.properties:
@@ -624,9 +631,14 @@ class PythonEvidenceVisitor(Walker):
             self.emit(rule, value, where, own, f"{detail}: {text}", candidate.properties, frame)
 
     def _valued(self, kind, keyword, found, where, detail, frame) -> None:
+        own_rule = (T.KEYWORDS.get(keyword) or T.FLAG_KEYWORDS.get(keyword) or (None, None))[1]
         for candidate in found or []:
-            for rule, value in value_meanings(kind, candidate.value, candidate.partial):
-                self.emit(rule, value, where, candidate.state, f"{detail}: {candidate.value!r}", candidate.properties, frame)
+            for rule, value, own in value_meanings(kind, candidate.value, candidate.partial, own_rule):
+                props = dict(candidate.properties)
+                if value == "auto":
+                    props["auto"] = True
+                state = combine(candidate.state, own)
+                self.emit(rule, value, where, state, f"{detail}: {candidate.value!r}", props, frame)
 
     def env_write(self, key_node, value_node, where, how) -> None:
         keys = self.resolver.resolve(key_node)
@@ -712,7 +724,7 @@ class PythonEvidenceVisitor(Walker):
             if text is None:
                 continue
             for kind in ("precision", "backend", "device", "attn"):
-                for rule, value in value_meanings(kind, text, False):
+                for rule, value, _ in value_meanings(kind, text, False):
                     self.emit(rule, value, element.value, State.MENTIONED, f"{text!r} offered as a choice")
 
     # -- free text: comments, docstrings, help strings ---------------------------------------------------
