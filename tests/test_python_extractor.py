@@ -149,11 +149,14 @@ def test_autocast_dtype_default_and_enabled_false():
             pass
         with torch.autocast("cuda", dtype=torch.bfloat16, enabled=False):
             pass
+        with torch.cuda.amp.autocast(enabled=args.fp16):
+            pass
         """
     assert rows(code, "WAC1") == {
         ("WAC101", 2, 47, E, "bfloat16"),
         ("WAC102", 4, 6, E, "float16"),
         ("WAC101", 6, 35, D, "bfloat16"),
+        ("WAC102", 8, 6, C, "float16"),
     }
 
 
@@ -457,9 +460,9 @@ def test_fp8_compute_on_the_live_path():
             pass
         """
     assert rows(code, "WAC104") == {
-        ("WAC104", 3, 22, E, "fp8_autocast"),
+        ("WAC104", 3, 6, E, "fp8_autocast"),
         ("WAC104", 4, 9, E, "_scaled_mm"),
-        ("WAC104", 5, 22, D, "fp8_autocast"),
+        ("WAC104", 5, 6, D, "fp8_autocast"),
         ("WAC104", 7, 6, D, "fp8_autocast"),
     }
 

@@ -449,15 +449,17 @@ class PythonEvidenceVisitor(Walker):
             device_arg is not None and (literal_string(device_arg.value) or "").startswith("cuda")
         )
         if cuda:
-            self.emit("WAC102", "float16", node, detail=f"{name}() on cuda without dtype= autocasts to float16")
+            detail = f"{name}() on cuda without dtype= autocasts to float16"
+            self._enabled_call(node, name, keywords, "WAC102", "float16", State.ENABLED, detail)
 
-    def _enabled_call(self, node, name, keywords, rule, value, default: State) -> None:
-        """A call that switches something on unless `enabled=` says otherwise."""
+    def _enabled_call(self, node, name, keywords, rule, value, default: State, detail: str = "") -> None:
+        """A call that switches something on unless `enabled=` says otherwise (`default` when it is absent)."""
         arg = keywords.get("enabled")
         if arg is None:
-            self.emit(rule, value, node, default, f"{name}() without enabled=")
+            self.emit(rule, value, node, default, detail or f"{name}() without enabled=")
             return
-        self.later(arg.value, lambda found, frame: self._switch(found, rule, value, arg, f"{name}(enabled=...)", frame, arg.value))
+        detail = detail or f"{name}(enabled=...)"
+        self.later(arg.value, lambda found, frame: self._switch(found, rule, value, node, detail, frame, arg.value))
 
     def _call_runtime(self, node, name, method, keywords, positional) -> None:
         if matches(name, T.DYNAMIC_IMPORTS) and positional:
