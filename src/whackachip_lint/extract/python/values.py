@@ -183,3 +183,9 @@ def literal_string(node: cst.BaseExpression | None) -> str | None:
             return None
         return value if isinstance(value, str) else None
     return None
+
+
+def with_flag(candidate: Candidate, flag: str) -> Candidate:
+    """Mark a candidate as an option's default."""
+    candidate.properties.update({"flag": flag, "default": candidate.value})
+    return candidate

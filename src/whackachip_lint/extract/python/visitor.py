@@ -28,7 +28,6 @@ from libcst.metadata import CodeRange
 
 from ...evidence import RawFinding, Span, State, Value
 from ..buildflags import parse_arch_flags
-from ..environment import interpret_env
 from . import tables as T
 from .mentions import find_mentions, span_in_token
 from .names import Aliases, dotted, lookup, matches
@@ -49,7 +48,9 @@ from .syntax import (
     version_test,
 )
 from .walk import Walker
-from .values import Binding, Candidate, Flag, Resolver, combine, literal_string
+from .envwrites import EnvironmentWrites
+from .options import ArgparseOptions
+from .values import Binding, Candidate, Flag, Resolver, combine, literal_string, with_flag
 
 _IMPORT_ERRORS = {"ImportError", "ModuleNotFoundError"}
 _BROAD_ERRORS = {"Exception", "BaseException"}
@@ -68,7 +69,7 @@ class Frame:
 Where = Union[cst.CSTNode, Tuple[cst.CSTNode, str, int, int]]
 
 
-class PythonEvidenceVisitor(Walker):
+class PythonEvidenceVisitor(ArgparseOptions, EnvironmentWrites, Walker):
     """Walk a module once (`walk(module)`), then `findings(positions)` gives the raw findings.
 
     Positions are only computed (the costliest step after parsing) for files with evidence.
@@ -482,23 +483,6 @@ class PythonEvidenceVisitor(Walker):
         if fsdp is not None:
             self.emit("WAC505", fsdp, node, detail=f"{name}()")
 
-    def _call_environment(self, node, name, method, keywords, positional) -> None:
-        if not name:
-            return
-        if name in {"os.environ.setdefault", "os.putenv"} and len(positional) >= 2:
-            how = "os.environ.setdefault" if name.endswith("setdefault") else "os.putenv"
-            self.env_write(positional[0].value, positional[1].value, node, how)
-        elif name == "os.environ.update":
-            for arg in node.args:
-                if arg.keyword is not None:
-                    self.env_write(cst.SimpleString(repr(arg.keyword.value)), arg.value, arg, "os.environ.update")
-                elif isinstance(arg.value, cst.Dict):
-                    for element in arg.value.elements:
-                        if isinstance(element, cst.DictElement):
-                            self.env_write(element.key, element.value, element, "os.environ.update")
-        elif name in {"os.environ.pop", "os.unsetenv"} and positional:
-            self.env_write(positional[0].value, None, node, name)
-
     # -- assignments --------------------------------------------------------------------------------
 
     def visit_Assign(self, node: cst.Assign) -> None:
@@ -508,16 +492,6 @@ class PythonEvidenceVisitor(Walker):
     def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
         if node.value is not None:
             self._assignment(node.target, node.value, node)
-
-    def visit_Del(self, node: cst.Del) -> None:
-        targets = node.target.elements if isinstance(node.target, cst.Tuple) else [node.target]
-        for target in targets:
-            if isinstance(target, cst.Element):
-                target = target.value
-            if isinstance(target, cst.Subscript) and self._is_environ(target.value):
-                key = subscript_key(target)
-                if key is not None:
-                    self.env_write(key, None, node, "del os.environ[...]")
 
     def _assignment(self, target: cst.BaseExpression, value: cst.BaseExpression, node: cst.CSTNode) -> None:
         if isinstance(target, cst.Name):
@@ -598,14 +572,14 @@ class PythonEvidenceVisitor(Walker):
 
             def action(found, frame):
                 if flag is not None:
-                    found = [_with_flag(c, flag) for c in found or []] or None
+                    found = [with_flag(c, flag) for c in found or []] or None
                 self._switch(found, rule, on_value, where, detail, frame, value, definition=flag is not None)
 
         else:
 
             def action(found, frame):
                 if flag is not None:
-                    found = [_with_flag(c, flag) for c in found or []]
+                    found = [with_flag(c, flag) for c in found or []]
                 self._valued(kind, keyword, found, where, detail, frame)
 
         self.later(value, action)
@@ -641,93 +615,6 @@ class PythonEvidenceVisitor(Walker):
                     props["auto"] = True
                 state = combine(candidate.state, own)
                 self.emit(rule, value, where, state, f"{detail}: {candidate.value!r}", props, frame)
-
-    def env_write(self, key_node, value_node, where, how) -> None:
-        keys = self.resolver.resolve(key_node)
-        if not keys or not isinstance(keys[0].value, str):
-            return
-        name = keys[0].value
-        if value_node is None:
-            for meaning in interpret_env(name, None):
-                self.emit(meaning.rule, meaning.value, where, meaning.state, f"{meaning.detail} ({how})")
-            return
-        self.later(value_node, lambda found, frame: self._env_value(name, found, value_node, where, how, frame))
-
-    def _env_value(self, name, found, value_node, where, how, frame) -> None:
-        usable = [c for c in found or [] if not c.partial and c.value is not None]
-        if not usable:
-            for meaning in interpret_env(name, ""):
-                value = meaning.value if meaning.value == name else None
-                detail = f"{name} set from {self.code(value_node)} ({how})"
-                self.emit(meaning.rule, value, where, State.CONDITIONAL, detail, None, frame)
-            return
-        for candidate in usable:
-            setting = str(int(candidate.value)) if isinstance(candidate.value, bool) else str(candidate.value)
-            for meaning in interpret_env(name, setting):
-                self.emit(
-                    meaning.rule, meaning.value, where, combine(candidate.state, meaning.state),
-                    f"{meaning.detail} ({how})", candidate.properties, frame,
-                )
-
-    # -- argparse -------------------------------------------------------------------------------------
-
-    def _add_argument(self, node: cst.Call) -> None:
-        options = [s for s in (literal_string(a.value) for a in node.args if a.keyword is None) if s]
-        keywords = {a.keyword.value: a for a in node.args if a.keyword is not None}
-        if "help" in keywords:
-            self._mention_strings(keywords["help"].value)
-        if "choices" in keywords:
-            self._choices(keywords["choices"].value)
-        default = keywords["default"].value if "default" in keywords else None
-        if default is not None:
-            self.walk(default)  # dtype objects as defaults (`default=torch.bfloat16`)
-        if not options:
-            return
-        flag = next((o for o in options if o.startswith("--")), options[0])
-        dest = literal_string(keywords["dest"].value) if "dest" in keywords else None
-        dest = dest or flag.lstrip("-").replace("-", "_")
-        action = literal_string(keywords["action"].value) if "action" in keywords else None
-        self.flags[dest] = Flag(flag, default, action)
-        key = dest.lower()
-        negated = key.startswith(T.NEGATION_PREFIXES)
-        if negated:
-            key = key.split("_", 1)[1]
-        key = T.FLAG_ALIASES.get(key, key)
-        spec = T.KEYWORDS.get(key) or T.FLAG_KEYWORDS.get(key)
-        if spec is None:
-            return
-        kind, rule = spec
-        if kind == "switch":
-            self._switch_flag(node, flag, rule, T.SWITCH_VALUES.get(key, True), default, action, negated)
-        elif default is not None:
-            self.later(default, lambda found, frame: self._valued(
-                kind, key, [_with_flag(c, flag) for c in found or []], node, f"{flag} defaults to", frame))
-
-    def _switch_flag(self, node, flag, rule, on_value, default, action, negated) -> None:
-        if default is not None:
-            found = self.resolver.resolve(default)
-            value = found[0].value if found and len(found) == 1 else None
-            if not found:
-                self.emit(rule, on_value, node, State.CONDITIONAL, f"{flag} flag default set from {self.code(default)}", {"flag": flag})
-                return
-        else:
-            value = action == "store_false"
-        on = (not switch_truth(value)) if negated else bool(switch_truth(value))
-        props = {"flag": flag, "default": on}
-        if on:
-            self.emit(rule, on_value, node, State.ENABLED, f"{flag} flag is on by default", props)
-        else:
-            self.emit(rule, on_value, node, State.MENTIONED, f"{flag} flag is off unless passed", props)
-
-    def _choices(self, node: cst.BaseExpression) -> None:
-        elements = node.elements if isinstance(node, (cst.List, cst.Tuple, cst.Set)) else []
-        for element in elements:
-            text = literal_string(element.value)
-            if text is None:
-                continue
-            for kind in ("precision", "backend", "device", "attn"):
-                for rule, value, _ in value_meanings(kind, text, False):
-                    self.emit(rule, value, element.value, State.MENTIONED, f"{text!r} offered as a choice")
 
     # -- free text: comments, docstrings, help strings ---------------------------------------------------
 
@@ -779,8 +666,3 @@ _CALL_HANDLERS = (
     PythonEvidenceVisitor._call_runtime,
     PythonEvidenceVisitor._call_environment,
 )
-
-
-def _with_flag(candidate: Candidate, flag: str) -> Candidate:
-    candidate.properties.update({"flag": flag, "default": candidate.value})
-    return candidate
