@@ -48,9 +48,21 @@ class Walker:
         if leave is not None:
             leave(node)
 
-    def walk(self, node: cst.CSTNode) -> None:
-        if self.on_visit(node):
-            is_node = _IS_NODE
+    def walk(self, root: cst.CSTNode) -> None:
+        # An explicit stack, not recursion: libcst parses expressions nested thousands deep
+        # (`a + b + ...` chains) that would exhaust Python's recursion limit.
+        is_node = _IS_NODE
+        stack: list[tuple[cst.CSTNode, bool]] = [(root, False)]
+        while stack:
+            node, leaving = stack.pop()
+            if leaving:
+                self.on_leave(node)
+                continue
+            descend = self.on_visit(node)
+            stack.append((node, True))
+            if not descend:
+                continue
+            children: list[cst.CSTNode] = []
             for name in _child_fields(type(node)):
                 value = getattr(node, name)
                 kind = type(value)
@@ -58,10 +70,10 @@ class Walker:
                     for item in value:
                         item_kind = type(item)
                         if is_node.get(item_kind) or (item_kind not in is_node and _learn(item_kind)):
-                            self.walk(item)
+                            children.append(item)
                 elif is_node.get(kind) or (kind not in is_node and _learn(kind)):
-                    self.walk(value)
-        self.on_leave(node)
+                    children.append(value)
+            stack.extend((child, False) for child in reversed(children))
 
     def _hooks_for(self, cls: type):
         hooks = self._hooks.get(cls)
