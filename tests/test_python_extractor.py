@@ -9,6 +9,8 @@ from __future__ import annotations
 import textwrap
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from whackachip_lint.evidence import State
 
@@ -752,3 +754,41 @@ def test_walrus_fstring_and_nested_function_scopes():
         ("WAC201", 8, 29, E, "hccl"),
         ("WAC102", 9, 11, M, "float16"),
     }
+
+
+# -- one parse per file; any input gives findings or a diagnostic ------------------------------------
+
+
+def test_each_file_is_parsed_once(monkeypatch):
+    import libcst as cst
+
+    from whackachip_lint.extract import python as extractor
+
+    calls = []
+    real = cst.parse_module
+    monkeypatch.setattr(extractor.cst, "parse_module", lambda text: calls.append(1) or real(text))
+    scan("import torch\nx = torch.zeros(1, dtype=torch.bfloat16)  # bf16\nimport os\nos.environ['NCCL_DEBUG'] = 'INFO'\n")
+    assert len(calls) == 1
+
+
+_TOKENS = [
+    "import torch\n", "import torch.distributed as dist\n", "torch.bfloat16", "torch.float8_e4m3fnuz", "(", ")", "[",
+    "]", "{", "}", ":", ",", " = ", "if ", " else ", "not ", "\n", "    ", "os.environ[", "'NCCL_IB_HCA'", '"nccl"',
+    "args.backend", "dist.init_process_group(", "import torch_npu\n", "try:\n", "except ImportError:\n", "lambda: ",
+    "*", " is None", "raise X\n", "del ", "f'{x}'", "dtype=", "backend=", "device=", "enabled=", "# bf16\n",
+    '"""doc fp16"""', "x", ".to(", ".half()", "p.add_argument('--bf16', action='store_true')\n", "match x:\n",
+    "case 1:\n", "\t", "\r\n", "é", "\\", "'", '"',
+]
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.sampled_from(_TOKENS), max_size=40))
+def test_any_token_soup_gives_findings_or_a_diagnostic(tokens):
+    result = scan_snippet("".join(tokens))
+    assert len(result.diagnostics) <= 1
+    if result.diagnostics:
+        assert result.findings == []
+        assert result.diagnostics[0].message.startswith("Python syntax error")
+    for finding in result.findings:
+        assert 1 <= finding.span.line <= finding.span.end_line
+        assert finding.span.column >= 1
