@@ -63,6 +63,7 @@ class Frame:
     state: State  # effective state under this frame (already combined with outer frames)
     check: bool  # inside an expression that tests something (if test, comparison)
     condition: cst.CSTNode | None  # the test that made the frame conditional, for the message
+    phrase: str = "only when {}"  # how the message says it ({} is the condition's code)
 
 
 # Where a finding points: a node, or a stretch (begin, end) of a token node's text.
@@ -96,21 +97,29 @@ class PythonEvidenceVisitor(ArgparseOptions, EnvironmentWrites, Walker):
 
     # -- frames -----------------------------------------------------------------------------
 
-    def attach(self, node: cst.CSTNode | None, state: State | None = None, check: bool = False, condition=None) -> None:
+    def attach(
+        self,
+        node: cst.CSTNode | None,
+        state: State | None = None,
+        check: bool = False,
+        condition: cst.CSTNode | None = None,
+        phrase: str = "only when {}",
+    ) -> None:
         """Make `node` (when visited) open a frame in `state` and/or as a check."""
         if node is not None:
-            self.pending[id(node)] = (state, check, condition)
+            self.pending[id(node)] = (state, check, condition, phrase)
 
     def on_visit(self, node: cst.CSTNode) -> bool:
         entry = self.pending.pop(id(node), None)
         if entry is None and isinstance(node, cst.Comparison):
-            entry = (None, True, None)  # `x.dtype == torch.bfloat16` tests a dtype, it does not use one
+            entry = (None, True, None, "")  # `x.dtype == torch.bfloat16` tests a dtype, it does not use one
         if entry is not None:
-            state, check, condition = entry
+            state, check, condition, phrase = entry
             outer = self.frames[-1]
             effective = outer.state if state is None else combine(outer.state, state)
-            cond = condition if condition is not None and state is State.CONDITIONAL else outer.condition
-            self.frames.append(Frame(id(node), effective, outer.check or check, cond))
+            if condition is None or state is not State.CONDITIONAL:
+                condition, phrase = outer.condition, outer.phrase
+            self.frames.append(Frame(id(node), effective, outer.check or check, condition, phrase))
         return super().on_visit(node)
 
     def on_leave(self, node: cst.CSTNode) -> None:
@@ -159,7 +168,9 @@ class PythonEvidenceVisitor(ArgparseOptions, EnvironmentWrites, Walker):
         state = combine(frame.state, own)
         props = dict(properties or {})
         if state is State.CONDITIONAL and own is not State.CONDITIONAL and frame.condition is not None:
-            props.setdefault("condition", self.code(frame.condition))
+            condition = self.code(frame.condition)
+            props.setdefault("condition", condition)
+            detail = f"{detail} ({frame.phrase.format(condition)})" if detail else frame.phrase.format(condition)
         self.found.append((rule, value, state, where, detail, props))
         self.tops.add(self.top)
 
@@ -220,7 +231,7 @@ class PythonEvidenceVisitor(ArgparseOptions, EnvironmentWrites, Walker):
             self.attach(node.body, State.DISABLED)
         else:
             self.attach(node.body, State.CONDITIONAL, condition=node.test)
-            self.attach(node.orelse, State.CONDITIONAL, condition=node.test)
+            self.attach(node.orelse, State.CONDITIONAL, condition=node.test, phrase="only when {} is false")
         self._platform_refusal(node.test, node.body, node)
 
     def visit_IfExp(self, node: cst.IfExp) -> None:
@@ -232,11 +243,11 @@ class PythonEvidenceVisitor(ArgparseOptions, EnvironmentWrites, Walker):
             self.attach(node.body, State.DISABLED)
         else:
             self.attach(node.body, State.CONDITIONAL, condition=node.test)
-            self.attach(node.orelse, State.CONDITIONAL, condition=node.test)
+            self.attach(node.orelse, State.CONDITIONAL, condition=node.test, phrase="only when {} is false")
 
     def visit_Match(self, node: cst.Match) -> None:
         for case in node.cases:
-            self.attach(case.body, State.CONDITIONAL, condition=case.pattern)
+            self.attach(case.body, State.CONDITIONAL, condition=case.pattern, phrase="only in case {}")
 
     def visit_Assert(self, node: cst.Assert) -> None:
         self.attach(node.test, check=True)
@@ -249,9 +260,10 @@ class PythonEvidenceVisitor(ArgparseOptions, EnvironmentWrites, Walker):
         )
         if not optional:
             return
-        self.attach(node.body, State.CONDITIONAL, condition=node.handlers[0].type or node.handlers[0])
+        caught = node.handlers[0].type or cst.Name("BaseException")
+        self.attach(node.body, State.CONDITIONAL, condition=caught, phrase="optional: {} is caught")
         for handler in node.handlers:
-            self.attach(handler, State.CONDITIONAL, condition=handler.type or handler)
+            self.attach(handler, State.CONDITIONAL, condition=handler.type or caught, phrase="a fallback when {} is raised")
         self.attach(node.orelse, State.CONDITIONAL)
 
     visit_TryStar = visit_Try
@@ -262,7 +274,7 @@ class PythonEvidenceVisitor(ArgparseOptions, EnvironmentWrites, Walker):
             if isinstance(call, cst.Call) and self.aliases.resolve(call.func) in {"contextlib.suppress", "suppress"}:
                 names = {dotted(a.value) for a in call.args}
                 if names & (_IMPORT_ERRORS | _BROAD_ERRORS):
-                    self.attach(node.body, State.CONDITIONAL, condition=call)
+                    self.attach(node.body, State.CONDITIONAL, condition=call, phrase="optional: inside {}")
 
     def _platform_refusal(self, test: cst.BaseExpression, body, node: cst.CSTNode) -> None:
         """`if torch.version.hip is None: raise ...` / `assert torch.version.hip`: a hard platform fact."""
@@ -340,7 +352,7 @@ class PythonEvidenceVisitor(ArgparseOptions, EnvironmentWrites, Walker):
             if keyword:
                 return f"{name} passed as {keyword}= to {short}()"
             return f"{name} passed to {short}()"
-        return f"{name} used"
+        return f"{name} named as a dtype"
 
     # -- calls ------------------------------------------------------------------------------------
 
@@ -509,7 +521,7 @@ class PythonEvidenceVisitor(ArgparseOptions, EnvironmentWrites, Walker):
         elif isinstance(target, cst.Attribute):
             name = self.aliases.resolve(target)
             if name in T.TF32_ATTRIBUTES:
-                self.later(value, lambda found, frame: self._switch(found, "WAC103", True, node, f"{name} =", frame, value))
+                self.later(value, lambda found, frame: self._switch(found, "WAC103", True, node, f"{name} set", frame, value))
             elif name in T.FP32_PRECISION_ATTRIBUTES:
                 self.later(value, lambda found, frame: self._fp32_precision(found, name, node, frame))
             elif target.attr.value in T.KEYWORDS and constant_truth(value) is not None:
@@ -539,7 +551,7 @@ class PythonEvidenceVisitor(ArgparseOptions, EnvironmentWrites, Walker):
         if len(dtypes) >= 2:
             # {"bf16": torch.bfloat16, "fp16": torch.float16}: a lookup table; which entry is used depends on a key.
             for element in dtypes:
-                self.attach(element.value, State.CONDITIONAL, condition=element.key)
+                self.attach(element.value, State.CONDITIONAL, condition=element.key, phrase="entry {} of a lookup table")
             table = {id(e) for e in dtypes}
             elements = [e for e in elements if id(e) not in table]
         for element in elements:
