@@ -792,3 +792,18 @@ def test_any_token_soup_gives_findings_or_a_diagnostic(tokens):
     for finding in result.findings:
         assert 1 <= finding.span.line <= finding.span.end_line
         assert finding.span.column >= 1
+
+
+def test_suppression_next_line_and_file_level():
+    next_line = "import torch\n# wac-lint: disable-next-line=WAC1\nx = x.to(torch.bfloat16)\ny = y.half()\n"
+    found = {f.rule: f.suppressed for f in scan(next_line)}
+    assert found == {"WAC101": True, "WAC102": False}
+    whole_file = "# wac-lint: disable-file=WAC201\nimport torch.distributed as dist\ndist.init_process_group('nccl')\n"
+    assert [f.suppressed for f in scan(whole_file) if f.rule == "WAC201"] == [True]
+
+
+def test_conditional_message_names_the_condition():
+    code = "import torch\nif args.bf16:\n    model = model.bfloat16()\nelse:\n    model = model.half()\n"
+    messages = {f.rule: f.message for f in scan(code)}
+    assert messages["WAC101"].endswith("(only when args.bf16).")
+    assert messages["WAC102"].endswith("(only when args.bf16 is false).")

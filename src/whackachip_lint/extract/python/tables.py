@@ -47,6 +47,8 @@ PRECISION_STRINGS: dict[str, tuple[str, str]] = {
     "fp16-mixed": ("WAC102", "16-mixed"),
     "16-true": ("WAC102", "16-true"),
     "tf32": ("WAC103", "tf32"),
+    # Accelerate's mixed_precision="fp8" (Transformer Engine or MS-AMP) is enabled only on Ada and Hopper
+    # (Accelerate "Low Precision Training Methods" guide); Lightning's "transformer-engine" runs TE's FP8 GEMMs.
     "fp8": ("WAC104", "fp8"),
     "transformer-engine": ("WAC104", "transformer-engine"),
     "transformer-engine-float16": ("WAC104", "transformer-engine"),
