@@ -251,8 +251,14 @@ def test_store_true_flag_is_mentioned_with_its_flag_and_default_true_is_enabled(
         p.add_argument("--no-tf32", action="store_true")
         """
     found = {f.rule: f for f in scan(code)}
-    assert (found["WAC101"].state, dict(found["WAC101"].properties)) == (State.MENTIONED, {"flag": "--bf16", "default": False})
-    assert (found["WAC102"].state, dict(found["WAC102"].properties)) == (State.ENABLED, {"flag": "--fp16", "default": True})
+    assert (found["WAC101"].state, dict(found["WAC101"].properties)) == (
+        State.MENTIONED,
+        {"flag": "--bf16", "default": False},
+    )
+    assert (found["WAC102"].state, dict(found["WAC102"].properties)) == (
+        State.ENABLED,
+        {"flag": "--fp16", "default": True},
+    )
     # `--no-tf32` is a way to turn TF32 off: TF32 is on unless it is passed.
     assert (found["WAC103"].state, found["WAC103"].properties["flag"]) == (State.ENABLED, "--no-tf32")
 
@@ -767,17 +773,63 @@ def test_each_file_is_parsed_once(monkeypatch):
     calls = []
     real = cst.parse_module
     monkeypatch.setattr(extractor.cst, "parse_module", lambda text: calls.append(1) or real(text))
-    scan("import torch\nx = torch.zeros(1, dtype=torch.bfloat16)  # bf16\nimport os\nos.environ['NCCL_DEBUG'] = 'INFO'\n")
+    scan(
+        "import torch\nx = torch.zeros(1, dtype=torch.bfloat16)  # bf16\nimport os\nos.environ['NCCL_DEBUG'] = 'INFO'\n"
+    )
     assert len(calls) == 1
 
 
 _TOKENS = [
-    "import torch\n", "import torch.distributed as dist\n", "torch.bfloat16", "torch.float8_e4m3fnuz", "(", ")", "[",
-    "]", "{", "}", ":", ",", " = ", "if ", " else ", "not ", "\n", "    ", "os.environ[", "'NCCL_IB_HCA'", '"nccl"',
-    "args.backend", "dist.init_process_group(", "import torch_npu\n", "try:\n", "except ImportError:\n", "lambda: ",
-    "*", " is None", "raise X\n", "del ", "f'{x}'", "dtype=", "backend=", "device=", "enabled=", "# bf16\n",
-    '"""doc fp16"""', "x", ".to(", ".half()", "p.add_argument('--bf16', action='store_true')\n", "match x:\n",
-    "case 1:\n", "\t", "\r\n", "é", "\\", "'", '"',
+    "import torch\n",
+    "import torch.distributed as dist\n",
+    "torch.bfloat16",
+    "torch.float8_e4m3fnuz",
+    "(",
+    ")",
+    "[",
+    "]",
+    "{",
+    "}",
+    ":",
+    ",",
+    " = ",
+    "if ",
+    " else ",
+    "not ",
+    "\n",
+    "    ",
+    "os.environ[",
+    "'NCCL_IB_HCA'",
+    '"nccl"',
+    "args.backend",
+    "dist.init_process_group(",
+    "import torch_npu\n",
+    "try:\n",
+    "except ImportError:\n",
+    "lambda: ",
+    "*",
+    " is None",
+    "raise X\n",
+    "del ",
+    "f'{x}'",
+    "dtype=",
+    "backend=",
+    "device=",
+    "enabled=",
+    "# bf16\n",
+    '"""doc fp16"""',
+    "x",
+    ".to(",
+    ".half()",
+    "p.add_argument('--bf16', action='store_true')\n",
+    "match x:\n",
+    "case 1:\n",
+    "\t",
+    "\r\n",
+    "é",
+    "\\",
+    "'",
+    '"',
 ]
 
 
@@ -807,3 +859,10 @@ def test_conditional_message_names_the_condition():
     messages = {f.rule: f.message for f in scan(code)}
     assert messages["WAC101"].endswith("(only when args.bf16).")
     assert messages["WAC102"].endswith("(only when args.bf16 is false).")
+
+
+def test_input_libcst_refuses_to_build_is_a_diagnostic():
+    # libcst raises CSTValidationError, not ParserSyntaxError, for this one.
+    result = scan_snippet("import torch\ndef f():\n    return* [1]\n")
+    [diagnostic] = result.diagnostics
+    assert diagnostic.message == "Python syntax error: Must have at least one space after 'return'."

@@ -45,6 +45,8 @@ def parse(text: str) -> cst.Module:
         return cst.parse_module(text)
     except cst.ParserSyntaxError as exc:
         line, reason = exc.raw_line, _first_line(exc.message)
+    except cst.CSTValidationError as exc:  # parsed, but libcst refuses to build the node (`return* x`)
+        line, reason = 0, _first_line(str(exc))
     except (ValueError, TypeError) as exc:  # odd encodings or nulls the parser rejects outright
         raise ExtractionError(f"Python syntax error: {exc}") from None
     # libcst reports where it gave up, often the line after the mistake; Python's own
@@ -62,7 +64,8 @@ def parse(text: str) -> cst.Module:
     offending = lines[line - 1] if 1 <= line <= len(lines) else ""
     if any(hint.match(offending) for hint in _PY2_HINTS):
         reason = "this looks like Python 2 code, which is not supported"
-    raise ExtractionError(f"Python syntax error at line {line}: {reason}")
+    where = f" at line {line}" if line else ""
+    raise ExtractionError(f"Python syntax error{where}: {reason}")
 
 
 def _first_line(message: str) -> str:

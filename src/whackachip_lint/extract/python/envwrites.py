@@ -32,7 +32,6 @@ class EnvironmentWrites:
         elif name in {"os.environ.pop", "os.unsetenv"} and positional:
             self.env_write(positional[0].value, None, node, name)
 
-
     def visit_Del(self, node: cst.Del) -> None:
         targets = node.target.elements if isinstance(node.target, cst.Tuple) else [node.target]
         for target in targets:
@@ -42,7 +41,6 @@ class EnvironmentWrites:
                 key = subscript_key(target)
                 if key is not None:
                     self.env_write(key, None, node, "del os.environ[...]")
-
 
     def env_write(self, key_node, value_node, where, how) -> None:
         keys = self.resolver.resolve(key_node)
@@ -67,6 +65,11 @@ class EnvironmentWrites:
             setting = str(int(candidate.value)) if isinstance(candidate.value, bool) else str(candidate.value)
             for meaning in interpret_env(name, setting):
                 self.emit(
-                    meaning.rule, meaning.value, where, combine(candidate.state, meaning.state),
-                    f"{meaning.detail} ({how})", candidate.properties, frame,
+                    meaning.rule,
+                    meaning.value,
+                    where,
+                    combine(candidate.state, meaning.state),
+                    f"{meaning.detail} ({how})",
+                    candidate.properties,
+                    frame,
                 )

@@ -7,7 +7,7 @@ mention points at the word itself.
 
 from __future__ import annotations
 
-from typing import Iterator
+from collections.abc import Iterator
 
 from ...evidence import Span, State
 from ..buildflags import parse_arch_flags

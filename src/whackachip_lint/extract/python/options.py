@@ -15,7 +15,6 @@ from .values import Flag, literal_string, with_flag
 
 
 class ArgparseOptions:
-
     def _add_argument(self, node: cst.Call) -> None:
         options = [s for s in (literal_string(a.value) for a in node.args if a.keyword is None) if s]
         keywords = {a.keyword.value: a for a in node.args if a.keyword is not None}
@@ -45,15 +44,26 @@ class ArgparseOptions:
         if kind == "switch":
             self._switch_flag(node, flag, rule, T.SWITCH_VALUES.get(key, True), default, action, negated)
         elif default is not None:
-            self.later(default, lambda found, frame: self._valued(
-                kind, key, [with_flag(c, flag) for c in found or []], node, f"{flag} defaults to", frame))
+            self.later(
+                default,
+                lambda found, frame: self._valued(
+                    kind, key, [with_flag(c, flag) for c in found or []], node, f"{flag} defaults to", frame
+                ),
+            )
 
     def _switch_flag(self, node, flag, rule, on_value, default, action, negated) -> None:
         if default is not None:
             found = self.resolver.resolve(default)
             value = found[0].value if found and len(found) == 1 else None
             if not found:
-                self.emit(rule, on_value, node, State.CONDITIONAL, f"{flag} flag default set from {self.code(default)}", {"flag": flag})
+                self.emit(
+                    rule,
+                    on_value,
+                    node,
+                    State.CONDITIONAL,
+                    f"{flag} flag default set from {self.code(default)}",
+                    {"flag": flag},
+                )
                 return
         else:
             value = action == "store_false"

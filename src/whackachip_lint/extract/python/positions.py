@@ -9,7 +9,7 @@ hold findings. The result equals PositionProvider's for those nodes (tested).
 
 from __future__ import annotations
 
-from typing import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 
 import libcst as cst
 from libcst.metadata import CodeRange

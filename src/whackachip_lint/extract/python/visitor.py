@@ -20,8 +20,8 @@ A use of an option (`bf16=args.bf16`) is `conditional` when its default is off.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Callable, Mapping, Tuple, Union
 
 import libcst as cst
 from libcst.metadata import CodeRange
@@ -29,9 +29,11 @@ from libcst.metadata import CodeRange
 from ...evidence import RawFinding, Span, State, Value
 from ..buildflags import parse_arch_flags
 from . import tables as T
+from .envwrites import EnvironmentWrites
+from .meanings import dtype_meaning, module_meanings, switch_truth, value_meanings
 from .mentions import find_mentions, span_in_token
 from .names import Aliases, dotted, lookup, matches
-from .meanings import dtype_meaning, module_meanings, switch_truth, value_meanings
+from .options import ArgparseOptions
 from .positions import HEADER, module_parts
 from .syntax import (
     constant_truth,
@@ -47,10 +49,8 @@ from .syntax import (
     unwrap_field,
     version_test,
 )
-from .walk import Walker
-from .envwrites import EnvironmentWrites
-from .options import ArgparseOptions
 from .values import Binding, Candidate, Flag, Resolver, combine, literal_string, with_flag
+from .walk import Walker
 
 _IMPORT_ERRORS = {"ImportError", "ModuleNotFoundError"}
 _BROAD_ERRORS = {"Exception", "BaseException"}
@@ -67,7 +67,7 @@ class Frame:
 
 
 # Where a finding points: a node, or a stretch (begin, end) of a token node's text.
-Where = Union[cst.CSTNode, Tuple[cst.CSTNode, str, int, int]]
+Where = cst.CSTNode | tuple[cst.CSTNode, str, int, int]
 
 
 class PythonEvidenceVisitor(ArgparseOptions, EnvironmentWrites, Walker):
@@ -189,7 +189,8 @@ class PythonEvidenceVisitor(ArgparseOptions, EnvironmentWrites, Walker):
         action(found, frame)
 
     def visit_Module(self, node: cst.Module) -> bool:
-        for self.top, nodes in module_parts(node):
+        for top, nodes in module_parts(node):
+            self.top = top
             for child in nodes:
                 self.walk(child)
         return False
@@ -197,7 +198,8 @@ class PythonEvidenceVisitor(ArgparseOptions, EnvironmentWrites, Walker):
     def leave_Module(self, original_node: cst.Module) -> None:
         self.finished = True
         del self.scopes[1:]
-        for self.top, action in self.deferred:
+        for top, action in self.deferred:
+            self.top = top
             action()
 
     # -- scopes ------------------------------------------------------------------------------
@@ -263,7 +265,9 @@ class PythonEvidenceVisitor(ArgparseOptions, EnvironmentWrites, Walker):
         caught = node.handlers[0].type or cst.Name("BaseException")
         self.attach(node.body, State.CONDITIONAL, condition=caught, phrase="optional: {} is caught")
         for handler in node.handlers:
-            self.attach(handler, State.CONDITIONAL, condition=handler.type or caught, phrase="a fallback when {} is raised")
+            self.attach(
+                handler, State.CONDITIONAL, condition=handler.type or caught, phrase="a fallback when {} is raised"
+            )
         self.attach(node.orelse, State.CONDITIONAL)
 
     visit_TryStar = visit_Try
@@ -305,7 +309,7 @@ class PythonEvidenceVisitor(ArgparseOptions, EnvironmentWrites, Walker):
             for rule, value in module_meanings(full):
                 if (rule, value) not in seen:
                     seen.add((rule, value))
-                    self.emit(rule, value, node, detail=f"from {base} import {full[len(base) + 1:] or '*'}")
+                    self.emit(rule, value, node, detail=f"from {base} import {full[len(base) + 1 :] or '*'}")
         return False
 
     def _module_evidence(self, module: str, node: cst.CSTNode, detail: str, own: State = State.ENABLED) -> None:
@@ -378,7 +382,9 @@ class PythonEvidenceVisitor(ArgparseOptions, EnvironmentWrites, Walker):
             handler(self, node, name, method, keywords, positional)
         for keyword, arg in keywords.items():
             if keyword in T.KEYWORDS:
-                self.setting(keyword, arg.value, arg, f"{keyword}= passed to {(name or method or 'a call').rsplit('.', 1)[-1]}()")
+                self.setting(
+                    keyword, arg.value, arg, f"{keyword}= passed to {(name or method or 'a call').rsplit('.', 1)[-1]}()"
+                )
         return True
 
     def leave_Call(self, original_node: cst.Call) -> None:
@@ -410,7 +416,10 @@ class PythonEvidenceVisitor(ArgparseOptions, EnvironmentWrites, Walker):
             return
         if arg is None:
             self.emit(
-                "WAC201", "auto", node, State.CONDITIONAL,
+                "WAC201",
+                "auto",
+                node,
+                State.CONDITIONAL,
                 f"{api}() without a backend: the runtime picks it for the device",
             )
             return
@@ -448,8 +457,13 @@ class PythonEvidenceVisitor(ArgparseOptions, EnvironmentWrites, Walker):
             else:
                 continue
             self.emit(
-                "WAC103", text, arg, combine(candidate.state, own),
-                f'set_float32_matmul_precision("{text}")', candidate.properties, frame,
+                "WAC103",
+                text,
+                arg,
+                combine(candidate.state, own),
+                f'set_float32_matmul_precision("{text}")',
+                candidate.properties,
+                frame,
             )
 
     def _autocast(self, node, name, keywords, positional) -> None:
@@ -487,9 +501,11 @@ class PythonEvidenceVisitor(ArgparseOptions, EnvironmentWrites, Walker):
             self.emit("WAC204", T.DEVICE_METHODS[method], node, detail=f".{method}() moves a model or tensor")
         elif method == "to" and positional:
             value = positional[0].value
-            if isinstance(value, (cst.SimpleString, cst.FormattedString, cst.ConcatenatedString, cst.IfExp)):
-                self.setting("device", value, positional[0], ".to()")
-            elif isinstance(value, cst.Name) and value.value not in self.aliases.table:
+            if (
+                isinstance(value, (cst.SimpleString, cst.FormattedString, cst.ConcatenatedString, cst.IfExp))
+                or isinstance(value, cst.Name)
+                and value.value not in self.aliases.table
+            ):
                 self.setting("device", value, positional[0], ".to()")
         fsdp = lookup(name, T.FSDP_CALLS)
         if fsdp is not None:
@@ -521,7 +537,9 @@ class PythonEvidenceVisitor(ArgparseOptions, EnvironmentWrites, Walker):
         elif isinstance(target, cst.Attribute):
             name = self.aliases.resolve(target)
             if name in T.TF32_ATTRIBUTES:
-                self.later(value, lambda found, frame: self._switch(found, "WAC103", True, node, f"{name} set", frame, value))
+                self.later(
+                    value, lambda found, frame: self._switch(found, "WAC103", True, node, f"{name} set", frame, value)
+                )
             elif name in T.FP32_PRECISION_ATTRIBUTES:
                 self.later(value, lambda found, frame: self._fp32_precision(found, name, node, frame))
             elif target.attr.value in T.KEYWORDS and constant_truth(value) is not None:
@@ -532,7 +550,15 @@ class PythonEvidenceVisitor(ArgparseOptions, EnvironmentWrites, Walker):
             text = str(candidate.value).lower()
             if text in {"tf32", "ieee"}:
                 own = State.ENABLED if text == "tf32" else State.DISABLED
-                self.emit("WAC103", "tf32", node, combine(candidate.state, own), f'{name} = "{text}"', candidate.properties, frame)
+                self.emit(
+                    "WAC103",
+                    "tf32",
+                    node,
+                    combine(candidate.state, own),
+                    f'{name} = "{text}"',
+                    candidate.properties,
+                    frame,
+                )
 
     def _is_dtype_or_literal(self, node: cst.BaseExpression) -> bool:
         """Values a switch cannot be read from (and that other handlers report)."""
@@ -551,7 +577,9 @@ class PythonEvidenceVisitor(ArgparseOptions, EnvironmentWrites, Walker):
         if len(dtypes) >= 2:
             # {"bf16": torch.bfloat16, "fp16": torch.float16}: a lookup table; which entry is used depends on a key.
             for element in dtypes:
-                self.attach(element.value, State.CONDITIONAL, condition=element.key, phrase="entry {} of a lookup table")
+                self.attach(
+                    element.value, State.CONDITIONAL, condition=element.key, phrase="entry {} of a lookup table"
+                )
             table = {id(e) for e in dtypes}
             elements = [e for e in elements if id(e) not in table]
         for element in elements:

@@ -11,7 +11,8 @@ metadata computed on the same tree (positions) still applies.
 from __future__ import annotations
 
 import dataclasses
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 import libcst as cst
 
