@@ -866,3 +866,21 @@ def test_input_libcst_refuses_to_build_is_a_diagnostic():
     result = scan_snippet("import torch\ndef f():\n    return* [1]\n")
     [diagnostic] = result.diagnostics
     assert diagnostic.message == "Python syntax error: Must have at least one space after 'return'."
+
+
+def test_import_inside_a_function_is_lazy_and_conditional():
+    code = """\
+        import torch
+        def setup_ascend():
+            import torch_npu
+            from torch_npu.contrib import transfer_to_npu
+        """
+    assert rows(code) == {
+        ("WAC202", 3, 5, C, "torch_npu"),
+        ("WAC202", 4, 5, C, "torch_npu"),
+        ("WAC203", 4, 5, C, "transfer_to_npu"),
+    }
+    assert (
+        "lazy import inside setup_ascend()"
+        in one(code.replace("    from torch_npu.contrib import transfer_to_npu\n", ""), "WAC202").message
+    )

@@ -89,6 +89,7 @@ class PythonEvidenceVisitor(ArgparseOptions, EnvironmentWrites, Walker):
         self.pending: dict[int, tuple[State | None, bool, cst.CSTNode | None]] = {}
         self.handled: set[int] = set()  # nodes another handler already reported
         self.blocks: list[str] = ["module"]  # module / class / function
+        self.functions: list[str] = []  # names of the functions being walked, innermost last
         self.calls: list[str | None] = []
         self.args: list[tuple[str | None, str | None]] = []  # (keyword, callee) of the Arg being visited
         self.deferred: list[tuple[int, Callable[[], None]]] = []
@@ -206,10 +207,12 @@ class PythonEvidenceVisitor(ArgparseOptions, EnvironmentWrites, Walker):
 
     def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
         self.blocks.append("function")
+        self.functions.append(node.name.value)
         self.scopes.append({})
 
     def leave_FunctionDef(self, original_node: cst.FunctionDef) -> None:
         self.blocks.pop()
+        self.functions.pop()
         self.scopes.pop()
 
     def visit_ClassDef(self, node: cst.ClassDef) -> None:
@@ -309,12 +312,20 @@ class PythonEvidenceVisitor(ArgparseOptions, EnvironmentWrites, Walker):
             for rule, value in module_meanings(full):
                 if (rule, value) not in seen:
                     seen.add((rule, value))
-                    self.emit(rule, value, node, detail=f"from {base} import {full[len(base) + 1 :] or '*'}")
+                    self._import_finding(rule, value, node, f"from {base} import {full[len(base) + 1 :] or '*'}")
         return False
 
-    def _module_evidence(self, module: str, node: cst.CSTNode, detail: str, own: State = State.ENABLED) -> None:
+    def _module_evidence(self, module: str, node: cst.CSTNode, detail: str) -> None:
         for rule, value in module_meanings(module):
-            self.emit(rule, value, node, own, detail)
+            self._import_finding(rule, value, node, detail)
+
+    def _import_finding(self, rule: str, value: Value, node: cst.CSTNode, detail: str) -> None:
+        """A module-level import runs with the file; one inside a function is lazy, the optional-dependency
+        idiom: it runs only if that function is called."""
+        if self.functions:
+            self.emit(rule, value, node, State.CONDITIONAL, f"{detail} (a lazy import inside {self.functions[-1]}())")
+        else:
+            self.emit(rule, value, node, detail=detail)
 
     # -- names: dtypes and platform attributes ----------------------------------------------------
 
