@@ -884,3 +884,28 @@ def test_import_inside_a_function_is_lazy_and_conditional():
         "lazy import inside setup_ascend()"
         in one(code.replace("    from torch_npu.contrib import transfer_to_npu\n", ""), "WAC202").message
     )
+
+
+def test_vendor_device_modules():
+    code = """\
+        import torch
+        torch.npu.set_device(local_rank)
+        if torch.xpu.is_available():
+            pass
+        n = torch.npu.device_count()
+        torch.cuda.set_device(local_rank)
+        """
+    assert rows(code) == {("WAC204", 2, 1, E, "npu"), ("WAC204", 3, 4, C, "xpu"), ("WAC204", 5, 5, C, "npu")}
+
+
+def test_click_options():
+    code = """\
+        import click
+        @click.command()
+        @click.option("--bf16/--no-bf16", default=True)
+        @click.option("--fp16", is_flag=True, help="half precision")
+        @click.option("--backend", default="gloo")
+        def main(bf16, fp16, backend):
+            pass
+        """
+    assert rows(code) == {("WAC101", 3, 2, E, True), ("WAC102", 4, 2, M, True), ("WAC201", 5, 2, E, "gloo")}

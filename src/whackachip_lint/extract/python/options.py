@@ -1,4 +1,4 @@
-"""argparse options: where a precision or backend switch is defined, with its flag and default.
+"""argparse (and click) options: where a precision or backend switch is defined, with its flag and default.
 
 A mixin of the evidence visitor (it uses the visitor's `emit`, `later`, `walk`,
 resolver and flag table). The states it gives are described in visitor.py.
@@ -11,6 +11,7 @@ import libcst as cst
 from ...evidence import State
 from . import tables as T
 from .meanings import switch_truth, value_meanings
+from .syntax import constant_truth
 from .values import Flag, literal_string, with_flag
 
 
@@ -27,10 +28,13 @@ class ArgparseOptions:
             self.walk(default)  # dtype objects as defaults (`default=torch.bfloat16`)
         if not options:
             return
-        flag = next((o for o in options if o.startswith("--")), options[0])
+        # click spells an on/off pair as one string: "--bf16/--no-bf16".
+        flag = next((o for o in options if o.startswith("--")), options[0]).split("/")[0].strip()
         dest = literal_string(keywords["dest"].value) if "dest" in keywords else None
         dest = dest or flag.lstrip("-").replace("-", "_")
         action = literal_string(keywords["action"].value) if "action" in keywords else None
+        if "is_flag" in keywords and constant_truth(keywords["is_flag"].value):  # click
+            action = "store_true"
         self.flags[dest] = Flag(flag, default, action)
         key = dest.lower()
         negated = key.startswith(T.NEGATION_PREFIXES)

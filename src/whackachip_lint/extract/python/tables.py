@@ -175,6 +175,11 @@ FSDP_CALLS: dict[str, str] = {
     "*.FullyShardedDataParallelPlugin": "fsdp",
 }
 DEVICE_CALLS = ("torch.device",)
+# `torch.<module>` namespaces that only a vendor's plugin installs (torch_npu adds torch.npu, Gaudi's bridge
+# torch.hpu); torch.xpu and torch.mps are Intel GPU and Apple. torch.cuda is left out: ROCm builds and
+# migration shims keep that name, and device strings already report it.
+DEVICE_MODULES: dict[str, str] = {"npu": "npu", "hpu": "hpu", "xpu": "xpu", "mps": "mps", "mlu": "mlu", "musa": "musa"}
+AVAILABILITY_QUERY = re.compile(r"^(?:is_available|device_count|is_initialized|is_bf16_supported)$")
 DEVICE_METHODS: dict[str, str] = {"cuda": "cuda", "npu": "npu", "xpu": "xpu", "hpu": "hpu"}
 XLA_DEVICE_CALLS = ("torch_xla.core.xla_model.xla_device", "torch_xla.device")
 BF16_SUPPORT_CHECKS = ("torch.cuda.is_bf16_supported", "*.is_bf16_supported")

@@ -359,6 +359,12 @@ class PythonEvidenceVisitor(ArgparseOptions, EnvironmentWrites, Walker):
         if version is not None:
             own = State.CONDITIONAL if self.in_check else State.MENTIONED
             self.emit("WAC207", version, node, own, f"{name} checked" if self.in_check else f"{name} read")
+            return
+        device = T.DEVICE_MODULES.get(name.split(".", 2)[1] if name.startswith("torch.") and "." in name[6:] else "")
+        if device is not None:
+            # `torch.npu.set_device(...)` uses the vendor's device module; `torch.npu.is_available()` only asks.
+            asks = self.in_check or T.AVAILABILITY_QUERY.search(name.rsplit(".", 1)[-1]) is not None
+            self.emit("WAC204", device, node, State.CONDITIONAL if asks else State.ENABLED, f"{name} used")
 
     def _role(self, name: str) -> str:
         if self.args:
@@ -383,7 +389,7 @@ class PythonEvidenceVisitor(ArgparseOptions, EnvironmentWrites, Walker):
         name = self.aliases.resolve(node.func)
         method = node.func.attr.value if isinstance(node.func, cst.Attribute) else None
         self.calls.append(name or method)
-        if method == "add_argument" or name == "add_argument":
+        if method == "add_argument" or name in {"add_argument", "click.option"}:
             self._add_argument(node)
             return False
         keywords = {a.keyword.value: a for a in node.args if a.keyword is not None}
