@@ -863,7 +863,7 @@ def test_conditional_message_names_the_condition():
 
 def test_input_libcst_refuses_to_build_is_a_diagnostic():
     # libcst raises CSTValidationError, not ParserSyntaxError, for this one.
-    result = scan_snippet("import torch\ndef f():\n    return* [1]\n")
+    result = scan_snippet("import torch  # bf16\ndef f():\n    return* [1]\n")
     [diagnostic] = result.diagnostics
     assert diagnostic.message == "Python syntax error: Must have at least one space after 'return'."
 
