@@ -909,3 +909,21 @@ def test_click_options():
             pass
         """
     assert rows(code) == {("WAC101", 3, 2, E, True), ("WAC102", 4, 2, M, True), ("WAC201", 5, 2, E, "gloo")}
+
+
+def test_collections_of_dtypes_are_conditional():
+    code = """\
+        import pytest, torch
+        @pytest.mark.parametrize("dtype", [torch.float16, torch.bfloat16])
+        def test_kernel(dtype):
+            pass
+        SUPPORTED = (torch.float16,)
+        NAMES = {torch.bfloat16: "bf16", torch.float16: "fp16"}
+        """
+    assert rows(code) == {
+        ("WAC102", 2, 36, C, "float16"),
+        ("WAC101", 2, 51, C, "bfloat16"),
+        ("WAC102", 5, 14, E, "float16"),
+        ("WAC101", 6, 10, C, "bfloat16"),
+        ("WAC102", 6, 34, C, "float16"),
+    }

@@ -588,9 +588,26 @@ class PythonEvidenceVisitor(ArgparseOptions, EnvironmentWrites, Walker):
 
     # -- dict literals: configs built in Python --------------------------------------------------------
 
+    def _is_dtype(self, node: cst.BaseExpression) -> bool:
+        return dtype_meaning(self.aliases.resolve(node) or "") is not None
+
+    def visit_List(self, node: cst.List | cst.Tuple | cst.Set) -> None:
+        # (torch.float16, torch.bfloat16): supported or parametrised dtypes; which one runs is decided elsewhere.
+        dtypes = [e.value for e in node.elements if isinstance(e, cst.Element) and self._is_dtype(e.value)]
+        if len(dtypes) >= 2:
+            for value in dtypes:
+                self.attach(value, State.CONDITIONAL, condition=node, phrase="one of several dtypes in {}")
+
+    visit_Tuple = visit_List
+    visit_Set = visit_List
+
     def visit_Dict(self, node: cst.Dict) -> None:
         elements = [e for e in node.elements if isinstance(e, cst.DictElement)]
-        dtypes = [e for e in elements if dtype_meaning(self.aliases.resolve(e.value) or "") is not None]
+        keys = [e.key for e in elements if self._is_dtype(e.key)]
+        if len(keys) >= 2:  # {torch.bfloat16: "bf16", torch.float16: "fp16"}: names for dtypes
+            for key in keys:
+                self.attach(key, State.CONDITIONAL, condition=node, phrase="a key of the lookup table {}")
+        dtypes = [e for e in elements if self._is_dtype(e.value)]
         if len(dtypes) >= 2:
             # {"bf16": torch.bfloat16, "fp16": torch.float16}: a lookup table; which entry is used depends on a key.
             for element in dtypes:
