@@ -668,21 +668,44 @@ POSITION_SAMPLES = [
 ]
 
 
+def _all_units(module):
+    import libcst as cst
+
+    from whackachip_lint.extract.python.positions import block_units, module_units
+
+    found = list(module_units(module))
+    pending = list(found)
+    while pending:
+        node = pending.pop()
+        for child in node.children:
+            if isinstance(child, cst.IndentedBlock):
+                units = list(block_units(child))
+                found += units
+                pending += units
+            else:
+                pending.append(child)
+    return found
+
+
 @pytest.mark.parametrize("text", POSITION_SAMPLES)
 def test_statement_positions_match_libcst_positions(text):
+    import random
+
     import libcst as cst
     from libcst.metadata import MetadataWrapper, PositionProvider
 
-    from whackachip_lint.extract.python.positions import HEADER, module_parts, positions_for
+    from whackachip_lint.extract.python.positions import positions_for
 
     module = cst.parse_module(text)
     full = MetadataWrapper(module, unsafe_skip_copy=True).resolve(PositionProvider)
-    every = {index for index, _ in module_parts(module)}
-    for wanted in [every, {HEADER}, {max(every)}, {i for i in every if i % 2 == 0}]:
+    units = _all_units(module)
+    rng = random.Random(7)
+    for wanted in [units, units[:1], units[-1:], rng.sample(units, len(units) // 2), [module]]:
         partial = positions_for(module, wanted)
-        assert partial or not any(nodes for index, nodes in module_parts(module) if index in wanted)
+        for unit in wanted:
+            assert partial[unit] == full[unit]
         for node, where in partial.items():
-            assert full[node] == where, (node, wanted)
+            assert full[node] == where, node
 
 
 # -- more guards and forms ----------------------------------------------------------------------------

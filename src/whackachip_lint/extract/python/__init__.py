@@ -36,7 +36,7 @@ def extract(source: Source) -> list[RawFinding]:
     visitor.walk(module)
     if not visitor.has_findings:
         return []
-    return visitor.findings(positions_for(module, visitor.tops))
+    return visitor.findings(positions_for(module, visitor.wanted.values()))
 
 
 def parse(text: str) -> cst.Module:

@@ -34,7 +34,7 @@ from .meanings import dtype_meaning, module_meanings, switch_truth, value_meanin
 from .mentions import find_mentions, span_in_token
 from .names import Aliases, dotted, lookup, matches
 from .options import ArgparseOptions
-from .positions import HEADER, module_parts
+from .positions import block_units, module_units
 from .syntax import (
     constant_truth,
     dict_entry,
@@ -80,7 +80,9 @@ class PythonEvidenceVisitor(ArgparseOptions, EnvironmentWrites, Walker):
         super().__init__()
         self.module = module
         self.found: list[tuple[str, Value, State, Where, str, dict]] = []
-        self.tops: set[int] = set()
+        self.wanted: dict[int, cst.CSTNode] = {}  # units (statements) holding findings, for positions
+        self.unit_ids: set[int] = set()
+        self.units: list[cst.CSTNode] = []  # the units being walked, innermost last
         self.aliases = Aliases()
         self.scopes: list[dict[str, list[Binding]]] = [{}]
         self.flags: dict[str, Flag] = {}
@@ -94,7 +96,6 @@ class PythonEvidenceVisitor(ArgparseOptions, EnvironmentWrites, Walker):
         self.args: list[tuple[str | None, str | None]] = []  # (keyword, callee) of the Arg being visited
         self.deferred: list[tuple[int, Callable[[], None]]] = []
         self.finished = False
-        self.top = HEADER  # the top-level statement being walked (positions are computed per statement)
 
     # -- frames -----------------------------------------------------------------------------
 
@@ -111,6 +112,8 @@ class PythonEvidenceVisitor(ArgparseOptions, EnvironmentWrites, Walker):
             self.pending[id(node)] = (state, check, condition, phrase)
 
     def on_visit(self, node: cst.CSTNode) -> bool:
+        if id(node) in self.unit_ids:
+            self.units.append(node)
         entry = self.pending.pop(id(node), None)
         if entry is None and isinstance(node, cst.Comparison):
             entry = (None, True, None, "")  # `x.dtype == torch.bfloat16` tests a dtype, it does not use one
@@ -127,6 +130,8 @@ class PythonEvidenceVisitor(ArgparseOptions, EnvironmentWrites, Walker):
         super().on_leave(node)
         if len(self.frames) > 1 and self.frames[-1].node_id == id(node):
             self.frames.pop()
+        if self.units and self.units[-1] is node:
+            self.units.pop()
 
     @property
     def state(self) -> State:
@@ -173,7 +178,8 @@ class PythonEvidenceVisitor(ArgparseOptions, EnvironmentWrites, Walker):
             props.setdefault("condition", condition)
             detail = f"{detail} ({frame.phrase.format(condition)})" if detail else frame.phrase.format(condition)
         self.found.append((rule, value, state, where, detail, props))
-        self.tops.add(self.top)
+        unit = self.units[-1] if self.units else self.module
+        self.wanted[id(unit)] = unit
 
     def code(self, node: cst.CSTNode) -> str:
         text = " ".join(self.module.code_for_node(node).split())
@@ -185,23 +191,24 @@ class PythonEvidenceVisitor(ArgparseOptions, EnvironmentWrites, Walker):
         frame = self.frames[-1]
         found = self.resolver.resolve(node)
         if found is None and not self.finished and isinstance(node, (cst.Name, cst.Attribute)):
-            self.deferred.append((self.top, lambda: action(self.resolver.resolve(node), frame)))
+            unit = self.units[-1] if self.units else self.module
+            self.deferred.append((unit, lambda: action(self.resolver.resolve(node), frame)))
             return
         action(found, frame)
 
-    def visit_Module(self, node: cst.Module) -> bool:
-        for top, nodes in module_parts(node):
-            self.top = top
-            for child in nodes:
-                self.walk(child)
-        return False
+    def visit_Module(self, node: cst.Module) -> None:
+        self.unit_ids.update(id(unit) for unit in module_units(node))
+
+    def visit_IndentedBlock(self, node: cst.IndentedBlock) -> None:
+        self.unit_ids.update(id(unit) for unit in block_units(node))
 
     def leave_Module(self, original_node: cst.Module) -> None:
         self.finished = True
         del self.scopes[1:]
-        for top, action in self.deferred:
-            self.top = top
+        for unit, action in self.deferred:
+            self.units.append(unit)
             action()
+            self.units.pop()
 
     # -- scopes ------------------------------------------------------------------------------
 
