@@ -950,3 +950,9 @@ def test_collections_of_dtypes_are_conditional():
         ("WAC101", 6, 10, C, "bfloat16"),
         ("WAC102", 6, 34, C, "float16"),
     }
+
+
+@pytest.mark.parametrize("newline", ["\n", "\r\n", "\r"])
+def test_mentions_in_multiline_docstrings_point_at_the_word_for_every_line_break(newline):
+    code = newline.join(['"""Training script.', "", "   Runs in bf16 on one node.", '"""', "import torch", ""])
+    assert rows(code) == {("WAC101", 3, 12, M, None)}

@@ -198,13 +198,6 @@ VERSION_ATTRIBUTES: dict[str, str] = {"torch.version.hip": "hip", "torch.version
 ENV_GETTERS = ("os.environ.get", "os.getenv")
 DYNAMIC_IMPORTS = ("importlib.import_module", "__import__")
 
-# Calls and functions that are capability, version or availability checks:
-# a branch guarded by one holds only where the check passes.
-CAPABILITY_CHECK = re.compile(
-    r"is_bf16_supported|get_device_capability|get_device_properties|is_available|version|"
-    r"__version__|is_hip|is_rocm|hasattr|find_spec|is_installed|_available|supports_"
-)
-
 # Words in comments, docstrings and help text -> (rule, value or None) (state: mentioned).
 MENTION_PATTERNS: tuple[tuple[re.Pattern[str], str, str | None], ...] = (
     (re.compile(r"\b(?:bf16|bfloat16|BF16|BFloat16)\b"), "WAC101", None),
