@@ -956,3 +956,19 @@ def test_collections_of_dtypes_are_conditional():
 def test_mentions_in_multiline_docstrings_point_at_the_word_for_every_line_break(newline):
     code = newline.join(['"""Training script.', "", "   Runs in bf16 on one node.", '"""', "import torch", ""])
     assert rows(code) == {("WAC101", 3, 12, M, None)}
+
+
+def test_apex_amp_and_megatron_transformer_impl():
+    code = """\
+        import argparse
+        from apex import amp
+        model, opt = amp.initialize(model, opt, opt_level="O2")
+        fp32, opt = amp.initialize(model, opt, opt_level="O0")
+        p = argparse.ArgumentParser()
+        p.add_argument("--transformer-impl", default="transformer_engine", choices=["local", "transformer_engine"])
+        """
+    assert rows(code) == {
+        ("WAC102", 3, 41, E, "O2"),
+        ("WAC102", 4, 40, D, "O0"),
+        ("WAC602", 6, 1, E, "transformer_engine"),
+    }

@@ -59,6 +59,7 @@ RULES = (
         positives=(
             Example("import torch\nmodel.half()\n"),
             Example('from transformers import TrainingArguments\nargs = TrainingArguments("out", fp16=True)\n'),
+            Example('from apex import amp\nmodel, opt = amp.initialize(model, opt, opt_level="O1")\n', value="O1"),
             Example("import torch\nwith torch.cuda.amp.autocast():\n    y = model(x)\n", value="float16",
                     note="CUDA autocast without dtype= runs in float16"),
         ),

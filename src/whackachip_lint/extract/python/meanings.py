@@ -61,6 +61,8 @@ def value_meanings(kind: str, value: Value, partial: bool, rule: str | None = No
         return [("WAC601", T.ATTN_IMPLEMENTATIONS[low], on)] if low in T.ATTN_IMPLEMENTATIONS else []
     if kind == "fsdp":
         return [("WAC505", "fsdp", on)] if text and not partial else []
+    if kind == "te":
+        return [("WAC602", "transformer_engine", on)] if low == "transformer_engine" else []
     return []
 
 

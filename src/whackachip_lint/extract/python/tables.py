@@ -69,6 +69,7 @@ DEVICES = frozenset({"cuda", "npu", "hpu", "xla", "mps", "xpu", "mlu", "musa"})
 #   ("fsdp", None):     an FSDP setting (non-empty = on)
 #   ("count", rule):    a number (ZeRO stage, accumulation steps, micro batch) or "auto"
 #   ("offload", None):  a ZeRO offload device ("cpu", "nvme", "none")
+#   ("te", None):       Megatron's transformer implementation ("transformer_engine" or "local")
 KEYWORDS: dict[str, tuple[str, str | None]] = {
     "bf16": ("switch", "WAC101"),
     "bf16_full_eval": ("switch", "WAC101"),
@@ -98,6 +99,7 @@ KEYWORDS: dict[str, tuple[str, str | None]] = {
     "device": ("device", None),
     "device_type": ("device", None),
     "attn_implementation": ("attn", None),
+    "transformer_impl": ("te", None),
     "fsdp": ("fsdp", None),
     "zero_stage": ("count", "WAC501"),
     "offload_device": ("offload", None),
@@ -161,6 +163,8 @@ INIT_PROCESS_GROUP = ("torch.distributed.init_process_group", "*.init_process_gr
 DEEPSPEED_INIT = ("deepspeed.init_distributed", "deepspeed.comm.init_distributed")
 AUTOCAST = ("torch.autocast", "torch.amp.autocast", "torch.cuda.amp.autocast", "torch.cpu.amp.autocast")
 FP8_AUTOCAST = ("transformer_engine.pytorch.fp8_autocast", "*.fp8_autocast")
+# NVIDIA Apex automatic mixed precision: opt levels O1-O3 run float16, O0 is plain float32.
+APEX_AMP_INIT = ("apex.amp.initialize",)
 GRAD_SCALERS = ("torch.cuda.amp.GradScaler", "torch.amp.GradScaler", "*.GradScaler")
 FP8_GEMMS = ("torch._scaled_mm", "torch._scaled_grouped_mm")
 FSDP_CALLS: dict[str, str] = {

@@ -466,10 +466,26 @@ class PythonEvidenceVisitor(ArgparseOptions, EnvironmentWrites, Walker):
             self._enabled_call(node, name, keywords, "WAC104", "fp8_autocast", State.DISABLED)
         elif name == "transformer_engine.pytorch.autocast":
             self._enabled_call(node, name, keywords, "WAC104", "autocast", State.CONDITIONAL)
+        elif matches(name, T.APEX_AMP_INIT):
+            level = keywords.get("opt_level")
+            if level is not None:
+                self.later(level.value, lambda found, frame: self._apex_level(found, level, frame))
         elif matches(name, T.GRAD_SCALERS):
             self._enabled_call(node, name, keywords, "WAC102", "GradScaler", State.ENABLED)
         elif matches(name, T.FP8_GEMMS):
             self.emit("WAC104", name.rsplit(".", 1)[-1], node, detail=f"{name}() runs an FP8 matrix multiply")
+
+    def _apex_level(self, found, arg, frame) -> None:
+        for candidate in found or []:
+            level = str(candidate.value).upper()
+            if level in {"O1", "O2", "O3"}:
+                own = State.ENABLED
+            elif level == "O0":
+                own = State.DISABLED
+            else:
+                continue
+            detail = f'apex.amp.initialize(opt_level="{level}")'
+            self.emit("WAC102", level, arg, combine(candidate.state, own), detail, candidate.properties, frame)
 
     def _matmul_precision(self, found, arg, frame) -> None:
         for candidate in found or []:
