@@ -888,7 +888,10 @@ def test_input_libcst_refuses_to_build_is_a_diagnostic():
     # libcst raises CSTValidationError, not ParserSyntaxError, for this one.
     result = scan_snippet("import torch  # bf16\ndef f():\n    return* [1]\n")
     [diagnostic] = result.diagnostics
-    assert diagnostic.message == "Python syntax error: Must have at least one space after 'return'."
+    assert diagnostic.message == (
+        "Python syntax error: valid Python that the libcst parser cannot read "
+        "(Must have at least one space after 'return')"
+    )
 
 
 def test_import_inside_a_function_is_lazy_and_conditional():
@@ -972,3 +975,11 @@ def test_apex_amp_and_megatron_transformer_impl():
         ("WAC102", 4, 40, D, "O0"),
         ("WAC602", 6, 1, E, "transformer_engine"),
     }
+
+
+def test_valid_python_that_libcst_cannot_read_says_so():
+    result = scan_snippet("import torch  # bf16\n(flag): bool = True\n")
+    [diagnostic] = result.diagnostics
+    assert diagnostic.message.startswith(
+        "Python syntax error at line 2: valid Python that the libcst parser cannot read"
+    )

@@ -60,6 +60,8 @@ def parse(text: str) -> cst.Module:
             line, reason = exc.lineno, exc.msg or reason
     except (ValueError, RecursionError, MemoryError):
         pass
+    else:  # this Python reads it: a construct libcst's grammar lacks, say so rather than blame the file
+        reason = f"valid Python that the libcst parser cannot read ({reason.rstrip('.')})"
     lines = text.splitlines()
     offending = lines[line - 1] if 1 <= line <= len(lines) else ""
     if any(hint.match(offending) for hint in _PY2_HINTS):
