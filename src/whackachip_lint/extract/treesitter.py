@@ -81,8 +81,22 @@ def error_nodes(node) -> Iterator:
 
 
 def error_fraction(root, size: int) -> float:
-    """Share of the text's bytes that lie inside ERROR nodes."""
+    """Share of the text's bytes that tree-sitter could not fit into any well-formed node.
+
+    Well-formed subtrees that error recovery wrapped in an ERROR node count as
+    parsed: they are the valid parts a broken file still has.
+    """
     if not root.has_error or size == 0:
         return 0.0
-    covered = sum(n.end_byte - n.start_byte for n in error_nodes(root) if n.is_error)
-    return covered / size
+    return sum(_unparsed(n) for n in error_nodes(root) if n.is_error) / size
+
+
+def _unparsed(node) -> int:
+    if node.child_count == 0:
+        return len(node.text.strip()) if node.text else 0
+    total = 0
+    for child in node.children:
+        if child.is_named and child.child_count and not child.is_error and not child.has_error:
+            continue
+        total += _unparsed(child)
+    return total

@@ -270,7 +270,7 @@ def _launch(
             break
         option, equals, inline = word.text.partition("=")
         separator = 1
-        if not equals and option not in spec.options and option not in spec.flags:
+        if not equals and option not in spec.options and option not in spec.flags and option not in spec.short_values:
             glued = option[:2]
             if not option.startswith("--") and len(option) > 2 and glued in spec.short_values:
                 option, equals, inline, separator = glued, "=", option[2:], 0  # -N4

@@ -45,7 +45,8 @@ class Word:
 
     @property
     def is_option(self) -> bool:
-        return self.known and self.text.startswith("-") and len(self.text) > 1
+        # Unknown parts hold expansions ("$X", "$(...)"), so a leading "-" is always literal.
+        return self.text.startswith("-") and len(self.text) > 1
 
 
 class Unknown:
