@@ -300,7 +300,7 @@ def _launch(
                 properties["script_resolved"] = resolved
         elif program is not None and spec.then == "command":
             properties["command"] = os.path.basename(program.text)
-        detail = f"{launcher} runs {program.text}" if program is not None else f"{launcher} launch"
+        detail = f"it runs {program.text}" if program is not None else ""
         sink.add("WAC404", launcher, state, words[head], head_end or words[head], detail, properties)
     _facts(facts, launcher or os.path.basename(words[head].text), state, sink)
     if spec.then == "command":
