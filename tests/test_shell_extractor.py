@@ -393,9 +393,25 @@ def test_heredoc_deepspeed_config_is_read():
     assert facts(code) == [("WAC501", 3, C, 2), ("WAC101", "bf16", C, 2)]
 
 
-def test_heredoc_template_with_expansions_does_not_crash():
-    code = 'cat > ds.json <<EOF\n{"train_micro_batch_size_per_gpu": $MICRO}\nEOF\n'
-    assert facts(code) == []
+def test_heredoc_template_with_expansions():
+    code = """\
+        ZERO_STAGE=3
+        cat <<EOT > $CONFIG_JSON
+        {
+          "train_micro_batch_size_per_gpu": $MICRO_BATCH,
+          "zero_optimization": {"stage": $ZERO_STAGE},
+          "bf16": {"enabled": true}
+        }
+        EOT
+        """
+    assert facts(code) == [("WAC501", 3, C, 5), ("WAC101", "bf16", C, 6)]
+    result = scan_snippet(textwrap.dedent(code), "shell")
+    bf16 = [f for f in result.findings if f.rule == "WAC101"][0]
+    assert bf16.span.column == 12 and bf16.properties["heredoc"] is True  # the "enabled" key
+
+
+def test_heredoc_that_is_not_json_gives_nothing():
+    assert facts("cat <<EOF > notes.txt\n{ not json, $X }\nEOF\n") == []
 
 
 # -- spans and robustness ----------------------------------------------------------------------------------------

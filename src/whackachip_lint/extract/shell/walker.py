@@ -29,6 +29,7 @@ _COMMENTED_COMMAND = re.compile(
 )
 _ARCH_HINT = re.compile(r"gencode|-arch|offload-arch|amdgpu-target")
 _LOOPS = {"while_statement", "c_style_for_statement"}
+_JSON_SCALAR = re.compile(r"-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?|true|false|null")
 
 
 @dataclass
@@ -203,7 +204,7 @@ class Walker:
         body = next((c for c in node.named_children if c.type == "heredoc_body"), None)
         if body is None:
             return
-        text = self.raw(body)
+        text = self._heredoc_json(body, ctx.env)
         if not text.lstrip().startswith("{"):
             return
         try:
@@ -213,6 +214,25 @@ class Walker:
         state = nest(ctx.state, State.CONDITIONAL)
         for raw in raws:
             self.found.append(replace(raw, state=combine(state, raw.state), properties={**raw.properties, "heredoc": True}))
+
+    def _heredoc_json(self, body, env: dict) -> str:
+        """The heredoc text with each expansion replaced, byte for byte, so JSON positions stay exact.
+
+        A known JSON scalar (`$STAGE` = 3) is written in, padded with spaces;
+        anything else becomes `""`, which no setting reads as a value.
+        """
+        data = bytearray(self.data[body.start_byte : body.end_byte])
+        for child in body.named_children:
+            if child.type not in ("simple_expansion", "expansion", "command_substitution", "arithmetic_expansion"):
+                continue
+            width = child.end_byte - child.start_byte
+            text, known = joined(self.expander.expand(child, env, quoted=True))
+            literal = text.encode("utf-8") if known and _JSON_SCALAR.fullmatch(text) else b'""'
+            if len(literal) > width:
+                literal = b'""'
+            start = child.start_byte - body.start_byte
+            data[start : start + width] = literal.ljust(width)
+        return data.decode("utf-8", "replace")
 
     def _list(self, node, ctx: Context) -> None:
         children = node.children
