@@ -146,3 +146,39 @@ def test_string_numbers_are_read():
         ("WAC504", 4, E, 1),
         ("WAC501", 2, E, 1),
     ]
+
+
+from hypothesis import given, settings, strategies as st  # noqa: E402
+
+from whackachip_lint.extract import ExtractionError  # noqa: E402
+from whackachip_lint.extract.deepspeed import extract_text  # noqa: E402
+
+_JSON = st.recursive(
+    st.none() | st.booleans() | st.integers(-5, 5) | st.sampled_from(["auto", "cpu", "none", "nvme", "true", "3"]),
+    lambda children: st.lists(children, max_size=3)
+    | st.dictionaries(
+        st.sampled_from(["zero_optimization", "stage", "bf16", "fp16", "enabled", "offload_param", "device",
+                         "gradient_accumulation_steps", "train_micro_batch_size_per_gpu", "cpu_offload", "x"]),
+        children,
+        max_size=4,
+    ),
+    max_leaves=12,
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(_JSON)
+def test_any_json_value_never_crashes(value):
+    import json
+
+    for text in (json.dumps(value), json.dumps(value, indent=2, ensure_ascii=False)):
+        extract_text(text)
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.text(max_size=60))
+def test_any_text_with_a_deepspeed_key_never_crashes(noise):
+    try:
+        extract_text('{"zero_optimization": ' + noise)
+    except ExtractionError:
+        pass

@@ -445,3 +445,30 @@ def test_non_shell_text_gets_a_diagnostic():
 
 def test_empty_file():
     assert facts("") == []
+
+
+# -- never crash -------------------------------------------------------------------------------------------------
+
+from hypothesis import given, settings, strategies as st  # noqa: E402
+
+from whackachip_lint.extract import ExtractionError, Source  # noqa: E402
+from whackachip_lint.extract.shell import extract  # noqa: E402
+
+_TOKENS = st.sampled_from(
+    [
+        "export", "NCCL_IB_DISABLE=1", "GPUS=8", "${GPUS:-8}", "$GPUS", '"$X"', "torchrun", "deepspeed", "srun",
+        "--nproc_per_node", "--bf16", "False", "if", "then", "fi", "else", "[[", "]]", "==", "case", "in", "esac",
+        ";;", ")", "(", "{", "}", "&&", "||", "|", ";", "\n", "#", "eval", "<<EOF", "EOF", "$((1+", "ARR=(", "é",
+        "${A[@]}", "-N4", "--gres=gpu:8", "unset", "set -a", "'", '"', "\\", "$(", "`",
+    ]
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(_TOKENS, max_size=40))
+def test_token_soup_never_crashes(tokens):
+    data = " ".join(tokens).encode()
+    try:
+        extract(Source(__import__("pathlib").Path("x.sh"), "x.sh", "shell", data))
+    except ExtractionError:
+        pass

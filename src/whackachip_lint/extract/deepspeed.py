@@ -199,7 +199,8 @@ def _precision(key: str, rule: str, entry: Entry, emit) -> None:
 
 
 def _sets(path: str, value: Any) -> str:
-    return f"the config sets {path} to {json.dumps(value)}"
+    shown = "an object" if isinstance(value, dict) else json.dumps(value)
+    return f"the config sets {path} to {shown}"
 
 
 def _is_auto(value: Any) -> bool:
