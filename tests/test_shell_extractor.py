@@ -244,7 +244,7 @@ def test_torchrun_counts_and_script():
     assert by_rule["WAC404"].value == "torchrun"
     assert by_rule["WAC404"].properties["script"] == "train.py"
     assert (by_rule["WAC401"].value, by_rule["WAC402"].value) == (8, 4)
-    assert by_rule["WAC101"].properties == {"flag": "--bf16", "launcher": "torchrun"}
+    assert by_rule["WAC101"].properties == {"flag": "--bf16", "launcher": "torchrun", "command_line": 1}
 
 
 @pytest.mark.parametrize(
@@ -310,6 +310,13 @@ def test_deepspeed_hostfile_config_and_precision_flags():
     assert only(code, "WAC406") == ("ds.json", E, 1)
     assert only(code, "WAC101") == ("bf16", E, 1)
     assert only(code, "WAC102") == ("fp16", D, 1)
+
+
+def test_facts_of_a_multiline_command_share_its_command_line():
+    code = "echo start\ndeepspeed --num_gpus 8 \\\n    train.py \\\n    --deepspeed ds.json \\\n    --bf16\n"
+    result = scan_snippet(code, "shell")
+    launch = {f.rule: (f.line, f.properties["command_line"]) for f in result.findings}
+    assert launch == {"WAC404": (2, 2), "WAC401": (2, 2), "WAC406": (4, 2), "WAC101": (5, 2)}
 
 
 def test_bf16_flag_from_unknown_variable_is_conditional():

@@ -371,9 +371,12 @@ class Walker:
         elif head in ("eval", "bash", "sh") and len(nodes) > 1:
             self._eval(head, nodes[1:], words, ctx)
         self.arch_flags(node, ctx.state, start=name)
+        # Every fact of one command line carries the line the command starts on, so a reader can
+        # group a launch's flags with the config it passes even when the command spans lines.
+        line = self._shift(node.start_point)[0] + 1
         sink = launchers.Sink(
             add=lambda rule, value, state, first, last, detail, properties: self.add_words(
-                rule, value, state, first, last, _detail(detail, ctx.state), properties
+                rule, value, state, first, last, _detail(detail, ctx.state), {**properties, "command_line": line}
             ),
             env=lambda word, state: self.env_word(word, state),
             resolve=self.resolve,
