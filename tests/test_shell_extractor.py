@@ -278,6 +278,12 @@ def test_unresolved_gpu_count_keeps_raw_text():
     assert only("torchrun --nproc_per_node=$(nvidia-smi -L | wc -l) train.py\n", "WAC401")[1] is C
 
 
+def test_unresolved_count_shows_the_text_where_it_is_used():
+    code = "GPUS_PER_NODE=$(nvidia-smi --list-gpus | wc -l)\ntorchrun --nproc_per_node $GPUS_PER_NODE train.py\n"
+    assert only(code, "WAC401") == ("$GPUS_PER_NODE", C, 2)
+    assert only("torchrun --nproc_per_node=${N} train.py\n", "WAC401") == ("${N}", C, 1)
+
+
 def test_arguments_string_is_word_split_and_traced_to_its_line():
     code = """\
         GPUS_PER_NODE=8

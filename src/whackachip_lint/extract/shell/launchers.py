@@ -321,7 +321,8 @@ def _takes_next(option: str, following: Word, spec: Launcher) -> bool:
 def _inline_value(word: Word, option: str, inline: str, separator: int = 1) -> Word:
     skip = len(option.encode("utf-8")) + separator
     start = (word.start[0], word.start[1] + skip) if word.start[0] == word.end[0] else word.start
-    return Word(inline, start, word.end, word.known, word.default_of, word.variables)
+    raw = word.raw.partition("=")[2] if word.raw and "=" in word.raw else None
+    return Word(inline, start, word.end, word.known, word.default_of, word.variables, raw)
 
 
 def _number(word: Word) -> int | None:
@@ -331,7 +332,7 @@ def _number(word: Word) -> int | None:
 def _count_fact(rule: str, flag: Word, value: Word | None, launcher: str, state: State, sink: Sink, text: str | None = None) -> None:
     if value is None:
         return
-    raw = value.text if text is None else text
+    raw = value.shown if text is None else text
     number = int(raw) if value.known and re.fullmatch(r"\d+", raw) else None
     properties: dict[str, Value] = {"flag": flag.text.partition("=")[0], "launcher": launcher}
     if value.default_of:
@@ -348,7 +349,7 @@ def _facts(facts, launcher: str, state: State, sink: Sink) -> None:
     for meaning, flag, value in facts:
         name = flag.text.partition("=")[0]
         if meaning == "gpus" and value is not None:
-            text = value.text.rsplit(":", 1)[-1] if value.known else value.text  # --gpus-per-node=a100:8
+            text = value.text.rsplit(":", 1)[-1] if value.known else value.shown  # --gpus-per-node=a100:8
             _count_fact("WAC401", flag, value, launcher, state, sink, text)
         elif meaning == "gres" and value is not None:
             match = re.search(r"(?:^|,)gpu(?::[\w.-]+)?:(\d+)", value.text) if value.known else None
@@ -399,7 +400,7 @@ def _per_node(processes, machines, launcher: str, state: State, sink: Sink) -> N
                  f"{flag.text.partition('=')[0]} {total} over {count} machine(s) passed to {launcher}",
                  {"flag": flag.text.partition("=")[0], "launcher": launcher})
     else:
-        sink.add("WAC401", value.text, combine(state, State.CONDITIONAL), flag, value,
+        sink.add("WAC401", value.shown, combine(state, State.CONDITIONAL), flag, value,
                  "processes per machine not decided by this file", {"flag": flag.text.partition("=")[0], "launcher": launcher})
 
 
@@ -407,8 +408,8 @@ def _path_fact(rule: str, flag: Word, value: Word, launcher: str, state: State, 
     name = flag.text.partition("=")[0]
     properties: dict[str, Value] = {"flag": name, "launcher": launcher}
     if not value.known:
-        sink.add(rule, value.text, combine(state, State.CONDITIONAL), flag, value,
-                 f"{name} {value.text} is not decided by this file", properties)
+        sink.add(rule, value.shown, combine(state, State.CONDITIONAL), flag, value,
+                 f"{name} {value.shown} is not decided by this file", properties)
         return
     resolved = sink.resolve(value.text)
     if resolved:
@@ -454,7 +455,7 @@ def _script_args(args: list[Word], launcher: str, state: State, sink: Sink) -> N
                 sink.add(rule, label, state, word, None, f"{option} passed to {launcher}", properties)
             elif not value.known:
                 sink.add(rule, label, combine(state, State.CONDITIONAL), word, value,
-                         f"{option} {value.text} is not decided by this file", properties)
+                         f"{option} {value.shown} is not decided by this file", properties)
             else:
                 on = value.text.lower() in _TRUE
                 own = State.ENABLED if on else State.DISABLED if value.text.lower() in _FALSE else State.CONDITIONAL
@@ -471,8 +472,8 @@ def _script_args(args: list[Word], launcher: str, state: State, sink: Sink) -> N
             if value.known and value.text.lower() in BACKENDS:
                 sink.add(rule, value.text.lower(), state, word, value, f"{option} {value.text} passed to {launcher}", properties)
             elif not value.known:
-                sink.add(rule, value.text, combine(state, State.CONDITIONAL), word, value,
-                         f"{option} {value.text} is not decided by this file", properties)
+                sink.add(rule, value.shown, combine(state, State.CONDITIONAL), word, value,
+                         f"{option} {value.shown} is not decided by this file", properties)
         elif kind == "config":
             if value.known and value.text.lower() in _TRUE | _FALSE:
                 continue  # Megatron-DeepSpeed's bare `--deepspeed` switch, not a path

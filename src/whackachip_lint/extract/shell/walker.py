@@ -99,7 +99,7 @@ class Walker:
         if handler is not None:
             handler(node, ctx)
         elif kind in _LOOPS:
-            self._branch_group([(None, node.named_children)], ctx, undecided=True)
+            self._guarded(node.named_children, ctx, None)
         else:
             self.block(node.children, ctx)
 
@@ -249,7 +249,7 @@ class Walker:
                 verdict = None  # runs only when the command before it fails
         elif not test:
             verdict = True  # `cd dir && torchrun ...`: commands are taken to succeed
-        self._branch_group([(verdict, [right])], ctx, undecided=verdict is None, decided=True)
+        self._guarded([right], ctx, verdict)
 
     def _if_statement(self, node, ctx: Context) -> None:
         branches: list[tuple[object, list]] = []
@@ -274,9 +274,10 @@ class Walker:
         maybe = False  # an earlier branch may have run
         for condition, body in branches:
             if isinstance(condition, list):
+                # A condition runs only when every earlier one failed.
+                reached = State.DISABLED if taken else State.CONDITIONAL if maybe else State.ENABLED
                 for cond in condition:
-                    self.statement(cond, Context(ctx.state, ctx.env) if not (taken or maybe) else Context(
-                        nest(ctx.state, State.CONDITIONAL), dict(ctx.env)))
+                    self.statement(cond, Context(nest(ctx.state, reached), ctx.env if reached is State.ENABLED else dict(ctx.env)))
                 verdict = conditions.evaluate(condition[-1], self.expander, ctx.env) if condition else None
             else:
                 verdict = condition
@@ -300,19 +301,18 @@ class Walker:
         ctx.env.clear()
         ctx.env.update(final)
 
-    def _branch_group(self, branches, ctx: Context, undecided: bool, decided: bool = False) -> None:
-        """A body that runs if a verdict holds (loops, `&&`/`||`)."""
-        for verdict, body in branches:
-            if decided and verdict is False:
-                self.block(body, Context(nest(ctx.state, State.DISABLED), dict(ctx.env)))
-            elif decided and verdict is True:
-                self.block(body, ctx)
-            else:
-                branch_env = dict(ctx.env)
-                self.block(body, Context(nest(ctx.state, State.CONDITIONAL), branch_env))
-                merged = _merge([branch_env, dict(ctx.env)])
-                ctx.env.clear()
-                ctx.env.update(merged)
+    def _guarded(self, body, ctx: Context, verdict: bool | None) -> None:
+        """A body that runs if a verdict holds (loops, `&&`/`||`); None: the file cannot tell."""
+        if verdict is False:
+            self.block(body, Context(nest(ctx.state, State.DISABLED), dict(ctx.env)))
+        elif verdict is True:
+            self.block(body, ctx)
+        else:
+            branch_env = dict(ctx.env)
+            self.block(body, Context(nest(ctx.state, State.CONDITIONAL), branch_env))
+            merged = _merge([branch_env, dict(ctx.env)])
+            ctx.env.clear()
+            ctx.env.update(merged)
 
     def _for_statement(self, node, ctx: Context) -> None:
         values = node.children_by_field_name("value")
@@ -322,7 +322,7 @@ class Walker:
         if variable is not None:
             ctx.env[self.raw(variable)] = UNKNOWN
         if body is not None:
-            self._branch_group([(True if literal else None, [body])], ctx, undecided=not literal, decided=bool(literal))
+            self._guarded([body], ctx, True if literal else None)
 
     def _case_statement(self, node, ctx: Context) -> None:
         value_node = node.child_by_field_name("value")
@@ -358,7 +358,10 @@ class Walker:
         for part in nodes:
             if part.type == "command_name" and part.named_child_count == 1:
                 part = part.named_children[0]
-            words.extend(words_from(self.expander.expand(part, ctx.env)))
+            found = words_from(self.expander.expand(part, ctx.env))
+            if len(found) == 1:
+                found = [replace(found[0], raw=self.raw(part))]
+            words.extend(found)
         if not words:
             return
         head = words[0].text if words[0].known else ""

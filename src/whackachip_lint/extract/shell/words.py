@@ -42,6 +42,12 @@ class Word:
     known: bool
     default_of: str | None = None
     variables: tuple[str, ...] = ()
+    raw: str | None = None  # the source text of the word where it is used, when it is one whole argument
+
+    @property
+    def shown(self) -> str:
+        """The word for a report: its value when known, else the text as written where it is used."""
+        return self.text if self.known or self.raw is None else self.raw
 
     @property
     def is_option(self) -> bool:
