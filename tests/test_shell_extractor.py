@@ -485,3 +485,49 @@ def test_token_soup_never_crashes(tokens):
         extract(Source(__import__("pathlib").Path("x.sh"), "x.sh", "shell", data))
     except ExtractionError:
         pass
+
+
+# -- paths resolved against the scanned root ---------------------------------------------------------------------
+
+
+def _scan_tree(tmp_path, files: dict[str, str]):
+    from whackachip_lint.scan import scan
+
+    for name, text in files.items():
+        target = tmp_path / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(text)
+    return scan([tmp_path])
+
+
+def test_config_path_resolved_relative_to_the_script(tmp_path):
+    result = _scan_tree(
+        tmp_path,
+        {
+            "scripts/run.sh": "deepspeed ../train.py --deepspeed ../configs/ds.json\n",
+            "configs/ds.json": '{"zero_optimization": {"stage": 3}}\n',
+            "train.py": "print('hi')\n",
+        },
+    )
+    by_rule = {f.rule: f for f in result.findings if f.path == "scripts/run.sh"}
+    assert by_rule["WAC406"].value == "../configs/ds.json"
+    assert by_rule["WAC406"].properties["resolved"] == "configs/ds.json"
+    assert by_rule["WAC404"].properties["script_resolved"] == "train.py"
+
+
+def test_config_path_under_the_script_directory_idiom(tmp_path):
+    script = (
+        'SCRIPT_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)\n'
+        "deepspeed --hostfile ${SCRIPT_DIR}/hosts.txt train.py --deepspeed $SCRIPT_DIR/ds.json\n"
+    )
+    result = _scan_tree(tmp_path, {"launch/run.sh": script, "launch/ds.json": "{}\n", "launch/hosts.txt": "n1 slots=8\n"})
+    by_rule = {f.rule: f for f in result.findings}
+    assert (by_rule["WAC406"].value, by_rule["WAC406"].state) == ("$SCRIPT_DIR/ds.json", E)
+    assert by_rule["WAC406"].properties["resolved"] == "launch/ds.json"
+    assert by_rule["WAC405"].properties["resolved"] == "launch/hosts.txt"
+
+
+def test_missing_config_is_reported_without_resolution(tmp_path):
+    result = _scan_tree(tmp_path, {"run.sh": "deepspeed train.py --deepspeed nowhere.json\n"})
+    (config,) = [f for f in result.findings if f.rule == "WAC406"]
+    assert config.state is E and "resolved" not in config.properties

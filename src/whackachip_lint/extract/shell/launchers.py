@@ -183,7 +183,7 @@ class Sink:
 
     add: Callable[..., None]  # add(rule, value, state, start_word, end_word, detail, properties)
     env: Callable[[Word, State], None]  # a NAME=VALUE word handed to a program's environment
-    resolve: Callable[[str], str | None]  # a path as written -> path relative to the scanned root
+    resolve: Callable[[str, bool], str | None]  # (path, anchored at the root?) -> path relative to the scanned root
 
 
 def analyze(words: list[Word], state: State, sink: Sink) -> None:
@@ -294,13 +294,13 @@ def _launch(
     if launcher is not None:
         properties: dict[str, Value] = {}
         if program is not None and spec.then == "script":
-            properties["module" if module else "script"] = program.text
-            resolved = None if module or not program.known else sink.resolve(program.text)
+            properties["module" if module else "script"] = program.shown
+            resolved = None if module or not program.known else sink.resolve(program.text, program.anchored)
             if resolved:
                 properties["script_resolved"] = resolved
         elif program is not None and spec.then == "command":
             properties["command"] = os.path.basename(program.text)
-        detail = f"it runs {program.text}" if program is not None else ""
+        detail = f"it runs {program.shown}" if program is not None else ""
         sink.add("WAC404", launcher, state, words[head], head_end or words[head], detail, properties)
     _facts(facts, launcher or os.path.basename(words[head].text), state, sink)
     if spec.then == "command":
@@ -411,10 +411,10 @@ def _path_fact(rule: str, flag: Word, value: Word, launcher: str, state: State, 
         sink.add(rule, value.shown, combine(state, State.CONDITIONAL), flag, value,
                  f"{name} {value.shown} is not decided by this file", properties)
         return
-    resolved = sink.resolve(value.text)
+    resolved = sink.resolve(value.text, value.anchored)
     if resolved:
         properties["resolved"] = resolved
-    sink.add(rule, value.text, state, flag, value, f"{name} {value.text} passed to {launcher}", properties)
+    sink.add(rule, value.shown, state, flag, value, f"{name} {value.shown} passed to {launcher}", properties)
 
 
 def _precision(flag: Word, value: Word, launcher: str, state: State, sink: Sink) -> None:

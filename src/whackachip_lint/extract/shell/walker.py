@@ -48,6 +48,7 @@ class Walker:
         found: list[RawFinding],
         base: Point = (0, 0),
         comments: bool = True,
+        here: str | None = None,
     ) -> None:
         self.data = data
         self.positions = positions
@@ -56,7 +57,8 @@ class Walker:
         self.found = found
         self.base = base
         self.comments = comments
-        self.expander = Expander(data, self._shift)
+        self.here = here
+        self.expander = Expander(data, self._shift, here)
         self.allexport = False
         self.functions: dict[str, object] = {}
         self.walked_functions: set[str] = set()
@@ -120,7 +122,7 @@ class Walker:
         tree = parser("bash").parse(data)
         if tree.root_node.has_error:
             return  # prose, not a command
-        walker = Walker(data, self.positions, self.resolve, self.exported, self.found, base, comments=False)
+        walker = Walker(data, self.positions, self.resolve, self.exported, self.found, base, False, self.here)
         walker.allexport = self.allexport
         walker.program(tree.root_node, state, dict(env))
 
@@ -137,7 +139,9 @@ class Walker:
             elements = []
             for element in value_node.named_children:
                 for word in words_from(self.expander.expand(element, ctx.env)):
-                    elements.append((Chunk(word.text, word.start, word.end, word.known, False, word.default_of),))
+                    elements.append(
+                        (Chunk(word.text, word.start, word.end, word.known, False, word.default_of, anchored=word.anchored),)
+                    )
             previous = ctx.env.get(name)
             if append and isinstance(previous, Array):
                 elements = list(previous.elements) + elements

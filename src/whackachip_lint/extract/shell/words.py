@@ -30,6 +30,7 @@ class Chunk:
     split: bool = False  # came from an unquoted expansion: subject to word splitting
     default_of: str | None = None  # "${VAR:-x}" with VAR never set in the file
     variable: str | None = None  # the variable it came through
+    anchored: bool = False  # the script's own directory ("$(dirname "$0")"), written as a path from the root
 
 
 @dataclass(frozen=True)
@@ -43,11 +44,13 @@ class Word:
     default_of: str | None = None
     variables: tuple[str, ...] = ()
     raw: str | None = None  # the source text of the word where it is used, when it is one whole argument
+    anchored: bool = False  # starts with the script's directory, as a path from the scanned root
 
     @property
     def shown(self) -> str:
-        """The word for a report: its value when known, else the text as written where it is used."""
-        return self.text if self.known or self.raw is None else self.raw
+        """The word for a report: its value, or the text as written where it is used when the value is
+        unknown or holds the script's own directory (an absolute path at run time)."""
+        return self.raw if self.raw is not None and (self.anchored or not self.known) else self.text
 
     @property
     def is_option(self) -> bool:
@@ -76,6 +79,15 @@ _ESCAPE = re.compile(r"\\(.)", re.DOTALL)
 _DEFAULT_OPS = {":-", "-", ":=", "="}
 _ALT_OPS = {":+", "+"}
 _ARITH = re.compile(r"^[\d\s+\-*/%()]+$")
+# "$(dirname "$0")", "$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)", `dirname $(realpath $0)`..., quotes removed.
+_SCRIPT_DIR = re.compile(
+    r"^(?:\$\(|`)(?:cd \$\()?dirname (?:\$\((?:realpath|readlink -f) )?"
+    r"\$(?:0|\{0\}|BASH_SOURCE|\{BASH_SOURCE(?:\[0\])?\})\)?(?:\)(?: ?(?:&&|;) ?pwd(?: -P)?)?)?(?:\)|`)$"
+)
+
+
+def _squash(text: str) -> str:
+    return re.sub(r"\s+", " ", text.replace('"', "").replace("'", "")).strip()
 
 
 def same_value(a: VarValue | None, b: VarValue | None) -> bool:
@@ -90,9 +102,10 @@ def same_value(a: VarValue | None, b: VarValue | None) -> bool:
 class Expander:
     """Expands word nodes against the variables known at one point of the walk."""
 
-    def __init__(self, data: bytes, shift) -> None:
+    def __init__(self, data: bytes, shift, here: str | None = None) -> None:
         self.data = data
         self.shift = shift  # node point -> file point
+        self.here = here  # the script's directory relative to the scanned root ("." for the root)
 
     def raw(self, node) -> str:
         return self.data[node.start_byte : node.end_byte].decode("utf-8", "replace")
@@ -123,6 +136,8 @@ class Expander:
             return self._expansion(node, env, quoted)
         if kind == "arithmetic_expansion":
             return self._arithmetic(node, env, quoted)
+        if kind == "command_substitution" and self.here is not None and _SCRIPT_DIR.match(_squash(self.raw(node))):
+            return [self._chunk(node, self.here, anchored=True)]
         return self.unknown(node, quoted)
 
     def _string(self, node, env: dict) -> list:
@@ -285,7 +300,8 @@ def _word(group: list[Chunk]) -> Word:
         start, end = group[0].start, group[0].end
     default_of = next((c.default_of for c in group if c.default_of), None)
     variables = tuple(dict.fromkeys(c.variable for c in group if c.variable))
-    return Word(text, start, end, all(c.known for c in group), default_of, variables)
+    anchored = group[0].anchored
+    return Word(text, start, end, all(c.known for c in group), default_of, variables, anchored=anchored)
 
 
 def joined(chunks: list) -> tuple[str, bool]:
