@@ -531,3 +531,12 @@ def test_missing_config_is_reported_without_resolution(tmp_path):
     result = _scan_tree(tmp_path, {"run.sh": "deepspeed train.py --deepspeed nowhere.json\n"})
     (config,) = [f for f in result.findings if f.rule == "WAC406"]
     assert config.state is E and "resolved" not in config.properties
+
+
+def test_multiline_argument_string_places_each_flag_on_its_line():
+    code = 'N=8\nARGS="\n    --nproc_per_node $N \\\n    --nnodes 2\n"\ntorchrun $ARGS train.py --bf16\n'
+    result = scan_snippet(code, "shell")
+    spans = {f.rule: (f.span.line, f.span.column, f.span.end_line, f.span.end_column) for f in result.findings}
+    assert spans["WAC401"] == (3, 5, 3, 21)  # the flag; its value was written on line 1
+    assert spans["WAC402"] == (4, 5, 4, 15)
+    assert {f.rule: f.value for f in result.findings}["WAC402"] == 2

@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass, replace
 from typing import Union
 
-from ..treesitter import Point
+from ..treesitter import Point, offset_point
 
 # Marks a forced word boundary inside a list of chunks ("${ARR[@]}" elements, split fields).
 BREAK = None
@@ -31,6 +31,10 @@ class Chunk:
     default_of: str | None = None  # "${VAR:-x}" with VAR never set in the file
     variable: str | None = None  # the variable it came through
     anchored: bool = False  # the script's own directory ("$(dirname "$0")"), written as a path from the root
+    # For literal text: the source exactly as written from `start`, and how its escapes read ("word" unquoted,
+    # "double" inside "..."), so that word splitting can place each piece on its own line and column.
+    source: str | None = None
+    escapes: str = ""
 
 
 @dataclass(frozen=True)
@@ -120,9 +124,12 @@ class Expander:
         """Chunks (and BREAKs) for one word node."""
         kind = node.type
         if kind in ("word", "number", "extglob_pattern", "regex", "variable_name"):
-            return [self._chunk(node, _ESCAPE.sub(r"\1", self.raw(node)) if not quoted else self.raw(node))]
+            source = self.raw(node)
+            return [self._chunk(node, _unescape(source, "word"), source=source, escapes="word")]
         if kind == "raw_string":
-            return [self._chunk(node, self.raw(node)[1:-1])]
+            inner = self.raw(node)[1:-1]
+            start = self.shift(node.start_point)
+            return [Chunk(inner, (start[0], start[1] + 1), self.shift(node.end_point), source=inner)]
         if kind == "ansi_c_string":
             return [self._chunk(node, self.raw(node)[2:-1])]
         if kind in ("string", "translated_string"):
@@ -162,7 +169,7 @@ class Expander:
         text = self.data[start:end].decode("utf-8", "replace")
         start_point = self._point_of(start, within)
         end_point = self._point_of(end, within)
-        return Chunk(_unescape_double(text), start_point, end_point)
+        return Chunk(_unescape(text, "double"), start_point, end_point, source=text, escapes="double")
 
     def _point_of(self, byte: int, within) -> Point:
         row, col = within.start_point[0], within.start_point[1]
@@ -255,8 +262,16 @@ class Expander:
         return [self._chunk(node, str(result))]
 
 
-def _unescape_double(text: str) -> str:
-    return re.sub(r'\\([$`"\\\n])', r"\1", text)
+_DOUBLE_ESCAPE = re.compile(r'\\([$`"\\])')
+
+
+def _unescape(text: str, escapes: str) -> str:
+    """Quote removal: a backslash-newline joins lines; other escapes keep the escaped character."""
+    if escapes == "word":
+        return _ESCAPE.sub(lambda m: "" if m.group(1) == "\n" else m.group(1), text)
+    if escapes == "double":
+        return _DOUBLE_ESCAPE.sub(r"\1", text.replace("\\\n", ""))
+    return text
 
 
 def words_from(chunks: list) -> list[Word]:
@@ -267,14 +282,7 @@ def words_from(chunks: list) -> list[Word]:
             groups.append([])
             continue
         if chunk.split and chunk.known:
-            pieces = re.split(r"([ \t\n]+)", chunk.text)
-            offset = 0
-            for piece in pieces:
-                if piece and piece.strip(" \t\n") == "":
-                    groups.append([])
-                elif piece:
-                    groups[-1].append(_sub_chunk(chunk, offset, piece))
-                offset += len(piece.encode("utf-8"))
+            _split(chunk, groups)
             continue
         groups[-1].append(chunk)
     words = []
@@ -285,12 +293,40 @@ def words_from(chunks: list) -> list[Word]:
     return words
 
 
-def _sub_chunk(chunk: Chunk, offset: int, piece: str) -> Chunk:
-    if chunk.start[0] != chunk.end[0]:
-        return replace(chunk, text=piece)
-    start = (chunk.start[0], chunk.start[1] + offset)
-    end = (chunk.start[0], min(chunk.end[1], start[1] + len(piece.encode("utf-8"))))
-    return replace(chunk, text=piece, start=start, end=end)
+_FIELD = re.compile(r"[^ \t\n]+")
+
+
+def _split(chunk: Chunk, groups: list[list[Chunk]]) -> None:
+    """Split one chunk into fields at blanks, each field placed where it is written."""
+    if chunk.source is None:
+        fields = [(m.start(), m.group()) for m in _FIELD.finditer(chunk.text)]
+        text = chunk.text
+        located = False
+    else:
+        # A backslash-newline is a blank for splitting and keeps its width, so offsets stay those of the source.
+        text = chunk.source.replace("\\\n", " \n") if chunk.escapes in ("word", "double") else chunk.source
+        fields = [(m.start(), chunk.source[m.start() : m.end()]) for m in _FIELD.finditer(text)]
+        located = True
+    if not fields:
+        if text:
+            groups.append([])
+        return
+    if fields[0][0] > 0:
+        groups.append([])
+    encoded = (chunk.source or "").encode("utf-8")
+    for index, (offset, piece) in enumerate(fields):
+        if index:
+            groups.append([])
+        if located:
+            begin = len(chunk.source[:offset].encode("utf-8"))
+            start = offset_point(encoded, begin, chunk.start)
+            end = offset_point(encoded, begin + len(piece.encode("utf-8")), chunk.start)
+            groups[-1].append(replace(chunk, text=_unescape(piece, chunk.escapes), start=start, end=end, source=piece))
+        else:
+            groups[-1].append(replace(chunk, text=piece, source=None))
+    last_offset, last_piece = fields[-1]
+    if last_offset + len(last_piece) < len(text):
+        groups.append([])
 
 
 def _word(group: list[Chunk]) -> Word:
