@@ -229,6 +229,16 @@ def test_while_loop_body_is_conditional():
     assert only("while true; do\n  export NCCL_IB_HCA=mlx5_0\ndone\n", "WAC301") == ("NCCL_IB_HCA", C, 2)
 
 
+def test_bash_dash_c_behind_srun_is_read_in_place():
+    code = 'N=8\nsrun --nodes 2 bash -c "torchrun --nproc_per_node $N --nnodes \\$SLURM_NNODES train.py --bf16"\n'
+    assert [f[1] for f in facts(code, "WAC404")] == ["srun", "torchrun"]
+    assert only(code, "WAC401") == (8, E, 2)
+    assert only(code, "WAC101") == ("bf16", E, 2)
+    result = scan_snippet(code, "shell")
+    (bf16,) = [f for f in result.findings if f.rule == "WAC101"]
+    assert bf16.span.column == code.splitlines()[1].index("--bf16") + 1
+
+
 def test_eval_of_literal_is_conditional():
     assert only('eval "export NCCL_IB_DISABLE=1"\n', "WAC301") == ("NCCL_IB_DISABLE", C, 1)
     code = 'ENV_STR="export NCCL_IB_HCA=mlx5_0"\neval $ENV_STR\n'

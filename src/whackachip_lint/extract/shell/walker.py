@@ -10,6 +10,7 @@ that may run becomes unknown.
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass, replace
 
@@ -29,6 +30,8 @@ _COMMENTED_COMMAND = re.compile(
 )
 _ARCH_HINT = re.compile(r"gencode|-arch|offload-arch|amdgpu-target")
 _LOOPS = {"while_statement", "c_style_for_statement"}
+_SHELLS = {"bash", "sh", "zsh", "dash"}
+_DASH_C = re.compile(r"^-[a-z]*c$")
 _JSON_SCALAR = re.compile(r"-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?|true|false|null")
 
 
@@ -358,10 +361,10 @@ class Walker:
         if name is None:
             return
         nodes = [name] + node.children_by_field_name("argument")
+        if nodes[0].named_child_count == 1:
+            nodes[0] = nodes[0].named_children[0]
         words: list[Word] = []
         for part in nodes:
-            if part.type == "command_name" and part.named_child_count == 1:
-                part = part.named_children[0]
             found = words_from(self.expander.expand(part, ctx.env))
             if len(found) == 1:
                 found = [replace(found[0], raw=self.raw(part))]
@@ -375,8 +378,7 @@ class Walker:
             return
         if head == "set":
             self._set(words)
-        elif head in ("eval", "bash", "sh") and len(nodes) > 1:
-            self._eval(head, nodes[1:], words, ctx)
+        self._inline_code(nodes, ctx)
         self.arch_flags(node, ctx.state, start=name)
         # Every fact of one command line carries the line the command starts on, so a reader can
         # group a launch's flags with the config it passes even when the command spans lines.
@@ -397,29 +399,28 @@ class Walker:
             elif word.text in ("-o", "+o") and index + 1 < len(words) and words[index + 1].text == "allexport":
                 self.allexport = word.text == "-o"
 
-    def _eval(self, head: str, arguments, words: list[Word], ctx: Context) -> None:
-        """`eval "export X=1"` and `bash -c "..."`: read literal strings as code, honestly marked."""
-        if head in ("bash", "sh"):
-            texts = [w.text for w in words]
-            if "-c" not in texts:
+    def _inline_code(self, nodes, ctx: Context) -> None:
+        """Code held in a string: `eval "export X=1"` (conditional: what eval runs is built at run time) and
+        `bash -c "torchrun ..."`, also behind `srun`/`mpirun` (read as if written in place)."""
+        texts = [self.raw(n) for n in nodes]
+        if texts[0] == "eval":
+            for argument in nodes[1:]:
+                self._code_in(argument, nest(ctx.state, State.CONDITIONAL), ctx.env)
+            return
+        for index, text in enumerate(texts[:-2]):
+            if os.path.basename(text) in _SHELLS and _DASH_C.match(texts[index + 1]):
+                self._code_in(nodes[index + 2], ctx.state, ctx.env)
                 return
-            index = texts.index("-c")
-            arguments = arguments[index:index + 1]
-            state = ctx.state
-        else:
-            state = nest(ctx.state, State.CONDITIONAL)
-        for argument in arguments:
-            if argument.type in ("string", "raw_string") and not any(
-                c.type not in ("string_content", '"', "'") for c in argument.children
-            ):
-                inner = self.data[argument.start_byte + 1 : argument.end_byte - 1]
-                start = self._shift(argument.start_point)
-                self.sub_parse(inner, (start[0], start[1] + 1), state, ctx.env)
-            elif argument.type in ("simple_expansion", "string"):
-                chunks = [c for c in self.expander.expand(argument, ctx.env, quoted=True) if c is not None]
-                if len(chunks) == 1 and chunks[0].known and chunks[0].variable:
-                    chunk = chunks[0]
-                    self.sub_parse(chunk.text.encode(), chunk.start, state, ctx.env)
+
+    def _code_in(self, node, state: State, env: dict) -> None:
+        if node.type in ("string", "raw_string"):
+            inner = self.data[node.start_byte + 1 : node.end_byte - 1]
+            start = self._shift(node.start_point)
+            self.sub_parse(inner, (start[0], start[1] + 1), state, env)
+        elif node.type in ("simple_expansion", "expansion"):
+            chunks = [c for c in self.expander.expand(node, env, quoted=True) if c is not None]
+            if len(chunks) == 1 and chunks[0].known and chunks[0].source is not None:
+                self.sub_parse(chunks[0].source.encode("utf-8"), chunks[0].start, state, env)
 
     # -- facts ------------------------------------------------------------------------------------------------
 
