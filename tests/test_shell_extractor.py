@@ -466,6 +466,16 @@ def test_non_shell_text_gets_a_diagnostic():
     assert result.diagnostics and "not valid bash" in result.diagnostics[0].message
 
 
+def test_crlf_line_endings():
+    code = "export NCCL_IB_DISABLE=1\r\ntorchrun --nproc_per_node 8 train.py --bf16\r\n"
+    assert facts(code) == [
+        ("WAC301", "NCCL_IB_DISABLE", D, 1),
+        ("WAC404", "torchrun", E, 2),
+        ("WAC401", 8, E, 2),
+        ("WAC101", "bf16", E, 2),
+    ]
+
+
 def test_empty_file():
     assert facts("") == []
 
