@@ -29,6 +29,15 @@ _COMMENTED_COMMAND = re.compile(
     r"python[0-9.]*|nohup|sbatch|nvcc)\b"
 )
 _ARCH_HINT = re.compile(r"gencode|-arch|offload-arch|amdgpu-target")
+# Statement kinds with their own handling; every other node is walked through its children.
+_HANDLERS = {
+    kind: "_" + kind
+    for kind in (
+        "comment", "variable_assignment", "variable_assignments", "declaration_command", "unset_command",
+        "function_definition", "subshell", "redirected_statement", "list", "if_statement", "for_statement",
+        "case_statement", "command",
+    )
+}
 _LOOPS = {"while_statement", "c_style_for_statement"}
 _SHELLS = {"bash", "sh", "zsh", "dash"}
 _DASH_C = re.compile(r"^-[a-z]*c$")
@@ -100,13 +109,12 @@ class Walker:
 
     def statement(self, node, ctx: Context) -> None:
         kind = node.type
-        handler = getattr(self, "_" + kind, None)
-        if handler is not None:
-            handler(node, ctx)
+        if kind in _HANDLERS:
+            getattr(self, _HANDLERS[kind])(node, ctx)
         elif kind in _LOOPS:
             self._guarded(node.named_children, ctx, None)
         else:
-            self.block(node.children, ctx)
+            self.block(node.children, ctx)  # program, pipeline, compound_statement, do_group, ERROR...
 
     def _comment(self, node, ctx: Context) -> None:
         if not self.comments:
