@@ -239,6 +239,25 @@ def test_bash_dash_c_behind_srun_is_read_in_place():
     assert bf16.span.column == code.splitlines()[1].index("--bf16") + 1
 
 
+def test_env_string_exported_or_passed_through_env():
+    code = 'NET_ENV="NCCL_IB_DISABLE=1 NCCL_P2P_DISABLE=1"\nexport $NET_ENV\n'
+    assert facts(code) == [("WAC301", "NCCL_IB_DISABLE", D, 1), ("WAC303", "NCCL_P2P_DISABLE", D, 1)]
+    code = 'NET_ENV="NCCL_IB_DISABLE=1"\nenv $NET_ENV torchrun train.py\n'
+    assert facts(code, "WAC301") == [("WAC301", "NCCL_IB_DISABLE", D, 1)]
+
+
+def test_eval_of_quoted_variable_reads_its_value():
+    code = 'SETUP="export NCCL_IB_HCA=mlx5_0; export NCCL_IB_GID_INDEX=3"\neval "$SETUP"\n'
+    assert facts(code) == [("WAC301", "NCCL_IB_HCA", C, 1), ("WAC301", "NCCL_IB_GID_INDEX", C, 1)]
+
+
+def test_eval_string_with_expansions_resolves_them():
+    code = 'HCA=mlx5_0\neval "export NCCL_IB_HCA=$HCA"\n'
+    result = scan_snippet(code, "shell")
+    (finding,) = result.findings
+    assert (finding.state, finding.properties["setting"], finding.line) == (C, "mlx5_0", 2)
+
+
 def test_eval_of_literal_is_conditional():
     assert only('eval "export NCCL_IB_DISABLE=1"\n', "WAC301") == ("NCCL_IB_DISABLE", C, 1)
     code = 'ENV_STR="export NCCL_IB_HCA=mlx5_0"\neval $ENV_STR\n'

@@ -185,6 +185,11 @@ class Walker:
         for child in node.named_children:
             if child.type == "variable_assignment":
                 self._variable_assignment(child, ctx, exported=exported or None)
+            elif exported and child.type in ("simple_expansion", "expansion", "string", "concatenation"):
+                # export $NCCL_ENV: each NAME=VALUE word of the expanded value is exported
+                for word in words_from(self.expander.expand(child, ctx.env)):
+                    if "=" in word.text and re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", word.text.partition("=")[0]):
+                        self.env_word(word, ctx.state)
 
     def _unset_command(self, node, ctx: Context) -> None:
         for child in node.named_children:
@@ -421,6 +426,8 @@ class Walker:
                 return
 
     def _code_in(self, node, state: State, env: dict) -> None:
+        if node.type == "string" and [c.type for c in node.named_children] in (["simple_expansion"], ["expansion"]):
+            node = node.named_children[0]  # eval "$CMD": the code is the variable's value
         if node.type in ("string", "raw_string"):
             inner = self.data[node.start_byte + 1 : node.end_byte - 1]
             start = self._shift(node.start_point)
