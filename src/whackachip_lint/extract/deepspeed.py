@@ -65,7 +65,7 @@ def extract_text(text: str, base: Point = (0, 0)) -> list[RawFinding]:
     if not _PREFILTER.search(data):
         return []
     try:
-        json.loads(text)
+        parsed = json.loads(text)
     except json.JSONDecodeError as exc:
         raise ExtractionError(
             f"invalid JSON at line {exc.lineno + base[0]}, column {exc.colno}: {exc.msg} "
@@ -73,19 +73,21 @@ def extract_text(text: str, base: Point = (0, 0)) -> list[RawFinding]:
         ) from None
     except RecursionError:
         raise ExtractionError("JSON nested too deeply to read") from None
+    if not isinstance(parsed, dict) or not is_deepspeed_config(parsed):
+        return []  # checked before the position pass, so large data files cost one json.loads
     tree = parser("json").parse(data)
     top = _top_object(tree.root_node, data, base)
-    if top is None or not is_deepspeed_config(top):
+    if top is None:
         return []
     return _findings(top, Positions(data), base)
 
 
-def is_deepspeed_config(top: dict[str, Entry]) -> bool:
+def is_deepspeed_config(top: dict) -> bool:
+    """Whether a parsed JSON object has the keys of a DeepSpeed config."""
     if STRONG_KEYS & top.keys():
         return True
     for key in PRECISION_KEYS:
-        entry = top.get(key)
-        if entry is not None and isinstance(entry.value, dict) and "enabled" in entry.value:
+        if isinstance(top.get(key), dict) and "enabled" in top[key]:
             return True
     return len(WEAK_KEYS & top.keys()) >= 2
 
