@@ -383,6 +383,12 @@ def test_srun_options_and_inner_launcher():
     assert [f[1] for f in facts(code, "WAC401")] == [8, 8]
 
 
+def test_glued_short_option():
+    result = scan_snippet("srun -N4 python train.py\n", "shell")
+    (nodes,) = [f for f in result.findings if f.rule == "WAC402"]
+    assert (nodes.value, nodes.properties["flag"], nodes.span.column, nodes.span.end_column) == (4, "-N", 6, 9)
+
+
 def test_sbatch_options_without_launcher():
     code = "sbatch --nodes=2 --gpus-per-node=a100:4 job.sh\n"
     assert facts(code, "WAC404") == []

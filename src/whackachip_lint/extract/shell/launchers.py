@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import os
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Callable, Mapping
 
 from ...evidence import State, Value
@@ -278,6 +278,8 @@ def _launch(
         value: Word | None = None
         if equals:
             value = _inline_value(word, option, inline, separator)
+            if not separator:
+                word = replace(word, text=f"{option}={inline}")  # report -N4 as the option -N
         elif option in spec.flags:
             pass
         elif position + 1 < len(words) and _takes_next(option, words[position + 1], spec):
