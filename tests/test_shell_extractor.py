@@ -354,6 +354,11 @@ def test_facts_of_a_multiline_command_share_its_command_line():
     assert launch == {"WAC404": (2, 2), "WAC401": (2, 2), "WAC406": (4, 2), "WAC101": (5, 2)}
 
 
+def test_megatron_fp8_format_flag():
+    assert only("torchrun pretrain_gpt.py --bf16 --fp8-format hybrid\n", "WAC104") == ("fp8", E, 1)
+    assert only("# torchrun pretrain_gpt.py --fp8-format hybrid\n", "WAC104") == ("fp8", M, 1)
+
+
 def test_bf16_flag_from_unknown_variable_is_conditional():
     assert only("torchrun train.py --bf16 $USE_BF16\n", "WAC101") == ("bf16", C, 1)
 

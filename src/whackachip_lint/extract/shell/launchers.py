@@ -146,6 +146,9 @@ SCRIPT_FLAGS: dict[str, tuple[str, str]] = {
     "bf16": ("bool", "WAC101"),
     "fp16": ("bool", "WAC102"),
     "tf32": ("bool", "WAC103"),
+    "fp8_hybrid": ("bool", "WAC104"),  # Megatron's older FP8 switches
+    "fp8_e4m3": ("bool", "WAC104"),
+    "fp8_format": ("fp8", "WAC104"),  # Megatron: --fp8-format e4m3|hybrid
     "mixed_precision": ("precision", ""),
     "precision": ("precision", ""),
     "trainer.precision": ("precision", ""),
@@ -452,7 +455,7 @@ def _script_args(args: list[Word], launcher: str, state: State, sink: Sink) -> N
             ):
                 value = following
                 position += 1
-            label = {"WAC101": "bf16", "WAC102": "fp16", "WAC103": "tf32"}[rule]
+            label = {"WAC101": "bf16", "WAC102": "fp16", "WAC103": "tf32", "WAC104": "fp8"}[rule]
             if value is None:
                 sink.add(rule, label, state, word, None, f"{option} passed to {launcher}", properties)
             elif not value.known:
@@ -468,7 +471,11 @@ def _script_args(args: list[Word], launcher: str, state: State, sink: Sink) -> N
             position += 1
         if value is None:
             continue
-        if kind == "precision":
+        if kind == "fp8":
+            own = State.ENABLED if value.known else State.CONDITIONAL
+            sink.add(rule, "fp8", combine(state, own), word, value, f"{option} {value.shown} passed to {launcher}",
+                     {**properties, "format": value.shown})
+        elif kind == "precision":
             _precision(word, value, launcher, state, sink)
         elif kind == "backend":
             if value.known and value.text.lower() in BACKENDS:
