@@ -31,6 +31,7 @@ class Chunk:
     default_of: str | None = None  # "${VAR:-x}" with VAR never set in the file
     variable: str | None = None  # the variable it came through
     anchored: bool = False  # the script's own directory ("$(dirname "$0")"), written as a path from the root
+    written: str | None = None  # for an anchored chunk: the expansion that brought it ("$SCRIPT_DIR")
     # For literal text: the source exactly as written from `start`, and how its escapes read ("word" unquoted,
     # "double" inside "..."), so that word splitting can place each piece on its own line and column.
     source: str | None = None
@@ -49,12 +50,15 @@ class Word:
     variables: tuple[str, ...] = ()
     raw: str | None = None  # the source text of the word where it is used, when it is one whole argument
     anchored: bool = False  # starts with the script's directory, as a path from the scanned root
+    display: str | None = None  # the text with the script's directory left as the expansion that wrote it
 
     @property
     def shown(self) -> str:
         """The word for a report: its value, or the text as written where it is used when the value is
         unknown or holds the script's own directory (an absolute path at run time)."""
-        return self.raw if self.raw is not None and (self.anchored or not self.known) else self.text
+        if self.raw is not None and (self.anchored or not self.known):
+            return self.raw
+        return self.display if self.anchored and self.display else self.text
 
     @property
     def is_option(self) -> bool:
@@ -241,7 +245,11 @@ class Expander:
             return [replace(c, split=not quoted, variable=name) for c in value.elements[position]]
         if index not in (None, "0", "@", "*"):
             return self.unknown(node, quoted)
-        return [replace(c, split=not quoted and c.known, variable=name) for c in value]
+        written = self.raw(node)
+        return [
+            replace(c, split=not quoted and c.known, variable=name, written=c.written or (written if c.anchored else None))
+            for c in value
+        ]
 
     def _arithmetic(self, node, env: dict, quoted: bool) -> list:
         """$((...)) over known integers only."""
@@ -337,7 +345,8 @@ def _word(group: list[Chunk]) -> Word:
     default_of = next((c.default_of for c in group if c.default_of), None)
     variables = tuple(dict.fromkeys(c.variable for c in group if c.variable))
     anchored = group[0].anchored
-    return Word(text, start, end, all(c.known for c in group), default_of, variables, anchored=anchored)
+    display = "".join(c.written or c.text for c in group) if anchored else None
+    return Word(text, start, end, all(c.known for c in group), default_of, variables, anchored=anchored, display=display)
 
 
 def joined(chunks: list) -> tuple[str, bool]:
