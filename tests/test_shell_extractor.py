@@ -590,3 +590,10 @@ def test_multiline_argument_string_places_each_flag_on_its_line():
     assert spans["WAC401"] == (3, 5, 3, 21)  # the flag; its value was written on line 1
     assert spans["WAC402"] == (4, 5, 4, 15)
     assert {f.rule: f.value for f in result.findings}["WAC402"] == 2
+
+
+def test_script_directory_inside_an_argument_string(tmp_path):
+    script = 'HERE=$(dirname "$0")\nARGS="--deepspeed ${HERE}/ds.json"\ndeepspeed train.py $ARGS\n'
+    result = _scan_tree(tmp_path, {"s/run.sh": script, "s/ds.json": "{}\n"})
+    (config,) = [f for f in result.findings if f.rule == "WAC406"]
+    assert (config.value, config.line, config.properties["resolved"]) == ("${HERE}/ds.json", 2, "s/ds.json")
