@@ -284,6 +284,7 @@ def test_torchrun_counts_and_script():
         ("deepspeed --num_gpus 8 train.py\n", "deepspeed"),
         ("accelerate launch --num_processes 8 train.py\n", "accelerate"),
         ("nohup torchrun --nproc_per_node 8 train.py > log 2>&1 &\n", "torchrun"),
+        ("numactl -N 0 -m 0 sudo -E torchrun --nproc_per_node 8 train.py\n", "torchrun"),
     ],
 )
 def test_launchers_and_gpus_per_node(code, launcher):

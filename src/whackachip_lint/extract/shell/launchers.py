@@ -135,8 +135,17 @@ MODULE_LAUNCHERS = {
 }
 
 # Commands that run the rest of the line (after their own options).
-WRAPPERS = frozenset({"nohup", "time", "exec", "command", "stdbuf", "nice", "ionice", "setsid", "taskset", "numactl"})
-_WRAPPER_VALUES = {"nice": {"-n"}, "taskset": {"-c"}, "ionice": {"-c", "-n"}}
+WRAPPERS = frozenset(
+    {"nohup", "time", "exec", "command", "stdbuf", "nice", "ionice", "setsid", "taskset", "numactl", "sudo"}
+)
+# Wrapper options that take a separate value.
+_WRAPPER_VALUES = {
+    "nice": {"-n"},
+    "taskset": {"-c"},
+    "ionice": {"-c", "-n"},
+    "numactl": {"-N", "-m", "-C", "-p", "-i"},
+    "sudo": {"-u", "-g"},
+}
 _PYTHON = re.compile(r"^python(?:[23](?:\.\d+)?)?$")
 _PYTHON_VALUES = {"-W", "-X", "-Q"}
 _NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
