@@ -91,6 +91,10 @@ def test_unset_switches_off():
     assert only("unset CUDA_VISIBLE_DEVICES\n", "WAC403") == ("", D, 1)
 
 
+def test_unsetting_a_disable_switch_is_no_evidence_either_way():
+    assert only("unset NCCL_IB_DISABLE\n", "WAC301") == ("NCCL_IB_DISABLE", M, 1)
+
+
 def test_variable_in_env_value_is_resolved():
     code = "LEVEL=PHB\nexport NCCL_NET_GDR_LEVEL=$LEVEL\n"
     assert only(code, "WAC302") == ("NCCL_NET_GDR_LEVEL", E, 2)

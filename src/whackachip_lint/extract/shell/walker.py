@@ -199,8 +199,12 @@ class Walker:
             ctx.env.pop(name, None)
             start, end = self._shift(child.start_point), self._shift(child.end_point)
             for meaning in interpret_env(name, None):
-                self.add(meaning.rule, meaning.value, combine(ctx.state, meaning.state), start, end,
-                         _detail(meaning.detail, ctx.state), {"variable": name})
+                own, detail = meaning.state, meaning.detail
+                if _switch_kind(name) == "off_if_true":
+                    # Unsetting a *_DISABLE switch restores the library default: it says nothing either way.
+                    own, detail = State.MENTIONED, f"{name} is unset (the library default applies)"
+                self.add(meaning.rule, meaning.value, combine(ctx.state, own), start, end,
+                         _detail(detail, ctx.state), {"variable": name})
 
     def _function_definition(self, node, ctx: Context) -> None:
         name = node.child_by_field_name("name")
