@@ -59,6 +59,14 @@ def test_commented_out_export_is_mentioned():
     assert only("    #export NCCL_IB_HCA=mlx5_0\n", "WAC301") == ("NCCL_IB_HCA", M, 1)
 
 
+def test_commented_out_multiline_command():
+    code = "# deepspeed --num_gpus 8 \\\n#     train.py --bf16\n"
+    assert facts(code) == [("WAC404", "deepspeed", M, 1), ("WAC401", 8, M, 1), ("WAC101", "bf16", M, 2)]
+    result = scan_snippet(code, "shell")
+    bf16 = [f for f in result.findings if f.rule == "WAC101"][0]
+    assert bf16.span.column == code.splitlines()[1].index("--bf16") + 1
+
+
 def test_prose_comments_give_nothing():
     assert facts("# NCCL_IB_HCA is for the a100 partition only\n# set NCCL_IB_DISABLE=1 to turn IB off\n") == []
 

@@ -103,9 +103,24 @@ class Walker:
                 self.statement(body, Context(nest(state, State.CONDITIONAL), dict(ctx.env)))
 
     def block(self, nodes, ctx: Context) -> None:
-        for node in nodes:
-            if node.is_named:
-                self.statement(node, ctx)
+        nodes = [n for n in nodes if n.is_named]
+        index = 0
+        while index < len(nodes):
+            node = nodes[index]
+            if node.type == "comment" and self.comments:
+                last = index  # a commented-out command may continue over lines ending in "\"
+                while (
+                    last + 1 < len(nodes)
+                    and nodes[last + 1].type == "comment"
+                    and nodes[last + 1].start_point[0] == nodes[last].start_point[0] + 1
+                    and self.raw(nodes[last]).rstrip().endswith("\\")
+                ):
+                    last += 1
+                self._comments(nodes[index : last + 1], ctx)
+                index = last + 1
+                continue
+            self.statement(node, ctx)
+            index += 1
 
     def statement(self, node, ctx: Context) -> None:
         kind = node.type
@@ -117,16 +132,20 @@ class Walker:
             self.block(node.children, ctx)  # program, pipeline, compound_statement, do_group, ERROR...
 
     def _comment(self, node, ctx: Context) -> None:
-        if not self.comments:
+        if self.comments:
+            self._comments([node], ctx)
+
+    def _comments(self, nodes, ctx: Context) -> None:
+        """Commented-out code: the comment lines read as code, with each `#` blanked so positions stay exact."""
+        text = self.raw(nodes[0])
+        if text.startswith("#!") or not _COMMENTED_COMMAND.match(text.lstrip("#").lstrip()):
             return
-        text = self.raw(node)
-        body = text.lstrip("#")
-        stripped = body.lstrip()
-        if text.startswith("#!") or not _COMMENTED_COMMAND.match(stripped):
-            return
-        offset = len(text.encode()) - len(stripped.encode())
-        start = self._shift(node.start_point)
-        self.sub_parse(stripped.encode(), (start[0], start[1] + offset), nest(ctx.state, State.MENTIONED), ctx.env)
+        data = bytearray(self.data[nodes[0].start_byte : nodes[-1].end_byte])
+        for node in nodes:
+            start = node.start_byte - nodes[0].start_byte
+            hashes = len(self.raw(node)) - len(self.raw(node).lstrip("#"))
+            data[start : start + hashes] = b" " * hashes
+        self.sub_parse(bytes(data), self._shift(nodes[0].start_point), nest(ctx.state, State.MENTIONED), ctx.env)
 
     def sub_parse(self, data: bytes, base: Point, state: State, env: dict) -> None:
         """Walk text that is code inside a comment or an eval'd string, as if written where it stands."""
