@@ -347,6 +347,11 @@ def test_bash_array_arguments():
     assert only(code, "WAC402") == (2, E, 1)
 
 
+def test_escaped_blank_in_a_variable_splits_like_bash():
+    code = "ARGS=--nnodes\\ 2\ntorchrun $ARGS train.py\n"
+    assert only(code, "WAC402") == (2, E, 1)
+
+
 def test_arithmetic_expansion():
     assert only("N=2\ntorchrun --nproc_per_node $((N*4)) train.py\n", "WAC401") == (8, E, 2)
 

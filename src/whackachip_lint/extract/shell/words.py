@@ -306,7 +306,9 @@ _FIELD = re.compile(r"[^ \t\n]+")
 
 def _split(chunk: Chunk, groups: list[list[Chunk]]) -> None:
     """Split one chunk into fields at blanks, each field placed where it is written."""
-    if chunk.source is None:
+    joined_lines = None if chunk.source is None else chunk.source.replace("\\\n", "")
+    if joined_lines is None or _unescape(joined_lines, chunk.escapes) != joined_lines:
+        # Escapes other than line continuations shift offsets: split the value, place fields at the chunk.
         fields = [(m.start(), m.group()) for m in _FIELD.finditer(chunk.text)]
         text = chunk.text
         located = False
