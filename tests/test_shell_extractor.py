@@ -309,6 +309,11 @@ def test_gpus_from_variable_with_default():
     assert only(code, "WAC401") == (8, E, 2)
 
 
+def test_assigning_default_expansion():
+    code = ': "${GPUS:=4}"\ntorchrun --nproc_per_node $GPUS train.py\n'
+    assert only(code, "WAC401") == (4, E, 2)
+
+
 def test_default_expansion_inline():
     result = scan_snippet("torchrun --nproc_per_node ${GPUS_PER_NODE:-8} train.py\n", "shell")
     (finding,) = [f for f in result.findings if f.rule == "WAC401"]

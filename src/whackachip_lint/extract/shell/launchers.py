@@ -410,8 +410,9 @@ def _per_node(processes, machines, launcher: str, state: State, sink: Sink) -> N
     total = _number(value)
     count = 1 if machines is None else (_number(machines[1]) if machines[1] is not None else None)
     if total is not None and count and total % count == 0:
+        spread = "on one machine" if count == 1 else f"over {count} machines"
         sink.add("WAC401", total // count, state, flag, value,
-                 f"{flag.text.partition('=')[0]} {total} over {count} machine(s) passed to {launcher}",
+                 f"{flag.text.partition('=')[0]} {total} {spread} passed to {launcher}",
                  {"flag": flag.text.partition("=")[0], "launcher": launcher})
     else:
         sink.add("WAC401", value.shown, combine(state, State.CONDITIONAL), flag, value,

@@ -216,8 +216,10 @@ class Expander:
                 return [self._chunk(node, "")]
             return self._operand(rest[1:], node, env, quoted)
         if value is None and operator in _DEFAULT_OPS:
-            chunks = self._operand(rest[1:], node, env, quoted)
-            return [replace(c, default_of=name) if c is not BREAK else c for c in chunks]
+            chunks = [replace(c, default_of=name) if c is not BREAK else c for c in self._operand(rest[1:], node, env, quoted)]
+            if operator in (":=", "="):  # `: "${GPUS:=8}"` also assigns the default
+                env[name] = tuple(replace(c, split=False) for c in chunks if c is not BREAK)
+            return chunks
         if isinstance(value, tuple) and operator in (":-", ":=") and not "".join(c.text for c in value):
             return self._operand(rest[1:], node, env, quoted)
         return self._value(value, name, index, node, quoted)
