@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import json
 import textwrap
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from whackachip_lint.evidence import State
+from whackachip_lint.extract import ExtractionError
+from whackachip_lint.extract.deepspeed import extract_text
 
 from .conftest import scan_snippet
 
@@ -100,7 +105,7 @@ def test_legacy_cpu_offload_switch():
     [
         '{"name": "stage", "stage": 3}',
         '{"compilerOptions": {"target": "es2017"}}',
-        '[1, 2, 3]',
+        "[1, 2, 3]",
         '{"bf16": true, "batch": 4}',
         '{"optimizer": "adam"}',
     ],
@@ -148,19 +153,29 @@ def test_string_numbers_are_read():
     ]
 
 
-from hypothesis import given, settings, strategies as st  # noqa: E402
-
-from whackachip_lint.extract import ExtractionError  # noqa: E402
-from whackachip_lint.extract.deepspeed import extract_text  # noqa: E402
-
 _JSON = st.recursive(
     st.none() | st.booleans() | st.integers(-5, 5) | st.sampled_from(["auto", "cpu", "none", "nvme", "true", "3"]),
-    lambda children: st.lists(children, max_size=3)
-    | st.dictionaries(
-        st.sampled_from(["zero_optimization", "stage", "bf16", "fp16", "enabled", "offload_param", "device",
-                         "gradient_accumulation_steps", "train_micro_batch_size_per_gpu", "cpu_offload", "x"]),
-        children,
-        max_size=4,
+    lambda children: (
+        st.lists(children, max_size=3)
+        | st.dictionaries(
+            st.sampled_from(
+                [
+                    "zero_optimization",
+                    "stage",
+                    "bf16",
+                    "fp16",
+                    "enabled",
+                    "offload_param",
+                    "device",
+                    "gradient_accumulation_steps",
+                    "train_micro_batch_size_per_gpu",
+                    "cpu_offload",
+                    "x",
+                ]
+            ),
+            children,
+            max_size=4,
+        )
     ),
     max_leaves=12,
 )
@@ -169,8 +184,6 @@ _JSON = st.recursive(
 @settings(max_examples=200, deadline=None)
 @given(_JSON)
 def test_any_json_value_never_crashes(value):
-    import json
-
     for text in (json.dumps(value), json.dumps(value, indent=2, ensure_ascii=False)):
         extract_text(text)
 

@@ -3,10 +3,16 @@
 from __future__ import annotations
 
 import textwrap
+from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from whackachip_lint.evidence import State
+from whackachip_lint.extract import ExtractionError, Source
+from whackachip_lint.extract.shell import extract
+from whackachip_lint.scan import scan
 
 from .conftest import scan_snippet
 
@@ -535,17 +541,58 @@ def test_empty_file():
 
 # -- never crash -------------------------------------------------------------------------------------------------
 
-from hypothesis import given, settings, strategies as st  # noqa: E402
-
-from whackachip_lint.extract import ExtractionError, Source  # noqa: E402
-from whackachip_lint.extract.shell import extract  # noqa: E402
 
 _TOKENS = st.sampled_from(
     [
-        "export", "NCCL_IB_DISABLE=1", "GPUS=8", "${GPUS:-8}", "$GPUS", '"$X"', "torchrun", "deepspeed", "srun",
-        "--nproc_per_node", "--bf16", "False", "if", "then", "fi", "else", "[[", "]]", "==", "case", "in", "esac",
-        ";;", ")", "(", "{", "}", "&&", "||", "|", ";", "\n", "#", "eval", "<<EOF", "EOF", "$((1+", "ARR=(", "é",
-        "${A[@]}", "-N4", "--gres=gpu:8", "unset", "set -a", "'", '"', "\\", "$(", "`",
+        "export",
+        "NCCL_IB_DISABLE=1",
+        "GPUS=8",
+        "${GPUS:-8}",
+        "$GPUS",
+        '"$X"',
+        "torchrun",
+        "deepspeed",
+        "srun",
+        "--nproc_per_node",
+        "--bf16",
+        "False",
+        "if",
+        "then",
+        "fi",
+        "else",
+        "[[",
+        "]]",
+        "==",
+        "case",
+        "in",
+        "esac",
+        ";;",
+        ")",
+        "(",
+        "{",
+        "}",
+        "&&",
+        "||",
+        "|",
+        ";",
+        "\n",
+        "#",
+        "eval",
+        "<<EOF",
+        "EOF",
+        "$((1+",
+        "ARR=(",
+        "é",
+        "${A[@]}",
+        "-N4",
+        "--gres=gpu:8",
+        "unset",
+        "set -a",
+        "'",
+        '"',
+        "\\",
+        "$(",
+        "`",
     ]
 )
 
@@ -555,7 +602,7 @@ _TOKENS = st.sampled_from(
 def test_token_soup_never_crashes(tokens):
     data = " ".join(tokens).encode()
     try:
-        extract(Source(__import__("pathlib").Path("x.sh"), "x.sh", "shell", data))
+        extract(Source(Path("x.sh"), "x.sh", "shell", data))
     except ExtractionError:
         pass
 
@@ -564,8 +611,6 @@ def test_token_soup_never_crashes(tokens):
 
 
 def _scan_tree(tmp_path, files: dict[str, str]):
-    from whackachip_lint.scan import scan
-
     for name, text in files.items():
         target = tmp_path / name
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -593,7 +638,9 @@ def test_config_path_under_the_script_directory_idiom(tmp_path):
         'SCRIPT_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)\n'
         "deepspeed --hostfile ${SCRIPT_DIR}/hosts.txt train.py --deepspeed $SCRIPT_DIR/ds.json\n"
     )
-    result = _scan_tree(tmp_path, {"launch/run.sh": script, "launch/ds.json": "{}\n", "launch/hosts.txt": "n1 slots=8\n"})
+    result = _scan_tree(
+        tmp_path, {"launch/run.sh": script, "launch/ds.json": "{}\n", "launch/hosts.txt": "n1 slots=8\n"}
+    )
     by_rule = {f.rule: f for f in result.findings}
     assert (by_rule["WAC406"].value, by_rule["WAC406"].state) == ("$SCRIPT_DIR/ds.json", E)
     assert by_rule["WAC406"].properties["resolved"] == "launch/ds.json"

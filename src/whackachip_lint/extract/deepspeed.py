@@ -157,7 +157,15 @@ def _zero(zero: dict[str, Entry], emit) -> None:
     if stage is not None:
         number = _number(stage.value)
         if _is_auto(stage.value):
-            emit("WAC501", stage, "zero_optimization.stage", "auto", State.CONDITIONAL, _sets("zero_optimization.stage", "auto"), auto=True)
+            emit(
+                "WAC501",
+                stage,
+                "zero_optimization.stage",
+                "auto",
+                State.CONDITIONAL,
+                _sets("zero_optimization.stage", "auto"),
+                auto=True,
+            )
         elif number is not None:
             state = State.ENABLED if number > 0 else State.DISABLED
             emit("WAC501", stage, "zero_optimization.stage", number, state, _sets("zero_optimization.stage", number))
@@ -179,7 +187,15 @@ def _zero(zero: dict[str, Entry], emit) -> None:
     legacy = zero.get("cpu_offload")
     if legacy is not None and isinstance(_bool(legacy.value), bool):
         state = State.ENABLED if _bool(legacy.value) else State.DISABLED
-        emit("WAC502", legacy, "zero_optimization.cpu_offload", "cpu", state, _sets("zero_optimization.cpu_offload", _bool(legacy.value)), target="optimizer")
+        emit(
+            "WAC502",
+            legacy,
+            "zero_optimization.cpu_offload",
+            "cpu",
+            state,
+            _sets("zero_optimization.cpu_offload", _bool(legacy.value)),
+            target="optimizer",
+        )
 
 
 def _precision(key: str, rule: str, entry: Entry, emit) -> None:
@@ -188,10 +204,25 @@ def _precision(key: str, rule: str, entry: Entry, emit) -> None:
     path = f"{key}.enabled"
     if enabled is None:
         # DeepSpeed's default for a precision block without "enabled" is off.
-        emit(rule, entry, key, value, State.MENTIONED, f"the config has a {key} block without \"enabled\" (DeepSpeed's default is off)")
+        emit(
+            rule,
+            entry,
+            key,
+            value,
+            State.MENTIONED,
+            f'the config has a {key} block without "enabled" (DeepSpeed\'s default is off)',
+        )
         return
     if _is_auto(enabled.value):
-        emit(rule, enabled, path, value, State.CONDITIONAL, _sets(path, "auto") + " (the trainer decides it from its own flags)", auto=True)
+        emit(
+            rule,
+            enabled,
+            path,
+            value,
+            State.CONDITIONAL,
+            _sets(path, "auto") + " (the trainer decides it from its own flags)",
+            auto=True,
+        )
         return
     flag = _bool(enabled.value)
     if flag is None:

@@ -36,7 +36,9 @@ def extract(source: Source) -> list[RawFinding]:
     if error_fraction(root, len(data.strip())) > MAX_ERROR_FRACTION:
         first = next(error_nodes(root), None)
         line = first.start_point[0] + 1 if first is not None else 1
-        raise ExtractionError(f"cannot parse as a shell script: most of it is not valid bash (first error at line {line})")
+        raise ExtractionError(
+            f"cannot parse as a shell script: most of it is not valid bash (first error at line {line})"
+        )
     found: list[RawFinding] = []
     here = PurePosixPath(source.relpath).parent.as_posix()
     walker = Walker(data, Positions(data), _resolver(source), _exported_names(root, data), found, here=here)

@@ -36,7 +36,17 @@ _TORCHRUN_OPTIONS = {
     "--module": "module",
 }
 _TORCHRUN_FLAGS = frozenset(
-    {"--standalone", "--use_env", "--use-env", "--no_python", "--no-python", "--run_path", "--run-path", "-m", "--module"}
+    {
+        "--standalone",
+        "--use_env",
+        "--use-env",
+        "--no_python",
+        "--no-python",
+        "--run_path",
+        "--run-path",
+        "-m",
+        "--module",
+    }
 )
 
 LAUNCHERS: dict[str, Launcher] = {
@@ -55,8 +65,16 @@ LAUNCHERS: dict[str, Launcher] = {
             "--module": "module",
         },
         frozenset(
-            {"--no_python", "--no_local_rank", "--no_ssh_check", "--force_multi", "--module", "--bind_cores_to_rank",
-             "--no_ssh", "--elastic_training"}
+            {
+                "--no_python",
+                "--no_local_rank",
+                "--no_ssh_check",
+                "--force_multi",
+                "--module",
+                "--bind_cores_to_rank",
+                "--no_ssh",
+                "--elastic_training",
+            }
         ),
     ),
     "accelerate": Launcher(
@@ -78,26 +96,99 @@ LAUNCHERS: dict[str, Launcher] = {
             "--module": "module",
         },
         frozenset(
-            {"--multi_gpu", "--use_deepspeed", "--use_fsdp", "--use_megatron_lm", "--cpu", "--tpu", "--same_network",
-             "--no_python", "--module", "-m", "--debug", "-q", "--quiet", "--enable_cpu_affinity"}
+            {
+                "--multi_gpu",
+                "--use_deepspeed",
+                "--use_fsdp",
+                "--use_megatron_lm",
+                "--cpu",
+                "--tpu",
+                "--same_network",
+                "--no_python",
+                "--module",
+                "-m",
+                "--debug",
+                "-q",
+                "--quiet",
+                "--enable_cpu_affinity",
+            }
         ),
     ),
     "srun": Launcher(
         "srun",
         {"-N": "nodes", "--nodes": "nodes", "--gpus-per-node": "gpus", "--gres": "gres"},
-        frozenset({"--exclusive", "--pty", "-l", "--label", "-u", "--unbuffered", "-K", "--kill-on-bad-exit", "-v",
-                   "--overlap", "-Q", "--quiet"}),
+        frozenset(
+            {
+                "--exclusive",
+                "--pty",
+                "-l",
+                "--label",
+                "-u",
+                "--unbuffered",
+                "-K",
+                "--kill-on-bad-exit",
+                "-v",
+                "--overlap",
+                "-Q",
+                "--quiet",
+            }
+        ),
         then="command",
-        short_values=frozenset({"-N", "-n", "-c", "-p", "-t", "-J", "-o", "-e", "-w", "-x", "-A", "-q", "-C", "-G",
-                                "-D", "-m", "-d", "-i", "-W", "-r", "-s"}),
+        short_values=frozenset(
+            {
+                "-N",
+                "-n",
+                "-c",
+                "-p",
+                "-t",
+                "-J",
+                "-o",
+                "-e",
+                "-w",
+                "-x",
+                "-A",
+                "-q",
+                "-C",
+                "-G",
+                "-D",
+                "-m",
+                "-d",
+                "-i",
+                "-W",
+                "-r",
+                "-s",
+            }
+        ),
     ),
     "sbatch": Launcher(
         None,
         {"-N": "nodes", "--nodes": "nodes", "--gpus-per-node": "gpus", "--gres": "gres"},
         frozenset({"--exclusive", "--wait", "-W", "--parsable", "-Q", "--quiet", "-H", "--hold", "--requeue"}),
         then="none",
-        short_values=frozenset({"-N", "-n", "-c", "-p", "-t", "-J", "-o", "-e", "-w", "-x", "-A", "-q", "-C", "-G",
-                                "-D", "-d", "-i", "-a", "-M", "-L"}),
+        short_values=frozenset(
+            {
+                "-N",
+                "-n",
+                "-c",
+                "-p",
+                "-t",
+                "-J",
+                "-o",
+                "-e",
+                "-w",
+                "-x",
+                "-A",
+                "-q",
+                "-C",
+                "-G",
+                "-D",
+                "-d",
+                "-i",
+                "-a",
+                "-M",
+                "-L",
+            }
+        ),
     ),
     "mpirun": Launcher(
         "mpirun",
@@ -117,9 +208,27 @@ LAUNCHERS: dict[str, Launcher] = {
             "-mca": "pair",
             "--mca": "pair",
         },
-        frozenset({"--allow-run-as-root", "-allow-run-as-root", "--oversubscribe", "-oversubscribe", "--tag-output",
-                   "-tag-output", "--display-map", "-display-map", "--report-bindings", "-report-bindings", "-v",
-                   "--verbose", "-q", "--quiet", "-l", "-prepend-rank", "--prepend-rank"}),
+        frozenset(
+            {
+                "--allow-run-as-root",
+                "-allow-run-as-root",
+                "--oversubscribe",
+                "-oversubscribe",
+                "--tag-output",
+                "-tag-output",
+                "--display-map",
+                "-display-map",
+                "--report-bindings",
+                "-report-bindings",
+                "-v",
+                "--verbose",
+                "-q",
+                "--quiet",
+                "-l",
+                "-prepend-rank",
+                "--prepend-rank",
+            }
+        ),
         then="command",
         short_values=frozenset({"-n", "-np", "-c", "-H", "-N", "-x", "-f", "-ppn"}),
     ),
@@ -343,7 +452,9 @@ def _number(word: Word) -> int | None:
     return int(word.text) if word.known and re.fullmatch(r"\d+", word.text) else None
 
 
-def _count_fact(rule: str, flag: Word, value: Word | None, launcher: str, state: State, sink: Sink, text: str | None = None) -> None:
+def _count_fact(
+    rule: str, flag: Word, value: Word | None, launcher: str, state: State, sink: Sink, text: str | None = None
+) -> None:
     if value is None:
         return
     raw = value.shown if text is None else text
@@ -352,10 +463,19 @@ def _count_fact(rule: str, flag: Word, value: Word | None, launcher: str, state:
     if value.default_of:
         properties["default_of"] = value.default_of
     if number is None:
-        sink.add(rule, raw, combine(state, State.CONDITIONAL), flag, value,
-                 f"{flag.text.partition('=')[0]} {raw} is not decided by this file", properties)
+        sink.add(
+            rule,
+            raw,
+            combine(state, State.CONDITIONAL),
+            flag,
+            value,
+            f"{flag.text.partition('=')[0]} {raw} is not decided by this file",
+            properties,
+        )
     else:
-        sink.add(rule, number, state, flag, value, f"{flag.text.partition('=')[0]} {number} passed to {launcher}", properties)
+        sink.add(
+            rule, number, state, flag, value, f"{flag.text.partition('=')[0]} {number} passed to {launcher}", properties
+        )
 
 
 def _facts(facts, launcher: str, state: State, sink: Sink) -> None:
@@ -386,18 +506,47 @@ def _facts(facts, launcher: str, state: State, sink: Sink) -> None:
             _precision(flag, value, launcher, state, sink)
         elif meaning == "zero_stage" and value is not None and _number(value) is not None:
             number = _number(value)
-            sink.add("WAC501", number, state if number else combine(state, State.DISABLED), flag, value,
-                     f"{name} {number}", {"flag": name, "launcher": launcher})
+            sink.add(
+                "WAC501",
+                number,
+                state if number else combine(state, State.DISABLED),
+                flag,
+                value,
+                f"{name} {number}",
+                {"flag": name, "launcher": launcher},
+            )
         elif meaning == "offload" and value is not None and value.known:
             device = value.text.lower()
-            sink.add("WAC502", device, combine(state, State.DISABLED) if device == "none" else state, flag, value,
-                     f"{name} {device}", {"flag": name, "launcher": launcher})
+            sink.add(
+                "WAC502",
+                device,
+                combine(state, State.DISABLED) if device == "none" else state,
+                flag,
+                value,
+                f"{name} {device}",
+                {"flag": name, "launcher": launcher},
+            )
         elif meaning == "grad_accum" and value is not None and _number(value) is not None:
             number = _number(value)
-            sink.add("WAC503", number, state if number > 1 else combine(state, State.DISABLED), flag, value,
-                     f"{name} {number}", {"flag": name, "launcher": launcher})
+            sink.add(
+                "WAC503",
+                number,
+                state if number > 1 else combine(state, State.DISABLED),
+                flag,
+                value,
+                f"{name} {number}",
+                {"flag": name, "launcher": launcher},
+            )
         elif meaning == "fsdp":
-            sink.add("WAC505", "fsdp", state, flag, None, f"{name} passed to {launcher}", {"flag": name, "launcher": launcher})
+            sink.add(
+                "WAC505",
+                "fsdp",
+                state,
+                flag,
+                None,
+                f"{name} passed to {launcher}",
+                {"flag": name, "launcher": launcher},
+            )
         elif meaning in ("env", "env2") and value is not None and "=" in value.text:
             sink.env(value, state)
     if processes is not None and processes[1] is not None:
@@ -411,20 +560,40 @@ def _per_node(processes, machines, launcher: str, state: State, sink: Sink) -> N
     count = 1 if machines is None else (_number(machines[1]) if machines[1] is not None else None)
     if total is not None and count and total % count == 0:
         spread = "on one machine" if count == 1 else f"over {count} machines"
-        sink.add("WAC401", total // count, state, flag, value,
-                 f"{flag.text.partition('=')[0]} {total} {spread} passed to {launcher}",
-                 {"flag": flag.text.partition("=")[0], "launcher": launcher})
+        sink.add(
+            "WAC401",
+            total // count,
+            state,
+            flag,
+            value,
+            f"{flag.text.partition('=')[0]} {total} {spread} passed to {launcher}",
+            {"flag": flag.text.partition("=")[0], "launcher": launcher},
+        )
     else:
-        sink.add("WAC401", value.shown, combine(state, State.CONDITIONAL), flag, value,
-                 "processes per machine not decided by this file", {"flag": flag.text.partition("=")[0], "launcher": launcher})
+        sink.add(
+            "WAC401",
+            value.shown,
+            combine(state, State.CONDITIONAL),
+            flag,
+            value,
+            "processes per machine not decided by this file",
+            {"flag": flag.text.partition("=")[0], "launcher": launcher},
+        )
 
 
 def _path_fact(rule: str, flag: Word, value: Word, launcher: str, state: State, sink: Sink) -> None:
     name = flag.text.partition("=")[0]
     properties: dict[str, Value] = {"flag": name, "launcher": launcher}
     if not value.known:
-        sink.add(rule, value.shown, combine(state, State.CONDITIONAL), flag, value,
-                 f"{name} {value.shown} is not decided by this file", properties)
+        sink.add(
+            rule,
+            value.shown,
+            combine(state, State.CONDITIONAL),
+            flag,
+            value,
+            f"{name} {value.shown} is not decided by this file",
+            properties,
+        )
         return
     resolved = sink.resolve(value.text, value.anchored)
     if resolved:
@@ -460,8 +629,10 @@ def _script_args(args: list[Word], launcher: str, state: State, sink: Sink) -> N
         value = _inline_value(word, option, inline) if equals else None
         properties: dict[str, Value] = {"flag": option, "launcher": launcher}
         if kind == "bool":
-            if value is None and following is not None and (
-                following.text.lower() in _TRUE | _FALSE or not following.known
+            if (
+                value is None
+                and following is not None
+                and (following.text.lower() in _TRUE | _FALSE or not following.known)
             ):
                 value = following
                 position += 1
@@ -469,12 +640,27 @@ def _script_args(args: list[Word], launcher: str, state: State, sink: Sink) -> N
             if value is None:
                 sink.add(rule, label, state, word, None, f"{option} passed to {launcher}", properties)
             elif not value.known:
-                sink.add(rule, label, combine(state, State.CONDITIONAL), word, value,
-                         f"{option} {value.shown} is not decided by this file", properties)
+                sink.add(
+                    rule,
+                    label,
+                    combine(state, State.CONDITIONAL),
+                    word,
+                    value,
+                    f"{option} {value.shown} is not decided by this file",
+                    properties,
+                )
             else:
                 on = value.text.lower() in _TRUE
                 own = State.ENABLED if on else State.DISABLED if value.text.lower() in _FALSE else State.CONDITIONAL
-                sink.add(rule, label, combine(state, own), word, value, f"{option} {value.text} passed to {launcher}", properties)
+                sink.add(
+                    rule,
+                    label,
+                    combine(state, own),
+                    word,
+                    value,
+                    f"{option} {value.text} passed to {launcher}",
+                    properties,
+                )
             continue
         if value is None and following is not None and not following.is_option:
             value = following
@@ -483,16 +669,38 @@ def _script_args(args: list[Word], launcher: str, state: State, sink: Sink) -> N
             continue
         if kind == "fp8":
             own = State.ENABLED if value.known else State.CONDITIONAL
-            sink.add(rule, "fp8", combine(state, own), word, value, f"{option} {value.shown} passed to {launcher}",
-                     {**properties, "format": value.shown})
+            sink.add(
+                rule,
+                "fp8",
+                combine(state, own),
+                word,
+                value,
+                f"{option} {value.shown} passed to {launcher}",
+                {**properties, "format": value.shown},
+            )
         elif kind == "precision":
             _precision(word, value, launcher, state, sink)
         elif kind == "backend":
             if value.known and value.text.lower() in BACKENDS:
-                sink.add(rule, value.text.lower(), state, word, value, f"{option} {value.text} passed to {launcher}", properties)
+                sink.add(
+                    rule,
+                    value.text.lower(),
+                    state,
+                    word,
+                    value,
+                    f"{option} {value.text} passed to {launcher}",
+                    properties,
+                )
             elif not value.known:
-                sink.add(rule, value.shown, combine(state, State.CONDITIONAL), word, value,
-                         f"{option} {value.shown} is not decided by this file", properties)
+                sink.add(
+                    rule,
+                    value.shown,
+                    combine(state, State.CONDITIONAL),
+                    word,
+                    value,
+                    f"{option} {value.shown} is not decided by this file",
+                    properties,
+                )
         elif kind == "config":
             if value.known and value.text.lower() in _TRUE | _FALSE:
                 continue  # Megatron-DeepSpeed's bare `--deepspeed` switch, not a path

@@ -15,8 +15,7 @@ import re
 from dataclasses import dataclass, replace
 
 from ...evidence import RawFinding, State, Value
-from .. import ExtractionError
-from .. import deepspeed
+from .. import ExtractionError, deepspeed
 from ..buildflags import normalise_arch_list, parse_arch_flags
 from ..environment import EXACT, PREFIXES, interpret_env, is_hardware_variable
 from ..treesitter import Point, Positions, offset_point, parser, shift
@@ -33,9 +32,19 @@ _ARCH_HINT = re.compile(r"gencode|-arch|offload-arch|amdgpu-target")
 _HANDLERS = {
     kind: "_" + kind
     for kind in (
-        "comment", "variable_assignment", "variable_assignments", "declaration_command", "unset_command",
-        "function_definition", "subshell", "redirected_statement", "list", "if_statement", "for_statement",
-        "case_statement", "command",
+        "comment",
+        "variable_assignment",
+        "variable_assignments",
+        "declaration_command",
+        "unset_command",
+        "function_definition",
+        "subshell",
+        "redirected_statement",
+        "list",
+        "if_statement",
+        "for_statement",
+        "case_statement",
+        "command",
     )
 }
 _LOOPS = {"while_statement", "c_style_for_statement"}
@@ -84,7 +93,9 @@ class Walker:
         return self.expander.raw(node)
 
     def add(self, rule: str, value: Value, state: State, start: Point, end: Point, detail: str, properties=None):
-        self.found.append(RawFinding(rule, value, state, self.positions.span(start, end), detail, dict(properties or {})))
+        self.found.append(
+            RawFinding(rule, value, state, self.positions.span(start, end), detail, dict(properties or {}))
+        )
 
     def add_words(self, rule, value, state, first: Word, last: Word | None, detail, properties):
         end = first.end
@@ -170,7 +181,17 @@ class Walker:
             for element in value_node.named_children:
                 for word in words_from(self.expander.expand(element, ctx.env)):
                     elements.append(
-                        (Chunk(word.text, word.start, word.end, word.known, False, word.default_of, anchored=word.anchored),)
+                        (
+                            Chunk(
+                                word.text,
+                                word.start,
+                                word.end,
+                                word.known,
+                                False,
+                                word.default_of,
+                                anchored=word.anchored,
+                            ),
+                        )
                     )
             previous = ctx.env.get(name)
             if append and isinstance(previous, Array):
@@ -181,9 +202,11 @@ class Walker:
         chunks = [replace(c, split=False) for c in chunks if c is not None]
         previous = ctx.env.get(name)
         if append:
-            chunks = list(previous) + chunks if isinstance(previous, tuple) else [
-                Chunk(name, self._shift(node.start_point), self._shift(node.end_point), known=False)
-            ] + chunks
+            chunks = (
+                list(previous) + chunks
+                if isinstance(previous, tuple)
+                else [Chunk(name, self._shift(node.start_point), self._shift(node.end_point), known=False)] + chunks
+            )
         ctx.env[name] = tuple(chunks)
         if exported is None:
             exported = self.allexport or name in self.exported
@@ -222,8 +245,15 @@ class Walker:
                 if _switch_kind(name) == "off_if_true":
                     # Unsetting a *_DISABLE switch restores the library default: it says nothing either way.
                     own, detail = State.MENTIONED, f"{name} is unset (the library default applies)"
-                self.add(meaning.rule, meaning.value, combine(ctx.state, own), start, end,
-                         _detail(detail, ctx.state), {"variable": name})
+                self.add(
+                    meaning.rule,
+                    meaning.value,
+                    combine(ctx.state, own),
+                    start,
+                    end,
+                    _detail(detail, ctx.state),
+                    {"variable": name},
+                )
 
     def _function_definition(self, node, ctx: Context) -> None:
         name = node.child_by_field_name("name")
@@ -256,7 +286,9 @@ class Walker:
             return  # a template with shell expansions is not JSON until the shell runs
         state = nest(ctx.state, State.CONDITIONAL)
         for raw in raws:
-            self.found.append(replace(raw, state=combine(state, raw.state), properties={**raw.properties, "heredoc": True}))
+            self.found.append(
+                replace(raw, state=combine(state, raw.state), properties={**raw.properties, "heredoc": True})
+            )
 
     def _heredoc_json(self, body, env: dict) -> str:
         """The heredoc text with each expansion replaced, byte for byte, so JSON positions stay exact.
@@ -320,7 +352,9 @@ class Walker:
                 # A condition runs only when every earlier one failed.
                 reached = State.DISABLED if taken else State.CONDITIONAL if maybe else State.ENABLED
                 for cond in condition:
-                    self.statement(cond, Context(nest(ctx.state, reached), ctx.env if reached is State.ENABLED else dict(ctx.env)))
+                    self.statement(
+                        cond, Context(nest(ctx.state, reached), ctx.env if reached is State.ENABLED else dict(ctx.env))
+                    )
                 verdict = conditions.evaluate(condition[-1], self.expander, ctx.env) if condition else None
             else:
                 verdict = condition
@@ -502,8 +536,15 @@ class Walker:
         for target in parse_arch_flags(text):
             begin = len(text[: target.start].encode("utf-8"))
             finish = len(text[: target.end].encode("utf-8"))
-            self.add(target.rule, target.value, context, offset_point(raw, begin, base), offset_point(raw, finish, base),
-                     _detail(f"compiler flag {text[target.start:target.end]}", context), {})
+            self.add(
+                target.rule,
+                target.value,
+                context,
+                offset_point(raw, begin, base),
+                offset_point(raw, finish, base),
+                _detail(f"compiler flag {text[target.start : target.end]}", context),
+                {},
+            )
 
 
 def _switch_kind(name: str) -> str:

@@ -216,7 +216,9 @@ class Expander:
                 return [self._chunk(node, "")]
             return self._operand(rest[1:], node, env, quoted)
         if value is None and operator in _DEFAULT_OPS:
-            chunks = [replace(c, default_of=name) if c is not BREAK else c for c in self._operand(rest[1:], node, env, quoted)]
+            chunks = [
+                replace(c, default_of=name) if c is not BREAK else c for c in self._operand(rest[1:], node, env, quoted)
+            ]
             if operator in (":=", "="):  # `: "${GPUS:=8}"` also assigns the default
                 env[name] = tuple(replace(c, split=False) for c in chunks if c is not BREAK)
             return chunks
@@ -249,13 +251,16 @@ class Expander:
             return self.unknown(node, quoted)
         written = self.raw(node)
         return [
-            replace(c, split=not quoted and c.known, variable=name, written=c.written or (written if c.anchored else None))
+            replace(
+                c, split=not quoted and c.known, variable=name, written=c.written or (written if c.anchored else None)
+            )
             for c in value
         ]
 
     def _arithmetic(self, node, env: dict, quoted: bool) -> list:
         """$((...)) over known integers only."""
         text = self.raw(node)[3:-2]
+
         def lookup(match: re.Match) -> str:
             value = env.get(match.group(1))
             if isinstance(value, tuple) and all(c.known for c in value):
@@ -263,6 +268,7 @@ class Expander:
                 if re.fullmatch(r"-?\d+", joined):
                     return joined
             return "?"
+
         substituted = re.sub(r"\$?\{?([A-Za-z_][A-Za-z0-9_]*)\}?", lookup, text)
         if "?" in substituted or not _ARITH.match(substituted):
             return self.unknown(node, quoted)
@@ -350,7 +356,9 @@ def _word(group: list[Chunk]) -> Word:
     variables = tuple(dict.fromkeys(c.variable for c in group if c.variable))
     anchored = group[0].anchored
     display = "".join(c.written or c.text for c in group) if anchored else None
-    return Word(text, start, end, all(c.known for c in group), default_of, variables, anchored=anchored, display=display)
+    return Word(
+        text, start, end, all(c.known for c in group), default_of, variables, anchored=anchored, display=display
+    )
 
 
 def joined(chunks: list) -> tuple[str, bool]:
