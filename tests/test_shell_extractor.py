@@ -383,6 +383,14 @@ def test_facts_of_a_multiline_command_share_its_command_line():
     assert launch == {"WAC404": (2, 2), "WAC401": (2, 2), "WAC406": (4, 2), "WAC101": (5, 2)}
 
 
+def test_training_script_memory_flags():
+    code = "torchrun train.py --per_device_train_batch_size 4 --gradient_accumulation_steps 1 --zero-stage 2\n"
+    assert only(code, "WAC504") == (4, E, 1)
+    assert only(code, "WAC503") == (1, D, 1)
+    assert only(code, "WAC501") == (2, E, 1)
+    assert only("torchrun pretrain.py --micro-batch-size $MBS\n", "WAC504") == ("$MBS", C, 1)
+
+
 def test_megatron_fp8_format_flag():
     assert only("torchrun pretrain_gpt.py --bf16 --fp8-format hybrid\n", "WAC104") == ("fp8", E, 1)
     assert only("# torchrun pretrain_gpt.py --fp8-format hybrid\n", "WAC104") == ("fp8", M, 1)

@@ -277,6 +277,10 @@ SCRIPT_FLAGS: dict[str, tuple[str, str]] = {
     "deepspeed": ("config", "WAC406"),
     "deepspeed_config": ("config", "WAC406"),
     "ds_config": ("config", "WAC406"),
+    "gradient_accumulation_steps": ("count", "WAC503"),  # Hugging Face TrainingArguments
+    "per_device_train_batch_size": ("count", "WAC504"),
+    "micro_batch_size": ("count", "WAC504"),  # Megatron
+    "zero_stage": ("count", "WAC501"),  # Megatron-DeepSpeed
 }
 BACKENDS = frozenset({"nccl", "gloo", "mpi", "hccl", "ccl", "xla", "ucc", "cncl", "mccl"})
 _TRUE = {"true", "1", "yes", "y", "t", "on"}
@@ -667,7 +671,9 @@ def _script_args(args: list[Word], launcher: str, state: State, sink: Sink) -> N
             position += 1
         if value is None:
             continue
-        if kind == "fp8":
+        if kind == "count":
+            _script_count(rule, word, value, launcher, state, sink)
+        elif kind == "fp8":
             own = State.ENABLED if value.known else State.CONDITIONAL
             sink.add(
                 rule,
@@ -705,3 +711,22 @@ def _script_args(args: list[Word], launcher: str, state: State, sink: Sink) -> N
             if value.known and value.text.lower() in _TRUE | _FALSE:
                 continue  # Megatron-DeepSpeed's bare `--deepspeed` switch, not a path
             _path_fact(rule, word, value, launcher, state, sink)
+
+
+def _script_count(rule: str, flag: Word, value: Word, launcher: str, state: State, sink: Sink) -> None:
+    """Accumulation steps, micro batch, ZeRO stage given to the training script."""
+    number = _number(value)
+    if number is None:
+        _count_fact(rule, flag, value, launcher, state, sink)
+        return
+    name = flag.text.partition("=")[0]
+    off = (rule == "WAC503" and number <= 1) or (rule == "WAC501" and number == 0)  # nothing accumulated / no ZeRO
+    sink.add(
+        rule,
+        number,
+        combine(state, State.DISABLED) if off else state,
+        flag,
+        value,
+        f"{name} {number} passed to {launcher}",
+        {"flag": name, "launcher": launcher},
+    )
