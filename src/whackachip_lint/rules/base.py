@@ -9,7 +9,7 @@ these declarations.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 from ..evidence import Level, State, Value
 
@@ -71,23 +71,3 @@ _STATE_PHRASE = {
 
 def _capitalise(text: str) -> str:
     return text[:1].upper() + text[1:]
-
-
-def extend_examples(
-    rules: tuple[Rule, ...], extra: dict[str, tuple[tuple[Example, ...], tuple[Example, ...]]]
-) -> tuple[Rule, ...]:
-    """`rules` with more (positives, negatives) appended to the rules named by code.
-
-    A family module declares its rules once and may add the examples of one
-    file format in a block of its own below them, so that the examples of
-    different extractors are written (and merged) apart.
-    """
-    unknown = set(extra) - {rule.code for rule in rules}
-    if unknown:
-        raise KeyError(f"examples for undeclared rules: {sorted(unknown)}")
-    return tuple(
-        replace(rule, positives=rule.positives + extra[rule.code][0], negatives=rule.negatives + extra[rule.code][1])
-        if rule.code in extra
-        else rule
-        for rule in rules
-    )

@@ -1,7 +1,7 @@
 """WAC3xx: network and fabric (InfiniBand, GPUDirect RDMA, P2P, NVLink SHARP, cloud fabrics)."""
 
 from ..evidence import State
-from .base import Example, Rule, extend_examples
+from .base import Example, Rule
 
 RULES = (
     Rule(
@@ -15,7 +15,15 @@ RULES = (
             "premises: datacenter parts. `NCCL_IB_DISABLE=1` says the opposite."
         ),
         positives=(Example("export NCCL_IB_HCA=mlx5_0,mlx5_1\n", kind="shell", value="NCCL_IB_HCA"),),
-        negatives=(Example("export NCCL_IB_DISABLE=1\n", kind="shell"),),
+        negatives=(
+            Example("export NCCL_IB_DISABLE=1\n", kind="shell"),
+            Example(
+                'NET_TYPE="high"\nif [[ $NET_TYPE == "low" ]]; then\n  export NCCL_IB_HCA=mlx5_0\nfi\n',
+                kind="shell",
+                state=State.DISABLED,
+                note="a branch the script's own constants rule out is dead code",
+            ),
+        ),
         tags=("network",),
     ),
     Rule(
@@ -28,7 +36,10 @@ RULES = (
             "NVIDIA supports GPUDirect RDMA on datacenter and professional GPUs only (not GeForce); AMD Instinct has "
             "its own peer-direct path that honours the same variables."
         ),
-        positives=(Example("export NCCL_NET_GDR_LEVEL=2\n", kind="shell", value="NCCL_NET_GDR_LEVEL"),),
+        positives=(
+            Example("export NCCL_NET_GDR_LEVEL=2\n", kind="shell", value="NCCL_NET_GDR_LEVEL"),
+            Example("export NCCL_NET_GDR_LEVEL=PHB\n", kind="shell", value="NCCL_NET_GDR_LEVEL"),
+        ),
         negatives=(Example("export NCCL_NET_GDR_LEVEL=LOC\n", kind="shell"),),
         tags=("network",),
     ),
@@ -79,25 +90,4 @@ RULES = (
         negatives=(Example("# NCCL_FASTRAK_CTRL_DEV is for a3-mega only\n", kind="shell"),),
         tags=("network",),
     ),
-)
-
-# More shell forms (shell extractor): dead branches and GDR levels by name.
-RULES = extend_examples(
-    RULES,
-    {
-        "WAC301": (
-            (Example("NCCL_IB_DISABLE=0 deepspeed --hostfile hosts train.py\n", kind="shell", value="NCCL_IB_DISABLE"),),
-            (
-                Example(
-                    'NET_TYPE="high"\nif [[ $NET_TYPE == "low" ]]; then\n  export NCCL_IB_HCA=mlx5_0\nfi\n',
-                    kind="shell",
-                    note="a branch the script's own constants rule out is dead code: disabled",
-                ),
-            ),
-        ),
-        "WAC302": (
-            (Example("export NCCL_NET_GDR_LEVEL=PHB\n", kind="shell", value="NCCL_NET_GDR_LEVEL"),),
-            (Example("unset NCCL_NET_GDR_LEVEL\n", kind="shell"),),
-        ),
-    },
 )
