@@ -140,6 +140,18 @@ def test_dead_branch_is_disabled_and_live_branch_enabled():
     assert facts(code) == [("WAC301", "NCCL_IB_DISABLE", D, 3), ("WAC301", "NCCL_IB_HCA", E, 5)]
 
 
+def test_branch_on_an_overridable_default_is_conditional():
+    code = """\
+        NET=${NET:-tcp}
+        if [ "$NET" = ib ]; then
+            export NCCL_IB_HCA=mlx5_0
+        else
+            export NCCL_IB_DISABLE=1
+        fi
+        """
+    assert facts(code) == [("WAC301", "NCCL_IB_HCA", C, 3), ("WAC301", "NCCL_IB_DISABLE", C, 5)]
+
+
 def test_undecidable_branch_is_conditional():
     code = """\
         if [ "$CLUSTER" = "a100" ]; then

@@ -137,7 +137,15 @@ def _compare(left: str | None, op: str, right: str | None, glob: bool) -> bool |
 
 
 def _text(node, expander: Expander, env: dict) -> str | None:
-    text, known = joined(expander.expand(node, env, quoted=True))
+    return decided_text(expander.expand(node, env, quoted=True))
+
+
+def decided_text(chunks: list) -> str | None:
+    """The text of chunks if the file alone decides it. A `${VAR:-default}` the caller may override does
+    not decide a branch: `NET=${NET:-tcp}; if [ "$NET" = ib ]` leaves the IB branch possible."""
+    if any(chunk is not None and chunk.default_of for chunk in chunks):
+        return None
+    text, known = joined(chunks)
     return text if known else None
 
 

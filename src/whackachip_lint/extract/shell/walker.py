@@ -403,7 +403,8 @@ class Walker:
 
     def _case_statement(self, node, ctx: Context) -> None:
         value_node = node.child_by_field_name("value")
-        text, known = joined(self.expander.expand(value_node, ctx.env, quoted=True)) if value_node else ("", False)
+        text = conditions.decided_text(self.expander.expand(value_node, ctx.env, quoted=True)) if value_node else None
+        known = text is not None
         branches: list[tuple[object, list]] = []
         fallthrough = False
         for item in node.named_children:
@@ -413,9 +414,9 @@ class Walker:
             body = [c for c in item.named_children if c not in patterns]
             verdict: object = None
             if known and not fallthrough:
-                pattern_texts = [joined(self.expander.expand(p, ctx.env, quoted=True)) for p in patterns]
-                if all(k for _, k in pattern_texts):
-                    verdict = any(conditions.case_matches(text, t) for t, _ in pattern_texts)
+                pattern_texts = [conditions.decided_text(self.expander.expand(p, ctx.env, quoted=True)) for p in patterns]
+                if all(t is not None for t in pattern_texts):
+                    verdict = any(conditions.case_matches(text, t) for t in pattern_texts)
             terminator = item.child_by_field_name("termination") or item.child_by_field_name("fallthrough")
             if terminator is not None and terminator.type in (";&", ";;&"):
                 fallthrough = True
