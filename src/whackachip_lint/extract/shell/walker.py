@@ -414,7 +414,8 @@ class Walker:
             body = [c for c in item.named_children if c not in patterns]
             verdict: object = None
             if known and not fallthrough:
-                pattern_texts = [conditions.decided_text(self.expander.expand(p, ctx.env, quoted=True)) for p in patterns]
+                expand = self.expander.expand
+                pattern_texts = [conditions.decided_text(expand(p, ctx.env, quoted=True)) for p in patterns]
                 if all(t is not None for t in pattern_texts):
                     verdict = any(conditions.case_matches(text, t) for t in pattern_texts)
             terminator = item.child_by_field_name("termination") or item.child_by_field_name("fallthrough")
