@@ -332,6 +332,25 @@ def test_assigning_default_expansion():
     assert only(code, "WAC401") == (4, E, 2)
 
 
+@pytest.mark.parametrize(
+    "setup",
+    [
+        'if [ -z "$GPUS" ]; then\n  GPUS=8\nfi\n',
+        '[ -z "$GPUS" ] && GPUS=8\n',
+        "[[ -n $GPUS ]] || GPUS=8\n",
+    ],
+)
+def test_emptiness_test_gives_a_default(setup):
+    result = scan_snippet(setup + "torchrun --nproc_per_node $GPUS train.py\n", "shell")
+    (gpus,) = [f for f in result.findings if f.rule == "WAC401"]
+    assert (gpus.value, gpus.state, gpus.properties["default_of"]) == (8, E, "GPUS")
+
+
+def test_emptiness_test_of_a_variable_set_in_the_file_is_decided():
+    code = 'GPUS=4\nif [ -z "$GPUS" ]; then GPUS=8; fi\ntorchrun --nproc_per_node $GPUS train.py\n'
+    assert only(code, "WAC401") == (4, E, 3)
+
+
 def test_default_expansion_inline():
     result = scan_snippet("torchrun --nproc_per_node ${GPUS_PER_NODE:-8} train.py\n", "shell")
     (finding,) = [f for f in result.findings if f.rule == "WAC401"]

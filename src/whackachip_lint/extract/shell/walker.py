@@ -324,7 +324,16 @@ class Walker:
                 verdict = None  # runs only when the command before it fails
         elif not test:
             verdict = True  # `cd dir && torchrun ...`: commands are taken to succeed
-        self._guarded([right], ctx, verdict)
+        default_for = self._default_idiom(left, ctx.env, "-z" if operator.type == "&&" else "-n")
+        self._guarded([right], ctx, verdict, default_for)
+
+    def _default_idiom(self, condition, env: dict, operator: str) -> str | None:
+        """NAME when `condition` tests that a variable the file never set is empty (`[ -z "$GPUS" ] && GPUS=8`):
+        what the body assigns is then the variable's default, as with `${GPUS:-8}`."""
+        found = conditions.emptiness_test(condition, self.expander)
+        if found is None or found[0] != operator or found[1] in env:
+            return None
+        return found[1]
 
     def _if_statement(self, node, ctx: Context) -> None:
         branches: list[tuple[object, list]] = []
@@ -344,6 +353,7 @@ class Walker:
 
     def _chain(self, branches, ctx: Context, exhaustive: bool) -> None:
         """if/elif/else: the first branch whose condition holds runs."""
+        before = dict(ctx.env)
         outcomes: list[dict] = []
         taken = False  # an earlier branch surely ran
         maybe = False  # an earlier branch may have run
@@ -369,6 +379,9 @@ class Walker:
                 self.block(body, Context(nest(ctx.state, State.CONDITIONAL), branch_env))
                 maybe = True
             outcomes.append(branch_env)
+        default_for = None
+        if len(branches) == 1 and isinstance(branches[0][0], list) and branches[0][0] and maybe:
+            default_for = self._default_idiom(branches[0][0][-1], before, "-z")
         if taken and not maybe:
             final = outcomes[-1]
         else:
@@ -377,8 +390,10 @@ class Walker:
             final = _merge(outcomes) if outcomes else dict(ctx.env)
         ctx.env.clear()
         ctx.env.update(final)
+        if default_for and outcomes:
+            self._keep_default(default_for, outcomes[0], ctx.env)
 
-    def _guarded(self, body, ctx: Context, verdict: bool | None) -> None:
+    def _guarded(self, body, ctx: Context, verdict: bool | None, default_for: str | None = None) -> None:
         """A body that runs if a verdict holds (loops, `&&`/`||`); None: the file cannot tell."""
         if verdict is False:
             self.block(body, Context(nest(ctx.state, State.DISABLED), dict(ctx.env)))
@@ -390,6 +405,13 @@ class Walker:
             merged = _merge([branch_env, dict(ctx.env)])
             ctx.env.clear()
             ctx.env.update(merged)
+            self._keep_default(default_for, branch_env, ctx.env)
+
+    @staticmethod
+    def _keep_default(name: str | None, branch_env: dict, env: dict) -> None:
+        value = branch_env.get(name) if name else None
+        if isinstance(value, tuple):
+            env[name] = tuple(replace(chunk, default_of=name) for chunk in value)
 
     def _for_statement(self, node, ctx: Context) -> None:
         values = node.children_by_field_name("value")
