@@ -529,7 +529,6 @@ class Walker:
         for meaning in interpret_env(name, text):
             own = meaning.state
             detail = meaning.detail if text else f'{name}="" (set to the empty string)'
-
             if not known and switch != "set":
                 own = State.CONDITIONAL
                 detail += " (the value is decided at run time)"
