@@ -1,305 +1,35 @@
 """Launch command lines: which launcher, how many devices and nodes, which hostfile, config and script.
 
-Works on words already expanded (see words.py). Each launcher is a row of
-data: the options that carry a fact, the options known to take no value, and
-what follows the options (a Python program, or another command line for
-srun/mpirun). Options not listed are skipped: `--opt=value` whole, `--opt
-value` by taking the next word unless it looks like the program.
+Works on words already expanded (see words.py), reading each launcher's row
+in launch_tables.py. Options not listed are skipped: `--opt=value` whole,
+`--opt value` by taking the next word unless it looks like the program.
 """
 
 from __future__ import annotations
 
 import os
 import re
-from dataclasses import dataclass, field, replace
-from typing import Callable, Mapping
+from dataclasses import dataclass, replace
+from typing import Callable
 
 from ...evidence import State, Value
+from .launch_tables import (
+    BACKENDS,
+    FALSE_WORDS,
+    LAUNCHERS,
+    MODULE_LAUNCHERS,
+    PRECISIONS,
+    PYTHON,
+    PYTHON_OPTIONS_WITH_VALUES,
+    SCRIPT_FLAGS,
+    TRUE_WORDS,
+    VARIABLE_NAME,
+    WRAPPER_OPTIONS_WITH_VALUES,
+    WRAPPERS,
+    Launcher,
+)
 from .states import combine
 from .words import Word
-
-
-@dataclass(frozen=True)
-class Launcher:
-    value: str | None  # the WAC404 value; None for commands that run a job but are no distributed launcher
-    options: Mapping[str, str] = field(default_factory=dict)  # spelling -> meaning
-    flags: frozenset[str] = frozenset()  # options that take no value
-    then: str = "script"  # "script" (a Python program and its args) or "command" (another command line)
-    short_values: frozenset[str] = frozenset()  # short options that take a value (may be glued: -N4)
-
-
-_TORCHRUN_OPTIONS = {
-    "--nproc_per_node": "gpus",
-    "--nproc-per-node": "gpus",
-    "--nnodes": "nodes",
-    "-m": "module",
-    "--module": "module",
-}
-_TORCHRUN_FLAGS = frozenset(
-    {
-        "--standalone",
-        "--use_env",
-        "--use-env",
-        "--no_python",
-        "--no-python",
-        "--run_path",
-        "--run-path",
-        "-m",
-        "--module",
-    }
-)
-
-LAUNCHERS: dict[str, Launcher] = {
-    "torchrun": Launcher("torchrun", _TORCHRUN_OPTIONS, _TORCHRUN_FLAGS),
-    "torch.distributed.run": Launcher("torchrun", _TORCHRUN_OPTIONS, _TORCHRUN_FLAGS),
-    "torch.distributed.launch": Launcher("torch.distributed.launch", _TORCHRUN_OPTIONS, _TORCHRUN_FLAGS),
-    "deepspeed": Launcher(
-        "deepspeed",
-        {
-            "--num_gpus": "gpus",
-            "--num-gpus": "gpus",
-            "--num_nodes": "nodes",
-            "--num-nodes": "nodes",
-            "--hostfile": "hostfile",
-            "-H": "hostfile",
-            "--module": "module",
-        },
-        frozenset(
-            {
-                "--no_python",
-                "--no_local_rank",
-                "--no_ssh_check",
-                "--force_multi",
-                "--module",
-                "--bind_cores_to_rank",
-                "--no_ssh",
-                "--elastic_training",
-            }
-        ),
-    ),
-    "accelerate": Launcher(
-        "accelerate",
-        {
-            "--config_file": "config",
-            "--config-file": "config",
-            "--deepspeed_config_file": "config",
-            "--num_processes": "processes",
-            "--num_machines": "nodes",
-            "--mixed_precision": "precision",
-            "--deepspeed_hostfile": "hostfile",
-            "--zero_stage": "zero_stage",
-            "--offload_optimizer_device": "offload",
-            "--offload_param_device": "offload",
-            "--gradient_accumulation_steps": "grad_accum",
-            "--use_fsdp": "fsdp",
-            "-m": "module",
-            "--module": "module",
-        },
-        frozenset(
-            {
-                "--multi_gpu",
-                "--use_deepspeed",
-                "--use_fsdp",
-                "--use_megatron_lm",
-                "--cpu",
-                "--tpu",
-                "--same_network",
-                "--no_python",
-                "--module",
-                "-m",
-                "--debug",
-                "-q",
-                "--quiet",
-                "--enable_cpu_affinity",
-            }
-        ),
-    ),
-    "srun": Launcher(
-        "srun",
-        {"-N": "nodes", "--nodes": "nodes", "--gpus-per-node": "gpus", "--gres": "gres"},
-        frozenset(
-            {
-                "--exclusive",
-                "--pty",
-                "-l",
-                "--label",
-                "-u",
-                "--unbuffered",
-                "-K",
-                "--kill-on-bad-exit",
-                "-v",
-                "--overlap",
-                "-Q",
-                "--quiet",
-            }
-        ),
-        then="command",
-        short_values=frozenset(
-            {
-                "-N",
-                "-n",
-                "-c",
-                "-p",
-                "-t",
-                "-J",
-                "-o",
-                "-e",
-                "-w",
-                "-x",
-                "-A",
-                "-q",
-                "-C",
-                "-G",
-                "-D",
-                "-m",
-                "-d",
-                "-i",
-                "-W",
-                "-r",
-                "-s",
-            }
-        ),
-    ),
-    "sbatch": Launcher(
-        None,
-        {"-N": "nodes", "--nodes": "nodes", "--gpus-per-node": "gpus", "--gres": "gres"},
-        frozenset({"--exclusive", "--wait", "-W", "--parsable", "-Q", "--quiet", "-H", "--hold", "--requeue"}),
-        then="none",
-        short_values=frozenset(
-            {
-                "-N",
-                "-n",
-                "-c",
-                "-p",
-                "-t",
-                "-J",
-                "-o",
-                "-e",
-                "-w",
-                "-x",
-                "-A",
-                "-q",
-                "-C",
-                "-G",
-                "-D",
-                "-d",
-                "-i",
-                "-a",
-                "-M",
-                "-L",
-            }
-        ),
-    ),
-    "mpirun": Launcher(
-        "mpirun",
-        {
-            "-npernode": "gpus",
-            "--npernode": "gpus",
-            "-N": "gpus",
-            "--map-by": "map_by",
-            "-map-by": "map_by",
-            "-hostfile": "hostfile",
-            "--hostfile": "hostfile",
-            "-machinefile": "hostfile",
-            "--machinefile": "hostfile",
-            "-f": "hostfile",
-            "-x": "env",
-            "-genv": "env2",
-            "-mca": "pair",
-            "--mca": "pair",
-        },
-        frozenset(
-            {
-                "--allow-run-as-root",
-                "-allow-run-as-root",
-                "--oversubscribe",
-                "-oversubscribe",
-                "--tag-output",
-                "-tag-output",
-                "--display-map",
-                "-display-map",
-                "--report-bindings",
-                "-report-bindings",
-                "-v",
-                "--verbose",
-                "-q",
-                "--quiet",
-                "-l",
-                "-prepend-rank",
-                "--prepend-rank",
-            }
-        ),
-        then="command",
-        short_values=frozenset({"-n", "-np", "-c", "-H", "-N", "-x", "-f", "-ppn"}),
-    ),
-}
-LAUNCHERS["mpiexec"] = LAUNCHERS["orterun"] = LAUNCHERS["mpirun"]
-
-# Modules that `python -m` turns into a launcher.
-MODULE_LAUNCHERS = {
-    "torch.distributed.run": "torch.distributed.run",
-    "torch.distributed.launch": "torch.distributed.launch",
-    "deepspeed.launcher.runner": "deepspeed",
-    "accelerate.commands.launch": "accelerate",
-}
-
-# Commands that run the rest of the line (after their own options).
-WRAPPERS = frozenset(
-    {"nohup", "time", "exec", "command", "stdbuf", "nice", "ionice", "setsid", "taskset", "numactl", "sudo"}
-)
-# Wrapper options that take a separate value.
-_WRAPPER_VALUES = {
-    "nice": {"-n"},
-    "taskset": {"-c"},
-    "ionice": {"-c", "-n"},
-    "numactl": {"-N", "-m", "-C", "-p", "-i"},
-    "sudo": {"-u", "-g"},
-}
-_PYTHON = re.compile(r"^python(?:[23](?:\.\d+)?)?$")
-_PYTHON_VALUES = {"-W", "-X", "-Q"}
-_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
-
-# Flags a training script takes whose values are hardware facts (keys: spelling without dashes, "_" for "-").
-SCRIPT_FLAGS: dict[str, tuple[str, str]] = {
-    "bf16": ("bool", "WAC101"),
-    "fp16": ("bool", "WAC102"),
-    "tf32": ("bool", "WAC103"),
-    "fp8_hybrid": ("bool", "WAC104"),  # Megatron's older FP8 switches
-    "fp8_e4m3": ("bool", "WAC104"),
-    "fp8_format": ("fp8", "WAC104"),  # Megatron: --fp8-format e4m3|hybrid
-    "mixed_precision": ("precision", ""),
-    "precision": ("precision", ""),
-    "trainer.precision": ("precision", ""),
-    "torch_dtype": ("precision", ""),
-    "ddp_backend": ("backend", "WAC201"),
-    "dist_backend": ("backend", "WAC201"),
-    "distributed_backend": ("backend", "WAC201"),
-    "deepspeed": ("config", "WAC406"),
-    "deepspeed_config": ("config", "WAC406"),
-    "ds_config": ("config", "WAC406"),
-    "gradient_accumulation_steps": ("count", "WAC503"),  # Hugging Face TrainingArguments
-    "per_device_train_batch_size": ("count", "WAC504"),
-    "micro_batch_size": ("count", "WAC504"),  # Megatron
-    "zero_stage": ("count", "WAC501"),  # Megatron-DeepSpeed
-}
-BACKENDS = frozenset({"nccl", "gloo", "mpi", "hccl", "ccl", "xla", "ucc", "cncl", "mccl"})
-_TRUE = {"true", "1", "yes", "y", "t", "on"}
-_FALSE = {"false", "0", "no", "n", "f", "off"}
-# Precision spellings -> (rule, value).
-PRECISIONS = {
-    "bf16": ("WAC101", "bf16"),
-    "bfloat16": ("WAC101", "bf16"),
-    "bf16-mixed": ("WAC101", "bf16"),
-    "bf16-true": ("WAC101", "bf16"),
-    "fp16": ("WAC102", "fp16"),
-    "float16": ("WAC102", "fp16"),
-    "half": ("WAC102", "fp16"),
-    "16": ("WAC102", "fp16"),
-    "16-mixed": ("WAC102", "fp16"),
-    "16-true": ("WAC102", "fp16"),
-    "fp8": ("WAC104", "fp8"),
-}
-_OFF_PRECISIONS = {"no", "fp32", "32", "32-true", "float32", "none"}
 
 
 @dataclass
@@ -320,7 +50,7 @@ def analyze(words: list[Word], state: State, sink: Sink) -> None:
     if not head.known:
         return
     name = os.path.basename(head.text)
-    if _PYTHON.match(name):
+    if PYTHON.match(name):
         _python(words, index, state, sink)
     elif name == "accelerate":
         if index + 1 < len(words) and words[index + 1].text == "launch":
@@ -342,7 +72,7 @@ def _skip_wrappers(words: list[Word], state: State, sink: Sink) -> int:
                     index += 2
                 elif current.is_option:
                     index += 1
-                elif "=" in current.text and _NAME.match(current.text.partition("=")[0]):
+                elif "=" in current.text and VARIABLE_NAME.match(current.text.partition("=")[0]):
                     sink.env(current, state)
                     index += 1
                 else:
@@ -350,7 +80,7 @@ def _skip_wrappers(words: list[Word], state: State, sink: Sink) -> int:
         elif name in WRAPPERS:
             index += 1
             while index < len(words) and words[index].is_option:
-                index += 2 if words[index].text in _WRAPPER_VALUES.get(name, ()) else 1
+                index += 2 if words[index].text in WRAPPER_OPTIONS_WITH_VALUES.get(name, ()) else 1
         elif name == "timeout":
             index += 1
             while index < len(words) and words[index].is_option:
@@ -378,7 +108,7 @@ def _python(words: list[Word], index: int, state: State, sink: Sink) -> None:
         if not word.is_option:
             _script_args(words[position + 1 :], "python", state, sink)
             return
-        position += 2 if word.text in _PYTHON_VALUES else 1
+        position += 2 if word.text in PYTHON_OPTIONS_WITH_VALUES else 1
 
 
 def _launch(
@@ -442,7 +172,7 @@ def _takes_next(option: str, following: Word, spec: Launcher) -> bool:
     if following.is_option:
         return False
     name = os.path.basename(following.text)
-    return not (name.endswith((".py", ".sh")) or _PYTHON.match(name) or name in LAUNCHERS or name in WRAPPERS)
+    return not (name.endswith((".py", ".sh")) or PYTHON.match(name) or name in LAUNCHERS or name in WRAPPERS)
 
 
 def _inline_value(word: Word, option: str, inline: str, separator: int = 1) -> Word:
@@ -636,7 +366,7 @@ def _script_args(args: list[Word], launcher: str, state: State, sink: Sink) -> N
             if (
                 value is None
                 and following is not None
-                and (following.text.lower() in _TRUE | _FALSE or not following.known)
+                and (following.text.lower() in TRUE_WORDS | FALSE_WORDS or not following.known)
             ):
                 value = following
                 position += 1
@@ -654,8 +384,10 @@ def _script_args(args: list[Word], launcher: str, state: State, sink: Sink) -> N
                     properties,
                 )
             else:
-                on = value.text.lower() in _TRUE
-                own = State.ENABLED if on else State.DISABLED if value.text.lower() in _FALSE else State.CONDITIONAL
+                on = value.text.lower() in TRUE_WORDS
+                own = (
+                    State.ENABLED if on else State.DISABLED if value.text.lower() in FALSE_WORDS else State.CONDITIONAL
+                )
                 sink.add(
                     rule,
                     label,
@@ -708,7 +440,7 @@ def _script_args(args: list[Word], launcher: str, state: State, sink: Sink) -> N
                     properties,
                 )
         elif kind == "config":
-            if value.known and value.text.lower() in _TRUE | _FALSE:
+            if value.known and value.text.lower() in TRUE_WORDS | FALSE_WORDS:
                 continue  # Megatron-DeepSpeed's bare `--deepspeed` switch, not a path
             _path_fact(rule, word, value, launcher, state, sink)
 
