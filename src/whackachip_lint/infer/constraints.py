@@ -105,10 +105,7 @@ TABLE: dict[str, tuple[tuple[str, tuple[Spec, ...]], ...]] = {
         )),
     ),
     "WAC302": (
-        ("*", (
-            Spec("gdr", STRONG, "GPUDirect RDMA (datacenter/professional NVIDIA or AMD Instinct)"),
-            Spec("class", STRONG, "GPUDirect RDMA: datacenter or professional parts", ("datacenter", "workstation")),
-        )),
+        ("*", (Spec("gdr", STRONG, "GPUDirect RDMA (datacenter/professional NVIDIA or AMD Instinct)"),)),
     ),
     "WAC305": (
         ("*", (
