@@ -203,9 +203,27 @@ def _evidence_key(where: str) -> tuple[str, int]:
     return (path, int(line) if line.isdigit() else 0)
 
 
-def _demoted(req: Requirement) -> Requirement:
-    return Requirement(req.constraint + " (conflicts with other hard evidence)", STRONG, req.kind, req.evidence,
-                       req.rule, req.spec, req.value, req.vendors)
+def _demoted(req: Requirement, why: str = "conflicts with other hard evidence") -> Requirement:
+    return Requirement(f"{req.constraint} ({why})", STRONG, req.kind, req.evidence, req.rule, req.spec, req.value,
+                       req.vendors)
+
+
+def _settle_vendor_conflicts(requirements: list[Requirement]) -> tuple[list[Requirement], bool]:
+    """A hard vendor fact contradicted by strong or hard evidence for a disjoint vendor set is weighed as strong.
+
+    Such a repository holds set-ups for several vendors (parallel trees no launch script separates): a hard
+    fact of one must not exclude the hardware of another.
+    """
+    firm = [r for r in requirements if r.is_vendor and r.strength in (HARD, STRONG)]
+    out: list[Requirement] = []
+    conflict = False
+    for req in requirements:
+        if req.is_vendor and req.strength == HARD and any(not (o.vendors & req.vendors) for o in firm):
+            out.append(_demoted(req, "contradicted by other vendor evidence in scope"))
+            conflict = True
+        else:
+            out.append(req)
+    return out, conflict
 
 
 # --- one assessment -------------------------------------------------------------------------------------------
@@ -213,9 +231,8 @@ def _demoted(req: Requirement) -> Requirement:
 
 def assess(findings: list[Finding], catalog: Catalog | None = None) -> Assessment:
     catalog = catalog or load_catalog()
-    requirements = collect_requirements(findings)
+    requirements, conflict = _settle_vendor_conflicts(collect_requirements(findings))
     candidates = [_candidate(e, requirements) for e in catalog]
-    conflict = False
     if candidates and all(c.status == EXCLUDED for c in candidates):
         # Hard facts that no catalog entry meets together contradict each other (several set-ups mixed, or
         # an entry missing from the catalog): never exclude everything; say so and weigh them as strong.

@@ -95,8 +95,11 @@ def split_by_recipe(findings: list[Finding], recipes: list[Recipe]) -> tuple[dic
 
 
 def _flag(f: Finding) -> str | None:
+    """The command-line flag a finding stands for, normalised: "--use-bf16" and "--use_bf16" are one flag."""
     flag = (f.properties or {}).get("flag")
-    return flag if isinstance(flag, str) and flag else None
+    if not isinstance(flag, str) or not flag.strip("-"):
+        return None
+    return flag.strip().lstrip("-").replace("-", "_").lower()
 
 
 def resolve_in_recipe(findings: list[Finding], recipe: Recipe) -> list[Finding]:
