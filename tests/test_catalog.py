@@ -116,3 +116,13 @@ def test_thresholds_are_data_with_sources():
     rules = export_rules()
     assert rules["oct2023"]["a1_tpp"] == 4800 and rules["oct2023"]["sources"]
     assert any(event["date"] == "2025-04-09" for event in rules["events"])
+
+
+def test_ids_for_name():
+    assert CATALOG.ids_for_name("NVIDIA A100-SXM4-80GB") == ["nvidia-a100-sxm4-80gb"]  # nvidia-smi name
+    assert set(CATALOG.ids_for_name("a100")) == {e.id for e in CATALOG if e.id.startswith("nvidia-a100")}
+    assert CATALOG.ids_for_name("H20") == ["nvidia-h20"]  # never the H200
+    assert CATALOG.ids_for_name("NVIDIA GeForce RTX 4090 D") == ["nvidia-rtx-4090d"]
+    assert CATALOG.ids_for_name("MI300X") == ["amd-mi300x"]
+    assert CATALOG.ids_for_name("Ascend 910B") == ["huawei-ascend-910b"]
+    assert CATALOG.ids_for_name("quantum annealer") == []

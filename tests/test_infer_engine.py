@@ -324,3 +324,53 @@ HARDISH = SOFT + [finding("WAC202", "torch_npu"), finding("WAC207", "hip"), find
 def test_never_everything_excluded(findings):
     v = infer(result(*findings))
     assert statuses(v, EXCLUDED) != {e.id for e in CATALOG}
+
+
+# --- outside the catalog, declared hardware, support files, config chains ---------------------------------------
+
+
+def test_hardware_outside_the_catalog_is_named_not_guessed():
+    v = infer(result(finding("WAC201", "cncl", line=4), finding("WAC204", "mlu", line=5),
+                     finding("WAC401", 8, path="run.sh")))
+    data = v.to_dict()
+    cambricon = next(x for x in data["vendors"] if x["name"] == "Cambricon")
+    assert cambricon["status"] == "likely" and cambricon["in_catalog"] is False
+    assert not statuses(v, EXCLUDED)  # strong evidence only: nothing in the catalog is excluded
+    assert not statuses(v, CONSISTENT)
+
+
+def test_declared_hardware_from_catalog_ids():
+    declared = finding("WAC201", "nccl", path="job.slurm", line=3,
+                       catalog_ids="nvidia-a100-sxm4-40gb,nvidia-a100-sxm4-80gb", strength="strong")
+    v = infer(result(declared, finding("WAC401", 8, path="job.slurm", line=4)))
+    assert statuses(v, CONSISTENT) == {"nvidia-a100-sxm4-40gb", "nvidia-a100-sxm4-80gb"}
+    assert v.status_of("nvidia-h100-sxm") == DISFAVOURED
+    (reason,) = [r for r in reasons_of(v, "nvidia-h100-sxm") if r.constraint.startswith("declared")]
+    assert reason.strength == "strong" and reason.evidence == ("job.slurm:3",)
+
+
+def test_hard_facts_in_support_files_weigh_as_strong():
+    v = infer(result(finding("WAC603", "10.0", path="docker/Dockerfile", line=7), finding("WAC201", "nccl")))
+    assert v.status_of("nvidia-a100-sxm4-80gb") == DISFAVOURED
+    assert any("support file" in r.constraint for r in reasons_of(v, "nvidia-a100-sxm4-80gb"))
+    v = infer(result(finding("WAC603", "10.0", path="build.sh", line=7), finding("WAC201", "nccl")))
+    assert v.status_of("nvidia-a100-sxm4-80gb") == EXCLUDED
+
+
+def test_fp4_alone_does_not_exclude():
+    v = infer(result(finding("WAC106", line=3)))
+    assert v.status_of("nvidia-h100-sxm") == DISFAVOURED
+
+
+def test_auto_resolved_through_a_config_chain():
+    findings = [
+        finding("WAC404", "accelerate", path="launch.sh", line=3, script="train.py"),
+        finding("WAC406", "configs/accelerate.yaml", path="launch.sh", line=3),
+        finding("WAC101", True, path="launch.sh", line=4, flag="--bf16"),
+        finding("WAC406", "ds.json", path="configs/accelerate.yaml", line=6),
+        finding("WAC101", "auto", state="conditional", path="configs/ds.json", line=2),
+        finding("WAC201", "nccl", path="train.py", line=9),
+    ]
+    v = infer(result(*findings))
+    (bf16,) = [r for r in reasons_of(v, "nvidia-v100") if "bf16" in r.constraint]
+    assert "configs/ds.json:2" in bf16.evidence

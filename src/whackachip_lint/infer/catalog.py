@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -130,6 +131,48 @@ class Catalog:
 
     def by_vendor(self, vendor: str) -> list[Entry]:
         return [e for e in self.entries if e.vendor == vendor]
+
+    def ids_for_name(self, name: str) -> list[str]:
+        """Catalog ids a hardware name can mean: an nvidia-smi name, a SLURM gres type, "A100", "H20", "mi300x".
+
+        Exact matches only (a name's leading tokens joined must equal a model key), so "h20" never
+        matches the H200. Several ids come back when the name does not say the form factor.
+        """
+        low = name.strip().lower()
+        exact = [e.id for e in self.entries if any(n.lower() == low for n in e["nvidia_smi_names"] or [])]
+        if exact:
+            return exact
+        tokens = _name_tokens(name)
+        for size in range(len(tokens), 0, -1):
+            key = "".join(tokens[:size])
+            found = [e.id for e in self.entries if key in model_keys(e.id)]
+            if found:
+                return found
+        return []
+
+
+# Words in product names that say nothing about the model ("NVIDIA GeForce RTX 4090" -> rtx 4090).
+_NAME_NOISE = {"nvidia", "geforce", "tesla", "amd", "instinct", "huawei", "intel", "habana", "google", "cloud", "apple"}
+# Id tokens after the model: form factor and memory size ("a100-sxm4-80gb" -> model "a100").
+_FORM_TOKEN = re.compile(r"^(?:sxm\d*|pcie|nvl|\d+gb)$")
+
+
+def model_keys(entry_id: str) -> set[str]:
+    """The model names an id answers to: "nvidia-rtx-4090d" -> {"rtx4090d", "4090d"}."""
+    tokens = entry_id.split("-")[1:]
+    model: list[str] = []
+    for token in tokens:
+        if _FORM_TOKEN.match(token):
+            break
+        model.append(token)
+    keys = {"".join(model)}
+    if model and model[0] in ("rtx", "ascend", "tpu") and len(model) > 1:
+        keys.add("".join(model[1:]))
+    return keys
+
+
+def _name_tokens(name: str) -> list[str]:
+    return [t for t in re.split(r"[^a-z0-9]+", name.lower()) if t and t not in _NAME_NOISE]
 
 
 def load_json(name: str) -> dict[str, Any]:

@@ -22,6 +22,8 @@ STRENGTHS = (HARD, STRONG, WEAK)
 RANK = {HARD: 3, STRONG: 2, WEAK: 1}
 
 NVIDIA, AMD, HUAWEI, INTEL, GOOGLE, APPLE = "NVIDIA", "AMD", "Huawei", "Intel", "Google", "Apple"
+# Vendors the evidence can name but the catalog has no entries for (the verdict says so rather than guess).
+CAMBRICON, MOORE_THREADS, INTEL_XPU = "Cambricon", "Moore Threads", "Intel XPU"
 
 
 @dataclass(frozen=True)
@@ -51,12 +53,15 @@ TABLE: dict[str, tuple[tuple[str, tuple[Spec, ...]], ...]] = {
     "WAC105": (
         ("*fnuz", (_vendor(AMD, strength=STRONG, text="FNUZ FP8 formats are AMD MI300's"),)),
     ),
-    "WAC106": (("*", (Spec("feature", HARD, "FP4 tensor math", "supports_fp4"),)),),
+    "WAC106": (("*", (Spec("feature", STRONG, "FP4 tensor math", "supports_fp4"),)),),
     "WAC201": (
         ("nccl", (_vendor(NVIDIA, AMD, strength=STRONG, text=f"nccl backend: {_CUDA_OR_ROCM} through RCCL",
                           redirectable=True),)),
         ("hccl", (_vendor(HUAWEI, INTEL, strength=STRONG, text="hccl backend: Huawei Ascend or Intel Gaudi"),)),
         ("xla", (_vendor(GOOGLE, strength=STRONG, text="xla backend: TPU"),)),
+        ("cncl", (_vendor(CAMBRICON, strength=STRONG, text="cncl backend: Cambricon MLU"),)),
+        ("mccl", (_vendor(MOORE_THREADS, strength=STRONG, text="mccl backend: Moore Threads GPU"),)),
+        ("xccl", (_vendor(INTEL_XPU, strength=STRONG, text="xccl backend: Intel XPU (Data Center GPU)"),)),
     ),
     "WAC202": (
         ("torch_npu*", (_vendor(HUAWEI, strength=HARD, text="imports torch_npu (Huawei Ascend runtime)"),)),
@@ -74,6 +79,9 @@ TABLE: dict[str, tuple[tuple[str, tuple[Spec, ...]], ...]] = {
         ("hpu", (_vendor(INTEL, strength=HARD, text="hpu device (Intel Gaudi)"),)),
         ("xla", (_vendor(GOOGLE, strength=STRONG, text="xla device (TPU)"),)),
         ("mps", (_vendor(APPLE, strength=HARD, text="mps device (Apple silicon)"),)),
+        ("mlu", (_vendor(CAMBRICON, strength=STRONG, text="mlu device (Cambricon)"),)),
+        ("musa", (_vendor(MOORE_THREADS, strength=STRONG, text="musa device (Moore Threads)"),)),
+        ("xpu", (_vendor(INTEL_XPU, strength=STRONG, text="xpu device (Intel XPU GPUs)"),)),
     ),
     "WAC205": (
         ("rccl_*", (_vendor(AMD, strength=STRONG, text="RCCL variables (AMD ROCm)"),)),
@@ -224,6 +232,8 @@ def _check(spec: Spec, value: Any, entry: Entry, vendors: frozenset[str]) -> boo
         return None if cc is None else cc >= tuple(spec.arg)
     if kind == "gfx_in":
         return None if entry.gfx_target is None else entry.gfx_target in spec.arg
+    if kind == "declared":
+        return entry.id in spec.arg
     if kind == "cuda_arch_list":
         targets = parse_cuda_arch_list(value)
         cc = entry.compute_capability
@@ -297,7 +307,27 @@ def requirements_for(finding: Finding, redirect_to: Iterable[str] = ()) -> list[
     """
     if not finding.in_force:
         return []
-    return [_requirement(spec, finding, redirect_to) for spec in specs_for(finding.rule, finding.value)]
+    reqs = [_requirement(spec, finding, redirect_to) for spec in specs_for(finding.rule, finding.value)]
+    declared = declared_spec(finding)
+    if declared is not None:
+        reqs.append(_requirement(declared, finding))
+    return reqs
+
+
+def declared_spec(finding: Finding) -> Spec | None:
+    """Hardware a finding names outright: `properties["catalog_ids"]` (comma-separated catalog ids).
+
+    Extractors of declared hardware (job requests, manifests, logs) set it, with `properties["strength"]`
+    "strong" where the name constrains a job and "weak" (the default) where it is only stated. Never hard:
+    a name is not a requirement of the code.
+    """
+    props = finding.properties or {}
+    ids = props.get("catalog_ids")
+    if not isinstance(ids, str) or not ids.strip():
+        return None
+    strength = props.get("strength") if props.get("strength") in (STRONG, WEAK) else WEAK
+    wanted = tuple(sorted({part.strip().lower() for part in ids.split(",") if part.strip()}))
+    return Spec("declared", strength, f"declared hardware: {finding.value}", wanted)
 
 
 def _requirement(spec: Spec, finding: Finding, redirect_to: Iterable[str] = ()) -> Requirement:

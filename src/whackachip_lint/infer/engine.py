@@ -12,6 +12,7 @@ overall verdict keeps the best status any recipe gives.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from fnmatch import fnmatchcase
 from typing import Any, Iterable
 
 from ..evidence import Finding
@@ -44,6 +45,11 @@ TRAINING_RULE_PREFIXES = ("WAC201", "WAC3", "WAC401", "WAC402", "WAC404", "WAC40
 # Requirement kinds that set an architecture floor, and those that set a device class.
 FLOOR_KINDS = ("feature", "arch", "cc_at_least", "gfx_in", "cuda_arch_list", "rocm_arch_list")
 CLASS_KINDS = ("class", "gdr")
+
+# Support files (matched on the path or the file name): their hard facts are weighed as strong, because a
+# repository may ship a container or CI set-up for newer hardware than its documented run used.
+SUPPORT_FILES = ("Dockerfile*", "*.dockerfile", "*.Dockerfile", "docker/*", "*/docker/*", ".github/*", ".gitlab-ci.yml",
+                 "ci/*", ".ci/*", "*.md", "*.rst", "*.txt", "docs/*", "*/docs/*")
 
 # Network findings summarised under "interconnect": rule -> key.
 INTERCONNECT_KEYS = {
@@ -92,8 +98,11 @@ class VendorVerdict:
     score: int = 0
     reasons: list[Reason] = field(default_factory=list)
 
+    in_catalog: bool = True
+
     def to_dict(self) -> dict[str, Any]:
-        return {"name": self.name, "status": self.status, "reasons": [r.to_dict() for r in self.reasons]}
+        return {"name": self.name, "status": self.status, "in_catalog": self.in_catalog,
+                "reasons": [r.to_dict() for r in self.reasons]}
 
 
 @dataclass
@@ -181,11 +190,24 @@ def shim_vendors(findings: Iterable[Finding]) -> set[str]:
     return vendors
 
 
+def is_support_file(path: str) -> bool:
+    """Container, CI and packaging files: they may target more (or other) hardware than the training run."""
+    name = path.rsplit("/", 1)[-1]
+    return any(fnmatchcase(path, p) or fnmatchcase(name, p) for p in SUPPORT_FILES)
+
+
+def _requirements_of(finding: Finding, redirect: set[str]) -> list[Requirement]:
+    reqs = requirements_for(finding, redirect)
+    if is_support_file(finding.path):
+        reqs = [_demoted(r, "in a support file, weighed lower") if r.strength == HARD else r for r in reqs]
+    return reqs
+
+
 def collect_requirements(findings: list[Finding]) -> list[Requirement]:
     """Every requirement in force, identical ones merged with their evidence joined."""
     redirect = shim_vendors(findings)
     merged: dict[tuple, Requirement] = {}
-    for req in [r for f in findings for r in requirements_for(f, redirect)] + combination_requirements(findings):
+    for req in [r for f in findings for r in _requirements_of(f, redirect)] + combination_requirements(findings):
         value = str(req.value) if req.kind in ("cuda_arch_list", "rocm_arch_list") else ""
         key = (req.constraint, req.strength, req.kind, value, req.vendors)
         if key in merged:
@@ -282,9 +304,10 @@ def _vendors(catalog: Catalog, candidates: list[CandidateVerdict], requirements:
              insufficient: bool) -> list[VendorVerdict]:
     vendor_reqs = [r for r in requirements if r.is_vendor]
     verdicts: list[VendorVerdict] = []
-    for vendor in catalog.vendors():
+    named = sorted({v for r in vendor_reqs for v in r.vendors} - set(catalog.vendors()))
+    for vendor in catalog.vendors() + named:
         own = [c for c in candidates if c.entry.vendor == vendor]
-        verdict = VendorVerdict(vendor, POSSIBLE)
+        verdict = VendorVerdict(vendor, POSSIBLE, in_catalog=bool(own))
         for req in vendor_reqs:
             weight = VENDOR_WEIGHT[req.strength]
             if vendor in req.vendors:
@@ -451,11 +474,12 @@ def _merge(assessments: list[Assessment], names: list[str], catalog: Catalog) ->
         best, name = min(options, key=lambda o: _CANDIDATE_ORDER[o[0].status])
         candidates.append(CandidateVerdict(entry, best.status, best.reasons, name))
     vendors: list[VendorVerdict] = []
-    for j, vendor in enumerate(assessments[0].vendors):
-        options = [a.vendors[j] for a in assessments]
+    names_seen = list(dict.fromkeys(v.name for a in assessments for v in a.vendors))
+    for vendor in names_seen:
+        options = [v for a in assessments for v in a.vendors if v.name == vendor]
         best = min(options, key=lambda v: _VENDOR_ORDER[v.status])
         reasons = [r for v in options for r in v.reasons]
-        vendors.append(VendorVerdict(vendor.name, best.status, best.score, _unique(reasons)))
+        vendors.append(VendorVerdict(vendor, best.status, best.score, _unique(reasons), best.in_catalog))
     floors: dict[str, Any] = {}
     for a in assessments:
         for vendor, floor in a.architecture_floor.items():

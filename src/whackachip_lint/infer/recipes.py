@@ -60,15 +60,21 @@ def find_recipes(findings: Iterable[Finding], files: Iterable[str]) -> list[Reci
             if target:
                 recipe.files.add(target)
                 recipe.dirs.add(posixpath.dirname(target))
-    for f in findings:
-        if f.rule != CONFIG_RULE or f.path not in recipes or f.state is State.MENTIONED:
-            continue
-        reference = (f.properties or {}).get("resolved") or f.value
-        if isinstance(reference, str):
-            target = _resolve(reference, f.path, known)
-            if target:
-                recipes[f.path].files.add(target)
-                recipes[f.path].configs.add(target)
+    configs = [f for f in findings if f.rule == CONFIG_RULE and f.state is not State.MENTIONED]
+    for recipe in recipes.values():
+        # Follow config chains (accelerate YAML -> deepspeed_config_file -> JSON) until nothing new is reached.
+        changed = True
+        while changed:
+            changed = False
+            for f in configs:
+                if f.path not in recipe.files:
+                    continue
+                reference = (f.properties or {}).get("resolved") or f.value
+                target = _resolve(reference, f.path, known) if isinstance(reference, str) else None
+                if target and target not in recipe.configs:
+                    recipe.files.add(target)
+                    recipe.configs.add(target)
+                    changed = True
     return [recipes[name] for name in sorted(recipes)]
 
 

@@ -52,7 +52,8 @@ def render_verdict(verdict: Verdict, style: Style = _plain) -> str:
     possible = [v for v in a.vendors if v.status == "possible"]
     excluded = [v for v in a.vendors if v.status == "excluded"]
     vendor_line = "  Vendor: "
-    vendor_line += (", ".join(v.name for v in likely) + " likely") if likely else "undecided"
+    vendor_line += (", ".join(v.name + ("" if v.in_catalog else " (not in the catalog: no part can be named)")
+                              for v in likely) + " likely") if likely else "undecided"
     out.append(vendor_line + ".")
     lines: dict[str, list[str]] = {}  # reason text -> vendors, so vendors with the same reasons share a line
     for v in possible:
