@@ -368,7 +368,7 @@ def test_auto_resolved_through_a_config_chain():
         finding("WAC406", "configs/accelerate.yaml", path="launch.sh", line=3),
         finding("WAC101", True, path="launch.sh", line=4, flag="--bf16"),
         finding("WAC406", "ds.json", path="configs/accelerate.yaml", line=6),
-        finding("WAC101", "auto", state="conditional", path="configs/ds.json", line=2),
+        finding("WAC101", "bf16", state="conditional", path="configs/ds.json", line=2, auto=True),
         finding("WAC201", "nccl", path="train.py", line=9),
     ]
     v = infer(result(*findings))

@@ -305,8 +305,8 @@ def requirements_for(finding: Finding, redirect_to: Iterable[str] = ()) -> list[
     `redirect_to` names vendors whose CUDA migration shim is in force: CUDA-looking evidence
     (the nccl backend, `cuda` devices, NCCL variables) then also allows those vendors.
     """
-    if not finding.in_force:
-        return []
+    if not finding.in_force or (finding.properties or {}).get("auto") is True:
+        return []  # "auto" is filled in at run time: recipes.py settles it from the launch flags, or nothing does
     reqs = [_requirement(spec, finding, redirect_to) for spec in specs_for(finding.rule, finding.value)]
     declared = declared_spec(finding)
     if declared is not None:

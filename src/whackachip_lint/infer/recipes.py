@@ -115,8 +115,11 @@ def resolve_in_recipe(findings: list[Finding], recipe: Recipe) -> list[Finding]:
     passed_rules = {f.rule for f in launch_flags if f.in_force and f.rule in AUTO_RULES}
     out: list[Finding] = []
     for f in findings:
-        if f.path in recipe.configs and f.rule in AUTO_RULES and f.value == "auto" and passed_rules:
+        if f.path in recipe.configs and f.rule in AUTO_RULES and is_auto(f) and passed_rules:
             source = next(x for x in launch_flags if x.in_force and x.rule in passed_rules)
+            props = dict(f.properties or {})
+            props.pop("auto", None)
+            f = f.with_changes(properties=props)
             if f.rule in passed_rules:
                 source = next(x for x in launch_flags if x.in_force and x.rule == f.rule)
                 state = State.ENABLED
@@ -129,6 +132,11 @@ def resolve_in_recipe(findings: list[Finding], recipe: Recipe) -> list[Finding]:
         else:
             out.append(f)
     return out
+
+
+def is_auto(f: Finding) -> bool:
+    """A precision switch left to the launcher: value "auto" (Python) or `properties["auto"]` (DeepSpeed JSON)."""
+    return f.value == "auto" or (f.properties or {}).get("auto") is True
 
 
 def _resolved(f: Finding, value, state: State, source: Finding) -> Finding:
