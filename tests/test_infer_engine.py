@@ -374,3 +374,38 @@ def test_auto_resolved_through_a_config_chain():
     v = infer(result(*findings))
     (bf16,) = [r for r in reasons_of(v, "nvidia-v100") if "bf16" in r.constraint]
     assert "configs/ds.json:2" in bf16.evidence
+
+
+def _foreign(rule, signal, value, path, line=1, **properties):
+    """A finding of a rule family declared on another branch (codes may change; signals are the contract)."""
+    from whackachip_lint.evidence import Finding, Level, Span, State
+
+    return Finding(rule=rule, name="x", signal=signal, value=value, state=State.ENABLED, level=Level.NOTE, path=path,
+                   span=Span(line, 1, line, 2), snippet="", message="", properties=properties)
+
+
+def test_slurm_gpu_request_names_the_parts_strongly():
+    gres = _foreign("WAC710", "declared.job.gpu", "a100", "train.slurm", 4, catalog_ids="nvidia-a100-sxm4-40gb "
+                    "nvidia-a100-sxm4-80gb nvidia-a100-pcie-40gb nvidia-a100-pcie-80gb")
+    v = infer(result(gres, finding("WAC201", "nccl", line=3), finding("WAC401", 8, path="train.slurm", line=5)))
+    assert statuses(v, CONSISTENT) == {e.id for e in CATALOG if e.id.startswith("nvidia-a100")}
+    (r,) = [r for r in reasons_of(v, "nvidia-h20") if r.constraint.startswith("declared")]
+    assert r.strength == "strong"
+
+
+def test_readme_claims_are_weak_and_names_resolve_without_ids():
+    claim = _foreign("WAC712", "declared.doc.hardware", "H800", "README.md", 9)
+    v = infer(result(claim, finding("WAC201", "nccl", line=3), finding("WAC401", 8, path="run.sh")))
+    (r,) = [r for r in reasons_of(v, "nvidia-h20") if r.constraint.startswith("declared")]
+    assert r.strength == "weak" and r.evidence == ("README.md:9",)
+    assert v.status_of("nvidia-h800") == CONSISTENT
+
+
+def test_rocm_image_and_device_plugin_are_amd_tells():
+    v = infer(result(
+        _foreign("WAC801", "image.base", "rocm/pytorch:rocm6.1_ubuntu22.04", "docker/Dockerfile", 1),
+        _foreign("WAC701", "declared.k8s_resource", "amd.com/gpu", "k8s/job.yaml", 20),
+        finding("WAC201", "nccl", line=3), finding("WAC401", 8, path="run.sh"),
+    ))
+    assert v.vendor_status("AMD") == "likely"
+    assert v.status_of("nvidia-h100-sxm") == DISFAVOURED

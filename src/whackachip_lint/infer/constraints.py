@@ -15,7 +15,7 @@ from fnmatch import fnmatchcase
 from typing import Any, Callable, Iterable
 
 from ..evidence import Finding, State
-from .catalog import Entry
+from .catalog import Entry, load_catalog
 
 HARD, STRONG, WEAK = "hard", "strong", "weak"
 STRENGTHS = (HARD, STRONG, WEAK)
@@ -151,6 +151,53 @@ TABLE: dict[str, tuple[tuple[str, tuple[Spec, ...]], ...]] = {
             _vendor(AMD, strength=STRONG, text="ROCm compile targets (AMD)"),
         )),
     ),
+}
+
+# Signals of rule families declared by other extractors (manifests, images, package pins), keyed by signal so
+# the table does not depend on their codes. Same shape as TABLE. Images and pins are support files: their
+# vendor tells are strong at most, never hard.
+SIGNAL_TABLE: dict[str, tuple[tuple[str, tuple[Spec, ...]], ...]] = {
+    "declared.k8s_resource": (  # device-plugin resource names: the scheduler places the job on that vendor
+        ("nvidia.com/*", (_vendor(NVIDIA, strength=STRONG, text="requests nvidia.com devices"),)),
+        ("amd.com/*", (_vendor(AMD, strength=STRONG, text="requests amd.com devices"),)),
+        ("huawei.com/*", (_vendor(HUAWEI, strength=STRONG, text="requests huawei.com Ascend devices"),)),
+        ("habana.ai/*", (_vendor(INTEL, strength=STRONG, text="requests habana.ai Gaudi devices"),)),
+        ("google.com/tpu*", (_vendor(GOOGLE, strength=STRONG, text="requests google.com TPUs"),)),
+    ),
+    "declared.container_devices": (
+        ("/dev/kfd", (_vendor(AMD, strength=STRONG, text="passes /dev/kfd (the ROCm kernel driver) to the container"),)),
+        ("/dev/davinci*", (_vendor(HUAWEI, strength=STRONG, text="passes /dev/davinci (Ascend) to the container"),)),
+    ),
+    "image.base": (
+        ("rocm/*", (_vendor(AMD, strength=STRONG, text="ROCm base image"),)),
+        ("*ascend*", (_vendor(HUAWEI, strength=STRONG, text="Ascend base image"),)),
+        ("*gaudi*", (_vendor(INTEL, strength=STRONG, text="Gaudi base image"),)),
+        ("*habana*", (_vendor(INTEL, strength=STRONG, text="Habana base image"),)),
+        ("nvcr.io/*", (_vendor(NVIDIA, AMD, strength=WEAK, text="NVIDIA NGC base image", redirectable=True),)),
+        ("nvidia/cuda*", (_vendor(NVIDIA, AMD, strength=WEAK, text="CUDA base image", redirectable=True),)),
+    ),
+    "package.torch_variant": (
+        ("rocm*", (_vendor(AMD, strength=STRONG, text="ROCm build of PyTorch pinned"),)),
+        ("cu*", (_vendor(NVIDIA, strength=WEAK, text="CUDA build of PyTorch pinned"),)),
+    ),
+    "package.vendor": (
+        ("torch?npu*", (_vendor(HUAWEI, strength=STRONG, text="torch-npu pinned (Ascend)"),)),
+        ("habana*", (_vendor(INTEL, strength=STRONG, text="Habana packages pinned (Gaudi)"),)),
+        ("optimum-habana*", (_vendor(INTEL, strength=STRONG, text="optimum-habana pinned (Gaudi)"),)),
+        ("jax?tpu?*", (_vendor(GOOGLE, strength=STRONG, text="jax[tpu] pinned"),)),
+        ("torch?xla*", (_vendor(GOOGLE, strength=WEAK, text="torch-xla pinned"),)),
+    ),
+}
+
+# Declared hardware names (job requests, manifests, logs, READMEs) by signal -> how strongly the name binds.
+# A name constrains the job where a scheduler or a log ties it to the run (strong); stated elsewhere it is weak.
+DECLARED_STRENGTH: dict[str, str] = {
+    "declared.job.gpu": STRONG,
+    "declared.job.partition": WEAK,
+    "declared.k8s_gpu_product": STRONG,
+    "declared.cloud_accelerator": STRONG,
+    "declared.doc.smi": STRONG,
+    "declared.doc.hardware": WEAK,
 }
 
 # Settings that mean something only together: (rule, state) pairs -> specs.
@@ -292,8 +339,8 @@ def _matches(pattern: str, value: Any) -> bool:
     return isinstance(value, str) and fnmatchcase(value.lower(), pattern)
 
 
-def specs_for(rule: str, value: Any) -> tuple[Spec, ...]:
-    for pattern, specs in TABLE.get(rule, ()):
+def specs_for(rule: str, value: Any, signal: str = "") -> tuple[Spec, ...]:
+    for pattern, specs in TABLE.get(rule) or SIGNAL_TABLE.get(signal, ()):
         if _matches(pattern, value):
             return specs
     return ()
@@ -307,7 +354,8 @@ def requirements_for(finding: Finding, redirect_to: Iterable[str] = ()) -> list[
     """
     if not finding.in_force or (finding.properties or {}).get("auto") is True:
         return []  # "auto" is filled in at run time: recipes.py settles it from the launch flags, or nothing does
-    reqs = [_requirement(spec, finding, redirect_to) for spec in specs_for(finding.rule, finding.value)]
+    specs = specs_for(finding.rule, finding.value, finding.signal)
+    reqs = [_requirement(spec, finding, redirect_to) for spec in specs]
     declared = declared_spec(finding)
     if declared is not None:
         reqs.append(_requirement(declared, finding))
@@ -315,18 +363,24 @@ def requirements_for(finding: Finding, redirect_to: Iterable[str] = ()) -> list[
 
 
 def declared_spec(finding: Finding) -> Spec | None:
-    """Hardware a finding names outright: `properties["catalog_ids"]` (comma-separated catalog ids).
+    """Hardware a finding names outright, as catalog ids; None when it names none the catalog has.
 
-    Extractors of declared hardware (job requests, manifests, logs) set it, with `properties["strength"]`
-    "strong" where the name constrains a job and "weak" (the default) where it is only stated. Never hard:
-    a name is not a requirement of the code.
+    The ids come from `properties["catalog_ids"]` (separated by spaces or commas) or, for a declared-hardware
+    signal without them, from the name itself (`Catalog.ids_for_name`). The strength is DECLARED_STRENGTH's
+    for the signal, else `properties["strength"]`, else weak. Never hard: a name is not a requirement of the code.
     """
     props = finding.properties or {}
     ids = props.get("catalog_ids")
-    if not isinstance(ids, str) or not ids.strip():
+    if isinstance(ids, str) and ids.strip():
+        wanted = tuple(sorted({part.lower() for part in re.split(r"[\s,]+", ids) if part}))
+    elif finding.signal in DECLARED_STRENGTH and isinstance(finding.value, str):
+        wanted = tuple(sorted(load_catalog().ids_for_name(finding.value)))
+    else:
         return None
-    strength = props.get("strength") if props.get("strength") in (STRONG, WEAK) else WEAK
-    wanted = tuple(sorted({part.strip().lower() for part in ids.split(",") if part.strip()}))
+    if not wanted:
+        return None
+    strength = DECLARED_STRENGTH.get(finding.signal) or (props.get("strength") if props.get("strength") in (STRONG, WEAK)
+                                                         else WEAK)
     return Spec("declared", strength, f"declared hardware: {finding.value}", wanted)
 
 

@@ -184,7 +184,7 @@ def shim_vendors(findings: Iterable[Finding]) -> set[str]:
     vendors: set[str] = set()
     for f in findings:
         if f.rule == "WAC203" and f.in_force:
-            for spec in specs_for(f.rule, f.value):
+            for spec in specs_for(f.rule, f.value, f.signal):
                 if spec.kind == "vendor":
                     vendors |= set(spec.arg)
     return vendors
@@ -480,10 +480,11 @@ def _merge(assessments: list[Assessment], names: list[str], catalog: Catalog) ->
         best = min(options, key=lambda v: _VENDOR_ORDER[v.status])
         reasons = [r for v in options for r in v.reasons]
         vendors.append(VendorVerdict(vendor, best.status, best.score, _unique(reasons), best.in_catalog))
-    floors: dict[str, Any] = {}
+    floors: dict[str, Any] = {}  # per vendor the lowest floor any recipe sets (what the repo as a whole needs)
     for a in assessments:
         for vendor, floor in a.architecture_floor.items():
-            floors.setdefault(vendor, floor)
+            if vendor not in floors or _floor_key(floor, catalog) < _floor_key(floors[vendor], catalog):
+                floors[vendor] = floor
     classes = {a.device_class["class"] for a in assessments}
     device_class = assessments[0].device_class if len(classes) == 1 else {
         "class": "mixed", "strength": None, "evidence": [], "reasons": [],
@@ -497,6 +498,11 @@ def _merge(assessments: list[Assessment], names: list[str], catalog: Catalog) ->
         insufficient_evidence=all(a.insufficient_evidence for a in assessments),
         conflicting_hard_evidence=any(a.conflicting_hard_evidence for a in assessments),
     )
+
+
+def _floor_key(floor: dict[str, Any], catalog: Catalog) -> tuple:
+    first = floor.get("first_candidate")
+    return catalog.get(first).generation_key if first else ((99, 99), 9999, "")
 
 
 def _unique(reasons: list[Reason]) -> list[Reason]:
