@@ -159,3 +159,16 @@ def test_p2p_and_ib_off_together_hint_consumer():
     assert req.strength == WEAK and req.evidence == ("run.sh:3", "run.sh:4")
     assert req.check(by_id("nvidia-rtx-4090")) and not req.check(by_id("nvidia-h100-sxm"))
     assert combination_requirements(both[:1]) == []
+
+
+def test_refusing_rocm_excludes_amd():
+    refusal = finding("WAC207", "hip", state="disabled")
+    refusal = refusal.with_changes(message=refusal.message + " Refuses to run on torch.version.hip.")
+    (req,) = requirements_for(refusal)
+    assert req.strength == HARD and "AMD" not in req.vendors and "NVIDIA" in req.vendors
+    assert req.check(by_id("amd-mi300x")) is False
+
+
+def test_other_disabled_findings_constrain_nothing():
+    assert requirements_for(finding("WAC201", "nccl", state="disabled")) == []
+    assert requirements_for(finding("WAC207", "hip", state="disabled")) == []  # a check in a dead branch

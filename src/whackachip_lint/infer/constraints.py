@@ -67,7 +67,7 @@ TABLE: dict[str, tuple[tuple[str, tuple[Spec, ...]], ...]] = {
         ("torch_npu*", (_vendor(HUAWEI, strength=HARD, text="imports torch_npu (Huawei Ascend runtime)"),)),
         ("habana_frameworks*", (_vendor(INTEL, strength=HARD, text="imports habana_frameworks (Intel Gaudi runtime)"),)),
         ("torch_xla*", (_vendor(GOOGLE, strength=STRONG, text="imports torch_xla (XLA devices: TPU)"),)),
-        ("mlx*", (_vendor(APPLE, strength=HARD, text="imports mlx (Apple silicon only)"),)),
+        ("mlx*", (_vendor(APPLE, strength=STRONG, text="imports mlx (made for Apple silicon)"),)),
     ),
     "WAC203": (
         ("*npu*", (_vendor(HUAWEI, strength=HARD, text="CUDA-to-Ascend migration shim"),)),
@@ -150,6 +150,15 @@ TABLE: dict[str, tuple[tuple[str, tuple[Spec, ...]], ...]] = {
             Spec("rocm_arch_list", HARD, "compiled for AMD GPU targets", None, (AMD,)),
             _vendor(AMD, strength=STRONG, text="ROCm compile targets (AMD)"),
         )),
+    ),
+}
+
+# Findings whose *disabled* state is itself a fact: `if torch.version.hip: raise` refuses to run on ROCm.
+# A vendor set written "!AMD" means every vendor but AMD.
+DISABLED_TABLE: dict[str, tuple[tuple[str, tuple[Spec, ...]], ...]] = {
+    "WAC207": (
+        ("hip", (_vendor("!" + AMD, strength=HARD, text="refuses to run on ROCm (torch.version.hip)"),)),
+        ("cuda", (_vendor("!" + NVIDIA, strength=HARD, text="refuses to run on CUDA (torch.version.cuda)"),)),
     ),
 }
 
@@ -340,7 +349,11 @@ def _matches(pattern: str, value: Any) -> bool:
 
 
 def specs_for(rule: str, value: Any, signal: str = "") -> tuple[Spec, ...]:
-    for pattern, specs in TABLE.get(rule) or SIGNAL_TABLE.get(signal, ()):
+    return _first_match(TABLE.get(rule) or SIGNAL_TABLE.get(signal, ()), value)
+
+
+def _first_match(rows, value: Any) -> tuple[Spec, ...]:
+    for pattern, specs in rows:
         if _matches(pattern, value):
             return specs
     return ()
@@ -352,6 +365,11 @@ def requirements_for(finding: Finding, redirect_to: Iterable[str] = ()) -> list[
     `redirect_to` names vendors whose CUDA migration shim is in force: CUDA-looking evidence
     (the nccl backend, `cuda` devices, NCCL variables) then also allows those vendors.
     """
+    if finding.state is State.DISABLED and not finding.suppressed:
+        # Only an explicit refusal (the extractor says "refuses to run on ..."), not a check in a dead branch.
+        if "refuses to run on" not in finding.message.lower():
+            return []
+        return [_requirement(spec, finding) for spec in _first_match(DISABLED_TABLE.get(finding.rule, ()), finding.value)]
     if not finding.in_force or (finding.properties or {}).get("auto") is True:
         return []  # "auto" is filled in at run time: recipes.py settles it from the launch flags, or nothing does
     specs = specs_for(finding.rule, finding.value, finding.signal)
@@ -386,6 +404,8 @@ def declared_spec(finding: Finding) -> Spec | None:
 
 def _requirement(spec: Spec, finding: Finding, redirect_to: Iterable[str] = ()) -> Requirement:
     vendors = frozenset(spec.arg) if spec.kind == "vendor" else frozenset()
+    if any(v.startswith("!") for v in vendors):  # "!AMD": every vendor but AMD
+        vendors = frozenset(load_catalog().vendors()) - {v[1:] for v in vendors}
     text = spec.text
     if spec.redirectable and spec.kind == "vendor":
         extra = frozenset(redirect_to) - vendors
