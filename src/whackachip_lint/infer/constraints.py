@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from fnmatch import fnmatchcase
-from typing import Any, Callable, Iterable
+from typing import Any, Iterable
 
 from ..evidence import Finding, State
 from .catalog import Entry, load_catalog
