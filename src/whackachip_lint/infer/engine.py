@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from fnmatch import fnmatchcase
+from functools import lru_cache
 from typing import Any, Iterable
 
 from ..evidence import Finding
@@ -190,6 +191,7 @@ def shim_vendors(findings: Iterable[Finding]) -> set[str]:
     return vendors
 
 
+@lru_cache(maxsize=4096)
 def is_support_file(path: str) -> bool:
     """Container, CI and packaging files: they may target more (or other) hardware than the training run."""
     name = path.rsplit("/", 1)[-1]
@@ -206,18 +208,19 @@ def _requirements_of(finding: Finding, redirect: set[str]) -> list[Requirement]:
 def collect_requirements(findings: list[Finding]) -> list[Requirement]:
     """Every requirement in force, identical ones merged with their evidence joined."""
     redirect = shim_vendors(findings)
-    merged: dict[tuple, Requirement] = {}
+    first: dict[tuple, Requirement] = {}
+    evidence: dict[tuple, set[str]] = {}
     for req in [r for f in findings for r in _requirements_of(f, redirect)] + combination_requirements(findings):
         value = str(req.value) if req.kind in ("cuda_arch_list", "rocm_arch_list") else ""
         key = (req.constraint, req.strength, req.kind, value, req.vendors)
-        if key in merged:
-            old = merged[key]
-            evidence = tuple(sorted(set(old.evidence) | set(req.evidence), key=_evidence_key))
-            merged[key] = Requirement(old.constraint, old.strength, old.kind, evidence, old.rule, old.spec,
-                                      old.value, old.vendors)
-        else:
-            merged[key] = req
-    return sorted(merged.values(), key=lambda r: (-RANK[r.strength], r.rule, r.constraint))
+        first.setdefault(key, req)
+        evidence.setdefault(key, set()).update(req.evidence)
+    merged = [
+        Requirement(r.constraint, r.strength, r.kind, tuple(sorted(evidence[k], key=_evidence_key)), r.rule, r.spec,
+                    r.value, r.vendors)
+        for k, r in first.items()
+    ]
+    return sorted(merged, key=lambda r: (-RANK[r.strength], r.rule, r.constraint))
 
 
 def _evidence_key(where: str) -> tuple[str, int]:

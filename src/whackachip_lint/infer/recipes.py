@@ -86,18 +86,28 @@ def split_by_recipe(findings: list[Finding], recipes: list[Recipe]) -> tuple[dic
     """Findings per recipe (its own files and the files under its directories) and the shared rest."""
     own: dict[str, list[Finding]] = {r.name: [] for r in recipes}
     shared: list[Finding] = []
+    homes_by_path: dict[str, list[Recipe]] = {}
     for f in findings:
-        homes = [r for r in recipes if f.path in r.files]
-        if not homes:
-            # The deepest directory that holds the file decides; the repository root holds everything.
-            depth = max((len(d) for r in recipes for d in r.dirs if d and _under(f.path, d)), default=-1)
-            homes = [r for r in recipes if depth >= 0 and any(len(d) == depth and _under(f.path, d) for d in r.dirs)]
+        homes = homes_by_path.get(f.path)
+        if homes is None:
+            homes = homes_by_path[f.path] = _homes(f.path, recipes)
         if homes:
             for r in homes:
                 own[r.name].append(f)
         else:
             shared.append(f)
     return own, shared
+
+
+def _homes(path: str, recipes: list[Recipe]) -> list[Recipe]:
+    """The recipes a file belongs to: those that name it, else those whose deepest directory holds it."""
+    homes = [r for r in recipes if path in r.files]
+    if homes:
+        return homes
+    depth = max((len(d) for r in recipes for d in r.dirs if d and _under(path, d)), default=-1)
+    if depth < 0:
+        return []  # the repository root holds everything: shared
+    return [r for r in recipes if any(len(d) == depth and _under(path, d) for d in r.dirs)]
 
 
 def _flag(f: Finding) -> str | None:
