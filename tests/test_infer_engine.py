@@ -409,3 +409,43 @@ def test_rocm_image_and_device_plugin_are_amd_tells():
     ))
     assert v.vendor_status("AMD") == "likely"
     assert v.status_of("nvidia-h100-sxm") == DISFAVOURED
+
+
+def test_gencode_lines_in_one_file_are_one_target_list():
+    v = infer(result(
+        finding("WAC603", "8.0", path="setup.py", line=11),
+        finding("WAC603", "9.0a", path="setup.py", line=12),
+        finding("WAC201", "nccl", path="train.py", line=3),
+    ))
+    assert v.status_of("nvidia-a100-sxm4-80gb") == CONSISTENT  # sm_80 cubin
+    assert v.status_of("nvidia-rtx-4090") == CONSISTENT  # sm_80 cubin runs on 8.9
+    assert v.status_of("nvidia-h100-sxm") == CONSISTENT  # sm_90a
+    assert v.status_of("nvidia-b200") == EXCLUDED
+    assert v.to_dict()["architecture_floor"]["NVIDIA"]["microarchitecture"] == "Ampere"
+    (reason,) = [r for r in reasons_of(v, "nvidia-b200") if r.strength == "hard"]
+    assert reason.evidence == ("setup.py:11", "setup.py:12") and "8.0;9.0a" in reason.constraint
+
+
+def test_target_lists_in_different_files_must_all_hold():
+    v = infer(result(
+        finding("WAC603", "8.0", path="ext_a/setup.py", line=5),
+        finding("WAC603", "9.0", path="ext_b/setup.py", line=5),
+    ))
+    assert v.status_of("nvidia-a100-sxm4-80gb") == EXCLUDED
+    assert v.status_of("nvidia-h100-sxm") == EXCLUDED
+
+
+def test_contradicting_vendor_files_become_separate_scopes():
+    v = infer(result(
+        finding("WAC202", "torch_npu", path="run_npu.py", line=4),
+        finding("WAC204", "npu", path="run_npu.py", line=14),
+        finding("WAC201", "hccl", path="run_npu.py", line=13),
+        finding("WAC204", "hpu", path="gaudi_variant.py", line=9),
+        finding("WAC101", path="model.py", line=2),
+    ))
+    scopes = {r["name"]: r for r in v.to_dict()["recipes"]}
+    assert set(scopes) == {"files requiring Huawei", "files requiring Intel"}
+    assert scopes["files requiring Intel"]["files"] == ["gaudi_variant.py"]
+    assert v.status_of("huawei-ascend-910b") == CONSISTENT
+    assert v.status_of("intel-gaudi2") == CONSISTENT
+    assert not v.overall.conflicting_hard_evidence

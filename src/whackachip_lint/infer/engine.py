@@ -210,8 +210,9 @@ def collect_requirements(findings: list[Finding]) -> list[Requirement]:
     redirect = shim_vendors(findings)
     first: dict[tuple, Requirement] = {}
     evidence: dict[tuple, set[str]] = {}
-    for req in [r for f in findings for r in _requirements_of(f, redirect)] + combination_requirements(findings):
-        value = str(req.value) if req.kind in ("cuda_arch_list", "rocm_arch_list") else ""
+    requirements = [r for f in findings for r in _requirements_of(f, redirect)] + combination_requirements(findings)
+    for req in _union_target_lists(requirements):
+        value = str(req.value) if req.kind in ARCH_LIST_KINDS else ""
         key = (req.constraint, req.strength, req.kind, value, req.vendors)
         first.setdefault(key, req)
         evidence.setdefault(key, set()).update(req.evidence)
@@ -221,6 +222,33 @@ def collect_requirements(findings: list[Finding]) -> list[Requirement]:
         for k, r in first.items()
     ]
     return sorted(merged, key=lambda r: (-RANK[r.strength], r.rule, r.constraint))
+
+
+ARCH_LIST_KINDS = ("cuda_arch_list", "rocm_arch_list")
+
+
+def _union_target_lists(requirements: list[Requirement]) -> list[Requirement]:
+    """Compile targets named in one file build one binary: it runs where any of them runs.
+
+    Several `-gencode` lines (or list entries) in a file are one requirement with their targets joined;
+    lists in different files (different extensions) each stay a requirement of their own.
+    """
+    groups: dict[tuple, list[Requirement]] = {}
+    out: list[Requirement] = []
+    for req in requirements:
+        if req.kind in ARCH_LIST_KINDS:
+            path = req.evidence[0].rpartition(":")[0]
+            groups.setdefault((req.kind, req.strength, path), []).append(req)
+        else:
+            out.append(req)
+    for reqs in groups.values():
+        values = list(dict.fromkeys(str(r.value) for r in reqs))
+        first = reqs[0]
+        text = first.spec.text + " " + ";".join(values)
+        evidence = tuple(e for r in reqs for e in r.evidence)
+        out.append(Requirement(text if len(reqs) > 1 else first.constraint, first.strength, first.kind, evidence,
+                               first.rule, first.spec, ";".join(values), first.vendors))
+    return out
 
 
 def _evidence_key(where: str) -> tuple[str, int]:
@@ -459,6 +487,9 @@ def infer(result, settings=None, catalog: Catalog | None = None) -> Verdict:
         for recipe in recipes:
             scoped = resolve_in_recipe(own[recipe.name] + shared, recipe)
             per_recipe.append((recipe.name, sorted(recipe.files), assess(scoped, catalog)))
+    else:
+        for name, files, scoped in vendor_scopes(findings):
+            per_recipe.append((name, files, assess(scoped, catalog)))
     if len(per_recipe) == 1:
         overall = per_recipe[0][2]
     elif per_recipe:
@@ -467,6 +498,40 @@ def infer(result, settings=None, catalog: Catalog | None = None) -> Verdict:
         overall = assess(findings, catalog)
     return Verdict(overall, _interconnect(findings), _counts(findings, "WAC401"), _counts(findings, "WAC402"),
                    per_recipe)
+
+
+def vendor_scopes(findings: list[Finding]) -> list[tuple[str, list[str], list[Finding]]]:
+    """Without launch scripts, files whose hard vendor facts contradict each other are separate set-ups.
+
+    Files are grouped by the vendors their hard vendor requirements allow; groups that share a vendor are
+    joined. With two or more groups left, each becomes a scope holding its files and every file without hard
+    vendor facts; otherwise there is one scope (returned as none).
+    """
+    redirect = shim_vendors(findings)
+    allowed: dict[str, frozenset[str]] = {}
+    for f in findings:
+        if is_support_file(f.path):
+            continue
+        for req in requirements_for(f, redirect):
+            if req.is_vendor and req.strength == HARD:
+                allowed[f.path] = allowed.get(f.path, req.vendors) & req.vendors
+    groups: list[tuple[set[str], set[str]]] = []  # (vendors, files)
+    for path, vendors in sorted(allowed.items()):
+        touching = [g for g in groups if g[0] & vendors or not vendors]
+        merged = (set(vendors), {path})
+        for g in touching:
+            merged[0].update(g[0])
+            merged[1].update(g[1])
+            groups.remove(g)
+        groups.append(merged)
+    if len(groups) < 2:
+        return []
+    common = [f for f in findings if f.path not in allowed]
+    scopes = []
+    for vendors, files in sorted(groups, key=lambda g: sorted(g[0])):
+        own = [f for f in findings if f.path in files]
+        scopes.append((f"files requiring {' or '.join(sorted(vendors))}", sorted(files), own + common))
+    return scopes
 
 
 def _merge(assessments: list[Assessment], names: list[str], catalog: Catalog) -> Assessment:
@@ -481,7 +546,7 @@ def _merge(assessments: list[Assessment], names: list[str], catalog: Catalog) ->
     for vendor in names_seen:
         options = [v for a in assessments for v in a.vendors if v.name == vendor]
         best = min(options, key=lambda v: _VENDOR_ORDER[v.status])
-        reasons = [r for v in options for r in v.reasons]
+        reasons = [r for v in options if v.status == best.status for r in v.reasons]  # why it stands where it does
         vendors.append(VendorVerdict(vendor, best.status, best.score, _unique(reasons), best.in_catalog))
     floors: dict[str, Any] = {}  # per vendor the lowest floor any recipe sets (what the repo as a whole needs)
     for a in assessments:
