@@ -172,3 +172,8 @@ def test_refusing_rocm_excludes_amd():
 def test_other_disabled_findings_constrain_nothing():
     assert requirements_for(finding("WAC201", "nccl", state="disabled")) == []
     assert requirements_for(finding("WAC207", "hip", state="disabled")) == []  # a check in a dead branch
+
+
+def test_an_nccl_transport_switched_off_still_shows_nccl():
+    (req,) = requirements_for(finding("WAC303", "NCCL_P2P_DISABLE", state="disabled"))
+    assert req.strength == WEAK and req.vendors == {"NVIDIA", "AMD"}

@@ -153,14 +153,24 @@ TABLE: dict[str, tuple[tuple[str, tuple[Spec, ...]], ...]] = {
     ),
 }
 
-# Findings whose *disabled* state is itself a fact: `if torch.version.hip: raise` refuses to run on ROCm.
+# Findings whose *disabled* state is itself a fact: `if torch.version.hip: raise` refuses to run on ROCm (only
+# an explicit refusal counts, see REFUSAL_RULES); an NCCL transport switched off still shows NCCL (or RCCL) in use.
 # A vendor set written "!AMD" means every vendor but AMD.
+_NCCL_SWITCHED_OFF = (
+    ("nccl_*", (_vendor(NVIDIA, AMD, strength=WEAK, text=f"NCCL variables: {_CUDA_OR_ROCM} (RCCL reads NCCL_*)",
+                        redirectable=True),)),
+)
 DISABLED_TABLE: dict[str, tuple[tuple[str, tuple[Spec, ...]], ...]] = {
     "WAC207": (
         ("hip", (_vendor("!" + AMD, strength=HARD, text="refuses to run on ROCm (torch.version.hip)"),)),
         ("cuda", (_vendor("!" + NVIDIA, strength=HARD, text="refuses to run on CUDA (torch.version.cuda)"),)),
     ),
+    "WAC301": _NCCL_SWITCHED_OFF,
+    "WAC302": _NCCL_SWITCHED_OFF,
+    "WAC303": _NCCL_SWITCHED_OFF,
+    "WAC305": _NCCL_SWITCHED_OFF,
 }
+REFUSAL_RULES = frozenset({"WAC207"})
 
 # Signals of rule families declared by other extractors (manifests, images, package pins), keyed by signal so
 # the table does not depend on their codes. Same shape as TABLE. Images and pins are support files: their
@@ -367,7 +377,7 @@ def requirements_for(finding: Finding, redirect_to: Iterable[str] = ()) -> list[
     """
     if finding.state is State.DISABLED and not finding.suppressed:
         # Only an explicit refusal (the extractor says "refuses to run on ..."), not a check in a dead branch.
-        if "refuses to run on" not in finding.message.lower():
+        if finding.rule in REFUSAL_RULES and "refuses to run on" not in finding.message.lower():
             return []
         return [_requirement(spec, finding) for spec in _first_match(DISABLED_TABLE.get(finding.rule, ()), finding.value)]
     if not finding.in_force or (finding.properties or {}).get("auto") is True:
