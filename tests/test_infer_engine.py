@@ -449,3 +449,21 @@ def test_contradicting_vendor_files_become_separate_scopes():
     assert v.status_of("huawei-ascend-910b") == CONSISTENT
     assert v.status_of("intel-gaudi2") == CONSISTENT
     assert not v.overall.conflicting_hard_evidence
+
+
+def test_vendored_code_counts_one_strength_lower_and_forms_no_recipe():
+    vendored = {"vendored": True, "vendored_root": "third_party/megatron"}
+    v = infer(result(
+        finding("WAC104", path="third_party/megatron/fp8.py", line=3, **vendored),  # hard -> strong
+        finding("WAC103", path="third_party/megatron/fp8.py", line=4, **vendored),  # weak -> context only
+        finding("WAC404", "torchrun", path="third_party/megatron/run.sh", line=2, script="pretrain.py", **vendored),
+        finding("WAC201", "nccl", path="train.py", line=5),
+        finding("WAC101", path="train.py", line=6),
+    ))
+    assert v.status_of("nvidia-a100-sxm4-80gb") == DISFAVOURED  # not excluded by someone else's FP8 path
+    fp8 = [r for r in reasons_of(v, "nvidia-a100-sxm4-80gb") if "FP8" in r.constraint]
+    assert fp8 and fp8[0].strength == "strong" and "vendored" in fp8[0].constraint
+    assert not any("TF32" in r.constraint for r in reasons_of(v, "nvidia-v100"))
+    assert v.to_dict()["recipes"] == []
+    floor = v.to_dict()["architecture_floor"]["NVIDIA"]
+    assert floor["microarchitecture"] == "Ampere"  # the repo's own bf16, not the vendored FP8

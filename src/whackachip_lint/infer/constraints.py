@@ -326,6 +326,7 @@ class Requirement:
     spec: Spec = field(repr=False)
     value: Any = None
     vendors: frozenset[str] = frozenset()  # for vendor requirements: the vendors it allows
+    vendored: bool = False  # from a vendored tree (someone else's code): weighed lower, sets no floor of its own
 
     def check(self, entry: Entry) -> bool | None:
         return _check(self.spec, self.value, entry, self.vendors)

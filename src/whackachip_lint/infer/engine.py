@@ -198,11 +198,27 @@ def is_support_file(path: str) -> bool:
     return any(fnmatchcase(path, p) or fnmatchcase(name, p) for p in SUPPORT_FILES)
 
 
+def is_vendored(finding: Finding) -> bool:
+    return bool((finding.properties or {}).get("vendored"))
+
+
+# One strength lower for evidence from vendored trees (weak evidence there is context only).
+_ONE_LOWER = {HARD: STRONG, STRONG: WEAK, WEAK: None}
+
+
 def _requirements_of(finding: Finding, redirect: set[str]) -> list[Requirement]:
     reqs = requirements_for(finding, redirect)
-    if is_support_file(finding.path):
+    if is_vendored(finding):
+        reqs = [_with(r, _ONE_LOWER[r.strength], "in vendored code, weighed lower", vendored=True)
+                for r in reqs if _ONE_LOWER[r.strength]]
+    elif is_support_file(finding.path):
         reqs = [_demoted(r, "in a support file, weighed lower") if r.strength == HARD else r for r in reqs]
     return reqs
+
+
+def _with(req: Requirement, strength: str, why: str, vendored: bool = False) -> Requirement:
+    return Requirement(f"{req.constraint} ({why})", strength, req.kind, req.evidence, req.rule, req.spec, req.value,
+                       req.vendors, vendored or req.vendored)
 
 
 def collect_requirements(findings: list[Finding]) -> list[Requirement]:
@@ -218,7 +234,7 @@ def collect_requirements(findings: list[Finding]) -> list[Requirement]:
         evidence.setdefault(key, set()).update(req.evidence)
     merged = [
         Requirement(r.constraint, r.strength, r.kind, tuple(sorted(evidence[k], key=_evidence_key)), r.rule, r.spec,
-                    r.value, r.vendors)
+                    r.value, r.vendors, r.vendored)
         for k, r in first.items()
     ]
     return sorted(merged, key=lambda r: (-RANK[r.strength], r.rule, r.constraint))
@@ -238,7 +254,7 @@ def _union_target_lists(requirements: list[Requirement]) -> list[Requirement]:
     for req in requirements:
         if req.kind in ARCH_LIST_KINDS:
             path = req.evidence[0].rpartition(":")[0]
-            groups.setdefault((req.kind, req.strength, path), []).append(req)
+            groups.setdefault((req.kind, req.strength, req.vendored, path), []).append(req)
         else:
             out.append(req)
     for reqs in groups.values():
@@ -247,7 +263,7 @@ def _union_target_lists(requirements: list[Requirement]) -> list[Requirement]:
         text = first.spec.text + " " + ";".join(values)
         evidence = tuple(e for r in reqs for e in r.evidence)
         out.append(Requirement(text if len(reqs) > 1 else first.constraint, first.strength, first.kind, evidence,
-                               first.rule, first.spec, ";".join(values), first.vendors))
+                               first.rule, first.spec, ";".join(values), first.vendors, first.vendored))
     return out
 
 
@@ -257,8 +273,7 @@ def _evidence_key(where: str) -> tuple[str, int]:
 
 
 def _demoted(req: Requirement, why: str = "conflicts with other hard evidence") -> Requirement:
-    return Requirement(f"{req.constraint} ({why})", STRONG, req.kind, req.evidence, req.rule, req.spec, req.value,
-                       req.vendors)
+    return _with(req, STRONG, why)
 
 
 def _settle_vendor_conflicts(requirements: list[Requirement]) -> tuple[list[Requirement], bool]:
@@ -394,6 +409,8 @@ def _floors(catalog: Catalog, candidates: list[CandidateVerdict], requirements: 
             vendors: list[VendorVerdict]) -> dict[str, Any]:
     """Per vendor, the oldest part every hard or strong architecture requirement allows, and what set it."""
     floor_reqs = [r for r in requirements if r.kind in FLOOR_KINDS and r.strength in (HARD, STRONG)]
+    own = [r for r in floor_reqs if not r.vendored]
+    floor_reqs = own or floor_reqs  # vendored code sets a floor only where the repo's own code sets none
     out: dict[str, Any] = {}
     if not floor_reqs:
         return out
@@ -510,7 +527,7 @@ def vendor_scopes(findings: list[Finding]) -> list[tuple[str, list[str], list[Fi
     redirect = shim_vendors(findings)
     allowed: dict[str, frozenset[str]] = {}
     for f in findings:
-        if is_support_file(f.path):
+        if is_support_file(f.path) or is_vendored(f):
             continue
         for req in requirements_for(f, redirect):
             if req.is_vendor and req.strength == HARD:
