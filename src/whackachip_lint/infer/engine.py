@@ -260,9 +260,9 @@ def _union_target_lists(requirements: list[Requirement]) -> list[Requirement]:
     for reqs in groups.values():
         values = list(dict.fromkeys(str(r.value) for r in reqs))
         first = reqs[0]
-        text = first.spec.text + " " + ";".join(values)
+        text = first.constraint.replace(str(first.value), ";".join(values), 1)
         evidence = tuple(e for r in reqs for e in r.evidence)
-        out.append(Requirement(text if len(reqs) > 1 else first.constraint, first.strength, first.kind, evidence,
+        out.append(Requirement(text, first.strength, first.kind, evidence,
                                first.rule, first.spec, ";".join(values), first.vendors, first.vendored))
     return out
 
