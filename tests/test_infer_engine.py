@@ -467,3 +467,30 @@ def test_vendored_code_counts_one_strength_lower_and_forms_no_recipe():
     assert v.to_dict()["recipes"] == []
     floor = v.to_dict()["architecture_floor"]["NVIDIA"]
     assert floor["microarchitecture"] == "Ampere"  # the repo's own bf16, not the vendored FP8
+
+
+# --- robustness: any findings the extractors may produce give a verdict, never a crash ---------------------------
+
+from whackachip_lint.rules import ALL_RULES  # noqa: E402
+
+_VALUES = st.one_of(st.none(), st.booleans(), st.integers(-3, 20), st.sampled_from(
+    ["nccl", "hccl", "cuda", "npu", "auto", "", "9.0", "8.0+PTX", "gfx942", "sm_90", "fa3", "torch_npu", "HSA_X",
+     "NCCL_IB_HCA", "float8_e4m3fnuz", "Hopper", ";;", "rocm/pytorch:latest", "transfer_to_npu"]),
+    st.text(max_size=12))
+_FINDINGS = st.builds(
+    lambda rule, value, state, path, line, flag: finding(rule, value, state=state, path=path, line=line,
+                                                          **({"flag": flag} if flag else {})),
+    st.sampled_from(sorted(ALL_RULES)), _VALUES, st.sampled_from(["enabled", "conditional", "disabled", "mentioned"]),
+    st.sampled_from(["train.py", "run.sh", "a/run.sh", "b/x.py", "docker/Dockerfile", "cfg.json"]),
+    st.integers(1, 50), st.sampled_from([None, "--bf16", "--fp16"]),
+)
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.lists(_FINDINGS, max_size=12))
+def test_any_findings_give_a_serialisable_verdict(findings):
+    import json
+
+    v = infer(result(*findings))
+    json.dumps(v.to_dict())
+    assert statuses(v, EXCLUDED) != {e.id for e in CATALOG}

@@ -271,7 +271,8 @@ def parse_cuda_arch_list(value: str) -> list[ArchTarget]:
 
 
 def _gfx_list(value: Any) -> set[str]:
-    return {item.split(":")[0].lower() for item in re.split(r"[;\s,]+", str(value)) if item}
+    items = (item.split(":")[0].lower() for item in re.split(r"[;\s,]+", str(value)) if item)
+    return {item for item in items if item.startswith("gfx")}
 
 
 def _applies(spec: Spec, entry: Entry) -> bool:
