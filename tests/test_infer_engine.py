@@ -494,3 +494,13 @@ def test_any_findings_give_a_serialisable_verdict(findings):
     v = infer(result(*findings))
     json.dumps(v.to_dict())
     assert statuses(v, EXCLUDED) != {e.id for e in CATALOG}
+
+
+def test_launcher_script_resolved_by_the_extractor_is_used():
+    v = infer(result(
+        finding("WAC404", "deepspeed", path="scripts/go.sh", line=3, script="train.py", script_resolved="src/train.py"),
+        finding("WAC201", "nccl", path="src/train.py", line=4),
+        finding("WAC101", path="other/eval.py", line=2),
+    ))
+    (recipe,) = v.to_dict()["recipes"]
+    assert "src/train.py" in recipe["files"]

@@ -54,7 +54,8 @@ def find_recipes(findings: Iterable[Finding], files: Iterable[str]) -> list[Reci
         if f.rule != LAUNCHER_RULE or not f.in_force or (f.properties or {}).get("vendored"):
             continue  # a launch script in a vendored tree is someone else's recipe
         recipe = recipes.setdefault(f.path, Recipe(f.path, {f.path}, {posixpath.dirname(f.path)}))
-        script = (f.properties or {}).get("script")
+        props = f.properties or {}
+        script = props.get("script_resolved") if props.get("script_resolved") in known else props.get("script")
         if isinstance(script, str):
             target = _resolve(script, f.path, known)
             if target:
