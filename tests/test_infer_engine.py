@@ -61,6 +61,7 @@ def test_hunyuan_reasons_carry_their_lines():
 def test_hunyuan_facts():
     data = infer(hunyuan_like()).to_dict()
     assert data["gpus_per_node"]["values"] == [8]
+    assert "MI250X" in data["gpus_per_node"]["notes"][0]
     assert data["nodes"]["values"] == [2]
     assert data["interconnect"]["gpudirect_rdma"]["enabled"]
     assert data["recipes"][0]["name"] == "scripts/train.sh"

@@ -52,6 +52,12 @@ CLASS_KINDS = ("class", "gdr")
 SUPPORT_FILES = ("Dockerfile*", "*.dockerfile", "*.Dockerfile", "docker/*", "*/docker/*", ".github/*", ".gitlab-ci.yml",
                  "ci/*", ".ci/*", "*.md", "*.rst", "*.txt", "docs/*", "*/docs/*")
 
+# What a device count does not say, shown with it: (rule, count) -> note.
+COUNT_NOTES = {
+    ("WAC401", 8): "8 devices per node is the HGX/DGX server shape, but also 4 dual-die MI250X cards (two devices "
+                   "each) or 8 Ascend NPUs",
+}
+
 # Network findings summarised under "interconnect": rule -> key.
 INTERCONNECT_KEYS = {
     "WAC301": "infiniband", "WAC302": "gpudirect_rdma", "WAC303": "p2p", "WAC304": "socket_interface",
@@ -487,7 +493,11 @@ def _counts(findings: list[Finding], rule: str) -> dict[str, Any] | None:
             values.setdefault(count, []).append(f"{f.path}:{f.line}")
     if not values:
         return None
-    return {"values": sorted(values), "evidence": {str(k): v for k, v in sorted(values.items())}}
+    out: dict[str, Any] = {"values": sorted(values), "evidence": {str(k): v for k, v in sorted(values.items())}}
+    notes = [COUNT_NOTES[(rule, n)] for n in sorted(values) if (rule, n) in COUNT_NOTES]
+    if notes:
+        out["notes"] = notes
+    return out
 
 
 # --- the verdict ------------------------------------------------------------------------------------------------
