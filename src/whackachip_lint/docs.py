@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+import textwrap
 from pathlib import Path
 
 from .rules import ALL_RULES
@@ -96,8 +97,8 @@ def rule_markdown(rule: Rule) -> str:
 def rule_text(rule: Rule) -> str:
     """The plain-text doc for one rule (`wac-lint rule CODE` and SARIF help.text)."""
     out = [f"{rule.code} {rule.name} (level {rule.level.value}, signal {rule.signal})", ""]
-    out += ["What it finds", f"  {rule.summary}", ""]
-    out += ["Why it matters for hardware", f"  {rule.why}"]
+    out += ["What it finds", _wrap(rule.summary), ""]
+    out += ["Why it matters for hardware", _wrap(rule.why)]
     out += [f"  - {note}" for note in rule.notes]
     out += ["", "Example"]
     for example in [(e, True) for e in rule.positives] + [(e, False) for e in rule.negatives]:
@@ -108,6 +109,10 @@ def rule_text(rule: Rule) -> str:
     out += ["", "References"]
     out += [f"  {ref}" for ref in rule.references] or ["  None yet."]
     return "\n".join(out) + "\n"
+
+
+def _wrap(text: str) -> str:
+    return textwrap.fill(text, width=100, initial_indent="  ", subsequent_indent="  ", break_on_hyphens=False)
 
 
 def rule_list_line(rule: Rule) -> str:
