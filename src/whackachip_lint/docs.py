@@ -10,6 +10,7 @@ files under `docs/rules/` (Markdown). Regenerate the files after adding or chang
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 import textwrap
 from pathlib import Path
@@ -56,7 +57,7 @@ def _example_label(example: Example, positive: bool) -> str:
 
 def _fence(example: Example) -> str:
     code = example.code if example.code.endswith("\n") else example.code + "\n"
-    longest = max((len(run) for run in code.split("\n") if set(run) == {"`"}), default=0)
+    longest = max((len(run) for run in re.findall(r"`+", code)), default=0)
     ticks = "`" * max(3, longest + 1)
     return f"{ticks}{FENCE_BY_KIND.get(example.kind, 'text')}\n{code}{ticks}"
 

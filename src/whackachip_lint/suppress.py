@@ -100,9 +100,11 @@ def unused_findings(directives: list[Directive], lines: list[str], selected: fro
     """
     raws: list[RawFinding] = []
     for directive in directives:
-        unused = [code for code in directive.codes if code not in directive.used]
+        # A code naming WAC001 itself is judged by whether it silences these reports, not here.
+        unused = [code for code in directive.codes if code not in directive.used
+                  and (code == "ALL" or not UNUSED_RULE.startswith(code))]
         if directive.kind == "misplaced-file":
-            report = list(directive.codes)
+            report = list(directive.codes)  # too late to govern anything, WAC001 included
             detail = "disable-file must come before the first statement to govern the file"
         else:
             unknown = [c for c in unused if c != "ALL" and not any(k.startswith(c) for k in known)]
