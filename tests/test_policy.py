@@ -71,7 +71,7 @@ def test_bf16_on_v100_becomes_an_error_naming_the_target():
     (out,) = run_policy([finding()], ["nvidia-v100"])
     assert out.level is Level.ERROR
     assert out.message.startswith(
-        "Bf16 precision (bfloat16) is in force here; your target nvidia-v100 (NVIDIA V100) does not meet: native bf16."
+        "Bf16 precision (bfloat16) is in force here; your target nvidia-v100 does not meet: native bf16."
     )
     assert out.properties["breaks_targets"] == "nvidia-v100"
 
@@ -163,3 +163,48 @@ def test_unknown_target_is_a_usage_error(tmp_path, fake_python, fake_catalog):
     repo = bf16_repo(tmp_path, '[tool.wac-lint]\ntarget = ["nvidia-v1000"]\n')
     result = run_cli(str(repo))
     assert result.exit_code == 2 and "unknown target nvidia-v1000" in result.output
+
+
+def test_redirectable_requirements_never_break_a_target():
+    @dataclass(frozen=True)
+    class Spec:
+        redirectable: bool
+
+    @dataclass(frozen=True)
+    class ShimmableRequirement(Requirement):
+        spec: Spec = Spec(True)
+
+    def requirements_for(f):
+        return [ShimmableRequirement("cuda device: NVIDIA or AMD", "strong", lambda e: False)]
+
+    f = finding()
+    assert policy.apply_policy([f], ["nvidia-v100"], catalog=CATALOG, requirements_for=requirements_for) == [f]
+
+
+# --- with the real catalog, requirement table and Python extractor ---------------------------------------------
+
+REAL = [
+    ("import torch\nx = torch.zeros(2, dtype=torch.bfloat16)\n", "nvidia-v100", "WAC101", "bf16"),
+    ("import transformer_engine.pytorch as te\nwith te.fp8_autocast(enabled=True):\n    y = layer(x)\n",
+     "nvidia-a100-sxm4-80gb", "WAC104", "FP8"),
+    ("import torch\nimport torch_npu\n", "nvidia-h100-sxm", "WAC202", "torch_npu"),
+]
+
+
+@pytest.mark.parametrize(("code", "target", "rule", "words"), REAL, ids=["bf16-v100", "fp8-a100", "npu-h100"])
+def test_real_catalog_breaks_the_target(tmp_path, code, target, rule, words):
+    (tmp_path / "train.py").write_text(code, encoding="utf-8")
+    result = run_cli("--format", "json", "--target", target, str(tmp_path))
+    assert result.exit_code == 1, result.output
+    errors = [f for f in json.loads(result.output)["findings"] if f["level"] == "error"]
+    assert [f["rule"] for f in errors] == [rule]
+    assert f"your target {target} does not meet" in errors[0]["message"] and words in errors[0]["message"]
+
+
+@pytest.mark.parametrize(("code", "target"), [(REAL[0][0], "nvidia-a30"), (REAL[1][0], "nvidia-h100-sxm"),
+                                              (REAL[2][0], "huawei-ascend-910b")])
+def test_real_catalog_leaves_a_capable_target_alone(tmp_path, code, target):
+    (tmp_path / "train.py").write_text(code, encoding="utf-8")
+    result = run_cli("--format", "json", "--target", target, str(tmp_path))
+    assert result.exit_code == 0, result.output
+    assert all(f["level"] == "note" for f in json.loads(result.output)["findings"])

@@ -152,14 +152,16 @@ def scan(paths, output_format, output, select, ignore, fail_level, exit_zero, qu
         except PolicyError as exc:
             raise click.UsageError(str(exc)) from None
         if unknown:
-            raise click.UsageError(f"unknown target {', '.join(unknown)} (a hardware catalog id, e.g. nvidia-v100)")
+            raise click.UsageError(f"unknown target {', '.join(unknown)} (`wac-lint hardware` lists the catalog ids)")
     try:
         result = run_scan(list(paths), settings)
+        from .infer.engine import infer
+
+        verdict = infer(result, settings)
         if settings.targets:
             from .policy import apply_policy
 
             result.findings = apply_policy(result.findings, settings.targets)
-        verdict = None  # the inference verdict, once infer/ exists
     except Exception as exc:  # an internal error: say so, exit 2
         click.echo(f"wac-lint: internal error: {type(exc).__name__}: {exc}", err=True)
         sys.exit(EXIT_ERROR)
@@ -200,3 +202,22 @@ def rule(code, show_all):
     except KeyError as exc:
         raise click.UsageError(str(exc.args[0])) from None
     click.echo(rule_text(r), nl=False)
+
+
+@main.command()
+@click.argument("hardware_id", required=False)
+@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True)
+def hardware(hardware_id, output_format):
+    """List the hardware catalog, or show entry HARDWARE_ID (e.g. nvidia-h20) with its sources."""
+    from .infer.catalog import load_catalog
+    from .report import hardware as report
+
+    catalog = load_catalog()
+    if hardware_id is None:
+        click.echo(report.render_catalog(catalog, output_format), nl=False)
+        return
+    try:
+        entry = catalog.get(hardware_id)
+    except KeyError as exc:
+        raise click.UsageError(str(exc.args[0])) from None
+    click.echo(report.render_entry(entry, output_format), nl=False)

@@ -4,13 +4,17 @@ With `target = ["nvidia-v100"]` (catalog ids, in the config or `--target`), each
 `enabled`, not suppressed) is mapped to the requirements the inference uses; a requirement that a target entry
 fails breaks that target, and the finding is raised to `error` with a message naming the target:
 
-    Bf16 precision (bfloat16) is in force here; your target nvidia-v100 (NVIDIA V100) does not meet: native bf16.
+    Bf16 precision (bfloat16) is in force here; your target nvidia-v100 does not meet: native bf16 tensor math.
 
 What breaks a target (decided here, documented in README):
 - only `hard` and `strong` requirements: a weak clue (a TF32 switch, a tuning knob) narrows the inference but
   never fails a commit;
 - only a definite "no" from the catalog: an unknown property (`check` returns None) never breaks a target;
-- only findings in force: `conditional`, `disabled` and `mentioned` findings are left as they are.
+- only findings in force: `conditional`, `disabled` and `mentioned` findings are left as they are;
+- not CUDA-looking evidence that a migration shim can redirect to another vendor (the `nccl` backend, `cuda`
+  devices, NCCL variables: `torch_npu`'s transfer_to_npu or Gaudi's GPU migration layer make them run on Ascend
+  or Gaudi), because the shim may sit in a file this run did not see (the changed-files hook sees only a few);
+- not requirements that only arise from several settings together (the inference still weighs those).
 Without targets nothing changes: plain evidence stays at its rule's level (`note`) and the exit code is 0.
 """
 
@@ -59,6 +63,8 @@ def broken_targets(finding: Finding, entries: dict[str, Any],
     for requirement in requirements_for(finding):
         if getattr(requirement, "strength", None) not in BREAKING_STRENGTHS:
             continue
+        if getattr(getattr(requirement, "spec", None), "redirectable", False):
+            continue
         for target, entry in entries.items():
             if requirement.check(entry) is False and target not in [b[0] for b in broken]:
                 broken.append((target, entry, requirement))
@@ -66,10 +72,8 @@ def broken_targets(finding: Finding, entries: dict[str, Any],
 
 
 def _describe(target: str, entry: Any, requirement: Any) -> str:
-    name = getattr(entry, "name", None)
-    label = f"{target} ({name})" if name and name != target else target
     constraint = str(getattr(requirement, "constraint", "") or "a requirement of this code").rstrip(".")
-    return f"your target {label} does not meet: {constraint}"
+    return f"your target {target} does not meet: {constraint}"
 
 
 def policy_message(finding: Finding, broken: list[tuple[str, Any, Any]]) -> str:
@@ -93,7 +97,7 @@ def apply_policy(findings: list[Finding], targets: list[str], *, catalog: Any = 
     entries = {target: _entry(catalog, target) for target in targets}
     unknown = [t for t, e in entries.items() if e is None]
     if unknown:
-        raise PolicyError(f"unknown target {', '.join(unknown)}")
+        raise PolicyError(f"unknown target {', '.join(unknown)} (`wac-lint hardware` lists the catalog ids)")
     out = []
     for finding in findings:
         broken = broken_targets(finding, entries, requirements_for)
