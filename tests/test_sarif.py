@@ -1,6 +1,7 @@
 """SARIF 2.1.0 output: valid against the official schema, and shaped as GitHub code scanning needs.
 
-Every SARIF document these tests produce goes through `check_sarif` (schema validation with Draft4Validator).
+Every SARIF document the test suite builds is validated against the official schema with Draft4Validator
+(an autouse fixture in conftest.py wraps the reporter), and the tests here check it explicitly too.
 The Microsoft SARIF multitool's GitHub rules run too when the tool is installed (see scripts/check-sarif.sh).
 """
 
@@ -12,7 +13,6 @@ import shutil
 import subprocess
 from pathlib import Path
 
-import jsonschema
 import pytest
 
 from whackachip_lint.evidence import Diagnostic, Level, State
@@ -23,14 +23,7 @@ from whackachip_lint.scan import ScanResult
 from .conftest import REPOS, run_cli
 from .fakes import fake_python, finding  # noqa: F401 (fixture)
 
-SCHEMA = json.loads((Path(__file__).parent / "data" / "sarif-schema-2.1.0.json").read_text(encoding="utf-8"))
-VALIDATOR = jsonschema.Draft4Validator(SCHEMA, format_checker=jsonschema.Draft4Validator.FORMAT_CHECKER)
-
-
-def check_sarif(doc: dict) -> dict:
-    errors = sorted(VALIDATOR.iter_errors(doc), key=lambda e: list(e.absolute_path))
-    assert not errors, "\n".join(f"{list(e.absolute_path)}: {e.message}" for e in errors[:10])
-    return doc
+from .sarif_schema import VALIDATOR, check_sarif, validating
 
 
 def multitool() -> str | None:
@@ -46,6 +39,14 @@ def test_the_schema_rejects_a_broken_document():
     doc = sarif.to_sarif(result_of(finding()))
     del doc["runs"][0]["results"][0]["message"]
     assert list(VALIDATOR.iter_errors(doc))
+
+
+def test_every_sarif_built_in_the_suite_is_validated():
+    # The conftest fixture has wrapped the reporter, and the wrapper rejects a broken document.
+    assert sarif.to_sarif.__qualname__.startswith("validating.")
+    broken = validating(lambda result: {"version": "2.0", "runs": []})
+    with pytest.raises(AssertionError, match="invalid SARIF"):
+        broken(result_of())
 
 
 def test_rules_carry_everything_github_shows():
