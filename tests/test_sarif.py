@@ -227,3 +227,14 @@ def test_multitool_check_is_live(tmp_path):
     path = tmp_path / "bad.sarif"
     path.write_text(json.dumps(doc), encoding="utf-8")
     assert multitool_problems(multitool(), path, "Gh", tmp_path)
+
+
+def test_columns_are_code_points_end_to_end(tmp_path):
+    # "é" and "数" are 2 and 3 bytes in UTF-8: a byte column would land after the real one.
+    line = 'name = "é数"; x = torch.zeros(2, dtype=torch.bfloat16)'
+    (tmp_path / "train.py").write_text(f"import torch\n{line}\n", encoding="utf-8")
+    run = json.loads(run_cli("--format", "sarif", "--select", "WAC101", str(tmp_path)).output)["runs"][0]
+    regions = [r["locations"][0]["physicalLocation"]["region"] for r in run["results"]]
+    assert regions, "the Python extractor reported no WAC101"
+    (region,) = regions
+    assert line[region["startColumn"] - 1:region["endColumn"] - 1] == "torch.bfloat16"
