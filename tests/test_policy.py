@@ -8,6 +8,7 @@ tests pin the policy's own decisions whatever the real catalog says.
 from __future__ import annotations
 
 import json
+import shutil
 from dataclasses import dataclass
 from typing import Callable
 
@@ -16,7 +17,7 @@ import pytest
 from whackachip_lint import policy
 from whackachip_lint.evidence import Level, State
 
-from .conftest import run_cli
+from .conftest import REPOS, run_cli
 from .fakes import fake_python, finding  # noqa: F401 (fixture)
 
 
@@ -208,3 +209,28 @@ def test_real_catalog_leaves_a_capable_target_alone(tmp_path, code, target):
     result = run_cli("--format", "json", "--target", target, str(tmp_path))
     assert result.exit_code == 0, result.output
     assert all(f["level"] == "note" for f in json.loads(result.output)["findings"])
+
+
+# --- the fixture repo: its own pyproject.toml names the fleet -------------------------------------------------
+
+FLEET_REPO = REPOS / "fleet_v100"
+
+
+def test_fleet_fixture_fails_naming_v100():
+    result = run_cli(str(FLEET_REPO))
+    assert result.exit_code == 1
+    assert ("train.py:5:21: WAC101 [enabled] Bf16 precision (bfloat16) is in force here; your target nvidia-v100 "
+            "does not meet: native bf16 tensor math.") in result.output
+    # The suppressed line stays suppressed, whatever the policy says.
+    assert "train.py:9:" not in result.output
+
+
+def test_fleet_fixture_without_a_target_exits_0(tmp_path):
+    repo = tmp_path / "fleet"
+    shutil.copytree(FLEET_REPO, repo)
+    config = repo / "pyproject.toml"
+    config.write_text(config.read_text(encoding="utf-8").replace('target = ["nvidia-v100"]\n', ""), encoding="utf-8")
+    result = run_cli(str(repo))
+    assert result.exit_code == 0, result.output
+    assert "train.py:5:21: WAC101 [enabled] Bf16 precision (bfloat16) is in force here. " in result.output
+    assert run_cli("--isolated", str(FLEET_REPO)).exit_code == 0
