@@ -44,7 +44,7 @@ def sarif_rule(rule) -> dict[str, Any]:
     return {
         "id": rule.code,
         "name": rule.name,
-        "shortDescription": {"text": f"{rule.title[:1].upper()}{rule.title[1:]}."},
+        "shortDescription": {"text": f"{rule.title}."},  # as written: "bf16", "TF32" keep their case
         "fullDescription": {"text": rule.summary},
         "help": {"text": rule_text(rule), "markdown": rule_markdown(rule)},
         "helpUri": help_uri(rule),
