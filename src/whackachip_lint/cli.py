@@ -73,7 +73,7 @@ def _settings(paths, flags: dict, config_file: Path | None, isolated: bool):
         if ctx.get_parameter_source(option) in (ParameterSource.COMMANDLINE, ParameterSource.ENVIRONMENT):
             setattr(settings, name, flags[name])
     settings.select = settings.select or ["ALL"]
-    return settings
+    return settings, path
 
 
 # --format value -> reporter module (imported only when used).
@@ -142,7 +142,7 @@ def scan(paths, output_format, output, select, ignore, fail_level, exit_zero, qu
     unknown = check_selectors(flags["select"] + flags["ignore"] + flags["extend_select"])
     if unknown:
         raise click.UsageError(f"unknown rule code or prefix: {', '.join(unknown)} (see `wac-lint rule --all`)")
-    settings = _settings(paths, flags, config_file, isolated)
+    settings, config_path = _settings(paths, flags, config_file, isolated)
     output_format = settings.output_format
     if settings.targets:
         from .policy import PolicyError, unknown_targets
@@ -152,7 +152,10 @@ def scan(paths, output_format, output, select, ignore, fail_level, exit_zero, qu
         except PolicyError as exc:
             raise click.UsageError(str(exc)) from None
         if unknown:
-            raise click.UsageError(f"unknown target {', '.join(unknown)} (`wac-lint hardware` lists the catalog ids)")
+            from_flag = click.get_current_context().get_parameter_source("targets").name == "COMMANDLINE"
+            where = "--target" if from_flag else f"`target` in {config_path}"
+            raise click.UsageError(f"unknown target {', '.join(unknown)} ({where}; `wac-lint hardware` lists the "
+                                   "catalog ids)")
     try:
         result = run_scan(list(paths), settings)
         from .infer.engine import infer
