@@ -11,7 +11,7 @@ import re
 import pytest
 
 from whackachip_lint import extract as extract_package
-from whackachip_lint.evidence import Finding, Level, RawFinding, Span, State
+from whackachip_lint.evidence import Finding, RawFinding, Span, State
 from whackachip_lint.rules import ALL_RULES
 
 FAKE_MODULE = "tests.fakes"

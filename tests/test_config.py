@@ -138,7 +138,8 @@ def test_cli_bad_config_exits_2_naming_the_key(tmp_path):
     assert "pyproject.toml" in result.output
 
 
-def test_cli_uses_config_values_when_flags_are_not_given(tmp_path, fake_python):
+@pytest.mark.usefixtures("fake_python")
+def test_cli_uses_config_values_when_flags_are_not_given(tmp_path):
     repo = repo_with(tmp_path, '[tool.wac-lint]\nformat = "json"\nextend-exclude = ["scripts/"]\n'
                                'fail-level = "note"\n')
     result = run_cli(str(repo))
@@ -146,7 +147,8 @@ def test_cli_uses_config_values_when_flags_are_not_given(tmp_path, fake_python):
     assert rules_and_paths(result.output) == [("WAC101", "src/train.py")]
 
 
-def test_flags_given_on_the_command_line_win(tmp_path, fake_python):
+@pytest.mark.usefixtures("fake_python")
+def test_flags_given_on_the_command_line_win(tmp_path):
     repo = repo_with(tmp_path, '[tool.wac-lint]\nformat = "json"\nfail-level = "note"\nignore = ["WAC101"]\n')
     quiet = run_cli(str(repo))
     assert quiet.exit_code == 0 and rules_and_paths(quiet.output) == []
@@ -157,7 +159,8 @@ def test_flags_given_on_the_command_line_win(tmp_path, fake_python):
     assert text.output.startswith("2 files scanned; 0 findings.\n")
 
 
-def test_isolated_and_explicit_config(tmp_path, fake_python):
+@pytest.mark.usefixtures("fake_python")
+def test_isolated_and_explicit_config(tmp_path):
     repo = repo_with(tmp_path, '[tool.wac-lint]\nformat = "json"\nignore = ["WAC101"]\n')
     other = write(tmp_path / "elsewhere.toml", 'format = "json"\nexclude = ["src/"]\n')
     assert "\n2 files scanned; 2 findings; 2 enabled; 2 note.\n" in run_cli("--isolated", str(repo)).output
@@ -165,12 +168,14 @@ def test_isolated_and_explicit_config(tmp_path, fake_python):
     assert rules_and_paths(explicit.output) == [("WAC101", "scripts/old.py")]
 
 
-def test_per_file_ignores_from_config(tmp_path, fake_python):
+@pytest.mark.usefixtures("fake_python")
+def test_per_file_ignores_from_config(tmp_path):
     repo = repo_with(tmp_path, '[tool.wac-lint]\nformat = "json"\n[tool.wac-lint.per-file-ignores]\n'
                                '"scripts/*" = ["WAC1"]\n')
     assert rules_and_paths(run_cli(str(repo)).output) == [("WAC101", "src/train.py")]
 
 
-def test_wac_lint_toml_via_cli(tmp_path, fake_python):
+@pytest.mark.usefixtures("fake_python")
+def test_wac_lint_toml_via_cli(tmp_path):
     repo = repo_with(tmp_path, 'format = "json"\nselect = ["WAC2"]\n', name="wac-lint.toml")
     assert rules_and_paths(run_cli(str(repo)).output) == []

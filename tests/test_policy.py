@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import json
 import shutil
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 import pytest
 
@@ -18,7 +18,7 @@ from whackachip_lint import policy
 from whackachip_lint.evidence import Level, State
 
 from .conftest import REPOS, run_cli
-from .fakes import fake_python, finding  # noqa: F401 (fixture)
+from .fakes import fake_python, finding  # noqa: F401 (fake_python is a fixture)
 
 
 @dataclass(frozen=True)
@@ -136,7 +136,8 @@ def bf16_repo(tmp_path, config: str):
     return repo
 
 
-def test_target_in_pyproject_fails_the_scan_naming_v100(tmp_path, fake_python, fake_catalog):
+@pytest.mark.usefixtures("fake_python", "fake_catalog")
+def test_target_in_pyproject_fails_the_scan_naming_v100(tmp_path):
     repo = bf16_repo(tmp_path, '[tool.wac-lint]\ntarget = ["nvidia-v100"]\n')
     result = run_cli(str(repo))
     assert result.exit_code == 1
@@ -148,19 +149,22 @@ def test_target_in_pyproject_fails_the_scan_naming_v100(tmp_path, fake_python, f
     assert sarif["runs"][0]["properties"]["targets"] == ["nvidia-v100"]
 
 
-def test_same_repo_without_a_target_exits_0(tmp_path, fake_python, fake_catalog):
+@pytest.mark.usefixtures("fake_python", "fake_catalog")
+def test_same_repo_without_a_target_exits_0(tmp_path):
     repo = bf16_repo(tmp_path, '[tool.wac-lint]\nselect = ["WAC1"]\n')
     result = run_cli(str(repo))
     assert result.exit_code == 0
     assert "WAC101 [enabled] Bf16 precision (bfloat16) is in force here." in result.output
 
 
-def test_target_flag_overrides_config(tmp_path, fake_python, fake_catalog):
+@pytest.mark.usefixtures("fake_python", "fake_catalog")
+def test_target_flag_overrides_config(tmp_path):
     repo = bf16_repo(tmp_path, '[tool.wac-lint]\ntarget = ["nvidia-v100"]\n')
     assert run_cli("--target", "nvidia-a100", str(repo)).exit_code == 0
 
 
-def test_unknown_target_is_a_usage_error(tmp_path, fake_python, fake_catalog):
+@pytest.mark.usefixtures("fake_python", "fake_catalog")
+def test_unknown_target_is_a_usage_error(tmp_path):
     repo = bf16_repo(tmp_path, '[tool.wac-lint]\ntarget = ["nvidia-v1000"]\n')
     result = run_cli(str(repo))
     assert result.exit_code == 2 and "unknown target nvidia-v1000 (`target` in " in result.output

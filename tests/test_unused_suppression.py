@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from whackachip_lint.config import Settings
 from whackachip_lint.evidence import State
 
@@ -14,40 +16,47 @@ def wac001(code: str, settings: Settings | None = None):
     return [(f.line, f.column, f.span.end_column, f.value, f.suppressed) for f in result.findings if f.rule == "WAC001"]
 
 
-def test_a_used_directive_is_not_reported(fake_python):
+@pytest.mark.usefixtures("fake_python")
+def test_a_used_directive_is_not_reported():
     code = "import torch\ny = torch.bfloat16  # wac-lint: disable=WAC101\n"
     result = scan_snippet(code)
     assert [(f.rule, f.suppressed) for f in result.findings] == [("WAC101", True)]
 
 
-def test_an_unused_directive_is_reported_at_the_directive(fake_python):
+@pytest.mark.usefixtures("fake_python")
+def test_an_unused_directive_is_reported_at_the_directive():
     line = "y = 1  # wac-lint: disable=WAC101"
     assert wac001(line + "\n") == [(1, 8, len(line) + 1, "WAC101", False)]
 
 
-def test_own_line_directive_covering_a_finding_is_used(fake_python):
+@pytest.mark.usefixtures("fake_python")
+def test_own_line_directive_covering_a_finding_is_used():
     assert wac001("# wac-lint: disable=WAC1\ny = torch.bfloat16\n") == []
     assert wac001("# wac-lint: disable=WAC1\ny = 1\n") == [(1, 1, 25, "WAC1", False)]
 
 
-def test_only_the_unused_codes_of_a_directive_are_reported(fake_python):
+@pytest.mark.usefixtures("fake_python")
+def test_only_the_unused_codes_of_a_directive_are_reported():
     assert wac001("y = torch.bfloat16  # wac-lint: disable=WAC101,WAC301\n") == [(1, 21, 54, "WAC301", False)]
 
 
-def test_codes_of_rules_left_out_of_the_scan_are_not_judged(fake_python):
+@pytest.mark.usefixtures("fake_python")
+def test_codes_of_rules_left_out_of_the_scan_are_not_judged():
     settings = Settings(select=["WAC0", "WAC3"])
     assert wac001("y = 1  # wac-lint: disable=WAC101\n", settings) == []
     assert wac001("y = 1  # wac-lint: disable=WAC999\n", settings) == [(1, 8, 34, "WAC999", False)]
 
 
-def test_late_disable_file_is_reported(fake_python):
+@pytest.mark.usefixtures("fake_python")
+def test_late_disable_file_is_reported():
     code = "import torch\n# wac-lint: disable-file=WAC101\ny = torch.bfloat16\n"
     result = scan_snippet(code)
     assert sorted((f.rule, f.line, f.suppressed) for f in result.findings) == [("WAC001", 2, False),
                                                                                ("WAC101", 3, False)]
 
 
-def test_wac001_can_be_ignored_or_silenced(fake_python):
+@pytest.mark.usefixtures("fake_python")
+def test_wac001_can_be_ignored_or_silenced():
     assert wac001("y = 1  # wac-lint: disable=WAC101\n", Settings(ignore=["WAC001"])) == []
     assert wac001("y = 1  # wac-lint: disable=WAC101,WAC001\n") == [(1, 8, 41, "WAC101", True)]
     assert wac001("y = 1  # wac-lint: disable=WAC001\n") == []

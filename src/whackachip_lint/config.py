@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from .evidence import Level
 
@@ -151,7 +152,7 @@ def parse_config(path: Path, table: dict) -> dict[str, Any]:
         name, parse = CONFIG_KEYS[key]
         values[name] = parse(path, key, raw)
     if "cache_dir" in values:  # relative to the file that names it
-        values["cache_dir"] = str((path.parent / values["cache_dir"]))
+        values["cache_dir"] = str(path.parent / values["cache_dir"])
     return values
 
 

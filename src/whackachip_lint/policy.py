@@ -20,7 +20,8 @@ Without targets nothing changes: plain evidence stays at its rule's level (`note
 
 from __future__ import annotations
 
-from typing import Any, Callable, Iterable
+from collections.abc import Callable, Iterable
+from typing import Any
 
 from .evidence import Finding, Level
 

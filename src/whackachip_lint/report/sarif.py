@@ -56,7 +56,7 @@ def sarif_rule(rule) -> dict[str, Any]:
 def line_hash(finding: Finding) -> str:
     """A hash of what the finding is about, stable when lines move (GitHub's `primaryLocationLineHash` role)."""
     normalised = " ".join(finding.snippet.split())
-    return hashlib.sha256(f"{finding.rule}\0{normalised}".encode("utf-8")).hexdigest()[:16]
+    return hashlib.sha256(f"{finding.rule}\0{normalised}".encode()).hexdigest()[:16]
 
 
 def region(finding: Finding) -> dict[str, int]:
