@@ -131,7 +131,8 @@ def index_markdown(rules: list[Rule]) -> str:
     ]
     for rule in rules:
         summary = rule.summary.replace("|", "\\|")
-        out.append(f"| [{rule.code}]({rule.code}.md) | {rule.name} | {rule.level.value} | `{rule.signal}` | {summary} |")
+        link = f"[{rule.code}]({rule.code}.md)"
+        out.append(f"| {link} | {rule.name} | {rule.level.value} | `{rule.signal}` | {summary} |")
     return "\n".join(out) + "\n"
 
 
