@@ -82,6 +82,11 @@ def scan_source(source: Source, settings: Settings) -> FileResult:
     findings = [to_finding(raw, source) for raw in raws if raw.rule in codes]
     directives = suppress.parse_directives(source.lines) if "wac-lint:" in source.text else []
     findings = suppress.apply(findings, directives)
+    if directives and suppress.UNUSED_RULE in codes:
+        unused = suppress.unused_findings(directives, source.lines, codes, frozenset(ALL_RULES))
+        # Only a directive that names WAC001 itself (not `all`) silences a report about directives.
+        naming = [d for d in directives if any(c != "ALL" and suppress.UNUSED_RULE.startswith(c) for c in d.codes)]
+        findings += suppress.apply([to_finding(raw, source) for raw in unused], naming)
     findings.sort(key=Finding.sort_key)
     result.findings = findings
     result.unused_directives = [d for d in directives if not d.used]

@@ -5,9 +5,9 @@ from __future__ import annotations
 from typing import Iterable
 
 from .base import Example, Rule
-from . import collective, declared, kernels, launch, memory, network, precision
+from . import collective, declared, kernels, launch, memory, meta, network, precision
 
-FAMILIES = (precision, collective, network, launch, memory, kernels, declared)
+FAMILIES = (precision, collective, network, launch, memory, kernels, declared, meta)
 
 ALL_RULES: dict[str, Rule] = {}
 for _family in FAMILIES:

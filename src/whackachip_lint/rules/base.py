@@ -45,6 +45,8 @@ class Rule:
     negatives: tuple[Example, ...] = ()
     references: tuple[str, ...] = ()
     tags: tuple[str, ...] = ()
+    # How often a finding of this rule is right (SARIF `precision`: very-high, high, medium, low).
+    precision: str = "high"
     # Properties an inference requirement may use; documentation only.
     notes: tuple[str, ...] = field(default=())
 

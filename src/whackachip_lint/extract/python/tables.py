@@ -143,6 +143,7 @@ INIT_PROCESS_GROUP = ("torch.distributed.init_process_group", "*.init_process_gr
 DEEPSPEED_INIT = ("deepspeed.init_distributed", "deepspeed.comm.init_distributed")
 AUTOCAST = ("torch.autocast", "torch.amp.autocast", "torch.cuda.amp.autocast", "torch.cpu.amp.autocast")
 FP8_AUTOCAST = ("transformer_engine.pytorch.fp8_autocast", "*.fp8_autocast")
+GRAD_SCALERS = ("torch.cuda.amp.GradScaler", "torch.amp.GradScaler", "*.GradScaler")
 FP8_GEMMS = ("torch._scaled_mm", "torch._scaled_grouped_mm")
 FSDP_CALLS: dict[str, str] = {
     "torch.distributed.fsdp.FullyShardedDataParallel": "fsdp",

@@ -67,6 +67,8 @@ class PythonEvidenceVisitor(cst.CSTVisitor):
 
     def on_visit(self, node: cst.CSTNode) -> bool:
         entry = self.pending.pop(id(node), None)
+        if entry is None and isinstance(node, cst.Comparison):
+            entry = (None, True, None)  # `x.dtype == torch.bfloat16` tests a dtype, it does not use one
         if entry is not None:
             state, check, condition = entry
             outer = self.frames[-1]
@@ -177,8 +179,9 @@ class PythonEvidenceVisitor(cst.CSTVisitor):
             self.attach(node.body, State.CONDITIONAL, condition=node.test)
             self.attach(node.orelse, State.CONDITIONAL, condition=node.test)
 
-    def visit_Comparison(self, node: cst.Comparison) -> None:
-        self.attach(node, check=True)
+    def visit_Match(self, node: cst.Match) -> None:
+        for case in node.cases:
+            self.attach(case.body, State.CONDITIONAL, condition=case.pattern)
 
     def visit_Assert(self, node: cst.Assert) -> None:
         self.attach(node.test, check=True)
@@ -358,8 +361,13 @@ class PythonEvidenceVisitor(cst.CSTVisitor):
             self.later(positional[0].value, lambda found, frame: self._matmul_precision(found, positional[0], frame))
         elif matches(name, T.AUTOCAST):
             self._autocast(node, name, keywords, positional)
-        elif matches(name, T.FP8_AUTOCAST) or name == "transformer_engine.pytorch.autocast":
-            self._fp8_autocast(node, name, keywords)
+        elif matches(name, T.FP8_AUTOCAST):
+            # Transformer Engine's fp8_autocast defaults to enabled=False.
+            self._enabled_call(node, name, keywords, "WAC104", "fp8_autocast", State.DISABLED)
+        elif name == "transformer_engine.pytorch.autocast":
+            self._enabled_call(node, name, keywords, "WAC104", "autocast", State.CONDITIONAL)
+        elif matches(name, T.GRAD_SCALERS):
+            self._enabled_call(node, name, keywords, "WAC102", "GradScaler", State.ENABLED)
         elif matches(name, T.FP8_GEMMS):
             self.emit("WAC104", name.rsplit(".", 1)[-1], node, detail=f"{name}() runs an FP8 matrix multiply")
 
@@ -389,14 +397,13 @@ class PythonEvidenceVisitor(cst.CSTVisitor):
         if cuda:
             self.emit("WAC102", "float16", node, detail=f"{name}() on cuda without dtype= autocasts to float16")
 
-    def _fp8_autocast(self, node, name, keywords) -> None:
+    def _enabled_call(self, node, name, keywords, rule, value, default: State) -> None:
+        """A call that switches something on unless `enabled=` says otherwise."""
         arg = keywords.get("enabled")
         if arg is None:
-            # Transformer Engine's fp8_autocast defaults to enabled=False.
-            own = State.DISABLED if name.endswith("fp8_autocast") else State.CONDITIONAL
-            self.emit("WAC104", "fp8_autocast", node, own, f"{name}() without enabled=")
+            self.emit(rule, value, node, default, f"{name}() without enabled=")
             return
-        self.later(arg.value, lambda found, frame: self._switch(found, "WAC104", "fp8_autocast", arg, f"{name}(enabled=...)", frame))
+        self.later(arg.value, lambda found, frame: self._switch(found, rule, value, arg, f"{name}(enabled=...)", frame, arg.value))
 
     def _call_runtime(self, node, name, method, keywords, positional) -> None:
         if matches(name, T.DYNAMIC_IMPORTS) and positional:
@@ -414,7 +421,7 @@ class PythonEvidenceVisitor(cst.CSTVisitor):
             if isinstance(value, (cst.SimpleString, cst.FormattedString, cst.ConcatenatedString, cst.IfExp)):
                 self.setting("device", value, positional[0], ".to()")
             elif isinstance(value, cst.Name) and value.value not in self.aliases.table:
-                self.setting("device", value, positional[0], ".to()", quiet=True)
+                self.setting("device", value, positional[0], ".to()")
         fsdp = lookup(name, T.FSDP_CALLS)
         if fsdp is not None:
             self.emit("WAC505", fsdp, node, detail=f"{name}()")
@@ -449,7 +456,8 @@ class PythonEvidenceVisitor(cst.CSTVisitor):
     def visit_Del(self, node: cst.Del) -> None:
         targets = node.target.elements if isinstance(node.target, cst.Tuple) else [node.target]
         for target in targets:
-            target = getattr(target, "value", target)
+            if isinstance(target, cst.Element):
+                target = target.value
             if isinstance(target, cst.Subscript) and self._is_environ(target.value):
                 key = _subscript_key(target)
                 if key is not None:
@@ -459,7 +467,10 @@ class PythonEvidenceVisitor(cst.CSTVisitor):
         if isinstance(target, cst.Name):
             self.resolver.bind(target.value, value, self.state)
             if self.blocks[-1] == "class" and target.value in T.KEYWORDS:
-                self.setting(target.value, _unwrap_field(value), node, f"{target.value} field default")
+                default = _unwrap_field(value)
+                flag = "--" + target.value
+                self.flags.setdefault(target.value, Flag(flag, default, None))
+                self.setting(target.value, default, node, f"{target.value} field default", flag=flag)
         elif isinstance(target, cst.Subscript) and self._is_environ(target.value):
             key = _subscript_key(target)
             if key is not None:
@@ -468,7 +479,7 @@ class PythonEvidenceVisitor(cst.CSTVisitor):
         elif isinstance(target, cst.Attribute):
             name = self.aliases.resolve(target)
             if name in T.TF32_ATTRIBUTES:
-                self.later(value, lambda found, frame: self._switch(found, "WAC103", name.rsplit(".", 2)[-2] + ".allow_tf32", node, f"{name} =", frame))
+                self.later(value, lambda found, frame: self._switch(found, "WAC103", True, node, f"{name} =", frame, value))
             elif name in T.FP32_PRECISION_ATTRIBUTES:
                 self.later(value, lambda found, frame: self._fp32_precision(found, name, node, frame))
             elif target.attr.value in T.KEYWORDS and _constant_truth(value) is not None:
@@ -481,15 +492,27 @@ class PythonEvidenceVisitor(cst.CSTVisitor):
                 own = State.ENABLED if text == "tf32" else State.DISABLED
                 self.emit("WAC103", "tf32", node, combine(candidate.state, own), f'{name} = "{text}"', candidate.properties, frame)
 
+    def _is_dtype_or_literal(self, node: cst.BaseExpression) -> bool:
+        """Values a switch cannot be read from (and that other handlers report)."""
+        if isinstance(node, (cst.SimpleString, cst.ConcatenatedString, cst.Integer, cst.Float)):
+            return True
+        return _dtype_meaning(self.aliases.resolve(node) or "") is not None
+
     def _is_environ(self, node: cst.BaseExpression) -> bool:
         return self.aliases.resolve(node) == "os.environ"
 
     # -- dict literals: configs built in Python --------------------------------------------------------
 
     def visit_Dict(self, node: cst.Dict) -> None:
-        for element in node.elements:
-            if not isinstance(element, cst.DictElement):
-                continue
+        elements = [e for e in node.elements if isinstance(e, cst.DictElement)]
+        dtypes = [e for e in elements if _dtype_meaning(self.aliases.resolve(e.value) or "") is not None]
+        if len(dtypes) >= 2:
+            # {"bf16": torch.bfloat16, "fp16": torch.float16}: a lookup table; which entry is used depends on a key.
+            for element in dtypes:
+                self.attach(element.value, State.CONDITIONAL, condition=element.key)
+            table = {id(e) for e in dtypes}
+            elements = [e for e in elements if id(e) not in table]
+        for element in elements:
             key = literal_string(element.key)
             if key is None:
                 continue
@@ -504,16 +527,31 @@ class PythonEvidenceVisitor(cst.CSTVisitor):
 
     # -- settings: a keyword and its value -----------------------------------------------------------
 
-    def setting(self, keyword: str, value: cst.BaseExpression, where: cst.CSTNode, detail: str, quiet: bool = False) -> None:
+    def setting(
+        self, keyword: str, value: cst.BaseExpression, where: cst.CSTNode, detail: str, flag: str | None = None
+    ) -> None:
+        """`keyword=value` in a call, dict or config class. `flag` marks an option definition (its default)."""
         kind, rule = T.KEYWORDS[keyword]
         if kind == "switch":
-            self.later(value, lambda found, frame: self._switch(found, rule, T.SWITCH_VALUES.get(keyword, True), where, detail, frame, value))
-        else:
-            self.later(value, lambda found, frame: self._valued(kind, keyword, found, where, detail, frame, quiet))
+            on_value = T.SWITCH_VALUES.get(keyword, True)
 
-    def _switch(self, found, rule, on_value, where, detail, frame, value_node=None) -> None:
+            def action(found, frame):
+                if flag is not None:
+                    found = [_with_flag(c, flag) for c in found or []] or None
+                self._switch(found, rule, on_value, where, detail, frame, value, definition=flag is not None)
+
+        else:
+
+            def action(found, frame):
+                if flag is not None:
+                    found = [_with_flag(c, flag) for c in found or []]
+                self._valued(kind, keyword, found, where, detail, frame)
+
+        self.later(value, action)
+
+    def _switch(self, found, rule, on_value, where, detail, frame, value_node=None, definition=False) -> None:
         if found is None:
-            if value_node is None or _is_dtype_or_literal(value_node):
+            if value_node is None or self._is_dtype_or_literal(value_node):
                 return
             detail = f"{detail} set from {self.code(value_node)}"
             self.emit(rule, on_value, where, State.CONDITIONAL, detail, None, frame)
@@ -525,12 +563,14 @@ class PythonEvidenceVisitor(cst.CSTVisitor):
             elif truth:
                 own, text, value = combine(candidate.state, State.ENABLED), "on", on_value
             elif "flag" in candidate.properties:
-                own, text, value = State.MENTIONED, f"off unless {candidate.properties['flag']} is passed", on_value
+                # The option's definition only mentions it; a use of the option holds if the flag is passed.
+                own = State.MENTIONED if definition else State.CONDITIONAL
+                text, value = f"off unless {candidate.properties['flag']} is passed", on_value
             else:
                 own, text, value = combine(candidate.state, State.DISABLED), "off", on_value
-            self.emit(rule, value, where, own, f"{detail} {text}", candidate.properties, frame)
+            self.emit(rule, value, where, own, f"{detail}: {text}", candidate.properties, frame)
 
-    def _valued(self, kind, keyword, found, where, detail, frame, quiet=False) -> None:
+    def _valued(self, kind, keyword, found, where, detail, frame) -> None:
         for candidate in found or []:
             for rule, value in _value_meanings(kind, candidate.value, candidate.partial):
                 self.emit(rule, value, where, candidate.state, f"{detail}: {candidate.value!r}", candidate.properties, frame)
@@ -853,8 +893,6 @@ def _dict_get(node: cst.Dict, key: str) -> cst.BaseExpression | None:
     return None
 
 
-def _is_dtype_or_literal(node: cst.BaseExpression) -> bool:
-    return isinstance(node, (cst.SimpleString, cst.ConcatenatedString, cst.Integer, cst.Float))
 
 
 def _string_parts(node: cst.BaseExpression) -> Iterable[cst.SimpleString]:
