@@ -27,6 +27,10 @@ DEFAULT_NAMES = {
     "requirements": "requirements.txt",
     "notebook": "snippet.ipynb",
     "markdown": "README.md",
+    "pyproject": "pyproject.toml",
+    "setupcfg": "setup.cfg",
+    "makefile": "Makefile",
+    "cmake": "CMakeLists.txt",
 }
 
 

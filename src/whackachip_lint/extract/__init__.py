@@ -22,7 +22,16 @@ EXTRACTORS: dict[str, tuple[str, ...]] = {
     "python": ("whackachip_lint.extract.python",),
     "shell": ("whackachip_lint.extract.shell",),
     "json": ("whackachip_lint.extract.deepspeed",),
+    "yaml": ("whackachip_lint.extract.yaml_config",),
+    "dockerfile": ("whackachip_lint.extract.dockerfile",),
+    "requirements": ("whackachip_lint.extract.requirements",),
+    "pyproject": ("whackachip_lint.extract.pyproject",),
+    "setupcfg": ("whackachip_lint.extract.setupcfg",),
+    "makefile": ("whackachip_lint.extract.makefile",),
+    "cmake": ("whackachip_lint.extract.cmake",),
 }
+# Second passes on kinds owned by other extractors (cheap; return [] at once when not concerned).
+EXTRACTORS["python"] = EXTRACTORS["python"] + ("whackachip_lint.extract.setup_py",)
 
 
 class ExtractionError(Exception):

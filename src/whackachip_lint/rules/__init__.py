@@ -5,9 +5,9 @@ from __future__ import annotations
 from typing import Iterable
 
 from .base import Example, Rule
-from . import collective, declared, kernels, launch, memory, network, precision
+from . import cluster, collective, declared, kernels, launch, memory, network, packages, precision
 
-FAMILIES = (precision, collective, network, launch, memory, kernels, declared)
+FAMILIES = (precision, collective, network, launch, memory, kernels, declared, cluster, packages)
 
 ALL_RULES: dict[str, Rule] = {}
 for _family in FAMILIES:
