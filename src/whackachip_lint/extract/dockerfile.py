@@ -26,8 +26,10 @@ _INSTRUCTION = re.compile(r"^\s*([A-Za-z]+)(?:\s+|$)")
 _HEREDOC = re.compile(r"<<-?\s*[\"']?([A-Za-z_][A-Za-z0-9_]*)[\"']?")
 _VAR = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)(?::?[-+]([^}]*))?\}|\$([A-Za-z_][A-Za-z0-9_]*)")
 _ASSIGN = re.compile(r"""(?:^|(?<=[\s;&|(]))(?:export\s+)?([A-Z_][A-Z0-9_]*)=("[^"]*"|'[^']*'|[^\s;&|)]*)""")
-_PIP_INSTALL = re.compile(r"\b(?:pip3?|python3?\s+-m\s+pip|uv\s+pip)\s+install\b")
-_CONDA_INSTALL = re.compile(r"\b(?:conda|mamba|micromamba)\s+install\b")
+# A command starts the RUN text or follows &&, ||, ;, |, a `then`/`do`, sudo, or NAME=value prefixes.
+_COMMAND_START = r"(?:^\s*[Rr][Uu][Nn]\s+(?:--\S+\s+)*|&&|\|\||;|\||\bthen\b|\bdo\b)\s*(?:sudo\s+)?(?:[A-Za-z_][A-Za-z0-9_]*=\S*\s+)*"
+_PIP_INSTALL = re.compile(_COMMAND_START + r"(?:\S*/)?(?:pip3?(?:\.\d+)?|python3?(?:\.\d+)?\s+-m\s+pip|uv\s+pip)\s+install\b")
+_CONDA_INSTALL = re.compile(_COMMAND_START + r"(?:\S*/)?(?:conda|mamba|micromamba)\s+install\b")
 _COMMAND_END = re.compile(r"&&|\|\||;|\|")
 _INDEX_OPTIONS = {"-i", "--index-url", "--extra-index-url", "-f", "--find-links"}
 _VALUE_OPTIONS = {"-r", "--requirement", "-c", "--constraint", "-t", "--target", "--prefix", "--root", "-e",
