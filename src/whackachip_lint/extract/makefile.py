@@ -26,9 +26,24 @@ _SM = re.compile(r"\b(?:sm|compute)_(\d+[a-z]?)\b")
 _GFX = re.compile(r"\bgfx[0-9a-f]{3,4}\b")
 
 
-def line_findings(text: str, line: int, state: State, offset: int = 0) -> list[RawFinding]:
+_REFERENCE = re.compile(r"\$[({]([A-Za-z_][A-Za-z0-9_]*)[)}]")
+
+
+def substitute(value: str, variables: dict[str, str]) -> str:
+    """`$(NAME)` / `${NAME}` replaced by what the Makefile assigned before (one level, as read)."""
+    return _REFERENCE.sub(lambda m: variables.get(m.group(1), m.group(0)), value)
+
+
+def _unresolved(value: str) -> bool:
+    return "$(" in value or "${" in value
+
+
+def line_findings(
+    text: str, line: int, state: State, offset: int = 0, variables: dict[str, str] | None = None
+) -> list[RawFinding]:
     """Findings of one logical Makefile line (comment removed, continuations joined by "\n")."""
     found: list[RawFinding] = []
+    variables = {} if variables is None else variables
 
     def where(start: int, end: int):
         return joined_span(line, " " * offset + text, start + offset, end + offset)
@@ -36,9 +51,17 @@ def line_findings(text: str, line: int, state: State, offset: int = 0) -> list[R
     assignment = _ASSIGNMENT.match(text)
     flags = parse_arch_flags(text)
     if assignment and not text.startswith("\t"):
-        name, value = assignment.group("name"), assignment.group("value").strip()
+        name = assignment.group("name")
+        value = substitute(assignment.group("value").strip(), variables)
         start, end = assignment.start("name"), len(text.rstrip())
-        if name in EXACT:  # make variables with other prefixes (HIP_FLAGS) are not the environment
+        if state is not State.MENTIONED and not _unresolved(value):
+            if assignment.group("op") == "+=" and name in variables:
+                variables[name] = f"{variables[name]} {value}"
+            elif assignment.group("op") != "?=" or name not in variables:
+                variables[name] = value
+        if _unresolved(value):
+            pass  # built from variables we cannot see (command line, environment)
+        elif name in EXACT:  # make variables with other prefixes (HIP_FLAGS) are not the environment
             found.extend(env_findings(name, " ".join(value.split()), where(start, end), state))
         elif _ARCH_VARIABLE.search(name) and not flags:
             targets = [cc_from_sm(m.group(1)) for m in _SM.finditer(value)]
@@ -50,8 +73,8 @@ def line_findings(text: str, line: int, state: State, offset: int = 0) -> list[R
                 found.append(_raw("WAC604", ";".join(dict.fromkeys(gfx)), state, where(start, end), detail))
     elif text.startswith("\t"):  # a recipe line is shell
         for match in SHELL_ASSIGN.finditer(text):
-            name, value = match.group(1), match.group(2).strip("'\"")
-            if is_hardware_variable(name):
+            name, value = match.group(1), substitute(match.group(2).strip("'\""), variables)
+            if is_hardware_variable(name) and not _unresolved(value):
                 found.extend(env_findings(name, value, where(match.start(1), match.end()), state))
     for target in flags:
         found.append(_raw(target.rule, target.value, state, where(target.start, target.end), "compiler flag"))
@@ -73,6 +96,7 @@ def _comment(text: str) -> int:
 def extract(source: Source) -> list[RawFinding]:
     found: list[RawFinding] = []
     depth = 0
+    variables: dict[str, str] = {}
     for first, last, text in logical_lines(source.lines):
         if _CONDITIONAL_OPEN.match(text):
             depth += 1
@@ -83,7 +107,7 @@ def extract(source: Source) -> list[RawFinding]:
         cut = _comment(text)
         code = text if cut < 0 else text[:cut]
         state = State.CONDITIONAL if depth else State.ENABLED
-        found.extend(line_findings(code, first, state))
+        found.extend(line_findings(code, first, state, variables=variables))
         if cut >= 0 and first == last:
             body = text[cut + 1 :]
             stripped = body.lstrip()

@@ -41,6 +41,7 @@ VENDOR_PACKAGES: dict[str, tuple[str, str]] = {
 VENDOR_PACKAGE_PATTERNS: tuple[tuple[re.Pattern[str], str, str], ...] = (
     (re.compile(r"^cupy-cuda\d+x?$|^nvidia-dali-cuda\d+$|^mxnet-cu\d+"), "nvidia", "gpu"),
     (re.compile(r"^cupy-rocm-"), "amd", "gpu"),
+    (re.compile(r"^habana-"), "intel", "hpu"),
 )
 # Packages whose extra decides the accelerator: name -> {extra prefix: (vendor, accelerator)}.
 VENDOR_EXTRAS: dict[str, dict[str, tuple[str, str]]] = {

@@ -275,7 +275,7 @@ def config_hits(key: str, node: Node, parent, mapping, ctx) -> list[Hit]:
     written = value.strip()
     folder = posixpath.dirname(ctx.source.relpath)
     resolved = posixpath.normpath(posixpath.join(folder, written)) if not written.startswith("/") else written
-    return [Hit("WAC406", written, State.ENABLED, f"{key} points to {written}", {"key": key, "resolved": resolved})]
+    return [Hit("WAC406", written, State.ENABLED, f"`{key}` points to {written}", {"key": key, "resolved": resolved})]
 
 
 def distributed_type_hits(key: str, node: Node, parent, mapping, ctx) -> list[Hit]:
@@ -488,11 +488,23 @@ KEY_HANDLERS["devices"] = lambda k, n, p, m, c: devices_hits(k, n, p, m, c) or c
 # Walking documents.
 
 
+_SETTING = re.compile(r"^([\w./-]+(?::| In | NotIn |=| points to )[^()]*?)(\s*\(.*\))?$")
+
+
+def _wording(detail: str) -> str:
+    """"num_machines: 2" -> "set as `num_machines: 2`" (messages capitalise the first letter)."""
+    match = _SETTING.match(detail)
+    if not match or " points to " in detail:
+        return detail
+    return f"set as `{match.group(1)}`{match.group(2) or ''}"
+
+
 def _findings(hits: Iterable[Hit], key_node: Node, value_node: Node, ctx: Context) -> list[RawFinding]:
     found = []
     for hit in hits:
         where = ctx.span(hit.node, hit.node) if hit.node is not None else ctx.span(key_node, value_node)
-        found.append(RawFinding(hit.rule, hit.value, ctx.adjust(hit.state), where, hit.detail, hit.properties or {}))
+        detail = _wording(hit.detail)
+        found.append(RawFinding(hit.rule, hit.value, ctx.adjust(hit.state), where, detail, hit.properties or {}))
     return found
 
 
