@@ -25,10 +25,17 @@ def test_accelerate_config_reuses_core_rules():
     assert rows(code, "cfg/accelerate.yaml") == [
         ("WAC101", "bf16", "enabled", 3),
         ("WAC204", "npu", "enabled", 2),
-        ("WAC401", 16, "enabled", 5),
+        ("WAC401", 8, "enabled", 5),
         ("WAC402", 2, "enabled", 4),
         ("WAC406", "configs/ds.json", "enabled", 7),
     ]
+
+
+def test_num_processes_counts_all_machines():
+    result = scan_snippet("num_machines: 2\nnum_processes: 16\n", "yaml")
+    per_node = next(f for f in result.findings if f.rule == "WAC401")
+    assert per_node.value == 8 and per_node.properties["total"] == 16
+    assert rows("num_processes: 4\n") == [("WAC401", 4, "enabled", 1)]
 
 
 def test_deepspeed_config_file_is_resolved_relative_to_the_yaml():

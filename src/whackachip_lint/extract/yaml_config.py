@@ -261,9 +261,19 @@ def count_hits(rule: str, disabled_at: Optional[int] = None) -> Handler:
             return []
         state = State.DISABLED if disabled_at is not None and value <= disabled_at else State.ENABLED
         detail = f"{key}: {value}"
+        props: dict[str, Value] = {"key": key}
         if key == "num_processes":
-            detail += " (accelerate counts processes across all machines)"
-        return [Hit(rule, value, state, detail, {"key": key})]
+            # accelerate counts processes over all machines: per node is the total over num_machines.
+            machines = scalar(_child(mapping, "num_machines")) if _child(mapping, "num_machines") else 1
+            if isinstance(machines, int) and not isinstance(machines, bool) and machines > 1:
+                props["total"] = value
+                if value % machines == 0:
+                    value = value // machines
+                    detail += f" over num_machines: {machines}"
+                else:
+                    state = State.CONDITIONAL
+                    detail += f" over num_machines: {machines} (uneven)"
+        return [Hit(rule, value, state, detail, props)]
 
     return handler
 
