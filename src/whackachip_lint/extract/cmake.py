@@ -84,8 +84,9 @@ def commands(text: str) -> list[Command]:
                 value = arg.group(0)
                 if value.startswith('"'):
                     value = value[1:-1]
-                elif value.startswith("["):
-                    value = value[value.index("[", 1) + 1 : value.rindex("]", 0, len(value) - 1)]
+                elif arg.group(1) is not None:  # bracket argument [=[...]=]
+                    equals = len(arg.group(1))
+                    value = value[equals + 2 : len(value) - equals - 2]
                 args.append(value)
                 position = arg.end()
         result.append(Command(match.group(1).lower(), args, match.start(), position, text[match.start() : position]))
