@@ -262,3 +262,22 @@ def test_helm_template_findings_are_conditional():
 def test_empty_and_comment_only_files():
     assert rows("") == []
     assert rows("# nothing here\n") == []
+
+
+def test_skypilot_task_resources():
+    code = (
+        "resources:\n"
+        "  accelerators: H100:8\n"
+        "  instance_type: p5.48xlarge\n"
+        "num_nodes: 2\n"
+        "run: torchrun --nproc_per_node 8 train.py\n"
+    )
+    result = scan_snippet(code, "yaml", "sky.yaml")
+    got = sorted((f.rule, f.value, f.state.value, f.line) for f in result.findings)
+    assert got == [("WAC402", 2, "enabled", 4), ("WAC703", "H100", "enabled", 2), ("WAC703", "p5.48xlarge", "enabled", 3)]
+    accel = next(f for f in result.findings if f.value == "H100")
+    assert accel.properties == {"label": "skypilot:accelerators", "count": 8}
+
+
+def test_accelerators_outside_resources_is_not_a_request():
+    assert rows("features:\n  accelerators: A100:8\n") == []

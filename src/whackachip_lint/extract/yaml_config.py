@@ -462,7 +462,45 @@ def runtime_hits(key: str, node: Node, parent, mapping, ctx) -> list[Hit]:
     return [Hit("WAC704", text, State.ENABLED, f"{key}: {text}", props)]
 
 
+_SKY_PARENTS = frozenset({"resources", "any_of", "ordered"})
+
+
+def sky_accelerator_hits(key: str, node: Node, parent, mapping, ctx) -> list[Hit]:
+    """SkyPilot task `resources`: `accelerators: A100:8`, `{H100: 8}` or a list of candidates (one is picked)."""
+    if parent not in _SKY_PARENTS:
+        return []
+    items: list[tuple[str, Value, Node]] = []
+    if isinstance(node, ScalarNode):
+        items.append((str(scalar(node)), None, node))
+    elif isinstance(node, MappingNode):
+        items.extend((str(k.value), scalar(v), k) for k, v in node.value if isinstance(k, ScalarNode))
+    elif isinstance(node, SequenceNode):
+        items.extend((str(scalar(i)), None, i) for i in node.value if isinstance(i, ScalarNode))
+    state = State.ENABLED if len(items) == 1 else State.CONDITIONAL  # several: candidates, one is used
+    hits = []
+    for text, count, where in items:
+        name, _, written_count = text.partition(":")
+        count = count if count is not None else (written_count or None)
+        props: dict[str, Value] = {"label": "skypilot:accelerators"}
+        if isinstance(count, (int, str)) and str(count).isdigit():
+            props["count"] = int(count)
+        vendor = next((v for needle, v in _LABEL_VENDOR if needle in name.lower()), None)
+        if vendor:
+            props["vendor"] = vendor
+        hits.append(Hit("WAC703", name.strip(), state, f"accelerators: {text}", props, where))
+    return hits
+
+
+def instance_type_hits(key: str, node: Node, parent, mapping, ctx) -> list[Hit]:
+    value = scalar(node)
+    if parent not in _SKY_PARENTS or not isinstance(value, str) or not value.strip():
+        return []
+    return [Hit("WAC703", value.strip(), State.ENABLED, f"instance_type: {value}", {"label": "skypilot:instance_type"})]
+
+
 KEY_HANDLERS: dict[str, Handler] = {
+    "accelerators": sky_accelerator_hits,
+    "instance_type": instance_type_hits,
     **{k: precision_hits for k in PRECISION_KEYS},
     **{k: switch_hits for k in SWITCH_KEYS},
     **{k: device_hits for k in DEVICE_KEYS},

@@ -81,7 +81,8 @@ RULES = (
         summary=(
             "Finds cloud node labels that pick an accelerator or instance type: "
             "`cloud.google.com/gke-accelerator`, `cloud.google.com/gke-tpu-accelerator`, "
-            "`node.kubernetes.io/instance-type`, `karpenter.k8s.aws/instance-gpu-name`."
+            "`node.kubernetes.io/instance-type`, `karpenter.k8s.aws/instance-gpu-name`; and the accelerators or "
+            "instance type a SkyPilot task's `resources` ask for (`accelerators: A100:8`)."
         ),
         why=(
             "Managed clusters label nodes with the accelerator or machine type they offer (`nvidia-tesla-a100`, "
@@ -91,9 +92,16 @@ RULES = (
             Example(
                 "nodeSelector:\n  cloud.google.com/gke-accelerator: nvidia-h100-80gb\n", kind="yaml", value="nvidia-h100-80gb"
             ),
+            Example("resources:\n  accelerators: A100-80GB:8\n", kind="yaml", value="A100-80GB", note="SkyPilot task"),
         ),
         negatives=(
             Example("metadata:\n  labels:\n    team: gke-accelerator\n", kind="yaml"),
+            Example(
+                "resources:\n  accelerators: [A100:8, H100:8]\n",
+                kind="yaml",
+                state=State.CONDITIONAL,
+                note="a list of candidates: SkyPilot uses one of them",
+            ),
         ),
         notes=("value: the label value; properties: label, vendor (where the value names one), operator",),
         tags=("declared", "cloud"),
