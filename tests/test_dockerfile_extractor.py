@@ -116,3 +116,11 @@ def test_heredoc_and_escape_directive():
 def test_suppression_directive_works_in_dockerfiles():
     result = scan_snippet("FROM rocm/pytorch:latest  # wac-lint: disable=WAC801\n", "dockerfile")
     assert [f.suppressed for f in result.findings] == [True]
+
+
+def test_partly_unresolved_reference_still_names_its_vendor():
+    result = scan_snippet("ARG TAG\nFROM nvcr.io/nvidia/pytorch:${TAG}-py3\n", "dockerfile")
+    (finding,) = result.findings
+    assert finding.value == "nvcr.io/nvidia/pytorch:${TAG}-py3"
+    assert finding.properties["vendor"] == "nvidia" and finding.properties["unresolved"] == "TAG"
+    assert "build time" in finding.message

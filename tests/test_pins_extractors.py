@@ -38,6 +38,7 @@ def test_requirement_properties_are_self_describing():
     assert dict(torch.properties) == {
         "package": "torch",
         "version": "2.3.0+cu121",
+        "variant": "cu121",
         "source": "local-version",
         "vendor": "nvidia",
         "accelerator": "gpu",
@@ -145,3 +146,8 @@ def test_setup_py_install_requires_only_in_setup_py():
         ("WAC804", "flash-attn-3", "conditional", 6),
     ]
     assert rows(code, "python", "build.py") == []
+
+
+def test_editable_vcs_requirement_named_by_its_egg():
+    code = "-e git+https://example.invalid/flash-attention.git@v2.6.3#egg=flash_attn\n"
+    assert rows(code, "requirements") == [("WAC804", "flash-attn", "enabled", 1)]

@@ -171,7 +171,11 @@ def _from(ins: Instruction, scope: Scope) -> list[RawFinding]:
     if stage:
         props["stage"] = stage
     detail = f"base image {resolved}"
-    if used:
+    unresolved = [m.group(1) or m.group(3) for m in _VAR.finditer(resolved)]
+    if unresolved:
+        props["unresolved"] = ",".join(unresolved)
+        detail += f" ({', '.join(unresolved)} set only at build time)"
+    elif used:
         props["from_arg"] = ",".join(used)
         detail += f" (from the ARG default of {', '.join(used)}; a --build-arg can override it)"
     return [RawFinding("WAC801", resolved, ins.state, ins.span(start, start + len(written)), detail, props)]

@@ -24,6 +24,7 @@ VENDOR_PATTERNS: tuple[tuple[re.Pattern[str], str, str], ...] = (
     (re.compile(r"^(?:nvcr\.io/)?nvidia/|cuda[-_]?\d|(?:^|[^a-z])cu\d{2,3}(?:[^0-9]|$)|(?:^|/)pytorch/pytorch:.*cuda"), "nvidia", "gpu"),
 )
 
+_UNRESOLVED = re.compile(r"\$\{[^}]*\}|\$[A-Za-z_][A-Za-z0-9_]*")
 _NGC = re.compile(r"^nvcr\.io/nvidia/[^:@]+:(\d\d\.\d\d)\b")
 _CUDA_IMAGE_TAG = re.compile(r"^(?:nvcr\.io/)?nvidia/cuda:(\d+\.\d+(?:\.\d+)?)")
 _CUDA_IN_TAG = re.compile(r"cuda[-_]?(\d+\.\d+(?:\.\d+)?)")
@@ -52,7 +53,7 @@ def cuda_from_cu(digits: str) -> str:
 
 def describe_image(ref: str) -> Optional[dict[str, Value]]:
     """Vendor, accelerator and stated toolkit versions of an image, or None when it names no accelerator stack."""
-    low = ref.strip().lower()
+    low = _UNRESOLVED.sub("", ref.strip().lower())  # `nvcr.io/nvidia/pytorch:${TAG}` still names its vendor
     if not low or "$" in low:
         return None
     props: dict[str, Value] = {}

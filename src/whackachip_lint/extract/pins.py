@@ -102,7 +102,7 @@ def index_url_facts(url: str) -> list[PinFact]:
     if not match:
         return []
     variant = match.group(1)
-    props = {"source": "index-url", "url": url, **variant_properties(variant)}
+    props = {"variant": variant, "source": "index-url", "url": url, **variant_properties(variant)}
     return [PinFact("WAC802", variant, f"PyTorch {variant} index", props)]
 
 
@@ -135,6 +135,8 @@ def requirement_facts(text: str) -> Optional[list[PinFact]]:
         base["marker"] = str(req.marker)
     facts: list[PinFact] = []
     local = version.split("+", 1)[1].lower() if version and "+" in version else ""
+    if _VARIANT.match(local):
+        base["variant"] = local
 
     if name in TORCH_PACKAGES:
         variant = local if _VARIANT.match(local) else ""
@@ -143,7 +145,7 @@ def requirement_facts(text: str) -> Optional[list[PinFact]]:
             found = _URL_VARIANT.search(req.url) or _WHEEL_VARIANT.search(req.url)
             variant, source = (found.group(1).lower(), "wheel-url") if found else ("", "")
         if variant:
-            props = {**base, "source": source, **variant_properties(variant)}
+            props = {**base, "variant": variant, "source": source, **variant_properties(variant)}
             facts.append(PinFact("WAC802", variant, f"{req.name} {variant} build", props, conditional))
 
     vendor = VENDOR_PACKAGES.get(name)
@@ -201,16 +203,19 @@ def conda_facts(spec: str) -> Optional[list[PinFact]]:
         props["version"] = version
     if name == "pytorch-cuda" and version:
         variant = "cu" + version.replace(".", "")
-        return [PinFact("WAC802", variant, f"conda pytorch-cuda={version}", {**props, "source": "conda", **variant_properties(variant)})]
+        props = {**props, "variant": variant, "source": "conda", **variant_properties(variant)}
+        return [PinFact("WAC802", variant, f"conda pytorch-cuda={version}", props)]
     if name in CONDA_CUDA_TOOLKITS and version:
         return [PinFact("WAC805", version, f"conda {name}={version}", {**props, "vendor": "nvidia"})]
     if name in ("pytorch", "torch") and build:
         found = _CONDA_BUILD_CUDA.search(build)
         if found:
             variant = f"cu{found.group(1)}{found.group(2)}"
-            return [PinFact("WAC802", variant, f"conda build {build}", {**props, "source": "conda", **variant_properties(variant)})]
+            props = {**props, "variant": variant, "source": "conda", **variant_properties(variant)}
+            return [PinFact("WAC802", variant, f"conda build {build}", props)]
         if build.startswith("cpu") or "_cpu_" in build:
-            return [PinFact("WAC802", "cpu", f"conda build {build}", {**props, "source": "conda", **variant_properties("cpu")})]
+            props = {**props, "variant": "cpu", "source": "conda", **variant_properties("cpu")}
+            return [PinFact("WAC802", "cpu", f"conda build {build}", props)]
     # Fall back to the pip rules for packages with the same name on conda-forge (e.g. mlx, libtpu).
     return requirement_facts(match.group(1) + (f"=={version}" if version and version[0].isdigit() else ""))
 

@@ -15,6 +15,7 @@ from .textspan import comment_start, joined_span, locate, logical_lines, pin_fin
 
 _INDEX_OPTION = re.compile(r"^\s*(?:-i|--index-url|--extra-index-url|-f|--find-links)(?:\s*=\s*|\s+)(\S+)")
 _OTHER_OPTION = re.compile(r"^\s*-")
+_EDITABLE_EGG = re.compile(r"^\s*(?:-e|--editable)\s+\S*#egg=([A-Za-z0-9_.-]+)")
 # Per-requirement options pip accepts after the requirement.
 _TRAILING_OPTIONS = re.compile(r"\s+--(?:hash|config-settings|global-option|install-option)\b.*$", re.S)
 
@@ -26,6 +27,10 @@ def line_findings(text: str, line: int, state: State) -> list[RawFinding]:
         url = option.group(1)
         start, end = locate(text, url)
         return pin_findings(index_url_facts(url), joined_span(line, text, start, end), state)
+    editable = _EDITABLE_EGG.match(text)
+    if editable:  # -e git+https://...#egg=flash_attn: the egg names the package
+        start, end = editable.span(1)
+        return pin_findings(requirement_facts(editable.group(1)) or [], joined_span(line, text, start, end), state)
     if _OTHER_OPTION.match(text) or not text.strip():
         return []
     requirement = _TRAILING_OPTIONS.sub("", text).strip()

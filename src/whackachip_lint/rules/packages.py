@@ -84,7 +84,8 @@ RULES = (
             Example("torch==2.3.0\n", kind="requirements", note="no build variant stated"),
             Example("# torch==2.3.0+cu121\ntorch\n", kind="requirements", note="commented out: mentioned only"),
         ),
-        notes=("value: cu121 / rocm6.1 / cpu / xpu; properties: package, version, vendor, cuda, rocm, source",),
+        notes=("value: cu121 / rocm6.1 / cpu / xpu; properties: package, version, variant, vendor, accelerator, cuda, "
+               "rocm, source (local-version, index-url, wheel-url, conda), url",),
         tags=("vendor", "dependencies"),
     ),
     Rule(
