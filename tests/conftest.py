@@ -27,11 +27,10 @@ DEFAULT_NAMES = {
     "requirements": "requirements.txt",
     "notebook": "snippet.ipynb",
     "markdown": "README.md",
-    "pyproject": "pyproject.toml",
-    "setupcfg": "setup.cfg",
-    "makefile": "Makefile",
-    "cmake": "CMakeLists.txt",
 }
+
+# Other formats A.
+DEFAULT_NAMES.update({"pyproject": "pyproject.toml", "setupcfg": "setup.cfg", "makefile": "Makefile", "cmake": "CMakeLists.txt"})
 
 
 def scan_snippet(code: str, kind: str = "python", filename: str | None = None, settings: Settings | None = None):

@@ -48,23 +48,21 @@ KIND_BY_SUFFIX: dict[str, str] = {
     ".sh": "shell",
     ".bash": "shell",
     ".json": "json",
-    ".yaml": "yaml",
-    ".yml": "yaml",
-    ".dockerfile": "dockerfile",
-    ".containerfile": "dockerfile",
-    ".mk": "makefile",
-    ".cmake": "cmake",
 }
-KIND_BY_NAME: dict[str, str] = {
-    "Dockerfile": "dockerfile",
-    "Containerfile": "dockerfile",
-    "pyproject.toml": "pyproject",
-    "setup.cfg": "setupcfg",
-    "Makefile": "makefile",
-    "makefile": "makefile",
-    "GNUmakefile": "makefile",
-    "CMakeLists.txt": "cmake",
-}
+KIND_BY_NAME: dict[str, str] = {}
+
+_SHEBANG = re.compile(rb"^#![ \t]*(?:/usr)?(?:/local)?/bin/(?:env[ \t]+(?:-\S+[ \t]+)*)?(ba|z|k|da)?sh\b")
+_PY_SHEBANG = re.compile(rb"^#![ \t]*\S*(?:/env[ \t]+)?python[0-9.]*\b")
+
+# Other formats A: YAML configs and manifests, Dockerfiles, dependency pins, Makefiles and CMake.
+KIND_BY_SUFFIX.update(
+    {".yaml": "yaml", ".yml": "yaml", ".dockerfile": "dockerfile", ".containerfile": "dockerfile", ".mk": "makefile",
+     ".cmake": "cmake"}
+)
+KIND_BY_NAME.update(
+    {"Dockerfile": "dockerfile", "Containerfile": "dockerfile", "pyproject.toml": "pyproject", "setup.cfg": "setupcfg",
+     "Makefile": "makefile", "makefile": "makefile", "GNUmakefile": "makefile", "CMakeLists.txt": "cmake"}
+)
 # Name patterns, tried after exact names and before suffixes, on "parent/name" (data, like the tables above).
 KIND_BY_PATTERN: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"(?:^|/)requirements[^/]*\.(?:txt|in)$"), "requirements"),
@@ -75,9 +73,6 @@ KIND_BY_PATTERN: tuple[tuple[re.Pattern[str], str], ...] = (
 )
 # Suffixes that never make a Dockerfile/Makefile pattern match (docs and notes about them).
 _NOT_BUILD_FILES = frozenset({".md", ".rst", ".txt", ".py", ".sh", ".json", ".yaml", ".yml", ".toml"})
-
-_SHEBANG = re.compile(rb"^#![ \t]*(?:/usr)?(?:/local)?/bin/(?:env[ \t]+(?:-\S+[ \t]+)*)?(ba|z|k|da)?sh\b")
-_PY_SHEBANG = re.compile(rb"^#![ \t]*\S*(?:/env[ \t]+)?python[0-9.]*\b")
 
 
 @dataclass(frozen=True)
