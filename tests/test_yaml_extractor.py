@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from .conftest import scan_snippet
 
 
@@ -281,3 +283,17 @@ def test_skypilot_task_resources():
 
 def test_accelerators_outside_resources_is_not_a_request():
     assert rows("features:\n  accelerators: A100:8\n") == []
+
+
+@pytest.mark.parametrize("loader", ["SafeLoader", "CSafeLoader"])
+def test_both_loaders_give_code_point_columns(monkeypatch, loader):
+    import yaml
+
+    from whackachip_lint.extract import yaml_config
+
+    if not hasattr(yaml, loader):
+        pytest.skip(f"PyYAML built without {loader}")
+    monkeypatch.setattr(yaml_config, "_LOADER", getattr(yaml, loader))
+    result = scan_snippet('note: "日本語"\ncfg: {name: "é", precision: bf16}\n', "yaml")
+    (finding,) = result.findings
+    assert (finding.line, finding.span.column, finding.span.end_column) == (2, 18, 33)
