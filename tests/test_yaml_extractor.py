@@ -297,3 +297,32 @@ def test_both_loaders_give_code_point_columns(monkeypatch, loader):
     result = scan_snippet('note: "日本語"\ncfg: {name: "é", precision: bf16}\n', "yaml")
     (finding,) = result.findings
     assert (finding.line, finding.span.column, finding.span.end_column) == (2, 18, 33)
+
+
+def test_flash_attention_switches_and_device_lists():
+    code = (
+        "attn_implementation: flash_attention_3\n"
+        "flash_attention: false\n"
+        "trainer:\n"
+        "  devices: [0, 1, 2, 3]\n"
+    )
+    assert rows(code) == [
+        ("WAC401", 4, "enabled", 4),
+        ("WAC601", "fa2", "disabled", 2),
+        ("WAC601", "fa3", "enabled", 1),
+    ]
+
+
+def test_compose_gpu_reservation():
+    code = (
+        "services:\n"
+        "  train:\n"
+        "    deploy:\n"
+        "      resources:\n"
+        "        reservations:\n"
+        "          devices:\n"
+        "            - driver: nvidia\n"
+        "              count: all\n"
+        "              capabilities: [gpu]\n"
+    )
+    assert rows(code, "docker-compose.yml") == [("WAC704", "nvidia", "enabled", 7)]

@@ -14,7 +14,7 @@ import re
 import shlex
 from dataclasses import dataclass, field
 
-from ..evidence import RawFinding, Span, State, Value
+from ..evidence import RawFinding, Span, State
 from . import Source
 from .buildflags import parse_arch_flags
 from .images import describe_image

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import posixpath
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Callable, Iterable, Optional
 
 import yaml
@@ -344,7 +344,8 @@ def flash_attention_hits(key: str, node: Node, parent, mapping, ctx) -> list[Hit
         kind = {"flash_attention_2": "fa2", "flash_attention_3": "fa3"}.get(_text(value))
         return [Hit("WAC601", kind, State.ENABLED, f"{key}: {value}")] if kind else []
     state = _switch_state(value)
-    return [Hit("WAC601", "flash_attn", state, f"{key}: {value}")] if state else []
+    # Training-framework switches (axolotl `flash_attention`, Megatron-style `use_flash_attn`) load flash_attn 2.
+    return [Hit("WAC601", "fa2", state, f"{key}: {value}", {"key": key})] if state else []
 
 
 def micro_batch_hits(key: str, node: Node, parent, mapping, ctx) -> list[Hit]:
@@ -529,8 +530,15 @@ KEY_HANDLERS: dict[str, Handler] = {
     "image": image_hits,
     "devices": devices_hits,
 }
-# `devices` is both a Lightning count and a compose device list: the handler sees which.
-KEY_HANDLERS["devices"] = lambda k, n, p, m, c: devices_hits(k, n, p, m, c) or count_hits("WAC401")(k, n, p, m, c)
+def lightning_devices_hits(key: str, node: Node, parent, mapping, ctx) -> list[Hit]:
+    """`devices: 8` or a list of device indices (`devices: [0, 1, 2, 3]`): devices per node."""
+    if isinstance(node, SequenceNode) and node.value and all(isinstance(scalar(i), int) for i in node.value):
+        return [Hit("WAC401", len(node.value), State.ENABLED, f"{key}: {len(node.value)} device indices", {"key": key})]
+    return count_hits("WAC401")(key, node, parent, mapping, ctx)
+
+
+# `devices` is both a compose device-node list and a Lightning count: the handlers see which.
+KEY_HANDLERS["devices"] = lambda k, n, p, m, c: devices_hits(k, n, p, m, c) or lightning_devices_hits(k, n, p, m, c)
 
 
 # ----------------------------------------------------------------------------------------------
