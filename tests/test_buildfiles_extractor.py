@@ -70,3 +70,15 @@ def test_cmake_architectures_notation():
 
 def test_cmake_without_targets_gives_nothing():
     assert rows("project(x LANGUAGES CXX)\nadd_library(x x.cpp)\n", "cmake") == []
+
+
+def test_cmake_foreach_body_runs_and_while_body_may_not():
+    code = (
+        "foreach(t fused other)\n"
+        "  set_property(TARGET ${t} PROPERTY CUDA_ARCHITECTURES 90-real)\n"
+        "endforeach()\n"
+        "while(FALSE)\n"
+        "  set(CMAKE_HIP_ARCHITECTURES gfx942)\n"
+        "endwhile()\n"
+    )
+    assert rows(code, "cmake") == [("WAC603", "9.0", "enabled", 2), ("WAC604", "gfx942", "conditional", 5)]

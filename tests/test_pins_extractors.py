@@ -151,3 +151,12 @@ def test_setup_py_install_requires_only_in_setup_py():
 def test_editable_vcs_requirement_named_by_its_egg():
     code = "-e git+https://example.invalid/flash-attention.git@v2.6.3#egg=flash_attn\n"
     assert rows(code, "requirements") == [("WAC804", "flash-attn", "enabled", 1)]
+
+
+def test_setup_py_lists_joined_with_plus():
+    code = (
+        "from setuptools import setup\n"
+        "BASE = ['numpy']\n"
+        "setup(name='x', install_requires=BASE + ['torch==2.2.0+rocm5.7'])\n"
+    )
+    assert rows(code, "python", "setup.py") == [("WAC802", "rocm5.7", "enabled", 3)]

@@ -6,7 +6,7 @@ A small command scanner of our own (CMake's grammar is `name(args)` with quoted,
 unquoted arguments and `#` comments). CMake's notation: `80` builds SASS and PTX for 8.0 (written
 here as TORCH_CUDA_ARCH_LIST does, `8.0+PTX`), `80-real` SASS only (`8.0`), `90-virtual` PTX only
 (`9.0+PTX`); `native` means whatever GPU the build machine has (conditional). Inside
-`if()`/`function()`/`macro()` blocks findings are conditional; commented-out commands are mentioned.
+`if()`/`function()`/`macro()`/`while()` blocks findings are conditional; commented-out commands are mentioned.
 """
 
 from __future__ import annotations
@@ -21,8 +21,9 @@ from .textspan import LineIndex
 
 _COMMAND = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)[ \t]*\(")
 _ARG = re.compile(r'"(?:[^"\\]|\\.)*"|\[(=*)\[.*?\]\1\]|[^\s()"#]+', re.S)
-_OPEN_BLOCK = {"if", "function", "macro", "foreach", "while"}
-_CLOSE_BLOCK = {"endif", "endfunction", "endmacro", "endforeach", "endwhile"}
+# Blocks whose body may not run (a foreach body runs for each item, so it is not one of them).
+_OPEN_BLOCK = {"if", "function", "macro", "while"}
+_CLOSE_BLOCK = {"endif", "endfunction", "endmacro", "endwhile"}
 CUDA_ARCH_VARIABLES = {"CMAKE_CUDA_ARCHITECTURES", "CUDA_ARCHITECTURES", "CUDAARCHS"}
 TORCH_ARCH_VARIABLES = {"TORCH_CUDA_ARCH_LIST", "ENV{TORCH_CUDA_ARCH_LIST}"}
 HIP_ARCH_VARIABLES = {

@@ -24,9 +24,14 @@ def _column(source: Source, line: int, byte_offset: int) -> int:
     return len(source.line_text(line).encode("utf-8")[:byte_offset].decode("utf-8", errors="ignore"))
 
 
-def _strings(node: ast.AST, names: dict[str, ast.AST]) -> list[ast.Constant]:
+def _strings(node: ast.AST, names: dict[str, ast.AST], depth: int = 0) -> list[ast.Constant]:
+    """String constants of a list written inline, bound to a module-level name, or joined with `+`."""
+    if depth > 20:
+        return []
     if isinstance(node, ast.Name) and node.id in names:
         node = names[node.id]
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
+        return _strings(node.left, names, depth + 1) + _strings(node.right, names, depth + 1)
     if isinstance(node, (ast.List, ast.Tuple, ast.Set)):
         return [e for e in node.elts if isinstance(e, ast.Constant) and isinstance(e.value, str)]
     return []
