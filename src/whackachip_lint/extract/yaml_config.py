@@ -9,7 +9,8 @@ PyYAML is already a dependency of libcst; ruamel.yaml would add round-trip comme
 (comments are read from the text: a commented-out `# mixed_precision: bf16` is reported as mentioned).
 
 JSON stored under a `.yaml` name parses as YAML (tabs, legal JSON whitespace, are turned into
-spaces first). Helm/Jinja templates that are not YAML until rendered are read with their
+spaces first); a DeepSpeed config among them is handed to extract/deepspeed.py's `extract_text`
+when that module offers it, so a config means the same under either name. Helm/Jinja templates that are not YAML until rendered are read with their
 `{{ ... }}` parts blanked out, and everything found in them is conditional.
 
 What a key means is table data (`KEY_HANDLERS`); DeepSpeed keys follow DeepSpeed's JSON schema
@@ -227,7 +228,10 @@ def switch_hits(key: str, node: Node, parent, mapping, ctx) -> list[Hit]:
     if state is None:
         return []
     detail = f"{key}: {value}" + (" (filled in from the launcher's flags)" if state is State.CONDITIONAL else "")
-    return [Hit(rule, key, state, detail, {"key": key}, target)]
+    props: dict[str, Value] = {"key": key if target is node else f"{key}.enabled"}
+    if state is State.CONDITIONAL:
+        props["auto"] = True
+    return [Hit(rule, key, state, detail, props, target)]
 
 
 def zero_stage_hits(key: str, node: Node, parent, mapping, ctx) -> list[Hit]:
@@ -235,7 +239,7 @@ def zero_stage_hits(key: str, node: Node, parent, mapping, ctx) -> list[Hit]:
         return []
     value = scalar(node)
     if _text(value) == "auto":
-        return [Hit("WAC501", "auto", State.CONDITIONAL, f"{key}: auto")]
+        return [Hit("WAC501", "auto", State.CONDITIONAL, f"{key}: auto", {"auto": True})]
     if isinstance(value, bool) or not isinstance(value, int):
         return []
     return [Hit("WAC501", value, State.DISABLED if value == 0 else State.ENABLED, f"{key}: {value}")]
@@ -255,7 +259,7 @@ def count_hits(rule: str, disabled_at: Optional[int] = None) -> Handler:
     def handler(key: str, node: Node, parent, mapping, ctx) -> list[Hit]:
         value = scalar(node)
         if _text(value) == "auto":
-            return [Hit(rule, "auto", State.CONDITIONAL, f"{key}: auto")]
+            return [Hit(rule, "auto", State.CONDITIONAL, f"{key}: auto", {"key": key, "auto": True})]
         if isinstance(value, str) and value.strip().isdigit():
             value = int(value.strip())
         if isinstance(value, bool) or not isinstance(value, int) or value < 0:
@@ -699,7 +703,36 @@ def comment_findings(source: Source, conda: bool) -> list[RawFinding]:
     return found
 
 
+def _json_deepspeed(source: Source) -> Optional[list[RawFinding]]:
+    """A DeepSpeed config written as JSON under a .yaml name, read by the JSON extractor's own rules.
+
+    None when the text is not a JSON object, or when extract/deepspeed.py offers no `extract_text`
+    (then the YAML walk below reads it with our own small DeepSpeed mapping).
+    """
+    text = source.text
+    if not text.lstrip().startswith("{"):
+        return None
+    from . import deepspeed
+
+    extract_text = getattr(deepspeed, "extract_text", None)
+    if extract_text is None:
+        return None
+    import json
+
+    try:
+        parsed = json.loads(text)
+    except (ValueError, RecursionError):
+        return None
+    is_config = getattr(deepspeed, "is_deepspeed_config", None)
+    if not isinstance(parsed, dict) or is_config is None or not is_config(parsed):
+        return None
+    return list(extract_text(text))
+
+
 def extract(source: Source) -> list[RawFinding]:
+    delegated = _json_deepspeed(source)
+    if delegated is not None:
+        return delegated
     docs, state = parse(source)
     conda = _is_conda_file(source.relpath)
     found: list[RawFinding] = []
