@@ -326,3 +326,18 @@ def test_compose_gpu_reservation():
         "              capabilities: [gpu]\n"
     )
     assert rows(code, "docker-compose.yml") == [("WAC704", "nvidia", "enabled", 7)]
+
+
+def test_nemo_style_model_config():
+    code = (
+        "trainer:\n"
+        "  precision: bf16-mixed\n"
+        "model:\n"
+        "  transformer_engine: true\n"
+        "  fp8: false\n"
+    )
+    assert rows(code) == [
+        ("WAC101", "bf16-mixed", "enabled", 2),
+        ("WAC104", "fp8", "disabled", 5),
+        ("WAC602", "transformer_engine", "enabled", 4),
+    ]

@@ -352,6 +352,12 @@ def flash_attention_hits(key: str, node: Node, parent, mapping, ctx) -> list[Hit
     return [Hit("WAC601", "fa2", state, f"{key}: {value}", {"key": key})] if state else []
 
 
+def transformer_engine_hits(key: str, node: Node, parent, mapping, ctx) -> list[Hit]:
+    """NeMo/Megatron model configs: `transformer_engine: true` builds the layers from NVIDIA Transformer Engine."""
+    state = _switch_state(scalar(node))
+    return [Hit("WAC602", "transformer_engine", state, f"{key}: {scalar(node)}", {"key": key})] if state else []
+
+
 def micro_batch_hits(key: str, node: Node, parent, mapping, ctx) -> list[Hit]:
     return count_hits("WAC504")(key, node, parent, mapping, ctx)
 
@@ -532,6 +538,8 @@ KEY_HANDLERS: dict[str, Handler] = {
     "use_flash_attn": flash_attention_hits,
     "use_flash_attention": flash_attention_hits,
     "image": image_hits,
+    "transformer_engine": transformer_engine_hits,
+    "use_transformer_engine": transformer_engine_hits,
     "devices": devices_hits,
 }
 def lightning_devices_hits(key: str, node: Node, parent, mapping, ctx) -> list[Hit]:
