@@ -82,3 +82,9 @@ def test_cmake_foreach_body_runs_and_while_body_may_not():
         "endwhile()\n"
     )
     assert rows(code, "cmake") == [("WAC603", "9.0", "enabled", 2), ("WAC604", "gfx942", "conditional", 5)]
+
+
+def test_makefile_value_continued_on_the_next_line():
+    result = scan_snippet("TORCH_CUDA_ARCH_LIST = 8.0 \\\n    9.0+PTX\n", "makefile")
+    (finding,) = result.findings
+    assert (finding.value, finding.span.line, finding.span.end_line) == ("8.0;9.0+PTX", 1, 2)

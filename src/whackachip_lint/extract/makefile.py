@@ -16,7 +16,8 @@ from .environment import EXACT, is_hardware_variable
 from .textspan import SHELL_ASSIGN, env_findings, joined_span, logical_lines
 
 _ASSIGNMENT = re.compile(
-    r"^(?P<lead>\s*(?:(?:export|override)\s+)*)(?P<name>[A-Za-z_][A-Za-z0-9_]*)\s*(?P<op>::?=|\?=|\+=|!=|=)\s*(?P<value>.*)$"
+    r"^(?P<lead>\s*(?:(?:export|override)\s+)*)(?P<name>[A-Za-z_][A-Za-z0-9_]*)\s*(?P<op>::?=|\?=|\+=|!=|=)\s*(?P<value>.*)$",
+    re.S,  # a value may continue on the next lines
 )
 _CONDITIONAL_OPEN = re.compile(r"^\s*(?:ifeq|ifneq|ifdef|ifndef)\b")
 _CONDITIONAL_CLOSE = re.compile(r"^\s*endif\b")
