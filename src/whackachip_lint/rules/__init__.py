@@ -22,6 +22,11 @@ for _family in FAMILIES:
         ALL_RULES[_rule.code] = _rule
 ALL_RULES = dict(sorted(ALL_RULES.items()))
 
+# Examples of core rules in the YAML/Dockerfile/Makefile/CMake formats (formats A).
+from .format_examples import add_format_examples  # noqa: E402
+
+ALL_RULES = add_format_examples(ALL_RULES)
+
 
 def get_rule(code: str) -> Rule:
     try:
