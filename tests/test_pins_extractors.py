@@ -160,3 +160,14 @@ def test_setup_py_lists_joined_with_plus():
         "setup(name='x', install_requires=BASE + ['torch==2.2.0+rocm5.7'])\n"
     )
     assert rows(code, "python", "setup.py") == [("WAC802", "rocm5.7", "enabled", 3)]
+
+
+def test_toolkit_named_packages_and_other_vendors():
+    code = "cudf-cu12==24.4\njax-cuda12-plugin\njax-rocm60-plugin\ntensorrt-llm\ntorch-neuronx\nvllm\n"
+    assert rows(code, "requirements") == [
+        ("WAC803", "cudf-cu12", "enabled", 1),
+        ("WAC803", "jax-cuda12-plugin", "enabled", 2),
+        ("WAC803", "jax-rocm60-plugin", "enabled", 3),
+        ("WAC803", "tensorrt-llm", "enabled", 4),
+        ("WAC803", "torch-neuronx", "enabled", 5),
+    ]

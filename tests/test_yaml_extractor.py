@@ -341,3 +341,11 @@ def test_nemo_style_model_config():
         ("WAC104", "fp8", "disabled", 5),
         ("WAC602", "transformer_engine", "enabled", 4),
     ]
+
+
+def test_ci_job_images_are_marked_as_ci():
+    code = "jobs:\n  build:\n    container:\n      image: nvidia/cuda:12.4.1-devel-ubuntu22.04\n"
+    (finding,) = scan_snippet(code, "yaml", ".github/workflows/wheels.yml").findings
+    assert finding.properties["context"] == "ci"
+    (finding,) = scan_snippet(code, "yaml", "k8s/job.yaml").findings
+    assert "context" not in finding.properties

@@ -36,12 +36,21 @@ VENDOR_PACKAGES: dict[str, tuple[str, str]] = {
     "amdsmi": ("amd", "gpu"),
     "paddlepaddle-gpu": ("nvidia", "gpu"),
     "onnxruntime-gpu": ("nvidia", "gpu"),
+    "tensorrt": ("nvidia", "gpu"),
+    "tensorrt-llm": ("nvidia", "gpu"),
+    "nvidia-modelopt": ("nvidia", "gpu"),
+    "torch-neuronx": ("aws", "neuron"),
+    "neuronx-cc": ("aws", "neuron"),
+    "torch-neuron": ("aws", "neuron"),
 }
 # Name patterns for families with the toolkit in the name (cupy-cuda12x, nvidia-dali-cuda120, cupy-rocm-5-0).
 VENDOR_PACKAGE_PATTERNS: tuple[tuple[re.Pattern[str], str, str], ...] = (
     (re.compile(r"^cupy-cuda\d+x?$|^nvidia-dali-cuda\d+$|^mxnet-cu\d+"), "nvidia", "gpu"),
     (re.compile(r"^cupy-rocm-"), "amd", "gpu"),
     (re.compile(r"^habana-"), "intel", "hpu"),
+    # RAPIDS and JAX plugins name the CUDA major or ROCm version they are built for.
+    (re.compile(r"^(?:cudf|cuml|cugraph|cuvs|rmm|cupy|dask-cudf)-cu\d+$|^jax-cuda\d+-(?:plugin|pjrt)$"), "nvidia", "gpu"),
+    (re.compile(r"^jax-rocm\d+-(?:plugin|pjrt)$"), "amd", "gpu"),
 )
 # Packages whose extra decides the accelerator: name -> {extra prefix: (vendor, accelerator)}.
 VENDOR_EXTRAS: dict[str, dict[str, tuple[str, str]]] = {

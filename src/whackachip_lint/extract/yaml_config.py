@@ -449,7 +449,17 @@ def image_hits(key: str, node: Node, parent, mapping, ctx) -> list[Hit]:
     props = describe_image(value.strip())
     if props is None:
         return []
-    return [Hit("WAC801", value.strip(), State.ENABLED, f"container image {value.strip()}", dict(props))]
+    props = dict(props)
+    if _is_ci_file(ctx.source.relpath):
+        props["context"] = "ci"  # a CI job's image: a support file, not the training recipe
+    return [Hit("WAC801", value.strip(), State.ENABLED, f"container image {value.strip()}", props)]
+
+
+_CI_PATHS = re.compile(r"^(?:\.github/workflows/|\.circleci/|\.buildkite/)|(?:^|/)\.gitlab-ci\.ya?ml$|(?:^|/)azure-pipelines\.ya?ml$")
+
+
+def _is_ci_file(relpath: str) -> bool:
+    return bool(_CI_PATHS.search(relpath))
 
 
 def devices_hits(key: str, node: Node, parent, mapping, ctx) -> list[Hit]:

@@ -53,7 +53,7 @@ RULES = (
         ),
         notes=(
             "properties: vendor, accelerator, cuda, rocm, cann, gaudi (software version), ngc_release (YY.MM), chip, "
-            "platform, stage, from_arg",
+            "platform, stage, from_arg, unresolved, context (\"ci\" for CI job images)",
         ),
         tags=("vendor", "image"),
     ),
