@@ -95,8 +95,8 @@ RULES = (
         title="vendor runtime package",
         summary=(
             "Finds dependencies that exist for one accelerator only: torch_npu, habana/optimum-habana, "
-            "jax[tpu]/libtpu/torch_xla[tpu], intel-extension-for-pytorch, mlx, jax[cuda12], cupy-cuda12x, "
-            "pytorch-triton-rocm."
+            "jax[tpu]/libtpu/torch_xla[tpu], intel-extension-for-pytorch (+xpu), mlx, jax[cuda12] and the JAX "
+            "CUDA/ROCm plugins, cupy-cuda12x and RAPIDS -cuXX packages, TensorRT, pytorch-triton-rocm, AWS Neuron."
         ),
         why=(
             "These packages are the vendor's bridge between a framework and its devices: a pinned `torch_npu` means "
