@@ -1,17 +1,18 @@
 """YAML: training configs (accelerate, Lightning/Hydra, HF, DeepSpeed-as-YAML), Kubernetes and job
 manifests, compose files and conda environment.yml files.
 
-Parsed with PyYAML's safe composer (`yaml.compose_all` with `CSafeLoader`, libyaml, where PyYAML has it,
-else `SafeLoader`): it builds a node graph
-with start/end marks (0-based line and code-point column), never constructs arbitrary objects,
-and keeps aliases as shared nodes, so an alias bomb is walked once per node, not expanded.
+Parsed with PyYAML's safe composer (`yaml.compose_all` with libyaml's `CSafeLoader` where PyYAML has
+it, else `SafeLoader`): it builds a node graph with start/end marks (0-based line and code-point
+column), never constructs arbitrary objects, and keeps aliases as shared nodes, so an alias bomb is
+walked once per node, not expanded.
 PyYAML is already a dependency of libcst; ruamel.yaml would add round-trip comments we do not need
 (comments are read from the text: a commented-out `# mixed_precision: bf16` is reported as mentioned).
 
 JSON stored under a `.yaml` name parses as YAML (tabs, legal JSON whitespace, are turned into
 spaces first); a DeepSpeed config among them is handed to extract/deepspeed.py's `extract_text`
-when that module offers it, so a config means the same under either name. Helm/Jinja templates that are not YAML until rendered are read with their
-`{{ ... }}` parts blanked out, and everything found in them is conditional.
+when that module offers it, so a config means the same under either name. Helm/Jinja templates that
+are not YAML until rendered are read with their `{{ ... }}` parts blanked out, and everything found
+in them is conditional.
 
 What a key means is table data, in extract/yaml_keys.py; this module parses, walks and places.
 """
@@ -31,6 +32,7 @@ from . import ExtractionError, Source
 from .pins import conda_facts, index_url_facts, requirement_facts
 from .textspan import pin_findings
 from .yaml_keys import ENV_KEYS, Hit, _child, handler_for, scalar
+
 
 @dataclass
 class Context:
