@@ -29,6 +29,9 @@ DEFAULT_NAMES = {
     "markdown": "README.md",
 }
 
+# Other formats A.
+DEFAULT_NAMES.update({"pyproject": "pyproject.toml", "setupcfg": "setup.cfg", "makefile": "Makefile", "cmake": "CMakeLists.txt"})
+
 
 def scan_snippet(code: str, kind: str = "python", filename: str | None = None, settings: Settings | None = None):
     """Findings and diagnostics for one in-memory file."""

@@ -62,6 +62,21 @@ class Source:
 
 Extractor = Callable[[Source], Iterable[RawFinding]]
 
+# Other formats A: YAML, Dockerfiles, dependency pins, Makefiles and CMake.
+EXTRACTORS.update(
+    {
+        "yaml": ("whackachip_lint.extract.yaml_config",),
+        "dockerfile": ("whackachip_lint.extract.dockerfile",),
+        "requirements": ("whackachip_lint.extract.requirements",),
+        "pyproject": ("whackachip_lint.extract.pyproject",),
+        "setupcfg": ("whackachip_lint.extract.setupcfg",),
+        "makefile": ("whackachip_lint.extract.makefile",),
+        "cmake": ("whackachip_lint.extract.cmake",),
+    }
+)
+# setup.py install requirements: a second, cheap pass on Python files (returns [] unless the file is setup.py).
+EXTRACTORS["python"] += ("whackachip_lint.extract.setup_py",)
+
 
 def extractors_for(kind: str) -> list[Extractor]:
     return [importlib.import_module(name).extract for name in EXTRACTORS.get(kind, ())]
