@@ -22,7 +22,15 @@ EXTRACTORS: dict[str, tuple[str, ...]] = {
     "python": ("whackachip_lint.extract.python",),
     "shell": ("whackachip_lint.extract.shell",),
     "json": ("whackachip_lint.extract.deepspeed",),
+    "notebook": ("whackachip_lint.extract.notebook",),
+    "markdown": ("whackachip_lint.extract.docs",),
+    "rst": ("whackachip_lint.extract.docs",),
+    "text": ("whackachip_lint.extract.docs",),
+    "log": ("whackachip_lint.extract.docs",),
 }
+# Scheduler directives (#SBATCH, #PBS, #BSUB) are comments to the shell and Python parsers: a second, line-based pass.
+EXTRACTORS["shell"] += ("whackachip_lint.extract.jobscript",)
+EXTRACTORS["python"] += ("whackachip_lint.extract.jobscript",)
 
 
 class ExtractionError(Exception):
