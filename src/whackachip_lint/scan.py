@@ -14,7 +14,7 @@ from . import suppress
 from .config import Settings
 from .discover import Candidate, discover
 from .evidence import Diagnostic, Finding, RawFinding
-from .extract import ExtractionError, Source, extractors_for
+from .extract import ExtractionError, PartialExtraction, Source, extractors_for
 from .rules import ALL_RULES, matches, selected_codes
 
 SNIPPET_MAX = 200
@@ -70,8 +70,14 @@ def scan_source(source: Source, settings: Settings) -> FileResult:
     extractors = extractors_for(source.kind)
     if not extractors:
         return result
+    raws: list[RawFinding] = []
     try:
-        raws = [raw for extract in extractors for raw in extract(source)]
+        for extract in extractors:
+            try:
+                raws.extend(extract(source))
+            except PartialExtraction as exc:  # part of the file was unreadable: keep the rest, say which part
+                raws.extend(exc.findings)
+                result.diagnostics.append(Diagnostic(source.relpath, str(exc)))
     except ExtractionError as exc:
         result.diagnostics.append(Diagnostic(source.relpath, str(exc)))
         return result

@@ -37,6 +37,17 @@ class ExtractionError(Exception):
     """The file could not be parsed; the message says why (shown to the user with the path)."""
 
 
+class PartialExtraction(ExtractionError):
+    """Part of the file could not be read (e.g. one notebook cell); `findings` holds what the rest gave.
+
+    The scanner keeps those findings and reports the message as a diagnostic.
+    """
+
+    def __init__(self, message: str, findings: list[RawFinding]) -> None:
+        super().__init__(message)
+        self.findings = findings
+
+
 @dataclass
 class Source:
     """One file's bytes, read once, and what the scanner knows about it."""
@@ -75,4 +86,4 @@ def extractors_for(kind: str) -> list[Extractor]:
     return [importlib.import_module(name).extract for name in EXTRACTORS.get(kind, ())]
 
 
-__all__ = ["EXTRACTORS", "ExtractionError", "Extractor", "Source", "extractors_for"]
+__all__ = ["EXTRACTORS", "ExtractionError", "Extractor", "PartialExtraction", "Source", "extractors_for"]

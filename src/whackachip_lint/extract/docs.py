@@ -103,7 +103,7 @@ def extract_lines(lines: list[str], kind: str = "markdown") -> Iterator[RawFindi
     if not any(_maybe_gpu(line) for line in text_lines):
         return
     consumed: set[int] = set()
-    yield from _smi_findings(text_lines, consumed)
+    yield from find_smi(text_lines, consumed)
     for paragraph in _paragraphs(text_lines, kind, consumed):
         yield from _prose_findings(paragraph)
 
@@ -113,7 +113,7 @@ def _maybe_gpu(line: str) -> bool:
 
 
 # --- nvidia-smi -------------------------------------------------------------------------------------------------
-def _smi_findings(lines: list[str], consumed: set[int]) -> Iterator[RawFinding]:
+def find_smi(lines: list[str], consumed: set[int]) -> Iterator[RawFinding]:
     """One WAC713 finding per GPU name per table (at its first row), with the row count; `-L` lines and reports likewise.
 
     The numbers of the lines read as output go into `consumed` (they are not prose).
@@ -296,4 +296,4 @@ def _count(before: str, after: str) -> int | None:
     return int(m.group(1).replace(",", ""))
 
 
-__all__ = ["extract", "extract_lines"]
+__all__ = ["extract", "extract_lines", "find_smi"]
