@@ -30,7 +30,7 @@ _SMI_LIST = re.compile(r"\bGPU\s+(?P<index>\d+):\s+(?P<name>\S.*?)\s+\(UUID:")
 _DEVICE_REPORT = re.compile(
     r"\b(?:(?:CUDA|GPU|cuda|gpu)\s+)?(?:[Dd]evice|GPU)(?:[ _]name)?(?:\s*\d+)?\s*[:=]\s*['\"]?(?P<name>(?:NVIDIA|Tesla)[^'\"\n,;)]*)"
 )
-_SMI_WINDOW = 200  # lines after a header that may hold its table rows
+SMI_WINDOW = 200  # lines after a header that may hold its table rows
 
 # --- prose --------------------------------------------------------------------------------------------------
 _TRAIN_CUE = re.compile(
@@ -121,10 +121,12 @@ def find_smi(lines: list[str], consumed: set[int]) -> Iterator[RawFinding]:
     window_end = 0
     table: dict[str, list] = {}
     for number, line in enumerate(lines, start=1):
-        if _SMI_HEADER.search(line):
+        if "|" not in line and ":" not in line and "=" not in line:
+            continue  # every form read here has one of these (cheap skip for long logs)
+        if "NVIDIA-SMI" in line and _SMI_HEADER.search(line):
             yield from _flush(table)
             table = {}
-            window_end = number + _SMI_WINDOW
+            window_end = number + SMI_WINDOW
             continue
         if number <= window_end:
             row = _SMI_ROW.search(line)
@@ -136,7 +138,9 @@ def find_smi(lines: list[str], consumed: set[int]) -> Iterator[RawFinding]:
                 yield from _flush(table)
                 table = {}
                 window_end = 0
-        listed = _SMI_LIST.search(line)
+        if "NVIDIA" not in line and "Tesla" not in line and "GPU" not in line:
+            continue
+        listed = _SMI_LIST.search(line) if "UUID" in line else None
         if listed:
             _note(table, listed.group("name"), number, listed.start("name"), "nvidia-smi -L")
             consumed.add(number)

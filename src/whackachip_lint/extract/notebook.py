@@ -22,9 +22,9 @@ A cell that cannot be parsed is reported as a diagnostic naming the cell; the ot
 from __future__ import annotations
 
 import bisect
+import itertools
 import json
 import json.decoder
-import json.scanner
 import re
 from dataclasses import dataclass, replace
 from typing import Any, Iterator
@@ -48,24 +48,81 @@ class _Str(str):
 
 
 def _load(text: str) -> Any:
-    """json.loads, but every string value is a _Str with its offset (object keys stay plain)."""
-    decoder = json.JSONDecoder()
-    scanstring = json.decoder.scanstring
-
-    def parse_string(s: str, end: int, strict: bool) -> tuple[_Str, int]:
-        value, new_end = scanstring(s, end, strict)
-        out = _Str(value)
-        out.offset = end - 1
-        return out, new_end
-
-    decoder.parse_string = parse_string  # type: ignore[attr-defined]
-    decoder.scan_once = json.scanner.py_make_scanner(decoder)
     try:
-        return decoder.decode(text)
+        return json.loads(text)
     except json.JSONDecodeError as exc:
         raise ExtractionError(f"not a valid notebook: JSON error at line {exc.lineno} column {exc.colno}: {exc.msg}")
     except RecursionError:
         raise ExtractionError("not a valid notebook: JSON nested too deeply") from None
+
+
+_KEY = re.compile(r'"(source|input|text|text/plain)"\s*:\s*')
+_KEY_BEFORE = frozenset(" \t\r\n{,")
+_DECODER = json.JSONDecoder()
+_SPACE = re.compile(r"[\s,]*")
+
+
+def _strings_at(text: str, pos: int) -> list[_Str] | None:
+    """The JSON string, or array of strings, at `pos`, each as a _Str knowing its offset (C-speed per string)."""
+    scan = json.decoder.scanstring
+    if text.startswith('"', pos):
+        value, _ = scan(text, pos + 1)
+        out = _Str(value)
+        out.offset = pos
+        return [out]
+    if not text.startswith("[", pos):
+        return None
+    items: list[_Str] = []
+    i = _SPACE.match(text, pos + 1).end()
+    while i < len(text) and text[i] == '"':
+        value, end = scan(text, i + 1)
+        item = _Str(value)
+        item.offset = i
+        items.append(item)
+        i = _SPACE.match(text, end).end()
+    return items if text.startswith("]", i) else None
+
+
+def _locate(text: str, keys: tuple[str, ...], wanted: list[Any]) -> list[int | None]:
+    """For each wanted value (in document order), the offset in the file where the first later key holding it starts.
+
+    The notebook was decoded by json.loads; this finds where each cell source or output text sits in the file.
+    Keys holding other values (metadata that happens to be called "source") are passed over.
+    """
+    found: list[int | None] = [None] * len(wanted)
+    index = 0
+    for m in _KEY.finditer(text):
+        if index >= len(wanted):
+            break
+        if m.group(1) not in keys or text[m.start() - 1 : m.start()] not in _KEY_BEFORE:
+            continue  # inside a string the quote would be escaped
+        try:
+            value, _ = _DECODER.raw_decode(text, m.end())
+        except json.JSONDecodeError:
+            continue
+        if value == wanted[index]:
+            found[index] = m.end()
+            index += 1
+    return found
+
+
+def _find_parts(text: str, start: int, parts: list[str], first: int) -> list[_Str] | None:
+    """parts[first:] of the string array at `start`, located by searching for their JSON form (C speed); None if
+    the writer escaped them differently (then the caller walks the array)."""
+    cursor = start
+    out = []
+    for k, part in enumerate(parts):
+        if k < first:
+            continue
+        encoded = json.dumps(part, ensure_ascii=False)
+        at = text.find(encoded, cursor)
+        if at < 0:
+            return None
+        item = _Str(part)
+        item.offset = at
+        out.append(item)
+        cursor = at + len(encoded)
+    return out
 
 
 class _Positions:
@@ -73,7 +130,7 @@ class _Positions:
 
     def __init__(self, text: str) -> None:
         self.text = text
-        self.starts = [0] + [m.end() for m in re.finditer(r"\r\n|\r|\n", text)]
+        self.starts = [0, *itertools.accumulate(len(line) + 1 for line in text.split("\n"))][:-1]
 
     def line_col(self, offset: int) -> tuple[int, int]:
         index = bisect.bisect_right(self.starts, offset) - 1
@@ -108,16 +165,19 @@ class _Block:
     line_starts: list[int]
 
     @classmethod
-    def of(cls, value: Any) -> "_Block | None":
+    def of(cls, value: Any, located: list[_Str] | None = None) -> "_Block | None":
         parts = value if isinstance(value, list) else [value]
-        pieces, text = [], ""
+        if not all(isinstance(part, str) for part in parts):
+            return None
+        if located is not None and len(located) == len(parts):
+            parts = located  # the same strings, knowing where they are in the file
+        starts, total = [], 0
         for part in parts:
-            if not isinstance(part, str):
-                return None
-            pieces.append((len(text), part))
-            text += part
-        starts = [0] + [m.end() for m in re.finditer(r"\n", text)]
-        return cls(text, pieces, starts)
+            starts.append(total)
+            total += len(part)
+        text = "".join(parts)
+        line_starts = [0] + [m.end() for m in re.finditer(r"\n", text)]
+        return cls(text, list(zip(starts, parts)), line_starts)
 
     @property
     def lines(self) -> list[str]:
@@ -137,18 +197,23 @@ class _Block:
 
 
 def extract(source: Source) -> list[RawFinding]:
-    notebook = _load(source.text)
+    text = source.text
+    notebook = _load(text)
     cells = _cells(notebook)
-    positions = _Positions(source.text)
+    positions = _Positions(text)
     hosted = _hosted(notebook, cells)
+    with_source = [(i, c) for i, c in enumerate(cells) if isinstance(c, dict) and ("source" in c or "input" in c)]
+    starts = _locate(text, ("source", "input"), [c.get("source", c.get("input")) for _, c in with_source])
+    located = {i: _strings_at(text, at) for (i, _), at in zip(with_source, starts) if at is not None}
     findings: list[RawFinding] = []
     problems: list[str] = []
-    for number, cell in enumerate(cells, start=1):
+    for index, cell in enumerate(cells):
+        number = index + 1
         if not isinstance(cell, dict):
             problems.append(f"cell {number}: not a JSON object")
             continue
         kind = cell.get("cell_type")
-        block = _Block.of(cell.get("source", cell.get("input", "")))
+        block = _Block.of(cell.get("source", cell.get("input", "")), located.get(index))
         if block is None:
             problems.append(f"cell {number}: source is not text")
             continue
@@ -162,8 +227,7 @@ def extract(source: Source) -> list[RawFinding]:
             problems.append(f"cell {number}: {exc}")
         except RecursionError:
             problems.append(f"cell {number}: too deeply nested to parse")
-        if kind == "code":
-            findings.extend(_outputs(cell.get("outputs"), number, positions, hosted))
+    findings.extend(_outputs(text, cells, positions, hosted))
     if problems:
         shown = "; ".join(problems[:5]) + (f"; and {len(problems) - 5} more" if len(problems) > 5 else "")
         raise PartialExtraction(f"notebook cells not scanned: {shown}", findings)
@@ -277,27 +341,57 @@ def _map(raw: RawFinding, block: _Block, number: int, positions: _Positions, key
     return replace(raw, span=Span(line, column, end_line, end_column), properties=props)
 
 
-def _outputs(outputs: Any, number: int, positions: _Positions, hosted: bool) -> Iterator[RawFinding]:
-    if not isinstance(outputs, list):
-        return
-    for output in outputs:
-        if not isinstance(output, dict):
+def _outputs(text: str, cells: list, positions: _Positions, hosted: bool) -> Iterator[RawFinding]:
+    """WAC713 findings in outputs that may hold nvidia-smi text; every other output is passed over unread."""
+    wanted: list[tuple[int, Any]] = []
+    for index, cell in enumerate(cells):
+        if not isinstance(cell, dict) or cell.get("cell_type") != "code" or not isinstance(cell.get("outputs"), list):
             continue
-        data = output.get("data") if isinstance(output.get("data"), dict) else {}
-        for value in (output.get("text"), data.get("text/plain")):
-            if value is None:
+        for output in cell["outputs"]:
+            if not isinstance(output, dict):
                 continue
-            block = _Block.of(value)
-            if block is None or not ("NVIDIA" in block.text or "Tesla" in block.text):
+            data = output.get("data") if isinstance(output.get("data"), dict) else {}
+            for value in (output.get("text"), data.get("text/plain")):
+                parts = value if isinstance(value, list) else [value]
+                if value is not None and any(isinstance(p, str) and ("NVIDIA" in p or "Tesla" in p) for p in parts):
+                    wanted.append((index + 1, value))
+    if not wanted:
+        return
+    starts = _locate(text, ("text", "text/plain"), [value for _, value in wanted])
+    for (number, value), start in zip(wanted, starts):
+        parts = value if isinstance(value, list) else [value]
+        for first, last in _windows(parts):
+            window = parts[first:last]
+            strings = None
+            if start is not None:
+                strings = _find_parts(text, start, window, 0) if isinstance(value, list) else _strings_at(text, start)
+                if strings is None:
+                    strings = (_strings_at(text, start) or [])[first:last] or None
+            block = _Block.of(window, strings)
+            if block is None:
                 continue
-            consumed: set[int] = set()
-            for raw in docs.find_smi(block.lines, consumed):
+            for raw in docs.find_smi(block.lines, set()):
+                props = {**raw.properties, "source": f"notebook output ({raw.properties.get('source')})"}
                 if hosted:
                     raw = replace(raw, state=State.MENTIONED,
-                                  detail="output of a hosted notebook (Colab/Kaggle), not the training hardware",
-                                  properties={**raw.properties, "hosted": True})
-                raw = replace(raw, properties={**raw.properties, "source": f"notebook output ({raw.properties.get('source')})"})
-                yield _map(raw, block, number, positions, key="output_line")
+                                  detail="output of a hosted notebook (Colab/Kaggle), not the training hardware")
+                    props["hosted"] = True
+                mapped = _map(replace(raw, properties=props), block, number, positions, key="output_line")
+                line_base = sum(part.count("\n") for part in parts[:first]) if first else 0
+                yield replace(mapped, properties={**mapped.properties, "output_line": raw.span.line + line_base})
+
+
+def _windows(parts: list[str]) -> list[tuple[int, int]]:
+    """Ranges of output pieces worth reading: from each piece naming NVIDIA hardware to a table's length after it."""
+    spans: list[tuple[int, int]] = []
+    for k, part in enumerate(parts):
+        if "NVIDIA" in part or "Tesla" in part:
+            end = min(len(parts), k + 1 + docs.SMI_WINDOW)
+            if spans and k <= spans[-1][1]:
+                spans[-1] = (spans[-1][0], end)
+            else:
+                spans.append((k, end))
+    return spans
 
 
 __all__ = ["extract"]
