@@ -2,7 +2,7 @@
 
 Runs after extraction over a set of findings (one file's in `scan_source`, the whole repo's in `scan`):
 for each declaration in force (WAC710 job request, WAC712 stated in docs, WAC713 nvidia-smi output) that
-names catalog parts, and each hard requirement of the repo's own code in force (vendored code is someone
+names catalog parts and is not in a vendored tree (someone else's run), and each hard requirement of the repo's own code in force (vendored code is someone
 else's and is left out), a WAC714 warning stands at the declaration when every part the declaration could
 denote definitely lacks what the code requires. Unknown facts (null in the catalog) never contradict.
 
@@ -35,7 +35,10 @@ Check = Callable[[str], "bool | None"]
 def contradictions(findings: Iterable[Finding]) -> list[Finding]:
     """New WAC714 findings for `findings` (not including any already among them)."""
     findings = list(findings)
-    declared = [f for f in findings if f.rule in DECLARING and f.in_force and f.properties.get("catalog_ids")]
+    declared = [
+        f for f in findings
+        if f.rule in DECLARING and f.in_force and f.properties.get("catalog_ids") and not f.properties.get("vendored")
+    ]
     if not declared:
         return []
     code = [

@@ -317,7 +317,8 @@ def _run(kind: str, source: Source, lines: list[str], block: _Block, number: int
 
 
 def _extract(kind: str, source: Source, lines: list[str]) -> list[RawFinding]:
-    text = "\n".join(lines) + "\n"
+    text = "\n".join(lines)
+    text += "" if text.endswith("\n") or not text else "\n"
     cell_source = Source(source.path, source.relpath, kind, text.encode("utf-8"))
     return [raw for extract in extractors_for(kind) for raw in extract(cell_source)]
 

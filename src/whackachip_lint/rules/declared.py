@@ -143,7 +143,7 @@ RULES = (
         code="WAC714",
         name="declared-hardware-contradiction",
         signal="declared.contradiction",
-        title="declared hardware contradicted by the code",
+        title="declared hardware the code cannot run on",
         summary=(
             "Finds declared hardware (a job request, a README statement, nvidia-smi output) that cannot run what the "
             "code requires in force: FP8 or FP4 compute on a part without it, a vendor runtime of another vendor."
