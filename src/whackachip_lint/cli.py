@@ -100,7 +100,9 @@ def scan(paths, output_format, output, select, ignore, fail_level, exit_zero, qu
         settings.max_file_bytes = max_file_size
     try:
         result = run_scan(list(paths), settings)
-        verdict = None  # the inference verdict, once infer/ exists
+        from .infer.engine import infer
+
+        verdict = infer(result, settings)
     except Exception as exc:  # an internal error: say so, exit 2
         click.echo(f"wac-lint: internal error: {type(exc).__name__}: {exc}", err=True)
         sys.exit(EXIT_ERROR)
@@ -139,3 +141,22 @@ def rule(code, show_all):
     except KeyError as exc:
         raise click.UsageError(str(exc.args[0])) from None
     click.echo(f"{r.code} {r.name} ({r.level.value}, signal {r.signal})\n\n{r.summary}\n\n{r.why}")
+
+
+@main.command()
+@click.argument("hardware_id", required=False)
+@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True)
+def hardware(hardware_id, output_format):
+    """List the hardware catalog, or show entry HARDWARE_ID (e.g. nvidia-h20) with its sources."""
+    from .infer.catalog import load_catalog
+    from .report import hardware as report
+
+    catalog = load_catalog()
+    if hardware_id is None:
+        click.echo(report.render_catalog(catalog, output_format), nl=False)
+        return
+    try:
+        entry = catalog.get(hardware_id)
+    except KeyError as exc:
+        raise click.UsageError(str(exc.args[0])) from None
+    click.echo(report.render_entry(entry, output_format), nl=False)

@@ -14,7 +14,10 @@ RULES = (
             "Ascend's or Intel Gaudi's library; `gloo` runs anywhere. The backend narrows the vendor set, it never "
             "decides it alone."
         ),
-        positives=(Example('import torch.distributed as dist\ndist.init_process_group(backend="nccl")\n', value="nccl"),),
+        positives=(
+            Example('import torch.distributed as dist\ndist.init_process_group(backend="nccl")\n', value="nccl"),
+            Example("torchrun --nproc_per_node 8 train.py --ddp_backend nccl\n", kind="shell", value="nccl"),
+        ),
         negatives=(Example('import torch.distributed as dist\n# dist.init_process_group(backend="nccl")\n'),),
         references=("https://pytorch.org/docs/stable/distributed.html",),
         tags=("collective", "vendor"),

@@ -17,9 +17,17 @@ RULES = (
         ),
         positives=(
             Example("import torch\nx = torch.zeros(2, dtype=torch.bfloat16)\n"),
+            Example("deepspeed train.py --deepspeed ds_config.json --bf16\n", kind="shell", value="bf16"),
+            Example('{"bf16": {"enabled": true}, "zero_optimization": {"stage": 3}}\n', kind="json", value="bf16"),
         ),
         negatives=(
             Example("# we tried torch.bfloat16 once\nimport torch\n"),
+            Example("torchrun train.py --bf16 False --fp16 True\n", kind="shell", note="`--bf16 False` switches it off"),
+            Example(
+                '{"bf16": {"enabled": "auto"}, "zero_optimization": {"stage": 2}}\n',
+                kind="json",
+                note='"auto" is decided by the trainer\'s flags: conditional until the launch script says',
+            ),
         ),
         references=("https://docs.nvidia.com/deeplearning/transformer-engine/user-guide/index.html",),
         tags=("precision",),
@@ -34,8 +42,14 @@ RULES = (
             "fp16 runs on every GPU generation with tensor cores since Volta; it lowers no floor and is common on "
             "A100 runs too. It is reported as context: a repo that picks fp16 over bf16 may target pre-Ampere parts."
         ),
-        positives=(Example("import torch\nmodel.half()\n"),),
-        negatives=(Example("import torch\nprint('fp16 is not used')\n"),),
+        positives=(
+            Example("import torch\nmodel.half()\n"),
+            Example("torchrun --nproc_per_node 8 train.py --fp16\n", kind="shell", value="fp16"),
+        ),
+        negatives=(
+            Example("import torch\nprint('fp16 is not used')\n"),
+            Example('{"fp16": {"enabled": false}, "train_batch_size": 64}\n', kind="json", state=State.DISABLED),
+        ),
         tags=("precision",),
     ),
     Rule(
