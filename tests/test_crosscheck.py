@@ -73,3 +73,13 @@ def test_no_docs_keeps_job_requests_and_notebook_code():
     assert len(without["findings"]) == len(scan_repo_json(REPOS / "job_slurm", "--no-cache")["findings"])
     nb = scan_repo_json(REPOS / "nb_notebooks", "--no-cache", "--no-docs")
     assert sorted(f["rule"] for f in nb["findings"]) == ["WAC101"]
+
+
+def test_fallback_table_without_the_inference(tmp_path, monkeypatch):
+    from whackachip_lint import crosscheck
+
+    monkeypatch.setattr(crosscheck, "_requirements", crosscheck._fallback)
+    assert repo(tmp_path, {"README.md": "We trained on 16 V100 GPUs.\n", "train.py": FP8}) == [
+        ("WAC714", "README.md", 1, "V100")
+    ]
+    assert repo(tmp_path / "h", {"README.md": "We trained on 16 H100 GPUs.\n", "train.py": FP8}) == []

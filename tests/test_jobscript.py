@@ -128,3 +128,18 @@ def test_file_without_directives_is_cheap_and_empty():
     from pathlib import Path
 
     assert jobscript.extract(Source(Path("x.sh"), "x.sh", "shell", b"echo hi\n")) == []
+
+
+def test_a_gres_request_alone_moves_the_inference_to_hopper():
+    from whackachip_lint.config import Settings
+    from whackachip_lint.infer.engine import infer
+    from whackachip_lint.scan import scan
+
+    from .conftest import REPOS
+
+    settings = Settings(use_cache=False)
+    verdict = infer(scan([REPOS / "job_h100_only"], settings), settings).to_dict()
+    status = {c["id"]: c["status"] for c in verdict["candidates"]}
+    consistent = {cid for cid, s in status.items() if s == "consistent"}
+    assert consistent == {"nvidia-h100-sxm", "nvidia-h100-pcie", "nvidia-h100-nvl"}
+    assert "excluded" not in status.values()  # a declared name narrows; it never excludes
