@@ -63,6 +63,8 @@ _MASK = re.compile(r"https?://\S+|\]\([^)\s]*\)|<[^>\n]*>|`")
 _NO_SPLIT_AFTER = frozenset({"e.g", "i.e", "etc", "vs", "approx", "ca", "fig", "no", "cf", "al"})
 _SENTENCE_END = re.compile(r"[.!?;]+(?=\s|$)")
 
+# Sentences without a cheap hit cannot name an accelerator (see gpunames.CHEAP).
+_CHEAP = gpunames.CHEAP
 _FENCE = re.compile(r"^\s*(```|~~~)")
 _MD_HEADING = re.compile(r"^\s{0,3}#{1,6}\s+(.*)$")
 _LIST_ITEM = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+")
@@ -100,16 +102,12 @@ def extract(source: Source) -> list[RawFinding]:
 def extract_lines(lines: list[str], kind: str = "markdown") -> Iterator[RawFinding]:
     """Findings for the lines of one document of `kind` (markdown, rst, text, log)."""
     text_lines = list(lines)
-    if not any(_maybe_gpu(line) for line in text_lines):
+    if not any(_CHEAP.search(line) for line in text_lines):
         return
     consumed: set[int] = set()
     yield from find_smi(text_lines, consumed)
     for paragraph in _paragraphs(text_lines, kind, consumed):
         yield from _prose_findings(paragraph)
-
-
-def _maybe_gpu(line: str) -> bool:
-    return any(ch.isdigit() for ch in line) or "Gaudi" in line or "gaudi" in line
 
 
 # --- nvidia-smi -------------------------------------------------------------------------------------------------
@@ -252,6 +250,8 @@ def _prose_findings(paragraph: _Paragraph) -> Iterator[RawFinding]:
     text = paragraph.text
     for s_start, s_end in _sentences(text):
         sentence = text[s_start:s_end]
+        if not _CHEAP.search(sentence):
+            continue
         mentions = list(gpunames.find(sentence))
         if not mentions:
             continue

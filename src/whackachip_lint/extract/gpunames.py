@@ -79,10 +79,41 @@ def _pattern(loose: bool) -> re.Pattern[str]:
     return re.compile(rf"(?<![A-Za-z0-9])(?P<name>{_PREFIX}(?:{body}))(?P<plural>s(?![A-Za-z0-9]))?(?P<suffix>{_SUFFIX})(?![A-Za-z0-9])", re.I)
 
 
+# Every name the table matches holds one of these (a letter next to a digit, or a family word); the full
+# pattern, costly per position, is run only in a short window around each of them.
+CHEAP = re.compile(r"[A-Za-z]\d|\d[A-Za-z]|gaudi|rtx|tpu|ascend|HL-", re.I)
+_BEFORE = 40  # how far before a hit a name may start ("NVIDIA Tesla " prefixes)
+_RUN_START = re.compile(r"(?<![A-Za-z0-9])[A-Za-z0-9]")
+
+
+def _matches(text: str, loose: bool) -> Iterator[re.Match[str]]:
+    """The matches finditer would give, found by anchored attempts only where a name can start near a cheap hit."""
+    pattern = _pattern(loose)
+    done = 0  # matches never overlap, as with finditer
+    for hit in CHEAP.finditer(text):
+        if hit.start() < done:
+            continue
+        lo = max(done, hit.start() - _BEFORE)
+        # A name starts where a run of letters and digits starts (the pattern's own left edge), at or before the hit.
+        starts = [m.start() for m in _RUN_START.finditer(text, lo, hit.start() + 1)]
+        if not starts or starts[-1] < hit.start():
+            run = hit.start()
+            while run > lo and text[run - 1].isascii() and text[run - 1].isalnum():
+                run -= 1
+            if run not in starts:
+                starts.append(run)
+        for start in starts[-4:]:  # at most three vendor words ("NVIDIA GeForce RTX") before the name itself
+            m = pattern.match(text, start)
+            if m is not None and m.end() > hit.start():
+                done = m.end()
+                yield m
+                break
+
+
 def find(text: str, loose: bool = False) -> Iterator[GpuMention]:
     """Every accelerator name in `text`, left to right. `loose`: match short names in any case (job requests)."""
     families = _families()
-    for m in _pattern(loose).finditer(text):
+    for m in _matches(text, loose):
         index = next(int(k[1:]) for k, v in m.groupdict().items() if v is not None and k.startswith("f"))
         family = families[index]
         suffix = m.group("suffix")
