@@ -77,6 +77,9 @@ def test_counts_and_catalog_properties():
         "If you train on V100 GPUs, use fp16.",
         "Our model can be trained on 8 A100 GPUs.",
         "Meta's original model was trained on 2048 A100 GPUs.",
+        "Our CI runs the unit tests on a single T4 runner.",
+        "The benchmark script defaults to an A100 profile (--gpu a100).",
+        "Training on H100 is faster than on A100.",
     ],
 )
 def test_hedged_or_foreign_sentences_are_only_mentioned(sentence):
