@@ -10,16 +10,14 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import crosscheck, suppress, vendored
+from . import suppress
 from .config import Settings
 from .discover import Candidate, discover
 from .evidence import Diagnostic, Finding, RawFinding
-from .extract import ExtractionError, PartialExtraction, Source, extractors_for
-from .rules import ALL_RULES, matches, selected_codes
+from .extract import DOC_KINDS, ExtractionError, PartialExtraction, Source, extractors_for
+from . import crosscheck, vendored
 from .rules.declared import DOC_RULES
-
-# Documentation kinds, left out entirely by --no-docs (Settings.include_docs = False).
-DOC_KINDS = frozenset({"markdown", "rst", "text", "log"})
+from .rules import ALL_RULES, matches, selected_codes
 
 SNIPPET_MAX = 200
 
@@ -68,45 +66,50 @@ def to_finding(raw: RawFinding, source: Source) -> Finding:
     )
 
 
+def whole_repo_checks(findings: list[Finding], root: Path, settings: Settings) -> list[Finding]:
+    """Steps that need every file's findings: vendored trees marked, declarations checked against the code."""
+    findings = vendored.mark(findings, root)
+    for extra in crosscheck.contradictions(findings):
+        if crosscheck.CONTRADICTION in selected_codes(settings.select + settings.extend_select,
+                                                      _ignores_for(extra.path, settings)):
+            findings.append(extra)
+    return findings
+
+
 def scan_source(source: Source, settings: Settings) -> FileResult:
     """Findings for one file already read into memory."""
     result = FileResult(source.relpath)
     extractors = extractors_for(source.kind)
     if not extractors or (source.kind in DOC_KINDS and not settings.include_docs):
         return result
-    raws: list[RawFinding] = []
     try:
-        for extract in extractors:
-            try:
-                raws.extend(extract(source))
-            except PartialExtraction as exc:  # part of the file was unreadable: keep the rest, say which part
-                raws.extend(exc.findings)
-                result.diagnostics.append(Diagnostic(source.relpath, str(exc)))
+        raws = [raw for extract in extractors for raw in extract(source)]
+    except PartialExtraction as exc:  # part of the file was unreadable (a notebook cell): keep the rest, say which
+        raws = list(exc.findings)
+        result.diagnostics.append(Diagnostic(source.relpath, str(exc)))
     except ExtractionError as exc:
         result.diagnostics.append(Diagnostic(source.relpath, str(exc)))
         return result
     except RecursionError:
         result.diagnostics.append(Diagnostic(source.relpath, "too deeply nested to parse"))
         return result
-    codes = _codes_for(source.relpath, settings)
+    codes = selected_codes(settings.select + settings.extend_select, _ignores_for(source.relpath, settings))
     findings = [to_finding(raw, source) for raw in raws if raw.rule in codes]
     directives = suppress.parse_directives(source.lines) if "wac-lint:" in source.text else []
     findings = suppress.apply(findings, directives)
+    findings.sort(key=Finding.sort_key)
     if crosscheck.CONTRADICTION in codes:  # a declaration and the code it contradicts in one file
         findings += suppress.apply(crosscheck.contradictions(findings), directives)
-    findings.sort(key=Finding.sort_key)
+        findings.sort(key=Finding.sort_key)
     result.findings = findings
     result.unused_directives = [d for d in directives if not d.used]
     return result
 
 
-def _codes_for(relpath: str, settings: Settings) -> frozenset[str]:
-    codes = selected_codes(settings.select + settings.extend_select, _ignores_for(relpath, settings))
-    return codes if settings.include_docs else codes - DOC_RULES
-
-
 def _ignores_for(relpath: str, settings: Settings) -> list[str]:
     ignores = list(settings.ignore)
+    if not settings.include_docs:  # --no-docs: the rules that read documentation are off
+        ignores.extend(sorted(DOC_RULES))
     if settings.per_file_ignores:
         import pathspec
 
@@ -148,17 +151,10 @@ def scan(paths: list[Path], settings: Settings | None = None, root: Path | None 
         result = scan_file(candidate, settings)
         findings.extend(result.findings)
         diagnostics.extend(result.diagnostics)
-    findings = _whole_repo_checks(findings, root, settings)
+    findings = whole_repo_checks(findings, root, settings)
     findings.sort(key=Finding.sort_key)
     diagnostics.sort(key=lambda d: (d.path, d.message))
     return ScanResult(root, len(candidates), findings, diagnostics, [c.relpath for c in candidates])
-
-
-def _whole_repo_checks(findings: list[Finding], root: Path, settings: Settings) -> list[Finding]:
-    """Steps that need every file's findings: vendored trees marked, declarations checked against the code."""
-    findings = vendored.mark(findings, root)
-    extra = [f for f in crosscheck.contradictions(findings) if crosscheck.CONTRADICTION in _codes_for(f.path, settings)]
-    return findings + extra
 
 
 __all__ = ["FileResult", "ScanResult", "matches", "scan", "scan_file", "scan_source"]

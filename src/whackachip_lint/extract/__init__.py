@@ -31,6 +31,8 @@ EXTRACTORS: dict[str, tuple[str, ...]] = {
 # Scheduler directives (#SBATCH, #PBS, #BSUB) are comments to the shell and Python parsers: a second, line-based pass.
 EXTRACTORS["shell"] += ("whackachip_lint.extract.jobscript",)
 EXTRACTORS["python"] += ("whackachip_lint.extract.jobscript",)
+# Documentation kinds: read for declared hardware only, and left out entirely by --no-docs.
+DOC_KINDS = frozenset({"markdown", "rst", "text", "log"})
 
 
 class ExtractionError(Exception):
@@ -86,4 +88,4 @@ def extractors_for(kind: str) -> list[Extractor]:
     return [importlib.import_module(name).extract for name in EXTRACTORS.get(kind, ())]
 
 
-__all__ = ["EXTRACTORS", "ExtractionError", "Extractor", "PartialExtraction", "Source", "extractors_for"]
+__all__ = ["DOC_KINDS", "EXTRACTORS", "ExtractionError", "Extractor", "PartialExtraction", "Source", "extractors_for"]
