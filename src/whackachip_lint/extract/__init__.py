@@ -22,12 +22,10 @@ EXTRACTORS: dict[str, tuple[str, ...]] = {
     "python": ("whackachip_lint.extract.python",),
     "shell": ("whackachip_lint.extract.shell",),
     "json": ("whackachip_lint.extract.deepspeed",),
-    "notebook": ("whackachip_lint.extract.notebook",),
-    "markdown": ("whackachip_lint.extract.docs",),
-    "rst": ("whackachip_lint.extract.docs",),
-    "text": ("whackachip_lint.extract.docs",),
-    "log": ("whackachip_lint.extract.docs",),
 }
+# Notebooks, and documentation read for declared hardware (extract/notebook.py, extract/docs.py).
+EXTRACTORS.update({"notebook": ("whackachip_lint.extract.notebook",)})
+EXTRACTORS.update({kind: ("whackachip_lint.extract.docs",) for kind in ("markdown", "rst", "text", "log")})
 # Scheduler directives (#SBATCH, #PBS, #BSUB) are comments to the shell and Python parsers: a second, line-based pass.
 EXTRACTORS["shell"] += ("whackachip_lint.extract.jobscript",)
 EXTRACTORS["python"] += ("whackachip_lint.extract.jobscript",)
