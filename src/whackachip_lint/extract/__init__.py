@@ -86,4 +86,4 @@ def extractors_for(kind: str) -> list[Extractor]:
     return [importlib.import_module(name).extract for name in EXTRACTORS.get(kind, ())]
 
 
-__all__ = ["DOC_KINDS", "EXTRACTORS", "ExtractionError", "Extractor", "PartialExtraction", "Source", "extractors_for"]
+__all__ = ["EXTRACTORS", "ExtractionError", "Extractor", "Source", "extractors_for"]
