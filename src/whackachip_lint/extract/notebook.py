@@ -240,7 +240,8 @@ def _cells(notebook: Any) -> list:
             return notebook["cells"]
         worksheets = notebook.get("worksheets")  # nbformat 3
         if isinstance(worksheets, list):
-            return [c for w in worksheets if isinstance(w, dict) for c in (w.get("cells") or [])]
+            return [c for w in worksheets if isinstance(w, dict) and isinstance(w.get("cells"), list)
+                    for c in w["cells"]]
     raise ExtractionError('not a Jupyter notebook (no "cells" list)')
 
 
