@@ -150,3 +150,20 @@ def test_no_docs_leaves_documentation_out():
 def test_tokenizer_vocabulary_is_not_a_declaration():
     vocab = "\n".join(["the", "A100", "GPU", "H100", "trained"]) + "\n"
     assert {r[2] for r in rows(vocab, "text", "vocab.txt")} == {"mentioned"}
+
+
+def test_query_gpu_csv_and_device_properties_in_logs():
+    log = (
+        "$ nvidia-smi --query-gpu=name,memory.total --format=csv\n"
+        "name, memory.total [MiB]\n"
+        "NVIDIA H800, 81559 MiB\n"
+        "NVIDIA H800, 81559 MiB\n"
+        "\n"
+        "_CudaDeviceProperties(name='NVIDIA L40S', major=8, minor=9, total_memory=45589MB)\n"
+        "NVIDIA L40S\n"  # a bare name is not read in a log: nothing asked for it here
+    )
+    got = [(r[0], r[1], r[2], r[3]) for r in rows(log, "log")]
+    assert got[:2] == [("WAC713", "NVIDIA H800", "enabled", 3), ("WAC713", "NVIDIA L40S", "enabled", 6)]
+    assert ("WAC712", "NVIDIA L40S", "mentioned", 7) in got
+    (h800,) = [f for f in scan_snippet(log, "log").findings if f.value == "NVIDIA H800"]
+    assert h800.properties["count"] == 2 and h800.properties["source"] == "nvidia-smi --query-gpu"

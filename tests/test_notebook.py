@@ -155,3 +155,14 @@ def test_megabytes_of_output_are_skipped_not_parsed():
     assert len(text) > 4_000_000
     result = scan(text)
     assert sorted((f.rule, f.value) for f in result.findings) == [("WAC102", "float16"), ("WAC713", "Tesla T4")]
+
+
+def test_device_name_answers_are_read_only_where_the_code_asked():
+    asked = [{"output_type": "execute_result", "execution_count": 1, "metadata": {},
+              "data": {"text/plain": ["'NVIDIA A100-SXM4-40GB'"]}}]
+    text = make([("code", "import torch\ntorch.cuda.get_device_name(0)\n", asked),
+                 ("code", "print(label)\n", asked)])
+    (found,) = [f for f in scan(text).findings if f.rule == "WAC713"]
+    assert found.properties["cell"] == 1 and found.value == "NVIDIA A100-SXM4-40GB"
+    assert found.properties["catalog_ids"] == "nvidia-a100-sxm4-40gb"
+    assert where(text, found) == "NVIDIA A100-SXM4-40GB"

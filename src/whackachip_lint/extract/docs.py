@@ -31,6 +31,9 @@ _DEVICE_REPORT = re.compile(
     r"\b(?:(?:CUDA|GPU|cuda|gpu)\s+)?(?:[Dd]evice|GPU)(?:[ _]name)?(?:\s*\d+)?\s*[:=]\s*['\"]?(?P<name>(?:NVIDIA|Tesla)[^'\"\n,;)]*)"
 )
 SMI_WINDOW = 200  # lines after a header that may hold its table rows
+_CSV_HEADER = re.compile(r"^\s*name\s*(?:,|$)")  # nvidia-smi --query-gpu=name,... --format=csv
+_DEVICE_PROPS = re.compile(r"_CudaDeviceProperties\(name='(?P<name>[^']+)'")
+_BARE_NAME = re.compile(r"^\s*['\"]?(?P<name>(?:NVIDIA|Tesla|Quadro|GeForce)\b[^'\"]*?)['\"]?\s*$")
 
 # --- prose --------------------------------------------------------------------------------------------------
 _TRAIN_CUE = re.compile(
@@ -111,45 +114,65 @@ def extract_lines(lines: list[str], kind: str = "markdown") -> Iterator[RawFindi
 
 
 # --- nvidia-smi -------------------------------------------------------------------------------------------------
-def find_smi(lines: list[str], consumed: set[int]) -> Iterator[RawFinding]:
+def find_smi(lines: list[str], consumed: set[int], bare: bool = False) -> Iterator[RawFinding]:
     """One WAC713 finding per GPU name per table (at its first row), with the row count; `-L` lines and reports likewise.
 
+    Read: `nvidia-smi` tables, `nvidia-smi -L` lines, `nvidia-smi --query-gpu=name --format=csv` output (after its
+    `name` header), device reports ("Using device: NVIDIA ..."), `_CudaDeviceProperties(name='...')` reprs, and,
+    with `bare` (a notebook cell that asked for the device name), lines that are only a GPU name.
     The numbers of the lines read as output go into `consumed` (they are not prose).
     """
-    window_end = 0
+    window_end = csv_end = 0
     table: dict[str, list] = {}
     for number, line in enumerate(lines, start=1):
-        if "|" not in line and ":" not in line and "=" not in line:
+        vendor_word = "NVIDIA" in line or "Tesla" in line
+        if not (vendor_word or number <= csv_end or "|" in line or "name" in line):
             continue  # every form read here has one of these (cheap skip for long logs)
         if "NVIDIA-SMI" in line and _SMI_HEADER.search(line):
             yield from _flush(table)
-            table = {}
             window_end = number + SMI_WINDOW
             continue
+        if _CSV_HEADER.match(line):
+            csv_end = number + SMI_WINDOW
+            continue
+        if number <= csv_end:
+            field = line.split(",", 1)[0].strip()
+            if field and gpunames.first(field, loose=False):
+                _note(table, field, number, line.index(field), "nvidia-smi --query-gpu")
+                consumed.add(number)
+                continue
+            csv_end = 0
         if number <= window_end:
             row = _SMI_ROW.search(line)
             if row and not row.group("name").startswith(("Name", "GPU")):
                 _note(table, row.group("name"), number, row.start("name"), "nvidia-smi table")
                 consumed.add(number)
                 continue
-            if table and not line.strip():
-                yield from _flush(table)
-                table = {}
-                window_end = 0
-        if "NVIDIA" not in line and "Tesla" not in line and "GPU" not in line:
+        if not vendor_word and "GPU" not in line:
             continue
-        listed = _SMI_LIST.search(line) if "UUID" in line else None
-        if listed:
-            _note(table, listed.group("name"), number, listed.start("name"), "nvidia-smi -L")
+        found = _other_forms(line, bare)
+        if found:
+            name, column, how = found
+            _note(table, name, number, column, how)
             consumed.add(number)
-            continue
-        report = _DEVICE_REPORT.search(line)
-        if report:
-            name = report.group("name").strip()
-            if gpunames.first(name, loose=False):
-                _note(table, name, number, report.start("name"), "device report")
-                consumed.add(number)
     yield from _flush(table)
+
+
+def _other_forms(line: str, bare: bool) -> tuple[str, int, str] | None:
+    listed = _SMI_LIST.search(line) if "UUID" in line else None
+    if listed:
+        return listed.group("name"), listed.start("name"), "nvidia-smi -L"
+    props = _DEVICE_PROPS.search(line)
+    if props:
+        return props.group("name"), props.start("name"), "device properties"
+    report = _DEVICE_REPORT.search(line)
+    if report and gpunames.first(report.group("name"), loose=False):
+        name = report.group("name").strip()
+        return name, report.start("name"), "device report"
+    only = _BARE_NAME.match(line) if bare else None
+    if only and gpunames.first(only.group("name"), loose=False):
+        return only.group("name"), only.start("name"), "device name"
+    return None
 
 
 def _note(table: dict[str, list], name: str, number: int, column: int, how: str) -> None:

@@ -39,6 +39,7 @@ _LINE_SHELL = re.compile(r"^(?P<indent>[ \t]*)(?:(?P<var>[A-Za-z_]\w*\s*=\s*)?!{
 _LINE_MAGIC = re.compile(r"^(?P<indent>[ \t]*)(?:%|\?|[A-Za-z_][\w.]*\?{1,2}[ \t]*$)")
 _ENV_MAGIC = re.compile(r"^(?P<indent>[ \t]*)%(?:env|set_env)[ \t]+(?P<name>[A-Za-z_]\w*)(?:[ \t]*=[ \t]*|[ \t]+)(?P<value>.*)$")
 _HOSTED = ("colab", "kaggle")
+_DEVICE_QUERIES = ("get_device_name", "get_device_properties", "--query-gpu")
 
 
 class _Str(str):
@@ -346,9 +347,14 @@ def _map(raw: RawFinding, block: _Block, number: int, positions: _Positions, key
 def _outputs(text: str, cells: list, positions: _Positions, hosted: bool) -> Iterator[RawFinding]:
     """WAC713 findings in outputs that may hold nvidia-smi text; every other output is passed over unread."""
     wanted: list[tuple[int, Any]] = []
+    asks: set[int] = set()  # cells whose code asks for the device name: a bare name in their output is an answer
     for index, cell in enumerate(cells):
         if not isinstance(cell, dict) or cell.get("cell_type") != "code" or not isinstance(cell.get("outputs"), list):
             continue
+        code = cell.get("source", cell.get("input", ""))
+        code = "".join(c for c in code if isinstance(c, str)) if isinstance(code, list) else str(code)
+        if any(word in code for word in _DEVICE_QUERIES):
+            asks.add(index + 1)
         for output in cell["outputs"]:
             if not isinstance(output, dict):
                 continue
@@ -372,7 +378,7 @@ def _outputs(text: str, cells: list, positions: _Positions, hosted: bool) -> Ite
             block = _Block.of(window, strings)
             if block is None:
                 continue
-            for raw in docs.find_smi(block.lines, set()):
+            for raw in docs.find_smi(block.lines, set(), bare=number in asks):
                 props = {**raw.properties, "source": f"notebook output ({raw.properties.get('source')})"}
                 if hosted:
                     raw = replace(raw, state=State.MENTIONED,
