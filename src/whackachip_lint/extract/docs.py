@@ -51,7 +51,7 @@ _HEDGE = re.compile(
     re.I,
 )
 _LABEL = re.compile(
-    r"^[\s>*_\-+|]*(?:training\s+)?(?:hardware|gpus?|npus?|tpus?|accelerators?|compute|devices?|infrastructure|"
+    r"^[\s>*_\-+|:]*(?:training\s+)?(?:hardware|gpus?|npus?|tpus?|accelerators?|compute|devices?|infrastructure|"
     r"cluster)(?:\s+(?:used|type))?[\s*_]*(?:[:：|]|$)",
     re.I,
 )

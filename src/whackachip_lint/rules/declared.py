@@ -124,8 +124,9 @@ RULES = (
         signal="declared.doc.smi",
         title="GPU listed in nvidia-smi output",
         summary=(
-            "Finds GPUs listed in `nvidia-smi` tables and `nvidia-smi -L` lines in committed logs, docs and notebook "
-            "outputs."
+            "Finds GPUs listed by `nvidia-smi` (tables, `-L` lines, `--query-gpu=name` CSV) and by device reports "
+            "(\"Using device: NVIDIA ...\", `_CudaDeviceProperties(name=...)`, `get_device_name()` results) in "
+            "committed logs, docs and notebook outputs."
         ),
         why=(
             "A committed training log with nvidia-smi output records the machine the run used. Notebook outputs of a "
