@@ -167,3 +167,18 @@ def test_query_gpu_csv_and_device_properties_in_logs():
     assert ("WAC712", "NVIDIA L40S", "mentioned", 7) in got
     (h800,) = [f for f in scan_snippet(log, "log").findings if f.value == "NVIDIA H800"]
     assert h800.properties["count"] == 2 and h800.properties["source"] == "nvidia-smi --query-gpu"
+
+
+@pytest.mark.parametrize(
+    ("sentence", "value", "state", "count"),
+    [
+        ("模型在2048张H800 GPU上训练了30天。", "H800", "enabled", 2048),  # trained on 2048 H800s for 30 days
+        ("我们使用64张Ascend 910B进行预训练。", "Ascend 910B", "enabled", 64),  # we pretrained with 64 910Bs
+        ("本项目支持A100和H100。", "A100", "mentioned", None),  # the project supports A100 and H100
+        ("推理可以在单张RTX 4090上运行。", "RTX 4090", "mentioned", None),  # inference can run on one 4090
+    ],
+)
+def test_chinese_readmes(sentence, value, state, count):
+    (found, *_) = [f for f in scan_snippet(sentence + "\n", "markdown").findings if f.value == value]
+    assert found.state.value == state
+    assert found.properties.get("count") == count

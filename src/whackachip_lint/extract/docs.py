@@ -37,9 +37,13 @@ _BARE_NAME = re.compile(r"^\s*['\"]?(?P<name>(?:NVIDIA|Tesla|Quadro|GeForce)\b[^
 
 # --- prose --------------------------------------------------------------------------------------------------
 _TRAIN_CUE = re.compile(
-    r"\b(?:(?:pre-?|re-?|co-?)?train(?:ed|ing|s)?|fine-?tun(?:ed|ing|es?)|finetun(?:ed|ing|es?)|SFT|RLHF|DPO)\b", re.I
+    r"\b(?:(?:pre-?|re-?|co-?)?train(?:ed|ing|s)?|fine-?tun(?:ed|ing|es?)|finetun(?:ed|ing|es?)|SFT|RLHF|DPO)\b"
+    r"|训练|微调",  # Chinese READMEs: "train", "fine-tune" (no word edges between CJK characters)
+    re.I,
 )
-_PLACE = re.compile(r"\b(?:on|using|with|across|over|by|via)\b", re.I)
+_PLACE = re.compile(r"\b(?:on|using|with|across|over|by|via)\b|在|使用|基于|采用|用", re.I)
+# "在 64 张 H800 上训练" (trained on 64 H800s): the place comes before the name and the verb after it.
+_CJK_PLACE = re.compile(r"(?:在|使用|基于|采用|用)[^。！？；]{0,12}$")
 _USE_VERB = re.compile(r"\b(?:used|using|use|uses|utili[sz](?:ed|ing)|ran|run|took|takes|spent|consumed)\b", re.I)
 # Words that make a sentence anything but a statement of the hardware a run used.
 _HEDGE = re.compile(
@@ -47,7 +51,8 @@ _HEDGE = re.compile(
     r"inference|serving|serve|deploy\w*|recommend\w*|least|minimum|minimal|e\.g|such as|if|whether|can|could|"
     r"should|may|might|must|need\w*|support\w*|compatib\w*|expect\w*|would|estimat\w*|vs|versus|compar\w*|"
     r"faster|slower|speed\w*|throughput|cost\w*|pric\w*|fits?|oom|upstream|original\w*|official|"
-    r"plan\w*|will|future|soon|todo|available|rent\w*|buy\w*|purchas\w*)\b|\?|n't\b",
+    r"plan\w*|will|future|soon|todo|available|rent\w*|buy\w*|purchas\w*)\b|\?|n't\b"
+    r"|需要|要求|支持|推理|测试|建议|至少|可以|峰值|如果|例如|对比|比较|部署|吗",
     re.I,
 )
 _LABEL = re.compile(
@@ -60,11 +65,11 @@ _NOT_DECLARING_SECTION = re.compile(
     r"speed|throughput|faq|troubleshoot|known issue|limitation|hardware requirement|compatib|usage|quick ?start",
     re.I,
 )
-_COUNT_BEFORE = re.compile(r"(?<![\d.])(\d{1,3}(?:,\d{3})+|\d{1,6})\s*(?:[x×*]\s*)?$")
+_COUNT_BEFORE = re.compile(r"(?<![\d.])(\d{1,3}(?:,\d{3})+|\d{1,6})\s*(?:[x×*]\s*|[张块台卡个]\s*)?$")
 _COUNT_AFTER = re.compile(r"^\s*(?:GPUs?|NPUs?|chips?|cards?)?\s*[x×*]\s*(\d{1,6})\b")
 _MASK = re.compile(r"https?://\S+|\]\([^)\s]*\)|<[^>\n]*>|`")
 _NO_SPLIT_AFTER = frozenset({"e.g", "i.e", "etc", "vs", "approx", "ca", "fig", "no", "cf", "al"})
-_SENTENCE_END = re.compile(r"[.!?;]+(?=\s|$)")
+_SENTENCE_END = re.compile(r"[.!?;]+(?=\s|$)|[。！？；]")
 
 # Sentences without a cheap hit cannot name an accelerator (see gpunames.CHEAP).
 _CHEAP = gpunames.CHEAP
@@ -310,6 +315,8 @@ def _declares(sentence: str, before: str, declares_section: bool) -> bool:
     if cue is not None and _PLACE.search(before[cue.end():]):
         return True
     if _USE_VERB.search(before) and _TRAIN_CUE.search(sentence):
+        return True
+    if _CJK_PLACE.search(before) and _TRAIN_CUE.search(sentence[len(before):]):
         return True
     return declares_section and bool(_LABEL.match(before))
 
