@@ -95,7 +95,8 @@ def mark(findings: Iterable[Finding], root: Path) -> list[Finding]:
         if found is not None:
             vroot, reason = found
             props = {**finding.properties, "vendored": True, "vendored_root": vroot, "vendored_reason": reason}
-            finding = finding.with_changes(properties=props)
+            message = f"{finding.message} Vendored code ({vroot}: {reason}), weighted lower."
+            finding = finding.with_changes(properties=props, message=message)
         marked.append(finding)
     return marked
 

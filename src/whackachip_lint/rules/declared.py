@@ -90,7 +90,7 @@ RULES = (
         code="WAC712",
         name="declared-hardware",
         signal="declared.doc.hardware",
-        title="hardware stated in documentation",
+        title="accelerator named in documentation",
         summary=(
             "Finds accelerators named in READMEs, docs, text files and notebook Markdown; a sentence that states the "
             "hardware a run used (\"trained on 64 H800 GPUs\", \"Hardware: 8x A100 80GB\") is in force, any other "
