@@ -166,3 +166,12 @@ def test_device_name_answers_are_read_only_where_the_code_asked():
     assert found.properties["cell"] == 1 and found.value == "NVIDIA A100-SXM4-40GB"
     assert found.properties["catalog_ids"] == "nvidia-a100-sxm4-40gb"
     assert where(text, found) == "NVIDIA A100-SXM4-40GB"
+
+
+def test_repeated_nvidia_smi_tables_in_one_output_point_at_their_own_lines():
+    filler = [f"step {i}\n" for i in range(300)]  # more than a table's window apart
+    outputs = [{"name": "stdout", "output_type": "stream", "text": SMI_OUTPUT + filler + SMI_OUTPUT}]
+    text = make([("code", "!nvidia-smi\n", outputs)])
+    found = sorted(scan(text).findings, key=lambda f: f.line)
+    assert [f.properties["output_line"] for f in found] == [3, 306]
+    assert found[1].line - found[0].line == 303 and all(where(text, f) == "Tesla T4" for f in found)

@@ -34,7 +34,7 @@ from . import ExtractionError, PartialExtraction, Source, docs, extractors_for
 
 _CELL_MAGIC = re.compile(r"^%%(\w+)[ \t]*(.*)$")
 _SHELL_CELL_MAGICS = {"bash", "sh", "script", "system"}
-_SKIPPED_CELL_MAGICS = {"html", "javascript", "js", "latex", "markdown", "svg", "perl", "ruby", "writefile"}
+_SKIPPED_CELL_MAGICS = {"html", "javascript", "js", "latex", "markdown", "svg", "perl", "ruby"}
 _LINE_SHELL = re.compile(r"^(?P<indent>[ \t]*)(?:(?P<var>[A-Za-z_]\w*\s*=\s*)?!{1,2}|%(?:sx|system|pip|conda)\b[ \t]*)")
 _LINE_MAGIC = re.compile(r"^(?P<indent>[ \t]*)(?:%|\?|[A-Za-z_][\w.]*\?{1,2}[ \t]*$)")
 _ENV_MAGIC = re.compile(r"^(?P<indent>[ \t]*)%(?:env|set_env)[ \t]+(?P<name>[A-Za-z_]\w*)(?:[ \t]*=[ \t]*|[ \t]+)(?P<value>.*)$")
@@ -107,23 +107,21 @@ def _locate(text: str, keys: tuple[str, ...], wanted: list[Any]) -> list[int | N
     return found
 
 
-def _find_parts(text: str, start: int, parts: list[str], first: int) -> list[_Str] | None:
-    """parts[first:] of the string array at `start`, located by searching for their JSON form (C speed); None if
-    the writer escaped them differently (then the caller walks the array)."""
-    cursor = start
+def _find_parts(text: str, cursor: int, parts: list[str]) -> tuple[list[_Str] | None, int]:
+    """`parts` (consecutive items of a string array) located from `cursor` on by searching for their JSON form
+    (C speed), and the offset after the last; None if the writer escaped them differently (the caller then walks
+    the array). Exact because the items skipped before them hold no vendor name, and each window starts at one."""
     out = []
-    for k, part in enumerate(parts):
-        if k < first:
-            continue
+    for part in parts:
         encoded = json.dumps(part, ensure_ascii=False)
         at = text.find(encoded, cursor)
         if at < 0:
-            return None
+            return None, cursor
         item = _Str(part)
         item.offset = at
         out.append(item)
         cursor = at + len(encoded)
-    return out
+    return out, cursor
 
 
 class _Positions:
@@ -368,11 +366,15 @@ def _outputs(text: str, cells: list, positions: _Positions, hosted: bool) -> Ite
     starts = _locate(text, ("text", "text/plain"), [value for _, value in wanted])
     for (number, value), start in zip(wanted, starts):
         parts = value if isinstance(value, list) else [value]
+        cursor = start
         for first, last in _windows(parts):
             window = parts[first:last]
             strings = None
             if start is not None:
-                strings = _find_parts(text, start, window, 0) if isinstance(value, list) else _strings_at(text, start)
+                if isinstance(value, list):
+                    strings, cursor = _find_parts(text, cursor, window)
+                else:
+                    strings = _strings_at(text, start)
                 if strings is None:
                     strings = (_strings_at(text, start) or [])[first:last] or None
             block = _Block.of(window, strings)
