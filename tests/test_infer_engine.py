@@ -61,6 +61,7 @@ def test_hunyuan_reasons_carry_their_lines():
 def test_hunyuan_facts():
     data = infer(hunyuan_like()).to_dict()
     assert data["gpus_per_node"]["values"] == [8]
+    assert "MI250X" in data["gpus_per_node"]["notes"][0]
     assert data["nodes"]["values"] == [2]
     assert data["interconnect"]["gpudirect_rdma"]["enabled"]
     assert data["recipes"][0]["name"] == "scripts/train.sh"
@@ -449,3 +450,58 @@ def test_contradicting_vendor_files_become_separate_scopes():
     assert v.status_of("huawei-ascend-910b") == CONSISTENT
     assert v.status_of("intel-gaudi2") == CONSISTENT
     assert not v.overall.conflicting_hard_evidence
+
+
+def test_vendored_code_counts_one_strength_lower_and_forms_no_recipe():
+    vendored = {"vendored": True, "vendored_root": "third_party/megatron"}
+    v = infer(result(
+        finding("WAC104", path="third_party/megatron/fp8.py", line=3, **vendored),  # hard -> strong
+        finding("WAC103", path="third_party/megatron/fp8.py", line=4, **vendored),  # weak -> context only
+        finding("WAC404", "torchrun", path="third_party/megatron/run.sh", line=2, script="pretrain.py", **vendored),
+        finding("WAC201", "nccl", path="train.py", line=5),
+        finding("WAC101", path="train.py", line=6),
+    ))
+    assert v.status_of("nvidia-a100-sxm4-80gb") == DISFAVOURED  # not excluded by someone else's FP8 path
+    fp8 = [r for r in reasons_of(v, "nvidia-a100-sxm4-80gb") if "FP8" in r.constraint]
+    assert fp8 and fp8[0].strength == "strong" and "vendored" in fp8[0].constraint
+    assert not any("TF32" in r.constraint for r in reasons_of(v, "nvidia-v100"))
+    assert v.to_dict()["recipes"] == []
+    floor = v.to_dict()["architecture_floor"]["NVIDIA"]
+    assert floor["microarchitecture"] == "Ampere"  # the repo's own bf16, not the vendored FP8
+
+
+# --- robustness: any findings the extractors may produce give a verdict, never a crash ---------------------------
+
+from whackachip_lint.rules import ALL_RULES  # noqa: E402
+
+_VALUES = st.one_of(st.none(), st.booleans(), st.integers(-3, 20), st.sampled_from(
+    ["nccl", "hccl", "cuda", "npu", "auto", "", "9.0", "8.0+PTX", "gfx942", "sm_90", "fa3", "torch_npu", "HSA_X",
+     "NCCL_IB_HCA", "float8_e4m3fnuz", "Hopper", ";;", "rocm/pytorch:latest", "transfer_to_npu"]),
+    st.text(max_size=12))
+_FINDINGS = st.builds(
+    lambda rule, value, state, path, line, flag: finding(rule, value, state=state, path=path, line=line,
+                                                          **({"flag": flag} if flag else {})),
+    st.sampled_from(sorted(ALL_RULES)), _VALUES, st.sampled_from(["enabled", "conditional", "disabled", "mentioned"]),
+    st.sampled_from(["train.py", "run.sh", "a/run.sh", "b/x.py", "docker/Dockerfile", "cfg.json"]),
+    st.integers(1, 50), st.sampled_from([None, "--bf16", "--fp16"]),
+)
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.lists(_FINDINGS, max_size=12))
+def test_any_findings_give_a_serialisable_verdict(findings):
+    import json
+
+    v = infer(result(*findings))
+    json.dumps(v.to_dict())
+    assert statuses(v, EXCLUDED) != {e.id for e in CATALOG}
+
+
+def test_launcher_script_resolved_by_the_extractor_is_used():
+    v = infer(result(
+        finding("WAC404", "deepspeed", path="scripts/go.sh", line=3, script="train.py", script_resolved="src/train.py"),
+        finding("WAC201", "nccl", path="src/train.py", line=4),
+        finding("WAC101", path="other/eval.py", line=2),
+    ))
+    (recipe,) = v.to_dict()["recipes"]
+    assert "src/train.py" in recipe["files"]

@@ -271,7 +271,8 @@ def parse_cuda_arch_list(value: str) -> list[ArchTarget]:
 
 
 def _gfx_list(value: Any) -> set[str]:
-    return {item.split(":")[0].lower() for item in re.split(r"[;\s,]+", str(value)) if item}
+    items = (item.split(":")[0].lower() for item in re.split(r"[;\s,]+", str(value)) if item)
+    return {item for item in items if item.startswith("gfx")}
 
 
 def _applies(spec: Spec, entry: Entry) -> bool:
@@ -326,6 +327,7 @@ class Requirement:
     spec: Spec = field(repr=False)
     value: Any = None
     vendors: frozenset[str] = frozenset()  # for vendor requirements: the vendors it allows
+    vendored: bool = False  # from a vendored tree (someone else's code): weighed lower, sets no floor of its own
 
     def check(self, entry: Entry) -> bool | None:
         return _check(self.spec, self.value, entry, self.vendors)

@@ -52,6 +52,12 @@ CLASS_KINDS = ("class", "gdr")
 SUPPORT_FILES = ("Dockerfile*", "*.dockerfile", "*.Dockerfile", "docker/*", "*/docker/*", ".github/*", ".gitlab-ci.yml",
                  "ci/*", ".ci/*", "*.md", "*.rst", "*.txt", "docs/*", "*/docs/*")
 
+# What a device count does not say, shown with it: (rule, count) -> note.
+COUNT_NOTES = {
+    ("WAC401", 8): "8 devices per node is the HGX/DGX server shape, but also 4 dual-die MI250X cards (two devices "
+                   "each) or 8 Ascend NPUs",
+}
+
 # Network findings summarised under "interconnect": rule -> key.
 INTERCONNECT_KEYS = {
     "WAC301": "infiniband", "WAC302": "gpudirect_rdma", "WAC303": "p2p", "WAC304": "socket_interface",
@@ -198,11 +204,27 @@ def is_support_file(path: str) -> bool:
     return any(fnmatchcase(path, p) or fnmatchcase(name, p) for p in SUPPORT_FILES)
 
 
+def is_vendored(finding: Finding) -> bool:
+    return bool((finding.properties or {}).get("vendored"))
+
+
+# One strength lower for evidence from vendored trees (weak evidence there is context only).
+_ONE_LOWER = {HARD: STRONG, STRONG: WEAK, WEAK: None}
+
+
 def _requirements_of(finding: Finding, redirect: set[str]) -> list[Requirement]:
     reqs = requirements_for(finding, redirect)
-    if is_support_file(finding.path):
+    if is_vendored(finding):
+        reqs = [_with(r, _ONE_LOWER[r.strength], "in vendored code, weighed lower", vendored=True)
+                for r in reqs if _ONE_LOWER[r.strength]]
+    elif is_support_file(finding.path):
         reqs = [_demoted(r, "in a support file, weighed lower") if r.strength == HARD else r for r in reqs]
     return reqs
+
+
+def _with(req: Requirement, strength: str, why: str, vendored: bool = False) -> Requirement:
+    return Requirement(f"{req.constraint} ({why})", strength, req.kind, req.evidence, req.rule, req.spec, req.value,
+                       req.vendors, vendored or req.vendored)
 
 
 def collect_requirements(findings: list[Finding]) -> list[Requirement]:
@@ -218,7 +240,7 @@ def collect_requirements(findings: list[Finding]) -> list[Requirement]:
         evidence.setdefault(key, set()).update(req.evidence)
     merged = [
         Requirement(r.constraint, r.strength, r.kind, tuple(sorted(evidence[k], key=_evidence_key)), r.rule, r.spec,
-                    r.value, r.vendors)
+                    r.value, r.vendors, r.vendored)
         for k, r in first.items()
     ]
     return sorted(merged, key=lambda r: (-RANK[r.strength], r.rule, r.constraint))
@@ -238,16 +260,16 @@ def _union_target_lists(requirements: list[Requirement]) -> list[Requirement]:
     for req in requirements:
         if req.kind in ARCH_LIST_KINDS:
             path = req.evidence[0].rpartition(":")[0]
-            groups.setdefault((req.kind, req.strength, path), []).append(req)
+            groups.setdefault((req.kind, req.strength, req.vendored, path), []).append(req)
         else:
             out.append(req)
     for reqs in groups.values():
         values = list(dict.fromkeys(str(r.value) for r in reqs))
         first = reqs[0]
-        text = first.spec.text + " " + ";".join(values)
+        text = first.constraint.replace(str(first.value), ";".join(values), 1)
         evidence = tuple(e for r in reqs for e in r.evidence)
-        out.append(Requirement(text if len(reqs) > 1 else first.constraint, first.strength, first.kind, evidence,
-                               first.rule, first.spec, ";".join(values), first.vendors))
+        out.append(Requirement(text, first.strength, first.kind, evidence,
+                               first.rule, first.spec, ";".join(values), first.vendors, first.vendored))
     return out
 
 
@@ -257,8 +279,7 @@ def _evidence_key(where: str) -> tuple[str, int]:
 
 
 def _demoted(req: Requirement, why: str = "conflicts with other hard evidence") -> Requirement:
-    return Requirement(f"{req.constraint} ({why})", STRONG, req.kind, req.evidence, req.rule, req.spec, req.value,
-                       req.vendors)
+    return _with(req, STRONG, why)
 
 
 def _settle_vendor_conflicts(requirements: list[Requirement]) -> tuple[list[Requirement], bool]:
@@ -394,6 +415,8 @@ def _floors(catalog: Catalog, candidates: list[CandidateVerdict], requirements: 
             vendors: list[VendorVerdict]) -> dict[str, Any]:
     """Per vendor, the oldest part every hard or strong architecture requirement allows, and what set it."""
     floor_reqs = [r for r in requirements if r.kind in FLOOR_KINDS and r.strength in (HARD, STRONG)]
+    own = [r for r in floor_reqs if not r.vendored]
+    floor_reqs = own or floor_reqs  # vendored code sets a floor only where the repo's own code sets none
     out: dict[str, Any] = {}
     if not floor_reqs:
         return out
@@ -470,7 +493,11 @@ def _counts(findings: list[Finding], rule: str) -> dict[str, Any] | None:
             values.setdefault(count, []).append(f"{f.path}:{f.line}")
     if not values:
         return None
-    return {"values": sorted(values), "evidence": {str(k): v for k, v in sorted(values.items())}}
+    out: dict[str, Any] = {"values": sorted(values), "evidence": {str(k): v for k, v in sorted(values.items())}}
+    notes = [COUNT_NOTES[(rule, n)] for n in sorted(values) if (rule, n) in COUNT_NOTES]
+    if notes:
+        out["notes"] = notes
+    return out
 
 
 # --- the verdict ------------------------------------------------------------------------------------------------
@@ -510,7 +537,7 @@ def vendor_scopes(findings: list[Finding]) -> list[tuple[str, list[str], list[Fi
     redirect = shim_vendors(findings)
     allowed: dict[str, frozenset[str]] = {}
     for f in findings:
-        if is_support_file(f.path):
+        if is_support_file(f.path) or is_vendored(f):
             continue
         for req in requirements_for(f, redirect):
             if req.is_vendor and req.strength == HARD:

@@ -51,10 +51,11 @@ def find_recipes(findings: Iterable[Finding], files: Iterable[str]) -> list[Reci
     known = set(files) | {f.path for f in findings}
     recipes: dict[str, Recipe] = {}
     for f in findings:
-        if f.rule != LAUNCHER_RULE or not f.in_force:
-            continue
+        if f.rule != LAUNCHER_RULE or not f.in_force or (f.properties or {}).get("vendored"):
+            continue  # a launch script in a vendored tree is someone else's recipe
         recipe = recipes.setdefault(f.path, Recipe(f.path, {f.path}, {posixpath.dirname(f.path)}))
-        script = (f.properties or {}).get("script")
+        props = f.properties or {}
+        script = props.get("script_resolved") if props.get("script_resolved") in known else props.get("script")
         if isinstance(script, str):
             target = _resolve(script, f.path, known)
             if target:
