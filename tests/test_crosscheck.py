@@ -83,3 +83,24 @@ def test_fallback_table_without_the_inference(tmp_path, monkeypatch):
         ("WAC714", "README.md", 1, "V100")
     ]
     assert repo(tmp_path / "h", {"README.md": "We trained on 16 H100 GPUs.\n", "train.py": FP8}) == []
+
+
+def test_a_project_readme_does_not_judge_a_sibling_project(tmp_path):
+    files = {
+        "llama/README.md": "We trained on 16 V100 GPUs.\n",
+        "llama/train.py": "print('fp16 recipe')\n",
+        "fp8net/train.py": FP8,
+    }
+    assert repo(tmp_path, files) == []
+
+
+def test_docs_logs_and_scripts_speak_for_the_folder_above(tmp_path):
+    from whackachip_lint.crosscheck import scope_of
+
+    assert scope_of("README.md") == ""
+    assert scope_of("docs/hardware.rst") == ""
+    assert scope_of("proj/scripts/slurm/run.slurm") == "proj"
+    assert scope_of("proj/logs/run.log") == "proj"
+    assert scope_of("proj/src/README.md") == "proj/src"
+    files = {"proj/logs/run.log": "GPU 0: Tesla V100-SXM2-32GB (UUID: GPU-1)\n", "proj/src/train.py": FP8}
+    assert repo(tmp_path, files) == [("WAC714", "proj/logs/run.log", 1, "Tesla V100-SXM2-32GB")]

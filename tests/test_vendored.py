@@ -60,3 +60,10 @@ def test_vendored_declarations_in_the_fixture_repo():
     assert vendored == [("deps/apex/NOTES.md", "deps/apex"), ("third_party/flashkit/README.md", "third_party/flashkit")]
     # A vendored README's claim (A100, no FP8) is someone else's run: no contradiction is raised for it.
     assert [f["path"] for f in report["findings"] if f["rule"] == "WAC714"] == ["README.md"]
+
+
+def test_gitmodules_of_a_nested_checkout(tmp_path):
+    write(tmp_path, {"proj/.gitmodules": '[submodule "x"]\n\tpath = ext/x\n\turl = u\n'})
+    trees = VendoredTrees(tmp_path)
+    assert trees.classify("proj/ext/x/train.py") == ("proj/ext/x", "git submodule (.gitmodules)")
+    assert trees.classify("ext/x/train.py") is None  # that .gitmodules speaks for proj/ only

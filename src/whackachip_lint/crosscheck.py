@@ -2,9 +2,11 @@
 
 Runs after extraction over a set of findings (one file's in `scan_source`, the whole repo's in `scan`):
 for each declaration in force (WAC710 job request, WAC712 stated in docs, WAC713 nvidia-smi output) that
-names catalog parts and is not in a vendored tree (someone else's run), and each hard requirement of the repo's own code in force (vendored code is someone
-else's and is left out), a WAC714 warning stands at the declaration when every part the declaration could
-denote definitely lacks what the code requires. Unknown facts (null in the catalog) never contradict.
+names catalog parts and is not in a vendored tree (someone else's run), and each hard requirement in force of
+the repo's own code within that declaration's scope (`scope_of`: its folder, or the parent of a docs, logs,
+scripts or notebooks folder; vendored code is left out), a WAC714 warning stands at the declaration when every
+part the declaration could denote definitely lacks what the code requires. Unknown facts (null in the catalog)
+never contradict.
 
 The requirements come from the inference (`infer.constraints.requirements_for`, hard, non-vendor ones:
 FP8/FP4 compute, compile targets without PTX...) when it is installed; otherwise from the small table below,
@@ -30,6 +32,12 @@ FALLBACK_REQUIREMENTS = {
 }
 
 Check = Callable[[str], "bool | None"]
+# Folders that hold documentation, logs, job scripts or notebooks about the code beside them (compared lower-case).
+SPEAKS_FOR_PARENT = frozenset({
+    "doc", "docs", "documentation", "log", "logs", "script", "scripts", "slurm", "sbatch", "jobs", "job", "launch",
+    "launcher", "launchers", "notebook", "notebooks", "examples", "example", "run", "runs", "recipes", "recipe",
+    "results", "outputs", "assets", "tools", "bin", "configs", "config",
+})
 
 
 def contradictions(findings: Iterable[Finding]) -> list[Finding]:
@@ -54,11 +62,29 @@ def contradictions(findings: Iterable[Finding]) -> list[Finding]:
         if (declaration.path, declaration.span, declaration.value) in existing:
             continue
         ids = str(declaration.properties["catalog_ids"]).split()
+        scope = scope_of(declaration.path)
         for label, check, evidence in requirements:
-            if all(check(i) is False for i in ids):
+            if in_scope(evidence.path, scope) and all(check(i) is False for i in ids):
                 out.append(_finding(declaration, label, evidence))
                 break
     return out
+
+
+def scope_of(path: str) -> str:
+    """The folder whose code a declaration in `path` speaks for: its own folder, or, from a folder of docs, logs,
+    job scripts or notebooks, the folder above (repeatedly). "" is the scanned root.
+
+    So a root README covers the whole repo, `docs/` and `logs/` speak for their parent, and in a tree holding
+    several projects side by side one project's README does not judge another project's code.
+    """
+    parts = path.split("/")[:-1]
+    while parts and parts[-1].lower() in SPEAKS_FOR_PARENT:
+        parts.pop()
+    return "/".join(parts)
+
+
+def in_scope(path: str, scope: str) -> bool:
+    return not scope or path.startswith(scope + "/")
 
 
 def _requirements(code: list[Finding]) -> list[tuple[str, Check, Finding]]:

@@ -53,15 +53,24 @@ class VendoredTrees:
 
     def __init__(self, root: Path) -> None:
         self.root = root
-        self.submodules = submodule_paths(root)
         self._copied: dict[str, bool] = {}
+        self._submodules: dict[str, list[str]] = {}
+
+    def submodules(self, folder: str) -> list[str]:
+        """Submodule paths declared by `folder/.gitmodules`, relative to the root ("" is the root itself)."""
+        if folder not in self._submodules:
+            found = submodule_paths(self.root / folder if folder else self.root)
+            self._submodules[folder] = [f"{folder}/{p}" if folder else p for p in found]
+        return self._submodules[folder]
 
     def classify(self, relpath: str) -> tuple[str, str] | None:
         """(vendored_root, reason) for a file's path relative to the root, or None for the repo's own code."""
         parts = PurePosixPath(relpath).parts[:-1]
-        for submodule in self.submodules:
-            if relpath == submodule or relpath.startswith(submodule + "/"):
-                return submodule, "git submodule (.gitmodules)"
+        # .gitmodules of the root and of any folder above the file (a checkout nested in the scanned tree).
+        for depth in range(len(parts) + 1):
+            for submodule in self.submodules("/".join(parts[:depth])):
+                if relpath.startswith(submodule + "/"):
+                    return submodule, "git submodule (.gitmodules)"
         for i, part in enumerate(parts):
             if part.lower() in VENDOR_DIRS:
                 # The project inside the vendoring folder when there is one: third_party/apex.
