@@ -27,6 +27,9 @@ DEFAULT_NAMES = {
     "requirements": "requirements.txt",
     "notebook": "snippet.ipynb",
     "markdown": "README.md",
+    "rst": "README.rst",
+    "text": "NOTES.txt",
+    "log": "train.log",
 }
 
 # Other formats A.

@@ -50,6 +50,13 @@ KIND_BY_SUFFIX: dict[str, str] = {
     ".json": "json",
 }
 KIND_BY_NAME: dict[str, str] = {}
+# Notebooks, documentation and committed logs (declared hardware; see extract/docs.py, extract/notebook.py).
+KIND_BY_SUFFIX.update(
+    {".ipynb": "notebook", ".md": "markdown", ".markdown": "markdown", ".rst": "rst", ".txt": "text", ".log": "log"}
+)
+# Job scripts for PBS/LSF need no shebang (SLURM's do, and are found by it).
+KIND_BY_SUFFIX.update({".pbs": "shell", ".lsf": "shell"})
+KIND_BY_NAME.update({"README": "text"})
 
 _SHEBANG = re.compile(rb"^#![ \t]*(?:/usr)?(?:/local)?/bin/(?:env[ \t]+(?:-\S+[ \t]+)*)?(ba|z|k|da)?sh\b")
 _PY_SHEBANG = re.compile(rb"^#![ \t]*\S*(?:/env[ \t]+)?python[0-9.]*\b")
