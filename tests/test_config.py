@@ -156,14 +156,14 @@ def test_flags_given_on_the_command_line_win(tmp_path):
     assert loud.exit_code == 0  # notes stay under fail-level warning
     assert rules_and_paths(loud.output) == [("WAC101", "scripts/old.py"), ("WAC101", "src/train.py")]
     text = run_cli("--format", "text", str(repo))
-    assert text.output.startswith("2 files scanned; 0 findings.\n")
+    assert text.output.startswith("3 files scanned; 0 findings.\n")
 
 
 @pytest.mark.usefixtures("fake_python")
 def test_isolated_and_explicit_config(tmp_path):
     repo = repo_with(tmp_path, '[tool.wac-lint]\nformat = "json"\nignore = ["WAC101"]\n')
     other = write(tmp_path / "elsewhere.toml", 'format = "json"\nexclude = ["src/"]\n')
-    assert "\n2 files scanned; 2 findings; 2 enabled; 2 note.\n" in run_cli("--isolated", str(repo)).output
+    assert "\n3 files scanned; 2 findings; 2 enabled; 2 note.\n" in run_cli("--isolated", str(repo)).output
     explicit = run_cli("--config", str(other), str(repo))
     assert rules_and_paths(explicit.output) == [("WAC101", "scripts/old.py")]
 

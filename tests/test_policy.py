@@ -72,7 +72,7 @@ def test_bf16_on_v100_becomes_an_error_naming_the_target():
     (out,) = run_policy([finding()], ["nvidia-v100"])
     assert out.level is Level.ERROR
     assert out.message.startswith(
-        "Bf16 precision (bfloat16) is in force here; your target nvidia-v100 does not meet: native bf16."
+        "bf16 precision (bfloat16) is in force here; your target nvidia-v100 does not meet: native bf16."
     )
     assert out.properties["breaks_targets"] == "nvidia-v100"
 
@@ -141,7 +141,7 @@ def test_target_in_pyproject_fails_the_scan_naming_v100(tmp_path):
     repo = bf16_repo(tmp_path, '[tool.wac-lint]\ntarget = ["nvidia-v100"]\n')
     result = run_cli(str(repo))
     assert result.exit_code == 1
-    assert "train.py:2:10: WAC101 [enabled] Bf16 precision (bfloat16) is in force here; your target nvidia-v100" \
+    assert "train.py:2:10: WAC101 [enabled] bf16 precision (bfloat16) is in force here; your target nvidia-v100" \
         in result.output
     sarif = json.loads(run_cli("--format", "sarif", str(repo)).output)
     (res,) = sarif["runs"][0]["results"]
@@ -154,7 +154,7 @@ def test_same_repo_without_a_target_exits_0(tmp_path):
     repo = bf16_repo(tmp_path, '[tool.wac-lint]\nselect = ["WAC1"]\n')
     result = run_cli(str(repo))
     assert result.exit_code == 0
-    assert "WAC101 [enabled] Bf16 precision (bfloat16) is in force here." in result.output
+    assert "WAC101 [enabled] bf16 precision (bfloat16) is in force here." in result.output
 
 
 @pytest.mark.usefixtures("fake_python", "fake_catalog")
@@ -224,7 +224,7 @@ FLEET_REPO = REPOS / "fleet_v100"
 def test_fleet_fixture_fails_naming_v100():
     result = run_cli(str(FLEET_REPO))
     assert result.exit_code == 1
-    assert ("train.py:5:21: WAC101 [enabled] Bf16 precision (bfloat16) is in force here; your target nvidia-v100 "
+    assert ("train.py:5:21: WAC101 [enabled] bf16 precision (bfloat16) is in force here; your target nvidia-v100 "
             "does not meet: native bf16 tensor math.") in result.output
     # The suppressed line stays suppressed, whatever the policy says.
     assert "train.py:9:" not in result.output
@@ -237,5 +237,5 @@ def test_fleet_fixture_without_a_target_exits_0(tmp_path):
     config.write_text(config.read_text(encoding="utf-8").replace('target = ["nvidia-v100"]\n', ""), encoding="utf-8")
     result = run_cli(str(repo))
     assert result.exit_code == 0, result.output
-    assert "train.py:5:21: WAC101 [enabled] Bf16 precision (bfloat16) is in force here. " in result.output
+    assert "train.py:5:21: WAC101 [enabled] bf16 precision (bfloat16) is in force here. " in result.output
     assert run_cli("--isolated", str(FLEET_REPO)).exit_code == 0

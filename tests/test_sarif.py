@@ -73,7 +73,7 @@ def test_a_result_has_location_fingerprint_and_evidence():
     assert res["ruleId"] == "WAC101"
     assert run["tool"]["driver"]["rules"][res["ruleIndex"]]["id"] == "WAC101"
     assert res["level"] == "note"
-    assert res["message"]["text"] == "Bf16 precision (bfloat16) is in force here."
+    assert res["message"]["text"] == "bf16 precision (bfloat16) is in force here."
     location = res["locations"][0]["physicalLocation"]
     assert location["artifactLocation"] == {"uri": "src/deep%20dir/train.py", "uriBaseId": "%SRCROOT%"}
     assert location["region"] == {"startLine": 7, "startColumn": 12, "endLine": 7, "endColumn": 26}
