@@ -20,6 +20,12 @@ RULES = (
         ),
         negatives=(
             Example("export NCCL_IB_DISABLE=1\n", kind="shell"),
+            Example(
+                'NET_TYPE="high"\nif [[ $NET_TYPE == "low" ]]; then\n  export NCCL_IB_HCA=mlx5_0\nfi\n',
+                kind="shell",
+                state=State.DISABLED,
+                note="a branch the script's own constants rule out is dead code",
+            ),
             Example('import os\nos.environ["NCCL_IB_DISABLE"] = "1"\n'),
         ),
         tags=("network",),
@@ -36,6 +42,7 @@ RULES = (
         ),
         positives=(
             Example("export NCCL_NET_GDR_LEVEL=2\n", kind="shell", value="NCCL_NET_GDR_LEVEL"),
+            Example("export NCCL_NET_GDR_LEVEL=PHB\n", kind="shell", value="NCCL_NET_GDR_LEVEL"),
             Example('import os\nos.environ["NCCL_NET_GDR_LEVEL"] = "PHB"\n', value="NCCL_NET_GDR_LEVEL"),
         ),
         negatives=(

@@ -27,9 +27,17 @@ RULES = (
                 note="a capability guard is a condition, not a requirement",
             ),
             Example('import argparse\np = argparse.ArgumentParser()\np.add_argument("--dtype", default="bf16")\n', value="bf16"),
+            Example("deepspeed train.py --deepspeed ds_config.json --bf16\n", kind="shell", value="bf16"),
+            Example('{"bf16": {"enabled": true}, "zero_optimization": {"stage": 3}}\n', kind="json", value="bf16"),
         ),
         negatives=(
             Example("# we tried torch.bfloat16 once\nimport torch\n"),
+            Example("torchrun train.py --bf16 False --fp16 True\n", kind="shell", note="`--bf16 False` switches it off"),
+            Example(
+                '{"bf16": {"enabled": "auto"}, "zero_optimization": {"stage": 2}}\n',
+                kind="json",
+                note='"auto" is decided by the trainer\'s flags: conditional until the launch script says',
+            ),
             Example('def train():\n    """Train in bf16 when the GPU allows it."""\n'),
             Example(
                 'import argparse\np = argparse.ArgumentParser()\n'
@@ -62,9 +70,11 @@ RULES = (
             Example('from apex import amp\nmodel, opt = amp.initialize(model, opt, opt_level="O1")\n', value="O1"),
             Example("import torch\nwith torch.cuda.amp.autocast():\n    y = model(x)\n", value="float16",
                     note="CUDA autocast without dtype= runs in float16"),
+            Example("torchrun --nproc_per_node 8 train.py --fp16\n", kind="shell", value="fp16"),
         ),
         negatives=(
             Example("import torch\nprint('fp16 is not used')\n"),
+            Example('{"fp16": {"enabled": false}, "train_batch_size": 64}\n', kind="json", state=State.DISABLED),
             Example('import torch\nwith torch.autocast("cuda", dtype=torch.float16, enabled=False):\n    y = model(x)\n'),
         ),
         tags=("precision",),
