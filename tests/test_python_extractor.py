@@ -983,3 +983,13 @@ def test_valid_python_that_libcst_cannot_read_says_so():
     assert diagnostic.message.startswith(
         "Python syntax error at line 2: valid Python that the libcst parser cannot read"
     )
+
+
+def test_compile_flags_quoted_in_messages_are_mentions():
+    code = """\
+        import logging
+        flags = ["-gencode=arch=compute_80,code=sm_80"]
+        raise RuntimeError("rebuild with -gencode arch=compute_90a,code=sm_90a")
+        logging.warning("try --offload-arch=gfx942")
+        """
+    assert rows(code) == {("WAC603", 2, 11, E, "8.0"), ("WAC603", 3, 34, M, "9.0a"), ("WAC604", 4, 22, M, "gfx942")}

@@ -200,6 +200,10 @@ FP32_PRECISION_ATTRIBUTES = (
 )
 VERSION_ATTRIBUTES: dict[str, str] = {"torch.version.hip": "hip", "torch.version.cuda": "cuda"}
 ENV_GETTERS = ("os.environ.get", "os.getenv")
+# Calls whose string arguments are messages for people (a flag quoted in an error is no build setting).
+MESSAGE_CALLS = frozenset(
+    {"print", "info", "warning", "warn", "error", "debug", "critical", "exception", "log", "echo", "exit", "secho"}
+)
 DYNAMIC_IMPORTS = ("importlib.import_module", "__import__")
 
 # Words in comments, docstrings and help text -> (rule, value or None) (state: mentioned).

@@ -751,10 +751,22 @@ class PythonEvidenceVisitor(ArgparseOptions, EnvironmentWrites, Walker):
         body = text[body_start + quote : len(text) - quote]
         offset = body_start + quote
         prefix = "-gencode " if body.startswith("arch=compute_") else ""
+        message = self._in_message()
+        own = State.MENTIONED if message else State.ENABLED
+        where = f"a message passed to {message}()" if message else repr(body[:60])
         for target in parse_arch_flags(prefix + body):
             begin = max(target.start - len(prefix), 0) + offset
             end = target.end - len(prefix) + offset
-            self.emit(target.rule, target.value, (node, text, begin, end), detail=f"compile target in {body[:60]!r}")
+            self.emit(target.rule, target.value, (node, text, begin, end), own, f"compile target in {where}")
+
+    def _in_message(self) -> str | None:
+        """The call, if the string being visited is an argument of print, logging, warnings or an exception."""
+        if not self.args:
+            return None
+        callee = (self.args[-1][1] or "").rsplit(".", 1)[-1]
+        if callee in T.MESSAGE_CALLS or callee.endswith(("Error", "Exception", "Warning")):
+            return callee
+        return None
 
 
 _CALL_HANDLERS = (
