@@ -3,7 +3,7 @@
 Every file handed to it is parsed, so a broken file always gets its
 diagnostic; skipping files without trigger words is the scanner's pre-filter's
 job (one table for all kinds). The tree is walked by a lean
-walker (walk.py); positions are computed only inside the top-level statements
+walker (walk.py); positions are computed only inside the statements
 that hold evidence (positions.py); names are resolved through our own
 import-alias table rather than QualifiedNameProvider, which costs several
 times the parse.

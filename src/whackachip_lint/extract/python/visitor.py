@@ -1,4 +1,4 @@
-"""One libcst visit per file that finds the evidence of every Python rule.
+"""One walk per file over the libcst tree that finds the evidence of every Python rule.
 
 The visitor keeps a stack of context frames: a frame says in what state code
 under a node runs (an `if` on a runtime condition makes its branches
