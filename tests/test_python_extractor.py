@@ -993,3 +993,12 @@ def test_compile_flags_quoted_in_messages_are_mentions():
         logging.warning("try --offload-arch=gfx942")
         """
     assert rows(code) == {("WAC603", 2, 11, E, "8.0"), ("WAC603", 3, 34, M, "9.0a"), ("WAC604", 4, 22, M, "gfx942")}
+
+
+def test_lightning_accelerator_and_precision():
+    code = """\
+        import lightning as L
+        trainer = L.Trainer(accelerator="tpu", devices=8, precision="bf16-true")
+        other = L.Trainer(accelerator="gpu")
+        """
+    assert rows(code) == {("WAC204", 2, 21, E, "xla"), ("WAC101", 2, 51, E, "bf16-true")}

@@ -56,6 +56,7 @@ def value_meanings(kind: str, value: Value, partial: bool, rule: str | None = No
         return [("WAC201", n, on) for n in names if n in T.BACKENDS]
     if kind == "device":
         device = low.split(":")[0]
+        device = T.DEVICE_ALIASES.get(device, device)
         return [("WAC204", device, on)] if device in T.DEVICES else []
     if kind == "attn":
         return [("WAC601", T.ATTN_IMPLEMENTATIONS[low], on)] if low in T.ATTN_IMPLEMENTATIONS else []

@@ -59,6 +59,8 @@ FP8_STRING = re.compile(r"^(?:torch\.)?(float8_e[0-9]m[0-9]\w*)$")
 BACKENDS = frozenset({"nccl", "hccl", "gloo", "mpi", "ucc", "xccl", "ccl", "rccl", "cncl", "mccl"})
 # Device types (the part before ":" in "cuda:0").
 DEVICES = frozenset({"cuda", "npu", "hpu", "xla", "mps", "xpu", "mlu", "musa"})
+# Other spellings of a device type: Lightning's accelerator="tpu" runs on XLA devices.
+DEVICE_ALIASES: dict[str, str] = {"tpu": "xla"}
 
 # Keywords (call arguments, dict keys, config-class fields) and what they hold.
 #   ("switch", rule):   a boolean: True = enabled, False = disabled
@@ -98,6 +100,7 @@ KEYWORDS: dict[str, tuple[str, str | None]] = {
     "distributed_backend": ("backend", None),
     "device": ("device", None),
     "device_type": ("device", None),
+    "accelerator": ("device", None),  # Lightning: "cuda", "tpu", "hpu", "mps" ("gpu" may be CUDA or MPS: not read)
     "attn_implementation": ("attn", None),
     "transformer_impl": ("te", None),
     "fsdp": ("fsdp", None),
