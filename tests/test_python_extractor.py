@@ -1002,3 +1002,21 @@ def test_lightning_accelerator_and_precision():
         other = L.Trainer(accelerator="gpu")
         """
     assert rows(code) == {("WAC204", 2, 21, E, "xla"), ("WAC101", 2, 51, E, "bf16-true")}
+
+
+def test_environment_mappings_for_child_processes():
+    code = """\
+        import os, subprocess
+        env = os.environ.copy()
+        env["NCCL_IB_HCA"] = "mlx5_0"
+        subprocess.run(cmd, env=dict(os.environ, HSA_ENABLE_SDMA="0"))
+        launch_env = {"CUDA_VISIBLE_DEVICES": "0,1", "OMP_NUM_THREADS": "8"}
+        os.environ.update({"NCCL_DEBUG": "INFO"})
+        table = {"name": "nccl"}
+        """
+    assert rows(code) == {
+        ("WAC301", 3, 1, E, "NCCL_IB_HCA"),
+        ("WAC205", 4, 42, E, "HSA_ENABLE_SDMA"),
+        ("WAC403", 5, 15, E, "0,1"),
+        ("WAC206", 6, 20, E, "NCCL_DEBUG"),
+    }

@@ -1,4 +1,5 @@
-"""Environment variables set from Python: `os.environ[...] =`, setdefault, update, putenv, del, pop.
+"""Environment variables set from Python: `os.environ[...] =`, setdefault, update, putenv, del, pop,
+and mappings keyed by hardware variables (`env["NCCL_DEBUG"] = ...` for a subprocess).
 
 A mixin of the evidence visitor. What a variable means is decided by the shared
 `extract/environment.py` tables, so Python, shell and config files agree.
@@ -9,7 +10,7 @@ from __future__ import annotations
 import libcst as cst
 
 from ...evidence import State
-from ..environment import interpret_env
+from ..environment import interpret_env, is_hardware_variable
 from .syntax import subscript_key
 from .values import combine
 
@@ -26,9 +27,16 @@ class EnvironmentWrites:
                 if arg.keyword is not None:
                     self.env_write(cst.SimpleString(repr(arg.keyword.value)), arg.value, arg, "os.environ.update")
                 elif isinstance(arg.value, cst.Dict):
+                    self.handled.add(id(arg.value))  # not again as an environment mapping
                     for element in arg.value.elements:
                         if isinstance(element, cst.DictElement):
                             self.env_write(element.key, element.value, element, "os.environ.update")
+        elif name == "dict":
+            # env=dict(os.environ, NCCL_DEBUG="INFO"): the environment of a process the script starts.
+            for arg in node.args:
+                if arg.keyword is not None and is_hardware_variable(arg.keyword.value):
+                    key = cst.SimpleString(repr(arg.keyword.value))
+                    self.env_write(key, arg.value, arg, "an environment mapping")
         elif name in {"os.environ.pop", "os.unsetenv"} and positional:
             self.env_write(positional[0].value, None, node, name)
 

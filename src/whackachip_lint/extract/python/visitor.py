@@ -28,6 +28,7 @@ from libcst.metadata import CodeRange
 
 from ...evidence import RawFinding, Span, State, Value
 from ..buildflags import parse_arch_flags
+from ..environment import is_hardware_variable
 from . import tables as T
 from .envwrites import EnvironmentWrites
 from .meanings import dtype_meaning, module_meanings, switch_truth, value_meanings
@@ -574,6 +575,9 @@ class PythonEvidenceVisitor(ArgparseOptions, EnvironmentWrites, Walker):
             if key is not None:
                 self.handled.add(id(target.value))
                 self.env_write(key, value, node, "os.environ[...] =")
+        elif isinstance(target, cst.Subscript) and is_hardware_variable(literal_string(subscript_key(target)) or ""):
+            # env = os.environ.copy(); env["NCCL_IB_HCA"] = ...; subprocess.run(cmd, env=env)
+            self.env_write(subscript_key(target), value, node, "an environment mapping")
         elif isinstance(target, cst.Attribute):
             name = self.aliases.resolve(target)
             if name in T.TF32_ATTRIBUTES:
@@ -643,7 +647,9 @@ class PythonEvidenceVisitor(ArgparseOptions, EnvironmentWrites, Walker):
             key = literal_string(element.key)
             if key is None:
                 continue
-            if key == "help":
+            if is_hardware_variable(key) and id(node) not in self.handled:
+                self.env_write(element.key, element.value, element, "an environment mapping")
+            elif key == "help":
                 self._mention_strings(element.value)
             elif key in T.DS_BLOCKS and isinstance(element.value, cst.Dict):
                 for inner, keyword in T.DS_BLOCKS[key].items():
