@@ -1,7 +1,4 @@
 """End to end: the CLI's verdict on fixture repos under fixtures/verdicts/ (written by us for these tests).
-
-Fixtures whose evidence lives in shell launch scripts or DeepSpeed configs need those extractors; until
-they are merged the tests that depend on them are skipped (and say so), never passed vacuously.
 """
 
 from __future__ import annotations
@@ -12,22 +9,10 @@ import pytest
 
 from whackachip_lint.infer.catalog import load_catalog
 
-from .conftest import FIXTURES, run_cli, scan_snippet
+from .conftest import FIXTURES, run_cli
 
 VERDICTS = FIXTURES / "verdicts"
 CATALOG = load_catalog()
-
-
-def _fires(code: str, kind: str, rule: str) -> bool:
-    return any(f.rule == rule for f in scan_snippet(code, kind).findings)
-
-
-needs_shell = pytest.mark.skipif(
-    not _fires("torchrun --nproc_per_node 8 train.py\n", "shell", "WAC401"), reason="shell extractor not merged yet"
-)
-needs_deepspeed = pytest.mark.skipif(
-    not _fires('{"zero_optimization": {"stage": 3}}\n', "json", "WAC501"), reason="DeepSpeed extractor not merged yet"
-)
 
 
 def inference(name: str) -> dict:
@@ -117,7 +102,6 @@ def test_two_trees_without_recipes_never_excludes_either_tree():
     assert status(data, "nvidia-a100-sxm4-80gb") != "excluded"
 
 
-@needs_shell
 def test_two_trees_get_a_verdict_per_recipe():
     data = inference("two_trees")
     recipes = {r["name"]: r for r in data["recipes"]}
@@ -129,8 +113,6 @@ def test_two_trees_get_a_verdict_per_recipe():
     assert status(data, "nvidia-h100-sxm") == "consistent"
 
 
-@needs_shell
-@needs_deepspeed
 def test_hunyuan_like_setup():
     data = inference("hunyuan_like")
     assert vendor(data, "NVIDIA") == "likely"

@@ -372,6 +372,7 @@ def _vendors(catalog: Catalog, candidates: list[CandidateVerdict], requirements:
             verdict.status = EXCLUDED
         verdicts.append(verdict)
     if insufficient:
+        _single_out_vendor(verdicts, vendor_reqs)
         return verdicts
     open_ = [v for v in verdicts if v.status != EXCLUDED and v.score > 0]
     if not open_:
@@ -390,6 +391,22 @@ def _vendors(catalog: Catalog, candidates: list[CandidateVerdict], requirements:
                 v.status = LIKELY
             v.reasons.append(Reason(why, WEAK, tied_evidence, "tie-break"))
     return verdicts
+
+
+def _single_out_vendor(verdicts: list[VendorVerdict], vendor_reqs: list[Requirement]) -> None:
+    """Without a training set-up, name a vendor only when strong or hard evidence allows that vendor alone.
+
+    A ROCm base image, a `torch_npu` pin or a CUDA compile target list each single out one vendor; a `cuda`
+    device string (NVIDIA or AMD) does not, so an inference-only repo stays undecided rather than guessed.
+    """
+    decisive = [r for r in vendor_reqs if len(r.vendors) == 1 and r.strength in ("hard", "strong")]
+    named = {v for r in decisive for v in r.vendors}
+    if len(named) != 1:
+        return
+    (vendor,) = named
+    for verdict in verdicts:
+        if verdict.name == vendor and verdict.status != EXCLUDED:
+            verdict.status = LIKELY
 
 
 def _disfavour_unlikely_vendors(candidates: list[CandidateVerdict], vendors: list[VendorVerdict]) -> None:
