@@ -13,8 +13,18 @@ RULES = (
             "Eight devices per node is the shape of HGX/DGX-class servers (a weak datacenter hint); it can also be "
             "four dual-die MI250X cards or eight Ascend NPUs."
         ),
-        positives=(Example("torchrun --nproc_per_node 8 train.py\n", kind="shell", value=8),),
-        negatives=(Example("# torchrun --nproc_per_node 8 train.py\n", kind="shell"),),
+        positives=(
+            Example("torchrun --nproc_per_node 8 train.py\n", kind="shell", value=8),
+            Example("GPUS=${GPUS:-8}\ndeepspeed --num_gpus $GPUS train.py\n", kind="shell", value=8),
+        ),
+        negatives=(
+            Example("# torchrun --nproc_per_node 8 train.py\n", kind="shell"),
+            Example(
+                "torchrun --nproc_per_node $NGPU train.py\n",
+                kind="shell",
+                note="a count the file does not decide stays conditional, with the text as written",
+            ),
+        ),
         tags=("topology",),
     ),
     Rule(
@@ -35,8 +45,14 @@ RULES = (
         title="visible devices",
         summary="Finds the device list a process is restricted to (CUDA_VISIBLE_DEVICES, ASCEND_RT_VISIBLE_DEVICES...).",
         why="The list length gives devices per node; `CUDA_VISIBLE_DEVICES=\"\"` hides every GPU.",
-        positives=(Example("export CUDA_VISIBLE_DEVICES=0,1,2,3\n", kind="shell", value="0,1,2,3"),),
-        negatives=(Example('export CUDA_VISIBLE_DEVICES=""\n', kind="shell"),),
+        positives=(
+            Example("export CUDA_VISIBLE_DEVICES=0,1,2,3\n", kind="shell", value="0,1,2,3"),
+            Example('import os\nos.environ["CUDA_VISIBLE_DEVICES"] = "0,1"\n', value="0,1"),
+        ),
+        negatives=(
+            Example('export CUDA_VISIBLE_DEVICES=""\n', kind="shell"),
+            Example('import os\nos.environ["CUDA_VISIBLE_DEVICES"] = ""\n'),
+        ),
         tags=("topology",),
     ),
     Rule(

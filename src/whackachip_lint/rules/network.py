@@ -14,8 +14,20 @@ RULES = (
             "Naming HCAs, GID indexes, IB timeouts or traffic classes means RDMA NICs in a cluster, usually on "
             "premises: datacenter parts. `NCCL_IB_DISABLE=1` says the opposite."
         ),
-        positives=(Example("export NCCL_IB_HCA=mlx5_0,mlx5_1\n", kind="shell", value="NCCL_IB_HCA"),),
-        negatives=(Example("export NCCL_IB_DISABLE=1\n", kind="shell"),),
+        positives=(
+            Example("export NCCL_IB_HCA=mlx5_0,mlx5_1\n", kind="shell", value="NCCL_IB_HCA"),
+            Example('import os\nos.environ["NCCL_IB_HCA"] = "mlx5_0,mlx5_1"\n', value="NCCL_IB_HCA"),
+        ),
+        negatives=(
+            Example("export NCCL_IB_DISABLE=1\n", kind="shell"),
+            Example(
+                'NET_TYPE="high"\nif [[ $NET_TYPE == "low" ]]; then\n  export NCCL_IB_HCA=mlx5_0\nfi\n',
+                kind="shell",
+                state=State.DISABLED,
+                note="a branch the script's own constants rule out is dead code",
+            ),
+            Example('import os\nos.environ["NCCL_IB_DISABLE"] = "1"\n'),
+        ),
         tags=("network",),
     ),
     Rule(
@@ -28,8 +40,15 @@ RULES = (
             "NVIDIA supports GPUDirect RDMA on datacenter and professional GPUs only (not GeForce); AMD Instinct has "
             "its own peer-direct path that honours the same variables."
         ),
-        positives=(Example("export NCCL_NET_GDR_LEVEL=2\n", kind="shell", value="NCCL_NET_GDR_LEVEL"),),
-        negatives=(Example("export NCCL_NET_GDR_LEVEL=LOC\n", kind="shell"),),
+        positives=(
+            Example("export NCCL_NET_GDR_LEVEL=2\n", kind="shell", value="NCCL_NET_GDR_LEVEL"),
+            Example("export NCCL_NET_GDR_LEVEL=PHB\n", kind="shell", value="NCCL_NET_GDR_LEVEL"),
+            Example('import os\nos.environ["NCCL_NET_GDR_LEVEL"] = "PHB"\n', value="NCCL_NET_GDR_LEVEL"),
+        ),
+        negatives=(
+            Example("export NCCL_NET_GDR_LEVEL=LOC\n", kind="shell"),
+            Example('import os\nos.environ["NCCL_NET_GDR_LEVEL"] = "LOC"\n'),
+        ),
         tags=("network",),
     ),
     Rule(
@@ -42,8 +61,14 @@ RULES = (
             "`NCCL_P2P_DISABLE=1` with `NCCL_IB_DISABLE=1` is the classic setting for consumer GPUs without P2P "
             "support; explicitly enabling P2P fits NVLink or PCIe P2P capable parts."
         ),
-        positives=(Example("export NCCL_P2P_DISABLE=1\n", kind="shell", state=State.DISABLED),),
-        negatives=(Example("echo $NCCL_P2P_DISABLE\n", kind="shell"),),
+        positives=(
+            Example("export NCCL_P2P_DISABLE=1\n", kind="shell", state=State.DISABLED),
+            Example('import os\nos.environ["NCCL_P2P_DISABLE"] = str(1)\n', state=State.DISABLED),
+        ),
+        negatives=(
+            Example("echo $NCCL_P2P_DISABLE\n", kind="shell"),
+            Example('import os\nprint(os.environ.get("NCCL_P2P_DISABLE"))\n'),
+        ),
         tags=("network",),
     ),
     Rule(
@@ -53,8 +78,14 @@ RULES = (
         title="NCCL socket interface",
         summary="Finds the network interfaces NCCL or Gloo is told to use (NCCL_SOCKET_IFNAME, GLOO_SOCKET_IFNAME).",
         why="Interface names (ib0, bond0, eth0) hint at the fabric behind a multi-node job.",
-        positives=(Example("export NCCL_SOCKET_IFNAME=bond1\n", kind="shell", value="NCCL_SOCKET_IFNAME"),),
-        negatives=(Example("# export NCCL_SOCKET_IFNAME=bond1\n", kind="shell"),),
+        positives=(
+            Example("export NCCL_SOCKET_IFNAME=bond1\n", kind="shell", value="NCCL_SOCKET_IFNAME"),
+            Example('import os\nos.environ.setdefault("NCCL_SOCKET_IFNAME", "ib0")\n', value="NCCL_SOCKET_IFNAME"),
+        ),
+        negatives=(
+            Example("# export NCCL_SOCKET_IFNAME=bond1\n", kind="shell"),
+            Example('import os\niface = os.environ.get("NCCL_SOCKET_IFNAME", "eth0")\n', note="reading is not setting"),
+        ),
         tags=("network",),
     ),
     Rule(
@@ -64,8 +95,14 @@ RULES = (
         title="NVLink SHARP",
         summary="Finds NVLink SHARP (NVLS) switched on or off (NCCL_NVLS_ENABLE).",
         why="NVLS is a feature of NVSwitch systems (HGX/DGX-class servers).",
-        positives=(Example("export NCCL_NVLS_ENABLE=1\n", kind="shell", value="NCCL_NVLS_ENABLE"),),
-        negatives=(Example("export NCCL_NVLS_ENABLE=0\n", kind="shell"),),
+        positives=(
+            Example("export NCCL_NVLS_ENABLE=1\n", kind="shell", value="NCCL_NVLS_ENABLE"),
+            Example('import os\nos.environ["NCCL_NVLS_ENABLE"] = "1"\n', value="NCCL_NVLS_ENABLE"),
+        ),
+        negatives=(
+            Example("export NCCL_NVLS_ENABLE=0\n", kind="shell"),
+            Example('import os\nos.environ["NCCL_NVLS_ENABLE"] = "0"\n'),
+        ),
         tags=("network",),
     ),
     Rule(
@@ -75,8 +112,14 @@ RULES = (
         title="cloud GPU fabric",
         summary="Finds cloud GPU fabrics: GCP GPUDirect-TCPX/TCPXO (NCCL_FASTRAK_*, NCCL_GPUDIRECTTCPX_*), AWS EFA (FI_EFA_*).",
         why="These fabrics exist only on datacenter GPU instances, without any NCCL_IB_* variable.",
-        positives=(Example("export NCCL_FASTRAK_CTRL_DEV=eth0\n", kind="shell", value="NCCL_FASTRAK_CTRL_DEV"),),
-        negatives=(Example("# NCCL_FASTRAK_CTRL_DEV is for a3-mega only\n", kind="shell"),),
+        positives=(
+            Example("export NCCL_FASTRAK_CTRL_DEV=eth0\n", kind="shell", value="NCCL_FASTRAK_CTRL_DEV"),
+            Example('import os\nos.environ.update(FI_EFA_USE_DEVICE_RDMA="1")\n', value="FI_EFA_USE_DEVICE_RDMA"),
+        ),
+        negatives=(
+            Example("# NCCL_FASTRAK_CTRL_DEV is for a3-mega only\n", kind="shell"),
+            Example('import os\n"""Set NCCL_FASTRAK_CTRL_DEV on a3-mega."""\n'),
+        ),
         tags=("network",),
     ),
 )

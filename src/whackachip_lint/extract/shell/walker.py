@@ -1,0 +1,602 @@
+"""Walks a bash syntax tree in execution order, tracking variables and whether each statement runs.
+
+The walk keeps a `Context`: the state a statement's facts get (enabled on the
+path the script takes, disabled in a branch the file's own constants rule
+out, conditional where the file cannot tell, mentioned in a comment) and the
+variables known at that point. Branches are walked on copies of the
+variables and merged afterwards: a variable that differs between branches
+that may run becomes unknown.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass, replace
+
+from ...evidence import RawFinding, State, Value
+from .. import ExtractionError, deepspeed
+from ..buildflags import normalise_arch_list, parse_arch_flags
+from ..environment import EXACT, PREFIXES, interpret_env, is_hardware_variable
+from ..treesitter import Point, Positions, offset_point, parser, shift
+from . import conditions, launchers
+from .states import combine, nest, where
+from .words import UNKNOWN, Array, Chunk, Expander, Word, joined, same_value, words_from
+
+_COMMENTED_COMMAND = re.compile(
+    r"^(?:export|declare|unset|env|[A-Za-z_][A-Za-z0-9_]*=|torchrun|deepspeed|accelerate|srun|mpirun|mpiexec|"
+    r"python[0-9.]*|nohup|sbatch|nvcc)\b"
+)
+_ARCH_HINT = re.compile(r"gencode|-arch|offload-arch|amdgpu-target")
+# Statement kinds with their own handling; every other node is walked through its children.
+_HANDLERS = {
+    kind: "_" + kind
+    for kind in (
+        "comment",
+        "variable_assignment",
+        "variable_assignments",
+        "declaration_command",
+        "unset_command",
+        "function_definition",
+        "subshell",
+        "redirected_statement",
+        "list",
+        "if_statement",
+        "for_statement",
+        "case_statement",
+        "command",
+    )
+}
+_LOOPS = {"while_statement", "c_style_for_statement"}
+_SHELLS = {"bash", "sh", "zsh", "dash"}
+_DASH_C = re.compile(r"^-[a-z]*c$")
+_JSON_SCALAR = re.compile(r"-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?|true|false|null")
+
+
+@dataclass
+class Context:
+    state: State
+    env: dict
+
+
+class Walker:
+    def __init__(
+        self,
+        data: bytes,
+        positions: Positions,
+        resolve,
+        exported: frozenset[str],
+        found: list[RawFinding],
+        base: Point = (0, 0),
+        comments: bool = True,
+        here: str | None = None,
+    ) -> None:
+        self.data = data
+        self.positions = positions
+        self.resolve = resolve
+        self.exported = exported
+        self.found = found
+        self.base = base
+        self.comments = comments
+        self.here = here
+        self.expander = Expander(data, self._shift, here)
+        self.allexport = False
+        self.functions: dict[str, object] = {}
+        self.walked_functions: set[str] = set()
+
+    # -- plumbing ---------------------------------------------------------------------------------------------
+
+    def _shift(self, point) -> Point:
+        return shift(point, self.base)
+
+    def raw(self, node) -> str:
+        return self.expander.raw(node)
+
+    def add(self, rule: str, value: Value, state: State, start: Point, end: Point, detail: str, properties=None):
+        self.found.append(
+            RawFinding(rule, value, state, self.positions.span(start, end), detail, dict(properties or {}))
+        )
+
+    def add_words(self, rule, value, state, first: Word, last: Word | None, detail, properties):
+        end = first.end
+        if last is not None and last.start[0] == first.start[0] and last.start >= first.start:
+            end = max(first.end, last.end)
+        self.add(rule, value, state, first.start, end, detail, properties)
+
+    # -- statements -------------------------------------------------------------------------------------------
+
+    def program(self, root, state: State, env: dict | None = None) -> None:
+        ctx = Context(state, env if env is not None else {})
+        self.block(root.children, ctx)
+        for name, body in list(self.functions.items()):
+            if name not in self.walked_functions:  # defined, never called here: may be called by whoever sources us
+                self.walked_functions.add(name)
+                self.statement(body, Context(nest(state, State.CONDITIONAL), dict(ctx.env)))
+
+    def block(self, nodes, ctx: Context) -> None:
+        nodes = [n for n in nodes if n.is_named]
+        index = 0
+        while index < len(nodes):
+            node = nodes[index]
+            if node.type == "comment" and self.comments:
+                last = index  # a commented-out command may continue over lines ending in "\"
+                while (
+                    last + 1 < len(nodes)
+                    and nodes[last + 1].type == "comment"
+                    and nodes[last + 1].start_point[0] == nodes[last].start_point[0] + 1
+                    and self.raw(nodes[last]).rstrip().endswith("\\")
+                ):
+                    last += 1
+                self._comments(nodes[index : last + 1], ctx)
+                index = last + 1
+                continue
+            self.statement(node, ctx)
+            index += 1
+
+    def statement(self, node, ctx: Context) -> None:
+        kind = node.type
+        if kind in _HANDLERS:
+            getattr(self, _HANDLERS[kind])(node, ctx)
+        elif kind in _LOOPS:
+            self._guarded(node.named_children, ctx, None)
+        else:
+            self.block(node.children, ctx)  # program, pipeline, compound_statement, do_group, ERROR...
+
+    def _comment(self, node, ctx: Context) -> None:
+        if self.comments:
+            self._comments([node], ctx)
+
+    def _comments(self, nodes, ctx: Context) -> None:
+        """Commented-out code: the comment lines read as code, with each `#` blanked so positions stay exact."""
+        text = self.raw(nodes[0])
+        if text.startswith("#!") or not _COMMENTED_COMMAND.match(text.lstrip("#").lstrip()):
+            return
+        data = bytearray(self.data[nodes[0].start_byte : nodes[-1].end_byte])
+        for node in nodes:
+            start = node.start_byte - nodes[0].start_byte
+            hashes = len(self.raw(node)) - len(self.raw(node).lstrip("#"))
+            data[start : start + hashes] = b" " * hashes
+        self.sub_parse(bytes(data), self._shift(nodes[0].start_point), nest(ctx.state, State.MENTIONED), ctx.env)
+
+    def sub_parse(self, data: bytes, base: Point, state: State, env: dict) -> None:
+        """Walk text that is code inside a comment or an eval'd string, as if written where it stands."""
+        tree = parser("bash").parse(data)
+        if tree.root_node.has_error:
+            return  # prose, not a command
+        walker = Walker(data, self.positions, self.resolve, self.exported, self.found, base, False, self.here)
+        walker.allexport = self.allexport
+        walker.program(tree.root_node, state, dict(env))
+
+    def _variable_assignment(self, node, ctx: Context, exported: bool | None = None) -> None:
+        name_node = node.child_by_field_name("name")
+        if name_node is None:
+            return
+        name = self.raw(name_node)
+        if name_node.type == "subscript":
+            return  # ARR[i]=x: not tracked
+        value_node = node.child_by_field_name("value")
+        append = any(c.type == "+=" for c in node.children)
+        if value_node is not None and value_node.type == "array":
+            elements = []
+            for element in value_node.named_children:
+                for word in words_from(self.expander.expand(element, ctx.env)):
+                    elements.append(
+                        (
+                            Chunk(
+                                word.text,
+                                word.start,
+                                word.end,
+                                word.known,
+                                False,
+                                word.default_of,
+                                anchored=word.anchored,
+                            ),
+                        )
+                    )
+            previous = ctx.env.get(name)
+            if append and isinstance(previous, Array):
+                elements = list(previous.elements) + elements
+            ctx.env[name] = Array(tuple(elements))
+            return
+        chunks = self.expander.expand(value_node, ctx.env, quoted=True) if value_node is not None else []
+        chunks = [replace(c, split=False) for c in chunks if c is not None]
+        previous = ctx.env.get(name)
+        if append:
+            chunks = (
+                list(previous) + chunks
+                if isinstance(previous, tuple)
+                else [Chunk(name, self._shift(node.start_point), self._shift(node.end_point), known=False)] + chunks
+            )
+        ctx.env[name] = tuple(chunks)
+        if exported is None:
+            exported = self.allexport or name in self.exported
+        start, end = self._shift(node.start_point), self._shift(node.end_point)
+        self.env_facts(name, chunks, start, end, ctx.state, exported)
+        if value_node is not None and name not in EXACT:
+            self.arch_flags(value_node, ctx.state)
+
+    def _variable_assignments(self, node, ctx: Context) -> None:
+        for child in node.named_children:
+            if child.type == "variable_assignment":
+                self._variable_assignment(child, ctx)
+
+    def _declaration_command(self, node, ctx: Context) -> None:
+        keyword = node.children[0].type if node.children else ""
+        options = [self.raw(c) for c in node.named_children if c.type == "word" and self.raw(c).startswith("-")]
+        exported = keyword == "export" or any("x" in o for o in options if o.startswith("-"))
+        for child in node.named_children:
+            if child.type == "variable_assignment":
+                self._variable_assignment(child, ctx, exported=exported or None)
+            elif exported and child.type in ("simple_expansion", "expansion", "string", "concatenation"):
+                # export $NCCL_ENV: each NAME=VALUE word of the expanded value is exported
+                for word in words_from(self.expander.expand(child, ctx.env)):
+                    if "=" in word.text and re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", word.text.partition("=")[0]):
+                        self.env_word(word, ctx.state)
+
+    def _unset_command(self, node, ctx: Context) -> None:
+        for child in node.named_children:
+            name = self.raw(child)
+            if name.startswith("-") or not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", name):
+                continue
+            ctx.env.pop(name, None)
+            start, end = self._shift(child.start_point), self._shift(child.end_point)
+            for meaning in interpret_env(name, None):
+                own, detail = meaning.state, meaning.detail
+                if _switch_kind(name) == "off_if_true":
+                    # Unsetting a *_DISABLE switch restores the library default: it says nothing either way.
+                    own, detail = State.MENTIONED, f"{name} is unset (the library default applies)"
+                self.add(
+                    meaning.rule,
+                    meaning.value,
+                    combine(ctx.state, own),
+                    start,
+                    end,
+                    _detail(detail, ctx.state),
+                    {"variable": name},
+                )
+
+    def _function_definition(self, node, ctx: Context) -> None:
+        name = node.child_by_field_name("name")
+        body = node.child_by_field_name("body")
+        if name is not None and body is not None:
+            self.functions[self.raw(name)] = body
+
+    def _subshell(self, node, ctx: Context) -> None:
+        self.block(node.children, Context(ctx.state, dict(ctx.env)))
+
+    def _redirected_statement(self, node, ctx: Context) -> None:
+        body = node.child_by_field_name("body")
+        if body is not None:
+            self.statement(body, ctx)
+        for child in node.children:
+            if child.type == "heredoc_redirect":
+                self.heredoc(child, ctx)
+
+    def heredoc(self, node, ctx: Context) -> None:
+        """A config written by a heredoc: read it if it is a DeepSpeed JSON; whether it is used is a runtime matter."""
+        body = next((c for c in node.named_children if c.type == "heredoc_body"), None)
+        if body is None:
+            return
+        text = self._heredoc_json(body, ctx.env)
+        if not text.lstrip().startswith("{"):
+            return
+        try:
+            raws = deepspeed.extract_text(text, self._shift(body.start_point))
+        except ExtractionError:
+            return  # a template with shell expansions is not JSON until the shell runs
+        state = nest(ctx.state, State.CONDITIONAL)
+        for raw in raws:
+            self.found.append(
+                replace(raw, state=combine(state, raw.state), properties={**raw.properties, "heredoc": True})
+            )
+
+    def _heredoc_json(self, body, env: dict) -> str:
+        """The heredoc text with each expansion replaced, byte for byte, so JSON positions stay exact.
+
+        A known JSON scalar (`$STAGE` = 3) is written in, padded with spaces;
+        anything else becomes `""`, which no setting reads as a value.
+        """
+        data = bytearray(self.data[body.start_byte : body.end_byte])
+        for child in body.named_children:
+            if child.type not in ("simple_expansion", "expansion", "command_substitution", "arithmetic_expansion"):
+                continue
+            width = child.end_byte - child.start_byte
+            text, known = joined(self.expander.expand(child, env, quoted=True))
+            literal = text.encode("utf-8") if known and _JSON_SCALAR.fullmatch(text) else b'""'
+            if len(literal) > width:
+                literal = b'""'
+            start = child.start_byte - body.start_byte
+            data[start : start + width] = literal.ljust(width)
+        return data.decode("utf-8", "replace")
+
+    def _list(self, node, ctx: Context) -> None:
+        children = node.children
+        if len(children) != 3:
+            self.block(children, ctx)
+            return
+        left, operator, right = children
+        self.statement(left, ctx)
+        test = conditions.is_test(left)
+        verdict = conditions.evaluate(left, self.expander, ctx.env) if test else None
+        if operator.type == "||":
+            verdict = None if verdict is None else not verdict
+            if not test:
+                verdict = None  # runs only when the command before it fails
+        elif not test:
+            verdict = True  # `cd dir && torchrun ...`: commands are taken to succeed
+        default_for = self._default_idiom(left, ctx.env, "-z" if operator.type == "&&" else "-n")
+        self._guarded([right], ctx, verdict, default_for)
+
+    def _default_idiom(self, condition, env: dict, operator: str) -> str | None:
+        """NAME when `condition` tests that a variable the file never set is empty (`[ -z "$GPUS" ] && GPUS=8`):
+        what the body assigns is then the variable's default, as with `${GPUS:-8}`."""
+        found = conditions.emptiness_test(condition, self.expander)
+        if found is None or found[0] != operator or found[1] in env:
+            return None
+        return found[1]
+
+    def _if_statement(self, node, ctx: Context) -> None:
+        branches: list[tuple[object, list]] = []
+        condition = [c for c in node.children_by_field_name("condition") if c.is_named]
+        body = [c for c in node.named_children if c not in condition and c.type not in ("elif_clause", "else_clause")]
+        branches.append((condition, body))
+        has_else = False
+        for clause in node.named_children:
+            if clause.type == "elif_clause":
+                named = clause.named_children
+                cond = [c for c in clause.children_by_field_name("condition") if c.is_named] or named[:1]
+                branches.append((cond, [c for c in named if c not in cond]))
+            elif clause.type == "else_clause":
+                branches.append((True, clause.named_children))
+                has_else = True
+        self._chain(branches, ctx, has_else)
+
+    def _chain(self, branches, ctx: Context, exhaustive: bool) -> None:
+        """if/elif/else: the first branch whose condition holds runs."""
+        before = dict(ctx.env)
+        outcomes: list[dict] = []
+        taken = False  # an earlier branch surely ran
+        maybe = False  # an earlier branch may have run
+        for condition, body in branches:
+            if isinstance(condition, list):
+                # A condition runs only when every earlier one failed.
+                reached = State.DISABLED if taken else State.CONDITIONAL if maybe else State.ENABLED
+                for cond in condition:
+                    self.statement(
+                        cond, Context(nest(ctx.state, reached), ctx.env if reached is State.ENABLED else dict(ctx.env))
+                    )
+                verdict = conditions.evaluate(condition[-1], self.expander, ctx.env) if condition else None
+            else:
+                verdict = condition
+            if taken or verdict is False:
+                self.block(body, Context(nest(ctx.state, State.DISABLED), dict(ctx.env)))
+                continue
+            branch_env = dict(ctx.env)
+            if verdict is True and not maybe:
+                self.block(body, Context(ctx.state, branch_env))
+                taken = True
+            else:
+                self.block(body, Context(nest(ctx.state, State.CONDITIONAL), branch_env))
+                maybe = True
+            outcomes.append(branch_env)
+        default_for = None
+        if len(branches) == 1 and isinstance(branches[0][0], list) and branches[0][0] and maybe:
+            default_for = self._default_idiom(branches[0][0][-1], before, "-z")
+        if taken and not maybe:
+            final = outcomes[-1]
+        else:
+            if not taken and not exhaustive:
+                outcomes.append(dict(ctx.env))
+            final = _merge(outcomes) if outcomes else dict(ctx.env)
+        ctx.env.clear()
+        ctx.env.update(final)
+        if default_for and outcomes:
+            self._keep_default(default_for, outcomes[0], ctx.env)
+
+    def _guarded(self, body, ctx: Context, verdict: bool | None, default_for: str | None = None) -> None:
+        """A body that runs if a verdict holds (loops, `&&`/`||`); None: the file cannot tell."""
+        if verdict is False:
+            self.block(body, Context(nest(ctx.state, State.DISABLED), dict(ctx.env)))
+        elif verdict is True:
+            self.block(body, ctx)
+        else:
+            branch_env = dict(ctx.env)
+            self.block(body, Context(nest(ctx.state, State.CONDITIONAL), branch_env))
+            merged = _merge([branch_env, dict(ctx.env)])
+            ctx.env.clear()
+            ctx.env.update(merged)
+            self._keep_default(default_for, branch_env, ctx.env)
+
+    @staticmethod
+    def _keep_default(name: str | None, branch_env: dict, env: dict) -> None:
+        value = branch_env.get(name) if name else None
+        if isinstance(value, tuple):
+            env[name] = tuple(replace(chunk, default_of=name) for chunk in value)
+
+    def _for_statement(self, node, ctx: Context) -> None:
+        values = node.children_by_field_name("value")
+        variable = node.child_by_field_name("variable")
+        body = node.child_by_field_name("body")
+        literal = values and all(v.type in ("word", "number", "string", "raw_string") for v in values)
+        if variable is not None:
+            ctx.env[self.raw(variable)] = UNKNOWN
+        if body is not None:
+            self._guarded([body], ctx, True if literal else None)
+
+    def _case_statement(self, node, ctx: Context) -> None:
+        value_node = node.child_by_field_name("value")
+        text = conditions.decided_text(self.expander.expand(value_node, ctx.env, quoted=True)) if value_node else None
+        known = text is not None
+        branches: list[tuple[object, list]] = []
+        fallthrough = False
+        for item in node.named_children:
+            if item.type != "case_item":
+                continue
+            patterns = item.children_by_field_name("value")
+            body = [c for c in item.named_children if c not in patterns]
+            verdict: object = None
+            if known and not fallthrough:
+                expand = self.expander.expand
+                pattern_texts = [conditions.decided_text(expand(p, ctx.env, quoted=True)) for p in patterns]
+                if all(t is not None for t in pattern_texts):
+                    verdict = any(conditions.case_matches(text, t) for t in pattern_texts)
+            terminator = item.child_by_field_name("termination") or item.child_by_field_name("fallthrough")
+            if terminator is not None and terminator.type in (";&", ";;&"):
+                fallthrough = True
+            branches.append((verdict, body))
+        self._chain(branches, ctx, exhaustive=False)
+
+    def _command(self, node, ctx: Context) -> None:
+        name = node.child_by_field_name("name")
+        for child in node.children:
+            if child.type == "variable_assignment":
+                prefix = Context(ctx.state, dict(ctx.env))
+                self._variable_assignment(child, prefix, exported=True)  # X=1 cmd: X is in cmd's environment
+        if name is None:
+            return
+        nodes = [name] + node.children_by_field_name("argument")
+        if nodes[0].named_child_count == 1:
+            nodes[0] = nodes[0].named_children[0]
+        words: list[Word] = []
+        for part in nodes:
+            found = words_from(self.expander.expand(part, ctx.env))
+            if len(found) == 1:
+                found = [replace(found[0], raw=self.raw(part))]
+            words.extend(found)
+        if not words:
+            return
+        head = words[0].text if words[0].known else ""
+        if head in self.functions and head not in self.walked_functions:
+            self.walked_functions.add(head)
+            self.statement(self.functions[head], ctx)
+            return
+        if head == "set":
+            self._set(words)
+        self._inline_code(nodes, ctx)
+        self.arch_flags(node, ctx.state, start=name)
+        # Every fact of one command line carries the line the command starts on, so a reader can
+        # group a launch's flags with the config it passes even when the command spans lines.
+        line = self._shift(node.start_point)[0] + 1
+        sink = launchers.Sink(
+            add=lambda rule, value, state, first, last, detail, properties: self.add_words(
+                rule, value, state, first, last, _detail(detail, ctx.state), {**properties, "command_line": line}
+            ),
+            env=lambda word, state: self.env_word(word, state),
+            resolve=self.resolve,
+        )
+        launchers.analyze(words, ctx.state, sink)
+
+    def _set(self, words: list[Word]) -> None:
+        for index, word in enumerate(words[1:], start=1):
+            if word.text in ("-a", "+a"):
+                self.allexport = word.text == "-a"
+            elif word.text in ("-o", "+o") and index + 1 < len(words) and words[index + 1].text == "allexport":
+                self.allexport = word.text == "-o"
+
+    def _inline_code(self, nodes, ctx: Context) -> None:
+        """Code held in a string: `eval "export X=1"` (conditional: what eval runs is built at run time) and
+        `bash -c "torchrun ..."`, also behind `srun`/`mpirun` (read as if written in place)."""
+        texts = [self.raw(n) for n in nodes]
+        if texts[0] == "eval":
+            for argument in nodes[1:]:
+                self._code_in(argument, nest(ctx.state, State.CONDITIONAL), ctx.env)
+            return
+        for index, text in enumerate(texts[:-2]):
+            if os.path.basename(text) in _SHELLS and _DASH_C.match(texts[index + 1]):
+                self._code_in(nodes[index + 2], ctx.state, ctx.env)
+                return
+
+    def _code_in(self, node, state: State, env: dict) -> None:
+        if node.type == "string" and [c.type for c in node.named_children] in (["simple_expansion"], ["expansion"]):
+            node = node.named_children[0]  # eval "$CMD": the code is the variable's value
+        if node.type in ("string", "raw_string"):
+            inner = self.data[node.start_byte + 1 : node.end_byte - 1]
+            start = self._shift(node.start_point)
+            self.sub_parse(inner, (start[0], start[1] + 1), state, env)
+        elif node.type in ("simple_expansion", "expansion"):
+            chunks = [c for c in self.expander.expand(node, env, quoted=True) if c is not None]
+            if len(chunks) == 1 and chunks[0].known and chunks[0].source is not None:
+                self.sub_parse(chunks[0].source.encode("utf-8"), chunks[0].start, state, env)
+
+    # -- facts ------------------------------------------------------------------------------------------------
+
+    def env_facts(self, name: str, chunks, start: Point, end: Point, context: State, exported: bool) -> None:
+        if not is_hardware_variable(name):
+            return
+        text, known = joined(chunks)
+        default_of = next((c.default_of for c in chunks if c is not None and c.default_of), None)
+        switch = _switch_kind(name)
+        for meaning in interpret_env(name, text):
+            own = meaning.state
+            detail = meaning.detail if text else f'{name}="" (set to the empty string)'
+            if not known and switch != "set":
+                own = State.CONDITIONAL
+                detail += " (the value is decided at run time)"
+            if not exported:
+                own = State.CONDITIONAL
+                detail += " (assigned but not exported in this file)"
+            value = meaning.value
+            if meaning.rule in ("WAC603", "WAC604") and isinstance(value, str) and known:
+                value = normalise_arch_list(value)
+            properties: dict[str, Value] = {"variable": name, "setting": text}
+            if default_of:
+                properties["default_of"] = default_of
+            self.add(meaning.rule, value, combine(context, own), start, end, _detail(detail, context), properties)
+
+    def env_word(self, word: Word, state: State) -> None:
+        """NAME=VALUE handed to a program (`env X=1 cmd`, `mpirun -x X=1`)."""
+        name, _, value = word.text.partition("=")
+        chunk = Chunk(value, word.start, word.end, word.known, default_of=word.default_of)
+        self.env_facts(name, [chunk], word.start, word.end, state, exported=True)
+
+    def arch_flags(self, node, context: State, start=None) -> None:
+        first = start if start is not None else node
+        raw = self.data[first.start_byte : node.end_byte]
+        text = raw.decode("utf-8", "replace")
+        if not _ARCH_HINT.search(text):
+            return
+        base = self._shift(first.start_point)
+        for target in parse_arch_flags(text):
+            begin = len(text[: target.start].encode("utf-8"))
+            finish = len(text[: target.end].encode("utf-8"))
+            self.add(
+                target.rule,
+                target.value,
+                context,
+                offset_point(raw, begin, base),
+                offset_point(raw, finish, base),
+                _detail(f"compiler flag {text[target.start : target.end]}", context),
+                {},
+            )
+
+
+def _switch_kind(name: str) -> str:
+    entry = EXACT.get(name)
+    if entry is not None:
+        return entry[1]
+    for prefix, (_, kind) in sorted(PREFIXES.items(), key=lambda item: -len(item[0])):
+        if name.startswith(prefix):
+            return kind
+    return "set"
+
+
+def _detail(detail: str, context: State) -> str:
+    phrase = where(context)
+    return f"{detail} ({phrase})" if phrase else detail
+
+
+def _merge(outcomes: list[dict]) -> dict:
+    """Variables after branches that may each have run: those that agree keep their value."""
+    names = set().union(*(o.keys() for o in outcomes))
+    merged = {}
+    for name in names:
+        values = [o.get(name) for o in outcomes]
+        if all(same_value(values[0], v) for v in values[1:]):
+            if values[0] is not None:
+                merged[name] = values[0]
+        else:
+            merged[name] = UNKNOWN
+    return merged
+
+
+__all__ = ["Context", "Walker", "ExtractionError"]
