@@ -101,7 +101,7 @@ def scan_source(source: Source, settings: Settings) -> FileResult:
         raws = [raw for extract in extractors for raw in extract(source)]
     except PartialExtraction as exc:  # part of the file was unreadable (a notebook cell): keep the rest, say which
         raws = list(exc.findings)
-        result.diagnostics.append(Diagnostic(source.relpath, str(exc)))
+        result.diagnostics.append(Diagnostic(source.relpath, printable_text(str(exc))))
     except ExtractionError as exc:
         result.diagnostics.append(Diagnostic(source.relpath, printable_text(str(exc))))
         return result
@@ -198,6 +198,9 @@ def scan(paths: list[Path], settings: Settings | None = None, root: Path | None 
         result = scan_file(candidate, settings)
         findings.extend(result.findings)
         diagnostics.extend(result.diagnostics)
+    # Whole-repo checks pick "the first" of several findings: fix the order before, not only
+    # after, so that a process pool's completion order can never change the output.
+    findings.sort(key=Finding.sort_key)
     findings = whole_repo_checks(findings, root, settings)
     findings.sort(key=Finding.sort_key)
     diagnostics.sort(key=lambda d: (d.path, d.message))

@@ -73,6 +73,10 @@ def extract_text(text: str, base: Point = (0, 0)) -> list[RawFinding]:
         ) from None
     except RecursionError:
         raise ExtractionError("JSON nested too deeply to read") from None
+    except ValueError as exc:  # not a JSONDecodeError: e.g. an integer over CPython's 4,300-digit limit
+        raise ExtractionError(
+            f"invalid JSON: {exc} (DeepSpeed loads configs with Python's json module, which rejects this)"
+        ) from None
     if not isinstance(parsed, dict) or not is_deepspeed_config(parsed):
         return []  # checked before the position pass, so large data files cost one json.loads
     tree = parser("json").parse(data)

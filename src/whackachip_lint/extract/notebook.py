@@ -55,6 +55,8 @@ def _load(text: str) -> Any:
         raise ExtractionError(f"not a valid notebook: JSON error at line {exc.lineno} column {exc.colno}: {exc.msg}")
     except RecursionError:
         raise ExtractionError("not a valid notebook: JSON nested too deeply") from None
+    except ValueError as exc:  # not a JSONDecodeError: e.g. an integer over CPython's 4,300-digit limit
+        raise ExtractionError(f"not a valid notebook: {exc}") from None
 
 
 _KEY = re.compile(r'"(source|input|text|text/plain)"\s*:\s*')

@@ -55,6 +55,8 @@ class Context:
             end_column = end.end_mark.column + 1 + (self.column_offset if end.end_mark.line == 0 else 0)
         else:
             end_column = start.end_mark.column + 1 + (self.column_offset if start.end_mark.line == 0 else 0)
+            if start.end_mark.line > start.start_mark.line:  # a scalar folded over lines: end where it ends
+                return Span(line, column, start.end_mark.line + 1 + self.line_offset, end_column)
         return Span(line, column, line, max(end_column, column + 1))
 
 
