@@ -100,6 +100,13 @@ REGRESSIONS = [
     ("yaml", b"affinity:\n  nodeAffinity:\n    requiredDuringSchedulingIgnoredDuringExecution:\n"
              b"      nodeSelectorTerms:\n        - matchExpressions:\n            - key: nvidia.com/gpu.product\n"
              b"              operator: In\n              values: [N\nVNVNVNVIDIA-H100-80GB-HBM3]\n"),
+    # A legacy `ENV NAME value` whose name holds a backslash: shlex unescapes it, the name is not
+    # found as written, and the span started at column 0. Found by the long run.
+    ("dockerfile", b"FROM ubuntu:22.04\nENV HSA_\\ubuntu:22.04\nENV HSA_FORCE_FINE_GRAIN_PCIE=1\n"),
+    # Spans that end where a parser's error recovery ran to the end of the file: reported as
+    # the end of the last line, not column 1 of a line after it (scan.reported_span).
+    ("cmake", b"set(CMAKE_CUDA_ARCHITECTURES set(CMAKE_CUDA_ARCHITECTURES 80)\nproject(x)\n"),
+    ("shell", b"torchrun --nproc_per_node $($NGPU train.py\n"),
 ]
 
 # tree-sitter-bash 0.25.1 segfaults (reads out of bounds) on `{` followed by a code point in
@@ -140,3 +147,14 @@ def test_deeply_nested_python_does_not_kill_the_scan(tmp_path):
                           capture_output=True, text=True, timeout=300)
     assert proc.returncode in (0, 1), (proc.returncode, proc.stderr)
     assert '"deep.py"' in proc.stdout and "nested too deeply" in proc.stdout
+
+
+def test_reported_spans_end_inside_the_file():
+    """An end at column 1 of the line after the last becomes the end of the last line; column 0 becomes 1."""
+    from whackachip_lint.evidence import Span
+    from whackachip_lint.scan import reported_span
+
+    lines = ["set(X", "project(x)"]
+    assert reported_span(Span(1, 1, 3, 1), lines) == Span(1, 1, 2, 11)
+    assert reported_span(Span(1, 0, 1, 4), lines) == Span(1, 1, 1, 4)
+    assert reported_span(Span(1, 2, 1, 4), lines) == Span(1, 2, 1, 4)

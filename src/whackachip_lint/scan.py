@@ -15,7 +15,7 @@ from pathlib import Path
 from . import suppress
 from .config import Settings
 from .discover import Candidate, discover
-from .evidence import Diagnostic, Finding, RawFinding
+from .evidence import Diagnostic, Finding, RawFinding, Span
 from .extract import DOC_KINDS, ExtractionError, PartialExtraction, Source, extractors_for
 from . import crosscheck, vendored
 from .rules.declared import DOC_RULES
@@ -27,6 +27,19 @@ SNIPPET_MAX = 200
 # escape sequence could clear or rewrite the screen; a newline would forge a report
 # line), DEL, C1 controls, and the bidirectional overrides of "Trojan Source".
 _UNPRINTABLE = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def reported_span(span: Span, lines: list[str]) -> Span:
+    """The span as reported: an end at column 1 of a later line is the end of the line before
+    (end lines are inclusive: such a span must not claim, or be suppressed from, the next line,
+    which may not even exist), and no column is below 1 (SARIF and GitHub reject 0)."""
+    column, end_line, end_column = max(1, span.column), span.end_line, max(1, span.end_column)
+    if end_column == 1 and end_line > span.line:
+        end_line -= 1
+        end_column = len(lines[end_line - 1]) + 1 if 1 <= end_line <= len(lines) else 1
+    if (column, end_line, end_column) == (span.column, span.end_line, span.end_column):
+        return span
+    return Span(span.line, column, end_line, end_column)
 
 
 def printable_text(text: str) -> str:
@@ -73,7 +86,7 @@ def to_finding(raw: RawFinding, source: Source) -> Finding:
         state=raw.state,
         level=rule.level,
         path=source.relpath,
-        span=raw.span,
+        span=reported_span(raw.span, source.lines),
         snippet=snippet,
         message=printable_text(rule.message(raw.value, raw.state, raw.detail)),
         properties=raw.properties,

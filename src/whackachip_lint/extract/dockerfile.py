@@ -196,6 +196,8 @@ def _assignments(ins: Instruction) -> list[tuple[str, str, int, int]]:
         name = words[0]
         value = body.strip()[len(name) :].strip()
         start = ins.text.find(name, body_start)
+        if start < 0:  # shlex unescaped the name ("HSA_\\x" reads "HSA_x"): not found as written
+            start = body_start
         return [(name, value.strip("'\""), start, len(ins.text.rstrip()))]
     cursor = body_start
     for word in words:
