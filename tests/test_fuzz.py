@@ -103,6 +103,8 @@ REGRESSIONS = [
     # A legacy `ENV NAME value` whose name holds a backslash: shlex unescapes it, the name is not
     # found as written, and the span started at column 0. Found by the long run.
     ("dockerfile", b"FROM ubuntu:22.04\nENV HSA_\\ubuntu:22.04\nENV HSA_FORCE_FINE_GRAIN_PCIE=1\n"),
+    # Quotes that shlex joins across words: the word ran past the end of the line (third long run).
+    ("dockerfile", b'FROM ubuntu:22.04\nENV TORCH_CUDA_ARCH_LIST="ENV TORCH_CUDA_ARCH_LIST="8.0 9.0+PTX"\n'),
     # Spans that end where a parser's error recovery ran to the end of the file: reported as
     # the end of the last line, not column 1 of a line after it (scan.reported_span).
     ("cmake", b"set(CMAKE_CUDA_ARCHITECTURES set(CMAKE_CUDA_ARCHITECTURES 80)\nproject(x)\n"),

@@ -206,7 +206,8 @@ def _assignments(ins: Instruction) -> list[tuple[str, str, int, int]]:
         if start < 0:
             start = cursor
         raw = _RAW_WORD.match(ins.text, start)
-        end = raw.end() if raw else start + len(word)
+        # (min: after shlex joined quoted parts, the word can be longer than what is left of the text)
+        end = min(raw.end() if raw else start + len(word), len(ins.text))
         cursor = end
         pairs.append((name, value if eq else None, start, end))
     return pairs
