@@ -10,15 +10,27 @@ DeepSpeed `"auto"` precision switches and argparse defaults.
 from __future__ import annotations
 
 import posixpath
+import shlex
 from dataclasses import dataclass, field
 from typing import Iterable
 
 from ..evidence import Finding, State
+from ..rules import get_rule
 
 LAUNCHER_RULE = "WAC404"
 CONFIG_RULE = "WAC406"
 # Precision switches a launch flag (`--bf16`, `--fp16`) fills in when a config says "auto".
 AUTO_RULES = ("WAC101", "WAC102")
+# What a value passed to a valued option means (`--dtype fp16` over a `bf16` default): word -> (rule, value).
+# None: a precision that says nothing about hardware (fp32).
+OPTION_VALUES: dict[str, tuple[str, str] | None] = {
+    "bf16": ("WAC101", "bf16"), "bfloat16": ("WAC101", "bfloat16"), "bf16-mixed": ("WAC101", "bf16-mixed"),
+    "fp16": ("WAC102", "fp16"), "float16": ("WAC102", "float16"), "half": ("WAC102", "half"),
+    "16-mixed": ("WAC102", "16-mixed"), "fp8": ("WAC104", "fp8"),
+    "fp32": None, "float32": None, "32": None, "no": None,
+}
+PRECISION_RULES = ("WAC101", "WAC102", "WAC104")
+TRUE_WORDS, FALSE_WORDS = {"true", "1", "yes"}, {"false", "0", "no"}
 
 
 @dataclass
@@ -124,6 +136,7 @@ def resolve_in_recipe(findings: list[Finding], recipe: Recipe) -> list[Finding]:
     launch_flags = [f for f in findings if f.path == recipe.name and _flag(f) and f.state is not State.MENTIONED]
     by_flag = {_flag(f): f for f in launch_flags}
     passed_rules = {f.rule for f in launch_flags if f.in_force and f.rule in AUTO_RULES}
+    passed = _passed_arguments(findings, recipe)
     out: list[Finding] = []
     for f in findings:
         if f.path in recipe.configs and f.rule in AUTO_RULES and is_auto(f) and passed_rules:
@@ -140,8 +153,61 @@ def resolve_in_recipe(findings: list[Finding], recipe: Recipe) -> list[Finding]:
         elif f.path != recipe.name and f.path.endswith(".py") and _flag(f) in by_flag:
             source = by_flag[_flag(f)]
             out.append(_resolved(f, f.value, source.state, source))
+        elif f.path != recipe.name and f.path.endswith(".py") and _flag(f) in passed.get(f.path, passed.get("", {})):
+            launch, value = passed.get(f.path, passed.get("", {}))[_flag(f)]
+            out.extend(_overridden(f, value, launch))
         else:
             out.append(f)
+    return out
+
+
+def _passed_arguments(findings: list[Finding], recipe: Recipe) -> dict[str, dict[str, tuple[Finding, str | None]]]:
+    """Per launched script ("" for any), the options the recipe's launch commands pass it: flag -> (launch, value)."""
+    passed: dict[str, dict[str, tuple[Finding, str | None]]] = {}
+    for launch in findings:
+        if launch.path != recipe.name or launch.rule != LAUNCHER_RULE or not launch.in_force:
+            continue
+        props = launch.properties or {}
+        text = props.get("script_args")
+        if not isinstance(text, str):
+            continue
+        try:
+            words = shlex.split(text)
+        except ValueError:
+            continue
+        options: dict[str, tuple[Finding, str | None]] = {}
+        for index, word in enumerate(words):
+            if not word.startswith("-") or word == "-":
+                continue
+            name, equals, inline = word.partition("=")
+            following = words[index + 1] if index + 1 < len(words) else None
+            value = inline if equals else (following if following is not None and not following.startswith("-") else None)
+            options[name.lstrip("-").replace("-", "_").lower()] = (launch, value)
+        script = props.get("script_resolved")
+        for key in ([script] if isinstance(script, str) else []) + [""]:
+            passed.setdefault(key, {}).update(options)
+    return passed
+
+
+def _overridden(f: Finding, value: str | None, launch: Finding) -> list[Finding]:
+    """A Python option's finding once the launch command has passed the option explicitly."""
+    word = (value or "").strip().lower()
+    if value is None or word in TRUE_WORDS:
+        return [_resolved(f, f.value, State.ENABLED, launch)]  # a switch passed on (`--bf16`, `--bf16 True`)
+    if word in FALSE_WORDS:
+        return [_resolved(f, f.value, State.DISABLED, launch)]
+    if f.rule not in PRECISION_RULES:
+        return [_resolved(f, value, State.ENABLED, launch)]  # e.g. `--backend gloo` over a `nccl` default
+    meaning = OPTION_VALUES.get(word, ("?", value))
+    if meaning is not None and meaning[0] == f.rule:
+        return [_resolved(f, meaning[1], State.ENABLED, launch)]
+    out = [_resolved(f, f.value, State.DISABLED, launch)]  # the default no longer holds
+    if meaning is not None and meaning[0] in PRECISION_RULES:
+        rule = get_rule(meaning[0])
+        derived = f.with_changes(rule=rule.code, name=rule.name, signal=rule.signal, level=rule.level,
+                                 message=rule.message(meaning[1], State.ENABLED, f"{f.properties.get('flag')} "
+                                                      f"{value} passed by {launch.path}:{launch.line}"))
+        out.append(_resolved(derived, meaning[1], State.ENABLED, launch))
     return out
 
 

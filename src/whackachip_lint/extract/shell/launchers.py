@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import re
+import shlex
 from dataclasses import dataclass, replace
 from typing import Callable
 
@@ -155,6 +156,10 @@ def _launch(
             resolved = None if module or not program.known else sink.resolve(program.text, program.anchored)
             if resolved:
                 properties["script_resolved"] = resolved
+            arguments = words[position + 1 :]
+            if arguments:
+                # The program's own arguments, as resolved here: the inference overrides argparse defaults with them.
+                properties["script_args"] = " ".join(shlex.quote(w.shown) for w in arguments)
         elif program is not None and spec.then == "command":
             properties["command"] = os.path.basename(program.text)
         detail = f"it runs {program.shown}" if program is not None else ""
