@@ -68,8 +68,9 @@ REPORTERS = {
 @click.option("--no-docs", is_flag=True, help="Leave out hardware declared in READMEs, docs and logs (WAC7xx).")
 @click.option("--target", "targets", multiple=True, help="Catalog ids of the fleet the code must run on.")
 @click.option("--max-file-size", type=click.IntRange(min=1), default=None, help="Skip files larger than BYTES.")
+@click.option("--no-prefilter", is_flag=True, hidden=True, help="Parse every file, even without trigger words.")
 def scan(paths, output_format, output, select, ignore, fail_level, exit_zero, quiet, show_suppressed, colour,
-         jobs, no_cache, cache_dir, no_docs, targets, max_file_size):
+         jobs, no_cache, cache_dir, no_docs, targets, max_file_size, no_prefilter):
     """Scan PATHS (files or directories) for hardware evidence."""
     import importlib
 
@@ -98,6 +99,8 @@ def scan(paths, output_format, output, select, ignore, fail_level, exit_zero, qu
     )
     if max_file_size:
         settings.max_file_bytes = max_file_size
+    if no_prefilter:
+        settings.prefilter = False
     try:
         result = run_scan(list(paths), settings)
         verdict = None  # the inference verdict, once infer/ exists

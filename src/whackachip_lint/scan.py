@@ -10,12 +10,13 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import suppress
+from . import prefilter, suppress
 from .config import Settings
 from .discover import Candidate, discover
 from .evidence import Diagnostic, Finding, RawFinding
 from .extract import ExtractionError, Source, extractors_for
 from .rules import ALL_RULES, matches, selected_codes
+from . import runner
 
 SNIPPET_MAX = 200
 
@@ -35,6 +36,8 @@ class ScanResult:
     findings: list[Finding]
     diagnostics: list[Diagnostic]
     files: list[str] = field(default_factory=list)
+    # How the files were handled: from_cache, parsed, workers (runner.RunStats); None for hand-built results.
+    stats: object | None = None
 
 
 def scan_root(paths: list[Path]) -> Path:
@@ -70,6 +73,9 @@ def scan_source(source: Source, settings: Settings) -> FileResult:
     extractors = extractors_for(source.kind)
     if not extractors:
         return result
+    codes = selected_codes(settings.select + settings.extend_select, _ignores_for(source.relpath, settings))
+    if settings.prefilter and not prefilter.may_have_findings(source, codes):
+        return result
     try:
         raws = [raw for extract in extractors for raw in extract(source)]
     except ExtractionError as exc:
@@ -78,7 +84,6 @@ def scan_source(source: Source, settings: Settings) -> FileResult:
     except RecursionError:
         result.diagnostics.append(Diagnostic(source.relpath, "too deeply nested to parse"))
         return result
-    codes = selected_codes(settings.select + settings.extend_select, _ignores_for(source.relpath, settings))
     findings = [to_finding(raw, source) for raw in raws if raw.rule in codes]
     directives = suppress.parse_directives(source.lines) if "wac-lint:" in source.text else []
     findings = suppress.apply(findings, directives)
@@ -127,13 +132,14 @@ def scan(paths: list[Path], settings: Settings | None = None, root: Path | None 
     root = root if root is not None else scan_root(paths)
     candidates, diagnostics = discover(paths, root, settings.exclude)
     findings: list[Finding] = []
-    for candidate in candidates:
-        result = scan_file(candidate, settings)
+    # Cache, pre-filter and process pool live in runner.py; the order of results is fixed below.
+    results, stats = runner.run(candidates, settings, root)
+    for result in results:
         findings.extend(result.findings)
         diagnostics.extend(result.diagnostics)
     findings.sort(key=Finding.sort_key)
     diagnostics.sort(key=lambda d: (d.path, d.message))
-    return ScanResult(root, len(candidates), findings, diagnostics, [c.relpath for c in candidates])
+    return ScanResult(root, len(candidates), findings, diagnostics, [c.relpath for c in candidates], stats)
 
 
 __all__ = ["FileResult", "ScanResult", "matches", "scan", "scan_file", "scan_source"]

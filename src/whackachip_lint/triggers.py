@@ -1,0 +1,76 @@
+"""Trigger words for the pre-filter (prefilter.py): data, not code.
+
+A file of a filtered kind is parsed only if its bytes contain, case-insensitively,
+at least one word listed here for a rule family it could report. The words are
+substrings, deliberately broad: a word too many costs a parse; a word too few
+loses a finding. `tests/test_prefilter.py` scans every fixture repo and every rule
+example with and without the pre-filter and fails on any difference, so a rule
+that learns a new spelling must add it here.
+
+FAMILY_WORDS: rule family prefix ("WAC1" = WAC1xx) -> words any finding of that
+family must contain somewhere in its file (aliases still name the thing they
+alias: `import torch as t; t.bfloat16` still contains "bfloat16").
+FILTERED_KINDS: file kind -> words added for that kind. Only kinds listed here
+are filtered; every other kind (and any family missing from FAMILY_WORDS) is
+always parsed, so a new extractor is never starved by a table it did not update.
+"""
+
+from __future__ import annotations
+
+# Always parse a file that holds a suppression directive, so unused ones are still reported.
+ALWAYS: tuple[str, ...] = ("wac-lint",)
+
+FAMILY_WORDS: dict[str, tuple[str, ...]] = {
+    # wac-lint's own directives (WAC001 unused suppression).
+    "WAC0": ("wac-lint",),
+    # Precision: dtypes, autocast and trainer switches, TE/FP8, Lightning `precision=16`.
+    "WAC1": (
+        "bf16", "bfloat", "fp16", "float16", "half", "tf32", "float32_matmul", "matmul_precision", "precision",
+        "fp8", "float8", "e4m3", "e5m2", "scaled_mm", "fp4", "float4", "fp6", "float6", "autocast", "gradscaler",
+        "amp_", "_amp", ".amp", "amp.", "-amp", "apex", "opt_level", "mixed", "dtype", "transformer_engine",
+    ),
+    # Collective backends, vendor runtimes, device strings, vendor variables, version checks.
+    "WAC2": (
+        "ccl", "gloo", "mpi", "init_process_group", "init_distributed", "backend", "distributed", "torch_npu",
+        "npu", "habana", "hpu", "gaudi", "xla", "pjrt", "tpu", "jax", "mlx", "mps", "xpu", "ipex",
+        "intel_extension", "cuda", "rocm", "hip", "hsa_", "rocr", "ascend", "cann", "device", "gpu",
+        "accelerator", "neuron", "musa", "mlu", "metal", "torch.version",
+    ),
+    # Interconnect: NCCL_* (and RCCL's use of them), Gloo, libfabric/EFA, InfiniBand.
+    "WAC3": (
+        "nccl", "rccl", "gloo", "fi_", "efa_", "infiniband", "rdma", "gdr", "ucx", "ofi_", "ofi-", "tcpx",
+        "fastrak", "sharp", "nvls", "socket_ifname",
+    ),
+    # Launchers and their sizes.
+    "WAC4": (
+        "torchrun", "torch.distributed", "launch", "deepspeed", "accelerate", "srun", "mpirun", "mpiexec",
+        "sbatch", "slurm", "nproc", "nnodes", "nodes", "num_node", "num-node", "num_gpu", "num-gpu", "gpus",
+        "per_node", "per-node", "num_processes", "num-processes", "hostfile", "machinefile", "visible_devices",
+        "config_file", "config-file", "ntasks", "world_size",
+    ),
+    # Memory and sharding: DeepSpeed ZeRO, offload, accumulation, batch sizes, FSDP.
+    "WAC5": (
+        "zero", "offload", "stage", "accumulat", "micro_batch", "micro-batch", "batch_size", "batch-size",
+        "fsdp", "fully_shard", "fullyshard", "shard",
+    ),
+    # Kernels and compile targets.
+    "WAC6": (
+        "flash", "transformer_engine", "apex", "triton", "xformers", "cutlass", "deep_gemm", "deepgemm",
+        "cuda", "gencode", "sm_", "compute_", "arch_list", "archs", "rocm_arch", "offload-arch", "offload_arch",
+        "amdgpu", "gfx", "nvcc", "hipcc",
+    ),
+    # Declared hardware: product and family names.
+    "WAC7": (
+        "nvidia", "amd", "gpu", "npu", "tpu", "a100", "a800", "h100", "h800", "h20", "v100", "p100", "l40",
+        "a10", "a30", "a40", "b100", "b200", "b300", "rtx", "geforce", "tesla", "quadro", "3090", "4090", "5090",
+        "mi100", "mi210", "mi250", "mi300", "mi325", "mi350", "mi355", "instinct", "radeon", "ascend", "910b",
+        "gaudi", "trainium", "inferentia", "ampere", "hopper", "volta", "blackwell", "turing", "lovelace",
+    ),
+}
+
+FILTERED_KINDS: dict[str, tuple[str, ...]] = {
+    "python": (),
+    "shell": (),
+    # DeepSpeed-style configs: `"amp": {...}` and `"enabled": "auto"` switches.
+    "json": ('"amp"', "auto"),
+}
