@@ -1,0 +1,46 @@
+"""CLI wiring: exit codes, usage errors, selection, output file."""
+
+from __future__ import annotations
+
+import json
+
+from whackachip_lint import __version__
+
+
+def test_version(cli):
+    result = cli("--version")
+    assert result.exit_code == 0 and __version__ in result.output
+
+
+def test_unknown_rule_selector_is_a_usage_error(cli, tmp_path):
+    result = cli("--select", "WAC9Z", str(tmp_path))
+    assert result.exit_code == 2
+    assert "WAC9Z" in result.output
+
+
+def test_missing_path_is_a_usage_error(cli, tmp_path):
+    result = cli(str(tmp_path / "nowhere"))
+    assert result.exit_code == 2
+
+
+def test_empty_directory_exits_zero_with_summary(cli, tmp_path):
+    result = cli(str(tmp_path))
+    assert result.exit_code == 0
+    assert "0 files scanned" in result.output
+
+
+def test_json_to_output_file(cli, tmp_path):
+    (tmp_path / "a.py").write_text("x = 1\n")
+    out = tmp_path / "report.json"
+    result = cli("--format", "json", "-o", str(out), str(tmp_path))
+    assert result.exit_code == 0
+    data = json.loads(out.read_text())
+    assert data["files_scanned"] == 1 and data["findings"] == [] and data["version"] == __version__
+
+
+def test_rule_command(cli):
+    result = cli("rule", "WAC101")
+    assert result.exit_code == 0 and "bf16" in result.output
+    assert cli("rule", "WAC999").exit_code == 2
+    listing = cli("rule", "--all")
+    assert "WAC101" in listing.output and "WAC301" in listing.output
