@@ -1,5 +1,6 @@
 """WAC2xx: collective library, vendor runtime, device strings and vendor environment."""
 
+from ..evidence import State
 from .base import Example, Rule
 
 RULES = (
@@ -14,8 +15,34 @@ RULES = (
             "Ascend's or Intel Gaudi's library; `gloo` runs anywhere. The backend narrows the vendor set, it never "
             "decides it alone."
         ),
-        positives=(Example('import torch.distributed as dist\ndist.init_process_group(backend="nccl")\n', value="nccl"),),
-        negatives=(Example('import torch.distributed as dist\n# dist.init_process_group(backend="nccl")\n'),),
+        positives=(
+            Example('import torch.distributed as dist\ndist.init_process_group(backend="nccl")\n', value="nccl"),
+            Example('import torch.distributed as dist\ndist.init_process_group("hccl")\n', value="hccl"),
+            Example(
+                'import torch.distributed as dist\nBACKEND = "nccl"\ndef main():\n    dist.init_process_group(backend=BACKEND)\n',
+                value="nccl",
+                note="a module constant holding a literal is followed",
+            ),
+            Example(
+                'import argparse\nimport torch.distributed as dist\np = argparse.ArgumentParser()\n'
+                'p.add_argument("--backend", default="gloo")\nargs = p.parse_args()\n'
+                "dist.init_process_group(backend=args.backend)\n",
+                value="gloo",
+                note="an argparse default is followed; the finding carries the flag so a launch can override it",
+            ),
+            Example("import deepspeed\ndeepspeed.init_distributed()\n", state=State.CONDITIONAL, value="auto",
+                    note="DeepSpeed's accelerator picks the backend"),
+        ),
+        negatives=(
+            Example('import torch.distributed as dist\n# dist.init_process_group(backend="nccl")\n'),
+            Example("import torch.distributed as dist\ndef setup(backend):\n    dist.init_process_group(backend=backend)\n",
+                    note="a backend passed in from elsewhere is not resolved to a guess"),
+            Example(
+                'import torch, torch.distributed as dist\n'
+                'dist.init_process_group("nccl" if torch.cuda.is_available() else "gloo")\n',
+                note="either backend, depending on the machine: conditional",
+            ),
+        ),
         references=("https://pytorch.org/docs/stable/distributed.html",),
         tags=("collective", "vendor"),
     ),
@@ -32,8 +59,19 @@ RULES = (
             "A runtime that the code imports unconditionally and uses can only run on that vendor's hardware: it is "
             "the strongest vendor evidence a repo holds. Inside try/except ImportError it is optional."
         ),
-        positives=(Example("import torch_npu\n", value="torch_npu"),),
-        negatives=(Example("try:\n    import torch_npu\nexcept ImportError:\n    torch_npu = None\n"),),
+        positives=(
+            Example("import torch_npu\n", value="torch_npu"),
+            Example("import habana_frameworks.torch.core as htcore\n", value="habana_frameworks"),
+            Example("import torch_xla.core.xla_model as xm\n", value="torch_xla"),
+            Example("import jax.numpy as jnp\n", value="jax"),
+            Example("import intel_extension_for_pytorch as ipex\n", value="intel_extension_for_pytorch"),
+            Example("import mlx.core as mx\n", value="mlx"),
+        ),
+        negatives=(
+            Example("try:\n    import torch_npu\nexcept ImportError:\n    torch_npu = None\n"),
+            Example("import importlib.util\nif importlib.util.find_spec('torch_npu'):\n    import torch_npu\n"),
+            Example('"""Runs on torch_npu too."""\nimport torch\n'),
+        ),
         tags=("vendor",),
     ),
     Rule(
@@ -46,8 +84,14 @@ RULES = (
             "With such a shim, `cuda` device strings, `torch.cuda` calls and even the `nccl` backend are redirected "
             "to Ascend or Gaudi, so CUDA-looking code is no NVIDIA evidence."
         ),
-        positives=(Example("from torch_npu.contrib import transfer_to_npu\n", value="transfer_to_npu"),),
-        negatives=(Example("import torch_npu\n"),),
+        positives=(
+            Example("from torch_npu.contrib import transfer_to_npu\n", value="transfer_to_npu"),
+            Example("import habana_frameworks.torch.gpu_migration\n", value="gpu_migration"),
+        ),
+        negatives=(
+            Example("import torch_npu\n"),
+            Example("# from torch_npu.contrib import transfer_to_npu\nimport torch\n"),
+        ),
         tags=("vendor",),
     ),
     Rule(
@@ -60,8 +104,18 @@ RULES = (
             "`npu` means Ascend, `hpu` Gaudi, `xla` TPU (or another XLA device), `mps` Apple. `cuda` is NVIDIA or AMD "
             "(ROCm builds keep the name), or anything behind a migration shim."
         ),
-        positives=(Example('import torch\nx = x.to("npu")\n', value="npu"),),
-        negatives=(Example('import torch\nprint("use npu or cuda")\n'),),
+        positives=(
+            Example('import torch\nx = x.to("npu")\n', value="npu"),
+            Example('import torch\ndevice = torch.device("hpu")\n', value="hpu"),
+            Example('import torch\nx = torch.zeros(2, device="xla")\n', value="xla"),
+            Example('import torch\ndevice = f"cuda:{rank}"\nmodel.to(device)\n', value="cuda"),
+            Example('import torch\nmodel = model.cuda()\n', value="cuda"),
+        ),
+        negatives=(
+            Example('import torch\nprint("use npu or cuda")\n'),
+            Example('import torch\ndevice = torch.device("mps" if torch.backends.mps.is_available() else "cpu")\n',
+                    note="a device chosen at run time is conditional"),
+        ),
         tags=("vendor",),
     ),
     Rule(
@@ -74,8 +128,15 @@ RULES = (
             "These variables are read only by one vendor's stack (AMD ROCm, Huawei CANN, Intel Gaudi, Google XLA). "
             "Setting them says which runtime the author ran, even in code that otherwise looks like CUDA."
         ),
-        positives=(Example("export HSA_FORCE_FINE_GRAIN_PCIE=1\n", kind="shell", value="HSA_FORCE_FINE_GRAIN_PCIE"),),
-        negatives=(Example("# export HSA_FORCE_FINE_GRAIN_PCIE=1\n", kind="shell"),),
+        positives=(
+            Example("export HSA_FORCE_FINE_GRAIN_PCIE=1\n", kind="shell", value="HSA_FORCE_FINE_GRAIN_PCIE"),
+            Example('import os\nos.environ["HSA_FORCE_FINE_GRAIN_PCIE"] = "1"\n', value="HSA_FORCE_FINE_GRAIN_PCIE"),
+            Example('import os\nos.environ.update({"PT_HPU_LAZY_MODE": "1"})\n', value="PT_HPU_LAZY_MODE"),
+        ),
+        negatives=(
+            Example("# export HSA_FORCE_FINE_GRAIN_PCIE=1\n", kind="shell"),
+            Example('import os\nif os.environ.get("ASCEND_RT_VISIBLE_DEVICES"):\n    pass\n', note="reading is not setting"),
+        ),
         tags=("vendor", "environment"),
     ),
     Rule(
@@ -87,8 +148,14 @@ RULES = (
         why=(
             "NCCL_* variables show the NCCL API in use; RCCL reads the same names, so they point to NVIDIA or AMD."
         ),
-        positives=(Example("export NCCL_DEBUG=INFO\n", kind="shell", value="NCCL_DEBUG"),),
-        negatives=(Example("echo NCCL_DEBUG\n", kind="shell"),),
+        positives=(
+            Example("export NCCL_DEBUG=INFO\n", kind="shell", value="NCCL_DEBUG"),
+            Example('import os\nos.environ.setdefault("NCCL_DEBUG", "WARN")\n', value="NCCL_DEBUG"),
+        ),
+        negatives=(
+            Example("echo NCCL_DEBUG\n", kind="shell"),
+            Example('import os\n# os.environ["NCCL_DEBUG"] = "INFO"\n'),
+        ),
         tags=("collective", "environment"),
     ),
     Rule(
@@ -103,8 +170,13 @@ RULES = (
         ),
         positives=(
             Example('import torch\nif torch.version.hip is None:\n    raise RuntimeError("ROCm only")\n', value="hip"),
+            Example('import torch\nassert torch.version.cuda, "needs a CUDA build"\n', value="cuda"),
+            Example("import torch\nif torch.version.hip:\n    x = 1\n", value="hip", state=State.CONDITIONAL),
         ),
-        negatives=(Example("import torch\nprint(torch.__version__)\n"),),
+        negatives=(
+            Example("import torch\nprint(torch.__version__)\n"),
+            Example("import torch\nIS_ROCM = torch.version.hip is not None\n", note="a check is a condition"),
+        ),
         tags=("vendor",),
     ),
 )

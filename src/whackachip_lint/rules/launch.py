@@ -35,8 +35,14 @@ RULES = (
         title="visible devices",
         summary="Finds the device list a process is restricted to (CUDA_VISIBLE_DEVICES, ASCEND_RT_VISIBLE_DEVICES...).",
         why="The list length gives devices per node; `CUDA_VISIBLE_DEVICES=\"\"` hides every GPU.",
-        positives=(Example("export CUDA_VISIBLE_DEVICES=0,1,2,3\n", kind="shell", value="0,1,2,3"),),
-        negatives=(Example('export CUDA_VISIBLE_DEVICES=""\n', kind="shell"),),
+        positives=(
+            Example("export CUDA_VISIBLE_DEVICES=0,1,2,3\n", kind="shell", value="0,1,2,3"),
+            Example('import os\nos.environ["CUDA_VISIBLE_DEVICES"] = "0,1"\n', value="0,1"),
+        ),
+        negatives=(
+            Example('export CUDA_VISIBLE_DEVICES=""\n', kind="shell"),
+            Example('import os\nos.environ["CUDA_VISIBLE_DEVICES"] = ""\n'),
+        ),
         tags=("topology",),
     ),
     Rule(

@@ -64,8 +64,15 @@ RULES = (
         title="FSDP sharding",
         summary="Finds PyTorch FSDP sharding (FullyShardedDataParallel, fully_shard, fsdp configs).",
         why="Like ZeRO-3, FSDP shards model state across devices because it does not fit on one.",
-        positives=(Example("from torch.distributed.fsdp import FullyShardedDataParallel as FSDP\nmodel = FSDP(model)\n"),),
-        negatives=(Example("# FSDP would help here\nmodel = model.cuda()\n"),),
+        positives=(
+            Example("from torch.distributed.fsdp import FullyShardedDataParallel as FSDP\nmodel = FSDP(model)\n"),
+            Example("from torch.distributed.fsdp import fully_shard\nfully_shard(model)\n", value="fsdp2"),
+            Example('from transformers import TrainingArguments\nargs = TrainingArguments("out", fsdp="full_shard auto_wrap")\n'),
+        ),
+        negatives=(
+            Example("# FSDP would help here\nmodel = model.cuda()\n"),
+            Example('from transformers import TrainingArguments\nargs = TrainingArguments("out", fsdp="")\n'),
+        ),
         tags=("memory",),
     ),
 )

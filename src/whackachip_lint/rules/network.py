@@ -14,8 +14,14 @@ RULES = (
             "Naming HCAs, GID indexes, IB timeouts or traffic classes means RDMA NICs in a cluster, usually on "
             "premises: datacenter parts. `NCCL_IB_DISABLE=1` says the opposite."
         ),
-        positives=(Example("export NCCL_IB_HCA=mlx5_0,mlx5_1\n", kind="shell", value="NCCL_IB_HCA"),),
-        negatives=(Example("export NCCL_IB_DISABLE=1\n", kind="shell"),),
+        positives=(
+            Example("export NCCL_IB_HCA=mlx5_0,mlx5_1\n", kind="shell", value="NCCL_IB_HCA"),
+            Example('import os\nos.environ["NCCL_IB_HCA"] = "mlx5_0,mlx5_1"\n', value="NCCL_IB_HCA"),
+        ),
+        negatives=(
+            Example("export NCCL_IB_DISABLE=1\n", kind="shell"),
+            Example('import os\nos.environ["NCCL_IB_DISABLE"] = "1"\n'),
+        ),
         tags=("network",),
     ),
     Rule(
@@ -42,8 +48,14 @@ RULES = (
             "`NCCL_P2P_DISABLE=1` with `NCCL_IB_DISABLE=1` is the classic setting for consumer GPUs without P2P "
             "support; explicitly enabling P2P fits NVLink or PCIe P2P capable parts."
         ),
-        positives=(Example("export NCCL_P2P_DISABLE=1\n", kind="shell", state=State.DISABLED),),
-        negatives=(Example("echo $NCCL_P2P_DISABLE\n", kind="shell"),),
+        positives=(
+            Example("export NCCL_P2P_DISABLE=1\n", kind="shell", state=State.DISABLED),
+            Example('import os\nos.environ["NCCL_P2P_DISABLE"] = str(1)\n', state=State.DISABLED),
+        ),
+        negatives=(
+            Example("echo $NCCL_P2P_DISABLE\n", kind="shell"),
+            Example('import os\nprint(os.environ.get("NCCL_P2P_DISABLE"))\n'),
+        ),
         tags=("network",),
     ),
     Rule(

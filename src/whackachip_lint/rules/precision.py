@@ -17,9 +17,31 @@ RULES = (
         ),
         positives=(
             Example("import torch\nx = torch.zeros(2, dtype=torch.bfloat16)\n"),
+            Example("import torch as t\nfrom torch import bfloat16 as bf\nmodel = model.to(bf)\n", value="bfloat16",
+                    note="aliases are followed"),
+            Example('from transformers import TrainingArguments\nargs = TrainingArguments("out", bf16=True)\n', value=True),
+            Example('from accelerate import Accelerator\nacc = Accelerator(mixed_precision="bf16")\n', value="bf16"),
+            Example(
+                "import torch\ndtype = torch.bfloat16 if torch.cuda.is_bf16_supported() else torch.float16\n",
+                state=State.CONDITIONAL,
+                note="a capability guard is a condition, not a requirement",
+            ),
+            Example('import argparse\np = argparse.ArgumentParser()\np.add_argument("--dtype", default="bf16")\n', value="bf16"),
         ),
         negatives=(
             Example("# we tried torch.bfloat16 once\nimport torch\n"),
+            Example('def train():\n    """Train in bf16 when the GPU allows it."""\n'),
+            Example(
+                'import argparse\np = argparse.ArgumentParser()\n'
+                'p.add_argument("--dtype", default="fp16", choices=["fp16", "bf16"], help="bf16 needs Ampere")\n',
+                note="choices and help text only mention bf16; the default is fp16",
+            ),
+            Example('import argparse\np = argparse.ArgumentParser()\np.add_argument("--bf16", action="store_true")\n',
+                    note="a store_true flag is off unless a launch passes it: mentioned"),
+            Example('from transformers import TrainingArguments\nargs = TrainingArguments("out", bf16=False)\n'),
+            Example('import torch\nCKPT = "checkpoints/bf16/model.pt"\nbf16_ok = True\n', note="paths and variable names are no evidence"),
+            Example("import torch\nif x.dtype == torch.bfloat16:\n    x = x.float()\n", note="a dtype compared is not a dtype used"),
+            Example("import torch\nif False:\n    model = model.bfloat16()\n"),
         ),
         references=("https://docs.nvidia.com/deeplearning/transformer-engine/user-guide/index.html",),
         tags=("precision",),
@@ -34,8 +56,16 @@ RULES = (
             "fp16 runs on every GPU generation with tensor cores since Volta; it lowers no floor and is common on "
             "A100 runs too. It is reported as context: a repo that picks fp16 over bf16 may target pre-Ampere parts."
         ),
-        positives=(Example("import torch\nmodel.half()\n"),),
-        negatives=(Example("import torch\nprint('fp16 is not used')\n"),),
+        positives=(
+            Example("import torch\nmodel.half()\n"),
+            Example('from transformers import TrainingArguments\nargs = TrainingArguments("out", fp16=True)\n'),
+            Example("import torch\nwith torch.cuda.amp.autocast():\n    y = model(x)\n", value="float16",
+                    note="CUDA autocast without dtype= runs in float16"),
+        ),
+        negatives=(
+            Example("import torch\nprint('fp16 is not used')\n"),
+            Example('import torch\nwith torch.autocast("cuda", dtype=torch.float16, enabled=False):\n    y = model(x)\n'),
+        ),
         tags=("precision",),
     ),
     Rule(
@@ -48,8 +78,14 @@ RULES = (
             "TF32 tensor cores exist from NVIDIA Ampere on; on older GPUs the switch is silently ignored, so setting "
             "it is only a weak hint of Ampere or newer."
         ),
-        positives=(Example("import torch\ntorch.backends.cuda.matmul.allow_tf32 = True\n"),),
-        negatives=(Example("import torch\ntorch.backends.cuda.matmul.allow_tf32 = False\n"),),
+        positives=(
+            Example("import torch\ntorch.backends.cuda.matmul.allow_tf32 = True\n"),
+            Example('import torch\ntorch.set_float32_matmul_precision("high")\n', value="high"),
+        ),
+        negatives=(
+            Example("import torch\ntorch.backends.cuda.matmul.allow_tf32 = False\n"),
+            Example('import torch\ntorch.set_float32_matmul_precision("highest")\n'),
+        ),
         tags=("precision",),
     ),
     Rule(
@@ -66,8 +102,18 @@ RULES = (
             Example(
                 "import transformer_engine.pytorch as te\nwith te.fp8_autocast(enabled=True):\n    y = layer(x)\n"
             ),
+            Example("import torch\ny = torch._scaled_mm(a, b, scale_a=sa, scale_b=sb)\n", value="_scaled_mm"),
+            Example(
+                "import transformer_engine.pytorch as te\nwith te.fp8_autocast(enabled=args.fp8):\n    y = layer(x)\n",
+                state=State.CONDITIONAL,
+            ),
         ),
-        negatives=(Example("import transformer_engine.pytorch as te\nwith te.fp8_autocast(enabled=False):\n    y = layer(x)\n"),),
+        negatives=(
+            Example("import transformer_engine.pytorch as te\nwith te.fp8_autocast(enabled=False):\n    y = layer(x)\n"),
+            Example("import torch\nw = w.to(torch.float8_e4m3fn)\n", note="FP8 storage is WAC105, not FP8 compute"),
+            Example("import transformer_engine.pytorch as te\nwith te.fp8_autocast():\n    y = layer(x)\n",
+                    note="Transformer Engine's fp8_autocast defaults to enabled=False"),
+        ),
         tags=("precision",),
     ),
     Rule(
@@ -80,8 +126,14 @@ RULES = (
             "An FP8 dtype may only be storage (weights, KV cache) and proves no FP8 compute. The FNUZ variants are "
             "the formats of AMD MI300 (gfx942), so they are also a vendor tell."
         ),
-        positives=(Example("import torch\nw = w.to(torch.float8_e4m3fnuz)\n", value="float8_e4m3fnuz"),),
-        negatives=(Example("import torch\nw = w.to(torch.float32)\n"),),
+        positives=(
+            Example("import torch\nw = w.to(torch.float8_e4m3fnuz)\n", value="float8_e4m3fnuz"),
+            Example("import torch\nkv = torch.empty(n, dtype=torch.float8_e5m2)\n", value="float8_e5m2"),
+        ),
+        negatives=(
+            Example("import torch\nw = w.to(torch.float32)\n"),
+            Example("import torch\n# kv cache could use torch.float8_e5m2\n"),
+        ),
         tags=("precision",),
     ),
     Rule(
@@ -92,7 +144,10 @@ RULES = (
         summary="Finds FP4 / NVFP4 / MXFP4 formats used for compute.",
         why="FP4 tensor math is a Blackwell (compute capability 10.0 and 12.0) feature on NVIDIA.",
         positives=(Example("import torch\nx = x.to(torch.float4_e2m1fn_x2)\n"),),
-        negatives=(Example("import torch\nx = x.to(torch.float16)\n"),),
+        negatives=(
+            Example("import torch\nx = x.to(torch.float16)\n"),
+            Example('import torch\n"""NVFP4 support is planned."""\n'),
+        ),
         tags=("precision",),
     ),
 )

@@ -1,0 +1,55 @@
+"""Hardware words in free text (comments, docstrings, help strings): `mentioned` evidence.
+
+A comment that names bf16 or NCCL_IB_HCA is context, never a setting in force.
+Offsets are mapped back to file positions from the start of the token, so each
+mention points at the word itself.
+"""
+
+from __future__ import annotations
+
+from typing import Iterator
+
+from ...evidence import Span, State
+from ..buildflags import parse_arch_flags
+from ..environment import interpret_env, is_hardware_variable
+from .tables import ENV_NAME_WORD, FP8_DTYPE_WORD, MENTION_PATTERNS
+
+
+def span_in_token(text: str, line: int, column: int, start: int, end: int) -> Span:
+    """The span of text[start:end] for a token `text` starting at 1-based `line`, 0-based `column`."""
+
+    def position(offset: int) -> tuple[int, int]:
+        newlines = text.count("\n", 0, offset)
+        if not newlines:
+            return line, column + offset + 1
+        return line + newlines, offset - text.rfind("\n", 0, offset)
+
+    start_line, start_col = position(start)
+    end_line, end_col = position(end)
+    return Span(start_line, start_col, end_line, end_col)
+
+
+def find_mentions(text: str) -> Iterator[tuple[str, object, int, int, str]]:
+    """(rule, value, start, end, word) for every hardware word in `text`."""
+    for pattern, rule, value in MENTION_PATTERNS:
+        for match in pattern.finditer(text):
+            yield rule, value, match.start(), match.end(), match.group(0)
+    for match in FP8_DTYPE_WORD.finditer(text):
+        yield "WAC105", match.group(0), match.start(), match.end(), match.group(0)
+    for match in ENV_NAME_WORD.finditer(text):
+        name = match.group(0)
+        if not is_hardware_variable(name):
+            continue
+        seen = set()
+        for meaning in interpret_env(name, "1"):
+            if meaning.rule in seen:
+                continue
+            seen.add(meaning.rule)
+            value = name if meaning.value == name else None
+            yield meaning.rule, value, match.start(), match.end(), name
+    if "arch" in text or "gencode" in text:
+        for target in parse_arch_flags(text):
+            yield target.rule, target.value, target.start, target.end, text[target.start : target.end]
+
+
+MENTIONED = State.MENTIONED

@@ -1,0 +1,215 @@
+"""What Python names, keywords and strings mean for hardware: data, not branches.
+
+Each table maps something the visitor sees (a dotted name, a keyword, a string
+value, a module) to a rule code and a value. Add a row to teach the extractor
+a new spelling. Sources: the PyTorch, Transformer Engine, FlashAttention,
+Hugging Face and vendor docs summarised in the rule declarations.
+"""
+
+from __future__ import annotations
+
+import re
+
+# Dotted dtype names (after alias resolution) -> (rule, value).
+DTYPES: dict[str, tuple[str, str]] = {
+    "torch.bfloat16": ("WAC101", "bfloat16"),
+    "torch.float16": ("WAC102", "float16"),
+    "torch.half": ("WAC102", "float16"),
+    "jax.numpy.bfloat16": ("WAC101", "bfloat16"),
+    "jax.numpy.float16": ("WAC102", "float16"),
+    "mlx.core.bfloat16": ("WAC101", "bfloat16"),
+    "mlx.core.float16": ("WAC102", "float16"),
+}
+# torch.float8_* and torch.float4_* are matched by pattern (new variants keep arriving).
+FP8_DTYPE = re.compile(r"^(?:torch|jax\.numpy|ml_dtypes)\.(float8_e[0-9]m[0-9]\w*)$")
+FP4_DTYPE = re.compile(r"^(?:torch|ml_dtypes)\.(float4_e[0-9]m[0-9]\w*)$")
+
+# Tensor/module methods that cast: `.bfloat16()`, `.half()`.
+CAST_METHODS: dict[str, tuple[str, str]] = {
+    "bfloat16": ("WAC101", "bfloat16"),
+    "half": ("WAC102", "float16"),
+}
+
+# Precision spelled as a string (dtype=, torch_dtype=, mixed_precision=, precision=, --dtype default).
+PRECISION_STRINGS: dict[str, tuple[str, str]] = {
+    "bf16": ("WAC101", "bf16"),
+    "bfloat16": ("WAC101", "bfloat16"),
+    "torch.bfloat16": ("WAC101", "bfloat16"),
+    "bf16-mixed": ("WAC101", "bf16-mixed"),
+    "bf16_mixed": ("WAC101", "bf16-mixed"),
+    "bf16-true": ("WAC101", "bf16-true"),
+    "fp16": ("WAC102", "fp16"),
+    "float16": ("WAC102", "float16"),
+    "torch.float16": ("WAC102", "float16"),
+    "half": ("WAC102", "float16"),
+    "16": ("WAC102", "16"),
+    "16-mixed": ("WAC102", "16-mixed"),
+    "fp16-mixed": ("WAC102", "16-mixed"),
+    "16-true": ("WAC102", "16-true"),
+    "tf32": ("WAC103", "tf32"),
+    "fp8": ("WAC104", "fp8"),
+    "transformer-engine": ("WAC104", "transformer-engine"),
+    "transformer-engine-float16": ("WAC104", "transformer-engine"),
+}
+FP8_STRING = re.compile(r"^(?:torch\.)?(float8_e[0-9]m[0-9]\w*)$")
+
+# Collective backends as strings.
+BACKENDS = frozenset({"nccl", "hccl", "gloo", "mpi", "ucc", "xccl", "ccl", "rccl", "cncl", "mccl"})
+# Device types (the part before ":" in "cuda:0").
+DEVICES = frozenset({"cuda", "npu", "hpu", "xla", "mps", "xpu", "mlu", "musa"})
+
+# Keywords (call arguments, dict keys, config-class fields) and what they hold.
+#   ("switch", rule):   a boolean: True = enabled, False = disabled
+#   ("precision", None): a precision string or dtype
+#   ("backend", None):  a collective backend name
+#   ("device", None):   a device type string
+#   ("attn", None):     an attention implementation name
+#   ("fsdp", None):     an FSDP setting (non-empty = on)
+KEYWORDS: dict[str, tuple[str, str | None]] = {
+    "bf16": ("switch", "WAC101"),
+    "bf16_full_eval": ("switch", "WAC101"),
+    "use_bf16": ("switch", "WAC101"),
+    "fp16": ("switch", "WAC102"),
+    "fp16_full_eval": ("switch", "WAC102"),
+    "use_fp16": ("switch", "WAC102"),
+    "tf32": ("switch", "WAC103"),
+    "allow_tf32": ("switch", "WAC103"),
+    "fp8": ("switch", "WAC104"),
+    "use_fp8": ("switch", "WAC104"),
+    "use_flash_attention_2": ("switch", "WAC601"),
+    "dtype": ("precision", None),
+    "torch_dtype": ("precision", None),
+    "compute_dtype": ("precision", None),
+    "param_dtype": ("precision", None),
+    "params_dtype": ("precision", None),
+    "reduce_dtype": ("precision", None),
+    "bnb_4bit_compute_dtype": ("precision", None),
+    "mixed_precision": ("precision", None),
+    "precision": ("precision", None),
+    "amp_dtype": ("precision", None),
+    "backend": ("backend", None),
+    "dist_backend": ("backend", None),
+    "ddp_backend": ("backend", None),
+    "distributed_backend": ("backend", None),
+    "device": ("device", None),
+    "device_type": ("device", None),
+    "attn_implementation": ("attn", None),
+    "fsdp": ("fsdp", None),
+}
+# Keywords that only mean something as argparse options (`--fp8-format hybrid`, Megatron).
+FLAG_KEYWORDS: dict[str, tuple[str, str | None]] = {"fp8_format": ("switch", "WAC104")}
+# Switch keywords whose value is the rule's value when on (WAC601 wants "fa2"/"fa3").
+SWITCH_VALUES: dict[str, str] = {"use_flash_attention_2": "fa2"}
+ATTN_IMPLEMENTATIONS: dict[str, str] = {"flash_attention_2": "fa2", "flash_attention_3": "fa3"}
+
+# argparse options (normalised: dashes stripped, "-" -> "_", lower case) that name a keyword above.
+FLAG_ALIASES: dict[str, str] = {
+    "bfloat16": "bf16",
+    "half": "fp16",
+    "float16": "fp16",
+    "enable_bf16": "bf16",
+    "enable_fp16": "fp16",
+    "enable_fp8": "fp8",
+    "use_tf32": "tf32",
+    "distributed_backend": "backend",
+    "dist_backend": "backend",
+    "ddp_backend": "backend",
+    "fp8_format": "fp8_format",
+}
+# Negated switch flags: `--no-bf16` (store_false style) means bf16 unless passed.
+NEGATION_PREFIXES = ("no_", "disable_")
+
+# Modules (longest prefix wins) -> [(rule, value)].
+MODULES: dict[str, tuple[tuple[str, str], ...]] = {
+    "torch_npu": (("WAC202", "torch_npu"),),
+    "torch_npu.contrib.transfer_to_npu": (("WAC202", "torch_npu"), ("WAC203", "transfer_to_npu")),
+    "habana_frameworks": (("WAC202", "habana_frameworks"),),
+    "habana_frameworks.torch.gpu_migration": (("WAC202", "habana_frameworks"), ("WAC203", "gpu_migration")),
+    "torch_xla": (("WAC202", "torch_xla"),),
+    "jax": (("WAC202", "jax"),),
+    "mlx": (("WAC202", "mlx"),),
+    "intel_extension_for_pytorch": (("WAC202", "intel_extension_for_pytorch"),),
+    "oneccl_bindings_for_pytorch": (("WAC202", "oneccl_bindings_for_pytorch"),),
+    "transformer_engine": (("WAC602", "transformer_engine"),),
+    "flash_attn": (("WAC601", "fa2"),),
+    # FlashAttention-2 ships its own `flash_attn.flash_attn_interface`; only the
+    # top-level `flash_attn_interface` module is FA3 (built from hopper/).
+    "flash_attn.flash_attn_interface": (("WAC601", "fa2"),),
+    "flash_attn_interface": (("WAC601", "fa3"),),
+}
+
+# Calls (dotted names after alias resolution; a leading "*." matches any receiver).
+INIT_PROCESS_GROUP = ("torch.distributed.init_process_group", "*.init_process_group", "init_process_group")
+DEEPSPEED_INIT = ("deepspeed.init_distributed", "deepspeed.comm.init_distributed")
+AUTOCAST = ("torch.autocast", "torch.amp.autocast", "torch.cuda.amp.autocast", "torch.cpu.amp.autocast")
+FP8_AUTOCAST = ("transformer_engine.pytorch.fp8_autocast", "*.fp8_autocast")
+GRAD_SCALERS = ("torch.cuda.amp.GradScaler", "torch.amp.GradScaler", "*.GradScaler")
+FP8_GEMMS = ("torch._scaled_mm", "torch._scaled_grouped_mm")
+FSDP_CALLS: dict[str, str] = {
+    "torch.distributed.fsdp.FullyShardedDataParallel": "fsdp",
+    "*.FullyShardedDataParallel": "fsdp",
+    "FullyShardedDataParallel": "fsdp",
+    "torch.distributed.fsdp.fully_shard": "fsdp2",
+    "torch.distributed._composable.fsdp.fully_shard": "fsdp2",
+    "*.fully_shard": "fsdp2",
+    "accelerate.FullyShardedDataParallelPlugin": "fsdp",
+    "accelerate.utils.FullyShardedDataParallelPlugin": "fsdp",
+    "*.FullyShardedDataParallelPlugin": "fsdp",
+}
+DEVICE_CALLS = ("torch.device",)
+DEVICE_METHODS: dict[str, str] = {"cuda": "cuda", "npu": "npu", "xpu": "xpu", "hpu": "hpu"}
+XLA_DEVICE_CALLS = ("torch_xla.core.xla_model.xla_device", "torch_xla.device")
+BF16_SUPPORT_CHECKS = ("torch.cuda.is_bf16_supported", "*.is_bf16_supported")
+MATMUL_PRECISION = ("torch.set_float32_matmul_precision",)
+TF32_ATTRIBUTES = (
+    "torch.backends.cuda.matmul.allow_tf32",
+    "torch.backends.cudnn.allow_tf32",
+)
+FP32_PRECISION_ATTRIBUTES = (
+    "torch.backends.fp32_precision",
+    "torch.backends.cuda.matmul.fp32_precision",
+    "torch.backends.cudnn.fp32_precision",
+    "torch.backends.cudnn.conv.fp32_precision",
+)
+VERSION_ATTRIBUTES: dict[str, str] = {"torch.version.hip": "hip", "torch.version.cuda": "cuda"}
+ENV_GETTERS = ("os.environ.get", "os.getenv")
+DYNAMIC_IMPORTS = ("importlib.import_module", "__import__")
+
+# Calls and functions that are capability, version or availability checks:
+# a branch guarded by one holds only where the check passes.
+CAPABILITY_CHECK = re.compile(
+    r"is_bf16_supported|get_device_capability|get_device_properties|is_available|version|"
+    r"__version__|is_hip|is_rocm|hasattr|find_spec|is_installed|_available|supports_"
+)
+
+# Words in comments, docstrings and help text -> (rule, value or None) (state: mentioned).
+MENTION_PATTERNS: tuple[tuple[re.Pattern[str], str, str | None], ...] = (
+    (re.compile(r"\b(?:bf16|bfloat16|BF16|BFloat16)\b"), "WAC101", None),
+    (re.compile(r"\b(?:fp16|float16|FP16|Float16)\b"), "WAC102", None),
+    (re.compile(r"\b(?:tf32|TF32)\b"), "WAC103", None),
+    (re.compile(r"\b(?:fp8|FP8)\b"), "WAC104", None),
+    (re.compile(r"\b(?:nv|mx|NV|MX)?(?:fp4|FP4)\b"), "WAC106", None),
+    (re.compile(r"\bnccl\b|\bNCCL\b(?!_)"), "WAC201", "nccl"),
+    (re.compile(r"\bhccl\b|\bHCCL\b(?!_)"), "WAC201", "hccl"),
+    (re.compile(r"\bgloo\b"), "WAC201", "gloo"),
+    (re.compile(r"\btorch_npu\b"), "WAC202", "torch_npu"),
+    (re.compile(r"\bhabana_frameworks\b"), "WAC202", "habana_frameworks"),
+    (re.compile(r"\btorch_xla\b"), "WAC202", "torch_xla"),
+    (re.compile(r"\bintel_extension_for_pytorch\b"), "WAC202", "intel_extension_for_pytorch"),
+    (re.compile(r"\btransfer_to_npu\b"), "WAC203", "transfer_to_npu"),
+    (re.compile(r"(?<![.\w])flash_attn_interface\b|\bFlashAttention-?3\b"), "WAC601", "fa3"),
+    (re.compile(r"\bflash_attn\b(?!_interface)|\bFlashAttention-?2\b"), "WAC601", "fa2"),
+    (re.compile(r"\btransformer_engine\b|\bTransformer ?Engine\b"), "WAC602", "transformer_engine"),
+)
+FP8_DTYPE_WORD = re.compile(r"\bfloat8_e[0-9]m[0-9]\w*")
+ENV_NAME_WORD = re.compile(r"\b[A-Z][A-Z0-9]*_[A-Z0-9_]+\b")
+
+# Cheap byte-level filter: a file containing none of these cannot yield a finding.
+PREFILTER = re.compile(
+    rb"bf16|bfloat16|fp16|float16|half|tf32|float32_matmul|fp8|float8|fp4|float4|nccl|hccl|gloo|backend|"
+    rb"environ|putenv|NCCL|RCCL|HCCL|HSA_|HIP_|ROCR_|ROCM_|MIOPEN_|ASCEND_|HABANA|PT_HPU|PJRT|XLA_|TPU_|FI_|"
+    rb"VISIBLE_DEVICES|ARCH|torch_npu|habana|torch_xla|jax|mlx|intel_extension|oneccl|transformer_engine|"
+    rb"flash_attn|FlashAttention|attn_implementation|fsdp|FullyShardedDataParallel|fully_shard|_scaled_mm|"
+    rb"device|npu|hpu|xpu|mps|cuda|version|gencode|sm_[0-9]|compute_[0-9]|offload-arch|amdgpu|init_distributed|"
+    rb"Transformer ?Engine|precision"
+)
