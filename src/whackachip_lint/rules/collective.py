@@ -32,6 +32,7 @@ RULES = (
             ),
             Example("import deepspeed\ndeepspeed.init_distributed()\n", state=State.CONDITIONAL, value="auto",
                     note="DeepSpeed's accelerator picks the backend"),
+            Example("torchrun --nproc_per_node 8 train.py --ddp_backend nccl\n", kind="shell", value="nccl"),
         ),
         negatives=(
             Example('import torch.distributed as dist\n# dist.init_process_group(backend="nccl")\n'),

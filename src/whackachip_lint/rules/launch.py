@@ -13,8 +13,18 @@ RULES = (
             "Eight devices per node is the shape of HGX/DGX-class servers (a weak datacenter hint); it can also be "
             "four dual-die MI250X cards or eight Ascend NPUs."
         ),
-        positives=(Example("torchrun --nproc_per_node 8 train.py\n", kind="shell", value=8),),
-        negatives=(Example("# torchrun --nproc_per_node 8 train.py\n", kind="shell"),),
+        positives=(
+            Example("torchrun --nproc_per_node 8 train.py\n", kind="shell", value=8),
+            Example("GPUS=${GPUS:-8}\ndeepspeed --num_gpus $GPUS train.py\n", kind="shell", value=8),
+        ),
+        negatives=(
+            Example("# torchrun --nproc_per_node 8 train.py\n", kind="shell"),
+            Example(
+                "torchrun --nproc_per_node $NGPU train.py\n",
+                kind="shell",
+                note="a count the file does not decide stays conditional, with the text as written",
+            ),
+        ),
         tags=("topology",),
     ),
     Rule(

@@ -21,6 +21,12 @@ RULES = (
         negatives=(
             Example("export NCCL_IB_DISABLE=1\n", kind="shell"),
             Example('import os\nos.environ["NCCL_IB_DISABLE"] = "1"\n'),
+            Example(
+                'NET_TYPE="high"\nif [[ $NET_TYPE == "low" ]]; then\n  export NCCL_IB_HCA=mlx5_0\nfi\n',
+                kind="shell",
+                state=State.DISABLED,
+                note="a branch the script's own constants rule out is dead code",
+            ),
         ),
         tags=("network",),
     ),
@@ -34,7 +40,10 @@ RULES = (
             "NVIDIA supports GPUDirect RDMA on datacenter and professional GPUs only (not GeForce); AMD Instinct has "
             "its own peer-direct path that honours the same variables."
         ),
-        positives=(Example("export NCCL_NET_GDR_LEVEL=2\n", kind="shell", value="NCCL_NET_GDR_LEVEL"),),
+        positives=(
+            Example("export NCCL_NET_GDR_LEVEL=2\n", kind="shell", value="NCCL_NET_GDR_LEVEL"),
+            Example("export NCCL_NET_GDR_LEVEL=PHB\n", kind="shell", value="NCCL_NET_GDR_LEVEL"),
+        ),
         negatives=(Example("export NCCL_NET_GDR_LEVEL=LOC\n", kind="shell"),),
         tags=("network",),
     ),

@@ -1,7 +1,0 @@
-"""Placeholder: the shell extractor is being written."""
-
-from __future__ import annotations
-
-
-def extract(source):
-    return []

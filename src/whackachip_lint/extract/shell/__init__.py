@@ -1,0 +1,84 @@
+"""Shell scripts (bash, via tree-sitter-bash): environment, launchers and their flags, build flags.
+
+    export NCCL_IB_HCA=mlx5_0          -> WAC301 enabled
+    # export NCCL_IB_HCA=mlx5_0        -> WAC301 mentioned (commented-out command)
+    GPUS=${GPUS:-8}; torchrun --nproc_per_node $GPUS train.py
+                                       -> WAC404 torchrun {"script": "train.py"}, WAC401 8
+    NET=high; if [[ $NET == low ]]; then export NCCL_IB_DISABLE=1; fi
+                                       -> WAC301 disabled (dead branch)
+
+A file tree-sitter cannot parse cleanly still gives what its valid parts say
+(tree-sitter recovers around errors). When more than half of its bytes sit in
+ERROR nodes it is most likely not bash at all, and the file gets a diagnostic
+instead of findings built on guesses.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path, PurePosixPath
+
+from ...evidence import RawFinding, State
+from .. import ExtractionError, Source
+from ..treesitter import Positions, error_fraction, error_nodes, parser
+from .walker import Walker
+
+# Share of a file's bytes in ERROR nodes above which it is reported as unparseable.
+MAX_ERROR_FRACTION = 0.5
+
+
+def extract(source: Source) -> list[RawFinding]:
+    data = source.text.encode("utf-8")
+    if not data.strip():
+        return []
+    tree = parser("bash").parse(data)
+    root = tree.root_node
+    if error_fraction(root, len(data.strip())) > MAX_ERROR_FRACTION:
+        first = next(error_nodes(root), None)
+        line = first.start_point[0] + 1 if first is not None else 1
+        raise ExtractionError(f"cannot parse as a shell script: most of it is not valid bash (first error at line {line})")
+    found: list[RawFinding] = []
+    walker = Walker(data, Positions(data), _resolver(source), _exported_names(root, data), found)
+    walker.program(root, State.ENABLED)
+    return found
+
+
+def _exported_names(root, data: bytes) -> frozenset[str]:
+    """Names exported anywhere in the file (`export X`, `export X=1`, `declare -x X`)."""
+    names: set[str] = set()
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        if node.type == "declaration_command":
+            words = [data[c.start_byte : c.end_byte].decode("utf-8", "replace") for c in node.children]
+            if words and (words[0] == "export" or any(w.startswith("-") and "x" in w for w in words[1:])):
+                for child in node.named_children:
+                    target = child.child_by_field_name("name") if child.type == "variable_assignment" else child
+                    if target is not None and target.type == "variable_name":
+                        names.add(data[target.start_byte : target.end_byte].decode("utf-8", "replace"))
+        stack.extend(node.children)
+    return frozenset(names)
+
+
+def _resolver(source: Source):
+    """Paths on a command line -> paths relative to the scanned root, when the file exists there."""
+    rel = PurePosixPath(source.relpath)
+    script_dir = Path(source.path).parent
+    root = script_dir
+    for _ in rel.parts[:-1]:
+        root = root.parent
+
+    def resolve(text: str) -> str | None:
+        if not text or text.startswith(("$", "~", "/")):
+            return None
+        for base in (script_dir, root):
+            candidate = base / text
+            if candidate.is_file():
+                try:
+                    relative = Path(os.path.relpath(candidate, root)).as_posix()
+                except ValueError:
+                    return None
+                return None if relative.startswith("../") else relative
+        return None
+
+    return resolve

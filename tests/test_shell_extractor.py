@@ -1,0 +1,447 @@
+"""The shell extractor: environment, launchers, variables, branches, comments, spans."""
+
+from __future__ import annotations
+
+import textwrap
+
+import pytest
+
+from whackachip_lint.evidence import State
+
+from .conftest import scan_snippet
+
+E, C, D, M = State.ENABLED, State.CONDITIONAL, State.DISABLED, State.MENTIONED
+
+
+def facts(code: str, rule: str | None = None) -> list[tuple]:
+    """(rule, value, state, line) for every finding, optionally of one rule."""
+    result = scan_snippet(textwrap.dedent(code), "shell")
+    assert not result.diagnostics, result.diagnostics
+    return [(f.rule, f.value, f.state, f.line) for f in result.findings if rule is None or f.rule == rule]
+
+
+def only(code: str, rule: str) -> tuple:
+    found = facts(code, rule)
+    assert len(found) == 1, found
+    return found[0][1:]
+
+
+# -- environment -------------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("code", "rule", "value", "state"),
+    [
+        ("export NCCL_IB_DISABLE=1\n", "WAC301", "NCCL_IB_DISABLE", D),
+        ("export NCCL_IB_DISABLE=0\n", "WAC301", "NCCL_IB_DISABLE", E),
+        ("export NCCL_NVLS_ENABLE=0\n", "WAC305", "NCCL_NVLS_ENABLE", D),
+        ("export NCCL_NET_GDR_LEVEL=PHB\n", "WAC302", "NCCL_NET_GDR_LEVEL", E),
+        ("export NCCL_NET_GDR_LEVEL=LOC\n", "WAC302", "NCCL_NET_GDR_LEVEL", D),
+        ("export NCCL_NET_GDR_LEVEL=2\n", "WAC302", "NCCL_NET_GDR_LEVEL", E),
+        ('export CUDA_VISIBLE_DEVICES=""\n', "WAC403", "", D),
+        ("export CUDA_VISIBLE_DEVICES=0,1,2,3\n", "WAC403", "0,1,2,3", E),
+        ("export NCCL_DEBUG=INFO\n", "WAC206", "NCCL_DEBUG", E),
+        ("declare -x NCCL_IB_HCA=mlx5_0\n", "WAC301", "NCCL_IB_HCA", E),
+        ("export TORCH_CUDA_ARCH_LIST='8.0 9.0+PTX'\n", "WAC603", "8.0;9.0+PTX", E),
+    ],
+)
+def test_exported_variables_are_interpreted(code, rule, value, state):
+    assert only(code, rule) == (value, state, 1)
+
+
+def test_p2p_and_ib_disabled_together():
+    code = "export NCCL_P2P_DISABLE=1\nexport NCCL_IB_DISABLE=1\n"
+    assert facts(code) == [("WAC303", "NCCL_P2P_DISABLE", D, 1), ("WAC301", "NCCL_IB_DISABLE", D, 2)]
+
+
+def test_commented_out_export_is_mentioned():
+    assert only("# export NCCL_IB_HCA=mlx5_0,mlx5_1\n", "WAC301") == ("NCCL_IB_HCA", M, 1)
+    assert only("    #export NCCL_IB_HCA=mlx5_0\n", "WAC301") == ("NCCL_IB_HCA", M, 1)
+
+
+def test_prose_comments_give_nothing():
+    assert facts("# NCCL_IB_HCA is for the a100 partition only\n# set NCCL_IB_DISABLE=1 to turn IB off\n") == []
+
+
+def test_plain_assignment_not_exported_is_conditional():
+    assert only("NCCL_IB_HCA=mlx5_0\npython train.py\n", "WAC301") == ("NCCL_IB_HCA", C, 1)
+
+
+def test_plain_assignment_exported_later_counts():
+    assert only("NCCL_IB_HCA=mlx5_0\nexport NCCL_IB_HCA\n", "WAC301") == ("NCCL_IB_HCA", E, 1)
+
+
+def test_set_a_exports_plain_assignments():
+    assert only("set -a\nNCCL_IB_HCA=mlx5_0\nset +a\n", "WAC301") == ("NCCL_IB_HCA", E, 2)
+
+
+def test_inline_env_prefix_applies_to_the_command():
+    code = "NCCL_IB_DISABLE=1 NCCL_P2P_DISABLE=1 deepspeed train.py\n"
+    assert facts(code, "WAC301") == [("WAC301", "NCCL_IB_DISABLE", D, 1)]
+    assert facts(code, "WAC303") == [("WAC303", "NCCL_P2P_DISABLE", D, 1)]
+    assert facts(code, "WAC404") == [("WAC404", "deepspeed", E, 1)]
+
+
+def test_env_command_and_mpirun_x_pass_variables():
+    assert only("env NCCL_IB_DISABLE=1 torchrun train.py\n", "WAC301") == ("NCCL_IB_DISABLE", D, 1)
+    assert only("mpirun -np 16 -x NCCL_IB_HCA=mlx5_0 python train.py\n", "WAC301") == ("NCCL_IB_HCA", E, 1)
+
+
+def test_unset_switches_off():
+    assert only("unset CUDA_VISIBLE_DEVICES\n", "WAC403") == ("", D, 1)
+
+
+def test_variable_in_env_value_is_resolved():
+    code = "LEVEL=PHB\nexport NCCL_NET_GDR_LEVEL=$LEVEL\n"
+    assert only(code, "WAC302") == ("NCCL_NET_GDR_LEVEL", E, 2)
+
+
+def test_unknown_switch_value_is_conditional():
+    assert only("export NCCL_IB_DISABLE=$NO_IB\n", "WAC301") == ("NCCL_IB_DISABLE", C, 1)
+
+
+def test_default_expansion_gives_the_default():
+    result = scan_snippet("export NCCL_IB_DISABLE=${NO_IB:-1}\n", "shell")
+    (finding,) = [f for f in result.findings if f.rule == "WAC301"]
+    assert finding.state is D
+    assert finding.properties["default_of"] == "NO_IB"
+
+
+# -- branches ----------------------------------------------------------------------------------------------------
+
+
+def test_dead_branch_is_disabled_and_live_branch_enabled():
+    code = """\
+        NET_TYPE="high"
+        if [[ $NET_TYPE == "low" ]]; then
+            export NCCL_IB_DISABLE=1
+        else
+            export NCCL_IB_HCA=mlx5_0
+        fi
+        """
+    assert facts(code) == [("WAC301", "NCCL_IB_DISABLE", D, 3), ("WAC301", "NCCL_IB_HCA", E, 5)]
+
+
+def test_undecidable_branch_is_conditional():
+    code = """\
+        if [ "$CLUSTER" = "a100" ]; then
+            export NCCL_IB_HCA=mlx5_0
+        fi
+        """
+    assert only(code, "WAC301") == ("NCCL_IB_HCA", C, 2)
+
+
+def test_elif_chain_after_live_branch_is_dead():
+    code = """\
+        MODE=ib
+        if [ "$MODE" == ib ]; then
+            export NCCL_IB_HCA=mlx5_0
+        elif [ "$MODE" == tcp ]; then
+            export NCCL_IB_DISABLE=1
+        else
+            export NCCL_SOCKET_IFNAME=eth0
+        fi
+        """
+    assert facts(code) == [
+        ("WAC301", "NCCL_IB_HCA", E, 3),
+        ("WAC301", "NCCL_IB_DISABLE", D, 5),
+        ("WAC304", "NCCL_SOCKET_IFNAME", D, 7),
+    ]
+
+
+def test_case_on_known_value():
+    code = """\
+        NET=roce
+        case $NET in
+          ib|roce) export NCCL_IB_GID_INDEX=3 ;;
+          *) export NCCL_IB_DISABLE=1 ;;
+        esac
+        """
+    assert facts(code) == [("WAC301", "NCCL_IB_GID_INDEX", E, 3), ("WAC301", "NCCL_IB_DISABLE", D, 4)]
+
+
+def test_case_on_unknown_value_is_conditional():
+    code = "case $1 in\n  ib) export NCCL_IB_HCA=mlx5_0 ;;\nesac\n"
+    assert only(code, "WAC301") == ("NCCL_IB_HCA", C, 2)
+
+
+def test_test_and_operator():
+    assert only('MODE=tcp\n[ "$MODE" = ib ] && export NCCL_IB_HCA=mlx5_0\n', "WAC301") == ("NCCL_IB_HCA", D, 2)
+    assert only('MODE=ib\n[ "$MODE" = ib ] && export NCCL_IB_HCA=mlx5_0\n', "WAC301") == ("NCCL_IB_HCA", E, 2)
+    assert only("cd /work && export NCCL_IB_HCA=mlx5_0\n", "WAC301") == ("NCCL_IB_HCA", E, 1)
+    assert only("make || export NCCL_IB_DISABLE=1\n", "WAC301") == ("NCCL_IB_DISABLE", C, 1)
+
+
+def test_variable_set_in_undecided_branch_becomes_unknown():
+    code = """\
+        GPUS=8
+        if [ -n "$SMALL" ]; then GPUS=2; fi
+        torchrun --nproc_per_node $GPUS train.py
+        """
+    assert only(code, "WAC401") == ("$GPUS", C, 3)
+
+
+def test_variable_set_in_dead_branch_is_ignored():
+    code = """\
+        GPUS=8
+        SMALL=no
+        if [ "$SMALL" = yes ]; then GPUS=2; fi
+        torchrun --nproc_per_node $GPUS train.py
+        """
+    assert only(code, "WAC401") == (8, E, 4)
+
+
+def test_nested_dead_branch_inside_conditional_stays_dead():
+    code = """\
+        A=1
+        if [ -f /etc/ib ]; then
+          if [ "$A" = 2 ]; then export NCCL_IB_DISABLE=1; fi
+        fi
+        """
+    assert only(code, "WAC301") == ("NCCL_IB_DISABLE", D, 3)
+
+
+def test_function_bodies_run_when_called():
+    code = """\
+        setup() {
+          export NCCL_IB_HCA=mlx5_0
+        }
+        never() {
+          export NCCL_SOCKET_IFNAME=eth0
+        }
+        setup
+        """
+    assert facts(code) == [("WAC301", "NCCL_IB_HCA", E, 2), ("WAC304", "NCCL_SOCKET_IFNAME", C, 5)]
+
+
+def test_function_sees_variables_set_before_the_call():
+    code = """\
+        launch() {
+          torchrun --nproc_per_node "$GPUS" train.py
+        }
+        GPUS=4
+        launch
+        """
+    assert only(code, "WAC401") == (4, E, 2)
+
+
+def test_while_loop_body_is_conditional():
+    assert only("while true; do\n  export NCCL_IB_HCA=mlx5_0\ndone\n", "WAC301") == ("NCCL_IB_HCA", C, 2)
+
+
+def test_eval_of_literal_is_conditional():
+    assert only('eval "export NCCL_IB_DISABLE=1"\n', "WAC301") == ("NCCL_IB_DISABLE", C, 1)
+    code = 'ENV_STR="export NCCL_IB_HCA=mlx5_0"\neval $ENV_STR\n'
+    assert only(code, "WAC301") == ("NCCL_IB_HCA", C, 1)
+
+
+# -- launchers ---------------------------------------------------------------------------------------------------
+
+
+def test_torchrun_counts_and_script():
+    result = scan_snippet("torchrun --nnodes=4 --nproc_per_node=8 train.py --bf16\n", "shell")
+    by_rule = {f.rule: f for f in result.findings}
+    assert by_rule["WAC404"].value == "torchrun"
+    assert by_rule["WAC404"].properties["script"] == "train.py"
+    assert (by_rule["WAC401"].value, by_rule["WAC402"].value) == (8, 4)
+    assert by_rule["WAC101"].properties == {"flag": "--bf16", "launcher": "torchrun"}
+
+
+@pytest.mark.parametrize(
+    ("code", "launcher"),
+    [
+        ("python -m torch.distributed.run --nproc_per_node 8 train.py\n", "torchrun"),
+        ("python3 -u -m torch.distributed.launch --nproc_per_node 8 train.py\n", "torch.distributed.launch"),
+        ("deepspeed --num_gpus 8 train.py\n", "deepspeed"),
+        ("accelerate launch --num_processes 8 train.py\n", "accelerate"),
+        ("nohup torchrun --nproc_per_node 8 train.py > log 2>&1 &\n", "torchrun"),
+    ],
+)
+def test_launchers_and_gpus_per_node(code, launcher):
+    assert only(code, "WAC404") == (launcher, E, 1)
+    assert only(code, "WAC401") == (8, E, 1)
+
+
+def test_gpus_from_variable_with_default():
+    code = "GPUS=${GPUS:-8}\ntorchrun --nproc_per_node $GPUS train.py\n"
+    assert only(code, "WAC401") == (8, E, 2)
+
+
+def test_default_expansion_inline():
+    result = scan_snippet("torchrun --nproc_per_node ${GPUS_PER_NODE:-8} train.py\n", "shell")
+    (finding,) = [f for f in result.findings if f.rule == "WAC401"]
+    assert (finding.value, finding.state, finding.properties["default_of"]) == (8, E, "GPUS_PER_NODE")
+
+
+def test_unresolved_gpu_count_keeps_raw_text():
+    assert only("torchrun --nproc_per_node $NGPU train.py\n", "WAC401") == ("$NGPU", C, 1)
+    assert only("torchrun --nproc_per_node=$(nvidia-smi -L | wc -l) train.py\n", "WAC401")[1] is C
+
+
+def test_arguments_string_is_word_split_and_traced_to_its_line():
+    code = """\
+        GPUS_PER_NODE=8
+        NNODES=2
+        DISTRIBUTED_ARGS="--nproc_per_node $GPUS_PER_NODE --nnodes $NNODES"
+        torchrun $DISTRIBUTED_ARGS pretrain.py
+        """
+    assert only(code, "WAC401") == (8, E, 3)
+    assert only(code, "WAC402") == (2, E, 3)
+    assert only(code, "WAC404") == ("torchrun", E, 4)
+
+
+def test_bash_array_arguments():
+    code = """\
+        LAUNCH=(--nproc_per_node 4 --nnodes 2)
+        torchrun "${LAUNCH[@]}" train.py
+        """
+    assert only(code, "WAC401") == (4, E, 1)
+    assert only(code, "WAC402") == (2, E, 1)
+
+
+def test_arithmetic_expansion():
+    assert only("N=2\ntorchrun --nproc_per_node $((N*4)) train.py\n", "WAC401") == (8, E, 2)
+
+
+def test_deepspeed_hostfile_config_and_precision_flags():
+    code = "deepspeed --hostfile hostfile --num_nodes 4 train.py --deepspeed ds.json --bf16 True --fp16 False\n"
+    assert only(code, "WAC405") == ("hostfile", E, 1)
+    assert only(code, "WAC402") == (4, E, 1)
+    assert only(code, "WAC406") == ("ds.json", E, 1)
+    assert only(code, "WAC101") == ("bf16", E, 1)
+    assert only(code, "WAC102") == ("fp16", D, 1)
+
+
+def test_bf16_flag_from_unknown_variable_is_conditional():
+    assert only("torchrun train.py --bf16 $USE_BF16\n", "WAC101") == ("bf16", C, 1)
+
+
+def test_megatron_bare_deepspeed_switch_is_no_config():
+    code = "deepspeed pretrain.py --deepspeed --deepspeed_config ds_config.json\n"
+    assert only(code, "WAC406") == ("ds_config.json", E, 1)
+
+
+def test_backend_flags():
+    assert only("torchrun train.py --ddp_backend nccl\n", "WAC201") == ("nccl", E, 1)
+    assert only("torchrun pretrain.py --distributed-backend=hccl\n", "WAC201") == ("hccl", E, 1)
+
+
+def test_accelerate_options():
+    code = "accelerate launch --config_file cfg.yaml --num_machines 2 --num_processes 16 --mixed_precision bf16 t.py\n"
+    assert only(code, "WAC406") == ("cfg.yaml", E, 1)
+    assert only(code, "WAC402") == (2, E, 1)
+    assert only(code, "WAC401") == (8, E, 1)
+    assert only(code, "WAC101") == ("bf16", E, 1)
+
+
+def test_srun_options_and_inner_launcher():
+    code = "srun -N 4 --gres=gpu:8 torchrun --nproc_per_node 8 train.py\n"
+    assert [f[1] for f in facts(code, "WAC404")] == ["srun", "torchrun"]
+    assert only(code, "WAC402") == (4, E, 1)
+    assert [f[1] for f in facts(code, "WAC401")] == [8, 8]
+
+
+def test_sbatch_options_without_launcher():
+    code = "sbatch --nodes=2 --gpus-per-node=a100:4 job.sh\n"
+    assert facts(code, "WAC404") == []
+    assert only(code, "WAC402") == (2, E, 1)
+    assert only(code, "WAC401") == (4, E, 1)
+
+
+def test_mpirun_hostfile_and_per_node():
+    code = "mpirun -np 16 --hostfile hosts -npernode 8 python train.py\n"
+    assert only(code, "WAC405") == ("hosts", E, 1)
+    assert only(code, "WAC401") == (8, E, 1)
+
+
+def test_plain_python_run_is_no_launcher_but_flags_count():
+    code = "python train.py --bf16 --deepspeed ds.json\n"
+    assert facts(code, "WAC404") == []
+    assert only(code, "WAC101") == ("bf16", E, 1)
+    assert only(code, "WAC406") == ("ds.json", E, 1)
+
+
+def test_commented_out_launch_is_mentioned():
+    code = "# deepspeed --num_gpus 8 train.py --bf16\n"
+    assert facts(code) == [
+        ("WAC404", "deepspeed", M, 1),
+        ("WAC401", 8, M, 1),
+        ("WAC101", "bf16", M, 1),
+    ]
+
+
+def test_echo_of_flags_is_nothing():
+    assert facts("echo torchrun --nnodes 4 --bf16\n") == []
+
+
+def test_launch_in_dead_branch_is_disabled():
+    code = 'MODE=single\nif [ "$MODE" = multi ]; then\n  torchrun --nnodes 4 train.py\nfi\n'
+    assert only(code, "WAC402") == (4, D, 3)
+
+
+def test_compiler_flags_on_command_lines():
+    code = "nvcc -gencode arch=compute_90a,code=sm_90a -o k k.cu\nhipcc --offload-arch=gfx942 k.cpp\n"
+    assert facts(code) == [("WAC603", "9.0a", E, 1), ("WAC604", "gfx942", E, 2)]
+
+
+def test_heredoc_deepspeed_config_is_read():
+    code = """\
+        cat > ds.json <<EOF
+        {"zero_optimization": {"stage": 3}, "bf16": {"enabled": true}}
+        EOF
+        """
+    assert facts(code) == [("WAC501", 3, C, 2), ("WAC101", "bf16", C, 2)]
+
+
+def test_heredoc_template_with_expansions():
+    code = """\
+        ZERO_STAGE=3
+        cat <<EOT > $CONFIG_JSON
+        {
+          "train_micro_batch_size_per_gpu": $MICRO_BATCH,
+          "zero_optimization": {"stage": $ZERO_STAGE},
+          "bf16": {"enabled": true}
+        }
+        EOT
+        """
+    assert facts(code) == [("WAC501", 3, C, 5), ("WAC101", "bf16", C, 6)]
+    result = scan_snippet(textwrap.dedent(code), "shell")
+    bf16 = [f for f in result.findings if f.rule == "WAC101"][0]
+    assert bf16.span.column == 12 and bf16.properties["heredoc"] is True  # the "enabled" key
+
+
+def test_heredoc_that_is_not_json_gives_nothing():
+    assert facts("cat <<EOF > notes.txt\n{ not json, $X }\nEOF\n") == []
+
+
+# -- spans and robustness ----------------------------------------------------------------------------------------
+
+
+def test_columns_count_code_points_not_bytes():
+    result = scan_snippet('echo "héllo wörld"; export NCCL_IB_HCA=mlx5_0\n', "shell")
+    (finding,) = result.findings
+    line = 'echo "héllo wörld"; export NCCL_IB_HCA=mlx5_0'
+    assert finding.span.column == line.index("NCCL_IB_HCA") + 1
+    assert finding.span.end_column == len(line) + 1
+
+
+def test_span_covers_flag_and_value():
+    result = scan_snippet("torchrun --nproc_per_node 8 train.py\n", "shell")
+    (finding,) = [f for f in result.findings if f.rule == "WAC401"]
+    assert (finding.span.column, finding.span.end_column) == (10, 28)
+
+
+def test_broken_script_still_reports_valid_parts():
+    code = "export NCCL_IB_HCA=mlx5_0\nif then fi (\n"
+    result = scan_snippet(code, "shell")
+    assert [(f.rule, f.line) for f in result.findings] == [("WAC301", 1)]
+
+
+def test_non_shell_text_gets_a_diagnostic():
+    result = scan_snippet("}}}} ((( ]] ;; esac fi done )) {{\n" * 5, "shell")
+    assert result.findings == []
+    assert result.diagnostics and "not valid bash" in result.diagnostics[0].message
+
+
+def test_empty_file():
+    assert facts("") == []
