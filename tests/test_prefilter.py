@@ -63,6 +63,18 @@ def test_every_positive_example_holds_a_trigger_word_of_its_rule():
             assert prefilter.has_trigger(example.code.encode("utf-8"), pattern), (rule.code, example.code)
 
 
+def test_every_hardware_variable_holds_a_trigger_word_of_its_rule():
+    """Environment variables are read by every extractor through environment.py: its tables must pass the filter."""
+    from whackachip_lint.extract import environment
+
+    names = [(name, rule) for name, (rule, _) in environment.EXACT.items()]
+    names += [(prefix + "X", rule) for prefix, (rule, _) in environment.PREFIXES.items()]
+    for name, rule in names:
+        for kind in ("python", "shell"):
+            pattern = prefilter.pattern_for(kind, prefilter.families([rule]))
+            assert prefilter.has_trigger(f"export {name}=1".encode(), pattern), (name, rule, kind)
+
+
 # --- what is skipped ---------------------------------------------------------------------------
 
 

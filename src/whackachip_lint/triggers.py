@@ -28,13 +28,14 @@ FAMILY_WORDS: dict[str, tuple[str, ...]] = {
         "bf16", "bfloat", "fp16", "float16", "half", "tf32", "float32_matmul", "matmul_precision", "precision",
         "fp8", "float8", "e4m3", "e5m2", "scaled_mm", "fp4", "float4", "fp6", "float6", "autocast", "gradscaler",
         "amp_", "_amp", ".amp", "amp.", "-amp", "apex", "opt_level", "mixed", "dtype", "transformer_engine",
+        "transformer engine", "transformer-engine", "transformerengine",
     ),
     # Collective backends, vendor runtimes, device strings, vendor variables, version checks.
     "WAC2": (
         "ccl", "gloo", "mpi", "init_process_group", "init_distributed", "backend", "distributed", "torch_npu",
         "npu", "habana", "hpu", "gaudi", "xla", "pjrt", "tpu", "jax", "mlx", "mps", "xpu", "ipex",
         "intel_extension", "cuda", "rocm", "hip", "hsa_", "rocr", "ascend", "cann", "device", "gpu",
-        "accelerator", "neuron", "musa", "mlu", "metal", "torch.version",
+        "accelerator", "neuron", "musa", "mlu", "metal", "torch.version", "miopen", "environ", "putenv", "ucc",
     ),
     # Interconnect: NCCL_* (and RCCL's use of them), Gloo, libfabric/EFA, InfiniBand.
     "WAC3": (
@@ -57,7 +58,8 @@ FAMILY_WORDS: dict[str, tuple[str, ...]] = {
     "WAC6": (
         "flash", "transformer_engine", "apex", "triton", "xformers", "cutlass", "deep_gemm", "deepgemm",
         "cuda", "gencode", "sm_", "compute_", "arch_list", "archs", "rocm_arch", "offload-arch", "offload_arch",
-        "amdgpu", "gfx", "nvcc", "hipcc",
+        "amdgpu", "gfx", "nvcc", "hipcc", "gpu_targets", "attn_implementation", "transformer engine",
+        "transformer-engine", "transformerengine",
     ),
     # Declared hardware: product and family names.
     "WAC7": (
