@@ -7,7 +7,8 @@ Trees (built under benchmarks/.work/trees from the pinned releases setup.sh unpa
   small  megatron-core (the `megatron` package)
   large  megatron-core + transformers without `transformers/models`
   full   megatron-core + all of transformers (slow: about ten minutes per cold wac-lint run on 2 cores)
-Each tool runs `--reps` times per tree; the table shows the median wall time, the
+Each tool runs `--reps` times per tree, round-robin (one run of every tool per round, so
+load from elsewhere on the machine falls on all tools alike); the table shows the median wall time, the
 spread, and the peak resident memory (RSS) of the whole process tree (workers
 included, sampled every 50 ms) next to the largest single process (from wait4).
 Ratios are against wac-lint's cold run on the same tree. Results are also saved as
@@ -137,18 +138,30 @@ def run_once(argv: list[str], env: dict[str, str]) -> dict:
     return {"wall": wall, "rss_tree_mb": peak / 1024, "rss_max_process_mb": usage.ru_maxrss / 1024}
 
 
-def measure(name: str, argv: list[str], reps: int, env: dict[str, str], before=None) -> dict:
+def measure(name: str, argv: list[str], reps: int, env: dict[str, str]) -> dict:
     runs = []
     for _ in range(reps):
-        if before:
-            before()
         runs.append(run_once(argv, env))
         print(f"  {name}: {runs[-1]['wall']:.2f} s", file=sys.stderr, flush=True)
+    return summarise(name, argv, runs)
+
+
+def measure_interleaved(chosen: list, reps: int, env: dict[str, str]) -> list[dict]:
+    """Round-robin over the tools, `reps` rounds: a burst of load from elsewhere hits every tool alike."""
+    runs: dict[str, list[dict]] = {name: [] for name, _, _ in chosen}
+    for round_ in range(reps):
+        for name, argv, _ in chosen:
+            runs[name].append(run_once(argv, env))
+            print(f"  [{round_ + 1}/{reps}] {name}: {runs[name][-1]['wall']:.2f} s", file=sys.stderr, flush=True)
+    return [summarise(name, argv, runs[name]) for name, argv, _ in chosen]
+
+
+def summarise(name: str, argv: list[str], runs: list[dict]) -> dict:
     walls = [r["wall"] for r in runs]
     return {
         "name": name,
         "argv": argv,
-        "reps": reps,
+        "reps": len(runs),
         "median": statistics.median(walls),
         "min": min(walls),
         "max": max(walls),
@@ -163,9 +176,6 @@ def measure(name: str, argv: list[str], reps: int, env: dict[str, str], before=N
 def commands(tree: Path, cache_dir: Path) -> list[tuple[str, list[str], object]]:
     wac = [str(VENV_BIN / "wac-lint"), "--format", "json", "-o", os.devnull, "--exit-zero"]
     py = str(VENV_BIN / "python")
-
-    def clear_cache() -> None:
-        shutil.rmtree(cache_dir, ignore_errors=True)
 
     return [
         ("floor (read + trigger pattern)", [py, str(HERE / "floor.py"), str(tree)], None),
@@ -276,14 +286,13 @@ def main() -> None:
         files, size_bytes = tree_size(tree)
         print(f"[{size}] {tree} ({files} files, {size_bytes / 1e6:.1f} MB)", file=sys.stderr)
         cache_dir = WORK / f"cache-{size}"
-        rows = []
-        for name, argv, mode in commands(tree, cache_dir):
-            if only and not any(name.startswith(o) for o in only) and name != "wac-lint cold":
-                continue
+        chosen = [c for c in commands(tree, cache_dir)
+                  if not only or c[0] == "wac-lint cold" or any(c[0].startswith(o) for o in only)]
+        for name, argv, mode in chosen:
             if mode == "warm":
                 shutil.rmtree(cache_dir, ignore_errors=True)
                 run_once(argv, env)  # prime the cache (not timed)
-            rows.append(measure(name, argv, args.reps, env))
+        rows = measure_interleaved(chosen, args.reps, env)
         results["sizes"][size] = {"files": files, "bytes": size_bytes, "rows": rows}
         report += [table(size, files, size_bytes, rows), ""]
 
