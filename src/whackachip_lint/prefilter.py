@@ -22,7 +22,7 @@ import re
 from functools import lru_cache
 from typing import Callable, Iterable
 
-from .extract import ExtractionError, Source
+from .extract import Source
 from .triggers import ALWAYS, FAMILY_WORDS, FILTERED_KINDS
 
 
@@ -69,15 +69,15 @@ def has_trigger(data: bytes, pattern: re.Pattern[bytes]) -> bool:
 
 def may_have_findings(source: Source, codes: Iterable[str]) -> bool:
     """False only if scanning `source` in full would give no finding and no diagnostic."""
-    pattern = pattern_for(source.kind, families(codes))
-    if pattern is None or has_trigger(source.data, pattern):
-        return True
     try:
+        pattern = pattern_for(source.kind, families(codes))
+        if pattern is None or has_trigger(source.data, pattern):
+            return True
         text = source.text
-    except ExtractionError:
-        return True  # let the extractor path report it
-    check = PARSES.get(source.kind)
-    return check is None or not check(text)
+        check = PARSES.get(source.kind)
+        return check is None or not check(text)
+    except Exception:  # undecodable text or anything unforeseen: the extractor path decides and reports
+        return True
 
 
 def _python_parses(text: str) -> bool:
@@ -108,8 +108,10 @@ def _shell_parses(text: str) -> bool:
         import tree_sitter_bash
     except ImportError:  # pragma: no cover - both are dependencies
         return False
-    parser = _bash_parser(tree_sitter, tree_sitter_bash)
-    return not parser.parse(text.encode("utf-8")).root_node.has_error
+    try:
+        return not _bash_parser(tree_sitter, tree_sitter_bash).parse(text.encode("utf-8")).root_node.has_error
+    except Exception:  # a grammar/binding mismatch: let the shell extractor report it
+        return False
 
 
 @lru_cache(maxsize=1)

@@ -36,8 +36,8 @@ class ScanResult:
     findings: list[Finding]
     diagnostics: list[Diagnostic]
     files: list[str] = field(default_factory=list)
-    # How the files were handled: from_cache, parsed, workers (runner.RunStats); None for hand-built results.
-    stats: object | None = None
+    # How the files were handled (cache hits, files parsed, workers); None for hand-built results.
+    stats: runner.RunStats | None = None
 
 
 def scan_root(paths: list[Path]) -> Path:
@@ -73,8 +73,7 @@ def scan_source(source: Source, settings: Settings) -> FileResult:
     extractors = extractors_for(source.kind)
     if not extractors:
         return result
-    codes = selected_codes(settings.select + settings.extend_select, _ignores_for(source.relpath, settings))
-    if settings.prefilter and not prefilter.may_have_findings(source, codes):
+    if settings.prefilter and not prefilter.may_have_findings(source, _selected(settings)):
         return result
     try:
         raws = [raw for extract in extractors for raw in extract(source)]
@@ -84,6 +83,7 @@ def scan_source(source: Source, settings: Settings) -> FileResult:
     except RecursionError:
         result.diagnostics.append(Diagnostic(source.relpath, "too deeply nested to parse"))
         return result
+    codes = selected_codes(settings.select + settings.extend_select, _ignores_for(source.relpath, settings))
     findings = [to_finding(raw, source) for raw in raws if raw.rule in codes]
     directives = suppress.parse_directives(source.lines) if "wac-lint:" in source.text else []
     findings = suppress.apply(findings, directives)
@@ -91,6 +91,11 @@ def scan_source(source: Source, settings: Settings) -> FileResult:
     result.findings = findings
     result.unused_directives = [d for d in directives if not d.used]
     return result
+
+
+def _selected(settings: Settings) -> frozenset[str]:
+    """The rules selected anywhere in this scan (per-file ignores only ever take rules away)."""
+    return selected_codes(settings.select + settings.extend_select, settings.ignore)
 
 
 def _ignores_for(relpath: str, settings: Settings) -> list[str]:
