@@ -234,7 +234,7 @@ def table(size: str, files: int, size_bytes: int, rows: list[dict]) -> str:
     ]
     for r in rows:
         lines.append(
-            f"| {r['name']} | {r['median']:.2f} | {r['min']:.2f}-{r['max']:.2f} | {r['median'] / cold:.2f} "
+            f"| {r['name']} | {r['median']:.2f} | {r['min']:.2f}-{r['max']:.2f} | {r['median'] / cold:.3f} "
             f"| {r['rss_tree_mb']:.0f} | {r['rss_max_process_mb']:.0f} |"
         )
     return "\n".join(lines)
@@ -253,7 +253,7 @@ def targets(rows: list[dict], precommit: dict) -> str:
     ]
     lines = ["| target | measured | wanted | met |", "|---|---:|---:|---|"]
     for name, value, wanted, ok in checks:
-        lines.append(f"| {name} | {value:.2f} | {wanted} | {'yes' if ok(value) else 'NO'} |")
+        lines.append(f"| {name} | {value:.3g} | {wanted} | {'yes' if ok(value) else 'NO'} |")
     return "\n".join(lines)
 
 
