@@ -224,3 +224,18 @@ def test_written_entries_record_when_they_were_written(tmp_path):
     before = time.time_ns()
     cache.store("a.py", Stamp(1, 1, "d"), encode_result(FileResult("a.py")))
     assert cache.new["a.py"][2] >= before
+
+
+def test_the_cache_key_holds_every_setting_that_can_change_a_result():
+    key = cache_module.settings_key(Settings(select=["WAC1"], include_docs=False, max_file_bytes=10))
+    assert key["select"] == ["WAC1"] and key["include_docs"] is False and key["max_file_bytes"] == 10
+    assert not set(key) & cache_module.NOT_IN_KEY
+    fields = {f.name for f in dataclasses.fields(Settings)}
+    assert set(key) == fields - cache_module.NOT_IN_KEY  # a new setting is in the key unless declared harmless
+
+
+def test_the_code_fingerprint_is_stable_and_names_the_version(monkeypatch):
+    first = cache_module.code_fingerprint()
+    assert first == cache_module.code_fingerprint()
+    monkeypatch.setattr(cache_module, "__version__", "999.0")
+    assert cache_module.code_fingerprint() != first

@@ -10,7 +10,7 @@ back in any order; the caller sorts them, so output never depends on timing.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -34,7 +34,6 @@ class RunStats:
     from_cache: int = 0
     parsed: int = 0
     workers: int = 1
-    details: dict[str, int] = field(default_factory=dict)
 
 
 def default_jobs() -> int:
