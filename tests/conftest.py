@@ -27,7 +27,13 @@ DEFAULT_NAMES = {
     "requirements": "requirements.txt",
     "notebook": "snippet.ipynb",
     "markdown": "README.md",
+    "rst": "README.rst",
+    "text": "NOTES.txt",
+    "log": "train.log",
 }
+
+# Other formats A.
+DEFAULT_NAMES.update({"pyproject": "pyproject.toml", "setupcfg": "setup.cfg", "makefile": "Makefile", "cmake": "CMakeLists.txt"})
 
 
 @pytest.fixture(autouse=True)
@@ -57,3 +63,13 @@ def scan_repo_json(repo: Path, *extra: str) -> dict:
 @pytest.fixture
 def cli():
     return run_cli
+
+
+@pytest.fixture(autouse=True)
+def _every_sarif_is_validated(monkeypatch):
+    """Whatever test builds SARIF (through the CLI or directly), the document must be valid SARIF 2.1.0."""
+    from whackachip_lint.report import sarif
+
+    from .sarif_schema import validating
+
+    monkeypatch.setattr(sarif, "to_sarif", validating(sarif.to_sarif))

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import json
 import textwrap
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from whackachip_lint.evidence import State
+from whackachip_lint.extract import ExtractionError
+from whackachip_lint.extract.deepspeed import extract_text
 
 from .conftest import scan_snippet
 
@@ -100,7 +105,7 @@ def test_legacy_cpu_offload_switch():
     [
         '{"name": "stage", "stage": 3}',
         '{"compilerOptions": {"target": "es2017"}}',
-        '[1, 2, 3]',
+        "[1, 2, 3]",
         '{"bf16": true, "batch": 4}',
         '{"optimizer": "adam"}',
     ],
@@ -146,3 +151,47 @@ def test_string_numbers_are_read():
         ("WAC504", 4, E, 1),
         ("WAC501", 2, E, 1),
     ]
+
+
+_JSON = st.recursive(
+    st.none() | st.booleans() | st.integers(-5, 5) | st.sampled_from(["auto", "cpu", "none", "nvme", "true", "3"]),
+    lambda children: (
+        st.lists(children, max_size=3)
+        | st.dictionaries(
+            st.sampled_from(
+                [
+                    "zero_optimization",
+                    "stage",
+                    "bf16",
+                    "fp16",
+                    "enabled",
+                    "offload_param",
+                    "device",
+                    "gradient_accumulation_steps",
+                    "train_micro_batch_size_per_gpu",
+                    "cpu_offload",
+                    "x",
+                ]
+            ),
+            children,
+            max_size=4,
+        )
+    ),
+    max_leaves=12,
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(_JSON)
+def test_any_json_value_never_crashes(value):
+    for text in (json.dumps(value), json.dumps(value, indent=2, ensure_ascii=False)):
+        extract_text(text)
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.text(max_size=60))
+def test_any_text_with_a_deepspeed_key_never_crashes(noise):
+    try:
+        extract_text('{"zero_optimization": ' + noise)
+    except ExtractionError:
+        pass

@@ -9,6 +9,8 @@ from __future__ import annotations
 import textwrap
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from whackachip_lint.evidence import State
 
@@ -149,11 +151,14 @@ def test_autocast_dtype_default_and_enabled_false():
             pass
         with torch.autocast("cuda", dtype=torch.bfloat16, enabled=False):
             pass
+        with torch.cuda.amp.autocast(enabled=args.fp16):
+            pass
         """
     assert rows(code, "WAC1") == {
         ("WAC101", 2, 47, E, "bfloat16"),
         ("WAC102", 4, 6, E, "float16"),
         ("WAC101", 6, 35, D, "bfloat16"),
+        ("WAC102", 8, 6, C, "float16"),
     }
 
 
@@ -246,8 +251,14 @@ def test_store_true_flag_is_mentioned_with_its_flag_and_default_true_is_enabled(
         p.add_argument("--no-tf32", action="store_true")
         """
     found = {f.rule: f for f in scan(code)}
-    assert (found["WAC101"].state, dict(found["WAC101"].properties)) == (State.MENTIONED, {"flag": "--bf16", "default": False})
-    assert (found["WAC102"].state, dict(found["WAC102"].properties)) == (State.ENABLED, {"flag": "--fp16", "default": True})
+    assert (found["WAC101"].state, dict(found["WAC101"].properties)) == (
+        State.MENTIONED,
+        {"flag": "--bf16", "default": False},
+    )
+    assert (found["WAC102"].state, dict(found["WAC102"].properties)) == (
+        State.ENABLED,
+        {"flag": "--fp16", "default": True},
+    )
     # `--no-tf32` is a way to turn TF32 off: TF32 is on unless it is passed.
     assert (found["WAC103"].state, found["WAC103"].properties["flag"]) == (State.ENABLED, "--no-tf32")
 
@@ -457,9 +468,9 @@ def test_fp8_compute_on_the_live_path():
             pass
         """
     assert rows(code, "WAC104") == {
-        ("WAC104", 3, 22, E, "fp8_autocast"),
+        ("WAC104", 3, 6, E, "fp8_autocast"),
         ("WAC104", 4, 9, E, "_scaled_mm"),
-        ("WAC104", 5, 22, D, "fp8_autocast"),
+        ("WAC104", 5, 6, D, "fp8_autocast"),
         ("WAC104", 7, 6, D, "fp8_autocast"),
     }
 
@@ -537,7 +548,34 @@ def test_deepspeed_style_dicts_and_enabled_via_variable():
         }
         other = {"bf16": {"enabled": True}}
         """
-    assert rows(code) == {("WAC101", 3, 5, D, True), ("WAC102", 4, 5, C, "auto"), ("WAC101", 6, 10, E, True)}
+    assert rows(code) == {("WAC101", 3, 5, D, True), ("WAC102", 4, 5, C, True), ("WAC101", 6, 10, E, True)}
+    auto = [f for f in scan(code) if f.rule == "WAC102"][0]
+    assert auto.properties["auto"] is True
+
+
+def test_deepspeed_memory_settings_in_python_dicts_and_trainer_keywords():
+    code = """\
+        stage = 3
+        ds_config = {
+            "train_micro_batch_size_per_gpu": 2,
+            "gradient_accumulation_steps": "auto",
+            "zero_optimization": {
+                "stage": stage,
+                "offload_optimizer": {"device": "cpu"},
+                "offload_param": {"device": "none"},
+            },
+        }
+        args = TrainingArguments("out", gradient_accumulation_steps=1, per_device_train_batch_size=8)
+        """
+    assert rows(code) == {
+        ("WAC504", 3, 5, E, 2),
+        ("WAC503", 4, 5, C, "auto"),
+        ("WAC501", 6, 9, E, 3),
+        ("WAC502", 7, 31, E, "cpu"),
+        ("WAC502", 8, 27, D, "none"),
+        ("WAC503", 11, 33, D, 1),
+        ("WAC504", 11, 64, E, 8),
+    }
 
 
 def test_dtype_lookup_table_is_conditional():
@@ -576,7 +614,7 @@ def test_suppression_directive_marks_findings_suppressed():
     [
         ('import torch\nprint "bf16 run"\n', 2, "Python 2"),
         ('import torch\nif bad:\n    raise ValueError, "no bf16 here"\n', 3, "Python 2"),
-        ("import torch\ndef f(:\n    x = torch.bfloat16\n", 3, "expected"),
+        ("import torch\ndef f(:\n    x = torch.bfloat16\n", 2, ""),
     ],
 )
 def test_syntax_errors_become_diagnostics(code, line, phrase):
@@ -607,12 +645,378 @@ def test_match_case_branch_is_conditional():
     assert rows(code) == {("WAC101", 4, 17, C, "bfloat16")}
 
 
-def test_file_without_any_hardware_word_is_not_parsed():
-    # Not valid Python, but nothing any rule looks for: skipped before parsing, no diagnostic.
+def test_broken_file_without_any_hardware_word_still_gets_its_diagnostic():
     result = scan_snippet("def f(:\n    return 1\n")
-    assert result.findings == [] and result.diagnostics == []
+    assert result.findings == []
+    [diagnostic] = result.diagnostics
+    assert diagnostic.message.startswith("Python syntax error at line 1: ")
 
 
 def test_columns_count_code_points_not_bytes():
     code = 'import torch\nnote = "ünïcödé"; x = x.to(torch.bfloat16)\n'
     assert rows(code) == {("WAC101", 2, 28, E, "bfloat16")}
+
+
+# -- positions computed per statement equal libcst's own --------------------------------------------
+
+
+POSITION_SAMPLES = [
+    "# header comment bf16\n\nimport torch\nx = 1\n\n\ndef f():\n    if x:\n        return torch.bfloat16\n# footer fp16\n",
+    "import torch\r\nclass A:\r\n\tdef g(self):\r\n\t\treturn (\r\n\t\t\tx.half()\r\n\t\t)\r\ny = '''multi\r\nline bf16'''\r\n",
+    "import torch\nx = 1; y = torch.float16\nif True: z = 'ünï'; w = torch.bfloat16",
+    '"""Doc bf16."""\n@decorator(dtype="bf16")\nasync def h():\n    async with a as b:\n        pass\n',
+]
+
+
+def _all_units(module):
+    import libcst as cst
+
+    from whackachip_lint.extract.python.positions import block_units, module_units
+
+    found = list(module_units(module))
+    pending = list(found)
+    while pending:
+        node = pending.pop()
+        for child in node.children:
+            if isinstance(child, cst.IndentedBlock):
+                units = list(block_units(child))
+                found += units
+                pending += units
+            else:
+                pending.append(child)
+    return found
+
+
+@pytest.mark.parametrize("text", POSITION_SAMPLES)
+def test_statement_positions_match_libcst_positions(text):
+    import random
+
+    import libcst as cst
+    from libcst.metadata import MetadataWrapper, PositionProvider
+
+    from whackachip_lint.extract.python.positions import positions_for
+
+    module = cst.parse_module(text)
+    full = MetadataWrapper(module, unsafe_skip_copy=True).resolve(PositionProvider)
+    units = _all_units(module)
+    rng = random.Random(7)
+    for wanted in [units, units[:1], units[-1:], rng.sample(units, len(units) // 2), [module]]:
+        partial = positions_for(module, wanted)
+        for unit in wanted:
+            assert partial[unit] == full[unit]
+        for node, where in partial.items():
+            assert full[node] == where, node
+
+
+# -- more guards and forms ----------------------------------------------------------------------------
+
+
+def test_suppress_import_error_and_type_checking_imports():
+    code = """\
+        import contextlib
+        from typing import TYPE_CHECKING
+        with contextlib.suppress(ImportError):
+            import torch_npu
+        if TYPE_CHECKING:
+            import torch_xla
+        """
+    assert rows(code) == {("WAC202", 4, 5, C, "torch_npu"), ("WAC202", 6, 5, D, "torch_xla")}
+
+
+def test_environment_unset_forms():
+    code = """\
+        import os
+        del os.environ["NCCL_IB_HCA"]
+        os.environ.pop("HSA_NO_SCRATCH_RECLAIM")
+        """
+    assert rows(code) == {("WAC301", 2, 1, D, "NCCL_IB_HCA"), ("WAC205", 3, 1, D, "HSA_NO_SCRATCH_RECLAIM")}
+
+
+def test_environment_write_inside_a_branch_is_conditional():
+    code = """\
+        import os
+        if args.multi_node:
+            os.environ["NCCL_IB_GID_INDEX"] = "3"
+        """
+    finding = one(code, "WAC301")
+    assert (finding.state, finding.properties["condition"]) == (State.CONDITIONAL, "args.multi_node")
+
+
+def test_jax_dtypes_and_module_constant_defined_after_use():
+    code = """\
+        import jax.numpy as jnp
+        import torch.distributed as dist
+        def init():
+            dist.init_process_group(backend=LATE)
+        x = jnp.zeros(3, dtype=jnp.bfloat16)
+        LATE = "gloo"
+        """
+    assert rows(code) == {("WAC202", 1, 1, E, "jax"), ("WAC201", 4, 29, E, "gloo"), ("WAC101", 5, 24, E, "bfloat16")}
+
+
+def test_variable_names_and_plain_strings_are_not_evidence():
+    code = """\
+        import torch
+        bf16_ok = torch.cuda.is_available()
+        use_fp16 = False
+        print("training with bf16 on cuda")
+        raise SystemExit("NCCL_IB_HCA must be set")
+        """
+    assert rows(code) == set()
+
+
+def test_walrus_fstring_and_nested_function_scopes():
+    code = """\
+        import torch
+        import torch.distributed as dist
+        def outer():
+            backend = "hccl"
+            def inner():
+                backend = "gloo"
+                dist.init_process_group(backend)
+            dist.init_process_group(backend)
+        if (dt := torch.float16) is not None:
+            print(f"{dt} bf16")
+        """
+    assert rows(code) == {
+        ("WAC201", 7, 33, E, "gloo"),
+        ("WAC201", 8, 29, E, "hccl"),
+        ("WAC102", 9, 11, M, "float16"),
+    }
+
+
+# -- one parse per file; any input gives findings or a diagnostic ------------------------------------
+
+
+def test_each_file_is_parsed_once(monkeypatch):
+    import libcst as cst
+
+    from whackachip_lint.extract import python as extractor
+
+    calls = []
+    real = cst.parse_module
+    monkeypatch.setattr(extractor.cst, "parse_module", lambda text: calls.append(1) or real(text))
+    scan(
+        "import torch\nx = torch.zeros(1, dtype=torch.bfloat16)  # bf16\nimport os\nos.environ['NCCL_DEBUG'] = 'INFO'\n"
+    )
+    assert len(calls) == 1
+
+
+_TOKENS = [
+    "import torch\n",
+    "import torch.distributed as dist\n",
+    "torch.bfloat16",
+    "torch.float8_e4m3fnuz",
+    "(",
+    ")",
+    "[",
+    "]",
+    "{",
+    "}",
+    ":",
+    ",",
+    " = ",
+    "if ",
+    " else ",
+    "not ",
+    "\n",
+    "    ",
+    "os.environ[",
+    "'NCCL_IB_HCA'",
+    '"nccl"',
+    "args.backend",
+    "dist.init_process_group(",
+    "import torch_npu\n",
+    "try:\n",
+    "except ImportError:\n",
+    "lambda: ",
+    "*",
+    " is None",
+    "raise X\n",
+    "del ",
+    "f'{x}'",
+    "dtype=",
+    "backend=",
+    "device=",
+    "enabled=",
+    "# bf16\n",
+    '"""doc fp16"""',
+    "x",
+    ".to(",
+    ".half()",
+    "p.add_argument('--bf16', action='store_true')\n",
+    "match x:\n",
+    "case 1:\n",
+    "\t",
+    "\r\n",
+    "é",
+    "\\",
+    "'",
+    '"',
+]
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.sampled_from(_TOKENS), max_size=40))
+def test_any_token_soup_gives_findings_or_a_diagnostic(tokens):
+    result = scan_snippet("".join(tokens))
+    assert len(result.diagnostics) <= 1
+    if result.diagnostics:
+        assert result.findings == []
+        assert result.diagnostics[0].message.startswith("Python syntax error")
+    for finding in result.findings:
+        assert 1 <= finding.span.line <= finding.span.end_line
+        assert finding.span.column >= 1
+
+
+def test_suppression_next_line_and_file_level():
+    next_line = "import torch\n# wac-lint: disable-next-line=WAC1\nx = x.to(torch.bfloat16)\ny = y.half()\n"
+    found = {f.rule: f.suppressed for f in scan(next_line)}
+    assert found == {"WAC101": True, "WAC102": False}
+    whole_file = "# wac-lint: disable-file=WAC201\nimport torch.distributed as dist\ndist.init_process_group('nccl')\n"
+    assert [f.suppressed for f in scan(whole_file) if f.rule == "WAC201"] == [True]
+
+
+def test_conditional_message_names_the_condition():
+    code = "import torch\nif args.bf16:\n    model = model.bfloat16()\nelse:\n    model = model.half()\n"
+    messages = {f.rule: f.message for f in scan(code)}
+    assert messages["WAC101"].endswith("(only when args.bf16).")
+    assert messages["WAC102"].endswith("(only when args.bf16 is false).")
+
+
+def test_input_libcst_refuses_to_build_is_a_diagnostic():
+    # libcst raises CSTValidationError, not ParserSyntaxError, for this one.
+    result = scan_snippet("import torch  # bf16\ndef f():\n    return* [1]\n")
+    [diagnostic] = result.diagnostics
+    assert diagnostic.message == (
+        "Python syntax error: valid Python that the libcst parser cannot read "
+        "(Must have at least one space after 'return')"
+    )
+
+
+def test_import_inside_a_function_is_lazy_and_conditional():
+    code = """\
+        import torch
+        def setup_ascend():
+            import torch_npu
+            from torch_npu.contrib import transfer_to_npu
+        """
+    assert rows(code) == {
+        ("WAC202", 3, 5, C, "torch_npu"),
+        ("WAC202", 4, 5, C, "torch_npu"),
+        ("WAC203", 4, 5, C, "transfer_to_npu"),
+    }
+    assert (
+        "lazy import inside setup_ascend()"
+        in one(code.replace("    from torch_npu.contrib import transfer_to_npu\n", ""), "WAC202").message
+    )
+
+
+def test_vendor_device_modules():
+    code = """\
+        import torch
+        torch.npu.set_device(local_rank)
+        if torch.xpu.is_available():
+            pass
+        n = torch.npu.device_count()
+        torch.cuda.set_device(local_rank)
+        """
+    assert rows(code) == {("WAC204", 2, 1, E, "npu"), ("WAC204", 3, 4, C, "xpu"), ("WAC204", 5, 5, C, "npu")}
+
+
+def test_click_options():
+    code = """\
+        import click
+        @click.command()
+        @click.option("--bf16/--no-bf16", default=True)
+        @click.option("--fp16", is_flag=True, help="half precision")
+        @click.option("--backend", default="gloo")
+        def main(bf16, fp16, backend):
+            pass
+        """
+    assert rows(code) == {("WAC101", 3, 2, E, True), ("WAC102", 4, 2, M, True), ("WAC201", 5, 2, E, "gloo")}
+
+
+def test_collections_of_dtypes_are_conditional():
+    code = """\
+        import pytest, torch
+        @pytest.mark.parametrize("dtype", [torch.float16, torch.bfloat16])
+        def test_kernel(dtype):
+            pass
+        SUPPORTED = (torch.float16,)
+        NAMES = {torch.bfloat16: "bf16", torch.float16: "fp16"}
+        """
+    assert rows(code) == {
+        ("WAC102", 2, 36, C, "float16"),
+        ("WAC101", 2, 51, C, "bfloat16"),
+        ("WAC102", 5, 14, E, "float16"),
+        ("WAC101", 6, 10, C, "bfloat16"),
+        ("WAC102", 6, 34, C, "float16"),
+    }
+
+
+@pytest.mark.parametrize("newline", ["\n", "\r\n", "\r"])
+def test_mentions_in_multiline_docstrings_point_at_the_word_for_every_line_break(newline):
+    code = newline.join(['"""Training script.', "", "   Runs in bf16 on one node.", '"""', "import torch", ""])
+    assert rows(code) == {("WAC101", 3, 12, M, None)}
+
+
+def test_apex_amp_and_megatron_transformer_impl():
+    code = """\
+        import argparse
+        from apex import amp
+        model, opt = amp.initialize(model, opt, opt_level="O2")
+        fp32, opt = amp.initialize(model, opt, opt_level="O0")
+        p = argparse.ArgumentParser()
+        p.add_argument("--transformer-impl", default="transformer_engine", choices=["local", "transformer_engine"])
+        """
+    assert rows(code) == {
+        ("WAC102", 3, 41, E, "O2"),
+        ("WAC102", 4, 40, D, "O0"),
+        ("WAC602", 6, 1, E, "transformer_engine"),
+    }
+
+
+def test_valid_python_that_libcst_cannot_read_says_so():
+    result = scan_snippet("import torch  # bf16\n(flag): bool = True\n")
+    [diagnostic] = result.diagnostics
+    assert diagnostic.message.startswith(
+        "Python syntax error at line 2: valid Python that the libcst parser cannot read"
+    )
+
+
+def test_compile_flags_quoted_in_messages_are_mentions():
+    code = """\
+        import logging
+        flags = ["-gencode=arch=compute_80,code=sm_80"]
+        raise RuntimeError("rebuild with -gencode arch=compute_90a,code=sm_90a")
+        logging.warning("try --offload-arch=gfx942")
+        """
+    assert rows(code) == {("WAC603", 2, 11, E, "8.0"), ("WAC603", 3, 34, M, "9.0a"), ("WAC604", 4, 22, M, "gfx942")}
+
+
+def test_lightning_accelerator_and_precision():
+    code = """\
+        import lightning as L
+        trainer = L.Trainer(accelerator="tpu", devices=8, precision="bf16-true")
+        other = L.Trainer(accelerator="gpu")
+        """
+    assert rows(code) == {("WAC204", 2, 21, E, "xla"), ("WAC101", 2, 51, E, "bf16-true")}
+
+
+def test_environment_mappings_for_child_processes():
+    code = """\
+        import os, subprocess
+        env = os.environ.copy()
+        env["NCCL_IB_HCA"] = "mlx5_0"
+        subprocess.run(cmd, env=dict(os.environ, HSA_ENABLE_SDMA="0"))
+        launch_env = {"CUDA_VISIBLE_DEVICES": "0,1", "OMP_NUM_THREADS": "8"}
+        os.environ.update({"NCCL_DEBUG": "INFO"})
+        table = {"name": "nccl"}
+        """
+    assert rows(code) == {
+        ("WAC301", 3, 1, E, "NCCL_IB_HCA"),
+        ("WAC205", 4, 42, E, "HSA_ENABLE_SDMA"),
+        ("WAC403", 5, 15, E, "0,1"),
+        ("WAC206", 6, 20, E, "NCCL_DEBUG"),
+    }

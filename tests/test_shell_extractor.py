@@ -3,10 +3,16 @@
 from __future__ import annotations
 
 import textwrap
+from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from whackachip_lint.evidence import State
+from whackachip_lint.extract import ExtractionError, Source
+from whackachip_lint.extract.shell import extract
+from whackachip_lint.scan import scan
 
 from .conftest import scan_snippet
 
@@ -59,6 +65,14 @@ def test_commented_out_export_is_mentioned():
     assert only("    #export NCCL_IB_HCA=mlx5_0\n", "WAC301") == ("NCCL_IB_HCA", M, 1)
 
 
+def test_commented_out_multiline_command():
+    code = "# deepspeed --num_gpus 8 \\\n#     train.py --bf16\n"
+    assert facts(code) == [("WAC404", "deepspeed", M, 1), ("WAC401", 8, M, 1), ("WAC101", "bf16", M, 2)]
+    result = scan_snippet(code, "shell")
+    bf16 = [f for f in result.findings if f.rule == "WAC101"][0]
+    assert bf16.span.column == code.splitlines()[1].index("--bf16") + 1
+
+
 def test_prose_comments_give_nothing():
     assert facts("# NCCL_IB_HCA is for the a100 partition only\n# set NCCL_IB_DISABLE=1 to turn IB off\n") == []
 
@@ -91,6 +105,10 @@ def test_unset_switches_off():
     assert only("unset CUDA_VISIBLE_DEVICES\n", "WAC403") == ("", D, 1)
 
 
+def test_unsetting_a_disable_switch_is_no_evidence_either_way():
+    assert only("unset NCCL_IB_DISABLE\n", "WAC301") == ("NCCL_IB_DISABLE", M, 1)
+
+
 def test_variable_in_env_value_is_resolved():
     code = "LEVEL=PHB\nexport NCCL_NET_GDR_LEVEL=$LEVEL\n"
     assert only(code, "WAC302") == ("NCCL_NET_GDR_LEVEL", E, 2)
@@ -120,6 +138,18 @@ def test_dead_branch_is_disabled_and_live_branch_enabled():
         fi
         """
     assert facts(code) == [("WAC301", "NCCL_IB_DISABLE", D, 3), ("WAC301", "NCCL_IB_HCA", E, 5)]
+
+
+def test_branch_on_an_overridable_default_is_conditional():
+    code = """\
+        NET=${NET:-tcp}
+        if [ "$NET" = ib ]; then
+            export NCCL_IB_HCA=mlx5_0
+        else
+            export NCCL_IB_DISABLE=1
+        fi
+        """
+    assert facts(code) == [("WAC301", "NCCL_IB_HCA", C, 3), ("WAC301", "NCCL_IB_DISABLE", C, 5)]
 
 
 def test_undecidable_branch_is_conditional():
@@ -229,6 +259,35 @@ def test_while_loop_body_is_conditional():
     assert only("while true; do\n  export NCCL_IB_HCA=mlx5_0\ndone\n", "WAC301") == ("NCCL_IB_HCA", C, 2)
 
 
+def test_bash_dash_c_behind_srun_is_read_in_place():
+    code = 'N=8\nsrun --nodes 2 bash -c "torchrun --nproc_per_node $N --nnodes \\$SLURM_NNODES train.py --bf16"\n'
+    assert [f[1] for f in facts(code, "WAC404")] == ["srun", "torchrun"]
+    assert only(code, "WAC401") == (8, E, 2)
+    assert only(code, "WAC101") == ("bf16", E, 2)
+    result = scan_snippet(code, "shell")
+    (bf16,) = [f for f in result.findings if f.rule == "WAC101"]
+    assert bf16.span.column == code.splitlines()[1].index("--bf16") + 1
+
+
+def test_env_string_exported_or_passed_through_env():
+    code = 'NET_ENV="NCCL_IB_DISABLE=1 NCCL_P2P_DISABLE=1"\nexport $NET_ENV\n'
+    assert facts(code) == [("WAC301", "NCCL_IB_DISABLE", D, 1), ("WAC303", "NCCL_P2P_DISABLE", D, 1)]
+    code = 'NET_ENV="NCCL_IB_DISABLE=1"\nenv $NET_ENV torchrun train.py\n'
+    assert facts(code, "WAC301") == [("WAC301", "NCCL_IB_DISABLE", D, 1)]
+
+
+def test_eval_of_quoted_variable_reads_its_value():
+    code = 'SETUP="export NCCL_IB_HCA=mlx5_0; export NCCL_IB_GID_INDEX=3"\neval "$SETUP"\n'
+    assert facts(code) == [("WAC301", "NCCL_IB_HCA", C, 1), ("WAC301", "NCCL_IB_GID_INDEX", C, 1)]
+
+
+def test_eval_string_with_expansions_resolves_them():
+    code = 'HCA=mlx5_0\neval "export NCCL_IB_HCA=$HCA"\n'
+    result = scan_snippet(code, "shell")
+    (finding,) = result.findings
+    assert (finding.state, finding.properties["setting"], finding.line) == (C, "mlx5_0", 2)
+
+
 def test_eval_of_literal_is_conditional():
     assert only('eval "export NCCL_IB_DISABLE=1"\n', "WAC301") == ("NCCL_IB_DISABLE", C, 1)
     code = 'ENV_STR="export NCCL_IB_HCA=mlx5_0"\neval $ENV_STR\n'
@@ -244,7 +303,7 @@ def test_torchrun_counts_and_script():
     assert by_rule["WAC404"].value == "torchrun"
     assert by_rule["WAC404"].properties["script"] == "train.py"
     assert (by_rule["WAC401"].value, by_rule["WAC402"].value) == (8, 4)
-    assert by_rule["WAC101"].properties == {"flag": "--bf16", "launcher": "torchrun"}
+    assert by_rule["WAC101"].properties == {"flag": "--bf16", "launcher": "torchrun", "command_line": 1}
 
 
 @pytest.mark.parametrize(
@@ -255,6 +314,7 @@ def test_torchrun_counts_and_script():
         ("deepspeed --num_gpus 8 train.py\n", "deepspeed"),
         ("accelerate launch --num_processes 8 train.py\n", "accelerate"),
         ("nohup torchrun --nproc_per_node 8 train.py > log 2>&1 &\n", "torchrun"),
+        ("numactl -N 0 -m 0 sudo -E torchrun --nproc_per_node 8 train.py\n", "torchrun"),
     ],
 )
 def test_launchers_and_gpus_per_node(code, launcher):
@@ -267,6 +327,30 @@ def test_gpus_from_variable_with_default():
     assert only(code, "WAC401") == (8, E, 2)
 
 
+def test_assigning_default_expansion():
+    code = ': "${GPUS:=4}"\ntorchrun --nproc_per_node $GPUS train.py\n'
+    assert only(code, "WAC401") == (4, E, 2)
+
+
+@pytest.mark.parametrize(
+    "setup",
+    [
+        'if [ -z "$GPUS" ]; then\n  GPUS=8\nfi\n',
+        '[ -z "$GPUS" ] && GPUS=8\n',
+        "[[ -n $GPUS ]] || GPUS=8\n",
+    ],
+)
+def test_emptiness_test_gives_a_default(setup):
+    result = scan_snippet(setup + "torchrun --nproc_per_node $GPUS train.py\n", "shell")
+    (gpus,) = [f for f in result.findings if f.rule == "WAC401"]
+    assert (gpus.value, gpus.state, gpus.properties["default_of"]) == (8, E, "GPUS")
+
+
+def test_emptiness_test_of_a_variable_set_in_the_file_is_decided():
+    code = 'GPUS=4\nif [ -z "$GPUS" ]; then GPUS=8; fi\ntorchrun --nproc_per_node $GPUS train.py\n'
+    assert only(code, "WAC401") == (4, E, 3)
+
+
 def test_default_expansion_inline():
     result = scan_snippet("torchrun --nproc_per_node ${GPUS_PER_NODE:-8} train.py\n", "shell")
     (finding,) = [f for f in result.findings if f.rule == "WAC401"]
@@ -276,6 +360,12 @@ def test_default_expansion_inline():
 def test_unresolved_gpu_count_keeps_raw_text():
     assert only("torchrun --nproc_per_node $NGPU train.py\n", "WAC401") == ("$NGPU", C, 1)
     assert only("torchrun --nproc_per_node=$(nvidia-smi -L | wc -l) train.py\n", "WAC401")[1] is C
+
+
+def test_unresolved_count_shows_the_text_where_it_is_used():
+    code = "GPUS_PER_NODE=$(nvidia-smi --list-gpus | wc -l)\ntorchrun --nproc_per_node $GPUS_PER_NODE train.py\n"
+    assert only(code, "WAC401") == ("$GPUS_PER_NODE", C, 2)
+    assert only("torchrun --nproc_per_node=${N} train.py\n", "WAC401") == ("${N}", C, 1)
 
 
 def test_arguments_string_is_word_split_and_traced_to_its_line():
@@ -299,6 +389,11 @@ def test_bash_array_arguments():
     assert only(code, "WAC402") == (2, E, 1)
 
 
+def test_escaped_blank_in_a_variable_splits_like_bash():
+    code = "ARGS=--nnodes\\ 2\ntorchrun $ARGS train.py\n"
+    assert only(code, "WAC402") == (2, E, 1)
+
+
 def test_arithmetic_expansion():
     assert only("N=2\ntorchrun --nproc_per_node $((N*4)) train.py\n", "WAC401") == (8, E, 2)
 
@@ -310,6 +405,26 @@ def test_deepspeed_hostfile_config_and_precision_flags():
     assert only(code, "WAC406") == ("ds.json", E, 1)
     assert only(code, "WAC101") == ("bf16", E, 1)
     assert only(code, "WAC102") == ("fp16", D, 1)
+
+
+def test_facts_of_a_multiline_command_share_its_command_line():
+    code = "echo start\ndeepspeed --num_gpus 8 \\\n    train.py \\\n    --deepspeed ds.json \\\n    --bf16\n"
+    result = scan_snippet(code, "shell")
+    launch = {f.rule: (f.line, f.properties["command_line"]) for f in result.findings}
+    assert launch == {"WAC404": (2, 2), "WAC401": (2, 2), "WAC406": (4, 2), "WAC101": (5, 2)}
+
+
+def test_training_script_memory_flags():
+    code = "torchrun train.py --per_device_train_batch_size 4 --gradient_accumulation_steps 1 --zero-stage 2\n"
+    assert only(code, "WAC504") == (4, E, 1)
+    assert only(code, "WAC503") == (1, D, 1)
+    assert only(code, "WAC501") == (2, E, 1)
+    assert only("torchrun pretrain.py --micro-batch-size $MBS\n", "WAC504") == ("$MBS", C, 1)
+
+
+def test_megatron_fp8_format_flag():
+    assert only("torchrun pretrain_gpt.py --bf16 --fp8-format hybrid\n", "WAC104") == ("fp8", E, 1)
+    assert only("# torchrun pretrain_gpt.py --fp8-format hybrid\n", "WAC104") == ("fp8", M, 1)
 
 
 def test_bf16_flag_from_unknown_variable_is_conditional():
@@ -339,6 +454,12 @@ def test_srun_options_and_inner_launcher():
     assert [f[1] for f in facts(code, "WAC404")] == ["srun", "torchrun"]
     assert only(code, "WAC402") == (4, E, 1)
     assert [f[1] for f in facts(code, "WAC401")] == [8, 8]
+
+
+def test_glued_short_option():
+    result = scan_snippet("srun -N4 python train.py\n", "shell")
+    (nodes,) = [f for f in result.findings if f.rule == "WAC402"]
+    assert (nodes.value, nodes.properties["flag"], nodes.span.column, nodes.span.end_column) == (4, "-N", 6, 9)
 
 
 def test_sbatch_options_without_launcher():
@@ -443,5 +564,145 @@ def test_non_shell_text_gets_a_diagnostic():
     assert result.diagnostics and "not valid bash" in result.diagnostics[0].message
 
 
+def test_crlf_line_endings():
+    code = "export NCCL_IB_DISABLE=1\r\ntorchrun --nproc_per_node 8 train.py --bf16\r\n"
+    assert facts(code) == [
+        ("WAC301", "NCCL_IB_DISABLE", D, 1),
+        ("WAC404", "torchrun", E, 2),
+        ("WAC401", 8, E, 2),
+        ("WAC101", "bf16", E, 2),
+    ]
+
+
 def test_empty_file():
     assert facts("") == []
+
+
+# -- never crash -------------------------------------------------------------------------------------------------
+
+
+_TOKENS = st.sampled_from(
+    [
+        "export",
+        "NCCL_IB_DISABLE=1",
+        "GPUS=8",
+        "${GPUS:-8}",
+        "$GPUS",
+        '"$X"',
+        "torchrun",
+        "deepspeed",
+        "srun",
+        "--nproc_per_node",
+        "--bf16",
+        "False",
+        "if",
+        "then",
+        "fi",
+        "else",
+        "[[",
+        "]]",
+        "==",
+        "case",
+        "in",
+        "esac",
+        ";;",
+        ")",
+        "(",
+        "{",
+        "}",
+        "&&",
+        "||",
+        "|",
+        ";",
+        "\n",
+        "#",
+        "eval",
+        "<<EOF",
+        "EOF",
+        "$((1+",
+        "ARR=(",
+        "é",
+        "${A[@]}",
+        "-N4",
+        "--gres=gpu:8",
+        "unset",
+        "set -a",
+        "'",
+        '"',
+        "\\",
+        "$(",
+        "`",
+    ]
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(_TOKENS, max_size=40))
+def test_token_soup_never_crashes(tokens):
+    data = " ".join(tokens).encode()
+    try:
+        extract(Source(Path("x.sh"), "x.sh", "shell", data))
+    except ExtractionError:
+        pass
+
+
+# -- paths resolved against the scanned root ---------------------------------------------------------------------
+
+
+def _scan_tree(tmp_path, files: dict[str, str]):
+    for name, text in files.items():
+        target = tmp_path / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(text)
+    return scan([tmp_path])
+
+
+def test_config_path_resolved_relative_to_the_script(tmp_path):
+    result = _scan_tree(
+        tmp_path,
+        {
+            "scripts/run.sh": "deepspeed ../train.py --deepspeed ../configs/ds.json\n",
+            "configs/ds.json": '{"zero_optimization": {"stage": 3}}\n',
+            "train.py": "print('hi')\n",
+        },
+    )
+    by_rule = {f.rule: f for f in result.findings if f.path == "scripts/run.sh"}
+    assert by_rule["WAC406"].value == "../configs/ds.json"
+    assert by_rule["WAC406"].properties["resolved"] == "configs/ds.json"
+    assert by_rule["WAC404"].properties["script_resolved"] == "train.py"
+
+
+def test_config_path_under_the_script_directory_idiom(tmp_path):
+    script = (
+        'SCRIPT_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)\n'
+        "deepspeed --hostfile ${SCRIPT_DIR}/hosts.txt train.py --deepspeed $SCRIPT_DIR/ds.json\n"
+    )
+    result = _scan_tree(
+        tmp_path, {"launch/run.sh": script, "launch/ds.json": "{}\n", "launch/hosts.txt": "n1 slots=8\n"}
+    )
+    by_rule = {f.rule: f for f in result.findings}
+    assert (by_rule["WAC406"].value, by_rule["WAC406"].state) == ("$SCRIPT_DIR/ds.json", E)
+    assert by_rule["WAC406"].properties["resolved"] == "launch/ds.json"
+    assert by_rule["WAC405"].properties["resolved"] == "launch/hosts.txt"
+
+
+def test_missing_config_is_reported_without_resolution(tmp_path):
+    result = _scan_tree(tmp_path, {"run.sh": "deepspeed train.py --deepspeed nowhere.json\n"})
+    (config,) = [f for f in result.findings if f.rule == "WAC406"]
+    assert config.state is E and "resolved" not in config.properties
+
+
+def test_multiline_argument_string_places_each_flag_on_its_line():
+    code = 'N=8\nARGS="\n    --nproc_per_node $N \\\n    --nnodes 2\n"\ntorchrun $ARGS train.py --bf16\n'
+    result = scan_snippet(code, "shell")
+    spans = {f.rule: (f.span.line, f.span.column, f.span.end_line, f.span.end_column) for f in result.findings}
+    assert spans["WAC401"] == (3, 5, 3, 21)  # the flag; its value was written on line 1
+    assert spans["WAC402"] == (4, 5, 4, 15)
+    assert {f.rule: f.value for f in result.findings}["WAC402"] == 2
+
+
+def test_script_directory_inside_an_argument_string(tmp_path):
+    script = 'HERE=$(dirname "$0")\nARGS="--deepspeed ${HERE}/ds.json"\ndeepspeed train.py $ARGS\n'
+    result = _scan_tree(tmp_path, {"s/run.sh": script, "s/ds.json": "{}\n"})
+    (config,) = [f for f in result.findings if f.rule == "WAC406"]
+    assert (config.value, config.line, config.properties["resolved"]) == ("${HERE}/ds.json", 2, "s/ds.json")

@@ -37,6 +37,45 @@ def _split(values: tuple[str, ...]) -> list[str]:
     return [part.strip() for value in values for part in value.split(",") if part.strip()]
 
 
+# Command-line option -> Settings field, for options whose value only counts when given on the command line
+# (so a configuration file's value is not overridden by a flag's default).
+_FLAG_FIELDS = {
+    "select": "select",
+    "ignore": "ignore",
+    "extend_select": "extend_select",
+    "fail_level": "fail_level",
+    "output_format": "output_format",
+    "jobs": "jobs",
+    "no_cache": "use_cache",
+    "cache_dir": "cache_dir",
+    "no_docs": "include_docs",
+    "targets": "targets",
+    "max_file_size": "max_file_bytes",
+}
+
+
+def _settings(paths, flags: dict, config_file: Path | None, isolated: bool):
+    """Defaults, then the configuration file, then the flags given on the command line."""
+    from click.core import ParameterSource
+
+    from .config import ConfigError, Settings, apply_config, find_config, load_config
+
+    settings = Settings()
+    try:
+        path = config_file or (None if isolated else find_config(paths[0]))
+        if path is not None:
+            apply_config(settings, load_config(path))
+    except ConfigError as exc:
+        click.echo(f"wac-lint: error: {exc}", err=True)
+        sys.exit(EXIT_ERROR)
+    ctx = click.get_current_context()
+    for option, name in _FLAG_FIELDS.items():
+        if ctx.get_parameter_source(option) in (ParameterSource.COMMANDLINE, ParameterSource.ENVIRONMENT):
+            setattr(settings, name, flags[name])
+    settings.select = settings.select or ["ALL"]
+    return settings, path
+
+
 # --format value -> reporter module (imported only when used).
 REPORTERS = {
     "text": "whackachip_lint.report.text",
@@ -68,42 +107,68 @@ REPORTERS = {
 @click.option("--no-docs", is_flag=True, help="Leave out hardware declared in READMEs, docs and logs (WAC7xx).")
 @click.option("--target", "targets", multiple=True, help="Catalog ids of the fleet the code must run on.")
 @click.option("--max-file-size", type=click.IntRange(min=1), default=None, help="Skip files larger than BYTES.")
+@click.option("--extend-select", multiple=True, help="Rule codes or prefixes to report on top of --select.")
+@click.option("--config", "config_file", type=click.Path(dir_okay=False, exists=True, path_type=Path),
+              help="Read settings from this TOML file instead of looking for one.")
+@click.option("--isolated", is_flag=True, help="Ignore configuration files.")
 @click.option("--no-prefilter", is_flag=True, hidden=True, help="Parse every file, even without trigger words.")
 def scan(paths, output_format, output, select, ignore, fail_level, exit_zero, quiet, show_suppressed, colour,
-         jobs, no_cache, cache_dir, no_docs, targets, max_file_size, no_prefilter):
-    """Scan PATHS (files or directories) for hardware evidence."""
+         jobs, no_cache, cache_dir, no_docs, targets, max_file_size, extend_select, config_file, isolated,
+         no_prefilter):
+    """Scan PATHS (files or directories) for hardware evidence.
+
+    Settings come from `[tool.wac-lint]` in the nearest pyproject.toml (or a wac-lint.toml), found by walking up
+    from the first PATH; flags given on the command line override them.
+    """
     import importlib
 
-    from .config import Settings
     from .rules import check_selectors
     from .scan import scan as run_scan
 
-    selectors = _split(select) or ["ALL"]
-    ignores = _split(ignore)
-    unknown = check_selectors(selectors + ignores)
-    if unknown:
-        raise click.UsageError(f"unknown rule code or prefix: {', '.join(unknown)} (see `wac-lint rule --all`)")
     missing = [str(p) for p in paths if not p.exists() and not p.is_symlink()]
     if missing and len(missing) == len(paths):
         raise click.UsageError(f"no such file or directory: {', '.join(missing)}")
-    settings = Settings(
-        select=selectors,
-        ignore=ignores,
-        fail_level=Level(fail_level),
-        output_format=output_format,
-        jobs=jobs,
-        use_cache=not no_cache,
-        cache_dir=str(cache_dir) if cache_dir else None,
-        include_docs=not no_docs,
-        targets=_split(targets),
-    )
-    if max_file_size:
-        settings.max_file_bytes = max_file_size
+    flags = {
+        "select": _split(select),
+        "ignore": _split(ignore),
+        "extend_select": _split(extend_select),
+        "fail_level": Level(fail_level),
+        "output_format": output_format,
+        "jobs": jobs,
+        "use_cache": not no_cache,
+        "cache_dir": str(cache_dir) if cache_dir else None,
+        "include_docs": not no_docs,
+        "targets": _split(targets),
+        "max_file_bytes": max_file_size,
+    }
+    unknown = check_selectors(flags["select"] + flags["ignore"] + flags["extend_select"])
+    if unknown:
+        raise click.UsageError(f"unknown rule code or prefix: {', '.join(unknown)} (see `wac-lint rule --all`)")
+    settings, config_path = _settings(paths, flags, config_file, isolated)
     if no_prefilter:
         settings.prefilter = False
+    output_format = settings.output_format
+    if settings.targets:
+        from .policy import PolicyError, unknown_targets
+
+        try:
+            unknown = unknown_targets(settings.targets)
+        except PolicyError as exc:
+            raise click.UsageError(str(exc)) from None
+        if unknown:
+            from_flag = click.get_current_context().get_parameter_source("targets").name == "COMMANDLINE"
+            where = "--target" if from_flag else f"`target` in {config_path}"
+            raise click.UsageError(f"unknown target {', '.join(unknown)} ({where}; `wac-lint hardware` lists the "
+                                   "catalog ids)")
     try:
         result = run_scan(list(paths), settings)
-        verdict = None  # the inference verdict, once infer/ exists
+        from .infer.engine import infer
+
+        verdict = infer(result, settings)
+        if settings.targets:
+            from .policy import apply_policy
+
+            result.findings = apply_policy(result.findings, settings.targets)
     except Exception as exc:  # an internal error: say so, exit 2
         click.echo(f"wac-lint: internal error: {type(exc).__name__}: {exc}", err=True)
         sys.exit(EXIT_ERROR)
@@ -113,7 +178,8 @@ def scan(paths, output_format, output, select, ignore, fail_level, exit_zero, qu
         text = reporter.summary(result) + "\n"
     else:
         use_colour = colour if colour is not None else (output is None and sys.stdout.isatty())
-        text = reporter.render(result, verdict, colour=use_colour, show_suppressed=show_suppressed)
+        extra = {"targets": settings.targets} if output_format == "sarif" else {}
+        text = reporter.render(result, verdict, colour=use_colour, show_suppressed=show_suppressed, **extra)
 
     if output is not None:
         output.write_text(text, encoding="utf-8")
@@ -131,14 +197,34 @@ def scan(paths, output_format, output, select, ignore, fail_level, exit_zero, qu
 @click.option("--all", "show_all", is_flag=True, help="List every rule.")
 def rule(code, show_all):
     """Explain rule CODE (e.g. WAC101), or list every rule with --all."""
+    from .docs import rule_list_line, rule_text
     from .rules import ALL_RULES, get_rule
 
     if show_all or not code:
         for r in ALL_RULES.values():
-            click.echo(f"{r.code}  {r.name:<28} {r.level.value:<8} {r.summary}")
+            click.echo(rule_list_line(r))
         return
     try:
         r = get_rule(code)
     except KeyError as exc:
         raise click.UsageError(str(exc.args[0])) from None
-    click.echo(f"{r.code} {r.name} ({r.level.value}, signal {r.signal})\n\n{r.summary}\n\n{r.why}")
+    click.echo(rule_text(r), nl=False)
+
+
+@main.command()
+@click.argument("hardware_id", required=False)
+@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True)
+def hardware(hardware_id, output_format):
+    """List the hardware catalog, or show entry HARDWARE_ID (e.g. nvidia-h20) with its sources."""
+    from .infer.catalog import load_catalog
+    from .report import hardware as report
+
+    catalog = load_catalog()
+    if hardware_id is None:
+        click.echo(report.render_catalog(catalog, output_format), nl=False)
+        return
+    try:
+        entry = catalog.get(hardware_id)
+    except KeyError as exc:
+        raise click.UsageError(str(exc.args[0])) from None
+    click.echo(report.render_entry(entry, output_format), nl=False)

@@ -1,11 +1,11 @@
-"""Settings for one scan: defaults, merged with the command line.
-
-(Loading `[tool.wac-lint]` from pyproject.toml / wac-lint.toml is added here too.)
-"""
+"""Settings for one scan: defaults, then a configuration file, then the command line (which wins)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
 
 from .evidence import Level
 
@@ -32,3 +32,142 @@ class Settings:
     include_docs: bool = True
     # Fleet policy: catalog ids of the hardware the team runs on (findings it cannot run become errors).
     targets: list[str] = field(default_factory=list)
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Configuration files: `[tool.wac-lint]` in pyproject.toml, or the top level of wac-lint.toml / .wac-lint.toml.
+# The first directory, walking up from the scanned path, that holds one of them wins (in this order of names);
+# a pyproject.toml without a [tool.wac-lint] table does not count. Command-line flags override file values.
+
+CONFIG_NAMES = ("wac-lint.toml", ".wac-lint.toml", "pyproject.toml")
+OUTPUT_FORMATS = ("json", "sarif", "text")
+
+
+class ConfigError(Exception):
+    """A configuration file that cannot be used; the message names the file and the key."""
+
+
+def _toml_loads(text: str) -> dict:
+    try:
+        import tomllib
+    except ModuleNotFoundError:  # Python 3.10
+        import tomli as tomllib  # type: ignore[no-redef]
+    return tomllib.loads(text)
+
+
+def _read_table(path: Path) -> dict | None:
+    """The wac-lint table of one file (None for a pyproject.toml without one)."""
+    try:
+        data = _toml_loads(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read: {exc.strerror or exc}") from None
+    except UnicodeDecodeError:
+        raise ConfigError(f"{path}: not valid UTF-8") from None
+    except ValueError as exc:  # tomllib.TOMLDecodeError
+        raise ConfigError(f"{path}: invalid TOML: {exc}") from None
+    if path.name == "pyproject.toml":
+        table = data.get("tool", {}).get("wac-lint")
+        if table is not None and not isinstance(table, dict):
+            raise ConfigError(f"{path}: [tool.wac-lint] must be a table")
+        return table
+    return data
+
+
+def find_config(start: Path) -> Path | None:
+    """The configuration file that governs `start` (a file or directory), walking up to the filesystem root."""
+    start = start.resolve()
+    directory = start if start.is_dir() else start.parent
+    for folder in (directory, *directory.parents):
+        for name in CONFIG_NAMES:
+            candidate = folder / name
+            if candidate.is_file() and (name != "pyproject.toml" or _read_table(candidate) is not None):
+                return candidate
+    return None
+
+
+def _strings(path: Path, key: str, value: Any) -> list[str]:
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise ConfigError(f"{path}: `{key}` must be a list of strings, not {value!r}")
+    return [v.strip() for v in value if v.strip()]
+
+
+def _codes(path: Path, key: str, value: Any) -> list[str]:
+    from .rules import check_selectors
+
+    codes = [c.upper() for c in _strings(path, key, value)]
+    unknown = check_selectors(codes)
+    if unknown:
+        raise ConfigError(f"{path}: `{key}`: unknown rule code or prefix {', '.join(unknown)}")
+    return codes
+
+
+def _choice(path: Path, key: str, value: Any, choices: tuple[str, ...]) -> str:
+    if value not in choices:
+        raise ConfigError(f"{path}: `{key}` must be one of {', '.join(choices)}, not {value!r}")
+    return value
+
+
+def _positive_int(path: Path, key: str, value: Any) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise ConfigError(f"{path}: `{key}` must be a positive integer, not {value!r}")
+    return value
+
+
+def _per_file_ignores(path: Path, key: str, value: Any) -> dict[str, list[str]]:
+    if not isinstance(value, dict):
+        raise ConfigError(f"{path}: `{key}` must be a table of pattern = [codes], not {value!r}")
+    return {pattern: _codes(path, f"{key}.{pattern}", codes) for pattern, codes in value.items()}
+
+
+def _string(path: Path, key: str, value: Any) -> str:
+    if not isinstance(value, str) or not value:
+        raise ConfigError(f"{path}: `{key}` must be a non-empty string, not {value!r}")
+    return value
+
+
+# Config key -> (Settings field, parser). Data, not branches: a new key is a new row.
+CONFIG_KEYS: dict[str, tuple[str, Callable[[Path, str, Any], Any]]] = {
+    "select": ("select", _codes),
+    "extend-select": ("extend_select", _codes),
+    "ignore": ("ignore", _codes),
+    "per-file-ignores": ("per_file_ignores", _per_file_ignores),
+    "exclude": ("exclude", _strings),
+    "extend-exclude": ("extend_exclude", _strings),
+    "fail-level": ("fail_level", lambda p, k, v: Level(_choice(p, k, v, tuple(lvl.value for lvl in Level)))),
+    "format": ("output_format", lambda p, k, v: _choice(p, k, v, OUTPUT_FORMATS)),
+    "target": ("targets", _strings),
+    "max-file-size": ("max_file_bytes", _positive_int),
+    "jobs": ("jobs", _positive_int),
+    "cache-dir": ("cache_dir", _string),
+}
+
+
+def parse_config(path: Path, table: dict) -> dict[str, Any]:
+    """Validated Settings values (by field name) from one wac-lint table; unknown keys are errors."""
+    values: dict[str, Any] = {}
+    for key, raw in table.items():
+        if key not in CONFIG_KEYS:
+            hint = f" (did you mean `{key.replace('_', '-')}`?)" if key.replace("_", "-") in CONFIG_KEYS else ""
+            raise ConfigError(f"{path}: unknown key `{key}`{hint}; known keys: {', '.join(sorted(CONFIG_KEYS))}")
+        name, parse = CONFIG_KEYS[key]
+        values[name] = parse(path, key, raw)
+    if "cache_dir" in values:  # relative to the file that names it
+        values["cache_dir"] = str(path.parent / values["cache_dir"])
+    return values
+
+
+def load_config(path: Path) -> dict[str, Any]:
+    table = _read_table(path)
+    return parse_config(path, table or {})
+
+
+def apply_config(settings: Settings, values: dict[str, Any]) -> Settings:
+    """Settings with file values applied (`extend-exclude` adds to `exclude`)."""
+    values = dict(values)
+    extend_exclude = values.pop("extend_exclude", [])
+    for name, value in values.items():
+        setattr(settings, name, value)
+    settings.exclude = [*settings.exclude, *extend_exclude]
+    return settings

@@ -50,9 +50,36 @@ KIND_BY_SUFFIX: dict[str, str] = {
     ".json": "json",
 }
 KIND_BY_NAME: dict[str, str] = {}
+# Notebooks, documentation and committed logs (declared hardware; see extract/docs.py, extract/notebook.py).
+KIND_BY_SUFFIX.update(
+    {".ipynb": "notebook", ".md": "markdown", ".markdown": "markdown", ".rst": "rst", ".txt": "text", ".log": "log"}
+)
+# Job scripts for PBS/LSF need no shebang (SLURM's do, and are found by it).
+KIND_BY_SUFFIX.update({".pbs": "shell", ".lsf": "shell"})
+KIND_BY_NAME.update({"README": "text"})
 
 _SHEBANG = re.compile(rb"^#![ \t]*(?:/usr)?(?:/local)?/bin/(?:env[ \t]+(?:-\S+[ \t]+)*)?(ba|z|k|da)?sh\b")
 _PY_SHEBANG = re.compile(rb"^#![ \t]*\S*(?:/env[ \t]+)?python[0-9.]*\b")
+
+# Other formats A: YAML configs and manifests, Dockerfiles, dependency pins, Makefiles and CMake.
+KIND_BY_SUFFIX.update(
+    {".yaml": "yaml", ".yml": "yaml", ".dockerfile": "dockerfile", ".containerfile": "dockerfile", ".mk": "makefile",
+     ".cmake": "cmake"}
+)
+KIND_BY_NAME.update(
+    {"Dockerfile": "dockerfile", "Containerfile": "dockerfile", "pyproject.toml": "pyproject", "setup.cfg": "setupcfg",
+     "Makefile": "makefile", "makefile": "makefile", "GNUmakefile": "makefile", "CMakeLists.txt": "cmake"}
+)
+# Name patterns, tried after exact names and before suffixes, on "parent/name" (data, like the tables above).
+KIND_BY_PATTERN: tuple[tuple[re.Pattern[str], str], ...] = (
+    (re.compile(r"(?:^|/)requirements[^/]*\.(?:txt|in)$"), "requirements"),
+    (re.compile(r"(?:^|/)[^/]*requirements\.(?:txt|in)$"), "requirements"),
+    (re.compile(r"(?:^|/)requirements/[^/]+\.(?:txt|in)$"), "requirements"),
+    (re.compile(r"(?:^|/)(?:Dockerfile|Containerfile)[.-][^/]+$"), "dockerfile"),
+    (re.compile(r"(?:^|/)Makefile\.[^/]+$"), "makefile"),
+)
+# Suffixes that never make a Dockerfile/Makefile pattern match (docs and notes about them).
+_NOT_BUILD_FILES = frozenset({".md", ".rst", ".txt", ".py", ".sh", ".json", ".yaml", ".yml", ".toml"})
 
 
 @dataclass(frozen=True)
@@ -68,6 +95,9 @@ def classify(path: Path, head: bytes | None = None) -> str | None:
     kind = KIND_BY_NAME.get(name)
     if kind:
         return kind
+    kind = classify_by_pattern(path)
+    if kind:
+        return kind
     kind = KIND_BY_SUFFIX.get(path.suffix.lower())
     if kind:
         return kind
@@ -79,6 +109,17 @@ def classify(path: Path, head: bytes | None = None) -> str | None:
                 return "shell"
             if _PY_SHEBANG.match(head):
                 return "python"
+    return None
+
+
+def classify_by_pattern(path: Path) -> str | None:
+    """The kind a KIND_BY_PATTERN row gives `path` ("requirements-dev.txt", "Dockerfile.rocm"...), if any."""
+    tail = f"{path.parent.name}/{path.name}"
+    for pattern, kind in KIND_BY_PATTERN:
+        if pattern.search(tail):
+            if kind in ("dockerfile", "makefile") and path.suffix.lower() in _NOT_BUILD_FILES:
+                continue
+            return kind
     return None
 
 

@@ -14,7 +14,9 @@ from . import prefilter, suppress
 from .config import Settings
 from .discover import Candidate, discover
 from .evidence import Diagnostic, Finding, RawFinding
-from .extract import ExtractionError, Source, extractors_for
+from .extract import DOC_KINDS, ExtractionError, PartialExtraction, Source, extractors_for
+from . import crosscheck, vendored
+from .rules.declared import DOC_RULES
 from .rules import ALL_RULES, matches, selected_codes
 from . import runner
 
@@ -67,16 +69,29 @@ def to_finding(raw: RawFinding, source: Source) -> Finding:
     )
 
 
+def whole_repo_checks(findings: list[Finding], root: Path, settings: Settings) -> list[Finding]:
+    """Steps that need every file's findings: vendored trees marked, declarations checked against the code."""
+    findings = vendored.mark(findings, root)
+    for extra in crosscheck.contradictions(findings):
+        if crosscheck.CONTRADICTION in selected_codes(settings.select + settings.extend_select,
+                                                      _ignores_for(extra.path, settings)):
+            findings.append(extra)
+    return findings
+
+
 def scan_source(source: Source, settings: Settings) -> FileResult:
     """Findings for one file already read into memory."""
     result = FileResult(source.relpath)
     extractors = extractors_for(source.kind)
-    if not extractors:
+    if not extractors or (source.kind in DOC_KINDS and not settings.include_docs):
         return result
     if settings.prefilter and not prefilter.may_have_findings(source, _selected(settings)):
         return result
     try:
         raws = [raw for extract in extractors for raw in extract(source)]
+    except PartialExtraction as exc:  # part of the file was unreadable (a notebook cell): keep the rest, say which
+        raws = list(exc.findings)
+        result.diagnostics.append(Diagnostic(source.relpath, str(exc)))
     except ExtractionError as exc:
         result.diagnostics.append(Diagnostic(source.relpath, str(exc)))
         return result
@@ -87,7 +102,15 @@ def scan_source(source: Source, settings: Settings) -> FileResult:
     findings = [to_finding(raw, source) for raw in raws if raw.rule in codes]
     directives = suppress.parse_directives(source.lines) if "wac-lint:" in source.text else []
     findings = suppress.apply(findings, directives)
+    if directives and suppress.UNUSED_RULE in codes:
+        unused = suppress.unused_findings(directives, source.lines, codes, frozenset(ALL_RULES))
+        # Only a directive that names WAC001 itself (not `all`) silences a report about directives.
+        naming = [d for d in directives if any(c != "ALL" and suppress.UNUSED_RULE.startswith(c) for c in d.codes)]
+        findings += suppress.apply([to_finding(raw, source) for raw in unused], naming)
     findings.sort(key=Finding.sort_key)
+    if crosscheck.CONTRADICTION in codes:  # a declaration and the code it contradicts in one file
+        findings += suppress.apply(crosscheck.contradictions(findings), directives)
+        findings.sort(key=Finding.sort_key)
     result.findings = findings
     result.unused_directives = [d for d in directives if not d.used]
     return result
@@ -100,6 +123,8 @@ def _selected(settings: Settings) -> frozenset[str]:
 
 def _ignores_for(relpath: str, settings: Settings) -> list[str]:
     ignores = list(settings.ignore)
+    if not settings.include_docs:  # --no-docs: the rules that read documentation are off
+        ignores.extend(sorted(DOC_RULES))
     if settings.per_file_ignores:
         import pathspec
 
@@ -142,6 +167,7 @@ def scan(paths: list[Path], settings: Settings | None = None, root: Path | None 
     for result in results:
         findings.extend(result.findings)
         diagnostics.extend(result.diagnostics)
+    findings = whole_repo_checks(findings, root, settings)
     findings.sort(key=Finding.sort_key)
     diagnostics.sort(key=lambda d: (d.path, d.message))
     return ScanResult(root, len(candidates), findings, diagnostics, [c.relpath for c in candidates], stats)

@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from .evidence import Finding
+from .evidence import Finding, RawFinding, Span, State
 
 DIRECTIVE = re.compile(r"#\s*wac-lint:\s*(disable|disable-file|disable-next-line)\s*=\s*([A-Za-z0-9_, ]+)")
 
@@ -85,3 +85,38 @@ def apply(findings: list[Finding], directives: list[Directive]) -> list[Finding]
             finding = finding.with_changes(suppressed=True)
         out.append(finding)
     return out
+
+
+UNUSED_RULE = "WAC001"
+
+
+def unused_findings(directives: list[Directive], lines: list[str], selected: frozenset[str],
+                    known: frozenset[str]) -> list[RawFinding]:
+    """WAC001 raw findings for directive codes that silenced nothing.
+
+    A code is judged only when it names a rule that exists and was selected for this file (a directive for a rule
+    left out of the scan may be needed by a fuller run); a code that names no rule at all is always reported, and
+    so is every code of a `disable-file` written too late to govern the file.
+    """
+    raws: list[RawFinding] = []
+    for directive in directives:
+        # A code naming WAC001 itself is judged by whether it silences these reports, not here.
+        unused = [code for code in directive.codes if code not in directive.used
+                  and (code == "ALL" or not UNUSED_RULE.startswith(code))]
+        if directive.kind == "misplaced-file":
+            report = list(directive.codes)  # too late to govern anything, WAC001 included
+            detail = "disable-file must come before the first statement to govern the file"
+        else:
+            unknown = [c for c in unused if c != "ALL" and not any(k.startswith(c) for k in known)]
+            judged = [c for c in unused if c == "ALL" or any(k.startswith(c) for k in selected)]
+            report = [c for c in unused if c in unknown or c in judged]
+            detail = (f"no rule matches {', '.join(unknown)}" if unknown
+                      else "nothing it covers has a finding of " + ", ".join(report))
+        if not report:
+            continue
+        text = lines[directive.line - 1] if directive.line <= len(lines) else ""
+        match = DIRECTIVE.search(text)
+        end = match.end() + 1 if match else directive.column + 1
+        span = Span(directive.line, directive.column, directive.line, end)
+        raws.append(RawFinding(UNUSED_RULE, ",".join(report), State.ENABLED, span, detail))
+    return raws

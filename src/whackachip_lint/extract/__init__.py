@@ -23,10 +23,29 @@ EXTRACTORS: dict[str, tuple[str, ...]] = {
     "shell": ("whackachip_lint.extract.shell",),
     "json": ("whackachip_lint.extract.deepspeed",),
 }
+# Notebooks, and documentation read for declared hardware (extract/notebook.py, extract/docs.py).
+EXTRACTORS.update({"notebook": ("whackachip_lint.extract.notebook",)})
+EXTRACTORS.update({kind: ("whackachip_lint.extract.docs",) for kind in ("markdown", "rst", "text", "log")})
+# Scheduler directives (#SBATCH, #PBS, #BSUB) are comments to the shell and Python parsers: a second, line-based pass.
+EXTRACTORS["shell"] += ("whackachip_lint.extract.jobscript",)
+EXTRACTORS["python"] += ("whackachip_lint.extract.jobscript",)
+# Documentation kinds: read for declared hardware only, and left out entirely by --no-docs.
+DOC_KINDS = frozenset({"markdown", "rst", "text", "log"})
 
 
 class ExtractionError(Exception):
     """The file could not be parsed; the message says why (shown to the user with the path)."""
+
+
+class PartialExtraction(ExtractionError):
+    """Part of the file could not be read (e.g. one notebook cell); `findings` holds what the rest gave.
+
+    The scanner keeps those findings and reports the message as a diagnostic.
+    """
+
+    def __init__(self, message: str, findings: list[RawFinding]) -> None:
+        super().__init__(message)
+        self.findings = findings
 
 
 @dataclass
@@ -61,6 +80,21 @@ class Source:
 
 
 Extractor = Callable[[Source], Iterable[RawFinding]]
+
+# Other formats A: YAML, Dockerfiles, dependency pins, Makefiles and CMake.
+EXTRACTORS.update(
+    {
+        "yaml": ("whackachip_lint.extract.yaml_config",),
+        "dockerfile": ("whackachip_lint.extract.dockerfile",),
+        "requirements": ("whackachip_lint.extract.requirements",),
+        "pyproject": ("whackachip_lint.extract.pyproject",),
+        "setupcfg": ("whackachip_lint.extract.setupcfg",),
+        "makefile": ("whackachip_lint.extract.makefile",),
+        "cmake": ("whackachip_lint.extract.cmake",),
+    }
+)
+# setup.py install requirements: a second, cheap pass on Python files (returns [] unless the file is setup.py).
+EXTRACTORS["python"] += ("whackachip_lint.extract.setup_py",)
 
 
 def extractors_for(kind: str) -> list[Extractor]:

@@ -65,7 +65,7 @@ def extract_text(text: str, base: Point = (0, 0)) -> list[RawFinding]:
     if not _PREFILTER.search(data):
         return []
     try:
-        json.loads(text)
+        parsed = json.loads(text)
     except json.JSONDecodeError as exc:
         raise ExtractionError(
             f"invalid JSON at line {exc.lineno + base[0]}, column {exc.colno}: {exc.msg} "
@@ -73,19 +73,21 @@ def extract_text(text: str, base: Point = (0, 0)) -> list[RawFinding]:
         ) from None
     except RecursionError:
         raise ExtractionError("JSON nested too deeply to read") from None
+    if not isinstance(parsed, dict) or not is_deepspeed_config(parsed):
+        return []  # checked before the position pass, so large data files cost one json.loads
     tree = parser("json").parse(data)
     top = _top_object(tree.root_node, data, base)
-    if top is None or not is_deepspeed_config(top):
+    if top is None:
         return []
     return _findings(top, Positions(data), base)
 
 
-def is_deepspeed_config(top: dict[str, Entry]) -> bool:
+def is_deepspeed_config(top: dict) -> bool:
+    """Whether a parsed JSON object has the keys of a DeepSpeed config."""
     if STRONG_KEYS & top.keys():
         return True
     for key in PRECISION_KEYS:
-        entry = top.get(key)
-        if entry is not None and isinstance(entry.value, dict) and "enabled" in entry.value:
+        if isinstance(top.get(key), dict) and "enabled" in top[key]:
             return True
     return len(WEAK_KEYS & top.keys()) >= 2
 
@@ -155,7 +157,15 @@ def _zero(zero: dict[str, Entry], emit) -> None:
     if stage is not None:
         number = _number(stage.value)
         if _is_auto(stage.value):
-            emit("WAC501", stage, "zero_optimization.stage", "auto", State.CONDITIONAL, _sets("zero_optimization.stage", "auto"), auto=True)
+            emit(
+                "WAC501",
+                stage,
+                "zero_optimization.stage",
+                "auto",
+                State.CONDITIONAL,
+                _sets("zero_optimization.stage", "auto"),
+                auto=True,
+            )
         elif number is not None:
             state = State.ENABLED if number > 0 else State.DISABLED
             emit("WAC501", stage, "zero_optimization.stage", number, state, _sets("zero_optimization.stage", number))
@@ -177,7 +187,15 @@ def _zero(zero: dict[str, Entry], emit) -> None:
     legacy = zero.get("cpu_offload")
     if legacy is not None and isinstance(_bool(legacy.value), bool):
         state = State.ENABLED if _bool(legacy.value) else State.DISABLED
-        emit("WAC502", legacy, "zero_optimization.cpu_offload", "cpu", state, _sets("zero_optimization.cpu_offload", _bool(legacy.value)), target="optimizer")
+        emit(
+            "WAC502",
+            legacy,
+            "zero_optimization.cpu_offload",
+            "cpu",
+            state,
+            _sets("zero_optimization.cpu_offload", _bool(legacy.value)),
+            target="optimizer",
+        )
 
 
 def _precision(key: str, rule: str, entry: Entry, emit) -> None:
@@ -186,10 +204,25 @@ def _precision(key: str, rule: str, entry: Entry, emit) -> None:
     path = f"{key}.enabled"
     if enabled is None:
         # DeepSpeed's default for a precision block without "enabled" is off.
-        emit(rule, entry, key, value, State.MENTIONED, f"the config has a {key} block without \"enabled\" (DeepSpeed's default is off)")
+        emit(
+            rule,
+            entry,
+            key,
+            value,
+            State.MENTIONED,
+            f'the config has a {key} block without "enabled" (DeepSpeed\'s default is off)',
+        )
         return
     if _is_auto(enabled.value):
-        emit(rule, enabled, path, value, State.CONDITIONAL, _sets(path, "auto") + " (the trainer decides it from its own flags)", auto=True)
+        emit(
+            rule,
+            enabled,
+            path,
+            value,
+            State.CONDITIONAL,
+            _sets(path, "auto") + " (the trainer decides it from its own flags)",
+            auto=True,
+        )
         return
     flag = _bool(enabled.value)
     if flag is None:
@@ -199,7 +232,8 @@ def _precision(key: str, rule: str, entry: Entry, emit) -> None:
 
 
 def _sets(path: str, value: Any) -> str:
-    return f"the config sets {path} to {json.dumps(value)}"
+    shown = "an object" if isinstance(value, dict) else json.dumps(value)
+    return f"the config sets {path} to {shown}"
 
 
 def _is_auto(value: Any) -> bool:

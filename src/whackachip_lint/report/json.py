@@ -10,12 +10,15 @@ from ..scan import ScanResult
 
 
 def to_data(result: ScanResult, verdict=None) -> dict[str, Any]:
-    return {
+    data = {
         "version": __version__,
         "files_scanned": result.files_scanned,
         "findings": [f.to_dict() for f in result.findings],
         "diagnostics": [d.to_dict() for d in result.diagnostics],
     }
+    if verdict is not None:
+        data["inference"] = verdict.to_dict()
+    return data
 
 
 def render(result: ScanResult, verdict=None, **_options: Any) -> str:

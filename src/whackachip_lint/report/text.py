@@ -34,6 +34,11 @@ def render(result: ScanResult, verdict=None, *, colour: bool = False, show_suppr
     if result.diagnostics:
         out.append("")
     out.append(summary(result))
+    if verdict is not None:
+        from .verdict_text import render_verdict
+
+        out.append("")
+        out.append(render_verdict(verdict, style).rstrip("\n"))
     return "\n".join(out) + "\n"
 
 

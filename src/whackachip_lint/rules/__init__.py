@@ -5,9 +5,14 @@ from __future__ import annotations
 from typing import Iterable
 
 from .base import Example, Rule
-from . import collective, declared, kernels, launch, memory, network, precision
+from . import collective, declared, kernels, launch, memory, meta, network, precision
 
-FAMILIES = (precision, collective, network, launch, memory, kernels, declared)
+FAMILIES = (precision, collective, network, launch, memory, kernels, declared, meta)
+
+# Other formats A: cluster manifests (WAC701-WAC709), container images and dependency pins (WAC8xx).
+from . import cluster, packages  # noqa: E402
+
+FAMILIES = FAMILIES + (cluster, packages)
 
 ALL_RULES: dict[str, Rule] = {}
 for _family in FAMILIES:
@@ -16,6 +21,11 @@ for _family in FAMILIES:
             raise RuntimeError(f"duplicate rule code {_rule.code}")
         ALL_RULES[_rule.code] = _rule
 ALL_RULES = dict(sorted(ALL_RULES.items()))
+
+# Examples of core rules in the YAML/Dockerfile/Makefile/CMake formats (formats A).
+from .format_examples import add_format_examples  # noqa: E402
+
+ALL_RULES = add_format_examples(ALL_RULES)
 
 
 def get_rule(code: str) -> Rule:

@@ -45,6 +45,8 @@ class Rule:
     negatives: tuple[Example, ...] = ()
     references: tuple[str, ...] = ()
     tags: tuple[str, ...] = ()
+    # How often a finding of this rule is right (SARIF `precision`: very-high, high, medium, low).
+    precision: str = "high"
     # Properties an inference requirement may use; documentation only.
     notes: tuple[str, ...] = field(default=())
 
@@ -70,4 +72,8 @@ _STATE_PHRASE = {
 
 
 def _capitalise(text: str) -> str:
-    return text[:1].upper() + text[1:]
+    """Capitalise a plain first word; leave code (`torch.bfloat16`, `bf16`, `NCCL_IB_HCA`) as written."""
+    first = text.split(" ", 1)[0]
+    if first.isalpha() and first.islower():
+        return text[:1].upper() + text[1:]
+    return text

@@ -41,6 +41,11 @@ RULES = (
         positives=(
             Example("import transformer_engine.pytorch as te\n", value="transformer_engine"),
             Example("from transformer_engine.common.recipe import DelayedScaling\n", value="transformer_engine"),
+            Example(
+                'import argparse\np = argparse.ArgumentParser()\np.add_argument("--transformer-impl", default="transformer_engine")\n',
+                value="transformer_engine",
+                note="Megatron's transformer implementation option",
+            ),
         ),
         negatives=(
             Example("try:\n    import transformer_engine\nexcept ImportError:\n    pass\n"),

@@ -20,13 +20,13 @@ RULES = (
         ),
         negatives=(
             Example("export NCCL_IB_DISABLE=1\n", kind="shell"),
-            Example('import os\nos.environ["NCCL_IB_DISABLE"] = "1"\n'),
             Example(
                 'NET_TYPE="high"\nif [[ $NET_TYPE == "low" ]]; then\n  export NCCL_IB_HCA=mlx5_0\nfi\n',
                 kind="shell",
                 state=State.DISABLED,
                 note="a branch the script's own constants rule out is dead code",
             ),
+            Example('import os\nos.environ["NCCL_IB_DISABLE"] = "1"\n'),
         ),
         tags=("network",),
     ),
@@ -43,8 +43,12 @@ RULES = (
         positives=(
             Example("export NCCL_NET_GDR_LEVEL=2\n", kind="shell", value="NCCL_NET_GDR_LEVEL"),
             Example("export NCCL_NET_GDR_LEVEL=PHB\n", kind="shell", value="NCCL_NET_GDR_LEVEL"),
+            Example('import os\nos.environ["NCCL_NET_GDR_LEVEL"] = "PHB"\n', value="NCCL_NET_GDR_LEVEL"),
         ),
-        negatives=(Example("export NCCL_NET_GDR_LEVEL=LOC\n", kind="shell"),),
+        negatives=(
+            Example("export NCCL_NET_GDR_LEVEL=LOC\n", kind="shell"),
+            Example('import os\nos.environ["NCCL_NET_GDR_LEVEL"] = "LOC"\n'),
+        ),
         tags=("network",),
     ),
     Rule(
@@ -74,8 +78,14 @@ RULES = (
         title="NCCL socket interface",
         summary="Finds the network interfaces NCCL or Gloo is told to use (NCCL_SOCKET_IFNAME, GLOO_SOCKET_IFNAME).",
         why="Interface names (ib0, bond0, eth0) hint at the fabric behind a multi-node job.",
-        positives=(Example("export NCCL_SOCKET_IFNAME=bond1\n", kind="shell", value="NCCL_SOCKET_IFNAME"),),
-        negatives=(Example("# export NCCL_SOCKET_IFNAME=bond1\n", kind="shell"),),
+        positives=(
+            Example("export NCCL_SOCKET_IFNAME=bond1\n", kind="shell", value="NCCL_SOCKET_IFNAME"),
+            Example('import os\nos.environ.setdefault("NCCL_SOCKET_IFNAME", "ib0")\n', value="NCCL_SOCKET_IFNAME"),
+        ),
+        negatives=(
+            Example("# export NCCL_SOCKET_IFNAME=bond1\n", kind="shell"),
+            Example('import os\niface = os.environ.get("NCCL_SOCKET_IFNAME", "eth0")\n', note="reading is not setting"),
+        ),
         tags=("network",),
     ),
     Rule(
@@ -85,8 +95,14 @@ RULES = (
         title="NVLink SHARP",
         summary="Finds NVLink SHARP (NVLS) switched on or off (NCCL_NVLS_ENABLE).",
         why="NVLS is a feature of NVSwitch systems (HGX/DGX-class servers).",
-        positives=(Example("export NCCL_NVLS_ENABLE=1\n", kind="shell", value="NCCL_NVLS_ENABLE"),),
-        negatives=(Example("export NCCL_NVLS_ENABLE=0\n", kind="shell"),),
+        positives=(
+            Example("export NCCL_NVLS_ENABLE=1\n", kind="shell", value="NCCL_NVLS_ENABLE"),
+            Example('import os\nos.environ["NCCL_NVLS_ENABLE"] = "1"\n', value="NCCL_NVLS_ENABLE"),
+        ),
+        negatives=(
+            Example("export NCCL_NVLS_ENABLE=0\n", kind="shell"),
+            Example('import os\nos.environ["NCCL_NVLS_ENABLE"] = "0"\n'),
+        ),
         tags=("network",),
     ),
     Rule(
@@ -96,8 +112,14 @@ RULES = (
         title="cloud GPU fabric",
         summary="Finds cloud GPU fabrics: GCP GPUDirect-TCPX/TCPXO (NCCL_FASTRAK_*, NCCL_GPUDIRECTTCPX_*), AWS EFA (FI_EFA_*).",
         why="These fabrics exist only on datacenter GPU instances, without any NCCL_IB_* variable.",
-        positives=(Example("export NCCL_FASTRAK_CTRL_DEV=eth0\n", kind="shell", value="NCCL_FASTRAK_CTRL_DEV"),),
-        negatives=(Example("# NCCL_FASTRAK_CTRL_DEV is for a3-mega only\n", kind="shell"),),
+        positives=(
+            Example("export NCCL_FASTRAK_CTRL_DEV=eth0\n", kind="shell", value="NCCL_FASTRAK_CTRL_DEV"),
+            Example('import os\nos.environ.update(FI_EFA_USE_DEVICE_RDMA="1")\n', value="FI_EFA_USE_DEVICE_RDMA"),
+        ),
+        negatives=(
+            Example("# NCCL_FASTRAK_CTRL_DEV is for a3-mega only\n", kind="shell"),
+            Example('import os\n"""Set NCCL_FASTRAK_CTRL_DEV on a3-mega."""\n'),
+        ),
         tags=("network",),
     ),
 )

@@ -32,6 +32,12 @@ RULES = (
         ),
         negatives=(
             Example("# we tried torch.bfloat16 once\nimport torch\n"),
+            Example("torchrun train.py --bf16 False --fp16 True\n", kind="shell", note="`--bf16 False` switches it off"),
+            Example(
+                '{"bf16": {"enabled": "auto"}, "zero_optimization": {"stage": 2}}\n',
+                kind="json",
+                note='"auto" is decided by the trainer\'s flags: conditional until the launch script says',
+            ),
             Example('def train():\n    """Train in bf16 when the GPU allows it."""\n'),
             Example(
                 'import argparse\np = argparse.ArgumentParser()\n'
@@ -44,12 +50,6 @@ RULES = (
             Example('import torch\nCKPT = "checkpoints/bf16/model.pt"\nbf16_ok = True\n', note="paths and variable names are no evidence"),
             Example("import torch\nif x.dtype == torch.bfloat16:\n    x = x.float()\n", note="a dtype compared is not a dtype used"),
             Example("import torch\nif False:\n    model = model.bfloat16()\n"),
-            Example("torchrun train.py --bf16 False --fp16 True\n", kind="shell", note="`--bf16 False` switches it off"),
-            Example(
-                '{"bf16": {"enabled": "auto"}, "zero_optimization": {"stage": 2}}\n',
-                kind="json",
-                note='"auto" is decided by the trainer\'s flags: conditional until the launch script says',
-            ),
         ),
         references=("https://docs.nvidia.com/deeplearning/transformer-engine/user-guide/index.html",),
         tags=("precision",),
@@ -67,14 +67,15 @@ RULES = (
         positives=(
             Example("import torch\nmodel.half()\n"),
             Example('from transformers import TrainingArguments\nargs = TrainingArguments("out", fp16=True)\n'),
+            Example('from apex import amp\nmodel, opt = amp.initialize(model, opt, opt_level="O1")\n', value="O1"),
             Example("import torch\nwith torch.cuda.amp.autocast():\n    y = model(x)\n", value="float16",
                     note="CUDA autocast without dtype= runs in float16"),
             Example("torchrun --nproc_per_node 8 train.py --fp16\n", kind="shell", value="fp16"),
         ),
         negatives=(
             Example("import torch\nprint('fp16 is not used')\n"),
-            Example('import torch\nwith torch.autocast("cuda", dtype=torch.float16, enabled=False):\n    y = model(x)\n'),
             Example('{"fp16": {"enabled": false}, "train_batch_size": 64}\n', kind="json", state=State.DISABLED),
+            Example('import torch\nwith torch.autocast("cuda", dtype=torch.float16, enabled=False):\n    y = model(x)\n'),
         ),
         tags=("precision",),
     ),

@@ -1,22 +1,25 @@
 """The Python extractor: one libcst parse and one visit per file for every rule.
 
-Files that contain none of the words any rule looks for are skipped without
-parsing (libcst is the slow part of a scan). Positions come from libcst's
-PositionProvider on a wrapper that does not copy the tree; names are resolved
-through our own import-alias table rather than QualifiedNameProvider, which
-costs several times the parse.
+Every file handed to it is parsed, so a broken file always gets its
+diagnostic; skipping files without trigger words is the scanner's pre-filter's
+job (one table for all kinds). The tree is walked by a lean
+walker (walk.py); positions are computed only inside the statements
+that hold evidence (positions.py); names are resolved through our own
+import-alias table rather than QualifiedNameProvider, which costs several
+times the parse.
 """
 
 from __future__ import annotations
 
+import ast
 import re
+import warnings
 
 import libcst as cst
-from libcst.metadata import MetadataWrapper, PositionProvider
 
 from ...evidence import RawFinding
 from .. import ExtractionError, Source
-from .tables import PREFILTER
+from .positions import positions_for
 from .visitor import PythonEvidenceVisitor
 
 _PY2_HINTS = (
@@ -28,14 +31,12 @@ _PY2_HINTS = (
 
 
 def extract(source: Source) -> list[RawFinding]:
-    if not PREFILTER.search(source.data):
-        return []
     module = parse(source.text)
-    wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
-    positions = wrapper.resolve(PositionProvider)
-    visitor = PythonEvidenceVisitor(module, positions)
-    module.visit(visitor)
-    return visitor.findings
+    visitor = PythonEvidenceVisitor(module)
+    visitor.walk(module)
+    if not visitor.has_findings:
+        return []
+    return visitor.findings(positions_for(module, visitor.wanted.values()))
 
 
 def parse(text: str) -> cst.Module:
@@ -43,15 +44,30 @@ def parse(text: str) -> cst.Module:
     try:
         return cst.parse_module(text)
     except cst.ParserSyntaxError as exc:
-        line = exc.raw_line
-        reason = _first_line(exc.message)
-        lines = text.splitlines()
-        offending = lines[line - 1] if 1 <= line <= len(lines) else ""
-        if any(hint.match(offending) for hint in _PY2_HINTS):
-            reason = "this looks like Python 2 code, which is not supported"
-        raise ExtractionError(f"Python syntax error at line {line}: {reason}") from None
+        line, reason = exc.raw_line, _first_line(exc.message)
+    except cst.CSTValidationError as exc:  # parsed, but libcst refuses to build the node (`return* x`)
+        line, reason = 0, _first_line(str(exc))
     except (ValueError, TypeError) as exc:  # odd encodings or nulls the parser rejects outright
         raise ExtractionError(f"Python syntax error: {exc}") from None
+    # libcst reports where it gave up, often the line after the mistake; Python's own
+    # parser (parse only, nothing runs) usually names the line the author must fix.
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # SyntaxWarnings about the user's code are not ours to print
+            ast.parse(text)
+    except SyntaxError as exc:
+        if exc.lineno:
+            line, reason = exc.lineno, exc.msg or reason
+    except (ValueError, RecursionError, MemoryError):
+        pass
+    else:  # this Python reads it: a construct libcst's grammar lacks, say so rather than blame the file
+        reason = f"valid Python that the libcst parser cannot read ({reason.rstrip('.')})"
+    lines = text.splitlines()
+    offending = lines[line - 1] if 1 <= line <= len(lines) else ""
+    if any(hint.match(offending) for hint in _PY2_HINTS):
+        reason = "this looks like Python 2 code, which is not supported"
+    where = f" at line {line}" if line else ""
+    raise ExtractionError(f"Python syntax error{where}: {reason}")
 
 
 def _first_line(message: str) -> str:

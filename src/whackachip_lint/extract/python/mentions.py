@@ -7,22 +7,30 @@ mention points at the word itself.
 
 from __future__ import annotations
 
-from typing import Iterator
+import re
+from collections.abc import Iterator
 
-from ...evidence import Span, State
+from ...evidence import Span
 from ..buildflags import parse_arch_flags
 from ..environment import interpret_env, is_hardware_variable
 from .tables import ENV_NAME_WORD, FP8_DTYPE_WORD, MENTION_PATTERNS
 
+_NEWLINE = re.compile(r"\r\n?|\n")
+
 
 def span_in_token(text: str, line: int, column: int, start: int, end: int) -> Span:
-    """The span of text[start:end] for a token `text` starting at 1-based `line`, 0-based `column`."""
+    """The span of text[start:end] for a token `text` starting at 1-based `line`, 0-based `column`.
+
+    Line breaks are counted as Python counts them: \r\n, \r or \n.
+    """
 
     def position(offset: int) -> tuple[int, int]:
-        newlines = text.count("\n", 0, offset)
-        if not newlines:
+        count, line_start = 0, 0
+        for match in _NEWLINE.finditer(text, 0, offset):
+            count, line_start = count + 1, match.end()
+        if not count:
             return line, column + offset + 1
-        return line + newlines, offset - text.rfind("\n", 0, offset)
+        return line + count, offset - line_start + 1
 
     start_line, start_col = position(start)
     end_line, end_col = position(end)
@@ -50,6 +58,3 @@ def find_mentions(text: str) -> Iterator[tuple[str, object, int, int, str]]:
     if "arch" in text or "gencode" in text:
         for target in parse_arch_flags(text):
             yield target.rule, target.value, target.start, target.end, text[target.start : target.end]
-
-
-MENTIONED = State.MENTIONED

@@ -60,7 +60,11 @@ class Aliases:
             imported = module_name(alias.name)
             full = f"{base}.{imported}" if base else imported
             full_names.append(full)
-            local = alias.asname.name.value if alias.asname is not None and isinstance(alias.asname.name, cst.Name) else imported
+            local = (
+                alias.asname.name.value
+                if alias.asname is not None and isinstance(alias.asname.name, cst.Name)
+                else imported
+            )
             self.table[local.split(".")[0]] = full
         return base, full_names
 

@@ -47,6 +47,8 @@ PRECISION_STRINGS: dict[str, tuple[str, str]] = {
     "fp16-mixed": ("WAC102", "16-mixed"),
     "16-true": ("WAC102", "16-true"),
     "tf32": ("WAC103", "tf32"),
+    # Accelerate's mixed_precision="fp8" (Transformer Engine or MS-AMP) is enabled only on Ada and Hopper
+    # (Accelerate "Low Precision Training Methods" guide); Lightning's "transformer-engine" runs TE's FP8 GEMMs.
     "fp8": ("WAC104", "fp8"),
     "transformer-engine": ("WAC104", "transformer-engine"),
     "transformer-engine-float16": ("WAC104", "transformer-engine"),
@@ -57,6 +59,8 @@ FP8_STRING = re.compile(r"^(?:torch\.)?(float8_e[0-9]m[0-9]\w*)$")
 BACKENDS = frozenset({"nccl", "hccl", "gloo", "mpi", "ucc", "xccl", "ccl", "rccl", "cncl", "mccl"})
 # Device types (the part before ":" in "cuda:0").
 DEVICES = frozenset({"cuda", "npu", "hpu", "xla", "mps", "xpu", "mlu", "musa"})
+# Other spellings of a device type: Lightning's accelerator="tpu" runs on XLA devices.
+DEVICE_ALIASES: dict[str, str] = {"tpu": "xla"}
 
 # Keywords (call arguments, dict keys, config-class fields) and what they hold.
 #   ("switch", rule):   a boolean: True = enabled, False = disabled
@@ -65,6 +69,9 @@ DEVICES = frozenset({"cuda", "npu", "hpu", "xla", "mps", "xpu", "mlu", "musa"})
 #   ("device", None):   a device type string
 #   ("attn", None):     an attention implementation name
 #   ("fsdp", None):     an FSDP setting (non-empty = on)
+#   ("count", rule):    a number (ZeRO stage, accumulation steps, micro batch) or "auto"
+#   ("offload", None):  a ZeRO offload device ("cpu", "nvme", "none")
+#   ("te", None):       Megatron's transformer implementation ("transformer_engine" or "local")
 KEYWORDS: dict[str, tuple[str, str | None]] = {
     "bf16": ("switch", "WAC101"),
     "bf16_full_eval": ("switch", "WAC101"),
@@ -93,8 +100,24 @@ KEYWORDS: dict[str, tuple[str, str | None]] = {
     "distributed_backend": ("backend", None),
     "device": ("device", None),
     "device_type": ("device", None),
+    "accelerator": ("device", None),  # Lightning: "cuda", "tpu", "hpu", "mps" ("gpu" may be CUDA or MPS: not read)
     "attn_implementation": ("attn", None),
+    "transformer_impl": ("te", None),
     "fsdp": ("fsdp", None),
+    "zero_stage": ("count", "WAC501"),
+    "offload_device": ("offload", None),
+    "gradient_accumulation_steps": ("count", "WAC503"),
+    "train_micro_batch_size_per_gpu": ("count", "WAC504"),
+    "per_device_train_batch_size": ("count", "WAC504"),
+    "micro_batch_size": ("count", "WAC504"),
+}
+# A count above this is in force; at or below it the feature is off (ZeRO stage 0, one accumulation step).
+COUNT_THRESHOLDS: dict[str, int] = {"WAC501": 0, "WAC503": 1, "WAC504": 0}
+# DeepSpeed config blocks written as Python dicts: block key -> inner key -> KEYWORDS entry it means.
+DS_BLOCKS: dict[str, dict[str, str]] = {
+    "zero_optimization": {"stage": "zero_stage"},
+    "offload_optimizer": {"device": "offload_device"},
+    "offload_param": {"device": "offload_device"},
 }
 # Keywords that only mean something as argparse options (`--fp8-format hybrid`, Megatron).
 FLAG_KEYWORDS: dict[str, tuple[str, str | None]] = {"fp8_format": ("switch", "WAC104")}
@@ -143,6 +166,8 @@ INIT_PROCESS_GROUP = ("torch.distributed.init_process_group", "*.init_process_gr
 DEEPSPEED_INIT = ("deepspeed.init_distributed", "deepspeed.comm.init_distributed")
 AUTOCAST = ("torch.autocast", "torch.amp.autocast", "torch.cuda.amp.autocast", "torch.cpu.amp.autocast")
 FP8_AUTOCAST = ("transformer_engine.pytorch.fp8_autocast", "*.fp8_autocast")
+# NVIDIA Apex automatic mixed precision: opt levels O1-O3 run float16, O0 is plain float32.
+APEX_AMP_INIT = ("apex.amp.initialize",)
 GRAD_SCALERS = ("torch.cuda.amp.GradScaler", "torch.amp.GradScaler", "*.GradScaler")
 FP8_GEMMS = ("torch._scaled_mm", "torch._scaled_grouped_mm")
 FSDP_CALLS: dict[str, str] = {
@@ -157,6 +182,11 @@ FSDP_CALLS: dict[str, str] = {
     "*.FullyShardedDataParallelPlugin": "fsdp",
 }
 DEVICE_CALLS = ("torch.device",)
+# `torch.<module>` namespaces that only a vendor's plugin installs (torch_npu adds torch.npu, Gaudi's bridge
+# torch.hpu); torch.xpu and torch.mps are Intel GPU and Apple. torch.cuda is left out: ROCm builds and
+# migration shims keep that name, and device strings already report it.
+DEVICE_MODULES: dict[str, str] = {"npu": "npu", "hpu": "hpu", "xpu": "xpu", "mps": "mps", "mlu": "mlu", "musa": "musa"}
+AVAILABILITY_QUERY = re.compile(r"^(?:is_available|device_count|is_initialized|is_bf16_supported)$")
 DEVICE_METHODS: dict[str, str] = {"cuda": "cuda", "npu": "npu", "xpu": "xpu", "hpu": "hpu"}
 XLA_DEVICE_CALLS = ("torch_xla.core.xla_model.xla_device", "torch_xla.device")
 BF16_SUPPORT_CHECKS = ("torch.cuda.is_bf16_supported", "*.is_bf16_supported")
@@ -173,14 +203,11 @@ FP32_PRECISION_ATTRIBUTES = (
 )
 VERSION_ATTRIBUTES: dict[str, str] = {"torch.version.hip": "hip", "torch.version.cuda": "cuda"}
 ENV_GETTERS = ("os.environ.get", "os.getenv")
-DYNAMIC_IMPORTS = ("importlib.import_module", "__import__")
-
-# Calls and functions that are capability, version or availability checks:
-# a branch guarded by one holds only where the check passes.
-CAPABILITY_CHECK = re.compile(
-    r"is_bf16_supported|get_device_capability|get_device_properties|is_available|version|"
-    r"__version__|is_hip|is_rocm|hasattr|find_spec|is_installed|_available|supports_"
+# Calls whose string arguments are messages for people (a flag quoted in an error is no build setting).
+MESSAGE_CALLS = frozenset(
+    {"print", "info", "warning", "warn", "error", "debug", "critical", "exception", "log", "echo", "exit", "secho"}
 )
+DYNAMIC_IMPORTS = ("importlib.import_module", "__import__")
 
 # Words in comments, docstrings and help text -> (rule, value or None) (state: mentioned).
 MENTION_PATTERNS: tuple[tuple[re.Pattern[str], str, str | None], ...] = (
@@ -203,13 +230,3 @@ MENTION_PATTERNS: tuple[tuple[re.Pattern[str], str, str | None], ...] = (
 )
 FP8_DTYPE_WORD = re.compile(r"\bfloat8_e[0-9]m[0-9]\w*")
 ENV_NAME_WORD = re.compile(r"\b[A-Z][A-Z0-9]*_[A-Z0-9_]+\b")
-
-# Cheap byte-level filter: a file containing none of these cannot yield a finding.
-PREFILTER = re.compile(
-    rb"bf16|bfloat16|fp16|float16|half|tf32|float32_matmul|fp8|float8|fp4|float4|nccl|hccl|gloo|backend|"
-    rb"environ|putenv|NCCL|RCCL|HCCL|HSA_|HIP_|ROCR_|ROCM_|MIOPEN_|ASCEND_|HABANA|PT_HPU|PJRT|XLA_|TPU_|FI_|"
-    rb"VISIBLE_DEVICES|ARCH|torch_npu|habana|torch_xla|jax|mlx|intel_extension|oneccl|transformer_engine|"
-    rb"flash_attn|FlashAttention|attn_implementation|fsdp|FullyShardedDataParallel|fully_shard|_scaled_mm|"
-    rb"device|npu|hpu|xpu|mps|cuda|version|gencode|sm_[0-9]|compute_[0-9]|offload-arch|amdgpu|init_distributed|"
-    rb"Transformer ?Engine|precision"
-)

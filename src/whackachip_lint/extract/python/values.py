@@ -10,14 +10,17 @@ callers then report nothing in force.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
 
 import libcst as cst
 
 from ...evidence import State, Value
 from .names import Aliases, dotted, matches
 from .tables import ENV_GETTERS
+
+# What evaluating a literal the parser accepted can still raise.
+_LITERAL_ERRORS = (ValueError, SyntaxError, UnicodeError, OverflowError, MemoryError, RecursionError)
 
 _RANK = {State.ENABLED: 0, State.CONDITIONAL: 1, State.DISABLED: 2, State.MENTIONED: 3}
 
@@ -81,7 +84,7 @@ class Resolver:
     def _string(self, node: cst.SimpleString | cst.ConcatenatedString, depth: int) -> list[Candidate] | None:
         try:
             value = node.evaluated_value
-        except Exception:  # malformed escapes: libcst parsed it, Python would not
+        except _LITERAL_ERRORS:  # malformed escapes: libcst parsed it, Python would not
             return None
         if isinstance(value, bytes):
             value = value.decode("utf-8", "replace")
@@ -92,11 +95,17 @@ class Resolver:
             return [Candidate(node.parts[0].value, partial=len(node.parts) > 1)]
         return None
 
-    def _integer(self, node: cst.Integer, depth: int) -> list[Candidate]:
-        return [Candidate(int(node.evaluated_value))]
+    def _integer(self, node: cst.Integer, depth: int) -> list[Candidate] | None:
+        try:
+            return [Candidate(int(node.evaluated_value))]
+        except _LITERAL_ERRORS:  # e.g. more digits than int() converts
+            return None
 
-    def _float(self, node: cst.Float, depth: int) -> list[Candidate]:
-        return [Candidate(float(node.evaluated_value))]
+    def _float(self, node: cst.Float, depth: int) -> list[Candidate] | None:
+        try:
+            return [Candidate(float(node.evaluated_value))]
+        except _LITERAL_ERRORS:
+            return None
 
     def _name(self, node: cst.Name, depth: int) -> list[Candidate] | None:
         constant = {"True": True, "False": False, "None": None}
@@ -179,7 +188,13 @@ def literal_string(node: cst.BaseExpression | None) -> str | None:
     if isinstance(node, (cst.SimpleString, cst.ConcatenatedString)):
         try:
             value = node.evaluated_value
-        except Exception:
+        except _LITERAL_ERRORS:
             return None
         return value if isinstance(value, str) else None
     return None
+
+
+def with_flag(candidate: Candidate, flag: str) -> Candidate:
+    """Mark a candidate as an option's default."""
+    candidate.properties.update({"flag": flag, "default": candidate.value})
+    return candidate

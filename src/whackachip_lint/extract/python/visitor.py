@@ -1,31 +1,58 @@
-"""One libcst visit per file that finds the evidence of every Python rule.
+"""One walk per file over the libcst tree that finds the evidence of every Python rule.
 
 The visitor keeps a stack of context frames: a frame says in what state code
 under a node runs (an `if` on a runtime condition makes its branches
 `conditional`, `if False:` makes its body `disabled`, a `try` around an import
 that catches ImportError makes it optional). Evidence found under a frame takes
 the strongest state on the stack. Frames are attached to child nodes by
-identity before libcst visits them, so the one generic traversal is kept.
+identity before the walker reaches them, so one generic traversal serves all.
+
+argparse options (and dataclass option fields) are reported where they are
+defined, with `properties={"flag": ..., "default": ...}` so the inference can
+apply the flags a launch script passes:
+  - a switch on by default (`default=True`, `--no-bf16` style) is `enabled`;
+  - a switch off by default (`action="store_true"`) is `mentioned`: it exists
+    but holds only if a launch passes it;
+  - a valued option (`--dtype`, `--backend`) is `enabled` with its default;
+  - `help=` text and `choices=` entries are `mentioned`.
+A use of an option (`bf16=args.bf16`) is `conditional` when its default is off.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Callable, Iterable, Mapping
 
 import libcst as cst
 from libcst.metadata import CodeRange
 
 from ...evidence import RawFinding, Span, State, Value
 from ..buildflags import parse_arch_flags
-from ..environment import interpret_env
+from ..environment import is_hardware_variable
 from . import tables as T
+from .envwrites import EnvironmentWrites
+from .meanings import dtype_meaning, module_meanings, switch_truth, value_meanings
 from .mentions import find_mentions, span_in_token
 from .names import Aliases, dotted, lookup, matches
-from .values import Binding, Candidate, Flag, Resolver, combine, literal_string
+from .options import ArgparseOptions
+from .positions import block_units, module_units
+from .syntax import (
+    constant_truth,
+    dict_entry,
+    dict_get,
+    handler_names,
+    has_import,
+    is_neutral_test,
+    is_type_checking,
+    starts_with_exit,
+    string_parts,
+    subscript_key,
+    unwrap_field,
+    version_test,
+)
+from .values import Binding, Candidate, Flag, Resolver, combine, literal_string, with_flag
+from .walk import Walker
 
-_TRUE_STRINGS = {"1", "true", "yes", "on", "y", "t"}
-_FALSE_STRINGS = {"0", "false", "no", "off", "n", "f", ""}
 _IMPORT_ERRORS = {"ImportError", "ModuleNotFoundError"}
 _BROAD_ERRORS = {"Exception", "BaseException"}
 _MAX_CONDITION = 80
@@ -37,14 +64,26 @@ class Frame:
     state: State  # effective state under this frame (already combined with outer frames)
     check: bool  # inside an expression that tests something (if test, comparison)
     condition: cst.CSTNode | None  # the test that made the frame conditional, for the message
+    phrase: str = "only when {}"  # how the message says it ({} is the condition's code)
 
 
-class PythonEvidenceVisitor(cst.CSTVisitor):
-    def __init__(self, module: cst.Module, positions: Mapping[cst.CSTNode, CodeRange]):
+# Where a finding points: a node, or a stretch (begin, end) of a token node's text.
+Where = cst.CSTNode | tuple[cst.CSTNode, str, int, int]
+
+
+class PythonEvidenceVisitor(ArgparseOptions, EnvironmentWrites, Walker):
+    """Walk a module once (`walk(module)`), then `findings(positions)` gives the raw findings.
+
+    Positions are only computed (the costliest step after parsing) for files with evidence.
+    """
+
+    def __init__(self, module: cst.Module):
         super().__init__()
         self.module = module
-        self.positions = positions
-        self.findings: list[RawFinding] = []
+        self.found: list[tuple[str, Value, State, Where, str, dict]] = []
+        self.wanted: dict[int, cst.CSTNode] = {}  # units (statements) holding findings, for positions
+        self.unit_ids: set[int] = set()
+        self.units: list[cst.CSTNode] = []  # the units being walked, innermost last
         self.aliases = Aliases()
         self.scopes: list[dict[str, list[Binding]]] = [{}]
         self.flags: dict[str, Flag] = {}
@@ -53,34 +92,47 @@ class PythonEvidenceVisitor(cst.CSTVisitor):
         self.pending: dict[int, tuple[State | None, bool, cst.CSTNode | None]] = {}
         self.handled: set[int] = set()  # nodes another handler already reported
         self.blocks: list[str] = ["module"]  # module / class / function
+        self.functions: list[str] = []  # names of the functions being walked, innermost last
         self.calls: list[str | None] = []
         self.args: list[tuple[str | None, str | None]] = []  # (keyword, callee) of the Arg being visited
-        self.deferred: list[Callable[[], None]] = []
+        self.deferred: list[tuple[int, Callable[[], None]]] = []
         self.finished = False
 
     # -- frames -----------------------------------------------------------------------------
 
-    def attach(self, node: cst.CSTNode | None, state: State | None = None, check: bool = False, condition=None) -> None:
+    def attach(
+        self,
+        node: cst.CSTNode | None,
+        state: State | None = None,
+        check: bool = False,
+        condition: cst.CSTNode | None = None,
+        phrase: str = "only when {}",
+    ) -> None:
         """Make `node` (when visited) open a frame in `state` and/or as a check."""
         if node is not None:
-            self.pending[id(node)] = (state, check, condition)
+            self.pending[id(node)] = (state, check, condition, phrase)
 
     def on_visit(self, node: cst.CSTNode) -> bool:
+        if id(node) in self.unit_ids:
+            self.units.append(node)
         entry = self.pending.pop(id(node), None)
         if entry is None and isinstance(node, cst.Comparison):
-            entry = (None, True, None)  # `x.dtype == torch.bfloat16` tests a dtype, it does not use one
+            entry = (None, True, None, "")  # `x.dtype == torch.bfloat16` tests a dtype, it does not use one
         if entry is not None:
-            state, check, condition = entry
+            state, check, condition, phrase = entry
             outer = self.frames[-1]
             effective = outer.state if state is None else combine(outer.state, state)
-            cond = condition if condition is not None and state is State.CONDITIONAL else outer.condition
-            self.frames.append(Frame(id(node), effective, outer.check or check, cond))
+            if condition is None or state is not State.CONDITIONAL:
+                condition, phrase = outer.condition, outer.phrase
+            self.frames.append(Frame(id(node), effective, outer.check or check, condition, phrase))
         return super().on_visit(node)
 
-    def on_leave(self, original_node: cst.CSTNode) -> None:
-        super().on_leave(original_node)
-        if len(self.frames) > 1 and self.frames[-1].node_id == id(original_node):
+    def on_leave(self, node: cst.CSTNode) -> None:
+        super().on_leave(node)
+        if len(self.frames) > 1 and self.frames[-1].node_id == id(node):
             self.frames.pop()
+        if self.units and self.units[-1] is node:
+            self.units.pop()
 
     @property
     def state(self) -> State:
@@ -92,15 +144,28 @@ class PythonEvidenceVisitor(cst.CSTVisitor):
 
     # -- emitting -----------------------------------------------------------------------------
 
-    def span(self, node: cst.CSTNode) -> Span:
-        where = self.positions[node]
-        return Span(where.start.line, where.start.column + 1, where.end.line, where.end.column + 1)
+    @property
+    def has_findings(self) -> bool:
+        return bool(self.found)
+
+    def findings(self, positions: Mapping[cst.CSTNode, CodeRange]) -> list[RawFinding]:
+        out = []
+        for rule, value, state, where, detail, props in self.found:
+            if isinstance(where, tuple):
+                node, text, begin, end = where
+                start = positions[node].start
+                span = span_in_token(text, start.line, start.column, begin, end)
+            else:
+                place = positions[where]
+                span = Span(place.start.line, place.start.column + 1, place.end.line, place.end.column + 1)
+            out.append(RawFinding(rule, value, state, span, detail, props))
+        return out
 
     def emit(
         self,
         rule: str,
         value: Value,
-        where: cst.CSTNode | Span,
+        where: Where,
         own: State = State.ENABLED,
         detail: str = "",
         properties: Mapping[str, Value] | None = None,
@@ -110,9 +175,12 @@ class PythonEvidenceVisitor(cst.CSTVisitor):
         state = combine(frame.state, own)
         props = dict(properties or {})
         if state is State.CONDITIONAL and own is not State.CONDITIONAL and frame.condition is not None:
-            props.setdefault("condition", self.code(frame.condition))
-        span = where if isinstance(where, Span) else self.span(where)
-        self.findings.append(RawFinding(rule, value, state, span, detail, props))
+            condition = self.code(frame.condition)
+            props.setdefault("condition", condition)
+            detail = f"{detail} ({frame.phrase.format(condition)})" if detail else frame.phrase.format(condition)
+        self.found.append((rule, value, state, where, detail, props))
+        unit = self.units[-1] if self.units else self.module
+        self.wanted[id(unit)] = unit
 
     def code(self, node: cst.CSTNode) -> str:
         text = " ".join(self.module.code_for_node(node).split())
@@ -124,24 +192,35 @@ class PythonEvidenceVisitor(cst.CSTVisitor):
         frame = self.frames[-1]
         found = self.resolver.resolve(node)
         if found is None and not self.finished and isinstance(node, (cst.Name, cst.Attribute)):
-            self.deferred.append(lambda: action(self.resolver.resolve(node), frame))
+            unit = self.units[-1] if self.units else self.module
+            self.deferred.append((unit, lambda: action(self.resolver.resolve(node), frame)))
             return
         action(found, frame)
+
+    def visit_Module(self, node: cst.Module) -> None:
+        self.unit_ids.update(id(unit) for unit in module_units(node))
+
+    def visit_IndentedBlock(self, node: cst.IndentedBlock) -> None:
+        self.unit_ids.update(id(unit) for unit in block_units(node))
 
     def leave_Module(self, original_node: cst.Module) -> None:
         self.finished = True
         del self.scopes[1:]
-        for action in self.deferred:
+        for unit, action in self.deferred:
+            self.units.append(unit)
             action()
+            self.units.pop()
 
     # -- scopes ------------------------------------------------------------------------------
 
     def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
         self.blocks.append("function")
+        self.functions.append(node.name.value)
         self.scopes.append({})
 
     def leave_FunctionDef(self, original_node: cst.FunctionDef) -> None:
         self.blocks.pop()
+        self.functions.pop()
         self.scopes.pop()
 
     def visit_ClassDef(self, node: cst.ClassDef) -> None:
@@ -154,10 +233,10 @@ class PythonEvidenceVisitor(cst.CSTVisitor):
 
     def visit_If(self, node: cst.If) -> None:
         self.attach(node.test, check=True)
-        truth = _constant_truth(node.test)
-        if truth is None and _is_neutral_test(node.test):
+        truth = constant_truth(node.test)
+        if truth is None and is_neutral_test(node.test):
             truth = True
-        if _is_type_checking(node.test):
+        if is_type_checking(node.test):
             truth = False
         if truth is True:
             self.attach(node.orelse, State.DISABLED)
@@ -165,38 +244,41 @@ class PythonEvidenceVisitor(cst.CSTVisitor):
             self.attach(node.body, State.DISABLED)
         else:
             self.attach(node.body, State.CONDITIONAL, condition=node.test)
-            self.attach(node.orelse, State.CONDITIONAL, condition=node.test)
+            self.attach(node.orelse, State.CONDITIONAL, condition=node.test, phrase="only when {} is false")
         self._platform_refusal(node.test, node.body, node)
 
     def visit_IfExp(self, node: cst.IfExp) -> None:
         self.attach(node.test, check=True)
-        truth = _constant_truth(node.test)
+        truth = constant_truth(node.test)
         if truth is True:
             self.attach(node.orelse, State.DISABLED)
         elif truth is False:
             self.attach(node.body, State.DISABLED)
         else:
             self.attach(node.body, State.CONDITIONAL, condition=node.test)
-            self.attach(node.orelse, State.CONDITIONAL, condition=node.test)
+            self.attach(node.orelse, State.CONDITIONAL, condition=node.test, phrase="only when {} is false")
 
     def visit_Match(self, node: cst.Match) -> None:
         for case in node.cases:
-            self.attach(case.body, State.CONDITIONAL, condition=case.pattern)
+            self.attach(case.body, State.CONDITIONAL, condition=case.pattern, phrase="only in case {}")
 
     def visit_Assert(self, node: cst.Assert) -> None:
         self.attach(node.test, check=True)
         self._platform_refusal(node.test, None, node)
 
     def visit_Try(self, node: cst.Try | cst.TryStar) -> None:
-        caught = [_handler_names(h) for h in node.handlers]
+        caught = [handler_names(h) for h in node.handlers]
         optional = any(names & _IMPORT_ERRORS for names in caught) or (
-            any(not names or names & _BROAD_ERRORS for names in caught) and _has_import(node.body)
+            any(not names or names & _BROAD_ERRORS for names in caught) and has_import(node.body)
         )
         if not optional:
             return
-        self.attach(node.body, State.CONDITIONAL, condition=node.handlers[0].type or node.handlers[0])
+        caught = node.handlers[0].type or cst.Name("BaseException")
+        self.attach(node.body, State.CONDITIONAL, condition=caught, phrase="optional: {} is caught")
         for handler in node.handlers:
-            self.attach(handler, State.CONDITIONAL, condition=handler.type or handler)
+            self.attach(
+                handler, State.CONDITIONAL, condition=handler.type or caught, phrase="a fallback when {} is raised"
+            )
         self.attach(node.orelse, State.CONDITIONAL)
 
     visit_TryStar = visit_Try
@@ -207,14 +289,14 @@ class PythonEvidenceVisitor(cst.CSTVisitor):
             if isinstance(call, cst.Call) and self.aliases.resolve(call.func) in {"contextlib.suppress", "suppress"}:
                 names = {dotted(a.value) for a in call.args}
                 if names & (_IMPORT_ERRORS | _BROAD_ERRORS):
-                    self.attach(node.body, State.CONDITIONAL, condition=call)
+                    self.attach(node.body, State.CONDITIONAL, condition=call, phrase="optional: inside {}")
 
     def _platform_refusal(self, test: cst.BaseExpression, body, node: cst.CSTNode) -> None:
         """`if torch.version.hip is None: raise ...` / `assert torch.version.hip`: a hard platform fact."""
-        target, absent = _version_test(test, self.aliases)
+        target, absent = version_test(test, self.aliases)
         if target is None:
             return
-        refuses = body is None or _starts_with_exit(body)
+        refuses = body is None or starts_with_exit(body)
         if not refuses:
             return
         value = T.VERSION_ATTRIBUTES[self.aliases.resolve(target)]
@@ -235,22 +317,30 @@ class PythonEvidenceVisitor(cst.CSTVisitor):
         base, names = self.aliases.add_import_from(node)
         seen: set[tuple[str, str]] = set()
         for full in names:
-            for rule, value in _module_meanings(full):
+            for rule, value in module_meanings(full):
                 if (rule, value) not in seen:
                     seen.add((rule, value))
-                    self.emit(rule, value, node, detail=f"from {base} import {full[len(base) + 1:] or '*'}")
+                    self._import_finding(rule, value, node, f"from {base} import {full[len(base) + 1 :] or '*'}")
         return False
 
-    def _module_evidence(self, module: str, node: cst.CSTNode, detail: str, own: State = State.ENABLED) -> None:
-        for rule, value in _module_meanings(module):
-            self.emit(rule, value, node, own, detail)
+    def _module_evidence(self, module: str, node: cst.CSTNode, detail: str) -> None:
+        for rule, value in module_meanings(module):
+            self._import_finding(rule, value, node, detail)
+
+    def _import_finding(self, rule: str, value: Value, node: cst.CSTNode, detail: str) -> None:
+        """A module-level import runs with the file; one inside a function is lazy, the optional-dependency
+        idiom: it runs only if that function is called."""
+        if self.functions:
+            self.emit(rule, value, node, State.CONDITIONAL, f"{detail} (a lazy import inside {self.functions[-1]}())")
+        else:
+            self.emit(rule, value, node, detail=detail)
 
     # -- names: dtypes and platform attributes ----------------------------------------------------
 
     def visit_Attribute(self, node: cst.Attribute) -> bool:
         name = dotted(node)
         if name is None:
-            node.value.visit(self)
+            self.walk(node.value)
             return False
         self._reference(node, self.aliases.resolve_text(name))
         return False
@@ -265,7 +355,7 @@ class PythonEvidenceVisitor(cst.CSTVisitor):
     def _reference(self, node: cst.CSTNode, name: str) -> None:
         if id(node) in self.handled:
             return
-        meaning = _dtype_meaning(name)
+        meaning = dtype_meaning(name)
         if meaning is not None:
             rule, value = meaning
             if self.in_check:
@@ -277,6 +367,12 @@ class PythonEvidenceVisitor(cst.CSTVisitor):
         if version is not None:
             own = State.CONDITIONAL if self.in_check else State.MENTIONED
             self.emit("WAC207", version, node, own, f"{name} checked" if self.in_check else f"{name} read")
+            return
+        device = T.DEVICE_MODULES.get(name.split(".", 2)[1] if name.startswith("torch.") and "." in name[6:] else "")
+        if device is not None:
+            # `torch.npu.set_device(...)` uses the vendor's device module; `torch.npu.is_available()` only asks.
+            asks = self.in_check or T.AVAILABILITY_QUERY.search(name.rsplit(".", 1)[-1]) is not None
+            self.emit("WAC204", device, node, State.CONDITIONAL if asks else State.ENABLED, f"{name} used")
 
     def _role(self, name: str) -> str:
         if self.args:
@@ -285,7 +381,7 @@ class PythonEvidenceVisitor(cst.CSTVisitor):
             if keyword:
                 return f"{name} passed as {keyword}= to {short}()"
             return f"{name} passed to {short}()"
-        return f"{name} used"
+        return f"{name} named as a dtype"
 
     # -- calls ------------------------------------------------------------------------------------
 
@@ -301,7 +397,7 @@ class PythonEvidenceVisitor(cst.CSTVisitor):
         name = self.aliases.resolve(node.func)
         method = node.func.attr.value if isinstance(node.func, cst.Attribute) else None
         self.calls.append(name or method)
-        if method == "add_argument" or name == "add_argument":
+        if method == "add_argument" or name in {"add_argument", "click.option"}:
             self._add_argument(node)
             return False
         keywords = {a.keyword.value: a for a in node.args if a.keyword is not None}
@@ -311,7 +407,9 @@ class PythonEvidenceVisitor(cst.CSTVisitor):
             handler(self, node, name, method, keywords, positional)
         for keyword, arg in keywords.items():
             if keyword in T.KEYWORDS:
-                self.setting(keyword, arg.value, arg, f"{keyword}= passed to {(name or method or 'a call').rsplit('.', 1)[-1]}()")
+                self.setting(
+                    keyword, arg.value, arg, f"{keyword}= passed to {(name or method or 'a call').rsplit('.', 1)[-1]}()"
+                )
         return True
 
     def leave_Call(self, original_node: cst.Call) -> None:
@@ -322,7 +420,7 @@ class PythonEvidenceVisitor(cst.CSTVisitor):
         arg = keywords.get("enabled")
         if arg is None:
             return
-        truth = _constant_truth(arg.value)
+        truth = constant_truth(arg.value)
         if truth is False:
             state = State.DISABLED
         elif truth is True:
@@ -343,7 +441,10 @@ class PythonEvidenceVisitor(cst.CSTVisitor):
             return
         if arg is None:
             self.emit(
-                "WAC201", "auto", node, State.CONDITIONAL,
+                "WAC201",
+                "auto",
+                node,
+                State.CONDITIONAL,
                 f"{api}() without a backend: the runtime picks it for the device",
             )
             return
@@ -366,10 +467,26 @@ class PythonEvidenceVisitor(cst.CSTVisitor):
             self._enabled_call(node, name, keywords, "WAC104", "fp8_autocast", State.DISABLED)
         elif name == "transformer_engine.pytorch.autocast":
             self._enabled_call(node, name, keywords, "WAC104", "autocast", State.CONDITIONAL)
+        elif matches(name, T.APEX_AMP_INIT):
+            level = keywords.get("opt_level")
+            if level is not None:
+                self.later(level.value, lambda found, frame: self._apex_level(found, level, frame))
         elif matches(name, T.GRAD_SCALERS):
             self._enabled_call(node, name, keywords, "WAC102", "GradScaler", State.ENABLED)
         elif matches(name, T.FP8_GEMMS):
             self.emit("WAC104", name.rsplit(".", 1)[-1], node, detail=f"{name}() runs an FP8 matrix multiply")
+
+    def _apex_level(self, found, arg, frame) -> None:
+        for candidate in found or []:
+            level = str(candidate.value).upper()
+            if level in {"O1", "O2", "O3"}:
+                own = State.ENABLED
+            elif level == "O0":
+                own = State.DISABLED
+            else:
+                continue
+            detail = f'apex.amp.initialize(opt_level="{level}")'
+            self.emit("WAC102", level, arg, combine(candidate.state, own), detail, candidate.properties, frame)
 
     def _matmul_precision(self, found, arg, frame) -> None:
         for candidate in found or []:
@@ -381,8 +498,13 @@ class PythonEvidenceVisitor(cst.CSTVisitor):
             else:
                 continue
             self.emit(
-                "WAC103", text, arg, combine(candidate.state, own),
-                f'set_float32_matmul_precision("{text}")', candidate.properties, frame,
+                "WAC103",
+                text,
+                arg,
+                combine(candidate.state, own),
+                f'set_float32_matmul_precision("{text}")',
+                candidate.properties,
+                frame,
             )
 
     def _autocast(self, node, name, keywords, positional) -> None:
@@ -395,15 +517,17 @@ class PythonEvidenceVisitor(cst.CSTVisitor):
             device_arg is not None and (literal_string(device_arg.value) or "").startswith("cuda")
         )
         if cuda:
-            self.emit("WAC102", "float16", node, detail=f"{name}() on cuda without dtype= autocasts to float16")
+            detail = f"{name}() on cuda without dtype= autocasts to float16"
+            self._enabled_call(node, name, keywords, "WAC102", "float16", State.ENABLED, detail)
 
-    def _enabled_call(self, node, name, keywords, rule, value, default: State) -> None:
-        """A call that switches something on unless `enabled=` says otherwise."""
+    def _enabled_call(self, node, name, keywords, rule, value, default: State, detail: str = "") -> None:
+        """A call that switches something on unless `enabled=` says otherwise (`default` when it is absent)."""
         arg = keywords.get("enabled")
         if arg is None:
-            self.emit(rule, value, node, default, f"{name}() without enabled=")
+            self.emit(rule, value, node, default, detail or f"{name}() without enabled=")
             return
-        self.later(arg.value, lambda found, frame: self._switch(found, rule, value, arg, f"{name}(enabled=...)", frame, arg.value))
+        detail = detail or f"{name}(enabled=...)"
+        self.later(arg.value, lambda found, frame: self._switch(found, rule, value, node, detail, frame, arg.value))
 
     def _call_runtime(self, node, name, method, keywords, positional) -> None:
         if matches(name, T.DYNAMIC_IMPORTS) and positional:
@@ -418,30 +542,15 @@ class PythonEvidenceVisitor(cst.CSTVisitor):
             self.emit("WAC204", T.DEVICE_METHODS[method], node, detail=f".{method}() moves a model or tensor")
         elif method == "to" and positional:
             value = positional[0].value
-            if isinstance(value, (cst.SimpleString, cst.FormattedString, cst.ConcatenatedString, cst.IfExp)):
-                self.setting("device", value, positional[0], ".to()")
-            elif isinstance(value, cst.Name) and value.value not in self.aliases.table:
+            if (
+                isinstance(value, (cst.SimpleString, cst.FormattedString, cst.ConcatenatedString, cst.IfExp))
+                or isinstance(value, cst.Name)
+                and value.value not in self.aliases.table
+            ):
                 self.setting("device", value, positional[0], ".to()")
         fsdp = lookup(name, T.FSDP_CALLS)
         if fsdp is not None:
             self.emit("WAC505", fsdp, node, detail=f"{name}()")
-
-    def _call_environment(self, node, name, method, keywords, positional) -> None:
-        if not name:
-            return
-        if name in {"os.environ.setdefault", "os.putenv"} and len(positional) >= 2:
-            how = "os.environ.setdefault" if name.endswith("setdefault") else "os.putenv"
-            self.env_write(positional[0].value, positional[1].value, node, how)
-        elif name == "os.environ.update":
-            for arg in node.args:
-                if arg.keyword is not None:
-                    self.env_write(cst.SimpleString(repr(arg.keyword.value)), arg.value, arg, "os.environ.update")
-                elif isinstance(arg.value, cst.Dict):
-                    for element in arg.value.elements:
-                        if isinstance(element, cst.DictElement):
-                            self.env_write(element.key, element.value, element, "os.environ.update")
-        elif name in {"os.environ.pop", "os.unsetenv"} and positional:
-            self.env_write(positional[0].value, None, node, name)
 
     # -- assignments --------------------------------------------------------------------------------
 
@@ -453,36 +562,31 @@ class PythonEvidenceVisitor(cst.CSTVisitor):
         if node.value is not None:
             self._assignment(node.target, node.value, node)
 
-    def visit_Del(self, node: cst.Del) -> None:
-        targets = node.target.elements if isinstance(node.target, cst.Tuple) else [node.target]
-        for target in targets:
-            if isinstance(target, cst.Element):
-                target = target.value
-            if isinstance(target, cst.Subscript) and self._is_environ(target.value):
-                key = _subscript_key(target)
-                if key is not None:
-                    self.env_write(key, None, node, "del os.environ[...]")
-
     def _assignment(self, target: cst.BaseExpression, value: cst.BaseExpression, node: cst.CSTNode) -> None:
         if isinstance(target, cst.Name):
             self.resolver.bind(target.value, value, self.state)
             if self.blocks[-1] == "class" and target.value in T.KEYWORDS:
-                default = _unwrap_field(value)
+                default = unwrap_field(value)
                 flag = "--" + target.value
                 self.flags.setdefault(target.value, Flag(flag, default, None))
                 self.setting(target.value, default, node, f"{target.value} field default", flag=flag)
         elif isinstance(target, cst.Subscript) and self._is_environ(target.value):
-            key = _subscript_key(target)
+            key = subscript_key(target)
             if key is not None:
                 self.handled.add(id(target.value))
                 self.env_write(key, value, node, "os.environ[...] =")
+        elif isinstance(target, cst.Subscript) and is_hardware_variable(literal_string(subscript_key(target)) or ""):
+            # env = os.environ.copy(); env["NCCL_IB_HCA"] = ...; subprocess.run(cmd, env=env)
+            self.env_write(subscript_key(target), value, node, "an environment mapping")
         elif isinstance(target, cst.Attribute):
             name = self.aliases.resolve(target)
             if name in T.TF32_ATTRIBUTES:
-                self.later(value, lambda found, frame: self._switch(found, "WAC103", True, node, f"{name} =", frame, value))
+                self.later(
+                    value, lambda found, frame: self._switch(found, "WAC103", True, node, f"{name} set", frame, value)
+                )
             elif name in T.FP32_PRECISION_ATTRIBUTES:
                 self.later(value, lambda found, frame: self._fp32_precision(found, name, node, frame))
-            elif target.attr.value in T.KEYWORDS and _constant_truth(value) is not None:
+            elif target.attr.value in T.KEYWORDS and constant_truth(value) is not None:
                 self.setting(target.attr.value, value, node, f"{self.code(target)} =")
 
     def _fp32_precision(self, found, name, node, frame) -> None:
@@ -490,36 +594,70 @@ class PythonEvidenceVisitor(cst.CSTVisitor):
             text = str(candidate.value).lower()
             if text in {"tf32", "ieee"}:
                 own = State.ENABLED if text == "tf32" else State.DISABLED
-                self.emit("WAC103", "tf32", node, combine(candidate.state, own), f'{name} = "{text}"', candidate.properties, frame)
+                self.emit(
+                    "WAC103",
+                    "tf32",
+                    node,
+                    combine(candidate.state, own),
+                    f'{name} = "{text}"',
+                    candidate.properties,
+                    frame,
+                )
 
     def _is_dtype_or_literal(self, node: cst.BaseExpression) -> bool:
         """Values a switch cannot be read from (and that other handlers report)."""
         if isinstance(node, (cst.SimpleString, cst.ConcatenatedString, cst.Integer, cst.Float)):
             return True
-        return _dtype_meaning(self.aliases.resolve(node) or "") is not None
+        return dtype_meaning(self.aliases.resolve(node) or "") is not None
 
     def _is_environ(self, node: cst.BaseExpression) -> bool:
         return self.aliases.resolve(node) == "os.environ"
 
     # -- dict literals: configs built in Python --------------------------------------------------------
 
+    def _is_dtype(self, node: cst.BaseExpression) -> bool:
+        return dtype_meaning(self.aliases.resolve(node) or "") is not None
+
+    def visit_List(self, node: cst.List | cst.Tuple | cst.Set) -> None:
+        # (torch.float16, torch.bfloat16): supported or parametrised dtypes; which one runs is decided elsewhere.
+        dtypes = [e.value for e in node.elements if isinstance(e, cst.Element) and self._is_dtype(e.value)]
+        if len(dtypes) >= 2:
+            for value in dtypes:
+                self.attach(value, State.CONDITIONAL, condition=node, phrase="one of several dtypes in {}")
+
+    visit_Tuple = visit_List
+    visit_Set = visit_List
+
     def visit_Dict(self, node: cst.Dict) -> None:
         elements = [e for e in node.elements if isinstance(e, cst.DictElement)]
-        dtypes = [e for e in elements if _dtype_meaning(self.aliases.resolve(e.value) or "") is not None]
+        keys = [e.key for e in elements if self._is_dtype(e.key)]
+        if len(keys) >= 2:  # {torch.bfloat16: "bf16", torch.float16: "fp16"}: names for dtypes
+            for key in keys:
+                self.attach(key, State.CONDITIONAL, condition=node, phrase="a key of the lookup table {}")
+        dtypes = [e for e in elements if self._is_dtype(e.value)]
         if len(dtypes) >= 2:
             # {"bf16": torch.bfloat16, "fp16": torch.float16}: a lookup table; which entry is used depends on a key.
             for element in dtypes:
-                self.attach(element.value, State.CONDITIONAL, condition=element.key)
+                self.attach(
+                    element.value, State.CONDITIONAL, condition=element.key, phrase="entry {} of a lookup table"
+                )
             table = {id(e) for e in dtypes}
             elements = [e for e in elements if id(e) not in table]
         for element in elements:
             key = literal_string(element.key)
             if key is None:
                 continue
-            if key == "help":
+            if is_hardware_variable(key) and id(node) not in self.handled:
+                self.env_write(element.key, element.value, element, "an environment mapping")
+            elif key == "help":
                 self._mention_strings(element.value)
+            elif key in T.DS_BLOCKS and isinstance(element.value, cst.Dict):
+                for inner, keyword in T.DS_BLOCKS[key].items():
+                    entry = dict_entry(element.value, inner)
+                    if entry is not None:
+                        self.setting(keyword, entry.value, entry, f'"{key}": {{"{inner}": ...}} in a dict')
             elif key in T.KEYWORDS and isinstance(element.value, cst.Dict):
-                enabled = _dict_get(element.value, "enabled")
+                enabled = dict_get(element.value, "enabled")
                 if enabled is not None and T.KEYWORDS[key][0] == "switch":
                     self.setting(key, enabled, element, f'"{key}": {{"enabled": ...}} in a dict')
             elif key in T.KEYWORDS:
@@ -537,14 +675,14 @@ class PythonEvidenceVisitor(cst.CSTVisitor):
 
             def action(found, frame):
                 if flag is not None:
-                    found = [_with_flag(c, flag) for c in found or []] or None
+                    found = [with_flag(c, flag) for c in found or []] or None
                 self._switch(found, rule, on_value, where, detail, frame, value, definition=flag is not None)
 
         else:
 
             def action(found, frame):
                 if flag is not None:
-                    found = [_with_flag(c, flag) for c in found or []]
+                    found = [with_flag(c, flag) for c in found or []]
                 self._valued(kind, keyword, found, where, detail, frame)
 
         self.later(value, action)
@@ -559,7 +697,8 @@ class PythonEvidenceVisitor(cst.CSTVisitor):
         for candidate in found:
             truth = switch_truth(candidate.value)
             if truth is None:
-                own, text, value = State.CONDITIONAL, '"auto" (filled in at run time)', "auto"
+                own, text, value = State.CONDITIONAL, '"auto" (filled in at run time)', on_value
+                candidate.properties["auto"] = True
             elif truth:
                 own, text, value = combine(candidate.state, State.ENABLED), "on", on_value
             elif "flag" in candidate.properties:
@@ -571,96 +710,14 @@ class PythonEvidenceVisitor(cst.CSTVisitor):
             self.emit(rule, value, where, own, f"{detail}: {text}", candidate.properties, frame)
 
     def _valued(self, kind, keyword, found, where, detail, frame) -> None:
+        own_rule = (T.KEYWORDS.get(keyword) or T.FLAG_KEYWORDS.get(keyword) or (None, None))[1]
         for candidate in found or []:
-            for rule, value in _value_meanings(kind, candidate.value, candidate.partial):
-                self.emit(rule, value, where, candidate.state, f"{detail}: {candidate.value!r}", candidate.properties, frame)
-
-    def env_write(self, key_node, value_node, where, how) -> None:
-        keys = self.resolver.resolve(key_node)
-        if not keys or not isinstance(keys[0].value, str):
-            return
-        name = keys[0].value
-        if value_node is None:
-            for meaning in interpret_env(name, None):
-                self.emit(meaning.rule, meaning.value, where, meaning.state, f"{meaning.detail} ({how})")
-            return
-        self.later(value_node, lambda found, frame: self._env_value(name, found, value_node, where, how, frame))
-
-    def _env_value(self, name, found, value_node, where, how, frame) -> None:
-        usable = [c for c in found or [] if not c.partial and c.value is not None]
-        if not usable:
-            for meaning in interpret_env(name, ""):
-                value = meaning.value if meaning.value == name else None
-                detail = f"{name} set from {self.code(value_node)} ({how})"
-                self.emit(meaning.rule, value, where, State.CONDITIONAL, detail, None, frame)
-            return
-        for candidate in usable:
-            setting = str(int(candidate.value)) if isinstance(candidate.value, bool) else str(candidate.value)
-            for meaning in interpret_env(name, setting):
-                self.emit(
-                    meaning.rule, meaning.value, where, combine(candidate.state, meaning.state),
-                    f"{meaning.detail} ({how})", candidate.properties, frame,
-                )
-
-    # -- argparse -------------------------------------------------------------------------------------
-
-    def _add_argument(self, node: cst.Call) -> None:
-        options = [s for s in (literal_string(a.value) for a in node.args if a.keyword is None) if s]
-        keywords = {a.keyword.value: a for a in node.args if a.keyword is not None}
-        if "help" in keywords:
-            self._mention_strings(keywords["help"].value)
-        if "choices" in keywords:
-            self._choices(keywords["choices"].value)
-        default = keywords["default"].value if "default" in keywords else None
-        if default is not None:
-            default.visit(self)  # dtype objects as defaults (`default=torch.bfloat16`)
-        if not options:
-            return
-        flag = next((o for o in options if o.startswith("--")), options[0])
-        dest = literal_string(keywords["dest"].value) if "dest" in keywords else None
-        dest = dest or flag.lstrip("-").replace("-", "_")
-        action = literal_string(keywords["action"].value) if "action" in keywords else None
-        self.flags[dest] = Flag(flag, default, action)
-        key = dest.lower()
-        negated = key.startswith(T.NEGATION_PREFIXES)
-        if negated:
-            key = key.split("_", 1)[1]
-        key = T.FLAG_ALIASES.get(key, key)
-        spec = T.KEYWORDS.get(key) or T.FLAG_KEYWORDS.get(key)
-        if spec is None:
-            return
-        kind, rule = spec
-        if kind == "switch":
-            self._switch_flag(node, flag, rule, T.SWITCH_VALUES.get(key, True), default, action, negated)
-        elif default is not None:
-            self.later(default, lambda found, frame: self._valued(
-                kind, key, [_with_flag(c, flag) for c in found or []], node, f"{flag} defaults to", frame))
-
-    def _switch_flag(self, node, flag, rule, on_value, default, action, negated) -> None:
-        if default is not None:
-            found = self.resolver.resolve(default)
-            value = found[0].value if found and len(found) == 1 else None
-            if not found:
-                self.emit(rule, on_value, node, State.CONDITIONAL, f"{flag} flag default set from {self.code(default)}", {"flag": flag})
-                return
-        else:
-            value = action == "store_false"
-        on = (not switch_truth(value)) if negated else bool(switch_truth(value))
-        props = {"flag": flag, "default": on}
-        if on:
-            self.emit(rule, on_value, node, State.ENABLED, f"{flag} flag is on by default", props)
-        else:
-            self.emit(rule, on_value, node, State.MENTIONED, f"{flag} flag is off unless passed", props)
-
-    def _choices(self, node: cst.BaseExpression) -> None:
-        elements = node.elements if isinstance(node, (cst.List, cst.Tuple, cst.Set)) else []
-        for element in elements:
-            text = literal_string(element.value)
-            if text is None:
-                continue
-            for kind in ("precision", "backend", "device", "attn"):
-                for rule, value in _value_meanings(kind, text, False):
-                    self.emit(rule, value, element.value, State.MENTIONED, f"{text!r} offered as a choice")
+            for rule, value, own in value_meanings(kind, candidate.value, candidate.partial, own_rule):
+                props = dict(candidate.properties)
+                if value == "auto":
+                    props["auto"] = True
+                state = combine(candidate.state, own)
+                self.emit(rule, value, where, state, f"{detail}: {candidate.value!r}", props, frame)
 
     # -- free text: comments, docstrings, help strings ---------------------------------------------------
 
@@ -674,20 +731,18 @@ class PythonEvidenceVisitor(cst.CSTVisitor):
         return True
 
     def _mention_strings(self, node: cst.BaseExpression, where: str = "help text") -> None:
-        parts = [node] if isinstance(node, cst.SimpleString) else _string_parts(node)
+        parts = [node] if isinstance(node, cst.SimpleString) else string_parts(node)
         for part in parts:
             self.handled.add(id(part))
             self._mention_token(part, part.value, where)
 
     def _mention_token(self, node: cst.CSTNode, text: str, where: str) -> None:
-        start = self.positions[node].start
         seen: set[tuple[int, str]] = set()
         for rule, value, begin, end, word in find_mentions(text):
             if (begin, rule) in seen:
                 continue
             seen.add((begin, rule))
-            span = span_in_token(text, start.line, start.column, begin, end)
-            self.emit(rule, value, span, State.MENTIONED, f"{word!r} named in a {where}")
+            self.emit(rule, value, (node, text, begin, end), State.MENTIONED, f"{word!r} named in a {where}")
 
     # -- compile targets in string literals (setup.py extra_compile_args) --------------------------------
 
@@ -702,12 +757,22 @@ class PythonEvidenceVisitor(cst.CSTVisitor):
         body = text[body_start + quote : len(text) - quote]
         offset = body_start + quote
         prefix = "-gencode " if body.startswith("arch=compute_") else ""
+        message = self._in_message()
+        own = State.MENTIONED if message else State.ENABLED
+        where = f"a message passed to {message}()" if message else repr(body[:60])
         for target in parse_arch_flags(prefix + body):
             begin = max(target.start - len(prefix), 0) + offset
             end = target.end - len(prefix) + offset
-            start = self.positions[node].start
-            span = span_in_token(text, start.line, start.column, begin, end)
-            self.emit(target.rule, target.value, span, detail=f"compile target in {body[:60]!r}")
+            self.emit(target.rule, target.value, (node, text, begin, end), own, f"compile target in {where}")
+
+    def _in_message(self) -> str | None:
+        """The call, if the string being visited is an argument of print, logging, warnings or an exception."""
+        if not self.args:
+            return None
+        callee = (self.args[-1][1] or "").rsplit(".", 1)[-1]
+        if callee in T.MESSAGE_CALLS or callee.endswith(("Error", "Exception", "Warning")):
+            return callee
+        return None
 
 
 _CALL_HANDLERS = (
@@ -716,188 +781,3 @@ _CALL_HANDLERS = (
     PythonEvidenceVisitor._call_runtime,
     PythonEvidenceVisitor._call_environment,
 )
-
-
-# -- helpers: pure functions on nodes and values -----------------------------------------------------
-
-
-def _module_meanings(module: str) -> tuple[tuple[str, str], ...]:
-    """Rule meanings of an imported module: the longest table prefix wins."""
-    best = ""
-    for prefix in T.MODULES:
-        if (module == prefix or module.startswith(prefix + ".")) and len(prefix) > len(best):
-            best = prefix
-    return T.MODULES.get(best, ()) if best else ()
-
-
-def _dtype_meaning(name: str) -> tuple[str, str] | None:
-    if name in T.DTYPES:
-        return T.DTYPES[name]
-    match = T.FP8_DTYPE.match(name)
-    if match:
-        return "WAC105", match.group(1)
-    match = T.FP4_DTYPE.match(name)
-    if match:
-        return "WAC106", match.group(1)
-    return None
-
-
-def _value_meanings(kind: str, value: Value, partial: bool) -> list[tuple[str, Value]]:
-    """What a resolved keyword value means: [(rule, value)]."""
-    if isinstance(value, bool) or value is None:
-        if kind == "fsdp" and value is True:
-            return [("WAC505", "fsdp")]
-        return []
-    text = str(value).strip()
-    low = text.lower()
-    if kind == "precision":
-        if partial:
-            return []
-        if low in T.PRECISION_STRINGS:
-            return [T.PRECISION_STRINGS[low]]
-        match = T.FP8_STRING.match(low)
-        return [("WAC105", match.group(1))] if match else []
-    if kind == "backend":
-        if partial:
-            return []
-        names = [part.split(":")[-1].strip() for part in low.split(",")]
-        return [("WAC201", n) for n in names if n in T.BACKENDS]
-    if kind == "device":
-        device = low.split(":")[0]
-        return [("WAC204", device)] if device in T.DEVICES else []
-    if kind == "attn":
-        return [("WAC601", T.ATTN_IMPLEMENTATIONS[low])] if low in T.ATTN_IMPLEMENTATIONS else []
-    if kind == "fsdp":
-        return [("WAC505", "fsdp")] if text and not partial else []
-    return []
-
-
-def switch_truth(value: Value) -> bool | None:
-    """Whether a switch's value turns it on; None for "auto" (decided at run time).
-
-    Unknown non-empty strings count as on: `fp8="hybrid"` selects an FP8 format.
-    """
-    if value is None:
-        return False
-    if isinstance(value, bool):
-        return value
-    if isinstance(value, (int, float)):
-        return bool(value)
-    low = str(value).strip().lower()
-    if low == "auto":
-        return None
-    if low in _FALSE_STRINGS:
-        return False
-    return True
-
-
-def _with_flag(candidate: Candidate, flag: str) -> Candidate:
-    candidate.properties.update({"flag": flag, "default": candidate.value})
-    return candidate
-
-
-def _constant_truth(node: cst.BaseExpression) -> bool | None:
-    if isinstance(node, cst.Name) and node.value in {"True", "False", "None"}:
-        return node.value == "True"
-    if isinstance(node, cst.Integer):
-        return node.value not in {"0", "0x0"}
-    if isinstance(node, cst.UnaryOperation) and isinstance(node.operator, cst.Not):
-        inner = _constant_truth(node.expression)
-        return None if inner is None else not inner
-    return None
-
-
-def _is_neutral_test(node: cst.BaseExpression) -> bool:
-    """`if __name__ == "__main__":` runs whenever the script runs."""
-    if isinstance(node, cst.Comparison) and isinstance(node.left, cst.Name) and node.left.value == "__name__":
-        return True
-    return False
-
-
-def _is_type_checking(node: cst.BaseExpression) -> bool:
-    return dotted(node) in {"TYPE_CHECKING", "typing.TYPE_CHECKING"}
-
-
-def _handler_names(handler: cst.ExceptHandler | cst.ExceptStarHandler) -> set[str]:
-    if handler.type is None:
-        return set()
-    types = handler.type.elements if isinstance(handler.type, cst.Tuple) else [handler.type]
-    names = set()
-    for element in types:
-        name = dotted(getattr(element, "value", element))
-        if name:
-            names.add(name.rsplit(".", 1)[-1])
-    return names
-
-
-def _has_import(block: cst.BaseSuite) -> bool:
-    statements = block.body if isinstance(block, cst.IndentedBlock) else [block]
-    for statement in statements:
-        small = statement.body if isinstance(statement, (cst.SimpleStatementLine, cst.SimpleStatementSuite)) else []
-        if any(isinstance(s, (cst.Import, cst.ImportFrom)) for s in small):
-            return True
-    return False
-
-
-def _version_test(test: cst.BaseExpression, aliases: Aliases) -> tuple[cst.BaseExpression | None, bool]:
-    """(the torch.version.X node, whether the test is true when it is absent) or (None, False)."""
-    negate = False
-    if isinstance(test, cst.UnaryOperation) and isinstance(test.operator, cst.Not):
-        test, negate = test.expression, True
-    if aliases.resolve(test) in T.VERSION_ATTRIBUTES:
-        return test, negate  # `if hip:` is true when present; `if not hip:` when absent
-    if isinstance(test, cst.Comparison) and len(test.comparisons) == 1:
-        target = test.left
-        comparison = test.comparisons[0]
-        if aliases.resolve(target) in T.VERSION_ATTRIBUTES and _constant_truth(comparison.comparator) is False:
-            absent = isinstance(comparison.operator, (cst.Is, cst.Equal))
-            return target, absent != negate
-    return None, False
-
-
-def _starts_with_exit(body: cst.BaseSuite) -> bool:
-    statements = body.body if isinstance(body, cst.IndentedBlock) else [body]
-    if not statements:
-        return False
-    first = statements[0]
-    small = first.body if isinstance(first, (cst.SimpleStatementLine, cst.SimpleStatementSuite)) else []
-    if not small:
-        return False
-    head = small[0]
-    if isinstance(head, cst.Raise):
-        return True
-    if isinstance(head, cst.Expr) and isinstance(head.value, cst.Call):
-        return dotted(head.value.func) in {"sys.exit", "exit", "quit", "os._exit"}
-    return False
-
-
-def _subscript_key(node: cst.Subscript) -> cst.BaseExpression | None:
-    if len(node.slice) == 1 and isinstance(node.slice[0].slice, cst.Index):
-        return node.slice[0].slice.value
-    return None
-
-
-def _unwrap_field(node: cst.BaseExpression) -> cst.BaseExpression:
-    """`field(default=True, metadata=...)` -> `True` (dataclass argument classes)."""
-    if isinstance(node, cst.Call) and dotted(node.func) in {"field", "dataclasses.field"}:
-        for arg in node.args:
-            if arg.keyword is not None and arg.keyword.value == "default":
-                return arg.value
-    return node
-
-
-def _dict_get(node: cst.Dict, key: str) -> cst.BaseExpression | None:
-    for element in node.elements:
-        if isinstance(element, cst.DictElement) and literal_string(element.key) == key:
-            return element.value
-    return None
-
-
-
-
-def _string_parts(node: cst.BaseExpression) -> Iterable[cst.SimpleString]:
-    if isinstance(node, cst.SimpleString):
-        yield node
-    elif isinstance(node, cst.ConcatenatedString):
-        yield from _string_parts(node.left)
-        yield from _string_parts(node.right)

@@ -36,9 +36,12 @@ def extract(source: Source) -> list[RawFinding]:
     if error_fraction(root, len(data.strip())) > MAX_ERROR_FRACTION:
         first = next(error_nodes(root), None)
         line = first.start_point[0] + 1 if first is not None else 1
-        raise ExtractionError(f"cannot parse as a shell script: most of it is not valid bash (first error at line {line})")
+        raise ExtractionError(
+            f"cannot parse as a shell script: most of it is not valid bash (first error at line {line})"
+        )
     found: list[RawFinding] = []
-    walker = Walker(data, Positions(data), _resolver(source), _exported_names(root, data), found)
+    here = PurePosixPath(source.relpath).parent.as_posix()
+    walker = Walker(data, Positions(data), _resolver(source), _exported_names(root, data), found, here=here)
     walker.program(root, State.ENABLED)
     return found
 
@@ -68,10 +71,10 @@ def _resolver(source: Source):
     for _ in rel.parts[:-1]:
         root = root.parent
 
-    def resolve(text: str) -> str | None:
+    def resolve(text: str, anchored: bool = False) -> str | None:
         if not text or text.startswith(("$", "~", "/")):
             return None
-        for base in (script_dir, root):
+        for base in (root,) if anchored else (script_dir, root):
             candidate = base / text
             if candidate.is_file():
                 try:

@@ -137,7 +137,15 @@ def _compare(left: str | None, op: str, right: str | None, glob: bool) -> bool |
 
 
 def _text(node, expander: Expander, env: dict) -> str | None:
-    text, known = joined(expander.expand(node, env, quoted=True))
+    return decided_text(expander.expand(node, env, quoted=True))
+
+
+def decided_text(chunks: list) -> str | None:
+    """The text of chunks if the file alone decides it. A `${VAR:-default}` the caller may override does
+    not decide a branch: `NET=${NET:-tcp}; if [ "$NET" = ib ]` leaves the IB branch possible."""
+    if any(chunk is not None and chunk.default_of for chunk in chunks):
+        return None
+    text, known = joined(chunks)
     return text if known else None
 
 
@@ -163,3 +171,26 @@ def _or(a: bool | None, b: bool | None) -> bool | None:
 
 def case_matches(value: str, pattern: str) -> bool:
     return any(fnmatch.fnmatchcase(value, alternative) for alternative in pattern.split("|"))
+
+
+def emptiness_test(node, expander: Expander) -> tuple[str, str] | None:
+    """("-z" or "-n", NAME) for `[ -z "$NAME" ]` / `[[ -n $NAME ]]`, the test of a default being given."""
+    if node.type != "test_command" or len(node.named_children) != 1:
+        return None
+    inner = node.named_children[0]
+    if inner.type != "unary_expression":
+        return None
+    operator = inner.child_by_field_name("operator")
+    op = operator.text.decode() if operator is not None else inner.children[0].text.decode()
+    operands = [c for c in inner.named_children if c is not operator and c.type != "test_operator"]
+    if op not in ("-z", "-n") or len(operands) != 1:
+        return None
+    operand = operands[0]
+    if operand.type == "string" and len(operand.named_children) == 1:
+        operand = operand.named_children[0]
+    if operand.type != "simple_expansion" and operand.type != "expansion":
+        return None
+    names = [c for c in operand.named_children if c.type == "variable_name"]
+    if len(names) != 1 or len(operand.named_children) != 1:
+        return None
+    return op, expander.raw(names[0])

@@ -10,12 +10,12 @@ that may run becomes unknown.
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass, replace
 
 from ...evidence import RawFinding, State, Value
-from .. import ExtractionError
-from .. import deepspeed
+from .. import ExtractionError, deepspeed
 from ..buildflags import normalise_arch_list, parse_arch_flags
 from ..environment import EXACT, PREFIXES, interpret_env, is_hardware_variable
 from ..treesitter import Point, Positions, offset_point, parser, shift
@@ -28,7 +28,28 @@ _COMMENTED_COMMAND = re.compile(
     r"python[0-9.]*|nohup|sbatch|nvcc)\b"
 )
 _ARCH_HINT = re.compile(r"gencode|-arch|offload-arch|amdgpu-target")
+# Statement kinds with their own handling; every other node is walked through its children.
+_HANDLERS = {
+    kind: "_" + kind
+    for kind in (
+        "comment",
+        "variable_assignment",
+        "variable_assignments",
+        "declaration_command",
+        "unset_command",
+        "function_definition",
+        "subshell",
+        "redirected_statement",
+        "list",
+        "if_statement",
+        "for_statement",
+        "case_statement",
+        "command",
+    )
+}
 _LOOPS = {"while_statement", "c_style_for_statement"}
+_SHELLS = {"bash", "sh", "zsh", "dash"}
+_DASH_C = re.compile(r"^-[a-z]*c$")
 _JSON_SCALAR = re.compile(r"-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?|true|false|null")
 
 
@@ -48,6 +69,7 @@ class Walker:
         found: list[RawFinding],
         base: Point = (0, 0),
         comments: bool = True,
+        here: str | None = None,
     ) -> None:
         self.data = data
         self.positions = positions
@@ -56,7 +78,8 @@ class Walker:
         self.found = found
         self.base = base
         self.comments = comments
-        self.expander = Expander(data, self._shift)
+        self.here = here
+        self.expander = Expander(data, self._shift, here)
         self.allexport = False
         self.functions: dict[str, object] = {}
         self.walked_functions: set[str] = set()
@@ -70,7 +93,9 @@ class Walker:
         return self.expander.raw(node)
 
     def add(self, rule: str, value: Value, state: State, start: Point, end: Point, detail: str, properties=None):
-        self.found.append(RawFinding(rule, value, state, self.positions.span(start, end), detail, dict(properties or {})))
+        self.found.append(
+            RawFinding(rule, value, state, self.positions.span(start, end), detail, dict(properties or {}))
+        )
 
     def add_words(self, rule, value, state, first: Word, last: Word | None, detail, properties):
         end = first.end
@@ -89,38 +114,56 @@ class Walker:
                 self.statement(body, Context(nest(state, State.CONDITIONAL), dict(ctx.env)))
 
     def block(self, nodes, ctx: Context) -> None:
-        for node in nodes:
-            if node.is_named:
-                self.statement(node, ctx)
+        nodes = [n for n in nodes if n.is_named]
+        index = 0
+        while index < len(nodes):
+            node = nodes[index]
+            if node.type == "comment" and self.comments:
+                last = index  # a commented-out command may continue over lines ending in "\"
+                while (
+                    last + 1 < len(nodes)
+                    and nodes[last + 1].type == "comment"
+                    and nodes[last + 1].start_point[0] == nodes[last].start_point[0] + 1
+                    and self.raw(nodes[last]).rstrip().endswith("\\")
+                ):
+                    last += 1
+                self._comments(nodes[index : last + 1], ctx)
+                index = last + 1
+                continue
+            self.statement(node, ctx)
+            index += 1
 
     def statement(self, node, ctx: Context) -> None:
         kind = node.type
-        handler = getattr(self, "_" + kind, None)
-        if handler is not None:
-            handler(node, ctx)
+        if kind in _HANDLERS:
+            getattr(self, _HANDLERS[kind])(node, ctx)
         elif kind in _LOOPS:
-            self._branch_group([(None, node.named_children)], ctx, undecided=True)
+            self._guarded(node.named_children, ctx, None)
         else:
-            self.block(node.children, ctx)
+            self.block(node.children, ctx)  # program, pipeline, compound_statement, do_group, ERROR...
 
     def _comment(self, node, ctx: Context) -> None:
-        if not self.comments:
+        if self.comments:
+            self._comments([node], ctx)
+
+    def _comments(self, nodes, ctx: Context) -> None:
+        """Commented-out code: the comment lines read as code, with each `#` blanked so positions stay exact."""
+        text = self.raw(nodes[0])
+        if text.startswith("#!") or not _COMMENTED_COMMAND.match(text.lstrip("#").lstrip()):
             return
-        text = self.raw(node)
-        body = text.lstrip("#")
-        stripped = body.lstrip()
-        if text.startswith("#!") or not _COMMENTED_COMMAND.match(stripped):
-            return
-        offset = len(text.encode()) - len(stripped.encode())
-        start = self._shift(node.start_point)
-        self.sub_parse(stripped.encode(), (start[0], start[1] + offset), nest(ctx.state, State.MENTIONED), ctx.env)
+        data = bytearray(self.data[nodes[0].start_byte : nodes[-1].end_byte])
+        for node in nodes:
+            start = node.start_byte - nodes[0].start_byte
+            hashes = len(self.raw(node)) - len(self.raw(node).lstrip("#"))
+            data[start : start + hashes] = b" " * hashes
+        self.sub_parse(bytes(data), self._shift(nodes[0].start_point), nest(ctx.state, State.MENTIONED), ctx.env)
 
     def sub_parse(self, data: bytes, base: Point, state: State, env: dict) -> None:
         """Walk text that is code inside a comment or an eval'd string, as if written where it stands."""
         tree = parser("bash").parse(data)
         if tree.root_node.has_error:
             return  # prose, not a command
-        walker = Walker(data, self.positions, self.resolve, self.exported, self.found, base, comments=False)
+        walker = Walker(data, self.positions, self.resolve, self.exported, self.found, base, False, self.here)
         walker.allexport = self.allexport
         walker.program(tree.root_node, state, dict(env))
 
@@ -137,7 +180,19 @@ class Walker:
             elements = []
             for element in value_node.named_children:
                 for word in words_from(self.expander.expand(element, ctx.env)):
-                    elements.append((Chunk(word.text, word.start, word.end, word.known, False, word.default_of),))
+                    elements.append(
+                        (
+                            Chunk(
+                                word.text,
+                                word.start,
+                                word.end,
+                                word.known,
+                                False,
+                                word.default_of,
+                                anchored=word.anchored,
+                            ),
+                        )
+                    )
             previous = ctx.env.get(name)
             if append and isinstance(previous, Array):
                 elements = list(previous.elements) + elements
@@ -147,9 +202,11 @@ class Walker:
         chunks = [replace(c, split=False) for c in chunks if c is not None]
         previous = ctx.env.get(name)
         if append:
-            chunks = list(previous) + chunks if isinstance(previous, tuple) else [
-                Chunk(name, self._shift(node.start_point), self._shift(node.end_point), known=False)
-            ] + chunks
+            chunks = (
+                list(previous) + chunks
+                if isinstance(previous, tuple)
+                else [Chunk(name, self._shift(node.start_point), self._shift(node.end_point), known=False)] + chunks
+            )
         ctx.env[name] = tuple(chunks)
         if exported is None:
             exported = self.allexport or name in self.exported
@@ -170,6 +227,11 @@ class Walker:
         for child in node.named_children:
             if child.type == "variable_assignment":
                 self._variable_assignment(child, ctx, exported=exported or None)
+            elif exported and child.type in ("simple_expansion", "expansion", "string", "concatenation"):
+                # export $NCCL_ENV: each NAME=VALUE word of the expanded value is exported
+                for word in words_from(self.expander.expand(child, ctx.env)):
+                    if "=" in word.text and re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", word.text.partition("=")[0]):
+                        self.env_word(word, ctx.state)
 
     def _unset_command(self, node, ctx: Context) -> None:
         for child in node.named_children:
@@ -179,8 +241,19 @@ class Walker:
             ctx.env.pop(name, None)
             start, end = self._shift(child.start_point), self._shift(child.end_point)
             for meaning in interpret_env(name, None):
-                self.add(meaning.rule, meaning.value, combine(ctx.state, meaning.state), start, end,
-                         _detail(meaning.detail, ctx.state), {"variable": name})
+                own, detail = meaning.state, meaning.detail
+                if _switch_kind(name) == "off_if_true":
+                    # Unsetting a *_DISABLE switch restores the library default: it says nothing either way.
+                    own, detail = State.MENTIONED, f"{name} is unset (the library default applies)"
+                self.add(
+                    meaning.rule,
+                    meaning.value,
+                    combine(ctx.state, own),
+                    start,
+                    end,
+                    _detail(detail, ctx.state),
+                    {"variable": name},
+                )
 
     def _function_definition(self, node, ctx: Context) -> None:
         name = node.child_by_field_name("name")
@@ -213,7 +286,9 @@ class Walker:
             return  # a template with shell expansions is not JSON until the shell runs
         state = nest(ctx.state, State.CONDITIONAL)
         for raw in raws:
-            self.found.append(replace(raw, state=combine(state, raw.state), properties={**raw.properties, "heredoc": True}))
+            self.found.append(
+                replace(raw, state=combine(state, raw.state), properties={**raw.properties, "heredoc": True})
+            )
 
     def _heredoc_json(self, body, env: dict) -> str:
         """The heredoc text with each expansion replaced, byte for byte, so JSON positions stay exact.
@@ -249,7 +324,16 @@ class Walker:
                 verdict = None  # runs only when the command before it fails
         elif not test:
             verdict = True  # `cd dir && torchrun ...`: commands are taken to succeed
-        self._branch_group([(verdict, [right])], ctx, undecided=verdict is None, decided=True)
+        default_for = self._default_idiom(left, ctx.env, "-z" if operator.type == "&&" else "-n")
+        self._guarded([right], ctx, verdict, default_for)
+
+    def _default_idiom(self, condition, env: dict, operator: str) -> str | None:
+        """NAME when `condition` tests that a variable the file never set is empty (`[ -z "$GPUS" ] && GPUS=8`):
+        what the body assigns is then the variable's default, as with `${GPUS:-8}`."""
+        found = conditions.emptiness_test(condition, self.expander)
+        if found is None or found[0] != operator or found[1] in env:
+            return None
+        return found[1]
 
     def _if_statement(self, node, ctx: Context) -> None:
         branches: list[tuple[object, list]] = []
@@ -269,14 +353,18 @@ class Walker:
 
     def _chain(self, branches, ctx: Context, exhaustive: bool) -> None:
         """if/elif/else: the first branch whose condition holds runs."""
+        before = dict(ctx.env)
         outcomes: list[dict] = []
         taken = False  # an earlier branch surely ran
         maybe = False  # an earlier branch may have run
         for condition, body in branches:
             if isinstance(condition, list):
+                # A condition runs only when every earlier one failed.
+                reached = State.DISABLED if taken else State.CONDITIONAL if maybe else State.ENABLED
                 for cond in condition:
-                    self.statement(cond, Context(ctx.state, ctx.env) if not (taken or maybe) else Context(
-                        nest(ctx.state, State.CONDITIONAL), dict(ctx.env)))
+                    self.statement(
+                        cond, Context(nest(ctx.state, reached), ctx.env if reached is State.ENABLED else dict(ctx.env))
+                    )
                 verdict = conditions.evaluate(condition[-1], self.expander, ctx.env) if condition else None
             else:
                 verdict = condition
@@ -291,6 +379,9 @@ class Walker:
                 self.block(body, Context(nest(ctx.state, State.CONDITIONAL), branch_env))
                 maybe = True
             outcomes.append(branch_env)
+        default_for = None
+        if len(branches) == 1 and isinstance(branches[0][0], list) and branches[0][0] and maybe:
+            default_for = self._default_idiom(branches[0][0][-1], before, "-z")
         if taken and not maybe:
             final = outcomes[-1]
         else:
@@ -299,20 +390,28 @@ class Walker:
             final = _merge(outcomes) if outcomes else dict(ctx.env)
         ctx.env.clear()
         ctx.env.update(final)
+        if default_for and outcomes:
+            self._keep_default(default_for, outcomes[0], ctx.env)
 
-    def _branch_group(self, branches, ctx: Context, undecided: bool, decided: bool = False) -> None:
-        """A body that runs if a verdict holds (loops, `&&`/`||`)."""
-        for verdict, body in branches:
-            if decided and verdict is False:
-                self.block(body, Context(nest(ctx.state, State.DISABLED), dict(ctx.env)))
-            elif decided and verdict is True:
-                self.block(body, ctx)
-            else:
-                branch_env = dict(ctx.env)
-                self.block(body, Context(nest(ctx.state, State.CONDITIONAL), branch_env))
-                merged = _merge([branch_env, dict(ctx.env)])
-                ctx.env.clear()
-                ctx.env.update(merged)
+    def _guarded(self, body, ctx: Context, verdict: bool | None, default_for: str | None = None) -> None:
+        """A body that runs if a verdict holds (loops, `&&`/`||`); None: the file cannot tell."""
+        if verdict is False:
+            self.block(body, Context(nest(ctx.state, State.DISABLED), dict(ctx.env)))
+        elif verdict is True:
+            self.block(body, ctx)
+        else:
+            branch_env = dict(ctx.env)
+            self.block(body, Context(nest(ctx.state, State.CONDITIONAL), branch_env))
+            merged = _merge([branch_env, dict(ctx.env)])
+            ctx.env.clear()
+            ctx.env.update(merged)
+            self._keep_default(default_for, branch_env, ctx.env)
+
+    @staticmethod
+    def _keep_default(name: str | None, branch_env: dict, env: dict) -> None:
+        value = branch_env.get(name) if name else None
+        if isinstance(value, tuple):
+            env[name] = tuple(replace(chunk, default_of=name) for chunk in value)
 
     def _for_statement(self, node, ctx: Context) -> None:
         values = node.children_by_field_name("value")
@@ -322,11 +421,12 @@ class Walker:
         if variable is not None:
             ctx.env[self.raw(variable)] = UNKNOWN
         if body is not None:
-            self._branch_group([(True if literal else None, [body])], ctx, undecided=not literal, decided=bool(literal))
+            self._guarded([body], ctx, True if literal else None)
 
     def _case_statement(self, node, ctx: Context) -> None:
         value_node = node.child_by_field_name("value")
-        text, known = joined(self.expander.expand(value_node, ctx.env, quoted=True)) if value_node else ("", False)
+        text = conditions.decided_text(self.expander.expand(value_node, ctx.env, quoted=True)) if value_node else None
+        known = text is not None
         branches: list[tuple[object, list]] = []
         fallthrough = False
         for item in node.named_children:
@@ -336,9 +436,10 @@ class Walker:
             body = [c for c in item.named_children if c not in patterns]
             verdict: object = None
             if known and not fallthrough:
-                pattern_texts = [joined(self.expander.expand(p, ctx.env, quoted=True)) for p in patterns]
-                if all(k for _, k in pattern_texts):
-                    verdict = any(conditions.case_matches(text, t) for t, _ in pattern_texts)
+                expand = self.expander.expand
+                pattern_texts = [conditions.decided_text(expand(p, ctx.env, quoted=True)) for p in patterns]
+                if all(t is not None for t in pattern_texts):
+                    verdict = any(conditions.case_matches(text, t) for t in pattern_texts)
             terminator = item.child_by_field_name("termination") or item.child_by_field_name("fallthrough")
             if terminator is not None and terminator.type in (";&", ";;&"):
                 fallthrough = True
@@ -354,11 +455,14 @@ class Walker:
         if name is None:
             return
         nodes = [name] + node.children_by_field_name("argument")
+        if nodes[0].named_child_count == 1:
+            nodes[0] = nodes[0].named_children[0]
         words: list[Word] = []
         for part in nodes:
-            if part.type == "command_name" and part.named_child_count == 1:
-                part = part.named_children[0]
-            words.extend(words_from(self.expander.expand(part, ctx.env)))
+            found = words_from(self.expander.expand(part, ctx.env))
+            if len(found) == 1:
+                found = [replace(found[0], raw=self.raw(part))]
+            words.extend(found)
         if not words:
             return
         head = words[0].text if words[0].known else ""
@@ -368,12 +472,14 @@ class Walker:
             return
         if head == "set":
             self._set(words)
-        elif head in ("eval", "bash", "sh") and len(nodes) > 1:
-            self._eval(head, nodes[1:], words, ctx)
+        self._inline_code(nodes, ctx)
         self.arch_flags(node, ctx.state, start=name)
+        # Every fact of one command line carries the line the command starts on, so a reader can
+        # group a launch's flags with the config it passes even when the command spans lines.
+        line = self._shift(node.start_point)[0] + 1
         sink = launchers.Sink(
             add=lambda rule, value, state, first, last, detail, properties: self.add_words(
-                rule, value, state, first, last, _detail(detail, ctx.state), properties
+                rule, value, state, first, last, _detail(detail, ctx.state), {**properties, "command_line": line}
             ),
             env=lambda word, state: self.env_word(word, state),
             resolve=self.resolve,
@@ -387,29 +493,30 @@ class Walker:
             elif word.text in ("-o", "+o") and index + 1 < len(words) and words[index + 1].text == "allexport":
                 self.allexport = word.text == "-o"
 
-    def _eval(self, head: str, arguments, words: list[Word], ctx: Context) -> None:
-        """`eval "export X=1"` and `bash -c "..."`: read literal strings as code, honestly marked."""
-        if head in ("bash", "sh"):
-            texts = [w.text for w in words]
-            if "-c" not in texts:
+    def _inline_code(self, nodes, ctx: Context) -> None:
+        """Code held in a string: `eval "export X=1"` (conditional: what eval runs is built at run time) and
+        `bash -c "torchrun ..."`, also behind `srun`/`mpirun` (read as if written in place)."""
+        texts = [self.raw(n) for n in nodes]
+        if texts[0] == "eval":
+            for argument in nodes[1:]:
+                self._code_in(argument, nest(ctx.state, State.CONDITIONAL), ctx.env)
+            return
+        for index, text in enumerate(texts[:-2]):
+            if os.path.basename(text) in _SHELLS and _DASH_C.match(texts[index + 1]):
+                self._code_in(nodes[index + 2], ctx.state, ctx.env)
                 return
-            index = texts.index("-c")
-            arguments = arguments[index:index + 1]
-            state = ctx.state
-        else:
-            state = nest(ctx.state, State.CONDITIONAL)
-        for argument in arguments:
-            if argument.type in ("string", "raw_string") and not any(
-                c.type not in ("string_content", '"', "'") for c in argument.children
-            ):
-                inner = self.data[argument.start_byte + 1 : argument.end_byte - 1]
-                start = self._shift(argument.start_point)
-                self.sub_parse(inner, (start[0], start[1] + 1), state, ctx.env)
-            elif argument.type in ("simple_expansion", "string"):
-                chunks = [c for c in self.expander.expand(argument, ctx.env, quoted=True) if c is not None]
-                if len(chunks) == 1 and chunks[0].known and chunks[0].variable:
-                    chunk = chunks[0]
-                    self.sub_parse(chunk.text.encode(), chunk.start, state, ctx.env)
+
+    def _code_in(self, node, state: State, env: dict) -> None:
+        if node.type == "string" and [c.type for c in node.named_children] in (["simple_expansion"], ["expansion"]):
+            node = node.named_children[0]  # eval "$CMD": the code is the variable's value
+        if node.type in ("string", "raw_string"):
+            inner = self.data[node.start_byte + 1 : node.end_byte - 1]
+            start = self._shift(node.start_point)
+            self.sub_parse(inner, (start[0], start[1] + 1), state, env)
+        elif node.type in ("simple_expansion", "expansion"):
+            chunks = [c for c in self.expander.expand(node, env, quoted=True) if c is not None]
+            if len(chunks) == 1 and chunks[0].known and chunks[0].source is not None:
+                self.sub_parse(chunks[0].source.encode("utf-8"), chunks[0].start, state, env)
 
     # -- facts ------------------------------------------------------------------------------------------------
 
@@ -421,7 +528,7 @@ class Walker:
         switch = _switch_kind(name)
         for meaning in interpret_env(name, text):
             own = meaning.state
-            detail = meaning.detail
+            detail = meaning.detail if text else f'{name}="" (set to the empty string)'
             if not known and switch != "set":
                 own = State.CONDITIONAL
                 detail += " (the value is decided at run time)"
@@ -452,8 +559,15 @@ class Walker:
         for target in parse_arch_flags(text):
             begin = len(text[: target.start].encode("utf-8"))
             finish = len(text[: target.end].encode("utf-8"))
-            self.add(target.rule, target.value, context, offset_point(raw, begin, base), offset_point(raw, finish, base),
-                     _detail(f"compiler flag {text[target.start:target.end]}", context), {})
+            self.add(
+                target.rule,
+                target.value,
+                context,
+                offset_point(raw, begin, base),
+                offset_point(raw, finish, base),
+                _detail(f"compiler flag {text[target.start : target.end]}", context),
+                {},
+            )
 
 
 def _switch_kind(name: str) -> str:

@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass, replace
 from typing import Union
 
-from ..treesitter import Point
+from ..treesitter import Point, offset_point
 
 # Marks a forced word boundary inside a list of chunks ("${ARR[@]}" elements, split fields).
 BREAK = None
@@ -30,6 +30,12 @@ class Chunk:
     split: bool = False  # came from an unquoted expansion: subject to word splitting
     default_of: str | None = None  # "${VAR:-x}" with VAR never set in the file
     variable: str | None = None  # the variable it came through
+    anchored: bool = False  # the script's own directory ("$(dirname "$0")"), written as a path from the root
+    written: str | None = None  # for an anchored chunk: the expansion that brought it ("$SCRIPT_DIR")
+    # For literal text: the source exactly as written from `start`, and how its escapes read ("word" unquoted,
+    # "double" inside "..."), so that word splitting can place each piece on its own line and column.
+    source: str | None = None
+    escapes: str = ""
 
 
 @dataclass(frozen=True)
@@ -42,6 +48,17 @@ class Word:
     known: bool
     default_of: str | None = None
     variables: tuple[str, ...] = ()
+    raw: str | None = None  # the source text of the word where it is used, when it is one whole argument
+    anchored: bool = False  # starts with the script's directory, as a path from the scanned root
+    display: str | None = None  # the text with the script's directory left as the expansion that wrote it
+
+    @property
+    def shown(self) -> str:
+        """The word for a report: its value, or the text as written where it is used when the value is
+        unknown or holds the script's own directory (an absolute path at run time)."""
+        if self.raw is not None and (self.anchored or not self.known):
+            return self.raw
+        return self.display if self.anchored and self.display else self.text
 
     @property
     def is_option(self) -> bool:
@@ -70,6 +87,15 @@ _ESCAPE = re.compile(r"\\(.)", re.DOTALL)
 _DEFAULT_OPS = {":-", "-", ":=", "="}
 _ALT_OPS = {":+", "+"}
 _ARITH = re.compile(r"^[\d\s+\-*/%()]+$")
+# "$(dirname "$0")", "$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)", `dirname $(realpath $0)`..., quotes removed.
+_SCRIPT_DIR = re.compile(
+    r"^(?:\$\(|`)(?:cd \$\()?dirname (?:\$\((?:realpath|readlink -f) )?"
+    r"\$(?:0|\{0\}|BASH_SOURCE|\{BASH_SOURCE(?:\[0\])?\})\)?(?:\)(?: ?(?:&&|;) ?pwd(?: -P)?)?)?(?:\)|`)$"
+)
+
+
+def _squash(text: str) -> str:
+    return re.sub(r"\s+", " ", text.replace('"', "").replace("'", "")).strip()
 
 
 def same_value(a: VarValue | None, b: VarValue | None) -> bool:
@@ -84,9 +110,10 @@ def same_value(a: VarValue | None, b: VarValue | None) -> bool:
 class Expander:
     """Expands word nodes against the variables known at one point of the walk."""
 
-    def __init__(self, data: bytes, shift) -> None:
+    def __init__(self, data: bytes, shift, here: str | None = None) -> None:
         self.data = data
         self.shift = shift  # node point -> file point
+        self.here = here  # the script's directory relative to the scanned root ("." for the root)
 
     def raw(self, node) -> str:
         return self.data[node.start_byte : node.end_byte].decode("utf-8", "replace")
@@ -101,9 +128,12 @@ class Expander:
         """Chunks (and BREAKs) for one word node."""
         kind = node.type
         if kind in ("word", "number", "extglob_pattern", "regex", "variable_name"):
-            return [self._chunk(node, _ESCAPE.sub(r"\1", self.raw(node)) if not quoted else self.raw(node))]
+            source = self.raw(node)
+            return [self._chunk(node, _unescape(source, "word"), source=source, escapes="word")]
         if kind == "raw_string":
-            return [self._chunk(node, self.raw(node)[1:-1])]
+            inner = self.raw(node)[1:-1]
+            start = self.shift(node.start_point)
+            return [Chunk(inner, (start[0], start[1] + 1), self.shift(node.end_point), source=inner)]
         if kind == "ansi_c_string":
             return [self._chunk(node, self.raw(node)[2:-1])]
         if kind in ("string", "translated_string"):
@@ -117,6 +147,8 @@ class Expander:
             return self._expansion(node, env, quoted)
         if kind == "arithmetic_expansion":
             return self._arithmetic(node, env, quoted)
+        if kind == "command_substitution" and self.here is not None and _SCRIPT_DIR.match(_squash(self.raw(node))):
+            return [self._chunk(node, self.here, anchored=True)]
         return self.unknown(node, quoted)
 
     def _string(self, node, env: dict) -> list:
@@ -141,7 +173,7 @@ class Expander:
         text = self.data[start:end].decode("utf-8", "replace")
         start_point = self._point_of(start, within)
         end_point = self._point_of(end, within)
-        return Chunk(_unescape_double(text), start_point, end_point)
+        return Chunk(_unescape(text, "double"), start_point, end_point, source=text, escapes="double")
 
     def _point_of(self, byte: int, within) -> Point:
         row, col = within.start_point[0], within.start_point[1]
@@ -184,8 +216,12 @@ class Expander:
                 return [self._chunk(node, "")]
             return self._operand(rest[1:], node, env, quoted)
         if value is None and operator in _DEFAULT_OPS:
-            chunks = self._operand(rest[1:], node, env, quoted)
-            return [replace(c, default_of=name) if c is not BREAK else c for c in chunks]
+            chunks = [
+                replace(c, default_of=name) if c is not BREAK else c for c in self._operand(rest[1:], node, env, quoted)
+            ]
+            if operator in (":=", "="):  # `: "${GPUS:=8}"` also assigns the default
+                env[name] = tuple(replace(c, split=False) for c in chunks if c is not BREAK)
+            return chunks
         if isinstance(value, tuple) and operator in (":-", ":=") and not "".join(c.text for c in value):
             return self._operand(rest[1:], node, env, quoted)
         return self._value(value, name, index, node, quoted)
@@ -213,11 +249,18 @@ class Expander:
             return [replace(c, split=not quoted, variable=name) for c in value.elements[position]]
         if index not in (None, "0", "@", "*"):
             return self.unknown(node, quoted)
-        return [replace(c, split=not quoted and c.known, variable=name) for c in value]
+        written = self.raw(node)
+        return [
+            replace(
+                c, split=not quoted and c.known, variable=name, written=c.written or (written if c.anchored else None)
+            )
+            for c in value
+        ]
 
     def _arithmetic(self, node, env: dict, quoted: bool) -> list:
         """$((...)) over known integers only."""
         text = self.raw(node)[3:-2]
+
         def lookup(match: re.Match) -> str:
             value = env.get(match.group(1))
             if isinstance(value, tuple) and all(c.known for c in value):
@@ -225,6 +268,7 @@ class Expander:
                 if re.fullmatch(r"-?\d+", joined):
                     return joined
             return "?"
+
         substituted = re.sub(r"\$?\{?([A-Za-z_][A-Za-z0-9_]*)\}?", lookup, text)
         if "?" in substituted or not _ARITH.match(substituted):
             return self.unknown(node, quoted)
@@ -234,8 +278,16 @@ class Expander:
         return [self._chunk(node, str(result))]
 
 
-def _unescape_double(text: str) -> str:
-    return re.sub(r'\\([$`"\\\n])', r"\1", text)
+_DOUBLE_ESCAPE = re.compile(r'\\([$`"\\])')
+
+
+def _unescape(text: str, escapes: str) -> str:
+    """Quote removal: a backslash-newline joins lines; other escapes keep the escaped character."""
+    if escapes == "word":
+        return _ESCAPE.sub(lambda m: "" if m.group(1) == "\n" else m.group(1), text)
+    if escapes == "double":
+        return _DOUBLE_ESCAPE.sub(r"\1", text.replace("\\\n", ""))
+    return text
 
 
 def words_from(chunks: list) -> list[Word]:
@@ -246,14 +298,7 @@ def words_from(chunks: list) -> list[Word]:
             groups.append([])
             continue
         if chunk.split and chunk.known:
-            pieces = re.split(r"([ \t\n]+)", chunk.text)
-            offset = 0
-            for piece in pieces:
-                if piece and piece.strip(" \t\n") == "":
-                    groups.append([])
-                elif piece:
-                    groups[-1].append(_sub_chunk(chunk, offset, piece))
-                offset += len(piece.encode("utf-8"))
+            _split(chunk, groups)
             continue
         groups[-1].append(chunk)
     words = []
@@ -264,12 +309,42 @@ def words_from(chunks: list) -> list[Word]:
     return words
 
 
-def _sub_chunk(chunk: Chunk, offset: int, piece: str) -> Chunk:
-    if chunk.start[0] != chunk.end[0]:
-        return replace(chunk, text=piece)
-    start = (chunk.start[0], chunk.start[1] + offset)
-    end = (chunk.start[0], min(chunk.end[1], start[1] + len(piece.encode("utf-8"))))
-    return replace(chunk, text=piece, start=start, end=end)
+_FIELD = re.compile(r"[^ \t\n]+")
+
+
+def _split(chunk: Chunk, groups: list[list[Chunk]]) -> None:
+    """Split one chunk into fields at blanks, each field placed where it is written."""
+    joined_lines = None if chunk.source is None else chunk.source.replace("\\\n", "")
+    if joined_lines is None or _unescape(joined_lines, chunk.escapes) != joined_lines:
+        # Escapes other than line continuations shift offsets: split the value, place fields at the chunk.
+        fields = [(m.start(), m.group()) for m in _FIELD.finditer(chunk.text)]
+        text = chunk.text
+        located = False
+    else:
+        # A backslash-newline is a blank for splitting and keeps its width, so offsets stay those of the source.
+        text = chunk.source.replace("\\\n", " \n") if chunk.escapes in ("word", "double") else chunk.source
+        fields = [(m.start(), chunk.source[m.start() : m.end()]) for m in _FIELD.finditer(text)]
+        located = True
+    if not fields:
+        if text:
+            groups.append([])
+        return
+    if fields[0][0] > 0:
+        groups.append([])
+    encoded = (chunk.source or "").encode("utf-8")
+    for index, (offset, piece) in enumerate(fields):
+        if index:
+            groups.append([])
+        if located:
+            begin = len(chunk.source[:offset].encode("utf-8"))
+            start = offset_point(encoded, begin, chunk.start)
+            end = offset_point(encoded, begin + len(piece.encode("utf-8")), chunk.start)
+            groups[-1].append(replace(chunk, text=_unescape(piece, chunk.escapes), start=start, end=end, source=piece))
+        else:
+            groups[-1].append(replace(chunk, text=piece, source=None))
+    last_offset, last_piece = fields[-1]
+    if last_offset + len(last_piece) < len(text):
+        groups.append([])
 
 
 def _word(group: list[Chunk]) -> Word:
@@ -279,7 +354,11 @@ def _word(group: list[Chunk]) -> Word:
         start, end = group[0].start, group[0].end
     default_of = next((c.default_of for c in group if c.default_of), None)
     variables = tuple(dict.fromkeys(c.variable for c in group if c.variable))
-    return Word(text, start, end, all(c.known for c in group), default_of, variables)
+    anchored = group[0].anchored
+    display = "".join(c.written or c.text for c in group) if anchored else None
+    return Word(
+        text, start, end, all(c.known for c in group), default_of, variables, anchored=anchored, display=display
+    )
 
 
 def joined(chunks: list) -> tuple[str, bool]:

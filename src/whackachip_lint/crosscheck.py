@@ -1,0 +1,146 @@
+"""Declared hardware checked against the code: WAC714 when a declaration names parts the code cannot run on.
+
+Runs after extraction over a set of findings (one file's in `scan_source`, the whole repo's in `scan`):
+for each declaration in force (WAC710 job request, WAC712 stated in docs, WAC713 nvidia-smi output) that
+names catalog parts and is not in a vendored tree (someone else's run), and each hard requirement in force of
+the repo's own code within that declaration's scope (`scope_of`: its folder, or the parent of a docs, logs,
+scripts or notebooks folder; vendored code is left out), a WAC714 warning stands at the declaration when every
+part the declaration could denote definitely lacks what the code requires. Unknown facts (null in the catalog)
+never contradict.
+
+The requirements come from the inference (`infer.constraints.requirements_for`, hard, non-vendor ones:
+FP8/FP4 compute, compile targets without PTX...) when it is installed; otherwise from the small table below,
+checked against the facts copied into extract/gpu_names.json. Vendor requirements are left out on purpose:
+repos with parallel GPU and NPU recipes would contradict themselves.
+"""
+
+from __future__ import annotations
+
+from typing import Callable, Iterable
+
+from .evidence import Finding, State
+from .extract import gpunames
+
+DECLARING = frozenset({"WAC710", "WAC712", "WAC713"})
+CONTRADICTION = "WAC714"
+# Code evidence only (precision, collective, network, launch, memory, kernels): not declarations, not images/pins.
+CODE_FAMILIES = ("WAC1", "WAC2", "WAC3", "WAC4", "WAC5", "WAC6")
+# Fallback when the inference is not available: rule -> (catalog fact that must be true, what the code requires).
+FALLBACK_REQUIREMENTS = {
+    "WAC104": ("supports_fp8", "FP8 compute"),
+    "WAC106": ("supports_fp4", "FP4 compute"),
+}
+
+Check = Callable[[str], "bool | None"]
+# Folders that hold documentation, logs, job scripts or notebooks about the code beside them (compared lower-case).
+SPEAKS_FOR_PARENT = frozenset({
+    "doc", "docs", "documentation", "log", "logs", "script", "scripts", "slurm", "sbatch", "jobs", "job", "launch",
+    "launcher", "launchers", "notebook", "notebooks", "examples", "example", "run", "runs", "recipes", "recipe",
+    "results", "outputs", "assets", "tools", "bin", "configs", "config",
+})
+
+
+def contradictions(findings: Iterable[Finding]) -> list[Finding]:
+    """New WAC714 findings for `findings` (not including any already among them)."""
+    findings = list(findings)
+    declared = [
+        f for f in findings
+        if f.rule in DECLARING and f.in_force and f.properties.get("catalog_ids") and not f.properties.get("vendored")
+    ]
+    if not declared:
+        return []
+    code = [
+        f for f in findings
+        if f.rule.startswith(CODE_FAMILIES) and f.in_force and not f.properties.get("vendored")
+    ]
+    requirements = _requirements(code)
+    if not requirements:
+        return []
+    existing = {(f.path, f.span, f.value) for f in findings if f.rule == CONTRADICTION}
+    out = []
+    for declaration in declared:
+        if (declaration.path, declaration.span, declaration.value) in existing:
+            continue
+        ids = str(declaration.properties["catalog_ids"]).split()
+        scope = scope_of(declaration.path)
+        for label, check, evidence in requirements:
+            if in_scope(evidence.path, scope) and all(check(i) is False for i in ids):
+                out.append(_finding(declaration, label, evidence))
+                break
+    return out
+
+
+def scope_of(path: str) -> str:
+    """The folder whose code a declaration in `path` speaks for: its own folder, or, from a folder of docs, logs,
+    job scripts or notebooks, the folder above (repeatedly). "" is the scanned root.
+
+    So a root README covers the whole repo, `docs/` and `logs/` speak for their parent, and in a tree holding
+    several projects side by side one project's README does not judge another project's code.
+    """
+    parts = path.split("/")[:-1]
+    while parts and parts[-1].lower() in SPEAKS_FOR_PARENT:
+        parts.pop()
+    return "/".join(parts)
+
+
+def in_scope(path: str, scope: str) -> bool:
+    return not scope or path.startswith(scope + "/")
+
+
+def _requirements(code: list[Finding]) -> list[tuple[str, Check, Finding]]:
+    try:
+        from .infer.catalog import load_catalog
+        from .infer.constraints import requirements_for
+    except ImportError:
+        return _fallback(code)
+    catalog = load_catalog()
+    out = []
+    for finding in code:
+        for req in requirements_for(finding):
+            if req.strength == "hard" and not req.is_vendor:
+                out.append((req.constraint, _catalog_check(catalog, req), finding))
+    return out
+
+
+def _catalog_check(catalog, req) -> Check:
+    def check(catalog_id: str) -> bool | None:
+        return req.check(catalog.get(catalog_id)) if catalog_id in catalog else None
+
+    return check
+
+
+def _fallback(code: list[Finding]) -> list[tuple[str, Check, Finding]]:
+    out = []
+    for finding in code:
+        if finding.rule in FALLBACK_REQUIREMENTS:
+            fact, label = FALLBACK_REQUIREMENTS[finding.rule]
+            out.append((label, lambda i, fact=fact: gpunames.facts(i).get(fact), finding))
+    return out
+
+
+def _finding(declaration: Finding, label: str, evidence: Finding) -> Finding:
+    from .rules import ALL_RULES
+
+    rule = ALL_RULES[CONTRADICTION]
+    where = f"{evidence.path}:{evidence.line}"
+    detail = f"the code requires {label} ({where}), which {declaration.value} lacks"
+    props = {
+        key: declaration.properties[key] for key in ("gpu", "vendor", "catalog_ids") if key in declaration.properties
+    }
+    props.update({"declared_by": declaration.rule, "requirement": label, "conflicts_with": where})
+    return Finding(
+        rule=rule.code,
+        name=rule.name,
+        signal=rule.signal,
+        value=declaration.value,
+        state=State.ENABLED,
+        level=rule.level,
+        path=declaration.path,
+        span=declaration.span,
+        snippet=declaration.snippet,
+        message=rule.message(declaration.value, State.ENABLED, detail),
+        properties=props,
+    )
+
+
+__all__ = ["CONTRADICTION", "DECLARING", "contradictions"]

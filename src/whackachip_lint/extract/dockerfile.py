@@ -1,0 +1,295 @@
+"""Dockerfiles: base images (every stage, `ARG`-resolved), `ENV`/`ARG` variables, and what `RUN` installs.
+
+A small parser of our own: Dockerfile syntax is line-based (instructions, `\\` continuations,
+the `# escape=` directive, heredocs), and we need exact columns, which `dockerfile-parse` does not
+give. `FROM ${BASE}` is resolved from the `ARG` default before the first `FROM`; a `--build-arg`
+can override it, which the finding's detail says. `ENV` lines mean what `export` means in shell
+(environment.interpret_env). `RUN` lines are read for pip/conda installs, inline variable
+assignments and nvcc target flags. A commented-out instruction is reported as mentioned.
+"""
+
+from __future__ import annotations
+
+import re
+import shlex
+from dataclasses import dataclass, field
+
+from ..evidence import RawFinding, Span, State
+from . import Source
+from .buildflags import parse_arch_flags
+from .images import describe_image
+from .pins import conda_facts, index_url_facts, requirement_facts
+from .textspan import env_findings, pin_findings
+
+_DIRECTIVE = re.compile(r"^#\s*escape\s*=\s*(\S)\s*$", re.IGNORECASE)
+_INSTRUCTION = re.compile(r"^\s*([A-Za-z]+)(?:\s+|$)")
+_HEREDOC = re.compile(r"<<-?\s*[\"']?([A-Za-z_][A-Za-z0-9_]*)[\"']?")
+_VAR = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)(?::?[-+]([^}]*))?\}|\$([A-Za-z_][A-Za-z0-9_]*)")
+_ASSIGN = re.compile(r"""(?:^|(?<=[\s;&|(]))(?:export\s+)?([A-Z_][A-Z0-9_]*)=("[^"]*"|'[^']*'|[^\s;&|)]*)""")
+# A command starts the RUN text or follows &&, ||, ;, |, a `then`/`do`, sudo, or NAME=value prefixes.
+_COMMAND_START = r"(?:^\s*[Rr][Uu][Nn]\s+(?:--\S+\s+)*|&&|\|\||;|\||\bthen\b|\bdo\b)\s*(?:sudo\s+)?(?:[A-Za-z_][A-Za-z0-9_]*=\S*\s+)*"
+_PIP_INSTALL = re.compile(_COMMAND_START + r"(?:\S*/)?(?:pip3?(?:\.\d+)?|python3?(?:\.\d+)?\s+-m\s+pip|uv\s+pip)\s+install\b")
+_CONDA_INSTALL = re.compile(_COMMAND_START + r"(?:\S*/)?(?:conda|mamba|micromamba)\s+install\b")
+_COMMAND_END = re.compile(r"&&|\|\||;|\|")
+_INDEX_OPTIONS = {"-i", "--index-url", "--extra-index-url", "-f", "--find-links"}
+_VALUE_OPTIONS = {"-r", "--requirement", "-c", "--constraint", "-t", "--target", "--prefix", "--root", "-e",
+                  "--editable", "--python", "-p", "--prefix", "-n", "--name", "--channel", "--override-channels"}
+_CONDA_CHANNEL = {"-c", "--channel", "-n", "--name", "-p", "--prefix"}
+
+
+@dataclass
+class Instruction:
+    keyword: str  # upper-case, e.g. "FROM"
+    text: str  # the whole instruction, continuation lines joined by "\n"
+    lines: list[int]  # 1-based line of each part of `text` (split on "\n")
+    state: State = State.ENABLED  # MENTIONED for a commented-out instruction
+
+    def position(self, offset: int) -> tuple[int, int]:
+        """(line, 0-based column) of an offset into `text`."""
+        before = self.text[:offset]
+        part = before.count("\n")
+        column = offset - (before.rfind("\n") + 1)
+        return self.lines[min(part, len(self.lines) - 1)], column
+
+    def span(self, start: int, end: int) -> Span:
+        line, column = self.position(start)
+        end_line, end_column = self.position(max(end, start + 1))
+        return Span(line, column + 1, end_line, end_column + 1)
+
+
+def instructions(lines: list[str]) -> list[Instruction]:
+    """Instructions with their lines; commented-out instructions come back with state MENTIONED."""
+    escape = "\\"
+    result: list[Instruction] = []
+    index = 0
+    header = True
+    while index < len(lines):
+        raw = lines[index]
+        stripped = raw.strip()
+        if header:
+            directive = _DIRECTIVE.match(stripped)
+            if directive:
+                escape = directive.group(1)
+                index += 1
+                continue
+            if stripped and not stripped.startswith("#"):
+                header = False
+        if not stripped:
+            index += 1
+            continue
+        if stripped.startswith("#"):
+            body = stripped.lstrip("#").strip()
+            match = _INSTRUCTION.match(body)
+            if match and match.group(1).upper() in ("FROM", "ENV", "ARG", "RUN"):
+                offset = raw.index(body)
+                result.append(Instruction(match.group(1).upper(), " " * offset + body, [index + 1], State.MENTIONED))
+            index += 1
+            continue
+        header = False
+        parts, numbers = [raw], [index + 1]
+        while parts[-1].rstrip().endswith(escape) and index + 1 < len(lines):
+            index += 1
+            if lines[index].strip().startswith("#"):
+                continue  # comment lines inside a continued instruction are dropped by Docker
+            parts[-1] = parts[-1].rstrip()[:-1]
+            parts.append(lines[index])
+            numbers.append(index + 1)
+        heredoc = _HEREDOC.search(parts[0])
+        if heredoc and index + 1 < len(lines):
+            delimiter = heredoc.group(1)
+            while index + 1 < len(lines):
+                index += 1
+                parts.append(lines[index])
+                numbers.append(index + 1)
+                if lines[index].strip() == delimiter:
+                    break
+        match = _INSTRUCTION.match(parts[0])
+        if match:
+            result.append(Instruction(match.group(1).upper(), "\n".join(parts), numbers))
+        index += 1
+    return result
+
+
+@dataclass
+class Scope:
+    """Variables visible to an instruction: global ARGs (for FROM), the stage's ARGs and ENVs."""
+
+    global_args: dict[str, str] = field(default_factory=dict)
+    stage_vars: dict[str, str] = field(default_factory=dict)
+    stages: set[str] = field(default_factory=set)
+
+    def substitute(self, text: str, for_from: bool = False) -> tuple[str, list[str]]:
+        """Text with known variables replaced, and the variable names used."""
+        table = self.global_args if for_from else {**self.global_args, **self.stage_vars}
+        used: list[str] = []
+
+        def replace(match: re.Match[str]) -> str:
+            name = match.group(1) or match.group(3)
+            used.append(name)
+            if name in table:
+                return table[name]
+            if match.group(2) is not None and match.group(0)[len(name) + 2 : len(name) + 4].startswith(":-"):
+                return match.group(2)
+            return match.group(0)
+
+        return _VAR.sub(replace, text), used
+
+
+def _from(ins: Instruction, scope: Scope) -> list[RawFinding]:
+    body_start = _INSTRUCTION.match(ins.text).end()
+    tokens = [(m.group(0), m.start()) for m in re.finditer(r"\S+", ins.text[body_start:])]
+    tokens = [(t, s + body_start) for t, s in tokens]
+    platform = None
+    image = None
+    stage = None
+    for i, (token, start) in enumerate(tokens):
+        if token.startswith("--platform="):
+            platform = token.split("=", 1)[1]
+        elif token.startswith("--"):
+            continue
+        elif image is None:
+            image = (token, start)
+        elif token.upper() == "AS" and i + 1 < len(tokens):
+            stage = tokens[i + 1][0]
+            break
+    if image is None:
+        return []
+    written, start = image
+    resolved, used = scope.substitute(written, for_from=True)
+    if ins.state is State.ENABLED and stage:
+        scope.stages.add(stage.lower())
+    if ins.state is State.ENABLED:
+        scope.stage_vars = {}
+    if resolved.lower() in scope.stages:
+        return []  # FROM an earlier stage of this file
+    props = describe_image(resolved)
+    if props is None:
+        return []
+    props = dict(props)
+    if platform:
+        props["platform"] = scope.substitute(platform, for_from=True)[0]
+    if stage:
+        props["stage"] = stage
+    detail = f"base image {resolved}"
+    unresolved = [m.group(1) or m.group(3) for m in _VAR.finditer(resolved)]
+    if unresolved:
+        props["unresolved"] = ",".join(unresolved)
+        detail += f" ({', '.join(unresolved)} set only at build time)"
+    elif used:
+        props["from_arg"] = ",".join(used)
+        detail += f" (from the ARG default of {', '.join(used)}; a --build-arg can override it)"
+    return [RawFinding("WAC801", resolved, ins.state, ins.span(start, start + len(written)), detail, props)]
+
+
+def _assignments(ins: Instruction) -> list[tuple[str, str, int, int]]:
+    """(name, value, start, end) of each NAME=value (or legacy `ENV NAME value`) in an ENV/ARG."""
+    body_start = _INSTRUCTION.match(ins.text).end()
+    body = ins.text[body_start:]
+    pairs = []
+    try:
+        lexer = shlex.shlex(body, posix=True)
+        lexer.whitespace_split = True
+        words = list(lexer)
+    except ValueError:
+        words = body.split()
+    if ins.keyword == "ENV" and words and "=" not in words[0]:
+        name = words[0]
+        value = body.strip()[len(name) :].strip()
+        start = ins.text.find(name, body_start)
+        return [(name, value.strip("'\""), start, len(ins.text.rstrip()))]
+    cursor = body_start
+    for word in words:
+        name, eq, value = word.partition("=")
+        start = ins.text.find(name, cursor)
+        if start < 0:
+            start = cursor
+        raw = _RAW_WORD.match(ins.text, start)
+        end = raw.end() if raw else start + len(word)
+        cursor = end
+        pairs.append((name, value if eq else None, start, end))
+    return pairs
+
+
+# One NAME=value word as written, quotes included.
+_RAW_WORD = re.compile(r"""[^\s=]+(?:=(?:"[^"]*"|'[^']*'|[^\s"'])*)?""")
+
+
+def _env(ins: Instruction, scope: Scope) -> list[RawFinding]:
+    found = []
+    for name, value, start, end in _assignments(ins):
+        if ins.state is State.ENABLED and value is not None:
+            resolved = scope.substitute(value)[0]
+            if ins.keyword == "ARG" and not scope.stages:
+                scope.global_args[name] = resolved
+            else:
+                scope.stage_vars[name] = resolved
+        if value is None:
+            continue  # `ARG NAME` declares without setting
+        setting = scope.substitute(value)[0]
+        found.extend(env_findings(name, setting, ins.span(start, end), ins.state))
+    return found
+
+
+def _run(ins: Instruction, scope: Scope) -> list[RawFinding]:
+    text = ins.text
+    found: list[RawFinding] = []
+    for match in _ASSIGN.finditer(text):
+        name, value = match.group(1), match.group(2)
+        setting = scope.substitute(value.strip("'\""))[0]
+        found.extend(env_findings(name, setting, ins.span(match.start(1), match.end()), ins.state))
+    for target in parse_arch_flags(text):
+        found.append(RawFinding(target.rule, target.value, ins.state, ins.span(target.start, target.end), "compiler flag"))
+    for match in _PIP_INSTALL.finditer(text):
+        found.extend(_install_args(ins, match.end(), scope, conda=False))
+    for match in _CONDA_INSTALL.finditer(text):
+        found.extend(_install_args(ins, match.end(), scope, conda=True))
+    return found
+
+
+def _install_args(ins: Instruction, start: int, scope: Scope, conda: bool) -> list[RawFinding]:
+    end_match = _COMMAND_END.search(ins.text, start)
+    segment_end = end_match.start() if end_match else len(ins.text)
+    found: list[RawFinding] = []
+    words = [(m.group(0), m.start() + start) for m in re.finditer(r"\S+", ins.text[start:segment_end])]
+    skip_next = False
+    for i, (word, offset) in enumerate(words):
+        if skip_next:
+            skip_next = False
+            continue
+        option, eq, attached = word.partition("=")
+        if option in _INDEX_OPTIONS and not conda:
+            url = attached if eq else (words[i + 1][0] if i + 1 < len(words) else "")
+            url_offset = offset + len(option) + 1 if eq else (words[i + 1][1] if i + 1 < len(words) else offset)
+            skip_next = not eq
+            url = scope.substitute(url.strip("'\""))[0]
+            where = ins.span(url_offset, url_offset + len(url))
+            found.extend(pin_findings(index_url_facts(url), where, ins.state))
+            continue
+        if word.startswith("-"):
+            skip_next = not eq and (word in _VALUE_OPTIONS or (conda and word in _CONDA_CHANNEL))
+            continue
+        spec = scope.substitute(word.strip("'\""))[0]
+        facts = conda_facts(spec) if conda else requirement_facts(spec)
+        if facts:
+            found.extend(pin_findings(facts, ins.span(offset, offset + len(word)), ins.state, "installed in the image"))
+    return found
+
+
+HANDLERS = {"FROM": _from, "ENV": _env, "ARG": _env, "RUN": _run}
+
+
+def extract(source: Source) -> list[RawFinding]:
+    scope = Scope()
+    found: list[RawFinding] = []
+    for ins in instructions(source.lines):
+        handler = HANDLERS.get(ins.keyword)
+        if handler is None:
+            continue
+        if ins.state is State.MENTIONED:
+            found.extend(handler(ins, Scope(dict(scope.global_args), dict(scope.stage_vars), set(scope.stages))))
+        else:
+            found.extend(handler(ins, scope))
+    return found
+
+
+__all__ = ["Instruction", "extract", "instructions"]

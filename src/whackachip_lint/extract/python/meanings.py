@@ -1,0 +1,111 @@
+"""What resolved names and values mean: table lookups shared by the visitor's handlers."""
+
+from __future__ import annotations
+
+from ...evidence import State, Value
+from . import tables as T
+
+_FALSE_STRINGS = {"0", "false", "no", "off", "n", "f", ""}
+
+
+def module_meanings(module: str) -> tuple[tuple[str, str], ...]:
+    """Rule meanings of an imported module: the longest table prefix wins."""
+    best = ""
+    for prefix in T.MODULES:
+        if (module == prefix or module.startswith(prefix + ".")) and len(prefix) > len(best):
+            best = prefix
+    return T.MODULES.get(best, ()) if best else ()
+
+
+def dtype_meaning(name: str) -> tuple[str, str] | None:
+    if name in T.DTYPES:
+        return T.DTYPES[name]
+    match = T.FP8_DTYPE.match(name)
+    if match:
+        return "WAC105", match.group(1)
+    match = T.FP4_DTYPE.match(name)
+    if match:
+        return "WAC106", match.group(1)
+    return None
+
+
+def value_meanings(kind: str, value: Value, partial: bool, rule: str | None = None) -> list[tuple[str, Value, State]]:
+    """What a resolved keyword value means: [(rule, value, state)]. `rule` is the keyword's own rule, if any."""
+    if kind == "count":
+        return _count_meaning(rule, value, partial)
+    if kind == "offload":
+        return _offload_meaning(value, partial)
+    if isinstance(value, bool) or value is None:
+        if kind == "fsdp" and value is True:
+            return [("WAC505", "fsdp", State.ENABLED)]
+        return []
+    text = str(value).strip()
+    low = text.lower()
+    on = State.ENABLED
+    if kind == "precision":
+        if partial:
+            return []
+        if low in T.PRECISION_STRINGS:
+            return [(*T.PRECISION_STRINGS[low], on)]
+        match = T.FP8_STRING.match(low)
+        return [("WAC105", match.group(1), on)] if match else []
+    if kind == "backend":
+        if partial:
+            return []
+        names = [part.split(":")[-1].strip() for part in low.split(",")]
+        return [("WAC201", n, on) for n in names if n in T.BACKENDS]
+    if kind == "device":
+        device = low.split(":")[0]
+        device = T.DEVICE_ALIASES.get(device, device)
+        return [("WAC204", device, on)] if device in T.DEVICES else []
+    if kind == "attn":
+        return [("WAC601", T.ATTN_IMPLEMENTATIONS[low], on)] if low in T.ATTN_IMPLEMENTATIONS else []
+    if kind == "fsdp":
+        return [("WAC505", "fsdp", on)] if text and not partial else []
+    if kind == "te":
+        return [("WAC602", "transformer_engine", on)] if low == "transformer_engine" else []
+    return []
+
+
+def _count_meaning(rule: str | None, value: Value, partial: bool) -> list[tuple[str, Value, State]]:
+    """ZeRO stage, accumulation steps, micro batch: a number, or "auto" (filled in at run time)."""
+    if rule is None or partial or isinstance(value, bool):
+        return []
+    if isinstance(value, str) and value.strip().lower() == "auto":
+        return [(rule, "auto", State.CONDITIONAL)]
+    try:
+        number = int(str(value).strip())
+    except ValueError:
+        return []
+    threshold = T.COUNT_THRESHOLDS.get(rule, 0)
+    return [(rule, number, State.ENABLED if number > threshold else State.DISABLED)]
+
+
+def _offload_meaning(value: Value, partial: bool) -> list[tuple[str, Value, State]]:
+    if not isinstance(value, str) or partial:
+        return []
+    device = value.strip().lower()
+    if device == "auto":
+        return [("WAC502", "auto", State.CONDITIONAL)]
+    if device == "none":
+        return [("WAC502", "none", State.DISABLED)]
+    return [("WAC502", device, State.ENABLED)] if device in {"cpu", "nvme"} else []
+
+
+def switch_truth(value: Value) -> bool | None:
+    """Whether a switch's value turns it on; None for "auto" (decided at run time).
+
+    Unknown non-empty strings count as on: `fp8="hybrid"` selects an FP8 format.
+    """
+    if value is None:
+        return False
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, (int, float)):
+        return bool(value)
+    low = str(value).strip().lower()
+    if low == "auto":
+        return None
+    if low in _FALSE_STRINGS:
+        return False
+    return True

@@ -1,0 +1,64 @@
+"""requirements*.txt: pins, PyTorch index URLs and wheel URLs, as pip reads them.
+
+Each line is one requirement or one option (`--index-url`, `-f`); a commented-out
+requirement is reported as mentioned. Requirement syntax is PEP 508 via `packaging`.
+"""
+
+from __future__ import annotations
+
+import re
+
+from ..evidence import RawFinding, State
+from . import Source
+from .pins import index_url_facts, requirement_facts
+from .textspan import comment_start, joined_span, locate, logical_lines, pin_findings
+
+_INDEX_OPTION = re.compile(r"^\s*(?:-i|--index-url|--extra-index-url|-f|--find-links)(?:\s*=\s*|\s+)(\S+)")
+_OTHER_OPTION = re.compile(r"^\s*-")
+_EDITABLE_EGG = re.compile(r"^\s*(?:-e|--editable)\s+\S*#egg=([A-Za-z0-9_.-]+)")
+# Per-requirement options pip accepts after the requirement.
+_TRAILING_OPTIONS = re.compile(r"\s+--(?:hash|config-settings|global-option|install-option)\b.*$", re.S)
+
+
+def line_findings(text: str, line: int, state: State) -> list[RawFinding]:
+    """Findings of one requirements line (without its comment), reported with `state`."""
+    option = _INDEX_OPTION.match(text)
+    if option:
+        url = option.group(1)
+        start, end = locate(text, url)
+        return pin_findings(index_url_facts(url), joined_span(line, text, start, end), state)
+    editable = _EDITABLE_EGG.match(text)
+    if editable:  # -e git+https://...#egg=flash_attn: the egg names the package
+        start, end = editable.span(1)
+        return pin_findings(requirement_facts(editable.group(1)) or [], joined_span(line, text, start, end), state)
+    if _OTHER_OPTION.match(text) or not text.strip():
+        return []
+    requirement = _TRAILING_OPTIONS.sub("", text).strip()
+    facts = requirement_facts(requirement)
+    if not facts:
+        return []
+    start, end = locate(text, requirement)
+    return pin_findings(facts, joined_span(line, text, start, end), state)
+
+
+def extract(source: Source) -> list[RawFinding]:
+    found: list[RawFinding] = []
+    for first, last, text in logical_lines(source.lines):
+        cut = comment_start(text)
+        code = text if cut < 0 else text[:cut]
+        found.extend(line_findings(code, first, State.ENABLED))
+        if cut >= 0 and first == last:
+            comment = text[cut + 1 :]
+            offset = cut + 1
+            mentioned = line_findings(comment, first, State.MENTIONED)
+            found.extend(_shift(mentioned, offset))
+    return found
+
+
+def _shift(findings: list[RawFinding], offset: int) -> list[RawFinding]:
+    from dataclasses import replace
+
+    return [
+        replace(f, span=replace(f.span, column=f.span.column + offset, end_column=f.span.end_column + offset))
+        for f in findings
+    ]

@@ -1,0 +1,295 @@
+"""Launch command lines as data: each launcher's options, and the flags a training script takes.
+
+A launcher is a row: the options that carry a fact (spelling -> meaning), the
+options known to take no value, and what follows its options (a Python
+program, or another command line for srun/mpirun). Learning a new spelling
+means adding a row or a word here, not a branch in launchers.py.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Mapping
+
+
+@dataclass(frozen=True)
+class Launcher:
+    value: str | None  # the WAC404 value; None for commands that run a job but are no distributed launcher
+    options: Mapping[str, str] = field(default_factory=dict)  # spelling -> meaning
+    flags: frozenset[str] = frozenset()  # options that take no value
+    then: str = "script"  # "script" (a Python program and its args) or "command" (another command line)
+    short_values: frozenset[str] = frozenset()  # short options that take a value (may be glued: -N4)
+
+
+_TORCHRUN_OPTIONS = {
+    "--nproc_per_node": "gpus",
+    "--nproc-per-node": "gpus",
+    "--nnodes": "nodes",
+    "-m": "module",
+    "--module": "module",
+}
+_TORCHRUN_FLAGS = frozenset(
+    {
+        "--standalone",
+        "--use_env",
+        "--use-env",
+        "--no_python",
+        "--no-python",
+        "--run_path",
+        "--run-path",
+        "-m",
+        "--module",
+    }
+)
+
+LAUNCHERS: dict[str, Launcher] = {
+    "torchrun": Launcher("torchrun", _TORCHRUN_OPTIONS, _TORCHRUN_FLAGS),
+    "torch.distributed.run": Launcher("torchrun", _TORCHRUN_OPTIONS, _TORCHRUN_FLAGS),
+    "torch.distributed.launch": Launcher("torch.distributed.launch", _TORCHRUN_OPTIONS, _TORCHRUN_FLAGS),
+    "deepspeed": Launcher(
+        "deepspeed",
+        {
+            "--num_gpus": "gpus",
+            "--num-gpus": "gpus",
+            "--num_nodes": "nodes",
+            "--num-nodes": "nodes",
+            "--hostfile": "hostfile",
+            "-H": "hostfile",
+            "--module": "module",
+        },
+        frozenset(
+            {
+                "--no_python",
+                "--no_local_rank",
+                "--no_ssh_check",
+                "--force_multi",
+                "--module",
+                "--bind_cores_to_rank",
+                "--no_ssh",
+                "--elastic_training",
+            }
+        ),
+    ),
+    "accelerate": Launcher(
+        "accelerate",
+        {
+            "--config_file": "config",
+            "--config-file": "config",
+            "--deepspeed_config_file": "config",
+            "--num_processes": "processes",
+            "--num_machines": "nodes",
+            "--mixed_precision": "precision",
+            "--deepspeed_hostfile": "hostfile",
+            "--zero_stage": "zero_stage",
+            "--offload_optimizer_device": "offload",
+            "--offload_param_device": "offload",
+            "--gradient_accumulation_steps": "grad_accum",
+            "--use_fsdp": "fsdp",
+            "-m": "module",
+            "--module": "module",
+        },
+        frozenset(
+            {
+                "--multi_gpu",
+                "--use_deepspeed",
+                "--use_fsdp",
+                "--use_megatron_lm",
+                "--cpu",
+                "--tpu",
+                "--same_network",
+                "--no_python",
+                "--module",
+                "-m",
+                "--debug",
+                "-q",
+                "--quiet",
+                "--enable_cpu_affinity",
+            }
+        ),
+    ),
+    "srun": Launcher(
+        "srun",
+        {"-N": "nodes", "--nodes": "nodes", "--gpus-per-node": "gpus", "--gres": "gres"},
+        frozenset(
+            {
+                "--exclusive",
+                "--pty",
+                "-l",
+                "--label",
+                "-u",
+                "--unbuffered",
+                "-K",
+                "--kill-on-bad-exit",
+                "-v",
+                "--overlap",
+                "-Q",
+                "--quiet",
+            }
+        ),
+        then="command",
+        short_values=frozenset(
+            {
+                "-N",
+                "-n",
+                "-c",
+                "-p",
+                "-t",
+                "-J",
+                "-o",
+                "-e",
+                "-w",
+                "-x",
+                "-A",
+                "-q",
+                "-C",
+                "-G",
+                "-D",
+                "-m",
+                "-d",
+                "-i",
+                "-W",
+                "-r",
+                "-s",
+            }
+        ),
+    ),
+    "sbatch": Launcher(
+        None,
+        {"-N": "nodes", "--nodes": "nodes", "--gpus-per-node": "gpus", "--gres": "gres"},
+        frozenset({"--exclusive", "--wait", "-W", "--parsable", "-Q", "--quiet", "-H", "--hold", "--requeue"}),
+        then="none",
+        short_values=frozenset(
+            {
+                "-N",
+                "-n",
+                "-c",
+                "-p",
+                "-t",
+                "-J",
+                "-o",
+                "-e",
+                "-w",
+                "-x",
+                "-A",
+                "-q",
+                "-C",
+                "-G",
+                "-D",
+                "-d",
+                "-i",
+                "-a",
+                "-M",
+                "-L",
+            }
+        ),
+    ),
+    "mpirun": Launcher(
+        "mpirun",
+        {
+            "-npernode": "gpus",
+            "--npernode": "gpus",
+            "-N": "gpus",
+            "--map-by": "map_by",
+            "-map-by": "map_by",
+            "-hostfile": "hostfile",
+            "--hostfile": "hostfile",
+            "-machinefile": "hostfile",
+            "--machinefile": "hostfile",
+            "-f": "hostfile",
+            "-x": "env",
+            "-genv": "env2",
+            "-mca": "pair",
+            "--mca": "pair",
+        },
+        frozenset(
+            {
+                "--allow-run-as-root",
+                "-allow-run-as-root",
+                "--oversubscribe",
+                "-oversubscribe",
+                "--tag-output",
+                "-tag-output",
+                "--display-map",
+                "-display-map",
+                "--report-bindings",
+                "-report-bindings",
+                "-v",
+                "--verbose",
+                "-q",
+                "--quiet",
+                "-l",
+                "-prepend-rank",
+                "--prepend-rank",
+            }
+        ),
+        then="command",
+        short_values=frozenset({"-n", "-np", "-c", "-H", "-N", "-x", "-f", "-ppn"}),
+    ),
+}
+LAUNCHERS["mpiexec"] = LAUNCHERS["orterun"] = LAUNCHERS["mpirun"]
+
+# Modules that `python -m` turns into a launcher.
+MODULE_LAUNCHERS = {
+    "torch.distributed.run": "torch.distributed.run",
+    "torch.distributed.launch": "torch.distributed.launch",
+    "deepspeed.launcher.runner": "deepspeed",
+    "accelerate.commands.launch": "accelerate",
+}
+
+# Commands that run the rest of the line (after their own options).
+WRAPPERS = frozenset(
+    {"nohup", "time", "exec", "command", "stdbuf", "nice", "ionice", "setsid", "taskset", "numactl", "sudo"}
+)
+# Wrapper options that take a separate value.
+WRAPPER_OPTIONS_WITH_VALUES = {
+    "nice": {"-n"},
+    "taskset": {"-c"},
+    "ionice": {"-c", "-n"},
+    "numactl": {"-N", "-m", "-C", "-p", "-i"},
+    "sudo": {"-u", "-g"},
+}
+PYTHON = re.compile(r"^python(?:[23](?:\.\d+)?)?$")
+PYTHON_OPTIONS_WITH_VALUES = {"-W", "-X", "-Q"}
+VARIABLE_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+
+# Flags a training script takes whose values are hardware facts (keys: spelling without dashes, "_" for "-").
+SCRIPT_FLAGS: dict[str, tuple[str, str]] = {
+    "bf16": ("bool", "WAC101"),
+    "fp16": ("bool", "WAC102"),
+    "tf32": ("bool", "WAC103"),
+    "fp8_hybrid": ("bool", "WAC104"),  # Megatron's older FP8 switches
+    "fp8_e4m3": ("bool", "WAC104"),
+    "fp8_format": ("fp8", "WAC104"),  # Megatron: --fp8-format e4m3|hybrid
+    "mixed_precision": ("precision", ""),
+    "precision": ("precision", ""),
+    "trainer.precision": ("precision", ""),
+    "torch_dtype": ("precision", ""),
+    "ddp_backend": ("backend", "WAC201"),
+    "dist_backend": ("backend", "WAC201"),
+    "distributed_backend": ("backend", "WAC201"),
+    "deepspeed": ("config", "WAC406"),
+    "deepspeed_config": ("config", "WAC406"),
+    "ds_config": ("config", "WAC406"),
+    "gradient_accumulation_steps": ("count", "WAC503"),  # Hugging Face TrainingArguments
+    "per_device_train_batch_size": ("count", "WAC504"),
+    "micro_batch_size": ("count", "WAC504"),  # Megatron
+    "zero_stage": ("count", "WAC501"),  # Megatron-DeepSpeed
+}
+BACKENDS = frozenset({"nccl", "gloo", "mpi", "hccl", "ccl", "xla", "ucc", "cncl", "mccl"})
+TRUE_WORDS = {"true", "1", "yes", "y", "t", "on"}
+FALSE_WORDS = {"false", "0", "no", "n", "f", "off"}
+# Precision spellings -> (rule, value).
+PRECISIONS = {
+    "bf16": ("WAC101", "bf16"),
+    "bfloat16": ("WAC101", "bf16"),
+    "bf16-mixed": ("WAC101", "bf16"),
+    "bf16-true": ("WAC101", "bf16"),
+    "fp16": ("WAC102", "fp16"),
+    "float16": ("WAC102", "fp16"),
+    "half": ("WAC102", "fp16"),
+    "16": ("WAC102", "fp16"),
+    "16-mixed": ("WAC102", "fp16"),
+    "16-true": ("WAC102", "fp16"),
+    "fp8": ("WAC104", "fp8"),
+}

@@ -1,0 +1,261 @@
+"""YAML: training configs (accelerate, Lightning/Hydra, HF, DeepSpeed-as-YAML), Kubernetes and job
+manifests, compose files and conda environment.yml files.
+
+Parsed with PyYAML's safe composer (`yaml.compose_all` with libyaml's `CSafeLoader` where PyYAML has
+it, else `SafeLoader`): it builds a node graph with start/end marks (0-based line and code-point
+column), never constructs arbitrary objects, and keeps aliases as shared nodes, so an alias bomb is
+walked once per node, not expanded.
+PyYAML is already a dependency of libcst; ruamel.yaml would add round-trip comments we do not need
+(comments are read from the text: a commented-out `# mixed_precision: bf16` is reported as mentioned).
+
+JSON stored under a `.yaml` name parses as YAML (tabs, legal JSON whitespace, are turned into
+spaces first); a DeepSpeed config among them is handed to extract/deepspeed.py's `extract_text`
+when that module offers it, so a config means the same under either name. Helm/Jinja templates that
+are not YAML until rendered are read with their `{{ ... }}` parts blanked out, and everything found
+in them is conditional.
+
+What a key means is table data, in extract/yaml_keys.py; this module parses, walks and places.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from dataclasses import dataclass
+from typing import Iterable, Optional
+
+import yaml
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+from ..evidence import RawFinding, Span, State
+from . import ExtractionError, Source
+from .pins import conda_facts, index_url_facts, requirement_facts
+from .textspan import pin_findings
+from .yaml_keys import ENV_KEYS, Hit, _child, handler_for, scalar
+
+
+@dataclass
+class Context:
+    source: Source
+    line_offset: int = 0  # for comment fragments parsed on their own
+    column_offset: int = 0
+    state: State = State.ENABLED  # MENTIONED for comments, CONDITIONAL in templates
+
+    def adjust(self, state: State) -> State:
+        if self.state is State.MENTIONED:
+            return State.MENTIONED
+        if self.state is State.CONDITIONAL and state is State.ENABLED:
+            return State.CONDITIONAL
+        return state
+
+    def span(self, start: Node, end: Node) -> Span:
+        line = start.start_mark.line + 1 + self.line_offset
+        column = start.start_mark.column + 1 + (self.column_offset if start.start_mark.line == 0 else 0)
+        if end.end_mark.line == start.start_mark.line:
+            end_column = end.end_mark.column + 1 + (self.column_offset if end.end_mark.line == 0 else 0)
+        else:
+            end_column = start.end_mark.column + 1 + (self.column_offset if start.end_mark.line == 0 else 0)
+        return Span(line, column, line, max(end_column, column + 1))
+
+
+# ----------------------------------------------------------------------------------------------
+# Walking documents.
+
+
+_SETTING = re.compile(r"^([\w./-]+(?::| In | NotIn |=| points to )[^()]*?)(\s*\(.*\))?$")
+
+
+def _wording(detail: str) -> str:
+    """"num_machines: 2" -> "set as `num_machines: 2`" (messages capitalise the first letter)."""
+    match = _SETTING.match(detail)
+    if not match or " points to " in detail:
+        return detail
+    return f"set as `{match.group(1)}`{match.group(2) or ''}"
+
+
+def _findings(hits: Iterable[Hit], key_node: Node, value_node: Node, ctx: Context) -> list[RawFinding]:
+    found = []
+    for hit in hits:
+        where = ctx.span(hit.node, hit.node) if hit.node is not None else ctx.span(key_node, value_node)
+        detail = _wording(hit.detail)
+        found.append(RawFinding(hit.rule, hit.value, ctx.adjust(hit.state), where, detail, hit.properties or {}))
+    return found
+
+
+def walk(root: Node, ctx: Context) -> list[RawFinding]:
+    """Every finding in one document; each node is visited once (aliases share nodes)."""
+    found: list[RawFinding] = []
+    seen: set[int] = set()
+    stack: list[tuple[Node, Optional[str]]] = [(root, None)]
+    while stack:
+        node, parent = stack.pop()
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        if isinstance(node, MappingNode):
+            for key_node, value_node in node.value:
+                key = key_node.value if isinstance(key_node, ScalarNode) else None
+                if key is None:
+                    continue
+                handler = handler_for(key)
+                if handler is not None:
+                    found.extend(_findings(handler(key, value_node, parent, node, ctx), key_node, value_node, ctx))
+                if key in ENV_KEYS:
+                    continue  # already read as variables
+                stack.append((value_node, key))
+        elif isinstance(node, SequenceNode):
+            for item in reversed(node.value):
+                stack.append((item, parent))
+    return found
+
+
+def conda_environment(root: Node, ctx: Context) -> Optional[list[RawFinding]]:
+    """environment.yml: `dependencies` lists conda specs and a `pip:` list; None when not such a file."""
+    deps = _child(root, "dependencies")
+    if not isinstance(deps, SequenceNode) or not (_child(root, "channels") or _child(root, "name")):
+        return None
+    found: list[RawFinding] = []
+    for item in deps.value:
+        if isinstance(item, ScalarNode):
+            facts = conda_facts(str(item.value))
+            if facts:
+                found.extend(pin_findings(facts, ctx.span(item, item), ctx.adjust(State.ENABLED), "conda"))
+        pip = _child(item, "pip")
+        if isinstance(pip, SequenceNode):
+            for entry in pip.value:
+                text = str(scalar(entry) or "")
+                option = re.match(r"^\s*(?:-i|--index-url|--extra-index-url|-f|--find-links)[\s=]+(\S+)", text)
+                facts = index_url_facts(option.group(1)) if option else requirement_facts(text)
+                if facts:
+                    found.extend(pin_findings(facts, ctx.span(entry, entry), ctx.adjust(State.ENABLED), "pip"))
+    return found
+
+
+def _is_conda_file(relpath: str) -> bool:
+    name = posixpath.basename(relpath).lower()
+    return name.startswith(("environment", "env", "conda")) and name.endswith((".yml", ".yaml"))
+
+
+_TEMPLATE = re.compile(r"\{\{.*?\}\}|\{%.*?%\}")
+_TEMPLATE_LINE = re.compile(r"^\s*(?:\{\{-?.*?-?\}\}|\{%-?.*?-?%\})\s*$")
+
+
+def _untemplate(text: str) -> str:
+    """Helm/Jinja text with directives blanked (same length, so positions hold)."""
+    lines = []
+    for line in text.split("\n"):
+        if _TEMPLATE_LINE.match(line):
+            lines.append(" " * len(line))
+        else:
+            lines.append(_TEMPLATE.sub(lambda m: "x" * len(m.group(0)), line))
+    return "\n".join(lines)
+
+
+# libyaml's safe loader when PyYAML was built with it (about 20x faster; its marks count code points too).
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+def compose(text: str) -> list[Node]:
+    return [doc for doc in yaml.compose_all(text, Loader=_LOADER) if doc is not None]
+
+
+def _problem(exc: yaml.YAMLError) -> str:
+    mark = getattr(exc, "problem_mark", None)
+    problem = getattr(exc, "problem", None) or str(exc).split("\n", 1)[0]
+    where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark is not None else ""
+    return f"not valid YAML{where}: {problem}"
+
+
+def parse(source: Source) -> tuple[list[Node], State]:
+    text = source.text
+    if text.lstrip().startswith(("{", "[")) and "\t" in text:
+        text = text.replace("\t", " ")  # JSON under a .yaml name: tabs are JSON whitespace
+    try:
+        return compose(text), State.ENABLED
+    except yaml.YAMLError as exc:
+        if "{{" in text or "{%" in text:
+            try:
+                return compose(_untemplate(text)), State.CONDITIONAL
+            except yaml.YAMLError:
+                pass
+        raise ExtractionError(_problem(exc)) from None
+
+
+_COMMENT_PAIR = re.compile(r"^(\s*#+\s*)(-\s+)?([A-Za-z_][\w./-]*\s*:\s*\S.*)$")
+
+
+def comment_findings(source: Source, conda: bool) -> list[RawFinding]:
+    """Commented-out `key: value` lines (and conda list items) reported as mentioned."""
+    found: list[RawFinding] = []
+    for index, line in enumerate(source.lines):
+        if "#" not in line or not line.lstrip().startswith("#"):
+            continue
+        match = _COMMENT_PAIR.match(line)
+        ctx = Context(source, line_offset=index, state=State.MENTIONED)
+        if match:
+            offset = len(match.group(1)) + len(match.group(2) or "")
+            fragment = match.group(3)
+            try:
+                docs = compose(fragment)
+            except yaml.YAMLError:
+                continue
+            ctx.column_offset = offset
+            for doc in docs:
+                found.extend(walk(doc, ctx))
+        elif conda:
+            item = re.match(r"^(\s*#+\s*-\s+)(\S+)\s*$", line)
+            if item:
+                facts = conda_facts(item.group(2)) or requirement_facts(item.group(2)) or []
+                start = len(item.group(1))
+                where = Span(index + 1, start + 1, index + 1, start + len(item.group(2)) + 1)
+                found.extend(pin_findings(facts, where, State.MENTIONED))
+    return found
+
+
+def _json_deepspeed(source: Source) -> Optional[list[RawFinding]]:
+    """A DeepSpeed config written as JSON under a .yaml name, read by the JSON extractor's own rules.
+
+    None when the text is not a JSON object, or when extract/deepspeed.py offers no `extract_text`
+    (then the YAML walk below reads it with our own small DeepSpeed mapping).
+    """
+    text = source.text
+    if not text.lstrip().startswith("{"):
+        return None
+    from . import deepspeed
+
+    extract_text = getattr(deepspeed, "extract_text", None)
+    if extract_text is None:
+        return None
+    import json
+
+    try:
+        parsed = json.loads(text)
+    except (ValueError, RecursionError):
+        return None
+    is_config = getattr(deepspeed, "is_deepspeed_config", None)
+    if not isinstance(parsed, dict) or is_config is None or not is_config(parsed):
+        return None
+    return list(extract_text(text))
+
+
+def extract(source: Source) -> list[RawFinding]:
+    delegated = _json_deepspeed(source)
+    if delegated is not None:
+        return delegated
+    docs, state = parse(source)
+    conda = _is_conda_file(source.relpath)
+    found: list[RawFinding] = []
+    for doc in docs:
+        ctx = Context(source, state=state)
+        env = conda_environment(doc, ctx) if isinstance(doc, MappingNode) else None
+        if env is not None:
+            conda = True
+            found.extend(env)
+        else:
+            found.extend(walk(doc, ctx))
+    if "#" in source.text:
+        found.extend(comment_findings(source, conda))
+    return found
+
+
+__all__ = ["Context", "extract", "parse", "walk"]

@@ -1,0 +1,448 @@
+"""Findings in force -> requirements on catalog entries, each with a strength.
+
+`hard` requirements exclude a candidate (the code cannot run there); `strong` and
+`weak` ones only disfavour it. The mapping is the table `TABLE` (rule code ->
+value pattern -> requirement specs); the checks are a handful of predicates over
+catalog properties. A check answers True, False or None (the catalog does not
+know), and None never excludes.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from fnmatch import fnmatchcase
+from typing import Any, Iterable
+
+from ..evidence import Finding, State
+from .catalog import Entry, load_catalog
+
+HARD, STRONG, WEAK = "hard", "strong", "weak"
+STRENGTHS = (HARD, STRONG, WEAK)
+RANK = {HARD: 3, STRONG: 2, WEAK: 1}
+
+NVIDIA, AMD, HUAWEI, INTEL, GOOGLE, APPLE = "NVIDIA", "AMD", "Huawei", "Intel", "Google", "Apple"
+# Vendors the evidence can name but the catalog has no entries for (the verdict says so rather than guess).
+CAMBRICON, MOORE_THREADS, INTEL_XPU = "Cambricon", "Moore Threads", "Intel XPU"
+
+
+@dataclass(frozen=True)
+class Spec:
+    """One requirement a matching finding imposes (a row of the table)."""
+
+    kind: str  # a key of CHECKS
+    strength: str
+    text: str  # the constraint as a reader sees it
+    arg: Any = None
+    applies_to: tuple[str, ...] = ()  # vendors the check concerns; candidates of other vendors pass
+    redirectable: bool = False  # CUDA-looking evidence that a migration shim redirects to its own vendor
+
+
+def _vendor(*vendors: str, strength: str, text: str, redirectable: bool = False) -> Spec:
+    return Spec("vendor", strength, text, frozenset(vendors), redirectable=redirectable)
+
+
+_CUDA_OR_ROCM = "NVIDIA (CUDA) or AMD (ROCm keeps the name)"
+
+# rule code -> ((value pattern, specs), ...): the first pattern that matches the finding's value wins.
+# Patterns: "*" anything; fnmatch on the lower-cased text value; ">=N" for integers.
+TABLE: dict[str, tuple[tuple[str, tuple[Spec, ...]], ...]] = {
+    "WAC101": (("auto", ()), ("*", (Spec("feature", STRONG, "native bf16 tensor math", "supports_bf16"),))),
+    "WAC103": (("*", (Spec("feature", WEAK, "TF32 tensor cores (the switch is ignored without them)", "supports_tf32"),)),),
+    "WAC104": (("*", (Spec("feature", HARD, "FP8 matrix multiplies on the live path", "supports_fp8"),)),),
+    "WAC105": (
+        ("*fnuz", (_vendor(AMD, strength=STRONG, text="FNUZ FP8 formats are AMD MI300's"),)),
+    ),
+    "WAC106": (("*", (Spec("feature", STRONG, "FP4 tensor math", "supports_fp4"),)),),
+    "WAC201": (
+        ("nccl", (_vendor(NVIDIA, AMD, strength=STRONG, text=f"nccl backend: {_CUDA_OR_ROCM} through RCCL",
+                          redirectable=True),)),
+        ("hccl", (_vendor(HUAWEI, INTEL, strength=STRONG, text="hccl backend: Huawei Ascend or Intel Gaudi"),)),
+        ("xla", (_vendor(GOOGLE, strength=STRONG, text="xla backend: TPU"),)),
+        ("cncl", (_vendor(CAMBRICON, strength=STRONG, text="cncl backend: Cambricon MLU"),)),
+        ("mccl", (_vendor(MOORE_THREADS, strength=STRONG, text="mccl backend: Moore Threads GPU"),)),
+        ("xccl", (_vendor(INTEL_XPU, strength=STRONG, text="xccl backend: Intel XPU (Data Center GPU)"),)),
+    ),
+    "WAC202": (
+        ("torch_npu*", (_vendor(HUAWEI, strength=HARD, text="imports torch_npu (Huawei Ascend runtime)"),)),
+        ("habana_frameworks*", (_vendor(INTEL, strength=HARD, text="imports habana_frameworks (Intel Gaudi runtime)"),)),
+        ("torch_xla*", (_vendor(GOOGLE, strength=STRONG, text="imports torch_xla (XLA devices: TPU)"),)),
+        ("mlx*", (_vendor(APPLE, strength=STRONG, text="imports mlx (made for Apple silicon)"),)),
+    ),
+    "WAC203": (
+        ("*npu*", (_vendor(HUAWEI, strength=HARD, text="CUDA-to-Ascend migration shim"),)),
+        ("*", (_vendor(INTEL, strength=HARD, text="Gaudi GPU migration layer"),)),
+    ),
+    "WAC204": (
+        ("cuda", (_vendor(NVIDIA, AMD, strength=STRONG, text=f"cuda device: {_CUDA_OR_ROCM}", redirectable=True),)),
+        ("npu", (_vendor(HUAWEI, strength=HARD, text="npu device (Huawei Ascend)"),)),
+        ("hpu", (_vendor(INTEL, strength=HARD, text="hpu device (Intel Gaudi)"),)),
+        ("xla", (_vendor(GOOGLE, strength=STRONG, text="xla device (TPU)"),)),
+        ("mps", (_vendor(APPLE, strength=HARD, text="mps device (Apple silicon)"),)),
+        ("mlu", (_vendor(CAMBRICON, strength=STRONG, text="mlu device (Cambricon)"),)),
+        ("musa", (_vendor(MOORE_THREADS, strength=STRONG, text="musa device (Moore Threads)"),)),
+        ("xpu", (_vendor(INTEL_XPU, strength=STRONG, text="xpu device (Intel XPU GPUs)"),)),
+    ),
+    "WAC205": (
+        ("rccl_*", (_vendor(AMD, strength=STRONG, text="RCCL variables (AMD ROCm)"),)),
+        ("hsa_*", (_vendor(AMD, strength=STRONG, text="HSA runtime variables (AMD ROCm)"),)),
+        ("hip_*", (_vendor(AMD, strength=STRONG, text="HIP variables (AMD ROCm)"),)),
+        ("rocr_*", (_vendor(AMD, strength=STRONG, text="ROCr variables (AMD ROCm)"),)),
+        ("rocm_*", (_vendor(AMD, strength=STRONG, text="ROCm variables (AMD)"),)),
+        ("miopen_*", (_vendor(AMD, strength=STRONG, text="MIOpen variables (AMD ROCm)"),)),
+        ("ascend_*", (_vendor(HUAWEI, strength=STRONG, text="Ascend variables (Huawei CANN)"),)),
+        ("hccl_*", (_vendor(HUAWEI, INTEL, strength=WEAK, text="HCCL variables (Huawei or Intel Gaudi)"),)),
+        ("pt_hpu_*", (_vendor(INTEL, strength=STRONG, text="PT_HPU variables (Intel Gaudi)"),)),
+        ("habana_*", (_vendor(INTEL, strength=STRONG, text="Habana variables (Intel Gaudi)"),)),
+        ("tpu_*", (_vendor(GOOGLE, strength=STRONG, text="TPU variables (Google)"),)),
+        ("pjrt_*", (_vendor(GOOGLE, strength=WEAK, text="PJRT variables (XLA runtime, usually TPU)"),)),
+        ("xla_*", ()),  # XLA_FLAGS etc. are read by JAX on GPUs too
+    ),
+    "WAC206": (
+        ("*", (_vendor(NVIDIA, AMD, strength=WEAK, text=f"NCCL variables: {_CUDA_OR_ROCM} (RCCL reads NCCL_*)",
+                       redirectable=True),)),
+    ),
+    "WAC207": (
+        ("hip", (_vendor(AMD, strength=HARD, text="refuses to run without ROCm (torch.version.hip)"),)),
+        ("cuda", (_vendor(NVIDIA, strength=HARD, text="refuses to run without CUDA (torch.version.cuda)"),)),
+    ),
+    "WAC301": (
+        ("nccl_*", (
+            Spec("class", STRONG, "InfiniBand/RoCE NICs in a cluster: datacenter parts", ("datacenter",)),
+            _vendor(NVIDIA, AMD, strength=WEAK, text=f"NCCL InfiniBand variables: {_CUDA_OR_ROCM}", redirectable=True),
+        )),
+    ),
+    "WAC302": (
+        ("*", (Spec("gdr", STRONG, "GPUDirect RDMA (datacenter/professional NVIDIA or AMD Instinct)"),)),
+    ),
+    "WAC305": (
+        ("*", (
+            _vendor(NVIDIA, strength=STRONG, text="NVLink SHARP needs NVSwitch systems (NVIDIA)"),
+            Spec("class", STRONG, "NVLink SHARP: NVSwitch (HGX/DGX-class) servers", ("datacenter",)),
+        )),
+    ),
+    "WAC306": (
+        ("*", (Spec("class", STRONG, "cloud GPU fabric: datacenter instances", ("datacenter",)),)),
+    ),
+    "WAC401": (
+        (">=8", (Spec("class", WEAK, "8 or more devices per node: server-class nodes", ("datacenter",)),)),
+    ),
+    "WAC601": (
+        ("fa3", (Spec("arch", HARD, "FlashAttention-3 runs on Hopper only", ("Hopper",)),)),
+        ("fa2", (
+            _vendor(NVIDIA, AMD, strength=STRONG, text="FlashAttention-2 builds exist for NVIDIA and AMD ROCm"),
+            Spec("cc_at_least", STRONG, "FlashAttention-2 needs Ampere or newer on NVIDIA", (8, 0), (NVIDIA,)),
+            Spec("gfx_in", STRONG, "FlashAttention-2 ROCm builds target MI200/MI300",
+                 ("gfx90a", "gfx942"), (AMD,)),
+        )),
+    ),
+    "WAC602": (
+        ("*", (_vendor(NVIDIA, strength=STRONG, text="Transformer Engine is NVIDIA's library"),)),
+    ),
+    "WAC603": (
+        ("*", (
+            Spec("cuda_arch_list", HARD, "compiled for CUDA compute capabilities", None, (NVIDIA,)),
+            _vendor(NVIDIA, strength=WEAK, text="CUDA compile targets (NVIDIA)", redirectable=True),
+        )),
+    ),
+    "WAC604": (
+        ("*", (
+            Spec("rocm_arch_list", HARD, "compiled for AMD GPU targets", None, (AMD,)),
+            _vendor(AMD, strength=STRONG, text="ROCm compile targets (AMD)"),
+        )),
+    ),
+}
+
+# Findings whose *disabled* state is itself a fact: `if torch.version.hip: raise` refuses to run on ROCm (only
+# an explicit refusal counts, see REFUSAL_RULES); an NCCL transport switched off still shows NCCL (or RCCL) in use.
+# A vendor set written "!AMD" means every vendor but AMD.
+_NCCL_SWITCHED_OFF = (
+    ("nccl_*", (_vendor(NVIDIA, AMD, strength=WEAK, text=f"NCCL variables: {_CUDA_OR_ROCM} (RCCL reads NCCL_*)",
+                        redirectable=True),)),
+)
+DISABLED_TABLE: dict[str, tuple[tuple[str, tuple[Spec, ...]], ...]] = {
+    "WAC207": (
+        ("hip", (_vendor("!" + AMD, strength=HARD, text="refuses to run on ROCm (torch.version.hip)"),)),
+        ("cuda", (_vendor("!" + NVIDIA, strength=HARD, text="refuses to run on CUDA (torch.version.cuda)"),)),
+    ),
+    "WAC301": _NCCL_SWITCHED_OFF,
+    "WAC302": _NCCL_SWITCHED_OFF,
+    "WAC303": _NCCL_SWITCHED_OFF,
+    "WAC305": _NCCL_SWITCHED_OFF,
+}
+REFUSAL_RULES = frozenset({"WAC207"})
+
+# Signals of rule families declared by other extractors (manifests, images, package pins), keyed by signal so
+# the table does not depend on their codes. Same shape as TABLE. Images and pins are support files: their
+# vendor tells are strong at most, never hard.
+SIGNAL_TABLE: dict[str, tuple[tuple[str, tuple[Spec, ...]], ...]] = {
+    "declared.k8s_resource": (  # device-plugin resource names: the scheduler places the job on that vendor
+        ("nvidia.com/*", (_vendor(NVIDIA, strength=STRONG, text="requests nvidia.com devices"),)),
+        ("amd.com/*", (_vendor(AMD, strength=STRONG, text="requests amd.com devices"),)),
+        ("huawei.com/*", (_vendor(HUAWEI, strength=STRONG, text="requests huawei.com Ascend devices"),)),
+        ("habana.ai/*", (_vendor(INTEL, strength=STRONG, text="requests habana.ai Gaudi devices"),)),
+        ("google.com/tpu*", (_vendor(GOOGLE, strength=STRONG, text="requests google.com TPUs"),)),
+    ),
+    "declared.container_devices": (
+        ("/dev/kfd", (_vendor(AMD, strength=STRONG, text="passes /dev/kfd (the ROCm kernel driver) to the container"),)),
+        ("/dev/davinci*", (_vendor(HUAWEI, strength=STRONG, text="passes /dev/davinci (Ascend) to the container"),)),
+    ),
+    "image.base": (
+        ("rocm/*", (_vendor(AMD, strength=STRONG, text="ROCm base image"),)),
+        ("*ascend*", (_vendor(HUAWEI, strength=STRONG, text="Ascend base image"),)),
+        ("*gaudi*", (_vendor(INTEL, strength=STRONG, text="Gaudi base image"),)),
+        ("*habana*", (_vendor(INTEL, strength=STRONG, text="Habana base image"),)),
+        ("nvcr.io/*", (_vendor(NVIDIA, AMD, strength=WEAK, text="NVIDIA NGC base image", redirectable=True),)),
+        ("nvidia/cuda*", (_vendor(NVIDIA, AMD, strength=WEAK, text="CUDA base image", redirectable=True),)),
+    ),
+    "package.torch_variant": (
+        ("rocm*", (_vendor(AMD, strength=STRONG, text="ROCm build of PyTorch pinned"),)),
+        ("cu*", (_vendor(NVIDIA, strength=WEAK, text="CUDA build of PyTorch pinned"),)),
+    ),
+    "package.vendor": (
+        ("torch?npu*", (_vendor(HUAWEI, strength=STRONG, text="torch-npu pinned (Ascend)"),)),
+        ("habana*", (_vendor(INTEL, strength=STRONG, text="Habana packages pinned (Gaudi)"),)),
+        ("optimum-habana*", (_vendor(INTEL, strength=STRONG, text="optimum-habana pinned (Gaudi)"),)),
+        ("jax?tpu?*", (_vendor(GOOGLE, strength=STRONG, text="jax[tpu] pinned"),)),
+        ("torch?xla*", (_vendor(GOOGLE, strength=WEAK, text="torch-xla pinned"),)),
+    ),
+}
+
+# Declared hardware names (job requests, manifests, logs, READMEs) by signal -> how strongly the name binds.
+# A name constrains the job where a scheduler or a log ties it to the run (strong); stated elsewhere it is weak.
+DECLARED_STRENGTH: dict[str, str] = {
+    "declared.job.gpu": STRONG,
+    "declared.job.partition": WEAK,
+    "declared.k8s_gpu_product": STRONG,
+    "declared.cloud_accelerator": STRONG,
+    "declared.doc.smi": STRONG,
+    "declared.doc.hardware": WEAK,
+}
+
+# Settings that mean something only together: (rule, state) pairs -> specs.
+COMBINATIONS: tuple[tuple[tuple[tuple[str, State], ...], tuple[Spec, ...]], ...] = (
+    (
+        (("WAC303", State.DISABLED), ("WAC301", State.DISABLED)),
+        (Spec("class", WEAK, "NCCL P2P and InfiniBand both off: the classic consumer-GPU setting",
+              ("consumer", "workstation")),),
+    ),
+)
+
+# TORCH_CUDA_ARCH_LIST accepts architecture names (torch.utils.cpp_extension's named arches).
+NAMED_CUDA_ARCHES = {
+    "kepler": ("3.5", "3.7"), "maxwell": ("5.0", "5.2"), "pascal": ("6.0", "6.1"), "volta": ("7.0",),
+    "turing": ("7.5",), "ampere": ("8.0", "8.6"), "ada": ("8.9",), "hopper": ("9.0",),
+}
+
+
+@dataclass(frozen=True)
+class ArchTarget:
+    major: int
+    minor: int
+    ptx: bool
+    specific: bool  # "9.0a": arch-specific features, runs on exactly that capability
+
+    def runs_on(self, cc: tuple[int, int]) -> bool:
+        """CUDA binary compatibility: a cubin for X.y runs on X.z with z >= y; PTX JIT-compiles for newer."""
+        if self.ptx:
+            return cc >= (self.major, self.minor)
+        if self.specific:
+            return cc == (self.major, self.minor)
+        return cc[0] == self.major and cc[1] >= self.minor
+
+
+def parse_cuda_arch_list(value: str) -> list[ArchTarget]:
+    targets: list[ArchTarget] = []
+    for item in re.split(r"[;\s,]+", str(value).strip().strip("'\"")):
+        if not item:
+            continue
+        ptx = item.upper().endswith("+PTX")
+        core = item[:-4] if ptx else item
+        names = NAMED_CUDA_ARCHES.get(core.lower())
+        for text in names or (core,):
+            match = re.fullmatch(r"(?:sm_|compute_)?(\d+)\.?(\d)([af]?)", text.strip())
+            if not match:
+                continue
+            major, minor = (int(match.group(1)), int(match.group(2)))
+            if "." not in text and not names:  # "90" / "sm_90"
+                major, minor = divmod(int(match.group(1) + match.group(2)), 10)
+            targets.append(ArchTarget(major, minor, ptx, bool(match.group(3))))
+    return targets
+
+
+def _gfx_list(value: Any) -> set[str]:
+    items = (item.split(":")[0].lower() for item in re.split(r"[;\s,]+", str(value)) if item)
+    return {item for item in items if item.startswith("gfx")}
+
+
+def _applies(spec: Spec, entry: Entry) -> bool:
+    return not spec.applies_to or entry.vendor in spec.applies_to
+
+
+def _check(spec: Spec, value: Any, entry: Entry, vendors: frozenset[str]) -> bool | None:
+    if not _applies(spec, entry):
+        return True
+    kind = spec.kind
+    if kind == "vendor":
+        return entry.vendor in vendors
+    if kind == "feature":
+        flag = entry[spec.arg]
+        return None if flag is None else bool(flag)
+    if kind == "arch":
+        return entry.microarchitecture in spec.arg
+    if kind == "class":
+        return None if entry.device_class == "unknown" else entry.device_class in spec.arg
+    if kind == "gdr":
+        return entry.gpudirect_rdma
+    if kind == "cc_at_least":
+        cc = entry.compute_capability
+        return None if cc is None else cc >= tuple(spec.arg)
+    if kind == "gfx_in":
+        return None if entry.gfx_target is None else entry.gfx_target in spec.arg
+    if kind == "declared":
+        return entry.id in spec.arg
+    if kind == "cuda_arch_list":
+        targets = parse_cuda_arch_list(value)
+        cc = entry.compute_capability
+        if not targets or cc is None:
+            return None
+        return any(t.runs_on(cc) for t in targets)
+    if kind == "rocm_arch_list":
+        wanted = _gfx_list(value)
+        if not wanted or entry.gfx_target is None:
+            return None
+        return entry.gfx_target in wanted
+    raise ValueError(f"unknown requirement kind {kind!r}")
+
+
+@dataclass(frozen=True, eq=False)
+class Requirement:
+    """A condition a candidate must meet, how strongly, and the lines that impose it."""
+
+    constraint: str
+    strength: str
+    kind: str
+    evidence: tuple[str, ...]
+    rule: str
+    spec: Spec = field(repr=False)
+    value: Any = None
+    vendors: frozenset[str] = frozenset()  # for vendor requirements: the vendors it allows
+    vendored: bool = False  # from a vendored tree (someone else's code): weighed lower, sets no floor of its own
+
+    def check(self, entry: Entry) -> bool | None:
+        return _check(self.spec, self.value, entry, self.vendors)
+
+    @property
+    def is_vendor(self) -> bool:
+        return self.kind == "vendor"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"constraint": self.constraint, "strength": self.strength, "evidence": list(self.evidence)}
+
+
+def evidence_of(finding: Finding) -> tuple[str, ...]:
+    """`path:line` of a finding, plus the line that resolved it when it was resolved across files."""
+    where = [f"{finding.path}:{finding.line}"]
+    extra = finding.properties.get("resolved_by") if finding.properties else None
+    if isinstance(extra, str) and extra:
+        where.extend(part for part in extra.split(",") if part)
+    return tuple(where)
+
+
+def _matches(pattern: str, value: Any) -> bool:
+    if pattern == "*":
+        return True
+    if pattern.startswith(">="):
+        try:
+            return int(value) >= int(pattern[2:])
+        except (TypeError, ValueError):
+            return False
+    return isinstance(value, str) and fnmatchcase(value.lower(), pattern)
+
+
+def specs_for(rule: str, value: Any, signal: str = "") -> tuple[Spec, ...]:
+    return _first_match(TABLE.get(rule) or SIGNAL_TABLE.get(signal, ()), value)
+
+
+def _first_match(rows, value: Any) -> tuple[Spec, ...]:
+    for pattern, specs in rows:
+        if _matches(pattern, value):
+            return specs
+    return ()
+
+
+def requirements_for(finding: Finding, redirect_to: Iterable[str] = ()) -> list[Requirement]:
+    """Requirements a finding imposes; none unless it is in force (enabled and not suppressed).
+
+    `redirect_to` names vendors whose CUDA migration shim is in force: CUDA-looking evidence
+    (the nccl backend, `cuda` devices, NCCL variables) then also allows those vendors.
+    """
+    if finding.state is State.DISABLED and not finding.suppressed:
+        # Only an explicit refusal (the extractor says "refuses to run on ..."), not a check in a dead branch.
+        if finding.rule in REFUSAL_RULES and "refuses to run on" not in finding.message.lower():
+            return []
+        return [_requirement(spec, finding) for spec in _first_match(DISABLED_TABLE.get(finding.rule, ()), finding.value)]
+    if not finding.in_force or (finding.properties or {}).get("auto") is True:
+        return []  # "auto" is filled in at run time: recipes.py settles it from the launch flags, or nothing does
+    specs = specs_for(finding.rule, finding.value, finding.signal)
+    reqs = [_requirement(spec, finding, redirect_to) for spec in specs]
+    declared = declared_spec(finding)
+    if declared is not None:
+        reqs.append(_requirement(declared, finding))
+    return reqs
+
+
+def declared_spec(finding: Finding) -> Spec | None:
+    """Hardware a finding names outright, as catalog ids; None when it names none the catalog has.
+
+    The ids come from `properties["catalog_ids"]` (separated by spaces or commas) or, for a declared-hardware
+    signal without them, from the name itself (`Catalog.ids_for_name`). The strength is DECLARED_STRENGTH's
+    for the signal, else `properties["strength"]`, else weak. Never hard: a name is not a requirement of the code.
+    """
+    props = finding.properties or {}
+    ids = props.get("catalog_ids")
+    if isinstance(ids, str) and ids.strip():
+        wanted = tuple(sorted({part.lower() for part in re.split(r"[\s,]+", ids) if part}))
+    elif finding.signal in DECLARED_STRENGTH and isinstance(finding.value, str):
+        wanted = tuple(sorted(load_catalog().ids_for_name(finding.value)))
+    else:
+        return None
+    if not wanted:
+        return None
+    strength = DECLARED_STRENGTH.get(finding.signal) or (props.get("strength") if props.get("strength") in (STRONG, WEAK)
+                                                         else WEAK)
+    return Spec("declared", strength, f"declared hardware: {finding.value}", wanted)
+
+
+def _requirement(spec: Spec, finding: Finding, redirect_to: Iterable[str] = ()) -> Requirement:
+    vendors = frozenset(spec.arg) if spec.kind == "vendor" else frozenset()
+    if any(v.startswith("!") for v in vendors):  # "!AMD": every vendor but AMD
+        vendors = frozenset(load_catalog().vendors()) - {v[1:] for v in vendors}
+    text = spec.text
+    if spec.redirectable and spec.kind == "vendor":
+        extra = frozenset(redirect_to) - vendors
+        if extra:
+            vendors |= extra
+            text += f" (or {', '.join(sorted(extra))} through a CUDA migration shim)"
+    if spec.kind in ("cuda_arch_list", "rocm_arch_list"):
+        text = f"{text} {finding.value}"
+    return Requirement(text, spec.strength, spec.kind, evidence_of(finding), finding.rule, spec, finding.value, vendors)
+
+
+def combination_requirements(findings: Iterable[Finding]) -> list[Requirement]:
+    """Requirements from settings that only mean something together (e.g. P2P and IB both off)."""
+    live = [f for f in findings if not f.suppressed]
+    out: list[Requirement] = []
+    for parts, specs in COMBINATIONS:
+        matched = []
+        for rule, state in parts:
+            hit = [f for f in live if f.rule == rule and f.state is state]
+            if not hit:
+                break
+            matched.append(hit[0])
+        else:
+            evidence = tuple(e for f in matched for e in evidence_of(f))
+            for spec in specs:
+                out.append(Requirement(spec.text, spec.strength, spec.kind, evidence, "+".join(p[0] for p in parts),
+                                       spec, None, frozenset()))
+    return out

@@ -1,0 +1,628 @@
+"""The verdict: vendor set, architecture floor, device class and every catalog entry's status, with reasons.
+
+Requirements in force (constraints.py) are checked against every catalog entry:
+a failed `hard` requirement excludes, a failed `strong` or `weak` one disfavours,
+an unknown catalog value never excludes. Vendors are scored by their vendor
+requirements; a tie that the evidence cannot break is broken only where the
+data says how (NVIDIA over AMD when nothing AMD-specific is in force), and the
+loser stays `possible`. With several recipes each gets its own verdict and the
+overall verdict keeps the best status any recipe gives.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from fnmatch import fnmatchcase
+from functools import lru_cache
+from typing import Any, Iterable
+
+from ..evidence import Finding
+from .catalog import Catalog, Entry, load_catalog
+from .constraints import (
+    HARD, RANK, STRONG, WEAK, AMD, NVIDIA, Requirement, combination_requirements, requirements_for, specs_for,
+)
+from .export_control import export_control_for
+from .recipes import find_recipes, resolve_in_recipe, split_by_recipe
+
+CONSISTENT, DISFAVOURED, EXCLUDED = "consistent", "disfavoured", "excluded"
+LIKELY, POSSIBLE = "likely", "possible"
+_CANDIDATE_ORDER = {CONSISTENT: 0, DISFAVOURED: 1, EXCLUDED: 2}
+_VENDOR_ORDER = {LIKELY: 0, POSSIBLE: 1, EXCLUDED: 2}
+
+VENDOR_WEIGHT = {HARD: 100, STRONG: 10, WEAK: 1}
+
+# Ties the evidence cannot break, broken by data: {tied vendors: (preferred, why the other stays possible)}.
+TIE_BREAKS = {
+    frozenset({NVIDIA, AMD}): (
+        NVIDIA,
+        "CUDA-looking code with nothing AMD-specific in force is usually NVIDIA; AMD stays possible because ROCm "
+        "builds of PyTorch keep the cuda device and the nccl backend (served by RCCL, which reads NCCL_* variables)",
+    ),
+}
+
+# Evidence that a repository holds a training set-up (without it the verdict is "insufficient evidence").
+TRAINING_RULE_PREFIXES = ("WAC201", "WAC3", "WAC401", "WAC402", "WAC404", "WAC405", "WAC406", "WAC5")
+
+# Requirement kinds that set an architecture floor, and those that set a device class.
+FLOOR_KINDS = ("feature", "arch", "cc_at_least", "gfx_in", "cuda_arch_list", "rocm_arch_list")
+CLASS_KINDS = ("class", "gdr")
+
+# Support files (matched on the path or the file name): their hard facts are weighed as strong, because a
+# repository may ship a container or CI set-up for newer hardware than its documented run used.
+SUPPORT_FILES = ("Dockerfile*", "*.dockerfile", "*.Dockerfile", "docker/*", "*/docker/*", ".github/*", ".gitlab-ci.yml",
+                 "ci/*", ".ci/*", "*.md", "*.rst", "*.txt", "docs/*", "*/docs/*")
+
+# What a device count does not say, shown with it: (rule, count) -> note.
+COUNT_NOTES = {
+    ("WAC401", 8): "8 devices per node is the HGX/DGX server shape, but also 4 dual-die MI250X cards (two devices "
+                   "each) or 8 Ascend NPUs",
+}
+
+# Network findings summarised under "interconnect": rule -> key.
+INTERCONNECT_KEYS = {
+    "WAC301": "infiniband", "WAC302": "gpudirect_rdma", "WAC303": "p2p", "WAC304": "socket_interface",
+    "WAC305": "nvlink_sharp", "WAC306": "cloud_fabric",
+}
+
+
+@dataclass
+class Reason:
+    constraint: str
+    strength: str
+    evidence: tuple[str, ...]
+    result: str = "fails"  # fails | unknown | supports | contradicts | tie-break
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"constraint": self.constraint, "strength": self.strength, "evidence": list(self.evidence),
+                "result": self.result}
+
+
+@dataclass
+class CandidateVerdict:
+    entry: Entry
+    status: str
+    reasons: list[Reason] = field(default_factory=list)
+    recipe: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        data = {
+            "id": self.entry.id,
+            "name": self.entry.name,
+            "vendor": self.entry.vendor,
+            "status": self.status,
+            "reasons": [r.to_dict() for r in self.reasons],
+            "export_control": export_control_for(self.entry),
+        }
+        if self.recipe:
+            data["recipe"] = self.recipe
+        return data
+
+
+@dataclass
+class VendorVerdict:
+    name: str
+    status: str
+    score: int = 0
+    reasons: list[Reason] = field(default_factory=list)
+
+    in_catalog: bool = True
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"name": self.name, "status": self.status, "in_catalog": self.in_catalog,
+                "reasons": [r.to_dict() for r in self.reasons]}
+
+
+@dataclass
+class Assessment:
+    """The verdict over one set of findings (the whole repository or one recipe)."""
+
+    requirements: list[Requirement]
+    candidates: list[CandidateVerdict]
+    vendors: list[VendorVerdict]
+    architecture_floor: dict[str, Any]
+    device_class: dict[str, Any]
+    insufficient_evidence: bool
+    conflicting_hard_evidence: bool = False
+
+    def ids(self, status: str) -> list[str]:
+        return [c.entry.id for c in self.candidates if c.status == status]
+
+
+@dataclass
+class Verdict:
+    overall: Assessment
+    interconnect: dict[str, Any]
+    gpus_per_node: dict[str, Any] | None
+    nodes: dict[str, Any] | None
+    recipes: list[tuple[str, list[str], Assessment]] = field(default_factory=list)
+
+    @property
+    def candidates(self) -> list[CandidateVerdict]:
+        return self.overall.candidates
+
+    @property
+    def vendors(self) -> list[VendorVerdict]:
+        return self.overall.vendors
+
+    @property
+    def insufficient_evidence(self) -> bool:
+        return self.overall.insufficient_evidence
+
+    def status_of(self, entry_id: str) -> str:
+        return next(c.status for c in self.candidates if c.entry.id == entry_id)
+
+    def vendor_status(self, vendor: str) -> str:
+        return next(v.status for v in self.vendors if v.name == vendor)
+
+    def to_dict(self) -> dict[str, Any]:
+        a = self.overall
+        return {
+            "vendors": [v.to_dict() for v in a.vendors],
+            "architecture_floor": a.architecture_floor,
+            "device_class": a.device_class,
+            "interconnect": self.interconnect,
+            "gpus_per_node": self.gpus_per_node,
+            "nodes": self.nodes,
+            "insufficient_evidence": a.insufficient_evidence,
+            "conflicting_hard_evidence": a.conflicting_hard_evidence,
+            "recipes": [
+                {
+                    "name": name,
+                    "files": files,
+                    "vendors": [v.to_dict() for v in r.vendors],
+                    "architecture_floor": r.architecture_floor,
+                    "device_class": r.device_class,
+                    "insufficient_evidence": r.insufficient_evidence,
+                    "consistent": r.ids(CONSISTENT),
+                    "disfavoured": r.ids(DISFAVOURED),
+                    "excluded": r.ids(EXCLUDED),
+                }
+                for name, files, r in self.recipes
+            ],
+            "candidates": [c.to_dict() for c in a.candidates],
+        }
+
+
+# --- requirements -------------------------------------------------------------------------------------------
+
+
+def shim_vendors(findings: Iterable[Finding]) -> set[str]:
+    """Vendors whose CUDA migration shim is in force: CUDA-looking evidence also points to them."""
+    vendors: set[str] = set()
+    for f in findings:
+        if f.rule == "WAC203" and f.in_force:
+            for spec in specs_for(f.rule, f.value, f.signal):
+                if spec.kind == "vendor":
+                    vendors |= set(spec.arg)
+    return vendors
+
+
+@lru_cache(maxsize=4096)
+def is_support_file(path: str) -> bool:
+    """Container, CI and packaging files: they may target more (or other) hardware than the training run."""
+    name = path.rsplit("/", 1)[-1]
+    return any(fnmatchcase(path, p) or fnmatchcase(name, p) for p in SUPPORT_FILES)
+
+
+def is_vendored(finding: Finding) -> bool:
+    return bool((finding.properties or {}).get("vendored"))
+
+
+# One strength lower for evidence from vendored trees (weak evidence there is context only).
+_ONE_LOWER = {HARD: STRONG, STRONG: WEAK, WEAK: None}
+
+
+def _requirements_of(finding: Finding, redirect: set[str]) -> list[Requirement]:
+    reqs = requirements_for(finding, redirect)
+    if is_vendored(finding):
+        reqs = [_with(r, _ONE_LOWER[r.strength], "in vendored code, weighed lower", vendored=True)
+                for r in reqs if _ONE_LOWER[r.strength]]
+    elif is_support_file(finding.path):
+        reqs = [_demoted(r, "in a support file, weighed lower") if r.strength == HARD else r for r in reqs]
+    return reqs
+
+
+def _with(req: Requirement, strength: str, why: str, vendored: bool = False) -> Requirement:
+    return Requirement(f"{req.constraint} ({why})", strength, req.kind, req.evidence, req.rule, req.spec, req.value,
+                       req.vendors, vendored or req.vendored)
+
+
+def collect_requirements(findings: list[Finding]) -> list[Requirement]:
+    """Every requirement in force, identical ones merged with their evidence joined."""
+    redirect = shim_vendors(findings)
+    first: dict[tuple, Requirement] = {}
+    evidence: dict[tuple, set[str]] = {}
+    requirements = [r for f in findings for r in _requirements_of(f, redirect)] + combination_requirements(findings)
+    for req in _union_target_lists(requirements):
+        value = str(req.value) if req.kind in ARCH_LIST_KINDS else ""
+        key = (req.constraint, req.strength, req.kind, value, req.vendors)
+        first.setdefault(key, req)
+        evidence.setdefault(key, set()).update(req.evidence)
+    merged = [
+        Requirement(r.constraint, r.strength, r.kind, tuple(sorted(evidence[k], key=_evidence_key)), r.rule, r.spec,
+                    r.value, r.vendors, r.vendored)
+        for k, r in first.items()
+    ]
+    return sorted(merged, key=lambda r: (-RANK[r.strength], r.rule, r.constraint))
+
+
+ARCH_LIST_KINDS = ("cuda_arch_list", "rocm_arch_list")
+
+
+def _union_target_lists(requirements: list[Requirement]) -> list[Requirement]:
+    """Compile targets named in one file build one binary: it runs where any of them runs.
+
+    Several `-gencode` lines (or list entries) in a file are one requirement with their targets joined;
+    lists in different files (different extensions) each stay a requirement of their own.
+    """
+    groups: dict[tuple, list[Requirement]] = {}
+    out: list[Requirement] = []
+    for req in requirements:
+        if req.kind in ARCH_LIST_KINDS:
+            path = req.evidence[0].rpartition(":")[0]
+            groups.setdefault((req.kind, req.strength, req.vendored, path), []).append(req)
+        else:
+            out.append(req)
+    for reqs in groups.values():
+        values = list(dict.fromkeys(str(r.value) for r in reqs))
+        first = reqs[0]
+        text = first.constraint.replace(str(first.value), ";".join(values), 1)
+        evidence = tuple(e for r in reqs for e in r.evidence)
+        out.append(Requirement(text, first.strength, first.kind, evidence,
+                               first.rule, first.spec, ";".join(values), first.vendors, first.vendored))
+    return out
+
+
+def _evidence_key(where: str) -> tuple[str, int]:
+    path, _, line = where.rpartition(":")
+    return (path, int(line) if line.isdigit() else 0)
+
+
+def _demoted(req: Requirement, why: str = "conflicts with other hard evidence") -> Requirement:
+    return _with(req, STRONG, why)
+
+
+def _settle_vendor_conflicts(requirements: list[Requirement]) -> tuple[list[Requirement], bool]:
+    """A hard vendor fact contradicted by strong or hard evidence for a disjoint vendor set is weighed as strong.
+
+    Such a repository holds set-ups for several vendors (parallel trees no launch script separates): a hard
+    fact of one must not exclude the hardware of another.
+    """
+    firm = [r for r in requirements if r.is_vendor and r.strength in (HARD, STRONG)]
+    out: list[Requirement] = []
+    conflict = False
+    for req in requirements:
+        if req.is_vendor and req.strength == HARD and any(not (o.vendors & req.vendors) for o in firm):
+            out.append(_demoted(req, "contradicted by other vendor evidence in scope"))
+            conflict = True
+        else:
+            out.append(req)
+    return out, conflict
+
+
+# --- one assessment -------------------------------------------------------------------------------------------
+
+
+def assess(findings: list[Finding], catalog: Catalog | None = None) -> Assessment:
+    catalog = catalog or load_catalog()
+    requirements, conflict = _settle_vendor_conflicts(collect_requirements(findings))
+    candidates = [_candidate(e, requirements) for e in catalog]
+    if candidates and all(c.status == EXCLUDED for c in candidates):
+        # Hard facts that no catalog entry meets together contradict each other (several set-ups mixed, or
+        # an entry missing from the catalog): never exclude everything; say so and weigh them as strong.
+        conflict = True
+        requirements = [_demoted(r) if r.strength == HARD else r for r in requirements]
+        candidates = [_candidate(e, requirements) for e in catalog]
+    insufficient = _insufficient(findings, requirements)
+    vendors = _vendors(catalog, candidates, requirements, insufficient)
+    _disfavour_unlikely_vendors(candidates, vendors)
+    return Assessment(
+        requirements=requirements,
+        candidates=candidates,
+        vendors=vendors,
+        architecture_floor=_floors(catalog, candidates, requirements, vendors),
+        device_class=_device_class(requirements),
+        insufficient_evidence=insufficient,
+        conflicting_hard_evidence=conflict,
+    )
+
+
+def _candidate(entry: Entry, requirements: list[Requirement]) -> CandidateVerdict:
+    reasons: list[Reason] = []
+    status = CONSISTENT
+    for req in requirements:
+        result = req.check(entry)
+        if result is False:
+            reasons.append(Reason(req.constraint, req.strength, req.evidence))
+            status = _worse(status, EXCLUDED if req.strength == HARD else DISFAVOURED)
+        elif result is None:
+            reasons.append(Reason(req.constraint + " (catalog value unknown)", req.strength, req.evidence, "unknown"))
+            if req.strength == HARD:
+                status = _worse(status, DISFAVOURED)  # unknown never excludes, but a hard fact left open is no match
+    return CandidateVerdict(entry, status, reasons)
+
+
+def _worse(a: str, b: str) -> str:
+    return a if _CANDIDATE_ORDER[a] >= _CANDIDATE_ORDER[b] else b
+
+
+def _insufficient(findings: list[Finding], requirements: list[Requirement]) -> bool:
+    has_vendor = any(r.is_vendor for r in requirements)
+    has_training = any(f.in_force and f.rule.startswith(TRAINING_RULE_PREFIXES) for f in findings)
+    return not (has_vendor and has_training)
+
+
+def _vendors(catalog: Catalog, candidates: list[CandidateVerdict], requirements: list[Requirement],
+             insufficient: bool) -> list[VendorVerdict]:
+    vendor_reqs = [r for r in requirements if r.is_vendor]
+    verdicts: list[VendorVerdict] = []
+    named = sorted({v for r in vendor_reqs for v in r.vendors} - set(catalog.vendors()))
+    for vendor in catalog.vendors() + named:
+        own = [c for c in candidates if c.entry.vendor == vendor]
+        verdict = VendorVerdict(vendor, POSSIBLE, in_catalog=bool(own))
+        for req in vendor_reqs:
+            weight = VENDOR_WEIGHT[req.strength]
+            if vendor in req.vendors:
+                verdict.score += weight
+                verdict.reasons.append(Reason(req.constraint, req.strength, req.evidence, "supports"))
+            else:
+                verdict.score -= weight
+                verdict.reasons.append(Reason(req.constraint, req.strength, req.evidence, "contradicts"))
+        if own and all(c.status == EXCLUDED for c in own):
+            verdict.status = EXCLUDED
+        verdicts.append(verdict)
+    if insufficient:
+        _single_out_vendor(verdicts, vendor_reqs)
+        return verdicts
+    open_ = [v for v in verdicts if v.status != EXCLUDED and v.score > 0]
+    if not open_:
+        return verdicts
+    best = max(v.score for v in open_)
+    top = [v for v in open_ if v.score == best]
+    if len(top) == 1:
+        top[0].status = LIKELY
+        return verdicts
+    rule = TIE_BREAKS.get(frozenset(v.name for v in top))
+    if rule:
+        preferred, why = rule
+        tied_evidence = tuple(sorted({e for r in vendor_reqs for e in r.evidence}, key=_evidence_key))
+        for v in top:
+            if v.name == preferred:
+                v.status = LIKELY
+            v.reasons.append(Reason(why, WEAK, tied_evidence, "tie-break"))
+    return verdicts
+
+
+def _single_out_vendor(verdicts: list[VendorVerdict], vendor_reqs: list[Requirement]) -> None:
+    """Without a training set-up, name a vendor only when strong or hard evidence allows that vendor alone.
+
+    A ROCm base image, a `torch_npu` pin or a CUDA compile target list each single out one vendor; a `cuda`
+    device string (NVIDIA or AMD) does not, so an inference-only repo stays undecided rather than guessed.
+    """
+    decisive = [r for r in vendor_reqs if len(r.vendors) == 1 and r.strength in ("hard", "strong")]
+    named = {v for r in decisive for v in r.vendors}
+    if len(named) != 1:
+        return
+    (vendor,) = named
+    for verdict in verdicts:
+        if verdict.name == vendor and verdict.status != EXCLUDED:
+            verdict.status = LIKELY
+
+
+def _disfavour_unlikely_vendors(candidates: list[CandidateVerdict], vendors: list[VendorVerdict]) -> None:
+    """When one vendor is likely, the parts of merely possible vendors are disfavoured, with the reason."""
+    likely = [v for v in vendors if v.status == LIKELY]
+    if not likely:
+        return
+    status = {v.name: v for v in vendors}
+    for c in candidates:
+        v = status[c.entry.vendor]
+        if v.status != POSSIBLE or c.status == EXCLUDED:
+            continue
+        if any(r.result == "fails" and r.constraint in {x.constraint for x in v.reasons} for r in c.reasons):
+            continue  # a vendor requirement already disfavours it
+        against = [r for r in v.reasons if r.result in ("contradicts", "tie-break")]
+        evidence = tuple(sorted({e for r in against for e in r.evidence}, key=_evidence_key))
+        names = ", ".join(x.name for x in likely)
+        c.reasons.append(Reason(f"vendor: {names} likely, {v.name} only possible", WEAK, evidence))
+        c.status = _worse(c.status, DISFAVOURED)
+
+
+def _floors(catalog: Catalog, candidates: list[CandidateVerdict], requirements: list[Requirement],
+            vendors: list[VendorVerdict]) -> dict[str, Any]:
+    """Per vendor, the oldest part every hard or strong architecture requirement allows, and what set it."""
+    floor_reqs = [r for r in requirements if r.kind in FLOOR_KINDS and r.strength in (HARD, STRONG)]
+    own = [r for r in floor_reqs if not r.vendored]
+    floor_reqs = own or floor_reqs  # vendored code sets a floor only where the repo's own code sets none
+    out: dict[str, Any] = {}
+    if not floor_reqs:
+        return out
+    for v in vendors:
+        if v.status == EXCLUDED:
+            continue
+        entries = sorted(catalog.by_vendor(v.name), key=lambda e: e.generation_key)
+        set_by: dict[int, Requirement] = {}
+        floor: Entry | None = None
+        for entry in entries:
+            failing = [r for r in floor_reqs if r.check(entry) is False]
+            if not failing:
+                floor = entry
+                break
+            for r in failing:
+                set_by.setdefault(id(r), r)
+        if not set_by:
+            continue
+        cc = floor["compute_capability"] if floor else None
+        out[v.name] = {
+            "microarchitecture": floor.microarchitecture if floor else None,
+            "compute_capability": cc,
+            "gfx_target": floor.gfx_target if floor else None,
+            "first_candidate": floor.id if floor else None,
+            "set_by": [r.to_dict() for r in set_by.values()],
+        }
+    return out
+
+
+def _device_class(requirements: list[Requirement]) -> dict[str, Any]:
+    votes: dict[str, list[Requirement]] = {}
+    for r in requirements:
+        if r.kind == "gdr":
+            votes.setdefault("datacenter", []).append(r)
+        elif r.kind == "class":
+            label = "datacenter" if "datacenter" in r.spec.arg else "consumer"
+            votes.setdefault(label, []).append(r)
+    if not votes:
+        return {"class": "unknown", "strength": None, "evidence": [], "reasons": []}
+    ranked = sorted(votes.items(), key=lambda kv: -max(RANK[r.strength] for r in kv[1]))
+    label, reqs = ranked[0]
+    top = max(RANK[r.strength] for r in reqs)
+    if len(ranked) > 1 and max(RANK[r.strength] for r in ranked[1][1]) == top:
+        label = "conflicting"
+        reqs = [r for _, rs in ranked for r in rs]
+    strength = next(s for s, n in RANK.items() if n == top)
+    evidence = sorted({e for r in reqs for e in r.evidence}, key=_evidence_key)
+    return {"class": label, "strength": strength, "evidence": evidence, "reasons": [r.to_dict() for r in reqs]}
+
+
+# --- facts reported as they are --------------------------------------------------------------------------------
+
+
+def _interconnect(findings: list[Finding]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for f in findings:
+        key = INTERCONNECT_KEYS.get(f.rule)
+        if key is None or f.suppressed or f.state.value in ("mentioned", "conditional"):
+            continue
+        item = out.setdefault(key, {"enabled": [], "disabled": []})
+        item[f.state.value].append(f"{f.path}:{f.line} {f.value}")
+    return out
+
+
+def _counts(findings: list[Finding], rule: str) -> dict[str, Any] | None:
+    values: dict[int, list[str]] = {}
+    for f in findings:
+        if not f.in_force:
+            continue
+        if f.rule == rule and isinstance(f.value, int) and not isinstance(f.value, bool):
+            values.setdefault(f.value, []).append(f"{f.path}:{f.line}")
+        elif rule == "WAC401" and f.rule == "WAC403" and isinstance(f.value, str) and f.value.strip():
+            count = len([d for d in f.value.replace(";", ",").split(",") if d.strip()])
+            values.setdefault(count, []).append(f"{f.path}:{f.line}")
+    if not values:
+        return None
+    out: dict[str, Any] = {"values": sorted(values), "evidence": {str(k): v for k, v in sorted(values.items())}}
+    notes = [COUNT_NOTES[(rule, n)] for n in sorted(values) if (rule, n) in COUNT_NOTES]
+    if notes:
+        out["notes"] = notes
+    return out
+
+
+# --- the verdict ------------------------------------------------------------------------------------------------
+
+
+def infer(result, settings=None, catalog: Catalog | None = None) -> Verdict:
+    """The verdict for a scan result (`scan.ScanResult`); `settings` is accepted for future options."""
+    catalog = catalog or load_catalog()
+    findings = [f for f in result.findings if not f.suppressed]
+    recipes = find_recipes(findings, getattr(result, "files", []) or [])
+    per_recipe: list[tuple[str, list[str], Assessment]] = []
+    if recipes:
+        own, shared = split_by_recipe(findings, recipes)
+        for recipe in recipes:
+            scoped = resolve_in_recipe(own[recipe.name] + shared, recipe)
+            per_recipe.append((recipe.name, sorted(recipe.files), assess(scoped, catalog)))
+    else:
+        for name, files, scoped in vendor_scopes(findings):
+            per_recipe.append((name, files, assess(scoped, catalog)))
+    if len(per_recipe) == 1:
+        overall = per_recipe[0][2]
+    elif per_recipe:
+        overall = _merge([a for _, _, a in per_recipe], [n for n, _, _ in per_recipe], catalog)
+    else:
+        overall = assess(findings, catalog)
+    return Verdict(overall, _interconnect(findings), _counts(findings, "WAC401"), _counts(findings, "WAC402"),
+                   per_recipe)
+
+
+def vendor_scopes(findings: list[Finding]) -> list[tuple[str, list[str], list[Finding]]]:
+    """Without launch scripts, files whose hard vendor facts contradict each other are separate set-ups.
+
+    Files are grouped by the vendors their hard vendor requirements allow; groups that share a vendor are
+    joined. With two or more groups left, each becomes a scope holding its files and every file without hard
+    vendor facts; otherwise there is one scope (returned as none).
+    """
+    redirect = shim_vendors(findings)
+    allowed: dict[str, frozenset[str]] = {}
+    for f in findings:
+        if is_support_file(f.path) or is_vendored(f):
+            continue
+        for req in requirements_for(f, redirect):
+            if req.is_vendor and req.strength == HARD:
+                allowed[f.path] = allowed.get(f.path, req.vendors) & req.vendors
+    groups: list[tuple[set[str], set[str]]] = []  # (vendors, files)
+    for path, vendors in sorted(allowed.items()):
+        touching = [g for g in groups if g[0] & vendors or not vendors]
+        merged = (set(vendors), {path})
+        for g in touching:
+            merged[0].update(g[0])
+            merged[1].update(g[1])
+            groups.remove(g)
+        groups.append(merged)
+    if len(groups) < 2:
+        return []
+    common = [f for f in findings if f.path not in allowed]
+    scopes = []
+    for vendors, files in sorted(groups, key=lambda g: sorted(g[0])):
+        own = [f for f in findings if f.path in files]
+        scopes.append((f"files requiring {' or '.join(sorted(vendors))}", sorted(files), own + common))
+    return scopes
+
+
+def _merge(assessments: list[Assessment], names: list[str], catalog: Catalog) -> Assessment:
+    """Several recipes: each candidate and vendor keeps the best status any recipe gives it."""
+    candidates: list[CandidateVerdict] = []
+    for i, entry in enumerate(catalog):
+        options = [(a.candidates[i], name) for a, name in zip(assessments, names)]
+        best, name = min(options, key=lambda o: _CANDIDATE_ORDER[o[0].status])
+        candidates.append(CandidateVerdict(entry, best.status, best.reasons, name))
+    vendors: list[VendorVerdict] = []
+    names_seen = list(dict.fromkeys(v.name for a in assessments for v in a.vendors))
+    for vendor in names_seen:
+        options = [v for a in assessments for v in a.vendors if v.name == vendor]
+        best = min(options, key=lambda v: _VENDOR_ORDER[v.status])
+        reasons = [r for v in options if v.status == best.status for r in v.reasons]  # why it stands where it does
+        vendors.append(VendorVerdict(vendor, best.status, best.score, _unique(reasons), best.in_catalog))
+    floors: dict[str, Any] = {}  # per vendor the lowest floor any recipe sets (what the repo as a whole needs)
+    for a in assessments:
+        for vendor, floor in a.architecture_floor.items():
+            if vendor not in floors or _floor_key(floor, catalog) < _floor_key(floors[vendor], catalog):
+                floors[vendor] = floor
+    classes = {a.device_class["class"] for a in assessments}
+    device_class = assessments[0].device_class if len(classes) == 1 else {
+        "class": "mixed", "strength": None, "evidence": [], "reasons": [],
+        "per_recipe": {n: a.device_class["class"] for a, n in zip(assessments, names)}}
+    return Assessment(
+        requirements=[r for a in assessments for r in a.requirements],
+        candidates=candidates,
+        vendors=vendors,
+        architecture_floor=floors,
+        device_class=device_class,
+        insufficient_evidence=all(a.insufficient_evidence for a in assessments),
+        conflicting_hard_evidence=any(a.conflicting_hard_evidence for a in assessments),
+    )
+
+
+def _floor_key(floor: dict[str, Any], catalog: Catalog) -> tuple:
+    first = floor.get("first_candidate")
+    return catalog.get(first).generation_key if first else ((99, 99), 9999, "")
+
+
+def _unique(reasons: list[Reason]) -> list[Reason]:
+    seen: set[tuple] = set()
+    out = []
+    for r in reasons:
+        key = (r.constraint, r.strength, r.evidence, r.result)
+        if key not in seen:
+            seen.add(key)
+            out.append(r)
+    return out

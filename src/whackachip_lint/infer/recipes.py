@@ -1,0 +1,222 @@
+"""Recipes: a launch script and what it references, and the facts it settles across files.
+
+A recipe is a file holding a distributed launch in force (WAC404), the script it
+launches, and the configs it passes (WAC406). Other files are assigned to the
+recipes whose directories hold them; the rest are shared by every recipe.
+Within a recipe the launch command settles what files alone leave open:
+DeepSpeed `"auto"` precision switches and argparse defaults.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import shlex
+from dataclasses import dataclass, field
+from typing import Iterable
+
+from ..evidence import Finding, State
+from ..rules import get_rule
+
+LAUNCHER_RULE = "WAC404"
+CONFIG_RULE = "WAC406"
+# Precision switches a launch flag (`--bf16`, `--fp16`) fills in when a config says "auto".
+AUTO_RULES = ("WAC101", "WAC102")
+# What a value passed to a valued option means (`--dtype fp16` over a `bf16` default): word -> (rule, value).
+# None: a precision that says nothing about hardware (fp32).
+OPTION_VALUES: dict[str, tuple[str, str] | None] = {
+    "bf16": ("WAC101", "bf16"), "bfloat16": ("WAC101", "bfloat16"), "bf16-mixed": ("WAC101", "bf16-mixed"),
+    "fp16": ("WAC102", "fp16"), "float16": ("WAC102", "float16"), "half": ("WAC102", "half"),
+    "16-mixed": ("WAC102", "16-mixed"), "fp8": ("WAC104", "fp8"),
+    "fp32": None, "float32": None, "32": None, "no": None,
+}
+PRECISION_RULES = ("WAC101", "WAC102", "WAC104")
+TRUE_WORDS, FALSE_WORDS = {"true", "1", "yes"}, {"false", "0", "no"}
+
+
+@dataclass
+class Recipe:
+    name: str  # the launch script's path
+    files: set[str] = field(default_factory=set)  # the launch script, launched scripts, configs passed
+    dirs: set[str] = field(default_factory=set)  # directories whose other files belong to this recipe
+    configs: set[str] = field(default_factory=set)
+
+
+def _resolve(reference: str, base: str, known: set[str]) -> str | None:
+    """A path written in `base` (a file) as the scanned file it names, if any."""
+    text = reference.strip().strip("'\"")
+    if not text or "$" in text:
+        return None
+    options = [posixpath.normpath(posixpath.join(posixpath.dirname(base), text)), posixpath.normpath(text)]
+    for option in options:
+        if option in known:
+            return option
+    # A path relative to wherever the job was started: match on the trailing components.
+    tail = posixpath.normpath(text)
+    while tail.startswith("../"):
+        tail = tail[3:]
+    matches = [k for k in known if k == tail or k.endswith("/" + tail)]
+    return matches[0] if len(matches) == 1 else None
+
+
+def find_recipes(findings: Iterable[Finding], files: Iterable[str]) -> list[Recipe]:
+    findings = list(findings)
+    known = set(files) | {f.path for f in findings}
+    recipes: dict[str, Recipe] = {}
+    for f in findings:
+        if f.rule != LAUNCHER_RULE or not f.in_force or (f.properties or {}).get("vendored"):
+            continue  # a launch script in a vendored tree is someone else's recipe
+        recipe = recipes.setdefault(f.path, Recipe(f.path, {f.path}, {posixpath.dirname(f.path)}))
+        props = f.properties or {}
+        script = props.get("script_resolved") if props.get("script_resolved") in known else props.get("script")
+        if isinstance(script, str):
+            target = _resolve(script, f.path, known)
+            if target:
+                recipe.files.add(target)
+                recipe.dirs.add(posixpath.dirname(target))
+    configs = [f for f in findings if f.rule == CONFIG_RULE and f.state is not State.MENTIONED]
+    for recipe in recipes.values():
+        # Follow config chains (accelerate YAML -> deepspeed_config_file -> JSON) until nothing new is reached.
+        changed = True
+        while changed:
+            changed = False
+            for f in configs:
+                if f.path not in recipe.files:
+                    continue
+                reference = (f.properties or {}).get("resolved") or f.value
+                target = _resolve(reference, f.path, known) if isinstance(reference, str) else None
+                if target and target not in recipe.configs:
+                    recipe.files.add(target)
+                    recipe.configs.add(target)
+                    changed = True
+    return [recipes[name] for name in sorted(recipes)]
+
+
+def _under(path: str, directory: str) -> bool:
+    return directory == "" or path.startswith(directory + "/")
+
+
+def split_by_recipe(findings: list[Finding], recipes: list[Recipe]) -> tuple[dict[str, list[Finding]], list[Finding]]:
+    """Findings per recipe (its own files and the files under its directories) and the shared rest."""
+    own: dict[str, list[Finding]] = {r.name: [] for r in recipes}
+    shared: list[Finding] = []
+    homes_by_path: dict[str, list[Recipe]] = {}
+    for f in findings:
+        homes = homes_by_path.get(f.path)
+        if homes is None:
+            homes = homes_by_path[f.path] = _homes(f.path, recipes)
+        if homes:
+            for r in homes:
+                own[r.name].append(f)
+        else:
+            shared.append(f)
+    return own, shared
+
+
+def _homes(path: str, recipes: list[Recipe]) -> list[Recipe]:
+    """The recipes a file belongs to: those that name it, else those whose deepest directory holds it."""
+    homes = [r for r in recipes if path in r.files]
+    if homes:
+        return homes
+    depth = max((len(d) for r in recipes for d in r.dirs if d and _under(path, d)), default=-1)
+    if depth < 0:
+        return []  # the repository root holds everything: shared
+    return [r for r in recipes if any(len(d) == depth and _under(path, d) for d in r.dirs)]
+
+
+def _flag(f: Finding) -> str | None:
+    """The command-line flag a finding stands for, normalised: "--use-bf16" and "--use_bf16" are one flag."""
+    flag = (f.properties or {}).get("flag")
+    if not isinstance(flag, str) or not flag.strip("-"):
+        return None
+    return flag.strip().lstrip("-").replace("-", "_").lower()
+
+
+def resolve_in_recipe(findings: list[Finding], recipe: Recipe) -> list[Finding]:
+    """Findings with the launch command's flags applied: "auto" switches and argparse defaults settled."""
+    launch_flags = [f for f in findings if f.path == recipe.name and _flag(f) and f.state is not State.MENTIONED]
+    by_flag = {_flag(f): f for f in launch_flags}
+    passed_rules = {f.rule for f in launch_flags if f.in_force and f.rule in AUTO_RULES}
+    passed = _passed_arguments(findings, recipe)
+    out: list[Finding] = []
+    for f in findings:
+        if f.path in recipe.configs and f.rule in AUTO_RULES and is_auto(f) and passed_rules:
+            source = next(x for x in launch_flags if x.in_force and x.rule in passed_rules)
+            props = dict(f.properties or {})
+            props.pop("auto", None)
+            f = f.with_changes(properties=props)
+            if f.rule in passed_rules:
+                source = next(x for x in launch_flags if x.in_force and x.rule == f.rule)
+                state = State.ENABLED
+            else:
+                state = State.DISABLED
+            out.append(_resolved(f, True, state, source))
+        elif f.path != recipe.name and f.path.endswith(".py") and _flag(f) in by_flag:
+            source = by_flag[_flag(f)]
+            out.append(_resolved(f, f.value, source.state, source))
+        elif f.path != recipe.name and f.path.endswith(".py") and _flag(f) in passed.get(f.path, passed.get("", {})):
+            launch, value = passed.get(f.path, passed.get("", {}))[_flag(f)]
+            out.extend(_overridden(f, value, launch))
+        else:
+            out.append(f)
+    return out
+
+
+def _passed_arguments(findings: list[Finding], recipe: Recipe) -> dict[str, dict[str, tuple[Finding, str | None]]]:
+    """Per launched script ("" for any), the options the recipe's launch commands pass it: flag -> (launch, value)."""
+    passed: dict[str, dict[str, tuple[Finding, str | None]]] = {}
+    for launch in findings:
+        if launch.path != recipe.name or launch.rule != LAUNCHER_RULE or not launch.in_force:
+            continue
+        props = launch.properties or {}
+        text = props.get("script_args")
+        if not isinstance(text, str):
+            continue
+        try:
+            words = shlex.split(text)
+        except ValueError:
+            continue
+        options: dict[str, tuple[Finding, str | None]] = {}
+        for index, word in enumerate(words):
+            if not word.startswith("-") or word == "-":
+                continue
+            name, equals, inline = word.partition("=")
+            following = words[index + 1] if index + 1 < len(words) else None
+            value = inline if equals else (following if following is not None and not following.startswith("-") else None)
+            options[name.lstrip("-").replace("-", "_").lower()] = (launch, value)
+        script = props.get("script_resolved")
+        for key in ([script] if isinstance(script, str) else []) + [""]:
+            passed.setdefault(key, {}).update(options)
+    return passed
+
+
+def _overridden(f: Finding, value: str | None, launch: Finding) -> list[Finding]:
+    """A Python option's finding once the launch command has passed the option explicitly."""
+    word = (value or "").strip().lower()
+    if value is None or word in TRUE_WORDS:
+        return [_resolved(f, f.value, State.ENABLED, launch)]  # a switch passed on (`--bf16`, `--bf16 True`)
+    if word in FALSE_WORDS:
+        return [_resolved(f, f.value, State.DISABLED, launch)]
+    if f.rule not in PRECISION_RULES:
+        return [_resolved(f, value, State.ENABLED, launch)]  # e.g. `--backend gloo` over a `nccl` default
+    meaning = OPTION_VALUES.get(word, ("?", value))
+    if meaning is not None and meaning[0] == f.rule:
+        return [_resolved(f, meaning[1], State.ENABLED, launch)]
+    out = [_resolved(f, f.value, State.DISABLED, launch)]  # the default no longer holds
+    if meaning is not None and meaning[0] in PRECISION_RULES:
+        rule = get_rule(meaning[0])
+        derived = f.with_changes(rule=rule.code, name=rule.name, signal=rule.signal, level=rule.level,
+                                 message=rule.message(meaning[1], State.ENABLED, f"{f.properties.get('flag')} "
+                                                      f"{value} passed by {launch.path}:{launch.line}"))
+        out.append(_resolved(derived, meaning[1], State.ENABLED, launch))
+    return out
+
+
+def is_auto(f: Finding) -> bool:
+    """A precision switch left to the launcher: value "auto" (Python) or `properties["auto"]` (DeepSpeed JSON)."""
+    return f.value == "auto" or (f.properties or {}).get("auto") is True
+
+
+def _resolved(f: Finding, value, state: State, source: Finding) -> Finding:
+    props = dict(f.properties or {})
+    props["resolved_by"] = f"{source.path}:{source.line}"
+    return f.with_changes(value=value, state=state, properties=props)

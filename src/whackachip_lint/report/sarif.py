@@ -1,0 +1,168 @@
+"""SARIF 2.1.0 output, built from plain dicts, for GitHub code scanning and other SARIF viewers.
+
+What GitHub needs and how we give it (see docs/github-actions.md):
+- every rule, in registry order, with id, name, descriptions, help (text and Markdown, from the same text as
+  `wac-lint rule CODE`), helpUri, default level, tags and precision; never `security-severity` (hardware facts are
+  not vulnerabilities);
+- every finding as a result, suppressed ones included and marked `inSource`, with a relative `/` URI under
+  `%SRCROOT%`, a 1-based region in code points (`columnKind`), a line-hash fingerprint, and the finding's signal,
+  value and state in its properties;
+- files that could not be scanned as tool execution notifications; the inference verdict in `run.properties`.
+The output has no timestamps or absolute paths, so the same tree gives byte-identical SARIF.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from typing import Any
+from urllib.parse import quote
+
+from .. import __version__
+from ..docs import PROJECT_URL, help_uri, rule_markdown, rule_text
+from ..evidence import Finding
+from ..rules import ALL_RULES
+from ..scan import ScanResult
+
+SARIF_VERSION = "2.1.0"
+SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
+SRCROOT = "%SRCROOT%"
+AUTOMATION_ID = "wac-lint/"
+# GitHub code scanning rejects runs with more results than this.
+MAX_RESULTS = 25_000
+# GitHub keeps at most 20 tags per rule.
+MAX_TAGS = 20
+
+
+def artifact_uri(path: str) -> str:
+    """A relative URI reference for a "/"-separated path (spaces, `#`, `%`... percent-encoded)."""
+    return quote(path, safe="/")
+
+
+def sarif_rule(rule) -> dict[str, Any]:
+    tags = list(dict.fromkeys(["hardware-evidence", rule.family, *rule.tags]))[:MAX_TAGS]
+    return {
+        "id": rule.code,
+        "name": rule.name,
+        "shortDescription": {"text": f"{rule.title}."},  # as written: "bf16", "TF32" keep their case
+        "fullDescription": {"text": rule.summary},
+        "help": {"text": rule_text(rule), "markdown": rule_markdown(rule)},
+        "helpUri": help_uri(rule),
+        "defaultConfiguration": {"level": rule.level.value},
+        "properties": {"tags": tags, "precision": rule.precision},
+    }
+
+
+def line_hash(finding: Finding) -> str:
+    """A hash of what the finding is about, stable when lines move (GitHub's `primaryLocationLineHash` role)."""
+    normalised = " ".join(finding.snippet.split())
+    return hashlib.sha256(f"{finding.rule}\0{normalised}".encode()).hexdigest()[:16]
+
+
+def region(finding: Finding) -> dict[str, int]:
+    span = finding.span
+    start_column = max(1, span.column)
+    end_line = max(span.line, span.end_line)
+    end_column = max(1, span.end_column)
+    if end_line == span.line and end_column <= start_column:
+        end_column = start_column + 1  # an empty span still marks one character
+    return {"startLine": max(1, span.line), "startColumn": start_column, "endLine": end_line, "endColumn": end_column}
+
+
+def sarif_result(finding: Finding, rule_index: dict[str, int], occurrence: int) -> dict[str, Any]:
+    properties: dict[str, Any] = {"signal": finding.signal, "value": finding.value, "state": finding.state.value}
+    if finding.properties:
+        properties["details"] = dict(sorted(finding.properties.items()))
+    result: dict[str, Any] = {
+        "ruleId": finding.rule,
+        "level": finding.level.value,
+        "message": {"text": finding.message},
+        "locations": [
+            {
+                "physicalLocation": {
+                    "artifactLocation": {"uri": artifact_uri(finding.path), "uriBaseId": SRCROOT},
+                    "region": region(finding),
+                }
+            }
+        ],
+        "partialFingerprints": {"primaryLocationLineHash": f"{line_hash(finding)}:{occurrence}"},
+        "properties": properties,
+    }
+    if finding.rule in rule_index:
+        result["ruleIndex"] = rule_index[finding.rule]
+    if finding.suppressed:
+        result["suppressions"] = [{"kind": "inSource"}]
+    return result
+
+
+def notification(path: str | None, message: str, level: str = "warning") -> dict[str, Any]:
+    note: dict[str, Any] = {"level": level, "message": {"text": message}}
+    if path:
+        note["locations"] = [
+            {"physicalLocation": {"artifactLocation": {"uri": artifact_uri(path), "uriBaseId": SRCROOT}}}
+        ]
+    return note
+
+
+def _verdict_data(verdict: Any) -> Any:
+    if verdict is None:
+        return None
+    if hasattr(verdict, "to_dict"):
+        return verdict.to_dict()
+    return verdict
+
+
+def to_sarif(result: ScanResult, verdict: Any = None, *, targets: list[str] | None = None) -> dict[str, Any]:
+    rules = list(ALL_RULES.values())
+    rule_index = {rule.code: index for index, rule in enumerate(rules)}
+    findings = list(result.findings)
+    notifications = []
+    if len(findings) > MAX_RESULTS:
+        notifications.append(notification(
+            None,
+            f"Only the first {MAX_RESULTS:,} of {len(findings):,} results are included (GitHub's limit per run); "
+            "narrow the scan with --select or exclude.",
+        ))
+        findings = findings[:MAX_RESULTS]
+
+    seen: dict[tuple[str, str], int] = {}
+    results = []
+    for finding in findings:
+        key = (finding.path, line_hash(finding))
+        occurrence = seen.get(key, 0)
+        seen[key] = occurrence + 1
+        results.append(sarif_result(finding, rule_index, occurrence))
+
+    notifications = [notification(d.path, f"{d.path}: {d.message}") for d in result.diagnostics] + notifications
+    invocation: dict[str, Any] = {"executionSuccessful": result.files_scanned > 0 or not result.diagnostics}
+    if notifications:
+        invocation["toolExecutionNotifications"] = notifications
+
+    run_properties: dict[str, Any] = {"filesScanned": result.files_scanned}
+    if targets:
+        run_properties["targets"] = list(targets)
+    data = _verdict_data(verdict)
+    if data is not None:
+        run_properties["verdict"] = data
+
+    run = {
+        "tool": {
+            "driver": {
+                "name": "wac-lint",
+                "version": __version__,
+                "semanticVersion": __version__,
+                "informationUri": PROJECT_URL,
+                "rules": [sarif_rule(rule) for rule in rules],
+            }
+        },
+        "automationDetails": {"id": AUTOMATION_ID},
+        "columnKind": "unicodeCodePoints",
+        "invocations": [invocation],
+        "results": results,
+        "properties": run_properties,
+    }
+    return {"$schema": SARIF_SCHEMA, "version": SARIF_VERSION, "runs": [run]}
+
+
+def render(result: ScanResult, verdict: Any = None, *, targets: list[str] | None = None, **_options: Any) -> str:
+    return json.dumps(to_sarif(result, verdict, targets=targets), indent=2, ensure_ascii=False) + "\n"

@@ -1,0 +1,32 @@
+"""WAC0xx: findings about wac-lint's own directives, not about hardware."""
+
+from ..evidence import State
+from .base import Example, Rule
+
+RULES = (
+    Rule(
+        code="WAC001",
+        name="unused-suppression",
+        signal="meta.unused_suppression",
+        title="unused suppression",
+        summary="Finds `wac-lint: disable` directives that silence nothing (like Ruff's RUF100).",
+        why=(
+            "A stale directive hides nothing today but will silently hide the next real piece of hardware evidence "
+            "written on that line, so the inference would miss it. Remove it, or correct its rule code."
+        ),
+        positives=(
+            Example("x = 1  # wac-lint: disable=WAC101\n", value="WAC101", note="nothing on this line is WAC101"),
+            Example("import os\n# wac-lint: disable-file=WAC3\n", value="WAC3",
+                    note="a file-wide directive after the first statement governs nothing"),
+            Example("x = 1  # wac-lint: disable=WAC999\n", value="WAC999", note="no such rule"),
+        ),
+        negatives=(
+            Example("x = 1  # noqa: E501\n", note="other tools' directives are not ours to judge"),
+            Example("# wac-lint disables nothing here: this is prose, not a directive\nx = 1\n"),
+        ),
+        tags=("meta", "suppression"),
+        precision="very-high",
+    ),
+)
+
+__all__ = ["RULES", "State"]

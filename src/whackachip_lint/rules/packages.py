@@ -1,0 +1,165 @@
+"""WAC8xx: container images and dependency pins (base images, torch wheel variants, vendor packages).
+
+Values and properties are written to be read without this module: every finding says which
+vendor stack it implies (`vendor`: nvidia, amd, huawei, intel, google, apple; `accelerator`: gpu,
+npu, hpu, tpu, xpu, mps) and which toolkit version, where the text states one.
+"""
+
+from ..evidence import State
+from .base import Example, Rule
+
+RULES = (
+    Rule(
+        code="WAC801",
+        name="container-image",
+        signal="image.base",
+        title="accelerator container image",
+        summary=(
+            "Finds container images built on an accelerator stack: Dockerfile `FROM` (with `ARG` defaults resolved, "
+            "every stage) and `image:` fields of manifests; NGC, `nvidia/cuda`, `rocm/*`, Ascend CANN, Gaudi, TPU images."
+        ),
+        why=(
+            "An image ships one vendor's user-space stack (CUDA, ROCm, CANN, Gaudi software): code built into it runs "
+            "on that vendor's devices. The tag often states the toolkit version, which bounds the architectures the "
+            "build can target. Support files may overshoot the hardware a recipe really used, so this is vendor "
+            "evidence, not an architecture floor."
+        ),
+        positives=(
+            Example(
+                "FROM rocm/pytorch:rocm6.1_ubuntu22.04_py3.10_pytorch_2.4\n",
+                kind="dockerfile",
+                value="rocm/pytorch:rocm6.1_ubuntu22.04_py3.10_pytorch_2.4",
+                note="the ROCm version (6.1) is read from the tag",
+            ),
+            Example(
+                "ARG BASE=nvcr.io/nvidia/pytorch:24.01-py3\nFROM ${BASE}\n",
+                kind="dockerfile",
+                value="nvcr.io/nvidia/pytorch:24.01-py3",
+                note="`FROM ${BASE}` resolved from the ARG default",
+            ),
+            Example(
+                "containers:\n  - name: train\n    image: nvidia/cuda:12.1.0-devel-ubuntu22.04\n",
+                kind="yaml",
+                value="nvidia/cuda:12.1.0-devel-ubuntu22.04",
+            ),
+        ),
+        negatives=(
+            Example("FROM ubuntu:22.04\n", kind="dockerfile", note="no accelerator stack in the image"),
+            Example(
+                "# FROM rocm/pytorch:latest\nFROM python:3.11\n",
+                kind="dockerfile",
+                note="a commented-out FROM is only mentioned",
+            ),
+        ),
+        notes=(
+            "properties: vendor, accelerator, cuda, rocm, cann, gaudi (software version), ngc_release (YY.MM), chip, "
+            "platform, stage, from_arg, unresolved, context (\"ci\" for CI job images)",
+        ),
+        tags=("vendor", "image"),
+    ),
+    Rule(
+        code="WAC802",
+        name="torch-wheel-variant",
+        signal="package.torch_variant",
+        title="PyTorch build variant",
+        summary=(
+            "Finds which PyTorch build is installed: local versions (`torch==2.3.0+cu121`), PyTorch index URLs "
+            "(`/whl/cu121`, `/whl/rocm6.1`, `/whl/cpu`), wheel URLs and conda `pytorch-cuda=12.1`."
+        ),
+        why=(
+            "A `cuXXX` build runs on NVIDIA GPUs whose compute capability the wheel was compiled for; a `rocmX.Y` "
+            "build only on AMD GPUs; a `cpu` build on no accelerator. Old CUDA wheels (cu118 and earlier) cannot run "
+            "Blackwell; cu128 and newer are Blackwell-era."
+        ),
+        positives=(
+            Example("torch==2.3.0+cu121\n", kind="requirements", value="cu121"),
+            Example(
+                "--index-url https://download.pytorch.org/whl/rocm6.1\ntorch==2.4.0\n",
+                kind="requirements",
+                value="rocm6.1",
+            ),
+            Example('[project]\nname = "x"\ndependencies = ["torch==2.1.0+cu118"]\n', kind="pyproject", value="cu118"),
+        ),
+        negatives=(
+            Example("torch==2.3.0\n", kind="requirements", note="no build variant stated"),
+            Example("# torch==2.3.0+cu121\ntorch\n", kind="requirements", note="commented out: mentioned only"),
+        ),
+        notes=("value: cu121 / rocm6.1 / cpu / xpu; properties: package, version, variant, vendor, accelerator, cuda, "
+               "rocm, source (local-version, index-url, wheel-url, conda), url",),
+        tags=("vendor", "dependencies"),
+    ),
+    Rule(
+        code="WAC803",
+        name="vendor-runtime-package",
+        signal="package.vendor",
+        title="vendor runtime package",
+        summary=(
+            "Finds dependencies that exist for one accelerator only: torch_npu, habana/optimum-habana, "
+            "jax[tpu]/libtpu/torch_xla[tpu], intel-extension-for-pytorch (+xpu), mlx, jax[cuda12] and the JAX "
+            "CUDA/ROCm plugins, cupy-cuda12x and RAPIDS -cuXX packages, TensorRT, pytorch-triton-rocm, AWS Neuron."
+        ),
+        why=(
+            "These packages are the vendor's bridge between a framework and its devices: a pinned `torch_npu` means "
+            "an Ascend NPU, `optimum-habana` Intel Gaudi, `libtpu` a TPU, `mlx` Apple silicon. An optional extra or "
+            "a pin behind an environment marker is conditional."
+        ),
+        positives=(
+            Example("torch==2.1.0\ntorch_npu==2.1.0.post3\n", kind="requirements", value="torch-npu"),
+            Example('jax[tpu]>=0.4.20\n', kind="requirements", value="jax[tpu]"),
+        ),
+        negatives=(
+            Example("# torch_npu==2.1.0\ntorch==2.1.0\n", kind="requirements"),
+            Example("jax>=0.4.20\n", kind="requirements", note="plain jax runs on CPU, GPU or TPU"),
+            Example(
+                '[project]\nname = "x"\n[project.optional-dependencies]\nnpu = ["torch_npu"]\n',
+                kind="pyproject",
+                state=State.CONDITIONAL,
+                note="an optional extra is conditional",
+            ),
+        ),
+        notes=("value: canonical package name (with the deciding extra, e.g. jax[tpu]); properties: package, version, "
+               "vendor, accelerator, extra, marker",),
+        tags=("vendor", "dependencies"),
+    ),
+    Rule(
+        code="WAC804",
+        name="accelerator-library-package",
+        signal="package.kernel",
+        title="accelerator library dependency",
+        summary=(
+            "Finds dependencies on GPU kernel libraries: flash-attn (FA1/FA2 by version) vs flash_attn_3, "
+            "transformer-engine, apex, bitsandbytes, xformers, triton, deepspeed."
+        ),
+        why=(
+            "FlashAttention-3 runs on Hopper only; FA2 needs Ampere or newer (or a ROCm build); Transformer Engine "
+            "is NVIDIA's FP8 library. A dependency shows what the environment is built for, not that the code calls "
+            "it, so these are weaker than the imports WAC601/WAC602 report."
+        ),
+        positives=(
+            Example("flash-attn==2.5.8\n", kind="requirements", value="flash-attn"),
+            Example("flash_attn_3 @ git+https://example.invalid/fa3.git\n", kind="requirements", value="flash-attn-3"),
+        ),
+        negatives=(Example("# flash-attn==2.5.8\nnumpy\n", kind="requirements"),),
+        notes=("value: canonical package name; properties: package, version, kernel (fa1/fa2/fa3), vendors",),
+        tags=("kernels", "dependencies"),
+    ),
+    Rule(
+        code="WAC805",
+        name="cuda-toolkit-pin",
+        signal="package.cuda_toolkit",
+        title="CUDA toolkit pin",
+        summary="Finds the CUDA toolkit version pinned by conda (`cudatoolkit=11.8`, `cuda-version=12.1`) or pip (`nvidia-cuda-runtime-cu12`).",
+        why=(
+            "The toolkit bounds the architectures a build can target: CUDA 11.8 is the first with sm_89/sm_90, "
+            "12.8 the first with Blackwell (sm_100/sm_120)."
+        ),
+        positives=(
+            Example("name: env\ndependencies:\n  - cudatoolkit=11.8\n", kind="yaml", filename="environment.yml", value="11.8"),
+        ),
+        negatives=(Example("name: env\ndependencies:\n  - numpy=1.26\n", kind="yaml", filename="environment.yml"),),
+        notes=("value: toolkit version as pinned (major.minor[.patch] or cuda major for cuXX packages); properties: package",),
+        tags=("vendor", "dependencies"),
+    ),
+)
+
+__all__ = ["RULES"]

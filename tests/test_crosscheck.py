@@ -1,0 +1,106 @@
+"""Declarations checked against the code (WAC714) and the --no-docs switch, over whole repos."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from whackachip_lint.config import Settings
+from whackachip_lint.rules.declared import DOC_RULES
+from whackachip_lint.scan import scan
+
+from .conftest import REPOS, scan_repo_json
+
+FP8 = "import transformer_engine.pytorch as te\n\nwith te.fp8_autocast(enabled=True):\n    y = layer(x)\n"
+
+
+def repo(tmp_path: Path, files: dict[str, str]) -> list[tuple]:
+    for rel, text in files.items():
+        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / rel).write_text(text)
+    result = scan([tmp_path], Settings(use_cache=False))
+    return [(f.rule, f.path, f.line, f.value) for f in result.findings if f.rule == "WAC714"]
+
+
+def test_readme_v100_against_fp8_code_is_a_warning(tmp_path):
+    got = repo(tmp_path, {"README.md": "We trained on 16 V100 GPUs.\n", "train.py": FP8})
+    assert got == [("WAC714", "README.md", 1, "V100")]
+
+
+def test_hopper_declaration_agrees_with_fp8(tmp_path):
+    assert repo(tmp_path, {"README.md": "We trained on 16 H100 GPUs.\n", "train.py": FP8}) == []
+
+
+def test_only_in_force_evidence_contradicts(tmp_path):
+    off = FP8.replace("enabled=True", "enabled=False")
+    assert repo(tmp_path, {"README.md": "We trained on 16 V100 GPUs.\n", "train.py": off}) == []
+    assert repo(tmp_path, {"README.md": "It was tested on V100 GPUs.\n", "train.py": FP8}) == []
+
+
+def test_job_request_and_log_contradict_too(tmp_path):
+    job = "#!/bin/bash\n#SBATCH --gres=gpu:a100:8\npython train.py\n"
+    log = "GPU 0: Tesla V100-SXM2-32GB (UUID: GPU-1)\n"
+    got = repo(tmp_path, {"run.slurm": job, "logs/run.log": log, "train.py": FP8})
+    assert sorted(got) == [("WAC714", "logs/run.log", 1, "Tesla V100-SXM2-32GB"), ("WAC714", "run.slurm", 2, "a100")]
+
+
+def test_unknown_parts_never_contradict(tmp_path):
+    # A P100 is not in the catalog: nothing is known about it, so nothing is claimed.
+    assert repo(tmp_path, {"README.md": "We trained on 16 P100 GPUs.\n", "train.py": FP8}) == []
+
+
+def test_contradiction_names_the_code_line(tmp_path):
+    (tmp_path / "README.md").write_text("We trained on 16 V100 GPUs.\n")
+    (tmp_path / "train.py").write_text(FP8)
+    (found,) = [f for f in scan([tmp_path], Settings(use_cache=False)).findings if f.rule == "WAC714"]
+    assert found.level.value == "warning"
+    assert found.properties["conflicts_with"] == "train.py:3"
+    assert "train.py:3" in found.message
+
+
+def test_no_docs_removes_exactly_the_declared_doc_findings():
+    with_docs = scan_repo_json(REPOS / "doc_readme", "--no-cache")
+    without = scan_repo_json(REPOS / "doc_readme", "--no-cache", "--no-docs")
+    key = lambda f: (f["rule"], f["path"], f["line"], f["column"], f["state"])  # noqa: E731
+    removed = {key(f) for f in with_docs["findings"]} - {key(f) for f in without["findings"]}
+    expected = {key(f) for f in with_docs["findings"] if f["rule"] in DOC_RULES or f["rule"] == "WAC714"}
+    assert removed == expected and expected
+    assert {key(f) for f in without["findings"]} <= {key(f) for f in with_docs["findings"]}
+    assert {f["rule"] for f in without["findings"]} == {"WAC104", "WAC602"}
+
+
+def test_no_docs_keeps_job_requests_and_notebook_code():
+    without = scan_repo_json(REPOS / "job_slurm", "--no-cache", "--no-docs")
+    assert len(without["findings"]) == len(scan_repo_json(REPOS / "job_slurm", "--no-cache")["findings"])
+    nb = scan_repo_json(REPOS / "nb_notebooks", "--no-cache", "--no-docs")
+    assert sorted(f["rule"] for f in nb["findings"]) == ["WAC101"]
+
+
+def test_fallback_table_without_the_inference(tmp_path, monkeypatch):
+    from whackachip_lint import crosscheck
+
+    monkeypatch.setattr(crosscheck, "_requirements", crosscheck._fallback)
+    assert repo(tmp_path, {"README.md": "We trained on 16 V100 GPUs.\n", "train.py": FP8}) == [
+        ("WAC714", "README.md", 1, "V100")
+    ]
+    assert repo(tmp_path / "h", {"README.md": "We trained on 16 H100 GPUs.\n", "train.py": FP8}) == []
+
+
+def test_a_project_readme_does_not_judge_a_sibling_project(tmp_path):
+    files = {
+        "llama/README.md": "We trained on 16 V100 GPUs.\n",
+        "llama/train.py": "print('fp16 recipe')\n",
+        "fp8net/train.py": FP8,
+    }
+    assert repo(tmp_path, files) == []
+
+
+def test_docs_logs_and_scripts_speak_for_the_folder_above(tmp_path):
+    from whackachip_lint.crosscheck import scope_of
+
+    assert scope_of("README.md") == ""
+    assert scope_of("docs/hardware.rst") == ""
+    assert scope_of("proj/scripts/slurm/run.slurm") == "proj"
+    assert scope_of("proj/logs/run.log") == "proj"
+    assert scope_of("proj/src/README.md") == "proj/src"
+    files = {"proj/logs/run.log": "GPU 0: Tesla V100-SXM2-32GB (UUID: GPU-1)\n", "proj/src/train.py": FP8}
+    assert repo(tmp_path, files) == [("WAC714", "proj/logs/run.log", 1, "Tesla V100-SXM2-32GB")]

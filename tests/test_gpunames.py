@@ -1,0 +1,67 @@
+"""The accelerator-name table: what names match, which catalog parts they denote, and the fast search."""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+
+from whackachip_lint.extract import gpunames
+
+
+@pytest.mark.parametrize(
+    ("text", "written", "family", "ids"),
+    [
+        ("trained on 64 H800 GPUs", "H800", "nvidia-h800", "nvidia-h800"),
+        ("8x A100 80GB", "A100 80GB", "nvidia-a100", "nvidia-a100-sxm4-80gb nvidia-a100-pcie-80gb"),
+        ("NVIDIA A100-SXM4-40GB", "NVIDIA A100-SXM4-40GB", "nvidia-a100", "nvidia-a100-sxm4-40gb"),
+        ("on A100s", "A100", "nvidia-a100", None),
+        ("A100 (40GB) nodes", "A100 (40GB)", "nvidia-a100", "nvidia-a100-sxm4-40gb nvidia-a100-pcie-40gb"),
+        ("H100 SXM", "H100 SXM", "nvidia-h100", "nvidia-h100-sxm"),
+        ("the H20", "H20", "nvidia-h20", "nvidia-h20"),
+        ("an H200", "H200", "nvidia-h200", "nvidia-h200-sxm nvidia-h200-nvl"),
+        ("RTX 4090 D", "RTX 4090 D", "nvidia-rtx-4090d", "nvidia-rtx-4090d"),
+        ("Ascend 910B cluster", "Ascend 910B", "huawei-ascend-910b", "huawei-ascend-910b"),
+        ("MI250X", "MI250X", "amd-mi250x", "amd-mi250x"),
+        ("MI250", "MI250", "amd-mi250", ""),  # not in the catalog: no ids, never guessed
+        ("Gaudi2", "Gaudi2", "intel-gaudi2", "intel-gaudi2"),
+        ("TPU v5e", "TPU v5e", "google-tpu-v5e", "google-tpu-v5e"),
+        ("P100", "P100", "nvidia-p100", ""),
+    ],
+)
+def test_names(text, written, family, ids):
+    (m,) = list(gpunames.find(text))
+    assert (m.text, m.family) == (written, family)
+    if ids is not None:
+        assert " ".join(m.ids) == ids
+    assert text[m.start : m.end] == written
+
+
+@pytest.mark.parametrize("text", ["port 3090", "RTX 3090 Ti", "https is not a GPU", "A1000", "x86", "t5-base"])
+def test_non_names(text):
+    assert list(gpunames.find(text)) == []
+
+
+def test_short_names_are_case_sensitive_in_prose_only():
+    assert [m.text for m in gpunames.find("t4 l4 h20")] == []
+    assert [m.text for m in gpunames.find("t4 l4 h20", loose=True)] == ["t4", "l4", "h20"]
+
+
+def test_every_catalog_id_in_the_table_exists_in_its_facts():
+    facts = gpunames.table()["facts"]
+    for family in gpunames.table()["families"]:
+        assert set(family["ids"]) <= set(facts), family["name"]
+    assert set(gpunames.table()["nvidia_smi_names"].values()) <= set(facts)
+
+
+def test_windowed_search_finds_exactly_what_a_full_scan_finds():
+    words = ["NVIDIA", "Tesla", "A100", "H100s", "80GB", "-SXM4", "(40GB)", "t5", "x", "Gaudi", "2", "TPU", "v4",
+             "Ascend", "910B", "RTX", "4090", "D", "_", "-", "a100", "gpu:", "h20", "L4", "M2", "Max", "Apple",
+             "MI300", "GB200", "and", " ", "é"]
+    rng = random.Random(3)
+    for _ in range(2000):
+        text = " ".join(rng.choice(words) for _ in range(rng.randint(1, 9))).replace(" _ ", "_").replace(" - ", "-")
+        for loose in (False, True):
+            full = [(m.start(), m.end()) for m in gpunames._pattern(loose).finditer(text)]
+            fast = [(m.start(), m.end()) for m in gpunames._matches(text, loose)]
+            assert fast == full, text

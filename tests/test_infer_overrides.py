@@ -1,0 +1,46 @@
+"""Cross-file: argparse defaults are overridden by the options a launch script passes the script it runs."""
+
+from __future__ import annotations
+
+import json
+
+from .conftest import run_cli
+
+TRAIN = """import argparse
+import torch.distributed as dist
+p = argparse.ArgumentParser()
+p.add_argument("--dtype", default="bf16")
+p.add_argument("--backend", default="nccl")
+p.add_argument("--fp8", action="store_true")
+args = p.parse_args()
+dist.init_process_group(backend=args.backend)
+"""
+
+
+def verdict(tmp_path, launch: str) -> dict:
+    (tmp_path / "train.py").write_text(TRAIN)
+    (tmp_path / "run.sh").write_text(launch)
+    result = run_cli("--format", "json", str(tmp_path))
+    assert result.exit_code in (0, 1), result.output
+    return json.loads(result.output)["inference"]
+
+
+def test_defaults_hold_when_the_launch_passes_nothing(tmp_path):
+    data = verdict(tmp_path, "torchrun --nproc_per_node 8 train.py\n")
+    assert data["architecture_floor"]["NVIDIA"]["compute_capability"] == "8.0"  # bf16 default
+    assert {v["name"]: v["status"] for v in data["vendors"]}["NVIDIA"] == "likely"  # nccl default
+
+
+def test_valued_options_passed_by_the_launch_replace_the_defaults(tmp_path):
+    data = verdict(tmp_path, "torchrun --nproc_per_node 8 train.py --dtype fp16 --backend gloo\n")
+    assert "NVIDIA" not in data["architecture_floor"]  # bf16 no longer in force: no Ampere floor
+    assert all(v["status"] != "likely" for v in data["vendors"])  # gloo names no vendor
+    statuses = {c["id"]: c["status"] for c in data["candidates"]}
+    assert statuses["nvidia-v100"] == "consistent"
+
+
+def test_a_switch_passed_by_the_launch_turns_on(tmp_path):
+    data = verdict(tmp_path, "torchrun --nproc_per_node 8 train.py --fp8\n")
+    statuses = {c["id"]: c["status"] for c in data["candidates"]}
+    assert statuses["nvidia-a100-sxm4-80gb"] != "consistent"  # FP8 compute needs Ada/Hopper or newer
+    assert statuses["nvidia-h100-sxm"] == "consistent"

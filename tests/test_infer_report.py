@@ -1,0 +1,98 @@
+"""The verdict in the JSON and text reports, and the `hardware` command."""
+
+from __future__ import annotations
+
+import json
+
+from whackachip_lint.infer.catalog import load_catalog
+from whackachip_lint.infer.engine import infer
+from whackachip_lint.report import json as json_report
+from whackachip_lint.report import text as text_report
+from whackachip_lint.report.verdict_text import render_verdict
+
+from .conftest import run_cli
+from .infer_helpers import hunyuan_like
+
+CATALOG = load_catalog()
+INFERENCE_KEYS = {"vendors", "architecture_floor", "device_class", "interconnect", "gpus_per_node", "nodes",
+                  "insufficient_evidence", "recipes", "candidates"}
+
+
+def test_json_report_carries_the_inference():
+    scan = hunyuan_like()
+    data = json.loads(json_report.render(scan, infer(scan)))
+    inference = data["inference"]
+    assert INFERENCE_KEYS <= set(inference)
+    assert {c["id"] for c in inference["candidates"]} == {e.id for e in CATALOG}
+    for c in inference["candidates"]:
+        assert c["status"] in ("consistent", "disfavoured", "excluded")
+        assert set(c["export_control"]) >= {"tpp", "performance_density", "eccn_3a090", "china_variant", "notes"}
+        for r in c["reasons"]:
+            assert r["strength"] in ("hard", "strong", "weak") and all(":" in e for e in r["evidence"])
+    assert {v["status"] for v in inference["vendors"]} <= {"likely", "possible", "excluded"}
+
+
+def test_json_report_without_verdict_is_unchanged():
+    assert "inference" not in json_report.to_data(hunyuan_like())
+
+
+def test_text_verdict_is_quotable():
+    scan = hunyuan_like()
+    text = text_report.render(scan, infer(scan))
+    verdict = text[text.index("Hardware verdict"):]
+    assert "Vendor: NVIDIA likely." in verdict
+    assert "AMD possible" in verdict and "RCCL" in verdict
+    assert "Architecture floor, NVIDIA: Ampere (compute capability 8.0)" in verdict
+    assert "Device class: datacenter (strong)" in verdict
+    assert "NVIDIA H20 (HGX H20): TPP 2368, PD 2.91, 3A090: not controlled, China-market variant" in verdict
+    v100_line = next(line for line in verdict.splitlines() if "V100" in line)
+    assert "native bf16 tensor math (strong) [scripts/ds_zero3.json:4, scripts/train.sh:21]" in v100_line
+
+
+def test_insufficient_evidence_is_said_first():
+    from .infer_helpers import result
+
+    text = render_verdict(infer(result()))
+    assert text.splitlines()[1].startswith("  Insufficient evidence")
+
+
+def test_scan_json_has_inference(tmp_path):
+    (tmp_path / "README.md").write_text("# nothing to see\n")
+    result = run_cli("--format", "json", str(tmp_path))
+    assert result.exit_code == 0, result.output
+    inference = json.loads(result.output)["inference"]
+    assert inference["insufficient_evidence"] is True
+    assert len(inference["candidates"]) == len(CATALOG)
+
+
+def test_scan_text_ends_with_the_verdict(tmp_path):
+    (tmp_path / "train.py").write_text("print('hello')\n")
+    result = run_cli(str(tmp_path))
+    assert "Hardware verdict" in result.output
+    assert "Insufficient evidence" in result.output
+
+
+def test_hardware_lists_the_catalog():
+    result = run_cli("hardware")
+    assert result.exit_code == 0
+    ids = [line.split()[0] for line in result.output.splitlines()[1:] if line.strip() and not line.startswith(("4", " "))]
+    assert set(ids) >= {e.id for e in CATALOG}
+
+
+def test_hardware_shows_one_entry_with_sources():
+    result = run_cli("hardware", "nvidia-h20")
+    assert result.exit_code == 0
+    assert "Sources:" in result.output and "sec.gov" in result.output
+    assert "not controlled" in result.output and "TPP:" in result.output
+
+
+def test_hardware_json():
+    result = run_cli("hardware", "amd-mi300x", "--format", "json")
+    data = json.loads(result.output)
+    assert data["id"] == "amd-mi300x" and data["sources"] and data["export_control"]["eccn_3a090"] == "3A090.a"
+
+
+def test_hardware_unknown_id_is_a_usage_error():
+    result = run_cli("hardware", "nvidia-h999")
+    assert result.exit_code == 2
+    assert "unknown hardware id" in result.output

@@ -1,0 +1,149 @@
+"""End to end: the CLI's verdict on fixture repos under fixtures/verdicts/ (written by us for these tests).
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from whackachip_lint.infer.catalog import load_catalog
+
+from .conftest import FIXTURES, run_cli
+
+VERDICTS = FIXTURES / "verdicts"
+CATALOG = load_catalog()
+
+
+def inference(name: str) -> dict:
+    result = run_cli("--format", "json", str(VERDICTS / name))
+    assert result.exit_code in (0, 1), result.output
+    return json.loads(result.output)["inference"]
+
+
+def status(data: dict, entry_id: str) -> str:
+    return next(c["status"] for c in data["candidates"] if c["id"] == entry_id)
+
+
+def vendor(data: dict, name: str) -> str:
+    return next(v["status"] for v in data["vendors"] if v["name"] == name)
+
+
+def ids(data: dict, wanted: str) -> set[str]:
+    return {c["id"] for c in data["candidates"] if c["status"] == wanted}
+
+
+def reasons(data: dict, entry_id: str) -> list[dict]:
+    return next(c["reasons"] for c in data["candidates"] if c["id"] == entry_id)
+
+
+def test_rocm_repo_with_nccl_lands_on_amd_instinct():
+    data = inference("rocm_nccl")
+    assert vendor(data, "AMD") == "likely"
+    assert vendor(data, "NVIDIA") == "excluded"  # the script refuses to run without torch.version.hip
+    nvidia = reasons(data, "nvidia-h100-sxm")
+    assert any(r["strength"] == "hard" and "train.py:11" in r["evidence"] for r in nvidia)
+    assert ids(data, "consistent") == {"amd-mi300x", "amd-mi325x"}  # built for gfx942 only
+    assert any("setup.py:6" in r["evidence"] for r in reasons(data, "amd-mi250x"))
+    assert data["architecture_floor"]["AMD"]["gfx_target"] == "gfx942"
+    assert data["device_class"]["class"] == "datacenter"
+
+
+def test_ascend_repo_with_hccl():
+    data = inference("ascend_hccl")
+    assert vendor(data, "Huawei") == "likely"
+    assert vendor(data, "Intel") == "excluded"
+    assert ids(data, "consistent") == {"huawei-ascend-910b", "huawei-ascend-910c"}
+
+
+def test_gaudi_repo_with_hccl():
+    data = inference("gaudi_hccl")
+    assert vendor(data, "Intel") == "likely"
+    assert vendor(data, "Huawei") == "excluded"
+    assert ids(data, "consistent") == {"intel-gaudi2", "intel-gaudi3"}
+
+
+def test_hopper_repo_keeps_only_hopper_parts():
+    data = inference("hopper_fp8")
+    hopper = {e.id for e in CATALOG if e.microarchitecture == "Hopper"}
+    assert ids(data, "consistent") == hopper
+    assert data["architecture_floor"]["NVIDIA"]["microarchitecture"] == "Hopper"
+    for blackwell in ("nvidia-b200", "nvidia-gb200", "nvidia-rtx-5090"):
+        assert status(data, blackwell) == "excluded"
+        assert any(r["evidence"] == ["setup.py:6"] and r["strength"] == "hard" for r in reasons(data, blackwell))
+    for ada in ("nvidia-l40s", "nvidia-rtx-4090"):
+        assert status(data, ada) == "excluded"
+        assert any("setup.py:6" in r["evidence"] for r in reasons(data, ada))
+    # FP8 compute under te.fp8_autocast: Ampere falls for two hard reasons
+    a100 = [r for r in reasons(data, "nvidia-a100-sxm4-80gb") if r["strength"] == "hard"]
+    assert {tuple(r["evidence"]) for r in a100} >= {("train.py:12",), ("setup.py:6",)}
+    assert status(data, "nvidia-b100") == "disfavoured"  # compute capability unknown: not excluded
+
+
+def test_guarded_bf16_keeps_v100_consistent():
+    data = inference("guarded_bf16")
+    assert status(data, "nvidia-v100") == "consistent"
+    assert status(data, "nvidia-t4") == "consistent"
+    assert "NVIDIA" not in data["architecture_floor"]
+
+
+def test_inference_only_repo_is_insufficient_evidence():
+    data = inference("inference_only")
+    assert data["insufficient_evidence"] is True
+    assert all(v["status"] != "likely" for v in data["vendors"])
+    text = run_cli(str(VERDICTS / "inference_only")).output
+    assert "Insufficient evidence" in text
+
+
+def test_two_trees_without_recipes_never_excludes_either_tree():
+    data = inference("two_trees")
+    # Whatever the launch scripts add, neither tree's hardware may be excluded.
+    assert status(data, "huawei-ascend-910b") != "excluded"
+    assert status(data, "nvidia-a100-sxm4-80gb") != "excluded"
+
+
+def test_two_trees_get_a_verdict_per_recipe():
+    data = inference("two_trees")
+    recipes = {r["name"]: r for r in data["recipes"]}
+    assert set(recipes) == {"gpu/run.sh", "npu/run.sh"}
+    assert "huawei-ascend-910b" in recipes["npu/run.sh"]["consistent"]
+    assert "nvidia-a100-sxm4-80gb" in recipes["gpu/run.sh"]["consistent"]
+    assert "nvidia-a100-sxm4-80gb" in recipes["npu/run.sh"]["excluded"]
+    assert status(data, "huawei-ascend-910b") == "consistent"
+    assert status(data, "nvidia-h100-sxm") == "consistent"
+
+
+def test_hunyuan_like_setup():
+    data = inference("hunyuan_like")
+    assert vendor(data, "NVIDIA") == "likely"
+    assert vendor(data, "AMD") == "possible"
+    assert data["architecture_floor"]["NVIDIA"]["microarchitecture"] == "Ampere"
+    assert data["device_class"]["class"] == "datacenter"
+    for part in ("nvidia-h20", "nvidia-a100-sxm4-80gb", "nvidia-a800", "nvidia-h100-sxm", "nvidia-h800"):
+        assert status(data, part) == "consistent", part
+    for part in ("nvidia-v100", "nvidia-t4", "nvidia-rtx-3090", "nvidia-rtx-4090"):
+        assert status(data, part) == "disfavoured", part
+    bf16 = [r for r in reasons(data, "nvidia-v100") if "bf16" in r["constraint"]]
+    # the argparse default and the DeepSpeed "auto", both settled by the launch script's --bf16
+    assert bf16 and {"train/train.sh:18", "train/train.py:24", "train/ds_zero3_no_offload.json:3"} <= set(
+        bf16[0]["evidence"])
+    gdr = [r for r in reasons(data, "nvidia-rtx-4090") if "GPUDirect" in r["constraint"]]
+    assert gdr and all(e.startswith("train/train.sh:") for e in gdr[0]["evidence"])
+    assert data["gpus_per_node"]["values"] == [8]
+
+
+@pytest.mark.parametrize(
+    "name, truth",
+    [
+        ("rocm_nccl", "amd-mi300x"),
+        ("ascend_hccl", "huawei-ascend-910b"),
+        ("gaudi_hccl", "intel-gaudi2"),
+        ("hopper_fp8", "nvidia-h100-sxm"),
+        ("guarded_bf16", "nvidia-v100"),
+        ("hunyuan_like", "nvidia-h20"),
+        ("two_trees", "nvidia-a100-sxm4-80gb"),
+        ("two_trees", "huawei-ascend-910b"),
+    ],
+)
+def test_the_true_hardware_is_never_excluded(name, truth):
+    assert status(inference(name), truth) != "excluded"
