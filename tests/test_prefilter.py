@@ -186,3 +186,15 @@ def test_a_mixed_tree_gives_the_same_results_with_and_without_the_prefilter(tmp_
     assert _view(on) == _view(off)
     assert {f.rule for f in on.findings} >= {"WAC101", "WAC102"}
     assert {d.path for d in on.diagnostics} == {"broken.py", "latin.py"}
+
+
+def test_setup_py_is_always_parsed():
+    """Any requirement string in setup.py may be a dependency-pin finding."""
+    assert prefilter.may_have_findings(source("from setuptools import setup\nsetup(name='x')\n", name="setup.py"),
+                                       ALL_CODES)
+    assert not prefilter.may_have_findings(source("from setuptools import setup\nsetup(name='x')\n", name="mod.py"),
+                                           ALL_CODES)
+
+
+def test_a_family_a_kind_never_reports_adds_no_words_for_it():
+    assert not prefilter.may_have_findings(source("import torch\n"), {"WAC801"})

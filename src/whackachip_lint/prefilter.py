@@ -23,7 +23,7 @@ from functools import lru_cache
 from typing import Callable, Iterable
 
 from .extract import Source
-from .triggers import ALWAYS, FAMILY_WORDS, FILTERED_KINDS
+from .triggers import ALWAYS, ALWAYS_PARSE_NAMES, FAMILY_WORDS, FILTERED_KINDS, KIND_FAMILY_WORDS
 
 
 def families(codes: Iterable[str]) -> frozenset[str]:
@@ -56,9 +56,12 @@ def pattern_for(kind: str, selected_families: frozenset[str]) -> re.Pattern[byte
         return None
     words = set(ALWAYS) | set(FILTERED_KINDS[kind])
     for family in selected_families:
-        if family not in FAMILY_WORDS:
+        if (kind, family) in KIND_FAMILY_WORDS:
+            words |= set(KIND_FAMILY_WORDS[kind, family])
+        elif family in FAMILY_WORDS:
+            words |= set(FAMILY_WORDS[family])
+        else:
             return None
-        words |= set(FAMILY_WORDS[family])
     return re.compile(trie_regex(sorted(w.lower() for w in words)).encode("utf-8"))
 
 
@@ -70,6 +73,8 @@ def has_trigger(data: bytes, pattern: re.Pattern[bytes]) -> bool:
 def may_have_findings(source: Source, codes: Iterable[str]) -> bool:
     """False only if scanning `source` in full would give no finding and no diagnostic."""
     try:
+        if source.relpath.rsplit("/", 1)[-1] in ALWAYS_PARSE_NAMES:
+            return True
         pattern = pattern_for(source.kind, families(codes))
         if pattern is None or has_trigger(source.data, pattern):
             return True

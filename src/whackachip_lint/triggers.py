@@ -47,7 +47,7 @@ FAMILY_WORDS: dict[str, tuple[str, ...]] = {
         "torchrun", "torch.distributed", "launch", "deepspeed", "accelerate", "srun", "mpirun", "mpiexec",
         "sbatch", "slurm", "nproc", "nnodes", "nodes", "num_node", "num-node", "num_gpu", "num-gpu", "gpus",
         "per_node", "per-node", "num_processes", "num-processes", "hostfile", "machinefile", "visible_devices",
-        "config_file", "config-file", "ntasks", "world_size",
+        "config_file", "config-file", "ntasks", "world_size", "pbs", "bsub", "ngpus",
     ),
     # Memory and sharding: DeepSpeed ZeRO, offload, accumulation, batch sizes, FSDP.
     "WAC5": (
@@ -67,8 +67,28 @@ FAMILY_WORDS: dict[str, tuple[str, ...]] = {
         "a10", "a30", "a40", "b100", "b200", "b300", "rtx", "geforce", "tesla", "quadro", "3090", "4090", "5090",
         "mi100", "mi210", "mi250", "mi300", "mi325", "mi350", "mi355", "instinct", "radeon", "ascend", "910b",
         "gaudi", "trainium", "inferentia", "ampere", "hopper", "volta", "blackwell", "turing", "lovelace",
+        "sbatch", "pbs", "bsub", "gres", "partition",
     ),
 }
+
+# Packages and containers (WAC8xx): dependency pins, images, wheel variants.
+FAMILY_WORDS["WAC8"] = (
+    "torch", "cu1", "rocm", "cuda", "nvidia", "npu", "habana", "tpu", "xla", "jax", "mlx", "metal", "neuron",
+    "flash", "transformer", "apex", "bitsandbytes", "xformers", "triton", "deepspeed", "intel", "cupy", "dali",
+    "tensorrt", "onnxruntime", "paddle", "amdsmi", "cudf", "cuml", "image", "from",
+)
+
+# (kind, family) -> words, where a kind's extractors read a family more narrowly than FAMILY_WORDS says.
+# An empty tuple: no extractor of that kind reports the family (the rule examples test keeps this honest).
+KIND_FAMILY_WORDS: dict[tuple[str, str], tuple[str, ...]] = {
+    # Dependency pins in Python come only from setup.py, which is never filtered (ALWAYS_PARSE_NAMES).
+    ("python", "WAC8"): (),
+    ("shell", "WAC8"): (),
+    ("json", "WAC8"): (),
+}
+
+# File names always parsed, whatever their words (setup.py: any requirement string may be a pin finding).
+ALWAYS_PARSE_NAMES: frozenset[str] = frozenset({"setup.py"})
 
 FILTERED_KINDS: dict[str, tuple[str, ...]] = {
     "python": (),
