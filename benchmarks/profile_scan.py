@@ -4,7 +4,7 @@
 
 Phases are the functions that bound each step (cumulative time, so nested phases
 overlap their parents: "Python extractor" includes "libcst parse", "libcst
-positions" and the visit). Prints the phase table, then the top functions by
+positions" and the walk). Prints the phase table, then the top functions by
 cumulative time. Run it with the benchmark venv's Python or the project's.
 """
 
@@ -24,9 +24,10 @@ PHASES = [
     ("read files", "whackachip_lint/scan.py", "read_source"),
     ("pre-filter", "whackachip_lint/prefilter.py", "may_have_findings"),
     ("Python extractor", "extract/python/__init__.py", "extract"),
-    ("  libcst parse (Rust parser)", "libcst/_parser/entrypoints.py", "parse_module"),
-    ("  libcst positions (PositionProvider)", "libcst/metadata/wrapper.py", "resolve"),
-    ("  evidence visitor traversal", "libcst/_nodes/module.py", "visit"),
+    ("  libcst parse (native parser)", "libcst/_parser/entrypoints.py", "parse_module"),
+    ("  evidence walk (walk.py)", "extract/python/walk.py", "walk"),
+    ("  positions of evidence (positions.py)", "extract/python/positions.py", "positions_for"),
+    ("  libcst PositionProvider (older extractor)", "libcst/metadata/wrapper.py", "resolve"),
     ("shell extractor", "extract/shell/__init__.py", "extract"),
     ("findings: rule metadata", "whackachip_lint/scan.py", "to_finding"),
     ("suppression directives", "whackachip_lint/suppress.py", "parse_directives"),
@@ -54,14 +55,6 @@ def main() -> None:
         for label, suffix, name in PHASES:
             if function == name and filename.replace("\\", "/").endswith(suffix):
                 totals[label] = totals.get(label, 0.0) + cumulative
-    # Module.visit also runs inside PositionProvider; count only the extractor's own visit.
-    if "  evidence visitor traversal" in totals and "  libcst positions (PositionProvider)" in totals:
-        totals["  evidence visitor traversal"] = max(
-            0.0,
-            totals.get("Python extractor", 0.0)
-            - totals["  libcst positions (PositionProvider)"]
-            - totals.get("  libcst parse (Rust parser)", 0.0),
-        )
     whole = totals.get("whole scan", wall) or wall
     print(f"{result.files_scanned} files, {len(result.findings)} findings, {wall:.2f} s under the profiler")
     print(f"{'phase':<42} {'seconds':>8} {'share':>6}")

@@ -198,3 +198,10 @@ def test_setup_py_is_always_parsed():
 
 def test_a_family_a_kind_never_reports_adds_no_words_for_it():
     assert not prefilter.may_have_findings(source("import torch\n"), {"WAC801"})
+
+
+def test_short_words_match_only_as_whole_words():
+    pattern = prefilter.pattern_for("python", prefilter.families(["WAC204"]))
+    assert prefilter.has_trigger(b"import torch_npu", pattern)
+    assert prefilter.has_trigger(b"x.to('npu:0')", pattern)
+    assert not prefilter.has_trigger(b"def forward(self, input): return output", pattern)

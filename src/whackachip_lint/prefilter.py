@@ -23,7 +23,7 @@ from functools import lru_cache
 from typing import Callable, Iterable
 
 from .extract import Source
-from .triggers import ALWAYS, ALWAYS_PARSE_NAMES, FAMILY_WORDS, FILTERED_KINDS, KIND_FAMILY_WORDS
+from .triggers import ALWAYS, ALWAYS_PARSE_NAMES, BOUNDED, FAMILY_WORDS, FILTERED_KINDS, KIND_FAMILY_WORDS
 
 
 def families(codes: Iterable[str]) -> frozenset[str]:
@@ -62,7 +62,12 @@ def pattern_for(kind: str, selected_families: frozenset[str]) -> re.Pattern[byte
             words |= set(FAMILY_WORDS[family])
         else:
             return None
-    return re.compile(trie_regex(sorted(w.lower() for w in words)).encode("utf-8"))
+    words = {w.lower() for w in words}
+    plain, bounded = sorted(words - BOUNDED), sorted(words & BOUNDED)
+    alternatives = [trie_regex(plain)] if plain else []
+    if bounded:
+        alternatives.append("(?<![a-z])" + trie_regex(bounded) + "(?![a-z])")
+    return re.compile("|".join(alternatives).encode("utf-8"))
 
 
 def has_trigger(data: bytes, pattern: re.Pattern[bytes]) -> bool:

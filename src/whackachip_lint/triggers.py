@@ -8,7 +8,7 @@ example with and without the pre-filter and fails on any difference, so a rule
 that learns a new spelling must add it here.
 
 FAMILY_WORDS: rule family prefix ("WAC1" = WAC1xx) -> words any finding of that
-family must contain somewhere in its file (aliases still name the thing they
+family must contain somewhere in its file (those in BOUNDED only as a whole word) (aliases still name the thing they
 alias: `import torch as t; t.bfloat16` still contains "bfloat16").
 FILTERED_KINDS: file kind -> words added for that kind. Only kinds listed here
 are filtered; every other kind (and any family missing from FAMILY_WORDS) is
@@ -16,6 +16,12 @@ always parsed, so a new extractor is never starved by a table it did not update.
 """
 
 from __future__ import annotations
+
+# Short words that match only where no letter touches them ("npu" in `torch_npu` or "npu:0", not in "input";
+# "tpu" not in "output"). Longer spellings that need them (hipcc, amdgpu, mpirun) are listed as words of their own.
+BOUNDED: frozenset[str] = frozenset(
+    {"npu", "tpu", "hpu", "xpu", "mps", "mpi", "cann", "hip", "amd", "jax", "mlx", "mlu", "ucc", "rtx", "musa"}
+)
 
 # Always parse a file that holds a suppression directive, so unused ones are still reported.
 ALWAYS: tuple[str, ...] = ("wac-lint",)
@@ -67,7 +73,7 @@ FAMILY_WORDS: dict[str, tuple[str, ...]] = {
         "a10", "a30", "a40", "b100", "b200", "b300", "rtx", "geforce", "tesla", "quadro", "3090", "4090", "5090",
         "mi100", "mi210", "mi250", "mi300", "mi325", "mi350", "mi355", "instinct", "radeon", "ascend", "910b",
         "gaudi", "trainium", "inferentia", "ampere", "hopper", "volta", "blackwell", "turing", "lovelace",
-        "sbatch", "pbs", "bsub", "gres", "partition",
+        "sbatch", "pbs", "bsub",
     ),
 }
 
@@ -82,6 +88,11 @@ FAMILY_WORDS["WAC8"] = (
 # An empty tuple: no extractor of that kind reports the family (the rule examples test keeps this honest).
 KIND_FAMILY_WORDS: dict[tuple[str, str], tuple[str, ...]] = {
     # Dependency pins in Python come only from setup.py, which is never filtered (ALWAYS_PARSE_NAMES).
+    # Declared hardware in code files comes only from scheduler directives (extract/jobscript.py): `#SBATCH`,
+    # `#PBS`, `#BSUB`. Not every "nvidia" in a licence header is worth a parse.
+    ("python", "WAC7"): ("sbatch", "pbs", "bsub"),
+    ("shell", "WAC7"): ("sbatch", "pbs", "bsub"),
+    ("json", "WAC7"): (),
     ("python", "WAC8"): (),
     ("shell", "WAC8"): (),
     ("json", "WAC8"): (),
