@@ -6,7 +6,7 @@
 Trees (built under benchmarks/.work/trees from the pinned releases setup.sh unpacked):
   small  megatron-core (the `megatron` package)
   large  megatron-core + transformers without `transformers/models`
-  full   megatron-core + all of transformers (slow: about ten minutes per cold wac-lint run on 2 cores)
+  full   megatron-core + all of transformers (slow: minutes per cold run, and Semgrep and Bandit longer)
 Each tool runs `--reps` times per tree, round-robin (one run of every tool per round, so
 load from elsewhere on the machine falls on all tools alike); the table shows the median wall time, the
 spread, and the peak resident memory (RSS) of the whole process tree (workers
