@@ -43,6 +43,13 @@ _TORCHRUN_FLAGS = frozenset(
     }
 )
 
+# Options srun and sbatch share: the resource options we read, and the short options that take a value.
+SLURM_RESOURCE_OPTIONS = {"-N": "nodes", "--nodes": "nodes", "--gpus-per-node": "gpus", "--gres": "gres"}
+SLURM_SHORT_VALUES = frozenset(
+    {"-N", "-n", "-c", "-p", "-t", "-J", "-o", "-e", "-w", "-x", "-A", "-q", "-C", "-G", "-D", "-d", "-i"}
+)
+
+
 LAUNCHERS: dict[str, Launcher] = {
     "torchrun": Launcher("torchrun", _TORCHRUN_OPTIONS, _TORCHRUN_FLAGS),
     "torch.distributed.run": Launcher("torchrun", _TORCHRUN_OPTIONS, _TORCHRUN_FLAGS),
@@ -110,7 +117,7 @@ LAUNCHERS: dict[str, Launcher] = {
     ),
     "srun": Launcher(
         "srun",
-        {"-N": "nodes", "--nodes": "nodes", "--gpus-per-node": "gpus", "--gres": "gres"},
+        SLURM_RESOURCE_OPTIONS,
         frozenset(
             {
                 "--exclusive",
@@ -128,61 +135,14 @@ LAUNCHERS: dict[str, Launcher] = {
             }
         ),
         then="command",
-        short_values=frozenset(
-            {
-                "-N",
-                "-n",
-                "-c",
-                "-p",
-                "-t",
-                "-J",
-                "-o",
-                "-e",
-                "-w",
-                "-x",
-                "-A",
-                "-q",
-                "-C",
-                "-G",
-                "-D",
-                "-m",
-                "-d",
-                "-i",
-                "-W",
-                "-r",
-                "-s",
-            }
-        ),
+        short_values=SLURM_SHORT_VALUES | {"-m", "-W", "-r", "-s"},
     ),
     "sbatch": Launcher(
         None,
-        {"-N": "nodes", "--nodes": "nodes", "--gpus-per-node": "gpus", "--gres": "gres"},
+        SLURM_RESOURCE_OPTIONS,
         frozenset({"--exclusive", "--wait", "-W", "--parsable", "-Q", "--quiet", "-H", "--hold", "--requeue"}),
         then="none",
-        short_values=frozenset(
-            {
-                "-N",
-                "-n",
-                "-c",
-                "-p",
-                "-t",
-                "-J",
-                "-o",
-                "-e",
-                "-w",
-                "-x",
-                "-A",
-                "-q",
-                "-C",
-                "-G",
-                "-D",
-                "-d",
-                "-i",
-                "-a",
-                "-M",
-                "-L",
-            }
-        ),
+        short_values=SLURM_SHORT_VALUES | {"-a", "-M", "-L"},
     ),
     "mpirun": Launcher(
         "mpirun",
