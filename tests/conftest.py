@@ -36,6 +36,12 @@ DEFAULT_NAMES = {
 DEFAULT_NAMES.update({"pyproject": "pyproject.toml", "setupcfg": "setup.cfg", "makefile": "Makefile", "cmake": "CMakeLists.txt"})
 
 
+@pytest.fixture(autouse=True)
+def _private_result_cache(tmp_path_factory, monkeypatch):
+    """Each test gets its own result cache: none is written to the user's, and no test sees another's results."""
+    monkeypatch.setenv("WAC_LINT_CACHE_DIR", str(tmp_path_factory.mktemp("wac-lint-cache")))
+
+
 def scan_snippet(code: str, kind: str = "python", filename: str | None = None, settings: Settings | None = None):
     """Findings and diagnostics for one in-memory file."""
     name = filename or DEFAULT_NAMES.get(kind, f"snippet.{kind}")

@@ -111,8 +111,10 @@ REPORTERS = {
 @click.option("--config", "config_file", type=click.Path(dir_okay=False, exists=True, path_type=Path),
               help="Read settings from this TOML file instead of looking for one.")
 @click.option("--isolated", is_flag=True, help="Ignore configuration files.")
+@click.option("--no-prefilter", is_flag=True, hidden=True, help="Parse every file, even without trigger words.")
 def scan(paths, output_format, output, select, ignore, fail_level, exit_zero, quiet, show_suppressed, colour,
-         jobs, no_cache, cache_dir, no_docs, targets, max_file_size, extend_select, config_file, isolated):
+         jobs, no_cache, cache_dir, no_docs, targets, max_file_size, extend_select, config_file, isolated,
+         no_prefilter):
     """Scan PATHS (files or directories) for hardware evidence.
 
     Settings come from `[tool.wac-lint]` in the nearest pyproject.toml (or a wac-lint.toml), found by walking up
@@ -143,6 +145,8 @@ def scan(paths, output_format, output, select, ignore, fail_level, exit_zero, qu
     if unknown:
         raise click.UsageError(f"unknown rule code or prefix: {', '.join(unknown)} (see `wac-lint rule --all`)")
     settings, config_path = _settings(paths, flags, config_file, isolated)
+    if no_prefilter:
+        settings.prefilter = False
     output_format = settings.output_format
     if settings.targets:
         from .policy import PolicyError, unknown_targets

@@ -26,6 +26,8 @@ class Settings:
     jobs: int | None = None
     use_cache: bool = True
     cache_dir: str | None = None
+    # Skip parsing files without any trigger word of the selected rules (prefilter.py).
+    prefilter: bool = True
     # Declared hardware from READMEs, docs and logs (WAC7xx); --no-docs turns it off.
     include_docs: bool = True
     # Fleet policy: catalog ids of the hardware the team runs on (findings it cannot run become errors).

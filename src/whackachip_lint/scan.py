@@ -12,7 +12,7 @@ import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import suppress
+from . import prefilter, suppress
 from .config import Settings
 from .discover import Candidate, discover
 from .evidence import Diagnostic, Finding, RawFinding, Span
@@ -20,6 +20,7 @@ from .extract import DOC_KINDS, ExtractionError, PartialExtraction, Source, extr
 from . import crosscheck, vendored
 from .rules.declared import DOC_RULES
 from .rules import ALL_RULES, matches, selected_codes
+from . import runner
 
 SNIPPET_MAX = 200
 
@@ -64,6 +65,8 @@ class ScanResult:
     findings: list[Finding]
     diagnostics: list[Diagnostic]
     files: list[str] = field(default_factory=list)
+    # How the files were handled (cache hits, files parsed, workers); None for hand-built results.
+    stats: runner.RunStats | None = None
 
 
 def scan_root(paths: list[Path]) -> Path:
@@ -109,6 +112,8 @@ def scan_source(source: Source, settings: Settings) -> FileResult:
     extractors = extractors_for(source.kind)
     if not extractors or (source.kind in DOC_KINDS and not settings.include_docs):
         return result
+    if settings.prefilter and not prefilter.may_have_findings(source, _selected(settings)):
+        return result
     try:
         source.text  # decode first: a file that is not UTF-8 text is reported whatever its extractor reads
         raws = [raw for extract in extractors for raw in extract(source)]
@@ -144,6 +149,11 @@ def scan_source(source: Source, settings: Settings) -> FileResult:
     result.findings = findings
     result.unused_directives = [d for d in directives if not d.used]
     return result
+
+
+def _selected(settings: Settings) -> frozenset[str]:
+    """The rules selected anywhere in this scan (per-file ignores only ever take rules away)."""
+    return selected_codes(settings.select + settings.extend_select, settings.ignore)
 
 
 def _ignores_for(relpath: str, settings: Settings) -> list[str]:
@@ -207,8 +217,9 @@ def scan(paths: list[Path], settings: Settings | None = None, root: Path | None 
     root = root if root is not None else scan_root(paths)
     candidates, diagnostics = discover(paths, root, settings.exclude)
     findings: list[Finding] = []
-    for candidate in candidates:
-        result = scan_file(candidate, settings)
+    # Cache, pre-filter and process pool live in runner.py; the order of results is fixed below.
+    results, stats = runner.run(candidates, settings, root)
+    for result in results:
         findings.extend(result.findings)
         diagnostics.extend(result.diagnostics)
     # Whole-repo checks pick "the first" of several findings: fix the order before, not only
@@ -217,7 +228,7 @@ def scan(paths: list[Path], settings: Settings | None = None, root: Path | None 
     findings = whole_repo_checks(findings, root, settings)
     findings.sort(key=Finding.sort_key)
     diagnostics.sort(key=lambda d: (d.path, d.message))
-    return ScanResult(root, len(candidates), findings, diagnostics, [c.relpath for c in candidates])
+    return ScanResult(root, len(candidates), findings, diagnostics, [c.relpath for c in candidates], stats)
 
 
 __all__ = ["FileResult", "ScanResult", "matches", "scan", "scan_file", "scan_source"]

@@ -1,0 +1,40 @@
+"""The floor of any scan: read every byte of the files wac-lint would scan and run the trigger pattern once.
+
+    python benchmarks/floor.py TREE
+
+Walks TREE like wac-lint does (same suffix table, same skipped folders), reads each
+file and searches it with the pre-filter's pattern for its kind (all rule families).
+Prints files, bytes and how many files hold a trigger word.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+from whackachip_lint.discover import KIND_BY_NAME, KIND_BY_SUFFIX, SKIP_DIRS
+from whackachip_lint.prefilter import families, has_trigger, pattern_for
+from whackachip_lint.rules import ALL_RULES
+
+
+def main(root: str) -> None:
+    every = families(ALL_RULES)
+    files = size = hits = 0
+    for dirpath, dirnames, filenames in os.walk(root):
+        dirnames[:] = [d for d in dirnames if d not in SKIP_DIRS]
+        for name in filenames:
+            kind = KIND_BY_NAME.get(name) or KIND_BY_SUFFIX.get(os.path.splitext(name)[1].lower())
+            if kind is None:
+                continue
+            with open(os.path.join(dirpath, name), "rb") as handle:
+                data = handle.read()
+            files += 1
+            size += len(data)
+            pattern = pattern_for(kind, every)
+            if pattern is None or has_trigger(data, pattern):
+                hits += 1
+    print(f"{files} files, {size} bytes, {hits} with a trigger word (or of a kind never filtered)")
+
+
+if __name__ == "__main__":
+    main(sys.argv[1])

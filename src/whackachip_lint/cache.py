@@ -1,0 +1,266 @@
+"""Per-file result cache, so a rescan reads only the files that changed (as Ruff does).
+
+Where: `--cache-dir`, else `$WAC_LINT_CACHE_DIR`, else `$XDG_CACHE_HOME/wac-lint`,
+else `~/.cache/wac-lint`. Not under the scanned tree by default: wac-lint reads
+code it does not trust, and a cache shipped inside a repository must not be able
+to plant findings; a read-only checkout must scan too.
+
+What: one JSON file per (scanned root, everything that can change a result):
+tool version, cache schema, a fingerprint of wac-lint's own code and data files
+and of the parser libraries, and the settings that change findings. In it, per
+file (by path relative to the root): size, mtime, a content digest and the
+file's findings, diagnostics and unused directives.
+
+Hit: same size and mtime, unless the mtime is so close to the time the entry was
+written that a same-tick edit could hide (then the digest decides, as git does
+for "racily clean" files). Same size but another mtime (a `touch`, a checkout):
+the digest decides. JSON only (never pickle: a cache file is data, not code).
+
+Safety: entries are checked on read; a corrupt or foreign cache file or entry
+is a miss, never an error. Writes go to a temporary file renamed into place,
+after merging what a concurrent run may have saved meanwhile, so two runs at
+once can at worst redo each other's work.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+import os
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+from . import __version__
+from .config import Settings
+from .discover import Candidate
+from .evidence import Diagnostic, Finding, Level, Span, State
+from .suppress import Directive
+
+SCHEMA = 1
+# An entry whose file changed less than this before the entry was written is "racy":
+# its size and mtime alone do not prove the content (coarse timestamps), so the digest is checked.
+RACY_NS = 2_000_000_000
+# Settings that change how a scan runs or is shown, never a file's results.
+NOT_IN_KEY = frozenset({"jobs", "use_cache", "cache_dir", "output_format", "fail_level"})
+# The libraries whose version can change what a file yields (an upgrade rewrites their files, so their
+# size and mtime stand in for the version). Add a parser library here when an extractor starts using one.
+PARSER_MODULES = ("libcst", "tree_sitter", "tree_sitter_bash", "tree_sitter_json", "yaml")
+
+
+def default_cache_dir() -> Path:
+    env = os.environ.get("WAC_LINT_CACHE_DIR")
+    if env:
+        return Path(env)
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "wac-lint"
+
+
+def digest(data: bytes) -> str:
+    return hashlib.blake2b(data, digest_size=16).hexdigest()
+
+
+def code_fingerprint() -> str:
+    """Changes when wac-lint's own code or data changes (an edit, an upgrade) or a parser library is upgraded."""
+    package = Path(__file__).resolve().parent
+    h = hashlib.blake2b(digest_size=16)
+    h.update(f"{__version__}\0{SCHEMA}\0{sys.version_info[:2]}".encode())
+    for dirpath, dirnames, filenames in os.walk(package):
+        dirnames[:] = sorted(d for d in dirnames if d != "__pycache__")
+        for name in sorted(filenames):
+            if name.endswith((".py", ".json", ".toml")):
+                st = os.stat(os.path.join(dirpath, name))
+                h.update(f"{os.path.relpath(dirpath, package)}/{name}\0{st.st_size}\0{st.st_mtime_ns}\0".encode())
+    from importlib.util import find_spec
+
+    for name in PARSER_MODULES:  # located, not imported (importing libcst alone costs a pre-commit run 0.2 s)
+        try:
+            spec = find_spec(name)
+            origin = spec.origin if spec else None
+            st = os.stat(origin) if origin else None
+        except (ImportError, ValueError, OSError):
+            st = None
+        h.update(f"{name}={st.st_size if st else '-'}:{st.st_mtime_ns if st else '-'}\0".encode())
+    return h.hexdigest()
+
+
+def settings_key(settings: Settings) -> dict[str, Any]:
+    values = {f.name: getattr(settings, f.name) for f in dataclasses.fields(settings) if f.name not in NOT_IN_KEY}
+    return json.loads(json.dumps(values, sort_keys=True, default=str))
+
+
+# --- (de)serialising one file's results ------------------------------------------------------
+
+
+def _encode_finding(finding: Finding) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for f in dataclasses.fields(Finding):
+        value = getattr(finding, f.name)
+        if isinstance(value, Span):
+            value = [value.line, value.column, value.end_line, value.end_column]
+        elif isinstance(value, (State, Level)):
+            value = value.value
+        elif f.name == "properties":
+            value = dict(value)
+        out[f.name] = value
+    return out
+
+
+def _decode_finding(data: dict[str, Any]) -> Finding:
+    data = dict(data)
+    data["span"] = Span(*data["span"])
+    data["state"] = State(data["state"])
+    data["level"] = Level(data["level"])
+    return Finding(**data)
+
+
+def _encode_directive(directive: Directive) -> dict[str, Any]:
+    data = dataclasses.asdict(directive)
+    data["codes"], data["targets"], data["used"] = list(directive.codes), list(directive.targets), sorted(directive.used)
+    return data
+
+
+def _decode_directive(data: dict[str, Any]) -> Directive:
+    data = dict(data)
+    data["codes"], data["targets"], data["used"] = tuple(data["codes"]), tuple(data["targets"]), set(data["used"])
+    return Directive(**data)
+
+
+# The FileResult fields this module knows how to store. If FileResult grows a field, the
+# cache turns itself off (results are never stored half) and tests/test_cache.py fails.
+KNOWN_RESULT_FIELDS = ("relpath", "findings", "diagnostics", "unused_directives")
+
+
+def cacheable() -> bool:
+    from .scan import FileResult
+
+    return tuple(f.name for f in dataclasses.fields(FileResult)) == KNOWN_RESULT_FIELDS
+
+
+def encode_result(result) -> dict[str, Any]:
+    return {
+        "findings": [_encode_finding(f) for f in result.findings],
+        "diagnostics": [dataclasses.asdict(d) for d in result.diagnostics],
+        "unused_directives": [_encode_directive(d) for d in result.unused_directives],
+    }
+
+
+def decode_result(relpath: str, data: dict[str, Any]):
+    from .scan import FileResult
+
+    return FileResult(
+        relpath,
+        findings=[_decode_finding(f) for f in data["findings"]],
+        diagnostics=[Diagnostic(**d) for d in data["diagnostics"]],
+        unused_directives=[_decode_directive(d) for d in data["unused_directives"]],
+    )
+
+
+# --- the cache ----------------------------------------------------------------------------
+
+
+@dataclasses.dataclass
+class Stamp:
+    """What identifies one file's content: size, mtime and (once read) a digest."""
+
+    size: int
+    mtime_ns: int
+    digest: str
+
+
+class ResultCache:
+    def __init__(self, path: Path, key: str) -> None:
+        self.path = path
+        self.key = key
+        self.entries: dict[str, list] = self._load()
+        self.new: dict[str, list] = {}
+
+    @classmethod
+    def open(cls, root: Path, settings: Settings) -> "ResultCache | None":
+        """The cache for this root and settings, or None when caching is off or impossible."""
+        if not settings.use_cache or not cacheable():
+            return None
+        directory = Path(settings.cache_dir) if settings.cache_dir else default_cache_dir()
+        ident = json.dumps(
+            [os.path.realpath(root), code_fingerprint(), settings_key(settings)], sort_keys=True
+        ).encode()
+        key = hashlib.blake2b(ident, digest_size=16).hexdigest()
+        return cls(directory / f"v{SCHEMA}" / f"{key}.json", key)
+
+    def _load(self) -> dict[str, list]:
+        try:
+            with open(self.path, "rb") as handle:
+                data = json.loads(handle.read())
+        except (OSError, ValueError, RecursionError):
+            return {}
+        if not isinstance(data, dict) or data.get("schema") != SCHEMA or data.get("key") != self.key:
+            return {}
+        entries = data.get("entries")
+        return entries if isinstance(entries, dict) else {}
+
+    def lookup(self, candidate: Candidate):
+        """The cached FileResult for `candidate` if its content is unchanged, else None."""
+        entry = self.entries.get(candidate.relpath)
+        if entry is None:
+            return None
+        try:
+            size, mtime_ns, written_ns, known_digest, payload = entry
+            st = os.stat(candidate.path)
+            if st.st_size != size:
+                return None
+            if st.st_mtime_ns != mtime_ns or mtime_ns >= written_ns - RACY_NS:
+                with open(candidate.path, "rb") as handle:
+                    if digest(handle.read(size + 1)) != known_digest:
+                        return None
+                if time.time_ns() - RACY_NS > st.st_mtime_ns:  # settled now: next time size and mtime suffice
+                    self.store(candidate.relpath, Stamp(st.st_size, st.st_mtime_ns, known_digest), payload)
+            return decode_result(candidate.relpath, payload)
+        except (OSError, ValueError, TypeError, KeyError, AttributeError):
+            return None  # a vanished file or a malformed entry: scan it again
+
+    def store(self, relpath: str, stamp: Stamp, payload: dict[str, Any]) -> None:
+        self.new[relpath] = [stamp.size, stamp.mtime_ns, time.time_ns(), stamp.digest, payload]
+
+    def save(self) -> None:
+        """Write new entries (merged into what is on disk now); failures only cost the next run time."""
+        if not self.new:
+            return
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            _mark_cache_dir(self.path.parent.parent)
+            entries = self._load()  # a concurrent run may have saved since we loaded
+            entries.update(self.new)
+            data = json.dumps({"schema": SCHEMA, "key": self.key, "tool": __version__, "entries": entries})
+            import tempfile
+
+            fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=".tmp-", suffix=".json")
+            try:
+                with os.fdopen(fd, "w", encoding="utf-8") as handle:
+                    handle.write(data)
+                os.replace(tmp, self.path)
+            except BaseException:
+                os.unlink(tmp)
+                raise
+        except OSError:
+            pass
+        self.entries.update(self.new)
+        self.new = {}
+
+
+def _mark_cache_dir(directory: Path) -> None:
+    """Tell git and backup tools the cache is disposable (the files Ruff also writes)."""
+    for name, text in (
+        (".gitignore", "# Created by wac-lint; safe to delete.\n*\n"),
+        ("CACHEDIR.TAG", "Signature: 8a477f597d28d172789f06886806bc55\n# wac-lint result cache\n"),
+    ):
+        path = directory / name
+        if not path.exists():
+            try:
+                path.write_text(text, encoding="utf-8")
+            except OSError:
+                pass
+
+
+__all__ = ["ResultCache", "Stamp", "cacheable", "code_fingerprint", "default_cache_dir", "digest", "settings_key"]

@@ -1,0 +1,139 @@
+"""Cheap first pass: leave unparsed the files that cannot produce a finding.
+
+Parsing (libcst above all) is most of a scan's cost, while most files of a large
+code base say nothing about hardware. Before a file is parsed, one compiled
+pattern per (kind, selected rule families) looks for the trigger words of
+`triggers.py` in its bytes. A file without any is skipped only when skipping it
+changes nothing the user sees:
+
+- it has no suppression directive (its unused directives would be reported);
+- it decodes (a file that is not UTF-8 or holds NUL bytes keeps its diagnostic);
+- a quick check says it parses (Python's own compiler, `json.loads`, tree-sitter
+  without error nodes). When the quick check fails the file is parsed in full,
+  so a broken file gets exactly the diagnostic its extractor gives.
+
+So the pre-filter may cost a parse but never loses a finding or a diagnostic;
+`tests/test_prefilter.py` checks that over every fixture and rule example.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from typing import Callable, Iterable
+
+from .extract import Source
+from .triggers import ALWAYS, ALWAYS_PARSE_NAMES, BOUNDED, FAMILY_WORDS, FILTERED_KINDS, KIND_FAMILY_WORDS
+
+
+def families(codes: Iterable[str]) -> frozenset[str]:
+    """Rule family prefixes ("WAC1") of the given rule codes."""
+    return frozenset(code[:4] for code in codes)
+
+
+def trie_regex(words: Iterable[str]) -> str:
+    """One alternation of `words`, factored by common prefix (Python's `re` scans that much faster)."""
+    trie: dict = {}
+    for word in words:
+        node = trie
+        for char in word:
+            node = node.setdefault(char, {})
+        node[""] = {}  # end of a word
+
+    def build(node: dict) -> str:
+        if "" in node:  # a word ends here: any longer word through this node is redundant for `search`
+            return ""
+        branches = [re.escape(char) + build(child) for char, child in sorted(node.items())]
+        return branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+
+    return build(trie)
+
+
+@lru_cache(maxsize=None)
+def pattern_for(kind: str, selected_families: frozenset[str]) -> re.Pattern[bytes] | None:
+    """The trigger pattern for files of `kind` under the selected families; None = never skip."""
+    if kind not in FILTERED_KINDS:
+        return None
+    words = set(ALWAYS) | set(FILTERED_KINDS[kind])
+    for family in selected_families:
+        if (kind, family) in KIND_FAMILY_WORDS:
+            words |= set(KIND_FAMILY_WORDS[kind, family])
+        elif family in FAMILY_WORDS:
+            words |= set(FAMILY_WORDS[family])
+        else:
+            return None
+    words = {w.lower() for w in words}
+    plain, bounded = sorted(words - BOUNDED), sorted(words & BOUNDED)
+    alternatives = [trie_regex(plain)] if plain else []
+    if bounded:
+        alternatives.append("(?<![a-z])" + trie_regex(bounded) + "(?![a-z])")
+    return re.compile("|".join(alternatives).encode("utf-8"))
+
+
+def has_trigger(data: bytes, pattern: re.Pattern[bytes]) -> bool:
+    # Lower-casing once and searching case-sensitively is faster than re.IGNORECASE.
+    return pattern.search(data.lower()) is not None
+
+
+def may_have_findings(source: Source, codes: Iterable[str]) -> bool:
+    """False only if scanning `source` in full would give no finding and no diagnostic."""
+    try:
+        if source.relpath.rsplit("/", 1)[-1] in ALWAYS_PARSE_NAMES:
+            return True
+        pattern = pattern_for(source.kind, families(codes))
+        if pattern is None or has_trigger(source.data, pattern):
+            return True
+        text = source.text
+        check = PARSES.get(source.kind)
+        return check is None or not check(text)
+    except Exception:  # undecodable text or anything unforeseen: the extractor path decides and reports
+        return True
+
+
+def _python_parses(text: str) -> bool:
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        try:
+            compile(text, "<prefilter>", "exec", 0x400, dont_inherit=True)  # ast.PyCF_ONLY_AST
+        except Exception:  # SyntaxError, RecursionError, MemoryError...: let the real parser decide
+            return False
+    return True
+
+
+def _json_parses(text: str) -> bool:
+    import json
+
+    try:
+        json.loads(text)
+    except (ValueError, RecursionError):
+        return False
+    return True
+
+
+def _shell_parses(text: str) -> bool:
+    try:
+        import tree_sitter
+        import tree_sitter_bash
+    except ImportError:  # pragma: no cover - both are dependencies
+        return False
+    try:
+        return not _bash_parser(tree_sitter, tree_sitter_bash).parse(text.encode("utf-8")).root_node.has_error
+    except Exception:  # a grammar/binding mismatch: let the shell extractor report it
+        return False
+
+
+@lru_cache(maxsize=1)
+def _bash_parser(tree_sitter, tree_sitter_bash):
+    return tree_sitter.Parser(tree_sitter.Language(tree_sitter_bash.language()))
+
+
+# kind -> "does this text certainly parse?" A filtered kind without a check is never skipped.
+PARSES: dict[str, Callable[[str], bool]] = {
+    "python": _python_parses,
+    "json": _json_parses,
+    "shell": _shell_parses,
+}
+
+__all__ = ["families", "has_trigger", "may_have_findings", "pattern_for", "trie_regex"]

@@ -1,0 +1,241 @@
+"""The result cache: a warm rescan reads only what changed, gives the same results, and never trusts a bad entry."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import os
+import time
+from pathlib import Path
+
+import pytest
+
+from whackachip_lint import cache as cache_module
+from whackachip_lint import scan as scan_module
+from whackachip_lint.cache import ResultCache, Stamp, decode_result, encode_result
+from whackachip_lint.config import Settings
+from whackachip_lint.evidence import Diagnostic, Finding, Level, Span, State
+from whackachip_lint.scan import FileResult, scan
+from whackachip_lint.suppress import Directive
+
+from .perf_fakes import fake_python, write_tree  # noqa: F401  (fixture)
+
+PAST = 1_600_000_000  # a settled mtime (2020): size + mtime alone may be trusted
+
+
+def settle(paths, when: int = PAST) -> None:
+    for path in paths:
+        os.utime(path, (when, when))
+
+
+def view(result):
+    return [f.to_dict() for f in result.findings], [d.to_dict() for d in result.diagnostics]
+
+
+@pytest.fixture
+def reads(monkeypatch):
+    """Paths read for scanning, in this process."""
+    seen: list[str] = []
+    real = scan_module.read_source
+
+    def counting(candidate, settings):
+        seen.append(candidate.relpath)
+        return real(candidate, settings)
+
+    monkeypatch.setattr(scan_module, "read_source", counting)
+    return seen
+
+
+def settings(tmp_path: Path, **changes) -> Settings:
+    return Settings(**{"cache_dir": str(tmp_path / "cache"), "jobs": 1, **changes})
+
+
+def test_results_survive_a_round_trip_through_json():
+    finding = Finding(
+        rule="WAC101", name="bf16-precision", signal="precision.bf16", value="bfloat16", state=State.CONDITIONAL,
+        level=Level.WARNING, path="a/b.py", span=Span(3, 5, 4, 9), snippet="x = t.bfloat16", message="m.",
+        properties={"flag": "--bf16", "count": 2, "on": True}, suppressed=True,
+    )
+    directive = Directive(7, 3, "disable", ("WAC3", "WAC101"), (8,), used={"WAC101"})
+    result = FileResult("a/b.py", [finding], [Diagnostic("a/b.py", "syntax error")], [directive])
+    payload = json.loads(json.dumps(encode_result(result)))
+    assert decode_result("a/b.py", payload) == result
+
+
+def test_the_cache_knows_every_field_of_a_file_result():
+    """If FileResult grows a field, teach cache.py to store it (until then the cache is off)."""
+    assert cache_module.cacheable(), [f.name for f in dataclasses.fields(FileResult)]
+
+
+def test_warm_rescan_reads_only_the_changed_file(tmp_path, fake_python, reads):
+    tree = tmp_path / "repo"
+    paths = write_tree(tree, 12)
+    settle(paths)
+    cold = scan([tree], settings(tmp_path))
+    assert len(reads) == 12 and cold.stats.parsed == 12 and cold.findings
+
+    reads.clear()
+    warm = scan([tree], settings(tmp_path))
+    assert reads == [] and warm.stats.from_cache == 12
+    assert view(warm) == view(cold)
+
+    changed = paths[1]
+    changed.write_text(changed.read_text() + "y = torch.bfloat16\n", encoding="utf-8")
+    settle([changed], PAST + 60)
+    reads.clear()
+    again = scan([tree], settings(tmp_path))
+    assert reads == [changed.relative_to(tree).as_posix()]
+    assert again.stats.from_cache == 11 and again.stats.parsed == 1
+    assert view(again) == view(scan([tree], settings(tmp_path, use_cache=False)))
+    assert len(again.findings) == len(cold.findings) + 1
+
+
+def test_a_touched_file_is_checked_by_content_and_not_rescanned(tmp_path, fake_python, reads):
+    tree = tmp_path / "repo"
+    paths = write_tree(tree, 3)
+    settle(paths)
+    first = scan([tree], settings(tmp_path))
+    settle(paths[:1], PAST + 3600)  # a checkout or `touch`: new mtime, same bytes
+    reads.clear()
+    second = scan([tree], settings(tmp_path))
+    assert reads == [] and second.stats.from_cache == 3
+    assert view(second) == view(first)
+
+
+def test_a_same_size_edit_within_the_same_tick_is_caught(tmp_path, fake_python):
+    """An entry written right after its file changed is 'racy': its digest is checked, not just size and mtime."""
+    tree = tmp_path / "repo"
+    tree.mkdir()
+    path = tree / "m.py"
+    path.write_text("import torch\nx = torch.bfloat16\n", encoding="utf-8")
+    stamp = os.stat(path).st_mtime_ns
+    first = scan([tree], settings(tmp_path))
+    assert [f.rule for f in first.findings] == ["WAC101"]
+    path.write_text("import torch\nx = torch.float16\n\n", encoding="utf-8")  # same size, no bf16
+    assert os.stat(path).st_size == len("import torch\nx = torch.bfloat16\n")
+    os.utime(path, ns=(stamp, stamp))
+    second = scan([tree], settings(tmp_path))
+    assert second.findings == []
+
+
+def test_a_corrupt_cache_file_is_ignored_and_replaced(tmp_path, fake_python):
+    tree = tmp_path / "repo"
+    settle(write_tree(tree, 4))
+    cold = scan([tree], settings(tmp_path))
+    files = list((tmp_path / "cache").rglob("*.json"))
+    assert len(files) == 1
+    files[0].write_bytes(b"\x00{not json")
+    again = scan([tree], settings(tmp_path))
+    assert view(again) == view(cold) and again.stats.parsed == 4
+    assert json.loads(files[0].read_text())["entries"]
+
+
+@pytest.mark.parametrize(
+    "entry",
+    [None, [], ["x"], [1, 2, 3, "d", {}], "text", [0, 0, 0, "d", {"findings": [{"rule": 1}]}]],
+)
+def test_a_malformed_entry_is_a_miss_not_an_error(tmp_path, fake_python, entry):
+    tree = tmp_path / "repo"
+    paths = write_tree(tree, 3)
+    settle(paths)
+    cold = scan([tree], settings(tmp_path))
+    (path,) = list((tmp_path / "cache").rglob("*.json"))
+    data = json.loads(path.read_text())
+    relpath = sorted(data["entries"])[0]
+    size = os.stat(tree / relpath).st_size
+    if isinstance(entry, list) and len(entry) == 5:
+        entry = [size, PAST * 10**9, 0, entry[3], entry[4]]
+    data["entries"][relpath] = entry
+    path.write_text(json.dumps(data))
+    again = scan([tree], settings(tmp_path))
+    assert view(again) == view(cold)
+    assert again.stats.from_cache == 2
+
+
+def test_settings_that_change_results_use_another_cache(tmp_path, fake_python):
+    tree = tmp_path / "repo"
+    settle(write_tree(tree, 6))
+    full = scan([tree], settings(tmp_path))
+    narrow = scan([tree], settings(tmp_path, select=["WAC102"]))
+    assert narrow.stats.from_cache == 0
+    assert {f.rule for f in narrow.findings} == {"WAC102"} != {f.rule for f in full.findings}
+    # ...while settings that only change how the scan runs share it.
+    assert scan([tree], settings(tmp_path, jobs=2, output_format="json")).stats.from_cache == 6
+
+
+def test_no_cache_neither_reads_nor_writes(tmp_path, fake_python):
+    tree = tmp_path / "repo"
+    settle(write_tree(tree, 3))
+    scan([tree], settings(tmp_path, use_cache=False))
+    assert not (tmp_path / "cache").exists()
+
+
+def test_cli_cache_dir_and_no_cache(tmp_path, fake_python, cli):
+    tree = tmp_path / "repo"
+    settle(write_tree(tree, 3))
+    cache_dir = tmp_path / "cli-cache"
+    assert cli("--no-cache", "--cache-dir", str(cache_dir), str(tree)).exit_code in (0, 1)
+    assert not cache_dir.exists()
+    assert cli("--cache-dir", str(cache_dir), str(tree)).exit_code in (0, 1)
+    assert list(cache_dir.rglob("*.json")) and (cache_dir / "CACHEDIR.TAG").is_file()
+
+
+def test_default_cache_dir_follows_the_environment(monkeypatch, tmp_path):
+    monkeypatch.setenv("WAC_LINT_CACHE_DIR", str(tmp_path / "explicit"))
+    assert cache_module.default_cache_dir() == tmp_path / "explicit"
+    monkeypatch.delenv("WAC_LINT_CACHE_DIR")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    assert cache_module.default_cache_dir() == tmp_path / "xdg" / "wac-lint"
+
+
+def test_concurrent_runs_merge_their_entries(tmp_path):
+    """Two runs that loaded the same cache and saved one after the other both keep their work."""
+    path = tmp_path / "cache.json"
+    first, second = ResultCache(path, "k"), ResultCache(path, "k")
+    payload = encode_result(FileResult("a.py"))
+    first.store("a.py", Stamp(1, 1, "d1"), payload)
+    second.store("b.py", Stamp(2, 2, "d2"), payload)
+    first.save()
+    second.save()
+    assert set(ResultCache(path, "k").entries) == {"a.py", "b.py"}
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".tmp-")]
+
+
+def test_a_cache_written_for_another_key_is_not_read(tmp_path):
+    path = tmp_path / "cache.json"
+    writer = ResultCache(path, "one")
+    writer.store("a.py", Stamp(1, 1, "d"), encode_result(FileResult("a.py")))
+    writer.save()
+    assert ResultCache(path, "two").entries == {}
+
+
+def test_an_unwritable_cache_dir_does_not_fail_the_scan(tmp_path, fake_python):
+    tree = tmp_path / "repo"
+    settle(write_tree(tree, 2))
+    blocker = tmp_path / "file"
+    blocker.write_text("not a directory")
+    result = scan([tree], Settings(cache_dir=str(blocker / "cache"), jobs=1))
+    assert result.stats.parsed == 2 and result.findings
+
+
+def test_written_entries_record_when_they_were_written(tmp_path):
+    path = tmp_path / "cache.json"
+    cache = ResultCache(path, "k")
+    before = time.time_ns()
+    cache.store("a.py", Stamp(1, 1, "d"), encode_result(FileResult("a.py")))
+    assert cache.new["a.py"][2] >= before
+
+
+def test_the_cache_key_holds_every_setting_that_can_change_a_result():
+    key = cache_module.settings_key(Settings(select=["WAC1"], include_docs=False, max_file_bytes=10))
+    assert key["select"] == ["WAC1"] and key["include_docs"] is False and key["max_file_bytes"] == 10
+    assert not set(key) & cache_module.NOT_IN_KEY
+    fields = {f.name for f in dataclasses.fields(Settings)}
+    assert set(key) == fields - cache_module.NOT_IN_KEY  # a new setting is in the key unless declared harmless
+
+
+def test_the_code_fingerprint_is_stable_and_names_the_version(monkeypatch):
+    first = cache_module.code_fingerprint()
+    assert first == cache_module.code_fingerprint()
+    monkeypatch.setattr(cache_module, "__version__", "999.0")
+    assert cache_module.code_fingerprint() != first

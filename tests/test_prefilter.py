@@ -1,0 +1,207 @@
+"""The pre-filter skips parsing only where that changes nothing: no finding, no diagnostic, no directive lost."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from whackachip_lint import prefilter
+from whackachip_lint.config import Settings
+from whackachip_lint.extract import Source
+from whackachip_lint.rules import ALL_RULES
+from whackachip_lint.scan import scan, scan_source
+from whackachip_lint.triggers import ALWAYS, FAMILY_WORDS, FILTERED_KINDS
+
+from .conftest import REPOS
+from .perf_fakes import fake_python  # noqa: F401  (fixture)
+
+ALL_CODES = frozenset(ALL_RULES)
+
+
+def source(text: str | bytes, kind: str = "python", name: str = "f.py") -> Source:
+    data = text.encode("utf-8") if isinstance(text, str) else text
+    return Source(Path(name), name, kind, data)
+
+
+# --- the pattern -------------------------------------------------------------------------------
+
+
+@given(
+    st.lists(st.text(alphabet="abc_-", min_size=1, max_size=4), min_size=1, max_size=8),
+    st.text(alphabet="abc_-xy", max_size=30),
+)
+def test_trie_pattern_finds_exactly_what_a_plain_alternation_finds(words, haystack):
+    trie = re.compile(prefilter.trie_regex(words))
+    plain = re.compile("|".join(re.escape(w) for w in words))
+    assert bool(trie.search(haystack)) == bool(plain.search(haystack))
+
+
+def test_trigger_words_match_in_any_case():
+    pattern = prefilter.pattern_for("python", prefilter.families(["WAC101"]))
+    assert prefilter.has_trigger(b"x = T.BFloat16", pattern)
+    assert not prefilter.has_trigger(b"x = 1", pattern)
+
+
+def test_every_rule_family_has_trigger_words():
+    """A family without words turns the pre-filter off for every scan that selects it."""
+    missing = sorted({code[:4] for code in ALL_RULES} - set(FAMILY_WORDS))
+    assert not missing, f"add trigger words to triggers.py for {missing}"
+    assert all(word == word.lower() for words in FAMILY_WORDS.values() for word in words)
+
+
+def test_every_positive_example_holds_a_trigger_word_of_its_rule():
+    """Independent of how far the extractors are: an example that must fire must also pass the pre-filter."""
+    for rule in ALL_RULES.values():
+        for example in rule.positives:
+            if example.kind not in FILTERED_KINDS:
+                continue
+            pattern = prefilter.pattern_for(example.kind, prefilter.families([rule.code]))
+            assert prefilter.has_trigger(example.code.encode("utf-8"), pattern), (rule.code, example.code)
+
+
+def test_every_hardware_variable_holds_a_trigger_word_of_its_rule():
+    """Environment variables are read by every extractor through environment.py: its tables must pass the filter."""
+    from whackachip_lint.extract import environment
+
+    names = [(name, rule) for name, (rule, _) in environment.EXACT.items()]
+    names += [(prefix + "X", rule) for prefix, (rule, _) in environment.PREFIXES.items()]
+    for name, rule in names:
+        for kind in ("python", "shell"):
+            pattern = prefilter.pattern_for(kind, prefilter.families([rule]))
+            assert prefilter.has_trigger(f"export {name}=1".encode(), pattern), (name, rule, kind)
+
+
+# --- what is skipped ---------------------------------------------------------------------------
+
+
+def test_a_file_without_trigger_words_is_skipped():
+    assert not prefilter.may_have_findings(source("import os\nprint(os.getcwd())\n"), ALL_CODES)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "import torch\nx = torch.zeros(2, dtype=torch.bfloat16)\n",
+        "import torch as t\ny = t.bfloat16\n",  # an alias still names the dtype
+        "# bf16 was tried here\nx = 1\n",  # a comment may give a `mentioned` finding
+        "x = 1  # wac-lint: disable=WAC101\n",  # a directive may be reported as unused
+    ],
+)
+def test_a_file_with_a_trigger_word_is_parsed(text):
+    assert prefilter.may_have_findings(source(text), ALL_CODES)
+
+
+@pytest.mark.parametrize(
+    ("data", "kind", "name"),
+    [
+        (b"def f(:\n    pass\n", "python", "f.py"),  # syntax error: the extractor's diagnostic must appear
+        (b"x = '\xff\xfe'\n", "python", "f.py"),  # not UTF-8
+        (b"x = 1\x00\n", "python", "f.py"),  # binary
+        (b'{"a": 1,,}', "json", "f.json"),  # invalid JSON
+        (b"if then fi fi (\n", "shell", "f.sh"),  # tree-sitter error nodes
+    ],
+)
+def test_a_broken_file_without_trigger_words_is_still_parsed(data, kind, name):
+    assert prefilter.may_have_findings(source(data, kind, name), ALL_CODES)
+
+
+def test_valid_json_and_shell_without_trigger_words_are_skipped():
+    assert not prefilter.may_have_findings(source(b'{"name": "demo", "items": [1, 2]}', "json", "f.json"), ALL_CODES)
+    assert not prefilter.may_have_findings(source(b"echo hello\nls -l\n", "shell", "f.sh"), ALL_CODES)
+
+
+def test_kinds_and_families_without_a_table_are_never_skipped():
+    assert prefilter.may_have_findings(source(b"nothing here", "yaml", "f.yaml"), ALL_CODES)
+    assert prefilter.may_have_findings(source(b"x = 1\n"), {"WAC999"})
+
+
+def test_only_the_selected_families_words_count():
+    text = "import os\nos.environ['NCCL_IB_HCA'] = 'mlx5_0'\n"
+    assert prefilter.may_have_findings(source(text), {"WAC301"})
+    assert not prefilter.may_have_findings(source(text), {"WAC101"})
+    assert set(ALWAYS) <= {w for w in FAMILY_WORDS["WAC0"]}
+
+
+def test_a_skipped_file_gives_an_empty_result(fake_python):
+    result = scan_source(source("import os\n"), Settings())
+    assert result.findings == [] and result.diagnostics == []
+
+
+# --- never drops: with and without, over every fixture and every rule example ---------------------
+
+
+def _view(result):
+    return [f.to_dict() for f in result.findings], [d.to_dict() for d in result.diagnostics]
+
+
+EXAMPLES = [
+    (rule.code, kind, i, example)
+    for rule in ALL_RULES.values()
+    for kind, examples in (("pos", rule.positives), ("neg", rule.negatives))
+    for i, example in enumerate(examples)
+]
+
+
+@pytest.mark.parametrize(("code", "sign", "index", "example"), EXAMPLES, ids=[f"{c}-{s}{i}" for c, s, i, _ in EXAMPLES])
+def test_rule_examples_give_the_same_results_with_and_without_the_prefilter(code, sign, index, example):
+    from .conftest import DEFAULT_NAMES
+
+    name = example.filename or DEFAULT_NAMES.get(example.kind, f"snippet.{example.kind}")
+    src = source(example.code, example.kind, name)
+    on = scan_source(src, Settings(prefilter=True))
+    off = scan_source(source(example.code, example.kind, name), Settings(prefilter=False))
+    assert _view(on) == _view(off)
+
+
+FIXTURE_REPOS = sorted(p for p in REPOS.iterdir() if p.is_dir()) if REPOS.is_dir() else []
+
+
+@pytest.mark.parametrize("repo", FIXTURE_REPOS, ids=[p.name for p in FIXTURE_REPOS])
+def test_fixture_repos_give_the_same_results_with_and_without_the_prefilter(repo):
+    on = scan([repo], Settings(prefilter=True, use_cache=False, jobs=1))
+    off = scan([repo], Settings(prefilter=False, use_cache=False, jobs=1))
+    assert _view(on) == _view(off)
+
+
+def test_a_mixed_tree_gives_the_same_results_with_and_without_the_prefilter(tmp_path, fake_python):
+    """A tree the fake extractor reads: findings, a syntax error, bad bytes and a lone directive survive."""
+    files = {
+        "train.py": "import torch\nx = torch.zeros(1, dtype=torch.bfloat16)  # fp16 next\n",
+        "plain.py": "import os\nprint(os.getcwd())\n",
+        "broken.py": "def f(:\n    pass\n",
+        "latin.py": b"name = '\xe9'\n",
+        "directive.py": "x = 1  # wac-lint: disable=WAC101\n",
+        "run.sh": "echo hello\n",
+        "cfg.json": '{"name": "demo"}',
+    }
+    for name, text in files.items():
+        path = tmp_path / name
+        path.write_bytes(text if isinstance(text, bytes) else text.encode("utf-8"))
+    on = scan([tmp_path], Settings(prefilter=True, use_cache=False, jobs=1))
+    off = scan([tmp_path], Settings(prefilter=False, use_cache=False, jobs=1))
+    assert _view(on) == _view(off)
+    assert {f.rule for f in on.findings} >= {"WAC101", "WAC102"}
+    assert {d.path for d in on.diagnostics} == {"broken.py", "latin.py"}
+
+
+def test_setup_py_is_always_parsed():
+    """Any requirement string in setup.py may be a dependency-pin finding."""
+    assert prefilter.may_have_findings(source("from setuptools import setup\nsetup(name='x')\n", name="setup.py"),
+                                       ALL_CODES)
+    assert not prefilter.may_have_findings(source("from setuptools import setup\nsetup(name='x')\n", name="mod.py"),
+                                           ALL_CODES)
+
+
+def test_a_family_a_kind_never_reports_adds_no_words_for_it():
+    assert not prefilter.may_have_findings(source("import torch\n"), {"WAC801"})
+
+
+def test_short_words_match_only_as_whole_words():
+    pattern = prefilter.pattern_for("python", prefilter.families(["WAC204"]))
+    assert prefilter.has_trigger(b"import torch_npu", pattern)
+    assert prefilter.has_trigger(b"x.to('npu:0')", pattern)
+    assert not prefilter.has_trigger(b"def forward(self, input): return output", pattern)
