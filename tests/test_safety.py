@@ -286,7 +286,7 @@ def test_diagnostic_messages_carry_no_control_characters(monkeypatch, tmp_path):
     def buggy(source):
         raise ValueError("bad value \x1b[2J\nforged: error: line")
 
-    (tmp_path / "a.py").write_text("x = 1\n")
+    (tmp_path / "a.py").write_text("import torch\nx = torch.bfloat16\n")  # trigger words: not pre-filtered out
     for extractor in (hostile, buggy):
         monkeypatch.setattr(scan_module, "extractors_for", lambda kind, e=extractor: [e])
         result = scan([tmp_path], Settings(use_cache=False, jobs=1))
