@@ -128,18 +128,8 @@ def _finding(declaration: Finding, label: str, evidence: Finding) -> Finding:
         key: declaration.properties[key] for key in ("gpu", "vendor", "catalog_ids") if key in declaration.properties
     }
     props.update({"declared_by": declaration.rule, "requirement": label, "conflicts_with": where})
-    return Finding(
-        rule=rule.code,
-        name=rule.name,
-        signal=rule.signal,
-        value=declaration.value,
-        state=State.ENABLED,
-        level=rule.level,
-        path=declaration.path,
-        span=declaration.span,
-        snippet=declaration.snippet,
-        message=rule.message(declaration.value, State.ENABLED, detail),
-        properties=props,
+    return rule.finding(
+        declaration.value, State.ENABLED, declaration.path, declaration.span, declaration.snippet, detail, props
     )
 
 

@@ -81,19 +81,10 @@ def to_finding(raw: RawFinding, source: Source) -> Finding:
     snippet = printable_text(source.line_text(raw.span.line).strip())
     if len(snippet) > SNIPPET_MAX:
         snippet = snippet[: SNIPPET_MAX - 1] + "\u2026"
-    return Finding(
-        rule=rule.code,
-        name=rule.name,
-        signal=rule.signal,
-        value=raw.value,
-        state=raw.state,
-        level=rule.level,
-        path=source.relpath,
-        span=reported_span(raw.span, source.lines),
-        snippet=snippet,
-        message=printable_text(rule.message(raw.value, raw.state, raw.detail)),
-        properties=raw.properties,
+    finding = rule.finding(
+        raw.value, raw.state, source.relpath, reported_span(raw.span, source.lines), snippet, raw.detail, raw.properties
     )
+    return finding.with_changes(message=printable_text(finding.message))
 
 
 def whole_repo_checks(findings: list[Finding], root: Path, settings: Settings) -> list[Finding]:

@@ -204,9 +204,8 @@ def _overridden(f: Finding, value: str | None, launch: Finding) -> list[Finding]
     out = [_resolved(f, f.value, State.DISABLED, launch)]  # the default no longer holds
     if meaning is not None and meaning[0] in PRECISION_RULES:
         rule = get_rule(meaning[0])
-        derived = f.with_changes(rule=rule.code, name=rule.name, signal=rule.signal, level=rule.level,
-                                 message=rule.message(meaning[1], State.ENABLED, f"{f.properties.get('flag')} "
-                                                      f"{value} passed by {launch.path}:{launch.line}"))
+        detail = f"{(f.properties or {}).get('flag')} {value} passed by {launch.path}:{launch.line}"
+        derived = rule.finding(meaning[1], State.ENABLED, f.path, f.span, f.snippet, detail, f.properties)
         out.append(_resolved(derived, meaning[1], State.ENABLED, launch))
     return out
 

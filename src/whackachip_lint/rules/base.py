@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from ..evidence import Level, State, Value
+from ..evidence import Finding, Level, Span, State, Value
 
 
 @dataclass(frozen=True)
@@ -53,6 +53,24 @@ class Rule:
     @property
     def family(self) -> str:
         return self.code[:4] + "xx"
+
+    def finding(
+        self, value: Value, state: State, path: str, span: Span, snippet: str, detail: str = "", properties=None
+    ) -> Finding:
+        """A finding of this rule, its name, signal, level and message taken from the declaration."""
+        return Finding(
+            rule=self.code,
+            name=self.name,
+            signal=self.signal,
+            value=value,
+            state=state,
+            level=self.level,
+            path=path,
+            span=span,
+            snippet=snippet,
+            message=self.message(value, state, detail),
+            properties=properties if properties is not None else {},
+        )
 
     def message(self, value: Value, state: State, detail: str = "") -> str:
         """A message whose first sentence stands alone (SARIF and GitHub show it first)."""
