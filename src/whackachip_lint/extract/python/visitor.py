@@ -238,25 +238,22 @@ class PythonEvidenceVisitor(ArgparseOptions, EnvironmentWrites, Walker):
             truth = True
         if is_type_checking(node.test):
             truth = False
-        if truth is True:
-            self.attach(node.orelse, State.DISABLED)
-        elif truth is False:
-            self.attach(node.body, State.DISABLED)
-        else:
-            self.attach(node.body, State.CONDITIONAL, condition=node.test)
-            self.attach(node.orelse, State.CONDITIONAL, condition=node.test, phrase="only when {} is false")
+        self._branches(node.test, truth, node.body, node.orelse)
         self._platform_refusal(node.test, node.body, node)
 
     def visit_IfExp(self, node: cst.IfExp) -> None:
         self.attach(node.test, check=True)
-        truth = constant_truth(node.test)
+        self._branches(node.test, constant_truth(node.test), node.body, node.orelse)
+
+    def _branches(self, test: cst.BaseExpression, truth: bool | None, body, orelse) -> None:
+        """A branch the test rules out is dead (disabled); with an undecided test both are conditional."""
         if truth is True:
-            self.attach(node.orelse, State.DISABLED)
+            self.attach(orelse, State.DISABLED)
         elif truth is False:
-            self.attach(node.body, State.DISABLED)
+            self.attach(body, State.DISABLED)
         else:
-            self.attach(node.body, State.CONDITIONAL, condition=node.test)
-            self.attach(node.orelse, State.CONDITIONAL, condition=node.test, phrase="only when {} is false")
+            self.attach(body, State.CONDITIONAL, condition=test)
+            self.attach(orelse, State.CONDITIONAL, condition=test, phrase="only when {} is false")
 
     def visit_Match(self, node: cst.Match) -> None:
         for case in node.cases:
