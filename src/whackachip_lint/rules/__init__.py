@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Iterable
 
 from .base import Example, Rule
@@ -51,8 +52,12 @@ def check_selectors(selectors: Iterable[str]) -> list[str]:
 
 
 def selected_codes(select: Iterable[str] | None, ignore: Iterable[str] = ()) -> frozenset[str]:
-    select = list(select) if select else ["ALL"]
-    ignore = list(ignore)
+    return _selected(tuple(select) if select else ("ALL",), tuple(ignore))
+
+
+@lru_cache(maxsize=256)
+def _selected(select: tuple[str, ...], ignore: tuple[str, ...]) -> frozenset[str]:
+    # Cached: the scanner asks once per file, almost always with the same selectors.
     return frozenset(c for c in ALL_RULES if matches(c, select) and not matches(c, ignore))
 
 
