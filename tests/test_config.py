@@ -179,3 +179,25 @@ def test_per_file_ignores_from_config(tmp_path):
 def test_wac_lint_toml_via_cli(tmp_path):
     repo = repo_with(tmp_path, 'format = "json"\nselect = ["WAC2"]\n', name="wac-lint.toml")
     assert rules_and_paths(run_cli(str(repo)).output) == []
+
+
+def test_force_exclude_applies_exclude_to_files_named_on_the_command_line(tmp_path, monkeypatch):
+    (tmp_path / "pyproject.toml").write_text('[tool.wac-lint]\nexclude = ["third_party/"]\n')
+    (tmp_path / "third_party").mkdir()
+    (tmp_path / "third_party" / "vendored.py").write_text("import torch\nx = torch.bfloat16\n")
+    (tmp_path / "train.py").write_text("import torch\nx = torch.bfloat16\n")
+    monkeypatch.chdir(tmp_path)
+    named = ["--format", "json", "third_party/vendored.py", "train.py"]
+    paths = {f["path"] for f in json.loads(run_cli(*named).output)["findings"]}
+    assert paths == {"third_party/vendored.py", "train.py"}  # named files are scanned, as in Ruff
+    forced = {f["path"] for f in json.loads(run_cli("--force-exclude", *named).output)["findings"]}
+    assert forced == {"train.py"}
+    (tmp_path / "pyproject.toml").write_text('[tool.wac-lint]\nexclude = ["third_party/"]\nforce-exclude = true\n')
+    from_config = {f["path"] for f in json.loads(run_cli(*named).output)["findings"]}
+    assert from_config == {"train.py"}
+
+
+def test_force_exclude_must_be_a_boolean(tmp_path):
+    (tmp_path / "pyproject.toml").write_text('[tool.wac-lint]\nforce-exclude = "yes"\n')
+    result = run_cli(str(tmp_path))
+    assert result.exit_code == 2 and "force-exclude" in result.output

@@ -51,6 +51,7 @@ _FLAG_FIELDS = {
     "no_docs": "include_docs",
     "targets": "targets",
     "max_file_size": "max_file_bytes",
+    "force_exclude": "force_exclude",
 }
 
 
@@ -111,10 +112,11 @@ REPORTERS = {
 @click.option("--config", "config_file", type=click.Path(dir_okay=False, exists=True, path_type=Path),
               help="Read settings from this TOML file instead of looking for one.")
 @click.option("--isolated", is_flag=True, help="Ignore configuration files.")
+@click.option("--force-exclude", is_flag=True, help="Apply `exclude` to paths named on the command line too.")
 @click.option("--no-prefilter", is_flag=True, hidden=True, help="Parse every file, even without trigger words.")
 def scan(paths, output_format, output, select, ignore, fail_level, exit_zero, quiet, show_suppressed, colour,
          jobs, no_cache, cache_dir, no_docs, targets, max_file_size, extend_select, config_file, isolated,
-         no_prefilter):
+         no_prefilter, force_exclude):
     """Scan PATHS (files or directories) for hardware evidence.
 
     Settings come from `[tool.wac-lint]` in the nearest pyproject.toml (or a wac-lint.toml), found by walking up
@@ -140,6 +142,7 @@ def scan(paths, output_format, output, select, ignore, fail_level, exit_zero, qu
         "include_docs": not no_docs,
         "targets": _split(targets),
         "max_file_bytes": max_file_size,
+        "force_exclude": force_exclude,
     }
     unknown = check_selectors(flags["select"] + flags["ignore"] + flags["extend_select"])
     if unknown:

@@ -19,6 +19,8 @@ class Settings:
     extend_select: list[str] = field(default_factory=list)
     per_file_ignores: dict[str, list[str]] = field(default_factory=dict)
     exclude: list[str] = field(default_factory=list)
+    # Apply `exclude` to paths named on the command line too (as pre-commit names them), like Ruff's --force-exclude.
+    force_exclude: bool = False
     fail_level: Level = Level.WARNING
     output_format: str = "text"
     max_file_bytes: int = DEFAULT_MAX_FILE_BYTES
@@ -109,6 +111,12 @@ def _choice(path: Path, key: str, value: Any, choices: tuple[str, ...]) -> str:
     return value
 
 
+def _boolean(path: Path, key: str, value: Any) -> bool:
+    if not isinstance(value, bool):
+        raise ConfigError(f"{path}: `{key}` must be true or false, not {value!r}")
+    return value
+
+
 def _positive_int(path: Path, key: str, value: Any) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or value < 1:
         raise ConfigError(f"{path}: `{key}` must be a positive integer, not {value!r}")
@@ -135,6 +143,7 @@ CONFIG_KEYS: dict[str, tuple[str, Callable[[Path, str, Any], Any]]] = {
     "per-file-ignores": ("per_file_ignores", _per_file_ignores),
     "exclude": ("exclude", _strings),
     "extend-exclude": ("extend_exclude", _strings),
+    "force-exclude": ("force_exclude", _boolean),
     "fail-level": ("fail_level", lambda p, k, v: Level(_choice(p, k, v, tuple(lvl.value for lvl in Level)))),
     "format": ("output_format", lambda p, k, v: _choice(p, k, v, OUTPUT_FORMATS)),
     "target": ("targets", _strings),

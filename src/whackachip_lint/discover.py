@@ -204,8 +204,9 @@ def _encloses(outer: str, inner: str) -> bool:
 class Walker:
     """Walks paths under one root, collecting candidates and diagnostics."""
 
-    def __init__(self, root: Path, exclude: list[str] | None = None) -> None:
+    def __init__(self, root: Path, exclude: list[str] | None = None, force_exclude: bool = False) -> None:
         self.root = root
+        self._force_exclude = force_exclude
         self.real_root = Path(os.path.realpath(root))
         self.diagnostics: list[Diagnostic] = []
         self._exclude = pathspec.GitIgnoreSpec.from_lines(exclude or [])
@@ -217,6 +218,8 @@ class Walker:
 
     def walk(self, path: Path, explicit: bool = True) -> Iterator[Candidate]:
         rel = relative(path, self.root)
+        if self._force_exclude and rel not in ("", ".") and self._exclude.match_file(rel):
+            return  # excluded by configuration even though it was named (pre-commit names every changed file)
         try:
             st = os.stat(path)
         except FileNotFoundError:
@@ -374,9 +377,11 @@ def _ignored(path: Path, is_dir: bool, ignores: list[tuple[Path, pathspec.GitIgn
     return verdict
 
 
-def discover(paths: list[Path], root: Path, exclude: list[str] | None = None) -> tuple[list[Candidate], list[Diagnostic]]:
+def discover(
+    paths: list[Path], root: Path, exclude: list[str] | None = None, force_exclude: bool = False
+) -> tuple[list[Candidate], list[Diagnostic]]:
     """Every scannable file under `paths`, deduplicated, in a stable order."""
-    walker = Walker(root, exclude)
+    walker = Walker(root, exclude, force_exclude)
     seen: set[str] = set()
     found: list[Candidate] = []
     for path in paths:
