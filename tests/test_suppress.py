@@ -37,3 +37,20 @@ def test_unused_directive_is_recorded():
     directives = parse_directives(["a = 1  # wac-lint: disable=WAC501"])
     apply([_finding("WAC101", 1)], directives)
     assert not directives[0].used
+
+
+def test_file_level_after_module_docstring():
+    # A module docstring (one line or several) opens many Python files; it counts as header like a licence comment.
+    for lines in (['"""Train the model."""', "# wac-lint: disable-file=WAC1", "x = torch.bfloat16"],
+                  ['r"""Train', "the model.", '"""', "# wac-lint: disable-file=WAC1", "x = torch.bfloat16"]):
+        directives = parse_directives(lines)
+        assert [d.kind for d in directives] == ["disable-file"]
+        assert apply([_finding("WAC101", len(lines))], directives)[0].suppressed
+
+
+def test_file_level_after_code_string_is_misplaced():
+    # Only a string that is the file's first statement is a docstring; one after code is not header.
+    lines = ["import torch", '"""Not a docstring."""', "# wac-lint: disable-file=WAC1"]
+    assert [d.kind for d in parse_directives(lines)] == ["misplaced-file"]
+    lines = ['"""Doc""" + x', "# wac-lint: disable-file=WAC1"]
+    assert [d.kind for d in parse_directives(lines)] == ["misplaced-file"]

@@ -4,6 +4,9 @@
     # wac-lint: disable=WAC301,WAC302                     (own line: the next line)
     # wac-lint: disable-file=WAC1                         (whole file; before the first statement)
 
+A leading module docstring counts as header, like a licence comment, since Python
+files so often open with one.
+
 Codes match by prefix as in `--select` ("WAC1" covers WAC1xx, "all" everything).
 Directives are read from the text, like ShellCheck's, so a directive inside a
 string literal also counts; that trade keeps one implementation for all formats.
@@ -45,6 +48,7 @@ class Directive:
 def parse_directives(lines: list[str]) -> list[Directive]:
     directives: list[Directive] = []
     in_header = True
+    docstring_end = _leading_docstring_end(lines)
     for index, text in enumerate(lines, start=1):
         stripped = text.strip()
         match = DIRECTIVE.search(text)
@@ -62,9 +66,32 @@ def parse_directives(lines: list[str]) -> list[Directive]:
                 directives.append(Directive(index, match.start() + 1, kind, codes, (_next_code_line(lines, index),)))
             else:
                 directives.append(Directive(index, match.start() + 1, kind, codes, (index,)))
-        if stripped and not stripped.startswith("#") and not stripped.startswith("#!"):
+        if index > docstring_end and stripped and not stripped.startswith("#"):
             in_header = False
     return directives
+
+
+DOCSTRING_OPEN = re.compile(r"""^[rRuU]?(\"\"\"|''')""")
+
+
+def _leading_docstring_end(lines: list[str]) -> int:
+    """Last line of a triple-quoted string that opens the file (after comments), or 0 when there is none."""
+    for index, text in enumerate(lines, start=1):
+        stripped = text.strip()
+        if not stripped or stripped.startswith("#"):
+            continue
+        opener = DOCSTRING_OPEN.match(stripped)
+        if not opener:
+            return 0
+        quote = opener.group(1)
+        rest = stripped[opener.end():]
+        if quote in rest:
+            return index if rest.endswith(quote) else 0
+        for end in range(index + 1, len(lines) + 1):
+            if quote in lines[end - 1]:
+                return end if lines[end - 1].rstrip().endswith(quote) else 0
+        return 0
+    return 0
 
 
 def _next_code_line(lines: list[str], index: int) -> int:
