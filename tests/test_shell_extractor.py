@@ -514,6 +514,16 @@ def test_heredoc_deepspeed_config_is_read():
     assert facts(code) == [("WAC501", 3, C, 2), ("WAC101", "bf16", C, 2)]
 
 
+def test_heredoc_finding_says_why_it_is_conditional():
+    # "sets bf16.enabled to true" marked conditional must say the heredoc is the reason.
+    code = 'cat > ds.json <<EOF\n{"bf16": {"enabled": true}}\nEOF\n'
+    [bf16] = scan_snippet(code, "shell").findings
+    assert bf16.state is C and "heredoc" in bf16.message
+    dead = 'if false; then\ncat > ds.json <<EOF\n{"bf16": {"enabled": true}}\nEOF\nfi\n'
+    [bf16] = scan_snippet(dead, "shell").findings
+    assert bf16.state is State.DISABLED and "cannot run" in bf16.message
+
+
 def test_heredoc_template_with_expansions():
     code = """\
         ZERO_STAGE=3

@@ -27,6 +27,7 @@ _COMMENTED_COMMAND = re.compile(
     r"^(?:export|declare|unset|env|[A-Za-z_][A-Za-z0-9_]*=|torchrun|deepspeed|accelerate|srun|mpirun|mpiexec|"
     r"python[0-9.]*|nohup|sbatch|nvcc)\b"
 )
+HEREDOC_WHERE = "in a config a heredoc writes: whether a launch reads it is decided at run time"
 _ARCH_HINT = re.compile(r"gencode|-arch|offload-arch|amdgpu-target")
 # Statement kinds with their own handling; every other node is walked through its children.
 _HANDLERS = {
@@ -286,8 +287,14 @@ class Walker:
             return  # a template with shell expansions is not JSON until the shell runs
         state = nest(ctx.state, State.CONDITIONAL)
         for raw in raws:
+            new_state = combine(state, raw.state)
+            # Say why the state changed, as branches do; otherwise "sets bf16.enabled to true" reads as a contradiction.
+            detail = raw.detail
+            if new_state is not raw.state:
+                why = where(ctx.state) if ctx.state is not State.ENABLED else HEREDOC_WHERE
+                detail = f"{detail} ({why})" if detail else why
             self.found.append(
-                replace(raw, state=combine(state, raw.state), properties={**raw.properties, "heredoc": True})
+                replace(raw, state=new_state, detail=detail, properties={**raw.properties, "heredoc": True})
             )
 
     def _heredoc_json(self, body, env: dict) -> str:
