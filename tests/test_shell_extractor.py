@@ -288,6 +288,16 @@ def test_eval_string_with_expansions_resolves_them():
     assert (finding.state, finding.properties["setting"], finding.line) == (C, "mlx5_0", 2)
 
 
+def test_eval_of_env_string_before_a_command():
+    # eval expands "$ENVS python ..." before parsing, so $ENVS's assignments are env prefixes of the command.
+    code = 'ENVS="NCCL_IB_DISABLE=1 NCCL_P2P_DISABLE=1"\neval "$ENVS python train.py"\n'
+    assert facts(code) == [("WAC301", "NCCL_IB_DISABLE", C, 2), ("WAC303", "NCCL_P2P_DISABLE", C, 2)]
+    spans = {(f.span.line, f.span.column, f.span.end_column) for f in scan_snippet(code, "shell").findings}
+    assert spans == {(2, 6, 29)}  # the whole eval'd string: exact columns exist only after expansion
+    unknown = 'eval "$ENVS python train.py"\n'
+    assert facts(unknown) == []
+
+
 def test_eval_of_literal_is_conditional():
     assert only('eval "export NCCL_IB_DISABLE=1"\n', "WAC301") == ("NCCL_IB_DISABLE", C, 1)
     code = 'ENV_STR="export NCCL_IB_HCA=mlx5_0"\neval $ENV_STR\n'

@@ -516,6 +516,8 @@ class Walker:
     def _code_in(self, node, state: State, env: dict) -> None:
         if node.type == "string" and [c.type for c in node.named_children] in (["simple_expansion"], ["expansion"]):
             node = node.named_children[0]  # eval "$CMD": the code is the variable's value
+        if node.type == "string" and self._code_after_expansion(node, state, env):
+            return
         if node.type in ("string", "raw_string"):
             inner = self.data[node.start_byte + 1 : node.end_byte - 1]
             start = self._shift(node.start_point)
@@ -524,6 +526,25 @@ class Walker:
             chunks = [c for c in self.expander.expand(node, env, quoted=True) if c is not None]
             if len(chunks) == 1 and chunks[0].known and chunks[0].source is not None:
                 self.sub_parse(chunks[0].source.encode("utf-8"), chunks[0].start, state, env)
+
+    def _code_after_expansion(self, node, state: State, env: dict) -> bool:
+        """`eval "$ENVS python train.py"`: eval expands the string before parsing it, so `$ENVS` may hold env
+        prefixes. Read the expanded text when every part is known; its facts point at the whole string, since
+        their exact columns exist only after expansion."""
+        children = node.named_children
+        if not children or children[0].type not in ("simple_expansion", "expansion"):
+            return False
+        if children[0].start_byte != node.start_byte + 1:
+            return False  # text before the expansion: read as written
+        chunks = self.expander.expand(node, env, quoted=True)
+        text, known = joined(chunks)
+        if not known or not text:
+            return False
+        before = len(self.found)
+        self.sub_parse(text.encode("utf-8"), self._shift(node.start_point), state, env)
+        span = self.positions.node_span(node, self.base)
+        self.found[before:] = [replace(raw, span=span) for raw in self.found[before:]]
+        return True
 
     # -- facts ------------------------------------------------------------------------------------------------
 
