@@ -38,6 +38,14 @@ def test_json_to_output_file(cli, tmp_path):
     assert data["files_scanned"] == 1 and data["findings"] == [] and data["version"] == __version__
 
 
+def test_unwritable_output_is_a_clear_error(cli, tmp_path):
+    (tmp_path / "a.py").write_text("x = 1\n")
+    out = tmp_path / "missing-dir" / "report.json"
+    result = cli("-o", str(out), str(tmp_path))
+    assert result.exit_code == 2
+    assert "cannot write --output" in result.output and "report.json" in result.output
+
+
 def test_rule_command(cli):
     result = cli("rule", "WAC101")
     assert result.exit_code == 0 and "bf16" in result.output
