@@ -288,6 +288,13 @@ def test_eval_string_with_expansions_resolves_them():
     assert (finding.state, finding.properties["setting"], finding.line) == (C, "mlx5_0", 2)
 
 
+def test_variable_read_from_input_is_decided_at_run_time():
+    # After `read N` the default in ${N:-8} is no longer what runs.
+    code = 'read -r -p "GPUs? " N\ntorchrun --nproc_per_node ${N:-8} t.py\n'
+    assert facts(code, "WAC401") == [("WAC401", "${N:-8}", C, 2)]
+    assert facts('read -p "N" X\ntorchrun --nproc_per_node ${N:-8} t.py\n', "WAC401") == [("WAC401", 8, E, 2)]
+
+
 def test_eval_of_env_string_before_a_command():
     # eval expands "$ENVS python ..." before parsing, so $ENVS's assignments are env prefixes of the command.
     code = 'ENVS="NCCL_IB_DISABLE=1 NCCL_P2P_DISABLE=1"\neval "$ENVS python train.py"\n'

@@ -27,6 +27,8 @@ _COMMENTED_COMMAND = re.compile(
     r"^(?:export|declare|unset|env|[A-Za-z_][A-Za-z0-9_]*=|torchrun|deepspeed|accelerate|srun|mpirun|mpiexec|"
     r"python[0-9.]*|nohup|sbatch|nvcc)\b"
 )
+_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+_READ_VALUE_OPTIONS = frozenset("dinNptu")  # read options whose value follows
 HEREDOC_WHERE = "in a config a heredoc writes: whether a launch reads it is decided at run time"
 _ARCH_HINT = re.compile(r"gencode|-arch|offload-arch|amdgpu-target")
 # Statement kinds with their own handling; every other node is walked through its children.
@@ -479,6 +481,8 @@ class Walker:
             return
         if head == "set":
             self._set(words)
+        elif head == "read":
+            self._read(words, ctx.env)
         self._inline_code(nodes, ctx)
         self.arch_flags(node, ctx.state, start=name)
         # Every fact of one command line carries the line the command starts on, so a reader can
@@ -492,6 +496,20 @@ class Walker:
             resolve=self.resolve,
         )
         launchers.analyze(words, ctx.state, sink)
+
+    @staticmethod
+    def _read(words: list[Word], env: dict) -> None:
+        """`read N`: N now holds input, so `${N:-8}` after it is decided at run time, not by its default."""
+        takes_value = False
+        for word in words[1:]:
+            if takes_value:
+                takes_value = False  # the value of -p/-t/-d...: not a variable
+                continue
+            if word.text.startswith("-") and len(word.text) > 1:
+                takes_value = word.text[-1] in _READ_VALUE_OPTIONS  # -a NAME falls through: NAME is a variable
+                continue
+            if word.known and _NAME.fullmatch(word.text):
+                env[word.text] = UNKNOWN
 
     def _set(self, words: list[Word]) -> None:
         for index, word in enumerate(words[1:], start=1):
