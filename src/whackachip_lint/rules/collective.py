@@ -133,9 +133,12 @@ RULES = (
             Example("export HSA_FORCE_FINE_GRAIN_PCIE=1\n", kind="shell", value="HSA_FORCE_FINE_GRAIN_PCIE"),
             Example('import os\nos.environ["HSA_FORCE_FINE_GRAIN_PCIE"] = "1"\n', value="HSA_FORCE_FINE_GRAIN_PCIE"),
             Example('import os\nos.environ.update({"PT_HPU_LAZY_MODE": "1"})\n', value="PT_HPU_LAZY_MODE"),
+            Example("source /usr/local/Ascend/ascend-toolkit/set_env.sh\n", kind="shell", value="ASCEND_TOOLKIT_HOME",
+                    note="CANN's set_env.sh exports the ASCEND_* variables"),
         ),
         negatives=(
             Example("# export HSA_FORCE_FINE_GRAIN_PCIE=1\n", kind="shell"),
+            Example("source ./set_env.sh\n", kind="shell", note="a project's own set_env.sh is not CANN's"),
             Example('import os\nif os.environ.get("ASCEND_RT_VISIBLE_DEVICES"):\n    pass\n', note="reading is not setting"),
         ),
         tags=("vendor", "environment"),

@@ -29,6 +29,7 @@ _COMMENTED_COMMAND = re.compile(
 )
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _READ_VALUE_OPTIONS = frozenset("dinNptu")  # read options whose value follows
+_CANN_SET_ENV = re.compile(r"(?:ascend-toolkit|/Ascend)/(?:[^/]+/)*set_env\.sh$")
 HEREDOC_WHERE = "in a config a heredoc writes: whether a launch reads it is decided at run time"
 _ARCH_HINT = re.compile(r"gencode|-arch|offload-arch|amdgpu-target")
 # Statement kinds with their own handling; every other node is walked through its children.
@@ -483,6 +484,11 @@ class Walker:
             self._set(words)
         elif head == "read":
             self._read(words, ctx.env)
+        elif head in ("source", ".") and len(words) > 1 and words[1].known and _CANN_SET_ENV.search(words[1].text):
+            # CANN's set_env.sh exports ASCEND_TOOLKIT_HOME and the other ASCEND_* variables (traps.md: Ascend tell).
+            detail = f"{head} {words[1].text} sets ASCEND_TOOLKIT_HOME and the other ASCEND_* variables (Huawei CANN)"
+            self.add_words("WAC205", "ASCEND_TOOLKIT_HOME", ctx.state, words[0], words[1], _detail(detail, ctx.state),
+                           {"variable": "ASCEND_TOOLKIT_HOME", "sourced": words[1].text})
         self._inline_code(nodes, ctx)
         self.arch_flags(node, ctx.state, start=name)
         # Every fact of one command line carries the line the command starts on, so a reader can
