@@ -44,3 +44,29 @@ def test_a_switch_passed_by_the_launch_turns_on(tmp_path):
     statuses = {c["id"]: c["status"] for c in data["candidates"]}
     assert statuses["nvidia-a100-sxm4-80gb"] != "consistent"  # FP8 compute needs Ada/Hopper or newer
     assert statuses["nvidia-h100-sxm"] == "consistent"
+
+
+def _device_class(tmp_path, script: str) -> dict:
+    (tmp_path / "run.sh").write_text(script)
+    result = run_cli("--format", "json", str(tmp_path))
+    return json.loads(result.output)["inference"]["device_class"]
+
+
+def test_infiniband_settings_are_moot_when_the_script_switches_infiniband_off(tmp_path):
+    off = _device_class(
+        tmp_path,
+        "export NCCL_IB_HCA=mlx5_0\nexport NCCL_IB_GID_INDEX=3\nexport NCCL_IB_DISABLE=1\n"
+        "torchrun --nproc_per_node 8 train.py\n",
+    )
+    assert off["strength"] == "weak"  # only the 8-devices hint is left
+    assert not any("InfiniBand" in r["constraint"] for r in off["reasons"])
+
+
+def test_the_last_word_on_the_switch_decides(tmp_path):
+    on = _device_class(
+        tmp_path,
+        "export NCCL_IB_DISABLE=1\nexport NCCL_IB_HCA=mlx5_0\nexport NCCL_IB_DISABLE=0\n"
+        "torchrun --nproc_per_node 8 train.py\n",
+    )
+    assert on["strength"] == "strong"
+    assert any("InfiniBand" in r["constraint"] for r in on["reasons"])

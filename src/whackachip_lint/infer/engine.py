@@ -16,7 +16,7 @@ from fnmatch import fnmatchcase
 from functools import lru_cache
 from typing import Any, Iterable
 
-from ..evidence import Finding
+from ..evidence import Finding, State
 from .catalog import Catalog, Entry, load_catalog
 from .constraints import (
     HARD, RANK, STRONG, WEAK, AMD, NVIDIA, Requirement, combination_requirements, requirements_for, specs_for,
@@ -520,10 +520,41 @@ def _counts(findings: list[Finding], rule: str) -> dict[str, Any] | None:
 # --- the verdict ------------------------------------------------------------------------------------------------
 
 
+# Variables that switch a whole transport off: variable -> the rule whose other settings they make moot.
+MASTER_SWITCHES = {"NCCL_IB_DISABLE": "WAC301", "NCCL_P2P_DISABLE": "WAC303"}
+
+
+def settle_master_switches(findings: list[Finding]) -> list[Finding]:
+    """In a file whose last word on a master switch turns the transport off, its other settings are moot.
+
+    `export NCCL_IB_HCA=mlx5_0` is no InfiniBand evidence in a script that also exports `NCCL_IB_DISABLE=1`:
+    those findings are kept, as `mentioned`, with `properties.overridden_by` naming the switch.
+    """
+    last: dict[tuple[str, str], Finding] = {}
+    for f in findings:
+        variable = (f.properties or {}).get("variable") or f.value
+        if MASTER_SWITCHES.get(variable) == f.rule and f.state in (State.ENABLED, State.DISABLED):
+            key = (f.path, f.rule)
+            if key not in last or f.line >= last[key].line:
+                last[key] = f
+    off = {key: f for key, f in last.items() if f.state is State.DISABLED}
+    if not off:
+        return findings
+    out = []
+    for f in findings:
+        switch = off.get((f.path, f.rule))
+        if switch is not None and f is not switch and f.state is State.ENABLED:
+            props = dict(f.properties or {})
+            props["overridden_by"] = f"{switch.path}:{switch.line}"
+            f = f.with_changes(state=State.MENTIONED, properties=props)
+        out.append(f)
+    return out
+
+
 def infer(result, settings=None, catalog: Catalog | None = None) -> Verdict:
     """The verdict for a scan result (`scan.ScanResult`); `settings` is accepted for future options."""
     catalog = catalog or load_catalog()
-    findings = [f for f in result.findings if not f.suppressed]
+    findings = settle_master_switches([f for f in result.findings if not f.suppressed])
     recipes = find_recipes(findings, getattr(result, "files", []) or [])
     per_recipe: list[tuple[str, list[str], Assessment]] = []
     if recipes:
