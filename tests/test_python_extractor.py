@@ -162,6 +162,34 @@ def test_autocast_dtype_default_and_enabled_false():
     }
 
 
+def test_cpu_autocast_precision_is_marked_as_cpu():
+    code = """\
+        import torch
+        with torch.autocast("cpu", dtype=torch.bfloat16):
+            pass
+        with torch.autocast(device_type="cpu", dtype=torch.bfloat16):
+            pass
+        with torch.cpu.amp.autocast(dtype=torch.bfloat16):
+            pass
+        with torch.autocast(device_type="cpu", dtype=DTYPE):
+            pass
+        with torch.autocast("cuda", dtype=torch.bfloat16):
+            pass
+        DTYPE = torch.float16
+        """
+    found = [f for f in scan(code) if f.rule.startswith("WAC1")]
+    cpu = {(f.rule, f.line, f.state.value, f.value) for f in found if f.properties.get("device") == "cpu"}
+    assert cpu == {
+        ("WAC101", 2, E, "bfloat16"),
+        ("WAC101", 4, E, "bfloat16"),
+        ("WAC101", 6, E, "bfloat16"),
+    }
+    assert all("CPU" in f.message for f in found if f.properties.get("device") == "cpu")
+    # The CUDA autocast and the module-level dtype stay accelerator evidence.
+    others = {(f.rule, f.line) for f in found if "device" not in f.properties}
+    assert ("WAC101", 10) in others and ("WAC102", 12) in others
+
+
 # -- state: guards, dead code, mentions -------------------------------------------------------------
 
 
