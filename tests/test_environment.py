@@ -41,7 +41,11 @@ def test_list_values_are_the_setting_and_vendor_lists_are_tells():
 
 
 def test_unset_and_uninteresting():
-    assert interpret_env("NCCL_IB_HCA", None)[0].state is State.DISABLED
+    # Unsetting returns the variable to the library default (it was pinned as disabled; it switches nothing off).
+    (unset,) = interpret_env("NCCL_IB_HCA", None)
+    assert unset.state is State.MENTIONED and "library default" in unset.detail
+    assert {m.state for m in interpret_env("NCCL_IB_DISABLE", None)} == {State.MENTIONED}
+    assert {m.state for m in interpret_env("CUDA_VISIBLE_DEVICES", None)} == {State.MENTIONED}
     assert interpret_env("HOME", "/root") == []
     assert not is_hardware_variable("PATH")
     assert is_hardware_variable("NCCL_SOCKET_IFNAME")

@@ -206,6 +206,16 @@ def test_guarded_bf16_keeps_v100_consistent():
     assert v.status_of("nvidia-v100") == CONSISTENT
 
 
+def test_cpu_only_bf16_keeps_v100_consistent():
+    """bf16 autocast on the host CPU says nothing about the GPU; the same bf16 on the device does."""
+    base = (finding("WAC201", "nccl", line=9), finding("WAC401", 8, path="run.sh"))
+    cpu = infer(result(finding("WAC101", "bfloat16", line=5, device="cpu"), *base))
+    assert cpu.status_of("nvidia-v100") == CONSISTENT
+    assert not [r for r in reasons_of(cpu, "nvidia-v100") if "bf16" in r.constraint]
+    gpu = infer(result(finding("WAC101", "bfloat16", line=5), *base))
+    assert gpu.status_of("nvidia-v100") == DISFAVOURED
+
+
 def test_fp16_does_not_lower_anything():
     v = infer(result(finding("WAC102", line=5), finding("WAC201", "nccl", line=9)))
     assert v.status_of("nvidia-v100") == CONSISTENT

@@ -162,6 +162,34 @@ def test_autocast_dtype_default_and_enabled_false():
     }
 
 
+def test_cpu_autocast_precision_is_marked_as_cpu():
+    code = """\
+        import torch
+        with torch.autocast("cpu", dtype=torch.bfloat16):
+            pass
+        with torch.autocast(device_type="cpu", dtype=torch.bfloat16):
+            pass
+        with torch.cpu.amp.autocast(dtype=torch.bfloat16):
+            pass
+        with torch.autocast(device_type="cpu", dtype=DTYPE):
+            pass
+        with torch.autocast("cuda", dtype=torch.bfloat16):
+            pass
+        DTYPE = torch.float16
+        """
+    found = [f for f in scan(code) if f.rule.startswith("WAC1")]
+    cpu = {(f.rule, f.line, f.state.value, f.value) for f in found if f.properties.get("device") == "cpu"}
+    assert cpu == {
+        ("WAC101", 2, E, "bfloat16"),
+        ("WAC101", 4, E, "bfloat16"),
+        ("WAC101", 6, E, "bfloat16"),
+    }
+    assert all("CPU" in f.message for f in found if f.properties.get("device") == "cpu")
+    # The CUDA autocast and the module-level dtype stay accelerator evidence.
+    others = {(f.rule, f.line) for f in found if "device" not in f.properties}
+    assert ("WAC101", 10) in others and ("WAC102", 12) in others
+
+
 # -- state: guards, dead code, mentions -------------------------------------------------------------
 
 
@@ -728,8 +756,15 @@ def test_environment_unset_forms():
         import os
         del os.environ["NCCL_IB_HCA"]
         os.environ.pop("HSA_NO_SCRATCH_RECLAIM")
+        del os.environ["NCCL_IB_DISABLE"]
         """
-    assert rows(code) == {("WAC301", 2, 1, D, "NCCL_IB_HCA"), ("WAC205", 3, 1, D, "HSA_NO_SCRATCH_RECLAIM")}
+    # Unsetting restores the library default: mentioned, as the shell extractor reports `unset` (was disabled).
+    assert rows(code) == {
+        ("WAC301", 2, 1, M, "NCCL_IB_HCA"),
+        ("WAC205", 3, 1, M, "HSA_NO_SCRATCH_RECLAIM"),
+        ("WAC301", 4, 1, M, "NCCL_IB_DISABLE"),
+    }
+    assert all("library default" in f.message for f in scan(code))
 
 
 def test_environment_write_inside_a_branch_is_conditional():

@@ -101,8 +101,9 @@ def test_env_command_and_mpirun_x_pass_variables():
     assert only("mpirun -np 16 -x NCCL_IB_HCA=mlx5_0 python train.py\n", "WAC301") == ("NCCL_IB_HCA", E, 1)
 
 
-def test_unset_switches_off():
-    assert only("unset CUDA_VISIBLE_DEVICES\n", "WAC403") == ("", D, 1)
+def test_unset_restores_the_default():
+    # Was pinned as disabled; unsetting CUDA_VISIBLE_DEVICES makes every device visible again, it hides none.
+    assert only("unset CUDA_VISIBLE_DEVICES\n", "WAC403") == ("", M, 1)
 
 
 def test_unsetting_a_disable_switch_is_no_evidence_either_way():

@@ -120,7 +120,11 @@ def _switch_state(kind: str, setting: str) -> State:
 
 
 def interpret_env(name: str, setting: str | None) -> list[EnvMeaning]:
-    """The findings a variable assignment yields. `setting=None` means unset (`unset X`)."""
+    """The findings a variable assignment yields. `setting=None` means unset (`unset X`, `del os.environ[X]`).
+
+    Unsetting a variable returns it to the library's default: it switches nothing on or off, so it is
+    `mentioned` (the same in every format).
+    """
     entry = EXACT.get(name)
     if entry is None:
         for prefix, candidate in _SORTED_PREFIXES:
@@ -132,17 +136,17 @@ def interpret_env(name: str, setting: str | None) -> list[EnvMeaning]:
     rule, kind = entry
     clean = "" if setting is None else setting.strip().strip("'\"")
     if setting is None:
-        state = State.DISABLED
-        detail = f"{name} is unset"
+        state = State.MENTIONED
+        detail = f"{name} is unset (the library default applies)"
     else:
         state = _switch_state(kind, clean)
         detail = f"{name}={clean}"
     value: Value = clean if kind == "list" else name
     meanings = [EnvMeaning(rule, value, state, detail)]
     if name in _VENDOR_DEVICE_LISTS:
-        meanings.append(EnvMeaning("WAC205", name, State.ENABLED if setting is not None else State.DISABLED, detail))
+        meanings.append(EnvMeaning("WAC205", name, state if setting is None else State.ENABLED, detail))
     if name == "FI_PROVIDER" and clean.lower() != "efa":
         return []  # libfabric providers other than EFA say nothing about a GPU fabric
     if name == "RCCL_FORCE_ENABLE_GDRDMA":
-        meanings.append(EnvMeaning("WAC205", name, State.ENABLED, detail))
+        meanings.append(EnvMeaning("WAC205", name, state if setting is None else State.ENABLED, detail))
     return meanings

@@ -172,6 +172,13 @@ DISABLED_TABLE: dict[str, tuple[tuple[str, tuple[Spec, ...]], ...]] = {
 }
 REFUSAL_RULES = frozenset({"WAC207"})
 
+# Finding properties that place the evidence off the accelerator: property -> values. A bf16 autocast on the
+# host CPU (`torch.autocast("cpu", dtype=torch.bfloat16)`, extractor sets `device="cpu"`) says nothing about
+# the GPU, so such findings impose no requirement.
+OFF_ACCELERATOR: dict[str, frozenset[str]] = {
+    "device": frozenset({"cpu"}),
+}
+
 # Signals of rule families declared by other extractors (manifests, images, package pins), keyed by signal so
 # the table does not depend on their codes. Same shape as TABLE. Images and pins are support files: their
 # vendor tells are strong at most, never hard.
@@ -384,12 +391,20 @@ def requirements_for(finding: Finding, redirect_to: Iterable[str] = ()) -> list[
         return [_requirement(spec, finding) for spec in _first_match(DISABLED_TABLE.get(finding.rule, ()), finding.value)]
     if not finding.in_force or (finding.properties or {}).get("auto") is True:
         return []  # "auto" is filled in at run time: recipes.py settles it from the launch flags, or nothing does
+    if off_accelerator(finding):
+        return []
     specs = specs_for(finding.rule, finding.value, finding.signal)
     reqs = [_requirement(spec, finding, redirect_to) for spec in specs]
     declared = declared_spec(finding)
     if declared is not None:
         reqs.append(_requirement(declared, finding))
     return reqs
+
+
+def off_accelerator(finding: Finding) -> bool:
+    """True when the finding's properties place it on the host, not the accelerator (see OFF_ACCELERATOR)."""
+    props = finding.properties or {}
+    return any(str(props.get(key, "")).lower() in values for key, values in OFF_ACCELERATOR.items())
 
 
 def declared_spec(finding: Finding) -> Spec | None:

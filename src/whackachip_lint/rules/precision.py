@@ -13,7 +13,9 @@ RULES = (
         why=(
             "Native bf16 tensor math arrives with NVIDIA Ampere (compute capability 8.0); V100 and T4 only emulate "
             "it. bf16 is also native on AMD MI100 and later, Ascend 910B, Gaudi and TPU, and on consumer Ampere and "
-            "Ada cards, so it sets an architecture floor per vendor, never a datacenter class."
+            "Ada cards, so it sets an architecture floor per vendor, never a datacenter class. "
+            "bf16 autocast on the host CPU (`torch.autocast(\"cpu\", ...)`, `torch.cpu.amp.autocast`) is still "
+            "reported as in force, marked `device: cpu`, and sets no accelerator requirement."
         ),
         positives=(
             Example("import torch\nx = torch.zeros(2, dtype=torch.bfloat16)\n"),

@@ -165,6 +165,11 @@ MODULES: dict[str, tuple[tuple[str, str], ...]] = {
 INIT_PROCESS_GROUP = ("torch.distributed.init_process_group", "*.init_process_group", "init_process_group")
 DEEPSPEED_INIT = ("deepspeed.init_distributed", "deepspeed.comm.init_distributed")
 AUTOCAST = ("torch.autocast", "torch.amp.autocast", "torch.cuda.amp.autocast", "torch.cpu.amp.autocast")
+# Autocast on the host CPU: its dtype is the CPU's precision, not the accelerator's.
+CPU_AUTOCAST = ("torch.cpu.amp.autocast",)
+CPU_DEVICE_TYPES = ("cpu",)
+# Precision rules an autocast's arguments can give; inside a CPU autocast they carry `device="cpu"`.
+AUTOCAST_PRECISION_RULES = frozenset({"WAC101", "WAC102", "WAC104"})
 FP8_AUTOCAST = ("transformer_engine.pytorch.fp8_autocast", "*.fp8_autocast")
 # NVIDIA Apex automatic mixed precision: opt levels O1-O3 run float16, O0 is plain float32.
 APEX_AMP_INIT = ("apex.amp.initialize",)

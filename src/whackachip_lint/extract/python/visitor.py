@@ -94,6 +94,8 @@ class PythonEvidenceVisitor(ArgparseOptions, EnvironmentWrites, Walker):
         self.blocks: list[str] = ["module"]  # module / class / function
         self.functions: list[str] = []  # names of the functions being walked, innermost last
         self.calls: list[str | None] = []
+        self.cpu_stack: list[bool] = []
+        self.cpu_depth = 0  # how many CPU autocast calls enclose the node being walked
         self.args: list[tuple[str | None, str | None]] = []  # (keyword, callee) of the Arg being visited
         self.deferred: list[tuple[int, Callable[[], None]]] = []
         self.finished = False
@@ -174,6 +176,9 @@ class PythonEvidenceVisitor(ArgparseOptions, EnvironmentWrites, Walker):
         frame = context or self.frames[-1]
         state = combine(frame.state, own)
         props = dict(properties or {})
+        if self.cpu_depth and rule in T.AUTOCAST_PRECISION_RULES:
+            props["device"] = "cpu"
+            detail = f"{detail} (autocast on the CPU, not an accelerator)"
         if state is State.CONDITIONAL and own is not State.CONDITIONAL and frame.condition is not None:
             condition = self.code(frame.condition)
             props.setdefault("condition", condition)
@@ -193,9 +198,18 @@ class PythonEvidenceVisitor(ArgparseOptions, EnvironmentWrites, Walker):
         found = self.resolver.resolve(node)
         if found is None and not self.finished and isinstance(node, (cst.Name, cst.Attribute)):
             unit = self.units[-1] if self.units else self.module
-            self.deferred.append((unit, lambda: action(self.resolver.resolve(node), frame)))
+            cpu_depth = self.cpu_depth
+            self.deferred.append((unit, lambda: self._retry(node, action, frame, cpu_depth)))
             return
         action(found, frame)
+
+    def _retry(self, node, action, frame, cpu_depth: int) -> None:
+        """A deferred `later`, run in the context (frame, enclosing CPU autocast) it was asked in."""
+        outer, self.cpu_depth = self.cpu_depth, cpu_depth
+        try:
+            action(self.resolver.resolve(node), frame)
+        finally:
+            self.cpu_depth = outer
 
     def visit_Module(self, node: cst.Module) -> None:
         self.unit_ids.update(id(unit) for unit in module_units(node))
@@ -394,11 +408,14 @@ class PythonEvidenceVisitor(ArgparseOptions, EnvironmentWrites, Walker):
         name = self.aliases.resolve(node.func)
         method = node.func.attr.value if isinstance(node.func, cst.Attribute) else None
         self.calls.append(name or method)
+        keywords = {a.keyword.value: a for a in node.args if a.keyword is not None}
+        positional = [a for a in node.args if a.keyword is None and not a.star]
+        on_cpu = self._is_cpu_autocast(name, keywords, positional)
+        self.cpu_stack.append(on_cpu)
+        self.cpu_depth += on_cpu
         if method == "add_argument" or name in {"add_argument", "click.option"}:
             self._add_argument(node)
             return False
-        keywords = {a.keyword.value: a for a in node.args if a.keyword is not None}
-        positional = [a for a in node.args if a.keyword is None and not a.star]
         self._enabled_switch(node, keywords)
         for handler in _CALL_HANDLERS:
             handler(self, node, name, method, keywords, positional)
@@ -411,6 +428,17 @@ class PythonEvidenceVisitor(ArgparseOptions, EnvironmentWrites, Walker):
 
     def leave_Call(self, original_node: cst.Call) -> None:
         self.calls.pop()
+        self.cpu_depth -= self.cpu_stack.pop()
+
+    @staticmethod
+    def _is_cpu_autocast(name, keywords, positional) -> bool:
+        """`torch.cpu.amp.autocast(...)`, or an autocast whose device type is literally "cpu"."""
+        if matches(name, T.CPU_AUTOCAST):
+            return True
+        if not matches(name, T.AUTOCAST):
+            return False
+        device_arg = keywords.get("device_type") or (positional[0] if positional else None)
+        return device_arg is not None and literal_string(device_arg.value) in T.CPU_DEVICE_TYPES
 
     def _enabled_switch(self, node: cst.Call, keywords: dict[str, cst.Arg]) -> None:
         """`enabled=False` turns off whatever the call sets up (autocast, fp8_autocast...)."""

@@ -17,13 +17,9 @@ from typing import Any
 import libcst as cst
 
 _FIELDS: dict[type, tuple[str, ...]] = {}
-# type -> whether it is a CSTNode (isinstance against libcst's ABC is slow; types are few).
-_IS_NODE: dict[type, bool] = {}
-
-
-def _learn(kind: type) -> bool:
-    _IS_NODE[kind] = result = issubclass(kind, cst.CSTNode)
-    return result
+# Childless nodes holding only spaces or a line break (never a comment): about half the nodes of a
+# typical file. They are not walked unless a subclass hooks them.
+_BLANK_LEAVES = (cst.SimpleWhitespace, cst.Newline)
 
 
 def _child_fields(cls: type) -> tuple[str, ...]:
@@ -39,6 +35,13 @@ class Walker:
 
     def __init__(self) -> None:
         self._hooks: dict[type, tuple[Callable[[Any], Any] | None, Callable[[Any], Any] | None]] = {}
+        # type -> whether to walk it: a CSTNode (isinstance against libcst's ABC is slow; types are few),
+        # less the blank leaves nobody hooks.
+        self._walked: dict[type, bool] = {kind: self._hooks_for(kind) != (None, None) for kind in _BLANK_LEAVES}
+
+    def _learn(self, kind: type) -> bool:
+        self._walked[kind] = result = issubclass(kind, cst.CSTNode)
+        return result
 
     def on_visit(self, node: cst.CSTNode) -> bool:
         visit = self._hooks_for(type(node))[0]
@@ -52,7 +55,7 @@ class Walker:
     def walk(self, root: cst.CSTNode) -> None:
         # An explicit stack, not recursion: libcst parses expressions nested thousands deep
         # (`a + b + ...` chains) that would exhaust Python's recursion limit.
-        is_node = _IS_NODE
+        is_node, learn = self._walked, self._learn
         stack: list[tuple[cst.CSTNode, bool]] = [(root, False)]
         while stack:
             node, leaving = stack.pop()
@@ -70,9 +73,9 @@ class Walker:
                 if kind is tuple or kind is list:
                     for item in value:
                         item_kind = type(item)
-                        if is_node.get(item_kind) or (item_kind not in is_node and _learn(item_kind)):
+                        if is_node.get(item_kind) or (item_kind not in is_node and learn(item_kind)):
                             children.append(item)
-                elif is_node.get(kind) or (kind not in is_node and _learn(kind)):
+                elif is_node.get(kind) or (kind not in is_node and learn(kind)):
                     children.append(value)
             stack.extend((child, False) for child in reversed(children))
 

@@ -244,18 +244,14 @@ class Walker:
                 continue
             ctx.env.pop(name, None)
             start, end = self._shift(child.start_point), self._shift(child.end_point)
-            for meaning in interpret_env(name, None):
-                own, detail = meaning.state, meaning.detail
-                if _switch_kind(name) == "off_if_true":
-                    # Unsetting a *_DISABLE switch restores the library default: it says nothing either way.
-                    own, detail = State.MENTIONED, f"{name} is unset (the library default applies)"
+            for meaning in interpret_env(name, None):  # mentioned: the library default applies
                 self.add(
                     meaning.rule,
                     meaning.value,
-                    combine(ctx.state, own),
+                    combine(ctx.state, meaning.state),
                     start,
                     end,
-                    _detail(detail, ctx.state),
+                    _detail(meaning.detail, ctx.state),
                     {"variable": name},
                 )
 
