@@ -33,7 +33,7 @@ def test_catalog_covers_every_reference_accelerator():
 
 
 def test_catalog_records_its_origin():
-    doc = json.loads((Path(__file__).parents[1] / "src/whackachip_lint/infer/catalog.json").read_text())
+    doc = json.loads((Path(__file__).parents[1] / "src/whackachip_lint/data/catalog.json").read_text())
     assert "hardware-facts.json" in doc["source"]
 
 

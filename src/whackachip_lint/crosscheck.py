@@ -10,7 +10,7 @@ never contradict.
 
 The requirements come from the inference (`infer.constraints.requirements_for`, hard, non-vendor ones:
 FP8/FP4 compute, compile targets without PTX...) when it is installed; otherwise from the small table below,
-checked against the facts copied into extract/gpu_names.json. Vendor requirements are left out on purpose:
+checked against the catalog's facts (data/catalog.json, via extract/gpunames.facts). Vendor requirements are left out on purpose:
 repos with parallel GPU and NPU recipes would contradict themselves.
 """
 

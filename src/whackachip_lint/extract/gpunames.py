@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Iterator
+from ..data import load as load_data
 
 _DATA = Path(__file__).with_name("gpu_names.json")
 
@@ -132,18 +133,36 @@ def first(text: str, loose: bool = True) -> GpuMention | None:
     return next(find(text, loose), None)
 
 
+@lru_cache(maxsize=1)
+def _catalog_entries() -> dict[str, dict[str, Any]]:
+    return {entry["id"]: entry for entry in load_data("catalog.json")["entries"]}
+
+
+@lru_cache(maxsize=1)
+def _smi_names() -> dict[str, tuple[str, ...]]:
+    names: dict[str, tuple[str, ...]] = {}
+    for entry_id, entry in _catalog_entries().items():
+        for name in entry.get("nvidia_smi_names") or ():
+            names[name] = names.get(name, ()) + (entry_id,)
+    return names
+
+
 def smi_name_ids(name: str) -> tuple[str, ...]:
     """Catalog ids for an exact nvidia-smi product name ("NVIDIA A100-SXM4-80GB"), else by pattern."""
-    exact = table()["nvidia_smi_names"].get(name.strip())
+    exact = _smi_names().get(name.strip())
     if exact:
-        return (exact,)
+        return exact
     mention = first(name)
     return mention.ids if mention else ()
 
 
+FACT_KEYS = ("vendor", "microarchitecture", "supports_bf16", "supports_fp8", "supports_fp4")
+
+
 def facts(catalog_id: str) -> dict[str, Any]:
     """The few catalog facts the declared-hardware cross-check needs (vendor, bf16/fp8/fp4 support)."""
-    return table()["facts"].get(catalog_id, {})
+    entry = _catalog_entries().get(catalog_id)
+    return {key: entry.get(key) for key in FACT_KEYS} if entry else {}
 
 
 __all__ = ["GpuMention", "facts", "find", "first", "smi_name_ids", "table"]

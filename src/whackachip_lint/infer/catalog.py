@@ -1,4 +1,4 @@
-"""The hardware catalog: one entry per accelerator, loaded from catalog.json (data, with sources)."""
+"""The hardware catalog: one entry per accelerator, loaded from data/catalog.json (data, with sources)."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 from typing import Any, Iterator, Mapping
+from ..data import load as load_data
 
 # Catalog `segment` text -> the device class the inference reasons about. Matched by prefix, longest first.
 DEVICE_CLASS_BY_SEGMENT = {
@@ -181,5 +182,5 @@ def load_json(name: str) -> dict[str, Any]:
 
 @lru_cache(maxsize=1)
 def load_catalog() -> Catalog:
-    doc = load_json("catalog.json")
+    doc = load_data("catalog.json")
     return Catalog([Entry(e) for e in doc["entries"]], doc.get("source", ""))
