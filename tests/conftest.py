@@ -49,6 +49,13 @@ def scan_snippet(code: str, kind: str = "python", filename: str | None = None, s
     return scan_source(source, settings or Settings())
 
 
+def finding_rows(code: str, kind: str, filename: str | None = None) -> list[tuple]:
+    """Sorted (rule, value, state, line) of a snippet's findings; the snippet must scan without diagnostics."""
+    result = scan_snippet(code, kind, filename)
+    assert not result.diagnostics, result.diagnostics
+    return sorted((f.rule, f.value, f.state.value, f.line) for f in result.findings)
+
+
 def run_cli(*args: str):
     result = CliRunner().invoke(main, list(args), catch_exceptions=False)
     return result

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from .conftest import scan_snippet
+from .conftest import finding_rows, scan_snippet
 
 
 def rows(code: str, kind: str):
-    result = scan_snippet(code, kind)
-    assert not result.diagnostics, result.diagnostics
-    return sorted((f.rule, f.value, f.state.value, f.line) for f in result.findings)
+    return finding_rows(code, kind)
 
 
 def test_makefile_variables_flags_conditionals_and_comments():

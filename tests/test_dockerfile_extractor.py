@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from .conftest import scan_snippet
+from .conftest import finding_rows, scan_snippet
 
 
 def rows(code: str, filename: str = "Dockerfile"):
-    result = scan_snippet(code, "dockerfile", filename)
-    assert not result.diagnostics, result.diagnostics
-    return sorted((f.rule, f.value, f.state.value, f.line) for f in result.findings)
+    return finding_rows(code, "dockerfile", filename)
 
 
 def test_from_arg_default_is_resolved_and_says_so():

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from .conftest import scan_snippet
+from .conftest import finding_rows, scan_snippet
 
 
 def rows(code: str, kind: str, filename: str | None = None):
-    result = scan_snippet(code, kind, filename)
-    assert not result.diagnostics, result.diagnostics
-    return sorted((f.rule, f.value, f.state.value, f.line) for f in result.findings)
+    return finding_rows(code, kind, filename)
 
 
 def test_requirements_lines_options_markers_and_comments():

@@ -4,13 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from .conftest import scan_snippet
+from .conftest import finding_rows, scan_snippet
 
 
 def rows(code: str, filename: str = "snippet.yaml"):
-    result = scan_snippet(code, "yaml", filename)
-    assert not result.diagnostics, result.diagnostics
-    return sorted((f.rule, f.value, f.state.value, f.line) for f in result.findings)
+    return finding_rows(code, "yaml", filename)
 
 
 def test_accelerate_config_reuses_core_rules():
