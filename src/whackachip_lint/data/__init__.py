@@ -1,6 +1,6 @@
-"""Data files more than one layer reads (the hardware catalog), parsed once per process.
+"""The package's data files (hardware catalog, export-control rules), parsed once per process.
 
-The catalog lives here, not in infer/, because extractors also need its names
+They live here, not in infer/, because extractors also need the catalog's names
 (nvidia-smi product names, GPU families) and extractors never import the inference.
 """
 

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
 from typing import Any, Iterator, Mapping
 from ..data import load as load_data
 
@@ -174,10 +172,6 @@ def model_keys(entry_id: str) -> set[str]:
 
 def _name_tokens(name: str) -> list[str]:
     return [t for t in re.split(r"[^a-z0-9]+", name.lower()) if t and t not in _NAME_NOISE]
-
-
-def load_json(name: str) -> dict[str, Any]:
-    return json.loads(resources.files(__package__).joinpath(name).read_text(encoding="utf-8"))
 
 
 @lru_cache(maxsize=1)

@@ -1,6 +1,6 @@
 """ECCN 3A090 classification under the October 2023 rule, from TPP, performance density and design intent.
 
-Thresholds come from export_rules.json (with their sources); the numbers per part
+Thresholds come from data/export_rules.json (with their sources); the numbers per part
 come from the catalog. One function classifies; `export_control_for` assembles
 what a verdict shows for a candidate.
 """
@@ -10,7 +10,8 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import Any
 
-from .catalog import Entry, load_json
+from ..data import load as load_data
+from .catalog import Entry
 
 A = "3A090.a"
 B = "3A090.b"
@@ -19,7 +20,7 @@ NOT_CONTROLLED = "not controlled"
 
 @lru_cache(maxsize=1)
 def export_rules() -> dict[str, Any]:
-    return load_json("export_rules.json")
+    return load_data("export_rules.json")
 
 
 def performance_density(tpp: float | None, die_area_mm2: float | None) -> float | None:
