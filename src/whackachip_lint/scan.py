@@ -10,6 +10,7 @@ import os
 import re
 import stat
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 from . import prefilter, suppress
@@ -151,13 +152,18 @@ def _ignores_for(relpath: str, settings: Settings) -> list[str]:
     ignores = list(settings.ignore)
     if not settings.include_docs:  # --no-docs: the rules that read documentation are off
         ignores.extend(sorted(DOC_RULES))
-    if settings.per_file_ignores:
-        import pathspec
-
-        for pattern, codes in settings.per_file_ignores.items():
-            if pathspec.GitIgnoreSpec.from_lines([pattern]).match_file(relpath):
-                ignores.extend(codes)
+    for pattern, codes in settings.per_file_ignores.items():
+        if _file_pattern(pattern).match_file(relpath):
+            ignores.extend(codes)
     return ignores
+
+
+@lru_cache(maxsize=256)
+def _file_pattern(pattern: str):
+    # Compiled once per pattern, not once per file and pattern (this runs for every file scanned).
+    import pathspec
+
+    return pathspec.GitIgnoreSpec.from_lines([pattern])
 
 
 def internal_error_message(exc: BaseException) -> str:
