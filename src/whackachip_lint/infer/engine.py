@@ -17,6 +17,7 @@ from functools import lru_cache
 from typing import Any, Iterable
 
 from ..evidence import Finding, State
+from ..extract.environment import EXACT as ENV_EXACT
 from .catalog import Catalog, Entry, load_catalog
 from .constraints import (
     HARD, RANK, STRONG, WEAK, AMD, NVIDIA, Requirement, combination_requirements, requirements_for, specs_for,
@@ -520,8 +521,9 @@ def _counts(findings: list[Finding], rule: str) -> dict[str, Any] | None:
 # --- the verdict ------------------------------------------------------------------------------------------------
 
 
-# Variables that switch a whole transport off: variable -> the rule whose other settings they make moot.
-MASTER_SWITCHES = {"NCCL_IB_DISABLE": "WAC301", "NCCL_P2P_DISABLE": "WAC303"}
+# Variables that switch a whole transport off (the *_DISABLE switches of the shared variable table):
+# variable -> the rule whose other settings they make moot.
+MASTER_SWITCHES = {name: rule for name, (rule, kind) in ENV_EXACT.items() if kind == "off_if_true"}
 
 
 def settle_master_switches(findings: list[Finding]) -> list[Finding]:
