@@ -157,7 +157,7 @@ def test_rule_examples_give_the_same_results_with_and_without_the_prefilter(code
     assert _view(on) == _view(off)
 
 
-FIXTURE_REPOS = sorted(p for p in REPOS.iterdir() if p.is_dir()) if REPOS.is_dir() else []
+FIXTURE_REPOS = sorted(p for p in REPOS.iterdir() if p.is_dir())
 
 
 @pytest.mark.parametrize("repo", FIXTURE_REPOS, ids=[p.name for p in FIXTURE_REPOS])

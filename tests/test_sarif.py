@@ -172,7 +172,7 @@ def test_cli_sarif_is_valid_and_deterministic(tmp_path):
     assert note["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] == "broken.py"
 
 
-FIXTURE_REPOS = sorted(p for p in REPOS.iterdir() if p.is_dir()) if REPOS.is_dir() else []
+FIXTURE_REPOS = sorted(p for p in REPOS.iterdir() if p.is_dir())
 
 
 @pytest.mark.parametrize("repo", FIXTURE_REPOS, ids=[p.name for p in FIXTURE_REPOS])
