@@ -143,7 +143,19 @@ def test_hunyuan_like_setup():
         ("hunyuan_like", "nvidia-h20"),
         ("two_trees", "nvidia-a100-sxm4-80gb"),
         ("two_trees", "huawei-ascend-910b"),
+        ("ascend_megatron", "huawei-ascend-910b"),
     ],
 )
 def test_the_true_hardware_is_never_excluded(name, truth):
     assert status(inference(name), truth) != "excluded"
+
+
+def test_megatron_idioms_in_an_ascend_script_are_no_nvidia_evidence():
+    # traps.md: Megatron's CUDA_DEVICE_MAX_CONNECTIONS=1 and --use-flash-attn appear in Ascend launch scripts, and
+    # NPUS_PER_NODE=8 means eight NPUs; with torch_npu and its CUDA shim the run is Ascend's.
+    data = inference("ascend_megatron")
+    vendors = {v["name"]: v["status"] for v in data["vendors"]}
+    assert vendors["Huawei"] == "likely"
+    assert vendors["NVIDIA"] != "likely"
+    assert data["gpus_per_node"]["values"] == [8]
+    assert status(data, "huawei-ascend-910b") == "consistent"
