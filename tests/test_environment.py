@@ -50,3 +50,10 @@ def test_unset_and_uninteresting():
     assert not is_hardware_variable("PATH")
     assert is_hardware_variable("NCCL_SOCKET_IFNAME")
     assert interpret_env("FI_PROVIDER", "tcp") == []
+
+
+def test_libfabric_providers_of_gpu_fabrics():
+    assert [(m.rule, m.state) for m in interpret_env("FI_PROVIDER", "cxi")] == [("WAC306", State.ENABLED)]
+    assert [(m.rule, m.state) for m in interpret_env("FI_PROVIDER", "efa")] == [("WAC306", State.ENABLED)]
+    assert interpret_env("FI_PROVIDER", "sockets") == []
+    assert interpret_env("FI_CXI_RX_MATCH_MODE", "hybrid")[0].rule == "WAC306"

@@ -68,6 +68,7 @@ PREFIXES: dict[str, tuple[str, str]] = {
     "NCCL_GPUDIRECTTCPX_": ("WAC306", "set"),
     "NCCL_TCPX_": ("WAC306", "set"),
     "FI_EFA_": ("WAC306", "set"),
+    "FI_CXI_": ("WAC306", "set"),
     "NCCL_": ("WAC206", "set"),
     "RCCL_": ("WAC205", "set"),
     "HSA_": ("WAC205", "set"),
@@ -83,6 +84,8 @@ PREFIXES: dict[str, tuple[str, str]] = {
     "XLA_": ("WAC205", "set"),
     "TPU_": ("WAC205", "set"),
 }
+# libfabric providers of datacenter GPU fabrics: AWS EFA, HPE Slingshot ("cxi").
+FABRIC_PROVIDERS = frozenset({"efa", "cxi"})
 _SORTED_PREFIXES = sorted(PREFIXES.items(), key=lambda item: -len(item[0]))
 
 # Device-list variables are also vendor tells (WAC205) unless they are CUDA's own.
@@ -145,8 +148,8 @@ def interpret_env(name: str, setting: str | None) -> list[EnvMeaning]:
     meanings = [EnvMeaning(rule, value, state, detail)]
     if name in _VENDOR_DEVICE_LISTS:
         meanings.append(EnvMeaning("WAC205", name, state if setting is None else State.ENABLED, detail))
-    if name == "FI_PROVIDER" and clean.lower() != "efa":
-        return []  # libfabric providers other than EFA say nothing about a GPU fabric
+    if name == "FI_PROVIDER" and clean.lower() not in FABRIC_PROVIDERS:
+        return []  # other libfabric providers (tcp, sockets, shm) say nothing about a GPU fabric
     if name == "RCCL_FORCE_ENABLE_GDRDMA":
         meanings.append(EnvMeaning("WAC205", name, state if setting is None else State.ENABLED, detail))
     return meanings

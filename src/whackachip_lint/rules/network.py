@@ -110,14 +110,22 @@ RULES = (
         name="cloud-fabric",
         signal="net.cloud_fabric",
         title="cloud GPU fabric",
-        summary="Finds cloud GPU fabrics: GCP GPUDirect-TCPX/TCPXO (NCCL_FASTRAK_*, NCCL_GPUDIRECTTCPX_*), AWS EFA (FI_EFA_*).",
-        why="These fabrics exist only on datacenter GPU instances, without any NCCL_IB_* variable.",
+        summary=(
+            "Finds GPU fabrics other than InfiniBand: GCP GPUDirect-TCPX/TCPXO (NCCL_FASTRAK_*, NCCL_GPUDIRECTTCPX_*), "
+            "AWS EFA (FI_EFA_*, FI_PROVIDER=efa), HPE Slingshot through libfabric (FI_CXI_*, FI_PROVIDER=cxi)."
+        ),
+        why=(
+            "These fabrics exist only on datacenter GPU instances and HPC systems, without any NCCL_IB_* variable. "
+            "Other libfabric providers (tcp, sockets, shm) say nothing about the fabric."
+        ),
         positives=(
             Example("export NCCL_FASTRAK_CTRL_DEV=eth0\n", kind="shell", value="NCCL_FASTRAK_CTRL_DEV"),
+            Example("export FI_PROVIDER=cxi\n", kind="shell", value="FI_PROVIDER", note="HPE Slingshot"),
             Example('import os\nos.environ.update(FI_EFA_USE_DEVICE_RDMA="1")\n', value="FI_EFA_USE_DEVICE_RDMA"),
         ),
         negatives=(
             Example("# NCCL_FASTRAK_CTRL_DEV is for a3-mega only\n", kind="shell"),
+            Example("export FI_PROVIDER=tcp\n", kind="shell", note="a plain TCP provider is no fabric evidence"),
             Example('import os\n"""Set NCCL_FASTRAK_CTRL_DEV on a3-mega."""\n'),
         ),
         tags=("network",),
