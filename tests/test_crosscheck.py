@@ -75,10 +75,7 @@ def test_no_docs_keeps_job_requests_and_notebook_code():
     assert sorted(f["rule"] for f in nb["findings"]) == ["WAC101"]
 
 
-def test_fallback_table_without_the_inference(tmp_path, monkeypatch):
-    from whackachip_lint import crosscheck
-
-    monkeypatch.setattr(crosscheck, "_requirements", crosscheck._fallback)
+def test_fp8_code_contradicts_a_v100_readme_but_not_an_h100_one(tmp_path):
     assert repo(tmp_path, {"README.md": "We trained on 16 V100 GPUs.\n", "train.py": FP8}) == [
         ("WAC714", "README.md", 1, "V100")
     ]

@@ -9,9 +9,8 @@ part the declaration could denote definitely lacks what the code requires. Unkno
 never contradict.
 
 The requirements come from the inference (`infer.constraints.requirements_for`, hard, non-vendor ones:
-FP8/FP4 compute, compile targets without PTX...) when it is installed; otherwise from the small table below,
-checked against the catalog's facts (data/catalog.json, via extract/gpunames.facts). Vendor requirements are left out on purpose:
-repos with parallel GPU and NPU recipes would contradict themselves.
+FP8/FP4 compute, compile targets without PTX...), checked against the catalog. Vendor requirements are left out
+on purpose: repos with parallel GPU and NPU recipes would contradict themselves.
 """
 
 from __future__ import annotations
@@ -19,17 +18,11 @@ from __future__ import annotations
 from typing import Callable, Iterable
 
 from .evidence import Finding, State
-from .extract import gpunames
 
 DECLARING = frozenset({"WAC710", "WAC712", "WAC713"})
 CONTRADICTION = "WAC714"
 # Code evidence only (precision, collective, network, launch, memory, kernels): not declarations, not images/pins.
 CODE_FAMILIES = ("WAC1", "WAC2", "WAC3", "WAC4", "WAC5", "WAC6")
-# Fallback when the inference is not available: rule -> (catalog fact that must be true, what the code requires).
-FALLBACK_REQUIREMENTS = {
-    "WAC104": ("supports_fp8", "FP8 compute"),
-    "WAC106": ("supports_fp4", "FP4 compute"),
-}
 
 Check = Callable[[str], "bool | None"]
 # Folders that hold documentation, logs, job scripts or notebooks about the code beside them (compared lower-case).
@@ -88,11 +81,9 @@ def in_scope(path: str, scope: str) -> bool:
 
 
 def _requirements(code: list[Finding]) -> list[tuple[str, Check, Finding]]:
-    try:
-        from .infer.catalog import load_catalog
-        from .infer.constraints import requirements_for
-    except ImportError:
-        return _fallback(code)
+    from .infer.catalog import load_catalog  # imported here: only a scan with declarations in force needs it
+    from .infer.constraints import requirements_for
+
     catalog = load_catalog()
     out = []
     for finding in code:
@@ -107,15 +98,6 @@ def _catalog_check(catalog, req) -> Check:
         return req.check(catalog.get(catalog_id)) if catalog_id in catalog else None
 
     return check
-
-
-def _fallback(code: list[Finding]) -> list[tuple[str, Check, Finding]]:
-    out = []
-    for finding in code:
-        if finding.rule in FALLBACK_REQUIREMENTS:
-            fact, label = FALLBACK_REQUIREMENTS[finding.rule]
-            out.append((label, lambda i, fact=fact: gpunames.facts(i).get(fact), finding))
-    return out
 
 
 def _finding(declaration: Finding, label: str, evidence: Finding) -> Finding:

@@ -156,13 +156,4 @@ def smi_name_ids(name: str) -> tuple[str, ...]:
     return mention.ids if mention else ()
 
 
-FACT_KEYS = ("vendor", "microarchitecture", "supports_bf16", "supports_fp8", "supports_fp4")
-
-
-def facts(catalog_id: str) -> dict[str, Any]:
-    """The few catalog facts the declared-hardware cross-check needs (vendor, bf16/fp8/fp4 support)."""
-    entry = _catalog_entries().get(catalog_id)
-    return {key: entry.get(key) for key in FACT_KEYS} if entry else {}
-
-
-__all__ = ["GpuMention", "facts", "find", "first", "smi_name_ids", "table"]
+__all__ = ["GpuMention", "find", "first", "smi_name_ids", "table"]
