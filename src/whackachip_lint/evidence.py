@@ -19,8 +19,9 @@ class State(str, enum.Enum):
 
     ENABLED = "enabled"  # in force on the path the code takes
     CONDITIONAL = "conditional"  # in force only if a runtime condition holds
-    DISABLED = "disabled"  # explicitly switched off (False, "no", =1 on a *_DISABLE, dead branch)
+    DISABLED = "disabled"  # a setting in force that turns a feature off (False, "no", =1 on a *_DISABLE)
     MENTIONED = "mentioned"  # named only: comment, help text, choices, docstring, commented-out command
+    DEAD = "dead"  # code that cannot run (a branch the file's constants rule out, `if False:`): constrains nothing
 
     def __str__(self) -> str:  # pragma: no cover - trivial
         return self.value

@@ -86,6 +86,7 @@ _STATE_PHRASE = {
     State.CONDITIONAL: "is used only under a runtime condition here",
     State.DISABLED: "is explicitly switched off here",
     State.MENTIONED: "is only mentioned here",
+    State.DEAD: "stands in code that cannot run here",
 }
 
 
