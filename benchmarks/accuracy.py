@@ -2,6 +2,7 @@
 
     .venv/bin/python benchmarks/accuracy.py --corpus /work/corpus [--labels ../shared/dev-corpus/repos.json]
         [--modes code,default] [--only owner/name] [--json out.json] [--markdown out.md] [--no-text]
+        [--reports DIR]
 
 Each label (`repo`, `eval_commit`, `vendor`, `accelerators`, `kind`; see the dev corpus README) is matched with the
 checkout `<corpus>/<owner>+<name>/` (exported at `eval_commit` by `benchmarks/corpus_export.py`). wac-lint scans it
@@ -328,8 +329,10 @@ def totals(rows: list[dict[str, Any]]) -> dict[str, Any]:
 MODES = {"code": ["--no-docs"], "default": []}
 
 
-def run_scan(checkout: Path, mode: str, text: bool = True) -> dict[str, Any]:
-    """Scan one checkout in one mode: the JSON report, the cold scan's seconds, and the report sizes."""
+def run_scan(checkout: Path, mode: str, text: bool = True, keep: Path | None = None) -> dict[str, Any]:
+    """Scan one checkout in one mode: the JSON report, the cold scan's seconds, and the report sizes.
+
+    With `keep`, the reports are also saved there as `<checkout name>.<mode>.json` / `.txt`."""
     base = [sys.executable, "-m", "whackachip_lint", "scan", str(checkout), "-j", "1", "--isolated", "--exit-zero",
             *MODES[mode]]
     with tempfile.TemporaryDirectory(prefix="wac-accuracy-") as tmp:
@@ -341,6 +344,9 @@ def run_scan(checkout: Path, mode: str, text: bool = True) -> dict[str, Any]:
         if done.returncode != 0 or not out.exists():
             return {"error": f"exit {done.returncode}: {done.stderr.strip()[-500:]}", "seconds": seconds}
         raw = out.read_bytes()
+        if keep:
+            keep.mkdir(parents=True, exist_ok=True)
+            (keep / f"{checkout.name}.{mode}.json").write_bytes(raw)
         result: dict[str, Any] = {"report": json.loads(raw), "seconds": seconds, "json_bytes": len(raw)}
         if text:  # warm cache: measures the report, not the scan
             text_out = Path(tmp) / "report.txt"
@@ -350,6 +356,8 @@ def run_scan(checkout: Path, mode: str, text: bool = True) -> dict[str, Any]:
                 result["text_bytes"] = text_out.stat().st_size
                 result["text_lines"] = len(lines)
                 result["text_longest_line"] = max((len(line) for line in lines), default=0)
+                if keep:
+                    (keep / f"{checkout.name}.{mode}.txt").write_bytes(text_out.read_bytes())
         return result
 
 
@@ -358,7 +366,7 @@ def checkout_dir(corpus: Path, repo: str) -> Path:
 
 
 def measure(labels: list[dict[str, Any]], corpus: Path, modes: list[str], catalog: Catalog,
-            text: bool = True, log=print) -> dict[str, list[dict[str, Any]]]:
+            text: bool = True, keep: Path | None = None, log=print) -> dict[str, list[dict[str, Any]]]:
     results: dict[str, list[dict[str, Any]]] = {mode: [] for mode in modes}
     # Small checkouts first, so the first results come early; rows keep the labels' order.
     for label in sorted(labels, key=lambda label: _tree_size(checkout_dir(corpus, label["repo"]))):
@@ -368,7 +376,7 @@ def measure(labels: list[dict[str, Any]], corpus: Path, modes: list[str], catalo
             if not checkout.is_dir():
                 row["error"] = f"no checkout at {checkout}"
             else:
-                scanned = run_scan(checkout, mode, text)
+                scanned = run_scan(checkout, mode, text, keep)
                 report = scanned.pop("report", None)
                 row.update(scanned)
                 if report is not None:
@@ -445,6 +453,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", type=Path, help="write the full results (JSON) here")
     parser.add_argument("--markdown", type=Path, help="write the Markdown tables here")
     parser.add_argument("--no-text", action="store_true", help="skip the text-report run")
+    parser.add_argument("--reports", type=Path, help="also save every JSON and text report in this directory")
     args = parser.parse_args(argv)
 
     modes = [m for m in args.modes.split(",") if m]
@@ -455,7 +464,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.only:
         labels = [label for label in labels if label["repo"] in args.only]
     catalog = Catalog.installed()
-    results = measure(labels, args.corpus, modes, catalog, text=not args.no_text,
+    results = measure(labels, args.corpus, modes, catalog, text=not args.no_text, keep=args.reports,
                       log=lambda line: print(line, file=sys.stderr, flush=True))
     table = markdown(results)
     if args.json:

@@ -193,7 +193,7 @@ def test_the_script_scans_a_checkout_and_writes_json_and_markdown(tmp_path, caps
     out_json, out_md = tmp_path / "out.json", tmp_path / "out.md"
 
     code = acc.main(["--labels", str(labels), "--corpus", str(CORPUS), "--modes", "code", "--no-text",
-                     "--json", str(out_json), "--markdown", str(out_md)])
+                     "--json", str(out_json), "--markdown", str(out_md), "--reports", str(tmp_path / "reports")])
 
     assert code == 0
     written = json.loads(out_json.read_text())
@@ -209,6 +209,7 @@ def test_the_script_scans_a_checkout_and_writes_json_and_markdown(tmp_path, caps
     assert "| example/npu-trainer | huawei | none | yes (1/1) | Huawei likely | 2 (" in table
     assert "| example/absent | nvidia | error: no checkout at" in table
     assert table in capsys.readouterr().out
+    assert sorted(p.name for p in (tmp_path / "reports").iterdir()) == ["example+npu-trainer.code.json"]
 
 
 def test_the_same_scan_scored_against_a_wrong_label_shows_the_documented_part_excluded():
