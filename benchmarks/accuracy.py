@@ -426,6 +426,9 @@ def markdown(results: dict[str, list[dict[str, Any]]]) -> str:
                          f"{', any' if r['consistent_rule'] == 'any' else ''}" \
                          f"{', vendor level' if r['vendor_level_only'] else ''})"
             vendor = ", ".join(f"{v} {s}" if s == "likely" else f"{v} **{s}**" for v, s in r["vendor_status"].items())
+            others = [v for v in r["likely_vendors"] if v not in r["vendor_status"]]
+            if others:
+                vendor += f" (also likely: {', '.join(others)})"
             size = f"{r['consistent_size']} ({r['consistent_size'] / r['catalog_size']:.0%})"
             text = (f"{r['text_bytes'] / 1024:.0f} KiB, {r['text_lines']} lines" if "text_bytes" in r else "")
             parts.append(f"| {r['repo']} | {r['vendor']} | {excluded} | {consistent} | {vendor} | {size} "
@@ -447,7 +450,8 @@ def markdown(results: dict[str, list[dict[str, Any]]]) -> str:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--labels", type=Path, default=DEFAULT_LABELS, help=f"labels file (default {DEFAULT_LABELS})")
-    parser.add_argument("--corpus", type=Path, required=True, help="directory of <owner>+<name> checkouts")
+    parser.add_argument("--corpus", type=Path, help="directory of <owner>+<name> checkouts")
+    parser.add_argument("--from-json", type=Path, help="render the tables of an earlier --json output; no scan")
     parser.add_argument("--modes", default="code,default", help="comma-separated: code, default")
     parser.add_argument("--only", action="append", default=[], help="only this owner/name (repeatable)")
     parser.add_argument("--json", type=Path, help="write the full results (JSON) here")
@@ -456,6 +460,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--reports", type=Path, help="also save every JSON and text report in this directory")
     args = parser.parse_args(argv)
 
+    if args.from_json:
+        print(markdown(json.loads(args.from_json.read_text(encoding="utf-8"))["results"]))
+        return 0
+    if not args.corpus:
+        parser.error("--corpus is required (or --from-json)")
     modes = [m for m in args.modes.split(",") if m]
     unknown = [m for m in modes if m not in MODES]
     if unknown:

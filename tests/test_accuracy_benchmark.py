@@ -223,6 +223,18 @@ def test_the_same_scan_scored_against_a_wrong_label_shows_the_documented_part_ex
     assert scanned["text_lines"] > 0 and scanned["text_longest_line"] > 0
 
 
+def test_tables_render_again_from_the_json_output_without_scanning(tmp_path, capsys):
+    row = {"repo": "o/r", "vendor": "amd", "kind": "trained on", "seconds": 2.0, "catalog_size": 30,
+           "documented_excluded": [], "documented_consistent": True, "consistent_rule": "all", "consistent_names": 1,
+           "scored_names": 1, "vendor_level_only": False, "vendor_status": {"AMD": "likely"},
+           "likely_vendors": ["NVIDIA", "AMD"], "vendor_ok": True, "consistent_size": 6}
+    saved = tmp_path / "results.json"
+    saved.write_text(json.dumps({"results": {"code": [row]}}))
+    assert acc.main(["--from-json", str(saved)]) == 0
+    out = capsys.readouterr().out
+    assert "| o/r | amd | none | yes (1/1) | AMD likely (also likely: NVIDIA) | 6 (20%) | 2.0 |  |" in out
+
+
 def test_unknown_mode_is_a_usage_error(tmp_path):
     with pytest.raises(SystemExit) as exc:
         acc.main(["--corpus", str(tmp_path), "--modes", "fast"])
