@@ -14,7 +14,8 @@ Per repository and mode it reports:
 - documented consistent: whether the documented accelerators are `consistent` (see `KIND_RULE` for how many must be);
 - vendor: the status of the documented vendor (`likely` is right; for `multi` any documented vendor `likely`);
 - consistent set: how many catalog parts are `consistent`, and the fraction of the catalog;
-- scan time of the cold run, the sizes of the JSON and text reports and the longest text line.
+- scan time of the cold run, the sizes of the JSON report, of the text report's verdict section (lines, bytes)
+  and the longest text line.
 Totals check the Done-when criteria of issue 10. Nothing here runs the scanned code.
 
 Documented names map to catalog ids with `FAMILIES` (regular expressions over the label's own wording, narrowed by
@@ -352,13 +353,28 @@ def run_scan(checkout: Path, mode: str, text: bool = True, keep: Path | None = N
             text_out = Path(tmp) / "report.txt"
             subprocess.run([*base, *cache, "--format", "text", "--no-color", "-o", str(text_out)], capture_output=True)
             if text_out.exists():
-                lines = text_out.read_text(encoding="utf-8", errors="replace").splitlines()
-                result["text_bytes"] = text_out.stat().st_size
-                result["text_lines"] = len(lines)
-                result["text_longest_line"] = max((len(line) for line in lines), default=0)
+                result.update(text_measures(text_out.read_text(encoding="utf-8", errors="replace")))
                 if keep:
                     (keep / f"{checkout.name}.{mode}.txt").write_bytes(text_out.read_bytes())
         return result
+
+
+# The heading the text reporter puts above the verdict (report/verdict_text.py); what follows is the verdict.
+VERDICT_HEADING = "Hardware verdict"
+
+
+def text_measures(text: str) -> dict[str, int]:
+    """Sizes of a text report and of its verdict section (what a reader of the verdict has to get through)."""
+    lines = text.splitlines()
+    start = next((i for i, line in enumerate(lines) if line.startswith(VERDICT_HEADING)), len(lines))
+    verdict = lines[start:]
+    return {
+        "text_bytes": len(text.encode("utf-8")),
+        "text_lines": len(lines),
+        "text_longest_line": max((len(line) for line in lines), default=0),
+        "verdict_lines": len(verdict),
+        "verdict_bytes": sum(len(line.encode("utf-8")) + 1 for line in verdict),
+    }
 
 
 def checkout_dir(corpus: Path, repo: str) -> Path:
@@ -415,7 +431,7 @@ def markdown(results: dict[str, list[dict[str, Any]]]) -> str:
     for mode, rows in results.items():
         parts += [f"### {MODE_TITLES.get(mode, mode)}", "",
                   "| Repository | Documented | Excluded documented | Documented consistent | Documented vendor "
-                  "| Consistent set | Scan s | Text report |",
+                  "| Consistent set | Scan s | Text verdict |",
                   "|---|---|---|---|---|---|---|---|"]
         for r in rows:
             if "error" in r:
@@ -430,7 +446,8 @@ def markdown(results: dict[str, list[dict[str, Any]]]) -> str:
             if others:
                 vendor += f" (also likely: {', '.join(others)})"
             size = f"{r['consistent_size']} ({r['consistent_size'] / r['catalog_size']:.0%})"
-            text = (f"{r['text_bytes'] / 1024:.0f} KiB, {r['text_lines']} lines" if "text_bytes" in r else "")
+            text = (f"{r['verdict_lines']} lines, {r['verdict_bytes'] / 1024:.0f} KiB, longest line "
+                    f"{r['text_longest_line']:,}" if "verdict_lines" in r else "")
             parts.append(f"| {r['repo']} | {r['vendor']} | {excluded} | {consistent} | {vendor} | {size} "
                          f"| {r['seconds']:.1f} | {text} |")
         t = totals(rows)

@@ -220,7 +220,14 @@ def test_the_same_scan_scored_against_a_wrong_label_shows_the_documented_part_ex
     assert scored["vendor_status"] == {"NVIDIA": "excluded"} and scored["vendor_ok"] is False
     reasons = scored["documented"][0]["reasons"]["nvidia-a100-sxm4-80gb"]
     assert {"where": "train.py:3", "rules": ["WAC202"]} in [e for r in reasons for e in r["evidence"]]
-    assert scanned["text_lines"] > 0 and scanned["text_longest_line"] > 0
+    assert 0 < scanned["verdict_lines"] < scanned["text_lines"] and scanned["text_longest_line"] > 0
+
+
+def test_text_measures_count_the_verdict_section_apart():
+    text = "a.py\n  a.py:1:1: WAC101 long finding line\n\nHardware verdict\n  Vendor: NVIDIA likely.\n"
+    assert acc.text_measures(text) == {"text_bytes": len(text), "text_lines": 5, "text_longest_line": 36,
+                                       "verdict_lines": 2, "verdict_bytes": 17 + 25}
+    assert acc.text_measures("no verdict here\n")["verdict_lines"] == 0
 
 
 def test_tables_render_again_from_the_json_output_without_scanning(tmp_path, capsys):
