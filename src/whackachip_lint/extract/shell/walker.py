@@ -527,7 +527,8 @@ class Walker:
         elif head in ("source", ".") and len(words) > 1 and words[1].known and _CANN_SET_ENV.search(words[1].text):
             # CANN's set_env.sh exports ASCEND_TOOLKIT_HOME and the other ASCEND_* variables (traps.md: Ascend tell).
             detail = f"{head} {words[1].text} sets ASCEND_TOOLKIT_HOME and the other ASCEND_* variables (Huawei CANN)"
-            self.add_words("WAC205", "ASCEND_TOOLKIT_HOME", ctx.state, words[0], words[1], self._detail(detail, ctx.state),
+            detail = self._detail(detail, ctx.state)
+            self.add_words("WAC205", "ASCEND_TOOLKIT_HOME", ctx.state, words[0], words[1], detail,
                            {"variable": "ASCEND_TOOLKIT_HOME", "sourced": words[1].text})
         self._inline_code(nodes, ctx)
         self.arch_flags(node, ctx.state, start=name)
