@@ -168,7 +168,7 @@ class Walker:
         if kind in _HANDLERS:
             getattr(self, _HANDLERS[kind])(node, ctx)
         elif kind in _LOOPS:
-            self._guarded(node.named_children, ctx, None)
+            self._loop(node, ctx)
         else:
             self.block(node.children, ctx)  # program, pipeline, compound_statement, do_group, ERROR...
 
@@ -426,6 +426,9 @@ class Walker:
             if verdict is True and not maybe:
                 self.block(body, Context(ctx.state, branch_env))
                 taken = True
+            elif verdict is True:  # runs unless an earlier branch did: either way no later branch runs
+                self.block(body, Context(nest(ctx.state, State.CONDITIONAL), branch_env))
+                taken = True
             else:
                 self.block(body, Context(nest(ctx.state, State.CONDITIONAL), branch_env))
                 maybe = True
@@ -443,6 +446,20 @@ class Walker:
         ctx.env.update(final)
         if default_for and outcomes:
             self._keep_default(default_for, outcomes[0], ctx.env)
+
+    def _loop(self, node, ctx: Context) -> None:
+        """`while`/`until`: the body is dead when the file's own values make the first test fail, else it may
+        run (conditional). The test itself runs either way."""
+        condition = [c for c in node.children_by_field_name("condition") if c.is_named]
+        body = node.child_by_field_name("body")
+        if node.type == "c_style_for_statement" or not condition or body is None:
+            self._guarded(node.named_children, ctx, None)
+            return
+        for cond in condition:
+            self.statement(cond, ctx)
+        verdict = conditions.evaluate(condition[-1], self.expander, ctx.env)
+        enters = verdict if node.children[0].type == "while" else conditions.negate(verdict)
+        self._guarded([body], ctx, False if enters is False else None)
 
     def _guarded(self, body, ctx: Context, verdict: bool | None, default_for: str | None = None) -> None:
         """A body that runs if a verdict holds (loops, `&&`/`||`); None: the file cannot tell."""
