@@ -122,30 +122,30 @@ class _Parser:
         if not self.tokens:
             return False  # `[ ]`: an empty test is false
         try:
-            value = self._or()
+            value = self._disjunction()
         except _Malformed:
             return None
         return value if self.index == len(self.tokens) else None
 
-    def _at(self, text: str, index: int | None = None) -> bool:
-        index = self.index if index is None else index
-        return index < len(self.tokens) and self.tokens[index].op and self.tokens[index].text == text
+    def _at(self, text: str) -> bool:
+        """Whether the next word is the operator `text`."""
+        return self.index < len(self.tokens) and self.tokens[self.index].op and self.tokens[self.index].text == text
 
     def _binary_at(self, index: int) -> bool:
         return index + 2 < len(self.tokens) and self.tokens[index + 1].op and self.tokens[index + 1].text in _BINARY
 
-    def _or(self) -> bool | None:
-        value = self._and()
-        while self._at(self.or_op):
-            self.index += 1
-            value = _or(value, self._and())
-        return value
+    def _disjunction(self) -> bool | None:
+        return self._joined(self.or_op, self._conjunction, _or)
 
-    def _and(self) -> bool | None:
-        value = self._negation()
-        while self._at(self.and_op):
+    def _conjunction(self) -> bool | None:
+        return self._joined(self.and_op, self._negation, _and)
+
+    def _joined(self, operator: str, operand, join) -> bool | None:
+        """`operand (operator operand)*`, left to right."""
+        value = operand()
+        while self._at(operator):
             self.index += 1
-            value = _and(value, self._negation())
+            value = join(value, operand())
         return value
 
     def _negation(self) -> bool | None:
@@ -165,7 +165,7 @@ class _Parser:
         token = tokens[index]
         if self._at("("):
             self.index += 1
-            value = self._or()
+            value = self._disjunction()
             if not self._at(")"):
                 raise _Malformed
             self.index += 1
