@@ -185,8 +185,10 @@ def scan(paths, output_format, output, select, ignore, fail_level, exit_zero, qu
         text = reporter.render(result, verdict, colour=use_colour, show_suppressed=show_suppressed, **extra)
 
     if output is not None:
+        from .safe_write import write_text
+
         try:
-            output.write_text(text, encoding="utf-8")
+            write_text(output, text)  # never through a link the scanned repository planted
         except OSError as exc:  # a bad --output is a usage error: name it, exit 2, no traceback
             click.echo(f"wac-lint: error: cannot write --output {output}: {exc.strerror or exc}", err=True)
             sys.exit(EXIT_ERROR)
