@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
+import pytest
 from hypothesis import given, settings, strategies as st
 
-from whackachip_lint.evidence import State
+from whackachip_lint.evidence import Finding, Span, State
 from whackachip_lint.infer.constraints import combination_requirements, requirements_for
 from whackachip_lint.infer.engine import infer, settle_master_switches
 from whackachip_lint.infer.recipes import Recipe, find_recipes, resolve_in_recipe
 from whackachip_lint.rules import ALL_RULES
+from whackachip_lint.scan import scan
 
+from .conftest import REPOS
 from .infer_helpers import finding, hunyuan_like, result
 
 
@@ -124,3 +129,12 @@ def test_dead_findings_never_change_a_verdict(live, dead_ones):
     base = result(*live, files=files)
     mixed = result(*live, *[dead(f) for f in dead_ones], files=files)
     assert infer(mixed).to_dict() == infer(base).to_dict()
+
+
+@pytest.mark.parametrize("repo", ["mem_70b_zero3", "mem_qlora_7b", "hunyuan_large", "sh_net_type_dead_branch"])
+def test_dead_copies_of_a_real_scan_change_nothing(repo):
+    # Every finding of a fixture repo again in dead code (model sizes, ZeRO stages, launches included).
+    scanned = scan([REPOS / repo])
+    copies = [f.with_changes(state=State.DEAD, span=Span(f.line + 1000, 1, f.line + 1000, 2)) for f in scanned.findings]
+    with_dead = replace(scanned, findings=sorted(scanned.findings + copies, key=Finding.sort_key))
+    assert infer(with_dead).to_dict() == infer(scanned).to_dict()
