@@ -753,6 +753,17 @@ def test_exit_that_may_not_run_leaves_the_rest_live():
     assert only("f() { exit 1; }\nexport NCCL_IB_HCA=mlx5_0\n", "WAC301") == ("NCCL_IB_HCA", E, 2)
 
 
+def test_code_after_exec_of_a_command_is_dead():
+    code = "exec torchrun --nproc_per_node 8 train.py\nexport NCCL_IB_HCA=mlx5_0\n"
+    assert only(code, "WAC301") == ("NCCL_IB_HCA", X, 2)
+    assert only(code, "WAC401") == (8, E, 1)
+    [dead] = [f for f in scan_snippet(code, "shell").findings if f.line == 2]
+    assert "after the unconditional exec at line 1" in dead.message
+    # exec with redirections only keeps the shell running
+    assert only("exec > log 2>&1\nexport NCCL_IB_HCA=mlx5_0\n", "WAC301") == ("NCCL_IB_HCA", E, 2)
+    assert only("exec 3>&1\nexport NCCL_IB_HCA=mlx5_0\n", "WAC301") == ("NCCL_IB_HCA", E, 2)
+
+
 def test_commented_command_after_exit_is_still_only_mentioned():
     assert only("exit 0\n# export NCCL_IB_HCA=mlx5_0\n", "WAC301") == ("NCCL_IB_HCA", M, 2)
 

@@ -120,7 +120,8 @@ class Walker:
         self.block(nodes[: end + 1], ctx)
         if end + 1 < len(nodes):
             line = self._shift(nodes[end].start_point)[0] + 1
-            self.dead_block(nodes[end + 1 :], ctx, f"after the unconditional exit at line {line}")
+            word = self.raw(nodes[end].child_by_field_name("name"))
+            self.dead_block(nodes[end + 1 :], ctx, f"after the unconditional {word} at line {line}")
         for name, (body, defined, why) in list(self.functions.items()):
             if name in self.walked_functions:
                 continue
@@ -699,11 +700,13 @@ _LIVELINESS = {State.ENABLED: 0, State.DISABLED: 0, State.CONDITIONAL: 1, State.
 
 
 def _is_exit(node, data: bytes) -> bool:
-    """`exit` (with or without a status) as a statement of its own: nothing after it at top level runs."""
+    """A statement after which nothing at top level runs: `exit` (with or without a status), or `exec` with a
+    command, which replaces the shell (`exec 3>&1` without one only redirects)."""
     if node.type != "command":
         return False
     name = node.child_by_field_name("name")
-    return name is not None and data[name.start_byte : name.end_byte] == b"exit"
+    word = data[name.start_byte : name.end_byte] if name is not None else b""
+    return word == b"exit" or (word == b"exec" and bool(node.children_by_field_name("argument")))
 
 
 def _merge(outcomes: list[dict]) -> dict:
