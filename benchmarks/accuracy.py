@@ -312,6 +312,8 @@ def totals(rows: list[dict[str, Any]]) -> dict[str, Any]:
         "vendor_likely": sum(r["vendor_ok"] for r in scored),
         "median_consistent_size": median_size,
         "median_consistent_fraction": median_size / catalog_size,
+        # Empty sets pull the median down: this one says how narrow the verdict is where it says anything.
+        "median_consistent_size_nonempty": statistics.median([s for s in sizes if s] or [0]),
         "catalog_size": catalog_size,
         "scan_seconds_total": sum(r.get("seconds", 0.0) for r in scored),
         "scan_seconds_median": statistics.median(r.get("seconds", 0.0) for r in scored),
@@ -457,7 +459,8 @@ def markdown(results: dict[str, list[dict[str, Any]]]) -> str:
                       f"hardware consistent in {t['documented_consistent']} "
                       f"({t['documented_consistent_fraction']:.0%}); documented vendor likely in {t['vendor_likely']}; "
                       f"median consistent set {t['median_consistent_size']:g} of {t['catalog_size']} "
-                      f"({t['median_consistent_fraction']:.0%}); scan time {t['scan_seconds_total']:.0f} s in total, "
+                      f"({t['median_consistent_fraction']:.0%}; {t['median_consistent_size_nonempty']:g} among non-empty "
+                      f"sets); scan time {t['scan_seconds_total']:.0f} s in total, "
                       f"median {t['scan_seconds_median']:.1f} s.", ""]
             parts += [f"- [{'x' if ok else ' '}] {name}" for name, ok in t["done_when"].items()]
         parts.append("")

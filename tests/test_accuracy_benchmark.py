@@ -169,6 +169,7 @@ def test_totals_check_the_done_when_criteria():
     total = acc.totals(rows)
     assert (total["repos"], total["errors"], total["documented_excluded"], total["empty_consistent_set"]) == (3, 1, 1, 1)
     assert total["median_consistent_size"] == 5
+    assert total["median_consistent_size_nonempty"] == 7.5
     assert total["done_when"] == {
         "documented hardware never excluded": False,
         "no empty consistent set": False,
