@@ -229,7 +229,8 @@ def exclusion_reasons(report: dict[str, Any], candidate_id: str, limit: int = 5)
     if candidate is None:
         return []
     rules = _evidence_rules(report)
-    failing = [r for r in candidate.get("reasons", []) if r.get("result") == "fails"]
+    # Reasons written out in the candidate (JSON report as of schema 2); other shapes are left out, not guessed.
+    failing = [r for r in candidate.get("reasons", []) if isinstance(r, dict) and r.get("result") == "fails"]
     hard = [r for r in failing if r.get("strength") == "hard"] or failing
     out = []
     for reason in hard:
