@@ -183,4 +183,73 @@ RULES = (
         ),
         tags=("vendor",),
     ),
+    Rule(
+        code="WAC208",
+        name="xla-platform",
+        signal="runtime.platform",
+        title="XLA platform",
+        summary=(
+            "Finds the platform an XLA or JAX program is told to run on: the value of `PJRT_DEVICE` and "
+            "`JAX_PLATFORMS`, `jax.devices(\"tpu\")`, `jax.default_backend()` and `jax.devices()[0].platform` "
+            "compared with a platform name; `--xla_force_host_platform_device_count` (CPU)."
+        ),
+        why=(
+            "XLA is not TPU: torch_xla and JAX also run on CUDA and ROCm GPUs (and torch-neuronx on AWS Neuron). "
+            "`PJRT_DEVICE=TPU` and `PJRT_DEVICE=CUDA` name different vendors, so the value decides, not the "
+            "variable. An assertion or a refusal to run elsewhere is in force; a comparison in an `if` is conditional."
+        ),
+        positives=(
+            Example("export PJRT_DEVICE=TPU\npython train.py\n", kind="shell", value="TPU"),
+            Example("export PJRT_DEVICE=CUDA\npython train.py\n", kind="shell", value="CUDA",
+                    note="torch_xla on NVIDIA GPUs: no TPU"),
+            Example('import os\nos.environ["JAX_PLATFORMS"] = "tpu"\n', value="tpu"),
+            Example('import jax\ndevices = jax.devices("tpu")\n', value="tpu",
+                    note="jax.devices(backend) raises without such a device"),
+            Example('import jax\nassert jax.default_backend() == "tpu"\n', value="tpu"),
+            Example('import jax\nif jax.devices()[0].platform != "tpu":\n    raise SystemExit("TPU only")\n',
+                    value="tpu", note="a refusal to run elsewhere"),
+            Example('import jax\nif jax.default_backend() == "gpu":\n    x = 1\n', value="gpu",
+                    state=State.CONDITIONAL),
+            Example('export XLA_FLAGS="--xla_force_host_platform_device_count=8"\n', kind="shell", value="cpu",
+                    note="devices faked on the host CPU: sets no accelerator requirement"),
+        ),
+        negatives=(
+            Example("# export PJRT_DEVICE=TPU\npython train.py\n", kind="shell"),
+            Example('import jax\nprint(jax.devices())\n', note="listing devices names no platform"),
+            Example('import jax\nif jax.default_backend() == "tpu":\n    x = 1\n',
+                    note="a branch on the platform is conditional"),
+        ),
+        notes=("value: the platform as written (TPU, CUDA, tpu, gpu, rocm, cpu, NEURON)",),
+        tags=("vendor",),
+    ),
+    Rule(
+        code="WAC209",
+        name="vendor-device-tool",
+        signal="runtime.tool",
+        title="vendor device tool",
+        summary=(
+            "Finds commands only one vendor's driver stack answers, run in scripts: `rocm-smi`, `amd-smi`, "
+            "`rocminfo` (AMD), `npu-smi` (Ascend), `hl-smi` (Gaudi), `neuron-ls`/`neuron-top`/`neuronx-cc` "
+            "(AWS Neuron), `gcloud compute tpus ...` (Cloud TPU)."
+        ),
+        why=(
+            "A script that queries `rocm-smi` or creates a TPU VM was written to run where that tool exists: "
+            "a vendor fact about the machines the author used."
+        ),
+        positives=(
+            Example("rocm-smi --showmeminfo vram\n", kind="shell", value="amd"),
+            Example("npu-smi info\n", kind="shell", value="huawei"),
+            Example("neuronx-cc compile model.hlo --target trn1\n", kind="shell", value="aws"),
+            Example("gcloud compute tpus tpu-vm ssh my-tpu --zone us-central2-b --worker=all\n", kind="shell",
+                    value="google"),
+        ),
+        negatives=(
+            Example("# rocm-smi\necho done\n", kind="shell"),
+            Example('echo "run rocm-smi to check"\n', kind="shell", note="a tool named in a message is not run"),
+            Example("if command -v rocm-smi; then rocm-smi; fi\n", kind="shell", state=State.CONDITIONAL,
+                    note="run only where it exists: conditional"),
+        ),
+        notes=("value: the vendor (amd, huawei, intel, aws, google); properties: tool",),
+        tags=("vendor",),
+    ),
 )

@@ -23,12 +23,14 @@ from .launch_tables import (
     PYTHON,
     PYTHON_OPTIONS_WITH_VALUES,
     SCRIPT_FLAGS,
+    SCRIPT_LAUNCHERS,
     TRUE_WORDS,
     VARIABLE_NAME,
     WRAPPER_OPTIONS_WITH_VALUES,
     WRAPPERS,
     Launcher,
 )
+from . import commands
 from .states import combine
 from .words import Word
 
@@ -51,6 +53,8 @@ def analyze(words: list[Word], state: State, sink: Sink) -> None:
     if not head.known:
         return
     name = os.path.basename(head.text)
+    if commands.analyze(name, words, index, state, sink):
+        return
     if PYTHON.match(name):
         _python(words, index, state, sink)
     elif name == "accelerate":
@@ -107,7 +111,11 @@ def _python(words: list[Word], index: int, state: State, sink: Sink) -> None:
         if word.text == "-c" or word.text == "-":
             return
         if not word.is_option:
-            _script_args(words[position + 1 :], "python", state, sink)
+            launcher = SCRIPT_LAUNCHERS.get(os.path.basename(word.text)) if word.known else None
+            if launcher is not None:
+                _launch(LAUNCHERS[launcher], words, index, position + 1, state, sink, head_end=word)
+            else:
+                _script_args(words[position + 1 :], "python", state, sink)
             return
         position += 2 if word.text in PYTHON_OPTIONS_WITH_VALUES else 1
 
