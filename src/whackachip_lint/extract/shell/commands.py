@@ -4,6 +4,7 @@ vendor's devices (`docker run --device=/dev/kfd ... rocm/pytorch`). Tables in la
 from __future__ import annotations
 
 import os
+import re
 
 from ...evidence import State, Value
 from ..images import describe_image
@@ -86,3 +87,31 @@ def _container_run(words: list[Word], index: int, start: int, state: State, sink
     if props is not None:
         runner = os.path.basename(words[index].text)
         sink.add("WAC801", image.text, state, image, image, f"{runner} run {image.text}", dict(props))
+
+
+# The Ascend (and older MindSpore GPU) launch idiom: one background process per device, numbered by DEVICE_ID.
+#   for ((i = 0; i < 8; i++)); do export DEVICE_ID=$i RANK_ID=$i; python train.py & done
+_RANK_VARIABLE = re.compile(r"\b(?:DEVICE_ID|ASCEND_DEVICE_ID)\b")
+_BACKGROUND_RUN = re.compile(r"\b(?:python[\d.]*|bash|sh)\b[^\n;&|]*(?<!&)&(?!&)")
+_SEQ = re.compile(r"^\$\(\s*seq\s+(?:(\d+)\s+)?(\d+)\s*\)$")
+_BRACES = re.compile(r"^\{(\d+)\.\.(\d+)\}$")
+_C_STYLE = re.compile(r"\(\(\s*(\w+)\s*=\s*(\d+)\s*;\s*\1\s*(<=?)\s*(\d+)\s*;")
+
+
+def rank_loop_devices(header: str, values: list[str], body: str) -> int | str | None:
+    """Devices a rank loop starts: a number, the loop's text when the file does not decide it, None if no loop."""
+    if not _RANK_VARIABLE.search(body) or not _BACKGROUND_RUN.search(body):
+        return None
+    c_style = _C_STYLE.search(header)
+    if c_style:
+        first, last = int(c_style.group(2)), int(c_style.group(4))
+        return last - first + (1 if c_style.group(3) == "<=" else 0)
+    if len(values) == 1:
+        seq, braces = _SEQ.match(values[0]), _BRACES.match(values[0])
+        if seq:
+            return int(seq.group(2)) - int(seq.group(1) or 1) + 1
+        if braces:
+            return int(braces.group(2)) - int(braces.group(1)) + 1
+    if values and all(re.fullmatch(r"\d+", v) for v in values):
+        return len(values)
+    return " ".join(values) or header

@@ -282,7 +282,10 @@ SCRIPT_FLAGS: dict[str, tuple[str, str]] = {
     "per_device_train_batch_size": ("count", "WAC504"),
     "micro_batch_size": ("count", "WAC504"),  # Megatron
     "zero_stage": ("count", "WAC501"),  # Megatron-DeepSpeed
+    "device_target": ("device", "WAC204"),  # MindSpore scripts: --device_target Ascend
 }
+# Device targets a script flag names -> WAC204 device ("GPU" is CUDA or ROCm there: not read).
+DEVICE_TARGETS = {"ascend": "npu"}
 BACKENDS = frozenset({"nccl", "gloo", "mpi", "hccl", "ccl", "xla", "ucc", "cncl", "mccl"})
 TRUE_WORDS = {"true", "1", "yes", "y", "t", "on"}
 FALSE_WORDS = {"false", "0", "no", "n", "f", "off"}

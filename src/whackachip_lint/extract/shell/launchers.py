@@ -16,6 +16,7 @@ from typing import Callable
 from ...evidence import State, Value
 from .launch_tables import (
     BACKENDS,
+    DEVICE_TARGETS,
     FALSE_WORDS,
     LAUNCHERS,
     MODULE_LAUNCHERS,
@@ -431,6 +432,9 @@ def _script_args(args: list[Word], launcher: str, state: State, sink: Sink) -> N
             )
         elif kind == "precision":
             _precision(word, value, launcher, state, sink)
+        elif kind == "device" and value.known and value.text.lower() in DEVICE_TARGETS:
+            device = DEVICE_TARGETS[value.text.lower()]
+            sink.add(rule, device, state, word, value, f"{option} {value.text} passed to {launcher}", properties)
         elif kind == "backend":
             if value.known and value.text.lower() in BACKENDS:
                 sink.add(
