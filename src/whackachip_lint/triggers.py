@@ -69,7 +69,7 @@ FAMILY_WORDS: dict[str, tuple[str, ...]] = {
         "cuda", "gencode", "sm_", "compute_", "arch_list", "archs", "rocm_arch", "offload-arch", "offload_arch",
         "amdgpu", "gfx", "nvcc", "hipcc", "gpu_targets", "attn_implementation", "transformer engine",
         "transformer-engine", "transformerengine", "wgmma", "tcgen05", "cp.async.bulk", "tensormap", "setmaxnreg",
-        "cluster", "elect.sync", "griddepcontrol", "sm90", "sm100", "mma.sync", "_fp8", "_fp4", "warpgroup",
+        "cluster", "elect.sync", "griddepcontrol", "sm90", "sm100", "mma.sync", "_fp8", "_fp4", "warpgroup", "float4_",
     ),
     # Declared hardware: product and family names.
     "WAC7": (

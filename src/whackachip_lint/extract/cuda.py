@@ -24,12 +24,12 @@ FEATURES: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"\bsetmaxnreg\b|__cluster_dims__|\bbarrier\.cluster\b|\belect\.sync\b|\bgriddepcontrol\b"
                 r"|\bcutlass::arch::Sm90\b"), "sm90"),
     (re.compile(r"\bmma\.sync\.aligned\.[\w.]*\.e[45]m[23]\b"), "fp8-mma"),
-    (re.compile(r"\b__nv_fp4x?\d*_e2m1\b|\bcuda_fp4\.h\b"), "fp4-type"),
+    (re.compile(r"\b__nv_fp4x?\d*_e2m1\b|\bcuda_fp4\.h\b|\bFloat4_e2m1fn_x2\b"), "fp4-type"),
     (re.compile(r"\b__nv_fp8x?\d*_e[45]m[23]\b|\bcuda_fp8\.h\b"), "fp8-type"),
 )
 # Cheap test before any per-line work: a file without one of these words has nothing to report.
 _WORDS = re.compile(r"wgmma|tcgen05|cp\.async\.bulk|TensorMap|setmaxnreg|cluster|elect\.sync|griddepcontrol|Sm90|Sm100"
-                    r"|SM90_|SM100_|mma\.sync|_fp8|_fp4|warpgroup")
+                    r"|SM90_|SM100_|mma\.sync|_fp8|_fp4|warpgroup|Float4_")
 _DIRECTIVE = re.compile(r"^\s*#\s*(if|ifdef|ifndef|elif|else|endif)\b(.*)$")
 # A condition on the target architecture: the code under it is compiled for some targets only.
 _ARCH_CONDITION = re.compile(r"__CUDA_ARCH|CUDA_ARCH|\bSM_?\d{2,3}|\bARCH\w*|__CUDA_ARCH_FEAT", re.I)

@@ -58,6 +58,12 @@ TABLE: dict[str, tuple[tuple[str, tuple[Spec, ...]], ...]] = {
             Spec("cc_at_least", HARD, "MXFP8 block scaling needs Blackwell (compute capability 10.0)", (10, 0),
                  (NVIDIA,)),
         )),
+        # FP8 block scaling (TE Float8BlockScaling) needs compute capability 9.0 or newer (TE support matrix).
+        ("fp8-block", (
+            Spec("feature", HARD, "FP8 matrix multiplies on the live path", "supports_fp8"),
+            Spec("cc_at_least", HARD, "FP8 block scaling needs Hopper or newer (compute capability 9.0)", (9, 0),
+                 (NVIDIA,)),
+        )),
         ("*", (Spec("feature", HARD, "FP8 matrix multiplies on the live path", "supports_fp8"),)),
     ),
     "WAC105": (

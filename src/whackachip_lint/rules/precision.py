@@ -123,6 +123,8 @@ RULES = (
             Example("from transformer_engine.common.recipe import MXFP8BlockScaling\nrecipe = MXFP8BlockScaling()\n",
                     value="mxfp8", note="MXFP8 block scaling: Blackwell (compute capability 10.x) only"),
             Example("from transformer_engine.common import recipe\nr = recipe.Float8CurrentScaling()\n", value="fp8"),
+            Example("torchrun --nproc_per_node 8 pretrain_gpt.py --fp8-format e4m3 --fp8-recipe mxfp8\n", kind="shell",
+                    value="mxfp8", note="Megatron's MXFP8 recipe (Blackwell)"),
             Example("from torchao.float8 import convert_to_float8_training\nconvert_to_float8_training(model)\n",
                     value="torchao.float8"),
             Example('from megatron.core import TransformerConfig\nconfig = TransformerConfig(fp8_format="e4m3")\n',
@@ -178,6 +180,8 @@ RULES = (
             Example("from transformer_engine.common.recipe import NVFP4BlockScaling\nrecipe = NVFP4BlockScaling()\n",
                     value="nvfp4", note="an NVFP4 training recipe: FP4 GEMMs on Blackwell"),
             Example('from accelerate import Accelerator\nacc = Accelerator(mixed_precision="nvfp4")\n', value="nvfp4"),
+            Example("torchrun --nproc_per_node 8 pretrain_gpt.py --fp4-format e2m1 --fp4-recipe nvfp4\n", kind="shell",
+                    value="nvfp4", note="Megatron's FP4 recipe"),
         ),
         negatives=(
             Example("import torch\nx = x.to(torch.float16)\n"),

@@ -193,7 +193,7 @@ LOW_PRECISION_RECIPES: dict[str, tuple[str, str]] = {
     "NVFP4BlockScaling": ("WAC106", "nvfp4"),
     "MXFP8BlockScaling": ("WAC104", "mxfp8"),
     "Float8CurrentScaling": ("WAC104", "fp8"),
-    "Float8BlockScaling": ("WAC104", "fp8"),
+    "Float8BlockScaling": ("WAC104", "fp8-block"),
     "convert_to_float8_training": ("WAC104", "torchao.float8"),
 }
 FSDP_CALLS: dict[str, str] = {

@@ -268,6 +268,9 @@ SCRIPT_FLAGS: dict[str, tuple[str, str]] = {
     "fp8_hybrid": ("bool", "WAC104"),  # Megatron's older FP8 switches
     "fp8_e4m3": ("bool", "WAC104"),
     "fp8_format": ("fp8", "WAC104"),  # Megatron: --fp8-format e4m3|hybrid
+    "fp8_recipe": ("fp8", "WAC104"),  # Megatron: --fp8-recipe delayed|tensorwise|blockwise|mxfp8
+    "fp4_format": ("fp4", "WAC106"),  # Megatron: --fp4-format e2m1
+    "fp4_recipe": ("fp4", "WAC106"),  # Megatron: --fp4-recipe nvfp4
     "mixed_precision": ("precision", ""),
     "precision": ("precision", ""),
     "trainer.precision": ("precision", ""),
@@ -284,6 +287,8 @@ SCRIPT_FLAGS: dict[str, tuple[str, str]] = {
     "zero_stage": ("count", "WAC501"),  # Megatron-DeepSpeed
     "device_target": ("device", "WAC204"),  # MindSpore scripts: --device_target Ascend
 }
+# Low-precision recipe values that name their own format (the WAC104/WAC106 value); others keep "fp8"/"fp4".
+FORMAT_VALUES = {"mxfp8": "mxfp8", "blockwise": "fp8-block", "nvfp4": "nvfp4", "mxfp4": "mxfp4"}
 # Device targets a script flag names -> WAC204 device ("GPU" is CUDA or ROCm there: not read).
 DEVICE_TARGETS = {"ascend": "npu"}
 BACKENDS = frozenset({"nccl", "gloo", "mpi", "hccl", "ccl", "xla", "ucc", "cncl", "mccl"})

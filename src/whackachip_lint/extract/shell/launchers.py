@@ -18,6 +18,7 @@ from .launch_tables import (
     BACKENDS,
     DEVICE_TARGETS,
     FALSE_WORDS,
+    FORMAT_VALUES,
     LAUNCHERS,
     MODULE_LAUNCHERS,
     PRECISIONS,
@@ -419,11 +420,11 @@ def _script_args(args: list[Word], launcher: str, state: State, sink: Sink) -> N
             continue
         if kind == "count":
             _script_count(rule, word, value, launcher, state, sink)
-        elif kind == "fp8":
+        elif kind in ("fp8", "fp4"):
             own = State.ENABLED if value.known else State.CONDITIONAL
             sink.add(
                 rule,
-                "fp8",
+                FORMAT_VALUES.get(value.text.lower(), kind) if value.known else kind,
                 combine(state, own),
                 word,
                 value,
