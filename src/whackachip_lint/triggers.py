@@ -76,7 +76,7 @@ FAMILY_WORDS: dict[str, tuple[str, ...]] = {
         "nvidia", "amd", "gpu", "npu", "tpu", "a100", "a800", "h100", "h800", "h20", "v100", "p100", "l40",
         "a10", "a30", "a40", "b100", "b200", "b300", "rtx", "geforce", "tesla", "quadro", "3090", "4090", "5090",
         "mi100", "mi210", "mi250", "mi300", "mi325", "mi350", "mi355", "instinct", "radeon", "ascend", "910b",
-        "gaudi", "trainium", "inferentia", "ampere", "hopper", "volta", "blackwell", "turing", "lovelace",
+        "gaudi", "trainium", "inferentia", "trillium", "ampere", "hopper", "volta", "blackwell", "turing", "lovelace",
         "sbatch", "pbs", "bsub",
     ),
 }
