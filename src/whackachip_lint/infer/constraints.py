@@ -475,11 +475,16 @@ def _first_match(rows, value: Any) -> tuple[Spec, ...]:
     return ()
 
 
+# Findings that name the platform XLA runs on: (rule, value pattern). torch-neuronx runs torch_xla on AWS Neuron.
+XLA_PLATFORM_TELLS = (("WAC208", "*"), ("WAC202", "torch_neuron*"), ("WAC202", "neuronx_distributed*"))
+
+
 def xla_platform_vendors(findings: Iterable[Finding]) -> frozenset[str]:
     """Vendors named by the XLA platforms in force (`PJRT_DEVICE=CUDA` -> NVIDIA); empty when none is named."""
     vendors: set[str] = set()
     for f in findings:
-        if f.rule == "WAC208" and f.in_force and not off_accelerator(f):
+        tells = any(f.rule == rule and _matches(pattern, f.value) for rule, pattern in XLA_PLATFORM_TELLS)
+        if tells and f.in_force and not off_accelerator(f):
             for spec in specs_for(f.rule, f.value, f.signal):
                 vendors |= set(spec.arg) if spec.kind == "vendor" else set()
     return frozenset(vendors)
