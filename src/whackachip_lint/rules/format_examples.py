@@ -42,6 +42,9 @@ POSITIVES: dict[str, tuple[Example, ...]] = {
         Example("jax[cuda12]>=0.4.30\n", kind="requirements", value="jax[cuda12]", note="JAX on NVIDIA GPUs, not TPU"),
         Example("torch_xla[tpu]==2.4.0\n", kind="requirements", value="torch-xla[tpu]"),
         Example("torch-xla[cuda]==2.4.0\n", kind="requirements", value="torch-xla[cuda]", note="XLA on NVIDIA GPUs"),
+        Example("torch_xla @ https://storage.googleapis.com/pytorch-xla-releases/wheels/cuda/12.1/"
+                "torch_xla-2.4.0-cp310-cp310-manylinux_2_28_x86_64.whl\n", kind="requirements", value="torch-xla[cuda]",
+                note="a CUDA wheel of torch_xla"),
         Example("torch-neuronx==2.1.2.2.3.0\nneuronx-cc==2.*\n", kind="requirements", value="torch-neuronx",
                 note="AWS Neuron (Trainium/Inferentia)"),
     ),
