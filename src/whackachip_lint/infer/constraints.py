@@ -279,6 +279,7 @@ SIGNAL_TABLE: dict[str, tuple[tuple[str, tuple[Spec, ...]], ...]] = {
     "declared.container_devices": (
         ("/dev/kfd", (_vendor(AMD, strength=STRONG, text="passes /dev/kfd (the ROCm kernel driver) to the container"),)),
         ("/dev/davinci*", (_vendor(HUAWEI, strength=STRONG, text="passes /dev/davinci (Ascend) to the container"),)),
+        ("/dev/neuron*", (_vendor(AWS, strength=STRONG, text="passes /dev/neuron (AWS Neuron) to the container"),)),
     ),
     "image.base": (
         ("rocm/*", (_vendor(AMD, strength=STRONG, text="ROCm base image"),)),

@@ -220,6 +220,8 @@ RULES = (
             Example('import jax\ndevices = jax.devices("tpu")\n', value="tpu",
                     note="jax.devices(backend) raises without such a device"),
             Example('import jax\nassert jax.default_backend() == "tpu"\n', value="tpu"),
+            Example('import jax\njax.config.update("jax_platforms", "cpu")\n', value="cpu",
+                    note="JAX told to run on the host CPU: no accelerator requirement"),
             Example('import jax\nif jax.devices()[0].platform != "tpu":\n    raise SystemExit("TPU only")\n',
                     value="tpu", note="a refusal to run elsewhere"),
             Example('import jax\nif jax.default_backend() == "gpu":\n    x = 1\n', value="gpu",

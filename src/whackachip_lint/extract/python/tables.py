@@ -223,6 +223,9 @@ PLATFORM_CALLS = ("jax.devices", "jax.local_devices", "jax.device_count", "jax.l
 PLATFORM_QUERIES = ("jax.default_backend", "jax.lib.xla_bridge.get_backend")
 PLATFORM_ATTRIBUTES = frozenset({"platform"})
 PLATFORM_NAMES = frozenset({"tpu", "gpu", "cuda", "rocm", "cpu", "neuron"})
+# `jax.config.update("jax_platforms", "cpu")`: the option that picks the platform, and the call that sets it.
+PLATFORM_CONFIG_CALLS = ("jax.config.update",)
+PLATFORM_CONFIG_KEYS = frozenset({"jax_platforms", "jax_platform_name"})
 BF16_SUPPORT_CHECKS = ("torch.cuda.is_bf16_supported", "*.is_bf16_supported")
 MATMUL_PRECISION = ("torch.set_float32_matmul_precision",)
 TF32_ATTRIBUTES = (

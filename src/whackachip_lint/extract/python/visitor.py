@@ -595,6 +595,11 @@ class PythonEvidenceVisitor(ArgparseOptions, EnvironmentWrites, Walker):
             platform = (literal_string(arg.value) or "").lower() if arg is not None else ""
             if platform in T.PLATFORM_NAMES:
                 self.emit("WAC208", platform, arg, detail=f"{name}({platform!r}) fails without a {platform} device")
+        elif matches(name, T.PLATFORM_CONFIG_CALLS) and len(positional) >= 2:
+            key = literal_string(positional[0].value)
+            platforms = (literal_string(positional[1].value) or "").lower()
+            if key in T.PLATFORM_CONFIG_KEYS and platforms.split(",")[0] in T.PLATFORM_NAMES:
+                self.emit("WAC208", platforms, positional[1], detail=f"{name}({key!r}, {platforms!r})")
         elif method in T.DEVICE_METHODS and not node.args and not (name or "").startswith("torch."):
             self.emit("WAC204", T.DEVICE_METHODS[method], node, detail=f".{method}() moves a model or tensor")
         elif method == "to" and positional:
