@@ -128,6 +128,11 @@ def test_docker_run_reads_devices_and_the_image_not_option_values():
     assert [r[1] for r in rows if r[0] == "WAC801"] == ["rocm/pytorch:latest"]
 
 
+def test_neuron_parallel_compile_wraps_a_launch():
+    rows = finding_rows("neuron_parallel_compile torchrun --nproc_per_node 32 train.py\n", "shell")
+    assert rows == [("WAC209", "aws", "enabled", 1), ("WAC401", 32, "enabled", 1), ("WAC404", "torchrun", "enabled", 1)]
+
+
 def test_all_visible_devices_name_no_count():
     assert device_count("all") is None
     assert device_count("0,1,2,3") == 4

@@ -217,6 +217,8 @@ VENDOR_TOOLS: dict[str, str] = {
     "neuronx-cc": "aws",
     "neuron_parallel_compile": "aws",
 }
+# Vendor tools that run the command line after them (`neuron_parallel_compile torchrun ... train.py`).
+TOOL_WRAPPERS = frozenset({"neuron_parallel_compile"})
 # `gcloud [alpha|beta] compute tpus ...` manages Cloud TPUs; its --accelerator-type names the TPU generation.
 GCLOUD_TPU = ("compute", "tpus")
 ACCELERATOR_TYPE_OPTIONS = frozenset({"--accelerator-type", "--type"})

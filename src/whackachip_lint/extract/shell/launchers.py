@@ -26,6 +26,7 @@ from .launch_tables import (
     PYTHON_OPTIONS_WITH_VALUES,
     SCRIPT_FLAGS,
     SCRIPT_LAUNCHERS,
+    TOOL_WRAPPERS,
     TRUE_WORDS,
     VARIABLE_NAME,
     WRAPPER_OPTIONS_WITH_VALUES,
@@ -56,6 +57,8 @@ def analyze(words: list[Word], state: State, sink: Sink) -> None:
         return
     name = os.path.basename(head.text)
     if commands.analyze(name, words, index, state, sink):
+        if name in TOOL_WRAPPERS:
+            analyze(words[index + 1 :], state, sink)
         return
     if PYTHON.match(name):
         _python(words, index, state, sink)
