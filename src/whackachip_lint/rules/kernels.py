@@ -119,6 +119,11 @@ RULES = (
             Example('asm volatile("tcgen05.mma.cta_group::1.kind::f16 [%0], %1, %2;");\n', kind="cuda",
                     value="tcgen05"),
             Example("#include <cuda_fp8.h>\n__global__ void k(__nv_fp8_e4m3* x) {}\n", kind="cuda", value="fp8-type"),
+            Example('asm volatile("setmaxnreg.inc.sync.aligned.u32 240;");\n', kind="cuda", value="sm90",
+                    note="an sm_90a register-reallocation intrinsic"),
+            Example('asm volatile("mma.sync.aligned.m16n8k32.row.col.f32.e4m3.e4m3.f32 {%0,%1,%2,%3}, ...;");\n',
+                    kind="cuda", value="fp8-mma", note="FP8 tensor-core MMA: Ada (sm_89) or newer"),
+            Example("void cast(const at::Float4_e2m1fn_x2* x);\n", kind="cuda", value="fp4-type"),
             Example(
                 "#if defined(__CUDA_ARCH__) && __CUDA_ARCH__ >= 900\n"
                 'asm volatile("wgmma.fence.sync.aligned;");\n#endif\n',
