@@ -114,11 +114,12 @@ def test_gcloud_tpu_types_name_the_generation():
         "gcloud compute tpus tpu-vm create a --accelerator-type v4-64\n"
         "gcloud alpha compute tpus queued-resources create b --accelerator-type=v5p-128\n"
         "gcloud compute tpus tpu-vm create c --accelerator-type=v3-8\n"
+        "gcloud compute tpus tpu-vm create d --type v6e --topology 4x4\n"
     )
     from .conftest import scan_snippet
 
     found = {f.value: f.properties.get("catalog_ids") for f in scan_snippet(code, "shell").findings if f.rule == "WAC703"}
-    assert found == {"v4-64": "google-tpu-v4", "v5p-128": "google-tpu-v5p", "v3-8": ""}
+    assert found == {"v4-64": "google-tpu-v4", "v5p-128": "google-tpu-v5p", "v3-8": "", "v6e": "google-tpu-v6e"}
 
 
 def test_docker_run_reads_devices_and_the_image_not_option_values():

@@ -225,11 +225,11 @@ ACCELERATOR_TYPE_OPTIONS = frozenset({"--accelerator-type", "--type"})
 # Cloud TPU type prefixes -> catalog ids ("v5litepod-64" is v5e, "v4-64" is v4). Source: Cloud TPU docs
 # (system architecture and per-version pages: v4-*, v5litepod-*, v5p-*, v6e-* accelerator types).
 TPU_TYPES: tuple[tuple[re.Pattern[str], str], ...] = (
-    (re.compile(r"^v5litepod-|^v5e-", re.I), "google-tpu-v5e"),
-    (re.compile(r"^v5p-", re.I), "google-tpu-v5p"),
-    (re.compile(r"^v6e-", re.I), "google-tpu-v6e"),
-    (re.compile(r"^v4-", re.I), "google-tpu-v4"),
-    (re.compile(r"^v[23]-", re.I), ""),  # older generations: not in the catalog
+    (re.compile(r"^v5litepod(?:-|$)|^v5e(?:-|$)", re.I), "google-tpu-v5e"),
+    (re.compile(r"^v5p(?:-|$)", re.I), "google-tpu-v5p"),
+    (re.compile(r"^v6e(?:-|$)", re.I), "google-tpu-v6e"),
+    (re.compile(r"^v4(?:-|$)", re.I), "google-tpu-v4"),
+    (re.compile(r"^v[23](?:-|$)", re.I), ""),  # older generations: not in the catalog
 )
 # `docker run` / `podman run`: options that take no value (others take the next word unless written --opt=value).
 CONTAINER_RUNNERS = frozenset({"docker", "podman", "nerdctl"})
