@@ -103,6 +103,7 @@ def test_rank_loops_are_launchers_with_a_device_count(loop, devices):
     [
         "for i in 0 1 2 3; do python train.py --shard $i & done\n",  # no DEVICE_ID: not a rank loop
         "for i in 0 1 2 3; do DEVICE_ID=$i python train.py; done\n",  # not in the background: one at a time
+        "for i in 0 1; do DEVICE_ID=$i python train.py > log_$i 2>&1; done\n",  # a redirection is no background
     ],
 )
 def test_other_loops_are_no_launchers(loop):

@@ -92,7 +92,8 @@ def _container_run(words: list[Word], index: int, start: int, state: State, sink
 # The Ascend (and older MindSpore GPU) launch idiom: one background process per device, numbered by DEVICE_ID.
 #   for ((i = 0; i < 8; i++)); do export DEVICE_ID=$i RANK_ID=$i; python train.py & done
 _RANK_VARIABLE = re.compile(r"\b(?:DEVICE_ID|ASCEND_DEVICE_ID)\b")
-_BACKGROUND_RUN = re.compile(r"\b(?:python[\d.]*|bash|sh)\b[^\n;&|]*(?<!&)&(?!&)")
+# A program sent to the background: a lone `&` (not `&&`, nor the redirections `2>&1` and `&>`).
+_BACKGROUND_RUN = re.compile(r"\b(?:python[\d.]*|bash|sh)\b(?:[^\n;&|]|>&|&>)*(?<![&>])&(?![&>\d])")
 _SEQ = re.compile(r"^\$\(\s*seq\s+(?:(\d+)\s+)?(\d+)\s*\)$")
 _BRACES = re.compile(r"^\{(\d+)\.\.(\d+)\}$")
 _C_STYLE = re.compile(r"\(\(\s*(\w+)\s*=\s*(\d+)\s*;\s*\1\s*(<=?)\s*(\d+)\s*;")
