@@ -220,6 +220,8 @@ RULES = (
             Example('import jax\ndevices = jax.devices("tpu")\n', value="tpu",
                     note="jax.devices(backend) raises without such a device"),
             Example('import jax\nassert jax.default_backend() == "tpu"\n', value="tpu"),
+            Example('import torch_xla.runtime as xr\nassert xr.device_type() == "TPU", "TPU only"\n', value="tpu",
+                    note="torch_xla's runtime device type"),
             Example('import jax\njax.config.update("jax_platforms", "cpu")\n', value="cpu",
                     note="JAX told to run on the host CPU: no accelerator requirement"),
             Example('import jax\nif jax.devices()[0].platform != "tpu":\n    raise SystemExit("TPU only")\n',

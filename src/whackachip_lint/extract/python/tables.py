@@ -220,7 +220,9 @@ XLA_DEVICE_CALLS = ("torch_xla.core.xla_model.xla_device", "torch_xla.device")
 PLATFORM_CALLS = ("jax.devices", "jax.local_devices", "jax.device_count", "jax.local_device_count")
 # Expressions that read the platform a JAX program runs on; compared with a string they test it (WAC208):
 # `jax.default_backend() == "tpu"`, `jax.devices()[0].platform == "tpu"`.
-PLATFORM_QUERIES = ("jax.default_backend", "jax.lib.xla_bridge.get_backend")
+PLATFORM_QUERIES = (
+    "jax.default_backend", "jax.lib.xla_bridge.get_backend", "torch_xla.runtime.device_type", "torch_xla.device_type",
+)
 PLATFORM_ATTRIBUTES = frozenset({"platform"})
 PLATFORM_NAMES = frozenset({"tpu", "gpu", "cuda", "rocm", "cpu", "neuron"})
 # `jax.config.update("jax_platforms", "cpu")`: the option that picks the platform, and the call that sets it.
