@@ -204,8 +204,9 @@ RULES = (
         title="XLA platform",
         summary=(
             "Finds the platform an XLA or JAX program is told to run on: the value of `PJRT_DEVICE` and "
-            "`JAX_PLATFORMS`, `jax.devices(\"tpu\")`, `jax.default_backend()` and `jax.devices()[0].platform` "
-            "compared with a platform name; `--xla_force_host_platform_device_count` (CPU)."
+            "`JAX_PLATFORMS`, `jax.devices(\"tpu\")`, `jax.config.update(\"jax_platforms\", ...)`; "
+            "`jax.default_backend()`, `jax.devices()[0].platform` and torch_xla's `xr.device_type()` compared with a "
+            "platform name; `--xla_force_host_platform_device_count` (CPU)."
         ),
         why=(
             "XLA is not TPU: torch_xla and JAX also run on CUDA and ROCm GPUs (and torch-neuronx on AWS Neuron). "
