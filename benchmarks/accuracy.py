@@ -68,14 +68,16 @@ FAMILIES: tuple[tuple[str, tuple[str, ...]], ...] = (
     (r"\bL40(?!S)", ("nvidia-l40",)),
     (r"\bL40S", ("nvidia-l40s",)),
     (r"H100", _H100),
-    (r"H800", ("nvidia-h800",)),
+    (r"H800", ("nvidia-h800", "nvidia-h800-pcie")),
     (r"H20(?!\d)", ("nvidia-h20",)),
     (r"H200", ("nvidia-h200-sxm", "nvidia-h200-nvl")),
-    (r"Hopper", _H100 + ("nvidia-h800", "nvidia-h20", "nvidia-h200-sxm", "nvidia-h200-nvl")),
+    (r"Hopper", _H100 + ("nvidia-h800", "nvidia-h800-pcie", "nvidia-h20", "nvidia-h200-sxm", "nvidia-h200-nvl")),
     (r"Ampere", _A100 + ("nvidia-a800", "nvidia-a10", "nvidia-a30", "nvidia-a40")),
     (r"(?<!G)B100", ("nvidia-b100",)),
     (r"(?<!G)B200", ("nvidia-b200",)),
     (r"GB200", ("nvidia-gb200",)),
+    (r"(?<!G)B300", ("nvidia-b300",)),
+    (r"GB300", ("nvidia-gb300",)),
     (r"5090(?!\s*D)", ("nvidia-rtx-5090",)),
     (r"MI100", ("amd-mi100",)),
     (r"MI200\b", ("amd-mi210", "amd-mi250x")),
@@ -89,7 +91,7 @@ FAMILIES: tuple[tuple[str, tuple[str, ...]], ...] = (
     (r"910C|Atlas\s*\w+\s*\w*\s*A3\b", ("huawei-ascend-910c",)),
     (r"Gaudi(?!\s*[23])|first-gen Gaudi|\bDL1\b", ("intel-gaudi1",)),
     (r"Gaudi\s*2", ("intel-gaudi2",)),
-    (r"Gaudi\s*3", ("intel-gaudi3",)),
+    (r"Gaudi\s*3", ("intel-gaudi3", "intel-gaudi3-pcie")),
     (r"Data Center GPU Max", ("intel-gpu-max",)),
     (r"TPU\s*v?2\b|TPU.*\bv2\b", ("google-tpu-v2",)),
     (r"TPU\s*v?3\b|TPU.*\bv3\b", ("google-tpu-v3",)),
@@ -99,6 +101,9 @@ FAMILIES: tuple[tuple[str, tuple[str, ...]], ...] = (
     (r"TPU.*\bv6e\b|Trillium", ("google-tpu-v6e",)),
     (r"Ironwood", ("google-tpu-v7",)),
     (r"Apple Silicon|\bM[1-4]\b|\bMac\b", ("apple-m-series",)),
+    (r"Trainium\s*2|\bTrn2\b", ("aws-trn2",)),
+    (r"Trainium(?!\s*2)|\bTrn1\b", ("aws-trn1",)),
+    (r"Inferentia\s*2|\bInf2\b", ("aws-inf2",)),
 )
 # Narrowing by what the name says: memory size and form factor (applied only when it leaves some ids).
 QUALIFIERS: tuple[tuple[str, str], ...] = (
@@ -116,11 +121,12 @@ VENDOR_WORDS: tuple[tuple[str, str], ...] = (
     (r"TPU", "Google"),
     (r"Apple", "Apple"),
     (r"Tecorigin|SDAA", "Tecorigin"),
+    (r"Trainium|Inferentia", "AWS"),
 )
 NOT_ACCELERATORS = re.compile(r"Xeon|\bCPU\b", re.I)
 # Lower-case vendor keys (a label's `vendor`, a catalog id's prefix) -> vendor names as the catalog writes them.
 VENDOR_KEYS = {"nvidia": "NVIDIA", "amd": "AMD", "huawei": "Huawei", "intel": "Intel", "google": "Google",
-               "apple": "Apple"}
+               "apple": "Apple", "aws": "AWS"}
 # How many documented accelerators must be consistent: a run or a target names hardware the code must all run
 # on; a multi-backend repository is right when any of its backends is.
 KIND_RULE = {"trained on": "all", "target platform": "all", "multi-backend": "any"}
