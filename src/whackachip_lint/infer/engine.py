@@ -72,10 +72,11 @@ class Reason:
     strength: str
     evidence: tuple[str, ...]
     result: str = "fails"  # fails | unknown | supports | contradicts | tie-break
+    rule: str = ""  # the rule whose findings impose it ("" when several or none)
 
     def to_dict(self) -> dict[str, Any]:
         return {"constraint": self.constraint, "strength": self.strength, "evidence": list(self.evidence),
-                "result": self.result}
+                "result": self.result, "rule": self.rule}
 
 
 @dataclass
@@ -124,6 +125,7 @@ class Assessment:
     device_class: dict[str, Any]
     insufficient_evidence: bool
     conflicting_hard_evidence: bool = False
+    declared: list = field(default_factory=list)  # declared.DeclaredCheck: each declaration against the code
 
     def ids(self, status: str) -> list[str]:
         return [c.entry.id for c in self.candidates if c.status == status]
@@ -149,6 +151,11 @@ class Verdict:
     def insufficient_evidence(self) -> bool:
         return self.overall.insufficient_evidence
 
+    @property
+    def conflicts(self) -> list:
+        """Declarations the code contradicts (declared.DeclaredCheck), each with both locations."""
+        return [d for d in self.overall.declared if d.is_conflict]
+
     def status_of(self, entry_id: str) -> str:
         return next(c.status for c in self.candidates if c.entry.id == entry_id)
 
@@ -166,6 +173,8 @@ class Verdict:
             "nodes": self.nodes,
             "insufficient_evidence": a.insufficient_evidence,
             "conflicting_hard_evidence": a.conflicting_hard_evidence,
+            "declared": [d.to_dict() for d in a.declared],
+            "conflicts": [d.to_dict() for d in self.conflicts],
             "recipes": [
                 {
                     "name": name,
@@ -305,8 +314,11 @@ def _settle_vendor_conflicts(requirements: list[Requirement]) -> tuple[list[Requ
 
 
 def assess(findings: list[Finding], catalog: Catalog | None = None) -> Assessment:
+    from .declared import compare_declared, split_declared  # it builds on this module's types
+
     catalog = catalog or load_catalog()
-    requirements, conflict = _settle_vendor_conflicts(collect_requirements(findings))
+    requirements, declared = split_declared(collect_requirements(findings))
+    requirements, conflict = _settle_vendor_conflicts(requirements)
     candidates = [_candidate(e, requirements) for e in catalog]
     if candidates and all(c.status == EXCLUDED for c in candidates):
         # Hard facts that no catalog entry meets together contradict each other (several set-ups mixed, or
@@ -317,6 +329,9 @@ def assess(findings: list[Finding], catalog: Catalog | None = None) -> Assessmen
     insufficient = _insufficient(findings, requirements)
     vendors = _vendors(catalog, candidates, requirements, insufficient)
     _disfavour_unlikely_vendors(candidates, vendors)
+    # Declared hardware is compared with what the code needs, never allowed to empty the consistent list.
+    checks = compare_declared(candidates, declared)
+    requirements += declared
     return Assessment(
         requirements=requirements,
         candidates=candidates,
@@ -325,6 +340,7 @@ def assess(findings: list[Finding], catalog: Catalog | None = None) -> Assessmen
         device_class=_device_class(requirements),
         insufficient_evidence=insufficient,
         conflicting_hard_evidence=conflict,
+        declared=checks,
     )
 
 
@@ -334,10 +350,11 @@ def _candidate(entry: Entry, requirements: list[Requirement]) -> CandidateVerdic
     for req in requirements:
         result = req.check(entry)
         if result is False:
-            reasons.append(Reason(req.constraint, req.strength, req.evidence))
+            reasons.append(Reason(req.constraint, req.strength, req.evidence, rule=req.rule))
             status = _worse(status, EXCLUDED if req.strength == HARD else DISFAVOURED)
         elif result is None:
-            reasons.append(Reason(req.constraint + " (catalog value unknown)", req.strength, req.evidence, "unknown"))
+            reasons.append(Reason(req.constraint + " (catalog value unknown)", req.strength, req.evidence, "unknown",
+                                  req.rule))
             if req.strength == HARD:
                 status = _worse(status, DISFAVOURED)  # unknown never excludes, but a hard fact left open is no match
     return CandidateVerdict(entry, status, reasons)
@@ -365,10 +382,10 @@ def _vendors(catalog: Catalog, candidates: list[CandidateVerdict], requirements:
             weight = VENDOR_WEIGHT[req.strength]
             if vendor in req.vendors:
                 verdict.score += weight
-                verdict.reasons.append(Reason(req.constraint, req.strength, req.evidence, "supports"))
+                verdict.reasons.append(Reason(req.constraint, req.strength, req.evidence, "supports", req.rule))
             else:
                 verdict.score -= weight
-                verdict.reasons.append(Reason(req.constraint, req.strength, req.evidence, "contradicts"))
+                verdict.reasons.append(Reason(req.constraint, req.strength, req.evidence, "contradicts", req.rule))
         if own and all(c.status == EXCLUDED for c in own):
             verdict.status = EXCLUDED
         verdicts.append(verdict)
@@ -642,12 +659,25 @@ def _merge(assessments: list[Assessment], names: list[str], catalog: Catalog) ->
         device_class=device_class,
         insufficient_evidence=all(a.insufficient_evidence for a in assessments),
         conflicting_hard_evidence=any(a.conflicting_hard_evidence for a in assessments),
+        declared=_unique_checks([d for a in assessments for d in a.declared]),
     )
 
 
 def _floor_key(floor: dict[str, Any], catalog: Catalog) -> tuple:
     first = floor.get("first_candidate")
     return catalog.get(first).generation_key if first else ((99, 99), 9999, "")
+
+
+def _unique_checks(checks: list) -> list:
+    """Declaration checks of several recipes, each declaration and outcome once."""
+    seen: set[tuple] = set()
+    out = []
+    for d in checks:
+        key = (d.declaration.constraint, d.declaration.evidence, d.outcome)
+        if key not in seen:
+            seen.add(key)
+            out.append(d)
+    return out
 
 
 def _unique(reasons: list[Reason]) -> list[Reason]:

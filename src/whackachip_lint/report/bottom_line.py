@@ -28,6 +28,8 @@ def bottom_line(verdict: Verdict) -> str:
     first = _hardware_sentence(verdict)
     if a.insufficient_evidence:
         first = "Insufficient evidence for a conclusion (no training set-up with vendor evidence in force): " + first
+    else:
+        first = first[0].upper() + first[1:]
     return f"{first} {_export_sentence(verdict)}"
 
 
@@ -62,7 +64,7 @@ def _hardware_sentence(verdict: Verdict) -> str:
     if conflicts:
         sentence += f"; {len(conflicts)} conflict{'s' if len(conflicts) != 1 else ''} between declared hardware " \
                     "and the code"
-    return sentence[0].upper() + sentence[1:] + "."
+    return sentence + "."
 
 
 def _export_sentence(verdict: Verdict) -> str:
