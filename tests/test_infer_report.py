@@ -38,7 +38,7 @@ def test_json_report_without_verdict_is_unchanged():
 
 def test_text_verdict_is_quotable():
     scan = hunyuan_like()
-    text = text_report.render(scan, infer(scan))
+    text = text_report.render(scan, infer(scan), verbose=True)
     verdict = text[text.index("Hardware verdict"):]
     assert "Vendor: NVIDIA likely." in verdict
     assert "AMD possible" in verdict and "RCCL" in verdict
@@ -49,11 +49,21 @@ def test_text_verdict_is_quotable():
     assert "native bf16 tensor math (strong) [scripts/ds_zero3.json:4, scripts/train.sh:21]" in v100_line
 
 
+def test_text_verdict_starts_with_the_bottom_line():
+    scan = hunyuan_like()
+    lines = render_verdict(infer(scan)).splitlines()
+    assert lines[1].startswith("  Bottom line: NVIDIA likely (AMD possible), Ampere or newer (compute capability "
+                               "8.0), datacenter class.")
+    assert "least export-controlled (not controlled under ECCN 3A090): NVIDIA A10, NVIDIA L20, NVIDIA H20" \
+        in " ".join(line.strip() for line in lines[1:4])
+    assert "    not 3A090-controlled: NVIDIA A10, NVIDIA L20, NVIDIA H20 (HGX H20)" in lines
+
+
 def test_insufficient_evidence_is_said_first():
     from .infer_helpers import result
 
     text = render_verdict(infer(result()))
-    assert text.splitlines()[1].startswith("  Insufficient evidence")
+    assert text.splitlines()[1].startswith("  Bottom line: Insufficient evidence")
 
 
 def test_scan_json_has_inference(tmp_path):
