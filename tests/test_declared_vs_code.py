@@ -12,7 +12,7 @@ from whackachip_lint.infer.engine import infer
 from whackachip_lint.report.bottom_line import bottom_line
 
 from .conftest import FIXTURES, run_cli
-from .infer_helpers import finding, result
+from .infer_helpers import finding, resolved, result, where
 
 VERDICTS = FIXTURES / "verdicts"
 A100 = {"nvidia-a100-sxm4-40gb", "nvidia-a100-sxm4-80gb", "nvidia-a100-pcie-40gb", "nvidia-a100-pcie-80gb"}
@@ -36,8 +36,8 @@ def test_readme_naming_a_gpu_the_code_cannot_use_is_a_conflict_not_an_empty_list
     (conflict,) = inference["conflicts"]
     assert conflict["kind"] == "declared_vs_code" and conflict["outcome"] == "disfavoured"
     assert conflict["ids"] == ["nvidia-v100"]
-    assert conflict["declared"]["evidence"] == ["README.md:3"]
-    assert [r["evidence"] for r in conflict["code"]] == [["train.py:3"]]
+    assert conflict["declared"]["evidence"] == [{"path": "README.md", "line": 3, "rule": "WAC712"}]
+    assert [r["evidence"] for r in conflict["code"]] == [[{"path": "train.py", "line": 3, "rule": "WAC601"}]]
     v100 = next(c for c in inference["candidates"] if c["id"] == "nvidia-v100")
     assert v100["status"] == "disfavoured"
 
@@ -53,11 +53,11 @@ def test_the_contradiction_is_a_warning_with_both_locations():
 def test_agreeing_declarations_narrow_the_verdict_together_and_say_so():
     inference = report("declared_agrees")["inference"]
     assert inference["conflicts"] == []
-    assert [d["outcome"] for d in inference["declared"]] == ["agrees", "agrees"]
+    assert [d["outcome"] for d in inference["declared_agreements"]] == ["agrees", "agrees"]
     # README (A100) and the SLURM request (H100) are one declared set: neither disfavours the other's parts
     assert consistent(inference) == A100 | H100
     a100 = next(c for c in inference["candidates"] if c["id"] == "nvidia-a100-sxm4-80gb")
-    support = [r for r in a100["reasons"] if r["result"] == "supports"]
+    support = [r for r in resolved(inference, a100["reasons"]) if r["result"] == "supports"]
     assert support and "agrees with the code" in support[0]["constraint"]
     assert set(support[0]["evidence"]) == {"README.md:3", "job.slurm:3"}
     l40s = next(c for c in inference["candidates"] if c["id"] == "nvidia-l40s")
@@ -70,7 +70,8 @@ def test_declaration_of_another_vendor_is_a_conflict_without_wac714():
     assert consistent(inference) == {"huawei-ascend-910b", "huawei-ascend-910c"}
     (conflict,) = inference["conflicts"]
     assert conflict["outcome"] == "excluded" and set(conflict["ids"]) == A100
-    assert any("torch_npu" in r["constraint"] and r["evidence"] == ["pretrain.py:2"] for r in conflict["code"])
+    assert any("torch_npu" in r["constraint"] and [where(e) for e in r["evidence"]] == ["pretrain.py:2"]
+               for r in conflict["code"])
     # vendor requirements never make WAC714 (parallel GPU and NPU recipes would contradict themselves)
     assert not [f for f in data["findings"] if f["rule"] == "WAC714"]
 

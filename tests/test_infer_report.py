@@ -11,7 +11,7 @@ from whackachip_lint.report import text as text_report
 from whackachip_lint.report.verdict_text import render_verdict
 
 from .conftest import run_cli
-from .infer_helpers import hunyuan_like
+from .infer_helpers import hunyuan_like, resolved
 
 CATALOG = load_catalog()
 INFERENCE_KEYS = {"vendors", "architecture_floor", "device_class", "interconnect", "gpus_per_node", "nodes",
@@ -27,7 +27,7 @@ def test_json_report_carries_the_inference():
     for c in inference["candidates"]:
         assert c["status"] in ("consistent", "disfavoured", "excluded")
         assert set(c["export_control"]) >= {"tpp", "performance_density", "eccn_3a090", "china_variant", "notes"}
-        for r in c["reasons"]:
+        for r in resolved(inference, c["reasons"]):
             assert r["strength"] in ("hard", "strong", "weak") and all(":" in e for e in r["evidence"])
     assert {v["status"] for v in inference["vendors"]} <= {"likely", "possible", "excluded"}
 

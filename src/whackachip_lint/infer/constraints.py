@@ -347,7 +347,8 @@ class Requirement:
         return self.kind == "vendor"
 
     def to_dict(self) -> dict[str, Any]:
-        return {"constraint": self.constraint, "strength": self.strength, "evidence": list(self.evidence)}
+        return {"constraint": self.constraint, "strength": self.strength, "evidence": list(self.evidence),
+                "rule": self.rule}
 
 
 def evidence_of(finding: Finding) -> tuple[str, ...]:

@@ -173,7 +173,7 @@ class Verdict:
             "nodes": self.nodes,
             "insufficient_evidence": a.insufficient_evidence,
             "conflicting_hard_evidence": a.conflicting_hard_evidence,
-            "declared": [d.to_dict() for d in a.declared],
+            "declared_agreements": [d.to_dict() for d in a.declared if not d.is_conflict],
             "conflicts": [d.to_dict() for d in self.conflicts],
             "recipes": [
                 {
