@@ -681,11 +681,12 @@ def _unique_checks(checks: list) -> list:
 
 
 def _unique(reasons: list[Reason]) -> list[Reason]:
-    seen: set[tuple] = set()
-    out = []
+    """Reasons of several recipes: the same reason once, with the evidence every recipe found for it."""
+    first: dict[tuple, Reason] = {}
+    evidence: dict[tuple, set[str]] = {}
     for r in reasons:
-        key = (r.constraint, r.strength, r.evidence, r.result)
-        if key not in seen:
-            seen.add(key)
-            out.append(r)
-    return out
+        key = (r.constraint, r.strength, r.result, r.rule)
+        first.setdefault(key, r)
+        evidence.setdefault(key, set()).update(r.evidence)
+    return [Reason(r.constraint, r.strength, tuple(sorted(evidence[k], key=_evidence_key)), r.result, r.rule)
+            for k, r in first.items()]

@@ -2,7 +2,9 @@
 
 `Verdict.to_dict()` repeats every reason, with all its evidence, under every candidate and vendor it concerns:
 findings x candidates. Here the reasons go into one table, `reasons` (`{"r1": {...}, ...}`, in order of first
-use), and candidates, vendors, recipe vendors and architecture floors list reason ids. Evidence is a list of
+use), and candidates, vendors, architecture floors and the device class list reason ids. Recipes carry their
+statuses only (their reasons repeat the overall ones with the recipe's own evidence), except with `cap=None`
+(`--verbose`), where they list reason ids too. Evidence is a list of
 structured references `{"path", "line", "rule"}` capped at `EVIDENCE_CAP` per item, with the full count beside it
 (`evidence_count`); the findings list keeps every location. Everything else `to_dict()` holds is passed through,
 so fields the inference adds later appear unchanged.
@@ -19,17 +21,20 @@ FILES_CAP = 50  # files listed per recipe
 def verdict_data(verdict, cap: int | None = EVIDENCE_CAP) -> dict[str, Any]:
     data = verdict.to_dict()
     table = _ReasonTable(cap)
-    for vendor in data.get("vendors", []):
-        vendor["reasons"] = table.ids(vendor["reasons"])
-    for floor in (data.get("architecture_floor") or {}).values():
-        floor["set_by"] = table.ids(floor["set_by"])
-    _device_class(data.get("device_class"), table, cap)
+    _assessment(data, table, cap)
     for key in ("gpus_per_node", "nodes"):
-        _counts(data.get(key), cap)
+        data[key] = _counts(data.get(key), cap)
     data["interconnect"] = _interconnect(data.get("interconnect") or {}, cap)
     for recipe in data.get("recipes", []):
-        for vendor in recipe.get("vendors", []):
-            vendor["reasons"] = table.ids(vendor["reasons"])
+        if cap is None:
+            _assessment(recipe, table, cap)
+        else:  # each recipe's reasons repeat the overall ones with its own evidence: statuses only, unless verbose
+            for vendor in recipe.get("vendors", []):
+                vendor.pop("reasons", None)
+            recipe["architecture_floor"] = {vendor: {k: v for k, v in floor.items() if k != "set_by"}
+                                            for vendor, floor in (recipe.get("architecture_floor") or {}).items()}
+            recipe["device_class"] = {k: v for k, v in (recipe.get("device_class") or {}).items()
+                                      if k in ("class", "strength")}
         files = recipe.get("files") or []
         recipe["files"], recipe["files_count"] = _capped(files, FILES_CAP if cap is not None else None), len(files)
     for key in ("declared_agreements", "conflicts"):
@@ -38,6 +43,17 @@ def verdict_data(verdict, cap: int | None = EVIDENCE_CAP) -> dict[str, Any]:
         candidate["reasons"] = table.ids(candidate["reasons"])
     data["reasons"] = table.entries
     return data
+
+
+def _assessment(data: dict[str, Any], table: "_ReasonTable", cap: int | None) -> None:
+    """Vendors, floors and device class of the overall verdict or of one recipe: reasons by id."""
+    for vendor in data.get("vendors", []):
+        vendor["reasons"] = table.ids(vendor["reasons"])
+    # new dicts: to_dict() shares these with the verdict (and the overall verdict with its recipes)
+    data["architecture_floor"] = {vendor: {**floor, "set_by": table.ids(floor["set_by"])}
+                                  for vendor, floor in (data.get("architecture_floor") or {}).items()}
+    if data.get("device_class"):
+        data["device_class"] = _device_class(data["device_class"], table, cap)
 
 
 class _ReasonTable:
@@ -95,21 +111,18 @@ def _inline(item: dict[str, Any], cap: int | None) -> dict[str, Any]:
     return out
 
 
-def _device_class(dc: dict[str, Any] | None, table: _ReasonTable, cap: int | None) -> None:
-    if not dc:
-        return
+def _device_class(dc: dict[str, Any], table: _ReasonTable, cap: int | None) -> dict[str, Any]:
     evidence = dc.get("evidence") or []
-    dc["evidence"] = [reference(e) for e in _capped(evidence, cap)]
-    dc["evidence_count"] = len(evidence)
-    dc["reasons"] = table.ids(dc.get("reasons") or [])
+    return {**dc, "evidence": [reference(e) for e in _capped(evidence, cap)], "evidence_count": len(evidence),
+            "reasons": table.ids(dc.get("reasons") or [])}
 
 
-def _counts(counts: dict[str, Any] | None, cap: int | None) -> None:
+def _counts(counts: dict[str, Any] | None, cap: int | None) -> dict[str, Any] | None:
     if not counts:
-        return
+        return counts
     evidence = counts.get("evidence") or {}
-    counts["evidence"] = {k: [reference(e) for e in _capped(v, cap)] for k, v in evidence.items()}
-    counts["evidence_count"] = {k: len(v) for k, v in evidence.items()}
+    return {**counts, "evidence": {k: [reference(e) for e in _capped(v, cap)] for k, v in evidence.items()},
+            "evidence_count": {k: len(v) for k, v in evidence.items()}}
 
 
 def _interconnect(interconnect: dict[str, Any], cap: int | None) -> dict[str, Any]:

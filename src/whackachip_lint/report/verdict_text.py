@@ -27,7 +27,7 @@ class Limits:
     locations: int | None = 3  # evidence locations per reason
     reasons: int | None = 2  # reasons per line
     names: int | None = 4  # parts or vendors per line
-    groups: int | None = 3  # lines per candidate status (parts grouped by their reasons)
+    groups: int | None = 2  # lines per candidate status (parts grouped by their reasons)
     items: int | None = 2  # conflicts, recipes, optional requirements, floors, vendor lines beyond the likely
 
 
@@ -295,14 +295,19 @@ def _by_export_class(candidates: Iterable[CandidateVerdict], lim: Limits) -> lis
 
 
 def _recipe_lines(verdict: Verdict, lim: Limits) -> list[str]:
+    """Recipes with the same outcome (likely vendors, consistent parts) share a line."""
     if len(verdict.recipes) <= 1:
         return []
-    shown, left = _cut(verdict.recipes, lim.items)
-    out = [f"  Recipes ({len(verdict.recipes)}):"]
-    for name, _files, r in shown:
+    outcomes: dict[tuple, list[str]] = {}
+    for name, _files, r in verdict.recipes:
         vendors = ", ".join(v.name for v in r.vendors if v.status == LIKELY) or "undecided"
-        consistent = r.ids(CONSISTENT)
-        out.append(f"    {name}: vendor {vendors}; {len(consistent)} consistent ({_names(consistent, lim)})")
+        outcomes.setdefault((vendors, tuple(r.ids(CONSISTENT))), []).append(name)
+    shown, left = _cut(list(outcomes.items()), lim.items)
+    out = [f"  Recipes ({len(verdict.recipes)}):"]
+    for (vendors, consistent), names in shown:
+        out.append(f"    {_names(names, lim)}: vendor {vendors}; {len(consistent)} consistent "
+                   f"({_names(consistent, lim)})")
     if left:
-        out.append(f"    +{left} more")
+        out.append(f"    +{sum(len(n) for _, n in list(outcomes.items())[len(shown):])} more recipes with other "
+                   "outcomes")
     return out
