@@ -11,7 +11,8 @@ from .verdict_json import EVIDENCE_CAP, verdict_data
 
 
 # Version 2: the inference writes each reason once (`inference.reasons`, referenced by id) with structured, capped
-# evidence references; `inference.declared` and `inference.conflicts` compare declared hardware with the code.
+# evidence references; `inference.declared_agreements` and `inference.conflicts` compare declared hardware with the
+# code (docs/inference.md, "The verdict in JSON").
 SCHEMA_VERSION = 2
 
 
