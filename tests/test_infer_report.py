@@ -106,3 +106,22 @@ def test_hardware_unknown_id_is_a_usage_error():
     result = run_cli("hardware", "nvidia-h999")
     assert result.exit_code == 2
     assert "unknown hardware id" in result.output
+
+
+def test_primary_target_and_optional_requirements_are_rendered_when_the_verdict_has_them():
+    from whackachip_lint.report.bottom_line import bottom_line
+
+    verdict = infer(hunyuan_like())
+    assert "primary target" not in bottom_line(verdict)
+    verdict.primary = {"summary": "NVIDIA Ampere datacenter parts (scripts/train.sh)"}
+    verdict.optional_requirements = [
+        {"requirement": "FP8 paths need Ada/Hopper or newer", "files": ["a.py", "b.py", "c.py", "d.py", "e.py"]},
+        {"requirement": "mlx worker runs on Apple silicon", "files": ["worker/mlx.py"]},
+        {"requirement": "third", "files": []},
+    ]
+    assert "datacenter class, primary target NVIDIA Ampere datacenter parts (scripts/train.sh)." \
+        in bottom_line(verdict)
+    lines = render_verdict(verdict).splitlines()
+    assert "  Primary target: NVIDIA Ampere datacenter parts (scripts/train.sh)." in lines
+    assert "    FP8 paths need Ada/Hopper or newer [a.py, b.py, c.py +2 more]" in lines
+    assert "    +1 more" in lines

@@ -56,7 +56,7 @@ def _hardware_sentence(verdict: Verdict) -> str:
         parts.append(f"{device_class} class")
     elif device_class in ("conflicting", "mixed"):
         parts.append(f"device class {device_class}")
-    primary = _primary_text(getattr(verdict, "primary", None))
+    primary = describe(getattr(verdict, "primary", None))
     if primary:
         parts.append(f"primary target {primary}")
     sentence = ", ".join(parts)
@@ -102,23 +102,27 @@ def _cc_label(floor: dict[str, Any]) -> str:
     return "compute capability" if floor.get("compute_capability") else "gfx"
 
 
-def _primary_text(primary: Any) -> str:
-    """The primary target, whatever shape the verdict gives it (an object with to_dict, a dict, a name)."""
-    if not primary:
+def describe(item: Any) -> str:
+    """A short text for an item whose shape the path-based inference defines (primary target, optional requirement):
+    its `summary()`, a dict's `summary`/`requirement`/`constraint`/`name`/`label`, a list of ids, or the text itself."""
+    if not item:
         return ""
-    if hasattr(primary, "to_dict"):
-        primary = primary.to_dict()
-    if isinstance(primary, str):
-        return primary
-    if isinstance(primary, dict):
-        for key in ("summary", "name", "label"):
-            if isinstance(primary.get(key), str) and primary[key]:
-                return primary[key]
+    if callable(getattr(item, "summary", None)):
+        return item.summary()
+    if hasattr(item, "to_dict"):
+        item = item.to_dict()
+    if isinstance(item, str):
+        return item
+    if isinstance(item, dict):
+        for key in ("summary", "requirement", "constraint", "name", "label"):
+            if isinstance(item.get(key), str) and item[key]:
+                return item[key]
         for key in ("consistent", "candidates", "ids"):
-            ids = primary.get(key)
+            ids = item.get(key)
             if isinstance(ids, list) and ids:
-                return ", ".join(str(i) for i in ids[:NAMED_PARTS]) + (" +more" if len(ids) > NAMED_PARTS else "")
-    return ""
+                return ", ".join(str(i) for i in ids[:NAMED_PARTS]) + (
+                    f" +{len(ids) - NAMED_PARTS} more" if len(ids) > NAMED_PARTS else "")
+    return str(item)
 
 
 def _join(names: list[str]) -> str:

@@ -13,7 +13,7 @@ from typing import Any, Callable, Iterable, Sequence
 
 from ..infer.engine import CONSISTENT, DISFAVOURED, EXCLUDED, LIKELY, POSSIBLE, CandidateVerdict, Reason, Verdict
 from ..infer.export_control import export_control_for
-from .bottom_line import CONTROL_ORDER, bottom_line
+from .bottom_line import CONTROL_ORDER, bottom_line, describe
 
 Style = Callable[..., str]
 WIDTH = 110  # the bottom line is wrapped to this width; other lines are kept short by the limits
@@ -221,19 +221,11 @@ def _path_lines(verdict: Verdict, lim: Limits) -> list[str]:
 
 
 def _describe(item: Any, lim: Limits) -> str:
-    """A line for an item whose shape another part of the inference defines (object, dict or text)."""
-    if hasattr(item, "summary") and callable(item.summary):
-        return item.summary()
-    if hasattr(item, "to_dict"):
-        item = item.to_dict()
-    if isinstance(item, dict):
-        text = next((str(item[k]) for k in ("summary", "requirement", "constraint", "name", "label") if item.get(k)),
-                    "")
-        files = item.get("files") or item.get("evidence") or []
-        if isinstance(files, list) and files and all(isinstance(f, str) for f in files):
-            text += _where(files, lim)
-        return text or ", ".join(f"{k}: {v}" for k, v in item.items() if isinstance(v, (str, int)))
-    return str(item)
+    """`bottom_line.describe` with the item's files or evidence, when it lists them."""
+    data = item.to_dict() if hasattr(item, "to_dict") else item
+    files = data.get("files") or data.get("evidence") or [] if isinstance(data, dict) else []
+    where = _where(files, lim) if isinstance(files, list) and all(isinstance(f, str) for f in files) else ""
+    return describe(item) + where
 
 
 def _declared_lines(verdict: Verdict, lim: Limits) -> list[str]:
