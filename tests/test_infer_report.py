@@ -125,3 +125,11 @@ def test_primary_target_and_optional_requirements_are_rendered_when_the_verdict_
     assert "  Primary target: NVIDIA Ampere datacenter parts (scripts/train.sh)." in lines
     assert "    FP8 paths need Ada/Hopper or newer [a.py, b.py, c.py +2 more]" in lines
     assert "    +1 more" in lines
+
+
+def test_locations_in_one_file_share_its_path_and_the_rest_is_counted():
+    from whackachip_lint.report.verdict_text import DEFAULT, EVERYTHING, _where
+
+    evidence = ["a/mlu.py:42", "a/mlu.py:45", "b.sh:2", "c.py:1", "d.py:9"]
+    assert _where(evidence, DEFAULT) == " [a/mlu.py:42,45, b.sh:2 +2 more]"
+    assert _where(evidence, EVERYTHING) == " [a/mlu.py:42,45, b.sh:2, c.py:1, d.py:9]"

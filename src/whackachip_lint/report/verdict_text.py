@@ -52,8 +52,19 @@ def _more(left: int, what: str = "more") -> str:
 
 
 def _where(evidence: Sequence[str], lim: Limits) -> str:
+    """` [a.py:3,9, b.sh:2 +N more]`: locations in one file share its path."""
     shown, left = _cut(list(evidence), lim.locations)
-    return f" [{', '.join(shown)}{_more(left)}]" if shown else ""
+    if not shown:
+        return ""
+    lines: dict[str, list[str]] = {}
+    for where in shown:
+        path, _, line = where.rpartition(":")
+        if line.isdigit() and path:
+            lines.setdefault(path, []).append(line)
+        else:
+            lines.setdefault(where, [])
+    text = ", ".join(f"{path}:{','.join(nums)}" if nums else path for path, nums in lines.items())
+    return f" [{text}{_more(left)}]"
 
 
 def _reason(r: Reason | dict, lim: Limits) -> str:
@@ -148,13 +159,11 @@ def _possible(v, lim: Limits) -> str:
     support = [r for r in v.reasons if r.result == "supports"]
     if tie:
         return f"possible: {_reasons(tie, lim)}"
-    if against and v.score < 0:
-        return f"possible only against the evidence, against it: {_reasons(against, lim)}"
-    if support:
-        text = f"possible, supports it: {_reasons(support, lim)}"
+    if support and v.score > 0:
+        text = f"possible; for it: {_reasons(support, lim)}"
         return text + (f"; against it: {_reasons(against, lim)}" if against else "")
     if against:
-        return f"possible, against it: {_reasons(against, lim)}"
+        return f"possible only against the evidence; against it: {_reasons(against, lim)}"
     return "possible: no evidence either way."
 
 
