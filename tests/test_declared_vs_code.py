@@ -98,3 +98,21 @@ def test_a_contradiction_finding_is_no_second_declaration():
     repeat = finding("WAC714", "H100", path="README.md", line=3, catalog_ids="nvidia-h100-sxm")
     verdict = infer(result(declared, repeat, finding("WAC201", "nccl")))
     assert len(verdict.overall.declared) == 1
+
+
+def test_an_agreeing_declaration_is_vendor_evidence():
+    """ROCm runs CUDA-looking code unchanged (cuda device, nccl backend): a README naming MI300X tips it to AMD."""
+    scan = result(
+        finding("WAC712", "MI300X", path="README.md", line=3, catalog_ids="amd-mi300x"),
+        finding("WAC201", "nccl", path="train.py", line=5),
+        finding("WAC204", "cuda", path="train.py", line=6),
+        finding("WAC404", "torchrun", path="run.sh", line=2, script="train.py"),
+    )
+    verdict = infer(scan)
+    assert verdict.vendor_status("AMD") == "likely"
+    assert verdict.vendor_status("NVIDIA") == "possible"
+    assert verdict.status_of("amd-mi300x") == "consistent"
+    assert verdict.status_of("nvidia-h100-sxm") == "disfavoured"
+    assert verdict.conflicts == []
+    amd = next(v for v in verdict.vendors if v.name == "AMD")
+    assert any(r.result == "supports" and r.evidence == ("README.md:3",) for r in amd.reasons)

@@ -4,9 +4,10 @@ A declaration (a SLURM GPU request, committed `nvidia-smi` output, a README stat
 catalog parts. The code's own requirements are assessed first; then each declaration is judged against that
 assessment:
 
-- it **agrees** when at least one part it names is consistent with the code: the declarations that agree,
-  together, narrow the verdict (their parts get a `supports` reason, every other part a `fails` reason at the
-  declaration's strength, as before);
+- it **agrees** when at least one part it names is consistent with the code's requirements: the declarations
+  that agree count as vendor evidence for the vendors of those parts (a README naming an MI300X tips CUDA-looking
+  code, which ROCm runs unchanged, to AMD) and, together, narrow the verdict (their parts get a `supports` reason,
+  every other part a `fails` reason at the declaration's strength);
 - it **conflicts** when every part it names is excluded by the code (`excluded`) or at least disfavoured by it
   (`disfavoured`): it constrains nothing, the named parts get a `contradicts` reason, and the verdict lists the
   conflict with both locations (the declaration and the code evidence).
@@ -16,10 +17,10 @@ So a README naming hardware the code cannot use is reported, never allowed to em
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
-from .constraints import RANK, Requirement
+from .constraints import RANK, Requirement, Spec
 from .engine import CONSISTENT, DISFAVOURED, EXCLUDED, CandidateVerdict, Reason, _worse
 
 AGREES = "agrees"
@@ -35,6 +36,8 @@ class DeclaredCheck:
     ids: tuple[str, ...]
     outcome: str  # AGREES | EXCLUDED | DISFAVOURED
     code: tuple[Reason, ...] = ()  # for a conflict: what the code requires that the declared parts fail
+    requirement: Requirement | None = field(default=None, repr=False)  # the declaration as the inference read it
+    vendors: frozenset[str] = frozenset()  # for an agreement: the vendors of the named parts the code allows
 
     @property
     def is_conflict(self) -> bool:
@@ -69,20 +72,20 @@ def split_declared(requirements: list[Requirement]) -> tuple[list[Requirement], 
     return code, [r for r in requirements if r.kind == DECLARED_KIND]
 
 
-def compare_declared(candidates: list[CandidateVerdict], declared: list[Requirement]) -> list[DeclaredCheck]:
-    """Judge each declaration against the code-only `candidates` and apply those that agree (in place)."""
+def judge_declared(candidates: list[CandidateVerdict], declared: list[Requirement]) -> list[DeclaredCheck]:
+    """Judge each declaration against the candidates as the code's requirements leave them; the parts of a
+    contradicted declaration get a `contradicts` reason (in place)."""
     by_id = {c.entry.id: c for c in candidates}
     checks: list[DeclaredCheck] = []
-    agreeing: list[Requirement] = []
     for req in declared:
         named = [by_id[i] for i in req.spec.arg if i in by_id]
         if not named:
             continue
         reason = Reason(req.constraint, req.strength, req.evidence, "supports", req.rule)
         ids = tuple(c.entry.id for c in named)
-        if any(c.status == CONSISTENT for c in named):
-            agreeing.append(req)
-            checks.append(DeclaredCheck(reason, ids, AGREES))
+        allowed = frozenset(c.entry.vendor for c in named if c.status == CONSISTENT)
+        if allowed:
+            checks.append(DeclaredCheck(reason, ids, AGREES, requirement=req, vendors=allowed))
             continue
         outcome = EXCLUDED if all(c.status == EXCLUDED for c in named) else DISFAVOURED
         code = _counted_against(named, outcome)
@@ -91,9 +94,28 @@ def compare_declared(candidates: list[CandidateVerdict], declared: list[Requirem
         for c in named:
             c.reasons.append(Reason(f"{req.constraint} (contradicted by the code)", req.strength, req.evidence,
                                     "contradicts", req.rule))
+    return checks
+
+
+def vendor_requirements(checks: list[DeclaredCheck]) -> list[Requirement]:
+    """Agreeing declarations as vendor evidence (scored with the code's; they constrain no part themselves)."""
+    out = []
+    for check in checks:
+        req = check.requirement
+        if check.is_conflict or req is None:
+            continue
+        text = f"{req.constraint} (agrees with the code)"
+        spec = Spec("vendor", req.strength, text, check.vendors)
+        out.append(Requirement(text, req.strength, "vendor", req.evidence, req.rule, spec, None, check.vendors,
+                               req.vendored))
+    return out
+
+
+def apply_agreeing(candidates: list[CandidateVerdict], checks: list[DeclaredCheck]) -> None:
+    """The agreeing declarations narrow the verdict together (in place)."""
+    agreeing = [c.requirement for c in checks if not c.is_conflict and c.requirement is not None]
     if agreeing:
         _apply(candidates, agreeing)
-    return checks
 
 
 def _counted_against(named: list[CandidateVerdict], outcome: str) -> tuple[Reason, ...]:

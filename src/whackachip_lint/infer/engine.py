@@ -314,7 +314,7 @@ def _settle_vendor_conflicts(requirements: list[Requirement]) -> tuple[list[Requ
 
 
 def assess(findings: list[Finding], catalog: Catalog | None = None) -> Assessment:
-    from .declared import compare_declared, split_declared  # it builds on this module's types
+    from .declared import apply_agreeing, judge_declared, split_declared, vendor_requirements  # uses our types
 
     catalog = catalog or load_catalog()
     requirements, declared = split_declared(collect_requirements(findings))
@@ -326,11 +326,13 @@ def assess(findings: list[Finding], catalog: Catalog | None = None) -> Assessmen
         conflict = True
         requirements = [_demoted(r) if r.strength == HARD else r for r in requirements]
         candidates = [_candidate(e, requirements) for e in catalog]
+    # Declared hardware is compared with what the code needs, never allowed to empty the consistent list; the
+    # declarations that agree count as vendor evidence and narrow the verdict.
+    checks = judge_declared(candidates, declared)
     insufficient = _insufficient(findings, requirements)
-    vendors = _vendors(catalog, candidates, requirements, insufficient)
+    vendors = _vendors(catalog, candidates, requirements + vendor_requirements(checks), insufficient)
     _disfavour_unlikely_vendors(candidates, vendors)
-    # Declared hardware is compared with what the code needs, never allowed to empty the consistent list.
-    checks = compare_declared(candidates, declared)
+    apply_agreeing(candidates, checks)
     requirements += declared
     return Assessment(
         requirements=requirements,
