@@ -36,6 +36,9 @@ def test_readme_naming_a_gpu_the_code_cannot_use_is_a_conflict_not_an_empty_list
     (conflict,) = inference["conflicts"]
     assert conflict["kind"] == "declared_vs_code" and conflict["outcome"] == "disfavoured"
     assert conflict["ids"] == ["nvidia-v100"]
+    assert conflict["summary"] == ("V100 declared at README.md:3, but the code is unlikely to run there: "
+                                   "FlashAttention-2 needs Ampere or newer on NVIDIA (strong) at train.py:3")
+    assert "1 conflict between declared hardware and the code" in inference["bottom_line"]
     assert conflict["declared"]["evidence"] == [{"path": "README.md", "line": 3, "rule": "WAC712"}]
     assert [r["evidence"] for r in conflict["code"]] == [[{"path": "train.py", "line": 3, "rule": "WAC601"}]]
     v100 = next(c for c in inference["candidates"] if c["id"] == "nvidia-v100")

@@ -49,6 +49,7 @@ class DeclaredCheck:
             "outcome": self.outcome,
             "declared": self.declaration.to_dict(),
             "ids": list(self.ids),
+            "summary": self.summary(),
         }
         if self.code:
             data["code"] = [r.to_dict() for r in self.code]

@@ -14,6 +14,8 @@ from __future__ import annotations
 
 from typing import Any, Iterable
 
+from .bottom_line import bottom_line
+
 EVIDENCE_CAP = 10  # locations per reason (and per other evidence list); None keeps all
 FILES_CAP = 50  # files listed per recipe
 
@@ -42,6 +44,7 @@ def verdict_data(verdict, cap: int | None = EVIDENCE_CAP) -> dict[str, Any]:
     for candidate in data.get("candidates", []):
         candidate["reasons"] = table.ids(candidate["reasons"])
     data["reasons"] = table.entries
+    data["bottom_line"] = bottom_line(verdict)
     return data
 
 
