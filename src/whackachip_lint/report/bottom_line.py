@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..infer.engine import CONSISTENT, LIKELY, POSSIBLE, Verdict
+from ..infer.engine import CONSISTENT, DISFAVOURED, LIKELY, POSSIBLE, Verdict
 from ..infer.export_control import A, B, NOT_CONTROLLED, export_control_for
 
 # Least controlled first; an unknown class sorts last (it might be anything).
@@ -68,17 +68,26 @@ def _hardware_sentence(verdict: Verdict) -> str:
 
 
 def _export_sentence(verdict: Verdict) -> str:
-    consistent = [c for c in verdict.overall.candidates if c.status == CONSISTENT]
-    total = len(verdict.overall.candidates)
-    if not consistent:
-        return f"No catalog part is consistent with every requirement (0 of {total})."
+    candidates = verdict.overall.candidates
+    total = len(candidates)
+    consistent = [c for c in candidates if c.status == CONSISTENT]
+    if consistent:
+        return _least_controlled(consistent, f"{len(consistent)} of {total} catalog parts consistent")
+    disfavoured = [c for c in candidates if c.status == DISFAVOURED]
+    if disfavoured:
+        return _least_controlled(disfavoured, f"No catalog part is consistent with every requirement (0 of {total}); "
+                                              f"{len(disfavoured)} disfavoured")
+    return f"No catalog part is consistent with every requirement (0 of {total})."
+
+
+def _least_controlled(candidates, count: str) -> str:
+    """`count`, then the least export-controlled of `candidates` (not controlled, 3A090.b, 3A090.a, unknown)."""
     by_class: dict[Any, list[str]] = {}
-    for c in consistent:
+    for c in candidates:
         by_class.setdefault(export_control_for(c.entry)["eccn_3a090"], []).append(c.entry.name)
     least = min(by_class, key=lambda k: CONTROL_ORDER.get(k, 3))
     names = by_class[least]
     shown = ", ".join(names[:NAMED_PARTS]) + (f" +{len(names) - NAMED_PARTS} more" if len(names) > NAMED_PARTS else "")
-    count = f"{len(consistent)} of {total} catalog parts consistent"
     if least == NOT_CONTROLLED:
         return f"{count}; least export-controlled (not controlled under ECCN 3A090): {shown}."
     if least is None:
