@@ -86,7 +86,7 @@ def test_hard_contradiction_excludes_the_declared_part_only():
         finding("WAC201", "nccl", path="train.py", line=6),
     )
     verdict = infer(scan)
-    (conflict,) = verdict.conflicts
+    (conflict,) = verdict.declared_conflicts
     assert conflict.outcome == "excluded"
     assert [r.evidence for r in conflict.code] == [("train.py:5",)]
     assert verdict.status_of("nvidia-v100") == "excluded"
@@ -116,6 +116,6 @@ def test_an_agreeing_declaration_is_vendor_evidence():
     assert verdict.vendor_status("NVIDIA") == "possible"
     assert verdict.status_of("amd-mi300x") == "consistent"
     assert verdict.status_of("nvidia-h100-sxm") == "disfavoured"
-    assert verdict.conflicts == []
+    assert verdict.declared_conflicts == []
     amd = next(v for v in verdict.vendors if v.name == "AMD")
     assert any(r.result == "supports" and r.evidence == ("README.md:3",) for r in amd.reasons)

@@ -108,23 +108,33 @@ def test_hardware_unknown_id_is_a_usage_error():
     assert "unknown hardware id" in result.output
 
 
-def test_primary_target_and_optional_requirements_are_rendered_when_the_verdict_has_them():
+def test_primary_target_optional_requirements_and_path_conflicts_are_rendered_when_the_verdict_has_them():
+    """Shapes of the path-based inference (infer/engine.py: primary, optional_requirements, conflicts)."""
     from whackachip_lint.report.bottom_line import bottom_line
 
     verdict = infer(hunyuan_like())
     assert "primary target" not in bottom_line(verdict)
-    verdict.primary = {"summary": "NVIDIA Ampere datacenter parts (scripts/train.sh)"}
+    verdict.primary = {"name": "scripts/train.sh", "file_count": 4, "vendors": ["NVIDIA"],
+                       "consistent": ["nvidia-a100-sxm4-80gb", "nvidia-h100-sxm"]}
     verdict.optional_requirements = [
-        {"requirement": "FP8 paths need Ada/Hopper or newer", "files": ["a.py", "b.py", "c.py", "d.py", "e.py"]},
-        {"requirement": "mlx worker runs on Apple silicon", "files": ["worker/mlx.py"]},
-        {"requirement": "third", "files": []},
+        {"requirement": "FP8 matrix multiplies on the live path", "strength": "hard", "roles": ["test"],
+         "file_count": 12, "files": ["t/a.py", "t/b.py", "t/c.py", "t/d.py", "t/e.py"],
+         "met_by": ["NVIDIA Ada Lovelace", "NVIDIA Hopper", "NVIDIA Blackwell", "AMD CDNA 3", "Intel Gaudi"]},
+        {"requirement": "imports mlx (made for Apple silicon)", "strength": "strong", "roles": ["optional"],
+         "file_count": 1, "files": ["worker/mlx.py"], "met_by": ["Apple"]},
+        {"requirement": "third", "strength": "strong", "roles": ["example"], "file_count": 1, "files": ["x.py"]},
     ]
-    assert "datacenter class, primary target NVIDIA Ampere datacenter parts (scripts/train.sh)." \
-        in bottom_line(verdict)
+    verdict.conflicts = [{"paths": ["gpu/run.sh", "npu/run.sh"], "why": "the paths run on disjoint hardware"}]
+    line = bottom_line(verdict)
+    assert "datacenter class, primary target: scripts/train.sh (2 catalog parts consistent there); " \
+           "1 conflict between training paths." in line
     lines = render_verdict(verdict).splitlines()
-    assert "  Primary target: NVIDIA Ampere datacenter parts (scripts/train.sh)." in lines
-    assert "    FP8 paths need Ada/Hopper or newer [a.py, b.py, c.py +2 more]" in lines
+    assert "  Primary target: scripts/train.sh (2 catalog parts consistent there)." in lines
+    assert ("    FP8 matrix multiplies on the live path (hard) in 12 test files [t/a.py, t/b.py, t/c.py +9 more]: "
+            "NVIDIA Ada Lovelace, NVIDIA Hopper, NVIDIA Blackwell, AMD CDNA 3 +1 more") in lines
+    assert "    imports mlx (made for Apple silicon) (strong) in 1 optional file [worker/mlx.py]: Apple" in lines
     assert "    +1 more" in lines
+    assert "    gpu/run.sh vs npu/run.sh: the paths run on disjoint hardware" in lines
 
 
 def test_locations_in_one_file_share_its_path_and_the_rest_is_counted():

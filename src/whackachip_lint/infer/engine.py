@@ -152,7 +152,7 @@ class Verdict:
         return self.overall.insufficient_evidence
 
     @property
-    def conflicts(self) -> list:
+    def declared_conflicts(self) -> list:
         """Declarations the code contradicts (declared.DeclaredCheck), each with both locations."""
         return [d for d in self.overall.declared if d.is_conflict]
 
@@ -174,7 +174,7 @@ class Verdict:
             "insufficient_evidence": a.insufficient_evidence,
             "conflicting_hard_evidence": a.conflicting_hard_evidence,
             "declared_agreements": [d.to_dict() for d in a.declared if not d.is_conflict],
-            "conflicts": [d.to_dict() for d in self.conflicts],
+            "conflicts": [d.to_dict() for d in self.declared_conflicts],
             "recipes": [
                 {
                     "name": name,

@@ -5,8 +5,8 @@ Second sentence: the least export-controlled parts that stay consistent (the que
 ask: could this code have run on uncontrolled hardware?). Shared by every human-readable report (text,
 Markdown, HTML): `bottom_line(verdict) -> str`.
 
-Fields other parts of the inference may or may not provide yet (`primary`, `conflicts`) are read defensively,
-so the sentence degrades to what the verdict holds.
+Fields the path-based inference provides (`primary`, `conflicts` between paths) are read defensively, so the
+sentence degrades to what the verdict holds.
 """
 
 from __future__ import annotations
@@ -58,12 +58,15 @@ def _hardware_sentence(verdict: Verdict) -> str:
         parts.append(f"device class {device_class}")
     primary = describe(getattr(verdict, "primary", None))
     if primary:
-        parts.append(f"primary target {primary}")
+        parts.append(f"primary target: {primary}")
     sentence = ", ".join(parts)
-    conflicts = getattr(verdict, "conflicts", None) or []
-    if conflicts:
-        sentence += f"; {len(conflicts)} conflict{'s' if len(conflicts) != 1 else ''} between declared hardware " \
+    declared = getattr(verdict, "declared_conflicts", None) or []
+    if declared:
+        sentence += f"; {len(declared)} conflict{'s' if len(declared) != 1 else ''} between declared hardware " \
                     "and the code"
+    paths = path_conflicts(verdict)
+    if paths:
+        sentence += f"; {len(paths)} conflict{'s' if len(paths) != 1 else ''} between training paths"
     return sentence + "."
 
 
@@ -111,6 +114,15 @@ def _cc_label(floor: dict[str, Any]) -> str:
     return "compute capability" if floor.get("compute_capability") else "gfx"
 
 
+def path_conflicts(verdict: Verdict) -> list[dict[str, Any]]:
+    """Conflicts between training paths, when the path-based inference lists them (`verdict.conflicts`, dicts
+    naming their `paths`)."""
+    found = getattr(verdict, "conflicts", None)
+    if not isinstance(found, list):
+        return []
+    return [c for c in found if isinstance(c, dict) and c.get("paths")]
+
+
 def describe(item: Any) -> str:
     """A short text for an item whose shape the path-based inference defines (primary target, optional requirement):
     its `summary()`, a dict's `summary`/`requirement`/`constraint`/`name`/`label`, a list of ids, or the text itself."""
@@ -122,6 +134,10 @@ def describe(item: Any) -> str:
         item = item.to_dict()
     if isinstance(item, str):
         return item
+    if isinstance(item, dict) and isinstance(item.get("name"), str) and isinstance(item.get("consistent"), list):
+        # a path: its name and what runs it
+        count = len(item["consistent"])
+        return f"{item['name']} ({count} catalog part{'s' if count != 1 else ''} consistent there)"
     if isinstance(item, dict):
         for key in ("summary", "requirement", "constraint", "name", "label"):
             if isinstance(item.get(key), str) and item[key]:

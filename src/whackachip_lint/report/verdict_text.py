@@ -13,7 +13,7 @@ from typing import Any, Callable, Iterable, Sequence
 
 from ..infer.engine import CONSISTENT, DISFAVOURED, EXCLUDED, LIKELY, POSSIBLE, CandidateVerdict, Reason, Verdict
 from ..infer.export_control import export_control_for
-from .bottom_line import CONTROL_ORDER, bottom_line, describe
+from .bottom_line import CONTROL_ORDER, bottom_line, describe, path_conflicts
 
 Style = Callable[..., str]
 WIDTH = 110  # the bottom line is wrapped to this width; other lines are kept short by the limits
@@ -230,18 +230,33 @@ def _path_lines(verdict: Verdict, lim: Limits) -> list[str]:
 
 
 def _describe(item: Any, lim: Limits) -> str:
-    """`bottom_line.describe` with the item's files or evidence, when it lists them."""
+    """`bottom_line.describe`, with an optional requirement's strength, roles, files and the hardware meeting it
+    when the item gives them."""
     data = item.to_dict() if hasattr(item, "to_dict") else item
-    files = data.get("files") or data.get("evidence") or [] if isinstance(data, dict) else []
-    where = _where(files, lim) if isinstance(files, list) and all(isinstance(f, str) for f in files) else ""
-    return describe(item) + where
+    if not isinstance(data, dict):
+        return describe(item)
+    text = describe(item)
+    if data.get("strength"):
+        text += f" ({data['strength']})"
+    files = data.get("files") or data.get("evidence") or []
+    if isinstance(files, list) and files and all(isinstance(f, str) for f in files):
+        count = data.get("file_count") or len(files)
+        roles = "/".join(data.get("roles") or []) or "other"
+        shown, _ = _cut(files, lim.locations)
+        text += f" in {count} {roles} file{'s' if count != 1 else ''}{_where(shown, EVERYTHING)}"
+        if count > len(shown):
+            text = text[:-1] + f" +{count - len(shown)} more]"
+    met_by = data.get("met_by")
+    if isinstance(met_by, list) and met_by:
+        text += f": {_names(met_by, lim)}"
+    return text
 
 
 def _declared_lines(verdict: Verdict, lim: Limits) -> list[str]:
     checks = list(getattr(verdict.overall, "declared", []) or [])
     agree = [d for d in checks if not d.is_conflict]
     conflicts = [d for d in checks if d.is_conflict]
-    out = []
+    out = _path_conflict_lines(verdict, lim)
     if agree:
         shown, left = _cut(agree, lim.items)
         names = ", ".join(f"{_declared_name(d)}{_where(d.declaration.evidence, Limits(locations=1))}" for d in shown)
@@ -252,6 +267,23 @@ def _declared_lines(verdict: Verdict, lim: Limits) -> list[str]:
         out += [f"    {d.summary()}" for d in shown]
         if left:
             out.append(f"    +{left} more")
+    return out
+
+
+def _path_conflict_lines(verdict: Verdict, lim: Limits) -> list[str]:
+    conflicts = path_conflicts(verdict)
+    if not conflicts:
+        return []
+    shown, left = _cut(conflicts, lim.items)
+    out = [f"  Training paths in conflict ({len(conflicts)}):"]
+    for c in shown:
+        why = c.get("why") or "conflicting hard facts"
+        reqs = [r for r in c.get("requirements") or [] if isinstance(r, dict) and "constraint" in r]
+        detail, more = _cut(reqs, lim.reasons)
+        text = "; ".join(_reason(r, lim) for r in detail) + _more(more, "more reasons")
+        out.append(f"    {' vs '.join(map(str, c['paths']))}: {why}" + (f": {text}" if text else ""))
+    if left:
+        out.append(f"    +{left} more")
     return out
 
 
