@@ -63,6 +63,7 @@ _FLAG_FIELDS = {
     "targets": "targets",
     "max_file_size": "max_file_bytes",
     "force_exclude": "force_exclude",
+    "file_timeout": "file_timeout",
 }
 
 
@@ -126,10 +127,12 @@ REPORTERS = {
               help="Read settings from this TOML file instead of looking for one.")
 @click.option("--isolated", is_flag=True, help="Ignore configuration files.")
 @click.option("--force-exclude", is_flag=True, help="Apply `exclude` to paths named on the command line too.")
+@click.option("--file-timeout", type=click.FloatRange(min=0, min_open=True), default=None,
+              help="Seconds one file may take before it is skipped with a diagnostic (default: 20).")
 @click.option("--no-prefilter", is_flag=True, hidden=True, help="Parse every file, even without trigger words.")
 def scan(paths, output_format, output, select, ignore, fail_level, exit_zero, quiet, show_suppressed, verbose, colour,
          jobs, no_cache, cache_dir, no_docs, targets, max_file_size, extend_select, config_file, isolated,
-         no_prefilter, force_exclude):
+         no_prefilter, force_exclude, file_timeout):
     """Scan PATHS (files or directories) for hardware evidence.
 
     Settings come from `[tool.wac-lint]` in the nearest pyproject.toml (or a wac-lint.toml), found by walking up
@@ -156,6 +159,7 @@ def scan(paths, output_format, output, select, ignore, fail_level, exit_zero, qu
         "targets": _split(targets),
         "max_file_bytes": max_file_size,
         "force_exclude": force_exclude,
+        "file_timeout": file_timeout,
     }
     unknown = check_selectors(flags["select"] + flags["ignore"] + flags["extend_select"])
     if unknown:
@@ -200,8 +204,10 @@ def scan(paths, output_format, output, select, ignore, fail_level, exit_zero, qu
         text = reporter.render(result, verdict, colour=use_colour, show_suppressed=show_suppressed, **extra)
 
     if output is not None:
+        from .safe_write import write_text
+
         try:
-            output.write_text(text, encoding="utf-8")
+            write_text(output, text)  # never through a link the scanned repository planted
         except OSError as exc:  # a bad --output is a usage error: name it, exit 2, no traceback
             click.echo(f"wac-lint: error: cannot write --output {output}: {exc.strerror or exc}", err=True)
             sys.exit(EXIT_ERROR)

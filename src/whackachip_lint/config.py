@@ -27,6 +27,9 @@ class Settings:
     # Performance (scan.py): worker processes (None = number of cores), result cache.
     jobs: int | None = None
     use_cache: bool = True
+    # The budget of one file (runner.py, workers.py): seconds, and address space in MiB (0 = no limit).
+    file_timeout: float = 20.0
+    file_memory_mb: int = 2048
     cache_dir: str | None = None
     # Skip parsing files without any trigger word of the selected rules (prefilter.py).
     prefilter: bool = True

@@ -118,6 +118,9 @@ def scan_source(source: Source, settings: Settings) -> FileResult:
     except RecursionError:
         result.diagnostics.append(Diagnostic(source.relpath, "too deeply nested to parse"))
         return result
+    except MemoryError:  # over the worker's address-space limit (workers.py)
+        result.diagnostics.append(Diagnostic(source.relpath, "needs more memory than the per-file budget; not scanned"))
+        return result
     except Exception as exc:  # a bug in an extractor must cost one file, not the scan
         result.diagnostics.append(Diagnostic(source.relpath, internal_error_message(exc)))
         return result

@@ -26,6 +26,11 @@ def verdict_data(verdict, cap: int | None = EVIDENCE_CAP) -> dict[str, Any]:
     _assessment(data, table, cap)
     for key in ("gpus_per_node", "nodes"):
         data[key] = _counts(data.get(key), cap)
+    for key in ("memory", "scale"):
+        if isinstance(data.get(key), dict) and isinstance(data[key].get("evidence"), list):
+            evidence = data[key]["evidence"]
+            data[key] = {**data[key], "evidence": [reference(e) for e in _capped(evidence, cap)],
+                         "evidence_count": len(evidence)}
     data["interconnect"] = _interconnect(data.get("interconnect") or {}, cap)
     for recipe in data.get("recipes", []):
         if cap is None:

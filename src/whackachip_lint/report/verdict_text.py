@@ -98,6 +98,24 @@ def _export(c: CandidateVerdict) -> str:
     return ", ".join(parts)
 
 
+def _memory_and_scale(verdict: Verdict, lim: Limits) -> list[str]:
+    """One line each: the model-state floor per device, and the run's devices with their aggregate TPP."""
+    lines = []
+    memory = verdict.overall.memory
+    if memory is not None:
+        notes = f" ({'; '.join(memory.notes)})" if memory.notes else ""
+        lines.append(f"  Memory: {memory.summary()}{notes}{_where(memory.to_dict()['evidence'], lim)}.")
+    scale = verdict.scale_dict()
+    if scale is not None:
+        tpp = sorted(scale["aggregate_tpp"].values())
+        spread = f"; aggregate TPP {tpp[0]:g} to {tpp[-1]:g} over the consistent parts" if tpp else ""
+        lines.append(f"  Scale: {scale['devices']} device{'s' if scale['devices'] != 1 else ''} "
+                     f"({scale['devices_per_node']} per node x "
+                     f"{scale['nodes']} node{'s' if scale['nodes'] != 1 else ''}){spread}"
+                     f"{_where(scale['evidence'], lim)}.")
+    return lines
+
+
 def render_verdict(verdict: Verdict, style: Style = _plain, verbose: bool = False) -> str:
     lim = EVERYTHING if verbose else DEFAULT
     a = verdict.overall
@@ -109,6 +127,7 @@ def render_verdict(verdict: Verdict, style: Style = _plain, verbose: bool = Fals
     out += _vendor_lines(verdict, lim)
     out += _floor_lines(verdict, lim)
     out += _class_and_topology(verdict, lim)
+    out += _memory_and_scale(verdict, lim)
     out += _path_lines(verdict, lim)
     out += _declared_lines(verdict, lim)
     out += _candidate_lines(verdict, style, lim)
