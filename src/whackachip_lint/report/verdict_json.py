@@ -96,7 +96,10 @@ def _reason(reason: dict[str, Any], cap: int | None) -> dict[str, Any]:
 def reference(where: str, rule: str | None = None, value: str | None = None) -> dict[str, Any]:
     """`path:line` -> {"path", "line", "rule"} (line None when the text names no line)."""
     path, _, line = where.rpartition(":")
-    ref: dict[str, Any] = {"path": path, "line": int(line)} if line.isdigit() and path else {"path": where, "line": None}
+    if line.isdigit() and path:
+        ref: dict[str, Any] = {"path": path, "line": int(line)}
+    else:
+        ref = {"path": where, "line": None}
     if rule:
         ref["rule"] = rule
     if value is not None:
