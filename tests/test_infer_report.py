@@ -159,3 +159,12 @@ def test_bottom_line_without_consistent_parts_names_the_least_controlled_disfavo
     assert bottom_line(verdict).endswith(
         "No catalog part is consistent with every requirement (0 of 43); 26 disfavoured; least export-controlled "
         "(not controlled under ECCN 3A090): NVIDIA GeForce RTX 4090 D, NVIDIA L20, NVIDIA H20 (HGX H20) +1 more.")
+
+
+def test_topology_counts_read_as_english():
+    from .infer_helpers import finding, result
+
+    verdict = infer(result(finding("WAC401", 1, path="a.sh"), finding("WAC401", 8, path="b.sh"),
+                           finding("WAC402", 1, path="a.sh"), finding("WAC201", "nccl")))
+    topology = next(line for line in render_verdict(verdict).splitlines() if line.startswith("  Topology:"))
+    assert topology == "  Topology: 1 device per node [a.sh:1]; 8 devices per node [b.sh:1]; 1 node [a.sh:1]."

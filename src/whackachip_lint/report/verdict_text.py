@@ -221,13 +221,12 @@ def _class_and_topology(verdict: Verdict, lim: Limits) -> list[str]:
         text = "; ".join(_reason(r, lim) for r in reasons) + _more(left, "more reasons")
         out = [f"  Device class: {dc['class']} ({dc['strength']}): {text}."]
     topology = []
-    for key, noun in (("gpus_per_node", "devices per node"), ("nodes", "node")):
+    for key, noun in (("gpus_per_node", "device{} per node"), ("nodes", "node{}")):
         counts = getattr(verdict, key)
         for count, where in (counts or {}).get("evidence", {}).items():
-            label = noun if key == "gpus_per_node" else noun + ("s" if str(count) != "1" else "")
-            topology.append(f"{count} {label}{_where(where, lim)}")
+            topology.append(f"{count} {noun.format('' if str(count) == '1' else 's')}{_where(where, lim)}")
     if topology:
-        shown, left = _cut(topology, lim.items)
+        shown, left = _cut(topology, lim.names)
         out.append("  Topology: " + "; ".join(shown) + _more(left) + ".")
     return out
 
@@ -357,8 +356,8 @@ def _recipe_lines(verdict: Verdict, lim: Limits) -> list[str]:
     shown, left = _cut(list(outcomes.items()), lim.items)
     out = [f"  Recipes ({len(verdict.recipes)}):"]
     for (vendors, consistent), names in shown:
-        out.append(f"    {_names(names, lim)}: vendor {vendors}; {len(consistent)} consistent "
-                   f"({_names(consistent, lim)})")
+        listed = f" ({_names(consistent, lim)})" if consistent else ""
+        out.append(f"    {_names(names, lim)}: vendor {vendors}; {len(consistent)} consistent{listed}")
     if left:
         out.append(f"    +{sum(len(n) for _, n in list(outcomes.items())[len(shown):])} more recipes with other "
                    "outcomes")
