@@ -268,3 +268,14 @@ def hardware(hardware_id, output_format):
     except KeyError as exc:
         raise click.UsageError(str(exc.args[0])) from None
     click.echo(report.render_entry(entry, output_format), nl=False)
+
+
+def _add_monitoring_commands() -> None:
+    # Imported here, not at the top: the scan path never pays for the monitoring modules.
+    from .fleet.commands import fleet, history
+
+    main.add_command(history)
+    main.add_command(fleet)
+
+
+_add_monitoring_commands()
