@@ -9,10 +9,10 @@ from .. import __version__
 from ..scan import ScanResult
 from .verdict_json import EVIDENCE_CAP, verdict_data
 
-
-# Version 2: the inference writes each reason once (`inference.reasons`, referenced by id) with structured, capped
-# evidence references; `inference.declared_agreements` and `inference.conflicts` compare declared hardware with the
-# code (docs/inference.md, "The verdict in JSON").
+# The shape of this report; see "JSON report versions" in docs/inference.md for what each version changed.
+# 2: findings may have the state "dead" (code that cannot run); the inference writes each reason once
+# (`inference.reasons`, referenced by id) with capped evidence references; `inference.declared_agreements` and
+# `inference.conflicts` compare declared hardware with the code.
 SCHEMA_VERSION = 2
 
 
