@@ -119,3 +119,21 @@ def test_an_agreeing_declaration_is_vendor_evidence():
     assert verdict.declared_conflicts == []
     amd = next(v for v in verdict.vendors if v.name == "AMD")
     assert any(r.result == "supports" and r.evidence == ("README.md:3",) for r in amd.reasons)
+
+
+def test_a_declaration_one_recipe_can_run_is_no_conflict():
+    """Two launch recipes, FP8 in one only: a README naming V100 agrees with the other, so no conflict overall."""
+    scan = result(
+        finding("WAC712", "V100", path="README.md", line=3, catalog_ids="nvidia-v100"),
+        finding("WAC404", "torchrun", path="fp8/run.sh", line=2, script="train.py"),
+        finding("WAC104", True, path="fp8/train.py", line=5),
+        finding("WAC201", "nccl", path="fp8/train.py", line=6),
+        finding("WAC404", "torchrun", path="plain/run.sh", line=2, script="train.py"),
+        finding("WAC201", "nccl", path="plain/train.py", line=6),
+        files=["fp8/run.sh", "fp8/train.py", "plain/run.sh", "plain/train.py", "README.md"],
+    )
+    verdict = infer(scan)
+    assert len(verdict.recipes) == 2
+    assert verdict.status_of("nvidia-v100") == "consistent"
+    assert verdict.declared_conflicts == []
+    assert [d.outcome for d in verdict.overall.declared] == ["agrees"]

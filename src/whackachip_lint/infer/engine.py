@@ -710,16 +710,18 @@ def _floor_key(floor: dict[str, Any], catalog: Catalog) -> tuple:
     return catalog.get(first).generation_key if first else ((99, 99), 9999, "")
 
 
+# A declaration judged in several recipes keeps its best outcome, as candidates keep their best status.
+_OUTCOME_ORDER = {"agrees": 0, DISFAVOURED: 1, EXCLUDED: 2}
+
+
 def _unique_checks(checks: list) -> list:
-    """Declaration checks of several recipes, each declaration and outcome once."""
-    seen: set[tuple] = set()
-    out = []
+    """Declaration checks of several recipes: each declaration once, with the best outcome any recipe gives it."""
+    best: dict[tuple, Any] = {}
     for d in checks:
-        key = (d.declaration.constraint, d.declaration.evidence, d.outcome)
-        if key not in seen:
-            seen.add(key)
-            out.append(d)
-    return out
+        key = (d.declaration.constraint, d.declaration.evidence)
+        if key not in best or _OUTCOME_ORDER[d.outcome] < _OUTCOME_ORDER[best[key].outcome]:
+            best[key] = d
+    return list(best.values())
 
 
 def _unique(reasons: list[Reason]) -> list[Reason]:
