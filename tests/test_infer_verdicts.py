@@ -198,7 +198,7 @@ def test_rocm_from_the_shell_names_amd_with_its_gfx_floor():
     assert ids(data, "consistent") == {"amd-mi300x", "amd-mi325x"}
     assert data["architecture_floor"]["AMD"]["gfx_target"] == "gfx942"
     amd = next(v for v in data["vendors"] if v["name"] == "AMD")
-    supports = {r["constraint"] for r in amd["reasons"] if r["result"] == "supports"}
+    supports = {r["constraint"] for r in resolved(data, amd["reasons"]) if r["result"] == "supports"}
     assert {"runs AMD's ROCm device tools", "passes /dev/kfd (the ROCm kernel driver) to the container",
             "ROCm base image", "hipBLASLt switch (PyTorch on ROCm)"} <= supports
 
