@@ -10,6 +10,7 @@ import pytest
 from whackachip_lint.infer.catalog import load_catalog
 
 from .conftest import FIXTURES, run_cli
+from .infer_helpers import resolved
 
 VERDICTS = FIXTURES / "verdicts"
 CATALOG = load_catalog()
@@ -34,7 +35,7 @@ def ids(data: dict, wanted: str) -> set[str]:
 
 
 def reasons(data: dict, entry_id: str) -> list[dict]:
-    return next(c["reasons"] for c in data["candidates"] if c["id"] == entry_id)
+    return resolved(data, next(c["reasons"] for c in data["candidates"] if c["id"] == entry_id))
 
 
 def test_rocm_repo_with_nccl_lands_on_amd_instinct():

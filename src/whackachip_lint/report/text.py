@@ -14,7 +14,8 @@ _LEVEL_COLOUR = {Level.NOTE: "cyan", Level.WARNING: "yellow", Level.ERROR: "red"
 _STATE_COLOUR = {State.ENABLED: "green", State.CONDITIONAL: "yellow", State.DISABLED: "magenta", State.MENTIONED: "white"}
 
 
-def render(result: ScanResult, verdict=None, *, colour: bool = False, show_suppressed: bool = False) -> str:
+def render(result: ScanResult, verdict=None, *, colour: bool = False, show_suppressed: bool = False,
+           verbose: bool = False) -> str:
     def style(text: str, **kw) -> str:
         return click.style(text, **kw) if colour else text
 
@@ -38,7 +39,7 @@ def render(result: ScanResult, verdict=None, *, colour: bool = False, show_suppr
         from .verdict_text import render_verdict
 
         out.append("")
-        out.append(render_verdict(verdict, style).rstrip("\n"))
+        out.append(render_verdict(verdict, style, verbose=verbose).rstrip("\n"))
     return "\n".join(out) + "\n"
 
 
