@@ -94,6 +94,7 @@ REPORTERS = {
     "text": "whackachip_lint.report.text",
     "json": "whackachip_lint.report.json",
     "sarif": "whackachip_lint.report.sarif",
+    "html": "whackachip_lint.report.html",
 }
 
 
