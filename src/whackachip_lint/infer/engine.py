@@ -23,7 +23,8 @@ from .constraints import (
     HARD, RANK, STRONG, WEAK, AMD, NVIDIA, Requirement, combination_requirements, requirements_for, specs_for,
 )
 from .export_control import export_control_for
-from .recipes import find_recipes, resolve_in_recipe, split_by_recipe
+from .recipes import Recipe, find_recipes, resolve_in_recipe, split_by_recipe
+from ..paths.roles import SUPPORT, TRAINING, VENDORED, RepoPaths, path_role
 
 CONSISTENT, DISFAVOURED, EXCLUDED = "consistent", "disfavoured", "excluded"
 LIKELY, POSSIBLE = "likely", "possible"
@@ -136,6 +137,10 @@ class Verdict:
     gpus_per_node: dict[str, Any] | None
     nodes: dict[str, Any] | None
     recipes: list[tuple[str, list[str], Assessment]] = field(default_factory=list)
+    primary: dict[str, Any] | None = None  # the path the authors most likely ran (paths.py: its strongest set-up)
+    optional_requirements: list[dict[str, Any]] = field(default_factory=list)  # of tests, examples, optional code
+    conflicts: list[dict[str, Any]] = field(default_factory=list)  # hard facts of paths that cannot hold together
+    paths: dict[str, Any] | None = None  # entry points, training paths, files by role
 
     @property
     def candidates(self) -> list[CandidateVerdict]:
@@ -180,6 +185,11 @@ class Verdict:
                 }
                 for name, files, r in self.recipes
             ],
+            "primary": self.primary,
+            "supported": a.ids(CONSISTENT),
+            "optional_requirements": self.optional_requirements,
+            "conflicts": self.conflicts,
+            "paths": self.paths,
             "candidates": [c.to_dict() for c in a.candidates],
         }
 
@@ -553,28 +563,171 @@ def settle_master_switches(findings: list[Finding]) -> list[Finding]:
     return out
 
 
+# Roles whose findings constrain the verdict; the others (test, example, optional, unreached) give optional
+# requirements only, never exclude and never disfavour on their own.
+PATH_ROLES = frozenset({TRAINING, SUPPORT, VENDORED})
+
+
+def role_of(finding: Finding, repo: RepoPaths | None) -> str:
+    """The role of a finding's file: from the path analysis, else from `properties.role`, else from its path."""
+    if repo is not None:
+        return repo.role_of(finding.path)
+    role = (finding.properties or {}).get("role")
+    return role if isinstance(role, str) else path_role(finding.path)
+
+
 def infer(result, settings=None, catalog: Catalog | None = None) -> Verdict:
     """The verdict for a scan result (`scan.ScanResult`); `settings` is accepted for future options."""
     catalog = catalog or load_catalog()
-    findings = settle_master_switches([f for f in result.findings if not f.suppressed])
-    recipes = find_recipes(findings, getattr(result, "files", []) or [])
-    per_recipe: list[tuple[str, list[str], Assessment]] = []
-    if recipes:
-        own, shared = split_by_recipe(findings, recipes)
-        for recipe in recipes:
-            scoped = resolve_in_recipe(own[recipe.name] + shared, recipe)
-            per_recipe.append((recipe.name, sorted(recipe.files), assess(scoped, catalog)))
-    else:
-        for name, files, scoped in vendor_scopes(findings):
-            per_recipe.append((name, files, assess(scoped, catalog)))
+    everything = settle_master_switches([f for f in result.findings if not f.suppressed])
+    repo = getattr(result, "paths", None)
+    on_path = [f for f in everything if role_of(f, repo) in PATH_ROLES]
+    off_path = [f for f in everything if role_of(f, repo) not in PATH_ROLES]
+    if not any(r.is_vendor for f in on_path for r in requirements_for(f)) and off_path:
+        # Nothing on a training path names hardware (a repository of examples or notebooks): they are its code.
+        on_path, off_path = everything, []
+    findings = on_path
+    files = getattr(result, "files", []) or []
+    per_recipe = _path_assessments(findings, files, repo, catalog)
     if len(per_recipe) == 1:
         overall = per_recipe[0][2]
     elif per_recipe:
         overall = _merge([a for _, _, a in per_recipe], [n for n, _, _ in per_recipe], catalog)
     else:
         overall = assess(findings, catalog)
-    return Verdict(overall, _interconnect(findings), _counts(findings, "WAC401"), _counts(findings, "WAC402"),
-                   per_recipe)
+    verdict = Verdict(overall, _interconnect(findings), _counts(findings, "WAC401"), _counts(findings, "WAC402"),
+                      per_recipe)
+    verdict.primary = _primary(per_recipe, overall, findings)
+    verdict.optional_requirements = optional_requirements(off_path, repo, catalog, overall)
+    verdict.conflicts = _conflicts(per_recipe)
+    verdict.paths = repo.summary() if repo is not None else None
+    return verdict
+
+
+def _path_assessments(findings: list[Finding], files: list[str], repo: RepoPaths | None,
+                      catalog: Catalog) -> list[tuple[str, list[str], Assessment]]:
+    """One assessment per training path (launch recipes, then scripts run on their own); [] for a single scope.
+
+    A launch recipe holds its launch file, the configs it passes, the files under its folders and the modules
+    its script imports for certain; a script with a `__main__` guard or a console script holds the modules it
+    imports for certain. Files no path holds are shared by all. Paths with the same files are assessed once.
+    """
+    recipes = find_recipes(findings, files)
+    launches = {r.name for r in recipes}
+    if repo is not None:
+        by_name = {p.name: p for p in repo.training}
+        for recipe in recipes:
+            if recipe.name in by_name:
+                recipe.files |= by_name[recipe.name].files
+        for p in repo.training:
+            if p.name not in launches:
+                recipes.append(Recipe(p.name, set(p.files), set()))
+    if not recipes:
+        return [(name, scope_files, assess(scoped, catalog)) for name, scope_files, scoped in vendor_scopes(findings)]
+    own, shared = split_by_recipe(findings, recipes)
+    out: list[tuple[str, list[str], Assessment]] = []
+    seen: dict[tuple, Assessment] = {}
+    for recipe in recipes:
+        key = (recipe.name if recipe.name in launches else "", tuple(sorted({f.path for f in own[recipe.name]})))
+        if key not in seen:
+            scoped = own[recipe.name] + shared
+            if recipe.name in launches:
+                scoped = resolve_in_recipe(scoped, recipe)
+            seen[key] = assess(scoped, catalog)
+        out.append((recipe.name, sorted(recipe.files), seen[key]))
+    if len(out) > 1 and len({id(a) for _, _, a in out}) == 1:
+        return out[:1]
+    return out
+
+
+def _setup_weight(assessment: Assessment, files: list[str], findings: list[Finding]) -> tuple:
+    """How much training set-up a path holds: distinct set-up rules in force in its files, then its size."""
+    held = set(files)
+    rules = {f.rule for f in findings if f.path in held and f.in_force and f.rule.startswith(TRAINING_RULE_PREFIXES)}
+    return (len(rules), len(held))
+
+
+def _primary(per_recipe: list[tuple[str, list[str], Assessment]], overall: Assessment,
+             findings: list[Finding]) -> dict[str, Any]:
+    """What the authors most likely ran: the training path with the strongest set-up (the whole tree if one)."""
+    if per_recipe:
+        name, files, chosen = max(per_recipe, key=lambda r: _setup_weight(r[2], r[1], findings))
+    else:
+        name, files, chosen = "repository", [], overall
+    return {
+        "name": name,
+        "file_count": len(files),
+        "vendors": [v.name for v in chosen.vendors if v.status == LIKELY],
+        "architecture_floor": {k: v.get("microarchitecture") for k, v in chosen.architecture_floor.items()},
+        "device_class": chosen.device_class["class"],
+        "consistent": chosen.ids(CONSISTENT),
+        "conflicting_hard_evidence": chosen.conflicting_hard_evidence,
+    }
+
+
+def _conflicts(per_recipe: list[tuple[str, list[str], Assessment]]) -> list[dict[str, Any]]:
+    """Paths whose hard facts cannot hold together: inside one path, or between paths with nothing in common."""
+    out: list[dict[str, Any]] = []
+    for name, _files, a in per_recipe:
+        if a.conflicting_hard_evidence:
+            hard = [r.to_dict() for r in a.requirements if "conflicts with other hard evidence" in r.constraint
+                    or "contradicted by other vendor evidence" in r.constraint]
+            out.append({"paths": [name], "why": "hard facts no catalog entry meets together", "requirements": hard})
+    consistent = [(name, set(a.ids(CONSISTENT))) for name, _files, a in per_recipe if a.ids(CONSISTENT)]
+    for i, (first, ids) in enumerate(consistent):
+        for second, other in consistent[i + 1:]:
+            if not ids & other:
+                out.append({"paths": [first, second], "why": "the paths run on disjoint hardware (alternatives)"})
+    return out[:20]
+
+
+# Requirement kinds worth listing as an optional path's needs (features, architectures, compile targets, vendor).
+OPTIONAL_KINDS = ("feature", "arch", "cc_at_least", "gfx_in", "cuda_arch_list", "rocm_arch_list", "vendor")
+OPTIONAL_FILES_SHOWN = 5
+
+
+def optional_requirements(off_path: list[Finding], repo: RepoPaths | None, catalog: Catalog,
+                          overall: Assessment) -> list[dict[str, Any]]:
+    """What tests, examples and optional modules need beyond the training path, grouped by requirement.
+
+    Each entry: the requirement, the roles and files it comes from, and which hardware meets it (the
+    microarchitectures, or the vendors for a vendor requirement). Requirements the training path already
+    imposes are not repeated.
+    """
+    imposed = {(r.kind, r.constraint) for r in overall.requirements if r.strength in (HARD, STRONG)}
+    groups: dict[tuple, dict[str, Any]] = {}
+    for f in off_path:
+        for req in requirements_for(f):
+            if req.kind not in OPTIONAL_KINDS or req.strength == WEAK or (req.kind, req.constraint) in imposed:
+                continue
+            key = (req.kind, req.constraint)
+            group = groups.setdefault(key, {"requirement": req.constraint, "strength": req.strength, "roles": set(),
+                                            "files": set(), "req": req})
+            group["roles"].add(role_of(f, repo))
+            group["files"].add(f.path)
+            if RANK[req.strength] > RANK[group["strength"]]:
+                group["strength"] = req.strength
+    out = []
+    for group in groups.values():
+        req = group.pop("req")
+        files = sorted(group["files"])
+        group.update(roles=sorted(group["roles"]), file_count=len(files), files=files[:OPTIONAL_FILES_SHOWN],
+                     met_by=_met_by(req, catalog))
+        out.append(group)
+    return sorted(out, key=lambda g: (-RANK[g["strength"]], -g["file_count"], g["requirement"]))
+
+
+def _met_by(req: Requirement, catalog: Catalog) -> list[str]:
+    """The hardware a requirement allows: vendors for a vendor requirement, else "vendor microarchitecture"."""
+    if req.is_vendor:
+        return sorted(req.vendors)
+    met = []
+    for entry in sorted(catalog, key=lambda e: (e.vendor, e.generation_key)):
+        if req.check(entry) is True:
+            label = f"{entry.vendor} {entry.microarchitecture}"
+            if label not in met:
+                met.append(label)
+    return met
 
 
 def vendor_scopes(findings: list[Finding]) -> list[tuple[str, list[str], list[Finding]]]:
