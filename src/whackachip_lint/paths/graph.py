@@ -37,9 +37,11 @@ class ImportGraph:
             if found:
                 return found
         tail = self._by_suffix.get(".".join(parts), [])
-        if len(tail) == 1:
-            return [tail[0]]
-        return []
+        if len(tail) != 1:
+            return []
+        # The folder the name is relative to (a source root such as src/), and the packages on the way.
+        base = "/".join(tail[0].split("/")[: -len(parts) - (1 if tail[0].endswith("/__init__.py") else 0)])
+        return self._under(base, parts) or [tail[0]]
 
     def _under(self, base: str, parts: list[str]) -> list[str]:
         path = posixpath.join(base, *parts) if base else "/".join(parts)
@@ -99,10 +101,15 @@ def build(files: Iterable[str], facts: dict[str, dict[str, Any]]) -> ImportGraph
     for path in sorted(graph.python_files):
         for module, level, names, how, _line in facts.get(path, {}).get("imports", ()):
             for target in graph.resolve(path, module, level, names):
-                if target != path:
+                if target != path and not _encloses(target, path):
                     graph.edges.setdefault(path, []).append((target, how))
                     graph.importers.setdefault(target, []).append((path, how))
     return graph
+
+
+def _encloses(target: str, path: str) -> bool:
+    """True when `target` is the `__init__.py` of a package holding `path`: it ran before `path` did."""
+    return target.endswith("/__init__.py") and path.startswith(target[: -len("__init__.py")])
 
 
 def _ancestors(folder: str) -> list[str]:
