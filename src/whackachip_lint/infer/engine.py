@@ -228,14 +228,29 @@ def _requirements_of(finding: Finding, redirect: set[str]) -> list[Requirement]:
     if is_vendored(finding):
         reqs = [_with(r, _ONE_LOWER[r.strength], "in vendored code, weighed lower", vendored=True)
                 for r in reqs if _ONE_LOWER[r.strength]]
-    elif is_support_file(finding.path):
-        reqs = [_demoted(r, "in a support file, weighed lower") if r.strength == HARD else r for r in reqs]
+    elif is_support(finding):
+        reqs = [_support_requirement(r) for r in reqs]
     return reqs
 
 
-def _with(req: Requirement, strength: str, why: str, vendored: bool = False) -> Requirement:
+def is_support(finding: Finding) -> bool:
+    """A finding in a container, CI, docs or pin file (SUPPORT_FILES). Build files (setup.py, CMake) and configs
+    have the role `support` too, but the targets they compile for and the settings they hold bind the run."""
+    return is_support_file(finding.path)
+
+
+def _support_requirement(req: Requirement) -> Requirement:
+    """Support files may target more hardware than the run: hard facts weigh as strong, and a vendor tell there
+    (a ROCm CI matrix, a vendor base image) counts for its vendor without counting against the others."""
+    if req.is_vendor:
+        return _with(req, WEAK if req.strength == HARD else req.strength, "in a support file: for its vendor, "
+                     "against none", against=False)
+    return _demoted(req, "in a support file, weighed lower") if req.strength == HARD else req
+
+
+def _with(req: Requirement, strength: str, why: str, vendored: bool = False, against: bool = True) -> Requirement:
     return Requirement(f"{req.constraint} ({why})", strength, req.kind, req.evidence, req.rule, req.spec, req.value,
-                       req.vendors, vendored or req.vendored)
+                       req.vendors, vendored or req.vendored, against and req.against)
 
 
 def collect_requirements(findings: list[Finding]) -> list[Requirement]:
@@ -251,7 +266,7 @@ def collect_requirements(findings: list[Finding]) -> list[Requirement]:
         evidence.setdefault(key, set()).update(req.evidence)
     merged = [
         Requirement(r.constraint, r.strength, r.kind, tuple(sorted(evidence[k], key=_evidence_key)), r.rule, r.spec,
-                    r.value, r.vendors, r.vendored)
+                    r.value, r.vendors, r.vendored, r.against)
         for k, r in first.items()
     ]
     return sorted(merged, key=lambda r: (-RANK[r.strength], r.rule, r.constraint))
@@ -280,7 +295,7 @@ def _union_target_lists(requirements: list[Requirement]) -> list[Requirement]:
         text = first.constraint.replace(str(first.value), ";".join(values), 1)
         evidence = tuple(e for r in reqs for e in r.evidence)
         out.append(Requirement(text, first.strength, first.kind, evidence,
-                               first.rule, first.spec, ";".join(values), first.vendors, first.vendored))
+                               first.rule, first.spec, ";".join(values), first.vendors, first.vendored, first.against))
     return out
 
 
@@ -299,7 +314,7 @@ def _settle_vendor_conflicts(requirements: list[Requirement]) -> tuple[list[Requ
     Such a repository holds set-ups for several vendors (parallel trees no launch script separates): a hard
     fact of one must not exclude the hardware of another.
     """
-    firm = [r for r in requirements if r.is_vendor and r.strength in (HARD, STRONG)]
+    firm = [r for r in requirements if r.is_vendor and r.strength in (HARD, STRONG) and r.against]
     out: list[Requirement] = []
     conflict = False
     for req in requirements:
@@ -342,6 +357,8 @@ def _candidate(entry: Entry, requirements: list[Requirement]) -> CandidateVerdic
     reasons: list[Reason] = []
     status = CONSISTENT
     for req in requirements:
+        if not req.against:
+            continue
         result = req.check(entry)
         if result is False:
             reasons.append(Reason(req.constraint, req.strength, req.evidence))
@@ -366,17 +383,20 @@ def _insufficient(findings: list[Finding], requirements: list[Requirement]) -> b
 def _vendors(catalog: Catalog, candidates: list[CandidateVerdict], requirements: list[Requirement],
              insufficient: bool) -> list[VendorVerdict]:
     vendor_reqs = [r for r in requirements if r.is_vendor]
+    if any(r.against for r in vendor_reqs):
+        # The code names its vendors: a support file's tell (a ROCm CI matrix) ranks none of them.
+        vendor_reqs = [r for r in vendor_reqs if r.against]
     verdicts: list[VendorVerdict] = []
     named = sorted({v for r in vendor_reqs for v in r.vendors} - set(catalog.vendors()))
     for vendor in catalog.vendors() + named:
         own = [c for c in candidates if c.entry.vendor == vendor]
         verdict = VendorVerdict(vendor, POSSIBLE, in_catalog=bool(own))
         for req in vendor_reqs:
-            weight = VENDOR_WEIGHT[req.strength]
+            weight = VENDOR_WEIGHT[req.strength] * mass(req)
             if vendor in req.vendors:
                 verdict.score += weight
                 verdict.reasons.append(Reason(req.constraint, req.strength, req.evidence, "supports"))
-            else:
+            elif req.against:
                 verdict.score -= weight
                 verdict.reasons.append(Reason(req.constraint, req.strength, req.evidence, "contradicts"))
         if own and all(c.status == EXCLUDED for c in own):
@@ -402,6 +422,12 @@ def _vendors(catalog: Catalog, candidates: list[CandidateVerdict], requirements:
                 v.status = LIKELY
             v.reasons.append(Reason(why, WEAK, tied_evidence, "tie-break"))
     return verdicts
+
+
+def mass(req: Requirement) -> int:
+    """How much code carries a requirement: the number of distinct files of its evidence (vendors are ranked by
+    the weight of their evidence, not by a single line)."""
+    return max(1, len({e.rpartition(":")[0] for e in req.evidence}))
 
 
 def _single_out_vendor(verdicts: list[VendorVerdict], vendor_reqs: list[Requirement]) -> None:

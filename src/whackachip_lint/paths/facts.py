@@ -32,9 +32,9 @@ _TRIPLE = re.compile(r'"""|\'\'\'')
 
 # Commands that run a Python file or module: `python x.py`, `torchrun ... x.py`, `python -m pkg.mod`.
 _RUNS_MODULE = re.compile(r"\bpython[\d.]*\s+(?:-[A-Za-z]+\s+)*-m\s+([A-Za-z_][\w.]*)")
-_RUNS_SCRIPT = re.compile(r"""(?:^|[\s'"=\[,(])((?:[\w.${}/-]*/)?[\w.-]+\.py)\b(?!['"]?\s*:)""")
+_RUNS_SCRIPT = re.compile(r"""(?:^|[\s'"=\[,(])((?:[\w.${}/-]*/)?[\w.-]+\.(?:py|sh|slurm|sbatch))\b(?!['"]?\s*:)""")
 _RUNNERS = re.compile(r"\b(?:python[\d.]*|torchrun|deepspeed|accelerate|srun|mpirun|horovodrun|colossalai|"
-                      r"launch|exec|nohup|CMD|ENTRYPOINT|command|args|script)\b")
+                      r"launch|exec|nohup|CMD|ENTRYPOINT|command|args|script|bash|sbatch)\b|(?<![.\w])sh\b|^\./|^source\b|^\.\s")
 # Console scripts: `name = "pkg.mod:func"` (pyproject, setup.cfg) or "name = pkg.mod:func" (setup.py).
 _CONSOLE = re.compile(r"""^\s*['"]?[\w.-]+['"]?\s*=\s*['"]?([A-Za-z_][\w.]*)\s*:\s*[A-Za-z_][\w.]*""")
 _CONSOLE_IN_STRING = re.compile(r"""['"]\s*[\w.-]+\s*=\s*([A-Za-z_][\w.]*)\s*:\s*[A-Za-z_][\w.]*\s*['"]""")
@@ -203,11 +203,11 @@ def launched(text: str) -> list[list]:
     out: list[list] = []
     for number, line in enumerate(text.splitlines(), 1):
         stripped = line.strip()
-        if not stripped or stripped.startswith("#") or ".py" not in stripped and "-m" not in stripped:
+        if not stripped or stripped.startswith("#") or "." not in stripped and "-m" not in stripped:
             continue
         for module in _RUNS_MODULE.findall(stripped):
             out.append(["module", module, number])
-        if ".py" in stripped and _RUNNERS.search(stripped):
+        if _RUNNERS.search(stripped):
             for script in _RUNS_SCRIPT.findall(stripped):
                 if "$" not in script.rsplit("/", 1)[-1]:
                     out.append(["script", script, number])

@@ -233,7 +233,10 @@ def _entry_points(files: list[str], facts: dict[str, dict[str, Any]], findings: 
         entry = launches.setdefault(f.path, EntryPoint(f.path, "launch"))
         if found and found not in entry.runs:
             entry.runs.append(found)
-    entries = list(launches.values())
+    _follow_launch_chains(launches)
+    launching = {f.path for f in findings if f.rule == LAUNCH_RULE and f.in_force}
+    # A file that only sources or calls other shell files is no entry point of its own (its callers' path holds it).
+    entries = [e for e in launches.values() if e.path in launching or any(r.endswith(".py") for r in e.runs)]
     launched = {r for e in entries for r in e.runs}
     for path in files:
         fact = facts.get(path, {})
@@ -248,6 +251,23 @@ def _entry_points(files: list[str], facts: dict[str, dict[str, Any]], findings: 
     return entries
 
 
+def _follow_launch_chains(launches: dict[str, EntryPoint]) -> None:
+    """A launch that runs another launch file (`srun ./run_train.sh`) runs what that one runs."""
+    for entry in launches.values():
+        todo = [r for r in entry.runs if r in launches]
+        seen = {entry.path}
+        while todo:
+            other = todo.pop()
+            if other in seen:
+                continue
+            seen.add(other)
+            for target in launches[other].runs:
+                if target not in entry.runs:
+                    entry.runs.append(target)
+                if target in launches:
+                    todo.append(target)
+
+
 def _category(entry: EntryPoint, roles: dict[str, str], graph: ImportGraph) -> str:
     """What kind of path an entry point starts: a launch takes the kind of the script it runs."""
     if entry.kind == "notebook":
@@ -256,7 +276,7 @@ def _category(entry: EntryPoint, roles: dict[str, str], graph: ImportGraph) -> s
     kinds = {_file_category(s, roles, graph, entry.kind) for s in subjects}
     if entry.kind == "launch":
         own = _file_category(entry.path, roles, graph, "launch")
-        if TRAINING in kinds and own in (EXAMPLE, SUPPORT, TRAINING):
+        if TRAINING in kinds and own in (EXAMPLE, TRAINING):
             return TRAINING  # a launch in examples/ that runs the real training script is a recipe for it
         return own if own != TRAINING else sorted(kinds)[0]
     return sorted(kinds)[0]
@@ -297,7 +317,7 @@ def _launch_files(findings: list[Finding], files: list[str]) -> dict[str, set[st
 
 def _resolve_script(reference: str, base: str, known: set[str]) -> str | None:
     found = _resolve(reference, base, known)
-    return found if found and found.endswith(".py") else None
+    return found if found and found.endswith((".py", ".sh", ".bash", ".slurm", ".sbatch")) else None
 
 
 def annotate(findings: list[Finding], repo: RepoPaths) -> list[Finding]:
