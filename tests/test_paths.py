@@ -157,3 +157,19 @@ def test_launch_in_examples_that_runs_the_training_script_is_a_training_recipe()
 ])
 def test_path_role(path, role):
     assert path_role(path) == role
+
+
+def test_certain_reach_follows_cycles_and_only_certain_imports():
+    files = {"a.py": "import b\nif __name__ == '__main__':\n    import m\n", "b.py": "import c\n",
+             "c.py": "import b\nimport d\ndef f():\n    import lazy\n", "d.py": "", "m.py": "import d\n",
+             "lazy.py": ""}
+    graph = build(files, _facts(files))
+    for start in files:
+        assert graph.certain_reach([start]) == graph.reach(start, certain_only=True), start
+    assert graph.certain_reach(["a.py"]) == {"a.py", "b.py", "c.py", "d.py", "m.py"}
+    assert graph.reach("a.py", certain_only=False) == set(files)
+
+
+def test_multi_line_headers_open_their_blocks():
+    source = "def load(\n    path,\n):\n    import lazy\n\n\nif (a and\n        b):\n    import maybe\nimport certain\n"
+    assert imports(source) == [("lazy", 0, "func"), ("maybe", 0, "cond"), ("certain", 0, "top")]

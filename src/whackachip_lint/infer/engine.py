@@ -253,12 +253,21 @@ def _with(req: Requirement, strength: str, why: str, vendored: bool = False, aga
                        req.vendors, vendored or req.vendored, against and req.against)
 
 
-def collect_requirements(findings: list[Finding]) -> list[Requirement]:
+def collect_requirements(findings: list[Finding], memo: dict | None = None) -> list[Requirement]:
     """Every requirement in force, identical ones merged with their evidence joined."""
     redirect = shim_vendors(findings)
     first: dict[tuple, Requirement] = {}
     evidence: dict[tuple, set[str]] = {}
-    requirements = [r for f in findings for r in _requirements_of(f, redirect)] + combination_requirements(findings)
+    if memo is None:
+        memo = {}
+    shim = frozenset(redirect)
+    requirements = []
+    for f in findings:  # several paths share most findings: each finding's requirements are worked out once
+        key = (id(f), shim)
+        if key not in memo:
+            memo[key] = (f, _requirements_of(f, redirect))  # the finding is kept so that its id stays its own
+        requirements.extend(memo[key][1])
+    requirements += combination_requirements(findings)
     for req in _union_target_lists(requirements):
         value = str(req.value) if req.kind in ARCH_LIST_KINDS else ""
         key = (req.constraint, req.strength, req.kind, value, req.vendors)
@@ -329,9 +338,9 @@ def _settle_vendor_conflicts(requirements: list[Requirement]) -> tuple[list[Requ
 # --- one assessment -------------------------------------------------------------------------------------------
 
 
-def assess(findings: list[Finding], catalog: Catalog | None = None) -> Assessment:
+def assess(findings: list[Finding], catalog: Catalog | None = None, memo: dict | None = None) -> Assessment:
     catalog = catalog or load_catalog()
-    requirements, conflict = _settle_vendor_conflicts(collect_requirements(findings))
+    requirements, conflict = _settle_vendor_conflicts(collect_requirements(findings, memo))
     candidates = [_candidate(e, requirements) for e in catalog]
     if candidates and all(c.status == EXCLUDED for c in candidates):
         # Hard facts that no catalog entry meets together contradict each other (several set-ups mixed, or
@@ -653,31 +662,36 @@ def _path_assessments(findings: list[Finding], files: list[str], repo: RepoPaths
     own, shared = split_by_recipe(findings, recipes)
     out: list[tuple[str, list[str], Assessment]] = []
     seen: dict[tuple, Assessment] = {}
+    memo: dict = {}
     for recipe in recipes:
         key = (recipe.name if recipe.name in launches else "", tuple(sorted({f.path for f in own[recipe.name]})))
         if key not in seen:
             scoped = own[recipe.name] + shared
             if recipe.name in launches:
                 scoped = resolve_in_recipe(scoped, recipe)
-            seen[key] = assess(scoped, catalog)
+            seen[key] = assess(scoped, catalog, memo)
         out.append((recipe.name, sorted(recipe.files), seen[key]))
     if len(out) > 1 and len({id(a) for _, _, a in out}) == 1:
         return out[:1]
     return out
 
 
-def _setup_weight(assessment: Assessment, files: list[str], findings: list[Finding]) -> tuple:
-    """How much training set-up a path holds: distinct set-up rules in force in its files, then its size."""
-    held = set(files)
-    rules = {f.rule for f in findings if f.path in held and f.in_force and f.rule.startswith(TRAINING_RULE_PREFIXES)}
-    return (len(rules), len(held))
-
-
 def _primary(per_recipe: list[tuple[str, list[str], Assessment]], overall: Assessment,
              findings: list[Finding]) -> dict[str, Any]:
-    """What the authors most likely ran: the training path with the strongest set-up (the whole tree if one)."""
+    """What the authors most likely ran: the training path with the strongest set-up (the whole tree if one).
+
+    A path's set-up is the number of distinct set-up rules (TRAINING_RULE_PREFIXES) in force in its files,
+    then its size."""
+    setup: dict[str, set[str]] = {}
+    for f in findings:
+        if f.in_force and f.rule.startswith(TRAINING_RULE_PREFIXES):
+            setup.setdefault(f.path, set()).add(f.rule)
+
+    def weight(files: list[str]) -> tuple[int, int]:
+        return (len(set().union(*(setup[p] for p in setup.keys() & set(files)))), len(files))
+
     if per_recipe:
-        name, files, chosen = max(per_recipe, key=lambda r: _setup_weight(r[2], r[1], findings))
+        name, files, chosen = max(per_recipe, key=lambda r: weight(r[1]))
     else:
         name, files, chosen = "repository", [], overall
     return {

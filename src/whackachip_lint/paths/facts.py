@@ -29,6 +29,11 @@ _BLOCK = re.compile(r"(if|elif|else|try|except|finally|def|async\s+def|class|wit
 _PYTEST_SKIP = re.compile(r"pytest\.importorskip|pytest\.skip\(|pytest\.mark\.skip|unittest\.skip|self\.skipTest\(")
 _TYPE_CHECKING = re.compile(r"if\s+(?:typing\.)?TYPE_CHECKING\s*:")
 _TRIPLE = re.compile(r'"""|\'\'\'')
+# The indentation and first word of a line; lines whose first word is none of these are skipped unread.
+_FIRST_WORD = re.compile(r"([ \t]*)([a-z]+)")
+_KEYWORDS = frozenset({"import", "from", "if", "elif", "else", "try", "except", "finally", "def", "async", "class",
+                       "with", "for", "while", "match", "case"})
+_ONE_LINE_IMPORT = re.compile(r":\s*(?:import|from)\s")
 
 # Commands that run a Python file or module: `python x.py`, `torchrun ... x.py`, `python -m pkg.mod`.
 _RUNS_MODULE = re.compile(r"\bpython[\d.]*\s+(?:-[A-Za-z]+\s+)*-m\s+([A-Za-z_][\w.]*)")
@@ -67,10 +72,9 @@ def python_facts(text: str) -> dict[str, Any]:
     pytest_skips = False
     in_string: str | None = None
     continued: list | None = None  # an import whose parenthesised names go on over lines
-    lines = text.splitlines()
-    for number, raw in enumerate(lines, 1):
+    for number, raw in enumerate(text.splitlines(), 1):
         if in_string is not None:
-            if raw.count(in_string) % 2 == 1:
+            if in_string in raw and raw.count(in_string) % 2 == 1:
                 in_string = None
             continue
         if continued is not None:
@@ -78,21 +82,29 @@ def python_facts(text: str) -> dict[str, Any]:
             if ")" in raw:
                 continued = None
             continue
-        stripped = raw.strip()
-        if not stripped or stripped.startswith("#"):
-            continue
-        quotes = _TRIPLE.findall(stripped)
-        if len(quotes) % 2 == 1:
-            in_string = quotes[-1]  # a string opened here runs on; the statement that opened it still counts
-            if stripped.startswith(quotes[-1]):
-                continue
-        if _PYTEST_SKIP.search(stripped):
+        if '"""' in raw or "'''" in raw:
+            quotes = _TRIPLE.findall(raw.split("#", 1)[0] if "#" in raw else raw)
+            if len(quotes) % 2 == 1:
+                in_string = quotes[-1]  # a string opened here runs on; the statement that opened it still counts
+                if raw.lstrip().startswith(quotes[-1]):
+                    continue
+        if "skip" in raw and not pytest_skips and _PYTEST_SKIP.search(raw):
             pytest_skips = True
-        indent = len(raw) - len(raw.lstrip(" \t"))
+        if "import" in raw and ("import_module" in raw or "__import__" in raw):
+            for module in _DYNAMIC.findall(raw):
+                imports.append([module, 0, [], "dynamic", number])
+        first = _FIRST_WORD.match(raw)
+        if first is None or first.group(2) not in _KEYWORDS:
+            continue  # only block headers and imports matter: a header's block ends at the next line this far out
+        indent = len(first.group(1))
+        stripped = raw[indent:].rstrip()
         word = _BLOCK.match(stripped)
         code = stripped.split(" #", 1)[0].rstrip()
-        one_line_import = word is not None and re.search(r":\s*(?:import|from)\s", code) is not None
-        if word is not None and (code.endswith(":") or one_line_import):
+        one_line_import = word is not None and _ONE_LINE_IMPORT.search(code) is not None
+        header = word is not None and (
+            code.endswith(":") or one_line_import or word.group(1) in ("def", "class") or word.group(1).startswith("async")
+            or code.count("(") > code.count(")") or code.endswith("\\"))
+        if header:
             kind = word.group(1).split()[-1]
             continues_block = kind in ("elif", "else", "except", "finally", "case")
         else:
@@ -127,8 +139,6 @@ def python_facts(text: str) -> dict[str, Any]:
             if holder:
                 continued = holder[0]
             continue
-        for module in _DYNAMIC.findall(stripped):
-            imports.append([module, 0, [], "dynamic", number])
     for try_id, members in pending_try.items():
         if tries.get(try_id):
             for index in members:

@@ -25,6 +25,7 @@ class ImportGraph:
     importers: dict[str, list[tuple[str, str]]] = field(default_factory=dict)  # file -> [(importing file, how)]
     python_files: set[str] = field(default_factory=set)
     _by_suffix: dict[str, list[str]] = field(default_factory=dict, repr=False)
+    _closures: dict[str, frozenset[str]] | None = field(default=None, repr=False)
 
     def resolve_absolute(self, module: str, importer: str | None = None) -> list[str]:
         """The files `import module` runs (packages first, the module last); [] when it is not ours."""
@@ -75,15 +76,31 @@ class ImportGraph:
 
     def reach(self, start: str, certain_only: bool) -> set[str]:
         """Files the module `start` runs when run as a script: by certain imports only, or by any import."""
-        seen = {start}
-        todo = [start]
+        return self.reach_many([start], certain_only)
+
+    def certain_reach(self, starts: Iterable[str]) -> set[str]:
+        """`reach_many(starts, certain_only=True)`, from closures worked out once for the whole graph."""
+        if self._closures is None:
+            self._closures = _closures({n: [t for t, how in e if how in CERTAIN] for n, e in self.edges.items()})
+        out = set(starts)
+        for start in list(out):
+            for target, how in self.edges.get(start, ()):
+                if how in CERTAIN_AT_ENTRY:
+                    out |= self._closures.get(target, frozenset((target,)))
+        return out
+
+    def reach_many(self, starts: Iterable[str], certain_only: bool) -> set[str]:
+        """Files any of `starts` runs when run as a script (one traversal for all of them)."""
+        entries = set(starts)
+        seen = set(entries)
+        todo = list(entries)
         while todo:
             current = todo.pop()
-            allowed = CERTAIN_AT_ENTRY if current == start else CERTAIN
+            allowed = CERTAIN_AT_ENTRY if current in entries else CERTAIN
             for target, how in self.edges.get(current, ()):
                 if target in seen or how in NEVER or (certain_only and how not in allowed):
                     continue
-                if not certain_only and how == "main" and current != start:
+                if how == "main" and current not in entries:
                     continue  # another module's `__main__` block does not run when it is imported
                 seen.add(target)
                 todo.append(target)
@@ -105,6 +122,62 @@ def build(files: Iterable[str], facts: dict[str, dict[str, Any]]) -> ImportGraph
                     graph.edges.setdefault(path, []).append((target, how))
                     graph.importers.setdefault(target, []).append((path, how))
     return graph
+
+
+def _closures(edges: dict[str, list[str]]) -> dict[str, frozenset[str]]:
+    """Each node's transitive closure (itself included), through strongly connected components (Tarjan,
+    iterative): import cycles are common, and each component's closure is built once from its successors'."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    on_stack: set[str] = set()
+    stack: list[str] = []
+    closure: dict[str, frozenset[str]] = {}
+    counter = 0
+    for root in list(edges):
+        if root in index:
+            continue
+        work = [(root, iter(edges.get(root, ())))]
+        index[root] = low[root] = counter
+        counter += 1
+        stack.append(root)
+        on_stack.add(root)
+        while work:
+            node, children = work[-1]
+            advanced = False
+            for child in children:
+                if child not in index:
+                    index[child] = low[child] = counter
+                    counter += 1
+                    stack.append(child)
+                    on_stack.add(child)
+                    work.append((child, iter(edges.get(child, ()))))
+                    advanced = True
+                    break
+                if child in on_stack:
+                    low[node] = min(low[node], index[child])
+            if advanced:
+                continue
+            work.pop()
+            if work:
+                parent = work[-1][0]
+                low[parent] = min(low[parent], low[node])
+            if low[node] == index[node]:
+                component = []
+                while True:
+                    member = stack.pop()
+                    on_stack.discard(member)
+                    component.append(member)
+                    if member == node:
+                        break
+                reached = set(component)
+                for member in component:
+                    for child in edges.get(member, ()):
+                        if child not in reached:
+                            reached |= closure.get(child, frozenset((child,)))
+                frozen = frozenset(reached)
+                for member in component:
+                    closure[member] = frozen
+    return closure
 
 
 def _encloses(target: str, path: str) -> bool:

@@ -71,8 +71,7 @@ class EntryPoint:
 class TrainingPath:
     name: str  # the entry point's path
     kind: str
-    files: set[str]  # run for certain
-    optional: set[str]  # reached only through conditional imports
+    files: set[str]  # run for certain: the entry, its launch and configs, its unconditional imports
     setup: int = 0  # how much training set-up the path holds (its strongest wins `primary`)
 
     def to_dict(self, limit: int = 20) -> dict[str, Any]:
@@ -169,21 +168,17 @@ def analyse(files: Iterable[str], facts: dict[str, dict[str, Any]], findings: li
 
     for p in training:
         for path in sorted(p.files):
-            if is_example_path(path) and path.endswith(".py") and path not in p.files - {p.name}:
-                continue
             fix(path, TRAINING, f"on the training path of {p.name}")
-    for p in training:
-        for path in sorted(p.optional):
-            fix(path, OPTIONAL, f"imported only under a condition on the path of {p.name}")
-    for p in others:
-        for path in sorted(p.files | p.optional):
-            fix(path, OPTIONAL, f"only on the path of {p.name}, which holds no training set-up")
-    for entry in entries:
-        if entry.category in (EXAMPLE, TEST, OPTIONAL, SUPPORT):
-            role = {SUPPORT: OPTIONAL}.get(entry.category, entry.category)
-            for start in [entry.path] + entry.runs:
-                for path in sorted(graph.reach(start, certain_only=False) if start.endswith(".py") else {start}):
-                    fix(path, role, f"reached from {entry.path} ({entry.category})")
+    certain = set().union(*(p.files for p in training))
+    for path in sorted(graph.reach_many(_starts(training, candidates), certain_only=False) - certain):
+        fix(path, OPTIONAL, "imported only under a condition, in a function or in try/except ImportError")
+    for path in sorted(graph.reach_many(_starts(others, candidates), certain_only=False) | _launch_files_of(others)):
+        fix(path, OPTIONAL, "only on paths that hold no training set-up")
+    for category in (TEST, EXAMPLE, OPTIONAL, SUPPORT):
+        group = [e for e in entries if e.category == category]
+        role = OPTIONAL if category == SUPPORT else category
+        for path in sorted(graph.reach_many([s for e in group for s in [e.path] + e.runs], certain_only=False)):
+            fix(path, role, f"reached from an entry point of kind {category}")
 
     library = not training
     for path in files:
@@ -302,12 +297,17 @@ def _file_category(path: str, roles: dict[str, str], graph: ImportGraph, kind: s
 
 def _path(entry: EntryPoint, graph: ImportGraph, recipe_files: dict[str, set[str]]) -> TrainingPath:
     starts = entry.runs if entry.kind == "launch" else [entry.path]
-    certain: set[str] = {entry.path} | recipe_files.get(entry.path, set())
-    anyhow: set[str] = set()
-    for start in starts:
-        certain |= graph.reach(start, certain_only=True)
-        anyhow |= graph.reach(start, certain_only=False)
-    return TrainingPath(entry.path, entry.kind, certain, anyhow - certain)
+    certain = {entry.path} | recipe_files.get(entry.path, set()) | graph.certain_reach(starts)
+    return TrainingPath(entry.path, entry.kind, certain)
+
+
+def _starts(paths: list[TrainingPath], entries: list[EntryPoint]) -> list[str]:
+    names = {p.name for p in paths}
+    return [s for e in entries if e.path in names for s in (e.runs if e.kind == "launch" else [e.path])]
+
+
+def _launch_files_of(paths: list[TrainingPath]) -> set[str]:
+    return {p.name for p in paths}
 
 
 def _launch_files(findings: list[Finding], files: list[str]) -> dict[str, set[str]]:
