@@ -173,3 +173,21 @@ def test_certain_reach_follows_cycles_and_only_certain_imports():
 def test_multi_line_headers_open_their_blocks():
     source = "def load(\n    path,\n):\n    import lazy\n\n\nif (a and\n        b):\n    import maybe\nimport certain\n"
     assert imports(source) == [("lazy", 0, "func"), ("maybe", 0, "cond"), ("certain", 0, "top")]
+
+
+def test_launchers_running_a_module():
+    assert launched("srun torchrun --nnodes 4 --nproc_per_node 8 -m pkg.train --module x\n") == [
+        ["module", "pkg.train", 1]]
+    assert launched("bash ./run_train.sh\nsource env.sh\n") == [["script", "./run_train.sh", 1], ["script", "env.sh", 2]]
+
+
+def test_a_launch_chain_runs_what_the_called_script_runs():
+    files = {"job.slurm": "srun bash run_train.sh\n", "run_train.sh": "torchrun -m pkg.train\n",
+             "pkg/__init__.py": "", "pkg/train.py": "from pkg import model\n", "pkg/model.py": ""}
+    facts = _facts(files)
+    facts["job.slurm"] = file_facts("shell", "job.slurm", files["job.slurm"])
+    launch = finding("WAC404", "srun", path="job.slurm")
+    repo = analyse(files, facts, [launch])
+    (entry,) = [e for e in repo.entries if e.path == "job.slurm"]
+    assert entry.runs == ["run_train.sh", "pkg/train.py"]
+    assert {"pkg/train.py", "pkg/model.py"} <= next(p for p in repo.training if p.name == "job.slurm").files

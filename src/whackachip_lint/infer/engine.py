@@ -245,6 +245,9 @@ def _support_requirement(req: Requirement) -> Requirement:
     if req.is_vendor:
         return _with(req, WEAK if req.strength == HARD else req.strength, "in a support file: for its vendor, "
                      "against none", against=False)
+    if req.kind in ARCH_LIST_KINDS:
+        # A container or CI build names what it was built for, not what the code needs.
+        return _with(req, STRONG, "in a support file: what one build targets, against none", against=False)
     return _demoted(req, "in a support file, weighed lower") if req.strength == HARD else req
 
 

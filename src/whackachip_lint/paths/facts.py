@@ -36,7 +36,7 @@ _KEYWORDS = frozenset({"import", "from", "if", "elif", "else", "try", "except", 
 _ONE_LINE_IMPORT = re.compile(r":\s*(?:import|from)\s")
 
 # Commands that run a Python file or module: `python x.py`, `torchrun ... x.py`, `python -m pkg.mod`.
-_RUNS_MODULE = re.compile(r"\bpython[\d.]*\s+(?:-[A-Za-z]+\s+)*-m\s+([A-Za-z_][\w.]*)")
+_RUNS_MODULE = re.compile(r"\b(?:python[\d.]*|torchrun|deepspeed|launch|run)\b[^#\n]*?\s-m\s+([A-Za-z_][\w.]*)")
 _RUNS_SCRIPT = re.compile(r"""(?:^|[\s'"=\[,(])((?:[\w.${}/-]*/)?[\w.-]+\.(?:py|sh|slurm|sbatch))\b(?!['"]?\s*:)""")
 _RUNNERS = re.compile(r"\b(?:python[\d.]*|torchrun|deepspeed|accelerate|srun|mpirun|horovodrun|colossalai|"
                       r"launch|exec|nohup|CMD|ENTRYPOINT|command|args|script|bash|sbatch)\b|(?<![.\w])sh\b|^\./|^source\b|^\.\s")
