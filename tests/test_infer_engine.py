@@ -361,9 +361,17 @@ def test_declared_hardware_from_catalog_ids():
 
 
 def test_hard_facts_in_support_files_weigh_as_strong():
-    v = infer(result(finding("WAC603", "10.0", path="docker/Dockerfile", line=7), finding("WAC201", "nccl")))
+    v = infer(result(finding("WAC601", "fa3", path="docker/Dockerfile", line=7), finding("WAC201", "nccl")))
     assert v.status_of("nvidia-a100-sxm4-80gb") == DISFAVOURED
     assert any("support file" in r.constraint for r in reasons_of(v, "nvidia-a100-sxm4-80gb"))
+    v = infer(result(finding("WAC601", "fa3", path="build.sh", line=7), finding("WAC201", "nccl")))
+    assert v.status_of("nvidia-a100-sxm4-80gb") == EXCLUDED
+
+
+def test_compile_targets_of_a_support_file_count_against_no_part():
+    # A container built for Blackwell says what that image targets, not what the training code needs.
+    v = infer(result(finding("WAC603", "10.0", path="docker/Dockerfile", line=7), finding("WAC201", "nccl")))
+    assert v.status_of("nvidia-a100-sxm4-80gb") == CONSISTENT
     v = infer(result(finding("WAC603", "10.0", path="build.sh", line=7), finding("WAC201", "nccl")))
     assert v.status_of("nvidia-a100-sxm4-80gb") == EXCLUDED
 

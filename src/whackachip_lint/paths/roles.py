@@ -15,8 +15,9 @@ point is a training path. Each file then gets one role:
   only from entry points without a training set-up, or a plug-in/worker/backend module nothing imports for
   certain;
 - `support`: containers, CI, docs, packaging and requirement pins, configs no launch names;
-- `unreached`: Python code no entry point reaches (only when the repository has entry points: a library
-  without any has every module of its own on the training path, except the optional ones).
+- `unreached`: Python code no entry point reaches, scripts no launch runs or sources (only when the repository
+  has training paths: a library without any has every module and script of its own on the training path, except
+  the optional ones).
 """
 
 from __future__ import annotations
@@ -37,6 +38,7 @@ ROLES = (TRAINING, OPTIONAL, TEST, EXAMPLE, VENDORED, UNREACHED, SUPPORT)
 
 # Folder names (compared lower-case) whose files are tests, and examples/benchmarks/tools.
 TEST_DIRS = frozenset({"tests", "test", "testing", "unittests", "unit_tests", "integration_tests", "unittest"})
+TEST_DIR_ENDINGS, TEST_DIR_STARTS = ("_tests", "_test"), ("test_", "tests_")  # gpu_tests/, tests_gpu/
 TEST_NAMES = ("test_*.py", "*_test.py", "conftest.py", "tests.py", "*_tests.py")
 EXAMPLE_DIRS = frozenset({"examples", "example", "demo", "demos", "benchmarks", "benchmark", "tools", "tutorials",
                           "tutorial", "notebooks", "samples", "sample", "playground", "cookbook", "recipes_examples"})
@@ -110,7 +112,8 @@ def _parts(path: str) -> list[str]:
 
 def is_test_path(path: str) -> bool:
     name = path.rsplit("/", 1)[-1]
-    return any(p in TEST_DIRS for p in _parts(path)) or any(fnmatchcase(name, p) for p in TEST_NAMES)
+    return any(p in TEST_DIRS or p.endswith(TEST_DIR_ENDINGS) or p.startswith(TEST_DIR_STARTS) for p in _parts(path)) \
+        or any(fnmatchcase(name, p) for p in TEST_NAMES)
 
 
 def is_example_path(path: str) -> bool:
@@ -202,8 +205,10 @@ def analyse(files: Iterable[str], facts: dict[str, dict[str, Any]], findings: li
                 fix(path, UNREACHED, "no entry point reaches it")
         elif path.endswith(".ipynb"):
             fix(path, EXAMPLE, "notebook")
-        else:
+        elif library:
             fix(path, TRAINING, "set-up file")
+        else:
+            fix(path, UNREACHED, "no launch runs or sources it")
     return RepoPaths(roles, why, entries, training, library)
 
 
