@@ -583,3 +583,29 @@ def test_a_shim_in_an_optional_module_relabels_nothing_on_the_training_path():
     nccl = [r for r in next(x for x in v.vendors if x.name == "NVIDIA").reasons if "nccl" in r.constraint]
     assert nccl and all("migration shim" not in r.constraint for r in nccl)
     assert v.vendor_status("Huawei") == "possible"
+
+
+def test_a_vendor_port_keeps_its_hard_facts_over_upstream_cuda_residue():
+    v = infer(result(
+        finding("WAC202", "habana_frameworks", path="fairseq/trainer.py", line=23),
+        finding("WAC204", "hpu", path="fairseq/tasks/task.py", line=518),
+        finding("WAC201", "nccl", path="fairseq/configs.py", line=282),
+        finding("WAC204", "cuda", path="fairseq/trainer.py", line=1052),
+        finding("WAC204", "xla", path="fairseq/utils.py", line=134),
+    ))
+    assert v.vendor_status("Intel") == "likely"
+    assert v.status_of("intel-gaudi2") == CONSISTENT
+    assert v.status_of("nvidia-a100-sxm4-80gb") == EXCLUDED
+    assert not v.overall.conflicting_hard_evidence
+    residue = [r for r in reasons_of(v, "intel-gaudi2") if "branch for other hardware" in r.constraint]
+    assert residue == []  # kept as requirements, never against a part
+    assert sum("branch for other hardware" in r.constraint for r in v.overall.requirements) == 3
+
+
+def test_hard_facts_of_two_vendors_in_one_scope_still_weigh_as_strong():
+    v = infer(result(
+        finding("WAC202", "torch_npu", path="pkg/a.py", line=1),
+        finding("WAC202", "habana_frameworks", path="pkg/a.py", line=2),
+    ))
+    assert v.overall.conflicting_hard_evidence or v.status_of("intel-gaudi2") != EXCLUDED
+    assert v.status_of("huawei-ascend-910b") != EXCLUDED and v.status_of("intel-gaudi2") != EXCLUDED

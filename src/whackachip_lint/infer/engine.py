@@ -321,18 +321,25 @@ def _demoted(req: Requirement, why: str = "conflicts with other hard evidence") 
 
 
 def _settle_vendor_conflicts(requirements: list[Requirement]) -> tuple[list[Requirement], bool]:
-    """A hard vendor fact contradicted by strong or hard evidence for a disjoint vendor set is weighed as strong.
+    """Hard vendor facts against the rest of a path's vendor evidence.
 
-    Such a repository holds set-ups for several vendors (parallel trees no launch script separates): a hard
-    fact of one must not exclude the hardware of another.
+    - A hard vendor fact contradicted by another hard one for a disjoint vendor set is weighed as strong: such a
+      scope holds set-ups for several vendors (parallel trees no entry point separates), and a hard fact of one
+      must not exclude the hardware of another.
+    - Softer vendor evidence against the hard facts that agree (a `cuda` device string or an `nccl` default in a
+      Gaudi port whose training loop imports habana_frameworks) lies on branches for other hardware: the code
+      cannot run without the hard fact. It is kept as a reason for its vendors and counts against no part.
     """
-    firm = [r for r in requirements if r.is_vendor and r.strength in (HARD, STRONG) and r.against]
+    hard = [r for r in requirements if r.is_vendor and r.strength == HARD and r.against]
+    conflict = any(not (a.vendors & b.vendors) for i, a in enumerate(hard) for b in hard[i + 1:])
     out: list[Requirement] = []
-    conflict = False
+    allowed = frozenset.intersection(*(r.vendors for r in hard)) if hard and not conflict else frozenset()
     for req in requirements:
-        if req.is_vendor and req.strength == HARD and any(not (o.vendors & req.vendors) for o in firm):
+        if req.is_vendor and req.strength == HARD and conflict and any(not (o.vendors & req.vendors) for o in hard):
             out.append(_demoted(req, "contradicted by other vendor evidence in scope"))
-            conflict = True
+        elif allowed and req.is_vendor and req.strength != HARD and req.against and not (req.vendors & allowed):
+            out.append(_with(req, req.strength, "against the hard vendor facts of this path: a branch for other "
+                                                "hardware", against=False))
         else:
             out.append(req)
     return out, conflict
