@@ -90,3 +90,15 @@ def test_flash_attention_in_an_ascend_port_does_not_disfavour_ascend():
     assert [r["result"] for r in fa2] == ["supports"]  # the shim on the training path re-labels the flag
     assert "through a CUDA migration shim" in fa2[0]["constraint"]
     assert verdict["optional_requirements"] == []
+
+
+def test_mindspeed_adaptor_is_an_ascend_shim():
+    from whackachip_lint.infer.constraints import requirements_for
+
+    from .conftest import scan_snippet
+
+    (shim,) = [f for f in scan_snippet("import mindspeed.megatron_adaptor\nimport torch\n").findings
+               if f.rule == "WAC203"]
+    assert shim.value == "mindspeed" and shim.in_force
+    (req,) = requirements_for(shim)
+    assert req.vendors == frozenset({"Huawei"}) and req.strength == "hard"
