@@ -25,7 +25,8 @@ _DYNAMIC = re.compile(r"""(?:import_module|__import__)\(\s*['"]([\w.]+)['"]""")
 _HANDLER = re.compile(r"except\b\s*(.*?):")
 # Handlers that catch a failed import: ImportError, its subclass, or anything broader.
 _CATCHES_IMPORT = re.compile(r"^$|ImportError|ModuleNotFoundError|\bException\b|BaseException")
-_BLOCK = re.compile(r"(if|elif|else|try|except|finally|def|async\s+def|class|with|async\s+with|for|async\s+for|while|match|case)\b")
+_BLOCK = re.compile(r"(if|elif|else|try|except|finally|def|async\s+def|class|with|async\s+with|for|async\s+for|while"
+                    r"|match|case)\b")
 _PYTEST_SKIP = re.compile(r"pytest\.importorskip|pytest\.skip\(|pytest\.mark\.skip|unittest\.skip|self\.skipTest\(")
 _TYPE_CHECKING = re.compile(r"if\s+(?:typing\.)?TYPE_CHECKING\s*:")
 _TRIPLE = re.compile(r'"""|\'\'\'')
