@@ -7,6 +7,10 @@ requirements; a tie that the evidence cannot break is broken only where the
 data says how (NVIDIA over AMD when nothing AMD-specific is in force), and the
 loser stays `possible`. With several recipes each gets its own verdict and the
 overall verdict keeps the best status any recipe gives.
+
+Only findings on training paths (roles `training`, `support`, `vendored`; paths/roles.py) constrain;
+each training path is assessed on its own and the union is `supported`; `primary` is the path with
+the strongest set-up; tests, examples and optional code give `optional_requirements` only.
 """
 
 from __future__ import annotations
