@@ -609,3 +609,15 @@ def test_hard_facts_of_two_vendors_in_one_scope_still_weigh_as_strong():
     ))
     assert v.overall.conflicting_hard_evidence or v.status_of("intel-gaudi2") != EXCLUDED
     assert v.status_of("huawei-ascend-910b") != EXCLUDED and v.status_of("intel-gaudi2") != EXCLUDED
+
+
+def test_soft_evidence_no_part_meets_together_is_set_aside_and_said():
+    v = infer(result(
+        finding("WAC201", "nccl", path="train.py", line=3),
+        finding("WAC404", "torchrun", path="run.sh", line=2, script="train.py"),
+        finding("WAC205", "HCCL_CONNECT_TIMEOUT", path="train.py", line=9),  # weak: Huawei or Gaudi
+    ))
+    assert v.status_of("nvidia-h100-sxm") == CONSISTENT
+    assert v.overall.relaxed == "weak"
+    assert {"paths": ["run.sh"], "why": "no part meets every weak requirement together: those were set aside"} \
+        in v.conflicts

@@ -133,6 +133,7 @@ class Assessment:
     device_class: dict[str, Any]
     insufficient_evidence: bool
     conflicting_hard_evidence: bool = False
+    relaxed: str | None = None  # "weak"/"strong": requirements of that strength no part met together, set aside
     memory: MemoryEstimate | None = None  # the model-state lower bound per device (infer/memory.py)
     scale: dict[str, Any] | None = None  # devices of the run (per node x nodes), from the same findings
 
@@ -382,6 +383,16 @@ def assess(findings: list[Finding], catalog: Catalog | None = None, memo: dict |
         conflict = True
         requirements = [_demoted(r) if r.strength == HARD else r for r in requirements]
         candidates = [_candidate(e, requirements) for e in catalog]
+    relaxed = None
+    for level in (WEAK, STRONG):
+        # Code that runs somewhere has a consistent part: soft evidence no part meets together (a weak HCCL
+        # default in device-agnostic code beside CUDA settings) is set aside, weakest first, and said so.
+        if not candidates or any(c.status == CONSISTENT for c in candidates):
+            break
+        relaxed = level
+        requirements = [_with(r, r.strength, f"set aside: no part meets every {level} requirement", against=False)
+                        if r.strength == level and r.against else r for r in requirements]
+        candidates = [_candidate(e, requirements) for e in catalog]
     insufficient = _insufficient(findings, requirements)
     vendors = _vendors(catalog, candidates, requirements, insufficient)
     _disfavour_unlikely_vendors(candidates, vendors)
@@ -393,6 +404,7 @@ def assess(findings: list[Finding], catalog: Catalog | None = None, memo: dict |
         device_class=_device_class(requirements),
         insufficient_evidence=insufficient,
         conflicting_hard_evidence=conflict,
+        relaxed=relaxed,
         memory=memory,
         scale=run_scale(findings),
     )
@@ -688,7 +700,7 @@ def infer(result, settings=None, catalog: Catalog | None = None) -> Verdict:
                       per_recipe)
     verdict.primary = _primary(per_recipe, overall, findings)
     verdict.optional_requirements = optional_requirements(off_path, repo, catalog, overall)
-    verdict.conflicts = _conflicts(per_recipe)
+    verdict.conflicts = _conflicts(per_recipe or [("repository", [], overall)])
     verdict.paths = repo.summary() if repo is not None else None
     return verdict
 
@@ -767,6 +779,9 @@ def _conflicts(per_recipe: list[tuple[str, list[str], Assessment]]) -> list[dict
             hard = [r.to_dict() for r in a.requirements if "conflicts with other hard evidence" in r.constraint
                     or "contradicted by other vendor evidence" in r.constraint]
             out.append({"paths": [name], "why": "hard facts no catalog entry meets together", "requirements": hard})
+        if a.relaxed:
+            out.append({"paths": [name], "why": f"no part meets every {a.relaxed} requirement together: those were "
+                                                "set aside"})
     consistent = [(name, set(a.ids(CONSISTENT))) for name, _files, a in per_recipe if a.ids(CONSISTENT)]
     for i, (first, ids) in enumerate(consistent):
         for second, other in consistent[i + 1:]:
