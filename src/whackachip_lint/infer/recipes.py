@@ -12,7 +12,7 @@ from __future__ import annotations
 import shlex
 
 from ..evidence import Finding, State
-from ..paths.launches import CONFIG_RULE, LAUNCHER_RULE, Recipe, _resolve, find_recipes  # noqa: F401 (re-exported)
+from ..paths.launches import _NOT_RUN, CONFIG_RULE, LAUNCHER_RULE, Recipe, _resolve, find_recipes  # noqa: F401 (re-exported)
 from ..rules import get_rule
 
 # Precision switches a launch flag (`--bf16`, `--fp16`) fills in when a config says "auto".
@@ -71,13 +71,15 @@ def _flag(f: Finding) -> str | None:
 
 def resolve_in_recipe(findings: list[Finding], recipe: Recipe) -> list[Finding]:
     """Findings with the launch command's flags applied: "auto" switches and argparse defaults settled."""
-    launch_flags = [f for f in findings if f.path == recipe.name and _flag(f) and f.state is not State.MENTIONED]
+    launch_flags = [f for f in findings if f.path == recipe.name and _flag(f) and f.state not in _NOT_RUN]
     by_flag = {_flag(f): f for f in launch_flags}
     passed_rules = {f.rule for f in launch_flags if f.in_force and f.rule in AUTO_RULES}
     passed = _passed_arguments(findings, recipe)
     out: list[Finding] = []
     for f in findings:
-        if f.path in recipe.configs and f.rule in AUTO_RULES and is_auto(f) and passed_rules:
+        if f.state is State.DEAD:
+            out.append(f)  # code that cannot run stays dead whatever a launch passes
+        elif f.path in recipe.configs and f.rule in AUTO_RULES and is_auto(f) and passed_rules:
             source = next(x for x in launch_flags if x.in_force and x.rule in passed_rules)
             props = dict(f.properties or {})
             props.pop("auto", None)

@@ -41,6 +41,10 @@ def _resolve(reference: str, base: str, known: set[str]) -> str | None:
     return matches[0] if len(matches) == 1 else None
 
 
+# Findings that stand for nothing run: a comment's mention, code that cannot run.
+_NOT_RUN = (State.MENTIONED, State.DEAD)
+
+
 def find_recipes(findings: Iterable[Finding], files: Iterable[str]) -> list[Recipe]:
     findings = list(findings)
     known = set(files) | {f.path for f in findings}
@@ -56,7 +60,7 @@ def find_recipes(findings: Iterable[Finding], files: Iterable[str]) -> list[Reci
             if target:
                 recipe.files.add(target)
                 recipe.dirs.add(posixpath.dirname(target))
-    configs = [f for f in findings if f.rule == CONFIG_RULE and f.state is not State.MENTIONED]
+    configs = [f for f in findings if f.rule == CONFIG_RULE and f.state not in _NOT_RUN]
     for recipe in recipes.values():
         # Follow config chains (accelerate YAML -> deepspeed_config_file -> JSON) until nothing new is reached.
         changed = True
