@@ -384,15 +384,19 @@ def assess(findings: list[Finding], catalog: Catalog | None = None, memo: dict |
         requirements = [_demoted(r) if r.strength == HARD else r for r in requirements]
         candidates = [_candidate(e, requirements) for e in catalog]
     relaxed = None
-    for level in (WEAK, STRONG):
+    runs_nowhere = memory is not None and "fits no catalog part" in memory.notes
+    if candidates and not runs_nowhere and not any(c.status == CONSISTENT for c in candidates):
         # Code that runs somewhere has a consistent part: soft evidence no part meets together (a weak HCCL
-        # default in device-agnostic code beside CUDA settings) is set aside, weakest first, and said so.
-        if not candidates or any(c.status == CONSISTENT for c in candidates):
-            break
-        relaxed = level
-        requirements = [_with(r, r.strength, f"set aside: no part meets every {level} requirement", against=False)
-                        if r.strength == level and r.against else r for r in requirements]
-        candidates = [_candidate(e, requirements) for e in catalog]
+        # default in device-agnostic code beside CUDA settings) is set aside, weakest first, and said so. Not
+        # when the memory estimate fits no part: that set-up runs nowhere, and the verdict says so.
+        trial = requirements
+        for level in (WEAK, STRONG):
+            trial = [_with(r, r.strength, f"set aside: no part meets every {level} requirement", against=False)
+                     if r.strength == level and r.against and r.kind != "memory" else r for r in trial]
+            tried = [_candidate(e, trial) for e in catalog]
+            if any(c.status == CONSISTENT for c in tried):
+                relaxed, requirements, candidates = level, trial, tried
+                break
     insufficient = _insufficient(findings, requirements)
     vendors = _vendors(catalog, candidates, requirements, insufficient)
     _disfavour_unlikely_vendors(candidates, vendors)
