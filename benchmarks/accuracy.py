@@ -235,8 +235,10 @@ def exclusion_reasons(report: dict[str, Any], candidate_id: str, limit: int = 5)
     if candidate is None:
         return []
     rules = _evidence_rules(report)
-    # Reasons written out in the candidate (JSON report as of schema 2); other shapes are left out, not guessed.
-    failing = [r for r in candidate.get("reasons", []) if isinstance(r, dict) and r.get("result") == "fails"]
+    # A reason is written out in the candidate, or (compact reports) an id into the verdict's `reasons` table.
+    table = inference.get("reasons") if isinstance(inference.get("reasons"), dict) else {}
+    reasons = [r if isinstance(r, dict) else table.get(r) for r in candidate.get("reasons", [])]
+    failing = [r for r in reasons if isinstance(r, dict) and r.get("result") == "fails"]
     hard = [r for r in failing if r.get("strength") == "hard"] or failing
     out = []
     for reason in hard:
@@ -244,7 +246,7 @@ def exclusion_reasons(report: dict[str, Any], candidate_id: str, limit: int = 5)
         out.append({
             "constraint": reason.get("constraint"),
             "strength": reason.get("strength"),
-            "evidence_count": len(evidence),
+            "evidence_count": reason.get("evidence_count", len(evidence)),
             "evidence": [{"where": e, "rules": rules.get(e, [])} for e in evidence[:limit]],
         })
     return out
