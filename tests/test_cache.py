@@ -200,9 +200,9 @@ def test_cli_cache_dir_and_no_cache(tmp_path, fake_python, cli):
     tree = tmp_path / "repo"
     settle(write_tree(tree, 3))
     cache_dir = tmp_path / "cli-cache"
-    assert cli("--no-cache", "--cache-dir", str(cache_dir), str(tree)).exit_code in (0, 1)
+    assert cli("--no-cache", "--cache-dir", str(cache_dir), str(tree)).exit_code == 0  # notes only
     assert not cache_dir.exists()
-    assert cli("--cache-dir", str(cache_dir), str(tree)).exit_code in (0, 1)
+    assert cli("--cache-dir", str(cache_dir), str(tree)).exit_code == 0  # notes only
     assert list(cache_dir.rglob("*.json")) and (cache_dir / "CACHEDIR.TAG").is_file()
 
 

@@ -137,7 +137,7 @@ def test_native_parser_crash_input_does_not_kill_the_scan(kind, data, tmp_path):
     for _ in range(3):  # the out-of-bounds read crashes most runs, not all
         proc = subprocess.run([sys.executable, "-m", "whackachip_lint", "--no-cache", "--format", "json", str(tmp_path)],
                               capture_output=True, text=True, timeout=300)
-        assert proc.returncode in (0, 1), (proc.returncode, proc.stderr)
+        assert proc.returncode == 0, (proc.returncode, proc.stderr)  # a diagnostic beside a good file: exit 0
     assert f'"{name}"' in proc.stdout and "cannot read safely" in proc.stdout
 
 
@@ -147,7 +147,7 @@ def test_deeply_nested_python_does_not_kill_the_scan(tmp_path):
     (tmp_path / "fine.py").write_text("import torch\n")
     proc = subprocess.run([sys.executable, "-m", "whackachip_lint", "--no-cache", "--format", "json", str(tmp_path)],
                           capture_output=True, text=True, timeout=300)
-    assert proc.returncode in (0, 1), (proc.returncode, proc.stderr)
+    assert proc.returncode == 0, (proc.returncode, proc.stderr)
     assert '"deep.py"' in proc.stdout and "nested too deeply" in proc.stdout
 
 

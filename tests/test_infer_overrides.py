@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import json
-
-from .conftest import run_cli
+from .conftest import inference_of
 
 TRAIN = """import argparse
 import torch.distributed as dist
@@ -20,9 +18,7 @@ dist.init_process_group(backend=args.backend)
 def verdict(tmp_path, launch: str) -> dict:
     (tmp_path / "train.py").write_text(TRAIN)
     (tmp_path / "run.sh").write_text(launch)
-    result = run_cli("--format", "json", str(tmp_path))
-    assert result.exit_code in (0, 1), result.output
-    return json.loads(result.output)["inference"]
+    return inference_of(tmp_path)
 
 
 def test_defaults_hold_when_the_launch_passes_nothing(tmp_path):
@@ -48,8 +44,7 @@ def test_a_switch_passed_by_the_launch_turns_on(tmp_path):
 
 def _device_class(tmp_path, script: str) -> dict:
     (tmp_path / "run.sh").write_text(script)
-    result = run_cli("--format", "json", str(tmp_path))
-    return json.loads(result.output)["inference"]["device_class"]
+    return inference_of(tmp_path)["device_class"]
 
 
 def test_infiniband_settings_are_moot_when_the_script_switches_infiniband_off(tmp_path):
