@@ -205,3 +205,36 @@ def test_short_words_match_only_as_whole_words():
     assert prefilter.has_trigger(b"import torch_npu", pattern)
     assert prefilter.has_trigger(b"x.to('npu:0')", pattern)
     assert not prefilter.has_trigger(b"def forward(self, input): return output", pattern)
+
+
+# --- a spy: the pre-filter really keeps files away from the extractors -----------------------------------------
+
+SPY_FILES = {
+    "train.py": ("python", "import torch\nx = torch.zeros(1, dtype=torch.bfloat16)\n"),
+    "plain.py": ("python", "import os\nprint(os.getcwd())\n"),
+    "run.sh": ("shell", "echo hello\nls -l\n"),
+    "cfg.json": ("json", '{"name": "demo", "items": [1, 2]}'),
+    "broken.py": ("python", "def f(:\n    pass\n"),
+}
+
+
+@pytest.mark.parametrize(("enabled", "extracted"), [
+    (True, ["broken.py", "train.py"]),  # no trigger word and parses: never handed to an extractor
+    (False, sorted(SPY_FILES)),
+], ids=["on", "off"])
+def test_the_prefilter_keeps_files_without_trigger_words_from_the_extractors(monkeypatch, enabled, extracted):
+    """The with/without comparisons above are trivially equal if the pre-filter never skips: this one is not."""
+    from whackachip_lint import scan as scan_module
+
+    calls = []
+    real = scan_module.extractors_for
+
+    def spying(kind):
+        return [lambda src, extract=extract: (calls.append(src.relpath), extract(src))[1] for extract in real(kind)]
+
+    monkeypatch.setattr(scan_module, "extractors_for", spying)
+    results = {name: scan_source(source(text, kind, name), Settings(prefilter=enabled))
+               for name, (kind, text) in SPY_FILES.items()}
+    assert sorted(set(calls)) == extracted
+    assert [f.rule for f in results["train.py"].findings] == ["WAC101"]
+    assert [d.path for r in results.values() for d in r.diagnostics] == ["broken.py"]
