@@ -18,6 +18,9 @@ import pytest
 from . import corpus
 from .conftest import REPOS, promised_exit_code, run_cli
 
+# Every test scans the whole tree several times (and in child processes): CI runs them, the local loop does not.
+pytestmark = pytest.mark.slow
+
 FORMATS = ["json", "text"] + (["sarif"] if importlib.util.find_spec("whackachip_lint.report.sarif") else [])
 JOBS = ["1", "2", "4"]
 

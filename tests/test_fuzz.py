@@ -129,6 +129,7 @@ def test_regression_input(kind, data):
     assert fuzzing.run_extractors(kind, data) == []
 
 
+@pytest.mark.slow  # up to three child processes per input, each importing the whole tool
 @pytest.mark.parametrize(("kind", "data"), NATIVE_CRASHES, ids=[f"{k}-{i}" for i, (k, _) in enumerate(NATIVE_CRASHES)])
 def test_native_parser_crash_input_does_not_kill_the_scan(kind, data, tmp_path):
     name = fuzzing.file_name(kind)
