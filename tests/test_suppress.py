@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from whackachip_lint.evidence import Finding, Level, Span, State
 from whackachip_lint.suppress import apply, parse_directives
 
@@ -54,3 +56,47 @@ def test_file_level_after_code_string_is_misplaced():
     assert [d.kind for d in parse_directives(lines)] == ["misplaced-file"]
     lines = ['"""Doc""" + x', "# wac-lint: disable-file=WAC1"]
     assert [d.kind for d in parse_directives(lines)] == ["misplaced-file"]
+
+
+# --- syntax variants, one row each: (lines, finding's first and last line, suppressed?) -----------------------------
+
+def _spanning(rule: str, line: int, end_line: int) -> Finding:
+    return Finding(rule, "n", "s", None, State.ENABLED, Level.NOTE, "f.py", Span(line, 1, end_line, 2), "", "m")
+
+
+SYNTAX = [
+    ("plain", ["x = 1  # wac-lint: disable=WAC101"], 1, 1, True),
+    ("spaces around =", ["x = 1  # wac-lint: disable = WAC101"], 1, 1, True),
+    ("no spaces at all", ["x = 1  #wac-lint:disable=WAC101"], 1, 1, True),
+    ("tabs", ["x = 1\t#\twac-lint:\tdisable\t=\tWAC101"], 1, 1, True),
+    ("lower-case code", ["x = 1  # wac-lint: disable=wac101"], 1, 1, True),
+    ("code after a space in a list", ["x = 1  # wac-lint: disable=WAC301, WAC101"], 1, 1, True),
+    ("family prefix", ["x = 1  # wac-lint: disable=WAC1"], 1, 1, True),
+    ("all", ["x = 1  # wac-lint: disable=all"], 1, 1, True),
+    ("another rule", ["x = 1  # wac-lint: disable=WAC102"], 1, 1, False),
+    ("a shorter prefix", ["x = 1  # wac-lint: disable=WAC10"], 1, 1, True),
+    ("a longer code is not a prefix", ["x = 1  # wac-lint: disable=WAC1011"], 1, 1, False),
+    ("not a directive", ["x = 1  # wac-lint disable=WAC101"], 1, 1, False),
+    ("own line: the next line", ["# wac-lint: disable=WAC101", "x = 1"], 2, 2, True),
+    ("own line: only the next line", ["# wac-lint: disable=WAC101", "x = 1", "y = 2"], 3, 3, False),
+    ("own line: not its own line", ["# wac-lint: disable=WAC101", "x = 1"], 1, 1, False),
+    ("own line: over comments and blank lines", ["# wac-lint: disable=WAC101", "# why", "", "x = 1"], 4, 4, True),
+    ("own line: never a following comment", ["# wac-lint: disable=WAC101", "# bf16 note", "x = 1"], 2, 2, False),
+    ("disable-next-line after code", ["y = 0  # wac-lint: disable-next-line=WAC101", "x = 1"], 2, 2, True),
+    ("disable-next-line: not its own line", ["y = 0  # wac-lint: disable-next-line=WAC101", "x = 1"], 1, 1, False),
+    ("same line: not the next", ["y = 0  # wac-lint: disable=WAC101", "x = 1"], 2, 2, False),
+    ("multi-line finding, directive on its first line", ["x = f(  # wac-lint: disable=WAC101", "  1,", ")"], 1, 3, True),
+    ("multi-line finding, directive on a middle line", ["x = f(", "  1,  # wac-lint: disable=WAC101", ")"], 1, 3, True),
+    ("multi-line finding, directive on its last line", ["x = f(", "  1,", ")  # wac-lint: disable=WAC101"], 1, 3, True),
+    ("directive after a multi-line finding", ["x = f(", ")", "y = 1  # wac-lint: disable=WAC101"], 1, 2, False),
+    ("own line before a multi-line finding", ["# wac-lint: disable=WAC101", "x = f(", ")"], 2, 3, True),
+]
+
+
+@pytest.mark.parametrize(("lines", "line", "end_line", "suppressed"), [row[1:] for row in SYNTAX],
+                         ids=[row[0] for row in SYNTAX])
+def test_directive_syntax_variants(lines, line, end_line, suppressed):
+    directives = parse_directives(lines)
+    (out,) = apply([_spanning("WAC101", line, end_line)], directives)
+    assert out.suppressed is suppressed
+    assert any(d.used for d in directives) is suppressed  # and the directive knows it was used (WAC001)
