@@ -9,7 +9,10 @@ from __future__ import annotations
 
 import pytest
 
-from whackachip_lint.infer.export_control import A, B, NOT_CONTROLLED, classify_3a090, export_rules
+from whackachip_lint.infer.catalog import Entry
+from whackachip_lint.infer.export_control import (
+    A, B, NOT_CONTROLLED, classify_3a090, export_control_for, export_rules, stated_class,
+)
 
 JUST_UNDER = 0.01
 
@@ -57,3 +60,55 @@ def test_the_table_uses_the_thresholds_of_the_data_file():
     assert (r["a1_tpp"], r["note2_tpp"], r["a2_tpp"], r["a2_pd"]) == (4800, 4800, 1600, 5.92)
     assert (r["b1_tpp_min"], r["b1_tpp_max"], r["b1_pd_min"], r["b1_pd_max"]) == (2400, 4800, 1.6, 5.92)
     assert (r["b2_tpp"], r["b2_pd_min"], r["b2_pd_max"]) == (1600, 3.2, 5.92)
+
+
+STATED = [
+    ("3A090.a", A),
+    ("3A090.b (per BIS)", B),
+    ("Not 3A090 (under every threshold)", NOT_CONTROLLED),
+    ("Outside 3A090", NOT_CONTROLLED),
+    ("3A090.a if designed for datacenters", None),   # conditional: not definite
+    ("3A090.a IF designed for datacenters", None),
+    ("N/A (not an IC)", None),
+    ("Foreign-made; 3A090.a by FDPR", None),
+    ("", None),
+    (None, None),
+    ("something else", None),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), STATED, ids=[str(t) for t, _ in STATED])
+def test_the_catalogs_stated_class(text, expected):
+    assert stated_class(Entry({"id": "x", "eccn_3a090_oct2023": text})) == expected
+
+
+def entry(**fields) -> Entry:
+    base = {"id": "x", "tpp": None, "performance_density": None, "die_area_mm2": None, "datacenter_designed": True,
+            "eccn_3a090_oct2023": None, "china_variant_of": None, "china_compliant_variant": None,
+            "export_control_history": None}
+    return Entry({**base, **fields})
+
+
+def test_the_view_computes_density_from_die_area_when_the_catalog_has_none():
+    view = export_control_for(entry(tpp=3000, die_area_mm2=900))  # 3.333... -> 3.33: b.2
+    assert (view["performance_density"], view["eccn_3a090"]) == (3.33, B)
+    assert view["eccn_basis"].startswith("computed from TPP, performance density")
+    assert view["sources"] == export_rules()["oct2023"]["sources"]
+
+
+def test_the_catalogs_density_wins_over_die_area():
+    view = export_control_for(entry(tpp=3000, performance_density=6.5, die_area_mm2=900))
+    assert (view["performance_density"], view["eccn_3a090"]) == (6.5, A)
+
+
+def test_the_view_says_when_it_cannot_compute():
+    view = export_control_for(entry(tpp=3000))  # no density, no die area
+    assert view["performance_density"] is None and view["eccn_3a090"] is None
+    assert view["eccn_basis"] == "not computable from the catalog's numbers"
+
+
+def test_only_an_indefinite_catalog_class_becomes_a_note():
+    assert export_control_for(entry(tpp=6000, eccn_3a090_oct2023="3A090.a if sold to X"))["notes"] == [
+        "catalog: 3A090.a if sold to X"]
+    assert export_control_for(entry(tpp=6000, eccn_3a090_oct2023="3A090.a"))["notes"] == []
+    assert export_control_for(entry(tpp=6000))["notes"] == []
