@@ -265,3 +265,38 @@ def test_the_code_fingerprint_is_stable_and_names_the_version(monkeypatch):
     assert first == cache_module.code_fingerprint()
     monkeypatch.setattr(cache_module, "__version__", "999.0")
     assert cache_module.code_fingerprint() != first
+
+
+def test_a_same_size_edit_with_a_new_mtime_is_rescanned(tmp_path, fake_python, reads):
+    """A settled entry trusts size and mtime together: a same-size edit (fp16 -> bf16, a checkout) moves the mtime."""
+    tree = tmp_path / "repo"
+    tree.mkdir()
+    path = tree / "m.py"
+    path.write_text("import torch\nx = torch.float16\n\n", encoding="utf-8")
+    settle([path])
+    assert scan([tree], settings(tmp_path)).findings == []
+    path.write_text("import torch\nx = torch.bfloat16\n", encoding="utf-8")  # same size
+    settle([path], PAST + 3600)  # long after the entry was written: not racy
+    reads.clear()
+    second = scan([tree], settings(tmp_path))
+    assert reads == ["m.py"]
+    assert [f.rule for f in second.findings] == ["WAC101"]
+
+
+@pytest.mark.parametrize("changed", ["data/catalog.json", "data/export_rules.json", "extract/gpu_names.json", "scan.py"])
+def test_the_code_fingerprint_follows_every_code_and_data_file(monkeypatch, changed):
+    """Editing a data table changes results as surely as editing code: either must invalidate the cache."""
+    first = cache_module.code_fingerprint()
+    real_stat = os.stat
+    target = os.path.join(os.path.dirname(cache_module.__file__), *changed.split("/"))
+    assert os.path.isfile(target)
+
+    def edited(path, *args, **kwargs):
+        st = real_stat(path, *args, **kwargs)
+        if os.fspath(path) == target:
+            return os.stat_result((st.st_mode, st.st_ino, st.st_dev, st.st_nlink, st.st_uid, st.st_gid,
+                                   st.st_size + 1, st.st_atime, st.st_mtime, st.st_ctime))
+        return st
+
+    monkeypatch.setattr(cache_module.os, "stat", edited)
+    assert cache_module.code_fingerprint() != first
