@@ -45,8 +45,10 @@ def verdict_data(verdict, cap: int | None = EVIDENCE_CAP) -> dict[str, Any]:
                                       if k in ("class", "strength")}
         files = recipe.get("files") or []
         recipe["files"], recipe["files_count"] = _capped(files, FILES_CAP if cap is not None else None), len(files)
-    for item in data.get("optional_requirements") or []:
-        item["files"] = _capped(item.get("files") or [], OPTIONAL_FILES_CAP if cap is not None else None)
+    # New dicts: to_dict() shares these with the verdict, which must keep every file.
+    data["optional_requirements"] = [
+        {**item, "files": _capped(item.get("files") or [], OPTIONAL_FILES_CAP if cap is not None else None)}
+        for item in data.get("optional_requirements") or []]
     for key in ("declared_agreements", "conflicts"):
         data[key] = [_inline(item, cap) for item in data.get(key, [])]
     for candidate in data.get("candidates", []):
