@@ -15,6 +15,8 @@ from whackachip_lint.extract import Source
 from whackachip_lint.scan import scan_source
 
 FIXTURES = Path(__file__).parent / "fixtures"
+# Fixture repositories hold test files of their own (read by the scanner, never run by pytest).
+collect_ignore_glob = ["fixtures/*"]
 REPOS = FIXTURES / "repos"
 EXPECTED = FIXTURES / "expected"
 
@@ -35,6 +37,7 @@ DEFAULT_NAMES = {
 
 # Other formats A.
 DEFAULT_NAMES.update({"pyproject": "pyproject.toml", "setupcfg": "setup.cfg", "makefile": "Makefile", "cmake": "CMakeLists.txt"})
+DEFAULT_NAMES.update({"cuda": "kernel.cu"})
 
 
 SLOW_HINT = "slow test, skipped locally: run them with `CI=1 python -m pytest` or `python -m pytest -m slow`"

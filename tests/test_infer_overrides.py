@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from .conftest import inference_of
+from .infer_helpers import resolved
 
 TRAIN = """import argparse
 import torch.distributed as dist
@@ -44,7 +45,8 @@ def test_a_switch_passed_by_the_launch_turns_on(tmp_path):
 
 def _device_class(tmp_path, script: str) -> dict:
     (tmp_path / "run.sh").write_text(script)
-    return inference_of(tmp_path)["device_class"]
+    inference = inference_of(tmp_path)
+    return {**inference["device_class"], "reasons": resolved(inference, inference["device_class"]["reasons"])}
 
 
 def test_infiniband_settings_are_moot_when_the_script_switches_infiniband_off(tmp_path):
