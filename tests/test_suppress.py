@@ -199,8 +199,10 @@ def test_a_removed_code_says_what_replaced_it(monkeypatch):
     from whackachip_lint import rules
 
     monkeypatch.setattr(rules, "removed_notices",
-                        lambda codes: [f"{c} was removed; use WAC101 instead" for c in codes if c == "WAC150"])
+                        lambda codes: [f"{c} was removed; use WAC101 instead" for c in codes if c.startswith("WAC15")])
     assert _unused(["x = 1  # wac-lint: disable=WAC150, WAC9Z9"])[0][4] == "WAC150 was removed; use WAC101 instead"
+    assert _unused(["x = 1  # wac-lint: disable=WAC150, WAC151"])[0][4] == (
+        "WAC150 was removed; use WAC101 instead; WAC151 was removed; use WAC101 instead")
 
 
 def test_a_directive_whose_text_has_changed_spans_its_own_column():
