@@ -212,7 +212,11 @@ class PythonEvidenceVisitor(ArgparseOptions, EnvironmentWrites, Walker):
         decorators = getattr(node, "decorator_list", None)
         if decorators:
             first = decorators[0].lineno
-        last = max(head.lineno, body[0].lineno - 1) if body else head.end_lineno
+        if body:
+            inner = body[0].pattern if type(body[0]) is ast.match_case else body[0]
+            last = max(head.lineno, inner.lineno - 1)
+        else:
+            last = head.end_lineno
         if last > first:
             self.multiline.append((first, last, 0))
         if not self.gate.holds(first, last):
