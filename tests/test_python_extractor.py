@@ -704,28 +704,49 @@ GATE_SAMPLES = [
 ]
 
 
-def _rows_with_gate(code, gate_open):
-    from whackachip_lint.extract.python import gate
+def _extract_with_gate(code: str, gate_open: bool, monkeypatch) -> list[tuple]:
+    """The raw findings of the Python extractor, with its gate as it is or open on every line."""
+    from pathlib import Path
 
-    if not gate_open:
-        return rows(code)
-    real = gate.hot_lines
+    from whackachip_lint.extract import ExtractionError, Source
+    from whackachip_lint.extract import python as extractor
+
+    real = extractor.hot_lines
+    if gate_open:
+        monkeypatch.setattr(extractor, "hot_lines", lambda text: list(range(1, len(text.splitlines()) + 2)))
     try:
-        gate.hot_lines = lambda text: list(range(1, text.count("\n") + text.count("\r") + 2))
-        from whackachip_lint.extract import python as extractor
-
-        extractor.hot_lines = gate.hot_lines
-        return rows(code)
+        source = Source(Path("sample.py"), "sample.py", "python", code.encode("utf-8"))
+        return sorted((f.rule, repr(f.value), f.state.value, repr(f.span), f.detail) for f in extractor.extract(source))
+    except ExtractionError as exc:
+        return [("diagnostic", str(exc))]
     finally:
-        gate.hot_lines = real
-        extractor.hot_lines = real
+        monkeypatch.setattr(extractor, "hot_lines", real)
 
 
-@pytest.mark.parametrize("code", GATE_SAMPLES)
-def test_the_gate_loses_no_finding(code):
-    gated = _rows_with_gate(code, gate_open=False)
-    assert gated, "a sample with no finding tests nothing"
-    assert gated == _rows_with_gate(code, gate_open=True)
+def _python_samples() -> list[tuple[str, str]]:
+    from pathlib import Path
+
+    from whackachip_lint.rules import ALL_RULES
+
+    samples = [(f"gate sample {i}", code) for i, code in enumerate(GATE_SAMPLES)]
+    for rule in ALL_RULES.values():
+        for i, example in enumerate(rule.positives + rule.negatives):
+            if example.kind == "python":
+                samples.append((f"{rule.code} example {i}", example.code))
+    for path in sorted(Path(__file__).parent.joinpath("fixtures").rglob("*.py")):
+        samples.append((str(path.relative_to(Path(__file__).parent)), path.read_text(encoding="utf-8")))
+    return samples
+
+
+@pytest.mark.parametrize(("name", "code"), _python_samples(), ids=[name for name, _ in _python_samples()])
+def test_the_gate_loses_no_finding(name, code, monkeypatch):
+    # Every statement visited (gate open on every line) or only those on hot lines: the same findings.
+    assert _extract_with_gate(code, False, monkeypatch) == _extract_with_gate(code, True, monkeypatch)
+
+
+def test_the_gate_samples_have_findings(monkeypatch):
+    for code in GATE_SAMPLES:
+        assert _extract_with_gate(code, False, monkeypatch), code
 
 
 def test_statements_without_gate_words_are_not_visited(monkeypatch):

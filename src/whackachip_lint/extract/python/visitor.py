@@ -37,7 +37,7 @@ from ..buildflags import parse_arch_flags
 from ..environment import is_hardware_variable
 from . import tables as T
 from .envwrites import EnvironmentWrites
-from .gate import Gate, gate_pattern, lines_naming
+from .gate import Gate, gate_pattern, lines_naming, meaningful
 from .lines import Lines, is_fstring
 from .meanings import dtype_meaning, module_meanings, switch_truth, value_meanings
 from .mentions import find_mentions, span_in_token
@@ -433,10 +433,11 @@ class PythonEvidenceVisitor(ArgparseOptions, EnvironmentWrites, Walker):
         return False
 
     def _watch(self, bound: list[tuple[str, str]]) -> None:
-        """A name bound to something holding a gate word (`bf` for torch.bfloat16) makes its lines hot too."""
+        """A name bound to something the tables name, spelled without a gate word (`bf` for torch.bfloat16,
+        `acc` for torch.npu), makes the lines naming it hot too."""
         pattern = gate_pattern()
         for local, target in bound:
-            if pattern.search(target.lower().encode("utf-8")) and not pattern.search(local.lower().encode("utf-8")):
+            if meaningful(target) and not pattern.search(local.lower().encode("utf-8")):
                 self.gate.add(lines_naming(self.lines.text, local))
 
     def _module_evidence(self, module: str, node: ast.AST, detail: str) -> None:
