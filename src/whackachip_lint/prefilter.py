@@ -1,6 +1,6 @@
 """Cheap first pass: leave unparsed the files that cannot produce a finding.
 
-Parsing (libcst above all) is most of a scan's cost, while most files of a large
+Parsing (Python above all) is most of a scan's cost, while most files of a large
 code base say nothing about hardware. Before a file is parsed, one compiled
 pattern per (kind, selected rule families) looks for the trigger words of
 `triggers.py` in its bytes. A file without any is skipped only when skipping it

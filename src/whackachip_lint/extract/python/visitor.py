@@ -28,6 +28,7 @@ A use of an option (`bf16=args.bf16`) is `conditional` when its default is off.
 from __future__ import annotations
 
 import ast
+import re
 from bisect import bisect_right
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -83,6 +84,28 @@ if hasattr(ast, "TryStar"):
     _BLOCKS[ast.TryStar] = _BLOCKS[ast.Try]
 # Simple statements always visited: imports feed the alias table for every later line.
 _ALWAYS = (ast.Import, ast.ImportFrom)
+# Functions without a hot line and without an import are skipped whole (their names are their own).
+_FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef)
+_IMPORT_LINE = re.compile(r"^[ \t]*(?:import|from)[ \t\\(]", re.M)
+# Node type -> "simple" (statement), "block" (holds statements) or "" (anything else), learned as met.
+_ROLES: dict[type, str] = {}
+
+
+def _lines_of(text: str, pattern: re.Pattern[str]) -> list[int]:
+    """Sorted line numbers where `pattern` matches (a line may start a statement inside a string: harmless)."""
+    found, line, counted = [], 1, 0
+    for match in pattern.finditer(text):
+        line += text.count("\n", counted, match.start()) + text.count("\r", counted, match.start())
+        line -= text.count("\r\n", counted, match.start())
+        counted = match.start()
+        found.append(line)
+    return found
+
+
+def _role_of(kind: type) -> str:
+    if kind in _BLOCKS:
+        return "block"
+    return "simple" if issubclass(kind, ast.stmt) else ""
 
 
 @dataclass
@@ -116,6 +139,7 @@ class PythonEvidenceVisitor(ArgparseOptions, EnvironmentWrites, Walker):
         self.module = module
         self.lines = lines
         self.gate = Gate(hot)
+        self.imports = Gate(_lines_of(lines.text, _IMPORT_LINE))
         self.comment_lines = list(hot)  # comments are read on these lines only (aliases add none)
         self.multiline: list[tuple[int, int, int]] = []  # (first line, last line, column) of multi-line statements
         self.found: list[tuple[str, Value, State, Where, str, dict]] = []
@@ -128,6 +152,7 @@ class PythonEvidenceVisitor(ArgparseOptions, EnvironmentWrites, Walker):
         self.arg_nodes: dict[int, tuple[str | None, str | None]] = {}
         self.open_args: list[int] = []
         self.quiet_headers: set[int] = set()
+        self.skipped: set[int] = set()  # blocks not entered (their leave hooks do not run)
         self.handled: set[int] = set()  # nodes another handler already reported
         self.blocks: list[str] = ["module"]  # module / class / function
         self.functions: list[str] = []  # names of the functions being walked, innermost last
@@ -137,6 +162,7 @@ class PythonEvidenceVisitor(ArgparseOptions, EnvironmentWrites, Walker):
         self.args: list[tuple[str | None, str | None]] = []  # (keyword, callee) of the argument being visited
         self.deferred: list[Callable[[], None]] = []
         self.finished = False
+        self._opened = False  # the node being visited opened a frame or an argument (its leave step undoes it)
 
     # -- frames -----------------------------------------------------------------------------
 
@@ -156,8 +182,10 @@ class PythonEvidenceVisitor(ArgparseOptions, EnvironmentWrites, Walker):
 
     def on_visit(self, node: ast.AST) -> bool:
         key = id(node)
+        self._opened = False
         entry = self.pending.pop(key, None)
-        if entry is None and type(node) is ast.Compare:
+        kind = type(node)
+        if entry is None and kind is ast.Compare:
             entry = (None, True, None, "")  # `x.dtype == torch.bfloat16` tests a dtype, it does not use one
         if entry is not None:
             state, check, condition, phrase = entry
@@ -166,19 +194,29 @@ class PythonEvidenceVisitor(ArgparseOptions, EnvironmentWrites, Walker):
             if condition is None or state is not State.CONDITIONAL:
                 condition, phrase = outer.condition, outer.phrase
             self.frames.append(Frame(key, effective, outer.check or check, condition, phrase))
+            self._opened = True
         if self.arg_nodes:
             arg = self.arg_nodes.pop(key, None)
             if arg is not None:
                 self.args.append(arg)
                 self.open_args.append(key)
-        if isinstance(node, ast.stmt) or type(node) in _BLOCKS:
-            if not self._statement(node):
-                return False
-        return super().on_visit(node)
+                self._opened = True
+        role = _ROLES.get(kind)
+        if role is None:
+            role = _ROLES[kind] = _role_of(kind)
+        if role and not self._statement(node, role):
+            return False
+        hooks = self._hooks_for(kind)
+        return hooks[0] is None or hooks[0](node) is not False
+
+    def needs_leave(self, node: ast.AST) -> bool:
+        return self._opened or self._hooks_for(type(node))[1] is not None
 
     def on_leave(self, node: ast.AST) -> None:
-        super().on_leave(node)
         key = id(node)
+        leave = self._hooks_for(type(node))[1]
+        if leave is not None and key not in self.skipped:
+            leave(node)
         if len(self.frames) > 1 and self.frames[-1].node_id == key:
             self.frames.pop()
         if self.open_args and self.open_args[-1] == key:
@@ -195,10 +233,10 @@ class PythonEvidenceVisitor(ArgparseOptions, EnvironmentWrites, Walker):
 
     # -- the gate: which statements are visited in full ----------------------------------------------
 
-    def _statement(self, node: ast.AST) -> bool:
+    def _statement(self, node: ast.AST, role: str) -> bool:
         """Decide how much of a statement to visit; False: nothing more (its bindings are recorded)."""
         blocks = _BLOCKS.get(type(node))
-        if blocks is None:
+        if role == "simple":
             first, last = node.lineno, node.end_lineno
             if last > first:
                 self.multiline.append((first, last, node.col_offset))
@@ -212,6 +250,12 @@ class PythonEvidenceVisitor(ArgparseOptions, EnvironmentWrites, Walker):
         decorators = getattr(node, "decorator_list", None)
         if decorators:
             first = decorators[0].lineno
+        if type(node) in _FUNCTIONS and not self.gate.holds(first, node.end_lineno) and not self.imports.holds(
+            first, node.end_lineno
+        ):
+            # Nothing in it can be evidence, and what it binds is local to it: not even entered.
+            self.skipped.add(id(node))
+            return False
         if body:
             inner = body[0].pattern if type(body[0]) is ast.match_case else body[0]
             last = max(head.lineno, inner.lineno - 1)

@@ -56,8 +56,13 @@ class Walker:
         if node is not None:
             self._stack.append((node, False))
 
+    def needs_leave(self, node: ast.AST) -> bool:
+        """Whether `on_leave` must run for a node just visited (else its leave step is skipped)."""
+        return True
+
     def walk(self, root: ast.AST) -> None:
         stack = self._stack = [(root, False)]
+        on_visit, needs_leave, children = self.on_visit, self.needs_leave, self.children
         while stack:
             item = stack.pop()
             if type(item) is not tuple:
@@ -67,9 +72,13 @@ class Walker:
             if leaving:
                 self.on_leave(node)
                 continue
+            mark = len(stack)
             stack.append((node, True))
-            if self.on_visit(node):
-                stack.extend((child, False) for child in reversed(self.children(node)))
+            descend = on_visit(node)
+            if len(stack) == mark + 1 and not needs_leave(node):
+                stack.pop()  # nothing scheduled and nothing to undo: no leave step
+            if descend:
+                stack.extend([(child, False) for child in reversed(children(node))])
 
     def _hooks_for(self, cls: type):
         hooks = self._hooks.get(cls)
