@@ -6,9 +6,13 @@ Times, over every .py file of TREE (CPU seconds, one process, files read once be
   libcst       libcst.parse_module (the parser the old extractor used; its walk and positions cost more)
   ast          ast.parse (CPython's native parser; nodes carry line/column/end positions)
   ast+walk     ast.parse and a Python-level visit of every node (what a full ast visitor costs at least)
-  ast+gate     ast.parse and a visit of only the statements whose lines hold a trigger word
+  ast+gate     ast.parse and a visit of only the statements whose lines hold a gate word
+  ast+libcst   ast.parse to locate the statements holding a gate word, and libcst.parse_statement on each
+               (design B: libcst only where the evidence is; its walk and positions would come on top)
   tokenize     tokenize.generate_tokens over every file (what reading all comments this way would cost)
-  tree-sitter  tree-sitter-python parse (if installed)
+  tree-sitter  tree-sitter-python parse (if installed; a walk in Python over its nodes would come on top)
+  extractor    the Python extractor of this checkout, end to end (parse, gate, walk, comments, positions)
+CPU seconds of this process (`time.process_time`), so other load on the machine moves them little.
 """
 
 from __future__ import annotations
@@ -16,7 +20,6 @@ from __future__ import annotations
 import ast
 import io
 import os
-import re
 import sys
 import time
 import tokenize
@@ -51,33 +54,56 @@ def main(root: str) -> None:
     warnings.simplefilter("ignore")
     texts = [text for _, text in files(root)]
     print(f"{len(texts)} files, {sum(map(len, texts)) / 1e6:.1f} M characters")
-    from whackachip_lint.prefilter import families, pattern_for
-    from whackachip_lint.rules import ALL_RULES
-
-    trigger = re.compile(pattern_for("python", families(ALL_RULES)).pattern.decode())
 
     def walk_all(text):
         count = 0
         for _ in ast.walk(ast.parse(text)):
             count += 1
 
-    def walk_gated(text):
+    from whackachip_lint.extract.python.gate import Gate, hot_lines
+
+    def hot_statements(text):
         tree = ast.parse(text)
-        low = text.lower()
-        lines = set()
-        for match in trigger.finditer(low):
-            lines.add(low.count("\n", 0, match.start()) + 1)
+        gate = Gate(hot_lines(text))
         stack = list(tree.body)
         while stack:
             node = stack.pop()
             body = getattr(node, "body", None)
-            if isinstance(body, list):
+            if isinstance(body, list) and body and isinstance(body[0], ast.stmt):
                 stack.extend(body)
                 stack.extend(getattr(node, "orelse", ()))
                 continue
-            if any(line in lines for line in range(node.lineno, node.end_lineno + 1)):
-                for _ in ast.walk(node):
-                    pass
+            if gate.holds(node.lineno, node.end_lineno):
+                yield node
+
+    def walk_gated(text):
+        for node in hot_statements(text):
+            for _ in ast.walk(node):
+                pass
+
+    def libcst_hot(text):
+        import textwrap
+
+        import libcst
+
+        lines = text.splitlines()
+        for node in hot_statements(text):
+            segment = textwrap.dedent("\n".join(lines[node.lineno - 1 : node.end_lineno]))
+            try:
+                libcst.parse_statement(segment + "\n")
+            except Exception:  # a statement sharing its line with another (`a = 1; b = 2`)
+                pass
+
+    from pathlib import Path as _Path
+
+    from whackachip_lint.extract import ExtractionError, Source
+    from whackachip_lint.extract.python import extract
+
+    def extractor(text):
+        try:
+            extract(Source(_Path("x.py"), "x.py", "python", text.encode("utf-8")))
+        except ExtractionError:
+            pass
 
     def tokens(text):
         for _ in tokenize.generate_tokens(io.StringIO(text).readline):
@@ -87,6 +113,7 @@ def main(root: str) -> None:
     timed("ast+walk", texts, walk_all)
     timed("ast+gate", texts, walk_gated)
     timed("tokenize", texts, tokens)
+    timed("extractor", texts, extractor)
     try:
         import tree_sitter
         import tree_sitter_python
@@ -95,8 +122,12 @@ def main(root: str) -> None:
         timed("tree-sitter", texts, lambda text: parser.parse(text.encode()))
     except ImportError:
         print("tree-sitter  (tree-sitter-python not installed)")
-    import libcst
-
+    try:
+        import libcst
+    except ImportError:
+        print("libcst       (not installed: pip install libcst)")
+        return
+    timed("ast+libcst", texts, libcst_hot)
     timed("libcst", texts, libcst.parse_module)
 
 
