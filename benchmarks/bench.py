@@ -311,8 +311,12 @@ def main() -> None:
         files, size_bytes = tree_size(tree)
         print(f"[{size}] {tree} ({files} files, {size_bytes / 1e6:.1f} MB)", file=sys.stderr)
         cache_dir = WORK / f"cache-{size}"
-        chosen = [c for c in commands(tree, cache_dir)
-                  if not only or c[0] == "wac-lint cold" or any(c[0].startswith(o) for o in only)]
+        every = commands(tree, cache_dir)
+        names = {c[0] for c in every}
+        # A name given in full picks that tool only; otherwise it is a prefix.
+        chosen = [c for c in every
+                  if not only or c[0] == "wac-lint cold"
+                  or any(c[0] == o or (o not in names and c[0].startswith(o)) for o in only)]
         for name, argv, mode in chosen:
             if mode == "warm":
                 shutil.rmtree(cache_dir, ignore_errors=True)

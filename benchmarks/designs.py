@@ -5,6 +5,7 @@
 Times, over every .py file of TREE (CPU seconds, one process, files read once beforehand):
   libcst       libcst.parse_module (the parser the old extractor used; its walk and positions cost more)
   ast          ast.parse (CPython's native parser; nodes carry line/column/end positions)
+  gate         finding the hot lines (gate.py's pattern over the lower-cased bytes)
   ast+walk     ast.parse and a Python-level visit of every node (what a full ast visitor costs at least)
   ast+gate     ast.parse and a visit of only the statements whose lines hold a gate word
   ast+libcst   ast.parse to locate the statements holding a gate word, and libcst.parse_statement on each
@@ -110,6 +111,7 @@ def main(root: str) -> None:
             pass
 
     timed("ast", texts, ast.parse)
+    timed("gate", texts, hot_lines)
     timed("ast+walk", texts, walk_all)
     timed("ast+gate", texts, walk_gated)
     timed("tokenize", texts, tokens)
