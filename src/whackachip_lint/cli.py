@@ -24,8 +24,19 @@ class DefaultGroup(click.Group):
         return super().parse_args(ctx, args)
 
 
+def _print_version(ctx: click.Context, _param, value: bool) -> None:
+    """`--version`: the package version and the catalog revision, since a verdict depends on both."""
+    if not value or ctx.resilient_parsing:
+        return
+    from .data import catalog_revision
+
+    click.echo(f"wac-lint {__version__} (hardware catalog {catalog_revision()})")
+    ctx.exit()
+
+
 @click.group(cls=DefaultGroup, context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, prog_name="wac-lint")
+@click.option("--version", is_flag=True, expose_value=False, is_eager=True, callback=_print_version,
+              help="Show the version and the hardware catalog's revision, then exit.")
 def main() -> None:
     """Find the accelerator hardware an ML code base was built for, with every conclusion traced to a line.
 
@@ -52,6 +63,7 @@ _FLAG_FIELDS = {
     "targets": "targets",
     "max_file_size": "max_file_bytes",
     "force_exclude": "force_exclude",
+    "file_timeout": "file_timeout",
 }
 
 
@@ -113,10 +125,12 @@ REPORTERS = {
               help="Read settings from this TOML file instead of looking for one.")
 @click.option("--isolated", is_flag=True, help="Ignore configuration files.")
 @click.option("--force-exclude", is_flag=True, help="Apply `exclude` to paths named on the command line too.")
+@click.option("--file-timeout", type=click.FloatRange(min=0, min_open=True), default=None,
+              help="Seconds one file may take before it is skipped with a diagnostic (default: 20).")
 @click.option("--no-prefilter", is_flag=True, hidden=True, help="Parse every file, even without trigger words.")
 def scan(paths, output_format, output, select, ignore, fail_level, exit_zero, quiet, show_suppressed, colour,
          jobs, no_cache, cache_dir, no_docs, targets, max_file_size, extend_select, config_file, isolated,
-         no_prefilter, force_exclude):
+         no_prefilter, force_exclude, file_timeout):
     """Scan PATHS (files or directories) for hardware evidence.
 
     Settings come from `[tool.wac-lint]` in the nearest pyproject.toml (or a wac-lint.toml), found by walking up
@@ -124,7 +138,7 @@ def scan(paths, output_format, output, select, ignore, fail_level, exit_zero, qu
     """
     import importlib
 
-    from .rules import check_selectors
+    from .rules import check_selectors, removed_notices
     from .scan import scan as run_scan
 
     missing = [str(p) for p in paths if not p.exists() and not p.is_symlink()]
@@ -143,11 +157,14 @@ def scan(paths, output_format, output, select, ignore, fail_level, exit_zero, qu
         "targets": _split(targets),
         "max_file_bytes": max_file_size,
         "force_exclude": force_exclude,
+        "file_timeout": file_timeout,
     }
     unknown = check_selectors(flags["select"] + flags["ignore"] + flags["extend_select"])
     if unknown:
         raise click.UsageError(f"unknown rule code or prefix: {', '.join(unknown)} (see `wac-lint rule --all`)")
     settings, config_path = _settings(paths, flags, config_file, isolated)
+    for notice in removed_notices(settings.named_codes()):
+        click.echo(f"warning: {notice}", err=True)
     if no_prefilter:
         settings.prefilter = False
     output_format = settings.output_format
@@ -185,8 +202,10 @@ def scan(paths, output_format, output, select, ignore, fail_level, exit_zero, qu
         text = reporter.render(result, verdict, colour=use_colour, show_suppressed=show_suppressed, **extra)
 
     if output is not None:
+        from .safe_write import write_text
+
         try:
-            output.write_text(text, encoding="utf-8")
+            write_text(output, text)  # never through a link the scanned repository planted
         except OSError as exc:  # a bad --output is a usage error: name it, exit 2, no traceback
             click.echo(f"wac-lint: error: cannot write --output {output}: {exc.strerror or exc}", err=True)
             sys.exit(EXIT_ERROR)
@@ -247,3 +266,14 @@ def hardware(hardware_id, output_format):
     except KeyError as exc:
         raise click.UsageError(str(exc.args[0])) from None
     click.echo(report.render_entry(entry, output_format), nl=False)
+
+
+def _add_monitoring_commands() -> None:
+    # Imported here, not at the top: the scan path never pays for the monitoring modules.
+    from .fleet.commands import fleet, history
+
+    main.add_command(history)
+    main.add_command(fleet)
+
+
+_add_monitoring_commands()

@@ -308,6 +308,10 @@ def _check(spec: Spec, value: Any, entry: Entry, vendors: frozenset[str]) -> boo
         return None if entry.gfx_target is None else entry.gfx_target in spec.arg
     if kind == "declared":
         return entry.id in spec.arg
+    if kind == "memory":
+        from .memory import fits
+
+        return fits(entry, spec.arg)
     if kind == "cuda_arch_list":
         targets = parse_cuda_arch_list(value)
         cc = entry.compute_capability
@@ -365,6 +369,24 @@ def _matches(pattern: str, value: Any) -> bool:
         except (TypeError, ValueError):
             return False
     return isinstance(value, str) and fnmatchcase(value.lower(), pattern)
+
+
+def _add_plugin_implications() -> None:
+    """What plugins' rules imply for hardware: rows in TABLE's shape, keyed by the plugin's own codes."""
+    from .. import plugins
+
+    for _name, implies in plugins.each("implies"):
+        for code, rows in implies.items():
+            TABLE.setdefault(code, tuple((pattern, tuple(_spec(d) for d in specs)) for pattern, specs in rows))
+
+
+def _spec(data: dict[str, Any]) -> Spec:
+    """A constraint a plugin declares as data: {"kind", "strength", "text", "vendors" or "arg"}."""
+    arg = frozenset(data["vendors"]) if data["kind"] == "vendor" else data.get("arg")
+    return Spec(data["kind"], data["strength"], data["text"], arg, tuple(data.get("applies_to", ())))
+
+
+_add_plugin_implications()
 
 
 def specs_for(rule: str, value: Any, signal: str = "") -> tuple[Spec, ...]:
