@@ -6,24 +6,16 @@ import ast
 
 from . import tables as T
 from .names import Aliases, dotted
-from .values import literal_string
+from .values import branch_truth, constant_truth, literal_string  # noqa: F401 (re-exported)
 
 _EXITS = {"sys.exit", "exit", "quit", "os._exit"}
 
 
-def constant_truth(node: ast.AST | None) -> bool | None:
-    """The truth of `True`, `False`, `None`, an integer literal, or `not` of one; None otherwise."""
-    if type(node) is ast.Constant:
-        value = node.value
-        if value is None or type(value) is bool:
-            return bool(value)
-        if type(value) is int:
-            return value != 0
-        return None
-    if type(node) is ast.UnaryOp and type(node.op) is ast.Not:
-        inner = constant_truth(node.operand)
-        return None if inner is None else not inner
-    return None
+def exits(statement: ast.stmt) -> bool:
+    """`raise ...` or `sys.exit()` / `exit()` / `quit()` / `os._exit()`: nothing after it runs."""
+    if type(statement) is ast.Raise:
+        return True
+    return type(statement) is ast.Expr and type(statement.value) is ast.Call and dotted(statement.value.func) in _EXITS
 
 
 def is_neutral_test(node: ast.AST) -> bool:
@@ -67,14 +59,7 @@ def version_test(test: ast.expr, aliases: Aliases) -> tuple[ast.expr | None, boo
 
 
 def starts_with_exit(body: list[ast.stmt]) -> bool:
-    if not body:
-        return False
-    head = body[0]
-    if type(head) is ast.Raise:
-        return True
-    if type(head) is ast.Expr and type(head.value) is ast.Call:
-        return dotted(head.value.func) in _EXITS
-    return False
+    return bool(body) and exits(body[0])
 
 
 def subscript_key(node: ast.Subscript) -> ast.expr | None:

@@ -19,7 +19,8 @@ from ...evidence import State, Value
 from .names import Aliases, dotted, matches
 from .tables import ENV_GETTERS
 
-_RANK = {State.ENABLED: 0, State.CONDITIONAL: 1, State.DISABLED: 2, State.MENTIONED: 3}
+# Code that cannot run is dead whatever it would switch; a mention (a docstring, help text) stays a mention.
+_RANK = {State.ENABLED: 0, State.CONDITIONAL: 1, State.DISABLED: 2, State.DEAD: 3, State.MENTIONED: 4}
 
 
 def combine(outer: State, inner: State) -> State:
@@ -125,19 +126,22 @@ class Resolver:
         return candidates or None
 
     def _either(self, branches, depth: int) -> list[Candidate] | None:
+        """Candidates of alternative expressions, each (expression, whether it is taken: None = maybe)."""
         found: list[Candidate] = []
-        for branch in branches:
+        for branch, taken in branches:
+            state = State.CONDITIONAL if taken is None else State.ENABLED if taken else State.DEAD
             for candidate in self.resolve(branch, depth + 1) or []:
-                candidate.state = combine(State.CONDITIONAL, candidate.state)
+                candidate.state = combine(state, candidate.state)
                 found.append(candidate)
         return found or None
 
     def _ifexp(self, node: ast.IfExp, depth: int) -> list[Candidate] | None:
-        return self._either((node.body, node.orelse), depth)
+        truth = branch_truth(node.test)  # `a if False else b`: `a` is dead, `b` is the value
+        return self._either(((node.body, truth), (node.orelse, None if truth is None else not truth)), depth)
 
     def _boolop(self, node: ast.BoolOp, depth: int) -> list[Candidate] | None:
         # `args.backend or "nccl"`: either side may be the value.
-        return self._either(node.values, depth)
+        return self._either([(value, None) for value in node.values], depth)
 
     def _call(self, node: ast.Call, depth: int) -> list[Candidate] | None:
         name = self.aliases.resolve(node.func)
@@ -171,6 +175,47 @@ def call_values(node: ast.Call) -> list[ast.expr]:
     values = [arg.value if type(arg) is ast.Starred else arg for arg in node.args]
     values.extend(keyword.value for keyword in node.keywords)
     return values
+
+
+def constant_truth(node: ast.AST | None) -> bool | None:
+    """The truth of `True`, `False`, `None`, an integer literal, or `not` of one; None otherwise."""
+    if type(node) is ast.Constant:
+        value = node.value
+        if value is None or type(value) is bool:
+            return bool(value)
+        if type(value) is int:
+            return value != 0
+        return None
+    if type(node) is ast.UnaryOp and type(node.op) is ast.Not:
+        inner = constant_truth(node.operand)
+        return None if inner is None else not inner
+    return None
+
+
+def branch_truth(node: ast.AST | None) -> bool | None:
+    """Whether a branch test is always true or always false, from literals alone (None: decided at run time).
+
+    Beyond `constant_truth`: string and number literals (`if "":`, `if 0.0:`, `if 0b0:`), `not`, and
+    `and`/`or`, whose truth three-valued logic settles (`False and x` is false whatever `x` is).
+    """
+    kind = type(node)
+    if kind is ast.Constant:
+        value = node.value
+        if type(value) is str:
+            return bool(value)
+        if type(value) in (int, float):
+            return value != 0  # 0, 0x0, 0b0, 0_0, 0.0
+        return constant_truth(node)
+    if kind is ast.UnaryOp and type(node.op) is ast.Not:
+        inner = branch_truth(node.operand)
+        return None if inner is None else not inner
+    if kind is ast.BoolOp:
+        sides = [branch_truth(value) for value in node.values]
+        decisive = type(node.op) is ast.Or  # `or` is settled by a true side, `and` by a false one
+        if decisive in sides:
+            return decisive
+        return None if None in sides else not decisive
+    return None
 
 
 def literal_string(node: ast.AST | None) -> str | None:

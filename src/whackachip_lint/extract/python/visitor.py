@@ -9,7 +9,7 @@ Comments are read from the text of hot lines only (`comments`).
 
 The visitor keeps a stack of context frames: a frame says in what state code
 under a node runs (an `if` on a runtime condition makes its branches
-`conditional`, `if False:` makes its body `disabled`, a `try` around an import
+`conditional`, `if False:` makes its body `dead`, a `try` around an import
 that catches ImportError makes it optional). Evidence found under a frame takes
 the strongest state on the stack. Frames are attached to child nodes by
 identity before the walker reaches them, so one generic traversal serves all.
@@ -45,9 +45,11 @@ from .mentions import find_mentions, span_in_token
 from .names import Aliases, dotted, lookup, matches
 from .options import ArgparseOptions
 from .syntax import (
+    branch_truth,
     constant_truth,
     dict_entry,
     dict_get,
+    exits,
     handler_names,
     has_import,
     is_neutral_test,
@@ -353,6 +355,11 @@ class PythonEvidenceVisitor(ArgparseOptions, EnvironmentWrites, Walker):
         finally:
             self.cpu_depth = outer
 
+    def visit_Module(self, node: ast.Module) -> None:
+        end = next((s for s in node.body if exits(s)), None)
+        if end is not None:  # after a module-level `sys.exit()` / `raise` (on a line of its own): never runs
+            self.attach([s for s in node.body if s.lineno > end.end_lineno], State.DEAD)
+
     def leave_Module(self, original_node: ast.Module) -> None:
         self.finished = True
         del self.scopes[1:]
@@ -384,24 +391,30 @@ class PythonEvidenceVisitor(ArgparseOptions, EnvironmentWrites, Walker):
 
     def visit_If(self, node: ast.If) -> None:
         self.attach(node.test, check=True)
-        truth = constant_truth(node.test)
-        if truth is None and is_neutral_test(node.test):
-            truth = True
+        truth = branch_truth(node.test)
         if is_type_checking(node.test):
-            truth = False
-        self._branches(node.test, truth, node.body, node.orelse)
+            truth = False  # only a type checker reads it
+        if truth is None and is_neutral_test(node.test):
+            # The script's own entry point runs whenever the script runs; its `else` runs when it is imported.
+            self.attach(node.orelse, State.CONDITIONAL, condition=node.test, phrase="only when {} is false")
+        else:
+            self._branches(node.test, truth, node.body, node.orelse)
         self._platform_refusal(node.test, node.body, node)
 
     def visit_IfExp(self, node: ast.IfExp) -> None:
         self.attach(node.test, check=True)
-        self._branches(node.test, constant_truth(node.test), node.body, node.orelse)
+        self._branches(node.test, branch_truth(node.test), node.body, node.orelse)
+
+    def visit_While(self, node: ast.While) -> None:
+        if branch_truth(node.test) is False:
+            self.attach(node.body, State.DEAD)  # `while False:` never enters; its `else` runs
 
     def _branches(self, test: ast.expr, truth: bool | None, body, orelse) -> None:
-        """A branch the test rules out is dead (disabled); with an undecided test both are conditional."""
+        """A branch the test rules out is dead; with an undecided test both are conditional."""
         if truth is True:
-            self.attach(orelse, State.DISABLED)
+            self.attach(orelse, State.DEAD)
         elif truth is False:
-            self.attach(body, State.DISABLED)
+            self.attach(body, State.DEAD)
         else:
             self.attach(body, State.CONDITIONAL, condition=test)
             self.attach(orelse, State.CONDITIONAL, condition=test, phrase="only when {} is false")
