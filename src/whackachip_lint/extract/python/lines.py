@@ -31,11 +31,6 @@ class Lines:
 
     def __init__(self, text: str) -> None:
         self.text = text
-        # Offsets where each line starts (line n starts at starts[n - 1]), line breaks as CPython counts them.
-        if "\r" in text:
-            self.starts = [0] + [m.end() for m in _LINE_BREAK.finditer(text)]
-        else:
-            self.starts = None
         self._lines: list[str] | None = None
         self._ascii = text.isascii()
 
@@ -48,14 +43,6 @@ class Lines:
     def line(self, number: int) -> str:
         lines = self.lines
         return lines[number - 1] if 1 <= number <= len(lines) else ""
-
-    def line_of(self, offset: int) -> int:
-        """1-based line of a character offset."""
-        if self.starts is None:
-            return self.text.count("\n", 0, offset) + 1
-        import bisect
-
-        return bisect.bisect_right(self.starts, offset)
 
     def column(self, line: int, byte_column: int) -> int:
         """0-based character column of a UTF-8 byte column on `line`."""
