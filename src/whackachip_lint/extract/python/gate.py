@@ -30,10 +30,12 @@ _TEXT_FAMILIES = frozenset({"WAC1", "WAC2", "WAC3", "WAC6"})
 _DOTTED_TABLES = (
     T.INIT_PROCESS_GROUP, T.DEEPSPEED_INIT, T.AUTOCAST, T.CPU_AUTOCAST, T.FP8_AUTOCAST, T.GRAD_SCALERS,
     T.FP8_GEMMS, T.FSDP_CALLS, T.DEVICE_CALLS, T.XLA_DEVICE_CALLS, T.BF16_SUPPORT_CHECKS, T.MATMUL_PRECISION,
-    T.TF32_ATTRIBUTES, T.FP32_PRECISION_ATTRIBUTES, T.VERSION_ATTRIBUTES, T.DTYPES,
+    T.TF32_ATTRIBUTES, T.FP32_PRECISION_ATTRIBUTES, T.VERSION_ATTRIBUTES, T.DTYPES, T.PLATFORM_CALLS,
+    T.PLATFORM_QUERIES,
 )
-# Names meaningful only with an argument that holds a word of its own (`opt_level=`, a module name).
-_NAMED_BY_ARGUMENTS = (T.APEX_AMP_INIT, T.DYNAMIC_IMPORTS)
+# Names meaningful only with an argument that holds a word of its own (`opt_level=`, a module name, the
+# `jax_platforms` option).
+_NAMED_BY_ARGUMENTS = (T.APEX_AMP_INIT, T.DYNAMIC_IMPORTS, T.PLATFORM_CONFIG_CALLS)
 # Calls whose meaning comes from a variable or an option defined elsewhere (`model.to(device)`,
 # `parser.add_argument("--foo")`, click options).
 _CALL_WORDS = (".to(", "add_argument", "click")
@@ -63,7 +65,8 @@ def table_words() -> set[str]:
     from ..environment import EXACT, PREFIXES
 
     words = set(_CALL_WORDS) | set(EXACT) | set(PREFIXES)
-    for table in (T.KEYWORDS, T.FLAG_KEYWORDS, T.FLAG_ALIASES, T.DS_BLOCKS, T.CAST_METHODS, T.DEVICE_METHODS):
+    for table in (T.KEYWORDS, T.FLAG_KEYWORDS, T.FLAG_ALIASES, T.DS_BLOCKS, T.CAST_METHODS, T.DEVICE_METHODS,
+                  T.LOW_PRECISION_RECIPES, T.PLATFORM_CONFIG_KEYS):
         words.update(table)
     words.update(T.FLAG_ALIASES.values())
     words.update(T.DEVICE_MODULES)

@@ -58,6 +58,29 @@ def version_test(test: ast.expr, aliases: Aliases) -> tuple[ast.expr | None, boo
     return None, False
 
 
+def platform_test(test: ast.expr, aliases: Aliases) -> tuple[str, bool] | None:
+    """(platform, equal) for `jax.default_backend() == "tpu"` / `jax.devices()[0].platform != "tpu"`, else None."""
+    if type(test) is not ast.Compare or len(test.ops) != 1 or type(test.ops[0]) not in (ast.Eq, ast.NotEq):
+        return None
+    right = test.comparators[0]
+    for query, other in ((test.left, right), (right, test.left)):
+        text = literal_string(other)
+        if text is not None and text.lower() in T.PLATFORM_NAMES and _reads_platform(query, aliases):
+            return text.lower(), type(test.ops[0]) is ast.Eq
+    return None
+
+
+def _reads_platform(node: ast.expr, aliases: Aliases) -> bool:
+    if type(node) is ast.Call:
+        return aliases.resolve(node.func) in T.PLATFORM_QUERIES
+    if type(node) is ast.Attribute and node.attr in T.PLATFORM_ATTRIBUTES:
+        inner = node.value
+        while type(inner) is ast.Subscript:
+            inner = inner.value
+        return type(inner) is ast.Call and (aliases.resolve(inner.func) or "") in T.PLATFORM_CALLS
+    return False
+
+
 def starts_with_exit(body: list[ast.stmt]) -> bool:
     return bool(body) and exits(body[0])
 
