@@ -20,7 +20,8 @@ _STATE_COLOUR = {
 }
 
 
-def render(result: ScanResult, verdict=None, *, colour: bool = False, show_suppressed: bool = False) -> str:
+def render(result: ScanResult, verdict=None, *, colour: bool = False, show_suppressed: bool = False,
+           verbose: bool = False) -> str:
     def style(text: str, **kw) -> str:
         return click.style(text, **kw) if colour else text
 
@@ -44,7 +45,7 @@ def render(result: ScanResult, verdict=None, *, colour: bool = False, show_suppr
         from .verdict_text import render_verdict
 
         out.append("")
-        out.append(render_verdict(verdict, style).rstrip("\n"))
+        out.append(render_verdict(verdict, style, verbose=verbose).rstrip("\n"))
     return "\n".join(out) + "\n"
 
 
