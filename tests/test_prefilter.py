@@ -238,3 +238,14 @@ def test_the_prefilter_keeps_files_without_trigger_words_from_the_extractors(mon
     assert sorted(set(calls)) == extracted
     assert [f.rule for f in results["train.py"].findings] == ["WAC101"]
     assert [d.path for r in results.values() for d in r.diagnostics] == ["broken.py"]
+
+
+def test_setup_py_is_always_parsed_wherever_it_is():
+    text = "from setuptools import setup\nsetup(name='x')\n"
+    assert prefilter.may_have_findings(source(text, name="pkg/sub/setup.py"), ALL_CODES)
+    assert not prefilter.may_have_findings(source(text, name="pkg/sub/setup_helpers.py"), ALL_CODES)
+
+
+def test_code_the_parser_accepts_but_the_compiler_rejects_is_still_skipped():
+    """Only parsing matters (libcst reads it without a diagnostic): `break` outside a loop is a compile error."""
+    assert not prefilter.may_have_findings(source("def f():\n    pass\nbreak\n"), ALL_CODES)
