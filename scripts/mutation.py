@@ -27,7 +27,7 @@ MODULES = {
                        ["tests/test_export_control.py", "tests/test_catalog.py"]),
     "suppress": ("src/whackachip_lint/suppress.py", ["tests/test_suppress.py", "tests/test_unused_suppression.py"]),
     "conditions": ("src/whackachip_lint/extract/shell/conditions.py",
-                   ["tests/test_dead_code.py", "tests/test_shell_extractor.py"]),
+                   ["tests/test_dead_code.py", "tests/test_shell_conditions.py", "tests/test_shell_extractor.py"]),
     "prefilter": ("src/whackachip_lint/prefilter.py", ["tests/test_prefilter.py"]),
 }
 
