@@ -1,6 +1,6 @@
 """Mutation testing of the core modules with mutmut, each module against its own targeted tests (docs/testing.md).
 
-    .venv/bin/pip install 'mutmut==3.8.1'
+    .venv/bin/pip install -e '.[mutation]'
     .venv/bin/python scripts/mutation.py                 # every module in MODULES
     .venv/bin/python scripts/mutation.py export_control  # one
 
