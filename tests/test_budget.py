@@ -93,6 +93,24 @@ def test_a_file_over_the_time_budget_is_stopped(tmp_path, monkeypatch):
     assert [f.path for f in result.findings] == ["good.py"]
 
 
+def test_a_file_over_the_cpu_budget_is_stopped_by_the_kernel(tmp_path, monkeypatch):
+    """A busy loop: RLIMIT_CPU stops it (SIGXCPU) at about the budget, well before the wall-clock backstop."""
+    def spin():
+        while True:
+            pass
+
+    (tmp_path / "bad.py").write_text(BF16)
+    (tmp_path / "good.py").write_text(BF16)
+    _hostile_extractor(monkeypatch, spin)
+    started = time.monotonic()
+    result = scan([tmp_path], Settings(use_cache=False, jobs=1, file_timeout=1))
+    assert time.monotonic() - started < 30
+    assert _messages(result) == {
+        "bad.py": ["took longer than the 1 s per-file time budget; not scanned (raise it with --file-timeout)"]
+    }
+    assert [f.path for f in result.findings] == ["good.py"]
+
+
 def test_a_file_over_the_memory_budget_is_a_diagnostic(tmp_path, monkeypatch):
     (tmp_path / "bad.py").write_text(BF16)
     (tmp_path / "good.py").write_text(BF16)
