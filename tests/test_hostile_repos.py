@@ -89,9 +89,15 @@ def test_a_thousand_nested_folders_are_walked(tmp_path):
         deep.mkdir()
     (deep / "train.py").write_text(BF16)
     (tmp_path / "top.py").write_text(BF16)
-    found, diagnostics = discover([tmp_path], tmp_path)
-    assert diagnostics == []
-    assert [c.relpath for c in found] == ["/".join(["d"] * 1000) + "/train.py", "top.py"]
+    try:
+        found, diagnostics = discover([tmp_path], tmp_path)
+        assert diagnostics == []
+        assert [c.relpath for c in found] == ["/".join(["d"] * 1000) + "/train.py", "top.py"]
+    finally:  # bottom up: pytest's own clean-up (shutil.rmtree) recurses and would fail at this depth
+        (deep / "train.py").unlink()
+        while deep != tmp_path:
+            deep.rmdir()
+            deep = deep.parent
 
 
 @pytest.mark.parametrize("name", [".gitignore", ".gitmodules"])

@@ -47,7 +47,7 @@ SCHEMA = 1
 RACY_NS = 2_000_000_000
 # Settings that change how a scan runs or is shown, never a file's results.
 NOT_IN_KEY = frozenset({"jobs", "use_cache", "cache_dir", "output_format", "fail_level", "file_timeout",
-                        "file_memory_mb"})
+                        "file_memory_mb", "respect_gitignore", "config_ignored"})
 # The libraries whose version can change what a file yields (an upgrade rewrites their files, so their
 # size and mtime stand in for the version). Add a parser library here when an extractor starts using one.
 PARSER_MODULES = ("libcst", "tree_sitter", "tree_sitter_bash", "tree_sitter_json", "yaml")

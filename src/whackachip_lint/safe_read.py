@@ -49,12 +49,34 @@ def read_bytes(path, limit: int, *, follow_symlinks: bool = True) -> bytes:
                 raise NotRead("not a regular file; not read")
             if st.st_size > limit:
                 raise TooBig(st.st_size, limit)
-            data = handle.read(limit + 1)
+            data = handle.read(st.st_size + 1)  # never `limit`: a huge limit must not preallocate it
     except OSError as exc:
         raise NotRead(f"cannot read: {exc.strerror or exc}") from None
-    if len(data) > limit:  # it grew after the size check
+    if len(data) > st.st_size:  # it grew after the size check: read the rest, up to the limit
+        data += _read_up_to(path, len(data), limit, follow_symlinks)
+    if len(data) > limit:
         raise TooBig(len(data), limit)
     return data
+
+
+def _read_up_to(path, offset: int, limit: int, follow_symlinks: bool) -> bytes:
+    """What a growing file holds past `offset`, at most `limit - offset + 1` bytes (read in small pieces)."""
+    chunks, total = [], offset
+    try:
+        fd = os.open(path, _FLAGS | (0 if follow_symlinks else _NOFOLLOW))
+    except OSError:
+        return b""
+    with os.fdopen(fd, "rb") as handle:
+        if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
+            return b""
+        handle.seek(offset)
+        while total <= limit:
+            chunk = handle.read(min(1 << 20, limit + 1 - total))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            total += len(chunk)
+    return b"".join(chunks)
 
 
 __all__ = ["NotRead", "TooBig", "read_bytes"]

@@ -71,6 +71,10 @@ class ScanResult:
     files: list[str] = field(default_factory=list)
     # How the files were handled (cache hits, files parsed, workers); None for hand-built results.
     stats: runner.RunStats | None = None
+    # What discovery left out, and why: reason -> [files, folders] (discover.SKIP_*).
+    skipped: dict[str, list[int]] = field(default_factory=dict)
+    # The configuration file the settings came from (named in every report), if any.
+    config_file: str | None = None
 
 
 def scan_root(paths: list[Path]) -> Path:
@@ -227,7 +231,8 @@ def scan_file(candidate: Candidate, settings: Settings) -> FileResult:
 def scan(paths: list[Path], settings: Settings | None = None, root: Path | None = None) -> ScanResult:
     settings = settings or Settings()
     root = root if root is not None else scan_root(paths)
-    candidates, diagnostics = discover(paths, root, settings.exclude, settings.force_exclude)
+    discovery = discover(paths, root, settings.exclude, settings.force_exclude, settings.respect_gitignore)
+    candidates, diagnostics = discovery.candidates, discovery.diagnostics
     findings: list[Finding] = []
     # Cache, pre-filter and process pool live in runner.py; the order of results is fixed below.
     results, stats = runner.run(candidates, settings, root)
@@ -240,7 +245,8 @@ def scan(paths: list[Path], settings: Settings | None = None, root: Path | None 
     findings = whole_repo_checks(findings, root, settings)
     findings.sort(key=Finding.sort_key)
     diagnostics.sort(key=lambda d: (d.path, d.message))
-    return ScanResult(root, len(candidates), findings, diagnostics, [c.relpath for c in candidates], stats)
+    return ScanResult(root, len(candidates), findings, diagnostics, [c.relpath for c in candidates], stats,
+                      discovery.skipped)
 
 
 __all__ = ["FileResult", "ScanResult", "matches", "scan", "scan_file", "scan_source"]

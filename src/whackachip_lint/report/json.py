@@ -15,6 +15,9 @@ def to_data(result: ScanResult, verdict=None) -> dict[str, Any]:
         "files_scanned": result.files_scanned,
         "findings": [f.to_dict() for f in result.findings],
         "diagnostics": [d.to_dict() for d in result.diagnostics],
+        "config_file": result.config_file,
+        "skipped": {reason: {"files": files, "folders": folders} for reason, (files, folders) in
+                    sorted(result.skipped.items())},
     }
     if verdict is not None:
         data["inference"] = verdict.to_dict()

@@ -138,7 +138,10 @@ def to_sarif(result: ScanResult, verdict: Any = None, *, targets: list[str] | No
     if notifications:
         invocation["toolExecutionNotifications"] = notifications
 
-    run_properties: dict[str, Any] = {"filesScanned": result.files_scanned}
+    run_properties: dict[str, Any] = {"filesScanned": result.files_scanned, "configFile": result.config_file}
+    if result.skipped:
+        run_properties["skipped"] = {reason: {"files": files, "folders": folders}
+                                     for reason, (files, folders) in sorted(result.skipped.items())}
     if targets:
         run_properties["targets"] = list(targets)
     data = _verdict_data(verdict)
