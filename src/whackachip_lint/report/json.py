@@ -7,6 +7,7 @@ from typing import Any
 
 from .. import __version__
 from ..scan import ScanResult
+from .escape import json_text
 
 
 def to_data(result: ScanResult, verdict=None) -> dict[str, Any]:
@@ -25,4 +26,4 @@ def to_data(result: ScanResult, verdict=None) -> dict[str, Any]:
 
 
 def render(result: ScanResult, verdict=None, **_options: Any) -> str:
-    return json.dumps(to_data(result, verdict), indent=2, ensure_ascii=False) + "\n"
+    return json_text(json.dumps(to_data(result, verdict), indent=2, ensure_ascii=False)) + "\n"

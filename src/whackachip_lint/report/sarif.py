@@ -23,6 +23,7 @@ from ..docs import PROJECT_URL, help_uri, rule_markdown, rule_text
 from ..evidence import Finding
 from ..rules import ALL_RULES
 from ..scan import ScanResult
+from .escape import json_text, sarif_message
 
 SARIF_VERSION = "2.1.0"
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -76,7 +77,7 @@ def sarif_result(finding: Finding, rule_index: dict[str, int], occurrence: int) 
     result: dict[str, Any] = {
         "ruleId": finding.rule,
         "level": finding.level.value,
-        "message": {"text": finding.message},
+        "message": {"text": sarif_message(finding.message)},
         "locations": [
             {
                 "physicalLocation": {
@@ -96,7 +97,7 @@ def sarif_result(finding: Finding, rule_index: dict[str, int], occurrence: int) 
 
 
 def notification(path: str | None, message: str, level: str = "warning") -> dict[str, Any]:
-    note: dict[str, Any] = {"level": level, "message": {"text": message}}
+    note: dict[str, Any] = {"level": level, "message": {"text": sarif_message(message)}}
     if path:
         note["locations"] = [
             {"physicalLocation": {"artifactLocation": {"uri": artifact_uri(path), "uriBaseId": SRCROOT}}}
@@ -168,4 +169,4 @@ def to_sarif(result: ScanResult, verdict: Any = None, *, targets: list[str] | No
 
 
 def render(result: ScanResult, verdict: Any = None, *, targets: list[str] | None = None, **_options: Any) -> str:
-    return json.dumps(to_sarif(result, verdict, targets=targets), indent=2, ensure_ascii=False) + "\n"
+    return json_text(json.dumps(to_sarif(result, verdict, targets=targets), indent=2, ensure_ascii=False)) + "\n"

@@ -9,6 +9,7 @@ import click
 
 from ..evidence import Level, State
 from ..discover import printable_path
+from .escape import terminal_text
 from ..scan import ScanResult
 
 _LEVEL_COLOUR = {Level.NOTE: "cyan", Level.WARNING: "yellow", Level.ERROR: "red"}
@@ -44,7 +45,7 @@ def render(result: ScanResult, verdict=None, *, colour: bool = False, show_suppr
 
         out.append("")
         out.append(render_verdict(verdict, style).rstrip("\n"))
-    return "\n".join(out) + "\n"
+    return terminal_text("\n".join(out) + "\n", colour)
 
 
 def skipped_line(skipped: dict[str, list[int]]) -> str:
