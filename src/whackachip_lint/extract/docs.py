@@ -135,14 +135,55 @@ def extract(source: Source) -> Iterator[RawFinding]:
 
 
 def extract_lines(lines: list[str], kind: str = "markdown") -> Iterator[RawFinding]:
-    """Findings for the lines of one document of `kind` (markdown, rst, text, log)."""
+    """Findings for the lines of one document of `kind` (markdown, rst, text, log).
+
+    At I/O speed where it can (issue 13): the text is searched once, in C, for the literals every accelerator
+    name holds (NAME_LITERALS) and for the markers of tool output; a document with neither is done. A log's lines
+    are independent (each is its own paragraph), so in a log only the lines holding a literal are read further,
+    unless it holds nvidia-smi or CSV output, whose rows need the lines around them.
+    """
     text_lines = list(lines)
-    if not any(_CHEAP.search(line) for line in text_lines):
+    lower = "\n".join(text_lines).lower()
+    hits = _literal_lines(lower)
+    tool_output = any(marker in lower for marker in _OUTPUT_MARKERS)
+    if not hits and not tool_output:
         return
+    numbered: Iterable[tuple[int, str]]
+    if kind == "log" and not tool_output:
+        numbered = [(number, text_lines[number - 1]) for number in hits]
+    else:
+        numbered = list(enumerate(text_lines, start=1))
     consumed: set[int] = set()
-    yield from find_smi(text_lines, consumed)
-    for paragraph in _paragraphs(text_lines, kind, consumed):
+    yield from _find_smi(numbered, consumed)
+    for paragraph in _paragraphs(numbered, kind, consumed):
         yield from _prose_findings(paragraph)
+
+
+# Every accelerator name gpu_names.json matches holds one of these (lower case), and so does every GPU name in
+# nvidia-smi output but the rows of its table (_OUTPUT_MARKERS). A family added to the table needs its literal
+# here (tests/test_docs_speed.py checks each family's name).
+NAME_LITERALS = ("v100", "p100", "k80", "t4", "a10", "a30", "a40", "a800", "a6000", "3090", "4090", "5090", "l4",
+                 "l20", "h100", "h800", "h20", "b100", "b200", "mi100", "mi210", "mi250", "mi300", "mi325", "910",
+                 "gaudi", "hl-", "tpu", "apple", "m1", "m2", "m3", "m4")
+_OUTPUT_MARKERS = ("nvidia-smi", "_cudadeviceproperties", "name")
+
+
+def _literal_lines(lower: str) -> list[int]:
+    """The (1-based, ascending) numbers of the lines of `lower` that hold one of NAME_LITERALS."""
+    offsets = []
+    for literal in NAME_LITERALS:
+        at = lower.find(literal)
+        while at >= 0:
+            offsets.append(at)
+            at = lower.find(literal, at + 1)
+    numbers: list[int] = []
+    line, done = 1, 0
+    for at in sorted(offsets):
+        line += lower.count("\n", done, at)
+        done = at
+        if not numbers or numbers[-1] != line:
+            numbers.append(line)
+    return numbers
 
 
 # --- nvidia-smi -------------------------------------------------------------------------------------------------
@@ -154,9 +195,13 @@ def find_smi(lines: list[str], consumed: set[int], bare: bool = False) -> Iterat
     with `bare` (a notebook cell that asked for the device name), lines that are only a GPU name.
     The numbers of the lines read as output go into `consumed` (they are not prose).
     """
+    yield from _find_smi(enumerate(lines, start=1), consumed, bare)
+
+
+def _find_smi(numbered: Iterable[tuple[int, str]], consumed: set[int], bare: bool = False) -> Iterator[RawFinding]:
     window_end = csv_end = 0
     table: dict[str, list] = {}
-    for number, line in enumerate(lines, start=1):
+    for number, line in numbered:
         vendor_word = "NVIDIA" in line or "Tesla" in line
         if not (vendor_word or number <= csv_end or "|" in line or "name" in line):
             continue  # every form read here has one of these (cheap skip for long logs)
@@ -231,12 +276,12 @@ def _flush(table: dict[str, list]) -> Iterator[RawFinding]:
 
 
 # --- prose --------------------------------------------------------------------------------------------------
-def _paragraphs(lines: list[str], kind: str, consumed: set[int]) -> Iterator[_Paragraph]:
+def _paragraphs(numbered: Iterable[tuple[int, str]], kind: str, consumed: set[int]) -> Iterator[_Paragraph]:
     heading = ""
     current = _Paragraph(heading)
     in_fence = False
     rst_literal_indent: int | None = None
-    for number, raw in enumerate(lines, start=1):
+    for number, raw in numbered:
         line = _MASK.sub(lambda m: " " * len(m.group()), raw)
         stripped = line.strip()
         if kind == "markdown" and _FENCE.match(raw):
