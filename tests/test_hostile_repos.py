@@ -18,14 +18,7 @@ from whackachip_lint.config import Settings
 from whackachip_lint.discover import discover, printable_path
 from whackachip_lint.scan import scan
 
-BF16 = "import torch\nx = torch.zeros(1, dtype=torch.bfloat16)\n"
-
-
-def _messages(result) -> dict[str, list[str]]:
-    out: dict[str, list[str]] = {}
-    for d in result.diagnostics:
-        out.setdefault(d.path, []).append(d.message)
-    return out
+from .hostile import BF16, messages_by_path
 
 
 # --- one file, too many findings ------------------------------------------------------------------------------
@@ -54,7 +47,7 @@ def test_findings_per_file_are_capped_with_a_diagnostic(tmp_path):
     result = scan([tmp_path], Settings(use_cache=False, jobs=1))
     assert time.monotonic() - started < 60
     cap = scan_module.MAX_FINDINGS_PER_FILE
-    assert _messages(result) == {"README.md": [
+    assert messages_by_path(result) == {"README.md": [
         f"over {cap:,} findings; reading stopped at that cap per file (the first {cap:,} are reported)"]}
     assert len([f for f in result.findings if f.path == "README.md"]) == cap
     assert [f.rule for f in result.findings if f.path == "train.py"] == ["WAC101"]
@@ -74,7 +67,7 @@ def test_a_million_redirections_in_a_shell_script_cost_one_diagnostic(tmp_path):
     started = time.monotonic()
     result = scan([tmp_path], Settings(use_cache=False, jobs=1, file_timeout=2))
     assert time.monotonic() - started < 60
-    assert list(_messages(result)) == ["run.sh"] and len(result.diagnostics) == 1
+    assert list(messages_by_path(result)) == ["run.sh"] and len(result.diagnostics) == 1
     assert "train.py" in {f.path for f in result.findings}
 
 
@@ -107,7 +100,7 @@ def test_control_file_linked_to_dev_zero_is_a_diagnostic_not_a_hang(tmp_path, na
     started = time.monotonic()
     result = scan([tmp_path], Settings(use_cache=False, jobs=1))
     assert time.monotonic() - started < 30
-    assert _messages(result) == {name: ["a symbolic link; not read (git does not follow it either)"]}
+    assert messages_by_path(result) == {name: ["a symbolic link; not read (git does not follow it either)"]}
     assert [f.path for f in result.findings] == ["train.py"]
 
 
@@ -116,7 +109,7 @@ def test_control_file_that_is_a_fifo_is_a_diagnostic_not_a_hang(tmp_path, name):
     os.mkfifo(tmp_path / name)
     (tmp_path / "train.py").write_text(BF16)
     result = scan([tmp_path], Settings(use_cache=False, jobs=1))
-    assert _messages(result) == {name: ["a named pipe, not a regular file; not read"]}
+    assert messages_by_path(result) == {name: ["a named pipe, not a regular file; not read"]}
     assert [f.path for f in result.findings] == ["train.py"]
 
 
@@ -124,7 +117,7 @@ def test_huge_gitignore_is_not_read(tmp_path):
     (tmp_path / ".gitignore").write_text("train.py\n" + "#" * (2 * 1024 * 1024) + "\n")
     (tmp_path / "train.py").write_text(BF16)
     result = scan([tmp_path], Settings(use_cache=False, jobs=1))
-    (message,) = _messages(result)[".gitignore"]
+    (message,) = messages_by_path(result)[".gitignore"]
     assert message.startswith("file is 2,097,1") and "over the 1,048,576-byte limit; not read" in message
     assert [f.path for f in result.findings] == ["train.py"]  # the unread .gitignore ignores nothing
 
