@@ -9,11 +9,12 @@ from pathlib import Path
 from whackachip_lint.extract import Source, docs, gpunames
 
 # One name per family of gpu_names.json (the test below fails when a family has none here).
-SAMPLES = ["V100", "P100", "K80", "T4", "A10G", "A10", "A30", "A40", "A100", "A800", "RTX A6000", "RTX 3090",
-           "RTX 4090 D", "RTX 4090", "RTX 5090 D", "RTX 5090", "L40S", "L40", "L20", "L4", "H100", "H800", "H200",
-           "H20", "GB200", "B200", "B100", "MI100", "MI210", "MI250X", "MI250", "MI300X", "MI300", "MI325X",
-           "Ascend 910B", "Ascend 910C", "Ascend 910", "Gaudi 3", "Gaudi 2", "Gaudi", "TPU v5p", "TPU v5e", "TPU v4",
-           "TPU v3", "Apple M2", "M3 Max"]
+SAMPLES = ["V100", "P100", "K80", "T4", "A10G", "A10", "A30", "A40", "A100", "A800", "RTX PRO 6000", "RTX A6000",
+           "RTX 3090", "RTX 4090 D", "RTX 4090", "RTX 5090 D", "RTX 5090", "L40S", "L40", "L20", "L4", "H100", "H800",
+           "H200", "H20", "GB300", "GB200", "B300", "B200", "B100", "MI100", "MI210", "MI250X", "MI250", "MI300X",
+           "MI300", "MI355X", "MI325X", "Ascend 910B4", "Ascend 910B2", "Ascend 910B", "Ascend 910C", "Ascend 910",
+           "HL-338", "Gaudi 3", "Gaudi 2", "Gaudi", "TPU v6e", "TPU v5p", "TPU v5e", "TPU v4", "TPU v3", "Apple M2",
+           "M3 Max", "Trainium2", "Trainium", "Inferentia2"]
 
 
 def test_every_family_name_holds_a_literal_of_the_fast_path():

@@ -24,8 +24,19 @@ class DefaultGroup(click.Group):
         return super().parse_args(ctx, args)
 
 
+def _print_version(ctx: click.Context, _param, value: bool) -> None:
+    """`--version`: the package version and the catalog revision, since a verdict depends on both."""
+    if not value or ctx.resilient_parsing:
+        return
+    from .data import catalog_revision
+
+    click.echo(f"wac-lint {__version__} (hardware catalog {catalog_revision()})")
+    ctx.exit()
+
+
 @click.group(cls=DefaultGroup, context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, prog_name="wac-lint")
+@click.option("--version", is_flag=True, expose_value=False, is_eager=True, callback=_print_version,
+              help="Show the version and the hardware catalog's revision, then exit.")
 def main() -> None:
     """Find the accelerator hardware an ML code base was built for, with every conclusion traced to a line.
 
@@ -132,7 +143,7 @@ def scan(paths, output_format, output, select, ignore, fail_level, exit_zero, qu
     """
     import importlib
 
-    from .rules import check_selectors
+    from .rules import check_selectors, removed_notices
     from .scan import scan as run_scan
 
     missing = [str(p) for p in paths if not p.exists() and not p.is_symlink()]
@@ -158,6 +169,8 @@ def scan(paths, output_format, output, select, ignore, fail_level, exit_zero, qu
     if unknown:
         raise click.UsageError(f"unknown rule code or prefix: {', '.join(unknown)} (see `wac-lint rule --all`)")
     settings, config_path = _settings(paths, flags, config_file, isolated)
+    for notice in removed_notices(settings.named_codes()):
+        click.echo(f"warning: {notice}", err=True)
     if no_prefilter:
         settings.prefilter = False
     output_format = settings.output_format
@@ -260,3 +273,14 @@ def hardware(hardware_id, output_format):
     except KeyError as exc:
         raise click.UsageError(str(exc.args[0])) from None
     click.echo(report.render_entry(entry, output_format), nl=False)
+
+
+def _add_monitoring_commands() -> None:
+    # Imported here, not at the top: the scan path never pays for the monitoring modules.
+    from .fleet.commands import fleet, history
+
+    main.add_command(history)
+    main.add_command(fleet)
+
+
+_add_monitoring_commands()

@@ -46,6 +46,11 @@ class Settings:
     # Keys of the configuration file that were not applied, with why (reported as warnings).
     config_ignored: list[str] = field(default_factory=list)
 
+    def named_codes(self) -> list[str]:
+        """Every rule code or prefix the settings name (for warnings about removed codes)."""
+        per_file = [code for codes in self.per_file_ignores.values() for code in codes]
+        return [*self.select, *self.ignore, *self.extend_select, *per_file]
+
 
 # ---------------------------------------------------------------------------------------------------------------
 # Configuration files: `[tool.wac-lint]` in pyproject.toml, or the top level of wac-lint.toml / .wac-lint.toml.
@@ -61,10 +66,8 @@ class ConfigError(Exception):
 
 
 def _toml_loads(text: str) -> dict:
-    try:
-        import tomllib
-    except ModuleNotFoundError:  # Python 3.10
-        import tomli as tomllib  # type: ignore[no-redef]
+    import tomllib
+
     return tomllib.loads(text)
 
 

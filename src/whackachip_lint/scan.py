@@ -233,9 +233,21 @@ def scan(paths: list[Path], settings: Settings | None = None, root: Path | None 
     root = root if root is not None else scan_root(paths)
     discovery = discover(paths, root, settings.exclude, settings.force_exclude, settings.respect_gitignore)
     candidates, diagnostics = discovery.candidates, discovery.diagnostics
-    findings: list[Finding] = []
-    # Cache, pre-filter and process pool live in runner.py; the order of results is fixed below.
+    # Cache, pre-filter and process pool live in runner.py; the order of results is fixed in assemble().
     results, stats = runner.run(candidates, settings, root)
+    result = assemble(results, [c.relpath for c in candidates], diagnostics, root, settings, stats)
+    result.skipped = discovery.skipped
+    return result
+
+
+def assemble(results: list[FileResult], files: list[str], diagnostics: list[Diagnostic], root: Path,
+             settings: Settings, stats: runner.RunStats | None = None) -> ScanResult:
+    """One ScanResult from per-file results, however they were obtained (a scan of a tree, blobs of a commit)."""
+    from . import plugins
+
+    findings: list[Finding] = []
+    # A plugin that failed to load is named in every report (it never stops the scan).
+    diagnostics = list(diagnostics) + [Diagnostic("<plugins>", problem) for problem in plugins.problems()]
     for result in results:
         findings.extend(result.findings)
         diagnostics.extend(result.diagnostics)
@@ -245,8 +257,7 @@ def scan(paths: list[Path], settings: Settings | None = None, root: Path | None 
     findings = whole_repo_checks(findings, root, settings)
     findings.sort(key=Finding.sort_key)
     diagnostics.sort(key=lambda d: (d.path, d.message))
-    return ScanResult(root, len(candidates), findings, diagnostics, [c.relpath for c in candidates], stats,
-                      discovery.skipped)
+    return ScanResult(root, len(files), findings, diagnostics, list(files), stats)
 
 
-__all__ = ["FileResult", "ScanResult", "matches", "scan", "scan_file", "scan_source"]
+__all__ = ["FileResult", "ScanResult", "assemble", "matches", "scan", "scan_file", "scan_source"]

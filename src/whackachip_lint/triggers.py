@@ -42,6 +42,8 @@ FAMILY_WORDS: dict[str, tuple[str, ...]] = {
         "npu", "habana", "hpu", "gaudi", "xla", "pjrt", "tpu", "jax", "mlx", "mps", "xpu", "ipex",
         "intel_extension", "cuda", "rocm", "hip", "hsa_", "rocr", "ascend", "cann", "device", "gpu",
         "accelerator", "neuron", "musa", "mlu", "metal", "torch.version", "miopen", "environ", "putenv", "ucc",
+        "hipblaslt", "rank_table", "jax_platform", "xla_force_host", "rocm-smi", "amd-smi", "rocminfo", "npu-smi",
+        "hl-smi", "hl-qual", "gcloud", "device_target", "mindspore",
     ),
     # Interconnect: NCCL_* (and RCCL's use of them), Gloo, libfabric/EFA, InfiniBand.
     "WAC3": (
@@ -53,7 +55,8 @@ FAMILY_WORDS: dict[str, tuple[str, ...]] = {
         "torchrun", "torch.distributed", "launch", "deepspeed", "accelerate", "srun", "mpirun", "mpiexec",
         "sbatch", "slurm", "nproc", "nnodes", "nodes", "num_node", "num-node", "num_gpu", "num-gpu", "gpus",
         "per_node", "per-node", "num_processes", "num-processes", "hostfile", "machinefile", "visible_devices",
-        "config_file", "config-file", "ntasks", "world_size", "pbs", "bsub", "ngpus",
+        "config_file", "config-file", "ntasks", "world_size", "pbs", "bsub", "ngpus", "msrun", "gaudi_spawn",
+        "device_id",
     ),
     # Memory and sharding: DeepSpeed ZeRO, offload, accumulation, batch sizes, FSDP.
     "WAC5": (
@@ -65,14 +68,15 @@ FAMILY_WORDS: dict[str, tuple[str, ...]] = {
         "flash", "transformer_engine", "apex", "triton", "xformers", "cutlass", "deep_gemm", "deepgemm",
         "cuda", "gencode", "sm_", "compute_", "arch_list", "archs", "rocm_arch", "offload-arch", "offload_arch",
         "amdgpu", "gfx", "nvcc", "hipcc", "gpu_targets", "attn_implementation", "transformer engine",
-        "transformer-engine", "transformerengine",
+        "transformer-engine", "transformerengine", "wgmma", "tcgen05", "cp.async.bulk", "tensormap", "setmaxnreg",
+        "cluster", "elect.sync", "griddepcontrol", "sm90", "sm100", "mma.sync", "_fp8", "_fp4", "warpgroup", "float4_",
     ),
     # Declared hardware: product and family names.
     "WAC7": (
         "nvidia", "amd", "gpu", "npu", "tpu", "a100", "a800", "h100", "h800", "h20", "v100", "p100", "l40",
         "a10", "a30", "a40", "b100", "b200", "b300", "rtx", "geforce", "tesla", "quadro", "3090", "4090", "5090",
         "mi100", "mi210", "mi250", "mi300", "mi325", "mi350", "mi355", "instinct", "radeon", "ascend", "910b",
-        "gaudi", "trainium", "inferentia", "ampere", "hopper", "volta", "blackwell", "turing", "lovelace",
+        "gaudi", "trainium", "inferentia", "trillium", "ampere", "hopper", "volta", "blackwell", "turing", "lovelace",
         "sbatch", "pbs", "bsub",
     ),
 }
@@ -91,12 +95,22 @@ KIND_FAMILY_WORDS: dict[tuple[str, str], tuple[str, ...]] = {
     # Declared hardware in code files comes only from scheduler directives (extract/jobscript.py): `#SBATCH`,
     # `#PBS`, `#BSUB`. Not every "nvidia" in a licence header is worth a parse.
     ("python", "WAC7"): ("sbatch", "pbs", "bsub"),
-    ("shell", "WAC7"): ("sbatch", "pbs", "bsub"),
+    ("shell", "WAC7"): ("sbatch", "pbs", "bsub", "accelerator-type", "--type", "/dev/"),
     ("json", "WAC7"): (),
     ("python", "WAC8"): (),
-    ("shell", "WAC8"): (),
+    ("shell", "WAC8"): ("docker", "podman", "nerdctl"),
     ("json", "WAC8"): (),
 }
+
+# Model size, parallel sizes, optimiser and fine-tuning mode (WAC506-WAC510) come only from launch arguments
+# (shell) and model configs (JSON): those kinds also wake on these words; Python files are not parsed for them.
+MODEL_SIZE_WORDS: tuple[str, ...] = (
+    "num_layers", "num-layers", "hidden_size", "hidden-size", "n_embd", "d_model", "n_layer", "parallel_size",
+    "parallel-size", "distributed_optimizer", "distributed-optimizer", "optim", "model_name", "model_path",
+    "model_id", "base_model", "peft", "lora", "load_in_", "quantization_bit", "swiglu",
+)
+KIND_FAMILY_WORDS[("shell", "WAC5")] = FAMILY_WORDS["WAC5"] + MODEL_SIZE_WORDS
+KIND_FAMILY_WORDS[("json", "WAC5")] = FAMILY_WORDS["WAC5"] + MODEL_SIZE_WORDS
 
 # File names always parsed, whatever their words (setup.py: any requirement string may be a pin finding).
 ALWAYS_PARSE_NAMES: frozenset[str] = frozenset({"setup.py"})
@@ -107,3 +121,16 @@ FILTERED_KINDS: dict[str, tuple[str, ...]] = {
     # DeepSpeed-style configs: `"amp": {...}` and `"enabled": "auto"` switches.
     "json": ('"amp"', "auto"),
 }
+
+
+def _add_plugin_triggers() -> None:
+    """A plugin rule's own trigger words join its family's (a family without words would disable the pre-filter)."""
+    from . import plugins
+
+    for _name, rules in plugins.each("rules"):
+        for rule in rules:
+            family = rule.code[:4]  # as prefilter.families() groups codes
+            FAMILY_WORDS[family] = tuple(dict.fromkeys(FAMILY_WORDS.get(family, ()) + tuple(rule.triggers)))
+
+
+_add_plugin_triggers()

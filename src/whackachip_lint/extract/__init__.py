@@ -23,7 +23,7 @@ EXTRACTORS: dict[str, tuple[str, ...]] = {
     # pyguard first: it refuses input nested deeply enough to crash libcst's native parser.
     "python": ("whackachip_lint.extract.pyguard", "whackachip_lint.extract.python"),
     "shell": ("whackachip_lint.extract.shell",),
-    "json": ("whackachip_lint.extract.deepspeed",),
+    "json": ("whackachip_lint.extract.deepspeed", "whackachip_lint.extract.model_config"),
 }
 # Notebooks, and documentation read for declared hardware (extract/notebook.py, extract/docs.py).
 EXTRACTORS.update({"notebook": ("whackachip_lint.extract.notebook",)})
@@ -139,8 +139,21 @@ EXTRACTORS.update(
         "cmake": ("whackachip_lint.extract.cmake",),
     }
 )
+# CUDA sources: a line scan for architecture-specific instructions and types (WAC605).
+EXTRACTORS["cuda"] = ("whackachip_lint.extract.cuda",)
 # setup.py install requirements: a second, cheap pass on Python files (returns [] unless the file is setup.py).
 EXTRACTORS["python"] += ("whackachip_lint.extract.setup_py",)
+
+
+def _add_plugin_extractors() -> None:
+    from .. import plugins
+
+    for _name, extractors in plugins.each("extractors"):
+        for kind, modules in extractors.items():
+            EXTRACTORS[kind] = tuple(EXTRACTORS.get(kind, ())) + tuple(modules)
+
+
+_add_plugin_extractors()
 
 
 def extractors_for(kind: str) -> list[Extractor]:

@@ -52,6 +52,8 @@ _PLACE = re.compile(r"\b(?:on|using|with|across|over|by|via)\b|在|使用|基于
 _CJK_PLACE = re.compile(r"(?:在|使用|基于|采用|用)[^。！？；]{0,12}$")
 _CJK_PLACE_MAX = 2 + 12  # the longest text _CJK_PLACE can match (it ends where the name starts)
 _USE_VERB = re.compile(r"\b(?:used|using|use|uses|utili[sz](?:ed|ing)|ran|run|took|takes|spent|consumed)\b", re.I)
+# "Our runs used 8x V100", "All experiments run on 4x RTX 4090": a run named, then a verb of use after it.
+_RUN_CUE = re.compile(r"\b(?:runs?|experiments?|jobs?)\b", re.I)
 # Words that make a sentence anything but a statement of the hardware a run used.
 _HEDGE = re.compile(
     r"\b(?:t?flops|peak|requir\w*|error|exception|fail\w*|not|never|no|without|tested|test|testing|benchmark\w*|"
@@ -162,10 +164,13 @@ def extract_lines(lines: list[str], kind: str = "markdown") -> Iterator[RawFindi
 # Every accelerator name gpu_names.json matches holds one of these (lower case), and so does every GPU name in
 # nvidia-smi output but the rows of its table (_OUTPUT_MARKERS). A family added to the table needs its literal
 # here (tests/test_docs_speed.py checks each family's name).
-NAME_LITERALS = ("v100", "p100", "k80", "t4", "a10", "a30", "a40", "a800", "a6000", "3090", "4090", "5090", "l4",
-                 "l20", "h100", "h800", "h20", "b100", "b200", "mi100", "mi210", "mi250", "mi300", "mi325", "910",
-                 "gaudi", "hl-", "tpu", "apple", "m1", "m2", "m3", "m4")
-_OUTPUT_MARKERS = ("nvidia-smi", "_cudadeviceproperties", "name")
+NAME_LITERALS = ("v100", "p100", "k80", "t4", "a10", "a30", "a40", "a800", "6000", "3090", "4090", "5090", "l4",
+                 "l20", "h100", "h800", "h20", "b100", "b200", "b300", "mi100", "mi210", "mi250", "mi300", "mi325",
+                 "mi355", "910", "gaudi", "hl-", "tpu", "trillium", "trainium", "inferentia", "apple", "m1", "m2",
+                 "m3", "m4")
+# Tool output that names GPUs the table may not know (nvidia-smi tables and `-L` lines, device properties) or
+# whose rows need a header line (`--query-gpu=name` CSV).
+_OUTPUT_MARKERS = ("nvidia-smi", "(uuid:", "_cudadeviceproperties", "name")
 
 
 def _literal_lines(lower: str) -> list[int]:
@@ -403,13 +408,17 @@ class _Cues:
         self.train_ends = [end for _, end in self.train]
         self.places = [(m.start(), m.end()) for m in _PLACE.finditer(sentence)]
         self.place_starts = [start for start, _ in self.places]
-        self.first_use_end = next((m.end() for m in _USE_VERB.finditer(sentence)), None)
+        self.uses = [(m.start(), m.end()) for m in _USE_VERB.finditer(sentence)]
+        self.use_starts = [start for start, _ in self.uses]
+        self.first_use_end = self.uses[0][1] if self.uses else None
+        self.first_run_end = next((m.end() for m in _RUN_CUE.finditer(sentence)), None)
 
 
 def _declares(sentence: str, at: int, cues: _Cues, declares_section: bool) -> bool:
     """Whether the sentence states the mention starting at `at` as hardware a run used: the last training cue
     before it followed by a place word ("trained ... on"), a use verb before it in a sentence about training, a
-    Chinese place word right before it with the cue after, or a "Hardware:" label opening the sentence."""
+    Chinese place word right before it with the cue after, a run named and then a use verb ("Our runs used 8x
+    V100"), or a "Hardware:" label opening the sentence."""
     last = bisect.bisect_right(cues.train_ends, at) - 1
     if last >= 0:
         after_cue = bisect.bisect_left(cues.place_starts, cues.train[last][1])
@@ -419,6 +428,10 @@ def _declares(sentence: str, at: int, cues: _Cues, declares_section: bool) -> bo
         return True
     if cues.train and cues.train[-1][0] >= at and _CJK_PLACE.search(sentence[max(0, at - _CJK_PLACE_MAX) : at]):
         return True
+    if cues.first_run_end is not None and cues.first_run_end <= at:
+        after_run = bisect.bisect_left(cues.use_starts, cues.first_run_end)
+        if after_run < len(cues.uses) and cues.uses[after_run][1] <= at:
+            return True
     return declares_section and at <= LABEL_REACH and bool(_LABEL.match(sentence[:at]))
 
 

@@ -20,6 +20,7 @@ def _flags(entry: Entry) -> str:
 def render_catalog(catalog: Catalog, output_format: str = "text") -> str:
     if output_format == "json":
         rows = [{"id": e.id, "name": e.name, "vendor": e.vendor, "microarchitecture": e.microarchitecture,
+                 "plugin": e["plugin"],
                  "target": _target(e), "device_class": e.device_class, "export_control": export_control_for(e)}
                 for e in catalog]
         return json.dumps(rows, indent=2, ensure_ascii=False) + "\n"
@@ -32,6 +33,7 @@ def render_catalog(catalog: Catalog, output_format: str = "text") -> str:
         lines.append(
             f"{e.id:<22} {e.vendor:<7} {(e.microarchitecture or '?')[:22]:<22} {_target(e):<7} {e.device_class:<11} "
             f"{_flags(e):<18} {tpp:>7} {view['eccn_3a090'] or 'unknown':<16} {'yes' if view['china_variant'] else ''}"
+            + (f" [plugin {e['plugin']}]" if e["plugin"] else "")
         )
     lines.append(f"\n{len(catalog)} entries; `wac-lint hardware ID` shows one with its sources. {catalog.source}")
     return "\n".join(lines) + "\n"
@@ -60,6 +62,8 @@ def render_entry(entry: Entry, output_format: str = "text") -> str:
         ("China-compliant variant", "yes" + (f" (of {entry['china_variant_of']})" if entry["china_variant_of"] else "")
          if view["china_variant"] else "no"),
     ]
+    if entry["plugin"]:
+        rows.append(("Added by", f"plugin {entry['plugin']}"))
     lines = [f"{entry.id}: {entry.name}"] + [f"  {k + ':':<26} {v}" for k, v in rows]
     for title, items in (("Export-control notes", view["notes"]), ("Notes", entry["notes"] or []),
                          ("Unverified", entry["unverified"] or []), ("Sources", entry["sources"])):

@@ -9,9 +9,14 @@ from .. import __version__
 from ..scan import ScanResult
 from .escape import json_text
 
+# The shape of this report; see "JSON report versions" in docs/inference.md for what each version changed.
+# 2: findings may have the state "dead" (code that cannot run).
+SCHEMA_VERSION = 2
+
 
 def to_data(result: ScanResult, verdict=None) -> dict[str, Any]:
     data = {
+        "schema_version": SCHEMA_VERSION,
         "version": __version__,
         "files_scanned": result.files_scanned,
         "findings": [f.to_dict() for f in result.findings],

@@ -4,7 +4,9 @@ What GitHub needs and how we give it (see docs/github-actions.md):
 - every rule, in registry order, with id, name, descriptions, help (text and Markdown, from the same text as
   `wac-lint rule CODE`), helpUri, default level, tags and precision; never `security-severity` (hardware facts are
   not vulnerabilities);
-- every finding as a result, suppressed ones included and marked `inSource`, with a relative `/` URI under
+- every finding as a result, suppressed ones included and marked `inSource`; a finding in code that cannot run
+  (state `dead`) is kept as an `informational` result of level `none`, so a viewer shows no problem for it;
+  each result has a relative `/` URI under
   `%SRCROOT%`, a 1-based region in code points (`columnKind`), a line-hash fingerprint, and the finding's signal,
   value and state in its properties;
 - files that could not be scanned as tool execution notifications; the inference verdict in `run.properties`.
@@ -20,7 +22,7 @@ from urllib.parse import quote
 
 from .. import __version__
 from ..docs import PROJECT_URL, help_uri, rule_markdown, rule_text
-from ..evidence import Finding
+from ..evidence import Finding, State
 from ..rules import ALL_RULES
 from ..scan import ScanResult
 from .escape import json_text, sarif_message
@@ -33,6 +35,11 @@ AUTOMATION_ID = "wac-lint/"
 MAX_RESULTS = 25_000
 # GitHub keeps at most 20 tags per rule.
 MAX_TAGS = 20
+
+
+# Code that cannot run is evidence of nothing in force: a result for the record, not a problem (SARIF 3.27.9: a
+# result whose kind is not "fail" has level "none").
+_DEAD = {"kind": "informational", "level": "none"}
 
 
 def artifact_uri(path: str) -> str:
@@ -76,7 +83,7 @@ def sarif_result(finding: Finding, rule_index: dict[str, int], occurrence: int) 
         properties["details"] = dict(sorted(finding.properties.items()))
     result: dict[str, Any] = {
         "ruleId": finding.rule,
-        "level": finding.level.value,
+        **(_DEAD if finding.state is State.DEAD else {"level": finding.level.value}),
         "message": {"text": sarif_message(finding.message)},
         "locations": [
             {

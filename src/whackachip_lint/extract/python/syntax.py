@@ -8,18 +8,21 @@ import libcst as cst
 
 from . import tables as T
 from .names import Aliases, dotted
-from .values import literal_string
+from .values import branch_truth, constant_truth, literal_string  # noqa: F401 (re-exported)
 
 
-def constant_truth(node: cst.BaseExpression) -> bool | None:
-    if isinstance(node, cst.Name) and node.value in {"True", "False", "None"}:
-        return node.value == "True"
-    if isinstance(node, cst.Integer):
-        return node.value not in {"0", "0x0"}
-    if isinstance(node, cst.UnaryOperation) and isinstance(node.operator, cst.Not):
-        inner = constant_truth(node.expression)
-        return None if inner is None else not inner
-    return None
+def exits(statement: cst.BaseSmallStatement) -> bool:
+    """`raise ...` or `sys.exit()` / `exit()` / `quit()` / `os._exit()`: nothing after it runs."""
+    if isinstance(statement, cst.Raise):
+        return True
+    if isinstance(statement, cst.Expr) and isinstance(statement.value, cst.Call):
+        return dotted(statement.value.func) in {"sys.exit", "exit", "quit", "os._exit"}
+    return False
+
+
+def ends_module(statement: cst.BaseStatement) -> bool:
+    """A module-level statement that always stops the module (an `exit` or `raise` on a line of its own)."""
+    return isinstance(statement, cst.SimpleStatementLine) and any(exits(small) for small in statement.body)
 
 
 def is_neutral_test(node: cst.BaseExpression) -> bool:
@@ -70,6 +73,31 @@ def version_test(test: cst.BaseExpression, aliases: Aliases) -> tuple[cst.BaseEx
     return None, False
 
 
+def platform_test(test: cst.BaseExpression, aliases: Aliases) -> tuple[str, bool] | None:
+    """(platform, equal) for `jax.default_backend() == "tpu"` / `jax.devices()[0].platform != "tpu"`, else None."""
+    if not isinstance(test, cst.Comparison) or len(test.comparisons) != 1:
+        return None
+    comparison = test.comparisons[0]
+    if not isinstance(comparison.operator, (cst.Equal, cst.NotEqual)):
+        return None
+    for query, other in ((test.left, comparison.comparator), (comparison.comparator, test.left)):
+        text = other.evaluated_value if isinstance(other, cst.SimpleString) else None
+        if isinstance(text, str) and text.lower() in T.PLATFORM_NAMES and _reads_platform(query, aliases):
+            return text.lower(), isinstance(comparison.operator, cst.Equal)
+    return None
+
+
+def _reads_platform(node: cst.BaseExpression, aliases: Aliases) -> bool:
+    if isinstance(node, cst.Call):
+        return aliases.resolve(node.func) in T.PLATFORM_QUERIES
+    if isinstance(node, cst.Attribute) and node.attr.value in T.PLATFORM_ATTRIBUTES:
+        inner = node.value
+        while isinstance(inner, cst.Subscript):
+            inner = inner.value
+        return isinstance(inner, cst.Call) and (aliases.resolve(inner.func) or "") in T.PLATFORM_CALLS
+    return False
+
+
 def starts_with_exit(body: cst.BaseSuite) -> bool:
     statements = body.body if isinstance(body, cst.IndentedBlock) else [body]
     if not statements:
@@ -78,12 +106,7 @@ def starts_with_exit(body: cst.BaseSuite) -> bool:
     small = first.body if isinstance(first, (cst.SimpleStatementLine, cst.SimpleStatementSuite)) else []
     if not small:
         return False
-    head = small[0]
-    if isinstance(head, cst.Raise):
-        return True
-    if isinstance(head, cst.Expr) and isinstance(head.value, cst.Call):
-        return dotted(head.value.func) in {"sys.exit", "exit", "quit", "os._exit"}
-    return False
+    return exits(small[0])
 
 
 def subscript_key(node: cst.Subscript) -> cst.BaseExpression | None:

@@ -2,7 +2,7 @@
 
 The visitor keeps a stack of context frames: a frame says in what state code
 under a node runs (an `if` on a runtime condition makes its branches
-`conditional`, `if False:` makes its body `disabled`, a `try` around an import
+`conditional`, `if False:` makes its body `dead`, a `try` around an import
 that catches ImportError makes it optional). Evidence found under a frame takes
 the strongest state on the stack. Frames are attached to child nodes by
 identity before the walker reaches them, so one generic traversal serves all.
@@ -37,13 +37,16 @@ from .names import Aliases, dotted, lookup, matches
 from .options import ArgparseOptions
 from .positions import block_units, module_units
 from .syntax import (
+    branch_truth,
     constant_truth,
     dict_entry,
     dict_get,
+    ends_module,
     handler_names,
     has_import,
     is_neutral_test,
     is_type_checking,
+    platform_test,
     starts_with_exit,
     string_parts,
     subscript_key,
@@ -213,6 +216,9 @@ class PythonEvidenceVisitor(ArgparseOptions, EnvironmentWrites, Walker):
 
     def visit_Module(self, node: cst.Module) -> None:
         self.unit_ids.update(id(unit) for unit in module_units(node))
+        end = next((i for i, statement in enumerate(node.body) if ends_module(statement)), len(node.body))
+        for statement in node.body[end + 1 :]:  # after a module-level `sys.exit()` / `raise`: never runs
+            self.attach(statement, State.DEAD)
 
     def visit_IndentedBlock(self, node: cst.IndentedBlock) -> None:
         self.unit_ids.update(id(unit) for unit in block_units(node))
@@ -247,24 +253,31 @@ class PythonEvidenceVisitor(ArgparseOptions, EnvironmentWrites, Walker):
 
     def visit_If(self, node: cst.If) -> None:
         self.attach(node.test, check=True)
-        truth = constant_truth(node.test)
-        if truth is None and is_neutral_test(node.test):
-            truth = True
+        truth = branch_truth(node.test)
         if is_type_checking(node.test):
-            truth = False
-        self._branches(node.test, truth, node.body, node.orelse)
+            truth = False  # only a type checker reads it
+        if truth is None and is_neutral_test(node.test):
+            # The script's own entry point runs whenever the script runs; its `else` runs when it is imported.
+            self.attach(node.orelse, State.CONDITIONAL, condition=node.test, phrase="only when {} is false")
+        else:
+            self._branches(node.test, truth, node.body, node.orelse)
         self._platform_refusal(node.test, node.body, node)
+        self._xla_platform_refusal(node.test, node.body)
 
     def visit_IfExp(self, node: cst.IfExp) -> None:
         self.attach(node.test, check=True)
-        self._branches(node.test, constant_truth(node.test), node.body, node.orelse)
+        self._branches(node.test, branch_truth(node.test), node.body, node.orelse)
+
+    def visit_While(self, node: cst.While) -> None:
+        if branch_truth(node.test) is False:
+            self.attach(node.body, State.DEAD)  # `while False:` never enters; its `else` runs
 
     def _branches(self, test: cst.BaseExpression, truth: bool | None, body, orelse) -> None:
-        """A branch the test rules out is dead (disabled); with an undecided test both are conditional."""
+        """A branch the test rules out is dead; with an undecided test both are conditional."""
         if truth is True:
-            self.attach(orelse, State.DISABLED)
+            self.attach(orelse, State.DEAD)
         elif truth is False:
-            self.attach(body, State.DISABLED)
+            self.attach(body, State.DEAD)
         else:
             self.attach(body, State.CONDITIONAL, condition=test)
             self.attach(orelse, State.CONDITIONAL, condition=test, phrase="only when {} is false")
@@ -276,6 +289,7 @@ class PythonEvidenceVisitor(ArgparseOptions, EnvironmentWrites, Walker):
     def visit_Assert(self, node: cst.Assert) -> None:
         self.attach(node.test, check=True)
         self._platform_refusal(node.test, None, node)
+        self._xla_platform_refusal(node.test, None)
 
     def visit_Try(self, node: cst.Try | cst.TryStar) -> None:
         caught = [handler_names(h) for h in node.handlers]
@@ -316,6 +330,26 @@ class PythonEvidenceVisitor(ArgparseOptions, EnvironmentWrites, Walker):
         self.handled.add(id(target))
         how = "refuses to run" + (f" without torch.version.{value}" if requires else f" on torch.version.{value}")
         self.emit("WAC207", value, node if body is None else test, State.ENABLED if requires else State.DISABLED, how)
+
+    def _xla_platform_refusal(self, test: cst.BaseExpression, body) -> None:
+        """`assert jax.default_backend() == "tpu"` / `if ... != "tpu": raise`: the program runs on that platform only."""
+        found = platform_test(test, self.aliases)
+        if found is None or (body is not None and not starts_with_exit(body)):
+            return
+        platform, equal = found
+        requires = equal if body is None else not equal
+        self.handled.add(id(test))
+        how = ("refuses to run" + (" on any platform but " if requires else " on ") + platform)
+        self.emit("WAC208", platform, test, State.ENABLED if requires else State.DISABLED, how)
+
+    def visit_Comparison(self, node: cst.Comparison) -> None:
+        if id(node) in self.handled:
+            return
+        found = platform_test(node, self.aliases)
+        if found is not None:
+            platform, equal = found
+            self.emit("WAC208", platform, node, State.CONDITIONAL,
+                      f"the platform is compared with {platform!r} ({'==' if equal else '!='})")
 
     # -- imports ----------------------------------------------------------------------------------
 
@@ -500,6 +534,10 @@ class PythonEvidenceVisitor(ArgparseOptions, EnvironmentWrites, Walker):
             self._enabled_call(node, name, keywords, "WAC102", "GradScaler", State.ENABLED)
         elif matches(name, T.FP8_GEMMS):
             self.emit("WAC104", name.rsplit(".", 1)[-1], node, detail=f"{name}() runs an FP8 matrix multiply")
+        elif (name or method or "").rsplit(".", 1)[-1] in T.LOW_PRECISION_RECIPES:
+            short = (name or method).rsplit(".", 1)[-1]
+            rule, value = T.LOW_PRECISION_RECIPES[short]
+            self.emit(rule, value, node, detail=f"{short}() builds a {value} recipe")
 
     def _apex_level(self, found, arg, frame) -> None:
         for candidate in found or []:
@@ -563,6 +601,16 @@ class PythonEvidenceVisitor(ArgparseOptions, EnvironmentWrites, Walker):
             self.setting("device", positional[0].value, positional[0], f"{name}()")
         elif matches(name, T.XLA_DEVICE_CALLS):
             self.emit("WAC204", "xla", node, detail=f"{name}()")
+        elif matches(name, T.PLATFORM_CALLS):
+            arg = keywords.get("backend") or (positional[0] if positional else None)
+            platform = (literal_string(arg.value) or "").lower() if arg is not None else ""
+            if platform in T.PLATFORM_NAMES:
+                self.emit("WAC208", platform, arg, detail=f"{name}({platform!r}) fails without a {platform} device")
+        elif matches(name, T.PLATFORM_CONFIG_CALLS) and len(positional) >= 2:
+            key = literal_string(positional[0].value)
+            platforms = (literal_string(positional[1].value) or "").lower()
+            if key in T.PLATFORM_CONFIG_KEYS and platforms.split(",")[0] in T.PLATFORM_NAMES:
+                self.emit("WAC208", platforms, positional[1], detail=f"{name}({key!r}, {platforms!r})")
         elif method in T.DEVICE_METHODS and not node.args and not (name or "").startswith("torch."):
             self.emit("WAC204", T.DEVICE_METHODS[method], node, detail=f".{method}() moves a model or tensor")
         elif method == "to" and positional:
