@@ -11,6 +11,7 @@ import json
 from whackachip_lint.infer.catalog import load_catalog
 
 from .conftest import REPOS, run_cli
+from .infer_helpers import resolved, where
 
 REPO = REPOS / "sh_net_type_dead_branch"
 SCRIPT = "scripts/pretrain.sh"
@@ -18,8 +19,8 @@ DEAD_LINES = {f"{SCRIPT}:8", f"{SCRIPT}:9", f"{SCRIPT}:10"}
 CATALOG = load_catalog()
 
 
-def report() -> dict:
-    result = run_cli("--format", "json", str(REPO))
+def report(*options: str) -> dict:
+    result = run_cli("--format", "json", *options, str(REPO))
     assert result.exit_code == 0, result.output
     return json.loads(result.output)
 
@@ -54,15 +55,16 @@ def test_verdict_is_datacenter_with_hopper_and_ampere_datacenter_parts_consisten
 
 
 def test_no_reason_cites_the_dead_branch():
-    data = report()["inference"]
-    cited = set(data["device_class"]["evidence"])
+    data = report("--verbose")["inference"]  # every evidence location, uncapped
+    cited = {where(ref) for ref in data["device_class"]["evidence"]}
     for candidate in data["candidates"]:
-        for reason in candidate["reasons"]:
+        for reason in resolved(data, candidate["reasons"]):
             cited.update(reason["evidence"])
             assert "consumer" not in reason["constraint"], reason
     for vendor in data["vendors"]:
-        for reason in vendor.get("reasons", []):
+        for reason in resolved(data, vendor.get("reasons", [])):
             cited.update(reason["evidence"])
     assert cited and not cited & DEAD_LINES
-    interconnect = repr(data["interconnect"])
-    assert not any(line + " " in interconnect for line in DEAD_LINES)
+    interconnect = {where(ref) for item in data["interconnect"].values() for state in ("enabled", "disabled")
+                    for ref in item.get(state, [])}
+    assert interconnect and not interconnect & DEAD_LINES

@@ -97,6 +97,7 @@ REPORTERS = {
     "text": "whackachip_lint.report.text",
     "json": "whackachip_lint.report.json",
     "sarif": "whackachip_lint.report.sarif",
+    "html": "whackachip_lint.report.html",
 }
 
 
@@ -116,6 +117,8 @@ REPORTERS = {
 @click.option("--exit-zero", is_flag=True, help="Exit 0 even when findings reach the fail level.")
 @click.option("-q", "--quiet", is_flag=True, help="Print only the summary line (text format).")
 @click.option("--show-suppressed", is_flag=True, help="Also list findings silenced by wac-lint directives.")
+@click.option("-v", "--verbose", is_flag=True,
+              help="Verdict in full: every reason, location and part (text), uncapped evidence (JSON).")
 @click.option("--color/--no-color", "colour", default=None, help="Colour the text output (default: when a terminal).")
 @click.option("--jobs", "-j", type=click.IntRange(min=1), default=None, help="Worker processes (default: cores).")
 @click.option("--no-cache", is_flag=True, help="Neither read nor write the result cache.")
@@ -133,7 +136,7 @@ REPORTERS = {
 @click.option("--file-timeout", type=click.FloatRange(min=0, min_open=True), default=None,
               help="Seconds one file may take before it is skipped with a diagnostic (default: 20).")
 @click.option("--no-prefilter", is_flag=True, hidden=True, help="Parse every file, even without trigger words.")
-def scan(paths, output_format, output, select, ignore, fail_level, exit_zero, quiet, show_suppressed, colour,
+def scan(paths, output_format, output, select, ignore, fail_level, exit_zero, quiet, show_suppressed, verbose, colour,
          jobs, no_cache, cache_dir, no_docs, targets, max_file_size, extend_select, config_file, isolated,
          no_prefilter, force_exclude, file_timeout, no_respect_gitignore):
     """Scan PATHS (files or directories) for hardware evidence.
@@ -205,7 +208,7 @@ def scan(paths, output_format, output, select, ignore, fail_level, exit_zero, qu
         text = reporter.summary(result) + "\n"
     else:
         use_colour = colour if colour is not None else (output is None and sys.stdout.isatty())
-        extra = {"targets": settings.targets} if output_format == "sarif" else {}
+        extra = {"targets": settings.targets} if output_format == "sarif" else {"verbose": verbose}
         text = reporter.render(result, verdict, colour=use_colour, show_suppressed=show_suppressed, **extra)
 
     if output is not None:

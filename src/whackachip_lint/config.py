@@ -58,7 +58,7 @@ class Settings:
 # a pyproject.toml without a [tool.wac-lint] table does not count. Command-line flags override file values.
 
 CONFIG_NAMES = ("wac-lint.toml", ".wac-lint.toml", "pyproject.toml")
-OUTPUT_FORMATS = ("json", "sarif", "text")
+OUTPUT_FORMATS = ("html", "json", "sarif", "text")
 
 
 class ConfigError(Exception):

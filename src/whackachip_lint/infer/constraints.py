@@ -313,6 +313,9 @@ SIGNAL_TABLE: dict[str, tuple[tuple[str, tuple[Spec, ...]], ...]] = {
     ),
 }
 
+# The signal of WAC714 (declared hardware the code contradicts): it names parts, but declares nothing new.
+CONTRADICTION_SIGNAL = "declared.contradiction"
+
 # Declared hardware names (job requests, manifests, logs, READMEs) by signal -> how strongly the name binds.
 # A name constrains the job where a scheduler or a log ties it to the run (strong); stated elsewhere it is weak.
 DECLARED_STRENGTH: dict[str, str] = {
@@ -446,7 +449,8 @@ class Requirement:
         return self.kind == "vendor"
 
     def to_dict(self) -> dict[str, Any]:
-        return {"constraint": self.constraint, "strength": self.strength, "evidence": list(self.evidence)}
+        return {"constraint": self.constraint, "strength": self.strength, "evidence": list(self.evidence),
+                "rule": self.rule}
 
 
 def evidence_of(finding: Finding) -> tuple[str, ...]:
@@ -552,6 +556,8 @@ def declared_spec(finding: Finding) -> Spec | None:
     signal without them, from the name itself (`Catalog.ids_for_name`). The strength is DECLARED_STRENGTH's
     for the signal, else `properties["strength"]`, else weak. Never hard: a name is not a requirement of the code.
     """
+    if finding.signal == CONTRADICTION_SIGNAL:
+        return None  # a contradiction repeats a declaration's names: the declaration itself counts, once
     props = finding.properties or {}
     ids = props.get("catalog_ids")
     if isinstance(ids, str) and ids.strip():

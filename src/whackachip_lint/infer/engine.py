@@ -77,10 +77,11 @@ class Reason:
     strength: str
     evidence: tuple[str, ...]
     result: str = "fails"  # fails | unknown | supports | contradicts | tie-break
+    rule: str = ""  # the rule whose findings impose it ("" when several or none)
 
     def to_dict(self) -> dict[str, Any]:
         return {"constraint": self.constraint, "strength": self.strength, "evidence": list(self.evidence),
-                "result": self.result}
+                "result": self.result, "rule": self.rule}
 
 
 @dataclass
@@ -129,6 +130,7 @@ class Assessment:
     device_class: dict[str, Any]
     insufficient_evidence: bool
     conflicting_hard_evidence: bool = False
+    declared: list = field(default_factory=list)  # declared.DeclaredCheck: each declaration against the code
     memory: MemoryEstimate | None = None  # the model-state lower bound per device (infer/memory.py)
     scale: dict[str, Any] | None = None  # devices of the run (per node x nodes), from the same findings
 
@@ -156,6 +158,11 @@ class Verdict:
     def insufficient_evidence(self) -> bool:
         return self.overall.insufficient_evidence
 
+    @property
+    def declared_conflicts(self) -> list:
+        """Declarations the code contradicts (declared.DeclaredCheck), each with both locations."""
+        return [d for d in self.overall.declared if d.is_conflict]
+
     def status_of(self, entry_id: str) -> str:
         return next(c.status for c in self.candidates if c.entry.id == entry_id)
 
@@ -182,6 +189,8 @@ class Verdict:
             "nodes": self.nodes,
             "insufficient_evidence": a.insufficient_evidence,
             "conflicting_hard_evidence": a.conflicting_hard_evidence,
+            "declared_agreements": [d.to_dict() for d in a.declared if not d.is_conflict],
+            "conflicts": [d.to_dict() for d in self.declared_conflicts],
             "memory": a.memory.to_dict() if a.memory is not None else None,
             "scale": self.scale_dict(),
             "recipes": [
@@ -327,8 +336,11 @@ def _settle_vendor_conflicts(requirements: list[Requirement]) -> tuple[list[Requ
 
 
 def assess(findings: list[Finding], catalog: Catalog | None = None) -> Assessment:
+    from .declared import apply_agreeing, judge_declared, split_declared, vendor_requirements  # uses our types
+
     catalog = catalog or load_catalog()
-    requirements, conflict = _settle_vendor_conflicts(collect_requirements(findings))
+    requirements, declared = split_declared(collect_requirements(findings))
+    requirements, conflict = _settle_vendor_conflicts(requirements)
     memory = estimate_memory(findings)
     if memory is not None and memory.bytes_per_device > 0:
         requirements.append(_memory_requirement(memory, catalog))
@@ -339,9 +351,14 @@ def assess(findings: list[Finding], catalog: Catalog | None = None) -> Assessmen
         conflict = True
         requirements = [_demoted(r) if r.strength == HARD else r for r in requirements]
         candidates = [_candidate(e, requirements) for e in catalog]
+    # Declared hardware is compared with what the code needs, never allowed to empty the consistent list; the
+    # declarations that agree count as vendor evidence and narrow the verdict.
+    checks = judge_declared(candidates, declared)
     insufficient = _insufficient(findings, requirements)
-    vendors = _vendors(catalog, candidates, requirements, insufficient)
+    vendors = _vendors(catalog, candidates, requirements + vendor_requirements(checks), insufficient)
     _disfavour_unlikely_vendors(candidates, vendors)
+    apply_agreeing(candidates, checks)
+    requirements += declared
     return Assessment(
         requirements=requirements,
         candidates=candidates,
@@ -350,6 +367,7 @@ def assess(findings: list[Finding], catalog: Catalog | None = None) -> Assessmen
         device_class=_device_class(requirements),
         insufficient_evidence=insufficient,
         conflicting_hard_evidence=conflict,
+        declared=checks,
         memory=memory,
         scale=run_scale(findings),
     )
@@ -379,10 +397,11 @@ def _candidate(entry: Entry, requirements: list[Requirement]) -> CandidateVerdic
     for req in requirements:
         result = req.check(entry)
         if result is False:
-            reasons.append(Reason(req.constraint, req.strength, req.evidence))
+            reasons.append(Reason(req.constraint, req.strength, req.evidence, rule=req.rule))
             status = _worse(status, EXCLUDED if req.strength == HARD else DISFAVOURED)
         elif result is None:
-            reasons.append(Reason(req.constraint + " (catalog value unknown)", req.strength, req.evidence, "unknown"))
+            reasons.append(Reason(req.constraint + " (catalog value unknown)", req.strength, req.evidence, "unknown",
+                                  req.rule))
             if req.strength == HARD:
                 status = _worse(status, DISFAVOURED)  # unknown never excludes, but a hard fact left open is no match
     return CandidateVerdict(entry, status, reasons)
@@ -410,10 +429,10 @@ def _vendors(catalog: Catalog, candidates: list[CandidateVerdict], requirements:
             weight = VENDOR_WEIGHT[req.strength]
             if vendor in req.vendors:
                 verdict.score += weight
-                verdict.reasons.append(Reason(req.constraint, req.strength, req.evidence, "supports"))
+                verdict.reasons.append(Reason(req.constraint, req.strength, req.evidence, "supports", req.rule))
             else:
                 verdict.score -= weight
-                verdict.reasons.append(Reason(req.constraint, req.strength, req.evidence, "contradicts"))
+                verdict.reasons.append(Reason(req.constraint, req.strength, req.evidence, "contradicts", req.rule))
         if own and all(c.status == EXCLUDED for c in own):
             verdict.status = EXCLUDED
         verdicts.append(verdict)
@@ -688,6 +707,7 @@ def _merge(assessments: list[Assessment], names: list[str], catalog: Catalog) ->
         device_class=device_class,
         insufficient_evidence=all(a.insufficient_evidence for a in assessments),
         conflicting_hard_evidence=any(a.conflicting_hard_evidence for a in assessments),
+        declared=_unique_checks([d for a in assessments for d in a.declared]),
     )
 
 
@@ -696,12 +716,27 @@ def _floor_key(floor: dict[str, Any], catalog: Catalog) -> tuple:
     return catalog.get(first).generation_key if first else ((99, 99), 9999, "")
 
 
+# A declaration judged in several recipes keeps its best outcome, as candidates keep their best status.
+_OUTCOME_ORDER = {"agrees": 0, DISFAVOURED: 1, EXCLUDED: 2}
+
+
+def _unique_checks(checks: list) -> list:
+    """Declaration checks of several recipes: each declaration once, with the best outcome any recipe gives it."""
+    best: dict[tuple, Any] = {}
+    for d in checks:
+        key = (d.declaration.constraint, d.declaration.evidence)
+        if key not in best or _OUTCOME_ORDER[d.outcome] < _OUTCOME_ORDER[best[key].outcome]:
+            best[key] = d
+    return list(best.values())
+
+
 def _unique(reasons: list[Reason]) -> list[Reason]:
-    seen: set[tuple] = set()
-    out = []
+    """Reasons of several recipes: the same reason once, with the evidence every recipe found for it."""
+    first: dict[tuple, Reason] = {}
+    evidence: dict[tuple, set[str]] = {}
     for r in reasons:
-        key = (r.constraint, r.strength, r.evidence, r.result)
-        if key not in seen:
-            seen.add(key)
-            out.append(r)
-    return out
+        key = (r.constraint, r.strength, r.result, r.rule)
+        first.setdefault(key, r)
+        evidence.setdefault(key, set()).update(r.evidence)
+    return [Reason(r.constraint, r.strength, tuple(sorted(evidence[k], key=_evidence_key)), r.result, r.rule)
+            for k, r in first.items()]

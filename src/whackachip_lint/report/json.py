@@ -1,4 +1,4 @@
-"""JSON output: a stable, documented shape for scripts."""
+"""JSON output: a stable, documented shape for scripts (`schema_version` says which; see docs/inference.md)."""
 
 from __future__ import annotations
 
@@ -8,13 +8,16 @@ from typing import Any
 from .. import __version__
 from ..scan import ScanResult
 from .escape import json_text
+from .verdict_json import EVIDENCE_CAP, verdict_data
 
 # The shape of this report; see "JSON report versions" in docs/inference.md for what each version changed.
-# 2: findings may have the state "dead" (code that cannot run).
+# 2: findings may have the state "dead" (code that cannot run); the inference writes each reason once
+# (`inference.reasons`, referenced by id) with capped evidence references; `inference.declared_agreements` and
+# `inference.conflicts` compare declared hardware with the code.
 SCHEMA_VERSION = 2
 
 
-def to_data(result: ScanResult, verdict=None) -> dict[str, Any]:
+def to_data(result: ScanResult, verdict=None, verbose: bool = False) -> dict[str, Any]:
     data = {
         "schema_version": SCHEMA_VERSION,
         "version": __version__,
@@ -26,9 +29,9 @@ def to_data(result: ScanResult, verdict=None) -> dict[str, Any]:
                     sorted(result.skipped.items())},
     }
     if verdict is not None:
-        data["inference"] = verdict.to_dict()
+        data["inference"] = verdict_data(verdict, None if verbose else EVIDENCE_CAP)
     return data
 
 
-def render(result: ScanResult, verdict=None, **_options: Any) -> str:
-    return json_text(json.dumps(to_data(result, verdict), indent=2, ensure_ascii=False)) + "\n"
+def render(result: ScanResult, verdict=None, *, verbose: bool = False, **_options: Any) -> str:
+    return json_text(json.dumps(to_data(result, verdict, verbose), indent=2, ensure_ascii=False)) + "\n"

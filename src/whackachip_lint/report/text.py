@@ -22,7 +22,8 @@ _STATE_COLOUR = {
 }
 
 
-def render(result: ScanResult, verdict=None, *, colour: bool = False, show_suppressed: bool = False) -> str:
+def render(result: ScanResult, verdict=None, *, colour: bool = False, show_suppressed: bool = False,
+           verbose: bool = False) -> str:
     def style(text: str, **kw) -> str:
         return click.style(text, **kw) if colour else text
 
@@ -50,12 +51,12 @@ def render(result: ScanResult, verdict=None, *, colour: bool = False, show_suppr
         from .verdict_text import render_verdict
 
         out.append("")
-        out.append(render_verdict(verdict, style).rstrip("\n"))
+        out.append(render_verdict(verdict, style, verbose=verbose).rstrip("\n"))
     return terminal_text("\n".join(out) + "\n", colour)
 
 
 def skipped_line(skipped: dict[str, list[int]]) -> str:
-    """What discovery left out and why: "Not scanned by choice: 2 files matched by .gitignore; ..."."""
+    """What discovery left out and why: "Left out: 1 file and 1 folder matched by .gitignore; ..."."""
     def count(n: int, noun: str) -> str:
         return f"{n} {noun}{'s' if n != 1 else ''}"
 
