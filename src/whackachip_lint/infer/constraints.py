@@ -100,6 +100,7 @@ TABLE: dict[str, tuple[tuple[str, tuple[Spec, ...]], ...]] = {
     ),
     "WAC203": (
         ("*npu*", (_vendor(HUAWEI, strength=HARD, text="CUDA-to-Ascend migration shim"),)),
+        ("mindspeed*", (_vendor(HUAWEI, strength=HARD, text="MindSpeed patches Megatron for Ascend"),)),
         ("*", (_vendor(INTEL, strength=HARD, text="Gaudi GPU migration layer"),)),
     ),
     "WAC204": (
@@ -185,7 +186,8 @@ TABLE: dict[str, tuple[tuple[str, tuple[Spec, ...]], ...]] = {
     "WAC601": (
         ("fa3", (Spec("arch", HARD, "FlashAttention-3 runs on Hopper only", ("Hopper",)),)),
         ("fa2", (
-            _vendor(NVIDIA, AMD, strength=STRONG, text="FlashAttention-2 builds exist for NVIDIA and AMD ROCm"),
+            _vendor(NVIDIA, AMD, strength=STRONG, text="FlashAttention-2 builds exist for NVIDIA and AMD ROCm",
+                    redirectable=True),  # ports behind a migration shim serve the flag with vendor kernels
             Spec("cc_at_least", STRONG, "FlashAttention-2 needs Ampere or newer on NVIDIA", (8, 0), (NVIDIA,)),
             Spec("gfx_in", STRONG, "FlashAttention-2 ROCm builds target MI200/MI300",
                  ("gfx90a", "gfx942"), (AMD,)),
@@ -440,6 +442,7 @@ class Requirement:
     value: Any = None
     vendors: frozenset[str] = frozenset()  # for vendor requirements: the vendors it allows
     vendored: bool = False  # from a vendored tree (someone else's code): weighed lower, sets no floor of its own
+    against: bool = True  # False: counts for the vendors it allows, never against a candidate (support files)
 
     def check(self, entry: Entry) -> bool | None:
         return _check(self.spec, self.value, entry, self.vendors)
