@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -39,6 +40,28 @@ DEFAULT_NAMES.update({"pyproject": "pyproject.toml", "setupcfg": "setup.cfg", "m
 DEFAULT_NAMES.update({"cuda": "kernel.cu"})
 
 
+SLOW_HINT = "slow test, skipped locally: run them with `CI=1 python -m pytest` or `python -m pytest -m slow`"
+
+
+def run_slow_tests(config: pytest.Config) -> bool:
+    """CI (which sets CI) runs everything; so does a run that chose its own marker expression with -m, and one that
+    names test files or test ids (`pytest tests/test_precommit.py`): whoever names a slow test wants it run."""
+    if os.environ.get("CI") or config.getoption("markexpr", default=""):
+        return True
+    named = config.args if config.args_source is pytest.Config.ArgsSource.ARGS else []
+    return any("::" in arg or arg.endswith(".py") for arg in named)
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """The local loop skips the tests marked slow (docs/testing.md); the README's command is the same everywhere."""
+    if run_slow_tests(config):
+        return
+    skip = pytest.mark.skip(reason=SLOW_HINT)
+    for item in items:
+        if item.get_closest_marker("slow"):
+            item.add_marker(skip)
+
+
 @pytest.fixture(autouse=True)
 def _private_result_cache(tmp_path_factory, monkeypatch):
     """Each test gets its own result cache: none is written to the user's, and no test sees another's results."""
@@ -64,10 +87,37 @@ def run_cli(*args: str):
     return result
 
 
-def scan_repo_json(repo: Path, *extra: str) -> dict:
-    result = run_cli("--format", "json", *extra, str(repo))
-    assert result.exit_code in (0, 1), result.output
-    return json.loads(result.output)
+LEVEL_RANK = {"note": 0, "warning": 1, "error": 2}
+
+
+def promised_exit_code(report: dict, args: tuple[str, ...] = ()) -> int:
+    """The exit code the README promises for this JSON report and these options, worked out independently of the CLI:
+    1 when an unsuppressed finding reaches the fail level (default warning), else 0; always 0 with --exit-zero."""
+    if "--exit-zero" in args:
+        return 0
+    fail_level = args[args.index("--fail-level") + 1] if "--fail-level" in args else "warning"
+    failing = [f for f in report["findings"]
+               if not f.get("suppressed") and LEVEL_RANK[f["level"]] >= LEVEL_RANK[fail_level]]
+    return 1 if failing else 0
+
+
+def scan_json(*args: str, expect_exit: int | None = None) -> dict:
+    """The JSON report of `wac-lint --format json ARGS`; the exit code must be exactly `expect_exit`, or, when the
+    caller does not know it, exactly the one the report's own findings call for (never 2, never "0 or 1")."""
+    result = run_cli("--format", "json", *args)
+    report = json.loads(result.output)
+    expected = promised_exit_code(report, args) if expect_exit is None else expect_exit
+    assert result.exit_code == expected, (result.exit_code, result.output[-2000:])
+    return report
+
+
+def scan_repo_json(repo: Path, *extra: str, expect_exit: int | None = None) -> dict:
+    return scan_json(*extra, str(repo), expect_exit=expect_exit)
+
+
+def inference_of(path: Path, *extra: str) -> dict:
+    """The verdict (`"inference"`) of the JSON report for one fixture tree."""
+    return scan_repo_json(path, *extra)["inference"]
 
 
 @pytest.fixture

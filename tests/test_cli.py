@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from whackachip_lint import __version__
 
 
@@ -52,3 +54,20 @@ def test_rule_command(cli):
     assert cli("rule", "WAC999").exit_code == 2
     listing = cli("rule", "--all")
     assert "WAC101" in listing.output and "WAC301" in listing.output
+
+
+BF16_LINE = "import torch\nx = torch.zeros(2, dtype=torch.bfloat16){comment}\n"
+
+
+@pytest.mark.parametrize(("comment", "options", "code"), [
+    ("", ("--fail-level", "note"), 1),                                  # a note reaches fail level note
+    ("", (), 0),                                                        # but not the default, warning
+    ("  # wac-lint: disable=WAC101", ("--fail-level", "note"), 0),      # a suppressed finding never fails a run
+    ("", ("--fail-level", "note", "--exit-zero"), 0),                   # --exit-zero: 0 whatever was found
+    ("  # wac-lint: disable=WAC101", ("--fail-level", "note", "--show-suppressed"), 0),  # shown, still not counted
+], ids=["note-fails-at-note", "note-passes-at-warning", "suppressed-not-counted", "exit-zero", "shown-suppressed"])
+def test_exit_code_counts_only_unsuppressed_findings_at_the_fail_level(cli, tmp_path, comment, options, code):
+    (tmp_path / "train.py").write_text(BF16_LINE.format(comment=comment))
+    result = cli("--no-cache", *options, str(tmp_path))
+    assert result.exit_code == code, result.output
+    assert "WAC101" in result.output or "1 suppressed" in result.output  # the finding was there to count

@@ -53,3 +53,73 @@ def test_notebook_takes_any_json(value, indent):
     lines = text.splitlines()
     for raw in findings:
         assert 1 <= raw.span.line <= max(len(lines), 1)
+
+
+# --- shaped inputs: the random text above rarely reaches a finding, so these are built to -----------------------
+# Each generated file holds known evidence at known places; the tests assert the findings are exactly that evidence,
+# each span covering its own text.
+
+GPUS = ["a100", "h100", "H800", "v100"]  # the value keeps the spelling of the script
+HEADER_FILLER = st.sampled_from(["#SBATCH --job-name=train", "#SBATCH --time=01:00:00", "# a plain comment", "",
+                                 "#SBATCH --output=%x-%j.out", "#SBATCH --partition=batch"])
+
+
+@st.composite
+def slurm_scripts(draw):
+    """(script, expected {(rule, value, text at the span)}) for a SLURM header in random order with fillers."""
+    directives = []
+    if draw(st.booleans()):
+        nodes = draw(st.integers(1, 64))
+        directives.append((draw(st.sampled_from([f"#SBATCH -N {nodes}", f"#SBATCH --nodes={nodes}"])),
+                           {("WAC402", nodes, str(nodes))}))
+    gpu, count = draw(st.sampled_from(GPUS)), draw(st.integers(1, 8))
+    directives.append((f"#SBATCH --gres=gpu:{gpu}:{count}", {("WAC710", gpu, gpu), ("WAC401", count, str(count))}))
+    lines = draw(st.permutations(directives + [(filler, set()) for filler in draw(st.lists(HEADER_FILLER, max_size=6))]))
+    script = "#!/bin/bash\n" + "".join(line + "\n" for line, _ in lines) + "srun python train.py\n"
+    return script, set().union(*(expected for _, expected in lines))
+
+
+@settings(max_examples=150, deadline=None)
+@given(slurm_scripts())
+def test_jobscript_finds_exactly_the_generated_directives(case):
+    script, expected = case
+    lines = script.splitlines()
+    found = {(raw.rule, raw.value, lines[raw.span.line - 1][raw.span.column - 1:raw.span.end_column - 1])
+             for raw in jobscript.extract(source(script, "shell", "job.sh"))}
+    assert found == expected
+
+
+EVIDENCE = "x = torch.zeros(2, dtype=torch.bfloat16)"
+CODE_FILLER = st.sampled_from(["import torch", "y = 1", "def f(): return 2", "# a comment", "z = [i for i in range(3)]"])
+
+
+@st.composite
+def notebooks(draw):
+    """(notebook JSON text, expected {(cell, cell_line)} of the bf16 dtype line) with random cells and layout."""
+    cells, expected = [], set()
+    for index in range(draw(st.integers(1, 5))):
+        if draw(st.booleans()):
+            cells.append({"cell_type": "markdown", "metadata": {}, "source": ["# Notes\n", "some text\n"]})
+            continue
+        body = draw(st.lists(CODE_FILLER, max_size=4))
+        if draw(st.booleans()) or not expected and index == 0:
+            at = draw(st.integers(0, len(body)))
+            body.insert(at, EVIDENCE)
+            expected.add((index + 1, at + 1))
+        text = "".join(line + "\n" for line in body)
+        as_list = draw(st.booleans())  # nbformat allows a list of lines or one string
+        cells.append({"cell_type": "code", "metadata": {}, "execution_count": None, "outputs": [],
+                      "source": text.splitlines(keepends=True) if as_list else text})
+    doc = {"cells": cells, "metadata": {}, "nbformat": 4, "nbformat_minor": 5}
+    return json.dumps(doc, indent=draw(st.sampled_from([None, 1, 2]))), expected
+
+
+@settings(max_examples=150, deadline=None)
+@given(notebooks())
+def test_notebook_findings_point_at_the_generated_lines(case):
+    text, expected = case
+    lines = text.splitlines()
+    found = [raw for raw in notebook.extract(source(text, "notebook", "x.ipynb")) if raw.rule == "WAC101"]
+    assert {(raw.properties["cell"], raw.properties["cell_line"]) for raw in found} == expected
+    for raw in found:
+        assert lines[raw.span.line - 1][raw.span.column - 1:raw.span.end_column - 1] == "torch.bfloat16"

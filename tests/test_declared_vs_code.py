@@ -6,12 +6,11 @@ conflict with both locations (and a WAC714 warning for capability requirements),
 
 from __future__ import annotations
 
-import json
 
 from whackachip_lint.infer.engine import infer
 from whackachip_lint.report.bottom_line import bottom_line
 
-from .conftest import FIXTURES, run_cli
+from .conftest import FIXTURES, run_cli, scan_json
 from .infer_helpers import finding, resolved, result, where
 
 VERDICTS = FIXTURES / "verdicts"
@@ -20,9 +19,7 @@ H100 = {"nvidia-h100-sxm", "nvidia-h100-pcie", "nvidia-h100-nvl"}
 
 
 def report(name: str) -> dict:
-    out = run_cli("--format", "json", str(VERDICTS / name))
-    assert out.exit_code in (0, 1), out.output
-    return json.loads(out.output)
+    return scan_json(str(VERDICTS / name))
 
 
 def consistent(inference: dict) -> set[str]:

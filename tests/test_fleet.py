@@ -200,6 +200,7 @@ def test_store_records_commits_once_and_reports_changes(tmp_path, evolving_repo)
     assert result.exit_code == 1  # the store is opened read-only for queries
 
 
+@pytest.mark.slow
 def test_two_concurrent_fleet_scans_equal_one_sequential_run(tmp_path, evolving_repo):
     repos = _three_repos(tmp_path, evolving_repo)
     sequential = _fleet(tmp_path / "seq.sqlite", repos)
@@ -212,6 +213,7 @@ def test_two_concurrent_fleet_scans_equal_one_sequential_run(tmp_path, evolving_
     assert Store(concurrent).dump() == sequential.dump()
 
 
+@pytest.mark.slow  # starts a local dask cluster
 def test_a_dask_cluster_gives_the_same_store(tmp_path, evolving_repo):
     distributed = pytest.importorskip("distributed", reason="the [dask] extra is part of '.[test]'")
     repos = _three_repos(tmp_path, evolving_repo)

@@ -9,18 +9,15 @@ None of them holds a training set-up, so each stays "insufficient evidence" for 
 
 from __future__ import annotations
 
-import json
 
 import pytest
 
-from .conftest import REPOS, run_cli
+from .conftest import REPOS, inference_of
 from .infer_helpers import resolved
 
 
 def inference(name: str) -> dict:
-    result = run_cli("--format", "json", str(REPOS / name))
-    assert result.exit_code in (0, 1), result.output
-    return json.loads(result.output)["inference"]
+    return inference_of(REPOS / name)
 
 
 def consistent(data: dict) -> set[str]:

@@ -79,8 +79,8 @@ def test_crlf_and_bom_change_no_finding(kind, index, data):
 # --- regressions: inputs that once crashed something ----------------------------------------
 
 REGRESSIONS = [
-    # libcst's native parser overflows the C stack (SIGSEGV) on ~1,200 nested parentheses;
-    # the pyguard pre-check must refuse these before libcst sees them.
+    # libcst's native parser overflowed the C stack (SIGSEGV) on ~1,200 nested parentheses; CPython's
+    # parser, which the Python extractor now uses, refuses these with a diagnostic.
     ("python", b"x = " + b"(" * 5000 + b"1" + b")" * 5000 + b"\n"),
     ("python", b"x = " + b"-" * 30000 + b"1\n"),
     ("python", b"x = a" + b".b" * 30000 + b"\n"),
@@ -129,6 +129,7 @@ def test_regression_input(kind, data):
     assert fuzzing.run_extractors(kind, data) == []
 
 
+@pytest.mark.slow  # up to three child processes per input, each importing the whole tool
 @pytest.mark.parametrize(("kind", "data"), NATIVE_CRASHES, ids=[f"{k}-{i}" for i, (k, _) in enumerate(NATIVE_CRASHES)])
 def test_native_parser_crash_input_does_not_kill_the_scan(kind, data, tmp_path):
     name = fuzzing.file_name(kind)
@@ -137,7 +138,7 @@ def test_native_parser_crash_input_does_not_kill_the_scan(kind, data, tmp_path):
     for _ in range(3):  # the out-of-bounds read crashes most runs, not all
         proc = subprocess.run([sys.executable, "-m", "whackachip_lint", "--no-cache", "--format", "json", str(tmp_path)],
                               capture_output=True, text=True, timeout=300)
-        assert proc.returncode in (0, 1), (proc.returncode, proc.stderr)
+        assert proc.returncode == 0, (proc.returncode, proc.stderr)  # a diagnostic beside a good file: exit 0
     assert f'"{name}"' in proc.stdout and "cannot read safely" in proc.stdout
 
 
@@ -147,7 +148,7 @@ def test_deeply_nested_python_does_not_kill_the_scan(tmp_path):
     (tmp_path / "fine.py").write_text("import torch\n")
     proc = subprocess.run([sys.executable, "-m", "whackachip_lint", "--no-cache", "--format", "json", str(tmp_path)],
                           capture_output=True, text=True, timeout=300)
-    assert proc.returncode in (0, 1), (proc.returncode, proc.stderr)
+    assert proc.returncode == 0, (proc.returncode, proc.stderr)
     assert '"deep.py"' in proc.stdout and "nested too deeply" in proc.stdout
 
 

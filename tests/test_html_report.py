@@ -15,7 +15,7 @@ from whackachip_lint.report import html as html_report
 from whackachip_lint.report.funnel import FINAL_STEP, funnel
 from whackachip_lint.scan import scan
 
-from .conftest import run_cli
+from .conftest import promised_exit_code, run_cli
 
 REPOS = Path(__file__).parent / "fixtures" / "repos"
 ARTIFACTS = Path(__file__).resolve().parents[1] / "test-artifacts"
@@ -114,6 +114,7 @@ def _launch(playwright):
               "--disable-component-update", "--disable-sync"])
 
 
+@pytest.mark.slow  # starts Chromium
 def test_reports_in_chromium_match_the_json_verdict(tmp_path):
     api = _browser()
     ARTIFACTS.mkdir(exist_ok=True)
@@ -122,9 +123,10 @@ def test_reports_in_chromium_match_the_json_verdict(tmp_path):
         try:
             for name in BROWSER_REPOS:
                 out = tmp_path / f"{name}.html"
-                assert run_cli("--no-cache", "--format", "html", "-o", str(out), str(REPOS / name)).exit_code in (0, 1)
-                verdict = json.loads(run_cli("--no-cache", "--format", "json", "--exit-zero",
-                                             str(REPOS / name)).stdout)["inference"]
+                report = json.loads(run_cli("--no-cache", "--format", "json", "--exit-zero", str(REPOS / name)).stdout)
+                html_run = run_cli("--no-cache", "--format", "html", "-o", str(out), str(REPOS / name))
+                assert html_run.exit_code == promised_exit_code(report), html_run.output
+                verdict = report["inference"]
                 expected = {c["id"]: c["status"] for c in verdict["candidates"]}
                 page = browser.new_page(viewport={"width": 1300, "height": 2000})
                 errors: list[str] = []
@@ -156,6 +158,7 @@ def test_reports_in_chromium_match_the_json_verdict(tmp_path):
             browser.close()
 
 
+@pytest.mark.slow  # starts Chromium
 def test_a_large_repository_report_is_small_and_loads_fast(tmp_path):
     """1,000 files with evidence: under 5 MB, and loaded in headless Chromium in under 2 s."""
     repo = tmp_path / "big"

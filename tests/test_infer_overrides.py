@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import json
-
-from .conftest import run_cli
+from .conftest import inference_of
 from .infer_helpers import resolved
 
 TRAIN = """import argparse
@@ -21,9 +19,7 @@ dist.init_process_group(backend=args.backend)
 def verdict(tmp_path, launch: str) -> dict:
     (tmp_path / "train.py").write_text(TRAIN)
     (tmp_path / "run.sh").write_text(launch)
-    result = run_cli("--format", "json", str(tmp_path))
-    assert result.exit_code in (0, 1), result.output
-    return json.loads(result.output)["inference"]
+    return inference_of(tmp_path)
 
 
 def test_defaults_hold_when_the_launch_passes_nothing(tmp_path):
@@ -49,8 +45,7 @@ def test_a_switch_passed_by_the_launch_turns_on(tmp_path):
 
 def _device_class(tmp_path, script: str) -> dict:
     (tmp_path / "run.sh").write_text(script)
-    result = run_cli("--format", "json", str(tmp_path))
-    inference = json.loads(result.output)["inference"]
+    inference = inference_of(tmp_path)
     return {**inference["device_class"], "reasons": resolved(inference, inference["device_class"]["reasons"])}
 
 

@@ -3,13 +3,12 @@
 
 from __future__ import annotations
 
-import json
 
 import pytest
 
 from whackachip_lint.infer.catalog import load_catalog
 
-from .conftest import FIXTURES, run_cli
+from .conftest import FIXTURES, inference_of, run_cli
 from .infer_helpers import resolved
 
 VERDICTS = FIXTURES / "verdicts"
@@ -17,9 +16,7 @@ CATALOG = load_catalog()
 
 
 def inference(name: str) -> dict:
-    result = run_cli("--format", "json", str(VERDICTS / name))
-    assert result.exit_code in (0, 1), result.output
-    return json.loads(result.output)["inference"]
+    return inference_of(VERDICTS / name)
 
 
 def status(data: dict, entry_id: str) -> str:

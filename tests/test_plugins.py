@@ -15,6 +15,9 @@ from pathlib import Path
 
 import pytest
 
+# Each case starts wac-lint in a child process after a pip install: CI runs them, the local loop does not.
+pytestmark = pytest.mark.slow
+
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "examples" / "plugin"
 

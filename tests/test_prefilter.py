@@ -205,3 +205,47 @@ def test_short_words_match_only_as_whole_words():
     assert prefilter.has_trigger(b"import torch_npu", pattern)
     assert prefilter.has_trigger(b"x.to('npu:0')", pattern)
     assert not prefilter.has_trigger(b"def forward(self, input): return output", pattern)
+
+
+# --- a spy: the pre-filter really keeps files away from the extractors -----------------------------------------
+
+SPY_FILES = {
+    "train.py": ("python", "import torch\nx = torch.zeros(1, dtype=torch.bfloat16)\n"),
+    "plain.py": ("python", "import os\nprint(os.getcwd())\n"),
+    "run.sh": ("shell", "echo hello\nls -l\n"),
+    "cfg.json": ("json", '{"name": "demo", "items": [1, 2]}'),
+    "broken.py": ("python", "def f(:\n    pass\n"),
+}
+
+
+@pytest.mark.parametrize(("enabled", "extracted"), [
+    (True, ["broken.py", "train.py"]),  # no trigger word and parses: never handed to an extractor
+    (False, sorted(SPY_FILES)),
+], ids=["on", "off"])
+def test_the_prefilter_keeps_files_without_trigger_words_from_the_extractors(monkeypatch, enabled, extracted):
+    """The with/without comparisons above are trivially equal if the pre-filter never skips: this one is not."""
+    from whackachip_lint import scan as scan_module
+
+    calls = []
+    real = scan_module.extractors_for
+
+    def spying(kind):
+        return [lambda src, extract=extract: (calls.append(src.relpath), extract(src))[1] for extract in real(kind)]
+
+    monkeypatch.setattr(scan_module, "extractors_for", spying)
+    results = {name: scan_source(source(text, kind, name), Settings(prefilter=enabled))
+               for name, (kind, text) in SPY_FILES.items()}
+    assert sorted(set(calls)) == extracted
+    assert [f.rule for f in results["train.py"].findings] == ["WAC101"]
+    assert [d.path for r in results.values() for d in r.diagnostics] == ["broken.py"]
+
+
+def test_setup_py_is_always_parsed_wherever_it_is():
+    text = "from setuptools import setup\nsetup(name='x')\n"
+    assert prefilter.may_have_findings(source(text, name="pkg/sub/setup.py"), ALL_CODES)
+    assert not prefilter.may_have_findings(source(text, name="pkg/sub/setup_helpers.py"), ALL_CODES)
+
+
+def test_code_the_parser_accepts_but_the_compiler_rejects_is_still_skipped():
+    """Only parsing matters (libcst reads it without a diagnostic): `break` outside a loop is a compile error."""
+    assert not prefilter.may_have_findings(source("def f():\n    pass\nbreak\n"), ALL_CODES)

@@ -64,6 +64,7 @@ _FLAG_FIELDS = {
     "max_file_size": "max_file_bytes",
     "force_exclude": "force_exclude",
     "file_timeout": "file_timeout",
+    "no_respect_gitignore": "respect_gitignore",
 }
 
 
@@ -81,6 +82,8 @@ def _settings(paths, flags: dict, config_file: Path | None, isolated: bool):
     except ConfigError as exc:
         click.echo(f"wac-lint: error: {exc}", err=True)
         sys.exit(EXIT_ERROR)
+    for note in settings.config_ignored:
+        click.echo(f"wac-lint: warning: {note}", err=True)
     ctx = click.get_current_context()
     for option, name in _FLAG_FIELDS.items():
         if ctx.get_parameter_source(option) in (ParameterSource.COMMANDLINE, ParameterSource.ENVIRONMENT):
@@ -126,14 +129,16 @@ REPORTERS = {
 @click.option("--extend-select", multiple=True, help="Rule codes or prefixes to report on top of --select.")
 @click.option("--config", "config_file", type=click.Path(dir_okay=False, exists=True, path_type=Path),
               help="Read settings from this TOML file instead of looking for one.")
-@click.option("--isolated", is_flag=True, help="Ignore configuration files.")
+@click.option("--isolated", is_flag=True,
+              help="Ignore configuration files (use it to scan code you do not trust: see docs/robustness.md).")
+@click.option("--no-respect-gitignore", is_flag=True, help="Also scan files that .gitignore files ignore.")
 @click.option("--force-exclude", is_flag=True, help="Apply `exclude` to paths named on the command line too.")
 @click.option("--file-timeout", type=click.FloatRange(min=0, min_open=True), default=None,
               help="Seconds one file may take before it is skipped with a diagnostic (default: 20).")
 @click.option("--no-prefilter", is_flag=True, hidden=True, help="Parse every file, even without trigger words.")
 def scan(paths, output_format, output, select, ignore, fail_level, exit_zero, quiet, show_suppressed, verbose, colour,
          jobs, no_cache, cache_dir, no_docs, targets, max_file_size, extend_select, config_file, isolated,
-         no_prefilter, force_exclude, file_timeout):
+         no_prefilter, force_exclude, file_timeout, no_respect_gitignore):
     """Scan PATHS (files or directories) for hardware evidence.
 
     Settings come from `[tool.wac-lint]` in the nearest pyproject.toml (or a wac-lint.toml), found by walking up
@@ -161,6 +166,7 @@ def scan(paths, output_format, output, select, ignore, fail_level, exit_zero, qu
         "max_file_bytes": max_file_size,
         "force_exclude": force_exclude,
         "file_timeout": file_timeout,
+        "respect_gitignore": not no_respect_gitignore,
     }
     unknown = check_selectors(flags["select"] + flags["ignore"] + flags["extend_select"])
     if unknown:
@@ -185,6 +191,7 @@ def scan(paths, output_format, output, select, ignore, fail_level, exit_zero, qu
                                    "catalog ids)")
     try:
         result = run_scan(list(paths), settings)
+        result.config_file = str(config_path) if config_path is not None else None
         from .infer.engine import infer
 
         verdict = infer(result, settings)

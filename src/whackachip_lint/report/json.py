@@ -7,6 +7,7 @@ from typing import Any
 
 from .. import __version__
 from ..scan import ScanResult
+from .escape import json_text
 from .verdict_json import EVIDENCE_CAP, verdict_data
 
 # The shape of this report; see "JSON report versions" in docs/inference.md for what each version changed.
@@ -23,6 +24,9 @@ def to_data(result: ScanResult, verdict=None, verbose: bool = False) -> dict[str
         "files_scanned": result.files_scanned,
         "findings": [f.to_dict() for f in result.findings],
         "diagnostics": [d.to_dict() for d in result.diagnostics],
+        "config_file": result.config_file,
+        "skipped": {reason: {"files": files, "folders": folders} for reason, (files, folders) in
+                    sorted(result.skipped.items())},
     }
     if verdict is not None:
         data["inference"] = verdict_data(verdict, None if verbose else EVIDENCE_CAP)
@@ -30,4 +34,4 @@ def to_data(result: ScanResult, verdict=None, verbose: bool = False) -> dict[str
 
 
 def render(result: ScanResult, verdict=None, *, verbose: bool = False, **_options: Any) -> str:
-    return json.dumps(to_data(result, verdict, verbose), indent=2, ensure_ascii=False) + "\n"
+    return json_text(json.dumps(to_data(result, verdict, verbose), indent=2, ensure_ascii=False)) + "\n"

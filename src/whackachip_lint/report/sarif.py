@@ -25,6 +25,7 @@ from ..docs import PROJECT_URL, help_uri, rule_markdown, rule_text
 from ..evidence import Finding, State
 from ..rules import ALL_RULES
 from ..scan import ScanResult
+from .escape import json_text, sarif_message
 
 SARIF_VERSION = "2.1.0"
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -83,7 +84,7 @@ def sarif_result(finding: Finding, rule_index: dict[str, int], occurrence: int) 
     result: dict[str, Any] = {
         "ruleId": finding.rule,
         **(_DEAD if finding.state is State.DEAD else {"level": finding.level.value}),
-        "message": {"text": finding.message},
+        "message": {"text": sarif_message(finding.message)},
         "locations": [
             {
                 "physicalLocation": {
@@ -103,7 +104,7 @@ def sarif_result(finding: Finding, rule_index: dict[str, int], occurrence: int) 
 
 
 def notification(path: str | None, message: str, level: str = "warning") -> dict[str, Any]:
-    note: dict[str, Any] = {"level": level, "message": {"text": message}}
+    note: dict[str, Any] = {"level": level, "message": {"text": sarif_message(message)}}
     if path:
         note["locations"] = [
             {"physicalLocation": {"artifactLocation": {"uri": artifact_uri(path), "uriBaseId": SRCROOT}}}
@@ -145,7 +146,10 @@ def to_sarif(result: ScanResult, verdict: Any = None, *, targets: list[str] | No
     if notifications:
         invocation["toolExecutionNotifications"] = notifications
 
-    run_properties: dict[str, Any] = {"filesScanned": result.files_scanned}
+    run_properties: dict[str, Any] = {"filesScanned": result.files_scanned, "configFile": result.config_file}
+    if result.skipped:
+        run_properties["skipped"] = {reason: {"files": files, "folders": folders}
+                                     for reason, (files, folders) in sorted(result.skipped.items())}
     if targets:
         run_properties["targets"] = list(targets)
     data = _verdict_data(verdict)
@@ -172,4 +176,4 @@ def to_sarif(result: ScanResult, verdict: Any = None, *, targets: list[str] | No
 
 
 def render(result: ScanResult, verdict: Any = None, *, targets: list[str] | None = None, **_options: Any) -> str:
-    return json.dumps(to_sarif(result, verdict, targets=targets), indent=2, ensure_ascii=False) + "\n"
+    return json_text(json.dumps(to_sarif(result, verdict, targets=targets), indent=2, ensure_ascii=False)) + "\n"

@@ -8,6 +8,8 @@ from itertools import groupby
 import click
 
 from ..evidence import Level, State
+from ..discover import printable_path
+from .escape import terminal_text
 from ..scan import ScanResult
 
 _LEVEL_COLOUR = {Level.NOTE: "cyan", Level.WARNING: "yellow", Level.ERROR: "red"}
@@ -26,6 +28,8 @@ def render(result: ScanResult, verdict=None, *, colour: bool = False, show_suppr
         return click.style(text, **kw) if colour else text
 
     out: list[str] = []
+    if result.config_file:
+        out.append(f"Configuration: {printable_path(result.config_file)}")
     shown = [f for f in result.findings if show_suppressed or not f.suppressed]
     for path, group in groupby(shown, key=lambda f: f.path):
         out.append(style(path, bold=True))
@@ -41,12 +45,27 @@ def render(result: ScanResult, verdict=None, *, colour: bool = False, show_suppr
     if result.diagnostics:
         out.append("")
     out.append(summary(result))
+    if result.skipped:
+        out.append(skipped_line(result.skipped))
     if verdict is not None:
         from .verdict_text import render_verdict
 
         out.append("")
         out.append(render_verdict(verdict, style, verbose=verbose).rstrip("\n"))
-    return "\n".join(out) + "\n"
+    return terminal_text("\n".join(out) + "\n", colour)
+
+
+def skipped_line(skipped: dict[str, list[int]]) -> str:
+    """What discovery left out and why: "Left out: 1 file and 1 folder matched by .gitignore; ..."."""
+    def count(n: int, noun: str) -> str:
+        return f"{n} {noun}{'s' if n != 1 else ''}"
+
+    parts = []
+    for reason, (files, folders) in sorted(skipped.items()):
+        counted = [count(files, "file")] * bool(files) + [count(folders, "folder")] * bool(folders)
+        parts.append(f"{' and '.join(counted)} {reason}")
+    hint = " (--no-respect-gitignore scans ignored files)" if any("gitignore" in r for r in skipped) else ""
+    return "Left out: " + "; ".join(parts) + "." + hint
 
 
 def summary(result: ScanResult) -> str:
