@@ -396,7 +396,7 @@ def test_odd_names_give_valid_one_line_output(tmp_path):
     assert paths == ["\\x1b[31mred.sh", "caf\\xe9.py", "new\\nline.py"]
     text = run_cli("--no-cache", "--no-color", str(tmp_path)).output
     assert "\x1b" not in text
-    assert sum(1 for line in text.splitlines() if ": error: " in line) == 3
+    assert sum(1 for line in text.splitlines() if ": warning: " in line) == 3
 
 
 # --- a directory with 100,000 empty files -----------------------------------------------------

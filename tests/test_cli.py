@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from whackachip_lint import __version__
 
 
@@ -52,3 +54,86 @@ def test_rule_command(cli):
     assert cli("rule", "WAC999").exit_code == 2
     listing = cli("rule", "--all")
     assert "WAC101" in listing.output and "WAC301" in listing.output
+
+
+# --- issue 14: usage that CI and terminals rely on -----------------------------------------------------------------
+
+BF16 = "import torch\nx = torch.bfloat16\n"
+
+
+def test_one_missing_path_among_good_ones_is_a_usage_error(cli, tmp_path):
+    (tmp_path / "a.py").write_text(BF16)
+    result = cli(str(tmp_path), str(tmp_path / "nonexistent"))
+    assert result.exit_code == 2
+    assert "nonexistent" in result.output
+
+
+def test_output_dash_is_standard_output(cli, tmp_path, monkeypatch):
+    (tmp_path / "a.py").write_text("x = 1\n")
+    monkeypatch.chdir(tmp_path)
+    result = cli("--format", "json", "-o", "-", ".")
+    assert result.exit_code == 0
+    assert json.loads(result.output)["findings"] == []
+    assert not (tmp_path / "-").exists()
+
+
+def test_quiet_prints_the_findings_and_nothing_else(cli, tmp_path, monkeypatch):
+    (tmp_path / "a.py").write_text(BF16)
+    (tmp_path / "bad.py").write_bytes(b"\xff\xfe not utf-8\n")
+    monkeypatch.chdir(tmp_path)
+    result = cli("-q", "--no-cache", ".")
+    assert result.exit_code == 0
+    lines = result.stdout.splitlines()
+    assert lines and all(line.startswith("a.py:2:") for line in lines), result.stdout
+    assert "WAC101" in result.stdout and "scanned" not in result.stdout and "verdict" not in result.stdout
+    assert "bad.py: warning:" in result.stderr
+
+
+def _has_ansi(text: str) -> bool:
+    return "\x1b[" in text
+
+
+@pytest.mark.parametrize(
+    "flags, env, coloured",
+    [
+        (["--color"], {}, True),  # a pipe: the flag still wins
+        ([], {}, False),
+        ([], {"NO_COLOR": "1"}, False),
+        ([], {"FORCE_COLOR": "1"}, True),
+        (["--no-color"], {"FORCE_COLOR": "1"}, False),
+        (["--color"], {"NO_COLOR": "1"}, True),
+        ([], {"NO_COLOR": "1", "FORCE_COLOR": "1"}, False),
+    ],
+)
+def test_colour_flags_and_environment(cli, tmp_path, monkeypatch, flags, env, coloured):
+    (tmp_path / "a.py").write_text(BF16)
+    monkeypatch.delenv("NO_COLOR", raising=False)
+    monkeypatch.delenv("FORCE_COLOR", raising=False)
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    result = cli(*flags, str(tmp_path))
+    assert result.exit_code == 0
+    assert _has_ansi(result.output) is coloured
+
+
+def test_top_level_help_lists_commands_whole_and_points_to_scan_help(cli):
+    result = cli("--help")
+    assert result.exit_code == 0
+    flat = " ".join(result.output.split())
+    assert "Explain rule CODE (e.g. WAC101), or list every rule with --all." in flat
+    assert "show one entry (e.g. nvidia-h20) with its sources." in flat
+    assert "wac-lint scan --help" in flat
+
+
+def test_counts_agree_and_a_bad_file_is_a_warning_everywhere(cli, tmp_path, monkeypatch):
+    (tmp_path / "a.py").write_text(BF16)
+    (tmp_path / "bad.py").write_bytes(b"\xff\xfe not utf-8\n")
+    monkeypatch.chdir(tmp_path)
+    text = cli("--no-cache", "--no-color", ".").output
+    assert "1 file scanned; 1 finding;" in text and text.count("1 file not scanned") == 1
+    assert "bad.py: warning: " in text and "error:" not in text
+    data = json.loads(cli("--no-cache", "--format", "json", ".").output)
+    assert data["files_scanned"] == 1 and [d["path"] for d in data["diagnostics"]] == ["bad.py"]
+    sarif = json.loads(cli("--no-cache", "--format", "sarif", ".").output)
+    notes = sarif["runs"][0]["invocations"][0]["toolExecutionNotifications"]
+    assert [n["level"] for n in notes if "bad.py" in n["message"]["text"]] == ["warning"]

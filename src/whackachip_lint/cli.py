@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -24,12 +25,14 @@ class DefaultGroup(click.Group):
         return super().parse_args(ctx, args)
 
 
-@click.group(cls=DefaultGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=DefaultGroup, context_settings={"help_option_names": ["-h", "--help"]},
+             epilog="The options of a scan are listed by `wac-lint scan --help`; those of another command by "
+                    "`wac-lint COMMAND --help`.")
 @click.version_option(__version__, prog_name="wac-lint")
 def main() -> None:
     """Find the accelerator hardware an ML code base was built for, with every conclusion traced to a line.
 
-    Run `wac-lint PATH...` to scan (the `scan` command is the default).
+    Run `wac-lint PATH...` to scan (the `scan` command is the default, so `wac-lint scan PATH...` is the same).
     """
 
 
@@ -85,10 +88,11 @@ REPORTERS = {
 }
 
 
-@main.command()
+@main.command(short_help="Scan PATHS (files or directories) for hardware evidence (the default command).")
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path), required=True)
 @click.option("--format", "output_format", type=click.Choice(sorted(REPORTERS)), default="text", show_default=True)
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write the report to FILE.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, allow_dash=True, path_type=Path),
+              help="Write the report to FILE (`-`: standard output).")
 @click.option("--select", multiple=True, help="Rule codes or prefixes to report (comma-separated; default ALL).")
 @click.option("--ignore", multiple=True, help="Rule codes or prefixes to leave out (comma-separated).")
 @click.option(
@@ -99,9 +103,10 @@ REPORTERS = {
     help="Exit 1 when a finding at or above this level is reported.",
 )
 @click.option("--exit-zero", is_flag=True, help="Exit 0 even when findings reach the fail level.")
-@click.option("-q", "--quiet", is_flag=True, help="Print only the summary line (text format).")
+@click.option("-q", "--quiet", is_flag=True,
+              help="Print the findings and nothing else (text format; unscanned files go to standard error).")
 @click.option("--show-suppressed", is_flag=True, help="Also list findings silenced by wac-lint directives.")
-@click.option("--color/--no-color", "colour", default=None, help="Colour the text output (default: when a terminal).")
+@click.option("--color/--no-color", "colour", default=None, help="Colour the text output (default: when a terminal; NO_COLOR and FORCE_COLOR are honoured).")
 @click.option("--jobs", "-j", type=click.IntRange(min=1), default=None, help="Worker processes (default: cores).")
 @click.option("--no-cache", is_flag=True, help="Neither read nor write the result cache.")
 @click.option("--cache-dir", type=click.Path(file_okay=False, path_type=Path), help="Where the result cache lives.")
@@ -128,7 +133,7 @@ def scan(paths, output_format, output, select, ignore, fail_level, exit_zero, qu
     from .scan import scan as run_scan
 
     missing = [str(p) for p in paths if not p.exists() and not p.is_symlink()]
-    if missing and len(missing) == len(paths):
+    if missing:  # a typo in CI must fail the job, as in ShellCheck
         raise click.UsageError(f"no such file or directory: {', '.join(missing)}")
     flags = {
         "select": _split(select),
@@ -176,27 +181,49 @@ def scan(paths, output_format, output, select, ignore, fail_level, exit_zero, qu
         click.echo(f"wac-lint: internal error: {type(exc).__name__}: {exc}", err=True)
         sys.exit(EXIT_ERROR)
 
+    to_stdout = output is None or str(output) == "-"
+    use_colour = use_colour_for(colour, to_stdout)
     reporter = importlib.import_module(REPORTERS[output_format])
     if output_format == "text" and quiet:
-        text = reporter.summary(result) + "\n"
+        from .report.text import quiet_lines
+
+        text = quiet_lines(result, show_suppressed=show_suppressed, colour=use_colour)
+        for d in result.diagnostics:  # problems still reach the user, on standard error
+            click.echo(diagnostic_line(d), err=True)
     else:
-        use_colour = colour if colour is not None else (output is None and sys.stdout.isatty())
         extra = {"targets": settings.targets} if output_format == "sarif" else {}
         text = reporter.render(result, verdict, colour=use_colour, show_suppressed=show_suppressed, **extra)
 
-    if output is not None:
+    if not to_stdout:
         try:
             output.write_text(text, encoding="utf-8")
         except OSError as exc:  # a bad --output is a usage error: name it, exit 2, no traceback
             click.echo(f"wac-lint: error: cannot write --output {output}: {exc.strerror or exc}", err=True)
             sys.exit(EXIT_ERROR)
     else:
-        click.echo(text, nl=False)
+        click.echo(text, nl=False, color=use_colour)
 
     if nothing_scanned(result):
         sys.exit(EXIT_ERROR)
     failing = [f for f in result.findings if not f.suppressed and f.level.rank >= settings.fail_level.rank]
     sys.exit(EXIT_FINDINGS if failing and not exit_zero else EXIT_OK)
+
+
+def use_colour_for(flag: bool | None, to_terminal_stream: bool) -> bool:
+    """--color/--no-color first, then NO_COLOR and FORCE_COLOR (https://no-color.org), then: is stdout a terminal."""
+    if flag is not None:
+        return flag
+    if os.environ.get("NO_COLOR"):
+        return False
+    if os.environ.get("FORCE_COLOR"):
+        return True
+    return to_terminal_stream and sys.stdout.isatty()
+
+
+def diagnostic_line(diagnostic) -> str:
+    from .report.text import diagnostic_text
+
+    return diagnostic_text(diagnostic, lambda text, **_kw: text)
 
 
 def nothing_scanned(result) -> bool:
@@ -211,7 +238,7 @@ def nothing_scanned(result) -> bool:
     return not any(path not in failed for path in result.files)
 
 
-@main.command()
+@main.command(short_help="Explain rule CODE (e.g. WAC101), or list every rule with --all.")
 @click.argument("code", required=False)
 @click.option("--all", "show_all", is_flag=True, help="List every rule.")
 def rule(code, show_all):
@@ -230,7 +257,7 @@ def rule(code, show_all):
     click.echo(rule_text(r), nl=False)
 
 
-@main.command()
+@main.command(short_help="List the hardware catalog, or show one entry (e.g. nvidia-h20) with its sources.")
 @click.argument("hardware_id", required=False)
 @click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True)
 def hardware(hardware_id, output_format):

@@ -225,7 +225,10 @@ def scan(paths: list[Path], settings: Settings | None = None, root: Path | None 
     findings = whole_repo_checks(findings, root, settings)
     findings.sort(key=Finding.sort_key)
     diagnostics.sort(key=lambda d: (d.path, d.message))
-    return ScanResult(root, len(candidates), findings, diagnostics, [c.relpath for c in candidates], stats)
+    # A file with a diagnostic was not (fully) scanned: it counts there, never on both sides of the summary.
+    failed = {d.path for d in diagnostics}
+    scanned = sum(1 for c in candidates if c.relpath not in failed)
+    return ScanResult(root, scanned, findings, diagnostics, [c.relpath for c in candidates], stats)
 
 
 __all__ = ["FileResult", "ScanResult", "matches", "scan", "scan_file", "scan_source"]

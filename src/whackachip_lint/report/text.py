@@ -4,33 +4,30 @@ from __future__ import annotations
 
 from collections import Counter
 from itertools import groupby
+from typing import Callable
 
 import click
 
-from ..evidence import Level, State
+from ..evidence import Diagnostic, Finding, Level, State
 from ..scan import ScanResult
+
+Style = Callable[..., str]
 
 _LEVEL_COLOUR = {Level.NOTE: "cyan", Level.WARNING: "yellow", Level.ERROR: "red"}
 _STATE_COLOUR = {State.ENABLED: "green", State.CONDITIONAL: "yellow", State.DISABLED: "magenta", State.MENTIONED: "white"}
 
 
 def render(result: ScanResult, verdict=None, *, colour: bool = False, show_suppressed: bool = False) -> str:
-    def style(text: str, **kw) -> str:
-        return click.style(text, **kw) if colour else text
-
+    style = _styler(colour)
     out: list[str] = []
     shown = [f for f in result.findings if show_suppressed or not f.suppressed]
     for path, group in groupby(shown, key=lambda f: f.path):
         out.append(style(path, bold=True))
         for f in group:
-            where = f"{f.path}:{f.line}:{f.column}:"
-            code = style(f.rule, fg=_LEVEL_COLOUR[f.level], bold=True)
-            state = style(f"[{f.state.value}]", fg=_STATE_COLOUR[f.state])
-            extra = " (suppressed)" if f.suppressed else ""
-            out.append(f"  {where} {code} {state} {f.message}{extra}")
+            out.append("  " + finding_line(f, style))
         out.append("")
     for d in result.diagnostics:
-        out.append(f"{style(d.path, bold=True)}: {style('error:', fg='red')} {d.message}")
+        out.append(diagnostic_text(d, style))
     if result.diagnostics:
         out.append("")
     out.append(summary(result))
@@ -40,6 +37,38 @@ def render(result: ScanResult, verdict=None, *, colour: bool = False, show_suppr
         out.append("")
         out.append(render_verdict(verdict, style).rstrip("\n"))
     return "\n".join(out) + "\n"
+
+
+def _styler(colour: bool) -> Style:
+    def style(text: str, **kw) -> str:
+        return click.style(text, **kw) if colour else text
+    return style
+
+
+def finding_line(f: Finding, style: Style) -> str:
+    """`path:line:col: CODE [state] message`, the one line every text format shares."""
+    code = style(f.rule, fg=_LEVEL_COLOUR[f.level], bold=True)
+    state = style(f"[{f.state.value}]", fg=_STATE_COLOUR.get(f.state, "white"))
+    extra = " (suppressed)" if f.suppressed else ""
+    return f"{location(f)}: {code} {state} {f.message}{extra}"
+
+
+def location(f: Finding) -> str:
+    return f"{f.path}:{f.line}:{f.column}"
+
+
+# A file that could not be scanned is a warning everywhere (text, JSON, SARIF): the scan goes on without it.
+DIAGNOSTIC_LEVEL = "warning"
+
+
+def diagnostic_text(d: Diagnostic, style: Style) -> str:
+    return f"{style(d.path, bold=True)}: {style(DIAGNOSTIC_LEVEL + ':', fg='yellow')} {d.message}"
+
+
+def quiet_lines(result: ScanResult, *, show_suppressed: bool = False, colour: bool = False) -> str:
+    """`-q`: the findings, one line each, and nothing else (as Ruff's `-q`)."""
+    style = _styler(colour)
+    return "".join(finding_line(f, style) + "\n" for f in result.findings if show_suppressed or not f.suppressed)
 
 
 def summary(result: ScanResult) -> str:
@@ -54,6 +83,7 @@ def summary(result: ScanResult) -> str:
     suppressed = len(result.findings) - len(active)
     if suppressed:
         parts.append(f"{suppressed} suppressed")
-    if result.diagnostics:
-        parts.append(f"{len(result.diagnostics)} file{'s' if len(result.diagnostics) != 1 else ''} not scanned")
+    not_scanned = len({d.path for d in result.diagnostics})
+    if not_scanned:
+        parts.append(f"{not_scanned} file{'s' if not_scanned != 1 else ''} not scanned")
     return "; ".join(parts) + "."
