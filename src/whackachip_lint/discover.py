@@ -232,7 +232,7 @@ class Walker:
             self.diagnostics.append(Diagnostic(rel, _stat_problem(exc)))
             return
         if stat.S_ISDIR(st.st_mode):
-            yield from self._walk_dir(path, [])
+            yield from self._walk_dir(path, repository_ignores(path))
         elif stat.S_ISREG(st.st_mode):
             kind = self._classify(path, rel)
             if kind is not None:
@@ -349,7 +349,11 @@ def _load_gitignore(directory: Path) -> tuple[pathspec.GitIgnoreSpec | None, lis
         return None, []
     except OSError:
         return None, []
-    lines = text.splitlines()
+    return _spec(text.splitlines())
+
+
+def _spec(lines: list[str]) -> tuple[pathspec.GitIgnoreSpec, list[int]]:
+    """Gitignore lines as a spec, and the numbers of the lines git would skip as invalid."""
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # re's FutureWarnings about odd character sets
         try:
@@ -366,11 +370,81 @@ def _load_gitignore(directory: Path) -> tuple[pathspec.GitIgnoreSpec | None, lis
             return pathspec.GitIgnoreSpec.from_lines(good), bad
 
 
+def find_repository_root(start: Path) -> Path | None:
+    """The git top level that holds `start`: the nearest directory, walking up, with a `.git` entry.
+
+    Found by looking, never by running git (a scanned repository's git configuration can run commands).
+    """
+    directory = Path(os.path.abspath(start))
+    if not directory.is_dir():
+        directory = directory.parent
+    for folder in (directory, *directory.parents):
+        if os.path.lexists(folder / ".git"):
+            return folder
+    return None
+
+
+# Git's own ignore files are small; anything larger (or not a regular file) is not read.
+_MAX_IGNORE_FILE_BYTES = 1024 * 1024
+
+
+def _read_small_text(path: Path) -> str | None:
+    try:
+        st = os.stat(path)
+        if not stat.S_ISREG(st.st_mode) or st.st_size > _MAX_IGNORE_FILE_BYTES:
+            return None
+        with open(path, "rb") as handle:
+            return handle.read(_MAX_IGNORE_FILE_BYTES).decode("utf-8", errors="replace")
+    except OSError:
+        return None
+
+
+def _git_common_dir(top: Path) -> Path | None:
+    """The repository's git directory (`.git`, or for a worktree or submodule the one its `.git` file names)."""
+    dot_git = top / ".git"
+    if dot_git.is_dir():
+        git_dir = dot_git
+    else:
+        text = _read_small_text(dot_git) or ""
+        if not text.startswith("gitdir:"):
+            return None
+        git_dir = (top / text[len("gitdir:"):].strip()).resolve()
+    common = _read_small_text(git_dir / "commondir")  # a worktree shares info/exclude with its main repository
+    return (git_dir / common.strip()).resolve() if common else git_dir
+
+
+def repository_ignores(directory: Path) -> list[tuple[Path, pathspec.GitIgnoreSpec]]:
+    """Ignore rules that govern `directory` from outside it, as git applies them: `.git/info/exclude`, then the
+    `.gitignore` of each directory from the top level down to `directory`'s parent. Outside a repository, none."""
+    top = find_repository_root(directory)
+    if top is None:
+        return []
+    absolute = Path(os.path.abspath(directory))
+    ignores: list[tuple[Path, pathspec.GitIgnoreSpec]] = []
+    common = _git_common_dir(top)
+    exclude = _read_small_text(common / "info" / "exclude") if common else None
+    if exclude:
+        ignores.append((top, _spec(exclude.splitlines())[0]))
+    for folder in reversed(absolute.parents):
+        if folder == top or top in folder.parents:
+            spec, _bad = _load_gitignore(folder)
+            if spec is not None:
+                ignores.append((folder, spec))
+    return ignores
+
+
+def _relative_posix(path: Path, base: Path) -> str:
+    try:
+        return path.relative_to(base).as_posix()
+    except ValueError:  # an absolute base (a repository's ignore file above the scanned directory)
+        return Path(os.path.abspath(path)).relative_to(base).as_posix()
+
+
 def _ignored(path: Path, is_dir: bool, ignores: list[tuple[Path, pathspec.GitIgnoreSpec]]) -> bool:
     """Whether any .gitignore on the way down ignores `path` (deeper files win, as in git)."""
     verdict = False
     for base, spec in ignores:
-        rel = path.relative_to(base).as_posix() + ("/" if is_dir else "")
+        rel = _relative_posix(path, base) + ("/" if is_dir else "")
         result = spec.check_file(rel)
         if result.include is not None:
             verdict = result.include
