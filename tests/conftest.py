@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -61,8 +63,26 @@ def run_cli(*args: str):
     return result
 
 
+@contextlib.contextmanager
+def inside(directory: Path):
+    """Run in `directory`: reported paths are relative to the current directory, as printed for users."""
+    previous = os.getcwd()
+    os.chdir(directory)
+    try:
+        yield
+    finally:
+        os.chdir(previous)
+
+
+def run_cli_in(directory: Path, *args: str):
+    """The CLI run from `directory` (so a scan of "." reports paths relative to it)."""
+    with inside(directory):
+        return run_cli(*args)
+
+
 def scan_repo_json(repo: Path, *extra: str) -> dict:
-    result = run_cli("--format", "json", *extra, str(repo))
+    """The JSON report of `repo`, scanned from inside it (paths relative to the repository)."""
+    result = run_cli_in(repo, "--format", "json", *extra, ".")
     assert result.exit_code in (0, 1), result.output
     return json.loads(result.output)
 

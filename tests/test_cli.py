@@ -137,3 +137,29 @@ def test_counts_agree_and_a_bad_file_is_a_warning_everywhere(cli, tmp_path, monk
     sarif = json.loads(cli("--no-cache", "--format", "sarif", ".").output)
     notes = sarif["runs"][0]["invocations"][0]["toolExecutionNotifications"]
     assert [n["level"] for n in notes if "bad.py" in n["message"]["text"]] == ["warning"]
+
+
+def test_paths_are_printed_relative_to_the_current_directory(tmp_path):
+    from .conftest import run_cli_in
+
+    sub = tmp_path / "repo" / "sub"
+    (sub / "train").mkdir(parents=True)
+    (sub / "train" / "train.py").write_text(BF16)
+    (sub / "bad.py").write_bytes(b"\xff\xfe\n")
+    text = run_cli_in(tmp_path, "--no-color", "--no-cache", "repo/sub").output
+    assert "  repo/sub/train/train.py:2:5: WAC101" in text
+    assert "repo/sub/bad.py: warning:" in text
+    data = json.loads(run_cli_in(tmp_path, "--format", "json", "repo/sub").output)
+    assert [f["path"] for f in data["findings"]] == ["repo/sub/train/train.py"]
+    assert [d["path"] for d in data["diagnostics"]] == ["repo/sub/bad.py"]
+    assert data["root"] == "repo/sub" and data["paths"] == ["repo/sub"]
+    # An absolute argument under the current directory prints the same; one outside it prints absolute paths.
+    assert json.loads(run_cli_in(tmp_path, "--format", "json", str(sub)).output)["findings"][0]["path"] \
+        == "repo/sub/train/train.py"
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    outside = json.loads(run_cli_in(elsewhere, "--format", "json", str(sub)).output)
+    assert outside["findings"][0]["path"] == f"{sub.as_posix()}/train/train.py" and outside["root"] == sub.as_posix()
+    # Files named one by one, from above them.
+    named = json.loads(run_cli_in(tmp_path, "--format", "json", "repo/sub/train/train.py").output)
+    assert named["findings"][0]["path"] == "repo/sub/train/train.py" and named["root"] == "."

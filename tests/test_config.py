@@ -19,7 +19,7 @@ from whackachip_lint.config import (
 )
 from whackachip_lint.evidence import Level
 
-from .conftest import run_cli
+from .conftest import run_cli, run_cli_in
 from .fakes import fake_python  # noqa: F401 (fixture)
 
 BF16_LINE = "x = torch.zeros(2, dtype=torch.bfloat16)\n"
@@ -132,7 +132,7 @@ def test_every_documented_key_has_a_settings_field():
 
 def test_cli_bad_config_exits_2_naming_the_key(tmp_path):
     repo = repo_with(tmp_path, '[tool.wac-lint]\nfail-levle = "note"\n')
-    result = run_cli(str(repo))
+    result = run_cli_in(repo, ".")
     assert result.exit_code == 2
     assert "unknown key `fail-levle`" in result.output
     assert "pyproject.toml" in result.output
@@ -142,7 +142,7 @@ def test_cli_bad_config_exits_2_naming_the_key(tmp_path):
 def test_cli_uses_config_values_when_flags_are_not_given(tmp_path):
     repo = repo_with(tmp_path, '[tool.wac-lint]\nformat = "json"\nextend-exclude = ["scripts/"]\n'
                                'fail-level = "note"\n')
-    result = run_cli(str(repo))
+    result = run_cli_in(repo, ".")
     assert result.exit_code == 1  # a note reaches fail-level "note"
     assert rules_and_paths(result.output) == [("WAC101", "src/train.py")]
 
@@ -150,12 +150,12 @@ def test_cli_uses_config_values_when_flags_are_not_given(tmp_path):
 @pytest.mark.usefixtures("fake_python")
 def test_flags_given_on_the_command_line_win(tmp_path):
     repo = repo_with(tmp_path, '[tool.wac-lint]\nformat = "json"\nfail-level = "note"\nignore = ["WAC101"]\n')
-    quiet = run_cli(str(repo))
+    quiet = run_cli_in(repo, ".")
     assert quiet.exit_code == 0 and rules_and_paths(quiet.output) == []
-    loud = run_cli("--ignore", "WAC2", "--fail-level", "warning", str(repo))
+    loud = run_cli_in(repo, "--ignore", "WAC2", "--fail-level", "warning", ".")
     assert loud.exit_code == 0  # notes stay under fail-level warning
     assert rules_and_paths(loud.output) == [("WAC101", "scripts/old.py"), ("WAC101", "src/train.py")]
-    text = run_cli("--format", "text", str(repo))
+    text = run_cli_in(repo, "--format", "text", ".")
     assert text.output.startswith("3 files scanned; 0 findings.\n")
 
 
@@ -163,8 +163,8 @@ def test_flags_given_on_the_command_line_win(tmp_path):
 def test_isolated_and_explicit_config(tmp_path):
     repo = repo_with(tmp_path, '[tool.wac-lint]\nformat = "json"\nignore = ["WAC101"]\n')
     other = write(tmp_path / "elsewhere.toml", 'format = "json"\nexclude = ["src/"]\n')
-    assert "\n3 files scanned; 2 findings; 2 enabled; 2 note.\n" in run_cli("--isolated", str(repo)).output
-    explicit = run_cli("--config", str(other), str(repo))
+    assert "\n3 files scanned; 2 findings; 2 enabled; 2 note.\n" in run_cli_in(repo, "--isolated", ".").output
+    explicit = run_cli_in(repo, "--config", str(other), ".")
     assert rules_and_paths(explicit.output) == [("WAC101", "scripts/old.py")]
 
 
@@ -172,13 +172,13 @@ def test_isolated_and_explicit_config(tmp_path):
 def test_per_file_ignores_from_config(tmp_path):
     repo = repo_with(tmp_path, '[tool.wac-lint]\nformat = "json"\n[tool.wac-lint.per-file-ignores]\n'
                                '"scripts/*" = ["WAC1"]\n')
-    assert rules_and_paths(run_cli(str(repo)).output) == [("WAC101", "src/train.py")]
+    assert rules_and_paths(run_cli_in(repo, ".").output) == [("WAC101", "src/train.py")]
 
 
 @pytest.mark.usefixtures("fake_python")
 def test_wac_lint_toml_via_cli(tmp_path):
     repo = repo_with(tmp_path, 'format = "json"\nselect = ["WAC2"]\n', name="wac-lint.toml")
-    assert rules_and_paths(run_cli(str(repo)).output) == []
+    assert rules_and_paths(run_cli_in(repo, ".").output) == []
 
 
 def test_force_exclude_applies_exclude_to_files_named_on_the_command_line(tmp_path, monkeypatch):
@@ -199,5 +199,5 @@ def test_force_exclude_applies_exclude_to_files_named_on_the_command_line(tmp_pa
 
 def test_force_exclude_must_be_a_boolean(tmp_path):
     (tmp_path / "pyproject.toml").write_text('[tool.wac-lint]\nforce-exclude = "yes"\n')
-    result = run_cli(str(tmp_path))
+    result = run_cli_in(tmp_path, ".")
     assert result.exit_code == 2 and "force-exclude" in result.output

@@ -16,7 +16,7 @@ import sys
 import pytest
 
 from . import corpus
-from .conftest import REPOS, run_cli
+from .conftest import REPOS, run_cli, run_cli_in
 
 FORMATS = ["json", "text"] + (["sarif"] if importlib.util.find_spec("whackachip_lint.report.sarif") else [])
 JOBS = ["1", "2", "4"]
@@ -37,10 +37,10 @@ def tree(tmp_path_factory):
 
 
 def _report(tree, fmt: str, *extra: str) -> bytes:
-    args = ["--format", fmt, *extra, str(tree)]
+    args = ["--format", fmt, *extra, "."]
     if fmt == "text":
         args.insert(0, "--no-color")
-    result = run_cli(*args)
+    result = run_cli_in(tree, *args)
     assert result.exit_code in (0, 1), result.output
     return result.stdout_bytes
 

@@ -55,6 +55,7 @@ _FLAG_FIELDS = {
     "targets": "targets",
     "max_file_size": "max_file_bytes",
     "force_exclude": "force_exclude",
+    "sarif_evidence": "sarif_evidence",
 }
 
 
@@ -118,10 +119,12 @@ REPORTERS = {
               help="Read settings from this TOML file instead of looking for one.")
 @click.option("--isolated", is_flag=True, help="Ignore configuration files.")
 @click.option("--force-exclude", is_flag=True, help="Apply `exclude` to paths named on the command line too.")
+@click.option("--sarif-evidence", is_flag=True,
+              help="SARIF: upload the evidence notes too, not only warnings and errors (`mentioned` never).")
 @click.option("--no-prefilter", is_flag=True, hidden=True, help="Parse every file, even without trigger words.")
 def scan(paths, output_format, output, select, ignore, fail_level, exit_zero, quiet, show_suppressed, colour,
          jobs, no_cache, cache_dir, no_docs, targets, max_file_size, extend_select, config_file, isolated,
-         no_prefilter, force_exclude):
+         no_prefilter, force_exclude, sarif_evidence):
     """Scan PATHS (files or directories) for hardware evidence.
 
     Settings come from `[tool.wac-lint]` in the nearest pyproject.toml (or a wac-lint.toml), found by walking up
@@ -148,6 +151,7 @@ def scan(paths, output_format, output, select, ignore, fail_level, exit_zero, qu
         "targets": _split(targets),
         "max_file_bytes": max_file_size,
         "force_exclude": force_exclude,
+        "sarif_evidence": sarif_evidence,
     }
     unknown = check_selectors(flags["select"] + flags["ignore"] + flags["extend_select"])
     if unknown:
@@ -181,6 +185,10 @@ def scan(paths, output_format, output, select, ignore, fail_level, exit_zero, qu
         click.echo(f"wac-lint: internal error: {type(exc).__name__}: {exc}", err=True)
         sys.exit(EXIT_ERROR)
 
+    from .report.locations import SarifLocator, relocate, sarif_base, shown_root
+
+    root = shown_root(result.root)
+    result = relocate(result)  # from here on, paths are as printed: relative to the current directory
     to_stdout = output is None or str(output) == "-"
     use_colour = use_colour_for(colour, to_stdout)
     reporter = importlib.import_module(REPORTERS[output_format])
@@ -191,7 +199,10 @@ def scan(paths, output_format, output, select, ignore, fail_level, exit_zero, qu
         for d in result.diagnostics:  # problems still reach the user, on standard error
             click.echo(diagnostic_line(d), err=True)
     else:
-        extra = {"targets": settings.targets} if output_format == "sarif" else {}
+        extra = {"root": root, "paths": [shown_root(p) for p in paths]}
+        if output_format == "sarif":
+            extra.update(targets=settings.targets, locator=SarifLocator(sarif_base(list(paths))),
+                         sarif_evidence=settings.sarif_evidence)
         text = reporter.render(result, verdict, colour=use_colour, show_suppressed=show_suppressed, **extra)
 
     if not to_stdout:

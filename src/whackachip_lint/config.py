@@ -34,6 +34,8 @@ class Settings:
     include_docs: bool = True
     # Fleet policy: catalog ids of the hardware the team runs on (findings it cannot run become errors).
     targets: list[str] = field(default_factory=list)
+    # SARIF: upload the evidence notes as well as findings at warning and above.
+    sarif_evidence: bool = False
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -150,6 +152,7 @@ CONFIG_KEYS: dict[str, tuple[str, Callable[[Path, str, Any], Any]]] = {
     "max-file-size": ("max_file_bytes", _positive_int),
     "jobs": ("jobs", _positive_int),
     "cache-dir": ("cache_dir", _string),
+    "sarif-evidence": ("sarif_evidence", _boolean),
 }
 
 

@@ -9,9 +9,14 @@ from .. import __version__
 from ..scan import ScanResult
 
 
-def to_data(result: ScanResult, verdict=None) -> dict[str, Any]:
+def to_data(result: ScanResult, verdict=None, *, root: str | None = None, paths: list[str] | None = None
+            ) -> dict[str, Any]:
+    """The report; finding and diagnostic paths are relative to the current directory (as printed), `root` is the
+    directory the verdict's file:line references are relative to, `paths` the scanned paths as given."""
     data = {
         "version": __version__,
+        "root": root if root is not None else result.root.as_posix(),
+        "paths": list(paths) if paths is not None else [],
         "files_scanned": result.files_scanned,
         "findings": [f.to_dict() for f in result.findings],
         "diagnostics": [d.to_dict() for d in result.diagnostics],
@@ -21,5 +26,6 @@ def to_data(result: ScanResult, verdict=None) -> dict[str, Any]:
     return data
 
 
-def render(result: ScanResult, verdict=None, **_options: Any) -> str:
-    return json.dumps(to_data(result, verdict), indent=2, ensure_ascii=False) + "\n"
+def render(result: ScanResult, verdict=None, *, root: str | None = None, paths: list[str] | None = None,
+           **_options: Any) -> str:
+    return json.dumps(to_data(result, verdict, root=root, paths=paths), indent=2, ensure_ascii=False) + "\n"

@@ -17,7 +17,8 @@ _LEVEL_COLOUR = {Level.NOTE: "cyan", Level.WARNING: "yellow", Level.ERROR: "red"
 _STATE_COLOUR = {State.ENABLED: "green", State.CONDITIONAL: "yellow", State.DISABLED: "magenta", State.MENTIONED: "white"}
 
 
-def render(result: ScanResult, verdict=None, *, colour: bool = False, show_suppressed: bool = False) -> str:
+def render(result: ScanResult, verdict=None, *, colour: bool = False, show_suppressed: bool = False,
+           **_options) -> str:
     style = _styler(colour)
     out: list[str] = []
     shown = [f for f in result.findings if show_suppressed or not f.suppressed]
