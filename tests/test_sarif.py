@@ -270,6 +270,12 @@ def test_a_subdirectory_scan_names_files_from_the_repository_root(tmp_path):
     assert {r["locations"][0]["physicalLocation"]["artifactLocation"]["uriBaseId"] for r in run["results"]} \
         == {"%SRCROOT%"}
     assert run["originalUriBaseIds"]["%SRCROOT%"]["uri"] == tmp_path.as_uri() + "/"
+    tool = multitool()
+    if tool:  # GitHub's ingestion rules, when the multitool is installed (scripts/check-sarif.sh)
+        out = tmp_path / "sub.sarif"
+        out.write_text(result.output, encoding="utf-8")
+        for kind in ("Gh", "Ghas"):
+            run_multitool(tool, out, kind, tmp_path)
     # The same from elsewhere, with an absolute argument: the same URIs.
     again = run_cli_in(tmp_path, "--format", "sarif", "--target", "nvidia-v100", str(sub))
     assert _uris(json.loads(again.output)["runs"][0]) == ["proj/sub/train.py"]
