@@ -6,7 +6,9 @@ import json
 from typing import Any
 
 from .. import __version__
+from ..evidence import Finding
 from ..scan import ScanResult
+from .text import notebook_cell
 
 
 def to_data(result: ScanResult, verdict=None, *, root: str | None = None, paths: list[str] | None = None
@@ -18,11 +20,20 @@ def to_data(result: ScanResult, verdict=None, *, root: str | None = None, paths:
         "root": root if root is not None else result.root.as_posix(),
         "paths": list(paths) if paths is not None else [],
         "files_scanned": result.files_scanned,
-        "findings": [f.to_dict() for f in result.findings],
+        "findings": [finding_data(f) for f in result.findings],
         "diagnostics": [d.to_dict() for d in result.diagnostics],
     }
     if verdict is not None:
         data["inference"] = verdict.to_dict()
+    return data
+
+
+def finding_data(finding: Finding) -> dict[str, Any]:
+    """A finding; `line`/`column` are in the file, and a notebook finding adds `cell` (number, line, column)."""
+    data = finding.to_dict()
+    cell = notebook_cell(finding)
+    if cell is not None:
+        data["cell"] = cell
     return data
 
 

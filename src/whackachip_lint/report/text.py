@@ -55,7 +55,25 @@ def finding_line(f: Finding, style: Style) -> str:
 
 
 def location(f: Finding) -> str:
-    return f"{f.path}:{f.line}:{f.column}"
+    """`path:line:col`; in a notebook `path:cell N:line:col`, the line and column within the cell (as Ruff)."""
+    cell = notebook_cell(f)
+    if cell is None:
+        return f"{f.path}:{f.line}:{f.column}"
+    if "output_line" in cell:
+        return f"{f.path}:cell {cell['number']}:output:{cell['output_line']}:{cell['column']}"
+    return f"{f.path}:cell {cell['number']}:{cell['line']}:{cell['column']}"
+
+
+def notebook_cell(f: Finding) -> dict[str, int] | None:
+    """Where a notebook finding is in notebook terms: cell number, line (or output line) and column in it."""
+    props = f.properties
+    if "cell" not in props:
+        return None
+    key = "line" if "cell_line" in props else "output_line" if "output_line" in props else None
+    if key is None:
+        return None
+    line = props["cell_line"] if key == "line" else props["output_line"]
+    return {"number": props["cell"], key: line, "column": props.get("cell_column", f.column)}
 
 
 # A file that could not be scanned is a warning everywhere (text, JSON, SARIF): the scan goes on without it.
