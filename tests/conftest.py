@@ -100,3 +100,13 @@ def _every_sarif_is_validated(monkeypatch):
     from .sarif_schema import validating
 
     monkeypatch.setattr(sarif, "to_sarif", validating(sarif.to_sarif))
+
+
+@pytest.fixture(autouse=True)
+def _every_json_report_follows_the_schema(monkeypatch):
+    """Whatever test builds a JSON report, it must follow the schema `wac-lint schema` prints."""
+    from whackachip_lint.report import json as json_report
+
+    from .report_schema import validating
+
+    monkeypatch.setattr(json_report, "to_data", validating(json_report.to_data))

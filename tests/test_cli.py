@@ -163,3 +163,11 @@ def test_paths_are_printed_relative_to_the_current_directory(tmp_path):
     # Files named one by one, from above them.
     named = json.loads(run_cli_in(tmp_path, "--format", "json", "repo/sub/train/train.py").output)
     assert named["findings"][0]["path"] == "repo/sub/train/train.py" and named["root"] == "."
+
+
+def test_hardware_json_uses_the_same_keys_for_the_list_and_one_entry(cli):
+    rows = json.loads(cli("hardware", "--format", "json").output)
+    entry = json.loads(cli("hardware", rows[0]["id"], "--format", "json").output)
+    assert "target" not in rows[0]
+    for key, value in rows[0].items():
+        assert key in entry and entry[key] == value, key

@@ -285,3 +285,11 @@ def hardware(hardware_id, output_format):
     except KeyError as exc:
         raise click.UsageError(str(exc.args[0])) from None
     click.echo(report.render_entry(entry, output_format), nl=False)
+
+
+@main.command(short_help="Print the JSON Schema of the `--format json` report.")
+def schema():
+    """Print the JSON Schema (draft 2020-12) that every `--format json` report follows (see its schema_version)."""
+    from .report.json import schema_text
+
+    click.echo(schema_text(), nl=False)

@@ -1,4 +1,4 @@
-"""JSON output: a stable, documented shape for scripts."""
+"""JSON output: a stable, documented shape for scripts (data/report.schema.json, `wac-lint schema`)."""
 
 from __future__ import annotations
 
@@ -10,12 +10,16 @@ from ..evidence import Finding
 from ..scan import ScanResult
 from .text import notebook_cell
 
+# The version of the report's shape (data/report.schema.json, printed by `wac-lint schema`).
+SCHEMA_VERSION = 2
+
 
 def to_data(result: ScanResult, verdict=None, *, root: str | None = None, paths: list[str] | None = None
             ) -> dict[str, Any]:
     """The report; finding and diagnostic paths are relative to the current directory (as printed), `root` is the
     directory the verdict's file:line references are relative to, `paths` the scanned paths as given."""
     data = {
+        "schema_version": SCHEMA_VERSION,
         "version": __version__,
         "root": root if root is not None else result.root.as_posix(),
         "paths": list(paths) if paths is not None else [],
@@ -40,3 +44,10 @@ def finding_data(finding: Finding) -> dict[str, Any]:
 def render(result: ScanResult, verdict=None, *, root: str | None = None, paths: list[str] | None = None,
            **_options: Any) -> str:
     return json.dumps(to_data(result, verdict, root=root, paths=paths), indent=2, ensure_ascii=False) + "\n"
+
+
+def schema_text() -> str:
+    """The JSON Schema of the report, as shipped in the package."""
+    from importlib import resources
+
+    return resources.files("whackachip_lint.data").joinpath("report.schema.json").read_text(encoding="utf-8")
