@@ -9,6 +9,7 @@ from pathlib import Path
 import click
 
 from . import __version__
+from .config import OUTPUT_FORMATS
 from .evidence import Level
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
@@ -81,17 +82,14 @@ def _settings(paths, flags: dict, config_file: Path | None, isolated: bool):
     return settings, path
 
 
-# --format value -> reporter module (imported only when used).
-REPORTERS = {
-    "text": "whackachip_lint.report.text",
-    "json": "whackachip_lint.report.json",
-    "sarif": "whackachip_lint.report.sarif",
-}
-
-
 @main.command(short_help="Scan PATHS (files or directories) for hardware evidence (the default command).")
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path), required=True)
-@click.option("--format", "output_format", type=click.Choice(sorted(REPORTERS)), default="text", show_default=True)
+@click.option("--format", "--output-format", "output_format", type=click.Choice(list(OUTPUT_FORMATS)), default="text",
+              show_default=True, help="text (grouped by file, with the verdict; `grouped` is the same), concise (one "
+              "line per finding), github (workflow annotations), markdown (verdict summary), json, sarif.")
+@click.option("--statistics", is_flag=True, help="Count the findings per rule and state instead of listing them.")
+@click.option("--show-source", is_flag=True, help="Print the source line under each finding.")
+@click.option("--verdict-only", is_flag=True, help="Print only the hardware verdict (text and markdown formats).")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, allow_dash=True, path_type=Path),
               help="Write the report to FILE (`-`: standard output).")
 @click.option("--select", multiple=True, help="Rule codes or prefixes to report (comma-separated; default ALL).")
@@ -122,7 +120,7 @@ REPORTERS = {
 @click.option("--sarif-evidence", is_flag=True,
               help="SARIF: upload the evidence notes too, not only warnings and errors (`mentioned` never).")
 @click.option("--no-prefilter", is_flag=True, hidden=True, help="Parse every file, even without trigger words.")
-def scan(paths, output_format, output, select, ignore, fail_level, exit_zero, quiet, show_suppressed, colour,
+def scan(paths, output_format, statistics, show_source, verdict_only, output, select, ignore, fail_level, exit_zero, quiet, show_suppressed, colour,
          jobs, no_cache, cache_dir, no_docs, targets, max_file_size, extend_select, config_file, isolated,
          no_prefilter, force_exclude, sarif_evidence):
     """Scan PATHS (files or directories) for hardware evidence.
@@ -130,8 +128,8 @@ def scan(paths, output_format, output, select, ignore, fail_level, exit_zero, qu
     Settings come from `[tool.wac-lint]` in the nearest pyproject.toml (or a wac-lint.toml), found by walking up
     from the first PATH; flags given on the command line override them.
     """
-    import importlib
-
+    from .report.render import TEXT_FORMATS, mode_problem
+    from .report.render import render as render_report
     from .rules import check_selectors
     from .scan import scan as run_scan
 
@@ -160,6 +158,10 @@ def scan(paths, output_format, output, select, ignore, fail_level, exit_zero, qu
     if no_prefilter:
         settings.prefilter = False
     output_format = settings.output_format
+    problem = mode_problem(output_format, {"--statistics": statistics, "--verdict-only": verdict_only,
+                                           "--quiet": quiet and (statistics or verdict_only)})
+    if problem:
+        raise click.UsageError(problem)
     if settings.targets:
         from .policy import PolicyError, unknown_targets
 
@@ -191,19 +193,15 @@ def scan(paths, output_format, output, select, ignore, fail_level, exit_zero, qu
     result = relocate(result)  # from here on, paths are as printed: relative to the current directory
     to_stdout = output is None or str(output) == "-"
     use_colour = use_colour_for(colour, to_stdout)
-    reporter = importlib.import_module(REPORTERS[output_format])
-    if output_format == "text" and quiet:
-        from .report.text import quiet_lines
-
-        text = quiet_lines(result, show_suppressed=show_suppressed, colour=use_colour)
+    if quiet and output_format in TEXT_FORMATS:
         for d in result.diagnostics:  # problems still reach the user, on standard error
             click.echo(diagnostic_line(d), err=True)
-    else:
-        extra = {"root": root, "paths": [shown_root(p) for p in paths]}
-        if output_format == "sarif":
-            extra.update(targets=settings.targets, locator=SarifLocator(sarif_base(list(paths))),
-                         sarif_evidence=settings.sarif_evidence)
-        text = reporter.render(result, verdict, colour=use_colour, show_suppressed=show_suppressed, **extra)
+    text = render_report(
+        output_format, result, verdict, quiet=quiet, statistics=statistics, verdict_only=verdict_only,
+        colour=use_colour, show_suppressed=show_suppressed, show_source=show_source, root=root,
+        paths=[shown_root(p) for p in paths], targets=settings.targets, locator=SarifLocator(sarif_base(list(paths))),
+        sarif_evidence=settings.sarif_evidence, fail_level=settings.fail_level,
+    )
 
     if not to_stdout:
         try:

@@ -44,7 +44,8 @@ class Settings:
 # a pyproject.toml without a [tool.wac-lint] table does not count. Command-line flags override file values.
 
 CONFIG_NAMES = ("wac-lint.toml", ".wac-lint.toml", "pyproject.toml")
-OUTPUT_FORMATS = ("json", "sarif", "text")
+# --format values (report/render.py has the reporter of each).
+OUTPUT_FORMATS = ("text", "grouped", "concise", "github", "markdown", "json", "sarif")
 
 
 class ConfigError(Exception):

@@ -18,7 +18,8 @@ _STATE_COLOUR = {State.ENABLED: "green", State.CONDITIONAL: "yellow", State.DISA
 
 
 def render(result: ScanResult, verdict=None, *, colour: bool = False, show_suppressed: bool = False,
-           **_options) -> str:
+           show_source: bool = False, **_options) -> str:
+    """The grouped report (the default): findings under their file, unscanned files, the summary, the verdict."""
     style = _styler(colour)
     out: list[str] = []
     shown = [f for f in result.findings if show_suppressed or not f.suppressed]
@@ -26,6 +27,8 @@ def render(result: ScanResult, verdict=None, *, colour: bool = False, show_suppr
         out.append(style(path, bold=True))
         for f in group:
             out.append("  " + finding_line(f, style))
+            if show_source:
+                out.append(source_line(f, style, "  "))
         out.append("")
     for d in result.diagnostics:
         out.append(diagnostic_text(d, style))
@@ -84,10 +87,61 @@ def diagnostic_text(d: Diagnostic, style: Style) -> str:
     return f"{style(d.path, bold=True)}: {style(DIAGNOSTIC_LEVEL + ':', fg='yellow')} {d.message}"
 
 
-def quiet_lines(result: ScanResult, *, show_suppressed: bool = False, colour: bool = False) -> str:
+def source_line(f: Finding, style: Style, indent: str = "") -> str:
+    """`--show-source`: the finding's line of source (as read, stripped) under it."""
+    return f"{indent}    {style('|', fg='blue')} {f.snippet}"
+
+
+def quiet_lines(result: ScanResult, *, show_suppressed: bool = False, colour: bool = False,
+                show_source: bool = False) -> str:
     """`-q`: the findings, one line each, and nothing else (as Ruff's `-q`)."""
     style = _styler(colour)
-    return "".join(finding_line(f, style) + "\n" for f in result.findings if show_suppressed or not f.suppressed)
+    out = []
+    for f in result.findings:
+        if show_suppressed or not f.suppressed:
+            out.append(finding_line(f, style))
+            if show_source:
+                out.append(source_line(f, style))
+    return "".join(line + "\n" for line in out)
+
+
+def render_concise(result: ScanResult, verdict=None, *, colour: bool = False, show_suppressed: bool = False,
+                   show_source: bool = False, **_options) -> str:
+    """`--format concise`: one line per finding, the unscanned files and the summary; no verdict."""
+    style = _styler(colour)
+    out = [quiet_lines(result, show_suppressed=show_suppressed, colour=colour, show_source=show_source).rstrip("\n")]
+    out += [diagnostic_text(d, style) for d in result.diagnostics]
+    out.append(summary(result))
+    return "\n".join(line for line in out if line) + "\n"
+
+
+def render_statistics(result: ScanResult, *, colour: bool = False, **_options) -> str:
+    """`--statistics`: how many findings each rule has, by state (suppressed ones left out), then the summary."""
+    style = _styler(colour)
+    active = [f for f in result.findings if not f.suppressed]
+    by_rule: dict[str, list[Finding]] = {}
+    for f in sorted(active, key=lambda f: f.rule):
+        by_rule.setdefault(f.rule, []).append(f)
+    rows = sorted(by_rule.items(), key=lambda item: (-len(item[1]), item[0]))
+    width = max((len(str(len(fs))) for _, fs in rows), default=1)
+    name_width = max((len(fs[0].name) for _, fs in rows), default=0)
+    out = []
+    for code, fs in rows:
+        states = Counter(f.state.value for f in fs)
+        shown_states = ", ".join(f"{n} {state}" for state, n in sorted(states.items()))
+        out.append(f"{len(fs):>{width}}  {style(code, fg=_LEVEL_COLOUR[fs[0].level], bold=True)}  "
+                   f"{fs[0].name:<{name_width}}  [{shown_states}]")
+    out.append(summary(result))
+    return "\n".join(out) + "\n"
+
+
+def render_verdict_only(result: ScanResult, verdict=None, *, colour: bool = False, **_options) -> str:
+    """`--verdict-only`: the hardware verdict and nothing else."""
+    from .verdict_text import render_verdict
+
+    if verdict is None:
+        return ""
+    return render_verdict(verdict, _styler(colour))
 
 
 def summary(result: ScanResult) -> str:
