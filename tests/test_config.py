@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from whackachip_lint.cli import REPORTERS
+from whackachip_lint.report.render import REPORTERS
 from whackachip_lint.config import (
     CONFIG_KEYS,
     OUTPUT_FORMATS,
