@@ -171,3 +171,21 @@ def test_hardware_json_uses_the_same_keys_for_the_list_and_one_entry(cli):
     assert "target" not in rows[0]
     for key, value in rows[0].items():
         assert key in entry and entry[key] == value, key
+
+
+def test_exclude_flags_replace_and_extend_the_configured_patterns(cli, tmp_path):
+    from .conftest import run_cli_in
+
+    for name in ("third_party/a.py", "gen/b.py", "train.py"):
+        (tmp_path / name).parent.mkdir(exist_ok=True)
+        (tmp_path / name).write_text(BF16)
+    (tmp_path / "wac-lint.toml").write_text('exclude = ["third_party/"]\n')
+
+    def paths(*args):
+        return sorted(f["path"] for f in json.loads(run_cli_in(tmp_path, "--format", "json", *args, ".").output)
+                      ["findings"])
+
+    assert paths() == ["gen/b.py", "train.py"]
+    assert paths("--exclude", "gen/") == ["third_party/a.py", "train.py"]
+    assert paths("--extend-exclude", "gen/") == ["train.py"]
+    assert paths("--exclude", "gen/,train.py") == ["third_party/a.py"]

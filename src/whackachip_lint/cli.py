@@ -57,6 +57,7 @@ _FLAG_FIELDS = {
     "max_file_size": "max_file_bytes",
     "force_exclude": "force_exclude",
     "sarif_evidence": "sarif_evidence",
+    "exclude": "exclude",
 }
 
 
@@ -79,6 +80,7 @@ def _settings(paths, flags: dict, config_file: Path | None, isolated: bool):
         if ctx.get_parameter_source(option) in (ParameterSource.COMMANDLINE, ParameterSource.ENVIRONMENT):
             setattr(settings, name, flags[name])
     settings.select = settings.select or ["ALL"]
+    settings.exclude = [*settings.exclude, *flags["extend_exclude"]]
     return settings, path
 
 
@@ -116,13 +118,16 @@ def _settings(paths, flags: dict, config_file: Path | None, isolated: bool):
 @click.option("--config", "config_file", type=click.Path(dir_okay=False, exists=True, path_type=Path),
               help="Read settings from this TOML file instead of looking for one.")
 @click.option("--isolated", is_flag=True, help="Ignore configuration files.")
+@click.option("--exclude", multiple=True,
+              help="Gitignore-style patterns of paths to leave out (comma-separated), replacing `exclude`.")
+@click.option("--extend-exclude", multiple=True, help="Patterns to leave out on top of `exclude` (comma-separated).")
 @click.option("--force-exclude", is_flag=True, help="Apply `exclude` to paths named on the command line too.")
 @click.option("--sarif-evidence", is_flag=True,
               help="SARIF: upload the evidence notes too, not only warnings and errors (`mentioned` never).")
 @click.option("--no-prefilter", is_flag=True, hidden=True, help="Parse every file, even without trigger words.")
 def scan(paths, output_format, statistics, show_source, verdict_only, output, select, ignore, fail_level, exit_zero, quiet, show_suppressed, colour,
          jobs, no_cache, cache_dir, no_docs, targets, max_file_size, extend_select, config_file, isolated,
-         no_prefilter, force_exclude, sarif_evidence):
+         no_prefilter, force_exclude, sarif_evidence, exclude, extend_exclude):
     """Scan PATHS (files or directories) for hardware evidence.
 
     Settings come from `[tool.wac-lint]` in the nearest pyproject.toml (or a wac-lint.toml), found by walking up
@@ -150,6 +155,8 @@ def scan(paths, output_format, statistics, show_source, verdict_only, output, se
         "max_file_bytes": max_file_size,
         "force_exclude": force_exclude,
         "sarif_evidence": sarif_evidence,
+        "exclude": _split(exclude),
+        "extend_exclude": _split(extend_exclude),
     }
     unknown = check_selectors(flags["select"] + flags["ignore"] + flags["extend_select"])
     if unknown:
