@@ -160,7 +160,10 @@ def scan(paths, output_format, statistics, show_source, verdict_only, output, se
     }
     unknown = check_selectors(flags["select"] + flags["ignore"] + flags["extend_select"])
     if unknown:
-        raise click.UsageError(f"unknown rule code or prefix: {', '.join(unknown)} (see `wac-lint rule --all`)")
+        from .suggest import did_you_mean, rule_choices
+
+        hints = "".join(did_you_mean(code, rule_choices()) for code in unknown)
+        raise click.UsageError(f"unknown rule code or prefix: {', '.join(unknown)}{hints} (see `wac-lint rule --all`)")
     settings, config_path = _settings(paths, flags, config_file, isolated)
     if no_prefilter:
         settings.prefilter = False
@@ -177,10 +180,13 @@ def scan(paths, output_format, statistics, show_source, verdict_only, output, se
         except PolicyError as exc:
             raise click.UsageError(str(exc)) from None
         if unknown:
+            from .suggest import catalog_choices, did_you_mean
+
             from_flag = click.get_current_context().get_parameter_source("targets").name == "COMMANDLINE"
             where = "--target" if from_flag else f"`target` in {config_path}"
-            raise click.UsageError(f"unknown target {', '.join(unknown)} ({where}; `wac-lint hardware` lists the "
-                                   "catalog ids)")
+            hints = "".join(did_you_mean(t, catalog_choices()) for t in unknown)
+            raise click.UsageError(f"unknown target {', '.join(unknown)}{hints} ({where}; `wac-lint hardware` lists "
+                                   "the catalog ids)")
     try:
         result = run_scan(list(paths), settings)
         from .infer.engine import infer
@@ -269,7 +275,12 @@ def rule(code, show_all):
     try:
         r = get_rule(code)
     except KeyError as exc:
-        raise click.UsageError(str(exc.args[0])) from None
+        from .suggest import did_you_mean, rule_choices
+
+        by_name = {rule.name: rule for rule in ALL_RULES.values()}
+        if code.lower() not in by_name:
+            raise click.UsageError(str(exc.args[0]) + did_you_mean(code, rule_choices())) from None
+        r = by_name[code.lower()]  # a rule name works too
     click.echo(rule_text(r), nl=False)
 
 
@@ -288,7 +299,9 @@ def hardware(hardware_id, output_format):
     try:
         entry = catalog.get(hardware_id)
     except KeyError as exc:
-        raise click.UsageError(str(exc.args[0])) from None
+        from .suggest import did_you_mean
+
+        raise click.UsageError(str(exc.args[0]) + did_you_mean(hardware_id, [e.id for e in catalog])) from None
     click.echo(report.render_entry(entry, output_format), nl=False)
 
 
