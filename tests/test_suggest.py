@@ -13,7 +13,7 @@ from .conftest import run_cli
     ("WAC1O1", ["WAC101", "WAC711", "WAC801"], ["WAC101"]),
     ("wacl01", ["WAC101", "WAC102"], ["WAC101"]),
     ("h100", ["nvidia-a100", "nvidia-h100-sxm", "nvidia-h100-pcie"], ["nvidia-h100-sxm", "nvidia-h100-pcie"]),
-    ("bf16-precisoin", ["bf16-precision", "fp16-precision"], ["bf16-precision"]),
+    ("bf16-precisoin", ["bf16-precision", "fp16-precision", "infiniband"], ["bf16-precision", "fp16-precision"]),
     ("zzzz", ["WAC101"], []),
     ("", ["WAC101"], []),
 ])
