@@ -122,12 +122,18 @@ def _settings(paths, flags: dict, config_file: Path | None, isolated: bool):
               help="Gitignore-style patterns of paths to leave out (comma-separated), replacing `exclude`.")
 @click.option("--extend-exclude", multiple=True, help="Patterns to leave out on top of `exclude` (comma-separated).")
 @click.option("--force-exclude", is_flag=True, help="Apply `exclude` to paths named on the command line too.")
+@click.option("--baseline", type=click.Path(dir_okay=False, path_type=Path),
+              help="Leave out the findings this baseline file records: only new ones are reported and counted.")
+@click.option("--write-baseline", type=click.Path(dir_okay=False, path_type=Path),
+              help="Record every current finding in this baseline file (then use it with --baseline) and exit 0.")
+@click.option("--add-noqa", is_flag=True, help="Add `# wac-lint: disable=CODE` to each line with a finding at or "
+              "above the fail level (Python, shell, requirements files), then exit 0.")
 @click.option("--sarif-evidence", is_flag=True,
               help="SARIF: upload the evidence notes too, not only warnings and errors (`mentioned` never).")
 @click.option("--no-prefilter", is_flag=True, hidden=True, help="Parse every file, even without trigger words.")
 def scan(paths, output_format, statistics, show_source, verdict_only, output, select, ignore, fail_level, exit_zero, quiet, show_suppressed, colour,
          jobs, no_cache, cache_dir, no_docs, targets, max_file_size, extend_select, config_file, isolated,
-         no_prefilter, force_exclude, sarif_evidence, exclude, extend_exclude):
+         no_prefilter, force_exclude, sarif_evidence, exclude, extend_exclude, baseline, write_baseline, add_noqa):
     """Scan PATHS (files or directories) for hardware evidence.
 
     Settings come from `[tool.wac-lint]` in the nearest pyproject.toml (or a wac-lint.toml), found by walking up
@@ -202,8 +208,14 @@ def scan(paths, output_format, statistics, show_source, verdict_only, output, se
 
     from .report.locations import SarifLocator, relocate, sarif_base, shown_root
 
+    if add_noqa:
+        sys.exit(_add_noqa(result, settings.fail_level))
     root = shown_root(result.root)
     result = relocate(result)  # from here on, paths are as printed: relative to the current directory
+    if write_baseline is not None:
+        sys.exit(_write_baseline(result, write_baseline))
+    if baseline is not None:
+        result = _apply_baseline(result, baseline)
     to_stdout = output is None or str(output) == "-"
     use_colour = use_colour_for(colour, to_stdout)
     if quiet and output_format in TEXT_FORMATS:
@@ -229,6 +241,48 @@ def scan(paths, output_format, statistics, show_source, verdict_only, output, se
         sys.exit(EXIT_ERROR)
     failing = [f for f in result.findings if not f.suppressed and f.level.rank >= settings.fail_level.rank]
     sys.exit(EXIT_FINDINGS if failing and not exit_zero else EXIT_OK)
+
+
+def _add_noqa(result, fail_level: Level) -> int:
+    from .noqa import add_noqa
+
+    from .suppress import UNUSED_RULE
+
+    # A stale directive (WAC001) is fixed by removing it, not by another directive.
+    wanted = [(Path(f.path) if Path(f.path).is_absolute() else result.root / f.path, f) for f in result.findings
+              if not f.suppressed and f.level.rank >= fail_level.rank and f.rule != UNUSED_RULE]
+    added, left = add_noqa(wanted)
+    click.echo(f"Added {added} wac-lint: disable directive{'s' if added != 1 else ''}.", err=True)
+    if left:
+        click.echo("Not added (a comment there would change the code; write a directive by hand):", err=True)
+        for where in left:
+            click.echo(f"  {where}", err=True)
+    return EXIT_OK
+
+
+def _write_baseline(result, path: Path) -> int:
+    from .baseline import baseline_text
+
+    recorded = sum(1 for f in result.findings if not f.suppressed)
+    try:
+        path.write_text(baseline_text(result.findings, path), encoding="utf-8")
+    except OSError as exc:
+        click.echo(f"wac-lint: error: cannot write --write-baseline {path}: {exc.strerror or exc}", err=True)
+        return EXIT_ERROR
+    click.echo(f"Wrote {recorded} finding{'s' if recorded != 1 else ''} to the baseline {path}.", err=True)
+    return EXIT_OK
+
+
+def _apply_baseline(result, path: Path):
+    import dataclasses
+
+    from .baseline import BaselineError, apply_baseline
+
+    try:
+        findings, matched = apply_baseline(result.findings, path)
+    except BaselineError as exc:
+        raise click.UsageError(str(exc)) from None
+    return dataclasses.replace(result, findings=findings, baseline=(str(path), matched))
 
 
 def use_colour_for(flag: bool | None, to_terminal_stream: bool) -> bool:

@@ -68,6 +68,8 @@ class ScanResult:
     files: list[str] = field(default_factory=list)
     # How the files were handled (cache hits, files parsed, workers); None for hand-built results.
     stats: runner.RunStats | None = None
+    # With --baseline: the file, and how many findings it recorded (left out of `findings`).
+    baseline: tuple[str, int] | None = None
 
 
 def scan_root(paths: list[Path]) -> Path:

@@ -27,6 +27,8 @@ def to_data(result: ScanResult, verdict=None, *, root: str | None = None, paths:
         "findings": [finding_data(f) for f in result.findings],
         "diagnostics": [d.to_dict() for d in result.diagnostics],
     }
+    if result.baseline is not None:
+        data["baseline"] = {"file": result.baseline[0], "matched": result.baseline[1]}
     if verdict is not None:
         data["inference"] = verdict.to_dict()
     return data

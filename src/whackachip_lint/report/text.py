@@ -156,6 +156,8 @@ def summary(result: ScanResult) -> str:
     suppressed = len(result.findings) - len(active)
     if suppressed:
         parts.append(f"{suppressed} suppressed")
+    if result.baseline is not None:
+        parts.append(f"{result.baseline[1]} in the baseline left out")
     not_scanned = len({d.path for d in result.diagnostics})
     if not_scanned:
         parts.append(f"{not_scanned} file{'s' if not_scanned != 1 else ''} not scanned")
