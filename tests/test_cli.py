@@ -189,3 +189,42 @@ def test_exclude_flags_replace_and_extend_the_configured_patterns(cli, tmp_path)
     assert paths("--exclude", "gen/") == ["third_party/a.py", "train.py"]
     assert paths("--extend-exclude", "gen/") == ["train.py"]
     assert paths("--exclude", "gen/,train.py") == ["third_party/a.py"]
+
+
+def _stdin(args, data, directory):
+    from click.testing import CliRunner
+
+    from whackachip_lint.cli import main
+
+    from .conftest import inside
+
+    with inside(directory):
+        return CliRunner().invoke(main, args, input=data, catch_exceptions=False)
+
+
+def test_standard_input_with_a_file_name(tmp_path):
+    result = _stdin(["-q", "-", "--stdin-filename", "scripts/run.sh"], "export NCCL_IB_HCA=mlx5\n", tmp_path)
+    assert result.exit_code == 0
+    assert result.stdout.startswith("scripts/run.sh:1:8: WAC301 [enabled]")
+
+
+def test_standard_input_is_python_by_default_and_follows_the_config(tmp_path):
+    assert _stdin(["-q", "-"], BF16, tmp_path).stdout.startswith("-:2:5: WAC101 [enabled]")
+    (tmp_path / "wac-lint.toml").write_text('ignore = ["WAC101"]\n')
+    assert _stdin(["-q", "-"], BF16, tmp_path).stdout == ""
+    data = json.loads(_stdin(["--format", "json", "-", "--stdin-filename", "t.py"], BF16, tmp_path).output)
+    assert data["findings"] == [] and data["files_scanned"] == 1
+
+
+@pytest.mark.parametrize("args, message", [
+    (["-", "."], "cannot be combined"),
+    (["--stdin-filename", "a.py", "."], "give `-` as the path"),
+])
+def test_standard_input_usage_errors(tmp_path, args, message):
+    result = _stdin(args, BF16, tmp_path)
+    assert result.exit_code == 2 and message in result.output
+
+
+def test_standard_input_of_an_unknown_kind_is_not_scanned(tmp_path):
+    result = _stdin(["-", "--stdin-filename", "notes.xyz"], "x\n", tmp_path)
+    assert result.exit_code == 2 and "notes.xyz: warning: not a kind of file wac-lint reads" in result.output

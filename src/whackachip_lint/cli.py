@@ -122,6 +122,8 @@ def _settings(paths, flags: dict, config_file: Path | None, isolated: bool):
               help="Gitignore-style patterns of paths to leave out (comma-separated), replacing `exclude`.")
 @click.option("--extend-exclude", multiple=True, help="Patterns to leave out on top of `exclude` (comma-separated).")
 @click.option("--force-exclude", is_flag=True, help="Apply `exclude` to paths named on the command line too.")
+@click.option("--stdin-filename", help="With `-` as the path: the name of the file read from standard input "
+              "(its kind comes from it; default: Python, reported as `-`).")
 @click.option("--baseline", type=click.Path(dir_okay=False, path_type=Path),
               help="Leave out the findings this baseline file records: only new ones are reported and counted.")
 @click.option("--write-baseline", type=click.Path(dir_okay=False, path_type=Path),
@@ -133,7 +135,7 @@ def _settings(paths, flags: dict, config_file: Path | None, isolated: bool):
 @click.option("--no-prefilter", is_flag=True, hidden=True, help="Parse every file, even without trigger words.")
 def scan(paths, output_format, statistics, show_source, verdict_only, output, select, ignore, fail_level, exit_zero, quiet, show_suppressed, colour,
          jobs, no_cache, cache_dir, no_docs, targets, max_file_size, extend_select, config_file, isolated,
-         no_prefilter, force_exclude, sarif_evidence, exclude, extend_exclude, baseline, write_baseline, add_noqa):
+         no_prefilter, force_exclude, sarif_evidence, exclude, extend_exclude, baseline, write_baseline, add_noqa, stdin_filename):
     """Scan PATHS (files or directories) for hardware evidence.
 
     Settings come from `[tool.wac-lint]` in the nearest pyproject.toml (or a wac-lint.toml), found by walking up
@@ -144,7 +146,12 @@ def scan(paths, output_format, statistics, show_source, verdict_only, output, se
     from .rules import check_selectors
     from .scan import scan as run_scan
 
-    missing = [str(p) for p in paths if not p.exists() and not p.is_symlink()]
+    reads_stdin = any(str(p) == "-" for p in paths)
+    if reads_stdin and len(paths) > 1:
+        raise click.UsageError("`-` (standard input) cannot be combined with other paths")
+    if stdin_filename and not reads_stdin:
+        raise click.UsageError("--stdin-filename names standard input: give `-` as the path")
+    missing = [str(p) for p in paths if not p.exists() and not p.is_symlink() and str(p) != "-"]
     if missing:  # a typo in CI must fail the job, as in ShellCheck
         raise click.UsageError(f"no such file or directory: {', '.join(missing)}")
     flags = {
@@ -170,7 +177,8 @@ def scan(paths, output_format, statistics, show_source, verdict_only, output, se
 
         hints = "".join(did_you_mean(code, rule_choices()) for code in unknown)
         raise click.UsageError(f"unknown rule code or prefix: {', '.join(unknown)}{hints} (see `wac-lint rule --all`)")
-    settings, config_path = _settings(paths, flags, config_file, isolated)
+    config_start = [Path(stdin_filename or ".")] if reads_stdin else paths
+    settings, config_path = _settings(config_start, flags, config_file, isolated)
     if no_prefilter:
         settings.prefilter = False
     output_format = settings.output_format
@@ -194,7 +202,12 @@ def scan(paths, output_format, statistics, show_source, verdict_only, output, se
             raise click.UsageError(f"unknown target {', '.join(unknown)}{hints} ({where}; `wac-lint hardware` lists "
                                    "the catalog ids)")
     try:
-        result = run_scan(list(paths), settings)
+        if reads_stdin:
+            from .scan import scan_bytes
+
+            result = scan_bytes(click.get_binary_stream("stdin").read(), stdin_filename, settings)
+        else:
+            result = run_scan(list(paths), settings)
         from .infer.engine import infer
 
         verdict = infer(result, settings)

@@ -233,4 +233,25 @@ def scan(paths: list[Path], settings: Settings | None = None, root: Path | None 
     return ScanResult(root, scanned, findings, diagnostics, [c.relpath for c in candidates], stats)
 
 
+def scan_bytes(data: bytes, name: str | None, settings: Settings | None = None) -> ScanResult:
+    """One file given as bytes (standard input): read as a file named `name` in the current directory (its kind
+    from the name, as `--stdin-filename` gives it), or as Python under the name "-"."""
+    from .discover import classify, printable_path
+
+    settings = settings or Settings()
+    path = Path(name) if name else Path("-")
+    relpath = printable_path(path.as_posix()) if name else "-"
+    kind = classify(path, data[:128]) if name else "python"
+    if kind is None:
+        result = FileResult(relpath, diagnostics=[Diagnostic(relpath, "not a kind of file wac-lint reads")])
+    elif len(data) > settings.max_file_bytes:
+        result = FileResult(relpath, diagnostics=[Diagnostic(relpath, _too_big(len(data), settings))])
+    else:
+        result = scan_source(Source(path, relpath, kind, data), settings)
+    findings = whole_repo_checks(sorted(result.findings, key=Finding.sort_key), Path("."), settings)
+    findings.sort(key=Finding.sort_key)
+    scanned = 0 if result.diagnostics else 1
+    return ScanResult(Path("."), scanned, findings, result.diagnostics, [relpath])
+
+
 __all__ = ["FileResult", "ScanResult", "matches", "scan", "scan_file", "scan_source"]
