@@ -205,7 +205,7 @@ def scan(paths, output_format, statistics, show_source, verdict_only, output, se
         if reads_stdin:
             from .scan import scan_bytes
 
-            result = scan_bytes(click.get_binary_stream("stdin").read(), stdin_filename, settings)
+            result = scan_bytes(sys.stdin.buffer.read(), stdin_filename, settings)
         else:
             result = run_scan(list(paths), settings)
         from .infer.engine import infer
