@@ -207,7 +207,13 @@ def scan(paths, output_format, statistics, show_source, verdict_only, output, se
 
             result = scan_bytes(sys.stdin.buffer.read(), stdin_filename, settings)
         else:
-            result = run_scan(list(paths), settings)
+            from .progress import ProgressBar
+
+            bar = ProgressBar()
+            try:
+                result = run_scan(list(paths), settings, progress=bar)
+            finally:
+                bar.close()
         from .infer.engine import infer
 
         verdict = infer(result, settings)

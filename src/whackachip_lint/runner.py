@@ -12,7 +12,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Callable
 
 from .config import Settings
 from .discover import Candidate
@@ -26,6 +26,8 @@ if TYPE_CHECKING:
 POOL_THRESHOLD = 32
 # Files handed to a worker at a time: large enough to amortise the round trip, small enough to balance.
 CHUNK = 4
+# Told (files just parsed, files to parse) as results come in: the CLI's progress bar.
+Progress = Callable[[int, int], None]
 
 
 @dataclass
@@ -68,8 +70,10 @@ def _scan_chunk(chunk: list[Candidate], settings: Settings, want_stamp: bool) ->
     return [scan_with_stamp(candidate, settings, want_stamp) for candidate in chunk]
 
 
-def run(candidates: list[Candidate], settings: Settings, root: Path) -> "tuple[list[FileResult], RunStats]":
-    """Results for every candidate (in no particular order) and how they were obtained."""
+def run(candidates: list[Candidate], settings: Settings, root: Path, progress: Progress | None = None
+        ) -> "tuple[list[FileResult], RunStats]":
+    """Results for every candidate (in no particular order) and how they were obtained; `progress(done, total)`
+    hears of the files parsed as they finish."""
     stats = RunStats(files=len(candidates))
     cache = None
     if settings.use_cache and candidates:
@@ -90,9 +94,13 @@ def run(candidates: list[Candidate], settings: Settings, root: Path) -> "tuple[l
     jobs = min(settings.jobs or default_jobs(), len(todo))
     if jobs > 1 and len(todo) >= POOL_THRESHOLD:
         stats.workers = jobs
-        scanned = _run_pool(todo, settings, jobs, cache is not None)
+        scanned = _run_pool(todo, settings, jobs, cache is not None, progress)
     else:
-        scanned = [scan_with_stamp(candidate, settings, cache is not None) for candidate in todo]
+        scanned = []
+        for candidate in todo:
+            scanned.append(scan_with_stamp(candidate, settings, cache is not None))
+            if progress is not None:
+                progress(1, len(todo))
 
     for result, stamp in scanned:
         results.append(result)
@@ -105,7 +113,8 @@ def run(candidates: list[Candidate], settings: Settings, root: Path) -> "tuple[l
     return results, stats
 
 
-def _run_pool(todo: list[Candidate], settings: Settings, jobs: int, want_stamp: bool) -> list:
+def _run_pool(todo: list[Candidate], settings: Settings, jobs: int, want_stamp: bool,
+              progress: Progress | None = None) -> list:
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
@@ -122,6 +131,8 @@ def _run_pool(todo: list[Candidate], settings: Settings, jobs: int, want_stamp: 
     with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
         for part in pool.map(_scan_chunk, chunks, [settings] * len(chunks), [want_stamp] * len(chunks)):
             out.extend(part)
+            if progress is not None:
+                progress(len(part), len(todo))
     return out
 
 

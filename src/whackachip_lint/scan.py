@@ -211,13 +211,14 @@ def scan_file(candidate: Candidate, settings: Settings) -> FileResult:
     return scan_source(source, settings)
 
 
-def scan(paths: list[Path], settings: Settings | None = None, root: Path | None = None) -> ScanResult:
+def scan(paths: list[Path], settings: Settings | None = None, root: Path | None = None,
+         progress: runner.Progress | None = None) -> ScanResult:
     settings = settings or Settings()
     root = root if root is not None else scan_root(paths)
     candidates, diagnostics = discover(paths, root, settings.exclude, settings.force_exclude)
     findings: list[Finding] = []
     # Cache, pre-filter and process pool live in runner.py; the order of results is fixed below.
-    results, stats = runner.run(candidates, settings, root)
+    results, stats = runner.run(candidates, settings, root, progress)
     for result in results:
         findings.extend(result.findings)
         diagnostics.extend(result.diagnostics)
