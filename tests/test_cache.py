@@ -32,10 +32,36 @@ def view(result):
     return [f.to_dict() for f in result.findings], [d.to_dict() for d in result.diagnostics]
 
 
+class _Reads:
+    """Paths read for scanning, by this process or its workers (forked: they append to a file, not a list)."""
+
+    def __init__(self, log: Path) -> None:
+        self.log = log
+        log.write_text("")
+
+    def append(self, relpath: str) -> None:
+        with open(self.log, "a", encoding="utf-8") as handle:
+            handle.write(relpath + "\n")
+
+    def clear(self) -> None:
+        self.log.write_text("")
+
+    def _paths(self) -> list[str]:
+        return self.log.read_text(encoding="utf-8").splitlines()
+
+    def __eq__(self, other) -> bool:
+        return self._paths() == other
+
+    def __len__(self) -> int:
+        return len(self._paths())
+
+    def __repr__(self) -> str:
+        return repr(self._paths())
+
+
 @pytest.fixture
-def reads(monkeypatch):
-    """Paths read for scanning, in this process."""
-    seen: list[str] = []
+def reads(monkeypatch, tmp_path_factory):
+    seen = _Reads(tmp_path_factory.mktemp("reads") / "log")
     real = scan_module.read_source
 
     def counting(candidate, settings):

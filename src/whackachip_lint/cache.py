@@ -17,7 +17,8 @@ for "racily clean" files). Same size but another mtime (a `touch`, a checkout):
 the digest decides. JSON only (never pickle: a cache file is data, not code).
 
 Safety: entries are checked on read; a corrupt or foreign cache file or entry
-is a miss, never an error. Writes go to a temporary file renamed into place,
+is a miss, never an error. Writes go to a temporary file renamed into place
+(`safe_write`: never through a symbolic link),
 after merging what a concurrent run may have saved meanwhile, so two runs at
 once can at worst redo each other's work.
 """
@@ -37,6 +38,7 @@ from . import __version__
 from .config import Settings
 from .discover import Candidate
 from .evidence import Diagnostic, Finding, Level, Span, State
+from .safe_write import create_new, write_text
 from .suppress import Directive
 
 SCHEMA = 1
@@ -44,7 +46,8 @@ SCHEMA = 1
 # its size and mtime alone do not prove the content (coarse timestamps), so the digest is checked.
 RACY_NS = 2_000_000_000
 # Settings that change how a scan runs or is shown, never a file's results.
-NOT_IN_KEY = frozenset({"jobs", "use_cache", "cache_dir", "output_format", "fail_level"})
+NOT_IN_KEY = frozenset({"jobs", "use_cache", "cache_dir", "output_format", "fail_level", "file_timeout",
+                        "file_memory_mb"})
 # The libraries whose version can change what a file yields (an upgrade rewrites their files, so their
 # size and mtime stand in for the version). Add a parser library here when an extractor starts using one.
 PARSER_MODULES = ("libcst", "tree_sitter", "tree_sitter_bash", "tree_sitter_json", "yaml")
@@ -233,16 +236,7 @@ class ResultCache:
             entries = self._load()  # a concurrent run may have saved since we loaded
             entries.update(self.new)
             data = json.dumps({"schema": SCHEMA, "key": self.key, "tool": __version__, "entries": entries})
-            import tempfile
-
-            fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=".tmp-", suffix=".json")
-            try:
-                with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                    handle.write(data)
-                os.replace(tmp, self.path)
-            except BaseException:
-                os.unlink(tmp)
-                raise
+            write_text(self.path, data, mode=0o600)
         except OSError:
             pass
         self.entries.update(self.new)
@@ -255,12 +249,10 @@ def _mark_cache_dir(directory: Path) -> None:
         (".gitignore", "# Created by wac-lint; safe to delete.\n*\n"),
         ("CACHEDIR.TAG", "Signature: 8a477f597d28d172789f06886806bc55\n# wac-lint result cache\n"),
     ):
-        path = directory / name
-        if not path.exists():
-            try:
-                path.write_text(text, encoding="utf-8")
-            except OSError:
-                pass
+        try:
+            create_new(directory / name, text)  # an existing entry, a planted link included, is left alone
+        except OSError:
+            pass
 
 
 __all__ = ["ResultCache", "Stamp", "cacheable", "code_fingerprint", "default_cache_dir", "digest", "settings_key"]

@@ -26,10 +26,21 @@ class DefaultGroup(click.Group):
         return super().parse_args(ctx, args)
 
 
+def _print_version(ctx: click.Context, _param, value: bool) -> None:
+    """`--version`: the package version and the catalog revision, since a verdict depends on both."""
+    if not value or ctx.resilient_parsing:
+        return
+    from .data import catalog_revision
+
+    click.echo(f"wac-lint {__version__} (hardware catalog {catalog_revision()})")
+    ctx.exit()
+
+
 @click.group(cls=DefaultGroup, context_settings={"help_option_names": ["-h", "--help"]},
              epilog="The options of a scan are listed by `wac-lint scan --help`; those of another command by "
                     "`wac-lint COMMAND --help`.")
-@click.version_option(__version__, prog_name="wac-lint")
+@click.option("--version", is_flag=True, expose_value=False, is_eager=True, callback=_print_version,
+              help="Show the version and the hardware catalog's revision, then exit.")
 def main() -> None:
     """Find the accelerator hardware an ML code base was built for, with every conclusion traced to a line.
 
@@ -58,6 +69,7 @@ _FLAG_FIELDS = {
     "force_exclude": "force_exclude",
     "sarif_evidence": "sarif_evidence",
     "exclude": "exclude",
+    "file_timeout": "file_timeout",
 }
 
 
@@ -107,7 +119,8 @@ def _settings(paths, flags: dict, config_file: Path | None, isolated: bool):
 @click.option("-q", "--quiet", is_flag=True,
               help="Print the findings and nothing else (text format; unscanned files go to standard error).")
 @click.option("--show-suppressed", is_flag=True, help="Also list findings silenced by wac-lint directives.")
-@click.option("--color/--no-color", "colour", default=None, help="Colour the text output (default: when a terminal; NO_COLOR and FORCE_COLOR are honoured).")
+@click.option("--color/--no-color", "colour", default=None,
+              help="Colour the text output (default: when a terminal; NO_COLOR and FORCE_COLOR are honoured).")
 @click.option("--jobs", "-j", type=click.IntRange(min=1), default=None, help="Worker processes (default: cores).")
 @click.option("--no-cache", is_flag=True, help="Neither read nor write the result cache.")
 @click.option("--cache-dir", type=click.Path(file_okay=False, path_type=Path), help="Where the result cache lives.")
@@ -132,10 +145,13 @@ def _settings(paths, flags: dict, config_file: Path | None, isolated: bool):
               "above the fail level (Python, shell, requirements files), then exit 0.")
 @click.option("--sarif-evidence", is_flag=True,
               help="SARIF: upload the evidence notes too, not only warnings and errors (`mentioned` never).")
+@click.option("--file-timeout", type=click.FloatRange(min=0, min_open=True), default=None,
+              help="Seconds one file may take before it is skipped with a diagnostic (default: 20).")
 @click.option("--no-prefilter", is_flag=True, hidden=True, help="Parse every file, even without trigger words.")
-def scan(paths, output_format, statistics, show_source, verdict_only, output, select, ignore, fail_level, exit_zero, quiet, show_suppressed, colour,
-         jobs, no_cache, cache_dir, no_docs, targets, max_file_size, extend_select, config_file, isolated,
-         no_prefilter, force_exclude, sarif_evidence, exclude, extend_exclude, baseline, write_baseline, add_noqa, stdin_filename):
+def scan(paths, output_format, statistics, show_source, verdict_only, output, select, ignore, fail_level, exit_zero,
+         quiet, show_suppressed, colour, jobs, no_cache, cache_dir, no_docs, targets, max_file_size, extend_select, config_file, isolated,
+         no_prefilter, force_exclude, sarif_evidence, exclude, extend_exclude, baseline, write_baseline, add_noqa,
+         stdin_filename, file_timeout):
     """Scan PATHS (files or directories) for hardware evidence.
 
     Settings come from `[tool.wac-lint]` in the nearest pyproject.toml (or a wac-lint.toml), found by walking up
@@ -143,7 +159,7 @@ def scan(paths, output_format, statistics, show_source, verdict_only, output, se
     """
     from .report.render import TEXT_FORMATS, mode_problem
     from .report.render import render as render_report
-    from .rules import check_selectors
+    from .rules import check_selectors, removed_notices
     from .scan import scan as run_scan
 
     reads_stdin = any(str(p) == "-" for p in paths)
@@ -170,6 +186,7 @@ def scan(paths, output_format, statistics, show_source, verdict_only, output, se
         "sarif_evidence": sarif_evidence,
         "exclude": _split(exclude),
         "extend_exclude": _split(extend_exclude),
+        "file_timeout": file_timeout,
     }
     unknown = check_selectors(flags["select"] + flags["ignore"] + flags["extend_select"])
     if unknown:
@@ -179,6 +196,8 @@ def scan(paths, output_format, statistics, show_source, verdict_only, output, se
         raise click.UsageError(f"unknown rule code or prefix: {', '.join(unknown)}{hints} (see `wac-lint rule --all`)")
     config_start = [Path(stdin_filename or ".")] if reads_stdin else paths
     settings, config_path = _settings(config_start, flags, config_file, isolated)
+    for notice in removed_notices(settings.named_codes()):
+        click.echo(f"warning: {notice}", err=True)
     if no_prefilter:
         settings.prefilter = False
     output_format = settings.output_format
@@ -248,8 +267,10 @@ def scan(paths, output_format, statistics, show_source, verdict_only, output, se
     )
 
     if not to_stdout:
+        from .safe_write import write_text
+
         try:
-            output.write_text(text, encoding="utf-8")
+            write_text(output, text)  # never through a link the scanned repository planted
         except OSError as exc:  # a bad --output is a usage error: name it, exit 2, no traceback
             click.echo(f"wac-lint: error: cannot write --output {output}: {exc.strerror or exc}", err=True)
             sys.exit(EXIT_ERROR)
@@ -283,8 +304,10 @@ def _write_baseline(result, path: Path) -> int:
     from .baseline import baseline_text
 
     recorded = sum(1 for f in result.findings if not f.suppressed)
+    from .safe_write import write_text
+
     try:
-        path.write_text(baseline_text(result.findings, path), encoding="utf-8")
+        write_text(path, baseline_text(result.findings, path))
     except OSError as exc:
         click.echo(f"wac-lint: error: cannot write --write-baseline {path}: {exc.strerror or exc}", err=True)
         return EXIT_ERROR
@@ -384,3 +407,14 @@ def schema():
     from .report.json import schema_text
 
     click.echo(schema_text(), nl=False)
+
+
+def _add_monitoring_commands() -> None:
+    # Imported here, not at the top: the scan path never pays for the monitoring modules.
+    from .fleet.commands import fleet, history
+
+    main.add_command(history)
+    main.add_command(fleet)
+
+
+_add_monitoring_commands()

@@ -27,6 +27,9 @@ class Settings:
     # Performance (scan.py): worker processes (None = number of cores), result cache.
     jobs: int | None = None
     use_cache: bool = True
+    # The budget of one file (runner.py, workers.py): seconds, and address space in MiB (0 = no limit).
+    file_timeout: float = 20.0
+    file_memory_mb: int = 2048
     cache_dir: str | None = None
     # Skip parsing files without any trigger word of the selected rules (prefilter.py).
     prefilter: bool = True
@@ -36,6 +39,11 @@ class Settings:
     targets: list[str] = field(default_factory=list)
     # SARIF: upload the evidence notes as well as findings at warning and above.
     sarif_evidence: bool = False
+
+    def named_codes(self) -> list[str]:
+        """Every rule code or prefix the settings name (for warnings about removed codes)."""
+        per_file = [code for codes in self.per_file_ignores.values() for code in codes]
+        return [*self.select, *self.ignore, *self.extend_select, *per_file]
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -53,10 +61,8 @@ class ConfigError(Exception):
 
 
 def _toml_loads(text: str) -> dict:
-    try:
-        import tomllib
-    except ModuleNotFoundError:  # Python 3.10
-        import tomli as tomllib  # type: ignore[no-redef]
+    import tomllib
+
     return tomllib.loads(text)
 
 

@@ -17,6 +17,7 @@ from pathlib import Path
 
 from .rules import ALL_RULES
 from .rules.base import Example, Rule
+from .safe_write import write_text
 
 # The project's home and where the rendered rule docs live online (SARIF `informationUri` and `helpUri`; GitHub
 # links each alert to its rule page). Change PROJECT_URL here if the repository moves.
@@ -161,7 +162,7 @@ def write_docs(directory: Path, rules: list[Rule] | None = None) -> list[str]:
     want = expected_files(rules)
     for name in changed:
         if name in want:
-            (directory / name).write_text(want[name], encoding="utf-8")
+            write_text(directory / name, want[name])
         else:
             (directory / name).unlink()
     return changed

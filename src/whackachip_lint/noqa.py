@@ -4,7 +4,8 @@ the fail level, as Ruff's `--add-noqa` does, so a policy can be switched on toda
 Only where a trailing comment is a comment and changes nothing else: Python, shell and requirements files, and
 never on a line that continues (`\\`), inside a string that spans lines, or (shell) at or after a heredoc.
 Those lines are listed instead, for a hand-written directive. A line that already has a `disable=` directive
-gets the code added to it. Files are rewritten whole (a temporary file, then a rename), never through a symlink.
+gets the code added to it. Files are rewritten whole by safe_write (a temporary file, then a rename), never
+through a symlink.
 """
 
 from __future__ import annotations
@@ -12,14 +13,13 @@ from __future__ import annotations
 import io
 import os
 import re
-import stat
-import tempfile
 import tokenize
 from collections import defaultdict
 from pathlib import Path
 
 from .discover import classify
 from .evidence import Finding
+from .safe_write import write_text
 from .suppress import DIRECTIVE
 
 COMMENT_KINDS = frozenset({"python", "shell", "requirements"})
@@ -86,21 +86,6 @@ def _with_codes(line: str, codes: list[str]) -> str:
     return f"{body}  # wac-lint: disable={','.join(codes)}{ending}"
 
 
-def _write(path: Path, text: str) -> None:
-    st = os.lstat(path)
-    if not stat.S_ISREG(st.st_mode):
-        raise OSError(f"{path}: not a regular file")
-    fd, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".wac-lint")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-            handle.write(text)
-        os.chmod(temp, stat.S_IMODE(st.st_mode))
-        os.replace(temp, path)
-    except BaseException:
-        os.unlink(temp)
-        raise
-
-
 def add_noqa(findings: list[tuple[Path, Finding]]) -> tuple[int, list[str]]:
     """Directives added (one per line) and the `path:line: CODE` of findings left for a hand-written one."""
     by_file: dict[Path, dict[int, list[str]]] = defaultdict(lambda: defaultdict(list))
@@ -130,5 +115,5 @@ def add_noqa(findings: list[tuple[Path, Finding]]) -> tuple[int, list[str]]:
                 added += 1
                 changed = True
         if changed:
-            _write(path, "".join(lines))
+            write_text(path, "".join(lines))  # a temporary file and a rename; never through a link
     return added, left

@@ -1,10 +1,12 @@
 """Run the per-file scan over many files: cached results first, then a process pool for the rest.
 
-Small runs (a pre-commit batch, a single file) stay in this process: starting
-workers costs more than it saves below POOL_THRESHOLD files. Larger runs fork
-`jobs` workers (default: the cores this process may use) after the parent has
-imported the extractors they need, so each worker starts warm. Results come
-back in any order; the caller sorts them, so output never depends on timing.
+Every file is scanned in a forked worker process with a time and memory budget
+(workers.py), so a file that hangs or crashes a parser costs one diagnostic.
+Small runs (a pre-commit batch, a single file) use one worker: more would cost
+more than they save below POOL_THRESHOLD files. Larger runs fork `jobs` workers
+(default: the cores this process may use) after the parent has imported the
+extractors they need, so each worker starts warm. Results come back in any
+order; the caller sorts them, so output never depends on timing.
 """
 
 from __future__ import annotations
@@ -72,8 +74,7 @@ def _scan_chunk(chunk: list[Candidate], settings: Settings, want_stamp: bool) ->
 
 def run(candidates: list[Candidate], settings: Settings, root: Path, progress: Progress | None = None
         ) -> "tuple[list[FileResult], RunStats]":
-    """Results for every candidate (in no particular order) and how they were obtained; `progress(done, total)`
-    hears of the files parsed as they finish."""
+    """Results for every candidate (in no particular order) and how they were obtained."""
     stats = RunStats(files=len(candidates))
     cache = None
     if settings.use_cache and candidates:
@@ -95,12 +96,10 @@ def run(candidates: list[Candidate], settings: Settings, root: Path, progress: P
     if jobs > 1 and len(todo) >= POOL_THRESHOLD:
         stats.workers = jobs
         scanned = _run_pool(todo, settings, jobs, cache is not None, progress)
+    elif todo:
+        scanned = _scan_all(todo, settings, 1, cache is not None, progress)
     else:
         scanned = []
-        for candidate in todo:
-            scanned.append(scan_with_stamp(candidate, settings, cache is not None))
-            if progress is not None:
-                progress(1, len(todo))
 
     for result, stamp in scanned:
         results.append(result)
@@ -115,24 +114,62 @@ def run(candidates: list[Candidate], settings: Settings, root: Path, progress: P
 
 def _run_pool(todo: list[Candidate], settings: Settings, jobs: int, want_stamp: bool,
               progress: Progress | None = None) -> list:
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
+    return _scan_all(todo, settings, jobs, want_stamp, progress)
 
+
+def _scan_all(todo: list[Candidate], settings: Settings, jobs: int, want_stamp: bool,
+              progress: Progress | None = None) -> list:
+    """(result, stamp) for every file, each scanned within its time and memory budget (workers.py)."""
+    from . import workers
     from .extract import extractors_for
 
     # Workers forked from here inherit the parsers already imported (and pay no import of their own).
     for kind in sorted({c.kind for c in todo}):
         extractors_for(kind)
-    context = multiprocessing.get_context("fork") if "fork" in multiprocessing.get_all_start_methods() else None
     # Largest files first, so no worker is left with a big one at the end.
-    ordered = sorted(todo, key=_size, reverse=True)
+    ordered = sorted(todo, key=_size, reverse=True) if jobs > 1 else todo
+    if not workers.available():  # no fork (Windows): in this process or a spawned pool, without a budget
+        if jobs == 1:
+            return [scan_with_stamp(candidate, settings, want_stamp) for candidate in ordered]
+        return _run_executor(ordered, settings, jobs, want_stamp)
+    told = (lambda done: progress(done, len(todo))) if progress is not None else None
+    return workers.run(
+        ordered,
+        lambda candidate: _scan_guarded(candidate, settings, want_stamp),
+        lambda candidate, why: _over_budget(candidate, why, settings),
+        jobs=jobs,
+        timeout=settings.file_timeout or None,
+        memory_bytes=settings.file_memory_mb * 2**20 or None,
+        progress=told,
+    )
+
+
+def _scan_guarded(candidate: Candidate, settings: Settings, want_stamp: bool) -> tuple:
+    """scan_with_stamp in a worker: an error escaping it costs this file a diagnostic, never the worker."""
+    try:
+        return scan_with_stamp(candidate, settings, want_stamp)
+    except Exception as exc:
+        from .scan import FileResult, internal_error_message
+
+        return FileResult(candidate.relpath, diagnostics=[Diagnostic(candidate.relpath, internal_error_message(exc))]), None
+
+
+def _over_budget(candidate: Candidate, why: str, settings: Settings) -> tuple:
+    """The result of a file whose worker ran out of time or crashed (never cached: the next run tries again)."""
+    from .scan import FileResult
+
+    hint = " (raise it with --file-timeout)" if "time budget" in why else ""
+    return FileResult(candidate.relpath, diagnostics=[Diagnostic(candidate.relpath, f"{why}; not scanned{hint}")]), None
+
+
+def _run_executor(ordered: list[Candidate], settings: Settings, jobs: int, want_stamp: bool) -> list:
+    from concurrent.futures import ProcessPoolExecutor
+
     chunks = [ordered[i : i + CHUNK] for i in range(0, len(ordered), CHUNK)]
     out: list = []
-    with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
+    with ProcessPoolExecutor(max_workers=jobs) as pool:
         for part in pool.map(_scan_chunk, chunks, [settings] * len(chunks), [want_stamp] * len(chunks)):
             out.extend(part)
-            if progress is not None:
-                progress(len(part), len(todo))
     return out
 
 

@@ -120,6 +120,9 @@ def scan_source(source: Source, settings: Settings) -> FileResult:
     except RecursionError:
         result.diagnostics.append(Diagnostic(source.relpath, "too deeply nested to parse"))
         return result
+    except MemoryError:  # over the worker's address-space limit (workers.py)
+        result.diagnostics.append(Diagnostic(source.relpath, "needs more memory than the per-file budget; not scanned"))
+        return result
     except Exception as exc:  # a bug in an extractor must cost one file, not the scan
         result.diagnostics.append(Diagnostic(source.relpath, internal_error_message(exc)))
         return result
@@ -216,9 +219,16 @@ def scan(paths: list[Path], settings: Settings | None = None, root: Path | None 
     settings = settings or Settings()
     root = root if root is not None else scan_root(paths)
     candidates, diagnostics = discover(paths, root, settings.exclude, settings.force_exclude)
-    findings: list[Finding] = []
-    # Cache, pre-filter and process pool live in runner.py; the order of results is fixed below.
+    # Cache, pre-filter and process pool live in runner.py; the order of results is fixed in assemble().
     results, stats = runner.run(candidates, settings, root, progress)
+    return assemble(results, [c.relpath for c in candidates], diagnostics, root, settings, stats)
+
+
+def assemble(results: list[FileResult], files: list[str], diagnostics: list[Diagnostic], root: Path,
+             settings: Settings, stats: runner.RunStats | None = None) -> ScanResult:
+    """One ScanResult from per-file results, however they were obtained (a scan of a tree, blobs of a commit)."""
+    findings: list[Finding] = []
+    diagnostics = list(diagnostics)
     for result in results:
         findings.extend(result.findings)
         diagnostics.extend(result.diagnostics)
@@ -230,8 +240,8 @@ def scan(paths: list[Path], settings: Settings | None = None, root: Path | None 
     diagnostics.sort(key=lambda d: (d.path, d.message))
     # A file with a diagnostic was not (fully) scanned: it counts there, never on both sides of the summary.
     failed = {d.path for d in diagnostics}
-    scanned = sum(1 for c in candidates if c.relpath not in failed)
-    return ScanResult(root, scanned, findings, diagnostics, [c.relpath for c in candidates], stats)
+    scanned = sum(1 for path in files if path not in failed)
+    return ScanResult(root, scanned, findings, diagnostics, list(files), stats)
 
 
 def scan_bytes(data: bytes, name: str | None, settings: Settings | None = None) -> ScanResult:
@@ -249,10 +259,7 @@ def scan_bytes(data: bytes, name: str | None, settings: Settings | None = None) 
         result = FileResult(relpath, diagnostics=[Diagnostic(relpath, _too_big(len(data), settings))])
     else:
         result = scan_source(Source(path, relpath, kind, data), settings)
-    findings = whole_repo_checks(sorted(result.findings, key=Finding.sort_key), Path("."), settings)
-    findings.sort(key=Finding.sort_key)
-    scanned = 0 if result.diagnostics else 1
-    return ScanResult(Path("."), scanned, findings, result.diagnostics, [relpath])
+    return assemble([result], [relpath], [], Path("."), settings)
 
 
-__all__ = ["FileResult", "ScanResult", "matches", "scan", "scan_file", "scan_source"]
+__all__ = ["FileResult", "ScanResult", "assemble", "matches", "scan", "scan_file", "scan_source"]

@@ -157,6 +157,11 @@ def unused_findings(directives: list[Directive], lines: list[str], selected: fro
             report = [c for c in unused if c in unknown or c in judged]
             detail = (f"no rule matches {', '.join(unknown)}" if unknown
                       else "nothing it covers has a finding of " + ", ".join(report))
+            from .rules import removed_notices  # the registry imports the evidence model, not the reverse
+
+            removed = removed_notices(unknown)
+            if removed:  # a code retired since the directive was written: say what replaced it
+                detail = "; ".join(removed)
         if not report and directive.codes:
             continue
         text = lines[directive.line - 1] if directive.line <= len(lines) else ""

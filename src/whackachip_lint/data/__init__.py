@@ -6,6 +6,7 @@ They live here, not in infer/, because extractors also need the catalog's names
 
 from __future__ import annotations
 
+import hashlib
 import json
 from functools import lru_cache
 from importlib import resources
@@ -15,3 +16,15 @@ from typing import Any
 @lru_cache(maxsize=None)
 def load(name: str) -> Any:
     return json.loads(resources.files(__package__).joinpath(name).read_text(encoding="utf-8"))
+
+
+@lru_cache(maxsize=None)
+def catalog_revision() -> str:
+    """The catalog's date and content hash: a verdict depends on the catalog as much as on the code.
+
+    The hash is of the file's bytes, so any edit to an entry (a corrected TPP, a new part) shows as a new revision
+    without anyone having to remember to bump a field.
+    """
+    raw = resources.files(__package__).joinpath("catalog.json").read_bytes()
+    copied = json.loads(raw).get("copied", "undated")
+    return f"{copied}, sha256:{hashlib.sha256(raw).hexdigest()[:12]}"

@@ -23,7 +23,7 @@ EXTRACTORS: dict[str, tuple[str, ...]] = {
     # pyguard first: it refuses input nested deeply enough to crash libcst's native parser.
     "python": ("whackachip_lint.extract.pyguard", "whackachip_lint.extract.python"),
     "shell": ("whackachip_lint.extract.shell",),
-    "json": ("whackachip_lint.extract.deepspeed",),
+    "json": ("whackachip_lint.extract.deepspeed", "whackachip_lint.extract.model_config"),
 }
 # Notebooks, and documentation read for declared hardware (extract/notebook.py, extract/docs.py).
 EXTRACTORS.update({"notebook": ("whackachip_lint.extract.notebook",)})

@@ -18,6 +18,7 @@ from typing import Any
 
 from ..evidence import RawFinding, State, Value
 from . import ExtractionError, Source
+from .model_tables import OPTIMIZERS
 from .treesitter import Point, Positions, parser, shift
 
 # Any one of these top-level keys makes a JSON object a DeepSpeed config.
@@ -96,6 +97,11 @@ def is_deepspeed_config(top: dict) -> bool:
     return len(WEAK_KEYS & top.keys()) >= 2
 
 
+def top_entries(data: bytes, base: Point = (0, 0)) -> dict[str, Entry] | None:
+    """The top-level object of a JSON document with every key's position (tree-sitter), for other JSON readers."""
+    return _top_object(parser("json").parse(data).root_node, data, base)
+
+
 def _top_object(root, data: bytes, base: Point) -> dict[str, Entry] | None:
     for child in root.named_children:
         if child.type == "object":
@@ -153,6 +159,11 @@ def _findings(top: dict[str, Entry], positions: Positions, base: Point) -> list[
             emit("WAC504", micro, path, "auto", State.CONDITIONAL, _sets(path, "auto"), auto=True)
         elif number is not None:
             emit("WAC504", micro, path, number, State.ENABLED, _sets(path, number))
+    optimizer = top.get("optimizer")
+    kind = optimizer.value.get("type") if optimizer is not None and isinstance(optimizer.value, dict) else None
+    if kind is not None and isinstance(kind.value, str) and kind.value.lower() in OPTIMIZERS:
+        emit("WAC508", kind, "optimizer.type", OPTIMIZERS[kind.value.lower()], State.ENABLED,
+             _sets("optimizer.type", kind.value), spelled=kind.value)
     return found
 
 

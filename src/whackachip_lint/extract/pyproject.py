@@ -9,7 +9,6 @@ are conditional: they are installed only when asked for.
 from __future__ import annotations
 
 import re
-import sys
 from typing import Any, Iterator
 
 from ..evidence import RawFinding, State
@@ -17,10 +16,7 @@ from . import ExtractionError, Source
 from .pins import PinFact, index_url_facts, requirement_facts
 from .textspan import LineIndex, pin_findings
 
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - Python 3.10
-    import tomli as tomllib
+import tomllib
 
 
 def _requirements(data: dict[str, Any]) -> Iterator[tuple[str, State, str]]:

@@ -308,6 +308,10 @@ def _check(spec: Spec, value: Any, entry: Entry, vendors: frozenset[str]) -> boo
         return None if entry.gfx_target is None else entry.gfx_target in spec.arg
     if kind == "declared":
         return entry.id in spec.arg
+    if kind == "memory":
+        from .memory import fits
+
+        return fits(entry, spec.arg)
     if kind == "cuda_arch_list":
         targets = parse_cuda_arch_list(value)
         cc = entry.compute_capability

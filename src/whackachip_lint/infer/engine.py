@@ -20,9 +20,13 @@ from ..evidence import Finding, State
 from ..extract.environment import EXACT as ENV_EXACT
 from .catalog import Catalog, Entry, load_catalog
 from .constraints import (
-    HARD, RANK, STRONG, WEAK, AMD, NVIDIA, Requirement, combination_requirements, requirements_for, specs_for,
+    HARD, RANK, STRONG, WEAK, AMD, NVIDIA, Requirement, Spec, combination_requirements, requirements_for, specs_for,
 )
 from .export_control import export_control_for
+from .memory import MemoryEstimate
+from .memory import estimate as estimate_memory
+from .memory import fits as fits_memory
+from .memory import scale as run_scale
 from .recipes import find_recipes, resolve_in_recipe, split_by_recipe
 
 CONSISTENT, DISFAVOURED, EXCLUDED = "consistent", "disfavoured", "excluded"
@@ -124,6 +128,8 @@ class Assessment:
     device_class: dict[str, Any]
     insufficient_evidence: bool
     conflicting_hard_evidence: bool = False
+    memory: MemoryEstimate | None = None  # the model-state lower bound per device (infer/memory.py)
+    scale: dict[str, Any] | None = None  # devices of the run (per node x nodes), from the same findings
 
     def ids(self, status: str) -> list[str]:
         return [c.entry.id for c in self.candidates if c.status == status]
@@ -155,6 +161,15 @@ class Verdict:
     def vendor_status(self, vendor: str) -> str:
         return next(v.status for v in self.vendors if v.name == vendor)
 
+    def scale_dict(self) -> dict[str, Any] | None:
+        """Devices of the run and, for each consistent part, the aggregate TPP of that many devices."""
+        scale = self.overall.scale
+        if scale is None:
+            return None
+        aggregate = {c.entry.id: round(c.entry["tpp"] * scale["devices"], 1) for c in self.candidates
+                     if c.status == CONSISTENT and isinstance(c.entry["tpp"], (int, float))}
+        return {**scale, "aggregate_tpp": aggregate}
+
     def to_dict(self) -> dict[str, Any]:
         a = self.overall
         return {
@@ -166,6 +181,8 @@ class Verdict:
             "nodes": self.nodes,
             "insufficient_evidence": a.insufficient_evidence,
             "conflicting_hard_evidence": a.conflicting_hard_evidence,
+            "memory": a.memory.to_dict() if a.memory is not None else None,
+            "scale": self.scale_dict(),
             "recipes": [
                 {
                     "name": name,
@@ -307,6 +324,9 @@ def _settle_vendor_conflicts(requirements: list[Requirement]) -> tuple[list[Requ
 def assess(findings: list[Finding], catalog: Catalog | None = None) -> Assessment:
     catalog = catalog or load_catalog()
     requirements, conflict = _settle_vendor_conflicts(collect_requirements(findings))
+    memory = estimate_memory(findings)
+    if memory is not None and memory.bytes_per_device > 0:
+        requirements.append(_memory_requirement(memory, catalog))
     candidates = [_candidate(e, requirements) for e in catalog]
     if candidates and all(c.status == EXCLUDED for c in candidates):
         # Hard facts that no catalog entry meets together contradict each other (several set-ups mixed, or
@@ -325,7 +345,27 @@ def assess(findings: list[Finding], catalog: Catalog | None = None) -> Assessmen
         device_class=_device_class(requirements),
         insufficient_evidence=insufficient,
         conflicting_hard_evidence=conflict,
+        memory=memory,
+        scale=run_scale(findings),
     )
+
+
+def _memory_requirement(memory: MemoryEstimate, catalog: Catalog) -> Requirement:
+    """A part that cannot hold the model state is excluded when every input is in force on one launch.
+
+    When no catalog part holds it, the set-up is said to fit none and the requirement only disfavours: a wrong
+    input (a size read from the wrong config) must not empty the verdict.
+    """
+    strength = HARD if memory.hard else STRONG
+    text = f"memory: {memory.summary()}"
+    if not any(fits_memory(entry, memory.bytes_per_device) for entry in catalog):
+        strength = STRONG
+        memory.hard = False
+        text += "; this set-up fits no catalog part"
+        memory.notes.append("fits no catalog part")
+    spec = Spec("memory", strength, text, memory.bytes_per_device)
+    evidence = tuple(dict.fromkeys(f"{f.path}:{f.line}" for f in memory.evidence))
+    return Requirement(text, strength, "memory", evidence, "WAC506", spec, memory.bytes_per_device)
 
 
 def _candidate(entry: Entry, requirements: list[Requirement]) -> CandidateVerdict:

@@ -36,6 +36,23 @@ def _export(c: CandidateVerdict) -> str:
     return ", ".join(parts)
 
 
+def _memory_and_scale(verdict: Verdict) -> list[str]:
+    """One line each: the model-state floor per device, and the run's devices with their aggregate TPP."""
+    lines = []
+    memory = verdict.overall.memory
+    if memory is not None:
+        notes = f" ({'; '.join(memory.notes)})" if memory.notes else ""
+        lines.append(f"  Memory: {memory.summary()}{notes}{_where(memory.to_dict()['evidence'][:3])}.")
+    scale = verdict.scale_dict()
+    if scale is not None:
+        tpp = sorted(scale["aggregate_tpp"].values())
+        spread = f"; aggregate TPP {tpp[0]:g} to {tpp[-1]:g} over the consistent parts" if tpp else ""
+        lines.append(f"  Scale: {scale['devices']} device{'s' if scale['devices'] != 1 else ''} "
+                     f"({scale['devices_per_node']} per node x "
+                     f"{scale['nodes']} node{'s' if scale['nodes'] != 1 else ''}){spread}{_where(scale['evidence'])}.")
+    return lines
+
+
 def render_verdict(verdict: Verdict, style: Style = _plain) -> str:
     data = verdict.to_dict()
     a = verdict.overall
@@ -106,6 +123,7 @@ def render_verdict(verdict: Verdict, style: Style = _plain) -> str:
             topology.append(f"{count} node{'s' if count != '1' else ''}{_where(where)}")
     if topology:
         out.append("  Topology: " + "; ".join(topology) + ".")
+    out.extend(_memory_and_scale(verdict))
 
     groups = {s: [c for c in a.candidates if c.status == s] for s in (CONSISTENT, DISFAVOURED, EXCLUDED)}
     out.append(style(f"  Consistent ({len(groups[CONSISTENT])}):", fg="green"))

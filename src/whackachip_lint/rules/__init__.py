@@ -46,9 +46,33 @@ def matches(code: str, selectors: Iterable[str]) -> bool:
     return False
 
 
+def removed_rules() -> dict[str, dict]:
+    """Codes removed in an earlier release (data/removed_rules.json): never reused, still recognised."""
+    from ..data import load
+
+    return load("removed_rules.json")["codes"]
+
+
 def check_selectors(selectors: Iterable[str]) -> list[str]:
-    """Selectors that match no rule (a typo the user should hear about)."""
-    return [s for s in selectors if s.strip() and not any(matches(c, [s]) for c in ALL_RULES)]
+    """Selectors that match no rule (a typo the user should hear about); removed codes are not typos."""
+    removed = removed_rules()
+    return [
+        s for s in selectors
+        if s.strip() and s.strip().upper() not in removed and not any(matches(c, [s]) for c in ALL_RULES)
+    ]
+
+
+def removed_notices(codes: Iterable[str]) -> list[str]:
+    """One warning per removed code named in a selector or suppression, saying what replaced it."""
+    removed = removed_rules()
+    notices = []
+    for code in dict.fromkeys(c.strip().upper() for c in codes):
+        info = removed.get(code)
+        if info is None:
+            continue
+        replaced = f"; use {info['replaced_by']} instead" if info.get("replaced_by") else ""
+        notices.append(f"{code} was removed in wac-lint {info['removed_in']} ({info['why']}){replaced}")
+    return notices
 
 
 def selected_codes(select: Iterable[str] | None, ignore: Iterable[str] = ()) -> frozenset[str]:
@@ -61,4 +85,7 @@ def _selected(select: tuple[str, ...], ignore: tuple[str, ...]) -> frozenset[str
     return frozenset(c for c in ALL_RULES if matches(c, select) and not matches(c, ignore))
 
 
-__all__ = ["ALL_RULES", "Example", "Rule", "check_selectors", "get_rule", "matches", "selected_codes"]
+__all__ = [
+    "ALL_RULES", "Example", "Rule", "check_selectors", "get_rule", "matches", "removed_notices", "removed_rules",
+    "selected_codes",
+]

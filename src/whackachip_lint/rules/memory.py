@@ -1,4 +1,4 @@
-"""WAC5xx: memory and sharding (ZeRO stage, offload, accumulation, micro batch, FSDP)."""
+"""WAC5xx: memory and sharding (ZeRO stage, offload, accumulation, micro batch, FSDP, model size, parallelism)."""
 
 from ..evidence import State
 from .base import Example, Rule
@@ -93,6 +93,108 @@ RULES = (
             Example("# FSDP would help here\nmodel = model.cuda()\n"),
             Example('from transformers import TrainingArguments\nargs = TrainingArguments("out", fsdp="")\n'),
         ),
+        tags=("memory",),
+    ),
+    Rule(
+        code="WAC506",
+        name="model-dimension",
+        signal="memory.model_dim",
+        title="model dimension",
+        summary=(
+            "Finds the size of the model a run trains: Megatron-style launch arguments (`--num-layers`, "
+            "`--hidden-size`, `--ffn-hidden-size`, `--num-attention-heads`, `--num-query-groups`, `--num-experts`, "
+            "`--vocab-size`) and Hugging Face `config.json` files (`hidden_size`, `num_hidden_layers`, ...)."
+        ),
+        why=(
+            "Together the dimensions give the parameter count, and with the optimiser, precision, ZeRO stage and "
+            "parallel sizes a lower bound of the memory each device must hold: a physical limit that excludes parts."
+        ),
+        positives=(
+            Example("torchrun pretrain_gpt.py --num-layers 80 --hidden-size 8192\n", kind="shell", value=80),
+            Example(
+                '{"model_type": "llama", "hidden_size": 4096, "num_hidden_layers": 32, "vocab_size": 32000}\n',
+                kind="json", value=4096, filename="config.json",
+            ),
+        ),
+        negatives=(
+            Example("# torchrun pretrain_gpt.py --num-layers 80\n", kind="shell", state=State.MENTIONED),
+            Example('{"hidden_size": 4096, "layers": 3}\n', kind="json", note="no model_type: not a model config"),
+        ),
+        tags=("memory", "model-size"),
+        notes=("`properties.dimension`: layers, hidden, ffn, heads, kv_heads, experts, experts_topk, vocab, seq, ...",),
+    ),
+    Rule(
+        code="WAC507",
+        name="model-parallel-size",
+        signal="memory.parallel",
+        title="model parallel size",
+        summary=(
+            "Finds tensor, pipeline, expert and context parallel sizes given to a launch "
+            "(`--tensor-model-parallel-size`, `--pipeline-model-parallel-size`, `--expert-model-parallel-size`)."
+        ),
+        why="Model parallelism splits the model's state over devices; the rest of the devices form data-parallel ranks.",
+        positives=(Example("torchrun pretrain_gpt.py --tensor-model-parallel-size 8\n", kind="shell", value=8),),
+        negatives=(Example("torchrun pretrain_gpt.py --tensor-model-parallel-size $TP\n", kind="shell",
+                           state=State.CONDITIONAL),),
+        tags=("memory", "model-size"),
+        notes=("`properties.axis`: tensor, pipeline, expert, context, or distributed_optimizer.",),
+    ),
+    Rule(
+        code="WAC508",
+        name="optimizer",
+        signal="memory.optimizer",
+        title="optimiser",
+        summary=(
+            "Finds the optimiser a run trains with: `--optim adamw_torch|adamw_bnb_8bit|adafactor|sgd` (Hugging Face), "
+            "`--optimizer adam|sgd` (Megatron), DeepSpeed's `\"optimizer\": {\"type\": ...}`."
+        ),
+        why="Adam keeps two states per parameter (8-bit Adam two bytes), SGD one or none: bytes per parameter.",
+        positives=(
+            Example("torchrun train.py --optim adamw_bnb_8bit\n", kind="shell", value="adam8bit"),
+            Example('{"optimizer": {"type": "AdamW"}, "zero_optimization": {"stage": 2}}\n', kind="json", value="adam"),
+        ),
+        negatives=(Example('{"optimizer": {"type": "MyOwn"}, "zero_optimization": {"stage": 2}}\n', kind="json",
+                           note="an optimiser the memory model does not know is no evidence"),),
+        tags=("memory",),
+    ),
+    Rule(
+        code="WAC509",
+        name="model-name-size",
+        signal="memory.model_name",
+        title="model named with its size",
+        summary=(
+            "Finds pretrained models named on a launch with their size in the name "
+            "(`--model_name_or_path meta-llama/Llama-2-70b-hf`, `Qwen2-72B`, `...-7B-...`)."
+        ),
+        why="The size in a model's name is its parameter count: with the training set-up, memory per device.",
+        positives=(
+            Example("torchrun train.py --model_name_or_path meta-llama/Llama-2-70b-hf\n", kind="shell",
+                    value="meta-llama/Llama-2-70b-hf"),
+        ),
+        negatives=(
+            Example("torchrun train.py --model_name_or_path my-org/base-model\n", kind="shell",
+                    note="a name without a size is no evidence, never a guess"),
+            Example("torchrun train.py --model_name_or_path mistralai/Mixtral-8x7B-v0.1\n", kind="shell",
+                    note="8x7B is a mixture of experts whose total is not 8 x 7B: not read from the name"),
+        ),
+        tags=("memory", "model-size"),
+        notes=("`properties.params_b`: the size in billions.",),
+    ),
+    Rule(
+        code="WAC510",
+        name="low-memory-finetune",
+        signal="memory.peft",
+        title="low-memory fine-tuning",
+        summary=(
+            "Finds fine-tuning that freezes or quantises the base model: LoRA/QLoRA flags (`--use_peft`, "
+            "`--finetuning_type lora`, `--load_in_4bit`, `--quantization_bit 4`)."
+        ),
+        why="A frozen, quantised base keeps 0.5 to 2 bytes per parameter instead of 16: small devices suffice.",
+        positives=(
+            Example("torchrun train.py --finetuning_type lora --quantization_bit 4\n", kind="shell", value="qlora"),
+            Example("torchrun train.py --use_peft\n", kind="shell", value="lora"),
+        ),
+        negatives=(Example("torchrun train.py --finetuning_type full\n", kind="shell"),),
         tags=("memory",),
     ),
 )

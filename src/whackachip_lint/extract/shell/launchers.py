@@ -29,6 +29,8 @@ from .launch_tables import (
     WRAPPERS,
     Launcher,
 )
+from ..model_tables import option_key
+from .model_args import is_model_option, model_option
 from .states import combine
 from .words import Word
 
@@ -362,6 +364,11 @@ def _script_args(args: list[Word], launcher: str, state: State, sink: Sink) -> N
         option, equals, inline = word.text.partition("=")
         entry = SCRIPT_FLAGS.get(option[2:].replace("-", "_"))
         if entry is None:
+            key = option_key(option)
+            if is_model_option(key):
+                following = args[position] if position < len(args) else None
+                position += model_option(key, word, _inline_value(word, option, inline) if equals else None,
+                                         following, launcher, state, sink)
             continue
         kind, rule = entry
         following = args[position] if position < len(args) else None

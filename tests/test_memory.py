@@ -1,0 +1,179 @@
+"""Memory and scale (infer/memory.py): model size from the code, model-state floor per device, into the verdict."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from whackachip_lint.extract.model_tables import params_from_model_name
+from whackachip_lint.infer.memory import model_state_bytes, params_from_dimensions
+
+from .conftest import scan_repo_json
+
+REPOS = Path(__file__).parent / "fixtures" / "repos"
+
+
+# --- parameter counts ------------------------------------------------------------------------------------------
+
+def test_llama2_70b_config_counts_its_published_size():
+    # Llama-2-70B's config.json: 68.98B parameters as Meta reports them (norms, left out here, add 1.3M).
+    params, largest = params_from_dimensions(
+        {"layers": 80, "hidden": 8192, "ffn": 28672, "heads": 64, "kv_heads": 8, "vocab": 32000,
+         "tied_embeddings": False}, gated=True, megatron=False)
+    assert params == 68_975_329_280
+    assert largest == 3 * 8192 * 28672  # the MLP of one layer is its largest block
+
+
+def test_gpt3_175b_megatron_defaults_follow_the_closed_form():
+    # 12 L h^2 + V h: the standard count for a GPT with a 4h MLP and tied embeddings.
+    L, h, V = 96, 12288, 51200
+    params, _ = params_from_dimensions({"layers": L, "hidden": h, "heads": 96, "vocab": V}, gated=False, megatron=True)
+    assert params == 12 * L * h * h + V * h
+
+
+def test_megatron_swiglu_without_ffn_takes_megatrons_default_width():
+    h = 4096
+    params, _ = params_from_dimensions({"layers": 1, "hidden": h, "gated_mlp": True}, gated=True, megatron=True)
+    ffn = (int(4 * h * 2 / 3) // 64) * 64
+    assert params == 4 * h * h + 3 * h * ffn
+
+
+def test_gated_config_without_its_width_is_not_guessed():
+    assert params_from_dimensions({"layers": 32, "hidden": 4096}, gated=True, megatron=False) is None
+    assert params_from_dimensions({"hidden": 4096}, gated=False, megatron=True) is None
+
+
+def test_grouped_query_attention_and_experts():
+    h, kv = 4096, 1024  # 32 heads, 8 KV heads
+    params, _ = params_from_dimensions(
+        {"layers": 1, "hidden": h, "heads": 32, "kv_heads": 8, "ffn": 14336, "experts": 8}, gated=True, megatron=False)
+    assert params == 2 * h * h + 2 * h * kv + 8 * 3 * h * 14336
+
+
+@pytest.mark.parametrize("name, size", [
+    ("meta-llama/Llama-2-70b-hf", 70.0), ("Qwen/Qwen2-72B", 72.0), ("facebook/opt-6.7b", 6.7),
+    ("EleutherAI/pythia-410m", 0.41), ("Qwen/Qwen2.5-7B-Instruct", 7.0),
+    ("mistralai/Mixtral-8x7B-v0.1", None), ("gpt2", None), ("bigscience/bloom-7b1", None), ("org/model", None),
+])
+def test_model_names_give_a_size_only_when_they_state_one(name, size):
+    assert params_from_model_name(name) == size
+
+
+# --- bytes per device: the ZeRO paper's accounting ------------------------------------------------------------
+
+P = 70.6e9
+
+
+@pytest.mark.parametrize("stage, expected", [
+    (0, 16 * P),  # 2 + 2 + 12, nothing partitioned
+    (1, 4 * P + 12 * P / 8),  # optimiser state partitioned
+    (2, 2 * P + 14 * P / 8),  # and gradients
+    (3, 16 * P / 8),  # and weights
+])
+def test_zero_stages_partition_in_turn(stage, expected):
+    assert model_state_bytes(P, "adam", stage, 8, 1)[0] == pytest.approx(expected)
+
+
+def test_the_issue_figures_70b_on_8_devices():
+    assert model_state_bytes(P, "adam", 3, 8, 1)[0] == pytest.approx(141.2e9)
+    assert model_state_bytes(P, "adam", 0, 8, 1)[0] == pytest.approx(1129.6e9)
+
+
+def test_unknown_data_parallel_degree_counts_only_what_is_not_partitioned():
+    assert model_state_bytes(P, "adam", 3, None, 1)[0] == 0
+    assert model_state_bytes(P, "adam", 2, None, 1)[0] == pytest.approx(2 * P)
+
+
+def test_optimisers_and_frozen_bases():
+    assert model_state_bytes(P, "adam8bit", 0, 1, 1)[0] == pytest.approx(10 * P)
+    assert model_state_bytes(P, None, 0, 1, 1)[0] == pytest.approx(4 * P)  # optimiser unknown: not counted
+    assert model_state_bytes(7e9, "adam", 0, 1, 1, frozen="qlora")[0] == pytest.approx(3.5e9)
+    assert model_state_bytes(P, "adam", 3, 8, 8, offload_params=True)[0] == 0
+
+
+# DeepSpeed's estimate_zero2/zero3_model_states_mem_needs closed forms, on the inputs of DeepSpeed's own example
+# (t5-small: 60,506,624 parameters, largest layer 16,449,536; 1 node x 1 GPU), whose printed per-GPU figures are
+# 1.08 GB (ZeRO-3, nothing offloaded: 4 * largest + 18 * P), 0.17 GB (optimiser offloaded: 4 * largest + 2 * P)
+# and, for ZeRO-2 with the optimiser offloaded, 2 * P. The ZeRO paper's floor never exceeds them and meets the
+# ZeRO-2 offload figure exactly.
+T5_PARAMS, T5_LARGEST = 60_506_624, 16_449_536
+DS_ZERO3_NO_OFFLOAD = 1_154_917_376  # 4 * 16,449,536 + 18 * 60,506,624 bytes = 1.08 GiB
+DS_ZERO3_OFFLOAD_OPTIMIZER = 186_811_392  # 4 * 16,449,536 + 2 * 60,506,624 bytes = 0.17 GiB
+DS_ZERO2_OFFLOAD = 121_013_248  # 2 * 60,506,624
+DS_ZERO2_NO_OFFLOAD = 1_210_132_480  # 4 * P + 16 * P / 1
+
+
+def test_deepspeed_closed_forms_bound_the_floor_from_above():
+    assert round(DS_ZERO3_NO_OFFLOAD / 2**30, 2) == 1.08 and round(DS_ZERO3_OFFLOAD_OPTIMIZER / 2**30, 2) == 0.17
+    assert model_state_bytes(T5_PARAMS, "adam", 3, 1, 1)[0] <= DS_ZERO3_NO_OFFLOAD
+    assert model_state_bytes(T5_PARAMS, "adam", 3, 1, 1, offload_optimizer=True)[0] <= DS_ZERO3_OFFLOAD_OPTIMIZER
+    assert model_state_bytes(T5_PARAMS, "adam", 2, 1, 1)[0] <= DS_ZERO2_NO_OFFLOAD
+    assert model_state_bytes(T5_PARAMS, "adam", 2, 1, 1, offload_optimizer=True)[0] == DS_ZERO2_OFFLOAD
+
+
+# --- into the verdict -----------------------------------------------------------------------------------------
+
+def _verdict(name: str) -> dict:
+    return scan_repo_json(REPOS / name, "--no-cache")["inference"]
+
+
+def _ids(verdict: dict, status: str) -> set[str]:
+    return {c["id"] for c in verdict["candidates"] if c["status"] == status}
+
+
+def test_70b_zero3_on_8_devices_leaves_only_parts_of_180_gb_or_more():
+    v = _verdict("mem_70b_zero3")
+    memory = v["memory"]
+    assert memory["params"] == 70_552_387_584 and memory["gb_per_device"] == 141.1
+    assert memory["strength"] == "hard" and memory["inputs"]["zero_stage"] == 3 and memory["inputs"]["data_parallel"] == 8
+    assert _ids(v, "consistent") == {"nvidia-b100", "nvidia-b200", "nvidia-gb200", "amd-mi300x", "amd-mi325x"}
+    # Every part under 141 GB is excluded by the memory requirement, with the computation as its reason.
+    h100 = next(c for c in v["candidates"] if c["id"] == "nvidia-h100-sxm")
+    assert h100["status"] == "excluded"
+    assert any("at least 141 GB of model state per device" in r["constraint"] for r in h100["reasons"])
+    assert v["scale"]["devices"] == 8 and v["scale"]["aggregate_tpp"]["nvidia-b200"] == 8 * 36000
+
+
+def test_70b_zero0_fits_no_part_and_says_so_without_excluding():
+    v = _verdict("mem_70b_zero0")
+    assert v["memory"]["gb_per_device"] == 1128.8 and "fits no catalog part" in v["memory"]["notes"]
+    assert v["memory"]["strength"] == "strong"
+    assert not _ids(v, "consistent") and not _ids(v, "excluded")
+
+
+def test_qlora_7b_on_one_gpu_keeps_24_gb_consumer_cards():
+    v = _verdict("mem_qlora_7b")
+    assert v["memory"]["inputs"]["frozen_base"] == "qlora" and v["memory"]["gb_per_device"] < 4
+    assert {"nvidia-rtx-3090", "nvidia-rtx-4090"} <= _ids(v, "consistent")
+
+
+def test_megatron_175b_with_tensor_and_pipeline_parallel_matches_the_zero_paper():
+    v = _verdict("mem_megatron_175b")
+    L, h, V = 96, 12288, 51200
+    params = 12 * L * h * h + V * h
+    shard = params / (8 * 16)  # TP 8 x PP 16
+    dp = 128 * 8 // (8 * 16)
+    closed_form = 4 * shard + 12 * shard / dp  # distributed optimiser: optimiser state over the DP ranks
+    assert dp == 8 and v["memory"]["inputs"]["data_parallel"] == 8
+    assert v["memory"]["bytes_per_device"] == pytest.approx(closed_form, rel=0.10)
+    assert v["scale"] == {**v["scale"], "devices": 1024, "devices_per_node": 8, "nodes": 128}
+
+
+def test_an_undecided_tensor_parallel_size_leaves_memory_unknown(tmp_path):
+    (tmp_path / "train.sh").write_text(
+        "torchrun --nproc_per_node 8 pretrain_gpt.py --num-layers 80 --hidden-size 8192 "
+        "--tensor-model-parallel-size $TP --bf16\n")
+    v = scan_repo_json(tmp_path, "--no-cache")["inference"]
+    assert v["memory"] is None
+
+
+def test_a_model_config_alone_only_disfavours(tmp_path):
+    (tmp_path / "config.json").write_text(
+        '{"model_type": "llama", "hidden_size": 8192, "intermediate_size": 28672, "num_hidden_layers": 80,'
+        ' "num_attention_heads": 64, "num_key_value_heads": 8, "vocab_size": 32000}\n')
+    (tmp_path / "ds.json").write_text('{"zero_optimization": {"stage": 0}, "train_micro_batch_size_per_gpu": 1}\n')
+    (tmp_path / "train.sh").write_text("deepspeed --num_gpus 8 train.py --deepspeed ds.json --bf16\n")
+    v = scan_repo_json(tmp_path, "--no-cache")["inference"]
+    assert v["memory"]["params_from"] == "model config" and v["memory"]["strength"] == "strong"
+    assert not _ids(v, "excluded")
