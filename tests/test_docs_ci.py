@@ -29,8 +29,10 @@ def test_the_workflow_pins_the_version_the_project_defines():
 
 
 def test_the_workflow_uses_current_action_majors():
-    used = dict(re.findall(r"uses: ([\w./-]+)@v(\d+)", ACTIONS))
-    assert {name: int(major) for name, major in used.items()} == CURRENT_MAJORS
+    used = [(name, int(major)) for name, major in re.findall(r"uses: ([\w./-]+)@v(\d+)", ACTIONS)
+            if name != "whackachip/wac-lint"]
+    assert {name for name, _ in used} == set(CURRENT_MAJORS)
+    assert all(major == CURRENT_MAJORS[name] for name, major in used), used
 
 
 def test_private_repositories_are_told_to_enable_code_scanning():
