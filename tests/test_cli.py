@@ -123,6 +123,11 @@ def test_top_level_help_lists_commands_whole_and_points_to_scan_help(cli):
     assert "Explain rule CODE (e.g. WAC101), or list every rule with --all." in flat
     assert "show one entry (e.g. nvidia-h20) with its sources." in flat
     assert "wac-lint scan --help" in flat
+    from whackachip_lint.cli import main
+
+    for name, command in main.commands.items():
+        first = " ".join(command.get_short_help_str(limit=10_000).split())
+        assert f"{name} {first}" in flat and not first.endswith("..."), name
 
 
 def test_counts_agree_and_a_bad_file_is_a_warning_everywhere(cli, tmp_path, monkeypatch):

@@ -25,6 +25,15 @@ class DefaultGroup(click.Group):
             args = [self.default_command, *args]
         return super().parse_args(ctx, args)
 
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        """Each command with its whole first sentence (click cuts them to the line), wrapped."""
+        rows = [(name, command.get_short_help_str(limit=10_000)) for name, command in
+                ((name, self.get_command(ctx, name)) for name in self.list_commands(ctx))
+                if command is not None and not command.hidden]
+        if rows:
+            with formatter.section("Commands"):
+                formatter.write_dl(rows)
+
 
 def _print_version(ctx: click.Context, _param, value: bool) -> None:
     """`--version`: the package version and the catalog revision, since a verdict depends on both."""
