@@ -91,6 +91,16 @@ KIND_BY_PATTERN: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"(?:^|/)(?:Dockerfile|Containerfile)[.-][^/]+$"), "dockerfile"),
     (re.compile(r"(?:^|/)Makefile\.[^/]+$"), "makefile"),
 )
+# File kinds that installed plugins add (plugins.py): a suffix (".just") or an exact name ("justfile").
+def _add_plugin_kinds() -> None:
+    from . import plugins
+
+    for _name, kinds in plugins.each("file_kinds"):
+        for key, kind in kinds.items():
+            (KIND_BY_SUFFIX if key.startswith(".") else KIND_BY_NAME).setdefault(key, kind)
+
+
+_add_plugin_kinds()
 # Suffixes that never make a Dockerfile/Makefile pattern match (docs and notes about them).
 _NOT_BUILD_FILES = frozenset({".md", ".rst", ".txt", ".py", ".sh", ".json", ".yaml", ".yml", ".toml"})
 

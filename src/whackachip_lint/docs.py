@@ -118,7 +118,8 @@ def _wrap(text: str) -> str:
 
 
 def rule_list_line(rule: Rule) -> str:
-    return f"{rule.code}  {rule.name:<28} {rule.level.value:<8} {rule.summary}"
+    origin = f" [plugin {rule.plugin}]" if rule.plugin else ""
+    return f"{rule.code}  {rule.name:<28} {rule.level.value:<8} {rule.summary}{origin}"
 
 
 def index_markdown(rules: list[Rule]) -> str:

@@ -227,8 +227,11 @@ def scan(paths: list[Path], settings: Settings | None = None, root: Path | None 
 def assemble(results: list[FileResult], files: list[str], diagnostics: list[Diagnostic], root: Path,
              settings: Settings, stats: runner.RunStats | None = None) -> ScanResult:
     """One ScanResult from per-file results, however they were obtained (a scan of a tree, blobs of a commit)."""
+    from . import plugins
+
     findings: list[Finding] = []
-    diagnostics = list(diagnostics)
+    # A plugin that failed to load is named in every report (it never stops the scan).
+    diagnostics = list(diagnostics) + [Diagnostic("<plugins>", problem) for problem in plugins.problems()]
     for result in results:
         findings.extend(result.findings)
         diagnostics.extend(result.diagnostics)

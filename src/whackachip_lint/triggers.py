@@ -117,3 +117,16 @@ FILTERED_KINDS: dict[str, tuple[str, ...]] = {
     # DeepSpeed-style configs: `"amp": {...}` and `"enabled": "auto"` switches.
     "json": ('"amp"', "auto"),
 }
+
+
+def _add_plugin_triggers() -> None:
+    """A plugin rule's own trigger words join its family's (a family without words would disable the pre-filter)."""
+    from . import plugins
+
+    for _name, rules in plugins.each("rules"):
+        for rule in rules:
+            family = rule.code[:4]  # as prefilter.families() groups codes
+            FAMILY_WORDS[family] = tuple(dict.fromkeys(FAMILY_WORDS.get(family, ()) + tuple(rule.triggers)))
+
+
+_add_plugin_triggers()

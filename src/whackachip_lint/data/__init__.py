@@ -13,6 +13,15 @@ from importlib import resources
 from typing import Any
 
 
+# Fields every catalog entry carries, the catalog's own and a plugin's (null values mean unknown).
+CATALOG_REQUIRED_FIELDS = (
+    "id", "name", "vendor", "microarchitecture", "compute_capability", "amd_gfx_target", "segment",
+    "memory_options", "memory_type", "supports_bf16", "supports_tf32", "supports_fp8", "supports_fp4",
+    "gpudirect_rdma", "interconnect", "tpp", "performance_density", "eccn_3a090_oct2023",
+    "china_compliant_variant", "datacenter_designed", "sources",
+)
+
+
 @lru_cache(maxsize=None)
 def load(name: str) -> Any:
     return json.loads(resources.files(__package__).joinpath(name).read_text(encoding="utf-8"))

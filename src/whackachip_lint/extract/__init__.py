@@ -143,6 +143,17 @@ EXTRACTORS.update(
 EXTRACTORS["python"] += ("whackachip_lint.extract.setup_py",)
 
 
+def _add_plugin_extractors() -> None:
+    from .. import plugins
+
+    for _name, extractors in plugins.each("extractors"):
+        for kind, modules in extractors.items():
+            EXTRACTORS[kind] = tuple(EXTRACTORS.get(kind, ())) + tuple(modules)
+
+
+_add_plugin_extractors()
+
+
 def extractors_for(kind: str) -> list[Extractor]:
     return [importlib.import_module(name).extract for name in EXTRACTORS.get(kind, ())]
 

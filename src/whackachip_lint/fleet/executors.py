@@ -12,7 +12,7 @@ from typing import Iterator
 
 from ..config import Settings
 from .history import BlobCache
-from .monitor import RepoResult, RepoWork, scan_new_commits
+from .work import RepoResult, RepoWork, scan_new_commits
 
 EXECUTORS = ("local", "dask")
 

@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, Iterator, Mapping
+from ..data import CATALOG_REQUIRED_FIELDS
 from ..data import load as load_data
 
 # Catalog `segment` text -> the device class the inference reasons about. Matched by prefix, longest first.
@@ -21,12 +22,7 @@ DEVICE_CLASS_BY_SEGMENT = {
 VENDOR_NAMES = {"Intel (Habana Labs)": "Intel"}
 
 # Fields every entry must carry (a test checks completeness; null values are allowed and mean unknown).
-REQUIRED_FIELDS = (
-    "id", "name", "vendor", "microarchitecture", "compute_capability", "amd_gfx_target", "segment",
-    "memory_options", "memory_type", "supports_bf16", "supports_tf32", "supports_fp8", "supports_fp4",
-    "gpudirect_rdma", "interconnect", "tpp", "performance_density", "eccn_3a090_oct2023",
-    "china_compliant_variant", "datacenter_designed", "sources",
-)
+REQUIRED_FIELDS = CATALOG_REQUIRED_FIELDS
 
 
 @dataclass(frozen=True)
@@ -176,5 +172,11 @@ def _name_tokens(name: str) -> list[str]:
 
 @lru_cache(maxsize=1)
 def load_catalog() -> Catalog:
+    from .. import plugins
+
     doc = load_data("catalog.json")
-    return Catalog([Entry(e) for e in doc["entries"]], doc.get("source", ""))
+    entries = [Entry(e) for e in doc["entries"]]
+    known = {e.id for e in entries}
+    for name, extra in plugins.each("catalog"):  # entries of installed plugins, marked with the plugin's name
+        entries += [Entry({**e, "plugin": name}) for e in extra if e["id"] not in known]
+    return Catalog(entries, doc.get("source", ""))

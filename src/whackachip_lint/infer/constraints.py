@@ -371,6 +371,24 @@ def _matches(pattern: str, value: Any) -> bool:
     return isinstance(value, str) and fnmatchcase(value.lower(), pattern)
 
 
+def _add_plugin_implications() -> None:
+    """What plugins' rules imply for hardware: rows in TABLE's shape, keyed by the plugin's own codes."""
+    from .. import plugins
+
+    for _name, implies in plugins.each("implies"):
+        for code, rows in implies.items():
+            TABLE.setdefault(code, tuple((pattern, tuple(_spec(d) for d in specs)) for pattern, specs in rows))
+
+
+def _spec(data: dict[str, Any]) -> Spec:
+    """A constraint a plugin declares as data: {"kind", "strength", "text", "vendors" or "arg"}."""
+    arg = frozenset(data["vendors"]) if data["kind"] == "vendor" else data.get("arg")
+    return Spec(data["kind"], data["strength"], data["text"], arg, tuple(data.get("applies_to", ())))
+
+
+_add_plugin_implications()
+
+
 def specs_for(rule: str, value: Any, signal: str = "") -> tuple[Spec, ...]:
     return _first_match(TABLE.get(rule) or SIGNAL_TABLE.get(signal, ()), value)
 

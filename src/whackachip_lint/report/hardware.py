@@ -21,6 +21,7 @@ def render_catalog(catalog: Catalog, output_format: str = "text") -> str:
     if output_format == "json":
         # The same key names as one entry's JSON (`wac-lint hardware ID --format json`).
         rows = [{"id": e.id, "name": e.name, "vendor": e.vendor, "microarchitecture": e.microarchitecture,
+                 "plugin": e["plugin"],
                  "compute_capability": e["compute_capability"], "amd_gfx_target": e.gfx_target,
                  "segment": e["segment"], "device_class": e.device_class, "export_control": export_control_for(e)}
                 for e in catalog]
@@ -34,6 +35,7 @@ def render_catalog(catalog: Catalog, output_format: str = "text") -> str:
         lines.append(
             f"{e.id:<22} {e.vendor:<7} {(e.microarchitecture or '?')[:22]:<22} {_target(e):<7} {e.device_class:<11} "
             f"{_flags(e):<18} {tpp:>7} {view['eccn_3a090'] or 'unknown':<16} {'yes' if view['china_variant'] else ''}"
+            + (f" [plugin {e['plugin']}]" if e["plugin"] else "")
         )
     lines.append(f"\n{len(catalog)} entries; `wac-lint hardware ID` shows one with its sources. {catalog.source}")
     return "\n".join(lines) + "\n"
@@ -42,7 +44,8 @@ def render_catalog(catalog: Catalog, output_format: str = "text") -> str:
 def render_entry(entry: Entry, output_format: str = "text") -> str:
     view = export_control_for(entry)
     if output_format == "json":
-        data = {**entry.to_dict(), "device_class": entry.device_class, "export_control": view}
+        data = {**entry.to_dict(), "plugin": entry["plugin"], "device_class": entry.device_class,
+                "export_control": view}
         return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
     memory = ", ".join(f"{m.get('size_gb')} GB {m.get('type')}" for m in entry["memory_options"] or []) or \
         (entry["memory_type"] or "?")
@@ -63,6 +66,8 @@ def render_entry(entry: Entry, output_format: str = "text") -> str:
         ("China-compliant variant", "yes" + (f" (of {entry['china_variant_of']})" if entry["china_variant_of"] else "")
          if view["china_variant"] else "no"),
     ]
+    if entry["plugin"]:
+        rows.append(("Added by", f"plugin {entry['plugin']}"))
     lines = [f"{entry.id}: {entry.name}"] + [f"  {k + ':':<26} {v}" for k, v in rows]
     for title, items in (("Export-control notes", view["notes"]), ("Notes", entry["notes"] or []),
                          ("Unverified", entry["unverified"] or []), ("Sources", entry["sources"])):

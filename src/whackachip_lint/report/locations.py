@@ -29,7 +29,9 @@ def shown_root(root: Path, cwd: str | None = None) -> str:
 
 def shown_path(relpath: str, root: str, cwd: str | None = None) -> str:
     """A root-relative (or, for a named file outside the root, absolute) path as printed; `relpath` is already
-    printable (discover.printable_path)."""
+    printable (discover.printable_path). A name in angle brackets (`<plugins>`) is no file and stays as it is."""
+    if relpath.startswith("<"):
+        return relpath
     if PurePosixPath(relpath).is_absolute():
         return _from_cwd(relpath, cwd or os.getcwd())
     return relpath if root == "." else f"{root.rstrip('/')}/{relpath}"

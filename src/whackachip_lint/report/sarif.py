@@ -112,7 +112,7 @@ def sarif_result(finding: Finding, rule_index: dict[str, int], occurrence: int, 
 
 def notification(path: str | None, message: str, level: str = "warning", locator: Any = None) -> dict[str, Any]:
     note: dict[str, Any] = {"level": level, "message": {"text": message}}
-    if path:
+    if path and not path.startswith("<"):  # `<plugins>` names no file
         note["locations"] = [{"physicalLocation": {"artifactLocation": artifact_location(path, locator)}}]
     return note
 

@@ -29,6 +29,22 @@ from .format_examples import add_format_examples  # noqa: E402
 ALL_RULES = add_format_examples(ALL_RULES)
 
 
+def _add_plugin_rules(registry: dict[str, Rule]) -> dict[str, Rule]:
+    """Rules of installed plugins (plugins.py), marked with the plugin's name; their codes never collide."""
+    from dataclasses import replace
+
+    from .. import plugins
+
+    for name, rules in plugins.each("rules"):
+        for rule in rules:
+            if rule.code not in registry:
+                registry[rule.code] = replace(rule, plugin=name)
+    return dict(sorted(registry.items()))
+
+
+ALL_RULES = _add_plugin_rules(ALL_RULES)
+
+
 def get_rule(code: str) -> Rule:
     try:
         return ALL_RULES[code.upper()]

@@ -49,6 +49,11 @@ class Rule:
     precision: str = "high"
     # Properties an inference requirement may use; documentation only.
     notes: tuple[str, ...] = field(default=())
+    # Words a file must contain for this rule to find anything in it (the pre-filter's; built-in rules' words are
+    # per family in triggers.py; a plugin's rules bring their own).
+    triggers: tuple[str, ...] = ()
+    # The plugin that declared the rule ("" for wac-lint's own).
+    plugin: str = ""
 
     @property
     def family(self) -> str:

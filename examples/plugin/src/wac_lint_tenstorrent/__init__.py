@@ -1,0 +1,69 @@
+"""An example wac-lint plugin for Tenstorrent hardware: one rule, one file kind, one catalog entry.
+
+Only wac-lint's declaration types are imported here (`Plugin`, `Rule`, `Example`): the constraint the rule implies
+and the catalog entry are plain data, so loading the plugin never pulls in the inference.
+"""
+
+from whackachip_lint.evidence import State
+from whackachip_lint.plugins import Plugin
+from whackachip_lint.rules.base import Example, Rule
+
+TENSTORRENT_RUNTIME = Rule(
+    code="TTS001",
+    name="tenstorrent-runtime",
+    signal="runtime.tenstorrent",
+    title="Tenstorrent runtime",
+    summary="Finds Tenstorrent's runtime: `import ttnn` / `import tt_lib`, TT_METAL_* variables, `tt-smi`.",
+    why="TT-NN and TT-Metalium run only on Tenstorrent accelerators (Grayskull, Wormhole, Blackhole).",
+    positives=(
+        Example("import ttnn\ndevice = ttnn.open_device(device_id=0)\n", value="ttnn"),
+        Example("export TT_METAL_HOME=/opt/tt-metal\n", kind="shell", value="TT_METAL_HOME"),
+        Example("train:\n    TT_METAL_HOME=/opt/tt-metal python train.py\n", kind="justfile", filename="justfile",
+                value="TT_METAL_HOME"),
+    ),
+    negatives=(
+        Example("# import ttnn (not used here)\nimport torch\n", state=State.MENTIONED,
+                note="a comment names the runtime, the code does not use it"),
+        Example("import ttnnx\n", note="another module whose name starts the same"),
+    ),
+    references=("https://docs.tenstorrent.com/tt-metal/latest/ttnn/",),
+    tags=("runtime", "vendor"),
+    triggers=("ttnn", "tt_lib", "tt_metal", "tt-smi"),
+)
+
+WORMHOLE_N300 = {
+    "id": "tenstorrent-wormhole-n300",
+    "name": "Tenstorrent Wormhole n300",
+    "vendor": "Tenstorrent",
+    "microarchitecture": "Wormhole",
+    "compute_capability": None,
+    "amd_gfx_target": None,
+    "segment": "workstation",
+    "memory_options": [{"size_gb": 24, "type": "GDDR6"}],
+    "memory_type": "GDDR6",
+    "supports_bf16": True,
+    "supports_tf32": None,
+    "supports_fp8": True,
+    "supports_fp4": None,
+    "gpudirect_rdma": None,
+    "interconnect": "PCIe 4.0 x16; 2x QSFP-DD Ethernet between cards",
+    "tpp": None,
+    "performance_density": None,
+    "eccn_3a090_oct2023": None,
+    "china_compliant_variant": None,
+    "datacenter_designed": None,
+    "sources": ["https://tenstorrent.com/hardware/wormhole (product page: two Wormhole processors, 24 GB GDDR6)"],
+    "unverified": ["tpp", "performance_density", "eccn_3a090_oct2023", "supports_tf32", "supports_fp4",
+                   "gpudirect_rdma"],
+    "notes": "Example entry of the example plugin: check the vendor's datasheet before relying on it.",
+}
+
+PLUGIN = Plugin(
+    name="tenstorrent",
+    rules=(TENSTORRENT_RUNTIME,),
+    file_kinds={"justfile": "justfile", "Justfile": "justfile", ".justfile": "justfile", ".just": "justfile"},
+    extractors={kind: ("wac_lint_tenstorrent.extract",) for kind in ("python", "shell", "justfile")},
+    implies={"TTS001": (("*", ({"kind": "vendor", "strength": "hard", "vendors": ["Tenstorrent"],
+                                "text": "Tenstorrent runtime (TT-NN / TT-Metalium)"},)),)},
+    catalog=(WORMHOLE_N300,),
+)

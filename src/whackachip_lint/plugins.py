@@ -1,0 +1,136 @@
+"""Third-party plugins, as flake8 loads them: packages that register an entry point in `whackachip_lint.plugins`.
+
+An entry point names a `Plugin` object (or a function returning one). A plugin can add:
+- `rules`: rule declarations with their own code prefix (`TTS001`: never `WAC`, never another plugin's prefix),
+  each with positive and negative examples like the built-in rules;
+- `file_kinds`: file names or suffixes -> a new kind (`{"justfile": "justfile"}`, `{".just": "justfile"}`);
+- `extractors`: kind -> module path of an `extract(source) -> list[RawFinding]` (new kinds, or extra readers for
+  existing kinds);
+- `implies`: rule code -> constraint rows, in the shape of `infer/constraints.TABLE` (what a finding means for
+  hardware);
+- `catalog`: hardware entries, each with the catalog's required fields and `sources` (unknown facts are null).
+
+Everything a plugin adds is marked with its name (`wac-lint rule --all`, `wac-lint hardware`). A plugin that fails
+to load or declares something invalid is skipped with one diagnostic naming it; it never stops a scan.
+Loading happens once per process, the first time a registry asks (the scan path of a process with no plugin
+installed pays one entry-point lookup).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import metadata
+from typing import Any, Callable
+
+ENTRY_POINT_GROUP = "whackachip_lint.plugins"
+_PREFIX = re.compile(r"^([A-Z]{2,5})\d{3}$")
+
+
+@dataclass(frozen=True)
+class Plugin:
+    name: str
+    rules: tuple = ()  # rules.base.Rule declarations
+    file_kinds: dict[str, str] = field(default_factory=dict)  # ".suffix" or exact file name -> kind
+    extractors: dict[str, tuple[str, ...]] = field(default_factory=dict)  # kind -> extractor module paths
+    implies: dict[str, tuple] = field(default_factory=dict)  # rule code -> constraint rows
+    catalog: tuple[dict[str, Any], ...] = ()  # hardware entries
+
+
+@dataclass
+class Loaded:
+    plugins: list[Plugin]
+    problems: list[str]  # one message per plugin (or declaration) that was skipped
+
+
+def _entry_points() -> list[metadata.EntryPoint]:
+    return list(metadata.entry_points(group=ENTRY_POINT_GROUP))
+
+
+_loading = False
+
+
+def loaded() -> Loaded:
+    """Every installed plugin that loads and validates; problems with the others, named.
+
+    A registry that a plugin's own import reaches while plugins load sees none yet (no import cycle)."""
+    global _loading
+    if _loading:
+        return Loaded([], [])
+    _loading = True
+    try:
+        return _load()
+    finally:
+        _loading = False
+
+
+@lru_cache(maxsize=1)
+def _load() -> Loaded:
+    plugins: list[Plugin] = []
+    problems: list[str] = []
+    for point in _entry_points():
+        try:
+            obj: Any = point.load()
+            plugin = obj() if callable(obj) and not isinstance(obj, Plugin) else obj
+            if not isinstance(plugin, Plugin):
+                raise TypeError(f"entry point {point.value!r} gives {type(plugin).__name__}, not a Plugin")
+            problem = _validate(plugin, plugins)
+        except Exception as exc:  # a broken plugin is one diagnostic, never a crash
+            problems.append(f"plugin {point.name!r} not loaded: {type(exc).__name__}: {exc}")
+            continue
+        if problem:
+            problems.append(f"plugin {point.name!r} ({plugin.name}) not loaded: {problem}")
+            continue
+        plugins.append(plugin)
+    return Loaded(plugins, problems)
+
+
+def _validate(plugin: Plugin, earlier: list[Plugin]) -> str | None:
+    from .data import CATALOG_REQUIRED_FIELDS as REQUIRED_FIELDS
+
+    taken = {_PREFIX.match(r.code).group(1) for p in earlier for r in p.rules if _PREFIX.match(r.code)}
+    for rule in plugin.rules:
+        match = _PREFIX.match(rule.code)
+        if not match:
+            return f"rule code {rule.code!r} is not a prefix of 2-5 capitals and 3 digits"
+        if match.group(1) == "WAC":
+            return f"rule code {rule.code!r} uses wac-lint's own prefix WAC"
+        if match.group(1) in taken:
+            return f"rule code prefix {match.group(1)} is already used by another plugin"
+        if not rule.positives or not rule.negatives:
+            return f"rule {rule.code} needs positive and negative examples"
+    own = {r.code for r in plugin.rules}
+    for code in plugin.implies:
+        if code not in own:
+            return f"implies names {code!r}, which is not one of the plugin's rules"
+    for entry in plugin.catalog:
+        missing = [f for f in REQUIRED_FIELDS if f not in entry]
+        if missing:
+            return f"catalog entry {entry.get('id')!r} lacks {', '.join(missing)}"
+        if not entry.get("sources"):
+            return f"catalog entry {entry['id']!r} has no sources"
+    return None
+
+
+def problems() -> list[str]:
+    return loaded().problems
+
+
+def each(attribute: str) -> list[tuple[str, Any]]:
+    """(plugin name, value of `attribute`) for every loaded plugin."""
+    return [(p.name, getattr(p, attribute)) for p in loaded().plugins]
+
+
+def reset() -> None:
+    """Forget what was loaded (tests install and remove plugins)."""
+    _load.cache_clear()
+    for hook in _RESET_HOOKS:
+        hook()
+
+
+_RESET_HOOKS: list[Callable[[], None]] = []
+
+
+def on_reset(hook: Callable[[], None]) -> None:
+    _RESET_HOOKS.append(hook)
