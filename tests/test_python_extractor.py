@@ -16,7 +16,7 @@ from whackachip_lint.evidence import State
 
 from .conftest import scan_snippet
 
-E, C, D, M = "enabled", "conditional", "disabled", "mentioned"
+E, C, D, M, X = "enabled", "conditional", "disabled", "mentioned", "dead"
 
 
 def scan(code: str):
@@ -215,7 +215,7 @@ def test_capability_guard_makes_both_branches_conditional():
     assert rows(code) == {("WAC101", 3, 22, C, "bfloat16"), ("WAC102", 5, 13, C, "float16")}
 
 
-def test_dead_branch_is_disabled_and_main_guard_is_not_a_condition():
+def test_dead_branch_is_dead_and_main_guard_is_not_a_condition():
     code = """\
         import torch
         if False:
@@ -223,7 +223,18 @@ def test_dead_branch_is_disabled_and_main_guard_is_not_a_condition():
         if __name__ == "__main__":
             model = model.half()
         """
-    assert rows(code) == {("WAC101", 3, 13, D, "bfloat16"), ("WAC102", 5, 13, E, "float16")}
+    assert rows(code) == {("WAC101", 3, 13, X, "bfloat16"), ("WAC102", 5, 13, E, "float16")}
+
+
+def test_else_of_the_main_guard_runs_on_import():
+    code = """\
+        import torch
+        if __name__ == "__main__":
+            model = model.half()
+        else:
+            model = model.bfloat16()
+        """
+    assert rows(code) == {("WAC102", 3, 13, E, "float16"), ("WAC101", 5, 13, C, "bfloat16")}
 
 
 def test_comparison_with_a_dtype_is_only_a_mention():
@@ -748,7 +759,7 @@ def test_suppress_import_error_and_type_checking_imports():
         if TYPE_CHECKING:
             import torch_xla
         """
-    assert rows(code) == {("WAC202", 4, 5, C, "torch_npu"), ("WAC202", 6, 5, D, "torch_xla")}
+    assert rows(code) == {("WAC202", 4, 5, C, "torch_npu"), ("WAC202", 6, 5, X, "torch_xla")}
 
 
 def test_environment_unset_forms():

@@ -16,7 +16,7 @@ from whackachip_lint.scan import scan
 
 from .conftest import scan_snippet
 
-E, C, D, M = State.ENABLED, State.CONDITIONAL, State.DISABLED, State.MENTIONED
+E, C, D, M, X = State.ENABLED, State.CONDITIONAL, State.DISABLED, State.MENTIONED, State.DEAD
 
 
 def facts(code: str, rule: str | None = None) -> list[tuple]:
@@ -129,7 +129,7 @@ def test_default_expansion_gives_the_default():
 # -- branches ----------------------------------------------------------------------------------------------------
 
 
-def test_dead_branch_is_disabled_and_live_branch_enabled():
+def test_dead_branch_is_dead_and_live_branch_enabled():
     code = """\
         NET_TYPE="high"
         if [[ $NET_TYPE == "low" ]]; then
@@ -138,7 +138,7 @@ def test_dead_branch_is_disabled_and_live_branch_enabled():
             export NCCL_IB_HCA=mlx5_0
         fi
         """
-    assert facts(code) == [("WAC301", "NCCL_IB_DISABLE", D, 3), ("WAC301", "NCCL_IB_HCA", E, 5)]
+    assert facts(code) == [("WAC301", "NCCL_IB_DISABLE", X, 3), ("WAC301", "NCCL_IB_HCA", E, 5)]
 
 
 def test_branch_on_an_overridable_default_is_conditional():
@@ -175,8 +175,8 @@ def test_elif_chain_after_live_branch_is_dead():
         """
     assert facts(code) == [
         ("WAC301", "NCCL_IB_HCA", E, 3),
-        ("WAC301", "NCCL_IB_DISABLE", D, 5),
-        ("WAC304", "NCCL_SOCKET_IFNAME", D, 7),
+        ("WAC301", "NCCL_IB_DISABLE", X, 5),
+        ("WAC304", "NCCL_SOCKET_IFNAME", X, 7),
     ]
 
 
@@ -188,7 +188,7 @@ def test_case_on_known_value():
           *) export NCCL_IB_DISABLE=1 ;;
         esac
         """
-    assert facts(code) == [("WAC301", "NCCL_IB_GID_INDEX", E, 3), ("WAC301", "NCCL_IB_DISABLE", D, 4)]
+    assert facts(code) == [("WAC301", "NCCL_IB_GID_INDEX", E, 3), ("WAC301", "NCCL_IB_DISABLE", X, 4)]
 
 
 def test_case_on_unknown_value_is_conditional():
@@ -197,7 +197,7 @@ def test_case_on_unknown_value_is_conditional():
 
 
 def test_test_and_operator():
-    assert only('MODE=tcp\n[ "$MODE" = ib ] && export NCCL_IB_HCA=mlx5_0\n', "WAC301") == ("NCCL_IB_HCA", D, 2)
+    assert only('MODE=tcp\n[ "$MODE" = ib ] && export NCCL_IB_HCA=mlx5_0\n', "WAC301") == ("NCCL_IB_HCA", X, 2)
     assert only('MODE=ib\n[ "$MODE" = ib ] && export NCCL_IB_HCA=mlx5_0\n', "WAC301") == ("NCCL_IB_HCA", E, 2)
     assert only("cd /work && export NCCL_IB_HCA=mlx5_0\n", "WAC301") == ("NCCL_IB_HCA", E, 1)
     assert only("make || export NCCL_IB_DISABLE=1\n", "WAC301") == ("NCCL_IB_DISABLE", C, 1)
@@ -229,7 +229,7 @@ def test_nested_dead_branch_inside_conditional_stays_dead():
           if [ "$A" = 2 ]; then export NCCL_IB_DISABLE=1; fi
         fi
         """
-    assert only(code, "WAC301") == ("NCCL_IB_DISABLE", D, 3)
+    assert only(code, "WAC301") == ("NCCL_IB_DISABLE", X, 3)
 
 
 def test_function_bodies_run_when_called():
@@ -513,9 +513,9 @@ def test_echo_of_flags_is_nothing():
     assert facts("echo torchrun --nnodes 4 --bf16\n") == []
 
 
-def test_launch_in_dead_branch_is_disabled():
+def test_launch_in_dead_branch_is_dead():
     code = 'MODE=single\nif [ "$MODE" = multi ]; then\n  torchrun --nnodes 4 train.py\nfi\n'
-    assert only(code, "WAC402") == (4, D, 3)
+    assert only(code, "WAC402") == (4, X, 3)
 
 
 def test_compiler_flags_on_command_lines():
@@ -539,7 +539,7 @@ def test_heredoc_finding_says_why_it_is_conditional():
     assert bf16.state is C and "heredoc" in bf16.message
     dead = 'if false; then\ncat > ds.json <<EOF\n{"bf16": {"enabled": true}}\nEOF\nfi\n'
     [bf16] = scan_snippet(dead, "shell").findings
-    assert bf16.state is State.DISABLED and "cannot run" in bf16.message
+    assert bf16.state is X and "cannot run" in bf16.message and "rule out" in bf16.message
 
 
 def test_heredoc_template_with_expansions():
@@ -734,6 +734,86 @@ def test_script_directory_inside_an_argument_string(tmp_path):
     result = _scan_tree(tmp_path, {"s/run.sh": script, "s/ds.json": "{}\n"})
     (config,) = [f for f in result.findings if f.rule == "WAC406"]
     assert (config.value, config.line, config.properties["resolved"]) == ("${HERE}/ds.json", 2, "s/ds.json")
+
+
+# -- dead code: after exit, functions nothing calls ------------------------------------------------------------
+
+
+def test_code_after_a_top_level_exit_is_dead():
+    code = "export NCCL_IB_HCA=mlx5_0\nexit 0\nexport NCCL_IB_DISABLE=1\n"
+    assert facts(code) == [("WAC301", "NCCL_IB_HCA", E, 1), ("WAC301", "NCCL_IB_DISABLE", X, 3)]
+    [dead] = [f for f in scan_snippet(code, "shell").findings if f.line == 3]
+    assert "after the unconditional exit at line 2" in dead.message
+
+
+def test_exit_that_may_not_run_leaves_the_rest_live():
+    assert only('[ -f x ] && exit 1\nexport NCCL_IB_HCA=mlx5_0\n', "WAC301") == ("NCCL_IB_HCA", E, 2)
+    assert only("if [ -f x ]; then exit 1; fi\nexport NCCL_IB_HCA=mlx5_0\n", "WAC301") == ("NCCL_IB_HCA", E, 2)
+    assert only("(exit 1)\nexport NCCL_IB_HCA=mlx5_0\n", "WAC301") == ("NCCL_IB_HCA", E, 2)  # a subshell's exit
+    assert only("f() { exit 1; }\nexport NCCL_IB_HCA=mlx5_0\n", "WAC301") == ("NCCL_IB_HCA", E, 2)
+
+
+def test_code_after_exec_of_a_command_is_dead():
+    code = "exec torchrun --nproc_per_node 8 train.py\nexport NCCL_IB_HCA=mlx5_0\n"
+    assert only(code, "WAC301") == ("NCCL_IB_HCA", X, 2)
+    assert only(code, "WAC401") == (8, E, 1)
+    [dead] = [f for f in scan_snippet(code, "shell").findings if f.line == 2]
+    assert "after the unconditional exec at line 1" in dead.message
+    # exec with redirections only keeps the shell running
+    assert only("exec > log 2>&1\nexport NCCL_IB_HCA=mlx5_0\n", "WAC301") == ("NCCL_IB_HCA", E, 2)
+    assert only("exec 3>&1\nexport NCCL_IB_HCA=mlx5_0\n", "WAC301") == ("NCCL_IB_HCA", E, 2)
+
+
+def test_commented_command_after_exit_is_still_only_mentioned():
+    assert only("exit 0\n# export NCCL_IB_HCA=mlx5_0\n", "WAC301") == ("NCCL_IB_HCA", M, 2)
+
+
+LAUNCHING = "torchrun --nproc_per_node 8 train.py\n"
+
+
+def test_function_never_called_in_a_launch_script_is_dead():
+    code = "low() {\n  export NCCL_IB_DISABLE=1\n}\nhigh() {\n  export NCCL_IB_HCA=mlx5_0\n}\nhigh\n" + LAUNCHING
+    assert facts(code, "WAC301") == [("WAC301", "NCCL_IB_DISABLE", X, 2), ("WAC301", "NCCL_IB_HCA", E, 5)]
+    [dead] = [f for f in scan_snippet(code, "shell").findings if f.line == 2]
+    assert "in function low, which nothing calls" in dead.message
+
+
+@pytest.mark.parametrize(
+    "code",
+    [
+        # a library of functions meant to be sourced: nothing launched at top level
+        "setup() {\n  export NCCL_IB_HCA=mlx5_0\n}\n",
+        # launches only inside a function: still a library
+        "setup() {\n  export NCCL_IB_HCA=mlx5_0\n}\nrun() { torchrun train.py; }\nrun\n",
+        # sourced: returns at top level
+        'setup() {\n  export NCCL_IB_HCA=mlx5_0\n}\n[ -n "$LOADED" ] && return\n' + LAUNCHING,
+        # exported for child shells
+        "setup() {\n  export NCCL_IB_HCA=mlx5_0\n}\nexport -f setup\n" + LAUNCHING,
+        "setup() {\n  export NCCL_IB_HCA=mlx5_0\n}\ndeclare -fx setup\n" + LAUNCHING,
+        # named elsewhere: a trap, a call inside a command substitution
+        "setup() {\n  export NCCL_IB_HCA=mlx5_0\n}\ntrap setup EXIT\n" + LAUNCHING,
+        "setup() {\n  export NCCL_IB_HCA=mlx5_0\n}\nX=$(setup)\n" + LAUNCHING,
+        # dispatch by a computed name
+        'setup() {\n  export NCCL_IB_HCA=mlx5_0\n}\n"$@"\n' + LAUNCHING,
+        'setup() {\n  export NCCL_IB_HCA=mlx5_0\n}\neval "$STEP"\n' + LAUNCHING,
+    ],
+)
+def test_function_that_may_still_be_called_stays_conditional(code):
+    assert only(code, "WAC301") == ("NCCL_IB_HCA", C, 2)
+
+
+def test_function_defined_in_dead_code_is_dead():
+    assert only("if false; then\n  f() { export NCCL_IB_HCA=mlx5_0; }\nfi\n", "WAC301") == ("NCCL_IB_HCA", X, 2)
+
+
+def test_function_called_from_dead_code_and_then_live_is_live():
+    code = "setup() {\n  export NCCL_IB_HCA=mlx5_0\n}\nif false; then setup; fi\nsetup\n"
+    assert facts(code) == [("WAC301", "NCCL_IB_HCA", E, 2)]
+
+
+def test_function_called_only_from_dead_code_is_dead():
+    code = "setup() {\n  export NCCL_IB_HCA=mlx5_0\n}\nif false; then setup; fi\n"
+    assert facts(code) == [("WAC301", "NCCL_IB_HCA", X, 2)]
 
 
 # --- scripts that do not parse: an unclosed string, backquote, $( or heredoc (issue 14) -------------------------

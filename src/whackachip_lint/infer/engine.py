@@ -532,7 +532,7 @@ def _interconnect(findings: list[Finding]) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for f in findings:
         key = INTERCONNECT_KEYS.get(f.rule)
-        if key is None or f.suppressed or f.state.value in ("mentioned", "conditional"):
+        if key is None or f.suppressed or f.state not in (State.ENABLED, State.DISABLED):  # in force either way
             continue
         item = out.setdefault(key, {"enabled": [], "disabled": []})
         item[f.state.value].append(f"{f.path}:{f.line} {f.value}")

@@ -58,6 +58,10 @@ def _resolve(reference: str, base: str, known: set[str]) -> str | None:
     return matches[0] if len(matches) == 1 else None
 
 
+# Findings that stand for nothing run: a comment's mention, code that cannot run.
+_NOT_RUN = (State.MENTIONED, State.DEAD)
+
+
 def find_recipes(findings: Iterable[Finding], files: Iterable[str]) -> list[Recipe]:
     findings = list(findings)
     known = set(files) | {f.path for f in findings}
@@ -73,7 +77,7 @@ def find_recipes(findings: Iterable[Finding], files: Iterable[str]) -> list[Reci
             if target:
                 recipe.files.add(target)
                 recipe.dirs.add(posixpath.dirname(target))
-    configs = [f for f in findings if f.rule == CONFIG_RULE and f.state is not State.MENTIONED]
+    configs = [f for f in findings if f.rule == CONFIG_RULE and f.state not in _NOT_RUN]
     for recipe in recipes.values():
         # Follow config chains (accelerate YAML -> deepspeed_config_file -> JSON) until nothing new is reached.
         changed = True
@@ -133,13 +137,15 @@ def _flag(f: Finding) -> str | None:
 
 def resolve_in_recipe(findings: list[Finding], recipe: Recipe) -> list[Finding]:
     """Findings with the launch command's flags applied: "auto" switches and argparse defaults settled."""
-    launch_flags = [f for f in findings if f.path == recipe.name and _flag(f) and f.state is not State.MENTIONED]
+    launch_flags = [f for f in findings if f.path == recipe.name and _flag(f) and f.state not in _NOT_RUN]
     by_flag = {_flag(f): f for f in launch_flags}
     passed_rules = {f.rule for f in launch_flags if f.in_force and f.rule in AUTO_RULES}
     passed = _passed_arguments(findings, recipe)
     out: list[Finding] = []
     for f in findings:
-        if f.path in recipe.configs and f.rule in AUTO_RULES and is_auto(f) and passed_rules:
+        if f.state is State.DEAD:
+            out.append(f)  # code that cannot run stays dead whatever a launch passes
+        elif f.path in recipe.configs and f.rule in AUTO_RULES and is_auto(f) and passed_rules:
             source = next(x for x in launch_flags if x.in_force and x.rule in passed_rules)
             props = dict(f.properties or {})
             props.pop("auto", None)

@@ -13,6 +13,10 @@ from .text import notebook_cell
 # The version of the report's shape (data/report.schema.json, printed by `wac-lint schema`).
 SCHEMA_VERSION = 2
 
+# The shape of this report; see "JSON report versions" in docs/inference.md for what each version changed.
+# 2: findings may have the state "dead" (code that cannot run).
+SCHEMA_VERSION = 2
+
 
 def to_data(result: ScanResult, verdict=None, *, root: str | None = None, paths: list[str] | None = None
             ) -> dict[str, Any]:

@@ -5,10 +5,11 @@ What GitHub needs and how we give it (see docs/github-actions.md):
   `wac-lint rule CODE`), helpUri, default level, tags and precision; never `security-severity` (hardware facts are
   not vulnerabilities);
 - findings at warning level and above (all evidence notes too with `--sarif-evidence`; `mentioned` never) as
-  results, suppressed ones included and marked `inSource`, with a URI relative to the repository root under
-  `%SRCROOT%` (declared in `originalUriBaseIds`; a file outside it gets an absolute `file://` URI), a 1-based
-  region in code points (`columnKind`), a line-hash fingerprint, and the finding's signal, value and state in its
-  properties;
+  results, suppressed ones included and marked `inSource`; with `--sarif-evidence` a finding in code that cannot
+  run (state `dead`) is kept as an `informational` result of level `none`, so a viewer shows no problem for it
+  (never by default); each result has a URI relative to the repository root under `%SRCROOT%` (declared in
+  `originalUriBaseIds`; a file outside it gets an absolute `file://` URI), a 1-based region in code points
+  (`columnKind`), a line-hash fingerprint, and the finding's signal, value and state in its properties;
 - files that could not be scanned as tool execution notifications, and the verdict's bottom line as a run-level
   note; the whole inference verdict in `run.properties`.
 The output has no timestamps, so the same tree at the same place gives byte-identical SARIF.
@@ -37,6 +38,11 @@ MAX_RESULTS = 25_000
 # GitHub keeps at most 20 tags per rule.
 MAX_TAGS = 20
 VERDICT_NOTE_ID = "wac-lint/verdict"
+
+
+# Code that cannot run is evidence of nothing in force: a result for the record, not a problem (SARIF 3.27.9: a
+# result whose kind is not "fail" has level "none").
+_DEAD = {"kind": "informational", "level": "none"}
 
 
 def artifact_uri(path: str) -> str:
@@ -90,7 +96,7 @@ def sarif_result(finding: Finding, rule_index: dict[str, int], occurrence: int, 
         properties["details"] = dict(sorted(finding.properties.items()))
     result: dict[str, Any] = {
         "ruleId": finding.rule,
-        "level": finding.level.value,
+        **(_DEAD if finding.state is State.DEAD else {"level": finding.level.value}),
         "message": {"text": finding.message},
         "locations": [
             {
@@ -119,9 +125,12 @@ def notification(path: str | None, message: str, level: str = "warning", locator
 
 def uploaded(finding: Finding, evidence: bool) -> bool:
     """What code scanning gets: findings at warning and above (fleet-policy errors, declared-vs-code
-    contradictions); with `evidence`, the evidence notes too. A `mentioned` finding constrains nothing: never."""
+    contradictions); with `evidence`, the evidence notes and the `dead` findings (as informational results) too.
+    A `mentioned` finding constrains nothing: never."""
     if finding.state is State.MENTIONED:
         return False
+    if finding.state is State.DEAD:
+        return evidence
     return evidence or finding.level.rank >= Level.WARNING.rank
 
 

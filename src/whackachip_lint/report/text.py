@@ -14,7 +14,13 @@ from ..scan import ScanResult
 Style = Callable[..., str]
 
 _LEVEL_COLOUR = {Level.NOTE: "cyan", Level.WARNING: "yellow", Level.ERROR: "red"}
-_STATE_COLOUR = {State.ENABLED: "green", State.CONDITIONAL: "yellow", State.DISABLED: "magenta", State.MENTIONED: "white"}
+_STATE_COLOUR = {
+    State.ENABLED: "green",
+    State.CONDITIONAL: "yellow",
+    State.DISABLED: "magenta",
+    State.MENTIONED: "white",
+    State.DEAD: "bright_black",
+}
 
 
 def render(result: ScanResult, verdict=None, *, colour: bool = False, show_suppressed: bool = False,

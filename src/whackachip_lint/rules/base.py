@@ -20,7 +20,7 @@ class Example:
 
     As a positive example it must yield a finding of the rule with `state`
     (and `value`, when given). As a negative example it must yield no finding
-    of the rule in force (`enabled`); `mentioned`, `disabled` or `conditional`
+    of the rule in force (`enabled`); `mentioned`, `disabled`, `dead` or `conditional`
     findings are allowed and are the point of many negative examples.
     """
 

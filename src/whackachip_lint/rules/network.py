@@ -17,15 +17,18 @@ RULES = (
         positives=(
             Example("export NCCL_IB_HCA=mlx5_0,mlx5_1\n", kind="shell", value="NCCL_IB_HCA"),
             Example('import os\nos.environ["NCCL_IB_HCA"] = "mlx5_0,mlx5_1"\n', value="NCCL_IB_HCA"),
+            Example(
+                'NET_TYPE="high"\nif [[ $NET_TYPE == "low" ]]; then\n  export NCCL_IB_DISABLE=1\n'
+                "else\n  export NCCL_IB_HCA=mlx5_0\nfi\n",
+                kind="shell",
+                state=State.DEAD,
+                value="NCCL_IB_DISABLE",
+                note="a branch the script's own constants rule out is dead code: it switches nothing off "
+                "(the live `else` branch is enabled)",
+            ),
         ),
         negatives=(
             Example("export NCCL_IB_DISABLE=1\n", kind="shell"),
-            Example(
-                'NET_TYPE="high"\nif [[ $NET_TYPE == "low" ]]; then\n  export NCCL_IB_HCA=mlx5_0\nfi\n',
-                kind="shell",
-                state=State.DISABLED,
-                note="a branch the script's own constants rule out is dead code",
-            ),
             Example('import os\nos.environ["NCCL_IB_DISABLE"] = "1"\n'),
         ),
         tags=("network",),
@@ -64,6 +67,12 @@ RULES = (
         positives=(
             Example("export NCCL_P2P_DISABLE=1\n", kind="shell", state=State.DISABLED),
             Example('import os\nos.environ["NCCL_P2P_DISABLE"] = str(1)\n', state=State.DISABLED),
+            Example(
+                "setup_consumer_gpus() {\n  export NCCL_P2P_DISABLE=1\n}\ntorchrun --nproc_per_node 8 train.py\n",
+                kind="shell",
+                state=State.DEAD,
+                note="a function a launch script never calls is dead code: no consumer-GPU setting",
+            ),
         ),
         negatives=(
             Example("echo $NCCL_P2P_DISABLE\n", kind="shell"),

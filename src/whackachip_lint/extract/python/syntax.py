@@ -8,18 +8,21 @@ import libcst as cst
 
 from . import tables as T
 from .names import Aliases, dotted
-from .values import literal_string
+from .values import branch_truth, constant_truth, literal_string  # noqa: F401 (re-exported)
 
 
-def constant_truth(node: cst.BaseExpression) -> bool | None:
-    if isinstance(node, cst.Name) and node.value in {"True", "False", "None"}:
-        return node.value == "True"
-    if isinstance(node, cst.Integer):
-        return node.value not in {"0", "0x0"}
-    if isinstance(node, cst.UnaryOperation) and isinstance(node.operator, cst.Not):
-        inner = constant_truth(node.expression)
-        return None if inner is None else not inner
-    return None
+def exits(statement: cst.BaseSmallStatement) -> bool:
+    """`raise ...` or `sys.exit()` / `exit()` / `quit()` / `os._exit()`: nothing after it runs."""
+    if isinstance(statement, cst.Raise):
+        return True
+    if isinstance(statement, cst.Expr) and isinstance(statement.value, cst.Call):
+        return dotted(statement.value.func) in {"sys.exit", "exit", "quit", "os._exit"}
+    return False
+
+
+def ends_module(statement: cst.BaseStatement) -> bool:
+    """A module-level statement that always stops the module (an `exit` or `raise` on a line of its own)."""
+    return isinstance(statement, cst.SimpleStatementLine) and any(exits(small) for small in statement.body)
 
 
 def is_neutral_test(node: cst.BaseExpression) -> bool:
@@ -78,12 +81,7 @@ def starts_with_exit(body: cst.BaseSuite) -> bool:
     small = first.body if isinstance(first, (cst.SimpleStatementLine, cst.SimpleStatementSuite)) else []
     if not small:
         return False
-    head = small[0]
-    if isinstance(head, cst.Raise):
-        return True
-    if isinstance(head, cst.Expr) and isinstance(head.value, cst.Call):
-        return dotted(head.value.func) in {"sys.exit", "exit", "quit", "os._exit"}
-    return False
+    return exits(small[0])
 
 
 def subscript_key(node: cst.Subscript) -> cst.BaseExpression | None:

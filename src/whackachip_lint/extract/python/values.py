@@ -22,7 +22,8 @@ from .tables import ENV_GETTERS
 # What evaluating a literal the parser accepted can still raise.
 _LITERAL_ERRORS = (ValueError, SyntaxError, UnicodeError, OverflowError, MemoryError, RecursionError)
 
-_RANK = {State.ENABLED: 0, State.CONDITIONAL: 1, State.DISABLED: 2, State.MENTIONED: 3}
+# Code that cannot run is dead whatever it would switch; a mention (a docstring, help text) stays a mention.
+_RANK = {State.ENABLED: 0, State.CONDITIONAL: 1, State.DISABLED: 2, State.DEAD: 3, State.MENTIONED: 4}
 
 
 def combine(outer: State, inner: State) -> State:
@@ -143,16 +144,22 @@ class Resolver:
         return candidates or None
 
     def _ifexp(self, node: cst.IfExp, depth: int) -> list[Candidate] | None:
-        found: list[Candidate] = []
-        for branch in (node.body, node.orelse):
-            for candidate in self.resolve(branch, depth + 1) or []:
-                candidate.state = combine(State.CONDITIONAL, candidate.state)
-                found.append(candidate)
-        return found or None
+        truth = branch_truth(node.test)  # `a if False else b`: `a` is dead, `b` is the value
+        return self._either(((node.body, truth), (node.orelse, None if truth is None else not truth)), depth)
 
     def _boolop(self, node: cst.BooleanOperation, depth: int) -> list[Candidate] | None:
         # `args.backend or "nccl"`: either side may be the value.
-        return self._ifexp(cst.IfExp(test=cst.Name("True"), body=node.left, orelse=node.right), depth)
+        return self._either(((node.left, None), (node.right, None)), depth)
+
+    def _either(self, branches, depth: int) -> list[Candidate] | None:
+        """Candidates of alternative expressions, each (expression, whether it is taken: None = maybe)."""
+        found: list[Candidate] = []
+        for branch, taken in branches:
+            state = State.CONDITIONAL if taken is None else State.ENABLED if taken else State.DEAD
+            for candidate in self.resolve(branch, depth + 1) or []:
+                candidate.state = combine(state, candidate.state)
+                found.append(candidate)
+        return found or None
 
     def _call(self, node: cst.Call, depth: int) -> list[Candidate] | None:
         name = self.aliases.resolve(node.func)
@@ -181,6 +188,43 @@ _HANDLERS: dict[type, Callable] = {
     cst.BooleanOperation: Resolver._boolop,
     cst.Call: Resolver._call,
 }
+
+
+def constant_truth(node: cst.BaseExpression) -> bool | None:
+    if isinstance(node, cst.Name) and node.value in {"True", "False", "None"}:
+        return node.value == "True"
+    if isinstance(node, cst.Integer):
+        return node.value not in {"0", "0x0"}
+    if isinstance(node, cst.UnaryOperation) and isinstance(node.operator, cst.Not):
+        inner = constant_truth(node.expression)
+        return None if inner is None else not inner
+    return None
+
+
+def branch_truth(node: cst.BaseExpression) -> bool | None:
+    """Whether a branch test is always true or always false, from literals alone (None: decided at run time).
+
+    Beyond `constant_truth`: string and number literals (`if "":`, `if 0.0:`, `if 0b0:`), parentheses, `not`, and
+    `and`/`or`, whose truth three-valued logic settles (`False and x` is false whatever `x` is).
+    """
+    if isinstance(node, (cst.SimpleString, cst.ConcatenatedString)):
+        text = literal_string(node)
+        return None if text is None else bool(text)
+    if isinstance(node, (cst.Integer, cst.Float)):
+        try:
+            return node.evaluated_value != 0  # 0, 0x0, 0b0, 0_0, 0.0
+        except _LITERAL_ERRORS:
+            return None
+    if isinstance(node, cst.UnaryOperation) and isinstance(node.operator, cst.Not):
+        inner = branch_truth(node.expression)
+        return None if inner is None else not inner
+    if isinstance(node, cst.BooleanOperation):
+        left, right = branch_truth(node.left), branch_truth(node.right)
+        decisive = isinstance(node.operator, cst.Or)  # `or` is settled by a true side, `and` by a false one
+        if decisive in (left, right):
+            return decisive
+        return None if left is None or right is None else not decisive
+    return constant_truth(node)
 
 
 def literal_string(node: cst.BaseExpression | None) -> str | None:

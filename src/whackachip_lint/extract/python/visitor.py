@@ -2,7 +2,7 @@
 
 The visitor keeps a stack of context frames: a frame says in what state code
 under a node runs (an `if` on a runtime condition makes its branches
-`conditional`, `if False:` makes its body `disabled`, a `try` around an import
+`conditional`, `if False:` makes its body `dead`, a `try` around an import
 that catches ImportError makes it optional). Evidence found under a frame takes
 the strongest state on the stack. Frames are attached to child nodes by
 identity before the walker reaches them, so one generic traversal serves all.
@@ -37,9 +37,11 @@ from .names import Aliases, dotted, lookup, matches
 from .options import ArgparseOptions
 from .positions import block_units, module_units
 from .syntax import (
+    branch_truth,
     constant_truth,
     dict_entry,
     dict_get,
+    ends_module,
     handler_names,
     has_import,
     is_neutral_test,
@@ -213,6 +215,9 @@ class PythonEvidenceVisitor(ArgparseOptions, EnvironmentWrites, Walker):
 
     def visit_Module(self, node: cst.Module) -> None:
         self.unit_ids.update(id(unit) for unit in module_units(node))
+        end = next((i for i, statement in enumerate(node.body) if ends_module(statement)), len(node.body))
+        for statement in node.body[end + 1 :]:  # after a module-level `sys.exit()` / `raise`: never runs
+            self.attach(statement, State.DEAD)
 
     def visit_IndentedBlock(self, node: cst.IndentedBlock) -> None:
         self.unit_ids.update(id(unit) for unit in block_units(node))
@@ -247,24 +252,30 @@ class PythonEvidenceVisitor(ArgparseOptions, EnvironmentWrites, Walker):
 
     def visit_If(self, node: cst.If) -> None:
         self.attach(node.test, check=True)
-        truth = constant_truth(node.test)
-        if truth is None and is_neutral_test(node.test):
-            truth = True
+        truth = branch_truth(node.test)
         if is_type_checking(node.test):
-            truth = False
-        self._branches(node.test, truth, node.body, node.orelse)
+            truth = False  # only a type checker reads it
+        if truth is None and is_neutral_test(node.test):
+            # The script's own entry point runs whenever the script runs; its `else` runs when it is imported.
+            self.attach(node.orelse, State.CONDITIONAL, condition=node.test, phrase="only when {} is false")
+        else:
+            self._branches(node.test, truth, node.body, node.orelse)
         self._platform_refusal(node.test, node.body, node)
 
     def visit_IfExp(self, node: cst.IfExp) -> None:
         self.attach(node.test, check=True)
-        self._branches(node.test, constant_truth(node.test), node.body, node.orelse)
+        self._branches(node.test, branch_truth(node.test), node.body, node.orelse)
+
+    def visit_While(self, node: cst.While) -> None:
+        if branch_truth(node.test) is False:
+            self.attach(node.body, State.DEAD)  # `while False:` never enters; its `else` runs
 
     def _branches(self, test: cst.BaseExpression, truth: bool | None, body, orelse) -> None:
-        """A branch the test rules out is dead (disabled); with an undecided test both are conditional."""
+        """A branch the test rules out is dead; with an undecided test both are conditional."""
         if truth is True:
-            self.attach(orelse, State.DISABLED)
+            self.attach(orelse, State.DEAD)
         elif truth is False:
-            self.attach(body, State.DISABLED)
+            self.attach(body, State.DEAD)
         else:
             self.attach(body, State.CONDITIONAL, condition=test)
             self.attach(orelse, State.CONDITIONAL, condition=test, phrase="only when {} is false")

@@ -5,7 +5,7 @@
     GPUS=${GPUS:-8}; torchrun --nproc_per_node $GPUS train.py
                                        -> WAC404 torchrun {"script": "train.py"}, WAC401 8
     NET=high; if [[ $NET == low ]]; then export NCCL_IB_DISABLE=1; fi
-                                       -> WAC301 disabled (dead branch)
+                                       -> WAC301 dead (a branch the file rules out)
 
 A file tree-sitter cannot parse cleanly still gives what its valid parts say
 (tree-sitter recovers around errors). When more than half of its bytes sit in
@@ -23,6 +23,7 @@ from pathlib import Path, PurePosixPath
 from ...evidence import RawFinding, State
 from .. import ExtractionError, PartialExtraction, Source
 from ..treesitter import Positions, error_fraction, error_nodes, parser
+from .functions import FunctionUse
 from .walker import Walker
 
 # Share of a file's bytes in ERROR nodes above which it is reported as unparseable.
@@ -44,6 +45,7 @@ def extract(source: Source) -> list[RawFinding]:
     found: list[RawFinding] = []
     here = PurePosixPath(source.relpath).parent.as_posix()
     walker = Walker(data, Positions(data), _resolver(source), _exported_names(root, data), found, here=here)
+    walker.function_use = FunctionUse(root, data)
     walker.program(root, State.ENABLED)
     unclosed = _unclosed(root)
     if unclosed:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import fnmatch
 import re
+from dataclasses import dataclass
 
 from .words import Expander, joined
 
@@ -31,11 +32,13 @@ def is_test(node) -> bool:
 def evaluate(node, expander: Expander, env: dict) -> bool | None:
     kind = node.type
     if kind == "test_command":
-        inner = node.named_children
-        return _expression(inner[0], expander, env) if len(inner) == 1 else None
+        brackets = node.children[0].type if node.children else ""
+        patterns = brackets == "[["  # only `[[ ]]` matches globs
+        tokens = [token for child in node.named_children for token in _flatten(child, expander, env, patterns)]
+        return _Parser(tokens, *_JOINERS.get(brackets, _JOINERS["["])).parse()
     if kind == "negated_command":
         inner = node.named_children
-        return _not(evaluate(inner[0], expander, env)) if inner else None
+        return negate(evaluate(inner[0], expander, env)) if inner else None
     if kind == "list":
         return _list(node, expander, env)
     if kind == "command":
@@ -62,58 +65,121 @@ def _command(node, expander, env) -> bool | None:
     if word == "false":
         return False
     if word in ("test", "["):
-        args = [a for a in node.children_by_field_name("argument")]
-        texts = [_text(a, expander, env) for a in args]
+        arguments = node.children_by_field_name("argument")
+        # The grammar makes some operators (`==`) tokens of their own rather than words.
+        texts = [_text(a, expander, env) if a.is_named else a.text.decode("utf-8", "replace") for a in arguments]
         if word == "[" and texts and texts[-1] == "]":
             texts = texts[:-1]
-        return _test_words(texts)
+        tokens = [_Token(text, op=text in _OPERATOR_WORDS or bool(_UNARY.match(text or ""))) for text in texts]
+        return _Parser(tokens, "-a", "-o").parse()
     return None
 
 
-def _test_words(texts: list[str | None]) -> bool | None:
-    """`test`/`[` with its words already expanded (None = unknown word)."""
-    if len(texts) == 1:
-        return None if texts[0] is None else bool(texts[0])
-    if len(texts) == 2 and texts[0] in ("-z", "-n"):
-        if texts[1] is None:
-            return None
-        return (texts[1] == "") if texts[0] == "-z" else (texts[1] != "")
-    if len(texts) == 3 and texts[1] is not None:
-        return _compare(texts[0], texts[1], texts[2], glob=False)
-    return None
+@dataclass(frozen=True)
+class _Token:
+    """One word of a test: an operand's text (None when the file does not decide it) or an operator."""
+
+    text: str | None
+    op: bool = False
+    pattern: bool = False  # `[[ ]]`: an unquoted right-hand side of `==`/`!=` is a glob pattern
 
 
-def _expression(node, expander, env) -> bool | None:
-    kind = node.type
-    if kind == "parenthesized_expression":
-        inner = node.named_children
-        return _expression(inner[0], expander, env) if len(inner) == 1 else None
-    if kind == "unary_expression":
-        operator = node.child_by_field_name("operator")
-        operands = [c for c in node.named_children if c is not operator and c.type != "test_operator"]
-        op = operator.text.decode() if operator is not None else node.children[0].text.decode()
-        if op == "!":
-            return _not(_expression(operands[0], expander, env)) if operands else None
-        if op in ("-z", "-n") and operands:
-            text = _text(operands[0], expander, env)
-            if text is None:
-                return None
-            return (text == "") if op == "-z" else (text != "")
-        return None  # file tests and the like depend on the machine
-    if kind == "binary_expression":
-        left, right = node.child_by_field_name("left"), node.child_by_field_name("right")
-        operator = node.child_by_field_name("operator")
-        if left is None or right is None or operator is None:
+# What joins expressions inside `[[ ]]` and inside `[ ]` / `test`: (and, or).
+_JOINERS = {"[[": ("&&", "||"), "[": ("-a", "-o")}
+_BINARY = frozenset({"=", "==", "!=", "=~", "<", ">", "-nt", "-ot", "-ef"}) | frozenset(_NUMERIC)
+_OPERATOR_WORDS = _BINARY | {"!", "(", ")", "-a", "-o"}
+_UNARY = re.compile(r"-[A-Za-z]$")  # -z, -n, -f, -d...
+# Syntax nodes of `[[ ]]` / `[ ]` that only hold other parts of the expression.
+_EXPRESSIONS = frozenset({"binary_expression", "unary_expression", "parenthesized_expression"})
+_LITERALS = frozenset({"string", "raw_string"})
+
+
+def _flatten(node, expander: Expander, env: dict, patterns: bool) -> list[_Token]:
+    """The words of a `[[ ]]` / `[ ]` expression in order. The grammar's tree does not follow the shell's
+    precedence (it reads `a = x && b = y` as `a = (x && b = y)`), so the words are parsed again here."""
+    if node.type in _EXPRESSIONS:
+        return [token for child in node.children for token in _flatten(child, expander, env, patterns)]
+    if not node.is_named or node.type == "test_operator":
+        return [_Token(node.text.decode("utf-8", "replace"), op=True)]
+    return [_Token(_text(node, expander, env), pattern=patterns and node.type not in _LITERALS)]
+
+
+class _Malformed(Exception):
+    """Words that do not form a test this parser knows."""
+
+
+class _Parser:
+    """A test expression, three-valued: `or` of `and`s of (`!`)* primaries, as bash's `test` and `[[ ]]` read it
+    (`!` binds tightest, then the and-operator, then the or-operator; parentheses group)."""
+
+    def __init__(self, tokens: list[_Token], and_op: str, or_op: str) -> None:
+        self.tokens = tokens
+        self.and_op = and_op
+        self.or_op = or_op
+        self.index = 0
+
+    def parse(self) -> bool | None:
+        if not self.tokens:
+            return False  # `[ ]`: an empty test is false
+        try:
+            value = self._disjunction()
+        except _Malformed:
             return None
-        op = operator.text.decode()
-        if op in ("&&", "-a"):
-            return _and(_expression(left, expander, env), _expression(right, expander, env))
-        if op in ("||", "-o"):
-            return _or(_expression(left, expander, env), _expression(right, expander, env))
-        glob = right.type not in ("string", "raw_string")
-        return _compare(_text(left, expander, env), op, _text(right, expander, env), glob=glob)
-    text = _text(node, expander, env)  # [[ $X ]]: non-empty test
-    return None if text is None else bool(text)
+        return value if self.index == len(self.tokens) else None
+
+    def _at(self, text: str) -> bool:
+        """Whether the next word is the operator `text`."""
+        return self.index < len(self.tokens) and self.tokens[self.index].op and self.tokens[self.index].text == text
+
+    def _binary_at(self, index: int) -> bool:
+        return index + 2 < len(self.tokens) and self.tokens[index + 1].op and self.tokens[index + 1].text in _BINARY
+
+    def _disjunction(self) -> bool | None:
+        return self._joined(self.or_op, self._conjunction, _or)
+
+    def _conjunction(self) -> bool | None:
+        return self._joined(self.and_op, self._negation, _and)
+
+    def _joined(self, operator: str, operand, join) -> bool | None:
+        """`operand (operator operand)*`, left to right."""
+        value = operand()
+        while self._at(operator):
+            self.index += 1
+            value = join(value, operand())
+        return value
+
+    def _negation(self) -> bool | None:
+        if self._at("!") and not self._binary_at(self.index):  # in `! = x` the "!" is a word compared
+            self.index += 1
+            return negate(self._negation())
+        return self._primary()
+
+    def _primary(self) -> bool | None:
+        tokens, index = self.tokens, self.index
+        if index >= len(tokens):
+            raise _Malformed
+        if self._binary_at(index):
+            left, operator, right = tokens[index : index + 3]
+            self.index = index + 3
+            return _compare(left.text, operator.text, right.text, glob=right.pattern)
+        token = tokens[index]
+        if self._at("("):
+            self.index += 1
+            value = self._disjunction()
+            if not self._at(")"):
+                raise _Malformed
+            self.index += 1
+            return value
+        if token.op and token.text.startswith("-") and index + 1 < len(tokens):
+            self.index = index + 2
+            operand = tokens[index + 1].text
+            if token.text not in ("-z", "-n") or operand is None:
+                return None  # file tests and the like depend on the machine
+            return (operand == "") == (token.text == "-z")
+        if token.op and token.text in (")", self.and_op, self.or_op):
+            raise _Malformed
+        self.index = index + 1
+        return None if token.text is None else bool(token.text)  # a lone word: is it non-empty
 
 
 def _compare(left: str | None, op: str, right: str | None, glob: bool) -> bool | None:
@@ -149,7 +215,7 @@ def decided_text(chunks: list) -> str | None:
     return text if known else None
 
 
-def _not(value: bool | None) -> bool | None:
+def negate(value: bool | None) -> bool | None:
     return None if value is None else not value
 
 

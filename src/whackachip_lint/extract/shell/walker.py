@@ -1,7 +1,7 @@
 """Walks a bash syntax tree in execution order, tracking variables and whether each statement runs.
 
 The walk keeps a `Context`: the state a statement's facts get (enabled on the
-path the script takes, disabled in a branch the file's own constants rule
+path the script takes, dead in a branch the file's own constants rule
 out, conditional where the file cannot tell, mentioned in a comment) and the
 variables known at that point. Branches are walked on copies of the
 variables and merged afterwards: a variable that differs between branches
@@ -20,7 +20,8 @@ from ..buildflags import normalise_arch_list, parse_arch_flags
 from ..environment import EXACT, PREFIXES, interpret_env, is_hardware_variable
 from ..treesitter import Point, Positions, offset_point, parser, shift
 from . import conditions, launchers
-from .states import combine, nest, where
+from .functions import FunctionUse
+from .states import DEAD_BRANCH, combine, nest, where
 from .words import UNKNOWN, Array, Chunk, Expander, Word, joined, same_value, words_from
 
 _COMMENTED_COMMAND = re.compile(
@@ -85,8 +86,11 @@ class Walker:
         self.here = here
         self.expander = Expander(data, self._shift, here)
         self.allexport = False
-        self.functions: dict[str, object] = {}
-        self.walked_functions: set[str] = set()
+        self.functions: dict[str, tuple[object, State, str]] = {}  # name -> (body, state, dead_why) where defined
+        # name -> (the liveliest state the body was walked in, the findings that walk gave)
+        self.walked_functions: dict[str, tuple[State, list[RawFinding]]] = {}
+        self.dead_why = DEAD_BRANCH  # why the code being walked cannot run, when it cannot
+        self.function_use: FunctionUse | None = None  # set for a whole file: decides which uncalled functions are dead
 
     # -- plumbing ---------------------------------------------------------------------------------------------
 
@@ -111,11 +115,34 @@ class Walker:
 
     def program(self, root, state: State, env: dict | None = None) -> None:
         ctx = Context(state, env if env is not None else {})
-        self.block(root.children, ctx)
-        for name, body in list(self.functions.items()):
-            if name not in self.walked_functions:  # defined, never called here: may be called by whoever sources us
-                self.walked_functions.add(name)
-                self.statement(body, Context(nest(state, State.CONDITIONAL), dict(ctx.env)))
+        nodes = [n for n in root.children if n.is_named]
+        end = next((i for i, n in enumerate(nodes) if _is_exit(n, self.data)), len(nodes))
+        self.block(nodes[: end + 1], ctx)
+        if end + 1 < len(nodes):
+            line = self._shift(nodes[end].start_point)[0] + 1
+            word = self.raw(nodes[end].child_by_field_name("name"))
+            self.dead_block(nodes[end + 1 :], ctx, f"after the unconditional {word} at line {line}")
+        for name, (body, defined, why) in list(self.functions.items()):
+            if name in self.walked_functions:
+                continue
+            if defined is State.DEAD:
+                self.dead_block([body], Context(defined, dict(ctx.env)), why)
+            elif self.function_use is not None and self.function_use.is_dead(name):
+                self.dead_block([body], Context(defined, dict(ctx.env)), f"in function {name}, which nothing calls")
+            else:  # defined, never called here: may be called by whoever sources us
+                self.statement(body, Context(nest(defined, State.CONDITIONAL), dict(ctx.env)))
+
+    def dead_block(self, nodes, ctx: Context, why: str) -> None:
+        """Walk code that cannot run (on a copy of the variables); the outermost reason is the one reported."""
+        inner = Context(nest(ctx.state, State.DEAD), dict(ctx.env))
+        if ctx.state is State.DEAD:
+            self.block(nodes, inner)
+            return
+        outer, self.dead_why = self.dead_why, why
+        try:
+            self.block(nodes, inner)
+        finally:
+            self.dead_why = outer
 
     def block(self, nodes, ctx: Context) -> None:
         nodes = [n for n in nodes if n.is_named]
@@ -142,7 +169,7 @@ class Walker:
         if kind in _HANDLERS:
             getattr(self, _HANDLERS[kind])(node, ctx)
         elif kind in _LOOPS:
-            self._guarded(node.named_children, ctx, None)
+            self._loop(node, ctx)
         else:
             self.block(node.children, ctx)  # program, pipeline, compound_statement, do_group, ERROR...
 
@@ -169,6 +196,7 @@ class Walker:
             return  # prose, not a command
         walker = Walker(data, self.positions, self.resolve, self.exported, self.found, base, False, self.here)
         walker.allexport = self.allexport
+        walker.dead_why = self.dead_why
         walker.program(tree.root_node, state, dict(env))
 
     def _variable_assignment(self, node, ctx: Context, exported: bool | None = None) -> None:
@@ -251,7 +279,7 @@ class Walker:
                     combine(ctx.state, meaning.state),
                     start,
                     end,
-                    _detail(meaning.detail, ctx.state),
+                    self._detail(meaning.detail, ctx.state),
                     {"variable": name},
                 )
 
@@ -259,7 +287,22 @@ class Walker:
         name = node.child_by_field_name("name")
         body = node.child_by_field_name("body")
         if name is not None and body is not None:
-            self.functions[self.raw(name)] = body
+            self.functions[self.raw(name)] = (body, ctx.state, self.dead_why)
+
+    def call_function(self, name: str, ctx: Context) -> None:
+        """Walk a function's body where it is called. A body first walked from a call that is dead or
+        conditional is walked again from a livelier call, and what the earlier walk found is dropped."""
+        walked = self.walked_functions.get(name)
+        if walked is not None:
+            state, earlier = walked
+            if _LIVELINESS[ctx.state] >= _LIVELINESS[state]:
+                return
+            dropped = {id(raw) for raw in earlier}
+            self.found[:] = [raw for raw in self.found if id(raw) not in dropped]
+        before = len(self.found)
+        self.walked_functions[name] = (ctx.state, [])  # a recursive call inside stops here
+        self.statement(self.functions[name][0], ctx)
+        self.walked_functions[name] = (ctx.state, self.found[before:])
 
     def _subshell(self, node, ctx: Context) -> None:
         self.block(node.children, Context(ctx.state, dict(ctx.env)))
@@ -290,7 +333,7 @@ class Walker:
             # Say why the state changed, as branches do; otherwise "sets bf16.enabled to true" reads as a contradiction.
             detail = raw.detail
             if new_state is not raw.state:
-                why = where(ctx.state) if ctx.state is not State.ENABLED else HEREDOC_WHERE
+                why = where(ctx.state, self.dead_why) if ctx.state is not State.ENABLED else HEREDOC_WHERE
                 detail = f"{detail} ({why})" if detail else why
             self.found.append(
                 replace(raw, state=new_state, detail=detail, properties={**raw.properties, "heredoc": True})
@@ -366,8 +409,11 @@ class Walker:
         for condition, body in branches:
             if isinstance(condition, list):
                 # A condition runs only when every earlier one failed.
-                reached = State.DISABLED if taken else State.CONDITIONAL if maybe else State.ENABLED
+                reached = State.DEAD if taken else State.CONDITIONAL if maybe else State.ENABLED
                 for cond in condition:
+                    if reached is State.DEAD:
+                        self.dead_block([cond], ctx, DEAD_BRANCH)
+                        continue
                     self.statement(
                         cond, Context(nest(ctx.state, reached), ctx.env if reached is State.ENABLED else dict(ctx.env))
                     )
@@ -375,11 +421,14 @@ class Walker:
             else:
                 verdict = condition
             if taken or verdict is False:
-                self.block(body, Context(nest(ctx.state, State.DISABLED), dict(ctx.env)))
+                self.dead_block(body, ctx, DEAD_BRANCH)
                 continue
             branch_env = dict(ctx.env)
             if verdict is True and not maybe:
                 self.block(body, Context(ctx.state, branch_env))
+                taken = True
+            elif verdict is True:  # runs unless an earlier branch did: either way no later branch runs
+                self.block(body, Context(nest(ctx.state, State.CONDITIONAL), branch_env))
                 taken = True
             else:
                 self.block(body, Context(nest(ctx.state, State.CONDITIONAL), branch_env))
@@ -399,10 +448,24 @@ class Walker:
         if default_for and outcomes:
             self._keep_default(default_for, outcomes[0], ctx.env)
 
+    def _loop(self, node, ctx: Context) -> None:
+        """`while`/`until`: the body is dead when the file's own values make the first test fail, else it may
+        run (conditional). The test itself runs either way."""
+        condition = [c for c in node.children_by_field_name("condition") if c.is_named]
+        body = node.child_by_field_name("body")
+        if node.type == "c_style_for_statement" or not condition or body is None:
+            self._guarded(node.named_children, ctx, None)
+            return
+        for cond in condition:
+            self.statement(cond, ctx)
+        verdict = conditions.evaluate(condition[-1], self.expander, ctx.env)
+        enters = verdict if node.children[0].type == "while" else conditions.negate(verdict)
+        self._guarded([body], ctx, False if enters is False else None)
+
     def _guarded(self, body, ctx: Context, verdict: bool | None, default_for: str | None = None) -> None:
         """A body that runs if a verdict holds (loops, `&&`/`||`); None: the file cannot tell."""
         if verdict is False:
-            self.block(body, Context(nest(ctx.state, State.DISABLED), dict(ctx.env)))
+            self.dead_block(body, ctx, DEAD_BRANCH)
         elif verdict is True:
             self.block(body, ctx)
         else:
@@ -472,9 +535,8 @@ class Walker:
         if not words:
             return
         head = words[0].text if words[0].known else ""
-        if head in self.functions and head not in self.walked_functions:
-            self.walked_functions.add(head)
-            self.statement(self.functions[head], ctx)
+        if head in self.functions:
+            self.call_function(head, ctx)
             return
         if head == "set":
             self._set(words)
@@ -483,7 +545,8 @@ class Walker:
         elif head in ("source", ".") and len(words) > 1 and words[1].known and _CANN_SET_ENV.search(words[1].text):
             # CANN's set_env.sh exports ASCEND_TOOLKIT_HOME and the other ASCEND_* variables (traps.md: Ascend tell).
             detail = f"{head} {words[1].text} sets ASCEND_TOOLKIT_HOME and the other ASCEND_* variables (Huawei CANN)"
-            self.add_words("WAC205", "ASCEND_TOOLKIT_HOME", ctx.state, words[0], words[1], _detail(detail, ctx.state),
+            detail = self._detail(detail, ctx.state)
+            self.add_words("WAC205", "ASCEND_TOOLKIT_HOME", ctx.state, words[0], words[1], detail,
                            {"variable": "ASCEND_TOOLKIT_HOME", "sourced": words[1].text})
         self._inline_code(nodes, ctx)
         self.arch_flags(node, ctx.state, start=name)
@@ -492,7 +555,7 @@ class Walker:
         line = self._shift(node.start_point)[0] + 1
         sink = launchers.Sink(
             add=lambda rule, value, state, first, last, detail, properties: self.add_words(
-                rule, value, state, first, last, _detail(detail, ctx.state), {**properties, "command_line": line}
+                rule, value, state, first, last, self._detail(detail, ctx.state), {**properties, "command_line": line}
             ),
             env=lambda word, state: self.env_word(word, state),
             resolve=self.resolve,
@@ -568,6 +631,10 @@ class Walker:
 
     # -- facts ------------------------------------------------------------------------------------------------
 
+    def _detail(self, detail: str, context: State) -> str:
+        phrase = where(context, self.dead_why)
+        return f"{detail} ({phrase})" if phrase else detail
+
     def env_facts(self, name: str, chunks, start: Point, end: Point, context: State, exported: bool) -> None:
         if not is_hardware_variable(name):
             return
@@ -589,7 +656,7 @@ class Walker:
             properties: dict[str, Value] = {"variable": name, "setting": text}
             if default_of:
                 properties["default_of"] = default_of
-            self.add(meaning.rule, value, combine(context, own), start, end, _detail(detail, context), properties)
+            self.add(meaning.rule, value, combine(context, own), start, end, self._detail(detail, context), properties)
 
     def env_word(self, word: Word, state: State) -> None:
         """NAME=VALUE handed to a program (`env X=1 cmd`, `mpirun -x X=1`)."""
@@ -613,7 +680,7 @@ class Walker:
                 context,
                 offset_point(raw, begin, base),
                 offset_point(raw, finish, base),
-                _detail(f"compiler flag {text[target.start : target.end]}", context),
+                self._detail(f"compiler flag {text[target.start : target.end]}", context),
                 {},
             )
 
@@ -628,9 +695,18 @@ def _switch_kind(name: str) -> str:
     return "set"
 
 
-def _detail(detail: str, context: State) -> str:
-    phrase = where(context)
-    return f"{detail} ({phrase})" if phrase else detail
+# How live a walk's state is: a function walked in one state is walked again only from a livelier call.
+_LIVELINESS = {State.ENABLED: 0, State.DISABLED: 0, State.CONDITIONAL: 1, State.DEAD: 2, State.MENTIONED: 3}
+
+
+def _is_exit(node, data: bytes) -> bool:
+    """A statement after which nothing at top level runs: `exit` (with or without a status), or `exec` with a
+    command, which replaces the shell (`exec 3>&1` without one only redirects)."""
+    if node.type != "command":
+        return False
+    name = node.child_by_field_name("name")
+    word = data[name.start_byte : name.end_byte] if name is not None else b""
+    return word == b"exit" or (word == b"exec" and bool(node.children_by_field_name("argument")))
 
 
 def _merge(outcomes: list[dict]) -> dict:
