@@ -6,11 +6,10 @@ InfiniBand and GPUDirect RDMA. The dead settings must neither disfavour datacent
 
 from __future__ import annotations
 
-import json
 
 from whackachip_lint.infer.catalog import load_catalog
 
-from .conftest import REPOS, run_cli
+from .conftest import REPOS, scan_repo_json
 
 REPO = REPOS / "sh_net_type_dead_branch"
 SCRIPT = "scripts/pretrain.sh"
@@ -19,9 +18,8 @@ CATALOG = load_catalog()
 
 
 def report() -> dict:
-    result = run_cli("--format", "json", str(REPO))
-    assert result.exit_code == 0, result.output
-    return json.loads(result.output)
+    """The JSON report of the repository, scanned from inside it (paths relative to it)."""
+    return scan_repo_json(REPO)
 
 
 def test_dead_branch_findings_are_dead_and_the_live_branch_enabled():
