@@ -6,7 +6,6 @@ InfiniBand and GPUDirect RDMA. The dead settings must neither disfavour datacent
 
 from __future__ import annotations
 
-
 from whackachip_lint.infer.catalog import load_catalog
 
 from .conftest import REPOS, scan_repo_json
