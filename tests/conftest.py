@@ -36,6 +36,7 @@ DEFAULT_NAMES = {
 
 # Other formats A.
 DEFAULT_NAMES.update({"pyproject": "pyproject.toml", "setupcfg": "setup.cfg", "makefile": "Makefile", "cmake": "CMakeLists.txt"})
+DEFAULT_NAMES.update({"cuda": "kernel.cu"})
 
 
 @pytest.fixture(autouse=True)

@@ -23,13 +23,18 @@ REFERENCE_IDS = {  # every accelerator of the reference hardware-facts.json, by 
     "huawei-ascend-910c", "intel-gaudi2", "intel-gaudi3", "google-tpu-v4", "google-tpu-v5e", "google-tpu-v5p",
     "apple-m-series",
 }
+# Added or split for issue 11, each with its own sources in the entry.
+ADDED_IDS = {
+    "nvidia-h800-pcie", "huawei-ascend-910b4", "intel-gaudi3-pcie", "nvidia-b300", "nvidia-gb300", "nvidia-rtx-pro-6000",
+    "amd-mi355x", "google-tpu-v6e", "aws-trn1", "aws-trn2", "aws-inf2",
+}
 
 # NVIDIA parts whose compute capability the catalog leaves unverified (null).
 UNKNOWN_COMPUTE_CAPABILITY = {"nvidia-b100"}
 
 
 def test_catalog_covers_every_reference_accelerator():
-    assert {e.id for e in CATALOG} == REFERENCE_IDS
+    assert {e.id for e in CATALOG} == REFERENCE_IDS | ADDED_IDS
 
 
 def test_catalog_records_its_origin():
@@ -125,4 +130,8 @@ def test_ids_for_name():
     assert CATALOG.ids_for_name("NVIDIA GeForce RTX 4090 D") == ["nvidia-rtx-4090d"]
     assert CATALOG.ids_for_name("MI300X") == ["amd-mi300x"]
     assert CATALOG.ids_for_name("Ascend 910B") == ["huawei-ascend-910b"]
+    assert CATALOG.ids_for_name("910B4") == ["huawei-ascend-910b4"]
+    assert CATALOG.ids_for_name("trn1.32xlarge") == ["aws-trn1"]
+    assert CATALOG.ids_for_name("NVIDIA H800 PCIe") == ["nvidia-h800-pcie"]  # nvidia-smi name
+    assert CATALOG.ids_for_name("NVIDIA L2") == []  # a different product from the L20
     assert CATALOG.ids_for_name("quantum annealer") == []

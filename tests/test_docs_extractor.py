@@ -60,7 +60,7 @@ def test_readme_statements_and_mentions():
 
 def test_counts_and_catalog_properties():
     found = {f.line: dict(f.properties) for f in scan_snippet(README, "markdown").findings}
-    assert found[3]["count"] == 64 and found[3]["catalog_ids"] == "nvidia-h800"
+    assert found[3]["count"] == 64 and found[3]["catalog_ids"] == "nvidia-h800 nvidia-h800-pcie"
     assert found[9]["count"] == 2048 and found[9]["gpu"] == "huawei-ascend-910b"
     assert found[8]["count"] == 8 and found[8]["catalog_ids"] == "nvidia-a100-sxm4-80gb nvidia-a100-pcie-80gb"
     assert "count" not in found[13]
@@ -135,6 +135,13 @@ def test_log_nvidia_smi_table_list_and_device_report():
     props = {f.line: dict(f.properties) for f in scan_snippet(SMI, "log").findings}
     assert props[8]["count"] == 2 and props[8]["catalog_ids"] == "nvidia-h800"
     assert props[12]["count"] == 2 and props[12]["catalog_ids"] == "nvidia-a100-sxm4-80gb"
+
+
+def test_nvidia_l2_in_a_log_is_not_the_l20():
+    # "NVIDIA L2" (24 GB) is a different product: it names no catalog entry rather than the L20.
+    findings = scan_snippet("GPU 0: NVIDIA L2 (UUID: GPU-0a1b)\nGPU 1: NVIDIA L20 (UUID: GPU-0a1c)\n", "log").findings
+    ids = {f.value: f.properties.get("catalog_ids", "") for f in findings if f.rule == "WAC713"}
+    assert ids == {"NVIDIA L2": "", "NVIDIA L20": "nvidia-l20"}
 
 
 def test_rst_literal_blocks_are_not_prose():

@@ -12,7 +12,8 @@ from whackachip_lint.extract import gpunames
 @pytest.mark.parametrize(
     ("text", "written", "family", "ids"),
     [
-        ("trained on 64 H800 GPUs", "H800", "nvidia-h800", "nvidia-h800"),
+        ("trained on 64 H800 GPUs", "H800", "nvidia-h800", "nvidia-h800 nvidia-h800-pcie"),
+        ("H800 PCIe", "H800 PCIe", "nvidia-h800", "nvidia-h800-pcie"),
         ("8x A100 80GB", "A100 80GB", "nvidia-a100", "nvidia-a100-sxm4-80gb nvidia-a100-pcie-80gb"),
         ("NVIDIA A100-SXM4-40GB", "NVIDIA A100-SXM4-40GB", "nvidia-a100", "nvidia-a100-sxm4-40gb"),
         ("on A100s", "A100", "nvidia-a100", None),
@@ -21,7 +22,14 @@ from whackachip_lint.extract import gpunames
         ("the H20", "H20", "nvidia-h20", "nvidia-h20"),
         ("an H200", "H200", "nvidia-h200", "nvidia-h200-sxm nvidia-h200-nvl"),
         ("RTX 4090 D", "RTX 4090 D", "nvidia-rtx-4090d", "nvidia-rtx-4090d"),
-        ("Ascend 910B cluster", "Ascend 910B", "huawei-ascend-910b", "huawei-ascend-910b"),
+        ("Ascend 910B cluster", "Ascend 910B", "huawei-ascend-910b", "huawei-ascend-910b huawei-ascend-910b4"),
+        ("Ascend 910B2 cluster", "Ascend 910B2", "huawei-ascend-910b", "huawei-ascend-910b"),
+        ("Ascend 910B4", "Ascend 910B4", "huawei-ascend-910b4", "huawei-ascend-910b4"),
+        ("TPU v6e", "TPU v6e", "google-tpu-v6e", "google-tpu-v6e"),
+        ("MI355X", "MI355X", "amd-mi355x", "amd-mi355x"),
+        ("RTX PRO 6000", "RTX PRO 6000", "nvidia-rtx-pro-6000", "nvidia-rtx-pro-6000"),
+        ("Trainium2 chips", "Trainium2", "aws-trn2", "aws-trn2"),
+        ("8x B300", "B300", "nvidia-b300", "nvidia-b300"),
         ("MI250X", "MI250X", "amd-mi250x", "amd-mi250x"),
         ("MI250", "MI250", "amd-mi250", ""),  # not in the catalog: no ids, never guessed
         ("Gaudi2", "Gaudi2", "intel-gaudi2", "intel-gaudi2"),

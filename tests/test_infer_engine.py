@@ -148,7 +148,7 @@ def test_hccl_with_habana_is_gaudi():
     v = infer(gaudi_repo())
     assert v.vendor_status("Intel") == "likely"
     assert v.vendor_status("Huawei") == "excluded"
-    assert statuses(v, CONSISTENT) == {"intel-gaudi2", "intel-gaudi3"}
+    assert statuses(v, CONSISTENT) == {"intel-gaudi2", "intel-gaudi3", "intel-gaudi3-pcie"}
 
 
 def test_hccl_alone_decides_nothing():

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from whackachip_lint.infer.catalog import load_catalog
 from whackachip_lint.infer.engine import infer
 from whackachip_lint.report import json as json_report
@@ -96,3 +98,31 @@ def test_hardware_unknown_id_is_a_usage_error():
     result = run_cli("hardware", "nvidia-h999")
     assert result.exit_code == 2
     assert "unknown hardware id" in result.output
+
+
+@pytest.mark.parametrize(
+    ("entry_id", "fields"),
+    [
+        ("nvidia-h200-nvl", {"tpp": 13364, "eccn_3a090": "3A090.a"}),
+        ("nvidia-h800-pcie", {"tpp": 12104, "eccn_3a090": "3A090.a"}),
+        ("huawei-ascend-910b4", {"tpp": 4480, "eccn_3a090": None}),  # under 4800; its density is unknown
+        ("huawei-ascend-910b", {"tpp": 5008, "eccn_3a090": "3A090.a"}),
+        ("google-tpu-v6e", {"tpp": 14688}),
+        ("aws-trn2", {"tpp": None}),
+        ("amd-mi355x", {"tpp": None}),
+    ],
+)
+def test_hardware_shows_corrected_and_added_entries(entry_id, fields):
+    result = run_cli("hardware", entry_id, "--format", "json")
+    assert result.exit_code == 0
+    data = json.loads(result.output)
+    assert data["id"] == entry_id and data["sources"]
+    for key, value in fields.items():
+        assert data["export_control"][key] == value
+
+
+def test_b200_memory_is_180_gb_and_l2_is_not_the_l20():
+    b200 = json.loads(run_cli("hardware", "nvidia-b200", "--format", "json").output)
+    assert [m["size_gb"] for m in b200["memory_options"]] == [180] and b200["memory_bandwidth_gbs"] == 7700
+    l20 = json.loads(run_cli("hardware", "nvidia-l20", "--format", "json").output)
+    assert l20["nvidia_smi_names"] == ["NVIDIA L20"]

@@ -53,14 +53,14 @@ def test_ascend_repo_with_hccl():
     data = inference("ascend_hccl")
     assert vendor(data, "Huawei") == "likely"
     assert vendor(data, "Intel") == "excluded"
-    assert ids(data, "consistent") == {"huawei-ascend-910b", "huawei-ascend-910c"}
+    assert ids(data, "consistent") == {"huawei-ascend-910b", "huawei-ascend-910b4", "huawei-ascend-910c"}
 
 
 def test_gaudi_repo_with_hccl():
     data = inference("gaudi_hccl")
     assert vendor(data, "Intel") == "likely"
     assert vendor(data, "Huawei") == "excluded"
-    assert ids(data, "consistent") == {"intel-gaudi2", "intel-gaudi3"}
+    assert ids(data, "consistent") == {"intel-gaudi2", "intel-gaudi3", "intel-gaudi3-pcie"}
 
 
 def test_hopper_repo_keeps_only_hopper_parts():
@@ -159,3 +159,78 @@ def test_megatron_idioms_in_an_ascend_script_are_no_nvidia_evidence():
     assert vendors["NVIDIA"] != "likely"
     assert data["gpus_per_node"]["values"] == [8]
     assert status(data, "huawei-ascend-910b") == "consistent"
+
+
+# --- vendor and number-format tells (issue 11): one small repo per vendor group ------------------------------
+
+
+def likely(data: dict) -> list[str]:
+    return [v["name"] for v in data["vendors"] if v["status"] == "likely"]
+
+
+def test_jax_tpu_repo_names_google_and_the_tpu_generation_of_its_accelerator_type():
+    data = inference("tpu_jax")
+    assert likely(data) == ["Google"]
+    assert ids(data, "consistent") == {"google-tpu-v5e"}  # --accelerator-type=v5litepod-64
+    assert status(data, "google-tpu-v4") == "disfavoured"
+
+
+def test_torch_xla_with_pjrt_device_cuda_is_nvidia_not_tpu():
+    data = inference("xla_cuda")
+    assert likely(data) == ["NVIDIA"]
+    assert vendor(data, "Google") == "possible"
+    assert not ids(data, "consistent") & {e.id for e in CATALOG if e.vendor == "Google"}
+    google = reasons(data, "google-tpu-v5p")
+    assert any("XLA platform CUDA" in r["constraint"] and r["evidence"] == ["run.sh:3"] for r in google)
+
+
+def test_neuron_repo_names_aws():
+    data = inference("neuron_trn")
+    assert likely(data) == ["AWS"]
+    assert ids(data, "consistent") == {"aws-trn1", "aws-trn2", "aws-inf2"}
+    assert vendor(data, "Google") == "excluded"  # torch_neuronx is a hard vendor fact; its torch_xla is Neuron's
+
+
+def test_rocm_from_the_shell_names_amd_with_its_gfx_floor():
+    data = inference("rocm_shell")
+    assert likely(data) == ["AMD"]
+    assert ids(data, "consistent") == {"amd-mi300x", "amd-mi325x"}
+    assert data["architecture_floor"]["AMD"]["gfx_target"] == "gfx942"
+    amd = next(v for v in data["vendors"] if v["name"] == "AMD")
+    supports = {r["constraint"] for r in amd["reasons"] if r["result"] == "supports"}
+    assert {"runs AMD's ROCm device tools", "passes /dev/kfd (the ROCm kernel driver) to the container",
+            "ROCm base image", "hipBLASLt switch (PyTorch on ROCm)"} <= supports
+
+
+def test_mindspore_rank_loop_names_huawei_with_eight_devices():
+    data = inference("ascend_mindspore")
+    assert likely(data) == ["Huawei"]
+    assert vendor(data, "NVIDIA") == "excluded"  # device_target="Ascend" is an npu device
+    assert ids(data, "consistent") == {"huawei-ascend-910b", "huawei-ascend-910b4", "huawei-ascend-910c"}
+    assert data["gpus_per_node"]["values"] == [8]
+
+
+def test_gaudi_spawn_names_intel_and_all_visible_devices_count_no_single_device():
+    data = inference("gaudi_spawn")
+    assert likely(data) == ["Intel"]
+    assert ids(data, "consistent") == {"intel-gaudi2", "intel-gaudi3", "intel-gaudi3-pcie"}
+    assert data["gpus_per_node"]["values"] == [8]  # HABANA_VISIBLE_DEVICES=all is not "1 device"
+
+
+def test_hopper_cuda_sources_name_nvidia_with_a_hopper_floor():
+    data = inference("hopper_kernels")
+    assert likely(data) == ["NVIDIA"]
+    assert data["architecture_floor"]["NVIDIA"]["microarchitecture"] == "Hopper"
+    assert ids(data, "consistent") == {e.id for e in CATALOG if e.microarchitecture == "Hopper"}
+    assert status(data, "nvidia-a100-sxm4-80gb") == "disfavoured"
+    assert any("csrc/gemm.cuh:5" in r["evidence"] for r in reasons(data, "nvidia-b200"))  # wgmma: sm_90a only
+
+
+def test_nvfp4_recipe_sets_a_blackwell_floor():
+    data = inference("blackwell_nvfp4")
+    assert likely(data) == ["NVIDIA"]
+    assert data["architecture_floor"]["NVIDIA"]["microarchitecture"] == "Blackwell"
+    assert {"nvidia-b200", "nvidia-b300"} <= ids(data, "consistent")
+    for hopper in ("nvidia-h100-sxm", "nvidia-h200-sxm"):
+        assert status(data, hopper) == "excluded"
+        assert any(r["evidence"] == ["train.py:5"] and r["strength"] == "hard" for r in reasons(data, hopper))

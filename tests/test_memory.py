@@ -127,7 +127,9 @@ def test_70b_zero3_on_8_devices_leaves_only_parts_of_180_gb_or_more():
     memory = v["memory"]
     assert memory["params"] == 70_552_387_584 and memory["gb_per_device"] == 141.1
     assert memory["strength"] == "hard" and memory["inputs"]["zero_stage"] == 3 and memory["inputs"]["data_parallel"] == 8
-    assert _ids(v, "consistent") == {"nvidia-b100", "nvidia-b200", "nvidia-gb200", "amd-mi300x", "amd-mi325x"}
+    assert _ids(v, "consistent") == {
+        "nvidia-b100", "nvidia-b200", "nvidia-gb200", "nvidia-b300", "nvidia-gb300", "amd-mi300x", "amd-mi325x", "amd-mi355x",
+    }
     # Every part under 141 GB is excluded by the memory requirement, with the computation as its reason.
     h100 = next(c for c in v["candidates"] if c["id"] == "nvidia-h100-sxm")
     assert h100["status"] == "excluded"

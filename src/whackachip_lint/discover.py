@@ -58,6 +58,7 @@ KIND_BY_SUFFIX.update(
 )
 # Job scripts for PBS/LSF need no shebang (SLURM's do, and are found by it).
 KIND_BY_SUFFIX.update({".pbs": "shell", ".lsf": "shell"})
+KIND_BY_SUFFIX.update({".cu": "cuda", ".cuh": "cuda"})
 KIND_BY_NAME.update({"README": "text"})
 
 # Names without these suffixes are classified by name alone; with them, by shebang too.

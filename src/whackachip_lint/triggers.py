@@ -42,6 +42,8 @@ FAMILY_WORDS: dict[str, tuple[str, ...]] = {
         "npu", "habana", "hpu", "gaudi", "xla", "pjrt", "tpu", "jax", "mlx", "mps", "xpu", "ipex",
         "intel_extension", "cuda", "rocm", "hip", "hsa_", "rocr", "ascend", "cann", "device", "gpu",
         "accelerator", "neuron", "musa", "mlu", "metal", "torch.version", "miopen", "environ", "putenv", "ucc",
+        "hipblaslt", "rank_table", "jax_platform", "xla_force_host", "rocm-smi", "amd-smi", "rocminfo", "npu-smi",
+        "hl-smi", "hl-qual", "gcloud", "device_target", "mindspore",
     ),
     # Interconnect: NCCL_* (and RCCL's use of them), Gloo, libfabric/EFA, InfiniBand.
     "WAC3": (
@@ -53,7 +55,8 @@ FAMILY_WORDS: dict[str, tuple[str, ...]] = {
         "torchrun", "torch.distributed", "launch", "deepspeed", "accelerate", "srun", "mpirun", "mpiexec",
         "sbatch", "slurm", "nproc", "nnodes", "nodes", "num_node", "num-node", "num_gpu", "num-gpu", "gpus",
         "per_node", "per-node", "num_processes", "num-processes", "hostfile", "machinefile", "visible_devices",
-        "config_file", "config-file", "ntasks", "world_size", "pbs", "bsub", "ngpus",
+        "config_file", "config-file", "ntasks", "world_size", "pbs", "bsub", "ngpus", "msrun", "gaudi_spawn",
+        "device_id",
     ),
     # Memory and sharding: DeepSpeed ZeRO, offload, accumulation, batch sizes, FSDP.
     "WAC5": (
@@ -65,14 +68,15 @@ FAMILY_WORDS: dict[str, tuple[str, ...]] = {
         "flash", "transformer_engine", "apex", "triton", "xformers", "cutlass", "deep_gemm", "deepgemm",
         "cuda", "gencode", "sm_", "compute_", "arch_list", "archs", "rocm_arch", "offload-arch", "offload_arch",
         "amdgpu", "gfx", "nvcc", "hipcc", "gpu_targets", "attn_implementation", "transformer engine",
-        "transformer-engine", "transformerengine",
+        "transformer-engine", "transformerengine", "wgmma", "tcgen05", "cp.async.bulk", "tensormap", "setmaxnreg",
+        "cluster", "elect.sync", "griddepcontrol", "sm90", "sm100", "mma.sync", "_fp8", "_fp4", "warpgroup", "float4_",
     ),
     # Declared hardware: product and family names.
     "WAC7": (
         "nvidia", "amd", "gpu", "npu", "tpu", "a100", "a800", "h100", "h800", "h20", "v100", "p100", "l40",
         "a10", "a30", "a40", "b100", "b200", "b300", "rtx", "geforce", "tesla", "quadro", "3090", "4090", "5090",
         "mi100", "mi210", "mi250", "mi300", "mi325", "mi350", "mi355", "instinct", "radeon", "ascend", "910b",
-        "gaudi", "trainium", "inferentia", "ampere", "hopper", "volta", "blackwell", "turing", "lovelace",
+        "gaudi", "trainium", "inferentia", "trillium", "ampere", "hopper", "volta", "blackwell", "turing", "lovelace",
         "sbatch", "pbs", "bsub",
     ),
 }
@@ -91,10 +95,10 @@ KIND_FAMILY_WORDS: dict[tuple[str, str], tuple[str, ...]] = {
     # Declared hardware in code files comes only from scheduler directives (extract/jobscript.py): `#SBATCH`,
     # `#PBS`, `#BSUB`. Not every "nvidia" in a licence header is worth a parse.
     ("python", "WAC7"): ("sbatch", "pbs", "bsub"),
-    ("shell", "WAC7"): ("sbatch", "pbs", "bsub"),
+    ("shell", "WAC7"): ("sbatch", "pbs", "bsub", "accelerator-type", "--type", "/dev/"),
     ("json", "WAC7"): (),
     ("python", "WAC8"): (),
-    ("shell", "WAC8"): (),
+    ("shell", "WAC8"): ("docker", "podman", "nerdctl"),
     ("json", "WAC8"): (),
 }
 

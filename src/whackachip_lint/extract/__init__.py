@@ -139,6 +139,8 @@ EXTRACTORS.update(
         "cmake": ("whackachip_lint.extract.cmake",),
     }
 )
+# CUDA sources: a line scan for architecture-specific instructions and types (WAC605).
+EXTRACTORS["cuda"] = ("whackachip_lint.extract.cuda",)
 # setup.py install requirements: a second, cheap pass on Python files (returns [] unless the file is setup.py).
 EXTRACTORS["python"] += ("whackachip_lint.extract.setup_py",)
 

@@ -45,6 +45,8 @@ _PLACE = re.compile(r"\b(?:on|using|with|across|over|by|via)\b|在|使用|基于
 # "在 64 张 H800 上训练" (trained on 64 H800s): the place comes before the name and the verb after it.
 _CJK_PLACE = re.compile(r"(?:在|使用|基于|采用|用)[^。！？；]{0,12}$")
 _USE_VERB = re.compile(r"\b(?:used|using|use|uses|utili[sz](?:ed|ing)|ran|run|took|takes|spent|consumed)\b", re.I)
+# "Our runs used 8x V100", "All experiments run on 4x RTX 4090": a run named, then a verb of use after it.
+_RUN_CUE = re.compile(r"\b(?:runs?|experiments?|jobs?)\b", re.I)
 # Words that make a sentence anything but a statement of the hardware a run used.
 _HEDGE = re.compile(
     r"\b(?:t?flops|peak|requir\w*|error|exception|fail\w*|not|never|no|without|tested|test|testing|benchmark\w*|"
@@ -315,6 +317,9 @@ def _declares(sentence: str, before: str, declares_section: bool) -> bool:
     if cue is not None and _PLACE.search(before[cue.end():]):
         return True
     if _USE_VERB.search(before) and _TRAIN_CUE.search(sentence):
+        return True
+    run = _RUN_CUE.search(before)
+    if run is not None and _USE_VERB.search(before[run.end():]):
         return True
     if _CJK_PLACE.search(before) and _TRAIN_CUE.search(sentence[len(before):]):
         return True

@@ -59,6 +59,16 @@ EXACT: dict[str, tuple[str, str]] = {
     "PYTORCH_ROCM_ARCH": ("WAC604", "list"),
     "AMDGPU_TARGETS": ("WAC604", "list"),
     "GPU_TARGETS": ("WAC604", "list"),
+    # The platform an XLA/JAX program runs on is the variable's value (TPU, CUDA, CPU, NEURON...), not the name.
+    "PJRT_DEVICE": ("WAC208", "list"),
+    "JAX_PLATFORMS": ("WAC208", "list"),
+    "JAX_PLATFORM_NAME": ("WAC208", "list"),
+    # ROCm-only switches without a ROCm prefix (PyTorch on ROCm prefers hipBLASLt; HIP's hardware queue count).
+    "TORCH_BLAS_PREFER_HIPBLASLT": ("WAC205", "set"),
+    "GPU_MAX_HW_QUEUES": ("WAC205", "set"),
+    # Ascend: the HCCL rank table MindSpore and torch_npu jobs read to place ranks on NPUs.
+    "RANK_TABLE_FILE": ("WAC205", "set"),
+    "MINDSPORE_HCCL_CONFIG_PATH": ("WAC205", "set"),
 }
 
 # Prefixes, tried longest first: prefix -> (rule, switch kind).
@@ -83,10 +93,18 @@ PREFIXES: dict[str, tuple[str, str]] = {
     "PJRT_": ("WAC205", "set"),
     "XLA_": ("WAC205", "set"),
     "TPU_": ("WAC205", "set"),
+    "NEURON_RT_": ("WAC205", "set"),
+    "NEURON_CC_": ("WAC205", "set"),
 }
 # libfabric providers of datacenter GPU fabrics: AWS EFA, HPE Slingshot ("cxi").
 FABRIC_PROVIDERS = frozenset({"efa", "cxi"})
 _SORTED_PREFIXES = sorted(PREFIXES.items(), key=lambda item: -len(item[0]))
+
+# Words in a variable's value that name the platform the program runs on: (variable, word) -> WAC208 value.
+# `--xla_force_host_platform_device_count=8` in XLA_FLAGS fakes devices on the host CPU: no accelerator.
+VALUE_PLATFORMS: dict[tuple[str, str], str] = {
+    ("XLA_FLAGS", "xla_force_host_platform_device_count"): "cpu",
+}
 
 # Device-list variables are also vendor tells (WAC205) unless they are CUDA's own.
 _VENDOR_DEVICE_LISTS = {
@@ -100,6 +118,21 @@ _VENDOR_DEVICE_LISTS = {
 _INTERESTING = re.compile(
     r"^(?:" + "|".join(re.escape(p) for p in PREFIXES) + r")|^(?:" + "|".join(re.escape(n) for n in EXACT) + r")$"
 )
+
+
+# Device-list values that name no number of devices: `HABANA_VISIBLE_DEVICES=all` exposes every device there is.
+ALL_DEVICES = frozenset({"all"})
+NO_DEVICES = frozenset({"none", "void", "-1"})
+
+
+def device_count(listing: str) -> int | None:
+    """How many devices a visible-devices list names: "0,1,2,3" -> 4; "all" (every device) -> None."""
+    text = listing.strip().strip("'\"").strip()
+    if text.lower() in ALL_DEVICES:
+        return None
+    if text.lower() in NO_DEVICES:
+        return 0
+    return len([d for d in text.replace(";", ",").split(",") if d.strip()])
 
 
 def is_hardware_variable(name: str) -> bool:
@@ -150,6 +183,9 @@ def interpret_env(name: str, setting: str | None) -> list[EnvMeaning]:
         meanings.append(EnvMeaning("WAC205", name, state if setting is None else State.ENABLED, detail))
     if name == "FI_PROVIDER" and clean.lower() not in FABRIC_PROVIDERS:
         return []  # other libfabric providers (tcp, sockets, shm) say nothing about a GPU fabric
+    for (variable, word), platform in VALUE_PLATFORMS.items():
+        if name == variable and word in clean:
+            meanings.append(EnvMeaning("WAC208", platform, state, f"{word} in {name}"))
     if name == "RCCL_FORCE_ENABLE_GDRDMA":
         meanings.append(EnvMeaning("WAC205", name, state if setting is None else State.ENABLED, detail))
     return meanings

@@ -82,7 +82,7 @@ def _pattern(loose: bool) -> re.Pattern[str]:
 
 # Every name the table matches holds one of these (a letter next to a digit, or a family word); the full
 # pattern, costly per position, is run only in a short window around each of them.
-CHEAP = re.compile(r"[A-Za-z]\d|\d[A-Za-z]|gaudi|rtx|tpu|ascend|HL-", re.I)
+CHEAP = re.compile(r"[A-Za-z]\d|\d[A-Za-z]|gaudi|rtx|tpu|ascend|HL-|trainium|inferentia|trillium", re.I)
 _BEFORE = 40  # how far before a hit a name may start ("NVIDIA Tesla " prefixes)
 _RUN_START = re.compile(r"(?<![A-Za-z0-9])[A-Za-z0-9]")
 

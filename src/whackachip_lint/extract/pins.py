@@ -61,6 +61,12 @@ VENDOR_EXTRAS: dict[str, dict[str, tuple[str, str]]] = {
 VENDOR_LOCAL_VERSIONS: dict[str, dict[str, tuple[str, str]]] = {
     "intel-extension-for-pytorch": {"xpu": ("intel", "xpu")},
     "jaxlib": {"cuda": ("nvidia", "gpu"), "rocm": ("amd", "gpu")},
+    "torch-xla": {"cuda": ("nvidia", "gpu")},
+}
+# Packages whose wheel URL decides the accelerator: name -> ((URL pattern, vendor, accelerator, value), ...).
+# torch_xla's CUDA wheels are published under .../pytorch-xla-releases/wheels/cuda/<version>/.
+VENDOR_URLS: dict[str, tuple[tuple[re.Pattern[str], str, str, str], ...]] = {
+    "torch-xla": ((re.compile(r"/wheels/cuda/|torch_xla-[^/]*\+cuda", re.I), "nvidia", "gpu", "torch-xla[cuda]"),),
 }
 
 # canonical name -> properties (WAC804). "kernel" for FlashAttention is decided by version below.
@@ -176,6 +182,11 @@ def requirement_facts(text: str) -> Optional[list[PinFact]]:
         for prefix, candidate in VENDOR_LOCAL_VERSIONS[name].items():
             if local.startswith(prefix):
                 vendor, value = candidate, f"{name}+{local}"
+                break
+    if vendor is None and req.url and name in VENDOR_URLS:
+        for pattern, v, accelerator, named in VENDOR_URLS[name]:
+            if pattern.search(req.url):
+                vendor, value = (v, accelerator), named
                 break
     if vendor is not None:
         props = {**base, "vendor": vendor[0], "accelerator": vendor[1]}

@@ -24,6 +24,7 @@ RANK = {HARD: 3, STRONG: 2, WEAK: 1}
 NVIDIA, AMD, HUAWEI, INTEL, GOOGLE, APPLE = "NVIDIA", "AMD", "Huawei", "Intel", "Google", "Apple"
 # Vendors the evidence can name but the catalog has no entries for (the verdict says so rather than guess).
 CAMBRICON, MOORE_THREADS, INTEL_XPU = "Cambricon", "Moore Threads", "Intel XPU"
+AWS = "AWS"  # Trainium and Inferentia (the Neuron SDK)
 
 
 @dataclass(frozen=True)
@@ -36,10 +37,11 @@ class Spec:
     arg: Any = None
     applies_to: tuple[str, ...] = ()  # vendors the check concerns; candidates of other vendors pass
     redirectable: bool = False  # CUDA-looking evidence that a migration shim redirects to its own vendor
+    xla: bool = False  # XLA-looking evidence (torch_xla, `xla` devices): the XLA platform in force names the vendor
 
 
-def _vendor(*vendors: str, strength: str, text: str, redirectable: bool = False) -> Spec:
-    return Spec("vendor", strength, text, frozenset(vendors), redirectable=redirectable)
+def _vendor(*vendors: str, strength: str, text: str, redirectable: bool = False, xla: bool = False) -> Spec:
+    return Spec("vendor", strength, text, frozenset(vendors), redirectable=redirectable, xla=xla)
 
 
 _CUDA_OR_ROCM = "NVIDIA (CUDA) or AMD (ROCm keeps the name)"
@@ -49,16 +51,39 @@ _CUDA_OR_ROCM = "NVIDIA (CUDA) or AMD (ROCm keeps the name)"
 TABLE: dict[str, tuple[tuple[str, tuple[Spec, ...]], ...]] = {
     "WAC101": (("auto", ()), ("*", (Spec("feature", STRONG, "native bf16 tensor math", "supports_bf16"),))),
     "WAC103": (("*", (Spec("feature", WEAK, "TF32 tensor cores (the switch is ignored without them)", "supports_tf32"),)),),
-    "WAC104": (("*", (Spec("feature", HARD, "FP8 matrix multiplies on the live path", "supports_fp8"),)),),
+    "WAC104": (
+        # Transformer Engine's MXFP8BlockScaling runs on compute capability 10.x only (TE support matrix).
+        ("mxfp8", (
+            Spec("feature", HARD, "MXFP8 matrix multiplies on the live path", "supports_fp8"),
+            Spec("cc_at_least", HARD, "MXFP8 block scaling needs Blackwell (compute capability 10.0)", (10, 0),
+                 (NVIDIA,)),
+        )),
+        # FP8 block scaling (TE Float8BlockScaling) needs compute capability 9.0 or newer (TE support matrix).
+        ("fp8-block", (
+            Spec("feature", HARD, "FP8 matrix multiplies on the live path", "supports_fp8"),
+            Spec("cc_at_least", HARD, "FP8 block scaling needs Hopper or newer (compute capability 9.0)", (9, 0),
+                 (NVIDIA,)),
+        )),
+        ("*", (Spec("feature", HARD, "FP8 matrix multiplies on the live path", "supports_fp8"),)),
+    ),
     "WAC105": (
         ("*fnuz", (_vendor(AMD, strength=STRONG, text="FNUZ FP8 formats are AMD MI300's"),)),
     ),
-    "WAC106": (("*", (Spec("feature", STRONG, "FP4 tensor math", "supports_fp4"),)),),
+    "WAC106": (
+        # A block-scaled FP4 recipe runs FP4 GEMMs: NVFP4 is NVIDIA Blackwell's format (TE: cc 10.x, partly 12.0).
+        ("nvfp4", (
+            Spec("feature", HARD, "NVFP4 matrix multiplies on the live path", "supports_fp4"),
+            Spec("cc_at_least", HARD, "NVFP4 needs Blackwell (compute capability 10.0 or newer)", (10, 0), (NVIDIA,)),
+            _vendor(NVIDIA, strength=STRONG, text="NVFP4 is NVIDIA's FP4 format"),
+        )),
+        ("mxfp4", (Spec("feature", HARD, "MXFP4 matrix multiplies on the live path", "supports_fp4"),)),
+        ("*", (Spec("feature", STRONG, "FP4 tensor math", "supports_fp4"),)),
+    ),
     "WAC201": (
         ("nccl", (_vendor(NVIDIA, AMD, strength=STRONG, text=f"nccl backend: {_CUDA_OR_ROCM} through RCCL",
                           redirectable=True),)),
         ("hccl", (_vendor(HUAWEI, INTEL, strength=STRONG, text="hccl backend: Huawei Ascend or Intel Gaudi"),)),
-        ("xla", (_vendor(GOOGLE, strength=STRONG, text="xla backend: TPU"),)),
+        ("xla", (_vendor(GOOGLE, strength=STRONG, text="xla backend: TPU", xla=True),)),
         ("cncl", (_vendor(CAMBRICON, strength=STRONG, text="cncl backend: Cambricon MLU"),)),
         ("mccl", (_vendor(MOORE_THREADS, strength=STRONG, text="mccl backend: Moore Threads GPU"),)),
         ("xccl", (_vendor(INTEL_XPU, strength=STRONG, text="xccl backend: Intel XPU (Data Center GPU)"),)),
@@ -66,8 +91,12 @@ TABLE: dict[str, tuple[tuple[str, tuple[Spec, ...]], ...]] = {
     "WAC202": (
         ("torch_npu*", (_vendor(HUAWEI, strength=HARD, text="imports torch_npu (Huawei Ascend runtime)"),)),
         ("habana_frameworks*", (_vendor(INTEL, strength=HARD, text="imports habana_frameworks (Intel Gaudi runtime)"),)),
-        ("torch_xla*", (_vendor(GOOGLE, strength=STRONG, text="imports torch_xla (XLA devices: TPU)"),)),
+        ("torch_xla*", (_vendor(GOOGLE, strength=STRONG, text="imports torch_xla (XLA devices: TPU)", xla=True),)),
         ("mlx*", (_vendor(APPLE, strength=STRONG, text="imports mlx (made for Apple silicon)"),)),
+        ("torch_neuronx*", (_vendor(AWS, strength=HARD, text="imports torch_neuronx (AWS Neuron runtime)"),)),
+        ("torch_neuron*", (_vendor(AWS, strength=HARD, text="imports torch_neuron (AWS Neuron runtime)"),)),
+        ("neuronx_distributed*", (_vendor(AWS, strength=HARD, text="imports neuronx_distributed (AWS Neuron)"),)),
+        ("libneuronxla*", (_vendor(AWS, strength=HARD, text="imports libneuronxla (AWS Neuron)"),)),
     ),
     "WAC203": (
         ("*npu*", (_vendor(HUAWEI, strength=HARD, text="CUDA-to-Ascend migration shim"),)),
@@ -77,7 +106,7 @@ TABLE: dict[str, tuple[tuple[str, tuple[Spec, ...]], ...]] = {
         ("cuda", (_vendor(NVIDIA, AMD, strength=STRONG, text=f"cuda device: {_CUDA_OR_ROCM}", redirectable=True),)),
         ("npu", (_vendor(HUAWEI, strength=HARD, text="npu device (Huawei Ascend)"),)),
         ("hpu", (_vendor(INTEL, strength=HARD, text="hpu device (Intel Gaudi)"),)),
-        ("xla", (_vendor(GOOGLE, strength=STRONG, text="xla device (TPU)"),)),
+        ("xla", (_vendor(GOOGLE, strength=STRONG, text="xla device (TPU)", xla=True),)),
         ("mps", (_vendor(APPLE, strength=HARD, text="mps device (Apple silicon)"),)),
         ("mlu", (_vendor(CAMBRICON, strength=STRONG, text="mlu device (Cambricon)"),)),
         ("musa", (_vendor(MOORE_THREADS, strength=STRONG, text="musa device (Moore Threads)"),)),
@@ -95,8 +124,29 @@ TABLE: dict[str, tuple[tuple[str, tuple[Spec, ...]], ...]] = {
         ("pt_hpu_*", (_vendor(INTEL, strength=STRONG, text="PT_HPU variables (Intel Gaudi)"),)),
         ("habana_*", (_vendor(INTEL, strength=STRONG, text="Habana variables (Intel Gaudi)"),)),
         ("tpu_*", (_vendor(GOOGLE, strength=STRONG, text="TPU variables (Google)"),)),
-        ("pjrt_*", (_vendor(GOOGLE, strength=WEAK, text="PJRT variables (XLA runtime, usually TPU)"),)),
+        ("torch_blas_prefer_hipblaslt", (_vendor(AMD, strength=STRONG, text="hipBLASLt switch (PyTorch on ROCm)"),)),
+        ("gpu_max_hw_queues", (_vendor(AMD, strength=STRONG, text="HIP hardware queue count (AMD ROCm)"),)),
+        ("rank_table_file", (_vendor(HUAWEI, strength=STRONG, text="HCCL rank table (Huawei Ascend)"),)),
+        ("mindspore_hccl_config_path", (_vendor(HUAWEI, strength=STRONG, text="HCCL rank table (Huawei Ascend)"),)),
+        ("neuron_*", (_vendor(AWS, strength=STRONG, text="Neuron runtime variables (AWS Trainium/Inferentia)"),)),
+        ("pjrt_*", (_vendor(GOOGLE, strength=WEAK, text="PJRT variables (XLA runtime, usually TPU)", xla=True),)),
         ("xla_*", ()),  # XLA_FLAGS etc. are read by JAX on GPUs too
+    ),
+    # The platform an XLA or JAX program is told to run on (PJRT_DEVICE, JAX_PLATFORMS, jax.devices("tpu")).
+    "WAC208": (
+        ("tpu*", (_vendor(GOOGLE, strength=STRONG, text="XLA platform TPU"),)),
+        ("cuda*", (_vendor(NVIDIA, strength=STRONG, text="XLA platform CUDA (NVIDIA GPUs)"),)),
+        ("rocm*", (_vendor(AMD, strength=STRONG, text="XLA platform ROCm (AMD GPUs)"),)),
+        ("gpu*", (_vendor(NVIDIA, AMD, strength=STRONG, text="XLA platform GPU (CUDA or ROCm)"),)),
+        ("neuron*", (_vendor(AWS, strength=STRONG, text="XLA platform Neuron (AWS Trainium/Inferentia)"),)),
+    ),
+    # Device tools only one vendor's driver answers (rocm-smi, npu-smi, hl-smi, neuron-ls...).
+    "WAC209": (
+        ("amd", (_vendor(AMD, strength=STRONG, text="runs AMD's ROCm device tools"),)),
+        ("huawei", (_vendor(HUAWEI, strength=STRONG, text="runs Huawei's Ascend device tools"),)),
+        ("intel", (_vendor(INTEL, strength=STRONG, text="runs Intel Gaudi's device tools"),)),
+        ("aws", (_vendor(AWS, strength=STRONG, text="runs AWS Neuron tools"),)),
+        ("google", (_vendor(GOOGLE, strength=STRONG, text="manages Cloud TPUs (gcloud compute tpus)"),)),
     ),
     "WAC206": (
         ("*", (_vendor(NVIDIA, AMD, strength=WEAK, text=f"NCCL variables: {_CUDA_OR_ROCM} (RCCL reads NCCL_*)",
@@ -124,6 +174,11 @@ TABLE: dict[str, tuple[tuple[str, tuple[Spec, ...]], ...]] = {
     "WAC306": (
         ("*", (Spec("class", STRONG, "cloud GPU fabric: datacenter instances", ("datacenter",)),)),
     ),
+    "WAC404": (
+        ("gaudi_spawn", (_vendor(INTEL, strength=STRONG, text="gaudi_spawn.py launcher (Intel Gaudi, optimum-habana)"),)),
+        ("msrun", (_vendor(HUAWEI, strength=STRONG, text="msrun launcher (MindSpore, Huawei Ascend)"),)),
+        ("rank-loop", (_vendor(HUAWEI, strength=WEAK, text="one process per DEVICE_ID in a shell loop (the Ascend idiom)"),)),
+    ),
     "WAC401": (
         (">=8", (Spec("class", WEAK, "8 or more devices per node: server-class nodes", ("datacenter",)),)),
     ),
@@ -138,6 +193,37 @@ TABLE: dict[str, tuple[tuple[str, tuple[Spec, ...]], ...]] = {
     ),
     "WAC602": (
         ("*", (_vendor(NVIDIA, strength=STRONG, text="Transformer Engine is NVIDIA's library"),)),
+    ),
+    # Architecture-specific instructions and types in CUDA sources (value: the feature; the floor is its own).
+    "WAC605": (
+        ("wgmma", (
+            _vendor(NVIDIA, strength=STRONG, text="Hopper warpgroup MMA (wgmma) in CUDA source"),
+            Spec("arch", STRONG, "wgmma exists on sm_90a (Hopper) only", ("Hopper",), (NVIDIA,)),
+        )),
+        ("tcgen05", (
+            _vendor(NVIDIA, strength=STRONG, text="Blackwell tensor-core instructions (tcgen05) in CUDA source"),
+            Spec("cc_at_least", STRONG, "tcgen05 needs Blackwell (sm_100a)", (10, 0), (NVIDIA,)),
+        )),
+        ("tma", (
+            _vendor(NVIDIA, strength=STRONG, text="Tensor Memory Accelerator copies (cp.async.bulk) in CUDA source"),
+            Spec("cc_at_least", STRONG, "TMA (cp.async.bulk) needs Hopper or newer (sm_90)", (9, 0), (NVIDIA,)),
+        )),
+        ("sm90", (
+            _vendor(NVIDIA, strength=STRONG, text="Hopper-only PTX (setmaxnreg, clusters) in CUDA source"),
+            Spec("cc_at_least", STRONG, "needs Hopper or newer (sm_90)", (9, 0), (NVIDIA,)),
+        )),
+        ("fp4-type", (
+            _vendor(NVIDIA, strength=STRONG, text="CUDA FP4 types (cuda_fp4.h)"),
+            Spec("feature", WEAK, "FP4 types in CUDA source", "supports_fp4"),
+        )),
+        ("fp8-type", (
+            _vendor(NVIDIA, strength=STRONG, text="CUDA FP8 types (cuda_fp8.h)"),
+            Spec("feature", WEAK, "FP8 types in CUDA source", "supports_fp8"),
+        )),
+        ("fp8-mma", (
+            _vendor(NVIDIA, strength=STRONG, text="FP8 tensor-core MMA in CUDA source"),
+            Spec("cc_at_least", STRONG, "FP8 MMA needs Ada or newer (sm_89)", (8, 9), (NVIDIA,)),
+        )),
     ),
     "WAC603": (
         ("*", (
@@ -193,6 +279,7 @@ SIGNAL_TABLE: dict[str, tuple[tuple[str, tuple[Spec, ...]], ...]] = {
     "declared.container_devices": (
         ("/dev/kfd", (_vendor(AMD, strength=STRONG, text="passes /dev/kfd (the ROCm kernel driver) to the container"),)),
         ("/dev/davinci*", (_vendor(HUAWEI, strength=STRONG, text="passes /dev/davinci (Ascend) to the container"),)),
+        ("/dev/neuron*", (_vendor(AWS, strength=STRONG, text="passes /dev/neuron (AWS Neuron) to the container"),)),
     ),
     "image.base": (
         ("rocm/*", (_vendor(AMD, strength=STRONG, text="ROCm base image"),)),
@@ -211,7 +298,18 @@ SIGNAL_TABLE: dict[str, tuple[tuple[str, tuple[Spec, ...]], ...]] = {
         ("habana*", (_vendor(INTEL, strength=STRONG, text="Habana packages pinned (Gaudi)"),)),
         ("optimum-habana*", (_vendor(INTEL, strength=STRONG, text="optimum-habana pinned (Gaudi)"),)),
         ("jax?tpu?*", (_vendor(GOOGLE, strength=STRONG, text="jax[tpu] pinned"),)),
+        ("jax?cuda*", (_vendor(NVIDIA, strength=STRONG, text="jax[cuda] pinned"),)),
+        ("jax-cuda*", (_vendor(NVIDIA, strength=STRONG, text="JAX CUDA plugin pinned"),)),
+        ("jax?rocm*", (_vendor(AMD, strength=STRONG, text="jax[rocm] pinned"),)),
+        ("jax-rocm*", (_vendor(AMD, strength=STRONG, text="JAX ROCm plugin pinned"),)),
+        ("jaxlib+cuda*", (_vendor(NVIDIA, strength=STRONG, text="CUDA build of jaxlib pinned"),)),
+        ("jaxlib+rocm*", (_vendor(AMD, strength=STRONG, text="ROCm build of jaxlib pinned"),)),
+        ("libtpu*", (_vendor(GOOGLE, strength=STRONG, text="libtpu pinned (TPU runtime)"),)),
+        ("torch?xla?tpu?*", (_vendor(GOOGLE, strength=STRONG, text="torch-xla[tpu] pinned"),)),
+        ("torch?xla?cuda?*", (_vendor(NVIDIA, strength=STRONG, text="torch-xla[cuda] pinned (XLA on NVIDIA GPUs)"),)),
         ("torch?xla*", (_vendor(GOOGLE, strength=WEAK, text="torch-xla pinned"),)),
+        ("torch-neuron*", (_vendor(AWS, strength=STRONG, text="torch-neuronx pinned (AWS Neuron)"),)),
+        ("neuronx-*", (_vendor(AWS, strength=STRONG, text="Neuron compiler pinned (AWS Trainium/Inferentia)"),)),
     ),
 }
 
@@ -400,11 +498,29 @@ def _first_match(rows, value: Any) -> tuple[Spec, ...]:
     return ()
 
 
-def requirements_for(finding: Finding, redirect_to: Iterable[str] = ()) -> list[Requirement]:
+# Findings that name the platform XLA runs on: (rule, value pattern). torch-neuronx runs torch_xla on AWS Neuron.
+XLA_PLATFORM_TELLS = (("WAC208", "*"), ("WAC202", "torch_neuron*"), ("WAC202", "neuronx_distributed*"))
+
+
+def xla_platform_vendors(findings: Iterable[Finding]) -> frozenset[str]:
+    """Vendors named by the XLA platforms in force (`PJRT_DEVICE=CUDA` -> NVIDIA); empty when none is named."""
+    vendors: set[str] = set()
+    for f in findings:
+        tells = any(f.rule == rule and _matches(pattern, f.value) for rule, pattern in XLA_PLATFORM_TELLS)
+        if tells and f.in_force and not off_accelerator(f):
+            for spec in specs_for(f.rule, f.value, f.signal):
+                vendors |= set(spec.arg) if spec.kind == "vendor" else set()
+    return frozenset(vendors)
+
+
+def requirements_for(finding: Finding, redirect_to: Iterable[str] = (),
+                     xla_platforms: Iterable[str] = ()) -> list[Requirement]:
     """Requirements a finding imposes; none unless it is in force (enabled and not suppressed).
 
     `redirect_to` names vendors whose CUDA migration shim is in force: CUDA-looking evidence
     (the nccl backend, `cuda` devices, NCCL variables) then also allows those vendors.
+    `xla_platforms` names the vendors of the XLA platforms in force (WAC208): XLA-looking evidence
+    (torch_xla, `xla` devices) then points to them instead of TPU (XLA is not TPU).
     """
     if finding.state is State.DISABLED and not finding.suppressed:
         # Only an explicit refusal (the extractor says "refuses to run on ..."), not a check in a dead branch.
@@ -416,7 +532,7 @@ def requirements_for(finding: Finding, redirect_to: Iterable[str] = ()) -> list[
     if off_accelerator(finding):
         return []
     specs = specs_for(finding.rule, finding.value, finding.signal)
-    reqs = [_requirement(spec, finding, redirect_to) for spec in specs]
+    reqs = [_requirement(spec, finding, redirect_to, xla_platforms) for spec in specs]
     declared = declared_spec(finding)
     if declared is not None:
         reqs.append(_requirement(declared, finding))
@@ -451,8 +567,14 @@ def declared_spec(finding: Finding) -> Spec | None:
     return Spec("declared", strength, f"declared hardware: {finding.value}", wanted)
 
 
-def _requirement(spec: Spec, finding: Finding, redirect_to: Iterable[str] = ()) -> Requirement:
+def _requirement(spec: Spec, finding: Finding, redirect_to: Iterable[str] = (),
+                 xla_platforms: Iterable[str] = ()) -> Requirement:
     vendors = frozenset(spec.arg) if spec.kind == "vendor" else frozenset()
+    platforms = frozenset(xla_platforms)
+    if spec.xla and platforms and platforms != vendors:
+        text = f"{spec.text.split(' (')[0]} (XLA on the platform in force: {', '.join(sorted(platforms))})"
+        return Requirement(text, spec.strength, spec.kind, evidence_of(finding), finding.rule, spec, finding.value,
+                           platforms)
     if any(v.startswith("!") for v in vendors):  # "!AMD": every vendor but AMD
         vendors = frozenset(load_catalog().vendors()) - {v[1:] for v in vendors}
     text = spec.text

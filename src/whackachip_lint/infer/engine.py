@@ -17,10 +17,11 @@ from functools import lru_cache
 from typing import Any, Iterable
 
 from ..evidence import Finding, State
-from ..extract.environment import EXACT as ENV_EXACT
+from ..extract.environment import EXACT as ENV_EXACT, device_count
 from .catalog import Catalog, Entry, load_catalog
 from .constraints import (
     HARD, RANK, STRONG, WEAK, AMD, NVIDIA, Requirement, Spec, combination_requirements, requirements_for, specs_for,
+    xla_platform_vendors,
 )
 from .export_control import export_control_for
 from .memory import MemoryEstimate
@@ -230,8 +231,10 @@ def is_vendored(finding: Finding) -> bool:
 _ONE_LOWER = {HARD: STRONG, STRONG: WEAK, WEAK: None}
 
 
-def _requirements_of(finding: Finding, redirect: set[str]) -> list[Requirement]:
-    reqs = requirements_for(finding, redirect)
+def _requirements_of(
+    finding: Finding, redirect: set[str], xla_platforms: frozenset[str] = frozenset()
+) -> list[Requirement]:
+    reqs = requirements_for(finding, redirect, xla_platforms)
     if is_vendored(finding):
         reqs = [_with(r, _ONE_LOWER[r.strength], "in vendored code, weighed lower", vendored=True)
                 for r in reqs if _ONE_LOWER[r.strength]]
@@ -248,9 +251,11 @@ def _with(req: Requirement, strength: str, why: str, vendored: bool = False) -> 
 def collect_requirements(findings: list[Finding]) -> list[Requirement]:
     """Every requirement in force, identical ones merged with their evidence joined."""
     redirect = shim_vendors(findings)
+    platforms = xla_platform_vendors(findings)
     first: dict[tuple, Requirement] = {}
     evidence: dict[tuple, set[str]] = {}
-    requirements = [r for f in findings for r in _requirements_of(f, redirect)] + combination_requirements(findings)
+    requirements = [r for f in findings for r in _requirements_of(f, redirect, platforms)]
+    requirements += combination_requirements(findings)
     for req in _union_target_lists(requirements):
         value = str(req.value) if req.kind in ARCH_LIST_KINDS else ""
         key = (req.constraint, req.strength, req.kind, value, req.vendors)
@@ -547,8 +552,9 @@ def _counts(findings: list[Finding], rule: str) -> dict[str, Any] | None:
         if f.rule == rule and isinstance(f.value, int) and not isinstance(f.value, bool):
             values.setdefault(f.value, []).append(f"{f.path}:{f.line}")
         elif rule == "WAC401" and f.rule == "WAC403" and isinstance(f.value, str) and f.value.strip():
-            count = len([d for d in f.value.replace(";", ",").split(",") if d.strip()])
-            values.setdefault(count, []).append(f"{f.path}:{f.line}")
+            count = device_count(f.value)
+            if count:  # "all" names no number
+                values.setdefault(count, []).append(f"{f.path}:{f.line}")
     if not values:
         return None
     out: dict[str, Any] = {"values": sorted(values), "evidence": {str(k): v for k, v in sorted(values.items())}}

@@ -67,6 +67,7 @@ RULES = (
             Example("import jax.numpy as jnp\n", value="jax"),
             Example("import intel_extension_for_pytorch as ipex\n", value="intel_extension_for_pytorch"),
             Example("import mlx.core as mx\n", value="mlx"),
+            Example("import torch_neuronx\n", value="torch_neuronx", note="AWS Trainium/Inferentia (Neuron SDK)"),
         ),
         negatives=(
             Example("try:\n    import torch_npu\nexcept ImportError:\n    torch_npu = None\n"),
@@ -109,11 +110,17 @@ RULES = (
             Example('import torch\nx = x.to("npu")\n', value="npu"),
             Example('import torch\ndevice = torch.device("hpu")\n', value="hpu"),
             Example('import torch\nx = torch.zeros(2, device="xla")\n', value="xla"),
+            Example('from mindspore import context\ncontext.set_context(device_target="Ascend")\n', value="npu",
+                    note="MindSpore's device_target names the Ascend NPU"),
+            Example('import mindspore as ms\nms.set_device("Ascend")\n', value="npu"),
+            Example("python train.py --device_target Ascend\n", kind="shell", value="npu"),
             Example('import torch\ndevice = f"cuda:{rank}"\nmodel.to(device)\n', value="cuda"),
             Example('import torch\nmodel = model.cuda()\n', value="cuda"),
         ),
         negatives=(
             Example('import torch\nprint("use npu or cuda")\n'),
+            Example('from mindspore import context\ncontext.set_context(device_target="GPU")\n',
+                    note="MindSpore's GPU target is CUDA or ROCm: no device type is read from it"),
             Example('import torch\ndevice = torch.device("mps" if torch.backends.mps.is_available() else "cpu")\n',
                     note="a device chosen at run time is conditional"),
         ),
@@ -135,11 +142,18 @@ RULES = (
             Example('import os\nos.environ.update({"PT_HPU_LAZY_MODE": "1"})\n', value="PT_HPU_LAZY_MODE"),
             Example("source /usr/local/Ascend/ascend-toolkit/set_env.sh\n", kind="shell", value="ASCEND_TOOLKIT_HOME",
                     note="CANN's set_env.sh exports the ASCEND_* variables"),
+            Example("export TORCH_BLAS_PREFER_HIPBLASLT=1\nexport GPU_MAX_HW_QUEUES=2\n", kind="shell",
+                    value="TORCH_BLAS_PREFER_HIPBLASLT", note="ROCm-only switches without a ROCm prefix"),
+            Example("export RANK_TABLE_FILE=./hccl_8p.json\n", kind="shell", value="RANK_TABLE_FILE",
+                    note="the HCCL rank table of an Ascend job"),
+            Example("export NEURON_RT_NUM_CORES=2\n", kind="shell", value="NEURON_RT_NUM_CORES", note="AWS Neuron"),
         ),
         negatives=(
             Example("# export HSA_FORCE_FINE_GRAIN_PCIE=1\n", kind="shell"),
             Example("source ./set_env.sh\n", kind="shell", note="a project's own set_env.sh is not CANN's"),
             Example('import os\nif os.environ.get("ASCEND_RT_VISIBLE_DEVICES"):\n    pass\n', note="reading is not setting"),
+            Example("export PJRT_DEVICE=CUDA\n", kind="shell",
+                    note="PJRT_DEVICE is read by its value (WAC208): CUDA names no TPU"),
         ),
         tags=("vendor", "environment"),
     ),
@@ -181,6 +195,80 @@ RULES = (
             Example("import torch\nprint(torch.__version__)\n"),
             Example("import torch\nIS_ROCM = torch.version.hip is not None\n", note="a check is a condition"),
         ),
+        tags=("vendor",),
+    ),
+    Rule(
+        code="WAC208",
+        name="xla-platform",
+        signal="runtime.platform",
+        title="XLA platform",
+        summary=(
+            "Finds the platform an XLA or JAX program is told to run on: the value of `PJRT_DEVICE` and "
+            "`JAX_PLATFORMS`, `jax.devices(\"tpu\")`, `jax.config.update(\"jax_platforms\", ...)`; "
+            "`jax.default_backend()`, `jax.devices()[0].platform` and torch_xla's `xr.device_type()` compared with a "
+            "platform name; `--xla_force_host_platform_device_count` (CPU)."
+        ),
+        why=(
+            "XLA is not TPU: torch_xla and JAX also run on CUDA and ROCm GPUs (and torch-neuronx on AWS Neuron). "
+            "`PJRT_DEVICE=TPU` and `PJRT_DEVICE=CUDA` name different vendors, so the value decides, not the "
+            "variable. An assertion or a refusal to run elsewhere is in force; a comparison in an `if` is conditional."
+        ),
+        positives=(
+            Example("export PJRT_DEVICE=TPU\npython train.py\n", kind="shell", value="TPU"),
+            Example("export PJRT_DEVICE=CUDA\npython train.py\n", kind="shell", value="CUDA",
+                    note="torch_xla on NVIDIA GPUs: no TPU"),
+            Example('import os\nos.environ["JAX_PLATFORMS"] = "tpu"\n', value="tpu"),
+            Example('import jax\ndevices = jax.devices("tpu")\n', value="tpu",
+                    note="jax.devices(backend) raises without such a device"),
+            Example('import jax\nassert jax.default_backend() == "tpu"\n', value="tpu"),
+            Example('import torch_xla.runtime as xr\nassert xr.device_type() == "TPU", "TPU only"\n', value="tpu",
+                    note="torch_xla's runtime device type"),
+            Example('import jax\njax.config.update("jax_platforms", "cpu")\n', value="cpu",
+                    note="JAX told to run on the host CPU: no accelerator requirement"),
+            Example('import jax\nif jax.devices()[0].platform != "tpu":\n    raise SystemExit("TPU only")\n',
+                    value="tpu", note="a refusal to run elsewhere"),
+            Example('import jax\nif jax.default_backend() == "gpu":\n    x = 1\n', value="gpu",
+                    state=State.CONDITIONAL),
+            Example('export XLA_FLAGS="--xla_force_host_platform_device_count=8"\n', kind="shell", value="cpu",
+                    note="devices faked on the host CPU: sets no accelerator requirement"),
+        ),
+        negatives=(
+            Example("# export PJRT_DEVICE=TPU\npython train.py\n", kind="shell"),
+            Example('import jax\nprint(jax.devices())\n', note="listing devices names no platform"),
+            Example('import jax\nif jax.default_backend() == "tpu":\n    x = 1\n',
+                    note="a branch on the platform is conditional"),
+        ),
+        notes=("value: the platform as written (TPU, CUDA, tpu, gpu, rocm, cpu, NEURON)",),
+        tags=("vendor",),
+    ),
+    Rule(
+        code="WAC209",
+        name="vendor-device-tool",
+        signal="runtime.tool",
+        title="vendor device tool",
+        summary=(
+            "Finds commands only one vendor's driver stack answers, run in scripts: `rocm-smi`, `amd-smi`, "
+            "`rocminfo` (AMD), `npu-smi` (Ascend), `hl-smi` (Gaudi), `neuron-ls`/`neuron-top`/`neuronx-cc` "
+            "(AWS Neuron), `gcloud compute tpus ...` (Cloud TPU)."
+        ),
+        why=(
+            "A script that queries `rocm-smi` or creates a TPU VM was written to run where that tool exists: "
+            "a vendor fact about the machines the author used."
+        ),
+        positives=(
+            Example("rocm-smi --showmeminfo vram\n", kind="shell", value="amd"),
+            Example("npu-smi info\n", kind="shell", value="huawei"),
+            Example("neuronx-cc compile model.hlo --target trn1\n", kind="shell", value="aws"),
+            Example("gcloud compute tpus tpu-vm ssh my-tpu --zone us-central2-b --worker=all\n", kind="shell",
+                    value="google"),
+        ),
+        negatives=(
+            Example("# rocm-smi\necho done\n", kind="shell"),
+            Example('echo "run rocm-smi to check"\n', kind="shell", note="a tool named in a message is not run"),
+            Example("if command -v rocm-smi; then rocm-smi; fi\n", kind="shell", state=State.CONDITIONAL,
+                    note="run only where it exists: conditional"),
+        ),
+        notes=("value: the vendor (amd, huawei, intel, aws, google); properties: tool",),
         tags=("vendor",),
     ),
 )

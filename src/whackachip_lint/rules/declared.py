@@ -108,6 +108,9 @@ RULES = (
                     filename="README.md"),
             Example("Pre-training ran on a cluster of 2048 Ascend 910B NPUs.\n", kind="text", value="Ascend 910B",
                     filename="NOTES.txt"),
+            Example("Our runs used 8x Tesla V100 32GB per node.\n", kind="markdown", value="Tesla V100 32GB",
+                    filename="README.md", note="a run, then a verb of use: a statement of the hardware used"),
+            Example("All experiments run on 4x RTX 4090.\n", kind="markdown", value="RTX 4090", filename="README.md"),
         ),
         negatives=(
             Example("| GPU | Peak bf16 TFLOPS |\n|---|---|\n| H100 | 989 |\n", kind="markdown", filename="README.md"),
@@ -115,6 +118,8 @@ RULES = (
             Example("We have tested the code on A100 and V100.\n", kind="markdown", filename="README.md"),
             Example("```\n# trained on 8 A100 GPUs\n```\n", kind="markdown", filename="README.md"),
             Example("The model can be trained on a single RTX 4090.\n", kind="markdown", filename="README.md"),
+            Example("The demo runs on a T4.\n", kind="markdown", filename="README.md",
+                    note="something runs on it; nobody says a run used it"),
         ),
         tags=("declared", "docs"),
     ),

@@ -24,6 +24,30 @@ POSITIVES: dict[str, tuple[Example, ...]] = {
         Example("env:\n  - name: NCCL_IB_HCA\n    value: mlx5\n", kind="yaml", value="NCCL_IB_HCA", note="Kubernetes env"),
     ),
     "WAC401": (Example("num_machines: 2\nnum_processes: 16\n", kind="yaml", value=8, note="16 processes over 2 machines"),),
+    "WAC703": (
+        Example("gcloud compute tpus tpu-vm create my-tpu --zone=us-west4-a --accelerator-type=v5litepod-64\n",
+                kind="shell", value="v5litepod-64", note="a Cloud TPU type: v5litepod is TPU v5e"),
+    ),
+    "WAC704": (
+        Example("docker run -it --device=/dev/kfd --device=/dev/dri rocm/pytorch:latest python train.py\n",
+                kind="shell", value="/dev/kfd"),
+    ),
+    "WAC801": (
+        Example("docker run -it --device=/dev/kfd --device=/dev/dri --group-add video "
+                "rocm/pytorch:rocm6.1_ubuntu22.04_py3.10_pytorch_2.4 python train.py\n",
+                kind="shell", value="rocm/pytorch:rocm6.1_ubuntu22.04_py3.10_pytorch_2.4",
+                note="a ROCm image run on /dev/kfd"),
+    ),
+    "WAC803": (
+        Example("jax[cuda12]>=0.4.30\n", kind="requirements", value="jax[cuda12]", note="JAX on NVIDIA GPUs, not TPU"),
+        Example("torch_xla[tpu]==2.4.0\n", kind="requirements", value="torch-xla[tpu]"),
+        Example("torch-xla[cuda]==2.4.0\n", kind="requirements", value="torch-xla[cuda]", note="XLA on NVIDIA GPUs"),
+        Example("torch_xla @ https://storage.googleapis.com/pytorch-xla-releases/wheels/cuda/12.1/"
+                "torch_xla-2.4.0-cp310-cp310-manylinux_2_28_x86_64.whl\n", kind="requirements", value="torch-xla[cuda]",
+                note="a CUDA wheel of torch_xla"),
+        Example("torch-neuronx==2.1.2.2.3.0\nneuronx-cc==2.*\n", kind="requirements", value="torch-neuronx",
+                note="AWS Neuron (Trainium/Inferentia)"),
+    ),
     "WAC402": (Example("num_machines: 4\n", kind="yaml", value=4),),
     "WAC406": (Example("deepspeed_config:\n  deepspeed_config_file: ds.json\n", kind="yaml", value="ds.json"),),
     "WAC501": (Example("zero_optimization:\n  stage: 3\n", kind="yaml", value=3, note="DeepSpeed config written as YAML"),),
@@ -57,6 +81,12 @@ NEGATIVES: dict[str, tuple[Example, ...]] = {
         Example("zero_optimization:\n  stage: auto\n", kind="yaml", state=State.CONDITIONAL),
     ),
     "WAC502": (Example("zero_optimization:\n  offload_optimizer:\n    device: none\n", kind="yaml"),),
+    "WAC703": (Example("gcloud compute instances create vm1 --machine-type=n2-standard-8\n", kind="shell"),),
+    "WAC704": (Example("docker run --device=/dev/fuse ubuntu:22.04 bash\n", kind="shell"),),
+    "WAC801": (
+        Example("docker run --rm ubuntu:22.04 bash\n", kind="shell", note="no accelerator stack in the image"),
+        Example('echo "docker run rocm/pytorch:latest"\n', kind="shell", note="a command quoted in a message"),
+    ),
     "WAC603": (
         Example("# set(CMAKE_CUDA_ARCHITECTURES 80)\nproject(x)\n", kind="cmake"),
         Example("set(CMAKE_CUDA_ARCHITECTURES native)\n", kind="cmake", note="whatever GPU builds it: conditional"),

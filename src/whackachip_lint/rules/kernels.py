@@ -95,6 +95,54 @@ RULES = (
         ),
         tags=("build", "vendor"),
     ),
+    Rule(
+        code="WAC605",
+        name="cuda-source-feature",
+        signal="kernel.cuda_feature",
+        title="architecture-specific CUDA source feature",
+        summary=(
+            "Finds instructions and types in CUDA sources (`.cu`, `.cuh`) that need a given NVIDIA architecture: "
+            "`wgmma` (Hopper only), TMA `cp.async.bulk.tensor`, `setmaxnreg` and thread-block clusters (Hopper+), "
+            "`tcgen05` (Blackwell), FP8 MMA, `__nv_fp8_e4m3` and `__nv_fp4_e2m1` types."
+        ),
+        why=(
+            "Hand-written kernels that use `wgmma` or TMA only compile for (and run on) Hopper or newer: vendor "
+            "NVIDIA and an architecture floor. FP8/FP4 types alone may only be storage. Code inside "
+            "`#if __CUDA_ARCH__ >= ...` is one branch among others: conditional. Read line by line, without a "
+            "preprocessor."
+        ),
+        positives=(
+            Example('asm volatile("wgmma.mma_async.sync.aligned.m64n128k16.f32.bf16.bf16 ...");\n', kind="cuda",
+                    value="wgmma"),
+            Example('asm volatile("cp.async.bulk.tensor.2d.shared::cluster.global [%0], [%1];" :: "r"(a), "l"(b));\n',
+                    kind="cuda", value="tma"),
+            Example('asm volatile("tcgen05.mma.cta_group::1.kind::f16 [%0], %1, %2;");\n', kind="cuda",
+                    value="tcgen05"),
+            Example("#include <cuda_fp8.h>\n__global__ void k(__nv_fp8_e4m3* x) {}\n", kind="cuda", value="fp8-type"),
+            Example('asm volatile("setmaxnreg.inc.sync.aligned.u32 240;");\n', kind="cuda", value="sm90",
+                    note="an sm_90a register-reallocation intrinsic"),
+            Example('asm volatile("mma.sync.aligned.m16n8k32.row.col.f32.e4m3.e4m3.f32 {%0,%1,%2,%3}, ...;");\n',
+                    kind="cuda", value="fp8-mma", note="FP8 tensor-core MMA: Ada (sm_89) or newer"),
+            Example("void cast(const at::Float4_e2m1fn_x2* x);\n", kind="cuda", value="fp4-type"),
+            Example(
+                "#if defined(__CUDA_ARCH__) && __CUDA_ARCH__ >= 900\n"
+                'asm volatile("wgmma.fence.sync.aligned;");\n#endif\n',
+                kind="cuda",
+                value="wgmma",
+                state=State.CONDITIONAL,
+                note="one branch of an architecture guard",
+            ),
+        ),
+        negatives=(
+            Example("// TODO: port to wgmma on Hopper\n__global__ void k(float* x) {}\n", kind="cuda"),
+            Example("__global__ void add(float* a, const float* b) { a[threadIdx.x] += b[threadIdx.x]; }\n",
+                    kind="cuda"),
+            Example("#if 0\nasm volatile(\"wgmma.fence.sync.aligned;\");\n#endif\n", kind="cuda",
+                    note="`#if 0` is dead code"),
+        ),
+        notes=("value: wgmma, tma, sm90, tcgen05, fp8-mma, fp8-type, fp4-type; properties: token",),
+        tags=("kernels", "vendor", "build"),
+    ),
 )
 
 __all__ = ["RULES", "State"]

@@ -2,6 +2,10 @@
 
 from .base import Example, Rule
 
+_RANK_LOOP = (
+    "for i in $(seq 0 7); do\n    export DEVICE_ID=$i RANK_ID=$i\n    python train.py > log_$i.txt 2>&1 &\ndone\n"
+)
+
 RULES = (
     Rule(
         code="WAC401",
@@ -16,6 +20,11 @@ RULES = (
         positives=(
             Example("torchrun --nproc_per_node 8 train.py\n", kind="shell", value=8),
             Example("GPUS=${GPUS:-8}\ndeepspeed --num_gpus $GPUS train.py\n", kind="shell", value=8),
+            Example("python gaudi_spawn.py --world_size 8 --use_deepspeed run_clm.py\n", kind="shell", value=8,
+                    note="optimum-habana's launcher (Intel Gaudi)"),
+            Example("msrun --worker_num=8 --local_worker_num=8 train.py\n", kind="shell", value=8,
+                    note="MindSpore's launcher"),
+            Example(_RANK_LOOP, kind="shell", value=8, note="one background process per DEVICE_ID"),
         ),
         negatives=(
             Example("# torchrun --nproc_per_node 8 train.py\n", kind="shell"),
@@ -24,6 +33,8 @@ RULES = (
                 kind="shell",
                 note="a count the file does not decide stays conditional, with the text as written",
             ),
+            Example("export HABANA_VISIBLE_DEVICES=all\n", kind="shell",
+                    note="`all` exposes every device: it names no count"),
         ),
         tags=("topology",),
     ),
@@ -48,6 +59,8 @@ RULES = (
         positives=(
             Example("export CUDA_VISIBLE_DEVICES=0,1,2,3\n", kind="shell", value="0,1,2,3"),
             Example('import os\nos.environ["CUDA_VISIBLE_DEVICES"] = "0,1"\n', value="0,1"),
+            Example("export HABANA_VISIBLE_DEVICES=all\n", kind="shell", value="all",
+                    note="every device; the device count is not read from it"),
         ),
         negatives=(
             Example('export CUDA_VISIBLE_DEVICES=""\n', kind="shell"),
@@ -62,8 +75,17 @@ RULES = (
         title="distributed launcher",
         summary="Finds distributed launchers: torchrun, torch.distributed.run/launch, deepspeed, accelerate launch, srun, mpirun.",
         why="The launcher ties a script to its configs and flags; the inference follows it across files.",
-        positives=(Example("deepspeed --num_gpus 8 train.py\n", kind="shell", value="deepspeed"),),
-        negatives=(Example("python train.py\n", kind="shell"),),
+        positives=(
+            Example("deepspeed --num_gpus 8 train.py\n", kind="shell", value="deepspeed"),
+            Example("python gaudi_spawn.py --world_size 8 --use_mpi run_clm.py\n", kind="shell", value="gaudi_spawn"),
+            Example("msrun --worker_num=8 --local_worker_num=8 train.py\n", kind="shell", value="msrun"),
+            Example(_RANK_LOOP, kind="shell", value="rank-loop",
+                    note="the Ascend idiom: a loop that starts one background process per DEVICE_ID"),
+        ),
+        negatives=(
+            Example("python train.py\n", kind="shell"),
+            Example("for i in 0 1 2 3; do echo $i; done\n", kind="shell", note="a loop that starts no process per device"),
+        ),
         tags=("topology",),
     ),
     Rule(

@@ -121,12 +121,24 @@ RULES = (
                 "import transformer_engine.pytorch as te\nwith te.fp8_autocast(enabled=args.fp8):\n    y = layer(x)\n",
                 state=State.CONDITIONAL,
             ),
+            Example("from transformer_engine.common.recipe import MXFP8BlockScaling\nrecipe = MXFP8BlockScaling()\n",
+                    value="mxfp8", note="MXFP8 block scaling: Blackwell (compute capability 10.x) only"),
+            Example("from transformer_engine.common import recipe\nr = recipe.Float8CurrentScaling()\n", value="fp8"),
+            Example("torchrun --nproc_per_node 8 pretrain_gpt.py --fp8-format e4m3 --fp8-recipe mxfp8\n", kind="shell",
+                    value="mxfp8", note="Megatron's MXFP8 recipe (Blackwell)"),
+            Example("from torchao.float8 import convert_to_float8_training\nconvert_to_float8_training(model)\n",
+                    value="torchao.float8"),
+            Example('from megatron.core import TransformerConfig\nconfig = TransformerConfig(fp8_format="e4m3")\n',
+                    note="an FP8 format chosen"),
         ),
         negatives=(
             Example("import transformer_engine.pytorch as te\nwith te.fp8_autocast(enabled=False):\n    y = layer(x)\n"),
             Example("import torch\nw = w.to(torch.float8_e4m3fn)\n", note="FP8 storage is WAC105, not FP8 compute"),
             Example("import transformer_engine.pytorch as te\nwith te.fp8_autocast():\n    y = layer(x)\n",
                     note="Transformer Engine's fp8_autocast defaults to enabled=False"),
+            Example('from megatron.core import TransformerConfig\nconfig = TransformerConfig(fp8_format=None)\n'),
+            Example("from transformer_engine.common.recipe import MXFP8BlockScaling\n",
+                    note="a recipe imported, never built"),
         ),
         tags=("precision",),
     ),
@@ -155,12 +167,28 @@ RULES = (
         name="fp4-compute",
         signal="precision.fp4",
         title="FP4 compute",
-        summary="Finds FP4 / NVFP4 / MXFP4 formats used for compute.",
-        why="FP4 tensor math is a Blackwell (compute capability 10.0 and 12.0) feature on NVIDIA.",
-        positives=(Example("import torch\nx = x.to(torch.float4_e2m1fn_x2)\n"),),
+        summary=(
+            "Finds FP4 / NVFP4 / MXFP4 formats used for compute: FP4 dtypes, Transformer Engine's "
+            "`NVFP4BlockScaling` recipe, `nvfp4`/`fp4` precision settings."
+        ),
+        why=(
+            "FP4 tensor math is a Blackwell (compute capability 10.0 and 12.0) feature on NVIDIA; NVFP4 is "
+            "NVIDIA's own format, so an NVFP4 recipe also names the vendor. MXFP4 weights that are dequantised for a "
+            "bf16 GEMM (gpt-oss style `Mxfp4Config`) are storage, not FP4 compute, and are not reported."
+        ),
+        positives=(
+            Example("import torch\nx = x.to(torch.float4_e2m1fn_x2)\n"),
+            Example("from transformer_engine.common.recipe import NVFP4BlockScaling\nrecipe = NVFP4BlockScaling()\n",
+                    value="nvfp4", note="an NVFP4 training recipe: FP4 GEMMs on Blackwell"),
+            Example('from accelerate import Accelerator\nacc = Accelerator(mixed_precision="nvfp4")\n', value="nvfp4"),
+            Example("torchrun --nproc_per_node 8 pretrain_gpt.py --fp4-format e2m1 --fp4-recipe nvfp4\n", kind="shell",
+                    value="nvfp4", note="Megatron's FP4 recipe"),
+        ),
         negatives=(
             Example("import torch\nx = x.to(torch.float16)\n"),
             Example('import torch\n"""NVFP4 support is planned."""\n'),
+            Example("from transformers import Mxfp4Config\nq = Mxfp4Config(dequantize=True)\n",
+                    note="MXFP4 weights dequantised for a bf16 GEMM: storage only"),
         ),
         tags=("precision",),
     ),

@@ -73,6 +73,31 @@ def version_test(test: cst.BaseExpression, aliases: Aliases) -> tuple[cst.BaseEx
     return None, False
 
 
+def platform_test(test: cst.BaseExpression, aliases: Aliases) -> tuple[str, bool] | None:
+    """(platform, equal) for `jax.default_backend() == "tpu"` / `jax.devices()[0].platform != "tpu"`, else None."""
+    if not isinstance(test, cst.Comparison) or len(test.comparisons) != 1:
+        return None
+    comparison = test.comparisons[0]
+    if not isinstance(comparison.operator, (cst.Equal, cst.NotEqual)):
+        return None
+    for query, other in ((test.left, comparison.comparator), (comparison.comparator, test.left)):
+        text = other.evaluated_value if isinstance(other, cst.SimpleString) else None
+        if isinstance(text, str) and text.lower() in T.PLATFORM_NAMES and _reads_platform(query, aliases):
+            return text.lower(), isinstance(comparison.operator, cst.Equal)
+    return None
+
+
+def _reads_platform(node: cst.BaseExpression, aliases: Aliases) -> bool:
+    if isinstance(node, cst.Call):
+        return aliases.resolve(node.func) in T.PLATFORM_QUERIES
+    if isinstance(node, cst.Attribute) and node.attr.value in T.PLATFORM_ATTRIBUTES:
+        inner = node.value
+        while isinstance(inner, cst.Subscript):
+            inner = inner.value
+        return isinstance(inner, cst.Call) and (aliases.resolve(inner.func) or "") in T.PLATFORM_CALLS
+    return False
+
+
 def starts_with_exit(body: cst.BaseSuite) -> bool:
     statements = body.body if isinstance(body, cst.IndentedBlock) else [body]
     if not statements:

@@ -50,6 +50,9 @@ PRECISION_STRINGS: dict[str, tuple[str, str]] = {
     # Accelerate's mixed_precision="fp8" (Transformer Engine or MS-AMP) is enabled only on Ada and Hopper
     # (Accelerate "Low Precision Training Methods" guide); Lightning's "transformer-engine" runs TE's FP8 GEMMs.
     "fp8": ("WAC104", "fp8"),
+    "mxfp8": ("WAC104", "mxfp8"),
+    "fp4": ("WAC106", "fp4"),
+    "nvfp4": ("WAC106", "nvfp4"),
     "transformer-engine": ("WAC104", "transformer-engine"),
     "transformer-engine-float16": ("WAC104", "transformer-engine"),
 }
@@ -60,7 +63,8 @@ BACKENDS = frozenset({"nccl", "hccl", "gloo", "mpi", "ucc", "xccl", "ccl", "rccl
 # Device types (the part before ":" in "cuda:0").
 DEVICES = frozenset({"cuda", "npu", "hpu", "xla", "mps", "xpu", "mlu", "musa"})
 # Other spellings of a device type: Lightning's accelerator="tpu" runs on XLA devices.
-DEVICE_ALIASES: dict[str, str] = {"tpu": "xla"}
+# MindSpore's device_target names the vendor's device ("Ascend" is an Ascend NPU); "GPU" is CUDA there.
+DEVICE_ALIASES: dict[str, str] = {"tpu": "xla", "ascend": "npu"}
 
 # Keywords (call arguments, dict keys, config-class fields) and what they hold.
 #   ("switch", rule):   a boolean: True = enabled, False = disabled
@@ -82,6 +86,8 @@ KEYWORDS: dict[str, tuple[str, str | None]] = {
     "tf32": ("switch", "WAC103"),
     "allow_tf32": ("switch", "WAC103"),
     "fp8": ("switch", "WAC104"),
+    # An FP8 format chosen (`fp8_format="e4m3"`, Megatron `--fp8-format hybrid`, TE `DelayedScaling(fp8_format=...)`).
+    "fp8_format": ("switch", "WAC104"),
     "use_fp8": ("switch", "WAC104"),
     "use_flash_attention_2": ("switch", "WAC601"),
     "dtype": ("precision", None),
@@ -100,7 +106,8 @@ KEYWORDS: dict[str, tuple[str, str | None]] = {
     "distributed_backend": ("backend", None),
     "device": ("device", None),
     "device_type": ("device", None),
-    "accelerator": ("device", None),  # Lightning: "cuda", "tpu", "hpu", "mps" ("gpu" may be CUDA or MPS: not read)
+    "accelerator": ("device", None),
+    "device_target": ("device", None),  # MindSpore: context.set_context(device_target="Ascend")  # Lightning: "cuda", "tpu", "hpu", "mps" ("gpu" may be CUDA or MPS: not read)
     "attn_implementation": ("attn", None),
     "transformer_impl": ("te", None),
     "fsdp": ("fsdp", None),
@@ -120,7 +127,7 @@ DS_BLOCKS: dict[str, dict[str, str]] = {
     "offload_param": {"device": "offload_device"},
 }
 # Keywords that only mean something as argparse options (`--fp8-format hybrid`, Megatron).
-FLAG_KEYWORDS: dict[str, tuple[str, str | None]] = {"fp8_format": ("switch", "WAC104")}
+FLAG_KEYWORDS: dict[str, tuple[str, str | None]] = {}
 # Switch keywords whose value is the rule's value when on (WAC601 wants "fa2"/"fa3").
 SWITCH_VALUES: dict[str, str] = {"use_flash_attention_2": "fa2"}
 ATTN_IMPLEMENTATIONS: dict[str, str] = {"flash_attention_2": "fa2", "flash_attention_3": "fa3"}
@@ -151,6 +158,9 @@ MODULES: dict[str, tuple[tuple[str, str], ...]] = {
     "torch_xla": (("WAC202", "torch_xla"),),
     "jax": (("WAC202", "jax"),),
     "mlx": (("WAC202", "mlx"),),
+    "torch_neuronx": (("WAC202", "torch_neuronx"),),
+    "torch_neuron": (("WAC202", "torch_neuron"),),
+    "neuronx_distributed": (("WAC202", "neuronx_distributed"),),
     "intel_extension_for_pytorch": (("WAC202", "intel_extension_for_pytorch"),),
     "oneccl_bindings_for_pytorch": (("WAC202", "oneccl_bindings_for_pytorch"),),
     "transformer_engine": (("WAC602", "transformer_engine"),),
@@ -175,6 +185,17 @@ FP8_AUTOCAST = ("transformer_engine.pytorch.fp8_autocast", "*.fp8_autocast")
 APEX_AMP_INIT = ("apex.amp.initialize",)
 GRAD_SCALERS = ("torch.cuda.amp.GradScaler", "torch.amp.GradScaler", "*.GradScaler")
 FP8_GEMMS = ("torch._scaled_mm", "torch._scaled_grouped_mm")
+# Low-precision recipes and conversions: constructing one is what a training loop passes to its autocast
+# (`te.autocast(recipe=NVFP4BlockScaling())`); each names its number format. Class or function name -> (rule, value).
+# Sources: Transformer Engine `common.recipe` (DelayedScaling, Float8CurrentScaling, Float8BlockScaling,
+# MXFP8BlockScaling, NVFP4BlockScaling); torchao.float8 (`convert_to_float8_training`).
+LOW_PRECISION_RECIPES: dict[str, tuple[str, str]] = {
+    "NVFP4BlockScaling": ("WAC106", "nvfp4"),
+    "MXFP8BlockScaling": ("WAC104", "mxfp8"),
+    "Float8CurrentScaling": ("WAC104", "fp8"),
+    "Float8BlockScaling": ("WAC104", "fp8-block"),
+    "convert_to_float8_training": ("WAC104", "torchao.float8"),
+}
 FSDP_CALLS: dict[str, str] = {
     "torch.distributed.fsdp.FullyShardedDataParallel": "fsdp",
     "*.FullyShardedDataParallel": "fsdp",
@@ -186,7 +207,7 @@ FSDP_CALLS: dict[str, str] = {
     "accelerate.utils.FullyShardedDataParallelPlugin": "fsdp",
     "*.FullyShardedDataParallelPlugin": "fsdp",
 }
-DEVICE_CALLS = ("torch.device",)
+DEVICE_CALLS = ("torch.device", "mindspore.set_device", "mindspore.context.set_device")
 # `torch.<module>` namespaces that only a vendor's plugin installs (torch_npu adds torch.npu, Gaudi's bridge
 # torch.hpu); torch.xpu and torch.mps are Intel GPU and Apple. torch.cuda is left out: ROCm builds and
 # migration shims keep that name, and device strings already report it.
@@ -194,6 +215,19 @@ DEVICE_MODULES: dict[str, str] = {"npu": "npu", "hpu": "hpu", "xpu": "xpu", "mps
 AVAILABILITY_QUERY = re.compile(r"^(?:is_available|device_count|is_initialized|is_bf16_supported)$")
 DEVICE_METHODS: dict[str, str] = {"cuda": "cuda", "npu": "npu", "xpu": "xpu", "hpu": "hpu"}
 XLA_DEVICE_CALLS = ("torch_xla.core.xla_model.xla_device", "torch_xla.device")
+# JAX calls whose backend argument (first positional or `backend=`) names the platform: `jax.devices("tpu")`
+# raises without one, so the platform is a requirement (WAC208).
+PLATFORM_CALLS = ("jax.devices", "jax.local_devices", "jax.device_count", "jax.local_device_count")
+# Expressions that read the platform a JAX program runs on; compared with a string they test it (WAC208):
+# `jax.default_backend() == "tpu"`, `jax.devices()[0].platform == "tpu"`.
+PLATFORM_QUERIES = (
+    "jax.default_backend", "jax.lib.xla_bridge.get_backend", "torch_xla.runtime.device_type", "torch_xla.device_type",
+)
+PLATFORM_ATTRIBUTES = frozenset({"platform"})
+PLATFORM_NAMES = frozenset({"tpu", "gpu", "cuda", "rocm", "cpu", "neuron"})
+# `jax.config.update("jax_platforms", "cpu")`: the option that picks the platform, and the call that sets it.
+PLATFORM_CONFIG_CALLS = ("jax.config.update",)
+PLATFORM_CONFIG_KEYS = frozenset({"jax_platforms", "jax_platform_name"})
 BF16_SUPPORT_CHECKS = ("torch.cuda.is_bf16_supported", "*.is_bf16_supported")
 MATMUL_PRECISION = ("torch.set_float32_matmul_precision",)
 TF32_ATTRIBUTES = (

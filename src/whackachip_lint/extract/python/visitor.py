@@ -46,6 +46,7 @@ from .syntax import (
     has_import,
     is_neutral_test,
     is_type_checking,
+    platform_test,
     starts_with_exit,
     string_parts,
     subscript_key,
@@ -261,6 +262,7 @@ class PythonEvidenceVisitor(ArgparseOptions, EnvironmentWrites, Walker):
         else:
             self._branches(node.test, truth, node.body, node.orelse)
         self._platform_refusal(node.test, node.body, node)
+        self._xla_platform_refusal(node.test, node.body)
 
     def visit_IfExp(self, node: cst.IfExp) -> None:
         self.attach(node.test, check=True)
@@ -287,6 +289,7 @@ class PythonEvidenceVisitor(ArgparseOptions, EnvironmentWrites, Walker):
     def visit_Assert(self, node: cst.Assert) -> None:
         self.attach(node.test, check=True)
         self._platform_refusal(node.test, None, node)
+        self._xla_platform_refusal(node.test, None)
 
     def visit_Try(self, node: cst.Try | cst.TryStar) -> None:
         caught = [handler_names(h) for h in node.handlers]
@@ -327,6 +330,26 @@ class PythonEvidenceVisitor(ArgparseOptions, EnvironmentWrites, Walker):
         self.handled.add(id(target))
         how = "refuses to run" + (f" without torch.version.{value}" if requires else f" on torch.version.{value}")
         self.emit("WAC207", value, node if body is None else test, State.ENABLED if requires else State.DISABLED, how)
+
+    def _xla_platform_refusal(self, test: cst.BaseExpression, body) -> None:
+        """`assert jax.default_backend() == "tpu"` / `if ... != "tpu": raise`: the program runs on that platform only."""
+        found = platform_test(test, self.aliases)
+        if found is None or (body is not None and not starts_with_exit(body)):
+            return
+        platform, equal = found
+        requires = equal if body is None else not equal
+        self.handled.add(id(test))
+        how = ("refuses to run" + (" on any platform but " if requires else " on ") + platform)
+        self.emit("WAC208", platform, test, State.ENABLED if requires else State.DISABLED, how)
+
+    def visit_Comparison(self, node: cst.Comparison) -> None:
+        if id(node) in self.handled:
+            return
+        found = platform_test(node, self.aliases)
+        if found is not None:
+            platform, equal = found
+            self.emit("WAC208", platform, node, State.CONDITIONAL,
+                      f"the platform is compared with {platform!r} ({'==' if equal else '!='})")
 
     # -- imports ----------------------------------------------------------------------------------
 
@@ -511,6 +534,10 @@ class PythonEvidenceVisitor(ArgparseOptions, EnvironmentWrites, Walker):
             self._enabled_call(node, name, keywords, "WAC102", "GradScaler", State.ENABLED)
         elif matches(name, T.FP8_GEMMS):
             self.emit("WAC104", name.rsplit(".", 1)[-1], node, detail=f"{name}() runs an FP8 matrix multiply")
+        elif (name or method or "").rsplit(".", 1)[-1] in T.LOW_PRECISION_RECIPES:
+            short = (name or method).rsplit(".", 1)[-1]
+            rule, value = T.LOW_PRECISION_RECIPES[short]
+            self.emit(rule, value, node, detail=f"{short}() builds a {value} recipe")
 
     def _apex_level(self, found, arg, frame) -> None:
         for candidate in found or []:
@@ -574,6 +601,16 @@ class PythonEvidenceVisitor(ArgparseOptions, EnvironmentWrites, Walker):
             self.setting("device", positional[0].value, positional[0], f"{name}()")
         elif matches(name, T.XLA_DEVICE_CALLS):
             self.emit("WAC204", "xla", node, detail=f"{name}()")
+        elif matches(name, T.PLATFORM_CALLS):
+            arg = keywords.get("backend") or (positional[0] if positional else None)
+            platform = (literal_string(arg.value) or "").lower() if arg is not None else ""
+            if platform in T.PLATFORM_NAMES:
+                self.emit("WAC208", platform, arg, detail=f"{name}({platform!r}) fails without a {platform} device")
+        elif matches(name, T.PLATFORM_CONFIG_CALLS) and len(positional) >= 2:
+            key = literal_string(positional[0].value)
+            platforms = (literal_string(positional[1].value) or "").lower()
+            if key in T.PLATFORM_CONFIG_KEYS and platforms.split(",")[0] in T.PLATFORM_NAMES:
+                self.emit("WAC208", platforms, positional[1], detail=f"{name}({key!r}, {platforms!r})")
         elif method in T.DEVICE_METHODS and not node.args and not (name or "").startswith("torch."):
             self.emit("WAC204", T.DEVICE_METHODS[method], node, detail=f".{method}() moves a model or tensor")
         elif method == "to" and positional:

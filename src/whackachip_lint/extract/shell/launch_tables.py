@@ -188,6 +188,55 @@ LAUNCHERS: dict[str, Launcher] = {
     ),
 }
 LAUNCHERS["mpiexec"] = LAUNCHERS["orterun"] = LAUNCHERS["mpirun"]
+# MindSpore's launcher (Ascend): `msrun --worker_num=8 --local_worker_num=8 train.py`.
+LAUNCHERS["msrun"] = Launcher(
+    "msrun",
+    {"--local_worker_num": "gpus", "--log_dir": "log_dir", "--worker_num": "workers", "--master_addr": "master",
+     "--master_port": "port", "--node_rank": "rank", "--join": "join", "--cluster_time_out": "timeout"},
+)
+# Python programs that are launchers themselves: script name -> LAUNCHERS key.
+# optimum-habana's gaudi_spawn.py starts one process per Gaudi: `python gaudi_spawn.py --world_size 8 --use_deepspeed`.
+SCRIPT_LAUNCHERS = {"gaudi_spawn.py": "gaudi_spawn"}
+LAUNCHERS["gaudi_spawn"] = Launcher(
+    "gaudi_spawn",
+    {"--world_size": "gpus", "--world-size": "gpus", "--hostfile": "hostfile", "--main_process_port": "port"},
+    frozenset({"--use_deepspeed", "--use_mpi"}),
+)
+
+# Commands only one vendor's driver stack provides (WAC209): command -> vendor.
+VENDOR_TOOLS: dict[str, str] = {
+    "rocm-smi": "amd",
+    "amd-smi": "amd",
+    "rocminfo": "amd",
+    "npu-smi": "huawei",
+    "hl-smi": "intel",
+    "hl-qual": "intel",
+    "neuron-ls": "aws",
+    "neuron-top": "aws",
+    "neuron-monitor": "aws",
+    "neuronx-cc": "aws",
+    "neuron_parallel_compile": "aws",
+}
+# Vendor tools that run the command line after them (`neuron_parallel_compile torchrun ... train.py`).
+TOOL_WRAPPERS = frozenset({"neuron_parallel_compile"})
+# `gcloud [alpha|beta] compute tpus ...` manages Cloud TPUs; its --accelerator-type names the TPU generation.
+GCLOUD_TPU = ("compute", "tpus")
+ACCELERATOR_TYPE_OPTIONS = frozenset({"--accelerator-type", "--type"})
+# Cloud TPU type prefixes -> catalog ids ("v5litepod-64" is v5e, "v4-64" is v4). Source: Cloud TPU docs
+# (system architecture and per-version pages: v4-*, v5litepod-*, v5p-*, v6e-* accelerator types).
+TPU_TYPES: tuple[tuple[re.Pattern[str], str], ...] = (
+    (re.compile(r"^v5litepod(?:-|$)|^v5e(?:-|$)", re.I), "google-tpu-v5e"),
+    (re.compile(r"^v5p(?:-|$)", re.I), "google-tpu-v5p"),
+    (re.compile(r"^v6e(?:-|$)", re.I), "google-tpu-v6e"),
+    (re.compile(r"^v4(?:-|$)", re.I), "google-tpu-v4"),
+    (re.compile(r"^v[23](?:-|$)", re.I), ""),  # older generations: not in the catalog
+)
+# `docker run` / `podman run`: options that take no value (others take the next word unless written --opt=value).
+CONTAINER_RUNNERS = frozenset({"docker", "podman", "nerdctl"})
+CONTAINER_FLAGS = frozenset(
+    {"--rm", "-i", "-t", "-it", "-ti", "-d", "-itd", "--detach", "--interactive", "--tty", "--privileged", "--init",
+     "-P", "--publish-all", "--read-only", "--no-healthcheck", "-q", "--quiet", "--sig-proxy"}
+)
 
 # Modules that `python -m` turns into a launcher.
 MODULE_LAUNCHERS = {
@@ -221,6 +270,9 @@ SCRIPT_FLAGS: dict[str, tuple[str, str]] = {
     "fp8_hybrid": ("bool", "WAC104"),  # Megatron's older FP8 switches
     "fp8_e4m3": ("bool", "WAC104"),
     "fp8_format": ("fp8", "WAC104"),  # Megatron: --fp8-format e4m3|hybrid
+    "fp8_recipe": ("fp8", "WAC104"),  # Megatron: --fp8-recipe delayed|tensorwise|blockwise|mxfp8
+    "fp4_format": ("fp4", "WAC106"),  # Megatron: --fp4-format e2m1
+    "fp4_recipe": ("fp4", "WAC106"),  # Megatron: --fp4-recipe nvfp4
     "mixed_precision": ("precision", ""),
     "precision": ("precision", ""),
     "trainer.precision": ("precision", ""),
@@ -235,7 +287,12 @@ SCRIPT_FLAGS: dict[str, tuple[str, str]] = {
     "per_device_train_batch_size": ("count", "WAC504"),
     "micro_batch_size": ("count", "WAC504"),  # Megatron
     "zero_stage": ("count", "WAC501"),  # Megatron-DeepSpeed
+    "device_target": ("device", "WAC204"),  # MindSpore scripts: --device_target Ascend
 }
+# Low-precision recipe values that name their own format (the WAC104/WAC106 value); others keep "fp8"/"fp4".
+FORMAT_VALUES = {"mxfp8": "mxfp8", "blockwise": "fp8-block", "nvfp4": "nvfp4", "mxfp4": "mxfp4"}
+# Device targets a script flag names -> WAC204 device ("GPU" is CUDA or ROCm there: not read).
+DEVICE_TARGETS = {"ascend": "npu"}
 BACKENDS = frozenset({"nccl", "gloo", "mpi", "hccl", "ccl", "xla", "ucc", "cncl", "mccl"})
 TRUE_WORDS = {"true", "1", "yes", "y", "t", "on"}
 FALSE_WORDS = {"false", "0", "no", "n", "f", "off"}

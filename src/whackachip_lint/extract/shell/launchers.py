@@ -16,13 +16,17 @@ from typing import Callable
 from ...evidence import State, Value
 from .launch_tables import (
     BACKENDS,
+    DEVICE_TARGETS,
     FALSE_WORDS,
+    FORMAT_VALUES,
     LAUNCHERS,
     MODULE_LAUNCHERS,
     PRECISIONS,
     PYTHON,
     PYTHON_OPTIONS_WITH_VALUES,
     SCRIPT_FLAGS,
+    SCRIPT_LAUNCHERS,
+    TOOL_WRAPPERS,
     TRUE_WORDS,
     VARIABLE_NAME,
     WRAPPER_OPTIONS_WITH_VALUES,
@@ -30,6 +34,7 @@ from .launch_tables import (
     Launcher,
 )
 from ..model_tables import option_key
+from . import commands
 from .model_args import is_model_option, model_option
 from .states import combine
 from .words import Word
@@ -53,6 +58,10 @@ def analyze(words: list[Word], state: State, sink: Sink) -> None:
     if not head.known:
         return
     name = os.path.basename(head.text)
+    if commands.analyze(name, words, index, state, sink):
+        if name in TOOL_WRAPPERS:
+            analyze(words[index + 1 :], state, sink)
+        return
     if PYTHON.match(name):
         _python(words, index, state, sink)
     elif name == "accelerate":
@@ -109,7 +118,11 @@ def _python(words: list[Word], index: int, state: State, sink: Sink) -> None:
         if word.text == "-c" or word.text == "-":
             return
         if not word.is_option:
-            _script_args(words[position + 1 :], "python", state, sink)
+            launcher = SCRIPT_LAUNCHERS.get(os.path.basename(word.text)) if word.known else None
+            if launcher is not None:
+                _launch(LAUNCHERS[launcher], words, index, position + 1, state, sink, head_end=word)
+            else:
+                _script_args(words[position + 1 :], "python", state, sink)
             return
         position += 2 if word.text in PYTHON_OPTIONS_WITH_VALUES else 1
 
@@ -417,11 +430,11 @@ def _script_args(args: list[Word], launcher: str, state: State, sink: Sink) -> N
             continue
         if kind == "count":
             _script_count(rule, word, value, launcher, state, sink)
-        elif kind == "fp8":
+        elif kind in ("fp8", "fp4"):
             own = State.ENABLED if value.known else State.CONDITIONAL
             sink.add(
                 rule,
-                "fp8",
+                FORMAT_VALUES.get(value.text.lower(), kind) if value.known else kind,
                 combine(state, own),
                 word,
                 value,
@@ -430,6 +443,9 @@ def _script_args(args: list[Word], launcher: str, state: State, sink: Sink) -> N
             )
         elif kind == "precision":
             _precision(word, value, launcher, state, sink)
+        elif kind == "device" and value.known and value.text.lower() in DEVICE_TARGETS:
+            device = DEVICE_TARGETS[value.text.lower()]
+            sink.add(rule, device, state, word, value, f"{option} {value.text} passed to {launcher}", properties)
         elif kind == "backend":
             if value.known and value.text.lower() in BACKENDS:
                 sink.add(

@@ -19,7 +19,7 @@ from .. import ExtractionError, deepspeed
 from ..buildflags import normalise_arch_list, parse_arch_flags
 from ..environment import EXACT, PREFIXES, interpret_env, is_hardware_variable
 from ..treesitter import Point, Positions, offset_point, parser, shift
-from . import conditions, launchers
+from . import commands, conditions, launchers
 from .functions import FunctionUse
 from .states import DEAD_BRANCH, combine, nest, where
 from .words import UNKNOWN, Array, Chunk, Expander, Word, joined, same_value, words_from
@@ -170,6 +170,9 @@ class Walker:
             getattr(self, _HANDLERS[kind])(node, ctx)
         elif kind in _LOOPS:
             self._loop(node, ctx)
+            body = node.child_by_field_name("body")
+            if kind == "c_style_for_statement" and body is not None:
+                self._rank_loop(node, [], body, ctx)
         else:
             self.block(node.children, ctx)  # program, pipeline, compound_statement, do_group, ERROR...
 
@@ -491,6 +494,25 @@ class Walker:
             ctx.env[self.raw(variable)] = UNKNOWN
         if body is not None:
             self._guarded([body], ctx, True if literal else None)
+            self._rank_loop(node, [self.raw(v) for v in values], body, ctx)
+
+    def _rank_loop(self, node, values: list[str], body, ctx: Context) -> None:
+        """A loop that starts one background process per DEVICE_ID: a launcher and its device count."""
+        header = self.raw(node)[: body.start_byte - node.start_byte]
+        devices = commands.rank_loop_devices(header, values, self.raw(body))
+        if devices is None:
+            return
+        start, end = self._shift(node.start_point), self._shift(node.start_point)
+        end = (end[0], end[1] + len(header.split("\n", 1)[0].rstrip()))
+        props = {"launcher": "rank-loop"}
+        self.add("WAC404", "rank-loop", ctx.state, start, end,
+                 self._detail("one background process per DEVICE_ID", ctx.state), props)
+        if isinstance(devices, int):
+            detail = self._detail(f"the loop starts {devices} processes", ctx.state)
+            self.add("WAC401", devices, ctx.state, start, end, detail, props)
+        else:
+            detail = self._detail(f"the loop's range ({devices}) is not decided by this file", ctx.state)
+            self.add("WAC401", devices, nest(ctx.state, State.CONDITIONAL), start, end, detail, props)
 
     def _case_statement(self, node, ctx: Context) -> None:
         value_node = node.child_by_field_name("value")
