@@ -16,6 +16,8 @@ from whackachip_lint.extract import Source
 from whackachip_lint.scan import scan_source
 
 FIXTURES = Path(__file__).parent / "fixtures"
+# Fixture repositories hold test files of their own (read by the scanner, never run by pytest).
+collect_ignore_glob = ["fixtures/*"]
 REPOS = FIXTURES / "repos"
 EXPECTED = FIXTURES / "expected"
 

@@ -41,3 +41,14 @@ def hunyuan_like() -> ScanResult:
         finding("WAC101", "auto", state="conditional", path="scripts/ds_zero3.json", line=4),
         finding("WAC501", 3, path="scripts/ds_zero3.json", line=8),
     )
+
+
+def where(ref: dict) -> str:
+    """A JSON evidence reference as `path:line`."""
+    return f"{ref['path']}:{ref['line']}" if ref.get("line") is not None else ref["path"]
+
+
+def resolved(inference: dict, ids: list[str]) -> list[dict]:
+    """Reason ids of the JSON verdict -> the reasons, their evidence as `path:line` strings (for short asserts)."""
+    return [{**inference["reasons"][i], "evidence": [where(e) for e in inference["reasons"][i]["evidence"]]}
+            for i in ids]

@@ -6,9 +6,12 @@ InfiniBand and GPUDirect RDMA. The dead settings must neither disfavour datacent
 
 from __future__ import annotations
 
+import json
+
 from whackachip_lint.infer.catalog import load_catalog
 
-from .conftest import REPOS, scan_repo_json
+from .conftest import REPOS, run_cli_in
+from .infer_helpers import resolved, where
 
 REPO = REPOS / "sh_net_type_dead_branch"
 SCRIPT = "scripts/pretrain.sh"
@@ -16,9 +19,11 @@ DEAD_LINES = {f"{SCRIPT}:8", f"{SCRIPT}:9", f"{SCRIPT}:10"}
 CATALOG = load_catalog()
 
 
-def report() -> dict:
+def report(*options: str) -> dict:
     """The JSON report of the repository, scanned from inside it (paths relative to it)."""
-    return scan_repo_json(REPO)
+    result = run_cli_in(REPO, "--format", "json", *options, ".")
+    assert result.exit_code == 0, result.output
+    return json.loads(result.output)
 
 
 def test_dead_branch_findings_are_dead_and_the_live_branch_enabled():
@@ -51,15 +56,16 @@ def test_verdict_is_datacenter_with_hopper_and_ampere_datacenter_parts_consisten
 
 
 def test_no_reason_cites_the_dead_branch():
-    data = report()["inference"]
-    cited = set(data["device_class"]["evidence"])
+    data = report("--verbose")["inference"]  # every evidence location, uncapped
+    cited = {where(ref) for ref in data["device_class"]["evidence"]}
     for candidate in data["candidates"]:
-        for reason in candidate["reasons"]:
+        for reason in resolved(data, candidate["reasons"]):
             cited.update(reason["evidence"])
             assert "consumer" not in reason["constraint"], reason
     for vendor in data["vendors"]:
-        for reason in vendor.get("reasons", []):
+        for reason in resolved(data, vendor.get("reasons", [])):
             cited.update(reason["evidence"])
     assert cited and not cited & DEAD_LINES
-    interconnect = repr(data["interconnect"])
-    assert not any(line + " " in interconnect for line in DEAD_LINES)
+    interconnect = {where(ref) for item in data["interconnect"].values() for state in ("enabled", "disabled")
+                    for ref in item.get(state, [])}
+    assert interconnect and not interconnect & DEAD_LINES

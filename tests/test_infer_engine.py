@@ -361,9 +361,17 @@ def test_declared_hardware_from_catalog_ids():
 
 
 def test_hard_facts_in_support_files_weigh_as_strong():
-    v = infer(result(finding("WAC603", "10.0", path="docker/Dockerfile", line=7), finding("WAC201", "nccl")))
+    v = infer(result(finding("WAC601", "fa3", path="docker/Dockerfile", line=7), finding("WAC201", "nccl")))
     assert v.status_of("nvidia-a100-sxm4-80gb") == DISFAVOURED
     assert any("support file" in r.constraint for r in reasons_of(v, "nvidia-a100-sxm4-80gb"))
+    v = infer(result(finding("WAC601", "fa3", path="build.sh", line=7), finding("WAC201", "nccl")))
+    assert v.status_of("nvidia-a100-sxm4-80gb") == EXCLUDED
+
+
+def test_compile_targets_of_a_support_file_count_against_no_part():
+    # A container built for Blackwell says what that image targets, not what the training code needs.
+    v = infer(result(finding("WAC603", "10.0", path="docker/Dockerfile", line=7), finding("WAC201", "nccl")))
+    assert v.status_of("nvidia-a100-sxm4-80gb") == CONSISTENT
     v = infer(result(finding("WAC603", "10.0", path="build.sh", line=7), finding("WAC201", "nccl")))
     assert v.status_of("nvidia-a100-sxm4-80gb") == EXCLUDED
 
@@ -515,3 +523,101 @@ def test_launcher_script_resolved_by_the_extractor_is_used():
     ))
     (recipe,) = v.to_dict()["recipes"]
     assert "src/train.py" in recipe["files"]
+
+
+# --- paths and roles (issue 10) ---------------------------------------------------------------------------------
+
+
+def test_tests_examples_and_optional_code_neither_exclude_nor_disfavour():
+    from whackachip_lint.infer.engine import infer as infer_paths
+
+    v = infer_paths(result(
+        finding("WAC201", "nccl", path="train.py", line=3),
+        finding("WAC404", "torchrun", path="run.sh", line=2, script="train.py"),
+        finding("WAC104", "_scaled_mm", path="tests/test_fp8.py", line=5),
+        finding("WAC101", path="examples/bf16.py", line=5),
+        finding("WAC202", "mlx", path="worker.py", line=1, role="optional"),
+    ))
+    assert v.status_of("nvidia-v100") == CONSISTENT  # no bf16, no FP8 on the training path
+    assert v.vendor_status("Apple") != "likely"
+    needs = {r["requirement"]: r for r in v.optional_requirements}
+    assert needs["FP8 matrix multiplies on the live path"]["roles"] == ["test"]
+    assert needs["native bf16 tensor math"]["roles"] == ["example"]
+    assert needs["imports mlx (made for Apple silicon)"]["met_by"] == ["Apple"]
+
+
+def test_without_training_evidence_the_examples_are_the_code():
+    v = infer(result(finding("WAC202", "torch_npu", path="examples/run.py", line=1)))
+    assert v.vendor_status("Huawei") == "likely"
+    assert v.optional_requirements == []
+
+
+def test_support_file_vendor_tell_counts_against_no_one():
+    v = infer(result(
+        finding("WAC201", "nccl", path="train.py", line=3),
+        finding("WAC404", "torchrun", path="run.sh", line=2, script="train.py"),
+        finding("WAC205", "ROCM_VERSION", path=".github/workflows/ci.yaml", line=51),
+    ))
+    assert v.vendor_status("NVIDIA") == "likely" and v.vendor_status("AMD") == "possible"
+    assert v.status_of("nvidia-h100-sxm") == CONSISTENT
+    # The code names its vendors (nccl): the CI matrix ranks none of them, and disfavours no NVIDIA part.
+    assert not any("ROCm variables" in r.constraint for x in v.vendors for r in x.reasons)
+    assert not any("ROCm variables" in r.constraint for r in next(c for c in v.candidates
+                                                                   if c.entry.id == "nvidia-h100-sxm").reasons)
+
+
+def test_vendors_are_ranked_by_the_files_carrying_their_evidence():
+    many = [finding("WAC201", "nccl", path=f"pkg/m{i}.py", line=1) for i in range(3)]
+    v = infer(result(*many, finding("WAC201", "hccl", path="pkg/other.py", line=1),
+                     finding("WAC404", "torchrun", path="run.sh", line=2, script="pkg/m0.py")))
+    assert v.vendor_status("NVIDIA") == "likely"  # 3 files against 1 (before: a tie, nothing likely)
+    assert v.vendor_status("Huawei") == "possible"
+
+
+def test_a_shim_in_an_optional_module_relabels_nothing_on_the_training_path():
+    v = infer(result(
+        finding("WAC201", "nccl", path="train.py", line=3),
+        finding("WAC404", "torchrun", path="run.sh", line=2, script="train.py"),
+        finding("WAC203", "transfer_to_npu", path="npu_backend.py", line=2, role="optional"),
+    ))
+    nccl = [r for r in next(x for x in v.vendors if x.name == "NVIDIA").reasons if "nccl" in r.constraint]
+    assert nccl and all("migration shim" not in r.constraint for r in nccl)
+    assert v.vendor_status("Huawei") == "possible"
+
+
+def test_a_vendor_port_keeps_its_hard_facts_over_upstream_cuda_residue():
+    v = infer(result(
+        finding("WAC202", "habana_frameworks", path="fairseq/trainer.py", line=23),
+        finding("WAC204", "hpu", path="fairseq/tasks/task.py", line=518),
+        finding("WAC201", "nccl", path="fairseq/configs.py", line=282),
+        finding("WAC204", "cuda", path="fairseq/trainer.py", line=1052),
+        finding("WAC204", "xla", path="fairseq/utils.py", line=134),
+    ))
+    assert v.vendor_status("Intel") == "likely"
+    assert v.status_of("intel-gaudi2") == CONSISTENT
+    assert v.status_of("nvidia-a100-sxm4-80gb") == EXCLUDED
+    assert not v.overall.conflicting_hard_evidence
+    residue = [r for r in reasons_of(v, "intel-gaudi2") if "branch for other hardware" in r.constraint]
+    assert residue == []  # kept as requirements, never against a part
+    assert sum("branch for other hardware" in r.constraint for r in v.overall.requirements) == 3
+
+
+def test_hard_facts_of_two_vendors_in_one_scope_still_weigh_as_strong():
+    v = infer(result(
+        finding("WAC202", "torch_npu", path="pkg/a.py", line=1),
+        finding("WAC202", "habana_frameworks", path="pkg/a.py", line=2),
+    ))
+    assert v.overall.conflicting_hard_evidence or v.status_of("intel-gaudi2") != EXCLUDED
+    assert v.status_of("huawei-ascend-910b") != EXCLUDED and v.status_of("intel-gaudi2") != EXCLUDED
+
+
+def test_soft_evidence_no_part_meets_together_is_set_aside_and_said():
+    v = infer(result(
+        finding("WAC201", "nccl", path="train.py", line=3),
+        finding("WAC404", "torchrun", path="run.sh", line=2, script="train.py"),
+        finding("WAC205", "HCCL_CONNECT_TIMEOUT", path="train.py", line=9),  # weak: Huawei or Gaudi
+    ))
+    assert v.status_of("nvidia-h100-sxm") == CONSISTENT
+    assert v.overall.relaxed == "weak"
+    assert {"paths": ["run.sh"], "why": "no part meets every weak requirement together: those were set aside"} \
+        in v.conflicts

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 from .conftest import run_cli
+from .infer_helpers import resolved
 
 TRAIN = """import argparse
 import torch.distributed as dist
@@ -49,7 +50,8 @@ def test_a_switch_passed_by_the_launch_turns_on(tmp_path):
 def _device_class(tmp_path, script: str) -> dict:
     (tmp_path / "run.sh").write_text(script)
     result = run_cli("--format", "json", str(tmp_path))
-    return json.loads(result.output)["inference"]["device_class"]
+    inference = json.loads(result.output)["inference"]
+    return {**inference["device_class"], "reasons": resolved(inference, inference["device_class"]["reasons"])}
 
 
 def test_infiniband_settings_are_moot_when_the_script_switches_infiniband_off(tmp_path):

@@ -10,6 +10,7 @@ import pytest
 from whackachip_lint.infer.catalog import load_catalog
 
 from .conftest import FIXTURES, run_cli
+from .infer_helpers import resolved
 
 VERDICTS = FIXTURES / "verdicts"
 CATALOG = load_catalog()
@@ -34,7 +35,7 @@ def ids(data: dict, wanted: str) -> set[str]:
 
 
 def reasons(data: dict, entry_id: str) -> list[dict]:
-    return next(c["reasons"] for c in data["candidates"] if c["id"] == entry_id)
+    return resolved(data, next(c["reasons"] for c in data["candidates"] if c["id"] == entry_id))
 
 
 def test_rocm_repo_with_nccl_lands_on_amd_instinct():
@@ -197,7 +198,7 @@ def test_rocm_from_the_shell_names_amd_with_its_gfx_floor():
     assert ids(data, "consistent") == {"amd-mi300x", "amd-mi325x"}
     assert data["architecture_floor"]["AMD"]["gfx_target"] == "gfx942"
     amd = next(v for v in data["vendors"] if v["name"] == "AMD")
-    supports = {r["constraint"] for r in amd["reasons"] if r["result"] == "supports"}
+    supports = {r["constraint"] for r in resolved(data, amd["reasons"]) if r["result"] == "supports"}
     assert {"runs AMD's ROCm device tools", "passes /dev/kfd (the ROCm kernel driver) to the container",
             "ROCm base image", "hipBLASLt switch (PyTorch on ROCm)"} <= supports
 

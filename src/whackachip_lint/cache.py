@@ -41,7 +41,7 @@ from .evidence import Diagnostic, Finding, Level, Span, State
 from .safe_write import create_new, write_text
 from .suppress import Directive
 
-SCHEMA = 1
+SCHEMA = 2  # 2: per-file path facts (paths/facts.py)
 # An entry whose file changed less than this before the entry was written is "racy":
 # its size and mtime alone do not prove the content (coarse timestamps), so the digest is checked.
 RACY_NS = 2_000_000_000
@@ -133,7 +133,7 @@ def _decode_directive(data: dict[str, Any]) -> Directive:
 
 # The FileResult fields this module knows how to store. If FileResult grows a field, the
 # cache turns itself off (results are never stored half) and tests/test_cache.py fails.
-KNOWN_RESULT_FIELDS = ("relpath", "findings", "diagnostics", "unused_directives")
+KNOWN_RESULT_FIELDS = ("relpath", "findings", "diagnostics", "unused_directives", "facts")
 
 
 def cacheable() -> bool:
@@ -147,6 +147,7 @@ def encode_result(result) -> dict[str, Any]:
         "findings": [_encode_finding(f) for f in result.findings],
         "diagnostics": [dataclasses.asdict(d) for d in result.diagnostics],
         "unused_directives": [_encode_directive(d) for d in result.unused_directives],
+        "facts": result.facts,
     }
 
 
@@ -158,6 +159,7 @@ def decode_result(relpath: str, data: dict[str, Any]):
         findings=[_decode_finding(f) for f in data["findings"]],
         diagnostics=[Diagnostic(**d) for d in data["diagnostics"]],
         unused_directives=[_decode_directive(d) for d in data["unused_directives"]],
+        facts=data["facts"] if isinstance(data.get("facts"), dict) else {},
     )
 
 

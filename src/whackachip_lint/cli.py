@@ -109,7 +109,7 @@ def _settings(paths, flags: dict, config_file: Path | None, isolated: bool):
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path), required=True)
 @click.option("--format", "--output-format", "output_format", type=click.Choice(list(OUTPUT_FORMATS)), default="text",
               show_default=True, help="text (grouped by file, with the verdict; `grouped` is the same), concise (one "
-              "line per finding), github (workflow annotations), markdown (verdict summary), json, sarif.")
+              "line per finding), github (workflow annotations), markdown (verdict summary), html, json, sarif.")
 @click.option("--statistics", is_flag=True, help="Count the findings per rule and state instead of listing them.")
 @click.option("--show-source", is_flag=True, help="Print the source line under each finding.")
 @click.option("--verdict-only", is_flag=True, help="Print only the hardware verdict (text and markdown formats).")
@@ -128,6 +128,8 @@ def _settings(paths, flags: dict, config_file: Path | None, isolated: bool):
 @click.option("-q", "--quiet", is_flag=True,
               help="Print the findings and nothing else (text format; unscanned files go to standard error).")
 @click.option("--show-suppressed", is_flag=True, help="Also list findings silenced by wac-lint directives.")
+@click.option("-v", "--verbose", is_flag=True,
+              help="Verdict in full: every reason, location and part (text), uncapped evidence (JSON).")
 @click.option("--color/--no-color", "colour", default=None,
               help="Colour the text output (default: when a terminal; NO_COLOR and FORCE_COLOR are honoured).")
 @click.option("--jobs", "-j", type=click.IntRange(min=1), default=None, help="Worker processes (default: cores).")
@@ -158,9 +160,9 @@ def _settings(paths, flags: dict, config_file: Path | None, isolated: bool):
               help="Seconds one file may take before it is skipped with a diagnostic (default: 20).")
 @click.option("--no-prefilter", is_flag=True, hidden=True, help="Parse every file, even without trigger words.")
 def scan(paths, output_format, statistics, show_source, verdict_only, output, select, ignore, fail_level, exit_zero,
-         quiet, show_suppressed, colour, jobs, no_cache, cache_dir, no_docs, targets, max_file_size, extend_select, config_file, isolated,
-         no_prefilter, force_exclude, sarif_evidence, exclude, extend_exclude, baseline, write_baseline, add_noqa,
-         stdin_filename, file_timeout):
+         quiet, show_suppressed, verbose, colour, jobs, no_cache, cache_dir, no_docs, targets, max_file_size,
+         extend_select, config_file, isolated, no_prefilter, force_exclude, sarif_evidence, exclude, extend_exclude,
+         baseline, write_baseline, add_noqa, stdin_filename, file_timeout):
     """Scan PATHS (files or directories) for hardware evidence.
 
     Settings come from `[tool.wac-lint]` in the nearest pyproject.toml (or a wac-lint.toml), found by walking up
@@ -270,7 +272,7 @@ def scan(paths, output_format, statistics, show_source, verdict_only, output, se
             click.echo(diagnostic_line(d), err=True)
     text = render_report(
         output_format, result, verdict, quiet=quiet, statistics=statistics, verdict_only=verdict_only,
-        colour=use_colour, show_suppressed=show_suppressed, show_source=show_source, root=root,
+        colour=use_colour, show_suppressed=show_suppressed, show_source=show_source, verbose=verbose, root=root,
         paths=[shown_root(p) for p in paths], targets=settings.targets, locator=SarifLocator(sarif_base(list(paths))),
         sarif_evidence=settings.sarif_evidence, fail_level=settings.fail_level,
     )

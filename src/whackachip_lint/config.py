@@ -53,7 +53,7 @@ class Settings:
 
 CONFIG_NAMES = ("wac-lint.toml", ".wac-lint.toml", "pyproject.toml")
 # --format values (report/render.py has the reporter of each).
-OUTPUT_FORMATS = ("text", "grouped", "concise", "github", "markdown", "json", "sarif")
+OUTPUT_FORMATS = ("text", "grouped", "concise", "github", "markdown", "html", "json", "sarif")
 
 
 class ConfigError(Exception):

@@ -2,15 +2,18 @@
 
 Runs after extraction over a set of findings (one file's in `scan_source`, the whole repo's in `scan`):
 for each declaration in force (WAC710 job request, WAC712 stated in docs, WAC713 nvidia-smi output) that
-names catalog parts and is not in a vendored tree (someone else's run), and each hard requirement in force of
-the repo's own code within that declaration's scope (`scope_of`: its folder, or the parent of a docs, logs,
+names catalog parts and is not in a vendored tree (someone else's run), and each capability requirement in force
+of the repo's own code within that declaration's scope (`scope_of`: its folder, or the parent of a docs, logs,
 scripts or notebooks folder; vendored code is left out), a WAC714 warning stands at the declaration when every
 part the declaration could denote definitely lacks what the code requires. Unknown facts (null in the catalog)
 never contradict.
 
-The requirements come from the inference (`infer.constraints.requirements_for`, hard, non-vendor ones:
-FP8/FP4 compute, compile targets without PTX...), checked against the catalog. Vendor requirements are left out
-on purpose: repos with parallel GPU and NPU recipes would contradict themselves.
+The requirements come from the inference (`infer.constraints.requirements_for`): hard non-vendor ones (FP8/FP4
+compute, compile targets without PTX...) and strong ones on the chip's own capabilities (FlashAttention-2 needs
+Ampere, native bf16), checked against the catalog. Vendor requirements are left out on purpose: repos with
+parallel GPU and NPU recipes would contradict themselves (the verdict still lists such a declaration under
+`conflicts`, see `infer/declared.py`). System-level hints (network settings, device counts) are left out too: a
+copied launch script says little about the chip.
 """
 
 from __future__ import annotations
@@ -83,13 +86,16 @@ def in_scope(path: str, scope: str) -> bool:
 def _requirements(code: list[Finding]) -> list[tuple[str, Check, Finding]]:
     from .infer.catalog import load_catalog  # imported here: only a scan with declarations in force needs it
     from .infer.constraints import requirements_for
+    from .infer.engine import FLOOR_KINDS  # requirements on the chip's own capabilities
 
     catalog = load_catalog()
     out = []
     for finding in code:
         for req in requirements_for(finding):
-            if req.strength == "hard" and not req.is_vendor:
-                out.append((req.constraint, _catalog_check(catalog, req), finding))
+            if req.is_vendor:
+                continue
+            if req.strength == "hard" or (req.strength == "strong" and req.kind in FLOOR_KINDS):
+                out.append((f"{req.constraint} ({req.strength})", _catalog_check(catalog, req), finding))
     return out
 
 
@@ -105,7 +111,7 @@ def _finding(declaration: Finding, label: str, evidence: Finding) -> Finding:
 
     rule = ALL_RULES[CONTRADICTION]
     where = f"{evidence.path}:{evidence.line}"
-    detail = f"the code requires {label} ({where}), which {declaration.value} lacks"
+    detail = f"the code requires: {label} at {where}; {declaration.value} does not meet it"
     props = {
         key: declaration.properties[key] for key in ("gpu", "vendor", "catalog_ids") if key in declaration.properties
     }

@@ -22,6 +22,8 @@ from . import crosscheck, vendored
 from .rules.declared import DOC_RULES
 from .rules import ALL_RULES, matches, selected_codes
 from . import runner
+from .paths.facts import file_facts
+from .paths.roles import RepoPaths, analyse, annotate
 
 SNIPPET_MAX = 200
 
@@ -57,6 +59,8 @@ class FileResult:
     findings: list[Finding] = field(default_factory=list)
     diagnostics: list[Diagnostic] = field(default_factory=list)
     unused_directives: list[suppress.Directive] = field(default_factory=list)
+    # What the path analysis needs from this file (imports, main guard, commands run): paths/facts.py.
+    facts: dict = field(default_factory=dict)
 
 
 @dataclass
@@ -68,6 +72,9 @@ class ScanResult:
     files: list[str] = field(default_factory=list)
     # How the files were handled (cache hits, files parsed, workers); None for hand-built results.
     stats: runner.RunStats | None = None
+    # Per-file facts for the path analysis (relpath -> facts) and its outcome (entry points, roles).
+    facts: dict[str, dict] = field(default_factory=dict)
+    paths: RepoPaths | None = None
     # With --baseline: the file, and how many findings it recorded (left out of `findings`).
     baseline: tuple[str, int] | None = None
 
@@ -100,9 +107,16 @@ def whole_repo_checks(findings: list[Finding], root: Path, settings: Settings) -
     return findings
 
 
+def with_roles(findings: list[Finding], files: list[str], facts: dict[str, dict]) -> tuple[list[Finding], RepoPaths]:
+    """Entry points, import graph and file roles (paths/); each finding gets its file's `properties.role`."""
+    repo = analyse(files, facts, findings)
+    return annotate(findings, repo), repo
+
+
 def scan_source(source: Source, settings: Settings) -> FileResult:
     """Findings for one file already read into memory."""
     result = FileResult(source.relpath)
+    result.facts = _path_facts(source)
     extractors = extractors_for(source.kind)
     if not extractors or (source.kind in DOC_KINDS and not settings.include_docs):
         return result
@@ -146,6 +160,14 @@ def scan_source(source: Source, settings: Settings) -> FileResult:
     result.findings = findings
     result.unused_directives = [d for d in directives if not d.used]
     return result
+
+
+def _path_facts(source: Source) -> dict:
+    """Imports, main guard, commands run (paths/facts.py): read even where no extractor finds anything."""
+    try:
+        return file_facts(source.kind, source.relpath, source.text)
+    except ExtractionError:
+        return {}
 
 
 def _selected(settings: Settings) -> frozenset[str]:
@@ -230,21 +252,25 @@ def assemble(results: list[FileResult], files: list[str], diagnostics: list[Diag
     from . import plugins
 
     findings: list[Finding] = []
+    facts: dict[str, dict] = {}
     # A plugin that failed to load is named in every report (it never stops the scan).
     diagnostics = list(diagnostics) + [Diagnostic("<plugins>", problem) for problem in plugins.problems()]
     for result in results:
         findings.extend(result.findings)
         diagnostics.extend(result.diagnostics)
+        if result.facts:
+            facts[result.relpath] = result.facts
     # Whole-repo checks pick "the first" of several findings: fix the order before, not only
     # after, so that a process pool's completion order can never change the output.
     findings.sort(key=Finding.sort_key)
     findings = whole_repo_checks(findings, root, settings)
+    findings, repo = with_roles(findings, list(files), facts)
     findings.sort(key=Finding.sort_key)
     diagnostics.sort(key=lambda d: (d.path, d.message))
     # A file with a diagnostic was not (fully) scanned: it counts there, never on both sides of the summary.
     failed = {d.path for d in diagnostics}
     scanned = sum(1 for path in files if path not in failed)
-    return ScanResult(root, scanned, findings, diagnostics, list(files), stats)
+    return ScanResult(root, scanned, findings, diagnostics, list(files), stats, facts, repo)
 
 
 def scan_bytes(data: bytes, name: str | None, settings: Settings | None = None) -> ScanResult:

@@ -39,7 +39,7 @@ FAMILY_WORDS: dict[str, tuple[str, ...]] = {
     # Collective backends, vendor runtimes, device strings, vendor variables, version checks.
     "WAC2": (
         "ccl", "gloo", "mpi", "init_process_group", "init_distributed", "backend", "distributed", "torch_npu",
-        "npu", "habana", "hpu", "gaudi", "xla", "pjrt", "tpu", "jax", "mlx", "mps", "xpu", "ipex",
+        "mindspeed", "npu", "habana", "hpu", "gaudi", "xla", "pjrt", "tpu", "jax", "mlx", "mps", "xpu", "ipex",
         "intel_extension", "cuda", "rocm", "hip", "hsa_", "rocr", "ascend", "cann", "device", "gpu",
         "accelerator", "neuron", "musa", "mlu", "metal", "torch.version", "miopen", "environ", "putenv", "ucc",
         "hipblaslt", "rank_table", "jax_platform", "xla_force_host", "rocm-smi", "amd-smi", "rocminfo", "npu-smi",

@@ -100,6 +100,7 @@ TABLE: dict[str, tuple[tuple[str, tuple[Spec, ...]], ...]] = {
     ),
     "WAC203": (
         ("*npu*", (_vendor(HUAWEI, strength=HARD, text="CUDA-to-Ascend migration shim"),)),
+        ("mindspeed*", (_vendor(HUAWEI, strength=HARD, text="MindSpeed patches Megatron for Ascend"),)),
         ("*", (_vendor(INTEL, strength=HARD, text="Gaudi GPU migration layer"),)),
     ),
     "WAC204": (
@@ -185,7 +186,8 @@ TABLE: dict[str, tuple[tuple[str, tuple[Spec, ...]], ...]] = {
     "WAC601": (
         ("fa3", (Spec("arch", HARD, "FlashAttention-3 runs on Hopper only", ("Hopper",)),)),
         ("fa2", (
-            _vendor(NVIDIA, AMD, strength=STRONG, text="FlashAttention-2 builds exist for NVIDIA and AMD ROCm"),
+            _vendor(NVIDIA, AMD, strength=STRONG, text="FlashAttention-2 builds exist for NVIDIA and AMD ROCm",
+                    redirectable=True),  # ports behind a migration shim serve the flag with vendor kernels
             Spec("cc_at_least", STRONG, "FlashAttention-2 needs Ampere or newer on NVIDIA", (8, 0), (NVIDIA,)),
             Spec("gfx_in", STRONG, "FlashAttention-2 ROCm builds target MI200/MI300",
                  ("gfx90a", "gfx942"), (AMD,)),
@@ -313,6 +315,9 @@ SIGNAL_TABLE: dict[str, tuple[tuple[str, tuple[Spec, ...]], ...]] = {
     ),
 }
 
+# The signal of WAC714 (declared hardware the code contradicts): it names parts, but declares nothing new.
+CONTRADICTION_SIGNAL = "declared.contradiction"
+
 # Declared hardware names (job requests, manifests, logs, READMEs) by signal -> how strongly the name binds.
 # A name constrains the job where a scheduler or a log ties it to the run (strong); stated elsewhere it is weak.
 DECLARED_STRENGTH: dict[str, str] = {
@@ -437,6 +442,7 @@ class Requirement:
     value: Any = None
     vendors: frozenset[str] = frozenset()  # for vendor requirements: the vendors it allows
     vendored: bool = False  # from a vendored tree (someone else's code): weighed lower, sets no floor of its own
+    against: bool = True  # False: counts for the vendors it allows, never against a candidate (support files)
 
     def check(self, entry: Entry) -> bool | None:
         return _check(self.spec, self.value, entry, self.vendors)
@@ -446,7 +452,8 @@ class Requirement:
         return self.kind == "vendor"
 
     def to_dict(self) -> dict[str, Any]:
-        return {"constraint": self.constraint, "strength": self.strength, "evidence": list(self.evidence)}
+        return {"constraint": self.constraint, "strength": self.strength, "evidence": list(self.evidence),
+                "rule": self.rule}
 
 
 def evidence_of(finding: Finding) -> tuple[str, ...]:
@@ -552,6 +559,8 @@ def declared_spec(finding: Finding) -> Spec | None:
     signal without them, from the name itself (`Catalog.ids_for_name`). The strength is DECLARED_STRENGTH's
     for the signal, else `properties["strength"]`, else weak. Never hard: a name is not a requirement of the code.
     """
+    if finding.signal == CONTRADICTION_SIGNAL:
+        return None  # a contradiction repeats a declaration's names: the declaration itself counts, once
     props = finding.properties or {}
     ids = props.get("catalog_ids")
     if isinstance(ids, str) and ids.strip():

@@ -7,6 +7,10 @@ requirements; a tie that the evidence cannot break is broken only where the
 data says how (NVIDIA over AMD when nothing AMD-specific is in force), and the
 loser stays `possible`. With several recipes each gets its own verdict and the
 overall verdict keeps the best status any recipe gives.
+
+Only findings on training paths (roles `training`, `support`, `vendored`; paths/roles.py) constrain;
+each training path is assessed on its own and the union is `supported`; `primary` is the path with
+the strongest set-up; tests, examples and optional code give `optional_requirements` only.
 """
 
 from __future__ import annotations
@@ -28,7 +32,8 @@ from .memory import MemoryEstimate
 from .memory import estimate as estimate_memory
 from .memory import fits as fits_memory
 from .memory import scale as run_scale
-from .recipes import find_recipes, resolve_in_recipe, split_by_recipe
+from .recipes import Recipe, find_recipes, resolve_in_recipe, split_by_recipe
+from ..paths.roles import SUPPORT, TRAINING, VENDORED, RepoPaths, path_role
 
 CONSISTENT, DISFAVOURED, EXCLUDED = "consistent", "disfavoured", "excluded"
 LIKELY, POSSIBLE = "likely", "possible"
@@ -77,10 +82,11 @@ class Reason:
     strength: str
     evidence: tuple[str, ...]
     result: str = "fails"  # fails | unknown | supports | contradicts | tie-break
+    rule: str = ""  # the rule whose findings impose it ("" when several or none)
 
     def to_dict(self) -> dict[str, Any]:
         return {"constraint": self.constraint, "strength": self.strength, "evidence": list(self.evidence),
-                "result": self.result}
+                "result": self.result, "rule": self.rule}
 
 
 @dataclass
@@ -129,6 +135,8 @@ class Assessment:
     device_class: dict[str, Any]
     insufficient_evidence: bool
     conflicting_hard_evidence: bool = False
+    declared: list = field(default_factory=list)  # declared.DeclaredCheck: each declaration against the code
+    relaxed: str | None = None  # "weak"/"strong": requirements of that strength no part met together, set aside
     memory: MemoryEstimate | None = None  # the model-state lower bound per device (infer/memory.py)
     scale: dict[str, Any] | None = None  # devices of the run (per node x nodes), from the same findings
 
@@ -143,6 +151,10 @@ class Verdict:
     gpus_per_node: dict[str, Any] | None
     nodes: dict[str, Any] | None
     recipes: list[tuple[str, list[str], Assessment]] = field(default_factory=list)
+    primary: dict[str, Any] | None = None  # the path the authors most likely ran (paths.py: its strongest set-up)
+    optional_requirements: list[dict[str, Any]] = field(default_factory=list)  # of tests, examples, optional code
+    conflicts: list[dict[str, Any]] = field(default_factory=list)  # hard facts of paths that cannot hold together
+    paths: dict[str, Any] | None = None  # entry points, training paths, files by role
 
     @property
     def candidates(self) -> list[CandidateVerdict]:
@@ -155,6 +167,11 @@ class Verdict:
     @property
     def insufficient_evidence(self) -> bool:
         return self.overall.insufficient_evidence
+
+    @property
+    def declared_conflicts(self) -> list:
+        """Declarations the code contradicts (declared.DeclaredCheck), each with both locations."""
+        return [d for d in self.overall.declared if d.is_conflict]
 
     def status_of(self, entry_id: str) -> str:
         return next(c.status for c in self.candidates if c.entry.id == entry_id)
@@ -182,6 +199,7 @@ class Verdict:
             "nodes": self.nodes,
             "insufficient_evidence": a.insufficient_evidence,
             "conflicting_hard_evidence": a.conflicting_hard_evidence,
+            "declared_agreements": [d.to_dict() for d in a.declared if not d.is_conflict],
             "memory": a.memory.to_dict() if a.memory is not None else None,
             "scale": self.scale_dict(),
             "recipes": [
@@ -198,6 +216,13 @@ class Verdict:
                 }
                 for name, files, r in self.recipes
             ],
+            "primary": self.primary,
+            "supported": a.ids(CONSISTENT),
+            "optional_requirements": self.optional_requirements,
+            # Hard facts of training paths that cannot hold together, then declarations the code contradicts.
+            "conflicts": [{"kind": "paths", **c} for c in self.conflicts]
+            + [d.to_dict() for d in self.declared_conflicts],
+            "paths": self.paths,
             "candidates": [c.to_dict() for c in a.candidates],
         }
 
@@ -238,23 +263,49 @@ def _requirements_of(
     if is_vendored(finding):
         reqs = [_with(r, _ONE_LOWER[r.strength], "in vendored code, weighed lower", vendored=True)
                 for r in reqs if _ONE_LOWER[r.strength]]
-    elif is_support_file(finding.path):
-        reqs = [_demoted(r, "in a support file, weighed lower") if r.strength == HARD else r for r in reqs]
+    elif is_support(finding):
+        reqs = [_support_requirement(r) for r in reqs]
     return reqs
 
 
-def _with(req: Requirement, strength: str, why: str, vendored: bool = False) -> Requirement:
+def is_support(finding: Finding) -> bool:
+    """A finding in a container, CI, docs or pin file (SUPPORT_FILES). Build files (setup.py, CMake) and configs
+    have the role `support` too, but the targets they compile for and the settings they hold bind the run."""
+    return is_support_file(finding.path)
+
+
+def _support_requirement(req: Requirement) -> Requirement:
+    """Support files may target more hardware than the run: hard facts weigh as strong, and a vendor tell there
+    (a ROCm CI matrix, a vendor base image) counts for its vendor without counting against the others."""
+    if req.is_vendor:
+        return _with(req, WEAK if req.strength == HARD else req.strength, "in a support file: for its vendor, "
+                     "against none", against=False)
+    if req.kind in ARCH_LIST_KINDS:
+        # A container or CI build names what it was built for, not what the code needs.
+        return _with(req, STRONG, "in a support file: what one build targets, against none", against=False)
+    return _demoted(req, "in a support file, weighed lower") if req.strength == HARD else req
+
+
+def _with(req: Requirement, strength: str, why: str, vendored: bool = False, against: bool = True) -> Requirement:
     return Requirement(f"{req.constraint} ({why})", strength, req.kind, req.evidence, req.rule, req.spec, req.value,
-                       req.vendors, vendored or req.vendored)
+                       req.vendors, vendored or req.vendored, against and req.against)
 
 
-def collect_requirements(findings: list[Finding]) -> list[Requirement]:
+def collect_requirements(findings: list[Finding], memo: dict | None = None) -> list[Requirement]:
     """Every requirement in force, identical ones merged with their evidence joined."""
     redirect = shim_vendors(findings)
     platforms = xla_platform_vendors(findings)
     first: dict[tuple, Requirement] = {}
     evidence: dict[tuple, set[str]] = {}
-    requirements = [r for f in findings for r in _requirements_of(f, redirect, platforms)]
+    if memo is None:
+        memo = {}
+    context = (frozenset(redirect), frozenset(platforms))
+    requirements = []
+    for f in findings:  # several paths share most findings: each finding's requirements are worked out once
+        key = (id(f), context)
+        if key not in memo:
+            memo[key] = (f, _requirements_of(f, redirect, platforms))  # the finding kept: its id stays its own
+        requirements.extend(memo[key][1])
     requirements += combination_requirements(findings)
     for req in _union_target_lists(requirements):
         value = str(req.value) if req.kind in ARCH_LIST_KINDS else ""
@@ -263,7 +314,7 @@ def collect_requirements(findings: list[Finding]) -> list[Requirement]:
         evidence.setdefault(key, set()).update(req.evidence)
     merged = [
         Requirement(r.constraint, r.strength, r.kind, tuple(sorted(evidence[k], key=_evidence_key)), r.rule, r.spec,
-                    r.value, r.vendors, r.vendored)
+                    r.value, r.vendors, r.vendored, r.against)
         for k, r in first.items()
     ]
     return sorted(merged, key=lambda r: (-RANK[r.strength], r.rule, r.constraint))
@@ -292,7 +343,7 @@ def _union_target_lists(requirements: list[Requirement]) -> list[Requirement]:
         text = first.constraint.replace(str(first.value), ";".join(values), 1)
         evidence = tuple(e for r in reqs for e in r.evidence)
         out.append(Requirement(text, first.strength, first.kind, evidence,
-                               first.rule, first.spec, ";".join(values), first.vendors, first.vendored))
+                               first.rule, first.spec, ";".join(values), first.vendors, first.vendored, first.against))
     return out
 
 
@@ -306,18 +357,25 @@ def _demoted(req: Requirement, why: str = "conflicts with other hard evidence") 
 
 
 def _settle_vendor_conflicts(requirements: list[Requirement]) -> tuple[list[Requirement], bool]:
-    """A hard vendor fact contradicted by strong or hard evidence for a disjoint vendor set is weighed as strong.
+    """Hard vendor facts against the rest of a path's vendor evidence.
 
-    Such a repository holds set-ups for several vendors (parallel trees no launch script separates): a hard
-    fact of one must not exclude the hardware of another.
+    - A hard vendor fact contradicted by another hard one for a disjoint vendor set is weighed as strong: such a
+      scope holds set-ups for several vendors (parallel trees no entry point separates), and a hard fact of one
+      must not exclude the hardware of another.
+    - Softer vendor evidence against the hard facts that agree (a `cuda` device string or an `nccl` default in a
+      Gaudi port whose training loop imports habana_frameworks) lies on branches for other hardware: the code
+      cannot run without the hard fact. It is kept as a reason for its vendors and counts against no part.
     """
-    firm = [r for r in requirements if r.is_vendor and r.strength in (HARD, STRONG)]
+    hard = [r for r in requirements if r.is_vendor and r.strength == HARD and r.against]
+    conflict = any(not (a.vendors & b.vendors) for i, a in enumerate(hard) for b in hard[i + 1:])
     out: list[Requirement] = []
-    conflict = False
+    allowed = frozenset.intersection(*(r.vendors for r in hard)) if hard and not conflict else frozenset()
     for req in requirements:
-        if req.is_vendor and req.strength == HARD and any(not (o.vendors & req.vendors) for o in firm):
+        if req.is_vendor and req.strength == HARD and conflict and any(not (o.vendors & req.vendors) for o in hard):
             out.append(_demoted(req, "contradicted by other vendor evidence in scope"))
-            conflict = True
+        elif allowed and req.is_vendor and req.strength != HARD and req.against and not (req.vendors & allowed):
+            out.append(_with(req, req.strength, "against the hard vendor facts of this path: a branch for other "
+                                                "hardware", against=False))
         else:
             out.append(req)
     return out, conflict
@@ -326,9 +384,12 @@ def _settle_vendor_conflicts(requirements: list[Requirement]) -> tuple[list[Requ
 # --- one assessment -------------------------------------------------------------------------------------------
 
 
-def assess(findings: list[Finding], catalog: Catalog | None = None) -> Assessment:
+def assess(findings: list[Finding], catalog: Catalog | None = None, memo: dict | None = None) -> Assessment:
+    from .declared import apply_agreeing, judge_declared, split_declared, vendor_requirements  # uses our types
+
     catalog = catalog or load_catalog()
-    requirements, conflict = _settle_vendor_conflicts(collect_requirements(findings))
+    requirements, declared = split_declared(collect_requirements(findings, memo))
+    requirements, conflict = _settle_vendor_conflicts(requirements)
     memory = estimate_memory(findings)
     if memory is not None and memory.bytes_per_device > 0:
         requirements.append(_memory_requirement(memory, catalog))
@@ -339,9 +400,28 @@ def assess(findings: list[Finding], catalog: Catalog | None = None) -> Assessmen
         conflict = True
         requirements = [_demoted(r) if r.strength == HARD else r for r in requirements]
         candidates = [_candidate(e, requirements) for e in catalog]
+    relaxed = None
+    runs_nowhere = memory is not None and "fits no catalog part" in memory.notes
+    if candidates and not runs_nowhere and not any(c.status == CONSISTENT for c in candidates):
+        # Code that runs somewhere has a consistent part: soft evidence no part meets together (a weak HCCL
+        # default in device-agnostic code beside CUDA settings) is set aside, weakest first, and said so. Not
+        # when the memory estimate fits no part: that set-up runs nowhere, and the verdict says so.
+        trial = requirements
+        for level in (WEAK, STRONG):
+            trial = [_with(r, r.strength, f"set aside: no part meets every {level} requirement", against=False)
+                     if r.strength == level and r.against and r.kind != "memory" else r for r in trial]
+            tried = [_candidate(e, trial) for e in catalog]
+            if any(c.status == CONSISTENT for c in tried):
+                relaxed, requirements, candidates = level, trial, tried
+                break
+    # Declared hardware is compared with what the code needs, never allowed to empty the consistent list; the
+    # declarations that agree count as vendor evidence and narrow the verdict.
+    checks = judge_declared(candidates, declared)
     insufficient = _insufficient(findings, requirements)
-    vendors = _vendors(catalog, candidates, requirements, insufficient)
+    vendors = _vendors(catalog, candidates, requirements + vendor_requirements(checks), insufficient)
     _disfavour_unlikely_vendors(candidates, vendors)
+    apply_agreeing(candidates, checks)
+    requirements += declared
     return Assessment(
         requirements=requirements,
         candidates=candidates,
@@ -350,6 +430,8 @@ def assess(findings: list[Finding], catalog: Catalog | None = None) -> Assessmen
         device_class=_device_class(requirements),
         insufficient_evidence=insufficient,
         conflicting_hard_evidence=conflict,
+        declared=checks,
+        relaxed=relaxed,
         memory=memory,
         scale=run_scale(findings),
     )
@@ -377,12 +459,15 @@ def _candidate(entry: Entry, requirements: list[Requirement]) -> CandidateVerdic
     reasons: list[Reason] = []
     status = CONSISTENT
     for req in requirements:
+        if not req.against:
+            continue
         result = req.check(entry)
         if result is False:
-            reasons.append(Reason(req.constraint, req.strength, req.evidence))
+            reasons.append(Reason(req.constraint, req.strength, req.evidence, rule=req.rule))
             status = _worse(status, EXCLUDED if req.strength == HARD else DISFAVOURED)
         elif result is None:
-            reasons.append(Reason(req.constraint + " (catalog value unknown)", req.strength, req.evidence, "unknown"))
+            reasons.append(Reason(req.constraint + " (catalog value unknown)", req.strength, req.evidence, "unknown",
+                                  req.rule))
             if req.strength == HARD:
                 status = _worse(status, DISFAVOURED)  # unknown never excludes, but a hard fact left open is no match
     return CandidateVerdict(entry, status, reasons)
@@ -401,19 +486,22 @@ def _insufficient(findings: list[Finding], requirements: list[Requirement]) -> b
 def _vendors(catalog: Catalog, candidates: list[CandidateVerdict], requirements: list[Requirement],
              insufficient: bool) -> list[VendorVerdict]:
     vendor_reqs = [r for r in requirements if r.is_vendor]
+    if any(r.against for r in vendor_reqs):
+        # The code names its vendors: a support file's tell (a ROCm CI matrix) ranks none of them.
+        vendor_reqs = [r for r in vendor_reqs if r.against]
     verdicts: list[VendorVerdict] = []
     named = sorted({v for r in vendor_reqs for v in r.vendors} - set(catalog.vendors()))
     for vendor in catalog.vendors() + named:
         own = [c for c in candidates if c.entry.vendor == vendor]
         verdict = VendorVerdict(vendor, POSSIBLE, in_catalog=bool(own))
         for req in vendor_reqs:
-            weight = VENDOR_WEIGHT[req.strength]
+            weight = VENDOR_WEIGHT[req.strength] * mass(req)
             if vendor in req.vendors:
                 verdict.score += weight
-                verdict.reasons.append(Reason(req.constraint, req.strength, req.evidence, "supports"))
-            else:
+                verdict.reasons.append(Reason(req.constraint, req.strength, req.evidence, "supports", req.rule))
+            elif req.against:
                 verdict.score -= weight
-                verdict.reasons.append(Reason(req.constraint, req.strength, req.evidence, "contradicts"))
+                verdict.reasons.append(Reason(req.constraint, req.strength, req.evidence, "contradicts", req.rule))
         if own and all(c.status == EXCLUDED for c in own):
             verdict.status = EXCLUDED
         verdicts.append(verdict)
@@ -437,6 +525,12 @@ def _vendors(catalog: Catalog, candidates: list[CandidateVerdict], requirements:
                 v.status = LIKELY
             v.reasons.append(Reason(why, WEAK, tied_evidence, "tie-break"))
     return verdicts
+
+
+def mass(req: Requirement) -> int:
+    """How much code carries a requirement: the number of distinct files of its evidence (vendors are ranked by
+    the weight of their evidence, not by a single line)."""
+    return max(1, len({e.rpartition(":")[0] for e in req.evidence}))
 
 
 def _single_out_vendor(verdicts: list[VendorVerdict], vendor_reqs: list[Requirement]) -> None:
@@ -599,28 +693,179 @@ def settle_master_switches(findings: list[Finding]) -> list[Finding]:
     return out
 
 
+# Roles whose findings constrain the verdict; the others (test, example, optional, unreached) give optional
+# requirements only, never exclude and never disfavour on their own.
+PATH_ROLES = frozenset({TRAINING, SUPPORT, VENDORED})
+
+
+def role_of(finding: Finding, repo: RepoPaths | None) -> str:
+    """The role of a finding's file: from the path analysis, else from `properties.role`, else from its path."""
+    if repo is not None:
+        return repo.role_of(finding.path)
+    role = (finding.properties or {}).get("role")
+    return role if isinstance(role, str) else path_role(finding.path)
+
+
 def infer(result, settings=None, catalog: Catalog | None = None) -> Verdict:
     """The verdict for a scan result (`scan.ScanResult`); `settings` is accepted for future options."""
     catalog = catalog or load_catalog()
-    findings = settle_master_switches([f for f in result.findings if not f.suppressed])
-    recipes = find_recipes(findings, getattr(result, "files", []) or [])
-    per_recipe: list[tuple[str, list[str], Assessment]] = []
-    if recipes:
-        own, shared = split_by_recipe(findings, recipes)
-        for recipe in recipes:
-            scoped = resolve_in_recipe(own[recipe.name] + shared, recipe)
-            per_recipe.append((recipe.name, sorted(recipe.files), assess(scoped, catalog)))
-    else:
-        for name, files, scoped in vendor_scopes(findings):
-            per_recipe.append((name, files, assess(scoped, catalog)))
+    everything = settle_master_switches([f for f in result.findings if not f.suppressed])
+    repo = getattr(result, "paths", None)
+    on_path = [f for f in everything if role_of(f, repo) in PATH_ROLES]
+    off_path = [f for f in everything if role_of(f, repo) not in PATH_ROLES]
+    if not any(r.is_vendor for f in on_path for r in requirements_for(f)) and off_path:
+        # Nothing on a training path names hardware (a repository of examples or notebooks): they are its code.
+        on_path, off_path = everything, []
+    findings = on_path
+    files = getattr(result, "files", []) or []
+    per_recipe = _path_assessments(findings, files, repo, catalog)
     if len(per_recipe) == 1:
         overall = per_recipe[0][2]
     elif per_recipe:
         overall = _merge([a for _, _, a in per_recipe], [n for n, _, _ in per_recipe], catalog)
     else:
         overall = assess(findings, catalog)
-    return Verdict(overall, _interconnect(findings), _counts(findings, "WAC401"), _counts(findings, "WAC402"),
-                   per_recipe)
+    verdict = Verdict(overall, _interconnect(findings), _counts(findings, "WAC401"), _counts(findings, "WAC402"),
+                      per_recipe)
+    verdict.primary = _primary(per_recipe, overall, findings)
+    verdict.optional_requirements = optional_requirements(off_path, repo, catalog, overall)
+    verdict.conflicts = _conflicts(per_recipe or [("repository", [], overall)])
+    verdict.paths = repo.summary() if repo is not None else None
+    return verdict
+
+
+def _path_assessments(findings: list[Finding], files: list[str], repo: RepoPaths | None,
+                      catalog: Catalog) -> list[tuple[str, list[str], Assessment]]:
+    """One assessment per training path (launch recipes, then scripts run on their own); [] for a single scope.
+
+    A launch recipe holds its launch file, the configs it passes, the files under its folders and the modules
+    its script imports for certain; a script with a `__main__` guard or a console script holds the modules it
+    imports for certain. Files no path holds are shared by all. Paths with the same files are assessed once.
+    """
+    recipes = find_recipes(findings, files)
+    launches = {r.name for r in recipes}
+    if repo is not None:
+        by_name = {p.name: p for p in repo.training}
+        for recipe in recipes:
+            if recipe.name in by_name:
+                recipe.files |= by_name[recipe.name].files
+        for p in repo.training:
+            if p.name not in launches:
+                recipes.append(Recipe(p.name, set(p.files), set()))
+    if not recipes:
+        return [(name, scope_files, assess(scoped, catalog)) for name, scope_files, scoped in vendor_scopes(findings)]
+    own, shared = split_by_recipe(findings, recipes)
+    out: list[tuple[str, list[str], Assessment]] = []
+    seen: dict[tuple, Assessment] = {}
+    memo: dict = {}
+    for recipe in recipes:
+        key = (recipe.name if recipe.name in launches else "", tuple(sorted({f.path for f in own[recipe.name]})))
+        if key not in seen:
+            scoped = own[recipe.name] + shared
+            if recipe.name in launches:
+                scoped = resolve_in_recipe(scoped, recipe)
+            seen[key] = assess(scoped, catalog, memo)
+        out.append((recipe.name, sorted(recipe.files), seen[key]))
+    if len(out) > 1 and len({id(a) for _, _, a in out}) == 1:
+        return out[:1]
+    return out
+
+
+def _primary(per_recipe: list[tuple[str, list[str], Assessment]], overall: Assessment,
+             findings: list[Finding]) -> dict[str, Any]:
+    """What the authors most likely ran: the training path with the strongest set-up (the whole tree if one).
+
+    A path's set-up is the number of distinct set-up rules (TRAINING_RULE_PREFIXES) in force in its files,
+    then its size."""
+    setup: dict[str, set[str]] = {}
+    for f in findings:
+        if f.in_force and f.rule.startswith(TRAINING_RULE_PREFIXES):
+            setup.setdefault(f.path, set()).add(f.rule)
+
+    def weight(files: list[str]) -> tuple[int, int]:
+        return (len(set().union(*(setup[p] for p in setup.keys() & set(files)))), len(files))
+
+    if per_recipe:
+        name, files, chosen = max(per_recipe, key=lambda r: weight(r[1]))
+    else:
+        name, files, chosen = "repository", [], overall
+    return {
+        "name": name,
+        "file_count": len(files),
+        "vendors": [v.name for v in chosen.vendors if v.status == LIKELY],
+        "architecture_floor": {k: v.get("microarchitecture") for k, v in chosen.architecture_floor.items()},
+        "device_class": chosen.device_class["class"],
+        "consistent": chosen.ids(CONSISTENT),
+        "conflicting_hard_evidence": chosen.conflicting_hard_evidence,
+    }
+
+
+def _conflicts(per_recipe: list[tuple[str, list[str], Assessment]]) -> list[dict[str, Any]]:
+    """Paths whose hard facts cannot hold together: inside one path, or between paths with nothing in common."""
+    out: list[dict[str, Any]] = []
+    for name, _files, a in per_recipe:
+        if a.conflicting_hard_evidence:
+            hard = [r.to_dict() for r in a.requirements if "conflicts with other hard evidence" in r.constraint
+                    or "contradicted by other vendor evidence" in r.constraint]
+            out.append({"paths": [name], "why": "hard facts no catalog entry meets together", "requirements": hard})
+        if a.relaxed:
+            out.append({"paths": [name], "why": f"no part meets every {a.relaxed} requirement together: those were "
+                                                "set aside"})
+    consistent = [(name, set(a.ids(CONSISTENT))) for name, _files, a in per_recipe if a.ids(CONSISTENT)]
+    for i, (first, ids) in enumerate(consistent):
+        for second, other in consistent[i + 1:]:
+            if not ids & other:
+                out.append({"paths": [first, second], "why": "the paths run on disjoint hardware (alternatives)"})
+    return out[:20]
+
+
+# Requirement kinds worth listing as an optional path's needs (features, architectures, compile targets, vendor).
+OPTIONAL_KINDS = ("feature", "arch", "cc_at_least", "gfx_in", "cuda_arch_list", "rocm_arch_list", "vendor")
+OPTIONAL_FILES_SHOWN = 5
+
+
+def optional_requirements(off_path: list[Finding], repo: RepoPaths | None, catalog: Catalog,
+                          overall: Assessment) -> list[dict[str, Any]]:
+    """What tests, examples and optional modules need beyond the training path, grouped by requirement.
+
+    Each entry: the requirement, the roles and files it comes from, and which hardware meets it (the
+    microarchitectures, or the vendors for a vendor requirement). Requirements the training path already
+    imposes are not repeated.
+    """
+    imposed = {(r.kind, r.constraint) for r in overall.requirements if r.strength in (HARD, STRONG)}
+    groups: dict[tuple, dict[str, Any]] = {}
+    for f in off_path:
+        for req in requirements_for(f):
+            if req.kind not in OPTIONAL_KINDS or req.strength == WEAK or (req.kind, req.constraint) in imposed:
+                continue
+            key = (req.kind, req.constraint)
+            group = groups.setdefault(key, {"requirement": req.constraint, "strength": req.strength, "roles": set(),
+                                            "files": set(), "req": req})
+            group["roles"].add(role_of(f, repo))
+            group["files"].add(f.path)
+            if RANK[req.strength] > RANK[group["strength"]]:
+                group["strength"] = req.strength
+    out = []
+    for group in groups.values():
+        req = group.pop("req")
+        files = sorted(group["files"])
+        group.update(roles=sorted(group["roles"]), file_count=len(files), files=files[:OPTIONAL_FILES_SHOWN],
+                     met_by=_met_by(req, catalog))
+        out.append(group)
+    return sorted(out, key=lambda g: (-RANK[g["strength"]], -g["file_count"], g["requirement"]))
+
+
+def _met_by(req: Requirement, catalog: Catalog) -> list[str]:
+    """The hardware a requirement allows: vendors for a vendor requirement, else "vendor microarchitecture"."""
+    if req.is_vendor:
+        return sorted(req.vendors)
+    met = []
+    for entry in sorted(catalog, key=lambda e: (e.vendor, e.generation_key)):
+        if req.check(entry) is True:
+            label = f"{entry.vendor} {entry.microarchitecture}"
+            if label not in met:
+                met.append(label)
+    return met
 
 
 def vendor_scopes(findings: list[Finding]) -> list[tuple[str, list[str], list[Finding]]]:
@@ -688,6 +933,7 @@ def _merge(assessments: list[Assessment], names: list[str], catalog: Catalog) ->
         device_class=device_class,
         insufficient_evidence=all(a.insufficient_evidence for a in assessments),
         conflicting_hard_evidence=any(a.conflicting_hard_evidence for a in assessments),
+        declared=_unique_checks([d for a in assessments for d in a.declared]),
     )
 
 
@@ -696,12 +942,27 @@ def _floor_key(floor: dict[str, Any], catalog: Catalog) -> tuple:
     return catalog.get(first).generation_key if first else ((99, 99), 9999, "")
 
 
+# A declaration judged in several recipes keeps its best outcome, as candidates keep their best status.
+_OUTCOME_ORDER = {"agrees": 0, DISFAVOURED: 1, EXCLUDED: 2}
+
+
+def _unique_checks(checks: list) -> list:
+    """Declaration checks of several recipes: each declaration once, with the best outcome any recipe gives it."""
+    best: dict[tuple, Any] = {}
+    for d in checks:
+        key = (d.declaration.constraint, d.declaration.evidence)
+        if key not in best or _OUTCOME_ORDER[d.outcome] < _OUTCOME_ORDER[best[key].outcome]:
+            best[key] = d
+    return list(best.values())
+
+
 def _unique(reasons: list[Reason]) -> list[Reason]:
-    seen: set[tuple] = set()
-    out = []
+    """Reasons of several recipes: the same reason once, with the evidence every recipe found for it."""
+    first: dict[tuple, Reason] = {}
+    evidence: dict[tuple, set[str]] = {}
     for r in reasons:
-        key = (r.constraint, r.strength, r.evidence, r.result)
-        if key not in seen:
-            seen.add(key)
-            out.append(r)
-    return out
+        key = (r.constraint, r.strength, r.result, r.rule)
+        first.setdefault(key, r)
+        evidence.setdefault(key, set()).update(r.evidence)
+    return [Reason(r.constraint, r.strength, tuple(sorted(evidence[k], key=_evidence_key)), r.result, r.rule)
+            for k, r in first.items()]

@@ -1,18 +1,154 @@
-"""The verdict in one sentence, for the top of a Markdown summary and the SARIF run note.
+"""The verdict's bottom line: one or two sentences an analyst can quote before reading any reason.
 
-A minimal stand-in: the readable-verdict work owns this module and its wording.
+First sentence: vendor, architecture floor, device class, and the primary target when the verdict names one.
+Second sentence: the least export-controlled parts that stay consistent (the question export-control analysts
+ask: could this code have run on uncontrolled hardware?). Shared by every human-readable report (text,
+Markdown, HTML): `bottom_line(verdict) -> str`.
+
+Fields the path-based inference provides (`primary`, `conflicts` between paths) are read defensively, so the
+sentence degrades to what the verdict holds.
 """
 
 from __future__ import annotations
 
-from ..infer.engine import CONSISTENT
+from typing import Any
+
+from ..infer.engine import CONSISTENT, DISFAVOURED, LIKELY, POSSIBLE, Verdict
+from ..infer.export_control import A, B, NOT_CONTROLLED, export_control_for
+
+# Least controlled first; an unknown class sorts last (it might be anything).
+CONTROL_ORDER = {NOT_CONTROLLED: 0, B: 1, A: 2, None: 3}
+# How many parts the sentence names before "+N more".
+NAMED_PARTS = 3
 
 
-def bottom_line(verdict) -> str:
-    overall = verdict.overall
-    likely = [v.name for v in overall.vendors if v.status == "likely"]
-    consistent = [c.entry.name for c in overall.candidates if c.status == CONSISTENT]
-    vendor = f"{' and '.join(likely)} hardware" if likely else "vendor undecided"
-    parts = f"{len(consistent)} catalog part{'s' if len(consistent) != 1 else ''} consistent with the evidence"
-    caveat = " (insufficient evidence: not a conclusion)" if overall.insufficient_evidence else ""
-    return f"{vendor[:1].upper()}{vendor[1:]}; {parts}{caveat}."
+def bottom_line(verdict: Verdict) -> str:
+    """One or two sentences summing up the verdict (no trailing newline)."""
+    a = verdict.overall
+    first = _hardware_sentence(verdict)
+    if a.insufficient_evidence:
+        first = "Insufficient evidence for a conclusion (no training set-up with vendor evidence in force): " + first
+    else:
+        first = first[0].upper() + first[1:]
+    return f"{first} {_export_sentence(verdict)}"
+
+
+def _hardware_sentence(verdict: Verdict) -> str:
+    a = verdict.overall
+    likely = [v.name for v in a.vendors if v.status == LIKELY]
+    possible = [v.name for v in a.vendors if v.status == POSSIBLE and _has_evidence(v)]
+    if likely:
+        vendor = f"{_join(likely)} likely"
+        if possible:
+            vendor += f" ({_join(possible)} possible)"
+    elif len(possible) > 1:
+        vendor = f"vendor undecided between {_join(possible)}"
+    elif possible:
+        vendor = f"vendor undecided ({possible[0]} possible)"
+    else:
+        vendor = "vendor undecided"
+    parts = [vendor]
+    floors = [_floor_text(name, a.architecture_floor[name]) for name in likely if name in a.architecture_floor]
+    if floors:
+        parts.append("; ".join(floors))
+    device_class = a.device_class.get("class", "unknown")
+    if device_class not in ("unknown", "conflicting", "mixed"):
+        parts.append(f"{device_class} class")
+    elif device_class in ("conflicting", "mixed"):
+        parts.append(f"device class {device_class}")
+    primary = describe(getattr(verdict, "primary", None))
+    if primary:
+        parts.append(f"primary target: {primary}")
+    sentence = ", ".join(parts)
+    declared = getattr(verdict, "declared_conflicts", None) or []
+    if declared:
+        sentence += f"; {len(declared)} conflict{'s' if len(declared) != 1 else ''} between declared hardware " \
+                    "and the code"
+    paths = path_conflicts(verdict)
+    if paths:
+        sentence += f"; {len(paths)} conflict{'s' if len(paths) != 1 else ''} between training paths"
+    return sentence + "."
+
+
+def _export_sentence(verdict: Verdict) -> str:
+    candidates = verdict.overall.candidates
+    total = len(candidates)
+    consistent = [c for c in candidates if c.status == CONSISTENT]
+    if consistent:
+        return _least_controlled(consistent, f"{len(consistent)} of {total} catalog parts consistent")
+    disfavoured = [c for c in candidates if c.status == DISFAVOURED]
+    if disfavoured:
+        return _least_controlled(disfavoured, f"No catalog part is consistent with every requirement (0 of {total}); "
+                                              f"{len(disfavoured)} disfavoured")
+    return f"No catalog part is consistent with every requirement (0 of {total})."
+
+
+def _least_controlled(candidates, count: str) -> str:
+    """`count`, then the least export-controlled of `candidates` (not controlled, 3A090.b, 3A090.a, unknown)."""
+    by_class: dict[Any, list[str]] = {}
+    for c in candidates:
+        by_class.setdefault(export_control_for(c.entry)["eccn_3a090"], []).append(c.entry.name)
+    least = min(by_class, key=lambda k: CONTROL_ORDER.get(k, 3))
+    names = by_class[least]
+    shown = ", ".join(names[:NAMED_PARTS]) + (f" +{len(names) - NAMED_PARTS} more" if len(names) > NAMED_PARTS else "")
+    if least == NOT_CONTROLLED:
+        return f"{count}; least export-controlled (not controlled under ECCN 3A090): {shown}."
+    if least is None:
+        return f"{count}, none of a known ECCN 3A090 class: {shown}."
+    return f"{count}, none less controlled than {least}: {shown}."
+
+
+def _has_evidence(vendor) -> bool:
+    return any(r.result == "supports" for r in vendor.reasons)
+
+
+def _floor_text(vendor: str, floor: dict[str, Any]) -> str:
+    level = floor.get("microarchitecture")
+    if not level:
+        return f"no {vendor} part in the catalog meets the architecture floor"
+    detail = floor.get("compute_capability") or floor.get("gfx_target")
+    return f"{level} or newer" + (f" ({_cc_label(floor)} {detail})" if detail else "")
+
+
+def _cc_label(floor: dict[str, Any]) -> str:
+    return "compute capability" if floor.get("compute_capability") else "gfx"
+
+
+def path_conflicts(verdict: Verdict) -> list[dict[str, Any]]:
+    """Conflicts between training paths, when the path-based inference lists them (`verdict.conflicts`, dicts
+    naming their `paths`)."""
+    found = getattr(verdict, "conflicts", None)
+    if not isinstance(found, list):
+        return []
+    return [c for c in found if isinstance(c, dict) and c.get("paths")]
+
+
+def describe(item: Any) -> str:
+    """A short text for an item whose shape the path-based inference defines (primary target, optional requirement):
+    its `summary()`, a dict's `summary`/`requirement`/`constraint`/`name`/`label`, a list of ids, or the text itself."""
+    if not item:
+        return ""
+    if callable(getattr(item, "summary", None)):
+        return item.summary()
+    if hasattr(item, "to_dict"):
+        item = item.to_dict()
+    if isinstance(item, str):
+        return item
+    if isinstance(item, dict) and isinstance(item.get("name"), str) and isinstance(item.get("consistent"), list):
+        # a path: its name and what runs it
+        count = len(item["consistent"])
+        return f"{item['name']} ({count} catalog part{'s' if count != 1 else ''} consistent there)"
+    if isinstance(item, dict):
+        for key in ("summary", "requirement", "constraint", "name", "label"):
+            if isinstance(item.get(key), str) and item[key]:
+                return item[key]
+        for key in ("consistent", "candidates", "ids"):
+            ids = item.get(key)
+            if isinstance(ids, list) and ids:
+                return ", ".join(str(i) for i in ids[:NAMED_PARTS]) + (
+                    f" +{len(ids) - NAMED_PARTS} more" if len(ids) > NAMED_PARTS else "")
+    return str(item)
+
+
+def _join(names: list[str]) -> str:
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " or " + names[-1]

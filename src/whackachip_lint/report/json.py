@@ -1,4 +1,5 @@
-"""JSON output: a stable, documented shape for scripts (data/report.schema.json, `wac-lint schema`)."""
+"""JSON output: a stable, documented shape for scripts (data/report.schema.json, printed by `wac-lint schema`;
+`schema_version` says which; see docs/inference.md)."""
 
 from __future__ import annotations
 
@@ -9,17 +10,17 @@ from .. import __version__
 from ..evidence import Finding
 from ..scan import ScanResult
 from .text import notebook_cell
-
-# The version of the report's shape (data/report.schema.json, printed by `wac-lint schema`).
-SCHEMA_VERSION = 2
+from .verdict_json import EVIDENCE_CAP, verdict_data
 
 # The shape of this report; see "JSON report versions" in docs/inference.md for what each version changed.
-# 2: findings may have the state "dead" (code that cannot run).
+# 2: findings may have the state "dead" (code that cannot run); the inference writes each reason once
+# (`inference.reasons`, referenced by id) with capped evidence references; `inference.declared_agreements` and
+# `inference.conflicts` compare declared hardware with the code.
 SCHEMA_VERSION = 2
 
 
-def to_data(result: ScanResult, verdict=None, *, root: str | None = None, paths: list[str] | None = None
-            ) -> dict[str, Any]:
+def to_data(result: ScanResult, verdict=None, verbose: bool = False, *, root: str | None = None,
+            paths: list[str] | None = None) -> dict[str, Any]:
     """The report; finding and diagnostic paths are relative to the current directory (as printed), `root` is the
     directory the verdict's file:line references are relative to, `paths` the scanned paths as given."""
     data = {
@@ -34,7 +35,7 @@ def to_data(result: ScanResult, verdict=None, *, root: str | None = None, paths:
     if result.baseline is not None:
         data["baseline"] = {"file": result.baseline[0], "matched": result.baseline[1]}
     if verdict is not None:
-        data["inference"] = verdict.to_dict()
+        data["inference"] = verdict_data(verdict, None if verbose else EVIDENCE_CAP)
     return data
 
 
@@ -47,9 +48,10 @@ def finding_data(finding: Finding) -> dict[str, Any]:
     return data
 
 
-def render(result: ScanResult, verdict=None, *, root: str | None = None, paths: list[str] | None = None,
-           **_options: Any) -> str:
-    return json.dumps(to_data(result, verdict, root=root, paths=paths), indent=2, ensure_ascii=False) + "\n"
+def render(result: ScanResult, verdict=None, *, verbose: bool = False, root: str | None = None,
+           paths: list[str] | None = None, **_options: Any) -> str:
+    data = to_data(result, verdict, verbose, root=root, paths=paths)
+    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
 
 
 def schema_text() -> str:

@@ -13,6 +13,7 @@ REPORTERS: dict[str, tuple[str, str]] = {
     "concise": ("text", "render_concise"),
     "github": ("github", "render"),
     "markdown": ("markdown", "render"),
+    "html": ("html", "render"),
     "json": ("json", "render"),
     "sarif": ("sarif", "render"),
 }

@@ -24,7 +24,7 @@ _STATE_COLOUR = {
 
 
 def render(result: ScanResult, verdict=None, *, colour: bool = False, show_suppressed: bool = False,
-           show_source: bool = False, **_options) -> str:
+           show_source: bool = False, verbose: bool = False, **_options) -> str:
     """The grouped report (the default): findings under their file, unscanned files, the summary, the verdict."""
     style = _styler(colour)
     out: list[str] = []
@@ -45,7 +45,7 @@ def render(result: ScanResult, verdict=None, *, colour: bool = False, show_suppr
         from .verdict_text import render_verdict
 
         out.append("")
-        out.append(render_verdict(verdict, style).rstrip("\n"))
+        out.append(render_verdict(verdict, style, verbose=verbose).rstrip("\n"))
     return "\n".join(out) + "\n"
 
 
@@ -141,13 +141,14 @@ def render_statistics(result: ScanResult, *, colour: bool = False, **_options) -
     return "\n".join(out) + "\n"
 
 
-def render_verdict_only(result: ScanResult, verdict=None, *, colour: bool = False, **_options) -> str:
+def render_verdict_only(result: ScanResult, verdict=None, *, colour: bool = False, verbose: bool = False,
+                        **_options) -> str:
     """`--verdict-only`: the hardware verdict and nothing else."""
     from .verdict_text import render_verdict
 
     if verdict is None:
         return ""
-    return render_verdict(verdict, _styler(colour))
+    return render_verdict(verdict, _styler(colour), verbose=verbose)
 
 
 def summary(result: ScanResult) -> str:

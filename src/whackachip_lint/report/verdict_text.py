@@ -1,25 +1,87 @@
-"""The inference verdict as text a policy analyst can read and quote: every reason with its file:line."""
+"""The inference verdict as text a policy analyst can read and quote: every reason with its file:line.
+
+The bottom line comes first (`bottom_line.py`), then the reasons. By default the verdict fits a terminal page on
+any repository: each reason shows at most `LOCATIONS` locations and "+N more", parts that fell for the same
+reasons share a line, and long lists are cut with a count (`Limits`). `verbose=True` prints everything.
+"""
 
 from __future__ import annotations
 
-from typing import Callable
+import textwrap
+from dataclasses import dataclass
+from typing import Any, Callable, Iterable, Sequence
 
-from ..infer.engine import CONSISTENT, DISFAVOURED, EXCLUDED, CandidateVerdict, Reason, Verdict
+from ..infer.engine import CONSISTENT, DISFAVOURED, EXCLUDED, LIKELY, POSSIBLE, CandidateVerdict, Reason, Verdict
 from ..infer.export_control import export_control_for
+from .bottom_line import CONTROL_ORDER, bottom_line, describe, path_conflicts
 
 Style = Callable[..., str]
+WIDTH = 110  # the bottom line is wrapped to this width; other lines are kept short by the limits
+STRENGTH_ORDER = {"hard": 0, "strong": 1, "weak": 2}
+
+
+@dataclass(frozen=True)
+class Limits:
+    """How much the default verdict shows; None shows everything."""
+
+    locations: int | None = 3  # evidence locations per reason
+    reasons: int | None = 2  # reasons per line
+    names: int | None = 4  # parts or vendors per line
+    groups: int | None = 2  # lines per candidate status (parts grouped by their reasons)
+    items: int | None = 2  # conflicts, recipes, optional requirements, floors, vendor lines beyond the likely
+
+
+DEFAULT, EVERYTHING = Limits(), Limits(None, None, None, None, None)
 
 
 def _plain(text: str, **_kw) -> str:
     return text
 
 
-def _where(evidence) -> str:
-    return f" [{', '.join(evidence)}]" if evidence else ""
+def _cut(items: Sequence[Any], limit: int | None) -> tuple[Sequence[Any], int]:
+    """The first `limit` items and how many were left out."""
+    if limit is None or len(items) <= limit:
+        return items, 0
+    return items[:limit], len(items) - limit
 
 
-def _reason(r: Reason) -> str:
-    return f"{r.constraint} ({r.strength}){_where(r.evidence)}"
+def _more(left: int, what: str = "more") -> str:
+    if left == 1 and what.endswith("s"):
+        what = what[:-1] if what.endswith("reasons") else what.replace("parts", "part").replace("vendors", "vendor")
+    return f" +{left} {what}" if left else ""
+
+
+def _where(evidence: Sequence[str], lim: Limits) -> str:
+    """` [a.py:3,9, b.sh:2 +N more]`: locations in one file share its path."""
+    shown, left = _cut(list(evidence), lim.locations)
+    if not shown:
+        return ""
+    lines: dict[str, list[str]] = {}
+    for where in shown:
+        path, _, line = where.rpartition(":")
+        if line.isdigit() and path:
+            lines.setdefault(path, []).append(line)
+        else:
+            lines.setdefault(where, [])
+    text = ", ".join(f"{path}:{','.join(nums)}" if nums else path for path, nums in lines.items())
+    return f" [{text}{_more(left)}]"
+
+
+def _reason(r: Reason | dict, lim: Limits) -> str:
+    if isinstance(r, dict):
+        return f"{r['constraint']} ({r['strength']}){_where(r.get('evidence', ()), lim)}"
+    return f"{r.constraint} ({r.strength}){_where(r.evidence, lim)}"
+
+
+def _reasons(reasons: Sequence[Reason], lim: Limits) -> str:
+    ranked = sorted(reasons, key=lambda r: (STRENGTH_ORDER.get(r.strength, 3), -len(r.evidence)))
+    shown, left = _cut(ranked, lim.reasons)
+    return "; ".join(_reason(r, lim) for r in shown) + _more(left, "more reasons")
+
+
+def _names(names: Sequence[str], lim: Limits, sep: str = ", ") -> str:
+    shown, left = _cut(list(names), lim.names)
+    return sep.join(shown) + _more(left)
 
 
 def _export(c: CandidateVerdict) -> str:
@@ -36,112 +98,267 @@ def _export(c: CandidateVerdict) -> str:
     return ", ".join(parts)
 
 
-def _memory_and_scale(verdict: Verdict) -> list[str]:
+def _memory_and_scale(verdict: Verdict, lim: Limits) -> list[str]:
     """One line each: the model-state floor per device, and the run's devices with their aggregate TPP."""
     lines = []
     memory = verdict.overall.memory
     if memory is not None:
         notes = f" ({'; '.join(memory.notes)})" if memory.notes else ""
-        lines.append(f"  Memory: {memory.summary()}{notes}{_where(memory.to_dict()['evidence'][:3])}.")
+        lines.append(f"  Memory: {memory.summary()}{notes}{_where(memory.to_dict()['evidence'], lim)}.")
     scale = verdict.scale_dict()
     if scale is not None:
         tpp = sorted(scale["aggregate_tpp"].values())
         spread = f"; aggregate TPP {tpp[0]:g} to {tpp[-1]:g} over the consistent parts" if tpp else ""
         lines.append(f"  Scale: {scale['devices']} device{'s' if scale['devices'] != 1 else ''} "
                      f"({scale['devices_per_node']} per node x "
-                     f"{scale['nodes']} node{'s' if scale['nodes'] != 1 else ''}){spread}{_where(scale['evidence'])}.")
+                     f"{scale['nodes']} node{'s' if scale['nodes'] != 1 else ''}){spread}"
+                     f"{_where(scale['evidence'], lim)}.")
     return lines
 
 
-def render_verdict(verdict: Verdict, style: Style = _plain) -> str:
-    data = verdict.to_dict()
+def render_verdict(verdict: Verdict, style: Style = _plain, verbose: bool = False) -> str:
+    lim = EVERYTHING if verbose else DEFAULT
     a = verdict.overall
     out = [style("Hardware verdict", bold=True)]
-    if a.insufficient_evidence:
-        out.append("  Insufficient evidence: no training set-up (launcher, collective backend, network or sharding "
-                   "settings) with vendor evidence in force. The statuses below are what the evidence allows, "
-                   "not a conclusion.")
+    out += textwrap.wrap(bottom_line(verdict), WIDTH, initial_indent="  Bottom line: ", subsequent_indent="    ")
     if a.conflicting_hard_evidence:
         out.append("  Conflicting hard evidence: no catalog entry meets every hard requirement together; they were "
                    "weighed as strong.")
+    out += _vendor_lines(verdict, lim)
+    out += _floor_lines(verdict, lim)
+    out += _class_and_topology(verdict, lim)
+    out += _memory_and_scale(verdict, lim)
+    out += _path_lines(verdict, lim)
+    out += _declared_lines(verdict, lim)
+    out += _candidate_lines(verdict, style, lim)
+    out += _recipe_lines(verdict, lim)
+    if not verbose:
+        out.append("  (--verbose shows every reason, location and part)")
+    return "\n".join(out) + "\n"
 
-    likely = [v for v in a.vendors if v.status == "likely"]
-    possible = [v for v in a.vendors if v.status == "possible"]
-    excluded = [v for v in a.vendors if v.status == "excluded"]
-    vendor_line = "  Vendor: "
-    vendor_line += (", ".join(v.name + ("" if v.in_catalog else " (not in the catalog: no part can be named)")
-                              for v in likely) + " likely") if likely else "undecided"
-    out.append(vendor_line + ".")
-    lines: dict[str, list[str]] = {}  # reason text -> vendors, so vendors with the same reasons share a line
-    for v in possible:
-        why = [r for r in v.reasons if r.result in ("tie-break", "contradicts")]
+
+def _vendor_lines(verdict: Verdict, lim: Limits) -> list[str]:
+    vendors = verdict.overall.vendors
+    likely = [v for v in vendors if v.status == LIKELY]
+    out = ["  Vendor: " + (", ".join(v.name + ("" if v.in_catalog else " (not in the catalog: no part can be named)")
+                                      for v in likely) + " likely." if likely else "undecided.")]
+    for v in likely:
         support = [r for r in v.reasons if r.result == "supports"]
-        if why and v.score < 0:
-            text = "possible only against the evidence: " + "; ".join(_reason(r) for r in why)
-        elif why:
-            text = "possible: " + "; ".join(_reason(r) for r in why)
-        elif support:
-            text = "possible: " + "; ".join(_reason(r) for r in support)
+        against = [r for r in v.reasons if r.result == "contradicts"]
+        if support:
+            out.append(f"    supports {v.name}: {_reasons(support, lim)}")
+        if against:
+            out.append(f"    counts against {v.name}: {_reasons(against, lim)}")
+    lines: dict[str, list] = {}  # reason text -> vendors, so vendors with the same reasons share a line
+    # best supported first: possible vendors by score, excluded ones last
+    for v in sorted(vendors, key=lambda v: (v.status == EXCLUDED, -v.score)):
+        if v.status == POSSIBLE:
+            text = _possible(v, lim)
+        elif v.status == EXCLUDED:
+            hard = [r for r in v.reasons if r.result == "contradicts" and r.strength == "hard"]
+            text = "excluded, against it: " + (_reasons(hard, lim) or "every part fails a hard requirement")
         else:
-            text = "possible: no evidence either way."
-        lines.setdefault(text, []).append(v.name)
-    for v in excluded:
-        hard = [r for r in v.reasons if r.result == "contradicts" and r.strength == "hard"]
-        text = "excluded: " + ("; ".join(_reason(r) for r in hard) or "every part fails a hard requirement")
-        lines.setdefault(text, []).append(v.name)
-    for text, names in lines.items():
-        out.append(f"    {', '.join(names)} {text}")
+            continue
+        lines.setdefault(text, []).append(v)
+    shown, left = _cut(list(lines.items()), lim.items)
+    for text, group in shown:
+        out.append(f"    {', '.join(v.name for v in group)} {text}")
+    if left:
+        rest = [v for _, group in list(lines.items())[len(shown):] for v in group]
+        by_status: dict[str, list[str]] = {}
+        for v in rest:
+            by_status.setdefault(v.status, []).append(v.name)
+        out.append("    also " + "; ".join(f"{s}: {', '.join(n)}" for s, n in by_status.items()))
+    return out
 
-    floors = data["architecture_floor"]
-    if floors:
-        for vendor, floor in floors.items():
-            level = floor["microarchitecture"] or "none in the catalog"
-            if floor["compute_capability"]:
-                level += f" (compute capability {floor['compute_capability']})"
-            elif floor["gfx_target"]:
-                level += f" ({floor['gfx_target']})"
-            set_by = "; ".join(f"{r['constraint']} ({r['strength']}){_where(r['evidence'])}" for r in floor["set_by"])
-            out.append(f"  Architecture floor, {vendor}: {level}, set by {set_by}.")
-    else:
-        out.append("  Architecture floor: none set by the evidence.")
 
-    dc = data["device_class"]
+def _possible(v, lim: Limits) -> str:
+    tie = [r for r in v.reasons if r.result == "tie-break"]
+    against = [r for r in v.reasons if r.result == "contradicts"]
+    support = [r for r in v.reasons if r.result == "supports"]
+    if tie:
+        return f"possible: {_reasons(tie, lim)}"
+    if support and v.score > 0:
+        text = f"possible; for it: {_reasons(support, lim)}"
+        return text + (f"; against it: {_reasons(against, lim)}" if against else "")
+    if against:
+        return f"possible only against the evidence; against it: {_reasons(against, lim)}"
+    return "possible: no evidence either way."
+
+
+def _floor_lines(verdict: Verdict, lim: Limits) -> list[str]:
+    """Floors of the vendors the evidence points to (all of them with --verbose): a floor for a vendor nothing
+    supports only repeats another vendor's requirement."""
+    floors = verdict.overall.architecture_floor
+    if not floors:
+        return ["  Architecture floor: none set by the evidence."]
+    status = {v.name: v for v in verdict.overall.vendors}
+    likely = [n for n in floors if n in status and status[n].status == LIKELY]
+    backed = [n for n in floors if n in status and any(r.result == "supports" for r in status[n].reasons)]
+    shown = list(floors) if lim is EVERYTHING else (likely or backed)[:lim.items]
+    out = []
+    for vendor in shown:
+        floor = floors[vendor]
+        level = floor["microarchitecture"] or "none in the catalog"
+        if floor["compute_capability"]:
+            level += f" (compute capability {floor['compute_capability']})"
+        elif floor["gfx_target"]:
+            level += f" ({floor['gfx_target']})"
+        set_by, left = _cut(floor["set_by"], lim.reasons)
+        text = "; ".join(_reason(r, lim) for r in set_by) + _more(left, "more reasons")
+        out.append(f"  Architecture floor, {vendor}: {level}, set by {text}.")
+    return out
+
+
+def _class_and_topology(verdict: Verdict, lim: Limits) -> list[str]:
+    dc = verdict.overall.device_class
     if dc["class"] == "unknown":
-        out.append("  Device class: unknown.")
+        out = ["  Device class: unknown."]
     elif dc["class"] == "mixed":
-        out.append("  Device class: differs by recipe.")
+        out = ["  Device class: differs by recipe."]
     else:
-        reasons = "; ".join(f"{r['constraint']} ({r['strength']}){_where(r['evidence'])}" for r in dc["reasons"])
-        out.append(f"  Device class: {dc['class']} ({dc['strength']}): {reasons}.")
-
+        reasons, left = _cut(dc["reasons"], lim.reasons)
+        text = "; ".join(_reason(r, lim) for r in reasons) + _more(left, "more reasons")
+        out = [f"  Device class: {dc['class']} ({dc['strength']}): {text}."]
     topology = []
-    if data["gpus_per_node"]:
-        for count, where in data["gpus_per_node"]["evidence"].items():
-            topology.append(f"{count} devices per node{_where(where)}")
-    if data["nodes"]:
-        for count, where in data["nodes"]["evidence"].items():
-            topology.append(f"{count} node{'s' if count != '1' else ''}{_where(where)}")
+    for key, noun in (("gpus_per_node", "device{} per node"), ("nodes", "node{}")):
+        counts = getattr(verdict, key)
+        for count, where in (counts or {}).get("evidence", {}).items():
+            topology.append(f"{count} {noun.format('' if str(count) == '1' else 's')}{_where(where, lim)}")
     if topology:
-        out.append("  Topology: " + "; ".join(topology) + ".")
-    out.extend(_memory_and_scale(verdict))
+        shown, left = _cut(topology, lim.names)
+        out.append("  Topology: " + "; ".join(shown) + _more(left) + ".")
+    return out
 
-    groups = {s: [c for c in a.candidates if c.status == s] for s in (CONSISTENT, DISFAVOURED, EXCLUDED)}
-    out.append(style(f"  Consistent ({len(groups[CONSISTENT])}):", fg="green"))
-    for c in groups[CONSISTENT]:
-        out.append(f"    {c.entry.name}: {_export(c)}")
+
+def _path_lines(verdict: Verdict, lim: Limits) -> list[str]:
+    """Primary target and optional requirements, when the inference provides them (paths and roles)."""
+    out = []
+    primary = getattr(verdict, "primary", None)
+    if primary:
+        out.append(f"  Primary target: {_describe(primary, lim)}.")
+    optional = list(getattr(verdict, "optional_requirements", None) or [])
+    if optional:
+        shown, left = _cut(optional, lim.items)
+        out.append("  Optional requirements (never exclude on their own):")
+        out += [f"    {_describe(item, lim)}" for item in shown]
+        if left:
+            out.append(f"    +{left} more")
+    return out
+
+
+def _describe(item: Any, lim: Limits) -> str:
+    """`bottom_line.describe`, with an optional requirement's strength, roles, files and the hardware meeting it
+    when the item gives them."""
+    data = item.to_dict() if hasattr(item, "to_dict") else item
+    if not isinstance(data, dict):
+        return describe(item)
+    text = describe(item)
+    if data.get("strength"):
+        text += f" ({data['strength']})"
+    files = data.get("files") or data.get("evidence") or []
+    if isinstance(files, list) and files and all(isinstance(f, str) for f in files):
+        count = data.get("file_count") or len(files)
+        roles = "/".join(data.get("roles") or []) or "other"
+        shown, _ = _cut(files, lim.locations)
+        text += f" in {count} {roles} file{'s' if count != 1 else ''}{_where(shown, EVERYTHING)}"
+        if count > len(shown):
+            text = text[:-1] + f" +{count - len(shown)} more]"
+    met_by = data.get("met_by")
+    if isinstance(met_by, list) and met_by:
+        text += f": {_names(met_by, lim)}"
+    return text
+
+
+def _declared_lines(verdict: Verdict, lim: Limits) -> list[str]:
+    checks = list(getattr(verdict.overall, "declared", []) or [])
+    agree = [d for d in checks if not d.is_conflict]
+    conflicts = [d for d in checks if d.is_conflict]
+    out = _path_conflict_lines(verdict, lim)
+    if agree:
+        shown, left = _cut(agree, lim.items)
+        names = ", ".join(f"{_declared_name(d)}{_where(d.declaration.evidence, Limits(locations=1))}" for d in shown)
+        out.append(f"  Declared hardware agreeing with the code (supports those parts): {names}{_more(left)}.")
+    if conflicts:
+        shown, left = _cut(conflicts, lim.items)
+        out.append(f"  Declared hardware conflicting with the code ({len(conflicts)}):")
+        out += [f"    {d.summary()}" for d in shown]
+        if left:
+            out.append(f"    +{left} more")
+    return out
+
+
+def _path_conflict_lines(verdict: Verdict, lim: Limits) -> list[str]:
+    conflicts = path_conflicts(verdict)
+    if not conflicts:
+        return []
+    shown, left = _cut(conflicts, lim.items)
+    out = [f"  Training paths in conflict ({len(conflicts)}):"]
+    for c in shown:
+        why = c.get("why") or "conflicting hard facts"
+        reqs = [r for r in c.get("requirements") or [] if isinstance(r, dict) and "constraint" in r]
+        detail, more = _cut(reqs, lim.reasons)
+        text = "; ".join(_reason(r, lim) for r in detail) + _more(more, "more reasons")
+        out.append(f"    {' vs '.join(map(str, c['paths']))}: {why}" + (f": {text}" if text else ""))
+    if left:
+        out.append(f"    +{left} more")
+    return out
+
+
+def _declared_name(d) -> str:
+    return d.declaration.constraint.removeprefix("declared hardware: ")
+
+
+def _candidate_lines(verdict: Verdict, style: Style, lim: Limits) -> list[str]:
+    groups = {s: [c for c in verdict.overall.candidates if c.status == s] for s in (CONSISTENT, DISFAVOURED, EXCLUDED)}
+    out = [style(f"  Consistent ({len(groups[CONSISTENT])}):", fg="green")]
+    if lim is EVERYTHING:
+        out += [f"    {c.entry.name}: {_export(c)}" for c in groups[CONSISTENT]]
+    else:
+        out += _by_export_class(groups[CONSISTENT], lim)
     for status, colour in ((DISFAVOURED, "yellow"), (EXCLUDED, "red")):
         out.append(style(f"  {status.capitalize()} ({len(groups[status])}):", fg=colour))
         shared: dict[str, list[str]] = {}  # reasons -> parts, so parts that fell for the same reasons share a line
         for c in groups[status]:
             shown = [r for r in c.reasons if r.result == "fails" or (r.result == "unknown" and r.strength == "hard")]
-            shared.setdefault("; ".join(_reason(r) for r in shown), []).append(c.entry.name)
-        for text, names in shared.items():
-            out.append(f"    {' | '.join(names)}: {text}")
+            shared.setdefault(_reasons(shown, lim), []).append(c.entry.name)
+        # the likely vendor's parts first (the ones an analyst asks about), then the biggest groups
+        likely = {v.name for v in verdict.overall.vendors if v.status == LIKELY}
+        vendor_of = {c.entry.name: c.entry.vendor for c in groups[status]}
+        lines = sorted(shared.items(), key=lambda kv: (not any(vendor_of[n] in likely for n in kv[1]), -len(kv[1])))
+        shown_lines, left = _cut(lines, lim.groups)
+        out += [f"    {_names(names, lim, ' | ')}: {text}" for text, names in shown_lines]
+        if left:
+            out.append(f"    +{sum(len(n) for _, n in lines[len(shown_lines):])} more parts for other reasons")
+    return out
 
-    if len(verdict.recipes) > 1:
-        out.append("  Recipes:")
-        for recipe in data["recipes"]:
-            vendors = ", ".join(v["name"] for v in recipe["vendors"] if v["status"] == "likely") or "undecided"
-            out.append(f"    {recipe['name']}: vendor {vendors}; {len(recipe['consistent'])} consistent "
-                       f"({', '.join(recipe['consistent'][:6])}{', ...' if len(recipe['consistent']) > 6 else ''})")
-    return "\n".join(out) + "\n"
+
+def _by_export_class(candidates: Iterable[CandidateVerdict], lim: Limits) -> list[str]:
+    """Consistent parts by ECCN 3A090 class, least controlled first."""
+    by_class: dict[Any, list[str]] = {}
+    for c in candidates:
+        by_class.setdefault(export_control_for(c.entry)["eccn_3a090"], []).append(c.entry.name)
+    out = []
+    for eccn in sorted(by_class, key=lambda k: CONTROL_ORDER.get(k, 3)):
+        label = {None: "3A090 unknown", "not controlled": "not 3A090-controlled"}.get(eccn, eccn)
+        out.append(f"    {label}: {_names(by_class[eccn], lim)}")
+    return out
+
+
+def _recipe_lines(verdict: Verdict, lim: Limits) -> list[str]:
+    """Recipes with the same outcome (likely vendors, consistent parts) share a line."""
+    if len(verdict.recipes) <= 1:
+        return []
+    outcomes: dict[tuple, list[str]] = {}
+    for name, _files, r in verdict.recipes:
+        vendors = ", ".join(v.name for v in r.vendors if v.status == LIKELY) or "undecided"
+        outcomes.setdefault((vendors, tuple(r.ids(CONSISTENT))), []).append(name)
+    shown, left = _cut(list(outcomes.items()), lim.items)
+    out = [f"  Recipes ({len(verdict.recipes)}):"]
+    for (vendors, consistent), names in shown:
+        listed = f" ({_names(consistent, lim)})" if consistent else ""
+        out.append(f"    {_names(names, lim)}: vendor {vendors}; {len(consistent)} consistent{listed}")
+    if left:
+        out.append(f"    +{sum(len(n) for _, n in list(outcomes.items())[len(shown):])} more recipes with other "
+                   "outcomes")
+    return out

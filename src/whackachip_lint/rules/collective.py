@@ -89,6 +89,8 @@ RULES = (
         positives=(
             Example("from torch_npu.contrib import transfer_to_npu\n", value="transfer_to_npu"),
             Example("import habana_frameworks.torch.gpu_migration\n", value="gpu_migration"),
+            Example("import mindspeed.megatron_adaptor\n", value="mindspeed",
+                    note="MindSpeed patches Megatron for Ascend"),
         ),
         negatives=(
             Example("import torch_npu\n"),

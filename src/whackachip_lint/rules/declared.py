@@ -152,11 +152,14 @@ RULES = (
         title="declared hardware the code cannot run on",
         summary=(
             "Finds declared hardware (a job request, a README statement, nvidia-smi output) that cannot run what the "
-            "code requires in force: FP8 or FP4 compute on a part without it, a vendor runtime of another vendor."
+            "code requires in force: FP8 or FP4 compute, compile targets, FlashAttention-2 or native bf16 on a part "
+            "without them. The message names both locations, the declaration and the code."
         ),
         why=(
             "A README inherited from an upstream project, or a stale job script, may name hardware the code cannot "
-            "run on. The finding stands at the declaration and names the code that contradicts it."
+            "run on. The finding stands at the declaration and names the code that contradicts it. Vendor runtimes "
+            "are left out (a repo may hold GPU and NPU recipes side by side); the verdict still lists a declaration "
+            "of another vendor's part under `conflicts`."
         ),
         level=Level.WARNING,
         positives=(
@@ -165,6 +168,12 @@ RULES = (
                 "with te.fp8_autocast(enabled=True):\n    y = layer(x)\n",
                 kind="python",
                 value="v100",
+            ),
+            Example(
+                "#!/usr/bin/env python\n#SBATCH --gres=gpu:v100:8\nfrom flash_attn import flash_attn_func\n",
+                kind="python",
+                value="v100",
+                note="FlashAttention-2 needs Ampere or newer: strong evidence about the chip itself",
             ),
         ),
         negatives=(

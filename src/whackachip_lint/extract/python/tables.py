@@ -155,6 +155,7 @@ MODULES: dict[str, tuple[tuple[str, str], ...]] = {
     "torch_npu.contrib.transfer_to_npu": (("WAC202", "torch_npu"), ("WAC203", "transfer_to_npu")),
     "habana_frameworks": (("WAC202", "habana_frameworks"),),
     "habana_frameworks.torch.gpu_migration": (("WAC202", "habana_frameworks"), ("WAC203", "gpu_migration")),
+    "mindspeed.megatron_adaptor": (("WAC203", "mindspeed"),),  # patches Megatron's CUDA code paths for Ascend
     "torch_xla": (("WAC202", "torch_xla"),),
     "jax": (("WAC202", "jax"),),
     "mlx": (("WAC202", "mlx"),),

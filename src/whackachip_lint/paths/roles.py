@@ -1,0 +1,339 @@
+"""Entry points, training paths and the role of every file (see docs/inference.md, "Paths and roles").
+
+Entry points: launch commands (shell, SLURM, Makefiles, YAML manifests, Dockerfiles) and the scripts they run,
+modules with a `__main__` guard, console scripts, notebooks. A training path is an entry point that is not a
+test, example or plug-in, that no other module imports, and whose code holds a training set-up (a collective
+backend, network settings, a launcher, topology, sharding); when no entry point holds one, every such entry
+point is a training path. Each file then gets one role:
+
+- `vendored`: in a vendored tree (vendored.py);
+- `test`: under a tests folder, named like a test (`test_*.py`, `*_test.py`, `conftest.py`), or skipping
+  itself under pytest;
+- `training`: run for certain by a training path (the entry, its launch and configs, unconditional imports);
+- `example`: under examples/, benchmarks/, tools/, demos..., or reached only from such entry points;
+- `optional`: reached only through imports under a condition, in a function or in `try/except ImportError`,
+  only from entry points without a training set-up, or a plug-in/worker/backend module nothing imports for
+  certain;
+- `support`: containers, CI, docs, packaging and requirement pins, configs no launch names;
+- `unreached`: Python code no entry point reaches, scripts no launch runs or sources (only when the repository
+  has training paths: a library without any has every module and script of its own on the training path, except
+  the optional ones).
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from dataclasses import dataclass, field
+from fnmatch import fnmatchcase
+from typing import Any, Iterable
+
+from ..evidence import Finding
+from .graph import ImportGraph, build
+from .launches import _resolve, find_recipes
+
+TRAINING, OPTIONAL, TEST, EXAMPLE, VENDORED, UNREACHED, SUPPORT = (
+    "training", "optional", "test", "example", "vendored", "unreached", "support")
+ROLES = (TRAINING, OPTIONAL, TEST, EXAMPLE, VENDORED, UNREACHED, SUPPORT)
+
+# Folder names (compared lower-case) whose files are tests, and examples/benchmarks/tools.
+TEST_DIRS = frozenset({"tests", "test", "testing", "unittests", "unit_tests", "integration_tests", "unittest"})
+TEST_DIR_ENDINGS, TEST_DIR_STARTS = ("_tests", "_test"), ("test_", "tests_")  # gpu_tests/, tests_gpu/
+TEST_NAMES = ("test_*.py", "*_test.py", "conftest.py", "tests.py", "*_tests.py")
+EXAMPLE_DIRS = frozenset({"examples", "example", "demo", "demos", "benchmarks", "benchmark", "tools", "tutorials",
+                          "tutorial", "notebooks", "samples", "sample", "playground", "cookbook", "recipes_examples"})
+# Module names (file stem or a folder) that mark a plug-in, worker or backend: optional unless imported for certain.
+PLUGIN_WORDS = re.compile(r"(?:^|[_\-/])(?:workers?|backends?|plugins?|adapters?|integrations?|contrib)(?:[_\-/.]|$)")
+# Files that build, package, document or containerise the code (their findings are reported as support).
+SUPPORT_NAMES = ("Dockerfile*", "*.dockerfile", "Containerfile*", "setup.py", "setup.cfg", "pyproject.toml",
+                 "CMakeLists.txt", "*.cmake", "*requirements*.txt", "*requirements*.in", "environment*.yml",
+                 "environment*.yaml", "*.md", "*.rst", "*.txt", "*.log", "Makefile", "*.mk")
+SUPPORT_DIRS = frozenset({".github", ".gitlab", ".circleci", "ci", ".ci", "docker", "docs", "doc", ".buildkite"})
+CONFIG_SUFFIXES = (".json", ".yaml", ".yml", ".toml", ".cfg", ".ini")
+# Findings that show a training set-up (collective backend, network, launcher, topology, configs, sharding).
+SETUP_RULES = ("WAC201", "WAC3", "WAC401", "WAC402", "WAC404", "WAC405", "WAC406", "WAC5")
+LAUNCH_RULE, CONFIG_RULE = "WAC404", "WAC406"
+
+
+@dataclass
+class EntryPoint:
+    path: str  # the file run (a launch file, a script, a notebook)
+    kind: str  # launch | main | console | notebook
+    runs: list[str] = field(default_factory=list)  # for launches: the Python files they run
+    category: str = TRAINING  # training | test | example | optional (plug-in) | support | vendored
+
+    def to_dict(self) -> dict[str, Any]:
+        data: dict[str, Any] = {"path": self.path, "kind": self.kind, "category": self.category}
+        if self.runs:
+            data["runs"] = self.runs
+        return data
+
+
+@dataclass
+class TrainingPath:
+    name: str  # the entry point's path
+    kind: str
+    files: set[str]  # run for certain: the entry, its launch and configs, its unconditional imports
+    setup: int = 0  # how much training set-up the path holds (its strongest wins `primary`)
+
+    def to_dict(self, limit: int = 20) -> dict[str, Any]:
+        files = sorted(self.files)
+        return {"name": self.name, "kind": self.kind, "file_count": len(files), "files": files[:limit],
+                "setup": self.setup}
+
+
+@dataclass
+class RepoPaths:
+    roles: dict[str, str]
+    why: dict[str, str]
+    entries: list[EntryPoint]
+    training: list[TrainingPath]
+    library: bool  # no training entry point: the package's own modules form the training path
+
+    def role_of(self, path: str) -> str:
+        return self.roles.get(path) or path_role(path)
+
+    def summary(self) -> dict[str, Any]:
+        counts: dict[str, int] = {}
+        for role in self.roles.values():
+            counts[role] = counts.get(role, 0) + 1
+        return {
+            "library": self.library,
+            "entry_points": len(self.entries),
+            "training_paths": [p.to_dict() for p in self.training[:10]],
+            "training_path_count": len(self.training),
+            "files_by_role": dict(sorted(counts.items())),
+        }
+
+
+def _parts(path: str) -> list[str]:
+    return [p.lower() for p in path.split("/")[:-1]]
+
+
+def is_test_path(path: str) -> bool:
+    name = path.rsplit("/", 1)[-1]
+    return any(p in TEST_DIRS or p.endswith(TEST_DIR_ENDINGS) or p.startswith(TEST_DIR_STARTS) for p in _parts(path)) \
+        or any(fnmatchcase(name, p) for p in TEST_NAMES)
+
+
+def is_example_path(path: str) -> bool:
+    return any(p in EXAMPLE_DIRS for p in _parts(path))
+
+
+def is_support_path(path: str) -> bool:
+    name = path.rsplit("/", 1)[-1]
+    return any(p in SUPPORT_DIRS for p in _parts(path)) or any(fnmatchcase(name, p) for p in SUPPORT_NAMES)
+
+
+def is_plugin_path(path: str) -> bool:
+    return PLUGIN_WORDS.search(path.lower().rsplit(".", 1)[0]) is not None
+
+
+def path_role(path: str) -> str:
+    """The role a file's path alone gives it (for results without path facts): test, example, support or training."""
+    if is_test_path(path):
+        return TEST
+    if is_example_path(path):
+        return EXAMPLE
+    if is_support_path(path):
+        return SUPPORT
+    return TRAINING
+
+
+def analyse(files: Iterable[str], facts: dict[str, dict[str, Any]], findings: list[Finding]) -> RepoPaths:
+    files = sorted(set(files) | {f.path for f in findings})
+    graph = build(files, facts)
+    vendored = {f.path for f in findings if (f.properties or {}).get("vendored")}
+    roles: dict[str, str] = {}
+    why: dict[str, str] = {}
+
+    def fix(path: str, role: str, reason: str) -> None:
+        if path not in roles:
+            roles[path], why[path] = role, reason
+
+    for path in files:
+        if path in vendored:
+            fix(path, VENDORED, "vendored tree")
+        elif is_test_path(path) or facts.get(path, {}).get("pytest_skips"):
+            fix(path, TEST, "test file")
+
+    entries = _entry_points(files, facts, findings, graph)
+    for entry in entries:
+        entry.category = _category(entry, roles, graph)
+    setup_files = {f.path for f in findings if f.in_force and f.rule.startswith(SETUP_RULES)}
+    recipe_files = _launch_files(findings, files)
+    candidates = [e for e in entries if e.category == TRAINING]
+    paths = [_path(e, graph, recipe_files) for e in candidates]
+    for p in paths:
+        p.setup = len(p.files & setup_files)
+    training = [p for p in paths if p.setup] or paths
+    others = [p for p in paths if p not in training]
+
+    for p in training:
+        for path in sorted(p.files):
+            fix(path, TRAINING, f"on the training path of {p.name}")
+    certain = set().union(*(p.files for p in training))
+    for path in sorted(graph.reach_many(_starts(training, candidates), certain_only=False) - certain):
+        fix(path, OPTIONAL, "imported only under a condition, in a function or in try/except ImportError")
+    for path in sorted(graph.reach_many(_starts(others, candidates), certain_only=False) | _launch_files_of(others)):
+        fix(path, OPTIONAL, "only on paths that hold no training set-up")
+    for category in (TEST, EXAMPLE, OPTIONAL, SUPPORT):
+        group = [e for e in entries if e.category == category]
+        role = OPTIONAL if category == SUPPORT else category
+        for path in sorted(graph.reach_many([s for e in group for s in [e.path] + e.runs], certain_only=False)):
+            fix(path, role, f"reached from an entry point of kind {category}")
+
+    library = not training
+    for path in files:
+        if path in roles:
+            continue
+        if is_example_path(path):
+            fix(path, EXAMPLE, "example, benchmark or tool")
+        elif is_support_path(path):
+            fix(path, SUPPORT, "container, CI, docs or packaging")
+        elif path.endswith(CONFIG_SUFFIXES):
+            fix(path, SUPPORT, "config no launch names")
+        elif path.endswith((".py", ".pyi")):
+            importers = graph.importers.get(path, [])
+            if importers and all(how not in ("top", "main") for _, how in importers):
+                fix(path, OPTIONAL, "imported only under a condition, in a function or in try/except ImportError")
+            elif is_plugin_path(path) and not any(how == "top" for _, how in importers):
+                fix(path, OPTIONAL, "plug-in, worker or backend module nothing imports for certain")
+            elif library:
+                fix(path, TRAINING, "module of a library without entry points")
+            else:
+                fix(path, UNREACHED, "no entry point reaches it")
+        elif path.endswith(".ipynb"):
+            fix(path, EXAMPLE, "notebook")
+        elif library:
+            fix(path, TRAINING, "set-up file")
+        else:
+            fix(path, UNREACHED, "no launch runs or sources it")
+    return RepoPaths(roles, why, entries, training, library)
+
+
+def _entry_points(files: list[str], facts: dict[str, dict[str, Any]], findings: list[Finding],
+                  graph: ImportGraph) -> list[EntryPoint]:
+    known = set(files)
+    launches: dict[str, EntryPoint] = {}
+    for path in files:
+        for kind, target, _line in facts.get(path, {}).get("runs", ()):
+            found = (_resolve_script(target, path, known) if kind == "script"
+                     else (graph.resolve_absolute(target) or [None])[-1])
+            if found:
+                entry = launches.setdefault(path, EntryPoint(path, "launch"))
+                if found not in entry.runs:
+                    entry.runs.append(found)
+    for f in findings:
+        if f.rule != LAUNCH_RULE or not f.in_force:
+            continue
+        props = f.properties or {}
+        script = props.get("script_resolved") if props.get("script_resolved") in known else props.get("script")
+        found = _resolve_script(script, f.path, known) if isinstance(script, str) else None
+        entry = launches.setdefault(f.path, EntryPoint(f.path, "launch"))
+        if found and found not in entry.runs:
+            entry.runs.append(found)
+    _follow_launch_chains(launches)
+    launching = {f.path for f in findings if f.rule == LAUNCH_RULE and f.in_force}
+    # A file that only sources or calls other shell files is no entry point of its own (its callers' path holds it).
+    entries = [e for e in launches.values() if e.path in launching or any(r.endswith(".py") for r in e.runs)]
+    launched = {r for e in entries for r in e.runs}
+    for path in files:
+        fact = facts.get(path, {})
+        if fact.get("main") and path not in launched:
+            entries.append(EntryPoint(path, "main"))
+        for module in fact.get("console_scripts", ()):
+            found = graph.resolve_absolute(module)
+            if found and found[-1] not in launched:
+                entries.append(EntryPoint(found[-1], "console"))
+        if path.endswith(".ipynb"):
+            entries.append(EntryPoint(path, "notebook"))
+    return entries
+
+
+def _follow_launch_chains(launches: dict[str, EntryPoint]) -> None:
+    """A launch that runs another launch file (`srun ./run_train.sh`) runs what that one runs."""
+    for entry in launches.values():
+        todo = [r for r in entry.runs if r in launches]
+        seen = {entry.path}
+        while todo:
+            other = todo.pop()
+            if other in seen:
+                continue
+            seen.add(other)
+            for target in launches[other].runs:
+                if target not in entry.runs:
+                    entry.runs.append(target)
+                if target in launches:
+                    todo.append(target)
+
+
+def _category(entry: EntryPoint, roles: dict[str, str], graph: ImportGraph) -> str:
+    """What kind of path an entry point starts: a launch takes the kind of the script it runs."""
+    if entry.kind == "notebook":
+        return EXAMPLE
+    subjects = entry.runs or [entry.path]
+    kinds = {_file_category(s, roles, graph, entry.kind) for s in subjects}
+    if entry.kind == "launch":
+        own = _file_category(entry.path, roles, graph, "launch")
+        if TRAINING in kinds and own in (EXAMPLE, TRAINING):
+            return TRAINING  # a launch in examples/ that runs the real training script is a recipe for it
+        return own if own != TRAINING else sorted(kinds)[0]
+    return sorted(kinds)[0]
+
+
+def _file_category(path: str, roles: dict[str, str], graph: ImportGraph, kind: str) -> str:
+    if roles.get(path) in (VENDORED, TEST):
+        return roles[path]
+    if is_test_path(path):
+        return TEST
+    if is_example_path(path):
+        return EXAMPLE
+    if kind == "launch" and is_support_path(path):
+        return SUPPORT
+    if path.endswith(".py"):
+        importers = graph.importers.get(path, [])
+        if kind == "main" and any(how == "top" for _, how in importers):
+            return OPTIONAL  # a module others import, with a self-test under its main guard: not a path of its own
+        if is_plugin_path(path) and not any(how == "top" for _, how in importers):
+            return OPTIONAL
+    return TRAINING
+
+
+def _path(entry: EntryPoint, graph: ImportGraph, recipe_files: dict[str, set[str]]) -> TrainingPath:
+    starts = entry.runs if entry.kind == "launch" else [entry.path]
+    certain = {entry.path} | recipe_files.get(entry.path, set()) | graph.certain_reach(starts)
+    return TrainingPath(entry.path, entry.kind, certain)
+
+
+def _starts(paths: list[TrainingPath], entries: list[EntryPoint]) -> list[str]:
+    names = {p.name for p in paths}
+    return [s for e in entries if e.path in names for s in (e.runs if e.kind == "launch" else [e.path])]
+
+
+def _launch_files_of(paths: list[TrainingPath]) -> set[str]:
+    return {p.name for p in paths}
+
+
+def _launch_files(findings: list[Finding], files: list[str]) -> dict[str, set[str]]:
+    """Per launch file, the configs its launches pass (recipes.py follows the chains)."""
+    return {r.name: set(r.files) for r in find_recipes(findings, files)}
+
+
+def _resolve_script(reference: str, base: str, known: set[str]) -> str | None:
+    found = _resolve(reference, base, known)
+    return found if found and found.endswith((".py", ".sh", ".bash", ".slurm", ".sbatch")) else None
+
+
+def annotate(findings: list[Finding], repo: RepoPaths) -> list[Finding]:
+    """The findings, each carrying its file's role in `properties.role`."""
+    out = []
+    for f in findings:
+        role = repo.role_of(f.path)
+        if (f.properties or {}).get("role") != role:
+            f = f.with_changes(properties={**(f.properties or {}), "role": role})
+        out.append(f)
+    return out
+
+
+__all__ = ["EntryPoint", "RepoPaths", "ROLES", "TrainingPath", "analyse", "annotate", "path_role"]
