@@ -61,7 +61,7 @@ def test_github_annotates_what_reaches_the_fail_level_with_escaped_data():
                          "nvidia-v100 does not meet: native bf16 tensor math. torch.bfloat16 passed as torch_dtype= "
                          "to from_pretrained().")
     assert len(errors) == 2 and not [line for line in out if line.startswith("::notice file=")]
-    assert out[-1].startswith("::notice title=wac-lint hardware verdict::NVIDIA hardware")
+    assert out[-1].startswith("::notice title=wac-lint hardware verdict::NVIDIA likely")
     plain = run("--format", "github").output.splitlines()  # plain evidence is a note: below the fail level
     assert [line for line in plain if line.startswith("::") and "file=" in line] == []
 
@@ -83,7 +83,7 @@ def test_markdown_summary_has_the_verdict_and_linked_evidence(monkeypatch):
     for name in ("GITHUB_SERVER_URL", "GITHUB_REPOSITORY", "GITHUB_SHA"):
         monkeypatch.delenv(name, raising=False)
     out = run("--format", "markdown").output
-    assert out.startswith("## wac-lint: hardware verdict\n\n**Bottom line:** NVIDIA hardware; ")
+    assert out.startswith("## wac-lint: hardware verdict\n\n**Bottom line:** NVIDIA likely ")
     for row in ("| Vendor | NVIDIA (likely) |", "| Architecture floor | NVIDIA: Ampere (compute capability 8.0) |",
                 "| Device class | datacenter (strong) |", "| Conflicts | none |"):
         assert row in out
