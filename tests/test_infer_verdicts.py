@@ -9,7 +9,7 @@ import pytest
 
 from whackachip_lint.infer.catalog import load_catalog
 
-from .conftest import FIXTURES, run_cli
+from .conftest import FIXTURES, run_cli_in
 from .infer_helpers import resolved
 
 VERDICTS = FIXTURES / "verdicts"
@@ -17,7 +17,7 @@ CATALOG = load_catalog()
 
 
 def inference(name: str) -> dict:
-    result = run_cli("--format", "json", str(VERDICTS / name))
+    result = run_cli_in(VERDICTS / name, "--format", "json", ".")
     assert result.exit_code in (0, 1), result.output
     return json.loads(result.output)["inference"]
 
@@ -92,7 +92,7 @@ def test_inference_only_repo_is_insufficient_evidence():
     data = inference("inference_only")
     assert data["insufficient_evidence"] is True
     assert all(v["status"] != "likely" for v in data["vendors"])
-    text = run_cli(str(VERDICTS / "inference_only")).output
+    text = run_cli_in(VERDICTS / "inference_only", ".").output
     assert "Insufficient evidence" in text
 
 
