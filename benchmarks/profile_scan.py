@@ -3,8 +3,8 @@
     python benchmarks/profile_scan.py TREE [--top 15]
 
 Phases are the functions that bound each step (cumulative time, so nested phases
-overlap their parents: "Python extractor" includes "libcst parse", "libcst
-positions" and the walk). Prints the phase table, then the top functions by
+overlap their parents: "Python extractor" includes the `ast` parse, the gate
+and the walk). Prints the phase table, then the top functions by
 cumulative time. Run it with the benchmark venv's Python or the project's.
 """
 
@@ -24,10 +24,11 @@ PHASES = [
     ("read files", "whackachip_lint/scan.py", "read_source"),
     ("pre-filter", "whackachip_lint/prefilter.py", "may_have_findings"),
     ("Python extractor", "extract/python/__init__.py", "extract"),
-    ("  libcst parse (native parser)", "libcst/_parser/entrypoints.py", "parse_module"),
+    ("  ast parse (CPython's parser)", "extract/python/__init__.py", "parse"),
+    ("  gate: hot lines (gate.py)", "extract/python/gate.py", "hot_lines"),
     ("  evidence walk (walk.py)", "extract/python/walk.py", "walk"),
-    ("  positions of evidence (positions.py)", "extract/python/positions.py", "positions_for"),
-    ("  libcst PositionProvider (older extractor)", "libcst/metadata/wrapper.py", "resolve"),
+    ("  comments of hot lines", "extract/python/visitor.py", "comments"),
+    ("  positions of findings", "extract/python/visitor.py", "findings"),
     ("shell extractor", "extract/shell/__init__.py", "extract"),
     ("findings: rule metadata", "whackachip_lint/scan.py", "to_finding"),
     ("suppression directives", "whackachip_lint/suppress.py", "parse_directives"),

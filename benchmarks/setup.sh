@@ -20,6 +20,8 @@ MEGATRON_CORE_VERSION=0.16.1
 SEMGREP_VERSION=1.180.0
 BANDIT_VERSION=1.9.4
 RUFF_VERSION=0.17.6
+# Only for benchmarks/designs.py and benchmarks/diff_extractors.py (the libcst extractor it replaced).
+LIBCST_VERSION=1.9.0
 
 mkdir -p "$WORK/dist" "$WORK/src"
 
@@ -27,7 +29,7 @@ if [ ! -x "$VENV/bin/python" ]; then
     "$PY" -m venv "$VENV"
 fi
 "$VENV/bin/pip" install -q -e "$ROOT" \
-    "semgrep==$SEMGREP_VERSION" "bandit==$BANDIT_VERSION" "ruff==$RUFF_VERSION"
+    "semgrep==$SEMGREP_VERSION" "bandit==$BANDIT_VERSION" "ruff==$RUFF_VERSION" "libcst==$LIBCST_VERSION"
 
 # Sources, not installs: download the distribution files only (no dependencies) and unpack them.
 fetch() {  # name version

@@ -108,7 +108,7 @@ def test_config_formats_are_the_cli_formats():
         ('select = ["WAC9999"]\n', "`select`: unknown rule code or prefix WAC9999"),
         ('ignore = "WAC1"\nselect = [1]\n', "`select` must be a list of strings"),
         ('fail-level = "fatal"\n', "`fail-level` must be one of note, warning, error"),
-        ('format = "pdf"\n', "`format` must be one of text, grouped, concise, github, markdown, html, json, sarif"),
+        ('format = "xml"\n', "`format` must be one of text, grouped, concise, github, markdown, html, json, sarif"),
         ("jobs = 0\n", "`jobs` must be a positive integer"),
         ("max-file-size = true\n", "`max-file-size` must be a positive integer"),
         ('[per-file-ignores]\n"tests/*" = ["NOPE"]\n', "`per-file-ignores.tests/*`: unknown rule code"),

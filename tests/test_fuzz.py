@@ -79,8 +79,8 @@ def test_crlf_and_bom_change_no_finding(kind, index, data):
 # --- regressions: inputs that once crashed something ----------------------------------------
 
 REGRESSIONS = [
-    # libcst's native parser overflows the C stack (SIGSEGV) on ~1,200 nested parentheses;
-    # the pyguard pre-check must refuse these before libcst sees them.
+    # libcst's native parser overflowed the C stack (SIGSEGV) on ~1,200 nested parentheses; CPython's
+    # parser, which the Python extractor now uses, refuses these with a diagnostic.
     ("python", b"x = " + b"(" * 5000 + b"1" + b")" * 5000 + b"\n"),
     ("python", b"x = " + b"-" * 30000 + b"1\n"),
     ("python", b"x = a" + b".b" * 30000 + b"\n"),

@@ -18,6 +18,8 @@ NVIDIA_DATACENTER_BF16 = {
     "nvidia-a100-pcie-40gb", "nvidia-a100-pcie-80gb", "nvidia-a800", "nvidia-l4", "nvidia-l20", "nvidia-l40",
     "nvidia-l40s", "nvidia-h100-sxm", "nvidia-h100-pcie", "nvidia-h100-nvl", "nvidia-h800", "nvidia-h20",
     "nvidia-h200-sxm", "nvidia-h200-nvl", "nvidia-b100", "nvidia-b200", "nvidia-gb200",
+    # added to the catalog with issue 11
+    "nvidia-h800-pcie", "nvidia-b300", "nvidia-gb300",
 }
 
 
@@ -84,9 +86,11 @@ def test_flash_attention_in_an_ascend_port_does_not_disfavour_ascend():
     assert roles(data)["configs/model.yaml"] == "support"
     verdict = data["inference"]
     assert vendors(verdict)["Huawei"] == "likely"
-    assert consistent(verdict) == {"huawei-ascend-910b", "huawei-ascend-910c"}
-    fa2 = [r for r in next(v for v in verdict["vendors"] if v["name"] == "Huawei")["reasons"]
-           if "FlashAttention-2" in r["constraint"]]
+    assert consistent(verdict) == {"huawei-ascend-910b", "huawei-ascend-910b4", "huawei-ascend-910c"}
+    from .infer_helpers import resolved
+
+    huawei = next(v for v in verdict["vendors"] if v["name"] == "Huawei")
+    fa2 = [r for r in resolved(verdict, huawei["reasons"]) if "FlashAttention-2" in r["constraint"]]
     assert [r["result"] for r in fa2] == ["supports"]  # the shim on the training path re-labels the flag
     assert "through a CUDA migration shim" in fa2[0]["constraint"]
     assert verdict["optional_requirements"] == []

@@ -108,3 +108,18 @@ def test_a_small_shell_and_json_run_does_not_import_libcst_or_a_pool(tmp_path):
     )
     assert "libcst" not in modules
     assert "multiprocessing" not in modules and "concurrent.futures" not in modules
+
+
+def test_a_small_python_run_imports_no_parser_library_and_no_pool(tmp_path):
+    # The pre-commit case: a few changed Python files need CPython's `ast` and nothing heavier.
+    for index in range(3):
+        (tmp_path / f"m{index}.py").write_text("import torch\nx = torch.zeros(1, dtype=torch.bfloat16)\n")
+    modules = _modules_after(
+        f"""
+        from whackachip_lint.cli import main
+        main(['--no-cache', {str(tmp_path)!r}])
+        """
+    )
+    assert "whackachip_lint.extract.python" in modules
+    assert not [m for m in HEAVY if m in modules]
+    assert "libcst" not in modules and "yaml" not in modules and "packaging" not in modules

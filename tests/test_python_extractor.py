@@ -696,55 +696,84 @@ def test_columns_count_code_points_not_bytes():
     assert rows(code) == {("WAC101", 2, 28, E, "bfloat16")}
 
 
-# -- positions computed per statement equal libcst's own --------------------------------------------
+# -- the gate: statements without gate words are not visited, and that loses nothing ----------------
 
 
-POSITION_SAMPLES = [
+GATE_SAMPLES = [
     "# header comment bf16\n\nimport torch\nx = 1\n\n\ndef f():\n    if x:\n        return torch.bfloat16\n# footer fp16\n",
-    "import torch\r\nclass A:\r\n\tdef g(self):\r\n\t\treturn (\r\n\t\t\tx.half()\r\n\t\t)\r\ny = '''multi\r\nline bf16'''\r\n",
-    "import torch\nx = 1; y = torch.float16\nif True: z = 'ünï'; w = torch.bfloat16",
+    "import torch\r\nclass A:\r\n\tdef g(self):\r\n\t\treturn (\r\n\t\t\tx.half()\r\n\t\t)\r\ny = \'\'\'multi\r\nline bf16\'\'\'\r\n",
+    "import torch\nx = 1; y = torch.float16\nif True: z = \'ünï\'; w = torch.bfloat16",
     '"""Doc bf16."""\n@decorator(dtype="bf16")\nasync def h():\n    async with a as b:\n        pass\n',
+    # Names bound on lines without a gate word, read on lines with one (and the other way round).
+    "from torch import bfloat16 as b16, float16 as f16\nx = b16\ny = [f16]\n",
+    "import argparse\np = argparse.ArgumentParser()\np.add_argument(\"--foo\", default=True)\n"
+    "a = p.parse_args()\nTrainer(bf16=a.foo)\n",
+    "import torch\ndev = \"npu:0\"\nflag = False\nmodel.to(dev)\nrun(fp16=flag)\n",
+    "import os\nk = \"NCCL_IB_DISABLE\"\nv = \"1\"\nif ok:\n    os.environ[k] = v\n",
+    # A comment inside a multi-line string is text, a hash inside a string is no comment.
+    "x = \"\"\"\n# bf16 in a string\n\"\"\"\ny = \"#\"  # fp16 here\nz = f(\n    1,  # tf32 there\n)\n",
 ]
 
 
-def _all_units(module):
-    import libcst as cst
+def _extract_with_gate(code: str, gate_open: bool, monkeypatch) -> list[tuple]:
+    """The raw findings of the Python extractor, with its gate as it is or open on every line."""
+    from pathlib import Path
 
-    from whackachip_lint.extract.python.positions import block_units, module_units
+    from whackachip_lint.extract import ExtractionError, Source
+    from whackachip_lint.extract import python as extractor
 
-    found = list(module_units(module))
-    pending = list(found)
-    while pending:
-        node = pending.pop()
-        for child in node.children:
-            if isinstance(child, cst.IndentedBlock):
-                units = list(block_units(child))
-                found += units
-                pending += units
-            else:
-                pending.append(child)
-    return found
+    real = extractor.hot_lines
+    if gate_open:
+        monkeypatch.setattr(extractor, "hot_lines", lambda text: list(range(1, len(text.splitlines()) + 2)))
+    try:
+        source = Source(Path("sample.py"), "sample.py", "python", code.encode("utf-8"))
+        return sorted((f.rule, repr(f.value), f.state.value, repr(f.span), f.detail) for f in extractor.extract(source))
+    except ExtractionError as exc:
+        return [("diagnostic", str(exc))]
+    finally:
+        monkeypatch.setattr(extractor, "hot_lines", real)
 
 
-@pytest.mark.parametrize("text", POSITION_SAMPLES)
-def test_statement_positions_match_libcst_positions(text):
-    import random
+def _python_samples() -> list[tuple[str, str]]:
+    from pathlib import Path
 
-    import libcst as cst
-    from libcst.metadata import MetadataWrapper, PositionProvider
+    from whackachip_lint.rules import ALL_RULES
 
-    from whackachip_lint.extract.python.positions import positions_for
+    samples = [(f"gate sample {i}", code) for i, code in enumerate(GATE_SAMPLES)]
+    for rule in ALL_RULES.values():
+        for i, example in enumerate(rule.positives + rule.negatives):
+            if example.kind == "python":
+                samples.append((f"{rule.code} example {i}", example.code))
+    for path in sorted(Path(__file__).parent.joinpath("fixtures").rglob("*.py")):
+        samples.append((str(path.relative_to(Path(__file__).parent)), path.read_text(encoding="utf-8")))
+    return samples
 
-    module = cst.parse_module(text)
-    full = MetadataWrapper(module, unsafe_skip_copy=True).resolve(PositionProvider)
-    units = _all_units(module)
-    rng = random.Random(7)
-    for wanted in [units, units[:1], units[-1:], rng.sample(units, len(units) // 2), [module]]:
-        partial = positions_for(module, wanted)
-        for unit in wanted:
-            assert partial[unit] == full[unit]
-        for node, where in partial.items():
-            assert full[node] == where, node
+
+@pytest.mark.parametrize(("name", "code"), _python_samples(), ids=[name for name, _ in _python_samples()])
+def test_the_gate_loses_no_finding(name, code, monkeypatch):
+    # Every statement visited (gate open on every line) or only those on hot lines: the same findings.
+    assert _extract_with_gate(code, False, monkeypatch) == _extract_with_gate(code, True, monkeypatch)
+
+
+def test_the_gate_samples_have_findings(monkeypatch):
+    for code in GATE_SAMPLES:
+        assert _extract_with_gate(code, False, monkeypatch), code
+
+
+def test_statements_without_gate_words_are_not_visited(monkeypatch):
+    from whackachip_lint.extract.python.visitor import PythonEvidenceVisitor
+
+    visited = []
+    real = PythonEvidenceVisitor.visit_Call
+    monkeypatch.setattr(PythonEvidenceVisitor, "visit_Call", lambda self, node: visited.append(node.lineno) or real(self, node))
+    code = "import torch\nprint(len(x))\ny = torch.zeros(1, dtype=torch.bfloat16)\nz = sum(y)\n"
+    assert rows(code) == {("WAC101", 3, 26, E, "bfloat16")}
+    assert visited == [3]
+
+
+def test_comments_are_read_on_gated_lines_only_and_exactly():
+    code = 'x = "# bf16 inside a string"\ny = \'#\'  # fp16 after a string\nz = \'\'\'\n# tf32 in a string\n\'\'\'\n'
+    assert rows(code) == {("WAC102", 2, 12, M, None)}
 
 
 # -- more guards and forms ----------------------------------------------------------------------------
@@ -835,13 +864,11 @@ def test_walrus_fstring_and_nested_function_scopes():
 
 
 def test_each_file_is_parsed_once(monkeypatch):
-    import libcst as cst
-
     from whackachip_lint.extract import python as extractor
 
     calls = []
-    real = cst.parse_module
-    monkeypatch.setattr(extractor.cst, "parse_module", lambda text: calls.append(1) or real(text))
+    real = extractor.ast.parse
+    monkeypatch.setattr(extractor.ast, "parse", lambda text: calls.append(1) or real(text))
     scan(
         "import torch\nx = torch.zeros(1, dtype=torch.bfloat16)  # bf16\nimport os\nos.environ['NCCL_DEBUG'] = 'INFO'\n"
     )
@@ -930,14 +957,12 @@ def test_conditional_message_names_the_condition():
     assert messages["WAC102"].endswith("(only when args.bf16 is false).")
 
 
-def test_input_libcst_refuses_to_build_is_a_diagnostic():
-    # libcst raises CSTValidationError, not ParserSyntaxError, for this one.
-    result = scan_snippet("import torch  # bf16\ndef f():\n    return* [1]\n")
-    [diagnostic] = result.diagnostics
-    assert diagnostic.message == (
-        "Python syntax error: valid Python that the libcst parser cannot read "
-        "(Must have at least one space after 'return')"
-    )
+@pytest.mark.parametrize("code", ["import torch  # bf16\ndef f():\n    return* [1]\n", "import torch  # bf16\n(flag): bool = True\n"])
+def test_valid_python_the_old_libcst_parser_refused_is_read(code):
+    # libcst refused both (CSTValidationError, ParserSyntaxError); CPython's parser reads them.
+    result = scan_snippet(code)
+    assert result.diagnostics == []
+    assert [(f.rule, f.state) for f in result.findings] == [("WAC101", M)]
 
 
 def test_import_inside_a_function_is_lazy_and_conditional():
@@ -1021,14 +1046,6 @@ def test_apex_amp_and_megatron_transformer_impl():
         ("WAC102", 4, 40, D, "O0"),
         ("WAC602", 6, 1, E, "transformer_engine"),
     }
-
-
-def test_valid_python_that_libcst_cannot_read_says_so():
-    result = scan_snippet("import torch  # bf16\n(flag): bool = True\n")
-    [diagnostic] = result.diagnostics
-    assert diagnostic.message.startswith(
-        "Python syntax error at line 2: valid Python that the libcst parser cannot read"
-    )
 
 
 def test_compile_flags_quoted_in_messages_are_mentions():

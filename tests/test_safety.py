@@ -26,7 +26,7 @@ from whackachip_lint.config import Settings
 from whackachip_lint.scan import scan
 
 # Modules a scan imports (or might): a file of the same name in the scanned tree must never shadow them.
-SHADOWED = ("click", "pathspec", "libcst", "tree_sitter", "tree_sitter_bash", "json", "yaml", "tomllib",
+SHADOWED = ("click", "pathspec", "ast", "tree_sitter", "tree_sitter_bash", "json", "yaml", "tomllib",
             "importlib_metadata", "typing_extensions")
 UNREACHABLE = "http://127.0.0.1:9"  # the discard port: nothing should ever try it
 

@@ -1,6 +1,6 @@
 """Cheap first pass: leave unparsed the files that cannot produce a finding.
 
-Parsing (libcst above all) is most of a scan's cost, while most files of a large
+Parsing (Python above all) is most of a scan's cost, while most files of a large
 code base say nothing about hardware. Before a file is parsed, one compiled
 pattern per (kind, selected rule families) looks for the trigger words of
 `triggers.py` in its bytes. A file without any is skipped only when skipping it
@@ -52,6 +52,12 @@ def trie_regex(words: Iterable[str]) -> str:
 @lru_cache(maxsize=None)
 def pattern_for(kind: str, selected_families: frozenset[str]) -> re.Pattern[bytes] | None:
     """The trigger pattern for files of `kind` under the selected families; None = never skip."""
+    words = words_for(kind, selected_families)
+    return None if words is None else compile_words(words)
+
+
+def words_for(kind: str, selected_families: frozenset[str]) -> set[str] | None:
+    """The trigger words (lower case) for files of `kind` under the selected families; None = never skip."""
     if kind not in FILTERED_KINDS:
         return None
     words = set(ALWAYS) | set(FILTERED_KINDS[kind])
@@ -62,7 +68,11 @@ def pattern_for(kind: str, selected_families: frozenset[str]) -> re.Pattern[byte
             words |= set(FAMILY_WORDS[family])
         else:
             return None
-    words = {w.lower() for w in words}
+    return {w.lower() for w in words}
+
+
+def compile_words(words: set[str]) -> re.Pattern[bytes]:
+    """One pattern finding any of `words` in lower-cased bytes (BOUNDED words only where no letter touches them)."""
     plain, bounded = sorted(words - BOUNDED), sorted(words & BOUNDED)
     alternatives = [trie_regex(plain)] if plain else []
     if bounded:
@@ -136,4 +146,4 @@ PARSES: dict[str, Callable[[str], bool]] = {
     "shell": _shell_parses,
 }
 
-__all__ = ["families", "has_trigger", "may_have_findings", "pattern_for", "trie_regex"]
+__all__ = ["compile_words", "families", "has_trigger", "may_have_findings", "pattern_for", "trie_regex", "words_for"]

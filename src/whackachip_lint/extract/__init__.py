@@ -20,8 +20,7 @@ from ..evidence import RawFinding
 # kind -> modules that extract it (imported lazily). Most kinds have one; a
 # kind may have a second, cheap line-based pass (e.g. #SBATCH directives in shell).
 EXTRACTORS: dict[str, tuple[str, ...]] = {
-    # pyguard first: it refuses input nested deeply enough to crash libcst's native parser.
-    "python": ("whackachip_lint.extract.pyguard", "whackachip_lint.extract.python"),
+    "python": ("whackachip_lint.extract.python",),
     "shell": ("whackachip_lint.extract.shell",),
     "json": ("whackachip_lint.extract.deepspeed", "whackachip_lint.extract.model_config"),
 }

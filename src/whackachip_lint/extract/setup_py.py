@@ -14,8 +14,6 @@ from pathlib import PurePosixPath
 
 from ..evidence import RawFinding, Span, State
 from . import ExtractionError, Source
-from .pins import requirement_facts
-from .textspan import pin_findings
 
 _KEYWORDS = {"install_requires": "", "setup_requires": "setup requirement", "extras_require": None}
 
@@ -41,6 +39,10 @@ def _strings(node: ast.AST, names: dict[str, ast.AST], depth: int = 0) -> list[a
 def extract(source: Source) -> list[RawFinding]:
     if PurePosixPath(source.relpath).name != "setup.py":
         return []
+    # Imported here: requirement parsing (`packaging`) costs a pre-commit run of other Python files time.
+    from .pins import requirement_facts
+    from .textspan import pin_findings
+
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", SyntaxWarning)  # odd literals are the Python extractor's to report

@@ -5,7 +5,7 @@ Parsed with PyYAML's safe composer (`yaml.compose_all` with libyaml's `CSafeLoad
 it, else `SafeLoader`): it builds a node graph with start/end marks (0-based line and code-point
 column), never constructs arbitrary objects, and keeps aliases as shared nodes, so an alias bomb is
 walked once per node, not expanded.
-PyYAML is already a dependency of libcst; ruamel.yaml would add round-trip comments we do not need
+PyYAML is a direct dependency (small, with libyaml's C loader); ruamel.yaml would add round-trip comments we do not need
 (comments are read from the text: a commented-out `# mixed_precision: bf16` is reported as mentioned).
 
 JSON stored under a `.yaml` name parses as YAML (tabs, legal JSON whitespace, are turned into

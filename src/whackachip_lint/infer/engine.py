@@ -821,7 +821,6 @@ def _conflicts(per_recipe: list[tuple[str, list[str], Assessment]]) -> list[dict
 
 # Requirement kinds worth listing as an optional path's needs (features, architectures, compile targets, vendor).
 OPTIONAL_KINDS = ("feature", "arch", "cc_at_least", "gfx_in", "cuda_arch_list", "rocm_arch_list", "vendor")
-OPTIONAL_FILES_SHOWN = 5
 
 
 def optional_requirements(off_path: list[Finding], repo: RepoPaths | None, catalog: Catalog,
@@ -849,7 +848,8 @@ def optional_requirements(off_path: list[Finding], repo: RepoPaths | None, catal
     for group in groups.values():
         req = group.pop("req")
         files = sorted(group["files"])
-        group.update(roles=sorted(group["roles"]), file_count=len(files), files=files[:OPTIONAL_FILES_SHOWN],
+        # Every file is kept here; the JSON report caps the list (report/verdict_json.py) unless --verbose.
+        group.update(roles=sorted(group["roles"]), file_count=len(files), files=files,
                      met_by=_met_by(req, catalog))
         out.append(group)
     return sorted(out, key=lambda g: (-RANK[g["strength"]], -g["file_count"], g["requirement"]))

@@ -44,6 +44,8 @@ EXAMPLE_DIRS = frozenset({"examples", "example", "demo", "demos", "benchmarks", 
                           "tutorial", "notebooks", "samples", "sample", "playground", "cookbook", "recipes_examples"})
 # Module names (file stem or a folder) that mark a plug-in, worker or backend: optional unless imported for certain.
 PLUGIN_WORDS = re.compile(r"(?:^|[_\-/])(?:workers?|backends?|plugins?|adapters?|integrations?|contrib)(?:[_\-/.]|$)")
+# CUDA/HIP sources compiled into the package (extract/cuda.py reads .cu/.cuh).
+NATIVE_SUFFIXES = (".cu", ".cuh")
 # Files that build, package, document or containerise the code (their findings are reported as support).
 SUPPORT_NAMES = ("Dockerfile*", "*.dockerfile", "Containerfile*", "setup.py", "setup.cfg", "pyproject.toml",
                  "CMakeLists.txt", "*.cmake", "*requirements*.txt", "*requirements*.in", "environment*.yml",
@@ -203,6 +205,10 @@ def analyse(files: Iterable[str], facts: dict[str, dict[str, Any]], findings: li
                 fix(path, TRAINING, "module of a library without entry points")
             else:
                 fix(path, UNREACHED, "no entry point reaches it")
+        elif path.endswith(NATIVE_SUFFIXES):
+            # A kernel in the repository's own tree is built into its package by setup.py or CMake: the import
+            # graph cannot see a compiled extension, so its facts count with the code's.
+            fix(path, TRAINING, "native source built into the package")
         elif path.endswith(".ipynb"):
             fix(path, EXAMPLE, "notebook")
         elif library:

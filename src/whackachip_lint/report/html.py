@@ -76,7 +76,9 @@ def _bottom(result, verdict: Verdict) -> str:
     ]
     primary = data.get("primary")
     if primary:
-        rows.append(("Primary target", primary if isinstance(primary, str) else _short(primary)))
+        rows.append(("Primary target", primary if isinstance(primary, str) else
+                     f"{primary.get('name')} ({primary.get('file_count', '?')} files, "
+                     f"{len(primary.get('consistent') or [])} parts consistent)"))
     conflicts = data.get("conflicts") or []
     rows.append(("Conflicts", f"{len(conflicts)}: " + "; ".join(_short(c) for c in conflicts[:3]) if conflicts
                  else "none"))
@@ -222,10 +224,28 @@ def _paths(result, verdict: Verdict) -> str:
             more = f" (+{len(files) - 20} more)" if len(files) > 20 else ""
             out.append(f"<tr><td>{e(role)}</td><td>{listed}{e(more)}</td></tr>")
         out.append("</tbody></table>")
-    for key, title in (("optional_requirements", "Optional requirements"), ("paths", "Training paths")):
-        items = data.get(key)
-        if items:
-            out.append(f"<h3>{e(title)}</h3><ul>" + "".join(f"<li>{e(_short(i))}</li>" for i in items[:50]) + "</ul>")
+    summary = data.get("paths") or {}
+    training = summary.get("training_paths") or []
+    if training:
+        out.append(f"<h3>Training paths ({summary.get('training_path_count', len(training))} of "
+                   f"{summary.get('entry_points', '?')} entry points)</h3><ul>")
+        for path in training[:50]:
+            files = path.get("files") or []
+            listed = ", ".join(f'<span class="mono">{e(f)}</span>' for f in files[:10])
+            more = f" (+{path.get('file_count', len(files)) - len(files[:10])} more)" \
+                if path.get("file_count", len(files)) > len(files[:10]) else ""
+            out.append(f'<li><span class="mono">{e(path.get("name"))}</span> ({e(path.get("kind", ""))}): '
+                       f"{listed}{e(more)}</li>")
+        out.append("</ul>")
+    optional = data.get("optional_requirements") or []
+    if optional:
+        out.append("<h3>Optional requirements</h3><p>What tests, examples and optional modules need; they never "
+                   "exclude a part on their own.</p><ul>")
+        for item in optional[:50]:
+            files = ", ".join(f'<span class="mono">{e(f)}</span>' for f in (item.get("files") or [])[:5])
+            out.append(f"<li>{e(item.get('requirement'))} ({e(item.get('strength'))}; "
+                       f"{e(', '.join(item.get('roles') or []))}; {e(item.get('file_count'))} files: {files})</li>")
+        out.append("</ul>")
     recipes = data.get("recipes") or []
     if recipes:
         out.append("<h3>Launch recipes</h3><table><thead><tr><th scope=\"col\">Recipe</th><th scope=\"col\">Files"

@@ -18,6 +18,7 @@ from .bottom_line import bottom_line
 
 EVIDENCE_CAP = 10  # locations per reason (and per other evidence list); None keeps all
 FILES_CAP = 50  # files listed per recipe
+OPTIONAL_FILES_CAP = 5  # files listed per optional requirement (with its file_count)
 
 
 def verdict_data(verdict, cap: int | None = EVIDENCE_CAP) -> dict[str, Any]:
@@ -44,6 +45,10 @@ def verdict_data(verdict, cap: int | None = EVIDENCE_CAP) -> dict[str, Any]:
                                       if k in ("class", "strength")}
         files = recipe.get("files") or []
         recipe["files"], recipe["files_count"] = _capped(files, FILES_CAP if cap is not None else None), len(files)
+    # New dicts: to_dict() shares these with the verdict, which must keep every file.
+    data["optional_requirements"] = [
+        {**item, "files": _capped(item.get("files") or [], OPTIONAL_FILES_CAP if cap is not None else None)}
+        for item in data.get("optional_requirements") or []]
     for key in ("declared_agreements", "conflicts"):
         data[key] = [_inline(item, cap) for item in data.get(key, [])]
     for candidate in data.get("candidates", []):

@@ -1,12 +1,11 @@
-"""The Python extractor: one libcst parse and one visit per file for every rule.
+"""The Python extractor: one CPython `ast` parse per file, and a visit of the statements that can hold evidence.
 
 Every file handed to it is parsed, so a broken file always gets its
 diagnostic; skipping files without trigger words is the scanner's pre-filter's
-job (one table for all kinds). The tree is walked by a lean
-walker (walk.py); positions are computed only inside the statements
-that hold evidence (positions.py); names are resolved through our own
-import-alias table rather than QualifiedNameProvider, which costs several
-times the parse.
+job (one table for all kinds). Inside a file, only the statements whose lines
+hold a gate word are visited in full (gate.py); comments are read from those
+lines only. Names are resolved through our own import-alias table. Positions
+come from the tree (UTF-8 byte columns, converted to character columns).
 """
 
 from __future__ import annotations
@@ -15,11 +14,10 @@ import ast
 import re
 import warnings
 
-import libcst as cst
-
 from ...evidence import RawFinding
 from .. import ExtractionError, Source
-from .positions import positions_for
+from .gate import hot_lines
+from .lines import Lines
 from .visitor import PythonEvidenceVisitor
 
 _PY2_HINTS = (
@@ -28,41 +26,38 @@ _PY2_HINTS = (
     re.compile(r"^\s*except\s+[\w.]+\s*,\s*\w+\s*:"),
     re.compile(r"^\s*raise\s+[\w.]+\s*,"),
 )
+_TOO_DEEP_SYNTAX = ("too many nested parentheses", "too complex", "too many statically nested blocks")
+TOO_DEEP = "Python source nested too deeply to parse safely"
 
 
 def extract(source: Source) -> list[RawFinding]:
-    module = parse(source.text)
-    visitor = PythonEvidenceVisitor(module)
-    visitor.walk(module)
-    if not visitor.has_findings:
-        return []
-    return visitor.findings(positions_for(module, visitor.wanted.values()))
-
-
-def parse(text: str) -> cst.Module:
-    """Parse or raise ExtractionError naming the line (and Python 2 syntax when that is the cause)."""
+    text = source.text
+    module = parse(text)
+    lines = Lines(text)
+    visitor = PythonEvidenceVisitor(module, lines, hot_lines(text))
     try:
-        return cst.parse_module(text)
-    except cst.ParserSyntaxError as exc:
-        line, reason = exc.raw_line, _first_line(exc.message)
-    except cst.CSTValidationError as exc:  # parsed, but libcst refuses to build the node (`return* x`)
-        line, reason = 0, _first_line(str(exc))
-    except (ValueError, TypeError) as exc:  # odd encodings or nulls the parser rejects outright
-        raise ExtractionError(f"Python syntax error: {exc}") from None
-    # libcst reports where it gave up, often the line after the mistake; Python's own
-    # parser (parse only, nothing runs) usually names the line the author must fix.
+        visitor.walk(module)
+        visitor.comments()
+    except RecursionError:  # a chain of thousands of `not`s or calls: no real code nests so
+        raise ExtractionError(TOO_DEEP) from None
+    return visitor.findings()
+
+
+def parse(text: str) -> ast.Module:
+    """Parse (nothing runs) or raise ExtractionError naming the line (and Python 2 syntax when that is the cause)."""
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # SyntaxWarnings about the user's code are not ours to print
-            ast.parse(text)
+            return ast.parse(text)
+    except (RecursionError, MemoryError):
+        raise ExtractionError(f"{TOO_DEEP} (CPython's parser gives up)") from None
     except SyntaxError as exc:
-        if exc.lineno:
-            line, reason = exc.lineno, exc.msg or reason
-    except (ValueError, RecursionError, MemoryError):
-        pass
-    else:  # this Python reads it: a construct libcst's grammar lacks, say so rather than blame the file
-        reason = f"valid Python that the libcst parser cannot read ({reason.rstrip('.')})"
-    lines = text.splitlines()
+        line, reason = exc.lineno or 0, _first_line(exc.msg or "invalid syntax")
+        if any(phrase in reason for phrase in _TOO_DEEP_SYNTAX):
+            raise ExtractionError(f"{TOO_DEEP} (line {line}: {reason})") from None
+    except ValueError as exc:  # e.g. NUL bytes (Source.text refuses those already)
+        raise ExtractionError(f"Python syntax error: {exc}") from None
+    lines = re.split(r"\r\n|\r|\n", text)
     offending = lines[line - 1] if 1 <= line <= len(lines) else ""
     if any(hint.match(offending) for hint in _PY2_HINTS):
         reason = "this looks like Python 2 code, which is not supported"
@@ -72,7 +67,6 @@ def parse(text: str) -> cst.Module:
 
 def _first_line(message: str) -> str:
     text = message.strip().splitlines()[0] if message.strip() else "invalid syntax"
-    text = re.sub(r"^parser error: error at \d+:\d+: ", "", text)
     return text if len(text) <= 120 else text[:119] + "\u2026"
 
 

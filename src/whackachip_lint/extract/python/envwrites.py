@@ -7,7 +7,7 @@ A mixin of the evidence visitor. What a variable means is decided by the shared
 
 from __future__ import annotations
 
-import libcst as cst
+import ast
 
 from ...evidence import State
 from ..environment import interpret_env, is_hardware_variable
@@ -24,28 +24,28 @@ class EnvironmentWrites:
             self.env_write(positional[0].value, positional[1].value, node, how)
         elif name == "os.environ.update":
             for arg in node.args:
-                if arg.keyword is not None:
-                    self.env_write(cst.SimpleString(repr(arg.keyword.value)), arg.value, arg, "os.environ.update")
-                elif isinstance(arg.value, cst.Dict):
-                    self.handled.add(id(arg.value))  # not again as an environment mapping
-                    for element in arg.value.elements:
-                        if isinstance(element, cst.DictElement):
-                            self.env_write(element.key, element.value, element, "os.environ.update")
+                if type(arg) is ast.Dict:
+                    self.handled.add(id(arg))  # not again as an environment mapping
+                    for key, value in zip(arg.keys, arg.values):
+                        if key is not None:
+                            self.env_write(key, value, (key, value), "os.environ.update")
+            for keyword in node.keywords:
+                if keyword.arg is not None:
+                    self.env_write(ast.Constant(keyword.arg), keyword.value, keyword, "os.environ.update")
         elif name == "dict":
             # env=dict(os.environ, NCCL_DEBUG="INFO"): the environment of a process the script starts.
-            for arg in node.args:
-                if arg.keyword is not None and is_hardware_variable(arg.keyword.value):
-                    key = cst.SimpleString(repr(arg.keyword.value))
-                    self.env_write(key, arg.value, arg, "an environment mapping")
+            for keyword in node.keywords:
+                if keyword.arg is not None and is_hardware_variable(keyword.arg):
+                    self.env_write(ast.Constant(keyword.arg), keyword.value, keyword, "an environment mapping")
         elif name in {"os.environ.pop", "os.unsetenv"} and positional:
             self.env_write(positional[0].value, None, node, name)
 
-    def visit_Del(self, node: cst.Del) -> None:
-        targets = node.target.elements if isinstance(node.target, cst.Tuple) else [node.target]
+    def visit_Delete(self, node: ast.Delete) -> None:
+        targets = []
+        for target in node.targets:
+            targets.extend(target.elts if type(target) is ast.Tuple else [target])
         for target in targets:
-            if isinstance(target, cst.Element):
-                target = target.value
-            if isinstance(target, cst.Subscript) and self._is_environ(target.value):
+            if type(target) is ast.Subscript and self._is_environ(target.value):
                 key = subscript_key(target)
                 if key is not None:
                     self.env_write(key, None, node, "del os.environ[...]")

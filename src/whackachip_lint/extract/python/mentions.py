@@ -37,11 +37,16 @@ def span_in_token(text: str, line: int, column: int, start: int, end: int) -> Sp
     return Span(start_line, start_col, end_line, end_col)
 
 
+# One pass that says whether any of the word patterns can match (most long docstrings hold none).
+_ANY_WORD = re.compile("|".join(f"(?:{pattern.pattern})" for pattern, _, _ in MENTION_PATTERNS))
+
+
 def find_mentions(text: str) -> Iterator[tuple[str, object, int, int, str]]:
     """(rule, value, start, end, word) for every hardware word in `text`."""
-    for pattern, rule, value in MENTION_PATTERNS:
-        for match in pattern.finditer(text):
-            yield rule, value, match.start(), match.end(), match.group(0)
+    if _ANY_WORD.search(text) is not None:
+        for pattern, rule, value in MENTION_PATTERNS:
+            for match in pattern.finditer(text):
+                yield rule, value, match.start(), match.end(), match.group(0)
     for match in FP8_DTYPE_WORD.finditer(text):
         yield "WAC105", match.group(0), match.start(), match.end(), match.group(0)
     for match in ENV_NAME_WORD.finditer(text):

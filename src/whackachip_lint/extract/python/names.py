@@ -1,4 +1,4 @@
-"""Import aliases and dotted names, resolved without libcst's QualifiedNameProvider.
+"""Import aliases and dotted names, resolved from CPython `ast` nodes.
 
 `import torch as t` makes `t.bfloat16` mean `torch.bfloat16`; `from torch import
 bfloat16 as bf` makes `bf` mean it too; `from os import environ` makes
@@ -9,24 +9,19 @@ lookups need and costs a dict access per name.
 
 from __future__ import annotations
 
-import libcst as cst
+import ast
 
 
-def dotted(node: cst.BaseExpression) -> str | None:
+def dotted(node: ast.AST | None) -> str | None:
     """`a.b.c` for a chain of names and attributes, else None."""
     parts: list[str] = []
-    while isinstance(node, cst.Attribute):
-        parts.append(node.attr.value)
+    while type(node) is ast.Attribute:
+        parts.append(node.attr)
         node = node.value
-    if not isinstance(node, cst.Name):
+    if type(node) is not ast.Name:
         return None
-    parts.append(node.value)
+    parts.append(node.id)
     return ".".join(reversed(parts))
-
-
-def module_name(node: cst.BaseExpression) -> str:
-    """The dotted text of an import's module expression (`Attribute`/`Name`)."""
-    return dotted(node) or ""
 
 
 class Aliases:
@@ -35,40 +30,38 @@ class Aliases:
     def __init__(self) -> None:
         self.table: dict[str, str] = {}
 
-    def add_import(self, node: cst.Import) -> list[str]:
-        """Record `import a.b as c`; returns the module names imported."""
-        modules = []
+    def add_import(self, node: ast.Import) -> list[tuple[str, str]]:
+        """Record `import a.b as c`; returns [(local name, module)] for the names it binds."""
+        bound = []
         for alias in node.names:
-            name = module_name(alias.name)
-            modules.append(name)
-            if alias.asname is not None and isinstance(alias.asname.name, cst.Name):
-                self.table[alias.asname.name.value] = name
+            name = alias.name
+            if alias.asname is not None:
+                local = alias.asname
+                self.table[local] = name
             else:
-                head = name.split(".")[0]
-                self.table[head] = head
-        return modules
+                local = name.split(".")[0]
+                self.table[local] = local
+            bound.append((local, name))
+        return bound
 
-    def add_import_from(self, node: cst.ImportFrom) -> tuple[str, list[str]]:
-        """Record `from a import b as c`; returns (module, [full names imported])."""
-        if node.relative:  # `from . import x`: project code, never a vendor module
-            return "", []
-        base = module_name(node.module) if node.module is not None else ""
-        full_names = []
-        if isinstance(node.names, cst.ImportStar):
-            return base, [base]
+    def add_import_from(self, node: ast.ImportFrom) -> tuple[str, list[str], list[tuple[str, str]]]:
+        """Record `from a import b as c`; returns (module, [full names imported], [(local, full)])."""
+        if node.level:  # `from . import x`: project code, never a vendor module
+            return "", [], []
+        base = node.module or ""
+        if len(node.names) == 1 and node.names[0].name == "*":
+            return base, [base], []
+        full_names, bound = [], []
         for alias in node.names:
-            imported = module_name(alias.name)
+            imported = alias.name
             full = f"{base}.{imported}" if base else imported
             full_names.append(full)
-            local = (
-                alias.asname.name.value
-                if alias.asname is not None and isinstance(alias.asname.name, cst.Name)
-                else imported
-            )
-            self.table[local.split(".")[0]] = full
-        return base, full_names
+            local = (alias.asname or imported).split(".")[0]
+            self.table[local] = full
+            bound.append((local, full))
+        return base, full_names, bound
 
-    def resolve(self, node: cst.BaseExpression) -> str | None:
+    def resolve(self, node: ast.AST | None) -> str | None:
         """The dotted name an expression refers to, aliases followed; None if not a name chain."""
         name = dotted(node)
         if name is None:

@@ -1,12 +1,12 @@
 """argparse (and click) options: where a precision or backend switch is defined, with its flag and default.
 
-A mixin of the evidence visitor (it uses the visitor's `emit`, `later`, `walk`,
+A mixin of the evidence visitor (it uses the visitor's `emit`, `later`, `visit`,
 resolver and flag table). The states it gives are described in visitor.py.
 """
 
 from __future__ import annotations
 
-import libcst as cst
+import ast
 
 from ...evidence import State
 from . import tables as T
@@ -16,16 +16,15 @@ from .values import Flag, literal_string, with_flag
 
 
 class ArgparseOptions:
-    def _add_argument(self, node: cst.Call) -> None:
-        options = [s for s in (literal_string(a.value) for a in node.args if a.keyword is None) if s]
-        keywords = {a.keyword.value: a for a in node.args if a.keyword is not None}
+    def _add_argument(self, node: ast.Call, keywords: dict, positional: list) -> None:
+        options = [s for s in (literal_string(a.value) for a in positional) if s]
         if "help" in keywords:
             self._mention_strings(keywords["help"].value)
         if "choices" in keywords:
             self._choices(keywords["choices"].value)
         default = keywords["default"].value if "default" in keywords else None
         if default is not None:
-            self.walk(default)  # dtype objects as defaults (`default=torch.bfloat16`)
+            self.visit(default)  # dtype objects as defaults (`default=torch.bfloat16`)
         if not options:
             return
         # click spells an on/off pair as one string: "--bf16/--no-bf16".
@@ -78,12 +77,12 @@ class ArgparseOptions:
         else:
             self.emit(rule, on_value, node, State.MENTIONED, f"{flag} flag is off unless passed", props)
 
-    def _choices(self, node: cst.BaseExpression) -> None:
-        elements = node.elements if isinstance(node, (cst.List, cst.Tuple, cst.Set)) else []
+    def _choices(self, node: ast.expr) -> None:
+        elements = node.elts if type(node) in (ast.List, ast.Tuple, ast.Set) else []
         for element in elements:
-            text = literal_string(element.value)
+            text = literal_string(element)
             if text is None:
                 continue
             for kind in ("precision", "backend", "device", "attn"):
                 for rule, value, _ in value_meanings(kind, text, False):
-                    self.emit(rule, value, element.value, State.MENTIONED, f"{text!r} offered as a choice")
+                    self.emit(rule, value, element, State.MENTIONED, f"{text!r} offered as a choice")

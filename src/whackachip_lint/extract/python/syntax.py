@@ -1,146 +1,115 @@
-"""Questions about libcst nodes: constant tests, exception handlers, refusals, string parts."""
+"""Questions about `ast` nodes: constant tests, exception handlers, refusals, subscripts."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-
-import libcst as cst
+import ast
 
 from . import tables as T
 from .names import Aliases, dotted
 from .values import branch_truth, constant_truth, literal_string  # noqa: F401 (re-exported)
 
+_EXITS = {"sys.exit", "exit", "quit", "os._exit"}
 
-def exits(statement: cst.BaseSmallStatement) -> bool:
+
+def exits(statement: ast.stmt) -> bool:
     """`raise ...` or `sys.exit()` / `exit()` / `quit()` / `os._exit()`: nothing after it runs."""
-    if isinstance(statement, cst.Raise):
+    if type(statement) is ast.Raise:
         return True
-    if isinstance(statement, cst.Expr) and isinstance(statement.value, cst.Call):
-        return dotted(statement.value.func) in {"sys.exit", "exit", "quit", "os._exit"}
-    return False
+    return type(statement) is ast.Expr and type(statement.value) is ast.Call and dotted(statement.value.func) in _EXITS
 
 
-def ends_module(statement: cst.BaseStatement) -> bool:
-    """A module-level statement that always stops the module (an `exit` or `raise` on a line of its own)."""
-    return isinstance(statement, cst.SimpleStatementLine) and any(exits(small) for small in statement.body)
-
-
-def is_neutral_test(node: cst.BaseExpression) -> bool:
+def is_neutral_test(node: ast.AST) -> bool:
     """`if __name__ == "__main__":` runs whenever the script runs."""
-    if isinstance(node, cst.Comparison) and isinstance(node.left, cst.Name) and node.left.value == "__name__":
-        return True
-    return False
+    return type(node) is ast.Compare and type(node.left) is ast.Name and node.left.id == "__name__"
 
 
-def is_type_checking(node: cst.BaseExpression) -> bool:
+def is_type_checking(node: ast.AST) -> bool:
     return dotted(node) in {"TYPE_CHECKING", "typing.TYPE_CHECKING"}
 
 
-def handler_names(handler: cst.ExceptHandler | cst.ExceptStarHandler) -> set[str]:
+def handler_names(handler: ast.ExceptHandler) -> set[str]:
     if handler.type is None:
         return set()
-    types = handler.type.elements if isinstance(handler.type, cst.Tuple) else [handler.type]
+    types = handler.type.elts if type(handler.type) is ast.Tuple else [handler.type]
     names = set()
     for element in types:
-        name = dotted(getattr(element, "value", element))
+        name = dotted(element)
         if name:
             names.add(name.rsplit(".", 1)[-1])
     return names
 
 
-def has_import(block: cst.BaseSuite) -> bool:
-    statements = block.body if isinstance(block, cst.IndentedBlock) else [block]
-    for statement in statements:
-        small = statement.body if isinstance(statement, (cst.SimpleStatementLine, cst.SimpleStatementSuite)) else []
-        if any(isinstance(s, (cst.Import, cst.ImportFrom)) for s in small):
-            return True
-    return False
+def has_import(body: list[ast.stmt]) -> bool:
+    return any(type(statement) in (ast.Import, ast.ImportFrom) for statement in body)
 
 
-def version_test(test: cst.BaseExpression, aliases: Aliases) -> tuple[cst.BaseExpression | None, bool]:
+def version_test(test: ast.expr, aliases: Aliases) -> tuple[ast.expr | None, bool]:
     """(the torch.version.X node, whether the test is true when it is absent) or (None, False)."""
     negate = False
-    if isinstance(test, cst.UnaryOperation) and isinstance(test.operator, cst.Not):
-        test, negate = test.expression, True
+    if type(test) is ast.UnaryOp and type(test.op) is ast.Not:
+        test, negate = test.operand, True
     if aliases.resolve(test) in T.VERSION_ATTRIBUTES:
         return test, negate  # `if hip:` is true when present; `if not hip:` when absent
-    if isinstance(test, cst.Comparison) and len(test.comparisons) == 1:
+    if type(test) is ast.Compare and len(test.ops) == 1:
         target = test.left
-        comparison = test.comparisons[0]
-        if aliases.resolve(target) in T.VERSION_ATTRIBUTES and constant_truth(comparison.comparator) is False:
-            absent = isinstance(comparison.operator, (cst.Is, cst.Equal))
+        if aliases.resolve(target) in T.VERSION_ATTRIBUTES and constant_truth(test.comparators[0]) is False:
+            absent = type(test.ops[0]) in (ast.Is, ast.Eq)
             return target, absent != negate
     return None, False
 
 
-def platform_test(test: cst.BaseExpression, aliases: Aliases) -> tuple[str, bool] | None:
+def platform_test(test: ast.expr, aliases: Aliases) -> tuple[str, bool] | None:
     """(platform, equal) for `jax.default_backend() == "tpu"` / `jax.devices()[0].platform != "tpu"`, else None."""
-    if not isinstance(test, cst.Comparison) or len(test.comparisons) != 1:
+    if type(test) is not ast.Compare or len(test.ops) != 1 or type(test.ops[0]) not in (ast.Eq, ast.NotEq):
         return None
-    comparison = test.comparisons[0]
-    if not isinstance(comparison.operator, (cst.Equal, cst.NotEqual)):
-        return None
-    for query, other in ((test.left, comparison.comparator), (comparison.comparator, test.left)):
-        text = other.evaluated_value if isinstance(other, cst.SimpleString) else None
-        if isinstance(text, str) and text.lower() in T.PLATFORM_NAMES and _reads_platform(query, aliases):
-            return text.lower(), isinstance(comparison.operator, cst.Equal)
+    right = test.comparators[0]
+    for query, other in ((test.left, right), (right, test.left)):
+        text = literal_string(other)
+        if text is not None and text.lower() in T.PLATFORM_NAMES and _reads_platform(query, aliases):
+            return text.lower(), type(test.ops[0]) is ast.Eq
     return None
 
 
-def _reads_platform(node: cst.BaseExpression, aliases: Aliases) -> bool:
-    if isinstance(node, cst.Call):
+def _reads_platform(node: ast.expr, aliases: Aliases) -> bool:
+    if type(node) is ast.Call:
         return aliases.resolve(node.func) in T.PLATFORM_QUERIES
-    if isinstance(node, cst.Attribute) and node.attr.value in T.PLATFORM_ATTRIBUTES:
+    if type(node) is ast.Attribute and node.attr in T.PLATFORM_ATTRIBUTES:
         inner = node.value
-        while isinstance(inner, cst.Subscript):
+        while type(inner) is ast.Subscript:
             inner = inner.value
-        return isinstance(inner, cst.Call) and (aliases.resolve(inner.func) or "") in T.PLATFORM_CALLS
+        return type(inner) is ast.Call and (aliases.resolve(inner.func) or "") in T.PLATFORM_CALLS
     return False
 
 
-def starts_with_exit(body: cst.BaseSuite) -> bool:
-    statements = body.body if isinstance(body, cst.IndentedBlock) else [body]
-    if not statements:
-        return False
-    first = statements[0]
-    small = first.body if isinstance(first, (cst.SimpleStatementLine, cst.SimpleStatementSuite)) else []
-    if not small:
-        return False
-    return exits(small[0])
+def starts_with_exit(body: list[ast.stmt]) -> bool:
+    return bool(body) and exits(body[0])
 
 
-def subscript_key(node: cst.Subscript) -> cst.BaseExpression | None:
-    if len(node.slice) == 1 and isinstance(node.slice[0].slice, cst.Index):
-        return node.slice[0].slice.value
-    return None
+def subscript_key(node: ast.Subscript) -> ast.expr | None:
+    key = node.slice
+    if type(key) in (ast.Tuple, ast.Slice):
+        return None
+    return key
 
 
-def unwrap_field(node: cst.BaseExpression) -> cst.BaseExpression:
+def unwrap_field(node: ast.expr) -> ast.expr:
     """`field(default=True, metadata=...)` -> `True` (dataclass argument classes)."""
-    if isinstance(node, cst.Call) and dotted(node.func) in {"field", "dataclasses.field"}:
-        for arg in node.args:
-            if arg.keyword is not None and arg.keyword.value == "default":
-                return arg.value
+    if type(node) is ast.Call and dotted(node.func) in {"field", "dataclasses.field"}:
+        for keyword in node.keywords:
+            if keyword.arg == "default":
+                return keyword.value
     return node
 
 
-def dict_entry(node: cst.Dict, key: str) -> cst.DictElement | None:
-    for element in node.elements:
-        if isinstance(element, cst.DictElement) and literal_string(element.key) == key:
-            return element
+def dict_get(node: ast.Dict, key: str) -> ast.expr | None:
+    for item_key, value in zip(node.keys, node.values):
+        if literal_string(item_key) == key:
+            return value
     return None
 
 
-def dict_get(node: cst.Dict, key: str) -> cst.BaseExpression | None:
-    for element in node.elements:
-        if isinstance(element, cst.DictElement) and literal_string(element.key) == key:
-            return element.value
+def dict_entry(node: ast.Dict, key: str) -> tuple[ast.expr, ast.expr] | None:
+    for item_key, value in zip(node.keys, node.values):
+        if literal_string(item_key) == key:
+            return item_key, value
     return None
-
-
-def string_parts(node: cst.BaseExpression) -> Iterable[cst.SimpleString]:
-    if isinstance(node, cst.SimpleString):
-        yield node
-    elif isinstance(node, cst.ConcatenatedString):
-        yield from string_parts(node.left)
-        yield from string_parts(node.right)

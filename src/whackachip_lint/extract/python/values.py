@@ -13,14 +13,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-import libcst as cst
+import ast
 
 from ...evidence import State, Value
 from .names import Aliases, dotted, matches
 from .tables import ENV_GETTERS
-
-# What evaluating a literal the parser accepted can still raise.
-_LITERAL_ERRORS = (ValueError, SyntaxError, UnicodeError, OverflowError, MemoryError, RecursionError)
 
 # Code that cannot run is dead whatever it would switch; a mention (a docstring, help text) stays a mention.
 _RANK = {State.ENABLED: 0, State.CONDITIONAL: 1, State.DISABLED: 2, State.DEAD: 3, State.MENTIONED: 4}
@@ -41,7 +38,7 @@ class Candidate:
 
 @dataclass
 class Binding:
-    node: cst.BaseExpression
+    node: ast.expr
     state: State
 
 
@@ -50,7 +47,7 @@ class Flag:
     """An argparse option: its flag text, default and action."""
 
     flag: str
-    default: cst.BaseExpression | None
+    default: ast.expr | None
     action: str | None
 
 
@@ -64,7 +61,7 @@ class Resolver:
         self.scopes = scopes
         self.flags = flags
 
-    def bind(self, name: str, node: cst.BaseExpression, state: State) -> None:
+    def bind(self, name: str, node: ast.expr, state: State) -> None:
         """Record `name = node`. An unconditional assignment replaces earlier ones; a conditional one adds."""
         scope = self.scopes[-1]
         if state is State.ENABLED:
@@ -72,7 +69,7 @@ class Resolver:
         else:
             scope.setdefault(name, []).append(Binding(node, state))
 
-    def resolve(self, node: cst.BaseExpression | None, depth: int = 0) -> list[Candidate] | None:
+    def resolve(self, node: ast.AST | None, depth: int = 0) -> list[Candidate] | None:
         if node is None or depth > self.MAX_DEPTH:
             return None
         handler: Callable | None = _HANDLERS.get(type(node))
@@ -82,40 +79,25 @@ class Resolver:
 
     # -- one method per expression type -------------------------------------------------
 
-    def _string(self, node: cst.SimpleString | cst.ConcatenatedString, depth: int) -> list[Candidate] | None:
-        try:
-            value = node.evaluated_value
-        except _LITERAL_ERRORS:  # malformed escapes: libcst parsed it, Python would not
-            return None
+    def _constant(self, node: ast.Constant, depth: int) -> list[Candidate] | None:
+        value = node.value
         if isinstance(value, bytes):
             value = value.decode("utf-8", "replace")
-        return None if value is None else [Candidate(value)]
+        elif not isinstance(value, (str, int, float, bool)) and value is not None:
+            return None  # complex numbers, Ellipsis
+        return [Candidate(value)]
 
-    def _fstring(self, node: cst.FormattedString, depth: int) -> list[Candidate] | None:
-        if node.parts and isinstance(node.parts[0], cst.FormattedStringText):
-            return [Candidate(node.parts[0].value, partial=len(node.parts) > 1)]
+    def _fstring(self, node: ast.JoinedStr, depth: int) -> list[Candidate] | None:
+        parts = node.values
+        if parts and type(parts[0]) is ast.Constant:
+            return [Candidate(parts[0].value, partial=len(parts) > 1)]
         return None
 
-    def _integer(self, node: cst.Integer, depth: int) -> list[Candidate] | None:
-        try:
-            return [Candidate(int(node.evaluated_value))]
-        except _LITERAL_ERRORS:  # e.g. more digits than int() converts
-            return None
-
-    def _float(self, node: cst.Float, depth: int) -> list[Candidate] | None:
-        try:
-            return [Candidate(float(node.evaluated_value))]
-        except _LITERAL_ERRORS:
-            return None
-
-    def _name(self, node: cst.Name, depth: int) -> list[Candidate] | None:
-        constant = {"True": True, "False": False, "None": None}
-        if node.value in constant:
-            return [Candidate(constant[node.value])]
+    def _name(self, node: ast.Name, depth: int) -> list[Candidate] | None:
         bindings = None
         for scope in (self.scopes[-1], self.scopes[0]):
-            if node.value in scope:
-                bindings = scope[node.value]
+            if node.id in scope:
+                bindings = scope[node.id]
                 break
         if not bindings:
             return None
@@ -123,15 +105,15 @@ class Resolver:
         for binding in bindings:
             for candidate in self.resolve(binding.node, depth + 1) or []:
                 candidate.state = combine(binding.state, candidate.state)
-                candidate.properties.setdefault("variable", node.value)
+                candidate.properties.setdefault("variable", node.id)
                 found.append(candidate)
         return found or None
 
-    def _attribute(self, node: cst.Attribute, depth: int) -> list[Candidate] | None:
+    def _attribute(self, node: ast.Attribute, depth: int) -> list[Candidate] | None:
         name = dotted(node)
-        if name is None or "." not in name:
+        if name is None:
             return None
-        flag = self.flags.get(node.attr.value)
+        flag = self.flags.get(node.attr)
         if flag is None:
             return None
         if flag.default is None:
@@ -143,14 +125,6 @@ class Resolver:
             candidate.properties.update({"flag": flag.flag, "default": candidate.value})
         return candidates or None
 
-    def _ifexp(self, node: cst.IfExp, depth: int) -> list[Candidate] | None:
-        truth = branch_truth(node.test)  # `a if False else b`: `a` is dead, `b` is the value
-        return self._either(((node.body, truth), (node.orelse, None if truth is None else not truth)), depth)
-
-    def _boolop(self, node: cst.BooleanOperation, depth: int) -> list[Candidate] | None:
-        # `args.backend or "nccl"`: either side may be the value.
-        return self._either(((node.left, None), (node.right, None)), depth)
-
     def _either(self, branches, depth: int) -> list[Candidate] | None:
         """Candidates of alternative expressions, each (expression, whether it is taken: None = maybe)."""
         found: list[Candidate] = []
@@ -161,13 +135,22 @@ class Resolver:
                 found.append(candidate)
         return found or None
 
-    def _call(self, node: cst.Call, depth: int) -> list[Candidate] | None:
+    def _ifexp(self, node: ast.IfExp, depth: int) -> list[Candidate] | None:
+        truth = branch_truth(node.test)  # `a if False else b`: `a` is dead, `b` is the value
+        return self._either(((node.body, truth), (node.orelse, None if truth is None else not truth)), depth)
+
+    def _boolop(self, node: ast.BoolOp, depth: int) -> list[Candidate] | None:
+        # `args.backend or "nccl"`: either side may be the value.
+        return self._either([(value, None) for value in node.values], depth)
+
+    def _call(self, node: ast.Call, depth: int) -> list[Candidate] | None:
         name = self.aliases.resolve(node.func)
-        if name in {"str", "int", "bool"} and len(node.args) == 1:
-            return self.resolve(node.args[0].value, depth + 1)
-        if matches(name, ENV_GETTERS) and len(node.args) >= 2:
-            env = self.resolve(node.args[0].value, depth + 1)
-            found = self.resolve(node.args[1].value, depth + 1) or []
+        args = call_values(node)
+        if name in {"str", "int", "bool"} and len(args) == 1:
+            return self.resolve(args[0], depth + 1)
+        if matches(name, ENV_GETTERS) and len(args) >= 2:
+            env = self.resolve(args[0], depth + 1)
+            found = self.resolve(args[1], depth + 1) or []
             for candidate in found:
                 candidate.state = combine(State.CONDITIONAL, candidate.state)
                 if env and isinstance(env[0].value, str):
@@ -177,64 +160,68 @@ class Resolver:
 
 
 _HANDLERS: dict[type, Callable] = {
-    cst.SimpleString: Resolver._string,
-    cst.ConcatenatedString: Resolver._string,
-    cst.FormattedString: Resolver._fstring,
-    cst.Integer: Resolver._integer,
-    cst.Float: Resolver._float,
-    cst.Name: Resolver._name,
-    cst.Attribute: Resolver._attribute,
-    cst.IfExp: Resolver._ifexp,
-    cst.BooleanOperation: Resolver._boolop,
-    cst.Call: Resolver._call,
+    ast.Constant: Resolver._constant,
+    ast.JoinedStr: Resolver._fstring,
+    ast.Name: Resolver._name,
+    ast.Attribute: Resolver._attribute,
+    ast.IfExp: Resolver._ifexp,
+    ast.BoolOp: Resolver._boolop,
+    ast.Call: Resolver._call,
 }
 
 
-def constant_truth(node: cst.BaseExpression) -> bool | None:
-    if isinstance(node, cst.Name) and node.value in {"True", "False", "None"}:
-        return node.value == "True"
-    if isinstance(node, cst.Integer):
-        return node.value not in {"0", "0x0"}
-    if isinstance(node, cst.UnaryOperation) and isinstance(node.operator, cst.Not):
-        inner = constant_truth(node.expression)
+def call_values(node: ast.Call) -> list[ast.expr]:
+    """Every argument's value in order, positional (stars unwrapped) then keyword (`**` included)."""
+    values = [arg.value if type(arg) is ast.Starred else arg for arg in node.args]
+    values.extend(keyword.value for keyword in node.keywords)
+    return values
+
+
+def constant_truth(node: ast.AST | None) -> bool | None:
+    """The truth of `True`, `False`, `None`, an integer literal, or `not` of one; None otherwise."""
+    if type(node) is ast.Constant:
+        value = node.value
+        if value is None or type(value) is bool:
+            return bool(value)
+        if type(value) is int:
+            return value != 0
+        return None
+    if type(node) is ast.UnaryOp and type(node.op) is ast.Not:
+        inner = constant_truth(node.operand)
         return None if inner is None else not inner
     return None
 
 
-def branch_truth(node: cst.BaseExpression) -> bool | None:
+def branch_truth(node: ast.AST | None) -> bool | None:
     """Whether a branch test is always true or always false, from literals alone (None: decided at run time).
 
-    Beyond `constant_truth`: string and number literals (`if "":`, `if 0.0:`, `if 0b0:`), parentheses, `not`, and
+    Beyond `constant_truth`: string and number literals (`if "":`, `if 0.0:`, `if 0b0:`), `not`, and
     `and`/`or`, whose truth three-valued logic settles (`False and x` is false whatever `x` is).
     """
-    if isinstance(node, (cst.SimpleString, cst.ConcatenatedString)):
-        text = literal_string(node)
-        return None if text is None else bool(text)
-    if isinstance(node, (cst.Integer, cst.Float)):
-        try:
-            return node.evaluated_value != 0  # 0, 0x0, 0b0, 0_0, 0.0
-        except _LITERAL_ERRORS:
-            return None
-    if isinstance(node, cst.UnaryOperation) and isinstance(node.operator, cst.Not):
-        inner = branch_truth(node.expression)
+    kind = type(node)
+    if kind is ast.Constant:
+        value = node.value
+        if type(value) is str:
+            return bool(value)
+        if type(value) in (int, float):
+            return value != 0  # 0, 0x0, 0b0, 0_0, 0.0
+        return constant_truth(node)
+    if kind is ast.UnaryOp and type(node.op) is ast.Not:
+        inner = branch_truth(node.operand)
         return None if inner is None else not inner
-    if isinstance(node, cst.BooleanOperation):
-        left, right = branch_truth(node.left), branch_truth(node.right)
-        decisive = isinstance(node.operator, cst.Or)  # `or` is settled by a true side, `and` by a false one
-        if decisive in (left, right):
+    if kind is ast.BoolOp:
+        sides = [branch_truth(value) for value in node.values]
+        decisive = type(node.op) is ast.Or  # `or` is settled by a true side, `and` by a false one
+        if decisive in sides:
             return decisive
-        return None if left is None or right is None else not decisive
-    return constant_truth(node)
+        return None if None in sides else not decisive
+    return None
 
 
-def literal_string(node: cst.BaseExpression | None) -> str | None:
+def literal_string(node: ast.AST | None) -> str | None:
     """The value of a plain string literal, else None."""
-    if isinstance(node, (cst.SimpleString, cst.ConcatenatedString)):
-        try:
-            value = node.evaluated_value
-        except _LITERAL_ERRORS:
-            return None
-        return value if isinstance(value, str) else None
+    if type(node) is ast.Constant and type(node.value) is str:
+        return node.value
     return None
 
 

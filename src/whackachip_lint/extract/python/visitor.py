@@ -1,4 +1,11 @@
-"""One walk per file over the libcst tree that finds the evidence of every Python rule.
+"""One walk per file over the `ast` tree that finds the evidence of every Python rule.
+
+Only the statements whose lines hold a gate word (gate.py) are visited in
+full; the others cost a line-range check, and assignments among them still bind
+their names (a later line may read the variable). Compound statements are always
+entered, so frames and scopes are right wherever evidence turns up; their
+headers (tests, decorators, `with` items) are visited when their lines are hot.
+Comments are read from the text of hot lines only (`comments`).
 
 The visitor keeps a stack of context frames: a frame says in what state code
 under a node runs (an `if` on a runtime condition makes its branches
@@ -20,45 +27,88 @@ A use of an option (`bf16=args.bf16`) is `conditional` when its default is off.
 
 from __future__ import annotations
 
+import ast
+import re
+from bisect import bisect_right
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-
-import libcst as cst
-from libcst.metadata import CodeRange
 
 from ...evidence import RawFinding, Span, State, Value
 from ..buildflags import parse_arch_flags
 from ..environment import is_hardware_variable
 from . import tables as T
 from .envwrites import EnvironmentWrites
+from .gate import Gate, gate_pattern, lines_naming, meaningful
+from .lines import Lines, is_fstring
 from .meanings import dtype_meaning, module_meanings, switch_truth, value_meanings
 from .mentions import find_mentions, span_in_token
 from .names import Aliases, dotted, lookup, matches
 from .options import ArgparseOptions
-from .positions import block_units, module_units
 from .syntax import (
     branch_truth,
     constant_truth,
     dict_entry,
     dict_get,
-    ends_module,
+    exits,
     handler_names,
     has_import,
     is_neutral_test,
     is_type_checking,
     platform_test,
     starts_with_exit,
-    string_parts,
     subscript_key,
     unwrap_field,
     version_test,
 )
-from .values import Binding, Candidate, Flag, Resolver, combine, literal_string, with_flag
+from .values import Binding, Candidate, Flag, Resolver, call_values, combine, literal_string, with_flag
 from .walk import Walker
 
 _IMPORT_ERRORS = {"ImportError", "ModuleNotFoundError"}
 _BROAD_ERRORS = {"Exception", "BaseException"}
 _MAX_CONDITION = 80
+
+# Statements holding other statements: the fields that hold their blocks (always walked).
+_BLOCKS: dict[type, tuple[str, ...]] = {
+    ast.FunctionDef: ("body",),
+    ast.AsyncFunctionDef: ("body",),
+    ast.ClassDef: ("body",),
+    ast.If: ("body", "orelse"),
+    ast.For: ("body", "orelse"),
+    ast.AsyncFor: ("body", "orelse"),
+    ast.While: ("body", "orelse"),
+    ast.With: ("body",),
+    ast.AsyncWith: ("body",),
+    ast.Try: ("body", "handlers", "orelse", "finalbody"),
+    ast.Match: ("cases",),
+    ast.ExceptHandler: ("body",),
+    ast.match_case: ("body",),
+}
+if hasattr(ast, "TryStar"):
+    _BLOCKS[ast.TryStar] = _BLOCKS[ast.Try]
+# Simple statements always visited: imports feed the alias table for every later line.
+_ALWAYS = (ast.Import, ast.ImportFrom)
+# Functions without a hot line and without an import are skipped whole (their names are their own).
+_FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef)
+_IMPORT_LINE = re.compile(r"^[ \t]*(?:import|from)[ \t\\(]", re.M)
+# Node type -> "simple" (statement), "block" (holds statements) or "" (anything else), learned as met.
+_ROLES: dict[type, str] = {}
+
+
+def _lines_of(text: str, pattern: re.Pattern[str]) -> list[int]:
+    """Sorted line numbers where `pattern` matches (a line may start a statement inside a string: harmless)."""
+    found, line, counted = [], 1, 0
+    for match in pattern.finditer(text):
+        line += text.count("\n", counted, match.start()) + text.count("\r", counted, match.start())
+        line -= text.count("\r\n", counted, match.start())
+        counted = match.start()
+        found.append(line)
+    return found
+
+
+def _role_of(kind: type) -> str:
+    if kind in _BLOCKS:
+        return "block"
+    return "simple" if issubclass(kind, ast.stmt) else ""
 
 
 @dataclass
@@ -66,62 +116,79 @@ class Frame:
     node_id: int
     state: State  # effective state under this frame (already combined with outer frames)
     check: bool  # inside an expression that tests something (if test, comparison)
-    condition: cst.CSTNode | None  # the test that made the frame conditional, for the message
+    condition: ast.AST | str | None  # the test that made the frame conditional, for the message
     phrase: str = "only when {}"  # how the message says it ({} is the condition's code)
 
 
-# Where a finding points: a node, or a stretch (begin, end) of a token node's text.
-Where = cst.CSTNode | tuple[cst.CSTNode, str, int, int]
+class Arg:
+    """A call argument as the handlers see it: its value, keyword (None if positional) and where it stands."""
+
+    __slots__ = ("keyword", "node", "value")
+
+    def __init__(self, value: ast.expr, keyword: str | None, node: ast.AST) -> None:
+        self.value, self.keyword, self.node = value, keyword, node
+
+
+# Where a finding points: a node, an argument, a (first, last) pair of nodes (a dict entry),
+# or a stretch of a token: (line, column, token text, begin, end).
+Where = ast.AST | Arg | tuple
 
 
 class PythonEvidenceVisitor(ArgparseOptions, EnvironmentWrites, Walker):
-    """Walk a module once (`walk(module)`), then `findings(positions)` gives the raw findings.
+    """Walk a module once (`walk(module)`), then `comments()`, then `findings()` gives the raw findings."""
 
-    Positions are only computed (the costliest step after parsing) for files with evidence.
-    """
-
-    def __init__(self, module: cst.Module):
+    def __init__(self, module: ast.Module, lines: Lines, hot: list[int]):
         super().__init__()
         self.module = module
+        self.lines = lines
+        self.gate = Gate(hot)
+        self.imports = Gate(_lines_of(lines.text, _IMPORT_LINE))
+        self.comment_lines = list(hot)  # comments are read on these lines only (aliases add none)
+        self.multiline: list[tuple[int, int, int]] = []  # (first line, last line, column) of multi-line statements
         self.found: list[tuple[str, Value, State, Where, str, dict]] = []
-        self.wanted: dict[int, cst.CSTNode] = {}  # units (statements) holding findings, for positions
-        self.unit_ids: set[int] = set()
-        self.units: list[cst.CSTNode] = []  # the units being walked, innermost last
         self.aliases = Aliases()
         self.scopes: list[dict[str, list[Binding]]] = [{}]
         self.flags: dict[str, Flag] = {}
         self.resolver = Resolver(self.aliases, self.scopes, self.flags)
         self.frames: list[Frame] = [Frame(0, State.ENABLED, False, None)]
-        self.pending: dict[int, tuple[State | None, bool, cst.CSTNode | None]] = {}
+        self.pending: dict[int, tuple] = {}
+        self.arg_nodes: dict[int, tuple[str | None, str | None]] = {}
+        self.open_args: list[int] = []
+        self.quiet_headers: set[int] = set()
+        self.skipped: set[int] = set()  # blocks not entered (their leave hooks do not run)
         self.handled: set[int] = set()  # nodes another handler already reported
         self.blocks: list[str] = ["module"]  # module / class / function
         self.functions: list[str] = []  # names of the functions being walked, innermost last
         self.calls: list[str | None] = []
         self.cpu_stack: list[bool] = []
         self.cpu_depth = 0  # how many CPU autocast calls enclose the node being walked
-        self.args: list[tuple[str | None, str | None]] = []  # (keyword, callee) of the Arg being visited
-        self.deferred: list[tuple[int, Callable[[], None]]] = []
+        self.args: list[tuple[str | None, str | None]] = []  # (keyword, callee) of the argument being visited
+        self.deferred: list[Callable[[], None]] = []
         self.finished = False
+        self._opened = False  # the node being visited opened a frame or an argument (its leave step undoes it)
 
     # -- frames -----------------------------------------------------------------------------
 
     def attach(
         self,
-        node: cst.CSTNode | None,
+        node: ast.AST | list | None,
         state: State | None = None,
         check: bool = False,
-        condition: cst.CSTNode | None = None,
+        condition: ast.AST | str | None = None,
         phrase: str = "only when {}",
     ) -> None:
-        """Make `node` (when visited) open a frame in `state` and/or as a check."""
-        if node is not None:
-            self.pending[id(node)] = (state, check, condition, phrase)
+        """Make `node` (or each node of a block) open a frame in `state` and/or as a check when visited."""
+        if node is None:
+            return
+        for item in node if type(node) is list else (node,):
+            self.pending[id(item)] = (state, check, condition, phrase)
 
-    def on_visit(self, node: cst.CSTNode) -> bool:
-        if id(node) in self.unit_ids:
-            self.units.append(node)
-        entry = self.pending.pop(id(node), None)
-        if entry is None and isinstance(node, cst.Comparison):
+    def on_visit(self, node: ast.AST) -> bool:
+        key = id(node)
+        self._opened = False
+        entry = self.pending.pop(key, None)
+        kind = type(node)
+        if entry is None and kind is ast.Compare:
             entry = (None, True, None, "")  # `x.dtype == torch.bfloat16` tests a dtype, it does not use one
         if entry is not None:
             state, check, condition, phrase = entry
@@ -129,15 +196,35 @@ class PythonEvidenceVisitor(ArgparseOptions, EnvironmentWrites, Walker):
             effective = outer.state if state is None else combine(outer.state, state)
             if condition is None or state is not State.CONDITIONAL:
                 condition, phrase = outer.condition, outer.phrase
-            self.frames.append(Frame(id(node), effective, outer.check or check, condition, phrase))
-        return super().on_visit(node)
+            self.frames.append(Frame(key, effective, outer.check or check, condition, phrase))
+            self._opened = True
+        if self.arg_nodes:
+            arg = self.arg_nodes.pop(key, None)
+            if arg is not None:
+                self.args.append(arg)
+                self.open_args.append(key)
+                self._opened = True
+        role = _ROLES.get(kind)
+        if role is None:
+            role = _ROLES[kind] = _role_of(kind)
+        if role and not self._statement(node, role):
+            return False
+        hooks = self._hooks_for(kind)
+        return hooks[0] is None or hooks[0](node) is not False
 
-    def on_leave(self, node: cst.CSTNode) -> None:
-        super().on_leave(node)
-        if len(self.frames) > 1 and self.frames[-1].node_id == id(node):
+    def needs_leave(self, node: ast.AST) -> bool:
+        return self._opened or self._hooks_for(type(node))[1] is not None
+
+    def on_leave(self, node: ast.AST) -> None:
+        key = id(node)
+        leave = self._hooks_for(type(node))[1]
+        if leave is not None and key not in self.skipped:
+            leave(node)
+        if len(self.frames) > 1 and self.frames[-1].node_id == key:
             self.frames.pop()
-        if self.units and self.units[-1] is node:
-            self.units.pop()
+        if self.open_args and self.open_args[-1] == key:
+            self.open_args.pop()
+            self.args.pop()
 
     @property
     def state(self) -> State:
@@ -147,24 +234,79 @@ class PythonEvidenceVisitor(ArgparseOptions, EnvironmentWrites, Walker):
     def in_check(self) -> bool:
         return self.frames[-1].check
 
+    # -- the gate: which statements are visited in full ----------------------------------------------
+
+    def _statement(self, node: ast.AST, role: str) -> bool:
+        """Decide how much of a statement to visit; False: nothing more (its bindings are recorded)."""
+        blocks = _BLOCKS.get(type(node))
+        if role == "simple":
+            first, last = node.lineno, node.end_lineno
+            if last > first:
+                self.multiline.append((first, last, node.col_offset))
+            if type(node) in _ALWAYS or self.gate.holds(first, last):
+                return True
+            self._bind_only(node)
+            return False
+        body = getattr(node, blocks[0])
+        head = node.pattern if type(node) is ast.match_case else node
+        first = head.lineno
+        decorators = getattr(node, "decorator_list", None)
+        if decorators:
+            first = decorators[0].lineno
+        if type(node) in _FUNCTIONS and not self.gate.holds(first, node.end_lineno) and not self.imports.holds(
+            first, node.end_lineno
+        ):
+            # Nothing in it can be evidence, and what it binds is local to it: not even entered.
+            self.skipped.add(id(node))
+            return False
+        if body:
+            inner = body[0].pattern if type(body[0]) is ast.match_case else body[0]
+            last = max(head.lineno, inner.lineno - 1)
+        else:
+            last = head.end_lineno
+        if last > first:
+            self.multiline.append((first, last, 0))
+        if not self.gate.holds(first, last):
+            self.quiet_headers.add(id(node))
+        return True
+
+    def children(self, node: ast.AST) -> list[ast.AST]:
+        if id(node) in self.quiet_headers:
+            found: list[ast.AST] = []
+            for name in _BLOCKS[type(node)]:
+                found.extend(getattr(node, name))
+            return found
+        return super().children(node)
+
+    def _bind_only(self, node: ast.AST) -> None:
+        """What a statement without gate words still contributes: the names it binds."""
+        kind = type(node)
+        if kind is ast.Assign:
+            for target in node.targets:
+                if type(target) is ast.Name:
+                    self.resolver.bind(target.id, node.value, self.state)
+        elif kind is ast.AnnAssign and node.value is not None and type(node.target) is ast.Name:
+            self.resolver.bind(node.target.id, node.value, self.state)
+
     # -- emitting -----------------------------------------------------------------------------
 
     @property
     def has_findings(self) -> bool:
         return bool(self.found)
 
-    def findings(self, positions: Mapping[cst.CSTNode, CodeRange]) -> list[RawFinding]:
-        out = []
-        for rule, value, state, where, detail, props in self.found:
-            if isinstance(where, tuple):
-                node, text, begin, end = where
-                start = positions[node].start
-                span = span_in_token(text, start.line, start.column, begin, end)
-            else:
-                place = positions[where]
-                span = Span(place.start.line, place.start.column + 1, place.end.line, place.end.column + 1)
-            out.append(RawFinding(rule, value, state, span, detail, props))
-        return out
+    def findings(self) -> list[RawFinding]:
+        return [RawFinding(rule, value, state, self._span(where), detail, props)
+                for rule, value, state, where, detail, props in self.found]
+
+    def _span(self, where: Where) -> Span:
+        if type(where) is Arg:
+            where = where.node
+        if type(where) is tuple:
+            if len(where) == 2:
+                return self.lines.span(where[0], where[1])
+            line, column, text, begin, end = where
+            return span_in_token(text, line, column, begin, end)
+        return self.lines.span(where)
 
     def emit(
         self,
@@ -187,22 +329,22 @@ class PythonEvidenceVisitor(ArgparseOptions, EnvironmentWrites, Walker):
             props.setdefault("condition", condition)
             detail = f"{detail} ({frame.phrase.format(condition)})" if detail else frame.phrase.format(condition)
         self.found.append((rule, value, state, where, detail, props))
-        unit = self.units[-1] if self.units else self.module
-        self.wanted[id(unit)] = unit
 
-    def code(self, node: cst.CSTNode) -> str:
-        text = " ".join(self.module.code_for_node(node).split())
+    def code(self, node: ast.AST | str) -> str:
+        if isinstance(node, str):
+            return node
+        node = node.node if type(node) is Arg else node
+        text = " ".join(self.lines.segment(node).split())
         return text if len(text) <= _MAX_CONDITION else text[: _MAX_CONDITION - 1] + "\u2026"
 
-    def later(self, node: cst.BaseExpression, action: Callable[[list[Candidate] | None, Frame], None]) -> None:
+    def later(self, node: ast.expr, action: Callable[[list[Candidate] | None, Frame], None]) -> None:
         """Resolve `node` and run `action`; names not yet known are retried when the module is done
         (argparse definitions and module constants often come after the code that uses them)."""
         frame = self.frames[-1]
         found = self.resolver.resolve(node)
-        if found is None and not self.finished and isinstance(node, (cst.Name, cst.Attribute)):
-            unit = self.units[-1] if self.units else self.module
+        if found is None and not self.finished and type(node) in (ast.Name, ast.Attribute):
             cpu_depth = self.cpu_depth
-            self.deferred.append((unit, lambda: self._retry(node, action, frame, cpu_depth)))
+            self.deferred.append(lambda: self._retry(node, action, frame, cpu_depth))
             return
         action(found, frame)
 
@@ -214,44 +356,41 @@ class PythonEvidenceVisitor(ArgparseOptions, EnvironmentWrites, Walker):
         finally:
             self.cpu_depth = outer
 
-    def visit_Module(self, node: cst.Module) -> None:
-        self.unit_ids.update(id(unit) for unit in module_units(node))
-        end = next((i for i, statement in enumerate(node.body) if ends_module(statement)), len(node.body))
-        for statement in node.body[end + 1 :]:  # after a module-level `sys.exit()` / `raise`: never runs
-            self.attach(statement, State.DEAD)
+    def visit_Module(self, node: ast.Module) -> None:
+        end = next((s for s in node.body if exits(s)), None)
+        if end is not None:  # after a module-level `sys.exit()` / `raise` (on a line of its own): never runs
+            self.attach([s for s in node.body if s.lineno > end.end_lineno], State.DEAD)
 
-    def visit_IndentedBlock(self, node: cst.IndentedBlock) -> None:
-        self.unit_ids.update(id(unit) for unit in block_units(node))
-
-    def leave_Module(self, original_node: cst.Module) -> None:
+    def leave_Module(self, original_node: ast.Module) -> None:
         self.finished = True
         del self.scopes[1:]
-        for unit, action in self.deferred:
-            self.units.append(unit)
+        for action in self.deferred:
             action()
-            self.units.pop()
 
     # -- scopes ------------------------------------------------------------------------------
 
-    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
+    def visit_FunctionDef(self, node: ast.FunctionDef) -> None:
         self.blocks.append("function")
-        self.functions.append(node.name.value)
+        self.functions.append(node.name)
         self.scopes.append({})
 
-    def leave_FunctionDef(self, original_node: cst.FunctionDef) -> None:
+    def leave_FunctionDef(self, original_node: ast.FunctionDef) -> None:
         self.blocks.pop()
         self.functions.pop()
         self.scopes.pop()
 
-    def visit_ClassDef(self, node: cst.ClassDef) -> None:
+    visit_AsyncFunctionDef = visit_FunctionDef
+    leave_AsyncFunctionDef = leave_FunctionDef
+
+    def visit_ClassDef(self, node: ast.ClassDef) -> None:
         self.blocks.append("class")
 
-    def leave_ClassDef(self, original_node: cst.ClassDef) -> None:
+    def leave_ClassDef(self, original_node: ast.ClassDef) -> None:
         self.blocks.pop()
 
     # -- control flow: frames for branches -------------------------------------------------------
 
-    def visit_If(self, node: cst.If) -> None:
+    def visit_If(self, node: ast.If) -> None:
         self.attach(node.test, check=True)
         truth = branch_truth(node.test)
         if is_type_checking(node.test):
@@ -264,15 +403,15 @@ class PythonEvidenceVisitor(ArgparseOptions, EnvironmentWrites, Walker):
         self._platform_refusal(node.test, node.body, node)
         self._xla_platform_refusal(node.test, node.body)
 
-    def visit_IfExp(self, node: cst.IfExp) -> None:
+    def visit_IfExp(self, node: ast.IfExp) -> None:
         self.attach(node.test, check=True)
         self._branches(node.test, branch_truth(node.test), node.body, node.orelse)
 
-    def visit_While(self, node: cst.While) -> None:
+    def visit_While(self, node: ast.While) -> None:
         if branch_truth(node.test) is False:
             self.attach(node.body, State.DEAD)  # `while False:` never enters; its `else` runs
 
-    def _branches(self, test: cst.BaseExpression, truth: bool | None, body, orelse) -> None:
+    def _branches(self, test: ast.expr, truth: bool | None, body, orelse) -> None:
         """A branch the test rules out is dead; with an undecided test both are conditional."""
         if truth is True:
             self.attach(orelse, State.DEAD)
@@ -282,23 +421,23 @@ class PythonEvidenceVisitor(ArgparseOptions, EnvironmentWrites, Walker):
             self.attach(body, State.CONDITIONAL, condition=test)
             self.attach(orelse, State.CONDITIONAL, condition=test, phrase="only when {} is false")
 
-    def visit_Match(self, node: cst.Match) -> None:
+    def visit_Match(self, node: ast.Match) -> None:
         for case in node.cases:
             self.attach(case.body, State.CONDITIONAL, condition=case.pattern, phrase="only in case {}")
 
-    def visit_Assert(self, node: cst.Assert) -> None:
+    def visit_Assert(self, node: ast.Assert) -> None:
         self.attach(node.test, check=True)
         self._platform_refusal(node.test, None, node)
         self._xla_platform_refusal(node.test, None)
 
-    def visit_Try(self, node: cst.Try | cst.TryStar) -> None:
+    def visit_Try(self, node: ast.Try) -> None:
         caught = [handler_names(h) for h in node.handlers]
         optional = any(names & _IMPORT_ERRORS for names in caught) or (
             any(not names or names & _BROAD_ERRORS for names in caught) and has_import(node.body)
         )
         if not optional:
             return
-        caught = node.handlers[0].type or cst.Name("BaseException")
+        caught = node.handlers[0].type or "BaseException"
         self.attach(node.body, State.CONDITIONAL, condition=caught, phrase="optional: {} is caught")
         for handler in node.handlers:
             self.attach(
@@ -308,15 +447,17 @@ class PythonEvidenceVisitor(ArgparseOptions, EnvironmentWrites, Walker):
 
     visit_TryStar = visit_Try
 
-    def visit_With(self, node: cst.With) -> None:
+    def visit_With(self, node: ast.With) -> None:
         for item in node.items:
-            call = item.item
-            if isinstance(call, cst.Call) and self.aliases.resolve(call.func) in {"contextlib.suppress", "suppress"}:
-                names = {dotted(a.value) for a in call.args}
+            call = item.context_expr
+            if type(call) is ast.Call and self.aliases.resolve(call.func) in {"contextlib.suppress", "suppress"}:
+                names = {dotted(value) for value in call_values(call)}
                 if names & (_IMPORT_ERRORS | _BROAD_ERRORS):
                     self.attach(node.body, State.CONDITIONAL, condition=call, phrase="optional: inside {}")
 
-    def _platform_refusal(self, test: cst.BaseExpression, body, node: cst.CSTNode) -> None:
+    visit_AsyncWith = visit_With
+
+    def _platform_refusal(self, test: ast.expr, body, node: ast.AST) -> None:
         """`if torch.version.hip is None: raise ...` / `assert torch.version.hip`: a hard platform fact."""
         target, absent = version_test(test, self.aliases)
         if target is None:
@@ -331,7 +472,7 @@ class PythonEvidenceVisitor(ArgparseOptions, EnvironmentWrites, Walker):
         how = "refuses to run" + (f" without torch.version.{value}" if requires else f" on torch.version.{value}")
         self.emit("WAC207", value, node if body is None else test, State.ENABLED if requires else State.DISABLED, how)
 
-    def _xla_platform_refusal(self, test: cst.BaseExpression, body) -> None:
+    def _xla_platform_refusal(self, test: ast.expr, body) -> None:
         """`assert jax.default_backend() == "tpu"` / `if ... != "tpu": raise`: the program runs on that platform only."""
         found = platform_test(test, self.aliases)
         if found is None or (body is not None and not starts_with_exit(body)):
@@ -339,10 +480,10 @@ class PythonEvidenceVisitor(ArgparseOptions, EnvironmentWrites, Walker):
         platform, equal = found
         requires = equal if body is None else not equal
         self.handled.add(id(test))
-        how = ("refuses to run" + (" on any platform but " if requires else " on ") + platform)
+        how = "refuses to run" + (" on any platform but " if requires else " on ") + platform
         self.emit("WAC208", platform, test, State.ENABLED if requires else State.DISABLED, how)
 
-    def visit_Comparison(self, node: cst.Comparison) -> None:
+    def visit_Compare(self, node: ast.Compare) -> None:
         if id(node) in self.handled:
             return
         found = platform_test(node, self.aliases)
@@ -353,26 +494,37 @@ class PythonEvidenceVisitor(ArgparseOptions, EnvironmentWrites, Walker):
 
     # -- imports ----------------------------------------------------------------------------------
 
-    def visit_Import(self, node: cst.Import) -> bool:
-        for module in self.aliases.add_import(node):
+    def visit_Import(self, node: ast.Import) -> bool:
+        bound = self.aliases.add_import(node)
+        for _, module in bound:
             self._module_evidence(module, node, f"import {module}")
+        self._watch(bound)
         return False
 
-    def visit_ImportFrom(self, node: cst.ImportFrom) -> bool:
-        base, names = self.aliases.add_import_from(node)
+    def visit_ImportFrom(self, node: ast.ImportFrom) -> bool:
+        base, names, bound = self.aliases.add_import_from(node)
         seen: set[tuple[str, str]] = set()
         for full in names:
             for rule, value in module_meanings(full):
                 if (rule, value) not in seen:
                     seen.add((rule, value))
                     self._import_finding(rule, value, node, f"from {base} import {full[len(base) + 1 :] or '*'}")
+        self._watch(bound)
         return False
 
-    def _module_evidence(self, module: str, node: cst.CSTNode, detail: str) -> None:
+    def _watch(self, bound: list[tuple[str, str]]) -> None:
+        """A name bound to something the tables name, spelled without a gate word (`bf` for torch.bfloat16,
+        `acc` for torch.npu), makes the lines naming it hot too."""
+        pattern = gate_pattern()
+        for local, target in bound:
+            if meaningful(target) and not pattern.search(local.lower().encode("utf-8")):
+                self.gate.add(lines_naming(self.lines.text, local))
+
+    def _module_evidence(self, module: str, node: ast.AST, detail: str) -> None:
         for rule, value in module_meanings(module):
             self._import_finding(rule, value, node, detail)
 
-    def _import_finding(self, rule: str, value: Value, node: cst.CSTNode, detail: str) -> None:
+    def _import_finding(self, rule: str, value: Value, node: ast.AST, detail: str) -> None:
         """A module-level import runs with the file; one inside a function is lazy, the optional-dependency
         idiom: it runs only if that function is called."""
         if self.functions:
@@ -382,22 +534,22 @@ class PythonEvidenceVisitor(ArgparseOptions, EnvironmentWrites, Walker):
 
     # -- names: dtypes and platform attributes ----------------------------------------------------
 
-    def visit_Attribute(self, node: cst.Attribute) -> bool:
+    def visit_Attribute(self, node: ast.Attribute) -> bool:
         name = dotted(node)
         if name is None:
-            self.walk(node.value)
+            self.visit(node.value)
             return False
         self._reference(node, self.aliases.resolve_text(name))
         return False
 
-    def visit_Name(self, node: cst.Name) -> None:
+    def visit_Name(self, node: ast.Name) -> None:
         if id(node) in self.handled:
             return
-        target = self.aliases.table.get(node.value)
-        if target is not None and target != node.value:
+        target = self.aliases.table.get(node.id)
+        if target is not None and target != node.id:
             self._reference(node, target)
 
-    def _reference(self, node: cst.CSTNode, name: str) -> None:
+    def _reference(self, node: ast.AST, name: str) -> None:
         if id(node) in self.handled:
             return
         meaning = dtype_meaning(name)
@@ -430,26 +582,23 @@ class PythonEvidenceVisitor(ArgparseOptions, EnvironmentWrites, Walker):
 
     # -- calls ------------------------------------------------------------------------------------
 
-    def visit_Arg(self, node: cst.Arg) -> None:
-        if node.keyword is not None:
-            self.handled.add(id(node.keyword))
-        self.args.append((node.keyword.value if node.keyword else None, self.calls[-1] if self.calls else None))
-
-    def leave_Arg(self, original_node: cst.Arg) -> None:
-        self.args.pop()
-
-    def visit_Call(self, node: cst.Call) -> bool:
+    def visit_Call(self, node: ast.Call) -> bool:
         name = self.aliases.resolve(node.func)
-        method = node.func.attr.value if isinstance(node.func, cst.Attribute) else None
-        self.calls.append(name or method)
-        keywords = {a.keyword.value: a for a in node.args if a.keyword is not None}
-        positional = [a for a in node.args if a.keyword is None and not a.star]
+        method = node.func.attr if type(node.func) is ast.Attribute else None
+        callee = name or method
+        self.calls.append(callee)
+        keywords = {k.arg: Arg(k.value, k.arg, k) for k in node.keywords if k.arg is not None}
+        positional = [Arg(a, None, a) for a in node.args if type(a) is not ast.Starred]
         on_cpu = self._is_cpu_autocast(name, keywords, positional)
         self.cpu_stack.append(on_cpu)
         self.cpu_depth += on_cpu
         if method == "add_argument" or name in {"add_argument", "click.option"}:
-            self._add_argument(node)
+            self._add_argument(node, keywords, positional)
             return False
+        for arg in node.args:
+            self.arg_nodes[id(arg)] = (None, callee)
+        for keyword in node.keywords:
+            self.arg_nodes[id(keyword)] = (keyword.arg, callee)
         self._enabled_switch(node, keywords)
         for handler in _CALL_HANDLERS:
             handler(self, node, name, method, keywords, positional)
@@ -460,7 +609,7 @@ class PythonEvidenceVisitor(ArgparseOptions, EnvironmentWrites, Walker):
                 )
         return True
 
-    def leave_Call(self, original_node: cst.Call) -> None:
+    def leave_Call(self, original_node: ast.Call) -> None:
         self.calls.pop()
         self.cpu_depth -= self.cpu_stack.pop()
 
@@ -474,7 +623,7 @@ class PythonEvidenceVisitor(ArgparseOptions, EnvironmentWrites, Walker):
         device_arg = keywords.get("device_type") or (positional[0] if positional else None)
         return device_arg is not None and literal_string(device_arg.value) in T.CPU_DEVICE_TYPES
 
-    def _enabled_switch(self, node: cst.Call, keywords: dict[str, cst.Arg]) -> None:
+    def _enabled_switch(self, node: ast.Call, keywords: dict[str, Arg]) -> None:
         """`enabled=False` turns off whatever the call sets up (autocast, fp8_autocast...)."""
         arg = keywords.get("enabled")
         if arg is None:
@@ -486,8 +635,8 @@ class PythonEvidenceVisitor(ArgparseOptions, EnvironmentWrites, Walker):
             return
         else:
             state = State.CONDITIONAL
-        for other in node.args:
-            self.attach(other, state, condition=arg)
+        for other in [*node.args, *node.keywords]:
+            self.attach(other, state, condition=arg.node)
 
     def _call_distributed(self, node, name, method, keywords, positional) -> None:
         if matches(name, T.INIT_PROCESS_GROUP):
@@ -512,7 +661,7 @@ class PythonEvidenceVisitor(ArgparseOptions, EnvironmentWrites, Walker):
         self.setting("backend", arg.value, arg, f"backend passed to {api}()")
 
     def _call_precision(self, node, name, method, keywords, positional) -> None:
-        if method in T.CAST_METHODS and not node.args and not (name or "").startswith("torch."):
+        if method in T.CAST_METHODS and not node.args and not node.keywords and not (name or "").startswith("torch."):
             rule, value = T.CAST_METHODS[method]
             self.emit(rule, value, node, detail=f".{method}() casts a model or tensor")
         elif matches(name, T.BF16_SUPPORT_CHECKS):
@@ -611,14 +760,22 @@ class PythonEvidenceVisitor(ArgparseOptions, EnvironmentWrites, Walker):
             platforms = (literal_string(positional[1].value) or "").lower()
             if key in T.PLATFORM_CONFIG_KEYS and platforms.split(",")[0] in T.PLATFORM_NAMES:
                 self.emit("WAC208", platforms, positional[1], detail=f"{name}({key!r}, {platforms!r})")
-        elif method in T.DEVICE_METHODS and not node.args and not (name or "").startswith("torch."):
+        elif (
+            method in T.DEVICE_METHODS
+            and not node.args
+            and not node.keywords
+            and not (name or "").startswith("torch.")
+        ):
             self.emit("WAC204", T.DEVICE_METHODS[method], node, detail=f".{method}() moves a model or tensor")
         elif method == "to" and positional:
             value = positional[0].value
+            kind = type(value)
             if (
-                isinstance(value, (cst.SimpleString, cst.FormattedString, cst.ConcatenatedString, cst.IfExp))
-                or isinstance(value, cst.Name)
-                and value.value not in self.aliases.table
+                kind is ast.Constant
+                and type(value.value) in (str, bytes)
+                or kind in (ast.JoinedStr, ast.IfExp)
+                or kind is ast.Name
+                and value.id not in self.aliases.table
             ):
                 self.setting("device", value, positional[0], ".to()")
         fsdp = lookup(name, T.FSDP_CALLS)
@@ -627,31 +784,32 @@ class PythonEvidenceVisitor(ArgparseOptions, EnvironmentWrites, Walker):
 
     # -- assignments --------------------------------------------------------------------------------
 
-    def visit_Assign(self, node: cst.Assign) -> None:
+    def visit_Assign(self, node: ast.Assign) -> None:
         for target in node.targets:
-            self._assignment(target.target, node.value, node)
+            self._assignment(target, node.value, node)
 
-    def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
+    def visit_AnnAssign(self, node: ast.AnnAssign) -> None:
         if node.value is not None:
             self._assignment(node.target, node.value, node)
 
-    def _assignment(self, target: cst.BaseExpression, value: cst.BaseExpression, node: cst.CSTNode) -> None:
-        if isinstance(target, cst.Name):
-            self.resolver.bind(target.value, value, self.state)
-            if self.blocks[-1] == "class" and target.value in T.KEYWORDS:
+    def _assignment(self, target: ast.expr, value: ast.expr, node: ast.AST) -> None:
+        kind = type(target)
+        if kind is ast.Name:
+            self.resolver.bind(target.id, value, self.state)
+            if self.blocks[-1] == "class" and target.id in T.KEYWORDS:
                 default = unwrap_field(value)
-                flag = "--" + target.value
-                self.flags.setdefault(target.value, Flag(flag, default, None))
-                self.setting(target.value, default, node, f"{target.value} field default", flag=flag)
-        elif isinstance(target, cst.Subscript) and self._is_environ(target.value):
+                flag = "--" + target.id
+                self.flags.setdefault(target.id, Flag(flag, default, None))
+                self.setting(target.id, default, node, f"{target.id} field default", flag=flag)
+        elif kind is ast.Subscript and self._is_environ(target.value):
             key = subscript_key(target)
             if key is not None:
                 self.handled.add(id(target.value))
                 self.env_write(key, value, node, "os.environ[...] =")
-        elif isinstance(target, cst.Subscript) and is_hardware_variable(literal_string(subscript_key(target)) or ""):
+        elif kind is ast.Subscript and is_hardware_variable(literal_string(subscript_key(target)) or ""):
             # env = os.environ.copy(); env["NCCL_IB_HCA"] = ...; subprocess.run(cmd, env=env)
             self.env_write(subscript_key(target), value, node, "an environment mapping")
-        elif isinstance(target, cst.Attribute):
+        elif kind is ast.Attribute:
             name = self.aliases.resolve(target)
             if name in T.TF32_ATTRIBUTES:
                 self.later(
@@ -659,8 +817,8 @@ class PythonEvidenceVisitor(ArgparseOptions, EnvironmentWrites, Walker):
                 )
             elif name in T.FP32_PRECISION_ATTRIBUTES:
                 self.later(value, lambda found, frame: self._fp32_precision(found, name, node, frame))
-            elif target.attr.value in T.KEYWORDS and constant_truth(value) is not None:
-                self.setting(target.attr.value, value, node, f"{self.code(target)} =")
+            elif target.attr in T.KEYWORDS and constant_truth(value) is not None:
+                self.setting(target.attr, value, node, f"{self.code(target)} =")
 
     def _fp32_precision(self, found, name, node, frame) -> None:
         for candidate in found or []:
@@ -677,23 +835,23 @@ class PythonEvidenceVisitor(ArgparseOptions, EnvironmentWrites, Walker):
                     frame,
                 )
 
-    def _is_dtype_or_literal(self, node: cst.BaseExpression) -> bool:
+    def _is_dtype_or_literal(self, node: ast.expr) -> bool:
         """Values a switch cannot be read from (and that other handlers report)."""
-        if isinstance(node, (cst.SimpleString, cst.ConcatenatedString, cst.Integer, cst.Float)):
+        if type(node) is ast.Constant and type(node.value) in (str, bytes, int, float):
             return True
         return dtype_meaning(self.aliases.resolve(node) or "") is not None
 
-    def _is_environ(self, node: cst.BaseExpression) -> bool:
+    def _is_environ(self, node: ast.expr) -> bool:
         return self.aliases.resolve(node) == "os.environ"
 
     # -- dict literals: configs built in Python --------------------------------------------------------
 
-    def _is_dtype(self, node: cst.BaseExpression) -> bool:
-        return dtype_meaning(self.aliases.resolve(node) or "") is not None
+    def _is_dtype(self, node: ast.expr | None) -> bool:
+        return node is not None and dtype_meaning(self.aliases.resolve(node) or "") is not None
 
-    def visit_List(self, node: cst.List | cst.Tuple | cst.Set) -> None:
+    def visit_List(self, node: ast.List | ast.Tuple | ast.Set) -> None:
         # (torch.float16, torch.bfloat16): supported or parametrised dtypes; which one runs is decided elsewhere.
-        dtypes = [e.value for e in node.elements if isinstance(e, cst.Element) and self._is_dtype(e.value)]
+        dtypes = [e for e in node.elts if type(e) is not ast.Starred and self._is_dtype(e)]
         if len(dtypes) >= 2:
             for value in dtypes:
                 self.attach(value, State.CONDITIONAL, condition=node, phrase="one of several dtypes in {}")
@@ -701,45 +859,44 @@ class PythonEvidenceVisitor(ArgparseOptions, EnvironmentWrites, Walker):
     visit_Tuple = visit_List
     visit_Set = visit_List
 
-    def visit_Dict(self, node: cst.Dict) -> None:
-        elements = [e for e in node.elements if isinstance(e, cst.DictElement)]
-        keys = [e.key for e in elements if self._is_dtype(e.key)]
+    def visit_Dict(self, node: ast.Dict) -> None:
+        elements = [(k, v) for k, v in zip(node.keys, node.values) if k is not None]
+        keys = [k for k, _ in elements if self._is_dtype(k)]
         if len(keys) >= 2:  # {torch.bfloat16: "bf16", torch.float16: "fp16"}: names for dtypes
             for key in keys:
                 self.attach(key, State.CONDITIONAL, condition=node, phrase="a key of the lookup table {}")
-        dtypes = [e for e in elements if self._is_dtype(e.value)]
+        dtypes = [(k, v) for k, v in elements if self._is_dtype(v)]
         if len(dtypes) >= 2:
             # {"bf16": torch.bfloat16, "fp16": torch.float16}: a lookup table; which entry is used depends on a key.
-            for element in dtypes:
-                self.attach(
-                    element.value, State.CONDITIONAL, condition=element.key, phrase="entry {} of a lookup table"
-                )
-            table = {id(e) for e in dtypes}
-            elements = [e for e in elements if id(e) not in table]
-        for element in elements:
-            key = literal_string(element.key)
+            for key, value in dtypes:
+                self.attach(value, State.CONDITIONAL, condition=key, phrase="entry {} of a lookup table")
+            table = {id(v) for _, v in dtypes}
+            elements = [(k, v) for k, v in elements if id(v) not in table]
+        for key_node, value in elements:
+            key = literal_string(key_node)
             if key is None:
                 continue
+            entry = (key_node, value)
             if is_hardware_variable(key) and id(node) not in self.handled:
-                self.env_write(element.key, element.value, element, "an environment mapping")
+                self.env_write(key_node, value, entry, "an environment mapping")
             elif key == "help":
-                self._mention_strings(element.value)
-            elif key in T.DS_BLOCKS and isinstance(element.value, cst.Dict):
+                self._mention_strings(value)
+            elif key in T.DS_BLOCKS and type(value) is ast.Dict:
                 for inner, keyword in T.DS_BLOCKS[key].items():
-                    entry = dict_entry(element.value, inner)
-                    if entry is not None:
-                        self.setting(keyword, entry.value, entry, f'"{key}": {{"{inner}": ...}} in a dict')
-            elif key in T.KEYWORDS and isinstance(element.value, cst.Dict):
-                enabled = dict_get(element.value, "enabled")
+                    found = dict_entry(value, inner)
+                    if found is not None:
+                        self.setting(keyword, found[1], found, f'"{key}": {{"{inner}": ...}} in a dict')
+            elif key in T.KEYWORDS and type(value) is ast.Dict:
+                enabled = dict_get(value, "enabled")
                 if enabled is not None and T.KEYWORDS[key][0] == "switch":
-                    self.setting(key, enabled, element, f'"{key}": {{"enabled": ...}} in a dict')
+                    self.setting(key, enabled, entry, f'"{key}": {{"enabled": ...}} in a dict')
             elif key in T.KEYWORDS:
-                self.setting(key, element.value, element, f'"{key}" in a dict')
+                self.setting(key, value, entry, f'"{key}" in a dict')
 
     # -- settings: a keyword and its value -----------------------------------------------------------
 
     def setting(
-        self, keyword: str, value: cst.BaseExpression, where: cst.CSTNode, detail: str, flag: str | None = None
+        self, keyword: str, value: ast.expr, where: Where, detail: str, flag: str | None = None
     ) -> None:
         """`keyword=value` in a call, dict or config class. `flag` marks an option definition (its default)."""
         kind, rule = T.KEYWORDS[keyword]
@@ -794,49 +951,96 @@ class PythonEvidenceVisitor(ArgparseOptions, EnvironmentWrites, Walker):
 
     # -- free text: comments, docstrings, help strings ---------------------------------------------------
 
-    def visit_Comment(self, node: cst.Comment) -> None:
-        self._mention_token(node, node.value, "comment")
+    def comments(self) -> None:
+        """Hardware words in the comments of hot lines."""
+        if "#" not in self.lines.text:
+            return
+        spans = sorted(self.multiline)
+        starts = [span[0] for span in spans]
+        scanned: dict[int, list[tuple[int, int, str]]] = {}
+        for number in self.comment_lines:
+            if "#" not in self.lines.line(number):
+                continue
+            index = bisect_right(starts, number) - 1
+            if index >= 0 and spans[index][1] >= number:
+                first, last, column = spans[index]
+                tokens = scanned.get(first)
+                if tokens is None:
+                    text = "\n".join([self.lines.line(first)[column:]] + [self.lines.line(n) for n in range(first + 1, last + 1)])
+                    tokens = scanned[first] = list(self.lines.tokens(first, column, text))
+            else:
+                tokens = self.lines.tokens(number, 0, self.lines.line(number))
+            for line, column, token in tokens:
+                if line == number and token[0] == "#":
+                    self._mention_token((line, column, token), token, "comment")
 
-    def visit_Expr(self, node: cst.Expr) -> bool:
-        if isinstance(node.value, (cst.SimpleString, cst.ConcatenatedString)):
-            self._mention_strings(node.value, "docstring")
+    def visit_Expr(self, node: ast.Expr) -> bool:
+        value = node.value
+        if type(value) is ast.Constant and type(value.value) in (str, bytes):
+            self._mention_strings(value, "docstring")
+            return False
+        if type(value) is ast.JoinedStr and len(self.lines.string_tokens(value)) > 1:
+            self._mention_strings(value, "docstring")  # implicit concatenation: its plain parts are text
             return False
         return True
 
-    def _mention_strings(self, node: cst.BaseExpression, where: str = "help text") -> None:
-        parts = [node] if isinstance(node, cst.SimpleString) else string_parts(node)
-        for part in parts:
-            self.handled.add(id(part))
-            self._mention_token(part, part.value, where)
+    def _mention_strings(self, node: ast.expr, where: str = "help text") -> None:
+        kind = type(node)
+        if not (kind is ast.Constant and type(node.value) in (str, bytes) or kind is ast.JoinedStr):
+            return
+        self.handled.add(id(node))
+        for token in self.lines.string_tokens(node):
+            if not is_fstring(token[2]):
+                self._mention_token(token, token[2], where)
 
-    def _mention_token(self, node: cst.CSTNode, text: str, where: str) -> None:
+    def _mention_token(self, token: tuple[int, int, str], text: str, where: str) -> None:
+        line, column, _ = token
         seen: set[tuple[int, str]] = set()
         for rule, value, begin, end, word in find_mentions(text):
             if (begin, rule) in seen:
                 continue
             seen.add((begin, rule))
-            self.emit(rule, value, (node, text, begin, end), State.MENTIONED, f"{word!r} named in a {where}")
+            self.emit(rule, value, (line, column, text, begin, end), State.MENTIONED, f"{word!r} named in a {where}")
 
     # -- compile targets in string literals (setup.py extra_compile_args) --------------------------------
 
-    def visit_SimpleString(self, node: cst.SimpleString) -> None:
+    def visit_Constant(self, node: ast.Constant) -> None:
+        value = node.value
+        if type(value) is bytes:
+            value = value.decode("latin-1")
+        elif type(value) is not str:
+            return
+        if id(node) in self.handled or ("compute_" not in value and "sm_" not in value and "arch" not in value):
+            return
+        self._compile_targets(node)
+
+    def visit_JoinedStr(self, node: ast.JoinedStr) -> None:
         if id(node) in self.handled:
             return
-        text = node.value
-        if "compute_" not in text and "sm_" not in text and "arch" not in text:
-            return
-        body_start = len(text) - len(text.lstrip("rRbBuUfF"))
-        quote = 3 if text[body_start : body_start + 3] in ('"""', "'''") else 1
-        body = text[body_start + quote : len(text) - quote]
-        offset = body_start + quote
-        prefix = "-gencode " if body.startswith("arch=compute_") else ""
+        texts = [part for part in node.values if type(part) is ast.Constant]
+        for part in texts:
+            self.handled.add(id(part))  # their text is read from the tokens below, once
+        if any("compute_" in p.value or "sm_" in p.value or "arch" in p.value for p in texts):
+            self._compile_targets(node)
+
+    def _compile_targets(self, node: ast.expr) -> None:
         message = self._in_message()
         own = State.MENTIONED if message else State.ENABLED
-        where = f"a message passed to {message}()" if message else repr(body[:60])
-        for target in parse_arch_flags(prefix + body):
-            begin = max(target.start - len(prefix), 0) + offset
-            end = target.end - len(prefix) + offset
-            self.emit(target.rule, target.value, (node, text, begin, end), own, f"compile target in {where}")
+        for line, column, text in self.lines.string_tokens(node):
+            if is_fstring(text) or ("compute_" not in text and "sm_" not in text and "arch" not in text):
+                continue
+            body_start = len(text) - len(text.lstrip("rRbBuUfF"))
+            quote = 3 if text[body_start : body_start + 3] in ('"""', "\'\'\'") else 1
+            body = text[body_start + quote : len(text) - quote]
+            offset = body_start + quote
+            prefix = "-gencode " if body.startswith("arch=compute_") else ""
+            where = f"a message passed to {message}()" if message else repr(body[:60])
+            for target in parse_arch_flags(prefix + body):
+                begin = max(target.start - len(prefix), 0) + offset
+                end = target.end - len(prefix) + offset
+                self.emit(
+                    target.rule, target.value, (line, column, text, begin, end), own, f"compile target in {where}"
+                )
 
     def _in_message(self) -> str | None:
         """The call, if the string being visited is an argument of print, logging, warnings or an exception."""

@@ -1,83 +1,84 @@
-"""A lean depth-first walk over a libcst tree with Fixit-style `visit_X` / `leave_X` hooks.
+"""A depth-first walk over a CPython `ast` tree with `visit_X` / `leave_X` hooks.
 
-libcst's own `CSTNode.visit` rebuilds every node it passes through and asks the
-visitor about every attribute of every node; for a read-only scan that is most
-of the cost of the visit. This walker reads the dataclass fields that can hold
-child nodes and calls `visit_<Class>` (return False to skip the children) and
-`leave_<Class>` when a subclass defines them. Nodes are the parsed ones, so
-metadata computed on the same tree (positions) still applies.
+An explicit stack, not recursion: Python parses expressions nested thousands
+deep (`a + b + ...` chains) that would exhaust the recursion limit. A hook may
+schedule more work on the same stack (`visit(node)` or a callable), which runs
+before the node's own `leave_X`.
 """
 
 from __future__ import annotations
 
-import dataclasses
+import ast
 from collections.abc import Callable
 from typing import Any
 
-import libcst as cst
-
+# Leaf singletons (Load, Store, Add, Eq...) carry nothing to visit.
+_LEAVES = (ast.expr_context, ast.boolop, ast.operator, ast.unaryop, ast.cmpop)
 _FIELDS: dict[type, tuple[str, ...]] = {}
-# Childless nodes holding only spaces or a line break (never a comment): about half the nodes of a
-# typical file. They are not walked unless a subclass hooks them.
-_BLANK_LEAVES = (cst.SimpleWhitespace, cst.Newline)
 
 
-def _child_fields(cls: type) -> tuple[str, ...]:
+def child_fields(cls: type) -> tuple[str, ...]:
     names = _FIELDS.get(cls)
     if names is None:
-        names = tuple(f.name for f in dataclasses.fields(cls))
+        names = tuple(cls._fields)
         _FIELDS[cls] = names
     return names
 
 
 class Walker:
-    """Subclass and define `visit_<NodeClass>(node)` / `leave_<NodeClass>(node)`."""
+    """Subclass and define `visit_<NodeClass>(node)` (return False to skip the children) / `leave_<NodeClass>(node)`."""
 
     def __init__(self) -> None:
         self._hooks: dict[type, tuple[Callable[[Any], Any] | None, Callable[[Any], Any] | None]] = {}
-        # type -> whether to walk it: a CSTNode (isinstance against libcst's ABC is slow; types are few),
-        # less the blank leaves nobody hooks.
-        self._walked: dict[type, bool] = {kind: self._hooks_for(kind) != (None, None) for kind in _BLANK_LEAVES}
+        self._stack: list = []
 
-    def _learn(self, kind: type) -> bool:
-        self._walked[kind] = result = issubclass(kind, cst.CSTNode)
-        return result
-
-    def on_visit(self, node: cst.CSTNode) -> bool:
+    def on_visit(self, node: ast.AST) -> bool:
         visit = self._hooks_for(type(node))[0]
         return visit is None or visit(node) is not False
 
-    def on_leave(self, node: cst.CSTNode) -> None:
+    def on_leave(self, node: ast.AST) -> None:
         leave = self._hooks_for(type(node))[1]
         if leave is not None:
             leave(node)
 
-    def walk(self, root: cst.CSTNode) -> None:
-        # An explicit stack, not recursion: libcst parses expressions nested thousands deep
-        # (`a + b + ...` chains) that would exhaust Python's recursion limit.
-        is_node, learn = self._walked, self._learn
-        stack: list[tuple[cst.CSTNode, bool]] = [(root, False)]
+    def children(self, node: ast.AST) -> list[ast.AST]:
+        found: list[ast.AST] = []
+        for name in child_fields(type(node)):
+            value = getattr(node, name, None)
+            if type(value) is list:
+                found.extend(item for item in value if isinstance(item, ast.AST) and not isinstance(item, _LEAVES))
+            elif isinstance(value, ast.AST) and not isinstance(value, _LEAVES):
+                found.append(value)
+        return found
+
+    def visit(self, node: ast.AST | None) -> None:
+        """Visit `node` (and its children) next, from inside a hook."""
+        if node is not None:
+            self._stack.append((node, False))
+
+    def needs_leave(self, node: ast.AST) -> bool:
+        """Whether `on_leave` must run for a node just visited (else its leave step is skipped)."""
+        return True
+
+    def walk(self, root: ast.AST) -> None:
+        stack = self._stack = [(root, False)]
+        on_visit, needs_leave, children = self.on_visit, self.needs_leave, self.children
         while stack:
-            node, leaving = stack.pop()
+            item = stack.pop()
+            if type(item) is not tuple:
+                item()
+                continue
+            node, leaving = item
             if leaving:
                 self.on_leave(node)
                 continue
-            descend = self.on_visit(node)
+            mark = len(stack)
             stack.append((node, True))
-            if not descend:
-                continue
-            children: list[cst.CSTNode] = []
-            for name in _child_fields(type(node)):
-                value = getattr(node, name)
-                kind = type(value)
-                if kind is tuple or kind is list:
-                    for item in value:
-                        item_kind = type(item)
-                        if is_node.get(item_kind) or (item_kind not in is_node and learn(item_kind)):
-                            children.append(item)
-                elif is_node.get(kind) or (kind not in is_node and learn(kind)):
-                    children.append(value)
-            stack.extend((child, False) for child in reversed(children))
+            descend = on_visit(node)
+            if len(stack) == mark + 1 and not needs_leave(node):
+                stack.pop()  # nothing scheduled and nothing to undo: no leave step
+            if descend:
+                stack.extend([(child, False) for child in reversed(children(node))])
 
     def _hooks_for(self, cls: type):
         hooks = self._hooks.get(cls)
