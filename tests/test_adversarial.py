@@ -274,8 +274,6 @@ def test_size_cap_is_configurable(tmp_path):
 
 
 def test_file_growing_past_the_cap_after_the_size_check(tmp_path, monkeypatch):
-    from whackachip_lint import scan as scan_module
-
     path = tmp_path / "grows.py"
     path.write_bytes(b"x = 1\n")
     real_fstat = os.fstat
@@ -288,7 +286,7 @@ def test_file_growing_past_the_cap_after_the_size_check(tmp_path, monkeypatch):
         return st
 
     path.write_bytes(b"x = 1\n" * 100)
-    monkeypatch.setattr(scan_module.os, "fstat", lying_fstat)
+    monkeypatch.setattr(os, "fstat", lying_fstat)
     result = scan([tmp_path], Settings(max_file_bytes=100))
     assert [d.path for d in result.diagnostics] == ["grows.py"]
     assert "over the 100-byte limit" in result.diagnostics[0].message

@@ -19,18 +19,11 @@ from whackachip_lint.config import Settings
 from whackachip_lint.scan import scan
 
 from .conftest import run_cli_in
+from .hostile import BF16, messages_by_path
 from .perf_fakes import fake_python, write_tree  # noqa: F401  (fixture)
 
 pytestmark = pytest.mark.skipif(not workers.available(), reason="per-file budgets need fork")
 
-BF16 = "import torch\nx = torch.zeros(1, dtype=torch.bfloat16)\n"
-
-
-def _messages(result) -> dict[str, list[str]]:
-    out: dict[str, list[str]] = {}
-    for d in result.diagnostics:
-        out.setdefault(d.path, []).append(d.message)
-    return out
 
 
 def _hostile_extractor(monkeypatch, misbehave):
@@ -61,7 +54,7 @@ def test_a_parser_crash_costs_one_diagnostic_and_the_scan_goes_on(tmp_path, monk
     (tmp_path / "good.py").write_text(BF16)
     _hostile_extractor(monkeypatch, _crash)
     result = scan([tmp_path], Settings(use_cache=False, jobs=1))
-    assert _messages(result) == {"bad.py": ["the parser crashed on this file (SIGSEGV); not scanned"]}
+    assert messages_by_path(result) == {"bad.py": ["the parser crashed on this file (SIGSEGV); not scanned"]}
     assert [f.path for f in result.findings] == ["good.py"]
 
 
@@ -75,7 +68,7 @@ def test_crashes_in_a_pool_never_abort_the_scan(tmp_path, fake_python, monkeypat
     serial = scan([tmp_path], Settings(use_cache=False, jobs=1))
     assert pooled.stats.workers == 2
     expected = {f"bad{i}.py": ["the parser crashed on this file (SIGSEGV); not scanned"] for i in range(3)}
-    assert _messages(pooled) == expected == _messages(serial)
+    assert messages_by_path(pooled) == expected == messages_by_path(serial)
     assert [f.to_dict() for f in pooled.findings] == [f.to_dict() for f in serial.findings]
     assert len(pooled.findings) == len([i for i in range(runner.POOL_THRESHOLD + 8) if i % 3 == 0]) + len(
         [i for i in range(runner.POOL_THRESHOLD + 8) if i % 5 == 0])
@@ -88,7 +81,25 @@ def test_a_file_over_the_time_budget_is_stopped(tmp_path, monkeypatch):
     started = time.monotonic()
     result = scan([tmp_path], Settings(use_cache=False, jobs=1, file_timeout=1))
     assert time.monotonic() - started < 30
-    assert _messages(result) == {
+    assert messages_by_path(result) == {
+        "bad.py": ["took longer than the 1 s per-file time budget; not scanned (raise it with --file-timeout)"]
+    }
+    assert [f.path for f in result.findings] == ["good.py"]
+
+
+def test_a_file_over_the_cpu_budget_is_stopped_by_the_kernel(tmp_path, monkeypatch):
+    """A busy loop: RLIMIT_CPU stops it (SIGXCPU) at about the budget, well before the wall-clock backstop."""
+    def spin():
+        while True:
+            pass
+
+    (tmp_path / "bad.py").write_text(BF16)
+    (tmp_path / "good.py").write_text(BF16)
+    _hostile_extractor(monkeypatch, spin)
+    started = time.monotonic()
+    result = scan([tmp_path], Settings(use_cache=False, jobs=1, file_timeout=1))
+    assert time.monotonic() - started < 30
+    assert messages_by_path(result) == {
         "bad.py": ["took longer than the 1 s per-file time budget; not scanned (raise it with --file-timeout)"]
     }
     assert [f.path for f in result.findings] == ["good.py"]
@@ -99,7 +110,7 @@ def test_a_file_over_the_memory_budget_is_a_diagnostic(tmp_path, monkeypatch):
     (tmp_path / "good.py").write_text(BF16)
     _hostile_extractor(monkeypatch, lambda: bytearray(8 * 2**30))  # 8 GiB: over a 256 MiB budget
     result = scan([tmp_path], Settings(use_cache=False, jobs=1, file_memory_mb=256))
-    assert _messages(result) == {"bad.py": ["needs more memory than the per-file budget; not scanned"]}
+    assert messages_by_path(result) == {"bad.py": ["needs more memory than the per-file budget; not scanned"]}
     assert [f.path for f in result.findings] == ["good.py"]
 
 
@@ -109,7 +120,7 @@ def test_budget_failures_are_not_cached(tmp_path, monkeypatch):
     (tmp_path / "repo" / "bad.py").write_text(BF16)
     settings = Settings(cache_dir=str(tmp_path / "cache"), jobs=1)
     _hostile_extractor(monkeypatch, _crash)
-    assert _messages(scan([tmp_path / "repo"], settings)) == {
+    assert messages_by_path(scan([tmp_path / "repo"], settings)) == {
         "bad.py": ["the parser crashed on this file (SIGSEGV); not scanned"]}
     monkeypatch.undo()
     again = scan([tmp_path / "repo"], settings)
@@ -136,7 +147,7 @@ def test_a_pathological_syntax_error_costs_at_most_the_budget(tmp_path):
     started = time.monotonic()
     result = scan([tmp_path], Settings(use_cache=False, jobs=1, file_timeout=3))
     assert time.monotonic() - started < 30
-    assert list(_messages(result)) == ["div.py"] and len(result.diagnostics) == 1
+    assert list(messages_by_path(result)) == ["div.py"] and len(result.diagnostics) == 1
     assert "good.py" in {f.path for f in result.findings}
 
 

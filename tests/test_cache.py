@@ -144,6 +144,22 @@ def test_a_same_size_edit_within_the_same_tick_is_caught(tmp_path, fake_python):
     assert second.findings == []
 
 
+def read_cache_file(path: Path) -> tuple[dict, dict]:
+    head, _, body = path.read_bytes().partition(b"\n")
+    return json.loads(head), json.loads(body)
+
+
+def write_cache_file(path: Path, header: dict, entries: dict) -> None:
+    """Rewrite a cache file as the user's own runs would (signed with the user's secret)."""
+    import hashlib
+
+    from whackachip_lint.cache import user_secret
+
+    body = json.dumps(entries).encode()
+    header = {**header, "mac": hashlib.blake2b(body, key=user_secret(path.parent.parent), digest_size=16).hexdigest()}
+    path.write_bytes(json.dumps(header).encode() + b"\n" + body)
+
+
 def test_a_corrupt_cache_file_is_ignored_and_replaced(tmp_path, fake_python):
     tree = tmp_path / "repo"
     settle(write_tree(tree, 4))
@@ -153,7 +169,7 @@ def test_a_corrupt_cache_file_is_ignored_and_replaced(tmp_path, fake_python):
     files[0].write_bytes(b"\x00{not json")
     again = scan([tree], settings(tmp_path))
     assert view(again) == view(cold) and again.stats.parsed == 4
-    assert json.loads(files[0].read_text())["entries"]
+    assert read_cache_file(files[0])[1]
 
 
 @pytest.mark.parametrize(
@@ -166,13 +182,13 @@ def test_a_malformed_entry_is_a_miss_not_an_error(tmp_path, fake_python, entry):
     settle(paths)
     cold = scan([tree], settings(tmp_path))
     (path,) = list((tmp_path / "cache").rglob("*.json"))
-    data = json.loads(path.read_text())
-    relpath = sorted(data["entries"])[0]
+    header, entries = read_cache_file(path)
+    relpath = sorted(entries)[0]
     size = os.stat(tree / relpath).st_size
     if isinstance(entry, list) and len(entry) == 5:
-        entry = [size, PAST * 10**9, 0, entry[3], entry[4]]
-    data["entries"][relpath] = entry
-    path.write_text(json.dumps(data))
+        entry = [size, PAST * 10**9, 0, entry[3], entry[4], -1, -1]
+    entries[relpath] = entry
+    write_cache_file(path, header, entries)
     again = scan([tree], settings(tmp_path))
     assert view(again) == view(cold)
     assert again.stats.from_cache == 2

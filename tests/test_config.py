@@ -91,8 +91,13 @@ cache-dir = ".cache/wac"
     assert settings.output_format == "sarif"
     assert settings.targets == ["nvidia-v100", "nvidia-t4"]
     assert settings.max_file_bytes == 2048
-    assert settings.jobs == 2
-    assert settings.cache_dir == str(tmp_path / ".cache/wac")
+    from whackachip_lint.runner import default_jobs
+
+    assert settings.jobs == min(2, default_jobs())
+    # A repository's configuration never chooses where the cache lives (issue 19): read, not applied, reported.
+    assert settings.cache_dir is None
+    assert settings.config_ignored == [
+        f"{path}: `cache-dir` ignored: the cache location comes only from --cache-dir or $WAC_LINT_CACHE_DIR"]
     assert settings.per_file_ignores == {"tests/*": ["WAC1"]}
 
 
@@ -156,7 +161,8 @@ def test_flags_given_on_the_command_line_win(tmp_path):
     assert loud.exit_code == 0  # notes stay under fail-level warning
     assert rules_and_paths(loud.output) == [("WAC101", "scripts/old.py"), ("WAC101", "src/train.py")]
     text = run_cli_in(repo, "--format", "text", ".")
-    assert text.output.startswith("3 files scanned; 0 findings.\n")
+    # The report names the configuration file it used (a repository's settings are never applied silently).
+    assert text.output.startswith(f"Configuration: {repo / 'pyproject.toml'}\n3 files scanned; 0 findings.\n")
 
 
 @pytest.mark.usefixtures("fake_python")

@@ -29,6 +29,7 @@ import dataclasses
 import hashlib
 import json
 import os
+import secrets
 import sys
 import time
 from pathlib import Path
@@ -41,13 +42,13 @@ from .evidence import Diagnostic, Finding, Level, Span, State
 from .safe_write import create_new, write_text
 from .suppress import Directive
 
-SCHEMA = 2  # 2: per-file path facts (paths/facts.py)
+SCHEMA = 3  # 2: per-file path facts (paths/facts.py); 3: signed with the user's key, stamps with inode and ctime
 # An entry whose file changed less than this before the entry was written is "racy":
 # its size and mtime alone do not prove the content (coarse timestamps), so the digest is checked.
 RACY_NS = 2_000_000_000
 # Settings that change how a scan runs or is shown, never a file's results.
 NOT_IN_KEY = frozenset({"jobs", "use_cache", "cache_dir", "output_format", "fail_level", "file_timeout",
-                        "file_memory_mb"})
+                        "file_memory_mb", "respect_gitignore", "config_ignored"})
 # The libraries whose version can change what a file yields (an upgrade rewrites their files, so their
 # size and mtime stand in for the version). Add a parser library here when an extractor starts using one.
 # Python files are parsed by the interpreter's own `ast`, whose version is in the fingerprint already.
@@ -174,12 +175,17 @@ class Stamp:
     size: int
     mtime_ns: int
     digest: str
+    # The file's identity: a same-size, same-mtime file restored from a tarball or swapped in by a rename has
+    # another inode or change time, and is then checked by its digest (-1: not known).
+    ino: int = -1
+    ctime_ns: int = -1
 
 
 class ResultCache:
-    def __init__(self, path: Path, key: str) -> None:
+    def __init__(self, path: Path, key: str, secret: bytes = b"") -> None:
         self.path = path
         self.key = key
+        self.secret = secret
         self.entries: dict[str, list] = self._load()
         self.new: dict[str, list] = {}
 
@@ -189,21 +195,39 @@ class ResultCache:
         if not settings.use_cache or not cacheable():
             return None
         directory = Path(settings.cache_dir) if settings.cache_dir else default_cache_dir()
+        if _encloses(os.path.realpath(root), os.path.realpath(directory)):
+            return None  # never in the scanned tree: a repository could ship (or poison) it
+        secret = user_secret(directory)
+        if secret is None:
+            return None
         ident = json.dumps(
-            [os.path.realpath(root), code_fingerprint(), settings_key(settings)], sort_keys=True
+            [os.path.realpath(root), code_fingerprint(), settings_key(settings), secret.hex()], sort_keys=True
         ).encode()
         key = hashlib.blake2b(ident, digest_size=16).hexdigest()
-        return cls(directory / f"v{SCHEMA}" / f"{key}.json", key)
+        return cls(directory / f"v{SCHEMA}" / f"{key}.json", key, secret)
+
+    def _mac(self, body: bytes) -> str:
+        return hashlib.blake2b(body, key=self.secret[:64], digest_size=16).hexdigest()
 
     def _load(self) -> dict[str, list]:
+        """Entries of the cache file: a header line (schema, key, a MAC of the rest under the user's secret), then
+        the entries. A file the user's own runs did not write fails the MAC and is ignored."""
+        from .safe_read import NotRead, read_bytes
+
         try:
-            with open(self.path, "rb") as handle:
-                data = json.loads(handle.read())
-        except (OSError, ValueError, RecursionError):
+            raw = read_bytes(self.path, CACHE_FILE_MAX, follow_symlinks=False)
+            head, _, body = raw.partition(b"\n")
+            header = json.loads(head)
+        except (NotRead, ValueError, RecursionError):
             return {}
-        if not isinstance(data, dict) or data.get("schema") != SCHEMA or data.get("key") != self.key:
+        if not isinstance(header, dict) or header.get("schema") != SCHEMA or header.get("key") != self.key:
             return {}
-        entries = data.get("entries")
+        if header.get("mac") != self._mac(body):
+            return {}
+        try:
+            entries = json.loads(body)
+        except (ValueError, RecursionError):
+            return {}
         return entries if isinstance(entries, dict) else {}
 
     def lookup(self, candidate: Candidate):
@@ -212,22 +236,25 @@ class ResultCache:
         if entry is None:
             return None
         try:
-            size, mtime_ns, written_ns, known_digest, payload = entry
+            size, mtime_ns, written_ns, known_digest, payload, ino, ctime_ns = entry
             st = os.stat(candidate.path)
             if st.st_size != size:
                 return None
-            if st.st_mtime_ns != mtime_ns or mtime_ns >= written_ns - RACY_NS:
+            same_file = st.st_ino == ino and st.st_ctime_ns == ctime_ns
+            if st.st_mtime_ns != mtime_ns or not same_file or mtime_ns >= written_ns - RACY_NS:
                 with open(candidate.path, "rb") as handle:
                     if digest(handle.read(size + 1)) != known_digest:
                         return None
-                if time.time_ns() - RACY_NS > st.st_mtime_ns:  # settled now: next time size and mtime suffice
-                    self.store(candidate.relpath, Stamp(st.st_size, st.st_mtime_ns, known_digest), payload)
+                if time.time_ns() - RACY_NS > st.st_mtime_ns:  # settled now: next time the stamp suffices
+                    stamp = Stamp(st.st_size, st.st_mtime_ns, known_digest, st.st_ino, st.st_ctime_ns)
+                    self.store(candidate.relpath, stamp, payload)
             return decode_result(candidate.relpath, payload)
         except (OSError, ValueError, TypeError, KeyError, AttributeError):
             return None  # a vanished file or a malformed entry: scan it again
 
     def store(self, relpath: str, stamp: Stamp, payload: dict[str, Any]) -> None:
-        self.new[relpath] = [stamp.size, stamp.mtime_ns, time.time_ns(), stamp.digest, payload]
+        self.new[relpath] = [stamp.size, stamp.mtime_ns, time.time_ns(), stamp.digest, payload, stamp.ino,
+                             stamp.ctime_ns]
 
     def save(self) -> None:
         """Write new entries (merged into what is on disk now); failures only cost the next run time."""
@@ -238,12 +265,40 @@ class ResultCache:
             _mark_cache_dir(self.path.parent.parent)
             entries = self._load()  # a concurrent run may have saved since we loaded
             entries.update(self.new)
-            data = json.dumps({"schema": SCHEMA, "key": self.key, "tool": __version__, "entries": entries})
-            write_text(self.path, data, mode=0o600)
+            body = json.dumps(entries)
+            header = json.dumps({"schema": SCHEMA, "key": self.key, "tool": __version__,
+                                 "mac": self._mac(body.encode("utf-8"))})
+            write_text(self.path, header + "\n" + body, mode=0o600)
         except OSError:
             pass
         self.entries.update(self.new)
         self.new = {}
+
+
+CACHE_FILE_MAX = 1 << 30  # bytes of one cache file read at most
+SECRET_NAME = "user.key"
+
+
+def user_secret(directory: Path) -> bytes | None:
+    """This user's random key for cache entries (made on first use, readable by the user only), or None when
+    the cache directory cannot hold one (then there is no cache). Entries are keyed and signed with it, so a
+    cache file another user or a repository planted is never read as ours."""
+    from .safe_read import NotRead, read_bytes
+
+    path = directory / SECRET_NAME
+    try:
+        directory.mkdir(parents=True, exist_ok=True, mode=0o700)
+        create_new(path, secrets.token_hex(32), mode=0o600)
+        text = read_bytes(path, 1024, follow_symlinks=False).decode("ascii").strip()
+        if hasattr(os, "getuid") and os.stat(path, follow_symlinks=False).st_uid != os.getuid():
+            return None  # not ours: someone else made it
+        return bytes.fromhex(text) if len(text) == 64 else None
+    except (OSError, NotRead, ValueError):
+        return None
+
+
+def _encloses(outer: str, inner: str) -> bool:
+    return inner == outer or inner.startswith(outer.rstrip(os.sep) + os.sep)
 
 
 def _mark_cache_dir(directory: Path) -> None:

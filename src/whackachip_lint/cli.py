@@ -79,6 +79,7 @@ _FLAG_FIELDS = {
     "sarif_evidence": "sarif_evidence",
     "exclude": "exclude",
     "file_timeout": "file_timeout",
+    "no_respect_gitignore": "respect_gitignore",
 }
 
 
@@ -96,6 +97,8 @@ def _settings(paths, flags: dict, config_file: Path | None, isolated: bool):
     except ConfigError as exc:
         click.echo(f"wac-lint: error: {exc}", err=True)
         sys.exit(EXIT_ERROR)
+    for note in settings.config_ignored:
+        click.echo(f"wac-lint: warning: {note}", err=True)
     ctx = click.get_current_context()
     for option, name in _FLAG_FIELDS.items():
         if ctx.get_parameter_source(option) in (ParameterSource.COMMANDLINE, ParameterSource.ENVIRONMENT):
@@ -141,7 +144,9 @@ def _settings(paths, flags: dict, config_file: Path | None, isolated: bool):
 @click.option("--extend-select", multiple=True, help="Rule codes or prefixes to report on top of --select.")
 @click.option("--config", "config_file", type=click.Path(dir_okay=False, exists=True, path_type=Path),
               help="Read settings from this TOML file instead of looking for one.")
-@click.option("--isolated", is_flag=True, help="Ignore configuration files.")
+@click.option("--isolated", is_flag=True,
+              help="Ignore configuration files (use it to scan code you do not trust: see docs/robustness.md).")
+@click.option("--no-respect-gitignore", is_flag=True, help="Also scan files that .gitignore files ignore.")
 @click.option("--exclude", multiple=True,
               help="Gitignore-style patterns of paths to leave out (comma-separated), replacing `exclude`.")
 @click.option("--extend-exclude", multiple=True, help="Patterns to leave out on top of `exclude` (comma-separated).")
@@ -162,7 +167,7 @@ def _settings(paths, flags: dict, config_file: Path | None, isolated: bool):
 def scan(paths, output_format, statistics, show_source, verdict_only, output, select, ignore, fail_level, exit_zero,
          quiet, show_suppressed, verbose, colour, jobs, no_cache, cache_dir, no_docs, targets, max_file_size,
          extend_select, config_file, isolated, no_prefilter, force_exclude, sarif_evidence, exclude, extend_exclude,
-         baseline, write_baseline, add_noqa, stdin_filename, file_timeout):
+         baseline, write_baseline, add_noqa, stdin_filename, file_timeout, no_respect_gitignore):
     """Scan PATHS (files or directories) for hardware evidence.
 
     Settings come from `[tool.wac-lint]` in the nearest pyproject.toml (or a wac-lint.toml), found by walking up
@@ -198,6 +203,7 @@ def scan(paths, output_format, statistics, show_source, verdict_only, output, se
         "exclude": _split(exclude),
         "extend_exclude": _split(extend_exclude),
         "file_timeout": file_timeout,
+        "respect_gitignore": not no_respect_gitignore,
     }
     unknown = check_selectors(flags["select"] + flags["ignore"] + flags["extend_select"])
     if unknown:
@@ -244,6 +250,7 @@ def scan(paths, output_format, statistics, show_source, verdict_only, output, se
                 result = run_scan(list(paths), settings, progress=bar)
             finally:
                 bar.close()
+        result.config_file = str(config_path) if config_path is not None else None
         from .infer.engine import infer
 
         verdict = infer(result, settings)

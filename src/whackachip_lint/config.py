@@ -10,6 +10,10 @@ from typing import Any
 from .evidence import Level
 
 DEFAULT_MAX_FILE_BYTES = 10 * 1024 * 1024
+# A configuration file comes with the repository it configures, which wac-lint does not trust (issue 19): what it
+# may set is bounded, and what only the user may choose (where the cache lives) it cannot set at all.
+CONFIG_MAX_FILE_BYTES = 256 * 1024 * 1024
+UNTRUSTED_KEYS = {"cache-dir": "the cache location comes only from --cache-dir or $WAC_LINT_CACHE_DIR"}
 
 
 @dataclass
@@ -39,6 +43,10 @@ class Settings:
     targets: list[str] = field(default_factory=list)
     # SARIF: upload the evidence notes as well as findings at warning and above.
     sarif_evidence: bool = False
+    # Read files .gitignore ignores too (--no-respect-gitignore).
+    respect_gitignore: bool = True
+    # Keys of the configuration file that were not applied, with why (reported as warnings).
+    config_ignored: list[str] = field(default_factory=list)
 
     def named_codes(self) -> list[str]:
         """Every rule code or prefix the settings name (for warnings about removed codes)."""
@@ -135,16 +143,24 @@ def _positive_int(path: Path, key: str, value: Any) -> int:
     return value
 
 
+def _bounded_int(upper: Callable[[], int]) -> Callable[[Path, str, Any], int]:
+    """A positive integer, lowered to `upper()` (a repository must not start 400 processes or preallocate 100 GB)."""
+    def parse(path: Path, key: str, value: Any) -> int:
+        return min(_positive_int(path, key, value), upper())
+
+    return parse
+
+
+def _usable_cores() -> int:
+    from .runner import default_jobs
+
+    return default_jobs()
+
+
 def _per_file_ignores(path: Path, key: str, value: Any) -> dict[str, list[str]]:
     if not isinstance(value, dict):
         raise ConfigError(f"{path}: `{key}` must be a table of pattern = [codes], not {value!r}")
     return {pattern: _codes(path, f"{key}.{pattern}", codes) for pattern, codes in value.items()}
-
-
-def _string(path: Path, key: str, value: Any) -> str:
-    if not isinstance(value, str) or not value:
-        raise ConfigError(f"{path}: `{key}` must be a non-empty string, not {value!r}")
-    return value
 
 
 # Config key -> (Settings field, parser). Data, not branches: a new key is a new row.
@@ -159,9 +175,8 @@ CONFIG_KEYS: dict[str, tuple[str, Callable[[Path, str, Any], Any]]] = {
     "fail-level": ("fail_level", lambda p, k, v: Level(_choice(p, k, v, tuple(lvl.value for lvl in Level)))),
     "format": ("output_format", lambda p, k, v: _choice(p, k, v, OUTPUT_FORMATS)),
     "target": ("targets", _strings),
-    "max-file-size": ("max_file_bytes", _positive_int),
-    "jobs": ("jobs", _positive_int),
-    "cache-dir": ("cache_dir", _string),
+    "max-file-size": ("max_file_bytes", _bounded_int(lambda: CONFIG_MAX_FILE_BYTES)),
+    "jobs": ("jobs", _bounded_int(_usable_cores)),
     "sarif-evidence": ("sarif_evidence", _boolean),
 }
 
@@ -170,13 +185,14 @@ def parse_config(path: Path, table: dict) -> dict[str, Any]:
     """Validated Settings values (by field name) from one wac-lint table; unknown keys are errors."""
     values: dict[str, Any] = {}
     for key, raw in table.items():
+        if key in UNTRUSTED_KEYS:
+            values.setdefault("config_ignored", []).append(f"{path}: `{key}` ignored: {UNTRUSTED_KEYS[key]}")
+            continue
         if key not in CONFIG_KEYS:
             hint = f" (did you mean `{key.replace('_', '-')}`?)" if key.replace("_", "-") in CONFIG_KEYS else ""
             raise ConfigError(f"{path}: unknown key `{key}`{hint}; known keys: {', '.join(sorted(CONFIG_KEYS))}")
         name, parse = CONFIG_KEYS[key]
         values[name] = parse(path, key, raw)
-    if "cache_dir" in values:  # relative to the file that names it
-        values["cache_dir"] = str(path.parent / values["cache_dir"])
     return values
 
 

@@ -173,9 +173,11 @@ def printable_path(name: str) -> str:
     File names are bytes; Python hands undecodable ones over as lone surrogates
     (surrogateescape), which no UTF-8 output can carry, and a newline or an escape
     sequence in a name would forge report lines or drive the terminal. So a byte that
-    is not UTF-8 becomes `\\xNN`; newline, CR and tab become `\\n`, `\\r`, `\\t`; other
-    unprintable characters `\\xNN`, `\\uNNNN` or `\\UNNNNNNNN`; and a backslash is
-    doubled, so an escaped name reads back to exactly one name.
+    is not UTF-8 becomes `\\xNN` (always 80 to ff); newline, CR and tab become `\\n`, `\\r`,
+    `\\t`; other unprintable characters `\\xNN` below 0x80 (ASCII controls), `\\uNNNN` or
+    `\\UNNNNNNNN` above; and a backslash is doubled. So an escaped name reads back to exactly
+    one name: the character U+0085 (`\\u0085`) and the raw byte 0x85 (`\\x85`) stay apart, and
+    a decoy file cannot hide another under the same printed path.
     """
     if name.isprintable() and "\\" not in name:
         return name
@@ -188,7 +190,7 @@ def printable_path(name: str) -> str:
             out.append(f"\\x{code - 0xDC00:02x}")
         elif char.isprintable():
             out.append(char)
-        elif code <= 0xFF:
+        elif code < 0x80:
             out.append(f"\\x{code:02x}")
         elif code <= 0xFFFF:
             out.append(f"\\u{code:04x}")
@@ -212,16 +214,42 @@ def _encloses(outer: str, inner: str) -> bool:
     return inner == outer or inner.startswith(outer.rstrip(os.sep) + os.sep)
 
 
-class Walker:
-    """Walks paths under one root, collecting candidates and diagnostics."""
+# Why files or folders were left out of a scan, as counted in `Walker.skipped` (and reported: nothing is
+# skipped silently). VCS metadata folders (.git, .hg, .svn) are never counted: they are never code.
+SKIP_GITIGNORE = "matched by .gitignore"
+SKIP_EXCLUDE = "matched by `exclude`"
+SKIP_VENV = "in a virtualenv (a folder with pyvenv.cfg)"
+SKIP_FOLDER_NAME = "in a folder skipped by name (node_modules, caches, virtualenvs)"
+_VCS_DIRS = frozenset({".git", ".hg", ".svn"})
+# Files that steer discovery, read only through the guarded reader (regular file, size cap, never a link).
+CONTROL_FILES = (".gitignore", ".gitmodules")
+CONTROL_FILE_MAX = 1024 * 1024
 
-    def __init__(self, root: Path, exclude: list[str] | None = None, force_exclude: bool = False) -> None:
+
+class Walker:
+    """Walks paths under one root, collecting candidates, diagnostics and what was skipped (and why).
+
+    Directories are walked with an explicit stack, not recursion: 1,000 nested folders (a path git can hold)
+    must not raise RecursionError.
+    """
+
+    def __init__(self, root: Path, exclude: list[str] | None = None, force_exclude: bool = False,
+                 respect_gitignore: bool = True) -> None:
         self.root = root
         self._force_exclude = force_exclude
+        self._respect_gitignore = respect_gitignore
         self.real_root = Path(os.path.realpath(root))
         self.diagnostics: list[Diagnostic] = []
+        # reason -> [files, folders] left out for it
+        self.skipped: dict[str, list[int]] = {}
+        # relpath of a candidate -> (device, inode) of the file it names, to scan each file once
+        self.identity: dict[str, tuple[int, int]] = {}
         self._exclude = pathspec.GitIgnoreSpec.from_lines(exclude or [])
         self._seen_dirs: set[tuple[int, int]] = set()
+
+    def _skip(self, reason: str, is_dir: bool) -> None:
+        counts = self.skipped.setdefault(reason, [0, 0])
+        counts[1 if is_dir else 0] += 1
 
     def _inside_root(self, real: str) -> bool:
         root = str(self.real_root)
@@ -230,6 +258,7 @@ class Walker:
     def walk(self, path: Path, explicit: bool = True) -> Iterator[Candidate]:
         rel = relative(path, self.root)
         if self._force_exclude and rel not in ("", ".") and self._exclude.match_file(rel):
+            self._skip(SKIP_EXCLUDE, False)
             return  # excluded by configuration even though it was named (pre-commit names every changed file)
         try:
             st = os.stat(path)
@@ -243,15 +272,29 @@ class Walker:
             self.diagnostics.append(Diagnostic(rel, _stat_problem(exc)))
             return
         if stat.S_ISDIR(st.st_mode):
-            yield from self._walk_dir(path, repository_ignores(path))
+            yield from self._walk_tree(path)
         elif stat.S_ISREG(st.st_mode):
             kind = self._classify(path, rel)
             if kind is not None:
+                self.identity.setdefault(rel, (st.st_dev, st.st_ino))
                 yield Candidate(path, rel, kind)
         else:
             self.diagnostics.append(Diagnostic(rel, _not_regular(st.st_mode)))
 
-    def _walk_dir(self, directory: Path, ignores: list[tuple[Path, pathspec.GitIgnoreSpec]]) -> Iterator[Candidate]:
+    def _walk_tree(self, top: Path) -> Iterator[Candidate]:
+        # Depth first, each folder's entries in name order (as recursion would); the stack holds each folder
+        # with the .gitignore specs that apply to it.
+        above = repository_ignores(top) if self._respect_gitignore else []
+        stack: list[tuple[Path, list[tuple[Path, pathspec.GitIgnoreSpec]]]] = [(top, above)]
+        while stack:
+            directory, ignores = stack.pop()
+            subdirectories: list[tuple[Path, list]] = []
+            yield from self._walk_dir(directory, ignores, subdirectories)
+            stack.extend(reversed(subdirectories))
+
+    def _walk_dir(self, directory: Path, ignores: list[tuple[Path, pathspec.GitIgnoreSpec]],
+                  subdirectories: list) -> Iterator[Candidate]:
+        """The candidates directly in `directory`; its folders to walk are appended to `subdirectories`."""
         try:
             st = os.stat(directory)
         except OSError as exc:
@@ -264,7 +307,6 @@ class Walker:
             )
             return
         self._seen_dirs.add(key)
-        ignores = ignores + self._load_gitignore(directory)
         try:
             with os.scandir(directory) as it:
                 entries = sorted(it, key=lambda e: e.name)
@@ -273,7 +315,12 @@ class Walker:
                 Diagnostic(relative(directory, self.root) or ".", f"cannot read directory: {exc.strerror or exc}")
             )
             return
+        self._check_control_files(directory, entries)
+        if self._respect_gitignore:
+            ignores = ignores + self._load_gitignore(directory)
         for entry in entries:
+            if entry.name in CONTROL_FILES:
+                continue  # read (guarded) for what they say, never scanned; _check_control_files reported them
             path = Path(entry.path)
             rel = relative(path, self.root)
             try:
@@ -284,8 +331,14 @@ class Walker:
                 self.diagnostics.append(Diagnostic(rel, _stat_problem(exc)))
                 continue
             if is_dir and entry.name in SKIP_DIRS:
+                if entry.name not in _VCS_DIRS:
+                    self._skip(SKIP_FOLDER_NAME, True)
                 continue
-            if _ignored(path, is_dir, ignores) or self._exclude.match_file(rel + ("/" if is_dir else "")):
+            if _ignored(path, is_dir, ignores):
+                self._skip(SKIP_GITIGNORE, is_dir)
+                continue
+            if self._exclude.match_file(rel + ("/" if is_dir else "")):
+                self._skip(SKIP_EXCLUDE, is_dir)
                 continue
             if is_link:
                 real = os.path.realpath(path)
@@ -308,14 +361,48 @@ class Walker:
                     continue
             if is_dir:
                 if (path / "pyvenv.cfg").exists():
+                    self._skip(SKIP_VENV, True)
                     continue  # a virtualenv under any name
-                yield from self._walk_dir(path, ignores)
+                subdirectories.append((path, ignores))
             elif is_file:
                 kind = self._classify(path, rel)
                 if kind is not None:
+                    self.identity.setdefault(rel, self._file_identity(entry, st.st_dev, is_link))
                     yield Candidate(path, rel, kind)
             else:
                 self._special(path, rel)
+
+    @staticmethod
+    def _file_identity(entry: os.DirEntry, device: int, is_link: bool) -> tuple[int, int]:
+        """(device, inode) of the file an entry names: free for a plain file (its folder's device, the inode the
+        listing gave), one stat for a link (the file it points to)."""
+        if is_link:
+            try:
+                st = os.stat(entry.path)
+                return st.st_dev, st.st_ino
+            except OSError:
+                pass
+        return device, entry.inode()
+
+    def _check_control_files(self, directory: Path, entries: list[os.DirEntry]) -> None:
+        """A .gitignore or .gitmodules that is a link, a pipe, a device or huge: say why it is not read."""
+        for entry in entries:
+            if entry.name not in CONTROL_FILES:
+                continue
+            try:
+                st = entry.stat(follow_symlinks=False)
+            except OSError as exc:
+                self.diagnostics.append(Diagnostic(relative(Path(entry.path), self.root), _stat_problem(exc)))
+                continue
+            problem = None
+            if stat.S_ISLNK(st.st_mode):
+                problem = "a symbolic link; not read (git does not follow it either)"
+            elif not stat.S_ISREG(st.st_mode):
+                problem = _not_regular(st.st_mode)
+            elif st.st_size > CONTROL_FILE_MAX:
+                problem = f"file is {st.st_size:,} bytes, over the {CONTROL_FILE_MAX:,}-byte limit; not read"
+            if problem:
+                self.diagnostics.append(Diagnostic(relative(Path(entry.path), self.root), problem))
 
     def _classify(self, path: Path, rel: str) -> str | None:
         """classify(), except that a file whose first bytes cannot be read for a shebang is a diagnostic."""
@@ -352,15 +439,15 @@ class Walker:
 
 
 def _load_gitignore(directory: Path) -> tuple[pathspec.GitIgnoreSpec | None, list[int]]:
-    """The directory's .gitignore as a spec (None if it has none) and the numbers of lines that are not patterns."""
-    ignore_file = directory / ".gitignore"
+    """The directory's .gitignore as a spec (None if it has none or it cannot be read: a link, a pipe, too big,
+    which discovery reports) and the numbers of lines that are not patterns."""
+    from .safe_read import NotRead, read_bytes
+
     try:
-        text = ignore_file.read_text(encoding="utf-8", errors="replace")
-    except (FileNotFoundError, NotADirectoryError, IsADirectoryError):
+        data = read_bytes(directory / ".gitignore", CONTROL_FILE_MAX, follow_symlinks=False)
+    except NotRead:
         return None, []
-    except OSError:
-        return None, []
-    return _spec(text.splitlines())
+    return _spec(data.decode("utf-8", errors="replace").splitlines())
 
 
 def _spec(lines: list[str]) -> tuple[pathspec.GitIgnoreSpec, list[int]]:
@@ -395,18 +482,13 @@ def find_repository_root(start: Path) -> Path | None:
     return None
 
 
-# Git's own ignore files are small; anything larger (or not a regular file) is not read.
-_MAX_IGNORE_FILE_BYTES = 1024 * 1024
-
-
 def _read_small_text(path: Path) -> str | None:
+    """A git control file's text (never through a link; None when missing, not a regular file or too big)."""
+    from .safe_read import NotRead, read_bytes
+
     try:
-        st = os.stat(path)
-        if not stat.S_ISREG(st.st_mode) or st.st_size > _MAX_IGNORE_FILE_BYTES:
-            return None
-        with open(path, "rb") as handle:
-            return handle.read(_MAX_IGNORE_FILE_BYTES).decode("utf-8", errors="replace")
-    except OSError:
+        return read_bytes(path, CONTROL_FILE_MAX, follow_symlinks=False).decode("utf-8", errors="replace")
+    except (NotRead, OSError):
         return None
 
 
@@ -462,17 +544,44 @@ def _ignored(path: Path, is_dir: bool, ignores: list[tuple[Path, pathspec.GitIgn
     return verdict
 
 
+@dataclass
+class Discovery:
+    """What discovery found: the files to scan, diagnostics, and what it left out (reason -> [files, folders])."""
+
+    candidates: list[Candidate]
+    diagnostics: list[Diagnostic]
+    skipped: dict[str, list[int]]
+
+    def __iter__(self):  # (candidates, diagnostics) = discover(...), as callers unpacked it before
+        return iter((self.candidates, self.diagnostics))
+
+
 def discover(
-    paths: list[Path], root: Path, exclude: list[str] | None = None, force_exclude: bool = False
-) -> tuple[list[Candidate], list[Diagnostic]]:
-    """Every scannable file under `paths`, deduplicated, in a stable order."""
-    walker = Walker(root, exclude, force_exclude)
+    paths: list[Path], root: Path, exclude: list[str] | None = None, force_exclude: bool = False,
+    respect_gitignore: bool = True,
+) -> Discovery:
+    """Every scannable file under `paths`, each file once per kind (by device and inode: a file named twice, or
+    also reached through a link, is scanned under one name, its own before a link's; a link that gives the
+    file another kind, `config.json -> ds_config.txt`, is read as that kind too), in a stable order."""
+    walker = Walker(root, exclude, force_exclude, respect_gitignore)
+    by_identity: dict[tuple, Candidate] = {}
     seen: set[str] = set()
-    found: list[Candidate] = []
     for path in paths:
         for candidate in walker.walk(path):
-            if candidate.relpath not in seen:
-                seen.add(candidate.relpath)
-                found.append(candidate)
-    found.sort(key=lambda c: c.relpath)
-    return found, walker.diagnostics
+            if candidate.relpath in seen:
+                continue
+            seen.add(candidate.relpath)
+            identity = (*walker.identity.get(candidate.relpath, (-1, id(candidate))), candidate.kind)
+            kept = by_identity.get(identity)
+            if kept is None or _preferred(candidate, kept):
+                by_identity[identity] = candidate
+    found = sorted(by_identity.values(), key=lambda c: c.relpath)
+    return Discovery(found, walker.diagnostics, walker.skipped)
+
+
+def _preferred(candidate: Candidate, kept: Candidate) -> bool:
+    """Of two names of one file, the one that is not a link; then the shorter, then the first in order."""
+    def rank(c: Candidate) -> tuple:
+        return (os.path.islink(c.path), len(c.relpath), c.relpath)
+
+    return rank(candidate) < rank(kept)

@@ -65,7 +65,7 @@ def scan_with_stamp(candidate: Candidate, settings: Settings, want_stamp: bool) 
         return result, None
     from .cache import Stamp, digest
 
-    return result, Stamp(stat.st_size, stat.st_mtime_ns, digest(source.data))
+    return result, Stamp(stat.st_size, stat.st_mtime_ns, digest(source.data), stat.st_ino, stat.st_ctime_ns)
 
 
 def _scan_chunk(chunk: list[Candidate], settings: Settings, want_stamp: bool) -> list:

@@ -6,9 +6,7 @@ are sorted by path, line, column and rule.
 
 from __future__ import annotations
 
-import os
 import re
-import stat
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -21,11 +19,16 @@ from .extract import DOC_KINDS, ExtractionError, PartialExtraction, Source, extr
 from . import crosscheck, vendored
 from .rules.declared import DOC_RULES
 from .rules import ALL_RULES, matches, selected_codes
+from .safe_read import NotRead, TooBig, read_bytes
 from . import runner
 from .paths.facts import file_facts
 from .paths.roles import RepoPaths, analyse, annotate
 
 SNIPPET_MAX = 200
+# Raw findings one file may give. Extractors yield lazily, so reaching the cap stops the work, not only the output:
+# a 10 KB YAML file whose anchored list of 200 variables is referenced from 500 mappings would otherwise give
+# 100,000 findings (68 MB of JSON); a README of a million names, a million.
+MAX_FINDINGS_PER_FILE = 5_000
 
 # Characters that must not reach a terminal from scanned text: C0 controls but tab (an
 # escape sequence could clear or rewrite the screen; a newline would forge a report
@@ -75,6 +78,10 @@ class ScanResult:
     # Per-file facts for the path analysis (relpath -> facts) and its outcome (entry points, roles).
     facts: dict[str, dict] = field(default_factory=dict)
     paths: RepoPaths | None = None
+    # What discovery left out, and why: reason -> [files, folders] (discover.SKIP_*).
+    skipped: dict[str, list[int]] = field(default_factory=dict)
+    # The configuration file the settings came from (named in every report), if any.
+    config_file: str | None = None
     # With --baseline: the file, and how many findings it recorded (left out of `findings`).
     baseline: tuple[str, int] | None = None
 
@@ -86,11 +93,17 @@ def scan_root(paths: list[Path]) -> Path:
     return Path(".")
 
 
-def to_finding(raw: RawFinding, source: Source) -> Finding:
+def to_finding(raw: RawFinding, source: Source, snippets: dict[int, str] | None = None) -> Finding:
+    """`snippets` caches the snippet of each line: a megabyte line with thousands of findings is stripped and
+    escaped once, not once per finding."""
     rule = ALL_RULES[raw.rule]
-    snippet = printable_text(source.line_text(raw.span.line).strip())
-    if len(snippet) > SNIPPET_MAX:
-        snippet = snippet[: SNIPPET_MAX - 1] + "\u2026"
+    snippet = snippets.get(raw.span.line) if snippets is not None else None
+    if snippet is None:
+        snippet = printable_text(source.line_text(raw.span.line).strip())
+        if len(snippet) > SNIPPET_MAX:
+            snippet = snippet[: SNIPPET_MAX - 1] + "\u2026"
+        if snippets is not None:
+            snippets[raw.span.line] = snippet
     finding = rule.finding(
         raw.value, raw.state, source.relpath, reported_span(raw.span, source.lines), snippet, raw.detail, raw.properties
     )
@@ -124,9 +137,9 @@ def scan_source(source: Source, settings: Settings) -> FileResult:
         return result
     try:
         source.text  # decode first: a file that is not UTF-8 text is reported whatever its extractor reads
-        raws = [raw for extract in extractors for raw in extract(source)]
+        raws = _collect(extractors, source, result)
     except PartialExtraction as exc:  # part of the file was unreadable (a notebook cell): keep the rest, say which
-        raws = list(exc.findings)
+        raws = list(exc.findings[:MAX_FINDINGS_PER_FILE])
         result.diagnostics.append(Diagnostic(source.relpath, printable_text(str(exc))))
     except ExtractionError as exc:
         result.diagnostics.append(Diagnostic(source.relpath, printable_text(str(exc))))
@@ -142,7 +155,8 @@ def scan_source(source: Source, settings: Settings) -> FileResult:
         return result
     codes = selected_codes(settings.select + settings.extend_select, _ignores_for(source.relpath, settings))
     try:
-        findings = [to_finding(raw, source) for raw in raws if raw.rule in codes]
+        snippets: dict[int, str] = {}
+        findings = [to_finding(raw, source, snippets) for raw in raws if raw.rule in codes]
     except Exception as exc:  # e.g. a raw finding with a rule code nobody declared
         result.diagnostics.append(Diagnostic(source.relpath, internal_error_message(exc)))
         return result
@@ -160,6 +174,20 @@ def scan_source(source: Source, settings: Settings) -> FileResult:
     result.findings = findings
     result.unused_directives = [d for d in directives if not d.used]
     return result
+
+
+def _collect(extractors, source: Source, result: FileResult) -> list[RawFinding]:
+    """The raw findings of every extractor, up to MAX_FINDINGS_PER_FILE (a diagnostic says when the cap applies)."""
+    raws: list[RawFinding] = []
+    for extract in extractors:
+        for raw in extract(source):
+            if len(raws) == MAX_FINDINGS_PER_FILE:
+                result.diagnostics.append(Diagnostic(
+                    source.relpath, f"over {MAX_FINDINGS_PER_FILE:,} findings; reading stopped at that cap per file "
+                                    f"(the first {MAX_FINDINGS_PER_FILE:,} are reported)"))
+                return raws
+            raws.append(raw)
+    return raws
 
 
 def _path_facts(source: Source) -> dict:
@@ -208,24 +236,12 @@ def _too_big(size: int, settings: Settings) -> str:
 
 
 def read_source(candidate: Candidate, settings: Settings) -> Source | Diagnostic:
-    # O_NONBLOCK: a file swapped for a named pipe since discovery must not hang the scan
-    # (the fstat below then refuses it); it changes nothing for regular files.
     try:
-        fd = os.open(candidate.path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
-    except OSError as exc:
-        return Diagnostic(candidate.relpath, f"cannot read: {exc.strerror or exc}")
-    try:
-        with os.fdopen(fd, "rb") as handle:
-            st = os.fstat(handle.fileno())
-            if not stat.S_ISREG(st.st_mode):
-                return Diagnostic(candidate.relpath, "not a regular file; not read")
-            if st.st_size > settings.max_file_bytes:
-                return Diagnostic(candidate.relpath, _too_big(st.st_size, settings))
-            data = handle.read(settings.max_file_bytes + 1)
-    except OSError as exc:
-        return Diagnostic(candidate.relpath, f"cannot read: {exc.strerror or exc}")
-    if len(data) > settings.max_file_bytes:  # it grew after the size check
-        return Diagnostic(candidate.relpath, _too_big(len(data), settings))
+        data = read_bytes(candidate.path, settings.max_file_bytes)
+    except TooBig as exc:
+        return Diagnostic(candidate.relpath, _too_big(exc.size, settings))
+    except NotRead as exc:
+        return Diagnostic(candidate.relpath, str(exc))
     return Source(candidate.path, candidate.relpath, candidate.kind, data)
 
 
@@ -240,10 +256,13 @@ def scan(paths: list[Path], settings: Settings | None = None, root: Path | None 
          progress: runner.Progress | None = None) -> ScanResult:
     settings = settings or Settings()
     root = root if root is not None else scan_root(paths)
-    candidates, diagnostics = discover(paths, root, settings.exclude, settings.force_exclude)
+    discovery = discover(paths, root, settings.exclude, settings.force_exclude, settings.respect_gitignore)
+    candidates, diagnostics = discovery.candidates, discovery.diagnostics
     # Cache, pre-filter and process pool live in runner.py; the order of results is fixed in assemble().
     results, stats = runner.run(candidates, settings, root, progress)
-    return assemble(results, [c.relpath for c in candidates], diagnostics, root, settings, stats)
+    result = assemble(results, [c.relpath for c in candidates], diagnostics, root, settings, stats)
+    result.skipped = discovery.skipped
+    return result
 
 
 def assemble(results: list[FileResult], files: list[str], diagnostics: list[Diagnostic], root: Path,

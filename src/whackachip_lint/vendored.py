@@ -27,13 +27,16 @@ VENDOR_DIRS = frozenset({"third_party", "third-party", "thirdparty", "3rdparty",
                          "external", "externals", "extern", "_vendor"})
 _LICENCES = ("LICENSE", "LICENSE.txt", "LICENSE.md", "LICENCE", "COPYING", "LICENSE-APACHE", "LICENSE.rst")
 _PACKAGING = ("setup.py", "pyproject.toml", "setup.cfg")
+CONTROL_FILE_MAX = 1024 * 1024  # bytes of a .gitmodules (or .gitignore) read at most
 
 
 def submodule_paths(root: Path) -> list[str]:
     """Paths of the git submodules declared in `root/.gitmodules` ("/"-separated, relative to root)."""
-    try:
-        text = (root / ".gitmodules").read_text(encoding="utf-8", errors="replace")
-    except OSError:
+    from .safe_read import NotRead, read_bytes
+
+    try:  # guarded: a .gitmodules that is a link, a pipe or huge is not read (discovery says so)
+        text = read_bytes(root / ".gitmodules", CONTROL_FILE_MAX, follow_symlinks=False).decode("utf-8", "replace")
+    except NotRead:
         return []
     parser = configparser.ConfigParser(strict=False, interpolation=None)
     try:

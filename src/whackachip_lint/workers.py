@@ -6,7 +6,10 @@ SIGSEGV, which no `try` catches). So the work of every file runs in a worker pro
 
 - a worker limits its own address space (RLIMIT_AS) to what it had when it started plus the memory budget, so
   a file that wants more gets a MemoryError (a diagnostic) instead of taking the machine's memory;
-- the parent gives each file a time budget and kills (SIGKILL) a worker that exceeds it;
+- a worker gives each file a CPU-time budget (RLIMIT_CPU, raised before each file to what it has used plus the
+  budget; the kernel stops it with SIGXCPU past it), so a busy machine does not make a slow file look hung;
+- the parent kills (SIGKILL) a worker whose file takes WALL_FACTOR times the budget in wall-clock time (a file
+  that blocks rather than computes);
 - a worker that dies or is killed costs the file it was working on one diagnostic; the files queued behind it go
   to a fresh worker and the scan goes on.
 
@@ -33,6 +36,9 @@ _HEADER = struct.Struct("!Q")
 # Files handed to a worker ahead of time: the next is ready when one finishes, and the requests stay far below a
 # pipe's buffer, so the parent never blocks writing to a worker that is busy (or stuck).
 IN_FLIGHT = 2
+# A file may take this many times its CPU budget in wall-clock time (a loaded machine shares its cores:
+# wall-clock time 8 times the CPU time was measured on a shared 2-core machine).
+WALL_FACTOR = 10
 
 
 def available() -> bool:
@@ -51,9 +57,11 @@ def run(
 ) -> list:
     """`work(item)` for every item, in up to `jobs` workers, in no particular order.
 
-    An item whose worker ran out of time or died gives `failed(item, why)` instead (`why` says which).
+    An item whose worker ran out of time (`timeout`: CPU seconds per item) or memory, or died, gives
+    `failed(item, why)` instead (`why` says which).
     `progress(n)` hears of every n items done, as they finish.
     """
+    wall = timeout * WALL_FACTOR if timeout else None
     queue = deque(items)
     done: list = []
     told = 0
@@ -61,7 +69,7 @@ def run(
     try:
         while queue or any(w.inflight for w in workers):
             while len(workers) < jobs and queue:
-                workers.append(_Worker(work, memory_bytes, [fd for w in workers for fd in w.fds]))
+                workers.append(_Worker(work, memory_bytes, timeout, [fd for w in workers for fd in w.fds]))
             for worker in list(workers):
                 while len(worker.inflight) < IN_FLIGHT and queue:
                     if not worker.send(queue[0]):
@@ -73,16 +81,16 @@ def run(
                         break
                     queue.popleft()
             busy = [w for w in workers if w.inflight]
-            for worker in _wait(busy, timeout):
+            for worker in _wait(busy, wall):
                 result = worker.receive()
                 if result is not _DIED:
                     done.append(result)
                     continue
-                done.append(failed(worker.inflight.popleft(), worker.stop()))
+                done.append(failed(worker.inflight.popleft(), worker.stop(timeout)))
                 queue.extendleft(reversed(worker.inflight))
                 workers.remove(worker)
             now = time.monotonic()
-            for worker in [w for w in workers if w.inflight and timeout and now - w.since >= timeout]:
+            for worker in [w for w in workers if w.inflight and wall and now - w.since >= wall]:
                 worker.stop()
                 done.append(failed(worker.inflight.popleft(),
                                    f"took longer than the {timeout:g} s per-file time budget"))
@@ -117,7 +125,8 @@ _DIED = object()
 
 
 class _Worker:
-    def __init__(self, work: Callable[[Any], Any], memory_bytes: int | None, inherited_fds: list[int]) -> None:
+    def __init__(self, work: Callable[[Any], Any], memory_bytes: int | None, cpu_seconds: float | None,
+                 inherited_fds: list[int]) -> None:
         request_r, request_w = os.pipe()
         result_r, result_w = os.pipe()
         pid = os.fork()
@@ -129,7 +138,7 @@ class _Worker:
                 signal.signal(signal.SIGINT, signal.SIG_DFL)  # Ctrl-C ends the worker quietly with the parent
                 _quiet_crashes()
                 _limit_memory(memory_bytes)
-                _serve(request_r, result_w, work)
+                _serve(request_r, result_w, work, cpu_seconds)
             except BaseException:
                 code = 1
             finally:
@@ -161,7 +170,7 @@ class _Worker:
         self.since = time.monotonic()
         return pickle.loads(data)  # written by our own worker, from our own objects
 
-    def stop(self, gently: bool = False) -> str:
+    def stop(self, timeout: float | None = None, gently: bool = False) -> str:
         """End the worker (kill it unless `gently` and it ends on its own); why it ended, for a diagnostic."""
         for fd in self.fds:
             os.close(fd)
@@ -173,6 +182,8 @@ class _Worker:
             return "the worker scanning it ended unexpectedly"
         if os.WIFSIGNALED(status):
             number = os.WTERMSIG(status)
+            if number == getattr(signal, "SIGXCPU", None) and timeout:
+                return f"took longer than the {timeout:g} s per-file time budget"
             try:
                 name = signal.Signals(number).name
             except ValueError:
@@ -188,11 +199,12 @@ def _kill(pid: int) -> None:
         pass
 
 
-def _serve(reader: int, writer: int, work: Callable[[Any], Any]) -> None:
+def _serve(reader: int, writer: int, work: Callable[[Any], Any], cpu_seconds: float | None) -> None:
     while True:
         data = _read_message(reader)
         if data is None:  # the parent closed the pipe: no more work
             return
+        _limit_cpu(cpu_seconds)
         _write_message(writer, pickle.dumps(work(pickle.loads(data)), protocol=pickle.HIGHEST_PROTOCOL))
 
 
@@ -201,6 +213,24 @@ def _quiet_crashes() -> None:
     faulthandler = sys.modules.get("faulthandler")
     if faulthandler is not None and faulthandler.is_enabled():
         faulthandler.disable()
+
+
+def _limit_cpu(budget: float | None) -> None:
+    """Let this process use `budget` more CPU seconds from now (whole seconds, rounded up), then SIGXCPU."""
+    if not budget:
+        return
+    try:
+        import math
+        import resource
+
+        usage = resource.getrusage(resource.RUSAGE_SELF)
+        limit = math.ceil(usage.ru_utime + usage.ru_stime + budget)
+        _soft, hard = resource.getrlimit(resource.RLIMIT_CPU)
+        if hard != resource.RLIM_INFINITY:
+            limit = min(limit, hard)
+        resource.setrlimit(resource.RLIMIT_CPU, (limit, hard))
+    except (ImportError, OSError, ValueError):
+        pass
 
 
 def _limit_memory(budget: int | None) -> None:

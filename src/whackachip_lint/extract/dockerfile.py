@@ -11,6 +11,7 @@ command. A commented-out instruction is reported as mentioned.
 
 from __future__ import annotations
 
+import bisect
 import re
 import shlex
 from dataclasses import dataclass, field
@@ -28,9 +29,13 @@ _HEREDOC = re.compile(r"<<-?\s*[\"']?([A-Za-z_][A-Za-z0-9_]*)[\"']?")
 _VAR = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)(?::?[-+]([^}]*))?\}|\$([A-Za-z_][A-Za-z0-9_]*)")
 _ASSIGN = re.compile(r"""(?:^|(?<=[\s;&|(]))(?:export\s+)?([A-Z_][A-Z0-9_]*)=("[^"]*"|'[^']*'|[^\s;&|)]*)""")
 # A command starts the RUN text or follows &&, ||, ;, |, a `then`/`do`, sudo, or NAME=value prefixes.
-_COMMAND_START = r"(?:^\s*[Rr][Uu][Nn]\s+(?:--\S+\s+)*|&&|\|\||;|\||\bthen\b|\bdo\b)\s*(?:sudo\s+)?(?:[A-Za-z_][A-Za-z0-9_]*=\S*\s+)*"
-_PIP = r"(?:\S*/)?(?:pip3?(?:\.\d+)?|python3?(?:\.\d+)?\s+-m\s+pip|uv\s+pip)\s+install\b"
-_CONDA = r"(?:\S*/)?(?:conda|mamba|micromamba)\s+install\b"
+# Values and paths stop at an operator (as the shell's words do): with `\S*` there, every `|` of a line of a
+# million `|` re-read the rest of the line (issue 19); now no two starts read the same text.
+_WORD = r"[^\s;&|]"
+_COMMAND_START = (r"(?:^\s*[Rr][Uu][Nn]\s+(?:--\S+\s+)*|&&|\|\||;|\||\bthen\b|\bdo\b)\s*(?:sudo\s+)?"
+                  rf"(?:[A-Za-z_][A-Za-z0-9_]*={_WORD}*\s+)*")
+_PIP = rf"(?:{_WORD}*/)?(?:pip3?(?:\.\d+)?|python3?(?:\.\d+)?\s+-m\s+pip|uv\s+pip)\s+install\b"
+_CONDA = rf"(?:{_WORD}*/)?(?:conda|mamba|micromamba)\s+install\b"
 _PIP_INSTALL = re.compile(_COMMAND_START + _PIP)
 _CONDA_INSTALL = re.compile(_COMMAND_START + _CONDA)
 _COMMAND_END = re.compile(r"&&|\|\||;|\|")
@@ -52,13 +57,15 @@ class Instruction:
     lines: list[int]  # 1-based line of each part of `text` (split on "\n")
     state: State = State.ENABLED  # MENTIONED for a commented-out instruction
     heredoc: bool = False  # `RUN <<EOF`: the lines after the first are a script
+    _part_starts: list[int] | None = field(default=None, repr=False, compare=False)
 
     def position(self, offset: int) -> tuple[int, int]:
-        """(line, 0-based column) of an offset into `text`."""
-        before = self.text[:offset]
-        part = before.count("\n")
-        column = offset - (before.rfind("\n") + 1)
-        return self.lines[min(part, len(self.lines) - 1)], column
+        """(line, 0-based column) of an offset into `text` (by bisection: an instruction with thousands of
+        findings costs no more per finding than a short one)."""
+        if self._part_starts is None:
+            self._part_starts = [0] + [m.end() for m in re.finditer("\n", self.text)]
+        part = bisect.bisect_right(self._part_starts, offset) - 1
+        return self.lines[min(part, len(self.lines) - 1)], offset - self._part_starts[part]
 
     def span(self, start: int, end: int) -> Span:
         line, column = self.position(start)

@@ -16,6 +16,7 @@ Two kinds of evidence, kept apart from code evidence (rules tagged "docs", off w
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass, field
 from typing import Iterable, Iterator
@@ -25,15 +26,20 @@ from . import Source, gpunames
 
 # --- nvidia-smi output and device reports --------------------------------------------------------------------
 _SMI_HEADER = re.compile(r"NVIDIA-SMI\s+\d")
-_SMI_ROW = re.compile(r"\|\s*(?P<index>\d+)\s+(?P<name>\S.*?)\s+(?:On|Off)\s+\|")
-_SMI_LIST = re.compile(r"\bGPU\s+(?P<index>\d+):\s+(?P<name>\S.*?)\s+\(UUID:")
+# Every pattern here runs in time linear in the line (a hostile README or log is the normal input, issue 19): no
+# unbounded lazy run before a literal that may be missing (a name is at most NAME_MAX characters and holds no
+# column bar or parenthesis), and no two adjacent unbounded runs of the same characters.
+NAME_MAX = 80
+_SMI_ROW = re.compile(r"\|\s*(?P<index>\d+)\s+(?P<name>\S[^|]{0,%d}?)\s+(?:On|Off)\s+\|" % NAME_MAX)
+_SMI_LIST = re.compile(r"\bGPU\s+(?P<index>\d+):\s+(?P<name>\S[^()]{0,%d}?)\s+\(UUID:" % NAME_MAX)
 _DEVICE_REPORT = re.compile(
-    r"\b(?:(?:CUDA|GPU|cuda|gpu)\s+)?(?:[Dd]evice|GPU)(?:[ _]name)?(?:\s*\d+)?\s*[:=]\s*['\"]?(?P<name>(?:NVIDIA|Tesla)[^'\"\n,;)]*)"
+    r"\b(?:(?:CUDA|GPU|cuda|gpu)\s+)?(?:[Dd]evice|GPU)(?:[ _]name)?(?:[ \t]{0,4}\d+)?[ \t]{0,4}[:=][ \t]{0,4}['\"]?"
+    r"(?P<name>(?:NVIDIA|Tesla)[^'\"\n,;)]*)"
 )
 SMI_WINDOW = 200  # lines after a header that may hold its table rows
 _CSV_HEADER = re.compile(r"^\s*name\s*(?:,|$)")  # nvidia-smi --query-gpu=name,... --format=csv
 _DEVICE_PROPS = re.compile(r"_CudaDeviceProperties\(name='(?P<name>[^']+)'")
-_BARE_NAME = re.compile(r"^\s*['\"]?(?P<name>(?:NVIDIA|Tesla|Quadro|GeForce)\b[^'\"]*?)['\"]?\s*$")
+_BARE_NAME = re.compile(r"['\"]?(?P<name>(?:NVIDIA|Tesla|Quadro|GeForce)\b[^'\"]*)['\"]?")  # on a stripped line
 
 # --- prose --------------------------------------------------------------------------------------------------
 _TRAIN_CUE = re.compile(
@@ -44,6 +50,7 @@ _TRAIN_CUE = re.compile(
 _PLACE = re.compile(r"\b(?:on|using|with|across|over|by|via)\b|在|使用|基于|采用|用", re.I)
 # "在 64 张 H800 上训练" (trained on 64 H800s): the place comes before the name and the verb after it.
 _CJK_PLACE = re.compile(r"(?:在|使用|基于|采用|用)[^。！？；]{0,12}$")
+_CJK_PLACE_MAX = 2 + 12  # the longest text _CJK_PLACE can match (it ends where the name starts)
 _USE_VERB = re.compile(r"\b(?:used|using|use|uses|utili[sz](?:ed|ing)|ran|run|took|takes|spent|consumed)\b", re.I)
 # "Our runs used 8x V100", "All experiments run on 4x RTX 4090": a run named, then a verb of use after it.
 _RUN_CUE = re.compile(r"\b(?:runs?|experiments?|jobs?)\b", re.I)
@@ -68,10 +75,17 @@ _NOT_DECLARING_SECTION = re.compile(
     re.I,
 )
 _COUNT_BEFORE = re.compile(r"(?<![\d.])(\d{1,3}(?:,\d{3})+|\d{1,6})\s*(?:[x×*]\s*|[张块台卡个]\s*)?$")
+_COUNT_MAX = 40  # a count ("2,048 x ") sits right before the name
 _COUNT_AFTER = re.compile(r"^\s*(?:GPUs?|NPUs?|chips?|cards?)?\s*[x×*]\s*(\d{1,6})\b")
-_MASK = re.compile(r"https?://\S+|\]\([^)\s]*\)|<[^>\n]*>|`")
+_MASK = re.compile(r"https?://\S+|\]\([^()\s]*\)|<[^<>\n]*>|`")
 _NO_SPLIT_AFTER = frozenset({"e.g", "i.e", "etc", "vs", "approx", "ca", "fig", "no", "cf", "al"})
-_SENTENCE_END = re.compile(r"[.!?;]+(?=\s|$)|[。！？；]")
+_NO_SPLIT_WINDOW = 1 + max(map(len, _NO_SPLIT_AFTER))  # "(" and the longest of those words
+# A sentence is read once, however many names it holds: its cue words are located once (_Cues) and each mention
+# looks them up; only these short, fixed windows around a mention are read again per mention.
+LABEL_REACH = 200  # a "Hardware:" label counts for the names in the first LABEL_REACH characters of its sentence
+CONTEXT_AFTER = 40  # where a count after the name ("H800 x 8") can be
+HEADING_MAX = 200  # of a section title, what decides whether the section can declare hardware
+_SENTENCE_END = re.compile(r"(?<![.!?;])[.!?;]+(?=\s|$)|[。！？；]")  # from the start of a run of marks only
 
 # Sentences without a cheap hit cannot name an accelerator (see gpunames.CHEAP).
 _CHEAP = gpunames.CHEAP
@@ -84,40 +98,97 @@ _RST_CODE = re.compile(r"^\s*\.\.\s+(?:code-block|code|sourcecode)::|::\s*$")
 
 @dataclass
 class _Paragraph:
-    """Prose lines joined by single spaces, with a map back to (line, column)."""
+    """Prose lines joined by single spaces, with a map back to (line, column).
+
+    Built in time linear in its length (the pieces are joined once), and a position is found by bisection: a
+    paragraph of 100,000 lines with a mention on each costs no more per mention than a short one.
+    """
 
     heading: str
     parts: list[tuple[int, int, int]] = field(default_factory=list)  # (offset in text, line, 0-based column)
-    text: str = ""
     mode: str = "prose"  # or "row" (a table row) or "heading"
+    _pieces: list[str] = field(default_factory=list)
+    _length: int = 0
+    _text: str | None = None
 
     def add(self, number: int, column: int, text: str) -> None:
-        if self.text:
-            self.text += " "
-        self.parts.append((len(self.text), number, column))
-        self.text += text
+        if self._pieces:
+            self._length += 1
+        self.parts.append((self._length, number, column))
+        self._pieces.append(text)
+        self._length += len(text)
+        self._text = None
+
+    @property
+    def text(self) -> str:
+        if self._text is None:
+            self._text = " ".join(self._pieces)
+        return self._text
 
     def position(self, offset: int) -> tuple[int, int]:
         """1-based line and 0-based column of a paragraph offset."""
-        for start, number, column in reversed(self.parts):
-            if offset >= start:
-                return number, column + offset - start
-        return self.parts[0][1], self.parts[0][2]
+        index = bisect.bisect_right(self.parts, (offset, float("inf"))) - 1
+        start, number, column = self.parts[max(index, 0)]
+        return (number, column + offset - start) if index >= 0 else (number, column)
 
 
-def extract(source: Source) -> list[RawFinding]:
-    return list(extract_lines(source.lines, source.kind))
+def extract(source: Source) -> Iterator[RawFinding]:
+    return extract_lines(source.lines, source.kind)  # lazily: the scan stops reading at its cap per file
 
 
 def extract_lines(lines: list[str], kind: str = "markdown") -> Iterator[RawFinding]:
-    """Findings for the lines of one document of `kind` (markdown, rst, text, log)."""
+    """Findings for the lines of one document of `kind` (markdown, rst, text, log).
+
+    At I/O speed where it can (issue 13): the text is searched once, in C, for the literals every accelerator
+    name holds (NAME_LITERALS) and for the markers of tool output; a document with neither is done. A log's lines
+    are independent (each is its own paragraph), so in a log only the lines holding a literal are read further,
+    unless it holds nvidia-smi or CSV output, whose rows need the lines around them.
+    """
     text_lines = list(lines)
-    if not any(_CHEAP.search(line) for line in text_lines):
+    lower = "\n".join(text_lines).lower()
+    hits = _literal_lines(lower)
+    tool_output = any(marker in lower for marker in _OUTPUT_MARKERS)
+    if not hits and not tool_output:
         return
+    numbered: Iterable[tuple[int, str]]
+    if kind == "log" and not tool_output:
+        numbered = [(number, text_lines[number - 1]) for number in hits]
+    else:
+        numbered = list(enumerate(text_lines, start=1))
     consumed: set[int] = set()
-    yield from find_smi(text_lines, consumed)
-    for paragraph in _paragraphs(text_lines, kind, consumed):
+    yield from _find_smi(numbered, consumed)
+    for paragraph in _paragraphs(numbered, kind, consumed):
         yield from _prose_findings(paragraph)
+
+
+# Every accelerator name gpu_names.json matches holds one of these (lower case), and so does every GPU name in
+# nvidia-smi output but the rows of its table (_OUTPUT_MARKERS). A family added to the table needs its literal
+# here (tests/test_docs_speed.py checks each family's name).
+NAME_LITERALS = ("v100", "p100", "k80", "t4", "a10", "a30", "a40", "a800", "6000", "3090", "4090", "5090", "l4",
+                 "l20", "h100", "h800", "h20", "b100", "b200", "b300", "mi100", "mi210", "mi250", "mi300", "mi325",
+                 "mi355", "910", "gaudi", "hl-", "tpu", "trillium", "trainium", "inferentia", "apple", "m1", "m2",
+                 "m3", "m4")
+# Tool output that names GPUs the table may not know (nvidia-smi tables and `-L` lines, device properties) or
+# whose rows need a header line (`--query-gpu=name` CSV).
+_OUTPUT_MARKERS = ("nvidia-smi", "(uuid:", "_cudadeviceproperties", "name")
+
+
+def _literal_lines(lower: str) -> list[int]:
+    """The (1-based, ascending) numbers of the lines of `lower` that hold one of NAME_LITERALS."""
+    offsets = []
+    for literal in NAME_LITERALS:
+        at = lower.find(literal)
+        while at >= 0:
+            offsets.append(at)
+            at = lower.find(literal, at + 1)
+    numbers: list[int] = []
+    line, done = 1, 0
+    for at in sorted(offsets):
+        line += lower.count("\n", done, at)
+        done = at
+        if not numbers or numbers[-1] != line:
+            numbers.append(line)
+    return numbers
 
 
 # --- nvidia-smi -------------------------------------------------------------------------------------------------
@@ -129,9 +200,13 @@ def find_smi(lines: list[str], consumed: set[int], bare: bool = False) -> Iterat
     with `bare` (a notebook cell that asked for the device name), lines that are only a GPU name.
     The numbers of the lines read as output go into `consumed` (they are not prose).
     """
+    yield from _find_smi(enumerate(lines, start=1), consumed, bare)
+
+
+def _find_smi(numbered: Iterable[tuple[int, str]], consumed: set[int], bare: bool = False) -> Iterator[RawFinding]:
     window_end = csv_end = 0
     table: dict[str, list] = {}
-    for number, line in enumerate(lines, start=1):
+    for number, line in numbered:
         vendor_word = "NVIDIA" in line or "Tesla" in line
         if not (vendor_word or number <= csv_end or "|" in line or "name" in line):
             continue  # every form read here has one of these (cheap skip for long logs)
@@ -176,9 +251,10 @@ def _other_forms(line: str, bare: bool) -> tuple[str, int, str] | None:
     if report and gpunames.first(report.group("name"), loose=False):
         name = report.group("name").strip()
         return name, report.start("name"), "device report"
-    only = _BARE_NAME.match(line) if bare else None
+    only = _BARE_NAME.fullmatch(line.strip()) if bare else None
     if only and gpunames.first(only.group("name"), loose=False):
-        return only.group("name"), only.start("name"), "device name"
+        indent = len(line) - len(line.lstrip())
+        return only.group("name").rstrip(), indent + only.start("name"), "device name"
     return None
 
 
@@ -205,12 +281,12 @@ def _flush(table: dict[str, list]) -> Iterator[RawFinding]:
 
 
 # --- prose --------------------------------------------------------------------------------------------------
-def _paragraphs(lines: list[str], kind: str, consumed: set[int]) -> Iterator[_Paragraph]:
+def _paragraphs(numbered: Iterable[tuple[int, str]], kind: str, consumed: set[int]) -> Iterator[_Paragraph]:
     heading = ""
     current = _Paragraph(heading)
     in_fence = False
     rst_literal_indent: int | None = None
-    for number, raw in enumerate(lines, start=1):
+    for number, raw in numbered:
         line = _MASK.sub(lambda m: " " * len(m.group()), raw)
         stripped = line.strip()
         if kind == "markdown" and _FENCE.match(raw):
@@ -230,7 +306,7 @@ def _paragraphs(lines: list[str], kind: str, consumed: set[int]) -> Iterator[_Pa
                 rst_literal_indent = indent
         if kind == "log" or not stripped or _UNDERLINE.match(raw):
             if kind in ("rst", "text") and _UNDERLINE.match(raw) and current.parts:
-                heading = current.text
+                heading = current.text[:HEADING_MAX]
                 current = _Paragraph(heading)
                 continue
             yield from _done(current)
@@ -240,7 +316,7 @@ def _paragraphs(lines: list[str], kind: str, consumed: set[int]) -> Iterator[_Pa
         heading_match = _MD_HEADING.match(line) if kind == "markdown" else None
         if heading_match:
             yield from _done(current)
-            heading = heading_match.group(1)
+            heading = heading_match.group(1)[:HEADING_MAX]
             one = _Paragraph(heading)
             one.add(number, heading_match.start(1), heading_match.group(1))
             one.mode = "heading"  # a heading states nothing by itself
@@ -267,8 +343,7 @@ def _done(paragraph: _Paragraph) -> Iterable[_Paragraph]:
 def _sentences(text: str) -> Iterator[tuple[int, int]]:
     start = 0
     for m in _SENTENCE_END.finditer(text):
-        word = text[:m.start()].rsplit(None, 1)[-1].lower() if text[:m.start()].strip() else ""
-        if m.group() == "." and word.lstrip("(") in _NO_SPLIT_AFTER:
+        if m.group() == "." and _word_before(text, m.start()).lstrip("(") in _NO_SPLIT_AFTER:
             continue
         yield start, m.end()
         start = m.end()
@@ -276,28 +351,42 @@ def _sentences(text: str) -> Iterator[tuple[int, int]]:
         yield start, len(text)
 
 
+def _word_before(text: str, end: int) -> str:
+    """The lower-cased word that ends at `end`, if it is short enough to be one of _NO_SPLIT_AFTER (else "")."""
+    lo = max(0, end - _NO_SPLIT_WINDOW)
+    window = text[lo:end].rsplit(None, 1)
+    if not window:
+        return ""
+    if len(window) == 1 and lo > 0 and not text[lo - 1].isspace():
+        return ""  # the word is longer than the window
+    return window[-1].lower()
+
+
 def _prose_findings(paragraph: _Paragraph) -> Iterator[RawFinding]:
     text = paragraph.text
+    declares_section = not _NOT_DECLARING_SECTION.search(paragraph.heading)
     for s_start, s_end in _sentences(text):
         sentence = text[s_start:s_end]
         if not _CHEAP.search(sentence):
             continue
-        mentions = list(gpunames.find(sentence))
-        if not mentions:
-            continue
-        declares_section = not _NOT_DECLARING_SECTION.search(paragraph.heading)
-        hedged = _HEDGE.search(sentence)
-        for mention in mentions:
-            before = sentence[: mention.start]
+        cues = None
+        for mention in gpunames.find(sentence):  # lazily: a consumer that stops early stops the work too
+            if cues is None:  # what holds for the whole sentence, once
+                hedged = _HEDGE.search(sentence)
+                cues = _Cues(sentence)
+                labelled_row = False
+                if paragraph.mode == "row":
+                    first_cell = sentence.strip().strip("|").split("|", 1)[0]
+                    labelled_row = bool(_LABEL.match(first_cell + ":")) and declares_section and not hedged
             if paragraph.mode == "heading":
                 declared = False
             elif paragraph.mode == "row":
-                first_cell = sentence.strip().strip("|").split("|", 1)[0]
-                declared = bool(_LABEL.match(first_cell + ":")) and declares_section and not hedged
+                declared = labelled_row
             else:
-                declared = not hedged and _declares(sentence, before, declares_section)
+                declared = not hedged and _declares(sentence, mention.start, cues, declares_section)
             props = mention.properties()
-            count = _count(before, sentence[mention.end :])
+            count = _count(sentence[max(0, mention.start - _COUNT_MAX) : mention.start],
+                           sentence[mention.end : mention.end + CONTEXT_AFTER])
             if count:
                 props["count"] = count
             line, column = paragraph.position(s_start + mention.start)
@@ -310,20 +399,40 @@ def _prose_findings(paragraph: _Paragraph) -> Iterator[RawFinding]:
                                  props)
 
 
-def _declares(sentence: str, before: str, declares_section: bool) -> bool:
-    cue = None
-    for cue in _TRAIN_CUE.finditer(before):
-        pass
-    if cue is not None and _PLACE.search(before[cue.end():]):
+class _Cues:
+    """Where a sentence's training cues, place words and use verbs are: found once per sentence, then looked up
+    per mention by bisection (the matches of one pattern do not overlap, so their starts and ends both ascend)."""
+
+    def __init__(self, sentence: str) -> None:
+        self.train = [(m.start(), m.end()) for m in _TRAIN_CUE.finditer(sentence)]
+        self.train_ends = [end for _, end in self.train]
+        self.places = [(m.start(), m.end()) for m in _PLACE.finditer(sentence)]
+        self.place_starts = [start for start, _ in self.places]
+        self.uses = [(m.start(), m.end()) for m in _USE_VERB.finditer(sentence)]
+        self.use_starts = [start for start, _ in self.uses]
+        self.first_use_end = self.uses[0][1] if self.uses else None
+        self.first_run_end = next((m.end() for m in _RUN_CUE.finditer(sentence)), None)
+
+
+def _declares(sentence: str, at: int, cues: _Cues, declares_section: bool) -> bool:
+    """Whether the sentence states the mention starting at `at` as hardware a run used: the last training cue
+    before it followed by a place word ("trained ... on"), a use verb before it in a sentence about training, a
+    Chinese place word right before it with the cue after, a run named and then a use verb ("Our runs used 8x
+    V100"), or a "Hardware:" label opening the sentence."""
+    last = bisect.bisect_right(cues.train_ends, at) - 1
+    if last >= 0:
+        after_cue = bisect.bisect_left(cues.place_starts, cues.train[last][1])
+        if after_cue < len(cues.places) and cues.places[after_cue][1] <= at:
+            return True
+    if cues.train and cues.first_use_end is not None and cues.first_use_end <= at:
         return True
-    if _USE_VERB.search(before) and _TRAIN_CUE.search(sentence):
+    if cues.train and cues.train[-1][0] >= at and _CJK_PLACE.search(sentence[max(0, at - _CJK_PLACE_MAX) : at]):
         return True
-    run = _RUN_CUE.search(before)
-    if run is not None and _USE_VERB.search(before[run.end():]):
-        return True
-    if _CJK_PLACE.search(before) and _TRAIN_CUE.search(sentence[len(before):]):
-        return True
-    return declares_section and bool(_LABEL.match(before))
+    if cues.first_run_end is not None and cues.first_run_end <= at:
+        after_run = bisect.bisect_left(cues.use_starts, cues.first_run_end)
+        if after_run < len(cues.uses) and cues.uses[after_run][1] <= at:
+            return True
+    return declares_section and at <= LABEL_REACH and bool(_LABEL.match(sentence[:at]))
 
 
 def _count(before: str, after: str) -> int | None:

@@ -16,8 +16,9 @@ from .textspan import comment_start, joined_span, locate, logical_lines, pin_fin
 _INDEX_OPTION = re.compile(r"^\s*(?:-i|--index-url|--extra-index-url|-f|--find-links)(?:\s*=\s*|\s+)(\S+)")
 _OTHER_OPTION = re.compile(r"^\s*-")
 _EDITABLE_EGG = re.compile(r"^\s*(?:-e|--editable)\s+\S*#egg=([A-Za-z0-9_.-]+)")
-# Per-requirement options pip accepts after the requirement.
-_TRAILING_OPTIONS = re.compile(r"\s+--(?:hash|config-settings|global-option|install-option)\b.*$", re.S)
+# Per-requirement options pip accepts after the requirement. Only from the start of a run of spaces: from every
+# position of a long run, `\s+--` re-read the rest of the run (quadratic on `\`-continued blank lines).
+_TRAILING_OPTIONS = re.compile(r"(?<!\s)\s+--(?:hash|config-settings|global-option|install-option)\b.*$", re.S)
 
 
 def line_findings(text: str, line: int, state: State) -> list[RawFinding]:

@@ -22,7 +22,7 @@ from __future__ import annotations
 import posixpath
 import re
 from dataclasses import dataclass
-from typing import Iterable, Optional
+from typing import Iterable, Iterator, Optional
 
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
@@ -84,9 +84,13 @@ def _findings(hits: Iterable[Hit], key_node: Node, value_node: Node, ctx: Contex
     return found
 
 
-def walk(root: Node, ctx: Context) -> list[RawFinding]:
-    """Every finding in one document; each node is visited once (aliases share nodes)."""
-    found: list[RawFinding] = []
+def walk(root: Node, ctx: Context) -> Iterator[RawFinding]:
+    """Every finding in one document, lazily; each node is visited once (aliases share nodes).
+
+    An anchored value read by a key handler from many mappings (`env: *common` in 500 containers) gives its
+    findings once: the same finding at the same place is not repeated (the alias fan-out of issue 19).
+    """
+    given: set[tuple] = set()
     seen: set[int] = set()
     stack: list[tuple[Node, Optional[str]]] = [(root, None)]
     while stack:
@@ -101,14 +105,17 @@ def walk(root: Node, ctx: Context) -> list[RawFinding]:
                     continue
                 handler = handler_for(key)
                 if handler is not None:
-                    found.extend(_findings(handler(key, value_node, parent, node, ctx), key_node, value_node, ctx))
+                    for raw in _findings(handler(key, value_node, parent, node, ctx), key_node, value_node, ctx):
+                        identity = (raw.rule, raw.value, raw.state, raw.span, raw.detail)
+                        if identity not in given:
+                            given.add(identity)
+                            yield raw
                 if key in ENV_KEYS:
                     continue  # already read as variables
                 stack.append((value_node, key))
         elif isinstance(node, SequenceNode):
             for item in reversed(node.value):
                 stack.append((item, parent))
-    return found
 
 
 def conda_environment(root: Node, ctx: Context) -> Optional[list[RawFinding]]:
@@ -138,8 +145,8 @@ def _is_conda_file(relpath: str) -> bool:
     return name.startswith(("environment", "env", "conda")) and name.endswith((".yml", ".yaml"))
 
 
-_TEMPLATE = re.compile(r"\{\{.*?\}\}|\{%.*?%\}")
 _TEMPLATE_LINE = re.compile(r"^\s*(?:\{\{-?.*?-?\}\}|\{%-?.*?-?%\})\s*$")
+_TEMPLATE_CLOSE = {"{{": "}}", "{%": "%}"}
 
 
 def _untemplate(text: str) -> str:
@@ -149,8 +156,39 @@ def _untemplate(text: str) -> str:
         if _TEMPLATE_LINE.match(line):
             lines.append(" " * len(line))
         else:
-            lines.append(_TEMPLATE.sub(lambda m: "x" * len(m.group(0)), line))
+            lines.append(_blank_directives(line))
     return "\n".join(lines)
+
+
+def _blank_directives(line: str) -> str:
+    """Each `{{ ... }}` / `{% ... %}` (the shortest, left to right) replaced by as many `x`.
+
+    What `re.sub(r"\\{\\{.*?\\}\\}|\\{%.*?%\\}", ...)` gives, in linear time: that pattern re-reads the rest of the line
+    from every `{{` that is never closed (a line of 100,000 `{` took minutes). Here a closing mark not found
+    once is never looked for again.
+    """
+    out: list[str] = []
+    done = 0  # text before this offset is in `out`
+    # The next occurrence of each opener at or after `done` (-1: none, or none that can be closed any more).
+    following = {opener: line.find(opener) for opener in _TEMPLATE_CLOSE}
+    while True:
+        open_at = [(at, opener) for opener, at in following.items() if at >= 0]
+        if not open_at:
+            break
+        start, opener = min(open_at)
+        end = line.find(_TEMPLATE_CLOSE[opener], start + 2)
+        if end < 0:  # not closed here, so not after any later opener of this kind either
+            following[opener] = -1
+            continue
+        end += 2
+        out.append(line[done:start])
+        out.append("x" * (end - start))
+        done = end
+        for other, at in following.items():
+            if 0 <= at < done:
+                following[other] = line.find(other, done)
+    out.append(line[done:])
+    return "".join(out)
 
 
 # libyaml's safe loader when PyYAML was built with it (about 20x faster; its marks count code points too).
@@ -240,24 +278,24 @@ def _json_deepspeed(source: Source) -> Optional[list[RawFinding]]:
     return list(extract_text(text))
 
 
-def extract(source: Source) -> list[RawFinding]:
+def extract(source: Source) -> Iterator[RawFinding]:
+    """The findings of one YAML file, lazily (the scan stops reading at its cap per file)."""
     delegated = _json_deepspeed(source)
     if delegated is not None:
-        return delegated
-    docs, state = parse(source)
+        yield from delegated
+        return
+    docs, state = parse(source)  # a parse error is raised here, at the first finding asked for
     conda = _is_conda_file(source.relpath)
-    found: list[RawFinding] = []
     for doc in docs:
         ctx = Context(source, state=state)
         env = conda_environment(doc, ctx) if isinstance(doc, MappingNode) else None
         if env is not None:
             conda = True
-            found.extend(env)
+            yield from env
         else:
-            found.extend(walk(doc, ctx))
+            yield from walk(doc, ctx)
     if "#" in source.text:
-        found.extend(comment_findings(source, conda))
-    return found
+        yield from comment_findings(source, conda)
 
 
 __all__ = ["Context", "extract", "parse", "walk"]

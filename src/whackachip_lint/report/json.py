@@ -9,6 +9,7 @@ from typing import Any
 from .. import __version__
 from ..evidence import Finding
 from ..scan import ScanResult
+from .escape import json_text
 from .text import notebook_cell
 from .verdict_json import EVIDENCE_CAP, verdict_data
 
@@ -31,6 +32,9 @@ def to_data(result: ScanResult, verdict=None, verbose: bool = False, *, root: st
         "files_scanned": result.files_scanned,
         "findings": [finding_data(f) for f in result.findings],
         "diagnostics": [d.to_dict() for d in result.diagnostics],
+        "config_file": result.config_file,
+        "skipped": {reason: {"files": files, "folders": folders} for reason, (files, folders) in
+                    sorted(result.skipped.items())},
     }
     if result.baseline is not None:
         data["baseline"] = {"file": result.baseline[0], "matched": result.baseline[1]}
@@ -51,7 +55,7 @@ def finding_data(finding: Finding) -> dict[str, Any]:
 def render(result: ScanResult, verdict=None, *, verbose: bool = False, root: str | None = None,
            paths: list[str] | None = None, **_options: Any) -> str:
     data = to_data(result, verdict, verbose, root=root, paths=paths)
-    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+    return json_text(json.dumps(data, indent=2, ensure_ascii=False)) + "\n"
 
 
 def schema_text() -> str:

@@ -27,6 +27,7 @@ from ..docs import PROJECT_URL, help_uri, rule_markdown, rule_text
 from ..evidence import Finding, Level, State
 from ..rules import ALL_RULES
 from ..scan import ScanResult
+from .escape import json_text, sarif_message
 from .text import DIAGNOSTIC_LEVEL
 
 SARIF_VERSION = "2.1.0"
@@ -97,7 +98,7 @@ def sarif_result(finding: Finding, rule_index: dict[str, int], occurrence: int, 
     result: dict[str, Any] = {
         "ruleId": finding.rule,
         **(_DEAD if finding.state is State.DEAD else {"level": finding.level.value}),
-        "message": {"text": finding.message},
+        "message": {"text": sarif_message(finding.message)},
         "locations": [
             {
                 "physicalLocation": {
@@ -117,7 +118,7 @@ def sarif_result(finding: Finding, rule_index: dict[str, int], occurrence: int, 
 
 
 def notification(path: str | None, message: str, level: str = "warning", locator: Any = None) -> dict[str, Any]:
-    note: dict[str, Any] = {"level": level, "message": {"text": message}}
+    note: dict[str, Any] = {"level": level, "message": {"text": sarif_message(message)}}
     if path and not path.startswith("<"):  # `<plugins>` names no file
         note["locations"] = [{"physicalLocation": {"artifactLocation": artifact_location(path, locator)}}]
     return note
@@ -185,7 +186,10 @@ def to_sarif(result: ScanResult, verdict: Any = None, *, targets: list[str] | No
     if notifications:
         invocation["toolExecutionNotifications"] = notifications
 
-    run_properties: dict[str, Any] = {"filesScanned": result.files_scanned}
+    run_properties: dict[str, Any] = {"filesScanned": result.files_scanned, "configFile": result.config_file}
+    if result.skipped:
+        run_properties["skipped"] = {reason: {"files": files, "folders": folders}
+                                     for reason, (files, folders) in sorted(result.skipped.items())}
     if targets:
         run_properties["targets"] = list(targets)
     data = _verdict_data(verdict)
@@ -222,4 +226,4 @@ def _base_location(locator: Any) -> dict[str, Any]:
 def render(result: ScanResult, verdict: Any = None, *, targets: list[str] | None = None, locator: Any = None,
            sarif_evidence: bool = False, **_options: Any) -> str:
     doc = to_sarif(result, verdict, targets=targets, locator=locator, evidence=sarif_evidence)
-    return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
+    return json_text(json.dumps(doc, indent=2, ensure_ascii=False)) + "\n"

@@ -8,8 +8,10 @@ from typing import Callable
 
 import click
 
+from ..discover import printable_path
 from ..evidence import Diagnostic, Finding, Level, State
 from ..scan import ScanResult
+from .escape import terminal_text
 
 Style = Callable[..., str]
 
@@ -28,6 +30,8 @@ def render(result: ScanResult, verdict=None, *, colour: bool = False, show_suppr
     """The grouped report (the default): findings under their file, unscanned files, the summary, the verdict."""
     style = _styler(colour)
     out: list[str] = []
+    if result.config_file:
+        out.append(f"Configuration: {printable_path(result.config_file)}")
     shown = [f for f in result.findings if show_suppressed or not f.suppressed]
     for path, group in groupby(shown, key=lambda f: f.path):
         out.append(style(path, bold=True))
@@ -41,12 +45,27 @@ def render(result: ScanResult, verdict=None, *, colour: bool = False, show_suppr
     if result.diagnostics:
         out.append("")
     out.append(summary(result))
+    if result.skipped:
+        out.append(skipped_line(result.skipped))
     if verdict is not None:
         from .verdict_text import render_verdict
 
         out.append("")
         out.append(render_verdict(verdict, style, verbose=verbose).rstrip("\n"))
-    return "\n".join(out) + "\n"
+    return terminal_text("\n".join(out) + "\n", colour)
+
+
+def skipped_line(skipped: dict[str, list[int]]) -> str:
+    """What discovery left out and why: "Left out: 1 file and 1 folder matched by .gitignore; ..."."""
+    def count(n: int, noun: str) -> str:
+        return f"{n} {noun}{'s' if n != 1 else ''}"
+
+    parts = []
+    for reason, (files, folders) in sorted(skipped.items()):
+        counted = [count(files, "file")] * bool(files) + [count(folders, "folder")] * bool(folders)
+        parts.append(f"{' and '.join(counted)} {reason}")
+    hint = " (--no-respect-gitignore scans ignored files)" if any("gitignore" in r for r in skipped) else ""
+    return "Left out: " + "; ".join(parts) + "." + hint
 
 
 def _styler(colour: bool) -> Style:
@@ -108,7 +127,7 @@ def quiet_lines(result: ScanResult, *, show_suppressed: bool = False, colour: bo
             out.append(finding_line(f, style))
             if show_source:
                 out.append(source_line(f, style))
-    return "".join(line + "\n" for line in out)
+    return terminal_text("".join(line + "\n" for line in out), colour)
 
 
 def render_concise(result: ScanResult, verdict=None, *, colour: bool = False, show_suppressed: bool = False,
@@ -118,7 +137,7 @@ def render_concise(result: ScanResult, verdict=None, *, colour: bool = False, sh
     out = [quiet_lines(result, show_suppressed=show_suppressed, colour=colour, show_source=show_source).rstrip("\n")]
     out += [diagnostic_text(d, style) for d in result.diagnostics]
     out.append(summary(result))
-    return "\n".join(line for line in out if line) + "\n"
+    return terminal_text("\n".join(line for line in out if line) + "\n", colour)
 
 
 def render_statistics(result: ScanResult, *, colour: bool = False, **_options) -> str:
@@ -138,7 +157,7 @@ def render_statistics(result: ScanResult, *, colour: bool = False, **_options) -
         out.append(f"{len(fs):>{width}}  {style(code, fg=_LEVEL_COLOUR[fs[0].level], bold=True)}  "
                    f"{fs[0].name:<{name_width}}  [{shown_states}]")
     out.append(summary(result))
-    return "\n".join(out) + "\n"
+    return terminal_text("\n".join(out) + "\n", colour)
 
 
 def render_verdict_only(result: ScanResult, verdict=None, *, colour: bool = False, verbose: bool = False,
@@ -148,7 +167,7 @@ def render_verdict_only(result: ScanResult, verdict=None, *, colour: bool = Fals
 
     if verdict is None:
         return ""
-    return render_verdict(verdict, _styler(colour), verbose=verbose)
+    return terminal_text(render_verdict(verdict, _styler(colour), verbose=verbose), colour)
 
 
 def summary(result: ScanResult) -> str:

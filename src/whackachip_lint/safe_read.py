@@ -1,0 +1,82 @@
+"""Read a file of the scanned tree with guards: a regular file, at most a given size, never a hang.
+
+Every file wac-lint reads from a repository goes through `read_bytes`: the sources it scans and the files that
+steer discovery (`.gitignore`, `.gitmodules`). A repository can ship any of those as a named pipe (reading it
+would block forever), as a link to `/dev/zero` (gigabytes, then MemoryError) or to a file outside the tree.
+So the file is opened without blocking and, for the control files, without following a link (git itself does
+not follow a symlinked `.gitignore`); anything but a regular file is refused by `fstat` on the open descriptor
+(what was checked is what is read), and no more than `limit` bytes are ever read.
+"""
+
+from __future__ import annotations
+
+import errno
+import os
+import stat
+
+
+class NotRead(Exception):
+    """Why a file was not read, worded for a diagnostic ("not a regular file; not read")."""
+
+
+class TooBig(NotRead):
+    def __init__(self, size: int, limit: int) -> None:
+        super().__init__(f"file is {size:,} bytes, over the {limit:,}-byte limit; not read")
+        self.size = size
+        self.limit = limit
+
+
+_FLAGS = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0) | getattr(os, "O_CLOEXEC", 0)
+_NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
+
+
+def read_bytes(path, limit: int, *, follow_symlinks: bool = True) -> bytes:
+    """At most `limit` bytes of the regular file at `path`; raises NotRead (TooBig for size) otherwise.
+
+    O_NONBLOCK: a file swapped for a named pipe since it was listed must not hang the scan (the fstat below
+    then refuses it); it changes nothing for regular files.
+    """
+    try:
+        fd = os.open(path, _FLAGS | (0 if follow_symlinks else _NOFOLLOW))
+    except OSError as exc:
+        if exc.errno == errno.ELOOP and not follow_symlinks:
+            raise NotRead("a symbolic link; not read (git does not follow it either)") from None
+        raise NotRead(f"cannot read: {exc.strerror or exc}") from None
+    try:
+        with os.fdopen(fd, "rb") as handle:
+            st = os.fstat(handle.fileno())
+            if not stat.S_ISREG(st.st_mode):
+                raise NotRead("not a regular file; not read")
+            if st.st_size > limit:
+                raise TooBig(st.st_size, limit)
+            data = handle.read(st.st_size + 1)  # never `limit`: a huge limit must not preallocate it
+    except OSError as exc:
+        raise NotRead(f"cannot read: {exc.strerror or exc}") from None
+    if len(data) > st.st_size:  # it grew after the size check: read the rest, up to the limit
+        data += _read_up_to(path, len(data), limit, follow_symlinks)
+    if len(data) > limit:
+        raise TooBig(len(data), limit)
+    return data
+
+
+def _read_up_to(path, offset: int, limit: int, follow_symlinks: bool) -> bytes:
+    """What a growing file holds past `offset`, at most `limit - offset + 1` bytes (read in small pieces)."""
+    chunks, total = [], offset
+    try:
+        fd = os.open(path, _FLAGS | (0 if follow_symlinks else _NOFOLLOW))
+    except OSError:
+        return b""
+    with os.fdopen(fd, "rb") as handle:
+        if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
+            return b""
+        handle.seek(offset)
+        while total <= limit:
+            chunk = handle.read(min(1 << 20, limit + 1 - total))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            total += len(chunk)
+    return b"".join(chunks)
+
+
+__all__ = ["NotRead", "TooBig", "read_bytes"]

@@ -1,0 +1,64 @@
+"""Repository-derived text is escaped at render time in every reporter (issue 19, low): terminal control
+sequences shown as visible escapes, lone surrogates written instead of crashing, SARIF link syntax escaped."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from whackachip_lint.evidence import Finding, Level, Span, State
+from whackachip_lint.report import sarif
+from whackachip_lint.report.escape import json_text, sarif_message, terminal_text
+from whackachip_lint.scan import ScanResult
+
+OSC_TITLE, OSC_CLIPBOARD, CSI_CLEAR = "\x1b]0;pwned\x07", "\x1b]52;c;ZWNobyBoaQ==\x07", "\x1b[2J"
+
+
+def hostile_repo(tmp_path):
+    (tmp_path / "train.log").write_text(
+        f"Using device: NVIDIA A100-SXM4-80GB {OSC_TITLE} {OSC_CLIPBOARD}\n"
+        f"We trained on 8 H100 GPUs {CSI_CLEAR} \u009b31m.\n")
+    (tmp_path / "ds_config.json").write_text(
+        '{"train_batch_size": 8, "bf16": {"enabled": true},'
+        ' "zero_optimization": {"stage": 3, "offload_optimizer": {"device": "cpu\\ud800"}}}\n')
+    return tmp_path
+
+
+@pytest.mark.parametrize("fmt", ["text", "json", "sarif"])
+def test_no_report_carries_raw_control_sequences_or_crashes(tmp_path, cli, fmt):
+    repo = hostile_repo(tmp_path)
+    result = cli("--no-cache", "--format", fmt, str(repo))
+    assert result.exit_code == 0, result.output
+    out = result.output
+    out.encode("utf-8")  # a lone surrogate made every format fail here before
+    for raw in ("\x1b", "\x07", "\u009b", "\ud800"):
+        assert raw not in out
+    if fmt == "text":
+        assert "\\x1b]0" in out  # shown, as a visible escape
+    else:
+        json.loads(out)
+        assert "\\ud800" in out
+
+
+def test_terminal_text_keeps_only_our_own_colours():
+    coloured = "\x1b[1mpath\x1b[0m " + OSC_TITLE
+    assert terminal_text(coloured, colour=True) == "\x1b[1mpath\x1b[0m \\x1b]0;pwned\\x07"
+    assert terminal_text(coloured) == "\\x1b[1mpath\\x1b[0m \\x1b]0;pwned\\x07"
+    assert terminal_text("a\tb\nc") == "a\tb\nc"
+
+
+def test_json_text_escapes_c1_bidi_and_surrogates_validly():
+    text = json.dumps({"v": "a\u009b\u202e\ud800"}, ensure_ascii=False)
+    escaped = json_text(text)
+    escaped.encode("utf-8")
+    assert json.loads(escaped) == {"v": "a\u009b\u202e\ud800"}
+
+
+def test_sarif_message_escapes_link_syntax():
+    finding = Finding(rule="WAC712", name="declared-hardware", signal="docs.declared", value="H100",
+                      state=State.MENTIONED, level=Level.NOTE, path="README.md", span=Span(1, 1, 1, 5),
+                      snippet="x", message="Named [click](https://evil.example) here.", properties={})
+    run = sarif.to_sarif(ScanResult(".", 1, [finding], [], ["README.md"]))["runs"][0]
+    assert run["results"][0]["message"]["text"] == "Named \\[click\\](https://evil.example) here."
+    assert sarif_message("a [b] c") == "a \\[b\\] c"
