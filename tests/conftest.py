@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 from pathlib import Path
@@ -87,6 +88,23 @@ def run_cli(*args: str):
     return result
 
 
+@contextlib.contextmanager
+def inside(directory: Path):
+    """Run in `directory`: reported paths are relative to the current directory, as printed for users."""
+    previous = os.getcwd()
+    os.chdir(directory)
+    try:
+        yield
+    finally:
+        os.chdir(previous)
+
+
+def run_cli_in(directory: Path, *args: str):
+    """The CLI run from `directory` (so a scan of "." reports paths relative to it)."""
+    with inside(directory):
+        return run_cli(*args)
+
+
 LEVEL_RANK = {"note": 0, "warning": 1, "error": 2}
 
 
@@ -101,10 +119,11 @@ def promised_exit_code(report: dict, args: tuple[str, ...] = ()) -> int:
     return 1 if failing else 0
 
 
-def scan_json(*args: str, expect_exit: int | None = None) -> dict:
-    """The JSON report of `wac-lint --format json ARGS`; the exit code must be exactly `expect_exit`, or, when the
-    caller does not know it, exactly the one the report's own findings call for (never 2, never "0 or 1")."""
-    result = run_cli("--format", "json", *args)
+def scan_json(*args: str, expect_exit: int | None = None, cwd: Path | None = None) -> dict:
+    """The JSON report of `wac-lint --format json ARGS` (run from `cwd` when given); the exit code must be exactly
+    `expect_exit`, or, when the caller does not know it, exactly the one the report's own findings call for (never
+    2, never "0 or 1")."""
+    result = run_cli_in(cwd, "--format", "json", *args) if cwd else run_cli("--format", "json", *args)
     report = json.loads(result.output)
     expected = promised_exit_code(report, args) if expect_exit is None else expect_exit
     assert result.exit_code == expected, (result.exit_code, result.output[-2000:])
@@ -112,7 +131,8 @@ def scan_json(*args: str, expect_exit: int | None = None) -> dict:
 
 
 def scan_repo_json(repo: Path, *extra: str, expect_exit: int | None = None) -> dict:
-    return scan_json(*extra, str(repo), expect_exit=expect_exit)
+    """The JSON report of `repo`, scanned from inside it (paths relative to the repository)."""
+    return scan_json(*extra, ".", expect_exit=expect_exit, cwd=repo)
 
 
 def inference_of(path: Path, *extra: str) -> dict:
@@ -133,3 +153,13 @@ def _every_sarif_is_validated(monkeypatch):
     from .sarif_schema import validating
 
     monkeypatch.setattr(sarif, "to_sarif", validating(sarif.to_sarif))
+
+
+@pytest.fixture(autouse=True)
+def _every_json_report_follows_the_schema(monkeypatch):
+    """Whatever test builds a JSON report, it must follow the schema `wac-lint schema` prints."""
+    from whackachip_lint.report import json as json_report
+
+    from .report_schema import validating
+
+    monkeypatch.setattr(json_report, "to_data", validating(json_report.to_data))

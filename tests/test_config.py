@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from whackachip_lint.cli import REPORTERS
+from whackachip_lint.report.render import REPORTERS
 from whackachip_lint.config import (
     CONFIG_KEYS,
     OUTPUT_FORMATS,
@@ -19,7 +19,7 @@ from whackachip_lint.config import (
 )
 from whackachip_lint.evidence import Level
 
-from .conftest import run_cli
+from .conftest import run_cli, run_cli_in
 from .fakes import fake_python  # noqa: F401 (fixture)
 
 BF16_LINE = "x = torch.zeros(2, dtype=torch.bfloat16)\n"
@@ -113,7 +113,7 @@ def test_config_formats_are_the_cli_formats():
         ('select = ["WAC9999"]\n', "`select`: unknown rule code or prefix WAC9999"),
         ('ignore = "WAC1"\nselect = [1]\n', "`select` must be a list of strings"),
         ('fail-level = "fatal"\n', "`fail-level` must be one of note, warning, error"),
-        ('format = "xml"\n', "`format` must be one of html, json, sarif, text"),
+        ('format = "xml"\n', "`format` must be one of text, grouped, concise, github, markdown, html, json, sarif"),
         ("jobs = 0\n", "`jobs` must be a positive integer"),
         ("max-file-size = true\n", "`max-file-size` must be a positive integer"),
         ('[per-file-ignores]\n"tests/*" = ["NOPE"]\n', "`per-file-ignores.tests/*`: unknown rule code"),
@@ -137,7 +137,7 @@ def test_every_documented_key_has_a_settings_field():
 
 def test_cli_bad_config_exits_2_naming_the_key(tmp_path):
     repo = repo_with(tmp_path, '[tool.wac-lint]\nfail-levle = "note"\n')
-    result = run_cli(str(repo))
+    result = run_cli_in(repo, ".")
     assert result.exit_code == 2
     assert "unknown key `fail-levle`" in result.output
     assert "pyproject.toml" in result.output
@@ -147,7 +147,7 @@ def test_cli_bad_config_exits_2_naming_the_key(tmp_path):
 def test_cli_uses_config_values_when_flags_are_not_given(tmp_path):
     repo = repo_with(tmp_path, '[tool.wac-lint]\nformat = "json"\nextend-exclude = ["scripts/"]\n'
                                'fail-level = "note"\n')
-    result = run_cli(str(repo))
+    result = run_cli_in(repo, ".")
     assert result.exit_code == 1  # a note reaches fail-level "note"
     assert rules_and_paths(result.output) == [("WAC101", "src/train.py")]
 
@@ -155,12 +155,12 @@ def test_cli_uses_config_values_when_flags_are_not_given(tmp_path):
 @pytest.mark.usefixtures("fake_python")
 def test_flags_given_on_the_command_line_win(tmp_path):
     repo = repo_with(tmp_path, '[tool.wac-lint]\nformat = "json"\nfail-level = "note"\nignore = ["WAC101"]\n')
-    quiet = run_cli(str(repo))
+    quiet = run_cli_in(repo, ".")
     assert quiet.exit_code == 0 and rules_and_paths(quiet.output) == []
-    loud = run_cli("--ignore", "WAC2", "--fail-level", "warning", str(repo))
+    loud = run_cli_in(repo, "--ignore", "WAC2", "--fail-level", "warning", ".")
     assert loud.exit_code == 0  # notes stay under fail-level warning
     assert rules_and_paths(loud.output) == [("WAC101", "scripts/old.py"), ("WAC101", "src/train.py")]
-    text = run_cli("--format", "text", str(repo))
+    text = run_cli_in(repo, "--format", "text", ".")
     # The report names the configuration file it used (a repository's settings are never applied silently).
     assert text.output.startswith(f"Configuration: {repo / 'pyproject.toml'}\n3 files scanned; 0 findings.\n")
 
@@ -169,8 +169,8 @@ def test_flags_given_on_the_command_line_win(tmp_path):
 def test_isolated_and_explicit_config(tmp_path):
     repo = repo_with(tmp_path, '[tool.wac-lint]\nformat = "json"\nignore = ["WAC101"]\n')
     other = write(tmp_path / "elsewhere.toml", 'format = "json"\nexclude = ["src/"]\n')
-    assert "\n3 files scanned; 2 findings; 2 enabled; 2 note.\n" in run_cli("--isolated", str(repo)).output
-    explicit = run_cli("--config", str(other), str(repo))
+    assert "\n3 files scanned; 2 findings; 2 enabled; 2 note.\n" in run_cli_in(repo, "--isolated", ".").output
+    explicit = run_cli_in(repo, "--config", str(other), ".")
     assert rules_and_paths(explicit.output) == [("WAC101", "scripts/old.py")]
 
 
@@ -178,13 +178,13 @@ def test_isolated_and_explicit_config(tmp_path):
 def test_per_file_ignores_from_config(tmp_path):
     repo = repo_with(tmp_path, '[tool.wac-lint]\nformat = "json"\n[tool.wac-lint.per-file-ignores]\n'
                                '"scripts/*" = ["WAC1"]\n')
-    assert rules_and_paths(run_cli(str(repo)).output) == [("WAC101", "src/train.py")]
+    assert rules_and_paths(run_cli_in(repo, ".").output) == [("WAC101", "src/train.py")]
 
 
 @pytest.mark.usefixtures("fake_python")
 def test_wac_lint_toml_via_cli(tmp_path):
     repo = repo_with(tmp_path, 'format = "json"\nselect = ["WAC2"]\n', name="wac-lint.toml")
-    assert rules_and_paths(run_cli(str(repo)).output) == []
+    assert rules_and_paths(run_cli_in(repo, ".").output) == []
 
 
 def test_force_exclude_applies_exclude_to_files_named_on_the_command_line(tmp_path, monkeypatch):
@@ -205,5 +205,5 @@ def test_force_exclude_applies_exclude_to_files_named_on_the_command_line(tmp_pa
 
 def test_force_exclude_must_be_a_boolean(tmp_path):
     (tmp_path / "pyproject.toml").write_text('[tool.wac-lint]\nforce-exclude = "yes"\n')
-    result = run_cli(str(tmp_path))
+    result = run_cli_in(tmp_path, ".")
     assert result.exit_code == 2 and "force-exclude" in result.output

@@ -10,7 +10,7 @@ from __future__ import annotations
 from whackachip_lint.infer.engine import infer
 from whackachip_lint.report.bottom_line import bottom_line
 
-from .conftest import FIXTURES, run_cli, scan_json
+from .conftest import FIXTURES, run_cli, run_cli_in, scan_json
 from .infer_helpers import finding, resolved, result, where
 
 VERDICTS = FIXTURES / "verdicts"
@@ -19,7 +19,7 @@ H100 = {"nvidia-h100-sxm", "nvidia-h100-pcie", "nvidia-h100-nvl"}
 
 
 def report(name: str) -> dict:
-    return scan_json(str(VERDICTS / name))
+    return scan_json(".", cwd=VERDICTS / name)
 
 
 def consistent(inference: dict) -> set[str]:
@@ -43,7 +43,7 @@ def test_readme_naming_a_gpu_the_code_cannot_use_is_a_conflict_not_an_empty_list
 
 
 def test_the_contradiction_is_a_warning_with_both_locations():
-    out = run_cli(str(VERDICTS / "declared_v100_fa2"))
+    out = run_cli_in(VERDICTS / "declared_v100_fa2", ".")
     assert out.exit_code == 1  # WAC714 is a warning, the default fail level
     line = next(x for x in out.output.splitlines() if "WAC714" in x)
     assert line.lstrip().startswith("README.md:3:")

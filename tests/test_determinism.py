@@ -16,7 +16,7 @@ import sys
 import pytest
 
 from . import corpus
-from .conftest import REPOS, promised_exit_code, run_cli
+from .conftest import REPOS, promised_exit_code, run_cli, run_cli_in
 
 # Every test scans the whole tree several times (and in child processes): CI runs them, the local loop does not.
 pytestmark = pytest.mark.slow
@@ -40,10 +40,10 @@ def tree(tmp_path_factory):
 
 
 def _report(tree, fmt: str, *extra: str) -> bytes:
-    args = ["--format", fmt, *extra, str(tree)]
+    args = ["--format", fmt, *extra, "."]
     if fmt == "text":
         args.insert(0, "--no-color")
-    result = run_cli(*args)
+    result = run_cli_in(tree, *args)
     assert result.exit_code == _expected_exit(tree), result.output
     return result.stdout_bytes
 

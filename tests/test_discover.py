@@ -67,3 +67,43 @@ def test_explicit_files_and_missing_paths(tmp_path):
     found, diagnostics = discover([a, a, tmp_path / "nope.py"], tmp_path)
     assert [c.relpath for c in found] == ["a.py"]
     assert [(d.path, d.message) for d in diagnostics] == [("nope.py", "no such file or directory")]
+
+
+# --- ignore rules from above the scanned directory (issue 14) -----------------------------------------------------
+
+def _repo_with_parent_ignores(tmp_path: Path, git_dir: Path) -> Path:
+    _write(tmp_path, ".gitignore", "by_parent.py\n")
+    _write(git_dir, "info/exclude", "# comment\nby_exclude.py\n")
+    for name in ("keep.py", "by_parent.py", "by_exclude.py"):
+        _write(tmp_path, f"sub/{name}")
+    return tmp_path / "sub"
+
+
+def test_parent_gitignore_and_info_exclude_apply_inside_a_repository(tmp_path):
+    sub = _repo_with_parent_ignores(tmp_path, tmp_path / ".git")
+    found, _ = discover([sub], sub)
+    assert [c.relpath for c in found] == ["keep.py"]
+
+
+def test_a_worktree_reads_info_exclude_from_its_common_directory(tmp_path):
+    main_git = tmp_path / "main" / ".git"
+    worktree_git = main_git / "worktrees" / "wt"
+    _write(worktree_git, "commondir", "../..\n")
+    checkout = tmp_path / "wt"
+    _write(checkout, ".git", f"gitdir: {worktree_git}\n")
+    sub = _repo_with_parent_ignores(checkout, main_git)
+    found, _ = discover([sub], sub)
+    assert [c.relpath for c in found] == ["keep.py"]
+
+
+def test_parent_ignores_do_not_apply_outside_a_repository(tmp_path):
+    sub = _repo_with_parent_ignores(tmp_path, tmp_path / "not-git")
+    found, _ = discover([sub], sub)
+    assert [c.relpath for c in found] == ["by_exclude.py", "by_parent.py", "keep.py"]
+
+
+def test_parent_ignores_apply_with_a_relative_path(tmp_path, monkeypatch):
+    _repo_with_parent_ignores(tmp_path, tmp_path / ".git")
+    monkeypatch.chdir(tmp_path)
+    found, _ = discover([Path("sub")], Path("sub"))
+    assert [c.relpath for c in found] == ["keep.py"]

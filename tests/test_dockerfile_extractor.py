@@ -122,3 +122,19 @@ def test_partly_unresolved_reference_still_names_its_vendor():
     assert finding.value == "nvcr.io/nvidia/pytorch:${TAG}-py3"
     assert finding.properties["vendor"] == "nvidia" and finding.properties["unresolved"] == "TAG"
     assert "build time" in finding.message
+
+
+def test_a_run_heredoc_is_read_as_a_script_line_by_line():
+    code = ("FROM python:3.11\nRUN <<EOF\nset -e\npip install torch==2.1.0+cu121 deepspeed\n"
+            "conda install -y pytorch-cuda=12.1\necho done\nEOF\nRUN pip install flash-attn\n")
+    rows = [(rule, value, line) for rule, value, _state, line in finding_rows(code, "dockerfile")
+            if rule in ("WAC802", "WAC804")]
+    assert rows == sorted([("WAC802", "cu121", 4), ("WAC804", "deepspeed", 4), ("WAC802", "cu121", 5),
+                           ("WAC804", "flash-attn", 8)])
+
+
+def test_a_continued_run_still_ends_commands_at_operators_only():
+    code = "FROM python:3.11\nRUN pip install \\\n    deepspeed \\\n    flash-attn\n"
+    rows = [(rule, value, line) for rule, value, _state, line in finding_rows(code, "dockerfile")
+            if rule == "WAC804"]
+    assert rows == [("WAC804", "deepspeed", 3), ("WAC804", "flash-attn", 4)]

@@ -10,7 +10,7 @@ import json
 
 from whackachip_lint.infer.catalog import load_catalog
 
-from .conftest import REPOS, run_cli
+from .conftest import REPOS, run_cli_in
 from .infer_helpers import resolved, where
 
 REPO = REPOS / "sh_net_type_dead_branch"
@@ -20,7 +20,8 @@ CATALOG = load_catalog()
 
 
 def report(*options: str) -> dict:
-    result = run_cli("--format", "json", *options, str(REPO))
+    """The JSON report of the repository, scanned from inside it (paths relative to it)."""
+    result = run_cli_in(REPO, "--format", "json", *options, ".")
     assert result.exit_code == 0, result.output
     return json.loads(result.output)
 

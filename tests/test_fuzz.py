@@ -136,8 +136,8 @@ def test_native_parser_crash_input_does_not_kill_the_scan(kind, data, tmp_path):
     (tmp_path / name).write_bytes(data)
     (tmp_path / "fine.py").write_text("import torch\n")
     for _ in range(3):  # the out-of-bounds read crashes most runs, not all
-        proc = subprocess.run([sys.executable, "-m", "whackachip_lint", "--no-cache", "--format", "json", str(tmp_path)],
-                              capture_output=True, text=True, timeout=300)
+        proc = subprocess.run([sys.executable, "-m", "whackachip_lint", "--no-cache", "--format", "json", "."],
+                              cwd=tmp_path, capture_output=True, text=True, timeout=300)
         assert proc.returncode == 0, (proc.returncode, proc.stderr)  # a diagnostic beside a good file: exit 0
     assert f'"{name}"' in proc.stdout and "cannot read safely" in proc.stdout
 
@@ -146,8 +146,8 @@ def test_deeply_nested_python_does_not_kill_the_scan(tmp_path):
     """In a child process, since a native stack overflow would end pytest itself."""
     (tmp_path / "deep.py").write_bytes(REGRESSIONS[0][1])
     (tmp_path / "fine.py").write_text("import torch\n")
-    proc = subprocess.run([sys.executable, "-m", "whackachip_lint", "--no-cache", "--format", "json", str(tmp_path)],
-                          capture_output=True, text=True, timeout=300)
+    proc = subprocess.run([sys.executable, "-m", "whackachip_lint", "--no-cache", "--format", "json", "."],
+                          cwd=tmp_path, capture_output=True, text=True, timeout=300)
     assert proc.returncode == 0, (proc.returncode, proc.stderr)
     assert '"deep.py"' in proc.stdout and "nested too deeply" in proc.stdout
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 
-from .conftest import REPOS, run_cli
+from .conftest import REPOS, run_cli_in
 
 # NVIDIA datacenter parts with native bf16 (the launch sets InfiniBand/GPUDirect and --bf16).
 NVIDIA_DATACENTER_BF16 = {
@@ -24,7 +24,7 @@ NVIDIA_DATACENTER_BF16 = {
 
 
 def report(name: str) -> dict:
-    result = run_cli("--format", "json", str(REPOS / name))
+    result = run_cli_in(REPOS / name, "--format", "json", ".")
     assert result.exit_code == 0, result.output  # every finding is a note: nothing fails the default level
     return json.loads(result.output)
 

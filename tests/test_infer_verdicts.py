@@ -8,7 +8,7 @@ import pytest
 
 from whackachip_lint.infer.catalog import load_catalog
 
-from .conftest import FIXTURES, inference_of, run_cli
+from .conftest import FIXTURES, inference_of, run_cli, run_cli_in, scan_json
 from .infer_helpers import resolved
 
 VERDICTS = FIXTURES / "verdicts"
@@ -16,7 +16,7 @@ CATALOG = load_catalog()
 
 
 def inference(name: str) -> dict:
-    return inference_of(VERDICTS / name)
+    return scan_json(".", cwd=VERDICTS / name)["inference"]
 
 
 def status(data: dict, entry_id: str) -> str:
@@ -89,7 +89,7 @@ def test_inference_only_repo_is_insufficient_evidence():
     data = inference("inference_only")
     assert data["insufficient_evidence"] is True
     assert all(v["status"] != "likely" for v in data["vendors"])
-    text = run_cli(str(VERDICTS / "inference_only")).output
+    text = run_cli_in(VERDICTS / "inference_only", ".").output
     assert "Insufficient evidence" in text
 
 

@@ -175,3 +175,31 @@ def test_repeated_nvidia_smi_tables_in_one_output_point_at_their_own_lines():
     found = sorted(scan(text).findings, key=lambda f: f.line)
     assert [f.properties["output_line"] for f in found] == [3, 306]
     assert found[1].line - found[0].line == 303 and all(where(text, f) == "Tesla T4" for f in found)
+
+
+# --- locations as reported: cell and line within the cell (issue 14) ----------------------------------------------
+
+def test_reports_name_the_cell_and_sarif_the_file_line(tmp_path):
+    import json as _json
+
+    from .conftest import run_cli_in
+
+    notebook = {"nbformat": 4, "nbformat_minor": 5, "metadata": {}, "cells": [
+        {"cell_type": "markdown", "metadata": {}, "source": ["# Train\n"]},
+        {"cell_type": "code", "metadata": {}, "execution_count": None, "outputs": [],
+         "source": ["import torch\n", "x = torch.bfloat16\n"]},
+    ]}
+    text = _json.dumps(notebook, indent=1)
+    (tmp_path / "nb.ipynb").write_text(text, encoding="utf-8")
+    file_lines = text.splitlines()
+    out = run_cli_in(tmp_path, "-q", "--select", "WAC101", ".").output
+    assert out.startswith("nb.ipynb:cell 2:2:5: WAC101 "), out
+    (finding,) = _json.loads(run_cli_in(tmp_path, "--format", "json", "--select", "WAC101", ".").output)["findings"]
+    assert finding["cell"] == {"number": 2, "line": 2, "column": 5}
+    line = file_lines[finding["line"] - 1]
+    assert line[finding["column"] - 1:finding["end_column"] - 1] == "torch.bfloat16"
+    run = _json.loads(run_cli_in(tmp_path, "--format", "sarif", "--sarif-evidence", "--select", "WAC101", ".").output
+                      )["runs"][0]
+    (region,) = [r["locations"][0]["physicalLocation"]["region"] for r in run["results"]]
+    assert region["startLine"] == finding["line"] and region["endLine"] <= len(file_lines)
+    assert file_lines[region["startLine"] - 1][region["startColumn"] - 1:region["endColumn"] - 1] == "torch.bfloat16"

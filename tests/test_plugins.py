@@ -30,10 +30,12 @@ def installed(tmp_path_factory) -> Path:
     return target
 
 
-def wac(site: Path, *args: str, extra_path: Path | None = None) -> subprocess.CompletedProcess:
+def wac(site: Path, *args: str, extra_path: Path | None = None, cwd: Path | None = None
+        ) -> subprocess.CompletedProcess:
     paths = [str(site)] + ([str(extra_path)] if extra_path else [])
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(paths)}
-    return subprocess.run([sys.executable, "-m", "whackachip_lint", *args], capture_output=True, text=True, env=env)
+    return subprocess.run([sys.executable, "-m", "whackachip_lint", *args], capture_output=True, text=True, env=env,
+                          cwd=cwd)
 
 
 def test_rule_list_and_docs_name_the_plugin(installed):
@@ -60,7 +62,7 @@ def test_a_scan_uses_the_plugins_rule_file_kind_and_catalog_entry(installed, tmp
     (repo / "train.py").write_text("import ttnn\nimport torch\n\ndevice = ttnn.open_device(device_id=0)\n")
     (repo / "justfile").write_text("train:\n    TT_METAL_HOME=/opt/tt-metal python train.py\n")
     (repo / "notes.py").write_text("# import ttnn would be faster\nx = 1\n")
-    result = wac(installed, "--no-cache", "--format", "json", "--exit-zero", str(repo))
+    result = wac(installed, "--no-cache", "--format", "json", "--exit-zero", ".", cwd=repo)
     assert result.returncode == 0, result.stderr
     report = json.loads(result.stdout)
     rows = sorted((f["rule"], f["path"], f["line"], f["state"], f["value"]) for f in report["findings"])
@@ -132,7 +134,7 @@ def test_a_broken_plugin_is_one_diagnostic_never_a_crash(tmp_path, module_text, 
     repo = tmp_path / "repo"
     repo.mkdir()
     (repo / "train.py").write_text("import torch\nx = torch.bfloat16\n")
-    result = wac(site, "--no-cache", "--format", "json", "--exit-zero", str(repo))
+    result = wac(site, "--no-cache", "--format", "json", "--exit-zero", ".", cwd=repo)
     assert result.returncode == 0, result.stderr
     report = json.loads(result.stdout)
     (problem,) = [d for d in report["diagnostics"] if d["path"] == "<plugins>"]

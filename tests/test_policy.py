@@ -167,7 +167,8 @@ def test_target_flag_overrides_config(tmp_path):
 def test_unknown_target_is_a_usage_error(tmp_path):
     repo = bf16_repo(tmp_path, '[tool.wac-lint]\ntarget = ["nvidia-v1000"]\n')
     result = run_cli(str(repo))
-    assert result.exit_code == 2 and "unknown target nvidia-v1000 (`target` in " in result.output
+    assert result.exit_code == 2 and "unknown target nvidia-v1000 (did you mean " in result.output
+    assert "?) (`target` in " in result.output
     assert "pyproject.toml" in result.output
 
 

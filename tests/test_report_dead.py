@@ -30,7 +30,10 @@ NET_TYPE = textwrap.dedent(
 def test_sarif_dead_finding_is_an_informational_result_without_a_level():
     dead = finding(state=State.DEAD, level=Level.WARNING)
     live = finding(line=5, state=State.ENABLED, level=Level.WARNING)
-    dead_result, live_result = check_sarif(sarif.to_sarif(result_of(dead, live)))["runs"][0]["results"]
+    doc = sarif.to_sarif(result_of(dead, live), evidence=True)  # --sarif-evidence: dead findings for the record
+    dead_result, live_result = check_sarif(doc)["runs"][0]["results"]
+    (default,) = sarif.to_sarif(result_of(dead, live))["runs"][0]["results"]  # by default: never uploaded
+    assert default["properties"]["state"] == "enabled"
     assert dead_result["kind"] == "informational" and dead_result["level"] == "none"
     assert dead_result["properties"]["state"] == "dead"
     assert live_result["level"] == "warning" and "kind" not in live_result
@@ -38,7 +41,7 @@ def test_sarif_dead_finding_is_an_informational_result_without_a_level():
 
 def test_sarif_from_the_cli_keeps_dead_findings_valid(tmp_path):
     (tmp_path / "run.sh").write_text(NET_TYPE.replace("  # wac-lint: disable=WAC301", ""))
-    result = run_cli("--format", "sarif", str(tmp_path))
+    result = run_cli("--format", "sarif", "--sarif-evidence", str(tmp_path))
     assert result.exit_code == 0, result.output
     results = check_sarif(json.loads(result.output))["runs"][0]["results"]
     states = {(r["properties"]["details"].get("variable"), r["properties"]["state"], r.get("kind")) for r in results

@@ -814,3 +814,33 @@ def test_function_called_from_dead_code_and_then_live_is_live():
 def test_function_called_only_from_dead_code_is_dead():
     code = "setup() {\n  export NCCL_IB_HCA=mlx5_0\n}\nif false; then setup; fi\n"
     assert facts(code) == [("WAC301", "NCCL_IB_HCA", X, 2)]
+
+
+# --- scripts that do not parse: an unclosed string, backquote, $( or heredoc (issue 14) -------------------------
+
+import pytest as _pytest  # noqa: E402
+
+from .conftest import scan_snippet as _scan  # noqa: E402
+
+_OPENERS = [
+    ('export NCCL_IB_HCA="mlx5_0\n', "a double-quoted string"),
+    ("X=`hostname\n", "a backquoted command"),
+    ("X=$(hostname\n", "a $(...) command substitution"),
+    ("cat <<EOT\n", "a heredoc"),
+]
+
+
+@_pytest.mark.parametrize("opener, what", _OPENERS)
+def test_an_unclosed_construct_gives_one_diagnostic_and_no_swallowed_findings(opener, what):
+    code = f"export NCCL_P2P_DISABLE=1\n{opener}torchrun --nproc_per_node 8 train.py\nexport NCCL_DEBUG=INFO\n"
+    result = _scan(code, "shell")
+    assert [d.message for d in result.diagnostics] == [
+        f"shell syntax error: {what} opened at line 2 is never closed (it runs to line 4); "
+        "findings come only from the lines outside it"]
+    assert [(f.rule, f.value, f.line) for f in result.findings] == [("WAC303", "NCCL_P2P_DISABLE", 1)]
+
+
+def test_a_closed_script_has_no_diagnostic():
+    code = 'export NCCL_IB_HCA="mlx5_0"\ncat <<EOT\nx\nEOT\ntorchrun --nproc_per_node 8 train.py\n'
+    result = _scan(code, "shell")
+    assert result.diagnostics == [] and {f.rule for f in result.findings} >= {"WAC301", "WAC404"}

@@ -210,3 +210,49 @@ def test_a_directive_whose_text_has_changed_spans_its_own_column():
 
     raws = unused_findings([Directive(3, 5, "disable", ("WAC101",), (3,))], ["a", "b"], KNOWN, KNOWN)
     assert [(r.span.line, r.span.column, r.span.end_column) for r in raws] == [(3, 5, 6)]
+# --- directive syntax variants (issue 14): each line holds a bf16 finding (WAC101) and one directive -------------
+
+import pytest  # noqa: E402
+
+from .conftest import scan_snippet  # noqa: E402
+
+BF16_LINE = "x = torch.bfloat16  "
+
+
+@pytest.mark.parametrize(
+    "directive, suppressed, unused",
+    [
+        ("# wac-lint: disable=WAC101", True, None),
+        ("# wac-lint: disable = WAC101", True, None),
+        ("# wac-lint:disable=WAC101", True, None),
+        ("#wac-lint: disable=wac101", True, None),
+        ("# wac-lint: disable=bf16-precision", True, None),
+        ("# wac-lint: disable=BF16-Precision", True, None),
+        ("# wac-lint: disable=WAC3, WAC101", False, None),  # WAC3 unused too, but not judged: WAC101 only
+        ("# wac-lint: disable=WAC3 WAC101", False, None),
+        ("# wac-lint: disable=WAC1", True, None),
+        ("# wac-lint: disable=all", True, None),
+        ("# wac-lint: disable=WAC102", False, "WAC102"),
+        ("# wac-lint: disable=no-such-rule", False, "NO-SUCH-RULE"),
+        ("# wac-lint: disable", False, "nothing"),
+        ("# wac-lint: disable=", False, "nothing"),
+        ("# wac-lint: disabled=WAC101", False, ""),  # not a directive at all
+        ("# wac-lint: disable-next-line", False, "nothing"),
+    ],
+)
+def test_directive_variants(directive, suppressed, unused):
+    code = f"import torch\n{BF16_LINE}{directive}\n"
+    findings = scan_snippet(code).findings
+    bf16 = [f for f in findings if f.rule == "WAC101"]
+    wac001 = [f for f in findings if f.rule == "WAC001"]
+    if directive.endswith(("WAC3, WAC101", "WAC3 WAC101")):
+        assert bf16[0].suppressed and [f.value for f in wac001] == ["WAC3"]
+        return
+    assert bf16[0].suppressed is suppressed
+    if unused is None or unused == "":
+        assert wac001 == []
+    elif unused == "nothing":
+        assert [f.value for f in wac001] == [None] and "names no rule" in wac001[0].message
+    else:
+        assert [f.value for f in wac001] == [unused]
+    assert all(f.rule in ("WAC101", "WAC001") for f in findings)

@@ -192,6 +192,9 @@ def test_skipped_files_are_counted_and_gitignore_can_be_ignored(tmp_path, cli):
     text = cli("--isolated", str(repo)).output
     assert ("Left out: 1 folder in a virtualenv (a folder with pyvenv.cfg); 1 file and 1 folder matched by "
             ".gitignore. (--no-respect-gitignore scans ignored files)") in text
-    everything = json.loads(cli("--isolated", "--no-respect-gitignore", "--format", "json", str(repo)).output)
+    from .conftest import run_cli_in
+
+    # From inside the repository: reported paths are relative to the current directory.
+    everything = json.loads(run_cli_in(repo, "--isolated", "--no-respect-gitignore", "--format", "json", ".").output)
     assert sorted({f["path"] for f in everything["findings"]}) == ["build/train.py", "scratch.py"]
     assert everything["skipped"] == {"in a virtualenv (a folder with pyvenv.cfg)": {"files": 0, "folders": 1}}

@@ -11,7 +11,7 @@ from whackachip_lint.infer.engine import infer
 from whackachip_lint.report import json as json_report
 from whackachip_lint.report.verdict_text import render_verdict
 
-from .conftest import run_cli
+from .conftest import run_cli_in
 from .infer_helpers import finding, result
 
 FILES = 1300
@@ -111,11 +111,11 @@ def _many_files_repo(root, count: int = 12) -> None:
 
 def test_cli_caps_locations_by_default_and_verbose_lists_them(tmp_path):
     _many_files_repo(tmp_path)
-    default = run_cli(str(tmp_path))
+    default = run_cli_in(tmp_path, ".")
     assert default.exit_code == 0, default.output
     verdict = default.output[default.output.index("Hardware verdict"):]
     assert "train_0.py:4, train_1.py:4, train_10.py:4 +9 more]" in verdict
-    verbose = run_cli("--verbose", str(tmp_path))
+    verbose = run_cli_in(tmp_path, "--verbose", ".")
     assert verbose.exit_code == 0
     assert "train_9.py:4" in verbose.output[verbose.output.index("Hardware verdict"):]
     assert "+9 more]" not in verbose.output
@@ -123,8 +123,8 @@ def test_cli_caps_locations_by_default_and_verbose_lists_them(tmp_path):
 
 def test_cli_json_verbose_keeps_every_location(tmp_path):
     _many_files_repo(tmp_path, count=14)
-    capped = json.loads(run_cli("--format", "json", str(tmp_path)).output)["inference"]["reasons"]
-    full = json.loads(run_cli("--format", "json", "--verbose", str(tmp_path)).output)["inference"]["reasons"]
+    capped = json.loads(run_cli_in(tmp_path, "--format", "json", ".").output)["inference"]["reasons"]
+    full = json.loads(run_cli_in(tmp_path, "--format", "json", "--verbose", ".").output)["inference"]["reasons"]
     nccl = [r for r in capped.values() if r["constraint"].startswith("nccl backend") and r.get("result") == "supports"]
     assert nccl and nccl[0]["evidence_count"] == 14 and len(nccl[0]["evidence"]) == 10
     nccl = [r for r in full.values() if r["constraint"].startswith("nccl backend") and r.get("result") == "supports"]

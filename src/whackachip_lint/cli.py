@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
 import click
 
 from . import __version__
+from .config import OUTPUT_FORMATS
 from .evidence import Level
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
@@ -23,6 +25,15 @@ class DefaultGroup(click.Group):
             args = [self.default_command, *args]
         return super().parse_args(ctx, args)
 
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        """Each command with its whole first sentence (click cuts them to the line), wrapped."""
+        rows = [(name, command.get_short_help_str(limit=10_000)) for name, command in
+                ((name, self.get_command(ctx, name)) for name in self.list_commands(ctx))
+                if command is not None and not command.hidden]
+        if rows:
+            with formatter.section("Commands"):
+                formatter.write_dl(rows)
+
 
 def _print_version(ctx: click.Context, _param, value: bool) -> None:
     """`--version`: the package version and the catalog revision, since a verdict depends on both."""
@@ -34,13 +45,15 @@ def _print_version(ctx: click.Context, _param, value: bool) -> None:
     ctx.exit()
 
 
-@click.group(cls=DefaultGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=DefaultGroup, context_settings={"help_option_names": ["-h", "--help"]},
+             epilog="The options of a scan are listed by `wac-lint scan --help`; those of another command by "
+                    "`wac-lint COMMAND --help`.")
 @click.option("--version", is_flag=True, expose_value=False, is_eager=True, callback=_print_version,
               help="Show the version and the hardware catalog's revision, then exit.")
 def main() -> None:
     """Find the accelerator hardware an ML code base was built for, with every conclusion traced to a line.
 
-    Run `wac-lint PATH...` to scan (the `scan` command is the default).
+    Run `wac-lint PATH...` to scan (the `scan` command is the default, so `wac-lint scan PATH...` is the same).
     """
 
 
@@ -63,6 +76,8 @@ _FLAG_FIELDS = {
     "targets": "targets",
     "max_file_size": "max_file_bytes",
     "force_exclude": "force_exclude",
+    "sarif_evidence": "sarif_evidence",
+    "exclude": "exclude",
     "file_timeout": "file_timeout",
     "no_respect_gitignore": "respect_gitignore",
 }
@@ -89,22 +104,20 @@ def _settings(paths, flags: dict, config_file: Path | None, isolated: bool):
         if ctx.get_parameter_source(option) in (ParameterSource.COMMANDLINE, ParameterSource.ENVIRONMENT):
             setattr(settings, name, flags[name])
     settings.select = settings.select or ["ALL"]
+    settings.exclude = [*settings.exclude, *flags["extend_exclude"]]
     return settings, path
 
 
-# --format value -> reporter module (imported only when used).
-REPORTERS = {
-    "text": "whackachip_lint.report.text",
-    "json": "whackachip_lint.report.json",
-    "sarif": "whackachip_lint.report.sarif",
-    "html": "whackachip_lint.report.html",
-}
-
-
-@main.command()
+@main.command(short_help="Scan PATHS (files or directories) for hardware evidence (the default command).")
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path), required=True)
-@click.option("--format", "output_format", type=click.Choice(sorted(REPORTERS)), default="text", show_default=True)
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write the report to FILE.")
+@click.option("--format", "--output-format", "output_format", type=click.Choice(list(OUTPUT_FORMATS)), default="text",
+              show_default=True, help="text (grouped by file, with the verdict; `grouped` is the same), concise (one "
+              "line per finding), github (workflow annotations), markdown (verdict summary), html, json, sarif.")
+@click.option("--statistics", is_flag=True, help="Count the findings per rule and state instead of listing them.")
+@click.option("--show-source", is_flag=True, help="Print the source line under each finding.")
+@click.option("--verdict-only", is_flag=True, help="Print only the hardware verdict (text and markdown formats).")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, allow_dash=True, path_type=Path),
+              help="Write the report to FILE (`-`: standard output).")
 @click.option("--select", multiple=True, help="Rule codes or prefixes to report (comma-separated; default ALL).")
 @click.option("--ignore", multiple=True, help="Rule codes or prefixes to leave out (comma-separated).")
 @click.option(
@@ -115,11 +128,13 @@ REPORTERS = {
     help="Exit 1 when a finding at or above this level is reported.",
 )
 @click.option("--exit-zero", is_flag=True, help="Exit 0 even when findings reach the fail level.")
-@click.option("-q", "--quiet", is_flag=True, help="Print only the summary line (text format).")
+@click.option("-q", "--quiet", is_flag=True,
+              help="Print the findings and nothing else (text format; unscanned files go to standard error).")
 @click.option("--show-suppressed", is_flag=True, help="Also list findings silenced by wac-lint directives.")
 @click.option("-v", "--verbose", is_flag=True,
               help="Verdict in full: every reason, location and part (text), uncapped evidence (JSON).")
-@click.option("--color/--no-color", "colour", default=None, help="Colour the text output (default: when a terminal).")
+@click.option("--color/--no-color", "colour", default=None,
+              help="Colour the text output (default: when a terminal; NO_COLOR and FORCE_COLOR are honoured).")
 @click.option("--jobs", "-j", type=click.IntRange(min=1), default=None, help="Worker processes (default: cores).")
 @click.option("--no-cache", is_flag=True, help="Neither read nor write the result cache.")
 @click.option("--cache-dir", type=click.Path(file_okay=False, path_type=Path), help="Where the result cache lives.")
@@ -132,25 +147,44 @@ REPORTERS = {
 @click.option("--isolated", is_flag=True,
               help="Ignore configuration files (use it to scan code you do not trust: see docs/robustness.md).")
 @click.option("--no-respect-gitignore", is_flag=True, help="Also scan files that .gitignore files ignore.")
+@click.option("--exclude", multiple=True,
+              help="Gitignore-style patterns of paths to leave out (comma-separated), replacing `exclude`.")
+@click.option("--extend-exclude", multiple=True, help="Patterns to leave out on top of `exclude` (comma-separated).")
 @click.option("--force-exclude", is_flag=True, help="Apply `exclude` to paths named on the command line too.")
+@click.option("--stdin-filename", help="With `-` as the path: the name of the file read from standard input "
+              "(its kind comes from it; default: Python, reported as `-`).")
+@click.option("--baseline", type=click.Path(dir_okay=False, path_type=Path),
+              help="Leave out the findings this baseline file records: only new ones are reported and counted.")
+@click.option("--write-baseline", type=click.Path(dir_okay=False, path_type=Path),
+              help="Record every current finding in this baseline file (then use it with --baseline) and exit 0.")
+@click.option("--add-noqa", is_flag=True, help="Add `# wac-lint: disable=CODE` to each line with a finding at or "
+              "above the fail level (Python, shell, requirements files), then exit 0.")
+@click.option("--sarif-evidence", is_flag=True,
+              help="SARIF: upload the evidence notes too, not only warnings and errors (`mentioned` never).")
 @click.option("--file-timeout", type=click.FloatRange(min=0, min_open=True), default=None,
               help="Seconds one file may take before it is skipped with a diagnostic (default: 20).")
 @click.option("--no-prefilter", is_flag=True, hidden=True, help="Parse every file, even without trigger words.")
-def scan(paths, output_format, output, select, ignore, fail_level, exit_zero, quiet, show_suppressed, verbose, colour,
-         jobs, no_cache, cache_dir, no_docs, targets, max_file_size, extend_select, config_file, isolated,
-         no_prefilter, force_exclude, file_timeout, no_respect_gitignore):
+def scan(paths, output_format, statistics, show_source, verdict_only, output, select, ignore, fail_level, exit_zero,
+         quiet, show_suppressed, verbose, colour, jobs, no_cache, cache_dir, no_docs, targets, max_file_size,
+         extend_select, config_file, isolated, no_prefilter, force_exclude, sarif_evidence, exclude, extend_exclude,
+         baseline, write_baseline, add_noqa, stdin_filename, file_timeout, no_respect_gitignore):
     """Scan PATHS (files or directories) for hardware evidence.
 
     Settings come from `[tool.wac-lint]` in the nearest pyproject.toml (or a wac-lint.toml), found by walking up
     from the first PATH; flags given on the command line override them.
     """
-    import importlib
-
+    from .report.render import TEXT_FORMATS, mode_problem
+    from .report.render import render as render_report
     from .rules import check_selectors, removed_notices
     from .scan import scan as run_scan
 
-    missing = [str(p) for p in paths if not p.exists() and not p.is_symlink()]
-    if missing and len(missing) == len(paths):
+    reads_stdin = any(str(p) == "-" for p in paths)
+    if reads_stdin and len(paths) > 1:
+        raise click.UsageError("`-` (standard input) cannot be combined with other paths")
+    if stdin_filename and not reads_stdin:
+        raise click.UsageError("--stdin-filename names standard input: give `-` as the path")
+    missing = [str(p) for p in paths if not p.exists() and not p.is_symlink() and str(p) != "-"]
+    if missing:  # a typo in CI must fail the job, as in ShellCheck
         raise click.UsageError(f"no such file or directory: {', '.join(missing)}")
     flags = {
         "select": _split(select),
@@ -165,18 +199,29 @@ def scan(paths, output_format, output, select, ignore, fail_level, exit_zero, qu
         "targets": _split(targets),
         "max_file_bytes": max_file_size,
         "force_exclude": force_exclude,
+        "sarif_evidence": sarif_evidence,
+        "exclude": _split(exclude),
+        "extend_exclude": _split(extend_exclude),
         "file_timeout": file_timeout,
         "respect_gitignore": not no_respect_gitignore,
     }
     unknown = check_selectors(flags["select"] + flags["ignore"] + flags["extend_select"])
     if unknown:
-        raise click.UsageError(f"unknown rule code or prefix: {', '.join(unknown)} (see `wac-lint rule --all`)")
-    settings, config_path = _settings(paths, flags, config_file, isolated)
+        from .suggest import did_you_mean, rule_choices
+
+        hints = "".join(did_you_mean(code, rule_choices()) for code in unknown)
+        raise click.UsageError(f"unknown rule code or prefix: {', '.join(unknown)}{hints} (see `wac-lint rule --all`)")
+    config_start = [Path(stdin_filename or ".")] if reads_stdin else paths
+    settings, config_path = _settings(config_start, flags, config_file, isolated)
     for notice in removed_notices(settings.named_codes()):
         click.echo(f"warning: {notice}", err=True)
     if no_prefilter:
         settings.prefilter = False
     output_format = settings.output_format
+    problem = mode_problem(output_format, {"--statistics": statistics, "--verdict-only": verdict_only,
+                                           "--quiet": quiet and (statistics or verdict_only)})
+    if problem:
+        raise click.UsageError(problem)
     if settings.targets:
         from .policy import PolicyError, unknown_targets
 
@@ -185,12 +230,26 @@ def scan(paths, output_format, output, select, ignore, fail_level, exit_zero, qu
         except PolicyError as exc:
             raise click.UsageError(str(exc)) from None
         if unknown:
+            from .suggest import catalog_choices, did_you_mean
+
             from_flag = click.get_current_context().get_parameter_source("targets").name == "COMMANDLINE"
             where = "--target" if from_flag else f"`target` in {config_path}"
-            raise click.UsageError(f"unknown target {', '.join(unknown)} ({where}; `wac-lint hardware` lists the "
-                                   "catalog ids)")
+            hints = "".join(did_you_mean(t, catalog_choices()) for t in unknown)
+            raise click.UsageError(f"unknown target {', '.join(unknown)}{hints} ({where}; `wac-lint hardware` lists "
+                                   "the catalog ids)")
     try:
-        result = run_scan(list(paths), settings)
+        if reads_stdin:
+            from .scan import scan_bytes
+
+            result = scan_bytes(sys.stdin.buffer.read(), stdin_filename, settings)
+        else:
+            from .progress import ProgressBar
+
+            bar = ProgressBar()
+            try:
+                result = run_scan(list(paths), settings, progress=bar)
+            finally:
+                bar.close()
         result.config_file = str(config_path) if config_path is not None else None
         from .infer.engine import infer
 
@@ -203,15 +262,29 @@ def scan(paths, output_format, output, select, ignore, fail_level, exit_zero, qu
         click.echo(f"wac-lint: internal error: {type(exc).__name__}: {exc}", err=True)
         sys.exit(EXIT_ERROR)
 
-    reporter = importlib.import_module(REPORTERS[output_format])
-    if output_format == "text" and quiet:
-        text = reporter.summary(result) + "\n"
-    else:
-        use_colour = colour if colour is not None else (output is None and sys.stdout.isatty())
-        extra = {"targets": settings.targets} if output_format == "sarif" else {"verbose": verbose}
-        text = reporter.render(result, verdict, colour=use_colour, show_suppressed=show_suppressed, **extra)
+    from .report.locations import SarifLocator, relocate, sarif_base, shown_root
 
-    if output is not None:
+    if add_noqa:
+        sys.exit(_add_noqa(result, settings.fail_level))
+    root = shown_root(result.root)
+    result = relocate(result)  # from here on, paths are as printed: relative to the current directory
+    if write_baseline is not None:
+        sys.exit(_write_baseline(result, write_baseline))
+    if baseline is not None:
+        result = _apply_baseline(result, baseline)
+    to_stdout = output is None or str(output) == "-"
+    use_colour = use_colour_for(colour, to_stdout)
+    if quiet and output_format in TEXT_FORMATS:
+        for d in result.diagnostics:  # problems still reach the user, on standard error
+            click.echo(diagnostic_line(d), err=True)
+    text = render_report(
+        output_format, result, verdict, quiet=quiet, statistics=statistics, verdict_only=verdict_only,
+        colour=use_colour, show_suppressed=show_suppressed, show_source=show_source, verbose=verbose, root=root,
+        paths=[shown_root(p) for p in paths], targets=settings.targets, locator=SarifLocator(sarif_base(list(paths))),
+        sarif_evidence=settings.sarif_evidence, fail_level=settings.fail_level,
+    )
+
+    if not to_stdout:
         from .safe_write import write_text
 
         try:
@@ -220,12 +293,73 @@ def scan(paths, output_format, output, select, ignore, fail_level, exit_zero, qu
             click.echo(f"wac-lint: error: cannot write --output {output}: {exc.strerror or exc}", err=True)
             sys.exit(EXIT_ERROR)
     else:
-        click.echo(text, nl=False)
+        click.echo(text, nl=False, color=use_colour)
 
     if nothing_scanned(result):
         sys.exit(EXIT_ERROR)
     failing = [f for f in result.findings if not f.suppressed and f.level.rank >= settings.fail_level.rank]
     sys.exit(EXIT_FINDINGS if failing and not exit_zero else EXIT_OK)
+
+
+def _add_noqa(result, fail_level: Level) -> int:
+    from .noqa import add_noqa
+
+    from .suppress import UNUSED_RULE
+
+    # A stale directive (WAC001) is fixed by removing it, not by another directive.
+    wanted = [(Path(f.path) if Path(f.path).is_absolute() else result.root / f.path, f) for f in result.findings
+              if not f.suppressed and f.level.rank >= fail_level.rank and f.rule != UNUSED_RULE]
+    added, left = add_noqa(wanted)
+    click.echo(f"Added {added} wac-lint: disable directive{'s' if added != 1 else ''}.", err=True)
+    if left:
+        click.echo("Not added (a comment there would change the code; write a directive by hand):", err=True)
+        for where in left:
+            click.echo(f"  {where}", err=True)
+    return EXIT_OK
+
+
+def _write_baseline(result, path: Path) -> int:
+    from .baseline import baseline_text
+
+    recorded = sum(1 for f in result.findings if not f.suppressed)
+    from .safe_write import write_text
+
+    try:
+        write_text(path, baseline_text(result.findings, path))
+    except OSError as exc:
+        click.echo(f"wac-lint: error: cannot write --write-baseline {path}: {exc.strerror or exc}", err=True)
+        return EXIT_ERROR
+    click.echo(f"Wrote {recorded} finding{'s' if recorded != 1 else ''} to the baseline {path}.", err=True)
+    return EXIT_OK
+
+
+def _apply_baseline(result, path: Path):
+    import dataclasses
+
+    from .baseline import BaselineError, apply_baseline
+
+    try:
+        findings, matched = apply_baseline(result.findings, path)
+    except BaselineError as exc:
+        raise click.UsageError(str(exc)) from None
+    return dataclasses.replace(result, findings=findings, baseline=(str(path), matched))
+
+
+def use_colour_for(flag: bool | None, to_terminal_stream: bool) -> bool:
+    """--color/--no-color first, then NO_COLOR and FORCE_COLOR (https://no-color.org), then: is stdout a terminal."""
+    if flag is not None:
+        return flag
+    if os.environ.get("NO_COLOR"):
+        return False
+    if os.environ.get("FORCE_COLOR"):
+        return True
+    return to_terminal_stream and sys.stdout.isatty()
+
+
+def diagnostic_line(diagnostic) -> str:
+    from .report.text import diagnostic_text
+
+    return diagnostic_text(diagnostic, lambda text, **_kw: text)
 
 
 def nothing_scanned(result) -> bool:
@@ -240,7 +374,7 @@ def nothing_scanned(result) -> bool:
     return not any(path not in failed for path in result.files)
 
 
-@main.command()
+@main.command(short_help="Explain rule CODE (e.g. WAC101), or list every rule with --all.")
 @click.argument("code", required=False)
 @click.option("--all", "show_all", is_flag=True, help="List every rule.")
 def rule(code, show_all):
@@ -255,11 +389,16 @@ def rule(code, show_all):
     try:
         r = get_rule(code)
     except KeyError as exc:
-        raise click.UsageError(str(exc.args[0])) from None
+        from .suggest import did_you_mean, rule_choices
+
+        by_name = {rule.name: rule for rule in ALL_RULES.values()}
+        if code.lower() not in by_name:
+            raise click.UsageError(str(exc.args[0]) + did_you_mean(code, rule_choices())) from None
+        r = by_name[code.lower()]  # a rule name works too
     click.echo(rule_text(r), nl=False)
 
 
-@main.command()
+@main.command(short_help="List the hardware catalog, or show one entry (e.g. nvidia-h20) with its sources.")
 @click.argument("hardware_id", required=False)
 @click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True)
 def hardware(hardware_id, output_format):
@@ -274,8 +413,18 @@ def hardware(hardware_id, output_format):
     try:
         entry = catalog.get(hardware_id)
     except KeyError as exc:
-        raise click.UsageError(str(exc.args[0])) from None
+        from .suggest import did_you_mean
+
+        raise click.UsageError(str(exc.args[0]) + did_you_mean(hardware_id, [e.id for e in catalog])) from None
     click.echo(report.render_entry(entry, output_format), nl=False)
+
+
+@main.command(short_help="Print the JSON Schema of the `--format json` report.")
+def schema():
+    """Print the JSON Schema (draft 2020-12) that every `--format json` report follows (see its schema_version)."""
+    from .report.json import schema_text
+
+    click.echo(schema_text(), nl=False)
 
 
 def _add_monitoring_commands() -> None:

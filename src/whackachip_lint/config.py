@@ -41,6 +41,8 @@ class Settings:
     include_docs: bool = True
     # Fleet policy: catalog ids of the hardware the team runs on (findings it cannot run become errors).
     targets: list[str] = field(default_factory=list)
+    # SARIF: upload the evidence notes as well as findings at warning and above.
+    sarif_evidence: bool = False
     # Read files .gitignore ignores too (--no-respect-gitignore).
     respect_gitignore: bool = True
     # Keys of the configuration file that were not applied, with why (reported as warnings).
@@ -58,7 +60,8 @@ class Settings:
 # a pyproject.toml without a [tool.wac-lint] table does not count. Command-line flags override file values.
 
 CONFIG_NAMES = ("wac-lint.toml", ".wac-lint.toml", "pyproject.toml")
-OUTPUT_FORMATS = ("html", "json", "sarif", "text")
+# --format values (report/render.py has the reporter of each).
+OUTPUT_FORMATS = ("text", "grouped", "concise", "github", "markdown", "html", "json", "sarif")
 
 
 class ConfigError(Exception):
@@ -115,7 +118,10 @@ def _codes(path: Path, key: str, value: Any) -> list[str]:
     codes = [c.upper() for c in _strings(path, key, value)]
     unknown = check_selectors(codes)
     if unknown:
-        raise ConfigError(f"{path}: `{key}`: unknown rule code or prefix {', '.join(unknown)}")
+        from .suggest import did_you_mean, rule_choices
+
+        hints = "".join(did_you_mean(code, rule_choices()) for code in unknown)
+        raise ConfigError(f"{path}: `{key}`: unknown rule code or prefix {', '.join(unknown)}{hints}")
     return codes
 
 
@@ -171,6 +177,7 @@ CONFIG_KEYS: dict[str, tuple[str, Callable[[Path, str, Any], Any]]] = {
     "target": ("targets", _strings),
     "max-file-size": ("max_file_bytes", _bounded_int(lambda: CONFIG_MAX_FILE_BYTES)),
     "jobs": ("jobs", _bounded_int(_usable_cores)),
+    "sarif-evidence": ("sarif_evidence", _boolean),
 }
 
 

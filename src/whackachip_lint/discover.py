@@ -284,7 +284,8 @@ class Walker:
     def _walk_tree(self, top: Path) -> Iterator[Candidate]:
         # Depth first, each folder's entries in name order (as recursion would); the stack holds each folder
         # with the .gitignore specs that apply to it.
-        stack: list[tuple[Path, list[tuple[Path, pathspec.GitIgnoreSpec]]]] = [(top, [])]
+        above = repository_ignores(top) if self._respect_gitignore else []
+        stack: list[tuple[Path, list[tuple[Path, pathspec.GitIgnoreSpec]]]] = [(top, above)]
         while stack:
             directory, ignores = stack.pop()
             subdirectories: list[tuple[Path, list]] = []
@@ -446,8 +447,11 @@ def _load_gitignore(directory: Path) -> tuple[pathspec.GitIgnoreSpec | None, lis
         data = read_bytes(directory / ".gitignore", CONTROL_FILE_MAX, follow_symlinks=False)
     except NotRead:
         return None, []
-    text = data.decode("utf-8", errors="replace")
-    lines = text.splitlines()
+    return _spec(data.decode("utf-8", errors="replace").splitlines())
+
+
+def _spec(lines: list[str]) -> tuple[pathspec.GitIgnoreSpec, list[int]]:
+    """Gitignore lines as a spec, and the numbers of the lines git would skip as invalid."""
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # re's FutureWarnings about odd character sets
         try:
@@ -464,11 +468,76 @@ def _load_gitignore(directory: Path) -> tuple[pathspec.GitIgnoreSpec | None, lis
             return pathspec.GitIgnoreSpec.from_lines(good), bad
 
 
+def find_repository_root(start: Path) -> Path | None:
+    """The git top level that holds `start`: the nearest directory, walking up, with a `.git` entry.
+
+    Found by looking, never by running git (a scanned repository's git configuration can run commands).
+    """
+    directory = Path(os.path.abspath(start))
+    if not directory.is_dir():
+        directory = directory.parent
+    for folder in (directory, *directory.parents):
+        if os.path.lexists(folder / ".git"):
+            return folder
+    return None
+
+
+def _read_small_text(path: Path) -> str | None:
+    """A git control file's text (never through a link; None when missing, not a regular file or too big)."""
+    from .safe_read import NotRead, read_bytes
+
+    try:
+        return read_bytes(path, CONTROL_FILE_MAX, follow_symlinks=False).decode("utf-8", errors="replace")
+    except (NotRead, OSError):
+        return None
+
+
+def _git_common_dir(top: Path) -> Path | None:
+    """The repository's git directory (`.git`, or for a worktree or submodule the one its `.git` file names)."""
+    dot_git = top / ".git"
+    if dot_git.is_dir():
+        git_dir = dot_git
+    else:
+        text = _read_small_text(dot_git) or ""
+        if not text.startswith("gitdir:"):
+            return None
+        git_dir = (top / text[len("gitdir:"):].strip()).resolve()
+    common = _read_small_text(git_dir / "commondir")  # a worktree shares info/exclude with its main repository
+    return (git_dir / common.strip()).resolve() if common else git_dir
+
+
+def repository_ignores(directory: Path) -> list[tuple[Path, pathspec.GitIgnoreSpec]]:
+    """Ignore rules that govern `directory` from outside it, as git applies them: `.git/info/exclude`, then the
+    `.gitignore` of each directory from the top level down to `directory`'s parent. Outside a repository, none."""
+    top = find_repository_root(directory)
+    if top is None:
+        return []
+    absolute = Path(os.path.abspath(directory))
+    ignores: list[tuple[Path, pathspec.GitIgnoreSpec]] = []
+    common = _git_common_dir(top)
+    exclude = _read_small_text(common / "info" / "exclude") if common else None
+    if exclude:
+        ignores.append((top, _spec(exclude.splitlines())[0]))
+    for folder in reversed(absolute.parents):
+        if folder == top or top in folder.parents:
+            spec, _bad = _load_gitignore(folder)
+            if spec is not None:
+                ignores.append((folder, spec))
+    return ignores
+
+
+def _relative_posix(path: Path, base: Path) -> str:
+    try:
+        return path.relative_to(base).as_posix()
+    except ValueError:  # an absolute base (a repository's ignore file above the scanned directory)
+        return Path(os.path.abspath(path)).relative_to(base).as_posix()
+
+
 def _ignored(path: Path, is_dir: bool, ignores: list[tuple[Path, pathspec.GitIgnoreSpec]]) -> bool:
     """Whether any .gitignore on the way down ignores `path` (deeper files win, as in git)."""
     verdict = False
     for base, spec in ignores:
-        rel = path.relative_to(base).as_posix() + ("/" if is_dir else "")
+        rel = _relative_posix(path, base) + ("/" if is_dir else "")
         result = spec.check_file(rel)
         if result.include is not None:
             verdict = result.include

@@ -14,7 +14,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Callable
 
 from .config import Settings
 from .discover import Candidate
@@ -28,6 +28,8 @@ if TYPE_CHECKING:
 POOL_THRESHOLD = 32
 # Files handed to a worker at a time: large enough to amortise the round trip, small enough to balance.
 CHUNK = 4
+# Told (files just parsed, files to parse) as results come in: the CLI's progress bar.
+Progress = Callable[[int, int], None]
 
 
 @dataclass
@@ -70,7 +72,8 @@ def _scan_chunk(chunk: list[Candidate], settings: Settings, want_stamp: bool) ->
     return [scan_with_stamp(candidate, settings, want_stamp) for candidate in chunk]
 
 
-def run(candidates: list[Candidate], settings: Settings, root: Path) -> "tuple[list[FileResult], RunStats]":
+def run(candidates: list[Candidate], settings: Settings, root: Path, progress: Progress | None = None
+        ) -> "tuple[list[FileResult], RunStats]":
     """Results for every candidate (in no particular order) and how they were obtained."""
     stats = RunStats(files=len(candidates))
     cache = None
@@ -92,9 +95,9 @@ def run(candidates: list[Candidate], settings: Settings, root: Path) -> "tuple[l
     jobs = min(settings.jobs or default_jobs(), len(todo))
     if jobs > 1 and len(todo) >= POOL_THRESHOLD:
         stats.workers = jobs
-        scanned = _run_pool(todo, settings, jobs, cache is not None)
+        scanned = _run_pool(todo, settings, jobs, cache is not None, progress)
     elif todo:
-        scanned = _scan_all(todo, settings, 1, cache is not None)
+        scanned = _scan_all(todo, settings, 1, cache is not None, progress)
     else:
         scanned = []
 
@@ -109,11 +112,13 @@ def run(candidates: list[Candidate], settings: Settings, root: Path) -> "tuple[l
     return results, stats
 
 
-def _run_pool(todo: list[Candidate], settings: Settings, jobs: int, want_stamp: bool) -> list:
-    return _scan_all(todo, settings, jobs, want_stamp)
+def _run_pool(todo: list[Candidate], settings: Settings, jobs: int, want_stamp: bool,
+              progress: Progress | None = None) -> list:
+    return _scan_all(todo, settings, jobs, want_stamp, progress)
 
 
-def _scan_all(todo: list[Candidate], settings: Settings, jobs: int, want_stamp: bool) -> list:
+def _scan_all(todo: list[Candidate], settings: Settings, jobs: int, want_stamp: bool,
+              progress: Progress | None = None) -> list:
     """(result, stamp) for every file, each scanned within its time and memory budget (workers.py)."""
     from . import workers
     from .extract import extractors_for
@@ -127,6 +132,7 @@ def _scan_all(todo: list[Candidate], settings: Settings, jobs: int, want_stamp: 
         if jobs == 1:
             return [scan_with_stamp(candidate, settings, want_stamp) for candidate in ordered]
         return _run_executor(ordered, settings, jobs, want_stamp)
+    told = (lambda done: progress(done, len(todo))) if progress is not None else None
     return workers.run(
         ordered,
         lambda candidate: _scan_guarded(candidate, settings, want_stamp),
@@ -134,6 +140,7 @@ def _scan_all(todo: list[Candidate], settings: Settings, jobs: int, want_stamp: 
         jobs=jobs,
         timeout=settings.file_timeout or None,
         memory_bytes=settings.file_memory_mb * 2**20 or None,
+        progress=told,
     )
 
 

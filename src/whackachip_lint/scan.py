@@ -82,6 +82,8 @@ class ScanResult:
     skipped: dict[str, list[int]] = field(default_factory=dict)
     # The configuration file the settings came from (named in every report), if any.
     config_file: str | None = None
+    # With --baseline: the file, and how many findings it recorded (left out of `findings`).
+    baseline: tuple[str, int] | None = None
 
 
 def scan_root(paths: list[Path]) -> Path:
@@ -250,13 +252,14 @@ def scan_file(candidate: Candidate, settings: Settings) -> FileResult:
     return scan_source(source, settings)
 
 
-def scan(paths: list[Path], settings: Settings | None = None, root: Path | None = None) -> ScanResult:
+def scan(paths: list[Path], settings: Settings | None = None, root: Path | None = None,
+         progress: runner.Progress | None = None) -> ScanResult:
     settings = settings or Settings()
     root = root if root is not None else scan_root(paths)
     discovery = discover(paths, root, settings.exclude, settings.force_exclude, settings.respect_gitignore)
     candidates, diagnostics = discovery.candidates, discovery.diagnostics
     # Cache, pre-filter and process pool live in runner.py; the order of results is fixed in assemble().
-    results, stats = runner.run(candidates, settings, root)
+    results, stats = runner.run(candidates, settings, root, progress)
     result = assemble(results, [c.relpath for c in candidates], diagnostics, root, settings, stats)
     result.skipped = discovery.skipped
     return result
@@ -283,7 +286,28 @@ def assemble(results: list[FileResult], files: list[str], diagnostics: list[Diag
     findings, repo = with_roles(findings, list(files), facts)
     findings.sort(key=Finding.sort_key)
     diagnostics.sort(key=lambda d: (d.path, d.message))
-    return ScanResult(root, len(files), findings, diagnostics, list(files), stats, facts, repo)
+    # A file with a diagnostic was not (fully) scanned: it counts there, never on both sides of the summary.
+    failed = {d.path for d in diagnostics}
+    scanned = sum(1 for path in files if path not in failed)
+    return ScanResult(root, scanned, findings, diagnostics, list(files), stats, facts, repo)
+
+
+def scan_bytes(data: bytes, name: str | None, settings: Settings | None = None) -> ScanResult:
+    """One file given as bytes (standard input): read as a file named `name` in the current directory (its kind
+    from the name, as `--stdin-filename` gives it), or as Python under the name "-"."""
+    from .discover import classify, printable_path
+
+    settings = settings or Settings()
+    path = Path(name) if name else Path("-")
+    relpath = printable_path(path.as_posix()) if name else "-"
+    kind = classify(path, data[:128]) if name else "python"
+    if kind is None:
+        result = FileResult(relpath, diagnostics=[Diagnostic(relpath, "not a kind of file wac-lint reads")])
+    elif len(data) > settings.max_file_bytes:
+        result = FileResult(relpath, diagnostics=[Diagnostic(relpath, _too_big(len(data), settings))])
+    else:
+        result = scan_source(Source(path, relpath, kind, data), settings)
+    return assemble([result], [relpath], [], Path("."), settings)
 
 
 __all__ = ["FileResult", "ScanResult", "assemble", "matches", "scan", "scan_file", "scan_source"]

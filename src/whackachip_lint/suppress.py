@@ -7,7 +7,9 @@
 A leading module docstring counts as header, like a licence comment, since Python
 files so often open with one.
 
-Codes match by prefix as in `--select` ("WAC1" covers WAC1xx, "all" everything).
+Codes match by prefix as in `--select` ("WAC1" covers WAC1xx, "all" everything); a rule name
+(`bf16-precision`) stands for its code; codes may be separated by commas or spaces, and `=` may have
+spaces around it. A directive that names nothing (`# wac-lint: disable`) is reported as WAC001.
 Directives are read from the text, like ShellCheck's, so a directive inside a
 string literal also counts; that trade keeps one implementation for all formats.
 Every directive records whether it suppressed something, so unused ones can be
@@ -21,7 +23,20 @@ from dataclasses import dataclass, field
 
 from .evidence import Finding, RawFinding, Span, State
 
-DIRECTIVE = re.compile(r"#\s*wac-lint:\s*(disable|disable-file|disable-next-line)\s*=\s*([A-Za-z0-9_, ]+)")
+# The kind, then optionally `=` and codes or rule names ("WAC101", "WAC1", "bf16-precision", "all"), separated by
+# commas or spaces. A directive with no `=` (or nothing after it) names nothing and is reported (WAC001).
+DIRECTIVE = re.compile(
+    r"#\s*wac-lint\s*:\s*(disable-file|disable-next-line|disable)(?![\w-])(?:\s*=\s*([A-Za-z0-9_, \t-]*))?"
+)
+
+
+def directive_codes(raw: str | None) -> tuple[str, ...]:
+    """Codes from a directive's list: rule names become their codes; anything else is upper-cased as written."""
+    from .rules import ALL_RULES
+
+    by_name = {rule.name: rule.code for rule in ALL_RULES.values()}
+    tokens = re.split(r"[,\s]+", raw or "")
+    return tuple(by_name.get(t.lower(), t.upper()) for t in tokens if t)
 
 
 @dataclass
@@ -53,8 +68,7 @@ def parse_directives(lines: list[str]) -> list[Directive]:
         stripped = text.strip()
         match = DIRECTIVE.search(text)
         if match:
-            kind, raw = match.group(1), match.group(2)
-            codes = tuple(c.strip().upper() for c in raw.split(",") if c.strip())
+            kind, codes = match.group(1), directive_codes(match.group(2))
             own_line = stripped.startswith("#")
             if kind == "disable-file":
                 if in_header:
@@ -130,7 +144,11 @@ def unused_findings(directives: list[Directive], lines: list[str], selected: fro
         # A code naming WAC001 itself is judged by whether it silences these reports, not here.
         unused = [code for code in directive.codes if code not in directive.used
                   and (code == "ALL" or not UNUSED_RULE.startswith(code))]
-        if directive.kind == "misplaced-file":
+        if not directive.codes:
+            report = []
+            detail = "the directive names no rule, so it silences nothing: write `disable=CODE` (a code, a prefix, " \
+                     "a rule name or `all`)"
+        elif directive.kind == "misplaced-file":
             report = list(directive.codes)  # too late to govern anything, WAC001 included
             detail = "disable-file must come before the first statement to govern the file"
         else:
@@ -144,11 +162,11 @@ def unused_findings(directives: list[Directive], lines: list[str], selected: fro
             removed = removed_notices(unknown)
             if removed:  # a code retired since the directive was written: say what replaced it
                 detail = "; ".join(removed)
-        if not report:
+        if not report and directive.codes:
             continue
         text = lines[directive.line - 1] if directive.line <= len(lines) else ""
         match = DIRECTIVE.search(text)
         end = match.end() + 1 if match else directive.column + 1
         span = Span(directive.line, directive.column, directive.line, end)
-        raws.append(RawFinding(UNUSED_RULE, ",".join(report), State.ENABLED, span, detail))
+        raws.append(RawFinding(UNUSED_RULE, ",".join(report) or None, State.ENABLED, span, detail))
     return raws

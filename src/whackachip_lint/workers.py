@@ -53,15 +53,18 @@ def run(
     jobs: int,
     timeout: float | None,
     memory_bytes: int | None,
+    progress: Callable[[int], None] | None = None,
 ) -> list:
     """`work(item)` for every item, in up to `jobs` workers, in no particular order.
 
     An item whose worker ran out of time (`timeout`: CPU seconds per item) or memory, or died, gives
     `failed(item, why)` instead (`why` says which).
+    `progress(n)` hears of every n items done, as they finish.
     """
     wall = timeout * WALL_FACTOR if timeout else None
     queue = deque(items)
     done: list = []
+    told = 0
     workers: list[_Worker] = []
     try:
         while queue or any(w.inflight for w in workers):
@@ -93,6 +96,9 @@ def run(
                                    f"took longer than the {timeout:g} s per-file time budget"))
                 queue.extendleft(reversed(worker.inflight))
                 workers.remove(worker)
+            if progress is not None and len(done) > told:
+                progress(len(done) - told)
+                told = len(done)
     finally:
         for worker in workers:  # an idle worker ends when its pipe closes; a busy one (Ctrl-C, an error) is killed
             worker.stop(gently=not worker.inflight)

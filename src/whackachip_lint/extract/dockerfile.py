@@ -5,7 +5,8 @@ the `# escape=` directive, heredocs), and we need exact columns, which `dockerfi
 give. `FROM ${BASE}` is resolved from the `ARG` default before the first `FROM`; a `--build-arg`
 can override it, which the finding's detail says. `ENV` lines mean what `export` means in shell
 (environment.interpret_env). `RUN` lines are read for pip/conda installs, inline variable
-assignments and nvcc target flags. A commented-out instruction is reported as mentioned.
+assignments and nvcc target flags; the body of a `RUN <<EOF` heredoc is a script, where each line starts a
+command. A commented-out instruction is reported as mentioned.
 """
 
 from __future__ import annotations
@@ -33,9 +34,16 @@ _ASSIGN = re.compile(r"""(?:^|(?<=[\s;&|(]))(?:export\s+)?([A-Z_][A-Z0-9_]*)=("[
 _WORD = r"[^\s;&|]"
 _COMMAND_START = (r"(?:^\s*[Rr][Uu][Nn]\s+(?:--\S+\s+)*|&&|\|\||;|\||\bthen\b|\bdo\b)\s*(?:sudo\s+)?"
                   rf"(?:[A-Za-z_][A-Za-z0-9_]*={_WORD}*\s+)*")
-_PIP_INSTALL = re.compile(_COMMAND_START + rf"(?:{_WORD}*/)?(?:pip3?(?:\.\d+)?|python3?(?:\.\d+)?\s+-m\s+pip|uv\s+pip)\s+install\b")
-_CONDA_INSTALL = re.compile(_COMMAND_START + rf"(?:{_WORD}*/)?(?:conda|mamba|micromamba)\s+install\b")
+_PIP = rf"(?:{_WORD}*/)?(?:pip3?(?:\.\d+)?|python3?(?:\.\d+)?\s+-m\s+pip|uv\s+pip)\s+install\b"
+_CONDA = rf"(?:{_WORD}*/)?(?:conda|mamba|micromamba)\s+install\b"
+_PIP_INSTALL = re.compile(_COMMAND_START + _PIP)
+_CONDA_INSTALL = re.compile(_COMMAND_START + _CONDA)
 _COMMAND_END = re.compile(r"&&|\|\||;|\|")
+# In a heredoc body (`RUN <<EOF`) the text is a script: a new line also starts (and ends) a command.
+_SCRIPT_START = _COMMAND_START.replace(r"|&&|", r"|\n|&&|", 1)
+_SCRIPT_PIP_INSTALL = re.compile(_SCRIPT_START + _PIP)
+_SCRIPT_CONDA_INSTALL = re.compile(_SCRIPT_START + _CONDA)
+_SCRIPT_COMMAND_END = re.compile(r"&&|\|\||;|\||\n")
 _INDEX_OPTIONS = {"-i", "--index-url", "--extra-index-url", "-f", "--find-links"}
 _VALUE_OPTIONS = {"-r", "--requirement", "-c", "--constraint", "-t", "--target", "--prefix", "--root", "-e",
                   "--editable", "--python", "-p", "--prefix", "-n", "--name", "--channel", "--override-channels"}
@@ -48,6 +56,7 @@ class Instruction:
     text: str  # the whole instruction, continuation lines joined by "\n"
     lines: list[int]  # 1-based line of each part of `text` (split on "\n")
     state: State = State.ENABLED  # MENTIONED for a commented-out instruction
+    heredoc: bool = False  # `RUN <<EOF`: the lines after the first are a script
     _part_starts: list[int] | None = field(default=None, repr=False, compare=False)
 
     def position(self, offset: int) -> tuple[int, int]:
@@ -112,7 +121,7 @@ def instructions(lines: list[str]) -> list[Instruction]:
                     break
         match = _INSTRUCTION.match(parts[0])
         if match:
-            result.append(Instruction(match.group(1).upper(), "\n".join(parts), numbers))
+            result.append(Instruction(match.group(1).upper(), "\n".join(parts), numbers, heredoc=heredoc is not None))
         index += 1
     return result
 
@@ -249,15 +258,16 @@ def _run(ins: Instruction, scope: Scope) -> list[RawFinding]:
         found.extend(env_findings(name, setting, ins.span(match.start(1), match.end()), ins.state))
     for target in parse_arch_flags(text):
         found.append(RawFinding(target.rule, target.value, ins.state, ins.span(target.start, target.end), "compiler flag"))
-    for match in _PIP_INSTALL.finditer(text):
+    pip, conda = (_SCRIPT_PIP_INSTALL, _SCRIPT_CONDA_INSTALL) if ins.heredoc else (_PIP_INSTALL, _CONDA_INSTALL)
+    for match in pip.finditer(text):
         found.extend(_install_args(ins, match.end(), scope, conda=False))
-    for match in _CONDA_INSTALL.finditer(text):
+    for match in conda.finditer(text):
         found.extend(_install_args(ins, match.end(), scope, conda=True))
     return found
 
 
 def _install_args(ins: Instruction, start: int, scope: Scope, conda: bool) -> list[RawFinding]:
-    end_match = _COMMAND_END.search(ins.text, start)
+    end_match = (_SCRIPT_COMMAND_END if ins.heredoc else _COMMAND_END).search(ins.text, start)
     segment_end = end_match.start() if end_match else len(ins.text)
     found: list[RawFinding] = []
     words = [(m.group(0), m.start() + start) for m in re.finditer(r"\S+", ins.text[start:segment_end])]

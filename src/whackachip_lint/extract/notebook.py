@@ -3,8 +3,9 @@
 Each cell's text goes through the same extractors as a file of its kind (python, shell, docs), and every
 position is mapped back into the .ipynb file itself: a finding's span points at the characters inside the
 JSON string that holds the cell's source line (escapes such as `\\"` are accounted for), and its properties
-say where that is in notebook terms: {"cell": N, "cell_line": M} (both 1-based; N counts every cell, Markdown
-included, in file order). Findings in outputs carry {"cell": N, "output_line": M} instead.
+say where that is in notebook terms: {"cell": N, "cell_line": M, "cell_column": C} (all 1-based; N counts every
+cell, Markdown included, in file order). Findings in outputs carry {"cell": N, "output_line": M, "cell_column": C}
+instead.
 
 IPython syntax: line magics and `!cmd` become `pass` in the Python text (the cell still parses) and their
 commands (`!cmd`, `%sx`, `%system`, `%pip`, `%conda`, `%env VAR=value`, `x = !cmd`) become shell lines on the
@@ -341,6 +342,7 @@ def _map(raw: RawFinding, block: _Block, number: int, positions: _Positions, key
     if (end_line, end_column) <= (line, column):
         end_line, end_column = line, column + 1
     props = {**raw.properties, "cell": number, key: span.line}
+    props["cell_column"] = span.column  # reports show `cell N:LINE:COLUMN`, as Ruff does
     return replace(raw, span=Span(line, column, end_line, end_column), properties=props)
 
 

@@ -19,9 +19,11 @@ def _flags(entry: Entry) -> str:
 
 def render_catalog(catalog: Catalog, output_format: str = "text") -> str:
     if output_format == "json":
+        # The same key names as one entry's JSON (`wac-lint hardware ID --format json`).
         rows = [{"id": e.id, "name": e.name, "vendor": e.vendor, "microarchitecture": e.microarchitecture,
                  "plugin": e["plugin"],
-                 "target": _target(e), "device_class": e.device_class, "export_control": export_control_for(e)}
+                 "compute_capability": e["compute_capability"], "amd_gfx_target": e.gfx_target,
+                 "segment": e["segment"], "device_class": e.device_class, "export_control": export_control_for(e)}
                 for e in catalog]
         return json.dumps(rows, indent=2, ensure_ascii=False) + "\n"
     header = f"{'ID':<22} {'VENDOR':<7} {'ARCH':<22} {'CC/GFX':<7} {'CLASS':<11} {'BF16/TF32/FP8/FP4':<18} " \
@@ -42,7 +44,9 @@ def render_catalog(catalog: Catalog, output_format: str = "text") -> str:
 def render_entry(entry: Entry, output_format: str = "text") -> str:
     view = export_control_for(entry)
     if output_format == "json":
-        return json.dumps({**entry.to_dict(), "export_control": view}, indent=2, ensure_ascii=False) + "\n"
+        data = {**entry.to_dict(), "plugin": entry["plugin"], "device_class": entry.device_class,
+                "export_control": view}
+        return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
     memory = ", ".join(f"{m.get('size_gb')} GB {m.get('type')}" for m in entry["memory_options"] or []) or \
         (entry["memory_type"] or "?")
     gdr = entry["gpudirect_rdma"]

@@ -4,13 +4,15 @@ What GitHub needs and how we give it (see docs/github-actions.md):
 - every rule, in registry order, with id, name, descriptions, help (text and Markdown, from the same text as
   `wac-lint rule CODE`), helpUri, default level, tags and precision; never `security-severity` (hardware facts are
   not vulnerabilities);
-- every finding as a result, suppressed ones included and marked `inSource`; a finding in code that cannot run
-  (state `dead`) is kept as an `informational` result of level `none`, so a viewer shows no problem for it;
-  each result has a relative `/` URI under
-  `%SRCROOT%`, a 1-based region in code points (`columnKind`), a line-hash fingerprint, and the finding's signal,
-  value and state in its properties;
-- files that could not be scanned as tool execution notifications; the inference verdict in `run.properties`.
-The output has no timestamps or absolute paths, so the same tree gives byte-identical SARIF.
+- findings at warning level and above (all evidence notes too with `--sarif-evidence`; `mentioned` never) as
+  results, suppressed ones included and marked `inSource`; with `--sarif-evidence` a finding in code that cannot
+  run (state `dead`) is kept as an `informational` result of level `none`, so a viewer shows no problem for it
+  (never by default); each result has a URI relative to the repository root under `%SRCROOT%` (declared in
+  `originalUriBaseIds`; a file outside it gets an absolute `file://` URI), a 1-based region in code points
+  (`columnKind`), a line-hash fingerprint, and the finding's signal, value and state in its properties;
+- files that could not be scanned as tool execution notifications, and the verdict's bottom line as a run-level
+  note; the whole inference verdict in `run.properties`.
+The output has no timestamps, so the same tree at the same place gives byte-identical SARIF.
 """
 
 from __future__ import annotations
@@ -22,10 +24,11 @@ from urllib.parse import quote
 
 from .. import __version__
 from ..docs import PROJECT_URL, help_uri, rule_markdown, rule_text
-from ..evidence import Finding, State
+from ..evidence import Finding, Level, State
 from ..rules import ALL_RULES
 from ..scan import ScanResult
 from .escape import json_text, sarif_message
+from .text import DIAGNOSTIC_LEVEL
 
 SARIF_VERSION = "2.1.0"
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -35,6 +38,7 @@ AUTOMATION_ID = "wac-lint/"
 MAX_RESULTS = 25_000
 # GitHub keeps at most 20 tags per rule.
 MAX_TAGS = 20
+VERDICT_NOTE_ID = "wac-lint/verdict"
 
 
 # Code that cannot run is evidence of nothing in force: a result for the record, not a problem (SARIF 3.27.9: a
@@ -77,7 +81,17 @@ def region(finding: Finding) -> dict[str, int]:
     return {"startLine": max(1, span.line), "startColumn": start_column, "endLine": end_line, "endColumn": end_column}
 
 
-def sarif_result(finding: Finding, rule_index: dict[str, int], occurrence: int) -> dict[str, Any]:
+def artifact_location(path: str, locator: Any = None) -> dict[str, str]:
+    """A relative URI under %SRCROOT% (the repository root, with a locator), or an absolute `file://` URI for a
+    file outside it."""
+    relative = locator.relative(path) if locator is not None else path
+    if relative is None:
+        return {"uri": locator.absolute_uri(path)}
+    return {"uri": artifact_uri(relative), "uriBaseId": SRCROOT}
+
+
+def sarif_result(finding: Finding, rule_index: dict[str, int], occurrence: int, locator: Any = None
+                 ) -> dict[str, Any]:
     properties: dict[str, Any] = {"signal": finding.signal, "value": finding.value, "state": finding.state.value}
     if finding.properties:
         properties["details"] = dict(sorted(finding.properties.items()))
@@ -88,7 +102,7 @@ def sarif_result(finding: Finding, rule_index: dict[str, int], occurrence: int) 
         "locations": [
             {
                 "physicalLocation": {
-                    "artifactLocation": {"uri": artifact_uri(finding.path), "uriBaseId": SRCROOT},
+                    "artifactLocation": artifact_location(finding.path, locator),
                     "region": region(finding),
                 }
             }
@@ -103,13 +117,32 @@ def sarif_result(finding: Finding, rule_index: dict[str, int], occurrence: int) 
     return result
 
 
-def notification(path: str | None, message: str, level: str = "warning") -> dict[str, Any]:
+def notification(path: str | None, message: str, level: str = "warning", locator: Any = None) -> dict[str, Any]:
     note: dict[str, Any] = {"level": level, "message": {"text": sarif_message(message)}}
-    if path:
-        note["locations"] = [
-            {"physicalLocation": {"artifactLocation": {"uri": artifact_uri(path), "uriBaseId": SRCROOT}}}
-        ]
+    if path and not path.startswith("<"):  # `<plugins>` names no file
+        note["locations"] = [{"physicalLocation": {"artifactLocation": artifact_location(path, locator)}}]
     return note
+
+
+def uploaded(finding: Finding, evidence: bool) -> bool:
+    """What code scanning gets: findings at warning and above (fleet-policy errors, declared-vs-code
+    contradictions); with `evidence`, the evidence notes and the `dead` findings (as informational results) too.
+    A `mentioned` finding constrains nothing: never."""
+    if finding.state is State.MENTIONED:
+        return False
+    if finding.state is State.DEAD:
+        return evidence
+    return evidence or finding.level.rank >= Level.WARNING.rank
+
+
+def verdict_notification(verdict: Any) -> dict[str, Any] | None:
+    """The verdict's bottom line as a run-level note (the whole verdict is in `run.properties`)."""
+    if verdict is None or not hasattr(verdict, "overall"):
+        return None
+    from .bottom_line import bottom_line
+
+    text = f"Hardware verdict: {bottom_line(verdict)}"
+    return {"level": "note", "message": {"text": text}, "descriptor": {"id": VERDICT_NOTE_ID}}
 
 
 def _verdict_data(verdict: Any) -> Any:
@@ -120,10 +153,13 @@ def _verdict_data(verdict: Any) -> Any:
     return verdict
 
 
-def to_sarif(result: ScanResult, verdict: Any = None, *, targets: list[str] | None = None) -> dict[str, Any]:
+def to_sarif(result: ScanResult, verdict: Any = None, *, targets: list[str] | None = None, locator: Any = None,
+             evidence: bool = False) -> dict[str, Any]:
+    """The SARIF log; `locator` (report.locations.SarifLocator) places files under the repository root,
+    `evidence` uploads the evidence notes too."""
     rules = list(ALL_RULES.values())
     rule_index = {rule.code: index for index, rule in enumerate(rules)}
-    findings = list(result.findings)
+    findings = [f for f in result.findings if uploaded(f, evidence)]
     notifications = []
     if len(findings) > MAX_RESULTS:
         notifications.append(notification(
@@ -139,9 +175,13 @@ def to_sarif(result: ScanResult, verdict: Any = None, *, targets: list[str] | No
         key = (finding.path, line_hash(finding))
         occurrence = seen.get(key, 0)
         seen[key] = occurrence + 1
-        results.append(sarif_result(finding, rule_index, occurrence))
+        results.append(sarif_result(finding, rule_index, occurrence, locator))
 
-    notifications = [notification(d.path, f"{d.path}: {d.message}") for d in result.diagnostics] + notifications
+    notifications = [notification(d.path, f"{d.path}: {d.message}", DIAGNOSTIC_LEVEL, locator)
+                     for d in result.diagnostics] + notifications
+    verdict_note = verdict_notification(verdict)
+    if verdict_note is not None:
+        notifications.append(verdict_note)
     invocation: dict[str, Any] = {"executionSuccessful": result.files_scanned > 0 or not result.diagnostics}
     if notifications:
         invocation["toolExecutionNotifications"] = notifications
@@ -167,6 +207,7 @@ def to_sarif(result: ScanResult, verdict: Any = None, *, targets: list[str] | No
             }
         },
         "automationDetails": {"id": AUTOMATION_ID},
+        "originalUriBaseIds": {SRCROOT: _base_location(locator)},
         "columnKind": "unicodeCodePoints",
         "invocations": [invocation],
         "results": results,
@@ -175,5 +216,14 @@ def to_sarif(result: ScanResult, verdict: Any = None, *, targets: list[str] | No
     return {"$schema": SARIF_SCHEMA, "version": SARIF_VERSION, "runs": [run]}
 
 
-def render(result: ScanResult, verdict: Any = None, *, targets: list[str] | None = None, **_options: Any) -> str:
-    return json_text(json.dumps(to_sarif(result, verdict, targets=targets), indent=2, ensure_ascii=False)) + "\n"
+def _base_location(locator: Any) -> dict[str, Any]:
+    if locator is None:  # results built without knowing where the files are: say what the base means
+        return {"description": {"text": "The directory the scan reported paths relative to."}}
+    return {"uri": locator.base_uri(),
+            "description": {"text": "The repository root (git top level), or the scanned directory outside git."}}
+
+
+def render(result: ScanResult, verdict: Any = None, *, targets: list[str] | None = None, locator: Any = None,
+           sarif_evidence: bool = False, **_options: Any) -> str:
+    doc = to_sarif(result, verdict, targets=targets, locator=locator, evidence=sarif_evidence)
+    return json_text(json.dumps(doc, indent=2, ensure_ascii=False)) + "\n"

@@ -4,13 +4,16 @@ from __future__ import annotations
 
 from collections import Counter
 from itertools import groupby
+from typing import Callable
 
 import click
 
-from ..evidence import Level, State
 from ..discover import printable_path
-from .escape import terminal_text
+from ..evidence import Diagnostic, Finding, Level, State
 from ..scan import ScanResult
+from .escape import terminal_text
+
+Style = Callable[..., str]
 
 _LEVEL_COLOUR = {Level.NOTE: "cyan", Level.WARNING: "yellow", Level.ERROR: "red"}
 _STATE_COLOUR = {
@@ -23,10 +26,9 @@ _STATE_COLOUR = {
 
 
 def render(result: ScanResult, verdict=None, *, colour: bool = False, show_suppressed: bool = False,
-           verbose: bool = False) -> str:
-    def style(text: str, **kw) -> str:
-        return click.style(text, **kw) if colour else text
-
+           show_source: bool = False, verbose: bool = False, **_options) -> str:
+    """The grouped report (the default): findings under their file, unscanned files, the summary, the verdict."""
+    style = _styler(colour)
     out: list[str] = []
     if result.config_file:
         out.append(f"Configuration: {printable_path(result.config_file)}")
@@ -34,14 +36,12 @@ def render(result: ScanResult, verdict=None, *, colour: bool = False, show_suppr
     for path, group in groupby(shown, key=lambda f: f.path):
         out.append(style(path, bold=True))
         for f in group:
-            where = f"{f.path}:{f.line}:{f.column}:"
-            code = style(f.rule, fg=_LEVEL_COLOUR[f.level], bold=True)
-            state = style(f"[{f.state.value}]", fg=_STATE_COLOUR[f.state])
-            extra = " (suppressed)" if f.suppressed else ""
-            out.append(f"  {where} {code} {state} {f.message}{extra}")
+            out.append("  " + finding_line(f, style))
+            if show_source:
+                out.append(source_line(f, style, "  "))
         out.append("")
     for d in result.diagnostics:
-        out.append(f"{style(d.path, bold=True)}: {style('error:', fg='red')} {d.message}")
+        out.append(diagnostic_text(d, style))
     if result.diagnostics:
         out.append("")
     out.append(summary(result))
@@ -68,6 +68,108 @@ def skipped_line(skipped: dict[str, list[int]]) -> str:
     return "Left out: " + "; ".join(parts) + "." + hint
 
 
+def _styler(colour: bool) -> Style:
+    def style(text: str, **kw) -> str:
+        return click.style(text, **kw) if colour else text
+    return style
+
+
+def finding_line(f: Finding, style: Style) -> str:
+    """`path:line:col: CODE [state] message`, the one line every text format shares."""
+    code = style(f.rule, fg=_LEVEL_COLOUR[f.level], bold=True)
+    state = style(f"[{f.state.value}]", fg=_STATE_COLOUR.get(f.state, "white"))
+    extra = " (suppressed)" if f.suppressed else ""
+    return f"{location(f)}: {code} {state} {f.message}{extra}"
+
+
+def location(f: Finding) -> str:
+    """`path:line:col`; in a notebook `path:cell N:line:col`, the line and column within the cell (as Ruff)."""
+    cell = notebook_cell(f)
+    if cell is None:
+        return f"{f.path}:{f.line}:{f.column}"
+    if "output_line" in cell:
+        return f"{f.path}:cell {cell['number']}:output:{cell['output_line']}:{cell['column']}"
+    return f"{f.path}:cell {cell['number']}:{cell['line']}:{cell['column']}"
+
+
+def notebook_cell(f: Finding) -> dict[str, int] | None:
+    """Where a notebook finding is in notebook terms: cell number, line (or output line) and column in it."""
+    props = f.properties
+    if "cell" not in props:
+        return None
+    key = "line" if "cell_line" in props else "output_line" if "output_line" in props else None
+    if key is None:
+        return None
+    line = props["cell_line"] if key == "line" else props["output_line"]
+    return {"number": props["cell"], key: line, "column": props.get("cell_column", f.column)}
+
+
+# A file that could not be scanned is a warning everywhere (text, JSON, SARIF): the scan goes on without it.
+DIAGNOSTIC_LEVEL = "warning"
+
+
+def diagnostic_text(d: Diagnostic, style: Style) -> str:
+    return f"{style(d.path, bold=True)}: {style(DIAGNOSTIC_LEVEL + ':', fg='yellow')} {d.message}"
+
+
+def source_line(f: Finding, style: Style, indent: str = "") -> str:
+    """`--show-source`: the finding's line of source (as read, stripped) under it."""
+    return f"{indent}    {style('|', fg='blue')} {f.snippet}"
+
+
+def quiet_lines(result: ScanResult, *, show_suppressed: bool = False, colour: bool = False,
+                show_source: bool = False) -> str:
+    """`-q`: the findings, one line each, and nothing else (as Ruff's `-q`)."""
+    style = _styler(colour)
+    out = []
+    for f in result.findings:
+        if show_suppressed or not f.suppressed:
+            out.append(finding_line(f, style))
+            if show_source:
+                out.append(source_line(f, style))
+    return terminal_text("".join(line + "\n" for line in out), colour)
+
+
+def render_concise(result: ScanResult, verdict=None, *, colour: bool = False, show_suppressed: bool = False,
+                   show_source: bool = False, **_options) -> str:
+    """`--format concise`: one line per finding, the unscanned files and the summary; no verdict."""
+    style = _styler(colour)
+    out = [quiet_lines(result, show_suppressed=show_suppressed, colour=colour, show_source=show_source).rstrip("\n")]
+    out += [diagnostic_text(d, style) for d in result.diagnostics]
+    out.append(summary(result))
+    return terminal_text("\n".join(line for line in out if line) + "\n", colour)
+
+
+def render_statistics(result: ScanResult, *, colour: bool = False, **_options) -> str:
+    """`--statistics`: how many findings each rule has, by state (suppressed ones left out), then the summary."""
+    style = _styler(colour)
+    active = [f for f in result.findings if not f.suppressed]
+    by_rule: dict[str, list[Finding]] = {}
+    for f in sorted(active, key=lambda f: f.rule):
+        by_rule.setdefault(f.rule, []).append(f)
+    rows = sorted(by_rule.items(), key=lambda item: (-len(item[1]), item[0]))
+    width = max((len(str(len(fs))) for _, fs in rows), default=1)
+    name_width = max((len(fs[0].name) for _, fs in rows), default=0)
+    out = []
+    for code, fs in rows:
+        states = Counter(f.state.value for f in fs)
+        shown_states = ", ".join(f"{n} {state}" for state, n in sorted(states.items()))
+        out.append(f"{len(fs):>{width}}  {style(code, fg=_LEVEL_COLOUR[fs[0].level], bold=True)}  "
+                   f"{fs[0].name:<{name_width}}  [{shown_states}]")
+    out.append(summary(result))
+    return terminal_text("\n".join(out) + "\n", colour)
+
+
+def render_verdict_only(result: ScanResult, verdict=None, *, colour: bool = False, verbose: bool = False,
+                        **_options) -> str:
+    """`--verdict-only`: the hardware verdict and nothing else."""
+    from .verdict_text import render_verdict
+
+    if verdict is None:
+        return ""
+    return terminal_text(render_verdict(verdict, _styler(colour), verbose=verbose), colour)
+
+
 def summary(result: ScanResult) -> str:
     active = [f for f in result.findings if not f.suppressed]
     states = Counter(f.state.value for f in active)
@@ -80,6 +182,9 @@ def summary(result: ScanResult) -> str:
     suppressed = len(result.findings) - len(active)
     if suppressed:
         parts.append(f"{suppressed} suppressed")
-    if result.diagnostics:
-        parts.append(f"{len(result.diagnostics)} file{'s' if len(result.diagnostics) != 1 else ''} not scanned")
+    if result.baseline is not None:
+        parts.append(f"{result.baseline[1]} in the baseline left out")
+    not_scanned = len({d.path for d in result.diagnostics})
+    if not_scanned:
+        parts.append(f"{not_scanned} file{'s' if not_scanned != 1 else ''} not scanned")
     return "; ".join(parts) + "."

@@ -19,10 +19,13 @@ RULES = (
             Example("import os\n# wac-lint: disable-file=WAC3\n", value="WAC3",
                     note="a file-wide directive after the first statement governs nothing"),
             Example("x = 1  # wac-lint: disable=WAC999\n", value="WAC999", note="no such rule"),
+            Example("x = 1  # wac-lint: disable\n", note="a directive that names no rule silences nothing"),
         ),
         negatives=(
             Example("x = 1  # noqa: E501\n", note="other tools' directives are not ours to judge"),
             Example("# wac-lint disables nothing here: this is prose, not a directive\nx = 1\n"),
+            Example("import torch\nx = torch.bfloat16  # wac-lint: disable = bf16-precision\n",
+                    note="a rule name stands for its code, and `=` may have spaces around it"),
         ),
         tags=("meta", "suppression"),
         precision="very-high",

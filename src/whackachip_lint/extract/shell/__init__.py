@@ -10,7 +10,9 @@
 A file tree-sitter cannot parse cleanly still gives what its valid parts say
 (tree-sitter recovers around errors). When more than half of its bytes sit in
 ERROR nodes it is most likely not bash at all, and the file gets a diagnostic
-instead of findings built on guesses.
+instead of findings built on guesses. A string, backquote, `$(` or heredoc that is never closed
+swallows the rest of the file, as bash would read it: the file gets a diagnostic naming where it opened,
+and findings only from outside it.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ import os
 from pathlib import Path, PurePosixPath
 
 from ...evidence import RawFinding, State
-from .. import ExtractionError, Source
+from .. import ExtractionError, PartialExtraction, Source
 from ..treesitter import Positions, error_fraction, error_nodes, parser
 from .functions import FunctionUse
 from .walker import Walker
@@ -45,7 +47,34 @@ def extract(source: Source) -> list[RawFinding]:
     walker = Walker(data, Positions(data), _resolver(source), _exported_names(root, data), found, here=here)
     walker.function_use = FunctionUse(root, data)
     walker.program(root, State.ENABLED)
+    unclosed = _unclosed(root)
+    if unclosed:
+        # Bash itself would stop here: what the unclosed construct swallowed is no evidence.
+        (first_line, last_line, what) = unclosed[0]
+        kept = [raw for raw in found
+                if not any(start <= raw.span.end_line and raw.span.line <= end for start, end, _ in unclosed)]
+        raise PartialExtraction(
+            f"shell syntax error: {what} opened at line {first_line} is never closed (it runs to line {last_line}); "
+            "findings come only from the lines outside it", kept)
     return found
+
+
+# A closer tree-sitter had to invent (MISSING) -> what was left open. Other recovered errors are not reported:
+# tree-sitter-bash also stumbles on valid bash, and the walker reads what it recovers.
+_CLOSERS = {'"': "a double-quoted string", "`": "a backquoted command", ")": "a $(...) command substitution",
+            "heredoc_end": "a heredoc"}
+
+
+def _unclosed(root) -> list[tuple[int, int, str]]:
+    """(first line, last line, what) of each construct whose closing token is missing, in file order."""
+    out = []
+    for node in error_nodes(root):
+        if node.is_missing and node.type in _CLOSERS and node.parent is not None:
+            opened = node.parent
+            end_row, end_column = opened.end_point
+            last = end_row + 1 if end_column > 0 else end_row  # an end at column 0 is the end of the line before
+            out.append((opened.start_point[0] + 1, max(last, opened.start_point[0] + 1), _CLOSERS[node.type]))
+    return out
 
 
 def _exported_names(root, data: bytes) -> frozenset[str]:

@@ -1,0 +1,100 @@
+"""A Markdown report for `$GITHUB_STEP_SUMMARY` and pull-request comments: the verdict first, then the evidence
+that carries it, each piece linked to its line.
+
+Links point at the file on GitHub when the run is a GitHub Actions job (GITHUB_SERVER_URL, GITHUB_REPOSITORY and
+GITHUB_SHA are set), with the path relative to the repository root; otherwise they are relative paths.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+from urllib.parse import quote
+
+from ..evidence import Finding, Level, State
+from ..scan import ScanResult
+from .bottom_line import bottom_line
+from .text import location, summary
+
+# How many findings in force the report lists as top evidence (the JSON and SARIF reports have them all).
+TOP_EVIDENCE = 15
+_SPECIAL = str.maketrans({c: f"\\{c}" for c in "\\`*_[]<>|#"})
+
+
+def escape(text: str) -> str:
+    """Text from the scanned repository, made inert in Markdown (no links, tags, tables or code it did not mean)."""
+    return " ".join(str(text).split()).translate(_SPECIAL)
+
+
+def link(finding: Finding, locator: Any = None, env: dict[str, str] | None = None) -> str:
+    env = os.environ if env is None else env
+    label = escape(location(finding))
+    path = locator.relative(finding.path) if locator is not None else None
+    server, repo, sha = env.get("GITHUB_SERVER_URL"), env.get("GITHUB_REPOSITORY"), env.get("GITHUB_SHA")
+    if path is not None and server and repo and sha:
+        target = f"{server}/{repo}/blob/{sha}/{quote(path)}#L{finding.line}"
+    else:
+        target = f"{quote(finding.path)}#L{finding.line}"
+    return f"[{label}]({target})"
+
+
+def _ranked(findings: list[Finding]) -> list[Finding]:
+    in_force = [f for f in findings if f.state is State.ENABLED and not f.suppressed]
+    return sorted(in_force, key=lambda f: (-f.level.rank, f.rule, f.path, f.line))
+
+
+def render_verdict(verdict) -> list[str]:
+    a = verdict.overall
+    out = [f"**Bottom line:** {escape(bottom_line(verdict))}", ""]
+    likely = [v.name for v in a.vendors if v.status == "likely"]
+    possible = [v.name for v in a.vendors if v.status == "possible"]
+    excluded = [v.name for v in a.vendors if v.status == "excluded"]
+    rows = [("Vendor", ", ".join(likely) + " (likely)" if likely else "undecided"
+             + (f"; possible: {', '.join(possible)}" if possible else ""))]
+    if excluded:
+        rows.append(("Excluded vendors", ", ".join(excluded)))
+    floors = a.architecture_floor or {}
+    rows.append(("Architecture floor", "; ".join(
+        f"{vendor}: {floor.get('microarchitecture') or 'none in the catalog'}"
+        + (f" (compute capability {floor['compute_capability']})" if floor.get("compute_capability") else "")
+        for vendor, floor in floors.items()) or "none set by the evidence"))
+    device_class = a.device_class or {}
+    rows.append(("Device class", f"{device_class.get('class', 'unknown')}"
+                 + (f" ({device_class['strength']})" if device_class.get("strength") else "")))
+    consistent = [c.entry.name for c in a.candidates if c.status == "consistent"]
+    rows.append((f"Consistent parts ({len(consistent)})", ", ".join(consistent) or "none"))
+    conflicts = []
+    if a.insufficient_evidence:
+        conflicts.append("insufficient evidence: the statuses are what the evidence allows, not a conclusion")
+    if a.conflicting_hard_evidence:
+        conflicts.append("conflicting hard evidence: no part meets every hard requirement together")
+    rows.append(("Conflicts", "; ".join(conflicts) or "none"))
+    out += ["| | |", "|---|---|"] + [f"| {escape(k)} | {escape(v)} |" for k, v in rows]
+    return out
+
+
+def render(result: ScanResult, verdict=None, *, locator: Any = None, verdict_only: bool = False,
+           **_options: Any) -> str:
+    out = ["## wac-lint: hardware verdict", ""]
+    if verdict is not None:
+        out += render_verdict(verdict)
+    else:
+        out.append("No verdict.")
+    if not verdict_only:
+        from ..crosscheck import CONTRADICTION
+
+        contradictions = [f for f in result.findings if f.rule == CONTRADICTION and not f.suppressed]
+        if contradictions:
+            out += ["", "### Declared hardware the code contradicts", ""]
+            out += [f"- {link(f, locator)} {escape(f.message)}" for f in contradictions]
+        ranked = _ranked(result.findings)
+        out += ["", f"### Top evidence ({min(len(ranked), TOP_EVIDENCE)} of {len(ranked)} findings in force)", ""]
+        out += [f"- {link(f, locator)} `{f.rule}` {escape(f.message)}" for f in ranked[:TOP_EVIDENCE]]
+        errors = [f for f in ranked if f.level is Level.ERROR]
+        if errors and not any(f in ranked[:TOP_EVIDENCE] for f in errors):
+            out.append(f"- and {len(errors)} errors further down: see the full report")
+        if result.diagnostics:
+            out += ["", f"### Files not scanned ({len({d.path for d in result.diagnostics})})", ""]
+            out += [f"- `{escape(d.path)}`: {escape(d.message)}" for d in result.diagnostics]
+    out += ["", f"_{escape(summary(result))}_"]
+    return "\n".join(out) + "\n"

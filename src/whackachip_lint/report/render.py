@@ -1,0 +1,55 @@
+"""Which reporter writes the report: `--format` (alias `--output-format`) and the modes `-q`, `--statistics`,
+`--verdict-only` that change what a text report holds."""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+# --format value -> (module under report/, function); modules are imported only when used.
+REPORTERS: dict[str, tuple[str, str]] = {
+    "text": ("text", "render"),
+    "grouped": ("text", "render"),  # Ruff's name for the default text layout
+    "concise": ("text", "render_concise"),
+    "github": ("github", "render"),
+    "markdown": ("markdown", "render"),
+    "html": ("html", "render"),
+    "json": ("json", "render"),
+    "sarif": ("sarif", "render"),
+}
+TEXT_FORMATS = frozenset({"text", "grouped", "concise"})
+# The formats each mode can shape.
+MODE_FORMATS = {
+    "--statistics": TEXT_FORMATS,
+    "--verdict-only": TEXT_FORMATS | {"markdown"},
+    "--quiet": TEXT_FORMATS,
+}
+
+
+def mode_problem(output_format: str, modes: dict[str, bool]) -> str | None:
+    """Why a mode cannot shape this format (a usage error), or None."""
+    chosen = [name for name, on in modes.items() if on]
+    for name in chosen:
+        if output_format not in MODE_FORMATS[name]:
+            allowed = ", ".join(sorted(MODE_FORMATS[name]))
+            return f"{name} applies to --format {allowed}, not {output_format}"
+    if len(chosen) > 1:
+        return f"{' and '.join(chosen)} cannot be combined"
+    return None
+
+
+def _function(module: str, name: str):
+    return getattr(importlib.import_module(f"{__package__}.{module}"), name)
+
+
+def render(output_format: str, result, verdict, *, quiet: bool = False, statistics: bool = False,
+           verdict_only: bool = False, **options: Any) -> str:
+    if statistics:
+        return _function("text", "render_statistics")(result, **options)
+    if verdict_only and output_format in TEXT_FORMATS:
+        return _function("text", "render_verdict_only")(result, verdict, **options)
+    if quiet:
+        return _function("text", "quiet_lines")(result, **{k: options[k] for k in
+                                                           ("show_suppressed", "colour", "show_source") if k in options})
+    module, name = REPORTERS[output_format]
+    return _function(module, name)(result, verdict, verdict_only=verdict_only, **options)
