@@ -345,13 +345,16 @@ def run_scan(checkout: Path, mode: str, text: bool = True, keep: Path | None = N
     """Scan one checkout in one mode: the JSON report, the cold scan's seconds, and the report sizes.
 
     With `keep`, the reports are also saved there as `<checkout name>.<mode>.json` / `.txt`."""
-    base = [sys.executable, "-m", "whackachip_lint", "scan", str(checkout), "-j", "1", "--isolated", "--exit-zero",
+    # Scanned from inside the checkout: findings' paths (relative to the current directory) and the verdict's
+    # references (relative to the scanned root) are then the same strings.
+    base = [sys.executable, "-m", "whackachip_lint", "scan", ".", "-j", "1", "--isolated", "--exit-zero",
             *MODES[mode]]
     with tempfile.TemporaryDirectory(prefix="wac-accuracy-") as tmp:
         out = Path(tmp) / "report.json"
         cache = ["--cache-dir", str(Path(tmp) / "cache")]
         start = time.perf_counter()
-        done = subprocess.run([*base, *cache, "--format", "json", "-o", str(out)], capture_output=True, text=True)
+        done = subprocess.run([*base, *cache, "--format", "json", "-o", str(out)], capture_output=True, text=True,
+                              cwd=checkout)
         seconds = time.perf_counter() - start
         if done.returncode != 0 or not out.exists():
             return {"error": f"exit {done.returncode}: {done.stderr.strip()[-500:]}", "seconds": seconds}
@@ -362,7 +365,8 @@ def run_scan(checkout: Path, mode: str, text: bool = True, keep: Path | None = N
         result: dict[str, Any] = {"report": json.loads(raw), "seconds": seconds, "json_bytes": len(raw)}
         if text:  # warm cache: measures the report, not the scan
             text_out = Path(tmp) / "report.txt"
-            subprocess.run([*base, *cache, "--format", "text", "--no-color", "-o", str(text_out)], capture_output=True)
+            subprocess.run([*base, *cache, "--format", "text", "--no-color", "-o", str(text_out)], capture_output=True,
+                           cwd=checkout)
             if text_out.exists():
                 result.update(text_measures(text_out.read_text(encoding="utf-8", errors="replace")))
                 if keep:

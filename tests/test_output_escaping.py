@@ -28,7 +28,8 @@ def hostile_repo(tmp_path):
 @pytest.mark.parametrize("fmt", ["text", "json", "sarif"])
 def test_no_report_carries_raw_control_sequences_or_crashes(tmp_path, cli, fmt):
     repo = hostile_repo(tmp_path)
-    result = cli("--no-cache", "--format", fmt, str(repo))
+    # SARIF uploads evidence notes only on request: ask, so the hostile values are in the document.
+    result = cli("--no-cache", "--format", fmt, *(["--sarif-evidence"] if fmt == "sarif" else []), str(repo))
     assert result.exit_code == 0, result.output
     out = result.output
     out.encode("utf-8")  # a lone surrogate made every format fail here before
@@ -57,8 +58,8 @@ def test_json_text_escapes_c1_bidi_and_surrogates_validly():
 
 def test_sarif_message_escapes_link_syntax():
     finding = Finding(rule="WAC712", name="declared-hardware", signal="docs.declared", value="H100",
-                      state=State.MENTIONED, level=Level.NOTE, path="README.md", span=Span(1, 1, 1, 5),
+                      state=State.ENABLED, level=Level.NOTE, path="README.md", span=Span(1, 1, 1, 5),
                       snippet="x", message="Named [click](https://evil.example) here.", properties={})
-    run = sarif.to_sarif(ScanResult(".", 1, [finding], [], ["README.md"]))["runs"][0]
+    run = sarif.to_sarif(ScanResult(".", 1, [finding], [], ["README.md"]), evidence=True)["runs"][0]
     assert run["results"][0]["message"]["text"] == "Named \\[click\\](https://evil.example) here."
     assert sarif_message("a [b] c") == "a \\[b\\] c"
