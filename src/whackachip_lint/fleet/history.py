@@ -11,6 +11,7 @@ from __future__ import annotations
 import tempfile
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path, PurePosixPath
 from typing import Any, Callable, Iterable
 
@@ -52,6 +53,7 @@ class CommitScan:
     summary: dict[str, Any]
     files: int
     signature: tuple = ()
+    inputs: tuple = ()  # files and per-file results (by identity) the commit was assembled from
 
 
 @dataclass
@@ -111,13 +113,25 @@ def scan_commit(repo: Path, commit: git.Commit, reader: git.BlobReader, cache: B
         cache.put(entry.blob, entry.path, result)
         results.append(result)
         files.append(entry.path)
+    # The same files with the same per-file results as the commit before (most commits change no evidence): the
+    # whole-repository steps (path roles, vendored trees, cross-checks) and the verdict would come out the same.
+    inputs = (tuple(files), tuple(_result_key(r) for r in results), tuple(diagnostics))
+    if previous is not None and previous.inputs == inputs:
+        return CommitScan(commit, previous.findings, previous.diagnostics, previous.summary, len(files),
+                          previous.signature, inputs)
     scanned = assemble(results, files, diagnostics, root, settings)
     signature = _signature(scanned.findings)
     if previous is not None and previous.signature == signature:
         summary = previous.summary  # the same evidence gives the same verdict: most commits touch none
     else:
         summary = verdict_summary(infer(scanned, settings))
-    return CommitScan(commit, scanned.findings, scanned.diagnostics, summary, len(files), signature)
+    return CommitScan(commit, scanned.findings, scanned.diagnostics, summary, len(files), signature, inputs)
+
+
+def _result_key(result: FileResult) -> tuple:
+    """A file's findings and diagnostics as plain values (positions included): equal keys, equal results."""
+    return (tuple((f.rule, str(f.value), f.state.value, f.line, f.column, f.end_line if hasattr(f, "end_line")
+                   else f.span.end_line, f.suppressed) for f in result.findings), tuple(result.diagnostics))
 
 
 def _signature(findings: list[Finding]) -> tuple:
@@ -127,8 +141,20 @@ def _signature(findings: list[Finding]) -> tuple:
 
 
 def _kind(path: str, head: bytes | None) -> str | None:
+    if head is None:
+        return _kind_by_name(path)
+    return _classify(path, head)
+
+
+@lru_cache(maxsize=65536)
+def _kind_by_name(path: str) -> str | None:
+    # Asked for every file of every commit: the answer depends on the name alone.
+    return _classify(path, b"")
+
+
+def _classify(path: str, head: bytes) -> str | None:
     try:
-        return classify(Path(path), head if head is not None else b"")
+        return classify(Path(path), head)
     except OSError:
         return None
 
