@@ -130,8 +130,8 @@ def scan_commit(repo: Path, commit: git.Commit, reader: git.BlobReader, cache: B
 
 def _result_key(result: FileResult) -> tuple:
     """A file's findings and diagnostics as plain values (positions included): equal keys, equal results."""
-    return (tuple((f.rule, str(f.value), f.state.value, f.line, f.column, f.end_line if hasattr(f, "end_line")
-                   else f.span.end_line, f.suppressed) for f in result.findings), tuple(result.diagnostics))
+    return (tuple((f.rule, str(f.value), f.state.value, f.span, f.suppressed) for f in result.findings),
+            tuple(result.diagnostics))
 
 
 def _signature(findings: list[Finding]) -> tuple:
