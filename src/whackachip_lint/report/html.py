@@ -114,7 +114,7 @@ def _funnel(steps: list[Step], verdict: Verdict) -> str:
            f'<p>{len(candidates)} catalog parts at the start, drawn by vendor and generation. Each step is one '
            "constraint the inference applies, strongest first; red parts are excluded at that step, amber ones "
            "disfavoured, grey ones were ruled out earlier.</p>",
-           _svg_row(order, {c.entry.id: CONSISTENT for c in candidates}, [], [], "all catalog parts", "step-0")]
+           _svg_row(order, {c.entry.id: CONSISTENT for c in candidates}, [], {}, "all catalog parts", "step-0")]
     if not steps:
         out.append("<p>No constraint applies: every part stays consistent.</p>")
     previous = {c.entry.id: CONSISTENT for c in candidates}
@@ -148,7 +148,8 @@ def _funnel(steps: list[Step], verdict: Verdict) -> str:
     return "\n".join(out)
 
 
-def _svg_row(order, statuses: dict[str, str], changed: list[str], previous, label: str, ident: str) -> str:
+def _svg_row(order, statuses: dict[str, str], changed: list[str], previous: dict[str, str], label: str,
+             ident: str) -> str:
     """One row of squares, one per part, grouped by vendor; colour is the status after the step."""
     size, gap, group_gap = 16, 3, 14
     x, squares, labels, current = 0, [], [], None
@@ -161,7 +162,7 @@ def _svg_row(order, statuses: dict[str, str], changed: list[str], previous, labe
             labels.append(f'<text x="{x}" y="11" class="vendor">{e(vendor)}</text>')
             current = vendor
         status = statuses.get(c.entry.id, CONSISTENT)
-        before = previous.get(c.entry.id, CONSISTENT) if isinstance(previous, dict) else CONSISTENT
+        before = previous.get(c.entry.id, CONSISTENT)
         css = "earlier" if status != CONSISTENT and before == status and c.entry.id not in changed_set else status
         squares.append(f'<rect x="{x}" y="16" width="{size}" height="{size}" rx="3" class="{css}" '
                        f'data-id="{e(c.entry.id)}"><title>{e(c.entry.name)}: {e(STATUS_LABEL[status])}'
