@@ -196,11 +196,11 @@ class Store:
 
     def dump(self) -> dict[str, list[tuple]]:
         """Every table's rows in a fixed order (for comparing stores in tests)."""
-        out = {}
-        for table, order in (("repos", "name"), ("commits", "repo_id, seq"), ("findings", "repo_id, sha, rule, path, line"),
-                             ("changes", "repo_id, sha, change, rule, path, line, value")):
-            columns = "*" if table != "repos" else "name, source, mirror, branch"
-            if table == "commits":
-                columns = "repo_id, sha, seq, date, author_date, subject, verdict"
-            out[table] = self.db.execute(f"SELECT {columns} FROM {table} ORDER BY {order}").fetchall()
-        return out
+        # Columns that do not depend on when or where the scan ran (no ids of rows, no scan times).
+        queries = {
+            "repos": "SELECT name, source, mirror, branch FROM repos ORDER BY name",
+            "commits": "SELECT repo_id, sha, seq, date, author_date, subject, verdict FROM commits ORDER BY repo_id, seq",
+            "findings": "SELECT * FROM findings ORDER BY repo_id, sha, rule, path, line",
+            "changes": "SELECT * FROM changes ORDER BY repo_id, sha, change, rule, path, line, value",
+        }
+        return {table: self.db.execute(sql).fetchall() for table, sql in queries.items()}
