@@ -196,7 +196,7 @@ class Store:
 
     def dump(self) -> dict[str, list[tuple]]:
         """Every table's rows in a fixed order (for comparing stores in tests)."""
-        # Columns that do not depend on when or where the scan ran (no ids of rows, no scan times).
+        # Columns that do not depend on when the scan ran (no scan times): what equal runs must agree on.
         queries = {
             "repos": "SELECT name, source, mirror, branch FROM repos ORDER BY name",
             "commits": "SELECT repo_id, sha, seq, date, author_date, subject, verdict FROM commits ORDER BY repo_id, seq",
