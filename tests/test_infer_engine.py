@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import given, settings, strategies as st
 
 from whackachip_lint.infer.catalog import load_catalog
@@ -621,3 +622,28 @@ def test_soft_evidence_no_part_meets_together_is_set_aside_and_said():
     assert v.overall.relaxed == "weak"
     assert {"paths": ["run.sh"], "why": "no part meets every weak requirement together: those were set aside"} \
         in v.conflicts
+
+
+# traps.md: compile target lists are often built conditionally (`compute_80` added when CUDA >= 11).
+_SETUP = """from setuptools import setup
+from torch.utils.cpp_extension import CUDAExtension
+import torch
+
+cc_flag = ["-gencode", "arch=compute_70,code=sm_70"]
+{extra}
+setup(name="k", ext_modules=[CUDAExtension("k", ["k.cu"], extra_compile_args={{"nvcc": cc_flag}})])
+"""
+
+
+@pytest.mark.parametrize(("extra", "a100"), [
+    ('if int(torch.version.cuda.split(".")[0]) >= 11:\n    cc_flag += ["-gencode", "arch=compute_80,code=sm_80"]',
+     "consistent"),  # the list is open: what its unconditional part leaves out may still be built
+    ("", "excluded"),  # a closed list without PTX runs only on its targets
+], ids=["conditional-addition", "closed-list"])
+def test_a_target_list_with_conditional_additions_excludes_nothing(tmp_path, extra, a100):
+    from .conftest import scan_json
+
+    (tmp_path / "setup.py").write_text(_SETUP.format(extra=extra))
+    statuses = {c["id"]: c["status"] for c in scan_json("--no-cache", ".", cwd=tmp_path)["inference"]["candidates"]}
+    assert statuses["nvidia-a100-sxm4-80gb"] == a100
+    assert statuses["nvidia-v100"] == "consistent"

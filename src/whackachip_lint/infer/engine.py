@@ -307,7 +307,10 @@ def collect_requirements(findings: list[Finding], memo: dict | None = None) -> l
             memo[key] = (f, _requirements_of(f, redirect, platforms))  # the finding kept: its id stays its own
         requirements.extend(memo[key][1])
     requirements += combination_requirements(findings)
-    for req in _union_target_lists(requirements):
+    # A file that adds compile targets under a condition (`compute_80` only when CUDA >= 11) has no closed list:
+    # what its unconditional targets leave out may still be built (traps.md), so its list excludes nothing.
+    open_lists = {f.path for f in findings if f.rule in TARGET_LIST_RULES and f.state is State.CONDITIONAL}
+    for req in _union_target_lists(requirements, open_lists):
         value = str(req.value) if req.kind in ARCH_LIST_KINDS else ""
         key = (req.constraint, req.strength, req.kind, value, req.vendors)
         first.setdefault(key, req)
@@ -321,13 +324,15 @@ def collect_requirements(findings: list[Finding], memo: dict | None = None) -> l
 
 
 ARCH_LIST_KINDS = ("cuda_arch_list", "rocm_arch_list")
+TARGET_LIST_RULES = ("WAC603", "WAC604")  # CUDA and ROCm compile target lists
 
 
-def _union_target_lists(requirements: list[Requirement]) -> list[Requirement]:
+def _union_target_lists(requirements: list[Requirement], open_lists: set[str] = frozenset()) -> list[Requirement]:
     """Compile targets named in one file build one binary: it runs where any of them runs.
 
     Several `-gencode` lines (or list entries) in a file are one requirement with their targets joined;
-    lists in different files (different extensions) each stay a requirement of their own.
+    lists in different files (different extensions) each stay a requirement of their own. The list of a file in
+    `open_lists` (targets added under a condition) is dropped: it is not known in full.
     """
     groups: dict[tuple, list[Requirement]] = {}
     out: list[Requirement] = []
@@ -337,7 +342,9 @@ def _union_target_lists(requirements: list[Requirement]) -> list[Requirement]:
             groups.setdefault((req.kind, req.strength, req.vendored, path), []).append(req)
         else:
             out.append(req)
-    for reqs in groups.values():
+    for (_kind, _strength, _vendored, path), reqs in groups.items():
+        if path in open_lists:
+            continue
         values = list(dict.fromkeys(str(r.value) for r in reqs))
         first = reqs[0]
         text = first.constraint.replace(str(first.value), ";".join(values), 1)
