@@ -24,8 +24,8 @@ from ..evidence import Finding, State
 from ..extract.environment import EXACT as ENV_EXACT, device_count
 from .catalog import Catalog, Entry, load_catalog
 from .constraints import (
-    HARD, RANK, STRONG, WEAK, AMD, NVIDIA, Requirement, Spec, combination_requirements, requirements_for, specs_for,
-    xla_platform_vendors,
+    HARD, RANK, STRONG, WEAK, AMD, NVIDIA, Requirement, Spec, combination_requirements, declared_spec,
+    requirements_for, specs_for, xla_platform_vendors,
 )
 from .export_control import export_control_for
 from .memory import MemoryEstimate
@@ -122,6 +122,14 @@ class VendorVerdict:
     def to_dict(self) -> dict[str, Any]:
         return {"name": self.name, "status": self.status, "in_catalog": self.in_catalog,
                 "reasons": [r.to_dict() for r in self.reasons]}
+
+
+@dataclass(frozen=True)
+class RepoContext:
+    """What the whole repository says, beyond the path being assessed."""
+
+    vendors: dict[str, tuple[str, ...]] = field(default_factory=dict)  # singled_out_vendors: vendor -> evidence
+    documented: dict[str, tuple[str, ...]] = field(default_factory=dict)  # documented_parts: catalog id -> where
 
 
 @dataclass
@@ -392,9 +400,10 @@ def _settle_vendor_conflicts(requirements: list[Requirement]) -> tuple[list[Requ
 
 
 def assess(findings: list[Finding], catalog: Catalog | None = None, memo: dict | None = None,
-           context: dict[str, tuple[str, ...]] | None = None) -> Assessment:
-    """The verdict over one set of findings; `context` names the vendors the rest of the repository's training
-    code singles out (singled_out_vendors), which breaks a tie this set's own evidence leaves."""
+           context: RepoContext | None = None) -> Assessment:
+    """The verdict over one set of findings. `context` is what the rest of the repository says: the vendors its
+    code singles out break a tie this set's own evidence leaves; the parts its documents name are never dropped
+    by a declaration naming others."""
     from .declared import apply_agreeing, judge_declared, split_declared, vendor_requirements  # uses our types
 
     catalog = catalog or load_catalog()
@@ -428,9 +437,10 @@ def assess(findings: list[Finding], catalog: Catalog | None = None, memo: dict |
     # declarations that agree count as vendor evidence and narrow the verdict.
     checks = judge_declared(candidates, declared)
     insufficient = _insufficient(findings, requirements)
-    vendors = _vendors(catalog, candidates, requirements + vendor_requirements(checks), insufficient, context or {})
+    context = context or RepoContext()
+    vendors = _vendors(catalog, candidates, requirements + vendor_requirements(checks), insufficient, context.vendors)
     _disfavour_unlikely_vendors(candidates, vendors)
-    apply_agreeing(candidates, checks)
+    apply_agreeing(candidates, checks, context.documented)
     requirements += declared
     return Assessment(
         requirements=requirements,
@@ -559,6 +569,21 @@ def singled_out_vendors(findings: list[Finding]) -> dict[str, tuple[str, ...]]:
             if req.is_vendor and len(req.vendors) == 1 and req.strength in (HARD, STRONG):
                 found.setdefault(next(iter(req.vendors)), set()).update(req.evidence)
     return {vendor: tuple(sorted(evidence, key=_evidence_key)) for vendor, evidence in found.items()}
+
+
+def documented_parts(findings: list[Finding]) -> dict[str, tuple[str, ...]]:
+    """Catalog parts the repository's documents, logs and job files name anywhere, stated as used or only
+    mentioned ("runs on A100, H100, ..."), each with where (first 3 places). Dead findings name nothing."""
+    where: dict[str, list[str]] = {}
+    for f in findings:
+        if f.suppressed or f.state not in (State.ENABLED, State.CONDITIONAL, State.MENTIONED):
+            continue
+        spec = declared_spec(f)
+        for part in spec.arg if spec is not None else ():
+            places = where.setdefault(part, [])
+            if len(places) < 3:
+                places.append(f"{f.path}:{f.line}")
+    return {part: tuple(places) for part, places in where.items()}
 
 
 def mass(req: Requirement) -> int:
@@ -754,7 +779,8 @@ def infer(result, settings=None, catalog: Catalog | None = None) -> Verdict:
     files = getattr(result, "files", []) or []
     # Tools and examples count here: a data-preparation script setting HIP variables was run on the authors'
     # machines as much as the training loop was. Tests and vendored trees do not.
-    context = singled_out_vendors([f for f in everything if role_of(f, repo) not in (TEST, VENDORED)])
+    context = RepoContext(singled_out_vendors([f for f in everything if role_of(f, repo) not in (TEST, VENDORED)]),
+                          documented_parts(everything))
     per_recipe = _path_assessments(findings, files, repo, catalog, context)
     # A path that names no vendor (a data-preparation or GUI script, plain PyTorch) runs anywhere as far as its
     # code says: it must not widen what the paths with evidence say. Without any such path all paths count.
@@ -787,7 +813,7 @@ def has_hardware_evidence(assessment: Assessment) -> bool:
 
 
 def _path_assessments(findings: list[Finding], files: list[str], repo: RepoPaths | None, catalog: Catalog,
-                      context: dict[str, tuple[str, ...]] | None = None) -> list[tuple[str, list[str], Assessment]]:
+                      context: RepoContext | None = None) -> list[tuple[str, list[str], Assessment]]:
     """One assessment per training path (launch recipes, then scripts run on their own); [] for a single scope.
 
     A launch recipe holds its launch file, the configs it passes, the files under its folders and the modules
