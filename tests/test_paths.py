@@ -197,7 +197,8 @@ def test_a_launch_chain_runs_what_the_called_script_runs():
     ("scripts/data_prep/convert_dataset.py", True), ("scripts/checkpoint_conversion/check_numerics.py", True),
     ("app/chat_ui.py", True), ("eval/run_eval.py", True), ("inference/infer.py", True), ("serve.py", True),
     ("trainer/train_agent.py", False), ("train.py", False), ("pretrain_gpt.py", False), ("mylib/model.py", False),
-    ("converter_train.py", False),
+    ("converter_train.py", False), ("hooks/train/pretrain/prepare.py", True), ("eval/train_probe.py", False),
+    ("train/helpers.py", False), ("plot.py", False),
 ])
 def test_tool_paths_are_told_by_their_words(path, tool):
     assert is_tool_path(path) is tool

@@ -91,8 +91,31 @@ def test_cuda_looking_code_in_a_repository_whose_scripts_set_hip_variables_runs_
     assert consistent(data) == AMD
     (amd,) = [v for v in data["vendors"] if v["name"] == "AMD"]
     (tie,) = [r for r in resolved(data, amd["reasons"]) if r["result"] == "tie-break"]
-    assert tie["constraint"] == ("this code fits AMD and NVIDIA alike; the repository's other code names AMD alone")
+    assert tie["constraint"] == ("this code fits AMD and NVIDIA alike; the repository's other code names AMD alone "
+                                 "in 1 file")
     assert tie["evidence"] == ["data/tokenize_all.sh:3"]
+
+
+TE_SCRIPT = "import transformer_engine.pytorch as te\n\nLAYER = te.Linear(8, 8)\n"
+
+
+def test_a_vendor_the_repository_names_in_far_more_files_breaks_the_tie(tmp_path):
+    repo = copy("amd_data_scripts", tmp_path)
+    for name in ("tokenize_more.sh", "tokenize_rest.sh"):
+        (repo / "data" / name).write_text((repo / "data" / "tokenize_all.sh").read_text())
+    (repo / "te_probe.py").write_text(TE_SCRIPT)  # one file names NVIDIA alone (Transformer Engine)
+    data = inference(repo)
+    assert vendors(data) == {"AMD": "likely"}
+    (amd,) = [v for v in data["vendors"] if v["name"] == "AMD"]
+    (tie,) = [r for r in resolved(data, amd["reasons"]) if r["result"] == "tie-break"]
+    assert tie["constraint"].endswith("names AMD alone in 3 files, NVIDIA in 1 file")
+
+
+def test_a_vendor_named_about_as_often_as_the_other_breaks_no_tie(tmp_path):
+    repo = copy("amd_data_scripts", tmp_path)
+    (repo / "te_probe.py").write_text(TE_SCRIPT)
+    data = inference(repo)
+    assert vendors(data) == {"NVIDIA": "likely"}  # one file each: the data's tie-break, AMD stays possible
 
 
 def test_cuda_looking_code_without_amd_evidence_anywhere_stays_nvidia(tmp_path):

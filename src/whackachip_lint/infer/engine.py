@@ -537,24 +537,50 @@ def _vendors(catalog: Catalog, candidates: list[CandidateVerdict], requirements:
         top[0].status = LIKELY
         return verdicts
     tied = frozenset(v.name for v in top)
-    named = sorted(tied & (context or {}).keys())
+    named = _outweighing(tied, context or {})
     rule = TIE_BREAKS.get(tied)
-    if len(named) == 1:
-        # The repository's other code names one of the tied vendors alone (HIP variables in its data scripts
-        # beside CUDA-looking training code that ROCm runs unchanged): that is the hardware this code runs on too.
-        preferred = named[0]
+    if named:
+        # The repository's other code names one of the tied vendors alone, or far more than the others (HIP
+        # variables in its data scripts beside CUDA-looking training code that ROCm runs unchanged): that is the
+        # hardware this code runs on too.
+        preferred = named
         why = (f"this code fits {' and '.join(sorted(tied))} alike; the repository's other code names {preferred} "
-               "alone")
+               f"alone in {_files(context[preferred])}"
+               + "".join(f", {v} in {_files(context[v])}" for v in sorted(tied & context.keys() - {preferred})))
         tied_evidence = context[preferred]
     elif rule:
         preferred, why = rule
         tied_evidence = tuple(sorted({e for r in vendor_reqs for e in r.evidence}, key=_evidence_key))
-    if len(named) == 1 or rule:
+    if named or rule:
         for v in top:
             if v.name == preferred:
                 v.status = LIKELY
             v.reasons.append(Reason(why, WEAK, tied_evidence, "tie-break"))
     return verdicts
+
+
+# A vendor the repository's code singles out in this many times the files of any other tied vendor breaks a tie.
+OUTWEIGHS = 3
+
+
+def _file_count(evidence: tuple[str, ...]) -> int:
+    return len({e.rpartition(":")[0] for e in evidence})
+
+
+def _files(evidence: tuple[str, ...]) -> str:
+    count = _file_count(evidence)
+    return f"{count} file" if count == 1 else f"{count} files"
+
+
+def _outweighing(tied: frozenset[str], context: dict[str, tuple[str, ...]]) -> str | None:
+    """The tied vendor the repository's code singles out in at least OUTWEIGHS times the files of every other
+    tied vendor (any number of files against none), else None."""
+    mass_of = {v: _file_count(context.get(v, ())) for v in tied}
+    ranked = sorted(tied, key=lambda v: (-mass_of[v], v))
+    best, rest = ranked[0], ranked[1:]
+    if mass_of[best] and all(mass_of[best] >= OUTWEIGHS * mass_of[v] and mass_of[best] > mass_of[v] for v in rest):
+        return best
+    return None
 
 
 def singled_out_vendors(findings: list[Finding]) -> dict[str, tuple[str, ...]]:

@@ -144,9 +144,17 @@ def is_support_path(path: str) -> bool:
 
 
 def is_tool_path(path: str) -> bool:
-    """A script whose path says it converts, prepares data, serves, evaluates or infers, and not that it trains."""
-    words = set(_WORD_SPLIT.split(path.lower().rsplit(".", 1)[0]))
-    return bool(words & TOOL_WORDS) and not words & TRAIN_WORDS
+    """A script whose path says it converts, prepares data, serves, evaluates or infers, and not that it trains.
+
+    The file's own name decides first (`train/prepare.py` prepares, `eval/train_probe.py` trains); its folders
+    only when the name says neither (`data_prep/convert.py`, `checkpoint_conversion/check.py`)."""
+    folders, _, name = path.lower().rpartition("/")
+    for words in (set(_WORD_SPLIT.split(name.rsplit(".", 1)[0])), set(_WORD_SPLIT.split(folders))):
+        if words & TRAIN_WORDS:
+            return False
+        if words & TOOL_WORDS:
+            return True
+    return False
 
 
 def is_plugin_path(path: str) -> bool:
