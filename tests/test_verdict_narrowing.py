@@ -150,6 +150,15 @@ def test_a_declared_part_does_not_drop_another_part_the_documents_name():
     assert [r["constraint"] for r in resolved(data, l40s["reasons"])] == ["declared hardware: H100"]
 
 
+def test_documented_parts_count_on_every_training_path_too(tmp_path):
+    repo = copy("docs_named_parts", tmp_path)  # the fixture is read as a library; here train.py is an entry point
+    train = repo / "train.py"
+    train.write_text(train.read_text() + "\nif __name__ == '__main__':\n    print(MODEL)\n")
+    data = inference(repo)
+    assert [p["name"] for p in data["paths"]["training_paths"]] == ["train.py"]
+    assert consistent(data) == H100 | A100
+
+
 def test_without_the_second_name_the_declaration_narrows_to_its_own_parts(tmp_path):
     repo = copy("docs_named_parts", tmp_path)
     readme = repo / "README.md"

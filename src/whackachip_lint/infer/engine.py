@@ -779,7 +779,7 @@ def infer(result, settings=None, catalog: Catalog | None = None) -> Verdict:
     elif evidenced:
         overall = _merge([a for _, _, a in evidenced], [n for n, _, _ in evidenced], catalog)
     else:
-        overall = assess(findings, catalog)
+        overall = assess(findings, catalog, context=context)
     verdict = Verdict(overall, _interconnect(findings), _counts(findings, Code.GPUS_PER_NODE), _counts(findings, Code.NODE_COUNT),
                       per_recipe)
     verdict.primary = _primary(evidenced, overall, findings)
