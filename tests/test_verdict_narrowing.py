@@ -11,7 +11,7 @@ from pathlib import Path
 
 from whackachip_lint.infer.catalog import load_catalog
 
-from .conftest import FIXTURES, scan_json
+from .conftest import FIXTURES, run_cli_in, scan_json
 from .infer_helpers import resolved
 
 VERDICTS = FIXTURES / "verdicts"
@@ -46,6 +46,16 @@ def test_a_path_naming_no_hardware_does_not_widen_the_verdict():
     assert consistent(data) == NVIDIA_DATACENTER_BF16  # what the pretraining path says, not "everything"
     assert vendors(data) == {"NVIDIA": "likely"}
     assert data["primary"]["name"] == "scripts/pretrain.sh"
+
+
+def test_the_text_verdict_shows_a_path_naming_no_hardware_last_and_not_counted():
+    result = run_cli_in(VERDICTS / "agnostic_glue", ".")
+    assert result.exit_code == 0
+    recipes = result.output[result.output.index("  Recipes (2):"):].splitlines()[1:3]
+    assert recipes[0].startswith("    scripts/pretrain.sh: vendor NVIDIA; 25 consistent (")
+    assert not recipes[0].endswith("not counted")
+    assert recipes[1].startswith("    scripts/glue.sh: vendor undecided; 54 consistent (")
+    assert recipes[1].endswith("; names no vendor: not counted")
 
 
 def test_a_path_with_its_own_hardware_evidence_still_widens_the_verdict(tmp_path):
