@@ -196,6 +196,7 @@ def test_a_launch_chain_runs_what_the_called_script_runs():
 @pytest.mark.parametrize("path, tool", [
     ("scripts/data_prep/convert_dataset.py", True), ("scripts/checkpoint_conversion/check_numerics.py", True),
     ("app/chat_ui.py", True), ("eval/run_eval.py", True), ("inference/infer.py", True), ("serve.py", True),
+    ("scripts/deploy/deploy_triton.py", True),
     ("trainer/train_agent.py", False), ("train.py", False), ("pretrain_gpt.py", False), ("mylib/model.py", False),
     ("converter_train.py", False), ("hooks/train/pretrain/prepare.py", True), ("eval/train_probe.py", False),
     ("train/helpers.py", False), ("plot.py", False),

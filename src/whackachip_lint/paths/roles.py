@@ -55,7 +55,8 @@ PLUGIN_WORDS = re.compile(r"(?:^|[_\-/])(?:workers?|backends?|plugins?|adapters?
 TOOL_WORDS = frozenset({
     "convert", "converter", "conversion", "consolidate", "export", "quantize", "dequantize",
     "preprocess", "preprocessing", "prepare", "prep", "download", "tokenize",
-    "serve", "server", "serving", "gui", "ui", "webui", "chat", "interactive", "agent", "demo", "app",
+    "serve", "server", "serving", "deploy", "deployment", "gui", "ui", "webui", "chat", "interactive", "agent",
+    "demo", "app",
     "eval", "evals", "evaluate", "evaluation", "validate",
     "infer", "inference", "generate", "generation", "predict", "sample", "sampling",
 })
