@@ -18,12 +18,15 @@ from dataclasses import dataclass, field
 from typing import Any, Iterable
 
 from ..evidence import Finding, State
-from ..extract.model_tables import GATED_MLP_MODEL_TYPES
+from ..extract.model_tables import GATED_MLP_MODEL_TYPES, params_from_model_name
 from .catalog import Entry
 
 DIMENSION_RULE, PARALLEL_RULE, OPTIMIZER_RULE, NAME_RULE, PEFT_RULE = "WAC506", "WAC507", "WAC508", "WAC509", "WAC510"
-ZERO_RULE, OFFLOAD_RULE, FSDP_RULE = "WAC501", "WAC502", "WAC505"
+ZERO_RULE, OFFLOAD_RULE, ACCUMULATION_RULE, MICRO_BATCH_RULE, FSDP_RULE = "WAC501", "WAC502", "WAC503", "WAC504", "WAC505"
 GPUS_RULE, NODES_RULE, LAUNCHER_RULE = "WAC401", "WAC402", "WAC404"
+# Findings that show a path trains a model rather than only loading it (for inference, where no gradients or
+# optimiser state exist): a model named only in Python code counts where one of these is in force or open.
+TRAINING_RULES = (ZERO_RULE, OFFLOAD_RULE, ACCUMULATION_RULE, MICRO_BATCH_RULE, FSDP_RULE, OPTIMIZER_RULE, PEFT_RULE)
 GB = 1e9  # catalog sizes are in decimal gigabytes, as vendors state them
 
 # Bytes per parameter of optimiser state (K in the ZeRO paper), counting the fp32 master copy mixed precision keeps.
@@ -63,6 +66,7 @@ class MemoryEstimate:
     hard: bool  # every input in force and from one launch: a part below the bound is excluded, not disfavoured
     devices: int | None = None
     notes: list[str] = field(default_factory=list)
+    fits_no_part: bool = False  # no catalog part holds the bound (set by `judge_fit`)
 
     @property
     def gb_per_device(self) -> float:
@@ -72,6 +76,11 @@ class MemoryEstimate:
         where = ", ".join(sorted({f"{f.path}:{f.line}" for f in self.model.evidence})[:3])
         return (f"{self.model.params / 1e9:.1f}B parameters ({self.model.how}, {where}); {self.formula}: "
                 f"at least {self.gb_per_device:.0f} GB of model state per device")
+
+    def requirement(self) -> str:
+        """The memory requirement as the verdict states it."""
+        text = f"memory: {self.summary()}"
+        return text + "; this set-up fits no catalog part" if self.fits_no_part else text
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -145,8 +154,9 @@ def model_size(findings: list[Finding]) -> ModelSize | None:
         if sized is not None:
             options.append(ModelSize(sized[0], sized[1], source, tuple(group)))
     for f in findings:
-        size = (f.properties or {}).get("params_b")
-        if f.rule == NAME_RULE and f.state is State.ENABLED and isinstance(size, (int, float)):
+        # Read from the value, not a property: a launch that passes another model replaces a default's value.
+        size = params_from_model_name(f.value) if isinstance(f.value, str) else None
+        if f.rule == NAME_RULE and f.state is State.ENABLED and size is not None:
             # Names round (Llama-2-7b has 6.7B): 10% off the stated size keeps the floor below the true count.
             options.append(ModelSize(0.9 * size * 1e9, 0.0, "model name", (f,)))
     return min(options, key=lambda m: m.params) if options else None
@@ -197,11 +207,17 @@ def model_state_bytes(params: float, optimizer: str | None, zero_stage: int, dp:
     return total, f"{w + g + k} bytes per parameter ({k_text}), ZeRO-{min(zero_stage, 3)}"
 
 
-def estimate(findings: list[Finding]) -> MemoryEstimate | None:
-    """The per-device lower bound for one training path's findings, or None when the model size is unknown."""
+def estimate(findings: list[Finding], part_sizes_gb: Iterable[float] = ()) -> MemoryEstimate | None:
+    """The per-device lower bound for one training path's findings, or None when the model size is unknown.
+
+    `part_sizes_gb`: the largest memory of each catalog part (`largest_memory_gb`), to judge whether any holds it.
+    """
     model = model_size(findings)
     if model is None:
         return None
+    named_on_launch = any((f.properties or {}).get("launcher") for f in model.evidence)
+    if model.how == "model name" and not named_on_launch and not _trains(findings):
+        return None  # a model loaded by name in code, with nothing that trains it: inference needs far less
     used: list[Finding] = list(model.evidence)
     inputs: dict[str, Any] = {"params": round(model.params)}
     notes: list[str] = []
@@ -254,7 +270,7 @@ def estimate(findings: list[Finding]) -> MemoryEstimate | None:
     optimizer = next((o for o in LIGHTEST_FIRST if any(f.value == o for f in optimizers)), None)
     used += optimizers
     open_optimizer = any(f.rule == OPTIMIZER_RULE for f in undecided)
-    if optimizer is None and not open_optimizer and model.how in ("launch arguments", "model name") and launched:
+    if optimizer is None and not open_optimizer and (model.how == "launch arguments" or named_on_launch) and launched:
         # Megatron's --optimizer and the Hugging Face Trainer's --optim both default to Adam(W).
         optimizer = "adam"
         notes.append("optimiser not named: the launched trainer's default, Adam")
@@ -274,7 +290,22 @@ def estimate(findings: list[Finding]) -> MemoryEstimate | None:
         notes.append("data-parallel degree unknown: the partitioned share is not counted")
     hard = (model.how == "launch arguments" and launched and not undecided_inputs(findings)
             and all(f.state is not State.CONDITIONAL for f in used))
-    return MemoryEstimate(model, total, formula, inputs, _unique(used), hard, devices, notes)
+    return judge_fit(MemoryEstimate(model, total, formula, inputs, _unique(used), hard, devices, notes), part_sizes_gb)
+
+
+def judge_fit(memory: MemoryEstimate, part_sizes_gb: Iterable[float]) -> MemoryEstimate:
+    """A bound no catalog part holds only disfavours, and says so: a wrong input (a size read from the wrong
+    config) must not empty the verdict, and a set-up that runs nowhere is worth saying plainly."""
+    sizes = list(part_sizes_gb)
+    if sizes and memory.bytes_per_device > 0 and max(sizes) * GB < memory.bytes_per_device:
+        memory.fits_no_part, memory.hard = True, False
+        memory.notes.append("fits no catalog part")
+    return memory
+
+
+def _trains(findings: list[Finding]) -> bool:
+    return any(f.rule in TRAINING_RULES and f.state in (State.ENABLED, State.DISABLED, State.CONDITIONAL)
+               for f in findings)
 
 
 def _unique(findings: list[Finding]) -> list[Finding]:
@@ -288,13 +319,17 @@ def undecided_inputs(findings: list[Finding]) -> bool:
     return any(f.rule in rules and f.state is State.CONDITIONAL for f in findings)
 
 
-def fits(entry: Entry, bytes_needed: float) -> bool | None:
-    """Whether a part's largest memory option holds `bytes_needed`; None when the catalog does not say."""
+def largest_memory_gb(entry: Entry) -> float | None:
+    """A part's largest memory option in GB; None when the catalog does not say."""
     sizes = [o.get("size_gb") for o in (entry["memory_options"] or []) if isinstance(o, dict)]
     sizes = [s for s in sizes if isinstance(s, (int, float))]
-    if not sizes:
-        return None
-    return max(sizes) * GB >= bytes_needed
+    return max(sizes) if sizes else None
+
+
+def fits(entry: Entry, bytes_needed: float) -> bool | None:
+    """Whether a part's largest memory option holds `bytes_needed`; None when the catalog does not say."""
+    largest = largest_memory_gb(entry)
+    return None if largest is None else largest * GB >= bytes_needed
 
 
 def scale(findings: list[Finding]) -> dict[str, Any] | None:

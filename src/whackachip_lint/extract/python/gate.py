@@ -31,7 +31,7 @@ _DOTTED_TABLES = (
     T.INIT_PROCESS_GROUP, T.DEEPSPEED_INIT, T.AUTOCAST, T.CPU_AUTOCAST, T.FP8_AUTOCAST, T.GRAD_SCALERS,
     T.FP8_GEMMS, T.FSDP_CALLS, T.DEVICE_CALLS, T.XLA_DEVICE_CALLS, T.BF16_SUPPORT_CHECKS, T.MATMUL_PRECISION,
     T.TF32_ATTRIBUTES, T.FP32_PRECISION_ATTRIBUTES, T.VERSION_ATTRIBUTES, T.DTYPES, T.PLATFORM_CALLS,
-    T.PLATFORM_QUERIES,
+    T.PLATFORM_QUERIES, T.MODEL_LOADERS, T.PEFT_CALLS,
 )
 # Names meaningful only with an argument that holds a word of its own (`opt_level=`, a module name, the
 # `jax_platforms` option).
@@ -66,7 +66,7 @@ def table_words() -> set[str]:
 
     words = set(_CALL_WORDS) | set(EXACT) | set(PREFIXES)
     for table in (T.KEYWORDS, T.FLAG_KEYWORDS, T.FLAG_ALIASES, T.DS_BLOCKS, T.CAST_METHODS, T.DEVICE_METHODS,
-                  T.LOW_PRECISION_RECIPES, T.PLATFORM_CONFIG_KEYS):
+                  T.LOW_PRECISION_RECIPES, T.PLATFORM_CONFIG_KEYS, T.FREEZE_METHODS):
         words.update(table)
     words.update(T.FLAG_ALIASES.values())
     words.update(T.DEVICE_MODULES)
