@@ -180,3 +180,98 @@ def test_a_model_config_alone_only_disfavours(tmp_path):
     v = scan_repo_json(tmp_path, "--no-cache")["inference"]
     assert v["memory"]["params_from"] == "model config" and v["memory"]["strength"] == "strong"
     assert not _ids(v, "excluded")
+
+
+# --- from Python code (model names, PEFT and quantisation, layer placement) -----------------------------------
+
+def test_qlora_7b_written_in_python_keeps_24_gb_consumer_cards():
+    v = _verdict("mem_qlora_7b_python")
+    memory = v["memory"]
+    # 7B named in the code (10% off for rounding), 4-bit frozen base: 0.5 bytes per parameter.
+    assert memory["params_from"] == "model name" and memory["params"] == 6_300_000_000
+    assert memory["inputs"]["frozen_base"] == "qlora" and memory["gb_per_device"] == 3.1
+    assert {"path": "finetune.py", "line": 18} in memory["evidence"]  # load_in_4bit=True
+    assert {"nvidia-rtx-3090", "nvidia-rtx-4090"} <= _ids(v, "consistent")
+
+
+def _python_repo(tmp_path: Path, code: str) -> dict:
+    (tmp_path / "train.py").write_text(code)
+    return scan_repo_json(tmp_path, "--no-cache")
+
+
+LOAD_70B = ('from transformers import AutoModelForCausalLM\n\n'
+            'model = AutoModelForCausalLM.from_pretrained("meta-llama/Llama-2-70b-hf"{})\n')
+
+
+def test_a_model_loaded_by_name_without_a_training_set_up_leaves_memory_unknown(tmp_path):
+    # An inference script needs the weights only: the training accounting would overstate it.
+    report = _python_repo(tmp_path, LOAD_70B.format("") + 'if __name__ == "__main__":\n    model.generate()\n')
+    assert [f["value"] for f in report["findings"] if f["rule"] == "WAC509"] == ["meta-llama/Llama-2-70b-hf"]
+    assert report["inference"]["memory"] is None
+
+
+def test_a_model_loaded_by_name_with_a_trainer_counts_weights_and_gradients(tmp_path):
+    code = LOAD_70B.format("") + 'args = TrainingArguments("out", per_device_train_batch_size=1)\n'
+    memory = _python_repo(tmp_path, code)["inference"]["memory"]
+    assert memory["params"] == 63_000_000_000 and memory["inputs"]["optimizer"] is None
+    assert memory["bytes_per_device"] == 4 * 63_000_000_000 and memory["strength"] == "strong"
+
+
+def test_a_model_spread_over_the_visible_devices_leaves_memory_unknown(tmp_path):
+    code = LOAD_70B.format(', device_map="auto"') + 'args = TrainingArguments("out", per_device_train_batch_size=1)\n'
+    report = _python_repo(tmp_path, code)
+    split = [f for f in report["findings"] if f["rule"] == "WAC507"]
+    assert [(f["value"], f["state"]) for f in split] == [("auto", "conditional")]
+    assert report["inference"]["memory"] is None
+
+
+def test_a_tokenizer_named_after_a_large_model_gives_no_size(tmp_path):
+    code = ('from transformers import AutoTokenizer\n\n'
+            'tokenizer = AutoTokenizer.from_pretrained("meta-llama/Llama-2-70b-hf")\n'
+            'args = TrainingArguments("out", per_device_train_batch_size=1)\n')
+    report = _python_repo(tmp_path, code)
+    assert not [f for f in report["findings"] if f["rule"] == "WAC509"]
+    assert report["inference"]["memory"] is None
+
+
+def test_a_launch_passing_another_model_replaces_the_options_default(tmp_path):
+    code = ('import argparse\n\nparser = argparse.ArgumentParser()\n'
+            'parser.add_argument("--model_name_or_path", default="meta-llama/Llama-2-7b-hf")\n'
+            'args = parser.parse_args()\n'
+            'training = TrainingArguments("out", per_device_train_batch_size=1)\n')
+    (tmp_path / "train.sh").write_text(
+        "torchrun --nproc_per_node 8 train.py --model_name_or_path meta-llama/Llama-2-70b-hf --bf16\n")
+    memory = _python_repo(tmp_path, code)["inference"]["memory"]
+    assert memory["params"] == 63_000_000_000  # 70B from the launch, not the 7B default
+
+
+def test_only_python_model_words_still_reach_the_parser(tmp_path):
+    # None of the older memory trigger words (zero, offload, batch size, fsdp...) is in this file.
+    code = ("from peft import LoraConfig, get_peft_model\n"
+            'base = AutoModelForCausalLM.from_pretrained("Qwen/Qwen2-7B")\n'
+            "model = get_peft_model(base, LoraConfig(r=8))\n")
+    report = _python_repo(tmp_path, code)
+    assert sorted((f["rule"], f["line"]) for f in report["findings"]) == [
+        ("WAC509", 2), ("WAC510", 3), ("WAC510", 3)]
+
+
+# --- the fit decision lives in infer/memory.py -----------------------------------------------------------------
+
+def _name_findings(model: str) -> list:
+    from whackachip_lint.evidence import Span, State
+    from whackachip_lint.rules import get_rule
+
+    span = Span(1, 1, 1, 10)
+    return [get_rule("WAC509").finding(model, State.ENABLED, "train.sh", span, "", "", {"launcher": "torchrun"}),
+            get_rule("WAC504").finding(1, State.ENABLED, "ds.json", span, "", "", {})]
+
+
+def test_a_bound_no_part_holds_only_disfavours_and_says_so():
+    from whackachip_lint.infer.memory import estimate
+
+    memory = estimate(_name_findings("meta-llama/Llama-2-70b-hf"), [24, 80, 192])
+    assert memory.fits_no_part and not memory.hard and "fits no catalog part" in memory.notes
+    assert memory.requirement().endswith("; this set-up fits no catalog part")
+    fitting = estimate(_name_findings("meta-llama/Llama-2-7b-hf"), [24, 80, 192])
+    assert not fitting.fits_no_part and "fits no catalog part" not in fitting.notes
+    assert not estimate(_name_findings("meta-llama/Llama-2-70b-hf")).fits_no_part  # no sizes: nothing judged
