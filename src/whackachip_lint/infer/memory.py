@@ -20,10 +20,12 @@ from typing import Any, Iterable
 from ..evidence import Finding, State
 from ..extract.model_tables import GATED_MLP_MODEL_TYPES, params_from_model_name
 from .catalog import Entry
+from ..rules.codes import Code
 
-DIMENSION_RULE, PARALLEL_RULE, OPTIMIZER_RULE, NAME_RULE, PEFT_RULE = "WAC506", "WAC507", "WAC508", "WAC509", "WAC510"
-ZERO_RULE, OFFLOAD_RULE, ACCUMULATION_RULE, MICRO_BATCH_RULE, FSDP_RULE = "WAC501", "WAC502", "WAC503", "WAC504", "WAC505"
-GPUS_RULE, NODES_RULE, LAUNCHER_RULE = "WAC401", "WAC402", "WAC404"
+DIMENSION_RULE, PARALLEL_RULE, OPTIMIZER_RULE, NAME_RULE, PEFT_RULE = Code.MODEL_DIMENSION, Code.MODEL_PARALLEL_SIZE, Code.OPTIMIZER, Code.MODEL_NAME_SIZE, Code.LOW_MEMORY_FINETUNE
+ZERO_RULE, OFFLOAD_RULE, FSDP_RULE = Code.ZERO_STAGE, Code.ZERO_OFFLOAD, Code.FSDP
+ACCUMULATION_RULE, MICRO_BATCH_RULE = Code.GRADIENT_ACCUMULATION, Code.MICRO_BATCH
+GPUS_RULE, NODES_RULE, LAUNCHER_RULE = Code.GPUS_PER_NODE, Code.NODE_COUNT, Code.LAUNCHER
 # Findings that show a path trains a model rather than only loading it (for inference, where no gradients or
 # optimiser state exist): a model named only in Python code counts where one of these is in force or open.
 TRAINING_RULES = (ZERO_RULE, OFFLOAD_RULE, ACCUMULATION_RULE, MICRO_BATCH_RULE, FSDP_RULE, OPTIMIZER_RULE, PEFT_RULE)

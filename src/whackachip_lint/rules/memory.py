@@ -19,7 +19,7 @@ RULES = (
             Example('{"name": "stage", "stage": 3}\n', kind="json"),
             Example('ds_config = {"zero_optimization": {"stage": 0}}\nlevels = {"stage": 3}\n'),
         ),
-        tags=("memory",),
+        tags=("memory", "training-setup"),
     ),
     Rule(
         code="WAC502",
@@ -41,7 +41,7 @@ RULES = (
             ),
             Example('zero = {"stage": 3, "offload_param": {"device": "none"}}\n'),
         ),
-        tags=("memory",),
+        tags=("memory", "training-setup"),
     ),
     Rule(
         code="WAC503",
@@ -58,7 +58,7 @@ RULES = (
             Example('{"gradient_accumulation_steps": 1, "zero_optimization": {"stage": 2}}\n', kind="json", state=State.DISABLED),
             Example('args = TrainingArguments("out", gradient_accumulation_steps=1)\n'),
         ),
-        tags=("memory",),
+        tags=("memory", "training-setup"),
     ),
     Rule(
         code="WAC504",
@@ -75,7 +75,7 @@ RULES = (
             Example('{"batch": 4}\n', kind="json"),
             Example("loader = DataLoader(data, batch_size=4)\n", note="a loader's batch size is not a per-device micro batch"),
         ),
-        tags=("memory",),
+        tags=("memory", "training-setup"),
     ),
     Rule(
         code="WAC505",
@@ -93,7 +93,7 @@ RULES = (
             Example("# FSDP would help here\nmodel = model.cuda()\n"),
             Example('from transformers import TrainingArguments\nargs = TrainingArguments("out", fsdp="")\n'),
         ),
-        tags=("memory",),
+        tags=("memory", "training-setup"),
     ),
     Rule(
         code="WAC506",
@@ -120,7 +120,7 @@ RULES = (
             Example("# torchrun pretrain_gpt.py --num-layers 80\n", kind="shell", state=State.MENTIONED),
             Example('{"hidden_size": 4096, "layers": 3}\n', kind="json", note="no model_type: not a model config"),
         ),
-        tags=("memory", "model-size"),
+        tags=("memory", "model-size", "training-setup"),
         notes=("`properties.dimension`: layers, hidden, ffn, heads, kv_heads, experts, experts_topk, vocab, seq, ...",),
     ),
     Rule(
@@ -172,7 +172,7 @@ RULES = (
                     note="an optimiser the memory model does not know is no evidence"),
             Example('args = TrainingArguments("out", optim=choice)\n', note="a value decided elsewhere"),
         ),
-        tags=("memory",),
+        tags=("memory", "training-setup"),
     ),
     Rule(
         code="WAC509",
@@ -204,6 +204,7 @@ RULES = (
             Example('from transformers import AutoModelForCausalLM\n'
                     'model = AutoModelForCausalLM.from_pretrained("gpt2")\n', note="no size in the name"),
         ),
+        # Not a training set-up by itself: inference scripts load models by name too (paths/roles.py).
         tags=("memory", "model-size"),
         notes=("`properties.params_b`: the size in billions.",),
     ),
@@ -235,6 +236,7 @@ RULES = (
             Example("quantization = BitsAndBytesConfig(load_in_4bit=False, load_in_8bit=False)\n"),
             Example("model.requires_grad_(True)\n"),
         ),
+        # Not a training set-up by itself: quantised and frozen weights serve inference too (paths/roles.py).
         tags=("memory",),
     ),
 )
