@@ -275,3 +275,14 @@ def test_a_bound_no_part_holds_only_disfavours_and_says_so():
     fitting = estimate(_name_findings("meta-llama/Llama-2-7b-hf"), [24, 80, 192])
     assert not fitting.fits_no_part and "fits no catalog part" not in fitting.notes
     assert not estimate(_name_findings("meta-llama/Llama-2-70b-hf")).fits_no_part  # no sizes: nothing judged
+
+
+def test_loading_a_model_by_name_does_not_make_an_inference_script_a_training_path(tmp_path):
+    (tmp_path / "train.py").write_text(
+        'import torch\n\nif __name__ == "__main__":\n    torch.distributed.init_process_group("nccl")\n')
+    (tmp_path / "generate.py").write_text(
+        'from transformers import AutoModelForCausalLM\n\nif __name__ == "__main__":\n'
+        '    model = AutoModelForCausalLM.from_pretrained("Qwen/Qwen2-72B", load_in_4bit=True)\n')
+    report = scan_repo_json(tmp_path, "--no-cache")
+    roles = {f["path"]: f["properties"]["role"] for f in report["findings"]}
+    assert roles["train.py"] == "training" and roles["generate.py"] != "training"
