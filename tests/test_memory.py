@@ -286,3 +286,56 @@ def test_loading_a_model_by_name_does_not_make_an_inference_script_a_training_pa
     report = scan_repo_json(tmp_path, "--no-cache")
     roles = {f["path"]: f["properties"]["role"] for f in report["findings"]}
     assert roles["train.py"] == "training" and roles["generate.py"] != "training"
+
+
+# --- activations: an estimate where micro batch, sequence length and checkpointing are stated -------------------
+
+MEGATRON_70B = ("torchrun --nproc_per_node 8 --nnodes 16 pretrain_gpt.py --num-layers 80 --hidden-size 8192 "
+                "--num-attention-heads 64 --ffn-hidden-size 28672 --swiglu --seq-length 4096 --micro-batch-size {b} "
+                "--tensor-model-parallel-size 8 --pipeline-model-parallel-size 4 --use-distributed-optimizer --bf16 {ckpt}\n")
+
+
+def _launch(tmp_path: Path, b: int = 1, ckpt: str = "") -> dict:
+    (tmp_path / "train.sh").write_text(MEGATRON_70B.format(b=b, ckpt=ckpt))
+    return scan_repo_json(tmp_path, "--no-cache")["inference"]
+
+
+def test_full_recomputation_keeps_each_layers_input_and_one_layer(tmp_path):
+    act = _launch(tmp_path, ckpt="--recompute-granularity full")["memory"]["activations"]
+    s, b, h, layers, t = 4096, 1, 8192, 80, 8
+    assert act["bytes_per_device"] == layers * 2 * s * b * h + s * b * h * (10 + 24 // t)
+    assert act["inputs"] == {"micro_batch": 1, "seq_length": 4096, "hidden": 8192, "layers": 80,
+                             "tensor_parallel": 8, "checkpointing": "full"}
+    assert {"path": "train.sh", "line": 1} in act["evidence"]
+
+
+def test_without_recomputation_every_layer_keeps_its_activations(tmp_path):
+    act = _launch(tmp_path, ckpt="--recompute-activations")["memory"]["activations"]
+    assert act["inputs"]["checkpointing"] == "selective"
+    assert act["bytes_per_device"] == 80 * 4096 * 8192 * (10 + 3)
+
+
+def test_no_activation_estimate_without_a_stated_checkpointing(tmp_path):
+    memory = _launch(tmp_path)["memory"]
+    assert memory is not None and memory["activations"] is None
+
+
+def test_activations_never_exclude_a_part(tmp_path):
+    # 64 sequences of 4096 tokens per micro batch, nothing recomputed: about 224 GB of activations per device,
+    # beside 17 GB of model state. Parts that hold the model state stay consistent.
+    v = _launch(tmp_path, b=64, ckpt="--gradient_checkpointing False")
+    assert v["memory"]["activations"]["gb_per_device"] > 200 and v["memory"]["gb_per_device"] < 20
+    assert {"nvidia-h100-sxm", "nvidia-a100-sxm4-80gb"} <= _ids(v, "consistent")
+
+
+def test_activations_from_a_python_trainer_and_a_model_config(tmp_path):
+    (tmp_path / "config.json").write_text(
+        '{"model_type": "llama", "hidden_size": 4096, "intermediate_size": 11008, "num_hidden_layers": 32,'
+        ' "num_attention_heads": 32, "vocab_size": 32000}\n')
+    (tmp_path / "train.py").write_text(
+        'args = TrainingArguments("out", per_device_train_batch_size=2, gradient_checkpointing=True)\n'
+        'config = SFTConfig("out", max_seq_length=2048)\n')
+    act = scan_repo_json(tmp_path, "--no-cache")["inference"]["memory"]["activations"]
+    assert act["inputs"] == {"micro_batch": 2, "seq_length": 2048, "hidden": 4096, "layers": 32,
+                             "tensor_parallel": 1, "checkpointing": "full"}
+    assert act["bytes_per_device"] == 32 * 2 * 2048 * 2 * 4096 + 2048 * 2 * 4096 * 34

@@ -5,7 +5,9 @@ Memory Optimizations Toward Training Trillion Parameter Models", SC 2020, sectio
 16 bytes per parameter, 2 for the 16-bit weights, 2 for their gradients and K = 12 for the optimiser (fp32 master
 weights, momentum, variance). ZeRO-1, -2 and -3 partition the optimiser state, then the gradients, then the weights
 over the data-parallel ranks; offload moves them to host memory; tensor and pipeline parallelism split the model
-first. Activations, buffers and fragmentation come on top and are not counted: the figure is a floor.
+first. Activations, buffers and fragmentation come on top and are not counted: the figure is a floor. Where the
+micro batch, sequence length and checkpointing are stated, an activation estimate is reported beside it, never
+used to exclude.
 
 Every input is a finding with its file and line, read from one set of findings (one training path). An input the
 path does not state is never guessed: a term that depends on it counts zero, so the bound stays a lower bound, and
@@ -15,7 +17,7 @@ without a model size there is no estimate at all.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Iterable
+from typing import Any, Iterable, Mapping
 
 from ..evidence import Finding, State
 from ..extract.model_tables import GATED_MLP_MODEL_TYPES, params_from_model_name
@@ -25,6 +27,7 @@ from ..rules.codes import Code
 DIMENSION_RULE, PARALLEL_RULE, OPTIMIZER_RULE, NAME_RULE, PEFT_RULE = Code.MODEL_DIMENSION, Code.MODEL_PARALLEL_SIZE, Code.OPTIMIZER, Code.MODEL_NAME_SIZE, Code.LOW_MEMORY_FINETUNE
 ZERO_RULE, OFFLOAD_RULE, FSDP_RULE = Code.ZERO_STAGE, Code.ZERO_OFFLOAD, Code.FSDP
 ACCUMULATION_RULE, MICRO_BATCH_RULE = Code.GRADIENT_ACCUMULATION, Code.MICRO_BATCH
+CHECKPOINT_RULE = Code.ACTIVATION_CHECKPOINTING
 GPUS_RULE, NODES_RULE, LAUNCHER_RULE = Code.GPUS_PER_NODE, Code.NODE_COUNT, Code.LAUNCHER
 # Findings that show a path trains a model rather than only loading it (for inference, where no gradients or
 # optimiser state exist): a model named only in Python code counts where one of these is in force or open.
@@ -54,6 +57,7 @@ class ModelSize:
     largest_layer: float
     how: str  # "launch arguments", "model config", "model name"
     evidence: tuple[Finding, ...]
+    dims: Mapping[str, Any] = field(default_factory=dict)  # what it was counted from (nothing for a name)
 
 
 @dataclass
@@ -69,6 +73,7 @@ class MemoryEstimate:
     devices: int | None = None
     notes: list[str] = field(default_factory=list)
     fits_no_part: bool = False  # no catalog part holds the bound (set by `judge_fit`)
+    activations: dict[str, Any] | None = None  # an estimate beside the bound, never used to exclude
 
     @property
     def gb_per_device(self) -> float:
@@ -95,6 +100,7 @@ class MemoryEstimate:
             "strength": "hard" if self.hard else "strong",
             "notes": self.notes,
             "evidence": sorted({f"{f.path}:{f.line}" for f in self.evidence}),
+            "activations": self.activations,
         }
 
 
@@ -154,7 +160,7 @@ def model_size(findings: list[Finding]) -> ModelSize | None:
         gated = dims.get("gated_mlp") is True if megatron else (model_type in GATED_MLP_MODEL_TYPES)
         sized = params_from_dimensions(dims, gated, megatron)
         if sized is not None:
-            options.append(ModelSize(sized[0], sized[1], source, tuple(group)))
+            options.append(ModelSize(sized[0], sized[1], source, tuple(group), dims))
     for f in findings:
         # Read from the value, not a property: a launch that passes another model replaces a default's value.
         size = params_from_model_name(f.value) if isinstance(f.value, str) else None
@@ -292,7 +298,53 @@ def estimate(findings: list[Finding], part_sizes_gb: Iterable[float] = ()) -> Me
         notes.append("data-parallel degree unknown: the partitioned share is not counted")
     hard = (model.how == "launch arguments" and launched and not undecided_inputs(findings)
             and all(f.state is not State.CONDITIONAL for f in used))
-    return judge_fit(MemoryEstimate(model, total, formula, inputs, _unique(used), hard, devices, notes), part_sizes_gb)
+    memory = MemoryEstimate(model, total, formula, inputs, _unique(used), hard, devices, notes)
+    memory.activations = activation_estimate(findings, model, tp)
+    return judge_fit(memory, part_sizes_gb)
+
+
+# --- activations (an estimate, reported only) ------------------------------------------------------------------
+
+# Activation bytes per transformer layer with 16-bit activations (Korthikanti et al., "Reducing Activation
+# Recomputation in Large Transformer Models", MLSys 2023, section 4): s*b*h*(10 + 24/t) with tensor parallelism t
+# (no sequence parallelism), plus 5*a*s^2*b/t for the attention scores, which selective recomputation and
+# FlashAttention never keep (left out here). Full recomputation keeps only each layer's input (2*s*b*h) and one
+# layer's activations while it is recomputed. Pipeline stages hold as many micro batches as they have layers'
+# share, so the first stage holds about all layers' worth: pipeline parallelism does not divide it.
+ACTIVATION_SHARED, ACTIVATION_SPLIT, LAYER_INPUT = 10, 24, 2
+
+
+def activation_estimate(findings: list[Finding], model: ModelSize, tp: int) -> dict[str, Any] | None:
+    """Activation memory per device where micro batch, sequence length and checkpointing are stated, else None."""
+    hidden, layers = model.dims.get("hidden"), model.dims.get("layers")
+    if not isinstance(hidden, int) or not isinstance(layers, int):
+        return None
+    batches = [(v, f) for v, f in _ints(findings, MICRO_BATCH_RULE) if f.state is State.ENABLED and v > 0]
+    seqs = [(v, f) for v, f in _ints(findings, DIMENSION_RULE, dimension="seq") if f.state is State.ENABLED]
+    modes = [f for f in findings if f.rule == CHECKPOINT_RULE and f.state in (State.ENABLED, State.DISABLED)]
+    on = [f for f in modes if f.state is State.ENABLED]
+    if not batches or not seqs or not modes:
+        return None
+    b, s = min(v for v, _ in batches), min(v for v, _ in seqs)
+    mode = ("full" if any(f.value == "full" for f in on) else "selective") if on else "none"
+    layer = s * b * hidden * (ACTIVATION_SHARED + ACTIVATION_SPLIT / max(tp, 1))
+    if mode == "full":
+        total = layers * LAYER_INPUT * s * b * hidden + layer
+        formula = f"full recomputation: {layers} layers x 2sbh + one layer's sbh(10 + 24/t)"
+    else:
+        total = layers * layer
+        formula = f"{layers} layers x sbh(10 + 24/t)" + (
+            ", attention scores not counted (FlashAttention keeps none)" if mode == "none" else "")
+    evidence = [f for _, f in batches + seqs] + (on or modes)
+    return {
+        "bytes_per_device": round(total),
+        "gb_per_device": round(total / GB, 1),
+        "formula": formula,
+        "inputs": {"micro_batch": b, "seq_length": s, "hidden": hidden, "layers": layers, "tensor_parallel": tp,
+                   "checkpointing": mode},
+        "evidence": sorted({f"{f.path}:{f.line}" for f in evidence}),
+        "use": "an estimate, never used to exclude a part",
+    }
 
 
 def judge_fit(memory: MemoryEstimate, part_sizes_gb: Iterable[float]) -> MemoryEstimate:

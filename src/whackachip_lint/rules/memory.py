@@ -103,7 +103,8 @@ RULES = (
         summary=(
             "Finds the size of the model a run trains: Megatron-style launch arguments (`--num-layers`, "
             "`--hidden-size`, `--ffn-hidden-size`, `--num-attention-heads`, `--num-query-groups`, `--num-experts`, "
-            "`--vocab-size`) and Hugging Face `config.json` files (`hidden_size`, `num_hidden_layers`, ...)."
+            "`--vocab-size`, `--seq-length`) and Hugging Face `config.json` files (`hidden_size`, `num_hidden_layers`, "
+            "...); sequence lengths given to a trainer (`--max_seq_length`, `max_seq_length=`, `model_max_length=`)."
         ),
         why=(
             "Together the dimensions give the parameter count, and with the optimiser, precision, ZeRO stage and "
@@ -115,10 +116,13 @@ RULES = (
                 '{"model_type": "llama", "hidden_size": 4096, "num_hidden_layers": 32, "vocab_size": 32000}\n',
                 kind="json", value=4096, filename="config.json",
             ),
+            Example('config = SFTConfig("out", max_seq_length=2048)\n', value=2048,
+                    note="a sequence length (dimension seq): an input of the activation estimate"),
         ),
         negatives=(
             Example("# torchrun pretrain_gpt.py --num-layers 80\n", kind="shell", state=State.MENTIONED),
             Example('{"hidden_size": 4096, "layers": 3}\n', kind="json", note="no model_type: not a model config"),
+            Example('config = SFTConfig("out", max_seq_length=args.length)\n', note="a length decided elsewhere"),
         ),
         tags=("memory", "model-size", "training-setup"),
         notes=("`properties.dimension`: layers, hidden, ffn, heads, kv_heads, experts, experts_topk, vocab, seq, ...",),
@@ -238,5 +242,34 @@ RULES = (
         ),
         # Not a training set-up by itself: quantised and frozen weights serve inference too (paths/roles.py).
         tags=("memory",),
+    ),
+    Rule(
+        code="WAC511",
+        name="activation-checkpointing",
+        signal="memory.checkpointing",
+        title="activation checkpointing",
+        summary=(
+            "Finds whether a run recomputes activations instead of keeping them: Megatron's "
+            "`--recompute-activations` and `--recompute-granularity full|selective`, Hugging Face "
+            "`--gradient_checkpointing` (`True`/`False`), `gradient_checkpointing=` and "
+            "`model.gradient_checkpointing_enable()` in Python."
+        ),
+        why=(
+            "With the micro batch, sequence length and model width it gives an estimate of activation memory per "
+            "device, reported beside the model-state floor (never used to exclude a part)."
+        ),
+        positives=(
+            Example("torchrun pretrain_gpt.py --recompute-granularity full\n", kind="shell", value="full"),
+            Example("torchrun train.py --gradient_checkpointing True\n", kind="shell", value="full"),
+            Example('args = TrainingArguments("out", gradient_checkpointing=True)\n', value="full"),
+            Example("model.gradient_checkpointing_enable()\n", value="full"),
+        ),
+        negatives=(
+            Example("torchrun train.py --gradient_checkpointing False\n", kind="shell", state=State.DISABLED,
+                    note="turned off: activations are kept (a known input of the estimate)"),
+            Example('args = TrainingArguments("out", gradient_checkpointing=False)\n', state=State.DISABLED),
+        ),
+        tags=("memory",),
+        notes=("Values: `full` (only each layer's input is kept), `selective` (attention internals recomputed).",),
     ),
 )

@@ -66,7 +66,7 @@ def table_words() -> set[str]:
 
     words = set(_CALL_WORDS) | set(EXACT) | set(PREFIXES)
     for table in (T.KEYWORDS, T.FLAG_KEYWORDS, T.FLAG_ALIASES, T.DS_BLOCKS, T.CAST_METHODS, T.DEVICE_METHODS,
-                  T.LOW_PRECISION_RECIPES, T.PLATFORM_CONFIG_KEYS, T.FREEZE_METHODS):
+                  T.LOW_PRECISION_RECIPES, T.PLATFORM_CONFIG_KEYS, T.FREEZE_METHODS, T.CHECKPOINT_METHODS):
         words.update(table)
     words.update(T.FLAG_ALIASES.values())
     words.update(T.DEVICE_MODULES)

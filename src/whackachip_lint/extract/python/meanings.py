@@ -43,6 +43,9 @@ def value_meanings(kind: str, value: Value, partial: bool, rule: str | None = No
     if kind == "optimizer":
         known = isinstance(value, str) and not partial and value.strip().lower() in OPTIMIZERS
         return [(Code.OPTIMIZER, OPTIMIZERS[value.strip().lower()], State.ENABLED)] if known else []
+    if kind == "seq":
+        known = isinstance(value, int) and not isinstance(value, bool) and value > 0
+        return [(Code.MODEL_DIMENSION, value, State.ENABLED)] if known else []
     if kind == "device_map":
         split = isinstance(value, str) and not partial and value.strip().lower() in T.SPLIT_DEVICE_MAPS
         return [(Code.MODEL_PARALLEL_SIZE, value, State.CONDITIONAL)] if split else []
@@ -84,6 +87,8 @@ def value_properties(kind: str, value: Value) -> dict[str, Value]:
         return {"params_b": params_from_model_name(str(value))}
     if kind == "device_map":
         return {"axis": "pipeline", "devices": "all visible"}
+    if kind == "seq":
+        return {"dimension": "seq"}
     return {}
 
 

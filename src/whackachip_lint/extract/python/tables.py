@@ -81,6 +81,7 @@ DEVICE_ALIASES: dict[str, str] = {"tpu": "xla", "ascend": "npu"}
 #   ("te", None):       Megatron's transformer implementation ("transformer_engine" or "local")
 #   ("optimizer", None): a trainer's optimiser name (`TrainingArguments(optim="paged_adamw_8bit")`) (WAC508)
 #   ("model", None):    a pretrained model's name, read for the size it states (WAC509)
+#   ("seq", None):      the tokens of one training sample (WAC506, dimension "seq")
 #   ("device_map", None): how Accelerate places a model's layers ("auto" splits them over the visible devices)
 KEYWORDS: dict[str, tuple[str, str | None]] = {
     "bf16": ("switch", Code.BF16_PRECISION),
@@ -130,6 +131,9 @@ KEYWORDS: dict[str, tuple[str, str | None]] = {
     "use_peft": ("switch", Code.LOW_MEMORY_FINETUNE),
     "use_lora": ("switch", Code.LOW_MEMORY_FINETUNE),
     "device_map": ("device_map", None),
+    "gradient_checkpointing": ("switch", Code.ACTIVATION_CHECKPOINTING),
+    "max_seq_length": ("seq", None),
+    "model_max_length": ("seq", None),
     "optim": ("optimizer", None),
     **{name: ("model", None) for name in LAUNCH_MODEL_NAMES},
 }
@@ -146,7 +150,7 @@ FLAG_KEYWORDS: dict[str, tuple[str, str | None]] = {}
 # Switch keywords whose value is the rule's value when on (WAC601 wants "fa2"/"fa3").
 SWITCH_VALUES: dict[str, str] = {
     "use_flash_attention_2": "fa2", "load_in_4bit": "qlora", "load_in_8bit": "qlora8", "use_peft": "lora",
-    "use_lora": "lora",
+    "use_lora": "lora", "gradient_checkpointing": "full",
 }
 ATTN_IMPLEMENTATIONS: dict[str, str] = {"flash_attention_2": "fa2", "flash_attention_3": "fa3"}
 
@@ -240,6 +244,8 @@ PEFT_CALLS: dict[str, str] = {
 }
 # Methods that freeze what they are called on when given False (`model.requires_grad_(False)`) (WAC510).
 FREEZE_METHODS: dict[str, str] = {"requires_grad_": "frozen"}
+# Methods that switch activation recomputation on for the model they are called on (WAC511).
+CHECKPOINT_METHODS: dict[str, str] = {"gradient_checkpointing_enable": "full"}
 DEVICE_CALLS = ("torch.device", "mindspore.set_device", "mindspore.context.set_device")
 # `torch.<module>` namespaces that only a vendor's plugin installs (torch_npu adds torch.npu, Gaudi's bridge
 # torch.hpu); torch.xpu and torch.mps are Intel GPU and Apple. torch.cuda is left out: ROCm builds and

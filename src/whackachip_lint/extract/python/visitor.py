@@ -792,6 +792,9 @@ class PythonEvidenceVisitor(ArgparseOptions, EnvironmentWrites, Walker):
         peft = lookup(name, T.PEFT_CALLS)
         if peft is not None:
             self.emit(Code.LOW_MEMORY_FINETUNE, peft, node, detail=f"{name}() leaves the base model's weights frozen")
+        elif method in T.CHECKPOINT_METHODS and not node.args:
+            self.emit(Code.ACTIVATION_CHECKPOINTING, T.CHECKPOINT_METHODS[method], node,
+                      detail=f"{self.code(node.func)}() recomputes activations")
         elif method in T.FREEZE_METHODS:
             arg = keywords.get("requires_grad") or (positional[0] if positional else None)
             if arg is not None and constant_truth(arg.value) is False:
