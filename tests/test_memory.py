@@ -339,3 +339,9 @@ def test_activations_from_a_python_trainer_and_a_model_config(tmp_path):
     assert act["inputs"] == {"micro_batch": 2, "seq_length": 2048, "hidden": 4096, "layers": 32,
                              "tensor_parallel": 1, "checkpointing": "full"}
     assert act["bytes_per_device"] == 32 * 2 * 2048 * 2 * 4096 + 2048 * 2 * 4096 * 34
+
+
+def test_a_sharded_frozen_base_over_an_unknown_data_parallel_degree_counts_nothing():
+    # FSDP over a LoRA base with no device count (once a division by None).
+    assert model_state_bytes(7e9, None, 3, None, 1, frozen="lora") == (0.0, "frozen base at 2 bytes per parameter (lora)")
+    assert model_state_bytes(7e9, None, 3, 4, 1, frozen="lora")[0] == pytest.approx(3.5e9)

@@ -196,9 +196,10 @@ def model_state_bytes(params: float, optimizer: str | None, zero_stage: int, dp:
     shard = params / max(model_parallel, 1)
     if frozen is not None:
         per = FROZEN_BYTES[frozen]
-        bytes_ = per * shard / dp if zero_stage >= 3 else per * shard
-        if zero_stage >= 3 and dp is None:
-            bytes_ = 0.0
+        if zero_stage >= 3:  # sharded over the data-parallel ranks; an unknown degree counts nothing
+            bytes_ = per * shard / dp if dp else 0.0
+        else:
+            bytes_ = per * shard
         return bytes_, f"frozen base at {per:g} bytes per parameter ({frozen})"
     k = 0 if optimizer is None or offload_optimizer else OPTIMIZER_BYTES[optimizer]
     w, g = WEIGHT_BYTES, GRAD_BYTES
