@@ -56,6 +56,9 @@ def test_grouped_query_attention_and_experts():
     ("meta-llama/Llama-2-70b-hf", 70.0), ("Qwen/Qwen2-72B", 72.0), ("facebook/opt-6.7b", 6.7),
     ("EleutherAI/pythia-410m", 0.41), ("Qwen/Qwen2.5-7B-Instruct", 7.0),
     ("mistralai/Mixtral-8x7B-v0.1", None), ("gpt2", None), ("bigscience/bloom-7b1", None), ("org/model", None),
+    # A config or weight file named after a model is not the model's name.
+    ("configs/run_visualglm_6b_generation.yaml", None), ("weights/llama-2-7b.Q4_K_M.gguf", None),
+    ("a 7B model", None),
 ])
 def test_model_names_give_a_size_only_when_they_state_one(name, size):
     assert params_from_model_name(name) == size

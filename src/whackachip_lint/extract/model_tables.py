@@ -121,12 +121,14 @@ LAUNCH_PEFT: dict[str, tuple[str, object]] = {
 # names ("8x7B") are not sizes of the whole model and are left alone.
 _SIZE = re.compile(r"(?<![\dx.])(\d+(?:\.\d+)?)([bBmM])(?![a-zA-Z\d])")
 _MOE_NAME = re.compile(r"\d+x\d+(?:\.\d+)?[bBmM]", re.IGNORECASE)
+# A file name is not a model's name: `run_visualglm_6b_generation.yaml` is a config, `llama-7b.gguf` a weight file.
+_FILE_NAME = re.compile(r"\.(?:ya?ml|json|toml|py|sh|txt|md|bin|pt|pth|ckpt|safetensors|gguf|onnx|tar|gz|zip)$", re.I)
 
 
 def params_from_model_name(name: str) -> float | None:
     """Parameters (in billions) a model's name states, or None when it states none (never a guess)."""
     last = name.rstrip("/").rsplit("/", 1)[-1]
-    if not last or _MOE_NAME.search(last):
+    if not last or _MOE_NAME.search(last) or _FILE_NAME.search(last) or any(c.isspace() for c in last):
         return None
     sizes = _SIZE.findall(last)
     if len(sizes) != 1:
