@@ -348,3 +348,15 @@ def test_a_sharded_frozen_base_over_an_unknown_data_parallel_degree_counts_nothi
     # FSDP over a LoRA base with no device count (once a division by None).
     assert model_state_bytes(7e9, None, 3, None, 1, frozen="lora") == (0.0, "frozen base at 2 bytes per parameter (lora)")
     assert model_state_bytes(7e9, None, 3, 4, 1, frozen="lora")[0] == pytest.approx(3.5e9)
+
+
+def test_a_launch_passing_a_sequence_length_replaces_the_fields_default(tmp_path):
+    (tmp_path / "config.json").write_text(
+        '{"model_type": "llama", "hidden_size": 4096, "intermediate_size": 11008, "num_hidden_layers": 32,'
+        ' "num_attention_heads": 32, "vocab_size": 32000}\n')
+    (tmp_path / "train.py").write_text(
+        "from dataclasses import dataclass\n\n@dataclass\nclass Args:\n    max_seq_length: int = 1024\n")
+    (tmp_path / "train.sh").write_text("torchrun --nproc_per_node 8 train.py --max_seq_length 8192 "
+                                       "--per_device_train_batch_size 1 --gradient_checkpointing True\n")
+    act = scan_repo_json(tmp_path, "--no-cache")["inference"]["memory"]["activations"]
+    assert act["inputs"]["seq_length"] == 8192  # not the 1024 the launch overrides

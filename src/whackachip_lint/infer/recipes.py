@@ -27,8 +27,9 @@ OPTION_VALUES: dict[str, tuple[str, str] | None] = {
     "fp32": None, "float32": None, "32": None, "no": None,
 }
 PRECISION_RULES = (Code.BF16_PRECISION, Code.FP16_PRECISION, Code.FP8_COMPUTE)
-# Valued options whose value a launch passing the option replaces (the pretrained model's name).
-VALUE_FROM_LAUNCH = (Code.MODEL_NAME_SIZE,)
+# Valued options whose value a launch passing the option replaces (the pretrained model, its dimensions such as the
+# sequence length, the optimiser); a switch keeps its own value.
+VALUE_FROM_LAUNCH = (Code.MODEL_NAME_SIZE, Code.MODEL_DIMENSION, Code.OPTIMIZER)
 TRUE_WORDS, FALSE_WORDS = {"true", "1", "yes"}, {"false", "0", "no"}
 
 
