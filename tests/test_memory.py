@@ -248,6 +248,26 @@ def test_a_launch_passing_another_model_replaces_the_options_default(tmp_path):
     assert memory["params"] == 63_000_000_000  # 70B from the launch, not the 7B default
 
 
+@pytest.mark.parametrize("line, rule, value", [
+    ('model = AutoModelForCausalLM.from_pretrained("Qwen/Qwen2-7B")', "WAC509", "Qwen/Qwen2-7B"),
+    ('model = load(model_id="meta-llama/Llama-2-13b-hf")', "WAC509", "meta-llama/Llama-2-13b-hf"),
+    ("model = get_peft_model(model, adapters)", "WAC510", "lora"),
+    ("quantization = BitsAndBytesConfig(load_in_4bit=True)", "WAC510", "qlora"),
+    ("vae.requires_grad_(False)", "WAC510", "frozen"),
+    ("model.gradient_checkpointing_enable()", "WAC511", "full"),
+    ('args = TrainingArguments("out", optim="adafactor")', "WAC508", "adafactor"),
+    ('model = AutoModelForCausalLM.from_pretrained(name, device_map="auto")', "WAC507", "auto"),
+    ('config = SFTConfig("out", max_seq_length=4096)', "WAC506", 4096),
+])
+@pytest.mark.parametrize("beside", ["", "x = torch.bfloat16\n"])
+def test_each_python_memory_idiom_reaches_the_parser_and_the_hot_line_gate(tmp_path, line, rule, value, beside):
+    # Alone (the pre-filter must wake on the idiom's own words) and beside an unrelated hot line (the file is parsed
+    # anyway; the gate must open the idiom's line).
+    (tmp_path / "train.py").write_text(f"import torch\n{beside}{line}\n")
+    found = [f["value"] for f in scan_repo_json(tmp_path, "--no-cache")["findings"] if f["rule"] == rule]
+    assert found == [value]
+
+
 def test_only_python_model_words_still_reach_the_parser(tmp_path):
     # None of the older memory trigger words (zero, offload, batch size, fsdp...) is in this file.
     code = ("from peft import LoraConfig, get_peft_model\n"
