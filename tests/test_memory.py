@@ -315,7 +315,8 @@ def test_loading_a_model_by_name_does_not_make_an_inference_script_a_training_pa
 
 MEGATRON_70B = ("torchrun --nproc_per_node 8 --nnodes 16 pretrain_gpt.py --num-layers 80 --hidden-size 8192 "
                 "--num-attention-heads 64 --ffn-hidden-size 28672 --swiglu --seq-length 4096 --micro-batch-size {b} "
-                "--tensor-model-parallel-size 8 --pipeline-model-parallel-size 4 --use-distributed-optimizer --bf16 {ckpt}\n")
+                "--tensor-model-parallel-size 8 --pipeline-model-parallel-size 4 --use-distributed-optimizer "
+                "--bf16 {ckpt}\n")
 
 
 def _launch(tmp_path: Path, b: int = 1, ckpt: str = "") -> dict:
@@ -366,7 +367,8 @@ def test_activations_from_a_python_trainer_and_a_model_config(tmp_path):
 
 def test_a_sharded_frozen_base_over_an_unknown_data_parallel_degree_counts_nothing():
     # FSDP over a LoRA base with no device count (once a division by None).
-    assert model_state_bytes(7e9, None, 3, None, 1, frozen="lora") == (0.0, "frozen base at 2 bytes per parameter (lora)")
+    assert model_state_bytes(7e9, None, 3, None, 1, frozen="lora") == (
+        0.0, "frozen base at 2 bytes per parameter (lora)")
     assert model_state_bytes(7e9, None, 3, 4, 1, frozen="lora")[0] == pytest.approx(3.5e9)
 
 

@@ -220,7 +220,8 @@ RULES = (
         summary=(
             "Finds fine-tuning that freezes or quantises the base model: LoRA/QLoRA flags (`--use_peft`, "
             "`--finetuning_type lora`, `--load_in_4bit`, `--quantization_bit 4`) and, in Python, PEFT "
-            "(`LoraConfig`, `get_peft_model`), bitsandbytes quantisation (`load_in_4bit=True`, "
+            "(`LoraConfig`, `get_peft_model`, `prepare_model_for_kbit_training`), bitsandbytes quantisation "
+            "(`load_in_4bit=True`, "
             "`BitsAndBytesConfig(load_in_4bit=True)`) and frozen weights (`requires_grad_(False)`)."
         ),
         why="A frozen, quantised base keeps 0.5 to 2 bytes per parameter instead of 16: small devices suffice.",
@@ -232,6 +233,9 @@ RULES = (
                     value="qlora"),
             Example("from peft import LoraConfig, get_peft_model\nmodel = get_peft_model(model, LoraConfig(r=16))\n",
                     value="lora"),
+            Example("from peft import prepare_model_for_kbit_training\n"
+                    "model = prepare_model_for_kbit_training(model)\n",
+                    value="qlora", note="a 4- or 8-bit base, its quantisation set up elsewhere: 4-bit, the floor"),
             Example("text_encoder.requires_grad_(False)\n", value="frozen",
                     note="a frozen part makes the whole count as frozen: the bound stays a floor"),
         ),

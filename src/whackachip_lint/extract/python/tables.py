@@ -241,6 +241,9 @@ SPLIT_DEVICE_MAPS = frozenset({"auto", "balanced", "balanced_low_0", "sequential
 PEFT_CALLS: dict[str, str] = {
     "peft.get_peft_model": "lora", "*.get_peft_model": "lora", "get_peft_model": "lora",
     "peft.LoraConfig": "lora", "*.LoraConfig": "lora", "LoraConfig": "lora",
+    # Only for a base loaded in 4 or 8 bits (its quantisation config may be built elsewhere): 4-bit, the floor.
+    "peft.prepare_model_for_kbit_training": "qlora", "*.prepare_model_for_kbit_training": "qlora",
+    "prepare_model_for_kbit_training": "qlora",
 }
 # Methods that freeze what they are called on when given False (`model.requires_grad_(False)`) (WAC510).
 FREEZE_METHODS: dict[str, str] = {"requires_grad_": "frozen"}

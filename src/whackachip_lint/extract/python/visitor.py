@@ -788,17 +788,19 @@ class PythonEvidenceVisitor(ArgparseOptions, EnvironmentWrites, Walker):
         if method is not None and matches(f"*.{method}", T.MODEL_LOADERS) and positional:
             receiver = (dotted(node.func.value) or "").rsplit(".", 1)[-1]
             if not receiver.endswith(T.NOT_MODEL_RECEIVERS):
-                self.setting("model_name_or_path", positional[0].value, positional[0], f"loaded by {receiver}.{method}()")
+                self.setting("model_name_or_path", positional[0].value, positional[0],
+                             f"loaded by {receiver}.{method}()")
         peft = lookup(name, T.PEFT_CALLS)
         if peft is not None:
-            self.emit(Code.LOW_MEMORY_FINETUNE, peft, node, detail=f"{name}() leaves the base model's weights frozen")
+            self.emit(Code.LOW_MEMORY_FINETUNE, peft, node, detail=f"{name}() sets up a frozen base ({peft})")
         elif method in T.CHECKPOINT_METHODS and not node.args:
             self.emit(Code.ACTIVATION_CHECKPOINTING, T.CHECKPOINT_METHODS[method], node,
                       detail=f"{self.code(node.func)}() recomputes activations")
         elif method in T.FREEZE_METHODS:
             arg = keywords.get("requires_grad") or (positional[0] if positional else None)
             if arg is not None and constant_truth(arg.value) is False:
-                self.emit(Code.LOW_MEMORY_FINETUNE, T.FREEZE_METHODS[method], node, detail=f"{self.code(node.func)}(False) freezes weights")
+                self.emit(Code.LOW_MEMORY_FINETUNE, T.FREEZE_METHODS[method], node,
+                          detail=f"{self.code(node.func)}(False) freezes weights")
 
     # -- assignments --------------------------------------------------------------------------------
 
