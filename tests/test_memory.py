@@ -229,8 +229,9 @@ def test_a_model_spread_over_the_visible_devices_leaves_memory_unknown(tmp_path)
 
 
 def test_a_tokenizer_named_after_a_large_model_gives_no_size(tmp_path):
-    code = ('from transformers import AutoTokenizer\n\n'
+    code = ('from transformers import AutoTokenizer\nfrom transformers import AutoProcessor as Loader\n\n'
             'tokenizer = AutoTokenizer.from_pretrained("meta-llama/Llama-2-70b-hf")\n'
+            'processor = Loader.from_pretrained("Qwen/Qwen2-VL-72B-Instruct")\n'
             'args = TrainingArguments("out", per_device_train_batch_size=1)\n')
     report = _python_repo(tmp_path, code)
     assert not [f for f in report["findings"] if f["rule"] == "WAC509"]

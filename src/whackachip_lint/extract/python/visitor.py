@@ -785,8 +785,11 @@ class PythonEvidenceVisitor(ArgparseOptions, EnvironmentWrites, Walker):
 
     def _call_model(self, node, name, method, keywords, positional) -> None:
         """The model a call loads by name, adapts with PEFT or freezes (WAC509, WAC510)."""
+        # The method decides, whatever its receiver resolves to (`self.model_class.from_pretrained`); the receiver's
+        # resolved name tells a tokenizer apart, aliases included (`from transformers import AutoTokenizer as T`).
         if method is not None and matches(f"*.{method}", T.MODEL_LOADERS) and positional:
-            receiver = (dotted(node.func.value) or "").rsplit(".", 1)[-1]
+            parts = (name or dotted(node.func) or "").split(".")
+            receiver = parts[-2] if len(parts) > 1 else ""
             if not receiver.endswith(T.NOT_MODEL_RECEIVERS):
                 self.setting("model_name_or_path", positional[0].value, positional[0],
                              f"loaded by {receiver}.{method}()")
