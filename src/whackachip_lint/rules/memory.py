@@ -241,6 +241,8 @@ RULES = (
         ),
         negatives=(
             Example("torchrun train.py --finetuning_type full\n", kind="shell"),
+            Example("torchrun train.py --use_peft False\n", kind="shell", state=State.DISABLED,
+                    note="a switch followed by False is off"),
             Example("quantization = BitsAndBytesConfig(load_in_4bit=False, load_in_8bit=False)\n"),
             Example("model.requires_grad_(True)\n"),
         ),
