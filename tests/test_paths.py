@@ -230,3 +230,10 @@ def test_a_tool_is_a_training_path_when_the_repository_has_nothing_else():
     repo = analyse(files, _facts(files), [finding("WAC201", "nccl", path="scripts/convert_checkpoint.py")])
     assert [p.name for p in repo.training] == ["scripts/convert_checkpoint.py"]
     assert repo.roles == {"scripts/convert_checkpoint.py": "training", "tools_lib.py": "training"}
+
+
+def test_the_folders_above_an_absolute_path_end_at_the_root():
+    from whackachip_lint.paths.graph import _ancestors
+
+    assert _ancestors("/tmp/repo") == ["/tmp/repo", "/tmp", "/"]  # once looped for ever on "/"
+    assert _ancestors("a/b") == ["a/b", "a", ""]
