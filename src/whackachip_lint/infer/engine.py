@@ -879,7 +879,8 @@ def _conflicts(per_recipe: list[tuple[str, list[str], Assessment]]) -> list[dict
 
 
 # Requirement kinds worth listing as an optional path's needs (features, architectures, compile targets, vendor).
-OPTIONAL_KINDS = ("feature", "arch", "cc_at_least", "gfx_in", "gfx_at_least", "cuda_arch_list", "rocm_arch_list", "vendor")
+OPTIONAL_KINDS = ("feature", "arch", "cc_at_least", "gfx_in", "gfx_at_least", "cuda_arch_list", "rocm_arch_list",
+                  "vendor")
 
 
 def optional_requirements(off_path: list[Finding], repo: RepoPaths | None, catalog: Catalog,

@@ -50,8 +50,8 @@ EXAMPLE_DIRS = frozenset({"examples", "example", "demo", "demos", "benchmarks", 
 PLUGIN_WORDS = re.compile(r"(?:^|[_\-/])(?:workers?|backends?|plugins?|adapters?|integrations?|contrib)(?:[_\-/.]|$)")
 # Words (path parts split at / _ - .) that say an entry point does something other than train: converts or
 # consolidates checkpoints, prepares data, serves or chats, evaluates, runs inference. Such a script runs on
-# whatever the authors had at hand, so it is a training path only when the repository has no other one. A word
-# of TRAIN_WORDS in the same path keeps it a training script (`trainer/train_agent.py`).
+# whatever the authors had at hand, so it is a training path only when the repository has no other one. The file
+# name is read before its folders; a word of TRAIN_WORDS there keeps it a training script (`trainer/train_agent.py`).
 TOOL_WORDS = frozenset({
     "convert", "converter", "conversion", "consolidate", "export", "quantize", "dequantize",
     "preprocess", "preprocessing", "prepare", "prep", "download", "tokenize",
