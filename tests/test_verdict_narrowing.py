@@ -174,3 +174,14 @@ def test_without_the_second_name_the_declaration_narrows_to_its_own_parts(tmp_pa
     readme = repo / "README.md"
     readme.write_text(readme.read_text().replace("The code also runs on an A100 node, a little slower.\n", ""))
     assert consistent(inference(repo)) == H100
+
+
+def test_the_html_report_marks_a_path_naming_no_hardware_as_not_counted(tmp_path):
+    out = tmp_path / "report.html"
+    assert run_cli_in(VERDICTS / "agnostic_glue", "--format", "html", "-o", str(out), ".").exit_code == 0
+    rows = [row for row in out.read_text().split("<tr>") if "scripts/glue.sh</td>" in row or
+            "scripts/pretrain.sh</td>" in row]
+    (glue,) = [r for r in rows if "scripts/glue.sh</td>" in r]
+    (pretrain,) = [r for r in rows if "scripts/pretrain.sh</td>" in r]
+    assert "<td>54 (names no vendor: not counted)</td>" in glue
+    assert "<td>25</td>" in pretrain
