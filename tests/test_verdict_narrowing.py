@@ -169,6 +169,15 @@ def test_documented_parts_count_on_every_training_path_too(tmp_path):
     assert consistent(data) == H100 | A100
 
 
+def test_a_vendored_tree_naming_a_part_is_not_the_repository_documenting_it(tmp_path):
+    repo = copy("docs_named_parts", tmp_path)
+    readme = repo / "README.md"
+    readme.write_text(readme.read_text().replace("The code also runs on an A100 node, a little slower.\n", ""))
+    (repo / "third_party" / "kernels").mkdir(parents=True)
+    (repo / "third_party" / "kernels" / "README.md").write_text("Tested on an A100 node.\n")
+    assert consistent(inference(repo)) == H100
+
+
 def test_without_the_second_name_the_declaration_narrows_to_its_own_parts(tmp_path):
     repo = copy("docs_named_parts", tmp_path)
     readme = repo / "README.md"

@@ -553,10 +553,11 @@ def singled_out_vendors(findings: list[Finding]) -> dict[str, tuple[str, ...]]:
 
 def documented_parts(findings: list[Finding]) -> dict[str, tuple[str, ...]]:
     """Catalog parts the repository's documents, logs and job files name anywhere, stated as used or only
-    mentioned ("runs on A100, H100, ..."), each with where (first 3 places). Dead findings name nothing."""
+    mentioned ("runs on A100, H100, ..."), each with where (first 3 places). Dead findings name nothing, and a
+    vendored tree's documents are someone else's."""
     where: dict[str, list[str]] = {}
     for f in findings:
-        if f.suppressed or f.state not in (State.ENABLED, State.CONDITIONAL, State.MENTIONED):
+        if f.suppressed or f.state not in (State.ENABLED, State.CONDITIONAL, State.MENTIONED) or is_vendored(f):
             continue
         spec = declared_spec(f)
         for part in spec.arg if spec is not None else ():
