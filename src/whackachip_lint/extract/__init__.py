@@ -1,6 +1,7 @@
 """Extractors: one per file kind, each parsing a file once and returning raw findings.
 
-An extractor is a module with `extract(source: Source) -> list[RawFinding]`.
+An extractor is a module with `extract(source: Source) -> list[RawFinding]`, named by its file kind's row in
+kinds.py (the one table of file kinds).
 It raises `ExtractionError` when the file cannot be parsed at all; the
 scanner turns that into a diagnostic and goes on. Modules are imported only
 when a file of their kind is scanned, so a small run pays only for what it uses.
@@ -16,23 +17,7 @@ from pathlib import Path
 from typing import Callable, Iterable
 
 from ..evidence import RawFinding
-
-# kind -> modules that extract it (imported lazily). Most kinds have one; a
-# kind may have a second, cheap line-based pass (e.g. #SBATCH directives in shell).
-EXTRACTORS: dict[str, tuple[str, ...]] = {
-    "python": ("whackachip_lint.extract.python",),
-    "shell": ("whackachip_lint.extract.shell",),
-    "json": ("whackachip_lint.extract.deepspeed", "whackachip_lint.extract.model_config"),
-}
-# Notebooks, and documentation read for declared hardware (extract/notebook.py, extract/docs.py).
-EXTRACTORS.update({"notebook": ("whackachip_lint.extract.notebook",)})
-EXTRACTORS.update({kind: ("whackachip_lint.extract.docs",) for kind in ("markdown", "rst", "text", "log")})
-# Scheduler directives (#SBATCH, #PBS, #BSUB) are comments to the shell and Python parsers: a second, line-based pass.
-EXTRACTORS["shell"] += ("whackachip_lint.extract.jobscript",)
-EXTRACTORS["python"] += ("whackachip_lint.extract.jobscript",)
-# Documentation kinds: read for declared hardware only, and left out entirely by --no-docs.
-DOC_KINDS = frozenset({"markdown", "rst", "text", "log"})
-
+from ..kinds import EXTRACTORS
 
 # What ends a line, per kind, as that kind's own parser counts lines (so a finding's line
 # number and its snippet agree): CPython also breaks lines at a lone CR; PyYAML (YAML 1.1)
@@ -125,34 +110,6 @@ class Source:
 
 
 Extractor = Callable[[Source], Iterable[RawFinding]]
-
-# Other formats A: YAML, Dockerfiles, dependency pins, Makefiles and CMake.
-EXTRACTORS.update(
-    {
-        "yaml": ("whackachip_lint.extract.yaml_config",),
-        "dockerfile": ("whackachip_lint.extract.dockerfile",),
-        "requirements": ("whackachip_lint.extract.requirements",),
-        "pyproject": ("whackachip_lint.extract.pyproject",),
-        "setupcfg": ("whackachip_lint.extract.setupcfg",),
-        "makefile": ("whackachip_lint.extract.makefile",),
-        "cmake": ("whackachip_lint.extract.cmake",),
-    }
-)
-# CUDA sources: a line scan for architecture-specific instructions and types (WAC605).
-EXTRACTORS["cuda"] = ("whackachip_lint.extract.cuda",)
-# setup.py install requirements: a second, cheap pass on Python files (returns [] unless the file is setup.py).
-EXTRACTORS["python"] += ("whackachip_lint.extract.setup_py",)
-
-
-def _add_plugin_extractors() -> None:
-    from .. import plugins
-
-    for _name, extractors in plugins.each("extractors"):
-        for kind, modules in extractors.items():
-            EXTRACTORS[kind] = tuple(EXTRACTORS.get(kind, ())) + tuple(modules)
-
-
-_add_plugin_extractors()
 
 
 def extractors_for(kind: str) -> list[Extractor]:
