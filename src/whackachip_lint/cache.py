@@ -40,6 +40,7 @@ from .config import Settings
 from .discover import Candidate
 from .evidence import Diagnostic, Finding, Level, Span, State
 from .kinds import parser_modules
+from .options import NOT_IN_KEY
 from .results import FileResult
 from .safe_write import create_new, write_text
 from .suppress import Directive
@@ -48,9 +49,6 @@ SCHEMA = 3  # 2: per-file path facts (paths/facts.py); 3: signed with the user's
 # An entry whose file changed less than this before the entry was written is "racy":
 # its size and mtime alone do not prove the content (coarse timestamps), so the digest is checked.
 RACY_NS = 2_000_000_000
-# Settings that change how a scan runs or is shown, never a file's results.
-NOT_IN_KEY = frozenset({"jobs", "use_cache", "cache_dir", "output_format", "fail_level", "file_timeout",
-                        "file_memory_mb", "respect_gitignore", "config_ignored"})
 
 
 def default_cache_dir() -> Path:
