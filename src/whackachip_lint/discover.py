@@ -167,7 +167,7 @@ def _encloses(outer: str, inner: str) -> bool:
     return inner == outer or inner.startswith(outer.rstrip(os.sep) + os.sep)
 
 
-# Why files or folders were left out of a scan, as counted in `Walker.skipped` (and reported: nothing is
+# Why files or folders were left out of a scan, as counted in `TreeWalker.skipped` (and reported: nothing is
 # skipped silently). VCS metadata folders (.git, .hg, .svn) are never counted: they are never code.
 SKIP_GITIGNORE = "matched by .gitignore"
 SKIP_EXCLUDE = "matched by `exclude`"
@@ -179,7 +179,7 @@ CONTROL_FILES = (".gitignore", ".gitmodules")
 CONTROL_FILE_MAX = 1024 * 1024
 
 
-class Walker:
+class TreeWalker:
     """Walks paths under one root, collecting candidates, diagnostics and what was skipped (and why).
 
     Directories are walked with an explicit stack, not recursion: 1,000 nested folders (a path git can hold)
@@ -516,7 +516,7 @@ def discover(
     """Every scannable file under `paths`, each file once per kind (by device and inode: a file named twice, or
     also reached through a link, is scanned under one name, its own before a link's; a link that gives the
     file another kind, `config.json -> ds_config.txt`, is read as that kind too), in a stable order."""
-    walker = Walker(root, exclude, force_exclude, respect_gitignore)
+    walker = TreeWalker(root, exclude, force_exclude, respect_gitignore)
     by_identity: dict[tuple, Candidate] = {}
     seen: set[str] = set()
     for path in paths:
