@@ -10,7 +10,7 @@ import yaml
 from identify import identify
 
 from whackachip_lint import discover, docs, kinds, plugins, triggers
-from whackachip_lint.extract import EXTRACTORS, extractors_for
+from whackachip_lint.extract import EXTRACTORS, ExtractionError, Source, extractors_for
 from whackachip_lint.kinds import BUILTIN_KINDS, KINDS, FileKind, KindTable
 from whackachip_lint.rules import ALL_RULES
 from whackachip_lint.rules.base import Example
@@ -44,6 +44,22 @@ def test_every_reader_of_kinds_reads_the_table():
     assert docs._fence(Example("x", kind="shell")).startswith("```bash\n")
     assert docs._fence(Example("x", kind="makefile")).startswith("```text\n")
     assert kinds.sample_name("requirements") == "requirements.txt" and kinds.sample_name("nope") == "snippet.nope"
+
+
+@pytest.mark.parametrize("kind, text, lines", [
+    ("python", "a\rb\r\nc\x0cd\n", ["a", "b", "c\x0cd"]),  # CPython breaks at a lone CR, never at a form feed
+    ("yaml", "a\x85b\u2028c\r\nd", ["a", "b", "c", "d"]),
+    ("shell", "a\rb\u2028c\r\nd\n", ["a\rb\u2028c", "d"]),  # tree-sitter: LF only
+    ("justfile", "a\rb\nc", ["a\rb", "c"]),  # a kind the table does not know (yet): LF
+])
+def test_lines_break_as_the_kinds_parser_counts_them(kind, text, lines):
+    assert Source(Path("x"), "x", kind, text.encode("utf-8")).lines == lines
+
+
+def test_characters_the_shell_parser_cannot_survive_are_refused_before_parsing():
+    with pytest.raises(ExtractionError, match="U\\+E0001"):
+        Source(Path("x.sh"), "x.sh", "shell", "echo {\U000e0001}\n".encode("utf-8")).text
+    assert Source(Path("x.py"), "x.py", "python", "x = '\U000e0001'\n".encode("utf-8")).text
 
 
 def test_every_rule_example_is_of_a_kind_the_table_knows():

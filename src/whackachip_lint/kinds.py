@@ -21,6 +21,10 @@ _JOB_DIRECTIVES = _EXTRACT + "jobscript"
 _NOT_BUILD_FILES = frozenset({".md", ".rst", ".txt", ".py", ".sh", ".json", ".yaml", ".yml", ".toml"})
 
 
+# Tree-sitter and JSON parsers count LF only (a CR before it belongs to the line break).
+_LF = r"\r?\n"
+
+
 @dataclass(frozen=True)
 class FileKind:
     name: str
@@ -47,14 +51,25 @@ class FileKind:
     # Parser libraries whose version can change what the kind yields (their files are fingerprinted by the cache;
     # Python's own `ast` comes with the interpreter version, which is fingerprinted anyway).
     parsers: tuple[str, ...] = ()
+    # What ends a line, as the kind's own parser counts lines (so a finding's line number and its snippet agree).
+    # A form feed never ends a line (str.splitlines would split there, and at more besides).
+    line_breaks: str = _LF
+    # Characters the kind's parser cannot survive (a regular expression; "" = none), refused as the text is
+    # decoded, before any parser (the pre-filter's included) sees them.
+    unsafe_characters: str = ""
 
 
 BUILTIN_KINDS: tuple[FileKind, ...] = (
     FileKind("python", (_EXTRACT + "python", _JOB_DIRECTIVES, _EXTRACT + "setup_py"), suffixes=(".py", ".pyi"),
-             prefilter_words=(), fence="python", sample="snippet.py", pre_commit_types=("python", "pyi")),
+             prefilter_words=(), fence="python", sample="snippet.py", pre_commit_types=("python", "pyi"),
+             line_breaks=r"\r\n|\r|\n"),  # CPython also breaks lines at a lone CR
     FileKind("shell", (_EXTRACT + "shell", _JOB_DIRECTIVES), suffixes=(".sh", ".bash", ".pbs", ".lsf"),
              prefilter_words=(), fence="bash", sample="snippet.sh", pre_commit_types=("shell",),
-             parsers=("tree_sitter", "tree_sitter_bash")),
+             parsers=("tree_sitter", "tree_sitter_bash"),
+             # tree-sitter-bash 0.25.1 reads out of bounds, and often segfaults, on `{` followed by a code point in
+             # planes 4-16 (measured: U+E0001, U+F0000, U+1096A9, U+10FFFF crash a 2-byte-plus script most runs;
+             # U+2FFFF and emoji never did). Those planes are unassigned, tags or private use: no script needs them.
+             unsafe_characters="[\U00040000-\U0010FFFF]"),
     # DeepSpeed-style configs wake the pre-filter with `"amp": {...}` and `"enabled": "auto"` switches.
     FileKind("json", (_EXTRACT + "deepspeed", _EXTRACT + "model_config"), suffixes=(".json",),
              prefilter_words=('"amp"', "auto"), fence="json", sample="snippet.json", pre_commit_types=("json",),
@@ -69,7 +84,8 @@ BUILTIN_KINDS: tuple[FileKind, ...] = (
              sample="NOTES.txt", pre_commit_types=("plain-text",)),
     FileKind("log", (_EXTRACT + "docs",), suffixes=(".log",), documentation=True, sample="train.log"),
     FileKind("yaml", (_EXTRACT + "yaml_config",), suffixes=(".yaml", ".yml"), fence="yaml", sample="snippet.yaml",
-             pre_commit_types=("yaml",), parsers=("yaml",)),
+             pre_commit_types=("yaml",), parsers=("yaml",),
+             line_breaks="\r\n|[\r\n\x85\u2028\u2029]"),  # PyYAML (YAML 1.1): also a lone CR, NEL, U+2028, U+2029
     FileKind("requirements", (_EXTRACT + "requirements",),
              patterns=(r"(?:^|/)requirements[^/]*\.(?:txt|in)$", r"(?:^|/)[^/]*requirements\.(?:txt|in)$",
                        r"(?:^|/)requirements/[^/]+\.(?:txt|in)$"),
@@ -104,6 +120,8 @@ class KindTable:
         self.extractors: dict[str, tuple[str, ...]] = {}
         self.documentation: set[str] = set()
         self.prefilter_words: dict[str, tuple[str, ...]] = {}
+        self.line_breaks: dict[str, re.Pattern[str]] = {}
+        self.unsafe_characters: dict[str, re.Pattern[str]] = {}
         for kind in kinds:
             self.add(kind)
 
@@ -119,6 +137,9 @@ class KindTable:
             self.documentation.add(kind.name)
         if kind.prefilter_words is not None:
             self.prefilter_words[kind.name] = kind.prefilter_words
+        self.line_breaks[kind.name] = re.compile(kind.line_breaks)
+        if kind.unsafe_characters:
+            self.unsafe_characters[kind.name] = re.compile(kind.unsafe_characters)
 
     def add_plugins(self, loaded) -> None:
         """The kinds plugins add (`plugins.Loaded`), then the extractors they add to existing kinds. A kind is one
@@ -145,6 +166,9 @@ KIND_BY_PATTERN: list[tuple[re.Pattern[str], str]] = TABLE.by_pattern
 EXTRACTORS: dict[str, tuple[str, ...]] = TABLE.extractors
 DOC_KINDS: set[str] = TABLE.documentation
 PREFILTER_WORDS: dict[str, tuple[str, ...]] = TABLE.prefilter_words
+LINE_BREAKS: dict[str, re.Pattern[str]] = TABLE.line_breaks
+DEFAULT_LINE_BREAK = re.compile(_LF)  # for a kind the table does not know
+UNSAFE_CHARACTERS: dict[str, re.Pattern[str]] = TABLE.unsafe_characters
 
 
 # Plugin kinds join the table once plugins are loaded (by whichever registry loads them first, never by this
@@ -173,5 +197,6 @@ def pre_commit_types() -> list[str]:
     return sorted({tag for kind in KINDS.values() for tag in kind.pre_commit_types})
 
 
-__all__ = ["BUILTIN_KINDS", "DOC_KINDS", "EXTRACTORS", "KINDS", "KIND_BY_NAME", "KIND_BY_PATTERN", "KIND_BY_SUFFIX",
-           "PREFILTER_WORDS", "TABLE", "FileKind", "KindTable", "fence", "parser_modules", "pre_commit_types", "sample_name"]
+__all__ = ["BUILTIN_KINDS", "DEFAULT_LINE_BREAK", "DOC_KINDS", "EXTRACTORS", "KINDS", "KIND_BY_NAME",
+           "KIND_BY_PATTERN", "KIND_BY_SUFFIX", "LINE_BREAKS", "PREFILTER_WORDS", "TABLE", "UNSAFE_CHARACTERS", "FileKind",
+           "KindTable", "fence", "parser_modules", "pre_commit_types", "sample_name"]

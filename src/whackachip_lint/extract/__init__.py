@@ -17,17 +17,7 @@ from pathlib import Path
 from typing import Callable, Iterable
 
 from ..evidence import RawFinding
-from ..kinds import EXTRACTORS
-
-# What ends a line, per kind, as that kind's own parser counts lines (so a finding's line
-# number and its snippet agree): CPython also breaks lines at a lone CR; PyYAML (YAML 1.1)
-# at a lone CR, NEL, U+2028 and U+2029; tree-sitter and JSON parsers count LF only. A form
-# feed never ends a line (str.splitlines would split there, and at more besides).
-LINE_BREAKS: dict[str, "re.Pattern[str]"] = {
-    "python": re.compile(r"\r\n|\r|\n"),
-    "yaml": re.compile("\r\n|[\r\n\x85\u2028\u2029]"),
-}
-DEFAULT_LINE_BREAK = re.compile(r"\r?\n")
+from ..kinds import DEFAULT_LINE_BREAK, EXTRACTORS, LINE_BREAKS, UNSAFE_CHARACTERS
 
 # Byte-order marks of encodings we do not read (UTF-8's own BOM is accepted and dropped).
 # Longest first: the UTF-32-LE mark starts with the UTF-16-LE one.
@@ -37,14 +27,6 @@ WIDE_BOMS: tuple[tuple[bytes, str], ...] = (
     (b"\xff\xfe", "UTF-16"),
     (b"\xfe\xff", "UTF-16"),
 )
-
-
-# Characters a kind's parser cannot survive, refused as the text is decoded, before any
-# parser (the pre-filter's included) sees them. tree-sitter-bash 0.25.1 reads out of
-# bounds, and often segfaults, on `{` followed by a code point in planes 4-16 (measured:
-# U+E0001, U+F0000, U+1096A9, U+10FFFF crash a 2-byte-plus script most runs; U+2FFFF and
-# emoji never did). Those planes are unassigned, tags or private use: no real script needs them.
-UNSAFE_CHARACTERS: dict[str, "re.Pattern[str]"] = {"shell": re.compile("[\U00040000-\U0010FFFF]")}
 
 
 class ExtractionError(Exception):
@@ -97,7 +79,7 @@ class Source:
 
     @cached_property
     def lines(self) -> list[str]:
-        """Lines without their line endings; `lines[0]` is line 1 (line breaks as LINE_BREAKS says)."""
+        """Lines without their line endings; `lines[0]` is line 1 (line breaks as the kind's row says: kinds.py)."""
         parts = LINE_BREAKS.get(self.kind, DEFAULT_LINE_BREAK).split(self.text)
         if parts and parts[-1] == "":
             parts.pop()  # the text ended with a line break (or was empty)
@@ -116,4 +98,4 @@ def extractors_for(kind: str) -> list[Extractor]:
     return [importlib.import_module(name).extract for name in EXTRACTORS.get(kind, ())]
 
 
-__all__ = ["EXTRACTORS", "LINE_BREAKS", "ExtractionError", "Extractor", "Source", "extractors_for"]
+__all__ = ["EXTRACTORS", "ExtractionError", "Extractor", "Source", "extractors_for"]
