@@ -72,7 +72,8 @@ def test_a_type_checking_import_counts_and_names_resolve_to_submodules_or_packag
     src = _package(tmp_path, {
         "__init__.py": "from .sub import walker\n",
         "sub/__init__.py": "VALUE = 1\n",
-        "sub/walker.py": "from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    from .. import cache\nfrom . import VALUE\n",
+        "sub/walker.py": ("from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    from .. import cache\n"
+                          "from . import VALUE\n"),
         "cache.py": "import pkg.sub.walker\nimport os\n",
     })
     graph = import_graph(src, "pkg")

@@ -147,7 +147,8 @@ class KindTable:
         for plugin in loaded.plugins:
             for kind in plugin.file_kinds:
                 if kind.name in self.kinds:
-                    loaded.problems.append(f"plugin {plugin.name!r}: file kind {kind.name!r} exists already; not added")
+                    loaded.problems.append(
+                        f"plugin {plugin.name!r}: file kind {kind.name!r} exists already; not added")
                     continue
                 self.add(kind)
         for plugin in loaded.plugins:

@@ -148,9 +148,9 @@ def _list(doc: str, default: list[str] | None = None, **rest: Any) -> Option:
 
 
 OPTIONS: tuple[Option, ...] = (
-    _list(name="select", default=["ALL"], doc="Rule codes or prefixes to report (comma-separated; default ALL).", key="select",
-        parse=_codes, flags=("--select",), click={"multiple": True}, from_flag=split_commas,
-        example='["ALL"]                 # rule codes or prefixes (Ruff-style: "WAC1" is every WAC1xx rule)'),
+    _list(name="select", default=["ALL"], doc="Rule codes or prefixes to report (comma-separated; default ALL).",
+          key="select", parse=_codes, flags=("--select",), click={"multiple": True}, from_flag=split_commas,
+          example='["ALL"]                 # rule codes or prefixes (Ruff-style: "WAC1" is every WAC1xx rule)'),
     _list(name="ignore", doc="Rule codes or prefixes to leave out (comma-separated).", key="ignore", parse=_codes,
           flags=("--ignore",), click={"multiple": True}, from_flag=split_commas,
           example='["WAC102"]              # left out'),
@@ -227,9 +227,9 @@ OPTIONS: tuple[Option, ...] = (
 BY_NAME: dict[str, Option] = {option.name: option for option in OPTIONS}
 # Config key -> option (keys a file may set, and keys it may name but not set).
 BY_KEY: dict[str, Option] = {option.key: option for option in OPTIONS if option.key}
-UNTRUSTED_KEYS: dict[str, str] = {option.key: option.untrusted for option in OPTIONS if option.key and option.untrusted}
+UNTRUSTED_KEYS: dict[str, str] = {o.key: o.untrusted for o in OPTIONS if o.key and o.untrusted}
 CONFIG_KEYS: dict[str, tuple[str, Callable[[Path, str, Any], Any]]] = {
-    option.key: (option.name, option.parse) for option in OPTIONS if option.key and option.parse and not option.untrusted}
+    o.key: (o.name, o.parse) for o in OPTIONS if o.key and o.parse and not o.untrusted}
 # Settings that change how a scan runs or is shown, never a file's results.
 NOT_IN_KEY: frozenset[str] = frozenset({o.name for o in OPTIONS if not o.in_cache_key and not o.extends}
                                        | {"config_ignored"})
@@ -300,7 +300,8 @@ def _shown(value: Any) -> str:
 def configuration_markdown() -> str:
     """The settings part of docs/configuration.md: the override rule, an example file, and every setting."""
     documented = [o for o in OPTIONS if (o.key or o.flags) and not o.click.get("hidden")]
-    replacing = ", ".join(_code(o.flags[0]) for o in documented if o.key and o.flags and not o.extends and not o.untrusted)
+    replacing = ", ".join(_code(o.flags[0]) for o in documented
+                          if o.key and o.flags and not o.extends and not o.untrusted)
     extending = ", ".join(f"{_code(o.flags[0])} adds to {_code(BY_NAME[o.extends].key)}"
                           for o in documented if o.key and o.flags and o.extends)
     rule = (f"Flags given on the command line override the file: {replacing} each replace the file's value for their "
