@@ -29,6 +29,17 @@ def test_each_kind_is_recognised_by_its_names_suffixes_and_sample(kind):
         assert discover.classify(Path("repo") / name, b"") == kind.name, name
 
 
+@pytest.mark.parametrize("name, head, kind", [
+    ("train", b"#!/usr/bin/env python3\n", "python"),
+    ("job.slurm", b"#!/bin/bash\n#SBATCH -N 2\n", "shell"),
+    ("run", b"#!/usr/bin/env -S bash -e\n", "shell"),
+    ("tool", b"#!/usr/bin/perl\n", None),
+    ("notes.cfg", b"#!/bin/bash\n", None),  # a suffix that is not a script's: its first line is not read
+])
+def test_a_file_without_a_known_suffix_is_told_by_its_kinds_shebang(name, head, kind):
+    assert discover.classify(Path(name), head) == kind
+
+
 @pytest.mark.parametrize("kind", BUILTIN_KINDS, ids=lambda k: k.name)
 def test_each_kinds_extractors_are_modules_with_extract(kind):
     assert kind.extractors

@@ -21,7 +21,7 @@ from typing import Iterator
 import pathspec
 
 from .evidence import Diagnostic
-from .kinds import KIND_BY_NAME, KIND_BY_PATTERN, KIND_BY_SUFFIX, KINDS
+from .kinds import KIND_BY_NAME, KIND_BY_PATTERN, KIND_BY_SHEBANG, KIND_BY_SUFFIX, KINDS
 
 # Folder names never worth walking into.
 SKIP_DIRS = frozenset(
@@ -55,8 +55,6 @@ _SPECIAL_FILES = (
     (stat.S_ISBLK, "a block device"),
 )
 
-_SHEBANG = re.compile(rb"^#![ \t]*(?:/usr)?(?:/local)?/bin/(?:env[ \t]+(?:-\S+[ \t]+)*)?(ba|z|k|da)?sh\b")
-_PY_SHEBANG = re.compile(rb"^#![ \t]*\S*(?:/env[ \t]+)?python[0-9.]*\b")
 
 
 @dataclass(frozen=True)
@@ -82,10 +80,9 @@ def classify(path: Path, head: bytes | None = None) -> str | None:
         if head is None:
             head = _read_head(path)
         if head.startswith(b"#!"):
-            if _SHEBANG.match(head):
-                return "shell"
-            if _PY_SHEBANG.match(head):
-                return "python"
+            for pattern, kind in KIND_BY_SHEBANG:
+                if pattern.match(head):
+                    return kind
     return None
 
 

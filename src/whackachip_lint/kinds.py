@@ -35,6 +35,8 @@ class FileKind:
     names: tuple[str, ...] = ()
     patterns: tuple[str, ...] = ()
     suffixes: tuple[str, ...] = ()
+    # A regular expression (on bytes) the first line of a file without a known suffix may match (discover.py).
+    shebang: bytes = b""
     # Suffixes with which a name pattern of this kind never matches ("Dockerfile.md" is a note, not a Dockerfile).
     not_pattern_suffixes: frozenset[str] = frozenset()
     # Pre-filter (prefilter.py): None = always parsed; else the words, beyond the rules' trigger words, that wake
@@ -61,9 +63,11 @@ class FileKind:
 
 BUILTIN_KINDS: tuple[FileKind, ...] = (
     FileKind("python", (_EXTRACT + "python", _JOB_DIRECTIVES, _EXTRACT + "setup_py"), suffixes=(".py", ".pyi"),
+             shebang=rb"^#![ \t]*\S*(?:/env[ \t]+)?python[0-9.]*\b",
              prefilter_words=(), fence="python", sample="snippet.py", pre_commit_types=("python", "pyi"),
              line_breaks=r"\r\n|\r|\n"),  # CPython also breaks lines at a lone CR
     FileKind("shell", (_EXTRACT + "shell", _JOB_DIRECTIVES), suffixes=(".sh", ".bash", ".pbs", ".lsf"),
+             shebang=rb"^#![ \t]*(?:/usr)?(?:/local)?/bin/(?:env[ \t]+(?:-\S+[ \t]+)*)?(ba|z|k|da)?sh\b",
              prefilter_words=(), fence="bash", sample="snippet.sh", pre_commit_types=("shell",),
              parsers=("tree_sitter", "tree_sitter_bash"),
              # tree-sitter-bash 0.25.1 reads out of bounds, and often segfaults, on `{` followed by a code point in
@@ -117,6 +121,7 @@ class KindTable:
         self.by_name: dict[str, str] = {}
         self.by_suffix: dict[str, str] = {}
         self.by_pattern: list[tuple[re.Pattern[str], str]] = []
+        self.by_shebang: list[tuple[re.Pattern[bytes], str]] = []
         self.extractors: dict[str, tuple[str, ...]] = {}
         self.documentation: set[str] = set()
         self.prefilter_words: dict[str, tuple[str, ...]] = {}
@@ -132,6 +137,8 @@ class KindTable:
         for suffix in kind.suffixes:
             self.by_suffix.setdefault(suffix, kind.name)
         self.by_pattern.extend((re.compile(pattern), kind.name) for pattern in kind.patterns)
+        if kind.shebang:
+            self.by_shebang.append((re.compile(kind.shebang), kind.name))
         self.extractors[kind.name] = kind.extractors
         if kind.documentation:
             self.documentation.add(kind.name)
@@ -164,6 +171,7 @@ KINDS: dict[str, FileKind] = TABLE.kinds
 KIND_BY_NAME: dict[str, str] = TABLE.by_name
 KIND_BY_SUFFIX: dict[str, str] = TABLE.by_suffix
 KIND_BY_PATTERN: list[tuple[re.Pattern[str], str]] = TABLE.by_pattern
+KIND_BY_SHEBANG: list[tuple[re.Pattern[bytes], str]] = TABLE.by_shebang
 EXTRACTORS: dict[str, tuple[str, ...]] = TABLE.extractors
 DOC_KINDS: set[str] = TABLE.documentation
 PREFILTER_WORDS: dict[str, tuple[str, ...]] = TABLE.prefilter_words
@@ -199,5 +207,5 @@ def pre_commit_types() -> list[str]:
 
 
 __all__ = ["BUILTIN_KINDS", "DEFAULT_LINE_BREAK", "DOC_KINDS", "EXTRACTORS", "KINDS", "KIND_BY_NAME",
-           "KIND_BY_PATTERN", "KIND_BY_SUFFIX", "LINE_BREAKS", "PREFILTER_WORDS", "TABLE", "UNSAFE_CHARACTERS", "FileKind",
-           "KindTable", "fence", "parser_modules", "pre_commit_types", "sample_name"]
+           "KIND_BY_PATTERN", "KIND_BY_SHEBANG", "KIND_BY_SUFFIX", "LINE_BREAKS", "PREFILTER_WORDS", "TABLE",
+           "UNSAFE_CHARACTERS", "FileKind", "KindTable", "fence", "parser_modules", "pre_commit_types", "sample_name"]
