@@ -74,12 +74,13 @@ def _settings(paths, flags: dict, config_file: Path | None, isolated: bool):
     for note in settings.config_ignored:
         click.echo(f"wac-lint: warning: {note}", err=True)
     ctx = click.get_current_context()
+    given = (ParameterSource.COMMANDLINE, ParameterSource.ENVIRONMENT)
     for option in OPTIONS:  # a flag only counts when given, so a file's value is not overridden by a default
         if not option.flags:
             continue
         if option.extends:
             setattr(settings, option.extends, [*getattr(settings, option.extends), *flags[option.name]])
-        elif ctx.get_parameter_source(option.param_name) in (ParameterSource.COMMANDLINE, ParameterSource.ENVIRONMENT):
+        elif ctx.get_parameter_source(option.param_name) in given:
             setattr(settings, option.name, flags[option.name])
     settings.select = settings.select or ["ALL"]
     return settings, path
