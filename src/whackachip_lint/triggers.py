@@ -10,12 +10,14 @@ that learns a new spelling must add it here.
 FAMILY_WORDS: rule family prefix ("WAC1" = WAC1xx) -> words any finding of that
 family must contain somewhere in its file (those in BOUNDED only as a whole word) (aliases still name the thing they
 alias: `import torch as t; t.bfloat16` still contains "bfloat16").
-FILTERED_KINDS: file kind -> words added for that kind. Only kinds listed here
+FILTERED_KINDS: file kind -> words added for that kind (kinds.py: `prefilter_words`). Only kinds listed here
 are filtered; every other kind (and any family missing from FAMILY_WORDS) is
 always parsed, so a new extractor is never starved by a table it did not update.
 """
 
 from __future__ import annotations
+
+from .kinds import PREFILTER_WORDS
 
 # Short words that match only where no letter touches them ("npu" in `torch_npu` or "npu:0", not in "input";
 # "tpu" not in "output"). Longer spellings that need them (hipcc, amdgpu, mpirun) are listed as words of their own.
@@ -123,12 +125,8 @@ KIND_FAMILY_WORDS[("python", "WAC5")] = FAMILY_WORDS["WAC5"] + PYTHON_MODEL_WORD
 # File names always parsed, whatever their words (setup.py: any requirement string may be a pin finding).
 ALWAYS_PARSE_NAMES: frozenset[str] = frozenset({"setup.py"})
 
-FILTERED_KINDS: dict[str, tuple[str, ...]] = {
-    "python": (),
-    "shell": (),
-    # DeepSpeed-style configs: `"amp": {...}` and `"enabled": "auto"` switches.
-    "json": ('"amp"', "auto"),
-}
+# The kinds the pre-filter applies to, with their own wake words: kinds.py says which.
+FILTERED_KINDS: dict[str, tuple[str, ...]] = PREFILTER_WORDS
 
 
 def _add_plugin_triggers() -> None:
