@@ -194,3 +194,75 @@ def test_the_html_report_marks_a_path_naming_no_hardware_as_not_counted(tmp_path
     (pretrain,) = [r for r in rows if "scripts/pretrain.sh</td>" in r]
     assert "<td>54 (names no vendor: not counted)</td>" in glue
     assert "<td>25</td>" in pretrain
+
+
+# --- device class per training path -----------------------------------------------------------------------------
+NVIDIA_CONSUMER_BF16 = {e.id for e in CATALOG if e.id in NVIDIA_BF16 and e.device_class == "consumer"}
+
+
+def reasons_of(data: dict, entry_id: str) -> list[dict]:
+    (candidate,) = [c for c in data["candidates"] if c["id"] == entry_id]
+    return [data["reasons"][ref] if isinstance(ref, str) else ref for ref in candidate["reasons"]]
+
+
+def without_finetune(tmp_path: Path) -> Path:
+    repo = copy("multinode_and_single_gpu", tmp_path)
+    (repo / "scripts" / "finetune.sh").unlink()
+    return repo
+
+
+def test_a_multi_node_launch_disfavours_consumer_parts_on_its_path(tmp_path):
+    data = inference(without_finetune(tmp_path))
+    assert NVIDIA_CONSUMER_BF16 == {"nvidia-rtx-3090", "nvidia-rtx-4090", "nvidia-rtx-4090d", "nvidia-rtx-5090",
+                                    "nvidia-rtx-5090d"}
+    # Workstation parts (GPUDirect RDMA-capable) stay: only consumer cards are unlikely in a cluster of servers.
+    assert consistent(data) == NVIDIA_BF16 - NVIDIA_CONSUMER_BF16
+    assert {"nvidia-rtx-a6000", "nvidia-rtx-pro-6000"} <= consistent(data)
+    for entry_id in NVIDIA_CONSUMER_BF16:
+        (reason,) = reasons_of(data, entry_id)
+        assert reason["constraint"] == "multi-node launch: a cluster of servers, not consumer cards"
+        assert reason["strength"] == "weak" and reason["rule"] == "WAC402"
+        assert reason["evidence"] == [{"path": "scripts/pretrain.sh", "line": 3, "rule": "WAC402"}]
+    assert data["device_class"]["class"] == "datacenter"
+
+
+def test_a_single_gpu_path_beside_the_multi_node_launch_keeps_consumer_parts_consistent():
+    data = inference(VERDICTS / "multinode_and_single_gpu")
+    classes = {r["name"]: r["device_class"]["class"] for r in data["recipes"]}
+    assert classes == {"scripts/finetune.sh": "unknown", "scripts/pretrain.sh": "datacenter"}
+    by_path = {r["name"]: set(r["consistent"]) for r in data["recipes"]}
+    assert by_path["scripts/pretrain.sh"] == NVIDIA_BF16 - NVIDIA_CONSUMER_BF16
+    assert by_path["scripts/finetune.sh"] == NVIDIA_BF16
+    assert consistent(data) == NVIDIA_BF16  # the union over paths
+    assert {c["id"]: c.get("recipe") for c in data["candidates"]}["nvidia-rtx-4090"] == "scripts/finetune.sh"
+
+
+def test_a_single_node_launch_does_not_disfavour_consumer_parts(tmp_path):
+    repo = without_finetune(tmp_path)
+    launch = repo / "scripts" / "pretrain.sh"
+    launch.write_text(launch.read_text().replace("--nnodes 4", "--nnodes 1"))
+    data = inference(repo)
+    assert consistent(data) == NVIDIA_BF16
+    assert data["device_class"]["class"] == "unknown"
+
+
+def test_a_hostfile_launch_disfavours_consumer_parts_on_its_path(tmp_path):
+    repo = without_finetune(tmp_path)
+    (repo / "scripts" / "pretrain.sh").write_text("#!/bin/bash\ndeepspeed --hostfile hosts.txt pretrain.py\n")
+    data = inference(repo)
+    assert consistent(data) == NVIDIA_BF16 - NVIDIA_CONSUMER_BF16
+    (reason,) = reasons_of(data, "nvidia-rtx-4090")
+    assert reason["constraint"] == "hostfile of a multi-node launch: a cluster of servers, not consumer cards"
+    assert reason["evidence"] == [{"path": "scripts/pretrain.sh", "line": 2, "rule": "WAC405"}]
+
+
+def test_a_slurm_job_over_two_nodes_disfavours_consumer_parts(tmp_path):
+    repo = without_finetune(tmp_path)
+    (repo / "scripts" / "pretrain.sh").unlink()
+    (repo / "train.slurm").write_text("#!/bin/bash\n#SBATCH --nodes=2\n#SBATCH --ntasks-per-node=4\n"
+                                      "srun torchrun --nproc_per_node 4 pretrain.py\n")
+    data = inference(repo)
+    assert consistent(data) == NVIDIA_BF16 - NVIDIA_CONSUMER_BF16
+    (reason,) = reasons_of(data, "nvidia-rtx-3090")
+    assert reason["constraint"] == "multi-node launch: a cluster of servers, not consumer cards"
+    assert reason["evidence"][0]["path"] == "train.slurm"

@@ -46,6 +46,8 @@ def _vendor(*vendors: str, strength: str, text: str, redirectable: bool = False,
 
 
 _CUDA_OR_ROCM = "NVIDIA (CUDA) or AMD (ROCm keeps the name)"
+# Device classes a multi-machine job runs on: everything but consumer cards.
+_CLUSTER_CLASSES = ("datacenter", "workstation")
 
 # rule code -> ((value pattern, specs), ...): the first pattern that matches the finding's value wins.
 # Patterns: "*" anything; fnmatch on the lower-cased text value; ">=N" for integers.
@@ -183,6 +185,15 @@ TABLE: dict[str, tuple[tuple[str, tuple[Spec, ...]], ...]] = {
     ),
     Code.GPUS_PER_NODE: (
         (">=8", (Spec("class", WEAK, "8 or more devices per node: server-class nodes", ("datacenter",)),)),
+    ),
+    # A job across machines: consumer cards are rarely clustered (no GPUDirect RDMA on GeForce, gdrcopy #211), so
+    # they are disfavoured on this path only; workstation parts (GPUDirect RDMA per NVIDIA's docs) stay consistent.
+    Code.NODE_COUNT: (
+        (">=2", (Spec("class", WEAK, "multi-node launch: a cluster of servers, not consumer cards", _CLUSTER_CLASSES),)),
+    ),
+    Code.HOSTFILE: (
+        ("*", (Spec("class", WEAK, "hostfile of a multi-node launch: a cluster of servers, not consumer cards",
+                    _CLUSTER_CLASSES),)),
     ),
     Code.FLASH_ATTENTION: (
         ("fa3", (Spec("arch", HARD, "FlashAttention-3 runs on Hopper only", ("Hopper",)),)),
