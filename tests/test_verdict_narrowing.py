@@ -266,3 +266,50 @@ def test_a_slurm_job_over_two_nodes_disfavours_consumer_parts(tmp_path):
     (reason,) = reasons_of(data, "nvidia-rtx-3090")
     assert reason["constraint"] == "multi-node launch: a cluster of servers, not consumer cards"
     assert reason["evidence"][0]["path"] == "train.slurm"
+
+
+# --- TensorFlow 1 / Estimator TPU code --------------------------------------------------------------------------
+GOOGLE_TPU = {e.id for e in CATALOG if e.vendor == "Google"}
+
+
+def findings_of(directory: Path, rule: str) -> list[tuple[str, int, str]]:
+    report = scan_json(".", cwd=directory)
+    return sorted((f["path"], f["line"], f["state"]) for f in report["findings"] if f["rule"] == rule)
+
+
+def test_an_estimator_script_launched_with_use_tpu_runs_on_google_tpus():
+    data = inference(VERDICTS / "tf1_tpu_estimator")
+    assert vendors(data) == {"Google": "likely"}
+    assert consistent(data) == GOOGLE_TPU
+    assert findings_of(VERDICTS / "tf1_tpu_estimator", "WAC208") == [
+        ("run_pretrain.py", 13, "conditional"), ("run_pretrain.py", 15, "conditional"),
+        ("scripts/pretrain_tpu.sh", 3, "enabled")]
+
+
+def test_an_estimator_whose_use_tpu_flag_defaults_off_is_no_tpu_fact(tmp_path):
+    repo = copy("tf1_tpu_estimator", tmp_path)
+    (repo / "scripts" / "pretrain_tpu.sh").unlink()
+    data = inference(repo)
+    assert vendors(data) == {}  # the TPU branch is conditional: it decides no vendor and narrows nothing
+    assert consistent(data) == {e.id for e in CATALOG}
+    assert findings_of(repo, "WAC208") == [("run_pretrain.py", 13, "conditional"), ("run_pretrain.py", 15, "conditional")]
+
+
+def test_an_estimator_launched_with_use_tpu_false_is_no_tpu_fact(tmp_path):
+    repo = copy("tf1_tpu_estimator", tmp_path)
+    launch = repo / "scripts" / "pretrain_tpu.sh"
+    launch.write_text(launch.read_text().replace("--use_tpu=True", "--use_tpu=False"))
+    data = inference(repo)
+    assert "Google" not in vendors(data)
+    assert consistent(data) == {e.id for e in CATALOG}
+    assert ("scripts/pretrain_tpu.sh", 3, "disabled") in findings_of(repo, "WAC208")
+
+
+def test_a_tpu_strategy_runs_on_google_tpus(tmp_path):
+    (tmp_path / "train.py").write_text(
+        "import tensorflow as tf\n\n"
+        "resolver = tf.distribute.cluster_resolver.TPUClusterResolver(tpu='')\n"
+        "strategy = tf.distribute.TPUStrategy(resolver)\n")
+    data = inference(tmp_path)
+    assert vendors(data) == {"Google": "likely"}
+    assert consistent(data) == GOOGLE_TPU

@@ -45,7 +45,8 @@ FAMILY_WORDS: dict[str, tuple[str, ...]] = {
         "intel_extension", "cuda", "rocm", "hip", "hsa_", "rocr", "ascend", "cann", "device", "gpu",
         "accelerator", "neuron", "musa", "mlu", "metal", "torch.version", "miopen", "environ", "putenv", "ucc",
         "hipblaslt", "rank_table", "jax_platform", "xla_force_host", "rocm-smi", "amd-smi", "rocminfo", "npu-smi",
-        "hl-smi", "hl-qual", "gcloud", "device_target", "mindspore",
+        "hl-smi", "hl-qual", "gcloud", "device_target", "mindspore", "tpuestimator", "tpustrategy",
+        "tpuclusterresolver",
     ),
     # Interconnect: NCCL_* (and RCCL's use of them), Gloo, libfabric/EFA, InfiniBand.
     "WAC3": (

@@ -208,7 +208,9 @@ RULES = (
             "Finds the platform an XLA or JAX program is told to run on: the value of `PJRT_DEVICE` and "
             "`JAX_PLATFORMS`, `jax.devices(\"tpu\")`, `jax.config.update(\"jax_platforms\", ...)`; "
             "`jax.default_backend()`, `jax.devices()[0].platform` and torch_xla's `xr.device_type()` compared with a "
-            "platform name; `--xla_force_host_platform_device_count` (CPU)."
+            "platform name; `--xla_force_host_platform_device_count` (CPU); TensorFlow's TPU APIs "
+            "(`TPUStrategy`, `TPUClusterResolver`, `initialize_tpu_system`, a `TPUEstimator` unless `use_tpu=` is "
+            "false) and `--use_tpu=True` passed to a script (TPU)."
         ),
         why=(
             "XLA is not TPU: torch_xla and JAX also run on CUDA and ROCm GPUs (and torch-neuronx on AWS Neuron). "
@@ -233,12 +235,31 @@ RULES = (
                     state=State.CONDITIONAL),
             Example('export XLA_FLAGS="--xla_force_host_platform_device_count=8"\n', kind="shell", value="cpu",
                     note="devices faked on the host CPU: sets no accelerator requirement"),
+            Example("import tensorflow as tf\nresolver = tf.distribute.cluster_resolver.TPUClusterResolver(tpu='')\n"
+                    "strategy = tf.distribute.TPUStrategy(resolver)\n", value="tpu",
+                    note="TF 2: the strategy connects to a Cloud TPU"),
+            Example("from tensorflow.distribute import TPUStrategy\nstrategy = TPUStrategy(resolver)\n", value="tpu",
+                    note="the class name alone is the trigger word"),
+            Example("from tensorflow.compat.v1.estimator import tpu\nest = tpu.TPUEstimator(model_fn=f, use_tpu=True)\n",
+                    value="tpu", note="a TPUEstimator with the TPU switched on"),
+            Example("import tensorflow as tf\nest = tf.contrib.tpu.TPUEstimator(model_fn=f, use_tpu=FLAGS.use_tpu)\n",
+                    value="tpu", state=State.CONDITIONAL,
+                    note="the TPU only when the flag says so: without it the estimator runs on the CPU or GPU"),
+            Example("python run_pretraining.py --use_tpu=True --tpu_name=$TPU_NAME\n", kind="shell", value="tpu",
+                    note="a TensorFlow Estimator script launched on a Cloud TPU"),
         ),
         negatives=(
             Example("# export PJRT_DEVICE=TPU\npython train.py\n", kind="shell"),
             Example('import jax\nprint(jax.devices())\n', note="listing devices names no platform"),
             Example('import jax\nif jax.default_backend() == "tpu":\n    x = 1\n',
                     note="a branch on the platform is conditional"),
+            Example("from tensorflow.compat.v1.estimator import tpu\nest = tpu.TPUEstimator(model_fn=f, use_tpu=False)\n",
+                    note="use_tpu=False: the estimator runs on the CPU or GPU"),
+            Example('import argparse\nimport tensorflow as tf\np = argparse.ArgumentParser()\n'
+                    'p.add_argument("--use_tpu", action="store_true")\nargs = p.parse_args()\n'
+                    "est = tf.contrib.tpu.TPUEstimator(model_fn=None, use_tpu=args.use_tpu)\n",
+                    note="off unless --use_tpu is passed: conditional, not a fact"),
+            Example("python run_classifier.py --use_tpu=False\n", kind="shell", note="the TPU switched off"),
         ),
         notes=("value: the platform as written (TPU, CUDA, tpu, gpu, rocm, cpu, NEURON)",),
         tags=("vendor",),

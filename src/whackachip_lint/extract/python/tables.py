@@ -257,6 +257,15 @@ DEVICE_MODULES: dict[str, str] = {"npu": "npu", "hpu": "hpu", "xpu": "xpu", "mps
 AVAILABILITY_QUERY = re.compile(r"^(?:is_available|device_count|is_initialized|is_bf16_supported)$")
 DEVICE_METHODS: dict[str, str] = {"cuda": "cuda", "npu": "npu", "xpu": "xpu", "hpu": "hpu"}
 XLA_DEVICE_CALLS = ("torch_xla.core.xla_model.xla_device", "torch_xla.device")
+# TensorFlow's TPU APIs (WAC208) -> the keyword that switches the TPU off, or "" when none does. A TPU strategy, a
+# cluster resolver or `initialize_tpu_system` connects to a Cloud TPU and fails without one; a TPUEstimator (TF 1
+# `tf.contrib.tpu`, `tf.compat.v1.estimator.tpu`) runs on the TPU unless `use_tpu=` is false, when it falls back to
+# the CPU or GPU: a `use_tpu` set from a flag is conditional, not a fact.
+TPU_CALLS: dict[str, str] = {
+    "*.TPUEstimator": "use_tpu", "TPUEstimator": "use_tpu",
+    "*.TPUStrategy": "", "TPUStrategy": "", "*.TPUClusterResolver": "", "TPUClusterResolver": "",
+    "*.initialize_tpu_system": "", "initialize_tpu_system": "",
+}
 # JAX calls whose backend argument (first positional or `backend=`) names the platform: `jax.devices("tpu")`
 # raises without one, so the platform is a requirement (WAC208).
 PLATFORM_CALLS = ("jax.devices", "jax.local_devices", "jax.device_count", "jax.local_device_count")

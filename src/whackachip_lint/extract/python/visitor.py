@@ -751,6 +751,8 @@ class PythonEvidenceVisitor(ArgparseOptions, EnvironmentWrites, AstWalker):
             self.setting("device", positional[0].value, positional[0], f"{name}()")
         elif matches(name, T.XLA_DEVICE_CALLS):
             self.emit(Code.DEVICE_TYPE, "xla", node, detail=f"{name}()")
+        elif lookup(name, T.TPU_CALLS) is not None:
+            self._tpu_call(node, name, keywords, lookup(name, T.TPU_CALLS))
         elif matches(name, T.PLATFORM_CALLS):
             arg = keywords.get("backend") or (positional[0] if positional else None)
             platform = (literal_string(arg.value) or "").lower() if arg is not None else ""
@@ -782,6 +784,16 @@ class PythonEvidenceVisitor(ArgparseOptions, EnvironmentWrites, AstWalker):
         fsdp = lookup(name, T.FSDP_CALLS)
         if fsdp is not None:
             self.emit(Code.FSDP, fsdp, node, detail=f"{name}()")
+
+    def _tpu_call(self, node, name, keywords, switch: str) -> None:
+        """A TensorFlow TPU API (T.TPU_CALLS): on a TPU unless its `switch` keyword turns the TPU off."""
+        detail = f"{name}() runs on a Cloud TPU"
+        arg = keywords.get(switch) if switch else None
+        if arg is None:
+            self.emit(Code.XLA_PLATFORM, "tpu", node, detail=detail)
+            return
+        self.later(arg.value, lambda found, frame: self._switch(found, Code.XLA_PLATFORM, "tpu", node,
+                                                                f"{name}({switch}=...)", frame, arg.value))
 
     def _call_model(self, node, name, method, keywords, positional) -> None:
         """The model a call loads by name, adapts with PEFT or freezes (WAC509, WAC510)."""

@@ -396,7 +396,8 @@ def _script_args(args: list[Word], launcher: str, state: State, sink: Sink) -> N
             ):
                 value = following
                 position += 1
-            label = {Code.BF16_PRECISION: "bf16", Code.FP16_PRECISION: "fp16", Code.TF32_MATMUL: "tf32", Code.FP8_COMPUTE: "fp8"}[rule]
+            label = {Code.BF16_PRECISION: "bf16", Code.FP16_PRECISION: "fp16", Code.TF32_MATMUL: "tf32",
+                     Code.FP8_COMPUTE: "fp8", Code.XLA_PLATFORM: "tpu"}[rule]
             if value is None:
                 sink.add(rule, label, state, word, None, f"{option} passed to {launcher}", properties)
             elif not value.known:
