@@ -2,12 +2,12 @@
 
 An entry point names a `Plugin` object (or a function returning one). A plugin can add:
 - `rules`: rule declarations with their own code prefix (`TTS001`: never `WAC`, never another plugin's prefix),
-  each with positive and negative examples like the built-in rules;
+  each with positive and negative examples, trigger words and (optionally) `implies` rows like the built-in rules;
 - `file_kinds`: file names or suffixes -> a new kind (`{"justfile": "justfile"}`, `{".just": "justfile"}`);
 - `extractors`: kind -> module path of an `extract(source) -> list[RawFinding]` (new kinds, or extra readers for
   existing kinds);
-- `implies`: rule code -> constraint rows, in the shape of `infer/constraints.TABLE` (what a finding means for
-  hardware);
+- `implies`: rule code -> constraint rows as plain data (what a finding means for hardware; the same as a rule's
+  `implies`, for plugins that would rather not build `rules.implies.Spec`s);
 - `catalog`: hardware entries, each with the catalog's required fields and `sources` (unknown facts are null).
 
 Everything a plugin adds is marked with its name (`wac-lint rule --all`, `wac-lint hardware`). A plugin that fails

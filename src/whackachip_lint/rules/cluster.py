@@ -5,6 +5,8 @@
 
 from ..evidence import State
 from .base import Example, Rule
+from .declared import TRIGGERS, TRIGGERS_BY_KIND
+from .implies import AMD, AWS, GOOGLE, HUAWEI, INTEL, NVIDIA, STRONG, vendor
 
 RULES = (
     Rule(
@@ -32,6 +34,15 @@ RULES = (
         ),
         notes=("value: resource name; properties: vendor, accelerator, count, field (limits/requests)",),
         tags=("declared", "vendor"),
+        implies=(  # device-plugin resource names: the scheduler places the job on that vendor
+            ("nvidia.com/*", (vendor(NVIDIA, strength=STRONG, text="requests nvidia.com devices"),)),
+            ("amd.com/*", (vendor(AMD, strength=STRONG, text="requests amd.com devices"),)),
+            ("huawei.com/*", (vendor(HUAWEI, strength=STRONG, text="requests huawei.com Ascend devices"),)),
+            ("habana.ai/*", (vendor(INTEL, strength=STRONG, text="requests habana.ai Gaudi devices"),)),
+            ("google.com/tpu*", (vendor(GOOGLE, strength=STRONG, text="requests google.com TPUs"),)),
+        ),
+        triggers=TRIGGERS,
+        triggers_by_kind=TRIGGERS_BY_KIND,
     ),
     Rule(
         code="WAC702",
@@ -72,6 +83,8 @@ RULES = (
         ),
         notes=("value: the label value; properties: label, vendor, operator",),
         tags=("declared", "vendor", "architecture"),
+        triggers=TRIGGERS,
+        triggers_by_kind=TRIGGERS_BY_KIND,
     ),
     Rule(
         code="WAC703",
@@ -105,6 +118,8 @@ RULES = (
         ),
         notes=("value: the label value; properties: label, vendor (where the value names one), operator",),
         tags=("declared", "cloud"),
+        triggers=TRIGGERS,
+        triggers_by_kind=TRIGGERS_BY_KIND,
     ),
     Rule(
         code="WAC704",
@@ -126,6 +141,13 @@ RULES = (
         negatives=(Example("services:\n  train:\n    devices:\n      - /dev/fuse\n", kind="yaml"),),
         notes=("value: device node or runtime name; properties: vendor, accelerator",),
         tags=("declared", "vendor"),
+        implies=(
+            ("/dev/kfd", (vendor(AMD, strength=STRONG, text="passes /dev/kfd (the ROCm kernel driver) to the container"),)),
+            ("/dev/davinci*", (vendor(HUAWEI, strength=STRONG, text="passes /dev/davinci (Ascend) to the container"),)),
+            ("/dev/neuron*", (vendor(AWS, strength=STRONG, text="passes /dev/neuron (AWS Neuron) to the container"),)),
+        ),
+        triggers=TRIGGERS,
+        triggers_by_kind=TRIGGERS_BY_KIND,
     ),
 )
 

@@ -2,6 +2,18 @@
 
 from ..evidence import State
 from .base import Example, Rule
+from .implies import AMD, HARD, NVIDIA, STRONG, Spec, WEAK, vendor
+
+# Trigger words (the pre-filter's, prefilter.py): a file of a filtered kind is parsed for these rules only
+# if it holds one of them (case-insensitive; triggers.BOUNDED words only as whole words).
+# Kernels and compile targets.
+TRIGGERS = (
+    "flash", "transformer_engine", "apex", "triton", "xformers", "cutlass", "deep_gemm", "deepgemm",
+    "cuda", "gencode", "sm_", "compute_", "arch_list", "archs", "rocm_arch", "offload-arch", "offload_arch",
+    "amdgpu", "gfx", "nvcc", "hipcc", "gpu_targets", "attn_implementation", "transformer engine",
+    "transformer-engine", "transformerengine", "wgmma", "tcgen05", "cp.async.bulk", "tensormap", "setmaxnreg",
+    "cluster", "elect.sync", "griddepcontrol", "sm90", "sm100", "mma.sync", "_fp8", "_fp4", "warpgroup", "float4_",
+)
 
 RULES = (
     Rule(
@@ -30,6 +42,17 @@ RULES = (
             Example('from transformers import AutoModelForCausalLM\nm = AutoModelForCausalLM.from_pretrained("x", attn_implementation="sdpa")\n'),
         ),
         tags=("kernels",),
+        implies=(
+            ("fa3", (Spec("arch", HARD, "FlashAttention-3 runs on Hopper only", ("Hopper",)),)),
+            ("fa2", (
+                vendor(NVIDIA, AMD, strength=STRONG, text="FlashAttention-2 builds exist for NVIDIA and AMD ROCm",
+                        redirectable=True),  # ports behind a migration shim serve the flag with vendor kernels
+                Spec("cc_at_least", STRONG, "FlashAttention-2 needs Ampere or newer on NVIDIA", (8, 0), (NVIDIA,)),
+                Spec("gfx_in", STRONG, "FlashAttention-2 ROCm builds target MI200/MI300",
+                     ("gfx90a", "gfx942"), (AMD,)),
+            )),
+        ),
+        triggers=TRIGGERS,
     ),
     Rule(
         code="WAC602",
@@ -52,6 +75,10 @@ RULES = (
             Example("# TODO: try Transformer Engine\nimport torch\n"),
         ),
         tags=("kernels",),
+        implies=(
+            ("*", (vendor(NVIDIA, strength=STRONG, text="Transformer Engine is NVIDIA's library"),)),
+        ),
+        triggers=TRIGGERS,
     ),
     Rule(
         code="WAC603",
@@ -77,6 +104,13 @@ RULES = (
             Example('def build():\n    """Pass -gencode arch=compute_80,code=sm_80 for A100."""\n'),
         ),
         tags=("build",),
+        implies=(
+            ("*", (
+                Spec("cuda_arch_list", HARD, "compiled for CUDA compute capabilities", None, (NVIDIA,)),
+                vendor(NVIDIA, strength=WEAK, text="CUDA compile targets (NVIDIA)", redirectable=True),
+            )),
+        ),
+        triggers=TRIGGERS,
     ),
     Rule(
         code="WAC604",
@@ -94,6 +128,13 @@ RULES = (
             Example('import os\n# os.environ["PYTORCH_ROCM_ARCH"] = "gfx942"\n'),
         ),
         tags=("build", "vendor"),
+        implies=(
+            ("*", (
+                Spec("rocm_arch_list", HARD, "compiled for AMD GPU targets", None, (AMD,)),
+                vendor(AMD, strength=STRONG, text="ROCm compile targets (AMD)"),
+            )),
+        ),
+        triggers=TRIGGERS,
     ),
     Rule(
         code="WAC605",
@@ -142,6 +183,38 @@ RULES = (
         ),
         notes=("value: wgmma, tma, sm90, tcgen05, fp8-mma, fp8-type, fp4-type; properties: token",),
         tags=("kernels", "vendor", "build"),
+        # Architecture-specific instructions and types in CUDA sources (value: the feature; the floor is its own).
+        implies=(
+            ("wgmma", (
+                vendor(NVIDIA, strength=STRONG, text="Hopper warpgroup MMA (wgmma) in CUDA source"),
+                Spec("arch", STRONG, "wgmma exists on sm_90a (Hopper) only", ("Hopper",), (NVIDIA,)),
+            )),
+            ("tcgen05", (
+                vendor(NVIDIA, strength=STRONG, text="Blackwell tensor-core instructions (tcgen05) in CUDA source"),
+                Spec("cc_at_least", STRONG, "tcgen05 needs Blackwell (sm_100a)", (10, 0), (NVIDIA,)),
+            )),
+            ("tma", (
+                vendor(NVIDIA, strength=STRONG, text="Tensor Memory Accelerator copies (cp.async.bulk) in CUDA source"),
+                Spec("cc_at_least", STRONG, "TMA (cp.async.bulk) needs Hopper or newer (sm_90)", (9, 0), (NVIDIA,)),
+            )),
+            ("sm90", (
+                vendor(NVIDIA, strength=STRONG, text="Hopper-only PTX (setmaxnreg, clusters) in CUDA source"),
+                Spec("cc_at_least", STRONG, "needs Hopper or newer (sm_90)", (9, 0), (NVIDIA,)),
+            )),
+            ("fp4-type", (
+                vendor(NVIDIA, strength=STRONG, text="CUDA FP4 types (cuda_fp4.h)"),
+                Spec("feature", WEAK, "FP4 types in CUDA source", "supports_fp4"),
+            )),
+            ("fp8-type", (
+                vendor(NVIDIA, strength=STRONG, text="CUDA FP8 types (cuda_fp8.h)"),
+                Spec("feature", WEAK, "FP8 types in CUDA source", "supports_fp8"),
+            )),
+            ("fp8-mma", (
+                vendor(NVIDIA, strength=STRONG, text="FP8 tensor-core MMA in CUDA source"),
+                Spec("cc_at_least", STRONG, "FP8 MMA needs Ada or newer (sm_89)", (8, 9), (NVIDIA,)),
+            )),
+        ),
+        triggers=TRIGGERS,
     ),
 )
 

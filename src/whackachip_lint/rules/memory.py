@@ -3,6 +3,22 @@
 from ..evidence import State
 from .base import Example, Rule
 
+# Trigger words (the pre-filter's, prefilter.py): a file of a filtered kind is parsed for these rules only
+# if it holds one of them (case-insensitive; triggers.BOUNDED words only as whole words).
+# Memory and sharding: DeepSpeed ZeRO, offload, accumulation, batch sizes, FSDP.
+TRIGGERS = (
+    "zero", "offload", "stage", "accumulat", "micro_batch", "micro-batch", "batch_size", "batch-size",
+    "fsdp", "fully_shard", "fullyshard", "shard",
+)
+# Model size, parallel sizes, optimiser and fine-tuning mode (WAC506-WAC510) come only from launch arguments
+# (shell) and model configs (JSON): those kinds also wake on these words; Python files are not parsed for them.
+MODEL_SIZE_WORDS = (
+    "num_layers", "num-layers", "hidden_size", "hidden-size", "n_embd", "d_model", "n_layer", "parallel_size",
+    "parallel-size", "distributed_optimizer", "distributed-optimizer", "optim", "model_name", "model_path",
+    "model_id", "base_model", "peft", "lora", "load_in_", "quantization_bit", "swiglu",
+)
+TRIGGERS_BY_KIND = (("shell", TRIGGERS + MODEL_SIZE_WORDS), ("json", TRIGGERS + MODEL_SIZE_WORDS))
+
 RULES = (
     Rule(
         code="WAC501",
@@ -20,6 +36,8 @@ RULES = (
             Example('ds_config = {"zero_optimization": {"stage": 0}}\nlevels = {"stage": 3}\n'),
         ),
         tags=("memory", "training-setup"),
+        triggers=TRIGGERS,
+        triggers_by_kind=TRIGGERS_BY_KIND,
     ),
     Rule(
         code="WAC502",
@@ -42,6 +60,8 @@ RULES = (
             Example('zero = {"stage": 3, "offload_param": {"device": "none"}}\n'),
         ),
         tags=("memory", "training-setup"),
+        triggers=TRIGGERS,
+        triggers_by_kind=TRIGGERS_BY_KIND,
     ),
     Rule(
         code="WAC503",
@@ -59,6 +79,8 @@ RULES = (
             Example('args = TrainingArguments("out", gradient_accumulation_steps=1)\n'),
         ),
         tags=("memory", "training-setup"),
+        triggers=TRIGGERS,
+        triggers_by_kind=TRIGGERS_BY_KIND,
     ),
     Rule(
         code="WAC504",
@@ -76,6 +98,8 @@ RULES = (
             Example("loader = DataLoader(data, batch_size=4)\n", note="a loader's batch size is not a per-device micro batch"),
         ),
         tags=("memory", "training-setup"),
+        triggers=TRIGGERS,
+        triggers_by_kind=TRIGGERS_BY_KIND,
     ),
     Rule(
         code="WAC505",
@@ -94,6 +118,8 @@ RULES = (
             Example('from transformers import TrainingArguments\nargs = TrainingArguments("out", fsdp="")\n'),
         ),
         tags=("memory", "training-setup"),
+        triggers=TRIGGERS,
+        triggers_by_kind=TRIGGERS_BY_KIND,
     ),
     Rule(
         code="WAC506",
@@ -122,6 +148,8 @@ RULES = (
         ),
         tags=("memory", "model-size", "training-setup"),
         notes=("`properties.dimension`: layers, hidden, ffn, heads, kv_heads, experts, experts_topk, vocab, seq, ...",),
+        triggers=TRIGGERS,
+        triggers_by_kind=TRIGGERS_BY_KIND,
     ),
     Rule(
         code="WAC507",
@@ -138,6 +166,8 @@ RULES = (
                            state=State.CONDITIONAL),),
         tags=("memory", "model-size", "training-setup"),
         notes=("`properties.axis`: tensor, pipeline, expert, context, or distributed_optimizer.",),
+        triggers=TRIGGERS,
+        triggers_by_kind=TRIGGERS_BY_KIND,
     ),
     Rule(
         code="WAC508",
@@ -156,6 +186,8 @@ RULES = (
         negatives=(Example('{"optimizer": {"type": "MyOwn"}, "zero_optimization": {"stage": 2}}\n', kind="json",
                            note="an optimiser the memory model does not know is no evidence"),),
         tags=("memory", "training-setup"),
+        triggers=TRIGGERS,
+        triggers_by_kind=TRIGGERS_BY_KIND,
     ),
     Rule(
         code="WAC509",
@@ -179,6 +211,8 @@ RULES = (
         ),
         tags=("memory", "model-size", "training-setup"),
         notes=("`properties.params_b`: the size in billions.",),
+        triggers=TRIGGERS,
+        triggers_by_kind=TRIGGERS_BY_KIND,
     ),
     Rule(
         code="WAC510",
@@ -196,5 +230,7 @@ RULES = (
         ),
         negatives=(Example("torchrun train.py --finetuning_type full\n", kind="shell"),),
         tags=("memory", "training-setup"),
+        triggers=TRIGGERS,
+        triggers_by_kind=TRIGGERS_BY_KIND,
     ),
 )

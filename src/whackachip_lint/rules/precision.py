@@ -2,6 +2,17 @@
 
 from ..evidence import State
 from .base import Example, Rule
+from .implies import AMD, HARD, NVIDIA, STRONG, Spec, WEAK, vendor
+
+# Trigger words (the pre-filter's, prefilter.py): a file of a filtered kind is parsed for these rules only
+# if it holds one of them (case-insensitive; triggers.BOUNDED words only as whole words).
+# Precision: dtypes, autocast and trainer switches, TE/FP8, Lightning `precision=16`.
+TRIGGERS = (
+    "bf16", "bfloat", "fp16", "float16", "half", "tf32", "float32_matmul", "matmul_precision", "precision",
+    "fp8", "float8", "e4m3", "e5m2", "scaled_mm", "fp4", "float4", "fp6", "float6", "autocast", "gradscaler",
+    "amp_", "_amp", ".amp", "amp.", "-amp", "apex", "opt_level", "mixed", "dtype", "transformer_engine",
+    "transformer engine", "transformer-engine", "transformerengine",
+)
 
 RULES = (
     Rule(
@@ -56,6 +67,8 @@ RULES = (
         ),
         references=("https://docs.nvidia.com/deeplearning/transformer-engine/user-guide/index.html",),
         tags=("precision",),
+        implies=(("auto", ()), ("*", (Spec("feature", STRONG, "native bf16 tensor math", "supports_bf16"),))),
+        triggers=TRIGGERS,
     ),
     Rule(
         code="WAC102",
@@ -81,6 +94,7 @@ RULES = (
             Example('import torch\nwith torch.autocast("cuda", dtype=torch.float16, enabled=False):\n    y = model(x)\n'),
         ),
         tags=("precision",),
+        triggers=TRIGGERS,
     ),
     Rule(
         code="WAC103",
@@ -101,6 +115,8 @@ RULES = (
             Example('import torch\ntorch.set_float32_matmul_precision("highest")\n'),
         ),
         tags=("precision",),
+        implies=(("*", (Spec("feature", WEAK, "TF32 tensor cores (the switch is ignored without them)", "supports_tf32"),)),),
+        triggers=TRIGGERS,
     ),
     Rule(
         code="WAC104",
@@ -141,6 +157,22 @@ RULES = (
                     note="a recipe imported, never built"),
         ),
         tags=("precision",),
+        implies=(
+            # Transformer Engine's MXFP8BlockScaling runs on compute capability 10.x only (TE support matrix).
+            ("mxfp8", (
+                Spec("feature", HARD, "MXFP8 matrix multiplies on the live path", "supports_fp8"),
+                Spec("cc_at_least", HARD, "MXFP8 block scaling needs Blackwell (compute capability 10.0)", (10, 0),
+                     (NVIDIA,)),
+            )),
+            # FP8 block scaling (TE Float8BlockScaling) needs compute capability 9.0 or newer (TE support matrix).
+            ("fp8-block", (
+                Spec("feature", HARD, "FP8 matrix multiplies on the live path", "supports_fp8"),
+                Spec("cc_at_least", HARD, "FP8 block scaling needs Hopper or newer (compute capability 9.0)", (9, 0),
+                     (NVIDIA,)),
+            )),
+            ("*", (Spec("feature", HARD, "FP8 matrix multiplies on the live path", "supports_fp8"),)),
+        ),
+        triggers=TRIGGERS,
     ),
     Rule(
         code="WAC105",
@@ -161,6 +193,10 @@ RULES = (
             Example("import torch\n# kv cache could use torch.float8_e5m2\n"),
         ),
         tags=("precision",),
+        implies=(
+            ("*fnuz", (vendor(AMD, strength=STRONG, text="FNUZ FP8 formats are AMD MI300's"),)),
+        ),
+        triggers=TRIGGERS,
     ),
     Rule(
         code="WAC106",
@@ -191,6 +227,17 @@ RULES = (
                     note="MXFP4 weights dequantised for a bf16 GEMM: storage only"),
         ),
         tags=("precision",),
+        implies=(
+            # A block-scaled FP4 recipe runs FP4 GEMMs: NVFP4 is NVIDIA Blackwell's format (TE: cc 10.x, partly 12.0).
+            ("nvfp4", (
+                Spec("feature", HARD, "NVFP4 matrix multiplies on the live path", "supports_fp4"),
+                Spec("cc_at_least", HARD, "NVFP4 needs Blackwell (compute capability 10.0 or newer)", (10, 0), (NVIDIA,)),
+                vendor(NVIDIA, strength=STRONG, text="NVFP4 is NVIDIA's FP4 format"),
+            )),
+            ("mxfp4", (Spec("feature", HARD, "MXFP4 matrix multiplies on the live path", "supports_fp4"),)),
+            ("*", (Spec("feature", STRONG, "FP4 tensor math", "supports_fp4"),)),
+        ),
+        triggers=TRIGGERS,
     ),
 )
 
