@@ -23,11 +23,13 @@ from typing import Any, Iterable
 from ..evidence import Finding, State
 from ..extract.environment import EXACT as ENV_EXACT, device_count
 from .catalog import Catalog, Entry, load_catalog
+from .declared import apply_agreeing, judge_declared, split_declared, vendor_requirements
+from .judgement import CANDIDATE_ORDER as _CANDIDATE_ORDER, CONSISTENT, DISFAVOURED, EXCLUDED, CandidateVerdict, Reason
+from .judgement import worse as _worse
 from .constraints import (
     HARD, RANK, STRONG, WEAK, AMD, NVIDIA, Requirement, Spec, combination_requirements, requirements_for, specs_for,
     xla_platform_vendors,
 )
-from .export_control import export_control_for
 from .memory import MemoryEstimate
 from .memory import estimate as estimate_memory
 from .memory import fits as fits_memory
@@ -37,9 +39,7 @@ from ..paths.roles import SUPPORT, TRAINING, VENDORED, RepoPaths, path_role
 from ..rules import tagged
 from ..rules.codes import Code
 
-CONSISTENT, DISFAVOURED, EXCLUDED = "consistent", "disfavoured", "excluded"
 LIKELY, POSSIBLE = "likely", "possible"
-_CANDIDATE_ORDER = {CONSISTENT: 0, DISFAVOURED: 1, EXCLUDED: 2}
 _VENDOR_ORDER = {LIKELY: 0, POSSIBLE: 1, EXCLUDED: 2}
 
 VENDOR_WEIGHT = {HARD: 100, STRONG: 10, WEAK: 1}
@@ -76,40 +76,6 @@ INTERCONNECT_KEYS = {
     Code.INFINIBAND: "infiniband", Code.GPUDIRECT_RDMA: "gpudirect_rdma", Code.GPU_PEER_TO_PEER: "p2p", Code.SOCKET_INTERFACE: "socket_interface",
     Code.NVLINK_SHARP: "nvlink_sharp", Code.CLOUD_FABRIC: "cloud_fabric",
 }
-
-
-@dataclass
-class Reason:
-    constraint: str
-    strength: str
-    evidence: tuple[str, ...]
-    result: str = "fails"  # fails | unknown | supports | contradicts | tie-break
-    rule: str = ""  # the rule whose findings impose it ("" when several or none)
-
-    def to_dict(self) -> dict[str, Any]:
-        return {"constraint": self.constraint, "strength": self.strength, "evidence": list(self.evidence),
-                "result": self.result, "rule": self.rule}
-
-
-@dataclass
-class CandidateVerdict:
-    entry: Entry
-    status: str
-    reasons: list[Reason] = field(default_factory=list)
-    recipe: str | None = None
-
-    def to_dict(self) -> dict[str, Any]:
-        data = {
-            "id": self.entry.id,
-            "name": self.entry.name,
-            "vendor": self.entry.vendor,
-            "status": self.status,
-            "reasons": [r.to_dict() for r in self.reasons],
-            "export_control": export_control_for(self.entry),
-        }
-        if self.recipe:
-            data["recipe"] = self.recipe
-        return data
 
 
 @dataclass
@@ -394,7 +360,6 @@ def _settle_vendor_conflicts(requirements: list[Requirement]) -> tuple[list[Requ
 
 
 def assess(findings: list[Finding], catalog: Catalog | None = None, memo: dict | None = None) -> Assessment:
-    from .declared import apply_agreeing, judge_declared, split_declared, vendor_requirements  # uses our types
 
     catalog = catalog or load_catalog()
     requirements, declared = split_declared(collect_requirements(findings, memo))
@@ -480,10 +445,6 @@ def _candidate(entry: Entry, requirements: list[Requirement]) -> CandidateVerdic
             if req.strength == HARD:
                 status = _worse(status, DISFAVOURED)  # unknown never excludes, but a hard fact left open is no match
     return CandidateVerdict(entry, status, reasons)
-
-
-def _worse(a: str, b: str) -> str:
-    return a if _CANDIDATE_ORDER[a] >= _CANDIDATE_ORDER[b] else b
 
 
 def _insufficient(findings: list[Finding], requirements: list[Requirement]) -> bool:
