@@ -59,3 +59,13 @@ def test_rule_docs_show_where_a_rule_is_found_and_what_it_implies():
     assert "No constraint rows of its own" in docs.rule_markdown(ALL_RULES[Code.MICRO_BATCH])
     text = docs.rule_text(ALL_RULES[Code.BF16_PRECISION])
     assert "Found in\n  python, shell, json, yaml\n" in text and "  - any value: native bf16 tensor math (strong)" in text
+
+
+def test_the_registry_holds_the_declarations_themselves():
+    """Nothing is patched onto a rule after its declaration (examples in other formats included)."""
+    from whackachip_lint.rules import FAMILIES
+
+    declared = [rule for family in FAMILIES for rule in family.RULES]
+    assert all(ALL_RULES[rule.code] is rule for rule in declared)
+    yaml_example = [e for e in ALL_RULES[Code.ZERO_STAGE].positives if e.kind == "yaml"]
+    assert yaml_example and yaml_example[0].code.startswith("zero_optimization:")

@@ -19,11 +19,6 @@ for _family in FAMILIES:
         ALL_RULES[_rule.code] = _rule
 ALL_RULES = dict(sorted(ALL_RULES.items()))
 
-# Examples of core rules in the YAML/Dockerfile/Makefile/CMake formats (formats A).
-from .format_examples import add_format_examples  # noqa: E402
-
-ALL_RULES = add_format_examples(ALL_RULES)
-
 
 def _add_plugin_rules(registry: dict[str, Rule]) -> dict[str, Rule]:
     """Rules of installed plugins (plugins.py), marked with the plugin's name; their codes never collide."""

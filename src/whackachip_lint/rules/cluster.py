@@ -106,6 +106,8 @@ RULES = (
                 "nodeSelector:\n  cloud.google.com/gke-accelerator: nvidia-h100-80gb\n", kind="yaml", value="nvidia-h100-80gb"
             ),
             Example("resources:\n  accelerators: A100-80GB:8\n", kind="yaml", value="A100-80GB", note="SkyPilot task"),
+            Example("gcloud compute tpus tpu-vm create my-tpu --zone=us-west4-a --accelerator-type=v5litepod-64\n",
+                    kind="shell", value="v5litepod-64", note="a Cloud TPU type: v5litepod is TPU v5e"),
         ),
         negatives=(
             Example("metadata:\n  labels:\n    team: gke-accelerator\n", kind="yaml"),
@@ -115,6 +117,7 @@ RULES = (
                 state=State.CONDITIONAL,
                 note="a list of candidates: SkyPilot uses one of them",
             ),
+            Example("gcloud compute instances create vm1 --machine-type=n2-standard-8\n", kind="shell"),
         ),
         notes=("value: the label value; properties: label, vendor (where the value names one), operator",),
         tags=("declared", "cloud"),
@@ -137,8 +140,13 @@ RULES = (
         ),
         positives=(
             Example("services:\n  train:\n    devices:\n      - /dev/kfd\n      - /dev/dri\n", kind="yaml", value="/dev/kfd"),
+            Example("docker run -it --device=/dev/kfd --device=/dev/dri rocm/pytorch:latest python train.py\n",
+                    kind="shell", value="/dev/kfd"),
         ),
-        negatives=(Example("services:\n  train:\n    devices:\n      - /dev/fuse\n", kind="yaml"),),
+        negatives=(
+            Example("services:\n  train:\n    devices:\n      - /dev/fuse\n", kind="yaml"),
+            Example("docker run --device=/dev/fuse ubuntu:22.04 bash\n", kind="shell"),
+        ),
         notes=("value: device node or runtime name; properties: vendor, accelerator",),
         tags=("declared", "vendor"),
         implies=(

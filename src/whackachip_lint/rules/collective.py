@@ -158,6 +158,7 @@ RULES = (
             Example("python train.py --device_target Ascend\n", kind="shell", value="npu"),
             Example('import torch\ndevice = f"cuda:{rank}"\nmodel.to(device)\n', value="cuda"),
             Example('import torch\nmodel = model.cuda()\n', value="cuda"),
+            Example("distributed_type: MULTI_NPU\n", kind="yaml", value="npu", note="accelerate config"),
         ),
         negatives=(
             Example('import torch\nprint("use npu or cuda")\n'),
@@ -200,6 +201,7 @@ RULES = (
             Example("export RANK_TABLE_FILE=./hccl_8p.json\n", kind="shell", value="RANK_TABLE_FILE",
                     note="the HCCL rank table of an Ascend job"),
             Example("export NEURON_RT_NUM_CORES=2\n", kind="shell", value="NEURON_RT_NUM_CORES", note="AWS Neuron"),
+            Example("FROM ubuntu:22.04\nENV HSA_FORCE_FINE_GRAIN_PCIE=1\n", kind="dockerfile", value="HSA_FORCE_FINE_GRAIN_PCIE"),
         ),
         negatives=(
             Example("# export HSA_FORCE_FINE_GRAIN_PCIE=1\n", kind="shell"),

@@ -36,6 +36,7 @@ RULES = (
                 'm = AutoModelForCausalLM.from_pretrained("x", attn_implementation="flash_attention_2")\n',
                 value="fa2",
             ),
+            Example("attn_implementation: flash_attention_2\n", kind="yaml", value="fa2"),
         ),
         negatives=(
             Example("try:\n    import flash_attn_interface\nexcept ImportError:\n    flash_attn_interface = None\n"),
@@ -69,6 +70,7 @@ RULES = (
                 value="transformer_engine",
                 note="Megatron's transformer implementation option",
             ),
+            Example("model:\n  transformer_engine: true\n", kind="yaml", value="transformer_engine"),
         ),
         negatives=(
             Example("try:\n    import transformer_engine\nexcept ImportError:\n    pass\n"),
@@ -98,10 +100,16 @@ RULES = (
                 note="setup.py flags split over list elements",
             ),
             Example('import os\nos.environ["TORCH_CUDA_ARCH_LIST"] = "8.0;9.0"\n', value="8.0;9.0"),
+            Example("TORCH_CUDA_ARCH_LIST ?= 8.0\n", kind="makefile", value="8.0"),
+            Example("set(CMAKE_CUDA_ARCHITECTURES 90-real)\n", kind="cmake", value="9.0", note="CMake notation: SASS only"),
+            Example('FROM ubuntu:22.04\nENV TORCH_CUDA_ARCH_LIST="8.0 9.0+PTX"\n', kind="dockerfile", value="8.0;9.0+PTX"),
         ),
         negatives=(
             Example('# export TORCH_CUDA_ARCH_LIST="9.0"\n', kind="shell"),
             Example('def build():\n    """Pass -gencode arch=compute_80,code=sm_80 for A100."""\n'),
+            Example("# set(CMAKE_CUDA_ARCHITECTURES 80)\nproject(x)\n", kind="cmake"),
+            Example("set(CMAKE_CUDA_ARCHITECTURES native)\n", kind="cmake", note="whatever GPU builds it: conditional"),
+            Example("ifeq ($(SM90),1)\nNVFLAGS += -gencode arch=compute_90a,code=sm_90a\nendif\n", kind="makefile"),
         ),
         tags=("build",),
         implies=(
@@ -122,10 +130,13 @@ RULES = (
         positives=(
             Example("export PYTORCH_ROCM_ARCH=gfx942\n", kind="shell", value="gfx942"),
             Example('extra_compile_args = {"cxx": ["-O3"], "hipcc": ["--offload-arch=gfx90a"]}\n', value="gfx90a"),
+            Example('set(CMAKE_HIP_ARCHITECTURES "gfx90a;gfx942")\n', kind="cmake", value="gfx90a;gfx942"),
+            Example("HIPFLAGS += --offload-arch=gfx942\n", kind="makefile", value="gfx942"),
         ),
         negatives=(
             Example("# export PYTORCH_ROCM_ARCH=gfx942\n", kind="shell"),
             Example('import os\n# os.environ["PYTORCH_ROCM_ARCH"] = "gfx942"\n'),
+            Example("if(USE_ROCM)\n  set(GPU_TARGETS gfx942)\nendif()\n", kind="cmake"),
         ),
         tags=("build", "vendor"),
         implies=(

@@ -37,6 +37,7 @@ RULES = (
             Example("msrun --worker_num=8 --local_worker_num=8 train.py\n", kind="shell", value=8,
                     note="MindSpore's launcher"),
             Example(_RANK_LOOP, kind="shell", value=8, note="one background process per DEVICE_ID"),
+            Example("num_machines: 2\nnum_processes: 16\n", kind="yaml", value=8, note="16 processes over 2 machines"),
         ),
         negatives=(
             Example("# torchrun --nproc_per_node 8 train.py\n", kind="shell"),
@@ -61,7 +62,10 @@ RULES = (
         title="node count",
         summary="Finds how many nodes a job spans (--nnodes, --num_nodes, SLURM -N/--nodes).",
         why="A multi-node job needs a cluster fabric between nodes; with RDMA settings it points to a datacenter.",
-        positives=(Example("torchrun --nnodes 4 --nproc_per_node 8 train.py\n", kind="shell", value=4),),
+        positives=(
+            Example("torchrun --nnodes 4 --nproc_per_node 8 train.py\n", kind="shell", value=4),
+            Example("num_machines: 4\n", kind="yaml", value=4),
+        ),
         negatives=(Example("echo --nnodes 4\n", kind="shell"),),
         tags=("topology", "training-setup"),
         triggers=TRIGGERS,
@@ -134,7 +138,10 @@ RULES = (
             "Following the command line to its config resolves values such as DeepSpeed's `\"auto\"` and ties each "
             "recipe to its own settings."
         ),
-        positives=(Example("deepspeed train.py --deepspeed ds_config.json\n", kind="shell", value="ds_config.json"),),
+        positives=(
+            Example("deepspeed train.py --deepspeed ds_config.json\n", kind="shell", value="ds_config.json"),
+            Example("deepspeed_config:\n  deepspeed_config_file: ds.json\n", kind="yaml", value="ds.json"),
+        ),
         negatives=(Example("cat ds_config.json\n", kind="shell"),),
         tags=("topology", "launcher", "training-setup"),
         triggers=TRIGGERS,

@@ -30,10 +30,13 @@ RULES = (
         positives=(
             Example('{"zero_optimization": {"stage": 3}, "train_micro_batch_size_per_gpu": 1}\n', kind="json", value=3),
             Example('ds_config = {"zero_optimization": {"stage": 2}}\n', value=2, note="a config built as a Python dict"),
+            Example("zero_optimization:\n  stage: 3\n", kind="yaml", value=3, note="DeepSpeed config written as YAML"),
         ),
         negatives=(
             Example('{"name": "stage", "stage": 3}\n', kind="json"),
             Example('ds_config = {"zero_optimization": {"stage": 0}}\nlevels = {"stage": 3}\n'),
+            Example("stages:\n  - stage: 3\n", kind="yaml", note="a `stage` outside zero_optimization"),
+            Example("zero_optimization:\n  stage: auto\n", kind="yaml", state=State.CONDITIONAL),
         ),
         tags=("memory", "training-setup"),
         triggers=TRIGGERS,
@@ -51,6 +54,7 @@ RULES = (
                 '{"zero_optimization": {"stage": 3, "offload_optimizer": {"device": "cpu"}}}\n', kind="json", value="cpu"
             ),
             Example('zero = {"stage": 3, "offload_optimizer": {"device": "nvme"}}\n', value="nvme"),
+            Example("zero_optimization:\n  offload_param:\n    device: nvme\n", kind="yaml", value="nvme"),
         ),
         negatives=(
             Example(
@@ -58,6 +62,7 @@ RULES = (
                 kind="json",
             ),
             Example('zero = {"stage": 3, "offload_param": {"device": "none"}}\n'),
+            Example("zero_optimization:\n  offload_optimizer:\n    device: none\n", kind="yaml"),
         ),
         tags=("memory", "training-setup"),
         triggers=TRIGGERS,
@@ -73,6 +78,7 @@ RULES = (
         positives=(
             Example('{"gradient_accumulation_steps": 16, "zero_optimization": {"stage": 2}}\n', kind="json", value=16),
             Example('args = TrainingArguments("out", gradient_accumulation_steps=16)\n', value=16),
+            Example("gradient_accumulation_steps: 8\n", kind="yaml", value=8),
         ),
         negatives=(
             Example('{"gradient_accumulation_steps": 1, "zero_optimization": {"stage": 2}}\n', kind="json", state=State.DISABLED),
@@ -92,6 +98,7 @@ RULES = (
         positives=(
             Example('{"train_micro_batch_size_per_gpu": 4, "zero_optimization": {"stage": 1}}\n', kind="json", value=4),
             Example('args = TrainingArguments("out", per_device_train_batch_size=4)\n', value=4),
+            Example("train_micro_batch_size_per_gpu: 2\n", kind="yaml", value=2),
         ),
         negatives=(
             Example('{"batch": 4}\n', kind="json"),
@@ -112,6 +119,7 @@ RULES = (
             Example("from torch.distributed.fsdp import FullyShardedDataParallel as FSDP\nmodel = FSDP(model)\n"),
             Example("from torch.distributed.fsdp import fully_shard\nfully_shard(model)\n", value="fsdp2"),
             Example('from transformers import TrainingArguments\nargs = TrainingArguments("out", fsdp="full_shard auto_wrap")\n'),
+            Example("distributed_type: FSDP\n", kind="yaml", value="fsdp"),
         ),
         negatives=(
             Example("# FSDP would help here\nmodel = model.cuda()\n"),

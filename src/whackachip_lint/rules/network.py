@@ -41,10 +41,12 @@ RULES = (
                 note="a branch the script's own constants rule out is dead code: it switches nothing off "
                 "(the live `else` branch is enabled)",
             ),
+            Example("env:\n  - name: NCCL_IB_HCA\n    value: mlx5\n", kind="yaml", value="NCCL_IB_HCA", note="Kubernetes env"),
         ),
         negatives=(
             Example("export NCCL_IB_DISABLE=1\n", kind="shell"),
             Example('import os\nos.environ["NCCL_IB_DISABLE"] = "1"\n'),
+            Example("env:\n  - name: NCCL_IB_DISABLE\n    value: '1'\n", kind="yaml", note="InfiniBand switched off"),
         ),
         tags=("network", "training-setup"),
         implies=(

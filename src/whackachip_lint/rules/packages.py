@@ -55,6 +55,10 @@ RULES = (
                 kind="yaml",
                 value="nvidia/cuda:12.1.0-devel-ubuntu22.04",
             ),
+            Example("docker run -it --device=/dev/kfd --device=/dev/dri --group-add video "
+                    "rocm/pytorch:rocm6.1_ubuntu22.04_py3.10_pytorch_2.4 python train.py\n",
+                    kind="shell", value="rocm/pytorch:rocm6.1_ubuntu22.04_py3.10_pytorch_2.4",
+                    note="a ROCm image run on /dev/kfd"),
         ),
         negatives=(
             Example("FROM ubuntu:22.04\n", kind="dockerfile", note="no accelerator stack in the image"),
@@ -63,6 +67,8 @@ RULES = (
                 kind="dockerfile",
                 note="a commented-out FROM is only mentioned",
             ),
+            Example("docker run --rm ubuntu:22.04 bash\n", kind="shell", note="no accelerator stack in the image"),
+            Example('echo "docker run rocm/pytorch:latest"\n', kind="shell", note="a command quoted in a message"),
         ),
         notes=(
             "properties: vendor, accelerator, cuda, rocm, cann, gaudi (software version), ngc_release (YY.MM), chip, "
@@ -135,6 +141,14 @@ RULES = (
         positives=(
             Example("torch==2.1.0\ntorch_npu==2.1.0.post3\n", kind="requirements", value="torch-npu"),
             Example('jax[tpu]>=0.4.20\n', kind="requirements", value="jax[tpu]"),
+            Example("jax[cuda12]>=0.4.30\n", kind="requirements", value="jax[cuda12]", note="JAX on NVIDIA GPUs, not TPU"),
+            Example("torch_xla[tpu]==2.4.0\n", kind="requirements", value="torch-xla[tpu]"),
+            Example("torch-xla[cuda]==2.4.0\n", kind="requirements", value="torch-xla[cuda]", note="XLA on NVIDIA GPUs"),
+            Example("torch_xla @ https://storage.googleapis.com/pytorch-xla-releases/wheels/cuda/12.1/"
+                    "torch_xla-2.4.0-cp310-cp310-manylinux_2_28_x86_64.whl\n", kind="requirements", value="torch-xla[cuda]",
+                    note="a CUDA wheel of torch_xla"),
+            Example("torch-neuronx==2.1.2.2.3.0\nneuronx-cc==2.*\n", kind="requirements", value="torch-neuronx",
+                    note="AWS Neuron (Trainium/Inferentia)"),
         ),
         negatives=(
             Example("# torch_npu==2.1.0\ntorch==2.1.0\n", kind="requirements"),

@@ -42,6 +42,8 @@ RULES = (
             Example('import argparse\np = argparse.ArgumentParser()\np.add_argument("--dtype", default="bf16")\n', value="bf16"),
             Example("deepspeed train.py --deepspeed ds_config.json --bf16\n", kind="shell", value="bf16"),
             Example('{"bf16": {"enabled": true}, "zero_optimization": {"stage": 3}}\n', kind="json", value="bf16"),
+            Example("mixed_precision: bf16\nnum_processes: 8\n", kind="yaml", note="accelerate config"),
+            Example("trainer:\n  precision: bf16-mixed\n", kind="yaml", note="Lightning trainer config"),
         ),
         negatives=(
             Example("# we tried torch.bfloat16 once\nimport torch\n"),
@@ -64,6 +66,8 @@ RULES = (
             Example("import torch\nif x.dtype == torch.bfloat16:\n    x = x.float()\n", note="a dtype compared is not a dtype used"),
             Example("import torch\nif False:\n    model = model.bfloat16()\n", state=State.DEAD,
                     note="`if False:` never runs: reported as dead, which constrains nothing"),
+            Example("# mixed_precision: bf16\nmixed_precision: fp16\n", kind="yaml", note="commented out: mentioned"),
+            Example("mixed_precision: 'no'\n", kind="yaml"),
         ),
         references=("https://docs.nvidia.com/deeplearning/transformer-engine/user-guide/index.html",),
         tags=("precision",),
@@ -87,6 +91,7 @@ RULES = (
             Example("import torch\nwith torch.cuda.amp.autocast():\n    y = model(x)\n", value="float16",
                     note="CUDA autocast without dtype= runs in float16"),
             Example("torchrun --nproc_per_node 8 train.py --fp16\n", kind="shell", value="fp16"),
+            Example("trainer:\n  precision: 16-mixed\n", kind="yaml"),
         ),
         negatives=(
             Example("import torch\nprint('fp16 is not used')\n"),
@@ -109,10 +114,12 @@ RULES = (
         positives=(
             Example("import torch\ntorch.backends.cuda.matmul.allow_tf32 = True\n"),
             Example('import torch\ntorch.set_float32_matmul_precision("high")\n', value="high"),
+            Example("tf32: true\nbf16: true\n", kind="yaml", note="Hugging Face TrainingArguments as YAML"),
         ),
         negatives=(
             Example("import torch\ntorch.backends.cuda.matmul.allow_tf32 = False\n"),
             Example('import torch\ntorch.set_float32_matmul_precision("highest")\n'),
+            Example("tf32: false\n", kind="yaml", note="switched off: disabled"),
         ),
         tags=("precision",),
         implies=(("*", (Spec("feature", WEAK, "TF32 tensor cores (the switch is ignored without them)", "supports_tf32"),)),),
@@ -146,6 +153,7 @@ RULES = (
                     value="torchao.float8"),
             Example('from megatron.core import TransformerConfig\nconfig = TransformerConfig(fp8_format="e4m3")\n',
                     note="an FP8 format chosen"),
+            Example("model:\n  fp8: hybrid\n", kind="yaml", note="Megatron/NeMo model config"),
         ),
         negatives=(
             Example("import transformer_engine.pytorch as te\nwith te.fp8_autocast(enabled=False):\n    y = layer(x)\n"),
@@ -155,6 +163,7 @@ RULES = (
             Example('from megatron.core import TransformerConfig\nconfig = TransformerConfig(fp8_format=None)\n'),
             Example("from transformer_engine.common.recipe import MXFP8BlockScaling\n",
                     note="a recipe imported, never built"),
+            Example("model:\n  fp8: false\n", kind="yaml"),
         ),
         tags=("precision",),
         implies=(
