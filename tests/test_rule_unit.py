@@ -69,3 +69,13 @@ def test_the_registry_holds_the_declarations_themselves():
     assert all(ALL_RULES[rule.code] is rule for rule in declared)
     yaml_example = [e for e in ALL_RULES[Code.ZERO_STAGE].positives if e.kind == "yaml"]
     assert yaml_example and yaml_example[0].code.startswith("zero_optimization:")
+
+
+def test_how_strongly_a_declared_name_binds_is_declared_with_its_rule():
+    assert constraints.DECLARED_STRENGTH == {
+        "declared.job.gpu": "strong", "declared.job.partition": "weak", "declared.k8s_gpu_product": "strong",
+        "declared.cloud_accelerator": "strong", "declared.doc.smi": "strong", "declared.doc.hardware": "weak",
+    }
+    assert ALL_RULES[Code.JOB_GPU_REQUEST].names_hardware == "strong"
+    assert "- the catalog parts its value names: declared hardware (weak)" in docs.rule_markdown(
+        ALL_RULES[Code.DECLARED_HARDWARE])

@@ -75,6 +75,8 @@ def implies_lines(rule: Rule) -> list[str]:
     """What a finding implies for hardware, one line per value pattern (from `Rule.implies`), strongest wording."""
     lines = [_implies_line("", pattern, specs) for pattern, specs in rule.implies]
     lines += [_implies_line("switched off, ", pattern, specs) for pattern, specs in rule.implies_when_disabled]
+    if rule.names_hardware:
+        lines.append(f"the catalog parts its value names: declared hardware ({rule.names_hardware})")
     return lines or ["No constraint rows of its own (docs/inference.md says what else the inference reads)."]
 
 

@@ -44,19 +44,9 @@ OFF_ACCELERATOR: dict[str, frozenset[str]] = {
     "device": frozenset({"cpu"}),
 }
 
-# The signal of WAC714 (declared hardware the code contradicts): it names parts, but declares nothing new.
-CONTRADICTION_SIGNAL = "declared.contradiction"
-
-# Declared hardware names (job requests, manifests, logs, READMEs) by signal -> how strongly the name binds.
-# A name constrains the job where a scheduler or a log ties it to the run (strong); stated elsewhere it is weak.
-DECLARED_STRENGTH: dict[str, str] = {
-    "declared.job.gpu": STRONG,
-    "declared.job.partition": WEAK,
-    "declared.k8s_gpu_product": STRONG,
-    "declared.cloud_accelerator": STRONG,
-    "declared.doc.smi": STRONG,
-    "declared.doc.hardware": WEAK,
-}
+# Declared hardware names (job requests, manifests, logs, READMEs) by signal -> how strongly the name binds
+# (`Rule.names_hardware`).
+DECLARED_STRENGTH: dict[str, str] = {rule.signal: rule.names_hardware for rule in ALL_RULES.values() if rule.names_hardware}
 
 # Settings that mean something only together: (rule, state) pairs -> specs.
 COMBINATIONS: tuple[tuple[tuple[tuple[str, State], ...], tuple[Spec, ...]], ...] = (
@@ -288,7 +278,7 @@ def declared_spec(finding: Finding) -> Spec | None:
     signal without them, from the name itself (`Catalog.ids_for_name`). The strength is DECLARED_STRENGTH's
     for the signal, else `properties["strength"]`, else weak. Never hard: a name is not a requirement of the code.
     """
-    if finding.signal == CONTRADICTION_SIGNAL:
+    if finding.rule == Code.DECLARED_HARDWARE_CONTRADICTION:
         return None  # a contradiction repeats a declaration's names: the declaration itself counts, once
     props = finding.properties or {}
     ids = props.get("catalog_ids")

@@ -60,6 +60,9 @@ class Rule:
     implies: Rows = ()
     # What a finding explicitly switched off implies (`NCCL_IB_DISABLE=1` still shows NCCL in use).
     implies_when_disabled: Rows = ()
+    # For rules whose value names hardware (a job's GPU request, nvidia-smi output): how strongly that name binds
+    # the run (STRONG where a scheduler or a log ties it to the run, WEAK where it is only stated). Never hard.
+    names_hardware: str = ""
     # The plugin that declared the rule ("" for wac-lint's own).
     plugin: str = ""
 

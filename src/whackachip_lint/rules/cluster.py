@@ -48,6 +48,7 @@ RULES = (
         code="WAC702",
         name="gpu-product-selector",
         signal="declared.k8s_gpu_product",
+        names_hardware=STRONG,
         title="GPU product node selector",
         summary=(
             "Finds node selectors and affinities on device labels: `nvidia.com/gpu.product`, `nvidia.com/gpu.family`, "
@@ -90,6 +91,7 @@ RULES = (
         code="WAC703",
         name="cloud-accelerator-selector",
         signal="declared.cloud_accelerator",
+        names_hardware=STRONG,
         title="cloud accelerator node selector",
         summary=(
             "Finds cloud node labels that pick an accelerator or instance type: "

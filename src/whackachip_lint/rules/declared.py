@@ -14,6 +14,7 @@ no such part), plus `count` when a number of devices is stated. Rules tagged
 
 from ..evidence import Level, State
 from .base import Example, Rule
+from .implies import STRONG, WEAK
 
 _JOB = "#!/bin/bash\n#SBATCH --job-name=pretrain\n#SBATCH --nodes=4\n#SBATCH --gres=gpu:a100:8\nsrun python train.py\n"
 _SMI_LOG = (
@@ -51,6 +52,7 @@ RULES = (
         code="WAC710",
         name="job-gpu-request",
         signal="declared.job.gpu",
+        names_hardware=STRONG,
         title="GPU type requested by a job script",
         summary=(
             "Finds accelerator types requested in scheduler directives: SLURM `#SBATCH --gres=gpu:TYPE:N`, "
@@ -96,6 +98,7 @@ RULES = (
         code="WAC711",
         name="job-partition-gpu",
         signal="declared.job.partition",
+        names_hardware=WEAK,
         title="GPU named by a job's partition or queue",
         summary="Finds SLURM partitions (`-p`, `--partition`), PBS and LSF queues (`-q`) whose name contains a GPU type.",
         why=(
@@ -113,6 +116,7 @@ RULES = (
         code="WAC712",
         name="declared-hardware",
         signal="declared.doc.hardware",
+        names_hardware=WEAK,
         title="accelerator named in documentation",
         summary=(
             "Finds accelerators named in READMEs, docs, text files and notebook Markdown; a sentence that states the "
@@ -152,6 +156,7 @@ RULES = (
         code="WAC713",
         name="nvidia-smi-output",
         signal="declared.doc.smi",
+        names_hardware=STRONG,
         title="GPU listed in nvidia-smi output",
         summary=(
             "Finds GPUs listed by `nvidia-smi` (tables, `-L` lines, `--query-gpu=name` CSV) and by device reports "
