@@ -10,6 +10,7 @@ import pytest
 import whackachip_lint
 from whackachip_lint.evidence import State
 from whackachip_lint.infer.recipes import Recipe, resolve_in_recipe
+from whackachip_lint.vocab.attention import ATTN_IMPLEMENTATIONS
 from whackachip_lint.vocab.backends import COLLECTIVE_BACKENDS
 from whackachip_lint.vocab.deepspeed import OFFLOAD_BLOCKS, PRECISION_BLOCKS
 from whackachip_lint.vocab.devices import DEVICE_TYPES, device_type
@@ -28,6 +29,7 @@ CONCEPTS = {
     "device types": (DEVICE_TYPES, 5),  # fewer: a table of something else (the tensor methods `.cuda()`, `.npu()`)
     "precision spellings": (frozenset({"bf16-mixed", "bf16-true", "16-mixed", "16-true", "fp16-mixed"}), 2),
     "DeepSpeed offload blocks": (frozenset(OFFLOAD_BLOCKS), 2),
+    "attention implementations": (frozenset(ATTN_IMPLEMENTATIONS), 2),
 }
 
 

@@ -20,6 +20,7 @@ from ..evidence import Span, State, Value
 from .images import describe_image
 from .textspan import env_findings
 from ..rules.codes import Code
+from ..vocab.attention import ATTN_IMPLEMENTATIONS
 from ..vocab.deepspeed import LEGACY_CPU_OFFLOAD, LEGACY_OFFLOAD_DEVICE, NO_OFFLOAD, OFFLOAD_BLOCKS, OFFLOAD_DEVICES, ZERO_BLOCK
 from ..vocab.devices import device_type
 from ..vocab.precision import precision_of
@@ -311,7 +312,7 @@ def fsdp_hits(key: str, node: Node, parent, mapping, ctx) -> list[Hit]:
 def flash_attention_hits(key: str, node: Node, parent, mapping, ctx) -> list[Hit]:
     value = scalar(node)
     if key == "attn_implementation":
-        kind = {"flash_attention_2": "fa2", "flash_attention_3": "fa3"}.get(_text(value))
+        kind = ATTN_IMPLEMENTATIONS.get(_text(value))
         return [Hit(Code.FLASH_ATTENTION, kind, State.ENABLED, f"{key}: {value}")] if kind else []
     state = _switch_state(value)
     # Training-framework switches (axolotl `flash_attention`, Megatron-style `use_flash_attn`) load flash_attn 2.

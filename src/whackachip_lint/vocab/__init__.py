@@ -4,6 +4,7 @@
 - `precision`: precision spellings (`bf16-mixed`, `half`, `16-mixed`...) -> the rule and the value reported;
 - `backends`: torch.distributed collective backends (`nccl`, `rccl`, `hccl`, `xccl`...);
 - `devices`: device types (`cuda`, `npu`, `hpu`...) and the other names they go by (`tpu`, `Ascend`);
+- `attention`: attention implementation names (`flash_attention_2`);
 - `deepspeed`: what DeepSpeed's config keys mean (ZeRO offload blocks, the legacy `cpu_offload` switch).
 
 Environment variables (`extract/environment.py`), container images (`extract/images.py`), package names

@@ -5,6 +5,7 @@ from __future__ import annotations
 from ...evidence import State, Value
 from . import tables as T
 from ...rules.codes import Code
+from ...vocab.attention import ATTN_IMPLEMENTATIONS
 from ...vocab.backends import COLLECTIVE_BACKENDS
 from ...vocab.deepspeed import NO_OFFLOAD, OFFLOAD_DEVICES
 from ...vocab.devices import device_type
@@ -61,7 +62,7 @@ def value_meanings(kind: str, value: Value, partial: bool, rule: str | None = No
         device = device_type(low)
         return [(Code.DEVICE_TYPE, device, on)] if device else []
     if kind == "attn":
-        return [(Code.FLASH_ATTENTION, T.ATTN_IMPLEMENTATIONS[low], on)] if low in T.ATTN_IMPLEMENTATIONS else []
+        return [(Code.FLASH_ATTENTION, ATTN_IMPLEMENTATIONS[low], on)] if low in ATTN_IMPLEMENTATIONS else []
     if kind == "fsdp":
         return [(Code.FSDP, "fsdp", on)] if text and not partial else []
     if kind == "te":

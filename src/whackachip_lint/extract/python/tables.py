@@ -97,7 +97,6 @@ DS_BLOCKS: dict[str, dict[str, str]] = {
 FLAG_KEYWORDS: dict[str, tuple[str, str | None]] = {}
 # Switch keywords whose value is the rule's value when on (WAC601 wants "fa2"/"fa3").
 SWITCH_VALUES: dict[str, str] = {"use_flash_attention_2": "fa2", "zero_cpu_offload": LEGACY_OFFLOAD_DEVICE}
-ATTN_IMPLEMENTATIONS: dict[str, str] = {"flash_attention_2": "fa2", "flash_attention_3": "fa3"}
 
 # argparse options (normalised: dashes stripped, "-" -> "_", lower case) that name a keyword above.
 FLAG_ALIASES: dict[str, str] = {
