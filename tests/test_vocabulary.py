@@ -138,6 +138,16 @@ def test_launch_flags_know_every_backend(backend):
     assert [r[:3] for r in rows if r[0] == "WAC201"] == [("WAC201", backend, "enabled")]
 
 
+@pytest.mark.parametrize("code, kind, name", [
+    ('context:\n  mode: 0\n  device_target: "Ascend"\n', "yaml", "run_glm.yaml"),  # MindSpore configs
+    ("python train.py --device_target Ascend\n", "shell", "run.sh"),
+    ('import mindspore as ms\nms.set_context(device_target="Ascend")\n', "python", "train.py"),
+])
+def test_every_format_knows_every_device_name(code, kind, name):
+    assert [r[:3] for r in finding_rows(code, kind, name) if r[0] == "WAC204"] == [("WAC204", "npu", "enabled")]
+    assert not [r for r in finding_rows(code.replace("Ascend", "CPU"), kind, name) if r[0] == "WAC204"]
+
+
 def test_python_knows_torch_xlas_backend():
     rows = finding_rows('import torch.distributed as dist\ndist.init_process_group("xla")\n', "python", "train.py")
     assert [r[:3] for r in rows if r[0] == "WAC201"] == [("WAC201", "xla", "enabled")]
@@ -148,6 +158,7 @@ def test_python_knows_torch_xlas_backend():
     ("mixed_precision: mxfp8\n", "yaml", "config.yaml", ("WAC104", "mxfp8")),
     ("accelerate launch --mixed_precision amp_bf16 train.py\n", "shell", "run.sh", ("WAC101", "bf16")),
     ('from lightning import Trainer\nt = Trainer(precision="amp_fp16")\n', "python", "train.py", ("WAC102", "16-mixed")),
+    ("@dataclass\nclass TrainConfig:\n    precision: str = 'amp_bf16'\n", "python", "config.py", ("WAC101", "bf16-mixed")),
 ])
 def test_every_format_knows_every_precision_spelling(code, kind, name, expected):
     rule = expected[0]
