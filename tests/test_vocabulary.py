@@ -98,6 +98,12 @@ def test_a_launch_passes_a_python_switch_with_any_truth_word(word, state):
     assert resolve_in_recipe([option, launch], recipe)[0].state is state
 
 
+@pytest.mark.parametrize("word, state", [("off", "disabled"), ("n", "disabled"), ("on", "enabled"), ("False", "disabled")])
+def test_a_launchs_fine_tuning_switch_takes_every_truth_word(word, state):
+    rows = finding_rows(f"torchrun train.py --use_peft {word} --bf16\n", "shell", "run.sh")
+    assert [(r[1], r[2]) for r in rows if r[0] == "WAC510"] == [("lora", state)]
+
+
 @pytest.mark.parametrize("code, expected", [
     ("bf16: y\n", [("WAC101", "bf16", "enabled", 1)]),
     ("bf16: t\n", [("WAC101", "bf16", "enabled", 1)]),

@@ -21,6 +21,9 @@ from ..vocab.truth import FALSE_WORDS, TRUE_WORDS
 # Precision switches a launch flag (`--bf16`, `--fp16`) fills in when a config says "auto".
 AUTO_RULES = (Code.BF16_PRECISION, Code.FP16_PRECISION)
 PRECISION_RULES = (Code.BF16_PRECISION, Code.FP16_PRECISION, Code.FP8_COMPUTE)
+# Valued options whose value a launch passing the option replaces (the pretrained model, its dimensions such as the
+# sequence length, the optimiser); a switch keeps its own value.
+VALUE_FROM_LAUNCH = (Code.MODEL_NAME_SIZE, Code.MODEL_DIMENSION, Code.OPTIMIZER)
 
 
 def _under(path: str, directory: str) -> bool:
@@ -86,7 +89,9 @@ def resolve_in_recipe(findings: list[Finding], recipe: Recipe) -> list[Finding]:
             out.append(_resolved(f, True, state, source))
         elif f.path != recipe.name and f.path.endswith(".py") and _flag(f) in by_flag:
             source = by_flag[_flag(f)]
-            out.append(_resolved(f, f.value, source.state, source))
+            # A model the launch names replaces the option's default model; a switch keeps its own value.
+            value = source.value if f.rule == source.rule in VALUE_FROM_LAUNCH else f.value
+            out.append(_resolved(f, value, source.state, source))
         elif f.path != recipe.name and f.path.endswith(".py") and _flag(f) in passed.get(f.path, passed.get("", {})):
             launch, value = passed.get(f.path, passed.get("", {}))[_flag(f)]
             out.extend(_overridden(f, value, launch))
