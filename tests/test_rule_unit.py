@@ -24,10 +24,11 @@ def test_the_constraint_table_is_read_from_the_declarations():
 
 def test_the_prefilter_words_are_the_selected_rules_trigger_words():
     assert prefilter.words_for("python", {Code.BF16_PRECISION}) == set(ALWAYS) | set(precision.TRIGGERS)
-    # A rule's words for one kind replace its words there: model sizes wake launch scripts, not Python files.
+    # A rule's words for one kind replace its words there: launch options wake launch scripts, not Python files.
     shell = prefilter.words_for("shell", {Code.MODEL_DIMENSION})
     python = prefilter.words_for("python", {Code.MODEL_DIMENSION})
-    assert set(memory.MODEL_SIZE_WORDS) <= shell and not set(memory.MODEL_SIZE_WORDS) & python
+    assert set(memory.MODEL_SIZE_WORDS) <= shell and "num-layers" not in python
+    assert set(memory.PYTHON_MODEL_WORDS) <= python and "from_pretrained" not in shell
     assert prefilter.words_for("json", {Code.CONTAINER_IMAGE}) == set(ALWAYS) | set(FILTERED_KINDS["json"])
 
 
