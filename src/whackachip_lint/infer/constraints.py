@@ -2,8 +2,8 @@
 
 `hard` requirements exclude a candidate (the code cannot run there); `strong` and
 `weak` ones only disfavour it. The mapping is the table `TABLE` (rule code ->
-value pattern -> requirement specs), read from each rule's declaration (`Rule.implies`); the checks are a handful of predicates over
-catalog properties. A check answers True, False or None (the catalog does not
+value pattern -> requirement specs), read from each rule's declaration (`Rule.implies`); the checks are a
+handful of predicates over catalog properties. A check answers True, False or None (the catalog does not
 know), and None never excludes.
 """
 
@@ -46,7 +46,9 @@ OFF_ACCELERATOR: dict[str, frozenset[str]] = {
 
 # Declared hardware names (job requests, manifests, logs, READMEs) by signal -> how strongly the name binds
 # (`Rule.names_hardware`).
-DECLARED_STRENGTH: dict[str, str] = {rule.signal: rule.names_hardware for rule in ALL_RULES.values() if rule.names_hardware}
+DECLARED_STRENGTH: dict[str, str] = {
+    rule.signal: rule.names_hardware for rule in ALL_RULES.values() if rule.names_hardware
+}
 
 # Settings that mean something only together: (rule, state) pairs -> specs.
 COMBINATIONS: tuple[tuple[tuple[tuple[str, State], ...], tuple[Spec, ...]], ...] = (
@@ -225,7 +227,10 @@ def _first_match(rows, value: Any) -> tuple[Spec, ...]:
 
 
 # Findings that name the platform XLA runs on: (rule, value pattern). torch-neuronx runs torch_xla on AWS Neuron.
-XLA_PLATFORM_TELLS = ((Code.XLA_PLATFORM, "*"), (Code.VENDOR_RUNTIME_IMPORT, "torch_neuron*"), (Code.VENDOR_RUNTIME_IMPORT, "neuronx_distributed*"))
+XLA_PLATFORM_TELLS = (
+    (Code.XLA_PLATFORM, "*"), (Code.VENDOR_RUNTIME_IMPORT, "torch_neuron*"),
+    (Code.VENDOR_RUNTIME_IMPORT, "neuronx_distributed*"),
+)
 
 
 def xla_platform_vendors(findings: Iterable[Finding]) -> frozenset[str]:

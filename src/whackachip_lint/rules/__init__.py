@@ -104,6 +104,6 @@ def _selected(select: tuple[str, ...], ignore: tuple[str, ...]) -> frozenset[str
 
 
 __all__ = [
-    "ALL_RULES", "Example", "Rule", "check_selectors", "family_codes", "get_rule", "matches", "removed_notices", "removed_rules",
-    "selected_codes", "tagged",
+    "ALL_RULES", "Example", "Rule", "check_selectors", "family_codes", "get_rule", "matches", "removed_notices",
+    "removed_rules", "selected_codes", "tagged",
 ]

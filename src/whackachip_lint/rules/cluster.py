@@ -152,7 +152,9 @@ RULES = (
         notes=("value: device node or runtime name; properties: vendor, accelerator",),
         tags=("declared", "vendor"),
         implies=(
-            ("/dev/kfd", (vendor(AMD, strength=STRONG, text="passes /dev/kfd (the ROCm kernel driver) to the container"),)),
+            ("/dev/kfd", (
+                vendor(AMD, strength=STRONG, text="passes /dev/kfd (the ROCm kernel driver) to the container"),
+            )),
             ("/dev/davinci*", (vendor(HUAWEI, strength=STRONG, text="passes /dev/davinci (Ascend) to the container"),)),
             ("/dev/neuron*", (vendor(AWS, strength=STRONG, text="passes /dev/neuron (AWS Neuron) to the container"),)),
         ),

@@ -100,7 +100,9 @@ RULES = (
         tags=("vendor",),
         implies=(
             ("torch_npu*", (vendor(HUAWEI, strength=HARD, text="imports torch_npu (Huawei Ascend runtime)"),)),
-            ("habana_frameworks*", (vendor(INTEL, strength=HARD, text="imports habana_frameworks (Intel Gaudi runtime)"),)),
+            ("habana_frameworks*", (
+                vendor(INTEL, strength=HARD, text="imports habana_frameworks (Intel Gaudi runtime)"),
+            )),
             ("torch_xla*", (vendor(GOOGLE, strength=STRONG, text="imports torch_xla (XLA devices: TPU)", xla=True),)),
             ("mlx*", (vendor(APPLE, strength=STRONG, text="imports mlx (made for Apple silicon)"),)),
             ("torch_neuronx*", (vendor(AWS, strength=HARD, text="imports torch_neuronx (AWS Neuron runtime)"),)),

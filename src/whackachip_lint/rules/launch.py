@@ -110,9 +110,13 @@ RULES = (
         ),
         tags=("topology", "launcher", "training-setup"),
         implies=(
-            ("gaudi_spawn", (vendor(INTEL, strength=STRONG, text="gaudi_spawn.py launcher (Intel Gaudi, optimum-habana)"),)),
+            ("gaudi_spawn", (
+                vendor(INTEL, strength=STRONG, text="gaudi_spawn.py launcher (Intel Gaudi, optimum-habana)"),
+            )),
             ("msrun", (vendor(HUAWEI, strength=STRONG, text="msrun launcher (MindSpore, Huawei Ascend)"),)),
-            ("rank-loop", (vendor(HUAWEI, strength=WEAK, text="one process per DEVICE_ID in a shell loop (the Ascend idiom)"),)),
+            ("rank-loop", (
+                vendor(HUAWEI, strength=WEAK, text="one process per DEVICE_ID in a shell loop (the Ascend idiom)"),
+            )),
         ),
         triggers=TRIGGERS,
     ),

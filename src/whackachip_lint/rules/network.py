@@ -52,7 +52,8 @@ RULES = (
         implies=(
             ("nccl_*", (
                 Spec("class", STRONG, "InfiniBand/RoCE NICs in a cluster: datacenter parts", ("datacenter",)),
-                vendor(NVIDIA, AMD, strength=WEAK, text=f"NCCL InfiniBand variables: {CUDA_OR_ROCM}", redirectable=True),
+                vendor(NVIDIA, AMD, strength=WEAK, text=f"NCCL InfiniBand variables: {CUDA_OR_ROCM}",
+                       redirectable=True),
             )),
         ),
         implies_when_disabled=NCCL_SWITCHED_OFF,

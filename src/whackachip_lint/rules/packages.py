@@ -176,7 +176,9 @@ RULES = (
             ("jaxlib+rocm*", (vendor(AMD, strength=STRONG, text="ROCm build of jaxlib pinned"),)),
             ("libtpu*", (vendor(GOOGLE, strength=STRONG, text="libtpu pinned (TPU runtime)"),)),
             ("torch?xla?tpu?*", (vendor(GOOGLE, strength=STRONG, text="torch-xla[tpu] pinned"),)),
-            ("torch?xla?cuda?*", (vendor(NVIDIA, strength=STRONG, text="torch-xla[cuda] pinned (XLA on NVIDIA GPUs)"),)),
+            ("torch?xla?cuda?*", (
+                vendor(NVIDIA, strength=STRONG, text="torch-xla[cuda] pinned (XLA on NVIDIA GPUs)"),
+            )),
             ("torch?xla*", (vendor(GOOGLE, strength=WEAK, text="torch-xla pinned"),)),
             ("torch-neuron*", (vendor(AWS, strength=STRONG, text="torch-neuronx pinned (AWS Neuron)"),)),
             ("neuronx-*", (vendor(AWS, strength=STRONG, text="Neuron compiler pinned (AWS Trainium/Inferentia)"),)),

@@ -122,7 +122,9 @@ RULES = (
             Example("tf32: false\n", kind="yaml", note="switched off: disabled"),
         ),
         tags=("precision",),
-        implies=(("*", (Spec("feature", WEAK, "TF32 tensor cores (the switch is ignored without them)", "supports_tf32"),)),),
+        implies=(
+            ("*", (Spec("feature", WEAK, "TF32 tensor cores (the switch is ignored without them)", "supports_tf32"),)),
+        ),
         triggers=TRIGGERS,
     ),
     Rule(
@@ -240,7 +242,8 @@ RULES = (
             # A block-scaled FP4 recipe runs FP4 GEMMs: NVFP4 is NVIDIA Blackwell's format (TE: cc 10.x, partly 12.0).
             ("nvfp4", (
                 Spec("feature", HARD, "NVFP4 matrix multiplies on the live path", "supports_fp4"),
-                Spec("cc_at_least", HARD, "NVFP4 needs Blackwell (compute capability 10.0 or newer)", (10, 0), (NVIDIA,)),
+                Spec("cc_at_least", HARD, "NVFP4 needs Blackwell (compute capability 10.0 or newer)", (10, 0),
+                     (NVIDIA,)),
                 vendor(NVIDIA, strength=STRONG, text="NVFP4 is NVIDIA's FP4 format"),
             )),
             ("mxfp4", (Spec("feature", HARD, "MXFP4 matrix multiplies on the live path", "supports_fp4"),)),

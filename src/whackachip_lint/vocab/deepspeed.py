@@ -10,7 +10,9 @@ from __future__ import annotations
 
 from ..rules.codes import Code
 
-PRECISION_BLOCKS: dict[str, str] = {"bf16": Code.BF16_PRECISION, "bfloat16": Code.BF16_PRECISION, "fp16": Code.FP16_PRECISION}
+PRECISION_BLOCKS: dict[str, str] = {
+    "bf16": Code.BF16_PRECISION, "bfloat16": Code.BF16_PRECISION, "fp16": Code.FP16_PRECISION,
+}
 ZERO_BLOCK = "zero_optimization"
 # Offload block -> what it moves off the device.
 OFFLOAD_BLOCKS: dict[str, str] = {"offload_optimizer": "optimizer", "offload_param": "param"}
