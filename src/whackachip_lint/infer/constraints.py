@@ -101,6 +101,11 @@ def parse_cuda_arch_list(value: str) -> list[ArchTarget]:
     return targets
 
 
+def gfx_number(target: str) -> int:
+    """An AMD gfx target as a number that orders generations: gfx908 < gfx90a < gfx942 < gfx950 (hex digits)."""
+    return int(target.lower().removeprefix("gfx"), 16)
+
+
 def _gfx_list(value: Any) -> set[str]:
     items = (item.split(":")[0].lower() for item in re.split(r"[;\s,]+", str(value)) if item)
     return {item for item in items if item.startswith("gfx")}
@@ -130,6 +135,8 @@ def _check(spec: Spec, value: Any, entry: Entry, vendors: frozenset[str]) -> boo
         return None if cc is None else cc >= tuple(spec.arg)
     if kind == "gfx_in":
         return None if entry.gfx_target is None else entry.gfx_target in spec.arg
+    if kind == "gfx_at_least":
+        return None if entry.gfx_target is None else gfx_number(entry.gfx_target) >= gfx_number(spec.arg)
     if kind == "declared":
         return entry.id in spec.arg
     if kind == "memory":

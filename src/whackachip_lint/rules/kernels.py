@@ -49,8 +49,10 @@ RULES = (
                 vendor(NVIDIA, AMD, strength=STRONG, text="FlashAttention-2 builds exist for NVIDIA and AMD ROCm",
                         redirectable=True),  # ports behind a migration shim serve the flag with vendor kernels
                 Spec("cc_at_least", STRONG, "FlashAttention-2 needs Ampere or newer on NVIDIA", (8, 0), (NVIDIA,)),
-                Spec("gfx_in", STRONG, "FlashAttention-2 ROCm builds target MI200/MI300",
-                     ("gfx90a", "gfx942"), (AMD,)),
+                # FlashAttention's ROCm README names MI200, MI300 and MI355X (gfx90a, gfx942, gfx950): a list that
+                # grows with each CDNA generation, so it is a floor, not a closed list.
+                Spec("gfx_at_least", STRONG, "FlashAttention-2 on ROCm needs CDNA 2 (MI200, gfx90a) or newer",
+                     "gfx90a", (AMD,)),
             )),
         ),
         triggers=TRIGGERS,
