@@ -351,6 +351,10 @@ RULES = (
                     "est = tf.contrib.tpu.TPUEstimator(model_fn=None, use_tpu=args.use_tpu)\n",
                     note="off unless --use_tpu is passed: conditional, not a fact"),
             Example("python run_classifier.py --use_tpu=False\n", kind="shell", note="the TPU switched off"),
+            Example("import tensorflow as tf\ntry:\n    r = tf.distribute.cluster_resolver.TPUClusterResolver()\n"
+                    "    strategy = tf.distribute.TPUStrategy(r)\nexcept ValueError:\n"
+                    "    strategy = tf.distribute.MirroredStrategy()\n",
+                    note="a TPU if there is one, else the GPUs: conditional"),
         ),
         notes=("value: the platform as written (TPU, CUDA, tpu, gpu, rocm, cpu, NEURON)",),
         tags=("vendor",),

@@ -435,7 +435,7 @@ class PythonEvidenceVisitor(ArgparseOptions, EnvironmentWrites, AstWalker):
         caught = [handler_names(h) for h in node.handlers]
         optional = any(names & _IMPORT_ERRORS for names in caught) or (
             any(not names or names & _BROAD_ERRORS for names in caught) and has_import(node.body)
-        )
+        ) or (bool(node.handlers) and self._probes_tpu(node.body))
         if not optional:
             return
         caught = node.handlers[0].type or "BaseException"
@@ -447,6 +447,12 @@ class PythonEvidenceVisitor(ArgparseOptions, EnvironmentWrites, AstWalker):
         self.attach(node.orelse, State.CONDITIONAL)
 
     visit_TryStar = visit_Try
+
+    def _probes_tpu(self, body: list[ast.stmt]) -> bool:
+        """A TPU API called in a `try` with a handler: "use the TPU if there is one, else the fallback" (the TPU
+        resolver raises without a TPU), a condition, not a fact."""
+        return any(type(n) is ast.Call and lookup(self.aliases.resolve(n.func), T.TPU_CALLS) is not None
+                   for statement in body for n in ast.walk(statement))
 
     def visit_With(self, node: ast.With) -> None:
         for item in node.items:
