@@ -75,6 +75,7 @@ _FLAG_FIELDS = {
     "no_docs": "include_docs",
     "targets": "targets",
     "max_file_size": "max_file_bytes",
+    "doc_read_cap": "doc_read_bytes",
     "force_exclude": "force_exclude",
     "sarif_evidence": "sarif_evidence",
     "exclude": "exclude",
@@ -141,6 +142,9 @@ def _settings(paths, flags: dict, config_file: Path | None, isolated: bool):
 @click.option("--no-docs", is_flag=True, help="Leave out hardware declared in READMEs, docs and logs (WAC7xx).")
 @click.option("--target", "targets", multiple=True, help="Catalog ids of the fleet the code must run on.")
 @click.option("--max-file-size", type=click.IntRange(min=1), default=None, help="Skip files larger than BYTES.")
+@click.option("--doc-read-cap", type=click.IntRange(min=1), default=None,
+              help="Read READMEs, text files and logs up to BYTES each (default: 8 MiB); the rest is left unread, "
+              "with a diagnostic.")
 @click.option("--extend-select", multiple=True, help="Rule codes or prefixes to report on top of --select.")
 @click.option("--config", "config_file", type=click.Path(dir_okay=False, exists=True, path_type=Path),
               help="Read settings from this TOML file instead of looking for one.")
@@ -166,8 +170,8 @@ def _settings(paths, flags: dict, config_file: Path | None, isolated: bool):
 @click.option("--no-prefilter", is_flag=True, hidden=True, help="Parse every file, even without trigger words.")
 def scan(paths, output_format, statistics, show_source, verdict_only, output, select, ignore, fail_level, exit_zero,
          quiet, show_suppressed, verbose, colour, jobs, no_cache, cache_dir, no_docs, targets, max_file_size,
-         extend_select, config_file, isolated, no_prefilter, force_exclude, sarif_evidence, exclude, extend_exclude,
-         baseline, write_baseline, add_noqa, stdin_filename, file_timeout, no_respect_gitignore):
+         doc_read_cap, extend_select, config_file, isolated, no_prefilter, force_exclude, sarif_evidence, exclude,
+         extend_exclude, baseline, write_baseline, add_noqa, stdin_filename, file_timeout, no_respect_gitignore):
     """Scan PATHS (files or directories) for hardware evidence.
 
     Settings come from `[tool.wac-lint]` in the nearest pyproject.toml (or a wac-lint.toml), found by walking up
@@ -198,6 +202,7 @@ def scan(paths, output_format, statistics, show_source, verdict_only, output, se
         "include_docs": not no_docs,
         "targets": _split(targets),
         "max_file_bytes": max_file_size,
+        "doc_read_bytes": doc_read_cap,
         "force_exclude": force_exclude,
         "sarif_evidence": sarif_evidence,
         "exclude": _split(exclude),

@@ -10,6 +10,9 @@ from typing import Any
 from .evidence import Level
 
 DEFAULT_MAX_FILE_BYTES = 10 * 1024 * 1024
+# READMEs, text files and logs are read up to this many bytes each (the rest is left unread, with a diagnostic):
+# a committed training log of gigabytes states its hardware near the top, and reading it whole costs seconds.
+DEFAULT_DOC_READ_BYTES = 8 * 1024 * 1024
 # A configuration file comes with the repository it configures, which wac-lint does not trust (issue 19): what it
 # may set is bounded, and what only the user may choose (where the cache lives) it cannot set at all.
 CONFIG_MAX_FILE_BYTES = 256 * 1024 * 1024
@@ -28,6 +31,8 @@ class Settings:
     fail_level: Level = Level.WARNING
     output_format: str = "text"
     max_file_bytes: int = DEFAULT_MAX_FILE_BYTES
+    # Docs and logs (extract.DOC_KINDS): bytes read per file; a longer one is read up to here, never skipped.
+    doc_read_bytes: int = DEFAULT_DOC_READ_BYTES
     # Performance (scan.py): worker processes (None = number of cores), result cache.
     jobs: int | None = None
     use_cache: bool = True
@@ -176,6 +181,7 @@ CONFIG_KEYS: dict[str, tuple[str, Callable[[Path, str, Any], Any]]] = {
     "format": ("output_format", lambda p, k, v: _choice(p, k, v, OUTPUT_FORMATS)),
     "target": ("targets", _strings),
     "max-file-size": ("max_file_bytes", _bounded_int(lambda: CONFIG_MAX_FILE_BYTES)),
+    "doc-read-cap": ("doc_read_bytes", _bounded_int(lambda: CONFIG_MAX_FILE_BYTES)),
     "jobs": ("jobs", _bounded_int(_usable_cores)),
     "sarif-evidence": ("sarif_evidence", _boolean),
 }

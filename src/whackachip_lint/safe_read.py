@@ -79,4 +79,24 @@ def _read_up_to(path, offset: int, limit: int, follow_symlinks: bool) -> bytes:
     return b"".join(chunks)
 
 
-__all__ = ["NotRead", "TooBig", "read_bytes"]
+def read_head(path, limit: int) -> tuple[bytes, int]:
+    """The first `limit` bytes of the regular file at `path` (all of it when smaller), and the file's size.
+
+    The same guards as `read_bytes`; for files read only in part (a committed training log of gigabytes).
+    """
+    try:
+        fd = os.open(path, _FLAGS)
+    except OSError as exc:
+        raise NotRead(f"cannot read: {exc.strerror or exc}") from None
+    try:
+        with os.fdopen(fd, "rb") as handle:
+            st = os.fstat(handle.fileno())
+            if not stat.S_ISREG(st.st_mode):
+                raise NotRead("not a regular file; not read")
+            data = handle.read(min(st.st_size, limit) + 1)
+    except OSError as exc:
+        raise NotRead(f"cannot read: {exc.strerror or exc}") from None
+    return data[:limit], max(st.st_size, len(data))
+
+
+__all__ = ["NotRead", "TooBig", "read_bytes", "read_head"]
