@@ -13,7 +13,7 @@ import os
 from pathlib import Path, PurePosixPath
 
 from ..discover import find_repository_root, printable_path
-from ..scan import ScanResult
+from ..results import ScanResult
 
 
 def _from_cwd(path: str, cwd: str) -> str:
