@@ -1096,6 +1096,7 @@ def test_extraction_leaves_no_cyclic_garbage_holding_the_tree():
 
     code = "import torch\n\ndef f(x):\n    return x.to('cuda', dtype=torch.bfloat16)  # H100\n"
     source = Source(Path("m.py"), "m.py", "python", code.encode())
+    extract(source)  # first use: patterns compiled and cached once per process
     gc.collect()
     was = gc.isenabled()
     gc.disable()
@@ -1105,6 +1106,36 @@ def test_extraction_leaves_no_cyclic_garbage_holding_the_tree():
     finally:
         if was:
             gc.enable()
+
+
+def test_no_garbage_collection_traverses_a_files_tree():
+    # Collections are paused while the tree is built and walked, and the tree is freed before they resume: a
+    # collection that starts meanwhile or right after finds only the few young objects the extractor keeps.
+    import ast
+    import gc
+    from pathlib import Path
+
+    from whackachip_lint.extract import Source
+    from whackachip_lint.extract.python import extract
+
+    code = "import torch\nx = torch.zeros(1, dtype=torch.bfloat16)\n" + "y = [1, 2, 3] + [a for a in range(3)]\n" * 2000
+    nodes = sum(1 for _ in ast.walk(ast.parse(code)))
+    assert nodes > 30_000
+    young: list[int] = []
+
+    def on_collection(phase, info):
+        if phase == "start":
+            young.append(len(gc.get_objects(0)))
+
+    gc.collect()
+    gc.callbacks.append(on_collection)
+    try:
+        for _ in range(3):
+            extract(Source(Path("m.py"), "m.py", "python", code.encode()))
+            gc.collect(0)  # what a collection right after the file would traverse
+    finally:
+        gc.callbacks.remove(on_collection)
+    assert young and max(young) < 1_000, young
 
 
 def test_extraction_pauses_the_garbage_collector_and_restores_it():

@@ -36,20 +36,25 @@ TOO_DEEP = "Python source nested too deeply to parse safely"
 def extract(source: Source) -> list[RawFinding]:
     text = source.text
     with _collector_paused():
-        module = parse(text)
-        lines = Lines(text)
-        visitor = PythonEvidenceVisitor(module, lines, hot_lines(text))
-        try:
-            visitor.walk(module)
-            visitor.comments()
-            return visitor.findings()
-        except RecursionError:  # a chain of thousands of `not`s or calls: no real code nests so
-            raise ExtractionError(TOO_DEEP) from None
-        finally:
-            # The visitor's state is cyclic (its hooks are bound methods) and holds the whole tree: dropping it
-            # frees the tree now, by reference counts, instead of in a later garbage collection that would
-            # first have to traverse every node.
-            vars(visitor).clear()
+        # The tree lives and dies inside `_evidence`: freed before collection resumes, so that no collection ever
+        # traverses it.
+        return _evidence(text)
+
+
+def _evidence(text: str) -> list[RawFinding]:
+    module = parse(text)
+    visitor = PythonEvidenceVisitor(module, Lines(text), hot_lines(text))
+    try:
+        visitor.walk(module)
+        visitor.comments()
+        return visitor.findings()
+    except RecursionError:  # a chain of thousands of `not`s or calls: no real code nests so
+        raise ExtractionError(TOO_DEEP) from None
+    finally:
+        # The visitor's state is cyclic (its hooks are bound methods) and holds the whole tree: dropping it
+        # frees the tree by reference counts when this function returns, instead of in a later garbage
+        # collection that would first have to traverse every node.
+        vars(visitor).clear()
 
 
 @contextmanager
