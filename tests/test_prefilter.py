@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 from whackachip_lint import prefilter
 from whackachip_lint.config import Settings
 from whackachip_lint.extract import Source
+from whackachip_lint.kinds import sample_name
 from whackachip_lint.rules import ALL_RULES
 from whackachip_lint.one_file import scan_source
 from whackachip_lint.scan import scan
@@ -163,9 +164,7 @@ EXAMPLES = [
 
 @pytest.mark.parametrize(("code", "sign", "index", "example"), EXAMPLES, ids=[f"{c}-{s}{i}" for c, s, i, _ in EXAMPLES])
 def test_rule_examples_give_the_same_results_with_and_without_the_prefilter(code, sign, index, example):
-    from .conftest import DEFAULT_NAMES
-
-    name = example.filename or DEFAULT_NAMES.get(example.kind, f"snippet.{example.kind}")
+    name = example.filename or sample_name(example.kind)
     src = source(example.code, example.kind, name)
     on = scan_source(src, Settings(prefilter=True))
     off = scan_source(source(example.code, example.kind, name), Settings(prefilter=False))

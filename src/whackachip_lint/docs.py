@@ -15,6 +15,7 @@ import sys
 import textwrap
 from pathlib import Path
 
+from .kinds import fence
 from .rules import ALL_RULES
 from .rules.base import Example, Rule
 from .safe_write import write_text
@@ -23,19 +24,6 @@ from .safe_write import write_text
 # links each alert to its rule page). Change PROJECT_URL here if the repository moves.
 PROJECT_URL = "https://github.com/whackachip/wac-lint"
 DOCS_BASE_URL = f"{PROJECT_URL}/blob/main/docs/rules/"
-
-# Code-fence language for an example, by the kind of file it is scanned as.
-FENCE_BY_KIND = {
-    "python": "python",
-    "shell": "bash",
-    "json": "json",
-    "yaml": "yaml",
-    "dockerfile": "dockerfile",
-    "requirements": "text",
-    "notebook": "json",
-    "markdown": "markdown",
-    "toml": "toml",
-}
 
 SECTIONS = ("What it finds", "Why it matters for hardware", "Example", "How to suppress", "References")
 
@@ -60,7 +48,7 @@ def _fence(example: Example) -> str:
     code = example.code if example.code.endswith("\n") else example.code + "\n"
     longest = max((len(run) for run in re.findall(r"`+", code)), default=0)
     ticks = "`" * max(3, longest + 1)
-    return f"{ticks}{FENCE_BY_KIND.get(example.kind, 'text')}\n{code}{ticks}"
+    return f"{ticks}{fence(example.kind)}\n{code}{ticks}"
 
 
 def _suppress_lines(rule: Rule) -> list[str]:

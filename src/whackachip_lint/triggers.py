@@ -10,12 +10,14 @@ that learns a new spelling must add it here.
 FAMILY_WORDS: rule family prefix ("WAC1" = WAC1xx) -> words any finding of that
 family must contain somewhere in its file (those in BOUNDED only as a whole word) (aliases still name the thing they
 alias: `import torch as t; t.bfloat16` still contains "bfloat16").
-FILTERED_KINDS: file kind -> words added for that kind. Only kinds listed here
+FILTERED_KINDS: file kind -> words added for that kind (kinds.py: `prefilter_words`). Only kinds listed here
 are filtered; every other kind (and any family missing from FAMILY_WORDS) is
 always parsed, so a new extractor is never starved by a table it did not update.
 """
 
 from __future__ import annotations
+
+from .kinds import PREFILTER_WORDS
 
 # Short words that match only where no letter touches them ("npu" in `torch_npu` or "npu:0", not in "input";
 # "tpu" not in "output"). Longer spellings that need them (hipcc, amdgpu, mpirun) are listed as words of their own.
@@ -102,25 +104,29 @@ KIND_FAMILY_WORDS: dict[tuple[str, str], tuple[str, ...]] = {
     ("json", "WAC8"): (),
 }
 
-# Model size, parallel sizes, optimiser and fine-tuning mode (WAC506-WAC510) come only from launch arguments
-# (shell) and model configs (JSON): those kinds also wake on these words; Python files are not parsed for them.
+# Model size, parallel sizes, optimiser and fine-tuning mode (WAC506-WAC510) come from launch arguments (shell)
+# and model configs (JSON): those kinds also wake on these words.
 MODEL_SIZE_WORDS: tuple[str, ...] = (
     "num_layers", "num-layers", "hidden_size", "hidden-size", "n_embd", "d_model", "n_layer", "parallel_size",
     "parallel-size", "distributed_optimizer", "distributed-optimizer", "optim", "model_name", "model_path",
-    "model_id", "base_model", "peft", "lora", "load_in_", "quantization_bit", "swiglu",
+    "model_id", "base_model", "peft", "lora", "load_in_", "quantization_bit", "swiglu", "recompute",
+    "checkpointing", "seq_length", "seq-length", "model_max_length", "cutoff_len",
 )
 KIND_FAMILY_WORDS[("shell", "WAC5")] = FAMILY_WORDS["WAC5"] + MODEL_SIZE_WORDS
 KIND_FAMILY_WORDS[("json", "WAC5")] = FAMILY_WORDS["WAC5"] + MODEL_SIZE_WORDS
+# Python code names the model it loads, its adapters, quantised or frozen base and how its layers are placed
+# (extract/python/tables.py: MODEL_LOADERS, PEFT_CALLS, FREEZE_METHODS and the model keywords).
+PYTHON_MODEL_WORDS: tuple[str, ...] = (
+    "from_pretrained", "model_name", "model_path", "model_id", "base_model", "peft", "lora", "load_in_",
+    "requires_grad_", "device_map", "optim", "checkpointing", "seq_length", "model_max_length",
+)
+KIND_FAMILY_WORDS[("python", "WAC5")] = FAMILY_WORDS["WAC5"] + PYTHON_MODEL_WORDS
 
 # File names always parsed, whatever their words (setup.py: any requirement string may be a pin finding).
 ALWAYS_PARSE_NAMES: frozenset[str] = frozenset({"setup.py"})
 
-FILTERED_KINDS: dict[str, tuple[str, ...]] = {
-    "python": (),
-    "shell": (),
-    # DeepSpeed-style configs: `"amp": {...}` and `"enabled": "auto"` switches.
-    "json": ('"amp"', "auto"),
-}
+# The kinds the pre-filter applies to, with their own wake words: kinds.py says which.
+FILTERED_KINDS: dict[str, tuple[str, ...]] = PREFILTER_WORDS
 
 
 def _add_plugin_triggers() -> None:

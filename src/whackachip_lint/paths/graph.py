@@ -190,7 +190,7 @@ def _ancestors(folder: str) -> list[str]:
     while True:
         out.append(folder)
         parent = posixpath.dirname(folder)
-        if not folder or parent == folder:  # "" for relative paths; "/" ends absolute ones (files named outside the root)
+        if not folder or parent == folder:  # "" for a relative path, "/" for an absolute one
             return out
         folder = parent
 
