@@ -190,8 +190,10 @@ TABLE: dict[str, tuple[tuple[str, tuple[Spec, ...]], ...]] = {
             _vendor(NVIDIA, AMD, strength=STRONG, text="FlashAttention-2 builds exist for NVIDIA and AMD ROCm",
                     redirectable=True),  # ports behind a migration shim serve the flag with vendor kernels
             Spec("cc_at_least", STRONG, "FlashAttention-2 needs Ampere or newer on NVIDIA", (8, 0), (NVIDIA,)),
-            Spec("gfx_in", STRONG, "FlashAttention-2 ROCm builds target MI200/MI300",
-                 ("gfx90a", "gfx942"), (AMD,)),
+            # FlashAttention's ROCm README names MI200, MI300 and MI355X (gfx90a, gfx942, gfx950): a list that
+            # grows with each CDNA generation, so it is a floor, not a closed list.
+            Spec("gfx_at_least", STRONG, "FlashAttention-2 on ROCm needs CDNA 2 (MI200, gfx90a) or newer", "gfx90a",
+                 (AMD,)),
         )),
     ),
     Code.TRANSFORMER_ENGINE: (
@@ -381,6 +383,11 @@ def parse_cuda_arch_list(value: str) -> list[ArchTarget]:
     return targets
 
 
+def gfx_number(target: str) -> int:
+    """An AMD gfx target as a number that orders generations: gfx908 < gfx90a < gfx942 < gfx950 (hex digits)."""
+    return int(target.lower().removeprefix("gfx"), 16)
+
+
 def _gfx_list(value: Any) -> set[str]:
     items = (item.split(":")[0].lower() for item in re.split(r"[;\s,]+", str(value)) if item)
     return {item for item in items if item.startswith("gfx")}
@@ -410,6 +417,8 @@ def _check(spec: Spec, value: Any, entry: Entry, vendors: frozenset[str]) -> boo
         return None if cc is None else cc >= tuple(spec.arg)
     if kind == "gfx_in":
         return None if entry.gfx_target is None else entry.gfx_target in spec.arg
+    if kind == "gfx_at_least":
+        return None if entry.gfx_target is None else gfx_number(entry.gfx_target) >= gfx_number(spec.arg)
     if kind == "declared":
         return entry.id in spec.arg
     if kind == "memory":
