@@ -11,8 +11,8 @@ from pathlib import Path
 
 from whackachip_lint.infer.catalog import load_catalog
 
-from .conftest import FIXTURES, run_cli_in, scan_json
-from .infer_helpers import resolved
+from ..conftest import FIXTURES, run_cli_in, scan_json
+from ..infer_helpers import resolved
 
 VERDICTS = FIXTURES / "verdicts"
 CATALOG = load_catalog()
