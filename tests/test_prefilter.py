@@ -16,7 +16,7 @@ from whackachip_lint.kinds import sample_name
 from whackachip_lint.rules import ALL_RULES
 from whackachip_lint.one_file import scan_source
 from whackachip_lint.scan import scan
-from whackachip_lint.triggers import ALWAYS, FAMILY_WORDS, FILTERED_KINDS
+from whackachip_lint.triggers import ALWAYS, FILTERED_KINDS
 
 from .conftest import REPOS
 from .perf_fakes import fake_python  # noqa: F401  (fixture)
@@ -43,16 +43,19 @@ def test_trie_pattern_finds_exactly_what_a_plain_alternation_finds(words, haysta
 
 
 def test_trigger_words_match_in_any_case():
-    pattern = prefilter.pattern_for("python", prefilter.families(["WAC101"]))
+    pattern = prefilter.pattern_for("python", frozenset(["WAC101"]))
     assert prefilter.has_trigger(b"x = T.BFloat16", pattern)
     assert not prefilter.has_trigger(b"x = 1", pattern)
 
 
-def test_every_rule_family_has_trigger_words():
-    """A family without words turns the pre-filter off for every scan that selects it."""
-    missing = sorted({code[:4] for code in ALL_RULES} - set(FAMILY_WORDS))
-    assert not missing, f"add trigger words to triggers.py for {missing}"
-    assert all(word == word.lower() for words in FAMILY_WORDS.values() for word in words)
+def test_every_rule_has_trigger_words():
+    """A rule without words turns the pre-filter off for every scan that selects it."""
+    own = [rule for rule in ALL_RULES.values() if not rule.plugin]
+    missing = sorted(rule.code for rule in own if not rule.triggers)
+    assert not missing, f"declare trigger words (Rule.triggers) for {missing}"
+    kinds_words = [words for rule in own for _kind, words in rule.triggers_by_kind]
+    assert all(word == word.lower() for rule in own for word in rule.triggers)
+    assert all(word == word.lower() for words in kinds_words for word in words)
 
 
 def test_every_positive_example_holds_a_trigger_word_of_its_rule():
@@ -61,7 +64,7 @@ def test_every_positive_example_holds_a_trigger_word_of_its_rule():
         for example in rule.positives:
             if example.kind not in FILTERED_KINDS:
                 continue
-            pattern = prefilter.pattern_for(example.kind, prefilter.families([rule.code]))
+            pattern = prefilter.pattern_for(example.kind, frozenset([rule.code]))
             assert prefilter.has_trigger(example.code.encode("utf-8"), pattern), (rule.code, example.code)
 
 
@@ -73,7 +76,7 @@ def test_every_hardware_variable_holds_a_trigger_word_of_its_rule():
     names += [(prefix + "X", rule) for prefix, (rule, _) in environment.PREFIXES.items()]
     for name, rule in names:
         for kind in ("python", "shell"):
-            pattern = prefilter.pattern_for(kind, prefilter.families([rule]))
+            pattern = prefilter.pattern_for(kind, frozenset([rule]))
             assert prefilter.has_trigger(f"export {name}=1".encode(), pattern), (name, rule, kind)
 
 
@@ -125,7 +128,7 @@ def test_only_the_selected_families_words_count():
     text = "import os\nos.environ['NCCL_IB_HCA'] = 'mlx5_0'\n"
     assert prefilter.may_have_findings(source(text), {"WAC301"})
     assert not prefilter.may_have_findings(source(text), {"WAC101"})
-    assert set(ALWAYS) <= {w for w in FAMILY_WORDS["WAC0"]}
+    assert set(ALWAYS) <= set(ALL_RULES["WAC001"].triggers)
 
 
 def test_a_skipped_file_gives_an_empty_result(fake_python):
@@ -201,7 +204,7 @@ def test_a_family_a_kind_never_reports_adds_no_words_for_it():
 
 
 def test_short_words_match_only_as_whole_words():
-    pattern = prefilter.pattern_for("python", prefilter.families(["WAC204"]))
+    pattern = prefilter.pattern_for("python", frozenset(["WAC204"]))
     assert prefilter.has_trigger(b"import torch_npu", pattern)
     assert prefilter.has_trigger(b"x.to('npu:0')", pattern)
     assert not prefilter.has_trigger(b"def forward(self, input): return output", pattern)

@@ -2,12 +2,12 @@
 
 An entry point names a `Plugin` object (or a function returning one). A plugin can add:
 - `rules`: rule declarations with their own code prefix (`TTS001`: never `WAC`, never another plugin's prefix),
-  each with positive and negative examples like the built-in rules;
+  each with positive and negative examples, trigger words and (optionally) `implies` rows like the built-in rules;
 - `file_kinds`: new rows of the file-kind table (`kinds.FileKind`: names, suffixes, patterns, extractor modules,
   sample name...), exactly as the built-in kinds are declared;
 - `extractors`: existing kind -> module paths of more `extract(source) -> list[RawFinding]` readers for it;
-- `implies`: rule code -> constraint rows, in the shape of `infer/constraints.TABLE` (what a finding means for
-  hardware);
+- `implies`: rule code -> constraint rows as plain data (what a finding means for hardware; the same as a rule's
+  `implies`, for plugins that would rather not build `rules.implies.Spec`s);
 - `catalog`: hardware entries, each with the catalog's required fields and `sources` (unknown facts are null).
 
 Everything a plugin adds is marked with its name (`wac-lint rule --all`, `wac-lint hardware`). A plugin that fails

@@ -211,7 +211,7 @@ def shim_vendors(findings: Iterable[Finding]) -> set[str]:
     vendors: set[str] = set()
     for f in findings:
         if f.rule == Code.CUDA_MIGRATION_SHIM and f.in_force:
-            for spec in specs_for(f.rule, f.value, f.signal):
+            for spec in specs_for(f.rule, f.value):
                 if spec.kind == "vendor":
                     vendors |= set(spec.arg)
     return vendors
