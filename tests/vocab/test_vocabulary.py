@@ -17,8 +17,8 @@ from whackachip_lint.vocab.devices import DEVICE_TYPES, device_type
 from whackachip_lint.vocab.precision import PRECISION_SPELLINGS, precision_of
 from whackachip_lint.vocab.truth import FALSE_WORDS, TRUE_WORDS, truth
 
-from .conftest import finding_rows
-from .infer_helpers import finding
+from ..conftest import finding_rows
+from ..infer_helpers import finding
 
 PACKAGE = Path(whackachip_lint.__file__).parent
 
