@@ -67,7 +67,7 @@ def _capped_repo(tmp_path: Path) -> Path:
 
 
 def test_a_log_over_the_read_cap_is_read_up_to_it_with_a_diagnostic_naming_it(tmp_path):
-    from .conftest import run_cli_in
+    from ..conftest import run_cli_in
 
     repo = _capped_repo(tmp_path)
     result = run_cli_in(repo, "--format", "json", "--no-cache", "--exit-zero", "--doc-read-cap", "1000", ".")
@@ -82,7 +82,7 @@ def test_a_log_over_the_read_cap_is_read_up_to_it_with_a_diagnostic_naming_it(tm
 
 
 def test_the_summary_counts_a_capped_log_as_scanned_in_part_not_as_not_scanned(tmp_path):
-    from .conftest import run_cli_in
+    from ..conftest import run_cli_in
 
     repo = _capped_repo(tmp_path)
     (repo / "empty.log").write_text("x\n" * 600, encoding="utf-8")  # over the cap, and no finding in what is read
@@ -94,7 +94,7 @@ def test_the_summary_counts_a_capped_log_as_scanned_in_part_not_as_not_scanned(t
 
 
 def test_a_capped_log_alone_that_gave_findings_was_read_and_the_exit_code_follows_them(tmp_path):
-    from .conftest import run_cli_in
+    from ..conftest import run_cli_in
 
     repo = _capped_repo(tmp_path)
     (repo / "README.md").unlink()
@@ -106,7 +106,7 @@ def test_a_capped_log_alone_that_gave_findings_was_read_and_the_exit_code_follow
 
 
 def test_a_log_within_the_read_cap_is_read_whole_without_a_diagnostic(tmp_path):
-    from .conftest import run_cli_in
+    from ..conftest import run_cli_in
 
     repo = _capped_repo(tmp_path)
     for cap in ("1863", None):  # exactly its size; the default (8 MiB)
