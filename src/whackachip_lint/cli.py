@@ -262,11 +262,12 @@ def scan(paths, output_format, statistics, show_source, verdict_only, output, se
         click.echo(f"wac-lint: internal error: {type(exc).__name__}: {exc}", err=True)
         sys.exit(EXIT_ERROR)
 
-    from .report.locations import SarifLocator, relocate, sarif_base, shown_root
+    from .report.locations import SarifLocator, relocate, relocate_verdict, sarif_base, shown_root
 
     if add_noqa:
         sys.exit(_add_noqa(result, settings.fail_level))
     root = shown_root(result.root)
+    verdict = relocate_verdict(verdict, result)
     result = relocate(result)  # from here on, paths are as printed: relative to the current directory
     if write_baseline is not None:
         sys.exit(_write_baseline(result, write_baseline))

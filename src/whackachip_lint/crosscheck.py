@@ -24,6 +24,8 @@ from .evidence import Finding, State
 
 DECLARING = frozenset({"WAC710", "WAC712", "WAC713"})
 CONTRADICTION = "WAC714"
+# The property of a contradiction that names the code location it conflicts with (quoted in the message too).
+CONFLICTS_WITH = "conflicts_with"
 # Code evidence only (precision, collective, network, launch, memory, kernels): not declarations, not images/pins.
 CODE_FAMILIES = ("WAC1", "WAC2", "WAC3", "WAC4", "WAC5", "WAC6")
 
@@ -115,10 +117,10 @@ def _finding(declaration: Finding, label: str, evidence: Finding) -> Finding:
     props = {
         key: declaration.properties[key] for key in ("gpu", "vendor", "catalog_ids") if key in declaration.properties
     }
-    props.update({"declared_by": declaration.rule, "requirement": label, "conflicts_with": where})
+    props.update({"declared_by": declaration.rule, "requirement": label, CONFLICTS_WITH: where})
     return rule.finding(
         declaration.value, State.ENABLED, declaration.path, declaration.span, declaration.snippet, detail, props
     )
 
 
-__all__ = ["CONTRADICTION", "DECLARING", "contradictions"]
+__all__ = ["CONFLICTS_WITH", "CONTRADICTION", "DECLARING", "contradictions"]
