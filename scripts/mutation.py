@@ -62,7 +62,7 @@ def run(name: str) -> tuple[int, int, list[str]]:
     work = prepare(name)
     mutmut = [sys.executable, "-m", "mutmut"]
     with open(work / "mutmut-run.log", "w", encoding="utf-8") as log:  # a progress line per mutant: kept out of sight
-        subprocess.run([*mutmut, "run", "--max-children", "2"], cwd=work, stdout=log, stderr=subprocess.STDOUT,
+        subprocess.run([*mutmut, "run", "--max-children", "1"], cwd=work, stdout=log, stderr=subprocess.STDOUT,
                        check=False)
     listing = subprocess.run([*mutmut, "results", "--all", "true"], cwd=work, capture_output=True, text=True,
                              check=False).stdout

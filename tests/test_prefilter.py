@@ -14,12 +14,21 @@ from whackachip_lint.config import Settings
 from whackachip_lint.extract import Source
 from whackachip_lint.rules import ALL_RULES
 from whackachip_lint.scan import scan, scan_source
-from whackachip_lint.triggers import ALWAYS, FAMILY_WORDS, FILTERED_KINDS
+from whackachip_lint.triggers import ALWAYS, FAMILY_WORDS, FILTERED_KINDS, KIND_FAMILY_WORDS
 
 from .conftest import REPOS
 from .perf_fakes import fake_python  # noqa: F401  (fixture)
 
 ALL_CODES = frozenset(ALL_RULES)
+
+
+@pytest.fixture(autouse=True)
+def _patterns_built_by_each_test():
+    """`pattern_for` caches a pattern per (kind, families): each test builds the patterns it checks instead of
+    reusing one an earlier test built (under mutation testing, one built before the mutant was switched on)."""
+    prefilter.pattern_for.cache_clear()
+    yield
+    prefilter.pattern_for.cache_clear()
 
 
 def source(text: str | bytes, kind: str = "python", name: str = "f.py") -> Source:
@@ -73,6 +82,56 @@ def test_every_hardware_variable_holds_a_trigger_word_of_its_rule():
         for kind in ("python", "shell"):
             pattern = prefilter.pattern_for(kind, prefilter.families([rule]))
             assert prefilter.has_trigger(f"export {name}=1".encode(), pattern), (name, rule, kind)
+
+
+def _lower(words) -> set[str]:
+    return {w.lower() for w in words}
+
+
+@pytest.mark.parametrize("kind, families, expected", [
+    ("yaml", set(), None),  # a kind without a table is never skipped
+    ("python", set(), set(ALWAYS) | set(FILTERED_KINDS["python"])),
+    ("json", set(), set(ALWAYS) | set(FILTERED_KINDS["json"])),  # a kind's own words
+    ("python", {"WAC1"}, set(ALWAYS) | _lower(FAMILY_WORDS["WAC1"])),
+    ("python", {"WAC1", "WAC3"}, set(ALWAYS) | _lower(FAMILY_WORDS["WAC1"]) | _lower(FAMILY_WORDS["WAC3"])),
+    # a (kind, family) table replaces the family's words for that kind
+    ("shell", {"WAC5"}, set(ALWAYS) | _lower(KIND_FAMILY_WORDS["shell", "WAC5"])),
+    ("python", {"WAC5"}, set(ALWAYS) | _lower(FAMILY_WORDS["WAC5"])),
+    ("python", {"WAC1", "WAC9"}, None),  # a family without words: never skip
+    ("python", {"WAC9"}, None),
+])
+def test_words_for_each_kind_and_family(kind, families, expected):
+    assert prefilter.words_for(kind, frozenset(families)) == expected
+
+
+def test_the_kind_and_family_tables_differ_where_the_tests_rely_on_it():
+    assert set(KIND_FAMILY_WORDS["shell", "WAC5"]) != set(FAMILY_WORDS["WAC5"])
+    assert FILTERED_KINDS["json"] and not FILTERED_KINDS["python"]
+
+
+def test_trigger_words_are_matched_in_lower_case(monkeypatch):
+    monkeypatch.setitem(prefilter.FAMILY_WORDS, "WAC1", ("BF16", "Amp"))
+    assert prefilter.words_for("python", frozenset({"WAC1"})) == set(ALWAYS) | {"bf16", "amp"}
+
+
+@pytest.mark.parametrize("words, text, found", [
+    ({"bfloat16"}, b"x = torch.bfloat16", True),
+    ({"bfloat16"}, b"xbfloat16y", True),  # an unbounded word matches inside another
+    ({"bfloat16"}, b"float16", False),
+    ({"npu"}, b"torch_npu", True),  # a bounded word: no letter may touch it
+    ({"npu"}, b"npu", True),
+    ({"npu"}, b"input", False),
+    ({"npu"}, b"npux", False),
+    ({"npu"}, b"xnpu", False),
+    ({"npu"}, b"hello", False),  # only bounded words: no empty alternative that matches anything
+    ({"npu", "bfloat16"}, b"npu", True),
+    ({"npu", "bfloat16"}, b"bfloat16", True),
+    ({"npu", "bfloat16"}, b"input", False),
+    ({"bfloat16", "tf32"}, b"tf32", True),
+])
+def test_compile_words_matches_plain_words_anywhere_and_bounded_words_alone(words, text, found):
+    assert {"npu"} <= prefilter.BOUNDED and not {"bfloat16", "tf32"} & prefilter.BOUNDED
+    assert (prefilter.compile_words(words).search(text) is not None) is found
 
 
 # --- what is skipped ---------------------------------------------------------------------------

@@ -11,6 +11,7 @@ import json
 import os
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -187,10 +188,6 @@ def test_fixture_repo_sarif_is_valid(repo, tmp_path):
     result = run_cli("--format", "sarif", "--sarif-evidence", "--no-cache", "-o", str(out), str(repo))
     assert result.exit_code == promised_exit_code(scan_json("--no-cache", str(repo))), result.output
     doc = check_sarif(json.loads(out.read_text(encoding="utf-8")))
-    tool = multitool()
-    if tool:
-        for kind in ("Gh", "Ghas"):
-            run_multitool(tool, out, kind, tmp_path)
     assert doc["runs"][0]["properties"]["filesScanned"] >= 1
 
 
@@ -216,6 +213,39 @@ def sample_document() -> dict:
 
 needs_multitool = pytest.mark.skipif(multitool() is None,
                                      reason="sarif-multitool not installed (scripts/check-sarif.sh installs it)")
+
+
+@needs_multitool
+@pytest.mark.parametrize("repo", FIXTURE_REPOS, ids=[p.name for p in FIXTURE_REPOS])
+def test_fixture_repo_sarif_passes_the_multitools_github_rules(repo, tmp_path):
+    out = tmp_path / "out.sarif"
+    run_cli("--format", "sarif", "--sarif-evidence", "--no-cache", "-o", str(out), str(repo))
+    for kind in ("Gh", "Ghas"):
+        run_multitool(multitool(), out, kind, tmp_path)
+
+
+FAKE_MULTITOOL = """import json, sys
+args = sys.argv[1:]
+log = args[args.index("--output") + 1]
+results = [{"ruleId": "GH1001", "level": "error", "message": {"text": "no help"}},
+           {"ruleId": "GH1002", "message": {"text": "no level: a warning"}},
+           {"ruleId": "GH1003", "level": "note", "message": {"text": "only a note"}}]
+with open(log, "w", encoding="utf-8-sig") as out:
+    json.dump({"runs": [{"results": results if args[args.index("--rule-kind") + 1] == "Gh" else []}]}, out)
+"""
+
+
+def test_multitool_problems_are_its_warnings_and_errors(tmp_path):
+    """The multitool's own log is read as the tests above need, whether or not the real tool is installed here."""
+    fake = tmp_path / "fake-multitool"
+    fake.write_text(f"#!{sys.executable}\n{FAKE_MULTITOOL}", encoding="utf-8")
+    fake.chmod(0o755)
+    sarif_file = tmp_path / "out.sarif"
+    sarif_file.write_text("{}", encoding="utf-8")
+    assert [p["ruleId"] for p in multitool_problems(str(fake), sarif_file, "Gh", tmp_path)] == ["GH1001", "GH1002"]
+    assert multitool_problems(str(fake), sarif_file, "Ghas", tmp_path) == []
+    with pytest.raises(AssertionError, match="GH1001"):
+        run_multitool(str(fake), sarif_file, "Gh", tmp_path)
 
 
 @needs_multitool
@@ -270,15 +300,20 @@ def test_a_subdirectory_scan_names_files_from_the_repository_root(tmp_path):
     assert {r["locations"][0]["physicalLocation"]["artifactLocation"]["uriBaseId"] for r in run["results"]} \
         == {"%SRCROOT%"}
     assert run["originalUriBaseIds"]["%SRCROOT%"]["uri"] == tmp_path.as_uri() + "/"
-    tool = multitool()
-    if tool:  # GitHub's ingestion rules, when the multitool is installed (scripts/check-sarif.sh)
-        out = tmp_path / "sub.sarif"
-        out.write_text(result.output, encoding="utf-8")
-        for kind in ("Gh", "Ghas"):
-            run_multitool(tool, out, kind, tmp_path)
     # The same from elsewhere, with an absolute argument: the same URIs.
     again = run_cli_in(tmp_path, "--format", "sarif", "--target", "nvidia-v100", str(sub))
     assert _uris(json.loads(again.output)["runs"][0]) == ["proj/sub/train.py"]
+
+
+@needs_multitool
+def test_a_subdirectory_scan_passes_the_multitools_github_rules(tmp_path):
+    (tmp_path / ".git").mkdir()
+    (tmp_path / "proj" / "sub").mkdir(parents=True)
+    (tmp_path / "proj" / "sub" / "train.py").write_text(TRAIN, encoding="utf-8")
+    out = tmp_path / "sub.sarif"
+    run_cli_in(tmp_path / "proj", "--format", "sarif", "--target", "nvidia-v100", "-o", str(out), "sub")
+    for kind in ("Gh", "Ghas"):
+        run_multitool(multitool(), out, kind, tmp_path)
 
 
 def test_without_git_files_are_named_from_the_scanned_directory(tmp_path):
