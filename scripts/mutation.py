@@ -21,22 +21,39 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 WORK = ROOT / ".mutation"
 
-# name -> (module to mutate, the tests that target it)
-MODULES = {
+# name -> (modules to mutate, the tests that target them[, the functions the score counts]). The third item narrows
+# the score to the functions a core behaviour lives in when the module holds more (cli.py: the exit codes); every
+# mutant of the modules is still run and reported.
+MODULES: dict[str, tuple] = {
     "export_control": ("src/whackachip_lint/infer/export_control.py",
                        ["tests/test_export_control.py", "tests/test_catalog.py"]),
     "suppress": ("src/whackachip_lint/suppress.py", ["tests/test_suppress.py", "tests/test_unused_suppression.py"]),
     "conditions": ("src/whackachip_lint/extract/shell/conditions.py",
                    ["tests/test_dead_code.py", "tests/test_shell_conditions.py", "tests/test_shell_extractor.py"]),
     "prefilter": ("src/whackachip_lint/prefilter.py", ["tests/test_prefilter.py"]),
+    "python_branches": (["src/whackachip_lint/extract/python/values.py", "src/whackachip_lint/extract/python/syntax.py",
+                         "src/whackachip_lint/extract/python/names.py"],
+                        ["tests/test_dead_code.py", "tests/test_python_names.py", "tests/test_python_extractor.py"]),
+    "sarif": ("src/whackachip_lint/report/sarif.py", ["tests/test_sarif.py"]),
+    "cache": ("src/whackachip_lint/cache.py", ["tests/test_cache.py"]),
+    "cli_exit_codes": ("src/whackachip_lint/cli.py", ["tests/test_cli.py"], ["exit_code", "nothing_scanned"]),
+    "constraints": ("src/whackachip_lint/infer/constraints.py",
+                    ["tests/test_infer_constraints.py", "tests/test_vendor_tells.py"]),
+    "shell_walker": (["src/whackachip_lint/extract/shell/walker.py", "src/whackachip_lint/extract/shell/states.py"],
+                     ["tests/test_dead_code.py", "tests/test_shell_extractor.py", "tests/test_shell_conditions.py"]),
 }
 
 
-def config(module: str, tests: list[str]) -> str:
+def _entry(name: str) -> tuple[list[str], list[str], list[str] | None]:
+    modules, tests, *functions = MODULES[name]
+    return ([modules] if isinstance(modules, str) else list(modules)), tests, (functions[0] if functions else None)
+
+
+def config(modules: list[str], tests: list[str]) -> str:
     listed = lambda items: "[" + ", ".join(f'"{item}"' for item in items) + "]"  # noqa: E731
     return (
         "\n[tool.mutmut]\n"
-        f"only_mutate = {listed([module])}\n"
+        f"only_mutate = {listed(modules)}\n"
         'source_paths = ["src"]\n'
         f"tests_dir = {listed(tests)}\n"
         'also_copy = ["tests", "examples"]\n'
@@ -45,7 +62,7 @@ def config(module: str, tests: list[str]) -> str:
 
 
 def prepare(name: str) -> Path:
-    module, tests = MODULES[name]
+    modules, tests, _ = _entry(name)
     work = WORK / name
     shutil.rmtree(work, ignore_errors=True)
     work.mkdir(parents=True)
@@ -54,7 +71,7 @@ def prepare(name: str) -> Path:
         if (ROOT / part).is_dir():
             shutil.copytree(ROOT / part, work / part, ignore=ignore, symlinks=True)
     text = (ROOT / "pyproject.toml").read_text(encoding="utf-8")
-    (work / "pyproject.toml").write_text(text + config(module, tests), encoding="utf-8")
+    (work / "pyproject.toml").write_text(text + config(modules, tests), encoding="utf-8")
     return work
 
 
@@ -67,9 +84,18 @@ def run(name: str) -> tuple[int, int, list[str]]:
     listing = subprocess.run([*mutmut, "results", "--all", "true"], cwd=work, capture_output=True, text=True,
                              check=False).stdout
     statuses = [line.rsplit(": ", 1) for line in listing.splitlines() if ": " in line]
+    functions = _entry(name)[2]
+    if functions:
+        statuses = [(mutant, status) for mutant, status in statuses if _function_of(mutant) in functions]
     survivors = [mutant.strip() for mutant, status in statuses if status.strip() in ("survived", "no tests")]
     killed = sum(1 for _, status in statuses if status.strip() in ("killed", "timeout", "segfault"))
     return killed, len(statuses), survivors
+
+
+def _function_of(mutant: str) -> str:
+    """`pkg.module.x_NAME__mutmut_N` (a function) or `pkg.module.xǁClassǁNAME__mutmut_N` (a method) -> NAME."""
+    last = mutant.strip().rpartition("__mutmut_")[0].rpartition(".")[2]
+    return last.rpartition("ǁ")[2] if "ǁ" in last else last.removeprefix("x_")
 
 
 def main(names: list[str]) -> int:
