@@ -21,7 +21,7 @@ from pathlib import Path
 PHASES = [
     ("whole scan", "whackachip_lint/scan.py", "scan"),
     ("discovery (walk, .gitignore, classify)", "whackachip_lint/discover.py", "discover"),
-    ("read files", "whackachip_lint/scan.py", "read_source"),
+    ("read files", "whackachip_lint/one_file.py", "read_source"),
     ("pre-filter", "whackachip_lint/prefilter.py", "may_have_findings"),
     ("Python extractor", "extract/python/__init__.py", "extract"),
     ("  ast parse (CPython's parser)", "extract/python/__init__.py", "parse"),
@@ -30,7 +30,7 @@ PHASES = [
     ("  comments of hot lines", "extract/python/visitor.py", "comments"),
     ("  positions of findings", "extract/python/visitor.py", "findings"),
     ("shell extractor", "extract/shell/__init__.py", "extract"),
-    ("findings: rule metadata", "whackachip_lint/scan.py", "to_finding"),
+    ("findings: rule metadata", "whackachip_lint/one_file.py", "to_finding"),
     ("suppression directives", "whackachip_lint/suppress.py", "parse_directives"),
 ]
 

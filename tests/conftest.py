@@ -13,7 +13,7 @@ from click.testing import CliRunner
 from whackachip_lint.cli import main
 from whackachip_lint.config import Settings
 from whackachip_lint.extract import Source
-from whackachip_lint.scan import scan_source
+from whackachip_lint.one_file import scan_source
 
 FIXTURES = Path(__file__).parent / "fixtures"
 # Fixture repositories hold test files of their own (read by the scanner, never run by pytest).

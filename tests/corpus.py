@@ -454,7 +454,7 @@ def live_kinds() -> frozenset[str]:
     """Kinds whose extractor is real: one of its rules' positive examples yields a finding."""
     from whackachip_lint.config import Settings
     from whackachip_lint.extract import Source
-    from whackachip_lint.scan import scan_source
+    from whackachip_lint.one_file import scan_source
 
     live = set()
     for rule in ALL_RULES.values():
@@ -475,7 +475,7 @@ def finding_key(f) -> tuple:
 def twin_findings(entry: Entry) -> list[tuple]:
     from whackachip_lint.config import Settings
     from whackachip_lint.extract import Source
-    from whackachip_lint.scan import scan_source
+    from whackachip_lint.one_file import scan_source
 
     kind, data = entry.twin
     name = Path(entry.path).name

@@ -19,7 +19,7 @@ from whackachip_lint.discover import classify
 from whackachip_lint.evidence import RawFinding, State
 from whackachip_lint.extract import EXTRACTORS, ExtractionError, Source, extractors_for
 from whackachip_lint.rules import ALL_RULES
-from whackachip_lint.scan import reported_span
+from whackachip_lint.one_file import reported_span
 
 from . import corpus
 
@@ -136,7 +136,7 @@ def check_raw(raw: RawFinding, lines: list[str]) -> list[str]:
         if not isinstance(key, str) or not _json_scalar(value):
             out.append(f"property {key!r}={value!r} is not a JSON scalar")
     # The scanner reports an end at column 1 of the next line as the end of the line before
-    # (scan.reported_span); that convention is accepted, anything else must lie in the file.
+    # (one_file.reported_span); that convention is accepted, anything else must lie in the file.
     span = raw.span
     if span.end_column == 1 and span.end_line > span.line and span.column >= 1:
         span = reported_span(span, lines)

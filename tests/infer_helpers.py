@@ -6,7 +6,7 @@ from pathlib import Path
 
 from whackachip_lint.evidence import Finding, Span, State
 from whackachip_lint.rules import ALL_RULES
-from whackachip_lint.scan import ScanResult
+from whackachip_lint.results import ScanResult
 
 
 def finding(rule: str, value=True, state: str = "enabled", path: str = "train.py", line: int = 1, **properties):

@@ -14,7 +14,7 @@ import time
 
 import pytest
 
-from whackachip_lint import runner, scan as scan_module, workers
+from whackachip_lint import one_file, runner, workers
 from whackachip_lint.config import Settings
 from whackachip_lint.scan import scan
 
@@ -28,7 +28,7 @@ pytestmark = pytest.mark.skipif(not workers.available(), reason="per-file budget
 
 def _hostile_extractor(monkeypatch, misbehave):
     """Python files named `bad*.py` run `misbehave()` in their extractor; the others are extracted normally."""
-    real = scan_module.extractors_for
+    real = one_file.extractors_for
 
     def extractors_for(kind):
         extractors = real(kind)
@@ -42,7 +42,7 @@ def _hostile_extractor(monkeypatch, misbehave):
 
         return [extract]
 
-    monkeypatch.setattr(scan_module, "extractors_for", extractors_for)
+    monkeypatch.setattr(one_file, "extractors_for", extractors_for)
 
 
 def _crash():

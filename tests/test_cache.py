@@ -11,11 +11,12 @@ from pathlib import Path
 import pytest
 
 from whackachip_lint import cache as cache_module
-from whackachip_lint import scan as scan_module
+from whackachip_lint import one_file
 from whackachip_lint.cache import ResultCache, Stamp, decode_result, encode_result
 from whackachip_lint.config import Settings
 from whackachip_lint.evidence import Diagnostic, Finding, Level, Span, State
-from whackachip_lint.scan import FileResult, scan
+from whackachip_lint.results import FileResult
+from whackachip_lint.scan import scan
 from whackachip_lint.suppress import Directive
 
 from .perf_fakes import fake_python, write_tree  # noqa: F401  (fixture)
@@ -62,13 +63,13 @@ class _Reads:
 @pytest.fixture
 def reads(monkeypatch, tmp_path_factory):
     seen = _Reads(tmp_path_factory.mktemp("reads") / "log")
-    real = scan_module.read_source
+    real = one_file.read_source
 
     def counting(candidate, settings):
         seen.append(candidate.relpath)
         return real(candidate, settings)
 
-    monkeypatch.setattr(scan_module, "read_source", counting)
+    monkeypatch.setattr(one_file, "read_source", counting)
     return seen
 
 

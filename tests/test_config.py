@@ -91,7 +91,7 @@ cache-dir = ".cache/wac"
     assert settings.output_format == "sarif"
     assert settings.targets == ["nvidia-v100", "nvidia-t4"]
     assert settings.max_file_bytes == 2048
-    from whackachip_lint.runner import default_jobs
+    from whackachip_lint.config import default_jobs
 
     assert settings.jobs == min(2, default_jobs())
     # A repository's configuration never chooses where the cache lives (issue 19): read, not applied, reported.

@@ -21,7 +21,7 @@ from hypothesis import HealthCheck, given, settings
 
 from whackachip_lint.config import Settings
 from whackachip_lint.extract import Source
-from whackachip_lint.scan import scan_source
+from whackachip_lint.one_file import scan_source
 
 from . import corpus, fuzzing
 
@@ -106,7 +106,7 @@ REGRESSIONS = [
     # Quotes that shlex joins across words: the word ran past the end of the line (third long run).
     ("dockerfile", b'FROM ubuntu:22.04\nENV TORCH_CUDA_ARCH_LIST="ENV TORCH_CUDA_ARCH_LIST="8.0 9.0+PTX"\n'),
     # Spans that end where a parser's error recovery ran to the end of the file: reported as
-    # the end of the last line, not column 1 of a line after it (scan.reported_span).
+    # the end of the last line, not column 1 of a line after it (one_file.reported_span).
     ("cmake", b"set(CMAKE_CUDA_ARCHITECTURES set(CMAKE_CUDA_ARCHITECTURES 80)\nproject(x)\n"),
     ("shell", b"torchrun --nproc_per_node $($NGPU train.py\n"),
 ]
@@ -155,7 +155,7 @@ def test_deeply_nested_python_does_not_kill_the_scan(tmp_path):
 def test_reported_spans_end_inside_the_file():
     """An end at column 1 of the line after the last becomes the end of the last line; column 0 becomes 1."""
     from whackachip_lint.evidence import Span
-    from whackachip_lint.scan import reported_span
+    from whackachip_lint.one_file import reported_span
 
     lines = ["set(X", "project(x)"]
     assert reported_span(Span(1, 1, 3, 1), lines) == Span(1, 1, 2, 11)

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from whackachip_lint import scan as scan_module, workers
+from whackachip_lint import one_file, workers
 from whackachip_lint.config import Settings
 from whackachip_lint.discover import discover, printable_path
 from whackachip_lint.scan import scan
@@ -46,7 +46,7 @@ def test_findings_per_file_are_capped_with_a_diagnostic(tmp_path):
     started = time.monotonic()
     result = scan([tmp_path], Settings(use_cache=False, jobs=1))
     assert time.monotonic() - started < 60
-    cap = scan_module.MAX_FINDINGS_PER_FILE
+    cap = one_file.MAX_FINDINGS_PER_FILE
     assert messages_by_path(result) == {"README.md": [
         f"over {cap:,} findings; reading stopped at that cap per file (the first {cap:,} are reported)"]}
     assert len([f for f in result.findings if f.path == "README.md"]) == cap

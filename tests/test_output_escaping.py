@@ -10,7 +10,7 @@ import pytest
 from whackachip_lint.evidence import Finding, Level, Span, State
 from whackachip_lint.report import sarif
 from whackachip_lint.report.escape import json_text, sarif_message, terminal_text
-from whackachip_lint.scan import ScanResult
+from whackachip_lint.results import ScanResult
 
 OSC_TITLE, OSC_CLIPBOARD, CSI_CLEAR = "\x1b]0;pwned\x07", "\x1b]52;c;ZWNobyBoaQ==\x07", "\x1b[2J"
 

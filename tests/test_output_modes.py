@@ -70,7 +70,7 @@ def test_github_escapes_newlines_and_property_separators(tmp_path):
     from whackachip_lint.report import github
 
     from .fakes import finding
-    from whackachip_lint.scan import ScanResult
+    from whackachip_lint.results import ScanResult
     from whackachip_lint.evidence import Level
 
     f = finding(path="a,b:c.py", level=Level.ERROR).with_changes(message="one\ntwo 100%")

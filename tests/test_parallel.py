@@ -9,6 +9,7 @@ import textwrap
 import pytest
 
 from whackachip_lint import runner
+from whackachip_lint.config import default_jobs
 from whackachip_lint.config import Settings
 from whackachip_lint.scan import scan
 
@@ -59,7 +60,7 @@ def test_one_job_never_starts_a_pool(tmp_path, fake_python, monkeypatch):
 
 
 def test_default_jobs_is_the_usable_cores():
-    assert runner.default_jobs() >= 1
+    assert default_jobs() >= 1
 
 
 def test_cli_jobs_option_reaches_the_scan(tmp_path, fake_python, cli):

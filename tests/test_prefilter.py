@@ -13,7 +13,8 @@ from whackachip_lint import prefilter
 from whackachip_lint.config import Settings
 from whackachip_lint.extract import Source
 from whackachip_lint.rules import ALL_RULES
-from whackachip_lint.scan import scan, scan_source
+from whackachip_lint.one_file import scan_source
+from whackachip_lint.scan import scan
 from whackachip_lint.triggers import ALWAYS, FAMILY_WORDS, FILTERED_KINDS, KIND_FAMILY_WORDS
 
 from .conftest import REPOS
@@ -283,15 +284,15 @@ SPY_FILES = {
 ], ids=["on", "off"])
 def test_the_prefilter_keeps_files_without_trigger_words_from_the_extractors(monkeypatch, enabled, extracted):
     """The with/without comparisons above are trivially equal if the pre-filter never skips: this one is not."""
-    from whackachip_lint import scan as scan_module
+    from whackachip_lint import one_file
 
     calls = []
-    real = scan_module.extractors_for
+    real = one_file.extractors_for
 
     def spying(kind):
         return [lambda src, extract=extract: (calls.append(src.relpath), extract(src))[1] for extract in real(kind)]
 
-    monkeypatch.setattr(scan_module, "extractors_for", spying)
+    monkeypatch.setattr(one_file, "extractors_for", spying)
     results = {name: scan_source(source(text, kind, name), Settings(prefilter=enabled))
                for name, (kind, text) in SPY_FILES.items()}
     assert sorted(set(calls)) == extracted

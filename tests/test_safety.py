@@ -264,7 +264,7 @@ def test_canary_markers_would_be_noticed(canary):
 def test_snippets_and_messages_carry_no_control_characters():
     from whackachip_lint.evidence import RawFinding, Span, State
     from whackachip_lint.extract import Source
-    from whackachip_lint.scan import to_finding
+    from whackachip_lint.one_file import to_finding
 
     line = "x = torch.bfloat16  # \x1b[2J\x1b]0;owned\x07 \u202e"
     source = Source(Path("a.py"), "a.py", "python", line.encode())
@@ -276,7 +276,7 @@ def test_snippets_and_messages_carry_no_control_characters():
 
 
 def test_diagnostic_messages_carry_no_control_characters(monkeypatch, tmp_path):
-    from whackachip_lint import scan as scan_module
+    from whackachip_lint import one_file
     from whackachip_lint.extract import ExtractionError
 
     def hostile(source):
@@ -287,7 +287,7 @@ def test_diagnostic_messages_carry_no_control_characters(monkeypatch, tmp_path):
 
     (tmp_path / "a.py").write_text("import torch\nx = torch.bfloat16\n")  # trigger words: not pre-filtered out
     for extractor in (hostile, buggy):
-        monkeypatch.setattr(scan_module, "extractors_for", lambda kind, e=extractor: [e])
+        monkeypatch.setattr(one_file, "extractors_for", lambda kind, e=extractor: [e])
         result = scan([tmp_path], Settings(use_cache=False, jobs=1))
         (diagnostic,) = result.diagnostics
         assert "\x1b" not in diagnostic.message and "\n" not in diagnostic.message, diagnostic

@@ -19,7 +19,7 @@ import pytest
 from whackachip_lint.evidence import Diagnostic, Level, State
 from whackachip_lint.report import sarif
 from whackachip_lint.rules import ALL_RULES
-from whackachip_lint.scan import ScanResult
+from whackachip_lint.results import ScanResult
 
 from .conftest import REPOS, promised_exit_code, run_cli, scan_json
 from .fakes import fake_python, finding  # noqa: F401 (fake_python is a fixture)

@@ -13,7 +13,7 @@ import pytest
 from whackachip_lint import cache as cache_module
 from whackachip_lint.cache import ResultCache, code_fingerprint
 from whackachip_lint.config import CONFIG_MAX_FILE_BYTES, Settings, apply_config, load_config
-from whackachip_lint.runner import default_jobs
+from whackachip_lint.config import default_jobs
 from whackachip_lint.scan import scan
 
 BF16 = "import torch\nx = torch.zeros(1, dtype=torch.bfloat16)\n"

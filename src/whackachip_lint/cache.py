@@ -39,6 +39,7 @@ from . import __version__
 from .config import Settings
 from .discover import Candidate
 from .evidence import Diagnostic, Finding, Level, Span, State
+from .results import FileResult
 from .safe_write import create_new, write_text
 from .suppress import Directive
 
@@ -139,12 +140,10 @@ KNOWN_RESULT_FIELDS = ("relpath", "findings", "diagnostics", "unused_directives"
 
 
 def cacheable() -> bool:
-    from .scan import FileResult
-
     return tuple(f.name for f in dataclasses.fields(FileResult)) == KNOWN_RESULT_FIELDS
 
 
-def encode_result(result) -> dict[str, Any]:
+def encode_result(result: FileResult) -> dict[str, Any]:
     return {
         "findings": [_encode_finding(f) for f in result.findings],
         "diagnostics": [dataclasses.asdict(d) for d in result.diagnostics],
@@ -153,9 +152,7 @@ def encode_result(result) -> dict[str, Any]:
     }
 
 
-def decode_result(relpath: str, data: dict[str, Any]):
-    from .scan import FileResult
-
+def decode_result(relpath: str, data: dict[str, Any]) -> FileResult:
     return FileResult(
         relpath,
         findings=[_decode_finding(f) for f in data["findings"]],

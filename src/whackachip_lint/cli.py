@@ -176,7 +176,6 @@ def scan(paths, output_format, statistics, show_source, verdict_only, output, se
     from .report.render import TEXT_FORMATS, mode_problem
     from .report.render import render as render_report
     from .rules import check_selectors, removed_notices
-    from .scan import scan as run_scan
 
     reads_stdin = any(str(p) == "-" for p in paths)
     if reads_stdin and len(paths) > 1:
@@ -237,27 +236,20 @@ def scan(paths, output_format, statistics, show_source, verdict_only, output, se
             hints = "".join(did_you_mean(t, catalog_choices()) for t in unknown)
             raise click.UsageError(f"unknown target {', '.join(unknown)}{hints} ({where}; `wac-lint hardware` lists "
                                    "the catalog ids)")
+    from .lint import lint
+
     try:
-        if reads_stdin:
-            from .scan import scan_bytes
+        stdin = sys.stdin.buffer.read() if reads_stdin else None
+        from .progress import ProgressBar
 
-            result = scan_bytes(sys.stdin.buffer.read(), stdin_filename, settings)
-        else:
-            from .progress import ProgressBar
-
-            bar = ProgressBar()
-            try:
-                result = run_scan(list(paths), settings, progress=bar)
-            finally:
+        bar = ProgressBar() if stdin is None else None
+        try:
+            report = lint(list(paths), settings, progress=bar, stdin=stdin, stdin_filename=stdin_filename,
+                          config_file=config_path)
+        finally:
+            if bar is not None:
                 bar.close()
-        result.config_file = str(config_path) if config_path is not None else None
-        from .infer.engine import infer
-
-        verdict = infer(result, settings)
-        if settings.targets:
-            from .policy import apply_policy
-
-            result.findings = apply_policy(result.findings, settings.targets)
+        result, verdict = report.result, report.verdict
     except Exception as exc:  # an internal error: say so, exit 2
         click.echo(f"wac-lint: internal error: {type(exc).__name__}: {exc}", err=True)
         sys.exit(EXIT_ERROR)

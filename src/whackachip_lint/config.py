@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -151,10 +152,12 @@ def _bounded_int(upper: Callable[[], int]) -> Callable[[Path, str, Any], int]:
     return parse
 
 
-def _usable_cores() -> int:
-    from .runner import default_jobs
-
-    return default_jobs()
+def default_jobs() -> int:
+    """Worker processes by default: the cores this process may use."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except (AttributeError, OSError):  # not on Linux
+        return max(1, os.cpu_count() or 1)
 
 
 def _per_file_ignores(path: Path, key: str, value: Any) -> dict[str, list[str]]:
@@ -176,7 +179,7 @@ CONFIG_KEYS: dict[str, tuple[str, Callable[[Path, str, Any], Any]]] = {
     "format": ("output_format", lambda p, k, v: _choice(p, k, v, OUTPUT_FORMATS)),
     "target": ("targets", _strings),
     "max-file-size": ("max_file_bytes", _bounded_int(lambda: CONFIG_MAX_FILE_BYTES)),
-    "jobs": ("jobs", _bounded_int(_usable_cores)),
+    "jobs": ("jobs", _bounded_int(default_jobs)),
     "sarif-evidence": ("sarif_evidence", _boolean),
 }
 

@@ -21,13 +21,15 @@ from __future__ import annotations
 from typing import Callable, Iterable
 
 from .evidence import Finding, State
+from .rules import collective, family_codes, kernels, launch, memory, network, precision
+from .rules.codes import Code
 
-DECLARING = frozenset({"WAC710", "WAC712", "WAC713"})
-CONTRADICTION = "WAC714"
+DECLARING = frozenset({Code.JOB_GPU_REQUEST, Code.DECLARED_HARDWARE, Code.NVIDIA_SMI_OUTPUT})
+CONTRADICTION = Code.DECLARED_HARDWARE_CONTRADICTION
 # The property of a contradiction that names the code location it conflicts with (quoted in the message too).
 CONFLICTS_WITH = "conflicts_with"
 # Code evidence only (precision, collective, network, launch, memory, kernels): not declarations, not images/pins.
-CODE_FAMILIES = ("WAC1", "WAC2", "WAC3", "WAC4", "WAC5", "WAC6")
+CODE_RULES = family_codes(precision, collective, network, launch, memory, kernels)
 
 Check = Callable[[str], "bool | None"]
 # Folders that hold documentation, logs, job scripts or notebooks about the code beside them (compared lower-case).
@@ -49,7 +51,7 @@ def contradictions(findings: Iterable[Finding]) -> list[Finding]:
         return []
     code = [
         f for f in findings
-        if f.rule.startswith(CODE_FAMILIES) and f.in_force and not f.properties.get("vendored")
+        if f.rule in CODE_RULES and f.in_force and not f.properties.get("vendored")
     ]
     requirements = _requirements(code)
     if not requirements:

@@ -12,17 +12,16 @@ order; the caller sorts them, so output never depends on timing.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable
+from typing import Callable
 
-from .config import Settings
+from . import one_file, workers
+from .cache import ResultCache, Stamp, digest, encode_result
+from .config import Settings, default_jobs
 from .discover import Candidate
 from .evidence import Diagnostic
-
-if TYPE_CHECKING:
-    from .cache import Stamp
-    from .scan import FileResult
+from .extract import extractors_for
+from .results import FileResult, RunStats
 
 # Below this many files to parse, one process is faster than a pool (worker start-up on 2 cores).
 POOL_THRESHOLD = 32
@@ -32,39 +31,20 @@ CHUNK = 4
 Progress = Callable[[int, int], None]
 
 
-@dataclass
-class RunStats:
-    files: int = 0
-    from_cache: int = 0
-    parsed: int = 0
-    workers: int = 1
-
-
-def default_jobs() -> int:
-    try:
-        return max(1, len(os.sched_getaffinity(0)))
-    except (AttributeError, OSError):  # not on Linux
-        return max(1, os.cpu_count() or 1)
-
-
-def scan_with_stamp(candidate: Candidate, settings: Settings, want_stamp: bool) -> "tuple[FileResult, Stamp | None]":
+def scan_with_stamp(candidate: Candidate, settings: Settings, want_stamp: bool) -> tuple[FileResult, Stamp | None]:
     """One file's results, and (for the cache) what identifies the content that was scanned."""
-    from .scan import FileResult, read_source, scan_source
-
     stat = None
     if want_stamp:
         try:
             stat = os.stat(candidate.path)  # before reading: a later edit then changes the mtime we keep
         except OSError:
             pass
-    source = read_source(candidate, settings)
+    source = one_file.read_source(candidate, settings)
     if isinstance(source, Diagnostic):
         return FileResult(candidate.relpath, diagnostics=[source]), None
-    result = scan_source(source, settings)
+    result = one_file.scan_source(source, settings)
     if stat is None:
         return result, None
-    from .cache import Stamp, digest
-
     return result, Stamp(stat.st_size, stat.st_mtime_ns, digest(source.data), stat.st_ino, stat.st_ctime_ns)
 
 
@@ -73,13 +53,11 @@ def _scan_chunk(chunk: list[Candidate], settings: Settings, want_stamp: bool) ->
 
 
 def run(candidates: list[Candidate], settings: Settings, root: Path, progress: Progress | None = None
-        ) -> "tuple[list[FileResult], RunStats]":
+        ) -> tuple[list[FileResult], RunStats]:
     """Results for every candidate (in no particular order) and how they were obtained."""
     stats = RunStats(files=len(candidates))
     cache = None
     if settings.use_cache and candidates:
-        from .cache import ResultCache
-
         cache = ResultCache.open(root, settings)
     results: list = []
     todo: list[Candidate] = []
@@ -104,8 +82,6 @@ def run(candidates: list[Candidate], settings: Settings, root: Path, progress: P
     for result, stamp in scanned:
         results.append(result)
         if cache is not None and stamp is not None:
-            from .cache import encode_result
-
             cache.store(result.relpath, stamp, encode_result(result))
     if cache is not None:
         cache.save()
@@ -120,9 +96,6 @@ def _run_pool(todo: list[Candidate], settings: Settings, jobs: int, want_stamp: 
 def _scan_all(todo: list[Candidate], settings: Settings, jobs: int, want_stamp: bool,
               progress: Progress | None = None) -> list:
     """(result, stamp) for every file, each scanned within its time and memory budget (workers.py)."""
-    from . import workers
-    from .extract import extractors_for
-
     # Workers forked from here inherit the parsers already imported (and pay no import of their own).
     for kind in sorted({c.kind for c in todo}):
         extractors_for(kind)
@@ -149,15 +122,11 @@ def _scan_guarded(candidate: Candidate, settings: Settings, want_stamp: bool) ->
     try:
         return scan_with_stamp(candidate, settings, want_stamp)
     except Exception as exc:
-        from .scan import FileResult, internal_error_message
-
-        return FileResult(candidate.relpath, diagnostics=[Diagnostic(candidate.relpath, internal_error_message(exc))]), None
+        return FileResult(candidate.relpath, diagnostics=[Diagnostic(candidate.relpath, one_file.internal_error_message(exc))]), None
 
 
 def _over_budget(candidate: Candidate, why: str, settings: Settings) -> tuple:
     """The result of a file whose worker ran out of time or crashed (never cached: the next run tries again)."""
-    from .scan import FileResult
-
     hint = " (raise it with --file-timeout)" if "time budget" in why else ""
     return FileResult(candidate.relpath, diagnostics=[Diagnostic(candidate.relpath, f"{why}; not scanned{hint}")]), None
 
@@ -180,4 +149,4 @@ def _size(candidate: Candidate) -> int:
         return 0
 
 
-__all__ = ["POOL_THRESHOLD", "RunStats", "default_jobs", "run", "scan_with_stamp"]
+__all__ = ["POOL_THRESHOLD", "run", "scan_with_stamp"]

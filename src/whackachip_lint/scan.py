@@ -1,89 +1,25 @@
-"""Orchestration: discover files, run each through its extractor once, attach rule metadata.
+"""The scan of a tree: discover the files, have each one scanned (runner.py: cache, then a process pool running
+one_file.py), then the whole-repository steps (vendored trees, cross-checks, path roles) -> ScanResult.
 
 The order of the output never depends on the order work was done in: findings
-are sorted by path, line, column and rule.
+are sorted by path, line, column and rule. lint.py runs the inference and the policy after this.
 """
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass, field
-from functools import lru_cache
 from pathlib import Path
 
-from . import prefilter, suppress
+from . import crosscheck, plugins, runner, vendored
 from .config import Settings
-from .discover import Candidate, discover
-from .evidence import Diagnostic, Finding, RawFinding, Span
-from .extract import DOC_KINDS, ExtractionError, PartialExtraction, Source, extractors_for
-from . import crosscheck, vendored
-from .rules.declared import DOC_RULES
-from .rules import ALL_RULES, matches, selected_codes
-from .safe_read import NotRead, TooBig, read_bytes
-from . import runner
-from .paths.facts import file_facts
+from .discover import classify, discover, printable_path
+from .evidence import Diagnostic, Finding
+from .extract import Source
+from .one_file import (  # noqa: F401 (re-exported: the per-file step's names used to live here)
+    FileResult, ignores_for, read_source, reported_span, scan_file, scan_source, to_finding, too_big,
+)
 from .paths.roles import RepoPaths, analyse, annotate
-
-SNIPPET_MAX = 200
-# Raw findings one file may give. Extractors yield lazily, so reaching the cap stops the work, not only the output:
-# a 10 KB YAML file whose anchored list of 200 variables is referenced from 500 mappings would otherwise give
-# 100,000 findings (68 MB of JSON); a README of a million names, a million.
-MAX_FINDINGS_PER_FILE = 5_000
-
-# Characters that must not reach a terminal from scanned text: C0 controls but tab (an
-# escape sequence could clear or rewrite the screen; a newline would forge a report
-# line), DEL, C1 controls, and the bidirectional overrides of "Trojan Source".
-_UNPRINTABLE = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
-
-
-def reported_span(span: Span, lines: list[str]) -> Span:
-    """The span as reported: an end at column 1 of a later line is the end of the line before
-    (end lines are inclusive: such a span must not claim, or be suppressed from, the next line,
-    which may not even exist), and no column is below 1 (SARIF and GitHub reject 0)."""
-    column, end_line, end_column = max(1, span.column), span.end_line, max(1, span.end_column)
-    if end_column == 1 and end_line > span.line:
-        end_line -= 1
-        end_column = len(lines[end_line - 1]) + 1 if 1 <= end_line <= len(lines) else 1
-    if (column, end_line, end_column) == (span.column, span.end_line, span.end_column):
-        return span
-    return Span(span.line, column, end_line, end_column)
-
-
-def printable_text(text: str) -> str:
-    """`text` with control characters shown as escapes (`\x1b`, `\u202e`), safe to print."""
-    if not _UNPRINTABLE.search(text):
-        return text
-    return _UNPRINTABLE.sub(lambda m: f"\\x{ord(m[0]):02x}" if ord(m[0]) < 0x100 else f"\\u{ord(m[0]):04x}", text)
-
-
-@dataclass
-class FileResult:
-    relpath: str
-    findings: list[Finding] = field(default_factory=list)
-    diagnostics: list[Diagnostic] = field(default_factory=list)
-    unused_directives: list[suppress.Directive] = field(default_factory=list)
-    # What the path analysis needs from this file (imports, main guard, commands run): paths/facts.py.
-    facts: dict = field(default_factory=dict)
-
-
-@dataclass
-class ScanResult:
-    root: Path
-    files_scanned: int
-    findings: list[Finding]
-    diagnostics: list[Diagnostic]
-    files: list[str] = field(default_factory=list)
-    # How the files were handled (cache hits, files parsed, workers); None for hand-built results.
-    stats: runner.RunStats | None = None
-    # Per-file facts for the path analysis (relpath -> facts) and its outcome (entry points, roles).
-    facts: dict[str, dict] = field(default_factory=dict)
-    paths: RepoPaths | None = None
-    # What discovery left out, and why: reason -> [files, folders] (discover.SKIP_*).
-    skipped: dict[str, list[int]] = field(default_factory=dict)
-    # The configuration file the settings came from (named in every report), if any.
-    config_file: str | None = None
-    # With --baseline: the file, and how many findings it recorded (left out of `findings`).
-    baseline: tuple[str, int] | None = None
+from .results import RunStats, ScanResult
+from .rules import selected_codes
 
 
 def scan_root(paths: list[Path]) -> Path:
@@ -93,29 +29,12 @@ def scan_root(paths: list[Path]) -> Path:
     return Path(".")
 
 
-def to_finding(raw: RawFinding, source: Source, snippets: dict[int, str] | None = None) -> Finding:
-    """`snippets` caches the snippet of each line: a megabyte line with thousands of findings is stripped and
-    escaped once, not once per finding."""
-    rule = ALL_RULES[raw.rule]
-    snippet = snippets.get(raw.span.line) if snippets is not None else None
-    if snippet is None:
-        snippet = printable_text(source.line_text(raw.span.line).strip())
-        if len(snippet) > SNIPPET_MAX:
-            snippet = snippet[: SNIPPET_MAX - 1] + "\u2026"
-        if snippets is not None:
-            snippets[raw.span.line] = snippet
-    finding = rule.finding(
-        raw.value, raw.state, source.relpath, reported_span(raw.span, source.lines), snippet, raw.detail, raw.properties
-    )
-    return finding.with_changes(message=printable_text(finding.message))
-
-
 def whole_repo_checks(findings: list[Finding], root: Path, settings: Settings) -> list[Finding]:
     """Steps that need every file's findings: vendored trees marked, declarations checked against the code."""
     findings = vendored.mark(findings, root)
     for extra in crosscheck.contradictions(findings):
         if crosscheck.CONTRADICTION in selected_codes(settings.select + settings.extend_select,
-                                                      _ignores_for(extra.path, settings)):
+                                                      ignores_for(extra.path, settings)):
             findings.append(extra)
     return findings
 
@@ -124,132 +43,6 @@ def with_roles(findings: list[Finding], files: list[str], facts: dict[str, dict]
     """Entry points, import graph and file roles (paths/); each finding gets its file's `properties.role`."""
     repo = analyse(files, facts, findings)
     return annotate(findings, repo), repo
-
-
-def scan_source(source: Source, settings: Settings) -> FileResult:
-    """Findings for one file already read into memory."""
-    result = FileResult(source.relpath)
-    result.facts = _path_facts(source)
-    extractors = extractors_for(source.kind)
-    if not extractors or (source.kind in DOC_KINDS and not settings.include_docs):
-        return result
-    if settings.prefilter and not prefilter.may_have_findings(source, _selected(settings)):
-        return result
-    try:
-        source.text  # decode first: a file that is not UTF-8 text is reported whatever its extractor reads
-        raws = _collect(extractors, source, result)
-    except PartialExtraction as exc:  # part of the file was unreadable (a notebook cell): keep the rest, say which
-        raws = list(exc.findings[:MAX_FINDINGS_PER_FILE])
-        result.diagnostics.append(Diagnostic(source.relpath, printable_text(str(exc))))
-    except ExtractionError as exc:
-        result.diagnostics.append(Diagnostic(source.relpath, printable_text(str(exc))))
-        return result
-    except RecursionError:
-        result.diagnostics.append(Diagnostic(source.relpath, "too deeply nested to parse"))
-        return result
-    except MemoryError:  # over the worker's address-space limit (workers.py)
-        result.diagnostics.append(Diagnostic(source.relpath, "needs more memory than the per-file budget; not scanned"))
-        return result
-    except Exception as exc:  # a bug in an extractor must cost one file, not the scan
-        result.diagnostics.append(Diagnostic(source.relpath, internal_error_message(exc)))
-        return result
-    codes = selected_codes(settings.select + settings.extend_select, _ignores_for(source.relpath, settings))
-    try:
-        snippets: dict[int, str] = {}
-        findings = [to_finding(raw, source, snippets) for raw in raws if raw.rule in codes]
-    except Exception as exc:  # e.g. a raw finding with a rule code nobody declared
-        result.diagnostics.append(Diagnostic(source.relpath, internal_error_message(exc)))
-        return result
-    directives = suppress.parse_directives(source.lines) if "wac-lint:" in source.text else []
-    findings = suppress.apply(findings, directives)
-    if directives and suppress.UNUSED_RULE in codes:
-        unused = suppress.unused_findings(directives, source.lines, codes, frozenset(ALL_RULES))
-        # Only a directive that names WAC001 itself (not `all`) silences a report about directives.
-        naming = [d for d in directives if any(c != "ALL" and suppress.UNUSED_RULE.startswith(c) for c in d.codes)]
-        findings += suppress.apply([to_finding(raw, source) for raw in unused], naming)
-    findings.sort(key=Finding.sort_key)
-    if crosscheck.CONTRADICTION in codes:  # a declaration and the code it contradicts in one file
-        findings += suppress.apply(crosscheck.contradictions(findings), directives)
-        findings.sort(key=Finding.sort_key)
-    result.findings = findings
-    result.unused_directives = [d for d in directives if not d.used]
-    return result
-
-
-def _collect(extractors, source: Source, result: FileResult) -> list[RawFinding]:
-    """The raw findings of every extractor, up to MAX_FINDINGS_PER_FILE (a diagnostic says when the cap applies)."""
-    raws: list[RawFinding] = []
-    for extract in extractors:
-        for raw in extract(source):
-            if len(raws) == MAX_FINDINGS_PER_FILE:
-                result.diagnostics.append(Diagnostic(
-                    source.relpath, f"over {MAX_FINDINGS_PER_FILE:,} findings; reading stopped at that cap per file "
-                                    f"(the first {MAX_FINDINGS_PER_FILE:,} are reported)"))
-                return raws
-            raws.append(raw)
-    return raws
-
-
-def _path_facts(source: Source) -> dict:
-    """Imports, main guard, commands run (paths/facts.py): read even where no extractor finds anything."""
-    try:
-        return file_facts(source.kind, source.relpath, source.text)
-    except ExtractionError:
-        return {}
-
-
-def _selected(settings: Settings) -> frozenset[str]:
-    """The rules selected anywhere in this scan (per-file ignores only ever take rules away)."""
-    return selected_codes(settings.select + settings.extend_select, settings.ignore)
-
-
-def _ignores_for(relpath: str, settings: Settings) -> list[str]:
-    ignores = list(settings.ignore)
-    if not settings.include_docs:  # --no-docs: the rules that read documentation are off
-        ignores.extend(sorted(DOC_RULES))
-    for pattern, codes in settings.per_file_ignores.items():
-        if _file_pattern(pattern).match_file(relpath):
-            ignores.extend(codes)
-    return ignores
-
-
-@lru_cache(maxsize=256)
-def _file_pattern(pattern: str):
-    # Compiled once per pattern, not once per file and pattern (this runs for every file scanned).
-    import pathspec
-
-    return pathspec.GitIgnoreSpec.from_lines([pattern])
-
-
-def internal_error_message(exc: BaseException) -> str:
-    detail = str(exc)
-    if len(detail) > SNIPPET_MAX:
-        detail = detail[: SNIPPET_MAX - 1] + "\u2026"
-    return printable_text(f"internal error while extracting ({type(exc).__name__}: {detail}); please report this file")
-
-
-def _too_big(size: int, settings: Settings) -> str:
-    return (
-        f"file is {size:,} bytes, over the {settings.max_file_bytes:,}-byte limit; not scanned "
-        "(raise it with --max-file-size)"
-    )
-
-
-def read_source(candidate: Candidate, settings: Settings) -> Source | Diagnostic:
-    try:
-        data = read_bytes(candidate.path, settings.max_file_bytes)
-    except TooBig as exc:
-        return Diagnostic(candidate.relpath, _too_big(exc.size, settings))
-    except NotRead as exc:
-        return Diagnostic(candidate.relpath, str(exc))
-    return Source(candidate.path, candidate.relpath, candidate.kind, data)
-
-
-def scan_file(candidate: Candidate, settings: Settings) -> FileResult:
-    source = read_source(candidate, settings)
-    if isinstance(source, Diagnostic):
-        return FileResult(candidate.relpath, diagnostics=[source])
-    return scan_source(source, settings)
 
 
 def scan(paths: list[Path], settings: Settings | None = None, root: Path | None = None,
@@ -266,10 +59,8 @@ def scan(paths: list[Path], settings: Settings | None = None, root: Path | None 
 
 
 def assemble(results: list[FileResult], files: list[str], diagnostics: list[Diagnostic], root: Path,
-             settings: Settings, stats: runner.RunStats | None = None) -> ScanResult:
+             settings: Settings, stats: RunStats | None = None) -> ScanResult:
     """One ScanResult from per-file results, however they were obtained (a scan of a tree, blobs of a commit)."""
-    from . import plugins
-
     findings: list[Finding] = []
     facts: dict[str, dict] = {}
     # A plugin that failed to load is named in every report (it never stops the scan).
@@ -295,8 +86,6 @@ def assemble(results: list[FileResult], files: list[str], diagnostics: list[Diag
 def scan_bytes(data: bytes, name: str | None, settings: Settings | None = None) -> ScanResult:
     """One file given as bytes (standard input): read as a file named `name` in the current directory (its kind
     from the name, as `--stdin-filename` gives it), or as Python under the name "-"."""
-    from .discover import classify, printable_path
-
     settings = settings or Settings()
     path = Path(name) if name else Path("-")
     relpath = printable_path(path.as_posix()) if name else "-"
@@ -304,10 +93,10 @@ def scan_bytes(data: bytes, name: str | None, settings: Settings | None = None) 
     if kind is None:
         result = FileResult(relpath, diagnostics=[Diagnostic(relpath, "not a kind of file wac-lint reads")])
     elif len(data) > settings.max_file_bytes:
-        result = FileResult(relpath, diagnostics=[Diagnostic(relpath, _too_big(len(data), settings))])
+        result = FileResult(relpath, diagnostics=[Diagnostic(relpath, too_big(len(data), settings))])
     else:
         result = scan_source(Source(path, relpath, kind, data), settings)
     return assemble([result], [relpath], [], Path("."), settings)
 
 
-__all__ = ["FileResult", "ScanResult", "assemble", "matches", "scan", "scan_file", "scan_source"]
+__all__ = ["ScanResult", "assemble", "scan", "scan_bytes"]

@@ -22,6 +22,7 @@ import re
 from dataclasses import dataclass, field
 
 from .evidence import Finding, RawFinding, Span, State
+from .rules.codes import Code
 
 # The kind, then optionally `=` and codes or rule names ("WAC101", "WAC1", "bf16-precision", "all"), separated by
 # commas or spaces. A directive with no `=` (or nothing after it) names nothing and is reported (WAC001).
@@ -128,7 +129,7 @@ def apply(findings: list[Finding], directives: list[Directive]) -> list[Finding]
     return out
 
 
-UNUSED_RULE = "WAC001"
+UNUSED_RULE = Code.UNUSED_SUPPRESSION
 
 
 def unused_findings(directives: list[Directive], lines: list[str], selected: frozenset[str],

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from ..rules.codes import Code
 
 # -gencode arch=compute_90a,code=sm_90a   /  -gencode=arch=compute_80,code=[sm_80,compute_80]
 GENCODE = re.compile(r"-gencode[ =]+arch=compute_(\d+[a-z]?),code=\[?([a-z0-9_,]+)\]?")
@@ -40,13 +41,13 @@ def parse_arch_flags(text: str) -> list[ArchTarget]:
         codes = match.group(2).split(",")
         ptx = any(code.startswith("compute_") for code in codes)
         value = cc_from_sm(match.group(1)) + ("+PTX" if ptx else "")
-        found.append(ArchTarget("WAC603", value, match.start(), match.end()))
+        found.append(ArchTarget(Code.CUDA_ARCH_LIST, value, match.start(), match.end()))
     for match in NVCC_ARCH.finditer(text):
         if any(t.start <= match.start() < t.end for t in found):
             continue
-        found.append(ArchTarget("WAC603", cc_from_sm(match.group(1)), match.start(), match.end()))
+        found.append(ArchTarget(Code.CUDA_ARCH_LIST, cc_from_sm(match.group(1)), match.start(), match.end()))
     for match in OFFLOAD_ARCH.finditer(text):
-        found.append(ArchTarget("WAC604", match.group(1) or match.group(2), match.start(), match.end()))
+        found.append(ArchTarget(Code.ROCM_ARCH_LIST, match.group(1) or match.group(2), match.start(), match.end()))
     found.sort(key=lambda t: t.start)
     return found
 

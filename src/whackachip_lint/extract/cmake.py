@@ -18,6 +18,7 @@ from ..evidence import RawFinding, State, Value
 from . import Source
 from .buildflags import normalise_arch_list, parse_arch_flags
 from .textspan import LineIndex
+from ..rules.codes import Code
 
 _COMMAND = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)[ \t]*\(")
 _ARG = re.compile(r'"(?:[^"\\]|\\.)*"|\[(=*)\[.*?\]\1\]|[^\s()"#]+', re.S)
@@ -124,13 +125,13 @@ def _arch_finding(variable: str, items: list[str]) -> tuple[str, Value, State] |
     upper = variable.upper() if not variable.startswith("ENV{") else variable
     if upper in CUDA_ARCH_VARIABLES:
         value, state = cmake_arch_value(items[:1] if len(items) > 1 and " " in items[-1] else items)
-        return ("WAC603", value, state) if value is not None else None
+        return (Code.CUDA_ARCH_LIST, value, state) if value is not None else None
     if upper in TORCH_ARCH_VARIABLES:
         value = normalise_arch_list(" ".join(items[:1] if len(items) > 1 and items[1] == "CACHE" else items))
-        return ("WAC603", value, State.ENABLED) if value else None
+        return (Code.CUDA_ARCH_LIST, value, State.ENABLED) if value else None
     if upper in HIP_ARCH_VARIABLES:
         gfx = [g for item in items for g in re.findall(r"gfx[0-9a-f]+", item)]
-        return ("WAC604", ";".join(dict.fromkeys(gfx)), State.ENABLED) if gfx else None
+        return (Code.ROCM_ARCH_LIST, ";".join(dict.fromkeys(gfx)), State.ENABLED) if gfx else None
     return None
 
 

@@ -13,6 +13,7 @@ import re
 
 from ..evidence import RawFinding, Span, State
 from . import Source
+from ..rules.codes import Code
 
 # (pattern, value): what each instruction or type needs is in the inference table (infer/constraints.py,
 # WAC605). Sources: PTX ISA (wgmma and setmaxnreg: sm_90a; cp.async.bulk, clusters, elect.sync: sm_90;
@@ -58,7 +59,7 @@ def extract(source: Source) -> list[RawFinding]:
             span = Span(number, match.start() + 1, number, match.end() + 1)
             detail = f"{match.group(0)!r} in CUDA source" + (" under an architecture guard" if state is
                                                                State.CONDITIONAL else "")
-            found.append(RawFinding("WAC605", value, state, span, detail, {"token": match.group(0)}))
+            found.append(RawFinding(Code.CUDA_SOURCE_FEATURE, value, state, span, detail, {"token": match.group(0)}))
     return found
 
 

@@ -20,6 +20,7 @@ from ..evidence import RawFinding, State, Value
 from . import ExtractionError, Source
 from .model_tables import OPTIMIZERS
 from .treesitter import Point, Positions, parser, shift
+from ..rules.codes import Code
 
 # Any one of these top-level keys makes a JSON object a DeepSpeed config.
 STRONG_KEYS = frozenset(
@@ -39,7 +40,7 @@ WEAK_KEYS = frozenset(
         "scheduler",
     }
 )
-PRECISION_KEYS = {"bf16": "WAC101", "bfloat16": "WAC101", "fp16": "WAC102"}
+PRECISION_KEYS = {"bf16": Code.BF16_PRECISION, "bfloat16": Code.BF16_PRECISION, "fp16": Code.FP16_PRECISION}
 OFFLOAD_KEYS = {"offload_optimizer": "optimizer", "offload_param": "param"}
 _PREFILTER = re.compile(
     rb'"(?:' + b"|".join(k.encode() for k in sorted(STRONG_KEYS | WEAK_KEYS | set(PRECISION_KEYS))) + rb')"'
@@ -147,22 +148,22 @@ def _findings(top: dict[str, Entry], positions: Positions, base: Point) -> list[
         number = _number(steps.value)
         path = "gradient_accumulation_steps"
         if _is_auto(steps.value):
-            emit("WAC503", steps, path, "auto", State.CONDITIONAL, _sets(path, "auto"), auto=True)
+            emit(Code.GRADIENT_ACCUMULATION, steps, path, "auto", State.CONDITIONAL, _sets(path, "auto"), auto=True)
         elif number is not None:
             state = State.ENABLED if number > 1 else State.DISABLED
-            emit("WAC503", steps, path, number, state, _sets(path, number))
+            emit(Code.GRADIENT_ACCUMULATION, steps, path, number, state, _sets(path, number))
     micro = top.get("train_micro_batch_size_per_gpu")
     if micro is not None:
         number = _number(micro.value)
         path = "train_micro_batch_size_per_gpu"
         if _is_auto(micro.value):
-            emit("WAC504", micro, path, "auto", State.CONDITIONAL, _sets(path, "auto"), auto=True)
+            emit(Code.MICRO_BATCH, micro, path, "auto", State.CONDITIONAL, _sets(path, "auto"), auto=True)
         elif number is not None:
-            emit("WAC504", micro, path, number, State.ENABLED, _sets(path, number))
+            emit(Code.MICRO_BATCH, micro, path, number, State.ENABLED, _sets(path, number))
     optimizer = top.get("optimizer")
     kind = optimizer.value.get("type") if optimizer is not None and isinstance(optimizer.value, dict) else None
     if kind is not None and isinstance(kind.value, str) and kind.value.lower() in OPTIMIZERS:
-        emit("WAC508", kind, "optimizer.type", OPTIMIZERS[kind.value.lower()], State.ENABLED,
+        emit(Code.OPTIMIZER, kind, "optimizer.type", OPTIMIZERS[kind.value.lower()], State.ENABLED,
              _sets("optimizer.type", kind.value), spelled=kind.value)
     return found
 
@@ -173,7 +174,7 @@ def _zero(zero: dict[str, Entry], emit) -> None:
         number = _number(stage.value)
         if _is_auto(stage.value):
             emit(
-                "WAC501",
+                Code.ZERO_STAGE,
                 stage,
                 "zero_optimization.stage",
                 "auto",
@@ -183,7 +184,7 @@ def _zero(zero: dict[str, Entry], emit) -> None:
             )
         elif number is not None:
             state = State.ENABLED if number > 0 else State.DISABLED
-            emit("WAC501", stage, "zero_optimization.stage", number, state, _sets("zero_optimization.stage", number))
+            emit(Code.ZERO_STAGE, stage, "zero_optimization.stage", number, state, _sets("zero_optimization.stage", number))
     for key, target in OFFLOAD_KEYS.items():
         entry = zero.get(key)
         if entry is None or not isinstance(entry.value, dict):
@@ -193,17 +194,17 @@ def _zero(zero: dict[str, Entry], emit) -> None:
             continue
         path = f"zero_optimization.{key}.device"
         if _is_auto(device.value):
-            emit("WAC502", device, path, "auto", State.CONDITIONAL, _sets(path, "auto"), auto=True, target=target)
+            emit(Code.ZERO_OFFLOAD, device, path, "auto", State.CONDITIONAL, _sets(path, "auto"), auto=True, target=target)
         elif isinstance(device.value, str):
             name = device.value.lower()
             state = State.DISABLED if name == "none" else State.ENABLED
-            emit("WAC502", device, path, name, state, _sets(path, name), target=target)
+            emit(Code.ZERO_OFFLOAD, device, path, name, state, _sets(path, name), target=target)
     # ZeRO-1/2's older switch: "cpu_offload": true means the optimizer lives on the CPU.
     legacy = zero.get("cpu_offload")
     if legacy is not None and isinstance(_bool(legacy.value), bool):
         state = State.ENABLED if _bool(legacy.value) else State.DISABLED
         emit(
-            "WAC502",
+            Code.ZERO_OFFLOAD,
             legacy,
             "zero_optimization.cpu_offload",
             "cpu",
@@ -215,7 +216,7 @@ def _zero(zero: dict[str, Entry], emit) -> None:
 
 def _precision(key: str, rule: str, entry: Entry, emit) -> None:
     enabled = entry.value.get("enabled")
-    value = "bf16" if rule == "WAC101" else "fp16"
+    value = "bf16" if rule == Code.BF16_PRECISION else "fp16"
     path = f"{key}.enabled"
     if enabled is None:
         # DeepSpeed's default for a precision block without "enabled" is off.

@@ -22,6 +22,7 @@ from .buildflags import parse_arch_flags
 from .images import describe_image
 from .pins import conda_facts, index_url_facts, requirement_facts
 from .textspan import env_findings, pin_findings
+from ..rules.codes import Code
 
 _DIRECTIVE = re.compile(r"^#\s*escape\s*=\s*(\S)\s*$", re.IGNORECASE)
 _INSTRUCTION = re.compile(r"^\s*([A-Za-z]+)(?:\s+|$)")
@@ -194,7 +195,7 @@ def _from(ins: Instruction, scope: Scope) -> list[RawFinding]:
     elif used:
         props["from_arg"] = ",".join(used)
         detail += f" (from the ARG default of {', '.join(used)}; a --build-arg can override it)"
-    return [RawFinding("WAC801", resolved, ins.state, ins.span(start, start + len(written)), detail, props)]
+    return [RawFinding(Code.CONTAINER_IMAGE, resolved, ins.state, ins.span(start, start + len(written)), detail, props)]
 
 
 def _assignments(ins: Instruction) -> list[tuple[str, str, int, int]]:

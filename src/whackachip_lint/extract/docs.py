@@ -23,6 +23,7 @@ from typing import Iterable, Iterator
 
 from ..evidence import RawFinding, Span, State
 from . import Source, gpunames
+from ..rules.codes import Code
 
 # --- nvidia-smi output and device reports --------------------------------------------------------------------
 _SMI_HEADER = re.compile(r"NVIDIA-SMI\s+\d")
@@ -276,7 +277,7 @@ def _flush(table: dict[str, list]) -> Iterator[RawFinding]:
         if ids:
             props["catalog_ids"] = " ".join(ids)
         span = Span(number, column + 1, number, column + 1 + len(name))
-        yield RawFinding("WAC713", name, State.ENABLED, span, f"listed in {how} output", props)
+        yield RawFinding(Code.NVIDIA_SMI_OUTPUT, name, State.ENABLED, span, f"listed in {how} output", props)
     table.clear()
 
 
@@ -393,9 +394,9 @@ def _prose_findings(paragraph: _Paragraph) -> Iterator[RawFinding]:
             end_line, end_column = paragraph.position(s_start + mention.end - 1)
             span = Span(line, column + 1, end_line, end_column + 2)
             if declared:
-                yield RawFinding("WAC712", mention.text, State.ENABLED, span, "stated as the hardware a run used", props)
+                yield RawFinding(Code.DECLARED_HARDWARE, mention.text, State.ENABLED, span, "stated as the hardware a run used", props)
             else:
-                yield RawFinding("WAC712", mention.text, State.MENTIONED, span, "named, not stated as training hardware",
+                yield RawFinding(Code.DECLARED_HARDWARE, mention.text, State.MENTIONED, span, "named, not stated as training hardware",
                                  props)
 
 

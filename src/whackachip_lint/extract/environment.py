@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass
 
 from ..evidence import State, Value
+from ..rules.codes import Code
 
 
 @dataclass(frozen=True)
@@ -36,65 +37,65 @@ _GDR_OFF = {"0", "LOC"}
 #   "set":         any non-empty value = ENABLED, empty = DISABLED
 #   "list":        the value itself is the fact (value = the setting); empty = DISABLED
 EXACT: dict[str, tuple[str, str]] = {
-    "NCCL_IB_DISABLE": ("WAC301", "off_if_true"),
-    "NCCL_IB_CUDA_SUPPORT": ("WAC302", "on_if_true"),
-    "NCCL_NET_GDR_LEVEL": ("WAC302", "level"),
-    "NCCL_NET_GDR_READ": ("WAC302", "on_if_true"),
-    "NCCL_GDR_LEVEL": ("WAC302", "level"),
-    "RCCL_FORCE_ENABLE_GDRDMA": ("WAC302", "on_if_true"),
-    "NCCL_P2P_DISABLE": ("WAC303", "off_if_true"),
-    "NCCL_P2P_LEVEL": ("WAC303", "level"),
-    "NCCL_SOCKET_IFNAME": ("WAC304", "set"),
-    "GLOO_SOCKET_IFNAME": ("WAC304", "set"),
-    "NCCL_NVLS_ENABLE": ("WAC305", "on_if_true"),
-    "FI_PROVIDER": ("WAC306", "set"),
-    "CUDA_VISIBLE_DEVICES": ("WAC403", "list"),
-    "HIP_VISIBLE_DEVICES": ("WAC403", "list"),
-    "ROCR_VISIBLE_DEVICES": ("WAC403", "list"),
-    "ASCEND_RT_VISIBLE_DEVICES": ("WAC403", "list"),
-    "ASCEND_VISIBLE_DEVICES": ("WAC403", "list"),
-    "HABANA_VISIBLE_DEVICES": ("WAC403", "list"),
-    "TORCH_CUDA_ARCH_LIST": ("WAC603", "list"),
-    "CUDAARCHS": ("WAC603", "list"),
-    "PYTORCH_ROCM_ARCH": ("WAC604", "list"),
-    "AMDGPU_TARGETS": ("WAC604", "list"),
-    "GPU_TARGETS": ("WAC604", "list"),
+    "NCCL_IB_DISABLE": (Code.INFINIBAND, "off_if_true"),
+    "NCCL_IB_CUDA_SUPPORT": (Code.GPUDIRECT_RDMA, "on_if_true"),
+    "NCCL_NET_GDR_LEVEL": (Code.GPUDIRECT_RDMA, "level"),
+    "NCCL_NET_GDR_READ": (Code.GPUDIRECT_RDMA, "on_if_true"),
+    "NCCL_GDR_LEVEL": (Code.GPUDIRECT_RDMA, "level"),
+    "RCCL_FORCE_ENABLE_GDRDMA": (Code.GPUDIRECT_RDMA, "on_if_true"),
+    "NCCL_P2P_DISABLE": (Code.GPU_PEER_TO_PEER, "off_if_true"),
+    "NCCL_P2P_LEVEL": (Code.GPU_PEER_TO_PEER, "level"),
+    "NCCL_SOCKET_IFNAME": (Code.SOCKET_INTERFACE, "set"),
+    "GLOO_SOCKET_IFNAME": (Code.SOCKET_INTERFACE, "set"),
+    "NCCL_NVLS_ENABLE": (Code.NVLINK_SHARP, "on_if_true"),
+    "FI_PROVIDER": (Code.CLOUD_FABRIC, "set"),
+    "CUDA_VISIBLE_DEVICES": (Code.VISIBLE_DEVICES, "list"),
+    "HIP_VISIBLE_DEVICES": (Code.VISIBLE_DEVICES, "list"),
+    "ROCR_VISIBLE_DEVICES": (Code.VISIBLE_DEVICES, "list"),
+    "ASCEND_RT_VISIBLE_DEVICES": (Code.VISIBLE_DEVICES, "list"),
+    "ASCEND_VISIBLE_DEVICES": (Code.VISIBLE_DEVICES, "list"),
+    "HABANA_VISIBLE_DEVICES": (Code.VISIBLE_DEVICES, "list"),
+    "TORCH_CUDA_ARCH_LIST": (Code.CUDA_ARCH_LIST, "list"),
+    "CUDAARCHS": (Code.CUDA_ARCH_LIST, "list"),
+    "PYTORCH_ROCM_ARCH": (Code.ROCM_ARCH_LIST, "list"),
+    "AMDGPU_TARGETS": (Code.ROCM_ARCH_LIST, "list"),
+    "GPU_TARGETS": (Code.ROCM_ARCH_LIST, "list"),
     # The platform an XLA/JAX program runs on is the variable's value (TPU, CUDA, CPU, NEURON...), not the name.
-    "PJRT_DEVICE": ("WAC208", "list"),
-    "JAX_PLATFORMS": ("WAC208", "list"),
-    "JAX_PLATFORM_NAME": ("WAC208", "list"),
+    "PJRT_DEVICE": (Code.XLA_PLATFORM, "list"),
+    "JAX_PLATFORMS": (Code.XLA_PLATFORM, "list"),
+    "JAX_PLATFORM_NAME": (Code.XLA_PLATFORM, "list"),
     # ROCm-only switches without a ROCm prefix (PyTorch on ROCm prefers hipBLASLt; HIP's hardware queue count).
-    "TORCH_BLAS_PREFER_HIPBLASLT": ("WAC205", "set"),
-    "GPU_MAX_HW_QUEUES": ("WAC205", "set"),
+    "TORCH_BLAS_PREFER_HIPBLASLT": (Code.VENDOR_ENVIRONMENT, "set"),
+    "GPU_MAX_HW_QUEUES": (Code.VENDOR_ENVIRONMENT, "set"),
     # Ascend: the HCCL rank table MindSpore and torch_npu jobs read to place ranks on NPUs.
-    "RANK_TABLE_FILE": ("WAC205", "set"),
-    "MINDSPORE_HCCL_CONFIG_PATH": ("WAC205", "set"),
+    "RANK_TABLE_FILE": (Code.VENDOR_ENVIRONMENT, "set"),
+    "MINDSPORE_HCCL_CONFIG_PATH": (Code.VENDOR_ENVIRONMENT, "set"),
 }
 
 # Prefixes, tried longest first: prefix -> (rule, switch kind).
 PREFIXES: dict[str, tuple[str, str]] = {
-    "NCCL_IB_": ("WAC301", "set"),
-    "NCCL_FASTRAK_": ("WAC306", "set"),
-    "NCCL_GPUDIRECTTCPX_": ("WAC306", "set"),
-    "NCCL_TCPX_": ("WAC306", "set"),
-    "FI_EFA_": ("WAC306", "set"),
-    "FI_CXI_": ("WAC306", "set"),
-    "NCCL_": ("WAC206", "set"),
-    "RCCL_": ("WAC205", "set"),
-    "HSA_": ("WAC205", "set"),
-    "HIP_": ("WAC205", "set"),
-    "ROCR_": ("WAC205", "set"),
-    "ROCM_": ("WAC205", "set"),
-    "MIOPEN_": ("WAC205", "set"),
-    "ASCEND_": ("WAC205", "set"),
-    "HCCL_": ("WAC205", "set"),
-    "PT_HPU_": ("WAC205", "set"),
-    "HABANA_": ("WAC205", "set"),
-    "PJRT_": ("WAC205", "set"),
-    "XLA_": ("WAC205", "set"),
-    "TPU_": ("WAC205", "set"),
-    "NEURON_RT_": ("WAC205", "set"),
-    "NEURON_CC_": ("WAC205", "set"),
+    "NCCL_IB_": (Code.INFINIBAND, "set"),
+    "NCCL_FASTRAK_": (Code.CLOUD_FABRIC, "set"),
+    "NCCL_GPUDIRECTTCPX_": (Code.CLOUD_FABRIC, "set"),
+    "NCCL_TCPX_": (Code.CLOUD_FABRIC, "set"),
+    "FI_EFA_": (Code.CLOUD_FABRIC, "set"),
+    "FI_CXI_": (Code.CLOUD_FABRIC, "set"),
+    "NCCL_": (Code.NCCL_ENVIRONMENT, "set"),
+    "RCCL_": (Code.VENDOR_ENVIRONMENT, "set"),
+    "HSA_": (Code.VENDOR_ENVIRONMENT, "set"),
+    "HIP_": (Code.VENDOR_ENVIRONMENT, "set"),
+    "ROCR_": (Code.VENDOR_ENVIRONMENT, "set"),
+    "ROCM_": (Code.VENDOR_ENVIRONMENT, "set"),
+    "MIOPEN_": (Code.VENDOR_ENVIRONMENT, "set"),
+    "ASCEND_": (Code.VENDOR_ENVIRONMENT, "set"),
+    "HCCL_": (Code.VENDOR_ENVIRONMENT, "set"),
+    "PT_HPU_": (Code.VENDOR_ENVIRONMENT, "set"),
+    "HABANA_": (Code.VENDOR_ENVIRONMENT, "set"),
+    "PJRT_": (Code.VENDOR_ENVIRONMENT, "set"),
+    "XLA_": (Code.VENDOR_ENVIRONMENT, "set"),
+    "TPU_": (Code.VENDOR_ENVIRONMENT, "set"),
+    "NEURON_RT_": (Code.VENDOR_ENVIRONMENT, "set"),
+    "NEURON_CC_": (Code.VENDOR_ENVIRONMENT, "set"),
 }
 # libfabric providers of datacenter GPU fabrics: AWS EFA, HPE Slingshot ("cxi").
 FABRIC_PROVIDERS = frozenset({"efa", "cxi"})
@@ -180,12 +181,12 @@ def interpret_env(name: str, setting: str | None) -> list[EnvMeaning]:
     value: Value = clean if kind == "list" else name
     meanings = [EnvMeaning(rule, value, state, detail)]
     if name in _VENDOR_DEVICE_LISTS:
-        meanings.append(EnvMeaning("WAC205", name, state if setting is None else State.ENABLED, detail))
+        meanings.append(EnvMeaning(Code.VENDOR_ENVIRONMENT, name, state if setting is None else State.ENABLED, detail))
     if name == "FI_PROVIDER" and clean.lower() not in FABRIC_PROVIDERS:
         return []  # other libfabric providers (tcp, sockets, shm) say nothing about a GPU fabric
     for (variable, word), platform in VALUE_PLATFORMS.items():
         if name == variable and word in clean:
-            meanings.append(EnvMeaning("WAC208", platform, state, f"{word} in {name}"))
+            meanings.append(EnvMeaning(Code.XLA_PLATFORM, platform, state, f"{word} in {name}"))
     if name == "RCCL_FORCE_ENABLE_GDRDMA":
-        meanings.append(EnvMeaning("WAC205", name, state if setting is None else State.ENABLED, detail))
+        meanings.append(EnvMeaning(Code.VENDOR_ENVIRONMENT, name, state if setting is None else State.ENABLED, detail))
     return meanings

@@ -20,6 +20,7 @@ from typing import Iterator
 
 from ..evidence import RawFinding, Span, State
 from . import Source, gpunames
+from ..rules.codes import Code
 
 _DIRECTIVE = re.compile(r"^(?P<lead>[ \t]*)(?P<hashes>#+)(?P<gap>[ \t]*)(?P<kw>SBATCH|PBS|BSUB)(?=[ \t]|$)")
 _SCHEDULER = {"SBATCH": "slurm", "PBS": "pbs", "BSUB": "lsf"}
@@ -128,7 +129,7 @@ def _directive_findings(line: str, start: int, number: int, scheduler: str, stat
         elif meaning == "partition":
             yield from _partition(word, number, state, why, props)
         elif meaning == "nodes":
-            yield _count("WAC402", word.text, word, number, state, why, props)
+            yield _count(Code.NODE_COUNT, word.text, word, number, state, why, props)
         elif meaning == "resources":
             yield from _keyed(word, number, state, why, props, per="node")
         elif meaning == "lsf_gpu":
@@ -145,7 +146,7 @@ def _count(rule: str, text: str, word: _Word, number: int, state: State, why: st
 
 
 def _gpu(text: str, column: int, number: int, state: State, why: str, props: dict,
-         rule: str = "WAC710") -> RawFinding | None:
+         rule: str = Code.JOB_GPU_REQUEST) -> RawFinding | None:
     # Vendor words glued to a model ("TeslaV100_SXM2") are dropped before matching; the value stays as written.
     mention = gpunames.first(re.sub(r"^(?:nvidia|tesla)", "", text, flags=re.I))
     if mention is None:
@@ -169,7 +170,7 @@ def _gres(word: _Word, number: int, state: State, why: str, props: dict) -> Iter
                     yield found
             if count:
                 column = offset + item.rfind(count)
-                yield _count("WAC401", count, _Word(count, column, column + len(count)), number, state, why, props)
+                yield _count(Code.GPUS_PER_NODE, count, _Word(count, column, column + len(count)), number, state, why, props)
         offset += len(item) + 1
 
 
@@ -183,7 +184,7 @@ def _gpus(word: _Word, per: str, number: int, state: State, why: str, props: dic
             yield found
     if per == "node" and count:
         column = word.column + len(word.text) - len(count)
-        yield _count("WAC401", count, _Word(count, column, column + len(count)), number, state, why, props)
+        yield _count(Code.GPUS_PER_NODE, count, _Word(count, column, column + len(count)), number, state, why, props)
 
 
 def _constraint(word: _Word, number: int, state: State, why: str, props: dict) -> Iterator[RawFinding]:
@@ -207,7 +208,7 @@ def _partition(word: _Word, number: int, state: State, why: str, props: dict) ->
             st = State.CONDITIONAL if several and state is State.ENABLED else state
             detail = why or ("one of several partitions" if several else "")
             span = Span(number, offset + 1, number, offset + 1 + len(name))
-            yield RawFinding("WAC711", name, st, span, detail, {**props, **mention.properties()})
+            yield RawFinding(Code.JOB_PARTITION_GPU, name, st, span, detail, {**props, **mention.properties()})
         offset += len(name) + 1
 
 
@@ -229,9 +230,9 @@ def _keyed(word: _Word, number: int, state: State, why: str, props: dict, per: s
             if found:
                 yield found
         elif key in _COUNT_KEYS:
-            yield _count("WAC401", value, vword, number, state, why, props)
+            yield _count(Code.GPUS_PER_NODE, value, vword, number, state, why, props)
         elif key in _NODE_KEYS:
-            yield _count("WAC402", value, vword, number, state, why, props)
+            yield _count(Code.NODE_COUNT, value, vword, number, state, why, props)
 
 
 __all__ = ["extract"]

@@ -14,6 +14,7 @@ from . import Source
 from .buildflags import cc_from_sm, parse_arch_flags
 from .environment import EXACT, is_hardware_variable
 from .textspan import SHELL_ASSIGN, env_findings, joined_span, logical_lines
+from ..rules.codes import Code
 
 _ASSIGNMENT = re.compile(
     r"^(?P<lead>\s*(?:(?:export|override)\s+)*)(?P<name>[A-Za-z_][A-Za-z0-9_]*)\s*(?P<op>::?=|\?=|\+=|!=|=)\s*(?P<value>.*)$",
@@ -69,9 +70,9 @@ def line_findings(
             gfx = _GFX.findall(value)
             detail = f"{name} {assignment.group('op')} {value}"
             if targets:
-                found.append(_raw("WAC603", ";".join(dict.fromkeys(targets)), state, where(start, end), detail))
+                found.append(_raw(Code.CUDA_ARCH_LIST, ";".join(dict.fromkeys(targets)), state, where(start, end), detail))
             if gfx:
-                found.append(_raw("WAC604", ";".join(dict.fromkeys(gfx)), state, where(start, end), detail))
+                found.append(_raw(Code.ROCM_ARCH_LIST, ";".join(dict.fromkeys(gfx)), state, where(start, end), detail))
     elif text.startswith("\t"):  # a recipe line is shell
         for match in SHELL_ASSIGN.finditer(text):
             name, value = match.group(1), substitute(match.group(2).strip("'\""), variables)

@@ -14,6 +14,7 @@ from . import Source
 from .deepspeed import top_entries
 from .model_tables import CONFIG_DIMENSIONS, CONFIG_REQUIRED
 from .treesitter import Positions
+from ..rules.codes import Code
 
 _MARKER = b'"model_type"'
 
@@ -42,7 +43,7 @@ def extract(source: Source) -> list[RawFinding]:
             continue
         value: Value = entry.value
         properties: dict[str, Value] = {"key": key, "dimension": dimension, "model_type": parsed["model_type"]}
-        found.append(RawFinding("WAC506", value, State.ENABLED, positions.span(entry.start, entry.end),
+        found.append(RawFinding(Code.MODEL_DIMENSION, value, State.ENABLED, positions.span(entry.start, entry.end),
                                 f"`{key}: {json.dumps(value)}` in a {parsed['model_type']} model config", properties))
     return found
 

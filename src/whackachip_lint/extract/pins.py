@@ -17,6 +17,7 @@ from packaging.utils import canonicalize_name
 
 from ..evidence import Value
 from .images import cuda_from_cu
+from ..rules.codes import Code
 
 # canonical name -> (vendor, accelerator): packages that exist for one accelerator only (WAC803).
 VENDOR_PACKAGES: dict[str, tuple[str, str]] = {
@@ -118,7 +119,7 @@ def index_url_facts(url: str) -> list[PinFact]:
         return []
     variant = match.group(1)
     props = {"variant": variant, "source": "index-url", "url": url, **variant_properties(variant)}
-    return [PinFact("WAC802", variant, f"PyTorch {variant} index", props)]
+    return [PinFact(Code.TORCH_WHEEL_VARIANT, variant, f"PyTorch {variant} index", props)]
 
 
 def parse_requirement(text: str) -> Optional[Requirement]:
@@ -161,7 +162,7 @@ def requirement_facts(text: str) -> Optional[list[PinFact]]:
             variant, source = (found.group(1).lower(), "wheel-url") if found else ("", "")
         if variant:
             props = {**base, "variant": variant, "source": source, **variant_properties(variant)}
-            facts.append(PinFact("WAC802", variant, f"{req.name} {variant} build", props, conditional))
+            facts.append(PinFact(Code.TORCH_WHEEL_VARIANT, variant, f"{req.name} {variant} build", props, conditional))
 
     vendor = VENDOR_PACKAGES.get(name)
     value: Value = name
@@ -190,19 +191,19 @@ def requirement_facts(text: str) -> Optional[list[PinFact]]:
                 break
     if vendor is not None:
         props = {**base, "vendor": vendor[0], "accelerator": vendor[1]}
-        facts.append(PinFact("WAC803", value, f"{req.name} is built for {vendor[1]} devices", props, conditional))
+        facts.append(PinFact(Code.VENDOR_RUNTIME_PACKAGE, value, f"{req.name} is built for {vendor[1]} devices", props, conditional))
 
     kernel = KERNEL_PACKAGES.get(name)
     if kernel is not None:
         props = {**base, **kernel}
         if name == "flash-attn" and version and version.split(".")[0] == "1":
             props["kernel"] = "fa1"
-        facts.append(PinFact("WAC804", name, f"{req.name} dependency", props, conditional))
+        facts.append(PinFact(Code.ACCELERATOR_LIBRARY_PACKAGE, name, f"{req.name} dependency", props, conditional))
 
     cuda = _NVIDIA_CUDA_RUNTIME.match(name)
     if cuda:
         props = {**base, "vendor": "nvidia"}
-        facts.append(PinFact("WAC805", version or cuda.group(1), f"{req.name} pinned", props, conditional))
+        facts.append(PinFact(Code.CUDA_TOOLKIT_PIN, version or cuda.group(1), f"{req.name} pinned", props, conditional))
     return facts
 
 
@@ -224,18 +225,18 @@ def conda_facts(spec: str) -> Optional[list[PinFact]]:
     if name == "pytorch-cuda" and version:
         variant = "cu" + version.replace(".", "")
         props = {**props, "variant": variant, "source": "conda", **variant_properties(variant)}
-        return [PinFact("WAC802", variant, f"conda pytorch-cuda={version}", props)]
+        return [PinFact(Code.TORCH_WHEEL_VARIANT, variant, f"conda pytorch-cuda={version}", props)]
     if name in CONDA_CUDA_TOOLKITS and version:
-        return [PinFact("WAC805", version, f"conda {name}={version}", {**props, "vendor": "nvidia"})]
+        return [PinFact(Code.CUDA_TOOLKIT_PIN, version, f"conda {name}={version}", {**props, "vendor": "nvidia"})]
     if name in ("pytorch", "torch") and build:
         found = _CONDA_BUILD_CUDA.search(build)
         if found:
             variant = f"cu{found.group(1)}{found.group(2)}"
             props = {**props, "variant": variant, "source": "conda", **variant_properties(variant)}
-            return [PinFact("WAC802", variant, f"conda build {build}", props)]
+            return [PinFact(Code.TORCH_WHEEL_VARIANT, variant, f"conda build {build}", props)]
         if build.startswith("cpu") or "_cpu_" in build:
             props = {**props, "variant": "cpu", "source": "conda", **variant_properties("cpu")}
-            return [PinFact("WAC802", "cpu", f"conda build {build}", props)]
+            return [PinFact(Code.TORCH_WHEEL_VARIANT, "cpu", f"conda build {build}", props)]
     # Fall back to the pip rules for packages with the same name on conda-forge (e.g. mlx, libtpu).
     return requirement_facts(match.group(1) + (f"=={version}" if version and version[0].isdigit() else ""))
 

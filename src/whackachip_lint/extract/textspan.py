@@ -7,6 +7,7 @@ from typing import Iterable, Iterator
 
 from ..evidence import RawFinding, Span, State
 from .pins import PinFact
+from ..rules.codes import Code
 
 
 def span(line: int, start: int, end: int, end_line: int | None = None) -> Span:
@@ -87,7 +88,7 @@ def env_findings(name: str, setting: str | None, where: Span, state: State = Sta
     found = []
     for meaning in interpret_env(name, setting):
         value = meaning.value
-        if meaning.rule in ("WAC603", "WAC604") and isinstance(value, str):
+        if meaning.rule in (Code.CUDA_ARCH_LIST, Code.ROCM_ARCH_LIST) and isinstance(value, str):
             value = normalise_arch_list(value)
         result_state = meaning.state
         if state is not State.ENABLED and result_state is State.ENABLED:

@@ -19,6 +19,7 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from ..evidence import Span, State, Value
 from .images import describe_image
 from .textspan import env_findings
+from ..rules.codes import Code
 
 _CONSTRUCTOR = yaml.constructor.SafeConstructor()
 
@@ -52,12 +53,12 @@ class Hit:
 # What values mean (data).
 
 PRECISION_VALUES: dict[str, str] = {
-    "bf16": "WAC101", "bfloat16": "WAC101", "bf16-mixed": "WAC101", "bf16-true": "WAC101", "bf16_mixed": "WAC101",
-    "amp_bf16": "WAC101", "bf16-true-mixed": "WAC101",
-    "fp16": "WAC102", "float16": "WAC102", "half": "WAC102", "16": "WAC102", "16-mixed": "WAC102",
-    "16-true": "WAC102", "amp_fp16": "WAC102", "amp": "WAC102",
-    "fp8": "WAC104", "amp_fp8": "WAC104", "transformer-engine": "WAC104", "transformer-engine-float16": "WAC104",
-    "float8_e4m3fn": "WAC105", "float8_e5m2": "WAC105", "float8_e4m3fnuz": "WAC105", "float8_e5m2fnuz": "WAC105",
+    "bf16": Code.BF16_PRECISION, "bfloat16": Code.BF16_PRECISION, "bf16-mixed": Code.BF16_PRECISION, "bf16-true": Code.BF16_PRECISION, "bf16_mixed": Code.BF16_PRECISION,
+    "amp_bf16": Code.BF16_PRECISION, "bf16-true-mixed": Code.BF16_PRECISION,
+    "fp16": Code.FP16_PRECISION, "float16": Code.FP16_PRECISION, "half": Code.FP16_PRECISION, "16": Code.FP16_PRECISION, "16-mixed": Code.FP16_PRECISION,
+    "16-true": Code.FP16_PRECISION, "amp_fp16": Code.FP16_PRECISION, "amp": Code.FP16_PRECISION,
+    "fp8": Code.FP8_COMPUTE, "amp_fp8": Code.FP8_COMPUTE, "transformer-engine": Code.FP8_COMPUTE, "transformer-engine-float16": Code.FP8_COMPUTE,
+    "float8_e4m3fn": Code.FP8_DTYPE, "float8_e5m2": Code.FP8_DTYPE, "float8_e4m3fnuz": Code.FP8_DTYPE, "float8_e5m2fnuz": Code.FP8_DTYPE,
 }
 PRECISION_KEYS = frozenset({
     "mixed_precision", "precision", "dtype", "torch_dtype", "param_dtype", "compute_dtype", "mixed_precision_dtype",
@@ -65,10 +66,10 @@ PRECISION_KEYS = frozenset({
 })
 # Boolean switches (or DeepSpeed {"enabled": ...} blocks) -> rule.
 SWITCH_KEYS: dict[str, str] = {
-    "bf16": "WAC101", "use_bf16": "WAC101", "amp_bf16": "WAC101",
-    "fp16": "WAC102", "use_fp16": "WAC102",
-    "tf32": "WAC103", "allow_tf32": "WAC103",
-    "fp8": "WAC104", "use_fp8": "WAC104",
+    "bf16": Code.BF16_PRECISION, "use_bf16": Code.BF16_PRECISION, "amp_bf16": Code.BF16_PRECISION,
+    "fp16": Code.FP16_PRECISION, "use_fp16": Code.FP16_PRECISION,
+    "tf32": Code.TF32_MATMUL, "allow_tf32": Code.TF32_MATMUL,
+    "fp8": Code.FP8_COMPUTE, "use_fp8": Code.FP8_COMPUTE,
 }
 DEVICE_VALUES: dict[str, str] = {
     "gpu": "cuda", "cuda": "cuda", "npu": "npu", "hpu": "hpu", "tpu": "xla", "xla": "xla", "mps": "mps", "xpu": "xpu",
@@ -77,9 +78,9 @@ DEVICE_VALUES: dict[str, str] = {
 DEVICE_KEYS = frozenset({"accelerator", "device", "device_type", "device_target"})
 # accelerate's distributed_type -> (rule, value).
 DISTRIBUTED_TYPES: dict[str, tuple[str, Value]] = {
-    "MULTI_GPU": ("WAC204", "cuda"), "MULTI_NPU": ("WAC204", "npu"), "MULTI_XPU": ("WAC204", "xpu"),
-    "MULTI_HPU": ("WAC204", "hpu"), "MULTI_MLU": ("WAC204", "mlu"), "MULTI_MUSA": ("WAC204", "musa"),
-    "TPU": ("WAC204", "xla"), "XLA": ("WAC204", "xla"), "FSDP": ("WAC505", "fsdp"),
+    "MULTI_GPU": (Code.DEVICE_TYPE, "cuda"), "MULTI_NPU": (Code.DEVICE_TYPE, "npu"), "MULTI_XPU": (Code.DEVICE_TYPE, "xpu"),
+    "MULTI_HPU": (Code.DEVICE_TYPE, "hpu"), "MULTI_MLU": (Code.DEVICE_TYPE, "mlu"), "MULTI_MUSA": (Code.DEVICE_TYPE, "musa"),
+    "TPU": (Code.DEVICE_TYPE, "xla"), "XLA": (Code.DEVICE_TYPE, "xla"), "FSDP": (Code.FSDP, "fsdp"),
 }
 PER_NODE_KEYS = frozenset({"num_processes", "nproc_per_node", "nprocPerNode", "gpus_per_node", "num_gpus", "devices"})
 NODE_KEYS = frozenset({"num_machines", "num_nodes", "nnodes"})
@@ -105,22 +106,22 @@ RESOURCES: dict[str, tuple[str, str]] = {
 _MIG_RESOURCE = re.compile(r"^nvidia\.com/mig-\d+g\.\d+gb$")
 # Node labels -> (rule, vendor or None).
 LABELS: dict[str, tuple[str, Optional[str]]] = {
-    "nvidia.com/gpu.product": ("WAC702", "nvidia"),
-    "nvidia.com/gpu.family": ("WAC702", "nvidia"),
-    "nvidia.com/gpu.memory": ("WAC702", "nvidia"),
-    "nvidia.com/gpu.machine": ("WAC702", "nvidia"),
-    "amd.com/gpu.product-name": ("WAC702", "amd"),
-    "amd.com/gpu.family": ("WAC702", "amd"),
-    "amd.com/gpu.device-id": ("WAC702", "amd"),
-    "gpu.intel.com/product": ("WAC702", "intel"),
-    "gpu.intel.com/family": ("WAC702", "intel"),
-    "cloud.google.com/gke-accelerator": ("WAC703", None),
-    "cloud.google.com/gke-tpu-accelerator": ("WAC703", "google"),
-    "cloud.google.com/gke-tpu-topology": ("WAC703", "google"),
-    "node.kubernetes.io/instance-type": ("WAC703", None),
-    "beta.kubernetes.io/instance-type": ("WAC703", None),
-    "karpenter.k8s.aws/instance-gpu-name": ("WAC703", None),
-    "karpenter.k8s.aws/instance-family": ("WAC703", None),
+    "nvidia.com/gpu.product": (Code.GPU_PRODUCT_SELECTOR, "nvidia"),
+    "nvidia.com/gpu.family": (Code.GPU_PRODUCT_SELECTOR, "nvidia"),
+    "nvidia.com/gpu.memory": (Code.GPU_PRODUCT_SELECTOR, "nvidia"),
+    "nvidia.com/gpu.machine": (Code.GPU_PRODUCT_SELECTOR, "nvidia"),
+    "amd.com/gpu.product-name": (Code.GPU_PRODUCT_SELECTOR, "amd"),
+    "amd.com/gpu.family": (Code.GPU_PRODUCT_SELECTOR, "amd"),
+    "amd.com/gpu.device-id": (Code.GPU_PRODUCT_SELECTOR, "amd"),
+    "gpu.intel.com/product": (Code.GPU_PRODUCT_SELECTOR, "intel"),
+    "gpu.intel.com/family": (Code.GPU_PRODUCT_SELECTOR, "intel"),
+    "cloud.google.com/gke-accelerator": (Code.CLOUD_ACCELERATOR_SELECTOR, None),
+    "cloud.google.com/gke-tpu-accelerator": (Code.CLOUD_ACCELERATOR_SELECTOR, "google"),
+    "cloud.google.com/gke-tpu-topology": (Code.CLOUD_ACCELERATOR_SELECTOR, "google"),
+    "node.kubernetes.io/instance-type": (Code.CLOUD_ACCELERATOR_SELECTOR, None),
+    "beta.kubernetes.io/instance-type": (Code.CLOUD_ACCELERATOR_SELECTOR, None),
+    "karpenter.k8s.aws/instance-gpu-name": (Code.CLOUD_ACCELERATOR_SELECTOR, None),
+    "karpenter.k8s.aws/instance-family": (Code.CLOUD_ACCELERATOR_SELECTOR, None),
 }
 _LABEL_VENDOR = (("nvidia", "nvidia"), ("tpu", "google"), ("amd", "amd"), ("mi300", "amd"), ("gaudi", "intel"))
 # Device nodes passed into containers -> (vendor, accelerator).
@@ -187,7 +188,7 @@ def switch_hits(key: str, node: Node, parent, mapping, ctx) -> list[Hit]:
         target = enabled
     value = scalar(target)
     state = _switch_state(value)
-    if state is None and rule == "WAC104" and isinstance(value, str) and value.strip():
+    if state is None and rule == Code.FP8_COMPUTE and isinstance(value, str) and value.strip():
         state = State.ENABLED  # fp8: hybrid / e4m3
     if state is None:
         return []
@@ -203,10 +204,10 @@ def zero_stage_hits(key: str, node: Node, parent, mapping, ctx) -> list[Hit]:
         return []
     value = scalar(node)
     if _text(value) == "auto":
-        return [Hit("WAC501", "auto", State.CONDITIONAL, f"{key}: auto", {"auto": True})]
+        return [Hit(Code.ZERO_STAGE, "auto", State.CONDITIONAL, f"{key}: auto", {"auto": True})]
     if isinstance(value, bool) or not isinstance(value, int):
         return []
-    return [Hit("WAC501", value, State.DISABLED if value == 0 else State.ENABLED, f"{key}: {value}")]
+    return [Hit(Code.ZERO_STAGE, value, State.DISABLED if value == 0 else State.ENABLED, f"{key}: {value}")]
 
 
 def offload_hits(key: str, node: Node, parent, mapping, ctx) -> list[Hit]:
@@ -216,7 +217,7 @@ def offload_hits(key: str, node: Node, parent, mapping, ctx) -> list[Hit]:
     if text not in ("cpu", "nvme", "none"):
         return []
     state = State.DISABLED if text == "none" else State.ENABLED
-    return [Hit("WAC502", text, state, f"{parent or key}: {text}")]
+    return [Hit(Code.ZERO_OFFLOAD, text, state, f"{parent or key}: {text}")]
 
 
 def count_hits(rule: str, disabled_at: Optional[int] = None) -> Handler:
@@ -254,7 +255,7 @@ def config_hits(key: str, node: Node, parent, mapping, ctx) -> list[Hit]:
     written = value.strip()
     folder = posixpath.dirname(ctx.source.relpath)
     resolved = posixpath.normpath(posixpath.join(folder, written)) if not written.startswith("/") else written
-    return [Hit("WAC406", written, State.ENABLED, f"`{key}` points to {written}", {"key": key, "resolved": resolved})]
+    return [Hit(Code.LAUNCH_CONFIG, written, State.ENABLED, f"`{key}` points to {written}", {"key": key, "resolved": resolved})]
 
 
 def distributed_type_hits(key: str, node: Node, parent, mapping, ctx) -> list[Hit]:
@@ -271,19 +272,19 @@ def device_hits(key: str, node: Node, parent, mapping, ctx) -> list[Hit]:
     device = DEVICE_VALUES.get(text)
     if device is None:
         return []
-    return [Hit("WAC204", device, State.ENABLED, f"{key}: {scalar(node)}", {"key": key})]
+    return [Hit(Code.DEVICE_TYPE, device, State.ENABLED, f"{key}: {scalar(node)}", {"key": key})]
 
 
 def strategy_hits(key: str, node: Node, parent, mapping, ctx) -> list[Hit]:
     text = _text(scalar(node))
     match = re.match(r"deepspeed_stage_(\d)(_offload)?", text)
     if match:
-        hits = [Hit("WAC501", int(match.group(1)), State.ENABLED, f"strategy: {text}")]
+        hits = [Hit(Code.ZERO_STAGE, int(match.group(1)), State.ENABLED, f"strategy: {text}")]
         if match.group(2):
-            hits.append(Hit("WAC502", "cpu", State.ENABLED, f"strategy: {text}"))
+            hits.append(Hit(Code.ZERO_OFFLOAD, "cpu", State.ENABLED, f"strategy: {text}"))
         return hits
     if text.startswith("fsdp"):
-        return [Hit("WAC505", "fsdp", State.ENABLED, f"strategy: {text}", {"key": key})]
+        return [Hit(Code.FSDP, "fsdp", State.ENABLED, f"strategy: {text}", {"key": key})]
     return []
 
 
@@ -292,8 +293,8 @@ def fsdp_hits(key: str, node: Node, parent, mapping, ctx) -> list[Hit]:
     if key == "fsdp_sharding_strategy":
         text = _text(value)
         if text in ("no_shard", "3"):
-            return [Hit("WAC505", str(value), State.DISABLED, f"{key}: {value}")]
-        return [Hit("WAC505", str(value), State.ENABLED, f"{key}: {value}")] if text else []
+            return [Hit(Code.FSDP, str(value), State.DISABLED, f"{key}: {value}")]
+        return [Hit(Code.FSDP, str(value), State.ENABLED, f"{key}: {value}")] if text else []
     if isinstance(node, SequenceNode):
         words = [str(scalar(item)) for item in node.value]
     elif isinstance(value, str):
@@ -302,28 +303,28 @@ def fsdp_hits(key: str, node: Node, parent, mapping, ctx) -> list[Hit]:
         return []
     sharding = [w for w in words if w in ("full_shard", "shard_grad_op", "hybrid_shard", "hybrid_shard_zero2")]
     if not sharding:
-        return [Hit("WAC505", "", State.DISABLED, f"{key}: {value}")] if not words else []
-    return [Hit("WAC505", sharding[0], State.ENABLED, f"{key}: {' '.join(words)}")]
+        return [Hit(Code.FSDP, "", State.DISABLED, f"{key}: {value}")] if not words else []
+    return [Hit(Code.FSDP, sharding[0], State.ENABLED, f"{key}: {' '.join(words)}")]
 
 
 def flash_attention_hits(key: str, node: Node, parent, mapping, ctx) -> list[Hit]:
     value = scalar(node)
     if key == "attn_implementation":
         kind = {"flash_attention_2": "fa2", "flash_attention_3": "fa3"}.get(_text(value))
-        return [Hit("WAC601", kind, State.ENABLED, f"{key}: {value}")] if kind else []
+        return [Hit(Code.FLASH_ATTENTION, kind, State.ENABLED, f"{key}: {value}")] if kind else []
     state = _switch_state(value)
     # Training-framework switches (axolotl `flash_attention`, Megatron-style `use_flash_attn`) load flash_attn 2.
-    return [Hit("WAC601", "fa2", state, f"{key}: {value}", {"key": key})] if state else []
+    return [Hit(Code.FLASH_ATTENTION, "fa2", state, f"{key}: {value}", {"key": key})] if state else []
 
 
 def transformer_engine_hits(key: str, node: Node, parent, mapping, ctx) -> list[Hit]:
     """NeMo/Megatron model configs: `transformer_engine: true` builds the layers from NVIDIA Transformer Engine."""
     state = _switch_state(scalar(node))
-    return [Hit("WAC602", "transformer_engine", state, f"{key}: {scalar(node)}", {"key": key})] if state else []
+    return [Hit(Code.TRANSFORMER_ENGINE, "transformer_engine", state, f"{key}: {scalar(node)}", {"key": key})] if state else []
 
 
 def micro_batch_hits(key: str, node: Node, parent, mapping, ctx) -> list[Hit]:
-    return count_hits("WAC504")(key, node, parent, mapping, ctx)
+    return count_hits(Code.MICRO_BATCH)(key, node, parent, mapping, ctx)
 
 
 def env_hits(key: str, node: Node, parent, mapping, ctx) -> list[Hit]:
@@ -366,7 +367,7 @@ def resource_hits(key: str, node: Node, parent, mapping, ctx) -> list[Hit]:
         state = State.DISABLED if value == 0 else State.ENABLED
     else:
         state = State.CONDITIONAL
-    return [Hit("WAC701", key, state, f"{key}: {scalar(node)}", props)]
+    return [Hit(Code.ACCELERATOR_RESOURCE_REQUEST, key, state, f"{key}: {scalar(node)}", props)]
 
 
 def _label_props(label: str, value: str, vendor: Optional[str]) -> dict[str, Value]:
@@ -416,7 +417,7 @@ def image_hits(key: str, node: Node, parent, mapping, ctx) -> list[Hit]:
     props = dict(props)
     if _is_ci_file(ctx.source.relpath):
         props["context"] = "ci"  # a CI job's image: a support file, not the training recipe
-    return [Hit("WAC801", value.strip(), State.ENABLED, f"container image {value.strip()}", props)]
+    return [Hit(Code.CONTAINER_IMAGE, value.strip(), State.ENABLED, f"container image {value.strip()}", props)]
 
 
 _CI_PATHS = re.compile(r"^(?:\.github/workflows/|\.circleci/|\.buildkite/)|(?:^|/)\.gitlab-ci\.ya?ml$|(?:^|/)azure-pipelines\.ya?ml$")
@@ -435,7 +436,7 @@ def devices_hits(key: str, node: Node, parent, mapping, ctx) -> list[Hit]:
         for pattern, vendor, accelerator in DEVICE_NODES:
             if pattern.match(text):
                 props = {"vendor": vendor, "accelerator": accelerator}
-                hits.append(Hit("WAC704", text, State.ENABLED, f"device {text} passed in", props, item))
+                hits.append(Hit(Code.CONTAINER_DEVICE_PASSTHROUGH, text, State.ENABLED, f"device {text} passed in", props, item))
     return hits
 
 
@@ -445,7 +446,7 @@ def runtime_hits(key: str, node: Node, parent, mapping, ctx) -> list[Hit]:
     if entry is None:
         return []
     props = {"vendor": entry[0], "accelerator": entry[1], "key": key}
-    return [Hit("WAC704", text, State.ENABLED, f"{key}: {text}", props)]
+    return [Hit(Code.CONTAINER_DEVICE_PASSTHROUGH, text, State.ENABLED, f"{key}: {text}", props)]
 
 
 _SKY_PARENTS = frozenset({"resources", "any_of", "ordered"})
@@ -473,7 +474,7 @@ def sky_accelerator_hits(key: str, node: Node, parent, mapping, ctx) -> list[Hit
         vendor = next((v for needle, v in _LABEL_VENDOR if needle in name.lower()), None)
         if vendor:
             props["vendor"] = vendor
-        hits.append(Hit("WAC703", name.strip(), state, f"accelerators: {text}", props, where))
+        hits.append(Hit(Code.CLOUD_ACCELERATOR_SELECTOR, name.strip(), state, f"accelerators: {text}", props, where))
     return hits
 
 
@@ -481,7 +482,7 @@ def instance_type_hits(key: str, node: Node, parent, mapping, ctx) -> list[Hit]:
     value = scalar(node)
     if parent not in _SKY_PARENTS or not isinstance(value, str) or not value.strip():
         return []
-    return [Hit("WAC703", value.strip(), State.ENABLED, f"instance_type: {value}", {"label": "skypilot:instance_type"})]
+    return [Hit(Code.CLOUD_ACCELERATOR_SELECTOR, value.strip(), State.ENABLED, f"instance_type: {value}", {"label": "skypilot:instance_type"})]
 
 
 KEY_HANDLERS: dict[str, Handler] = {
@@ -490,8 +491,8 @@ KEY_HANDLERS: dict[str, Handler] = {
     **{k: precision_hits for k in PRECISION_KEYS},
     **{k: switch_hits for k in SWITCH_KEYS},
     **{k: device_hits for k in DEVICE_KEYS},
-    **{k: count_hits("WAC401") for k in PER_NODE_KEYS},
-    **{k: count_hits("WAC402") for k in NODE_KEYS},
+    **{k: count_hits(Code.GPUS_PER_NODE) for k in PER_NODE_KEYS},
+    **{k: count_hits(Code.NODE_COUNT) for k in NODE_KEYS},
     **{k: config_hits for k in CONFIG_KEYS},
     **{k: env_hits for k in ENV_KEYS},
     **{k: runtime_hits for k in RUNTIME_KEYS},
@@ -499,8 +500,8 @@ KEY_HANDLERS: dict[str, Handler] = {
     "zero_stage": zero_stage_hits,
     "offload_optimizer_device": offload_hits,
     "offload_param_device": offload_hits,
-    "gradient_accumulation_steps": count_hits("WAC503", disabled_at=1),
-    "accumulate_grad_batches": count_hits("WAC503", disabled_at=1),
+    "gradient_accumulation_steps": count_hits(Code.GRADIENT_ACCUMULATION, disabled_at=1),
+    "accumulate_grad_batches": count_hits(Code.GRADIENT_ACCUMULATION, disabled_at=1),
     "train_micro_batch_size_per_gpu": micro_batch_hits,
     "per_device_train_batch_size": micro_batch_hits,
     "distributed_type": distributed_type_hits,
@@ -519,8 +520,8 @@ KEY_HANDLERS: dict[str, Handler] = {
 def lightning_devices_hits(key: str, node: Node, parent, mapping, ctx) -> list[Hit]:
     """`devices: 8` or a list of device indices (`devices: [0, 1, 2, 3]`): devices per node."""
     if isinstance(node, SequenceNode) and node.value and all(isinstance(scalar(i), int) for i in node.value):
-        return [Hit("WAC401", len(node.value), State.ENABLED, f"{key}: {len(node.value)} device indices", {"key": key})]
-    return count_hits("WAC401")(key, node, parent, mapping, ctx)
+        return [Hit(Code.GPUS_PER_NODE, len(node.value), State.ENABLED, f"{key}: {len(node.value)} device indices", {"key": key})]
+    return count_hits(Code.GPUS_PER_NODE)(key, node, parent, mapping, ctx)
 
 
 # `devices` is both a compose device-node list and a Lightning count: the handlers see which.

@@ -19,8 +19,11 @@ from ..config import Settings
 from ..discover import SHEBANG_SUFFIXES, classify
 from ..evidence import Diagnostic, Finding
 from ..extract import Source
-from ..infer.engine import CONSISTENT, Verdict, infer
-from ..scan import FileResult, assemble, scan_source
+from ..infer.engine import CONSISTENT, Verdict
+from ..lint import conclude
+from ..one_file import scan_source
+from ..results import FileResult
+from ..scan import assemble
 from . import git
 
 # A finding's identity across commits: a line that moves is not a change; a value or state that changes is.
@@ -119,13 +122,14 @@ def scan_commit(repo: Path, commit: git.Commit, reader: git.BlobReader, cache: B
     if previous is not None and previous.inputs == inputs:
         return CommitScan(commit, previous.findings, previous.diagnostics, previous.summary, len(files),
                           previous.signature, inputs)
-    scanned = assemble(results, files, diagnostics, root, settings)
-    signature = _signature(scanned.findings)
+    report = conclude(assemble(results, files, diagnostics, root, settings), settings)
+    signature = _signature(report.result.findings)
     if previous is not None and previous.signature == signature:
         summary = previous.summary  # the same evidence gives the same verdict: most commits touch none
     else:
-        summary = verdict_summary(infer(scanned, settings))
-    return CommitScan(commit, scanned.findings, scanned.diagnostics, summary, len(files), signature, inputs)
+        summary = verdict_summary(report.verdict)
+    return CommitScan(commit, report.result.findings, report.result.diagnostics, summary, len(files), signature,
+                      inputs)
 
 
 def _result_key(result: FileResult) -> tuple:

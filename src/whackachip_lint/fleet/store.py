@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any, Iterator
 
 from .. import cache as result_cache
-from ..scan import FileResult
+from ..results import FileResult
 
 SCHEMA_VERSION = 1
 

@@ -16,6 +16,7 @@ from typing import Any, Iterable
 
 from ..evidence import Finding, State
 from .catalog import Entry, load_catalog
+from ..rules.codes import Code
 
 HARD, STRONG, WEAK = "hard", "strong", "weak"
 STRENGTHS = (HARD, STRONG, WEAK)
@@ -49,9 +50,9 @@ _CUDA_OR_ROCM = "NVIDIA (CUDA) or AMD (ROCm keeps the name)"
 # rule code -> ((value pattern, specs), ...): the first pattern that matches the finding's value wins.
 # Patterns: "*" anything; fnmatch on the lower-cased text value; ">=N" for integers.
 TABLE: dict[str, tuple[tuple[str, tuple[Spec, ...]], ...]] = {
-    "WAC101": (("auto", ()), ("*", (Spec("feature", STRONG, "native bf16 tensor math", "supports_bf16"),))),
-    "WAC103": (("*", (Spec("feature", WEAK, "TF32 tensor cores (the switch is ignored without them)", "supports_tf32"),)),),
-    "WAC104": (
+    Code.BF16_PRECISION: (("auto", ()), ("*", (Spec("feature", STRONG, "native bf16 tensor math", "supports_bf16"),))),
+    Code.TF32_MATMUL: (("*", (Spec("feature", WEAK, "TF32 tensor cores (the switch is ignored without them)", "supports_tf32"),)),),
+    Code.FP8_COMPUTE: (
         # Transformer Engine's MXFP8BlockScaling runs on compute capability 10.x only (TE support matrix).
         ("mxfp8", (
             Spec("feature", HARD, "MXFP8 matrix multiplies on the live path", "supports_fp8"),
@@ -66,10 +67,10 @@ TABLE: dict[str, tuple[tuple[str, tuple[Spec, ...]], ...]] = {
         )),
         ("*", (Spec("feature", HARD, "FP8 matrix multiplies on the live path", "supports_fp8"),)),
     ),
-    "WAC105": (
+    Code.FP8_DTYPE: (
         ("*fnuz", (_vendor(AMD, strength=STRONG, text="FNUZ FP8 formats are AMD MI300's"),)),
     ),
-    "WAC106": (
+    Code.FP4_COMPUTE: (
         # A block-scaled FP4 recipe runs FP4 GEMMs: NVFP4 is NVIDIA Blackwell's format (TE: cc 10.x, partly 12.0).
         ("nvfp4", (
             Spec("feature", HARD, "NVFP4 matrix multiplies on the live path", "supports_fp4"),
@@ -79,7 +80,7 @@ TABLE: dict[str, tuple[tuple[str, tuple[Spec, ...]], ...]] = {
         ("mxfp4", (Spec("feature", HARD, "MXFP4 matrix multiplies on the live path", "supports_fp4"),)),
         ("*", (Spec("feature", STRONG, "FP4 tensor math", "supports_fp4"),)),
     ),
-    "WAC201": (
+    Code.COLLECTIVE_BACKEND: (
         ("nccl", (_vendor(NVIDIA, AMD, strength=STRONG, text=f"nccl backend: {_CUDA_OR_ROCM} through RCCL",
                           redirectable=True),)),
         ("hccl", (_vendor(HUAWEI, INTEL, strength=STRONG, text="hccl backend: Huawei Ascend or Intel Gaudi"),)),
@@ -88,7 +89,7 @@ TABLE: dict[str, tuple[tuple[str, tuple[Spec, ...]], ...]] = {
         ("mccl", (_vendor(MOORE_THREADS, strength=STRONG, text="mccl backend: Moore Threads GPU"),)),
         ("xccl", (_vendor(INTEL_XPU, strength=STRONG, text="xccl backend: Intel XPU (Data Center GPU)"),)),
     ),
-    "WAC202": (
+    Code.VENDOR_RUNTIME_IMPORT: (
         ("torch_npu*", (_vendor(HUAWEI, strength=HARD, text="imports torch_npu (Huawei Ascend runtime)"),)),
         ("habana_frameworks*", (_vendor(INTEL, strength=HARD, text="imports habana_frameworks (Intel Gaudi runtime)"),)),
         ("torch_xla*", (_vendor(GOOGLE, strength=STRONG, text="imports torch_xla (XLA devices: TPU)", xla=True),)),
@@ -98,12 +99,12 @@ TABLE: dict[str, tuple[tuple[str, tuple[Spec, ...]], ...]] = {
         ("neuronx_distributed*", (_vendor(AWS, strength=HARD, text="imports neuronx_distributed (AWS Neuron)"),)),
         ("libneuronxla*", (_vendor(AWS, strength=HARD, text="imports libneuronxla (AWS Neuron)"),)),
     ),
-    "WAC203": (
+    Code.CUDA_MIGRATION_SHIM: (
         ("*npu*", (_vendor(HUAWEI, strength=HARD, text="CUDA-to-Ascend migration shim"),)),
         ("mindspeed*", (_vendor(HUAWEI, strength=HARD, text="MindSpeed patches Megatron for Ascend"),)),
         ("*", (_vendor(INTEL, strength=HARD, text="Gaudi GPU migration layer"),)),
     ),
-    "WAC204": (
+    Code.DEVICE_TYPE: (
         ("cuda", (_vendor(NVIDIA, AMD, strength=STRONG, text=f"cuda device: {_CUDA_OR_ROCM}", redirectable=True),)),
         ("npu", (_vendor(HUAWEI, strength=HARD, text="npu device (Huawei Ascend)"),)),
         ("hpu", (_vendor(INTEL, strength=HARD, text="hpu device (Intel Gaudi)"),)),
@@ -113,7 +114,7 @@ TABLE: dict[str, tuple[tuple[str, tuple[Spec, ...]], ...]] = {
         ("musa", (_vendor(MOORE_THREADS, strength=STRONG, text="musa device (Moore Threads)"),)),
         ("xpu", (_vendor(INTEL_XPU, strength=STRONG, text="xpu device (Intel XPU GPUs)"),)),
     ),
-    "WAC205": (
+    Code.VENDOR_ENVIRONMENT: (
         ("rccl_*", (_vendor(AMD, strength=STRONG, text="RCCL variables (AMD ROCm)"),)),
         ("hsa_*", (_vendor(AMD, strength=STRONG, text="HSA runtime variables (AMD ROCm)"),)),
         ("hip_*", (_vendor(AMD, strength=STRONG, text="HIP variables (AMD ROCm)"),)),
@@ -134,7 +135,7 @@ TABLE: dict[str, tuple[tuple[str, tuple[Spec, ...]], ...]] = {
         ("xla_*", ()),  # XLA_FLAGS etc. are read by JAX on GPUs too
     ),
     # The platform an XLA or JAX program is told to run on (PJRT_DEVICE, JAX_PLATFORMS, jax.devices("tpu")).
-    "WAC208": (
+    Code.XLA_PLATFORM: (
         ("tpu*", (_vendor(GOOGLE, strength=STRONG, text="XLA platform TPU"),)),
         ("cuda*", (_vendor(NVIDIA, strength=STRONG, text="XLA platform CUDA (NVIDIA GPUs)"),)),
         ("rocm*", (_vendor(AMD, strength=STRONG, text="XLA platform ROCm (AMD GPUs)"),)),
@@ -142,48 +143,48 @@ TABLE: dict[str, tuple[tuple[str, tuple[Spec, ...]], ...]] = {
         ("neuron*", (_vendor(AWS, strength=STRONG, text="XLA platform Neuron (AWS Trainium/Inferentia)"),)),
     ),
     # Device tools only one vendor's driver answers (rocm-smi, npu-smi, hl-smi, neuron-ls...).
-    "WAC209": (
+    Code.VENDOR_DEVICE_TOOL: (
         ("amd", (_vendor(AMD, strength=STRONG, text="runs AMD's ROCm device tools"),)),
         ("huawei", (_vendor(HUAWEI, strength=STRONG, text="runs Huawei's Ascend device tools"),)),
         ("intel", (_vendor(INTEL, strength=STRONG, text="runs Intel Gaudi's device tools"),)),
         ("aws", (_vendor(AWS, strength=STRONG, text="runs AWS Neuron tools"),)),
         ("google", (_vendor(GOOGLE, strength=STRONG, text="manages Cloud TPUs (gcloud compute tpus)"),)),
     ),
-    "WAC206": (
+    Code.NCCL_ENVIRONMENT: (
         ("*", (_vendor(NVIDIA, AMD, strength=WEAK, text=f"NCCL variables: {_CUDA_OR_ROCM} (RCCL reads NCCL_*)",
                        redirectable=True),)),
     ),
-    "WAC207": (
+    Code.RUNTIME_VERSION_CHECK: (
         ("hip", (_vendor(AMD, strength=HARD, text="refuses to run without ROCm (torch.version.hip)"),)),
         ("cuda", (_vendor(NVIDIA, strength=HARD, text="refuses to run without CUDA (torch.version.cuda)"),)),
     ),
-    "WAC301": (
+    Code.INFINIBAND: (
         ("nccl_*", (
             Spec("class", STRONG, "InfiniBand/RoCE NICs in a cluster: datacenter parts", ("datacenter",)),
             _vendor(NVIDIA, AMD, strength=WEAK, text=f"NCCL InfiniBand variables: {_CUDA_OR_ROCM}", redirectable=True),
         )),
     ),
-    "WAC302": (
+    Code.GPUDIRECT_RDMA: (
         ("*", (Spec("gdr", STRONG, "GPUDirect RDMA (datacenter/professional NVIDIA or AMD Instinct)"),)),
     ),
-    "WAC305": (
+    Code.NVLINK_SHARP: (
         ("*", (
             _vendor(NVIDIA, strength=STRONG, text="NVLink SHARP needs NVSwitch systems (NVIDIA)"),
             Spec("class", STRONG, "NVLink SHARP: NVSwitch (HGX/DGX-class) servers", ("datacenter",)),
         )),
     ),
-    "WAC306": (
+    Code.CLOUD_FABRIC: (
         ("*", (Spec("class", STRONG, "cloud GPU fabric: datacenter instances", ("datacenter",)),)),
     ),
-    "WAC404": (
+    Code.LAUNCHER: (
         ("gaudi_spawn", (_vendor(INTEL, strength=STRONG, text="gaudi_spawn.py launcher (Intel Gaudi, optimum-habana)"),)),
         ("msrun", (_vendor(HUAWEI, strength=STRONG, text="msrun launcher (MindSpore, Huawei Ascend)"),)),
         ("rank-loop", (_vendor(HUAWEI, strength=WEAK, text="one process per DEVICE_ID in a shell loop (the Ascend idiom)"),)),
     ),
-    "WAC401": (
+    Code.GPUS_PER_NODE: (
         (">=8", (Spec("class", WEAK, "8 or more devices per node: server-class nodes", ("datacenter",)),)),
     ),
-    "WAC601": (
+    Code.FLASH_ATTENTION: (
         ("fa3", (Spec("arch", HARD, "FlashAttention-3 runs on Hopper only", ("Hopper",)),)),
         ("fa2", (
             _vendor(NVIDIA, AMD, strength=STRONG, text="FlashAttention-2 builds exist for NVIDIA and AMD ROCm",
@@ -193,11 +194,11 @@ TABLE: dict[str, tuple[tuple[str, tuple[Spec, ...]], ...]] = {
                  ("gfx90a", "gfx942"), (AMD,)),
         )),
     ),
-    "WAC602": (
+    Code.TRANSFORMER_ENGINE: (
         ("*", (_vendor(NVIDIA, strength=STRONG, text="Transformer Engine is NVIDIA's library"),)),
     ),
     # Architecture-specific instructions and types in CUDA sources (value: the feature; the floor is its own).
-    "WAC605": (
+    Code.CUDA_SOURCE_FEATURE: (
         ("wgmma", (
             _vendor(NVIDIA, strength=STRONG, text="Hopper warpgroup MMA (wgmma) in CUDA source"),
             Spec("arch", STRONG, "wgmma exists on sm_90a (Hopper) only", ("Hopper",), (NVIDIA,)),
@@ -227,13 +228,13 @@ TABLE: dict[str, tuple[tuple[str, tuple[Spec, ...]], ...]] = {
             Spec("cc_at_least", STRONG, "FP8 MMA needs Ada or newer (sm_89)", (8, 9), (NVIDIA,)),
         )),
     ),
-    "WAC603": (
+    Code.CUDA_ARCH_LIST: (
         ("*", (
             Spec("cuda_arch_list", HARD, "compiled for CUDA compute capabilities", None, (NVIDIA,)),
             _vendor(NVIDIA, strength=WEAK, text="CUDA compile targets (NVIDIA)", redirectable=True),
         )),
     ),
-    "WAC604": (
+    Code.ROCM_ARCH_LIST: (
         ("*", (
             Spec("rocm_arch_list", HARD, "compiled for AMD GPU targets", None, (AMD,)),
             _vendor(AMD, strength=STRONG, text="ROCm compile targets (AMD)"),
@@ -249,16 +250,16 @@ _NCCL_SWITCHED_OFF = (
                         redirectable=True),)),
 )
 DISABLED_TABLE: dict[str, tuple[tuple[str, tuple[Spec, ...]], ...]] = {
-    "WAC207": (
+    Code.RUNTIME_VERSION_CHECK: (
         ("hip", (_vendor("!" + AMD, strength=HARD, text="refuses to run on ROCm (torch.version.hip)"),)),
         ("cuda", (_vendor("!" + NVIDIA, strength=HARD, text="refuses to run on CUDA (torch.version.cuda)"),)),
     ),
-    "WAC301": _NCCL_SWITCHED_OFF,
-    "WAC302": _NCCL_SWITCHED_OFF,
-    "WAC303": _NCCL_SWITCHED_OFF,
-    "WAC305": _NCCL_SWITCHED_OFF,
+    Code.INFINIBAND: _NCCL_SWITCHED_OFF,
+    Code.GPUDIRECT_RDMA: _NCCL_SWITCHED_OFF,
+    Code.GPU_PEER_TO_PEER: _NCCL_SWITCHED_OFF,
+    Code.NVLINK_SHARP: _NCCL_SWITCHED_OFF,
 }
-REFUSAL_RULES = frozenset({"WAC207"})
+REFUSAL_RULES = frozenset({Code.RUNTIME_VERSION_CHECK})
 
 # Finding properties that place the evidence off the accelerator: property -> values. A bf16 autocast on the
 # host CPU (`torch.autocast("cpu", dtype=torch.bfloat16)`, extractor sets `device="cpu"`) says nothing about
@@ -332,7 +333,7 @@ DECLARED_STRENGTH: dict[str, str] = {
 # Settings that mean something only together: (rule, state) pairs -> specs.
 COMBINATIONS: tuple[tuple[tuple[tuple[str, State], ...], tuple[Spec, ...]], ...] = (
     (
-        (("WAC303", State.DISABLED), ("WAC301", State.DISABLED)),
+        ((Code.GPU_PEER_TO_PEER, State.DISABLED), (Code.INFINIBAND, State.DISABLED)),
         (Spec("class", WEAK, "NCCL P2P and InfiniBand both off: the classic consumer-GPU setting",
               ("consumer", "workstation")),),
     ),
@@ -506,7 +507,7 @@ def _first_match(rows, value: Any) -> tuple[Spec, ...]:
 
 
 # Findings that name the platform XLA runs on: (rule, value pattern). torch-neuronx runs torch_xla on AWS Neuron.
-XLA_PLATFORM_TELLS = (("WAC208", "*"), ("WAC202", "torch_neuron*"), ("WAC202", "neuronx_distributed*"))
+XLA_PLATFORM_TELLS = ((Code.XLA_PLATFORM, "*"), (Code.VENDOR_RUNTIME_IMPORT, "torch_neuron*"), (Code.VENDOR_RUNTIME_IMPORT, "neuronx_distributed*"))
 
 
 def xla_platform_vendors(findings: Iterable[Finding]) -> frozenset[str]:

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .constraints import RANK, Requirement, Spec
-from .engine import CONSISTENT, DISFAVOURED, EXCLUDED, CandidateVerdict, Reason, _worse
+from .judgement import CONSISTENT, DISFAVOURED, EXCLUDED, CandidateVerdict, Reason, worse
 
 AGREES = "agrees"
 DECLARED_KIND = "declared"
@@ -145,4 +145,4 @@ def _apply(candidates: list[CandidateVerdict], agreeing: list[Requirement]) -> N
                                     "supports", rule))
         else:
             c.reasons.append(Reason(f"{DECLARED_PREFIX}{names}", strength, evidence, "fails", rule))
-            c.status = _worse(c.status, DISFAVOURED)
+            c.status = worse(c.status, DISFAVOURED)

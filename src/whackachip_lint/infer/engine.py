@@ -23,21 +23,23 @@ from typing import Any, Iterable
 from ..evidence import Finding, State
 from ..extract.environment import EXACT as ENV_EXACT, device_count
 from .catalog import Catalog, Entry, load_catalog
+from .declared import apply_agreeing, judge_declared, split_declared, vendor_requirements
+from .judgement import CANDIDATE_ORDER as _CANDIDATE_ORDER, CONSISTENT, DISFAVOURED, EXCLUDED, CandidateVerdict, Reason
+from .judgement import worse as _worse
 from .constraints import (
     HARD, RANK, STRONG, WEAK, AMD, NVIDIA, Requirement, Spec, combination_requirements, requirements_for, specs_for,
     xla_platform_vendors,
 )
-from .export_control import export_control_for
 from .memory import MemoryEstimate
 from .memory import estimate as estimate_memory
 from .memory import fits as fits_memory
 from .memory import scale as run_scale
 from .recipes import Recipe, find_recipes, resolve_in_recipe, split_by_recipe
 from ..paths.roles import SUPPORT, TRAINING, VENDORED, RepoPaths, path_role
+from ..rules import tagged
+from ..rules.codes import Code
 
-CONSISTENT, DISFAVOURED, EXCLUDED = "consistent", "disfavoured", "excluded"
 LIKELY, POSSIBLE = "likely", "possible"
-_CANDIDATE_ORDER = {CONSISTENT: 0, DISFAVOURED: 1, EXCLUDED: 2}
 _VENDOR_ORDER = {LIKELY: 0, POSSIBLE: 1, EXCLUDED: 2}
 
 VENDOR_WEIGHT = {HARD: 100, STRONG: 10, WEAK: 1}
@@ -52,7 +54,7 @@ TIE_BREAKS = {
 }
 
 # Evidence that a repository holds a training set-up (without it the verdict is "insufficient evidence").
-TRAINING_RULE_PREFIXES = ("WAC201", "WAC3", "WAC401", "WAC402", "WAC404", "WAC405", "WAC406", "WAC5")
+TRAINING_SETUP_RULES = tagged("training-setup")
 
 # Requirement kinds that set an architecture floor, and those that set a device class.
 FLOOR_KINDS = ("feature", "arch", "cc_at_least", "gfx_in", "cuda_arch_list", "rocm_arch_list")
@@ -65,49 +67,15 @@ SUPPORT_FILES = ("Dockerfile*", "*.dockerfile", "*.Dockerfile", "docker/*", "*/d
 
 # What a device count does not say, shown with it: (rule, count) -> note.
 COUNT_NOTES = {
-    ("WAC401", 8): "8 devices per node is the HGX/DGX server shape, but also 4 dual-die MI250X cards (two devices "
+    (Code.GPUS_PER_NODE, 8): "8 devices per node is the HGX/DGX server shape, but also 4 dual-die MI250X cards (two devices "
                    "each) or 8 Ascend NPUs",
 }
 
 # Network findings summarised under "interconnect": rule -> key.
 INTERCONNECT_KEYS = {
-    "WAC301": "infiniband", "WAC302": "gpudirect_rdma", "WAC303": "p2p", "WAC304": "socket_interface",
-    "WAC305": "nvlink_sharp", "WAC306": "cloud_fabric",
+    Code.INFINIBAND: "infiniband", Code.GPUDIRECT_RDMA: "gpudirect_rdma", Code.GPU_PEER_TO_PEER: "p2p", Code.SOCKET_INTERFACE: "socket_interface",
+    Code.NVLINK_SHARP: "nvlink_sharp", Code.CLOUD_FABRIC: "cloud_fabric",
 }
-
-
-@dataclass
-class Reason:
-    constraint: str
-    strength: str
-    evidence: tuple[str, ...]
-    result: str = "fails"  # fails | unknown | supports | contradicts | tie-break
-    rule: str = ""  # the rule whose findings impose it ("" when several or none)
-
-    def to_dict(self) -> dict[str, Any]:
-        return {"constraint": self.constraint, "strength": self.strength, "evidence": list(self.evidence),
-                "result": self.result, "rule": self.rule}
-
-
-@dataclass
-class CandidateVerdict:
-    entry: Entry
-    status: str
-    reasons: list[Reason] = field(default_factory=list)
-    recipe: str | None = None
-
-    def to_dict(self) -> dict[str, Any]:
-        data = {
-            "id": self.entry.id,
-            "name": self.entry.name,
-            "vendor": self.entry.vendor,
-            "status": self.status,
-            "reasons": [r.to_dict() for r in self.reasons],
-            "export_control": export_control_for(self.entry),
-        }
-        if self.recipe:
-            data["recipe"] = self.recipe
-        return data
 
 
 @dataclass
@@ -234,7 +202,7 @@ def shim_vendors(findings: Iterable[Finding]) -> set[str]:
     """Vendors whose CUDA migration shim is in force: CUDA-looking evidence also points to them."""
     vendors: set[str] = set()
     for f in findings:
-        if f.rule == "WAC203" and f.in_force:
+        if f.rule == Code.CUDA_MIGRATION_SHIM and f.in_force:
             for spec in specs_for(f.rule, f.value, f.signal):
                 if spec.kind == "vendor":
                     vendors |= set(spec.arg)
@@ -324,7 +292,7 @@ def collect_requirements(findings: list[Finding], memo: dict | None = None) -> l
 
 
 ARCH_LIST_KINDS = ("cuda_arch_list", "rocm_arch_list")
-TARGET_LIST_RULES = ("WAC603", "WAC604")  # CUDA and ROCm compile target lists
+TARGET_LIST_RULES = (Code.CUDA_ARCH_LIST, Code.ROCM_ARCH_LIST)  # CUDA and ROCm compile target lists
 
 
 def _union_target_lists(requirements: list[Requirement], open_lists: set[str] = frozenset()) -> list[Requirement]:
@@ -392,7 +360,6 @@ def _settle_vendor_conflicts(requirements: list[Requirement]) -> tuple[list[Requ
 
 
 def assess(findings: list[Finding], catalog: Catalog | None = None, memo: dict | None = None) -> Assessment:
-    from .declared import apply_agreeing, judge_declared, split_declared, vendor_requirements  # uses our types
 
     catalog = catalog or load_catalog()
     requirements, declared = split_declared(collect_requirements(findings, memo))
@@ -459,7 +426,7 @@ def _memory_requirement(memory: MemoryEstimate, catalog: Catalog) -> Requirement
         memory.notes.append("fits no catalog part")
     spec = Spec("memory", strength, text, memory.bytes_per_device)
     evidence = tuple(dict.fromkeys(f"{f.path}:{f.line}" for f in memory.evidence))
-    return Requirement(text, strength, "memory", evidence, "WAC506", spec, memory.bytes_per_device)
+    return Requirement(text, strength, "memory", evidence, Code.MODEL_DIMENSION, spec, memory.bytes_per_device)
 
 
 def _candidate(entry: Entry, requirements: list[Requirement]) -> CandidateVerdict:
@@ -480,13 +447,9 @@ def _candidate(entry: Entry, requirements: list[Requirement]) -> CandidateVerdic
     return CandidateVerdict(entry, status, reasons)
 
 
-def _worse(a: str, b: str) -> str:
-    return a if _CANDIDATE_ORDER[a] >= _CANDIDATE_ORDER[b] else b
-
-
 def _insufficient(findings: list[Finding], requirements: list[Requirement]) -> bool:
     has_vendor = any(r.is_vendor for r in requirements)
-    has_training = any(f.in_force and f.rule.startswith(TRAINING_RULE_PREFIXES) for f in findings)
+    has_training = any(f.in_force and f.rule in TRAINING_SETUP_RULES for f in findings)
     return not (has_vendor and has_training)
 
 
@@ -652,7 +615,7 @@ def _counts(findings: list[Finding], rule: str) -> dict[str, Any] | None:
             continue
         if f.rule == rule and isinstance(f.value, int) and not isinstance(f.value, bool):
             values.setdefault(f.value, []).append(f"{f.path}:{f.line}")
-        elif rule == "WAC401" and f.rule == "WAC403" and isinstance(f.value, str) and f.value.strip():
+        elif rule == Code.GPUS_PER_NODE and f.rule == Code.VISIBLE_DEVICES and isinstance(f.value, str) and f.value.strip():
             count = device_count(f.value)
             if count:  # "all" names no number
                 values.setdefault(count, []).append(f"{f.path}:{f.line}")
@@ -732,7 +695,7 @@ def infer(result, settings=None, catalog: Catalog | None = None) -> Verdict:
         overall = _merge([a for _, _, a in per_recipe], [n for n, _, _ in per_recipe], catalog)
     else:
         overall = assess(findings, catalog)
-    verdict = Verdict(overall, _interconnect(findings), _counts(findings, "WAC401"), _counts(findings, "WAC402"),
+    verdict = Verdict(overall, _interconnect(findings), _counts(findings, Code.GPUS_PER_NODE), _counts(findings, Code.NODE_COUNT),
                       per_recipe)
     verdict.primary = _primary(per_recipe, overall, findings)
     verdict.optional_requirements = optional_requirements(off_path, repo, catalog, overall)
@@ -782,11 +745,11 @@ def _primary(per_recipe: list[tuple[str, list[str], Assessment]], overall: Asses
              findings: list[Finding]) -> dict[str, Any]:
     """What the authors most likely ran: the training path with the strongest set-up (the whole tree if one).
 
-    A path's set-up is the number of distinct set-up rules (TRAINING_RULE_PREFIXES) in force in its files,
+    A path's set-up is the number of distinct set-up rules (TRAINING_SETUP_RULES) in force in its files,
     then its size."""
     setup: dict[str, set[str]] = {}
     for f in findings:
-        if f.in_force and f.rule.startswith(TRAINING_RULE_PREFIXES):
+        if f.in_force and f.rule in TRAINING_SETUP_RULES:
             setup.setdefault(f.path, set()).add(f.rule)
 
     def weight(files: list[str]) -> tuple[int, int]:

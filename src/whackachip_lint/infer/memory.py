@@ -20,10 +20,11 @@ from typing import Any, Iterable
 from ..evidence import Finding, State
 from ..extract.model_tables import GATED_MLP_MODEL_TYPES
 from .catalog import Entry
+from ..rules.codes import Code
 
-DIMENSION_RULE, PARALLEL_RULE, OPTIMIZER_RULE, NAME_RULE, PEFT_RULE = "WAC506", "WAC507", "WAC508", "WAC509", "WAC510"
-ZERO_RULE, OFFLOAD_RULE, FSDP_RULE = "WAC501", "WAC502", "WAC505"
-GPUS_RULE, NODES_RULE, LAUNCHER_RULE = "WAC401", "WAC402", "WAC404"
+DIMENSION_RULE, PARALLEL_RULE, OPTIMIZER_RULE, NAME_RULE, PEFT_RULE = Code.MODEL_DIMENSION, Code.MODEL_PARALLEL_SIZE, Code.OPTIMIZER, Code.MODEL_NAME_SIZE, Code.LOW_MEMORY_FINETUNE
+ZERO_RULE, OFFLOAD_RULE, FSDP_RULE = Code.ZERO_STAGE, Code.ZERO_OFFLOAD, Code.FSDP
+GPUS_RULE, NODES_RULE, LAUNCHER_RULE = Code.GPUS_PER_NODE, Code.NODE_COUNT, Code.LAUNCHER
 GB = 1e9  # catalog sizes are in decimal gigabytes, as vendors state them
 
 # Bytes per parameter of optimiser state (K in the ZeRO paper), counting the fp32 master copy mixed precision keeps.

@@ -14,18 +14,19 @@ import shlex
 from ..evidence import Finding, State
 from ..paths.launches import _NOT_RUN, CONFIG_RULE, LAUNCHER_RULE, Recipe, _resolve, find_recipes  # noqa: F401 (re-exported)
 from ..rules import get_rule
+from ..rules.codes import Code
 
 # Precision switches a launch flag (`--bf16`, `--fp16`) fills in when a config says "auto".
-AUTO_RULES = ("WAC101", "WAC102")
+AUTO_RULES = (Code.BF16_PRECISION, Code.FP16_PRECISION)
 # What a value passed to a valued option means (`--dtype fp16` over a `bf16` default): word -> (rule, value).
 # None: a precision that says nothing about hardware (fp32).
 OPTION_VALUES: dict[str, tuple[str, str] | None] = {
-    "bf16": ("WAC101", "bf16"), "bfloat16": ("WAC101", "bfloat16"), "bf16-mixed": ("WAC101", "bf16-mixed"),
-    "fp16": ("WAC102", "fp16"), "float16": ("WAC102", "float16"), "half": ("WAC102", "half"),
-    "16-mixed": ("WAC102", "16-mixed"), "fp8": ("WAC104", "fp8"),
+    "bf16": (Code.BF16_PRECISION, "bf16"), "bfloat16": (Code.BF16_PRECISION, "bfloat16"), "bf16-mixed": (Code.BF16_PRECISION, "bf16-mixed"),
+    "fp16": (Code.FP16_PRECISION, "fp16"), "float16": (Code.FP16_PRECISION, "float16"), "half": (Code.FP16_PRECISION, "half"),
+    "16-mixed": (Code.FP16_PRECISION, "16-mixed"), "fp8": (Code.FP8_COMPUTE, "fp8"),
     "fp32": None, "float32": None, "32": None, "no": None,
 }
-PRECISION_RULES = ("WAC101", "WAC102", "WAC104")
+PRECISION_RULES = (Code.BF16_PRECISION, Code.FP16_PRECISION, Code.FP8_COMPUTE)
 TRUE_WORDS, FALSE_WORDS = {"true", "1", "yes"}, {"false", "0", "no"}
 
 

@@ -11,9 +11,10 @@ from dataclasses import dataclass, field
 from typing import Iterable
 
 from ..evidence import Finding, State
+from ..rules.codes import Code
 
-LAUNCHER_RULE = "WAC404"
-CONFIG_RULE = "WAC406"
+LAUNCHER_RULE = Code.LAUNCHER
+CONFIG_RULE = Code.LAUNCH_CONFIG
 
 
 @dataclass

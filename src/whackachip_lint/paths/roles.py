@@ -31,6 +31,8 @@ from typing import Any, Iterable
 from ..evidence import Finding
 from .graph import ImportGraph, build
 from .launches import _resolve, find_recipes
+from ..rules import tagged
+from ..rules.codes import Code
 
 TRAINING, OPTIONAL, TEST, EXAMPLE, VENDORED, UNREACHED, SUPPORT = (
     "training", "optional", "test", "example", "vendored", "unreached", "support")
@@ -53,8 +55,8 @@ SUPPORT_NAMES = ("Dockerfile*", "*.dockerfile", "Containerfile*", "setup.py", "s
 SUPPORT_DIRS = frozenset({".github", ".gitlab", ".circleci", "ci", ".ci", "docker", "docs", "doc", ".buildkite"})
 CONFIG_SUFFIXES = (".json", ".yaml", ".yml", ".toml", ".cfg", ".ini")
 # Findings that show a training set-up (collective backend, network, launcher, topology, configs, sharding).
-SETUP_RULES = ("WAC201", "WAC3", "WAC401", "WAC402", "WAC404", "WAC405", "WAC406", "WAC5")
-LAUNCH_RULE, CONFIG_RULE = "WAC404", "WAC406"
+SETUP_RULES = tagged("training-setup")
+LAUNCH_RULE, CONFIG_RULE = Code.LAUNCHER, Code.LAUNCH_CONFIG
 
 
 @dataclass
@@ -162,7 +164,7 @@ def analyse(files: Iterable[str], facts: dict[str, dict[str, Any]], findings: li
     entries = _entry_points(files, facts, findings, graph)
     for entry in entries:
         entry.category = _category(entry, roles, graph)
-    setup_files = {f.path for f in findings if f.in_force and f.rule.startswith(SETUP_RULES)}
+    setup_files = {f.path for f in findings if f.in_force and f.rule in SETUP_RULES}
     recipe_files = _launch_files(findings, files)
     candidates = [e for e in entries if e.category == TRAINING]
     paths = [_path(e, graph, recipe_files) for e in candidates]

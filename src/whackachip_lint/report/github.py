@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..evidence import Level
-from ..scan import ScanResult
+from ..results import ScanResult
 from .text import DIAGNOSTIC_LEVEL
 
 _COMMAND = {Level.NOTE: "notice", Level.WARNING: "warning", Level.ERROR: "error"}

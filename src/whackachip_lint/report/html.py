@@ -32,11 +32,7 @@ def e(value: Any) -> str:
     return html.escape(str(value), quote=True)
 
 
-def render(result, verdict: Verdict | None = None, **_options: Any) -> str:
-    if verdict is None:
-        from ..infer.engine import infer
-
-        verdict = infer(result)
+def render(result, verdict: Verdict, **_options: Any) -> str:
     steps = funnel(verdict)
     parts = [
         "<!doctype html>",

@@ -8,7 +8,7 @@ from typing import Any
 
 from .. import __version__
 from ..evidence import Finding
-from ..scan import ScanResult
+from ..results import ScanResult
 from .escape import json_text
 from .text import notebook_cell
 from .verdict_json import EVIDENCE_CAP, verdict_data

@@ -19,7 +19,7 @@ from ..discover import find_repository_root, printable_path
 from ..crosscheck import CONFLICTS_WITH
 from ..evidence import Finding
 from ..infer.catalog import Entry
-from ..scan import ScanResult
+from ..results import ScanResult
 
 
 def _from_cwd(path: str, cwd: str) -> str:

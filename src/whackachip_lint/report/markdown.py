@@ -12,7 +12,7 @@ from typing import Any
 from urllib.parse import quote
 
 from ..evidence import Finding, Level, State
-from ..scan import ScanResult
+from ..results import ScanResult
 from .bottom_line import bottom_line, path_conflicts
 from .text import location, summary
 

@@ -26,7 +26,7 @@ from .. import __version__
 from ..docs import PROJECT_URL, help_uri, rule_markdown, rule_text
 from ..evidence import Finding, Level, State
 from ..rules import ALL_RULES
-from ..scan import ScanResult
+from ..results import ScanResult
 from .escape import json_text, sarif_message
 from .text import DIAGNOSTIC_LEVEL
 

@@ -10,7 +10,7 @@ import click
 
 from ..discover import printable_path
 from ..evidence import Diagnostic, Finding, Level, State
-from ..scan import ScanResult
+from ..results import ScanResult
 from .escape import terminal_text
 
 Style = Callable[..., str]

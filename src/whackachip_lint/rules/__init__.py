@@ -6,14 +6,10 @@ from functools import lru_cache
 from typing import Iterable
 
 from .base import Example, Rule
-from . import collective, declared, kernels, launch, memory, meta, network, precision
+from . import cluster, collective, declared, kernels, launch, memory, meta, network, packages, precision
 
-FAMILIES = (precision, collective, network, launch, memory, kernels, declared, meta)
-
-# Other formats A: cluster manifests (WAC701-WAC709), container images and dependency pins (WAC8xx).
-from . import cluster, packages  # noqa: E402
-
-FAMILIES = FAMILIES + (cluster, packages)
+# cluster: cluster manifests (WAC701-WAC709); packages: container images and dependency pins (WAC8xx).
+FAMILIES = (precision, collective, network, launch, memory, kernels, declared, meta, cluster, packages)
 
 ALL_RULES: dict[str, Rule] = {}
 for _family in FAMILIES:
@@ -50,6 +46,17 @@ def get_rule(code: str) -> Rule:
         return ALL_RULES[code.upper()]
     except KeyError:
         raise KeyError(f"unknown rule code {code!r}") from None
+
+
+def tagged(*tags: str) -> frozenset[str]:
+    """Codes of the rules (plugins' included) that carry any of `tags`: how the paths and the inference pick rules."""
+    wanted = set(tags)
+    return frozenset(code for code, rule in ALL_RULES.items() if wanted.intersection(rule.tags))
+
+
+def family_codes(*families) -> frozenset[str]:
+    """Codes of the rules declared in the given family modules (`rules.precision`, ...)."""
+    return frozenset(rule.code for family in families for rule in family.RULES)
 
 
 def matches(code: str, selectors: Iterable[str]) -> bool:
@@ -102,6 +109,6 @@ def _selected(select: tuple[str, ...], ignore: tuple[str, ...]) -> frozenset[str
 
 
 __all__ = [
-    "ALL_RULES", "Example", "Rule", "check_selectors", "get_rule", "matches", "removed_notices", "removed_rules",
-    "selected_codes",
+    "ALL_RULES", "Example", "Rule", "check_selectors", "family_codes", "get_rule", "matches", "removed_notices", "removed_rules",
+    "selected_codes", "tagged",
 ]

@@ -45,7 +45,7 @@ RULES = (
             ),
         ),
         references=("https://pytorch.org/docs/stable/distributed.html",),
-        tags=("collective", "vendor"),
+        tags=("collective", "vendor", "training-setup"),
     ),
     Rule(
         code="WAC202",

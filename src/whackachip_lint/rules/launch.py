@@ -36,7 +36,7 @@ RULES = (
             Example("export HABANA_VISIBLE_DEVICES=all\n", kind="shell",
                     note="`all` exposes every device: it names no count"),
         ),
-        tags=("topology",),
+        tags=("topology", "training-setup"),
     ),
     Rule(
         code="WAC402",
@@ -47,7 +47,7 @@ RULES = (
         why="A multi-node job needs a cluster fabric between nodes; with RDMA settings it points to a datacenter.",
         positives=(Example("torchrun --nnodes 4 --nproc_per_node 8 train.py\n", kind="shell", value=4),),
         negatives=(Example("echo --nnodes 4\n", kind="shell"),),
-        tags=("topology",),
+        tags=("topology", "training-setup"),
     ),
     Rule(
         code="WAC403",
@@ -86,7 +86,7 @@ RULES = (
             Example("python train.py\n", kind="shell"),
             Example("for i in 0 1 2 3; do echo $i; done\n", kind="shell", note="a loop that starts no process per device"),
         ),
-        tags=("topology",),
+        tags=("topology", "launcher", "training-setup"),
     ),
     Rule(
         code="WAC405",
@@ -97,7 +97,7 @@ RULES = (
         why="A hostfile lists the machines of a multi-node cluster.",
         positives=(Example("deepspeed --hostfile hosts.txt train.py\n", kind="shell", value="hosts.txt"),),
         negatives=(Example("cat hosts.txt\n", kind="shell"),),
-        tags=("topology",),
+        tags=("topology", "launcher", "training-setup"),
     ),
     Rule(
         code="WAC406",
@@ -111,6 +111,6 @@ RULES = (
         ),
         positives=(Example("deepspeed train.py --deepspeed ds_config.json\n", kind="shell", value="ds_config.json"),),
         negatives=(Example("cat ds_config.json\n", kind="shell"),),
-        tags=("topology",),
+        tags=("topology", "launcher", "training-setup"),
     ),
 )

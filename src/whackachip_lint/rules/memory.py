@@ -19,7 +19,7 @@ RULES = (
             Example('{"name": "stage", "stage": 3}\n', kind="json"),
             Example('ds_config = {"zero_optimization": {"stage": 0}}\nlevels = {"stage": 3}\n'),
         ),
-        tags=("memory",),
+        tags=("memory", "training-setup"),
     ),
     Rule(
         code="WAC502",
@@ -41,7 +41,7 @@ RULES = (
             ),
             Example('zero = {"stage": 3, "offload_param": {"device": "none"}}\n'),
         ),
-        tags=("memory",),
+        tags=("memory", "training-setup"),
     ),
     Rule(
         code="WAC503",
@@ -58,7 +58,7 @@ RULES = (
             Example('{"gradient_accumulation_steps": 1, "zero_optimization": {"stage": 2}}\n', kind="json", state=State.DISABLED),
             Example('args = TrainingArguments("out", gradient_accumulation_steps=1)\n'),
         ),
-        tags=("memory",),
+        tags=("memory", "training-setup"),
     ),
     Rule(
         code="WAC504",
@@ -75,7 +75,7 @@ RULES = (
             Example('{"batch": 4}\n', kind="json"),
             Example("loader = DataLoader(data, batch_size=4)\n", note="a loader's batch size is not a per-device micro batch"),
         ),
-        tags=("memory",),
+        tags=("memory", "training-setup"),
     ),
     Rule(
         code="WAC505",
@@ -93,7 +93,7 @@ RULES = (
             Example("# FSDP would help here\nmodel = model.cuda()\n"),
             Example('from transformers import TrainingArguments\nargs = TrainingArguments("out", fsdp="")\n'),
         ),
-        tags=("memory",),
+        tags=("memory", "training-setup"),
     ),
     Rule(
         code="WAC506",
@@ -120,7 +120,7 @@ RULES = (
             Example("# torchrun pretrain_gpt.py --num-layers 80\n", kind="shell", state=State.MENTIONED),
             Example('{"hidden_size": 4096, "layers": 3}\n', kind="json", note="no model_type: not a model config"),
         ),
-        tags=("memory", "model-size"),
+        tags=("memory", "model-size", "training-setup"),
         notes=("`properties.dimension`: layers, hidden, ffn, heads, kv_heads, experts, experts_topk, vocab, seq, ...",),
     ),
     Rule(
@@ -136,7 +136,7 @@ RULES = (
         positives=(Example("torchrun pretrain_gpt.py --tensor-model-parallel-size 8\n", kind="shell", value=8),),
         negatives=(Example("torchrun pretrain_gpt.py --tensor-model-parallel-size $TP\n", kind="shell",
                            state=State.CONDITIONAL),),
-        tags=("memory", "model-size"),
+        tags=("memory", "model-size", "training-setup"),
         notes=("`properties.axis`: tensor, pipeline, expert, context, or distributed_optimizer.",),
     ),
     Rule(
@@ -155,7 +155,7 @@ RULES = (
         ),
         negatives=(Example('{"optimizer": {"type": "MyOwn"}, "zero_optimization": {"stage": 2}}\n', kind="json",
                            note="an optimiser the memory model does not know is no evidence"),),
-        tags=("memory",),
+        tags=("memory", "training-setup"),
     ),
     Rule(
         code="WAC509",
@@ -177,7 +177,7 @@ RULES = (
             Example("torchrun train.py --model_name_or_path mistralai/Mixtral-8x7B-v0.1\n", kind="shell",
                     note="8x7B is a mixture of experts whose total is not 8 x 7B: not read from the name"),
         ),
-        tags=("memory", "model-size"),
+        tags=("memory", "model-size", "training-setup"),
         notes=("`properties.params_b`: the size in billions.",),
     ),
     Rule(
@@ -195,6 +195,6 @@ RULES = (
             Example("torchrun train.py --use_peft\n", kind="shell", value="lora"),
         ),
         negatives=(Example("torchrun train.py --finetuning_type full\n", kind="shell"),),
-        tags=("memory",),
+        tags=("memory", "training-setup"),
     ),
 )

@@ -31,7 +31,7 @@ RULES = (
             Example("export NCCL_IB_DISABLE=1\n", kind="shell"),
             Example('import os\nos.environ["NCCL_IB_DISABLE"] = "1"\n'),
         ),
-        tags=("network",),
+        tags=("network", "training-setup"),
     ),
     Rule(
         code="WAC302",
@@ -52,7 +52,7 @@ RULES = (
             Example("export NCCL_NET_GDR_LEVEL=LOC\n", kind="shell"),
             Example('import os\nos.environ["NCCL_NET_GDR_LEVEL"] = "LOC"\n'),
         ),
-        tags=("network",),
+        tags=("network", "training-setup"),
     ),
     Rule(
         code="WAC303",
@@ -78,7 +78,7 @@ RULES = (
             Example("echo $NCCL_P2P_DISABLE\n", kind="shell"),
             Example('import os\nprint(os.environ.get("NCCL_P2P_DISABLE"))\n'),
         ),
-        tags=("network",),
+        tags=("network", "training-setup"),
     ),
     Rule(
         code="WAC304",
@@ -95,7 +95,7 @@ RULES = (
             Example("# export NCCL_SOCKET_IFNAME=bond1\n", kind="shell"),
             Example('import os\niface = os.environ.get("NCCL_SOCKET_IFNAME", "eth0")\n', note="reading is not setting"),
         ),
-        tags=("network",),
+        tags=("network", "training-setup"),
     ),
     Rule(
         code="WAC305",
@@ -112,7 +112,7 @@ RULES = (
             Example("export NCCL_NVLS_ENABLE=0\n", kind="shell"),
             Example('import os\nos.environ["NCCL_NVLS_ENABLE"] = "0"\n'),
         ),
-        tags=("network",),
+        tags=("network", "training-setup"),
     ),
     Rule(
         code="WAC306",
@@ -137,6 +137,6 @@ RULES = (
             Example("export FI_PROVIDER=tcp\n", kind="shell", note="a plain TCP provider is no fabric evidence"),
             Example('import os\n"""Set NCCL_FASTRAK_CTRL_DEV on a3-mega."""\n'),
         ),
-        tags=("network",),
+        tags=("network", "training-setup"),
     ),
 )

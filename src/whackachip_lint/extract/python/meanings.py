@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from ...evidence import State, Value
 from . import tables as T
+from ...rules.codes import Code
 
 _FALSE_STRINGS = {"0", "false", "no", "off", "n", "f", ""}
 
@@ -22,10 +23,10 @@ def dtype_meaning(name: str) -> tuple[str, str] | None:
         return T.DTYPES[name]
     match = T.FP8_DTYPE.match(name)
     if match:
-        return "WAC105", match.group(1)
+        return Code.FP8_DTYPE, match.group(1)
     match = T.FP4_DTYPE.match(name)
     if match:
-        return "WAC106", match.group(1)
+        return Code.FP4_COMPUTE, match.group(1)
     return None
 
 
@@ -37,7 +38,7 @@ def value_meanings(kind: str, value: Value, partial: bool, rule: str | None = No
         return _offload_meaning(value, partial)
     if isinstance(value, bool) or value is None:
         if kind == "fsdp" and value is True:
-            return [("WAC505", "fsdp", State.ENABLED)]
+            return [(Code.FSDP, "fsdp", State.ENABLED)]
         return []
     text = str(value).strip()
     low = text.lower()
@@ -48,22 +49,22 @@ def value_meanings(kind: str, value: Value, partial: bool, rule: str | None = No
         if low in T.PRECISION_STRINGS:
             return [(*T.PRECISION_STRINGS[low], on)]
         match = T.FP8_STRING.match(low)
-        return [("WAC105", match.group(1), on)] if match else []
+        return [(Code.FP8_DTYPE, match.group(1), on)] if match else []
     if kind == "backend":
         if partial:
             return []
         names = [part.split(":")[-1].strip() for part in low.split(",")]
-        return [("WAC201", n, on) for n in names if n in T.BACKENDS]
+        return [(Code.COLLECTIVE_BACKEND, n, on) for n in names if n in T.BACKENDS]
     if kind == "device":
         device = low.split(":")[0]
         device = T.DEVICE_ALIASES.get(device, device)
-        return [("WAC204", device, on)] if device in T.DEVICES else []
+        return [(Code.DEVICE_TYPE, device, on)] if device in T.DEVICES else []
     if kind == "attn":
-        return [("WAC601", T.ATTN_IMPLEMENTATIONS[low], on)] if low in T.ATTN_IMPLEMENTATIONS else []
+        return [(Code.FLASH_ATTENTION, T.ATTN_IMPLEMENTATIONS[low], on)] if low in T.ATTN_IMPLEMENTATIONS else []
     if kind == "fsdp":
-        return [("WAC505", "fsdp", on)] if text and not partial else []
+        return [(Code.FSDP, "fsdp", on)] if text and not partial else []
     if kind == "te":
-        return [("WAC602", "transformer_engine", on)] if low == "transformer_engine" else []
+        return [(Code.TRANSFORMER_ENGINE, "transformer_engine", on)] if low == "transformer_engine" else []
     return []
 
 
@@ -86,10 +87,10 @@ def _offload_meaning(value: Value, partial: bool) -> list[tuple[str, Value, Stat
         return []
     device = value.strip().lower()
     if device == "auto":
-        return [("WAC502", "auto", State.CONDITIONAL)]
+        return [(Code.ZERO_OFFLOAD, "auto", State.CONDITIONAL)]
     if device == "none":
-        return [("WAC502", "none", State.DISABLED)]
-    return [("WAC502", device, State.ENABLED)] if device in {"cpu", "nvme"} else []
+        return [(Code.ZERO_OFFLOAD, "none", State.DISABLED)]
+    return [(Code.ZERO_OFFLOAD, device, State.ENABLED)] if device in {"cpu", "nvme"} else []
 
 
 def switch_truth(value: Value) -> bool | None:

@@ -14,6 +14,7 @@ from ...evidence import Span
 from ..buildflags import parse_arch_flags
 from ..environment import interpret_env, is_hardware_variable
 from .tables import ENV_NAME_WORD, FP8_DTYPE_WORD, MENTION_PATTERNS
+from ...rules.codes import Code
 
 _NEWLINE = re.compile(r"\r\n?|\n")
 
@@ -48,7 +49,7 @@ def find_mentions(text: str) -> Iterator[tuple[str, object, int, int, str]]:
             for match in pattern.finditer(text):
                 yield rule, value, match.start(), match.end(), match.group(0)
     for match in FP8_DTYPE_WORD.finditer(text):
-        yield "WAC105", match.group(0), match.start(), match.end(), match.group(0)
+        yield Code.FP8_DTYPE, match.group(0), match.start(), match.end(), match.group(0)
     for match in ENV_NAME_WORD.finditer(text):
         name = match.group(0)
         if not is_hardware_variable(name):

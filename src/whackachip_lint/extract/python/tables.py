@@ -9,16 +9,17 @@ Hugging Face and vendor docs summarised in the rule declarations.
 from __future__ import annotations
 
 import re
+from ...rules.codes import Code
 
 # Dotted dtype names (after alias resolution) -> (rule, value).
 DTYPES: dict[str, tuple[str, str]] = {
-    "torch.bfloat16": ("WAC101", "bfloat16"),
-    "torch.float16": ("WAC102", "float16"),
-    "torch.half": ("WAC102", "float16"),
-    "jax.numpy.bfloat16": ("WAC101", "bfloat16"),
-    "jax.numpy.float16": ("WAC102", "float16"),
-    "mlx.core.bfloat16": ("WAC101", "bfloat16"),
-    "mlx.core.float16": ("WAC102", "float16"),
+    "torch.bfloat16": (Code.BF16_PRECISION, "bfloat16"),
+    "torch.float16": (Code.FP16_PRECISION, "float16"),
+    "torch.half": (Code.FP16_PRECISION, "float16"),
+    "jax.numpy.bfloat16": (Code.BF16_PRECISION, "bfloat16"),
+    "jax.numpy.float16": (Code.FP16_PRECISION, "float16"),
+    "mlx.core.bfloat16": (Code.BF16_PRECISION, "bfloat16"),
+    "mlx.core.float16": (Code.FP16_PRECISION, "float16"),
 }
 # torch.float8_* and torch.float4_* are matched by pattern (new variants keep arriving).
 FP8_DTYPE = re.compile(r"^(?:torch|jax\.numpy|ml_dtypes)\.(float8_e[0-9]m[0-9]\w*)$")
@@ -26,35 +27,35 @@ FP4_DTYPE = re.compile(r"^(?:torch|ml_dtypes)\.(float4_e[0-9]m[0-9]\w*)$")
 
 # Tensor/module methods that cast: `.bfloat16()`, `.half()`.
 CAST_METHODS: dict[str, tuple[str, str]] = {
-    "bfloat16": ("WAC101", "bfloat16"),
-    "half": ("WAC102", "float16"),
+    "bfloat16": (Code.BF16_PRECISION, "bfloat16"),
+    "half": (Code.FP16_PRECISION, "float16"),
 }
 
 # Precision spelled as a string (dtype=, torch_dtype=, mixed_precision=, precision=, --dtype default).
 PRECISION_STRINGS: dict[str, tuple[str, str]] = {
-    "bf16": ("WAC101", "bf16"),
-    "bfloat16": ("WAC101", "bfloat16"),
-    "torch.bfloat16": ("WAC101", "bfloat16"),
-    "bf16-mixed": ("WAC101", "bf16-mixed"),
-    "bf16_mixed": ("WAC101", "bf16-mixed"),
-    "bf16-true": ("WAC101", "bf16-true"),
-    "fp16": ("WAC102", "fp16"),
-    "float16": ("WAC102", "float16"),
-    "torch.float16": ("WAC102", "float16"),
-    "half": ("WAC102", "float16"),
-    "16": ("WAC102", "16"),
-    "16-mixed": ("WAC102", "16-mixed"),
-    "fp16-mixed": ("WAC102", "16-mixed"),
-    "16-true": ("WAC102", "16-true"),
-    "tf32": ("WAC103", "tf32"),
+    "bf16": (Code.BF16_PRECISION, "bf16"),
+    "bfloat16": (Code.BF16_PRECISION, "bfloat16"),
+    "torch.bfloat16": (Code.BF16_PRECISION, "bfloat16"),
+    "bf16-mixed": (Code.BF16_PRECISION, "bf16-mixed"),
+    "bf16_mixed": (Code.BF16_PRECISION, "bf16-mixed"),
+    "bf16-true": (Code.BF16_PRECISION, "bf16-true"),
+    "fp16": (Code.FP16_PRECISION, "fp16"),
+    "float16": (Code.FP16_PRECISION, "float16"),
+    "torch.float16": (Code.FP16_PRECISION, "float16"),
+    "half": (Code.FP16_PRECISION, "float16"),
+    "16": (Code.FP16_PRECISION, "16"),
+    "16-mixed": (Code.FP16_PRECISION, "16-mixed"),
+    "fp16-mixed": (Code.FP16_PRECISION, "16-mixed"),
+    "16-true": (Code.FP16_PRECISION, "16-true"),
+    "tf32": (Code.TF32_MATMUL, "tf32"),
     # Accelerate's mixed_precision="fp8" (Transformer Engine or MS-AMP) is enabled only on Ada and Hopper
     # (Accelerate "Low Precision Training Methods" guide); Lightning's "transformer-engine" runs TE's FP8 GEMMs.
-    "fp8": ("WAC104", "fp8"),
-    "mxfp8": ("WAC104", "mxfp8"),
-    "fp4": ("WAC106", "fp4"),
-    "nvfp4": ("WAC106", "nvfp4"),
-    "transformer-engine": ("WAC104", "transformer-engine"),
-    "transformer-engine-float16": ("WAC104", "transformer-engine"),
+    "fp8": (Code.FP8_COMPUTE, "fp8"),
+    "mxfp8": (Code.FP8_COMPUTE, "mxfp8"),
+    "fp4": (Code.FP4_COMPUTE, "fp4"),
+    "nvfp4": (Code.FP4_COMPUTE, "nvfp4"),
+    "transformer-engine": (Code.FP8_COMPUTE, "transformer-engine"),
+    "transformer-engine-float16": (Code.FP8_COMPUTE, "transformer-engine"),
 }
 FP8_STRING = re.compile(r"^(?:torch\.)?(float8_e[0-9]m[0-9]\w*)$")
 
@@ -77,19 +78,19 @@ DEVICE_ALIASES: dict[str, str] = {"tpu": "xla", "ascend": "npu"}
 #   ("offload", None):  a ZeRO offload device ("cpu", "nvme", "none")
 #   ("te", None):       Megatron's transformer implementation ("transformer_engine" or "local")
 KEYWORDS: dict[str, tuple[str, str | None]] = {
-    "bf16": ("switch", "WAC101"),
-    "bf16_full_eval": ("switch", "WAC101"),
-    "use_bf16": ("switch", "WAC101"),
-    "fp16": ("switch", "WAC102"),
-    "fp16_full_eval": ("switch", "WAC102"),
-    "use_fp16": ("switch", "WAC102"),
-    "tf32": ("switch", "WAC103"),
-    "allow_tf32": ("switch", "WAC103"),
-    "fp8": ("switch", "WAC104"),
+    "bf16": ("switch", Code.BF16_PRECISION),
+    "bf16_full_eval": ("switch", Code.BF16_PRECISION),
+    "use_bf16": ("switch", Code.BF16_PRECISION),
+    "fp16": ("switch", Code.FP16_PRECISION),
+    "fp16_full_eval": ("switch", Code.FP16_PRECISION),
+    "use_fp16": ("switch", Code.FP16_PRECISION),
+    "tf32": ("switch", Code.TF32_MATMUL),
+    "allow_tf32": ("switch", Code.TF32_MATMUL),
+    "fp8": ("switch", Code.FP8_COMPUTE),
     # An FP8 format chosen (`fp8_format="e4m3"`, Megatron `--fp8-format hybrid`, TE `DelayedScaling(fp8_format=...)`).
-    "fp8_format": ("switch", "WAC104"),
-    "use_fp8": ("switch", "WAC104"),
-    "use_flash_attention_2": ("switch", "WAC601"),
+    "fp8_format": ("switch", Code.FP8_COMPUTE),
+    "use_fp8": ("switch", Code.FP8_COMPUTE),
+    "use_flash_attention_2": ("switch", Code.FLASH_ATTENTION),
     "dtype": ("precision", None),
     "torch_dtype": ("precision", None),
     "compute_dtype": ("precision", None),
@@ -111,15 +112,15 @@ KEYWORDS: dict[str, tuple[str, str | None]] = {
     "attn_implementation": ("attn", None),
     "transformer_impl": ("te", None),
     "fsdp": ("fsdp", None),
-    "zero_stage": ("count", "WAC501"),
+    "zero_stage": ("count", Code.ZERO_STAGE),
     "offload_device": ("offload", None),
-    "gradient_accumulation_steps": ("count", "WAC503"),
-    "train_micro_batch_size_per_gpu": ("count", "WAC504"),
-    "per_device_train_batch_size": ("count", "WAC504"),
-    "micro_batch_size": ("count", "WAC504"),
+    "gradient_accumulation_steps": ("count", Code.GRADIENT_ACCUMULATION),
+    "train_micro_batch_size_per_gpu": ("count", Code.MICRO_BATCH),
+    "per_device_train_batch_size": ("count", Code.MICRO_BATCH),
+    "micro_batch_size": ("count", Code.MICRO_BATCH),
 }
 # A count above this is in force; at or below it the feature is off (ZeRO stage 0, one accumulation step).
-COUNT_THRESHOLDS: dict[str, int] = {"WAC501": 0, "WAC503": 1, "WAC504": 0}
+COUNT_THRESHOLDS: dict[str, int] = {Code.ZERO_STAGE: 0, Code.GRADIENT_ACCUMULATION: 1, Code.MICRO_BATCH: 0}
 # DeepSpeed config blocks written as Python dicts: block key -> inner key -> KEYWORDS entry it means.
 DS_BLOCKS: dict[str, dict[str, str]] = {
     "zero_optimization": {"stage": "zero_stage"},
@@ -151,25 +152,25 @@ NEGATION_PREFIXES = ("no_", "disable_")
 
 # Modules (longest prefix wins) -> [(rule, value)].
 MODULES: dict[str, tuple[tuple[str, str], ...]] = {
-    "torch_npu": (("WAC202", "torch_npu"),),
-    "torch_npu.contrib.transfer_to_npu": (("WAC202", "torch_npu"), ("WAC203", "transfer_to_npu")),
-    "habana_frameworks": (("WAC202", "habana_frameworks"),),
-    "habana_frameworks.torch.gpu_migration": (("WAC202", "habana_frameworks"), ("WAC203", "gpu_migration")),
-    "mindspeed.megatron_adaptor": (("WAC203", "mindspeed"),),  # patches Megatron's CUDA code paths for Ascend
-    "torch_xla": (("WAC202", "torch_xla"),),
-    "jax": (("WAC202", "jax"),),
-    "mlx": (("WAC202", "mlx"),),
-    "torch_neuronx": (("WAC202", "torch_neuronx"),),
-    "torch_neuron": (("WAC202", "torch_neuron"),),
-    "neuronx_distributed": (("WAC202", "neuronx_distributed"),),
-    "intel_extension_for_pytorch": (("WAC202", "intel_extension_for_pytorch"),),
-    "oneccl_bindings_for_pytorch": (("WAC202", "oneccl_bindings_for_pytorch"),),
-    "transformer_engine": (("WAC602", "transformer_engine"),),
-    "flash_attn": (("WAC601", "fa2"),),
+    "torch_npu": ((Code.VENDOR_RUNTIME_IMPORT, "torch_npu"),),
+    "torch_npu.contrib.transfer_to_npu": ((Code.VENDOR_RUNTIME_IMPORT, "torch_npu"), (Code.CUDA_MIGRATION_SHIM, "transfer_to_npu")),
+    "habana_frameworks": ((Code.VENDOR_RUNTIME_IMPORT, "habana_frameworks"),),
+    "habana_frameworks.torch.gpu_migration": ((Code.VENDOR_RUNTIME_IMPORT, "habana_frameworks"), (Code.CUDA_MIGRATION_SHIM, "gpu_migration")),
+    "mindspeed.megatron_adaptor": ((Code.CUDA_MIGRATION_SHIM, "mindspeed"),),  # patches Megatron's CUDA code paths for Ascend
+    "torch_xla": ((Code.VENDOR_RUNTIME_IMPORT, "torch_xla"),),
+    "jax": ((Code.VENDOR_RUNTIME_IMPORT, "jax"),),
+    "mlx": ((Code.VENDOR_RUNTIME_IMPORT, "mlx"),),
+    "torch_neuronx": ((Code.VENDOR_RUNTIME_IMPORT, "torch_neuronx"),),
+    "torch_neuron": ((Code.VENDOR_RUNTIME_IMPORT, "torch_neuron"),),
+    "neuronx_distributed": ((Code.VENDOR_RUNTIME_IMPORT, "neuronx_distributed"),),
+    "intel_extension_for_pytorch": ((Code.VENDOR_RUNTIME_IMPORT, "intel_extension_for_pytorch"),),
+    "oneccl_bindings_for_pytorch": ((Code.VENDOR_RUNTIME_IMPORT, "oneccl_bindings_for_pytorch"),),
+    "transformer_engine": ((Code.TRANSFORMER_ENGINE, "transformer_engine"),),
+    "flash_attn": ((Code.FLASH_ATTENTION, "fa2"),),
     # FlashAttention-2 ships its own `flash_attn.flash_attn_interface`; only the
     # top-level `flash_attn_interface` module is FA3 (built from hopper/).
-    "flash_attn.flash_attn_interface": (("WAC601", "fa2"),),
-    "flash_attn_interface": (("WAC601", "fa3"),),
+    "flash_attn.flash_attn_interface": ((Code.FLASH_ATTENTION, "fa2"),),
+    "flash_attn_interface": ((Code.FLASH_ATTENTION, "fa3"),),
 }
 
 # Calls (dotted names after alias resolution; a leading "*." matches any receiver).
@@ -180,7 +181,7 @@ AUTOCAST = ("torch.autocast", "torch.amp.autocast", "torch.cuda.amp.autocast", "
 CPU_AUTOCAST = ("torch.cpu.amp.autocast",)
 CPU_DEVICE_TYPES = ("cpu",)
 # Precision rules an autocast's arguments can give; inside a CPU autocast they carry `device="cpu"`.
-AUTOCAST_PRECISION_RULES = frozenset({"WAC101", "WAC102", "WAC104"})
+AUTOCAST_PRECISION_RULES = frozenset({Code.BF16_PRECISION, Code.FP16_PRECISION, Code.FP8_COMPUTE})
 FP8_AUTOCAST = ("transformer_engine.pytorch.fp8_autocast", "*.fp8_autocast")
 # NVIDIA Apex automatic mixed precision: opt levels O1-O3 run float16, O0 is plain float32.
 APEX_AMP_INIT = ("apex.amp.initialize",)
@@ -191,11 +192,11 @@ FP8_GEMMS = ("torch._scaled_mm", "torch._scaled_grouped_mm")
 # Sources: Transformer Engine `common.recipe` (DelayedScaling, Float8CurrentScaling, Float8BlockScaling,
 # MXFP8BlockScaling, NVFP4BlockScaling); torchao.float8 (`convert_to_float8_training`).
 LOW_PRECISION_RECIPES: dict[str, tuple[str, str]] = {
-    "NVFP4BlockScaling": ("WAC106", "nvfp4"),
-    "MXFP8BlockScaling": ("WAC104", "mxfp8"),
-    "Float8CurrentScaling": ("WAC104", "fp8"),
-    "Float8BlockScaling": ("WAC104", "fp8-block"),
-    "convert_to_float8_training": ("WAC104", "torchao.float8"),
+    "NVFP4BlockScaling": (Code.FP4_COMPUTE, "nvfp4"),
+    "MXFP8BlockScaling": (Code.FP8_COMPUTE, "mxfp8"),
+    "Float8CurrentScaling": (Code.FP8_COMPUTE, "fp8"),
+    "Float8BlockScaling": (Code.FP8_COMPUTE, "fp8-block"),
+    "convert_to_float8_training": (Code.FP8_COMPUTE, "torchao.float8"),
 }
 FSDP_CALLS: dict[str, str] = {
     "torch.distributed.fsdp.FullyShardedDataParallel": "fsdp",
@@ -251,22 +252,22 @@ DYNAMIC_IMPORTS = ("importlib.import_module", "__import__")
 
 # Words in comments, docstrings and help text -> (rule, value or None) (state: mentioned).
 MENTION_PATTERNS: tuple[tuple[re.Pattern[str], str, str | None], ...] = (
-    (re.compile(r"\b(?:bf16|bfloat16|BF16|BFloat16)\b"), "WAC101", None),
-    (re.compile(r"\b(?:fp16|float16|FP16|Float16)\b"), "WAC102", None),
-    (re.compile(r"\b(?:tf32|TF32)\b"), "WAC103", None),
-    (re.compile(r"\b(?:fp8|FP8)\b"), "WAC104", None),
-    (re.compile(r"\b(?:nv|mx|NV|MX)?(?:fp4|FP4)\b"), "WAC106", None),
-    (re.compile(r"\bnccl\b|\bNCCL\b(?!_)"), "WAC201", "nccl"),
-    (re.compile(r"\bhccl\b|\bHCCL\b(?!_)"), "WAC201", "hccl"),
-    (re.compile(r"\bgloo\b"), "WAC201", "gloo"),
-    (re.compile(r"\btorch_npu\b"), "WAC202", "torch_npu"),
-    (re.compile(r"\bhabana_frameworks\b"), "WAC202", "habana_frameworks"),
-    (re.compile(r"\btorch_xla\b"), "WAC202", "torch_xla"),
-    (re.compile(r"\bintel_extension_for_pytorch\b"), "WAC202", "intel_extension_for_pytorch"),
-    (re.compile(r"\btransfer_to_npu\b"), "WAC203", "transfer_to_npu"),
-    (re.compile(r"(?<![.\w])flash_attn_interface\b|\bFlashAttention-?3\b"), "WAC601", "fa3"),
-    (re.compile(r"\bflash_attn\b(?!_interface)|\bFlashAttention-?2\b"), "WAC601", "fa2"),
-    (re.compile(r"\btransformer_engine\b|\bTransformer ?Engine\b"), "WAC602", "transformer_engine"),
+    (re.compile(r"\b(?:bf16|bfloat16|BF16|BFloat16)\b"), Code.BF16_PRECISION, None),
+    (re.compile(r"\b(?:fp16|float16|FP16|Float16)\b"), Code.FP16_PRECISION, None),
+    (re.compile(r"\b(?:tf32|TF32)\b"), Code.TF32_MATMUL, None),
+    (re.compile(r"\b(?:fp8|FP8)\b"), Code.FP8_COMPUTE, None),
+    (re.compile(r"\b(?:nv|mx|NV|MX)?(?:fp4|FP4)\b"), Code.FP4_COMPUTE, None),
+    (re.compile(r"\bnccl\b|\bNCCL\b(?!_)"), Code.COLLECTIVE_BACKEND, "nccl"),
+    (re.compile(r"\bhccl\b|\bHCCL\b(?!_)"), Code.COLLECTIVE_BACKEND, "hccl"),
+    (re.compile(r"\bgloo\b"), Code.COLLECTIVE_BACKEND, "gloo"),
+    (re.compile(r"\btorch_npu\b"), Code.VENDOR_RUNTIME_IMPORT, "torch_npu"),
+    (re.compile(r"\bhabana_frameworks\b"), Code.VENDOR_RUNTIME_IMPORT, "habana_frameworks"),
+    (re.compile(r"\btorch_xla\b"), Code.VENDOR_RUNTIME_IMPORT, "torch_xla"),
+    (re.compile(r"\bintel_extension_for_pytorch\b"), Code.VENDOR_RUNTIME_IMPORT, "intel_extension_for_pytorch"),
+    (re.compile(r"\btransfer_to_npu\b"), Code.CUDA_MIGRATION_SHIM, "transfer_to_npu"),
+    (re.compile(r"(?<![.\w])flash_attn_interface\b|\bFlashAttention-?3\b"), Code.FLASH_ATTENTION, "fa3"),
+    (re.compile(r"\bflash_attn\b(?!_interface)|\bFlashAttention-?2\b"), Code.FLASH_ATTENTION, "fa2"),
+    (re.compile(r"\btransformer_engine\b|\bTransformer ?Engine\b"), Code.TRANSFORMER_ENGINE, "transformer_engine"),
 )
 FP8_DTYPE_WORD = re.compile(r"\bfloat8_e[0-9]m[0-9]\w*")
 ENV_NAME_WORD = re.compile(r"\b[A-Z][A-Z0-9]*_[A-Z0-9_]+\b")

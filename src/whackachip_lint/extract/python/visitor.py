@@ -62,6 +62,7 @@ from .syntax import (
 )
 from .values import Binding, Candidate, Flag, Resolver, call_values, combine, literal_string, with_flag
 from .walk import Walker
+from ...rules.codes import Code
 
 _IMPORT_ERRORS = {"ImportError", "ModuleNotFoundError"}
 _BROAD_ERRORS = {"Exception", "BaseException"}
@@ -470,7 +471,7 @@ class PythonEvidenceVisitor(ArgparseOptions, EnvironmentWrites, Walker):
         requires = absent if body is not None else not absent
         self.handled.add(id(target))
         how = "refuses to run" + (f" without torch.version.{value}" if requires else f" on torch.version.{value}")
-        self.emit("WAC207", value, node if body is None else test, State.ENABLED if requires else State.DISABLED, how)
+        self.emit(Code.RUNTIME_VERSION_CHECK, value, node if body is None else test, State.ENABLED if requires else State.DISABLED, how)
 
     def _xla_platform_refusal(self, test: ast.expr, body) -> None:
         """`assert jax.default_backend() == "tpu"` / `if ... != "tpu": raise`: the program runs on that platform only."""
@@ -481,7 +482,7 @@ class PythonEvidenceVisitor(ArgparseOptions, EnvironmentWrites, Walker):
         requires = equal if body is None else not equal
         self.handled.add(id(test))
         how = "refuses to run" + (" on any platform but " if requires else " on ") + platform
-        self.emit("WAC208", platform, test, State.ENABLED if requires else State.DISABLED, how)
+        self.emit(Code.XLA_PLATFORM, platform, test, State.ENABLED if requires else State.DISABLED, how)
 
     def visit_Compare(self, node: ast.Compare) -> None:
         if id(node) in self.handled:
@@ -489,7 +490,7 @@ class PythonEvidenceVisitor(ArgparseOptions, EnvironmentWrites, Walker):
         found = platform_test(node, self.aliases)
         if found is not None:
             platform, equal = found
-            self.emit("WAC208", platform, node, State.CONDITIONAL,
+            self.emit(Code.XLA_PLATFORM, platform, node, State.CONDITIONAL,
                       f"the platform is compared with {platform!r} ({'==' if equal else '!='})")
 
     # -- imports ----------------------------------------------------------------------------------
@@ -563,13 +564,13 @@ class PythonEvidenceVisitor(ArgparseOptions, EnvironmentWrites, Walker):
         version = T.VERSION_ATTRIBUTES.get(name)
         if version is not None:
             own = State.CONDITIONAL if self.in_check else State.MENTIONED
-            self.emit("WAC207", version, node, own, f"{name} checked" if self.in_check else f"{name} read")
+            self.emit(Code.RUNTIME_VERSION_CHECK, version, node, own, f"{name} checked" if self.in_check else f"{name} read")
             return
         device = T.DEVICE_MODULES.get(name.split(".", 2)[1] if name.startswith("torch.") and "." in name[6:] else "")
         if device is not None:
             # `torch.npu.set_device(...)` uses the vendor's device module; `torch.npu.is_available()` only asks.
             asks = self.in_check or T.AVAILABILITY_QUERY.search(name.rsplit(".", 1)[-1]) is not None
-            self.emit("WAC204", device, node, State.CONDITIONAL if asks else State.ENABLED, f"{name} used")
+            self.emit(Code.DEVICE_TYPE, device, node, State.CONDITIONAL if asks else State.ENABLED, f"{name} used")
 
     def _role(self, name: str) -> str:
         if self.args:
@@ -649,7 +650,7 @@ class PythonEvidenceVisitor(ArgparseOptions, EnvironmentWrites, Walker):
             return
         if arg is None:
             self.emit(
-                "WAC201",
+                Code.COLLECTIVE_BACKEND,
                 "auto",
                 node,
                 State.CONDITIONAL,
@@ -665,24 +666,24 @@ class PythonEvidenceVisitor(ArgparseOptions, EnvironmentWrites, Walker):
             rule, value = T.CAST_METHODS[method]
             self.emit(rule, value, node, detail=f".{method}() casts a model or tensor")
         elif matches(name, T.BF16_SUPPORT_CHECKS):
-            self.emit("WAC101", None, node, State.MENTIONED, f"bf16 support checked with {name}()")
+            self.emit(Code.BF16_PRECISION, None, node, State.MENTIONED, f"bf16 support checked with {name}()")
         elif matches(name, T.MATMUL_PRECISION) and positional:
             self.later(positional[0].value, lambda found, frame: self._matmul_precision(found, positional[0], frame))
         elif matches(name, T.AUTOCAST):
             self._autocast(node, name, keywords, positional)
         elif matches(name, T.FP8_AUTOCAST):
             # Transformer Engine's fp8_autocast defaults to enabled=False.
-            self._enabled_call(node, name, keywords, "WAC104", "fp8_autocast", State.DISABLED)
+            self._enabled_call(node, name, keywords, Code.FP8_COMPUTE, "fp8_autocast", State.DISABLED)
         elif name == "transformer_engine.pytorch.autocast":
-            self._enabled_call(node, name, keywords, "WAC104", "autocast", State.CONDITIONAL)
+            self._enabled_call(node, name, keywords, Code.FP8_COMPUTE, "autocast", State.CONDITIONAL)
         elif matches(name, T.APEX_AMP_INIT):
             level = keywords.get("opt_level")
             if level is not None:
                 self.later(level.value, lambda found, frame: self._apex_level(found, level, frame))
         elif matches(name, T.GRAD_SCALERS):
-            self._enabled_call(node, name, keywords, "WAC102", "GradScaler", State.ENABLED)
+            self._enabled_call(node, name, keywords, Code.FP16_PRECISION, "GradScaler", State.ENABLED)
         elif matches(name, T.FP8_GEMMS):
-            self.emit("WAC104", name.rsplit(".", 1)[-1], node, detail=f"{name}() runs an FP8 matrix multiply")
+            self.emit(Code.FP8_COMPUTE, name.rsplit(".", 1)[-1], node, detail=f"{name}() runs an FP8 matrix multiply")
         elif (name or method or "").rsplit(".", 1)[-1] in T.LOW_PRECISION_RECIPES:
             short = (name or method).rsplit(".", 1)[-1]
             rule, value = T.LOW_PRECISION_RECIPES[short]
@@ -698,7 +699,7 @@ class PythonEvidenceVisitor(ArgparseOptions, EnvironmentWrites, Walker):
             else:
                 continue
             detail = f'apex.amp.initialize(opt_level="{level}")'
-            self.emit("WAC102", level, arg, combine(candidate.state, own), detail, candidate.properties, frame)
+            self.emit(Code.FP16_PRECISION, level, arg, combine(candidate.state, own), detail, candidate.properties, frame)
 
     def _matmul_precision(self, found, arg, frame) -> None:
         for candidate in found or []:
@@ -710,7 +711,7 @@ class PythonEvidenceVisitor(ArgparseOptions, EnvironmentWrites, Walker):
             else:
                 continue
             self.emit(
-                "WAC103",
+                Code.TF32_MATMUL,
                 text,
                 arg,
                 combine(candidate.state, own),
@@ -730,7 +731,7 @@ class PythonEvidenceVisitor(ArgparseOptions, EnvironmentWrites, Walker):
         )
         if cuda:
             detail = f"{name}() on cuda without dtype= autocasts to float16"
-            self._enabled_call(node, name, keywords, "WAC102", "float16", State.ENABLED, detail)
+            self._enabled_call(node, name, keywords, Code.FP16_PRECISION, "float16", State.ENABLED, detail)
 
     def _enabled_call(self, node, name, keywords, rule, value, default: State, detail: str = "") -> None:
         """A call that switches something on unless `enabled=` says otherwise (`default` when it is absent)."""
@@ -749,24 +750,24 @@ class PythonEvidenceVisitor(ArgparseOptions, EnvironmentWrites, Walker):
         elif matches(name, T.DEVICE_CALLS) and positional:
             self.setting("device", positional[0].value, positional[0], f"{name}()")
         elif matches(name, T.XLA_DEVICE_CALLS):
-            self.emit("WAC204", "xla", node, detail=f"{name}()")
+            self.emit(Code.DEVICE_TYPE, "xla", node, detail=f"{name}()")
         elif matches(name, T.PLATFORM_CALLS):
             arg = keywords.get("backend") or (positional[0] if positional else None)
             platform = (literal_string(arg.value) or "").lower() if arg is not None else ""
             if platform in T.PLATFORM_NAMES:
-                self.emit("WAC208", platform, arg, detail=f"{name}({platform!r}) fails without a {platform} device")
+                self.emit(Code.XLA_PLATFORM, platform, arg, detail=f"{name}({platform!r}) fails without a {platform} device")
         elif matches(name, T.PLATFORM_CONFIG_CALLS) and len(positional) >= 2:
             key = literal_string(positional[0].value)
             platforms = (literal_string(positional[1].value) or "").lower()
             if key in T.PLATFORM_CONFIG_KEYS and platforms.split(",")[0] in T.PLATFORM_NAMES:
-                self.emit("WAC208", platforms, positional[1], detail=f"{name}({key!r}, {platforms!r})")
+                self.emit(Code.XLA_PLATFORM, platforms, positional[1], detail=f"{name}({key!r}, {platforms!r})")
         elif (
             method in T.DEVICE_METHODS
             and not node.args
             and not node.keywords
             and not (name or "").startswith("torch.")
         ):
-            self.emit("WAC204", T.DEVICE_METHODS[method], node, detail=f".{method}() moves a model or tensor")
+            self.emit(Code.DEVICE_TYPE, T.DEVICE_METHODS[method], node, detail=f".{method}() moves a model or tensor")
         elif method == "to" and positional:
             value = positional[0].value
             kind = type(value)
@@ -780,7 +781,7 @@ class PythonEvidenceVisitor(ArgparseOptions, EnvironmentWrites, Walker):
                 self.setting("device", value, positional[0], ".to()")
         fsdp = lookup(name, T.FSDP_CALLS)
         if fsdp is not None:
-            self.emit("WAC505", fsdp, node, detail=f"{name}()")
+            self.emit(Code.FSDP, fsdp, node, detail=f"{name}()")
 
     # -- assignments --------------------------------------------------------------------------------
 
@@ -813,7 +814,7 @@ class PythonEvidenceVisitor(ArgparseOptions, EnvironmentWrites, Walker):
             name = self.aliases.resolve(target)
             if name in T.TF32_ATTRIBUTES:
                 self.later(
-                    value, lambda found, frame: self._switch(found, "WAC103", True, node, f"{name} set", frame, value)
+                    value, lambda found, frame: self._switch(found, Code.TF32_MATMUL, True, node, f"{name} set", frame, value)
                 )
             elif name in T.FP32_PRECISION_ATTRIBUTES:
                 self.later(value, lambda found, frame: self._fp32_precision(found, name, node, frame))
@@ -826,7 +827,7 @@ class PythonEvidenceVisitor(ArgparseOptions, EnvironmentWrites, Walker):
             if text in {"tf32", "ieee"}:
                 own = State.ENABLED if text == "tf32" else State.DISABLED
                 self.emit(
-                    "WAC103",
+                    Code.TF32_MATMUL,
                     "tf32",
                     node,
                     combine(candidate.state, own),

@@ -18,6 +18,7 @@ from .launch_tables import (
     VENDOR_TOOLS,
 )
 from .words import Word
+from ...rules.codes import Code
 
 
 def analyze(name: str, words: list[Word], index: int, state: State, sink) -> bool:
@@ -25,7 +26,7 @@ def analyze(name: str, words: list[Word], index: int, state: State, sink) -> boo
     if name in VENDOR_TOOLS:
         if _only_looked_up(words, index):
             return True
-        sink.add("WAC209", VENDOR_TOOLS[name], state, words[index], words[index], f"runs {name}", {"tool": name})
+        sink.add(Code.VENDOR_DEVICE_TOOL, VENDOR_TOOLS[name], state, words[index], words[index], f"runs {name}", {"tool": name})
         return True
     if name == "gcloud":
         _gcloud(words, index, state, sink)
@@ -46,7 +47,7 @@ def _gcloud(words: list[Word], index: int, state: State, sink) -> None:
     texts = [t for t in texts if t not in ("alpha", "beta")]
     if tuple(texts[:2]) != GCLOUD_TPU:
         return
-    sink.add("WAC209", "google", state, words[index], words[index], "gcloud compute tpus: Cloud TPU", {"tool": "gcloud"})
+    sink.add(Code.VENDOR_DEVICE_TOOL, "google", state, words[index], words[index], "gcloud compute tpus: Cloud TPU", {"tool": "gcloud"})
     for position in range(index + 1, len(words)):
         option, equals, inline = words[position].text.partition("=")
         if option not in ACCELERATOR_TYPE_OPTIONS:
@@ -59,7 +60,7 @@ def _gcloud(words: list[Word], index: int, state: State, sink) -> None:
         if ids is None:
             continue
         props: dict[str, Value] = {"label": "gcloud:" + option, "vendor": "google", "catalog_ids": ids}
-        sink.add("WAC703", value, state, words[position], last, f"{option} {value}: a Cloud TPU type", props)
+        sink.add(Code.CLOUD_ACCELERATOR_SELECTOR, value, state, words[position], last, f"{option} {value}: a Cloud TPU type", props)
 
 
 def _container_run(words: list[Word], index: int, start: int, state: State, sink) -> None:
@@ -78,7 +79,7 @@ def _container_run(words: list[Word], index: int, start: int, state: State, sink
             node = value.split(":", 1)[0]
             for pattern, vendor, accelerator in DEVICE_NODES:
                 if pattern.match(node):
-                    sink.add("WAC704", node, state, word, last, f"--device {node} passed to the container",
+                    sink.add(Code.CONTAINER_DEVICE_PASSTHROUGH, node, state, word, last, f"--device {node} passed to the container",
                              {"vendor": vendor, "accelerator": accelerator})
     if position >= len(words) or not words[position].known:
         return
@@ -86,7 +87,7 @@ def _container_run(words: list[Word], index: int, start: int, state: State, sink
     props = describe_image(image.text)
     if props is not None:
         runner = os.path.basename(words[index].text)
-        sink.add("WAC801", image.text, state, image, image, f"{runner} run {image.text}", dict(props))
+        sink.add(Code.CONTAINER_IMAGE, image.text, state, image, image, f"{runner} run {image.text}", dict(props))
 
 
 # The Ascend (and older MindSpore GPU) launch idiom: one background process per device, numbered by DEVICE_ID.

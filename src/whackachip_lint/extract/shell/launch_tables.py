@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from typing import Mapping
+from ...rules.codes import Code
 
 
 @dataclass(frozen=True)
@@ -264,30 +265,30 @@ VARIABLE_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
 # Flags a training script takes whose values are hardware facts (keys: spelling without dashes, "_" for "-").
 SCRIPT_FLAGS: dict[str, tuple[str, str]] = {
-    "bf16": ("bool", "WAC101"),
-    "fp16": ("bool", "WAC102"),
-    "tf32": ("bool", "WAC103"),
-    "fp8_hybrid": ("bool", "WAC104"),  # Megatron's older FP8 switches
-    "fp8_e4m3": ("bool", "WAC104"),
-    "fp8_format": ("fp8", "WAC104"),  # Megatron: --fp8-format e4m3|hybrid
-    "fp8_recipe": ("fp8", "WAC104"),  # Megatron: --fp8-recipe delayed|tensorwise|blockwise|mxfp8
-    "fp4_format": ("fp4", "WAC106"),  # Megatron: --fp4-format e2m1
-    "fp4_recipe": ("fp4", "WAC106"),  # Megatron: --fp4-recipe nvfp4
+    "bf16": ("bool", Code.BF16_PRECISION),
+    "fp16": ("bool", Code.FP16_PRECISION),
+    "tf32": ("bool", Code.TF32_MATMUL),
+    "fp8_hybrid": ("bool", Code.FP8_COMPUTE),  # Megatron's older FP8 switches
+    "fp8_e4m3": ("bool", Code.FP8_COMPUTE),
+    "fp8_format": ("fp8", Code.FP8_COMPUTE),  # Megatron: --fp8-format e4m3|hybrid
+    "fp8_recipe": ("fp8", Code.FP8_COMPUTE),  # Megatron: --fp8-recipe delayed|tensorwise|blockwise|mxfp8
+    "fp4_format": ("fp4", Code.FP4_COMPUTE),  # Megatron: --fp4-format e2m1
+    "fp4_recipe": ("fp4", Code.FP4_COMPUTE),  # Megatron: --fp4-recipe nvfp4
     "mixed_precision": ("precision", ""),
     "precision": ("precision", ""),
     "trainer.precision": ("precision", ""),
     "torch_dtype": ("precision", ""),
-    "ddp_backend": ("backend", "WAC201"),
-    "dist_backend": ("backend", "WAC201"),
-    "distributed_backend": ("backend", "WAC201"),
-    "deepspeed": ("config", "WAC406"),
-    "deepspeed_config": ("config", "WAC406"),
-    "ds_config": ("config", "WAC406"),
-    "gradient_accumulation_steps": ("count", "WAC503"),  # Hugging Face TrainingArguments
-    "per_device_train_batch_size": ("count", "WAC504"),
-    "micro_batch_size": ("count", "WAC504"),  # Megatron
-    "zero_stage": ("count", "WAC501"),  # Megatron-DeepSpeed
-    "device_target": ("device", "WAC204"),  # MindSpore scripts: --device_target Ascend
+    "ddp_backend": ("backend", Code.COLLECTIVE_BACKEND),
+    "dist_backend": ("backend", Code.COLLECTIVE_BACKEND),
+    "distributed_backend": ("backend", Code.COLLECTIVE_BACKEND),
+    "deepspeed": ("config", Code.LAUNCH_CONFIG),
+    "deepspeed_config": ("config", Code.LAUNCH_CONFIG),
+    "ds_config": ("config", Code.LAUNCH_CONFIG),
+    "gradient_accumulation_steps": ("count", Code.GRADIENT_ACCUMULATION),  # Hugging Face TrainingArguments
+    "per_device_train_batch_size": ("count", Code.MICRO_BATCH),
+    "micro_batch_size": ("count", Code.MICRO_BATCH),  # Megatron
+    "zero_stage": ("count", Code.ZERO_STAGE),  # Megatron-DeepSpeed
+    "device_target": ("device", Code.DEVICE_TYPE),  # MindSpore scripts: --device_target Ascend
 }
 # Low-precision recipe values that name their own format (the WAC104/WAC106 value); others keep "fp8"/"fp4".
 FORMAT_VALUES = {"mxfp8": "mxfp8", "blockwise": "fp8-block", "nvfp4": "nvfp4", "mxfp4": "mxfp4"}
@@ -298,15 +299,15 @@ TRUE_WORDS = {"true", "1", "yes", "y", "t", "on"}
 FALSE_WORDS = {"false", "0", "no", "n", "f", "off"}
 # Precision spellings -> (rule, value).
 PRECISIONS = {
-    "bf16": ("WAC101", "bf16"),
-    "bfloat16": ("WAC101", "bf16"),
-    "bf16-mixed": ("WAC101", "bf16"),
-    "bf16-true": ("WAC101", "bf16"),
-    "fp16": ("WAC102", "fp16"),
-    "float16": ("WAC102", "fp16"),
-    "half": ("WAC102", "fp16"),
-    "16": ("WAC102", "fp16"),
-    "16-mixed": ("WAC102", "fp16"),
-    "16-true": ("WAC102", "fp16"),
-    "fp8": ("WAC104", "fp8"),
+    "bf16": (Code.BF16_PRECISION, "bf16"),
+    "bfloat16": (Code.BF16_PRECISION, "bf16"),
+    "bf16-mixed": (Code.BF16_PRECISION, "bf16"),
+    "bf16-true": (Code.BF16_PRECISION, "bf16"),
+    "fp16": (Code.FP16_PRECISION, "fp16"),
+    "float16": (Code.FP16_PRECISION, "fp16"),
+    "half": (Code.FP16_PRECISION, "fp16"),
+    "16": (Code.FP16_PRECISION, "fp16"),
+    "16-mixed": (Code.FP16_PRECISION, "fp16"),
+    "16-true": (Code.FP16_PRECISION, "fp16"),
+    "fp8": (Code.FP8_COMPUTE, "fp8"),
 }

@@ -38,6 +38,7 @@ from . import commands
 from .model_args import is_model_option, model_option
 from .states import combine
 from .words import Word
+from ...rules.codes import Code
 
 
 @dataclass
@@ -178,7 +179,7 @@ def _launch(
         elif program is not None and spec.then == "command":
             properties["command"] = os.path.basename(program.text)
         detail = f"it runs {program.shown}" if program is not None else ""
-        sink.add("WAC404", launcher, state, words[head], head_end or words[head], detail, properties)
+        sink.add(Code.LAUNCHER, launcher, state, words[head], head_end or words[head], detail, properties)
     _facts(facts, launcher or os.path.basename(words[head].text), state, sink)
     if spec.then == "command":
         analyze(words[position:], state, sink)
@@ -238,30 +239,30 @@ def _facts(facts, launcher: str, state: State, sink: Sink) -> None:
         name = flag.text.partition("=")[0]
         if meaning == "gpus" and value is not None:
             text = value.text.rsplit(":", 1)[-1] if value.known else value.shown  # --gpus-per-node=a100:8
-            _count_fact("WAC401", flag, value, launcher, state, sink, text)
+            _count_fact(Code.GPUS_PER_NODE, flag, value, launcher, state, sink, text)
         elif meaning == "gres" and value is not None:
             match = re.search(r"(?:^|,)gpu(?::[\w.-]+)?:(\d+)", value.text) if value.known else None
             if match:
-                _count_fact("WAC401", flag, value, launcher, state, sink, match.group(1))
+                _count_fact(Code.GPUS_PER_NODE, flag, value, launcher, state, sink, match.group(1))
         elif meaning == "map_by" and value is not None:
             match = re.fullmatch(r"ppr:(\d+):node\S*", value.text) if value.known else None
             if match:
-                _count_fact("WAC401", flag, value, launcher, state, sink, match.group(1))
+                _count_fact(Code.GPUS_PER_NODE, flag, value, launcher, state, sink, match.group(1))
         elif meaning == "nodes":
             if launcher == "accelerate":
                 machines = (flag, value)
-            _count_fact("WAC402", flag, value, launcher, state, sink)
+            _count_fact(Code.NODE_COUNT, flag, value, launcher, state, sink)
         elif meaning == "processes":
             processes = (flag, value)
         elif meaning in ("hostfile", "config") and value is not None:
-            rule = "WAC405" if meaning == "hostfile" else "WAC406"
+            rule = Code.HOSTFILE if meaning == "hostfile" else Code.LAUNCH_CONFIG
             _path_fact(rule, flag, value, launcher, state, sink)
         elif meaning == "precision" and value is not None:
             _precision(flag, value, launcher, state, sink)
         elif meaning == "zero_stage" and value is not None and _number(value) is not None:
             number = _number(value)
             sink.add(
-                "WAC501",
+                Code.ZERO_STAGE,
                 number,
                 state if number else combine(state, State.DISABLED),
                 flag,
@@ -272,7 +273,7 @@ def _facts(facts, launcher: str, state: State, sink: Sink) -> None:
         elif meaning == "offload" and value is not None and value.known:
             device = value.text.lower()
             sink.add(
-                "WAC502",
+                Code.ZERO_OFFLOAD,
                 device,
                 combine(state, State.DISABLED) if device == "none" else state,
                 flag,
@@ -283,7 +284,7 @@ def _facts(facts, launcher: str, state: State, sink: Sink) -> None:
         elif meaning == "grad_accum" and value is not None and _number(value) is not None:
             number = _number(value)
             sink.add(
-                "WAC503",
+                Code.GRADIENT_ACCUMULATION,
                 number,
                 state if number > 1 else combine(state, State.DISABLED),
                 flag,
@@ -293,7 +294,7 @@ def _facts(facts, launcher: str, state: State, sink: Sink) -> None:
             )
         elif meaning == "fsdp":
             sink.add(
-                "WAC505",
+                Code.FSDP,
                 "fsdp",
                 state,
                 flag,
@@ -315,7 +316,7 @@ def _per_node(processes, machines, launcher: str, state: State, sink: Sink) -> N
     if total is not None and count and total % count == 0:
         spread = "on one machine" if count == 1 else f"over {count} machines"
         sink.add(
-            "WAC401",
+            Code.GPUS_PER_NODE,
             total // count,
             state,
             flag,
@@ -325,7 +326,7 @@ def _per_node(processes, machines, launcher: str, state: State, sink: Sink) -> N
         )
     else:
         sink.add(
-            "WAC401",
+            Code.GPUS_PER_NODE,
             value.shown,
             combine(state, State.CONDITIONAL),
             flag,
@@ -395,7 +396,7 @@ def _script_args(args: list[Word], launcher: str, state: State, sink: Sink) -> N
             ):
                 value = following
                 position += 1
-            label = {"WAC101": "bf16", "WAC102": "fp16", "WAC103": "tf32", "WAC104": "fp8"}[rule]
+            label = {Code.BF16_PRECISION: "bf16", Code.FP16_PRECISION: "fp16", Code.TF32_MATMUL: "tf32", Code.FP8_COMPUTE: "fp8"}[rule]
             if value is None:
                 sink.add(rule, label, state, word, None, f"{option} passed to {launcher}", properties)
             elif not value.known:
@@ -480,7 +481,7 @@ def _script_count(rule: str, flag: Word, value: Word, launcher: str, state: Stat
         _count_fact(rule, flag, value, launcher, state, sink)
         return
     name = flag.text.partition("=")[0]
-    off = (rule == "WAC503" and number <= 1) or (rule == "WAC501" and number == 0)  # nothing accumulated / no ZeRO
+    off = (rule == Code.GRADIENT_ACCUMULATION and number <= 1) or (rule == Code.ZERO_STAGE and number == 0)  # nothing accumulated / no ZeRO
     sink.add(
         rule,
         number,

@@ -23,6 +23,7 @@ from ..model_tables import (
 )
 from .states import combine
 from .words import Word
+from ...rules.codes import Code
 
 
 def is_model_option(key: str) -> bool:
@@ -39,16 +40,16 @@ def model_option(key: str, word: Word, value: Word | None, following: Word | Non
     name = word.text.partition("=")[0]
     properties: dict[str, Value] = {"flag": name, "launcher": launcher}
     if key in LAUNCH_DIMENSION_SWITCHES:
-        sink.add("WAC506", True, state, word, None, f"{name} passed to {launcher}",
+        sink.add(Code.MODEL_DIMENSION, True, state, word, None, f"{name} passed to {launcher}",
                  {**properties, "dimension": LAUNCH_DIMENSION_SWITCHES[key]})
         return 0
     if key in LAUNCH_PARALLEL_SWITCHES:
-        sink.add("WAC507", True, state, word, None, f"{name} passed to {launcher}",
+        sink.add(Code.MODEL_PARALLEL_SIZE, True, state, word, None, f"{name} passed to {launcher}",
                  {**properties, "axis": LAUNCH_PARALLEL_SWITCHES[key]})
         return 0
     peft = LAUNCH_PEFT.get(key)
     if peft is not None and peft[0] == "switch":
-        sink.add("WAC510", peft[1], state, word, None, f"{name} passed to {launcher}", properties)
+        sink.add(Code.LOW_MEMORY_FINETUNE, peft[1], state, word, None, f"{name} passed to {launcher}", properties)
         return 0
     consumed = 0
     if value is None and following is not None and not following.is_option:
@@ -56,8 +57,8 @@ def model_option(key: str, word: Word, value: Word | None, following: Word | Non
     if value is None:
         return 0
     if key in LAUNCH_DIMENSIONS or key in LAUNCH_PARALLEL:
-        rule, extra = (("WAC506", {"dimension": LAUNCH_DIMENSIONS[key]}) if key in LAUNCH_DIMENSIONS
-                       else ("WAC507", {"axis": LAUNCH_PARALLEL[key]}))
+        rule, extra = ((Code.MODEL_DIMENSION, {"dimension": LAUNCH_DIMENSIONS[key]}) if key in LAUNCH_DIMENSIONS
+                       else (Code.MODEL_PARALLEL_SIZE, {"axis": LAUNCH_PARALLEL[key]}))
         number = int(value.text) if value.known and re.fullmatch(r"\d+", value.text) else None
         if number is None:
             sink.add(rule, value.shown, combine(state, State.CONDITIONAL), word, value,
@@ -67,15 +68,15 @@ def model_option(key: str, word: Word, value: Word | None, following: Word | Non
     elif key in LAUNCH_MODEL_NAMES:
         size = params_from_model_name(value.text) if value.known else None
         if size is not None:
-            sink.add("WAC509", value.text, state, word, value, f"{name} {value.text} passed to {launcher}",
+            sink.add(Code.MODEL_NAME_SIZE, value.text, state, word, value, f"{name} {value.text} passed to {launcher}",
                      {**properties, "params_b": size})
     elif key in LAUNCH_OPTIMIZERS:
         optimizer = OPTIMIZERS.get(value.text.lower()) if value.known else None
         if optimizer is not None:
-            sink.add("WAC508", optimizer, state, word, value, f"{name} {value.text} passed to {launcher}",
+            sink.add(Code.OPTIMIZER, optimizer, state, word, value, f"{name} {value.text} passed to {launcher}",
                      {**properties, "spelled": value.text})
     elif peft is not None:
         choice = peft[1].get(value.text.lower()) if value.known else None  # type: ignore[union-attr]
         if choice is not None:
-            sink.add("WAC510", choice, state, word, value, f"{name} {value.text} passed to {launcher}", properties)
+            sink.add(Code.LOW_MEMORY_FINETUNE, choice, state, word, value, f"{name} {value.text} passed to {launcher}", properties)
     return consumed

@@ -23,6 +23,7 @@ from . import commands, conditions, launchers
 from .functions import FunctionUse
 from .states import DEAD_BRANCH, combine, nest, where
 from .words import UNKNOWN, Array, Chunk, Expander, Word, joined, same_value, words_from
+from ...rules.codes import Code
 
 _COMMENTED_COMMAND = re.compile(
     r"^(?:export|declare|unset|env|[A-Za-z_][A-Za-z0-9_]*=|torchrun|deepspeed|accelerate|srun|mpirun|mpiexec|"
@@ -505,14 +506,14 @@ class Walker:
         start, end = self._shift(node.start_point), self._shift(node.start_point)
         end = (end[0], end[1] + len(header.split("\n", 1)[0].rstrip()))
         props = {"launcher": "rank-loop"}
-        self.add("WAC404", "rank-loop", ctx.state, start, end,
+        self.add(Code.LAUNCHER, "rank-loop", ctx.state, start, end,
                  self._detail("one background process per DEVICE_ID", ctx.state), props)
         if isinstance(devices, int):
             detail = self._detail(f"the loop starts {devices} processes", ctx.state)
-            self.add("WAC401", devices, ctx.state, start, end, detail, props)
+            self.add(Code.GPUS_PER_NODE, devices, ctx.state, start, end, detail, props)
         else:
             detail = self._detail(f"the loop's range ({devices}) is not decided by this file", ctx.state)
-            self.add("WAC401", devices, nest(ctx.state, State.CONDITIONAL), start, end, detail, props)
+            self.add(Code.GPUS_PER_NODE, devices, nest(ctx.state, State.CONDITIONAL), start, end, detail, props)
 
     def _case_statement(self, node, ctx: Context) -> None:
         value_node = node.child_by_field_name("value")
@@ -568,7 +569,7 @@ class Walker:
             # CANN's set_env.sh exports ASCEND_TOOLKIT_HOME and the other ASCEND_* variables (traps.md: Ascend tell).
             detail = f"{head} {words[1].text} sets ASCEND_TOOLKIT_HOME and the other ASCEND_* variables (Huawei CANN)"
             detail = self._detail(detail, ctx.state)
-            self.add_words("WAC205", "ASCEND_TOOLKIT_HOME", ctx.state, words[0], words[1], detail,
+            self.add_words(Code.VENDOR_ENVIRONMENT, "ASCEND_TOOLKIT_HOME", ctx.state, words[0], words[1], detail,
                            {"variable": "ASCEND_TOOLKIT_HOME", "sourced": words[1].text})
         self._inline_code(nodes, ctx)
         self.arch_flags(node, ctx.state, start=name)
@@ -673,7 +674,7 @@ class Walker:
                 own = State.CONDITIONAL
                 detail += " (assigned but not exported in this file)"
             value = meaning.value
-            if meaning.rule in ("WAC603", "WAC604") and isinstance(value, str) and known:
+            if meaning.rule in (Code.CUDA_ARCH_LIST, Code.ROCM_ARCH_LIST) and isinstance(value, str) and known:
                 value = normalise_arch_list(value)
             properties: dict[str, Value] = {"variable": name, "setting": text}
             if default_of:
