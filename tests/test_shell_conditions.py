@@ -42,3 +42,77 @@ def test_the_negation_of_an_undecided_test_is_undecided(condition):
 def test_case_alternatives(pattern, states):
     code = f'case "$A" in\n  {pattern}) export NCCL_IB_HCA=mlx5_0 ;;\n  *) export NCCL_IB_HCA=mlx5_1 ;;\nesac\n'
     assert shell_states(code) == states
+
+
+@pytest.mark.parametrize("pattern", ['"y|x"', "'y|x'", '$P'])
+def test_a_bar_from_quotes_or_a_variable_is_no_alternative(pattern):
+    """bash: `case x in "y|x")` and `P='y|x'; case x in $P)` do not match x."""
+    code = f'P="y|x"\ncase "$A" in\n  {pattern}) export NCCL_IB_HCA=mlx5_0 ;;\n  *) export NCCL_IB_HCA=mlx5_1 ;;\nesac\n'
+    assert shell_states(code) == [(6, X), (7, E)]
+
+
+# Tests the parser reads to the end, and words that are operands, operators or neither (bash's `test`).
+PARSED = [
+    ('test "$A" -a "$B"', False),            # a lone word, the and-operator, an empty word
+    ('test "$A" = x -a -n "$B"', False),     # -n reads the word after it, not the one before
+    ("test -z", True),                       # one argument, even an operator's spelling: a non-empty string
+    ("test =", True),
+    ('[ "-a" ]', True),                      # a quoted word is an operand, whatever it spells
+    ("test a = ]", False),                   # only `[` drops a closing "]"; after `test` it is an operand
+    ('test "$A" = x', True),
+]
+
+
+@pytest.mark.parametrize(("condition", "truth"), PARSED)
+def test_shell_test_words(condition, truth):
+    live, dead = (E, X) if truth else (X, E)
+    assert shell_states(IF_ELSE.format(condition)) == [(5, live), (7, dead)]
+
+
+@pytest.mark.parametrize("condition", [
+    'test "$A" = x extra',                   # words left over: not a test this parser knows
+    'test "$A" =',                           # an operator without its right operand
+    'test "$A" = x -a',                      # nothing after the and-operator
+    'test "$A" = x -a ")"',                  # a closing parenthesis that closes nothing
+    '[ "$UNSET" ]',                          # a lone word the file does not decide
+])
+def test_shell_tests_the_parser_cannot_decide(condition):
+    assert shell_states(IF_ELSE.format(condition)) == [(5, C), (7, C)]
+
+
+@pytest.mark.parametrize(("code", "state"), [
+    # a chain of tests before `&&` is a condition, weighed as a whole
+    ('[ "$A" = y ] && [ "$A" = x ] && export NCCL_IB_HCA=mlx5_0\n', X),
+    ('[ "$A" = x ] && [ "$N" -eq 5 ] && export NCCL_IB_HCA=mlx5_0\n', E),
+    ('[ "$A" = x ] && [ "$UNSET" = 1 ] && export NCCL_IB_HCA=mlx5_0\n', C),
+    # a command that is not a test is taken to succeed: what follows `&&` runs
+    ("(cd /tmp) && export NCCL_IB_HCA=mlx5_0\n", E),
+    ("echo x | grep -q x && export NCCL_IB_HCA=mlx5_0\n", E),
+])
+def test_what_comes_before_and_and(code, state):
+    assert [s for _, s in shell_states(code)] == [state]
+
+
+def _emptiness(code: str):
+    from whackachip_lint.extract.shell import conditions
+    from whackachip_lint.extract.shell.words import Expander
+    from whackachip_lint.extract.treesitter import parser
+
+    data = code.encode("utf-8")
+    node = parser("bash").parse(data).root_node.named_children[0]
+    return conditions.emptiness_test(node, Expander(data, lambda point: point))
+
+
+@pytest.mark.parametrize(("code", "expected"), [
+    ('[ -z "$GPUS" ]', ("-z", "GPUS")),
+    ('[[ -n $GPUS ]]', ("-n", "GPUS")),
+    ('[ -z "${GPUS}" ]', ("-z", "GPUS")),  # braces too
+    ('[ -f "$GPUS" ]', None),  # only -z and -n test for a value
+    ('[ -z "${GPUS:-8}" ]', None),  # a default of its own: not the bare variable
+    ('[ -z "$GPUS$N" ]', None),
+    ('[ -z "x$GPUS" ]', None),
+    ('[ "$GPUS" = 8 ]', None),
+    ("echo $GPUS", None),
+])
+def test_emptiness_test_finds_the_default_idiom(code, expected):
+    assert _emptiness(code) == expected
