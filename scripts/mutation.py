@@ -5,21 +5,26 @@
     .venv/bin/python scripts/mutation.py export_control  # one
 
 mutmut reads one [tool.mutmut] table from ./pyproject.toml and works in ./mutants, so each module is run in its own
-scratch copy of the project (.mutation/<name>/: src and tests, with a pyproject.toml naming that module and its
-tests). Running a module against its targeted tests only keeps a run within minutes on two shared cores; a mutant
-those tests miss may still be killed by another file's tests, so the score is a lower bound for the whole suite.
-Prints the score per module and the surviving mutants; `mutmut show NAME` in .mutation/<name>/ shows a diff.
+scratch copy of the project ($WAC_MUTATION_DIR/<name>/, by default /tmp/wac-lint-mutation/<name>/: src and tests,
+with a pyproject.toml naming that module and its tests). Running a module against its targeted tests only keeps a
+run within minutes on two shared cores; a mutant those tests miss may still be killed by another file's tests, so the
+score is a lower bound for the whole suite.
+Prints the score per module and the surviving mutants; `mutmut show NAME` in that folder shows a diff.
 """
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-WORK = ROOT / ".mutation"
+# Outside the project's git tree: wac-lint applies the .gitignore files above a scanned directory, and the project
+# ignores its scratch folders, so tests that scan the fixture repositories would find nothing in a copy inside it.
+WORK = Path(os.environ.get("WAC_MUTATION_DIR") or Path(tempfile.gettempdir()) / "wac-lint-mutation")
 
 # name -> (modules to mutate, the tests that target them[, the functions the score counts]). The third item narrows
 # the score to the functions a core behaviour lives in when the module holds more (cli.py: the exit codes); every
@@ -79,8 +84,10 @@ def run(name: str) -> tuple[int, int, list[str]]:
     work = prepare(name)
     mutmut = [sys.executable, "-m", "mutmut"]
     with open(work / "mutmut-run.log", "w", encoding="utf-8") as log:  # a progress line per mutant: kept out of sight
-        subprocess.run([*mutmut, "run", "--max-children", "1"], cwd=work, stdout=log, stderr=subprocess.STDOUT,
-                       check=False)
+        done = subprocess.run([*mutmut, "run", "--max-children", "1"], cwd=work, stdout=log, stderr=subprocess.STDOUT,
+                              check=False)
+    if done.returncode != 0:  # e.g. the targeted tests fail on the unmutated code: no score to give
+        raise SystemExit(f"{name}: mutmut failed (exit {done.returncode}); see {work / 'mutmut-run.log'}")
     listing = subprocess.run([*mutmut, "results", "--all", "true"], cwd=work, capture_output=True, text=True,
                              check=False).stdout
     statuses = [line.rsplit(": ", 1) for line in listing.splitlines() if ": " in line]
