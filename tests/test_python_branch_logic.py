@@ -182,3 +182,98 @@ def test_a_relative_import_binds_no_vendor_module():
     aliases = Aliases()
     assert aliases.add_import_from(ast.parse("from . import torch").body[0]) == ("", [], [])
     assert aliases.table == {}
+
+
+# --- states, bindings, literals, imports and name patterns ------------------------------------------------------
+
+S = values.State
+ORDER = [S.ENABLED, S.CONDITIONAL, S.DISABLED, S.DEAD, S.MENTIONED]  # the later one wins
+
+
+@pytest.mark.parametrize("outer", ORDER)
+@pytest.mark.parametrize("inner", ORDER)
+def test_combine_keeps_the_weaker_state(outer, inner):
+    assert values.combine(outer, inner) is max(outer, inner, key=ORDER.index)
+
+
+def test_an_unconditional_assignment_replaces_and_a_conditional_one_adds():
+    scope: dict = {}
+    resolving = values.Resolver(Aliases(), [scope], {})
+    a, b, c = expr('"a"'), expr('"b"'), expr('"c"')
+    resolving.bind("x", a, S.ENABLED)
+    resolving.bind("x", b, S.CONDITIONAL)
+    assert scope == {"x": [values.Binding(a, S.ENABLED), values.Binding(b, S.CONDITIONAL)]}
+    resolving.bind("x", c, S.ENABLED)
+    assert scope == {"x": [values.Binding(c, S.ENABLED)]}
+    assert [(v, s) for v, s, *_ in resolved("x", 'x = "a"\n')] == [("a", "enabled")]
+
+
+@pytest.mark.parametrize(("text", "found"), [
+    ('b"bf16"', ["bf16"]), ("b'\\xff'", ["\ufffd"]),  # bytes read as UTF-8, never failing
+    ("None", [None]), ("8", [8]), ("0.5", [0.5]), ("True", [True]),
+    ("1j", None), ("...", None),  # no literal a setting can hold
+    ('"bf16" or "fp16"', ["bf16", "fp16"]),
+])
+def test_literal_values(text, found):
+    got = resolved(text)
+    assert (None if got is None else [value for value, *_ in got]) == found
+
+
+def test_either_side_of_or_is_only_possibly_the_value():
+    assert [state for _, state, *_ in resolved('"bf16" or "fp16"')] == ["conditional", "conditional"]
+
+
+@pytest.mark.parametrize(("statement", "result", "table"), [
+    ("from torch import *", ("torch", ["torch"], []), {}),
+    ("from torch import bfloat16 as bf, float16", ("torch", ["torch.bfloat16", "torch.float16"],
+                                                    [("bf", "torch.bfloat16"), ("float16", "torch.float16")]),
+     {"bf": "torch.bfloat16", "float16": "torch.float16"}),
+    ("from .torch import cuda", ("", [], []), {}),
+])
+def test_from_imports(statement, result, table):
+    aliases = Aliases()
+    assert aliases.add_import_from(ast.parse(statement).body[0]) == result
+    assert aliases.table == table
+
+
+@pytest.mark.parametrize(("name", "patterns", "matched"), [
+    ("torch.cuda.is_available", ("*.is_available",), True),
+    ("is_available", ("*.is_available",), False),  # "*." needs a receiver
+    ("torch.cuda.is_available_now", ("*.is_available",), False),
+    ("torch.cuda", ("torch.cuda",), True),
+    ("torch.cuda.amp", ("torch.cuda",), False),
+    ("", ("*.x",), False), (None, ("x",), False),
+])
+def test_name_patterns(name, patterns, matched):
+    from whackachip_lint.extract.python.names import lookup, matches
+
+    assert matches(name, patterns) is matched
+    assert lookup(name, dict.fromkeys(patterns, "hit")) == ("hit" if matched else None)
+
+
+@pytest.mark.parametrize(("text", "found"), [
+    ("TYPE_CHECKING", True), ("typing.TYPE_CHECKING", True), ("t.TYPE_CHECKING", False), ("typing.type_checking", False),
+])
+def test_type_checking(text, found):
+    assert syntax.is_type_checking(expr(text)) is found
+
+
+@pytest.mark.parametrize(("text", "target", "absent"), [
+    ("torch.version.hip", "torch.version.hip", False),  # `if hip:` is true when HIP is there
+    ("not torch.version.hip", "torch.version.hip", True),
+    ("torch.version.cuda is None", "torch.version.cuda", True),
+    ("torch.version.cuda == None", "torch.version.cuda", True),
+    ("torch.version.cuda is not None", "torch.version.cuda", False),
+    ("not torch.version.cuda is not None", "torch.version.cuda", True),
+    ("torch.version.cuda is 1", None, False),  # compared with something that is not falsy
+    ("other.version is None", None, False),
+    ("torch.version.cuda is None is None", None, False),
+])
+def test_version_test(text, target, absent):
+    found, when_absent = syntax.version_test(expr(text), Aliases())
+    assert (None if found is None else ast.unparse(found), when_absent) == (target, absent)
+
+
+def test_subscript_keys():
+    assert ast.unparse(syntax.subscript_key(expr('x["a"]'))) == "'a'"
+    assert syntax.subscript_key(expr("x[1:2]")) is None and syntax.subscript_key(expr("x[1, 2]")) is None
