@@ -352,3 +352,41 @@ def test_sarif_evidence_uploads_notes_but_never_mentioned(tmp_path):
     (tmp_path / "wac-lint.toml").write_text("sarif-evidence = true\n")
     from_config = json.loads(run_cli("--format", "sarif", str(tmp_path)).output)["runs"][0]
     assert from_config["results"] == run["results"]
+
+
+# --- the rendered document and what it uploads, by level and state (mutation survivors: docs/testing.md) ---------
+
+def _levelled(level: str, state: State = State.ENABLED, line: int = 3):
+    return finding(line=line).with_changes(level=Level(level), state=state)
+
+
+@pytest.mark.parametrize(("level", "state", "default", "with_evidence"), [
+    ("note", State.ENABLED, False, True),  # evidence notes: only with --sarif-evidence
+    ("warning", State.ENABLED, True, True),  # warning and above: always
+    ("error", State.ENABLED, True, True),
+    ("note", State.CONDITIONAL, False, True),
+    ("warning", State.DEAD, False, True),  # code that cannot run: only with --sarif-evidence, as informational
+    ("warning", State.MENTIONED, False, False),  # a mention: never
+    ("error", State.MENTIONED, False, False),
+])
+def test_which_findings_are_uploaded(level, state, default, with_evidence):
+    item = _levelled(level, state)
+    assert sarif.uploaded(item, False) is default and sarif.uploaded(item, True) is with_evidence
+
+
+def test_render_writes_indented_utf8_json_without_the_evidence_notes_by_default():
+    result = result_of(_levelled("note"), _levelled("warning", line=5).with_changes(message="Präzision é."))
+    text = sarif.render(result, targets=["nvidia-h100-sxm"])
+    assert text.startswith('{\n  "$schema"') and text.endswith("}\n")
+    assert "Präzision é." in text  # not \u-escaped
+    run = json.loads(text)["runs"][0]
+    assert [r["locations"][0]["physicalLocation"]["region"]["startLine"] for r in run["results"]] == [5]
+    assert run["properties"]["targets"] == ["nvidia-h100-sxm"]
+    assert len(json.loads(sarif.render(result, sarif_evidence=True))["runs"][0]["results"]) == 2
+
+
+def test_a_diagnostic_about_no_file_has_no_location():
+    doc = sarif.to_sarif(result_of(diagnostics=[Diagnostic("<plugins>", "a plugin failed"),
+                                                Diagnostic("bad.sh", "cannot parse")]))
+    notes = doc["runs"][0]["invocations"][0]["toolExecutionNotifications"]
+    assert ["locations" in n for n in notes] == [False, True]
