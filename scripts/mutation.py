@@ -49,13 +49,17 @@ MODULES: dict[str, tuple] = {
                      ["tests/test_dead_code.py", "tests/test_shell_extractor.py", "tests/test_shell_conditions.py"]),
 }
 
+# Extra pytest arguments per target: the SARIF of all 28 fixture repositories is built by every mutant of the rule
+# table otherwise (minutes per mutant); the fixture checks stay in the normal suite.
+PYTEST_ARGS = {"sarif": ["-k", "not fixture_repo"]}
+
 
 def _entry(name: str) -> tuple[list[str], list[str], list[str] | None]:
     modules, tests, *functions = MODULES[name]
     return ([modules] if isinstance(modules, str) else list(modules)), tests, (functions[0] if functions else None)
 
 
-def config(modules: list[str], tests: list[str]) -> str:
+def config(modules: list[str], tests: list[str], pytest_args: list[str] = ()) -> str:
     listed = lambda items: "[" + ", ".join(f'"{item}"' for item in items) + "]"  # noqa: E731
     return (
         "\n[tool.mutmut]\n"
@@ -63,7 +67,7 @@ def config(modules: list[str], tests: list[str]) -> str:
         'source_paths = ["src"]\n'
         f"tests_dir = {listed(tests)}\n"
         'also_copy = ["tests", "examples"]\n'
-        'pytest_add_cli_args = ["-p", "no:cacheprovider", "-p", "no:randomly"]\n'
+        f"pytest_add_cli_args = {listed(['-p', 'no:cacheprovider', '-p', 'no:randomly', *pytest_args])}\n"
     )
 
 
@@ -77,7 +81,7 @@ def prepare(name: str) -> Path:
         if (ROOT / part).is_dir():
             shutil.copytree(ROOT / part, work / part, ignore=ignore, symlinks=True)
     text = (ROOT / "pyproject.toml").read_text(encoding="utf-8")
-    (work / "pyproject.toml").write_text(text + config(modules, tests), encoding="utf-8")
+    (work / "pyproject.toml").write_text(text + config(modules, tests, PYTEST_ARGS.get(name, [])), encoding="utf-8")
     return work
 
 
