@@ -135,3 +135,24 @@ def test_ids_for_name():
     assert CATALOG.ids_for_name("NVIDIA H800 PCIe") == ["nvidia-h800-pcie"]  # nvidia-smi name
     assert CATALOG.ids_for_name("NVIDIA L2") == []  # a different product from the L20
     assert CATALOG.ids_for_name("quantum annealer") == []
+
+
+def test_the_ascend_910c_is_seen_as_two_devices_of_64_gb_and_its_soc_variants_resolve_to_it():
+    from whackachip_lint.infer.memory import largest_memory_gb
+
+    entry = CATALOG.get("huawei-ascend-910c")
+    # Atlas A3: one die is one NPU device, so a model-state bound per device compares with 64 GB, not 128 GB.
+    assert largest_memory_gb(entry) == 64
+    assert any("hiascend.com" in s and "mindcluster" in s for s in entry["sources"])
+    for soc in ("Ascend910_9362", "Ascend910_9372", "Ascend910_9381", "Ascend910_9382", "Ascend910_9391",
+                "Ascend910_9392"):
+        assert CATALOG.ids_for_name(soc) == ["huawei-ascend-910c"]
+    # Per-variant figures are not published: they stay unknown and are said to be.
+    assert entry["dense_bf16_tflops"] is None and entry["tdp_w"] is None
+    assert any("per-variant figures" in u for u in entry["unverified"])
+
+
+def test_the_hardware_command_shows_the_910c_variants(cli):
+    result = cli("hardware", "huawei-ascend-910c")
+    assert result.exit_code == 0
+    assert "Memory:                    64 GB HBM" in result.output and "Ascend910_9392" in result.output

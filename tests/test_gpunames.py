@@ -25,6 +25,7 @@ from whackachip_lint.extract import gpunames
         ("Ascend 910B cluster", "Ascend 910B", "huawei-ascend-910b", "huawei-ascend-910b huawei-ascend-910b4"),
         ("Ascend 910B2 cluster", "Ascend 910B2", "huawei-ascend-910b", "huawei-ascend-910b"),
         ("Ascend 910B4", "Ascend 910B4", "huawei-ascend-910b4", "huawei-ascend-910b4"),
+        ("npu-smi: Ascend910_9392", "Ascend910_9392", "huawei-ascend-910c", "huawei-ascend-910c"),
         ("TPU v6e", "TPU v6e", "google-tpu-v6e", "google-tpu-v6e"),
         ("MI355X", "MI355X", "amd-mi355x", "amd-mi355x"),
         ("RTX PRO 6000", "RTX PRO 6000", "nvidia-rtx-pro-6000", "nvidia-rtx-pro-6000"),

@@ -191,3 +191,10 @@ def test_a_launch_chain_runs_what_the_called_script_runs():
     (entry,) = [e for e in repo.entries if e.path == "job.slurm"]
     assert entry.runs == ["run_train.sh", "pkg/train.py"]
     assert {"pkg/train.py", "pkg/model.py"} <= next(p for p in repo.training if p.name == "job.slurm").files
+
+
+def test_the_folders_above_an_absolute_path_end_at_the_root():
+    from whackachip_lint.paths.graph import _ancestors
+
+    assert _ancestors("/tmp/repo") == ["/tmp/repo", "/tmp", "/"]  # once looped for ever on "/"
+    assert _ancestors("a/b") == ["a/b", "a", ""]

@@ -102,15 +102,23 @@ KIND_FAMILY_WORDS: dict[tuple[str, str], tuple[str, ...]] = {
     ("json", "WAC8"): (),
 }
 
-# Model size, parallel sizes, optimiser and fine-tuning mode (WAC506-WAC510) come only from launch arguments
-# (shell) and model configs (JSON): those kinds also wake on these words; Python files are not parsed for them.
+# Model size, parallel sizes, optimiser and fine-tuning mode (WAC506-WAC510) come from launch arguments (shell)
+# and model configs (JSON): those kinds also wake on these words.
 MODEL_SIZE_WORDS: tuple[str, ...] = (
     "num_layers", "num-layers", "hidden_size", "hidden-size", "n_embd", "d_model", "n_layer", "parallel_size",
     "parallel-size", "distributed_optimizer", "distributed-optimizer", "optim", "model_name", "model_path",
-    "model_id", "base_model", "peft", "lora", "load_in_", "quantization_bit", "swiglu",
+    "model_id", "base_model", "peft", "lora", "load_in_", "quantization_bit", "swiglu", "recompute",
+    "checkpointing", "seq_length", "seq-length", "model_max_length", "cutoff_len",
 )
 KIND_FAMILY_WORDS[("shell", "WAC5")] = FAMILY_WORDS["WAC5"] + MODEL_SIZE_WORDS
 KIND_FAMILY_WORDS[("json", "WAC5")] = FAMILY_WORDS["WAC5"] + MODEL_SIZE_WORDS
+# Python code names the model it loads, its adapters, quantised or frozen base and how its layers are placed
+# (extract/python/tables.py: MODEL_LOADERS, PEFT_CALLS, FREEZE_METHODS and the model keywords).
+PYTHON_MODEL_WORDS: tuple[str, ...] = (
+    "from_pretrained", "model_name", "model_path", "model_id", "base_model", "peft", "lora", "load_in_",
+    "requires_grad_", "device_map", "optim", "checkpointing", "seq_length", "model_max_length",
+)
+KIND_FAMILY_WORDS[("python", "WAC5")] = FAMILY_WORDS["WAC5"] + PYTHON_MODEL_WORDS
 
 # File names always parsed, whatever their words (setup.py: any requirement string may be a pin finding).
 ALWAYS_PARSE_NAMES: frozenset[str] = frozenset({"setup.py"})

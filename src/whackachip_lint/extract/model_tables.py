@@ -24,6 +24,10 @@ LAUNCH_DIMENSIONS: dict[str, str] = {
     "moe_ffn_hidden_size": "expert_ffn",
     "vocab_size": "vocab",
     "padded_vocab_size": "vocab",
+    # Hugging Face trainers' sequence lengths (TRL, LLaMA-Factory, FastChat): the tokens of one sample.
+    "max_seq_length": "seq",
+    "model_max_length": "seq",
+    "cutoff_len": "seq",
 }
 # Launch switches that change the parameter count (Megatron): canonical name, value True.
 LAUNCH_DIMENSION_SWITCHES: dict[str, str] = {
@@ -48,6 +52,15 @@ LAUNCH_MODEL_NAMES = frozenset(
 )
 # Launch options naming the optimiser (WAC508).
 LAUNCH_OPTIMIZERS = frozenset({"optim", "optimizer"})
+
+# Launch options that recompute activations instead of keeping them (WAC511): option -> ("switch", value) for a
+# flag (a following `True`/`False` decides it), ("choice", {word: value}) for a valued option.
+LAUNCH_CHECKPOINTING: dict[str, tuple[str, object]] = {
+    "recompute_activations": ("switch", "selective"),  # Megatron: selective recomputation
+    "recompute_granularity": ("choice", {"full": "full", "selective": "selective"}),
+    "gradient_checkpointing": ("switch", "full"),
+}
+BOOLEAN_WORDS: dict[str, bool] = {"true": True, "1": True, "yes": True, "false": False, "0": False, "no": False}
 
 # Hugging Face config.json keys (several spellings per model family) -> canonical dimension.
 CONFIG_DIMENSIONS: dict[str, str] = {
@@ -108,12 +121,14 @@ LAUNCH_PEFT: dict[str, tuple[str, object]] = {
 # names ("8x7B") are not sizes of the whole model and are left alone.
 _SIZE = re.compile(r"(?<![\dx.])(\d+(?:\.\d+)?)([bBmM])(?![a-zA-Z\d])")
 _MOE_NAME = re.compile(r"\d+x\d+(?:\.\d+)?[bBmM]", re.IGNORECASE)
+# A file name is not a model's name: `run_visualglm_6b_generation.yaml` is a config, `llama-7b.gguf` a weight file.
+_FILE_NAME = re.compile(r"\.(?:ya?ml|json|toml|py|sh|txt|md|bin|pt|pth|ckpt|safetensors|gguf|onnx|tar|gz|zip)$", re.I)
 
 
 def params_from_model_name(name: str) -> float | None:
     """Parameters (in billions) a model's name states, or None when it states none (never a guess)."""
     last = name.rstrip("/").rsplit("/", 1)[-1]
-    if not last or _MOE_NAME.search(last):
+    if not last or _MOE_NAME.search(last) or _FILE_NAME.search(last) or any(c.isspace() for c in last):
         return None
     sizes = _SIZE.findall(last)
     if len(sizes) != 1:

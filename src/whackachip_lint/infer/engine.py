@@ -32,7 +32,7 @@ from .constraints import (
 )
 from .memory import MemoryEstimate
 from .memory import estimate as estimate_memory
-from .memory import fits as fits_memory
+from .memory import largest_memory_gb
 from .memory import scale as run_scale
 from .recipes import Recipe, find_recipes, resolve_in_recipe, split_by_recipe
 from ..paths.roles import SUPPORT, TRAINING, VENDORED, RepoPaths, path_role
@@ -364,9 +364,9 @@ def assess(findings: list[Finding], catalog: Catalog | None = None, memo: dict |
     catalog = catalog or load_catalog()
     requirements, declared = split_declared(collect_requirements(findings, memo))
     requirements, conflict = _settle_vendor_conflicts(requirements)
-    memory = estimate_memory(findings)
+    memory = estimate_memory(findings, [s for s in map(largest_memory_gb, catalog) if s is not None])
     if memory is not None and memory.bytes_per_device > 0:
-        requirements.append(_memory_requirement(memory, catalog))
+        requirements.append(_memory_requirement(memory))
     candidates = [_candidate(e, requirements) for e in catalog]
     if candidates and all(c.status == EXCLUDED for c in candidates):
         # Hard facts that no catalog entry meets together contradict each other (several set-ups mixed, or
@@ -375,7 +375,7 @@ def assess(findings: list[Finding], catalog: Catalog | None = None, memo: dict |
         requirements = [_demoted(r) if r.strength == HARD else r for r in requirements]
         candidates = [_candidate(e, requirements) for e in catalog]
     relaxed = None
-    runs_nowhere = memory is not None and "fits no catalog part" in memory.notes
+    runs_nowhere = memory is not None and memory.fits_no_part
     if candidates and not runs_nowhere and not any(c.status == CONSISTENT for c in candidates):
         # Code that runs somewhere has a consistent part: soft evidence no part meets together (a weak HCCL
         # default in device-agnostic code beside CUDA settings) is set aside, weakest first, and said so. Not
@@ -411,19 +411,10 @@ def assess(findings: list[Finding], catalog: Catalog | None = None, memo: dict |
     )
 
 
-def _memory_requirement(memory: MemoryEstimate, catalog: Catalog) -> Requirement:
-    """A part that cannot hold the model state is excluded when every input is in force on one launch.
-
-    When no catalog part holds it, the set-up is said to fit none and the requirement only disfavours: a wrong
-    input (a size read from the wrong config) must not empty the verdict.
-    """
+def _memory_requirement(memory: MemoryEstimate) -> Requirement:
+    """A part that cannot hold the model state is excluded when the estimate is hard (infer/memory.py decides)."""
     strength = HARD if memory.hard else STRONG
-    text = f"memory: {memory.summary()}"
-    if not any(fits_memory(entry, memory.bytes_per_device) for entry in catalog):
-        strength = STRONG
-        memory.hard = False
-        text += "; this set-up fits no catalog part"
-        memory.notes.append("fits no catalog part")
+    text = memory.requirement()
     spec = Spec("memory", strength, text, memory.bytes_per_device)
     evidence = tuple(dict.fromkeys(f"{f.path}:{f.line}" for f in memory.evidence))
     return Requirement(text, strength, "memory", evidence, Code.MODEL_DIMENSION, spec, memory.bytes_per_device)

@@ -5,7 +5,9 @@ Memory Optimizations Toward Training Trillion Parameter Models", SC 2020, sectio
 16 bytes per parameter, 2 for the 16-bit weights, 2 for their gradients and K = 12 for the optimiser (fp32 master
 weights, momentum, variance). ZeRO-1, -2 and -3 partition the optimiser state, then the gradients, then the weights
 over the data-parallel ranks; offload moves them to host memory; tensor and pipeline parallelism split the model
-first. Activations, buffers and fragmentation come on top and are not counted: the figure is a floor.
+first. Activations, buffers and fragmentation come on top and are not counted: the figure is a floor. Where the
+micro batch, sequence length and checkpointing are stated, an activation estimate is reported beside it, never
+used to exclude.
 
 Every input is a finding with its file and line, read from one set of findings (one training path). An input the
 path does not state is never guessed: a term that depends on it counts zero, so the bound stays a lower bound, and
@@ -15,16 +17,21 @@ without a model size there is no estimate at all.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Iterable
+from typing import Any, Iterable, Mapping
 
 from ..evidence import Finding, State
-from ..extract.model_tables import GATED_MLP_MODEL_TYPES
+from ..extract.model_tables import GATED_MLP_MODEL_TYPES, params_from_model_name
 from .catalog import Entry
 from ..rules.codes import Code
 
 DIMENSION_RULE, PARALLEL_RULE, OPTIMIZER_RULE, NAME_RULE, PEFT_RULE = Code.MODEL_DIMENSION, Code.MODEL_PARALLEL_SIZE, Code.OPTIMIZER, Code.MODEL_NAME_SIZE, Code.LOW_MEMORY_FINETUNE
 ZERO_RULE, OFFLOAD_RULE, FSDP_RULE = Code.ZERO_STAGE, Code.ZERO_OFFLOAD, Code.FSDP
+ACCUMULATION_RULE, MICRO_BATCH_RULE = Code.GRADIENT_ACCUMULATION, Code.MICRO_BATCH
+CHECKPOINT_RULE = Code.ACTIVATION_CHECKPOINTING
 GPUS_RULE, NODES_RULE, LAUNCHER_RULE = Code.GPUS_PER_NODE, Code.NODE_COUNT, Code.LAUNCHER
+# Findings that show a path trains a model rather than only loading it (for inference, where no gradients or
+# optimiser state exist): a model named only in Python code counts where one of these is in force or open.
+TRAINING_RULES = (ZERO_RULE, OFFLOAD_RULE, ACCUMULATION_RULE, MICRO_BATCH_RULE, FSDP_RULE, OPTIMIZER_RULE, PEFT_RULE)
 GB = 1e9  # catalog sizes are in decimal gigabytes, as vendors state them
 
 # Bytes per parameter of optimiser state (K in the ZeRO paper), counting the fp32 master copy mixed precision keeps.
@@ -50,6 +57,7 @@ class ModelSize:
     largest_layer: float
     how: str  # "launch arguments", "model config", "model name"
     evidence: tuple[Finding, ...]
+    dims: Mapping[str, Any] = field(default_factory=dict)  # what it was counted from (nothing for a name)
 
 
 @dataclass
@@ -64,6 +72,8 @@ class MemoryEstimate:
     hard: bool  # every input in force and from one launch: a part below the bound is excluded, not disfavoured
     devices: int | None = None
     notes: list[str] = field(default_factory=list)
+    fits_no_part: bool = False  # no catalog part holds the bound (set by `judge_fit`)
+    activations: dict[str, Any] | None = None  # an estimate beside the bound, never used to exclude
 
     @property
     def gb_per_device(self) -> float:
@@ -73,6 +83,11 @@ class MemoryEstimate:
         where = ", ".join(sorted({f"{f.path}:{f.line}" for f in self.model.evidence})[:3])
         return (f"{self.model.params / 1e9:.1f}B parameters ({self.model.how}, {where}); {self.formula}: "
                 f"at least {self.gb_per_device:.0f} GB of model state per device")
+
+    def requirement(self) -> str:
+        """The memory requirement as the verdict states it."""
+        text = f"memory: {self.summary()}"
+        return text + "; this set-up fits no catalog part" if self.fits_no_part else text
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -85,6 +100,7 @@ class MemoryEstimate:
             "strength": "hard" if self.hard else "strong",
             "notes": self.notes,
             "evidence": sorted({f"{f.path}:{f.line}" for f in self.evidence}),
+            "activations": self.activations,
         }
 
 
@@ -144,10 +160,11 @@ def model_size(findings: list[Finding]) -> ModelSize | None:
         gated = dims.get("gated_mlp") is True if megatron else (model_type in GATED_MLP_MODEL_TYPES)
         sized = params_from_dimensions(dims, gated, megatron)
         if sized is not None:
-            options.append(ModelSize(sized[0], sized[1], source, tuple(group)))
+            options.append(ModelSize(sized[0], sized[1], source, tuple(group), dims))
     for f in findings:
-        size = (f.properties or {}).get("params_b")
-        if f.rule == NAME_RULE and f.state is State.ENABLED and isinstance(size, (int, float)):
+        # Read from the value, not a property: a launch that passes another model replaces a default's value.
+        size = params_from_model_name(f.value) if isinstance(f.value, str) else None
+        if f.rule == NAME_RULE and f.state is State.ENABLED and size is not None:
             # Names round (Llama-2-7b has 6.7B): 10% off the stated size keeps the floor below the true count.
             options.append(ModelSize(0.9 * size * 1e9, 0.0, "model name", (f,)))
     return min(options, key=lambda m: m.params) if options else None
@@ -179,9 +196,10 @@ def model_state_bytes(params: float, optimizer: str | None, zero_stage: int, dp:
     shard = params / max(model_parallel, 1)
     if frozen is not None:
         per = FROZEN_BYTES[frozen]
-        bytes_ = per * shard / dp if zero_stage >= 3 else per * shard
-        if zero_stage >= 3 and dp is None:
-            bytes_ = 0.0
+        if zero_stage >= 3:  # sharded over the data-parallel ranks; an unknown degree counts nothing
+            bytes_ = per * shard / dp if dp else 0.0
+        else:
+            bytes_ = per * shard
         return bytes_, f"frozen base at {per:g} bytes per parameter ({frozen})"
     k = 0 if optimizer is None or offload_optimizer else OPTIMIZER_BYTES[optimizer]
     w, g = WEIGHT_BYTES, GRAD_BYTES
@@ -198,11 +216,17 @@ def model_state_bytes(params: float, optimizer: str | None, zero_stage: int, dp:
     return total, f"{w + g + k} bytes per parameter ({k_text}), ZeRO-{min(zero_stage, 3)}"
 
 
-def estimate(findings: list[Finding]) -> MemoryEstimate | None:
-    """The per-device lower bound for one training path's findings, or None when the model size is unknown."""
+def estimate(findings: list[Finding], part_sizes_gb: Iterable[float] = ()) -> MemoryEstimate | None:
+    """The per-device lower bound for one training path's findings, or None when the model size is unknown.
+
+    `part_sizes_gb`: the largest memory of each catalog part (`largest_memory_gb`), to judge whether any holds it.
+    """
     model = model_size(findings)
     if model is None:
         return None
+    named_on_launch = any((f.properties or {}).get("launcher") for f in model.evidence)
+    if model.how == "model name" and not named_on_launch and not _trains(findings):
+        return None  # a model loaded by name in code, with nothing that trains it: inference needs far less
     used: list[Finding] = list(model.evidence)
     inputs: dict[str, Any] = {"params": round(model.params)}
     notes: list[str] = []
@@ -255,7 +279,7 @@ def estimate(findings: list[Finding]) -> MemoryEstimate | None:
     optimizer = next((o for o in LIGHTEST_FIRST if any(f.value == o for f in optimizers)), None)
     used += optimizers
     open_optimizer = any(f.rule == OPTIMIZER_RULE for f in undecided)
-    if optimizer is None and not open_optimizer and model.how in ("launch arguments", "model name") and launched:
+    if optimizer is None and not open_optimizer and (model.how == "launch arguments" or named_on_launch) and launched:
         # Megatron's --optimizer and the Hugging Face Trainer's --optim both default to Adam(W).
         optimizer = "adam"
         notes.append("optimiser not named: the launched trainer's default, Adam")
@@ -275,7 +299,68 @@ def estimate(findings: list[Finding]) -> MemoryEstimate | None:
         notes.append("data-parallel degree unknown: the partitioned share is not counted")
     hard = (model.how == "launch arguments" and launched and not undecided_inputs(findings)
             and all(f.state is not State.CONDITIONAL for f in used))
-    return MemoryEstimate(model, total, formula, inputs, _unique(used), hard, devices, notes)
+    memory = MemoryEstimate(model, total, formula, inputs, _unique(used), hard, devices, notes)
+    memory.activations = activation_estimate(findings, model, tp)
+    return judge_fit(memory, part_sizes_gb)
+
+
+# --- activations (an estimate, reported only) ------------------------------------------------------------------
+
+# Activation bytes per transformer layer with 16-bit activations (Korthikanti et al., "Reducing Activation
+# Recomputation in Large Transformer Models", MLSys 2023, section 4): s*b*h*(10 + 24/t) with tensor parallelism t
+# (no sequence parallelism), plus 5*a*s^2*b/t for the attention scores, which selective recomputation and
+# FlashAttention never keep (left out here). Full recomputation keeps only each layer's input (2*s*b*h) and one
+# layer's activations while it is recomputed. Pipeline stages hold as many micro batches as they have layers'
+# share, so the first stage holds about all layers' worth: pipeline parallelism does not divide it.
+ACTIVATION_SHARED, ACTIVATION_SPLIT, LAYER_INPUT = 10, 24, 2
+
+
+def activation_estimate(findings: list[Finding], model: ModelSize, tp: int) -> dict[str, Any] | None:
+    """Activation memory per device where micro batch, sequence length and checkpointing are stated, else None."""
+    hidden, layers = model.dims.get("hidden"), model.dims.get("layers")
+    if not isinstance(hidden, int) or not isinstance(layers, int):
+        return None
+    batches = [(v, f) for v, f in _ints(findings, MICRO_BATCH_RULE) if f.state is State.ENABLED and v > 0]
+    seqs = [(v, f) for v, f in _ints(findings, DIMENSION_RULE, dimension="seq") if f.state is State.ENABLED]
+    modes = [f for f in findings if f.rule == CHECKPOINT_RULE and f.state in (State.ENABLED, State.DISABLED)]
+    on = [f for f in modes if f.state is State.ENABLED]
+    if not batches or not seqs or not modes:
+        return None
+    b, s = min(v for v, _ in batches), min(v for v, _ in seqs)
+    mode = ("full" if any(f.value == "full" for f in on) else "selective") if on else "none"
+    layer = s * b * hidden * (ACTIVATION_SHARED + ACTIVATION_SPLIT / max(tp, 1))
+    if mode == "full":
+        total = layers * LAYER_INPUT * s * b * hidden + layer
+        formula = f"full recomputation: {layers} layers x 2sbh + one layer's sbh(10 + 24/t)"
+    else:
+        total = layers * layer
+        formula = f"{layers} layers x sbh(10 + 24/t)" + (
+            ", attention scores not counted (FlashAttention keeps none)" if mode == "none" else "")
+    evidence = [f for _, f in batches + seqs] + (on or modes)
+    return {
+        "bytes_per_device": round(total),
+        "gb_per_device": round(total / GB, 1),
+        "formula": formula,
+        "inputs": {"micro_batch": b, "seq_length": s, "hidden": hidden, "layers": layers, "tensor_parallel": tp,
+                   "checkpointing": mode},
+        "evidence": sorted({f"{f.path}:{f.line}" for f in evidence}),
+        "use": "an estimate, never used to exclude a part",
+    }
+
+
+def judge_fit(memory: MemoryEstimate, part_sizes_gb: Iterable[float]) -> MemoryEstimate:
+    """A bound no catalog part holds only disfavours, and says so: a wrong input (a size read from the wrong
+    config) must not empty the verdict, and a set-up that runs nowhere is worth saying plainly."""
+    sizes = list(part_sizes_gb)
+    if sizes and memory.bytes_per_device > 0 and max(sizes) * GB < memory.bytes_per_device:
+        memory.fits_no_part, memory.hard = True, False
+        memory.notes.append("fits no catalog part")
+    return memory
+
+
+def _trains(findings: list[Finding]) -> bool:
+    return any(f.rule in TRAINING_RULES and f.state in (State.ENABLED, State.DISABLED, State.CONDITIONAL)
+               for f in findings)
 
 
 def _unique(findings: list[Finding]) -> list[Finding]:
@@ -289,13 +374,17 @@ def undecided_inputs(findings: list[Finding]) -> bool:
     return any(f.rule in rules and f.state is State.CONDITIONAL for f in findings)
 
 
-def fits(entry: Entry, bytes_needed: float) -> bool | None:
-    """Whether a part's largest memory option holds `bytes_needed`; None when the catalog does not say."""
+def largest_memory_gb(entry: Entry) -> float | None:
+    """A part's largest memory option in GB; None when the catalog does not say."""
     sizes = [o.get("size_gb") for o in (entry["memory_options"] or []) if isinstance(o, dict)]
     sizes = [s for s in sizes if isinstance(s, (int, float))]
-    if not sizes:
-        return None
-    return max(sizes) * GB >= bytes_needed
+    return max(sizes) if sizes else None
+
+
+def fits(entry: Entry, bytes_needed: float) -> bool | None:
+    """Whether a part's largest memory option holds `bytes_needed`; None when the catalog does not say."""
+    largest = largest_memory_gb(entry)
+    return None if largest is None else largest * GB >= bytes_needed
 
 
 def scale(findings: list[Finding]) -> dict[str, Any] | None:

@@ -27,6 +27,9 @@ OPTION_VALUES: dict[str, tuple[str, str] | None] = {
     "fp32": None, "float32": None, "32": None, "no": None,
 }
 PRECISION_RULES = (Code.BF16_PRECISION, Code.FP16_PRECISION, Code.FP8_COMPUTE)
+# Valued options whose value a launch passing the option replaces (the pretrained model, its dimensions such as the
+# sequence length, the optimiser); a switch keeps its own value.
+VALUE_FROM_LAUNCH = (Code.MODEL_NAME_SIZE, Code.MODEL_DIMENSION, Code.OPTIMIZER)
 TRUE_WORDS, FALSE_WORDS = {"true", "1", "yes"}, {"false", "0", "no"}
 
 
@@ -93,7 +96,9 @@ def resolve_in_recipe(findings: list[Finding], recipe: Recipe) -> list[Finding]:
             out.append(_resolved(f, True, state, source))
         elif f.path != recipe.name and f.path.endswith(".py") and _flag(f) in by_flag:
             source = by_flag[_flag(f)]
-            out.append(_resolved(f, f.value, source.state, source))
+            # A model the launch names replaces the option's default model; a switch keeps its own value.
+            value = source.value if f.rule == source.rule in VALUE_FROM_LAUNCH else f.value
+            out.append(_resolved(f, value, source.state, source))
         elif f.path != recipe.name and f.path.endswith(".py") and _flag(f) in passed.get(f.path, passed.get("", {})):
             launch, value = passed.get(f.path, passed.get("", {}))[_flag(f)]
             out.extend(_overridden(f, value, launch))

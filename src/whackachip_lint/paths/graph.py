@@ -189,9 +189,10 @@ def _ancestors(folder: str) -> list[str]:
     out = []
     while True:
         out.append(folder)
-        if not folder:
+        parent = posixpath.dirname(folder)
+        if not folder or parent == folder:  # "" for a relative path, "/" for an absolute one
             return out
-        folder = posixpath.dirname(folder)
+        folder = parent
 
 
 def _first(known: set[str], options: Iterable[str]) -> str | None:

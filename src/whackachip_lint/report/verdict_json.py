@@ -28,10 +28,9 @@ def verdict_data(verdict, cap: int | None = EVIDENCE_CAP) -> dict[str, Any]:
     for key in ("gpus_per_node", "nodes"):
         data[key] = _counts(data.get(key), cap)
     for key in ("memory", "scale"):
-        if isinstance(data.get(key), dict) and isinstance(data[key].get("evidence"), list):
-            evidence = data[key]["evidence"]
-            data[key] = {**data[key], "evidence": [reference(e) for e in _capped(evidence, cap)],
-                         "evidence_count": len(evidence)}
+        data[key] = _with_references(data.get(key), cap)
+    if isinstance(data.get("memory"), dict) and data["memory"].get("activations"):
+        data["memory"]["activations"] = _with_references(data["memory"]["activations"], cap)
     data["interconnect"] = _interconnect(data.get("interconnect") or {}, cap)
     for recipe in data.get("recipes", []):
         if cap is None:
@@ -154,3 +153,11 @@ def _interconnect(interconnect: dict[str, Any], cap: int | None) -> dict[str, An
             item[state], item[f"{state}_count"] = refs, len(entries)
         out[key] = item
     return out
+
+
+def _with_references(part, cap: int | None):
+    """A block whose `evidence` holds "path:line" strings, with references (capped) and their full count."""
+    if not isinstance(part, dict) or not isinstance(part.get("evidence"), list):
+        return part
+    evidence = part["evidence"]
+    return {**part, "evidence": [reference(e) for e in _capped(evidence, cap)], "evidence_count": len(evidence)}

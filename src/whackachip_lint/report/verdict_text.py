@@ -105,6 +105,10 @@ def _memory_and_scale(verdict: Verdict, lim: Limits) -> list[str]:
     if memory is not None:
         notes = f" ({'; '.join(memory.notes)})" if memory.notes else ""
         lines.append(f"  Memory: {memory.summary()}{notes}{_where(memory.to_dict()['evidence'], lim)}.")
+        act = memory.activations
+        if act is not None:
+            lines.append(f"  Activations (an estimate, never used to exclude): about {act['gb_per_device']:g} GB per "
+                         f"device ({act['formula']}){_where(act['evidence'], lim)}.")
     scale = verdict.scale_dict()
     if scale is not None:
         tpp = sorted(scale["aggregate_tpp"].values())

@@ -103,7 +103,8 @@ RULES = (
         summary=(
             "Finds the size of the model a run trains: Megatron-style launch arguments (`--num-layers`, "
             "`--hidden-size`, `--ffn-hidden-size`, `--num-attention-heads`, `--num-query-groups`, `--num-experts`, "
-            "`--vocab-size`) and Hugging Face `config.json` files (`hidden_size`, `num_hidden_layers`, ...)."
+            "`--vocab-size`, `--seq-length`) and Hugging Face `config.json` files (`hidden_size`, `num_hidden_layers`, "
+            "...); sequence lengths given to a trainer (`--max_seq_length`, `max_seq_length=`, `model_max_length=`)."
         ),
         why=(
             "Together the dimensions give the parameter count, and with the optimiser, precision, ZeRO stage and "
@@ -115,10 +116,13 @@ RULES = (
                 '{"model_type": "llama", "hidden_size": 4096, "num_hidden_layers": 32, "vocab_size": 32000}\n',
                 kind="json", value=4096, filename="config.json",
             ),
+            Example('config = SFTConfig("out", max_seq_length=2048)\n', value=2048,
+                    note="a sequence length (dimension seq): an input of the activation estimate"),
         ),
         negatives=(
             Example("# torchrun pretrain_gpt.py --num-layers 80\n", kind="shell", state=State.MENTIONED),
             Example('{"hidden_size": 4096, "layers": 3}\n', kind="json", note="no model_type: not a model config"),
+            Example('config = SFTConfig("out", max_seq_length=args.length)\n', note="a length decided elsewhere"),
         ),
         tags=("memory", "model-size", "training-setup"),
         notes=("`properties.dimension`: layers, hidden, ffn, heads, kv_heads, experts, experts_topk, vocab, seq, ...",),
@@ -130,13 +134,25 @@ RULES = (
         title="model parallel size",
         summary=(
             "Finds tensor, pipeline, expert and context parallel sizes given to a launch "
-            "(`--tensor-model-parallel-size`, `--pipeline-model-parallel-size`, `--expert-model-parallel-size`)."
+            "(`--tensor-model-parallel-size`, `--pipeline-model-parallel-size`, `--expert-model-parallel-size`), "
+            "and models whose layers Accelerate spreads over every visible device (`device_map=\"auto\"`)."
         ),
         why="Model parallelism splits the model's state over devices; the rest of the devices form data-parallel ranks.",
-        positives=(Example("torchrun pretrain_gpt.py --tensor-model-parallel-size 8\n", kind="shell", value=8),),
-        negatives=(Example("torchrun pretrain_gpt.py --tensor-model-parallel-size $TP\n", kind="shell",
-                           state=State.CONDITIONAL),),
-        tags=("memory", "model-size", "training-setup"),
+        positives=(
+            Example("torchrun pretrain_gpt.py --tensor-model-parallel-size 8\n", kind="shell", value=8),
+            Example('from transformers import AutoModelForCausalLM\n'
+                    'model = AutoModelForCausalLM.from_pretrained(name, device_map="auto")\n',
+                    state=State.CONDITIONAL, value="auto",
+                    note="split over however many devices are visible: the per-device share is unknown"),
+        ),
+        negatives=(
+            Example("torchrun pretrain_gpt.py --tensor-model-parallel-size $TP\n", kind="shell",
+                    state=State.CONDITIONAL),
+            Example('from transformers import AutoModelForCausalLM\n'
+                    'model = AutoModelForCausalLM.from_pretrained(name, device_map={"": 0})\n',
+                    note="the whole model on one device"),
+        ),
+        tags=("memory", "model-size"),
         notes=("`properties.axis`: tensor, pipeline, expert, context, or distributed_optimizer.",),
     ),
     Rule(
@@ -146,15 +162,20 @@ RULES = (
         title="optimiser",
         summary=(
             "Finds the optimiser a run trains with: `--optim adamw_torch|adamw_bnb_8bit|adafactor|sgd` (Hugging Face), "
-            "`--optimizer adam|sgd` (Megatron), DeepSpeed's `\"optimizer\": {\"type\": ...}`."
+            "`--optimizer adam|sgd` (Megatron), DeepSpeed's `\"optimizer\": {\"type\": ...}`, and "
+            "`optim=` given to a trainer's arguments in Python."
         ),
         why="Adam keeps two states per parameter (8-bit Adam two bytes), SGD one or none: bytes per parameter.",
         positives=(
             Example("torchrun train.py --optim adamw_bnb_8bit\n", kind="shell", value="adam8bit"),
             Example('{"optimizer": {"type": "AdamW"}, "zero_optimization": {"stage": 2}}\n', kind="json", value="adam"),
+            Example('args = TrainingArguments("out", optim="paged_adamw_8bit")\n', value="adam8bit"),
         ),
-        negatives=(Example('{"optimizer": {"type": "MyOwn"}, "zero_optimization": {"stage": 2}}\n', kind="json",
-                           note="an optimiser the memory model does not know is no evidence"),),
+        negatives=(
+            Example('{"optimizer": {"type": "MyOwn"}, "zero_optimization": {"stage": 2}}\n', kind="json",
+                    note="an optimiser the memory model does not know is no evidence"),
+            Example('args = TrainingArguments("out", optim=choice)\n', note="a value decided elsewhere"),
+        ),
         tags=("memory", "training-setup"),
     ),
     Rule(
@@ -163,21 +184,32 @@ RULES = (
         signal="memory.model_name",
         title="model named with its size",
         summary=(
-            "Finds pretrained models named on a launch with their size in the name "
-            "(`--model_name_or_path meta-llama/Llama-2-70b-hf`, `Qwen2-72B`, `...-7B-...`)."
+            "Finds pretrained models named with their size in the name (`meta-llama/Llama-2-70b-hf`, `Qwen2-72B`, "
+            "`...-7B-...`): on a launch (`--model_name_or_path ...`), loaded in Python (`from_pretrained(...)`, "
+            "`model_name_or_path=`, `model_name=` ...), or as an option's default."
         ),
         why="The size in a model's name is its parameter count: with the training set-up, memory per device.",
         positives=(
             Example("torchrun train.py --model_name_or_path meta-llama/Llama-2-70b-hf\n", kind="shell",
                     value="meta-llama/Llama-2-70b-hf"),
+            Example('from transformers import AutoModelForCausalLM\n'
+                    'model = AutoModelForCausalLM.from_pretrained("Qwen/Qwen2-72B")\n', value="Qwen/Qwen2-72B"),
+            Example('parser.add_argument("--model_name_or_path", default="meta-llama/Llama-2-7b-hf")\n',
+                    value="meta-llama/Llama-2-7b-hf", note="an option's default holds unless a launch passes another"),
         ),
         negatives=(
             Example("torchrun train.py --model_name_or_path my-org/base-model\n", kind="shell",
                     note="a name without a size is no evidence, never a guess"),
             Example("torchrun train.py --model_name_or_path mistralai/Mixtral-8x7B-v0.1\n", kind="shell",
                     note="8x7B is a mixture of experts whose total is not 8 x 7B: not read from the name"),
+            Example('from transformers import AutoTokenizer\n'
+                    'tokenizer = AutoTokenizer.from_pretrained("meta-llama/Llama-2-70b-hf")\n',
+                    note="a tokenizer says nothing about the size of the model trained with it"),
+            Example('from transformers import AutoModelForCausalLM\n'
+                    'model = AutoModelForCausalLM.from_pretrained("gpt2")\n', note="no size in the name"),
         ),
-        tags=("memory", "model-size", "training-setup"),
+        # Not a training set-up by itself: inference scripts load models by name too (paths/roles.py).
+        tags=("memory", "model-size"),
         notes=("`properties.params_b`: the size in billions.",),
     ),
     Rule(
@@ -187,14 +219,63 @@ RULES = (
         title="low-memory fine-tuning",
         summary=(
             "Finds fine-tuning that freezes or quantises the base model: LoRA/QLoRA flags (`--use_peft`, "
-            "`--finetuning_type lora`, `--load_in_4bit`, `--quantization_bit 4`)."
+            "`--finetuning_type lora`, `--load_in_4bit`, `--quantization_bit 4`) and, in Python, PEFT "
+            "(`LoraConfig`, `get_peft_model`, `prepare_model_for_kbit_training`), bitsandbytes quantisation "
+            "(`load_in_4bit=True`, "
+            "`BitsAndBytesConfig(load_in_4bit=True)`) and frozen weights (`requires_grad_(False)`)."
         ),
         why="A frozen, quantised base keeps 0.5 to 2 bytes per parameter instead of 16: small devices suffice.",
         positives=(
             Example("torchrun train.py --finetuning_type lora --quantization_bit 4\n", kind="shell", value="qlora"),
             Example("torchrun train.py --use_peft\n", kind="shell", value="lora"),
+            Example('from transformers import BitsAndBytesConfig\n'
+                    'quantization = BitsAndBytesConfig(load_in_4bit=True, bnb_4bit_quant_type="nf4")\n',
+                    value="qlora"),
+            Example("from peft import LoraConfig, get_peft_model\nmodel = get_peft_model(model, LoraConfig(r=16))\n",
+                    value="lora"),
+            Example("from peft import prepare_model_for_kbit_training\n"
+                    "model = prepare_model_for_kbit_training(model)\n",
+                    value="qlora", note="a 4- or 8-bit base, its quantisation set up elsewhere: 4-bit, the floor"),
+            Example("text_encoder.requires_grad_(False)\n", value="frozen",
+                    note="a frozen part makes the whole count as frozen: the bound stays a floor"),
         ),
-        negatives=(Example("torchrun train.py --finetuning_type full\n", kind="shell"),),
-        tags=("memory", "training-setup"),
+        negatives=(
+            Example("torchrun train.py --finetuning_type full\n", kind="shell"),
+            Example("torchrun train.py --use_peft False\n", kind="shell", state=State.DISABLED,
+                    note="a switch followed by False is off"),
+            Example("quantization = BitsAndBytesConfig(load_in_4bit=False, load_in_8bit=False)\n"),
+            Example("model.requires_grad_(True)\n"),
+        ),
+        # Not a training set-up by itself: quantised and frozen weights serve inference too (paths/roles.py).
+        tags=("memory",),
+    ),
+    Rule(
+        code="WAC511",
+        name="activation-checkpointing",
+        signal="memory.checkpointing",
+        title="activation checkpointing",
+        summary=(
+            "Finds whether a run recomputes activations instead of keeping them: Megatron's "
+            "`--recompute-activations` and `--recompute-granularity full|selective`, Hugging Face "
+            "`--gradient_checkpointing` (`True`/`False`), `gradient_checkpointing=` and "
+            "`model.gradient_checkpointing_enable()` in Python."
+        ),
+        why=(
+            "With the micro batch, sequence length and model width it gives an estimate of activation memory per "
+            "device, reported beside the model-state floor (never used to exclude a part)."
+        ),
+        positives=(
+            Example("torchrun pretrain_gpt.py --recompute-granularity full\n", kind="shell", value="full"),
+            Example("torchrun train.py --gradient_checkpointing True\n", kind="shell", value="full"),
+            Example('args = TrainingArguments("out", gradient_checkpointing=True)\n', value="full"),
+            Example("model.gradient_checkpointing_enable()\n", value="full"),
+        ),
+        negatives=(
+            Example("torchrun train.py --gradient_checkpointing False\n", kind="shell", state=State.DISABLED,
+                    note="turned off: activations are kept (a known input of the estimate)"),
+            Example('args = TrainingArguments("out", gradient_checkpointing=False)\n', state=State.DISABLED),
+        ),
+        tags=("memory",),
+        notes=("Values: `full` (only each layer's input is kept), `selective` (attention internals recomputed).",),
     ),
 )

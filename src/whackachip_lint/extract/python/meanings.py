@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ...evidence import State, Value
+from ..model_tables import OPTIMIZERS, params_from_model_name
 from . import tables as T
 from ...rules.codes import Code
 
@@ -36,6 +37,18 @@ def value_meanings(kind: str, value: Value, partial: bool, rule: str | None = No
         return _count_meaning(rule, value, partial)
     if kind == "offload":
         return _offload_meaning(value, partial)
+    if kind == "model":
+        known = isinstance(value, str) and not partial and params_from_model_name(value) is not None
+        return [(Code.MODEL_NAME_SIZE, value, State.ENABLED)] if known else []
+    if kind == "optimizer":
+        known = isinstance(value, str) and not partial and value.strip().lower() in OPTIMIZERS
+        return [(Code.OPTIMIZER, OPTIMIZERS[value.strip().lower()], State.ENABLED)] if known else []
+    if kind == "seq":
+        known = isinstance(value, int) and not isinstance(value, bool) and value > 0
+        return [(Code.MODEL_DIMENSION, value, State.ENABLED)] if known else []
+    if kind == "device_map":
+        split = isinstance(value, str) and not partial and value.strip().lower() in T.SPLIT_DEVICE_MAPS
+        return [(Code.MODEL_PARALLEL_SIZE, value, State.CONDITIONAL)] if split else []
     if isinstance(value, bool) or value is None:
         if kind == "fsdp" and value is True:
             return [(Code.FSDP, "fsdp", State.ENABLED)]
@@ -66,6 +79,17 @@ def value_meanings(kind: str, value: Value, partial: bool, rule: str | None = No
     if kind == "te":
         return [(Code.TRANSFORMER_ENGINE, "transformer_engine", on)] if low == "transformer_engine" else []
     return []
+
+
+def value_properties(kind: str, value: Value) -> dict[str, Value]:
+    """Properties a valued keyword's finding carries beside its value (the size a model name states)."""
+    if kind == "model":
+        return {"params_b": params_from_model_name(str(value))}
+    if kind == "device_map":
+        return {"axis": "pipeline", "devices": "all visible"}
+    if kind == "seq":
+        return {"dimension": "seq"}
+    return {}
 
 
 def _count_meaning(rule: str | None, value: Value, partial: bool) -> list[tuple[str, Value, State]]:

@@ -11,6 +11,8 @@ from __future__ import annotations
 import re
 from ...rules.codes import Code
 
+from ..model_tables import LAUNCH_MODEL_NAMES
+
 # Dotted dtype names (after alias resolution) -> (rule, value).
 DTYPES: dict[str, tuple[str, str]] = {
     "torch.bfloat16": (Code.BF16_PRECISION, "bfloat16"),
@@ -77,6 +79,10 @@ DEVICE_ALIASES: dict[str, str] = {"tpu": "xla", "ascend": "npu"}
 #   ("count", rule):    a number (ZeRO stage, accumulation steps, micro batch) or "auto"
 #   ("offload", None):  a ZeRO offload device ("cpu", "nvme", "none")
 #   ("te", None):       Megatron's transformer implementation ("transformer_engine" or "local")
+#   ("optimizer", None): a trainer's optimiser name (`TrainingArguments(optim="paged_adamw_8bit")`) (WAC508)
+#   ("model", None):    a pretrained model's name, read for the size it states (WAC509)
+#   ("seq", None):      the tokens of one training sample (WAC506, dimension "seq")
+#   ("device_map", None): how Accelerate places a model's layers ("auto" splits them over the visible devices)
 KEYWORDS: dict[str, tuple[str, str | None]] = {
     "bf16": ("switch", Code.BF16_PRECISION),
     "bf16_full_eval": ("switch", Code.BF16_PRECISION),
@@ -118,6 +124,18 @@ KEYWORDS: dict[str, tuple[str, str | None]] = {
     "train_micro_batch_size_per_gpu": ("count", Code.MICRO_BATCH),
     "per_device_train_batch_size": ("count", Code.MICRO_BATCH),
     "micro_batch_size": ("count", Code.MICRO_BATCH),
+    # Low-memory fine-tuning (WAC510): bitsandbytes quantisation of the frozen base (`BitsAndBytesConfig`,
+    # `from_pretrained(load_in_4bit=True)`), TRL/trainer switches.
+    "load_in_4bit": ("switch", Code.LOW_MEMORY_FINETUNE),
+    "load_in_8bit": ("switch", Code.LOW_MEMORY_FINETUNE),
+    "use_peft": ("switch", Code.LOW_MEMORY_FINETUNE),
+    "use_lora": ("switch", Code.LOW_MEMORY_FINETUNE),
+    "device_map": ("device_map", None),
+    "gradient_checkpointing": ("switch", Code.ACTIVATION_CHECKPOINTING),
+    "max_seq_length": ("seq", None),
+    "model_max_length": ("seq", None),
+    "optim": ("optimizer", None),
+    **{name: ("model", None) for name in LAUNCH_MODEL_NAMES},
 }
 # A count above this is in force; at or below it the feature is off (ZeRO stage 0, one accumulation step).
 COUNT_THRESHOLDS: dict[str, int] = {Code.ZERO_STAGE: 0, Code.GRADIENT_ACCUMULATION: 1, Code.MICRO_BATCH: 0}
@@ -130,7 +148,10 @@ DS_BLOCKS: dict[str, dict[str, str]] = {
 # Keywords that only mean something as argparse options (`--fp8-format hybrid`, Megatron).
 FLAG_KEYWORDS: dict[str, tuple[str, str | None]] = {}
 # Switch keywords whose value is the rule's value when on (WAC601 wants "fa2"/"fa3").
-SWITCH_VALUES: dict[str, str] = {"use_flash_attention_2": "fa2"}
+SWITCH_VALUES: dict[str, str] = {
+    "use_flash_attention_2": "fa2", "load_in_4bit": "qlora", "load_in_8bit": "qlora8", "use_peft": "lora",
+    "use_lora": "lora", "gradient_checkpointing": "full",
+}
 ATTN_IMPLEMENTATIONS: dict[str, str] = {"flash_attention_2": "fa2", "flash_attention_3": "fa3"}
 
 # argparse options (normalised: dashes stripped, "-" -> "_", lower case) that name a keyword above.
@@ -209,6 +230,25 @@ FSDP_CALLS: dict[str, str] = {
     "accelerate.utils.FullyShardedDataParallelPlugin": "fsdp",
     "*.FullyShardedDataParallelPlugin": "fsdp",
 }
+# Loading a pretrained model: its first argument (or `pretrained_model_name_or_path=`) names it (WAC509). A
+# tokenizer, processor or scheduler loaded by name says nothing about the size of the model trained (a small model
+# trained from scratch often borrows a large model's tokenizer): receivers with these endings are not read.
+MODEL_LOADERS = ("*.from_pretrained",)
+NOT_MODEL_RECEIVERS = ("Tokenizer", "TokenizerFast", "Processor", "FeatureExtractor", "Scheduler", "Pipeline")
+# A layer split over however many devices are visible: the per-device share is unknown (WAC507, axis pipeline).
+SPLIT_DEVICE_MAPS = frozenset({"auto", "balanced", "balanced_low_0", "sequential"})
+# PEFT set-ups (an adapter config built, a model wrapped): the base weights stay frozen (WAC510).
+PEFT_CALLS: dict[str, str] = {
+    "peft.get_peft_model": "lora", "*.get_peft_model": "lora", "get_peft_model": "lora",
+    "peft.LoraConfig": "lora", "*.LoraConfig": "lora", "LoraConfig": "lora",
+    # Only for a base loaded in 4 or 8 bits (its quantisation config may be built elsewhere): 4-bit, the floor.
+    "peft.prepare_model_for_kbit_training": "qlora", "*.prepare_model_for_kbit_training": "qlora",
+    "prepare_model_for_kbit_training": "qlora",
+}
+# Methods that freeze what they are called on when given False (`model.requires_grad_(False)`) (WAC510).
+FREEZE_METHODS: dict[str, str] = {"requires_grad_": "frozen"}
+# Methods that switch activation recomputation on for the model they are called on (WAC511).
+CHECKPOINT_METHODS: dict[str, str] = {"gradient_checkpointing_enable": "full"}
 DEVICE_CALLS = ("torch.device", "mindspore.set_device", "mindspore.context.set_device")
 # `torch.<module>` namespaces that only a vendor's plugin installs (torch_npu adds torch.npu, Gaudi's bridge
 # torch.hpu); torch.xpu and torch.mps are Intel GPU and Apple. torch.cuda is left out: ROCm builds and

@@ -40,7 +40,7 @@ from . import tables as T
 from .envwrites import EnvironmentWrites
 from .gate import Gate, gate_pattern, lines_naming, meaningful
 from .lines import Lines, is_fstring
-from .meanings import dtype_meaning, module_meanings, switch_truth, value_meanings
+from .meanings import dtype_meaning, module_meanings, switch_truth, value_meanings, value_properties
 from .mentions import find_mentions, span_in_token
 from .names import Aliases, dotted, lookup, matches
 from .options import ArgparseOptions
@@ -783,6 +783,28 @@ class PythonEvidenceVisitor(ArgparseOptions, EnvironmentWrites, Walker):
         if fsdp is not None:
             self.emit(Code.FSDP, fsdp, node, detail=f"{name}()")
 
+    def _call_model(self, node, name, method, keywords, positional) -> None:
+        """The model a call loads by name, adapts with PEFT or freezes (WAC509, WAC510)."""
+        # The method decides, whatever its receiver resolves to (`self.model_class.from_pretrained`); the receiver's
+        # resolved name tells a tokenizer apart, aliases included (`from transformers import AutoTokenizer as T`).
+        if method is not None and matches(f"*.{method}", T.MODEL_LOADERS) and positional:
+            parts = (name or dotted(node.func) or "").split(".")
+            receiver = parts[-2] if len(parts) > 1 else ""
+            if not receiver.endswith(T.NOT_MODEL_RECEIVERS):
+                self.setting("model_name_or_path", positional[0].value, positional[0],
+                             f"loaded by {receiver}.{method}()")
+        peft = lookup(name, T.PEFT_CALLS)
+        if peft is not None:
+            self.emit(Code.LOW_MEMORY_FINETUNE, peft, node, detail=f"{name}() sets up a frozen base ({peft})")
+        elif method in T.CHECKPOINT_METHODS and not node.args:
+            self.emit(Code.ACTIVATION_CHECKPOINTING, T.CHECKPOINT_METHODS[method], node,
+                      detail=f"{self.code(node.func)}() recomputes activations")
+        elif method in T.FREEZE_METHODS:
+            arg = keywords.get("requires_grad") or (positional[0] if positional else None)
+            if arg is not None and constant_truth(arg.value) is False:
+                self.emit(Code.LOW_MEMORY_FINETUNE, T.FREEZE_METHODS[method], node,
+                          detail=f"{self.code(node.func)}(False) freezes weights")
+
     # -- assignments --------------------------------------------------------------------------------
 
     def visit_Assign(self, node: ast.Assign) -> None:
@@ -944,7 +966,7 @@ class PythonEvidenceVisitor(ArgparseOptions, EnvironmentWrites, Walker):
         own_rule = (T.KEYWORDS.get(keyword) or T.FLAG_KEYWORDS.get(keyword) or (None, None))[1]
         for candidate in found or []:
             for rule, value, own in value_meanings(kind, candidate.value, candidate.partial, own_rule):
-                props = dict(candidate.properties)
+                props = {**candidate.properties, **value_properties(kind, value)}
                 if value == "auto":
                     props["auto"] = True
                 state = combine(candidate.state, own)
@@ -1058,4 +1080,5 @@ _CALL_HANDLERS = (
     PythonEvidenceVisitor._call_precision,
     PythonEvidenceVisitor._call_runtime,
     PythonEvidenceVisitor._call_environment,
+    PythonEvidenceVisitor._call_model,
 )

@@ -11,6 +11,8 @@ import re
 
 from ...evidence import State, Value
 from ..model_tables import (
+    BOOLEAN_WORDS,
+    LAUNCH_CHECKPOINTING,
     LAUNCH_DIMENSION_SWITCHES,
     LAUNCH_DIMENSIONS,
     LAUNCH_MODEL_NAMES,
@@ -30,8 +32,12 @@ def is_model_option(key: str) -> bool:
     return (
         key in LAUNCH_DIMENSIONS or key in LAUNCH_DIMENSION_SWITCHES or key in LAUNCH_PARALLEL
         or key in LAUNCH_PARALLEL_SWITCHES or key in LAUNCH_MODEL_NAMES or key in LAUNCH_OPTIMIZERS
-        or key in LAUNCH_PEFT
+        or key in LAUNCH_PEFT or key in LAUNCH_CHECKPOINTING
     )
+
+
+# Options whose value is a mode of the run (a switch, or a word from a table) and the rule reporting it.
+_MODE_TABLES = ((LAUNCH_PEFT, Code.LOW_MEMORY_FINETUNE), (LAUNCH_CHECKPOINTING, Code.ACTIVATION_CHECKPOINTING))
 
 
 def model_option(key: str, word: Word, value: Word | None, following: Word | None, launcher: str, state: State,
@@ -47,10 +53,9 @@ def model_option(key: str, word: Word, value: Word | None, following: Word | Non
         sink.add(Code.MODEL_PARALLEL_SIZE, True, state, word, None, f"{name} passed to {launcher}",
                  {**properties, "axis": LAUNCH_PARALLEL_SWITCHES[key]})
         return 0
-    peft = LAUNCH_PEFT.get(key)
-    if peft is not None and peft[0] == "switch":
-        sink.add(Code.LOW_MEMORY_FINETUNE, peft[1], state, word, None, f"{name} passed to {launcher}", properties)
-        return 0
+    for table, rule in _MODE_TABLES:
+        if key in table:
+            return _mode_option(rule, table[key], name, word, value, following, launcher, state, properties, sink)
     consumed = 0
     if value is None and following is not None and not following.is_option:
         value, consumed = following, 1
@@ -75,8 +80,20 @@ def model_option(key: str, word: Word, value: Word | None, following: Word | Non
         if optimizer is not None:
             sink.add(Code.OPTIMIZER, optimizer, state, word, value, f"{name} {value.text} passed to {launcher}",
                      {**properties, "spelled": value.text})
-    elif peft is not None:
-        choice = peft[1].get(value.text.lower()) if value.known else None  # type: ignore[union-attr]
-        if choice is not None:
-            sink.add(Code.LOW_MEMORY_FINETUNE, choice, state, word, value, f"{name} {value.text} passed to {launcher}", properties)
     return consumed
+
+
+def _mode_option(rule, spec, name, word, value, following, launcher, state, properties, sink) -> int:
+    """A switch (`--use_peft`, `--gradient_checkpointing False`) or a choice (`--finetuning_type lora`)."""
+    kind, meaning = spec
+    after = value if value is not None else (following if following is not None and not following.is_option else None)
+    if kind == "switch":
+        truth = BOOLEAN_WORDS.get(after.text.lower()) if after is not None and after.known else None
+        own = combine(state, State.DISABLED) if truth is False else state
+        shown = f"{name} {after.text}" if truth is not None else name
+        sink.add(rule, meaning, own, word, None, f"{shown} passed to {launcher}", properties)
+        return 1 if value is None and truth is not None else 0
+    choice = meaning.get(after.text.lower()) if after is not None and after.known else None
+    if choice is not None:
+        sink.add(rule, choice, state, word, after, f"{name} {after.text} passed to {launcher}", properties)
+    return 1 if value is None and after is not None else 0
