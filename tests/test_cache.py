@@ -462,11 +462,6 @@ def test_facts_survive_a_round_trip(tmp_path):
     assert decode_result("a.py", {**encode_result(result), "facts": ["not", "a", "table"]}).facts == {}
 
 
-def test_settings_with_values_json_cannot_write_still_give_a_key():
-    key = cache_module.settings_key(Settings(fail_level=Level.ERROR, cache_dir=Path("/x")))
-    assert json.dumps(key)  # every value is plain JSON (enums and paths as text)
-
-
 def test_the_user_secret_is_private_stable_and_refused_when_not_ours(tmp_path):
     directory = tmp_path / "a" / "b"  # parents made as needed
     secret = cache_module.user_secret(directory)
