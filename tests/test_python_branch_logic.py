@@ -277,3 +277,11 @@ def test_version_test(text, target, absent):
 def test_subscript_keys():
     assert ast.unparse(syntax.subscript_key(expr('x["a"]'))) == "'a'"
     assert syntax.subscript_key(expr("x[1:2]")) is None and syntax.subscript_key(expr("x[1, 2]")) is None
+
+
+def test_an_environment_variable_name_is_followed_six_levels_deep():
+    def env_of(times):
+        (candidate,) = resolver().resolve(expr(f'os.environ.get({nested("str({})", times).replace("bf16", "P")}, 1)'))
+        return candidate.properties.get("env")
+
+    assert env_of(5) == "P" and env_of(6) is None
