@@ -6,7 +6,8 @@ import pytest
 
 from whackachip_lint.infer.catalog import load_catalog
 from whackachip_lint.infer.constraints import (
-    HARD, STRONG, WEAK, TABLE, combination_requirements, parse_cuda_arch_list, requirements_for,
+    HARD, STRONG, WEAK, TABLE, ArchTarget, _gfx_list, _matches, combination_requirements, evidence_of,
+    parse_cuda_arch_list, requirements_for,
 )
 from whackachip_lint.rules import ALL_RULES
 
@@ -177,3 +178,69 @@ def test_other_disabled_findings_constrain_nothing():
 def test_an_nccl_transport_switched_off_still_shows_nccl():
     (req,) = requirements_for(finding("WAC303", "NCCL_P2P_DISABLE", state="disabled"))
     assert req.strength == WEAK and req.vendors == {"NVIDIA", "AMD"}
+
+
+# --- compute capabilities, target lists and value patterns as tables (mutation testing: docs/testing.md) ----------
+
+@pytest.mark.parametrize(("target", "cc", "runs"), [
+    (ArchTarget(8, 0, False, False), (8, 0), True),
+    (ArchTarget(8, 0, False, False), (8, 6), True),  # a cubin runs on a higher minor of its major
+    (ArchTarget(8, 6, False, False), (8, 0), False),
+    (ArchTarget(8, 0, False, False), (9, 0), False),  # never on another major
+    (ArchTarget(8, 0, False, False), (7, 5), False),
+    (ArchTarget(8, 0, True, False), (9, 0), True),  # PTX is compiled for anything newer
+    (ArchTarget(8, 0, True, False), (8, 0), True),
+    (ArchTarget(8, 6, True, False), (8, 0), False),
+    (ArchTarget(9, 0, False, True), (9, 0), True),  # 9.0a: that capability only
+    (ArchTarget(9, 0, False, True), (9, 1), False),
+    (ArchTarget(9, 0, False, True), (10, 0), False),
+])
+def test_arch_target_runs_on(target, cc, runs):
+    assert target.runs_on(cc) is runs
+
+
+@pytest.mark.parametrize(("text", "targets"), [
+    ("sm_90", [(9, 0, False, False)]),
+    ("compute_86", [(8, 6, False, False)]),
+    ("100", [(10, 0, False, False)]),
+    ("120a", [(12, 0, False, True)]),
+    ("9.0a", [(9, 0, False, True)]),
+    ("10.0f", [(10, 0, False, True)]),
+    ("8.6+PTX", [(8, 6, True, False)]),
+    ("8.6+ptx", [(8, 6, True, False)]),
+    ("'7.0;7.5'", [(7, 0, False, False), (7, 5, False, False)]),
+    ('"8.0 , 9.0"', [(8, 0, False, False), (9, 0, False, False)]),
+    ("Ampere", [(8, 0, False, False), (8, 6, False, False)]),
+    ("hopper+PTX", [(9, 0, True, False)]),
+    ("sm_xx;8.9", [(8, 9, False, False)]),  # what is not a target is left out
+    ("", []),
+])
+def test_parse_cuda_arch_list(text, targets):
+    assert [(t.major, t.minor, t.ptx, t.specific) for t in parse_cuda_arch_list(text)] == targets
+
+
+@pytest.mark.parametrize(("text", "gfx"), [
+    ("gfx90a;gfx942", {"gfx90a", "gfx942"}),
+    ("GFX942:xnack+ gfx1100", {"gfx942", "gfx1100"}),  # target features after ":" are not part of the target
+    ("gfx90a,,sm_80", {"gfx90a"}),
+    ("", set()),
+])
+def test_gfx_list(text, gfx):
+    assert _gfx_list(text) == gfx
+
+
+@pytest.mark.parametrize(("pattern", "value", "matched"), [
+    ("*", None, True), ("*", "x", True),
+    (">=8", 8, True), (">=8", "9", True), (">=8", 7, False), (">=8", "eight", False), (">=8", None, False),
+    ("bf16", "BF16", True), ("bf1?", "bf16", True), ("fp8*", "fp8-block", True), ("fp8", "fp8-block", False),
+    ("bf16", 16, False),
+])
+def test_value_patterns(pattern, value, matched):
+    assert _matches(pattern, value) is matched
+
+
+def test_evidence_names_the_line_and_the_lines_that_resolved_it():
+    assert evidence_of(finding("WAC101", "bfloat16", path="a.json", line=4)) == ("a.json:4",)
+    resolved = finding("WAC101", "bfloat16", path="a.json", line=4, resolved_by="run.sh:21,run.sh:30")
+    assert evidence_of(resolved) == ("a.json:4", "run.sh:21", "run.sh:30")
+    assert evidence_of(finding("WAC101", "bfloat16", path="a.json", line=4, resolved_by="")) == ("a.json:4",)
