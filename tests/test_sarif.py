@@ -390,3 +390,57 @@ def test_a_diagnostic_about_no_file_has_no_location():
                                                 Diagnostic("bad.sh", "cannot parse")]))
     notes = doc["runs"][0]["invocations"][0]["toolExecutionNotifications"]
     assert ["locations" in n for n in notes] == [False, True]
+
+
+def test_occurrences_count_identical_lines_per_file():
+    same = [finding(path=path, line=line) for path, line in (("a.py", 3), ("a.py", 9), ("a.py", 12), ("b.py", 3))]
+    results = all_evidence(result_of(*same))["runs"][0]["results"]
+    occurrences = [(r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"],
+                    r["partialFingerprints"]["primaryLocationLineHash"].rpartition(":")[2]) for r in results]
+    assert occurrences == [("a.py", "0"), ("a.py", "1"), ("a.py", "2"), ("b.py", "0")]
+    hashes = {r["partialFingerprints"]["primaryLocationLineHash"].partition(":")[0] for r in results}
+    assert len(hashes) == 1 and len(hashes.pop()) == 16
+
+
+def test_line_hashes_follow_the_rule_and_the_words_of_the_line():
+    base = finding(line=3)
+    assert sarif.line_hash(base) == sarif.line_hash(base.with_changes(snippet="  " + base.snippet.replace(" ", "  ")))
+    assert sarif.line_hash(base) != sarif.line_hash(base.with_changes(snippet=base.snippet + " x"))
+    assert sarif.line_hash(base) != sarif.line_hash(base.with_changes(rule="WAC102"))
+
+
+def test_regions_are_one_based_and_never_below_one():
+    first = finding(line=1, column=1, end_column=3)
+    assert sarif.region(first) == {"startLine": 1, "startColumn": 1, "endLine": 1, "endColumn": 3}
+    from whackachip_lint.evidence import Span
+
+    odd = sarif.region(first.with_changes(span=Span(0, 0, 0, 0)))  # a position a plugin got wrong
+    assert (odd["startLine"], odd["startColumn"], odd["endColumn"]) == (1, 1, 2)
+
+
+def test_dead_code_is_an_informational_result_without_a_level_of_its_own():
+    (dead,) = all_evidence(result_of(finding(state=State.DEAD)))["runs"][0]["results"]
+    assert (dead["kind"], dead["level"]) == ("informational", "none")
+
+
+def test_to_sarif_leaves_the_evidence_notes_out_unless_asked():
+    result = result_of(finding().with_changes(level=Level.NOTE), finding(line=5).with_changes(level=Level.WARNING))
+    assert [r["level"] for r in sarif.to_sarif(result)["runs"][0]["results"]] == ["warning"]
+
+
+def test_exactly_githubs_limit_is_not_capped(monkeypatch):
+    monkeypatch.setattr(sarif, "MAX_RESULTS", 3)
+    run = all_evidence(result_of(*[finding(line=n) for n in range(1, 4)]))["runs"][0]
+    assert len(run["results"]) == 3 and "toolExecutionNotifications" not in run["invocations"][0]
+
+
+def test_run_properties_and_driver():
+    result = result_of(finding())
+    result.config_file = "pyproject.toml"
+    result.skipped = {"vendored": [3, 1], "binary": [2, 0]}
+    run = all_evidence(result)["runs"][0]
+    assert run["properties"] == {"filesScanned": 1, "configFile": "pyproject.toml",
+                                 "skipped": {"binary": {"files": 2, "folders": 0},
+                                             "vendored": {"files": 3, "folders": 1}}}
+    assert run["tool"]["driver"]["name"] == "wac-lint"
+    assert all(rule["properties"]["tags"][0] == "hardware-evidence" for rule in run["tool"]["driver"]["rules"])
