@@ -244,3 +244,55 @@ def test_evidence_names_the_line_and_the_lines_that_resolved_it():
     resolved = finding("WAC101", "bfloat16", path="a.json", line=4, resolved_by="run.sh:21,run.sh:30")
     assert evidence_of(resolved) == ("a.json:4", "run.sh:21", "run.sh:30")
     assert evidence_of(finding("WAC101", "bfloat16", path="a.json", line=4, resolved_by="")) == ("a.json:4",)
+
+
+def _whole(req) -> tuple:
+    return req.to_dict(), req.kind, req.value, sorted(req.vendors)
+
+
+@pytest.mark.parametrize(("made", "expected"), [
+    # a vendor requirement a CUDA migration shim widens, named in its text
+    (lambda: requirements_for(finding("WAC204", "cuda", path="t.py", line=2), redirect_to=["Huawei", "NVIDIA"]),
+     [({"constraint": "cuda device: NVIDIA (CUDA) or AMD (ROCm keeps the name) (or Huawei through a CUDA migration "
+                      "shim)", "strength": "strong", "evidence": ["t.py:2"], "rule": "WAC204"},
+       "vendor", "cuda", ["AMD", "Huawei", "NVIDIA"])]),
+    # XLA evidence follows the platform in force
+    (lambda: requirements_for(finding("WAC202", "torch_xla", path="t.py", line=2), xla_platforms=["NVIDIA"]),
+     [({"constraint": "imports torch_xla (XLA on the platform in force: NVIDIA)", "strength": "strong",
+        "evidence": ["t.py:2"], "rule": "WAC202"}, "vendor", "torch_xla", ["NVIDIA"])]),
+    (lambda: requirements_for(finding("WAC202", "torch_xla", path="t.py", line=2), xla_platforms=["Google"]),
+     [({"constraint": "imports torch_xla (XLA devices: TPU)", "strength": "strong", "evidence": ["t.py:2"],
+        "rule": "WAC202"}, "vendor", "torch_xla", ["Google"])]),
+    # a target list names its targets in the text
+    (lambda: requirements_for(finding("WAC603", "sm_90", path="t.py", line=2)),
+     [({"constraint": "compiled for CUDA compute capabilities sm_90", "strength": "hard", "evidence": ["t.py:2"],
+        "rule": "WAC603"}, "cuda_arch_list", "sm_90", []),
+      ({"constraint": "CUDA compile targets (NVIDIA)", "strength": "weak", "evidence": ["t.py:2"], "rule": "WAC603"},
+       "vendor", "sm_90", ["NVIDIA"])]),
+    # settings that only mean something together
+    (lambda: combination_requirements([finding("WAC303", "NCCL_P2P_DISABLE", state="disabled", path="r.sh", line=3),
+                                       finding("WAC301", "NCCL_IB_DISABLE", state="disabled", path="r.sh", line=4)]),
+     [({"constraint": "NCCL P2P and InfiniBand both off: the classic consumer-GPU setting", "strength": "weak",
+        "evidence": ["r.sh:3", "r.sh:4"], "rule": "WAC303+WAC301"}, "class", None, [])]),
+])
+def test_requirements_whole(made, expected):
+    assert [_whole(req) for req in made()] == expected
+
+
+def test_xla_platforms_are_named_by_the_platform_findings_in_force():
+    from whackachip_lint.infer.constraints import xla_platform_vendors
+
+    assert xla_platform_vendors([finding("WAC208", "cuda"), finding("WAC202", "torch_neuronx"),
+                                 finding("WAC204", "cuda")]) == {"NVIDIA", "AWS"}
+    assert xla_platform_vendors([finding("WAC208", "cuda", state="disabled")]) == frozenset()
+    assert xla_platform_vendors([finding("WAC202", "torch_xla")]) == frozenset()  # XLA itself names no platform
+
+
+@pytest.mark.parametrize(("text", "targets"), [
+    ("sm_90", [(9, 0)]), ("90", [(9, 0)]), ("9.0", [(9, 0)]), ("86", [(8, 6)]), ("8.6", [(8, 6)]),
+    ("ampere", [(8, 0), (8, 6)]),  # named arches are written with a dot
+    ("sm_80;;volta", [(8, 0), (7, 0)]),  # an empty item is skipped, not the end of the list
+    ("turing sm_xx hopper", [(7, 5), (9, 0)]),
+])
+def test_cuda_target_spellings(text, targets):
+    assert [(t.major, t.minor) for t in parse_cuda_arch_list(text)] == targets
