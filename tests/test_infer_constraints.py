@@ -296,3 +296,61 @@ def test_xla_platforms_are_named_by_the_platform_findings_in_force():
 ])
 def test_cuda_target_spellings(text, targets):
     assert [(t.major, t.minor) for t in parse_cuda_arch_list(text)] == targets
+
+
+def _declared(signal: str, value, **properties):
+    return finding("WAC101", value, **properties).with_changes(signal=signal)
+
+
+@pytest.mark.parametrize(("made", "expected"), [
+    # catalog ids a finding carries: lower-cased, sorted, once each; a strength of its own (never hard)
+    (_declared("x.other", "two GPUs", catalog_ids="NVIDIA-H100-SXM, nvidia-a100-sxm4-80gb nvidia-h100-sxm"),
+     ("weak", "declared hardware: two GPUs", ("nvidia-a100-sxm4-80gb", "nvidia-h100-sxm"))),
+    (_declared("x.other", "H100", catalog_ids="nvidia-h100-sxm", strength="strong"),
+     ("strong", "declared hardware: H100", ("nvidia-h100-sxm",))),
+    (_declared("x.other", "H100", catalog_ids="nvidia-h100-sxm", strength="hard"),
+     ("weak", "declared hardware: H100", ("nvidia-h100-sxm",))),
+    # a declared-hardware signal names its parts by the name itself, as strongly as the signal binds
+    (_declared("declared.job.gpu", "a100"), ("strong", "declared hardware: a100", None)),
+    (_declared("declared.doc.hardware", "V100", strength="strong"), ("weak", "declared hardware: V100", None)),
+    (_declared("declared.job.gpu", "no such gpu"), None),  # a name the catalog does not know
+    (_declared("declared.job.gpu", 8), None),  # not a name
+    (_declared("x.other", "H100"), None),  # neither ids nor a declared-hardware signal
+    (_declared("x.other", "H100", catalog_ids=" "), None),
+    (_declared("declared.contradiction", "V100", catalog_ids="nvidia-v100"), None),  # counted at the declaration
+])
+def test_declared_spec(made, expected):
+    from whackachip_lint.infer.constraints import declared_spec
+
+    spec = declared_spec(made)
+    if expected is None:
+        assert spec is None
+        return
+    strength, text, ids = expected
+    assert (spec.kind, spec.strength, spec.text) == ("declared", strength, text)
+    if ids is not None:
+        assert spec.arg == ids
+    else:  # the catalog's parts for the name: several, sorted
+        assert len(spec.arg) >= 1 and list(spec.arg) == sorted(spec.arg)
+        assert all(by_id(i).vendor == "NVIDIA" for i in spec.arg)
+
+
+def test_a_declaration_adds_a_declared_requirement_to_the_rules_own():
+    made = _declared("x.other", "H100", catalog_ids="nvidia-h100-sxm")
+    declared = [r for r in requirements_for(made) if r.kind == "declared"]
+    assert [(r.constraint, r.evidence, r.rule) for r in declared] == [("declared hardware: H100", ("train.py:1",),
+                                                                       "WAC101")]
+    assert declared[0].check(by_id("nvidia-h100-sxm")) is True and declared[0].check(by_id("nvidia-a100-sxm4-80gb")) \
+        is False
+
+
+@pytest.mark.parametrize(("properties", "counted"), [
+    ({}, True), ({"auto": False}, True), ({"auto": True}, False),  # "auto" is settled later, or never
+    ({"device": "cpu"}, False), ({"device": "CPU"}, False), ({"device": "cuda"}, True),  # on the host: nothing
+])
+def test_findings_that_impose_nothing_yet(properties, counted):
+    from whackachip_lint.infer.constraints import off_accelerator
+
+    made = finding("WAC101", "bfloat16", **properties)
+    assert bool(requirements_for(made)) is counted
+    assert off_accelerator(made) is (properties.get("device", "").lower() == "cpu")
