@@ -444,3 +444,10 @@ def test_run_properties_and_driver():
                                              "vendored": {"files": 3, "folders": 1}}}
     assert run["tool"]["driver"]["name"] == "wac-lint"
     assert all(rule["properties"]["tags"][0] == "hardware-evidence" for rule in run["tool"]["driver"]["rules"])
+
+
+def test_a_span_ending_at_the_start_of_a_later_line_keeps_its_end():
+    from whackachip_lint.evidence import Span
+
+    spanning = finding().with_changes(span=Span(3, 5, 4, 1))
+    assert sarif.region(spanning) == {"startLine": 3, "startColumn": 5, "endLine": 4, "endColumn": 1}
