@@ -354,3 +354,22 @@ def test_findings_that_impose_nothing_yet(properties, counted):
     made = finding("WAC101", "bfloat16", **properties)
     assert bool(requirements_for(made)) is counted
     assert off_accelerator(made) is (properties.get("device", "").lower() == "cpu")
+
+
+def test_several_platforms_or_shim_vendors_are_listed_in_the_text():
+    (xla,) = requirements_for(finding("WAC202", "torch_xla", path="t.py", line=2), xla_platforms=["NVIDIA", "AWS"])
+    assert xla.constraint == "imports torch_xla (XLA on the platform in force: AWS, NVIDIA)"
+    assert xla.check(by_id("nvidia-h100-sxm")) is True and xla.check(by_id("amd-mi300x")) is False
+    (cuda,) = requirements_for(finding("WAC204", "cuda"), redirect_to=["Intel", "Huawei"])
+    assert cuda.constraint.endswith(" (or Huawei, Intel through a CUDA migration shim)")
+
+
+def test_a_rocm_target_list_names_its_targets_and_decides_nothing_without_one():
+    lists = [r for r in requirements_for(finding("WAC604", "gfx942")) if r.kind == "rocm_arch_list"]
+    assert [r.constraint for r in lists] == ["compiled for AMD GPU targets gfx942"]
+    (empty,) = [r for r in requirements_for(finding("WAC604", "none")) if r.kind == "rocm_arch_list"]
+    assert empty.check(by_id("amd-mi300x")) is None
+
+
+def test_a_leading_separator_does_not_end_a_target_list():
+    assert [(t.major, t.minor) for t in parse_cuda_arch_list(";8.0 9.0")] == [(8, 0), (9, 0)]
