@@ -12,7 +12,8 @@ from __future__ import annotations
 import os
 import sys
 
-from whackachip_lint.discover import KIND_BY_NAME, KIND_BY_SUFFIX, SKIP_DIRS
+from whackachip_lint.discover import SKIP_DIRS
+from whackachip_lint.kinds import KIND_BY_NAME, KIND_BY_SUFFIX
 from whackachip_lint.prefilter import families, has_trigger, pattern_for
 from whackachip_lint.rules import ALL_RULES
 

@@ -13,6 +13,7 @@ from click.testing import CliRunner
 from whackachip_lint.cli import main
 from whackachip_lint.config import Settings
 from whackachip_lint.extract import Source
+from whackachip_lint.kinds import sample_name
 from whackachip_lint.one_file import scan_source
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -20,26 +21,6 @@ FIXTURES = Path(__file__).parent / "fixtures"
 collect_ignore_glob = ["fixtures/*"]
 REPOS = FIXTURES / "repos"
 EXPECTED = FIXTURES / "expected"
-
-# A default file name per kind, for snippets scanned in memory.
-DEFAULT_NAMES = {
-    "python": "snippet.py",
-    "shell": "snippet.sh",
-    "json": "snippet.json",
-    "yaml": "snippet.yaml",
-    "dockerfile": "Dockerfile",
-    "requirements": "requirements.txt",
-    "notebook": "snippet.ipynb",
-    "markdown": "README.md",
-    "rst": "README.rst",
-    "text": "NOTES.txt",
-    "log": "train.log",
-}
-
-# Other formats A.
-DEFAULT_NAMES.update({"pyproject": "pyproject.toml", "setupcfg": "setup.cfg", "makefile": "Makefile", "cmake": "CMakeLists.txt"})
-DEFAULT_NAMES.update({"cuda": "kernel.cu"})
-
 
 SLOW_HINT = "slow test, skipped locally: run them with `CI=1 python -m pytest` or `python -m pytest -m slow`"
 
@@ -71,7 +52,7 @@ def _private_result_cache(tmp_path_factory, monkeypatch):
 
 def scan_snippet(code: str, kind: str = "python", filename: str | None = None, settings: Settings | None = None):
     """Findings and diagnostics for one in-memory file."""
-    name = filename or DEFAULT_NAMES.get(kind, f"snippet.{kind}")
+    name = filename or sample_name(kind)
     source = Source(Path(name), name, kind, code.encode("utf-8"))
     return scan_source(source, settings or Settings())
 

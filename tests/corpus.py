@@ -31,25 +31,17 @@ from typing import Callable
 
 from whackachip_lint.discover import classify, printable_path
 from whackachip_lint.extract import EXTRACTORS
+from whackachip_lint.kinds import sample_name
 from whackachip_lint.rules import ALL_RULES
 
-# A file name per kind for generated files (a kind recognised by name keeps that name).
+# File names for generated files where a training repository would name them differently from the kind's sample
+# name (kinds.py); every other kind uses its sample name.
 NAMES = {
     "python": "train.py",
     "shell": "launch.sh",
     "json": "ds_config.json",
     "yaml": "config.yaml",
-    "dockerfile": "Dockerfile",
-    "requirements": "requirements.txt",
     "notebook": "explore.ipynb",
-    "markdown": "README.md",
-    "pyproject": "pyproject.toml",
-    "setupcfg": "setup.cfg",
-    "makefile": "Makefile",
-    "cmake": "CMakeLists.txt",
-    "rst": "README.rst",
-    "text": "NOTES.txt",
-    "log": "train.log",
 }
 # Kinds whose parsers must refuse broken syntax (truncation, stray tokens): Python and
 # JSON have one grammar and no partial reading. Shell, YAML, Dockerfile... are read
@@ -84,11 +76,11 @@ class Entry:
 @lru_cache(maxsize=None)
 def corpus_kinds() -> tuple[str, ...]:
     """Registered kinds that a file name alone makes discover pick up."""
-    return tuple(k for k in sorted(EXTRACTORS) if classify(Path(NAMES.get(k, f"x.{k}")), b"") == k)
+    return tuple(k for k in sorted(EXTRACTORS) if classify(Path(file_name(k)), b"") == k)
 
 
 def file_name(kind: str) -> str:
-    return NAMES.get(kind, f"x.{kind}")
+    return NAMES.get(kind) or sample_name(kind)
 
 
 @lru_cache(maxsize=None)

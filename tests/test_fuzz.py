@@ -93,7 +93,7 @@ REGRESSIONS = [
     ("json", b'{"train_batch_size": 1, "bf16": {"enabled": true}, "seed": ' + b"7" * 6000 + b"}\n"),
     ("notebook", b'{"cells": [], "metadata": {}, "nbformat": 4, "nbformat_minor": ' + b"5" * 6000 + b"}\n"),
     # PyYAML also ends lines at a lone CR (and NEL, U+2028, U+2029): with "\r\r\n" endings its
-    # line numbers ran past the end of Source.lines until LINE_BREAKS said so for yaml.
+    # line numbers ran past the end of Source.lines until the yaml row of kinds.py said so (line_breaks).
     ("yaml", corpus.evidence("yaml").replace(b"\n", b"\r\r\n") + b"a: 1\x85b: 2\r"),
     # A plain scalar folded over two lines inside a flow sequence: the GPU-label finding's end
     # column was computed on the first line (column 27 of a 24-character line). Found by the long run.

@@ -16,6 +16,38 @@ def test_the_package_has_no_import_cycle():
     assert [describe(graph, c) for c in cycles(graph)] == []
 
 
+# (importer, imported): arrows that would point up the pipeline (docs/architecture.md). Prefixes of module names.
+FORBIDDEN = (
+    ("whackachip_lint.extract", "whackachip_lint.infer"),  # extractors never read the inference
+    ("whackachip_lint.extract", "whackachip_lint.report"),
+    ("whackachip_lint.infer", "whackachip_lint.report"),  # the inference never imports a reporter
+    ("whackachip_lint.infer", "whackachip_lint.lint"),
+    ("whackachip_lint.cache", "whackachip_lint.scan"),  # the cache and the per-file step never import the scan
+    ("whackachip_lint.runner", "whackachip_lint.scan"),
+    ("whackachip_lint.one_file", "whackachip_lint.scan"),
+    ("whackachip_lint.report", "whackachip_lint.scan"),  # reporters read results.py, not the scan
+)
+
+
+def _under(module: str, prefix: str) -> bool:
+    return module == prefix or module.startswith(prefix + ".")
+
+
+def upward_imports(graph: dict[str, set[str]]) -> list[str]:
+    return sorted(f"{a} -> {b}" for a, imported in graph.items() for b in imported
+                  for low, high in FORBIDDEN if _under(a, low) and _under(b, high))
+
+
+def test_arrows_point_down_the_pipeline():
+    assert upward_imports(import_graph(SRC, "whackachip_lint")) == []
+
+
+def test_an_upward_import_is_found():
+    graph = {"whackachip_lint.extract.shell.walker": {"whackachip_lint.infer.engine"},
+             "whackachip_lint.infer.engine": {"whackachip_lint.extract.environment"}}
+    assert upward_imports(graph) == ["whackachip_lint.extract.shell.walker -> whackachip_lint.infer.engine"]
+
+
 def _package(tmp_path: Path, files: dict[str, str]) -> Path:
     for name, text in files.items():
         path = tmp_path / "pkg" / name
@@ -40,7 +72,8 @@ def test_a_type_checking_import_counts_and_names_resolve_to_submodules_or_packag
     src = _package(tmp_path, {
         "__init__.py": "from .sub import walker\n",
         "sub/__init__.py": "VALUE = 1\n",
-        "sub/walker.py": "from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    from .. import cache\nfrom . import VALUE\n",
+        "sub/walker.py": ("from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    from .. import cache\n"
+                          "from . import VALUE\n"),
         "cache.py": "import pkg.sub.walker\nimport os\n",
     })
     graph = import_graph(src, "pkg")

@@ -102,6 +102,13 @@ def test_fa3_is_hopper_only_and_fa2_has_rocm_builds():
     assert not all(r.check(by_id("amd-mi100")) for r in fa2)
 
 
+def test_fa2_on_rocm_is_a_floor_that_newer_instinct_parts_meet():
+    # The build list names MI200/MI300; MI355X (gfx950) came later and runs it: a floor, not a closed list.
+    (floor,) = [r for r in requirements_for(finding("WAC601", "fa2")) if r.spec.applies_to == ("AMD",)]
+    assert [floor.check(by_id(i)) for i in ("amd-mi100", "amd-mi210", "amd-mi300x", "amd-mi355x")] == [
+        False, True, True, True]
+
+
 @pytest.mark.parametrize(
     "arch_list, entry_id, expected",
     [

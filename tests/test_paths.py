@@ -6,7 +6,7 @@ import pytest
 
 from whackachip_lint.paths.facts import console_scripts, file_facts, launched, python_facts
 from whackachip_lint.paths.graph import build
-from whackachip_lint.paths.roles import analyse, path_role
+from whackachip_lint.paths.roles import analyse, is_tool_path, path_role
 
 from .infer_helpers import finding
 
@@ -112,7 +112,7 @@ def test_roles_from_entry_points_and_imports():
     assert repo.roles == {
         "run.sh": "training", "train.py": "training", "model.py": "training", "loop.py": "training",
         "fa3_kernels.py": "optional", "lazy.py": "optional", "serve/mlx_worker.py": "optional",
-        "convert.py": "optional", "tests/test_model.py": "test", "helpers_test.py": "test", "skips.py": "test",
+        "convert.py": "example", "tests/test_model.py": "test", "helpers_test.py": "test", "skips.py": "test",
         "examples/demo.py": "example", "Dockerfile": "support", "configs/extra.yaml": "support",
         "demo.ipynb": "example",
     }
@@ -130,14 +130,14 @@ def test_library_without_entry_points_keeps_its_modules_on_the_training_path():
 
 
 def test_entry_without_training_setup_is_not_a_training_path_when_another_has_one():
-    files = {"train.py": "if __name__ == '__main__':\n    pass\n", "infer.py": "if __name__ == '__main__':\n    pass\n"}
+    files = {"train.py": "if __name__ == '__main__':\n    pass\n", "plot.py": "if __name__ == '__main__':\n    pass\n"}
     nccl = finding("WAC201", "nccl", path="train.py")
     repo = analyse(files, _facts(files), [nccl])
     assert [p.name for p in repo.training] == ["train.py"]
-    assert repo.roles["infer.py"] == "optional"
+    assert repo.roles["plot.py"] == "optional"
     # With no set-up anywhere every entry point is a training path.
     repo = analyse(files, _facts(files), [])
-    assert sorted(p.name for p in repo.training) == ["infer.py", "train.py"]
+    assert sorted(p.name for p in repo.training) == ["plot.py", "train.py"]
 
 
 def test_launch_in_examples_that_runs_the_training_script_is_a_training_recipe():
@@ -191,6 +191,45 @@ def test_a_launch_chain_runs_what_the_called_script_runs():
     (entry,) = [e for e in repo.entries if e.path == "job.slurm"]
     assert entry.runs == ["run_train.sh", "pkg/train.py"]
     assert {"pkg/train.py", "pkg/model.py"} <= next(p for p in repo.training if p.name == "job.slurm").files
+
+
+@pytest.mark.parametrize("path, tool", [
+    ("scripts/data_prep/convert_dataset.py", True), ("scripts/checkpoint_conversion/check_numerics.py", True),
+    ("app/chat_ui.py", True), ("eval/run_eval.py", True), ("inference/infer.py", True), ("serve.py", True),
+    ("scripts/deploy/deploy_triton.py", True),
+    ("trainer/train_agent.py", False), ("train.py", False), ("pretrain_gpt.py", False), ("mylib/model.py", False),
+    ("converter_train.py", False), ("hooks/train/pretrain/prepare.py", True), ("eval/train_probe.py", False),
+    ("train/helpers.py", False), ("plot.py", False),
+])
+def test_tool_paths_are_told_by_their_words(path, tool):
+    assert is_tool_path(path) is tool
+
+
+def test_a_tool_with_a_set_up_is_no_training_path_beside_a_training_script():
+    files = {
+        "train.py": "import model\nif __name__ == '__main__':\n    pass\n",
+        "model.py": "",
+        "tools_lib.py": "",
+        "scripts/convert_checkpoint.py": "import tools_lib\nif __name__ == '__main__':\n    pass\n",
+    }
+    backend = [finding("WAC201", "nccl", path="train.py"), finding("WAC201", "nccl", path="scripts/convert_checkpoint.py")]
+    repo = analyse(files, _facts(files), backend)
+    assert [p.name for p in repo.training] == ["train.py"]
+    assert repo.roles == {"train.py": "training", "model.py": "training", "tools_lib.py": "example",
+                          "scripts/convert_checkpoint.py": "example"}
+    # With no set-up anywhere the training script is still the training path, the tool is not.
+    repo = analyse(files, _facts(files), [])
+    assert [p.name for p in repo.training] == ["train.py"]
+
+
+def test_a_tool_is_a_training_path_when_the_repository_has_nothing_else():
+    files = {
+        "scripts/convert_checkpoint.py": "import tools_lib\nif __name__ == '__main__':\n    pass\n",
+        "tools_lib.py": "",
+    }
+    repo = analyse(files, _facts(files), [finding("WAC201", "nccl", path="scripts/convert_checkpoint.py")])
+    assert [p.name for p in repo.training] == ["scripts/convert_checkpoint.py"]
+    assert repo.roles == {"scripts/convert_checkpoint.py": "training", "tools_lib.py": "training"}
 
 
 def test_the_folders_above_an_absolute_path_end_at_the_root():

@@ -84,14 +84,14 @@ def test_the_plugins_rule_examples_hold(installed, tmp_path):
         import json, sys, tempfile
         from pathlib import Path
         from whackachip_lint.config import Settings
+        from whackachip_lint.kinds import sample_name
         from whackachip_lint.rules import get_rule
         from whackachip_lint.scan import scan
         rule, out = get_rule("TTS001"), []
-        suffix = {"python": ".py", "shell": ".sh"}
         for positive, examples in ((True, rule.positives), (False, rule.negatives)):
             for ex in examples:
                 d = Path(tempfile.mkdtemp())
-                name = ex.filename or ("example" + suffix[ex.kind])
+                name = ex.filename or sample_name(ex.kind)  # the plugin's own kind names its sample too
                 (d / name).write_text(ex.code)
                 got = [(f.state.value, f.value) for f in scan([d], Settings(use_cache=False)).findings
                        if f.rule == "TTS001"]

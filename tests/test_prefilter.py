@@ -12,10 +12,11 @@ from hypothesis import strategies as st
 from whackachip_lint import prefilter
 from whackachip_lint.config import Settings
 from whackachip_lint.extract import Source
+from whackachip_lint.kinds import sample_name
 from whackachip_lint.rules import ALL_RULES
 from whackachip_lint.one_file import scan_source
 from whackachip_lint.scan import scan
-from whackachip_lint.triggers import ALWAYS, FAMILY_WORDS, FILTERED_KINDS, KIND_FAMILY_WORDS
+from whackachip_lint.triggers import ALWAYS, FILTERED_KINDS
 
 from .conftest import REPOS
 from .perf_fakes import fake_python  # noqa: F401  (fixture)
@@ -51,16 +52,19 @@ def test_trie_pattern_finds_exactly_what_a_plain_alternation_finds(words, haysta
 
 
 def test_trigger_words_match_in_any_case():
-    pattern = prefilter.pattern_for("python", prefilter.families(["WAC101"]))
+    pattern = prefilter.pattern_for("python", frozenset(["WAC101"]))
     assert prefilter.has_trigger(b"x = T.BFloat16", pattern)
     assert not prefilter.has_trigger(b"x = 1", pattern)
 
 
-def test_every_rule_family_has_trigger_words():
-    """A family without words turns the pre-filter off for every scan that selects it."""
-    missing = sorted({code[:4] for code in ALL_RULES} - set(FAMILY_WORDS))
-    assert not missing, f"add trigger words to triggers.py for {missing}"
-    assert all(word == word.lower() for words in FAMILY_WORDS.values() for word in words)
+def test_every_rule_has_trigger_words():
+    """A rule without words turns the pre-filter off for every scan that selects it."""
+    own = [rule for rule in ALL_RULES.values() if not rule.plugin]
+    missing = sorted(rule.code for rule in own if not rule.triggers)
+    assert not missing, f"declare trigger words (Rule.triggers) for {missing}"
+    kinds_words = [words for rule in own for _kind, words in rule.triggers_by_kind]
+    assert all(word == word.lower() for rule in own for word in rule.triggers)
+    assert all(word == word.lower() for words in kinds_words for word in words)
 
 
 def test_every_positive_example_holds_a_trigger_word_of_its_rule():
@@ -69,7 +73,7 @@ def test_every_positive_example_holds_a_trigger_word_of_its_rule():
         for example in rule.positives:
             if example.kind not in FILTERED_KINDS:
                 continue
-            pattern = prefilter.pattern_for(example.kind, prefilter.families([rule.code]))
+            pattern = prefilter.pattern_for(example.kind, frozenset([rule.code]))
             assert prefilter.has_trigger(example.code.encode("utf-8"), pattern), (rule.code, example.code)
 
 
@@ -81,7 +85,7 @@ def test_every_hardware_variable_holds_a_trigger_word_of_its_rule():
     names += [(prefix + "X", rule) for prefix, (rule, _) in environment.PREFIXES.items()]
     for name, rule in names:
         for kind in ("python", "shell"):
-            pattern = prefilter.pattern_for(kind, prefilter.families([rule]))
+            pattern = prefilter.pattern_for(kind, frozenset([rule]))
             assert prefilter.has_trigger(f"export {name}=1".encode(), pattern), (name, rule, kind)
 
 
@@ -89,31 +93,36 @@ def _lower(words) -> set[str]:
     return {w.lower() for w in words}
 
 
-@pytest.mark.parametrize("kind, families, expected", [
-    ("yaml", set(), None),  # a kind without a table is never skipped
-    ("python", set(), set(ALWAYS) | set(FILTERED_KINDS["python"])),
-    ("json", set(), set(ALWAYS) | set(FILTERED_KINDS["json"])),  # a kind's own words
-    ("python", {"WAC1"}, set(ALWAYS) | _lower(FAMILY_WORDS["WAC1"])),
-    ("python", {"WAC1", "WAC3"}, set(ALWAYS) | _lower(FAMILY_WORDS["WAC1"]) | _lower(FAMILY_WORDS["WAC3"])),
-    # a (kind, family) table replaces the family's words for that kind
-    ("shell", {"WAC5"}, set(ALWAYS) | _lower(KIND_FAMILY_WORDS["shell", "WAC5"])),
-    ("python", {"WAC3"}, set(ALWAYS) | _lower(FAMILY_WORDS["WAC3"])),  # no (python, WAC3) table: the family's
-    ("python", {"WAC1", "WAC9"}, None),  # a family without words: never skip
-    ("python", {"WAC9"}, None),
+def _rule_words(code: str, kind: str) -> set[str]:
+    return _lower(ALL_RULES[code].triggers_for(kind))
+
+
+@pytest.mark.parametrize("kind, codes, expected", [
+    ("yaml", [], None),  # a kind without a table is never skipped
+    ("python", [], lambda: set(ALWAYS) | _lower(FILTERED_KINDS["python"])),
+    ("json", [], lambda: set(ALWAYS) | _lower(FILTERED_KINDS["json"])),  # a kind's own words
+    ("python", ["WAC101"], lambda: set(ALWAYS) | _lower(FILTERED_KINDS["python"]) | _rule_words("WAC101", "python")),
+    ("python", ["WAC101", "WAC301"], lambda: set(ALWAYS) | _lower(FILTERED_KINDS["python"])
+     | _rule_words("WAC101", "python") | _rule_words("WAC301", "python")),
+    ("python", ["WAC101", "WAC999"], None),  # a rule without words (here: no such rule): never skip
+    ("python", ["WAC999"], None),
 ])
-def test_words_for_each_kind_and_family(kind, families, expected):
-    assert prefilter.words_for(kind, frozenset(families)) == expected
+def test_words_for_each_kind_and_rule(kind, codes, expected):
+    assert prefilter.words_for(kind, codes) == (expected() if expected else None)
 
 
-def test_the_kind_and_family_tables_differ_where_the_tests_rely_on_it():
-    assert set(KIND_FAMILY_WORDS["shell", "WAC5"]) != set(FAMILY_WORDS["WAC5"])
-    assert ("python", "WAC1") not in KIND_FAMILY_WORDS and ("python", "WAC3") not in KIND_FAMILY_WORDS
-    assert FILTERED_KINDS["json"] and not FILTERED_KINDS["python"]
+def test_the_rules_words_differ_where_the_tests_rely_on_it():
+    assert _rule_words("WAC101", "python") - _rule_words("WAC301", "python")
+    assert _rule_words("WAC301", "python") - _rule_words("WAC101", "python")
 
 
 def test_trigger_words_are_matched_in_lower_case(monkeypatch):
-    monkeypatch.setitem(prefilter.FAMILY_WORDS, "WAC1", ("BF16", "Amp"))
-    assert prefilter.words_for("python", frozenset({"WAC1"})) == set(ALWAYS) | {"bf16", "amp"}
+    class Shouting:
+        def triggers_for(self, kind):
+            return ("BF16", "Amp")
+
+    monkeypatch.setitem(prefilter.ALL_RULES, "WAC998", Shouting())
+    assert prefilter.words_for("python", ["WAC998"]) == set(ALWAYS) | _lower(FILTERED_KINDS["python"]) | {"bf16", "amp"}
 
 
 @pytest.mark.parametrize("words, text, found", [
@@ -184,7 +193,7 @@ def test_only_the_selected_families_words_count():
     text = "import os\nos.environ['NCCL_IB_HCA'] = 'mlx5_0'\n"
     assert prefilter.may_have_findings(source(text), {"WAC301"})
     assert not prefilter.may_have_findings(source(text), {"WAC101"})
-    assert set(ALWAYS) <= {w for w in FAMILY_WORDS["WAC0"]}
+    assert set(ALWAYS) <= set(ALL_RULES["WAC001"].triggers)
 
 
 def test_a_skipped_file_gives_an_empty_result(fake_python):
@@ -209,9 +218,7 @@ EXAMPLES = [
 
 @pytest.mark.parametrize(("code", "sign", "index", "example"), EXAMPLES, ids=[f"{c}-{s}{i}" for c, s, i, _ in EXAMPLES])
 def test_rule_examples_give_the_same_results_with_and_without_the_prefilter(code, sign, index, example):
-    from .conftest import DEFAULT_NAMES
-
-    name = example.filename or DEFAULT_NAMES.get(example.kind, f"snippet.{example.kind}")
+    name = example.filename or sample_name(example.kind)
     src = source(example.code, example.kind, name)
     on = scan_source(src, Settings(prefilter=True))
     off = scan_source(source(example.code, example.kind, name), Settings(prefilter=False))
@@ -262,7 +269,7 @@ def test_a_family_a_kind_never_reports_adds_no_words_for_it():
 
 
 def test_short_words_match_only_as_whole_words():
-    pattern = prefilter.pattern_for("python", prefilter.families(["WAC204"]))
+    pattern = prefilter.pattern_for("python", frozenset(["WAC204"]))
     assert prefilter.has_trigger(b"import torch_npu", pattern)
     assert prefilter.has_trigger(b"x.to('npu:0')", pattern)
     assert not prefilter.has_trigger(b"def forward(self, input): return output", pattern)

@@ -39,6 +39,8 @@ from . import __version__
 from .config import Settings
 from .discover import Candidate
 from .evidence import Diagnostic, Finding, Level, Span, State
+from .kinds import parser_modules
+from .options import NOT_IN_KEY
 from .results import FileResult
 from .safe_write import create_new, write_text
 from .suppress import Directive
@@ -47,13 +49,6 @@ SCHEMA = 3  # 2: per-file path facts (paths/facts.py); 3: signed with the user's
 # An entry whose file changed less than this before the entry was written is "racy":
 # its size and mtime alone do not prove the content (coarse timestamps), so the digest is checked.
 RACY_NS = 2_000_000_000
-# Settings that change how a scan runs or is shown, never a file's results.
-NOT_IN_KEY = frozenset({"jobs", "use_cache", "cache_dir", "output_format", "fail_level", "file_timeout",
-                        "file_memory_mb", "respect_gitignore", "config_ignored"})
-# The libraries whose version can change what a file yields (an upgrade rewrites their files, so their
-# size and mtime stand in for the version). Add a parser library here when an extractor starts using one.
-# Python files are parsed by the interpreter's own `ast`, whose version is in the fingerprint already.
-PARSER_MODULES = ("tree_sitter", "tree_sitter_bash", "tree_sitter_json", "yaml")
 
 
 def default_cache_dir() -> Path:
@@ -81,7 +76,9 @@ def code_fingerprint() -> str:
                 h.update(f"{os.path.relpath(dirpath, package)}/{name}\0{st.st_size}\0{st.st_mtime_ns}\0".encode())
     from importlib.util import find_spec
 
-    for name in PARSER_MODULES:  # located, not imported (importing a parser library costs a pre-commit run time)
+    # The libraries whose version can change what a file yields (an upgrade rewrites their files, so their size and
+    # mtime stand in for the version): each file kind names its parsers (kinds.py).
+    for name in parser_modules():  # located, not imported (importing a parser library costs a pre-commit run time)
         try:
             spec = find_spec(name)
             origin = spec.origin if spec else None

@@ -9,8 +9,8 @@ from pathlib import Path
 import click
 
 from . import __version__
-from .config import OUTPUT_FORMATS
 from .evidence import Level
+from .options import OPTIONS, flag, flag_values
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
@@ -57,32 +57,6 @@ def main() -> None:
     """
 
 
-def _split(values: tuple[str, ...]) -> list[str]:
-    return [part.strip() for value in values for part in value.split(",") if part.strip()]
-
-
-# Command-line option -> Settings field, for options whose value only counts when given on the command line
-# (so a configuration file's value is not overridden by a flag's default).
-_FLAG_FIELDS = {
-    "select": "select",
-    "ignore": "ignore",
-    "extend_select": "extend_select",
-    "fail_level": "fail_level",
-    "output_format": "output_format",
-    "jobs": "jobs",
-    "no_cache": "use_cache",
-    "cache_dir": "cache_dir",
-    "no_docs": "include_docs",
-    "targets": "targets",
-    "max_file_size": "max_file_bytes",
-    "force_exclude": "force_exclude",
-    "sarif_evidence": "sarif_evidence",
-    "exclude": "exclude",
-    "file_timeout": "file_timeout",
-    "no_respect_gitignore": "respect_gitignore",
-}
-
-
 def _settings(paths, flags: dict, config_file: Path | None, isolated: bool):
     """Defaults, then the configuration file, then the flags given on the command line."""
     from click.core import ParameterSource
@@ -100,33 +74,29 @@ def _settings(paths, flags: dict, config_file: Path | None, isolated: bool):
     for note in settings.config_ignored:
         click.echo(f"wac-lint: warning: {note}", err=True)
     ctx = click.get_current_context()
-    for option, name in _FLAG_FIELDS.items():
-        if ctx.get_parameter_source(option) in (ParameterSource.COMMANDLINE, ParameterSource.ENVIRONMENT):
-            setattr(settings, name, flags[name])
+    given = (ParameterSource.COMMANDLINE, ParameterSource.ENVIRONMENT)
+    for option in OPTIONS:  # a flag only counts when given, so a file's value is not overridden by a default
+        if not option.flags:
+            continue
+        if option.extends:
+            setattr(settings, option.extends, [*getattr(settings, option.extends), *flags[option.name]])
+        elif ctx.get_parameter_source(option.param_name) in given:
+            setattr(settings, option.name, flags[option.name])
     settings.select = settings.select or ["ALL"]
-    settings.exclude = [*settings.exclude, *flags["extend_exclude"]]
     return settings, path
 
 
 @main.command(short_help="Scan PATHS (files or directories) for hardware evidence (the default command).")
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path), required=True)
-@click.option("--format", "--output-format", "output_format", type=click.Choice(list(OUTPUT_FORMATS)), default="text",
-              show_default=True, help="text (grouped by file, with the verdict; `grouped` is the same), concise (one "
-              "line per finding), github (workflow annotations), markdown (verdict summary), html, json, sarif.")
+@flag("output_format")
 @click.option("--statistics", is_flag=True, help="Count the findings per rule and state instead of listing them.")
 @click.option("--show-source", is_flag=True, help="Print the source line under each finding.")
 @click.option("--verdict-only", is_flag=True, help="Print only the hardware verdict (text and markdown formats).")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, allow_dash=True, path_type=Path),
               help="Write the report to FILE (`-`: standard output).")
-@click.option("--select", multiple=True, help="Rule codes or prefixes to report (comma-separated; default ALL).")
-@click.option("--ignore", multiple=True, help="Rule codes or prefixes to leave out (comma-separated).")
-@click.option(
-    "--fail-level",
-    type=click.Choice([lvl.value for lvl in Level]),
-    default="warning",
-    show_default=True,
-    help="Exit 1 when a finding at or above this level is reported.",
-)
+@flag("select")
+@flag("ignore")
+@flag("fail_level")
 @click.option("--exit-zero", is_flag=True, help="Exit 0 even when findings reach the fail level.")
 @click.option("-q", "--quiet", is_flag=True,
               help="Print the findings and nothing else (text format; unscanned files go to standard error).")
@@ -135,22 +105,21 @@ def _settings(paths, flags: dict, config_file: Path | None, isolated: bool):
               help="Verdict in full: every reason, location and part (text), uncapped evidence (JSON).")
 @click.option("--color/--no-color", "colour", default=None,
               help="Colour the text output (default: when a terminal; NO_COLOR and FORCE_COLOR are honoured).")
-@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None, help="Worker processes (default: cores).")
-@click.option("--no-cache", is_flag=True, help="Neither read nor write the result cache.")
-@click.option("--cache-dir", type=click.Path(file_okay=False, path_type=Path), help="Where the result cache lives.")
-@click.option("--no-docs", is_flag=True, help="Leave out hardware declared in READMEs, docs and logs (WAC7xx).")
-@click.option("--target", "targets", multiple=True, help="Catalog ids of the fleet the code must run on.")
-@click.option("--max-file-size", type=click.IntRange(min=1), default=None, help="Skip files larger than BYTES.")
-@click.option("--extend-select", multiple=True, help="Rule codes or prefixes to report on top of --select.")
+@flag("jobs")
+@flag("use_cache")
+@flag("cache_dir")
+@flag("include_docs")
+@flag("targets")
+@flag("max_file_bytes")
+@flag("extend_select")
 @click.option("--config", "config_file", type=click.Path(dir_okay=False, exists=True, path_type=Path),
               help="Read settings from this TOML file instead of looking for one.")
 @click.option("--isolated", is_flag=True,
               help="Ignore configuration files (use it to scan code you do not trust: see docs/robustness.md).")
-@click.option("--no-respect-gitignore", is_flag=True, help="Also scan files that .gitignore files ignore.")
-@click.option("--exclude", multiple=True,
-              help="Gitignore-style patterns of paths to leave out (comma-separated), replacing `exclude`.")
-@click.option("--extend-exclude", multiple=True, help="Patterns to leave out on top of `exclude` (comma-separated).")
-@click.option("--force-exclude", is_flag=True, help="Apply `exclude` to paths named on the command line too.")
+@flag("respect_gitignore")
+@flag("exclude")
+@flag("extend_exclude")
+@flag("force_exclude")
 @click.option("--stdin-filename", help="With `-` as the path: the name of the file read from standard input "
               "(its kind comes from it; default: Python, reported as `-`).")
 @click.option("--baseline", type=click.Path(dir_okay=False, path_type=Path),
@@ -159,11 +128,9 @@ def _settings(paths, flags: dict, config_file: Path | None, isolated: bool):
               help="Record every current finding in this baseline file (then use it with --baseline) and exit 0.")
 @click.option("--add-noqa", is_flag=True, help="Add `# wac-lint: disable=CODE` to each line with a finding at or "
               "above the fail level (Python, shell, requirements files), then exit 0.")
-@click.option("--sarif-evidence", is_flag=True,
-              help="SARIF: upload the evidence notes too, not only warnings and errors (`mentioned` never).")
-@click.option("--file-timeout", type=click.FloatRange(min=0, min_open=True), default=None,
-              help="Seconds one file may take before it is skipped with a diagnostic (default: 20).")
-@click.option("--no-prefilter", is_flag=True, hidden=True, help="Parse every file, even without trigger words.")
+@flag("sarif_evidence")
+@flag("file_timeout")
+@flag("prefilter")
 def scan(paths, output_format, statistics, show_source, verdict_only, output, select, ignore, fail_level, exit_zero,
          quiet, show_suppressed, verbose, colour, jobs, no_cache, cache_dir, no_docs, targets, max_file_size,
          extend_select, config_file, isolated, no_prefilter, force_exclude, sarif_evidence, exclude, extend_exclude,
@@ -185,25 +152,7 @@ def scan(paths, output_format, statistics, show_source, verdict_only, output, se
     missing = [str(p) for p in paths if not p.exists() and not p.is_symlink() and str(p) != "-"]
     if missing:  # a typo in CI must fail the job, as in ShellCheck
         raise click.UsageError(f"no such file or directory: {', '.join(missing)}")
-    flags = {
-        "select": _split(select),
-        "ignore": _split(ignore),
-        "extend_select": _split(extend_select),
-        "fail_level": Level(fail_level),
-        "output_format": output_format,
-        "jobs": jobs,
-        "use_cache": not no_cache,
-        "cache_dir": str(cache_dir) if cache_dir else None,
-        "include_docs": not no_docs,
-        "targets": _split(targets),
-        "max_file_bytes": max_file_size,
-        "force_exclude": force_exclude,
-        "sarif_evidence": sarif_evidence,
-        "exclude": _split(exclude),
-        "extend_exclude": _split(extend_exclude),
-        "file_timeout": file_timeout,
-        "respect_gitignore": not no_respect_gitignore,
-    }
+    flags = flag_values(click.get_current_context().params)
     unknown = check_selectors(flags["select"] + flags["ignore"] + flags["extend_select"])
     if unknown:
         from .suggest import did_you_mean, rule_choices
@@ -214,8 +163,6 @@ def scan(paths, output_format, statistics, show_source, verdict_only, output, se
     settings, config_path = _settings(config_start, flags, config_file, isolated)
     for notice in removed_notices(settings.named_codes()):
         click.echo(f"warning: {notice}", err=True)
-    if no_prefilter:
-        settings.prefilter = False
     output_format = settings.output_format
     problem = mode_problem(output_format, {"--statistics": statistics, "--verdict-only": verdict_only,
                                            "--quiet": quiet and (statistics or verdict_only)})

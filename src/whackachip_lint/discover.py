@@ -21,6 +21,7 @@ from typing import Iterator
 import pathspec
 
 from .evidence import Diagnostic
+from .kinds import KIND_BY_NAME, KIND_BY_PATTERN, KIND_BY_SHEBANG, KIND_BY_SUFFIX, KINDS
 
 # Folder names never worth walking into.
 SKIP_DIRS = frozenset(
@@ -43,24 +44,6 @@ SKIP_DIRS = frozenset(
     }
 )
 
-# How a file's name decides its kind (data, not branches: new formats add rows).
-KIND_BY_SUFFIX: dict[str, str] = {
-    ".py": "python",
-    ".pyi": "python",
-    ".sh": "shell",
-    ".bash": "shell",
-    ".json": "json",
-}
-KIND_BY_NAME: dict[str, str] = {}
-# Notebooks, documentation and committed logs (declared hardware; see extract/docs.py, extract/notebook.py).
-KIND_BY_SUFFIX.update(
-    {".ipynb": "notebook", ".md": "markdown", ".markdown": "markdown", ".rst": "rst", ".txt": "text", ".log": "log"}
-)
-# Job scripts for PBS/LSF need no shebang (SLURM's do, and are found by it).
-KIND_BY_SUFFIX.update({".pbs": "shell", ".lsf": "shell"})
-KIND_BY_SUFFIX.update({".cu": "cuda", ".cuh": "cuda"})
-KIND_BY_NAME.update({"README": "text"})
-
 # Names without these suffixes are classified by name alone; with them, by shebang too.
 SHEBANG_SUFFIXES = frozenset({"", ".slurm", ".sbatch", ".job"})
 
@@ -72,38 +55,6 @@ _SPECIAL_FILES = (
     (stat.S_ISBLK, "a block device"),
 )
 
-_SHEBANG = re.compile(rb"^#![ \t]*(?:/usr)?(?:/local)?/bin/(?:env[ \t]+(?:-\S+[ \t]+)*)?(ba|z|k|da)?sh\b")
-_PY_SHEBANG = re.compile(rb"^#![ \t]*\S*(?:/env[ \t]+)?python[0-9.]*\b")
-
-# Other formats A: YAML configs and manifests, Dockerfiles, dependency pins, Makefiles and CMake.
-KIND_BY_SUFFIX.update(
-    {".yaml": "yaml", ".yml": "yaml", ".dockerfile": "dockerfile", ".containerfile": "dockerfile", ".mk": "makefile",
-     ".cmake": "cmake"}
-)
-KIND_BY_NAME.update(
-    {"Dockerfile": "dockerfile", "Containerfile": "dockerfile", "pyproject.toml": "pyproject", "setup.cfg": "setupcfg",
-     "Makefile": "makefile", "makefile": "makefile", "GNUmakefile": "makefile", "CMakeLists.txt": "cmake"}
-)
-# Name patterns, tried after exact names and before suffixes, on "parent/name" (data, like the tables above).
-KIND_BY_PATTERN: tuple[tuple[re.Pattern[str], str], ...] = (
-    (re.compile(r"(?:^|/)requirements[^/]*\.(?:txt|in)$"), "requirements"),
-    (re.compile(r"(?:^|/)[^/]*requirements\.(?:txt|in)$"), "requirements"),
-    (re.compile(r"(?:^|/)requirements/[^/]+\.(?:txt|in)$"), "requirements"),
-    (re.compile(r"(?:^|/)(?:Dockerfile|Containerfile)[.-][^/]+$"), "dockerfile"),
-    (re.compile(r"(?:^|/)Makefile\.[^/]+$"), "makefile"),
-)
-# File kinds that installed plugins add (plugins.py): a suffix (".just") or an exact name ("justfile").
-def _add_plugin_kinds() -> None:
-    from . import plugins
-
-    for _name, kinds in plugins.each("file_kinds"):
-        for key, kind in kinds.items():
-            (KIND_BY_SUFFIX if key.startswith(".") else KIND_BY_NAME).setdefault(key, kind)
-
-
-_add_plugin_kinds()
-# Suffixes that never make a Dockerfile/Makefile pattern match (docs and notes about them).
-_NOT_BUILD_FILES = frozenset({".md", ".rst", ".txt", ".py", ".sh", ".json", ".yaml", ".yml", ".toml"})
 
 
 @dataclass(frozen=True)
@@ -129,10 +80,9 @@ def classify(path: Path, head: bytes | None = None) -> str | None:
         if head is None:
             head = _read_head(path)
         if head.startswith(b"#!"):
-            if _SHEBANG.match(head):
-                return "shell"
-            if _PY_SHEBANG.match(head):
-                return "python"
+            for pattern, kind in KIND_BY_SHEBANG:
+                if pattern.match(head):
+                    return kind
     return None
 
 
@@ -141,7 +91,7 @@ def classify_by_pattern(path: Path) -> str | None:
     tail = f"{path.parent.name}/{path.name}"
     for pattern, kind in KIND_BY_PATTERN:
         if pattern.search(tail):
-            if kind in ("dockerfile", "makefile") and path.suffix.lower() in _NOT_BUILD_FILES:
+            if path.suffix.lower() in KINDS[kind].not_pattern_suffixes:
                 continue
             return kind
     return None
@@ -214,7 +164,7 @@ def _encloses(outer: str, inner: str) -> bool:
     return inner == outer or inner.startswith(outer.rstrip(os.sep) + os.sep)
 
 
-# Why files or folders were left out of a scan, as counted in `Walker.skipped` (and reported: nothing is
+# Why files or folders were left out of a scan, as counted in `TreeWalker.skipped` (and reported: nothing is
 # skipped silently). VCS metadata folders (.git, .hg, .svn) are never counted: they are never code.
 SKIP_GITIGNORE = "matched by .gitignore"
 SKIP_EXCLUDE = "matched by `exclude`"
@@ -226,7 +176,7 @@ CONTROL_FILES = (".gitignore", ".gitmodules")
 CONTROL_FILE_MAX = 1024 * 1024
 
 
-class Walker:
+class TreeWalker:
     """Walks paths under one root, collecting candidates, diagnostics and what was skipped (and why).
 
     Directories are walked with an explicit stack, not recursion: 1,000 nested folders (a path git can hold)
@@ -563,7 +513,7 @@ def discover(
     """Every scannable file under `paths`, each file once per kind (by device and inode: a file named twice, or
     also reached through a link, is scanned under one name, its own before a link's; a link that gives the
     file another kind, `config.json -> ds_config.txt`, is read as that kind too), in a stable order."""
-    walker = Walker(root, exclude, force_exclude, respect_gitignore)
+    walker = TreeWalker(root, exclude, force_exclude, respect_gitignore)
     by_identity: dict[tuple, Candidate] = {}
     seen: set[str] = set()
     for path in paths:

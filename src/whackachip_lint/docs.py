@@ -15,6 +15,7 @@ import sys
 import textwrap
 from pathlib import Path
 
+from .kinds import fence
 from .rules import ALL_RULES
 from .rules.base import Example, Rule
 from .safe_write import write_text
@@ -24,20 +25,10 @@ from .safe_write import write_text
 PROJECT_URL = "https://github.com/whackachip/wac-lint"
 DOCS_BASE_URL = f"{PROJECT_URL}/blob/main/docs/rules/"
 
-# Code-fence language for an example, by the kind of file it is scanned as.
-FENCE_BY_KIND = {
-    "python": "python",
-    "shell": "bash",
-    "json": "json",
-    "yaml": "yaml",
-    "dockerfile": "dockerfile",
-    "requirements": "text",
-    "notebook": "json",
-    "markdown": "markdown",
-    "toml": "toml",
-}
-
-SECTIONS = ("What it finds", "Why it matters for hardware", "Example", "How to suppress", "References")
+SECTIONS = (
+    "What it finds", "Why it matters for hardware", "Found in", "What it implies for hardware", "Example",
+    "How to suppress", "References",
+)
 
 
 def help_uri(rule: Rule) -> str:
@@ -60,7 +51,27 @@ def _fence(example: Example) -> str:
     code = example.code if example.code.endswith("\n") else example.code + "\n"
     longest = max((len(run) for run in re.findall(r"`+", code)), default=0)
     ticks = "`" * max(3, longest + 1)
-    return f"{ticks}{FENCE_BY_KIND.get(example.kind, 'text')}\n{code}{ticks}"
+    return f"{ticks}{fence(example.kind)}\n{code}{ticks}"
+
+
+def found_in(rule: Rule) -> list[str]:
+    """The file kinds the rule's positive examples are scanned as (the formats it is found in), first seen first."""
+    return list(dict.fromkeys(example.kind for example in rule.positives))
+
+
+def implies_lines(rule: Rule) -> list[str]:
+    """What a finding implies for hardware, one line per value pattern (from `Rule.implies`), strongest wording."""
+    lines = [_implies_line("", pattern, specs) for pattern, specs in rule.implies]
+    lines += [_implies_line("switched off, ", pattern, specs) for pattern, specs in rule.implies_when_disabled]
+    if rule.names_hardware:
+        lines.append(f"the catalog parts its value names: declared hardware ({rule.names_hardware})")
+    return lines or ["No constraint rows of its own (docs/inference.md says what else the inference reads)."]
+
+
+def _implies_line(state: str, pattern: str, specs) -> str:
+    value = "any value" if pattern == "*" else f"value `{pattern}`"
+    said = "; ".join(f"{spec.text} ({spec.strength})" for spec in specs) or "no requirement"
+    return f"{state}{value}: {said}"
 
 
 def _suppress_lines(rule: Rule) -> list[str]:
@@ -83,6 +94,8 @@ def rule_markdown(rule: Rule) -> str:
         out += [f"- {note}"]
     if rule.notes:
         out.append("")
+    out += ["## Found in", "", ", ".join(f"`{kind}`" for kind in found_in(rule)) or "No example yet.", ""]
+    out += ["## What it implies for hardware", "", *[f"- {line}" for line in implies_lines(rule)], ""]
     out += ["## Example", ""]
     for example in rule.positives:
         out += [_example_label(example, True), "", _fence(example), ""]
@@ -102,6 +115,8 @@ def rule_text(rule: Rule) -> str:
     out += ["What it finds", _wrap(rule.summary), ""]
     out += ["Why it matters for hardware", _wrap(rule.why)]
     out += [f"  - {note}" for note in rule.notes]
+    out += ["", "Found in", "  " + (", ".join(found_in(rule)) or "no example yet")]
+    out += ["", "What it implies for hardware", *[f"  - {line}" for line in implies_lines(rule)]]
     out += ["", "Example"]
     for example in [(e, True) for e in rule.positives] + [(e, False) for e in rule.negatives]:
         out.append(f"  {_example_label(*example)}")

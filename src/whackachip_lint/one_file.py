@@ -13,7 +13,8 @@ from . import crosscheck, prefilter, suppress
 from .config import Settings
 from .discover import Candidate
 from .evidence import Diagnostic, Finding, RawFinding, Span
-from .extract import DOC_KINDS, ExtractionError, PartialExtraction, Source, extractors_for
+from .extract import ExtractionError, PartialExtraction, Source, extractors_for
+from .kinds import DOC_KINDS
 from .paths.facts import file_facts
 from .results import FileResult
 from .rules import ALL_RULES, selected_codes

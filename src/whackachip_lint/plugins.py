@@ -2,12 +2,12 @@
 
 An entry point names a `Plugin` object (or a function returning one). A plugin can add:
 - `rules`: rule declarations with their own code prefix (`TTS001`: never `WAC`, never another plugin's prefix),
-  each with positive and negative examples like the built-in rules;
-- `file_kinds`: file names or suffixes -> a new kind (`{"justfile": "justfile"}`, `{".just": "justfile"}`);
-- `extractors`: kind -> module path of an `extract(source) -> list[RawFinding]` (new kinds, or extra readers for
-  existing kinds);
-- `implies`: rule code -> constraint rows, in the shape of `infer/constraints.TABLE` (what a finding means for
-  hardware);
+  each with positive and negative examples, trigger words and (optionally) `implies` rows like the built-in rules;
+- `file_kinds`: new rows of the file-kind table (`kinds.FileKind`: names, suffixes, patterns, extractor modules,
+  sample name...), exactly as the built-in kinds are declared;
+- `extractors`: existing kind -> module paths of more `extract(source) -> list[RawFinding]` readers for it;
+- `implies`: rule code -> constraint rows as plain data (what a finding means for hardware; the same as a rule's
+  `implies`, for plugins that would rather not build `rules.implies.Spec`s);
 - `catalog`: hardware entries, each with the catalog's required fields and `sources` (unknown facts are null).
 
 Everything a plugin adds is marked with its name (`wac-lint rule --all`, `wac-lint hardware`). A plugin that fails
@@ -32,8 +32,8 @@ _PREFIX = re.compile(r"^([A-Z]{2,5})\d{3}$")
 class Plugin:
     name: str
     rules: tuple = ()  # rules.base.Rule declarations
-    file_kinds: dict[str, str] = field(default_factory=dict)  # ".suffix" or exact file name -> kind
-    extractors: dict[str, tuple[str, ...]] = field(default_factory=dict)  # kind -> extractor module paths
+    file_kinds: tuple = ()  # kinds.FileKind rows (new kinds)
+    extractors: dict[str, tuple[str, ...]] = field(default_factory=dict)  # existing kind -> extractor module paths
     implies: dict[str, tuple] = field(default_factory=dict)  # rule code -> constraint rows
     catalog: tuple[dict[str, Any], ...] = ()  # hardware entries
 
@@ -60,9 +60,12 @@ def loaded() -> Loaded:
         return Loaded([], [])
     _loading = True
     try:
-        return _load()
+        result = _load()
     finally:
         _loading = False
+    while _WAITING:
+        _WAITING.pop(0)(result)
+    return result
 
 
 @lru_cache(maxsize=1)
@@ -100,6 +103,9 @@ def _validate(plugin: Plugin, earlier: list[Plugin]) -> str | None:
             return f"rule code prefix {match.group(1)} is already used by another plugin"
         if not rule.positives or not rule.negatives:
             return f"rule {rule.code} needs positive and negative examples"
+    for kind in plugin.file_kinds:
+        if not getattr(kind, "name", "") or not getattr(kind, "extractors", ()):
+            return f"file kind {kind!r} needs a name and extractor modules (a kinds.FileKind)"
     own = {r.code for r in plugin.rules}
     for code in plugin.implies:
         if code not in own:
@@ -115,6 +121,19 @@ def _validate(plugin: Plugin, earlier: list[Plugin]) -> str | None:
 
 def problems() -> list[str]:
     return loaded().problems
+
+
+_WAITING: list[Callable[[Loaded], None]] = []
+
+
+def when_loaded(hook: Callable[[Loaded], None]) -> None:
+    """Call `hook(loaded)` once plugins are loaded: now if they are, else right after whichever registry loads them
+    first. A table that merges plugin rows this way never loads plugins itself, so importing it while a plugin
+    loads (the plugin imports wac-lint's declaration types) cannot leave another registry built without plugins."""
+    if _load.cache_info().currsize and not _loading:
+        hook(_load())
+    else:
+        _WAITING.append(hook)
 
 
 def each(attribute: str) -> list[tuple[str, Any]]:

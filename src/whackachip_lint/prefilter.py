@@ -2,8 +2,8 @@
 
 Parsing (Python above all) is most of a scan's cost, while most files of a large
 code base say nothing about hardware. Before a file is parsed, one compiled
-pattern per (kind, selected rule families) looks for the trigger words of
-`triggers.py` in its bytes. A file without any is skipped only when skipping it
+pattern per (kind, selected rules) looks for the selected rules' trigger words
+(`Rule.triggers`, declared with each rule) in its bytes. A file without any is skipped only when skipping it
 changes nothing the user sees:
 
 - it has no suppression directive (its unused directives would be reported);
@@ -23,12 +23,8 @@ from functools import lru_cache
 from typing import Callable, Iterable
 
 from .extract import Source
-from .triggers import ALWAYS, ALWAYS_PARSE_NAMES, BOUNDED, FAMILY_WORDS, FILTERED_KINDS, KIND_FAMILY_WORDS
-
-
-def families(codes: Iterable[str]) -> frozenset[str]:
-    """Rule family prefixes ("WAC1") of the given rule codes."""
-    return frozenset(code[:4] for code in codes)
+from .rules import ALL_RULES
+from .triggers import ALWAYS, ALWAYS_PARSE_NAMES, BOUNDED, FILTERED_KINDS
 
 
 def trie_regex(words: Iterable[str]) -> str:
@@ -50,24 +46,23 @@ def trie_regex(words: Iterable[str]) -> str:
 
 
 @lru_cache(maxsize=None)
-def pattern_for(kind: str, selected_families: frozenset[str]) -> re.Pattern[bytes] | None:
-    """The trigger pattern for files of `kind` under the selected families; None = never skip."""
-    words = words_for(kind, selected_families)
+def pattern_for(kind: str, codes: frozenset[str]) -> re.Pattern[bytes] | None:
+    """The trigger pattern for files of `kind` under the selected rules; None = never skip."""
+    words = words_for(kind, codes)
     return None if words is None else compile_words(words)
 
 
-def words_for(kind: str, selected_families: frozenset[str]) -> set[str] | None:
-    """The trigger words (lower case) for files of `kind` under the selected families; None = never skip."""
+def words_for(kind: str, codes: Iterable[str]) -> set[str] | None:
+    """The trigger words (lower case) for files of `kind` under the selected rules; None = never skip."""
     if kind not in FILTERED_KINDS:
         return None
     words = set(ALWAYS) | set(FILTERED_KINDS[kind])
-    for family in selected_families:
-        if (kind, family) in KIND_FAMILY_WORDS:
-            words |= set(KIND_FAMILY_WORDS[kind, family])
-        elif family in FAMILY_WORDS:
-            words |= set(FAMILY_WORDS[family])
-        else:
+    for code in codes:
+        rule = ALL_RULES.get(code)
+        rule_words = None if rule is None else rule.triggers_for(kind)
+        if rule_words is None:
             return None
+        words |= set(rule_words)
     return {w.lower() for w in words}
 
 
@@ -90,7 +85,7 @@ def may_have_findings(source: Source, codes: Iterable[str]) -> bool:
     try:
         if source.relpath.rsplit("/", 1)[-1] in ALWAYS_PARSE_NAMES:
             return True
-        pattern = pattern_for(source.kind, families(codes))
+        pattern = pattern_for(source.kind, codes if isinstance(codes, frozenset) else frozenset(codes))
         if pattern is None or has_trigger(source.data, pattern):
             return True
         text = source.text
@@ -146,4 +141,4 @@ PARSES: dict[str, Callable[[str], bool]] = {
     "shell": _shell_parses,
 }
 
-__all__ = ["compile_words", "families", "has_trigger", "may_have_findings", "pattern_for", "trie_regex", "words_for"]
+__all__ = ["compile_words", "has_trigger", "may_have_findings", "pattern_for", "trie_regex", "words_for"]

@@ -1,6 +1,7 @@
 """Extractors: one per file kind, each parsing a file once and returning raw findings.
 
-An extractor is a module with `extract(source: Source) -> list[RawFinding]`.
+An extractor is a module with `extract(source: Source) -> list[RawFinding]`, named by its file kind's row in
+kinds.py (the one table of file kinds).
 It raises `ExtractionError` when the file cannot be parsed at all; the
 scanner turns that into a diagnostic and goes on. Modules are imported only
 when a file of their kind is scanned, so a small run pays only for what it uses.
@@ -16,33 +17,7 @@ from pathlib import Path
 from typing import Callable, Iterable
 
 from ..evidence import RawFinding
-
-# kind -> modules that extract it (imported lazily). Most kinds have one; a
-# kind may have a second, cheap line-based pass (e.g. #SBATCH directives in shell).
-EXTRACTORS: dict[str, tuple[str, ...]] = {
-    "python": ("whackachip_lint.extract.python",),
-    "shell": ("whackachip_lint.extract.shell",),
-    "json": ("whackachip_lint.extract.deepspeed", "whackachip_lint.extract.model_config"),
-}
-# Notebooks, and documentation read for declared hardware (extract/notebook.py, extract/docs.py).
-EXTRACTORS.update({"notebook": ("whackachip_lint.extract.notebook",)})
-EXTRACTORS.update({kind: ("whackachip_lint.extract.docs",) for kind in ("markdown", "rst", "text", "log")})
-# Scheduler directives (#SBATCH, #PBS, #BSUB) are comments to the shell and Python parsers: a second, line-based pass.
-EXTRACTORS["shell"] += ("whackachip_lint.extract.jobscript",)
-EXTRACTORS["python"] += ("whackachip_lint.extract.jobscript",)
-# Documentation kinds: read for declared hardware only, and left out entirely by --no-docs.
-DOC_KINDS = frozenset({"markdown", "rst", "text", "log"})
-
-
-# What ends a line, per kind, as that kind's own parser counts lines (so a finding's line
-# number and its snippet agree): CPython also breaks lines at a lone CR; PyYAML (YAML 1.1)
-# at a lone CR, NEL, U+2028 and U+2029; tree-sitter and JSON parsers count LF only. A form
-# feed never ends a line (str.splitlines would split there, and at more besides).
-LINE_BREAKS: dict[str, "re.Pattern[str]"] = {
-    "python": re.compile(r"\r\n|\r|\n"),
-    "yaml": re.compile("\r\n|[\r\n\x85\u2028\u2029]"),
-}
-DEFAULT_LINE_BREAK = re.compile(r"\r?\n")
+from ..kinds import DEFAULT_LINE_BREAK, EXTRACTORS, LINE_BREAKS, UNSAFE_CHARACTERS
 
 # Byte-order marks of encodings we do not read (UTF-8's own BOM is accepted and dropped).
 # Longest first: the UTF-32-LE mark starts with the UTF-16-LE one.
@@ -52,14 +27,6 @@ WIDE_BOMS: tuple[tuple[bytes, str], ...] = (
     (b"\xff\xfe", "UTF-16"),
     (b"\xfe\xff", "UTF-16"),
 )
-
-
-# Characters a kind's parser cannot survive, refused as the text is decoded, before any
-# parser (the pre-filter's included) sees them. tree-sitter-bash 0.25.1 reads out of
-# bounds, and often segfaults, on `{` followed by a code point in planes 4-16 (measured:
-# U+E0001, U+F0000, U+1096A9, U+10FFFF crash a 2-byte-plus script most runs; U+2FFFF and
-# emoji never did). Those planes are unassigned, tags or private use: no real script needs them.
-UNSAFE_CHARACTERS: dict[str, "re.Pattern[str]"] = {"shell": re.compile("[\U00040000-\U0010FFFF]")}
 
 
 class ExtractionError(Exception):
@@ -112,7 +79,7 @@ class Source:
 
     @cached_property
     def lines(self) -> list[str]:
-        """Lines without their line endings; `lines[0]` is line 1 (line breaks as LINE_BREAKS says)."""
+        """Lines without their line endings; `lines[0]` is line 1 (line breaks as the kind's row says: kinds.py)."""
         parts = LINE_BREAKS.get(self.kind, DEFAULT_LINE_BREAK).split(self.text)
         if parts and parts[-1] == "":
             parts.pop()  # the text ended with a line break (or was empty)
@@ -126,37 +93,9 @@ class Source:
 
 Extractor = Callable[[Source], Iterable[RawFinding]]
 
-# Other formats A: YAML, Dockerfiles, dependency pins, Makefiles and CMake.
-EXTRACTORS.update(
-    {
-        "yaml": ("whackachip_lint.extract.yaml_config",),
-        "dockerfile": ("whackachip_lint.extract.dockerfile",),
-        "requirements": ("whackachip_lint.extract.requirements",),
-        "pyproject": ("whackachip_lint.extract.pyproject",),
-        "setupcfg": ("whackachip_lint.extract.setupcfg",),
-        "makefile": ("whackachip_lint.extract.makefile",),
-        "cmake": ("whackachip_lint.extract.cmake",),
-    }
-)
-# CUDA sources: a line scan for architecture-specific instructions and types (WAC605).
-EXTRACTORS["cuda"] = ("whackachip_lint.extract.cuda",)
-# setup.py install requirements: a second, cheap pass on Python files (returns [] unless the file is setup.py).
-EXTRACTORS["python"] += ("whackachip_lint.extract.setup_py",)
-
-
-def _add_plugin_extractors() -> None:
-    from .. import plugins
-
-    for _name, extractors in plugins.each("extractors"):
-        for kind, modules in extractors.items():
-            EXTRACTORS[kind] = tuple(EXTRACTORS.get(kind, ())) + tuple(modules)
-
-
-_add_plugin_extractors()
-
 
 def extractors_for(kind: str) -> list[Extractor]:
     return [importlib.import_module(name).extract for name in EXTRACTORS.get(kind, ())]
 
 
-__all__ = ["EXTRACTORS", "LINE_BREAKS", "ExtractionError", "Extractor", "Source", "extractors_for"]
+__all__ = ["EXTRACTORS", "ExtractionError", "Extractor", "Source", "extractors_for"]

@@ -21,6 +21,11 @@ from . import ExtractionError, Source
 from .model_tables import OPTIMIZERS
 from .treesitter import Point, Positions, parser, shift
 from ..rules.codes import Code
+from ..vocab.deepspeed import (
+    LEGACY_CPU_OFFLOAD, LEGACY_OFFLOAD_DEVICE, LEGACY_OFFLOAD_TARGET, NO_OFFLOAD, OFFLOAD_BLOCKS, PRECISION_BLOCKS,
+    ZERO_BLOCK,
+)
+from ..vocab.truth import truth
 
 # Any one of these top-level keys makes a JSON object a DeepSpeed config.
 STRONG_KEYS = frozenset(
@@ -40,10 +45,8 @@ WEAK_KEYS = frozenset(
         "scheduler",
     }
 )
-PRECISION_KEYS = {"bf16": Code.BF16_PRECISION, "bfloat16": Code.BF16_PRECISION, "fp16": Code.FP16_PRECISION}
-OFFLOAD_KEYS = {"offload_optimizer": "optimizer", "offload_param": "param"}
 _PREFILTER = re.compile(
-    rb'"(?:' + b"|".join(k.encode() for k in sorted(STRONG_KEYS | WEAK_KEYS | set(PRECISION_KEYS))) + rb')"'
+    rb'"(?:' + b"|".join(k.encode() for k in sorted(STRONG_KEYS | WEAK_KEYS | set(PRECISION_BLOCKS))) + rb')"'
 )
 
 
@@ -92,7 +95,7 @@ def is_deepspeed_config(top: dict) -> bool:
     """Whether a parsed JSON object has the keys of a DeepSpeed config."""
     if STRONG_KEYS & top.keys():
         return True
-    for key in PRECISION_KEYS:
+    for key in PRECISION_BLOCKS:
         if isinstance(top.get(key), dict) and "enabled" in top[key]:
             return True
     return len(WEAK_KEYS & top.keys()) >= 2
@@ -136,10 +139,10 @@ def _findings(top: dict[str, Entry], positions: Positions, base: Point) -> list[
         properties: dict[str, Value] = {"key": path, **extra}
         found.append(RawFinding(rule, value, state, positions.span(entry.start, entry.end), detail, properties))
 
-    zero = top.get("zero_optimization")
+    zero = top.get(ZERO_BLOCK)
     if zero is not None and isinstance(zero.value, dict):
         _zero(zero.value, emit)
-    for key, rule in PRECISION_KEYS.items():
+    for key, rule in PRECISION_BLOCKS.items():
         entry = top.get(key)
         if entry is not None and isinstance(entry.value, dict):
             _precision(key, rule, entry, emit)
@@ -185,7 +188,7 @@ def _zero(zero: dict[str, Entry], emit) -> None:
         elif number is not None:
             state = State.ENABLED if number > 0 else State.DISABLED
             emit(Code.ZERO_STAGE, stage, "zero_optimization.stage", number, state, _sets("zero_optimization.stage", number))
-    for key, target in OFFLOAD_KEYS.items():
+    for key, target in OFFLOAD_BLOCKS.items():
         entry = zero.get(key)
         if entry is None or not isinstance(entry.value, dict):
             continue
@@ -197,21 +200,14 @@ def _zero(zero: dict[str, Entry], emit) -> None:
             emit(Code.ZERO_OFFLOAD, device, path, "auto", State.CONDITIONAL, _sets(path, "auto"), auto=True, target=target)
         elif isinstance(device.value, str):
             name = device.value.lower()
-            state = State.DISABLED if name == "none" else State.ENABLED
+            state = State.DISABLED if name == NO_OFFLOAD else State.ENABLED
             emit(Code.ZERO_OFFLOAD, device, path, name, state, _sets(path, name), target=target)
-    # ZeRO-1/2's older switch: "cpu_offload": true means the optimizer lives on the CPU.
-    legacy = zero.get("cpu_offload")
-    if legacy is not None and isinstance(_bool(legacy.value), bool):
-        state = State.ENABLED if _bool(legacy.value) else State.DISABLED
-        emit(
-            Code.ZERO_OFFLOAD,
-            legacy,
-            "zero_optimization.cpu_offload",
-            "cpu",
-            state,
-            _sets("zero_optimization.cpu_offload", _bool(legacy.value)),
-            target="optimizer",
-        )
+    legacy = zero.get(LEGACY_CPU_OFFLOAD)
+    on = None if legacy is None else truth(legacy.value)
+    if on is not None:
+        path = f"{ZERO_BLOCK}.{LEGACY_CPU_OFFLOAD}"
+        emit(Code.ZERO_OFFLOAD, legacy, path, LEGACY_OFFLOAD_DEVICE, State.ENABLED if on else State.DISABLED,
+             _sets(path, on), target=LEGACY_OFFLOAD_TARGET)
 
 
 def _precision(key: str, rule: str, entry: Entry, emit) -> None:
@@ -240,7 +236,7 @@ def _precision(key: str, rule: str, entry: Entry, emit) -> None:
             auto=True,
         )
         return
-    flag = _bool(enabled.value)
+    flag = truth(enabled.value)
     if flag is None:
         emit(rule, enabled, path, value, State.CONDITIONAL, _sets(path, enabled.value))
     else:
@@ -265,12 +261,4 @@ def _number(value: Any) -> int | None:
         return int(value)
     if isinstance(value, str) and value.strip().isdigit():
         return int(value.strip())
-    return None
-
-
-def _bool(value: Any) -> bool | None:
-    if isinstance(value, bool):
-        return value
-    if isinstance(value, str) and value.strip().lower() in {"true", "false"}:
-        return value.strip().lower() == "true"
     return None

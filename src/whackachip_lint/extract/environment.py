@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from ..evidence import State, Value
 from ..rules.codes import Code
+from ..vocab.truth import FALSE_WORDS, TRUE_WORDS
 
 
 @dataclass(frozen=True)
@@ -23,8 +24,6 @@ class EnvMeaning:
     detail: str
 
 
-_TRUE = {"1", "true", "yes", "on", "y", "t"}
-_FALSE = {"0", "false", "no", "off", "n", "f"}
 
 # NCCL_NET_GDR_LEVEL / NCCL_P2P_LEVEL accept numbers or names; LOC (0) means "never".
 _GDR_NAMES_ON = {"PIX", "PXB", "PHB", "SYS", "NVL", "PXN"}
@@ -145,9 +144,9 @@ def _switch_state(kind: str, setting: str) -> State:
     text = setting.strip().strip("'\"").strip()
     low = text.lower()
     if kind == "on_if_true":
-        return State.ENABLED if low in _TRUE else State.DISABLED if low in _FALSE or not low else State.ENABLED
+        return State.ENABLED if low in TRUE_WORDS else State.DISABLED if low in FALSE_WORDS or not low else State.ENABLED
     if kind == "off_if_true":
-        return State.DISABLED if low in _TRUE else State.ENABLED if low in _FALSE else State.DISABLED
+        return State.DISABLED if low in TRUE_WORDS else State.ENABLED if low in FALSE_WORDS else State.DISABLED
     if kind == "level":
         if not low:
             return State.DISABLED

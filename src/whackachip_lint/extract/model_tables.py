@@ -60,7 +60,6 @@ LAUNCH_CHECKPOINTING: dict[str, tuple[str, object]] = {
     "recompute_granularity": ("choice", {"full": "full", "selective": "selective"}),
     "gradient_checkpointing": ("switch", "full"),
 }
-BOOLEAN_WORDS: dict[str, bool] = {"true": True, "1": True, "yes": True, "false": False, "0": False, "no": False}
 
 # Hugging Face config.json keys (several spellings per model family) -> canonical dimension.
 CONFIG_DIMENSIONS: dict[str, str] = {

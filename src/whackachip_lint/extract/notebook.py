@@ -31,6 +31,7 @@ from dataclasses import dataclass, replace
 from typing import Any, Iterator
 
 from ..evidence import RawFinding, Span, State
+from ..kinds import KIND_BY_SUFFIX
 from . import ExtractionError, PartialExtraction, Source, docs, extractors_for
 
 _CELL_MAGIC = re.compile(r"^%%(\w+)[ \t]*(.*)$")
@@ -271,8 +272,6 @@ def _code_cell(source: Source, block: _Block, number: int, positions: _Positions
         if name in _SHELL_CELL_MAGICS and (name != "script" or arg.split()[:1] in (["bash"], ["sh"])):
             yield from _run("shell", source, body, block, number, positions)
         elif name == "writefile":
-            from ..discover import KIND_BY_SUFFIX
-
             target = arg.split()[-1] if arg.split() else ""
             suffix = "." + target.rsplit(".", 1)[-1].lower() if "." in target else ""
             kind = KIND_BY_SUFFIX.get(suffix)

@@ -20,6 +20,11 @@ from ..evidence import Span, State, Value
 from .images import describe_image
 from .textspan import env_findings
 from ..rules.codes import Code
+from ..vocab.attention import ATTN_IMPLEMENTATIONS
+from ..vocab.deepspeed import LEGACY_CPU_OFFLOAD, LEGACY_OFFLOAD_DEVICE, NO_OFFLOAD, OFFLOAD_BLOCKS, OFFLOAD_DEVICES, ZERO_BLOCK
+from ..vocab.devices import device_type
+from ..vocab.precision import precision_of
+from ..vocab.truth import truth
 
 _CONSTRUCTOR = yaml.constructor.SafeConstructor()
 
@@ -52,14 +57,6 @@ class Hit:
 # ----------------------------------------------------------------------------------------------
 # What values mean (data).
 
-PRECISION_VALUES: dict[str, str] = {
-    "bf16": Code.BF16_PRECISION, "bfloat16": Code.BF16_PRECISION, "bf16-mixed": Code.BF16_PRECISION, "bf16-true": Code.BF16_PRECISION, "bf16_mixed": Code.BF16_PRECISION,
-    "amp_bf16": Code.BF16_PRECISION, "bf16-true-mixed": Code.BF16_PRECISION,
-    "fp16": Code.FP16_PRECISION, "float16": Code.FP16_PRECISION, "half": Code.FP16_PRECISION, "16": Code.FP16_PRECISION, "16-mixed": Code.FP16_PRECISION,
-    "16-true": Code.FP16_PRECISION, "amp_fp16": Code.FP16_PRECISION, "amp": Code.FP16_PRECISION,
-    "fp8": Code.FP8_COMPUTE, "amp_fp8": Code.FP8_COMPUTE, "transformer-engine": Code.FP8_COMPUTE, "transformer-engine-float16": Code.FP8_COMPUTE,
-    "float8_e4m3fn": Code.FP8_DTYPE, "float8_e5m2": Code.FP8_DTYPE, "float8_e4m3fnuz": Code.FP8_DTYPE, "float8_e5m2fnuz": Code.FP8_DTYPE,
-}
 PRECISION_KEYS = frozenset({
     "mixed_precision", "precision", "dtype", "torch_dtype", "param_dtype", "compute_dtype", "mixed_precision_dtype",
     "model_dtype", "amp_dtype", "autocast_dtype", "train_dtype", "reduce_dtype", "buffer_dtype",
@@ -71,10 +68,8 @@ SWITCH_KEYS: dict[str, str] = {
     "tf32": Code.TF32_MATMUL, "allow_tf32": Code.TF32_MATMUL,
     "fp8": Code.FP8_COMPUTE, "use_fp8": Code.FP8_COMPUTE,
 }
-DEVICE_VALUES: dict[str, str] = {
-    "gpu": "cuda", "cuda": "cuda", "npu": "npu", "hpu": "hpu", "tpu": "xla", "xla": "xla", "mps": "mps", "xpu": "xpu",
-    "mlu": "mlu", "musa": "musa",
-}
+# Config files name the device class their runs use: `accelerator: gpu` there is a CUDA (or ROCm) GPU.
+YAML_DEVICE_VALUES: dict[str, str] = {"gpu": "cuda"}
 DEVICE_KEYS = frozenset({"accelerator", "device", "device_type", "device_target"})
 # accelerate's distributed_type -> (rule, value).
 DISTRIBUTED_TYPES: dict[str, tuple[str, Value]] = {
@@ -154,11 +149,10 @@ def _switch_state(value: Value) -> Optional[State]:
     text = _text(value)
     if text == "auto":
         return State.CONDITIONAL
-    if text in ("true", "yes", "on", "1"):
-        return State.ENABLED
-    if text in ("false", "no", "off", "0", "none"):
-        return State.DISABLED
-    return None
+    on = truth(text)
+    if on is None:
+        return State.DISABLED if text == "none" else None
+    return State.ENABLED if on else State.DISABLED
 
 
 def _child(mapping: Node, name: str) -> Optional[Node]:
@@ -171,11 +165,10 @@ def _child(mapping: Node, name: str) -> Optional[Node]:
 
 def precision_hits(key: str, node: Node, parent, mapping, ctx) -> list[Hit]:
     value = scalar(node)
-    text = _text(value).removeprefix("torch.")
-    rule = PRECISION_VALUES.get(text)
-    if rule is None:
+    found = precision_of(_text(value))
+    if found is None:
         return []
-    return [Hit(rule, str(value), State.ENABLED, f"{key}: {value}", {"key": key})]
+    return [Hit(found[0], str(value), State.ENABLED, f"{key}: {value}", {"key": key})]
 
 
 def switch_hits(key: str, node: Node, parent, mapping, ctx) -> list[Hit]:
@@ -211,13 +204,22 @@ def zero_stage_hits(key: str, node: Node, parent, mapping, ctx) -> list[Hit]:
 
 
 def offload_hits(key: str, node: Node, parent, mapping, ctx) -> list[Hit]:
-    if key == "device" and parent not in ("offload_optimizer", "offload_param"):
+    if key == "device" and parent not in OFFLOAD_BLOCKS:
         return []
     text = _text(scalar(node))
-    if text not in ("cpu", "nvme", "none"):
+    if text not in OFFLOAD_DEVICES and text != NO_OFFLOAD:
         return []
-    state = State.DISABLED if text == "none" else State.ENABLED
+    state = State.DISABLED if text == NO_OFFLOAD else State.ENABLED
     return [Hit(Code.ZERO_OFFLOAD, text, state, f"{parent or key}: {text}")]
+
+
+def legacy_offload_hits(key: str, node: Node, parent, mapping, ctx) -> list[Hit]:
+    """ZeRO-1/2's older `cpu_offload: true` inside `zero_optimization`: the optimizer state lives on the CPU."""
+    on = truth(scalar(node)) if parent == ZERO_BLOCK else None
+    if on is None:
+        return []
+    state = State.ENABLED if on else State.DISABLED
+    return [Hit(Code.ZERO_OFFLOAD, LEGACY_OFFLOAD_DEVICE, state, f"{parent}.{key}: {scalar(node)}", {"key": key})]
 
 
 def count_hits(rule: str, disabled_at: Optional[int] = None) -> Handler:
@@ -266,10 +268,10 @@ def distributed_type_hits(key: str, node: Node, parent, mapping, ctx) -> list[Hi
 
 
 def device_hits(key: str, node: Node, parent, mapping, ctx) -> list[Hit]:
-    if key == "device" and parent in ("offload_optimizer", "offload_param"):
+    if key == "device" and parent in OFFLOAD_BLOCKS:
         return offload_hits(key, node, parent, mapping, ctx)
     text = _text(scalar(node)).split(":", 1)[0]
-    device = DEVICE_VALUES.get(text)
+    device = YAML_DEVICE_VALUES.get(text) or device_type(text)
     if device is None:
         return []
     return [Hit(Code.DEVICE_TYPE, device, State.ENABLED, f"{key}: {scalar(node)}", {"key": key})]
@@ -310,7 +312,7 @@ def fsdp_hits(key: str, node: Node, parent, mapping, ctx) -> list[Hit]:
 def flash_attention_hits(key: str, node: Node, parent, mapping, ctx) -> list[Hit]:
     value = scalar(node)
     if key == "attn_implementation":
-        kind = {"flash_attention_2": "fa2", "flash_attention_3": "fa3"}.get(_text(value))
+        kind = ATTN_IMPLEMENTATIONS.get(_text(value))
         return [Hit(Code.FLASH_ATTENTION, kind, State.ENABLED, f"{key}: {value}")] if kind else []
     state = _switch_state(value)
     # Training-framework switches (axolotl `flash_attention`, Megatron-style `use_flash_attn`) load flash_attn 2.
@@ -500,6 +502,7 @@ KEY_HANDLERS: dict[str, Handler] = {
     "zero_stage": zero_stage_hits,
     "offload_optimizer_device": offload_hits,
     "offload_param_device": offload_hits,
+    LEGACY_CPU_OFFLOAD: legacy_offload_hits,
     "gradient_accumulation_steps": count_hits(Code.GRADIENT_ACCUMULATION, disabled_at=1),
     "accumulate_grad_batches": count_hits(Code.GRADIENT_ACCUMULATION, disabled_at=1),
     "train_micro_batch_size_per_gpu": micro_batch_hits,

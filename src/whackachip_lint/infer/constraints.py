@@ -2,8 +2,8 @@
 
 `hard` requirements exclude a candidate (the code cannot run there); `strong` and
 `weak` ones only disfavour it. The mapping is the table `TABLE` (rule code ->
-value pattern -> requirement specs); the checks are a handful of predicates over
-catalog properties. A check answers True, False or None (the catalog does not
+value pattern -> requirement specs), read from each rule's declaration (`Rule.implies`); the checks are a
+handful of predicates over catalog properties. A check answers True, False or None (the catalog does not
 know), and None never excludes.
 """
 
@@ -16,249 +16,25 @@ from typing import Any, Iterable
 
 from ..evidence import Finding, State
 from .catalog import Entry, load_catalog
+from ..rules import ALL_RULES
 from ..rules.codes import Code
+from ..rules.implies import (  # noqa: F401  (re-exported: the inference's vocabulary)
+    AMD, APPLE, AWS, CAMBRICON, GOOGLE, HARD, HUAWEI, INTEL, INTEL_XPU, MOORE_THREADS, NVIDIA, STRONG, WEAK, Rows, Spec,
+)
 
-HARD, STRONG, WEAK = "hard", "strong", "weak"
 STRENGTHS = (HARD, STRONG, WEAK)
 RANK = {HARD: 3, STRONG: 2, WEAK: 1}
 
-NVIDIA, AMD, HUAWEI, INTEL, GOOGLE, APPLE = "NVIDIA", "AMD", "Huawei", "Intel", "Google", "Apple"
-# Vendors the evidence can name but the catalog has no entries for (the verdict says so rather than guess).
-CAMBRICON, MOORE_THREADS, INTEL_XPU = "Cambricon", "Moore Threads", "Intel XPU"
-AWS = "AWS"  # Trainium and Inferentia (the Neuron SDK)
-
-
-@dataclass(frozen=True)
-class Spec:
-    """One requirement a matching finding imposes (a row of the table)."""
-
-    kind: str  # a key of CHECKS
-    strength: str
-    text: str  # the constraint as a reader sees it
-    arg: Any = None
-    applies_to: tuple[str, ...] = ()  # vendors the check concerns; candidates of other vendors pass
-    redirectable: bool = False  # CUDA-looking evidence that a migration shim redirects to its own vendor
-    xla: bool = False  # XLA-looking evidence (torch_xla, `xla` devices): the XLA platform in force names the vendor
-
-
-def _vendor(*vendors: str, strength: str, text: str, redirectable: bool = False, xla: bool = False) -> Spec:
-    return Spec("vendor", strength, text, frozenset(vendors), redirectable=redirectable, xla=xla)
-
-
-_CUDA_OR_ROCM = "NVIDIA (CUDA) or AMD (ROCm keeps the name)"
-
-# rule code -> ((value pattern, specs), ...): the first pattern that matches the finding's value wins.
-# Patterns: "*" anything; fnmatch on the lower-cased text value; ">=N" for integers.
-TABLE: dict[str, tuple[tuple[str, tuple[Spec, ...]], ...]] = {
-    Code.BF16_PRECISION: (("auto", ()), ("*", (Spec("feature", STRONG, "native bf16 tensor math", "supports_bf16"),))),
-    Code.TF32_MATMUL: (("*", (Spec("feature", WEAK, "TF32 tensor cores (the switch is ignored without them)", "supports_tf32"),)),),
-    Code.FP8_COMPUTE: (
-        # Transformer Engine's MXFP8BlockScaling runs on compute capability 10.x only (TE support matrix).
-        ("mxfp8", (
-            Spec("feature", HARD, "MXFP8 matrix multiplies on the live path", "supports_fp8"),
-            Spec("cc_at_least", HARD, "MXFP8 block scaling needs Blackwell (compute capability 10.0)", (10, 0),
-                 (NVIDIA,)),
-        )),
-        # FP8 block scaling (TE Float8BlockScaling) needs compute capability 9.0 or newer (TE support matrix).
-        ("fp8-block", (
-            Spec("feature", HARD, "FP8 matrix multiplies on the live path", "supports_fp8"),
-            Spec("cc_at_least", HARD, "FP8 block scaling needs Hopper or newer (compute capability 9.0)", (9, 0),
-                 (NVIDIA,)),
-        )),
-        ("*", (Spec("feature", HARD, "FP8 matrix multiplies on the live path", "supports_fp8"),)),
-    ),
-    Code.FP8_DTYPE: (
-        ("*fnuz", (_vendor(AMD, strength=STRONG, text="FNUZ FP8 formats are AMD MI300's"),)),
-    ),
-    Code.FP4_COMPUTE: (
-        # A block-scaled FP4 recipe runs FP4 GEMMs: NVFP4 is NVIDIA Blackwell's format (TE: cc 10.x, partly 12.0).
-        ("nvfp4", (
-            Spec("feature", HARD, "NVFP4 matrix multiplies on the live path", "supports_fp4"),
-            Spec("cc_at_least", HARD, "NVFP4 needs Blackwell (compute capability 10.0 or newer)", (10, 0), (NVIDIA,)),
-            _vendor(NVIDIA, strength=STRONG, text="NVFP4 is NVIDIA's FP4 format"),
-        )),
-        ("mxfp4", (Spec("feature", HARD, "MXFP4 matrix multiplies on the live path", "supports_fp4"),)),
-        ("*", (Spec("feature", STRONG, "FP4 tensor math", "supports_fp4"),)),
-    ),
-    Code.COLLECTIVE_BACKEND: (
-        ("nccl", (_vendor(NVIDIA, AMD, strength=STRONG, text=f"nccl backend: {_CUDA_OR_ROCM} through RCCL",
-                          redirectable=True),)),
-        ("hccl", (_vendor(HUAWEI, INTEL, strength=STRONG, text="hccl backend: Huawei Ascend or Intel Gaudi"),)),
-        ("xla", (_vendor(GOOGLE, strength=STRONG, text="xla backend: TPU", xla=True),)),
-        ("cncl", (_vendor(CAMBRICON, strength=STRONG, text="cncl backend: Cambricon MLU"),)),
-        ("mccl", (_vendor(MOORE_THREADS, strength=STRONG, text="mccl backend: Moore Threads GPU"),)),
-        ("xccl", (_vendor(INTEL_XPU, strength=STRONG, text="xccl backend: Intel XPU (Data Center GPU)"),)),
-    ),
-    Code.VENDOR_RUNTIME_IMPORT: (
-        ("torch_npu*", (_vendor(HUAWEI, strength=HARD, text="imports torch_npu (Huawei Ascend runtime)"),)),
-        ("habana_frameworks*", (_vendor(INTEL, strength=HARD, text="imports habana_frameworks (Intel Gaudi runtime)"),)),
-        ("torch_xla*", (_vendor(GOOGLE, strength=STRONG, text="imports torch_xla (XLA devices: TPU)", xla=True),)),
-        ("mlx*", (_vendor(APPLE, strength=STRONG, text="imports mlx (made for Apple silicon)"),)),
-        ("torch_neuronx*", (_vendor(AWS, strength=HARD, text="imports torch_neuronx (AWS Neuron runtime)"),)),
-        ("torch_neuron*", (_vendor(AWS, strength=HARD, text="imports torch_neuron (AWS Neuron runtime)"),)),
-        ("neuronx_distributed*", (_vendor(AWS, strength=HARD, text="imports neuronx_distributed (AWS Neuron)"),)),
-        ("libneuronxla*", (_vendor(AWS, strength=HARD, text="imports libneuronxla (AWS Neuron)"),)),
-    ),
-    Code.CUDA_MIGRATION_SHIM: (
-        ("*npu*", (_vendor(HUAWEI, strength=HARD, text="CUDA-to-Ascend migration shim"),)),
-        ("mindspeed*", (_vendor(HUAWEI, strength=HARD, text="MindSpeed patches Megatron for Ascend"),)),
-        ("*", (_vendor(INTEL, strength=HARD, text="Gaudi GPU migration layer"),)),
-    ),
-    Code.DEVICE_TYPE: (
-        ("cuda", (_vendor(NVIDIA, AMD, strength=STRONG, text=f"cuda device: {_CUDA_OR_ROCM}", redirectable=True),)),
-        ("npu", (_vendor(HUAWEI, strength=HARD, text="npu device (Huawei Ascend)"),)),
-        ("hpu", (_vendor(INTEL, strength=HARD, text="hpu device (Intel Gaudi)"),)),
-        ("xla", (_vendor(GOOGLE, strength=STRONG, text="xla device (TPU)", xla=True),)),
-        ("mps", (_vendor(APPLE, strength=HARD, text="mps device (Apple silicon)"),)),
-        ("mlu", (_vendor(CAMBRICON, strength=STRONG, text="mlu device (Cambricon)"),)),
-        ("musa", (_vendor(MOORE_THREADS, strength=STRONG, text="musa device (Moore Threads)"),)),
-        ("xpu", (_vendor(INTEL_XPU, strength=STRONG, text="xpu device (Intel XPU GPUs)"),)),
-    ),
-    Code.VENDOR_ENVIRONMENT: (
-        ("rccl_*", (_vendor(AMD, strength=STRONG, text="RCCL variables (AMD ROCm)"),)),
-        ("hsa_*", (_vendor(AMD, strength=STRONG, text="HSA runtime variables (AMD ROCm)"),)),
-        ("hip_*", (_vendor(AMD, strength=STRONG, text="HIP variables (AMD ROCm)"),)),
-        ("rocr_*", (_vendor(AMD, strength=STRONG, text="ROCr variables (AMD ROCm)"),)),
-        ("rocm_*", (_vendor(AMD, strength=STRONG, text="ROCm variables (AMD)"),)),
-        ("miopen_*", (_vendor(AMD, strength=STRONG, text="MIOpen variables (AMD ROCm)"),)),
-        ("ascend_*", (_vendor(HUAWEI, strength=STRONG, text="Ascend variables (Huawei CANN)"),)),
-        ("hccl_*", (_vendor(HUAWEI, INTEL, strength=WEAK, text="HCCL variables (Huawei or Intel Gaudi)"),)),
-        ("pt_hpu_*", (_vendor(INTEL, strength=STRONG, text="PT_HPU variables (Intel Gaudi)"),)),
-        ("habana_*", (_vendor(INTEL, strength=STRONG, text="Habana variables (Intel Gaudi)"),)),
-        ("tpu_*", (_vendor(GOOGLE, strength=STRONG, text="TPU variables (Google)"),)),
-        ("torch_blas_prefer_hipblaslt", (_vendor(AMD, strength=STRONG, text="hipBLASLt switch (PyTorch on ROCm)"),)),
-        ("gpu_max_hw_queues", (_vendor(AMD, strength=STRONG, text="HIP hardware queue count (AMD ROCm)"),)),
-        ("rank_table_file", (_vendor(HUAWEI, strength=STRONG, text="HCCL rank table (Huawei Ascend)"),)),
-        ("mindspore_hccl_config_path", (_vendor(HUAWEI, strength=STRONG, text="HCCL rank table (Huawei Ascend)"),)),
-        ("neuron_*", (_vendor(AWS, strength=STRONG, text="Neuron runtime variables (AWS Trainium/Inferentia)"),)),
-        ("pjrt_*", (_vendor(GOOGLE, strength=WEAK, text="PJRT variables (XLA runtime, usually TPU)", xla=True),)),
-        ("xla_*", ()),  # XLA_FLAGS etc. are read by JAX on GPUs too
-    ),
-    # The platform an XLA or JAX program is told to run on (PJRT_DEVICE, JAX_PLATFORMS, jax.devices("tpu")).
-    Code.XLA_PLATFORM: (
-        ("tpu*", (_vendor(GOOGLE, strength=STRONG, text="XLA platform TPU"),)),
-        ("cuda*", (_vendor(NVIDIA, strength=STRONG, text="XLA platform CUDA (NVIDIA GPUs)"),)),
-        ("rocm*", (_vendor(AMD, strength=STRONG, text="XLA platform ROCm (AMD GPUs)"),)),
-        ("gpu*", (_vendor(NVIDIA, AMD, strength=STRONG, text="XLA platform GPU (CUDA or ROCm)"),)),
-        ("neuron*", (_vendor(AWS, strength=STRONG, text="XLA platform Neuron (AWS Trainium/Inferentia)"),)),
-    ),
-    # Device tools only one vendor's driver answers (rocm-smi, npu-smi, hl-smi, neuron-ls...).
-    Code.VENDOR_DEVICE_TOOL: (
-        ("amd", (_vendor(AMD, strength=STRONG, text="runs AMD's ROCm device tools"),)),
-        ("huawei", (_vendor(HUAWEI, strength=STRONG, text="runs Huawei's Ascend device tools"),)),
-        ("intel", (_vendor(INTEL, strength=STRONG, text="runs Intel Gaudi's device tools"),)),
-        ("aws", (_vendor(AWS, strength=STRONG, text="runs AWS Neuron tools"),)),
-        ("google", (_vendor(GOOGLE, strength=STRONG, text="manages Cloud TPUs (gcloud compute tpus)"),)),
-    ),
-    Code.NCCL_ENVIRONMENT: (
-        ("*", (_vendor(NVIDIA, AMD, strength=WEAK, text=f"NCCL variables: {_CUDA_OR_ROCM} (RCCL reads NCCL_*)",
-                       redirectable=True),)),
-    ),
-    Code.RUNTIME_VERSION_CHECK: (
-        ("hip", (_vendor(AMD, strength=HARD, text="refuses to run without ROCm (torch.version.hip)"),)),
-        ("cuda", (_vendor(NVIDIA, strength=HARD, text="refuses to run without CUDA (torch.version.cuda)"),)),
-    ),
-    Code.INFINIBAND: (
-        ("nccl_*", (
-            Spec("class", STRONG, "InfiniBand/RoCE NICs in a cluster: datacenter parts", ("datacenter",)),
-            _vendor(NVIDIA, AMD, strength=WEAK, text=f"NCCL InfiniBand variables: {_CUDA_OR_ROCM}", redirectable=True),
-        )),
-    ),
-    Code.GPUDIRECT_RDMA: (
-        ("*", (Spec("gdr", STRONG, "GPUDirect RDMA (datacenter/professional NVIDIA or AMD Instinct)"),)),
-    ),
-    Code.NVLINK_SHARP: (
-        ("*", (
-            _vendor(NVIDIA, strength=STRONG, text="NVLink SHARP needs NVSwitch systems (NVIDIA)"),
-            Spec("class", STRONG, "NVLink SHARP: NVSwitch (HGX/DGX-class) servers", ("datacenter",)),
-        )),
-    ),
-    Code.CLOUD_FABRIC: (
-        ("*", (Spec("class", STRONG, "cloud GPU fabric: datacenter instances", ("datacenter",)),)),
-    ),
-    Code.LAUNCHER: (
-        ("gaudi_spawn", (_vendor(INTEL, strength=STRONG, text="gaudi_spawn.py launcher (Intel Gaudi, optimum-habana)"),)),
-        ("msrun", (_vendor(HUAWEI, strength=STRONG, text="msrun launcher (MindSpore, Huawei Ascend)"),)),
-        ("rank-loop", (_vendor(HUAWEI, strength=WEAK, text="one process per DEVICE_ID in a shell loop (the Ascend idiom)"),)),
-    ),
-    Code.GPUS_PER_NODE: (
-        (">=8", (Spec("class", WEAK, "8 or more devices per node: server-class nodes", ("datacenter",)),)),
-    ),
-    Code.FLASH_ATTENTION: (
-        ("fa3", (Spec("arch", HARD, "FlashAttention-3 runs on Hopper only", ("Hopper",)),)),
-        ("fa2", (
-            _vendor(NVIDIA, AMD, strength=STRONG, text="FlashAttention-2 builds exist for NVIDIA and AMD ROCm",
-                    redirectable=True),  # ports behind a migration shim serve the flag with vendor kernels
-            Spec("cc_at_least", STRONG, "FlashAttention-2 needs Ampere or newer on NVIDIA", (8, 0), (NVIDIA,)),
-            Spec("gfx_in", STRONG, "FlashAttention-2 ROCm builds target MI200/MI300",
-                 ("gfx90a", "gfx942"), (AMD,)),
-        )),
-    ),
-    Code.TRANSFORMER_ENGINE: (
-        ("*", (_vendor(NVIDIA, strength=STRONG, text="Transformer Engine is NVIDIA's library"),)),
-    ),
-    # Architecture-specific instructions and types in CUDA sources (value: the feature; the floor is its own).
-    Code.CUDA_SOURCE_FEATURE: (
-        ("wgmma", (
-            _vendor(NVIDIA, strength=STRONG, text="Hopper warpgroup MMA (wgmma) in CUDA source"),
-            Spec("arch", STRONG, "wgmma exists on sm_90a (Hopper) only", ("Hopper",), (NVIDIA,)),
-        )),
-        ("tcgen05", (
-            _vendor(NVIDIA, strength=STRONG, text="Blackwell tensor-core instructions (tcgen05) in CUDA source"),
-            Spec("cc_at_least", STRONG, "tcgen05 needs Blackwell (sm_100a)", (10, 0), (NVIDIA,)),
-        )),
-        ("tma", (
-            _vendor(NVIDIA, strength=STRONG, text="Tensor Memory Accelerator copies (cp.async.bulk) in CUDA source"),
-            Spec("cc_at_least", STRONG, "TMA (cp.async.bulk) needs Hopper or newer (sm_90)", (9, 0), (NVIDIA,)),
-        )),
-        ("sm90", (
-            _vendor(NVIDIA, strength=STRONG, text="Hopper-only PTX (setmaxnreg, clusters) in CUDA source"),
-            Spec("cc_at_least", STRONG, "needs Hopper or newer (sm_90)", (9, 0), (NVIDIA,)),
-        )),
-        ("fp4-type", (
-            _vendor(NVIDIA, strength=STRONG, text="CUDA FP4 types (cuda_fp4.h)"),
-            Spec("feature", WEAK, "FP4 types in CUDA source", "supports_fp4"),
-        )),
-        ("fp8-type", (
-            _vendor(NVIDIA, strength=STRONG, text="CUDA FP8 types (cuda_fp8.h)"),
-            Spec("feature", WEAK, "FP8 types in CUDA source", "supports_fp8"),
-        )),
-        ("fp8-mma", (
-            _vendor(NVIDIA, strength=STRONG, text="FP8 tensor-core MMA in CUDA source"),
-            Spec("cc_at_least", STRONG, "FP8 MMA needs Ada or newer (sm_89)", (8, 9), (NVIDIA,)),
-        )),
-    ),
-    Code.CUDA_ARCH_LIST: (
-        ("*", (
-            Spec("cuda_arch_list", HARD, "compiled for CUDA compute capabilities", None, (NVIDIA,)),
-            _vendor(NVIDIA, strength=WEAK, text="CUDA compile targets (NVIDIA)", redirectable=True),
-        )),
-    ),
-    Code.ROCM_ARCH_LIST: (
-        ("*", (
-            Spec("rocm_arch_list", HARD, "compiled for AMD GPU targets", None, (AMD,)),
-            _vendor(AMD, strength=STRONG, text="ROCm compile targets (AMD)"),
-        )),
-    ),
+# rule code -> ((value pattern, specs), ...): what each rule declares it implies (`Rule.implies`), plus the rows
+# plugins give as data (`_add_plugin_implications`). Patterns: see rules/implies.py.
+TABLE: dict[str, Rows] = {code: rule.implies for code, rule in ALL_RULES.items() if rule.implies}
+# Findings whose *disabled* state is itself a fact (`Rule.implies_when_disabled`): `if torch.version.hip: raise`
+# refuses to run on ROCm (only an explicit refusal counts, see REFUSAL_RULES). A vendor set written "!AMD" means
+# every vendor but AMD.
+DISABLED_TABLE: dict[str, Rows] = {
+    code: rule.implies_when_disabled for code, rule in ALL_RULES.items() if rule.implies_when_disabled
 }
 
-# Findings whose *disabled* state is itself a fact: `if torch.version.hip: raise` refuses to run on ROCm (only
-# an explicit refusal counts, see REFUSAL_RULES); an NCCL transport switched off still shows NCCL (or RCCL) in use.
-# A vendor set written "!AMD" means every vendor but AMD.
-_NCCL_SWITCHED_OFF = (
-    ("nccl_*", (_vendor(NVIDIA, AMD, strength=WEAK, text=f"NCCL variables: {_CUDA_OR_ROCM} (RCCL reads NCCL_*)",
-                        redirectable=True),)),
-)
-DISABLED_TABLE: dict[str, tuple[tuple[str, tuple[Spec, ...]], ...]] = {
-    Code.RUNTIME_VERSION_CHECK: (
-        ("hip", (_vendor("!" + AMD, strength=HARD, text="refuses to run on ROCm (torch.version.hip)"),)),
-        ("cuda", (_vendor("!" + NVIDIA, strength=HARD, text="refuses to run on CUDA (torch.version.cuda)"),)),
-    ),
-    Code.INFINIBAND: _NCCL_SWITCHED_OFF,
-    Code.GPUDIRECT_RDMA: _NCCL_SWITCHED_OFF,
-    Code.GPU_PEER_TO_PEER: _NCCL_SWITCHED_OFF,
-    Code.NVLINK_SHARP: _NCCL_SWITCHED_OFF,
-}
 REFUSAL_RULES = frozenset({Code.RUNTIME_VERSION_CHECK})
 
 # Finding properties that place the evidence off the accelerator: property -> values. A bf16 autocast on the
@@ -268,66 +44,10 @@ OFF_ACCELERATOR: dict[str, frozenset[str]] = {
     "device": frozenset({"cpu"}),
 }
 
-# Signals of rule families declared by other extractors (manifests, images, package pins), keyed by signal so
-# the table does not depend on their codes. Same shape as TABLE. Images and pins are support files: their
-# vendor tells are strong at most, never hard.
-SIGNAL_TABLE: dict[str, tuple[tuple[str, tuple[Spec, ...]], ...]] = {
-    "declared.k8s_resource": (  # device-plugin resource names: the scheduler places the job on that vendor
-        ("nvidia.com/*", (_vendor(NVIDIA, strength=STRONG, text="requests nvidia.com devices"),)),
-        ("amd.com/*", (_vendor(AMD, strength=STRONG, text="requests amd.com devices"),)),
-        ("huawei.com/*", (_vendor(HUAWEI, strength=STRONG, text="requests huawei.com Ascend devices"),)),
-        ("habana.ai/*", (_vendor(INTEL, strength=STRONG, text="requests habana.ai Gaudi devices"),)),
-        ("google.com/tpu*", (_vendor(GOOGLE, strength=STRONG, text="requests google.com TPUs"),)),
-    ),
-    "declared.container_devices": (
-        ("/dev/kfd", (_vendor(AMD, strength=STRONG, text="passes /dev/kfd (the ROCm kernel driver) to the container"),)),
-        ("/dev/davinci*", (_vendor(HUAWEI, strength=STRONG, text="passes /dev/davinci (Ascend) to the container"),)),
-        ("/dev/neuron*", (_vendor(AWS, strength=STRONG, text="passes /dev/neuron (AWS Neuron) to the container"),)),
-    ),
-    "image.base": (
-        ("rocm/*", (_vendor(AMD, strength=STRONG, text="ROCm base image"),)),
-        ("*ascend*", (_vendor(HUAWEI, strength=STRONG, text="Ascend base image"),)),
-        ("*gaudi*", (_vendor(INTEL, strength=STRONG, text="Gaudi base image"),)),
-        ("*habana*", (_vendor(INTEL, strength=STRONG, text="Habana base image"),)),
-        ("nvcr.io/*", (_vendor(NVIDIA, AMD, strength=WEAK, text="NVIDIA NGC base image", redirectable=True),)),
-        ("nvidia/cuda*", (_vendor(NVIDIA, AMD, strength=WEAK, text="CUDA base image", redirectable=True),)),
-    ),
-    "package.torch_variant": (
-        ("rocm*", (_vendor(AMD, strength=STRONG, text="ROCm build of PyTorch pinned"),)),
-        ("cu*", (_vendor(NVIDIA, strength=WEAK, text="CUDA build of PyTorch pinned"),)),
-    ),
-    "package.vendor": (
-        ("torch?npu*", (_vendor(HUAWEI, strength=STRONG, text="torch-npu pinned (Ascend)"),)),
-        ("habana*", (_vendor(INTEL, strength=STRONG, text="Habana packages pinned (Gaudi)"),)),
-        ("optimum-habana*", (_vendor(INTEL, strength=STRONG, text="optimum-habana pinned (Gaudi)"),)),
-        ("jax?tpu?*", (_vendor(GOOGLE, strength=STRONG, text="jax[tpu] pinned"),)),
-        ("jax?cuda*", (_vendor(NVIDIA, strength=STRONG, text="jax[cuda] pinned"),)),
-        ("jax-cuda*", (_vendor(NVIDIA, strength=STRONG, text="JAX CUDA plugin pinned"),)),
-        ("jax?rocm*", (_vendor(AMD, strength=STRONG, text="jax[rocm] pinned"),)),
-        ("jax-rocm*", (_vendor(AMD, strength=STRONG, text="JAX ROCm plugin pinned"),)),
-        ("jaxlib+cuda*", (_vendor(NVIDIA, strength=STRONG, text="CUDA build of jaxlib pinned"),)),
-        ("jaxlib+rocm*", (_vendor(AMD, strength=STRONG, text="ROCm build of jaxlib pinned"),)),
-        ("libtpu*", (_vendor(GOOGLE, strength=STRONG, text="libtpu pinned (TPU runtime)"),)),
-        ("torch?xla?tpu?*", (_vendor(GOOGLE, strength=STRONG, text="torch-xla[tpu] pinned"),)),
-        ("torch?xla?cuda?*", (_vendor(NVIDIA, strength=STRONG, text="torch-xla[cuda] pinned (XLA on NVIDIA GPUs)"),)),
-        ("torch?xla*", (_vendor(GOOGLE, strength=WEAK, text="torch-xla pinned"),)),
-        ("torch-neuron*", (_vendor(AWS, strength=STRONG, text="torch-neuronx pinned (AWS Neuron)"),)),
-        ("neuronx-*", (_vendor(AWS, strength=STRONG, text="Neuron compiler pinned (AWS Trainium/Inferentia)"),)),
-    ),
-}
-
-# The signal of WAC714 (declared hardware the code contradicts): it names parts, but declares nothing new.
-CONTRADICTION_SIGNAL = "declared.contradiction"
-
-# Declared hardware names (job requests, manifests, logs, READMEs) by signal -> how strongly the name binds.
-# A name constrains the job where a scheduler or a log ties it to the run (strong); stated elsewhere it is weak.
+# Declared hardware names (job requests, manifests, logs, READMEs) by signal -> how strongly the name binds
+# (`Rule.names_hardware`).
 DECLARED_STRENGTH: dict[str, str] = {
-    "declared.job.gpu": STRONG,
-    "declared.job.partition": WEAK,
-    "declared.k8s_gpu_product": STRONG,
-    "declared.cloud_accelerator": STRONG,
-    "declared.doc.smi": STRONG,
-    "declared.doc.hardware": WEAK,
+    rule.signal: rule.names_hardware for rule in ALL_RULES.values() if rule.names_hardware
 }
 
 # Settings that mean something only together: (rule, state) pairs -> specs.
@@ -381,6 +101,11 @@ def parse_cuda_arch_list(value: str) -> list[ArchTarget]:
     return targets
 
 
+def gfx_number(target: str) -> int:
+    """An AMD gfx target as a number that orders generations: gfx908 < gfx90a < gfx942 < gfx950 (hex digits)."""
+    return int(target.lower().removeprefix("gfx"), 16)
+
+
 def _gfx_list(value: Any) -> set[str]:
     items = (item.split(":")[0].lower() for item in re.split(r"[;\s,]+", str(value)) if item)
     return {item for item in items if item.startswith("gfx")}
@@ -410,6 +135,8 @@ def _check(spec: Spec, value: Any, entry: Entry, vendors: frozenset[str]) -> boo
         return None if cc is None else cc >= tuple(spec.arg)
     if kind == "gfx_in":
         return None if entry.gfx_target is None else entry.gfx_target in spec.arg
+    if kind == "gfx_at_least":
+        return None if entry.gfx_target is None else gfx_number(entry.gfx_target) >= gfx_number(spec.arg)
     if kind == "declared":
         return entry.id in spec.arg
     if kind == "memory":
@@ -495,8 +222,8 @@ def _spec(data: dict[str, Any]) -> Spec:
 _add_plugin_implications()
 
 
-def specs_for(rule: str, value: Any, signal: str = "") -> tuple[Spec, ...]:
-    return _first_match(TABLE.get(rule) or SIGNAL_TABLE.get(signal, ()), value)
+def specs_for(rule: str, value: Any) -> tuple[Spec, ...]:
+    return _first_match(TABLE.get(rule, ()), value)
 
 
 def _first_match(rows, value: Any) -> tuple[Spec, ...]:
@@ -507,7 +234,10 @@ def _first_match(rows, value: Any) -> tuple[Spec, ...]:
 
 
 # Findings that name the platform XLA runs on: (rule, value pattern). torch-neuronx runs torch_xla on AWS Neuron.
-XLA_PLATFORM_TELLS = ((Code.XLA_PLATFORM, "*"), (Code.VENDOR_RUNTIME_IMPORT, "torch_neuron*"), (Code.VENDOR_RUNTIME_IMPORT, "neuronx_distributed*"))
+XLA_PLATFORM_TELLS = (
+    (Code.XLA_PLATFORM, "*"), (Code.VENDOR_RUNTIME_IMPORT, "torch_neuron*"),
+    (Code.VENDOR_RUNTIME_IMPORT, "neuronx_distributed*"),
+)
 
 
 def xla_platform_vendors(findings: Iterable[Finding]) -> frozenset[str]:
@@ -516,7 +246,7 @@ def xla_platform_vendors(findings: Iterable[Finding]) -> frozenset[str]:
     for f in findings:
         tells = any(f.rule == rule and _matches(pattern, f.value) for rule, pattern in XLA_PLATFORM_TELLS)
         if tells and f.in_force and not off_accelerator(f):
-            for spec in specs_for(f.rule, f.value, f.signal):
+            for spec in specs_for(f.rule, f.value):
                 vendors |= set(spec.arg) if spec.kind == "vendor" else set()
     return frozenset(vendors)
 
@@ -539,7 +269,7 @@ def requirements_for(finding: Finding, redirect_to: Iterable[str] = (),
         return []  # "auto" is filled in at run time: recipes.py settles it from the launch flags, or nothing does
     if off_accelerator(finding):
         return []
-    specs = specs_for(finding.rule, finding.value, finding.signal)
+    specs = specs_for(finding.rule, finding.value)
     reqs = [_requirement(spec, finding, redirect_to, xla_platforms) for spec in specs]
     declared = declared_spec(finding)
     if declared is not None:
@@ -560,7 +290,7 @@ def declared_spec(finding: Finding) -> Spec | None:
     signal without them, from the name itself (`Catalog.ids_for_name`). The strength is DECLARED_STRENGTH's
     for the signal, else `properties["strength"]`, else weak. Never hard: a name is not a requirement of the code.
     """
-    if finding.signal == CONTRADICTION_SIGNAL:
+    if finding.rule == Code.DECLARED_HARDWARE_CONTRADICTION:
         return None  # a contradiction repeats a declaration's names: the declaration itself counts, once
     props = finding.properties or {}
     ids = props.get("catalog_ids")

@@ -20,12 +20,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from .constraints import RANK, Requirement, Spec
+from .constraints import RANK, WEAK, Requirement, Spec
 from .judgement import CONSISTENT, DISFAVOURED, EXCLUDED, CandidateVerdict, Reason, worse
 
 AGREES = "agrees"
 DECLARED_KIND = "declared"
 DECLARED_PREFIX = "declared hardware: "
+DOCUMENTED_TEXT = "named in the repository's documents"
 
 
 @dataclass
@@ -112,11 +113,14 @@ def vendor_requirements(checks: list[DeclaredCheck]) -> list[Requirement]:
     return out
 
 
-def apply_agreeing(candidates: list[CandidateVerdict], checks: list[DeclaredCheck]) -> None:
-    """The agreeing declarations narrow the verdict together (in place)."""
+def apply_agreeing(candidates: list[CandidateVerdict], checks: list[DeclaredCheck],
+                   documented: dict[str, tuple[str, ...]] | None = None) -> None:
+    """The agreeing declarations narrow the verdict together (in place). Parts the repository's documents name
+    anywhere (`documented`: catalog id -> where) are not dropped by a declaration naming others: a log naming
+    the H100 the authors ran does not make the A100 the README says also runs it less likely."""
     agreeing = [c.requirement for c in checks if not c.is_conflict and c.requirement is not None]
     if agreeing:
-        _apply(candidates, agreeing)
+        _apply(candidates, agreeing, documented or {})
 
 
 def _counted_against(named: list[CandidateVerdict], outcome: str) -> tuple[Reason, ...]:
@@ -130,8 +134,10 @@ def _counted_against(named: list[CandidateVerdict], outcome: str) -> tuple[Reaso
     return tuple(sorted(out.values(), key=lambda r: -RANK[r.strength]))
 
 
-def _apply(candidates: list[CandidateVerdict], agreeing: list[Requirement]) -> None:
-    """The agreeing declarations, together: their parts are supported, every other part fails them."""
+def _apply(candidates: list[CandidateVerdict], agreeing: list[Requirement],
+           documented: dict[str, tuple[str, ...]]) -> None:
+    """The agreeing declarations, together: their parts are supported, every other part the documents do not
+    name fails them."""
     ids = {i for r in agreeing for i in r.spec.arg}
     strength = max((r.strength for r in agreeing), key=lambda s: RANK[s])
     names = ", ".join(dict.fromkeys(r.constraint.removeprefix(DECLARED_PREFIX) for r in agreeing))
@@ -142,6 +148,9 @@ def _apply(candidates: list[CandidateVerdict], agreeing: list[Requirement]) -> N
             if c.status == EXCLUDED:
                 continue  # named, but the code cannot run there: nothing to agree with
             c.reasons.append(Reason(f"{DECLARED_PREFIX}{names} (agrees with the code)", strength, evidence,
+                                    "supports", rule))
+        elif c.entry.id in documented:
+            c.reasons.append(Reason(f"{DOCUMENTED_TEXT} (beside the declared {names})", WEAK, documented[c.entry.id],
                                     "supports", rule))
         else:
             c.reasons.append(Reason(f"{DECLARED_PREFIX}{names}", strength, evidence, "fails", rule))

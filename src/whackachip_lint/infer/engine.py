@@ -27,15 +27,15 @@ from .declared import apply_agreeing, judge_declared, split_declared, vendor_req
 from .judgement import CANDIDATE_ORDER as _CANDIDATE_ORDER, CONSISTENT, DISFAVOURED, EXCLUDED, CandidateVerdict, Reason
 from .judgement import worse as _worse
 from .constraints import (
-    HARD, RANK, STRONG, WEAK, AMD, NVIDIA, Requirement, Spec, combination_requirements, requirements_for, specs_for,
-    xla_platform_vendors,
+    HARD, RANK, STRONG, WEAK, AMD, NVIDIA, Requirement, Spec, combination_requirements, declared_spec,
+    requirements_for, specs_for, xla_platform_vendors,
 )
 from .memory import MemoryEstimate
 from .memory import estimate as estimate_memory
 from .memory import largest_memory_gb
 from .memory import scale as run_scale
 from .recipes import Recipe, find_recipes, resolve_in_recipe, split_by_recipe
-from ..paths.roles import SUPPORT, TRAINING, VENDORED, RepoPaths, path_role
+from ..paths.roles import SUPPORT, TEST, TRAINING, VENDORED, RepoPaths, path_role
 from ..rules import tagged
 from ..rules.codes import Code
 
@@ -57,7 +57,7 @@ TIE_BREAKS = {
 TRAINING_SETUP_RULES = tagged("training-setup")
 
 # Requirement kinds that set an architecture floor, and those that set a device class.
-FLOOR_KINDS = ("feature", "arch", "cc_at_least", "gfx_in", "cuda_arch_list", "rocm_arch_list")
+FLOOR_KINDS = ("feature", "arch", "cc_at_least", "gfx_in", "gfx_at_least", "cuda_arch_list", "rocm_arch_list")
 CLASS_KINDS = ("class", "gdr")
 
 # Support files (matched on the path or the file name): their hard facts are weighed as strong, because a
@@ -90,6 +90,14 @@ class VendorVerdict:
     def to_dict(self) -> dict[str, Any]:
         return {"name": self.name, "status": self.status, "in_catalog": self.in_catalog,
                 "reasons": [r.to_dict() for r in self.reasons]}
+
+
+@dataclass(frozen=True)
+class RepoContext:
+    """What the whole repository says, beyond the path being assessed."""
+
+    vendors: dict[str, tuple[str, ...]] = field(default_factory=dict)  # singled_out_vendors: vendor -> evidence
+    documented: dict[str, tuple[str, ...]] = field(default_factory=dict)  # documented_parts: catalog id -> where
 
 
 @dataclass
@@ -203,7 +211,7 @@ def shim_vendors(findings: Iterable[Finding]) -> set[str]:
     vendors: set[str] = set()
     for f in findings:
         if f.rule == Code.CUDA_MIGRATION_SHIM and f.in_force:
-            for spec in specs_for(f.rule, f.value, f.signal):
+            for spec in specs_for(f.rule, f.value):
                 if spec.kind == "vendor":
                     vendors |= set(spec.arg)
     return vendors
@@ -359,7 +367,11 @@ def _settle_vendor_conflicts(requirements: list[Requirement]) -> tuple[list[Requ
 # --- one assessment -------------------------------------------------------------------------------------------
 
 
-def assess(findings: list[Finding], catalog: Catalog | None = None, memo: dict | None = None) -> Assessment:
+def assess(findings: list[Finding], catalog: Catalog | None = None, memo: dict | None = None,
+           context: RepoContext | None = None) -> Assessment:
+    """The verdict over one set of findings. `context` is what the rest of the repository says: the vendors its
+    code singles out break a tie this set's own evidence leaves; the parts its documents name are never dropped
+    by a declaration naming others."""
 
     catalog = catalog or load_catalog()
     requirements, declared = split_declared(collect_requirements(findings, memo))
@@ -392,9 +404,10 @@ def assess(findings: list[Finding], catalog: Catalog | None = None, memo: dict |
     # declarations that agree count as vendor evidence and narrow the verdict.
     checks = judge_declared(candidates, declared)
     insufficient = _insufficient(findings, requirements)
-    vendors = _vendors(catalog, candidates, requirements + vendor_requirements(checks), insufficient)
+    context = context or RepoContext()
+    vendors = _vendors(catalog, candidates, requirements + vendor_requirements(checks), insufficient, context.vendors)
     _disfavour_unlikely_vendors(candidates, vendors)
-    apply_agreeing(candidates, checks)
+    apply_agreeing(candidates, checks, context.documented)
     requirements += declared
     return Assessment(
         requirements=requirements,
@@ -445,7 +458,7 @@ def _insufficient(findings: list[Finding], requirements: list[Requirement]) -> b
 
 
 def _vendors(catalog: Catalog, candidates: list[CandidateVerdict], requirements: list[Requirement],
-             insufficient: bool) -> list[VendorVerdict]:
+             insufficient: bool, context: dict[str, tuple[str, ...]] | None = None) -> list[VendorVerdict]:
     vendor_reqs = [r for r in requirements if r.is_vendor]
     if any(r.against for r in vendor_reqs):
         # The code names its vendors: a support file's tell (a ROCm CI matrix) ranks none of them.
@@ -477,15 +490,81 @@ def _vendors(catalog: Catalog, candidates: list[CandidateVerdict], requirements:
     if len(top) == 1:
         top[0].status = LIKELY
         return verdicts
-    rule = TIE_BREAKS.get(frozenset(v.name for v in top))
-    if rule:
+    tied = frozenset(v.name for v in top)
+    named = _outweighing(tied, context or {})
+    rule = TIE_BREAKS.get(tied)
+    if named:
+        # The repository's other code names one of the tied vendors alone, or far more than the others (HIP
+        # variables in its data scripts beside CUDA-looking training code that ROCm runs unchanged): that is the
+        # hardware this code runs on too.
+        preferred = named
+        why = (f"this code fits {' and '.join(sorted(tied))} alike; the repository's other code names {preferred} "
+               f"alone in {_files(context[preferred])}"
+               + "".join(f", {v} in {_files(context[v])}" for v in sorted(tied & context.keys() - {preferred})))
+        tied_evidence = context[preferred]
+    elif rule:
         preferred, why = rule
         tied_evidence = tuple(sorted({e for r in vendor_reqs for e in r.evidence}, key=_evidence_key))
+    if named or rule:
         for v in top:
             if v.name == preferred:
                 v.status = LIKELY
             v.reasons.append(Reason(why, WEAK, tied_evidence, "tie-break"))
     return verdicts
+
+
+# A vendor the repository's code singles out in this many times the files of any other tied vendor breaks a tie.
+OUTWEIGHS = 3
+
+
+def _file_count(evidence: tuple[str, ...]) -> int:
+    return len({e.rpartition(":")[0] for e in evidence})
+
+
+def _files(evidence: tuple[str, ...]) -> str:
+    count = _file_count(evidence)
+    return f"{count} file" if count == 1 else f"{count} files"
+
+
+def _outweighing(tied: frozenset[str], context: dict[str, tuple[str, ...]]) -> str | None:
+    """The tied vendor the repository's code singles out in at least OUTWEIGHS times the files of every other
+    tied vendor (any number of files against none), else None."""
+    mass_of = {v: _file_count(context.get(v, ())) for v in tied}
+    ranked = sorted(tied, key=lambda v: (-mass_of[v], v))
+    best, rest = ranked[0], ranked[1:]
+    if mass_of[best] and all(mass_of[best] >= OUTWEIGHS * mass_of[v] and mass_of[best] > mass_of[v] for v in rest):
+        return best
+    return None
+
+
+def singled_out_vendors(findings: list[Finding]) -> dict[str, tuple[str, ...]]:
+    """Vendors that strong or hard evidence of the repository's own code names alone (HIP or RCCL variables,
+    Transformer Engine, `torch_npu`), each with that evidence. Support files (a ROCm CI matrix) do not count:
+    they say what else the project builds for, not what its code runs on."""
+    found: dict[str, set[str]] = {}
+    for f in findings:
+        if is_support_file(f.path):
+            continue
+        for req in requirements_for(f):
+            if req.is_vendor and len(req.vendors) == 1 and req.strength in (HARD, STRONG):
+                found.setdefault(next(iter(req.vendors)), set()).update(req.evidence)
+    return {vendor: tuple(sorted(evidence, key=_evidence_key)) for vendor, evidence in found.items()}
+
+
+def documented_parts(findings: list[Finding]) -> dict[str, tuple[str, ...]]:
+    """Catalog parts the repository's documents, logs and job files name anywhere, stated as used or only
+    mentioned ("runs on A100, H100, ..."), each with where (first 3 places). Dead findings name nothing, and a
+    vendored tree's documents are someone else's."""
+    where: dict[str, list[str]] = {}
+    for f in findings:
+        if f.suppressed or f.state not in (State.ENABLED, State.CONDITIONAL, State.MENTIONED) or is_vendored(f):
+            continue
+        spec = declared_spec(f)
+        for part in spec.arg if spec is not None else ():
+            places = where.setdefault(part, [])
+            if len(places) < 3:
+                places.append(f"{f.path}:{f.line}")
+    return {part: tuple(places) for part, places in where.items()}
 
 
 def mass(req: Requirement) -> int:
@@ -679,24 +758,43 @@ def infer(result, settings=None, catalog: Catalog | None = None) -> Verdict:
         on_path, off_path = everything, []
     findings = on_path
     files = getattr(result, "files", []) or []
-    per_recipe = _path_assessments(findings, files, repo, catalog)
-    if len(per_recipe) == 1:
-        overall = per_recipe[0][2]
-    elif per_recipe:
-        overall = _merge([a for _, _, a in per_recipe], [n for n, _, _ in per_recipe], catalog)
+    # Tools and examples count here: a data-preparation script setting HIP variables was run on the authors'
+    # machines as much as the training loop was. Tests and vendored trees do not.
+    context = RepoContext(singled_out_vendors([f for f in everything if role_of(f, repo) not in (TEST, VENDORED)]),
+                          documented_parts(everything))
+    per_recipe = _path_assessments(findings, files, repo, catalog, context)
+    # A path that names no vendor (a data-preparation or GUI script, plain PyTorch) runs anywhere as far as its
+    # code says: it must not widen what the paths with evidence say. Without any such path all paths count.
+    evidenced = [r for r in per_recipe if has_hardware_evidence(r[2])] or per_recipe
+    if len(evidenced) == 1:
+        overall = evidenced[0][2]
+    elif evidenced:
+        overall = _merge([a for _, _, a in evidenced], [n for n, _, _ in evidenced], catalog)
     else:
-        overall = assess(findings, catalog)
+        overall = assess(findings, catalog, context=context)
     verdict = Verdict(overall, _interconnect(findings), _counts(findings, Code.GPUS_PER_NODE), _counts(findings, Code.NODE_COUNT),
                       per_recipe)
-    verdict.primary = _primary(per_recipe, overall, findings)
+    verdict.primary = _primary(evidenced, overall, findings)
     verdict.optional_requirements = optional_requirements(off_path, repo, catalog, overall)
-    verdict.conflicts = _conflicts(per_recipe or [("repository", [], overall)])
+    verdict.conflicts = _conflicts(evidenced or [("repository", [], overall)])
     verdict.paths = repo.summary() if repo is not None else None
+    agnostic = [name for name, _, _ in per_recipe if not any(name == n for n, _, _ in evidenced)]
+    if verdict.paths is not None and agnostic:
+        verdict.paths["agnostic_paths"] = agnostic[:10]
+        verdict.paths["agnostic_path_count"] = len(agnostic)
     return verdict
 
 
-def _path_assessments(findings: list[Finding], files: list[str], repo: RepoPaths | None,
-                      catalog: Catalog) -> list[tuple[str, list[str], Assessment]]:
+def has_hardware_evidence(assessment: Assessment) -> bool:
+    """Whether a path's own code names a vendor (a vendor requirement that counts against other vendors' parts).
+
+    A support file's vendor tell (a ROCm CI matrix) counts for its vendor and against none: it is no evidence of
+    what the path's code runs on."""
+    return any(r.is_vendor and r.against for r in assessment.requirements)
+
+
+def _path_assessments(findings: list[Finding], files: list[str], repo: RepoPaths | None, catalog: Catalog,
+                      context: RepoContext | None = None) -> list[tuple[str, list[str], Assessment]]:
     """One assessment per training path (launch recipes, then scripts run on their own); [] for a single scope.
 
     A launch recipe holds its launch file, the configs it passes, the files under its folders and the modules
@@ -714,7 +812,8 @@ def _path_assessments(findings: list[Finding], files: list[str], repo: RepoPaths
             if p.name not in launches:
                 recipes.append(Recipe(p.name, set(p.files), set()))
     if not recipes:
-        return [(name, scope_files, assess(scoped, catalog)) for name, scope_files, scoped in vendor_scopes(findings)]
+        return [(name, scope_files, assess(scoped, catalog, context=context))
+                for name, scope_files, scoped in vendor_scopes(findings)]
     own, shared = split_by_recipe(findings, recipes)
     out: list[tuple[str, list[str], Assessment]] = []
     seen: dict[tuple, Assessment] = {}
@@ -725,7 +824,7 @@ def _path_assessments(findings: list[Finding], files: list[str], repo: RepoPaths
             scoped = own[recipe.name] + shared
             if recipe.name in launches:
                 scoped = resolve_in_recipe(scoped, recipe)
-            seen[key] = assess(scoped, catalog, memo)
+            seen[key] = assess(scoped, catalog, memo, context)
         out.append((recipe.name, sorted(recipe.files), seen[key]))
     if len(out) > 1 and len({id(a) for _, _, a in out}) == 1:
         return out[:1]
@@ -781,7 +880,8 @@ def _conflicts(per_recipe: list[tuple[str, list[str], Assessment]]) -> list[dict
 
 
 # Requirement kinds worth listing as an optional path's needs (features, architectures, compile targets, vendor).
-OPTIONAL_KINDS = ("feature", "arch", "cc_at_least", "gfx_in", "cuda_arch_list", "rocm_arch_list", "vendor")
+OPTIONAL_KINDS = ("feature", "arch", "cc_at_least", "gfx_in", "gfx_at_least", "cuda_arch_list", "rocm_arch_list",
+                  "vendor")
 
 
 def optional_requirements(off_path: list[Finding], repo: RepoPaths | None, catalog: Catalog,

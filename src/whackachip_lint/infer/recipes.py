@@ -15,22 +15,15 @@ from ..evidence import Finding, State
 from ..paths.launches import _NOT_RUN, CONFIG_RULE, LAUNCHER_RULE, Recipe, _resolve, find_recipes  # noqa: F401 (re-exported)
 from ..rules import get_rule
 from ..rules.codes import Code
+from ..vocab.precision import FULL_PRECISION, precision_of
+from ..vocab.truth import FALSE_WORDS, TRUE_WORDS
 
 # Precision switches a launch flag (`--bf16`, `--fp16`) fills in when a config says "auto".
 AUTO_RULES = (Code.BF16_PRECISION, Code.FP16_PRECISION)
-# What a value passed to a valued option means (`--dtype fp16` over a `bf16` default): word -> (rule, value).
-# None: a precision that says nothing about hardware (fp32).
-OPTION_VALUES: dict[str, tuple[str, str] | None] = {
-    "bf16": (Code.BF16_PRECISION, "bf16"), "bfloat16": (Code.BF16_PRECISION, "bfloat16"), "bf16-mixed": (Code.BF16_PRECISION, "bf16-mixed"),
-    "fp16": (Code.FP16_PRECISION, "fp16"), "float16": (Code.FP16_PRECISION, "float16"), "half": (Code.FP16_PRECISION, "half"),
-    "16-mixed": (Code.FP16_PRECISION, "16-mixed"), "fp8": (Code.FP8_COMPUTE, "fp8"),
-    "fp32": None, "float32": None, "32": None, "no": None,
-}
 PRECISION_RULES = (Code.BF16_PRECISION, Code.FP16_PRECISION, Code.FP8_COMPUTE)
 # Valued options whose value a launch passing the option replaces (the pretrained model, its dimensions such as the
 # sequence length, the optimiser); a switch keeps its own value.
 VALUE_FROM_LAUNCH = (Code.MODEL_NAME_SIZE, Code.MODEL_DIMENSION, Code.OPTIMIZER)
-TRUE_WORDS, FALSE_WORDS = {"true", "1", "yes"}, {"false", "0", "no"}
 
 
 def _under(path: str, directory: str) -> bool:
@@ -135,6 +128,15 @@ def _passed_arguments(findings: list[Finding], recipe: Recipe) -> dict[str, dict
     return passed
 
 
+def _option_value(word: str, value: str) -> tuple[str, str] | None:
+    """What a value passed to a valued option means (`--dtype fp16` over a `bf16` default): (rule, value as
+    passed); None for a precision that says nothing about hardware (fp32); ("?", value) for anything else."""
+    if word in FULL_PRECISION:
+        return None
+    found = precision_of(word)
+    return (found[0], word) if found else ("?", value)
+
+
 def _overridden(f: Finding, value: str | None, launch: Finding) -> list[Finding]:
     """A Python option's finding once the launch command has passed the option explicitly."""
     word = (value or "").strip().lower()
@@ -144,7 +146,7 @@ def _overridden(f: Finding, value: str | None, launch: Finding) -> list[Finding]
         return [_resolved(f, f.value, State.DISABLED, launch)]
     if f.rule not in PRECISION_RULES:
         return [_resolved(f, value, State.ENABLED, launch)]  # e.g. `--backend gloo` over a `nccl` default
-    meaning = OPTION_VALUES.get(word, ("?", value))
+    meaning = _option_value(word, value)
     if meaning is not None and meaning[0] == f.rule:
         return [_resolved(f, meaning[1], State.ENABLED, launch)]
     out = [_resolved(f, f.value, State.DISABLED, launch)]  # the default no longer holds

@@ -10,7 +10,9 @@ point is a training path. Each file then gets one role:
 - `test`: under a tests folder, named like a test (`test_*.py`, `*_test.py`, `conftest.py`), or skipping
   itself under pytest;
 - `training`: run for certain by a training path (the entry, its launch and configs, unconditional imports);
-- `example`: under examples/, benchmarks/, tools/, demos..., or reached only from such entry points;
+- `example`: under examples/, benchmarks/, tools/, demos..., or reached only from such entry points, or only
+  from tools: scripts whose path says they convert, prepare data, serve, evaluate or infer (TOOL_WORDS), which
+  are training paths only when nothing else in the repository is;
 - `optional`: reached only through imports under a condition, in a function or in `try/except ImportError`,
   only from entry points without a training set-up, or a plug-in/worker/backend module nothing imports for
   certain;
@@ -46,6 +48,20 @@ EXAMPLE_DIRS = frozenset({"examples", "example", "demo", "demos", "benchmarks", 
                           "tutorial", "notebooks", "samples", "sample", "playground", "cookbook", "recipes_examples"})
 # Module names (file stem or a folder) that mark a plug-in, worker or backend: optional unless imported for certain.
 PLUGIN_WORDS = re.compile(r"(?:^|[_\-/])(?:workers?|backends?|plugins?|adapters?|integrations?|contrib)(?:[_\-/.]|$)")
+# Words (path parts split at / _ - .) that say an entry point does something other than train: converts or
+# consolidates checkpoints, prepares data, serves or chats, evaluates, runs inference. Such a script runs on
+# whatever the authors had at hand, so it is a training path only when the repository has no other one. The file
+# name is read before its folders; a word of TRAIN_WORDS there keeps it a training script (`trainer/train_agent.py`).
+TOOL_WORDS = frozenset({
+    "convert", "converter", "conversion", "consolidate", "export", "quantize", "dequantize",
+    "preprocess", "preprocessing", "prepare", "prep", "download", "tokenize",
+    "serve", "server", "serving", "deploy", "deployment", "gui", "ui", "webui", "chat", "interactive", "agent",
+    "demo", "app",
+    "eval", "evals", "evaluate", "evaluation", "validate",
+    "infer", "inference", "generate", "generation", "predict", "sample", "sampling",
+})
+TRAIN_WORDS = frozenset({"train", "trainer", "training", "pretrain", "pretraining", "finetune", "finetuning", "sft"})
+_WORD_SPLIT = re.compile(r"[/_\-.]+")
 # CUDA/HIP sources compiled into the package (extract/cuda.py reads .cu/.cuh).
 NATIVE_SUFFIXES = (".cu", ".cuh")
 # Files that build, package, document or containerise the code (their findings are reported as support).
@@ -79,6 +95,7 @@ class TrainingPath:
     kind: str
     files: set[str]  # run for certain: the entry, its launch and configs, its unconditional imports
     setup: int = 0  # how much training set-up the path holds (its strongest wins `primary`)
+    tool: bool = False  # converts, prepares data, serves, evaluates or infers rather than trains (TOOL_WORDS)
 
     def to_dict(self, limit: int = 20) -> dict[str, Any]:
         files = sorted(self.files)
@@ -129,6 +146,20 @@ def is_support_path(path: str) -> bool:
     return any(p in SUPPORT_DIRS for p in _parts(path)) or any(fnmatchcase(name, p) for p in SUPPORT_NAMES)
 
 
+def is_tool_path(path: str) -> bool:
+    """A script whose path says it converts, prepares data, serves, evaluates or infers, and not that it trains.
+
+    The file's own name decides first (`train/prepare.py` prepares, `eval/train_probe.py` trains); its folders
+    only when the name says neither (`data_prep/convert.py`, `checkpoint_conversion/check.py`)."""
+    folders, _, name = path.lower().rpartition("/")
+    for words in (set(_WORD_SPLIT.split(name.rsplit(".", 1)[0])), set(_WORD_SPLIT.split(folders))):
+        if words & TRAIN_WORDS:
+            return False
+        if words & TOOL_WORDS:
+            return True
+    return False
+
+
 def is_plugin_path(path: str) -> bool:
     return PLUGIN_WORDS.search(path.lower().rsplit(".", 1)[0]) is not None
 
@@ -170,8 +201,12 @@ def analyse(files: Iterable[str], facts: dict[str, dict[str, Any]], findings: li
     paths = [_path(e, graph, recipe_files) for e in candidates]
     for p in paths:
         p.setup = len(p.files & setup_files)
-    training = [p for p in paths if p.setup] or paths
-    others = [p for p in paths if p not in training]
+    # Training scripts with a set-up first; tools (conversion, data preparation, serving, evaluation) only when
+    # nothing else in the repository holds a set-up, or when the repository has nothing else.
+    trainers = [p for p in paths if not p.tool]
+    training = ([p for p in trainers if p.setup] or [p for p in paths if p.setup] or trainers or paths)
+    tools = [p for p in paths if p.tool and p not in training]
+    others = [p for p in paths if p not in training and p not in tools]
 
     for p in training:
         for path in sorted(p.files):
@@ -179,6 +214,8 @@ def analyse(files: Iterable[str], facts: dict[str, dict[str, Any]], findings: li
     certain = set().union(*(p.files for p in training))
     for path in sorted(graph.reach_many(_starts(training, candidates), certain_only=False) - certain):
         fix(path, OPTIONAL, "imported only under a condition, in a function or in try/except ImportError")
+    for path in sorted(graph.reach_many(_starts(tools, candidates), certain_only=False) | _launch_files_of(tools)):
+        fix(path, EXAMPLE, "only on paths of tools (conversion, data preparation, serving, evaluation, inference)")
     for path in sorted(graph.reach_many(_starts(others, candidates), certain_only=False) | _launch_files_of(others)):
         fix(path, OPTIONAL, "only on paths that hold no training set-up")
     for category in (TEST, EXAMPLE, OPTIONAL, SUPPORT):
@@ -311,7 +348,10 @@ def _file_category(path: str, roles: dict[str, str], graph: ImportGraph, kind: s
 def _path(entry: EntryPoint, graph: ImportGraph, recipe_files: dict[str, set[str]]) -> TrainingPath:
     starts = entry.runs if entry.kind == "launch" else [entry.path]
     certain = {entry.path} | recipe_files.get(entry.path, set()) | graph.certain_reach(starts)
-    return TrainingPath(entry.path, entry.kind, certain)
+    # A launch is judged by the Python scripts it runs (`benchmark_7b.sh` may well run the training script).
+    scripts = [s for s in starts if s.endswith(".py")] or [entry.path]
+    tool = all(is_tool_path(s) for s in scripts)
+    return TrainingPath(entry.path, entry.kind, certain, tool=tool)
 
 
 def _starts(paths: list[TrainingPath], entries: list[EntryPoint]) -> list[str]:

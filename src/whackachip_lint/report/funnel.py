@@ -15,7 +15,7 @@ from ..infer.engine import CONSISTENT, DISFAVOURED, EXCLUDED, Verdict
 STRENGTH_ORDER = {"hard": 0, "strong": 1, "weak": 2}
 # Requirement kinds -> the question they answer, in the order the paper narrows the set.
 KIND_ORDER = {"vendor": 0, "feature": 1, "arch": 1, "cc_at_least": 1, "cuda_arch_list": 1, "gfx_in": 1,
-              "class": 2, "gdr": 2, "memory": 3, "declared": 4}
+              "gfx_at_least": 1, "class": 2, "gdr": 2, "memory": 3, "declared": 4}
 FINAL_STEP = "the verdict: paths taken together and the vendor ranking"
 
 

@@ -247,10 +247,12 @@ def _paths(result, verdict: Verdict) -> str:
     if recipes:
         out.append("<h3>Launch recipes</h3><table><thead><tr><th scope=\"col\">Recipe</th><th scope=\"col\">Files"
                    '</th><th scope="col">Consistent</th></tr></thead><tbody>')
+        agnostic = set((data.get("paths") or {}).get("agnostic_paths") or ())
         for recipe in recipes:
             files = ", ".join(e(f) for f in recipe.get("files", [])[:10])
+            note = " (names no vendor: not counted)" if recipe.get("name") in agnostic else ""
             out.append(f"<tr><td class=\"mono\">{e(recipe.get('name'))}</td><td class=\"mono\">{files}</td>"
-                       f"<td>{len(recipe.get('consistent', []))}</td></tr>")
+                       f"<td>{len(recipe.get('consistent', []))}{e(note)}</td></tr>")
         out.append("</tbody></table>")
     if len(out) == 1:
         out.append("<p>No launch recipe or path information: the repository is read as one set of findings.</p>")

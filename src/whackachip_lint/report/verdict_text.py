@@ -354,15 +354,19 @@ def _recipe_lines(verdict: Verdict, lim: Limits) -> list[str]:
     if len(verdict.recipes) <= 1:
         return []
     outcomes: dict[tuple, list[str]] = {}
+    agnostic = set((verdict.paths or {}).get("agnostic_paths") or ())
     for name, _files, r in verdict.recipes:
         vendors = ", ".join(v.name for v in r.vendors if v.status == LIKELY) or "undecided"
-        outcomes.setdefault((vendors, tuple(r.ids(CONSISTENT))), []).append(name)
-    shown, left = _cut(list(outcomes.items()), lim.items)
+        outcomes.setdefault((vendors, tuple(r.ids(CONSISTENT)), name in agnostic), []).append(name)
+    ordered = sorted(outcomes.items(), key=lambda item: item[0][2])  # the paths that count first
+    shown, left = _cut(ordered, lim.items)
     out = [f"  Recipes ({len(verdict.recipes)}):"]
-    for (vendors, consistent), names in shown:
+    for (vendors, consistent, unnamed), names in shown:
         listed = f" ({_names(consistent, lim)})" if consistent else ""
-        out.append(f"    {_names(names, lim)}: vendor {vendors}; {len(consistent)} consistent{listed}")
+        # A path naming no vendor is shown but not counted in the verdict (docs/inference.md).
+        note = "; names no vendor: not counted" if unnamed else ""
+        out.append(f"    {_names(names, lim)}: vendor {vendors}; {len(consistent)} consistent{listed}{note}")
     if left:
-        out.append(f"    +{sum(len(n) for _, n in list(outcomes.items())[len(shown):])} more recipes with other "
+        out.append(f"    +{sum(len(n) for _, n in ordered[len(shown):])} more recipes with other "
                    "outcomes")
     return out

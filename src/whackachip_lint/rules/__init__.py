@@ -19,11 +19,6 @@ for _family in FAMILIES:
         ALL_RULES[_rule.code] = _rule
 ALL_RULES = dict(sorted(ALL_RULES.items()))
 
-# Examples of core rules in the YAML/Dockerfile/Makefile/CMake formats (formats A).
-from .format_examples import add_format_examples  # noqa: E402
-
-ALL_RULES = add_format_examples(ALL_RULES)
-
 
 def _add_plugin_rules(registry: dict[str, Rule]) -> dict[str, Rule]:
     """Rules of installed plugins (plugins.py), marked with the plugin's name; their codes never collide."""
@@ -109,6 +104,6 @@ def _selected(select: tuple[str, ...], ignore: tuple[str, ...]) -> frozenset[str
 
 
 __all__ = [
-    "ALL_RULES", "Example", "Rule", "check_selectors", "family_codes", "get_rule", "matches", "removed_notices", "removed_rules",
-    "selected_codes", "tagged",
+    "ALL_RULES", "Example", "Rule", "check_selectors", "family_codes", "get_rule", "matches", "removed_notices",
+    "removed_rules", "selected_codes", "tagged",
 ]

@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from ..evidence import Finding, Level, Span, State, Value
+from .implies import Rows
 
 
 @dataclass(frozen=True)
@@ -49,11 +50,28 @@ class Rule:
     precision: str = "high"
     # Properties an inference requirement may use; documentation only.
     notes: tuple[str, ...] = field(default=())
-    # Words a file must contain for this rule to find anything in it (the pre-filter's; built-in rules' words are
-    # per family in triggers.py; a plugin's rules bring their own).
+    # Words (lower case) a file must contain for this rule to find anything in it: the pre-filter (prefilter.py) is
+    # derived from them. No words: files are never skipped for this rule.
     triggers: tuple[str, ...] = ()
+    # (kind, words) where the kind's extractors read the rule more narrowly than `triggers` says; () for a kind
+    # whose extractors never report the rule.
+    triggers_by_kind: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    # What a finding in force implies for hardware (rules/implies.py): rows (value pattern, specs), first match wins.
+    implies: Rows = ()
+    # What a finding explicitly switched off implies (`NCCL_IB_DISABLE=1` still shows NCCL in use).
+    implies_when_disabled: Rows = ()
+    # For rules whose value names hardware (a job's GPU request, nvidia-smi output): how strongly that name binds
+    # the run (STRONG where a scheduler or a log ties it to the run, WEAK where it is only stated). Never hard.
+    names_hardware: str = ""
     # The plugin that declared the rule ("" for wac-lint's own).
     plugin: str = ""
+
+    def triggers_for(self, kind: str) -> tuple[str, ...] | None:
+        """The trigger words of this rule in files of `kind`; None when it has none (never skip)."""
+        for listed, words in self.triggers_by_kind:
+            if listed == kind:
+                return words
+        return self.triggers or None
 
     @property
     def family(self) -> str:

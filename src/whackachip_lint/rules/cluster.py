@@ -5,6 +5,8 @@
 
 from ..evidence import State
 from .base import Example, Rule
+from .declared import TRIGGERS, TRIGGERS_BY_KIND
+from .implies import AMD, AWS, GOOGLE, HUAWEI, INTEL, NVIDIA, STRONG, vendor
 
 RULES = (
     Rule(
@@ -32,11 +34,21 @@ RULES = (
         ),
         notes=("value: resource name; properties: vendor, accelerator, count, field (limits/requests)",),
         tags=("declared", "vendor"),
+        implies=(  # device-plugin resource names: the scheduler places the job on that vendor
+            ("nvidia.com/*", (vendor(NVIDIA, strength=STRONG, text="requests nvidia.com devices"),)),
+            ("amd.com/*", (vendor(AMD, strength=STRONG, text="requests amd.com devices"),)),
+            ("huawei.com/*", (vendor(HUAWEI, strength=STRONG, text="requests huawei.com Ascend devices"),)),
+            ("habana.ai/*", (vendor(INTEL, strength=STRONG, text="requests habana.ai Gaudi devices"),)),
+            ("google.com/tpu*", (vendor(GOOGLE, strength=STRONG, text="requests google.com TPUs"),)),
+        ),
+        triggers=TRIGGERS,
+        triggers_by_kind=TRIGGERS_BY_KIND,
     ),
     Rule(
         code="WAC702",
         name="gpu-product-selector",
         signal="declared.k8s_gpu_product",
+        names_hardware=STRONG,
         title="GPU product node selector",
         summary=(
             "Finds node selectors and affinities on device labels: `nvidia.com/gpu.product`, `nvidia.com/gpu.family`, "
@@ -72,11 +84,14 @@ RULES = (
         ),
         notes=("value: the label value; properties: label, vendor, operator",),
         tags=("declared", "vendor", "architecture"),
+        triggers=TRIGGERS,
+        triggers_by_kind=TRIGGERS_BY_KIND,
     ),
     Rule(
         code="WAC703",
         name="cloud-accelerator-selector",
         signal="declared.cloud_accelerator",
+        names_hardware=STRONG,
         title="cloud accelerator node selector",
         summary=(
             "Finds cloud node labels that pick an accelerator or instance type: "
@@ -93,6 +108,8 @@ RULES = (
                 "nodeSelector:\n  cloud.google.com/gke-accelerator: nvidia-h100-80gb\n", kind="yaml", value="nvidia-h100-80gb"
             ),
             Example("resources:\n  accelerators: A100-80GB:8\n", kind="yaml", value="A100-80GB", note="SkyPilot task"),
+            Example("gcloud compute tpus tpu-vm create my-tpu --zone=us-west4-a --accelerator-type=v5litepod-64\n",
+                    kind="shell", value="v5litepod-64", note="a Cloud TPU type: v5litepod is TPU v5e"),
         ),
         negatives=(
             Example("metadata:\n  labels:\n    team: gke-accelerator\n", kind="yaml"),
@@ -102,9 +119,12 @@ RULES = (
                 state=State.CONDITIONAL,
                 note="a list of candidates: SkyPilot uses one of them",
             ),
+            Example("gcloud compute instances create vm1 --machine-type=n2-standard-8\n", kind="shell"),
         ),
         notes=("value: the label value; properties: label, vendor (where the value names one), operator",),
         tags=("declared", "cloud"),
+        triggers=TRIGGERS,
+        triggers_by_kind=TRIGGERS_BY_KIND,
     ),
     Rule(
         code="WAC704",
@@ -122,10 +142,24 @@ RULES = (
         ),
         positives=(
             Example("services:\n  train:\n    devices:\n      - /dev/kfd\n      - /dev/dri\n", kind="yaml", value="/dev/kfd"),
+            Example("docker run -it --device=/dev/kfd --device=/dev/dri rocm/pytorch:latest python train.py\n",
+                    kind="shell", value="/dev/kfd"),
         ),
-        negatives=(Example("services:\n  train:\n    devices:\n      - /dev/fuse\n", kind="yaml"),),
+        negatives=(
+            Example("services:\n  train:\n    devices:\n      - /dev/fuse\n", kind="yaml"),
+            Example("docker run --device=/dev/fuse ubuntu:22.04 bash\n", kind="shell"),
+        ),
         notes=("value: device node or runtime name; properties: vendor, accelerator",),
         tags=("declared", "vendor"),
+        implies=(
+            ("/dev/kfd", (
+                vendor(AMD, strength=STRONG, text="passes /dev/kfd (the ROCm kernel driver) to the container"),
+            )),
+            ("/dev/davinci*", (vendor(HUAWEI, strength=STRONG, text="passes /dev/davinci (Ascend) to the container"),)),
+            ("/dev/neuron*", (vendor(AWS, strength=STRONG, text="passes /dev/neuron (AWS Neuron) to the container"),)),
+        ),
+        triggers=TRIGGERS,
+        triggers_by_kind=TRIGGERS_BY_KIND,
     ),
 )
 

@@ -2,6 +2,19 @@
 
 from ..evidence import State
 from .base import Example, Rule
+from .implies import AMD, APPLE, AWS, CAMBRICON, CUDA_OR_ROCM, GOOGLE, HARD, HUAWEI, INTEL, INTEL_XPU, MOORE_THREADS, NVIDIA, STRONG, WEAK, vendor
+
+# Trigger words (the pre-filter's, prefilter.py): a file of a filtered kind is parsed for these rules only
+# if it holds one of them (case-insensitive; triggers.BOUNDED words only as whole words).
+# Collective backends, vendor runtimes, device strings, vendor variables, version checks.
+TRIGGERS = (
+    "ccl", "gloo", "mpi", "init_process_group", "init_distributed", "backend", "distributed", "torch_npu",
+    "mindspeed", "npu", "habana", "hpu", "gaudi", "xla", "pjrt", "tpu", "jax", "mlx", "mps", "xpu", "ipex",
+    "intel_extension", "cuda", "rocm", "hip", "hsa_", "rocr", "ascend", "cann", "device", "gpu",
+    "accelerator", "neuron", "musa", "mlu", "metal", "torch.version", "miopen", "environ", "putenv", "ucc",
+    "hipblaslt", "rank_table", "jax_platform", "xla_force_host", "rocm-smi", "amd-smi", "rocminfo", "npu-smi",
+    "hl-smi", "hl-qual", "gcloud", "device_target", "mindspore",
+)
 
 RULES = (
     Rule(
@@ -46,6 +59,16 @@ RULES = (
         ),
         references=("https://pytorch.org/docs/stable/distributed.html",),
         tags=("collective", "vendor", "training-setup"),
+        implies=(
+            ("nccl", (vendor(NVIDIA, AMD, strength=STRONG, text=f"nccl backend: {CUDA_OR_ROCM} through RCCL",
+                              redirectable=True),)),
+            ("hccl", (vendor(HUAWEI, INTEL, strength=STRONG, text="hccl backend: Huawei Ascend or Intel Gaudi"),)),
+            ("xla", (vendor(GOOGLE, strength=STRONG, text="xla backend: TPU", xla=True),)),
+            ("cncl", (vendor(CAMBRICON, strength=STRONG, text="cncl backend: Cambricon MLU"),)),
+            ("mccl", (vendor(MOORE_THREADS, strength=STRONG, text="mccl backend: Moore Threads GPU"),)),
+            ("xccl", (vendor(INTEL_XPU, strength=STRONG, text="xccl backend: Intel XPU (Data Center GPU)"),)),
+        ),
+        triggers=TRIGGERS,
     ),
     Rule(
         code="WAC202",
@@ -75,6 +98,19 @@ RULES = (
             Example('"""Runs on torch_npu too."""\nimport torch\n'),
         ),
         tags=("vendor",),
+        implies=(
+            ("torch_npu*", (vendor(HUAWEI, strength=HARD, text="imports torch_npu (Huawei Ascend runtime)"),)),
+            ("habana_frameworks*", (
+                vendor(INTEL, strength=HARD, text="imports habana_frameworks (Intel Gaudi runtime)"),
+            )),
+            ("torch_xla*", (vendor(GOOGLE, strength=STRONG, text="imports torch_xla (XLA devices: TPU)", xla=True),)),
+            ("mlx*", (vendor(APPLE, strength=STRONG, text="imports mlx (made for Apple silicon)"),)),
+            ("torch_neuronx*", (vendor(AWS, strength=HARD, text="imports torch_neuronx (AWS Neuron runtime)"),)),
+            ("torch_neuron*", (vendor(AWS, strength=HARD, text="imports torch_neuron (AWS Neuron runtime)"),)),
+            ("neuronx_distributed*", (vendor(AWS, strength=HARD, text="imports neuronx_distributed (AWS Neuron)"),)),
+            ("libneuronxla*", (vendor(AWS, strength=HARD, text="imports libneuronxla (AWS Neuron)"),)),
+        ),
+        triggers=TRIGGERS,
     ),
     Rule(
         code="WAC203",
@@ -97,6 +133,12 @@ RULES = (
             Example("# from torch_npu.contrib import transfer_to_npu\nimport torch\n"),
         ),
         tags=("vendor",),
+        implies=(
+            ("*npu*", (vendor(HUAWEI, strength=HARD, text="CUDA-to-Ascend migration shim"),)),
+            ("mindspeed*", (vendor(HUAWEI, strength=HARD, text="MindSpeed patches Megatron for Ascend"),)),
+            ("*", (vendor(INTEL, strength=HARD, text="Gaudi GPU migration layer"),)),
+        ),
+        triggers=TRIGGERS,
     ),
     Rule(
         code="WAC204",
@@ -118,6 +160,7 @@ RULES = (
             Example("python train.py --device_target Ascend\n", kind="shell", value="npu"),
             Example('import torch\ndevice = f"cuda:{rank}"\nmodel.to(device)\n', value="cuda"),
             Example('import torch\nmodel = model.cuda()\n', value="cuda"),
+            Example("distributed_type: MULTI_NPU\n", kind="yaml", value="npu", note="accelerate config"),
         ),
         negatives=(
             Example('import torch\nprint("use npu or cuda")\n'),
@@ -127,6 +170,17 @@ RULES = (
                     note="a device chosen at run time is conditional"),
         ),
         tags=("vendor",),
+        implies=(
+            ("cuda", (vendor(NVIDIA, AMD, strength=STRONG, text=f"cuda device: {CUDA_OR_ROCM}", redirectable=True),)),
+            ("npu", (vendor(HUAWEI, strength=HARD, text="npu device (Huawei Ascend)"),)),
+            ("hpu", (vendor(INTEL, strength=HARD, text="hpu device (Intel Gaudi)"),)),
+            ("xla", (vendor(GOOGLE, strength=STRONG, text="xla device (TPU)", xla=True),)),
+            ("mps", (vendor(APPLE, strength=HARD, text="mps device (Apple silicon)"),)),
+            ("mlu", (vendor(CAMBRICON, strength=STRONG, text="mlu device (Cambricon)"),)),
+            ("musa", (vendor(MOORE_THREADS, strength=STRONG, text="musa device (Moore Threads)"),)),
+            ("xpu", (vendor(INTEL_XPU, strength=STRONG, text="xpu device (Intel XPU GPUs)"),)),
+        ),
+        triggers=TRIGGERS,
     ),
     Rule(
         code="WAC205",
@@ -149,6 +203,7 @@ RULES = (
             Example("export RANK_TABLE_FILE=./hccl_8p.json\n", kind="shell", value="RANK_TABLE_FILE",
                     note="the HCCL rank table of an Ascend job"),
             Example("export NEURON_RT_NUM_CORES=2\n", kind="shell", value="NEURON_RT_NUM_CORES", note="AWS Neuron"),
+            Example("FROM ubuntu:22.04\nENV HSA_FORCE_FINE_GRAIN_PCIE=1\n", kind="dockerfile", value="HSA_FORCE_FINE_GRAIN_PCIE"),
         ),
         negatives=(
             Example("# export HSA_FORCE_FINE_GRAIN_PCIE=1\n", kind="shell"),
@@ -158,6 +213,27 @@ RULES = (
                     note="PJRT_DEVICE is read by its value (WAC208): CUDA names no TPU"),
         ),
         tags=("vendor", "environment"),
+        implies=(
+            ("rccl_*", (vendor(AMD, strength=STRONG, text="RCCL variables (AMD ROCm)"),)),
+            ("hsa_*", (vendor(AMD, strength=STRONG, text="HSA runtime variables (AMD ROCm)"),)),
+            ("hip_*", (vendor(AMD, strength=STRONG, text="HIP variables (AMD ROCm)"),)),
+            ("rocr_*", (vendor(AMD, strength=STRONG, text="ROCr variables (AMD ROCm)"),)),
+            ("rocm_*", (vendor(AMD, strength=STRONG, text="ROCm variables (AMD)"),)),
+            ("miopen_*", (vendor(AMD, strength=STRONG, text="MIOpen variables (AMD ROCm)"),)),
+            ("ascend_*", (vendor(HUAWEI, strength=STRONG, text="Ascend variables (Huawei CANN)"),)),
+            ("hccl_*", (vendor(HUAWEI, INTEL, strength=WEAK, text="HCCL variables (Huawei or Intel Gaudi)"),)),
+            ("pt_hpu_*", (vendor(INTEL, strength=STRONG, text="PT_HPU variables (Intel Gaudi)"),)),
+            ("habana_*", (vendor(INTEL, strength=STRONG, text="Habana variables (Intel Gaudi)"),)),
+            ("tpu_*", (vendor(GOOGLE, strength=STRONG, text="TPU variables (Google)"),)),
+            ("torch_blas_prefer_hipblaslt", (vendor(AMD, strength=STRONG, text="hipBLASLt switch (PyTorch on ROCm)"),)),
+            ("gpu_max_hw_queues", (vendor(AMD, strength=STRONG, text="HIP hardware queue count (AMD ROCm)"),)),
+            ("rank_table_file", (vendor(HUAWEI, strength=STRONG, text="HCCL rank table (Huawei Ascend)"),)),
+            ("mindspore_hccl_config_path", (vendor(HUAWEI, strength=STRONG, text="HCCL rank table (Huawei Ascend)"),)),
+            ("neuron_*", (vendor(AWS, strength=STRONG, text="Neuron runtime variables (AWS Trainium/Inferentia)"),)),
+            ("pjrt_*", (vendor(GOOGLE, strength=WEAK, text="PJRT variables (XLA runtime, usually TPU)", xla=True),)),
+            ("xla_*", ()),  # XLA_FLAGS etc. are read by JAX on GPUs too
+        ),
+        triggers=TRIGGERS,
     ),
     Rule(
         code="WAC206",
@@ -177,6 +253,11 @@ RULES = (
             Example('import os\n# os.environ["NCCL_DEBUG"] = "INFO"\n'),
         ),
         tags=("collective", "environment"),
+        implies=(
+            ("*", (vendor(NVIDIA, AMD, strength=WEAK, text=f"NCCL variables: {CUDA_OR_ROCM} (RCCL reads NCCL_*)",
+                           redirectable=True),)),
+        ),
+        triggers=TRIGGERS,
     ),
     Rule(
         code="WAC207",
@@ -198,6 +279,15 @@ RULES = (
             Example("import torch\nIS_ROCM = torch.version.hip is not None\n", note="a check is a condition"),
         ),
         tags=("vendor",),
+        implies=(
+            ("hip", (vendor(AMD, strength=HARD, text="refuses to run without ROCm (torch.version.hip)"),)),
+            ("cuda", (vendor(NVIDIA, strength=HARD, text="refuses to run without CUDA (torch.version.cuda)"),)),
+        ),
+        implies_when_disabled=(
+            ("hip", (vendor("!" + AMD, strength=HARD, text="refuses to run on ROCm (torch.version.hip)"),)),
+            ("cuda", (vendor("!" + NVIDIA, strength=HARD, text="refuses to run on CUDA (torch.version.cuda)"),)),
+        ),
+        triggers=TRIGGERS,
     ),
     Rule(
         code="WAC208",
@@ -242,6 +332,15 @@ RULES = (
         ),
         notes=("value: the platform as written (TPU, CUDA, tpu, gpu, rocm, cpu, NEURON)",),
         tags=("vendor",),
+        # The platform an XLA or JAX program is told to run on (PJRT_DEVICE, JAX_PLATFORMS, jax.devices("tpu")).
+        implies=(
+            ("tpu*", (vendor(GOOGLE, strength=STRONG, text="XLA platform TPU"),)),
+            ("cuda*", (vendor(NVIDIA, strength=STRONG, text="XLA platform CUDA (NVIDIA GPUs)"),)),
+            ("rocm*", (vendor(AMD, strength=STRONG, text="XLA platform ROCm (AMD GPUs)"),)),
+            ("gpu*", (vendor(NVIDIA, AMD, strength=STRONG, text="XLA platform GPU (CUDA or ROCm)"),)),
+            ("neuron*", (vendor(AWS, strength=STRONG, text="XLA platform Neuron (AWS Trainium/Inferentia)"),)),
+        ),
+        triggers=TRIGGERS,
     ),
     Rule(
         code="WAC209",
@@ -272,5 +371,14 @@ RULES = (
         ),
         notes=("value: the vendor (amd, huawei, intel, aws, google); properties: tool",),
         tags=("vendor",),
+        # Device tools only one vendor's driver answers (rocm-smi, npu-smi, hl-smi, neuron-ls...).
+        implies=(
+            ("amd", (vendor(AMD, strength=STRONG, text="runs AMD's ROCm device tools"),)),
+            ("huawei", (vendor(HUAWEI, strength=STRONG, text="runs Huawei's Ascend device tools"),)),
+            ("intel", (vendor(INTEL, strength=STRONG, text="runs Intel Gaudi's device tools"),)),
+            ("aws", (vendor(AWS, strength=STRONG, text="runs AWS Neuron tools"),)),
+            ("google", (vendor(GOOGLE, strength=STRONG, text="manages Cloud TPUs (gcloud compute tpus)"),)),
+        ),
+        triggers=TRIGGERS,
     ),
 )

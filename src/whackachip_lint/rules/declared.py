@@ -14,6 +14,7 @@ no such part), plus `count` when a number of devices is stated. Rules tagged
 
 from ..evidence import Level, State
 from .base import Example, Rule
+from .implies import STRONG, WEAK
 
 _JOB = "#!/bin/bash\n#SBATCH --job-name=pretrain\n#SBATCH --nodes=4\n#SBATCH --gres=gpu:a100:8\nsrun python train.py\n"
 _SMI_LOG = (
@@ -27,11 +28,31 @@ _SMI_LOG = (
     "+-------------------------------+----------------------+----------------------+\n"
 )
 
+# Trigger words (the pre-filter's, prefilter.py): a file of a filtered kind is parsed for these rules only
+# if it holds one of them (case-insensitive; triggers.BOUNDED words only as whole words).
+# Declared hardware: product and family names.
+TRIGGERS = (
+    "nvidia", "amd", "gpu", "npu", "tpu", "a100", "a800", "h100", "h800", "h20", "v100", "p100", "l40",
+    "a10", "a30", "a40", "b100", "b200", "b300", "rtx", "geforce", "tesla", "quadro", "3090", "4090", "5090",
+    "mi100", "mi210", "mi250", "mi300", "mi325", "mi350", "mi355", "instinct", "radeon", "ascend", "910b",
+    "gaudi", "trainium", "inferentia", "trillium", "ampere", "hopper", "volta", "blackwell", "turing", "lovelace",
+    "sbatch", "pbs", "bsub",
+)
+# Declared hardware in code files comes only from scheduler directives (extract/jobscript.py): `#SBATCH`,
+# `#PBS`, `#BSUB`, and in shell from Cloud TPU types and device pass-through. Not every "nvidia" in a licence header
+# is worth a parse. JSON files never declare hardware.
+TRIGGERS_BY_KIND = (
+    ("python", ("sbatch", "pbs", "bsub")),
+    ("shell", ("sbatch", "pbs", "bsub", "accelerator-type", "--type", "/dev/")),
+    ("json", ()),
+)
+
 RULES = (
     Rule(
         code="WAC710",
         name="job-gpu-request",
         signal="declared.job.gpu",
+        names_hardware=STRONG,
         title="GPU type requested by a job script",
         summary=(
             "Finds accelerator types requested in scheduler directives: SLURM `#SBATCH --gres=gpu:TYPE:N`, "
@@ -70,11 +91,14 @@ RULES = (
             Example("#!/bin/bash\npython train.py\n#SBATCH --gres=gpu:a100:8\n", kind="shell"),
         ),
         tags=("declared", "jobscript"),
+        triggers=TRIGGERS,
+        triggers_by_kind=TRIGGERS_BY_KIND,
     ),
     Rule(
         code="WAC711",
         name="job-partition-gpu",
         signal="declared.job.partition",
+        names_hardware=WEAK,
         title="GPU named by a job's partition or queue",
         summary="Finds SLURM partitions (`-p`, `--partition`), PBS and LSF queues (`-q`) whose name contains a GPU type.",
         why=(
@@ -85,11 +109,14 @@ RULES = (
                            value="h100-long"),),
         negatives=(Example("#!/bin/bash\n#SBATCH -p gpu\nsrun python train.py\n", kind="shell"),),
         tags=("declared", "jobscript"),
+        triggers=TRIGGERS,
+        triggers_by_kind=TRIGGERS_BY_KIND,
     ),
     Rule(
         code="WAC712",
         name="declared-hardware",
         signal="declared.doc.hardware",
+        names_hardware=WEAK,
         title="accelerator named in documentation",
         summary=(
             "Finds accelerators named in READMEs, docs, text files and notebook Markdown; a sentence that states the "
@@ -122,11 +149,14 @@ RULES = (
                     note="something runs on it; nobody says a run used it"),
         ),
         tags=("declared", "docs"),
+        triggers=TRIGGERS,
+        triggers_by_kind=TRIGGERS_BY_KIND,
     ),
     Rule(
         code="WAC713",
         name="nvidia-smi-output",
         signal="declared.doc.smi",
+        names_hardware=STRONG,
         title="GPU listed in nvidia-smi output",
         summary=(
             "Finds GPUs listed by `nvidia-smi` (tables, `-L` lines, `--query-gpu=name` CSV) and by device reports "
@@ -144,6 +174,8 @@ RULES = (
         ),
         negatives=(Example("RuntimeError: this build requires an A100\n", kind="log", filename="train.log"),),
         tags=("declared", "docs"),
+        triggers=TRIGGERS,
+        triggers_by_kind=TRIGGERS_BY_KIND,
     ),
     Rule(
         code="WAC714",
@@ -189,6 +221,8 @@ RULES = (
             ),
         ),
         tags=("declared",),
+        triggers=TRIGGERS,
+        triggers_by_kind=TRIGGERS_BY_KIND,
     ),
 )
 

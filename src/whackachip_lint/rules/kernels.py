@@ -2,6 +2,18 @@
 
 from ..evidence import State
 from .base import Example, Rule
+from .implies import AMD, HARD, NVIDIA, STRONG, Spec, WEAK, vendor
+
+# Trigger words (the pre-filter's, prefilter.py): a file of a filtered kind is parsed for these rules only
+# if it holds one of them (case-insensitive; triggers.BOUNDED words only as whole words).
+# Kernels and compile targets.
+TRIGGERS = (
+    "flash", "transformer_engine", "apex", "triton", "xformers", "cutlass", "deep_gemm", "deepgemm",
+    "cuda", "gencode", "sm_", "compute_", "arch_list", "archs", "rocm_arch", "offload-arch", "offload_arch",
+    "amdgpu", "gfx", "nvcc", "hipcc", "gpu_targets", "attn_implementation", "transformer engine",
+    "transformer-engine", "transformerengine", "wgmma", "tcgen05", "cp.async.bulk", "tensormap", "setmaxnreg",
+    "cluster", "elect.sync", "griddepcontrol", "sm90", "sm100", "mma.sync", "_fp8", "_fp4", "warpgroup", "float4_",
+)
 
 RULES = (
     Rule(
@@ -24,12 +36,26 @@ RULES = (
                 'm = AutoModelForCausalLM.from_pretrained("x", attn_implementation="flash_attention_2")\n',
                 value="fa2",
             ),
+            Example("attn_implementation: flash_attention_2\n", kind="yaml", value="fa2"),
         ),
         negatives=(
             Example("try:\n    import flash_attn_interface\nexcept ImportError:\n    flash_attn_interface = None\n"),
             Example('from transformers import AutoModelForCausalLM\nm = AutoModelForCausalLM.from_pretrained("x", attn_implementation="sdpa")\n'),
         ),
         tags=("kernels",),
+        implies=(
+            ("fa3", (Spec("arch", HARD, "FlashAttention-3 runs on Hopper only", ("Hopper",)),)),
+            ("fa2", (
+                vendor(NVIDIA, AMD, strength=STRONG, text="FlashAttention-2 builds exist for NVIDIA and AMD ROCm",
+                        redirectable=True),  # ports behind a migration shim serve the flag with vendor kernels
+                Spec("cc_at_least", STRONG, "FlashAttention-2 needs Ampere or newer on NVIDIA", (8, 0), (NVIDIA,)),
+                # FlashAttention's ROCm README names MI200, MI300 and MI355X (gfx90a, gfx942, gfx950): a list that
+                # grows with each CDNA generation, so it is a floor, not a closed list.
+                Spec("gfx_at_least", STRONG, "FlashAttention-2 on ROCm needs CDNA 2 (MI200, gfx90a) or newer",
+                     "gfx90a", (AMD,)),
+            )),
+        ),
+        triggers=TRIGGERS,
     ),
     Rule(
         code="WAC602",
@@ -46,12 +72,17 @@ RULES = (
                 value="transformer_engine",
                 note="Megatron's transformer implementation option",
             ),
+            Example("model:\n  transformer_engine: true\n", kind="yaml", value="transformer_engine"),
         ),
         negatives=(
             Example("try:\n    import transformer_engine\nexcept ImportError:\n    pass\n"),
             Example("# TODO: try Transformer Engine\nimport torch\n"),
         ),
         tags=("kernels",),
+        implies=(
+            ("*", (vendor(NVIDIA, strength=STRONG, text="Transformer Engine is NVIDIA's library"),)),
+        ),
+        triggers=TRIGGERS,
     ),
     Rule(
         code="WAC603",
@@ -71,12 +102,25 @@ RULES = (
                 note="setup.py flags split over list elements",
             ),
             Example('import os\nos.environ["TORCH_CUDA_ARCH_LIST"] = "8.0;9.0"\n', value="8.0;9.0"),
+            Example("TORCH_CUDA_ARCH_LIST ?= 8.0\n", kind="makefile", value="8.0"),
+            Example("set(CMAKE_CUDA_ARCHITECTURES 90-real)\n", kind="cmake", value="9.0", note="CMake notation: SASS only"),
+            Example('FROM ubuntu:22.04\nENV TORCH_CUDA_ARCH_LIST="8.0 9.0+PTX"\n', kind="dockerfile", value="8.0;9.0+PTX"),
         ),
         negatives=(
             Example('# export TORCH_CUDA_ARCH_LIST="9.0"\n', kind="shell"),
             Example('def build():\n    """Pass -gencode arch=compute_80,code=sm_80 for A100."""\n'),
+            Example("# set(CMAKE_CUDA_ARCHITECTURES 80)\nproject(x)\n", kind="cmake"),
+            Example("set(CMAKE_CUDA_ARCHITECTURES native)\n", kind="cmake", note="whatever GPU builds it: conditional"),
+            Example("ifeq ($(SM90),1)\nNVFLAGS += -gencode arch=compute_90a,code=sm_90a\nendif\n", kind="makefile"),
         ),
         tags=("build",),
+        implies=(
+            ("*", (
+                Spec("cuda_arch_list", HARD, "compiled for CUDA compute capabilities", None, (NVIDIA,)),
+                vendor(NVIDIA, strength=WEAK, text="CUDA compile targets (NVIDIA)", redirectable=True),
+            )),
+        ),
+        triggers=TRIGGERS,
     ),
     Rule(
         code="WAC604",
@@ -88,12 +132,22 @@ RULES = (
         positives=(
             Example("export PYTORCH_ROCM_ARCH=gfx942\n", kind="shell", value="gfx942"),
             Example('extra_compile_args = {"cxx": ["-O3"], "hipcc": ["--offload-arch=gfx90a"]}\n', value="gfx90a"),
+            Example('set(CMAKE_HIP_ARCHITECTURES "gfx90a;gfx942")\n', kind="cmake", value="gfx90a;gfx942"),
+            Example("HIPFLAGS += --offload-arch=gfx942\n", kind="makefile", value="gfx942"),
         ),
         negatives=(
             Example("# export PYTORCH_ROCM_ARCH=gfx942\n", kind="shell"),
             Example('import os\n# os.environ["PYTORCH_ROCM_ARCH"] = "gfx942"\n'),
+            Example("if(USE_ROCM)\n  set(GPU_TARGETS gfx942)\nendif()\n", kind="cmake"),
         ),
         tags=("build", "vendor"),
+        implies=(
+            ("*", (
+                Spec("rocm_arch_list", HARD, "compiled for AMD GPU targets", None, (AMD,)),
+                vendor(AMD, strength=STRONG, text="ROCm compile targets (AMD)"),
+            )),
+        ),
+        triggers=TRIGGERS,
     ),
     Rule(
         code="WAC605",
@@ -142,6 +196,38 @@ RULES = (
         ),
         notes=("value: wgmma, tma, sm90, tcgen05, fp8-mma, fp8-type, fp4-type; properties: token",),
         tags=("kernels", "vendor", "build"),
+        # Architecture-specific instructions and types in CUDA sources (value: the feature; the floor is its own).
+        implies=(
+            ("wgmma", (
+                vendor(NVIDIA, strength=STRONG, text="Hopper warpgroup MMA (wgmma) in CUDA source"),
+                Spec("arch", STRONG, "wgmma exists on sm_90a (Hopper) only", ("Hopper",), (NVIDIA,)),
+            )),
+            ("tcgen05", (
+                vendor(NVIDIA, strength=STRONG, text="Blackwell tensor-core instructions (tcgen05) in CUDA source"),
+                Spec("cc_at_least", STRONG, "tcgen05 needs Blackwell (sm_100a)", (10, 0), (NVIDIA,)),
+            )),
+            ("tma", (
+                vendor(NVIDIA, strength=STRONG, text="Tensor Memory Accelerator copies (cp.async.bulk) in CUDA source"),
+                Spec("cc_at_least", STRONG, "TMA (cp.async.bulk) needs Hopper or newer (sm_90)", (9, 0), (NVIDIA,)),
+            )),
+            ("sm90", (
+                vendor(NVIDIA, strength=STRONG, text="Hopper-only PTX (setmaxnreg, clusters) in CUDA source"),
+                Spec("cc_at_least", STRONG, "needs Hopper or newer (sm_90)", (9, 0), (NVIDIA,)),
+            )),
+            ("fp4-type", (
+                vendor(NVIDIA, strength=STRONG, text="CUDA FP4 types (cuda_fp4.h)"),
+                Spec("feature", WEAK, "FP4 types in CUDA source", "supports_fp4"),
+            )),
+            ("fp8-type", (
+                vendor(NVIDIA, strength=STRONG, text="CUDA FP8 types (cuda_fp8.h)"),
+                Spec("feature", WEAK, "FP8 types in CUDA source", "supports_fp8"),
+            )),
+            ("fp8-mma", (
+                vendor(NVIDIA, strength=STRONG, text="FP8 tensor-core MMA in CUDA source"),
+                Spec("cc_at_least", STRONG, "FP8 MMA needs Ada or newer (sm_89)", (8, 9), (NVIDIA,)),
+            )),
+        ),
+        triggers=TRIGGERS,
     ),
 )
 

@@ -1,9 +1,21 @@
 """WAC4xx: launch and topology (launchers, devices per node, nodes, configs passed)."""
 
 from .base import Example, Rule
+from .implies import HUAWEI, INTEL, STRONG, Spec, WEAK, vendor
 
 _RANK_LOOP = (
     "for i in $(seq 0 7); do\n    export DEVICE_ID=$i RANK_ID=$i\n    python train.py > log_$i.txt 2>&1 &\ndone\n"
+)
+
+# Trigger words (the pre-filter's, prefilter.py): a file of a filtered kind is parsed for these rules only
+# if it holds one of them (case-insensitive; triggers.BOUNDED words only as whole words).
+# Launchers and their sizes.
+TRIGGERS = (
+    "torchrun", "torch.distributed", "launch", "deepspeed", "accelerate", "srun", "mpirun", "mpiexec",
+    "sbatch", "slurm", "nproc", "nnodes", "nodes", "num_node", "num-node", "num_gpu", "num-gpu", "gpus",
+    "per_node", "per-node", "num_processes", "num-processes", "hostfile", "machinefile", "visible_devices",
+    "config_file", "config-file", "ntasks", "world_size", "pbs", "bsub", "ngpus", "msrun", "gaudi_spawn",
+    "device_id",
 )
 
 RULES = (
@@ -25,6 +37,7 @@ RULES = (
             Example("msrun --worker_num=8 --local_worker_num=8 train.py\n", kind="shell", value=8,
                     note="MindSpore's launcher"),
             Example(_RANK_LOOP, kind="shell", value=8, note="one background process per DEVICE_ID"),
+            Example("num_machines: 2\nnum_processes: 16\n", kind="yaml", value=8, note="16 processes over 2 machines"),
         ),
         negatives=(
             Example("# torchrun --nproc_per_node 8 train.py\n", kind="shell"),
@@ -37,6 +50,10 @@ RULES = (
                     note="`all` exposes every device: it names no count"),
         ),
         tags=("topology", "training-setup"),
+        implies=(
+            (">=8", (Spec("class", WEAK, "8 or more devices per node: server-class nodes", ("datacenter",)),)),
+        ),
+        triggers=TRIGGERS,
     ),
     Rule(
         code="WAC402",
@@ -45,9 +62,13 @@ RULES = (
         title="node count",
         summary="Finds how many nodes a job spans (--nnodes, --num_nodes, SLURM -N/--nodes).",
         why="A multi-node job needs a cluster fabric between nodes; with RDMA settings it points to a datacenter.",
-        positives=(Example("torchrun --nnodes 4 --nproc_per_node 8 train.py\n", kind="shell", value=4),),
+        positives=(
+            Example("torchrun --nnodes 4 --nproc_per_node 8 train.py\n", kind="shell", value=4),
+            Example("num_machines: 4\n", kind="yaml", value=4),
+        ),
         negatives=(Example("echo --nnodes 4\n", kind="shell"),),
         tags=("topology", "training-setup"),
+        triggers=TRIGGERS,
     ),
     Rule(
         code="WAC403",
@@ -67,6 +88,7 @@ RULES = (
             Example('import os\nos.environ["CUDA_VISIBLE_DEVICES"] = ""\n'),
         ),
         tags=("topology",),
+        triggers=TRIGGERS,
     ),
     Rule(
         code="WAC404",
@@ -87,6 +109,16 @@ RULES = (
             Example("for i in 0 1 2 3; do echo $i; done\n", kind="shell", note="a loop that starts no process per device"),
         ),
         tags=("topology", "launcher", "training-setup"),
+        implies=(
+            ("gaudi_spawn", (
+                vendor(INTEL, strength=STRONG, text="gaudi_spawn.py launcher (Intel Gaudi, optimum-habana)"),
+            )),
+            ("msrun", (vendor(HUAWEI, strength=STRONG, text="msrun launcher (MindSpore, Huawei Ascend)"),)),
+            ("rank-loop", (
+                vendor(HUAWEI, strength=WEAK, text="one process per DEVICE_ID in a shell loop (the Ascend idiom)"),
+            )),
+        ),
+        triggers=TRIGGERS,
     ),
     Rule(
         code="WAC405",
@@ -98,6 +130,7 @@ RULES = (
         positives=(Example("deepspeed --hostfile hosts.txt train.py\n", kind="shell", value="hosts.txt"),),
         negatives=(Example("cat hosts.txt\n", kind="shell"),),
         tags=("topology", "launcher", "training-setup"),
+        triggers=TRIGGERS,
     ),
     Rule(
         code="WAC406",
@@ -109,8 +142,12 @@ RULES = (
             "Following the command line to its config resolves values such as DeepSpeed's `\"auto\"` and ties each "
             "recipe to its own settings."
         ),
-        positives=(Example("deepspeed train.py --deepspeed ds_config.json\n", kind="shell", value="ds_config.json"),),
+        positives=(
+            Example("deepspeed train.py --deepspeed ds_config.json\n", kind="shell", value="ds_config.json"),
+            Example("deepspeed_config:\n  deepspeed_config_file: ds.json\n", kind="yaml", value="ds.json"),
+        ),
         negatives=(Example("cat ds_config.json\n", kind="shell"),),
         tags=("topology", "launcher", "training-setup"),
+        triggers=TRIGGERS,
     ),
 )

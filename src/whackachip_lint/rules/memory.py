@@ -3,6 +3,32 @@
 from ..evidence import State
 from .base import Example, Rule
 
+# Trigger words (the pre-filter's, prefilter.py): a file of a filtered kind is parsed for these rules only
+# if it holds one of them (case-insensitive; triggers.BOUNDED words only as whole words).
+# Memory and sharding: DeepSpeed ZeRO, offload, accumulation, batch sizes, FSDP.
+TRIGGERS = (
+    "zero", "offload", "stage", "accumulat", "micro_batch", "micro-batch", "batch_size", "batch-size",
+    "fsdp", "fully_shard", "fullyshard", "shard",
+)
+# Model size, parallel sizes, optimiser, fine-tuning mode and checkpointing (WAC506-WAC511) come from launch
+# arguments (shell) and model configs (JSON): those kinds also wake on these words.
+MODEL_SIZE_WORDS = (
+    "num_layers", "num-layers", "hidden_size", "hidden-size", "n_embd", "d_model", "n_layer", "parallel_size",
+    "parallel-size", "distributed_optimizer", "distributed-optimizer", "optim", "model_name", "model_path",
+    "model_id", "base_model", "peft", "lora", "load_in_", "quantization_bit", "swiglu", "recompute",
+    "checkpointing", "seq_length", "seq-length", "model_max_length", "cutoff_len",
+)
+# Python code names the model it loads, its adapters, quantised or frozen base and how its layers are placed
+# (extract/python/tables.py: MODEL_LOADERS, PEFT_CALLS, FREEZE_METHODS and the model keywords).
+PYTHON_MODEL_WORDS = (
+    "from_pretrained", "model_name", "model_path", "model_id", "base_model", "peft", "lora", "load_in_",
+    "requires_grad_", "device_map", "optim", "checkpointing", "seq_length", "model_max_length",
+)
+TRIGGERS_BY_KIND = (
+    ("shell", TRIGGERS + MODEL_SIZE_WORDS), ("json", TRIGGERS + MODEL_SIZE_WORDS),
+    ("python", TRIGGERS + PYTHON_MODEL_WORDS),
+)
+
 RULES = (
     Rule(
         code="WAC501",
@@ -14,12 +40,17 @@ RULES = (
         positives=(
             Example('{"zero_optimization": {"stage": 3}, "train_micro_batch_size_per_gpu": 1}\n', kind="json", value=3),
             Example('ds_config = {"zero_optimization": {"stage": 2}}\n', value=2, note="a config built as a Python dict"),
+            Example("zero_optimization:\n  stage: 3\n", kind="yaml", value=3, note="DeepSpeed config written as YAML"),
         ),
         negatives=(
             Example('{"name": "stage", "stage": 3}\n', kind="json"),
             Example('ds_config = {"zero_optimization": {"stage": 0}}\nlevels = {"stage": 3}\n'),
+            Example("stages:\n  - stage: 3\n", kind="yaml", note="a `stage` outside zero_optimization"),
+            Example("zero_optimization:\n  stage: auto\n", kind="yaml", state=State.CONDITIONAL),
         ),
         tags=("memory", "training-setup"),
+        triggers=TRIGGERS,
+        triggers_by_kind=TRIGGERS_BY_KIND,
     ),
     Rule(
         code="WAC502",
@@ -33,6 +64,7 @@ RULES = (
                 '{"zero_optimization": {"stage": 3, "offload_optimizer": {"device": "cpu"}}}\n', kind="json", value="cpu"
             ),
             Example('zero = {"stage": 3, "offload_optimizer": {"device": "nvme"}}\n', value="nvme"),
+            Example("zero_optimization:\n  offload_param:\n    device: nvme\n", kind="yaml", value="nvme"),
         ),
         negatives=(
             Example(
@@ -40,8 +72,11 @@ RULES = (
                 kind="json",
             ),
             Example('zero = {"stage": 3, "offload_param": {"device": "none"}}\n'),
+            Example("zero_optimization:\n  offload_optimizer:\n    device: none\n", kind="yaml"),
         ),
         tags=("memory", "training-setup"),
+        triggers=TRIGGERS,
+        triggers_by_kind=TRIGGERS_BY_KIND,
     ),
     Rule(
         code="WAC503",
@@ -53,12 +88,15 @@ RULES = (
         positives=(
             Example('{"gradient_accumulation_steps": 16, "zero_optimization": {"stage": 2}}\n', kind="json", value=16),
             Example('args = TrainingArguments("out", gradient_accumulation_steps=16)\n', value=16),
+            Example("gradient_accumulation_steps: 8\n", kind="yaml", value=8),
         ),
         negatives=(
             Example('{"gradient_accumulation_steps": 1, "zero_optimization": {"stage": 2}}\n', kind="json", state=State.DISABLED),
             Example('args = TrainingArguments("out", gradient_accumulation_steps=1)\n'),
         ),
         tags=("memory", "training-setup"),
+        triggers=TRIGGERS,
+        triggers_by_kind=TRIGGERS_BY_KIND,
     ),
     Rule(
         code="WAC504",
@@ -70,12 +108,15 @@ RULES = (
         positives=(
             Example('{"train_micro_batch_size_per_gpu": 4, "zero_optimization": {"stage": 1}}\n', kind="json", value=4),
             Example('args = TrainingArguments("out", per_device_train_batch_size=4)\n', value=4),
+            Example("train_micro_batch_size_per_gpu: 2\n", kind="yaml", value=2),
         ),
         negatives=(
             Example('{"batch": 4}\n', kind="json"),
             Example("loader = DataLoader(data, batch_size=4)\n", note="a loader's batch size is not a per-device micro batch"),
         ),
         tags=("memory", "training-setup"),
+        triggers=TRIGGERS,
+        triggers_by_kind=TRIGGERS_BY_KIND,
     ),
     Rule(
         code="WAC505",
@@ -88,12 +129,15 @@ RULES = (
             Example("from torch.distributed.fsdp import FullyShardedDataParallel as FSDP\nmodel = FSDP(model)\n"),
             Example("from torch.distributed.fsdp import fully_shard\nfully_shard(model)\n", value="fsdp2"),
             Example('from transformers import TrainingArguments\nargs = TrainingArguments("out", fsdp="full_shard auto_wrap")\n'),
+            Example("distributed_type: FSDP\n", kind="yaml", value="fsdp"),
         ),
         negatives=(
             Example("# FSDP would help here\nmodel = model.cuda()\n"),
             Example('from transformers import TrainingArguments\nargs = TrainingArguments("out", fsdp="")\n'),
         ),
         tags=("memory", "training-setup"),
+        triggers=TRIGGERS,
+        triggers_by_kind=TRIGGERS_BY_KIND,
     ),
     Rule(
         code="WAC506",
@@ -126,6 +170,8 @@ RULES = (
         ),
         tags=("memory", "model-size", "training-setup"),
         notes=("`properties.dimension`: layers, hidden, ffn, heads, kv_heads, experts, experts_topk, vocab, seq, ...",),
+        triggers=TRIGGERS,
+        triggers_by_kind=TRIGGERS_BY_KIND,
     ),
     Rule(
         code="WAC507",
@@ -154,6 +200,8 @@ RULES = (
         ),
         tags=("memory", "model-size"),
         notes=("`properties.axis`: tensor, pipeline, expert, context, or distributed_optimizer.",),
+        triggers=TRIGGERS,
+        triggers_by_kind=TRIGGERS_BY_KIND,
     ),
     Rule(
         code="WAC508",
@@ -177,6 +225,8 @@ RULES = (
             Example('args = TrainingArguments("out", optim=choice)\n', note="a value decided elsewhere"),
         ),
         tags=("memory", "training-setup"),
+        triggers=TRIGGERS,
+        triggers_by_kind=TRIGGERS_BY_KIND,
     ),
     Rule(
         code="WAC509",
@@ -211,6 +261,8 @@ RULES = (
         # Not a training set-up by itself: inference scripts load models by name too (paths/roles.py).
         tags=("memory", "model-size"),
         notes=("`properties.params_b`: the size in billions.",),
+        triggers=TRIGGERS,
+        triggers_by_kind=TRIGGERS_BY_KIND,
     ),
     Rule(
         code="WAC510",
@@ -248,6 +300,8 @@ RULES = (
         ),
         # Not a training set-up by itself: quantised and frozen weights serve inference too (paths/roles.py).
         tags=("memory",),
+        triggers=TRIGGERS,
+        triggers_by_kind=TRIGGERS_BY_KIND,
     ),
     Rule(
         code="WAC511",
@@ -277,5 +331,7 @@ RULES = (
         ),
         tags=("memory",),
         notes=("Values: `full` (only each layer's input is kept), `selective` (attention internals recomputed).",),
+        triggers=TRIGGERS,
+        triggers_by_kind=TRIGGERS_BY_KIND,
     ),
 )

@@ -3,6 +3,11 @@
 from ..evidence import State
 from .base import Example, Rule
 
+# Trigger words (the pre-filter's, prefilter.py): a file of a filtered kind is parsed for these rules only
+# if it holds one of them (case-insensitive; triggers.BOUNDED words only as whole words).
+# wac-lint's own directives (WAC001 unused suppression).
+TRIGGERS = ("wac-lint",)
+
 RULES = (
     Rule(
         code="WAC001",
@@ -29,6 +34,7 @@ RULES = (
         ),
         tags=("meta", "suppression"),
         precision="very-high",
+        triggers=TRIGGERS,
     ),
 )
 

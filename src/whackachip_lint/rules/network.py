@@ -2,6 +2,21 @@
 
 from ..evidence import State
 from .base import Example, Rule
+from .implies import AMD, CUDA_OR_ROCM, NVIDIA, STRONG, Spec, WEAK, vendor
+
+# An NCCL transport switched off still shows NCCL (or RCCL) in use (a finding's *disabled* state is itself a fact).
+NCCL_SWITCHED_OFF = (
+    ("nccl_*", (vendor(NVIDIA, AMD, strength=WEAK, text=f"NCCL variables: {CUDA_OR_ROCM} (RCCL reads NCCL_*)",
+                       redirectable=True),)),
+)
+
+# Trigger words (the pre-filter's, prefilter.py): a file of a filtered kind is parsed for these rules only
+# if it holds one of them (case-insensitive; triggers.BOUNDED words only as whole words).
+# Interconnect: NCCL_* (and RCCL's use of them), Gloo, libfabric/EFA, InfiniBand.
+TRIGGERS = (
+    "nccl", "rccl", "gloo", "fi_", "efa_", "infiniband", "rdma", "gdr", "ucx", "ofi_", "ofi-", "tcpx",
+    "fastrak", "sharp", "nvls", "socket_ifname",
+)
 
 RULES = (
     Rule(
@@ -26,12 +41,23 @@ RULES = (
                 note="a branch the script's own constants rule out is dead code: it switches nothing off "
                 "(the live `else` branch is enabled)",
             ),
+            Example("env:\n  - name: NCCL_IB_HCA\n    value: mlx5\n", kind="yaml", value="NCCL_IB_HCA", note="Kubernetes env"),
         ),
         negatives=(
             Example("export NCCL_IB_DISABLE=1\n", kind="shell"),
             Example('import os\nos.environ["NCCL_IB_DISABLE"] = "1"\n'),
+            Example("env:\n  - name: NCCL_IB_DISABLE\n    value: '1'\n", kind="yaml", note="InfiniBand switched off"),
         ),
         tags=("network", "training-setup"),
+        implies=(
+            ("nccl_*", (
+                Spec("class", STRONG, "InfiniBand/RoCE NICs in a cluster: datacenter parts", ("datacenter",)),
+                vendor(NVIDIA, AMD, strength=WEAK, text=f"NCCL InfiniBand variables: {CUDA_OR_ROCM}",
+                       redirectable=True),
+            )),
+        ),
+        implies_when_disabled=NCCL_SWITCHED_OFF,
+        triggers=TRIGGERS,
     ),
     Rule(
         code="WAC302",
@@ -53,6 +79,11 @@ RULES = (
             Example('import os\nos.environ["NCCL_NET_GDR_LEVEL"] = "LOC"\n'),
         ),
         tags=("network", "training-setup"),
+        implies=(
+            ("*", (Spec("gdr", STRONG, "GPUDirect RDMA (datacenter/professional NVIDIA or AMD Instinct)"),)),
+        ),
+        implies_when_disabled=NCCL_SWITCHED_OFF,
+        triggers=TRIGGERS,
     ),
     Rule(
         code="WAC303",
@@ -79,6 +110,8 @@ RULES = (
             Example('import os\nprint(os.environ.get("NCCL_P2P_DISABLE"))\n'),
         ),
         tags=("network", "training-setup"),
+        implies_when_disabled=NCCL_SWITCHED_OFF,
+        triggers=TRIGGERS,
     ),
     Rule(
         code="WAC304",
@@ -96,6 +129,7 @@ RULES = (
             Example('import os\niface = os.environ.get("NCCL_SOCKET_IFNAME", "eth0")\n', note="reading is not setting"),
         ),
         tags=("network", "training-setup"),
+        triggers=TRIGGERS,
     ),
     Rule(
         code="WAC305",
@@ -113,6 +147,14 @@ RULES = (
             Example('import os\nos.environ["NCCL_NVLS_ENABLE"] = "0"\n'),
         ),
         tags=("network", "training-setup"),
+        implies=(
+            ("*", (
+                vendor(NVIDIA, strength=STRONG, text="NVLink SHARP needs NVSwitch systems (NVIDIA)"),
+                Spec("class", STRONG, "NVLink SHARP: NVSwitch (HGX/DGX-class) servers", ("datacenter",)),
+            )),
+        ),
+        implies_when_disabled=NCCL_SWITCHED_OFF,
+        triggers=TRIGGERS,
     ),
     Rule(
         code="WAC306",
@@ -138,5 +180,9 @@ RULES = (
             Example('import os\n"""Set NCCL_FASTRAK_CTRL_DEV on a3-mega."""\n'),
         ),
         tags=("network", "training-setup"),
+        implies=(
+            ("*", (Spec("class", STRONG, "cloud GPU fabric: datacenter instances", ("datacenter",)),)),
+        ),
+        triggers=TRIGGERS,
     ),
 )

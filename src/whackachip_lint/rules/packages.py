@@ -7,6 +7,19 @@ npu, hpu, tpu, xpu, mps) and which toolkit version, where the text states one.
 
 from ..evidence import State
 from .base import Example, Rule
+from .implies import AMD, AWS, GOOGLE, HUAWEI, INTEL, NVIDIA, STRONG, WEAK, vendor
+
+# Trigger words (the pre-filter's, prefilter.py): a file of a filtered kind is parsed for these rules only
+# if it holds one of them (case-insensitive; triggers.BOUNDED words only as whole words).
+# Packages and containers (WAC8xx): dependency pins, images, wheel variants.
+TRIGGERS = (
+    "torch", "cu1", "rocm", "cuda", "nvidia", "npu", "habana", "tpu", "xla", "jax", "mlx", "metal", "neuron",
+    "flash", "transformer", "apex", "bitsandbytes", "xformers", "triton", "deepspeed", "intel", "cupy", "dali",
+    "tensorrt", "onnxruntime", "paddle", "amdsmi", "cudf", "cuml", "image", "from",
+)
+# Dependency pins in Python come only from setup.py, which is never filtered (triggers.ALWAYS_PARSE_NAMES); in shell
+# only from container runs; JSON files hold none.
+TRIGGERS_BY_KIND = (("python", ()), ("shell", ("docker", "podman", "nerdctl")), ("json", ()))
 
 RULES = (
     Rule(
@@ -42,6 +55,10 @@ RULES = (
                 kind="yaml",
                 value="nvidia/cuda:12.1.0-devel-ubuntu22.04",
             ),
+            Example("docker run -it --device=/dev/kfd --device=/dev/dri --group-add video "
+                    "rocm/pytorch:rocm6.1_ubuntu22.04_py3.10_pytorch_2.4 python train.py\n",
+                    kind="shell", value="rocm/pytorch:rocm6.1_ubuntu22.04_py3.10_pytorch_2.4",
+                    note="a ROCm image run on /dev/kfd"),
         ),
         negatives=(
             Example("FROM ubuntu:22.04\n", kind="dockerfile", note="no accelerator stack in the image"),
@@ -50,12 +67,24 @@ RULES = (
                 kind="dockerfile",
                 note="a commented-out FROM is only mentioned",
             ),
+            Example("docker run --rm ubuntu:22.04 bash\n", kind="shell", note="no accelerator stack in the image"),
+            Example('echo "docker run rocm/pytorch:latest"\n', kind="shell", note="a command quoted in a message"),
         ),
         notes=(
             "properties: vendor, accelerator, cuda, rocm, cann, gaudi (software version), ngc_release (YY.MM), chip, "
             "platform, stage, from_arg, unresolved, context (\"ci\" for CI job images)",
         ),
         tags=("vendor", "image"),
+        implies=(
+            ("rocm/*", (vendor(AMD, strength=STRONG, text="ROCm base image"),)),
+            ("*ascend*", (vendor(HUAWEI, strength=STRONG, text="Ascend base image"),)),
+            ("*gaudi*", (vendor(INTEL, strength=STRONG, text="Gaudi base image"),)),
+            ("*habana*", (vendor(INTEL, strength=STRONG, text="Habana base image"),)),
+            ("nvcr.io/*", (vendor(NVIDIA, AMD, strength=WEAK, text="NVIDIA NGC base image", redirectable=True),)),
+            ("nvidia/cuda*", (vendor(NVIDIA, AMD, strength=WEAK, text="CUDA base image", redirectable=True),)),
+        ),
+        triggers=TRIGGERS,
+        triggers_by_kind=TRIGGERS_BY_KIND,
     ),
     Rule(
         code="WAC802",
@@ -87,6 +116,12 @@ RULES = (
         notes=("value: cu121 / rocm6.1 / cpu / xpu; properties: package, version, variant, vendor, accelerator, cuda, "
                "rocm, source (local-version, index-url, wheel-url, conda), url",),
         tags=("vendor", "dependencies"),
+        implies=(
+            ("rocm*", (vendor(AMD, strength=STRONG, text="ROCm build of PyTorch pinned"),)),
+            ("cu*", (vendor(NVIDIA, strength=WEAK, text="CUDA build of PyTorch pinned"),)),
+        ),
+        triggers=TRIGGERS,
+        triggers_by_kind=TRIGGERS_BY_KIND,
     ),
     Rule(
         code="WAC803",
@@ -106,6 +141,14 @@ RULES = (
         positives=(
             Example("torch==2.1.0\ntorch_npu==2.1.0.post3\n", kind="requirements", value="torch-npu"),
             Example('jax[tpu]>=0.4.20\n', kind="requirements", value="jax[tpu]"),
+            Example("jax[cuda12]>=0.4.30\n", kind="requirements", value="jax[cuda12]", note="JAX on NVIDIA GPUs, not TPU"),
+            Example("torch_xla[tpu]==2.4.0\n", kind="requirements", value="torch-xla[tpu]"),
+            Example("torch-xla[cuda]==2.4.0\n", kind="requirements", value="torch-xla[cuda]", note="XLA on NVIDIA GPUs"),
+            Example("torch_xla @ https://storage.googleapis.com/pytorch-xla-releases/wheels/cuda/12.1/"
+                    "torch_xla-2.4.0-cp310-cp310-manylinux_2_28_x86_64.whl\n", kind="requirements", value="torch-xla[cuda]",
+                    note="a CUDA wheel of torch_xla"),
+            Example("torch-neuronx==2.1.2.2.3.0\nneuronx-cc==2.*\n", kind="requirements", value="torch-neuronx",
+                    note="AWS Neuron (Trainium/Inferentia)"),
         ),
         negatives=(
             Example("# torch_npu==2.1.0\ntorch==2.1.0\n", kind="requirements"),
@@ -120,6 +163,28 @@ RULES = (
         notes=("value: canonical package name (with the deciding extra, e.g. jax[tpu]); properties: package, version, "
                "vendor, accelerator, extra, marker",),
         tags=("vendor", "dependencies"),
+        implies=(
+            ("torch?npu*", (vendor(HUAWEI, strength=STRONG, text="torch-npu pinned (Ascend)"),)),
+            ("habana*", (vendor(INTEL, strength=STRONG, text="Habana packages pinned (Gaudi)"),)),
+            ("optimum-habana*", (vendor(INTEL, strength=STRONG, text="optimum-habana pinned (Gaudi)"),)),
+            ("jax?tpu?*", (vendor(GOOGLE, strength=STRONG, text="jax[tpu] pinned"),)),
+            ("jax?cuda*", (vendor(NVIDIA, strength=STRONG, text="jax[cuda] pinned"),)),
+            ("jax-cuda*", (vendor(NVIDIA, strength=STRONG, text="JAX CUDA plugin pinned"),)),
+            ("jax?rocm*", (vendor(AMD, strength=STRONG, text="jax[rocm] pinned"),)),
+            ("jax-rocm*", (vendor(AMD, strength=STRONG, text="JAX ROCm plugin pinned"),)),
+            ("jaxlib+cuda*", (vendor(NVIDIA, strength=STRONG, text="CUDA build of jaxlib pinned"),)),
+            ("jaxlib+rocm*", (vendor(AMD, strength=STRONG, text="ROCm build of jaxlib pinned"),)),
+            ("libtpu*", (vendor(GOOGLE, strength=STRONG, text="libtpu pinned (TPU runtime)"),)),
+            ("torch?xla?tpu?*", (vendor(GOOGLE, strength=STRONG, text="torch-xla[tpu] pinned"),)),
+            ("torch?xla?cuda?*", (
+                vendor(NVIDIA, strength=STRONG, text="torch-xla[cuda] pinned (XLA on NVIDIA GPUs)"),
+            )),
+            ("torch?xla*", (vendor(GOOGLE, strength=WEAK, text="torch-xla pinned"),)),
+            ("torch-neuron*", (vendor(AWS, strength=STRONG, text="torch-neuronx pinned (AWS Neuron)"),)),
+            ("neuronx-*", (vendor(AWS, strength=STRONG, text="Neuron compiler pinned (AWS Trainium/Inferentia)"),)),
+        ),
+        triggers=TRIGGERS,
+        triggers_by_kind=TRIGGERS_BY_KIND,
     ),
     Rule(
         code="WAC804",
@@ -142,6 +207,8 @@ RULES = (
         negatives=(Example("# flash-attn==2.5.8\nnumpy\n", kind="requirements"),),
         notes=("value: canonical package name; properties: package, version, kernel (fa1/fa2/fa3), vendors",),
         tags=("kernels", "dependencies"),
+        triggers=TRIGGERS,
+        triggers_by_kind=TRIGGERS_BY_KIND,
     ),
     Rule(
         code="WAC805",
@@ -159,6 +226,8 @@ RULES = (
         negatives=(Example("name: env\ndependencies:\n  - numpy=1.26\n", kind="yaml", filename="environment.yml"),),
         notes=("value: toolkit version as pinned (major.minor[.patch] or cuda major for cuXX packages); properties: package",),
         tags=("vendor", "dependencies"),
+        triggers=TRIGGERS,
+        triggers_by_kind=TRIGGERS_BY_KIND,
     ),
 )
 

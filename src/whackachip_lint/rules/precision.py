@@ -2,6 +2,17 @@
 
 from ..evidence import State
 from .base import Example, Rule
+from .implies import AMD, HARD, NVIDIA, STRONG, Spec, WEAK, vendor
+
+# Trigger words (the pre-filter's, prefilter.py): a file of a filtered kind is parsed for these rules only
+# if it holds one of them (case-insensitive; triggers.BOUNDED words only as whole words).
+# Precision: dtypes, autocast and trainer switches, TE/FP8, Lightning `precision=16`.
+TRIGGERS = (
+    "bf16", "bfloat", "fp16", "float16", "half", "tf32", "float32_matmul", "matmul_precision", "precision",
+    "fp8", "float8", "e4m3", "e5m2", "scaled_mm", "fp4", "float4", "fp6", "float6", "autocast", "gradscaler",
+    "amp_", "_amp", ".amp", "amp.", "-amp", "apex", "opt_level", "mixed", "dtype", "transformer_engine",
+    "transformer engine", "transformer-engine", "transformerengine",
+)
 
 RULES = (
     Rule(
@@ -31,6 +42,8 @@ RULES = (
             Example('import argparse\np = argparse.ArgumentParser()\np.add_argument("--dtype", default="bf16")\n', value="bf16"),
             Example("deepspeed train.py --deepspeed ds_config.json --bf16\n", kind="shell", value="bf16"),
             Example('{"bf16": {"enabled": true}, "zero_optimization": {"stage": 3}}\n', kind="json", value="bf16"),
+            Example("mixed_precision: bf16\nnum_processes: 8\n", kind="yaml", note="accelerate config"),
+            Example("trainer:\n  precision: bf16-mixed\n", kind="yaml", note="Lightning trainer config"),
         ),
         negatives=(
             Example("# we tried torch.bfloat16 once\nimport torch\n"),
@@ -53,9 +66,13 @@ RULES = (
             Example("import torch\nif x.dtype == torch.bfloat16:\n    x = x.float()\n", note="a dtype compared is not a dtype used"),
             Example("import torch\nif False:\n    model = model.bfloat16()\n", state=State.DEAD,
                     note="`if False:` never runs: reported as dead, which constrains nothing"),
+            Example("# mixed_precision: bf16\nmixed_precision: fp16\n", kind="yaml", note="commented out: mentioned"),
+            Example("mixed_precision: 'no'\n", kind="yaml"),
         ),
         references=("https://docs.nvidia.com/deeplearning/transformer-engine/user-guide/index.html",),
         tags=("precision",),
+        implies=(("auto", ()), ("*", (Spec("feature", STRONG, "native bf16 tensor math", "supports_bf16"),))),
+        triggers=TRIGGERS,
     ),
     Rule(
         code="WAC102",
@@ -74,6 +91,7 @@ RULES = (
             Example("import torch\nwith torch.cuda.amp.autocast():\n    y = model(x)\n", value="float16",
                     note="CUDA autocast without dtype= runs in float16"),
             Example("torchrun --nproc_per_node 8 train.py --fp16\n", kind="shell", value="fp16"),
+            Example("trainer:\n  precision: 16-mixed\n", kind="yaml"),
         ),
         negatives=(
             Example("import torch\nprint('fp16 is not used')\n"),
@@ -81,6 +99,7 @@ RULES = (
             Example('import torch\nwith torch.autocast("cuda", dtype=torch.float16, enabled=False):\n    y = model(x)\n'),
         ),
         tags=("precision",),
+        triggers=TRIGGERS,
     ),
     Rule(
         code="WAC103",
@@ -95,12 +114,18 @@ RULES = (
         positives=(
             Example("import torch\ntorch.backends.cuda.matmul.allow_tf32 = True\n"),
             Example('import torch\ntorch.set_float32_matmul_precision("high")\n', value="high"),
+            Example("tf32: true\nbf16: true\n", kind="yaml", note="Hugging Face TrainingArguments as YAML"),
         ),
         negatives=(
             Example("import torch\ntorch.backends.cuda.matmul.allow_tf32 = False\n"),
             Example('import torch\ntorch.set_float32_matmul_precision("highest")\n'),
+            Example("tf32: false\n", kind="yaml", note="switched off: disabled"),
         ),
         tags=("precision",),
+        implies=(
+            ("*", (Spec("feature", WEAK, "TF32 tensor cores (the switch is ignored without them)", "supports_tf32"),)),
+        ),
+        triggers=TRIGGERS,
     ),
     Rule(
         code="WAC104",
@@ -130,6 +155,7 @@ RULES = (
                     value="torchao.float8"),
             Example('from megatron.core import TransformerConfig\nconfig = TransformerConfig(fp8_format="e4m3")\n',
                     note="an FP8 format chosen"),
+            Example("model:\n  fp8: hybrid\n", kind="yaml", note="Megatron/NeMo model config"),
         ),
         negatives=(
             Example("import transformer_engine.pytorch as te\nwith te.fp8_autocast(enabled=False):\n    y = layer(x)\n"),
@@ -139,8 +165,25 @@ RULES = (
             Example('from megatron.core import TransformerConfig\nconfig = TransformerConfig(fp8_format=None)\n'),
             Example("from transformer_engine.common.recipe import MXFP8BlockScaling\n",
                     note="a recipe imported, never built"),
+            Example("model:\n  fp8: false\n", kind="yaml"),
         ),
         tags=("precision",),
+        implies=(
+            # Transformer Engine's MXFP8BlockScaling runs on compute capability 10.x only (TE support matrix).
+            ("mxfp8", (
+                Spec("feature", HARD, "MXFP8 matrix multiplies on the live path", "supports_fp8"),
+                Spec("cc_at_least", HARD, "MXFP8 block scaling needs Blackwell (compute capability 10.0)", (10, 0),
+                     (NVIDIA,)),
+            )),
+            # FP8 block scaling (TE Float8BlockScaling) needs compute capability 9.0 or newer (TE support matrix).
+            ("fp8-block", (
+                Spec("feature", HARD, "FP8 matrix multiplies on the live path", "supports_fp8"),
+                Spec("cc_at_least", HARD, "FP8 block scaling needs Hopper or newer (compute capability 9.0)", (9, 0),
+                     (NVIDIA,)),
+            )),
+            ("*", (Spec("feature", HARD, "FP8 matrix multiplies on the live path", "supports_fp8"),)),
+        ),
+        triggers=TRIGGERS,
     ),
     Rule(
         code="WAC105",
@@ -161,6 +204,10 @@ RULES = (
             Example("import torch\n# kv cache could use torch.float8_e5m2\n"),
         ),
         tags=("precision",),
+        implies=(
+            ("*fnuz", (vendor(AMD, strength=STRONG, text="FNUZ FP8 formats are AMD MI300's"),)),
+        ),
+        triggers=TRIGGERS,
     ),
     Rule(
         code="WAC106",
@@ -191,6 +238,18 @@ RULES = (
                     note="MXFP4 weights dequantised for a bf16 GEMM: storage only"),
         ),
         tags=("precision",),
+        implies=(
+            # A block-scaled FP4 recipe runs FP4 GEMMs: NVFP4 is NVIDIA Blackwell's format (TE: cc 10.x, partly 12.0).
+            ("nvfp4", (
+                Spec("feature", HARD, "NVFP4 matrix multiplies on the live path", "supports_fp4"),
+                Spec("cc_at_least", HARD, "NVFP4 needs Blackwell (compute capability 10.0 or newer)", (10, 0),
+                     (NVIDIA,)),
+                vendor(NVIDIA, strength=STRONG, text="NVFP4 is NVIDIA's FP4 format"),
+            )),
+            ("mxfp4", (Spec("feature", HARD, "MXFP4 matrix multiplies on the live path", "supports_fp4"),)),
+            ("*", (Spec("feature", STRONG, "FP4 tensor math", "supports_fp4"),)),
+        ),
+        triggers=TRIGGERS,
     ),
 )
 

@@ -1,10 +1,11 @@
 """An example wac-lint plugin for Tenstorrent hardware: one rule, one file kind, one catalog entry.
 
-Only wac-lint's declaration types are imported here (`Plugin`, `Rule`, `Example`): the constraint the rule implies
-and the catalog entry are plain data, so loading the plugin never pulls in the inference.
+Only wac-lint's declaration types are imported here (`Plugin`, `Rule`, `Example`, `FileKind`): the constraint the
+rule implies and the catalog entry are plain data, so loading the plugin never pulls in the inference.
 """
 
 from whackachip_lint.evidence import State
+from whackachip_lint.kinds import FileKind
 from whackachip_lint.plugins import Plugin
 from whackachip_lint.rules.base import Example, Rule
 
@@ -18,8 +19,7 @@ TENSTORRENT_RUNTIME = Rule(
     positives=(
         Example("import ttnn\ndevice = ttnn.open_device(device_id=0)\n", value="ttnn"),
         Example("export TT_METAL_HOME=/opt/tt-metal\n", kind="shell", value="TT_METAL_HOME"),
-        Example("train:\n    TT_METAL_HOME=/opt/tt-metal python train.py\n", kind="justfile", filename="justfile",
-                value="TT_METAL_HOME"),
+        Example("train:\n    TT_METAL_HOME=/opt/tt-metal python train.py\n", kind="justfile", value="TT_METAL_HOME"),
     ),
     negatives=(
         Example("# import ttnn (not used here)\nimport torch\n", state=State.MENTIONED,
@@ -61,8 +61,10 @@ WORMHOLE_N300 = {
 PLUGIN = Plugin(
     name="tenstorrent",
     rules=(TENSTORRENT_RUNTIME,),
-    file_kinds={"justfile": "justfile", "Justfile": "justfile", ".justfile": "justfile", ".just": "justfile"},
-    extractors={kind: ("wac_lint_tenstorrent.extract",) for kind in ("python", "shell", "justfile")},
+    # just's command runner files: one row of wac-lint's file-kind table, read by this plugin's extractor.
+    file_kinds=(FileKind("justfile", ("wac_lint_tenstorrent.extract",), names=("justfile", "Justfile"),
+                         suffixes=(".justfile", ".just"), sample="justfile"),),
+    extractors={kind: ("wac_lint_tenstorrent.extract",) for kind in ("python", "shell")},
     implies={"TTS001": (("*", ({"kind": "vendor", "strength": "hard", "vendors": ["Tenstorrent"],
                                 "text": "Tenstorrent runtime (TT-NN / TT-Metalium)"},)),)},
     catalog=(WORMHOLE_N300,),

@@ -3,7 +3,7 @@
 The extractor visits in full only the statements whose lines hold one of these
 words; every other statement costs a line-range check and, for assignments, a
 name binding (a later line may read the variable). The words are the
-pre-filter's words (triggers.py) of the rule families whose words this
+pre-filter's words (`Rule.triggers`) of the rule families whose words this
 extractor can meet in free text (precision, runtimes and devices,
 interconnect, kernels: the mention patterns and compile targets), the names
 and prefixes of the hardware environment variables (environment.py), and the
@@ -22,10 +22,11 @@ import re
 from bisect import bisect_left, insort
 from functools import lru_cache
 
+from ...rules import collective, family_codes, kernels, network, precision
 from . import tables as T
 
 # Rule families whose trigger words the extractor meets in comments, docstrings and strings.
-_TEXT_FAMILIES = frozenset({"WAC1", "WAC2", "WAC3", "WAC6"})
+_TEXT_FAMILIES = (precision, collective, network, kernels)
 # Dotted names whose last part, as written at the call or use, is what the extractor reacts to.
 _DOTTED_TABLES = (
     T.INIT_PROCESS_GROUP, T.DEEPSPEED_INIT, T.AUTOCAST, T.CPU_AUTOCAST, T.FP8_AUTOCAST, T.GRAD_SCALERS,
@@ -79,7 +80,7 @@ def table_words() -> set[str]:
 def gate_pattern() -> re.Pattern[bytes]:
     from ...prefilter import compile_words, words_for
 
-    return compile_words((words_for("python", _TEXT_FAMILIES) or set()) | table_words())
+    return compile_words((words_for("python", family_codes(*_TEXT_FAMILIES)) or set()) | table_words())
 
 
 def hot_lines(text: str) -> list[int]:

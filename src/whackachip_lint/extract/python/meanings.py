@@ -6,8 +6,13 @@ from ...evidence import State, Value
 from ..model_tables import OPTIMIZERS, params_from_model_name
 from . import tables as T
 from ...rules.codes import Code
+from ...vocab.attention import ATTN_IMPLEMENTATIONS
+from ...vocab.backends import COLLECTIVE_BACKENDS
+from ...vocab.deepspeed import NO_OFFLOAD, OFFLOAD_DEVICES
+from ...vocab.devices import device_type
+from ...vocab.precision import precision_of
+from ...vocab.truth import truth
 
-_FALSE_STRINGS = {"0", "false", "no", "off", "n", "f", ""}
 
 
 def module_meanings(module: str) -> tuple[tuple[str, str], ...]:
@@ -59,21 +64,18 @@ def value_meanings(kind: str, value: Value, partial: bool, rule: str | None = No
     if kind == "precision":
         if partial:
             return []
-        if low in T.PRECISION_STRINGS:
-            return [(*T.PRECISION_STRINGS[low], on)]
-        match = T.FP8_STRING.match(low)
-        return [(Code.FP8_DTYPE, match.group(1), on)] if match else []
+        found = precision_of(low)
+        return [(*found, on)] if found else []
     if kind == "backend":
         if partial:
             return []
         names = [part.split(":")[-1].strip() for part in low.split(",")]
-        return [(Code.COLLECTIVE_BACKEND, n, on) for n in names if n in T.BACKENDS]
+        return [(Code.COLLECTIVE_BACKEND, n, on) for n in names if n in COLLECTIVE_BACKENDS]
     if kind == "device":
-        device = low.split(":")[0]
-        device = T.DEVICE_ALIASES.get(device, device)
-        return [(Code.DEVICE_TYPE, device, on)] if device in T.DEVICES else []
+        device = device_type(low)
+        return [(Code.DEVICE_TYPE, device, on)] if device else []
     if kind == "attn":
-        return [(Code.FLASH_ATTENTION, T.ATTN_IMPLEMENTATIONS[low], on)] if low in T.ATTN_IMPLEMENTATIONS else []
+        return [(Code.FLASH_ATTENTION, ATTN_IMPLEMENTATIONS[low], on)] if low in ATTN_IMPLEMENTATIONS else []
     if kind == "fsdp":
         return [(Code.FSDP, "fsdp", on)] if text and not partial else []
     if kind == "te":
@@ -112,9 +114,9 @@ def _offload_meaning(value: Value, partial: bool) -> list[tuple[str, Value, Stat
     device = value.strip().lower()
     if device == "auto":
         return [(Code.ZERO_OFFLOAD, "auto", State.CONDITIONAL)]
-    if device == "none":
-        return [(Code.ZERO_OFFLOAD, "none", State.DISABLED)]
-    return [(Code.ZERO_OFFLOAD, device, State.ENABLED)] if device in {"cpu", "nvme"} else []
+    if device == NO_OFFLOAD:
+        return [(Code.ZERO_OFFLOAD, NO_OFFLOAD, State.DISABLED)]
+    return [(Code.ZERO_OFFLOAD, device, State.ENABLED)] if device in OFFLOAD_DEVICES else []
 
 
 def switch_truth(value: Value) -> bool | None:
@@ -131,6 +133,4 @@ def switch_truth(value: Value) -> bool | None:
     low = str(value).strip().lower()
     if low == "auto":
         return None
-    if low in _FALSE_STRINGS:
-        return False
-    return True
+    return low != "" and truth(low) is not False

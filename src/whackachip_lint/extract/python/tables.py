@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import re
 from ...rules.codes import Code
+from ...vocab.devices import DEVICE_TYPES
+from ...vocab.deepspeed import LEGACY_CPU_OFFLOAD, LEGACY_OFFLOAD_DEVICE, OFFLOAD_BLOCKS, ZERO_BLOCK
 
 from ..model_tables import LAUNCH_MODEL_NAMES
 
@@ -32,42 +34,6 @@ CAST_METHODS: dict[str, tuple[str, str]] = {
     "bfloat16": (Code.BF16_PRECISION, "bfloat16"),
     "half": (Code.FP16_PRECISION, "float16"),
 }
-
-# Precision spelled as a string (dtype=, torch_dtype=, mixed_precision=, precision=, --dtype default).
-PRECISION_STRINGS: dict[str, tuple[str, str]] = {
-    "bf16": (Code.BF16_PRECISION, "bf16"),
-    "bfloat16": (Code.BF16_PRECISION, "bfloat16"),
-    "torch.bfloat16": (Code.BF16_PRECISION, "bfloat16"),
-    "bf16-mixed": (Code.BF16_PRECISION, "bf16-mixed"),
-    "bf16_mixed": (Code.BF16_PRECISION, "bf16-mixed"),
-    "bf16-true": (Code.BF16_PRECISION, "bf16-true"),
-    "fp16": (Code.FP16_PRECISION, "fp16"),
-    "float16": (Code.FP16_PRECISION, "float16"),
-    "torch.float16": (Code.FP16_PRECISION, "float16"),
-    "half": (Code.FP16_PRECISION, "float16"),
-    "16": (Code.FP16_PRECISION, "16"),
-    "16-mixed": (Code.FP16_PRECISION, "16-mixed"),
-    "fp16-mixed": (Code.FP16_PRECISION, "16-mixed"),
-    "16-true": (Code.FP16_PRECISION, "16-true"),
-    "tf32": (Code.TF32_MATMUL, "tf32"),
-    # Accelerate's mixed_precision="fp8" (Transformer Engine or MS-AMP) is enabled only on Ada and Hopper
-    # (Accelerate "Low Precision Training Methods" guide); Lightning's "transformer-engine" runs TE's FP8 GEMMs.
-    "fp8": (Code.FP8_COMPUTE, "fp8"),
-    "mxfp8": (Code.FP8_COMPUTE, "mxfp8"),
-    "fp4": (Code.FP4_COMPUTE, "fp4"),
-    "nvfp4": (Code.FP4_COMPUTE, "nvfp4"),
-    "transformer-engine": (Code.FP8_COMPUTE, "transformer-engine"),
-    "transformer-engine-float16": (Code.FP8_COMPUTE, "transformer-engine"),
-}
-FP8_STRING = re.compile(r"^(?:torch\.)?(float8_e[0-9]m[0-9]\w*)$")
-
-# Collective backends as strings.
-BACKENDS = frozenset({"nccl", "hccl", "gloo", "mpi", "ucc", "xccl", "ccl", "rccl", "cncl", "mccl"})
-# Device types (the part before ":" in "cuda:0").
-DEVICES = frozenset({"cuda", "npu", "hpu", "xla", "mps", "xpu", "mlu", "musa"})
-# Other spellings of a device type: Lightning's accelerator="tpu" runs on XLA devices.
-# MindSpore's device_target names the vendor's device ("Ascend" is an Ascend NPU); "GPU" is CUDA there.
-DEVICE_ALIASES: dict[str, str] = {"tpu": "xla", "ascend": "npu"}
 
 # Keywords (call arguments, dict keys, config-class fields) and what they hold.
 #   ("switch", rule):   a boolean: True = enabled, False = disabled
@@ -120,6 +86,7 @@ KEYWORDS: dict[str, tuple[str, str | None]] = {
     "fsdp": ("fsdp", None),
     "zero_stage": ("count", Code.ZERO_STAGE),
     "offload_device": ("offload", None),
+    "zero_cpu_offload": ("switch", Code.ZERO_OFFLOAD),  # DeepSpeed's legacy zero_optimization.cpu_offload
     "gradient_accumulation_steps": ("count", Code.GRADIENT_ACCUMULATION),
     "train_micro_batch_size_per_gpu": ("count", Code.MICRO_BATCH),
     "per_device_train_batch_size": ("count", Code.MICRO_BATCH),
@@ -141,18 +108,16 @@ KEYWORDS: dict[str, tuple[str, str | None]] = {
 COUNT_THRESHOLDS: dict[str, int] = {Code.ZERO_STAGE: 0, Code.GRADIENT_ACCUMULATION: 1, Code.MICRO_BATCH: 0}
 # DeepSpeed config blocks written as Python dicts: block key -> inner key -> KEYWORDS entry it means.
 DS_BLOCKS: dict[str, dict[str, str]] = {
-    "zero_optimization": {"stage": "zero_stage"},
-    "offload_optimizer": {"device": "offload_device"},
-    "offload_param": {"device": "offload_device"},
+    ZERO_BLOCK: {"stage": "zero_stage", LEGACY_CPU_OFFLOAD: "zero_cpu_offload"},
+    **{block: {"device": "offload_device"} for block in OFFLOAD_BLOCKS},
 }
 # Keywords that only mean something as argparse options (`--fp8-format hybrid`, Megatron).
 FLAG_KEYWORDS: dict[str, tuple[str, str | None]] = {}
 # Switch keywords whose value is the rule's value when on (WAC601 wants "fa2"/"fa3").
 SWITCH_VALUES: dict[str, str] = {
     "use_flash_attention_2": "fa2", "load_in_4bit": "qlora", "load_in_8bit": "qlora8", "use_peft": "lora",
-    "use_lora": "lora", "gradient_checkpointing": "full",
+    "use_lora": "lora", "gradient_checkpointing": "full", "zero_cpu_offload": LEGACY_OFFLOAD_DEVICE,
 }
-ATTN_IMPLEMENTATIONS: dict[str, str] = {"flash_attention_2": "fa2", "flash_attention_3": "fa3"}
 
 # argparse options (normalised: dashes stripped, "-" -> "_", lower case) that name a keyword above.
 FLAG_ALIASES: dict[str, str] = {
@@ -253,7 +218,7 @@ DEVICE_CALLS = ("torch.device", "mindspore.set_device", "mindspore.context.set_d
 # `torch.<module>` namespaces that only a vendor's plugin installs (torch_npu adds torch.npu, Gaudi's bridge
 # torch.hpu); torch.xpu and torch.mps are Intel GPU and Apple. torch.cuda is left out: ROCm builds and
 # migration shims keep that name, and device strings already report it.
-DEVICE_MODULES: dict[str, str] = {"npu": "npu", "hpu": "hpu", "xpu": "xpu", "mps": "mps", "mlu": "mlu", "musa": "musa"}
+DEVICE_MODULES: dict[str, str] = {device: device for device in sorted(DEVICE_TYPES - {"cuda", "xla"})}
 AVAILABILITY_QUERY = re.compile(r"^(?:is_available|device_count|is_initialized|is_bf16_supported)$")
 DEVICE_METHODS: dict[str, str] = {"cuda": "cuda", "npu": "npu", "xpu": "xpu", "hpu": "hpu"}
 XLA_DEVICE_CALLS = ("torch_xla.core.xla_model.xla_device", "torch_xla.device")

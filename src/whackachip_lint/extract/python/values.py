@@ -29,7 +29,7 @@ def combine(outer: State, inner: State) -> State:
 
 
 @dataclass
-class Candidate:
+class ValueCandidate:
     value: Value
     state: State = State.ENABLED
     properties: dict[str, Value] = field(default_factory=dict)
@@ -69,7 +69,7 @@ class Resolver:
         else:
             scope.setdefault(name, []).append(Binding(node, state))
 
-    def resolve(self, node: ast.AST | None, depth: int = 0) -> list[Candidate] | None:
+    def resolve(self, node: ast.AST | None, depth: int = 0) -> list[ValueCandidate] | None:
         if node is None or depth > self.MAX_DEPTH:
             return None
         handler: Callable | None = _HANDLERS.get(type(node))
@@ -79,21 +79,21 @@ class Resolver:
 
     # -- one method per expression type -------------------------------------------------
 
-    def _constant(self, node: ast.Constant, depth: int) -> list[Candidate] | None:
+    def _constant(self, node: ast.Constant, depth: int) -> list[ValueCandidate] | None:
         value = node.value
         if isinstance(value, bytes):
             value = value.decode("utf-8", "replace")
         elif not isinstance(value, (str, int, float, bool)) and value is not None:
             return None  # complex numbers, Ellipsis
-        return [Candidate(value)]
+        return [ValueCandidate(value)]
 
-    def _fstring(self, node: ast.JoinedStr, depth: int) -> list[Candidate] | None:
+    def _fstring(self, node: ast.JoinedStr, depth: int) -> list[ValueCandidate] | None:
         parts = node.values
         if parts and type(parts[0]) is ast.Constant:
-            return [Candidate(parts[0].value, partial=len(parts) > 1)]
+            return [ValueCandidate(parts[0].value, partial=len(parts) > 1)]
         return None
 
-    def _name(self, node: ast.Name, depth: int) -> list[Candidate] | None:
+    def _name(self, node: ast.Name, depth: int) -> list[ValueCandidate] | None:
         bindings = None
         for scope in (self.scopes[-1], self.scopes[0]):
             if node.id in scope:
@@ -101,7 +101,7 @@ class Resolver:
                 break
         if not bindings:
             return None
-        found: list[Candidate] = []
+        found: list[ValueCandidate] = []
         for binding in bindings:
             for candidate in self.resolve(binding.node, depth + 1) or []:
                 candidate.state = combine(binding.state, candidate.state)
@@ -109,7 +109,7 @@ class Resolver:
                 found.append(candidate)
         return found or None
 
-    def _attribute(self, node: ast.Attribute, depth: int) -> list[Candidate] | None:
+    def _attribute(self, node: ast.Attribute, depth: int) -> list[ValueCandidate] | None:
         name = dotted(node)
         if name is None:
             return None
@@ -118,16 +118,16 @@ class Resolver:
             return None
         if flag.default is None:
             default = True if flag.action == "store_false" else False if flag.action == "store_true" else None
-            candidates = [Candidate(default)]
+            candidates = [ValueCandidate(default)]
         else:
             candidates = self.resolve(flag.default, depth + 1) or []
         for candidate in candidates:
             candidate.properties.update({"flag": flag.flag, "default": candidate.value})
         return candidates or None
 
-    def _either(self, branches, depth: int) -> list[Candidate] | None:
+    def _either(self, branches, depth: int) -> list[ValueCandidate] | None:
         """Candidates of alternative expressions, each (expression, whether it is taken: None = maybe)."""
-        found: list[Candidate] = []
+        found: list[ValueCandidate] = []
         for branch, taken in branches:
             state = State.CONDITIONAL if taken is None else State.ENABLED if taken else State.DEAD
             for candidate in self.resolve(branch, depth + 1) or []:
@@ -135,15 +135,15 @@ class Resolver:
                 found.append(candidate)
         return found or None
 
-    def _ifexp(self, node: ast.IfExp, depth: int) -> list[Candidate] | None:
+    def _ifexp(self, node: ast.IfExp, depth: int) -> list[ValueCandidate] | None:
         truth = branch_truth(node.test)  # `a if False else b`: `a` is dead, `b` is the value
         return self._either(((node.body, truth), (node.orelse, None if truth is None else not truth)), depth)
 
-    def _boolop(self, node: ast.BoolOp, depth: int) -> list[Candidate] | None:
+    def _boolop(self, node: ast.BoolOp, depth: int) -> list[ValueCandidate] | None:
         # `args.backend or "nccl"`: either side may be the value.
         return self._either([(value, None) for value in node.values], depth)
 
-    def _call(self, node: ast.Call, depth: int) -> list[Candidate] | None:
+    def _call(self, node: ast.Call, depth: int) -> list[ValueCandidate] | None:
         name = self.aliases.resolve(node.func)
         args = call_values(node)
         if name in {"str", "int", "bool"} and len(args) == 1:
@@ -225,7 +225,7 @@ def literal_string(node: ast.AST | None) -> str | None:
     return None
 
 
-def with_flag(candidate: Candidate, flag: str) -> Candidate:
+def with_flag(candidate: ValueCandidate, flag: str) -> ValueCandidate:
     """Mark a candidate as an option's default."""
     candidate.properties.update({"flag": flag, "default": candidate.value})
     return candidate

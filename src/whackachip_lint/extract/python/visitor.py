@@ -60,8 +60,8 @@ from .syntax import (
     unwrap_field,
     version_test,
 )
-from .values import Binding, Candidate, Flag, Resolver, call_values, combine, literal_string, with_flag
-from .walk import Walker
+from .values import Binding, Flag, Resolver, ValueCandidate, call_values, combine, literal_string, with_flag
+from .walk import AstWalker
 from ...rules.codes import Code
 
 _IMPORT_ERRORS = {"ImportError", "ModuleNotFoundError"}
@@ -135,7 +135,7 @@ class Arg:
 Where = ast.AST | Arg | tuple
 
 
-class PythonEvidenceVisitor(ArgparseOptions, EnvironmentWrites, Walker):
+class PythonEvidenceVisitor(ArgparseOptions, EnvironmentWrites, AstWalker):
     """Walk a module once (`walk(module)`), then `comments()`, then `findings()` gives the raw findings."""
 
     def __init__(self, module: ast.Module, lines: Lines, hot: list[int]):
@@ -338,7 +338,7 @@ class PythonEvidenceVisitor(ArgparseOptions, EnvironmentWrites, Walker):
         text = " ".join(self.lines.segment(node).split())
         return text if len(text) <= _MAX_CONDITION else text[: _MAX_CONDITION - 1] + "\u2026"
 
-    def later(self, node: ast.expr, action: Callable[[list[Candidate] | None, Frame], None]) -> None:
+    def later(self, node: ast.expr, action: Callable[[list[ValueCandidate] | None, Frame], None]) -> None:
         """Resolve `node` and run `action`; names not yet known are retried when the module is done
         (argparse definitions and module constants often come after the code that uses them)."""
         frame = self.frames[-1]

@@ -25,7 +25,7 @@ def child_fields(cls: type) -> tuple[str, ...]:
     return names
 
 
-class Walker:
+class AstWalker:
     """Subclass and define `visit_<NodeClass>(node)` (return False to skip the children) / `leave_<NodeClass>(node)`."""
 
     def __init__(self) -> None:

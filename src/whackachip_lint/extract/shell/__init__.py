@@ -24,7 +24,7 @@ from ...evidence import RawFinding, State
 from .. import ExtractionError, PartialExtraction, Source
 from ..treesitter import Positions, error_fraction, error_nodes, parser
 from .functions import FunctionUse
-from .walker import Walker
+from .walker import ShellWalker
 
 # Share of a file's bytes in ERROR nodes above which it is reported as unparseable.
 MAX_ERROR_FRACTION = 0.5
@@ -44,7 +44,7 @@ def extract(source: Source) -> list[RawFinding]:
         )
     found: list[RawFinding] = []
     here = PurePosixPath(source.relpath).parent.as_posix()
-    walker = Walker(data, Positions(data), _resolver(source), _exported_names(root, data), found, here=here)
+    walker = ShellWalker(data, Positions(data), _resolver(source), _exported_names(root, data), found, here=here)
     walker.function_use = FunctionUse(root, data)
     walker.program(root, State.ENABLED)
     unclosed = _unclosed(root)

@@ -292,22 +292,3 @@ SCRIPT_FLAGS: dict[str, tuple[str, str]] = {
 }
 # Low-precision recipe values that name their own format (the WAC104/WAC106 value); others keep "fp8"/"fp4".
 FORMAT_VALUES = {"mxfp8": "mxfp8", "blockwise": "fp8-block", "nvfp4": "nvfp4", "mxfp4": "mxfp4"}
-# Device targets a script flag names -> WAC204 device ("GPU" is CUDA or ROCm there: not read).
-DEVICE_TARGETS = {"ascend": "npu"}
-BACKENDS = frozenset({"nccl", "gloo", "mpi", "hccl", "ccl", "xla", "ucc", "cncl", "mccl"})
-TRUE_WORDS = {"true", "1", "yes", "y", "t", "on"}
-FALSE_WORDS = {"false", "0", "no", "n", "f", "off"}
-# Precision spellings -> (rule, value).
-PRECISIONS = {
-    "bf16": (Code.BF16_PRECISION, "bf16"),
-    "bfloat16": (Code.BF16_PRECISION, "bf16"),
-    "bf16-mixed": (Code.BF16_PRECISION, "bf16"),
-    "bf16-true": (Code.BF16_PRECISION, "bf16"),
-    "fp16": (Code.FP16_PRECISION, "fp16"),
-    "float16": (Code.FP16_PRECISION, "fp16"),
-    "half": (Code.FP16_PRECISION, "fp16"),
-    "16": (Code.FP16_PRECISION, "fp16"),
-    "16-mixed": (Code.FP16_PRECISION, "fp16"),
-    "16-true": (Code.FP16_PRECISION, "fp16"),
-    "fp8": (Code.FP8_COMPUTE, "fp8"),
-}

@@ -15,24 +15,23 @@ from typing import Callable
 
 from ...evidence import State, Value
 from .launch_tables import (
-    BACKENDS,
-    DEVICE_TARGETS,
-    FALSE_WORDS,
     FORMAT_VALUES,
     LAUNCHERS,
     MODULE_LAUNCHERS,
-    PRECISIONS,
     PYTHON,
     PYTHON_OPTIONS_WITH_VALUES,
     SCRIPT_FLAGS,
     SCRIPT_LAUNCHERS,
     TOOL_WRAPPERS,
-    TRUE_WORDS,
     VARIABLE_NAME,
     WRAPPER_OPTIONS_WITH_VALUES,
     WRAPPERS,
     Launcher,
 )
+from ...vocab.backends import COLLECTIVE_BACKENDS
+from ...vocab.devices import device_type
+from ...vocab.precision import SHORT_NAMES, precision_of
+from ...vocab.truth import FALSE_WORDS, TRUE_WORDS
 from ..model_tables import option_key
 from . import commands
 from .model_args import is_model_option, model_option
@@ -362,9 +361,10 @@ def _precision(flag: Word, value: Word, launcher: str, state: State, sink: Sink)
     if not value.known:
         return  # which precision is undecided: no rule to attach it to
     text = value.text.strip("'\"").lower()
-    found = PRECISIONS.get(text)
+    found = precision_of(text)
     if found is not None:
-        rule, label = found
+        rule, spelled = found
+        label = SHORT_NAMES.get(rule, spelled)
         sink.add(rule, label, state, flag, value, f"{name} {value.text} passed to {launcher}", properties)
 
 
@@ -444,11 +444,11 @@ def _script_args(args: list[Word], launcher: str, state: State, sink: Sink) -> N
             )
         elif kind == "precision":
             _precision(word, value, launcher, state, sink)
-        elif kind == "device" and value.known and value.text.lower() in DEVICE_TARGETS:
-            device = DEVICE_TARGETS[value.text.lower()]
+        elif kind == "device" and value.known and device_type(value.text) is not None:
+            device = device_type(value.text)
             sink.add(rule, device, state, word, value, f"{option} {value.text} passed to {launcher}", properties)
         elif kind == "backend":
-            if value.known and value.text.lower() in BACKENDS:
+            if value.known and value.text.lower() in COLLECTIVE_BACKENDS:
                 sink.add(
                     rule,
                     value.text.lower(),

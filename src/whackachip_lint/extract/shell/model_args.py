@@ -10,8 +10,8 @@ from __future__ import annotations
 import re
 
 from ...evidence import State, Value
+from ...vocab.truth import truth as word_truth
 from ..model_tables import (
-    BOOLEAN_WORDS,
     LAUNCH_CHECKPOINTING,
     LAUNCH_DIMENSION_SWITCHES,
     LAUNCH_DIMENSIONS,
@@ -88,7 +88,7 @@ def _mode_option(rule, spec, name, word, value, following, launcher, state, prop
     kind, meaning = spec
     after = value if value is not None else (following if following is not None and not following.is_option else None)
     if kind == "switch":
-        truth = BOOLEAN_WORDS.get(after.text.lower()) if after is not None and after.known else None
+        truth = word_truth(after.text) if after is not None and after.known else None
         own = combine(state, State.DISABLED) if truth is False else state
         shown = f"{name} {after.text}" if truth is not None else name
         sink.add(rule, meaning, own, word, None, f"{shown} passed to {launcher}", properties)

@@ -65,7 +65,7 @@ class Context:
     env: dict
 
 
-class Walker:
+class ShellWalker:
     def __init__(
         self,
         data: bytes,
@@ -198,7 +198,7 @@ class Walker:
         tree = parser("bash").parse(data)
         if tree.root_node.has_error:
             return  # prose, not a command
-        walker = Walker(data, self.positions, self.resolve, self.exported, self.found, base, False, self.here)
+        walker = ShellWalker(data, self.positions, self.resolve, self.exported, self.found, base, False, self.here)
         walker.allexport = self.allexport
         walker.dead_why = self.dead_why
         walker.program(tree.root_node, state, dict(env))
@@ -746,4 +746,4 @@ def _merge(outcomes: list[dict]) -> dict:
     return merged
 
 
-__all__ = ["Context", "Walker", "ExtractionError"]
+__all__ = ["Context", "ExtractionError", "ShellWalker"]

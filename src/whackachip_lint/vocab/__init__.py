@@ -1,0 +1,13 @@
+"""The words every extractor (and the inference) reads the same way, each concept defined once.
+
+- `truth`: the words that switch something on or off (`--bf16 yes`, `NCCL_IB_DISABLE=on`, `fp16: {enabled: "y"}`);
+- `precision`: precision spellings (`bf16-mixed`, `half`, `16-mixed`...) -> the rule and the value reported;
+- `backends`: torch.distributed collective backends (`nccl`, `rccl`, `hccl`, `xccl`...);
+- `devices`: device types (`cuda`, `npu`, `hpu`...) and the other names they go by (`tpu`, `Ascend`);
+- `attention`: attention implementation names (`flash_attention_2`);
+- `deepspeed`: what DeepSpeed's config keys mean (ZeRO offload blocks, the legacy `cpu_offload` switch).
+
+Environment variables (`extract/environment.py`), container images (`extract/images.py`), package names
+(`extract/pins.py`) and GPU names (`extract/gpunames.py` + `gpu_names.json`) already have one home each, which every
+extractor imports. `tests/test_vocabulary.py` fails when a second copy of one of these word sets appears.
+"""
