@@ -116,3 +116,51 @@ def _emptiness(code: str):
 ])
 def test_emptiness_test_finds_the_default_idiom(code, expected):
     assert _emptiness(code) == expected
+
+
+# --- for loops (walker._for_statement, _rank_loop): no test of the walker's targets had one --------------------
+
+@pytest.mark.parametrize(("header", "state"), [
+    ("for x in a b", E),  # a literal list: the body runs
+    ('for x in "a" 1', E),
+    ("for x in $(ls)", C),  # a list the file does not decide may be empty
+    ("for x in $A", C),
+])
+def test_the_body_of_a_for_loop(header, state):
+    assert shell_states(f"{header}; do\n  export NCCL_IB_HCA=mlx5_0\ndone\n") == [(5, state)]
+
+
+def _rows(code: str):
+    from .conftest import scan_snippet
+
+    return [(f.rule, f.value, f.state.value, f.span.line, f.span.column, f.span.end_column, dict(f.properties),
+             f.message) for f in scan_snippet(code, "shell").findings]
+
+
+RANK_LOOP = {"launcher": "rank-loop"}
+
+
+@pytest.mark.parametrize(("code", "rows"), [
+    ("for i in $(seq 0 7); do\n  DEVICE_ID=$i python train.py &\ndone\nwait\n", [
+        ("WAC401", 8, "enabled", 1, 1, 21, RANK_LOOP,
+         "Devices per node (8) is in force here. The loop starts 8 processes."),
+        ("WAC404", "rank-loop", "enabled", 1, 1, 21, RANK_LOOP,
+         "Distributed launcher (rank-loop) is in force here. One background process per DEVICE_ID."),
+    ]),
+    ("for i in $(seq 0 $((N-1))); do\n  DEVICE_ID=$i python train.py &\ndone\n", [
+        ("WAC401", "$(seq 0 $((N-1)))", "conditional", 1, 1, 28, RANK_LOOP,
+         "Devices per node ($(seq 0 $((N-1)))) is used only under a runtime condition here. The loop's range "
+         "($(seq 0 $((N-1)))) is not decided by this file."),
+        ("WAC404", "rank-loop", "enabled", 1, 1, 28, RANK_LOOP,
+         "Distributed launcher (rank-loop) is in force here. One background process per DEVICE_ID."),
+    ]),
+    ("if false; then\nfor i in 0 1; do\n  DEVICE_ID=$i python train.py &\ndone\nfi\n", [
+        ("WAC401", 2, "dead", 2, 1, 14, RANK_LOOP, "Devices per node (2) stands in code that cannot run here. The "
+         "loop starts 2 processes (a branch the file's own values rule out)."),
+        ("WAC404", "rank-loop", "dead", 2, 1, 14, RANK_LOOP, "Distributed launcher (rank-loop) stands in code that "
+         "cannot run here. One background process per DEVICE_ID (a branch the file's own values rule out)."),
+    ]),
+    ("for i in 0 1; do\n  python train.py\ndone\n", []),  # nothing in the background: no rank loop
+])
+def test_rank_loops(code, rows):
+    assert [row for row in _rows(code) if row[0] in ("WAC401", "WAC404")] == rows
