@@ -501,7 +501,7 @@ def _fake_package(tmp_path: Path) -> Path:
 def test_which_files_of_the_package_the_fingerprint_follows(monkeypatch, tmp_path, edited, counts):
     package = _fake_package(tmp_path)
     monkeypatch.setattr(cache_module, "__file__", str(package / "cache.py"))
-    monkeypatch.setattr(cache_module, "PARSER_MODULES", ())
+    monkeypatch.setattr(cache_module, "parser_modules", lambda: ())
     before = cache_module.code_fingerprint()
     (package / edited).write_text("xy")
     settle([package / edited])
@@ -511,7 +511,7 @@ def test_which_files_of_the_package_the_fingerprint_follows(monkeypatch, tmp_pat
 def test_the_fingerprint_names_files_by_their_place_in_the_package_wherever_it_runs(monkeypatch, tmp_path):
     package = _fake_package(tmp_path)
     monkeypatch.setattr(cache_module, "__file__", str(package / "cache.py"))
-    monkeypatch.setattr(cache_module, "PARSER_MODULES", ())
+    monkeypatch.setattr(cache_module, "parser_modules", lambda: ())
     before = cache_module.code_fingerprint()
     monkeypatch.chdir(package / "sub")
     assert cache_module.code_fingerprint() == before  # not relative to the current directory
@@ -527,12 +527,12 @@ def test_the_fingerprint_follows_the_parser_libraries(monkeypatch, tmp_path):
     (library / "fake_parser_lib.py").write_text("x = 1\n")
     settle([library / "fake_parser_lib.py"])
     monkeypatch.syspath_prepend(str(library))
-    monkeypatch.setattr(cache_module, "PARSER_MODULES", ("fake_parser_lib", "no_such_parser_lib"))
+    monkeypatch.setattr(cache_module, "parser_modules", lambda: ("fake_parser_lib", "no_such_parser_lib"))
     installed = cache_module.code_fingerprint()
     (library / "fake_parser_lib.py").write_text("x = 12\n")  # an upgrade: another size
     settle([library / "fake_parser_lib.py"])
     upgraded = cache_module.code_fingerprint()
     settle([library / "fake_parser_lib.py"], PAST + 1)  # the same size, another mtime
     touched = cache_module.code_fingerprint()
-    monkeypatch.setattr(cache_module, "PARSER_MODULES", ("no_such_parser_lib", "fake_parser_lib"))
+    monkeypatch.setattr(cache_module, "parser_modules", lambda: ("no_such_parser_lib", "fake_parser_lib"))
     assert len({installed, upgraded, touched, cache_module.code_fingerprint()}) == 4

@@ -324,7 +324,7 @@ def _declared(signal: str, value, **properties):
     (_declared("declared.job.gpu", 8), None),  # not a name
     (_declared("x.other", "H100"), None),  # neither ids nor a declared-hardware signal
     (_declared("x.other", "H100", catalog_ids=" "), None),
-    (_declared("declared.contradiction", "V100", catalog_ids="nvidia-v100"), None),  # counted at the declaration
+    (finding("WAC714", "V100", catalog_ids="nvidia-v100"), None),  # a contradiction: counted at the declaration
 ])
 def test_declared_spec(made, expected):
     from whackachip_lint.infer.constraints import declared_spec
