@@ -164,3 +164,43 @@ RANK_LOOP = {"launcher": "rank-loop"}
 ])
 def test_rank_loops(code, rows):
     assert [row for row in _rows(code) if row[0] in ("WAC401", "WAC404")] == rows
+
+
+# --- heredoc JSON with expansions, and `read` (walker survivors: docs/testing.md) -------------------------------
+
+def _positions(code: str):
+    from .conftest import scan_snippet
+
+    return [(f.rule, f.value, f.state.value, f.span.line, f.span.column) for f in scan_snippet(code, "shell").findings]
+
+
+DS_HEREDOC = 'cat > ds.json <<EOF\n{{"zero_optimization": {{"stage": {stage}}}, "fp16": {{"enabled": {fp16}}}, ' \
+             '"bf16": {{"enabled": true}}}}\nEOF\n'
+
+
+@pytest.mark.parametrize(("prelude", "stage", "fp16", "rows"), [
+    # a known scalar is written in place, padded, so every later key keeps its column
+    ("S=3\n", "${S}", "false", [("WAC501", 3, 3, 24), ("WAC102", "fp16", 3, 49), ("WAC101", "bf16", 3, 77)]),
+    ("S=3\n", "$S", "false", [("WAC501", 3, 3, 24), ("WAC102", "fp16", 3, 47), ("WAC101", "bf16", 3, 75)]),
+    # a value the file does not decide reads as "": no stage, and the rest still parses
+    ("", "$S", "$(echo true)", [("WAC102", "fp16", 2, 47), ("WAC101", "bf16", 2, 82)]),
+    ("", "$((1+2))", "false", [("WAC102", "fp16", 2, 53), ("WAC101", "bf16", 2, 81)]),
+    ("S=12345\n", "$S", "false", [("WAC102", "fp16", 3, 47), ("WAC101", "bf16", 3, 75)]),  # too wide for "$S"
+])
+def test_heredoc_json_with_expansions(prelude, stage, fp16, rows):
+    found = [(rule, value, line, column) for rule, value, _state, line, column in
+             _positions(prelude + DS_HEREDOC.format(stage=stage, fp16=fp16))]
+    assert found == rows
+
+
+@pytest.mark.parametrize(("read", "value", "state"), [
+    ("", 8, "enabled"),  # the default is the value
+    ('read -p "GPUS? " GPUS\n', "${GPUS:-8}", "conditional"),  # read from input: decided at run time
+    ("read -r GPUS\n", "${GPUS:-8}", "conditional"),  # -r takes no value: GPUS is the variable
+    ("read -p GPUS\n", 8, "enabled"),  # GPUS is -p's prompt here, not a variable
+    ("read -a GPUS\n", "${GPUS:-8}", "conditional"),
+    ("read -\n", 8, "enabled"),
+])
+def test_read_makes_a_variable_a_runtime_value(read, value, state):
+    rows = _positions(read + "torchrun --nproc_per_node ${GPUS:-8} train.py\n")
+    assert [(v, s) for rule, v, s, *_ in rows if rule == "WAC401"] == [(value, state)]
