@@ -204,3 +204,16 @@ def test_heredoc_json_with_expansions(prelude, stage, fp16, rows):
 def test_read_makes_a_variable_a_runtime_value(read, value, state):
     rows = _positions(read + "torchrun --nproc_per_node ${GPUS:-8} train.py\n")
     assert [(v, s) for rule, v, s, *_ in rows if rule == "WAC401"] == [(value, state)]
+
+
+@pytest.mark.parametrize(("prelude", "state"), [
+    ("", "conditional"),  # a plain assignment reaches the environment only if something exports it
+    ("set -a\n", "enabled"),  # allexport: every assignment is exported
+    ("set -o allexport\n", "enabled"),
+    ("set -a\nset +a\n", "conditional"),
+    ("set -o allexport\nset +o allexport\n", "conditional"),
+    ("set -o errexit\n", "conditional"),
+    ("set -e -a\n", "enabled"),
+])
+def test_allexport_exports_plain_assignments(prelude, state):
+    assert [(rule, s) for rule, _v, s, *_ in _positions(prelude + "NCCL_IB_HCA=mlx5_0\n")] == [("WAC301", state)]
