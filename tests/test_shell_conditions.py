@@ -217,3 +217,14 @@ def test_read_makes_a_variable_a_runtime_value(read, value, state):
 ])
 def test_allexport_exports_plain_assignments(prelude, state):
     assert [(rule, s) for rule, _v, s, *_ in _positions(prelude + "NCCL_IB_HCA=mlx5_0\n")] == [("WAC301", state)]
+
+
+@pytest.mark.parametrize(("terminator", "states"), [
+    (";;", [(5, E), (6, X), (7, X)]),  # the first matching item runs, no other
+    (";&", [(5, E), (6, C), (7, C)]),  # bash runs the next item's body too: never dead
+    (";;&", [(5, E), (6, C), (7, C)]),  # bash tests the next items' patterns too
+])
+def test_case_items_after_a_fallthrough_are_not_dead(terminator, states):
+    code = (f'case "$A" in\n  x) export NCCL_IB_HCA=mlx5_0 {terminator}\n  y) export NCCL_IB_HCA=mlx5_1 ;;\n'
+            "  *) export NCCL_IB_HCA=mlx5_2 ;;\nesac\n")
+    assert shell_states(code) == states
