@@ -111,6 +111,7 @@ def _settings(paths, flags: dict, config_file: Path | None, isolated: bool):
 @flag("include_docs")
 @flag("targets")
 @flag("max_file_bytes")
+@flag("doc_read_bytes")
 @flag("extend_select")
 @click.option("--config", "config_file", type=click.Path(dir_okay=False, exists=True, path_type=Path),
               help="Read settings from this TOML file instead of looking for one.")
@@ -133,7 +134,7 @@ def _settings(paths, flags: dict, config_file: Path | None, isolated: bool):
 @flag("prefilter")
 def scan(paths, output_format, statistics, show_source, verdict_only, output, select, ignore, fail_level, exit_zero,
          quiet, show_suppressed, verbose, colour, jobs, no_cache, cache_dir, no_docs, targets, max_file_size,
-         extend_select, config_file, isolated, no_prefilter, force_exclude, sarif_evidence, exclude, extend_exclude,
+         doc_read_cap, extend_select, config_file, isolated, no_prefilter, force_exclude, sarif_evidence, exclude, extend_exclude,
          baseline, write_baseline, add_noqa, stdin_filename, file_timeout, no_respect_gitignore):
     """Scan PATHS (files or directories) for hardware evidence.
 
@@ -312,9 +313,10 @@ def nothing_scanned(result) -> bool:
     """True when files were named or found but not one could be read and parsed (exit 2).
 
     One bad file among good ones never makes the scan fail: it gets its diagnostic and
-    the exit code follows the findings of the rest.
+    the exit code follows the findings of the rest. A file read in part (a log up to the read cap)
+    that gave findings was read: the exit code follows those findings too.
     """
-    if not result.diagnostics:
+    if not result.diagnostics or result.findings:
         return False
     failed = {d.path for d in result.diagnostics}
     return not any(path not in failed for path in result.files)
