@@ -104,23 +104,25 @@ def test_exit_code_table(levels, fail_level, exit_zero, code):
     assert exit_code(result, Level(fail_level), exit_zero) == code
 
 
-@pytest.mark.parametrize(("files", "diagnosed", "exit_zero", "code"), [
-    (["a.py"], ["a.py"], False, 2),  # the only file could not be scanned
-    (["a.py"], ["a.py"], True, 2),  # --exit-zero does not hide that nothing was scanned
-    (["a.py", "b.py"], ["a.py"], False, 1),  # one bad file among good ones: the findings decide
-    (["a.py", "b.py"], ["a.py", "b.py"], False, 2),
-    ([], [], False, 1),
-    (["a.py"], [], False, 1),
+@pytest.mark.parametrize(("files", "diagnosed", "found", "exit_zero", "code"), [
+    (["a.py"], ["a.py"], False, False, 2),  # the only file could not be scanned
+    (["a.py"], ["a.py"], False, True, 2),  # --exit-zero does not hide that nothing was scanned
+    (["a.py"], ["a.py"], True, False, 1),  # read in part (a log up to the read cap) and it gave findings
+    (["a.py", "b.py"], ["a.py"], True, False, 1),  # one bad file among good ones: the findings decide
+    (["a.py", "b.py"], ["a.py"], False, False, 0),
+    (["a.py", "b.py"], ["a.py", "b.py"], False, False, 2),
+    ([], [], True, False, 1),
+    (["a.py"], [], True, True, 0),
 ])
-def test_nothing_scanned_exits_2_and_one_bad_file_does_not(files, diagnosed, exit_zero, code):
+def test_nothing_scanned_exits_2_and_one_bad_file_does_not(files, diagnosed, found, exit_zero, code):
     from whackachip_lint.cli import exit_code
     from whackachip_lint.evidence import Diagnostic, Level
     from whackachip_lint.scan import ScanResult
 
-    result = ScanResult(Path("."), len(files), [_level_finding("warning")], [Diagnostic(p, "cannot parse")
-                                                                            for p in diagnosed], files=files)
-    expected = 0 if exit_zero and code == 1 else code
-    assert exit_code(result, Level("warning"), exit_zero) == expected
+    findings = [_level_finding("warning")] if found else []
+    result = ScanResult(Path("."), len(files), findings, [Diagnostic(p, "cannot parse") for p in diagnosed],
+                        files=files)
+    assert exit_code(result, Level("warning"), exit_zero) == code
 
 
 # --- issue 14: usage that CI and terminals rely on -----------------------------------------------------------------
