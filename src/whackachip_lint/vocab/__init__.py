@@ -9,5 +9,5 @@
 
 Environment variables (`extract/environment.py`), container images (`extract/images.py`), package names
 (`extract/pins.py`) and GPU names (`extract/gpunames.py` + `gpu_names.json`) already have one home each, which every
-extractor imports. `tests/test_vocabulary.py` fails when a second copy of one of these word sets appears.
+extractor imports. `tests/vocab/test_vocabulary.py` fails when a second copy of one of these word sets appears.
 """

@@ -1,0 +1,142 @@
+"""Third-party plugins: the example plugin (examples/plugin) installed with pip and exercised through the CLI.
+
+Plugins are read once per process, so each case runs wac-lint in a subprocess whose path holds the installed
+plugin (a `pip install --target` directory: the same metadata and entry point a normal install writes).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+# Each case starts wac-lint in a child process after a pip install: CI runs them, the local loop does not.
+pytestmark = pytest.mark.slow
+
+ROOT = Path(__file__).resolve().parents[2]
+EXAMPLE = ROOT / "examples" / "plugin"
+
+
+@pytest.fixture(scope="module")
+def installed(tmp_path_factory) -> Path:
+    target = tmp_path_factory.mktemp("site")
+    subprocess.run([sys.executable, "-m", "pip", "install", "-q", "--no-deps", "--no-build-isolation",
+                    "--target", str(target), str(EXAMPLE)], check=True, capture_output=True, text=True)
+    return target
+
+
+def wac(site: Path, *args: str, extra_path: Path | None = None, cwd: Path | None = None
+        ) -> subprocess.CompletedProcess:
+    paths = [str(site)] + ([str(extra_path)] if extra_path else [])
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(paths)}
+    return subprocess.run([sys.executable, "-m", "whackachip_lint", *args], capture_output=True, text=True, env=env,
+                          cwd=cwd)
+
+
+def test_rule_list_and_docs_name_the_plugin(installed):
+    listing = wac(installed, "rule", "--all")
+    assert listing.returncode == 0, listing.stderr
+    (line,) = [row for row in listing.stdout.splitlines() if row.startswith("TTS001")]
+    assert "tenstorrent-runtime" in line and line.endswith("[plugin tenstorrent]")
+    assert "WAC101" in listing.stdout  # the built-in rules are all still there
+    doc = wac(installed, "rule", "TTS001")
+    assert "Tenstorrent" in doc.stdout and "import ttnn" in doc.stdout
+
+
+def test_hardware_lists_the_plugins_entry(installed):
+    listing = wac(installed, "hardware")
+    (row,) = [r for r in listing.stdout.splitlines() if r.startswith("tenstorrent-wormhole-n300")]
+    assert row.endswith("[plugin tenstorrent]")
+    one = wac(installed, "hardware", "tenstorrent-wormhole-n300")
+    assert "Added by:" in one.stdout and "plugin tenstorrent" in one.stdout and "tenstorrent.com" in one.stdout
+
+
+def test_a_scan_uses_the_plugins_rule_file_kind_and_catalog_entry(installed, tmp_path):
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    (repo / "train.py").write_text("import ttnn\nimport torch\n\ndevice = ttnn.open_device(device_id=0)\n")
+    (repo / "justfile").write_text("train:\n    TT_METAL_HOME=/opt/tt-metal python train.py\n")
+    (repo / "notes.py").write_text("# import ttnn would be faster\nx = 1\n")
+    result = wac(installed, "--no-cache", "--format", "json", "--exit-zero", ".", cwd=repo)
+    assert result.returncode == 0, result.stderr
+    report = json.loads(result.stdout)
+    rows = sorted((f["rule"], f["path"], f["line"], f["state"], f["value"]) for f in report["findings"])
+    assert rows == [
+        ("TTS001", "justfile", 2, "enabled", "TT_METAL_HOME"),
+        ("TTS001", "notes.py", 1, "mentioned", "ttnn"),
+        ("TTS001", "train.py", 1, "enabled", "ttnn"),
+    ]
+    verdict = report["inference"]
+    statuses = {c["id"]: c["status"] for c in verdict["candidates"]}
+    assert statuses["tenstorrent-wormhole-n300"] == "consistent"
+    assert statuses["nvidia-h100-sxm"] == "excluded"  # the runtime only runs on Tenstorrent parts
+    assert [v["name"] for v in verdict["vendors"] if v["status"] == "likely"] == ["Tenstorrent"]
+
+
+def test_the_plugins_rule_examples_hold(installed, tmp_path):
+    """Each positive example yields the rule with its state and value; each negative none in force."""
+    script = textwrap.dedent("""
+        import json, sys, tempfile
+        from pathlib import Path
+        from whackachip_lint.config import Settings
+        from whackachip_lint.kinds import sample_name
+        from whackachip_lint.rules import get_rule
+        from whackachip_lint.scan import scan
+        rule, out = get_rule("TTS001"), []
+        for positive, examples in ((True, rule.positives), (False, rule.negatives)):
+            for ex in examples:
+                d = Path(tempfile.mkdtemp())
+                name = ex.filename or sample_name(ex.kind)  # the plugin's own kind names its sample too
+                (d / name).write_text(ex.code)
+                got = [(f.state.value, f.value) for f in scan([d], Settings(use_cache=False)).findings
+                       if f.rule == "TTS001"]
+                out.append([positive, ex.state.value, ex.value, got])
+        print(json.dumps(out))
+    """)
+    run = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                         env={**os.environ, "PYTHONPATH": str(installed)})
+    assert run.returncode == 0, run.stderr
+    cases = json.loads(run.stdout)
+    assert len(cases) == 5
+    for positive, state, value, got in cases:
+        if positive:
+            assert [state, value] in [list(g) for g in got], (state, value, got)
+        else:
+            assert all(g[0] != "enabled" for g in got), got
+
+
+def _fake_plugin(tmp_path: Path, name: str, module_text: str) -> Path:
+    """A plugin installed by hand: a module and a dist-info whose entry point names it."""
+    site = tmp_path / f"site-{name}"
+    (site / f"{name}-0.1.dist-info").mkdir(parents=True)
+    (site / f"{name}-0.1.dist-info" / "METADATA").write_text(f"Metadata-Version: 2.1\nName: {name}\nVersion: 0.1\n")
+    (site / f"{name}-0.1.dist-info" / "entry_points.txt").write_text(
+        f"[whackachip_lint.plugins]\n{name} = {name}:PLUGIN\n")
+    (site / f"{name}.py").write_text(module_text)
+    return site
+
+
+@pytest.mark.parametrize("module_text, why", [
+    ("raise ImportError('no such dependency: tt_runtime')\n", "ImportError: no such dependency"),
+    ("PLUGIN = 42\n", "not a Plugin"),
+    ("from whackachip_lint.plugins import Plugin\nfrom whackachip_lint.rules.base import Example, Rule\n"
+     "PLUGIN = Plugin('bad', rules=(Rule('WAC999', 'x', 'x.y', 'x', 'x', 'x', positives=(Example('x'),),"
+     " negatives=(Example('y'),)),))\n", "uses wac-lint's own prefix WAC"),
+    ("from whackachip_lint.plugins import Plugin\nPLUGIN = Plugin('bad', catalog=({'id': 'x'},))\n", "lacks"),
+])
+def test_a_broken_plugin_is_one_diagnostic_never_a_crash(tmp_path, module_text, why):
+    site = _fake_plugin(tmp_path, "broken_plugin", module_text)
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    (repo / "train.py").write_text("import torch\nx = torch.bfloat16\n")
+    result = wac(site, "--no-cache", "--format", "json", "--exit-zero", ".", cwd=repo)
+    assert result.returncode == 0, result.stderr
+    report = json.loads(result.stdout)
+    (problem,) = [d for d in report["diagnostics"] if d["path"] == "<plugins>"]
+    assert "broken_plugin" in problem["message"] and why in problem["message"]
+    assert [f["rule"] for f in report["findings"]] == ["WAC101"]  # the scan itself is untouched
