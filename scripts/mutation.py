@@ -39,15 +39,17 @@ MODULES: dict[str, tuple] = {
     "prefilter": ("src/whackachip_lint/prefilter.py", ["tests/test_prefilter.py"]),
     "python_branches": (["src/whackachip_lint/extract/python/values.py", "src/whackachip_lint/extract/python/syntax.py",
                          "src/whackachip_lint/extract/python/names.py"],
-                        ["tests/test_dead_code.py", "tests/test_python_names.py", "tests/test_python_extractor.py",
-                         "tests/test_python_branch_logic.py"]),
-    "sarif": ("src/whackachip_lint/report/sarif.py", ["tests/test_sarif.py"]),
+                        ["tests/extract/test_dead_code.py", "tests/extract/python/test_python_names.py",
+                         "tests/extract/python/test_python_extractor.py",
+                         "tests/extract/python/test_python_branch_logic.py"]),
+    "sarif": ("src/whackachip_lint/report/sarif.py", ["tests/report/test_sarif.py"]),
     "cache": ("src/whackachip_lint/cache.py", ["tests/test_cache.py"]),
-    "cli_exit_codes": ("src/whackachip_lint/cli.py", ["tests/test_cli.py"], ["exit_code", "nothing_scanned"]),
+    "cli_exit_codes": ("src/whackachip_lint/cli.py", ["tests/e2e/test_cli.py"], ["exit_code", "nothing_scanned"]),
     "constraints": ("src/whackachip_lint/infer/constraints.py",
-                    ["tests/test_infer_constraints.py", "tests/test_vendor_tells.py"]),
+                    ["tests/infer/test_infer_constraints.py", "tests/extract/test_vendor_tells.py"]),
     "shell_walker": (["src/whackachip_lint/extract/shell/walker.py", "src/whackachip_lint/extract/shell/states.py"],
-                     ["tests/test_dead_code.py", "tests/test_shell_extractor.py", "tests/test_shell_conditions.py"]),
+                     ["tests/extract/test_dead_code.py", "tests/extract/shell/test_shell_extractor.py",
+                      "tests/extract/shell/test_shell_conditions.py"]),
 }
 
 # Extra pytest arguments per target: the SARIF of all 28 fixture repositories is built by every mutant of the rule

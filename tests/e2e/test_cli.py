@@ -75,7 +75,7 @@ def test_exit_code_counts_only_unsuppressed_findings_at_the_fail_level(cli, tmp_
 def _level_finding(level: str, suppressed: bool = False, path: str = "a.py"):
     from whackachip_lint.evidence import Level
 
-    from .fakes import finding
+    from ..fakes import finding
 
     return finding(path=path).with_changes(level=Level(level), suppressed=suppressed)
 

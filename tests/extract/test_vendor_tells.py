@@ -183,7 +183,7 @@ def nvidia_floor(*findings) -> tuple[str, str, list[str]]:
     locations of the reasons that set it."""
     from whackachip_lint.infer.engine import infer
 
-    from .infer_helpers import result
+    from ..infer_helpers import result
 
     floor = infer(result(*findings)).to_dict()["architecture_floor"]["NVIDIA"]
     return floor["microarchitecture"], floor["compute_capability"], sorted({e for r in floor["set_by"]

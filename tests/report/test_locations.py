@@ -11,7 +11,7 @@ import pytest
 
 from whackachip_lint.report.locations import SarifLocator, sarif_base, shown_path, shown_root
 
-from .conftest import FIXTURES, REPOS, promised_exit_code, run_cli, scan_json
+from ..conftest import FIXTURES, REPOS, promised_exit_code, run_cli, scan_json
 
 VERDICTS = FIXTURES / "verdicts"
 

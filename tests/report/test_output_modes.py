@@ -116,7 +116,7 @@ def test_markdown_links_to_github_in_a_workflow(monkeypatch, tmp_path):
     ("verdicts/hopper_fp8", "| Conflicts (0) | none |"),
 ])
 def test_markdown_conflicts_row_lists_the_verdicts_conflicts(fixture, row):
-    from .conftest import FIXTURES, promised_exit_code, scan_repo_json
+    from ..conftest import FIXTURES, promised_exit_code, scan_repo_json
 
     repo = FIXTURES / fixture
     conflicts = scan_repo_json(repo)["inference"]["conflicts"]

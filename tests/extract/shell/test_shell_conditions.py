@@ -131,7 +131,7 @@ def test_the_body_of_a_for_loop(header, state):
 
 
 def _rows(code: str):
-    from .conftest import scan_snippet
+    from ...conftest import scan_snippet
 
     return [(f.rule, f.value, f.state.value, f.span.line, f.span.column, f.span.end_column, dict(f.properties),
              f.message) for f in scan_snippet(code, "shell").findings]
@@ -169,7 +169,7 @@ def test_rank_loops(code, rows):
 # --- heredoc JSON with expansions, and `read` (walker survivors: docs/testing.md) -------------------------------
 
 def _positions(code: str):
-    from .conftest import scan_snippet
+    from ...conftest import scan_snippet
 
     return [(f.rule, f.value, f.state.value, f.span.line, f.span.column) for f in scan_snippet(code, "shell").findings]
 
