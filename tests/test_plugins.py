@@ -102,7 +102,7 @@ def test_the_plugins_rule_examples_hold(installed, tmp_path):
                          env={**os.environ, "PYTHONPATH": str(installed)})
     assert run.returncode == 0, run.stderr
     cases = json.loads(run.stdout)
-    assert len(cases) == 5
+    assert len(cases) == 7
     for positive, state, value, got in cases:
         if positive:
             assert [state, value] in [list(g) for g in got], (state, value, got)
@@ -140,3 +140,91 @@ def test_a_broken_plugin_is_one_diagnostic_never_a_crash(tmp_path, module_text, 
     (problem,) = [d for d in report["diagnostics"] if d["path"] == "<plugins>"]
     assert "broken_plugin" in problem["message"] and why in problem["message"]
     assert [f["rule"] for f in report["findings"]] == ["WAC101"]  # the scan itself is untouched
+
+
+def _findings(result: subprocess.CompletedProcess) -> tuple[list[tuple], dict]:
+    assert result.returncode == 0, result.stderr
+    report = json.loads(result.stdout)
+    return sorted((f["rule"], f["path"], f["line"], f["state"], f["value"]) for f in report["findings"]), report
+
+
+def test_the_plugins_vocabulary_is_read_by_the_core_extractors(installed, tmp_path):
+    """A device type and a variable prefix from the plugin's vocabulary: found by wac-lint's Python, shell and YAML
+    extractors (the plugin's own extractor reads neither there), and not found without the plugin."""
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    (repo / "train.py").write_text('import os\nimport torch\n\nos.environ["TT_METAL_HOME"] = "/opt/tt-metal"\n'
+                                   'x = torch.zeros(2, device="tt")\nprint(os.environ.get("TT_METAL_CACHE"))\n')
+    (repo / "run.sh").write_text("#!/bin/bash\nexport TT_METAL_LOGGER_LEVEL=Debug\n# export TT_METAL_SLOW=1\n")
+    (repo / "config.yaml").write_text("device: tt\n")
+    rows, report = _findings(wac(installed, "--no-cache", "--format", "json", "--exit-zero", ".", cwd=repo))
+    assert rows == [
+        ("TTS001", "run.sh", 2, "enabled", "TT_METAL_LOGGER_LEVEL"),
+        ("TTS001", "run.sh", 3, "mentioned", "TT_METAL_SLOW"),  # as a commented-out NCCL_ variable is
+        ("TTS001", "train.py", 4, "enabled", "TT_METAL_HOME"),
+        ("WAC204", "config.yaml", 1, "enabled", "tt"),
+        ("WAC204", "train.py", 5, "enabled", "tt"),
+    ]
+    assert [v["name"] for v in report["inference"]["vendors"] if v["status"] == "likely"] == ["Tenstorrent"]
+    without, _ = _findings(wac(tmp_path / "no-plugin", "--no-cache", "--format", "json", "--exit-zero", ".",
+                               cwd=repo))
+    assert without == []
+
+
+def test_a_device_alone_implies_the_plugins_vendor(installed, tmp_path):
+    """What the plugin says its device type implies joins wac-lint's device-type rule."""
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    (repo / "train.py").write_text('import torch\nmodel.to(torch.device("tt"))\n')
+    rows, report = _findings(wac(installed, "--no-cache", "--format", "json", "--exit-zero", ".", cwd=repo))
+    assert rows == [("WAC204", "train.py", 2, "enabled", "tt")]
+    statuses = {c["id"]: c["status"] for c in report["inference"]["candidates"]}
+    assert statuses["tenstorrent-wormhole-n300"] == "consistent" and statuses["nvidia-h100-sxm"] == "excluded"
+
+
+_WORDS_PLUGIN = """
+from whackachip_lint.plugins import Plugin, Vocabulary
+ACME = ({{"kind": "vendor", "strength": "hard", "vendors": ["Acme"], "text": "acme"}},)
+PLUGIN = Plugin("{name}", vocabulary=Vocabulary(devices={devices}, backends={backends}, environment={environment}))
+"""
+
+
+def test_vocabulary_collisions_are_one_diagnostic_each_and_the_other_words_load(installed, tmp_path):
+    """Words wac-lint reads already, or another plugin added first, are refused by name; the scan goes on."""
+    site = _fake_plugin(tmp_path, "acme_words", _WORDS_PLUGIN.format(
+        name="acme", devices='{"cuda": ACME, "TT": ACME, "acme": ACME}', backends='{"nccl": ACME, "acmeccl": ACME}',
+        environment='{"NCCL_ACME": ("WAC205", "set"), "TT_METAL_X": ("WAC205", "set"), "ACME_*": ("WAC205", "set"),'
+                    ' "ACME2_*": ("WAC205", "sometimes")}'))
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    (repo / "train.py").write_text('import os, torch\nimport torch.distributed as dist\nx = x.to("acme")\n'
+                                   'dist.init_process_group(backend="acmeccl")\nos.environ["ACME_LEVEL"] = "2"\n')
+    result = wac(installed, "--no-cache", "--format", "json", "--exit-zero", ".", extra_path=site, cwd=repo)
+    rows, report = _findings(result)
+    problems = sorted(d["message"] for d in report["diagnostics"] if d["path"] == "<plugins>")
+    assert problems == sorted([
+        "plugin 'acme': device type 'cuda' is already read by wac-lint; not added",
+        "plugin 'acme': device type 'tt' is already read by plugin 'tenstorrent'; not added",
+        "plugin 'acme': collective backend 'nccl' is already read by wac-lint; not added",
+        "plugin 'acme': environment variable 'NCCL_ACME' is already read by wac-lint; not added",
+        "plugin 'acme': environment variable 'TT_METAL_X' is already read by plugin 'tenstorrent'; not added",
+        "plugin 'acme': environment variable 'ACME2_*' names rule 'WAC205' and switch 'sometimes'; a rule must "
+        "exist and the switch be one of ['level', 'list', 'off_if_true', 'on_if_true', 'set']",
+    ]), problems
+    assert rows == [
+        ("WAC201", "train.py", 4, "enabled", "acmeccl"),
+        ("WAC204", "train.py", 3, "enabled", "acme"),
+        ("WAC205", "train.py", 5, "enabled", "ACME_LEVEL"),
+    ]
+
+
+def test_malformed_vocabulary_is_one_diagnostic(tmp_path):
+    site = _fake_plugin(tmp_path, "bad_words", _WORDS_PLUGIN.format(
+        name="bad", devices='{"acme": ({"kind": "vendor"},)}', backends="{}", environment="{}"))
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    (repo / "train.py").write_text('import torch\nx = x.to("acme")\n')
+    rows, report = _findings(wac(site, "--no-cache", "--format", "json", "--exit-zero", ".", cwd=repo))
+    (problem,) = [d["message"] for d in report["diagnostics"] if d["path"] == "<plugins>"]
+    assert problem.startswith("plugin 'bad_words' (bad) not loaded: device type 'acme': constraint spec")
+    assert rows == []
