@@ -46,6 +46,18 @@ def test_rule_list_and_docs_name_the_plugin(installed):
     assert "WAC101" in listing.stdout  # the built-in rules are all still there
     doc = wac(installed, "rule", "TTS001")
     assert "Tenstorrent" in doc.stdout and "import ttnn" in doc.stdout
+    assert "  - any value: Tenstorrent runtime (TT-NN / TT-Metalium) (hard)\n" in doc.stdout
+    assert "  - variable `TT_METAL_*` (set switch) [plugin tenstorrent]\n" in doc.stdout
+
+
+def test_rule_docs_mark_the_words_a_plugin_adds(installed, tmp_path):
+    """wac-lint's own device-type rule lists the plugin's device type, marked; without the plugin it does not."""
+    doc = wac(installed, "rule", "WAC204")
+    assert doc.returncode == 0, doc.stderr
+    assert ("Words plugins add\n  - value `tt`: tt device (Tenstorrent; an example word) (hard) [plugin tenstorrent]\n"
+            in doc.stdout)
+    alone = wac(tmp_path, "rule", "WAC204")
+    assert alone.returncode == 0 and "value `npu`" in alone.stdout and "plugin" not in alone.stdout
 
 
 def test_hardware_lists_the_plugins_entry(installed):
