@@ -211,6 +211,9 @@ def test_vocabulary_collisions_are_one_diagnostic_each_and_the_other_words_load(
     repo.mkdir()
     (repo / "train.py").write_text('import os, torch\nimport torch.distributed as dist\nx = x.to("acme")\n'
                                    'dist.init_process_group(backend="acmeccl")\nos.environ["ACME_LEVEL"] = "2"\n')
+    # Files holding a plugin's word and none of the rules' trigger words: the pre-filter still lets them through.
+    (repo / "move.py").write_text('x = x.to("acme")\n')
+    (repo / "run.sh").write_text("export ACME_DEBUG=1\n")
     result = wac(installed, "--no-cache", "--format", "json", "--exit-zero", ".", extra_path=site, cwd=repo)
     rows, report = _findings(result)
     problems = sorted(d["message"] for d in report["diagnostics"] if d["path"] == "<plugins>")
@@ -225,7 +228,9 @@ def test_vocabulary_collisions_are_one_diagnostic_each_and_the_other_words_load(
     ]), problems
     assert rows == [
         ("WAC201", "train.py", 4, "enabled", "acmeccl"),
+        ("WAC204", "move.py", 1, "enabled", "acme"),
         ("WAC204", "train.py", 3, "enabled", "acme"),
+        ("WAC205", "run.sh", 1, "enabled", "ACME_DEBUG"),
         ("WAC205", "train.py", 5, "enabled", "ACME_LEVEL"),
     ]
 

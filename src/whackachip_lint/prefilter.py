@@ -22,9 +22,11 @@ import re
 from functools import lru_cache
 from typing import Callable, Iterable
 
-from .extract import Source
+from .extract import Source, environment
 from .rules import ALL_RULES
+from .rules.codes import Code
 from .triggers import ALWAYS, ALWAYS_PARSE_NAMES, BOUNDED, FILTERED_KINDS
+from .vocab import backends, devices
 
 
 def trie_regex(words: Iterable[str]) -> str:
@@ -62,8 +64,20 @@ def words_for(kind: str, codes: Iterable[str]) -> set[str] | None:
         rule_words = None if rule is None else rule.triggers_for(kind)
         if rule_words is None:
             return None
-        words |= set(rule_words)
+        words |= set(rule_words) | _plugin_words(code)
     return {w.lower() for w in words}
+
+
+def _plugin_words(code: str) -> set[str]:
+    """The words plugins added to the vocabulary (vocab/, extract/environment.py) that rule `code` reports: a file
+    holding one is parsed, as for the rule's own trigger words."""
+    words = set(devices.ADDED) if code == Code.DEVICE_TYPE else set()
+    if code == Code.COLLECTIVE_BACKEND:
+        words |= set(backends.ADDED)
+    for name in environment.ADDED:
+        if (environment.EXACT.get(name) or environment.PREFIXES[name])[0] == code:
+            words.add(name)
+    return words
 
 
 def compile_words(words: set[str]) -> re.Pattern[bytes]:
