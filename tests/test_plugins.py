@@ -88,6 +88,9 @@ def test_a_scan_uses_the_plugins_rule_file_kind_and_catalog_entry(installed, tmp
     assert statuses["tenstorrent-wormhole-n300"] == "consistent"
     assert statuses["nvidia-h100-sxm"] == "excluded"  # the runtime only runs on Tenstorrent parts
     assert [v["name"] for v in verdict["vendors"] if v["status"] == "likely"] == ["Tenstorrent"]
+    # The plugin's kind is read for the scripts it launches (its row's path_facts): the justfile starts a path.
+    launch = [(p["name"], p["files"]) for p in verdict["paths"]["training_paths"] if p["kind"] == "launch"]
+    assert launch == [("justfile", ["justfile", "train.py"])]
 
 
 def test_the_plugins_rule_examples_hold(installed, tmp_path):

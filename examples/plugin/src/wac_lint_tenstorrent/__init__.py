@@ -82,7 +82,7 @@ PLUGIN = Plugin(
     rules=(TENSTORRENT_RUNTIME,),
     # just's command runner files: one row of wac-lint's file-kind table, read by this plugin's extractor.
     file_kinds=(FileKind("justfile", ("wac_lint_tenstorrent.extract",), names=("justfile", "Justfile"),
-                         suffixes=(".justfile", ".just"), sample="justfile"),),
+                         suffixes=(".justfile", ".just"), sample="justfile", path_facts="launch"),),
     extractors={kind: ("wac_lint_tenstorrent.extract",) for kind in ("python", "shell")},
     implies={"TTS001": (("*", ({**TENSTORRENT, "text": "Tenstorrent runtime (TT-NN / TT-Metalium)"},)),)},
     catalog=(WORMHOLE_N300,),
