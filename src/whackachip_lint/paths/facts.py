@@ -5,7 +5,8 @@ Python: the modules a file imports, each with how it is reached (`top`: at modul
 catches ImportError; `func`: inside a function; `dynamic`: `importlib.import_module("x")`), whether the file has a
 main guard, and whether it skips itself under pytest (`pytest.importorskip`, `@pytest.mark.skipif`, ...).
 Launch files (kinds.py's `path_facts="launch"`: shell, Makefiles, YAML, Dockerfiles): the Python scripts and `-m`
-modules their commands run. Packaging files (`path_facts="packaging"`): console-script targets. The facts are plain JSON, stored with the file's cached results.
+modules their commands run. Packaging files (`path_facts="packaging"`): console-script targets. The facts are plain
+JSON, stored with the file's cached results.
 """
 
 from __future__ import annotations
