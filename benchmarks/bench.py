@@ -186,8 +186,14 @@ def summarise(name: str, argv: list[str], runs: list[dict]) -> dict:
 JOBS = "2"  # the same number of processes for wac-lint and Semgrep
 
 
+# wac-lint writes only regular files (never a device such as /dev/null): reports go here, overwritten each run.
+REPORT = WORK / "report.json"
+
+
 def commands(tree: Path, cache_dir: Path) -> list[tuple[str, list[str], object]]:
-    wac = [str(VENV_BIN / "wac-lint"), "--format", "json", "-o", os.devnull, "--exit-zero", "--no-docs"]
+    # The trees live under benchmarks/.work/, which this checkout's .gitignore ignores: scan them all the same.
+    wac = [str(VENV_BIN / "wac-lint"), "--format", "json", "-o", str(REPORT), "--exit-zero", "--no-docs",
+           "--no-respect-gitignore"]
     py = str(VENV_BIN / "python")
 
     return [
@@ -206,7 +212,7 @@ def commands(tree: Path, cache_dir: Path) -> list[tuple[str, list[str], object]]
         (
             "ruff check --select ALL",
             [str(VENV_BIN / "ruff"), "check", "--isolated", "--select", "ALL", "--no-cache", "--exit-zero",
-             "--output-format", "json", "-o", os.devnull, str(tree)],
+             "--no-respect-gitignore", "--output-format", "json", "-o", os.devnull, str(tree)],
             None,
         ),
     ]
@@ -326,7 +332,7 @@ def main() -> None:
         report += [table(size, files, size_bytes, rows), ""]
 
     files = precommit_files(large_tree)
-    wac = [str(VENV_BIN / "wac-lint"), "--format", "json", "-o", os.devnull, "--exit-zero"]
+    wac = [str(VENV_BIN / "wac-lint"), "--format", "json", "-o", str(REPORT), "--exit-zero", "--no-respect-gitignore"]
     precommit = measure(f"wac-lint on {len(files)} files, no cache", wac + ["--no-cache", *map(str, files)],
                         max(args.reps, 5), env)
     version = measure("wac-lint --version", [str(VENV_BIN / "wac-lint"), "--version"], max(args.reps, 5), env)

@@ -31,7 +31,7 @@ from typing import Callable
 
 from whackachip_lint.discover import classify, printable_path
 from whackachip_lint.extract import EXTRACTORS
-from whackachip_lint.kinds import sample_name
+from whackachip_lint.kinds import DOC_KINDS, sample_name
 from whackachip_lint.rules import ALL_RULES
 
 # File names for generated files where a training repository would name them differently from the kind's sample
@@ -162,7 +162,9 @@ def per_kind_entries(kind: str) -> list[Entry]:
         Entry(f"nul-byte-{kind}", at("nul"), Expect.DIAGNOSTIC, _writer(at("nul"), text + b"\x00\n" + text),
               kind, r"binary file \(contains NUL bytes\)"),
         Entry(f"over-size-cap-{kind}", at("huge"), Expect.DIAGNOSTIC, _sparse(at("huge"), HUGE_BYTES), kind,
-              r"104,857,600 bytes, over the [\d,]+-byte limit"),
+              # Docs and logs are read up to their read cap, never skipped for their size (issue 13).
+              r"read the first 13 of 104,857,600 bytes \(the per-file read cap" if kind in DOC_KINDS
+              else r"104,857,600 bytes, over the [\d,]+-byte limit"),
         Entry(f"truncated-{kind}", at("truncated"), strict, _writer(at("truncated"), _truncate(text)), kind, r"."),
         Entry(f"empty-{kind}", at("empty"), Expect.CLEAN if kind in ("python", "shell") else Expect.LENIENT,
               _writer(at("empty"), b""), kind),

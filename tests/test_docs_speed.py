@@ -3,8 +3,12 @@ and only the lines that can name an accelerator are read further."""
 
 from __future__ import annotations
 
+import json
+import os
 import time
 from pathlib import Path
+
+import pytest
 
 from whackachip_lint.extract import Source, docs, gpunames
 
@@ -50,3 +54,93 @@ def test_a_log_without_names_is_done_after_the_literal_search():
     source = Source(Path("train.log"), "train.log", "log", _log(1024 * 1024).replace("A100", "X").replace(
         "H100", "Y").encode())
     assert list(docs.extract(source)) == []
+
+
+# --- the per-file read cap of docs and logs -------------------------------------------------------------------
+
+def _capped_repo(tmp_path: Path) -> Path:
+    # 36 + 1,800 bytes, then a 27-byte statement: 1,863 bytes.
+    head = "Using device: NVIDIA A100-SXM4-80GB\n" + "step 1 | loss 1.0\n" * 100
+    (tmp_path / "train.log").write_text(head + "We trained on 8 H100 GPUs.\n", encoding="utf-8")
+    (tmp_path / "README.md").write_text("We trained on 8 H100 GPUs.\n", encoding="utf-8")
+    return tmp_path
+
+
+def test_a_log_over_the_read_cap_is_read_up_to_it_with_a_diagnostic_naming_it(tmp_path):
+    from .conftest import run_cli_in
+
+    repo = _capped_repo(tmp_path)
+    result = run_cli_in(repo, "--format", "json", "--no-cache", "--exit-zero", "--doc-read-cap", "1000", ".")
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.output)
+    # Cut after the last whole line within the cap: the 36-byte device line, then 53 lines of 18 bytes.
+    assert report["diagnostics"] == [{"path": "train.log", "message": (
+        "read the first 990 of 1,863 bytes (the per-file read cap of docs and logs); the rest is not scanned "
+        "(raise it with --doc-read-cap)")}]
+    assert sorted((f["path"], f["rule"], f["value"]) for f in report["findings"]) == [
+        ("README.md", "WAC712", "H100"), ("train.log", "WAC713", "NVIDIA A100-SXM4-80GB")]
+
+
+def test_a_log_within_the_read_cap_is_read_whole_without_a_diagnostic(tmp_path):
+    from .conftest import run_cli_in
+
+    repo = _capped_repo(tmp_path)
+    for cap in ("1863", None):  # exactly its size; the default (8 MiB)
+        cap_option = ["--doc-read-cap", cap] if cap else []
+        result = run_cli_in(repo, "--format", "json", "--no-cache", "--exit-zero", *cap_option, ".")
+        report = json.loads(result.output)
+        assert report["diagnostics"] == []
+        assert sorted((f["path"], f["rule"], f["value"]) for f in report["findings"]) == [
+            ("README.md", "WAC712", "H100"), ("train.log", "WAC712", "H100"),
+            ("train.log", "WAC713", "NVIDIA A100-SXM4-80GB")]
+
+
+def test_the_read_cap_leaves_code_alone_and_the_size_limit_caps_it_too(tmp_path):
+    from whackachip_lint.config import Settings
+    from whackachip_lint.scan import scan
+
+    repo = _capped_repo(tmp_path)
+    (repo / "train.py").write_text("import torch\n" + "x = 1\n" * 300 + "torch.set_default_dtype(torch.bfloat16)\n")
+    result = scan([repo], Settings(use_cache=False, doc_read_bytes=500))
+    assert [(d.path, d.message.split(" (")[0]) for d in result.diagnostics] == [
+        ("train.log", "read the first 486 of 1,863 bytes")]
+    assert any(f.path == "train.py" and f.value == "bfloat16" for f in result.findings)
+    # A document is never skipped for its size: --max-file-size lowers its cap instead.
+    result = scan([repo], Settings(use_cache=False, max_file_bytes=100))
+    messages = {d.path: d.message for d in result.diagnostics}
+    assert messages["train.log"].startswith("read the first 90 of 1,863 bytes")
+    assert "over the 100-byte limit" in messages["train.py"]
+
+
+def test_the_read_cap_is_a_configuration_key(tmp_path):
+    from whackachip_lint.config import ConfigError, Settings, apply_config, load_config
+
+    path = tmp_path / "wac-lint.toml"
+    path.write_text("doc-read-cap = 4096\n")
+    assert apply_config(Settings(), load_config(path)).doc_read_bytes == 4096
+    path.write_text("doc-read-cap = 0\n")
+    with pytest.raises(ConfigError, match="doc-read-cap"):
+        load_config(path)
+
+
+def test_lines_split_at_lf_as_the_regular_expression_did():
+    # The fast split of Source.lines gives exactly the lines of the line-break pattern it replaced.
+    from whackachip_lint.extract import DEFAULT_LINE_BREAK, LINE_BREAKS, Source
+
+    for text in ("a\nb\r\nc\rd\r\n\r\n", "a\r", "\r\n", "x", "", "a\n\rb\r\r\n", "a\u2028b\x85c\n"):
+        for kind, pattern in (("log", DEFAULT_LINE_BREAK), ("python", LINE_BREAKS["python"])):
+            expected = pattern.split(text)
+            if expected and expected[-1] == "":
+                expected.pop()
+            assert Source(Path("f"), "f", kind, text.encode()).lines == expected, (kind, text)
+
+
+def test_read_head_refuses_what_is_not_a_regular_file(tmp_path):
+    from whackachip_lint.safe_read import NotRead, read_head
+
+    os.mkfifo(tmp_path / "pipe.log")
+    with pytest.raises(NotRead, match="not a regular file"):
+        read_head(tmp_path / "pipe.log", 100)
+    (tmp_path / "small.log").write_bytes(b"abc")
+    assert read_head(tmp_path / "small.log", 100) == (b"abc", 3)
+    assert read_head(tmp_path / "small.log", 2) == (b"ab", 3)

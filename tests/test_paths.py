@@ -89,6 +89,14 @@ def test_graph_resolves_relative_absolute_and_src_layout_imports():
                                                        ("src/pkg/core.py", "top")]
 
 
+def test_graph_of_files_named_by_absolute_paths_resolves_and_ends():
+    # Files given on the command line outside the scanned root keep absolute paths (a pre-commit run from
+    # elsewhere): the search for the folder holding an import stops at "/" instead of looping there for ever.
+    files = {"/repo/scripts/train.py": "import utils\nimport torch\n", "/repo/scripts/utils.py": ""}
+    graph = build(files, _facts(files))
+    assert graph.edges == {"/repo/scripts/train.py": [("/repo/scripts/utils.py", "top")]}
+
+
 def test_roles_from_entry_points_and_imports():
     files = {
         "run.sh": "torchrun --nproc_per_node 8 train.py\n",

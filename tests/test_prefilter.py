@@ -42,6 +42,20 @@ def test_trie_pattern_finds_exactly_what_a_plain_alternation_finds(words, haysta
     assert bool(trie.search(haystack)) == bool(plain.search(haystack))
 
 
+@given(
+    st.lists(st.text(alphabet="abc_-", min_size=1, max_size=4), max_size=6),
+    st.lists(st.text(alphabet="abc_-", min_size=1, max_size=4), min_size=1, max_size=6),
+    st.text(alphabet="abc_-xy", max_size=30),
+)
+def test_trie_pattern_with_bounded_words_finds_what_an_alternation_with_boundaries_finds(words, bounded, haystack):
+    # Bounded words count only where no letter touches them; the trie checks that after the word, not before it.
+    trie = re.compile(prefilter.trie_regex(words, bounded))
+    alternatives = ["|".join(re.escape(w) for w in words)] if words else []
+    alternatives.append("(?<![a-z])(?:" + "|".join(re.escape(w) for w in bounded) + ")(?![a-z])")
+    plain = re.compile("|".join(alternatives))
+    assert [m.start() for m in trie.finditer(haystack)][:1] == [m.start() for m in plain.finditer(haystack)][:1]
+
+
 def test_trigger_words_match_in_any_case():
     pattern = prefilter.pattern_for("python", frozenset(["WAC101"]))
     assert prefilter.has_trigger(b"x = T.BFloat16", pattern)

@@ -1083,3 +1083,74 @@ def test_environment_mappings_for_child_processes():
         ("WAC403", 5, 15, E, "0,1"),
         ("WAC206", 6, 20, E, "NCCL_DEBUG"),
     }
+
+
+def test_extraction_leaves_no_cyclic_garbage_holding_the_tree():
+    # The tree is freed by reference counts as soon as the file is done: left in a cycle, every file's tree
+    # would wait for a garbage collection that first traverses all its nodes (issue 13: more CPU than the parse).
+    import gc
+    from pathlib import Path
+
+    from whackachip_lint.extract import Source
+    from whackachip_lint.extract.python import extract
+
+    code = "import torch\n\ndef f(x):\n    return x.to('cuda', dtype=torch.bfloat16)  # H100\n"
+    source = Source(Path("m.py"), "m.py", "python", code.encode())
+    extract(source)  # first use: patterns compiled and cached once per process
+    gc.collect()
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        assert extract(source)
+        assert gc.collect() == 0
+    finally:
+        if was:
+            gc.enable()
+
+
+def test_no_garbage_collection_traverses_a_files_tree():
+    # Collections are paused while the tree is built and walked, and the tree is freed before they resume: a
+    # collection that starts meanwhile or right after finds only the few young objects the extractor keeps.
+    import ast
+    import gc
+    from pathlib import Path
+
+    from whackachip_lint.extract import Source
+    from whackachip_lint.extract.python import extract
+
+    code = "import torch\nx = torch.zeros(1, dtype=torch.bfloat16)\n" + "y = [1, 2, 3] + [a for a in range(3)]\n" * 2000
+    nodes = sum(1 for _ in ast.walk(ast.parse(code)))
+    assert nodes > 30_000
+    young: list[int] = []
+
+    def on_collection(phase, info):
+        if phase == "start":
+            young.append(len(gc.get_objects(0)))
+
+    gc.collect()
+    gc.callbacks.append(on_collection)
+    try:
+        for _ in range(3):
+            extract(Source(Path("m.py"), "m.py", "python", code.encode()))
+            gc.collect(0)  # what a collection right after the file would traverse
+    finally:
+        gc.callbacks.remove(on_collection)
+    assert young and max(young) < 1_000, young
+
+
+def test_extraction_pauses_the_garbage_collector_and_restores_it():
+    import gc
+
+    from whackachip_lint.extract.python import _collector_paused
+
+    seen = []
+    with _collector_paused():
+        seen.append(gc.isenabled())
+    assert seen == [False] and gc.isenabled()
+    gc.disable()
+    try:
+        with _collector_paused():
+            pass
+        assert not gc.isenabled()  # a caller that turned it off keeps it off
+    finally:
+        gc.enable()

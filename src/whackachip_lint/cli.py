@@ -111,6 +111,7 @@ def _settings(paths, flags: dict, config_file: Path | None, isolated: bool):
 @flag("include_docs")
 @flag("targets")
 @flag("max_file_bytes")
+@flag("doc_read_bytes")
 @flag("extend_select")
 @click.option("--config", "config_file", type=click.Path(dir_okay=False, exists=True, path_type=Path),
               help="Read settings from this TOML file instead of looking for one.")
@@ -133,7 +134,7 @@ def _settings(paths, flags: dict, config_file: Path | None, isolated: bool):
 @flag("prefilter")
 def scan(paths, output_format, statistics, show_source, verdict_only, output, select, ignore, fail_level, exit_zero,
          quiet, show_suppressed, verbose, colour, jobs, no_cache, cache_dir, no_docs, targets, max_file_size,
-         extend_select, config_file, isolated, no_prefilter, force_exclude, sarif_evidence, exclude, extend_exclude,
+         doc_read_cap, extend_select, config_file, isolated, no_prefilter, force_exclude, sarif_evidence, exclude, extend_exclude,
          baseline, write_baseline, add_noqa, stdin_filename, file_timeout, no_respect_gitignore):
     """Scan PATHS (files or directories) for hardware evidence.
 

@@ -19,7 +19,7 @@ from .paths.facts import file_facts
 from .results import FileResult
 from .rules import ALL_RULES, selected_codes
 from .rules.declared import DOC_RULES
-from .safe_read import NotRead, TooBig, read_bytes
+from .safe_read import NotRead, TooBig, read_bytes, read_head
 
 SNIPPET_MAX = 200
 # Raw findings one file may give. Extractors yield lazily, so reaching the cap stops the work, not only the output:
@@ -77,6 +77,8 @@ def scan_source(source: Source, settings: Settings) -> FileResult:
     extractors = extractors_for(source.kind)
     if not extractors or (source.kind in DOC_KINDS and not settings.include_docs):
         return result
+    if source.whole_size is not None:
+        result.diagnostics.append(Diagnostic(source.relpath, _read_cap_message(source)))
     if settings.prefilter and not prefilter.may_have_findings(source, _selected(settings)):
         return result
     try:
@@ -180,6 +182,8 @@ def too_big(size: int, settings: Settings) -> str:
 
 
 def read_source(candidate: Candidate, settings: Settings) -> Source | Diagnostic:
+    if candidate.kind in DOC_KINDS:
+        return _read_doc(candidate, settings)
     try:
         data = read_bytes(candidate.path, settings.max_file_bytes)
     except TooBig as exc:
@@ -187,6 +191,24 @@ def read_source(candidate: Candidate, settings: Settings) -> Source | Diagnostic
     except NotRead as exc:
         return Diagnostic(candidate.relpath, str(exc))
     return Source(candidate.path, candidate.relpath, candidate.kind, data)
+
+
+def _read_doc(candidate: Candidate, settings: Settings) -> Source | Diagnostic:
+    """A document or log up to its read cap: the head of a longer one, cut after its last whole line."""
+    try:
+        data, size = read_head(candidate.path, min(settings.doc_read_bytes, settings.max_file_bytes))
+    except NotRead as exc:
+        return Diagnostic(candidate.relpath, str(exc))
+    if size <= len(data):
+        return Source(candidate.path, candidate.relpath, candidate.kind, data)
+    # A line cut in two (or a UTF-8 character) would read as something the file does not say.
+    cut = data.rfind(b"\n") + 1 or len(data)
+    return Source(candidate.path, candidate.relpath, candidate.kind, data[:cut], whole_size=size)
+
+
+def _read_cap_message(source: Source) -> str:
+    return (f"read the first {len(source.data):,} of {source.whole_size:,} bytes (the per-file read cap of docs "
+            "and logs); the rest is not scanned (raise it with --doc-read-cap)")
 
 
 def scan_file(candidate: Candidate, settings: Settings) -> FileResult:

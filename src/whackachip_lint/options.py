@@ -29,6 +29,9 @@ import click
 from .evidence import Level
 
 DEFAULT_MAX_FILE_BYTES = 10 * 1024 * 1024
+# READMEs, text files and logs are read up to this many bytes each (the rest is left unread, with a diagnostic):
+# a committed training log of gigabytes states its hardware near the top, and reading it whole costs seconds.
+DEFAULT_DOC_READ_BYTES = 8 * 1024 * 1024
 # A configuration file comes with the repository it configures, which wac-lint does not trust (issue 19): what it
 # may set is bounded, and what only the user may choose (where the cache lives) it cannot set at all.
 CONFIG_MAX_FILE_BYTES = 256 * 1024 * 1024
@@ -187,6 +190,13 @@ OPTIONS: tuple[Option, ...] = (
            parse=_bounded_int(lambda: CONFIG_MAX_FILE_BYTES), flags=("--max-file-size",), param="max_file_size",
            click={"type": click.IntRange(min=1), "default": None},
            example="10485760         # bytes; larger files are reported and skipped (at most 256 MiB here)"),
+    # Docs and logs (extract.DOC_KINDS): bytes read per file; a longer one is read up to here, never skipped.
+    Option("doc_read_bytes", "int", DEFAULT_DOC_READ_BYTES, "Read READMEs, text files and logs up to BYTES each "
+           "(default: 8 MiB, never more than --max-file-size); the rest is left unread, with a diagnostic.",
+           key="doc-read-cap", parse=_bounded_int(lambda: CONFIG_MAX_FILE_BYTES), flags=("--doc-read-cap",),
+           param="doc_read_cap", click={"type": click.IntRange(min=1), "default": None},
+           example="8388608           # bytes read of each README, text file and log; the rest is left unread, "
+                   "with a\n                                 # diagnostic naming the file (at most 256 MiB here)"),
     # Performance (runner.py): worker processes (None = number of cores), result cache.
     Option("jobs", "int | None", None, "Worker processes (default: cores).", key="jobs",
            parse=_bounded_int(default_jobs), flags=("--jobs", "-j"),

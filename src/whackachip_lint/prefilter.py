@@ -29,22 +29,35 @@ from .triggers import ALWAYS, ALWAYS_PARSE_NAMES, BOUNDED, FILTERED_KINDS
 from .vocab import backends, devices
 
 
-def trie_regex(words: Iterable[str]) -> str:
-    """One alternation of `words`, factored by common prefix (Python's `re` scans that much faster)."""
+_BOUND = "\0"  # trie key: a word that counts only where no letter touches it ends here
+
+
+def trie_regex(words: Iterable[str], bounded: Iterable[str] = ()) -> str:
+    """One alternation of `words`, factored by common prefix (Python's `re` scans that much faster); the `bounded`
+    words match only where no letter touches them.
+
+    The boundary is checked after the word, by a look-behind of its own length, so that every alternative starts
+    with a literal: `re` then skips the positions whose character starts no word without entering the
+    alternation (a look-behind in front of the bounded words made the gate pattern scan a third slower)."""
     trie: dict = {}
-    for word in words:
+    for word, end in [(w, "") for w in words] + [(w, _BOUND) for w in bounded]:
         node = trie
         for char in word:
             node = node.setdefault(char, {})
-        node[""] = {}  # end of a word
+        node[end] = {}
 
-    def build(node: dict) -> str:
+    def build(node: dict, prefix: str) -> str:
         if "" in node:  # a word ends here: any longer word through this node is redundant for `search`
             return ""
-        branches = [re.escape(char) + build(child) for char, child in sorted(node.items())]
+        branches = [re.escape(char) + build(child, prefix + char) for char, child in sorted(node.items())
+                    if char != _BOUND]
+        if _BOUND in node:
+            branches.append(f"(?<![a-z]{re.escape(prefix)})(?![a-z])")
+        if not branches:  # no words at all: the empty pattern, as an empty alternation was
+            return ""
         return branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
 
-    return build(trie)
+    return build(trie, "")
 
 
 @lru_cache(maxsize=None)
@@ -82,11 +95,7 @@ def _plugin_words(code: str) -> set[str]:
 
 def compile_words(words: set[str]) -> re.Pattern[bytes]:
     """One pattern finding any of `words` in lower-cased bytes (BOUNDED words only where no letter touches them)."""
-    plain, bounded = sorted(words - BOUNDED), sorted(words & BOUNDED)
-    alternatives = [trie_regex(plain)] if plain else []
-    if bounded:
-        alternatives.append("(?<![a-z])" + trie_regex(bounded) + "(?![a-z])")
-    return re.compile("|".join(alternatives).encode("utf-8"))
+    return re.compile(trie_regex(sorted(words - BOUNDED), sorted(words & BOUNDED)).encode("utf-8"))
 
 
 def has_trigger(data: bytes, pattern: re.Pattern[bytes]) -> bool:

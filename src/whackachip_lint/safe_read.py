@@ -31,7 +31,32 @@ _NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
 
 
 def read_bytes(path, limit: int, *, follow_symlinks: bool = True) -> bytes:
-    """At most `limit` bytes of the regular file at `path`; raises NotRead (TooBig for size) otherwise.
+    """At most `limit` bytes of the regular file at `path`; raises NotRead (TooBig for size) otherwise."""
+
+    def whole(size: int) -> int:
+        if size > limit:
+            raise TooBig(size, limit)
+        return size + 1  # never `limit`: a huge limit must not preallocate it
+
+    data, size = _read_regular(path, follow_symlinks, whole)
+    if len(data) > size:  # it grew after the size check: read the rest, up to the limit
+        data += _read_up_to(path, len(data), limit, follow_symlinks)
+    if len(data) > limit:
+        raise TooBig(len(data), limit)
+    return data
+
+
+def read_head(path, limit: int) -> tuple[bytes, int]:
+    """The first `limit` bytes of the regular file at `path` (all of it when smaller), and the file's size.
+
+    The same guards as `read_bytes`; for files read only in part (a committed training log of gigabytes).
+    """
+    data, size = _read_regular(path, True, lambda size: min(size, limit) + 1)
+    return data[:limit], max(size, len(data))
+
+
+def _read_regular(path, follow_symlinks: bool, amount) -> tuple[bytes, int]:
+    """`amount(size)` bytes of the regular file at `path` (at most; `amount` may refuse with NotRead), and its size.
 
     O_NONBLOCK: a file swapped for a named pipe since it was listed must not hang the scan (the fstat below
     then refuses it); it changes nothing for regular files.
@@ -47,16 +72,9 @@ def read_bytes(path, limit: int, *, follow_symlinks: bool = True) -> bytes:
             st = os.fstat(handle.fileno())
             if not stat.S_ISREG(st.st_mode):
                 raise NotRead("not a regular file; not read")
-            if st.st_size > limit:
-                raise TooBig(st.st_size, limit)
-            data = handle.read(st.st_size + 1)  # never `limit`: a huge limit must not preallocate it
+            return handle.read(amount(st.st_size)), st.st_size
     except OSError as exc:
         raise NotRead(f"cannot read: {exc.strerror or exc}") from None
-    if len(data) > st.st_size:  # it grew after the size check: read the rest, up to the limit
-        data += _read_up_to(path, len(data), limit, follow_symlinks)
-    if len(data) > limit:
-        raise TooBig(len(data), limit)
-    return data
 
 
 def _read_up_to(path, offset: int, limit: int, follow_symlinks: bool) -> bytes:
@@ -79,4 +97,4 @@ def _read_up_to(path, offset: int, limit: int, follow_symlinks: bool) -> bytes:
     return b"".join(chunks)
 
 
-__all__ = ["NotRead", "TooBig", "read_bytes"]
+__all__ = ["NotRead", "TooBig", "read_bytes", "read_head"]

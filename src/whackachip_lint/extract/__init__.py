@@ -53,6 +53,8 @@ class Source:
     kind: str
     data: bytes
     _lines: list[str] | None = field(default=None, repr=False)
+    # The file's size when `data` is only its head (a document over its read cap, scan.read_source).
+    whole_size: int | None = None
 
     @cached_property
     def text(self) -> str:
@@ -80,7 +82,11 @@ class Source:
     @cached_property
     def lines(self) -> list[str]:
         """Lines without their line endings; `lines[0]` is line 1 (line breaks as the kind's row says: kinds.py)."""
-        parts = LINE_BREAKS.get(self.kind, DEFAULT_LINE_BREAK).split(self.text)
+        breaks = LINE_BREAKS.get(self.kind, DEFAULT_LINE_BREAK).pattern
+        if breaks == DEFAULT_LINE_BREAK.pattern or ("\r" not in self.text and breaks == _CR_LF_OR_CR):
+            parts = _split_lf(self.text)  # the same lines, several times faster than a regular expression split
+        else:
+            parts = LINE_BREAKS.get(self.kind, DEFAULT_LINE_BREAK).split(self.text)
         if parts and parts[-1] == "":
             parts.pop()  # the text ended with a line break (or was empty)
         return parts
@@ -89,6 +95,20 @@ class Source:
         if 1 <= line <= len(self.lines):
             return self.lines[line - 1]
         return ""
+
+
+# Python's line breaks (kinds.py): without a CR in the text, the same lines as LF alone.
+_CR_LF_OR_CR = r"\r\n|\r|\n"
+
+
+def _split_lf(text: str) -> list[str]:
+    """`DEFAULT_LINE_BREAK.split(text)`: lines end at LF, and a CR right before the LF belongs to the break."""
+    parts = text.split("\n")
+    if "\r" in text:
+        last = parts.pop()
+        parts = [part[:-1] if part.endswith("\r") else part for part in parts]
+        parts.append(last)
+    return parts
 
 
 Extractor = Callable[[Source], Iterable[RawFinding]]

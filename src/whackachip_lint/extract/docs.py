@@ -19,7 +19,8 @@ from __future__ import annotations
 import bisect
 import re
 from dataclasses import dataclass, field
-from typing import Iterable, Iterator
+from functools import lru_cache
+from typing import Callable, Iterable, Iterator
 
 from ..evidence import RawFinding, Span, State
 from . import Source, gpunames
@@ -134,23 +135,29 @@ class _Paragraph:
 
 
 def extract(source: Source) -> Iterator[RawFinding]:
-    return extract_lines(source.lines, source.kind)  # lazily: the scan stops reading at its cap per file
+    # Lazily: the scan stops reading at its cap per file. The text is searched before it is split into lines:
+    # a document without a name is never split.
+    return _read(source.text, lambda: source.lines, source.kind)
 
 
 def extract_lines(lines: list[str], kind: str = "markdown") -> Iterator[RawFinding]:
-    """Findings for the lines of one document of `kind` (markdown, rst, text, log).
+    """Findings for the lines of one document of `kind` (markdown, rst, text, log)."""
+    text_lines = list(lines)
+    return _read("\n".join(text_lines), lambda: text_lines, kind)
 
-    At I/O speed where it can (issue 13): the text is searched once, in C, for the literals every accelerator
+
+def _read(text: str, get_lines: Callable[[], list[str]], kind: str) -> Iterator[RawFinding]:
+    """At I/O speed where it can (issue 13): the text is searched once, in C, for the literals every accelerator
     name holds (NAME_LITERALS) and for the markers of tool output; a document with neither is done. A log's lines
     are independent (each is its own paragraph), so in a log only the lines holding a literal are read further,
-    unless it holds nvidia-smi or CSV output, whose rows need the lines around them.
-    """
-    text_lines = list(lines)
-    lower = "\n".join(text_lines).lower()
+    unless it holds nvidia-smi or CSV output, whose rows need the lines around them. Lines end at LF (a CR before
+    it is part of the break), as `get_lines()` splits them."""
+    lower = text.lower()
     hits = _literal_lines(lower)
     tool_output = any(marker in lower for marker in _OUTPUT_MARKERS)
     if not hits and not tool_output:
         return
+    text_lines = get_lines()
     numbered: Iterable[tuple[int, str]]
     if kind == "log" and not tool_output:
         numbered = [(number, text_lines[number - 1]) for number in hits]
@@ -174,22 +181,29 @@ NAME_LITERALS = ("v100", "p100", "k80", "t4", "a10", "a30", "a40", "a800", "6000
 _OUTPUT_MARKERS = ("nvidia-smi", "(uuid:", "_cudadeviceproperties", "name")
 
 
+@lru_cache(maxsize=1)
+def _literal_pattern() -> re.Pattern[str]:
+    # One pass of a prefix-tree pattern instead of one `find` pass per literal: measured 2x faster on a 50 MB log.
+    from ..prefilter import trie_regex
+
+    return re.compile(trie_regex(sorted(NAME_LITERALS)))
+
+
 def _literal_lines(lower: str) -> list[int]:
     """The (1-based, ascending) numbers of the lines of `lower` that hold one of NAME_LITERALS."""
-    offsets = []
-    for literal in NAME_LITERALS:
-        at = lower.find(literal)
-        while at >= 0:
-            offsets.append(at)
-            at = lower.find(literal, at + 1)
     numbers: list[int] = []
-    line, done = 1, 0
-    for at in sorted(offsets):
-        line += lower.count("\n", done, at)
-        done = at
-        if not numbers or numbers[-1] != line:
-            numbers.append(line)
-    return numbers
+    line, done, position = 1, 0, 0
+    search = _literal_pattern().search
+    while True:
+        match = search(lower, position)
+        if match is None:
+            return numbers
+        line += lower.count("\n", done, match.start())
+        done = match.start()
+        numbers.append(line)
+        position = lower.find("\n", match.end())  # the rest of a line adds nothing
+        if position < 0:
+            return numbers
 
 
 # --- nvidia-smi -------------------------------------------------------------------------------------------------
