@@ -186,7 +186,9 @@ def _switch_state(kind: str, setting: str) -> State:
     text = setting.strip().strip("'\"").strip()
     low = text.lower()
     if kind == "on_if_true":
-        return State.ENABLED if low in TRUE_WORDS else State.DISABLED if low in FALSE_WORDS or not low else State.ENABLED
+        if low in TRUE_WORDS:
+            return State.ENABLED
+        return State.DISABLED if low in FALSE_WORDS or not low else State.ENABLED
     if kind == "off_if_true":
         return State.DISABLED if low in TRUE_WORDS else State.ENABLED if low in FALSE_WORDS else State.DISABLED
     if kind == "level":

@@ -50,7 +50,8 @@ VENDOR_PACKAGE_PATTERNS: tuple[tuple[re.Pattern[str], str, str], ...] = (
     (re.compile(r"^cupy-rocm-"), "amd", "gpu"),
     (re.compile(r"^habana-"), "intel", "hpu"),
     # RAPIDS and JAX plugins name the CUDA major or ROCm version they are built for.
-    (re.compile(r"^(?:cudf|cuml|cugraph|cuvs|rmm|cupy|dask-cudf)-cu\d+$|^jax-cuda\d+-(?:plugin|pjrt)$"), "nvidia", "gpu"),
+    (re.compile(r"^(?:cudf|cuml|cugraph|cuvs|rmm|cupy|dask-cudf)-cu\d+$|^jax-cuda\d+-(?:plugin|pjrt)$"),
+     "nvidia", "gpu"),
     (re.compile(r"^jax-rocm\d+-(?:plugin|pjrt)$"), "amd", "gpu"),
 )
 # Packages whose extra decides the accelerator: name -> {extra prefix: (vendor, accelerator)}.
@@ -191,7 +192,8 @@ def requirement_facts(text: str) -> Optional[list[PinFact]]:
                 break
     if vendor is not None:
         props = {**base, "vendor": vendor[0], "accelerator": vendor[1]}
-        facts.append(PinFact(Code.VENDOR_RUNTIME_PACKAGE, value, f"{req.name} is built for {vendor[1]} devices", props, conditional))
+        detail = f"{req.name} is built for {vendor[1]} devices"
+        facts.append(PinFact(Code.VENDOR_RUNTIME_PACKAGE, value, detail, props, conditional))
 
     kernel = KERNEL_PACKAGES.get(name)
     if kernel is not None:
@@ -207,7 +209,8 @@ def requirement_facts(text: str) -> Optional[list[PinFact]]:
     return facts
 
 
-# conda specs: "pytorch-cuda=12.1", "cudatoolkit=11.8", "pytorch=2.1.0=py3.10_cuda12.1_cudnn8_0", "nvidia::cuda-toolkit=12.1"
+# conda specs: "pytorch-cuda=12.1", "cudatoolkit=11.8", "pytorch=2.1.0=py3.10_cuda12.1_cudnn8_0",
+# "nvidia::cuda-toolkit=12.1"
 _CONDA_SPEC = re.compile(r"^(?:[\w.-]+::)?([A-Za-z0-9_.-]+)\s*(?:(==?|>=|<=|>|<|~=)\s*([^=\s]+))?(?:=(\S+))?\s*$")
 CONDA_CUDA_TOOLKITS = frozenset({"cudatoolkit", "cuda-toolkit", "cuda-version", "cuda-nvcc", "cuda-runtime", "cuda"})
 _CONDA_BUILD_CUDA = re.compile(r"cuda(\d+)\.?(\d+)")

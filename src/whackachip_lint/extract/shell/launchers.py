@@ -396,7 +396,8 @@ def _script_args(args: list[Word], launcher: str, state: State, sink: Sink) -> N
             ):
                 value = following
                 position += 1
-            label = {Code.BF16_PRECISION: "bf16", Code.FP16_PRECISION: "fp16", Code.TF32_MATMUL: "tf32", Code.FP8_COMPUTE: "fp8"}[rule]
+            label = {Code.BF16_PRECISION: "bf16", Code.FP16_PRECISION: "fp16", Code.TF32_MATMUL: "tf32",
+                     Code.FP8_COMPUTE: "fp8"}[rule]
             if value is None:
                 sink.add(rule, label, state, word, None, f"{option} passed to {launcher}", properties)
             elif not value.known:
@@ -481,7 +482,8 @@ def _script_count(rule: str, flag: Word, value: Word, launcher: str, state: Stat
         _count_fact(rule, flag, value, launcher, state, sink)
         return
     name = flag.text.partition("=")[0]
-    off = (rule == Code.GRADIENT_ACCUMULATION and number <= 1) or (rule == Code.ZERO_STAGE and number == 0)  # nothing accumulated / no ZeRO
+    # Nothing accumulated / no ZeRO.
+    off = (rule == Code.GRADIENT_ACCUMULATION and number <= 1) or (rule == Code.ZERO_STAGE and number == 0)
     sink.add(
         rule,
         number,
