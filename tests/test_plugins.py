@@ -157,6 +157,14 @@ def test_a_broken_plugin_is_one_diagnostic_never_a_crash(tmp_path, module_text, 
     assert [f["rule"] for f in report["findings"]] == ["WAC101"]  # the scan itself is untouched
 
 
+def _repo(tmp_path: Path, files: dict[str, str]) -> Path:
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    for name, text in files.items():
+        (repo / name).write_text(text)
+    return repo
+
+
 def _findings(result: subprocess.CompletedProcess) -> tuple[list[tuple], dict]:
     assert result.returncode == 0, result.stderr
     report = json.loads(result.stdout)
@@ -166,12 +174,12 @@ def _findings(result: subprocess.CompletedProcess) -> tuple[list[tuple], dict]:
 def test_the_plugins_vocabulary_is_read_by_the_core_extractors(installed, tmp_path):
     """A device type and a variable prefix from the plugin's vocabulary: found by wac-lint's Python, shell and YAML
     extractors (the plugin's own extractor reads neither there), and not found without the plugin."""
-    repo = tmp_path / "repo"
-    repo.mkdir()
-    (repo / "train.py").write_text('import os\nimport torch\n\nos.environ["TT_METAL_HOME"] = "/opt/tt-metal"\n'
-                                   'x = torch.zeros(2, device="tt")\nprint(os.environ.get("TT_METAL_CACHE"))\n')
-    (repo / "run.sh").write_text("#!/bin/bash\nexport TT_METAL_LOGGER_LEVEL=Debug\n# export TT_METAL_SLOW=1\n")
-    (repo / "config.yaml").write_text("device: tt\n")
+    repo = _repo(tmp_path, {
+        "train.py": 'import os\nimport torch\n\nos.environ["TT_METAL_HOME"] = "/opt/tt-metal"\n'
+                    'x = torch.zeros(2, device="tt")\nprint(os.environ.get("TT_METAL_CACHE"))\n',
+        "run.sh": "#!/bin/bash\nexport TT_METAL_LOGGER_LEVEL=Debug\n# export TT_METAL_SLOW=1\n",
+        "config.yaml": "device: tt\n",
+    })
     rows, report = _findings(wac(installed, "--no-cache", "--format", "json", "--exit-zero", ".", cwd=repo))
     assert rows == [
         ("TTS001", "run.sh", 2, "enabled", "TT_METAL_LOGGER_LEVEL"),
@@ -188,9 +196,7 @@ def test_the_plugins_vocabulary_is_read_by_the_core_extractors(installed, tmp_pa
 
 def test_a_device_alone_implies_the_plugins_vendor(installed, tmp_path):
     """What the plugin says its device type implies joins wac-lint's device-type rule."""
-    repo = tmp_path / "repo"
-    repo.mkdir()
-    (repo / "train.py").write_text('import torch\nmodel.to(torch.device("tt"))\n')
+    repo = _repo(tmp_path, {"train.py": 'import torch\nmodel.to(torch.device("tt"))\n'})
     rows, report = _findings(wac(installed, "--no-cache", "--format", "json", "--exit-zero", ".", cwd=repo))
     assert rows == [("WAC204", "train.py", 2, "enabled", "tt")]
     statuses = {c["id"]: c["status"] for c in report["inference"]["candidates"]}
@@ -210,13 +216,13 @@ def test_vocabulary_collisions_are_one_diagnostic_each_and_the_other_words_load(
         name="acme", devices='{"cuda": ACME, "TT": ACME, "acme": ACME}', backends='{"nccl": ACME, "acmeccl": ACME}',
         environment='{"NCCL_ACME": ("WAC205", "set"), "TT_METAL_X": ("WAC205", "set"), "ACME_*": ("WAC205", "set"),'
                     ' "ACME2_*": ("WAC205", "sometimes")}'))
-    repo = tmp_path / "repo"
-    repo.mkdir()
-    (repo / "train.py").write_text('import os, torch\nimport torch.distributed as dist\nx = x.to("acme")\n'
-                                   'dist.init_process_group(backend="acmeccl")\nos.environ["ACME_LEVEL"] = "2"\n')
-    # Files holding a plugin's word and none of the rules' trigger words: the pre-filter still lets them through.
-    (repo / "move.py").write_text('x = x.to("acme")\n')
-    (repo / "run.sh").write_text("export ACME_DEBUG=1\n")
+    repo = _repo(tmp_path, {
+        "train.py": 'import os, torch\nimport torch.distributed as dist\nx = x.to("acme")\n'
+                    'dist.init_process_group(backend="acmeccl")\nos.environ["ACME_LEVEL"] = "2"\n',
+        # Files holding a plugin's word and none of the rules' trigger words: the pre-filter lets them through.
+        "move.py": 'x = x.to("acme")\n',
+        "run.sh": "export ACME_DEBUG=1\n",
+    })
     result = wac(installed, "--no-cache", "--format", "json", "--exit-zero", ".", extra_path=site, cwd=repo)
     rows, report = _findings(result)
     problems = sorted(d["message"] for d in report["diagnostics"] if d["path"] == "<plugins>")
@@ -241,9 +247,7 @@ def test_vocabulary_collisions_are_one_diagnostic_each_and_the_other_words_load(
 def test_malformed_vocabulary_is_one_diagnostic(tmp_path):
     site = _fake_plugin(tmp_path, "bad_words", _WORDS_PLUGIN.format(
         name="bad", devices='{"acme": ({"kind": "vendor"},)}', backends="{}", environment="{}"))
-    repo = tmp_path / "repo"
-    repo.mkdir()
-    (repo / "train.py").write_text('import torch\nx = x.to("acme")\n')
+    repo = _repo(tmp_path, {"train.py": 'import torch\nx = x.to("acme")\n'})
     rows, report = _findings(wac(site, "--no-cache", "--format", "json", "--exit-zero", ".", cwd=repo))
     (problem,) = [d["message"] for d in report["diagnostics"] if d["path"] == "<plugins>"]
     assert problem.startswith("plugin 'bad_words' (bad) not loaded: device type 'acme': constraint spec")
