@@ -81,6 +81,30 @@ def test_a_log_over_the_read_cap_is_read_up_to_it_with_a_diagnostic_naming_it(tm
         ("README.md", "WAC712", "H100"), ("train.log", "WAC713", "NVIDIA A100-SXM4-80GB")]
 
 
+def test_the_summary_counts_a_capped_log_as_scanned_in_part_not_as_not_scanned(tmp_path):
+    from .conftest import run_cli_in
+
+    repo = _capped_repo(tmp_path)
+    (repo / "empty.log").write_text("x\n" * 600, encoding="utf-8")  # over the cap, and no finding in what is read
+    result = run_cli_in(repo, "--no-cache", "--doc-read-cap", "1000", ".")
+    assert result.exit_code == 0, result.output
+    summary = next(line for line in result.output.splitlines() if " scanned" in line and "finding" in line)
+    assert summary.startswith("1 file scanned; 2 findings;"), summary
+    assert summary.endswith("; 1 file scanned in part; 1 file not scanned."), summary
+
+
+def test_a_capped_log_alone_that_gave_findings_was_read_and_the_exit_code_follows_them(tmp_path):
+    from .conftest import run_cli_in
+
+    repo = _capped_repo(tmp_path)
+    (repo / "README.md").unlink()
+    result = run_cli_in(repo, "--no-cache", "--doc-read-cap", "1000", ".")
+    assert result.exit_code == 0, result.output  # a note only, so 0; never 2 ("nothing could be read")
+    assert "; 1 file scanned in part." in result.output
+    (repo / "train.log").write_text("x\n" * 600, encoding="utf-8")  # capped, and nothing found in what is read
+    assert run_cli_in(repo, "--no-cache", "--doc-read-cap", "1000", ".").exit_code == 2
+
+
 def test_a_log_within_the_read_cap_is_read_whole_without_a_diagnostic(tmp_path):
     from .conftest import run_cli_in
 

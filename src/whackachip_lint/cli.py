@@ -306,9 +306,10 @@ def nothing_scanned(result) -> bool:
     """True when files were named or found but not one could be read and parsed (exit 2).
 
     One bad file among good ones never makes the scan fail: it gets its diagnostic and
-    the exit code follows the findings of the rest.
+    the exit code follows the findings of the rest. A file read in part (a log up to the read cap)
+    that gave findings was read: the exit code follows those findings too.
     """
-    if not result.diagnostics:
+    if not result.diagnostics or result.findings:
         return False
     failed = {d.path for d in result.diagnostics}
     return not any(path not in failed for path in result.files)

@@ -184,7 +184,13 @@ def summary(result: ScanResult) -> str:
         parts.append(f"{suppressed} suppressed")
     if result.baseline is not None:
         parts.append(f"{result.baseline[1]} in the baseline left out")
-    not_scanned = len({d.path for d in result.diagnostics})
+    # A file with a diagnostic is never counted as scanned; one that still gave findings (a log read up to the
+    # cap, a script with a parse error) was read in part, and saying "not scanned" beside its findings contradicts.
+    troubled = {d.path for d in result.diagnostics}
+    in_part = len(troubled & {f.path for f in result.findings})
+    not_scanned = len(troubled) - in_part
+    if in_part:
+        parts.append(f"{in_part} file{'s' if in_part != 1 else ''} scanned in part")
     if not_scanned:
         parts.append(f"{not_scanned} file{'s' if not_scanned != 1 else ''} not scanned")
     return "; ".join(parts) + "."
