@@ -244,11 +244,30 @@ def test_vocabulary_collisions_are_one_diagnostic_each_and_the_other_words_load(
     ]
 
 
-def test_malformed_vocabulary_is_one_diagnostic(tmp_path):
+@pytest.mark.parametrize("devices, backends, environment, why", [
+    ('{"acme": ({"kind": "vendor"},)}', "{}", "{}", "device type 'acme': constraint spec"),
+    ("{}", '{"acmeccl": ({"kind": "vendor", "strength": "hard", "text": "x"},)}', "{}",
+     "collective backend 'acmeccl': vendor constraint 'x' names no vendors"),
+    ("{}", "{}", '{"ACME_*": "WAC205"}', "environment variable 'ACME_*' needs (rule code, switch kind)"),
+    ("{7: ACME}", "{}", "{}", "vocabulary.devices must be a dict keyed by non-empty words"),
+    ("{}", '["acmeccl"]', "{}", "vocabulary.backends must be a dict keyed by non-empty words"),
+])
+def test_malformed_vocabulary_is_one_diagnostic(tmp_path, devices, backends, environment, why):
     site = _fake_plugin(tmp_path, "bad_words", _WORDS_PLUGIN.format(
-        name="bad", devices='{"acme": ({"kind": "vendor"},)}', backends="{}", environment="{}"))
+        name="bad", devices=devices, backends=backends, environment=environment))
     repo = _repo(tmp_path, {"train.py": 'import torch\nx = x.to("acme")\n'})
     rows, report = _findings(wac(site, "--no-cache", "--format", "json", "--exit-zero", ".", cwd=repo))
     (problem,) = [d["message"] for d in report["diagnostics"] if d["path"] == "<plugins>"]
-    assert problem.startswith("plugin 'bad_words' (bad) not loaded: device type 'acme': constraint spec")
+    assert problem.startswith(f"plugin 'bad_words' (bad) not loaded: {why}"), problem
     assert rows == []
+
+
+def test_a_table_merge_that_fails_is_one_problem_not_a_crash():
+    from whackachip_lint import plugins
+
+    def broken_merge(loaded):
+        raise KeyError("ACME_*")
+
+    result = plugins.Loaded([], [])
+    plugins._merge(broken_merge, result)
+    assert result.problems == [f"plugins: merging into {__name__} failed: KeyError: 'ACME_*'"]

@@ -90,8 +90,17 @@ def loaded() -> Loaded:
     finally:
         _loading = False
     while _WAITING:
-        _WAITING.pop(0)(result)
+        _merge(_WAITING.pop(0), result)
     return result
+
+
+def _merge(hook: Callable[[Loaded], None], result: Loaded) -> None:
+    """Run a table's merge of plugin rows; what a plugin declared that still breaks it is one problem, not a crash
+    (the table keeps the rows merged before the failure)."""
+    try:
+        hook(result)
+    except Exception as exc:  # validation should have caught it: say so rather than stop every scan
+        result.problems.append(f"plugins: merging into {hook.__module__} failed: {type(exc).__name__}: {exc}")
 
 
 @lru_cache(maxsize=1)
@@ -142,6 +151,10 @@ def _validate(plugin: Plugin, earlier: list[Plugin]) -> str | None:
     vocabulary = plugin.vocabulary
     if not isinstance(vocabulary, Vocabulary):
         return f"vocabulary is a {type(vocabulary).__name__}, not a plugins.Vocabulary"
+    for attribute in ("devices", "backends", "environment"):
+        table = getattr(vocabulary, attribute)
+        if not isinstance(table, dict) or not all(isinstance(word, str) and word.strip("*") for word in table):
+            return f"vocabulary.{attribute} must be a dict keyed by non-empty words"
     for concept, table in (("device type", vocabulary.devices), ("collective backend", vocabulary.backends)):
         for word, specs in table.items():
             if problem := _specs_problem(specs):
@@ -214,7 +227,7 @@ def when_loaded(hook: Callable[[Loaded], None]) -> None:
     first. A table that merges plugin rows this way never loads plugins itself, so importing it while a plugin
     loads (the plugin imports wac-lint's declaration types) cannot leave another registry built without plugins."""
     if _load.cache_info().currsize and not _loading:
-        hook(_load())
+        _merge(hook, _load())
     else:
         _WAITING.append(hook)
 
