@@ -48,6 +48,9 @@ def test_rule_list_and_docs_name_the_plugin(installed):
     assert "Tenstorrent" in doc.stdout and "import ttnn" in doc.stdout
     assert "  - any value: Tenstorrent runtime (TT-NN / TT-Metalium) (hard)\n" in doc.stdout
     assert "  - variable `TT_METAL_*` (set switch) [plugin tenstorrent]\n" in doc.stdout
+    packages = wac(installed, "rule", "WAC803")
+    assert ("  - value `pjrt-plugin-tt`: TT-XLA's PJRT plugin pinned (strong) [plugin tenstorrent]\n"
+            in packages.stdout)
 
 
 def test_rule_docs_mark_the_words_a_plugin_adds(installed, tmp_path):
@@ -172,13 +175,16 @@ def _findings(result: subprocess.CompletedProcess) -> tuple[list[tuple], dict]:
 
 
 def test_the_plugins_vocabulary_is_read_by_the_core_extractors(installed, tmp_path):
-    """A device type and a variable prefix from the plugin's vocabulary: found by wac-lint's Python, shell and YAML
-    extractors (the plugin's own extractor reads neither there), and not found without the plugin."""
+    """A device type, a variable prefix and a package from the plugin's vocabulary: found by wac-lint's Python,
+    shell, YAML, requirements and Dockerfile extractors (the plugin's own extractor reads none of them there), and
+    not found without the plugin."""
     repo = _repo(tmp_path, {
         "train.py": 'import os\nimport torch\n\nos.environ["TT_METAL_HOME"] = "/opt/tt-metal"\n'
                     'x = torch.zeros(2, device="tt")\nprint(os.environ.get("TT_METAL_CACHE"))\n',
         "run.sh": "#!/bin/bash\nexport TT_METAL_LOGGER_LEVEL=Debug\n# export TT_METAL_SLOW=1\n",
         "config.yaml": "device: tt\n",
+        "requirements.txt": "pjrt-plugin-tt==0.1.0\n",
+        "Dockerfile": "FROM ubuntu:22.04\nRUN pip install pjrt_plugin_tt\n",
     })
     rows, report = _findings(wac(installed, "--no-cache", "--format", "json", "--exit-zero", ".", cwd=repo))
     assert rows == [
@@ -187,6 +193,8 @@ def test_the_plugins_vocabulary_is_read_by_the_core_extractors(installed, tmp_pa
         ("TTS001", "train.py", 4, "enabled", "TT_METAL_HOME"),
         ("WAC204", "config.yaml", 1, "enabled", "tt"),
         ("WAC204", "train.py", 5, "enabled", "tt"),
+        ("WAC803", "Dockerfile", 2, "enabled", "pjrt-plugin-tt"),
+        ("WAC803", "requirements.txt", 1, "enabled", "pjrt-plugin-tt"),
     ]
     assert [v["name"] for v in report["inference"]["vendors"] if v["status"] == "likely"] == ["Tenstorrent"]
     without, _ = _findings(wac(tmp_path / "no-plugin", "--no-cache", "--format", "json", "--exit-zero", ".",
@@ -206,7 +214,8 @@ def test_a_device_alone_implies_the_plugins_vendor(installed, tmp_path):
 _WORDS_PLUGIN = """
 from whackachip_lint.plugins import Plugin, Vocabulary
 ACME = ({{"kind": "vendor", "strength": "hard", "vendors": ["Acme"], "text": "acme"}},)
-PLUGIN = Plugin("{name}", vocabulary=Vocabulary(devices={devices}, backends={backends}, environment={environment}))
+PLUGIN = Plugin("{name}", vocabulary=Vocabulary(devices={devices}, backends={backends}, environment={environment},
+                                                packages={packages}))
 """
 
 
@@ -214,6 +223,7 @@ def test_vocabulary_collisions_are_one_diagnostic_each_and_the_other_words_load(
     """Words wac-lint reads already, or another plugin added first, are refused by name; the scan goes on."""
     site = _fake_plugin(tmp_path, "acme_words", _WORDS_PLUGIN.format(
         name="acme", devices='{"cuda": ACME, "TT": ACME, "acme": ACME}', backends='{"nccl": ACME, "acmeccl": ACME}',
+        packages='{"Torch_NPU": ACME, "PJRT_plugin.TT": ACME, "acme-runtime": ACME}',
         environment='{"NCCL_ACME": ("WAC205", "set"), "TT_METAL_X": ("WAC205", "set"), "ACME_*": ("WAC205", "set"),'
                     ' "ACME2_*": ("WAC205", "sometimes")}'))
     repo = _repo(tmp_path, {
@@ -222,6 +232,7 @@ def test_vocabulary_collisions_are_one_diagnostic_each_and_the_other_words_load(
         # Files holding a plugin's word and none of the rules' trigger words: the pre-filter lets them through.
         "move.py": 'x = x.to("acme")\n',
         "run.sh": "export ACME_DEBUG=1\n",
+        "requirements.txt": "acme_runtime>=1\n",
     })
     result = wac(installed, "--no-cache", "--format", "json", "--exit-zero", ".", extra_path=site, cwd=repo)
     rows, report = _findings(result)
@@ -230,6 +241,8 @@ def test_vocabulary_collisions_are_one_diagnostic_each_and_the_other_words_load(
         "plugin 'acme': device type 'cuda' is already read by wac-lint; not added",
         "plugin 'acme': device type 'tt' is already read by plugin 'tenstorrent'; not added",
         "plugin 'acme': collective backend 'nccl' is already read by wac-lint; not added",
+        "plugin 'acme': package 'torch-npu' is already read by wac-lint; not added",
+        "plugin 'acme': package 'pjrt-plugin-tt' is already read by plugin 'tenstorrent'; not added",
         "plugin 'acme': environment variable 'NCCL_ACME' is already read by wac-lint; not added",
         "plugin 'acme': environment variable 'TT_METAL_X' is already read by plugin 'tenstorrent'; not added",
         "plugin 'acme': environment variable 'ACME2_*' names rule 'WAC205' and switch 'sometimes'; a rule must "
@@ -241,6 +254,7 @@ def test_vocabulary_collisions_are_one_diagnostic_each_and_the_other_words_load(
         ("WAC204", "train.py", 3, "enabled", "acme"),
         ("WAC205", "run.sh", 1, "enabled", "ACME_DEBUG"),
         ("WAC205", "train.py", 5, "enabled", "ACME_LEVEL"),
+        ("WAC803", "requirements.txt", 1, "enabled", "acme-runtime"),
     ]
 
 
@@ -254,7 +268,7 @@ def test_vocabulary_collisions_are_one_diagnostic_each_and_the_other_words_load(
 ])
 def test_malformed_vocabulary_is_one_diagnostic(tmp_path, devices, backends, environment, why):
     site = _fake_plugin(tmp_path, "bad_words", _WORDS_PLUGIN.format(
-        name="bad", devices=devices, backends=backends, environment=environment))
+        name="bad", devices=devices, backends=backends, environment=environment, packages="{}"))
     repo = _repo(tmp_path, {"train.py": 'import torch\nx = x.to("acme")\n'})
     rows, report = _findings(wac(site, "--no-cache", "--format", "json", "--exit-zero", ".", cwd=repo))
     (problem,) = [d["message"] for d in report["diagnostics"] if d["path"] == "<plugins>"]

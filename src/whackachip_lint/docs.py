@@ -15,14 +15,12 @@ import sys
 import textwrap
 from pathlib import Path
 
-from .extract import environment
 from . import plugins
 from .kinds import fence
+from .plugin_words import words_of
 from .rules import ALL_RULES
-from .rules.codes import Code
 from .rules.base import Example, Rule
 from .safe_write import write_text
-from .vocab import backends, devices
 
 # The project's home and where the rendered rule docs live online (SARIF `informationUri` and `helpUri`; GitHub
 # links each alert to its rule page). Change PROJECT_URL here if the repository moves.
@@ -90,16 +88,11 @@ def _data_line(pattern: str, specs: tuple[dict, ...]) -> str:
 def plugin_word_lines(rule: Rule) -> list[str]:
     """The words installed plugins added to the vocabulary that this rule reports, with what they imply,
     marked with the plugin's name (`wac-lint rule CODE`; the generated docs describe wac-lint alone)."""
-    lines = []
-    for code, added in ((Code.DEVICE_TYPE, devices.ADDED), (Code.COLLECTIVE_BACKEND, backends.ADDED)):
-        if rule.code == code:
-            lines += [f"{_data_line(word, specs)} [plugin {plugin}]" for word, (plugin, specs) in added.items()]
-    for name, plugin in environment.ADDED.items():
-        prefix = name in environment.PREFIXES
-        rule_code, switch = (environment.PREFIXES if prefix else environment.EXACT)[name]
-        if rule_code == rule.code:
-            lines.append(f"variable `{name}{'*' if prefix else ''}` ({switch} switch) [plugin {plugin}]")
-    return lines
+    return [
+        f"{_data_line(added.word, added.specs)} [plugin {added.plugin}]" if not added.switch
+        else f"variable `{added.word}` ({added.switch} switch) [plugin {added.plugin}]"
+        for added in words_of(rule.code)
+    ]
 
 
 def _suppress_lines(rule: Rule) -> list[str]:

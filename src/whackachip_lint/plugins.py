@@ -10,8 +10,8 @@ An entry point names a `Plugin` object (or a function returning one). A plugin c
   `implies`, for plugins that would rather not build `rules.implies.Spec`s);
 - `catalog`: hardware entries, each with the catalog's required fields and `sources` (unknown facts are null);
 - `vocabulary`: words the core extractors then read in every format (`Vocabulary`): device types, collective
-  backends and environment variables of a new vendor. A word wac-lint or an earlier plugin already reads is one
-  problem naming both; the plugin's other words still load.
+  backends, environment variables and packages of a new vendor. A word wac-lint or an earlier plugin already reads
+  is one problem naming both; the plugin's other words still load.
 
 Everything a plugin adds is marked with its name (`wac-lint rule --all`, `wac-lint hardware`). A plugin that fails
 to load or declares something invalid is skipped with one diagnostic naming it; it never stops a scan.
@@ -45,12 +45,15 @@ class Vocabulary:
       found as wac-lint's collective-backend rule;
     - `environment`: variable name, or a prefix ending in "*" (`TT_METAL_*`) -> (rule code, switch kind), as
       extract/environment.py's table: the rule (the plugin's own, or wac-lint's) and its implies say what the
-      variable means; the switch kind ("set", "list", "on_if_true", "off_if_true", "level") how its value reads.
+      variable means; the switch kind ("set", "list", "on_if_true", "off_if_true", "level") how its value reads;
+    - `packages`: a Python package built for the vendor's devices only (requirements, pyproject, setup.py, conda,
+      `pip install` in Dockerfiles and scripts) -> what it implies; found as wac-lint's vendor-runtime-package rule.
     """
 
     devices: dict[str, Specs] = field(default_factory=dict)
     backends: dict[str, Specs] = field(default_factory=dict)
     environment: dict[str, tuple[str, str]] = field(default_factory=dict)
+    packages: dict[str, Specs] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -151,11 +154,12 @@ def _validate(plugin: Plugin, earlier: list[Plugin]) -> str | None:
     vocabulary = plugin.vocabulary
     if not isinstance(vocabulary, Vocabulary):
         return f"vocabulary is a {type(vocabulary).__name__}, not a plugins.Vocabulary"
-    for attribute in ("devices", "backends", "environment"):
+    for attribute in ("devices", "backends", "environment", "packages"):
         table = getattr(vocabulary, attribute)
         if not isinstance(table, dict) or not all(isinstance(word, str) and word.strip("*") for word in table):
             return f"vocabulary.{attribute} must be a dict keyed by non-empty words"
-    for concept, table in (("device type", vocabulary.devices), ("collective backend", vocabulary.backends)):
+    for concept, table in (("device type", vocabulary.devices), ("collective backend", vocabulary.backends),
+                           ("package", vocabulary.packages)):
         for word, specs in table.items():
             if problem := _specs_problem(specs):
                 return f"{concept} {word!r}: {problem}"

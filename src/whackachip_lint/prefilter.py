@@ -22,11 +22,10 @@ import re
 from functools import lru_cache
 from typing import Callable, Iterable
 
-from .extract import Source, environment
+from .extract import Source
+from .plugin_words import words_of
 from .rules import ALL_RULES
-from .rules.codes import Code
 from .triggers import ALWAYS, ALWAYS_PARSE_NAMES, BOUNDED, FILTERED_KINDS
-from .vocab import backends, devices
 
 
 _BOUND = "\0"  # trie key: a word that counts only where no letter touches it ends here
@@ -82,15 +81,9 @@ def words_for(kind: str, codes: Iterable[str]) -> set[str] | None:
 
 
 def _plugin_words(code: str) -> set[str]:
-    """The words plugins added to the vocabulary (vocab/, extract/environment.py) that rule `code` reports: a file
-    holding one is parsed, as for the rule's own trigger words."""
-    words = set(devices.ADDED) if code == Code.DEVICE_TYPE else set()
-    if code == Code.COLLECTIVE_BACKEND:
-        words |= set(backends.ADDED)
-    for name in environment.ADDED:
-        if (environment.EXACT.get(name) or environment.PREFIXES[name])[0] == code:
-            words.add(name)
-    return words
+    """The words plugins added to the vocabulary (plugin_words.py) that rule `code` reports: a file holding one is
+    parsed, as for the rule's own trigger words."""
+    return {added.word.rstrip("*") for added in words_of(code)}
 
 
 def compile_words(words: set[str]) -> re.Pattern[bytes]:

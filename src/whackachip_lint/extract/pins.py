@@ -15,6 +15,7 @@ from typing import Optional
 from packaging.requirements import InvalidRequirement, Requirement
 from packaging.utils import canonicalize_name
 
+from .. import plugins
 from ..evidence import Value
 from .images import cuda_from_cu
 from ..rules.codes import Code
@@ -242,6 +243,28 @@ def conda_facts(spec: str) -> Optional[list[PinFact]]:
             return [PinFact(Code.TORCH_WHEEL_VARIANT, "cpu", f"conda build {build}", props)]
     # Fall back to the pip rules for packages with the same name on conda-forge (e.g. mlx, libtpu).
     return requirement_facts(match.group(1) + (f"=={version}" if version and version[0].isdigit() else ""))
+
+
+# Packages plugins add (plugins.Vocabulary.packages): canonical name -> (plugin, what it implies, as constraint data).
+# Each also joins VENDOR_PACKAGES, for the vendor its constraints name.
+ADDED: dict[str, tuple[str, tuple]] = {}
+
+
+def _add_plugin_packages(loaded: plugins.Loaded) -> None:
+    for name, package, specs in plugins.new_words(loaded, "packages", "package", _reader, canonicalize_name):
+        vendor = next((str(v).lower() for spec in specs for v in spec.get("vendors", ())), name)
+        ADDED[package] = (name, tuple(specs))
+        VENDOR_PACKAGES[package] = (vendor, vendor)
+
+
+def _reader(package: str) -> str | None:
+    """"wac-lint" when one of the tables above gives the package a meaning already."""
+    tables = (VENDOR_PACKAGES, VENDOR_EXTRAS, VENDOR_LOCAL_VERSIONS, VENDOR_URLS, TORCH_PACKAGES, KERNEL_PACKAGES)
+    known = any(package in table for table in tables) or any(p.match(package) for p, _, _ in VENDOR_PACKAGE_PATTERNS)
+    return "wac-lint" if known else None
+
+
+plugins.when_loaded(_add_plugin_packages)
 
 
 __all__ = ["PinFact", "conda_facts", "index_url_facts", "parse_requirement", "requirement_facts", "variant_properties"]

@@ -206,18 +206,17 @@ def _matches(pattern: str, value: Any) -> bool:
 
 def _add_plugin_implications() -> None:
     """What plugins' rules imply for hardware: rows in TABLE's shape, keyed by the plugin's own codes; and what
-    the device types and backends they add to the vocabulary imply, as rows of wac-lint's own rules (the words
-    never collide with wac-lint's: vocab/)."""
+    the device types, backends and packages they add to the vocabulary imply, as rows of wac-lint's own rules
+    (the words never collide with wac-lint's: plugin_words.py)."""
     from .. import plugins
-    from ..vocab import backends, devices
+    from ..plugin_words import added_words
 
     for _name, implies in plugins.each("implies"):
         for code, rows in implies.items():
             TABLE.setdefault(code, tuple((pattern, tuple(_spec(d) for d in specs)) for pattern, specs in rows))
-    for code, added in ((Code.DEVICE_TYPE, devices.ADDED), (Code.COLLECTIVE_BACKEND, backends.ADDED)):
-        rows = tuple((word, tuple(_spec(d) for d in specs)) for word, (_plugin, specs) in added.items())
-        if rows:
-            TABLE[code] = rows + TABLE.get(code, ())
+    for added in added_words():
+        if added.specs:
+            TABLE[added.rule] = ((added.word, tuple(_spec(d) for d in added.specs)),) + TABLE.get(added.rule, ())
 
 
 def _spec(data: dict[str, Any]) -> Spec:

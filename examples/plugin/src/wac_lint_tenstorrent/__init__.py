@@ -6,7 +6,7 @@ constraints and the catalog entry are plain data, so loading the plugin never pu
 The vocabulary shows the interface; its words are examples, to be checked before relying on them: the device type
 `tt` is this example's assumption (TT-XLA's PJRT plugin, https://docs.tenstorrent.com/tt-xla/, shows Tenstorrent
 devices as `TtDevice`; a `tt` device string is not verified), `TT_METAL_*` are TT-Metalium's variables
-(`TT_METAL_HOME` in its install instructions).
+(`TT_METAL_HOME` in its install instructions), `pjrt-plugin-tt` is TT-XLA's package (its getting-started guide).
 """
 
 from whackachip_lint.evidence import State
@@ -70,11 +70,13 @@ WORMHOLE_N300 = {
 TENSTORRENT = {"kind": "vendor", "strength": "hard", "vendors": ["Tenstorrent"]}
 
 # Words wac-lint's own extractors read for this plugin, in every format they cover (Python, shell, YAML,
-# Dockerfiles...): a `tt` device is found as wac-lint's device-type rule (WAC204) with what it implies here;
-# a TT_METAL_* variable set is this plugin's rule.
+# Dockerfiles...): a `tt` device is found as wac-lint's device-type rule (WAC204) with what it implies here,
+# the package as its vendor-runtime-package rule (WAC803); a TT_METAL_* variable set is this plugin's rule.
 VOCABULARY = Vocabulary(
     devices={"tt": ({**TENSTORRENT, "text": "tt device (Tenstorrent; an example word)"},)},
     environment={"TT_METAL_*": ("TTS001", "set")},
+    # TT-XLA's wheel (its getting-started guide: `pip install pjrt-plugin-tt`).
+    packages={"pjrt-plugin-tt": ({**TENSTORRENT, "strength": "strong", "text": "TT-XLA's PJRT plugin pinned"},)},
 )
 
 PLUGIN = Plugin(
