@@ -6,9 +6,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .extract import environment, pins
+from .extract import environment
 from .rules.codes import Code
-from .vocab import backends, devices
+from .vocab import backends, devices, packages
 
 
 @dataclass(frozen=True)
@@ -24,7 +24,7 @@ def added_words() -> list[AddedWord]:
     words = [
         AddedWord(rule, word, plugin, specs)
         for rule, table in ((Code.DEVICE_TYPE, devices.ADDED), (Code.COLLECTIVE_BACKEND, backends.ADDED),
-                            (Code.VENDOR_RUNTIME_PACKAGE, pins.ADDED))
+                            (Code.VENDOR_RUNTIME_PACKAGE, packages.ADDED))
         for word, (plugin, specs) in table.items()
     ]
     for name, plugin in environment.ADDED.items():
