@@ -3,7 +3,7 @@
 #
 # The multitool is an npm package (a .NET build, ~100 MB), too heavy for every CI run, so this script is the
 # documented check: it installs `@microsoft/sarif-multitool` into a cache folder (needs npm and the npm registry)
-# and runs tests/test_sarif.py with WAC_SARIF_MULTITOOL set, so that the SARIF of every fixture repo and the
+# and runs tests/report/test_sarif.py with WAC_SARIF_MULTITOOL set, so that the SARIF of every fixture repo and the
 # sample documents are also validated by the multitool (without it those tests are skipped; schema validation
 # always runs).
 #
@@ -17,4 +17,4 @@ if [ ! -x "$tools/node_modules/.bin/sarif-multitool" ]; then
 fi
 export WAC_SARIF_MULTITOOL="$PWD/$tools/node_modules/.bin/sarif-multitool"
 "$WAC_SARIF_MULTITOOL" --version
-.venv/bin/python -m pytest -q tests/test_sarif.py -rs
+.venv/bin/python -m pytest -q tests/report/test_sarif.py -rs

@@ -4,11 +4,11 @@
     .venv/bin/python scripts/fuzz_long.py                  # 10,000 inputs per kind, every registered kind
     .venv/bin/python scripts/fuzz_long.py -n 50000 -k python -k shell --seed 7 --jobs 2 --json fuzz.json
 
-It uses the strategies of tests/fuzzing.py (the same as tests/test_fuzz.py, which runs
+It uses the strategies of tests/fuzzing.py (the same as tests/properties/test_fuzz.py, which runs
 100 per kind in CI) and the same check: an exception other than ExtractionError, or a
 finding outside the file or outside the evidence model, is a crash. Hypothesis stops a
 kind at its first crash and shrinks it; the shrunk input is printed so it can become a
-regression test in tests/test_fuzz.py. The table it prints goes in docs/robustness.md.
+regression test in tests/properties/test_fuzz.py. The table it prints goes in docs/robustness.md.
 Timing figures are for information only (nothing asserts them).
 """
 

@@ -24,10 +24,11 @@ WORK = ROOT / ".mutation"
 # name -> (module to mutate, the tests that target it)
 MODULES = {
     "export_control": ("src/whackachip_lint/infer/export_control.py",
-                       ["tests/test_export_control.py", "tests/test_catalog.py"]),
+                       ["tests/infer/test_export_control.py", "tests/infer/test_catalog.py"]),
     "suppress": ("src/whackachip_lint/suppress.py", ["tests/test_suppress.py", "tests/test_unused_suppression.py"]),
     "conditions": ("src/whackachip_lint/extract/shell/conditions.py",
-                   ["tests/test_dead_code.py", "tests/test_shell_conditions.py", "tests/test_shell_extractor.py"]),
+                   ["tests/extract/test_dead_code.py", "tests/extract/shell/test_shell_conditions.py",
+                    "tests/extract/shell/test_shell_extractor.py"]),
     "prefilter": ("src/whackachip_lint/prefilter.py", ["tests/test_prefilter.py"]),
 }
 

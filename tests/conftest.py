@@ -27,7 +27,7 @@ SLOW_HINT = "slow test, skipped locally: run them with `CI=1 python -m pytest` o
 
 def run_slow_tests(config: pytest.Config) -> bool:
     """CI (which sets CI) runs everything; so does a run that chose its own marker expression with -m, and one that
-    names test files or test ids (`pytest tests/test_precommit.py`): whoever names a slow test wants it run."""
+    names test files or test ids (`pytest tests/e2e/test_precommit.py`): whoever names a slow test wants it run."""
     if os.environ.get("CI") or config.getoption("markexpr", default=""):
         return True
     named = config.args if config.args_source is pytest.Config.ArgsSource.ARGS else []

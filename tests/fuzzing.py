@@ -1,4 +1,4 @@
-"""Fuzzing machinery shared by tests/test_fuzz.py and scripts/fuzz_long.py.
+"""Fuzzing machinery shared by tests/properties/test_fuzz.py and scripts/fuzz_long.py.
 
 Inputs per kind are Hypothesis strategies: raw bytes, text built from the kind's own
 tokens, and mutations (cut, duplicate, splice, insert a token, flip a byte, truncate)

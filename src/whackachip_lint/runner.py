@@ -122,7 +122,8 @@ def _scan_guarded(candidate: Candidate, settings: Settings, want_stamp: bool) ->
     try:
         return scan_with_stamp(candidate, settings, want_stamp)
     except Exception as exc:
-        return FileResult(candidate.relpath, diagnostics=[Diagnostic(candidate.relpath, one_file.internal_error_message(exc))]), None
+        problem = Diagnostic(candidate.relpath, one_file.internal_error_message(exc))
+        return FileResult(candidate.relpath, diagnostics=[problem]), None
 
 
 def _over_budget(candidate: Candidate, why: str, settings: Settings) -> tuple:

@@ -3,7 +3,7 @@
 Detection lives in the extractors (one parse and one visit per file for all
 rules, as Fixit batches its visitors); everything a user reads about a rule,
 and the examples that test it, live in its declaration. Docs (`wac-lint rule`,
-`docs/rules/*.md`) and the tests in `tests/test_rules.py` are generated from
+`docs/rules/*.md`) and the tests in `tests/rules/test_rules.py` are generated from
 these declarations.
 """
 

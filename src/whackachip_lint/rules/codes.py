@@ -4,7 +4,7 @@ Extractors, the inference and the reports refer to a rule as `Code.BF16_PRECISIO
 the name says what the rule is about, a typo fails at import, and renumbering a rule touches its declaration only.
 A member *is* its code string (`Code.BF16_PRECISION == "WAC101"`, same hash, same JSON), so findings, tables keyed
 by code and plugin rules (their own codes, plain strings) mix freely. Member names are the rule names in upper
-case with "_" for "-" (`bf16-precision` -> `BF16_PRECISION`); `tests/test_rule_codes.py` keeps code literals out of
+case with "_" for "-" (`bf16-precision` -> `BF16_PRECISION`); `tests/rules/test_rule_codes.py` keeps code literals out of
 the rest of the package.
 """
 

@@ -11,7 +11,7 @@
 
 Environment variables (`extract/environment.py`), container images (`extract/images.py`) and GPU names
 (`extract/gpunames.py` + `gpu_names.json`) already have one home each, which every extractor imports.
-`tests/test_vocabulary.py` fails when a second copy of one of these word sets appears.
+`tests/vocab/test_vocabulary.py` fails when a second copy of one of these word sets appears.
 
 Plugins add device types, backends, environment variables and packages (`plugins.Vocabulary`); each table merges
 them once plugins are loaded (`ADDED`: word -> (plugin, what it implies)), so every extractor reads them as its own

@@ -1,0 +1,108 @@
+"""End to end: verdicts built from paths on fixture repos that reproduce real failure modes (issue 10).
+
+Each fixture (tests/fixtures/repos/path_*, written for these tests) holds one training path and code off it
+(an example, a self-skipping pytest file, a module imported only under a condition, a serving worker, a config
+no launch names). Evidence off the training path must neither exclude nor disfavour the hardware the training
+path runs on; its needs are listed under `optional_requirements`.
+"""
+
+from __future__ import annotations
+
+import json
+
+from ..conftest import REPOS, run_cli_in
+
+# NVIDIA datacenter parts with native bf16 (the launch sets InfiniBand/GPUDirect and --bf16).
+NVIDIA_DATACENTER_BF16 = {
+    "nvidia-a10", "nvidia-a30", "nvidia-a40", "nvidia-a100-sxm4-40gb", "nvidia-a100-sxm4-80gb",
+    "nvidia-a100-pcie-40gb", "nvidia-a100-pcie-80gb", "nvidia-a800", "nvidia-l4", "nvidia-l20", "nvidia-l40",
+    "nvidia-l40s", "nvidia-h100-sxm", "nvidia-h100-pcie", "nvidia-h100-nvl", "nvidia-h800", "nvidia-h20",
+    "nvidia-h200-sxm", "nvidia-h200-nvl", "nvidia-b100", "nvidia-b200", "nvidia-gb200",
+    # added to the catalog with issue 11
+    "nvidia-h800-pcie", "nvidia-b300", "nvidia-gb300",
+}
+
+
+def report(name: str) -> dict:
+    result = run_cli_in(REPOS / name, "--format", "json", ".")
+    assert result.exit_code == 0, result.output  # every finding is a note: nothing fails the default level
+    return json.loads(result.output)
+
+
+def consistent(data: dict) -> set[str]:
+    return {c["id"] for c in data["candidates"] if c["status"] == "consistent"}
+
+
+def vendors(data: dict) -> dict[str, str]:
+    return {v["name"]: v["status"] for v in data["vendors"] if v["status"] != "possible"}
+
+
+def roles(data: dict) -> dict[str, str]:
+    return {f["path"]: f["properties"]["role"] for f in data["findings"]}
+
+
+def test_fp8_only_off_the_training_path_keeps_a100_and_is_listed_as_optional():
+    data = report("path_fp8_library")
+    assert roles(data) == {
+        "examples/fp8_gemm.py": "example", "mylib/fp8.py": "optional", "mylib/model.py": "training",
+        "scripts/pretrain.sh": "training", "tests/test_fp8.py": "test", "train.py": "training",
+    }
+    verdict = data["inference"]
+    assert consistent(verdict) == NVIDIA_DATACENTER_BF16
+    assert verdict["supported"] == sorted(NVIDIA_DATACENTER_BF16, key=verdict["supported"].index)
+    assert vendors(verdict) == {"NVIDIA": "likely"}
+    assert verdict["architecture_floor"]["NVIDIA"]["microarchitecture"] == "Ampere"
+    (fp8, te) = verdict["optional_requirements"]
+    assert fp8["requirement"] == "FP8 matrix multiplies on the live path" and fp8["strength"] == "hard"
+    assert fp8["roles"] == ["example", "optional", "test"]
+    assert fp8["files"] == ["examples/fp8_gemm.py", "mylib/fp8.py", "tests/test_fp8.py"] and fp8["file_count"] == 3
+    assert "NVIDIA Hopper" in fp8["met_by"] and "NVIDIA Ada Lovelace" in fp8["met_by"]
+    assert "NVIDIA Ampere" not in fp8["met_by"]
+    assert te["met_by"] == ["NVIDIA"] and te["files"] == ["mylib/fp8.py"]
+    assert verdict["primary"]["name"] == "scripts/pretrain.sh"
+    assert "nvidia-a100-sxm4-80gb" in verdict["primary"]["consistent"]
+    assert verdict["conflicts"] == []
+    paths = verdict["paths"]
+    assert paths["files_by_role"] == {"example": 1, "optional": 1, "test": 1, "training": 4}
+    assert paths["training_paths"][0]["files"] == ["mylib/__init__.py", "mylib/model.py", "scripts/pretrain.sh",
+                                                   "train.py"]
+
+
+def test_optional_mlx_worker_does_not_disfavour_nvidia():
+    data = report("path_mlx_worker")
+    assert roles(data)["chat/serve/mlx_worker.py"] == "optional"
+    assert roles(data)["chat/serve/model_worker.py"] == "optional"
+    assert roles(data)["chat/train/train.py"] == "training"
+    verdict = data["inference"]
+    assert vendors(verdict) == {"NVIDIA": "likely"}
+    assert consistent(verdict) == NVIDIA_DATACENTER_BF16
+    assert [(r["requirement"], r["met_by"], r["files"]) for r in verdict["optional_requirements"]] == [
+        ("imports mlx (made for Apple silicon)", ["Apple"], ["chat/serve/mlx_worker.py"]),
+    ]
+
+
+def test_flash_attention_in_an_ascend_port_does_not_disfavour_ascend():
+    data = report("path_ascend_fa_yaml")
+    assert roles(data)["configs/model.yaml"] == "support"
+    verdict = data["inference"]
+    assert vendors(verdict)["Huawei"] == "likely"
+    assert consistent(verdict) == {"huawei-ascend-910b", "huawei-ascend-910b4", "huawei-ascend-910c"}
+    from ..infer_helpers import resolved
+
+    huawei = next(v for v in verdict["vendors"] if v["name"] == "Huawei")
+    fa2 = [r for r in resolved(verdict, huawei["reasons"]) if "FlashAttention-2" in r["constraint"]]
+    assert [r["result"] for r in fa2] == ["supports"]  # the shim on the training path re-labels the flag
+    assert "through a CUDA migration shim" in fa2[0]["constraint"]
+    assert verdict["optional_requirements"] == []
+
+
+def test_mindspeed_adaptor_is_an_ascend_shim():
+    from whackachip_lint.infer.constraints import requirements_for
+
+    from ..conftest import scan_snippet
+
+    (shim,) = [f for f in scan_snippet("import mindspeed.megatron_adaptor\nimport torch\n").findings
+               if f.rule == "WAC203"]
+    assert shim.value == "mindspeed" and shim.in_force
+    (req,) = requirements_for(shim)
+    assert req.vendors == frozenset({"Huawei"}) and req.strength == "hard"

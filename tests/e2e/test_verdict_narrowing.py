@@ -1,0 +1,196 @@
+"""End to end: what keeps the consistent list of a real repository narrow, and what must not (issue 10).
+
+Fixtures under fixtures/verdicts/ (written for these tests) each reproduce a pattern of the development corpus;
+every test also runs the opposite case on a copy with one file changed, where the list must stay wide.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from whackachip_lint.infer.catalog import load_catalog
+
+from ..conftest import FIXTURES, run_cli_in, scan_json
+from ..infer_helpers import resolved
+
+VERDICTS = FIXTURES / "verdicts"
+CATALOG = load_catalog()
+NVIDIA_BF16 = {e.id for e in CATALOG if e.vendor == "NVIDIA" and e["supports_bf16"]}
+NVIDIA_DATACENTER_BF16 = {e.id for e in CATALOG if e.id in NVIDIA_BF16 and e.device_class == "datacenter"}
+AMD = {e.id for e in CATALOG if e.vendor == "AMD"}
+
+
+def inference(directory: Path) -> dict:
+    return scan_json(".", cwd=directory)["inference"]
+
+
+def copy(name: str, tmp_path: Path) -> Path:
+    target = tmp_path / name
+    shutil.copytree(VERDICTS / name, target)
+    return target
+
+
+def consistent(data: dict) -> set[str]:
+    return {c["id"] for c in data["candidates"] if c["status"] == "consistent"}
+
+
+def vendors(data: dict) -> dict[str, str]:
+    return {v["name"]: v["status"] for v in data["vendors"] if v["status"] != "possible"}
+
+
+def test_a_path_naming_no_hardware_does_not_widen_the_verdict():
+    data = inference(VERDICTS / "agnostic_glue")
+    assert sorted(p["name"] for p in data["paths"]["training_paths"]) == ["scripts/glue.sh", "scripts/pretrain.sh"]
+    assert data["paths"]["agnostic_paths"] == ["scripts/glue.sh"] and data["paths"]["agnostic_path_count"] == 1
+    assert consistent(data) == NVIDIA_DATACENTER_BF16  # what the pretraining path says, not "everything"
+    assert vendors(data) == {"NVIDIA": "likely"}
+    assert data["primary"]["name"] == "scripts/pretrain.sh"
+
+
+def test_the_text_verdict_shows_a_path_naming_no_hardware_last_and_not_counted():
+    result = run_cli_in(VERDICTS / "agnostic_glue", ".")
+    assert result.exit_code == 0
+    recipes = result.output[result.output.index("  Recipes (2):"):].splitlines()[1:3]
+    assert recipes[0].startswith("    scripts/pretrain.sh: vendor NVIDIA; 25 consistent (")
+    assert not recipes[0].endswith("not counted")
+    assert recipes[1].startswith("    scripts/glue.sh: vendor undecided; 54 consistent (")
+    assert recipes[1].endswith("; names no vendor: not counted")
+
+
+def test_a_path_with_its_own_hardware_evidence_still_widens_the_verdict(tmp_path):
+    repo = copy("agnostic_glue", tmp_path)
+    glue = repo / "run_glue.py"
+    glue.write_text(glue.read_text().replace("torch.nn.Linear(8, 2)", 'torch.nn.Linear(8, 2).to("cuda")'))
+    data = inference(repo)
+    assert "agnostic_paths" not in data["paths"]
+    # The fine-tuning path runs on one CUDA device without bf16: every NVIDIA part, consumer ones included.
+    assert consistent(data) == {e.id for e in CATALOG if e.vendor == "NVIDIA"}
+
+
+def test_a_repository_naming_no_hardware_anywhere_leaves_everything_consistent(tmp_path):
+    repo = copy("agnostic_glue", tmp_path)
+    (repo / "pretrain.py").write_text("def main():\n    return 1\n\n\nif __name__ == '__main__':\n    main()\n")
+    (repo / "scripts" / "pretrain.sh").write_text("torchrun --nproc_per_node 8 pretrain.py\n")
+    data = inference(repo)
+    assert consistent(data) == {e.id for e in CATALOG}
+    assert "agnostic_paths" not in data["paths"]
+
+
+def test_a_conversion_script_is_a_tool_not_a_training_path():
+    report = scan_json(".", cwd=VERDICTS / "tool_scripts")
+    roles = {f["path"]: f["properties"]["role"] for f in report["findings"]}
+    assert roles == {"scripts/convert_checkpoint.py": "example", "train.py": "training"}
+    data = report["inference"]
+    assert [p["name"] for p in data["paths"]["training_paths"]] == ["train.py"]
+    # InfiniBand and GPUDirect settings on the training path: datacenter parts only.
+    assert consistent(data) == NVIDIA_DATACENTER_BF16
+
+
+def test_the_same_script_named_as_training_is_a_training_path(tmp_path):
+    repo = copy("tool_scripts", tmp_path)
+    (repo / "scripts" / "convert_checkpoint.py").rename(repo / "scripts" / "pretrain_small.py")
+    data = inference(repo)
+    assert sorted(p["name"] for p in data["paths"]["training_paths"]) == ["scripts/pretrain_small.py", "train.py"]
+    assert consistent(data) == NVIDIA_BF16  # its path has no datacenter evidence: consumer parts stay
+
+
+def test_cuda_looking_code_in_a_repository_whose_scripts_set_hip_variables_runs_on_amd():
+    data = inference(VERDICTS / "amd_data_scripts")
+    assert vendors(data) == {"AMD": "likely"}
+    assert consistent(data) == AMD
+    (amd,) = [v for v in data["vendors"] if v["name"] == "AMD"]
+    (tie,) = [r for r in resolved(data, amd["reasons"]) if r["result"] == "tie-break"]
+    assert tie["constraint"] == ("this code fits AMD and NVIDIA alike; the repository's other code names AMD alone "
+                                 "in 1 file")
+    assert tie["evidence"] == ["data/tokenize_all.sh:3"]
+
+
+TE_SCRIPT = "import transformer_engine.pytorch as te\n\nLAYER = te.Linear(8, 8)\n"
+
+
+def test_a_vendor_the_repository_names_in_far_more_files_breaks_the_tie(tmp_path):
+    repo = copy("amd_data_scripts", tmp_path)
+    for name in ("tokenize_more.sh", "tokenize_rest.sh"):
+        (repo / "data" / name).write_text((repo / "data" / "tokenize_all.sh").read_text())
+    (repo / "te_probe.py").write_text(TE_SCRIPT)  # one file names NVIDIA alone (Transformer Engine)
+    data = inference(repo)
+    assert vendors(data) == {"AMD": "likely"}
+    (amd,) = [v for v in data["vendors"] if v["name"] == "AMD"]
+    (tie,) = [r for r in resolved(data, amd["reasons"]) if r["result"] == "tie-break"]
+    assert tie["constraint"].endswith("names AMD alone in 3 files, NVIDIA in 1 file")
+
+
+def test_a_vendor_named_about_as_often_as_the_other_breaks_no_tie(tmp_path):
+    repo = copy("amd_data_scripts", tmp_path)
+    (repo / "te_probe.py").write_text(TE_SCRIPT)
+    data = inference(repo)
+    assert vendors(data) == {"NVIDIA": "likely"}  # one file each: the data's tie-break, AMD stays possible
+
+
+def test_cuda_looking_code_without_amd_evidence_anywhere_stays_nvidia(tmp_path):
+    repo = copy("amd_data_scripts", tmp_path)
+    (repo / "data" / "tokenize_all.sh").write_text("python data/prepare_data.py --workers 4\n")
+    data = inference(repo)
+    assert vendors(data) == {"NVIDIA": "likely"}
+    assert consistent(data) == {e.id for e in CATALOG if e.vendor == "NVIDIA"}
+
+
+def test_flashattention2_on_rocm_keeps_instinct_parts_newer_than_its_build_list():
+    data = inference(VERDICTS / "rocm_fa2")
+    assert vendors(data) == {"AMD": "likely"}
+    assert consistent(data) == AMD - {"amd-mi100"}  # MI355X (gfx950) included
+    assert next(c["status"] for c in data["candidates"] if c["id"] == "amd-mi100") == "disfavoured"
+
+
+A100 = {"nvidia-a100-sxm4-40gb", "nvidia-a100-sxm4-80gb", "nvidia-a100-pcie-40gb", "nvidia-a100-pcie-80gb"}
+H100 = {"nvidia-h100-sxm", "nvidia-h100-pcie", "nvidia-h100-nvl"}
+
+
+def test_a_declared_part_does_not_drop_another_part_the_documents_name():
+    data = inference(VERDICTS / "docs_named_parts")
+    assert consistent(data) == H100 | A100  # trained on H100, "also runs on an A100 node"
+    (a100,) = [c for c in data["candidates"] if c["id"] == "nvidia-a100-sxm4-80gb"]
+    (named,) = [r for r in resolved(data, a100["reasons"]) if r["result"] == "supports"]
+    assert named["constraint"] == "named in the repository's documents (beside the declared H100)"
+    assert named["evidence"] == ["README.md:5"] and named["strength"] == "weak"
+    # Parts no document names still fail the declaration.
+    (l40s,) = [c for c in data["candidates"] if c["id"] == "nvidia-l40s"]
+    assert l40s["status"] == "disfavoured"
+    assert [r["constraint"] for r in resolved(data, l40s["reasons"])] == ["declared hardware: H100"]
+
+
+def test_documented_parts_count_on_every_training_path_too(tmp_path):
+    repo = copy("docs_named_parts", tmp_path)  # the fixture is read as a library; here train.py is an entry point
+    train = repo / "train.py"
+    train.write_text(train.read_text() + "\nif __name__ == '__main__':\n    print(MODEL)\n")
+    data = inference(repo)
+    assert [p["name"] for p in data["paths"]["training_paths"]] == ["train.py"]
+    assert consistent(data) == H100 | A100
+
+
+def test_a_vendored_tree_naming_a_part_is_not_the_repository_documenting_it(tmp_path):
+    repo = copy("docs_named_parts", tmp_path)
+    readme = repo / "README.md"
+    readme.write_text(readme.read_text().replace("The code also runs on an A100 node, a little slower.\n", ""))
+    (repo / "third_party" / "kernels").mkdir(parents=True)
+    (repo / "third_party" / "kernels" / "README.md").write_text("Tested on an A100 node.\n")
+    assert consistent(inference(repo)) == H100
+
+
+def test_without_the_second_name_the_declaration_narrows_to_its_own_parts(tmp_path):
+    repo = copy("docs_named_parts", tmp_path)
+    readme = repo / "README.md"
+    readme.write_text(readme.read_text().replace("The code also runs on an A100 node, a little slower.\n", ""))
+    assert consistent(inference(repo)) == H100
+
+
+def test_the_html_report_marks_a_path_naming_no_hardware_as_not_counted(tmp_path):
+    out = tmp_path / "report.html"
+    assert run_cli_in(VERDICTS / "agnostic_glue", "--format", "html", "-o", str(out), ".").exit_code == 0
+    rows = [row for row in out.read_text().split("<tr>") if "scripts/glue.sh</td>" in row or
+            "scripts/pretrain.sh</td>" in row]
+    (glue,) = [r for r in rows if "scripts/glue.sh</td>" in r]
+    (pretrain,) = [r for r in rows if "scripts/pretrain.sh</td>" in r]
+    assert "<td>54 (names no vendor: not counted)</td>" in glue
+    assert "<td>25</td>" in pretrain

@@ -1,0 +1,203 @@
+"""The verdict in the JSON and text reports, and the `hardware` command."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+
+from whackachip_lint.infer.catalog import load_catalog
+from whackachip_lint.infer.engine import infer
+from whackachip_lint.report import json as json_report
+from whackachip_lint.report import text as text_report
+from whackachip_lint.report.verdict_text import render_verdict
+
+from ..conftest import run_cli
+from ..infer_helpers import hunyuan_like, resolved
+
+CATALOG = load_catalog()
+INFERENCE_KEYS = {"vendors", "architecture_floor", "device_class", "interconnect", "gpus_per_node", "nodes",
+                  "insufficient_evidence", "recipes", "candidates"}
+
+
+def test_json_report_carries_the_inference():
+    scan = hunyuan_like()
+    data = json.loads(json_report.render(scan, infer(scan)))
+    inference = data["inference"]
+    assert INFERENCE_KEYS <= set(inference)
+    assert {c["id"] for c in inference["candidates"]} == {e.id for e in CATALOG}
+    for c in inference["candidates"]:
+        assert c["status"] in ("consistent", "disfavoured", "excluded")
+        assert set(c["export_control"]) >= {"tpp", "performance_density", "eccn_3a090", "china_variant", "notes"}
+        for r in resolved(inference, c["reasons"]):
+            assert r["strength"] in ("hard", "strong", "weak") and all(":" in e for e in r["evidence"])
+    assert {v["status"] for v in inference["vendors"]} <= {"likely", "possible", "excluded"}
+
+
+def test_json_report_without_verdict_is_unchanged():
+    assert "inference" not in json_report.to_data(hunyuan_like())
+
+
+def test_text_verdict_is_quotable():
+    scan = hunyuan_like()
+    text = text_report.render(scan, infer(scan), verbose=True)
+    verdict = text[text.index("Hardware verdict"):]
+    assert "Vendor: NVIDIA likely." in verdict
+    assert "AMD possible" in verdict and "RCCL" in verdict
+    assert "Architecture floor, NVIDIA: Ampere (compute capability 8.0)" in verdict
+    assert "Device class: datacenter (strong)" in verdict
+    assert "NVIDIA H20 (HGX H20): TPP 2368, PD 2.91, 3A090: not controlled, China-market variant" in verdict
+    v100_line = next(line for line in verdict.splitlines() if "V100" in line)
+    assert "native bf16 tensor math (strong) [scripts/ds_zero3.json:4, scripts/train.sh:21]" in v100_line
+
+
+def test_text_verdict_starts_with_the_bottom_line():
+    scan = hunyuan_like()
+    lines = render_verdict(infer(scan)).splitlines()
+    joined = " ".join(line.strip() for line in lines[1:4])  # the bottom line wraps at the terminal's width
+    assert lines[1].startswith("  Bottom line: NVIDIA likely (AMD possible), Ampere or newer (compute capability ")
+    assert joined.startswith("Bottom line: NVIDIA likely (AMD possible), Ampere or newer (compute capability 8.0), "
+                             "datacenter class, primary target: ")
+    assert "least export-controlled (not controlled under ECCN 3A090): NVIDIA A10, NVIDIA L20, NVIDIA H20" \
+        in " ".join(line.strip() for line in lines[1:4])
+    assert "    not 3A090-controlled: NVIDIA A10, NVIDIA L20, NVIDIA H20 (HGX H20)" in lines
+
+
+def test_insufficient_evidence_is_said_first():
+    from ..infer_helpers import result
+
+    text = render_verdict(infer(result()))
+    assert text.splitlines()[1].startswith("  Bottom line: Insufficient evidence")
+
+
+def test_scan_json_has_inference(tmp_path):
+    (tmp_path / "README.md").write_text("# nothing to see\n")
+    result = run_cli("--format", "json", str(tmp_path))
+    assert result.exit_code == 0, result.output
+    inference = json.loads(result.output)["inference"]
+    assert inference["insufficient_evidence"] is True
+    assert len(inference["candidates"]) == len(CATALOG)
+
+
+def test_scan_text_ends_with_the_verdict(tmp_path):
+    (tmp_path / "train.py").write_text("print('hello')\n")
+    result = run_cli(str(tmp_path))
+    assert "Hardware verdict" in result.output
+    assert "Insufficient evidence" in result.output
+
+
+def test_hardware_lists_the_catalog():
+    result = run_cli("hardware")
+    assert result.exit_code == 0
+    ids = [line.split()[0] for line in result.output.splitlines()[1:] if line.strip() and not line.startswith(("4", " "))]
+    assert set(ids) >= {e.id for e in CATALOG}
+
+
+def test_hardware_shows_one_entry_with_sources():
+    result = run_cli("hardware", "nvidia-h20")
+    assert result.exit_code == 0
+    assert "Sources:" in result.output and "sec.gov" in result.output
+    assert "not controlled" in result.output and "TPP:" in result.output
+
+
+def test_hardware_json():
+    result = run_cli("hardware", "amd-mi300x", "--format", "json")
+    data = json.loads(result.output)
+    assert data["id"] == "amd-mi300x" and data["sources"] and data["export_control"]["eccn_3a090"] == "3A090.a"
+
+
+def test_hardware_unknown_id_is_a_usage_error():
+    result = run_cli("hardware", "nvidia-h999")
+    assert result.exit_code == 2
+    assert "unknown hardware id" in result.output
+
+
+def test_primary_target_optional_requirements_and_path_conflicts_are_rendered_when_the_verdict_has_them():
+    """Shapes of the path-based inference (infer/engine.py: primary, optional_requirements, conflicts)."""
+    from whackachip_lint.report.bottom_line import bottom_line
+
+    verdict = infer(hunyuan_like())
+    verdict.primary = None  # the shapes below are set by hand, one at a time
+    assert "primary target" not in bottom_line(verdict)
+    verdict.primary = {"name": "scripts/train.sh", "file_count": 4, "vendors": ["NVIDIA"],
+                       "consistent": ["nvidia-a100-sxm4-80gb", "nvidia-h100-sxm"]}
+    verdict.optional_requirements = [
+        {"requirement": "FP8 matrix multiplies on the live path", "strength": "hard", "roles": ["test"],
+         "file_count": 12, "files": ["t/a.py", "t/b.py", "t/c.py", "t/d.py", "t/e.py"],
+         "met_by": ["NVIDIA Ada Lovelace", "NVIDIA Hopper", "NVIDIA Blackwell", "AMD CDNA 3", "Intel Gaudi"]},
+        {"requirement": "imports mlx (made for Apple silicon)", "strength": "strong", "roles": ["optional"],
+         "file_count": 1, "files": ["worker/mlx.py"], "met_by": ["Apple"]},
+        {"requirement": "third", "strength": "strong", "roles": ["example"], "file_count": 1, "files": ["x.py"]},
+    ]
+    verdict.conflicts = [{"paths": ["gpu/run.sh", "npu/run.sh"], "why": "the paths run on disjoint hardware"}]
+    line = bottom_line(verdict)
+    assert "datacenter class, primary target: scripts/train.sh (2 catalog parts consistent there); " \
+           "1 conflict between training paths." in line
+    lines = render_verdict(verdict).splitlines()
+    assert "  Primary target: scripts/train.sh (2 catalog parts consistent there)." in lines
+    assert ("    FP8 matrix multiplies on the live path (hard) in 12 test files [t/a.py, t/b.py, t/c.py +9 more]: "
+            "NVIDIA Ada Lovelace, NVIDIA Hopper, NVIDIA Blackwell, AMD CDNA 3 +1 more") in lines
+    assert "    imports mlx (made for Apple silicon) (strong) in 1 optional file [worker/mlx.py]: Apple" in lines
+    assert "    +1 more" in lines
+    assert "    gpu/run.sh vs npu/run.sh: the paths run on disjoint hardware" in lines
+
+
+def test_locations_in_one_file_share_its_path_and_the_rest_is_counted():
+    from whackachip_lint.report.verdict_text import DEFAULT, EVERYTHING, _where
+
+    evidence = ["a/mlu.py:42", "a/mlu.py:45", "b.sh:2", "c.py:1", "d.py:9"]
+    assert _where(evidence, DEFAULT) == " [a/mlu.py:42,45, b.sh:2 +2 more]"
+    assert _where(evidence, EVERYTHING) == " [a/mlu.py:42,45, b.sh:2, c.py:1, d.py:9]"
+
+
+def test_bottom_line_without_consistent_parts_names_the_least_controlled_disfavoured_ones():
+    from whackachip_lint.report.bottom_line import bottom_line
+
+    verdict = infer(hunyuan_like())
+    for c in verdict.candidates:  # as if every part failed something
+        if c.status == "consistent":
+            c.status = "disfavoured"
+    total = len(verdict.candidates)
+    disfavoured = sum(c.status == "disfavoured" for c in verdict.candidates)
+    line = bottom_line(verdict)
+    assert f"No catalog part is consistent with every requirement (0 of {total}); {disfavoured} disfavoured; " \
+           "least export-controlled (not controlled under ECCN 3A090): " in line
+    assert "NVIDIA Tesla V100" in line and re.search(r" \+\d+ more\.$", line)
+
+
+def test_topology_counts_read_as_english():
+    from ..infer_helpers import finding, result
+
+    verdict = infer(result(finding("WAC401", 1, path="a.sh"), finding("WAC401", 8, path="b.sh"),
+                           finding("WAC402", 1, path="a.sh"), finding("WAC201", "nccl")))
+    topology = next(line for line in render_verdict(verdict).splitlines() if line.startswith("  Topology:"))
+    assert topology == "  Topology: 1 device per node [a.sh:1]; 8 devices per node [b.sh:1]; 1 node [a.sh:1]."
+
+
+@pytest.mark.parametrize(
+    ("entry_id", "fields"),
+    [
+        ("nvidia-h200-nvl", {"tpp": 13364, "eccn_3a090": "3A090.a"}),
+        ("nvidia-h800-pcie", {"tpp": 12104, "eccn_3a090": "3A090.a"}),
+        ("huawei-ascend-910b4", {"tpp": 4480, "eccn_3a090": None}),  # under 4800; its density is unknown
+        ("huawei-ascend-910b", {"tpp": 5008, "eccn_3a090": "3A090.a"}),
+        ("google-tpu-v6e", {"tpp": 14688}),
+        ("aws-trn2", {"tpp": None}),
+        ("amd-mi355x", {"tpp": None}),
+    ],
+)
+def test_hardware_shows_corrected_and_added_entries(entry_id, fields):
+    result = run_cli("hardware", entry_id, "--format", "json")
+    assert result.exit_code == 0
+    data = json.loads(result.output)
+    assert data["id"] == entry_id and data["sources"]
+    for key, value in fields.items():
+        assert data["export_control"][key] == value
+
+
+def test_b200_memory_is_180_gb_and_l2_is_not_the_l20():
+    b200 = json.loads(run_cli("hardware", "nvidia-b200", "--format", "json").output)
+    assert [m["size_gb"] for m in b200["memory_options"]] == [180] and b200["memory_bandwidth_gbs"] == 7700
+    l20 = json.loads(run_cli("hardware", "nvidia-l20", "--format", "json").output)
+    assert l20["nvidia_smi_names"] == ["NVIDIA L20"]

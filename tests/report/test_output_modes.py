@@ -1,0 +1,111 @@
+"""Output formats and modes (issue 14): concise, grouped, github, markdown, --statistics, --show-source,
+--verdict-only."""
+
+from __future__ import annotations
+
+import pytest
+
+from ..conftest import REPOS, run_cli_in
+
+REPO = REPOS / "hunyuan_large"
+
+
+def run(*args: str):
+    return run_cli_in(REPO, "--no-color", *args, ".")
+
+
+def test_concise_is_one_line_per_finding_and_the_summary():
+    out = run("--format", "concise").output.splitlines()
+    assert out[0].startswith("train/ds_zero3_config.json:3:5: WAC101 [conditional]")
+    assert out[-1].startswith("3 files scanned; 24 findings;")
+    assert len(out) == 25 and "Hardware verdict" not in "\n".join(out)
+
+
+def test_grouped_is_the_default_text_layout_and_output_format_is_an_alias():
+    assert run("--output-format", "grouped").output == run().output == run("--format", "text").output
+
+
+def test_show_source_prints_the_line_under_each_finding():
+    out = run("--format", "concise", "--show-source", "--select", "WAC501").output.splitlines()
+    assert out[:2] == ["train/ds_zero3_config.json:6:5: WAC501 [enabled] DeepSpeed ZeRO stage (3) is in force here. "
+                       "The config sets zero_optimization.stage to 3.", '    | "stage": 3,']
+
+
+def test_statistics_counts_per_rule_and_state():
+    out = run("--statistics").output.splitlines()
+    assert out[0].split() == ["5", "WAC301", "infiniband", "[5", "enabled]"]
+    assert out[1].split() == ["3", "WAC101", "bf16-precision", "[1", "conditional,", "2", "enabled]"]
+    assert out[-1].startswith("3 files scanned; 24 findings;") and "WAC301" not in "\n".join(out[16:])
+
+
+def test_verdict_only_prints_the_verdict_and_nothing_else():
+    out = run("--verdict-only").output
+    assert out.startswith("Hardware verdict\n") and "WAC101" not in out and "files scanned" not in out
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--format", "json", "--statistics"], "--statistics applies to"),
+    (["--format", "sarif", "--verdict-only"], "--verdict-only applies to"),
+    (["--statistics", "--verdict-only"], "cannot be combined"),
+])
+def test_modes_that_do_not_fit_the_format_are_usage_errors(args, message):
+    result = run(*args)
+    assert result.exit_code == 2 and message in result.output
+
+
+def test_github_annotates_what_reaches_the_fail_level_with_escaped_data():
+    out = run("--format", "github", "--target", "nvidia-v100").output.splitlines()
+    errors = [line for line in out if line.startswith("::error ")]
+    assert errors[0] == ("::error file=train/train.py,line=25,endLine=25,col=93,endColumn=107,"
+                         "title=WAC101 bf16-precision::bf16 precision (bfloat16) is in force here; your target "
+                         "nvidia-v100 does not meet: native bf16 tensor math. torch.bfloat16 passed as torch_dtype= "
+                         "to from_pretrained().")
+    assert len(errors) == 2 and not [line for line in out if line.startswith("::notice file=")]
+    assert out[-1].startswith("::notice title=wac-lint hardware verdict::NVIDIA likely")
+    plain = run("--format", "github").output.splitlines()  # plain evidence is a note: below the fail level
+    assert [line for line in plain if line.startswith("::") and "file=" in line] == []
+
+
+def test_github_escapes_newlines_and_property_separators(tmp_path):
+    from whackachip_lint.report import github
+
+    from ..fakes import finding
+    from whackachip_lint.results import ScanResult
+    from whackachip_lint.evidence import Level
+
+    f = finding(path="a,b:c.py", level=Level.ERROR).with_changes(message="one\ntwo 100%")
+    out = github.render(ScanResult(tmp_path, 1, [f], []))
+    assert out == ("::error file=a%2Cb%3Ac.py,line=3,endLine=3,col=5,endColumn=19,title=WAC101 bf16-precision::"
+                   "one%0Atwo 100%25\n")
+
+
+def test_markdown_summary_has_the_verdict_and_linked_evidence(monkeypatch):
+    for name in ("GITHUB_SERVER_URL", "GITHUB_REPOSITORY", "GITHUB_SHA"):
+        monkeypatch.delenv(name, raising=False)
+    out = run("--format", "markdown").output
+    assert out.startswith("## wac-lint: hardware verdict\n\n**Bottom line:** NVIDIA likely ")
+    for row in ("| Vendor | NVIDIA (likely) |", "| Architecture floor | NVIDIA: Ampere (compute capability 8.0) |",
+                "| Device class | datacenter (strong) |", "| Conflicts | none |"):
+        assert row in out
+    from ..conftest import scan_repo_json
+
+    consistent = [c for c in scan_repo_json(REPO)["inference"]["candidates"] if c["status"] == "consistent"]
+    assert f"| Consistent parts ({len(consistent)}) | {consistent[0]['name']}, " in out
+    assert "- [train/train.py:25:93](train/train.py#L25) `WAC101` bf16 precision" in out
+    assert "torch\\_dtype" in out  # text from the repository is escaped
+
+
+def test_markdown_links_to_github_in_a_workflow(monkeypatch, tmp_path):
+    (tmp_path / ".git").mkdir()
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "sub" / "train.py").write_text("import torch\nx = torch.bfloat16\n")
+    monkeypatch.setenv("GITHUB_SERVER_URL", "https://github.com")
+    monkeypatch.setenv("GITHUB_REPOSITORY", "org/repo")
+    monkeypatch.setenv("GITHUB_SHA", "abc123")
+    out = run_cli_in(tmp_path / "sub", "--format", "markdown", ".").output
+    assert "- [train.py:2:5](https://github.com/org/repo/blob/abc123/sub/train.py#L2) `WAC101`" in out
+
+
+def test_markdown_verdict_only():
+    out = run("--format", "markdown", "--verdict-only").output
+    assert "**Bottom line:**" in out and "Top evidence" not in out
