@@ -317,3 +317,222 @@ def test_the_code_fingerprint_follows_every_code_and_data_file(monkeypatch, chan
 
     monkeypatch.setattr(cache_module.os, "stat", edited)
     assert cache_module.code_fingerprint() != first
+
+
+# --- one entry's decision, field by field (mutation testing: docs/testing.md) --------------------------------------
+
+RACY = cache_module.RACY_NS
+
+
+def _stamped(tmp_path: Path):
+    path = tmp_path / "a.py"
+    path.write_text("import torch\nx = torch.float16\n", encoding="utf-8")
+    settle([path])
+    from whackachip_lint.discover import Candidate
+
+    return Candidate(path, "a.py", "python"), os.stat(path)
+
+
+PAYLOAD = encode_result(FileResult("a.py", diagnostics=[Diagnostic("a.py", "cached")]))
+
+
+def _lookup(tmp_path, changes: dict, right_digest: bool):
+    """Look `a.py` up in a cache whose entry differs from the file's stamp by `changes`; the entry's digest is the
+    file's own (`right_digest`) or another, so a miss shows that the content was checked."""
+    candidate, st = _stamped(tmp_path)
+    fields = {"size": st.st_size, "mtime": st.st_mtime_ns, "written": st.st_mtime_ns + RACY + 1,
+              "digest": cache_module.digest(candidate.path.read_bytes()) if right_digest else "0" * 32,
+              "ino": st.st_ino, "ctime": st.st_ctime_ns}
+    fields.update({k: fields[k] + v for k, v in changes.items()})
+    cache = ResultCache(tmp_path / "cache.json", "k")
+    cache.entries["a.py"] = [fields["size"], fields["mtime"], fields["written"], fields["digest"], PAYLOAD,
+                             fields["ino"], fields["ctime"]]
+    return cache, cache.lookup(candidate)
+
+
+@pytest.mark.parametrize(("changes", "trusted"), [
+    ({}, True),  # size, mtime, inode and change time as recorded, written well after the mtime: trusted as is
+    ({"mtime": -1}, False),  # another mtime: the content decides
+    ({"ino": 1}, False),  # another file at that path (a rename, a restore): the content decides
+    ({"ctime": 1}, False),
+    ({"written": -1}, False),  # written exactly RACY_NS after the mtime: racy, the content decides
+    ({"written": -RACY}, False),
+], ids=["same", "mtime", "inode", "ctime", "racy-boundary", "racy"])
+def test_which_entries_are_trusted_without_reading_the_file(tmp_path, changes, trusted):
+    _, found = _lookup(tmp_path, changes, right_digest=False)
+    assert (found is not None) is trusted
+    _, found = _lookup(tmp_path, changes, right_digest=True)  # the same content always hits
+    assert found == decode_result("a.py", PAYLOAD) and found.relpath == "a.py"
+
+
+def test_another_size_is_a_miss_whatever_the_digest(tmp_path):
+    assert _lookup(tmp_path, {"size": 1}, right_digest=True)[1] is None
+
+
+@pytest.mark.parametrize(("now", "stored"), [(RACY + 1, True), (RACY, False)], ids=["settled", "still-racy"])
+def test_a_checked_entry_is_stamped_again_once_settled(tmp_path, monkeypatch, now, stored):
+    """An entry checked by its content is stored again with the file's current stamp, so the next run trusts the
+    stamp; not while the mtime is still within the racy window of now."""
+    clock = PAST * 10**9 + now  # `_stamped` settles the file at PAST
+    monkeypatch.setattr(cache_module, "time", type("Clock", (), {"time_ns": staticmethod(lambda: clock)}))
+    cache, found = _lookup(tmp_path, {"mtime": -1}, right_digest=True)
+    assert found is not None
+    path = tmp_path / "a.py"
+    st = os.stat(path)
+    expected = [st.st_size, st.st_mtime_ns, clock, cache_module.digest(path.read_bytes()), PAYLOAD, st.st_ino,
+                st.st_ctime_ns]
+    assert cache.new == ({"a.py": expected} if stored else {})
+
+
+def test_digests_and_keys_are_32_hex_digits(tmp_path):
+    assert len(cache_module.digest(b"x")) == 32 and cache_module.digest(b"x") != cache_module.digest(b"y")
+    assert len(cache_module.code_fingerprint()) == 32
+    cache = ResultCache.open(tmp_path / "repo", settings(tmp_path))
+    assert len(cache.key) == 32 and cache.path == tmp_path / "cache" / f"v{cache_module.SCHEMA}" / f"{cache.key}.json"
+
+
+def test_the_default_cache_dir_without_any_variable_is_under_home(monkeypatch, tmp_path):
+    monkeypatch.delenv("WAC_LINT_CACHE_DIR", raising=False)
+    monkeypatch.delenv("XDG_CACHE_HOME", raising=False)
+    monkeypatch.setenv("HOME", str(tmp_path))
+    assert cache_module.default_cache_dir() == tmp_path / ".cache" / "wac-lint"
+
+
+def test_open_uses_the_default_dir_and_never_a_dir_in_the_scanned_tree(monkeypatch, tmp_path):
+    monkeypatch.setenv("WAC_LINT_CACHE_DIR", str(tmp_path / "env"))
+    opened = ResultCache.open(tmp_path / "repo", Settings())
+    assert opened is not None and opened.path.parent.parent == tmp_path / "env"
+    assert ResultCache.open(tmp_path / "repo", Settings(use_cache=False, cache_dir=str(tmp_path / "c"))) is None
+    assert ResultCache.open(tmp_path / "repo", settings(tmp_path / "repo")) is None  # inside the scanned tree
+    assert ResultCache.open(tmp_path / "repo", Settings(cache_dir=str(tmp_path / "repo"))) is None  # the tree itself
+
+
+@pytest.mark.parametrize(("outer", "inner", "encloses"), [
+    ("/a", "/a", True), ("/a", "/a/b", True), ("/a", "/ab", False), ("/a/b", "/a", False), ("/", "/x", True),
+])
+def test_encloses(outer, inner, encloses):
+    assert cache_module._encloses(outer, inner) is encloses
+
+
+def test_save_writes_a_private_signed_file_and_marks_the_cache_dir(tmp_path):
+    path = tmp_path / "deep" / "cache" / "v3" / "k.json"  # parents that do not exist yet
+    cache = ResultCache(path, "k", b"s" * 32)
+    cache.store("a.py", Stamp(1, 2, "d"), PAYLOAD)
+    cache.save()
+    assert cache.new == {} and (path.stat().st_mode & 0o777) == 0o600
+    header = json.loads(path.read_bytes().partition(b"\n")[0])
+    assert header["tool"] == cache_module.__version__ and header["key"] == "k"
+    assert (tmp_path / "deep" / "cache" / ".gitignore").read_text() == "# Created by wac-lint; safe to delete.\n*\n"
+    assert (tmp_path / "deep" / "cache" / "CACHEDIR.TAG").read_text() == (
+        "Signature: 8a477f597d28d172789f06886806bc55\n# wac-lint result cache\n")
+    cache.store("b.py", Stamp(1, 2, "d"), PAYLOAD)  # the cache stays usable after a save
+    cache.save()
+    assert set(ResultCache(path, "k", b"s" * 32).entries) == {"a.py", "b.py"}
+
+
+def test_a_cache_file_reached_through_a_link_is_not_read(tmp_path):
+    real = tmp_path / "real.json"
+    writer = ResultCache(real, "k")
+    writer.store("a.py", Stamp(1, 2, "d"), PAYLOAD)
+    writer.save()
+    assert ResultCache(real, "k").entries
+    (tmp_path / "link.json").symlink_to(real)
+    assert ResultCache(tmp_path / "link.json", "k").entries == {}
+
+
+@pytest.mark.parametrize("text", ['[1]\n{}', '{"schema": 3}\n{}', "\n{}", '"x"\n{}'])
+def test_a_cache_file_with_a_header_that_is_not_ours_is_empty(tmp_path, text):
+    path = tmp_path / "c.json"
+    path.write_text(text)
+    assert ResultCache(path, "k").entries == {}
+
+
+def test_a_signed_cache_file_that_holds_no_table_is_empty(tmp_path):
+    path = tmp_path / "c.json"
+    cache = ResultCache(path, "k", b"s" * 32)
+    body = "[1, 2]"
+    header = json.dumps({"schema": cache_module.SCHEMA, "key": "k", "mac": cache._mac(body.encode())})
+    path.write_text(header + "\n" + body)
+    assert cache._load() == {}
+
+
+def test_facts_survive_a_round_trip(tmp_path):
+    result = FileResult("a.py", facts={"imports": ["torch"]})
+    assert decode_result("a.py", json.loads(json.dumps(encode_result(result)))).facts == {"imports": ["torch"]}
+    assert decode_result("a.py", {**encode_result(result), "facts": ["not", "a", "table"]}).facts == {}
+
+
+def test_the_user_secret_is_private_stable_and_refused_when_not_ours(tmp_path):
+    directory = tmp_path / "a" / "b"  # parents made as needed
+    secret = cache_module.user_secret(directory)
+    assert secret is not None and len(secret) == 32 and cache_module.user_secret(directory) == secret
+    assert (directory.stat().st_mode & 0o777) == 0o700
+    assert ((directory / cache_module.SECRET_NAME).stat().st_mode & 0o777) == 0o600
+    other = tmp_path / "other"
+    other.mkdir()
+    (other / cache_module.SECRET_NAME).symlink_to(directory / cache_module.SECRET_NAME)
+    assert cache_module.user_secret(other) is None  # a link: not read
+    short = tmp_path / "short"
+    short.mkdir()
+    (short / cache_module.SECRET_NAME).write_text("ab" * 31)
+    assert cache_module.user_secret(short) is None  # not 32 bytes
+
+
+@pytest.mark.skipif(not hasattr(os, "getuid") or os.getuid() != 0, reason="needs root to give a file to another user")
+def test_a_user_secret_owned_by_another_user_is_refused(tmp_path):
+    assert cache_module.user_secret(tmp_path) is not None
+    os.chown(tmp_path / cache_module.SECRET_NAME, 12345, -1)
+    assert cache_module.user_secret(tmp_path) is None
+
+
+def _fake_package(tmp_path: Path) -> Path:
+    package = tmp_path / "pkg"
+    for name in ("cache.py", "data/table.json", "conf.toml", "notes.txt", "__pycache__/cache.py", "sub/mod.py"):
+        (package / name).parent.mkdir(parents=True, exist_ok=True)
+        (package / name).write_text("x")
+    settle([p for p in package.rglob("*") if p.is_file()])
+    return package
+
+
+@pytest.mark.parametrize(("edited", "counts"), [
+    ("cache.py", True), ("data/table.json", True), ("conf.toml", True), ("sub/mod.py", True),
+    ("notes.txt", False), ("__pycache__/cache.py", False),
+])
+def test_which_files_of_the_package_the_fingerprint_follows(monkeypatch, tmp_path, edited, counts):
+    package = _fake_package(tmp_path)
+    monkeypatch.setattr(cache_module, "__file__", str(package / "cache.py"))
+    monkeypatch.setattr(cache_module, "parser_modules", lambda: ())
+    before = cache_module.code_fingerprint()
+    (package / edited).write_text("xy")
+    settle([package / edited])
+    assert (cache_module.code_fingerprint() != before) is counts
+
+
+def test_the_fingerprint_names_files_by_their_place_in_the_package_wherever_it_runs(monkeypatch, tmp_path):
+    package = _fake_package(tmp_path)
+    monkeypatch.setattr(cache_module, "__file__", str(package / "cache.py"))
+    monkeypatch.setattr(cache_module, "parser_modules", lambda: ())
+    before = cache_module.code_fingerprint()
+    monkeypatch.chdir(package / "sub")
+    assert cache_module.code_fingerprint() == before  # not relative to the current directory
+    (package / "sub" / "mod.py").rename(package / "data" / "mod.py")
+    assert cache_module.code_fingerprint() != before  # a file that moved is another file
+
+
+def test_the_fingerprint_follows_the_parser_libraries(monkeypatch, tmp_path):
+    package = _fake_package(tmp_path)
+    monkeypatch.setattr(cache_module, "__file__", str(package / "cache.py"))
+    library = tmp_path / "lib"
+    library.mkdir()
+    (library / "fake_parser_lib.py").write_text("x = 1\n")
+    settle([library / "fake_parser_lib.py"])
+    monkeypatch.syspath_prepend(str(library))
+    monkeypatch.setattr(cache_module, "parser_modules", lambda: ("fake_parser_lib", "no_such_parser_lib"))
+    installed = cache_module.code_fingerprint()
+    (library / "fake_parser_lib.py").write_text("x = 12\n")  # an upgrade: another size
+    settle([library / "fake_parser_lib.py"])
+    upgraded = cache_module.code_fingerprint()
+    settle([library / "fake_parser_lib.py"], PAST + 1)  # the same size, another mtime
+    touched = cache_module.code_fingerprint()
+    monkeypatch.setattr(cache_module, "parser_modules", lambda: ("no_such_parser_lib", "fake_parser_lib"))
+    assert len({installed, upgraded, touched, cache_module.code_fingerprint()}) == 4

@@ -24,6 +24,15 @@ from .perf_fakes import fake_python  # noqa: F401  (fixture)
 ALL_CODES = frozenset(ALL_RULES)
 
 
+@pytest.fixture(autouse=True)
+def _patterns_built_by_each_test():
+    """`pattern_for` caches a pattern per (kind, families): each test builds the patterns it checks instead of
+    reusing one an earlier test built (under mutation testing, one built before the mutant was switched on)."""
+    prefilter.pattern_for.cache_clear()
+    yield
+    prefilter.pattern_for.cache_clear()
+
+
 def source(text: str | bytes, kind: str = "python", name: str = "f.py") -> Source:
     data = text.encode("utf-8") if isinstance(text, str) else text
     return Source(Path(name), name, kind, data)
@@ -92,6 +101,62 @@ def test_every_hardware_variable_holds_a_trigger_word_of_its_rule():
         for kind in ("python", "shell"):
             pattern = prefilter.pattern_for(kind, frozenset([rule]))
             assert prefilter.has_trigger(f"export {name}=1".encode(), pattern), (name, rule, kind)
+
+
+def _lower(words) -> set[str]:
+    return {w.lower() for w in words}
+
+
+def _rule_words(code: str, kind: str) -> set[str]:
+    return _lower(ALL_RULES[code].triggers_for(kind))
+
+
+@pytest.mark.parametrize("kind, codes, expected", [
+    ("yaml", [], None),  # a kind without a table is never skipped
+    ("python", [], lambda: set(ALWAYS) | _lower(FILTERED_KINDS["python"])),
+    ("json", [], lambda: set(ALWAYS) | _lower(FILTERED_KINDS["json"])),  # a kind's own words
+    ("python", ["WAC101"], lambda: set(ALWAYS) | _lower(FILTERED_KINDS["python"]) | _rule_words("WAC101", "python")),
+    ("python", ["WAC101", "WAC301"], lambda: set(ALWAYS) | _lower(FILTERED_KINDS["python"])
+     | _rule_words("WAC101", "python") | _rule_words("WAC301", "python")),
+    ("python", ["WAC101", "WAC999"], None),  # a rule without words (here: no such rule): never skip
+    ("python", ["WAC999"], None),
+])
+def test_words_for_each_kind_and_rule(kind, codes, expected):
+    assert prefilter.words_for(kind, codes) == (expected() if expected else None)
+
+
+def test_the_rules_words_differ_where_the_tests_rely_on_it():
+    assert _rule_words("WAC101", "python") - _rule_words("WAC301", "python")
+    assert _rule_words("WAC301", "python") - _rule_words("WAC101", "python")
+
+
+def test_trigger_words_are_matched_in_lower_case(monkeypatch):
+    class Shouting:
+        def triggers_for(self, kind):
+            return ("BF16", "Amp")
+
+    monkeypatch.setitem(prefilter.ALL_RULES, "WAC998", Shouting())
+    assert prefilter.words_for("python", ["WAC998"]) == set(ALWAYS) | _lower(FILTERED_KINDS["python"]) | {"bf16", "amp"}
+
+
+@pytest.mark.parametrize("words, text, found", [
+    ({"bfloat16"}, b"x = torch.bfloat16", True),
+    ({"bfloat16"}, b"xbfloat16y", True),  # an unbounded word matches inside another
+    ({"bfloat16"}, b"float16", False),
+    ({"npu"}, b"torch_npu", True),  # a bounded word: no letter may touch it
+    ({"npu"}, b"npu", True),
+    ({"npu"}, b"input", False),
+    ({"npu"}, b"npux", False),
+    ({"npu"}, b"xnpu", False),
+    ({"npu"}, b"hello", False),  # only bounded words: no empty alternative that matches anything
+    ({"npu", "bfloat16"}, b"npu", True),
+    ({"npu", "bfloat16"}, b"bfloat16", True),
+    ({"npu", "bfloat16"}, b"input", False),
+    ({"bfloat16", "tf32"}, b"tf32", True),
+])
+def test_compile_words_matches_plain_words_anywhere_and_bounded_words_alone(words, text, found):
+    assert {"npu"} <= prefilter.BOUNDED and not {"bfloat16", "tf32"} & prefilter.BOUNDED
+    assert (prefilter.compile_words(words).search(text) is not None) is found
 
 
 # --- what is skipped ---------------------------------------------------------------------------

@@ -202,11 +202,12 @@ def scan(paths, output_format, statistics, show_source, verdict_only, output, se
         click.echo(f"wac-lint: internal error: {type(exc).__name__}: {exc}", err=True)
         sys.exit(EXIT_ERROR)
 
-    from .report.locations import SarifLocator, relocate, sarif_base, shown_root
+    from .report.locations import SarifLocator, relocate, relocate_verdict, sarif_base, shown_root
 
     if add_noqa:
         sys.exit(_add_noqa(result, settings.fail_level))
     root = shown_root(result.root)
+    verdict = relocate_verdict(verdict, result)
     result = relocate(result)  # from here on, paths are as printed: relative to the current directory
     if write_baseline is not None:
         sys.exit(_write_baseline(result, write_baseline))
@@ -235,10 +236,16 @@ def scan(paths, output_format, statistics, show_source, verdict_only, output, se
     else:
         click.echo(text, nl=False, color=use_colour)
 
+    sys.exit(exit_code(result, settings.fail_level, exit_zero))
+
+
+def exit_code(result, fail_level: Level, exit_zero: bool) -> int:
+    """2 when nothing could be scanned; else 1 when an unsuppressed finding reaches the fail level (0 with
+    --exit-zero); else 0. A plain function, so the exit codes can be tested (and mutation-tested) on their own."""
     if nothing_scanned(result):
-        sys.exit(EXIT_ERROR)
-    failing = [f for f in result.findings if not f.suppressed and f.level.rank >= settings.fail_level.rank]
-    sys.exit(EXIT_FINDINGS if failing and not exit_zero else EXIT_OK)
+        return EXIT_ERROR
+    failing = [f for f in result.findings if not f.suppressed and f.level.rank >= fail_level.rank]
+    return EXIT_FINDINGS if failing and not exit_zero else EXIT_OK
 
 
 def _add_noqa(result, fail_level: Level) -> int:

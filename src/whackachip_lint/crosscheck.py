@@ -26,6 +26,8 @@ from .rules.codes import Code
 
 DECLARING = frozenset({Code.JOB_GPU_REQUEST, Code.DECLARED_HARDWARE, Code.NVIDIA_SMI_OUTPUT})
 CONTRADICTION = Code.DECLARED_HARDWARE_CONTRADICTION
+# The property of a contradiction that names the code location it conflicts with (quoted in the message too).
+CONFLICTS_WITH = "conflicts_with"
 # Code evidence only, selected by tag: not declarations (job requests, docs, cluster manifests), not images or
 # package pins, not the suppression rule. A plugin's rules are code evidence unless they carry one of these tags.
 NOT_CODE_TAGS = ("declared", "image", "dependencies", "meta")
@@ -119,10 +121,10 @@ def _finding(declaration: Finding, label: str, evidence: Finding) -> Finding:
     props = {
         key: declaration.properties[key] for key in ("gpu", "vendor", "catalog_ids") if key in declaration.properties
     }
-    props.update({"declared_by": declaration.rule, "requirement": label, "conflicts_with": where})
+    props.update({"declared_by": declaration.rule, "requirement": label, CONFLICTS_WITH: where})
     return rule.finding(
         declaration.value, State.ENABLED, declaration.path, declaration.span, declaration.snippet, detail, props
     )
 
 
-__all__ = ["CONTRADICTION", "DECLARING", "contradictions"]
+__all__ = ["CONFLICTS_WITH", "CONTRADICTION", "DECLARING", "contradictions"]

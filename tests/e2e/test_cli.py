@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 
@@ -71,6 +72,59 @@ def test_exit_code_counts_only_unsuppressed_findings_at_the_fail_level(cli, tmp_
     result = cli("--no-cache", *options, str(tmp_path))
     assert result.exit_code == code, result.output
     assert "WAC101" in result.output or "1 suppressed" in result.output  # the finding was there to count
+def _level_finding(level: str, suppressed: bool = False, path: str = "a.py"):
+    from whackachip_lint.evidence import Level
+
+    from ..fakes import finding
+
+    return finding(path=path).with_changes(level=Level(level), suppressed=suppressed)
+
+
+@pytest.mark.parametrize(("levels", "fail_level", "exit_zero", "code"), [
+    ([], "note", False, 0),
+    ([("note", False)], "note", False, 1),
+    ([("note", False)], "warning", False, 0),
+    ([("warning", False)], "warning", False, 1),  # at the fail level exactly
+    ([("warning", False)], "error", False, 0),
+    ([("error", False)], "error", False, 1),
+    ([("error", False)], "note", False, 1),  # above it
+    ([("error", True)], "note", False, 0),  # suppressed: never counts
+    ([("error", True), ("note", False)], "warning", False, 0),
+    ([("error", True), ("warning", False)], "warning", False, 1),
+    ([("error", False)], "note", True, 0),  # --exit-zero
+    ([], "note", True, 0),
+])
+def test_exit_code_table(levels, fail_level, exit_zero, code):
+    from whackachip_lint.cli import exit_code
+    from whackachip_lint.evidence import Level
+    from whackachip_lint.scan import ScanResult
+
+    findings = [_level_finding(level, suppressed) for level, suppressed in levels]
+    result = ScanResult(Path("."), 1, findings, [], files=["a.py"])
+    assert exit_code(result, Level(fail_level), exit_zero) == code
+
+
+@pytest.mark.parametrize(("files", "diagnosed", "found", "exit_zero", "code"), [
+    (["a.py"], ["a.py"], False, False, 2),  # the only file could not be scanned
+    (["a.py"], ["a.py"], False, True, 2),  # --exit-zero does not hide that nothing was scanned
+    (["a.py"], ["a.py"], True, False, 1),  # read in part (a log up to the read cap) and it gave findings
+    (["a.py", "b.py"], ["a.py"], True, False, 1),  # one bad file among good ones: the findings decide
+    (["a.py", "b.py"], ["a.py"], False, False, 0),
+    (["a.py", "b.py"], ["a.py", "b.py"], False, False, 2),
+    ([], [], True, False, 1),
+    (["a.py"], [], True, True, 0),
+])
+def test_nothing_scanned_exits_2_and_one_bad_file_does_not(files, diagnosed, found, exit_zero, code):
+    from whackachip_lint.cli import exit_code
+    from whackachip_lint.evidence import Diagnostic, Level
+    from whackachip_lint.scan import ScanResult
+
+    findings = [_level_finding("warning")] if found else []
+    result = ScanResult(Path("."), len(files), findings, [Diagnostic(p, "cannot parse") for p in diagnosed],
+                        files=files)
+    assert exit_code(result, Level("warning"), exit_zero) == code
+
+
 # --- issue 14: usage that CI and terminals rely on -----------------------------------------------------------------
 
 BF16 = "import torch\nx = torch.bfloat16\n"

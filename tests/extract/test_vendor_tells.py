@@ -173,25 +173,42 @@ def test_cuda_feature_floors():
     tcgen05 = {r.kind: r for r in requirements_for(finding("WAC605", "tcgen05"))}
     assert tcgen05["cc_at_least"].check(CATALOG.get("nvidia-b300")) is True
     assert tcgen05["cc_at_least"].check(CATALOG.get("nvidia-h100-sxm")) is False
+    # and the verdict's NVIDIA floor is the feature's architecture, set by the line that uses it
+    assert nvidia_floor(finding("WAC605", "wgmma", line=4)) == ("Hopper", "9.0", ["train.py:4"])
+    assert nvidia_floor(finding("WAC605", "tcgen05", line=4)) == ("Blackwell", "10.0", ["train.py:4"])
+
+
+def nvidia_floor(*findings) -> tuple[str, str, list[str]]:
+    """The NVIDIA architecture floor of a verdict over `findings`: microarchitecture, compute capability and the
+    locations of the reasons that set it."""
+    from whackachip_lint.infer.engine import infer
+
+    from ..infer_helpers import result
+
+    floor = infer(result(*findings)).to_dict()["architecture_floor"]["NVIDIA"]
+    return floor["microarchitecture"], floor["compute_capability"], sorted({e for r in floor["set_by"]
+                                                                            for e in r["evidence"]})
 
 
 # --- number formats -------------------------------------------------------------------------------------------
 
 
 @pytest.mark.parametrize(
-    ("rule", "value", "passes", "fails"),
+    ("rule", "value", "passes", "fails", "floor"),
     [
-        ("WAC106", "nvfp4", "nvidia-b200", "nvidia-h100-sxm"),
-        ("WAC104", "mxfp8", "nvidia-b200", "nvidia-h100-sxm"),
-        ("WAC104", "fp8-block", "nvidia-h100-sxm", "nvidia-l40s"),
-        ("WAC104", "fp8", "nvidia-l40s", "nvidia-a100-sxm4-80gb"),
+        ("WAC106", "nvfp4", "nvidia-b200", "nvidia-h100-sxm", ("Blackwell", "10.0")),
+        ("WAC104", "mxfp8", "nvidia-b200", "nvidia-h100-sxm", ("Blackwell", "10.0")),
+        ("WAC104", "fp8-block", "nvidia-h100-sxm", "nvidia-l40s", ("Hopper", "9.0")),
+        ("WAC104", "fp8", "nvidia-l40s", "nvidia-a100-sxm4-80gb", ("Ada Lovelace", "8.9")),
     ],
 )
-def test_each_format_sets_its_own_floor(rule, value, passes, fails):
+def test_each_format_sets_its_own_floor(rule, value, passes, fails, floor):
     reqs = [r for r in requirements_for(finding(rule, value)) if r.strength == HARD]
     assert reqs
     assert all(r.check(CATALOG.get(passes)) is not False for r in reqs)
     assert any(r.check(CATALOG.get(fails)) is False for r in reqs)
+    # the floor itself: the verdict's NVIDIA architecture floor, set by the format's line
+    assert nvidia_floor(finding(rule, value, line=7)) == (*floor, ["train.py:7"])
 
 
 def test_recipes_are_read_as_their_format():

@@ -6,7 +6,8 @@ import pytest
 
 from whackachip_lint.infer.catalog import load_catalog
 from whackachip_lint.infer.constraints import (
-    HARD, STRONG, WEAK, TABLE, combination_requirements, parse_cuda_arch_list, requirements_for,
+    HARD, STRONG, WEAK, TABLE, ArchTarget, _gfx_list, _matches, combination_requirements, evidence_of,
+    parse_cuda_arch_list, requirements_for,
 )
 from whackachip_lint.rules import ALL_RULES
 
@@ -184,3 +185,198 @@ def test_other_disabled_findings_constrain_nothing():
 def test_an_nccl_transport_switched_off_still_shows_nccl():
     (req,) = requirements_for(finding("WAC303", "NCCL_P2P_DISABLE", state="disabled"))
     assert req.strength == WEAK and req.vendors == {"NVIDIA", "AMD"}
+
+
+# --- compute capabilities, target lists and value patterns as tables (mutation testing: docs/testing.md) ----------
+
+@pytest.mark.parametrize(("target", "cc", "runs"), [
+    (ArchTarget(8, 0, False, False), (8, 0), True),
+    (ArchTarget(8, 0, False, False), (8, 6), True),  # a cubin runs on a higher minor of its major
+    (ArchTarget(8, 6, False, False), (8, 0), False),
+    (ArchTarget(8, 0, False, False), (9, 0), False),  # never on another major
+    (ArchTarget(8, 0, False, False), (7, 5), False),
+    (ArchTarget(8, 0, True, False), (9, 0), True),  # PTX is compiled for anything newer
+    (ArchTarget(8, 0, True, False), (8, 0), True),
+    (ArchTarget(8, 6, True, False), (8, 0), False),
+    (ArchTarget(9, 0, False, True), (9, 0), True),  # 9.0a: that capability only
+    (ArchTarget(9, 0, False, True), (9, 1), False),
+    (ArchTarget(9, 0, False, True), (10, 0), False),
+])
+def test_arch_target_runs_on(target, cc, runs):
+    assert target.runs_on(cc) is runs
+
+
+@pytest.mark.parametrize(("text", "targets"), [
+    ("sm_90", [(9, 0, False, False)]),
+    ("compute_86", [(8, 6, False, False)]),
+    ("100", [(10, 0, False, False)]),
+    ("120a", [(12, 0, False, True)]),
+    ("9.0a", [(9, 0, False, True)]),
+    ("10.0f", [(10, 0, False, True)]),
+    ("8.6+PTX", [(8, 6, True, False)]),
+    ("8.6+ptx", [(8, 6, True, False)]),
+    ("'7.0;7.5'", [(7, 0, False, False), (7, 5, False, False)]),
+    ('"8.0 , 9.0"', [(8, 0, False, False), (9, 0, False, False)]),
+    ("Ampere", [(8, 0, False, False), (8, 6, False, False)]),
+    ("hopper+PTX", [(9, 0, True, False)]),
+    ("sm_xx;8.9", [(8, 9, False, False)]),  # what is not a target is left out
+    ("", []),
+])
+def test_parse_cuda_arch_list(text, targets):
+    assert [(t.major, t.minor, t.ptx, t.specific) for t in parse_cuda_arch_list(text)] == targets
+
+
+@pytest.mark.parametrize(("text", "gfx"), [
+    ("gfx90a;gfx942", {"gfx90a", "gfx942"}),
+    ("GFX942:xnack+ gfx1100", {"gfx942", "gfx1100"}),  # target features after ":" are not part of the target
+    ("gfx90a,,sm_80", {"gfx90a"}),
+    ("", set()),
+])
+def test_gfx_list(text, gfx):
+    assert _gfx_list(text) == gfx
+
+
+@pytest.mark.parametrize(("pattern", "value", "matched"), [
+    ("*", None, True), ("*", "x", True),
+    (">=8", 8, True), (">=8", "9", True), (">=8", 7, False), (">=8", "eight", False), (">=8", None, False),
+    ("bf16", "BF16", True), ("bf1?", "bf16", True), ("fp8*", "fp8-block", True), ("fp8", "fp8-block", False),
+    ("bf16", 16, False),
+])
+def test_value_patterns(pattern, value, matched):
+    assert _matches(pattern, value) is matched
+
+
+def test_evidence_names_the_line_and_the_lines_that_resolved_it():
+    assert evidence_of(finding("WAC101", "bfloat16", path="a.json", line=4)) == ("a.json:4",)
+    resolved = finding("WAC101", "bfloat16", path="a.json", line=4, resolved_by="run.sh:21,run.sh:30")
+    assert evidence_of(resolved) == ("a.json:4", "run.sh:21", "run.sh:30")
+    assert evidence_of(finding("WAC101", "bfloat16", path="a.json", line=4, resolved_by="")) == ("a.json:4",)
+
+
+def _whole(req) -> tuple:
+    return req.to_dict(), req.kind, req.value, sorted(req.vendors)
+
+
+@pytest.mark.parametrize(("made", "expected"), [
+    # a vendor requirement a CUDA migration shim widens, named in its text
+    (lambda: requirements_for(finding("WAC204", "cuda", path="t.py", line=2), redirect_to=["Huawei", "NVIDIA"]),
+     [({"constraint": "cuda device: NVIDIA (CUDA) or AMD (ROCm keeps the name) (or Huawei through a CUDA migration "
+                      "shim)", "strength": "strong", "evidence": ["t.py:2"], "rule": "WAC204"},
+       "vendor", "cuda", ["AMD", "Huawei", "NVIDIA"])]),
+    # XLA evidence follows the platform in force
+    (lambda: requirements_for(finding("WAC202", "torch_xla", path="t.py", line=2), xla_platforms=["NVIDIA"]),
+     [({"constraint": "imports torch_xla (XLA on the platform in force: NVIDIA)", "strength": "strong",
+        "evidence": ["t.py:2"], "rule": "WAC202"}, "vendor", "torch_xla", ["NVIDIA"])]),
+    (lambda: requirements_for(finding("WAC202", "torch_xla", path="t.py", line=2), xla_platforms=["Google"]),
+     [({"constraint": "imports torch_xla (XLA devices: TPU)", "strength": "strong", "evidence": ["t.py:2"],
+        "rule": "WAC202"}, "vendor", "torch_xla", ["Google"])]),
+    # a target list names its targets in the text
+    (lambda: requirements_for(finding("WAC603", "sm_90", path="t.py", line=2)),
+     [({"constraint": "compiled for CUDA compute capabilities sm_90", "strength": "hard", "evidence": ["t.py:2"],
+        "rule": "WAC603"}, "cuda_arch_list", "sm_90", []),
+      ({"constraint": "CUDA compile targets (NVIDIA)", "strength": "weak", "evidence": ["t.py:2"], "rule": "WAC603"},
+       "vendor", "sm_90", ["NVIDIA"])]),
+    # settings that only mean something together
+    (lambda: combination_requirements([finding("WAC303", "NCCL_P2P_DISABLE", state="disabled", path="r.sh", line=3),
+                                       finding("WAC301", "NCCL_IB_DISABLE", state="disabled", path="r.sh", line=4)]),
+     [({"constraint": "NCCL P2P and InfiniBand both off: the classic consumer-GPU setting", "strength": "weak",
+        "evidence": ["r.sh:3", "r.sh:4"], "rule": "WAC303+WAC301"}, "class", None, [])]),
+])
+def test_requirements_whole(made, expected):
+    assert [_whole(req) for req in made()] == expected
+
+
+def test_xla_platforms_are_named_by_the_platform_findings_in_force():
+    from whackachip_lint.infer.constraints import xla_platform_vendors
+
+    assert xla_platform_vendors([finding("WAC208", "cuda"), finding("WAC202", "torch_neuronx"),
+                                 finding("WAC204", "cuda")]) == {"NVIDIA", "AWS"}
+    assert xla_platform_vendors([finding("WAC208", "cuda", state="disabled")]) == frozenset()
+    assert xla_platform_vendors([finding("WAC202", "torch_xla")]) == frozenset()  # XLA itself names no platform
+
+
+@pytest.mark.parametrize(("text", "targets"), [
+    ("sm_90", [(9, 0)]), ("90", [(9, 0)]), ("9.0", [(9, 0)]), ("86", [(8, 6)]), ("8.6", [(8, 6)]),
+    ("ampere", [(8, 0), (8, 6)]),  # named arches are written with a dot
+    ("sm_80;;volta", [(8, 0), (7, 0)]),  # an empty item is skipped, not the end of the list
+    ("turing sm_xx hopper", [(7, 5), (9, 0)]),
+])
+def test_cuda_target_spellings(text, targets):
+    assert [(t.major, t.minor) for t in parse_cuda_arch_list(text)] == targets
+
+
+def _declared(signal: str, value, **properties):
+    return finding("WAC101", value, **properties).with_changes(signal=signal)
+
+
+@pytest.mark.parametrize(("made", "expected"), [
+    # catalog ids a finding carries: lower-cased, sorted, once each; a strength of its own (never hard)
+    (_declared("x.other", "two GPUs", catalog_ids="NVIDIA-H100-SXM, nvidia-a100-sxm4-80gb nvidia-h100-sxm"),
+     ("weak", "declared hardware: two GPUs", ("nvidia-a100-sxm4-80gb", "nvidia-h100-sxm"))),
+    (_declared("x.other", "H100", catalog_ids="nvidia-h100-sxm", strength="strong"),
+     ("strong", "declared hardware: H100", ("nvidia-h100-sxm",))),
+    (_declared("x.other", "H100", catalog_ids="nvidia-h100-sxm", strength="hard"),
+     ("weak", "declared hardware: H100", ("nvidia-h100-sxm",))),
+    # a declared-hardware signal names its parts by the name itself, as strongly as the signal binds
+    (_declared("declared.job.gpu", "a100"), ("strong", "declared hardware: a100", None)),
+    (_declared("declared.doc.hardware", "V100", strength="strong"), ("weak", "declared hardware: V100", None)),
+    (_declared("declared.job.gpu", "no such gpu"), None),  # a name the catalog does not know
+    (_declared("declared.job.gpu", 8), None),  # not a name
+    (_declared("x.other", "H100"), None),  # neither ids nor a declared-hardware signal
+    (_declared("x.other", "H100", catalog_ids=" "), None),
+    (finding("WAC714", "V100", catalog_ids="nvidia-v100"), None),  # a contradiction: counted at the declaration
+])
+def test_declared_spec(made, expected):
+    from whackachip_lint.infer.constraints import declared_spec
+
+    spec = declared_spec(made)
+    if expected is None:
+        assert spec is None
+        return
+    strength, text, ids = expected
+    assert (spec.kind, spec.strength, spec.text) == ("declared", strength, text)
+    if ids is not None:
+        assert spec.arg == ids
+    else:  # the catalog's parts for the name: several, sorted
+        assert len(spec.arg) >= 1 and list(spec.arg) == sorted(spec.arg)
+        assert all(by_id(i).vendor == "NVIDIA" for i in spec.arg)
+
+
+def test_a_declaration_adds_a_declared_requirement_to_the_rules_own():
+    made = _declared("x.other", "H100", catalog_ids="nvidia-h100-sxm")
+    declared = [r for r in requirements_for(made) if r.kind == "declared"]
+    assert [(r.constraint, r.evidence, r.rule) for r in declared] == [("declared hardware: H100", ("train.py:1",),
+                                                                       "WAC101")]
+    assert declared[0].check(by_id("nvidia-h100-sxm")) is True and declared[0].check(by_id("nvidia-a100-sxm4-80gb")) \
+        is False
+
+
+@pytest.mark.parametrize(("properties", "counted"), [
+    ({}, True), ({"auto": False}, True), ({"auto": True}, False),  # "auto" is settled later, or never
+    ({"device": "cpu"}, False), ({"device": "CPU"}, False), ({"device": "cuda"}, True),  # on the host: nothing
+])
+def test_findings_that_impose_nothing_yet(properties, counted):
+    from whackachip_lint.infer.constraints import off_accelerator
+
+    made = finding("WAC101", "bfloat16", **properties)
+    assert bool(requirements_for(made)) is counted
+    assert off_accelerator(made) is (properties.get("device", "").lower() == "cpu")
+
+
+def test_several_platforms_or_shim_vendors_are_listed_in_the_text():
+    (xla,) = requirements_for(finding("WAC202", "torch_xla", path="t.py", line=2), xla_platforms=["NVIDIA", "AWS"])
+    assert xla.constraint == "imports torch_xla (XLA on the platform in force: AWS, NVIDIA)"
+    assert xla.check(by_id("nvidia-h100-sxm")) is True and xla.check(by_id("amd-mi300x")) is False
+    (cuda,) = requirements_for(finding("WAC204", "cuda"), redirect_to=["Intel", "Huawei"])
+    assert cuda.constraint.endswith(" (or Huawei, Intel through a CUDA migration shim)")
+
+
+def test_a_rocm_target_list_names_its_targets_and_decides_nothing_without_one():
+    lists = [r for r in requirements_for(finding("WAC604", "gfx942")) if r.kind == "rocm_arch_list"]
+    assert [r.constraint for r in lists] == ["compiled for AMD GPU targets gfx942"]
+    (empty,) = [r for r in requirements_for(finding("WAC604", "none")) if r.kind == "rocm_arch_list"]
+    assert empty.check(by_id("amd-mi300x")) is None
+
+
+def test_a_leading_separator_does_not_end_a_target_list():
+    assert [(t.major, t.minor) for t in parse_cuda_arch_list(";8.0 9.0")] == [(8, 0), (9, 0)]

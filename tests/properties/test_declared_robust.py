@@ -8,7 +8,7 @@ from pathlib import Path
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from whackachip_lint.extract import ExtractionError, Source, docs, jobscript, notebook
+from whackachip_lint.extract import ExtractionError, Source, jobscript, notebook, prose
 
 TOKENS = st.sampled_from([
     "#SBATCH", "##SBATCH", "#PBS", "#BSUB", " --gres=gpu:a100:8", " -N", " 4", "--gpus=", "h100:", "-C", " \"", "'",
@@ -32,7 +32,7 @@ def source(text: str, kind: str, name: str) -> Source:
 @settings(max_examples=300, deadline=None)
 @given(TEXT)
 def test_jobscript_and_docs_take_any_text(text):
-    runs = [(jobscript.extract, "shell")] + [(docs.extract, kind) for kind in ("markdown", "rst", "text", "log")]
+    runs = [(jobscript.extract, "shell")] + [(prose.extract, kind) for kind in ("markdown", "rst", "text", "log")]
     for extract, kind in runs:
         try:
             findings = extract(source(text, kind, "x"))

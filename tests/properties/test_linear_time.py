@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from whackachip_lint import workers
-from whackachip_lint.extract import Source, dockerfile, docs, requirements, yaml_config
+from whackachip_lint.extract import Source, dockerfile, prose, requirements, yaml_config
 from whackachip_lint.extract.yaml_config import _blank_directives
 
 pytestmark = pytest.mark.skipif(not workers.available(), reason="bounded runs need fork")
@@ -54,7 +54,7 @@ def _source(kind: str, name: str, text: str) -> Source:
 
 
 def _docs(kind: str = "markdown"):
-    return lambda text: list(docs.extract_lines(text.split("\n"), kind))
+    return lambda text: list(prose.extract_lines(text.split("\n"), kind))
 
 
 # name -> (reader, input of a given size)
@@ -69,7 +69,7 @@ CASES = {
     "docs: _SMI_LIST without (UUID:": (_docs("log"), lambda n: _fill("GPU 0: A100 ", n, "UUID ")),
     "docs: _DEVICE_REPORT on a run of spaces": (_docs("log"), lambda n: _fill(" ", n, "NVIDIA device", "x")),
     "docs: bare device name on a run of spaces": (
-        lambda text: list(docs.find_smi(text.split("\n"), set(), bare=True)), lambda n: _fill(" ", n, "NVIDIA", "'x")),
+        lambda text: list(prose.find_smi(text.split("\n"), set(), bare=True)), lambda n: _fill(" ", n, "NVIDIA", "'x")),
     "docs: one paragraph of many lines": (_docs(), lambda n: _fill("trained on A100\n", n)),
     "yaml: _TEMPLATE on unclosed {{": (
         lambda text: list(yaml_config.extract(_source("yaml", "values.yaml", text))), lambda n: _fill("{{", n, "a: ")),

@@ -85,7 +85,7 @@ def test_markdown_summary_has_the_verdict_and_linked_evidence(monkeypatch):
     out = run("--format", "markdown").output
     assert out.startswith("## wac-lint: hardware verdict\n\n**Bottom line:** NVIDIA likely ")
     for row in ("| Vendor | NVIDIA (likely) |", "| Architecture floor | NVIDIA: Ampere (compute capability 8.0) |",
-                "| Device class | datacenter (strong) |", "| Conflicts | none |"):
+                "| Device class | datacenter (strong) |", "| Conflicts (0) | none |"):
         assert row in out
     from ..conftest import scan_repo_json
 
@@ -104,6 +104,26 @@ def test_markdown_links_to_github_in_a_workflow(monkeypatch, tmp_path):
     monkeypatch.setenv("GITHUB_SHA", "abc123")
     out = run_cli_in(tmp_path / "sub", "--format", "markdown", ".").output
     assert "- [train.py:2:5](https://github.com/org/repo/blob/abc123/sub/train.py#L2) `WAC101`" in out
+
+
+@pytest.mark.parametrize("fixture, row", [
+    # a declaration the code contradicts (inference.conflicts, kind declared_vs_code), with both locations
+    ("verdicts/declared_v100_fa2", "| Conflicts (1) | V100 declared at README.md:3, but the code is unlikely to run "
+                                   "there: FlashAttention-2 needs Ampere or newer on NVIDIA (strong) at train.py:3 |"),
+    # training paths that cannot hold together (inference.conflicts, kind paths)
+    ("verdicts/two_trees", "| Conflicts (1) | gpu/run.sh vs npu/run.sh: the paths run on disjoint hardware "
+                           "(alternatives) |"),
+    ("verdicts/hopper_fp8", "| Conflicts (0) | none |"),
+])
+def test_markdown_conflicts_row_lists_the_verdicts_conflicts(fixture, row):
+    from ..conftest import FIXTURES, promised_exit_code, scan_repo_json
+
+    repo = FIXTURES / fixture
+    conflicts = scan_repo_json(repo)["inference"]["conflicts"]
+    assert len(conflicts) == int(row.split("(")[1].split(")")[0])  # the row counts what the JSON report lists
+    result = run_cli_in(repo, "--format", "markdown", "--verdict-only", ".")
+    assert result.exit_code == promised_exit_code(scan_repo_json(repo))
+    assert row in result.output.splitlines()
 
 
 def test_markdown_verdict_only():

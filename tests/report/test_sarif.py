@@ -11,6 +11,7 @@ import json
 import os
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -187,10 +188,6 @@ def test_fixture_repo_sarif_is_valid(repo, tmp_path):
     result = run_cli("--format", "sarif", "--sarif-evidence", "--no-cache", "-o", str(out), str(repo))
     assert result.exit_code == promised_exit_code(scan_json("--no-cache", str(repo))), result.output
     doc = check_sarif(json.loads(out.read_text(encoding="utf-8")))
-    tool = multitool()
-    if tool:
-        for kind in ("Gh", "Ghas"):
-            run_multitool(tool, out, kind, tmp_path)
     assert doc["runs"][0]["properties"]["filesScanned"] >= 1
 
 
@@ -216,6 +213,39 @@ def sample_document() -> dict:
 
 needs_multitool = pytest.mark.skipif(multitool() is None,
                                      reason="sarif-multitool not installed (scripts/check-sarif.sh installs it)")
+
+
+@needs_multitool
+@pytest.mark.parametrize("repo", FIXTURE_REPOS, ids=[p.name for p in FIXTURE_REPOS])
+def test_fixture_repo_sarif_passes_the_multitools_github_rules(repo, tmp_path):
+    out = tmp_path / "out.sarif"
+    run_cli("--format", "sarif", "--sarif-evidence", "--no-cache", "-o", str(out), str(repo))
+    for kind in ("Gh", "Ghas"):
+        run_multitool(multitool(), out, kind, tmp_path)
+
+
+FAKE_MULTITOOL = """import json, sys
+args = sys.argv[1:]
+log = args[args.index("--output") + 1]
+results = [{"ruleId": "GH1001", "level": "error", "message": {"text": "no help"}},
+           {"ruleId": "GH1002", "message": {"text": "no level: a warning"}},
+           {"ruleId": "GH1003", "level": "note", "message": {"text": "only a note"}}]
+with open(log, "w", encoding="utf-8-sig") as out:
+    json.dump({"runs": [{"results": results if args[args.index("--rule-kind") + 1] == "Gh" else []}]}, out)
+"""
+
+
+def test_multitool_problems_are_its_warnings_and_errors(tmp_path):
+    """The multitool's own log is read as the tests above need, whether or not the real tool is installed here."""
+    fake = tmp_path / "fake-multitool"
+    fake.write_text(f"#!{sys.executable}\n{FAKE_MULTITOOL}", encoding="utf-8")
+    fake.chmod(0o755)
+    sarif_file = tmp_path / "out.sarif"
+    sarif_file.write_text("{}", encoding="utf-8")
+    assert [p["ruleId"] for p in multitool_problems(str(fake), sarif_file, "Gh", tmp_path)] == ["GH1001", "GH1002"]
+    assert multitool_problems(str(fake), sarif_file, "Ghas", tmp_path) == []
+    with pytest.raises(AssertionError, match="GH1001"):
+        run_multitool(str(fake), sarif_file, "Gh", tmp_path)
 
 
 @needs_multitool
@@ -270,15 +300,20 @@ def test_a_subdirectory_scan_names_files_from_the_repository_root(tmp_path):
     assert {r["locations"][0]["physicalLocation"]["artifactLocation"]["uriBaseId"] for r in run["results"]} \
         == {"%SRCROOT%"}
     assert run["originalUriBaseIds"]["%SRCROOT%"]["uri"] == tmp_path.as_uri() + "/"
-    tool = multitool()
-    if tool:  # GitHub's ingestion rules, when the multitool is installed (scripts/check-sarif.sh)
-        out = tmp_path / "sub.sarif"
-        out.write_text(result.output, encoding="utf-8")
-        for kind in ("Gh", "Ghas"):
-            run_multitool(tool, out, kind, tmp_path)
     # The same from elsewhere, with an absolute argument: the same URIs.
     again = run_cli_in(tmp_path, "--format", "sarif", "--target", "nvidia-v100", str(sub))
     assert _uris(json.loads(again.output)["runs"][0]) == ["proj/sub/train.py"]
+
+
+@needs_multitool
+def test_a_subdirectory_scan_passes_the_multitools_github_rules(tmp_path):
+    (tmp_path / ".git").mkdir()
+    (tmp_path / "proj" / "sub").mkdir(parents=True)
+    (tmp_path / "proj" / "sub" / "train.py").write_text(TRAIN, encoding="utf-8")
+    out = tmp_path / "sub.sarif"
+    run_cli_in(tmp_path / "proj", "--format", "sarif", "--target", "nvidia-v100", "-o", str(out), "sub")
+    for kind in ("Gh", "Ghas"):
+        run_multitool(multitool(), out, kind, tmp_path)
 
 
 def test_without_git_files_are_named_from_the_scanned_directory(tmp_path):
@@ -317,3 +352,102 @@ def test_sarif_evidence_uploads_notes_but_never_mentioned(tmp_path):
     (tmp_path / "wac-lint.toml").write_text("sarif-evidence = true\n")
     from_config = json.loads(run_cli("--format", "sarif", str(tmp_path)).output)["runs"][0]
     assert from_config["results"] == run["results"]
+
+
+# --- the rendered document and what it uploads, by level and state (mutation survivors: docs/testing.md) ---------
+
+def _levelled(level: str, state: State = State.ENABLED, line: int = 3):
+    return finding(line=line).with_changes(level=Level(level), state=state)
+
+
+@pytest.mark.parametrize(("level", "state", "default", "with_evidence"), [
+    ("note", State.ENABLED, False, True),  # evidence notes: only with --sarif-evidence
+    ("warning", State.ENABLED, True, True),  # warning and above: always
+    ("error", State.ENABLED, True, True),
+    ("note", State.CONDITIONAL, False, True),
+    ("warning", State.DEAD, False, True),  # code that cannot run: only with --sarif-evidence, as informational
+    ("warning", State.MENTIONED, False, False),  # a mention: never
+    ("error", State.MENTIONED, False, False),
+])
+def test_which_findings_are_uploaded(level, state, default, with_evidence):
+    item = _levelled(level, state)
+    assert sarif.uploaded(item, False) is default and sarif.uploaded(item, True) is with_evidence
+
+
+def test_render_writes_indented_utf8_json_without_the_evidence_notes_by_default():
+    result = result_of(_levelled("note"), _levelled("warning", line=5).with_changes(message="Präzision é."))
+    text = sarif.render(result, targets=["nvidia-h100-sxm"])
+    assert text.startswith('{\n  "$schema"') and text.endswith("}\n")
+    assert "Präzision é." in text  # not \u-escaped
+    run = json.loads(text)["runs"][0]
+    assert [r["locations"][0]["physicalLocation"]["region"]["startLine"] for r in run["results"]] == [5]
+    assert run["properties"]["targets"] == ["nvidia-h100-sxm"]
+    assert len(json.loads(sarif.render(result, sarif_evidence=True))["runs"][0]["results"]) == 2
+
+
+def test_a_diagnostic_about_no_file_has_no_location():
+    doc = sarif.to_sarif(result_of(diagnostics=[Diagnostic("<plugins>", "a plugin failed"),
+                                                Diagnostic("bad.sh", "cannot parse")]))
+    notes = doc["runs"][0]["invocations"][0]["toolExecutionNotifications"]
+    assert ["locations" in n for n in notes] == [False, True]
+
+
+def test_occurrences_count_identical_lines_per_file():
+    same = [finding(path=path, line=line) for path, line in (("a.py", 3), ("a.py", 9), ("a.py", 12), ("b.py", 3))]
+    results = all_evidence(result_of(*same))["runs"][0]["results"]
+    occurrences = [(r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"],
+                    r["partialFingerprints"]["primaryLocationLineHash"].rpartition(":")[2]) for r in results]
+    assert occurrences == [("a.py", "0"), ("a.py", "1"), ("a.py", "2"), ("b.py", "0")]
+    hashes = {r["partialFingerprints"]["primaryLocationLineHash"].partition(":")[0] for r in results}
+    assert len(hashes) == 1 and len(hashes.pop()) == 16
+
+
+def test_line_hashes_follow_the_rule_and_the_words_of_the_line():
+    base = finding(line=3)
+    assert sarif.line_hash(base) == sarif.line_hash(base.with_changes(snippet="  " + base.snippet.replace(" ", "  ")))
+    assert sarif.line_hash(base) != sarif.line_hash(base.with_changes(snippet=base.snippet + " x"))
+    assert sarif.line_hash(base) != sarif.line_hash(base.with_changes(rule="WAC102"))
+
+
+def test_regions_are_one_based_and_never_below_one():
+    first = finding(line=1, column=1, end_column=3)
+    assert sarif.region(first) == {"startLine": 1, "startColumn": 1, "endLine": 1, "endColumn": 3}
+    from whackachip_lint.evidence import Span
+
+    odd = sarif.region(first.with_changes(span=Span(0, 0, 0, 0)))  # a position a plugin got wrong
+    assert (odd["startLine"], odd["startColumn"], odd["endColumn"]) == (1, 1, 2)
+
+
+def test_dead_code_is_an_informational_result_without_a_level_of_its_own():
+    (dead,) = all_evidence(result_of(finding(state=State.DEAD)))["runs"][0]["results"]
+    assert (dead["kind"], dead["level"]) == ("informational", "none")
+
+
+def test_to_sarif_leaves_the_evidence_notes_out_unless_asked():
+    result = result_of(finding().with_changes(level=Level.NOTE), finding(line=5).with_changes(level=Level.WARNING))
+    assert [r["level"] for r in sarif.to_sarif(result)["runs"][0]["results"]] == ["warning"]
+
+
+def test_exactly_githubs_limit_is_not_capped(monkeypatch):
+    monkeypatch.setattr(sarif, "MAX_RESULTS", 3)
+    run = all_evidence(result_of(*[finding(line=n) for n in range(1, 4)]))["runs"][0]
+    assert len(run["results"]) == 3 and "toolExecutionNotifications" not in run["invocations"][0]
+
+
+def test_run_properties_and_driver():
+    result = result_of(finding())
+    result.config_file = "pyproject.toml"
+    result.skipped = {"vendored": [3, 1], "binary": [2, 0]}
+    run = all_evidence(result)["runs"][0]
+    assert run["properties"] == {"filesScanned": 1, "configFile": "pyproject.toml",
+                                 "skipped": {"binary": {"files": 2, "folders": 0},
+                                             "vendored": {"files": 3, "folders": 1}}}
+    assert run["tool"]["driver"]["name"] == "wac-lint"
+    assert all(rule["properties"]["tags"][0] == "hardware-evidence" for rule in run["tool"]["driver"]["rules"])
+
+
+def test_a_span_ending_at_the_start_of_a_later_line_keeps_its_end():
+    from whackachip_lint.evidence import Span
+
+    spanning = finding().with_changes(span=Span(3, 5, 4, 1))
+    assert sarif.region(spanning) == {"startLine": 3, "startColumn": 5, "endLine": 4, "endColumn": 1}

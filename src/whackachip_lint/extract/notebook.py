@@ -32,7 +32,7 @@ from typing import Any, Iterator
 
 from ..evidence import RawFinding, Span, State
 from ..kinds import KIND_BY_SUFFIX
-from . import ExtractionError, PartialExtraction, Source, docs, extractors_for
+from . import ExtractionError, PartialExtraction, Source, extractors_for, prose
 
 _CELL_MAGIC = re.compile(r"^%%(\w+)[ \t]*(.*)$")
 _SHELL_CELL_MAGICS = {"bash", "sh", "script", "system"}
@@ -227,7 +227,7 @@ def extract(source: Source) -> list[RawFinding]:
             if kind == "code":
                 findings.extend(_code_cell(source, block, number, positions))
             elif kind in ("markdown", "heading"):
-                raws = docs.extract_lines(block.lines, "markdown")
+                raws = prose.extract_lines(block.lines, "markdown")
                 findings.extend(_mapped(raws, block, number, positions))
         except ExtractionError as exc:
             problems.append(f"cell {number}: {exc}")
@@ -386,7 +386,7 @@ def _outputs(text: str, cells: list, positions: _Positions, hosted: bool) -> Ite
             block = _Block.of(window, strings)
             if block is None:
                 continue
-            for raw in docs.find_smi(block.lines, set(), bare=number in asks):
+            for raw in prose.find_smi(block.lines, set(), bare=number in asks):
                 props = {**raw.properties, "source": f"notebook output ({raw.properties.get('source')})"}
                 if hosted:
                     raw = replace(raw, state=State.MENTIONED,
@@ -402,7 +402,7 @@ def _windows(parts: list[str]) -> list[tuple[int, int]]:
     spans: list[tuple[int, int]] = []
     for k, part in enumerate(parts):
         if "NVIDIA" in part or "Tesla" in part:
-            end = min(len(parts), k + 1 + docs.SMI_WINDOW)
+            end = min(len(parts), k + 1 + prose.SMI_WINDOW)
             if spans and k <= spans[-1][1]:
                 spans[-1] = (spans[-1][0], end)
             else:

@@ -8,11 +8,17 @@ are relative to the repository root, the base that GitHub code scanning resolves
 
 from __future__ import annotations
 
+import copy
 import dataclasses
 import os
+import re
 from pathlib import Path, PurePosixPath
+from typing import Any, Callable
 
 from ..discover import find_repository_root, printable_path
+from ..crosscheck import CONFLICTS_WITH
+from ..evidence import Finding
+from ..infer.catalog import Entry
 from ..results import ScanResult
 
 
@@ -39,17 +45,85 @@ def shown_path(relpath: str, root: str, cwd: str | None = None) -> str:
 
 def relocate(result: ScanResult, cwd: str | None = None) -> ScanResult:
     """`result` with every finding, diagnostic and file path as printed (relative to the current directory)."""
-    root = shown_root(result.root, cwd)
-
-    def move(path: str) -> str:
-        return shown_path(path, root, cwd)
-
+    mover = _mover(result, cwd)
     return dataclasses.replace(
         result,
-        findings=[f.with_changes(path=move(f.path)) for f in result.findings],
-        diagnostics=[dataclasses.replace(d, path=move(d.path)) for d in result.diagnostics],
-        files=[move(p) for p in result.files],
+        findings=[_moved_finding(f, mover) for f in result.findings],
+        diagnostics=[dataclasses.replace(d, path=mover.move(d.path)) for d in result.diagnostics],
+        files=[mover.move(p) for p in result.files],
     )
+
+
+def _moved_finding(finding: Finding, mover: "_Relocator") -> Finding:
+    """A finding at its printed path; a declaration the code contradicts also names the code's location (crosscheck:
+    property `conflicts_with`, quoted in the message), which moves with it."""
+    where = finding.properties.get(CONFLICTS_WITH)
+    if not isinstance(where, str) or mover.text(where) == where:
+        return finding.with_changes(path=mover.move(finding.path))
+    moved = mover.text(where)
+    return finding.with_changes(path=mover.move(finding.path), properties={**finding.properties, CONFLICTS_WITH: moved},
+                                message=finding.message.replace(f" at {where};", f" at {moved};"))
+
+
+def relocate_verdict(verdict: Any, result: ScanResult, cwd: str | None = None) -> Any:
+    """A copy of `verdict` whose file paths are as printed, like `relocate(result)`'s: `path:line` evidence (also
+    with a value after it), recipe, training-path and primary-target names, file lists. A path is recognised by
+    being one of the scan's files (`result` before `relocate`), so no other text (a vendor, a constraint) changes
+    whatever its shape. The inference and the fleet store keep root-relative paths; only what is shown moves."""
+    return None if verdict is None else _mover(result, cwd).copy(verdict)
+
+
+def _mover(result: ScanResult, cwd: str | None) -> "_Relocator":
+    root = shown_root(result.root, cwd)
+    known = {*result.files, *(f.path for f in result.findings), *(d.path for d in result.diagnostics)}
+    return _Relocator(known, lambda path: shown_path(path, root, cwd))
+
+
+# `path:line`, alone or followed by a value (`run.sh:3 mlx5_0`); the path is the shortest prefix that works.
+_REFERENCE = re.compile(r"(.+?):(\d+)(?=$| )", re.DOTALL)
+
+
+class _Relocator:
+    """Copies a verdict (dataclasses, dicts, lists, tuples), moving every string that names a known file."""
+
+    def __init__(self, known: set[str], move: Callable[[str], str]) -> None:
+        self.known, self.move = known, move
+        self.done: dict[int, Any] = {}  # by id: shared parts stay shared in the copy
+
+    def text(self, value: str) -> str:
+        if value in self.known:
+            return self.move(value)
+        match = _REFERENCE.match(value)
+        if match and match.group(1) in self.known:
+            return self.move(match.group(1)) + value[len(match.group(1)):]
+        return value
+
+    def copy(self, value: Any) -> Any:
+        if isinstance(value, str):
+            return self.text(value)
+        if isinstance(value, (list, tuple, dict)) or _is_instance(value):
+            if id(value) not in self.done:
+                self.done[id(value)] = self._copied(value)
+            return self.done[id(value)]
+        return value
+
+    def _copied(self, value: Any) -> Any:
+        if isinstance(value, dict):
+            return {self.copy(k): self.copy(v) for k, v in value.items()}
+        if isinstance(value, list):
+            return [self.copy(v) for v in value]
+        if isinstance(value, tuple):
+            items = [self.copy(v) for v in value]
+            return type(value)(*items) if hasattr(value, "_fields") else tuple(items)
+        moved = copy.copy(value)
+        for f in dataclasses.fields(value):
+            object.__setattr__(moved, f.name, self.copy(getattr(value, f.name)))
+        return moved
+
+
+def _is_instance(value: Any) -> bool:
+    """A dataclass instance the verdict built (catalog entries hold no paths and are left as they are)."""
+    return dataclasses.is_dataclass(value) and not isinstance(value, (type, Entry))
 
 
 def sarif_base(paths: list[Path], cwd: str | None = None) -> Path:

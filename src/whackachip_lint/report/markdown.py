@@ -13,11 +13,12 @@ from urllib.parse import quote
 
 from ..evidence import Finding, Level, State
 from ..results import ScanResult
-from .bottom_line import bottom_line
+from .bottom_line import bottom_line, path_conflicts
 from .text import location, summary
 
 # How many findings in force the report lists as top evidence (the JSON and SARIF reports have them all).
 TOP_EVIDENCE = 15
+CONFLICTS_SHOWN = 5  # conflicts named in the verdict table (the JSON report has them all)
 _SPECIAL = str.maketrans({c: f"\\{c}" for c in "\\`*_[]<>|#"})
 
 
@@ -63,14 +64,24 @@ def render_verdict(verdict) -> list[str]:
                  + (f" ({device_class['strength']})" if device_class.get("strength") else "")))
     consistent = [c.entry.name for c in a.candidates if c.status == "consistent"]
     rows.append((f"Consistent parts ({len(consistent)})", ", ".join(consistent) or "none"))
-    conflicts = []
-    if a.insufficient_evidence:
-        conflicts.append("insufficient evidence: the statuses are what the evidence allows, not a conclusion")
+    conflicts = _conflicts(verdict)
     if a.conflicting_hard_evidence:
         conflicts.append("conflicting hard evidence: no part meets every hard requirement together")
-    rows.append(("Conflicts", "; ".join(conflicts) or "none"))
+    shown = conflicts[:CONFLICTS_SHOWN] + ([f"+{len(conflicts) - CONFLICTS_SHOWN} more"]
+                                           if len(conflicts) > CONFLICTS_SHOWN else [])
+    rows.append((f"Conflicts ({len(conflicts)})", "; ".join(shown) or "none"))
+    if a.insufficient_evidence:
+        rows.append(("Caveat", "insufficient evidence: the statuses are what the evidence allows, not a conclusion"))
     out += ["| | |", "|---|---|"] + [f"| {escape(k)} | {escape(v)} |" for k, v in rows]
     return out
+
+
+def _conflicts(verdict) -> list[str]:
+    """The verdict's conflicts (`inference.conflicts` in JSON): between training paths, then declared hardware the code
+    contradicts, each with its locations."""
+    between_paths = [f"{' vs '.join(map(str, c['paths']))}: {c.get('why') or 'conflicting hard facts'}"
+                     for c in path_conflicts(verdict)]
+    return between_paths + [d.summary() for d in verdict.declared_conflicts]
 
 
 def render(result: ScanResult, verdict=None, *, locator: Any = None, verdict_only: bool = False,

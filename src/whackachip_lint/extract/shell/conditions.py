@@ -236,7 +236,9 @@ def _or(a: bool | None, b: bool | None) -> bool | None:
 
 
 def case_matches(value: str, pattern: str) -> bool:
-    return any(fnmatch.fnmatchcase(value, alternative) for alternative in pattern.split("|"))
+    """One alternative of a `case` item (the grammar gives each `a|b` alternative apart): a "|" left in its text
+    came from quotes or a variable, where bash reads it as a character."""
+    return fnmatch.fnmatchcase(value, pattern)
 
 
 def emptiness_test(node, expander: Expander) -> tuple[str, str] | None:

@@ -520,23 +520,28 @@ class ShellWalker:
         text = conditions.decided_text(self.expander.expand(value_node, ctx.env, quoted=True)) if value_node else None
         known = text is not None
         branches: list[tuple[object, list]] = []
-        fallthrough = False
+        later: list[list] = []  # items after one ending in `;&` / `;;&`: run or tested whatever ran before them
+        falls_through = False
         for item in node.named_children:
             if item.type != "case_item":
                 continue
             patterns = item.children_by_field_name("value")
             body = [c for c in item.named_children if c not in patterns]
+            if falls_through:
+                later.append(body)
+                continue
             verdict: object = None
-            if known and not fallthrough:
+            if known:
                 expand = self.expander.expand
                 pattern_texts = [conditions.decided_text(expand(p, ctx.env, quoted=True)) for p in patterns]
                 if all(t is not None for t in pattern_texts):
                     verdict = any(conditions.case_matches(text, t) for t in pattern_texts)
-            terminator = item.child_by_field_name("termination") or item.child_by_field_name("fallthrough")
-            if terminator is not None and terminator.type in (";&", ";;&"):
-                fallthrough = True
             branches.append((verdict, body))
+            terminator = item.child_by_field_name("termination") or item.child_by_field_name("fallthrough")
+            falls_through = terminator is not None and terminator.type in (";&", ";;&")
         self._chain(branches, ctx, exhaustive=False)
+        if later:  # never dead: the item before may run and fall through to them
+            self._chain([(None, body) for body in later], ctx, exhaustive=False)
 
     def _command(self, node, ctx: Context) -> None:
         name = node.child_by_field_name("name")

@@ -171,7 +171,7 @@ def _read(text: str, get_lines: Callable[[], list[str]], kind: str) -> Iterator[
 
 # Every accelerator name gpu_names.json matches holds one of these (lower case), and so does every GPU name in
 # nvidia-smi output but the rows of its table (_OUTPUT_MARKERS). A family added to the table needs its literal
-# here (tests/extract/test_docs_speed.py checks each family's name).
+# here (tests/extract/test_prose_speed.py checks each family's name).
 NAME_LITERALS = ("v100", "p100", "k80", "t4", "a10", "a30", "a40", "a800", "6000", "3090", "4090", "5090", "l4",
                  "l20", "h100", "h800", "h20", "b100", "b200", "b300", "mi100", "mi210", "mi250", "mi300", "mi325",
                  "mi355", "910", "gaudi", "hl-", "tpu", "trillium", "trainium", "inferentia", "apple", "m1", "m2",

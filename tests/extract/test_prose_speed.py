@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from whackachip_lint.extract import Source, docs, gpunames
+from whackachip_lint.extract import Source, gpunames, prose
 
 # One name per family of gpu_names.json (the test below fails when a family has none here).
 SAMPLES = ["V100", "P100", "K80", "T4", "A10G", "A10", "A30", "A40", "A100", "A800", "RTX PRO 6000", "RTX A6000",
@@ -26,7 +26,7 @@ def test_every_family_name_holds_a_literal_of_the_fast_path():
     for sample in SAMPLES:
         (mention,) = list(gpunames.find(f"trained on {sample} chips"))
         families.add(mention.family)
-        assert docs._literal_lines(f"x\ntrained on {sample} chips".lower()) == [2], sample
+        assert prose._literal_lines(f"x\ntrained on {sample} chips".lower()) == [2], sample
     assert families == {f["name"] for f in gpunames.table()["families"]}
 
 
@@ -41,7 +41,7 @@ def test_a_50_mb_training_log_is_read_at_io_speed():
     source = Source(Path("train.log"), "train.log", "log", text.encode())
     lines = source.lines
     started = time.perf_counter()
-    found = list(docs.extract(source))
+    found = list(prose.extract(source))
     elapsed = time.perf_counter() - started
     statement = lines.index("We trained on 8 H100 GPUs.") + 1
     assert [(f.rule, f.value, f.span.line) for f in found] == [
@@ -53,7 +53,7 @@ def test_a_50_mb_training_log_is_read_at_io_speed():
 def test_a_log_without_names_is_done_after_the_literal_search():
     source = Source(Path("train.log"), "train.log", "log", _log(1024 * 1024).replace("A100", "X").replace(
         "H100", "Y").encode())
-    assert list(docs.extract(source)) == []
+    assert list(prose.extract(source)) == []
 
 
 # --- the per-file read cap of docs and logs -------------------------------------------------------------------
