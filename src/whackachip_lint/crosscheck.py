@@ -21,15 +21,17 @@ from __future__ import annotations
 from typing import Callable, Iterable
 
 from .evidence import Finding, State
-from .rules import collective, family_codes, kernels, launch, memory, network, precision
+from .rules import ALL_RULES, tagged
 from .rules.codes import Code
 
 DECLARING = frozenset({Code.JOB_GPU_REQUEST, Code.DECLARED_HARDWARE, Code.NVIDIA_SMI_OUTPUT})
 CONTRADICTION = Code.DECLARED_HARDWARE_CONTRADICTION
 # The property of a contradiction that names the code location it conflicts with (quoted in the message too).
 CONFLICTS_WITH = "conflicts_with"
-# Code evidence only (precision, collective, network, launch, memory, kernels): not declarations, not images/pins.
-CODE_RULES = family_codes(precision, collective, network, launch, memory, kernels)
+# Code evidence only, selected by tag: not declarations (job requests, docs, cluster manifests), not images or
+# package pins, not the suppression rule. A plugin's rules are code evidence unless they carry one of these tags.
+NOT_CODE_TAGS = ("declared", "image", "dependencies", "meta")
+CODE_RULES = frozenset(ALL_RULES) - tagged(*NOT_CODE_TAGS)
 
 Check = Callable[[str], "bool | None"]
 # Folders that hold documentation, logs, job scripts or notebooks about the code beside them (compared lower-case).

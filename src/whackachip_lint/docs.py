@@ -15,7 +15,9 @@ import sys
 import textwrap
 from pathlib import Path
 
+from . import plugins
 from .kinds import fence
+from .plugin_words import words_of
 from .rules import ALL_RULES
 from .rules.base import Example, Rule
 from .safe_write import write_text
@@ -63,6 +65,9 @@ def implies_lines(rule: Rule) -> list[str]:
     """What a finding implies for hardware, one line per value pattern (from `Rule.implies`), strongest wording."""
     lines = [_implies_line("", pattern, specs) for pattern, specs in rule.implies]
     lines += [_implies_line("switched off, ", pattern, specs) for pattern, specs in rule.implies_when_disabled]
+    if rule.plugin:  # a plugin may give its rules' rows as data (plugins.Plugin.implies)
+        lines += [_data_line(pattern, specs) for _name, implies in plugins.each("implies")
+                  for pattern, specs in implies.get(rule.code, ())]
     if rule.names_hardware:
         lines.append(f"the catalog parts its value names: declared hardware ({rule.names_hardware})")
     return lines or ["No constraint rows of its own (docs/inference.md says what else the inference reads)."]
@@ -72,6 +77,22 @@ def _implies_line(state: str, pattern: str, specs) -> str:
     value = "any value" if pattern == "*" else f"value `{pattern}`"
     said = "; ".join(f"{spec.text} ({spec.strength})" for spec in specs) or "no requirement"
     return f"{state}{value}: {said}"
+
+
+def _data_line(pattern: str, specs: tuple[dict, ...]) -> str:
+    value = "any value" if pattern == "*" else f"value `{pattern}`"
+    said = "; ".join(f"{spec['text']} ({spec['strength']})" for spec in specs) or "no requirement"
+    return f"{value}: {said}"
+
+
+def plugin_word_lines(rule: Rule) -> list[str]:
+    """The words installed plugins added to the vocabulary that this rule reports, with what they imply,
+    marked with the plugin's name (`wac-lint rule CODE`; the generated docs describe wac-lint alone)."""
+    return [
+        f"{_data_line(added.word, added.specs)} [plugin {added.plugin}]" if not added.switch
+        else f"variable `{added.word}` ({added.switch} switch) [plugin {added.plugin}]"
+        for added in words_of(rule.code)
+    ]
 
 
 def _suppress_lines(rule: Rule) -> list[str]:
@@ -117,6 +138,8 @@ def rule_text(rule: Rule) -> str:
     out += [f"  - {note}" for note in rule.notes]
     out += ["", "Found in", "  " + (", ".join(found_in(rule)) or "no example yet")]
     out += ["", "What it implies for hardware", *[f"  - {line}" for line in implies_lines(rule)]]
+    if added := plugin_word_lines(rule):
+        out += ["", "Words plugins add", *[f"  - {line}" for line in added]]
     out += ["", "Example"]
     for example in [(e, True) for e in rule.positives] + [(e, False) for e in rule.negatives]:
         out.append(f"  {_example_label(*example)}")

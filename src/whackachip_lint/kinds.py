@@ -56,6 +56,9 @@ class FileKind:
     # What ends a line, as the kind's own parser counts lines (so a finding's line number and its snippet agree).
     # A form feed never ends a line (str.splitlines would split there, and at more besides).
     line_breaks: str = _LF
+    # What the path analysis (paths/facts.py) reads in these files besides Python's imports: "launch" (the scripts
+    # and modules its commands run) or "packaging" (console-script targets); "" nothing.
+    path_facts: str = ""
     # Characters the kind's parser cannot survive (a regular expression; "" = none), refused as the text is
     # decoded, before any parser (the pre-filter's included) sees them.
     unsafe_characters: str = ""
@@ -68,7 +71,7 @@ BUILTIN_KINDS: tuple[FileKind, ...] = (
              line_breaks=r"\r\n|\r|\n"),  # CPython also breaks lines at a lone CR
     FileKind("shell", (_EXTRACT + "shell", _JOB_DIRECTIVES), suffixes=(".sh", ".bash", ".pbs", ".lsf"),
              shebang=rb"^#![ \t]*(?:/usr)?(?:/local)?/bin/(?:env[ \t]+(?:-\S+[ \t]+)*)?(ba|z|k|da)?sh\b",
-             prefilter_words=(), fence="bash", sample="snippet.sh", pre_commit_types=("shell",),
+             prefilter_words=(), fence="bash", sample="snippet.sh", pre_commit_types=("shell",), path_facts="launch",
              parsers=("tree_sitter", "tree_sitter_bash"),
              # tree-sitter-bash 0.25.1 reads out of bounds, and often segfaults, on `{` followed by a code point in
              # planes 4-16 (measured: U+E0001, U+F0000, U+1096A9, U+10FFFF crash a 2-byte-plus script most runs;
@@ -88,7 +91,7 @@ BUILTIN_KINDS: tuple[FileKind, ...] = (
              sample="NOTES.txt", pre_commit_types=("plain-text",)),
     FileKind("log", (_EXTRACT + "prose",), suffixes=(".log",), documentation=True, sample="train.log"),
     FileKind("yaml", (_EXTRACT + "yaml_config",), suffixes=(".yaml", ".yml"), fence="yaml", sample="snippet.yaml",
-             pre_commit_types=("yaml",), parsers=("yaml",),
+             pre_commit_types=("yaml",), parsers=("yaml",), path_facts="launch",
              line_breaks="\r\n|[\r\n\x85\u2028\u2029]"),  # PyYAML (YAML 1.1): also a lone CR, NEL, U+2028, U+2029
     FileKind("requirements", (_EXTRACT + "requirements",),
              patterns=(r"(?:^|/)requirements[^/]*\.(?:txt|in)$", r"(?:^|/)[^/]*requirements\.(?:txt|in)$",
@@ -97,14 +100,14 @@ BUILTIN_KINDS: tuple[FileKind, ...] = (
     FileKind("dockerfile", (_EXTRACT + "dockerfile",), names=("Dockerfile", "Containerfile"),
              patterns=(r"(?:^|/)(?:Dockerfile|Containerfile)[.-][^/]+$",),
              suffixes=(".dockerfile", ".containerfile"), not_pattern_suffixes=_NOT_BUILD_FILES, fence="dockerfile",
-             sample="Dockerfile", pre_commit_types=("dockerfile",)),
+             sample="Dockerfile", pre_commit_types=("dockerfile",), path_facts="launch"),
     FileKind("pyproject", (_EXTRACT + "pyproject",), names=("pyproject.toml",), sample="pyproject.toml",
-             pre_commit_types=("toml",)),
+             pre_commit_types=("toml",), path_facts="packaging"),
     FileKind("setupcfg", (_EXTRACT + "setupcfg",), names=("setup.cfg",), sample="setup.cfg",
-             pre_commit_types=("ini",)),
+             pre_commit_types=("ini",), path_facts="packaging"),
     FileKind("makefile", (_EXTRACT + "makefile",), names=("Makefile", "makefile", "GNUmakefile"),
              patterns=(r"(?:^|/)Makefile\.[^/]+$",), suffixes=(".mk",), not_pattern_suffixes=_NOT_BUILD_FILES,
-             sample="Makefile", pre_commit_types=("makefile",)),
+             sample="Makefile", pre_commit_types=("makefile",), path_facts="launch"),
     FileKind("cmake", (_EXTRACT + "cmake",), names=("CMakeLists.txt",), suffixes=(".cmake",), sample="CMakeLists.txt",
              pre_commit_types=("cmake",)),
     # CUDA sources: a line scan for architecture-specific instructions and types.

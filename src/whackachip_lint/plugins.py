@@ -8,7 +8,10 @@ An entry point names a `Plugin` object (or a function returning one). A plugin c
 - `extractors`: existing kind -> module paths of more `extract(source) -> list[RawFinding]` readers for it;
 - `implies`: rule code -> constraint rows as plain data (what a finding means for hardware; the same as a rule's
   `implies`, for plugins that would rather not build `rules.implies.Spec`s);
-- `catalog`: hardware entries, each with the catalog's required fields and `sources` (unknown facts are null).
+- `catalog`: hardware entries, each with the catalog's required fields and `sources` (unknown facts are null);
+- `vocabulary`: words the core extractors then read in every format (`Vocabulary`): device types, collective
+  backends, environment variables and packages of a new vendor. A word wac-lint or an earlier plugin already reads
+  is one problem naming both; the plugin's other words still load.
 
 Everything a plugin adds is marked with its name (`wac-lint rule --all`, `wac-lint hardware`). A plugin that fails
 to load or declares something invalid is skipped with one diagnostic naming it; it never stops a scan.
@@ -28,6 +31,31 @@ ENTRY_POINT_GROUP = "whackachip_lint.plugins"
 _PREFIX = re.compile(r"^([A-Z]{2,5})\d{3}$")
 
 
+# Constraint specs as plain data, as in `Plugin.implies`: {"kind", "strength", "text", "vendors" or "arg"}.
+Specs = tuple[dict[str, Any], ...]
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    """Words a plugin adds to wac-lint's vocabulary (vocab/, extract/environment.py), read by the core extractors.
+
+    - `devices`: device type (`torch.device("tt")`, `device: tt`, `--device tt`) -> what it implies; found as
+      wac-lint's device-type rule with the word as its value;
+    - `backends`: collective backend (`init_process_group(backend=...)`, `--ddp_backend`) -> what it implies;
+      found as wac-lint's collective-backend rule;
+    - `environment`: variable name, or a prefix ending in "*" (`TT_METAL_*`) -> (rule code, switch kind), as
+      extract/environment.py's table: the rule (the plugin's own, or wac-lint's) and its implies say what the
+      variable means; the switch kind ("set", "list", "on_if_true", "off_if_true", "level") how its value reads;
+    - `packages`: a Python package built for the vendor's devices only (requirements, pyproject, setup.py, conda,
+      `pip install` in Dockerfiles and scripts) -> what it implies; found as wac-lint's vendor-runtime-package rule.
+    """
+
+    devices: dict[str, Specs] = field(default_factory=dict)
+    backends: dict[str, Specs] = field(default_factory=dict)
+    environment: dict[str, tuple[str, str]] = field(default_factory=dict)
+    packages: dict[str, Specs] = field(default_factory=dict)
+
+
 @dataclass(frozen=True)
 class Plugin:
     name: str
@@ -36,6 +64,7 @@ class Plugin:
     extractors: dict[str, tuple[str, ...]] = field(default_factory=dict)  # existing kind -> extractor module paths
     implies: dict[str, tuple] = field(default_factory=dict)  # rule code -> constraint rows
     catalog: tuple[dict[str, Any], ...] = ()  # hardware entries
+    vocabulary: Vocabulary = field(default_factory=Vocabulary)
 
 
 @dataclass
@@ -64,8 +93,17 @@ def loaded() -> Loaded:
     finally:
         _loading = False
     while _WAITING:
-        _WAITING.pop(0)(result)
+        _merge(_WAITING.pop(0), result)
     return result
+
+
+def _merge(hook: Callable[[Loaded], None], result: Loaded) -> None:
+    """Run a table's merge of plugin rows; what a plugin declared that still breaks it is one problem, not a crash
+    (the table keeps the rows merged before the failure)."""
+    try:
+        hook(result)
+    except Exception as exc:  # validation should have caught it: say so rather than stop every scan
+        result.problems.append(f"plugins: merging into {hook.__module__} failed: {type(exc).__name__}: {exc}")
 
 
 @lru_cache(maxsize=1)
@@ -107,15 +145,77 @@ def _validate(plugin: Plugin, earlier: list[Plugin]) -> str | None:
         if not getattr(kind, "name", "") or not getattr(kind, "extractors", ()):
             return f"file kind {kind!r} needs a name and extractor modules (a kinds.FileKind)"
     own = {r.code for r in plugin.rules}
-    for code in plugin.implies:
+    for code, rows in plugin.implies.items():
         if code not in own:
             return f"implies names {code!r}, which is not one of the plugin's rules"
+        for _pattern, specs in rows:
+            if problem := _specs_problem(specs):
+                return f"implies of {code}: {problem}"
+    vocabulary = plugin.vocabulary
+    if not isinstance(vocabulary, Vocabulary):
+        return f"vocabulary is a {type(vocabulary).__name__}, not a plugins.Vocabulary"
+    for attribute in ("devices", "backends", "environment", "packages"):
+        table = getattr(vocabulary, attribute)
+        if not isinstance(table, dict) or not all(isinstance(word, str) and word.strip("*") for word in table):
+            return f"vocabulary.{attribute} must be a dict keyed by non-empty words"
+    for concept, table in (("device type", vocabulary.devices), ("collective backend", vocabulary.backends),
+                           ("package", vocabulary.packages)):
+        for word, specs in table.items():
+            if problem := _specs_problem(specs):
+                return f"{concept} {word!r}: {problem}"
+    for name, row in vocabulary.environment.items():
+        if not (isinstance(row, tuple) and len(row) == 2 and all(isinstance(part, str) for part in row)):
+            return f"environment variable {name!r} needs (rule code, switch kind), not {row!r}"
     for entry in plugin.catalog:
         missing = [f for f in REQUIRED_FIELDS if f not in entry]
         if missing:
             return f"catalog entry {entry.get('id')!r} lacks {', '.join(missing)}"
         if not entry.get("sources"):
             return f"catalog entry {entry['id']!r} has no sources"
+    return None
+
+
+def new_words(loaded: Loaded, attribute: str, concept: str, known: Callable[[str], str | None],
+              normal: Callable[[str], str] = str) -> list[tuple[str, str, Any]]:
+    """(plugin name, word, meaning) of every word plugins add to one vocabulary table, each word once.
+
+    Words are compared as `normal(word)` gives them (and returned so). `known(word)` names who reads the word
+    already ("wac-lint" or a plugin), None if nobody; a word that
+    collides is left out with one problem naming both sides (vocab/devices.py, vocab/backends.py and
+    extract/environment.py merge what is returned into their tables)."""
+    added: list[tuple[str, str, Any]] = []
+    owners: dict[str, str] = {}
+    for plugin in loaded.plugins:
+        for written, meaning in getattr(plugin.vocabulary, attribute).items():
+            word = normal(written)
+            owner = known(word) or next((o for w, o in owners.items() if _overlap(w, word)), None)
+            if owner is not None:
+                loaded.problems.append(
+                    f"plugin {plugin.name!r}: {concept} {word!r} is already read by "
+                    f"{owner if owner == 'wac-lint' else f'plugin {owner!r}'}; not added")
+                continue
+            owners[word] = plugin.name
+            added.append((plugin.name, word, meaning))
+    return added
+
+
+def _overlap(one: str, other: str) -> bool:
+    """Whether two words (a trailing "*" makes a prefix) can name the same thing."""
+    if one.endswith("*") or other.endswith("*"):
+        a, b = one.rstrip("*"), other.rstrip("*")
+        return (one.endswith("*") and b.startswith(a)) or (other.endswith("*") and a.startswith(b))
+    return one == other
+
+
+def _specs_problem(specs: Any) -> str | None:
+    """What is wrong with constraint specs given as data (`Specs`), None if nothing."""
+    if not isinstance(specs, tuple):
+        return f"constraint specs must be a tuple of dicts, not {type(specs).__name__}"
+    for spec in specs:
+        if not isinstance(spec, dict) or not {"kind", "strength", "text"} <= spec.keys():
+            return f"constraint spec {spec!r} needs kind, strength and text"
+        if spec["kind"] == "vendor" and not spec.get("vendors"):
+            return f"vendor constraint {spec['text']!r} names no vendors"
     return None
 
 
@@ -131,7 +231,7 @@ def when_loaded(hook: Callable[[Loaded], None]) -> None:
     first. A table that merges plugin rows this way never loads plugins itself, so importing it while a plugin
     loads (the plugin imports wac-lint's declaration types) cannot leave another registry built without plugins."""
     if _load.cache_info().currsize and not _loading:
-        hook(_load())
+        _merge(hook, _load())
     else:
         _WAITING.append(hook)
 

@@ -23,6 +23,7 @@ from functools import lru_cache
 from typing import Callable, Iterable
 
 from .extract import Source
+from .plugin_words import words_of
 from .rules import ALL_RULES
 from .triggers import ALWAYS, ALWAYS_PARSE_NAMES, BOUNDED, FILTERED_KINDS
 
@@ -75,8 +76,14 @@ def words_for(kind: str, codes: Iterable[str]) -> set[str] | None:
         rule_words = None if rule is None else rule.triggers_for(kind)
         if rule_words is None:
             return None
-        words |= set(rule_words)
+        words |= set(rule_words) | _plugin_words(code)
     return {w.lower() for w in words}
+
+
+def _plugin_words(code: str) -> set[str]:
+    """The words plugins added to the vocabulary (plugin_words.py) that rule `code` reports: a file holding one is
+    parsed, as for the rule's own trigger words."""
+    return {added.word.rstrip("*") for added in words_of(code)}
 
 
 def compile_words(words: set[str]) -> re.Pattern[bytes]:

@@ -62,3 +62,12 @@ def test_selection_by_tag_and_by_family_module():
     assert Code.VISIBLE_DEVICES not in setup and Code.NCCL_ENVIRONMENT not in setup and Code.BF16_PRECISION not in setup
     assert family_codes(precision) == {rule.code for rule in precision.RULES}
     assert tagged("no-such-tag") == frozenset()
+
+
+def test_the_cross_check_selects_code_evidence_by_tag():
+    """Code evidence is every rule but declarations, images and pins, and the suppression rule: the six families
+    of rules that read code, selected by their tags rather than by module or code."""
+    from whackachip_lint.crosscheck import CODE_RULES
+    from whackachip_lint.rules import collective, kernels, launch, memory, network
+
+    assert CODE_RULES == family_codes(precision, collective, network, launch, memory, kernels)

@@ -53,13 +53,13 @@ def test_set_up_rules_are_selected_by_their_tag():
 def test_rule_docs_show_where_a_rule_is_found_and_what_it_implies():
     page = docs.rule_markdown(ALL_RULES[Code.BF16_PRECISION])
     found = page.split("## Found in\n\n", 1)[1].split("\n", 1)[0]
-    assert found == "`python`, `shell`, `json`, `yaml`"
+    assert found == "`python`, `shell`, `json`, `yaml`, `notebook`"
     assert "- value `auto`: no requirement\n- any value: native bf16 tensor math (strong)\n" in page
     off = docs.rule_markdown(ALL_RULES[Code.GPU_PEER_TO_PEER])
     assert "- switched off, value `nccl_*`: NCCL variables:" in off
     assert "No constraint rows of its own" in docs.rule_markdown(ALL_RULES[Code.MICRO_BATCH])
     text = docs.rule_text(ALL_RULES[Code.BF16_PRECISION])
-    assert "Found in\n  python, shell, json, yaml\n" in text and "  - any value: native bf16 tensor math (strong)" in text
+    assert "Found in\n  python, shell, json, yaml, notebook\n" in text and "  - any value: native bf16 tensor math (strong)" in text
 
 
 def test_the_registry_holds_the_declarations_themselves():
@@ -80,3 +80,26 @@ def test_how_strongly_a_declared_name_binds_is_declared_with_its_rule():
     assert ALL_RULES[Code.JOB_GPU_REQUEST].names_hardware == "strong"
     assert "- the catalog parts its value names: declared hardware (weak)" in docs.rule_markdown(
         ALL_RULES[Code.DECLARED_HARDWARE])
+
+
+# Whole-repository rules: found where a declaration stands, from code in other files (one example is one file).
+_FOUND_ACROSS_FILES = frozenset({Code.DECLARED_HARDWARE_CONTRADICTION})
+
+
+def test_every_format_a_rule_is_found_in_has_an_example():
+    """A rule's examples cover each format it is found in (in force) across the fixture repos, so its docs' "Found
+    in" is true and each format's reading is tested by the declaration itself."""
+    from whackachip_lint.config import Settings
+    from whackachip_lint.discover import classify
+    from whackachip_lint.scan import scan
+
+    from ..conftest import REPOS
+
+    missing = set()
+    for repo in sorted(path for path in REPOS.iterdir() if path.is_dir()):
+        for finding in scan([repo], Settings(use_cache=False)).findings:
+            kind = classify(repo / finding.path)
+            if finding.in_force and finding.rule not in _FOUND_ACROSS_FILES:
+                if kind not in docs.found_in(ALL_RULES[finding.rule]):
+                    missing.add((finding.rule, kind, f"{repo.name}/{finding.path}:{finding.line}"))
+    assert sorted(missing) == []

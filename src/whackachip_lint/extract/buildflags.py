@@ -15,7 +15,9 @@ from ..rules.codes import Code
 GENCODE = re.compile(r"-gencode[ =]+arch=compute_(\d+[a-z]?),code=\[?([a-z0-9_,]+)\]?")
 # --gpu-architecture=sm_90, -arch=sm_80, -arch sm_80, --cuda-gpu-arch=sm_90
 NVCC_ARCH = re.compile(r"(?:--gpu-architecture|-arch|--cuda-gpu-arch)[ =]+(?:sm|compute)_(\d+[a-z]?)\b")
-OFFLOAD_ARCH = re.compile(r"--(?:offload|amdgpu-target|cuda-gpu)-arch=(gfx[0-9a-f]+)\b|--amdgpu-target=(gfx[0-9a-f]+)\b")
+OFFLOAD_ARCH = re.compile(
+    r"--(?:offload|amdgpu-target|cuda-gpu)-arch=(gfx[0-9a-f]+)\b|--amdgpu-target=(gfx[0-9a-f]+)\b"
+)
 GFX = re.compile(r"\bgfx(?:90[0-9a]|94[0-9]|95[0-9]|1[01][0-9]{2})\b")
 
 

@@ -59,7 +59,8 @@ def commands(text: str) -> list[Command]:
                 newline = text.find("\n", index)
                 index = length if newline < 0 else newline
             continue
-        match = _COMMAND.match(text, index) if (index == 0 or not (text[index - 1].isalnum() or text[index - 1] == "_")) else None
+        starts_word = index == 0 or not (text[index - 1].isalnum() or text[index - 1] == "_")
+        match = _COMMAND.match(text, index) if starts_word else None
         if not match:
             index += 1
             continue
@@ -141,7 +142,9 @@ def _command_findings(command: Command, state: State, index: LineIndex, base: in
     hit = None
     if command.name == "set" and command.args:
         hit = _arch_finding(command.args[0], command.args[1:])
-    elif command.name in ("set_target_properties", "set_property", "set_directory_properties", "set_source_files_properties"):
+    elif command.name in (
+        "set_target_properties", "set_property", "set_directory_properties", "set_source_files_properties"
+    ):
         for i, arg in enumerate(command.args):
             if arg in ("CUDA_ARCHITECTURES", "HIP_ARCHITECTURES"):
                 rest = command.args[i + 1 :]

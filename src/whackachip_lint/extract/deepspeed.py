@@ -187,7 +187,8 @@ def _zero(zero: dict[str, Entry], emit) -> None:
             )
         elif number is not None:
             state = State.ENABLED if number > 0 else State.DISABLED
-            emit(Code.ZERO_STAGE, stage, "zero_optimization.stage", number, state, _sets("zero_optimization.stage", number))
+            emit(Code.ZERO_STAGE, stage, "zero_optimization.stage", number, state,
+                 _sets("zero_optimization.stage", number))
     for key, target in OFFLOAD_BLOCKS.items():
         entry = zero.get(key)
         if entry is None or not isinstance(entry.value, dict):
@@ -197,7 +198,8 @@ def _zero(zero: dict[str, Entry], emit) -> None:
             continue
         path = f"zero_optimization.{key}.device"
         if _is_auto(device.value):
-            emit(Code.ZERO_OFFLOAD, device, path, "auto", State.CONDITIONAL, _sets(path, "auto"), auto=True, target=target)
+            emit(Code.ZERO_OFFLOAD, device, path, "auto", State.CONDITIONAL, _sets(path, "auto"), auto=True,
+                 target=target)
         elif isinstance(device.value, str):
             name = device.value.lower()
             state = State.DISABLED if name == NO_OFFLOAD else State.ENABLED

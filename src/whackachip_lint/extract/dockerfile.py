@@ -258,7 +258,8 @@ def _run(ins: Instruction, scope: Scope) -> list[RawFinding]:
         setting = scope.substitute(value.strip("'\""))[0]
         found.extend(env_findings(name, setting, ins.span(match.start(1), match.end()), ins.state))
     for target in parse_arch_flags(text):
-        found.append(RawFinding(target.rule, target.value, ins.state, ins.span(target.start, target.end), "compiler flag"))
+        span = ins.span(target.start, target.end)
+        found.append(RawFinding(target.rule, target.value, ins.state, span, "compiler flag"))
     pip, conda = (_SCRIPT_PIP_INSTALL, _SCRIPT_CONDA_INSTALL) if ins.heredoc else (_PIP_INSTALL, _CONDA_INSTALL)
     for match in pip.finditer(text):
         found.extend(_install_args(ins, match.end(), scope, conda=False))

@@ -3,7 +3,8 @@
 Python (`os.environ[...] = ...`), shell (`export X=Y`), Dockerfiles (`ENV X=Y`)
 and YAML manifests (`env:`) all set variables; they read them through
 `interpret_env` so the same variable means the same thing everywhere.
-The tables are data: add a variable by adding a row, not a branch.
+The tables are data: add a variable by adding a row, not a branch. Plugins add rows too
+(`plugins.Vocabulary.environment`), merged into the same tables once plugins are loaded.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from .. import plugins
 from ..evidence import State, Value
 from ..rules.codes import Code
 from ..vocab.truth import FALSE_WORDS, TRUE_WORDS
@@ -115,9 +117,46 @@ _VENDOR_DEVICE_LISTS = {
     "HABANA_VISIBLE_DEVICES",
 }
 
-_INTERESTING = re.compile(
-    r"^(?:" + "|".join(re.escape(p) for p in PREFIXES) + r")|^(?:" + "|".join(re.escape(n) for n in EXACT) + r")$"
-)
+
+
+def _interesting() -> re.Pattern[str]:
+    return re.compile(
+        r"^(?:" + "|".join(re.escape(p) for p in PREFIXES) + r")|^(?:" + "|".join(re.escape(n) for n in EXACT) + r")$"
+    )
+
+
+_INTERESTING = _interesting()
+SWITCH_KINDS = frozenset({"on_if_true", "off_if_true", "level", "set", "list"})
+# Variables and prefixes ("TT_METAL_*") plugins add: name -> plugin.
+ADDED: dict[str, str] = {}
+
+
+def _add_plugin_variables(loaded: plugins.Loaded) -> None:
+    """Plugins' rows (plugins.Vocabulary.environment) join EXACT and PREFIXES; a row whose rule or switch kind
+    wac-lint does not know is one problem, like a name a core row (or an earlier plugin) already reads."""
+    global _INTERESTING, _SORTED_PREFIXES
+    rules = set(Code) | {rule.code for plugin in loaded.plugins for rule in plugin.rules}
+    for name, word, (rule, kind) in plugins.new_words(loaded, "environment", "environment variable", _reader):
+        if rule not in rules or kind not in SWITCH_KINDS:
+            loaded.problems.append(f"plugin {name!r}: environment variable {word!r} names rule {rule!r} and switch "
+                                   f"{kind!r}; a rule must exist and the switch be one of {sorted(SWITCH_KINDS)}")
+            continue
+        (PREFIXES if word.endswith("*") else EXACT)[word.rstrip("*")] = (rule, kind)
+        ADDED[word.rstrip("*")] = name
+    _INTERESTING = _interesting()
+    _SORTED_PREFIXES = sorted(PREFIXES.items(), key=lambda item: -len(item[0]))
+
+
+def _reader(word: str) -> str | None:
+    """Who reads a variable (or, ending in "*", a prefix of them) already: "wac-lint", None if nobody (the
+    plugins' own rows are compared by plugins.new_words)."""
+    prefix = word.rstrip("*")
+    if word.endswith("*"):
+        clash = any(known.startswith(prefix) or prefix.startswith(known) for known in PREFIXES) or any(
+            known.startswith(prefix) for known in EXACT)
+    else:
+        clash = is_hardware_variable(word)
+    return "wac-lint" if clash else None
 
 
 # Device-list values that name no number of devices: `HABANA_VISIBLE_DEVICES=all` exposes every device there is.
@@ -140,11 +179,16 @@ def is_hardware_variable(name: str) -> bool:
     return bool(_INTERESTING.match(name))
 
 
+plugins.when_loaded(_add_plugin_variables)
+
+
 def _switch_state(kind: str, setting: str) -> State:
     text = setting.strip().strip("'\"").strip()
     low = text.lower()
     if kind == "on_if_true":
-        return State.ENABLED if low in TRUE_WORDS else State.DISABLED if low in FALSE_WORDS or not low else State.ENABLED
+        if low in TRUE_WORDS:
+            return State.ENABLED
+        return State.DISABLED if low in FALSE_WORDS or not low else State.ENABLED
     if kind == "off_if_true":
         return State.DISABLED if low in TRUE_WORDS else State.ENABLED if low in FALSE_WORDS else State.DISABLED
     if kind == "level":

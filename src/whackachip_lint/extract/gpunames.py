@@ -77,7 +77,11 @@ def _pattern(loose: bool) -> re.Pattern[str]:
         parts.append(f"(?P<f{i}>{core})")
     # Word edges by hand: "_" and "-" count as separators (gres types like a100_80gb), digits and letters do not.
     body = "|".join(parts)
-    return re.compile(rf"(?<![A-Za-z0-9])(?P<name>{_PREFIX}(?:{body}))(?P<plural>s(?![A-Za-z0-9]))?(?P<suffix>{_SUFFIX})(?![A-Za-z0-9])", re.I)
+    return re.compile(
+        rf"(?<![A-Za-z0-9])(?P<name>{_PREFIX}(?:{body}))(?P<plural>s(?![A-Za-z0-9]))?"
+        rf"(?P<suffix>{_SUFFIX})(?![A-Za-z0-9])",
+        re.I,
+    )
 
 
 # Every name the table matches holds one of these (a letter next to a digit, or a family word); the full

@@ -21,7 +21,8 @@ VENDOR_PATTERNS: tuple[tuple[re.Pattern[str], str, str], ...] = (
     (re.compile(r"habana|gaudi"), "intel", "hpu"),
     (re.compile(r"tpu-pytorch|tpuvm|cloud-tpu|(?:^|/)libtpu"), "google", "tpu"),
     (re.compile(r"intel-extension-for-pytorch:.*xpu|(?:^|/)intel/.*xpu"), "intel", "xpu"),
-    (re.compile(r"^(?:nvcr\.io/)?nvidia/|cuda[-_]?\d|(?:^|[^a-z])cu\d{2,3}(?:[^0-9]|$)|(?:^|/)pytorch/pytorch:.*cuda"), "nvidia", "gpu"),
+    (re.compile(r"^(?:nvcr\.io/)?nvidia/|cuda[-_]?\d|(?:^|[^a-z])cu\d{2,3}(?:[^0-9]|$)|(?:^|/)pytorch/pytorch:.*cuda"),
+     "nvidia", "gpu"),
 )
 
 _UNRESOLVED = re.compile(r"\$\{[^}]*\}|\$[A-Za-z_][A-Za-z0-9_]*")

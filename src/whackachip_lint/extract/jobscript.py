@@ -97,7 +97,8 @@ def _words(line: str, start: int) -> list[_Word]:
 
 
 def _options(words: list[_Word], table: dict[str, str]) -> Iterator[tuple[str, str, _Word]]:
-    """(meaning, option as written, value word) for each known option, in `--opt=value`, `--opt value`, `-Xvalue` form."""
+    """(meaning, option as written, value word) for each known option, in `--opt=value`, `--opt value`, `-Xvalue`
+    form."""
     i = 0
     while i < len(words):
         word = words[i]
@@ -170,7 +171,8 @@ def _gres(word: _Word, number: int, state: State, why: str, props: dict) -> Iter
                     yield found
             if count:
                 column = offset + item.rfind(count)
-                yield _count(Code.GPUS_PER_NODE, count, _Word(count, column, column + len(count)), number, state, why, props)
+                word = _Word(count, column, column + len(count))
+                yield _count(Code.GPUS_PER_NODE, count, word, number, state, why, props)
         offset += len(item) + 1
 
 

@@ -17,13 +17,16 @@ from .textspan import SHELL_ASSIGN, env_findings, joined_span, logical_lines
 from ..rules.codes import Code
 
 _ASSIGNMENT = re.compile(
-    r"^(?P<lead>\s*(?:(?:export|override)\s+)*)(?P<name>[A-Za-z_][A-Za-z0-9_]*)\s*(?P<op>::?=|\?=|\+=|!=|=)\s*(?P<value>.*)$",
+    r"^(?P<lead>\s*(?:(?:export|override)\s+)*)(?P<name>[A-Za-z_][A-Za-z0-9_]*)"
+    r"\s*(?P<op>::?=|\?=|\+=|!=|=)\s*(?P<value>.*)$",
     re.S,  # a value may continue on the next lines
 )
 _CONDITIONAL_OPEN = re.compile(r"^\s*(?:ifeq|ifneq|ifdef|ifndef)\b")
 _CONDITIONAL_CLOSE = re.compile(r"^\s*endif\b")
 # Variables that hold bare architecture names (sm_80, gfx942) rather than flags.
-_ARCH_VARIABLE = re.compile(r"(?:^|_)(?:ARCH|ARCHS|ARCHITECTURES|TARGETS|SM|GENCODE)$|^(?:CUDA|GPU|NVCC|HIP|SM)_?ARCH", re.I)
+_ARCH_VARIABLE = re.compile(
+    r"(?:^|_)(?:ARCH|ARCHS|ARCHITECTURES|TARGETS|SM|GENCODE)$|^(?:CUDA|GPU|NVCC|HIP|SM)_?ARCH", re.I
+)
 _SM = re.compile(r"\b(?:sm|compute)_(\d+[a-z]?)\b")
 _GFX = re.compile(r"\bgfx[0-9a-f]{3,4}\b")
 
@@ -70,7 +73,8 @@ def line_findings(
             gfx = _GFX.findall(value)
             detail = f"{name} {assignment.group('op')} {value}"
             if targets:
-                found.append(_raw(Code.CUDA_ARCH_LIST, ";".join(dict.fromkeys(targets)), state, where(start, end), detail))
+                listing = ";".join(dict.fromkeys(targets))
+                found.append(_raw(Code.CUDA_ARCH_LIST, listing, state, where(start, end), detail))
             if gfx:
                 found.append(_raw(Code.ROCM_ARCH_LIST, ";".join(dict.fromkeys(gfx)), state, where(start, end), detail))
     elif text.startswith("\t"):  # a recipe line is shell

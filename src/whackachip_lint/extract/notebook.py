@@ -39,7 +39,9 @@ _SHELL_CELL_MAGICS = {"bash", "sh", "script", "system"}
 _SKIPPED_CELL_MAGICS = {"html", "javascript", "js", "latex", "markdown", "svg", "perl", "ruby"}
 _LINE_SHELL = re.compile(r"^(?P<indent>[ \t]*)(?:(?P<var>[A-Za-z_]\w*\s*=\s*)?!{1,2}|%(?:sx|system|pip|conda)\b[ \t]*)")
 _LINE_MAGIC = re.compile(r"^(?P<indent>[ \t]*)(?:%|\?|[A-Za-z_][\w.]*\?{1,2}[ \t]*$)")
-_ENV_MAGIC = re.compile(r"^(?P<indent>[ \t]*)%(?:env|set_env)[ \t]+(?P<name>[A-Za-z_]\w*)(?:[ \t]*=[ \t]*|[ \t]+)(?P<value>.*)$")
+_ENV_MAGIC = re.compile(
+    r"^(?P<indent>[ \t]*)%(?:env|set_env)[ \t]+(?P<name>[A-Za-z_]\w*)(?:[ \t]*=[ \t]*|[ \t]+)(?P<value>.*)$"
+)
 _HOSTED = ("colab", "kaggle")
 _DEVICE_QUERIES = ("get_device_name", "get_device_properties", "--query-gpu")
 
@@ -149,7 +151,8 @@ class _Positions:
         while seen < index and pos < len(text):
             if text[pos] == "\\":
                 if text[pos + 1 : pos + 2] == "u":
-                    code = int(text[pos + 2 : pos + 6] or "0", 16) if re.fullmatch(r"[0-9a-fA-F]{4}", text[pos + 2 : pos + 6]) else 0
+                    digits = text[pos + 2 : pos + 6]
+                    code = int(digits or "0", 16) if re.fullmatch(r"[0-9a-fA-F]{4}", digits) else 0
                     pos += 12 if 0xD800 <= code < 0xDC00 and text[pos + 6 : pos + 8] == "\\u" else 6
                 else:
                     pos += 2

@@ -16,76 +16,14 @@ from packaging.requirements import InvalidRequirement, Requirement
 from packaging.utils import canonicalize_name
 
 from ..evidence import Value
+from ..vocab.packages import (
+    KERNEL_PACKAGES, TORCH_PACKAGES, VENDOR_EXTRAS, VENDOR_LOCAL_VERSIONS, VENDOR_PACKAGE_PATTERNS, VENDOR_PACKAGES,
+    VENDOR_URLS,
+)
 from .images import cuda_from_cu
 from ..rules.codes import Code
 
-# canonical name -> (vendor, accelerator): packages that exist for one accelerator only (WAC803).
-VENDOR_PACKAGES: dict[str, tuple[str, str]] = {
-    "torch-npu": ("huawei", "npu"),
-    "optimum-habana": ("intel", "hpu"),
-    "habana-torch-plugin": ("intel", "hpu"),
-    "habana-torch-dataloader": ("intel", "hpu"),
-    "habana-media-loader": ("intel", "hpu"),
-    "habana-pyhlml": ("intel", "hpu"),
-    "libtpu": ("google", "tpu"),
-    "libtpu-nightly": ("google", "tpu"),
-    "mlx": ("apple", "mps"),
-    "tensorflow-metal": ("apple", "mps"),
-    "pytorch-triton-rocm": ("amd", "gpu"),
-    "tensorflow-rocm": ("amd", "gpu"),
-    "onnxruntime-rocm": ("amd", "gpu"),
-    "amdsmi": ("amd", "gpu"),
-    "paddlepaddle-gpu": ("nvidia", "gpu"),
-    "onnxruntime-gpu": ("nvidia", "gpu"),
-    "tensorrt": ("nvidia", "gpu"),
-    "tensorrt-llm": ("nvidia", "gpu"),
-    "nvidia-modelopt": ("nvidia", "gpu"),
-    "torch-neuronx": ("aws", "neuron"),
-    "neuronx-cc": ("aws", "neuron"),
-    "torch-neuron": ("aws", "neuron"),
-}
-# Name patterns for families with the toolkit in the name (cupy-cuda12x, nvidia-dali-cuda120, cupy-rocm-5-0).
-VENDOR_PACKAGE_PATTERNS: tuple[tuple[re.Pattern[str], str, str], ...] = (
-    (re.compile(r"^cupy-cuda\d+x?$|^nvidia-dali-cuda\d+$|^mxnet-cu\d+"), "nvidia", "gpu"),
-    (re.compile(r"^cupy-rocm-"), "amd", "gpu"),
-    (re.compile(r"^habana-"), "intel", "hpu"),
-    # RAPIDS and JAX plugins name the CUDA major or ROCm version they are built for.
-    (re.compile(r"^(?:cudf|cuml|cugraph|cuvs|rmm|cupy|dask-cudf)-cu\d+$|^jax-cuda\d+-(?:plugin|pjrt)$"), "nvidia", "gpu"),
-    (re.compile(r"^jax-rocm\d+-(?:plugin|pjrt)$"), "amd", "gpu"),
-)
-# Packages whose extra decides the accelerator: name -> {extra prefix: (vendor, accelerator)}.
-VENDOR_EXTRAS: dict[str, dict[str, tuple[str, str]]] = {
-    "jax": {"tpu": ("google", "tpu"), "cuda": ("nvidia", "gpu"), "rocm": ("amd", "gpu")},
-    "torch-xla": {"tpu": ("google", "tpu"), "cuda": ("nvidia", "gpu")},
-}
-# Packages whose local version (+xpu, +cuda12) decides the accelerator.
-VENDOR_LOCAL_VERSIONS: dict[str, dict[str, tuple[str, str]]] = {
-    "intel-extension-for-pytorch": {"xpu": ("intel", "xpu")},
-    "jaxlib": {"cuda": ("nvidia", "gpu"), "rocm": ("amd", "gpu")},
-    "torch-xla": {"cuda": ("nvidia", "gpu")},
-}
-# Packages whose wheel URL decides the accelerator: name -> ((URL pattern, vendor, accelerator, value), ...).
-# torch_xla's CUDA wheels are published under .../pytorch-xla-releases/wheels/cuda/<version>/.
-VENDOR_URLS: dict[str, tuple[tuple[re.Pattern[str], str, str, str], ...]] = {
-    "torch-xla": ((re.compile(r"/wheels/cuda/|torch_xla-[^/]*\+cuda", re.I), "nvidia", "gpu", "torch-xla[cuda]"),),
-}
-
-# canonical name -> properties (WAC804). "kernel" for FlashAttention is decided by version below.
-KERNEL_PACKAGES: dict[str, dict[str, Value]] = {
-    "flash-attn": {"kernel": "fa2", "vendors": "nvidia,amd"},
-    "flash-attn-3": {"kernel": "fa3", "vendors": "nvidia"},
-    "transformer-engine": {"vendors": "nvidia"},
-    "transformer-engine-torch": {"vendors": "nvidia"},
-    "transformer-engine-cu12": {"vendors": "nvidia"},
-    "apex": {"vendors": "nvidia,amd"},
-    "bitsandbytes": {},
-    "xformers": {"vendors": "nvidia,amd"},
-    "triton": {"vendors": "nvidia,amd"},
-    "deepspeed": {},
-}
-
-# PyTorch builds: the packages built per variant, and how a variant is written.
-TORCH_PACKAGES = frozenset({"torch", "torchvision", "torchaudio", "pytorch"})
+# How a PyTorch build's variant is written (TORCH_PACKAGES: the packages built per variant).
 _VARIANT = re.compile(r"^(cu\d{2,3}|rocm\d+(?:\.\d+)*|cpu|xpu)$")
 _URL_VARIANT = re.compile(r"download\.pytorch\.org/whl/(?:nightly/|test/)?(cu\d{2,3}|rocm\d+(?:\.\d+)*|cpu|xpu)\b")
 _WHEEL_VARIANT = re.compile(r"(?:%2B|\+)(cu\d{2,3}|rocm\d+(?:\.\d+)*|cpu|xpu)\b", re.IGNORECASE)
@@ -191,7 +129,8 @@ def requirement_facts(text: str) -> Optional[list[PinFact]]:
                 break
     if vendor is not None:
         props = {**base, "vendor": vendor[0], "accelerator": vendor[1]}
-        facts.append(PinFact(Code.VENDOR_RUNTIME_PACKAGE, value, f"{req.name} is built for {vendor[1]} devices", props, conditional))
+        detail = f"{req.name} is built for {vendor[1]} devices"
+        facts.append(PinFact(Code.VENDOR_RUNTIME_PACKAGE, value, detail, props, conditional))
 
     kernel = KERNEL_PACKAGES.get(name)
     if kernel is not None:
@@ -207,7 +146,8 @@ def requirement_facts(text: str) -> Optional[list[PinFact]]:
     return facts
 
 
-# conda specs: "pytorch-cuda=12.1", "cudatoolkit=11.8", "pytorch=2.1.0=py3.10_cuda12.1_cudnn8_0", "nvidia::cuda-toolkit=12.1"
+# conda specs: "pytorch-cuda=12.1", "cudatoolkit=11.8", "pytorch=2.1.0=py3.10_cuda12.1_cudnn8_0",
+# "nvidia::cuda-toolkit=12.1"
 _CONDA_SPEC = re.compile(r"^(?:[\w.-]+::)?([A-Za-z0-9_.-]+)\s*(?:(==?|>=|<=|>|<|~=)\s*([^=\s]+))?(?:=(\S+))?\s*$")
 CONDA_CUDA_TOOLKITS = frozenset({"cudatoolkit", "cuda-toolkit", "cuda-version", "cuda-nvcc", "cuda-runtime", "cuda"})
 _CONDA_BUILD_CUDA = re.compile(r"cuda(\d+)\.?(\d+)")
@@ -239,6 +179,7 @@ def conda_facts(spec: str) -> Optional[list[PinFact]]:
             return [PinFact(Code.TORCH_WHEEL_VARIANT, "cpu", f"conda build {build}", props)]
     # Fall back to the pip rules for packages with the same name on conda-forge (e.g. mlx, libtpu).
     return requirement_facts(match.group(1) + (f"=={version}" if version and version[0].isdigit() else ""))
+
 
 
 __all__ = ["PinFact", "conda_facts", "index_url_facts", "parse_requirement", "requirement_facts", "variant_properties"]

@@ -65,7 +65,9 @@ def extract(source: Source) -> list[RawFinding]:
                 continue
             groups: list[tuple[list[ast.Constant], State, str]] = []
             if keyword.arg == "extras_require":
-                value = names.get(keyword.value.id, keyword.value) if isinstance(keyword.value, ast.Name) else keyword.value
+                value = keyword.value
+                if isinstance(value, ast.Name):
+                    value = names.get(value.id, value)
                 if isinstance(value, ast.Dict):
                     for key, items in zip(value.keys, value.values):
                         extra = key.value if isinstance(key, ast.Constant) else "?"

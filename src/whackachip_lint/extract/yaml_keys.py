@@ -21,7 +21,9 @@ from .images import describe_image
 from .textspan import env_findings
 from ..rules.codes import Code
 from ..vocab.attention import ATTN_IMPLEMENTATIONS
-from ..vocab.deepspeed import LEGACY_CPU_OFFLOAD, LEGACY_OFFLOAD_DEVICE, NO_OFFLOAD, OFFLOAD_BLOCKS, OFFLOAD_DEVICES, ZERO_BLOCK
+from ..vocab.deepspeed import (
+    LEGACY_CPU_OFFLOAD, LEGACY_OFFLOAD_DEVICE, NO_OFFLOAD, OFFLOAD_BLOCKS, OFFLOAD_DEVICES, ZERO_BLOCK,
+)
 from ..vocab.devices import device_type
 from ..vocab.precision import precision_of
 from ..vocab.truth import truth
@@ -73,8 +75,9 @@ YAML_DEVICE_VALUES: dict[str, str] = {"gpu": "cuda"}
 DEVICE_KEYS = frozenset({"accelerator", "device", "device_type", "device_target"})
 # accelerate's distributed_type -> (rule, value).
 DISTRIBUTED_TYPES: dict[str, tuple[str, Value]] = {
-    "MULTI_GPU": (Code.DEVICE_TYPE, "cuda"), "MULTI_NPU": (Code.DEVICE_TYPE, "npu"), "MULTI_XPU": (Code.DEVICE_TYPE, "xpu"),
-    "MULTI_HPU": (Code.DEVICE_TYPE, "hpu"), "MULTI_MLU": (Code.DEVICE_TYPE, "mlu"), "MULTI_MUSA": (Code.DEVICE_TYPE, "musa"),
+    "MULTI_GPU": (Code.DEVICE_TYPE, "cuda"), "MULTI_NPU": (Code.DEVICE_TYPE, "npu"),
+    "MULTI_XPU": (Code.DEVICE_TYPE, "xpu"), "MULTI_HPU": (Code.DEVICE_TYPE, "hpu"),
+    "MULTI_MLU": (Code.DEVICE_TYPE, "mlu"), "MULTI_MUSA": (Code.DEVICE_TYPE, "musa"),
     "TPU": (Code.DEVICE_TYPE, "xla"), "XLA": (Code.DEVICE_TYPE, "xla"), "FSDP": (Code.FSDP, "fsdp"),
 }
 PER_NODE_KEYS = frozenset({"num_processes", "nproc_per_node", "nprocPerNode", "gpus_per_node", "num_gpus", "devices"})
@@ -257,7 +260,8 @@ def config_hits(key: str, node: Node, parent, mapping, ctx) -> list[Hit]:
     written = value.strip()
     folder = posixpath.dirname(ctx.source.relpath)
     resolved = posixpath.normpath(posixpath.join(folder, written)) if not written.startswith("/") else written
-    return [Hit(Code.LAUNCH_CONFIG, written, State.ENABLED, f"`{key}` points to {written}", {"key": key, "resolved": resolved})]
+    props = {"key": key, "resolved": resolved}
+    return [Hit(Code.LAUNCH_CONFIG, written, State.ENABLED, f"`{key}` points to {written}", props)]
 
 
 def distributed_type_hits(key: str, node: Node, parent, mapping, ctx) -> list[Hit]:
@@ -322,7 +326,9 @@ def flash_attention_hits(key: str, node: Node, parent, mapping, ctx) -> list[Hit
 def transformer_engine_hits(key: str, node: Node, parent, mapping, ctx) -> list[Hit]:
     """NeMo/Megatron model configs: `transformer_engine: true` builds the layers from NVIDIA Transformer Engine."""
     state = _switch_state(scalar(node))
-    return [Hit(Code.TRANSFORMER_ENGINE, "transformer_engine", state, f"{key}: {scalar(node)}", {"key": key})] if state else []
+    if not state:
+        return []
+    return [Hit(Code.TRANSFORMER_ENGINE, "transformer_engine", state, f"{key}: {scalar(node)}", {"key": key})]
 
 
 def micro_batch_hits(key: str, node: Node, parent, mapping, ctx) -> list[Hit]:
@@ -422,7 +428,9 @@ def image_hits(key: str, node: Node, parent, mapping, ctx) -> list[Hit]:
     return [Hit(Code.CONTAINER_IMAGE, value.strip(), State.ENABLED, f"container image {value.strip()}", props)]
 
 
-_CI_PATHS = re.compile(r"^(?:\.github/workflows/|\.circleci/|\.buildkite/)|(?:^|/)\.gitlab-ci\.ya?ml$|(?:^|/)azure-pipelines\.ya?ml$")
+_CI_PATHS = re.compile(
+    r"^(?:\.github/workflows/|\.circleci/|\.buildkite/)|(?:^|/)\.gitlab-ci\.ya?ml$|(?:^|/)azure-pipelines\.ya?ml$"
+)
 
 
 def _is_ci_file(relpath: str) -> bool:
@@ -438,7 +446,8 @@ def devices_hits(key: str, node: Node, parent, mapping, ctx) -> list[Hit]:
         for pattern, vendor, accelerator in DEVICE_NODES:
             if pattern.match(text):
                 props = {"vendor": vendor, "accelerator": accelerator}
-                hits.append(Hit(Code.CONTAINER_DEVICE_PASSTHROUGH, text, State.ENABLED, f"device {text} passed in", props, item))
+                detail = f"device {text} passed in"
+                hits.append(Hit(Code.CONTAINER_DEVICE_PASSTHROUGH, text, State.ENABLED, detail, props, item))
     return hits
 
 
@@ -484,7 +493,8 @@ def instance_type_hits(key: str, node: Node, parent, mapping, ctx) -> list[Hit]:
     value = scalar(node)
     if parent not in _SKY_PARENTS or not isinstance(value, str) or not value.strip():
         return []
-    return [Hit(Code.CLOUD_ACCELERATOR_SELECTOR, value.strip(), State.ENABLED, f"instance_type: {value}", {"label": "skypilot:instance_type"})]
+    props = {"label": "skypilot:instance_type"}
+    return [Hit(Code.CLOUD_ACCELERATOR_SELECTOR, value.strip(), State.ENABLED, f"instance_type: {value}", props)]
 
 
 KEY_HANDLERS: dict[str, Handler] = {
@@ -523,7 +533,8 @@ KEY_HANDLERS: dict[str, Handler] = {
 def lightning_devices_hits(key: str, node: Node, parent, mapping, ctx) -> list[Hit]:
     """`devices: 8` or a list of device indices (`devices: [0, 1, 2, 3]`): devices per node."""
     if isinstance(node, SequenceNode) and node.value and all(isinstance(scalar(i), int) for i in node.value):
-        return [Hit(Code.GPUS_PER_NODE, len(node.value), State.ENABLED, f"{key}: {len(node.value)} device indices", {"key": key})]
+        detail = f"{key}: {len(node.value)} device indices"
+        return [Hit(Code.GPUS_PER_NODE, len(node.value), State.ENABLED, detail, {"key": key})]
     return count_hits(Code.GPUS_PER_NODE)(key, node, parent, mapping, ctx)
 
 

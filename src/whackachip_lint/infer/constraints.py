@@ -205,12 +205,18 @@ def _matches(pattern: str, value: Any) -> bool:
 
 
 def _add_plugin_implications() -> None:
-    """What plugins' rules imply for hardware: rows in TABLE's shape, keyed by the plugin's own codes."""
+    """What plugins' rules imply for hardware: rows in TABLE's shape, keyed by the plugin's own codes; and what
+    the device types, backends and packages they add to the vocabulary imply, as rows of wac-lint's own rules
+    (the words never collide with wac-lint's: plugin_words.py)."""
     from .. import plugins
+    from ..plugin_words import added_words
 
     for _name, implies in plugins.each("implies"):
         for code, rows in implies.items():
             TABLE.setdefault(code, tuple((pattern, tuple(_spec(d) for d in specs)) for pattern, specs in rows))
+    for added in added_words():
+        if added.specs:
+            TABLE[added.rule] = ((added.word, tuple(_spec(d) for d in added.specs)),) + TABLE.get(added.rule, ())
 
 
 def _spec(data: dict[str, Any]) -> Spec:

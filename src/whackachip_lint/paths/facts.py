@@ -4,8 +4,9 @@ Python: the modules a file imports, each with how it is reached (`top`: at modul
 `main`: under `if __name__ == "__main__":`; `cond`: under another `if`/`else`; `try`: in a `try` whose handler
 catches ImportError; `func`: inside a function; `dynamic`: `importlib.import_module("x")`), whether the file has a
 main guard, and whether it skips itself under pytest (`pytest.importorskip`, `@pytest.mark.skipif`, ...).
-Launch files (shell, Makefiles, YAML, Dockerfiles): the Python scripts and `-m` modules their commands run.
-Packaging files: console-script targets. The facts are plain JSON, stored with the file's cached results.
+Launch files (kinds.py's `path_facts="launch"`: shell, Makefiles, YAML, Dockerfiles): the Python scripts and `-m`
+modules their commands run. Packaging files (`path_facts="packaging"`): console-script targets. The facts are plain
+JSON, stored with the file's cached results.
 """
 
 from __future__ import annotations
@@ -13,10 +14,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
-# Kinds whose text is read for the commands it runs.
-LAUNCH_KINDS = frozenset({"shell", "makefile", "yaml", "dockerfile"})
-# Kinds whose text declares console scripts.
-PACKAGING_KINDS = frozenset({"pyproject", "setupcfg"})
+from ..kinds import KINDS
+
 
 _IMPORT = re.compile(r"import\s+(.+)")
 _FROM = re.compile(r"from\s+(\.*)([\w.]*)\s+import\s+(.+)")
@@ -55,10 +54,12 @@ def file_facts(kind: str, relpath: str, text: str) -> dict[str, Any]:
             if scripts:
                 facts["console_scripts"] = scripts
         return facts
-    if kind in LAUNCH_KINDS:
+    # Which kinds are read for the commands they run or the console scripts they declare: kinds.py says.
+    read_for = KINDS[kind].path_facts if kind in KINDS else ""
+    if read_for == "launch":
         runs = launched(text)
         return {"runs": runs} if runs else {}
-    if kind in PACKAGING_KINDS:
+    if read_for == "packaging":
         scripts = console_scripts(text, in_strings=False)
         return {"console_scripts": scripts} if scripts else {}
     return {}

@@ -248,6 +248,7 @@ RULES = (
         positives=(
             Example("export NCCL_DEBUG=INFO\n", kind="shell", value="NCCL_DEBUG"),
             Example('import os\nos.environ.setdefault("NCCL_DEBUG", "WARN")\n', value="NCCL_DEBUG"),
+            Example("FROM ubuntu:22.04\nENV NCCL_DEBUG=WARN\n", kind="dockerfile", value="NCCL_DEBUG"),
         ),
         negatives=(
             Example("echo NCCL_DEBUG\n", kind="shell"),

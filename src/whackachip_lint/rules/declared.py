@@ -12,6 +12,8 @@ no such part), plus `count` when a number of devices is stated. Rules tagged
 "docs" read documentation rather than code; `--no-docs` leaves them out.
 """
 
+import json
+
 from ..evidence import Level, State
 from .base import Example, Rule
 from .implies import STRONG, WEAK
@@ -27,6 +29,11 @@ _SMI_LOG = (
     "|   0  NVIDIA H800         On   | 00000000:18:00.0 Off |                    0 |\n"
     "+-------------------------------+----------------------+----------------------+\n"
 )
+# The same table in a notebook cell's saved output (a stream's text is a list of lines).
+_SMI_NOTEBOOK = json.dumps({"nbformat": 4, "nbformat_minor": 5, "metadata": {}, "cells": [{
+    "cell_type": "code", "metadata": {}, "execution_count": 1, "source": ["!nvidia-smi\n"],
+    "outputs": [{"name": "stdout", "output_type": "stream", "text": _SMI_LOG.splitlines(keepends=True)[1:]}],
+}]}, indent=1) + "\n"
 
 # Trigger words (the pre-filter's, prefilter.py): a file of a filtered kind is parsed for these rules only
 # if it holds one of them (case-insensitive; triggers.BOUNDED words only as whole words).
@@ -83,6 +90,8 @@ RULES = (
                 value="a100",
                 note="sbatch stops reading directives at the first command",
             ),
+            Example("#!/usr/bin/env python\n#SBATCH --gpus-per-node=l40s:4\nimport subprocess\n", value="l40s",
+                    note="a job script written in Python"),
         ),
         negatives=(
             Example("#!/bin/bash\n##SBATCH --gres=gpu:v100:8\n#SBATCH --gres=gpu:8\nsrun python train.py\n",
@@ -138,6 +147,10 @@ RULES = (
             Example("Our runs used 8x Tesla V100 32GB per node.\n", kind="markdown", value="Tesla V100 32GB",
                     filename="README.md", note="a run, then a verb of use: a statement of the hardware used"),
             Example("All experiments run on 4x RTX 4090.\n", kind="markdown", value="RTX 4090", filename="README.md"),
+            Example("Training\n========\n\nThe final run was pretrained on 64 H100 GPUs.\n", kind="rst", value="H100"),
+            Example('{"nbformat": 4, "nbformat_minor": 5, "metadata": {}, "cells": [\n'
+                    ' {"cell_type": "markdown", "metadata": {}, "source": ["Trained on 8 A100 GPUs.\\n"]}]}\n',
+                    kind="notebook", value="A100", note="a notebook's Markdown cells are read as documentation"),
         ),
         negatives=(
             Example("| GPU | Peak bf16 TFLOPS |\n|---|---|\n| H100 | 989 |\n", kind="markdown", filename="README.md"),
@@ -171,6 +184,7 @@ RULES = (
             Example(_SMI_LOG, kind="log", value="NVIDIA H800", filename="train.log"),
             Example("GPU 0: NVIDIA A100-SXM4-80GB (UUID: GPU-1b2c)\n", kind="log", value="NVIDIA A100-SXM4-80GB",
                     filename="train.log"),
+            Example(_SMI_NOTEBOOK, kind="notebook", value="NVIDIA H800", note="nvidia-smi's table in a cell's output"),
         ),
         negatives=(Example("RuntimeError: this build requires an A100\n", kind="log", filename="train.log"),),
         tags=("declared", "docs"),

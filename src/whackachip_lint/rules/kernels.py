@@ -134,6 +134,7 @@ RULES = (
             Example('extra_compile_args = {"cxx": ["-O3"], "hipcc": ["--offload-arch=gfx90a"]}\n', value="gfx90a"),
             Example('set(CMAKE_HIP_ARCHITECTURES "gfx90a;gfx942")\n', kind="cmake", value="gfx90a;gfx942"),
             Example("HIPFLAGS += --offload-arch=gfx942\n", kind="makefile", value="gfx942"),
+            Example("FROM rocm/dev-ubuntu-22.04\nENV PYTORCH_ROCM_ARCH=gfx942\n", kind="dockerfile", value="gfx942"),
         ),
         negatives=(
             Example("# export PYTORCH_ROCM_ARCH=gfx942\n", kind="shell"),

@@ -41,6 +41,8 @@ RULES = (
                     note="MindSpore's launcher"),
             Example(_RANK_LOOP, kind="shell", value=8, note="one background process per DEVICE_ID"),
             Example("num_machines: 2\nnum_processes: 16\n", kind="yaml", value=8, note="16 processes over 2 machines"),
+            Example("#!/usr/bin/env python\n#SBATCH --gpus-per-node=4\nimport subprocess\n", value=4,
+                    note="a job script written in Python: its #SBATCH lines are read as in a shell script"),
         ),
         negatives=(
             Example("# torchrun --nproc_per_node 8 train.py\n", kind="shell"),

@@ -109,6 +109,7 @@ RULES = (
             Example('{"train_micro_batch_size_per_gpu": 4, "zero_optimization": {"stage": 1}}\n', kind="json", value=4),
             Example('args = TrainingArguments("out", per_device_train_batch_size=4)\n', value=4),
             Example("train_micro_batch_size_per_gpu: 2\n", kind="yaml", value=2),
+            Example("deepspeed train.py --per_device_train_batch_size 4\n", kind="shell", value=4),
         ),
         negatives=(
             Example('{"batch": 4}\n', kind="json"),

@@ -108,6 +108,11 @@ RULES = (
                 value="rocm6.1",
             ),
             Example('[project]\nname = "x"\ndependencies = ["torch==2.1.0+cu118"]\n', kind="pyproject", value="cu118"),
+            Example("FROM ubuntu:22.04\n"
+                    "RUN pip install torch==2.4.0 --index-url https://download.pytorch.org/whl/cu124\n",
+                    kind="dockerfile", value="cu124"),
+            Example("name: train\ndependencies:\n  - pytorch=2.2.2\n  - pytorch-cuda=12.1\n", kind="yaml",
+                    filename="environment.yml", value="cu121", note="a conda environment's pytorch-cuda"),
         ),
         negatives=(
             Example("torch==2.3.0\n", kind="requirements", note="no build variant stated"),
@@ -203,6 +208,8 @@ RULES = (
         positives=(
             Example("flash-attn==2.5.8\n", kind="requirements", value="flash-attn"),
             Example("flash_attn_3 @ git+https://example.invalid/fa3.git\n", kind="requirements", value="flash-attn-3"),
+            Example("name: train\ndependencies:\n  - pip\n  - pip:\n      - deepspeed==0.14.2\n", kind="yaml",
+                    filename="environment.yml", value="deepspeed", note="pip packages of a conda environment"),
         ),
         negatives=(Example("# flash-attn==2.5.8\nnumpy\n", kind="requirements"),),
         notes=("value: canonical package name; properties: package, version, kernel (fa1/fa2/fa3), vendors",),

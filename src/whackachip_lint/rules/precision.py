@@ -44,6 +44,10 @@ RULES = (
             Example('{"bf16": {"enabled": true}, "zero_optimization": {"stage": 3}}\n', kind="json", value="bf16"),
             Example("mixed_precision: bf16\nnum_processes: 8\n", kind="yaml", note="accelerate config"),
             Example("trainer:\n  precision: bf16-mixed\n", kind="yaml", note="Lightning trainer config"),
+            Example('{"nbformat": 4, "nbformat_minor": 5, "metadata": {}, "cells": [\n'
+                    ' {"cell_type": "code", "metadata": {}, "execution_count": 1, "outputs": [],\n'
+                    '  "source": ["import torch\\n", "model = model.to(dtype=torch.bfloat16)\\n"]}]}\n',
+                    kind="notebook", value="bfloat16", note="a notebook's code cells are read as Python"),
         ),
         negatives=(
             Example("# we tried torch.bfloat16 once\nimport torch\n"),

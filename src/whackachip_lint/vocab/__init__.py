@@ -5,9 +5,15 @@
 - `backends`: torch.distributed collective backends (`nccl`, `rccl`, `hccl`, `xccl`...);
 - `devices`: device types (`cuda`, `npu`, `hpu`...) and the other names they go by (`tpu`, `Ascend`);
 - `attention`: attention implementation names (`flash_attention_2`);
-- `deepspeed`: what DeepSpeed's config keys mean (ZeRO offload blocks, the legacy `cpu_offload` switch).
+- `deepspeed`: what DeepSpeed's config keys mean (ZeRO offload blocks, the legacy `cpu_offload` switch);
+- `packages`: Python packages built for one accelerator (`torch-npu`, `libtpu`), kernel packages and PyTorch's
+  per-variant packages, by canonical name.
 
-Environment variables (`extract/environment.py`), container images (`extract/images.py`), package names
-(`extract/pins.py`) and GPU names (`extract/gpunames.py` + `gpu_names.json`) already have one home each, which every
-extractor imports. `tests/vocab/test_vocabulary.py` fails when a second copy of one of these word sets appears.
+Environment variables (`extract/environment.py`), container images (`extract/images.py`) and GPU names
+(`extract/gpunames.py` + `gpu_names.json`) already have one home each, which every extractor imports.
+`tests/vocab/test_vocabulary.py` fails when a second copy of one of these word sets appears.
+
+Plugins add device types, backends, environment variables and packages (`plugins.Vocabulary`); each table merges
+them once plugins are loaded (`ADDED`: word -> (plugin, what it implies)), so every extractor reads them as its own
+words (plugin_words.py gathers them for the inference, the rule docs and the pre-filter).
 """

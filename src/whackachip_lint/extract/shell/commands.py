@@ -26,7 +26,8 @@ def analyze(name: str, words: list[Word], index: int, state: State, sink) -> boo
     if name in VENDOR_TOOLS:
         if _only_looked_up(words, index):
             return True
-        sink.add(Code.VENDOR_DEVICE_TOOL, VENDOR_TOOLS[name], state, words[index], words[index], f"runs {name}", {"tool": name})
+        sink.add(Code.VENDOR_DEVICE_TOOL, VENDOR_TOOLS[name], state, words[index], words[index], f"runs {name}",
+                 {"tool": name})
         return True
     if name == "gcloud":
         _gcloud(words, index, state, sink)
@@ -47,7 +48,8 @@ def _gcloud(words: list[Word], index: int, state: State, sink) -> None:
     texts = [t for t in texts if t not in ("alpha", "beta")]
     if tuple(texts[:2]) != GCLOUD_TPU:
         return
-    sink.add(Code.VENDOR_DEVICE_TOOL, "google", state, words[index], words[index], "gcloud compute tpus: Cloud TPU", {"tool": "gcloud"})
+    sink.add(Code.VENDOR_DEVICE_TOOL, "google", state, words[index], words[index], "gcloud compute tpus: Cloud TPU",
+             {"tool": "gcloud"})
     for position in range(index + 1, len(words)):
         option, equals, inline = words[position].text.partition("=")
         if option not in ACCELERATOR_TYPE_OPTIONS:
@@ -60,7 +62,8 @@ def _gcloud(words: list[Word], index: int, state: State, sink) -> None:
         if ids is None:
             continue
         props: dict[str, Value] = {"label": "gcloud:" + option, "vendor": "google", "catalog_ids": ids}
-        sink.add(Code.CLOUD_ACCELERATOR_SELECTOR, value, state, words[position], last, f"{option} {value}: a Cloud TPU type", props)
+        sink.add(Code.CLOUD_ACCELERATOR_SELECTOR, value, state, words[position], last,
+                 f"{option} {value}: a Cloud TPU type", props)
 
 
 def _container_run(words: list[Word], index: int, start: int, state: State, sink) -> None:
@@ -79,8 +82,8 @@ def _container_run(words: list[Word], index: int, start: int, state: State, sink
             node = value.split(":", 1)[0]
             for pattern, vendor, accelerator in DEVICE_NODES:
                 if pattern.match(node):
-                    sink.add(Code.CONTAINER_DEVICE_PASSTHROUGH, node, state, word, last, f"--device {node} passed to the container",
-                             {"vendor": vendor, "accelerator": accelerator})
+                    sink.add(Code.CONTAINER_DEVICE_PASSTHROUGH, node, state, word, last,
+                             f"--device {node} passed to the container", {"vendor": vendor, "accelerator": accelerator})
     if position >= len(words) or not words[position].known:
         return
     image = words[position]

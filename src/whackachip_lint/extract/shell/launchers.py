@@ -482,7 +482,8 @@ def _script_count(rule: str, flag: Word, value: Word, launcher: str, state: Stat
         _count_fact(rule, flag, value, launcher, state, sink)
         return
     name = flag.text.partition("=")[0]
-    off = (rule == Code.GRADIENT_ACCUMULATION and number <= 1) or (rule == Code.ZERO_STAGE and number == 0)  # nothing accumulated / no ZeRO
+    # Nothing accumulated / no ZeRO.
+    off = (rule == Code.GRADIENT_ACCUMULATION and number <= 1) or (rule == Code.ZERO_STAGE and number == 0)
     sink.add(
         rule,
         number,
