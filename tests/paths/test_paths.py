@@ -245,3 +245,13 @@ def test_the_folders_above_an_absolute_path_end_at_the_root():
 
     assert _ancestors("/tmp/repo") == ["/tmp/repo", "/tmp", "/"]  # once looped for ever on "/"
     assert _ancestors("a/b") == ["a/b", "a", ""]
+
+
+def test_strongly_connected_lists_each_component_after_those_it_reaches():
+    from whackachip_lint.paths.graph import strongly_connected
+
+    edges = {"a": ["b"], "b": ["c", "a"], "c": ["d"], "d": ["c"], "e": []}
+    components = [sorted(c) for c in strongly_connected(edges)]
+    assert sorted(components) == [["a", "b"], ["c", "d"], ["e"]]
+    assert components.index(["c", "d"]) < components.index(["a", "b"])
+    assert strongly_connected({"x": ["y"]}) == [["y"], ["x"]]  # a node only named as a target is a component too

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import posixpath
 from dataclasses import dataclass, field
-from typing import Any, Iterable
+from typing import Any, Iterable, Mapping
 
 # How an import runs (facts.py), and which ones make the imported file a certain part of a path.
 CERTAIN = frozenset({"top"})
@@ -124,21 +124,19 @@ def build(files: Iterable[str], facts: dict[str, dict[str, Any]]) -> ImportGraph
     return graph
 
 
-def _closures(edges: dict[str, list[str]]) -> dict[str, frozenset[str]]:
-    """Each node's transitive closure (itself included), through strongly connected components (Tarjan,
-    iterative): import cycles are common, and each component's closure is built once from its successors'."""
+def strongly_connected(edges: Mapping[str, Iterable[str]]) -> list[list[str]]:
+    """The strongly connected components of a directed graph (Tarjan, iterative: a deep tree must not hit the
+    recursion limit), each listed after every component it reaches. Nodes only named as targets count too."""
     index: dict[str, int] = {}
     low: dict[str, int] = {}
     on_stack: set[str] = set()
     stack: list[str] = []
-    closure: dict[str, frozenset[str]] = {}
-    counter = 0
+    components: list[list[str]] = []
     for root in list(edges):
         if root in index:
             continue
         work = [(root, iter(edges.get(root, ())))]
-        index[root] = low[root] = counter
-        counter += 1
+        index[root] = low[root] = len(index)
         stack.append(root)
         on_stack.add(root)
         while work:
@@ -146,8 +144,7 @@ def _closures(edges: dict[str, list[str]]) -> dict[str, frozenset[str]]:
             advanced = False
             for child in children:
                 if child not in index:
-                    index[child] = low[child] = counter
-                    counter += 1
+                    index[child] = low[child] = len(index)
                     stack.append(child)
                     on_stack.add(child)
                     work.append((child, iter(edges.get(child, ()))))
@@ -169,14 +166,23 @@ def _closures(edges: dict[str, list[str]]) -> dict[str, frozenset[str]]:
                     component.append(member)
                     if member == node:
                         break
-                reached = set(component)
-                for member in component:
-                    for child in edges.get(member, ()):
-                        if child not in reached:
-                            reached |= closure.get(child, frozenset((child,)))
-                frozen = frozenset(reached)
-                for member in component:
-                    closure[member] = frozen
+                components.append(component)
+    return components
+
+
+def _closures(edges: dict[str, list[str]]) -> dict[str, frozenset[str]]:
+    """Each node's transitive closure (itself included), built once per strongly connected component from its
+    successors' (import cycles are common); components come after those they reach, so those are ready."""
+    closure: dict[str, frozenset[str]] = {}
+    for component in strongly_connected(edges):
+        reached = set(component)
+        for member in component:
+            for child in edges.get(member, ()):
+                if child not in reached:
+                    reached |= closure.get(child, frozenset((child,)))
+        frozen = frozenset(reached)
+        for member in component:
+            closure[member] = frozen
     return closure
 
 
