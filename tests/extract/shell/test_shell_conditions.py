@@ -200,6 +200,8 @@ def test_heredoc_json_with_expansions(prelude, stage, fp16, rows):
     ("read -p GPUS\n", 8, "enabled"),  # GPUS is -p's prompt here, not a variable
     ("read -a GPUS\n", "${GPUS:-8}", "conditional"),
     ("read -\n", 8, "enabled"),
+    ("read -rp GPUS\n", 8, "enabled"),  # options run together: the last one (-p) takes the next word
+    ("read -pr GPUS\n", "${GPUS:-8}", "conditional"),  # "r" is -p's value: GPUS is the variable
 ])
 def test_read_makes_a_variable_a_runtime_value(read, value, state):
     rows = _positions(read + "torchrun --nproc_per_node ${GPUS:-8} train.py\n")
@@ -214,6 +216,7 @@ def test_read_makes_a_variable_a_runtime_value(read, value, state):
     ("set -o allexport\nset +o allexport\n", "conditional"),
     ("set -o errexit\n", "conditional"),
     ("set -e -a\n", "enabled"),
+    ("set -o\n", "conditional"),  # -o without an option name (bash lists the options)
 ])
 def test_allexport_exports_plain_assignments(prelude, state):
     assert [(rule, s) for rule, _v, s, *_ in _positions(prelude + "NCCL_IB_HCA=mlx5_0\n")] == [("WAC301", state)]
