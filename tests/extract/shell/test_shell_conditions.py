@@ -125,9 +125,15 @@ def test_emptiness_test_finds_the_default_idiom(code, expected):
     ('for x in "a" 1', E),
     ("for x in $(ls)", C),  # a list the file does not decide may be empty
     ("for x in $A", C),
+    ("for x in 'a' b", E),
 ])
 def test_the_body_of_a_for_loop(header, state):
     assert shell_states(f"{header}; do\n  export NCCL_IB_HCA=mlx5_0\ndone\n") == [(5, state)]
+
+
+def test_a_for_loop_variable_is_a_runtime_value_after_the_loop():
+    rows = _rows("GPUS=8\nfor GPUS in 2 4; do :; done\ntorchrun --nproc_per_node ${GPUS:-8} train.py\n")
+    assert [(value, state) for rule, value, state, *_ in rows if rule == "WAC401"] == [("${GPUS:-8}", "conditional")]
 
 
 def _rows(code: str):
