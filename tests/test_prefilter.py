@@ -65,6 +65,19 @@ def test_trie_pattern_with_bounded_words_finds_what_an_alternation_with_boundari
     assert [m.start() for m in trie.finditer(haystack)][:1] == [m.start() for m in plain.finditer(haystack)][:1]
 
 
+def test_no_words_give_a_pattern_that_never_skips():
+    assert re.compile(prefilter.trie_regex([])).search("anything") is not None
+
+
+def test_a_rule_wakes_the_prefilter_for_the_words_plugins_add_to_it(monkeypatch):
+    from whackachip_lint.plugin_words import AddedWord
+
+    added = [AddedWord(rule="WAC101", word="MYCHIP_VISIBLE_*", plugin="p")]  # a variable prefix ends in "*"
+    monkeypatch.setattr(prefilter, "words_of", lambda code: [a for a in added if a.rule == code])
+    assert "mychip_visible_" in prefilter.words_for("shell", ["WAC101"])
+    assert not {w for w in prefilter.words_for("shell", ["WAC102"]) if "mychip" in w}
+
+
 def test_trigger_words_match_in_any_case():
     pattern = prefilter.pattern_for("python", frozenset(["WAC101"]))
     assert prefilter.has_trigger(b"x = T.BFloat16", pattern)
