@@ -237,3 +237,15 @@ def test_case_items_after_a_fallthrough_are_not_dead(terminator, states):
     code = (f'case "$A" in\n  x) export NCCL_IB_HCA=mlx5_0 {terminator}\n  y) export NCCL_IB_HCA=mlx5_1 ;;\n'
             "  *) export NCCL_IB_HCA=mlx5_2 ;;\nesac\n")
     assert shell_states(code) == states
+
+
+@pytest.mark.parametrize(("code", "message_end"), [
+    ("export NCCL_IB_HCA=mlx5_0\n", "NCCL_IB_HCA=mlx5_0."),
+    ('if [ -n "$X" ]; then\n  export NCCL_IB_HCA=mlx5_0\nfi\n',
+     "NCCL_IB_HCA=mlx5_0 (in a branch that runs only under a runtime condition)."),
+    ("# export NCCL_IB_HCA=mlx5_0\n", "NCCL_IB_HCA=mlx5_0 (in a comment)."),
+    ("if false; then\n  export NCCL_IB_HCA=mlx5_0\nfi\n", "NCCL_IB_HCA=mlx5_0 (a branch the file's own values rule out)."),
+])
+def test_a_finding_says_where_it_stands(code, message_end):
+    [message] = [message for *_, message in _rows(code)]
+    assert message.endswith(message_end)
