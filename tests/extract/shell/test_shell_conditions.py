@@ -166,6 +166,14 @@ RANK_LOOP = {"launcher": "rank-loop"}
         ("WAC404", "rank-loop", "dead", 2, 1, 14, RANK_LOOP, "Distributed launcher (rank-loop) stands in code that "
          "cannot run here. One background process per DEVICE_ID (a branch the file's own values rule out)."),
     ]),
+    ('if [ -n "$X" ]; then\nfor i in $(seq 0 $((N-1))); do\n  DEVICE_ID=$i python train.py &\ndone\nfi\n', [
+        ("WAC401", "$(seq 0 $((N-1)))", "conditional", 2, 1, 28, RANK_LOOP,
+         "Devices per node ($(seq 0 $((N-1)))) is used only under a runtime condition here. The loop's range "
+         "($(seq 0 $((N-1)))) is not decided by this file (in a branch that runs only under a runtime condition)."),
+        ("WAC404", "rank-loop", "conditional", 2, 1, 28, RANK_LOOP, "Distributed launcher (rank-loop) is used only "
+         "under a runtime condition here. One background process per DEVICE_ID (in a branch that runs only under a "
+         "runtime condition)."),
+    ]),
     ("for i in 0 1; do\n  python train.py\ndone\n", []),  # nothing in the background: no rank loop
 ])
 def test_rank_loops(code, rows):
