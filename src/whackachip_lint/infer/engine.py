@@ -610,8 +610,11 @@ def _disfavour_unlikely_vendors(candidates: list[CandidateVerdict], vendors: lis
 
 def _floors(catalog: Catalog, candidates: list[CandidateVerdict], requirements: list[Requirement],
             vendors: list[VendorVerdict]) -> dict[str, Any]:
-    """Per vendor, the oldest part every hard or strong architecture requirement allows, and what set it."""
-    floor_reqs = [r for r in requirements if r.kind in FLOOR_KINDS and r.strength in (HARD, STRONG)]
+    """Per vendor, the oldest part every hard or strong architecture requirement allows, and what set it.
+
+    A requirement that counts against no part (a support file's build targets) sets no floor either: a floor of
+    Hopper beside a consistent A100 would contradict the verdict's own list."""
+    floor_reqs = [r for r in requirements if r.kind in FLOOR_KINDS and r.strength in (HARD, STRONG) and r.against]
     own = [r for r in floor_reqs if not r.vendored]
     floor_reqs = own or floor_reqs  # vendored code sets a floor only where the repo's own code sets none
     out: dict[str, Any] = {}
