@@ -980,11 +980,15 @@ def _merge(assessments: list[Assessment], names: list[str], catalog: Catalog) ->
         best = min(options, key=lambda v: _VENDOR_ORDER[v.status])
         reasons = [r for v in options if v.status == best.status for r in v.reasons]  # why it stands where it does
         vendors.append(VendorVerdict(vendor, best.status, best.score, _unique(reasons), best.in_catalog))
-    floors: dict[str, Any] = {}  # per vendor the lowest floor any recipe sets (what the repo as a whole needs)
-    for a in assessments:
-        for vendor, floor in a.architecture_floor.items():
-            if vendor not in floors or _floor_key(floor, catalog) < _floor_key(floors[vendor], catalog):
-                floors[vendor] = floor
+    # Per vendor, the lowest floor of the recipes that can run on it (what the repo as a whole needs). A recipe
+    # that sets none there leaves the repo without one: its parts stay in the union, and a floor above them would
+    # contradict the consistent list.
+    floors: dict[str, Any] = {}
+    for vendor in dict.fromkeys(v for a in assessments for v in a.architecture_floor):
+        per_recipe = [a.architecture_floor.get(vendor) for a in assessments
+                      if any(v.name == vendor and v.status != EXCLUDED for v in a.vendors)]
+        if per_recipe and all(per_recipe):
+            floors[vendor] = min(per_recipe, key=lambda floor: _floor_key(floor, catalog))
     classes = {a.device_class["class"] for a in assessments}
     device_class = assessments[0].device_class if len(classes) == 1 else {
         "class": "mixed", "strength": None, "evidence": [], "reasons": [],
