@@ -59,3 +59,22 @@ def test_slurm_gpu_request_keeps_only_h100_parts():
     data = inference("job_h100_only")
     assert consistent(data) == {"nvidia-h100-sxm", "nvidia-h100-pcie", "nvidia-h100-nvl"}
     assert not any(c["status"] == "excluded" for c in data["candidates"])
+
+
+def test_a_support_files_build_targets_set_no_floor_the_verdict_then_contradicts(tmp_path):
+    """A CI build for 9.0 counts against no part, so it must not raise the floor to Hopper while the A100 the
+    code's bf16 allows stays consistent (seen on a real tree: "Hopper or newer" above a consistent A100 list)."""
+    (tmp_path / "train.py").write_text(
+        "import torch\nimport torch.distributed as dist\n\n"
+        "dist.init_process_group(backend=\"nccl\")\nmodel = torch.nn.Linear(4, 4).to(torch.bfloat16).cuda()\n")
+    (tmp_path / ".ci").mkdir()
+    (tmp_path / ".ci" / "build.sh").write_text("export TORCH_CUDA_ARCH_LIST=\"9.0\"\npip install -e .\n")
+    data = inference_of(tmp_path)
+    floor = data["architecture_floor"]["NVIDIA"]
+    assert (floor["microarchitecture"], floor["compute_capability"]) == ("Ampere", "8.0")
+    assert not any("support file" in r["constraint"] for r in resolved(data, floor["set_by"]))
+    statuses = {c["id"]: c["status"] for c in data["candidates"]}
+    assert statuses["nvidia-a100-sxm4-80gb"] == "consistent"
+    # Without the code's bf16 the CI build alone sets no floor at all.
+    (tmp_path / "train.py").write_text("import torch.distributed as dist\ndist.init_process_group(backend=\"nccl\")\n")
+    assert "NVIDIA" not in inference_of(tmp_path)["architecture_floor"]

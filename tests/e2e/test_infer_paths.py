@@ -106,3 +106,31 @@ def test_mindspeed_adaptor_is_an_ascend_shim():
     assert shim.value == "mindspeed" and shim.in_force
     (req,) = requirements_for(shim)
     assert req.vendors == frozenset({"Huawei"}) and req.strength == "hard"
+
+
+def _two_launches(tmp_path):
+    (tmp_path / "run_fp8.sh").write_text("#!/bin/bash\ntorchrun --nproc_per_node 8 train_fp8.py\n")
+    (tmp_path / "run_plain.sh").write_text("#!/bin/bash\ntorchrun --nproc_per_node 8 train.py\n")
+    (tmp_path / "train_fp8.py").write_text(
+        "import torch\nimport torch.distributed as dist\nimport transformer_engine.pytorch as te\n\n"
+        "dist.init_process_group(backend=\"nccl\")\nmodel = te.Linear(16, 16).cuda()\n"
+        "with te.fp8_autocast(enabled=True):\n    model(torch.zeros(16, 16, device=\"cuda\"))\n")
+    (tmp_path / "train.py").write_text(
+        "import torch\nimport torch.distributed as dist\n\n"
+        "dist.init_process_group(backend=\"nccl\")\nmodel = torch.nn.Linear(16, 16).cuda()\n")
+    return tmp_path
+
+
+def test_a_floor_one_recipe_sets_is_no_floor_of_the_repo_when_another_recipe_sets_none(tmp_path):
+    """nanochat's shape: FP8 on one launch, plain CUDA on others. The union keeps pre-Ada parts consistent, so a
+    repository floor of Ada would contradict its own list."""
+    from ..conftest import inference_of
+
+    repo = _two_launches(tmp_path)
+    data = inference_of(repo)
+    assert "NVIDIA" not in data["architecture_floor"]
+    assert {c["id"]: c["status"] for c in data["candidates"]}["nvidia-a100-sxm4-80gb"] == "consistent"
+    (repo / "run_plain.sh").unlink()
+    (repo / "train.py").unlink()
+    floor = inference_of(repo)["architecture_floor"]["NVIDIA"]
+    assert floor["microarchitecture"] == "Ada Lovelace"

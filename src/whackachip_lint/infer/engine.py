@@ -610,8 +610,11 @@ def _disfavour_unlikely_vendors(candidates: list[CandidateVerdict], vendors: lis
 
 def _floors(catalog: Catalog, candidates: list[CandidateVerdict], requirements: list[Requirement],
             vendors: list[VendorVerdict]) -> dict[str, Any]:
-    """Per vendor, the oldest part every hard or strong architecture requirement allows, and what set it."""
-    floor_reqs = [r for r in requirements if r.kind in FLOOR_KINDS and r.strength in (HARD, STRONG)]
+    """Per vendor, the oldest part every hard or strong architecture requirement allows, and what set it.
+
+    A requirement that counts against no part (a support file's build targets) sets no floor either: a floor of
+    Hopper beside a consistent A100 would contradict the verdict's own list."""
+    floor_reqs = [r for r in requirements if r.kind in FLOOR_KINDS and r.strength in (HARD, STRONG) and r.against]
     own = [r for r in floor_reqs if not r.vendored]
     floor_reqs = own or floor_reqs  # vendored code sets a floor only where the repo's own code sets none
     out: dict[str, Any] = {}
@@ -977,11 +980,15 @@ def _merge(assessments: list[Assessment], names: list[str], catalog: Catalog) ->
         best = min(options, key=lambda v: _VENDOR_ORDER[v.status])
         reasons = [r for v in options if v.status == best.status for r in v.reasons]  # why it stands where it does
         vendors.append(VendorVerdict(vendor, best.status, best.score, _unique(reasons), best.in_catalog))
-    floors: dict[str, Any] = {}  # per vendor the lowest floor any recipe sets (what the repo as a whole needs)
-    for a in assessments:
-        for vendor, floor in a.architecture_floor.items():
-            if vendor not in floors or _floor_key(floor, catalog) < _floor_key(floors[vendor], catalog):
-                floors[vendor] = floor
+    # Per vendor, the lowest floor of the recipes that can run on it (what the repo as a whole needs). A recipe
+    # that sets none there leaves the repo without one: its parts stay in the union, and a floor above them would
+    # contradict the consistent list.
+    floors: dict[str, Any] = {}
+    for vendor in dict.fromkeys(v for a in assessments for v in a.architecture_floor):
+        per_recipe = [a.architecture_floor.get(vendor) for a in assessments
+                      if any(v.name == vendor and v.status != EXCLUDED for v in a.vendors)]
+        if per_recipe and all(per_recipe):
+            floors[vendor] = min(per_recipe, key=lambda floor: _floor_key(floor, catalog))
     classes = {a.device_class["class"] for a in assessments}
     device_class = assessments[0].device_class if len(classes) == 1 else {
         "class": "mixed", "strength": None, "evidence": [], "reasons": [],
