@@ -168,3 +168,13 @@ def test_read_head_refuses_what_is_not_a_regular_file(tmp_path):
     (tmp_path / "small.log").write_bytes(b"abc")
     assert read_head(tmp_path / "small.log", 100) == (b"abc", 3)
     assert read_head(tmp_path / "small.log", 2) == (b"ab", 3)
+
+
+def test_the_markdown_report_names_a_capped_log_not_fully_scanned_beside_the_summary(tmp_path):
+    from ..conftest import run_cli_in
+
+    repo = _capped_repo(tmp_path)
+    result = run_cli_in(repo, "--format", "markdown", "--no-cache", "--doc-read-cap", "1000", ".")
+    assert "### Files not fully scanned (1)" in result.output
+    assert "### Files not scanned" not in result.output  # the summary below says "scanned in part" for it
+    assert "; 1 file scanned in part._" in result.output

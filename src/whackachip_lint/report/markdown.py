@@ -105,7 +105,7 @@ def render(result: ScanResult, verdict=None, *, locator: Any = None, verdict_onl
         if errors and not any(f in ranked[:TOP_EVIDENCE] for f in errors):
             out.append(f"- and {len(errors)} errors further down: see the full report")
         if result.diagnostics:
-            out += ["", f"### Files not scanned ({len({d.path for d in result.diagnostics})})", ""]
+            out += ["", f"### Files not fully scanned ({len({d.path for d in result.diagnostics})})", ""]
             out += [f"- `{escape(d.path)}`: {escape(d.message)}" for d in result.diagnostics]
     out += ["", f"_{escape(summary(result))}_"]
     return "\n".join(out) + "\n"
