@@ -49,7 +49,7 @@ MODULES: dict[str, tuple] = {
                     ["tests/infer/test_infer_constraints.py", "tests/extract/test_vendor_tells.py"]),
     "shell_walker": (["src/whackachip_lint/extract/shell/walker.py", "src/whackachip_lint/extract/shell/states.py"],
                      ["tests/extract/test_dead_code.py", "tests/extract/shell/test_shell_extractor.py",
-                      "tests/extract/shell/test_shell_conditions.py"]),
+                      "tests/extract/shell/test_shell_conditions.py", "tests/extract/shell/test_shell_walker.py"]),
 }
 
 # Extra pytest arguments per target: the SARIF of all 28 fixture repositories is built by every mutant of the rule

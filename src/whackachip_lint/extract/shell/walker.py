@@ -126,8 +126,8 @@ class ShellWalker:
         for name, (body, defined, why) in list(self.functions.items()):
             if name in self.walked_functions:
                 continue
-            if defined is State.DEAD:
-                self.dead_block([body], Context(defined, dict(ctx.env)), why)
+            if defined is State.DEAD:  # dead for the reason it was dead where defined (a live context takes `why`)
+                self.dead_block([body], Context(State.ENABLED, dict(ctx.env)), why)
             elif self.function_use is not None and self.function_use.is_dead(name):
                 self.dead_block([body], Context(defined, dict(ctx.env)), f"in function {name}, which nothing calls")
             else:  # defined, never called here: may be called by whoever sources us
@@ -241,7 +241,8 @@ class ShellWalker:
             chunks = (
                 list(previous) + chunks
                 if isinstance(previous, tuple)
-                else [Chunk(name, self._shift(node.start_point), self._shift(node.end_point), known=False)] + chunks
+                else [Chunk(f"${{{name}}}", self._shift(node.start_point), self._shift(node.end_point), known=False)]
+                + chunks
             )
         ctx.env[name] = tuple(chunks)
         if exported is None:
@@ -661,7 +662,9 @@ class ShellWalker:
 
     def _detail(self, detail: str, context: State) -> str:
         phrase = where(context, self.dead_why)
-        return f"{detail} ({phrase})" if phrase else detail
+        if not phrase:
+            return detail
+        return f"{detail} ({phrase})" if detail else phrase  # no detail (a launcher without a script): the phrase alone
 
     def env_facts(self, name: str, chunks, start: Point, end: Point, context: State, exported: bool) -> None:
         if not is_hardware_variable(name):
