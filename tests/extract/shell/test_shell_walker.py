@@ -654,3 +654,44 @@ HEREDOCS = [
 def test_heredoc_configs(code, records):
     """DeepSpeed JSON written by a heredoc: conditional, and why; known scalars written in place."""
     assert finding_records(code, "shell") == records
+
+
+# The script's own directory (`$(dirname "$0")`) in a script under launch/: resolved from the scanned root, also in
+# code `bash -c` runs and in an array's elements.
+SCRIPT_DIRECTORY = [
+    ('deepspeed train.py --deepspeed "$(dirname "$0")/ds.json"\n', [
+        ("WAC404", "deepspeed", "enabled", "1:1-1:10",
+         {"script": "train.py", "script_args": "--deepspeed '\"$(dirname \"$0\")/ds.json\"'", "command_line": 1},
+         "Distributed launcher (deepspeed) is in force here. It runs train.py."),
+        ("WAC406", '"$(dirname "$0")/ds.json"', "enabled", "1:20-1:56",
+         {"flag": "--deepspeed", "launcher": "deepspeed", "resolved": "launch/ds.json", "command_line": 1},
+         'Configuration passed to a launch ("$(dirname "$0")/ds.json") is in force here. --deepspeed '
+         '"$(dirname "$0")/ds.json" passed to deepspeed.'),
+    ]),
+    ('bash -c \'deepspeed train.py --deepspeed "$(dirname "$0")/ds.json"\'\n', [
+        ("WAC404", "deepspeed", "enabled", "1:10-1:19",
+         {"script": "train.py", "script_args": "--deepspeed '\"$(dirname \"$0\")/ds.json\"'", "command_line": 1},
+         "Distributed launcher (deepspeed) is in force here. It runs train.py."),
+        ("WAC406", '"$(dirname "$0")/ds.json"', "enabled", "1:29-1:65",
+         {"flag": "--deepspeed", "launcher": "deepspeed", "resolved": "launch/ds.json", "command_line": 1},
+         'Configuration passed to a launch ("$(dirname "$0")/ds.json") is in force here. --deepspeed '
+         '"$(dirname "$0")/ds.json" passed to deepspeed.'),
+    ]),
+    ('A=(--deepspeed "$(dirname "$0")/ds.json")\ndeepspeed train.py "${A[@]}"\n', [
+        ("WAC406", "launch/ds.json", "enabled", "1:4-1:40",
+         {"flag": "--deepspeed", "launcher": "deepspeed", "resolved": "launch/ds.json", "command_line": 2},
+         "Configuration passed to a launch (launch/ds.json) is in force here. --deepspeed launch/ds.json passed to "
+         "deepspeed."),
+        ("WAC404", "deepspeed", "enabled", "2:1-2:10",
+         {"script": "train.py", "script_args": "--deepspeed launch/ds.json", "command_line": 2},
+         "Distributed launcher (deepspeed) is in force here. It runs train.py."),
+    ]),
+]
+
+
+@pytest.mark.parametrize(("code", "records"), SCRIPT_DIRECTORY)
+def test_the_script_directory(code, records, tmp_path, monkeypatch):
+    (tmp_path / "launch").mkdir()
+    (tmp_path / "launch" / "ds.json").write_text("{}\n")
+    monkeypatch.chdir(tmp_path)  # the snippet's path, launch/run.sh, is read from the current directory
+    assert finding_records(code, "shell", "launch/run.sh") == records
