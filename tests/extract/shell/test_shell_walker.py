@@ -57,6 +57,24 @@ ENVIRONMENT = [
           "InfiniBand / RoCE transport (NCCL_IB_HCA) is in force here. "
           "NCCL_IB_HCA=${NCCL_IB_HCA}mlx5_1."),
      ]),
+    # `+=` to an on/off switch the file never set: decided at run time
+    ("export NCCL_IB_DISABLE+=1\n",
+     [
+         ("WAC301", "NCCL_IB_DISABLE", "conditional", "1:8-1:26",
+          {"variable": "NCCL_IB_DISABLE", "setting": "${NCCL_IB_DISABLE}1"},
+          "InfiniBand / RoCE transport (NCCL_IB_DISABLE) is used only under a runtime condition here."
+          " NCCL_IB_DISABLE=${NCCL_IB_DISABLE}1 (the value is decided at run time)."),
+     ]),
+    # `+=` to a variable the file never set, used later: the caller's value stands where the `+=` is written
+    ("G+=4\ntorchrun --nproc_per_node $G train.py\n",
+     [
+         ("WAC404", "torchrun", "enabled", "2:1-2:9", {"script": "train.py", "command_line": 2},
+          "Distributed launcher (torchrun) is in force here. It runs train.py."),
+         ("WAC401", "$G", "conditional", "2:10-2:26",
+          {"flag": "--nproc_per_node", "launcher": "torchrun", "command_line": 2},
+          "Devices per node ($G) is used only under a runtime condition here. --nproc_per_node $G is "
+          "not decided by this file."),
+     ]),
     # an empty assignment gives nothing (and reads no compiler flags)
     ("CFLAGS=\n", []),
     # `env NAME=VALUE cmd`: split at the first `=`; a value from the environment; a default
@@ -133,6 +151,13 @@ ENVIRONMENT = [
     ("unset A NCCL_IB_DISABLE\n",
      [
          ("WAC301", "NCCL_IB_DISABLE", "mentioned", "1:9-1:24", {"variable": "NCCL_IB_DISABLE"},
+          "InfiniBand / RoCE transport (NCCL_IB_DISABLE) is only mentioned here. NCCL_IB_DISABLE is "
+          "unset (the library default applies)."),
+     ]),
+    # `unset -v`: the option is skipped, the name unset
+    ("unset -v NCCL_IB_DISABLE\n",
+     [
+         ("WAC301", "NCCL_IB_DISABLE", "mentioned", "1:10-1:25", {"variable": "NCCL_IB_DISABLE"},
           "InfiniBand / RoCE transport (NCCL_IB_DISABLE) is only mentioned here. NCCL_IB_DISABLE is "
           "unset (the library default applies)."),
      ]),
@@ -258,6 +283,43 @@ COMMANDS = [
           "Distributed launcher (torchrun) is used only under a runtime condition here. It runs "
           "train.py (in a branch that runs only under a runtime condition)."),
      ]),
+    # eval of text that starts with an expansion the file does not decide, or with a blank: read as written
+    ("eval \"$X; export NCCL_IB_HCA=mlx5_0\"\neval \" $Y; export NCCL_IB_DISABLE=1\"\n",
+     [
+         ("WAC301", "NCCL_IB_HCA", "conditional", "1:18-1:36", {"variable": "NCCL_IB_HCA", "setting": "mlx5_0"},
+          "InfiniBand / RoCE transport (NCCL_IB_HCA) is used only under a runtime condition here. "
+          "NCCL_IB_HCA=mlx5_0 (in a branch that runs only under a runtime condition)."),
+         ("WAC301", "NCCL_IB_DISABLE", "conditional", "2:19-2:36", {"variable": "NCCL_IB_DISABLE", "setting": "1"},
+          "InfiniBand / RoCE transport (NCCL_IB_DISABLE) is used only under a runtime condition here."
+          " NCCL_IB_DISABLE=1 (in a branch that runs only under a runtime condition)."),
+     ]),
+    # a known expansion first, after another finding: only the eval's findings take the string's place, each once
+    ("export NCCL_P2P_DISABLE=1\nFLAGS=\"-O2\"\neval \"$FLAGS nvcc -arch=sm_80 k.cu\"\n",
+     [
+         ("WAC303", "NCCL_P2P_DISABLE", "disabled", "1:8-1:26", {"variable": "NCCL_P2P_DISABLE", "setting": "1"},
+          "GPU peer-to-peer transport (NCCL_P2P_DISABLE) is explicitly switched off here. "
+          "NCCL_P2P_DISABLE=1."),
+         ("WAC603", "8.0", "conditional", "3:6-3:36", {},
+          "CUDA compile target list (8.0) is used only under a runtime condition here. Compiler flag "
+          "-arch=sm_80 (in a branch that runs only under a runtime condition)."),
+     ]),
+    # compiler flags in code that `bash -c` or eval runs: read once, as code, in its state (not also as the outer
+    # command's flags)
+    ("bash -c \"nvcc -arch=sm_80 k.cu\"\neval \"nvcc -arch=sm_90 k.cu\"\n",
+     [
+         ("WAC603", "8.0", "enabled", "1:15-1:26", {},
+          "CUDA compile target list (8.0) is in force here. Compiler flag -arch=sm_80."),
+         ("WAC603", "9.0", "conditional", "2:12-2:23", {},
+          "CUDA compile target list (9.0) is used only under a runtime condition here. Compiler flag "
+          "-arch=sm_90 (in a branch that runs only under a runtime condition)."),
+     ]),
+    # an unknown command word calls no function, whatever the function is called
+    ("XXXX() { export NCCL_IB_HCA=mlx5_0; }\n$CMD\n",
+     [
+         ("WAC301", "NCCL_IB_HCA", "conditional", "1:17-1:35", {"variable": "NCCL_IB_HCA", "setting": "mlx5_0"},
+          "InfiniBand / RoCE transport (NCCL_IB_HCA) is used only under a runtime condition here. "
+          "NCCL_IB_HCA=mlx5_0 (in a branch that runs only under a runtime condition)."),
+     ]),
     # code in `bash -c`: its comments are not read as commented-out commands
     ("bash -c 'export NCCL_IB_HCA=mlx5_0 # export NCCL_IB_DISABLE=1'\n",
      [
@@ -290,6 +352,15 @@ COMMANDS = [
      [
          ("WAC401", 4, "enabled", "1:1-1:23", {"launcher": "rank-loop"},
           "Devices per node (4) is in force here. The loop starts 4 processes."),
+         ("WAC404", "rank-loop", "enabled", "1:1-1:23", {"launcher": "rank-loop"},
+          "Distributed launcher (rank-loop) is in force here. One background process per DEVICE_ID."),
+     ]),
+    # a C-style rank loop over a range the file does not decide
+    ("for ((i=0; i<N; i++)); do\n  DEVICE_ID=$i python train.py &\ndone\n",
+     [
+         ("WAC401", "for ((i=0; i<N; i++)); ", "conditional", "1:1-1:23", {"launcher": "rank-loop"},
+          "Devices per node (for ((i=0; i<N; i++)); ) is used only under a runtime condition here. "
+          "The loop's range (for ((i=0; i<N; i++)); ) is not decided by this file."),
          ("WAC404", "rank-loop", "enabled", "1:1-1:23", {"launcher": "rank-loop"},
           "Distributed launcher (rank-loop) is in force here. One background process per DEVICE_ID."),
      ]),
@@ -388,20 +459,18 @@ BRANCHES = [
           {"flag": "--nproc_per_node", "launcher": "torchrun", "command_line": 4},
           "Devices per node (2) is used only under a runtime condition here. --nproc_per_node 2 "
           "passed to torchrun (in a branch that runs only under a runtime condition)."),
-         ("WAC404", "torchrun", "conditional", "6:6-6:14", {"script": "probe.py", "command_line": 6},
-          "Distributed launcher (torchrun) is used only under a runtime condition here. It runs "
-          "probe.py (in a branch that runs only under a runtime condition)."),
-         ("WAC401", 4, "conditional", "6:15-6:33",
-          {"flag": "--nproc_per_node", "launcher": "torchrun", "command_line": 6},
-          "Devices per node (4) is used only under a runtime condition here. --nproc_per_node 4 "
-          "passed to torchrun (in a branch that runs only under a runtime condition)."),
-         ("WAC404", "torchrun", "conditional", "6:44-6:52", {"script": "probe.py", "command_line": 6},
-          "Distributed launcher (torchrun) is used only under a runtime condition here. It runs "
-          "probe.py (in a branch that runs only under a runtime condition)."),
-         ("WAC401", 8, "conditional", "6:53-6:71",
-          {"flag": "--nproc_per_node", "launcher": "torchrun", "command_line": 6},
-          "Devices per node (8) is used only under a runtime condition here. --nproc_per_node 8 "
-          "passed to torchrun (in a branch that runs only under a runtime condition)."),
+         ("WAC404", "torchrun", "dead", "6:6-6:14", {"script": "probe.py", "command_line": 6},
+          "Distributed launcher (torchrun) stands in code that cannot run here. It runs probe.py (a "
+          "branch the file's own values rule out)."),
+         ("WAC401", 4, "dead", "6:15-6:33", {"flag": "--nproc_per_node", "launcher": "torchrun", "command_line": 6},
+          "Devices per node (4) stands in code that cannot run here. --nproc_per_node 4 passed to "
+          "torchrun (a branch the file's own values rule out)."),
+         ("WAC404", "torchrun", "dead", "6:44-6:52", {"script": "probe.py", "command_line": 6},
+          "Distributed launcher (torchrun) stands in code that cannot run here. It runs probe.py (a "
+          "branch the file's own values rule out)."),
+         ("WAC401", 8, "dead", "6:53-6:71", {"flag": "--nproc_per_node", "launcher": "torchrun", "command_line": 6},
+          "Devices per node (8) stands in code that cannot run here. --nproc_per_node 8 passed to "
+          "torchrun (a branch the file's own values rule out)."),
      ]),
     # an assignment in the first condition holds for its test
     ("if M=b; [ \"$M\" = b ]; then export NCCL_IB_HCA=mlx5_0; fi\n",
@@ -472,12 +541,12 @@ BRANCHES = [
           "Devices per node (${G:-8}) is used only under a runtime condition here. --nproc_per_node "
           "${G:-8} is not decided by this file."),
      ]),
-    # an elif condition of several commands: the last one decides
+    # an elif condition of several commands: the last one decides (here: it fails)
     ("M=a\nif [ -f a ]; then :\nelif cd /; [ \"$M\" = b ]; then export NCCL_IB_HCA=mlx5_0\nfi\n",
      [
-         ("WAC301", "NCCL_IB_HCA", "conditional", "3:38-3:56", {"variable": "NCCL_IB_HCA", "setting": "mlx5_0"},
-          "InfiniBand / RoCE transport (NCCL_IB_HCA) is used only under a runtime condition here. "
-          "NCCL_IB_HCA=mlx5_0 (in a branch that runs only under a runtime condition)."),
+         ("WAC301", "NCCL_IB_HCA", "dead", "3:38-3:56", {"variable": "NCCL_IB_HCA", "setting": "mlx5_0"},
+          "InfiniBand / RoCE transport (NCCL_IB_HCA) stands in code that cannot run here. "
+          "NCCL_IB_HCA=mlx5_0 (a branch the file's own values rule out)."),
      ]),
     # `&&` after a failing test: dead, and says why
     ("M=a\n[ \"$M\" = b ] && export NCCL_IB_HCA=mlx5_0\n",

@@ -397,8 +397,10 @@ class ShellWalker:
         has_else = False
         for clause in node.named_children:
             if clause.type == "elif_clause":
+                # tree-sitter-bash gives an elif clause no condition field: its condition is what stands before `then`
                 named = clause.named_children
-                cond = [c for c in clause.children_by_field_name("condition") if c.is_named] or named[:1]
+                then = next((c for c in clause.children if c.type == "then"), None)
+                cond = [c for c in named if then is not None and c.end_byte <= then.start_byte] or named[:1]
                 branches.append((cond, [c for c in named if c not in cond]))
             elif clause.type == "else_clause":
                 branches.append((True, clause.named_children))
@@ -577,8 +579,9 @@ class ShellWalker:
             detail = self._detail(detail, ctx.state)
             self.add_words(Code.VENDOR_ENVIRONMENT, "ASCEND_TOOLKIT_HOME", ctx.state, words[0], words[1], detail,
                            {"variable": "ASCEND_TOOLKIT_HOME", "sourced": words[1].text})
-        self._inline_code(nodes, ctx)
-        self.arch_flags(node, ctx.state, start=name)
+        code = self._inline_code(nodes, ctx)
+        # The code an argument holds was read as code, in its own state: its flags are not the command line's too.
+        self.arch_flags(node, ctx.state, start=name, stop=code)
         # Every fact of one command line carries the line the command starts on, so a reader can
         # group a launch's flags with the config it passes even when the command spans lines.
         line = self._shift(node.start_point)[0] + 1
@@ -612,18 +615,20 @@ class ShellWalker:
             elif word.text in ("-o", "+o") and index + 1 < len(words) and words[index + 1].text == "allexport":
                 self.allexport = word.text == "-o"
 
-    def _inline_code(self, nodes, ctx: Context) -> None:
+    def _inline_code(self, nodes, ctx: Context):
         """Code held in a string: `eval "export X=1"` (conditional: what eval runs is built at run time) and
-        `bash -c "torchrun ..."`, also behind `srun`/`mpirun` (read as if written in place)."""
+        `bash -c "torchrun ..."`, also behind `srun`/`mpirun` (read as if written in place). Returns the first
+        argument read as code, if any."""
         texts = [self.raw(n) for n in nodes]
         if texts[0] == "eval":
             for argument in nodes[1:]:
                 self._code_in(argument, nest(ctx.state, State.CONDITIONAL), ctx.env)
-            return
+            return nodes[1] if len(nodes) > 1 else None
         for index, text in enumerate(texts[:-2]):
             if os.path.basename(text) in _SHELLS and _DASH_C.match(texts[index + 1]):
                 self._code_in(nodes[index + 2], ctx.state, ctx.env)
-                return
+                return nodes[index + 2]
+        return None
 
     def _code_in(self, node, state: State, env: dict) -> None:
         if node.type == "string" and [c.type for c in node.named_children] in (["simple_expansion"], ["expansion"]):
@@ -695,9 +700,10 @@ class ShellWalker:
         chunk = Chunk(value, word.start, word.end, word.known, default_of=word.default_of)
         self.env_facts(name, [chunk], word.start, word.end, state, exported=True)
 
-    def arch_flags(self, node, context: State, start=None) -> None:
+    def arch_flags(self, node, context: State, start=None, stop=None) -> None:
+        """Compiler target flags in the text of `node`, from `start` (a node) when given, up to `stop` when given."""
         first = start if start is not None else node
-        raw = self.data[first.start_byte : node.end_byte]
+        raw = self.data[first.start_byte : stop.start_byte if stop is not None else node.end_byte]
         text = raw.decode("utf-8", "replace")
         if not _ARCH_HINT.search(text):
             return
