@@ -292,8 +292,7 @@ def _entry_points(files: list[str], facts: dict[str, dict[str, Any]], findings: 
     launching = {f.path for f in findings if f.rule == LAUNCH_RULE and f.in_force and not doc_block(f)}
     # A file that only sources or calls other shell files is no entry point of its own (its callers' path holds it).
     entries = [e for e in launches.values() if e.path in launching or any(r.endswith(".py") for r in e.runs)]
-    # A script a README documents keeps its own entry point too: documented recipes only add paths to the union.
-    launched = {r for e in entries if not e.document for r in e.runs}
+    launched = {r for e in entries for r in e.runs}
     for path in files:
         fact = facts.get(path, {})
         if fact.get("main") and path not in launched:
