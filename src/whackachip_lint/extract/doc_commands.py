@@ -27,12 +27,14 @@ from __future__ import annotations
 import re
 import shlex
 from dataclasses import dataclass, replace
+from functools import lru_cache
 from pathlib import PurePosixPath
 
 from ..evidence import RawFinding, Span
 from ..kinds import UNSAFE_CHARACTERS
 from . import ExtractionError, PartialExtraction, Source
 from . import shell
+from ..prefilter import has_trigger
 
 # Fence info strings (first word, lower-cased) whose blocks are shell commands.
 SHELL_TAGS = frozenset({"bash", "sh", "shell", "zsh", "ksh", "console", "shell-session", "shellsession",
@@ -183,7 +185,11 @@ def _read_block(source: Source, block: Block, commands: dict[int, str], name: st
     text = "\n".join(commands.get(number, "") for number in range(first, last + 1)) + "\n"
     if unsafe is not None and unsafe.search(text):
         return []  # a character tree-sitter-bash cannot read safely (kinds.py): the block is skipped
-    block_source = Source(source.path, source.relpath, "shell", text.encode("utf-8"))
+    data = text.encode("utf-8")
+    triggers = _shell_triggers()
+    if triggers is not None and not has_trigger(data, triggers):
+        return []  # no shell rule's trigger word: the shell extractor would find nothing (prefilter.py's promise)
+    block_source = Source(source.path, source.relpath, "shell", data)
     try:
         raws = shell.extract(block_source)
     except PartialExtraction as partial:
@@ -208,6 +214,15 @@ def _read_block(source: Source, block: Block, commands: dict[int, str], name: st
         out.append(replace(raw, span=Span(span.line + shift, span.column, span.end_line + shift, span.end_column),
                            detail=detail, properties=props))
     return out
+
+
+@lru_cache(maxsize=1)
+def _shell_triggers():
+    """The pre-filter's pattern for shell files under every rule (None: some rule cannot be pre-filtered)."""
+    from ..prefilter import pattern_for
+    from ..rules import ALL_RULES
+
+    return pattern_for("shell", frozenset(ALL_RULES))
 
 
 def _python_runs(commands: dict[int, str]) -> dict[int, tuple[str, str]]:
