@@ -145,3 +145,15 @@ def test_the_text_report_names_the_documented_recipe():
     assert "  README.md:17:3: WAC208 [enabled] XLA platform (tpu) is in force here. --use_tpu True passed to python, " \
            "in a code block of README.md." in result.output
     assert "    README.md:13: vendor Google; 4 consistent (" in result.output
+
+
+def test_a_readme_in_an_examples_folder_documents_a_recipe_of_the_root_script(tmp_path):
+    repo = tmp_path / "repo"
+    shutil.copytree(VERDICTS / "readme_tpu_recipe", repo)
+    (repo / "examples" / "glue").mkdir(parents=True)
+    (repo / "README.md").rename(repo / "examples" / "glue" / "README.md")
+    data = report(repo)
+    verdict = data["inference"]
+    assert vendors(verdict) == {"Google": "likely"} and consistent(verdict) == GOOGLE_TPU
+    assert verdict["primary"]["name"] == "examples/glue/README.md:13"
+    assert {f["properties"]["role"] for f in data["findings"] if f["path"].endswith("README.md")} == {"example"}

@@ -754,8 +754,10 @@ def infer(result, settings=None, catalog: Catalog | None = None) -> Verdict:
     catalog = catalog or load_catalog()
     repo = getattr(result, "paths", None)
     everything = settle_master_switches(documented_in_recipes([f for f in result.findings if not f.suppressed], repo))
-    on_path = [f for f in everything if role_of(f, repo) in PATH_ROLES]
-    off_path = [f for f in everything if role_of(f, repo) not in PATH_ROLES]
+    # A documented command left after documented_in_recipes is on its recipe's path, whatever its README's role
+    # (a README under examples/ documenting the root training script).
+    on_path = [f for f in everything if role_of(f, repo) in PATH_ROLES or doc_block(f)]
+    off_path = [f for f in everything if role_of(f, repo) not in PATH_ROLES and not doc_block(f)]
     if not any(r.is_vendor for f in on_path for r in requirements_for(f)) and off_path:
         # Nothing on a training path names hardware (a repository of examples or notebooks): they are its code.
         on_path, off_path = everything, []
