@@ -140,3 +140,10 @@ def test_a_character_the_shell_parser_cannot_read_skips_the_block_only():
 def test_prose_outside_blocks_is_left_to_the_prose_reader():
     result = scan_snippet("We export NCCL_IB_HCA=mlx5 on every node.\n", "markdown")
     assert [f for f in result.findings if f.properties.get("documented")] == []
+
+
+def test_a_literal_marker_inside_an_rst_block_opens_no_block_of_its_own():
+    text = ".. code-block:: python\n\n   x = 1  # see::\n       export NCCL_IB_HCA=mlx5\n\nDone.\n"
+    assert rows(text, "rst", "README.rst") == []
+    text = "Run::\n\n    export NCCL_IB_HCA=mlx5 # a::\n        export NCCL_SOCKET_IFNAME=eth0\n"
+    assert [(r[0], r[3]) for r in rows(text, "rst", "README.rst")] == [("WAC301", 3), ("WAC304", 4)]

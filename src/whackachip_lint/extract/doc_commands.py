@@ -112,32 +112,38 @@ def fenced_blocks(lines: list[str]) -> list[Block]:
 
 
 def rst_blocks(lines: list[str]) -> list[Block]:
-    """`.. code-block:: bash` blocks, and `::` literal blocks (read if they look like commands)."""
+    """`.. code-block:: bash` blocks, and `::` literal blocks (read if they look like commands). A block's body
+    (every line indented deeper than its marker, and blank lines) is passed once: a `::` inside it opens nothing."""
     blocks: list[Block] = []
-    for index, line in enumerate(lines):
+    index = 0
+    while index < len(lines):
+        line = lines[index]
         directive = _RST_DIRECTIVE.match(line)
         literal = directive is None and _RST_LITERAL.search(line) and not line.lstrip().startswith("..")
         if directive is None and not literal:
+            index += 1
             continue
         lang = directive["lang"].lower() if directive else ""
-        if directive and lang not in SHELL_TAGS and lang != "":
-            continue
         indent = len(line) - len(line.lstrip())
+        opened = index + 1
         body: list[int] = []
-        for k in range(index + 1, len(lines)):
-            text = lines[k]
-            if not text.strip():
-                body.append(k + 1)
-                continue
-            if len(text) - len(text.lstrip()) <= indent:
-                break
-            if directive and not any(lines[j - 1].strip() for j in body) and _RST_OPTION.match(text):
-                continue  # the directive's options (:linenos:)
-            body.append(k + 1)
+        started = False  # a directive's options (:linenos:) come before its first text line
+        index += 1
+        while index < len(lines):
+            text = lines[index]
+            if text.strip():
+                if len(text) - len(text.lstrip()) <= indent:
+                    break
+                if directive and not started and _RST_OPTION.match(text):
+                    index += 1
+                    continue
+                started = True
+            body.append(index + 1)
+            index += 1
         while body and not lines[body[-1] - 1].strip():
             body.pop()
-        if body:
-            blocks.append(Block(index + 1, body, lang in SESSION_TAGS, bool(lang)))
+        if body and (lang in SHELL_TAGS or lang == ""):
+            blocks.append(Block(opened, body, lang in SESSION_TAGS, bool(lang)))
     return blocks
 
 
