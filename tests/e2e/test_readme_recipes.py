@@ -157,3 +157,18 @@ def test_a_readme_in_an_examples_folder_documents_a_recipe_of_the_root_script(tm
     assert vendors(verdict) == {"Google": "likely"} and consistent(verdict) == GOOGLE_TPU
     assert verdict["primary"]["name"] == "examples/glue/README.md:13"
     assert {f["properties"]["role"] for f in data["findings"] if f["path"].endswith("README.md")} == {"example"}
+
+
+def test_a_documented_recipes_own_settings_break_no_vendor_tie_and_set_no_floor(tmp_path):
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    shutil.copy(VERDICTS / "readme_not_recipes" / "train.py", repo / "train.py")
+    (repo / "README.md").write_text("# Run\n\n```bash\nexport HIP_VISIBLE_DEVICES=0,1\nexport TORCH_CUDA_ARCH_LIST=9.0\n"
+                                     "torchrun --nproc_per_node=2 train.py\n```\n")
+    with_docs, without = report(repo)["inference"], report(repo, "--no-docs")["inference"]
+    assert [p["name"] for p in with_docs["paths"]["training_paths"]] == ["README.md:3"]
+    # HIP variables in a README count for AMD and against nothing: NVIDIA stays the tie-break's pick; the README's
+    # build targets set no Hopper floor.
+    assert vendors(with_docs) == vendors(without) == {"NVIDIA": "likely"}
+    assert with_docs["architecture_floor"] == without["architecture_floor"] == {}
+    assert statuses(with_docs) == statuses(without)
