@@ -39,7 +39,7 @@ def split_by_recipe(findings: list[Finding], recipes: list[Recipe]) -> tuple[dic
     homes_by_path: dict[str, list[Recipe]] = {}
     for f in findings:
         if doc_block(f):
-            # A documented command counts only in the recipe of its own code block (documented_only).
+            # A documented command counts only in the recipe of its own code block (engine.documented_in_recipes).
             if documented_recipe_name(f) in own:
                 own[documented_recipe_name(f)].append(f)
             continue
