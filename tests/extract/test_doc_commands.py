@@ -147,3 +147,12 @@ def test_a_literal_marker_inside_an_rst_block_opens_no_block_of_its_own():
     assert rows(text, "rst", "README.rst") == []
     text = "Run::\n\n    export NCCL_IB_HCA=mlx5 # a::\n        export NCCL_SOCKET_IFNAME=eth0\n"
     assert [(r[0], r[3]) for r in rows(text, "rst", "README.rst")] == [("WAC301", 3), ("WAC304", 4)]
+
+
+def test_blocks_past_the_parse_cap_are_not_read(monkeypatch):
+    from whackachip_lint.extract import doc_commands
+
+    monkeypatch.setattr(doc_commands, "MAX_PARSED_BLOCKS", 2)
+    skipped = "```bash\necho hello\n```\n"  # no trigger word: not parsed, not counted
+    block = "```bash\nexport NCCL_IB_HCA=mlx5\n```\n"
+    assert [r[3] for r in rows(skipped + block * 3)] == [5, 8]
