@@ -156,3 +156,9 @@ def test_blocks_past_the_parse_cap_are_not_read(monkeypatch):
     skipped = "```bash\necho hello\n```\n"  # no trigger word: not parsed, not counted
     block = "```bash\nexport NCCL_IB_HCA=mlx5\n```\n"
     assert [r[3] for r in rows(skipped + block * 3)] == [5, 8]
+
+
+def test_commands_after_a_git_clone_in_the_block_are_another_projects():
+    text = "```bash\nexport NCCL_IB_HCA=mlx5\ngit clone https://example.com/up && cd up\ntorchrun train.py\n```\n"
+    found = {f.rule: f.properties for f in scan_snippet(text, "markdown").findings}
+    assert "other_project" not in found["WAC301"] and found["WAC404"]["other_project"] is True

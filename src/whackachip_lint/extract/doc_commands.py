@@ -18,7 +18,9 @@ Every finding says it is documented: `properties.documented` (true) and `propert
 block's opening fence), and its detail says "in a code block of README.md". A run of a Python script
 (`python train.py --use_tpu=True`) is no launcher finding of its own (WAC404 is a distributed launcher): the
 findings of its command line carry the script (`script`, `script_args`) so the path analysis can read the block as
-a documented recipe of that script (paths/launches.py). The whole kind is documentation, so `--no-docs` leaves
+a documented recipe of that script (paths/launches.py). Commands after a `git clone` in the same block run the
+cloned project (`git clone .../upstream && cd upstream && torchrun train.py`): they say `other_project` and make no
+recipe, even when this repository has a file of the same name. The whole kind is documentation, so `--no-docs` leaves
 these findings out with the rest of the docs.
 """
 
@@ -62,6 +64,7 @@ _RST_OPTION = re.compile(r"^[ \t]*:[\w-]+:")
 _PROMPT = re.compile(r"^[ \t]*\$[ \t]")
 _ASSIGNMENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*=")
 _PYTHON = re.compile(r"^python(?:[23](?:\.\d+)?)?$")
+_CLONE = re.compile(r"\bgit[ \t]+clone\b")
 _WRAPPERS = frozenset({"nohup", "time", "env", "exec", "sudo", "numactl", "taskset"})
 
 
@@ -221,6 +224,7 @@ def _read_block(source: Source, block: Block, commands: dict[int, str], name: st
         return []  # not shell after all: a README's block is no file of its own to report
     shift = first - 1
     runs = _python_runs(commands) if any(isinstance(raw.properties.get("command_line"), int) for raw in raws) else {}
+    cloned = next((number for number, text in sorted(commands.items()) if _CLONE.search(text)), None)
     out = []
     for raw in raws:
         span = raw.span
@@ -233,6 +237,8 @@ def _read_block(source: Source, block: Block, commands: dict[int, str], name: st
                 props["script"], props["script_args"] = run
         props["documented"] = True
         props["doc_block"] = block.opened
+        if cloned is not None and span.line + shift >= cloned:
+            props["other_project"] = True  # after a `git clone` in the block: the cloned project's commands
         detail = f"{raw.detail}, in a code block of {name}" if raw.detail else f"in a code block of {name}"
         out.append(replace(raw, span=Span(span.line + shift, span.column, span.end_line + shift, span.end_column),
                            detail=detail, properties=props))

@@ -51,8 +51,8 @@ def documented_run(finding: Finding) -> str | None:
     """The script a documented command runs, when the finding is part of one (a launcher, or a flag passed to
     `python script.py`): a block that runs a script of the repository is a documented recipe of it."""
     props = finding.properties or {}
-    if not doc_block(finding) or not finding.in_force or props.get("vendored"):
-        return None
+    if not doc_block(finding) or not finding.in_force or props.get("vendored") or props.get("other_project"):
+        return None  # after a `git clone` in its block, a command runs the cloned project's scripts
     script = props.get("script_resolved") or props.get("script")
     return script if isinstance(script, str) else None
 
