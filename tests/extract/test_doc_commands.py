@@ -162,3 +162,9 @@ def test_commands_after_a_git_clone_in_the_block_are_another_projects():
     text = "```bash\nexport NCCL_IB_HCA=mlx5\ngit clone https://example.com/up && cd up\ntorchrun train.py\n```\n"
     found = {f.rule: f.properties for f in scan_snippet(text, "markdown").findings}
     assert "other_project" not in found["WAC301"] and found["WAC404"]["other_project"] is True
+
+
+def test_a_directive_in_the_block_silences_a_documented_command():
+    text = "```bash\n# wac-lint: disable=WAC101\ntorchrun --nproc_per_node=8 train.py --bf16\n```\n"
+    found = {f.rule: f.suppressed for f in scan_snippet(text, "markdown").findings}
+    assert found == {"WAC101": True, "WAC401": False, "WAC404": False}
