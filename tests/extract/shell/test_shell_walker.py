@@ -12,6 +12,24 @@ import pytest
 from ...conftest import finding_records
 
 
+def launch_on_line_2(value) -> list[tuple]:
+    """The findings of `torchrun --nproc_per_node VALUE train.py` on line 2: VALUE a count the file decides (a number),
+    or the text as written when it does not."""
+    written = f"--nproc_per_node {value}"
+    span = f"2:10-2:{10 + len(written)}"
+    properties = {"flag": "--nproc_per_node", "launcher": "torchrun", "command_line": 2}
+    if isinstance(value, int):
+        count = ("WAC401", value, "enabled", span, properties,
+                 f"Devices per node ({value}) is in force here. {written} passed to torchrun.")
+    else:
+        count = ("WAC401", value, "conditional", span, properties,
+                 f"Devices per node ({value}) is used only under a runtime condition here. {written} is not decided "
+                 "by this file.")
+    launcher = ("WAC404", "torchrun", "enabled", "2:1-2:9", {"script": "train.py", "command_line": 2},
+                "Distributed launcher (torchrun) is in force here. It runs train.py.")
+    return [launcher, count]
+
+
 ENVIRONMENT = [
     # a value the file does not decide: a presence switch is still set, an on/off switch is decided at run time; an
     # assignment nothing exports; the empty string
@@ -480,14 +498,7 @@ BRANCHES = [
      ]),
     # an assignment in a later condition may not have run
     ("if [ -f a ]; then :; elif G=2; false; then :; fi\ntorchrun --nproc_per_node $G train.py\n",
-     [
-         ("WAC404", "torchrun", "enabled", "2:1-2:9", {"script": "train.py", "command_line": 2},
-          "Distributed launcher (torchrun) is in force here. It runs train.py."),
-         ("WAC401", "$G", "conditional", "2:10-2:29",
-          {"flag": "--nproc_per_node", "launcher": "torchrun", "command_line": 2},
-          "Devices per node ($G) is used only under a runtime condition here. --nproc_per_node $G is "
-          "not decided by this file."),
-     ]),
+     launch_on_line_2("$G")),
     # a branch that surely runs inside one that may
     ("if [ -f a ]; then\n  if [ 1 = 1 ]; then export NCCL_IB_HCA=mlx5_0; fi\nfi\n",
      [
@@ -497,24 +508,9 @@ BRANCHES = [
      ]),
     # `if [ -z ]` with an elif is no default idiom
     ("if [ -z \"$GPUS\" ]; then GPUS=8; elif [ -f x ]; then :; fi\ntorchrun --nproc_per_node $GPUS train.py\n",
-     [
-         ("WAC404", "torchrun", "enabled", "2:1-2:9", {"script": "train.py", "command_line": 2},
-          "Distributed launcher (torchrun) is in force here. It runs train.py."),
-         ("WAC401", "$GPUS", "conditional", "2:10-2:32",
-          {"flag": "--nproc_per_node", "launcher": "torchrun", "command_line": 2},
-          "Devices per node ($GPUS) is used only under a runtime condition here. --nproc_per_node "
-          "$GPUS is not decided by this file."),
-     ]),
+     launch_on_line_2("$GPUS")),
     # branches that disagree
-    ("if [ -f a ]; then G=2; else G=4; fi\ntorchrun --nproc_per_node $G train.py\n",
-     [
-         ("WAC404", "torchrun", "enabled", "2:1-2:9", {"script": "train.py", "command_line": 2},
-          "Distributed launcher (torchrun) is in force here. It runs train.py."),
-         ("WAC401", "$G", "conditional", "2:10-2:29",
-          {"flag": "--nproc_per_node", "launcher": "torchrun", "command_line": 2},
-          "Devices per node ($G) is used only under a runtime condition here. --nproc_per_node $G is "
-          "not decided by this file."),
-     ]),
+    ("if [ -f a ]; then G=2; else G=4; fi\ntorchrun --nproc_per_node $G train.py\n", launch_on_line_2("$G")),
     # branches that agree, the last one sure to run if reached
     ("if [ -f a ]; then G=2; elif [ 1 = 1 ]; then G=2; fi\ntorchrun --nproc_per_node $G train.py\n",
      [
@@ -532,15 +528,7 @@ BRANCHES = [
           "Devices per node (2) is in force here. --nproc_per_node 2 passed to torchrun."),
      ]),
     # a value set in a branch that may not run is no unset variable: its default does not decide
-    ("if [ -f a ]; then G=2; fi\ntorchrun --nproc_per_node ${G:-8} train.py\n",
-     [
-         ("WAC404", "torchrun", "enabled", "2:1-2:9", {"script": "train.py", "command_line": 2},
-          "Distributed launcher (torchrun) is in force here. It runs train.py."),
-         ("WAC401", "${G:-8}", "conditional", "2:10-2:34",
-          {"flag": "--nproc_per_node", "launcher": "torchrun", "command_line": 2},
-          "Devices per node (${G:-8}) is used only under a runtime condition here. --nproc_per_node "
-          "${G:-8} is not decided by this file."),
-     ]),
+    ("if [ -f a ]; then G=2; fi\ntorchrun --nproc_per_node ${G:-8} train.py\n", launch_on_line_2("${G:-8}")),
     # an elif condition of several commands: the last one decides (here: it fails)
     ("M=a\nif [ -f a ]; then :\nelif cd /; [ \"$M\" = b ]; then export NCCL_IB_HCA=mlx5_0\nfi\n",
      [
@@ -556,35 +544,11 @@ BRANCHES = [
           "NCCL_IB_HCA=mlx5_0 (a branch the file's own values rule out)."),
      ]),
     # `[ -n ] &&` is no default idiom
-    ("[ -n \"$GPUS\" ] && GPUS=8\ntorchrun --nproc_per_node $GPUS train.py\n",
-     [
-         ("WAC404", "torchrun", "enabled", "2:1-2:9", {"script": "train.py", "command_line": 2},
-          "Distributed launcher (torchrun) is in force here. It runs train.py."),
-         ("WAC401", "$GPUS", "conditional", "2:10-2:32",
-          {"flag": "--nproc_per_node", "launcher": "torchrun", "command_line": 2},
-          "Devices per node ($GPUS) is used only under a runtime condition here. --nproc_per_node "
-          "$GPUS is not decided by this file."),
-     ]),
+    ("[ -n \"$GPUS\" ] && GPUS=8\ntorchrun --nproc_per_node $GPUS train.py\n", launch_on_line_2("$GPUS")),
     # a case with no item sure to match
-    ("case $1 in a) G=2 ;; b) G=2 ;; esac\ntorchrun --nproc_per_node $G train.py\n",
-     [
-         ("WAC404", "torchrun", "enabled", "2:1-2:9", {"script": "train.py", "command_line": 2},
-          "Distributed launcher (torchrun) is in force here. It runs train.py."),
-         ("WAC401", "$G", "conditional", "2:10-2:29",
-          {"flag": "--nproc_per_node", "launcher": "torchrun", "command_line": 2},
-          "Devices per node ($G) is used only under a runtime condition here. --nproc_per_node $G is "
-          "not decided by this file."),
-     ]),
+    ("case $1 in a) G=2 ;; b) G=2 ;; esac\ntorchrun --nproc_per_node $G train.py\n", launch_on_line_2("$G")),
     # items after a fallthrough may be skipped
-    ("case $1 in a) G=4 ;& b) G=2 ;; esac\ntorchrun --nproc_per_node $G train.py\n",
-     [
-         ("WAC404", "torchrun", "enabled", "2:1-2:9", {"script": "train.py", "command_line": 2},
-          "Distributed launcher (torchrun) is in force here. It runs train.py."),
-         ("WAC401", "$G", "conditional", "2:10-2:29",
-          {"flag": "--nproc_per_node", "launcher": "torchrun", "command_line": 2},
-          "Devices per node ($G) is used only under a runtime condition here. --nproc_per_node $G is "
-          "not decided by this file."),
-     ]),
+    ("case $1 in a) G=4 ;& b) G=2 ;; esac\ntorchrun --nproc_per_node $G train.py\n", launch_on_line_2("$G")),
     # a subshell in a runtime branch
     ("if [ -f a ]; then ( export NCCL_IB_HCA=mlx5_0 ); fi\n",
      [
