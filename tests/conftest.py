@@ -146,10 +146,10 @@ def _every_json_report_follows_the_schema(monkeypatch):
     monkeypatch.setattr(json_report, "to_data", validating(json_report.to_data))
 
 
-def finding_records(code: str, kind: str, filename: str | None = None) -> list[tuple]:
+def finding_records(code: str, kind: str, filename: str | None = None, settings: Settings | None = None) -> list[tuple]:
     """Every finding of a snippet in full, in the order found: (rule, value, state, "line:column-end_line:end_column",
     properties, message); the snippet must scan without diagnostics."""
-    result = scan_snippet(code, kind, filename)
+    result = scan_snippet(code, kind, filename, settings)
     assert not result.diagnostics, result.diagnostics
     return [(f.rule, f.value, f.state.value, f"{f.span.line}:{f.span.column}-{f.span.end_line}:{f.span.end_column}",
              dict(f.properties), f.message) for f in result.findings]

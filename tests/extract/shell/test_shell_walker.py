@@ -9,7 +9,12 @@ from __future__ import annotations
 
 import pytest
 
+from whackachip_lint.config import Settings
+
 from ...conftest import finding_records
+
+# Every row reaches the walker, also those that give nothing (the pre-filter would skip some of them unread).
+WALKER = Settings(prefilter=False)
 
 
 def launch_on_line_2(value) -> list[tuple]:
@@ -193,7 +198,7 @@ ENVIRONMENT = [
 @pytest.mark.parametrize(("code", "records"), ENVIRONMENT)
 def test_environment_assignments(code, records):
     """Assignments, `export`/`declare`, `env` and `unset` of hardware variables: state, span, properties, message."""
-    assert finding_records(code, "shell") == records
+    assert finding_records(code, "shell", settings=WALKER) == records
 
 
 COMMANDS = [
@@ -331,6 +336,16 @@ COMMANDS = [
           "CUDA compile target list (9.0) is used only under a runtime condition here. Compiler flag "
           "-arch=sm_90 (in a branch that runs only under a runtime condition)."),
      ]),
+    # flags before the shell that runs the code are the command line's; a bare eval runs nothing
+    ("mpirun -x FLAGS=-arch=sm_80 bash -c \"torchrun train.py\"\neval\n",
+     [
+         ("WAC404", "mpirun", "enabled", "1:1-1:7", {"command": "bash", "command_line": 1},
+          "Distributed launcher (mpirun) is in force here. It runs bash."),
+         ("WAC603", "8.0", "enabled", "1:17-1:28", {},
+          "CUDA compile target list (8.0) is in force here. Compiler flag -arch=sm_80."),
+         ("WAC404", "torchrun", "enabled", "1:38-1:46", {"script": "train.py", "command_line": 1},
+          "Distributed launcher (torchrun) is in force here. It runs train.py."),
+     ]),
     # an unknown command word calls no function, whatever the function is called
     ("XXXX() { export NCCL_IB_HCA=mlx5_0; }\n$CMD\n",
      [
@@ -395,7 +410,7 @@ COMMANDS = [
 @pytest.mark.parametrize(("code", "records"), COMMANDS)
 def test_commands(code, records):
     """Commands the walker reads itself: CANN's set_env.sh, compiler flags, launchers in a branch, eval and `sh -c`."""
-    assert finding_records(code, "shell") == records
+    assert finding_records(code, "shell", settings=WALKER) == records
 
 
 COMMENTS = [
@@ -457,7 +472,7 @@ COMMENTS = [
 @pytest.mark.parametrize(("code", "records"), COMMENTS)
 def test_commented_out_code(code, records):
     """Commented-out commands: which comment lines are read together, and nothing else."""
-    assert finding_records(code, "shell") == records
+    assert finding_records(code, "shell", settings=WALKER) == records
 
 
 BRANCHES = [
@@ -499,6 +514,35 @@ BRANCHES = [
     # an assignment in a later condition may not have run
     ("if [ -f a ]; then :; elif G=2; false; then :; fi\ntorchrun --nproc_per_node $G train.py\n",
      launch_on_line_2("$G")),
+    # an assignment in a condition that may run: the variable may hold either value after the if
+    ("G=4\nif [ -f a ]; then :; elif G=2; [ -f b ]; then :; fi\ntorchrun --nproc_per_node $G train.py\n",
+     [
+         ("WAC404", "torchrun", "enabled", "3:1-3:9", {"script": "train.py", "command_line": 3},
+          "Distributed launcher (torchrun) is in force here. It runs train.py."),
+         ("WAC401", "$G", "conditional", "3:10-3:29",
+          {"flag": "--nproc_per_node", "launcher": "torchrun", "command_line": 3},
+          "Devices per node ($G) is used only under a runtime condition here. --nproc_per_node $G is "
+          "not decided by this file."),
+     ]),
+    # the same value from a branch and from a later condition that holds when reached
+    ("if [ -f a ]; then G=2; elif G=2; [ 1 = 1 ]; then :; fi\ntorchrun --nproc_per_node $G train.py\n",
+     [
+         ("WAC404", "torchrun", "enabled", "2:1-2:9", {"script": "train.py", "command_line": 2},
+          "Distributed launcher (torchrun) is in force here. It runs train.py."),
+         ("WAC401", 2, "enabled", "2:10-2:26", {"flag": "--nproc_per_node", "launcher": "torchrun", "command_line": 2},
+          "Devices per node (2) is in force here. --nproc_per_node 2 passed to torchrun."),
+     ]),
+    # a branch inside a dead one: dead, whatever its own test says
+    ("M=a\nif [ \"$M\" = b ]; then\n"
+     "  if [ \"$M\" = a ]; then export NCCL_IB_HCA=mlx5_0; else export NCCL_IB_DISABLE=1; fi\nfi\n",
+     [
+         ("WAC301", "NCCL_IB_HCA", "dead", "3:32-3:50", {"variable": "NCCL_IB_HCA", "setting": "mlx5_0"},
+          "InfiniBand / RoCE transport (NCCL_IB_HCA) stands in code that cannot run here. "
+          "NCCL_IB_HCA=mlx5_0 (a branch the file's own values rule out)."),
+         ("WAC301", "NCCL_IB_DISABLE", "dead", "3:64-3:81", {"variable": "NCCL_IB_DISABLE", "setting": "1"},
+          "InfiniBand / RoCE transport (NCCL_IB_DISABLE) stands in code that cannot run here. "
+          "NCCL_IB_DISABLE=1 (a branch the file's own values rule out)."),
+     ]),
     # a branch that surely runs inside one that may
     ("if [ -f a ]; then\n  if [ 1 = 1 ]; then export NCCL_IB_HCA=mlx5_0; fi\nfi\n",
      [
@@ -581,7 +625,7 @@ BRANCHES = [
 @pytest.mark.parametrize(("code", "records"), BRANCHES)
 def test_branches_and_variables(code, records):
     """if/elif/case/&&: the state of what conditions and bodies hold, and what variables hold after them."""
-    assert finding_records(code, "shell") == records
+    assert finding_records(code, "shell", settings=WALKER) == records
 
 
 FUNCTIONS = [
@@ -638,7 +682,7 @@ FUNCTIONS = [
 @pytest.mark.parametrize(("code", "records"), FUNCTIONS)
 def test_functions(code, records):
     """Function bodies: walked once, from their liveliest call; the reason an uncalled body is dead."""
-    assert finding_records(code, "shell") == records
+    assert finding_records(code, "shell", settings=WALKER) == records
 
 
 HEREDOCS = [
@@ -686,11 +730,11 @@ HEREDOCS = [
 @pytest.mark.parametrize(("code", "records"), HEREDOCS)
 def test_heredoc_configs(code, records):
     """DeepSpeed JSON written by a heredoc: conditional, and why; known scalars written in place."""
-    assert finding_records(code, "shell") == records
+    assert finding_records(code, "shell", settings=WALKER) == records
 
 
 # The script's own directory (`$(dirname "$0")`) in a script under launch/: resolved from the scanned root, also in
-# code `bash -c` runs and in an array's elements.
+# code `bash -c` runs and in an array's elements (a path from the root, not from the script's directory).
 SCRIPT_DIRECTORY = [
     ('deepspeed train.py --deepspeed "$(dirname "$0")/ds.json"\n', [
         ("WAC404", "deepspeed", "enabled", "1:1-1:10",
@@ -726,5 +770,7 @@ SCRIPT_DIRECTORY = [
 def test_the_script_directory(code, records, tmp_path, monkeypatch):
     (tmp_path / "launch").mkdir()
     (tmp_path / "launch" / "ds.json").write_text("{}\n")
+    (tmp_path / "launch" / "launch").mkdir()  # a decoy: launch/ds.json read from the script's directory
+    (tmp_path / "launch" / "launch" / "ds.json").write_text("{}\n")
     monkeypatch.chdir(tmp_path)  # the snippet's path, launch/run.sh, is read from the current directory
-    assert finding_records(code, "shell", "launch/run.sh") == records
+    assert finding_records(code, "shell", "launch/run.sh", WALKER) == records

@@ -415,15 +415,14 @@ class ShellWalker:
         maybe = False  # an earlier branch may have run
         for condition, body in branches:
             if isinstance(condition, list):
-                # A condition runs only when every earlier one failed.
+                # A condition runs only when every earlier one failed, so what it assigns holds for the later ones,
+                # its body and the path on which no branch runs (each earlier body copied the variables before it).
                 reached = State.DEAD if taken else State.CONDITIONAL if maybe else State.ENABLED
                 for cond in condition:
                     if reached is State.DEAD:
                         self.dead_block([cond], ctx, DEAD_BRANCH)
                         continue
-                    self.statement(
-                        cond, Context(nest(ctx.state, reached), ctx.env if reached is State.ENABLED else dict(ctx.env))
-                    )
+                    self.statement(cond, Context(nest(ctx.state, reached), ctx.env))
                 verdict = conditions.evaluate(condition[-1], self.expander, ctx.env) if condition else None
             else:
                 verdict = condition
