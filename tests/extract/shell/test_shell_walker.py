@@ -466,6 +466,12 @@ COMMENTS = [
           "InfiniBand / RoCE transport (NCCL_IB_HCA) is only mentioned here. NCCL_IB_HCA=mlx5_0 "
           "(assigned but not exported in this file) (in a comment)."),
      ]),
+    # a comment inside a `&&` list: the command after it is read, in its state
+    ("cd /x && # a note\n  export NCCL_IB_HCA=mlx5_0\n",
+     [
+         ("WAC301", "NCCL_IB_HCA", "enabled", "2:10-2:28", {"variable": "NCCL_IB_HCA", "setting": "mlx5_0"},
+          "InfiniBand / RoCE transport (NCCL_IB_HCA) is in force here. NCCL_IB_HCA=mlx5_0."),
+     ]),
 ]
 
 
