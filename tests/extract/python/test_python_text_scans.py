@@ -1,0 +1,149 @@
+"""The Python extractor's cheap text scans give exactly what the slower scans they replaced gave.
+
+- `required_literals`: every match of a pattern holds one of its literals (so a text without any is skipped);
+- `find_mentions` runs a word pattern only on a text holding one of its literals, with the same results;
+- `import_lines` finds the lines the `^...` pattern under re.M found, counting lines as CPython does;
+- `Lines.lines` splits at the same breaks with and without carriage returns.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from whackachip_lint.extract.python import mentions
+from whackachip_lint.rules.codes import Code
+from whackachip_lint.extract.python.lines import Lines
+from whackachip_lint.extract.python.literals import required_literals
+from whackachip_lint.extract.python.tables import FP8_DTYPE_WORD, MENTION_PATTERNS
+from whackachip_lint.extract.python.visitor import import_lines
+
+
+@pytest.mark.parametrize(
+    ("pattern", "literals"),
+    [
+        (r"\b(?:bf16|bfloat16)\b", {"bf16", "bfloat16"}),
+        (r"\bnccl\b|\bNCCL\b(?!_)", {"nccl", "NCCL"}),
+        (r"\b(?:nv|mx)?(?:fp4|FP4)\b", {"fp4", "FP4"}),  # an optional part is not required
+        (r"(?<![.\w])flash_attn_interface\b|\bFlashAttention-?3\b", {"flash_attn_interface", "FlashAttention"}),
+        (r"\bTransformer ?Engine\b", {"Transformer"}),  # the longer of two required runs
+        (r"\bfloat8_e[0-9]m[0-9]\w*", {"float8_e"}),  # a class ends a run
+        (r"ab+c", {"ab"}),
+        (r"(?<=[(\]])x\(y", {"x(y"}),  # parentheses in a look-behind's class and an escaped one
+        (r"foo(?:bar|baz)?", {"foo"}),
+    ],
+)
+def test_required_literals(pattern, literals):
+    assert required_literals(pattern) == literals
+
+
+@pytest.mark.parametrize(
+    "pattern",
+    [r"\w+", "a|", "(?:nv)?x?", "(a)", r"\1a", "a{2}", "a*?", "(?i)cuda", "[ab]", "", r"\Z", "a|(?:b|)"],
+)
+def test_required_literals_unknown(pattern):
+    # A branch with no required literal, a capture, a reference, a counted or lazy quantifier, inline flags.
+    assert required_literals(pattern) is None
+
+
+_ATOMS = st.sampled_from(["a", "b", "ab", "\\b", "\\w", "[ab]", ".", "\\-", "-", "(?!a)", "(?<=b)", "(?:a|b)",
+                          "(?:ab|ba)"])
+_QUANTIFIERS = st.sampled_from(["", "", "?", "*", "+"])
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(st.lists(st.tuples(_ATOMS, _QUANTIFIERS), min_size=1, max_size=5), min_size=1, max_size=3),
+    st.text(alphabet="ab- _", max_size=30),
+)
+def test_every_match_holds_a_required_literal(branches, text):
+    pattern = "|".join("".join(atom + quantifier for atom, quantifier in branch) for branch in branches)
+    try:
+        compiled = re.compile(pattern)
+    except re.error:
+        return
+    literals = required_literals(pattern)
+    if literals is None:
+        return
+    for match in compiled.finditer(text):
+        assert any(literal in match.group(0) for literal in literals), (pattern, text, match)
+
+
+def _mentions_unanchored(text: str) -> list:
+    """What `find_mentions` gives, every pattern run on every text (as before the literals skipped some)."""
+    found = [(rule, value, m.start(), m.end(), m.group(0))
+             for pattern, rule, value in MENTION_PATTERNS for m in pattern.finditer(text)]
+    found += [(Code.FP8_DTYPE, m.group(0), m.start(), m.end(), m.group(0)) for m in FP8_DTYPE_WORD.finditer(text)]
+    return found
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "trained in bf16 and FP8 over NCCL",
+        "NCCL_x is not a mention of NCCL itself; hccl gloo",
+        "nvfp4 and MXFP4, Transformer Engine, TransformerEngine, transformer_engine",
+        "flash_attn_interface (FlashAttention-3) then flash_attn and FlashAttention2",
+        "torch.float8_e4m3fn and float8_e5m2 and torch_npu torch_xla",
+        "nothing here at all",
+        "",
+    ],
+)
+def test_find_mentions_gives_what_every_pattern_gives(text):
+    assert list(mentions.find_mentions(text)) == _mentions_unanchored(text)
+
+
+def test_a_word_pattern_runs_only_on_a_text_holding_its_literals(monkeypatch):
+    ran = []
+
+    class Watched:
+        def __init__(self, pattern):
+            self.pattern = pattern
+
+        def finditer(self, text):
+            ran.append(self.pattern.pattern)
+            return self.pattern.finditer(text)
+
+    anchored = tuple(((Watched(p), anchors), rule, value) for (p, anchors), rule, value in mentions._ANCHORED)
+    monkeypatch.setattr(mentions, "_ANCHORED", anchored)
+    assert [word for *_, word in mentions.find_mentions("a long docstring about gloo")] == ["gloo"]
+    assert ran == [r"\bgloo\b"]
+
+
+def _import_lines_by_caret(text: str) -> list[int]:
+    """The scan `import_lines` replaced: `^` under re.M, lines counted as CPython counts them."""
+    found, line, counted = [], 1, 0
+    for match in re.finditer(r"^[ \t]*(?:import|from)[ \t\\(]", text, re.M):
+        line += text.count("\n", counted, match.start()) + text.count("\r", counted, match.start())
+        line -= text.count("\r\n", counted, match.start())
+        counted = match.start()
+        found.append(line)
+    return found
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "import os\nfrom x import y\n  import z\nx = 1 # import no\n\timport(a)\nfrom\\\n  b import c\n",
+        "x = 1\r\nimport os\r\nfrom a import b\rimport c\n import d",
+        "from(x) import y\nimportlib = 1\nfromage = 2\n\nimport e",
+        "",
+    ],
+)
+def test_import_lines(text):
+    assert import_lines(text) == _import_lines_by_caret(text)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(["import a", "from b", " ", "\t", "\n", "\r\n", "\r", "x", "(", "\\"]), max_size=25))
+def test_import_lines_property(parts):
+    text = "".join(parts)
+    assert import_lines(text) == _import_lines_by_caret(text)
+
+
+@pytest.mark.parametrize("text", ["a\nb\n", "a\r\nb\rc\n", "", "\n\n", "x = 'é'\ny"])
+def test_lines_split_at_the_same_breaks(text):
+    assert Lines(text).lines == re.split(r"\r\n|\r|\n", text)
