@@ -790,10 +790,11 @@ def test_cold_statements_are_settled_without_a_walk_step_each(monkeypatch):
     visited = []
     real = PythonEvidenceVisitor.on_visit
     monkeypatch.setattr(PythonEvidenceVisitor, "on_visit", lambda self, node: visited.append(node) or real(self, node))
-    code = "import torch\nflag = True\nx = 1\ndef f():\n    return 2\nTrainer(bf16=flag)\n"
-    assert rows(code) == {("WAC101", 6, 9, E, True)}
+    code = "import torch\nflag = True\nx = 1\ndef f():\n    return 2\nif ok:\n    flag = False\nTrainer(bf16=flag)\n"
+    assert rows(code) == {("WAC101", 8, 9, E, True), ("WAC101", 8, 9, D, True)}
     statements = [type(node).__name__ for node in visited if isinstance(node, ast.stmt)]
-    assert statements == ["Import", "Expr"]  # not the two assignments nor the function without a gate word
+    # Not the assignments (the one in a branch binds in the branch's state) nor the function without a gate word.
+    assert statements == ["Import", "If", "Expr"]
 
 
 def test_comments_are_read_on_gated_lines_only_and_exactly():

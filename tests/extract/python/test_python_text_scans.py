@@ -147,3 +147,31 @@ def test_import_lines_property(parts):
 @pytest.mark.parametrize("text", ["a\nb\n", "a\r\nb\rc\n", "", "\n\n", "x = 'é'\ny"])
 def test_lines_split_at_the_same_breaks(text):
     assert Lines(text).lines == re.split(r"\r\n|\r|\n", text)
+
+
+def test_fields_the_walk_skips_never_hold_nodes():
+    # `child_fields` leaves out fields by name: check them on real code in every statement and expression form.
+    import ast
+    from pathlib import Path
+
+    from whackachip_lint.extract.python.walk import _NEVER_NODES
+
+    sources = [path.read_text(encoding="utf-8") for path in Path(ast.__file__).parent.glob("[a-t]*.py")]
+    sources.append("match x:\n case {'a': [b, *c]} | C(d=e) if f: g = f'{h!r:>{i}}'\nasync def j():\n"
+                   " async with k as l: await m\n async for n in o: yield p\nq: int = lambda r, /, *s, t=1, **u: 0\n"
+                   "try:\n pass\nexcept* E as v:\n global w\n")
+    seen = 0
+    for source in sources:
+        try:
+            tree = ast.parse(source)
+        except SyntaxError:
+            continue
+        for node in ast.walk(tree):
+            for name in node._fields:
+                value = getattr(node, name, None)
+                values = value if isinstance(value, list) else [value]
+                if name in _NEVER_NODES or type(node) is ast.Constant:
+                    seen += 1
+                    assert not any(isinstance(item, ast.AST) and not isinstance(item, (
+                        ast.expr_context, ast.boolop, ast.operator, ast.unaryop, ast.cmpop)) for item in values), name
+    assert seen > 10000

@@ -257,7 +257,7 @@ class PythonEvidenceVisitor(ArgparseOptions, EnvironmentWrites, AstWalker):
                 self.multiline.append((first, last, node.col_offset))
             if type(node) in _ALWAYS or self.gate.holds(first, last):
                 return True
-            self._bind_only(node)
+            self._bind_only(node, self.state)
             return False
         body = getattr(node, blocks[0])
         head = node.pattern if type(node) is ast.match_case else node
@@ -300,44 +300,49 @@ class PythonEvidenceVisitor(ArgparseOptions, EnvironmentWrites, AstWalker):
 
     def _run_block(self, statements: list, start: int) -> None:
         """Walk a block's statements in order: those that cannot hold evidence are settled here (a cold simple
-        statement binds its names, a cold function is passed over), each other one is handed to the walk,
-        with the rest of the block scheduled after it. Exactly what visiting each in turn decides (`_statement`),
-        without the walk's per-node steps: most statements of a file are cold."""
-        pending, gate, imports = self.pending, self.gate, self.imports
+        statement binds its names, in the state its frame would give it; a cold function is passed over), each
+        other one is handed to the walk, with the rest of the block scheduled after it. Exactly what visiting
+        each in turn decides (`on_visit`, `_statement`), without the walk's per-node steps: most statements of
+        a file are cold."""
+        pending, gate = self.pending, self.gate
         for index in range(start, len(statements)):
             node = statements[index]
             kind = type(node)
             role = _ROLES.get(kind)
             if role is None:
                 role = _ROLES[kind] = _role_of(kind)
-            if id(node) not in pending and kind not in _ALWAYS:
-                if role == "simple":
-                    first, last = node.lineno, node.end_lineno
-                    if not gate.holds(first, last):
-                        if last > first:
-                            self.multiline.append((first, last, node.col_offset))
-                        self._bind_only(node)
-                        continue
-                elif kind in _FUNCTIONS:
-                    first, last = node.lineno, node.end_lineno
-                    if node.decorator_list:
-                        first = node.decorator_list[0].lineno
-                    if not gate.holds(first, last) and not imports.holds(first, last):
-                        continue  # nothing in it can be evidence, and what it binds is local to it
+            if role == "simple" and kind not in _ALWAYS:
+                first, last = node.lineno, node.end_lineno
+                if not gate.holds(first, last):
+                    if last > first:
+                        self.multiline.append((first, last, node.col_offset))
+                    state = self.state
+                    entry = pending.pop(id(node), None)
+                    if entry is not None and entry[0] is not None:
+                        state = combine(state, entry[0])
+                    self._bind_only(node, state)
+                    continue
+            elif kind in _FUNCTIONS:
+                first, last = node.lineno, node.end_lineno
+                if node.decorator_list:
+                    first = node.decorator_list[0].lineno
+                if not gate.holds(first, last) and not self.imports.holds(first, last):
+                    pending.pop(id(node), None)
+                    continue  # nothing in it can be evidence, and what it binds is local to it
             if index + 1 < len(statements):
                 self._stack.append(partial(self._run_block, statements, index + 1))
             self._stack.append((node, False))
             return
 
-    def _bind_only(self, node: ast.AST) -> None:
+    def _bind_only(self, node: ast.AST, state: State) -> None:
         """What a statement without gate words still contributes: the names it binds."""
         kind = type(node)
         if kind is ast.Assign:
             for target in node.targets:
                 if type(target) is ast.Name:
-                    self.resolver.bind(target.id, node.value, self.state)
+                    self.resolver.bind(target.id, node.value, state)
         elif kind is ast.AnnAssign and node.value is not None and type(node.target) is ast.Name:
-            self.resolver.bind(node.target.id, node.value, self.state)
+            self.resolver.bind(node.target.id, node.value, state)
 
     # -- emitting -----------------------------------------------------------------------------
 

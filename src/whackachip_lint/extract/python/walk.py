@@ -16,12 +16,19 @@ from typing import Any
 # Leaf singletons (Load, Store, Add, Eq...) carry nothing to visit.
 _LEAVES = (ast.expr_context, ast.boolop, ast.operator, ast.unaryop, ast.cmpop)
 _FIELDS: dict[type, tuple[str, ...]] = {}
+# Fields that never hold a node in any class of Python's grammar (identifiers, numbers, strings and the leaf
+# singletons above): not looked at. `Constant.value` is a Python value, never a node.
+_NEVER_NODES = frozenset(
+    {"ctx", "op", "ops", "id", "attr", "kind", "type_comment", "arg", "asname", "module", "level", "conversion",
+     "is_async", "tag"}
+)
 
 
 def child_fields(cls: type) -> tuple[str, ...]:
+    """The fields of `cls` that may hold nodes."""
     names = _FIELDS.get(cls)
     if names is None:
-        names = tuple(cls._fields)
+        names = () if cls is ast.Constant else tuple(name for name in cls._fields if name not in _NEVER_NODES)
         _FIELDS[cls] = names
     return names
 
@@ -46,7 +53,11 @@ class AstWalker:
         """What to visit under `node`, in order: nodes, or callables run in their turn."""
         found: list[ast.AST] = []
         for name in child_fields(type(node)):
-            found.extend(self.field_children(node, name))
+            value = getattr(node, name, None)
+            if type(value) is list:
+                found.extend(item for item in value if isinstance(item, ast.AST) and not isinstance(item, _LEAVES))
+            elif isinstance(value, ast.AST) and not isinstance(value, _LEAVES):
+                found.append(value)
         return found
 
     @staticmethod
