@@ -26,6 +26,9 @@ from whackachip_lint.extract.python.gate import hot_lines
 from whackachip_lint.extract.python.visitor import import_lines
 
 _FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef)
+# Simple statements that bind no name the walk records (it binds `x = ...` and `x: T = ...`) and import nothing.
+_DROPPABLE = (ast.Expr, ast.Return, ast.AugAssign, ast.Raise, ast.Assert, ast.Delete, ast.Pass, ast.Break,
+              ast.Continue, ast.Global, ast.Nonlocal)
 
 
 def python_texts(root: str) -> list[str]:
@@ -39,19 +42,30 @@ def python_texts(root: str) -> list[str]:
     return texts
 
 
-def without_cold_functions(text: str, tree: ast.Module) -> str:
-    """`text` with the body of every function the walk would not enter replaced by `pass` (same line numbers)."""
+def without_cold_code(text: str, tree: ast.Module, statements: bool) -> str:
+    """`text` with the body of every function the walk would not enter replaced by `pass` (same line numbers);
+    with `statements`, also every simple statement without a gate word that binds no name and imports nothing
+    (on lines of its own), as a parse of only what the walk reads at statement granularity would."""
     marked = set(hot_lines(text)) | set(import_lines(text))
     lines = re.split(r"\r\n|\r|\n", text)
     blanked: list[tuple[int, int, int]] = []
 
+    def cold(first: int, last: int) -> bool:
+        return not any(first <= line <= last for line in marked)
+
     def visit(body: list) -> None:
-        for statement in body:
+        for index, statement in enumerate(body):
             if isinstance(statement, _FUNCTIONS):
                 first = statement.decorator_list[0].lineno if statement.decorator_list else statement.lineno
                 inner = statement.body[0]
-                if not any(first <= line <= statement.end_lineno for line in marked) and inner.lineno > statement.lineno:
+                if cold(first, statement.end_lineno) and inner.lineno > statement.lineno:
                     blanked.append((inner.lineno, statement.end_lineno, inner.col_offset))
+                    continue
+            if statements and isinstance(statement, _DROPPABLE) and cold(statement.lineno, statement.end_lineno):
+                alone = (index == 0 or body[index - 1].end_lineno < statement.lineno) and (
+                    index + 1 == len(body) or body[index + 1].lineno > statement.end_lineno)
+                if alone:
+                    blanked.append((statement.lineno, statement.end_lineno, statement.col_offset))
                     continue
             for field in ("body", "orelse", "finalbody", "handlers", "cases"):
                 value = getattr(statement, field, None)
@@ -74,31 +88,35 @@ def timed(label: str, texts: list[str], work) -> float:
         except SyntaxError:
             pass
     spent = time.process_time() - started
-    print(f"{label:<58} {spent:7.2f} s CPU", flush=True)
+    print(f"{label:<64} {spent:6.2f} s CPU", flush=True)
     return spent
 
 
 def main(root: str) -> None:
     gc.disable()  # as the extractor parses
-    texts, kept = [], []
+    texts, kept, finer = [], [], []
     for text in python_texts(root):
         try:
             tree = ast.parse(text)
         except SyntaxError:
             continue
-        reduced = without_cold_functions(text, tree)
+        reduced, smaller = without_cold_code(text, tree, False), without_cold_code(text, tree, True)
         try:
             ast.parse(reduced)
+            ast.parse(smaller)
         except SyntaxError:
-            continue  # a blanking this sketch gets wrong (a body sharing a line): left out of both sides
+            continue  # a blanking this sketch gets wrong (a body sharing a line): left out of every side
         texts.append(text)
         kept.append(reduced)
+        finer.append(smaller)
         del tree
     size = sum(len(t) for t in texts)
-    kept_size = sum(len(t) - t.count("\n") for t in kept) + sum(t.count("\n") for t in texts)
-    print(f"{len(texts)} files, {size} characters; kept (cold function bodies blanked): {kept_size / size:.1%}")
+    for label, reduced in (("cold function bodies blanked", kept), ("cold statements blanked too", finer)):
+        kept_size = sum(len(t) - t.count("\n") for t in reduced) + sum(t.count("\n") for t in texts)
+        print(f"{len(texts)} files, {size} characters; kept ({label}): {kept_size / size:.1%}")
     whole = timed("ast.parse, whole files (the extractor today)", texts, ast.parse)
     partial = timed("ast.parse, cold function bodies blanked (the most skipped)", kept, ast.parse)
+    timed("ast.parse, cold non-binding statements blanked too", finer, ast.parse)
     check = timed("symtable.symtable, whole files (parse check, no Python nodes)", texts,
                   lambda text: symtable.symtable(text, "<file>", "exec"))
     timed("compile to bytecode, whole files", texts, lambda text: compile(text, "<file>", "exec", dont_inherit=True))
