@@ -175,3 +175,40 @@ def test_fields_the_walk_skips_never_hold_nodes():
                     assert not any(isinstance(item, ast.AST) and not isinstance(item, (
                         ast.expr_context, ast.boolop, ast.operator, ast.unaryop, ast.cmpop)) for item in values), name
     assert seen > 10000
+
+
+def _matches_by_scan(name, patterns):
+    """`names.matches` as it was: every pattern tried in turn."""
+    if not name:
+        return False
+    return any(name.endswith(p[1:]) if p.startswith("*.") else name == p for p in patterns)
+
+
+def _lookup_by_scan(name, patterns):
+    if not name:
+        return None
+    if name in patterns:
+        return patterns[name]
+    return next((v for p, v in patterns.items() if p.startswith("*.") and name.endswith(p[1:])), None)
+
+
+_NAMES = st.sampled_from(["torch", "torch.cuda", "x.cuda", "cuda", "a.b.cuda", "*.cuda", "npu", "x.npu", "", "b"])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_NAMES, max_size=6, unique=True), st.lists(st.sampled_from("pqr"), min_size=6, max_size=6), _NAMES)
+def test_table_matching_is_a_scan_of_the_patterns(patterns, values, name):
+    from whackachip_lint.extract.python.names import lookup, matches
+
+    table = dict(zip(patterns, values))
+    assert matches(name, tuple(patterns)) == _matches_by_scan(name, patterns)
+    assert lookup(name, table) == _lookup_by_scan(name, table)
+
+
+def test_a_table_that_grows_is_split_again():
+    from whackachip_lint.extract.python.names import lookup
+
+    table = {"torch.cuda": "a"}
+    assert lookup("x.npu", table) is None
+    table["*.npu"] = "b"
+    assert lookup("x.npu", table) == "b"
