@@ -212,3 +212,71 @@ def test_a_table_that_grows_is_split_again():
     assert lookup("x.npu", table) is None
     table["*.npu"] = "b"
     assert lookup("x.npu", table) == "b"
+
+
+# -- the gate's pattern: anchored at each word's rarest character, the same lines as the prefix tree -----------
+
+
+def _gate_words() -> tuple[set[str], set[str]]:
+    from whackachip_lint.extract.python.gate import _TEXT_FAMILIES, table_words
+    from whackachip_lint.prefilter import words_for
+    from whackachip_lint.rules import family_codes
+    from whackachip_lint.triggers import BOUNDED
+
+    words = (words_for("python", family_codes(*_TEXT_FAMILIES)) or set()) | table_words()
+    return words, BOUNDED & words
+
+
+def _lines_by_prefix_tree(text: str) -> list[int]:
+    """The gate as it was: the pre-filter's prefix-tree pattern of the same words."""
+    from whackachip_lint.extract.python.gate import lines_matching
+    from whackachip_lint.prefilter import compile_words
+
+    return lines_matching(text, compile_words(_gate_words()[0]), lower=True)
+
+
+def _gate_texts() -> list[str]:
+    from pathlib import Path
+
+    from whackachip_lint.rules import ALL_RULES
+
+    from .test_python_extractor import GATE_SAMPLES
+
+    texts = list(GATE_SAMPLES)
+    texts += [e.code for rule in ALL_RULES.values() for e in rule.positives + rule.negatives if e.kind == "python"]
+    texts += [p.read_text(encoding="utf-8") for p in sorted(Path(__file__).parents[2].joinpath("fixtures").rglob("*.py"))]
+    return texts
+
+
+def test_gate_lines_equal_the_prefix_tree_lines_on_every_sample():
+    from whackachip_lint.extract.python.gate import hot_lines
+
+    texts = _gate_texts()
+    assert len(texts) > 150
+    for text in texts:
+        assert hot_lines(text) == _lines_by_prefix_tree(text), text[:200]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.data())
+def test_gate_lines_equal_the_prefix_tree_lines(data):
+    from whackachip_lint.extract.python.gate import hot_lines
+
+    words = sorted(_gate_words()[0])
+    # Words, their pieces and what can touch them: letters (bounded words), separators, line breaks, upper case.
+    pieces = st.one_of(st.sampled_from(words), st.sampled_from(words).map(lambda w: w[: len(w) // 2]),
+                       st.sampled_from(words).map(lambda w: w[len(w) // 2 :].upper()),
+                       st.sampled_from(["a", "x", "_", ".", " ", "\n", "\r\n", "(", "-", "é"]))
+    text = "".join(data.draw(st.lists(pieces, max_size=12)))
+    assert hot_lines(text) == _lines_by_prefix_tree(text)
+
+
+def test_anchored_regex_matches_from_the_rarest_character():
+    from whackachip_lint.extract.python.gate import anchored_regex
+
+    # `device` is left out (a line holding it holds `dev`); `npu` counts only where no letter touches it.
+    regex = anchored_regex({"device", "npu", "dev"}, {"npu"})
+    assert regex == "(?:u(?<=npu)(?<![a-z]npu)(?![a-z])|v(?<=dev))"
+    pattern = re.compile(regex.encode())
+    assert pattern.search(b"my_device") and pattern.search(b"torch_npu") and pattern.search(b"npu:0")
+    assert not pattern.search(b"input") and not pattern.search(b"npus") and not pattern.search(b"de\nv")
