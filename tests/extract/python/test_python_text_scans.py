@@ -280,3 +280,15 @@ def test_anchored_regex_matches_from_the_rarest_character():
     pattern = re.compile(regex.encode())
     assert pattern.search(b"my_device") and pattern.search(b"torch_npu") and pattern.search(b"npu:0")
     assert not pattern.search(b"input") and not pattern.search(b"npus") and not pattern.search(b"de\nv")
+
+
+def test_anchored_regex_edge_words():
+    from whackachip_lint.extract.python.gate import anchored_regex, lines_matching
+    from whackachip_lint.prefilter import trie_regex
+
+    text = "a.b(c)\nx-y é\n\nplain\nXY\n"
+    for words, bounded in (({".b(", "x-y"}, set()), ({"é"}, set()), ({"xy", "x"}, {"x"}), ({"ain", "pl"}, set())):
+        pattern = re.compile(anchored_regex(words, bounded).encode())
+        old = re.compile(trie_regex(sorted(words - bounded), sorted(bounded)).encode())
+        assert lines_matching(text, pattern, lower=True) == lines_matching(text, old, lower=True), words
+    assert anchored_regex({"", "cuda"}, set()) == anchored_regex({"cuda"}, set())  # an empty word names nothing
