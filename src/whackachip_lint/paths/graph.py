@@ -9,6 +9,7 @@ packages `a/__init__.py` and `a/b/__init__.py`; `from a import b` reaches `a/b.p
 
 from __future__ import annotations
 
+import functools
 import posixpath
 from dataclasses import dataclass, field
 from typing import Any, Iterable, Mapping
@@ -26,25 +27,57 @@ class ImportGraph:
     python_files: set[str] = field(default_factory=set)
     _by_suffix: dict[str, list[str]] = field(default_factory=dict, repr=False)
     _closures: dict[str, frozenset[str]] | None = field(default=None, repr=False)
+    # Memos of the resolution (a repository imports the same names from the same folders over and over).
+    _homes_of: dict[str, frozenset[str]] = field(default_factory=dict, repr=False)
+    _found: dict[tuple[str, str], list[str]] = field(default_factory=dict, repr=False)
 
     def resolve_absolute(self, module: str, importer: str | None = None) -> list[str]:
         """The files `import module` runs (packages first, the module last); [] when it is not ours."""
         parts = [p for p in module.split(".") if p]
         if not parts:
             return []
-        bases = _ancestors(posixpath.dirname(importer)) if importer else [""]
-        for base in bases:
-            found = self._under(base, parts)
-            if found:
-                return found
-        tail = self._by_suffix.get(".".join(parts), [])
+        dotted = ".".join(parts)
+        tail = self._by_suffix.get(dotted)
+        if not tail:
+            return []  # no file's dotted path ends with the name: no folder can hold it (torch, numpy, os)
+        homes = self._homes(dotted, parts)
+        for base in _folders_above(posixpath.dirname(importer)) if importer else ("",):
+            if base in homes:
+                return self._under(base, parts)
         if len(tail) != 1:
             return []
         # The folder the name is relative to (a source root such as src/), and the packages on the way.
         base = "/".join(tail[0].split("/")[: -len(parts) - (1 if tail[0].endswith("/__init__.py") else 0)])
         return self._under(base, parts) or [tail[0]]
 
+    def _homes(self, dotted: str, parts: list[str]) -> frozenset[str]:
+        """The folders `base` for which `base/<parts>.py` or `base/<parts>/__init__.py` is a file: the only
+        bases `_under` finds the module from (worked out once per name from the files whose dotted path ends
+        with it, instead of trying every folder above every importer)."""
+        homes = self._homes_of.get(dotted)
+        if homes is None:
+            relative = "/".join(parts)
+            found = set()
+            for path in self._by_suffix.get(dotted, ()):
+                for ending in (relative + ".py", relative + "/__init__.py"):
+                    if not path.endswith(ending):
+                        continue
+                    prefix = path[: -len(ending)]  # "" or "/" (a root) or "folder/": what posixpath.join makes
+                    if prefix in ("", "/"):
+                        found.add(prefix)
+                    elif prefix.endswith("/"):
+                        found.add(prefix[:-1])
+            homes = self._homes_of[dotted] = frozenset(found)
+        return homes
+
     def _under(self, base: str, parts: list[str]) -> list[str]:
+        key = (base, ".".join(parts))
+        found = self._found.get(key)
+        if found is None:
+            found = self._found[key] = self._find_under(base, parts)
+        return list(found)
+
+    def _find_under(self, base: str, parts: list[str]) -> list[str]:
         path = posixpath.join(base, *parts) if base else "/".join(parts)
         module = _first(self.python_files, (path + ".py", path + "/__init__.py"))
         if module is None:
@@ -189,6 +222,12 @@ def _closures(edges: dict[str, list[str]]) -> dict[str, frozenset[str]]:
 def _encloses(target: str, path: str) -> bool:
     """True when `target` is the `__init__.py` of a package holding `path`: it ran before `path` did."""
     return target.endswith("/__init__.py") and path.startswith(target[: -len("__init__.py")])
+
+
+@functools.lru_cache(maxsize=4096)
+def _folders_above(folder: str) -> tuple[str, ...]:
+    """`_ancestors`, once per folder (every file of a folder imports from the same places)."""
+    return tuple(_ancestors(folder))
 
 
 def _ancestors(folder: str) -> list[str]:
