@@ -157,12 +157,11 @@ def _read(text: str, get_lines: Callable[[], list[str]], kind: str) -> Iterator[
     tool_output = any(marker in lower for marker in _OUTPUT_MARKERS)
     if not hits and not tool_output:
         return
-    text_lines = get_lines()
     numbered: Iterable[tuple[int, str]]
     if kind == "log" and not tool_output:
-        numbered = [(number, text_lines[number - 1]) for number in hits]
+        numbered = _hit_lines(text, lower, hits, get_lines)
     else:
-        numbered = list(enumerate(text_lines, start=1))
+        numbered = list(enumerate(get_lines(), start=1))
     consumed: set[int] = set()
     yield from _find_smi(numbered, consumed)
     for paragraph in _paragraphs(numbered, kind, consumed):
@@ -189,21 +188,39 @@ def _literal_pattern() -> re.Pattern[str]:
     return re.compile(trie_regex(sorted(NAME_LITERALS)))
 
 
-def _literal_lines(lower: str) -> list[int]:
-    """The (1-based, ascending) numbers of the lines of `lower` that hold one of NAME_LITERALS."""
-    numbers: list[int] = []
+def _literal_lines(lower: str) -> list[tuple[int, int]]:
+    """(number, offset) of the lines of `lower` that hold one of NAME_LITERALS: their 1-based numbers, ascending,
+    and where each starts."""
+    found: list[tuple[int, int]] = []
     line, done, position = 1, 0, 0
     search = _literal_pattern().search
     while True:
         match = search(lower, position)
         if match is None:
-            return numbers
+            return found
         line += lower.count("\n", done, match.start())
         done = match.start()
-        numbers.append(line)
+        found.append((line, lower.rfind("\n", 0, done) + 1))
         position = lower.find("\n", match.end())  # the rest of a line adds nothing
         if position < 0:
-            return numbers
+            return found
+
+
+def _hit_lines(text: str, lower: str, hits: list[tuple[int, int]], get_lines: Callable[[], list[str]]
+               ) -> list[tuple[int, str]]:
+    """The lines of a log that hold a literal, cut out of the text where they start (a 50 MB log is not split into
+    its million lines for the few that matter), as `get_lines()` gives them: ending at LF, a CR before it dropped.
+    Where lower-casing changed the text's length (a few characters lower-case to two), offsets in `lower` are not
+    offsets in `text`: then the lines are split."""
+    if len(lower) != len(text):
+        lines = get_lines()
+        return [(number, lines[number - 1]) for number, _start in hits]
+    out = []
+    for number, start in hits:
+        end = text.find("\n", start)
+        line = text[start:] if end < 0 else text[start:end]
+        out.append((number, line[:-1] if end >= 0 and line.endswith("\r") else line))
+    return out
 
 
 # --- nvidia-smi -------------------------------------------------------------------------------------------------
