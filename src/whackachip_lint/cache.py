@@ -29,7 +29,6 @@ import dataclasses
 import hashlib
 import json
 import os
-import secrets
 import sys
 import time
 from pathlib import Path
@@ -282,7 +281,7 @@ def user_secret(directory: Path) -> bytes | None:
     path = directory / SECRET_NAME
     try:
         directory.mkdir(parents=True, exist_ok=True, mode=0o700)
-        create_new(path, secrets.token_hex(32), mode=0o600)
+        create_new(path, os.urandom(32).hex(), mode=0o600)  # secrets.token_hex(32), without importing secrets
         text = read_bytes(path, 1024, follow_symlinks=False).decode("ascii").strip()
         if hasattr(os, "getuid") and os.stat(path, follow_symlinks=False).st_uid != os.getuid():
             return None  # not ours: someone else made it
