@@ -208,3 +208,21 @@ def test_a_name_on_the_last_line_of_a_log_with_crlf_breaks_keeps_its_columns():
     found = list(prose.extract(Source(Path("train.log"), "train.log", "log", text.encode())))
     assert [(f.rule, f.value, f.span.line, f.span.column) for f in found] == [
         ("WAC713", "NVIDIA A100-SXM4-80GB", 2, 15), ("WAC712", "H100", 3, 17)]
+
+
+def test_a_device_report_repeated_on_every_line_is_looked_up_once():
+    line = "Using device: NVIDIA A100-SXM4-80GB\n"
+    source = Source(Path("train.log"), "train.log", "log", (line * 500).encode())
+    gpunames._first_memo.cache_clear()
+    found = list(prose.extract(source))
+    assert [(f.rule, f.value, f.properties["count"]) for f in found] == [("WAC713", "NVIDIA A100-SXM4-80GB", 500)]
+    assert gpunames._first_memo.cache_info().misses == 1  # the name of the report, once
+    assert gpunames.first("NVIDIA A100-SXM4-80GB", loose=False) is gpunames.first("NVIDIA A100-SXM4-80GB", loose=False)
+
+
+def test_a_long_text_is_not_kept_by_the_name_lookup():
+    gpunames._first_memo.cache_clear()
+    long_text = "x" * gpunames.FIRST_MEMO_MAX + " A100"
+    assert gpunames.first(long_text).text == "A100"
+    assert gpunames._first_memo.cache_info().currsize == 0
+    assert gpunames.first("trained on A100").text == "A100" and gpunames._first_memo.cache_info().currsize == 1
