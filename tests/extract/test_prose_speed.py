@@ -226,3 +226,16 @@ def test_a_long_text_is_not_kept_by_the_name_lookup():
     assert gpunames.first(long_text).text == "A100"
     assert gpunames._first_memo.cache_info().currsize == 0
     assert gpunames.first("trained on A100").text == "A100" and gpunames._first_memo.cache_info().currsize == 1
+
+
+def test_a_logs_findings_take_their_snippets_from_the_lines_cut_out_without_splitting_it(tmp_path):
+    from whackachip_lint.config import Settings
+    from whackachip_lint.one_file import scan_source
+
+    text = "step 1 loss 2\r\n" * 1000 + "We trained on 8 H100 GPUs.\r\n" + "step 2 loss 1\r\n" * 1000
+    source = Source(tmp_path / "train.log", "train.log", "log", text.encode())
+    result = scan_source(source, Settings())
+    assert [(f.rule, f.span.line, f.snippet) for f in result.findings] == [
+        ("WAC712", 1001, "We trained on 8 H100 GPUs.")]
+    assert "lines" not in source.__dict__  # never split
+    assert source.line_text(1001) == "We trained on 8 H100 GPUs." and source.line_text(1) == "step 1 loss 2"

@@ -137,7 +137,7 @@ class _Paragraph:
 def extract(source: Source) -> Iterator[RawFinding]:
     # Lazily: the scan stops reading at its cap per file. The text is searched before it is split into lines:
     # a document without a name is never split.
-    return _read(source.text, lambda: source.lines, source.kind)
+    return _read(source.text, lambda: source.lines, source.kind, source.known_lines)
 
 
 def extract_lines(lines: list[str], kind: str = "markdown") -> Iterator[RawFinding]:
@@ -146,12 +146,14 @@ def extract_lines(lines: list[str], kind: str = "markdown") -> Iterator[RawFindi
     return _read("\n".join(text_lines), lambda: text_lines, kind)
 
 
-def _read(text: str, get_lines: Callable[[], list[str]], kind: str) -> Iterator[RawFinding]:
+def _read(text: str, get_lines: Callable[[], list[str]], kind: str, known: dict[int, str] | None = None
+          ) -> Iterator[RawFinding]:
     """At I/O speed where it can (issue 13): the text is searched once, in C, for the literals every accelerator
     name holds (NAME_LITERALS) and for the markers of tool output; a document with neither is done. A log's lines
     are independent (each is its own paragraph), so in a log only the lines holding a literal are read further,
-    unless it holds nvidia-smi or CSV output, whose rows need the lines around them. Lines end at LF (a CR before
-    it is part of the break), as `get_lines()` splits them."""
+    unless it holds nvidia-smi or CSV output, whose rows need the lines around them; those lines are cut out of the
+    text and noted in `known` (the source's `known_lines`). Lines end at LF (a CR before it is part of the break),
+    as `get_lines()` splits them."""
     lower = text.lower()
     hits = _literal_lines(lower)
     tool_output = any(marker in lower for marker in _OUTPUT_MARKERS)
@@ -160,6 +162,8 @@ def _read(text: str, get_lines: Callable[[], list[str]], kind: str) -> Iterator[
     numbered: Iterable[tuple[int, str]]
     if kind == "log" and not tool_output:
         numbered = _hit_lines(text, lower, hits, get_lines)
+        if known is not None:
+            known.update(numbered)  # the lines findings are on: their snippets need no split of the whole log
     else:
         numbered = list(enumerate(get_lines(), start=1))
     consumed: set[int] = set()
