@@ -78,3 +78,40 @@ def test_a_name_no_file_ends_with_resolves_to_nothing_and_a_known_one_to_its_nea
     first = graph.resolve_absolute("pkg.mod", "train.py")
     first.append("x.py")
     assert graph.resolve_absolute("pkg.mod", "train.py") == ["pkg/__init__.py", "pkg/mod.py"]
+
+
+def _reference_resolve(files: set[str], importer: str, module: str, level: int, names: list[str]) -> list[str]:
+    """`from <level dots><module> import <names>`, as the rule says: relative from the importer's package."""
+    if level:
+        base = posixpath.dirname(importer)
+        for _ in range(level - 1):
+            base = posixpath.dirname(base)
+        parts = [p for p in module.split(".") if p]
+        if parts:
+            path = posixpath.join(base, *parts)
+            module_file = next((o for o in (path + ".py", path + "/__init__.py") if o in files), None)
+            packages = [posixpath.join(base, *parts[:d]) + "/__init__.py" for d in range(1, len(parts))]
+            found = [p for p in packages if p in files] + [module_file] if module_file else []
+        else:
+            found = [base + "/__init__.py"] if base + "/__init__.py" in files else []
+        root = posixpath.join(base, *parts) if parts else base
+    else:
+        found = _reference(files, importer, module)
+        root = found[-1][: -len("/__init__.py")] if found and found[-1].endswith("/__init__.py") else None
+    if root is not None:
+        found = found + [p for p in [f"{root}/{n}.py" for n in names] + [f"{root}/{n}/__init__.py" for n in names]
+                         if p in files]
+    return found
+
+
+@settings(max_examples=300, deadline=None)
+@given(files=st.sets(FILES, min_size=1, max_size=14), importers=st.lists(FILES, min_size=1, max_size=4),
+       imports=st.lists(st.tuples(MODULES, st.integers(0, 3), st.lists(st.sampled_from(NAMES), max_size=3)),
+                        min_size=1, max_size=6))
+def test_from_imports_at_every_level_find_what_the_rule_says(files, importers, imports):
+    graph = build(sorted(files), {})
+    for importer in importers:
+        for module, level, names in imports:
+            expected = _reference_resolve(files, importer, module, level, names)
+            assert graph.resolve(importer, module, level, names) == expected, (importer, module, level, names)
+            assert graph.resolve(importer, module, level, names) == expected  # asked again: from the memo

@@ -30,9 +30,14 @@ class ImportGraph:
     # Memos of the resolution (a repository imports the same names from the same folders over and over).
     _homes_of: dict[str, frozenset[str]] = field(default_factory=dict, repr=False)
     _found: dict[tuple[str, str], list[str]] = field(default_factory=dict, repr=False)
+    _modules: dict[tuple[str, str, int], tuple[list[str], str | None]] = field(default_factory=dict, repr=False)
 
     def resolve_absolute(self, module: str, importer: str | None = None) -> list[str]:
         """The files `import module` runs (packages first, the module last); [] when it is not ours."""
+        return self._absolute(module, _parent(importer) if importer else None)
+
+    def _absolute(self, module: str, folder: str | None) -> list[str]:
+        """`resolve_absolute` from a file in `folder` (None: from no file)."""
         parts = [p for p in module.split(".") if p]
         if not parts:
             return []
@@ -41,7 +46,7 @@ class ImportGraph:
         if not tail:
             return []  # no file's dotted path ends with the name: no folder can hold it (torch, numpy, os)
         homes = self._homes(dotted, parts)
-        for base in _folders_above(posixpath.dirname(importer)) if importer else ("",):
+        for base in _folders_above(folder) if folder is not None else ("",):
             if base in homes:
                 return self._under(base, parts)
         if len(tail) != 1:
@@ -91,21 +96,32 @@ class ImportGraph:
         return packages + [module]
 
     def resolve(self, importer: str, module: str, level: int, names: Iterable[str]) -> list[str]:
-        if level:
-            base = posixpath.dirname(importer)
-            for _ in range(level - 1):
-                base = posixpath.dirname(base)
-            parts = [p for p in module.split(".") if p]
-            found = self._under(base, parts) if parts else _existing(self.python_files, [base + "/__init__.py"])
-            root = posixpath.join(base, *parts) if parts else base
-        else:
-            found = self.resolve_absolute(module, importer)
-            root = found[-1][: -len("/__init__.py")] if found and found[-1].endswith("/__init__.py") else None
+        found, root = self._module_files(_parent(importer), module, level)
         if root is not None:
             # `from pkg import sub` imports the submodule `pkg/sub.py` when there is one.
-            found = found + _existing(self.python_files, [f"{root}/{n}.py" for n in names] +
-                                      [f"{root}/{n}/__init__.py" for n in names])
-        return found
+            names = list(names)
+            return found + _existing(self.python_files, [f"{root}/{n}.py" for n in names] +
+                                     [f"{root}/{n}/__init__.py" for n in names])
+        return list(found)
+
+    def _module_files(self, folder: str, module: str, level: int) -> tuple[list[str], str | None]:
+        """The files an import of `module` (`level` dots) from a file in `folder` runs, and the folder its names'
+        submodules would be in (None: not a package of ours); once per (folder, module, level)."""
+        key = (folder, module, level)
+        known = self._modules.get(key)
+        if known is None:
+            if level:
+                base = folder
+                for _ in range(level - 1):
+                    base = _parent(base)
+                parts = [p for p in module.split(".") if p]
+                found = self._under(base, parts) if parts else _existing(self.python_files, [base + "/__init__.py"])
+                root = posixpath.join(base, *parts) if parts else base
+            else:
+                found = self._absolute(module, folder)
+                root = found[-1][: -len("/__init__.py")] if found and found[-1].endswith("/__init__.py") else None
+            known = self._modules[key] = (found, root)
+        return list(known[0]), known[1]
 
     def reach(self, start: str, certain_only: bool) -> set[str]:
         """Files the module `start` runs when run as a script: by certain imports only, or by any import."""
@@ -222,6 +238,10 @@ def _closures(edges: dict[str, list[str]]) -> dict[str, frozenset[str]]:
 def _encloses(target: str, path: str) -> bool:
     """True when `target` is the `__init__.py` of a package holding `path`: it ran before `path` did."""
     return target.endswith("/__init__.py") and path.startswith(target[: -len("__init__.py")])
+
+
+# posixpath.dirname, once per path (every import of a file asks for its folder).
+_parent = functools.lru_cache(maxsize=1 << 16)(posixpath.dirname)
 
 
 @functools.lru_cache(maxsize=4096)
