@@ -96,7 +96,7 @@ def settings_key(settings: Settings) -> dict[str, Any]:
 # --- (de)serialising one file's results ------------------------------------------------------
 
 
-def _encode_finding(finding: Finding) -> dict[str, Any]:
+def encode_finding(finding: Finding) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for f in dataclasses.fields(Finding):
         value = getattr(finding, f.name)
@@ -141,7 +141,7 @@ def cacheable() -> bool:
 
 def encode_result(result: FileResult) -> dict[str, Any]:
     return {
-        "findings": [_encode_finding(f) for f in result.findings],
+        "findings": [encode_finding(f) for f in result.findings],
         "diagnostics": [dataclasses.asdict(d) for d in result.diagnostics],
         "unused_directives": [_encode_directive(d) for d in result.unused_directives],
         "facts": result.facts,
@@ -185,6 +185,13 @@ class ResultCache:
     @classmethod
     def open(cls, root: Path, settings: Settings) -> "ResultCache | None":
         """The cache for this root and settings, or None when caching is off or impossible."""
+        where = cls.locate(root, settings)
+        return cls(*where) if where is not None else None
+
+    @classmethod
+    def locate(cls, root: Path, settings: Settings) -> tuple[Path, str, bytes] | None:
+        """Where the cache for this root and settings is (its file, key and the user's secret), without reading it;
+        None when caching is off or impossible."""
         if not settings.use_cache or not cacheable():
             return None
         directory = Path(settings.cache_dir) if settings.cache_dir else default_cache_dir()
@@ -197,7 +204,7 @@ class ResultCache:
             [os.path.realpath(root), code_fingerprint(), settings_key(settings), secret.hex()], sort_keys=True
         ).encode()
         key = hashlib.blake2b(ident, digest_size=16).hexdigest()
-        return cls(directory / f"v{SCHEMA}" / f"{key}.json", key, secret)
+        return directory / f"v{SCHEMA}" / f"{key}.json", key, secret
 
     def _mac(self, body: bytes) -> str:
         return hashlib.blake2b(body, key=self.secret[:64], digest_size=16).hexdigest()
@@ -306,4 +313,5 @@ def _mark_cache_dir(directory: Path) -> None:
             pass
 
 
-__all__ = ["ResultCache", "Stamp", "cacheable", "code_fingerprint", "default_cache_dir", "digest", "settings_key"]
+__all__ = ["ResultCache", "Stamp", "cacheable", "code_fingerprint", "default_cache_dir", "digest", "encode_finding",
+           "settings_key"]
