@@ -148,3 +148,19 @@ def test_an_analysis_survives_a_round_trip():
     repo = result.paths
     assert repo is not None and repo.entries
     assert stored.decode(json.loads(json.dumps(stored.encode(repo)))) == repo
+
+
+def test_each_files_content_digest_stands_for_its_facts(repo, tmp_path):
+    cold = scan([repo], _settings(tmp_path))
+    warm = scan([repo], _settings(tmp_path))
+    assert set(cold.stats.contents) == set(cold.files) and cold.stats.contents == warm.stats.contents
+    assert scan([repo], Settings(use_cache=False, jobs=1)).stats.contents is None
+    contents = dict(warm.stats.contents)
+    base = stored.inputs_digest(warm.files, warm.facts, warm.findings, contents)
+    assert base != stored.inputs_digest(warm.files, warm.facts, warm.findings)  # the facts themselves: another key
+    assert stored.inputs_digest(warm.files, {}, warm.findings, contents) == base  # the contents stand for them
+    assert stored.inputs_digest(warm.files, warm.facts, warm.findings, {**contents, "model.py": "0" * 32}) != base
+    # Digests that do not cover every file with facts are not used: the facts are hashed instead.
+    partial = {k: v for k, v in contents.items() if k != "model.py"}
+    assert stored.inputs_digest(warm.files, warm.facts, warm.findings, partial) == stored.inputs_digest(
+        warm.files, warm.facts, warm.findings)

@@ -252,6 +252,11 @@ class ResultCache:
         except (OSError, ValueError, TypeError, KeyError, AttributeError):
             return None  # a vanished file or a malformed entry: scan it again
 
+    def content_digest(self, relpath: str) -> str | None:
+        """The digest of the content of `relpath` the cache holds results for (after a hit: the file's own)."""
+        entry = self.new.get(relpath) or self.entries.get(relpath)
+        return entry[3] if isinstance(entry, list) and len(entry) > 3 and isinstance(entry[3], str) else None
+
     def store(self, relpath: str, stamp: Stamp, payload: dict[str, Any]) -> None:
         self.new[relpath] = [stamp.size, stamp.mtime_ns, time.time_ns(), stamp.digest, payload, stamp.ino,
                              stamp.ctime_ns]

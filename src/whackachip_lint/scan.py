@@ -41,11 +41,14 @@ def whole_repo_checks(findings: list[Finding], root: Path, settings: Settings) -
 
 
 def with_roles(findings: list[Finding], files: list[str], facts: dict[str, dict], root: Path | None = None,
-               settings: Settings | None = None) -> tuple[list[Finding], RepoPaths]:
+               settings: Settings | None = None, contents: dict[str, str] | None = None
+               ) -> tuple[list[Finding], RepoPaths]:
     """Entry points, import graph and file roles (paths/); each finding gets its file's `properties.role`. Given
-    the root and settings of a scan that uses the cache, an analysis of the same inputs is reused (paths/stored.py)."""
+    the root and settings of a scan that uses the cache, an analysis of the same inputs is reused (paths/stored.py;
+    `contents`: what each file's results were read from, RunStats.contents)."""
     if root is not None and settings is not None and settings.use_cache:
-        repo = stored.analysed(root, settings, files, facts, findings, lambda: analyse(files, facts, findings))
+        repo = stored.analysed(root, settings, files, facts, findings, lambda: analyse(files, facts, findings),
+                               contents)
     else:
         repo = analyse(files, facts, findings)
     return annotate(findings, repo), repo
@@ -81,7 +84,8 @@ def assemble(results: list[FileResult], files: list[str], diagnostics: list[Diag
     # after, so that a process pool's completion order can never change the output.
     findings.sort(key=Finding.sort_key)
     findings = whole_repo_checks(findings, root, settings)
-    findings, repo = (with_roles(findings, list(files), facts, root, settings) if reuse_paths
+    findings, repo = (with_roles(findings, list(files), facts, root, settings, stats.contents if stats else None)
+                      if reuse_paths
                       else with_roles(findings, list(files), facts))
     findings.sort(key=Finding.sort_key)
     diagnostics.sort(key=lambda d: (d.path, d.message))
