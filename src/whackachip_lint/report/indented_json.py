@@ -9,6 +9,7 @@ json would refuse) falls back to `json.dumps`, so the output is always what it w
 
 from __future__ import annotations
 
+import itertools
 import json
 from json.encoder import encode_basestring  # the C version when the interpreter has it, as json.dumps uses
 
@@ -69,40 +70,32 @@ def _write(value: object, newline: str, parts: list[str]) -> None:
     if text is not None:
         parts.append(text)
         return
-    inner = newline + "  "
-    if type(value) is dict:
-        if not value:
-            parts.append("{}")
-            return
-        separator = "{" + inner
-        for key, item in value.items():
-            # Strings and integers first, inline: they are most of a report's values.
-            head = separator + (encode_basestring(key) if type(key) is str else _key(key)) + ": "
-            kind = type(item)
-            if kind is str:
-                parts.append(head + encode_basestring(item))
-            elif kind is int:
-                parts.append(head + int.__repr__(item))
-            else:
-                text = _scalar(item)
-                if text is not None:
-                    parts.append(head + text)
-                else:
-                    parts.append(head)
-                    _write(item, inner, parts)
-            separator = "," + inner
-        parts.append(newline + "}")
-        return
+    is_dict = type(value) is dict
     if not value:
-        parts.append("[]")
+        parts.append("{}" if is_dict else "[]")
         return
-    separator = "[" + inner
-    for item in value:
+    inner = newline + "  "
+    heads = ((encode_basestring(key) if type(key) is str else _key(key)) + ": " for key in value) if is_dict \
+        else itertools.repeat("")
+    separator = "{" + inner if is_dict else "[" + inner
+    for head, item in zip(heads, value.values() if is_dict else value):
+        _item(separator + head, item, inner, parts)
+        separator = "," + inner
+    parts.append(newline + ("}" if is_dict else "]"))
+
+
+def _item(head: str, item: object, inner: str, parts: list[str]) -> None:
+    """One member of a container, after its separator (and key): strings and integers first, inline (they are
+    most of a report's values), other scalars inline, containers indented one step further."""
+    kind = type(item)
+    if kind is str:
+        parts.append(head + encode_basestring(item))
+    elif kind is int:
+        parts.append(head + int.__repr__(item))
+    else:
         text = _scalar(item)
         if text is not None:
-            parts.append(separator + text)
+            parts.append(head + text)
         else:
-            parts.append(separator)
+            parts.append(head)
             _write(item, inner, parts)
-        separator = "," + inner
-    parts.append(newline + "]")
