@@ -164,3 +164,24 @@ def test_each_files_content_digest_stands_for_its_facts(repo, tmp_path):
     partial = {k: v for k, v in contents.items() if k != "model.py"}
     assert stored.inputs_digest(warm.files, warm.facts, warm.findings, partial) == stored.inputs_digest(
         warm.files, warm.facts, warm.findings)
+
+
+def test_the_store_knows_every_field_of_the_analysis():
+    assert stored.storable()  # a new field of RepoPaths, EntryPoint or TrainingPath: store it in paths/stored.py
+
+
+def test_a_documented_entry_point_survives_a_round_trip():
+    from whackachip_lint.paths.roles import EntryPoint, RepoPaths, TrainingPath
+
+    repo = RepoPaths({"a.py": "training"}, {"a.py": "why"},
+                     [EntryPoint("README.md:12", "launch", ["a.py"], "training", document="README.md")],
+                     [TrainingPath("README.md:12", "launch", {"a.py", "b.py"}, 2, True)], False)
+    assert stored.decode(json.loads(json.dumps(stored.encode(repo)))) == repo
+
+
+def test_an_analysis_with_a_field_the_store_does_not_know_is_worked_out(repo, tmp_path, analyses, monkeypatch):
+    monkeypatch.setitem(stored.KNOWN_FIELDS, stored.EntryPoint, ("path", "kind"))
+    scan([repo], _settings(tmp_path))
+    scan([repo], _settings(tmp_path))
+    assert len(analyses) == 2
+    assert not _store_file(repo, tmp_path).exists()

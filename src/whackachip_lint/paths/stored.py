@@ -12,6 +12,7 @@ the analysis is worked out again. Never a reason to fail: a missing, corrupt or 
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 from pathlib import Path
@@ -44,7 +45,7 @@ def inputs_digest(files: list[str], facts: dict[str, dict], findings: list[Findi
 def analysed(root: Path, settings: Settings, files: list[str], facts: dict[str, dict], findings: list[Finding],
              analyse: Callable[[], RepoPaths], contents: dict[str, str] | None = None) -> RepoPaths:
     """`analyse()`, or the analysis stored for the same inputs (then stores what it worked out)."""
-    store = _open(root, settings)
+    store = _open(root, settings) if storable() else None
     if store is None:
         return analyse()
     digest = inputs_digest(files, facts, findings, contents)
@@ -68,11 +69,24 @@ def _open(root: Path, settings: Settings) -> ResultCache | None:
     return ResultCache(path.with_name(f"{key}.paths"), key, secret)  # beside `<key>.json`, the per-file results
 
 
+# The fields of the analysis this module stores. If one of these classes grows a field, the store turns itself off
+# (an analysis is never stored in part) and tests/test_stored_paths.py fails until the field is stored here.
+KNOWN_FIELDS = {
+    RepoPaths: ("roles", "why", "entries", "training", "library"),
+    EntryPoint: ("path", "kind", "runs", "category", "document"),
+    TrainingPath: ("name", "kind", "files", "setup", "tool"),
+}
+
+
+def storable() -> bool:
+    return all(tuple(f.name for f in dataclasses.fields(cls)) == names for cls, names in KNOWN_FIELDS.items())
+
+
 def encode(repo: RepoPaths) -> dict[str, Any]:
     return {
         "roles": repo.roles,
         "why": repo.why,
-        "entries": [[e.path, e.kind, e.runs, e.category] for e in repo.entries],
+        "entries": [[e.path, e.kind, e.runs, e.category, e.document] for e in repo.entries],
         "training": [[p.name, p.kind, sorted(p.files), p.setup, p.tool] for p in repo.training],
         "library": repo.library,
     }
@@ -82,11 +96,11 @@ def decode(data: dict[str, Any]) -> RepoPaths:
     roles, why = data["roles"], data["why"]
     if not isinstance(roles, dict) or not isinstance(why, dict):
         raise ValueError("malformed")
-    entries = [EntryPoint(str(path), str(kind), [str(r) for r in runs], str(category))
-               for path, kind, runs, category in data["entries"]]
+    entries = [EntryPoint(str(path), str(kind), [str(r) for r in runs], str(category), str(document))
+               for path, kind, runs, category, document in data["entries"]]
     training = [TrainingPath(str(name), str(kind), {str(f) for f in files}, int(setup), bool(tool))
                 for name, kind, files, setup, tool in data["training"]]
     return RepoPaths(dict(roles), dict(why), entries, training, bool(data["library"]))
 
 
-__all__ = ["analysed", "decode", "encode", "inputs_digest"]
+__all__ = ["KNOWN_FIELDS", "analysed", "decode", "encode", "inputs_digest", "storable"]
