@@ -85,6 +85,10 @@ def code_fingerprint() -> str:
         except (ImportError, ValueError, OSError):
             st = None
         h.update(f"{name}={st.st_size if st else '-'}:{st.st_mtime_ns if st else '-'}\0".encode())
+    # Installed plugins add rules, extractors and words: a cached result predates one installed since.
+    from . import plugins
+
+    h.update(f"plugins\0{plugins.fingerprint()}".encode())
     return h.hexdigest()
 
 
