@@ -27,7 +27,7 @@ from __future__ import annotations
 import posixpath
 import re
 from dataclasses import dataclass, field
-from fnmatch import fnmatchcase
+from fnmatch import translate
 from typing import Any, Iterable
 
 from ..evidence import Finding
@@ -131,6 +131,16 @@ class RepoPaths:
         }
 
 
+def _any_of(patterns: Iterable[str]) -> re.Pattern[str]:
+    """One pattern that matches a name when `fnmatchcase(name, p)` holds for any of `patterns` (one match per file
+    instead of one per pattern: every file's role is asked for)."""
+    return re.compile("|".join(f"(?:{translate(p)})" for p in patterns))
+
+
+_TEST_NAME = _any_of(TEST_NAMES)
+_SUPPORT_NAME = _any_of(SUPPORT_NAMES)
+
+
 def _parts(path: str) -> list[str]:
     return [p.lower() for p in path.split("/")[:-1]]
 
@@ -138,7 +148,7 @@ def _parts(path: str) -> list[str]:
 def is_test_path(path: str) -> bool:
     name = path.rsplit("/", 1)[-1]
     return any(p in TEST_DIRS or p.endswith(TEST_DIR_ENDINGS) or p.startswith(TEST_DIR_STARTS) for p in _parts(path)) \
-        or any(fnmatchcase(name, p) for p in TEST_NAMES)
+        or _TEST_NAME.match(name) is not None
 
 
 def is_example_path(path: str) -> bool:
@@ -147,7 +157,7 @@ def is_example_path(path: str) -> bool:
 
 def is_support_path(path: str) -> bool:
     name = path.rsplit("/", 1)[-1]
-    return any(p in SUPPORT_DIRS for p in _parts(path)) or any(fnmatchcase(name, p) for p in SUPPORT_NAMES)
+    return any(p in SUPPORT_DIRS for p in _parts(path)) or _SUPPORT_NAME.match(name) is not None
 
 
 def is_tool_path(path: str) -> bool:
