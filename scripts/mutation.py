@@ -47,6 +47,11 @@ MODULES: dict[str, tuple] = {
     "cli_exit_codes": ("src/whackachip_lint/cli.py", ["tests/e2e/test_cli.py"], ["exit_code", "nothing_scanned"]),
     "constraints": ("src/whackachip_lint/infer/constraints.py",
                     ["tests/infer/test_infer_constraints.py", "tests/extract/test_vendor_tells.py"]),
+    # In-process tests only (synthetic findings, a few small tmp_path scans): about 3 s for the whole set.
+    "engine": ("src/whackachip_lint/infer/engine.py",
+               ["tests/infer/test_infer_engine.py", "tests/infer/test_infer_scoping.py",
+                "tests/infer/test_infer_overrides.py", "tests/infer/test_infer_dead.py",
+                "tests/infer/test_declared_vs_code.py"]),
     "shell_walker": (["src/whackachip_lint/extract/shell/walker.py", "src/whackachip_lint/extract/shell/states.py"],
                      ["tests/extract/test_dead_code.py", "tests/extract/shell/test_shell_extractor.py",
                       "tests/extract/shell/test_shell_conditions.py"]),
