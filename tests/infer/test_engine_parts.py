@@ -7,8 +7,17 @@ checking every field of it (these were found by mutation testing, docs/testing.m
 from __future__ import annotations
 
 from whackachip_lint.infer.catalog import load_catalog
-from whackachip_lint.infer.engine import DISFAVOURED, EXCLUDED, CONSISTENT, _merge, assess
+import pytest
 
+from whackachip_lint.config import Settings
+from whackachip_lint.infer.constraints import Spec
+from whackachip_lint.infer.engine import (
+    CONSISTENT, DISFAVOURED, EXCLUDED, RepoContext, _merge, _outweighing, assess, collect_requirements, infer,
+)
+from whackachip_lint.rules.codes import Code
+from whackachip_lint.scan import scan
+
+from ..conftest import REPOS
 from ..infer_helpers import finding
 
 CATALOG = load_catalog()
@@ -25,8 +34,54 @@ def launch(folder: str):
 
 
 def vendor_rows(assessment):
+    """(name, status, score, in catalog, reasons) per vendor, a reason as (constraint, result, evidence)."""
     return [(v.name, v.status, v.score, v.in_catalog, [(r.constraint, r.result, r.evidence) for r in v.reasons])
             for v in assessment.vendors]
+
+
+def reason_strengths(assessment) -> dict[str, tuple[str, str]]:
+    """constraint -> (strength, rule) over every vendor's reasons."""
+    return {r.constraint: (r.strength, r.rule) for v in assessment.vendors for r in v.reasons}
+
+
+# --- where a finding stands: support files and vendored trees ----------------------------------------------------
+
+SUPPORT = "in a support file: for its vendor, against none"
+BUILD = "in a support file: what one build targets, against none"
+VENDORED = "in vendored code, weighed lower"
+NPU = "imports torch_npu (Huawei Ascend runtime)"
+
+
+@pytest.mark.parametrize(("made", "expected"), [
+    # A hard vendor tell in a support file: weak, for its vendor and against none.
+    (finding("WAC202", "torch_npu", path="Dockerfile", line=3),
+     [(f"{NPU} ({SUPPORT})", "weak", "vendor", False, False, "torch_npu")]),
+    # A strong one keeps its strength.
+    (finding("WAC201", "nccl", path="docs/setup.md", line=3), [(f"{NCCL} ({SUPPORT})", "strong", "vendor", False, False,
+                                                               "nccl")]),
+    # A compile target list there: what one build targets (strong, against none), and its vendor tell.
+    (finding("WAC603", "8.0", path="Dockerfile", line=5),
+     [(f"compiled for CUDA compute capabilities 8.0 ({BUILD})", "strong", "cuda_arch_list", False, False, "8.0"),
+      (f"CUDA compile targets (NVIDIA) ({SUPPORT})", "weak", "vendor", False, False, "8.0")]),
+    # Any other hard fact there: strong, still against the parts that fail it.
+    (finding("WAC104", path="README.md", line=2),
+     [("FP8 matrix multiplies on the live path (in a support file, weighed lower)", "strong", "feature", True, False,
+       True)]),
+    # A softer fact in a support file (ci/ holds CI set-up) stays as it is.
+    (finding("WAC101", path="ci/x.sh", line=2), [("native bf16 tensor math", "strong", "feature", True, False, True)]),
+    # Vendored code: one strength lower, marked vendored; weak evidence there is context only.
+    (finding("WAC202", "torch_npu", path="v/x.py", line=3, vendored=True),
+     [(f"{NPU} ({VENDORED})", "strong", "vendor", True, True, "torch_npu")]),
+    (finding("WAC201", "nccl", path="v/x.py", line=4, vendored=True),
+     [(f"{NCCL} ({VENDORED})", "weak", "vendor", True, True, "nccl")]),
+    (finding("WAC103", path="v/x.py", line=5, vendored=True), []),
+    # Own code, not a support file: as the rule implies.
+    (finding("WAC202", "torch_npu", path="train.py", line=3), [(NPU, "hard", "vendor", True, False, "torch_npu")]),
+], ids=["support-hard-vendor", "support-strong-vendor", "support-target-list", "support-hard-fact",
+        "support-soft-fact", "vendored-hard", "vendored-strong", "vendored-weak", "own-code"])
+def test_support_files_and_vendored_code_weigh_lower(made, expected):
+    assert [(r.constraint, r.strength, r.kind, r.against, r.vendored, r.value)
+            for r in collect_requirements([made])] == expected
 
 
 # --- several paths merged -------------------------------------------------------------------------------------
@@ -65,6 +120,8 @@ def test_merged_paths_keep_each_vendors_best_status_with_its_reasons():
         ("Apple", "possible", -10, True, [(NCCL, "contradicts", ("a/x.py:2",))]),
         ("AWS", "possible", -10, True, against),
     ]
+    assert reason_strengths(merged) == {NCCL: ("strong", "WAC201"), NCCL_VARIABLES: ("weak", "WAC303"),
+                                        TIE_BREAK: ("weak", ""), TORCH_NPU: ("hard", "WAC202")}
     statuses = {c.entry.id: (c.status, c.recipe) for c in merged.candidates}
     assert [statuses[i] for i in ("nvidia-v100", "nvidia-a100-sxm4-80gb", "nvidia-rtx-4090", "huawei-ascend-910b",
                                   "amd-mi300x")] == [
@@ -104,3 +161,94 @@ def test_merged_evidence_is_insufficient_only_when_every_path_is_and_conflicting
     assert (merged.insufficient_evidence, merged.conflicting_hard_evidence) == (True, True)
     merged = _merge([bare, a], ["e", "a"], CATALOG)
     assert (merged.insufficient_evidence, merged.conflicting_hard_evidence) == (False, False)
+
+
+def test_merged_paths_take_a_floor_some_part_meets_over_one_no_part_meets():
+    # Two vendored ROCm target lists no single part meets (strong: AMD stays open) give AMD a floor without a part.
+    no_part = assess([finding("WAC604", "gfx90a", path="third_party/a/setup.py", line=4, vendored=True),
+                      finding("WAC604", "gfx942", path="third_party/b/setup.py", line=4, vendored=True),
+                      launch("x")], CATALOG)
+    assert no_part.architecture_floor == {"AMD": {
+        "microarchitecture": None, "compute_capability": None, "gfx_target": None, "first_candidate": None,
+        "set_by": [{"constraint": f"compiled for AMD GPU targets {gfx} (in vendored code, weighed lower)",
+                    "strength": "strong", "evidence": [f"third_party/{d}/setup.py:4"], "rule": "WAC604"}
+                   for gfx, d in (("gfx90a", "a"), ("gfx942", "b"))]}}
+    mi300 = assess([finding("WAC604", "gfx942", path="y/setup.py", line=4), launch("y")], CATALOG)
+    for order in ([no_part, mi300], [mi300, no_part]):
+        merged = _merge(order, ["x", "y"], CATALOG)
+        assert merged.architecture_floor == {"AMD": mi300.architecture_floor["AMD"]}
+        assert merged.architecture_floor["AMD"]["first_candidate"] == "amd-mi300x"
+
+
+# --- the memory requirement ----------------------------------------------------------------------------------------
+
+MEMORY_TEXT = ("memory: 70.6B parameters (launch arguments, train.sh:4, train.sh:5, train.sh:6); 16 bytes per parameter "
+               "(adam K=12), {zero}")
+
+
+@pytest.mark.parametrize(("repo", "strength", "zero", "bytes_"), [
+    # Every input from one launch: a part that cannot hold the state is excluded (hard).
+    ("mem_70b_zero3", "hard", "ZeRO-3, over 8 data-parallel ranks: at least 141 GB of model state per device",
+     141104775168.0),
+    # A set-up no part holds is no reason to exclude every part: strong.
+    ("mem_70b_zero0", "strong", "ZeRO-0: at least 1129 GB of model state per device; this set-up fits no catalog part",
+     1128838201344.0),
+])
+def test_the_memory_estimate_is_one_requirement_with_its_evidence_once(repo, strength, zero, bytes_):
+    scanned = scan([REPOS / repo], Settings(use_cache=False, jobs=1))
+    (req,) = [r for r in infer(scanned).overall.requirements if r.rule == Code.MODEL_DIMENSION]
+    config = "ds_zero3.json" if repo.endswith("zero3") else "ds_zero0.json"
+    text = MEMORY_TEXT.format(zero=zero)
+    assert (req.constraint, req.strength, req.kind, req.evidence, req.value) == (
+        text, strength, "memory", (f"{config}:3", f"{config}:5", "train.sh:4", "train.sh:5", "train.sh:6"), bytes_)
+    assert req.spec == Spec("memory", strength, text, bytes_)
+
+
+# --- a tie broken by the rest of the repository --------------------------------------------------------------------
+
+TIED = [launch("x"), finding("WAC201", "nccl", path="x/train.py", line=4)]  # NVIDIA and AMD alike
+
+
+def files(vendor_files: dict[str, int]) -> dict[str, tuple[str, ...]]:
+    """vendor -> evidence in that many files (two lines in the first file)."""
+    return {v: tuple(f"{v.lower()}{i}.sh:{line}" for i in range(n) for line in ((1, 2) if i == 0 else (1,)))
+            for v, n in vendor_files.items()}
+
+
+@pytest.mark.parametrize(("tied", "context", "expected"), [
+    ({"AMD", "NVIDIA"}, {"AMD": 3, "NVIDIA": 1}, "AMD"),  # three times the files: exactly enough
+    ({"AMD", "NVIDIA"}, {"AMD": 2, "NVIDIA": 1}, None),
+    ({"AMD", "NVIDIA"}, {"NVIDIA": 1}, "NVIDIA"),  # any number of files against none
+    ({"AMD", "NVIDIA"}, {"AMD": 1, "NVIDIA": 1}, None),
+    ({"AMD", "NVIDIA"}, {}, None),
+    ({"AMD", "NVIDIA"}, {"Huawei": 5}, None),  # a vendor outside the tie counts for nothing
+    ({"AMD", "NVIDIA", "Huawei"}, {"AMD": 3, "Huawei": 2, "NVIDIA": 1}, None),  # every other tied vendor counts
+    ({"AMD", "NVIDIA", "Huawei"}, {"AMD": 6, "Huawei": 2, "NVIDIA": 1}, "AMD"),
+    ({"AMD", "NVIDIA", "Huawei"}, {"Huawei": 3, "NVIDIA": 1}, "Huawei"),
+])
+def test_a_tied_vendor_outweighs_the_others_with_three_times_their_files(tied, context, expected):
+    assert _outweighing(frozenset(tied), files(context)) == expected
+
+
+@pytest.mark.parametrize(("context", "likely", "why", "evidence"), [
+    ({"AMD": 3, "NVIDIA": 1}, "AMD",
+     "this code fits AMD and NVIDIA alike; the repository's other code names AMD alone in 3 files, NVIDIA in 1 file",
+     files({"AMD": 3})["AMD"]),
+    ({"AMD": 1}, "AMD", "this code fits AMD and NVIDIA alike; the repository's other code names AMD alone in 1 file",
+     files({"AMD": 1})["AMD"]),
+    ({"NVIDIA": 2, "Huawei": 1}, "NVIDIA",
+     "this code fits AMD and NVIDIA alike; the repository's other code names NVIDIA alone in 2 files",
+     files({"NVIDIA": 2})["NVIDIA"]),
+    # Not outweighed: the data's tie-break, with the evidence of the tied requirements.
+    ({"AMD": 2, "NVIDIA": 1}, "NVIDIA", TIE_BREAK, ("x/train.py:4",)),
+])
+def test_a_tie_is_broken_by_the_vendor_the_rest_of_the_repository_names(context, likely, why, evidence):
+    assessment = assess(TIED, CATALOG, context=RepoContext(vendors=files(context)))
+    for vendor in assessment.vendors:
+        tie_breaks = [(r.constraint, r.strength, r.evidence, r.result) for r in vendor.reasons
+                      if r.result == "tie-break"]
+        if vendor.name in ("AMD", "NVIDIA"):
+            assert vendor.status == ("likely" if vendor.name == likely else "possible")
+            assert tie_breaks == [(why, "weak", evidence, "tie-break")]
+        else:
+            assert (vendor.status, tie_breaks) == ("possible", [])
