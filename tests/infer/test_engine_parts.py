@@ -12,7 +12,7 @@ import pytest
 from whackachip_lint.config import Settings
 from whackachip_lint.infer.constraints import Spec
 from whackachip_lint.infer.engine import (
-    CONSISTENT, DISFAVOURED, EXCLUDED, RepoContext, _merge, _outweighing, assess, collect_requirements, infer,
+    CONSISTENT, DISFAVOURED, EXCLUDED, RepoContext, _merge, _outweighing, assess, collect_requirements, infer, shim_vendors, vendor_scopes,
 )
 from whackachip_lint.rules.codes import Code
 from whackachip_lint.scan import scan
@@ -252,3 +252,60 @@ def test_a_tie_is_broken_by_the_vendor_the_rest_of_the_repository_names(context,
             assert tie_breaks == [(why, "weak", evidence, "tie-break")]
         else:
             assert (vendor.status, tie_breaks) == ("possible", [])
+
+
+# --- scopes without launch scripts, shims, XLA platforms ----------------------------------------------------------
+
+
+def refusal(value: str, path: str, line: int):
+    """`if torch.version.<value>: raise`: the code refuses to run on that platform (a hard fact, every vendor but)."""
+    made = finding("WAC207", value, state="disabled", path=path, line=line)
+    return made.with_changes(message=made.message + " Refuses to run on torch.version.x.")
+
+
+@pytest.mark.parametrize(("findings", "expected"), [
+    ([finding("WAC202", "torch_npu", path="Dockerfile", line=1),  # a support file: no scope of its own
+      finding("WAC202", "torch_npu", path="third_party/x.py", line=1, vendored=True),  # nor vendored code
+      finding("WAC204", "hpu", path="a_gaudi.py", line=2),
+      finding("WAC202", "torch_npu", path="b_npu.py", line=3),
+      # Two hard facts in one file: what both allow (Huawei), so it joins b_npu.py's scope.
+      finding("WAC204", "npu", path="c_both.py", line=4), refusal("hip", "c_both.py", 5),
+      finding("WAC101", path="model.py", line=7)],
+     [("files requiring Huawei", ["b_npu.py", "c_both.py"],
+       ["b_npu.py:3", "c_both.py:4", "c_both.py:5", "Dockerfile:1", "third_party/x.py:1", "model.py:7"]),
+      ("files requiring Intel", ["a_gaudi.py"], ["a_gaudi.py:2", "Dockerfile:1", "third_party/x.py:1", "model.py:7"])]),
+    ([refusal("cuda", "x.py", 1), finding("WAC207", "cuda", path="y.py", line=2), finding("WAC101", path="m.py", line=3)],
+     [("files requiring AMD or AWS or Apple or Google or Huawei or Intel", ["x.py"], ["x.py:1", "m.py:3"]),
+      ("files requiring NVIDIA", ["y.py"], ["y.py:2", "m.py:3"])]),
+    # A file allowing every vendor but AMD shares a vendor with each of the others: one scope, returned as none.
+    ([finding("WAC204", "hpu", path="a.py", line=1), finding("WAC202", "torch_npu", path="b.py", line=1),
+      refusal("hip", "c.py", 1)], []),
+], ids=["support-vendored-and-shared-files", "every-vendor-but-one", "one-scope"])
+def test_files_whose_hard_vendor_facts_contradict_are_separate_scopes(findings, expected):
+    assert [(name, files, [f"{f.path}:{f.line}" for f in own]) for name, files, own in vendor_scopes(findings)] \
+        == expected
+
+
+@pytest.mark.parametrize(("findings", "vendors"), [
+    ([finding("WAC203", "transfer_to_npu")], {"Huawei"}),
+    ([finding("WAC203", "habana_frameworks.torch.gpu_migration")], {"Intel"}),
+    ([finding("WAC203", "transfer_to_npu"), finding("WAC203", "habana_frameworks.torch.gpu_migration")],
+     {"Huawei", "Intel"}),
+    ([finding("WAC203", "transfer_to_npu", state="conditional")], set()),
+    ([finding("WAC202", "torch_npu"), finding("WAC204", "npu")], set()),  # a runtime is no shim
+])
+def test_shims_in_force_name_the_vendors_cuda_looking_code_also_points_to(findings, vendors):
+    assert shim_vendors(findings) == vendors
+
+
+@pytest.mark.parametrize(("findings", "constraints"), [
+    # An XLA platform names XLA's vendor, not a shim: the nccl backend is not redirected to it.
+    ([finding("WAC208", "tpu", path="e.sh", line=1), finding("WAC201", "nccl", path="t.py", line=2)],
+     [NCCL, "XLA platform TPU"]),
+    ([finding("WAC208", "cuda", path="e.sh", line=1), finding("WAC204", "xla", path="t.py", line=2)],
+     ["xla device (XLA on the platform in force: NVIDIA)", "XLA platform CUDA (NVIDIA GPUs)"]),
+    ([finding("WAC203", "transfer_to_npu", path="t.py", line=1), finding("WAC201", "nccl", path="t.py", line=2)],
+     ["CUDA-to-Ascend migration shim", f"{NCCL} (or Huawei through a CUDA migration shim)"]),
+])
+def test_shims_and_xla_platforms_reach_every_finding(findings, constraints):
+    assert [r.constraint for r in collect_requirements(findings)] == constraints
