@@ -18,7 +18,7 @@ from whackachip_lint.rules.codes import Code
 from whackachip_lint.scan import scan
 
 from ..conftest import REPOS
-from ..infer_helpers import finding
+from ..infer_helpers import finding, result
 
 CATALOG = load_catalog()
 NCCL = "nccl backend: NVIDIA (CUDA) or AMD (ROCm keeps the name) through RCCL"
@@ -309,3 +309,60 @@ def test_shims_in_force_name_the_vendors_cuda_looking_code_also_points_to(findin
 ])
 def test_shims_and_xla_platforms_reach_every_finding(findings, constraints):
     assert [r.constraint for r in collect_requirements(findings)] == constraints
+
+
+# --- the verdict as data ---------------------------------------------------------------------------------------------
+
+CONSUMER_RUN = result(launch("x"), finding("WAC401", 3, path="x/run.sh", line=1),
+                      finding("WAC201", "nccl", path="x/t.py", line=2), finding("WAC104", path="x/t.py", line=3),
+                      finding("WAC303", "NCCL_P2P_DISABLE", state="disabled", path="x/run.sh", line=4),
+                      finding("WAC301", "NCCL_IB_DISABLE", state="disabled", path="x/run.sh", line=5))
+
+
+def test_the_run_scale_gives_each_consistent_part_its_aggregate_tpp():
+    verdict = infer(CONSUMER_RUN)
+    assert [c.entry.id for c in verdict.candidates if c.status == CONSISTENT] == [
+        "nvidia-rtx-4090", "nvidia-rtx-4090d", "nvidia-rtx-5090", "nvidia-rtx-5090d", "nvidia-rtx-pro-6000"]
+    # 3 devices; the RTX PRO 6000's TPP is unknown (null): no aggregate rather than a guess.
+    assert verdict.scale_dict() == {"devices": 3, "devices_per_node": 3, "nodes": 1, "evidence": ["x/run.sh:1"],
+                                    "aggregate_tpp": {"nvidia-rtx-4090": 15854.4, "nvidia-rtx-4090d": 14121,
+                                                      "nvidia-rtx-5090": 20112, "nvidia-rtx-5090d": 14250}}
+    assert verdict.to_dict()["scale"] == verdict.scale_dict()
+    assert infer(result(finding("WAC201", "nccl"))).scale_dict() is None
+
+
+VERDICT_KEYS = ["vendors", "architecture_floor", "device_class", "interconnect", "gpus_per_node", "nodes",
+                "insufficient_evidence", "conflicting_hard_evidence", "declared_agreements", "memory", "scale",
+                "recipes", "primary", "supported", "optional_requirements", "conflicts", "paths", "candidates"]
+
+
+def test_the_verdict_as_data_names_every_field_of_the_overall_and_each_path():
+    two_paths = result(
+        launch("gpu"), finding("WAC603", "8.0;9.0", path="gpu/run.sh", line=2),
+        finding("WAC201", "nccl", path="gpu/x.py", line=10),
+        launch("npu"), finding("WAC202", "torch_npu", path="npu/x.py", line=1),
+        finding("WAC201", "hccl", path="npu/x.py", line=10), finding("WAC101", path="model.py", line=3))
+    verdict = infer(two_paths)
+    data = verdict.to_dict()
+    overall = verdict.overall
+    assert list(data) == VERDICT_KEYS
+    assert (data["insufficient_evidence"], data["conflicting_hard_evidence"]) == (False, False)
+    assert data["architecture_floor"] == overall.architecture_floor and data["device_class"] == overall.device_class
+    assert data["primary"] == verdict.primary and data["primary"]["name"] == "gpu/run.sh"
+    assert data["supported"] == overall.ids(CONSISTENT) and "huawei-ascend-910b" in data["supported"]
+    assert data["optional_requirements"] == verdict.optional_requirements == []
+    assert data["paths"] is verdict.paths is None  # no path analysis in a synthetic result
+    assert data["conflicts"] == [{"kind": "paths", "paths": ["gpu/run.sh", "npu/run.sh"],
+                                  "why": "the paths run on disjoint hardware (alternatives)"}]
+    assert [list(r) for r in data["recipes"]] == [[
+        "name", "files", "vendors", "architecture_floor", "device_class", "insufficient_evidence", "consistent",
+        "disfavoured", "excluded"]] * 2
+    for row, (name, files, assessment) in zip(data["recipes"], verdict.recipes):
+        assert (row["name"], row["files"]) == (name, files)
+        assert row["architecture_floor"] == assessment.architecture_floor
+        assert row["device_class"] == assessment.device_class and row["insufficient_evidence"] is False
+        assert [row[status] for status in (CONSISTENT, DISFAVOURED, EXCLUDED)] == [
+            assessment.ids(status) for status in (CONSISTENT, DISFAVOURED, EXCLUDED)]
+    gpu = data["recipes"][0]
+    assert "amd-mi300x" in gpu["disfavoured"] and "nvidia-v100" in gpu["excluded"]
+    assert data["recipes"][0]["architecture_floor"]["NVIDIA"]["first_candidate"] == "nvidia-a100-pcie-40gb"
