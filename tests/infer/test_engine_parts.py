@@ -6,13 +6,13 @@ checking every field of it (these were found by mutation testing, docs/testing.m
 
 from __future__ import annotations
 
-from whackachip_lint.infer.catalog import load_catalog
+from whackachip_lint.infer.catalog import Catalog, load_catalog
 import pytest
 
 from whackachip_lint.config import Settings
 from whackachip_lint.infer.constraints import Spec
 from whackachip_lint.infer.engine import (
-    CONSISTENT, DISFAVOURED, EXCLUDED, RepoContext, _merge, _outweighing, assess, collect_requirements, infer, shim_vendors, vendor_scopes,
+    CONSISTENT, DISFAVOURED, EXCLUDED, RepoContext, _merge, _outweighing, _settle_vendor_conflicts, assess, collect_requirements, infer, shim_vendors, vendor_scopes,
 )
 from whackachip_lint.rules.codes import Code
 from whackachip_lint.scan import scan
@@ -366,3 +366,42 @@ def test_the_verdict_as_data_names_every_field_of_the_overall_and_each_path():
     gpu = data["recipes"][0]
     assert "amd-mi300x" in gpu["disfavoured"] and "nvidia-v100" in gpu["excluded"]
     assert data["recipes"][0]["architecture_floor"]["NVIDIA"]["first_candidate"] == "nvidia-a100-pcie-40gb"
+
+
+# --- hard vendor facts against each other ----------------------------------------------------------------------------
+
+CONTRADICTED = "contradicted by other vendor evidence in scope"
+RESIDUE = "against the hard vendor facts of this path: a branch for other hardware"
+HPU = "hpu device (Intel Gaudi)"
+NOT_CUDA = "refuses to run on CUDA (torch.version.cuda)"
+HCCL = "hccl backend: Huawei Ascend or Intel Gaudi"
+
+
+@pytest.mark.parametrize(("findings", "conflict", "expected"), [
+    # Hard facts for Huawei and for Intel: each weighed as strong; the refusal of CUDA, which allows both, stays hard;
+    # the softer nccl evidence stays as it is (no vendor is settled).
+    ([finding("WAC202", "torch_npu", line=1), finding("WAC204", "hpu", line=2), refusal("cuda", "train.py", 3),
+      finding("WAC201", "nccl", line=4)], True,
+     [(f"{NPU} ({CONTRADICTED})", "strong", True), (f"{HPU} ({CONTRADICTED})", "strong", True),
+      (NOT_CUDA, "hard", True), (NCCL, "strong", True)]),
+    # Hard facts that agree: softer evidence for other vendors is a branch for other hardware, against no part;
+    # softer evidence that shares a vendor with them stays.
+    ([finding("WAC202", "torch_npu", line=1), finding("WAC204", "npu", line=2), finding("WAC201", "nccl", line=3),
+      finding("WAC201", "hccl", line=4)], False,
+     [(NPU, "hard", True), ("npu device (Huawei Ascend)", "hard", True), (HCCL, "strong", True),
+      (f"{NCCL} ({RESIDUE})", "strong", False)]),
+    # No hard vendor fact: nothing changes.
+    ([finding("WAC201", "nccl", line=3), finding("WAC201", "hccl", line=4)], False,
+     [(HCCL, "strong", True), (NCCL, "strong", True)]),
+], ids=["two-vendors", "one-vendor", "no-hard-fact"])
+def test_hard_vendor_facts_settle_the_rest_of_a_paths_vendor_evidence(findings, conflict, expected):
+    settled, found = _settle_vendor_conflicts(collect_requirements(findings))
+    assert found is conflict
+    assert [(r.constraint, r.strength, r.against) for r in settled] == expected
+
+
+def test_an_assessment_uses_the_catalog_it_is_given():
+    two_parts = Catalog([CATALOG.get("nvidia-v100"), CATALOG.get("nvidia-h100-sxm")])
+    assessment = assess([finding("WAC101", path="t.py", line=1)], two_parts)
+    assert [(c.entry.id, c.status) for c in assessment.candidates] == [
+        ("nvidia-v100", DISFAVOURED), ("nvidia-h100-sxm", CONSISTENT)]
