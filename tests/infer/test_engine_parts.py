@@ -405,3 +405,89 @@ def test_an_assessment_uses_the_catalog_it_is_given():
     assessment = assess([finding("WAC101", path="t.py", line=1)], two_parts)
     assert [(c.entry.id, c.status) for c in assessment.candidates] == [
         ("nvidia-v100", DISFAVOURED), ("nvidia-h100-sxm", CONSISTENT)]
+
+
+# --- compile target lists ------------------------------------------------------------------------------------------
+
+CUDA_LIST = "compiled for CUDA compute capabilities"
+
+
+def test_target_lists_are_joined_per_file_and_an_open_list_is_dropped():
+    requirements = collect_requirements([
+        # One file (a colon in its folder name is still part of its path): one list, its evidence in line order.
+        finding("WAC603", "8.0", path="a:b/setup.py", line=10), finding("WAC603", "9.0", path="a:b/setup.py", line=9),
+        finding("WAC603", "7.0", path="a:c/setup.py", line=3),
+        # Targets added under a condition: the file's list is open and excludes nothing.
+        finding("WAC603", "6.0", state="conditional", path="open/setup.py", line=1),
+        finding("WAC603", "7.5", path="open/setup.py", line=2),
+        finding("WAC603", "8.6", path="z/setup.py", line=2),
+    ])
+    assert [(r.constraint, r.strength, r.evidence, r.value) for r in requirements] == [
+        (f"{CUDA_LIST} 7.0", "hard", ("a:c/setup.py:3",), "7.0"),
+        (f"{CUDA_LIST} 8.0;9.0", "hard", ("a:b/setup.py:9", "a:b/setup.py:10"), "8.0;9.0"),
+        (f"{CUDA_LIST} 8.6", "hard", ("z/setup.py:2",), "8.6"),
+        ("CUDA compile targets (NVIDIA)", "weak",
+         ("a:b/setup.py:9", "a:b/setup.py:10", "a:c/setup.py:3", "open/setup.py:2", "z/setup.py:2"), "8.0"),
+    ]
+
+
+def test_a_vendored_target_list_sets_no_floor_beside_the_repositorys_own():
+    assessment = assess([finding("WAC603", "9.0", path="third_party/k/setup.py", line=3, vendored=True),
+                         finding("WAC101", path="t.py", line=1), launch("x")], CATALOG)
+    (vendored,) = [r for r in assessment.requirements if r.kind == "cuda_arch_list"]
+    assert (vendored.constraint, vendored.strength, vendored.vendored) == (
+        f"{CUDA_LIST} 9.0 ({VENDORED})", "strong", True)
+    assert assessment.architecture_floor == {"NVIDIA": {
+        "microarchitecture": "Ampere", "compute_capability": "8.0", "gfx_target": None,
+        "first_candidate": "nvidia-a100-pcie-40gb",
+        "set_by": [{"constraint": "native bf16 tensor math", "strength": "strong", "evidence": ["t.py:1"],
+                    "rule": "WAC101"}]}}
+
+
+def test_requirements_worked_out_for_one_shim_context_are_not_reused_in_another():
+    nccl = finding("WAC201", "nccl", path="t.py", line=2)
+    shim = finding("WAC203", "transfer_to_npu", path="t.py", line=1)
+    memo: dict = {}
+    assert [r.constraint for r in collect_requirements([nccl], memo)] == [NCCL]
+    assert [r.constraint for r in collect_requirements([shim, nccl], memo)] == [
+        "CUDA-to-Ascend migration shim", f"{NCCL} (or Huawei through a CUDA migration shim)"]
+    assert [r.constraint for r in collect_requirements([nccl], memo)] == [NCCL]
+
+
+# --- without a training set-up; paths without vendor evidence; declarations of several paths -----------------------
+
+
+@pytest.mark.parametrize(("findings", "likely"), [
+    ([finding("WAC603", "8.0", path="s.py", line=1)], []),  # a weak tell for one vendor decides nothing
+    ([finding("WAC204", "cuda", path="s.py", line=1)], []),  # a strong one for two vendors neither
+    ([finding("WAC202", "torch_xla", path="s.py", line=1)], ["Google"]),  # a strong one for one vendor does
+    ([finding("WAC202", "torch_xla", path="s.py", line=1), finding("WAC204", "hpu", path="s.py", line=2)], ["Intel"]),
+    # Two vendors named alone, each strongly: neither.
+    ([finding("WAC202", "torch_xla", path="s.py", line=1),
+      finding("WAC202", "torch_npu", path="third_party/t.py", line=1, vendored=True)], []),
+])
+def test_without_a_training_set_up_only_a_vendor_named_alone_is_likely(findings, likely):
+    assessment = assess(findings, CATALOG)
+    assert assessment.insufficient_evidence is True
+    assert [v.name for v in assessment.vendors if v.status == "likely"] == likely
+
+
+def test_a_path_whose_code_names_no_vendor_does_not_widen_the_verdict():
+    verdict = infer(result(launch("a"), finding("WAC101", path="a/x.py", line=2),
+                           launch("b"), finding("WAC202", "torch_npu", path="b/x.py", line=3)))
+    assert [name for name, _, _ in verdict.recipes] == ["a/run.sh", "b/run.sh"]
+    assert verdict.overall is verdict.recipes[1][2]  # the path with vendor evidence alone
+    assert (verdict.status_of("nvidia-h100-sxm"), verdict.status_of("huawei-ascend-910b")) == (EXCLUDED, CONSISTENT)
+
+
+def test_a_declaration_judged_in_several_paths_keeps_its_best_outcome_once():
+    readme = [finding("WAC712", "V100", path="README.md", line=3, catalog_ids="nvidia-v100"),
+              finding("WAC712", "H100", path="README.md", line=4, catalog_ids="nvidia-h100-sxm")]
+    bf16 = assess([launch("a"), finding("WAC101", path="a/x.py", line=2), finding("WAC201", "nccl", path="a/x.py",
+                                                                                  line=3)] + readme, CATALOG)
+    plain = assess([launch("b"), finding("WAC201", "nccl", path="b/x.py", line=3)] + readme, CATALOG)
+    outcomes = lambda a: [(d.declaration.constraint, d.outcome) for d in a.declared]  # noqa: E731
+    assert outcomes(bf16) == [("declared hardware: H100", "agrees"), ("declared hardware: V100", DISFAVOURED)]
+    assert outcomes(plain) == [("declared hardware: H100", "agrees"), ("declared hardware: V100", "agrees")]
+    for order in ([bf16, plain], [plain, bf16]):
+        assert outcomes(_merge(order, ["a", "b"], CATALOG)) == outcomes(plain)
