@@ -491,3 +491,33 @@ def test_a_declaration_judged_in_several_paths_keeps_its_best_outcome_once():
     assert outcomes(plain) == [("declared hardware: H100", "agrees"), ("declared hardware: V100", "agrees")]
     for order in ([bf16, plain], [plain, bf16]):
         assert outcomes(_merge(order, ["a", "b"], CATALOG)) == outcomes(plain)
+
+
+FP8_PARTS = ["AMD CDNA 3", "AMD CDNA 4", "AWS AWS Trainium", "AWS AWS Inferentia2", "AWS AWS Trainium2",
+             "Google TPU v5p", "Intel Gaudi 2", "Intel Gaudi 3", "NVIDIA Ada Lovelace", "NVIDIA Hopper",
+             "NVIDIA Blackwell", "NVIDIA Blackwell (consumer)"]
+BF16_PARTS = ["AMD CDNA (1)", "AMD CDNA 2", "AMD CDNA 3", "AMD CDNA 4", "AWS AWS Trainium", "AWS AWS Inferentia2",
+              "AWS AWS Trainium2", "Google TPU v4", "Google TPU v5e", "Google TPU v5p", "Google TPU v6e",
+              "Huawei Da Vinci", "Intel Gaudi 2", "Intel Gaudi 3", "NVIDIA Ampere", "NVIDIA Ada Lovelace",
+              "NVIDIA Hopper", "NVIDIA Blackwell", "NVIDIA Blackwell (consumer)"]
+
+
+def test_tests_and_examples_give_optional_requirements_with_the_hardware_that_meets_them():
+    verdict = infer(result(
+        launch("x"), finding("WAC201", "nccl", path="x/x.py", line=2), finding("WAC101", path="x/x.py", line=3),
+        finding("WAC104", path="tests/test_fp8.py", line=3), finding("WAC104", path="examples/fp8.py", line=4),
+        finding("WAC202", "torch_npu", path="tests/test_npu.py", line=5),
+        finding("WAC101", path="tests/test_bf16.py", line=6),  # the training path imposes it already
+        finding("WAC103", path="tests/test_tf32.py", line=7),  # weak: not listed
+        finding("WAC601", "fa3", path="examples/fa3.py", line=8),
+        finding("WAC601", "fa3", path="examples/more/fa3.py", line=8),
+        finding("WAC401", 8, path="tests/run.sh", line=1)))  # a device count is no hardware requirement
+    assert verdict.optional_requirements == [
+        {"requirement": "FP8 matrix multiplies on the live path", "strength": "hard", "roles": ["example", "test"],
+         "files": ["examples/fp8.py", "tests/test_fp8.py"], "file_count": 2, "met_by": FP8_PARTS},
+        {"requirement": "FlashAttention-3 runs on Hopper only", "strength": "hard", "roles": ["example"],
+         "files": ["examples/fa3.py", "examples/more/fa3.py"], "file_count": 2, "met_by": ["NVIDIA Hopper"]},
+        {"requirement": NPU, "strength": "hard", "roles": ["test"], "files": ["tests/test_npu.py"], "file_count": 1,
+         "met_by": ["Huawei"]},
+    ]
+    assert verdict.to_dict()["optional_requirements"] == verdict.optional_requirements
