@@ -14,6 +14,7 @@ from whackachip_lint.infer.constraints import Spec
 from whackachip_lint.infer.engine import (
     CONSISTENT, DISFAVOURED, EXCLUDED, RepoContext, _merge, _outweighing, _settle_vendor_conflicts, assess, collect_requirements, infer, shim_vendors, vendor_scopes,
 )
+from whackachip_lint.infer.judgement import Reason
 from whackachip_lint.rules.codes import Code
 from whackachip_lint.scan import scan
 
@@ -521,3 +522,55 @@ def test_tests_and_examples_give_optional_requirements_with_the_hardware_that_me
          "met_by": ["Huawei"]},
     ]
     assert verdict.to_dict()["optional_requirements"] == verdict.optional_requirements
+
+
+# --- evidence no part meets together ---------------------------------------------------------------------------------
+
+SET_ASIDE = "set aside: no part meets every {} requirement"
+RUN = finding("WAC404", "torchrun", path="run.sh", line=1, script="t.py")
+
+
+def test_hard_facts_no_part_meets_together_are_a_conflict_weighed_as_strong():
+    assessment = assess([RUN, finding("WAC601", "fa3", path="t.py", line=2), finding("WAC603", "8.0", path="t.py", line=3)],
+                        CATALOG)
+    assert assessment.conflicting_hard_evidence is True and assessment.relaxed == "strong"
+    conflicting = "conflicts with other hard evidence"
+    assert [(r.constraint, r.strength, r.against) for r in assessment.requirements] == [
+        (f"FlashAttention-3 runs on Hopper only ({conflicting}) ({SET_ASIDE.format('strong')})", "strong", False),
+        (f"{CUDA_LIST} 8.0 ({conflicting}) ({SET_ASIDE.format('strong')})", "strong", False),
+        (f"CUDA compile targets (NVIDIA) ({SET_ASIDE.format('weak')})", "weak", False),
+    ]
+    assert not any(c.status == EXCLUDED for c in assessment.candidates)
+
+
+def test_strong_evidence_no_part_meets_together_is_set_aside_but_never_the_memory_bound():
+    assessment = assess([
+        finding("WAC509", "meta-llama/Llama-2-70b-hf", path="run.sh", line=2, launcher="torchrun"),
+        finding("WAC501", 3, path="ds.json", line=3), RUN, finding("WAC401", 8, path="run.sh", line=1),
+        finding("WAC201", "nccl", path="t.py", line=4), finding("WAC201", "hccl", path="u.py", line=5)], CATALOG)
+    assert assessment.relaxed == "strong" and assessment.conflicting_hard_evidence is False
+    assert [(r.constraint, r.strength, r.against, r.kind) for r in assessment.requirements] == [
+        (f"{HCCL} ({SET_ASIDE.format('strong')})", "strong", False, "vendor"),
+        (f"{NCCL} ({SET_ASIDE.format('strong')})", "strong", False, "vendor"),
+        (f"8 or more devices per node: server-class nodes ({SET_ASIDE.format('weak')})", "weak", False, "class"),
+        ("memory: 63.0B parameters (model name, run.sh:2); 16 bytes per parameter (adam K=12), ZeRO-3, over 8 "
+         "data-parallel ranks: at least 126 GB of model state per device", "strong", True, "memory"),
+    ]
+    # Only the parts that hold 126 GB of model state per device stay consistent.
+    assert sorted(c.entry.id for c in assessment.candidates if c.status == CONSISTENT) == [
+        "amd-mi250x", "amd-mi300x", "amd-mi325x", "amd-mi355x", "apple-m-series", "intel-gaudi3", "intel-gaudi3-pcie",
+        "nvidia-b100", "nvidia-b200", "nvidia-b300", "nvidia-gb200", "nvidia-gb300", "nvidia-h200-nvl",
+        "nvidia-h200-sxm"]
+
+
+def test_parts_the_documents_name_are_not_dropped_by_a_declaration_naming_others():
+    findings = [RUN, finding("WAC201", "nccl", path="t.py", line=4),
+                finding("WAC712", "H100", path="README.md", line=3, catalog_ids="nvidia-h100-sxm")]
+    alone = assess(findings, CATALOG)
+    documented = assess(findings, CATALOG, context=RepoContext(documented={"nvidia-a100-sxm4-80gb": ("logs/x.log:9",)}))
+    a100 = lambda a: next(c for c in a.candidates if c.entry.id == "nvidia-a100-sxm4-80gb")  # noqa: E731
+    assert (a100(alone).status, a100(alone).reasons[-1]) == (
+        DISFAVOURED, Reason("declared hardware: H100", "weak", ("README.md:3",), "fails", "WAC712"))
+    assert (a100(documented).status, a100(documented).reasons[-1]) == (
+        CONSISTENT, Reason("named in the repository's documents (beside the declared H100)", "weak", ("logs/x.log:9",),
+                           "supports", "WAC712"))
