@@ -12,7 +12,8 @@ import pytest
 from whackachip_lint.config import Settings
 from whackachip_lint.infer.constraints import Spec
 from whackachip_lint.infer.engine import (
-    CONSISTENT, DISFAVOURED, EXCLUDED, RepoContext, _merge, _outweighing, _settle_vendor_conflicts, assess, collect_requirements, infer, shim_vendors, vendor_scopes,
+    CONSISTENT, DISFAVOURED, EXCLUDED, RepoContext, _merge, _outweighing, _settle_vendor_conflicts, assess,
+    collect_requirements, infer, shim_vendors, vendor_scopes,
 )
 from whackachip_lint.infer.judgement import Reason
 from whackachip_lint.rules.codes import Code
@@ -183,8 +184,8 @@ def test_merged_paths_take_a_floor_some_part_meets_over_one_no_part_meets():
 
 # --- the memory requirement ----------------------------------------------------------------------------------------
 
-MEMORY_TEXT = ("memory: 70.6B parameters (launch arguments, train.sh:4, train.sh:5, train.sh:6); 16 bytes per parameter "
-               "(adam K=12), {zero}")
+MEMORY_TEXT = ("memory: 70.6B parameters (launch arguments, train.sh:4, train.sh:5, train.sh:6); "
+               "16 bytes per parameter (adam K=12), {zero}")
 
 
 @pytest.mark.parametrize(("repo", "strength", "zero", "bytes_"), [
@@ -275,7 +276,8 @@ def refusal(value: str, path: str, line: int):
      [("files requiring Huawei", ["b_npu.py", "c_both.py"],
        ["b_npu.py:3", "c_both.py:4", "c_both.py:5", "Dockerfile:1", "third_party/x.py:1", "model.py:7"]),
       ("files requiring Intel", ["a_gaudi.py"], ["a_gaudi.py:2", "Dockerfile:1", "third_party/x.py:1", "model.py:7"])]),
-    ([refusal("cuda", "x.py", 1), finding("WAC207", "cuda", path="y.py", line=2), finding("WAC101", path="m.py", line=3)],
+    ([refusal("cuda", "x.py", 1), finding("WAC207", "cuda", path="y.py", line=2),
+      finding("WAC101", path="m.py", line=3)],
      [("files requiring AMD or AWS or Apple or Google or Huawei or Intel", ["x.py"], ["x.py:1", "m.py:3"]),
       ("files requiring NVIDIA", ["y.py"], ["y.py:2", "m.py:3"])]),
     # A file allowing every vendor but AMD shares a vendor with each of the others: one scope, returned as none.
@@ -531,8 +533,8 @@ RUN = finding("WAC404", "torchrun", path="run.sh", line=1, script="t.py")
 
 
 def test_hard_facts_no_part_meets_together_are_a_conflict_weighed_as_strong():
-    assessment = assess([RUN, finding("WAC601", "fa3", path="t.py", line=2), finding("WAC603", "8.0", path="t.py", line=3)],
-                        CATALOG)
+    assessment = assess([RUN, finding("WAC601", "fa3", path="t.py", line=2),
+                         finding("WAC603", "8.0", path="t.py", line=3)], CATALOG)
     assert assessment.conflicting_hard_evidence is True and assessment.relaxed == "strong"
     conflicting = "conflicts with other hard evidence"
     assert [(r.constraint, r.strength, r.against) for r in assessment.requirements] == [
