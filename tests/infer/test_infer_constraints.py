@@ -6,7 +6,7 @@ import pytest
 
 from whackachip_lint.infer.catalog import load_catalog
 from whackachip_lint.infer.constraints import (
-    HARD, STRONG, WEAK, TABLE, ArchTarget, _gfx_list, _matches, combination_requirements, evidence_of,
+    HARD, STRONG, WEAK, TABLE, ArchTarget, Requirement, Spec, _gfx_list, _matches, combination_requirements, evidence_of,
     parse_cuda_arch_list, requirements_for,
 )
 from whackachip_lint.rules import ALL_RULES
@@ -380,3 +380,15 @@ def test_a_rocm_target_list_names_its_targets_and_decides_nothing_without_one():
 
 def test_a_leading_separator_does_not_end_a_target_list():
     assert [(t.major, t.minor) for t in parse_cuda_arch_list(";8.0 9.0")] == [(8, 0), (9, 0)]
+
+
+@pytest.mark.parametrize(("entry_id", "bytes_needed", "fits"), [
+    ("nvidia-h100-sxm", 80e9, True),  # exactly its 80 GB
+    ("nvidia-h100-sxm", 80e9 + 1, False),
+    ("amd-mi300x", 100e9, True),
+    ("apple-m-series", 1e9, None),  # the catalog does not say
+])
+def test_a_memory_requirement_checks_the_parts_largest_memory(entry_id, bytes_needed, fits):
+    spec = Spec("memory", HARD, "memory: at least some GB per device", bytes_needed)
+    requirement = Requirement(spec.text, HARD, "memory", ("t.py:1",), "WAC506", spec, bytes_needed)
+    assert requirement.check(by_id(entry_id)) is fits
