@@ -198,12 +198,14 @@ MEMORY_TEXT = ("memory: 70.6B parameters (launch arguments, train.sh:4, train.sh
 ])
 def test_the_memory_estimate_is_one_requirement_with_its_evidence_once(repo, strength, zero, bytes_):
     scanned = scan([REPOS / repo], Settings(use_cache=False, jobs=1))
-    (req,) = [r for r in infer(scanned).overall.requirements if r.rule == Code.MODEL_DIMENSION]
+    verdict = infer(scanned)
+    (req,) = [r for r in verdict.overall.requirements if r.rule == Code.MODEL_DIMENSION]
     config = "ds_zero3.json" if repo.endswith("zero3") else "ds_zero0.json"
     text = MEMORY_TEXT.format(zero=zero)
     assert (req.constraint, req.strength, req.kind, req.evidence, req.value) == (
         text, strength, "memory", (f"{config}:3", f"{config}:5", "train.sh:4", "train.sh:5", "train.sh:6"), bytes_)
     assert req.spec == Spec("memory", strength, text, bytes_)
+    assert verdict.overall.memory.bytes_per_device == bytes_
 
 
 # --- a tie broken by the rest of the repository --------------------------------------------------------------------
@@ -576,3 +578,27 @@ def test_parts_the_documents_name_are_not_dropped_by_a_declaration_naming_others
     assert (a100(documented).status, a100(documented).reasons[-1]) == (
         CONSISTENT, Reason("named in the repository's documents (beside the declared H100)", "weak", ("logs/x.log:9",),
                            "supports", "WAC712"))
+
+
+# --- one part against the requirements -------------------------------------------------------------------------------
+
+UNKNOWN = "(catalog value unknown)"
+
+
+@pytest.mark.parametrize(("fact", "entry_id", "status", "first_reason"), [
+    # Strong and unknown: said, and no worse than the rest makes it.
+    (finding("WAC101", path="t.py", line=3), "apple-m-series", DISFAVOURED,
+     Reason(f"native bf16 tensor math {UNKNOWN}", "strong", ("t.py:3",), "unknown", "WAC101")),
+    # Hard and unknown: never excluded, but disfavoured.
+    (finding("WAC104", path="t.py", line=3), "huawei-ascend-910c", DISFAVOURED,
+     Reason(f"FP8 matrix multiplies on the live path {UNKNOWN}", "hard", ("t.py:3",), "unknown", "WAC104")),
+    (finding("WAC104", path="t.py", line=3), "huawei-ascend-910b", EXCLUDED,
+     Reason("FP8 matrix multiplies on the live path", "hard", ("t.py:3",), "fails", "WAC104")),
+])
+def test_each_part_is_judged_against_every_requirement_that_counts_against_parts(fact, entry_id, status, first_reason):
+    # The support file's vendor tell counts against no part, and the requirements after it are still checked.
+    assessment = assess([finding("WAC202", "torch_npu", path="Dockerfile", line=1),
+                         finding("WAC206", "NCCL_DEBUG", path="run.sh", line=2), fact], CATALOG)
+    (candidate,) = [c for c in assessment.candidates if c.entry.id == entry_id]
+    assert candidate.status == status
+    assert candidate.reasons == [first_reason, Reason(NCCL_VARIABLES, "weak", ("run.sh:2",), "fails", "WAC206")]
