@@ -422,17 +422,19 @@ def test_target_lists_are_joined_per_file_and_an_open_list_is_dropped():
         # One file (a colon in its folder name is still part of its path): one list, its evidence in line order.
         finding("WAC603", "8.0", path="a:b/setup.py", line=10), finding("WAC603", "9.0", path="a:b/setup.py", line=9),
         finding("WAC603", "7.0", path="a:c/setup.py", line=3),
+        finding("WAC603", "7.0", path="a-b/setup.py", line=1),  # the same list in another file: one requirement
         # Targets added under a condition: the file's list is open and excludes nothing.
         finding("WAC603", "6.0", state="conditional", path="open/setup.py", line=1),
         finding("WAC603", "7.5", path="open/setup.py", line=2),
         finding("WAC603", "8.6", path="z/setup.py", line=2),
     ])
     assert [(r.constraint, r.strength, r.evidence, r.value) for r in requirements] == [
-        (f"{CUDA_LIST} 7.0", "hard", ("a:c/setup.py:3",), "7.0"),
+        (f"{CUDA_LIST} 7.0", "hard", ("a-b/setup.py:1", "a:c/setup.py:3"), "7.0"),
         (f"{CUDA_LIST} 8.0;9.0", "hard", ("a:b/setup.py:9", "a:b/setup.py:10"), "8.0;9.0"),
         (f"{CUDA_LIST} 8.6", "hard", ("z/setup.py:2",), "8.6"),
         ("CUDA compile targets (NVIDIA)", "weak",
-         ("a:b/setup.py:9", "a:b/setup.py:10", "a:c/setup.py:3", "open/setup.py:2", "z/setup.py:2"), "8.0"),
+         ("a-b/setup.py:1", "a:b/setup.py:9", "a:b/setup.py:10", "a:c/setup.py:3", "open/setup.py:2",
+          "z/setup.py:2"), "8.0"),
     ]
 
 
