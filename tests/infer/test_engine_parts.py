@@ -13,7 +13,7 @@ from whackachip_lint.config import Settings
 from whackachip_lint.infer.constraints import Spec
 from whackachip_lint.infer.engine import (
     CONSISTENT, DISFAVOURED, EXCLUDED, RepoContext, _merge, _outweighing, _settle_vendor_conflicts, assess,
-    collect_requirements, infer, shim_vendors, vendor_scopes,
+    collect_requirements, documented_parts, infer, shim_vendors, singled_out_vendors, vendor_scopes,
 )
 from whackachip_lint.infer.judgement import Reason
 from whackachip_lint.rules.codes import Code
@@ -604,3 +604,59 @@ def test_each_part_is_judged_against_every_requirement_that_counts_against_parts
     (candidate,) = [c for c in assessment.candidates if c.entry.id == entry_id]
     assert candidate.status == status
     assert candidate.reasons == [first_reason, Reason(NCCL_VARIABLES, "weak", ("run.sh:2",), "fails", "WAC206")]
+
+
+# --- vendors ranked ----------------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("findings", "rows"), [
+    # One weak tell for one vendor is enough to rank it first (score 1).
+    ([RUN, finding("WAC603", "8.0", path="t.py", line=2)],
+     [("NVIDIA", "likely", 1), ("AMD", "possible", -1), ("Huawei", "possible", -1), ("Intel", "possible", -1),
+      ("Google", "possible", -1), ("Apple", "possible", -1), ("AWS", "possible", -1)]),
+    # AMD scores as NVIDIA does but every AMD part is excluded (FlashAttention-3): no tie, NVIDIA alone is likely.
+    ([RUN, finding("WAC201", "nccl", path="t.py", line=2), finding("WAC601", "fa3", path="t.py", line=3)],
+     [("NVIDIA", "likely", 10), ("AMD", EXCLUDED, 10), ("Huawei", EXCLUDED, -10), ("Intel", EXCLUDED, -10),
+      ("Google", EXCLUDED, -10), ("Apple", EXCLUDED, -10), ("AWS", EXCLUDED, -10)]),
+])
+def test_the_open_vendor_with_the_best_positive_score_is_likely(findings, rows):
+    assessment = assess(findings, CATALOG)
+    assert [(v.name, v.status, v.score) for v in assessment.vendors] == rows
+    assert not any(r.result == "tie-break" for v in assessment.vendors for r in v.reasons)
+
+
+def test_a_tie_broken_by_the_data_names_the_tied_evidence_in_line_order():
+    assessment = assess([RUN, finding("WAC201", "nccl", path="t.py", line=10),
+                         finding("WAC204", "cuda", path="t.py", line=9)], CATALOG)
+    for name in ("NVIDIA", "AMD"):
+        (vendor,) = [v for v in assessment.vendors if v.name == name]
+        assert vendor.reasons[-1] == Reason(TIE_BREAK, "weak", ("t.py:9", "t.py:10"), "tie-break")
+
+
+def test_the_vendors_the_repositorys_code_names_alone():
+    assert singled_out_vendors([
+        finding("WAC202", "torch_npu", path="Dockerfile", line=1),  # a support file: what else is built for
+        finding("WAC204", "hpu", path="a.py", line=1),
+        finding("WAC201", "hccl", path="b.py", line=1),  # strong, but two vendors
+        finding("WAC603", "8.0", path="c.py", line=1),  # one vendor, but weak
+        finding("WAC202", "torch_npu", path="d.py", line=10), finding("WAC204", "npu", path="d.py", line=9),
+        finding("WAC202", "torch_xla", path="e.py", line=1),  # strong and one vendor
+    ]) == {"Intel": ("a.py:1",), "Huawei": ("d.py:9", "d.py:10"), "Google": ("e.py:1",)}
+
+
+def test_the_parts_the_documents_name_with_their_first_three_places():
+    def declared(part: str, line: int, state: str = "enabled", path: str = "README.md", **properties):
+        return finding("WAC712", part.upper(), state=state, path=path, line=line, catalog_ids=f"nvidia-{part}",
+                       **properties)
+
+    assert documented_parts([
+        declared("v100", 1, vendored=True),  # someone else's documents
+        declared("v100", 2, state="dead"),
+        declared("v100", 3, state="disabled"),
+        declared("v100", 4).with_changes(suppressed=True),
+        declared("a100-sxm4-80gb", 5), declared("a100-sxm4-80gb", 6, state="conditional"),
+        declared("a100-sxm4-80gb", 7, state="mentioned"), declared("a100-sxm4-80gb", 8),
+        declared("h100-sxm", 9, path="logs/run.log"),
+        finding("WAC101", path="README.md", line=10),  # names no part
+    ]) == {"nvidia-a100-sxm4-80gb": ("README.md:5", "README.md:6", "README.md:7"),
+           "nvidia-h100-sxm": ("logs/run.log:9",)}
