@@ -660,3 +660,27 @@ def test_the_parts_the_documents_name_with_their_first_three_places():
         finding("WAC101", path="README.md", line=10),  # names no part
     ]) == {"nvidia-a100-sxm4-80gb": ("README.md:5", "README.md:6", "README.md:7"),
            "nvidia-h100-sxm": ("logs/run.log:9",)}
+
+
+TF32 = "TF32 tensor cores (the switch is ignored without them)"
+
+
+def test_with_one_vendor_likely_the_parts_of_merely_possible_vendors_are_disfavoured_once():
+    # Catalog order matters: a part already disfavoured by a vendor requirement (the Ascend) comes first here.
+    parts = Catalog([CATALOG.get(i) for i in ("huawei-ascend-910b", "amd-mi250x", "amd-mi300x", "nvidia-h100-sxm")])
+    findings = [RUN, finding("WAC201", "nccl", path="t.py", line=2), finding("WAC103", path="t.py", line=3)]
+    only_possible = Reason("vendor: NVIDIA likely, AMD only possible", "weak", ("t.py:2",))
+    tf32 = Reason(TF32, "weak", ("t.py:3",), "fails", "WAC103")
+    tf32_unknown = Reason(f"{TF32} {UNKNOWN}", "weak", ("t.py:3",), "unknown", "WAC103")
+    assessment = assess(findings, parts)
+    assert [(v.name, v.status) for v in assessment.vendors] == [
+        ("Huawei", "possible"), ("AMD", "possible"), ("NVIDIA", "likely")]
+    assert [(c.entry.id, c.status, c.reasons) for c in assessment.candidates] == [
+        ("huawei-ascend-910b", DISFAVOURED, [Reason(NCCL, "strong", ("t.py:2",), "fails", "WAC201"), tf32_unknown]),
+        ("amd-mi250x", DISFAVOURED, [tf32, only_possible]),  # failing another requirement is no vendor reason
+        ("amd-mi300x", DISFAVOURED, [tf32_unknown, only_possible]),
+        ("nvidia-h100-sxm", CONSISTENT, []),
+    ]
+    # In the catalog's own order (NVIDIA's parts first) the same.
+    (mi300x,) = [c for c in assess(findings, CATALOG).candidates if c.entry.id == "amd-mi300x"]
+    assert mi300x.reasons == [tf32_unknown, only_possible]
