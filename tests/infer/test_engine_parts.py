@@ -606,7 +606,7 @@ def test_each_part_is_judged_against_every_requirement_that_counts_against_parts
     assert candidate.reasons == [first_reason, Reason(NCCL_VARIABLES, "weak", ("run.sh:2",), "fails", "WAC206")]
 
 
-# --- vendors ranked ----------------------------------------------------------------------------------------------------
+# --- vendors ranked --------------------------------------------------------------------------------------------------
 
 
 @pytest.mark.parametrize(("findings", "rows"), [
@@ -684,3 +684,24 @@ def test_with_one_vendor_likely_the_parts_of_merely_possible_vendors_are_disfavo
     # In the catalog's own order (NVIDIA's parts first) the same.
     (mi300x,) = [c for c in assess(findings, CATALOG).candidates if c.entry.id == "amd-mi300x"]
     assert mi300x.reasons == [tf32_unknown, only_possible]
+
+
+@pytest.mark.parametrize(("findings", "context", "entry_id", "reason"), [
+    # Declarations that agree rank NVIDIA first without failing any AMD part: their lines are the evidence.
+    ([RUN, finding("WAC201", "nccl", path="t.py", line=2),
+      finding("WAC712", "H100", path="README.md", line=10, catalog_ids="nvidia-h100-sxm"),
+      finding("WAC712", "H200", path="README.md", line=9, catalog_ids="nvidia-h200-sxm")], None, "amd-mi300x",
+     Reason("vendor: NVIDIA likely, AMD only possible", "weak", ("README.md:9", "README.md:10"))),
+    # A tie broken by the rest of the repository: the files that broke it.
+    ([RUN, finding("WAC201", "nccl", path="t.py", line=2)],
+     RepoContext(vendors={"AMD": ("a.sh:1", "b.sh:10", "b.sh:9")}), "nvidia-h100-sxm", Reason("vendor: AMD likely, NVIDIA only possible", "weak", ("a.sh:1", "b.sh:9", "b.sh:10"))),
+])
+def test_a_merely_possible_vendors_part_names_what_ranked_the_likely_vendor_first(findings, context, entry_id, reason):
+    (candidate,) = [c for c in assess(findings, CATALOG, context=context).candidates if c.entry.id == entry_id]
+    assert (candidate.status, candidate.reasons[0]) == (DISFAVOURED, reason)
+
+
+def test_an_excluded_vendor_sets_no_floor_and_stops_no_other():
+    assessment = assess([RUN, refusal("cuda", "t.py", 1), finding("WAC604", "gfx942", path="t.py", line=2)], CATALOG)
+    assert [(v.name, v.status) for v in assessment.vendors][:2] == [("NVIDIA", EXCLUDED), ("AMD", "likely")]
+    assert {v: f["first_candidate"] for v, f in assessment.architecture_floor.items()} == {"AMD": "amd-mi300x"}
