@@ -46,7 +46,7 @@ def reason_strengths(assessment) -> dict[str, tuple[str, str]]:
     return {r.constraint: (r.strength, r.rule) for v in assessment.vendors for r in v.reasons}
 
 
-# --- where a finding stands: support files and vendored trees ----------------------------------------------------
+# --- where a finding stands: support files and vendored trees ---------------------------------------------------------
 
 SUPPORT = "in a support file: for its vendor, against none"
 BUILD = "in a support file: what one build targets, against none"
@@ -86,7 +86,7 @@ def test_support_files_and_vendored_code_weigh_lower(made, expected):
             for r in collect_requirements([made])] == expected
 
 
-# --- several paths merged -------------------------------------------------------------------------------------
+# --- several paths merged ---------------------------------------------------------------------------------------------
 
 # Path a: bf16 on nccl, 8 devices a node (datacenter), NVIDIA floor Ampere.
 PATH_A = [launch("a"), finding("WAC201", "nccl", path="a/x.py", line=2), finding("WAC101", path="a/x.py", line=3),
@@ -182,7 +182,7 @@ def test_merged_paths_take_a_floor_some_part_meets_over_one_no_part_meets():
         assert merged.architecture_floor["AMD"]["first_candidate"] == "amd-mi300x"
 
 
-# --- the memory requirement ----------------------------------------------------------------------------------------
+# --- the memory requirement -------------------------------------------------------------------------------------------
 
 MEMORY_TEXT = ("memory: 70.6B parameters (launch arguments, train.sh:4, train.sh:5, train.sh:6); "
                "16 bytes per parameter (adam K=12), {zero}")
@@ -208,7 +208,7 @@ def test_the_memory_estimate_is_one_requirement_with_its_evidence_once(repo, str
     assert verdict.overall.memory.bytes_per_device == bytes_
 
 
-# --- a tie broken by the rest of the repository --------------------------------------------------------------------
+# --- a tie broken by the rest of the repository -----------------------------------------------------------------------
 
 TIED = [launch("x"), finding("WAC201", "nccl", path="x/train.py", line=4)]  # NVIDIA and AMD alike
 
@@ -258,7 +258,7 @@ def test_a_tie_is_broken_by_the_vendor_the_rest_of_the_repository_names(context,
             assert (vendor.status, tie_breaks) == ("possible", [])
 
 
-# --- scopes without launch scripts, shims, XLA platforms ----------------------------------------------------------
+# --- scopes without launch scripts, shims, XLA platforms --------------------------------------------------------------
 
 
 def refusal(value: str, path: str, line: int):
@@ -316,7 +316,7 @@ def test_shims_and_xla_platforms_reach_every_finding(findings, constraints):
     assert [r.constraint for r in collect_requirements(findings)] == constraints
 
 
-# --- the verdict as data ---------------------------------------------------------------------------------------------
+# --- the verdict as data ----------------------------------------------------------------------------------------------
 
 CONSUMER_RUN = result(launch("x"), finding("WAC401", 3, path="x/run.sh", line=1),
                       finding("WAC201", "nccl", path="x/t.py", line=2), finding("WAC104", path="x/t.py", line=3),
@@ -373,7 +373,7 @@ def test_the_verdict_as_data_names_every_field_of_the_overall_and_each_path():
     assert data["recipes"][0]["architecture_floor"]["NVIDIA"]["first_candidate"] == "nvidia-a100-pcie-40gb"
 
 
-# --- hard vendor facts against each other ----------------------------------------------------------------------------
+# --- hard vendor facts against each other -----------------------------------------------------------------------------
 
 CONTRADICTED = "contradicted by other vendor evidence in scope"
 RESIDUE = "against the hard vendor facts of this path: a branch for other hardware"
@@ -412,7 +412,7 @@ def test_an_assessment_uses_the_catalog_it_is_given():
         ("nvidia-v100", DISFAVOURED), ("nvidia-h100-sxm", CONSISTENT)]
 
 
-# --- compile target lists ------------------------------------------------------------------------------------------
+# --- compile target lists ---------------------------------------------------------------------------------------------
 
 CUDA_LIST = "compiled for CUDA compute capabilities"
 
@@ -461,7 +461,7 @@ def test_requirements_worked_out_for_one_shim_context_are_not_reused_in_another(
     assert [r.constraint for r in collect_requirements([nccl], memo)] == [NCCL]
 
 
-# --- without a training set-up; paths without vendor evidence; declarations of several paths -----------------------
+# --- without a training set-up; paths without vendor evidence; declarations of several paths --------------------------
 
 
 @pytest.mark.parametrize(("findings", "likely"), [
@@ -530,7 +530,7 @@ def test_tests_and_examples_give_optional_requirements_with_the_hardware_that_me
     assert verdict.to_dict()["optional_requirements"] == verdict.optional_requirements
 
 
-# --- evidence no part meets together ---------------------------------------------------------------------------------
+# --- evidence no part meets together ----------------------------------------------------------------------------------
 
 SET_ASIDE = "set aside: no part meets every {} requirement"
 RUN = finding("WAC404", "torchrun", path="run.sh", line=1, script="t.py")
@@ -582,7 +582,7 @@ def test_parts_the_documents_name_are_not_dropped_by_a_declaration_naming_others
                            "supports", "WAC712"))
 
 
-# --- one part against the requirements -------------------------------------------------------------------------------
+# --- one part against the requirements --------------------------------------------------------------------------------
 
 UNKNOWN = "(catalog value unknown)"
 
@@ -606,7 +606,7 @@ def test_each_part_is_judged_against_every_requirement_that_counts_against_parts
     assert candidate.reasons == [first_reason, Reason(NCCL_VARIABLES, "weak", ("run.sh:2",), "fails", "WAC206")]
 
 
-# --- vendors ranked --------------------------------------------------------------------------------------------------
+# --- vendors ranked ---------------------------------------------------------------------------------------------------
 
 
 @pytest.mark.parametrize(("findings", "rows"), [
@@ -694,7 +694,8 @@ def test_with_one_vendor_likely_the_parts_of_merely_possible_vendors_are_disfavo
      Reason("vendor: NVIDIA likely, AMD only possible", "weak", ("README.md:9", "README.md:10"))),
     # A tie broken by the rest of the repository: the files that broke it.
     ([RUN, finding("WAC201", "nccl", path="t.py", line=2)],
-     RepoContext(vendors={"AMD": ("a.sh:1", "b.sh:10", "b.sh:9")}), "nvidia-h100-sxm", Reason("vendor: AMD likely, NVIDIA only possible", "weak", ("a.sh:1", "b.sh:9", "b.sh:10"))),
+     RepoContext(vendors={"AMD": ("a.sh:1", "b.sh:10", "b.sh:9")}), "nvidia-h100-sxm",
+     Reason("vendor: AMD likely, NVIDIA only possible", "weak", ("a.sh:1", "b.sh:9", "b.sh:10"))),
 ])
 def test_a_merely_possible_vendors_part_names_what_ranked_the_likely_vendor_first(findings, context, entry_id, reason):
     (candidate,) = [c for c in assess(findings, CATALOG, context=context).candidates if c.entry.id == entry_id]
