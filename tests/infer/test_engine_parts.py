@@ -12,7 +12,7 @@ import pytest
 from whackachip_lint.config import Settings
 from whackachip_lint.infer.constraints import Spec
 from whackachip_lint.infer.engine import (
-    CONSISTENT, DISFAVOURED, EXCLUDED, RepoContext, _merge, _outweighing, _settle_vendor_conflicts, assess,
+    CONSISTENT, DISFAVOURED, EXCLUDED, RepoContext, _device_class, _merge, _outweighing, _settle_vendor_conflicts, assess,
     collect_requirements, documented_parts, infer, shim_vendors, singled_out_vendors, vendor_scopes,
 )
 from whackachip_lint.infer.judgement import Reason
@@ -706,3 +706,36 @@ def test_an_excluded_vendor_sets_no_floor_and_stops_no_other():
     assessment = assess([RUN, refusal("cuda", "t.py", 1), finding("WAC604", "gfx942", path="t.py", line=2)], CATALOG)
     assert [(v.name, v.status) for v in assessment.vendors][:2] == [("NVIDIA", EXCLUDED), ("AMD", "likely")]
     assert {v: f["first_candidate"] for v, f in assessment.architecture_floor.items()} == {"AMD": "amd-mi300x"}
+
+
+# --- the device class ------------------------------------------------------------------------------------------------
+
+P2P_OFF = finding("WAC303", "NCCL_P2P_DISABLE", state="disabled", path="run.sh", line=4)
+IB_OFF = finding("WAC301", "NCCL_IB_DISABLE", state="disabled", path="run.sh", line=5)
+GDR = finding("WAC302", "NCCL_NET_GDR_LEVEL", path="run.sh", line=10)
+EIGHT = finding("WAC401", 8, path="run.sh", line=9)
+GDR_REASON = {"constraint": "GPUDirect RDMA (datacenter/professional NVIDIA or AMD Instinct)", "strength": "strong",
+              "evidence": ["run.sh:10"], "rule": "WAC302"}
+EIGHT_REASON = {"constraint": "8 or more devices per node: server-class nodes", "strength": "weak",
+                "evidence": ["run.sh:9"], "rule": "WAC401"}
+CONSUMER_REASON = {"constraint": "NCCL P2P and InfiniBand both off: the classic consumer-GPU setting",
+                   "strength": "weak", "evidence": ["run.sh:4", "run.sh:5"], "rule": "WAC303+WAC301"}
+
+
+@pytest.mark.parametrize(("findings", "expected"), [
+    ([], {"class": "unknown", "strength": None, "evidence": [], "reasons": []}),
+    ([EIGHT], {"class": "datacenter", "strength": "weak", "evidence": ["run.sh:9"], "reasons": [EIGHT_REASON]}),
+    ([P2P_OFF, IB_OFF], {"class": "consumer", "strength": "weak", "evidence": ["run.sh:4", "run.sh:5"],
+                         "reasons": [CONSUMER_REASON]}),
+    # Two classes at the same top strength: conflicting, with the evidence of both.
+    ([EIGHT, P2P_OFF, IB_OFF], {"class": "conflicting", "strength": "weak",
+                                "evidence": ["run.sh:4", "run.sh:5", "run.sh:9"],
+                                "reasons": [CONSUMER_REASON, EIGHT_REASON]}),
+    # GPUDirect RDMA is datacenter evidence, stronger than the consumer hint.
+    ([GDR, P2P_OFF, IB_OFF], {"class": "datacenter", "strength": "strong", "evidence": ["run.sh:10"],
+                              "reasons": [GDR_REASON]}),
+    ([GDR, EIGHT], {"class": "datacenter", "strength": "strong", "evidence": ["run.sh:9", "run.sh:10"],
+                    "reasons": [GDR_REASON, EIGHT_REASON]}),
+], ids=["none", "eight-devices", "p2p-and-ib-off", "conflicting", "gdr-over-consumer", "gdr-and-eight"])
+def test_the_device_class_is_the_strongest_vote(findings, expected):
+    assert _device_class(collect_requirements(findings)) == expected
