@@ -12,7 +12,7 @@ import pytest
 from whackachip_lint.config import Settings
 from whackachip_lint.infer.constraints import Spec
 from whackachip_lint.infer.engine import (
-    CONSISTENT, DISFAVOURED, EXCLUDED, RepoContext, _device_class, _merge, _outweighing, _settle_vendor_conflicts, assess,
+    CONSISTENT, COUNT_NOTES, DISFAVOURED, EXCLUDED, RepoContext, _counts, _interconnect, _device_class, _merge, _outweighing, _settle_vendor_conflicts, assess,
     collect_requirements, documented_parts, infer, shim_vendors, singled_out_vendors, vendor_scopes,
 )
 from whackachip_lint.infer.judgement import Reason
@@ -739,3 +739,34 @@ CONSUMER_REASON = {"constraint": "NCCL P2P and InfiniBand both off: the classic 
 ], ids=["none", "eight-devices", "p2p-and-ib-off", "conflicting", "gdr-over-consumer", "gdr-and-eight"])
 def test_the_device_class_is_the_strongest_vote(findings, expected):
     assert _device_class(collect_requirements(findings)) == expected
+
+
+# --- facts reported as they are --------------------------------------------------------------------------------------
+
+
+def test_device_and_node_counts_with_their_evidence_and_notes():
+    findings = [
+        finding(Code.GPUS_PER_NODE, 8, path="run.sh", line=1), finding(Code.GPUS_PER_NODE, 4, path="b.sh", line=2),
+        finding(Code.VISIBLE_DEVICES, "0,1,2,3", path="c.sh", line=3),  # four visible devices per node
+        finding(Code.VISIBLE_DEVICES, "all", path="d.sh", line=4),  # names no number
+        finding(Code.GPUS_PER_NODE, True, path="e.sh", line=5),  # a switch, not a count
+        finding(Code.GPUS_PER_NODE, 16, state="conditional", path="f.sh", line=6),  # not in force
+        finding(Code.NODE_COUNT, 2, path="run.sh", line=1)]
+    assert _counts(findings, Code.GPUS_PER_NODE) == {
+        "values": [4, 8], "evidence": {"4": ["b.sh:2", "c.sh:3"], "8": ["run.sh:1"]},
+        "notes": [COUNT_NOTES[(Code.GPUS_PER_NODE, 8)]]}
+    assert _counts(findings, Code.NODE_COUNT) == {"values": [2], "evidence": {"2": ["run.sh:1"]}}
+    assert _counts(findings[2:4], Code.NODE_COUNT) is None
+
+
+def test_network_settings_are_reported_enabled_or_disabled_per_transport():
+    assert _interconnect([
+        finding("WAC301", "NCCL_IB_HCA", path="a.sh", line=1),
+        finding("WAC303", "NCCL_P2P_DISABLE", state="disabled", path="a.sh", line=2),
+        finding("WAC101", path="a.sh", line=3),  # no network setting
+        finding("WAC301", "NCCL_IB_GID_INDEX", path="a.sh", line=4).with_changes(suppressed=True),
+        finding("WAC301", "NCCL_IB_TC", state="conditional", path="a.sh", line=5),
+        finding("WAC302", "NCCL_NET_GDR_LEVEL", path="b.sh", line=6),
+    ]) == {"infiniband": {"enabled": ["a.sh:1 NCCL_IB_HCA"], "disabled": []},
+           "p2p": {"enabled": [], "disabled": ["a.sh:2 NCCL_P2P_DISABLE"]},
+           "gpudirect_rdma": {"enabled": ["b.sh:6 NCCL_NET_GDR_LEVEL"], "disabled": []}}
