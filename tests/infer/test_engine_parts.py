@@ -12,8 +12,9 @@ import pytest
 from whackachip_lint.config import Settings
 from whackachip_lint.infer.constraints import Spec
 from whackachip_lint.infer.engine import (
-    CONSISTENT, COUNT_NOTES, DISFAVOURED, EXCLUDED, RepoContext, _counts, _interconnect, _device_class, _merge, _outweighing, _settle_vendor_conflicts, assess,
-    collect_requirements, documented_parts, infer, shim_vendors, singled_out_vendors, vendor_scopes,
+    CONSISTENT, COUNT_NOTES, DISFAVOURED, EXCLUDED, RepoContext, _counts, _device_class, _interconnect, _merge,
+    _outweighing, _settle_vendor_conflicts, assess, collect_requirements, documented_parts, infer, shim_vendors,
+    singled_out_vendors, vendor_scopes,
 )
 from whackachip_lint.infer.judgement import Reason
 from whackachip_lint.rules.codes import Code
