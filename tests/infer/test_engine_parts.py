@@ -771,3 +771,44 @@ def test_network_settings_are_reported_enabled_or_disabled_per_transport():
     ]) == {"infiniband": {"enabled": ["a.sh:1 NCCL_IB_HCA"], "disabled": []},
            "p2p": {"enabled": [], "disabled": ["a.sh:2 NCCL_P2P_DISABLE"]},
            "gpudirect_rdma": {"enabled": ["b.sh:6 NCCL_NET_GDR_LEVEL"], "disabled": []}}
+
+
+# --- a scanned repository: path analysis, training paths, agnostic paths ---------------------------------------------
+
+SCANNED = {
+    "train.py": 'import torch\nimport torch.distributed as dist\n\nif __name__ == "__main__":\n'
+                '    dist.init_process_group(backend="nccl")\n    model = model.to(torch.bfloat16)\n',
+    "run.sh": "#!/bin/bash\ntorchrun --nproc_per_node 8 train.py\n",
+    # A second training path whose code names no hardware.
+    "finetune.py": 'import torch\n\nif __name__ == "__main__":\n'
+                   "    optimizer = torch.optim.AdamW(model.parameters(), lr=1e-4)\n    model = model.to(torch.float16)\n",
+    "run_ft.sh": "#!/bin/bash\ntorchrun --nproc_per_node 2 finetune.py\n",
+    "tools/prepare.py": 'import torch\n\nif __name__ == "__main__":\n    torch.save(torch.zeros(2), "x.pt")\n',
+    "tests/test_fp8.py": "import transformer_engine.pytorch as te\n\ndef test_fp8():\n"
+                         "    with te.fp8_autocast(enabled=True):\n        pass\n",
+}
+
+
+def test_a_scanned_repository_is_judged_on_its_training_paths(tmp_path):
+    for name, text in SCANNED.items():
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(text)
+    verdict = infer(scan([tmp_path], Settings(use_cache=False, jobs=1)))
+    assert [(name, files) for name, files, _ in verdict.recipes] == [
+        ("run.sh", ["run.sh", "train.py"]), ("run_ft.sh", ["finetune.py", "run_ft.sh"])]
+    # The path that names no vendor does not widen the verdict: the overall verdict is run.sh's own.
+    assert verdict.overall is verdict.recipes[0][2] and verdict.conflicts == []
+    assert verdict.primary["name"] == "run.sh" and verdict.primary["vendors"] == ["NVIDIA"]
+    assert verdict.paths == {
+        "library": False, "entry_points": 3,
+        "training_paths": [{"name": "run.sh", "kind": "launch", "file_count": 2, "files": ["run.sh", "train.py"],
+                            "setup": 2},
+                           {"name": "run_ft.sh", "kind": "launch", "file_count": 2,
+                            "files": ["finetune.py", "run_ft.sh"], "setup": 1}],
+        "training_path_count": 2, "files_by_role": {"example": 1, "test": 1, "training": 4},
+        "agnostic_paths": ["run_ft.sh"], "agnostic_path_count": 1}
+    # The test's FP8 is an optional requirement, never a constraint on the run.
+    assert [(o["requirement"], o["roles"], o["files"]) for o in verdict.optional_requirements] == [
+        ("FP8 matrix multiplies on the live path", ["test"], ["tests/test_fp8.py"]),
+        ("Transformer Engine is NVIDIA's library", ["test"], ["tests/test_fp8.py"])]
+    assert verdict.status_of("nvidia-a100-sxm4-80gb") == CONSISTENT
