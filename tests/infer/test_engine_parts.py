@@ -812,3 +812,9 @@ def test_a_scanned_repository_is_judged_on_its_training_paths(tmp_path):
         ("FP8 matrix multiplies on the live path", ["test"], ["tests/test_fp8.py"]),
         ("Transformer Engine is NVIDIA's library", ["test"], ["tests/test_fp8.py"])]
     assert verdict.status_of("nvidia-a100-sxm4-80gb") == CONSISTENT
+
+
+def test_a_launched_script_without_findings_still_belongs_to_its_path():
+    made = result(finding("WAC404", "torchrun", path="run.sh", line=1, script="train.py"),
+                  finding("WAC201", "nccl", path="lib/dist.py", line=2), files=["run.sh", "train.py", "lib/dist.py"])
+    assert [(name, files) for name, files, _ in infer(made).recipes] == [("run.sh", ["run.sh", "train.py"])]
