@@ -776,12 +776,14 @@ def test_network_settings_are_reported_enabled_or_disabled_per_transport():
 # --- a scanned repository: path analysis, training paths, agnostic paths ---------------------------------------------
 
 SCANNED = {
-    "train.py": 'import torch\nimport torch.distributed as dist\n\nif __name__ == "__main__":\n'
-                '    dist.init_process_group(backend="nccl")\n    model = model.to(torch.bfloat16)\n',
+    "train.py": 'import torch\nimport torch.distributed as dist\nfrom model import Net\n\nif __name__ == "__main__":\n'
+                '    dist.init_process_group(backend="nccl")\n    model = Net().to(torch.bfloat16)\n',
+    "model.py": "import torch\n\nclass Net(torch.nn.Module):\n    pass\n",  # imported for certain: on the path
     "run.sh": "#!/bin/bash\ntorchrun --nproc_per_node 8 train.py\n",
     # A second training path whose code names no hardware.
     "finetune.py": 'import torch\n\nif __name__ == "__main__":\n'
-                   "    optimizer = torch.optim.AdamW(model.parameters(), lr=1e-4)\n    model = model.to(torch.float16)\n",
+                   "    optimizer = torch.optim.AdamW(model.parameters(), lr=1e-4)\n"
+                   "    model = model.to(torch.float16)\n",
     "run_ft.sh": "#!/bin/bash\ntorchrun --nproc_per_node 2 finetune.py\n",
     "tools/prepare.py": 'import torch\n\nif __name__ == "__main__":\n    torch.save(torch.zeros(2), "x.pt")\n',
     "tests/test_fp8.py": "import transformer_engine.pytorch as te\n\ndef test_fp8():\n"
@@ -795,17 +797,17 @@ def test_a_scanned_repository_is_judged_on_its_training_paths(tmp_path):
         (tmp_path / name).write_text(text)
     verdict = infer(scan([tmp_path], Settings(use_cache=False, jobs=1)))
     assert [(name, files) for name, files, _ in verdict.recipes] == [
-        ("run.sh", ["run.sh", "train.py"]), ("run_ft.sh", ["finetune.py", "run_ft.sh"])]
+        ("run.sh", ["model.py", "run.sh", "train.py"]), ("run_ft.sh", ["finetune.py", "run_ft.sh"])]
     # The path that names no vendor does not widen the verdict: the overall verdict is run.sh's own.
     assert verdict.overall is verdict.recipes[0][2] and verdict.conflicts == []
     assert verdict.primary["name"] == "run.sh" and verdict.primary["vendors"] == ["NVIDIA"]
     assert verdict.paths == {
         "library": False, "entry_points": 3,
-        "training_paths": [{"name": "run.sh", "kind": "launch", "file_count": 2, "files": ["run.sh", "train.py"],
-                            "setup": 2},
+        "training_paths": [{"name": "run.sh", "kind": "launch", "file_count": 3,
+                            "files": ["model.py", "run.sh", "train.py"], "setup": 2},
                            {"name": "run_ft.sh", "kind": "launch", "file_count": 2,
                             "files": ["finetune.py", "run_ft.sh"], "setup": 1}],
-        "training_path_count": 2, "files_by_role": {"example": 1, "test": 1, "training": 4},
+        "training_path_count": 2, "files_by_role": {"example": 1, "test": 1, "training": 5},
         "agnostic_paths": ["run_ft.sh"], "agnostic_path_count": 1}
     # The test's FP8 is an optional requirement, never a constraint on the run.
     assert [(o["requirement"], o["roles"], o["files"]) for o in verdict.optional_requirements] == [
@@ -818,3 +820,46 @@ def test_a_launched_script_without_findings_still_belongs_to_its_path():
     made = result(finding("WAC404", "torchrun", path="run.sh", line=1, script="train.py"),
                   finding("WAC201", "nccl", path="lib/dist.py", line=2), files=["run.sh", "train.py", "lib/dist.py"])
     assert [(name, files) for name, files, _ in infer(made).recipes] == [("run.sh", ["run.sh", "train.py"])]
+
+
+TRAIN_RUN = finding("WAC404", "torchrun", path="run.sh", line=1, script="train.py")
+AMD_ALONE = "this code fits AMD and NVIDIA alike; the repository's other code names AMD alone in 1 file"
+
+
+@pytest.mark.parametrize("launch_line", [[], [TRAIN_RUN]], ids=["one-scope", "launch"])
+def test_the_rest_of_the_repositorys_code_but_not_its_tests_breaks_a_tie(launch_line):
+    verdict = infer(result(*launch_line, finding("WAC201", "nccl", path="train.py", line=2),
+                           finding("WAC205", "HIP_VISIBLE_DEVICES", path="tools/prep.py", line=3, role="example"),
+                           finding("WAC202", "torch_npu", path="tests/test_npu.py", line=4, role="test")))
+    assert [(v.name, v.status, [r.constraint for r in v.reasons if r.result == "tie-break"])
+            for v in verdict.vendors[:2]] == [("NVIDIA", "possible", [AMD_ALONE]), ("AMD", "likely", [AMD_ALONE])]
+
+
+@pytest.mark.parametrize("launch_line", [[], [TRAIN_RUN]], ids=["one-scope", "launch"])
+def test_the_verdict_uses_the_catalog_it_is_given(launch_line):
+    two_parts = Catalog([CATALOG.get("nvidia-h100-sxm"), CATALOG.get("amd-mi300x")])
+    verdict = infer(result(*launch_line, finding("WAC201", "nccl", path="train.py", line=2)), catalog=two_parts)
+    assert [(c.entry.id, c.status) for c in verdict.candidates] == [
+        ("nvidia-h100-sxm", CONSISTENT), ("amd-mi300x", DISFAVOURED)]
+
+
+def test_hard_facts_of_the_whole_repository_that_cannot_hold_together_are_its_conflict():
+    verdict = infer(result(finding("WAC202", "torch_npu", path="a.py", line=1),
+                           finding("WAC204", "hpu", path="a.py", line=2)))
+    demoted = f"({CONTRADICTED}) ({SET_ASIDE.format('strong')})"
+    assert verdict.conflicts == [
+        {"paths": ["repository"], "why": "hard facts no catalog entry meets together", "requirements": [
+            {"constraint": f"{NPU} {demoted}", "strength": "strong", "evidence": ["a.py:1"], "rule": "WAC202"},
+            {"constraint": f"{HPU} {demoted}", "strength": "strong", "evidence": ["a.py:2"], "rule": "WAC204"}]},
+        {"paths": ["repository"], "why": "no part meets every strong requirement together: those were set aside"}]
+
+
+def test_a_part_the_documents_only_mention_stays_beside_a_declared_one():
+    verdict = infer(result(TRAIN_RUN, finding("WAC201", "nccl", path="train.py", line=2),
+                           finding("WAC712", "H100", path="README.md", line=3, catalog_ids="nvidia-h100-sxm"),
+                           finding("WAC712", "A100", state="mentioned", path="docs/hw.md", line=5,
+                                   catalog_ids="nvidia-a100-sxm4-80gb")))
+    (a100,) = [c for c in verdict.candidates if c.entry.id == "nvidia-a100-sxm4-80gb"]
+    assert (a100.status, a100.reasons[-1]) == (CONSISTENT, Reason(
+        "named in the repository's documents (beside the declared H100)", "weak", ("docs/hw.md:5",), "supports",
+        "WAC712"))
