@@ -10,11 +10,12 @@ from whackachip_lint.infer.catalog import Catalog, load_catalog
 import pytest
 
 from whackachip_lint.config import Settings
+from whackachip_lint.evidence import State
 from whackachip_lint.infer.constraints import Spec
 from whackachip_lint.infer.engine import (
     CONSISTENT, COUNT_NOTES, DISFAVOURED, EXCLUDED, RepoContext, _counts, _device_class, _interconnect, _merge,
     _outweighing, _settle_vendor_conflicts, assess, collect_requirements, documented_parts, infer, shim_vendors,
-    singled_out_vendors, vendor_scopes,
+    settle_master_switches, singled_out_vendors, vendor_scopes,
 )
 from whackachip_lint.infer.judgement import Reason
 from whackachip_lint.rules.codes import Code
@@ -709,7 +710,7 @@ def test_an_excluded_vendor_sets_no_floor_and_stops_no_other():
     assert {v: f["first_candidate"] for v, f in assessment.architecture_floor.items()} == {"AMD": "amd-mi300x"}
 
 
-# --- the device class ------------------------------------------------------------------------------------------------
+# --- the device class -------------------------------------------------------------------------------------------------
 
 P2P_OFF = finding("WAC303", "NCCL_P2P_DISABLE", state="disabled", path="run.sh", line=4)
 IB_OFF = finding("WAC301", "NCCL_IB_DISABLE", state="disabled", path="run.sh", line=5)
@@ -742,7 +743,7 @@ def test_the_device_class_is_the_strongest_vote(findings, expected):
     assert _device_class(collect_requirements(findings)) == expected
 
 
-# --- facts reported as they are --------------------------------------------------------------------------------------
+# --- facts reported as they are ---------------------------------------------------------------------------------------
 
 
 def test_device_and_node_counts_with_their_evidence_and_notes():
@@ -773,7 +774,7 @@ def test_network_settings_are_reported_enabled_or_disabled_per_transport():
            "gpudirect_rdma": {"enabled": ["b.sh:6 NCCL_NET_GDR_LEVEL"], "disabled": []}}
 
 
-# --- a scanned repository: path analysis, training paths, agnostic paths ---------------------------------------------
+# --- a scanned repository: path analysis, training paths, agnostic paths ----------------------------------------------
 
 SCANNED = {
     "train.py": 'import torch\nimport torch.distributed as dist\nfrom model import Net\n\nif __name__ == "__main__":\n'
@@ -863,3 +864,44 @@ def test_a_part_the_documents_only_mention_stays_beside_a_declared_one():
     assert (a100.status, a100.reasons[-1]) == (CONSISTENT, Reason(
         "named in the repository's documents (beside the declared H100)", "weak", ("docs/hw.md:5",), "supports",
         "WAC712"))
+
+
+# --- master switches --------------------------------------------------------------------------------------------------
+
+
+def ib(value: str, state: str = "enabled", path: str = "a.sh", line: int = 1, **properties):
+    return finding(Code.INFINIBAND, value, state=state, path=path, line=line, **properties)
+
+
+@pytest.mark.parametrize(("findings", "moot"), [
+    # Switched off: the file's other InfiniBand settings are moot, wherever they stand in the file.
+    ([ib("NCCL_IB_HCA", line=1), ib("NCCL_IB_DISABLE", "disabled", line=2), ib("NCCL_IB_TC", line=3)],
+     {("a.sh", 1): "a.sh:2", ("a.sh", 3): "a.sh:2"}),
+    # The variable named in the properties (a value that is not the name) counts as the switch too.
+    ([ib("1", "disabled", line=2, variable="NCCL_IB_DISABLE"), ib("NCCL_IB_HCA", line=3)], {("a.sh", 3): "a.sh:2"}),
+    # The last word counts: switched off, then on again.
+    ([ib("NCCL_IB_DISABLE", "disabled", line=2), ib("NCCL_IB_HCA", line=3), ib("NCCL_IB_DISABLE", line=5)], {}),
+    # ...and on, then off (the earlier word is moot too).
+    ([ib("NCCL_IB_DISABLE", line=2), ib("NCCL_IB_HCA", line=3), ib("NCCL_IB_DISABLE", "disabled", line=5)],
+     {("a.sh", 2): "a.sh:5", ("a.sh", 3): "a.sh:5"}),
+    # Only in its own file, only its own transport, and never a setting already off or not in force.
+    ([ib("NCCL_IB_DISABLE", "disabled", line=2), ib("NCCL_IB_HCA", path="b.sh", line=3),
+      finding(Code.GPU_PEER_TO_PEER, "NCCL_P2P_LEVEL", path="a.sh", line=4), ib("NCCL_IB_TC", "disabled", line=6),
+      ib("NCCL_IB_SL", "conditional", line=7)], {}),
+    # A switch not in force turns nothing off.
+    ([ib("NCCL_IB_DISABLE", "conditional", line=2), ib("NCCL_IB_HCA", line=3)], {}),
+    # The P2P switch governs the P2P settings.
+    ([finding(Code.GPU_PEER_TO_PEER, "NCCL_P2P_DISABLE", state="disabled", path="a.sh", line=1),
+      finding(Code.GPU_PEER_TO_PEER, "NCCL_P2P_LEVEL", path="a.sh", line=2), ib("NCCL_IB_HCA", line=3)],
+     {("a.sh", 2): "a.sh:1"}),
+], ids=["off", "variable-property", "off-then-on", "on-then-off", "own-file-and-transport", "switch-not-in-force",
+        "p2p"])
+def test_a_transport_switched_off_makes_its_other_settings_in_the_file_moot(findings, moot):
+    settled = settle_master_switches(findings)
+    assert [(f.rule, f.value, f.path, f.line) for f in settled] == [(f.rule, f.value, f.path, f.line) for f in findings]
+    for before, after in zip(findings, settled):
+        where = moot.get((after.path, after.line))
+        if where:
+            assert (after.state, after.properties) == (State.MENTIONED, {**before.properties, "overridden_by": where})
+        else:
+            assert after is before
