@@ -13,9 +13,9 @@ from whackachip_lint.config import Settings
 from whackachip_lint.evidence import State
 from whackachip_lint.infer.constraints import Spec
 from whackachip_lint.infer.engine import (
-    CONSISTENT, COUNT_NOTES, DISFAVOURED, EXCLUDED, RepoContext, _counts, _device_class, _interconnect, _merge,
-    _outweighing, _settle_vendor_conflicts, assess, collect_requirements, documented_parts, infer, shim_vendors,
-    settle_master_switches, singled_out_vendors, vendor_scopes,
+    CONSISTENT, COUNT_NOTES, DISFAVOURED, EXCLUDED, RepoContext, _conflicts, _counts, _device_class, _interconnect,
+    _merge, _outweighing, _primary, _settle_vendor_conflicts, assess, collect_requirements, documented_parts, infer,
+    settle_master_switches, shim_vendors, singled_out_vendors, vendor_scopes,
 )
 from whackachip_lint.infer.judgement import Reason
 from whackachip_lint.rules.codes import Code
@@ -905,3 +905,46 @@ def test_a_transport_switched_off_makes_its_other_settings_in_the_file_moot(find
             assert (after.state, after.properties) == (State.MENTIONED, {**before.properties, "overridden_by": where})
         else:
             assert after is before
+
+
+# --- paths: the primary one, and conflicts between them ---------------------------------------------------------------
+
+ONE_VENDOR_TELLS = [("WAC207", "cuda"), ("WAC207", "hip"), ("WAC202", "torch_npu"), ("WAC204", "hpu"),
+                    ("WAC202", "torch_xla"), ("WAC204", "mps"), ("WAC202", "torch_neuronx")]
+
+
+def one_vendor_path(i: int, rule: str, value: str) -> tuple[str, list[str], object]:
+    return (f"p{i}", [f"p{i}/run.sh", f"p{i}/x.py"],
+            assess([launch(f"p{i}"), finding(rule, value, path=f"p{i}/x.py", line=2)], CATALOG))
+
+
+def test_paths_on_disjoint_hardware_are_alternatives_at_most_twenty():
+    paths = [one_vendor_path(i, rule, value) for i, (rule, value) in enumerate(ONE_VENDOR_TELLS)]
+    alternatives = "the paths run on disjoint hardware (alternatives)"
+    pairs = [[f"p{i}", f"p{j}"] for i in range(7) for j in range(i + 1, 7)]
+    assert _conflicts(paths) == [{"paths": pair, "why": alternatives} for pair in pairs[:20]]
+    # Paths sharing a part are no alternatives; nor is a path with one on its own.
+    nvidia = one_vendor_path(0, "WAC207", "cuda")
+    assert _conflicts([nvidia, ("q", [], nvidia[2]), paths[2]]) == [
+        {"paths": ["p0", "p2"], "why": alternatives}, {"paths": ["q", "p2"], "why": alternatives}]
+    assert _conflicts([nvidia]) == []
+
+
+def test_the_primary_path_has_the_most_set_up_then_the_most_files():
+    a = assess([launch("a"), finding("WAC201", "nccl", path="a/x.py", line=2),
+                finding("WAC101", path="a/x.py", line=3)], CATALOG)
+    b = assess([launch("b"), finding("WAC202", "torch_npu", path="b/x.py", line=2)], CATALOG)
+    findings = [launch("a"), finding("WAC201", "nccl", path="a/x.py", line=2),  # two set-up rules
+                launch("b"), finding("WAC404", "torchrun", path="b/other.sh", line=1),  # one, twice
+                finding("WAC401", 8, state="conditional", path="b/other.sh", line=2)]  # not in force
+    paths = [("a", ["a/run.sh", "a/x.py"], a), ("b", ["b/run.sh", "b/other.sh", "b/x.py"], b)]
+    assert _primary(paths, a, findings) == {
+        "name": "a", "file_count": 2, "vendors": ["NVIDIA"], "architecture_floor": {"NVIDIA": "Ampere"},
+        "device_class": "unknown", "consistent": a.ids(CONSISTENT), "conflicting_hard_evidence": False}
+    # The same set-up: the path with more files.
+    assert _primary(paths, a, findings[:1] + findings[2:])["name"] == "b"
+    assert _primary(paths[::-1], a, findings[:1] + findings[2:])["name"] == "b"
+    assert _primary([], b, findings) == {
+        "name": "repository", "file_count": 0, "vendors": ["Huawei"], "architecture_floor": {},
+        "device_class": "unknown", "consistent": ["huawei-ascend-910b", "huawei-ascend-910b4", "huawei-ascend-910c"],
+        "conflicting_hard_evidence": False}
