@@ -948,3 +948,31 @@ def test_the_primary_path_has_the_most_set_up_then_the_most_files():
         "name": "repository", "file_count": 0, "vendors": ["Huawei"], "architecture_floor": {},
         "device_class": "unknown", "consistent": ["huawei-ascend-910b", "huawei-ascend-910b4", "huawei-ascend-910c"],
         "conflicting_hard_evidence": False}
+
+
+SCRIPTS = {
+    "lib.py": "import torch\nimport torch.distributed as dist\n\n\ndef setup():\n"
+              '    dist.init_process_group(backend="nccl")\n    return torch.bfloat16\n',
+    "train_a.py": 'import lib\n\nif __name__ == "__main__":\n    lib.setup()\n',
+    "train_b.py": 'import lib\n\nif __name__ == "__main__":\n    lib.setup()\n',
+}
+NPU_SCRIPT = {"train_npu.py": 'import lib\nimport torch_npu\n\nif __name__ == "__main__":\n    lib.setup()\n'}
+
+
+@pytest.mark.parametrize(("files", "paths"), [
+    # Scripts run on their own with the same findings share one assessment; one with its own findings has its own.
+    ({**SCRIPTS, **NPU_SCRIPT}, [("train_a.py", ["lib.py", "train_a.py"], 0),
+                                 ("train_b.py", ["lib.py", "train_b.py"], 0),
+                                 ("train_npu.py", ["lib.py", "train_npu.py"], 2)]),
+    # Every path with the same findings: one assessment, listed once.
+    (SCRIPTS, [("train_a.py", ["lib.py", "train_a.py"], 0)]),
+], ids=["own-findings", "all-alike"])
+def test_scripts_run_on_their_own_are_paths_assessed_once_per_set_of_findings(tmp_path, files, paths):
+    for name, text in files.items():
+        (tmp_path / name).write_text(text)
+    verdict = infer(scan([tmp_path], Settings(use_cache=False, jobs=1)))
+    assert [(name, path_files) for name, path_files, _ in verdict.recipes] == [(n, f) for n, f, _ in paths]
+    # For each path, the first path holding the same assessment (object).
+    first_alike = [next(j for j, (_, _, other) in enumerate(verdict.recipes) if other is assessment)
+                   for _, _, assessment in verdict.recipes]
+    assert first_alike == [shared for _, _, shared in paths]
