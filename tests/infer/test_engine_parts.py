@@ -976,3 +976,20 @@ def test_scripts_run_on_their_own_are_paths_assessed_once_per_set_of_findings(tm
     first_alike = [next(j for j, (_, _, other) in enumerate(verdict.recipes) if other is assessment)
                    for _, _, assessment in verdict.recipes]
     assert first_alike == [shared for _, _, shared in paths]
+
+
+def test_scopes_of_contradicting_files_use_the_catalog_and_the_documents_given():
+    scoped = [finding("WAC204", "hpu", path="a.py", line=1), finding("WAC202", "torch_npu", path="b.py", line=1),
+              finding("WAC201", "hccl", path="c.py", line=1)]
+    two_parts = Catalog([CATALOG.get("intel-gaudi3"), CATALOG.get("huawei-ascend-910b")])
+    verdict = infer(result(*scoped), catalog=two_parts)
+    assert [(name, files, [(c.entry.id, c.status) for c in a.candidates]) for name, files, a in verdict.recipes] == [
+        ("files requiring Huawei", ["b.py"], [("intel-gaudi3", EXCLUDED), ("huawei-ascend-910b", CONSISTENT)]),
+        ("files requiring Intel", ["a.py"], [("intel-gaudi3", CONSISTENT), ("huawei-ascend-910b", EXCLUDED)])]
+    # A README declaring Gaudi 2 does not drop the Gaudi 3 other documents name, in the Intel scope either.
+    verdict = infer(result(*scoped, finding("WAC712", "Gaudi2", path="README.md", line=3, catalog_ids="intel-gaudi2"),
+                           finding("WAC712", "Gaudi3", state="mentioned", path="docs/hw.md", line=4,
+                                   catalog_ids="intel-gaudi3")))
+    intel = verdict.recipes[1][2]
+    assert [(c.entry.id, c.status) for c in intel.candidates if c.entry.vendor == "Intel"] == [
+        ("intel-gaudi2", CONSISTENT), ("intel-gaudi3", CONSISTENT), ("intel-gaudi3-pcie", DISFAVOURED)]
