@@ -502,6 +502,7 @@ def test_a_declaration_judged_in_several_paths_keeps_its_best_outcome_once():
         assert outcomes(_merge(order, ["a", "b"], CATALOG)) == outcomes(plain)
 
 
+CUDA_DEVICE = "cuda device: NVIDIA (CUDA) or AMD (ROCm keeps the name)"
 FP8_PARTS = ["AMD CDNA 3", "AMD CDNA 4", "AWS AWS Trainium", "AWS AWS Inferentia2", "AWS AWS Trainium2",
              "Google TPU v5p", "Intel Gaudi 2", "Intel Gaudi 3", "NVIDIA Ada Lovelace", "NVIDIA Hopper",
              "NVIDIA Blackwell", "NVIDIA Blackwell (consumer)"]
@@ -520,6 +521,7 @@ def test_tests_and_examples_give_optional_requirements_with_the_hardware_that_me
         finding("WAC103", path="tests/test_tf32.py", line=7),  # weak: not listed
         finding("WAC601", "fa3", path="examples/fa3.py", line=8),
         finding("WAC601", "fa3", path="examples/more/fa3.py", line=8),
+        finding("WAC204", "cuda", path="tests/test_cuda.py", line=9),  # strong: after the hard ones
         finding("WAC401", 8, path="tests/run.sh", line=1)))  # a device count is no hardware requirement
     assert verdict.optional_requirements == [
         {"requirement": "FP8 matrix multiplies on the live path", "strength": "hard", "roles": ["example", "test"],
@@ -528,6 +530,8 @@ def test_tests_and_examples_give_optional_requirements_with_the_hardware_that_me
          "files": ["examples/fa3.py", "examples/more/fa3.py"], "file_count": 2, "met_by": ["NVIDIA Hopper"]},
         {"requirement": NPU, "strength": "hard", "roles": ["test"], "files": ["tests/test_npu.py"], "file_count": 1,
          "met_by": ["Huawei"]},
+        {"requirement": CUDA_DEVICE, "strength": "strong", "roles": ["test"], "files": ["tests/test_cuda.py"],
+         "file_count": 1, "met_by": ["AMD", "NVIDIA"]},
     ]
     assert verdict.to_dict()["optional_requirements"] == verdict.optional_requirements
 
