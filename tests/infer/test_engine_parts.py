@@ -553,6 +553,10 @@ def test_hard_facts_no_part_meets_together_are_a_conflict_weighed_as_strong():
         (f"CUDA compile targets (NVIDIA) ({SET_ASIDE.format('weak')})", "weak", False),
     ]
     assert not any(c.status == EXCLUDED for c in assessment.candidates)
+    assert _conflicts([("p", [], assessment)]) == [
+        {"paths": ["p"], "why": "hard facts no catalog entry meets together",
+         "requirements": [r.to_dict() for r in assessment.requirements[:2]]},
+        {"paths": ["p"], "why": "no part meets every strong requirement together: those were set aside"}]
 
 
 def test_strong_evidence_no_part_meets_together_is_set_aside_but_never_the_memory_bound():
