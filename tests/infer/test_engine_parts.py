@@ -886,7 +886,12 @@ def ib(value: str, state: str = "enabled", path: str = "a.sh", line: int = 1, **
     ([ib("NCCL_IB_HCA", line=1), ib("NCCL_IB_DISABLE", "disabled", line=2), ib("NCCL_IB_TC", line=3)],
      {("a.sh", 1): "a.sh:2", ("a.sh", 3): "a.sh:2"}),
     # The variable named in the properties (a value that is not the name) counts as the switch too.
-    ([ib("1", "disabled", line=2, variable="NCCL_IB_DISABLE"), ib("NCCL_IB_HCA", line=3)], {("a.sh", 3): "a.sh:2"}),
+    # (The moot setting keeps its own properties.)
+    ([ib("1", "disabled", line=2, variable="NCCL_IB_DISABLE"), ib("mlx5_0", line=3, variable="NCCL_IB_HCA")],
+     {("a.sh", 3): "a.sh:2"}),
+    # Two words on one line: the later one counts.
+    ([ib("NCCL_IB_DISABLE", line=2), ib("NCCL_IB_DISABLE", "disabled", line=2), ib("NCCL_IB_HCA", line=3)],
+     {("a.sh", 2): "a.sh:2", ("a.sh", 3): "a.sh:2"}),  # (the earlier word on line 2 is moot)
     # The last word counts: switched off, then on again.
     ([ib("NCCL_IB_DISABLE", "disabled", line=2), ib("NCCL_IB_HCA", line=3), ib("NCCL_IB_DISABLE", line=5)], {}),
     # ...and on, then off (the earlier word is moot too).
@@ -902,13 +907,13 @@ def ib(value: str, state: str = "enabled", path: str = "a.sh", line: int = 1, **
     ([finding(Code.GPU_PEER_TO_PEER, "NCCL_P2P_DISABLE", state="disabled", path="a.sh", line=1),
       finding(Code.GPU_PEER_TO_PEER, "NCCL_P2P_LEVEL", path="a.sh", line=2), ib("NCCL_IB_HCA", line=3)],
      {("a.sh", 2): "a.sh:1"}),
-], ids=["off", "variable-property", "off-then-on", "on-then-off", "own-file-and-transport", "switch-not-in-force",
-        "p2p"])
+], ids=["off", "variable-property", "same-line", "off-then-on", "on-then-off", "own-file-and-transport",
+        "switch-not-in-force", "p2p"])
 def test_a_transport_switched_off_makes_its_other_settings_in_the_file_moot(findings, moot):
     settled = settle_master_switches(findings)
     assert [(f.rule, f.value, f.path, f.line) for f in settled] == [(f.rule, f.value, f.path, f.line) for f in findings]
     for before, after in zip(findings, settled):
-        where = moot.get((after.path, after.line))
+        where = moot.get((after.path, after.line)) if before.state is State.ENABLED else None
         if where:
             assert (after.state, after.properties) == (State.MENTIONED, {**before.properties, "overridden_by": where})
         else:
