@@ -208,6 +208,27 @@ def test_the_memory_estimate_is_one_requirement_with_its_evidence_once(repo, str
         text, strength, "memory", (f"{config}:3", f"{config}:5", "train.sh:4", "train.sh:5", "train.sh:6"), bytes_)
     assert req.spec == Spec("memory", strength, text, bytes_)
     assert verdict.overall.memory.bytes_per_device == bytes_
+    assert verdict.to_dict()["memory"] == verdict.overall.memory.to_dict()
+
+
+def test_a_set_up_that_fits_no_part_sets_nothing_aside():
+    verdict = infer(scan([REPOS / "mem_70b_zero0"], Settings(use_cache=False, jobs=1)))
+    # It runs nowhere: no part is made consistent by setting evidence aside (the Apple part, whose memory the catalog
+    # does not give, fails only the weak eight-devices hint).
+    (apple,) = [c for c in verdict.candidates if c.entry.id == "apple-m-series"]
+    assert [(r.result, r.strength) for r in apple.reasons] == [("unknown", "strong"), ("fails", "weak"),
+                                                                ("unknown", "strong")]
+    assert verdict.overall.relaxed is None
+    assert [c.entry.id for c in verdict.candidates if c.status == CONSISTENT] == []
+
+
+def test_a_memory_estimate_of_nothing_is_no_requirement():
+    # ZeRO-3 over an unknown number of ranks with a frozen (LoRA) base: nothing is counted per device.
+    assessment = assess([finding("WAC509", "meta-llama/Llama-2-7b-hf", path="t.py", line=1),
+                         finding("WAC501", 3, path="ds.json", line=2), finding("WAC510", "lora", path="t.py", line=3)],
+                        CATALOG)
+    assert assessment.memory.bytes_per_device == 0.0
+    assert [r.kind for r in assessment.requirements] == []
 
 
 # --- a tie broken by the rest of the repository -----------------------------------------------------------------------
@@ -715,7 +736,8 @@ def test_a_merely_possible_vendors_part_names_what_ranked_the_likely_vendor_firs
 def test_an_excluded_vendor_sets_no_floor_and_stops_no_other():
     assessment = assess([RUN, refusal("cuda", "t.py", 1), finding("WAC604", "gfx942", path="t.py", line=2)], CATALOG)
     assert [(v.name, v.status) for v in assessment.vendors][:2] == [("NVIDIA", EXCLUDED), ("AMD", "likely")]
-    assert {v: f["first_candidate"] for v, f in assessment.architecture_floor.items()} == {"AMD": "amd-mi300x"}
+    assert {v: (f["first_candidate"], f["gfx_target"], f["microarchitecture"])
+            for v, f in assessment.architecture_floor.items()} == {"AMD": ("amd-mi300x", "gfx942", "CDNA 3")}
 
 
 # --- the device class -------------------------------------------------------------------------------------------------
