@@ -11,13 +11,13 @@ import pytest
 
 from whackachip_lint.config import Settings
 from whackachip_lint.evidence import State
-from whackachip_lint.infer.constraints import Spec
+from whackachip_lint.infer.constraints import Requirement, Spec
 from whackachip_lint.infer.engine import (
     CONSISTENT, COUNT_NOTES, DISFAVOURED, EXCLUDED, RepoContext, _conflicts, _counts, _device_class, _interconnect,
-    _merge, _outweighing, _primary, _settle_vendor_conflicts, assess, collect_requirements, documented_parts, infer,
-    settle_master_switches, shim_vendors, singled_out_vendors, vendor_scopes,
+    _merge, _outweighing, _primary, _settle_vendor_conflicts, _vendors, assess, collect_requirements, documented_parts,
+    infer, settle_master_switches, shim_vendors, singled_out_vendors, vendor_scopes,
 )
-from whackachip_lint.infer.judgement import Reason
+from whackachip_lint.infer.judgement import CandidateVerdict, Reason
 from whackachip_lint.rules.codes import Code
 from whackachip_lint.scan import scan
 
@@ -1028,3 +1028,47 @@ def test_scopes_of_contradicting_files_use_the_catalog_and_the_documents_given()
     intel = verdict.recipes[1][2]
     assert [(c.entry.id, c.status) for c in intel.candidates if c.entry.vendor == "Intel"] == [
         ("intel-gaudi2", CONSISTENT), ("intel-gaudi3", CONSISTENT), ("intel-gaudi3-pcie", DISFAVOURED)]
+
+
+# --- vendor scores, built from vendor requirements directly ----------------------------------------------------------
+
+
+def vendor_requirement(vendors: set[str], line: int) -> Requirement:
+    allowed = frozenset(vendors)
+    text = " or ".join(sorted(allowed))
+    return Requirement(text, "weak", "vendor", (f"t.py:{line}",), "WAC999", Spec("vendor", "weak", text, allowed), None,
+                       allowed)
+
+
+ALL_CONSISTENT = [CandidateVerdict(entry, CONSISTENT) for entry in CATALOG]
+
+
+def test_a_vendor_whose_evidence_weighs_nothing_on_balance_is_not_likely():
+    vendors = _vendors(CATALOG, ALL_CONSISTENT, [
+        vendor_requirement({"NVIDIA", "AMD"}, 1), vendor_requirement({"NVIDIA", "Huawei"}, 2),
+        vendor_requirement({"Intel"}, 3), vendor_requirement({"Google"}, 4)], False, {})
+    assert [(v.name, v.status, v.score) for v in vendors] == [
+        ("NVIDIA", "possible", 0), ("AMD", "possible", -2), ("Huawei", "possible", -2), ("Intel", "possible", -2),
+        ("Google", "possible", -2), ("Apple", "possible", -4), ("AWS", "possible", -4)]
+
+
+def test_a_three_way_tie_names_every_tied_vendor_the_repository_names():
+    context = {"NVIDIA": tuple(f"n{i}.py:1" for i in range(6)), "AMD": ("a0.py:1", "a1.py:1"), "Huawei": ("h.py:1",)}
+    vendors = _vendors(CATALOG, ALL_CONSISTENT, [
+        vendor_requirement({"NVIDIA", "AMD"}, 1), vendor_requirement({"AMD", "Huawei"}, 2),
+        vendor_requirement({"NVIDIA", "Huawei"}, 3)], False, context)
+    why = ("this code fits AMD and Huawei and NVIDIA alike; the repository's other code names NVIDIA alone in 6 files, "
+           "AMD in 2 files, Huawei in 1 file")
+    assert [(v.name, v.status, v.score, [r.constraint for r in v.reasons if r.result == "tie-break"])
+            for v in vendors[:3]] == [("NVIDIA", "likely", 1, [why]), ("AMD", "possible", 1, [why]),
+                                      ("Huawei", "possible", 1, [why])]
+
+
+def test_merged_paths_keep_a_vendor_outside_the_catalog_as_such_and_evidence_in_line_order():
+    cambricon = assess([launch("a"), finding("WAC201", "cncl", path="a/x.py", line=2)], CATALOG)
+    nine, ten = (assess([launch(p), finding("WAC201", "nccl", path="shared.py", line=n)], CATALOG)
+                 for p, n in (("b", 9), ("c", 10)))
+    merged = _merge([cambricon, nine, ten], ["a", "b", "c"], CATALOG)
+    assert [(v.name, v.in_catalog, v.status) for v in merged.vendors][-1] == ("Cambricon", False, "likely")
+    (nvidia,) = [v for v in merged.vendors if v.name == "NVIDIA"]
+    assert nvidia.reasons[0] == Reason(NCCL, "strong", ("shared.py:9", "shared.py:10"), "supports", "WAC201")
