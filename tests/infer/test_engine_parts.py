@@ -990,6 +990,7 @@ SCRIPTS = {
               '    dist.init_process_group(backend="nccl")\n    return torch.bfloat16\n',
     "train_a.py": 'import lib\n\nif __name__ == "__main__":\n    lib.setup()\n',
     "train_b.py": 'import lib\n\nif __name__ == "__main__":\n    lib.setup()\n',
+    "Dockerfile": "FROM ubuntu:22.04\nENV NCCL_DEBUG=INFO\n",  # a support file no path holds: shared by all
 }
 NPU_SCRIPT = {"train_npu.py": 'import lib\nimport torch_npu\n\nif __name__ == "__main__":\n    lib.setup()\n'}
 
@@ -1072,3 +1073,12 @@ def test_merged_paths_keep_a_vendor_outside_the_catalog_as_such_and_evidence_in_
     assert [(v.name, v.in_catalog, v.status) for v in merged.vendors][-1] == ("Cambricon", False, "likely")
     (nvidia,) = [v for v in merged.vendors if v.name == "NVIDIA"]
     assert nvidia.reasons[0] == Reason(NCCL, "strong", ("shared.py:9", "shared.py:10"), "supports", "WAC201")
+
+
+def test_at_most_ten_agnostic_paths_are_named_and_all_are_counted(tmp_path):
+    (tmp_path / "train.py").write_text('import torch.distributed as dist\ndist.init_process_group(backend="nccl")\n')
+    (tmp_path / "run.sh").write_text("torchrun --nproc_per_node 8 train.py\n")
+    for i in range(11):  # launches of scripts whose code names no hardware
+        (tmp_path / f"r{i:02}.sh").write_text(f"torchrun --nproc_per_node 2 t{i:02}.py\n")
+    paths = infer(scan([tmp_path], Settings(use_cache=False, jobs=1))).paths
+    assert (paths["agnostic_paths"], paths["agnostic_path_count"]) == ([f"r{i:02}.sh" for i in range(10)], 11)
