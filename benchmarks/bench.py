@@ -14,8 +14,9 @@ wall time, the median CPU time (user + system of the whole process tree, from wa
 machine it moves far less than wall time), and the peak resident memory (RSS) of the whole process
 tree (workers included, sampled every 50 ms) next to the largest single process.
 Ratios are against wac-lint's cold run on the same tree. wac-lint's own modules are byte-compiled
-first, as an installed package's are. Results are also saved as JSON (--out). Nothing here runs in
-the test suite.
+first, as an installed package's are. Results are also saved as JSON (--out). The suite runs no
+benchmark, but tests/test_benchmark_scripts.py runs this script's argument parsing, tree building
+and wac-lint command lines on a tiny tree, so a renamed option or function cannot go unnoticed.
 """
 
 from __future__ import annotations
@@ -282,14 +283,27 @@ def targets(rows: list[dict], precommit: dict) -> str:
     return "\n".join(lines)
 
 
-def main() -> None:
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--reps", type=int, default=3)
     parser.add_argument("--sizes", default="megatron,transformers",
                         help="comma-separated: megatron, transformers, large, full")
     parser.add_argument("--only", default="", help="comma-separated name prefixes of tools to run (default: all)")
     parser.add_argument("--out", type=Path, default=WORK / "results.json")
-    args = parser.parse_args()
+    return parser.parse_args(argv)
+
+
+def choose(every: list[tuple[str, list[str], object]], only: list[str]) -> list[tuple[str, list[str], object]]:
+    """The tools `--only` picks (wac-lint's cold run always: ratios are against it). A name given in full picks
+    that tool only; otherwise it is a prefix."""
+    names = {c[0] for c in every}
+    return [c for c in every
+            if not only or c[0] == "wac-lint cold"
+            or any(c[0] == o or (o not in names and c[0].startswith(o)) for o in only)]
+
+
+def main() -> None:
+    args = parse_args()
     if not (VENV_BIN / "wac-lint").exists():
         sys.exit("benchmarks/.work/venv not found: run `bash benchmarks/setup.sh` first")
 
@@ -317,12 +331,7 @@ def main() -> None:
         files, size_bytes = tree_size(tree)
         print(f"[{size}] {tree} ({files} files, {size_bytes / 1e6:.1f} MB)", file=sys.stderr)
         cache_dir = WORK / f"cache-{size}"
-        every = commands(tree, cache_dir)
-        names = {c[0] for c in every}
-        # A name given in full picks that tool only; otherwise it is a prefix.
-        chosen = [c for c in every
-                  if not only or c[0] == "wac-lint cold"
-                  or any(c[0] == o or (o not in names and c[0].startswith(o)) for o in only)]
+        chosen = choose(commands(tree, cache_dir), only)
         for name, argv, mode in chosen:
             if mode == "warm":
                 shutil.rmtree(cache_dir, ignore_errors=True)

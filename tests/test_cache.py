@@ -319,6 +319,43 @@ def test_the_code_fingerprint_follows_every_code_and_data_file(monkeypatch, chan
     assert cache_module.code_fingerprint() != first
 
 
+class _FakeDist:
+    name, version = "wac-lint-fake-plugin", "1.0"
+
+
+class _FakeEntryPoint:
+    def __init__(self, name: str, value: str, dist=_FakeDist()):
+        self.name, self.value, self.dist = name, value, dist
+
+
+def test_the_code_fingerprint_follows_installed_plugins(monkeypatch, tmp_path):
+    """Plugins add rules, extractors and words: installing, upgrading, editing or removing one invalidates the cache
+    (the plugin is located, never imported)."""
+    from whackachip_lint import plugins
+
+    module = tmp_path / "wac_fake_plugin_for_cache.py"
+    module.write_text("raise RuntimeError('never imported')\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    monkeypatch.setattr(plugins, "_entry_points", lambda: [])
+    none = cache_module.code_fingerprint()
+    point = _FakeEntryPoint("fake", "wac_fake_plugin_for_cache:plugin")
+    monkeypatch.setattr(plugins, "_entry_points", lambda: [point])
+    installed = cache_module.code_fingerprint()
+    assert installed != none
+    assert cache_module.code_fingerprint() == installed  # stable while nothing changes
+    module.write_text("raise RuntimeError('never imported, edited')\n")
+    edited = cache_module.code_fingerprint()
+    assert edited not in (none, installed)
+
+    class Upgraded(_FakeDist):
+        version = "2.0"
+
+    monkeypatch.setattr(plugins, "_entry_points", lambda: [_FakeEntryPoint("fake", point.value, Upgraded())])
+    assert cache_module.code_fingerprint() not in (none, installed, edited)
+    monkeypatch.setattr(plugins, "_entry_points", lambda: [])
+    assert cache_module.code_fingerprint() == none
+
+
 # --- one entry's decision, field by field (mutation testing: docs/testing.md) --------------------------------------
 
 RACY = cache_module.RACY_NS

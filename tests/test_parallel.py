@@ -124,3 +124,30 @@ def test_a_small_python_run_imports_no_parser_library_and_no_pool(tmp_path):
     assert "whackachip_lint.extract.python" in modules
     assert not [m for m in HEAVY if m in modules]
     assert "libcst" not in modules and "yaml" not in modules and "packaging" not in modules
+
+
+def test_a_scan_imports_neither_the_monitoring_commands_nor_secrets(tmp_path):
+    (tmp_path / "train.py").write_text("import torch\nx = torch.zeros(1, dtype=torch.bfloat16)\n", encoding="utf-8")
+    modules = _modules_after(
+        f"""
+        from whackachip_lint.cli import main
+        main(['--cache-dir', {str(tmp_path.parent / 'cache')!r}, '-o', {str(tmp_path.parent / 'out.json')!r},
+              '--format', 'json', {str(tmp_path)!r}])
+        """
+    )
+    assert "whackachip_lint.scan" in modules  # it did scan
+    assert "whackachip_lint.fleet.commands" not in modules and "secrets" not in modules
+
+
+def test_the_monitoring_commands_load_when_named(tmp_path):
+    from click.testing import CliRunner
+
+    from whackachip_lint.cli import main
+
+    runner = CliRunner()
+    listed = runner.invoke(main, ["--help"])
+    assert listed.exit_code == 0 and "history" in listed.output and "fleet" in listed.output
+    for name in ("history", "fleet"):
+        shown = runner.invoke(main, [name, "--help"])
+        assert shown.exit_code == 0, shown.output
+        assert f"Usage: main {name}" in shown.output or f"Usage: wac-lint {name}" in shown.output, shown.output

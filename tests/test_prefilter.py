@@ -344,3 +344,39 @@ def test_setup_py_is_always_parsed_wherever_it_is():
 def test_code_the_parser_accepts_but_the_compiler_rejects_is_still_skipped():
     """Only parsing matters (libcst reads it without a diagnostic): `break` outside a loop is a compile error."""
     assert not prefilter.may_have_findings(source("def f():\n    pass\nbreak\n"), ALL_CODES)
+
+
+def _launch_option_tables():
+    from whackachip_lint.extract import model_tables as tables
+    from whackachip_lint.rules.codes import Code
+
+    return [
+        (tables.LAUNCH_DIMENSIONS, Code.MODEL_DIMENSION), (tables.LAUNCH_DIMENSION_SWITCHES, Code.MODEL_DIMENSION),
+        (tables.LAUNCH_PARALLEL, Code.MODEL_PARALLEL_SIZE), (tables.LAUNCH_PARALLEL_SWITCHES, Code.MODEL_PARALLEL_SIZE),
+        (tables.LAUNCH_MODEL_NAMES, Code.MODEL_NAME_SIZE), (tables.LAUNCH_OPTIMIZERS, Code.OPTIMIZER),
+        (tables.LAUNCH_PEFT, Code.LOW_MEMORY_FINETUNE), (tables.LAUNCH_CHECKPOINTING, Code.ACTIVATION_CHECKPOINTING),
+    ]
+
+
+@pytest.mark.parametrize("separator", ["_", "-"])
+def test_every_launch_option_the_model_tables_read_wakes_the_shell_prefilter(separator):
+    """A launch script whose only evidence is one model option (`python prep.py --vocab-size 8000`) must be parsed:
+    the shell extractor reads every key of these tables, spelled with either separator."""
+    missing = []
+    for table, rule in _launch_option_tables():
+        pattern = prefilter.pattern_for("shell", frozenset([rule]))
+        for key in table:
+            line = f"python prep.py --{key.replace('_', separator)} 8\n"
+            if not prefilter.has_trigger(line.encode(), pattern):
+                missing.append((rule, line.strip()))
+    assert missing == []
+
+
+def test_a_launch_script_with_only_a_vocabulary_size_keeps_its_finding(tmp_path):
+    script = tmp_path / "prep.sh"
+    script.write_text("python prep.py --vocab-size 8000\n")
+    with_filter = scan([tmp_path], Settings(prefilter=True, use_cache=False, jobs=1))
+    without = scan([tmp_path], Settings(prefilter=False, use_cache=False, jobs=1))
+    rows = [(f.rule, f.value, f.line) for f in with_filter.findings]
+    assert rows == [("WAC506", 8000, 1)]
+    assert rows == [(f.rule, f.value, f.line) for f in without.findings]

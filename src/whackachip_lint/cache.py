@@ -29,7 +29,6 @@ import dataclasses
 import hashlib
 import json
 import os
-import secrets
 import sys
 import time
 from pathlib import Path
@@ -86,6 +85,10 @@ def code_fingerprint() -> str:
         except (ImportError, ValueError, OSError):
             st = None
         h.update(f"{name}={st.st_size if st else '-'}:{st.st_mtime_ns if st else '-'}\0".encode())
+    # Installed plugins add rules, extractors and words: a cached result predates one installed since.
+    from . import plugins
+
+    h.update(f"plugins\0{plugins.fingerprint()}".encode())
     return h.hexdigest()
 
 
@@ -97,7 +100,7 @@ def settings_key(settings: Settings) -> dict[str, Any]:
 # --- (de)serialising one file's results ------------------------------------------------------
 
 
-def _encode_finding(finding: Finding) -> dict[str, Any]:
+def encode_finding(finding: Finding) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for f in dataclasses.fields(Finding):
         value = getattr(finding, f.name)
@@ -142,7 +145,7 @@ def cacheable() -> bool:
 
 def encode_result(result: FileResult) -> dict[str, Any]:
     return {
-        "findings": [_encode_finding(f) for f in result.findings],
+        "findings": [encode_finding(f) for f in result.findings],
         "diagnostics": [dataclasses.asdict(d) for d in result.diagnostics],
         "unused_directives": [_encode_directive(d) for d in result.unused_directives],
         "facts": result.facts,
@@ -186,6 +189,13 @@ class ResultCache:
     @classmethod
     def open(cls, root: Path, settings: Settings) -> "ResultCache | None":
         """The cache for this root and settings, or None when caching is off or impossible."""
+        where = cls.locate(root, settings)
+        return cls(*where) if where is not None else None
+
+    @classmethod
+    def locate(cls, root: Path, settings: Settings) -> tuple[Path, str, bytes] | None:
+        """Where the cache for this root and settings is (its file, key and the user's secret), without reading it;
+        None when caching is off or impossible."""
         if not settings.use_cache or not cacheable():
             return None
         directory = Path(settings.cache_dir) if settings.cache_dir else default_cache_dir()
@@ -198,7 +208,7 @@ class ResultCache:
             [os.path.realpath(root), code_fingerprint(), settings_key(settings), secret.hex()], sort_keys=True
         ).encode()
         key = hashlib.blake2b(ident, digest_size=16).hexdigest()
-        return cls(directory / f"v{SCHEMA}" / f"{key}.json", key, secret)
+        return directory / f"v{SCHEMA}" / f"{key}.json", key, secret
 
     def _mac(self, body: bytes) -> str:
         return hashlib.blake2b(body, key=self.secret[:64], digest_size=16).hexdigest()
@@ -246,6 +256,11 @@ class ResultCache:
         except (OSError, ValueError, TypeError, KeyError, AttributeError):
             return None  # a vanished file or a malformed entry: scan it again
 
+    def content_digest(self, relpath: str) -> str | None:
+        """The digest of the content of `relpath` the cache holds results for (after a hit: the file's own)."""
+        entry = self.new.get(relpath) or self.entries.get(relpath)
+        return entry[3] if isinstance(entry, list) and len(entry) > 3 and isinstance(entry[3], str) else None
+
     def store(self, relpath: str, stamp: Stamp, payload: dict[str, Any]) -> None:
         self.new[relpath] = [stamp.size, stamp.mtime_ns, time.time_ns(), stamp.digest, payload, stamp.ino,
                              stamp.ctime_ns]
@@ -282,7 +297,7 @@ def user_secret(directory: Path) -> bytes | None:
     path = directory / SECRET_NAME
     try:
         directory.mkdir(parents=True, exist_ok=True, mode=0o700)
-        create_new(path, secrets.token_hex(32), mode=0o600)
+        create_new(path, os.urandom(32).hex(), mode=0o600)  # secrets.token_hex(32), without importing secrets
         text = read_bytes(path, 1024, follow_symlinks=False).decode("ascii").strip()
         if hasattr(os, "getuid") and os.stat(path, follow_symlinks=False).st_uid != os.getuid():
             return None  # not ours: someone else made it
@@ -307,4 +322,5 @@ def _mark_cache_dir(directory: Path) -> None:
             pass
 
 
-__all__ = ["ResultCache", "Stamp", "cacheable", "code_fingerprint", "default_cache_dir", "digest", "settings_key"]
+__all__ = ["ResultCache", "Stamp", "cacheable", "code_fingerprint", "default_cache_dir", "digest", "encode_finding",
+           "settings_key"]

@@ -19,11 +19,26 @@ class DefaultGroup(click.Group):
     """A group whose first argument, when it is not a subcommand, belongs to the `scan` command."""
 
     default_command = "scan"
+    # Commands whose module is imported only when one is named (a scan never pays for the monitoring modules):
+    # name -> (module, attribute).
+    lazy_commands = {"history": (".fleet.commands", "history"), "fleet": (".fleet.commands", "fleet")}
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
-        if not args or (args[0] not in self.commands and args[0] not in ("--help", "-h", "--version")):
+        if not args or (args[0] not in self.commands and args[0] not in self.lazy_commands
+                        and args[0] not in ("--help", "-h", "--version")):
             args = [self.default_command, *args]
         return super().parse_args(ctx, args)
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*self.commands, *self.lazy_commands})
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        if name not in self.commands and name in self.lazy_commands:
+            import importlib
+
+            module, attribute = self.lazy_commands[name]
+            self.add_command(getattr(importlib.import_module(module, __package__), attribute), name)
+        return super().get_command(ctx, name)
 
     def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         """Each command with its whole first sentence (click cuts them to the line), wrapped."""
@@ -373,14 +388,3 @@ def schema():
     from .report.json import schema_text
 
     click.echo(schema_text(), nl=False)
-
-
-def _add_monitoring_commands() -> None:
-    # Imported here, not at the top: the scan path never pays for the monitoring modules.
-    from .fleet.commands import fleet, history
-
-    main.add_command(history)
-    main.add_command(fleet)
-
-
-_add_monitoring_commands()

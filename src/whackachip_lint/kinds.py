@@ -17,6 +17,9 @@ from . import plugins
 _EXTRACT = "whackachip_lint.extract."
 # Scheduler directives (#SBATCH, #PBS, #BSUB) are comments to the shell and Python parsers: a second, line-based pass.
 _JOB_DIRECTIVES = _EXTRACT + "jobscript"
+# Shell code blocks of documents are read by the shell extractor, with its parser.
+_DOC_COMMANDS = _EXTRACT + "doc_commands"
+_SHELL_PARSERS = ("tree_sitter", "tree_sitter_bash")
 # Suffixes that never make a Dockerfile or Makefile name pattern match (docs and notes about them).
 _NOT_BUILD_FILES = frozenset({".md", ".rst", ".txt", ".py", ".sh", ".json", ".yaml", ".yml", ".toml"})
 
@@ -72,7 +75,7 @@ BUILTIN_KINDS: tuple[FileKind, ...] = (
     FileKind("shell", (_EXTRACT + "shell", _JOB_DIRECTIVES), suffixes=(".sh", ".bash", ".pbs", ".lsf"),
              shebang=rb"^#![ \t]*(?:/usr)?(?:/local)?/bin/(?:env[ \t]+(?:-\S+[ \t]+)*)?(ba|z|k|da)?sh\b",
              prefilter_words=(), fence="bash", sample="snippet.sh", pre_commit_types=("shell",), path_facts="launch",
-             parsers=("tree_sitter", "tree_sitter_bash"),
+             parsers=_SHELL_PARSERS,
              # tree-sitter-bash 0.25.1 reads out of bounds, and often segfaults, on `{` followed by a code point in
              # planes 4-16 (measured: U+E0001, U+F0000, U+1096A9, U+10FFFF crash a 2-byte-plus script most runs;
              # U+2FFFF and emoji never did). Those planes are unassigned, tags or private use: no script needs them.
@@ -83,10 +86,11 @@ BUILTIN_KINDS: tuple[FileKind, ...] = (
              parsers=("tree_sitter", "tree_sitter_json")),
     FileKind("notebook", (_EXTRACT + "notebook",), suffixes=(".ipynb",), fence="json", sample="snippet.ipynb",
              pre_commit_types=("jupyter",)),
-    FileKind("markdown", (_EXTRACT + "prose",), suffixes=(".md", ".markdown"), documentation=True, fence="markdown",
-             sample="README.md", pre_commit_types=("markdown",)),
-    FileKind("rst", (_EXTRACT + "prose",), suffixes=(".rst",), documentation=True, sample="README.rst",
-             pre_commit_types=("rst",)),
+    # Prose for declared hardware; the commands of shell code blocks for documented recipes (doc_commands.py).
+    FileKind("markdown", (_EXTRACT + "prose", _DOC_COMMANDS), suffixes=(".md", ".markdown"), documentation=True,
+             fence="markdown", sample="README.md", pre_commit_types=("markdown",), parsers=_SHELL_PARSERS),
+    FileKind("rst", (_EXTRACT + "prose", _DOC_COMMANDS), suffixes=(".rst",), documentation=True, sample="README.rst",
+             pre_commit_types=("rst",), parsers=_SHELL_PARSERS),
     FileKind("text", (_EXTRACT + "prose",), names=("README",), suffixes=(".txt",), documentation=True,
              sample="NOTES.txt", pre_commit_types=("plain-text",)),
     FileKind("log", (_EXTRACT + "prose",), suffixes=(".log",), documentation=True, sample="train.log"),

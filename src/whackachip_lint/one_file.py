@@ -53,6 +53,19 @@ def printable_text(text: str) -> str:
     return _UNPRINTABLE.sub(lambda m: f"\\x{ord(m[0]):02x}" if ord(m[0]) < 0x100 else f"\\u{ord(m[0]):04x}", text)
 
 
+class _Lines:
+    """`source.lines`, split only if a span needs a line's length (most never do: a log's are not split)."""
+
+    def __init__(self, source: Source) -> None:
+        self.source = source
+
+    def __len__(self) -> int:
+        return len(self.source.lines)
+
+    def __getitem__(self, index: int) -> str:
+        return self.source.lines[index]
+
+
 def to_finding(raw: RawFinding, source: Source, snippets: dict[int, str] | None = None) -> Finding:
     """`snippets` caches the snippet of each line: a megabyte line with thousands of findings is stripped and
     escaped once, not once per finding."""
@@ -65,7 +78,8 @@ def to_finding(raw: RawFinding, source: Source, snippets: dict[int, str] | None 
         if snippets is not None:
             snippets[raw.span.line] = snippet
     finding = rule.finding(
-        raw.value, raw.state, source.relpath, reported_span(raw.span, source.lines), snippet, raw.detail, raw.properties
+        raw.value, raw.state, source.relpath, reported_span(raw.span, _Lines(source)), snippet, raw.detail,
+        raw.properties
     )
     return finding.with_changes(message=printable_text(finding.message))
 

@@ -217,8 +217,9 @@ OPTIONS: tuple[Option, ...] = (
     # Skip parsing files without any trigger word of the selected rules (prefilter.py).
     Option("prefilter", "bool", True, "Parse every file, even without trigger words.", flags=("--no-prefilter",),
            param="no_prefilter", click={"is_flag": True, "hidden": True}, from_flag=_negated),
-    # Declared hardware from READMEs, docs and logs (WAC7xx); --no-docs turns it off.
-    Option("include_docs", "bool", True, "Leave out hardware declared in READMEs, docs and logs (WAC7xx).",
+    # READMEs, docs and logs: declared hardware (WAC7xx) and the commands of their code blocks; --no-docs turns it off.
+    Option("include_docs", "bool", True, "Leave out READMEs, docs and logs: the hardware they declare (WAC7xx) and "
+           "the commands of their code blocks.",
            flags=("--no-docs",), param="no_docs", click={"is_flag": True}, from_flag=_negated),
     # Fleet policy: catalog ids of the hardware the team runs on (findings it cannot run become errors).
     _list(name="targets", doc="Catalog ids of the fleet the code must run on.", key="target", parse=_strings,

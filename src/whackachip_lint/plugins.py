@@ -21,6 +21,7 @@ installed pays one entry-point lookup).
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -73,8 +74,31 @@ class Loaded:
     problems: list[str]  # one message per plugin (or declaration) that was skipped
 
 
+@lru_cache(maxsize=1)  # read once per process: loading plugins and the cache's fingerprint both need them
 def _entry_points() -> list[metadata.EntryPoint]:
     return list(metadata.entry_points(group=ENTRY_POINT_GROUP))
+
+
+def fingerprint() -> str:
+    """What identifies the installed plugins without importing them: each entry point, its distribution's version
+    and the size and mtime of the module it names. The result cache keys on it, so installing, removing, upgrading
+    or editing a plugin invalidates results that plugin's rules and extractors may change."""
+    from importlib.util import find_spec
+
+    parts = []
+    for point in sorted(_entry_points(), key=lambda p: (p.name, p.value)):
+        dist = getattr(point, "dist", None)
+        version = f"{dist.name}=={dist.version}" if dist is not None else "-"
+        stamp = "-"
+        try:
+            spec = find_spec(point.value.partition(":")[0].strip())
+            if spec is not None and spec.origin and os.path.exists(spec.origin):
+                st = os.stat(spec.origin)
+                stamp = f"{st.st_size}:{st.st_mtime_ns}"
+        except (ImportError, ValueError, OSError):  # a broken plugin is reported when plugins load, not here
+            pass
+        parts.append(f"{point.name}\0{point.value}\0{version}\0{stamp}")
+    return "\1".join(parts)
 
 
 _loading = False
@@ -244,6 +268,7 @@ def each(attribute: str) -> list[tuple[str, Any]]:
 def reset() -> None:
     """Forget what was loaded (tests install and remove plugins)."""
     _load.cache_clear()
+    _entry_points.cache_clear()
     for hook in _RESET_HOOKS:
         hook()
 

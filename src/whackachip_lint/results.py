@@ -18,6 +18,9 @@ class RunStats:
     from_cache: int = 0
     parsed: int = 0
     workers: int = 1
+    # relpath -> digest of the content each file's results come from (cached or just read), when every file has
+    # one: what the path analysis's facts were read from (paths/stored.py keys its store on it).
+    contents: dict[str, str] | None = None
 
 
 @dataclass

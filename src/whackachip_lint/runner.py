@@ -61,10 +61,12 @@ def run(candidates: list[Candidate], settings: Settings, root: Path, progress: P
         cache = ResultCache.open(root, settings)
     results: list = []
     todo: list[Candidate] = []
+    contents: dict[str, str | None] = {}
     for candidate in candidates:
         hit = cache.lookup(candidate) if cache is not None else None
         if hit is not None:
             results.append(hit)
+            contents[candidate.relpath] = cache.content_digest(candidate.relpath)
         else:
             todo.append(candidate)
     stats.from_cache = len(results)
@@ -81,10 +83,13 @@ def run(candidates: list[Candidate], settings: Settings, root: Path, progress: P
 
     for result, stamp in scanned:
         results.append(result)
+        contents[result.relpath] = stamp.digest if stamp is not None else None
         if cache is not None and stamp is not None:
             cache.store(result.relpath, stamp, encode_result(result))
     if cache is not None:
         cache.save()
+        if len(contents) == len(candidates) and all(contents.values()):
+            stats.contents = {path: digest for path, digest in contents.items() if digest}
     return results, stats
 
 

@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import errno
 import os
-import secrets
 import stat
 from pathlib import Path
 
@@ -140,7 +139,7 @@ def _create_temporary(directory: _Directory, name: str, mode: int) -> tuple[str,
     """A new file next to the target, opened for writing; its name is random and created exclusively."""
     flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | _NOFOLLOW | _CLOEXEC | _BINARY
     for _ in range(100):
-        tmp = f".{name[:64]}.{secrets.token_hex(6)}.tmp"
+        tmp = f".{name[:64]}.{os.urandom(6).hex()}.tmp"
         try:
             return tmp, os.open(directory.entry(tmp), flags, mode, **directory.kw)
         except FileExistsError:

@@ -17,6 +17,7 @@ from .extract import Source
 from .one_file import (  # noqa: F401 (re-exported: the per-file step's names used to live here)
     FileResult, ignores_for, read_source, reported_span, scan_file, scan_source, to_finding, too_big,
 )
+from .paths import stored
 from .paths.roles import RepoPaths, analyse, annotate
 from .results import RunStats, ScanResult
 from .rules import selected_codes
@@ -39,9 +40,17 @@ def whole_repo_checks(findings: list[Finding], root: Path, settings: Settings) -
     return findings
 
 
-def with_roles(findings: list[Finding], files: list[str], facts: dict[str, dict]) -> tuple[list[Finding], RepoPaths]:
-    """Entry points, import graph and file roles (paths/); each finding gets its file's `properties.role`."""
-    repo = analyse(files, facts, findings)
+def with_roles(findings: list[Finding], files: list[str], facts: dict[str, dict], root: Path | None = None,
+               settings: Settings | None = None, contents: dict[str, str] | None = None
+               ) -> tuple[list[Finding], RepoPaths]:
+    """Entry points, import graph and file roles (paths/); each finding gets its file's `properties.role`. Given
+    the root and settings of a scan that uses the cache, an analysis of the same inputs is reused (paths/stored.py;
+    `contents`: what each file's results were read from, RunStats.contents)."""
+    if root is not None and settings is not None and settings.use_cache:
+        repo = stored.analysed(root, settings, files, facts, findings, lambda: analyse(files, facts, findings),
+                               contents)
+    else:
+        repo = analyse(files, facts, findings)
     return annotate(findings, repo), repo
 
 
@@ -53,14 +62,15 @@ def scan(paths: list[Path], settings: Settings | None = None, root: Path | None 
     candidates, diagnostics = discovery.candidates, discovery.diagnostics
     # Cache, pre-filter and process pool live in runner.py; the order of results is fixed in assemble().
     results, stats = runner.run(candidates, settings, root, progress)
-    result = assemble(results, [c.relpath for c in candidates], diagnostics, root, settings, stats)
+    result = assemble(results, [c.relpath for c in candidates], diagnostics, root, settings, stats, reuse_paths=True)
     result.skipped = discovery.skipped
     return result
 
 
 def assemble(results: list[FileResult], files: list[str], diagnostics: list[Diagnostic], root: Path,
-             settings: Settings, stats: RunStats | None = None) -> ScanResult:
-    """One ScanResult from per-file results, however they were obtained (a scan of a tree, blobs of a commit)."""
+             settings: Settings, stats: RunStats | None = None, reuse_paths: bool = False) -> ScanResult:
+    """One ScanResult from per-file results, however they were obtained (a scan of a tree, blobs of a commit).
+    `reuse_paths`: a scan of a tree on disk, whose path analysis is kept with its result cache."""
     findings: list[Finding] = []
     facts: dict[str, dict] = {}
     # A plugin that failed to load is named in every report (it never stops the scan).
@@ -74,7 +84,9 @@ def assemble(results: list[FileResult], files: list[str], diagnostics: list[Diag
     # after, so that a process pool's completion order can never change the output.
     findings.sort(key=Finding.sort_key)
     findings = whole_repo_checks(findings, root, settings)
-    findings, repo = with_roles(findings, list(files), facts)
+    findings, repo = (with_roles(findings, list(files), facts, root, settings, stats.contents if stats else None)
+                      if reuse_paths
+                      else with_roles(findings, list(files), facts))
     findings.sort(key=Finding.sort_key)
     diagnostics.sort(key=lambda d: (d.path, d.message))
     # A file with a diagnostic was not (fully) scanned: it counts there, never on both sides of the summary.

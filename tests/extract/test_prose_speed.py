@@ -9,6 +9,8 @@ import time
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from whackachip_lint.extract import Source, gpunames, prose
 
@@ -26,7 +28,7 @@ def test_every_family_name_holds_a_literal_of_the_fast_path():
     for sample in SAMPLES:
         (mention,) = list(gpunames.find(f"trained on {sample} chips"))
         families.add(mention.family)
-        assert prose._literal_lines(f"x\ntrained on {sample} chips".lower()) == [2], sample
+        assert prose._literal_lines(f"x\ntrained on {sample} chips".lower()) == [(2, 2)], sample
     assert families == {f["name"] for f in gpunames.table()["families"]}
 
 
@@ -178,3 +180,62 @@ def test_the_markdown_report_names_a_capped_log_not_fully_scanned_beside_the_sum
     assert "### Files not fully scanned (1)" in result.output
     assert "### Files not scanned" not in result.output  # the summary below says "scanned in part" for it
     assert "; 1 file scanned in part._" in result.output
+
+
+# A log's lines holding a literal are cut out of the text where they start, not split out of the whole log.
+LOG_PIECES = st.sampled_from(["step 1 loss 2.0", "Using device: NVIDIA A100", "on 8 H100 GPUs", "\r", "İ", "ß",
+                              "tpu v4", "", "x" * 30, "  trained on 64 V100s.  "])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.tuples(LOG_PIECES, st.sampled_from(["\n", "\r\n", " "])), max_size=20), st.booleans())
+def test_the_lines_cut_out_of_a_log_are_the_lines_it_splits_into(pieces, final_break):
+    text = "".join(piece + brk for piece, brk in pieces)
+    if not final_break and text:
+        text = text[:-1]
+    source = Source(Path("train.log"), "train.log", "log", text.encode())
+    lower = text.lower()
+    hits = prose._literal_lines(lower)
+    expected = [(number, source.lines[number - 1]) for number, _start in hits]
+    assert prose._hit_lines(text, lower, hits, lambda: source.lines) == expected
+    split = []
+    assert prose._hit_lines(text, lower, hits, lambda: split.append(1) or source.lines) == expected
+    assert bool(split) == (len(lower) != len(text))  # split only when lower-casing changed offsets
+
+
+def test_a_name_on_the_last_line_of_a_log_with_crlf_breaks_keeps_its_columns():
+    text = "step 1\r\nUsing device: NVIDIA A100-SXM4-80GB\r\nWe trained on 8 H100 GPUs.\r"
+    found = list(prose.extract(Source(Path("train.log"), "train.log", "log", text.encode())))
+    assert [(f.rule, f.value, f.span.line, f.span.column) for f in found] == [
+        ("WAC713", "NVIDIA A100-SXM4-80GB", 2, 15), ("WAC712", "H100", 3, 17)]
+
+
+def test_a_device_report_repeated_on_every_line_is_looked_up_once():
+    line = "Using device: NVIDIA A100-SXM4-80GB\n"
+    source = Source(Path("train.log"), "train.log", "log", (line * 500).encode())
+    gpunames._first_memo.cache_clear()
+    found = list(prose.extract(source))
+    assert [(f.rule, f.value, f.properties["count"]) for f in found] == [("WAC713", "NVIDIA A100-SXM4-80GB", 500)]
+    assert gpunames._first_memo.cache_info().misses == 1  # the name of the report, once
+    assert gpunames.first("NVIDIA A100-SXM4-80GB", loose=False) is gpunames.first("NVIDIA A100-SXM4-80GB", loose=False)
+
+
+def test_a_long_text_is_not_kept_by_the_name_lookup():
+    gpunames._first_memo.cache_clear()
+    long_text = "x" * gpunames.FIRST_MEMO_MAX + " A100"
+    assert gpunames.first(long_text).text == "A100"
+    assert gpunames._first_memo.cache_info().currsize == 0
+    assert gpunames.first("trained on A100").text == "A100" and gpunames._first_memo.cache_info().currsize == 1
+
+
+def test_a_logs_findings_take_their_snippets_from_the_lines_cut_out_without_splitting_it(tmp_path):
+    from whackachip_lint.config import Settings
+    from whackachip_lint.one_file import scan_source
+
+    text = "step 1 loss 2\r\n" * 1000 + "We trained on 8 H100 GPUs.\r\n" + "step 2 loss 1\r\n" * 1000
+    source = Source(tmp_path / "train.log", "train.log", "log", text.encode())
+    result = scan_source(source, Settings())
+    assert [(f.rule, f.span.line, f.snippet) for f in result.findings] == [
+        ("WAC712", 1001, "We trained on 8 H100 GPUs.")]
+    assert "lines" not in source.__dict__  # never split
+    assert source.line_text(1001) == "We trained on 8 H100 GPUs." and source.line_text(1) == "step 1 loss 2"

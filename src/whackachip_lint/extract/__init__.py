@@ -55,6 +55,9 @@ class Source:
     _lines: list[str] | None = field(default=None, repr=False)
     # The file's size when `data` is only its head (a document over its read cap, scan.read_source).
     whole_size: int | None = None
+    # Lines an extractor already cut out of the text (a log's lines that name hardware), by number: a finding's
+    # snippet is taken from here, so a 50 MB log is not split into lines for the few that gave findings.
+    known_lines: dict[int, str] = field(default_factory=dict, repr=False)
 
     @cached_property
     def text(self) -> str:
@@ -92,6 +95,8 @@ class Source:
         return parts
 
     def line_text(self, line: int) -> str:
+        if line in self.known_lines and "lines" not in self.__dict__:  # not split (yet): the line cut out is it
+            return self.known_lines[line]
         if 1 <= line <= len(self.lines):
             return self.lines[line - 1]
         return ""

@@ -134,6 +134,18 @@ def find(text: str, loose: bool = False) -> Iterator[GpuMention]:
 
 
 def first(text: str, loose: bool = True) -> GpuMention | None:
+    # A log or a notebook's output repeats the same device report on line after line: a short text is looked up
+    # once (the answer is immutable); a long one is not kept (a megabyte line must not stay in memory).
+    if len(text) <= FIRST_MEMO_MAX:
+        return _first_memo(text, loose)
+    return next(find(text, loose), None)
+
+
+FIRST_MEMO_MAX = 256  # characters of a text whose first name is remembered
+
+
+@lru_cache(maxsize=4096)
+def _first_memo(text: str, loose: bool) -> GpuMention | None:
     return next(find(text, loose), None)
 
 

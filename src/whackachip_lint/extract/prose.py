@@ -137,7 +137,7 @@ class _Paragraph:
 def extract(source: Source) -> Iterator[RawFinding]:
     # Lazily: the scan stops reading at its cap per file. The text is searched before it is split into lines:
     # a document without a name is never split.
-    return _read(source.text, lambda: source.lines, source.kind)
+    return _read(source.text, lambda: source.lines, source.kind, source.known_lines)
 
 
 def extract_lines(lines: list[str], kind: str = "markdown") -> Iterator[RawFinding]:
@@ -146,23 +146,26 @@ def extract_lines(lines: list[str], kind: str = "markdown") -> Iterator[RawFindi
     return _read("\n".join(text_lines), lambda: text_lines, kind)
 
 
-def _read(text: str, get_lines: Callable[[], list[str]], kind: str) -> Iterator[RawFinding]:
+def _read(text: str, get_lines: Callable[[], list[str]], kind: str, known: dict[int, str] | None = None
+          ) -> Iterator[RawFinding]:
     """At I/O speed where it can (issue 13): the text is searched once, in C, for the literals every accelerator
     name holds (NAME_LITERALS) and for the markers of tool output; a document with neither is done. A log's lines
     are independent (each is its own paragraph), so in a log only the lines holding a literal are read further,
-    unless it holds nvidia-smi or CSV output, whose rows need the lines around them. Lines end at LF (a CR before
-    it is part of the break), as `get_lines()` splits them."""
+    unless it holds nvidia-smi or CSV output, whose rows need the lines around them; those lines are cut out of the
+    text and noted in `known` (the source's `known_lines`). Lines end at LF (a CR before it is part of the break),
+    as `get_lines()` splits them."""
     lower = text.lower()
     hits = _literal_lines(lower)
     tool_output = any(marker in lower for marker in _OUTPUT_MARKERS)
     if not hits and not tool_output:
         return
-    text_lines = get_lines()
     numbered: Iterable[tuple[int, str]]
     if kind == "log" and not tool_output:
-        numbered = [(number, text_lines[number - 1]) for number in hits]
+        numbered = _hit_lines(text, lower, hits, get_lines)
+        if known is not None:
+            known.update(numbered)  # the lines findings are on: their snippets need no split of the whole log
     else:
-        numbered = list(enumerate(text_lines, start=1))
+        numbered = list(enumerate(get_lines(), start=1))
     consumed: set[int] = set()
     yield from _find_smi(numbered, consumed)
     for paragraph in _paragraphs(numbered, kind, consumed):
@@ -189,21 +192,39 @@ def _literal_pattern() -> re.Pattern[str]:
     return re.compile(trie_regex(sorted(NAME_LITERALS)))
 
 
-def _literal_lines(lower: str) -> list[int]:
-    """The (1-based, ascending) numbers of the lines of `lower` that hold one of NAME_LITERALS."""
-    numbers: list[int] = []
+def _literal_lines(lower: str) -> list[tuple[int, int]]:
+    """(number, offset) of the lines of `lower` that hold one of NAME_LITERALS: their 1-based numbers, ascending,
+    and where each starts."""
+    found: list[tuple[int, int]] = []
     line, done, position = 1, 0, 0
     search = _literal_pattern().search
     while True:
         match = search(lower, position)
         if match is None:
-            return numbers
+            return found
         line += lower.count("\n", done, match.start())
         done = match.start()
-        numbers.append(line)
+        found.append((line, lower.rfind("\n", 0, done) + 1))
         position = lower.find("\n", match.end())  # the rest of a line adds nothing
         if position < 0:
-            return numbers
+            return found
+
+
+def _hit_lines(text: str, lower: str, hits: list[tuple[int, int]], get_lines: Callable[[], list[str]]
+               ) -> list[tuple[int, str]]:
+    """The lines of a log that hold a literal, cut out of the text where they start (a 50 MB log is not split into
+    its million lines for the few that matter), as `get_lines()` gives them: ending at LF, a CR before it dropped.
+    Where lower-casing changed the text's length (a few characters lower-case to two), offsets in `lower` are not
+    offsets in `text`: then the lines are split."""
+    if len(lower) != len(text):
+        lines = get_lines()
+        return [(number, lines[number - 1]) for number, _start in hits]
+    out = []
+    for number, start in hits:
+        end = text.find("\n", start)
+        line = text[start:] if end < 0 else text[start:end]
+        out.append((number, line[:-1] if end >= 0 and line.endswith("\r") else line))
+    return out
 
 
 # --- nvidia-smi -------------------------------------------------------------------------------------------------

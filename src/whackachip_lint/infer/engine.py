@@ -34,7 +34,7 @@ from .memory import MemoryEstimate
 from .memory import estimate as estimate_memory
 from .memory import largest_memory_gb
 from .memory import scale as run_scale
-from .recipes import Recipe, find_recipes, resolve_in_recipe, split_by_recipe
+from .recipes import Recipe, doc_block, documented_recipe_name, find_recipes, resolve_in_recipe, split_by_recipe
 from ..paths.roles import SUPPORT, TEST, TRAINING, VENDORED, RepoPaths, path_role
 from ..rules import tagged
 from ..rules.codes import Code
@@ -752,10 +752,12 @@ def role_of(finding: Finding, repo: RepoPaths | None) -> str:
 def infer(result, settings=None, catalog: Catalog | None = None) -> Verdict:
     """The verdict for a scan result (`scan.ScanResult`); `settings` is accepted for future options."""
     catalog = catalog or load_catalog()
-    everything = settle_master_switches([f for f in result.findings if not f.suppressed])
     repo = getattr(result, "paths", None)
-    on_path = [f for f in everything if role_of(f, repo) in PATH_ROLES]
-    off_path = [f for f in everything if role_of(f, repo) not in PATH_ROLES]
+    everything = settle_master_switches(documented_in_recipes([f for f in result.findings if not f.suppressed], repo))
+    # A documented command left after documented_in_recipes is on its recipe's path, whatever its README's role
+    # (a README under examples/ documenting the root training script).
+    on_path = [f for f in everything if role_of(f, repo) in PATH_ROLES or doc_block(f)]
+    off_path = [f for f in everything if role_of(f, repo) not in PATH_ROLES and not doc_block(f)]
     if not any(r.is_vendor for f in on_path for r in requirements_for(f)) and off_path:
         # Nothing on a training path names hardware (a repository of examples or notebooks): they are its code.
         on_path, off_path = everything, []
@@ -786,6 +788,14 @@ def infer(result, settings=None, catalog: Catalog | None = None) -> Verdict:
         verdict.paths["agnostic_paths"] = agnostic[:10]
         verdict.paths["agnostic_path_count"] = len(agnostic)
     return verdict
+
+
+def documented_in_recipes(findings: list[Finding], repo: RepoPaths | None) -> list[Finding]:
+    """Commands of README code blocks count only in the documented recipe of a training path their block is
+    (paths/roles.py): a block that installs things, runs another project's example or a tool, or sets variables
+    without running a script of the repository is read and reported, but constrains nothing."""
+    training = {p.name for p in repo.training} if repo is not None else set()
+    return [f for f in findings if not doc_block(f) or documented_recipe_name(f) in training]
 
 
 def has_hardware_evidence(assessment: Assessment) -> bool:
@@ -843,13 +853,14 @@ def _primary(per_recipe: list[tuple[str, list[str], Assessment]], overall: Asses
     setup: dict[str, set[str]] = {}
     for f in findings:
         if f.in_force and f.rule in TRAINING_SETUP_RULES:
-            setup.setdefault(f.path, set()).add(f.rule)
+            # A documented recipe's set-up is in its own code block, not in the whole README.
+            setup.setdefault(documented_recipe_name(f) if doc_block(f) else f.path, set()).add(f.rule)
 
-    def weight(files: list[str]) -> tuple[int, int]:
-        return (len(set().union(*(setup[p] for p in setup.keys() & set(files)))), len(files))
+    def weight(name: str, files: list[str]) -> tuple[int, int]:
+        return (len(set().union(*(setup[p] for p in setup.keys() & {name, *files}))), len(files))
 
     if per_recipe:
-        name, files, chosen = max(per_recipe, key=lambda r: weight(r[1]))
+        name, files, chosen = max(per_recipe, key=lambda r: weight(r[0], r[1]))
     else:
         name, files, chosen = "repository", [], overall
     return {

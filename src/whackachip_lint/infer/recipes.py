@@ -9,10 +9,12 @@ DeepSpeed `"auto"` precision switches and argparse defaults.
 
 from __future__ import annotations
 
+import re
 import shlex
 
 from ..evidence import Finding, State
-from ..paths.launches import _NOT_RUN, CONFIG_RULE, LAUNCHER_RULE, Recipe, _resolve, find_recipes  # noqa: F401 (re-exported)
+from ..paths.launches import (_NOT_RUN, CONFIG_RULE, LAUNCHER_RULE, Recipe, _resolve,  # noqa: F401 (re-exported)
+                               doc_block, documented_recipe_name, find_recipes)
 from ..rules import get_rule
 from ..rules.codes import Code
 from ..vocab.precision import FULL_PRECISION, precision_of
@@ -36,6 +38,11 @@ def split_by_recipe(findings: list[Finding], recipes: list[Recipe]) -> tuple[dic
     shared: list[Finding] = []
     homes_by_path: dict[str, list[Recipe]] = {}
     for f in findings:
+        if doc_block(f):
+            # A documented command counts only in the recipe of its own code block (engine.documented_in_recipes).
+            if documented_recipe_name(f) in own:
+                own[documented_recipe_name(f)].append(f)
+            continue
         homes = homes_by_path.get(f.path)
         if homes is None:
             homes = homes_by_path[f.path] = _homes(f.path, recipes)
@@ -68,7 +75,7 @@ def _flag(f: Finding) -> str | None:
 
 def resolve_in_recipe(findings: list[Finding], recipe: Recipe) -> list[Finding]:
     """Findings with the launch command's flags applied: "auto" switches and argparse defaults settled."""
-    launch_flags = [f for f in findings if f.path == recipe.name and _flag(f) and f.state not in _NOT_RUN]
+    launch_flags = [f for f in findings if recipe.holds_launch(f) and _flag(f) and f.state not in _NOT_RUN]
     by_flag = {_flag(f): f for f in launch_flags}
     passed_rules = {f.rule for f in launch_flags if f.in_force and f.rule in AUTO_RULES}
     passed = _passed_arguments(findings, recipe)
@@ -87,6 +94,9 @@ def resolve_in_recipe(findings: list[Finding], recipe: Recipe) -> list[Finding]:
             else:
                 state = State.DISABLED
             out.append(_resolved(f, True, state, source))
+        elif recipe.document and f.state is State.CONDITIONAL and f.path.endswith(".py") and (
+                launch := _condition_passed(f, passed.get(f.path, passed.get("", {})))) is not None:
+            out.append(_resolved(f, f.value, State.ENABLED, launch))
         elif f.path != recipe.name and f.path.endswith(".py") and _flag(f) in by_flag:
             source = by_flag[_flag(f)]
             # A model the launch names replaces the option's default model; a switch keeps its own value.
@@ -104,9 +114,11 @@ def _passed_arguments(findings: list[Finding], recipe: Recipe) -> dict[str, dict
     """Per launched script ("" for any), the options the recipe's launch commands pass it: flag -> (launch, value)."""
     passed: dict[str, dict[str, tuple[Finding, str | None]]] = {}
     for launch in findings:
-        if launch.path != recipe.name or launch.rule != LAUNCHER_RULE or not launch.in_force:
+        if not recipe.holds_launch(launch) or not launch.in_force:
             continue
         props = launch.properties or {}
+        if launch.rule != LAUNCHER_RULE and not recipe.document:
+            continue  # a documented `python script.py` run: each finding of the command line carries the script
         text = props.get("script_args")
         if not isinstance(text, str):
             continue
@@ -123,9 +135,34 @@ def _passed_arguments(findings: list[Finding], recipe: Recipe) -> dict[str, dict
             value = inline if equals else (following if following is not None and not following.startswith("-") else None)
             options[name.lstrip("-").replace("-", "_").lower()] = (launch, value)
         script = props.get("script_resolved")
+        if recipe.document and not isinstance(script, str) and isinstance(props.get("script"), str):
+            script = _resolve(props["script"], launch.path, recipe.files)
         for key in ([script] if isinstance(script, str) else []) + [""]:
             passed.setdefault(key, {}).update(options)
     return passed
+
+
+# A Python condition on options alone: `FLAGS.use_tpu`, `args.use_tpu and args.tpu_name` (absl, argparse).
+_OPTION_CONDITION = re.compile(r"^\s*(?:FLAGS|args|opts|options)\.(\w+)(?:\s+and\s+(?:FLAGS|args|opts|options)\.(\w+))*\s*$")
+_OPTION_NAME = re.compile(r"(?:FLAGS|args|opts|options)\.(\w+)")
+
+
+def _condition_passed(f: Finding, passed: dict[str, tuple[Finding, str | None]]) -> Finding | None:
+    """The launch whose arguments make a conditional Python finding's condition hold, if one does.
+
+    Read for documented recipes only: a README's `python run.py --use_tpu=True --tpu_name=$TPU_NAME` is the
+    authors' recipe for the code under `if FLAGS.use_tpu and FLAGS.tpu_name:`. Every option of the condition must
+    be passed with a value that is not false (a switch without a value is on)."""
+    condition = (f.properties or {}).get("condition")
+    if not isinstance(condition, str) or not _OPTION_CONDITION.match(condition):
+        return None
+    launch = None
+    for name in _OPTION_NAME.findall(condition):
+        given = passed.get(name.lower())
+        if given is None or (given[1] is not None and given[1].strip().lower() in FALSE_WORDS | {""}):
+            return None
+        launch = given[0]
+    return launch
 
 
 def _option_value(word: str, value: str) -> tuple[str, str] | None:

@@ -26,7 +26,8 @@ _HANDLER = re.compile(r"except\b\s*(.*?):")
 _CATCHES_IMPORT = re.compile(r"^$|ImportError|ModuleNotFoundError|\bException\b|BaseException")
 _BLOCK = re.compile(r"(if|elif|else|try|except|finally|def|async\s+def|class|with|async\s+with|for|async\s+for|while"
                     r"|match|case)\b")
-_PYTEST_SKIP = re.compile(r"pytest\.importorskip|pytest\.skip\(|pytest\.mark\.skip|unittest\.skip|self\.skipTest\(")
+_SKIP_WORDS = ("pytest.importorskip", "pytest.skip(", "pytest.mark.skip", "unittest.skip", "self.skipTest(")
+_PYTEST_SKIP = re.compile("|".join(map(re.escape, _SKIP_WORDS)))
 _TYPE_CHECKING = re.compile(r"if\s+(?:typing\.)?TYPE_CHECKING\s*:")
 _TRIPLE = re.compile(r'"""|\'\'\'')
 # The indentation and first word of a line; lines whose first word is none of these are skipped unread.
@@ -65,7 +66,33 @@ def file_facts(kind: str, relpath: str, text: str) -> dict[str, Any]:
     return {}
 
 
+# Where a file's facts come from: imports (static and dynamic) hold "import", a main guard "__main__", a test's skip
+# one of `_SKIP_WORDS`. After the last line holding one of them nothing can add a fact, unless a string or a
+# parenthesised import runs on past it or a `try` holding an import is still open (its handler, further down, says
+# how the import runs): the loop stops there. In the transformers package that leaves 40% of the bytes unread.
+_EVIDENCE = ("import", "__main__", *_SKIP_WORDS)
+
+
 def python_facts(text: str) -> dict[str, Any]:
+    last = max(text.rfind(word) for word in _EVIDENCE)
+    if last < 0:
+        return {"imports": []}
+    # The number of the line holding it, as str.splitlines() counts lines (it breaks at more than LF).
+    return _python_facts(text.splitlines(), len(text[: last + 1].splitlines()))
+
+
+def python_facts_every_line(text: str) -> dict[str, Any]:
+    """python_facts reading every line to the end: what stopping after the last evidence must agree with."""
+    return _python_facts(text.splitlines(), None)
+
+
+def _try_open(stack: list[list], tries: dict[int, bool], pending_try: dict[int, list[int]]) -> bool:
+    """Whether a `try` holding an import, whose handlers have not yet been seen to catch ImportError, is open."""
+    return any(try_id is not None and try_id in pending_try and not tries.get(try_id) for _i, _k, try_id in stack)
+
+
+def _python_facts(lines: list[str], last_line: int | None) -> dict[str, Any]:
+    """The facts from `lines`; past `last_line` (the last that holds evidence) it stops once nothing is open."""
     imports: list[list] = []  # [module, level, names, how, line]
     stack: list[list] = []  # [indent, kind, try_id]; kinds as _BLOCK words, plus "main" and "typing"
     tries: dict[int, bool] = {}  # try block id -> a handler catches ImportError
@@ -74,7 +101,10 @@ def python_facts(text: str) -> dict[str, Any]:
     pytest_skips = False
     in_string: str | None = None
     continued: list | None = None  # an import whose parenthesised names go on over lines
-    for number, raw in enumerate(text.splitlines(), 1):
+    for number, raw in enumerate(lines, 1):
+        if last_line is not None and number > last_line and in_string is None and continued is None \
+                and not _try_open(stack, tries, pending_try):
+            break
         if in_string is not None:
             if in_string in raw and raw.count(in_string) % 2 == 1:
                 in_string = None

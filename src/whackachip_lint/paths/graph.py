@@ -9,6 +9,7 @@ packages `a/__init__.py` and `a/b/__init__.py`; `from a import b` reaches `a/b.p
 
 from __future__ import annotations
 
+import functools
 import posixpath
 from dataclasses import dataclass, field
 from typing import Any, Iterable, Mapping
@@ -26,25 +27,62 @@ class ImportGraph:
     python_files: set[str] = field(default_factory=set)
     _by_suffix: dict[str, list[str]] = field(default_factory=dict, repr=False)
     _closures: dict[str, frozenset[str]] | None = field(default=None, repr=False)
+    # Memos of the resolution (a repository imports the same names from the same folders over and over).
+    _homes_of: dict[str, frozenset[str]] = field(default_factory=dict, repr=False)
+    _found: dict[tuple[str, str], list[str]] = field(default_factory=dict, repr=False)
+    _modules: dict[tuple[str, str, int], tuple[list[str], str | None]] = field(default_factory=dict, repr=False)
 
     def resolve_absolute(self, module: str, importer: str | None = None) -> list[str]:
         """The files `import module` runs (packages first, the module last); [] when it is not ours."""
+        return self._absolute(module, _parent(importer) if importer else None)
+
+    def _absolute(self, module: str, folder: str | None) -> list[str]:
+        """`resolve_absolute` from a file in `folder` (None: from no file)."""
         parts = [p for p in module.split(".") if p]
         if not parts:
             return []
-        bases = _ancestors(posixpath.dirname(importer)) if importer else [""]
-        for base in bases:
-            found = self._under(base, parts)
-            if found:
-                return found
-        tail = self._by_suffix.get(".".join(parts), [])
+        dotted = ".".join(parts)
+        tail = self._by_suffix.get(dotted)
+        if not tail:
+            return []  # no file's dotted path ends with the name: no folder can hold it (torch, numpy, os)
+        homes = self._homes(dotted, parts)
+        for base in _folders_above(folder) if folder is not None else ("",):
+            if base in homes:
+                return self._under(base, parts)
         if len(tail) != 1:
             return []
         # The folder the name is relative to (a source root such as src/), and the packages on the way.
         base = "/".join(tail[0].split("/")[: -len(parts) - (1 if tail[0].endswith("/__init__.py") else 0)])
         return self._under(base, parts) or [tail[0]]
 
+    def _homes(self, dotted: str, parts: list[str]) -> frozenset[str]:
+        """The folders `base` for which `base/<parts>.py` or `base/<parts>/__init__.py` is a file: the only
+        bases `_under` finds the module from (worked out once per name from the files whose dotted path ends
+        with it, instead of trying every folder above every importer)."""
+        homes = self._homes_of.get(dotted)
+        if homes is None:
+            relative = "/".join(parts)
+            found = set()
+            for path in self._by_suffix.get(dotted, ()):
+                for ending in (relative + ".py", relative + "/__init__.py"):
+                    if not path.endswith(ending):
+                        continue
+                    prefix = path[: -len(ending)]  # "" or "/" (a root) or "folder/": what posixpath.join makes
+                    if prefix in ("", "/"):
+                        found.add(prefix)
+                    elif prefix.endswith("/"):
+                        found.add(prefix[:-1])
+            homes = self._homes_of[dotted] = frozenset(found)
+        return homes
+
     def _under(self, base: str, parts: list[str]) -> list[str]:
+        key = (base, ".".join(parts))
+        found = self._found.get(key)
+        if found is None:
+            found = self._found[key] = self._find_under(base, parts)
+        return list(found)
+
+    def _find_under(self, base: str, parts: list[str]) -> list[str]:
         path = posixpath.join(base, *parts) if base else "/".join(parts)
         module = _first(self.python_files, (path + ".py", path + "/__init__.py"))
         if module is None:
@@ -58,21 +96,32 @@ class ImportGraph:
         return packages + [module]
 
     def resolve(self, importer: str, module: str, level: int, names: Iterable[str]) -> list[str]:
-        if level:
-            base = posixpath.dirname(importer)
-            for _ in range(level - 1):
-                base = posixpath.dirname(base)
-            parts = [p for p in module.split(".") if p]
-            found = self._under(base, parts) if parts else _existing(self.python_files, [base + "/__init__.py"])
-            root = posixpath.join(base, *parts) if parts else base
-        else:
-            found = self.resolve_absolute(module, importer)
-            root = found[-1][: -len("/__init__.py")] if found and found[-1].endswith("/__init__.py") else None
+        found, root = self._module_files(_parent(importer), module, level)
         if root is not None:
             # `from pkg import sub` imports the submodule `pkg/sub.py` when there is one.
-            found = found + _existing(self.python_files, [f"{root}/{n}.py" for n in names] +
-                                      [f"{root}/{n}/__init__.py" for n in names])
-        return found
+            names = list(names)
+            return found + _existing(self.python_files, [f"{root}/{n}.py" for n in names] +
+                                     [f"{root}/{n}/__init__.py" for n in names])
+        return list(found)
+
+    def _module_files(self, folder: str, module: str, level: int) -> tuple[list[str], str | None]:
+        """The files an import of `module` (`level` dots) from a file in `folder` runs, and the folder its names'
+        submodules would be in (None: not a package of ours); once per (folder, module, level)."""
+        key = (folder, module, level)
+        known = self._modules.get(key)
+        if known is None:
+            if level:
+                base = folder
+                for _ in range(level - 1):
+                    base = _parent(base)
+                parts = [p for p in module.split(".") if p]
+                found = self._under(base, parts) if parts else _existing(self.python_files, [base + "/__init__.py"])
+                root = posixpath.join(base, *parts) if parts else base
+            else:
+                found = self._absolute(module, folder)
+                root = found[-1][: -len("/__init__.py")] if found and found[-1].endswith("/__init__.py") else None
+            known = self._modules[key] = (found, root)
+        return list(known[0]), known[1]
 
     def reach(self, start: str, certain_only: bool) -> set[str]:
         """Files the module `start` runs when run as a script: by certain imports only, or by any import."""
@@ -189,6 +238,16 @@ def _closures(edges: dict[str, list[str]]) -> dict[str, frozenset[str]]:
 def _encloses(target: str, path: str) -> bool:
     """True when `target` is the `__init__.py` of a package holding `path`: it ran before `path` did."""
     return target.endswith("/__init__.py") and path.startswith(target[: -len("__init__.py")])
+
+
+# posixpath.dirname, once per path (every import of a file asks for its folder).
+_parent = functools.lru_cache(maxsize=1 << 16)(posixpath.dirname)
+
+
+@functools.lru_cache(maxsize=4096)
+def _folders_above(folder: str) -> tuple[str, ...]:
+    """`_ancestors`, once per folder (every file of a folder imports from the same places)."""
+    return tuple(_ancestors(folder))
 
 
 def _ancestors(folder: str) -> list[str]:

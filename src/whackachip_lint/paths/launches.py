@@ -19,10 +19,42 @@ CONFIG_RULE = Code.LAUNCH_CONFIG
 
 @dataclass
 class Recipe:
-    name: str  # the launch script's path
+    name: str  # the launch script's path; for a documented recipe, "README.md:12" (document and block)
     files: set[str] = field(default_factory=set)  # the launch script, launched scripts, configs passed
     dirs: set[str] = field(default_factory=set)  # directories whose other files belong to this recipe
     configs: set[str] = field(default_factory=set)
+    # A documented recipe (a code block of a README, extract/doc_commands.py): the document and the block's line.
+    # The document itself is not one of its files: it stays documentation, and its other blocks and prose are not
+    # this recipe's.
+    document: str = ""
+    block: int = 0
+
+    def holds_launch(self, finding: Finding) -> bool:
+        """Whether a finding is part of this recipe's launch commands (its flags settle what the files leave open)."""
+        if self.document:
+            return finding.path == self.document and doc_block(finding) == self.block
+        return finding.path == self.name and not doc_block(finding)
+
+
+def doc_block(finding: Finding) -> int:
+    """The line of the code block a documented command stands in (extract/doc_commands.py); 0 for code."""
+    block = (finding.properties or {}).get("doc_block")
+    return block if isinstance(block, int) and not isinstance(block, bool) else 0
+
+
+def documented_recipe_name(finding: Finding) -> str:
+    """The name of the documented recipe a finding of a README code block would belong to ("README.md:12")."""
+    return f"{finding.path}:{doc_block(finding)}"
+
+
+def documented_run(finding: Finding) -> str | None:
+    """The script a documented command runs, when the finding is part of one (a launcher, or a flag passed to
+    `python script.py`): a block that runs a script of the repository is a documented recipe of it."""
+    props = finding.properties or {}
+    if not doc_block(finding) or not finding.in_force or props.get("vendored") or props.get("other_project"):
+        return None  # after a `git clone` in its block, a command runs the cloned project's scripts
+    script = props.get("script_resolved") or props.get("script")
+    return script if isinstance(script, str) else None
 
 
 def _resolve(reference: str, base: str, known: set[str]) -> str | None:
@@ -51,6 +83,9 @@ def find_recipes(findings: Iterable[Finding], files: Iterable[str]) -> list[Reci
     known = set(files) | {f.path for f in findings}
     recipes: dict[str, Recipe] = {}
     for f in findings:
+        if doc_block(f):
+            _add_documented(recipes, f, known)
+            continue
         if f.rule != LAUNCHER_RULE or not f.in_force or (f.properties or {}).get("vendored"):
             continue  # a launch script in a vendored tree is someone else's recipe
         recipe = recipes.setdefault(f.path, Recipe(f.path, {f.path}, {posixpath.dirname(f.path)}))
@@ -68,7 +103,7 @@ def find_recipes(findings: Iterable[Finding], files: Iterable[str]) -> list[Reci
         while changed:
             changed = False
             for f in configs:
-                if f.path not in recipe.files:
+                if not (recipe.holds_launch(f) or (f.path in recipe.files and not doc_block(f))):
                     continue
                 reference = (f.properties or {}).get("resolved") or f.value
                 target = _resolve(reference, f.path, known) if isinstance(reference, str) else None
@@ -77,3 +112,16 @@ def find_recipes(findings: Iterable[Finding], files: Iterable[str]) -> list[Reci
                     recipe.configs.add(target)
                     changed = True
     return [recipes[name] for name in sorted(recipes)]
+
+
+def _add_documented(recipes: dict[str, Recipe], finding: Finding, known: set[str]) -> None:
+    """A command of a README code block that runs a script of the repository makes the block a documented recipe
+    of that script; a command running anything else (another project's example, an installer) makes none."""
+    script = documented_run(finding)
+    target = _resolve(script, finding.path, known) if script else None
+    if not target or not target.endswith(".py"):
+        return
+    name = documented_recipe_name(finding)
+    recipe = recipes.setdefault(name, Recipe(name, document=finding.path, block=doc_block(finding)))
+    recipe.files.add(target)
+    recipe.dirs.add(posixpath.dirname(target))

@@ -27,12 +27,12 @@ from __future__ import annotations
 import posixpath
 import re
 from dataclasses import dataclass, field
-from fnmatch import fnmatchcase
+from fnmatch import translate
 from typing import Any, Iterable
 
 from ..evidence import Finding
 from .graph import ImportGraph, build
-from .launches import _resolve, find_recipes
+from .launches import _resolve, doc_block, documented_recipe_name, documented_run, find_recipes
 from ..rules import tagged
 from ..rules.codes import Code
 
@@ -81,11 +81,15 @@ class EntryPoint:
     kind: str  # launch | main | console | notebook
     runs: list[str] = field(default_factory=list)  # for launches: the Python files they run
     category: str = TRAINING  # training | test | example | optional (plug-in) | support | vendored
+    # A documented launch (a README code block): `path` names the recipe ("README.md:12"), `document` the file.
+    document: str = ""
 
     def to_dict(self) -> dict[str, Any]:
         data: dict[str, Any] = {"path": self.path, "kind": self.kind, "category": self.category}
         if self.runs:
             data["runs"] = self.runs
+        if self.document:
+            data["document"] = self.document
         return data
 
 
@@ -127,6 +131,16 @@ class RepoPaths:
         }
 
 
+def _any_of(patterns: Iterable[str]) -> re.Pattern[str]:
+    """One pattern that matches a name when `fnmatchcase(name, p)` holds for any of `patterns` (one match per file
+    instead of one per pattern: every file's role is asked for)."""
+    return re.compile("|".join(f"(?:{translate(p)})" for p in patterns))
+
+
+_TEST_NAME = _any_of(TEST_NAMES)
+_SUPPORT_NAME = _any_of(SUPPORT_NAMES)
+
+
 def _parts(path: str) -> list[str]:
     return [p.lower() for p in path.split("/")[:-1]]
 
@@ -134,7 +148,7 @@ def _parts(path: str) -> list[str]:
 def is_test_path(path: str) -> bool:
     name = path.rsplit("/", 1)[-1]
     return any(p in TEST_DIRS or p.endswith(TEST_DIR_ENDINGS) or p.startswith(TEST_DIR_STARTS) for p in _parts(path)) \
-        or any(fnmatchcase(name, p) for p in TEST_NAMES)
+        or _TEST_NAME.match(name) is not None
 
 
 def is_example_path(path: str) -> bool:
@@ -143,7 +157,7 @@ def is_example_path(path: str) -> bool:
 
 def is_support_path(path: str) -> bool:
     name = path.rsplit("/", 1)[-1]
-    return any(p in SUPPORT_DIRS for p in _parts(path)) or any(fnmatchcase(name, p) for p in SUPPORT_NAMES)
+    return any(p in SUPPORT_DIRS for p in _parts(path)) or _SUPPORT_NAME.match(name) is not None
 
 
 def is_tool_path(path: str) -> bool:
@@ -195,12 +209,16 @@ def analyse(files: Iterable[str], facts: dict[str, dict[str, Any]], findings: li
     entries = _entry_points(files, facts, findings, graph)
     for entry in entries:
         entry.category = _category(entry, roles, graph)
-    setup_files = {f.path for f in findings if f.in_force and f.rule in SETUP_RULES}
+        if entry.document:
+            # A README stays documentation: its commands document a recipe of the scripts they run.
+            fix(entry.document, path_role(entry.document), "documentation (its code blocks document launches)")
+    setup_files = {f.path for f in findings if f.in_force and f.rule in SETUP_RULES and not doc_block(f)}
+    setup_blocks = {documented_recipe_name(f) for f in findings if f.in_force and f.rule in SETUP_RULES and doc_block(f)}
     recipe_files = _launch_files(findings, files)
     candidates = [e for e in entries if e.category == TRAINING]
     paths = [_path(e, graph, recipe_files) for e in candidates]
     for p in paths:
-        p.setup = len(p.files & setup_files)
+        p.setup = len(p.files & setup_files) + (p.name in setup_blocks)
     # Training scripts with a set-up first; tools (conversion, data preparation, serving, evaluation) only when
     # nothing else in the repository holds a set-up, or when the repository has nothing else.
     trainers = [p for p in paths if not p.tool]
@@ -214,9 +232,10 @@ def analyse(files: Iterable[str], facts: dict[str, dict[str, Any]], findings: li
     certain = set().union(*(p.files for p in training))
     for path in sorted(graph.reach_many(_starts(training, candidates), certain_only=False) - certain):
         fix(path, OPTIONAL, "imported only under a condition, in a function or in try/except ImportError")
-    for path in sorted(graph.reach_many(_starts(tools, candidates), certain_only=False) | _launch_files_of(tools)):
+    for path in sorted(graph.reach_many(_starts(tools, candidates), certain_only=False) | _launch_files_of(tools, files)):
         fix(path, EXAMPLE, "only on paths of tools (conversion, data preparation, serving, evaluation, inference)")
-    for path in sorted(graph.reach_many(_starts(others, candidates), certain_only=False) | _launch_files_of(others)):
+    for path in sorted(graph.reach_many(_starts(others, candidates), certain_only=False)
+                       | _launch_files_of(others, files)):
         fix(path, OPTIONAL, "only on paths that hold no training set-up")
     for category in (TEST, EXAMPLE, OPTIONAL, SUPPORT):
         group = [e for e in entries if e.category == category]
@@ -270,7 +289,7 @@ def _entry_points(files: list[str], facts: dict[str, dict[str, Any]], findings: 
                 if found not in entry.runs:
                     entry.runs.append(found)
     for f in findings:
-        if f.rule != LAUNCH_RULE or not f.in_force:
+        if f.rule != LAUNCH_RULE or not f.in_force or doc_block(f):
             continue
         props = f.properties or {}
         script = props.get("script_resolved") if props.get("script_resolved") in known else props.get("script")
@@ -278,8 +297,9 @@ def _entry_points(files: list[str], facts: dict[str, dict[str, Any]], findings: 
         entry = launches.setdefault(f.path, EntryPoint(f.path, "launch"))
         if found and found not in entry.runs:
             entry.runs.append(found)
+    _documented_launches(launches, findings, known)
     _follow_launch_chains(launches)
-    launching = {f.path for f in findings if f.rule == LAUNCH_RULE and f.in_force}
+    launching = {f.path for f in findings if f.rule == LAUNCH_RULE and f.in_force and not doc_block(f)}
     # A file that only sources or calls other shell files is no entry point of its own (its callers' path holds it).
     entries = [e for e in launches.values() if e.path in launching or any(r.endswith(".py") for r in e.runs)]
     launched = {r for e in entries for r in e.runs}
@@ -294,6 +314,19 @@ def _entry_points(files: list[str], facts: dict[str, dict[str, Any]], findings: 
         if path.endswith(".ipynb"):
             entries.append(EntryPoint(path, "notebook"))
     return entries
+
+
+def _documented_launches(launches: dict[str, EntryPoint], findings: list[Finding], known: set[str]) -> None:
+    """Each README code block that runs a Python script of the repository is an entry point of its own, named by
+    its recipe ("README.md:12"): several blocks (one per GPU type or backend) are several documented recipes."""
+    for f in findings:
+        script = documented_run(f)
+        found = _resolve_script(script, f.path, known) if script else None
+        if found and found.endswith(".py"):
+            name = documented_recipe_name(f)
+            entry = launches.setdefault(name, EntryPoint(name, "launch", document=f.path))
+            if found not in entry.runs:
+                entry.runs.append(found)
 
 
 def _follow_launch_chains(launches: dict[str, EntryPoint]) -> None:
@@ -320,7 +353,10 @@ def _category(entry: EntryPoint, roles: dict[str, str], graph: ImportGraph) -> s
     subjects = entry.runs or [entry.path]
     kinds = {_file_category(s, roles, graph, entry.kind) for s in subjects}
     if entry.kind == "launch":
-        own = _file_category(entry.path, roles, graph, "launch")
+        # A README is documentation wherever it stands; its documented launch is judged by where it stands only
+        # when that is a tests or examples folder.
+        own = (_file_category(entry.path, roles, graph, "launch") if not entry.document
+               else TEST if is_test_path(entry.document) else EXAMPLE if is_example_path(entry.document) else TRAINING)
         if TRAINING in kinds and own in (EXAMPLE, TRAINING):
             return TRAINING  # a launch in examples/ that runs the real training script is a recipe for it
         return own if own != TRAINING else sorted(kinds)[0]
@@ -347,7 +383,8 @@ def _file_category(path: str, roles: dict[str, str], graph: ImportGraph, kind: s
 
 def _path(entry: EntryPoint, graph: ImportGraph, recipe_files: dict[str, set[str]]) -> TrainingPath:
     starts = entry.runs if entry.kind == "launch" else [entry.path]
-    certain = {entry.path} | recipe_files.get(entry.path, set()) | graph.certain_reach(starts)
+    own = set() if entry.document else {entry.path}  # a README stays documentation, on no path
+    certain = own | recipe_files.get(entry.path, set()) | graph.certain_reach(starts)
     # A launch is judged by the Python scripts it runs (`benchmark_7b.sh` may well run the training script).
     scripts = [s for s in starts if s.endswith(".py")] or [entry.path]
     tool = all(is_tool_path(s) for s in scripts)
@@ -359,8 +396,8 @@ def _starts(paths: list[TrainingPath], entries: list[EntryPoint]) -> list[str]:
     return [s for e in entries if e.path in names for s in (e.runs if e.kind == "launch" else [e.path])]
 
 
-def _launch_files_of(paths: list[TrainingPath]) -> set[str]:
-    return {p.name for p in paths}
+def _launch_files_of(paths: list[TrainingPath], files: list[str]) -> set[str]:
+    return {p.name for p in paths} & set(files)  # a documented recipe's name ("README.md:12") is no file
 
 
 def _launch_files(findings: list[Finding], files: list[str]) -> dict[str, set[str]]:

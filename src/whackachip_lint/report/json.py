@@ -3,12 +3,12 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from .. import __version__
 from ..evidence import Finding
 from ..results import ScanResult
+from . import indented_json
 from .escape import json_text
 from .text import notebook_cell
 from .verdict_json import EVIDENCE_CAP, verdict_data
@@ -55,7 +55,7 @@ def finding_data(finding: Finding) -> dict[str, Any]:
 def render(result: ScanResult, verdict=None, *, verbose: bool = False, root: str | None = None,
            paths: list[str] | None = None, **_options: Any) -> str:
     data = to_data(result, verdict, verbose, root=root, paths=paths)
-    return json_text(json.dumps(data, indent=2, ensure_ascii=False)) + "\n"
+    return json_text(indented_json.dumps(data)) + "\n"
 
 
 def schema_text() -> str:

@@ -12,7 +12,7 @@ import copy
 import dataclasses
 import os
 import re
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import Any, Callable
 
 from ..discover import find_repository_root, printable_path
@@ -38,7 +38,7 @@ def shown_path(relpath: str, root: str, cwd: str | None = None) -> str:
     printable (discover.printable_path). A name in angle brackets (`<plugins>`) is no file and stays as it is."""
     if relpath.startswith("<"):
         return relpath
-    if PurePosixPath(relpath).is_absolute():
+    if relpath.startswith("/"):  # PurePosixPath(relpath).is_absolute(), without building a path per finding
         return _from_cwd(relpath, cwd or os.getcwd())
     return relpath if root == "." else f"{root.rstrip('/')}/{relpath}"
 
@@ -76,7 +76,16 @@ def relocate_verdict(verdict: Any, result: ScanResult, cwd: str | None = None) -
 def _mover(result: ScanResult, cwd: str | None) -> "_Relocator":
     root = shown_root(result.root, cwd)
     known = {*result.files, *(f.path for f in result.findings), *(d.path for d in result.diagnostics)}
-    return _Relocator(known, lambda path: shown_path(path, root, cwd))
+    cwd = cwd or os.getcwd()
+    shown: dict[str, str] = {}  # once per path: a file has many findings
+
+    def move(path: str) -> str:
+        moved = shown.get(path)
+        if moved is None:
+            moved = shown[path] = shown_path(path, root, cwd)
+        return moved
+
+    return _Relocator(known, move)
 
 
 # `path:line`, alone or followed by a value (`run.sh:3 mlx5_0`); the path is the shortest prefix that works.

@@ -18,7 +18,6 @@ The output has no timestamps, so the same tree at the same place gives byte-iden
 from __future__ import annotations
 
 import hashlib
-import json
 from typing import Any
 from urllib.parse import quote
 
@@ -27,6 +26,7 @@ from ..docs import PROJECT_URL, help_uri, rule_markdown, rule_text
 from ..evidence import Finding, Level, State
 from ..rules import ALL_RULES
 from ..results import ScanResult
+from . import indented_json
 from .escape import json_text, sarif_message
 from .text import DIAGNOSTIC_LEVEL
 
@@ -226,4 +226,4 @@ def _base_location(locator: Any) -> dict[str, Any]:
 def render(result: ScanResult, verdict: Any = None, *, targets: list[str] | None = None, locator: Any = None,
            sarif_evidence: bool = False, **_options: Any) -> str:
     doc = to_sarif(result, verdict, targets=targets, locator=locator, evidence=sarif_evidence)
-    return json_text(json.dumps(doc, indent=2, ensure_ascii=False)) + "\n"
+    return json_text(indented_json.dumps(doc)) + "\n"

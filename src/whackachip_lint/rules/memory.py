@@ -17,6 +17,12 @@ MODEL_SIZE_WORDS = (
     "parallel-size", "distributed_optimizer", "distributed-optimizer", "optim", "model_name", "model_path",
     "model_id", "base_model", "peft", "lora", "load_in_", "quantization_bit", "swiglu", "recompute",
     "checkpointing", "seq_length", "seq-length", "model_max_length", "cutoff_len",
+    # the other launch options of extract/model_tables.py (tests/test_prefilter.py checks every key, both separators)
+    "attention_heads", "attention-heads", "query_groups", "query-groups", "position_embeddings",
+    "position-embeddings", "num_experts", "num-experts", "router_topk", "router-topk", "vocab_size", "vocab-size",
+    "untie_embeddings", "untie-embeddings", "group_query_attention", "group-query-attention", "finetuning_type",
+    "finetuning-type", "model-max-length", "cutoff-len", "model-name", "model-path", "model-id", "base-model",
+    "load-in-", "quantization-bit", "--tp", "--pp",
 )
 # Python code names the model it loads, its adapters, quantised or frozen base and how its layers are placed
 # (extract/python/tables.py: MODEL_LOADERS, PEFT_CALLS, FREEZE_METHODS and the model keywords).
