@@ -1082,3 +1082,13 @@ def test_at_most_ten_agnostic_paths_are_named_and_all_are_counted(tmp_path):
         (tmp_path / f"r{i:02}.sh").write_text(f"torchrun --nproc_per_node 2 t{i:02}.py\n")
     paths = infer(scan([tmp_path], Settings(use_cache=False, jobs=1))).paths
     assert (paths["agnostic_paths"], paths["agnostic_path_count"]) == ([f"r{i:02}.sh" for i in range(10)], 11)
+
+
+def test_each_launch_is_a_path_of_its_own_even_with_the_same_files():
+    # Two launch scripts that launch each other hold the same files; each is still assessed as its own launch.
+    verdict = infer(result(finding("WAC404", "torchrun", path="a.sh", line=1, script="b.sh"),
+                           finding("WAC404", "torchrun", path="b.sh", line=1, script="a.sh"),
+                           finding("WAC201", "nccl", path="train.py", line=2)))
+    assert [(name, files) for name, files, _ in verdict.recipes] == [("a.sh", ["a.sh", "b.sh"]),
+                                                                      ("b.sh", ["a.sh", "b.sh"])]
+    assert verdict.recipes[0][2] is not verdict.recipes[1][2]
