@@ -6,11 +6,11 @@ checking every field of it (these were found by mutation testing, docs/testing.m
 
 from __future__ import annotations
 
-from whackachip_lint.infer.catalog import Catalog, load_catalog
 import pytest
 
 from whackachip_lint.config import Settings
 from whackachip_lint.evidence import State
+from whackachip_lint.infer.catalog import Catalog, load_catalog
 from whackachip_lint.infer.constraints import Requirement, Spec
 from whackachip_lint.infer.engine import (
     CONSISTENT, COUNT_NOTES, DISFAVOURED, EXCLUDED, RepoContext, _conflicts, _counts, _device_class, _interconnect,
@@ -53,13 +53,12 @@ def reason_strengths(assessment) -> dict[str, tuple[str, str]]:
 SUPPORT = "in a support file: for its vendor, against none"
 BUILD = "in a support file: what one build targets, against none"
 VENDORED = "in vendored code, weighed lower"
-NPU = "imports torch_npu (Huawei Ascend runtime)"
 
 
 @pytest.mark.parametrize(("made", "expected"), [
     # A hard vendor tell in a support file: weak, for its vendor and against none.
     (finding("WAC202", "torch_npu", path="Dockerfile", line=3),
-     [(f"{NPU} ({SUPPORT})", "weak", "vendor", False, False, "torch_npu")]),
+     [(f"{TORCH_NPU} ({SUPPORT})", "weak", "vendor", False, False, "torch_npu")]),
     # A strong one keeps its strength.
     (finding("WAC201", "nccl", path="docs/setup.md", line=3), [(f"{NCCL} ({SUPPORT})", "strong", "vendor", False, False,
                                                                "nccl")]),
@@ -75,12 +74,13 @@ NPU = "imports torch_npu (Huawei Ascend runtime)"
     (finding("WAC101", path="ci/x.sh", line=2), [("native bf16 tensor math", "strong", "feature", True, False, True)]),
     # Vendored code: one strength lower, marked vendored; weak evidence there is context only.
     (finding("WAC202", "torch_npu", path="v/x.py", line=3, vendored=True),
-     [(f"{NPU} ({VENDORED})", "strong", "vendor", True, True, "torch_npu")]),
+     [(f"{TORCH_NPU} ({VENDORED})", "strong", "vendor", True, True, "torch_npu")]),
     (finding("WAC201", "nccl", path="v/x.py", line=4, vendored=True),
      [(f"{NCCL} ({VENDORED})", "weak", "vendor", True, True, "nccl")]),
     (finding("WAC103", path="v/x.py", line=5, vendored=True), []),
     # Own code, not a support file: as the rule implies.
-    (finding("WAC202", "torch_npu", path="train.py", line=3), [(NPU, "hard", "vendor", True, False, "torch_npu")]),
+    (finding("WAC202", "torch_npu", path="train.py", line=3),
+     [(TORCH_NPU, "hard", "vendor", True, False, "torch_npu")]),
 ], ids=["support-hard-vendor", "support-strong-vendor", "support-target-list", "support-hard-fact",
         "support-soft-fact", "vendored-hard", "vendored-strong", "vendored-weak", "own-code"])
 def test_support_files_and_vendored_code_weigh_lower(made, expected):
@@ -410,13 +410,13 @@ HCCL = "hccl backend: Huawei Ascend or Intel Gaudi"
     # the softer nccl evidence stays as it is (no vendor is settled).
     ([finding("WAC202", "torch_npu", line=1), finding("WAC204", "hpu", line=2), refusal("cuda", "train.py", 3),
       finding("WAC201", "nccl", line=4)], True,
-     [(f"{NPU} ({CONTRADICTED})", "strong", True), (f"{HPU} ({CONTRADICTED})", "strong", True),
+     [(f"{TORCH_NPU} ({CONTRADICTED})", "strong", True), (f"{HPU} ({CONTRADICTED})", "strong", True),
       (NOT_CUDA, "hard", True), (NCCL, "strong", True)]),
     # Hard facts that agree: softer evidence for other vendors is a branch for other hardware, against no part;
     # softer evidence that shares a vendor with them stays.
     ([finding("WAC202", "torch_npu", line=1), finding("WAC204", "npu", line=2), finding("WAC201", "nccl", line=3),
       finding("WAC201", "hccl", line=4)], False,
-     [(NPU, "hard", True), ("npu device (Huawei Ascend)", "hard", True), (HCCL, "strong", True),
+     [(TORCH_NPU, "hard", True), ("npu device (Huawei Ascend)", "hard", True), (HCCL, "strong", True),
       (f"{NCCL} ({RESIDUE})", "strong", False)]),
     # No hard vendor fact: nothing changes.
     ([finding("WAC201", "nccl", line=3), finding("WAC201", "hccl", line=4)], False,
@@ -549,8 +549,8 @@ def test_tests_and_examples_give_optional_requirements_with_the_hardware_that_me
          "files": ["examples/fp8.py", "tests/test_fp8.py"], "file_count": 2, "met_by": FP8_PARTS},
         {"requirement": "FlashAttention-3 runs on Hopper only", "strength": "hard", "roles": ["example"],
          "files": ["examples/fa3.py", "examples/more/fa3.py"], "file_count": 2, "met_by": ["NVIDIA Hopper"]},
-        {"requirement": NPU, "strength": "hard", "roles": ["test"], "files": ["tests/test_npu.py"], "file_count": 1,
-         "met_by": ["Huawei"]},
+        {"requirement": TORCH_NPU, "strength": "hard", "roles": ["test"], "files": ["tests/test_npu.py"],
+         "file_count": 1, "met_by": ["Huawei"]},
         {"requirement": CUDA_DEVICE, "strength": "strong", "roles": ["test"], "files": ["tests/test_cuda.py"],
          "file_count": 1, "met_by": ["AMD", "NVIDIA"]},
     ]
@@ -880,7 +880,7 @@ def test_hard_facts_of_the_whole_repository_that_cannot_hold_together_are_its_co
     demoted = f"({CONTRADICTED}) ({SET_ASIDE.format('strong')})"
     assert verdict.conflicts == [
         {"paths": ["repository"], "why": "hard facts no catalog entry meets together", "requirements": [
-            {"constraint": f"{NPU} {demoted}", "strength": "strong", "evidence": ["a.py:1"], "rule": "WAC202"},
+            {"constraint": f"{TORCH_NPU} {demoted}", "strength": "strong", "evidence": ["a.py:1"], "rule": "WAC202"},
             {"constraint": f"{HPU} {demoted}", "strength": "strong", "evidence": ["a.py:2"], "rule": "WAC204"}]},
         {"paths": ["repository"], "why": "no part meets every strong requirement together: those were set aside"}]
 
