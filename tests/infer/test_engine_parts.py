@@ -6,6 +6,8 @@ checking every field of it (these were found by mutation testing, docs/testing.m
 
 from __future__ import annotations
 
+import shutil
+
 import pytest
 
 from whackachip_lint.config import Settings
@@ -21,7 +23,7 @@ from whackachip_lint.infer.judgement import CandidateVerdict, Reason
 from whackachip_lint.rules.codes import Code
 from whackachip_lint.scan import scan
 
-from ..conftest import REPOS
+from ..conftest import FIXTURES, REPOS
 from ..infer_helpers import finding, result
 
 CATALOG = load_catalog()
@@ -1092,3 +1094,38 @@ def test_each_launch_is_a_path_of_its_own_even_with_the_same_files():
     assert [(name, files) for name, files, _ in verdict.recipes] == [("a.sh", ["a.sh", "b.sh"]),
                                                                       ("b.sh", ["a.sh", "b.sh"])]
     assert verdict.recipes[0][2] is not verdict.recipes[1][2]
+
+
+# --- documented recipes (commands in README code blocks) -------------------------------------------------------------
+
+READMES = FIXTURES / "verdicts"
+
+
+def scanned_verdict(directory):
+    return infer(scan([directory], Settings(use_cache=False, jobs=1)))
+
+
+def test_blocks_that_run_no_script_of_the_repository_constrain_nothing():
+    verdict = scanned_verdict(READMES / "readme_not_recipes")
+    assert [p["name"] for p in verdict.paths["training_paths"]] == ["train.py"]
+    assert [v.name for v in verdict.vendors if v.status == "likely"] == ["NVIDIA"]
+    assert sorted({e for r in verdict.overall.requirements for e in r.evidence}) == ["train.py:5", "train.py:9"]
+
+
+def test_the_primary_documented_recipe_is_the_block_with_the_most_set_up_of_its_own():
+    verdict = scanned_verdict(READMES / "readme_two_backends")
+    assert [(name, files) for name, files, _ in verdict.recipes] == [("README.md:12", ["train.py"]),
+                                                                      ("README.md:5", ["train.py"])]
+    # Block 5 sets NCCL_IB_HCA beside its launch: one set-up rule more than block 12 (the README as a whole holds both).
+    assert verdict.primary["name"] == "README.md:5"
+
+
+def test_a_readme_under_examples_documents_a_recipe_of_the_root_script(tmp_path):
+    repo = tmp_path / "repo"
+    shutil.copytree(READMES / "readme_tpu_recipe", repo)
+    (repo / "examples" / "glue").mkdir(parents=True)
+    (repo / "README.md").rename(repo / "examples" / "glue" / "README.md")
+    verdict = scanned_verdict(repo)
+    # The block's findings are on its recipe's path though the README's own role is "example".
+    assert verdict.primary["name"] == "examples/glue/README.md:13"
+    assert [v.name for v in verdict.vendors if v.status == "likely"] == ["Google"]
