@@ -1129,3 +1129,13 @@ def test_a_readme_under_examples_documents_a_recipe_of_the_root_script(tmp_path)
     # The block's findings are on its recipe's path though the README's own role is "example".
     assert verdict.primary["name"] == "examples/glue/README.md:13"
     assert [v.name for v in verdict.vendors if v.status == "likely"] == ["Google"]
+
+
+def test_findings_on_a_training_path_are_never_optional_requirements():
+    # The Dockerfile's torch_npu counts (weighed as a support file's) on the path: it is no optional requirement,
+    # though the overall verdict holds it under another text.
+    verdict = infer(result(TRAIN_RUN, finding("WAC201", "nccl", path="train.py", line=2),
+                           finding("WAC202", "torch_npu", path="Dockerfile", line=3)))
+    assert [r.constraint for r in verdict.overall.requirements if r.rule == "WAC202"] == [
+        f"{TORCH_NPU} ({SUPPORT})"]
+    assert verdict.optional_requirements == []
