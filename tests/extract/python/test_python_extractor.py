@@ -6,6 +6,7 @@ finding (noise) fails it as surely as a missing one.
 
 from __future__ import annotations
 
+import ast
 import textwrap
 
 import pytest
@@ -712,6 +713,18 @@ GATE_SAMPLES = [
     "import os\nk = \"NCCL_IB_DISABLE\"\nv = \"1\"\nif ok:\n    os.environ[k] = v\n",
     # A comment inside a multi-line string is text, a hash inside a string is no comment.
     "x = \"\"\"\n# bf16 in a string\n\"\"\"\ny = \"#\"  # fp16 here\nz = f(\n    1,  # tf32 there\n)\n",
+    # Cold statements settled by the block loop next to ones with a frame of their own (dead after an exit,
+    # branches, optional imports), cold functions and classes around a hot one, non-ASCII lines.
+    "import sys, torch\nflag = True\nif ready:\n    mode = False\nelse:\n    mode = True\n"
+    "Trainer(fp16=mode, bf16=flag)\nsys.exit(0)\nlate = False\nTrainer(tf32=late)\n",
+    "try:\n    import apex\n    level = \"O2\"\n    amp.initialize(m, o, opt_level=level)\nexcept ImportError:\n"
+    "    level = None\n    warn = 1\nwhile False:\n    dead = True\n    Trainer(fp16=dead)\n",
+    "import torch\n\n\n@cache\ndef helper(a, b):\n    c = a + b\n    return c\n\n\nclass Outer:\n    size = 4\n\n"
+    "    class Inner:\n        def cold(self):\n            return 1\n\n        def hot(self, x):\n"
+    "            café = \"ñ\"; return x.to(torch.bfloat16)  # ünï bf16\n\n    def other(self):\n        import os\n"
+    "        return os.sep\n\n\nif __name__ == \"__main__\":\n    use = True\n    Trainer(bf16=use)\n",
+    "import torch\nmatch cfg:\n    case \"a\":\n        half = True\n        Trainer(fp16=half)\n    case _:\n        pass\n"
+    "with contextlib.suppress(ImportError):\n    quiet = 1\n    import torch_npu\n",
 ]
 
 
@@ -769,6 +782,19 @@ def test_statements_without_gate_words_are_not_visited(monkeypatch):
     code = "import torch\nprint(len(x))\ny = torch.zeros(1, dtype=torch.bfloat16)\nz = sum(y)\n"
     assert rows(code) == {("WAC101", 3, 26, E, "bfloat16")}
     assert visited == [3]
+
+
+def test_cold_statements_are_settled_without_a_walk_step_each(monkeypatch):
+    from whackachip_lint.extract.python.visitor import PythonEvidenceVisitor
+
+    visited = []
+    real = PythonEvidenceVisitor.on_visit
+    monkeypatch.setattr(PythonEvidenceVisitor, "on_visit", lambda self, node: visited.append(node) or real(self, node))
+    code = "import torch\nflag = True\nx = 1\ndef f():\n    return 2\nif ok:\n    flag = False\nTrainer(bf16=flag)\n"
+    assert rows(code) == {("WAC101", 8, 9, E, True), ("WAC101", 8, 9, D, True)}
+    statements = [type(node).__name__ for node in visited if isinstance(node, ast.stmt)]
+    # Not the assignments (the one in a branch binds in the branch's state) nor the function without a gate word.
+    assert statements == ["Import", "If", "Expr"]
 
 
 def test_comments_are_read_on_gated_lines_only_and_exactly():

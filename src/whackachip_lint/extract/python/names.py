@@ -76,17 +76,27 @@ class Aliases:
         return target + dot + rest
 
 
+# Per table (by identity; its size too, so a table that grew is split again): its exact names, and the
+# suffixes of its "*.x" patterns in order. Every call of the walk asks a dozen tables; a scan of each table's
+# patterns per question cost more than the rest of the call handlers.
+_SPLIT: dict[int, tuple[object, int, frozenset[str], tuple[str, ...]]] = {}
+
+
+def _split(patterns: tuple[str, ...] | dict) -> tuple[object, int, frozenset[str], tuple[str, ...]]:
+    entry = _SPLIT.get(id(patterns))
+    if entry is None or entry[0] is not patterns or entry[1] != len(patterns):
+        exact = frozenset(pattern for pattern in patterns if not pattern.startswith("*."))
+        suffixes = tuple(pattern[1:] for pattern in patterns if pattern.startswith("*."))
+        entry = _SPLIT[id(patterns)] = (patterns, len(patterns), exact, suffixes)
+    return entry
+
+
 def matches(name: str | None, patterns: tuple[str, ...] | dict) -> bool:
     """Whether a resolved dotted name matches one of `patterns` ("*.x" matches any receiver)."""
     if not name:
         return False
-    for pattern in patterns:
-        if pattern.startswith("*."):
-            if name.endswith(pattern[1:]):
-                return True
-        elif name == pattern:
-            return True
-    return False
+    _, _, exact, suffixes = _split(patterns)
+    return name in exact or name.endswith(suffixes)
 
 
 def lookup(name: str | None, patterns: dict[str, str]) -> str | None:
@@ -94,7 +104,9 @@ def lookup(name: str | None, patterns: dict[str, str]) -> str | None:
         return None
     if name in patterns:
         return patterns[name]
-    for pattern, value in patterns.items():
-        if pattern.startswith("*.") and name.endswith(pattern[1:]):
-            return value
+    suffixes = _split(patterns)[3]
+    if suffixes and name.endswith(suffixes):
+        for pattern, value in patterns.items():  # the first "*.x" pattern that matches, in the table's order
+            if pattern.startswith("*.") and name.endswith(pattern[1:]):
+                return value
     return None

@@ -32,6 +32,7 @@ import re
 from bisect import bisect_right
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from functools import partial
 
 from ...evidence import RawFinding, Span, State, Value
 from ..buildflags import parse_arch_flags
@@ -61,7 +62,7 @@ from .syntax import (
     version_test,
 )
 from .values import Binding, Flag, Resolver, ValueCandidate, call_values, combine, literal_string, with_flag
-from .walk import AstWalker
+from .walk import AstWalker, child_fields
 from ...rules.codes import Code
 
 _IMPORT_ERRORS = {"ImportError", "ModuleNotFoundError"}
@@ -86,22 +87,32 @@ _BLOCKS: dict[type, tuple[str, ...]] = {
 }
 if hasattr(ast, "TryStar"):
     _BLOCKS[ast.TryStar] = _BLOCKS[ast.Try]
+# The module's statements are walked as a block too (not entered through `_statement`).
+_MODULE_BLOCKS: dict[type, tuple[str, ...]] = {ast.Module: ("body",)}
 # Simple statements always visited: imports feed the alias table for every later line.
 _ALWAYS = (ast.Import, ast.ImportFrom)
 # Functions without a hot line and without an import are skipped whole (their names are their own).
 _FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef)
-_IMPORT_LINE = re.compile(r"^[ \t]*(?:import|from)[ \t\\(]", re.M)
+# A line starting an import statement (or holding one in a string: harmless). The file's first line is matched
+# alone, every other from the line break before it: `re` then looks for the break, a literal, at memory speed
+# (a `^` under re.M is tried at every position).
+_FIRST_IMPORT_LINE = re.compile(r"[ \t]*(?:import|from)[ \t\\(]")
+_NEXT_IMPORT_LINE = re.compile(r"\n[ \t]*(?:import|from)[ \t\\(]")
 # Node type -> "simple" (statement), "block" (holds statements) or "" (anything else), learned as met.
 _ROLES: dict[type, str] = {}
 
 
-def _lines_of(text: str, pattern: re.Pattern[str]) -> list[int]:
-    """Sorted line numbers where `pattern` matches (a line may start a statement inside a string: harmless)."""
-    found, line, counted = [], 1, 0
-    for match in pattern.finditer(text):
-        line += text.count("\n", counted, match.start()) + text.count("\r", counted, match.start())
-        line -= text.count("\r\n", counted, match.start())
-        counted = match.start()
+def import_lines(text: str) -> list[int]:
+    """Sorted numbers of the lines that start with `import` or `from` (lines as CPython counts them: a lone CR
+    ends a line too; a line starts only after a LF, as `^` under re.M)."""
+    found = [1] if _FIRST_IMPORT_LINE.match(text) else []
+    line, counted, carriage_returns = 1, 0, "\r" in text
+    for match in _NEXT_IMPORT_LINE.finditer(text):
+        start = match.start() + 1
+        line += text.count("\n", counted, start)
+        if carriage_returns:
+            line += text.count("\r", counted, start) - text.count("\r\n", counted, start)
+        counted = start
         found.append(line)
     return found
 
@@ -143,7 +154,7 @@ class PythonEvidenceVisitor(ArgparseOptions, EnvironmentWrites, AstWalker):
         self.module = module
         self.lines = lines
         self.gate = Gate(hot)
-        self.imports = Gate(_lines_of(lines.text, _IMPORT_LINE))
+        self.imports = Gate(import_lines(lines.text))
         self.comment_lines = list(hot)  # comments are read on these lines only (aliases add none)
         self.multiline: list[tuple[int, int, int]] = []  # (first line, last line, column) of multi-line statements
         self.found: list[tuple[str, Value, State, Where, str, dict]] = []
@@ -246,7 +257,7 @@ class PythonEvidenceVisitor(ArgparseOptions, EnvironmentWrites, AstWalker):
                 self.multiline.append((first, last, node.col_offset))
             if type(node) in _ALWAYS or self.gate.holds(first, last):
                 return True
-            self._bind_only(node)
+            self._bind_only(node, self.state)
             return False
         body = getattr(node, blocks[0])
         head = node.pattern if type(node) is ast.match_case else node
@@ -271,23 +282,67 @@ class PythonEvidenceVisitor(ArgparseOptions, EnvironmentWrites, AstWalker):
             self.quiet_headers.add(id(node))
         return True
 
-    def children(self, node: ast.AST) -> list[ast.AST]:
-        if id(node) in self.quiet_headers:
-            found: list[ast.AST] = []
-            for name in _BLOCKS[type(node)]:
-                found.extend(getattr(node, name))
-            return found
-        return super().children(node)
+    def children(self, node: ast.AST) -> list:
+        kind = type(node)
+        blocks = _BLOCKS.get(kind) or _MODULE_BLOCKS.get(kind)
+        if blocks is None:
+            return super().children(node)
+        quiet = id(node) in self.quiet_headers
+        found: list = []
+        for name in child_fields(kind):
+            if name in blocks:
+                statements = getattr(node, name)
+                if statements:
+                    found.append(partial(self._run_block, statements, 0))
+            elif not quiet:
+                found.extend(super().field_children(node, name))
+        return found
 
-    def _bind_only(self, node: ast.AST) -> None:
+    def _run_block(self, statements: list, start: int) -> None:
+        """Walk a block's statements in order: those that cannot hold evidence are settled here (a cold simple
+        statement binds its names, in the state its frame would give it; a cold function is passed over), each
+        other one is handed to the walk, with the rest of the block scheduled after it. Exactly what visiting
+        each in turn decides (`on_visit`, `_statement`), without the walk's per-node steps: most statements of
+        a file are cold."""
+        pending, gate = self.pending, self.gate
+        for index in range(start, len(statements)):
+            node = statements[index]
+            kind = type(node)
+            role = _ROLES.get(kind)
+            if role is None:
+                role = _ROLES[kind] = _role_of(kind)
+            if role == "simple" and kind not in _ALWAYS:
+                first, last = node.lineno, node.end_lineno
+                if not gate.holds(first, last):
+                    if last > first:
+                        self.multiline.append((first, last, node.col_offset))
+                    state = self.state
+                    entry = pending.pop(id(node), None)
+                    if entry is not None and entry[0] is not None:
+                        state = combine(state, entry[0])
+                    self._bind_only(node, state)
+                    continue
+            elif kind in _FUNCTIONS:
+                first, last = node.lineno, node.end_lineno
+                if node.decorator_list:
+                    first = node.decorator_list[0].lineno
+                if not gate.holds(first, last) and not self.imports.holds(first, last):
+                    pending.pop(id(node), None)
+                    continue  # nothing in it can be evidence, and what it binds is local to it
+            if index + 1 < len(statements):
+                self._stack.append(partial(self._run_block, statements, index + 1))
+            self._stack.append((node, False))
+            return
+
+    def _bind_only(self, node: ast.AST, state: State) -> None:
         """What a statement without gate words still contributes: the names it binds."""
         kind = type(node)
         if kind is ast.Assign:
             for target in node.targets:
                 if type(target) is ast.Name:
-                    self.resolver.bind(target.id, node.value, self.state)
+                    self.resolver.bind(target.id, node.value, state)
         elif kind is ast.AnnAssign and node.value is not None and type(node.target) is ast.Name:
-            self.resolver.bind(node.target.id, node.value, self.state)
+            self.resolver.bind(node.target.id, node.value, state)
 
     # -- emitting -----------------------------------------------------------------------------
 

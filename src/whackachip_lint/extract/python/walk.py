@@ -3,7 +3,8 @@
 An explicit stack, not recursion: Python parses expressions nested thousands
 deep (`a + b + ...` chains) that would exhaust the recursion limit. A hook may
 schedule more work on the same stack (`visit(node)` or a callable), which runs
-before the node's own `leave_X`.
+before the node's own `leave_X`; `children` may return callables too, run in
+their turn among the nodes.
 """
 
 from __future__ import annotations
@@ -15,12 +16,19 @@ from typing import Any
 # Leaf singletons (Load, Store, Add, Eq...) carry nothing to visit.
 _LEAVES = (ast.expr_context, ast.boolop, ast.operator, ast.unaryop, ast.cmpop)
 _FIELDS: dict[type, tuple[str, ...]] = {}
+# Fields that never hold a node in any class of Python's grammar (identifiers, numbers, strings and the leaf
+# singletons above): not looked at. `Constant.value` is a Python value, never a node.
+_NEVER_NODES = frozenset(
+    {"ctx", "op", "ops", "id", "attr", "kind", "type_comment", "arg", "asname", "module", "level", "conversion",
+     "is_async", "tag"}
+)
 
 
 def child_fields(cls: type) -> tuple[str, ...]:
+    """The fields of `cls` that may hold nodes."""
     names = _FIELDS.get(cls)
     if names is None:
-        names = tuple(cls._fields)
+        names = () if cls is ast.Constant else tuple(name for name in cls._fields if name not in _NEVER_NODES)
         _FIELDS[cls] = names
     return names
 
@@ -41,7 +49,8 @@ class AstWalker:
         if leave is not None:
             leave(node)
 
-    def children(self, node: ast.AST) -> list[ast.AST]:
+    def children(self, node: ast.AST) -> list:
+        """What to visit under `node`, in order: nodes, or callables run in their turn."""
         found: list[ast.AST] = []
         for name in child_fields(type(node)):
             value = getattr(node, name, None)
@@ -50,6 +59,15 @@ class AstWalker:
             elif isinstance(value, ast.AST) and not isinstance(value, _LEAVES):
                 found.append(value)
         return found
+
+    @staticmethod
+    def field_children(node: ast.AST, name: str) -> list[ast.AST]:
+        value = getattr(node, name, None)
+        if type(value) is list:
+            return [item for item in value if isinstance(item, ast.AST) and not isinstance(item, _LEAVES)]
+        if isinstance(value, ast.AST) and not isinstance(value, _LEAVES):
+            return [value]
+        return []
 
     def visit(self, node: ast.AST | None) -> None:
         """Visit `node` (and its children) next, from inside a hook."""
@@ -78,7 +96,8 @@ class AstWalker:
             if len(stack) == mark + 1 and not needs_leave(node):
                 stack.pop()  # nothing scheduled and nothing to undo: no leave step
             if descend:
-                stack.extend([(child, False) for child in reversed(children(node))])
+                stack.extend([(child, False) if isinstance(child, ast.AST) else child
+                              for child in reversed(children(node))])
 
     def _hooks_for(self, cls: type):
         hooks = self._hooks.get(cls)
