@@ -6,8 +6,6 @@ checking every field of it (these were found by mutation testing, docs/testing.m
 
 from __future__ import annotations
 
-import shutil
-
 import pytest
 
 from whackachip_lint.config import Settings
@@ -24,7 +22,7 @@ from whackachip_lint.rules.codes import Code
 from whackachip_lint.scan import scan
 
 from ..conftest import FIXTURES, REPOS
-from ..infer_helpers import finding, result
+from ..infer_helpers import finding, readme_under_examples, result
 
 CATALOG = load_catalog()
 NCCL = "nccl backend: NVIDIA (CUDA) or AMD (ROCm keeps the name) through RCCL"
@@ -1121,11 +1119,7 @@ def test_the_primary_documented_recipe_is_the_block_with_the_most_set_up_of_its_
 
 
 def test_a_readme_under_examples_documents_a_recipe_of_the_root_script(tmp_path):
-    repo = tmp_path / "repo"
-    shutil.copytree(READMES / "readme_tpu_recipe", repo)
-    (repo / "examples" / "glue").mkdir(parents=True)
-    (repo / "README.md").rename(repo / "examples" / "glue" / "README.md")
-    verdict = scanned_verdict(repo)
+    verdict = scanned_verdict(readme_under_examples(tmp_path))
     # The block's findings are on its recipe's path though the README's own role is "example".
     assert verdict.primary["name"] == "examples/glue/README.md:13"
     assert [v.name for v in verdict.vendors if v.status == "likely"] == ["Google"]
