@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 from whackachip_lint.evidence import Finding, Span, State
@@ -52,3 +53,13 @@ def resolved(inference: dict, ids: list[str]) -> list[dict]:
     """Reason ids of the JSON verdict -> the reasons, their evidence as `path:line` strings (for short asserts)."""
     return [{**inference["reasons"][i], "evidence": [where(e) for e in inference["reasons"][i]["evidence"]]}
             for i in ids]
+
+
+def readme_under_examples(tmp_path: Path) -> Path:
+    """The TPU recipe fixture (fixtures/verdicts/readme_tpu_recipe) with its README moved to examples/glue/: a README
+    in an examples folder documenting a recipe of the root script."""
+    repo = tmp_path / "repo"
+    shutil.copytree(Path(__file__).parent / "fixtures" / "verdicts" / "readme_tpu_recipe", repo)
+    (repo / "examples" / "glue").mkdir(parents=True)
+    (repo / "README.md").rename(repo / "examples" / "glue" / "README.md")
+    return repo

@@ -14,6 +14,7 @@ from pathlib import Path
 from whackachip_lint.infer.catalog import load_catalog
 
 from ..conftest import FIXTURES, run_cli_in, scan_json
+from ..infer_helpers import readme_under_examples
 
 VERDICTS = FIXTURES / "verdicts"
 CATALOG = load_catalog()
@@ -149,11 +150,7 @@ def test_the_text_report_names_the_documented_recipe():
 
 
 def test_a_readme_in_an_examples_folder_documents_a_recipe_of_the_root_script(tmp_path):
-    repo = tmp_path / "repo"
-    shutil.copytree(VERDICTS / "readme_tpu_recipe", repo)
-    (repo / "examples" / "glue").mkdir(parents=True)
-    (repo / "README.md").rename(repo / "examples" / "glue" / "README.md")
-    data = report(repo)
+    data = report(readme_under_examples(tmp_path))
     verdict = data["inference"]
     assert vendors(verdict) == {"Google": "likely"} and consistent(verdict) == GOOGLE_TPU
     assert verdict["primary"]["name"] == "examples/glue/README.md:13"

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from whackachip_lint.infer.catalog import load_catalog
+from whackachip_lint.infer.catalog import Entry, load_catalog
 from whackachip_lint.infer.constraints import (
-    HARD, STRONG, WEAK, TABLE, ArchTarget, _gfx_list, _matches, combination_requirements, evidence_of,
+    HARD, STRONG, WEAK, TABLE, ArchTarget, Requirement, Spec, _gfx_list, _matches, combination_requirements, evidence_of,
     parse_cuda_arch_list, requirements_for,
 )
 from whackachip_lint.rules import ALL_RULES
@@ -380,3 +380,44 @@ def test_a_rocm_target_list_names_its_targets_and_decides_nothing_without_one():
 
 def test_a_leading_separator_does_not_end_a_target_list():
     assert [(t.major, t.minor) for t in parse_cuda_arch_list(";8.0 9.0")] == [(8, 0), (9, 0)]
+
+
+@pytest.mark.parametrize(("entry_id", "bytes_needed", "fits"), [
+    ("nvidia-h100-sxm", 80e9, True),  # exactly its 80 GB
+    ("nvidia-h100-sxm", 80e9 + 1, False),
+    ("amd-mi300x", 100e9, True),
+    ("apple-m-series", 1e9, None),  # the catalog does not say
+])
+def test_a_memory_requirement_checks_the_parts_largest_memory(entry_id, bytes_needed, fits):
+    spec = Spec("memory", HARD, "memory: at least some GB per device", bytes_needed)
+    requirement = Requirement(spec.text, HARD, "memory", ("t.py:1",), "WAC506", spec, bytes_needed)
+    assert requirement.check(by_id(entry_id)) is fits
+
+
+UNKNOWN_SEGMENT = Entry({"id": "acme-x1", "name": "Acme X1", "vendor": "Acme", "segment": None})  # a plugin's part
+
+
+@pytest.mark.parametrize(("spec", "expected"), [
+    # gfx targets, checked on every vendor's parts when the spec names no vendor: a part without one is unknown.
+    (Spec("gfx_in", HARD, "gfx942 only", ("gfx942",)),
+     {"amd-mi300x": True, "amd-mi250x": False, "nvidia-h100-sxm": None}),
+    (Spec("gfx_at_least", HARD, "gfx90a or newer", "gfx90a"),
+     {"amd-mi300x": True, "amd-mi250x": True, "amd-mi100": False, "nvidia-h100-sxm": None}),
+    # A device class the catalog does not know (no segment) is unknown, never a guess.
+    (Spec("class", WEAK, "consumer", ("consumer", "workstation")),
+     {"nvidia-rtx-4090": True, "nvidia-h100-sxm": False, "acme-x1": None}),
+])
+def test_checks_answer_true_false_or_unknown(spec, expected):
+    entries = {**{i: by_id(i) for i in expected if i != "acme-x1"}, "acme-x1": UNKNOWN_SEGMENT}
+    requirement = Requirement(spec.text, spec.strength, spec.kind, ("t.py:1",), "WAC999", spec)
+    assert {i: requirement.check(entries[i]) for i in expected} == expected
+
+
+def test_an_unknown_requirement_kind_is_an_error_naming_it():
+    spec = Spec("bogus", HARD, "x")
+    with pytest.raises(ValueError, match="^unknown requirement kind 'bogus'$"):
+        Requirement("x", HARD, "bogus", ("t.py:1",), "WAC999", spec).check(by_id("nvidia-h100-sxm"))
+
+
+def test_a_resolved_by_property_that_is_not_text_adds_no_evidence():
+    assert evidence_of(finding("WAC101", path="t.py", line=3, resolved_by=["run.sh:2"])) == ("t.py:3",)

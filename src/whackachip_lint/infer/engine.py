@@ -413,7 +413,7 @@ def assess(findings: list[Finding], catalog: Catalog | None = None, memo: dict |
         requirements=requirements,
         candidates=candidates,
         vendors=vendors,
-        architecture_floor=_floors(catalog, candidates, requirements, vendors),
+        architecture_floor=_floors(catalog, requirements, vendors),
         device_class=_device_class(requirements),
         insufficient_evidence=insufficient,
         conflicting_hard_evidence=conflict,
@@ -608,8 +608,7 @@ def _disfavour_unlikely_vendors(candidates: list[CandidateVerdict], vendors: lis
         c.status = _worse(c.status, DISFAVOURED)
 
 
-def _floors(catalog: Catalog, candidates: list[CandidateVerdict], requirements: list[Requirement],
-            vendors: list[VendorVerdict]) -> dict[str, Any]:
+def _floors(catalog: Catalog, requirements: list[Requirement], vendors: list[VendorVerdict]) -> dict[str, Any]:
     """Per vendor, the oldest part every hard or strong architecture requirement allows, and what set it.
 
     A requirement that counts against no part (a support file's build targets) sets no floor either: a floor of
