@@ -76,7 +76,7 @@ def config(modules: list[str], tests: list[str], pytest_args: list[str] = ()) ->
         'source_paths = ["src"]\n'
         f"tests_dir = {listed(tests)}\n"
         'also_copy = ["tests", "examples"]\n'
-        f"pytest_add_cli_args = {listed(['-p', 'no:cacheprovider', '-p', 'no:randomly', *pytest_args])}\n"
+        f"pytest_add_cli_args = {listed(['-p', 'no:cacheprovider', '-p', 'no:randomly', '-n', '0', *pytest_args])}\n"
     )
 
 

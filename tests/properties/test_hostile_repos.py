@@ -59,6 +59,7 @@ def test_a_file_under_the_cap_has_no_cap_diagnostic(tmp_path):
     assert result.diagnostics == [] and len(result.findings) == 100
 
 
+@pytest.mark.slow  # about 3 s: builds and parses a million redirections
 @pytest.mark.skipif(not workers.available(), reason="per-file budgets need fork")
 def test_a_million_redirections_in_a_shell_script_cost_one_diagnostic(tmp_path):
     """tree-sitter-bash's error recovery on a million `<` is super-linear (native code): the budget stops it."""
