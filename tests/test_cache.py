@@ -244,6 +244,29 @@ def test_concurrent_runs_merge_their_entries(tmp_path):
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".tmp-")]
 
 
+def test_content_digest_is_the_digest_the_cache_holds_for_a_file(tmp_path):
+    """The warm path's store (paths/stored.py) keys on these digests: a stored file's, a loaded file's, or None."""
+    path = tmp_path / "cache.json"
+    writer = ResultCache(path, "k")
+    payload = encode_result(FileResult("a.py"))
+    writer.store("a.py", Stamp(1, 1, "d-new"), payload)
+    assert writer.content_digest("a.py") == "d-new"  # stored in this run
+    assert writer.content_digest("b.py") is None
+    writer.save()
+    reader = ResultCache(path, "k")
+    assert reader.content_digest("a.py") == "d-new"  # loaded from the file
+    reader.store("a.py", Stamp(1, 2, "d-newer"), payload)
+    assert reader.content_digest("a.py") == "d-newer"  # this run's entry wins over the loaded one
+    reader.new.clear()
+    for malformed in ([1, 2, 3], [1, 2, 3, 4], [1, 2, 3, None, {}], {"digest": "d"}, None):
+        reader.entries["a.py"] = malformed
+        assert reader.content_digest("a.py") is None, malformed
+    reader.entries["a.py"] = [1, 2, 3, "d-loaded", {}]
+    assert reader.content_digest("a.py") == "d-loaded"
+    reader.entries["a.py"] = [1, 2, 3, "d-four"]  # the digest is the fourth item: four items are enough
+    assert reader.content_digest("a.py") == "d-four"
+
+
 def test_a_cache_written_for_another_key_is_not_read(tmp_path):
     path = tmp_path / "cache.json"
     writer = ResultCache(path, "one")
