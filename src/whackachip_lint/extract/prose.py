@@ -156,7 +156,7 @@ def _read(text: str, get_lines: Callable[[], list[str]], kind: str, known: dict[
     as `get_lines()` splits them."""
     lower = text.lower()
     hits = _literal_lines(lower)
-    tool_output = any(marker in lower for marker in _OUTPUT_MARKERS)
+    tool_output = any(marker in lower for marker in _OUTPUT_MARKERS) or _has_csv_header(text)
     if not hits and not tool_output:
         return
     numbered: Iterable[tuple[int, str]]
@@ -179,9 +179,17 @@ NAME_LITERALS = ("v100", "p100", "k80", "t4", "a10", "a30", "a40", "a800", "6000
                  "l20", "h100", "h800", "h20", "b100", "b200", "b300", "mi100", "mi210", "mi250", "mi300", "mi325",
                  "mi355", "910", "gaudi", "hl-", "tpu", "trillium", "trainium", "inferentia", "apple", "m1", "m2",
                  "m3", "m4")
-# Tool output that names GPUs the table may not know (nvidia-smi tables and `-L` lines, device properties) or
-# whose rows need a header line (`--query-gpu=name` CSV).
-_OUTPUT_MARKERS = ("nvidia-smi", "(uuid:", "_cudadeviceproperties", "name")
+# Tool output that names GPUs the table may not know (nvidia-smi tables and `-L` lines, device properties).
+_OUTPUT_MARKERS = ("nvidia-smi", "(uuid:", "_cudadeviceproperties")
+# A line _CSV_HEADER matches (`--query-gpu=name` CSV, whose rows need it): at the start of the text, or after a line
+# break, the literal `re` then looks for. Not the word "name" alone: most documents and logs hold it (`filename`,
+# `model_name`), and a log holding it was read line by line, a document without a name split, for nothing.
+_CSV_HEADER_FIRST = re.compile(r"[^\S\n]*name[^\S\n]*(?:,|$)", re.M)
+_CSV_HEADER_NEXT = re.compile(r"\n[^\S\n]*name[^\S\n]*(?:,|$)", re.M)
+
+
+def _has_csv_header(text: str) -> bool:
+    return _CSV_HEADER_FIRST.match(text) is not None or _CSV_HEADER_NEXT.search(text) is not None
 
 
 @lru_cache(maxsize=1)
