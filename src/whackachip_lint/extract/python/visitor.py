@@ -62,7 +62,7 @@ from .syntax import (
     version_test,
 )
 from .values import Binding, Flag, Resolver, ValueCandidate, call_values, combine, literal_string, with_flag
-from .walk import AstWalker, child_fields
+from .walk import AstWalker, child_fields, field_children
 from ...rules.codes import Code
 
 _IMPORT_ERRORS = {"ImportError", "ModuleNotFoundError"}
@@ -295,7 +295,7 @@ class PythonEvidenceVisitor(ArgparseOptions, EnvironmentWrites, AstWalker):
                 if statements:
                     found.append(partial(self._run_block, statements, 0))
             elif not quiet:
-                found.extend(super().field_children(node, name))
+                found.extend(field_children(node, name))
         return found
 
     def _run_block(self, statements: list, start: int) -> None:
