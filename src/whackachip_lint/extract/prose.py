@@ -11,7 +11,7 @@ Two kinds of evidence, kept apart from code evidence (rules tagged "docs", off w
   tables of peak FLOPs, error strings, support lists, hypotheticals. Code blocks are not prose and give
   no WAC712 finding; table rows count only when their first cell is a hardware label.
 
-`extract_text` is also used for notebook Markdown cells and outputs.
+Notebooks use it too (extract/notebook.py): `extract_lines` reads Markdown cells, `find_smi` cell outputs.
 """
 
 from __future__ import annotations
