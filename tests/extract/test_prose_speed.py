@@ -272,3 +272,15 @@ def test_the_word_name_alone_does_not_make_a_log_or_document_be_split():
     readme = Source(Path("README.md"), "README.md", "markdown", b"# Usage\n\nSet `model_name` to the file name.\n")
     assert list(prose.extract(readme)) == []
     assert "lines" not in readme.__dict__
+
+
+def test_the_command_nvidia_smi_named_in_a_log_does_not_make_it_be_split_its_table_header_does():
+    log = "watch nvidia-smi; step 1 loss 2\n" * 1000 + "We trained on 8 H100 GPUs.\n"
+    source = Source(Path("train.log"), "train.log", "log", log.encode())
+    assert [(f.rule, f.span.line) for f in prose.extract(source)] == [("WAC712", 1001)]
+    assert "lines" not in source.__dict__
+    table = ("| NVIDIA-SMI 535.104.05   Driver Version: 535.104.05   CUDA Version: 12.2     |\n"
+             "|   0  NVIDIA H100 80GB HBM3          On  | 00000000:18:00.0 Off |                    0 |\n")
+    source = Source(Path("train.log"), "train.log", "log", ("step 1\n" * 10 + table).encode())
+    assert [(f.rule, f.value, f.span.line) for f in prose.extract(source)] == [
+        ("WAC713", "NVIDIA H100 80GB HBM3", 12)]
