@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import os
+import sys
 import time
 from pathlib import Path
 
@@ -377,6 +378,24 @@ def test_the_code_fingerprint_follows_installed_plugins(monkeypatch, tmp_path):
     assert cache_module.code_fingerprint() not in (none, installed, edited)
     monkeypatch.setattr(plugins, "_entry_points", lambda: [])
     assert cache_module.code_fingerprint() == none
+
+
+def test_a_plugin_in_a_package_is_located_without_running_the_package(monkeypatch, tmp_path):
+    from whackachip_lint import plugins
+
+    package = tmp_path / "wac_fake_plugin_package"
+    package.mkdir()
+    (package / "__init__.py").write_text("raise RuntimeError('never imported')\n")
+    module = package / "rules.py"
+    module.write_text("raise RuntimeError('never imported either')\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    monkeypatch.setattr(plugins, "_entry_points", lambda: [_FakeEntryPoint("fake", "wac_fake_plugin_package.rules:p")])
+    first = plugins.fingerprint()
+    assert "wac_fake_plugin_package" not in sys.modules
+    module.write_text("raise RuntimeError('never imported, edited')\n")
+    assert plugins.fingerprint() != first  # the submodule's own file is stamped
+    monkeypatch.setattr(plugins, "_entry_points", lambda: [_FakeEntryPoint("fake", "wac_fake_plugin_package.gone:p")])
+    assert plugins.fingerprint().endswith("\0-")  # a module that is not there: no stamp, no error
 
 
 # --- one entry's decision, field by field (mutation testing: docs/testing.md) --------------------------------------
