@@ -34,7 +34,8 @@ from .memory import MemoryEstimate
 from .memory import estimate as estimate_memory
 from .memory import largest_memory_gb
 from .memory import scale as run_scale
-from .recipes import Recipe, doc_block, documented_recipe_name, find_recipes, resolve_in_recipe, split_by_recipe
+from .recipes import (Recipe, doc_block, documented_recipe_name, find_recipes, recipe_home, resolve_in_recipe,
+                      split_by_recipe)
 from ..paths.roles import SUPPORT, TEST, TRAINING, VENDORED, RepoPaths, path_role
 from ..rules import tagged
 from ..rules.codes import Code
@@ -853,7 +854,7 @@ def _primary(per_recipe: list[tuple[str, list[str], Assessment]], overall: Asses
     for f in findings:
         if f.in_force and f.rule in TRAINING_SETUP_RULES:
             # A documented recipe's set-up is in its own code block, not in the whole README.
-            setup.setdefault(documented_recipe_name(f) if doc_block(f) else f.path, set()).add(f.rule)
+            setup.setdefault(recipe_home(f), set()).add(f.rule)
 
     def weight(name: str, files: list[str]) -> tuple[int, int]:
         return (len(set().union(*(setup[p] for p in setup.keys() & {name, *files}))), len(files))

@@ -14,7 +14,7 @@ import shlex
 
 from ..evidence import Finding, State
 from ..paths.launches import (_NOT_RUN, CONFIG_RULE, LAUNCHER_RULE, Recipe, _resolve,  # noqa: F401 (re-exported)
-                               doc_block, documented_recipe_name, find_recipes)
+                               doc_block, documented_recipe_name, find_recipes, recipe_home)
 from ..rules import get_rule
 from ..rules.codes import Code
 from ..vocab.precision import FULL_PRECISION, precision_of

@@ -47,6 +47,12 @@ def documented_recipe_name(finding: Finding) -> str:
     return f"{finding.path}:{doc_block(finding)}"
 
 
+def recipe_home(finding: Finding) -> str:
+    """What a finding belongs to as far as recipes go: its file, or for a command of a README code block the
+    documented recipe of that block ("README.md:12"), never the whole README."""
+    return documented_recipe_name(finding) if doc_block(finding) else finding.path
+
+
 def documented_run(finding: Finding) -> str | None:
     """The script a documented command runs, when the finding is part of one (a launcher, or a flag passed to
     `python script.py`): a block that runs a script of the repository is a documented recipe of it."""

@@ -32,7 +32,7 @@ from typing import Any, Iterable
 
 from ..evidence import Finding
 from .graph import ImportGraph, build
-from .launches import _resolve, doc_block, documented_recipe_name, documented_run, find_recipes
+from .launches import _resolve, doc_block, documented_recipe_name, documented_run, find_recipes, recipe_home
 from ..rules import tagged
 from ..rules.codes import Code
 
@@ -212,13 +212,13 @@ def analyse(files: Iterable[str], facts: dict[str, dict[str, Any]], findings: li
         if entry.document:
             # A README stays documentation: its commands document a recipe of the scripts they run.
             fix(entry.document, path_role(entry.document), "documentation (its code blocks document launches)")
-    setup_files = {f.path for f in findings if f.in_force and f.rule in SETUP_RULES and not doc_block(f)}
-    setup_blocks = {documented_recipe_name(f) for f in findings if f.in_force and f.rule in SETUP_RULES and doc_block(f)}
+    setup_at = {recipe_home(f) for f in findings if f.in_force and f.rule in SETUP_RULES}
     recipe_files = _launch_files(findings, files)
     candidates = [e for e in entries if e.category == TRAINING]
     paths = [_path(e, graph, recipe_files) for e in candidates]
     for p in paths:
-        p.setup = len(p.files & setup_files) + (p.name in setup_blocks)
+        # A documented recipe's own block counts too; its name ("README.md:12") is none of its files.
+        p.setup = len(setup_at & p.files) + (p.name in setup_at and p.name not in p.files)
     # Training scripts with a set-up first; tools (conversion, data preparation, serving, evaluation) only when
     # nothing else in the repository holds a set-up, or when the repository has nothing else.
     trainers = [p for p in paths if not p.tool]
