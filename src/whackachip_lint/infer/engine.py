@@ -756,8 +756,10 @@ def infer(result, settings=None, catalog: Catalog | None = None) -> Verdict:
     everything = settle_master_switches(documented_in_recipes([f for f in result.findings if not f.suppressed], repo))
     # A documented command left after documented_in_recipes is on its recipe's path, whatever its README's role
     # (a README under examples/ documenting the root training script).
-    on_path = [f for f in everything if role_of(f, repo) in PATH_ROLES or doc_block(f)]
-    off_path = [f for f in everything if role_of(f, repo) not in PATH_ROLES and not doc_block(f)]
+    on_path: list[Finding] = []
+    off_path: list[Finding] = []
+    for f in everything:
+        (on_path if doc_block(f) or role_of(f, repo) in PATH_ROLES else off_path).append(f)
     if not any(r.is_vendor for f in on_path for r in requirements_for(f)) and off_path:
         # Nothing on a training path names hardware (a repository of examples or notebooks): they are its code.
         on_path, off_path = everything, []
@@ -783,7 +785,8 @@ def infer(result, settings=None, catalog: Catalog | None = None) -> Verdict:
     verdict.optional_requirements = optional_requirements(off_path, repo, catalog, overall)
     verdict.conflicts = _conflicts(evidenced or [("repository", [], overall)])
     verdict.paths = repo.summary() if repo is not None else None
-    agnostic = [name for name, _, _ in per_recipe if not any(name == n for n, _, _ in evidenced)]
+    evidenced_names = {name for name, _, _ in evidenced}
+    agnostic = [name for name, _, _ in per_recipe if name not in evidenced_names]
     if verdict.paths is not None and agnostic:
         verdict.paths["agnostic_paths"] = agnostic[:10]
         verdict.paths["agnostic_path_count"] = len(agnostic)
