@@ -353,14 +353,21 @@ def _category(entry: EntryPoint, roles: dict[str, str], graph: ImportGraph) -> s
     subjects = entry.runs or [entry.path]
     kinds = {_file_category(s, roles, graph, entry.kind) for s in subjects}
     if entry.kind == "launch":
-        # A README is documentation wherever it stands; its documented launch is judged by where it stands only
-        # when that is a tests or examples folder.
-        own = (_file_category(entry.path, roles, graph, "launch") if not entry.document
-               else TEST if is_test_path(entry.document) else EXAMPLE if is_example_path(entry.document) else TRAINING)
+        if entry.document:
+            own = _document_category(entry.document)
+        else:
+            own = _file_category(entry.path, roles, graph, "launch")
         if TRAINING in kinds and own in (EXAMPLE, TRAINING):
             return TRAINING  # a launch in examples/ that runs the real training script is a recipe for it
         return own if own != TRAINING else sorted(kinds)[0]
     return sorted(kinds)[0]
+
+
+def _document_category(document: str) -> str:
+    """The own category of a documented launch: a README is documentation wherever it stands, so only a tests or
+    examples folder it stands in says anything about the recipe it documents (path_role's order)."""
+    role = path_role(document)
+    return role if role in (TEST, EXAMPLE) else TRAINING
 
 
 def _file_category(path: str, roles: dict[str, str], graph: ImportGraph, kind: str) -> str:
