@@ -533,7 +533,7 @@ def _outweighing(tied: frozenset[str], context: dict[str, tuple[str, ...]]) -> s
     mass_of = {v: _file_count(context.get(v, ())) for v in tied}
     ranked = sorted(tied, key=lambda v: (-mass_of[v], v))
     best, rest = ranked[0], ranked[1:]
-    if mass_of[best] and all(mass_of[best] >= OUTWEIGHS * mass_of[v] and mass_of[best] > mass_of[v] for v in rest):
+    if mass_of[best] and all(mass_of[best] >= OUTWEIGHS * mass_of[v] for v in rest):
         return best
     return None
 
