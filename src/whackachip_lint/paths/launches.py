@@ -63,6 +63,14 @@ def documented_run(finding: Finding) -> str | None:
     return script if isinstance(script, str) else None
 
 
+def documented_target(finding: Finding, known: set[str]) -> str | None:
+    """The Python script of the repository (one of `known`) a README block's command runs, if it runs one: that
+    makes the block a documented recipe of the script (documented_recipe_name)."""
+    script = documented_run(finding)
+    target = _resolve(script, finding.path, known) if script else None
+    return target if target is not None and target.endswith(".py") else None
+
+
 def _resolve(reference: str, base: str, known: set[str]) -> str | None:
     """A path written in `base` (a file) as the scanned file it names, if any."""
     text = reference.strip().strip("'\"")
@@ -123,9 +131,8 @@ def find_recipes(findings: Iterable[Finding], files: Iterable[str]) -> list[Reci
 def _add_documented(recipes: dict[str, Recipe], finding: Finding, known: set[str]) -> None:
     """A command of a README code block that runs a script of the repository makes the block a documented recipe
     of that script; a command running anything else (another project's example, an installer) makes none."""
-    script = documented_run(finding)
-    target = _resolve(script, finding.path, known) if script else None
-    if not target or not target.endswith(".py"):
+    target = documented_target(finding, known)
+    if target is None:
         return
     name = documented_recipe_name(finding)
     recipe = recipes.setdefault(name, Recipe(name, document=finding.path, block=doc_block(finding)))

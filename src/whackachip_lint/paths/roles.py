@@ -32,7 +32,7 @@ from typing import Any, Iterable
 
 from ..evidence import Finding
 from .graph import ImportGraph, build
-from .launches import _resolve, doc_block, documented_recipe_name, documented_run, find_recipes, recipe_home
+from .launches import _resolve, doc_block, documented_recipe_name, documented_target, find_recipes, recipe_home
 from ..rules import tagged
 from ..rules.codes import Code
 
@@ -320,9 +320,8 @@ def _documented_launches(launches: dict[str, EntryPoint], findings: list[Finding
     """Each README code block that runs a Python script of the repository is an entry point of its own, named by
     its recipe ("README.md:12"): several blocks (one per GPU type or backend) are several documented recipes."""
     for f in findings:
-        script = documented_run(f)
-        found = _resolve_script(script, f.path, known) if script else None
-        if found and found.endswith(".py"):
+        found = documented_target(f, known)
+        if found is not None:
             name = documented_recipe_name(f)
             entry = launches.setdefault(name, EntryPoint(name, "launch", document=f.path))
             if found not in entry.runs:
