@@ -34,7 +34,8 @@ from .memory import MemoryEstimate
 from .memory import estimate as estimate_memory
 from .memory import largest_memory_gb
 from .memory import scale as run_scale
-from .recipes import Recipe, doc_block, documented_recipe_name, find_recipes, resolve_in_recipe, split_by_recipe
+from .recipes import (Recipe, doc_block, documented_recipe_name, find_recipes, recipe_home, resolve_in_recipe,
+                      split_by_recipe)
 from ..paths.roles import SUPPORT, TEST, TRAINING, VENDORED, RepoPaths, path_role
 from ..rules import tagged
 from ..rules.codes import Code
@@ -532,7 +533,7 @@ def _outweighing(tied: frozenset[str], context: dict[str, tuple[str, ...]]) -> s
     mass_of = {v: _file_count(context.get(v, ())) for v in tied}
     ranked = sorted(tied, key=lambda v: (-mass_of[v], v))
     best, rest = ranked[0], ranked[1:]
-    if mass_of[best] and all(mass_of[best] >= OUTWEIGHS * mass_of[v] and mass_of[best] > mass_of[v] for v in rest):
+    if mass_of[best] and all(mass_of[best] >= OUTWEIGHS * mass_of[v] for v in rest):
         return best
     return None
 
@@ -755,8 +756,10 @@ def infer(result, settings=None, catalog: Catalog | None = None) -> Verdict:
     everything = settle_master_switches(documented_in_recipes([f for f in result.findings if not f.suppressed], repo))
     # A documented command left after documented_in_recipes is on its recipe's path, whatever its README's role
     # (a README under examples/ documenting the root training script).
-    on_path = [f for f in everything if role_of(f, repo) in PATH_ROLES or doc_block(f)]
-    off_path = [f for f in everything if role_of(f, repo) not in PATH_ROLES and not doc_block(f)]
+    on_path: list[Finding] = []
+    off_path: list[Finding] = []
+    for f in everything:
+        (on_path if doc_block(f) or role_of(f, repo) in PATH_ROLES else off_path).append(f)
     if not any(r.is_vendor for f in on_path for r in requirements_for(f)) and off_path:
         # Nothing on a training path names hardware (a repository of examples or notebooks): they are its code.
         on_path, off_path = everything, []
@@ -782,7 +785,8 @@ def infer(result, settings=None, catalog: Catalog | None = None) -> Verdict:
     verdict.optional_requirements = optional_requirements(off_path, repo, catalog, overall)
     verdict.conflicts = _conflicts(evidenced or [("repository", [], overall)])
     verdict.paths = repo.summary() if repo is not None else None
-    agnostic = [name for name, _, _ in per_recipe if not any(name == n for n, _, _ in evidenced)]
+    evidenced_names = {name for name, _, _ in evidenced}
+    agnostic = [name for name, _, _ in per_recipe if name not in evidenced_names]
     if verdict.paths is not None and agnostic:
         verdict.paths["agnostic_paths"] = agnostic[:10]
         verdict.paths["agnostic_path_count"] = len(agnostic)
@@ -853,7 +857,7 @@ def _primary(per_recipe: list[tuple[str, list[str], Assessment]], overall: Asses
     for f in findings:
         if f.in_force and f.rule in TRAINING_SETUP_RULES:
             # A documented recipe's set-up is in its own code block, not in the whole README.
-            setup.setdefault(documented_recipe_name(f) if doc_block(f) else f.path, set()).add(f.rule)
+            setup.setdefault(recipe_home(f), set()).add(f.rule)
 
     def weight(name: str, files: list[str]) -> tuple[int, int]:
         return (len(set().union(*(setup[p] for p in setup.keys() & {name, *files}))), len(files))

@@ -14,7 +14,7 @@ import shlex
 
 from ..evidence import Finding, State
 from ..paths.launches import (_NOT_RUN, CONFIG_RULE, LAUNCHER_RULE, Recipe, _resolve,  # noqa: F401 (re-exported)
-                               doc_block, documented_recipe_name, find_recipes)
+                               doc_block, documented_recipe_name, find_recipes, recipe_home)
 from ..rules import get_rule
 from ..rules.codes import Code
 from ..vocab.precision import FULL_PRECISION, precision_of
@@ -40,8 +40,9 @@ def split_by_recipe(findings: list[Finding], recipes: list[Recipe]) -> tuple[dic
     for f in findings:
         if doc_block(f):
             # A documented command counts only in the recipe of its own code block (engine.documented_in_recipes).
-            if documented_recipe_name(f) in own:
-                own[documented_recipe_name(f)].append(f)
+            block = own.get(documented_recipe_name(f))
+            if block is not None:
+                block.append(f)
             continue
         homes = homes_by_path.get(f.path)
         if homes is None:

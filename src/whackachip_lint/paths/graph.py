@@ -102,7 +102,7 @@ class ImportGraph:
             names = list(names)
             return found + _existing(self.python_files, [f"{root}/{n}.py" for n in names] +
                                      [f"{root}/{n}/__init__.py" for n in names])
-        return list(found)
+        return found  # already the caller's own copy
 
     def _module_files(self, folder: str, module: str, level: int) -> tuple[list[str], str | None]:
         """The files an import of `module` (`level` dots) from a file in `folder` runs, and the folder its names'

@@ -47,6 +47,12 @@ def documented_recipe_name(finding: Finding) -> str:
     return f"{finding.path}:{doc_block(finding)}"
 
 
+def recipe_home(finding: Finding) -> str:
+    """What a finding belongs to as far as recipes go: its file, or for a command of a README code block the
+    documented recipe of that block ("README.md:12"), never the whole README."""
+    return documented_recipe_name(finding) if doc_block(finding) else finding.path
+
+
 def documented_run(finding: Finding) -> str | None:
     """The script a documented command runs, when the finding is part of one (a launcher, or a flag passed to
     `python script.py`): a block that runs a script of the repository is a documented recipe of it."""
@@ -55,6 +61,14 @@ def documented_run(finding: Finding) -> str | None:
         return None  # after a `git clone` in its block, a command runs the cloned project's scripts
     script = props.get("script_resolved") or props.get("script")
     return script if isinstance(script, str) else None
+
+
+def documented_target(finding: Finding, known: set[str]) -> str | None:
+    """The Python script of the repository (one of `known`) a README block's command runs, if it runs one: that
+    makes the block a documented recipe of the script (documented_recipe_name)."""
+    script = documented_run(finding)
+    target = _resolve(script, finding.path, known) if script else None
+    return target if target is not None and target.endswith(".py") else None
 
 
 def _resolve(reference: str, base: str, known: set[str]) -> str | None:
@@ -117,9 +131,8 @@ def find_recipes(findings: Iterable[Finding], files: Iterable[str]) -> list[Reci
 def _add_documented(recipes: dict[str, Recipe], finding: Finding, known: set[str]) -> None:
     """A command of a README code block that runs a script of the repository makes the block a documented recipe
     of that script; a command running anything else (another project's example, an installer) makes none."""
-    script = documented_run(finding)
-    target = _resolve(script, finding.path, known) if script else None
-    if not target or not target.endswith(".py"):
+    target = documented_target(finding, known)
+    if target is None:
         return
     name = documented_recipe_name(finding)
     recipe = recipes.setdefault(name, Recipe(name, document=finding.path, block=doc_block(finding)))

@@ -32,7 +32,7 @@ from typing import Any, Iterable
 
 from ..evidence import Finding
 from .graph import ImportGraph, build
-from .launches import _resolve, doc_block, documented_recipe_name, documented_run, find_recipes
+from .launches import _resolve, doc_block, documented_recipe_name, documented_target, find_recipes, recipe_home
 from ..rules import tagged
 from ..rules.codes import Code
 
@@ -212,13 +212,13 @@ def analyse(files: Iterable[str], facts: dict[str, dict[str, Any]], findings: li
         if entry.document:
             # A README stays documentation: its commands document a recipe of the scripts they run.
             fix(entry.document, path_role(entry.document), "documentation (its code blocks document launches)")
-    setup_files = {f.path for f in findings if f.in_force and f.rule in SETUP_RULES and not doc_block(f)}
-    setup_blocks = {documented_recipe_name(f) for f in findings if f.in_force and f.rule in SETUP_RULES and doc_block(f)}
+    setup_at = {recipe_home(f) for f in findings if f.in_force and f.rule in SETUP_RULES}
     recipe_files = _launch_files(findings, files)
     candidates = [e for e in entries if e.category == TRAINING]
     paths = [_path(e, graph, recipe_files) for e in candidates]
     for p in paths:
-        p.setup = len(p.files & setup_files) + (p.name in setup_blocks)
+        # A documented recipe's own block counts too; its name ("README.md:12") is none of its files.
+        p.setup = len(setup_at & p.files) + (p.name in setup_at and p.name not in p.files)
     # Training scripts with a set-up first; tools (conversion, data preparation, serving, evaluation) only when
     # nothing else in the repository holds a set-up, or when the repository has nothing else.
     trainers = [p for p in paths if not p.tool]
@@ -320,9 +320,8 @@ def _documented_launches(launches: dict[str, EntryPoint], findings: list[Finding
     """Each README code block that runs a Python script of the repository is an entry point of its own, named by
     its recipe ("README.md:12"): several blocks (one per GPU type or backend) are several documented recipes."""
     for f in findings:
-        script = documented_run(f)
-        found = _resolve_script(script, f.path, known) if script else None
-        if found and found.endswith(".py"):
+        found = documented_target(f, known)
+        if found is not None:
             name = documented_recipe_name(f)
             entry = launches.setdefault(name, EntryPoint(name, "launch", document=f.path))
             if found not in entry.runs:
@@ -353,14 +352,21 @@ def _category(entry: EntryPoint, roles: dict[str, str], graph: ImportGraph) -> s
     subjects = entry.runs or [entry.path]
     kinds = {_file_category(s, roles, graph, entry.kind) for s in subjects}
     if entry.kind == "launch":
-        # A README is documentation wherever it stands; its documented launch is judged by where it stands only
-        # when that is a tests or examples folder.
-        own = (_file_category(entry.path, roles, graph, "launch") if not entry.document
-               else TEST if is_test_path(entry.document) else EXAMPLE if is_example_path(entry.document) else TRAINING)
+        if entry.document:
+            own = _document_category(entry.document)
+        else:
+            own = _file_category(entry.path, roles, graph, "launch")
         if TRAINING in kinds and own in (EXAMPLE, TRAINING):
             return TRAINING  # a launch in examples/ that runs the real training script is a recipe for it
         return own if own != TRAINING else sorted(kinds)[0]
     return sorted(kinds)[0]
+
+
+def _document_category(document: str) -> str:
+    """The own category of a documented launch: a README is documentation wherever it stands, so only a tests or
+    examples folder it stands in says anything about the recipe it documents (path_role's order)."""
+    role = path_role(document)
+    return role if role in (TEST, EXAMPLE) else TRAINING
 
 
 def _file_category(path: str, roles: dict[str, str], graph: ImportGraph, kind: str) -> str:
