@@ -36,8 +36,7 @@ from .memory import largest_memory_gb
 from .memory import scale as run_scale
 from .recipes import (Recipe, doc_block, documented_recipe_name, find_recipes, recipe_home, resolve_in_recipe,
                       split_by_recipe)
-from ..paths.roles import SUPPORT, TEST, TRAINING, VENDORED, RepoPaths, path_role
-from ..rules import tagged
+from ..paths.roles import SETUP_RULES, SUPPORT, TEST, TRAINING, VENDORED, RepoPaths, path_role
 from ..rules.codes import Code
 
 LIKELY, POSSIBLE = "likely", "possible"
@@ -55,7 +54,7 @@ TIE_BREAKS = {
 }
 
 # Evidence that a repository holds a training set-up (without it the verdict is "insufficient evidence").
-TRAINING_SETUP_RULES = tagged("training-setup")
+TRAINING_SETUP_RULES = SETUP_RULES  # one definition (paths/roles.py): the rules tagged training-setup
 
 # Requirement kinds that set an architecture floor, and those that set a device class.
 FLOOR_KINDS = ("feature", "arch", "cc_at_least", "gfx_in", "gfx_at_least", "cuda_arch_list", "rocm_arch_list")
