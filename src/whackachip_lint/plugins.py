@@ -83,22 +83,35 @@ def fingerprint() -> str:
     """What identifies the installed plugins without importing them: each entry point, its distribution's version
     and the size and mtime of the module it names. The result cache keys on it, so installing, removing, upgrading
     or editing a plugin invalidates results that plugin's rules and extractors may change."""
-    from importlib.util import find_spec
-
     parts = []
     for point in sorted(_entry_points(), key=lambda p: (p.name, p.value)):
         dist = getattr(point, "dist", None)
         version = f"{dist.name}=={dist.version}" if dist is not None else "-"
         stamp = "-"
         try:
-            spec = find_spec(point.value.partition(":")[0].strip())
-            if spec is not None and spec.origin and os.path.exists(spec.origin):
-                st = os.stat(spec.origin)
+            origin = _module_file(point.value.partition(":")[0].strip())
+            if origin and os.path.exists(origin):
+                st = os.stat(origin)
                 stamp = f"{st.st_size}:{st.st_mtime_ns}"
         except (ImportError, ValueError, OSError):  # a broken plugin is reported when plugins load, not here
             pass
         parts.append(f"{point.name}\0{point.value}\0{version}\0{stamp}")
     return "\1".join(parts)
+
+
+def _module_file(name: str) -> str | None:
+    """The file of module `name`, located without running any of its code: `find_spec("pkg.mod")` imports `pkg`,
+    and a plugin package whose `__init__` raises would then stop every scan that uses the cache."""
+    from importlib.machinery import PathFinder
+    from importlib.util import find_spec
+
+    top, *rest = name.split(".")
+    spec = find_spec(top)  # a top-level name is only looked up
+    for part in rest:
+        if spec is None or spec.submodule_search_locations is None:
+            return None
+        spec = PathFinder.find_spec(f"{spec.name}.{part}", list(spec.submodule_search_locations))
+    return spec.origin if spec is not None else None
 
 
 _loading = False
