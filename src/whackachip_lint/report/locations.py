@@ -58,9 +58,9 @@ def _moved_finding(finding: Finding, mover: "_Relocator") -> Finding:
     """A finding at its printed path; a declaration the code contradicts also names the code's location (crosscheck:
     property `conflicts_with`, quoted in the message), which moves with it."""
     where = finding.properties.get(CONFLICTS_WITH)
-    if not isinstance(where, str) or mover.text(where) == where:
+    moved = mover.text(where) if isinstance(where, str) else where
+    if moved == where:
         return finding.with_changes(path=mover.move(finding.path))
-    moved = mover.text(where)
     return finding.with_changes(path=mover.move(finding.path), properties={**finding.properties, CONFLICTS_WITH: moved},
                                 message=finding.message.replace(f" at {where};", f" at {moved};"))
 
