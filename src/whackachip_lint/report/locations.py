@@ -69,8 +69,13 @@ def relocate_verdict(verdict: Any, result: ScanResult, cwd: str | None = None) -
     """A copy of `verdict` whose file paths are as printed, like `relocate(result)`'s: `path:line` evidence (also
     with a value after it), recipe, training-path and primary-target names, file lists. A path is recognised by
     being one of the scan's files (`result` before `relocate`), so no other text (a vendor, a constraint) changes
-    whatever its shape. The inference and the fleet store keep root-relative paths; only what is shown moves."""
-    return None if verdict is None else _mover(result, cwd).copy(verdict)
+    whatever its shape. The inference and the fleet store keep root-relative paths; only what is shown moves.
+    When no path moves (a scan run from its root, the usual case), `verdict` itself: copying a large repository's
+    verdict costs a tenth of a second of a warm rescan and would change nothing."""
+    if verdict is None:
+        return None
+    mover = _mover(result, cwd)
+    return verdict if mover.moves_nothing() else mover.copy(verdict)
 
 
 def _mover(result: ScanResult, cwd: str | None) -> "_Relocator":
@@ -98,6 +103,10 @@ class _Relocator:
     def __init__(self, known: set[str], move: Callable[[str], str]) -> None:
         self.known, self.move = known, move
         self.done: dict[int, Any] = {}  # by id: shared parts stay shared in the copy
+
+    def moves_nothing(self) -> bool:
+        """Whether every known file is shown at the path the verdict names it by (then no string of it changes)."""
+        return all(self.move(path) == path for path in self.known)
 
     def text(self, value: str) -> str:
         if value in self.known:
