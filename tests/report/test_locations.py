@@ -172,6 +172,18 @@ def test_a_verdict_whose_paths_do_not_move_is_not_copied(tmp_path):
     moved = relocate_verdict(verdict, result, str(tmp_path))
     assert moved is not verdict and moved.primary["name"] == "repo/run.sh"
 
+
+def test_a_result_whose_paths_do_not_move_is_not_rebuilt(tmp_path):
+    from whackachip_lint.config import Settings
+    from whackachip_lint.report.locations import relocate
+    from whackachip_lint.scan import scan
+
+    shutil.copytree(VERDICTS / "declared_v100_fa2", tmp_path / "repo")
+    result = scan([tmp_path / "repo"], Settings())
+    assert relocate(result, str(tmp_path / "repo")) is result
+    moved = relocate(result, str(tmp_path))
+    assert moved is not result and moved.files == [f"repo/{path}" for path in result.files]
+
 @pytest.mark.parametrize("text, expected", [
     ("run.sh:3", "repo/run.sh:3"),
     ("run.sh:3 mlx5_0:1", "repo/run.sh:3 mlx5_0:1"),  # an interconnect entry: the value after the reference stays

@@ -44,8 +44,11 @@ def shown_path(relpath: str, root: str, cwd: str | None = None) -> str:
 
 
 def relocate(result: ScanResult, cwd: str | None = None) -> ScanResult:
-    """`result` with every finding, diagnostic and file path as printed (relative to the current directory)."""
+    """`result` with every finding, diagnostic and file path as printed (relative to the current directory);
+    `result` itself when no path moves (a scan run from its root)."""
     mover = _mover(result, cwd)
+    if mover.moves_nothing():
+        return result
     return dataclasses.replace(
         result,
         findings=[_moved_finding(f, mover) for f in result.findings],
