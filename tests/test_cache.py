@@ -381,25 +381,22 @@ def test_the_code_fingerprint_follows_installed_plugins(monkeypatch, tmp_path):
 
 
 def test_a_plugin_in_a_package_is_located_without_running_the_package(monkeypatch, tmp_path):
-    """An entry point `pkg.module:plugin` is located without importing `pkg` (importing it would run its
-    `__init__`, and one that raises would stop every scan using the cache); its module's edits still count."""
     from whackachip_lint import plugins
 
     package = tmp_path / "wac_fake_plugin_package"
     package.mkdir()
     (package / "__init__.py").write_text("raise RuntimeError('never imported')\n")
-    module = package / "plugin_module.py"
-    module.write_text("plugin = None\n")
+    module = package / "rules.py"
+    module.write_text("raise RuntimeError('never imported either')\n")
     monkeypatch.syspath_prepend(str(tmp_path))
-    monkeypatch.setattr(plugins, "_entry_points", lambda: [])
-    none = cache_module.code_fingerprint()
-    monkeypatch.setattr(plugins, "_entry_points",
-                        lambda: [_FakeEntryPoint("fake", "wac_fake_plugin_package.plugin_module:plugin")])
-    installed = cache_module.code_fingerprint()
-    module.write_text("plugin = None  # edited\n")
-    edited = cache_module.code_fingerprint()
-    assert len({none, installed, edited}) == 3
+    monkeypatch.setattr(plugins, "_entry_points", lambda: [_FakeEntryPoint("fake", "wac_fake_plugin_package.rules:p")])
+    first = plugins.fingerprint()
     assert "wac_fake_plugin_package" not in sys.modules
+    module.write_text("raise RuntimeError('never imported, edited')\n")
+    assert plugins.fingerprint() != first  # the submodule's own file is stamped
+    monkeypatch.setattr(plugins, "_entry_points", lambda: [_FakeEntryPoint("fake", "wac_fake_plugin_package.gone:p")])
+    assert plugins.fingerprint().endswith("\0-")  # a module that is not there: no stamp, no error
+
 
 # --- one entry's decision, field by field (mutation testing: docs/testing.md) --------------------------------------
 

@@ -87,31 +87,31 @@ def fingerprint() -> str:
     for point in sorted(_entry_points(), key=lambda p: (p.name, p.value)):
         dist = getattr(point, "dist", None)
         version = f"{dist.name}=={dist.version}" if dist is not None else "-"
-        stamp = "-"
+        origin = _module_file(point.value.partition(":")[0].strip())
         try:
-            origin = _module_file(point.value.partition(":")[0].strip())
-            if origin and os.path.exists(origin):
-                st = os.stat(origin)
-                stamp = f"{st.st_size}:{st.st_mtime_ns}"
-        except (ImportError, ValueError, OSError):  # a broken plugin is reported when plugins load, not here
-            pass
-        parts.append(f"{point.name}\0{point.value}\0{version}\0{stamp}")
+            st = os.stat(origin) if origin else None
+        except OSError:  # a broken plugin is reported when plugins load, not here
+            st = None
+        parts.append(f"{point.name}\0{point.value}\0{version}\0{f'{st.st_size}:{st.st_mtime_ns}' if st else '-'}")
     return "\1".join(parts)
 
 
-def _module_file(name: str) -> str | None:
-    """The file of module `name`, located without running any of its code: `find_spec("pkg.mod")` imports `pkg`,
-    and a plugin package whose `__init__` raises would then stop every scan that uses the cache."""
+def _module_file(dotted: str) -> str | None:
+    """The file of module `dotted`, found on sys.path part by part: unlike importlib.util.find_spec, which imports
+    the parent packages of a dotted name, this runs none of the plugin's code."""
     from importlib.machinery import PathFinder
-    from importlib.util import find_spec
 
-    top, *rest = name.split(".")
-    spec = find_spec(top)  # a top-level name is only looked up
-    for part in rest:
-        if spec is None or spec.submodule_search_locations is None:
+    spec, path = None, None
+    for part in dotted.split("."):
+        name = part if spec is None else f"{spec.name}.{part}"
+        try:
+            spec = PathFinder.find_spec(name, path)
+        except (ImportError, ValueError):
             return None
-        spec = PathFinder.find_spec(f"{spec.name}.{part}", list(spec.submodule_search_locations))
-    return spec.origin if spec is not None else None
+        if spec is None:
+            return None
+        path = spec.submodule_search_locations
+    return spec.origin if spec is not None and spec.has_location else None
 
 
 _loading = False

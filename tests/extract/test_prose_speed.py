@@ -239,3 +239,48 @@ def test_a_logs_findings_take_their_snippets_from_the_lines_cut_out_without_spli
         ("WAC712", 1001, "We trained on 8 H100 GPUs.")]
     assert "lines" not in source.__dict__  # never split
     assert source.line_text(1001) == "We trained on 8 H100 GPUs." and source.line_text(1) == "step 1 loss 2"
+
+
+# --- the CSV header, the one tool output found without a marker word --------------------------------------------
+
+CSV_PIECES = st.sampled_from(["name", " name ,x", "\tname", "name, memory.total [MiB]", "filename: a", "NAME",
+                              "model_name,", "x name", "\r", " ", "\x0b", "\x85", "step 1", ""])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.tuples(CSV_PIECES, st.sampled_from(["\n", "\r\n", " ", ""])), max_size=12))
+def test_a_csv_header_is_found_in_the_text_exactly_where_a_line_of_it_matches(pieces):
+    text = "".join(piece + brk for piece, brk in pieces)
+    source = Source(Path("train.log"), "train.log", "log", text.encode())
+    assert prose._has_csv_header(text) == any(prose._CSV_HEADER.match(line) for line in source.lines)
+
+
+@pytest.mark.parametrize("header_at", [0, 500])
+@pytest.mark.parametrize("brk", ["\n", "\r\n"])
+def test_a_query_gpu_csv_in_a_log_is_read_with_its_header_line(header_at, brk):
+    lines = ["step 1 | hostname node1"] * header_at + ["name, memory.total [MiB]", "NVIDIA H800, 81559 MiB"]
+    source = Source(Path("gpus.log"), "gpus.log", "log", brk.join(lines + [""]).encode())
+    assert [(f.rule, f.value, f.span.line, f.properties["source"]) for f in prose.extract(source)] == [
+        ("WAC713", "NVIDIA H800", header_at + 2, "nvidia-smi --query-gpu")]
+
+
+def test_the_word_name_alone_does_not_make_a_log_or_document_be_split():
+    log = "step 1 | hostname node1 | model_name llama\n" * 1000 + "We trained on 8 H100 GPUs.\n"
+    source = Source(Path("train.log"), "train.log", "log", log.encode())
+    assert [(f.rule, f.span.line) for f in prose.extract(source)] == [("WAC712", 1001)]
+    assert "lines" not in source.__dict__  # only the line holding a name was cut out
+    readme = Source(Path("README.md"), "README.md", "markdown", b"# Usage\n\nSet `model_name` to the file name.\n")
+    assert list(prose.extract(readme)) == []
+    assert "lines" not in readme.__dict__
+
+
+def test_the_command_nvidia_smi_named_in_a_log_does_not_make_it_be_split_its_table_header_does():
+    log = "watch nvidia-smi; step 1 loss 2\n" * 1000 + "We trained on 8 H100 GPUs.\n"
+    source = Source(Path("train.log"), "train.log", "log", log.encode())
+    assert [(f.rule, f.span.line) for f in prose.extract(source)] == [("WAC712", 1001)]
+    assert "lines" not in source.__dict__
+    table = ("| NVIDIA-SMI 535.104.05   Driver Version: 535.104.05   CUDA Version: 12.2     |\n"
+             "|   0  NVIDIA H100 80GB HBM3          On  | 00000000:18:00.0 Off |                    0 |\n")
+    source = Source(Path("train.log"), "train.log", "log", ("step 1\n" * 10 + table).encode())
+    assert [(f.rule, f.value, f.span.line) for f in prose.extract(source)] == [
+        ("WAC713", "NVIDIA H100 80GB HBM3", 12)]

@@ -85,11 +85,11 @@ class Source:
     @cached_property
     def lines(self) -> list[str]:
         """Lines without their line endings; `lines[0]` is line 1 (line breaks as the kind's row says: kinds.py)."""
-        breaks = LINE_BREAKS.get(self.kind, DEFAULT_LINE_BREAK).pattern
-        if breaks == DEFAULT_LINE_BREAK.pattern or ("\r" not in self.text and breaks == _CR_LF_OR_CR):
+        breaks = LINE_BREAKS.get(self.kind, DEFAULT_LINE_BREAK)
+        if breaks.pattern == DEFAULT_LINE_BREAK.pattern or ("\r" not in self.text and breaks.pattern == _CR_LF_OR_CR):
             parts = _split_lf(self.text)  # the same lines, several times faster than a regular expression split
         else:
-            parts = LINE_BREAKS.get(self.kind, DEFAULT_LINE_BREAK).split(self.text)
+            parts = breaks.split(self.text)
         if parts and parts[-1] == "":
             parts.pop()  # the text ended with a line break (or was empty)
         return parts

@@ -37,7 +37,8 @@ from ..evidence import RawFinding, Span
 from ..kinds import UNSAFE_CHARACTERS
 from . import ExtractionError, PartialExtraction, Source
 from . import shell
-from ..prefilter import has_trigger
+from ..prefilter import has_trigger, pattern_for
+from ..rules import ALL_RULES
 
 # Fence info strings (first word, lower-cased) whose blocks are shell commands.
 SHELL_TAGS = frozenset({"bash", "sh", "shell", "zsh", "ksh", "console", "shell-session", "shellsession",
@@ -248,9 +249,6 @@ def _read_block(source: Source, block: Block, commands: dict[int, str], name: st
 @lru_cache(maxsize=1)
 def _shell_triggers():
     """The pre-filter's pattern for shell files under every rule (None: some rule cannot be pre-filtered)."""
-    from ..prefilter import pattern_for
-    from ..rules import ALL_RULES
-
     return pattern_for("shell", frozenset(ALL_RULES))
 
 

@@ -11,7 +11,7 @@ Two kinds of evidence, kept apart from code evidence (rules tagged "docs", off w
   tables of peak FLOPs, error strings, support lists, hypotheticals. Code blocks are not prose and give
   no WAC712 finding; table rows count only when their first cell is a hardware label.
 
-`extract_text` is also used for notebook Markdown cells and outputs.
+Notebooks use it too (extract/notebook.py): `extract_lines` reads Markdown cells, `find_smi` cell outputs.
 """
 
 from __future__ import annotations
@@ -156,7 +156,8 @@ def _read(text: str, get_lines: Callable[[], list[str]], kind: str, known: dict[
     as `get_lines()` splits them."""
     lower = text.lower()
     hits = _literal_lines(lower)
-    tool_output = any(marker in lower for marker in _OUTPUT_MARKERS)
+    tool_output = (any(marker in lower for marker in _OUTPUT_MARKERS) or _SMI_HEADER.search(text) is not None
+                   or _has_csv_header(text))
     if not hits and not tool_output:
         return
     numbered: Iterable[tuple[int, str]]
@@ -179,9 +180,18 @@ NAME_LITERALS = ("v100", "p100", "k80", "t4", "a10", "a30", "a40", "a800", "6000
                  "l20", "h100", "h800", "h20", "b100", "b200", "b300", "mi100", "mi210", "mi250", "mi300", "mi325",
                  "mi355", "910", "gaudi", "hl-", "tpu", "trillium", "trainium", "inferentia", "apple", "m1", "m2",
                  "m3", "m4")
-# Tool output that names GPUs the table may not know (nvidia-smi tables and `-L` lines, device properties) or
-# whose rows need a header line (`--query-gpu=name` CSV).
-_OUTPUT_MARKERS = ("nvidia-smi", "(uuid:", "_cudadeviceproperties", "name")
+# Tool output that names GPUs the table may not know (`nvidia-smi -L` lines, device properties); an nvidia-smi
+# table is known by its header (_SMI_HEADER: not the command's name, which READMEs and logs often write).
+_OUTPUT_MARKERS = ("(uuid:", "_cudadeviceproperties")
+# A line _CSV_HEADER matches (`--query-gpu=name` CSV, whose rows need it): at the start of the text, or after a line
+# break, the literal `re` then looks for. Not the word "name" alone: most documents and logs hold it (`filename`,
+# `model_name`), and a log holding it was read line by line, a document without a name split, for nothing.
+_CSV_HEADER_FIRST = re.compile(r"[^\S\n]*name[^\S\n]*(?:,|$)", re.M)
+_CSV_HEADER_NEXT = re.compile(r"\n[^\S\n]*name[^\S\n]*(?:,|$)", re.M)
+
+
+def _has_csv_header(text: str) -> bool:
+    return _CSV_HEADER_FIRST.match(text) is not None or _CSV_HEADER_NEXT.search(text) is not None
 
 
 @lru_cache(maxsize=1)

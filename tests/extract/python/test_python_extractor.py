@@ -1180,3 +1180,18 @@ def test_extraction_pauses_the_garbage_collector_and_restores_it():
         assert not gc.isenabled()  # a caller that turned it off keeps it off
     finally:
         gc.enable()
+
+
+def test_the_text_is_split_into_lines_once_the_sources_lines_with_cpythons_line_breaks():
+    from pathlib import Path
+
+    from whackachip_lint.extract import Source
+    from whackachip_lint.extract import python as python_extractor
+
+    # A lone CR ends a line for CPython; the column of a non-ASCII line is converted from its text.
+    text = "import torch\r# é\rx = 'é'; y = torch.bfloat16\r\nz = 1\n"
+    source = Source(Path("a.py"), "a.py", "python", text.encode())
+    found = python_extractor.extract(source)
+    assert [(f.rule, f.value, f.span.line, f.span.column, f.span.end_column) for f in found] == [
+        ("WAC101", "bfloat16", 3, 14, 28)]
+    assert "lines" in source.__dict__  # the extractor's lines are the source's: the snippets split nothing again

@@ -34,16 +34,16 @@ TOO_DEEP = "Python source nested too deeply to parse safely"
 
 
 def extract(source: Source) -> list[RawFinding]:
-    text = source.text
     with _collector_paused():
         # The tree lives and dies inside `_evidence`: freed before collection resumes, so that no collection ever
         # traverses it.
-        return _evidence(text)
+        return _evidence(source)
 
 
-def _evidence(text: str) -> list[RawFinding]:
+def _evidence(source: Source) -> list[RawFinding]:
+    text = source.text
     module = parse(text)
-    visitor = PythonEvidenceVisitor(module, Lines(text), hot_lines(text))
+    visitor = PythonEvidenceVisitor(module, Lines(text, lambda: source.lines), hot_lines(text))
     try:
         visitor.walk(module)
         visitor.comments()

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import ast
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 from ...evidence import Span
 
@@ -29,8 +29,11 @@ _TOKEN = re.compile(
 class Lines:
     """Line access and position conversion for one file's text."""
 
-    def __init__(self, text: str) -> None:
+    def __init__(self, text: str, split: Callable[[], list[str]] | None = None) -> None:
+        """`split` gives the text's lines as CPython counts them (`Source.lines` of a Python file: the scan takes
+        findings' snippets from the same list, so the text is split once)."""
         self.text = text
+        self._split = split
         self._lines: list[str] | None = None
         self._ascii = text.isascii()
 
@@ -38,8 +41,10 @@ class Lines:
     def lines(self) -> list[str]:
         if self._lines is None:
             text = self.text
-            # str.split is several times faster than the pattern, and the same where LF is the only break.
-            self._lines = text.split("\n") if "\r" not in text else _LINE_BREAK.split(text)
+            if self._split is not None:
+                self._lines = self._split()
+            else:  # str.split is several times faster than the pattern, and the same where LF is the only break.
+                self._lines = text.split("\n") if "\r" not in text else _LINE_BREAK.split(text)
         return self._lines
 
     def line(self, number: int) -> str:

@@ -62,7 +62,7 @@ from .syntax import (
     version_test,
 )
 from .values import Binding, Flag, Resolver, ValueCandidate, call_values, combine, literal_string, with_flag
-from .walk import AstWalker, child_fields
+from .walk import AstWalker, child_fields, field_children
 from ...rules.codes import Code
 
 _IMPORT_ERRORS = {"ImportError", "ModuleNotFoundError"}
@@ -87,8 +87,8 @@ _BLOCKS: dict[type, tuple[str, ...]] = {
 }
 if hasattr(ast, "TryStar"):
     _BLOCKS[ast.TryStar] = _BLOCKS[ast.Try]
-# The module's statements are walked as a block too (not entered through `_statement`).
-_MODULE_BLOCKS: dict[type, tuple[str, ...]] = {ast.Module: ("body",)}
+# The blocks whose statements `_run_block` walks: the module's too (not entered through `_statement`).
+_WALKED_BLOCKS: dict[type, tuple[str, ...]] = {**_BLOCKS, ast.Module: ("body",)}
 # Simple statements always visited: imports feed the alias table for every later line.
 _ALWAYS = (ast.Import, ast.ImportFrom)
 # Functions without a hot line and without an import are skipped whole (their names are their own).
@@ -284,7 +284,7 @@ class PythonEvidenceVisitor(ArgparseOptions, EnvironmentWrites, AstWalker):
 
     def children(self, node: ast.AST) -> list:
         kind = type(node)
-        blocks = _BLOCKS.get(kind) or _MODULE_BLOCKS.get(kind)
+        blocks = _WALKED_BLOCKS.get(kind)  # one look-up: every node of the walk passes here
         if blocks is None:
             return super().children(node)
         quiet = id(node) in self.quiet_headers
@@ -295,7 +295,7 @@ class PythonEvidenceVisitor(ArgparseOptions, EnvironmentWrites, AstWalker):
                 if statements:
                     found.append(partial(self._run_block, statements, 0))
             elif not quiet:
-                found.extend(super().field_children(node, name))
+                found.extend(field_children(node, name))
         return found
 
     def _run_block(self, statements: list, start: int) -> None:

@@ -33,6 +33,16 @@ def child_fields(cls: type) -> tuple[str, ...]:
     return names
 
 
+def field_children(node: ast.AST, name: str) -> list[ast.AST]:
+    """The nodes field `name` of `node` holds, in order."""
+    value = getattr(node, name, None)
+    if type(value) is list:
+        return [item for item in value if isinstance(item, ast.AST) and not isinstance(item, _LEAVES)]
+    if isinstance(value, ast.AST) and not isinstance(value, _LEAVES):
+        return [value]
+    return []
+
+
 class AstWalker:
     """Subclass and define `visit_<NodeClass>(node)` (return False to skip the children) / `leave_<NodeClass>(node)`."""
 
@@ -53,21 +63,8 @@ class AstWalker:
         """What to visit under `node`, in order: nodes, or callables run in their turn."""
         found: list[ast.AST] = []
         for name in child_fields(type(node)):
-            value = getattr(node, name, None)
-            if type(value) is list:
-                found.extend(item for item in value if isinstance(item, ast.AST) and not isinstance(item, _LEAVES))
-            elif isinstance(value, ast.AST) and not isinstance(value, _LEAVES):
-                found.append(value)
+            found += field_children(node, name)
         return found
-
-    @staticmethod
-    def field_children(node: ast.AST, name: str) -> list[ast.AST]:
-        value = getattr(node, name, None)
-        if type(value) is list:
-            return [item for item in value if isinstance(item, ast.AST) and not isinstance(item, _LEAVES)]
-        if isinstance(value, ast.AST) and not isinstance(value, _LEAVES):
-            return [value]
-        return []
 
     def visit(self, node: ast.AST | None) -> None:
         """Visit `node` (and its children) next, from inside a hook."""
