@@ -88,8 +88,8 @@ def run(candidates: list[Candidate], settings: Settings, root: Path, progress: P
             cache.store(result.relpath, stamp, encode_result(result))
     if cache is not None:
         cache.save()
-        if len(contents) == len(candidates) and all(contents.values()):
-            stats.contents = {path: digest for path, digest in contents.items() if digest}
+        if len(contents) == len(candidates) and all(contents.values()):  # every file's content known
+            stats.contents = contents
     return results, stats
 
 

@@ -156,6 +156,34 @@ def test_the_stored_verdict_of_a_scan_keeps_root_relative_paths(tmp_path):
     assert shown.primary["name"] == "repo/run.sh" and verdict.primary["name"] == "run.sh"
 
 
+
+def test_a_verdict_whose_paths_do_not_move_is_not_copied(tmp_path):
+    """Scanned from its own root (the usual case) no path of the verdict moves: it is shown as it is, not copied;
+    scanned from the folder above, it is copied with its paths moved."""
+    from whackachip_lint.config import Settings
+    from whackachip_lint.infer.engine import infer
+    from whackachip_lint.report.locations import relocate_verdict
+    from whackachip_lint.scan import scan
+
+    shutil.copytree(VERDICTS / "declared_v100_fa2", tmp_path / "repo")
+    result = scan([tmp_path / "repo"], Settings())
+    verdict = infer(result)
+    assert relocate_verdict(verdict, result, str(tmp_path / "repo")) is verdict
+    moved = relocate_verdict(verdict, result, str(tmp_path))
+    assert moved is not verdict and moved.primary["name"] == "repo/run.sh"
+
+
+def test_a_result_whose_paths_do_not_move_is_not_rebuilt(tmp_path):
+    from whackachip_lint.config import Settings
+    from whackachip_lint.report.locations import relocate
+    from whackachip_lint.scan import scan
+
+    shutil.copytree(VERDICTS / "declared_v100_fa2", tmp_path / "repo")
+    result = scan([tmp_path / "repo"], Settings())
+    assert relocate(result, str(tmp_path / "repo")) is result
+    moved = relocate(result, str(tmp_path))
+    assert moved is not result and moved.files == [f"repo/{path}" for path in result.files]
+
 @pytest.mark.parametrize("text, expected", [
     ("run.sh:3", "repo/run.sh:3"),
     ("run.sh:3 mlx5_0:1", "repo/run.sh:3 mlx5_0:1"),  # an interconnect entry: the value after the reference stays

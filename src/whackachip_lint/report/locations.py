@@ -44,8 +44,11 @@ def shown_path(relpath: str, root: str, cwd: str | None = None) -> str:
 
 
 def relocate(result: ScanResult, cwd: str | None = None) -> ScanResult:
-    """`result` with every finding, diagnostic and file path as printed (relative to the current directory)."""
+    """`result` with every finding, diagnostic and file path as printed (relative to the current directory);
+    `result` itself when no path moves (a scan run from its root)."""
     mover = _mover(result, cwd)
+    if mover.moves_nothing():
+        return result
     return dataclasses.replace(
         result,
         findings=[_moved_finding(f, mover) for f in result.findings],
@@ -58,9 +61,9 @@ def _moved_finding(finding: Finding, mover: "_Relocator") -> Finding:
     """A finding at its printed path; a declaration the code contradicts also names the code's location (crosscheck:
     property `conflicts_with`, quoted in the message), which moves with it."""
     where = finding.properties.get(CONFLICTS_WITH)
-    if not isinstance(where, str) or mover.text(where) == where:
+    moved = mover.text(where) if isinstance(where, str) else where
+    if moved == where:
         return finding.with_changes(path=mover.move(finding.path))
-    moved = mover.text(where)
     return finding.with_changes(path=mover.move(finding.path), properties={**finding.properties, CONFLICTS_WITH: moved},
                                 message=finding.message.replace(f" at {where};", f" at {moved};"))
 
@@ -69,8 +72,13 @@ def relocate_verdict(verdict: Any, result: ScanResult, cwd: str | None = None) -
     """A copy of `verdict` whose file paths are as printed, like `relocate(result)`'s: `path:line` evidence (also
     with a value after it), recipe, training-path and primary-target names, file lists. A path is recognised by
     being one of the scan's files (`result` before `relocate`), so no other text (a vendor, a constraint) changes
-    whatever its shape. The inference and the fleet store keep root-relative paths; only what is shown moves."""
-    return None if verdict is None else _mover(result, cwd).copy(verdict)
+    whatever its shape. The inference and the fleet store keep root-relative paths; only what is shown moves.
+    When no path moves (a scan run from its root, the usual case), `verdict` itself: copying a large repository's
+    verdict costs a tenth of a second of a warm rescan and would change nothing."""
+    if verdict is None:
+        return None
+    mover = _mover(result, cwd)
+    return verdict if mover.moves_nothing() else mover.copy(verdict)
 
 
 def _mover(result: ScanResult, cwd: str | None) -> "_Relocator":
@@ -98,6 +106,10 @@ class _Relocator:
     def __init__(self, known: set[str], move: Callable[[str], str]) -> None:
         self.known, self.move = known, move
         self.done: dict[int, Any] = {}  # by id: shared parts stay shared in the copy
+
+    def moves_nothing(self) -> bool:
+        """Whether every known file is shown at the path the verdict names it by (then no string of it changes)."""
+        return all(self.move(path) == path for path in self.known)
 
     def text(self, value: str) -> str:
         if value in self.known:
