@@ -33,7 +33,8 @@ from typing import Any, Iterable
 
 from ..evidence import Finding
 from .graph import ImportGraph, build
-from .launches import _resolve, doc_block, documented_recipe_name, documented_target, find_recipes, recipe_home
+from .launches import (KnownFiles, _resolve, doc_block, documented_recipe_name, documented_target, find_recipes,
+                       known_files, recipe_home)
 from ..rules import tagged
 from ..rules.codes import Code
 
@@ -293,7 +294,7 @@ def analyse(files: Iterable[str], facts: dict[str, dict[str, Any]], findings: li
 
 def _entry_points(files: list[str], facts: dict[str, dict[str, Any]], findings: list[Finding],
                   graph: ImportGraph) -> list[EntryPoint]:
-    known = set(files)
+    known = known_files(frozenset(files))
     launches: dict[str, EntryPoint] = {}
     for path in files:
         for kind, target, _line in facts.get(path, {}).get("runs", ()):
@@ -331,7 +332,7 @@ def _entry_points(files: list[str], facts: dict[str, dict[str, Any]], findings: 
     return entries
 
 
-def _documented_launches(launches: dict[str, EntryPoint], findings: list[Finding], known: set[str]) -> None:
+def _documented_launches(launches: dict[str, EntryPoint], findings: list[Finding], known: KnownFiles) -> None:
     """Each README code block that runs a Python script of the repository is an entry point of its own, named by
     its recipe ("README.md:12"): several blocks (one per GPU type or backend) are several documented recipes."""
     for f in findings:
@@ -426,7 +427,7 @@ def _launch_files(findings: list[Finding], files: list[str]) -> dict[str, set[st
     return {r.name: set(r.files) for r in find_recipes(findings, files)}
 
 
-def _resolve_script(reference: str, base: str, known: set[str]) -> str | None:
+def _resolve_script(reference: str, base: str, known: KnownFiles) -> str | None:
     found = _resolve(reference, base, known)
     return found if found and found.endswith((".py", ".sh", ".bash", ".slurm", ".sbatch")) else None
 
