@@ -24,17 +24,14 @@ class Recipe:
     files: set[str] = field(default_factory=set)  # the launch script, launched scripts, configs passed
     dirs: set[str] = field(default_factory=set)  # directories whose other files belong to this recipe
     configs: set[str] = field(default_factory=set)
-    # A documented recipe (a code block of a README, extract/doc_commands.py): the document and the block's line.
-    # The document itself is not one of its files: it stays documentation, and its other blocks and prose are not
-    # this recipe's.
+    # A documented recipe (a code block of a README, extract/doc_commands.py): the document. The document itself is
+    # not one of its files: it stays documentation, and its other blocks and prose are not this recipe's.
     document: str = ""
-    block: int = 0
 
     def holds_launch(self, finding: Finding) -> bool:
-        """Whether a finding is part of this recipe's launch commands (its flags settle what the files leave open)."""
-        if self.document:
-            return finding.path == self.document and doc_block(finding) == self.block
-        return finding.path == self.name and not doc_block(finding)
+        """Whether a finding is part of this recipe's launch commands (its flags settle what the files leave open):
+        it stands in the launch file, a README's code block being the launch file "README.md:12" (recipe_home)."""
+        return recipe_home(finding) == self.name
 
 
 def doc_block(finding: Finding) -> int:
@@ -152,7 +149,7 @@ def find_recipes(findings: Iterable[Finding], files: Iterable[str]) -> list[Reci
         while changed:
             changed = False
             for f in configs:
-                if not (recipe.holds_launch(f) or (f.path in recipe.files and not doc_block(f))):
+                if recipe_home(f) not in recipe.files and not recipe.holds_launch(f):
                     continue
                 reference = (f.properties or {}).get("resolved") or f.value
                 target = _resolve(reference, f.path, known) if isinstance(reference, str) else None
@@ -170,6 +167,6 @@ def _add_documented(recipes: dict[str, Recipe], finding: Finding, known: KnownFi
     if target is None:
         return
     name = documented_recipe_name(finding)
-    recipe = recipes.setdefault(name, Recipe(name, document=finding.path, block=doc_block(finding)))
+    recipe = recipes.setdefault(name, Recipe(name, document=finding.path))
     recipe.files.add(target)
     recipe.dirs.add(posixpath.dirname(target))
