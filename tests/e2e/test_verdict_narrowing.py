@@ -95,6 +95,19 @@ def test_the_same_script_named_as_training_is_a_training_path(tmp_path):
     assert consistent(data) == NVIDIA_BF16  # its path has no datacenter evidence: consumer parts stay
 
 
+def test_a_script_converting_a_finetuning_dataset_is_a_tool_not_the_primary_target(tmp_path):
+    repo = copy("tool_scripts", tmp_path)
+    (repo / "scripts" / "data_prep").mkdir()
+    (repo / "scripts" / "convert_checkpoint.py").rename(repo / "scripts" / "data_prep" / "convert_finetuning_dataset.py")
+    # As much set-up as the training script: a tie on set-up and size once named the converter the primary target.
+    (repo / "scripts" / "data_prep" / "convert_finetuning_dataset.py").write_text(
+        (repo / "train.py").read_text().replace("class Trainer", "class Converter").replace("Trainer(32)", "Converter(32)"))
+    data = inference(repo)
+    assert [p["name"] for p in data["paths"]["training_paths"]] == ["train.py"]
+    assert data["primary"]["name"] == "train.py"
+    assert consistent(data) == NVIDIA_DATACENTER_BF16
+
+
 def test_cuda_looking_code_in_a_repository_whose_scripts_set_hip_variables_runs_on_amd():
     data = inference(VERDICTS / "amd_data_scripts")
     assert vendors(data) == {"AMD": "likely"}

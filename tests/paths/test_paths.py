@@ -208,6 +208,9 @@ def test_a_launch_chain_runs_what_the_called_script_runs():
     ("trainer/train_agent.py", False), ("train.py", False), ("pretrain_gpt.py", False), ("mylib/model.py", False),
     ("converter_train.py", False), ("hooks/train/pretrain/prepare.py", True), ("eval/train_probe.py", False),
     ("train/helpers.py", False), ("plot.py", False),
+    # A train word before a data word names the data a tool prepares, not what the script does.
+    ("scripts/data_prep/convert_finetuning_dataset.py", True), ("prepare_train_data.py", True),
+    ("tokenize_pretrain_corpus.py", True), ("data/train_split.py", False), ("train_on_data.py", False),
 ])
 def test_tool_paths_are_told_by_their_words(path, tool):
     assert is_tool_path(path) is tool

@@ -63,6 +63,9 @@ TOOL_WORDS = frozenset({
     "infer", "inference", "generate", "generation", "predict", "sample", "sampling",
 })
 TRAIN_WORDS = frozenset({"train", "trainer", "training", "pretrain", "pretraining", "finetune", "finetuning", "sft"})
+# Words for data that a train word before them only qualifies: `convert_finetuning_dataset.py` and
+# `prepare_train_data.py` prepare data for training, they do not train.
+DATA_WORDS = frozenset({"data", "dataset", "datasets", "set", "sets", "split", "splits", "corpus", "shards"})
 _WORD_SPLIT = re.compile(r"[/_\-.]+")
 # CUDA/HIP sources compiled into the package (extract/cuda.py reads .cu/.cuh).
 NATIVE_SUFFIXES = (".cu", ".cuh")
@@ -182,12 +185,18 @@ def is_tool_path(path: str) -> bool:
     The file's own name decides first (`train/prepare.py` prepares, `eval/train_probe.py` trains); its folders
     only when the name says neither (`data_prep/convert.py`, `checkpoint_conversion/check.py`)."""
     folders, _, name = path.lower().rpartition("/")
-    for words in (set(_WORD_SPLIT.split(name.rsplit(".", 1)[0])), set(_WORD_SPLIT.split(folders))):
+    for words in (_words(name.rsplit(".", 1)[0]), _words(folders)):
         if words & TRAIN_WORDS:
             return False
         if words & TOOL_WORDS:
             return True
     return False
+
+
+def _words(text: str) -> set[str]:
+    """The words of a path part, a train word that only qualifies the data after it (DATA_WORDS) left out."""
+    words = _WORD_SPLIT.split(text)
+    return {w for w, after in zip(words, words[1:] + [""]) if not (w in TRAIN_WORDS and after in DATA_WORDS)}
 
 
 def is_plugin_path(path: str) -> bool:
