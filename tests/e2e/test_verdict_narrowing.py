@@ -108,6 +108,25 @@ def test_a_script_converting_a_finetuning_dataset_is_a_tool_not_the_primary_targ
     assert consistent(data) == NVIDIA_DATACENTER_BF16
 
 
+def test_a_launch_finding_its_script_through_its_own_folder_is_the_primary_target():
+    data = inference(VERDICTS / "script_dir_launch")
+    # `python3 "$SCRIPT_DIR/utils/patched_loop.py"` runs the loop: the launch, not a reporter run by hand, is primary.
+    assert [p["name"] for p in data["paths"]["training_paths"]] == ["run_job.sh"]
+    assert data["primary"]["name"] == "run_job.sh"
+    (path,) = data["paths"]["training_paths"]
+    assert path["files"] == ["job_env.sh", "run_job.sh", "utils/patched_loop.py"]
+    assert vendors(data) == {"AMD": "likely"}
+
+
+def test_a_path_under_a_variable_is_looked_for_only_beside_the_launch_and_at_the_root(tmp_path):
+    repo = copy("script_dir_launch", tmp_path)
+    launch = repo / "run_job.sh"
+    # A variable naming another checkout: the file name alone does not make it this repository's script.
+    launch.write_text(launch.read_text().replace("$SCRIPT_DIR/utils/patched_loop.py", "$UPSTREAM/patched_loop.py"))
+    data = inference(repo)
+    assert "run_job.sh" not in [p["name"] for p in data["paths"]["training_paths"]]
+
+
 def test_cuda_looking_code_in_a_repository_whose_scripts_set_hip_variables_runs_on_amd():
     data = inference(VERDICTS / "amd_data_scripts")
     assert vendors(data) == {"AMD": "likely"}

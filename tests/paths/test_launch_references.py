@@ -17,7 +17,11 @@ PATHS = st.lists(st.sampled_from(["a", "b", "c"]), max_size=2).flatmap(
 def _every_file(reference: str, base: str, known: set[str]) -> str | None:
     """The resolution as written before the index: the trailing components matched against every file."""
     text = reference.strip().strip("'\"")
-    if not text or "$" in text:
+    if "$" in text:  # under one leading variable: beside the launch or at the root, never by its tail
+        head, _, rest = text.partition("/")
+        options = [posixpath.normpath(posixpath.join(posixpath.dirname(base), rest)), posixpath.normpath(rest)]
+        return next((o for o in options if o in known), None) if head == "$D" and rest and "$" not in rest else None
+    if not text:
         return None
     for option in (posixpath.normpath(posixpath.join(posixpath.dirname(base), text)), posixpath.normpath(text)):
         if option in known:
@@ -41,3 +45,11 @@ def test_a_run_resolves_against_one_index():
     files = frozenset({"scripts/train.py", "configs/ds.json"})
     assert known_files(files) is known_files(frozenset(set(files)))
     assert known_files(files).resolve("train.py", "launch/run.sh") == "scripts/train.py"
+
+
+def test_a_path_under_a_variable_resolves_beside_the_launch_or_at_the_root_only():
+    known = KnownFiles({"jobs/utils/train.py", "train.py", "deep/nested/only.py"})
+    assert known.resolve("$SCRIPT_DIR/utils/train.py", "jobs/run.sh") == "jobs/utils/train.py"
+    assert known.resolve("${ROOT}/train.py", "jobs/run.sh") == "train.py"
+    assert known.resolve("$SCRIPT_DIR/only.py", "jobs/run.sh") is None  # no match on the tail
+    assert known.resolve("$A/$B/train.py", "jobs/run.sh") is None

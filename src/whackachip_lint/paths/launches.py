@@ -7,6 +7,7 @@ what its files leave open, infer/recipes.py).
 from __future__ import annotations
 
 import posixpath
+import re
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from typing import Iterable
@@ -95,7 +96,9 @@ class KnownFiles:
 
     def _find(self, reference: str, base: str) -> str | None:
         text = reference.strip().strip("'\"")
-        if not text or "$" in text:
+        if "$" in text:
+            return self._find_under_variable(text, base)
+        if not text:
             return None
         options = [posixpath.normpath(posixpath.join(posixpath.dirname(base), text)), posixpath.normpath(text)]
         for option in options:
@@ -107,6 +110,22 @@ class KnownFiles:
             tail = tail[3:]
         matches = [k for k in self._by_name.get(posixpath.basename(tail), ()) if k == tail or k.endswith("/" + tail)]
         return matches[0] if len(matches) == 1 else None
+
+    def _find_under_variable(self, text: str, base: str) -> str | None:
+        """`$SCRIPT_DIR/utils/train.py`: a path under one leading variable, most often the launch file's own folder
+        (`SCRIPT_DIR=$(dirname "$0")`) or the repository's root, is looked for there only: a variable may name
+        anything, so its trailing components are never matched across the tree."""
+        head, slash, rest = text.partition("/")
+        if not slash or "$" in rest or not _VARIABLE.fullmatch(head):
+            return None
+        for option in (posixpath.normpath(posixpath.join(posixpath.dirname(base), rest)), posixpath.normpath(rest)):
+            if option in self.files:
+                return option
+        return None
+
+
+# A leading `$NAME` or `${NAME}` of a launched path.
+_VARIABLE = re.compile(r"\$(?:\w+|\{\w+\})")
 
 
 @lru_cache(maxsize=4)
