@@ -51,6 +51,7 @@ RULES = (
         ),
         negatives=(
             Example("# we tried torch.bfloat16 once\nimport torch\n"),
+            Example('PEAK_TFLOPS = {"MI300X": {"bf16": 1307, "fp32": 163}}\n', note="a peak-FLOPs table"),
             Example("torchrun train.py --bf16 False --fp16 True\n", kind="shell", note="`--bf16 False` switches it off"),
             Example(
                 '{"bf16": {"enabled": "auto"}, "zero_optimization": {"stage": 2}}\n',
@@ -160,6 +161,8 @@ RULES = (
             Example('from megatron.core import TransformerConfig\nconfig = TransformerConfig(fp8_format="e4m3")\n',
                     note="an FP8 format chosen"),
             Example("model:\n  fp8: hybrid\n", kind="yaml", note="Megatron/NeMo model config"),
+            Example('settings = {"fp8": "hybrid", "bf16": True, "seed": 1234}\n',
+                    note="an FP8 format in a settings dict (a table of names or numbers would not be)"),
         ),
         negatives=(
             Example("import transformer_engine.pytorch as te\nwith te.fp8_autocast(enabled=False):\n    y = layer(x)\n"),
@@ -170,6 +173,10 @@ RULES = (
             Example("from transformer_engine.common.recipe import MXFP8BlockScaling\n",
                     note="a recipe imported, never built"),
             Example("model:\n  fp8: false\n", kind="yaml"),
+            Example('PEAK_TFLOPS = {"H100": {"bf16": 989, "fp8": 1979}, "A100": {"bf16": 312}}\n',
+                    note="a peak-FLOPs table: the precision names key numbers, they switch nothing on"),
+            Example('DTYPE_NAMES = {"fp8": "fp8", "fp8_full": "fp8", "bf16": "bf16"}\n',
+                    note="a lookup of precision names"),
         ),
         tags=("precision",),
         implies=(

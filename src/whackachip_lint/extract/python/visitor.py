@@ -45,6 +45,7 @@ from .meanings import dtype_meaning, module_meanings, switch_truth, value_meanin
 from .mentions import find_mentions, span_in_token
 from .names import Aliases, dotted, lookup, matches
 from .options import ArgparseOptions
+from ...vocab.truth import truth
 from .syntax import (
     branch_truth,
     constant_truth,
@@ -990,6 +991,7 @@ class PythonEvidenceVisitor(ArgparseOptions, EnvironmentWrites, AstWalker):
                 self.attach(value, State.CONDITIONAL, condition=key, phrase="entry {} of a lookup table")
             table = {id(v) for _, v in dtypes}
             elements = [(k, v) for k, v in elements if id(v) not in table]
+        labels = _switch_names_as_labels(elements)
         for key_node, value in elements:
             key = literal_string(key_node)
             if key is None:
@@ -1008,7 +1010,7 @@ class PythonEvidenceVisitor(ArgparseOptions, EnvironmentWrites, AstWalker):
                 enabled = dict_get(value, "enabled")
                 if enabled is not None and T.KEYWORDS[key][0] == "switch":
                     self.setting(key, enabled, entry, f'"{key}": {{"enabled": ...}} in a dict')
-            elif key in T.KEYWORDS:
+            elif key in T.KEYWORDS and key not in labels:
                 self.setting(key, value, entry, f'"{key}" in a dict')
 
     # -- settings: a keyword and its value -----------------------------------------------------------
@@ -1177,3 +1179,19 @@ _CALL_HANDLERS = (
     PythonEvidenceVisitor._call_environment,
     PythonEvidenceVisitor._call_model,
 )
+
+
+
+def _switch_names_as_labels(elements: list[tuple[ast.expr, ast.expr]]) -> set[str]:
+    """The switch names (`"fp8"`, `"bf16"`) a dict uses as labels, not settings: keying a number other than 0 and
+    1 (`{"fp8": 4500}`, a peak-FLOPs or memory table), or, with two or more of them, a value that is no truth
+    word (`{"fp8": "fp8", "bf16": "bf16"}`, a lookup of names). `{"bf16": True, "fp16": 0}` sets switches."""
+    found: dict[str, object] = {}
+    for key_node, value in elements:
+        key = literal_string(key_node)
+        if key in T.KEYWORDS and T.KEYWORDS[key][0] == "switch" and type(value) is ast.Constant \
+                and not isinstance(value.value, bool) and isinstance(value.value, (int, float, str)):
+            found[key] = value.value
+    quantities = {k for k, v in found.items() if not isinstance(v, str) and v not in (0, 1)}
+    names = {k for k, v in found.items() if isinstance(v, str) and truth(v) is None and v.strip().lower() != "auto"}
+    return quantities | (names if len(found) >= 2 else set())
