@@ -589,7 +589,8 @@ def test_hard_facts_no_part_meets_together_are_a_conflict_weighed_as_strong():
     assert _conflicts([("p", [], assessment)]) == [
         {"paths": ["p"], "why": "hard facts no catalog entry meets together",
          "requirements": [r.to_dict() for r in assessment.requirements[:2]]},
-        {"paths": ["p"], "why": "no part meets every strong requirement together: those were set aside"}]
+        {"paths": ["p"], "why": "no part meets every strong requirement together: those were set aside",
+         "set_aside": "strong"}]
 
 
 def test_strong_evidence_no_part_meets_together_is_set_aside_but_never_the_memory_bound():
@@ -894,7 +895,8 @@ def test_hard_facts_of_the_whole_repository_that_cannot_hold_together_are_its_co
         {"paths": ["repository"], "why": "hard facts no catalog entry meets together", "requirements": [
             {"constraint": f"{TORCH_NPU} {demoted}", "strength": "strong", "evidence": ["a.py:1"], "rule": "WAC202"},
             {"constraint": f"{HPU} {demoted}", "strength": "strong", "evidence": ["a.py:2"], "rule": "WAC204"}]},
-        {"paths": ["repository"], "why": "no part meets every strong requirement together: those were set aside"}]
+        {"paths": ["repository"], "why": "no part meets every strong requirement together: those were set aside",
+         "set_aside": "strong"}]
 
 
 def test_a_part_the_documents_only_mention_stays_beside_a_declared_one():

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 import pytest
 from hypothesis import given, settings, strategies as st
 
@@ -620,8 +622,26 @@ def test_soft_evidence_no_part_meets_together_is_set_aside_and_said():
     ))
     assert v.status_of("nvidia-h100-sxm") == CONSISTENT
     assert v.overall.relaxed == "weak"
-    assert {"paths": ["run.sh"], "why": "no part meets every weak requirement together: those were set aside"} \
-        in v.conflicts
+    assert {"paths": ["run.sh"], "why": "no part meets every weak requirement together: those were set aside",
+            "set_aside": "weak"} in v.conflicts
+    # Weak hints set aside are said once, not counted as a conflict in the bottom line.
+    from whackachip_lint.report.bottom_line import bottom_line
+    from whackachip_lint.report.verdict_text import render_verdict
+
+    assert "conflict" not in bottom_line(v)
+    lines = render_verdict(v).splitlines()
+    assert "  Weak hints no part meets together, set aside on 1 path: run.sh." in lines
+    assert not any(line.startswith("  Training paths in conflict") for line in lines)
+
+
+def test_weak_hints_set_aside_come_after_real_conflicts_in_the_capped_list():
+    from whackachip_lint.infer.engine import _conflicts
+
+    weak = [(f"w{i}.sh", [], SimpleNamespace(conflicting_hard_evidence=False, relaxed="weak", ids=lambda s: []))
+            for i in range(25)]
+    strong = [("s.sh", [], SimpleNamespace(conflicting_hard_evidence=False, relaxed="strong", ids=lambda s: []))]
+    listed = _conflicts(weak + strong)
+    assert len(listed) == 20 and listed[0]["paths"] == ["s.sh"] and listed[0]["set_aside"] == "strong"
 
 
 # traps.md: compile target lists are often built conditionally (`compute_80` added when CUDA >= 11).

@@ -875,13 +875,14 @@ def _conflicts(per_recipe: list[tuple[str, list[str], Assessment]]) -> list[dict
             out.append({"paths": [name], "why": "hard facts no catalog entry meets together", "requirements": hard})
         if a.relaxed:
             out.append({"paths": [name], "why": f"no part meets every {a.relaxed} requirement together: those were "
-                                                "set aside"})
+                                                "set aside", "set_aside": a.relaxed})
     consistent = [(name, set(a.ids(CONSISTENT))) for name, _files, a in per_recipe if a.ids(CONSISTENT)]
     for i, (first, ids) in enumerate(consistent):
         for second, other in consistent[i + 1:]:
             if not ids & other:
                 out.append({"paths": [first, second], "why": "the paths run on disjoint hardware (alternatives)"})
-    return out[:20]
+    # Weak hints set aside (an HCCL timeout beside NCCL settings) last: the cap must not hide a real conflict.
+    return sorted(out, key=lambda c: c.get("set_aside") == WEAK)[:20]
 
 
 # Requirement kinds worth listing as an optional path's needs (features, architectures, compile targets, vendor).

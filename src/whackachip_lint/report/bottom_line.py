@@ -115,8 +115,18 @@ def _cc_label(floor: dict[str, Any]) -> str:
 
 
 def path_conflicts(verdict: Verdict) -> list[dict[str, Any]]:
-    """Conflicts between training paths, when the path-based inference lists them (`verdict.conflicts`, dicts
-    naming their `paths`)."""
+    """Conflicts between or inside training paths, when the path-based inference lists them (`verdict.conflicts`,
+    dicts naming their `paths`): hard facts no part meets together, strong evidence set aside, paths on disjoint
+    hardware. Weak hints set aside are no conflict an analyst must weigh (weak_hints_set_aside)."""
+    return [c for c in _listed_conflicts(verdict) if c.get("set_aside") != "weak"]
+
+
+def weak_hints_set_aside(verdict: Verdict) -> list[dict[str, Any]]:
+    """The paths whose weak hints no part meets together (an HCCL timeout beside NCCL settings): set aside."""
+    return [c for c in _listed_conflicts(verdict) if c.get("set_aside") == "weak"]
+
+
+def _listed_conflicts(verdict: Verdict) -> list[dict[str, Any]]:
     found = getattr(verdict, "conflicts", None)
     if not isinstance(found, list):
         return []

@@ -13,7 +13,7 @@ from typing import Any, Callable, Iterable, Sequence
 
 from ..infer.engine import CONSISTENT, DISFAVOURED, EXCLUDED, LIKELY, POSSIBLE, CandidateVerdict, Reason, Verdict
 from ..infer.export_control import export_control_for
-from .bottom_line import CONTROL_ORDER, bottom_line, describe, path_conflicts
+from .bottom_line import CONTROL_ORDER, bottom_line, describe, path_conflicts, weak_hints_set_aside
 
 Style = Callable[..., str]
 WIDTH = 110  # the bottom line is wrapped to this width; other lines are kept short by the limits
@@ -294,8 +294,9 @@ def _declared_lines(verdict: Verdict, lim: Limits) -> list[str]:
 
 def _path_conflict_lines(verdict: Verdict, lim: Limits) -> list[str]:
     conflicts = path_conflicts(verdict)
+    out = _weak_hint_lines(verdict, lim)
     if not conflicts:
-        return []
+        return out
     shown, left = _cut(conflicts, lim.items)
     out = [f"  Training paths in conflict ({len(conflicts)}):"]
     for c in shown:
@@ -306,7 +307,17 @@ def _path_conflict_lines(verdict: Verdict, lim: Limits) -> list[str]:
         out.append(f"    {' vs '.join(map(str, c['paths']))}: {why}" + (f": {text}" if text else ""))
     if left:
         out.append(f"    +{left} more")
-    return out
+    return out + _weak_hint_lines(verdict, lim)
+
+
+def _weak_hint_lines(verdict: Verdict, lim: Limits) -> list[str]:
+    """One line for the paths whose weak hints were set aside: worth knowing, no conflict to weigh."""
+    paths = [str(p) for c in weak_hints_set_aside(verdict) for p in c["paths"]]
+    if not paths:
+        return []
+    shown, left = _cut(paths, lim.items)
+    return [f"  Weak hints no part meets together, set aside on {len(paths)} path{'s' if len(paths) != 1 else ''}: "
+            f"{', '.join(shown)}{_more(left)}."]
 
 
 def _declared_name(d) -> str:
