@@ -98,10 +98,10 @@ def test_the_same_script_named_as_training_is_a_training_path(tmp_path):
 def test_a_script_converting_a_finetuning_dataset_is_a_tool_not_the_primary_target(tmp_path):
     repo = copy("tool_scripts", tmp_path)
     (repo / "scripts" / "data_prep").mkdir()
-    (repo / "scripts" / "convert_checkpoint.py").rename(repo / "scripts" / "data_prep" / "convert_finetuning_dataset.py")
+    (repo / "scripts" / "convert_checkpoint.py").unlink()
     # As much set-up as the training script: a tie on set-up and size once named the converter the primary target.
-    (repo / "scripts" / "data_prep" / "convert_finetuning_dataset.py").write_text(
-        (repo / "train.py").read_text().replace("class Trainer", "class Converter").replace("Trainer(32)", "Converter(32)"))
+    converter = (repo / "train.py").read_text().replace("Trainer", "Converter")
+    (repo / "scripts" / "data_prep" / "convert_finetuning_dataset.py").write_text(converter)
     data = inference(repo)
     assert [p["name"] for p in data["paths"]["training_paths"]] == ["train.py"]
     assert data["primary"]["name"] == "train.py"
