@@ -6,6 +6,7 @@ conflict with both locations (and a WAC714 warning for capability requirements),
 
 from __future__ import annotations
 
+import shutil
 
 from whackachip_lint.infer.engine import infer
 from whackachip_lint.report.bottom_line import bottom_line
@@ -62,6 +63,32 @@ def test_agreeing_declarations_narrow_the_verdict_together_and_say_so():
     assert set(support[0]["evidence"]) == {"README.md:3", "job.slurm:3"}
     l40s = next(c for c in inference["candidates"] if c["id"] == "nvidia-l40s")
     assert l40s["status"] == "disfavoured"
+
+
+def test_names_of_parts_already_declared_are_said_once(tmp_path):
+    """A framework's blogs name one GPU a dozen ways (A100, NVIDIA A100-80GB, A100-40G): the reasons name the parts."""
+    repo = tmp_path / "repo"
+    shutil.copytree(VERDICTS / "declared_agrees", repo)
+    (repo / "README.md").write_text("# Small LM\n\nThe model was trained on 8 A100 GPUs for 3 days.\n\n"
+                                    "We also trained it on NVIDIA A100-80GB GPUs.\n\n"
+                                    "A second run was trained on 8 A100-40G GPUs.\n")
+    inference = scan_json(".", cwd=repo)["inference"]
+    assert len(inference["declared_agreements"]) == 4  # each declaration is still judged and listed
+    assert consistent(inference) == A100 | H100
+    l40s = next(c for c in inference["candidates"] if c["id"] == "nvidia-l40s")
+    (fails,) = [r for r in resolved(inference, l40s["reasons"]) if r["constraint"].startswith("declared hardware")]
+    assert fails["constraint"] == "declared hardware: h100, A100"
+    assert set(fails["evidence"]) == {"job.slurm:3", "README.md:3", "README.md:5", "README.md:7"}
+    (nvidia,) = [v for v in inference["vendors"] if v["name"] == "NVIDIA"]
+    declared = [(r["constraint"], r["strength"], sorted(r["evidence"])) for r in resolved(inference, nvidia["reasons"])
+                if r["constraint"].startswith("declared hardware")]
+    # One vendor reason per strength: the SLURM request (strong) and the README's three names of the A100 (weak).
+    assert sorted(declared) == [
+        ("declared hardware: A100 (agrees with the code)", "weak", ["README.md:3", "README.md:5", "README.md:7"]),
+        ("declared hardware: h100 (agrees with the code)", "strong", ["job.slurm:3"])]
+    text = run_cli_in(repo, ".", "--verdict-only").output
+    assert ("  Declared hardware agreeing with the code (supports those parts): h100 [job.slurm:3], A100 "
+            "[README.md:3]; 2 other names of the same parts.") in text.splitlines()
 
 
 def test_declaration_of_another_vendor_is_a_conflict_without_wac714():

@@ -100,16 +100,20 @@ def judge_declared(candidates: list[CandidateVerdict], declared: list[Requiremen
 
 
 def vendor_requirements(checks: list[DeclaredCheck]) -> list[Requirement]:
-    """Agreeing declarations as vendor evidence (scored with the code's; they constrain no part themselves)."""
-    out = []
+    """Agreeing declarations as vendor evidence (scored with the code's; they constrain no part themselves): one
+    requirement for the declarations of the same strength that allow the same vendors, named by the parts they
+    add (distinct_names) and scored, as any requirement, by the files that carry it."""
+    groups: dict[tuple, list[Requirement]] = {}
     for check in checks:
         req = check.requirement
-        if check.is_conflict or req is None:
-            continue
-        text = f"{req.constraint} (agrees with the code)"
-        spec = Spec("vendor", req.strength, text, check.vendors)
-        out.append(Requirement(text, req.strength, "vendor", req.evidence, req.rule, spec, None, check.vendors,
-                               req.vendored))
+        if not check.is_conflict and req is not None:
+            groups.setdefault((req.strength, check.vendors, req.vendored), []).append(req)
+    out = []
+    for (strength, vendors, vendored), reqs in groups.items():
+        text = f"{DECLARED_PREFIX}{', '.join(distinct_names(reqs))} (agrees with the code)"
+        evidence = tuple(dict.fromkeys(e for r in reqs for e in r.evidence))
+        spec = Spec("vendor", strength, text, vendors)
+        out.append(Requirement(text, strength, "vendor", evidence, reqs[0].rule, spec, None, vendors, vendored))
     return out
 
 
@@ -140,7 +144,7 @@ def _apply(candidates: list[CandidateVerdict], agreeing: list[Requirement],
     name fails them."""
     ids = {i for r in agreeing for i in r.spec.arg}
     strength = max((r.strength for r in agreeing), key=lambda s: RANK[s])
-    names = ", ".join(dict.fromkeys(r.constraint.removeprefix(DECLARED_PREFIX) for r in agreeing))
+    names = ", ".join(distinct_names(agreeing))
     evidence = tuple(dict.fromkeys(e for r in agreeing for e in r.evidence))
     rule = agreeing[0].rule
     for c in candidates:
@@ -155,3 +159,17 @@ def _apply(candidates: list[CandidateVerdict], agreeing: list[Requirement],
         else:
             c.reasons.append(Reason(f"{DECLARED_PREFIX}{names}", strength, evidence, "fails", rule))
             c.status = worse(c.status, DISFAVOURED)
+
+
+def distinct_names(agreeing: list[Requirement]) -> list[str]:
+    """The agreeing declarations' names, one for each set of parts they add: "A100-40G", "NVIDIA A100-40GB" and
+    "A100-80G" say no more than "A100" (a framework's blogs name one GPU a dozen ways). The broadest name of the
+    parts comes first, the shortest among equals; the names keep the order the declarations came in."""
+    named = list(dict.fromkeys((r.constraint.removeprefix(DECLARED_PREFIX), frozenset(r.spec.arg)) for r in agreeing))
+    covered: set[str] = set()
+    kept: set[str] = set()
+    for name, ids in sorted(named, key=lambda n: (-len(n[1]), len(n[0]), n[0])):
+        if not ids <= covered:
+            kept.add(name)
+            covered |= ids
+    return list(dict.fromkeys(name for name, _ in named if name in kept))

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any, Callable, Iterable, Sequence
 
 from ..infer.engine import CONSISTENT, DISFAVOURED, EXCLUDED, LIKELY, POSSIBLE, CandidateVerdict, Reason, Verdict
+from ..infer.declared import distinct_names
 from ..infer.export_control import export_control_for
 from .bottom_line import CONTROL_ORDER, bottom_line, describe, path_conflicts, weak_hints_set_aside
 
@@ -280,9 +281,15 @@ def _declared_lines(verdict: Verdict, lim: Limits) -> list[str]:
     conflicts = [d for d in checks if d.is_conflict]
     out = _path_conflict_lines(verdict, lim)
     if agree:
-        shown, left = _cut(agree, lim.items)
+        # One name for each set of parts: "A100-40G" beside "A100" names nothing new (declared.distinct_names).
+        kept = set(distinct_names([d.requirement for d in agree if d.requirement is not None]))
+        distinct = [d for i, d in enumerate(agree) if _declared_name(d) in kept
+                    and _declared_name(d) not in map(_declared_name, agree[:i])]
+        shown, left = _cut(distinct or agree, lim.items)
         names = ", ".join(f"{_declared_name(d)}{_where(d.declaration.evidence, Limits(locations=1))}" for d in shown)
-        out.append(f"  Declared hardware agreeing with the code (supports those parts): {names}{_more(left)}.")
+        same = len(agree) - len(distinct) if distinct else 0
+        other = f"; {same} other name{'s' if same != 1 else ''} of the same parts" if same else ""
+        out.append(f"  Declared hardware agreeing with the code (supports those parts): {names}{_more(left)}{other}.")
     if conflicts:
         shown, left = _cut(conflicts, lim.items)
         out.append(f"  Declared hardware conflicting with the code ({len(conflicts)}):")
