@@ -201,3 +201,17 @@ def test_b200_memory_is_180_gb_and_l2_is_not_the_l20():
     assert [m["size_gb"] for m in b200["memory_options"]] == [180] and b200["memory_bandwidth_gbs"] == 7700
     l20 = json.loads(run_cli("hardware", "nvidia-l20", "--format", "json").output)
     assert l20["nvidia_smi_names"] == ["NVIDIA L20"]
+
+
+def test_a_likely_vendor_is_supported_first_by_the_evidence_that_names_it_alone():
+    """Primus's shape: `cuda` devices in many configs (NVIDIA or AMD) and HSA variables in one launch (AMD alone)."""
+    from ..infer_helpers import finding, result
+
+    verdict = infer(result(
+        *(finding("WAC204", "cuda", path=f"configs/c{i}.py", line=1) for i in range(6)),
+        finding("WAC201", "nccl", path="train.py", line=2),
+        finding("WAC404", "torchrun", path="run.sh", line=3, script="train.py"),
+        finding("WAC205", "HSA_FORCE_FINE_GRAIN_PCIE", path="run.sh", line=2),
+    ))
+    (line,) = [x for x in render_verdict(verdict).splitlines() if x.startswith("    supports AMD: ")]
+    assert line.startswith("    supports AMD: HSA runtime variables (AMD ROCm) (strong) [run.sh:2]; cuda device: ")

@@ -74,8 +74,11 @@ def _reason(r: Reason | dict, lim: Limits) -> str:
     return f"{r.constraint} ({r.strength}){_where(r.evidence, lim)}"
 
 
-def _reasons(reasons: Sequence[Reason], lim: Limits) -> str:
-    ranked = sorted(reasons, key=lambda r: (STRENGTH_ORDER.get(r.strength, 3), -len(r.evidence)))
+def _reasons(reasons: Sequence[Reason], lim: Limits, shared: frozenset[str] = frozenset()) -> str:
+    """The strongest reasons first; among equals, those that tell one vendor from others before the `shared` ones
+    (a `cuda` device supports AMD and NVIDIA alike), then those with the most evidence."""
+    ranked = sorted(reasons, key=lambda r: (STRENGTH_ORDER.get(r.strength, 3), r.constraint in shared,
+                                            -len(r.evidence)))
     shown, left = _cut(ranked, lim.reasons)
     return "; ".join(_reason(r, lim) for r in shown) + _more(left, "more reasons")
 
@@ -147,11 +150,17 @@ def _vendor_lines(verdict: Verdict, lim: Limits) -> list[str]:
     likely = [v for v in vendors if v.status == LIKELY]
     out = ["  Vendor: " + (", ".join(v.name + ("" if v.in_catalog else " (not in the catalog: no part can be named)")
                                       for v in likely) + " likely." if likely else "undecided.")]
+    # Reasons that support more than one vendor tell none of them from the others: listed after those that do.
+    supporting: dict[str, int] = {}
+    for v in vendors:
+        for constraint in {r.constraint for r in v.reasons if r.result == "supports"}:
+            supporting[constraint] = supporting.get(constraint, 0) + 1
+    shared = frozenset(c for c, n in supporting.items() if n > 1)
     for v in likely:
         support = [r for r in v.reasons if r.result == "supports"]
         against = [r for r in v.reasons if r.result == "contradicts"]
         if support:
-            out.append(f"    supports {v.name}: {_reasons(support, lim)}")
+            out.append(f"    supports {v.name}: {_reasons(support, lim, shared)}")
         if against:
             out.append(f"    counts against {v.name}: {_reasons(against, lim)}")
     lines: dict[str, list] = {}  # reason text -> vendors, so vendors with the same reasons share a line
