@@ -127,6 +127,29 @@ def test_a_path_under_a_variable_is_looked_for_only_beside_the_launch_and_at_the
     assert "run_job.sh" not in [p["name"] for p in data["paths"]["training_paths"]]
 
 
+def status(data: dict, part: str) -> str:
+    return next(c["status"] for c in data["candidates"] if c["id"] == part)
+
+
+def test_an_fp8_variant_in_a_tree_of_configs_no_launch_names_excludes_no_part():
+    data = inference(VERDICTS / "config_zoo")
+    assert status(data, "nvidia-a100-sxm4-80gb") == "disfavoured" and status(data, "nvidia-h100-sxm") == "consistent"
+    assert not [c for c in data["candidates"] if c["status"] == "excluded"]
+    a100 = next(c for c in data["candidates"] if c["id"] == "nvidia-a100-sxm4-80gb")
+    (fp8,) = resolved(data, a100["reasons"])
+    assert (fp8["constraint"], fp8["strength"], fp8["evidence"]) == (
+        "FP8 matrix multiplies on the live path (in a config no launch names, weighed lower)", "strong",
+        ["configs/gpt_1b_fp8.yaml:5"])
+
+
+def test_the_fp8_config_a_launch_names_binds_its_run(tmp_path):
+    repo = copy("config_zoo", tmp_path)
+    launch = repo / "scripts" / "pretrain.sh"
+    launch.write_text("#!/bin/bash\naccelerate launch --config_file configs/gpt_1b_fp8.yaml --num_processes 8 train.py\n")
+    data = inference(repo)
+    assert status(data, "nvidia-a100-sxm4-80gb") == "excluded" and status(data, "nvidia-h100-sxm") == "consistent"
+
+
 def test_cuda_looking_code_in_a_repository_whose_scripts_set_hip_variables_runs_on_amd():
     data = inference(VERDICTS / "amd_data_scripts")
     assert vendors(data) == {"AMD": "likely"}

@@ -34,7 +34,7 @@ from .memory import largest_memory_gb
 from .memory import scale as run_scale
 from .recipes import (Recipe, doc_block, documented_recipe_name, find_recipes, recipe_home, resolve_in_recipe,
                       split_by_recipe)
-from ..paths.roles import (SETUP_RULES, SUPPORT, TEST, TRAINING, VENDORED, RepoPaths, is_container_ci_or_doc_path,
+from ..paths.roles import (CONFIG_SUFFIXES, SETUP_RULES, SUPPORT, TEST, TRAINING, VENDORED, RepoPaths, is_container_ci_or_doc_path,
                            path_role)
 from ..rules.codes import Code
 
@@ -228,14 +228,24 @@ def _requirements_of(
                 for r in reqs if _ONE_LOWER[r.strength]]
     elif is_support(finding):
         reqs = [_support_requirement(r) for r in reqs]
+    elif is_unnamed_config(finding):
+        reqs = [_demoted(r, "in a config no launch names, weighed lower") if r.strength == HARD and not r.is_vendor
+                else r for r in reqs]
     return reqs
+
+
+def is_unnamed_config(finding: Finding) -> bool:
+    """A config file no launch names (role `support`): one of a tree of model or experiment configs, of which a run
+    picks one. What it needs of the chip (an FP8 variant's FP8 compute) is weighed as strong, so one config does not
+    exclude the parts the others run on; its vendor tells (an Ascend `device_target`) count as they are."""
+    return (finding.properties or {}).get("role") == SUPPORT and finding.path.endswith(CONFIG_SUFFIXES)
 
 
 def is_support(finding: Finding) -> bool:
     """A finding in a container, CI, docs or pin file: their hard facts are weighed as strong, because a repository
     may ship a container or CI set-up for newer hardware than its documented run used. Build files (setup.py, CMake)
-    and configs have the role `support` too, but the targets they compile for and the settings they hold bind the
-    run."""
+    and configs have the role `support` too, but the targets they compile for bind the run (configs no launch
+    names: is_unnamed_config)."""
     return is_container_ci_or_doc_path(finding.path)
 
 
