@@ -150,6 +150,31 @@ def test_the_fp8_config_a_launch_names_binds_its_run(tmp_path):
     assert status(data, "nvidia-a100-sxm4-80gb") == "excluded" and status(data, "nvidia-h100-sxm") == "consistent"
 
 
+HUAWEI = {e.id for e in CATALOG if e.vendor == "Huawei"}
+
+
+def test_an_npu_launch_outranks_the_cuda_default_of_the_config_every_launch_shares():
+    """verl's shape: one trainer, a shared config defaulting to `cuda`, a GPU launch and an NPU launch that sources
+    CANN's set_env.sh. The NPU recipe runs on Ascend; it used to lose all its vendor evidence and name no vendor."""
+    data = inference(VERDICTS / "npu_launch_shared_config")
+    assert vendors(data) == {"NVIDIA": "likely", "Huawei": "likely"}
+    npu = next(r for r in data["recipes"] if r["name"] == "scripts/run_npu.sh")
+    assert {v["name"]: v["status"] for v in npu["vendors"] if v["status"] != "possible"} == {"Huawei": "likely"}
+    assert set(npu["consistent"]) == HUAWEI and HUAWEI <= consistent(data)
+    assert {"kind": "paths", "paths": ["scripts/run_npu.sh"], "set_aside": "strong",
+            "why": "vendor evidence it shares with other paths names other vendors than the launch itself: set aside"} \
+        in data["conflicts"]
+
+
+def test_an_npu_launch_without_its_own_vendor_evidence_does_not_outrank_the_shared_config(tmp_path):
+    repo = copy("npu_launch_shared_config", tmp_path)
+    launch = repo / "scripts" / "run_npu.sh"
+    launch.write_text(launch.read_text().replace("source /usr/local/Ascend/ascend-toolkit/set_env.sh\n", ""))
+    data = inference(repo)
+    assert vendors(data) == {"NVIDIA": "likely"}
+    assert not HUAWEI & consistent(data)
+
+
 def test_cuda_looking_code_in_a_repository_whose_scripts_set_hip_variables_runs_on_amd():
     data = inference(VERDICTS / "amd_data_scripts")
     assert vendors(data) == {"AMD": "likely"}

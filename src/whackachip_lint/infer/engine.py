@@ -106,7 +106,8 @@ class Assessment:
     insufficient_evidence: bool
     conflicting_hard_evidence: bool = False
     declared: list = field(default_factory=list)  # declared.DeclaredCheck: each declaration against the code
-    relaxed: str | None = None  # "weak"/"strong": requirements of that strength no part met together, set aside
+    relaxed: str | None = None  # "weak"/"strong": requirements of that strength no part met together, set aside;
+    # LAUNCH_FIRST: the vendor evidence for other vendors than the launch's own, outside the launch, set aside
     memory: MemoryEstimate | None = None  # the model-state lower bound per device (infer/memory.py)
     scale: dict[str, Any] | None = None  # devices of the run (per node x nodes), from the same findings
 
@@ -329,6 +330,26 @@ def _union_target_lists(requirements: list[Requirement], open_lists: set[str] = 
     return out
 
 
+LAUNCH_FIRST = "launch"
+
+
+def _launch_first(requirements: list[Requirement], launch: str) -> list[Requirement]:
+    """An NPU launch script that sources CANN's set_env.sh runs trainer code whose shared config defaults to
+    `cuda`: when no part meets both, the vendor evidence the launch file itself holds (strong or hard) stands, and
+    the vendor evidence elsewhere for other vendors only is set aside (kept as a reason, against no part). The
+    requirements unchanged (the same list) when the launch file names no vendor."""
+    def in_launch(req: Requirement) -> bool:
+        return any(e.rpartition(":")[0] == launch for e in req.evidence)
+
+    own = frozenset().union(*(r.vendors for r in requirements if r.is_vendor and r.against and in_launch(r)
+                              and r.strength in (HARD, STRONG)))
+    if not launch or not own:
+        return requirements
+    return [_with(r, r.strength, "set aside: against the vendor evidence of the launch itself", against=False)
+            if r.is_vendor and r.against and not (r.vendors & own) and not in_launch(r) else r
+            for r in requirements]
+
+
 def _evidence_key(where: str) -> tuple[str, int]:
     path, _, line = where.rpartition(":")
     return (path, int(line) if line.isdigit() else 0)
@@ -367,10 +388,11 @@ def _settle_vendor_conflicts(requirements: list[Requirement]) -> tuple[list[Requ
 
 
 def assess(findings: list[Finding], catalog: Catalog | None = None, memo: dict | None = None,
-           context: RepoContext | None = None) -> Assessment:
+           context: RepoContext | None = None, launch: str = "") -> Assessment:
     """The verdict over one set of findings. `context` is what the rest of the repository says: the vendors its
     code singles out break a tie this set's own evidence leaves; the parts its documents name are never dropped
-    by a declaration naming others."""
+    by a declaration naming others. `launch`: the launch file of the recipe assessed, whose own vendor evidence
+    outranks the vendor evidence it shares with other recipes when no part meets both (_launch_first)."""
 
     catalog = catalog or load_catalog()
     requirements, declared = split_declared(collect_requirements(findings, memo))
@@ -393,6 +415,14 @@ def assess(findings: list[Finding], catalog: Catalog | None = None, memo: dict |
         # when the memory estimate fits no part: that set-up runs nowhere, and the verdict says so.
         trial = requirements
         for level in (WEAK, STRONG):
+            if level == STRONG:
+                # Before strong evidence is set aside, the vendor evidence of the launch itself outranks the vendor
+                # evidence it shares with other recipes (_launch_first).
+                first = _launch_first(trial, launch)
+                tried = [_candidate(e, first) for e in catalog] if first is not trial else []
+                if any(c.status == CONSISTENT for c in tried):
+                    relaxed, requirements, candidates = LAUNCH_FIRST, first, tried
+                    break
             trial = [_with(r, r.strength, f"set aside: no part meets every {level} requirement", against=False)
                      if r.strength == level and r.against and r.kind != "memory" else r for r in trial]
             tried = [_candidate(e, trial) for e in catalog]
@@ -817,6 +847,8 @@ def _path_assessments(findings: list[Finding], files: list[str], repo: RepoPaths
     """
     recipes = find_recipes(findings, files)
     launches = {r.name for r in recipes}
+    # Launch files of every kind (a shell script running `python -m pkg.train` is no WAC404 launcher).
+    launch_files = {p.name for p in repo.training if p.kind == "launch"} if repo is not None else set()
     if repo is not None:
         by_name = {p.name: p for p in repo.training}
         for recipe in recipes:
@@ -838,7 +870,8 @@ def _path_assessments(findings: list[Finding], files: list[str], repo: RepoPaths
             scoped = own[recipe.name] + shared
             if recipe.name in launches:
                 scoped = resolve_in_recipe(scoped, recipe)
-            seen[key] = assess(scoped, catalog, memo, context)
+            launch = recipe.name if recipe.name in launches or recipe.name in launch_files else ""
+            seen[key] = assess(scoped, catalog, memo, context, launch)
         out.append((recipe.name, sorted(recipe.files), seen[key]))
     if len(out) > 1 and len({id(a) for _, _, a in out}) == 1:
         return out[:1]
@@ -883,7 +916,10 @@ def _conflicts(per_recipe: list[tuple[str, list[str], Assessment]]) -> list[dict
             hard = [r.to_dict() for r in a.requirements if "conflicts with other hard evidence" in r.constraint
                     or "contradicted by other vendor evidence" in r.constraint]
             out.append({"paths": [name], "why": "hard facts no catalog entry meets together", "requirements": hard})
-        if a.relaxed:
+        if a.relaxed == LAUNCH_FIRST:
+            out.append({"paths": [name], "why": "vendor evidence it shares with other paths names other vendors than "
+                                                "the launch itself: set aside", "set_aside": STRONG})
+        elif a.relaxed:
             out.append({"paths": [name], "why": f"no part meets every {a.relaxed} requirement together: those were "
                                                 "set aside", "set_aside": a.relaxed})
     consistent = [(name, set(a.ids(CONSISTENT))) for name, _files, a in per_recipe if a.ids(CONSISTENT)]
