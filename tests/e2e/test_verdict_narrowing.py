@@ -175,6 +175,21 @@ def test_an_npu_launch_without_its_own_vendor_evidence_does_not_outrank_the_shar
     assert not HUAWEI & consistent(data)
 
 
+def test_launches_with_the_same_consistent_parts_are_one_side_of_a_pair_of_alternatives(tmp_path):
+    repo = copy("npu_launch_shared_config", tmp_path)
+    for n in (2, 3):
+        (repo / "scripts" / f"run_gpu_{n}.sh").write_text((repo / "scripts" / "run_gpu.sh").read_text())
+    data = inference(repo)
+    pairs = [c for c in data["conflicts"] if len(c["paths"]) == 2]
+    assert pairs == [{"kind": "paths", "paths": ["scripts/run_npu.sh", "scripts/run_gpu.sh"], "alike": [0, 2],
+                      "why": "the paths run on disjoint hardware (alternatives)"}]
+    assert data["conflicts"][0] == pairs[0]  # alternatives before evidence set aside
+    text = run_cli_in(repo, ".", "--verdict-only").output
+    assert "    scripts/run_npu.sh vs scripts/run_gpu.sh (+2 alike): the paths run on disjoint hardware (alternatives)" \
+        in text.splitlines()
+    assert "2 conflicts between training paths" in data["bottom_line"]
+
+
 def test_cuda_looking_code_in_a_repository_whose_scripts_set_hip_variables_runs_on_amd():
     data = inference(VERDICTS / "amd_data_scripts")
     assert vendors(data) == {"AMD": "likely"}

@@ -974,8 +974,9 @@ def test_paths_on_disjoint_hardware_are_alternatives_at_most_twenty():
     assert _conflicts(paths) == [{"paths": pair, "why": alternatives} for pair in pairs[:20]]
     # Paths sharing a part are no alternatives; nor is a path with one on its own.
     nvidia = one_vendor_path(0, "WAC207", "cuda")
+    # Paths with the same consistent parts are one side of the pair (the first named, the others counted alike).
     assert _conflicts([nvidia, ("q", [], nvidia[2]), paths[2]]) == [
-        {"paths": ["p0", "p2"], "why": alternatives}, {"paths": ["q", "p2"], "why": alternatives}]
+        {"paths": ["p0", "p2"], "why": alternatives, "alike": [1, 0]}]
     assert _conflicts([nvidia]) == []
 
 

@@ -922,13 +922,25 @@ def _conflicts(per_recipe: list[tuple[str, list[str], Assessment]]) -> list[dict
         elif a.relaxed:
             out.append({"paths": [name], "why": f"no part meets every {a.relaxed} requirement together: those were "
                                                 "set aside", "set_aside": a.relaxed})
-    consistent = [(name, set(a.ids(CONSISTENT))) for name, _files, a in per_recipe if a.ids(CONSISTENT)]
-    for i, (first, ids) in enumerate(consistent):
-        for second, other in consistent[i + 1:]:
+    # Paths with the same consistent parts are one side: 157 GPU launches beside 2 NPU ones are one pair of
+    # alternatives (each side named by its first path, `alike` counting the others), not 314.
+    sides: dict[frozenset[str], list[str]] = {}
+    for name, _files, a in per_recipe:
+        if a.ids(CONSISTENT):
+            sides.setdefault(frozenset(a.ids(CONSISTENT)), []).append(name)
+    listed = list(sides.items())
+    for i, (ids, names) in enumerate(listed):
+        for other, others in listed[i + 1:]:
             if not ids & other:
-                out.append({"paths": [first, second], "why": "the paths run on disjoint hardware (alternatives)"})
-    # Weak hints set aside (an HCCL timeout beside NCCL settings) last: the cap must not hide a real conflict.
-    return sorted(out, key=lambda c: c.get("set_aside") == WEAK)[:20]
+                pair: dict[str, Any] = {"paths": [names[0], others[0]],
+                                        "why": "the paths run on disjoint hardware (alternatives)"}
+                if len(names) > 1 or len(others) > 1:
+                    pair["alike"] = [len(names) - 1, len(others) - 1]
+                out.append(pair)
+    # Hard facts that cannot hold together first, then alternatives, then evidence set aside (weak hints, an HCCL
+    # timeout beside NCCL settings, last): the cap must not hide a real conflict.
+    order = {None: 0, STRONG: 2, WEAK: 3}
+    return sorted(out, key=lambda c: 1 if len(c["paths"]) > 1 else order[c.get("set_aside")])[:20]
 
 
 # Requirement kinds worth listing as an optional path's needs (features, architectures, compile targets, vendor).

@@ -121,6 +121,12 @@ def path_conflicts(verdict: Verdict) -> list[dict[str, Any]]:
     return [c for c in _listed_conflicts(verdict) if c.get("set_aside") != "weak"]
 
 
+def conflict_paths(conflict: dict[str, Any]) -> str:
+    """The paths of a conflict: "a.sh vs b.sh", with how many paths are alike on each side ("a.sh (+156 alike)")."""
+    alike = conflict.get("alike") or [0] * len(conflict["paths"])
+    return " vs ".join(f"{p} (+{n} alike)" if n else str(p) for p, n in zip(conflict["paths"], alike))
+
+
 def weak_hints_set_aside(verdict: Verdict) -> list[dict[str, Any]]:
     """The paths whose weak hints no part meets together (an HCCL timeout beside NCCL settings): set aside."""
     return [c for c in _listed_conflicts(verdict) if c.get("set_aside") == "weak"]

@@ -13,7 +13,7 @@ from urllib.parse import quote
 
 from ..evidence import Finding, Level, State
 from ..results import ScanResult
-from .bottom_line import bottom_line, path_conflicts
+from .bottom_line import bottom_line, conflict_paths, path_conflicts
 from .text import location, summary
 
 # How many findings in force the report lists as top evidence (the JSON and SARIF reports have them all).
@@ -79,7 +79,7 @@ def render_verdict(verdict) -> list[str]:
 def _conflicts(verdict) -> list[str]:
     """The verdict's conflicts (`inference.conflicts` in JSON): between training paths, then declared hardware the code
     contradicts, each with its locations."""
-    between_paths = [f"{' vs '.join(map(str, c['paths']))}: {c.get('why') or 'conflicting hard facts'}"
+    between_paths = [f"{conflict_paths(c)}: {c.get('why') or 'conflicting hard facts'}"
                      for c in path_conflicts(verdict)]
     return between_paths + [d.summary() for d in verdict.declared_conflicts]
 

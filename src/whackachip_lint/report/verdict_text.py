@@ -14,7 +14,8 @@ from typing import Any, Callable, Iterable, Sequence
 from ..infer.engine import CONSISTENT, DISFAVOURED, EXCLUDED, LIKELY, POSSIBLE, CandidateVerdict, Reason, Verdict
 from ..infer.declared import distinct_names
 from ..infer.export_control import export_control_for
-from .bottom_line import CONTROL_ORDER, bottom_line, describe, path_conflicts, weak_hints_set_aside
+from .bottom_line import (CONTROL_ORDER, bottom_line, conflict_paths, describe, path_conflicts,
+                          weak_hints_set_aside)
 
 Style = Callable[..., str]
 WIDTH = 110  # the bottom line is wrapped to this width; other lines are kept short by the limits
@@ -320,7 +321,7 @@ def _path_conflict_lines(verdict: Verdict, lim: Limits) -> list[str]:
         reqs = [r for r in c.get("requirements") or [] if isinstance(r, dict) and "constraint" in r]
         detail, more = _cut(reqs, lim.reasons)
         text = "; ".join(_reason(r, lim) for r in detail) + _more(more, "more reasons")
-        out.append(f"    {' vs '.join(map(str, c['paths']))}: {why}" + (f": {text}" if text else ""))
+        out.append(f"    {conflict_paths(c)}: {why}" + (f": {text}" if text else ""))
     if left:
         out.append(f"    +{left} more")
     return out + _weak_hint_lines(verdict, lim)
