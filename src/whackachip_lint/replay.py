@@ -15,7 +15,7 @@ What is keyed (the record's name is a MAC of it under the user's key, and the re
 the tool's version, the command line as given, the working directory, the environment variables that can change
 a run (`WAC*`, `_WAC*` (click's completion), `PYTHON*`, colour and terminal variables, `HOME`, `XDG_CACHE_HOME`,
 locale), whether each standard stream is a terminal and its encoding, the interpreter (`sys.executable`,
-`sys.version`, `sys.path`) and the user id.
+`sys.version`, `sys.path`, its flags, `-W` and `-X` options) and the user id.
 
 What is stamped (type, size, mtime, inode, device and change time; a missing path is stamped missing):
 - wac-lint's own files and folders, the files of the parser libraries and of installed plug-ins (what
@@ -198,7 +198,9 @@ def key_material(argv: list[str]) -> list:
                  if name.startswith(ENV_PREFIXES) or name in ENV_NAMES)
     streams = [_stream_facts(s) for s in (sys.stdin, sys.stdout, sys.stderr)]
     uid = os.getuid() if hasattr(os, "getuid") else -1
-    return [SCHEMA, __version__, argv, os.getcwd(), env, streams, sys.executable, sys.version, list(sys.path), uid]
+    interpreter = [sys.executable, sys.version, list(sys.path), list(sys.flags), list(sys.warnoptions),
+                   sorted([name, str(value)] for name, value in getattr(sys, "_xoptions", {}).items())]
+    return [SCHEMA, __version__, argv, os.getcwd(), env, streams, interpreter, uid]
 
 
 class Plan:
