@@ -40,7 +40,7 @@ TREE = {
     "sub/deep/launch": "#!/bin/bash\nexport NCCL_P2P_DISABLE=1\n",
     "ignored/x.py": "import torch\nx = torch.float16\n",
 }
-NAMES = ("formats", "edit", "racy", "added", "deleted", "renamed", "config", "gitignore", "shebang", "env",
+NAMES = ("off", "inside", "formats", "edit", "racy", "added", "deleted", "renamed", "config", "gitignore", "shebang", "env",
          "option", "tampered", "unsigned", "corrupt", "foreign", "link_record", "symlink_out", "modules", "tool",
          "venv")
 
@@ -263,6 +263,24 @@ def test_a_changed_tool_is_seen(settled):
     module = where / "pkg" / "whackachip_lint" / "report" / "json.py"
     module.write_text(module.read_text(encoding="utf-8") + "\n# edited\n", encoding="utf-8")
     assert_real_scan(where, first=first)
+
+
+def test_wac_lint_replay_0_turns_it_off(settled):
+    where = settled / "off"
+    runs = [wac(where, env={"WAC_LINT_REPLAY": "0"}) for _ in range(2)]
+    assert [run.how.split()[0] for run in runs] == ["SCANNED", "SCANNED"]
+    assert runs[0].stdout == runs[1].stdout and runs[0].code == runs[1].code == 1
+    assert not (where / "cache" / f"replay-v{replay.SCHEMA}").exists()
+    assert wac(where).how.startswith("SCANNED") and wac(where).replayed  # without it: recorded, then replayed
+
+
+def test_a_report_written_into_the_scanned_tree_is_never_replayed(settled):
+    """Writing it changes a walked folder after the scan began: no record stands for the next run."""
+    where = settled / "inside"
+    args = ("--format", "json", "-o", "repo/sub/report.json")
+    runs = [wac(where, *args) for _ in range(3)]
+    assert [run.how for run in runs] == ["SCANNED click,whackachip_lint.cli,whackachip_lint.scan"] * 3
+    assert not (where / "cache" / f"replay-v{replay.SCHEMA}").exists()
 
 
 # --- records that are not this user's own, intact ones ----------------------------------------------------------

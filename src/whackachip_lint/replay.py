@@ -36,7 +36,7 @@ not changed since the scan began. A path whose mtime or change time is less than
 cache's digest), checked on replay; any other racy path means no record is written this time. A probe of a
 configuration or `.git` name is taken before the scan reads it and again after; they must agree.
 
-Never replayed: another command than the scan, `--help`, `--version`, `--no-cache`, standard input (`-`),
+`WAC_LINT_REPLAY=0` in the environment turns it off (no replay, no record). Never replayed: another command than the scan, `--help`, `--version`, `--no-cache`, standard input (`-`),
 `--write-baseline`, `--add-noqa`, `--stdin-filename`, more than one path or a path that is not a directory, a
 cache directory inside the scanned tree, a run whose progress bar may have been drawn, a record that is missing,
 damaged, from another user (not signed with this user's key) or of another schema. A `-o` report is written again
@@ -265,12 +265,13 @@ def unchanged(manifest: dict) -> bool:
         for path, want in manifest["real"]:
             if os.path.realpath(path) != want:
                 return False
+        from .safe_read import NotRead, read_bytes
+
         for path, want in manifest["digest"]:
-            with open(path, "rb") as handle:
-                if content_digest(handle.read()) != want:
-                    return False
+            if content_digest(read_bytes(path, RECORD_MAX)) != want:  # a regular file, never a pipe swapped in
+                return False
         return True
-    except (OSError, ValueError, TypeError, KeyError):
+    except (OSError, NotRead, ValueError, TypeError, KeyError):
         return False
 
 
@@ -296,12 +297,17 @@ def replay(plan: Plan) -> int | None:
         return None  # the normal command line tries again, and says why it could not write
     streams = {1: sys.stdout, 2: sys.stderr}
     offset = 0
-    for fd, length in chunks:
-        stream = streams[fd]
-        stream.flush()
-        stream.buffer.write(blobs[offset:offset + length])
-        stream.buffer.flush()
-        offset += length
+    try:
+        for fd, length in chunks:
+            stream = streams[fd]
+            stream.flush()
+            stream.buffer.write(blobs[offset:offset + length])
+            stream.buffer.flush()
+            offset += length
+    except BrokenPipeError:  # as click does when the reader went away (`wac-lint . | head`): quietly, exit 1
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 1
     return code
 
 
@@ -398,7 +404,8 @@ def main() -> None:
     started_ns = time.time_ns()
     argv = sys.argv[1:]
     plan = None
-    if eligible(argv):
+    wanted = os.environ.get("WAC_LINT_REPLAY") != "0"  # WAC_LINT_REPLAY=0: neither replay nor record
+    if wanted and eligible(argv) and all(getattr(s, "buffer", None) is not None for s in (sys.stdout, sys.stderr)):
         try:
             plan = Plan(argv, started_ns)
             code = replay(plan)
