@@ -40,7 +40,7 @@ TREE = {
     "sub/deep/launch": "#!/bin/bash\nexport NCCL_P2P_DISABLE=1\n",
     "ignored/x.py": "import torch\nx = torch.float16\n",
 }
-NAMES = ("off", "inside", "formats", "edit", "racy", "added", "deleted", "renamed", "config", "gitignore", "shebang", "env",
+NAMES = ("dot", "off", "inside", "formats", "edit", "racy", "added", "deleted", "renamed", "config", "gitignore", "shebang", "env",
          "option", "tampered", "unsigned", "corrupt", "foreign", "link_record", "symlink_out", "modules", "tool",
          "venv")
 
@@ -86,12 +86,14 @@ def _environ(where: Path) -> dict:
     return {**{k: v for k, v in os.environ.items() if not k.startswith("WAC")}, "WAC_LINT_CACHE_DIR": str(where / "cache")}
 
 
-def wac(where: Path, *args: str, env: dict | None = None, first: str | None = None) -> Run:
-    """The console entry in `where` (a test's folder: repo/, cache/), scanning repo/ with the given options."""
+def wac(where: Path, *args: str, env: dict | None = None, first: str | None = None, inside: bool = False) -> Run:
+    """The console entry in `where` (a test's folder: repo/, cache/), scanning repo/ with the given options (or `.`
+    from inside repo/)."""
     environ = {**_environ(where), **(env or {})}
     script = ENTRY.format(first=first or str(Path(sys.executable).parent))
-    done = subprocess.run([sys.executable, "-c", script, *args, "repo"], cwd=where, env=environ,
-                          capture_output=True, timeout=120, check=False)
+    done = subprocess.run([sys.executable, "-c", script, *args, "." if inside else "repo"],
+                          cwd=where / "repo" if inside else where, env=environ, capture_output=True, timeout=120,
+                          check=False)
     return Run(done)
 
 
@@ -196,6 +198,13 @@ def test_a_file_added_in_a_subdirectory_is_seen(settled):
     recorded_then_replayed(where)
     _write(where / "repo", {"sub/deep/more.py": "import torch\nx = torch.float8_e4m3fn\n"})
     assert b"more.py" in assert_real_scan(where).stdout
+
+
+def test_a_scan_of_the_working_directory_is_replayed_and_invalidated_alike(settled):
+    where = settled / "dot"
+    recorded_then_replayed(where, inside=True)
+    _write(where / "repo", {"sub/more.py": "import torch\nx = torch.float8_e4m3fn\n"})
+    assert b"sub/more.py" in assert_real_scan(where, inside=True).stdout
 
 
 def test_a_deleted_file_is_seen(settled):

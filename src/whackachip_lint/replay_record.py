@@ -1,10 +1,10 @@
 """Write the replay record of a scan that just finished (what replay.py checks and replays; its docstring says what
 is keyed, what is stamped and why a stamp proves what it does).
 
-Imported only after a scan, by the console entry: it may use the scanner's modules (discovery is walked again to
-learn which folders it walked and which entries it could read). Any doubt means no record: a path that changed
-too close to the start of the run, a probe that differs before and after the scan, a scanned file discovery would
-not find now, a cache directory other than the one the scan used.
+Imported only after a scan, by the console entry: it may use the scanner's modules. The folders stamped are
+those discovery listed (ScanResult.walked); in each, the entries discovery could read. Any doubt means no record:
+a path that changed too close to the start of the run (so the listing or content stamped may not be what the scan
+saw), a probe that differs before and after the scan, a cache directory other than the one the scan used.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ import stat
 import sys
 from pathlib import Path
 
-from .discover import CONTROL_FILES, SHEBANG_SUFFIXES, SKIP_DIRS, TreeWalker, classify, find_repository_root
+from .discover import CONTROL_FILES, SHEBANG_SUFFIXES, SKIP_DIRS, classify, find_repository_root, printable_path
 from .replay import SCHEMA, Session, default_cache_dir, kind_of, mac, probes, racy, read_user_key, stamp
 from .safe_write import write_bytes
 
@@ -24,18 +24,6 @@ KEEP_RECORDS = 64  # records kept per cache directory (one per command line and 
 
 class Refused(Exception):
     """This run cannot be recorded (why, for tests and debugging)."""
-
-
-class _Walker(TreeWalker):
-    """Discovery as the scan ran it, noting each folder it walked."""
-
-    def __init__(self, *args, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        self.walked: list[str] = []
-
-    def _walk_dir(self, directory, ignores, subdirectories):
-        self.walked.append(os.fspath(directory))
-        return super()._walk_dir(directory, ignores, subdirectories)
 
 
 class Manifest:
@@ -127,7 +115,7 @@ def build(session: Session, facts: dict) -> Manifest:
         manifest.add(os.path.abspath(path))
     if settings.respect_gitignore:
         _git_files(manifest, root)
-    _tree(manifest, root, settings, set(scanned.files), contents)
+    _tree(manifest, root, scanned, contents)
     _tool(manifest)
     return manifest
 
@@ -166,31 +154,35 @@ def _git_files(manifest: Manifest, root: str) -> None:
                                                                             follow=False)]]])
 
 
-def _tree(manifest: Manifest, root: str, settings, files: set[str], contents: dict) -> None:
-    """The folders discovery walked, and in each the entries whose content or presence it could read."""
-    walker = _Walker(Path(root), settings.exclude, settings.force_exclude, settings.respect_gitignore)
-    found = {candidate.relpath: candidate for candidate in walker.walk(Path(root))}
-    if not files <= found.keys():
-        raise Refused("a scanned file is not found by discovery now")
-    by_path = {os.fspath(c.path): relpath for relpath, c in found.items()}
-    walked = set(walker.walked)
-    for folder in walker.walked:
+def _tree(manifest: Manifest, root: str, scanned, contents: dict) -> None:
+    """The folders discovery listed, and in each the entries whose content or presence it could read."""
+    if not scanned.walked:
+        raise Refused("the scan does not say which folders it listed")
+    top = os.fspath(Path(root))
+    prefix = "" if top == "." else top.rstrip(os.sep) + os.sep  # Path(".") / "sub" is "sub"
+    files = set(scanned.files)
+    walked = set(scanned.walked)
+    for folder in scanned.walked:
+        if folder != top and not folder.startswith(prefix):
+            raise Refused(f"{folder} is not under the scanned directory")
         manifest.add(folder)
         rows = []
         with os.scandir(folder) as entries:
             for entry in sorted(entries, key=lambda e: e.name):
-                row = _entry(manifest, entry, walked, by_path, contents)
+                inside = entry.path[len(prefix):] if prefix else entry.path.removeprefix("./")
+                relpath = printable_path(inside.replace(os.sep, "/"))  # as discover.relative names it
+                row = _entry(manifest, entry, walked, relpath if relpath in files else None, contents)
                 if row is not None:
                     rows.append(row)
         manifest.entries.append([folder, rows])
 
 
-def _entry(manifest: Manifest, entry: os.DirEntry, walked: set[str], by_path: dict, contents: dict) -> list | None:
-    """The stamp of one entry of a walked folder, when discovery could read it; None when only its presence in the
-    folder matters (the folder's own stamp covers that)."""
+def _entry(manifest: Manifest, entry: os.DirEntry, walked: set[str], relpath: str | None, contents: dict
+           ) -> list | None:
+    """The stamp of one entry of a listed folder (`relpath`: it was scanned under that name), when discovery could
+    read it; None when only its presence in the folder matters (the folder's own stamp covers that)."""
     if entry.is_symlink():
         manifest.real.append([entry.path, os.path.realpath(entry.path)])
-        relpath = by_path.get(entry.path)
         target = manifest.add_scanned(entry.path, True, contents.get(relpath)) if relpath else stamp(entry.path)
         if relpath is None and racy(target, manifest.started_ns):
             raise Refused(f"{entry.path} points to a path that changed too recently")
@@ -202,7 +194,6 @@ def _entry(manifest: Manifest, entry: os.DirEntry, walked: set[str], by_path: di
         if os.path.lexists(os.path.join(entry.path, "pyvenv.cfg")):
             manifest.add(entry.path)  # a virtualenv, skipped for its pyvenv.cfg: its removal must show
         return None  # ignored or excluded: the rules that say so are stamped
-    relpath = by_path.get(entry.path)
     if relpath is not None:
         return [entry.name, manifest.add_scanned(entry.path, False, contents.get(relpath))]
     name = Path(entry.name)

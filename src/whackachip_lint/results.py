@@ -47,6 +47,8 @@ class ScanResult:
     paths: RepoPaths | None = None
     # What discovery left out, and why: reason -> [files, folders] (discover.SKIP_*).
     skipped: dict[str, list[int]] = field(default_factory=dict)
+    # The folders discovery listed (a scan of a tree; the replay record stamps them: replay_record.py).
+    walked: list[str] = field(default_factory=list)
     # The configuration file the settings came from (named in every report), if any.
     config_file: str | None = None
     # With --baseline: the file, and how many findings it recorded (left out of `findings`).
