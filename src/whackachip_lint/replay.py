@@ -67,7 +67,7 @@ SCHEMA = 1
 # Mirrors cache.RACY_NS: a path changed less than this before the run began may hide a same-tick edit.
 RACY_NS = 2_000_000_000
 RECORD_MAX = 1 << 30  # bytes of one record read at most
-SECRET_NAME = "user.key"  # cache.SECRET_NAME: the user's key, made by the result cache on first use
+SECRET_NAME = "user.key"  # the user's key, made by cache.user_secret on first use
 
 # First arguments that name a command other than the scan.
 OTHER_COMMANDS = frozenset({"rule", "hardware", "schema", "history", "fleet"})
@@ -82,7 +82,8 @@ CONFIG_NAMES = ("wac-lint.toml", ".wac-lint.toml", "pyproject.toml")  # config.C
 
 
 def default_cache_dir() -> str:
-    """cache.default_cache_dir: `$WAC_LINT_CACHE_DIR`, else `$XDG_CACHE_HOME/wac-lint`, else ~/.cache/wac-lint."""
+    """Where the result cache (and the replay record) live without `--cache-dir`: `$WAC_LINT_CACHE_DIR`, else
+    `$XDG_CACHE_HOME/wac-lint`, else ~/.cache/wac-lint (cache.default_cache_dir)."""
     env = os.environ.get("WAC_LINT_CACHE_DIR")
     if env:
         return env
