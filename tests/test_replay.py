@@ -14,7 +14,11 @@ from pathlib import Path
 import pytest
 
 import whackachip_lint
-from whackachip_lint import replay
+from whackachip_lint import plugins, replay, replay_record
+from whackachip_lint.config import Settings
+from whackachip_lint.scan import scan
+
+from .test_budget import _crash, _hostile_extractor
 
 PACKAGE = Path(whackachip_lint.__file__).resolve().parent
 # The console entry, run as the installed script runs it (the script's folder first on sys.path, not the working
@@ -386,3 +390,101 @@ def test_the_cache_directory_comes_from_the_command_line_then_the_environment(mo
     assert replay.cache_dir_of(["--cache-dir", "/a", "--cache-dir=/b", "."]) == "/b"
     assert replay.cache_dir_of(["--cache-dir", "/a", "."]) == "/a"
     assert replay.cache_dir_of(["."]) == "/env"
+
+
+# --- runs that are never recorded (in process: the recorder's own refusals) ------------------------------------
+
+@pytest.fixture
+def recording(tmp_path):
+    """A session about to record a scan of a fresh tree (its clock set after the racy window)."""
+    repo, cache = tmp_path / "repo", tmp_path / "cache"
+    _write(repo, TREE)
+    plan = replay.Plan(["--cache-dir", str(cache), str(repo)], time.time_ns() + replay.RACY_NS + 10**9)
+    session = replay.Session(plan)
+    session.before = replay.probes(str(repo))
+    settings = Settings(cache_dir=str(cache), jobs=1)
+
+    def build(scanned=None, **changes):
+        facts = {"paths": [repo], "settings": settings, "inputs": [], "report": None, "progress_shown": False,
+                 **changes}
+        facts["scanned"] = scanned or facts.get("scanned") or scan([repo], facts["settings"])
+        return replay_record.build(session, facts)
+
+    return build, repo, settings
+
+
+def test_a_plain_scan_is_recorded_with_every_folder_it_listed(recording):
+    build, repo, _settings = recording
+    manifest = build()
+    assert [folder for folder, _rows in manifest.entries if folder.startswith(str(repo))] == [
+        str(repo), str(repo / "sub"), str(repo / "sub" / "deep")]  # not ignored/: .gitignore names it
+    names = {name for _folder, rows in manifest.entries for name, _stamp in rows}
+    assert {"train.py", "pyproject.toml", ".gitignore", "run.sh", "launch"} <= names and "x.py" not in names
+
+
+def test_a_file_over_its_budget_keeps_the_run_from_being_recorded(recording, monkeypatch):
+    build, repo, settings = recording
+    _write(repo, {"bad.py": "import torch\nx = torch.bfloat16\n"})
+    _hostile_extractor(monkeypatch, _crash)
+    scanned = scan([repo], settings)
+    assert scanned.stats.unsettled == 1
+    with pytest.raises(replay_record.Refused, match="budget"):
+        build(scanned)
+    monkeypatch.undo()
+    assert scan([repo], settings).stats.unsettled == 0
+
+
+@pytest.mark.parametrize("change", ["plugins", "progress", "cache_dir", "no_cache", "two_paths", "file_path"])
+def test_runs_the_record_could_not_stand_for_are_not_recorded(recording, monkeypatch, tmp_path, change):
+    build, repo, settings = recording
+    build()  # recorded as it is
+    if change == "plugins":
+        changes = {"scanned": scan([repo], settings)}
+        monkeypatch.setattr(plugins, "_entry_points", lambda: ["a plug-in"])
+    elif change == "progress":
+        changes = {"progress_shown": True}
+    elif change == "cache_dir":
+        changes = {"settings": Settings(cache_dir=str(tmp_path / "other"), jobs=1)}
+    elif change == "no_cache":
+        changes = {"settings": Settings(cache_dir=settings.cache_dir, use_cache=False, jobs=1)}
+    elif change == "two_paths":
+        changes = {"paths": [repo, repo / "sub"]}
+    else:
+        changes = {"paths": [repo / "train.py"]}
+    with pytest.raises(replay_record.Refused):
+        build(**changes)
+
+
+def test_a_cache_directory_inside_the_tree_is_never_recorded(tmp_path):
+    repo = tmp_path / "repo"
+    _write(repo, TREE)
+    plan = replay.Plan(["--cache-dir", str(repo / "cache"), str(repo)], time.time_ns() + replay.RACY_NS + 10**9)
+    session = replay.Session(plan)
+    session.before = replay.probes(str(repo))
+    settings = Settings(cache_dir=str(repo / "cache"), jobs=1)
+    facts = {"paths": [repo], "settings": settings, "inputs": [], "report": None, "progress_shown": False,
+             "scanned": scan([repo], settings)}
+    with pytest.raises(replay_record.Refused, match="inside the scanned tree"):
+        replay_record.build(session, facts)
+
+
+def test_a_path_changed_since_the_run_began_is_never_recorded(recording, tmp_path):
+    build, repo, _settings = recording
+    build()
+    (repo / "sub" / "new.txt").write_text("a name discovery lists\n", encoding="utf-8")
+    session_clock = time.time_ns() - 10**9  # the run began a second ago: the folder changed after that
+    plan = replay.Plan(["--cache-dir", str(tmp_path / "cache"), str(repo)], session_clock)
+    session = replay.Session(plan)
+    session.before = replay.probes(str(repo))
+    settings = Settings(cache_dir=str(tmp_path / "cache"), jobs=1)
+    facts = {"paths": [repo], "settings": settings, "inputs": [], "report": None, "progress_shown": False,
+             "scanned": scan([repo], settings)}
+    with pytest.raises(replay_record.Refused, match="changed too recently"):
+        replay_record.build(session, facts)
+
+
+def test_a_configuration_probe_that_changed_during_the_scan_is_never_recorded(recording):
+    build, repo, _settings = recording
+    (repo / "wac-lint.toml").write_text("[tool]\n", encoding="utf-8")  # after the probe taken before the scan
+    with pytest.raises(replay_record.Refused, match="during the scan"):
+        build()

@@ -18,9 +18,9 @@ locale), whether each standard stream is a terminal and its encoding, the interp
 `sys.version`, `sys.path`, its flags, `-W` and `-X` options) and the user id.
 
 What is stamped (type, size, mtime, inode, device and change time; a missing path is stamped missing):
-- wac-lint's own files and folders, the files of the parser libraries and of installed plug-ins (what
-  cache.code_fingerprint reads), and every `sys.path` entry, so installing, upgrading or removing any
-  distribution (its `.dist-info` folder comes or goes) or editing wac-lint invalidates the record;
+- wac-lint's own files and folders and the files of the parser libraries (what cache.code_fingerprint reads),
+  and every `sys.path` entry, so installing, upgrading or removing any distribution (its `.dist-info` folder
+  comes or goes) or editing wac-lint invalidates the record;
 - the scanned directory and every folder discovery walked (a folder's mtime changes when an entry is added,
   removed or renamed), each entry discovery could read in them (the files it scans, `.gitignore`, `.gitmodules`,
   names whose kind a shebang decides; links by their own stamp, their target's and their resolved path), and the
@@ -38,7 +38,9 @@ configuration or `.git` name is taken before the scan reads it and again after; 
 
 `WAC_LINT_REPLAY=0` in the environment turns it off (no replay, no record). Never replayed: another command than the scan, `--help`, `--version`, `--no-cache`, standard input (`-`),
 `--write-baseline`, `--add-noqa`, `--stdin-filename`, more than one path or a path that is not a directory, a
-cache directory inside the scanned tree, a run whose progress bar may have been drawn, a record that is missing,
+cache directory inside the scanned tree, a run whose progress bar may have been drawn, a run with plug-ins
+installed (their code may read what no stamp covers), a run in which a file went over its time or memory budget
+or crashed its worker (RunStats.unsettled: that depends on the machine), a record that is missing,
 damaged, from another user (not signed with this user's key) or of another schema. A `-o` report is written again
 through safe_write (never through a link): when that write is refused, the normal command line runs and reports it.
 

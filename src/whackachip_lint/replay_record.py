@@ -15,6 +15,7 @@ import stat
 import sys
 from pathlib import Path
 
+from . import plugins
 from .discover import CONTROL_FILES, SHEBANG_SUFFIXES, SKIP_DIRS, classify, find_repository_root, printable_path
 from .replay import SCHEMA, Session, default_cache_dir, kind_of, mac, probes, racy, read_user_key, stamp
 from .safe_write import write_bytes
@@ -99,7 +100,11 @@ def build(session: Session, facts: dict) -> Manifest:
     if used == real_root or used.startswith(real_root.rstrip(os.sep) + os.sep):
         raise Refused("the cache directory is inside the scanned tree")
     scanned = facts["scanned"]
-    contents = (scanned.stats.contents if scanned.stats is not None else None) or {}
+    if scanned.stats is None or scanned.stats.unsettled:
+        raise Refused("a file's result depends on more than its bytes (over its budget, a crashed worker)")
+    if plugins._entry_points():
+        raise Refused("plug-ins are installed: their code may read what no stamp covers")
+    contents = scanned.stats.contents or {}
     manifest = Manifest(plan.started_ns)
 
     manifest.add(root)
@@ -203,11 +208,11 @@ def _entry(manifest: Manifest, entry: os.DirEntry, walked: set[str], relpath: st
 
 
 def _tool(manifest: Manifest) -> None:
-    """What cache.code_fingerprint reads (wac-lint's own files, the parser libraries' and plug-ins' files), and
-    every sys.path entry, where installing, upgrading or removing a distribution shows."""
+    """What cache.code_fingerprint reads (wac-lint's own files, the parser libraries' files; a run with plug-ins is
+    not recorded), and every sys.path entry, where installing, upgrading or removing a distribution shows (a
+    plug-in installed since comes with its `.dist-info` folder)."""
     from importlib.util import find_spec
 
-    from . import plugins
     from .kinds import parser_modules
 
     package = os.path.dirname(os.path.abspath(__file__))
@@ -224,13 +229,6 @@ def _tool(manifest: Manifest) -> None:
             spec = None
         if spec is not None and spec.origin and os.path.isabs(spec.origin):
             manifest.add(spec.origin)
-    for point in plugins._entry_points():
-        origin = plugins._module_file(point.value.partition(":")[0].strip())
-        if origin:
-            manifest.add(origin)
-        located = getattr(getattr(point, "dist", None), "_path", None)
-        if located is not None:
-            manifest.add(os.fspath(located))
     for entry in dict.fromkeys(os.path.abspath(p or ".") for p in sys.path):
         manifest.add(entry)
 
