@@ -16,6 +16,9 @@ written that a same-tick edit could hide (then the digest decides, as git does
 for "racily clean" files). Same size but another mtime (a `touch`, a checkout):
 the digest decides. JSON only (never pickle: a cache file is data, not code).
 
+Beside the cache files: the stored path analysis (paths/stored.py) and the whole-run replay records
+(replay.py, which documents them; they are signed with the same user key).
+
 Safety: entries are checked on read; a corrupt or foreign cache file or entry
 is a miss, never an error. Writes go to a temporary file renamed into place
 (`safe_write`: never through a symbolic link),
