@@ -31,7 +31,7 @@ def tell():
     loaded = [m for m in ("click", "whackachip_lint.cli", "whackachip_lint.scan") if m in sys.modules]
     sys.__stderr__.write("\\n@@" + ("SCANNED " + ",".join(loaded) if loaded else "REPLAYED") + "\\n")
 atexit.register(tell)
-from whackachip_lint.replay import main
+from whackachip_lint.entry import main
 main()
 """
 

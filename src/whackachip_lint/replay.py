@@ -1,5 +1,5 @@
-"""The `wac-lint` command's entry point, and the whole-run replay: an unchanged rescan answered before the scanner
-(or click) is imported.
+"""The whole-run replay: an unchanged rescan answered before the scanner (or click) is imported (entry.py, the
+`wac-lint` command's entry point, runs it).
 
 A warm rescan of a tree whose files all hit the result cache still pays for start-up: the interpreter, click,
 importing the rules, the extractors' tables and the inference engine, the plug-in lookup, a `stat` per file,
@@ -56,7 +56,6 @@ import json
 import os
 import stat
 import sys
-import time
 
 try:  # the keyed BLAKE2 of the result cache, without importing hashlib and OpenSSL
     from _blake2 import blake2b
@@ -382,7 +381,13 @@ class Session:
             setattr(sys, name, stream)
 
 
-_session: Session | None = None
+_session: Session | None = None  # the run entry.main is recording, if any
+
+
+def report_to(session: Session | None) -> None:
+    """entry.py: the session cli.py's hooks below tell (None: no run is being recorded)."""
+    global _session
+    _session = session
 
 
 def scan_starting(root) -> None:
@@ -401,47 +406,5 @@ def scan_finished(**facts) -> None:
         _session.finished = facts
 
 
-def main() -> None:
-    """`wac-lint`: replay an unchanged scan, else run the command line (recording what it writes)."""
-    global _session
-    started_ns = time.time_ns()
-    argv = sys.argv[1:]
-    plan = None
-    wanted = os.environ.get("WAC_LINT_REPLAY") != "0"  # WAC_LINT_REPLAY=0: neither replay nor record
-    if wanted and eligible(argv) and all(getattr(s, "buffer", None) is not None for s in (sys.stdout, sys.stderr)):
-        try:
-            plan = Plan(argv, started_ns)
-            code = replay(plan)
-        except Exception:  # never let the fast path stand between the user and a scan
-            code = None
-        if code is not None:
-            sys.exit(code)
-    from .cli import main as cli_main
-
-    if plan is None:
-        cli_main()
-        return
-    session = Session(plan)
-    if not session.start():
-        cli_main()
-        return
-    _session = session
-    code = 0
-    try:
-        cli_main()
-    except SystemExit as exc:
-        code = exc.code
-    finally:
-        _session = None
-        session.stop()
-    if session.finished is not None and isinstance(code, int):
-        try:
-            from .replay_record import save
-
-            save(session, code)
-        except Exception:  # a record is an optimisation: failing to write one costs only the next run's time
-            pass
-    sys.exit(code)
-
-
-__all__ = ["main", "probes", "read_user_key", "replay", "scan_finished", "scan_starting", "stamp"]
+__all__ = ["Plan", "Session", "eligible", "probes", "read_user_key", "replay", "report_to", "scan_finished",
+           "scan_starting", "stamp"]
