@@ -44,7 +44,7 @@ TREE = {
     "sub/deep/launch": "#!/bin/bash\nexport NCCL_P2P_DISABLE=1\n",
     "ignored/x.py": "import torch\nx = torch.float16\n",
 }
-NAMES = ("dot", "off", "inside", "formats", "edit", "racy", "added", "deleted", "renamed", "config", "gitignore", "shebang", "env",
+NAMES = ("changed", "dot", "off", "inside", "formats", "edit", "racy", "added", "deleted", "renamed", "config", "gitignore", "shebang", "env",
          "option", "tampered", "unsigned", "corrupt", "foreign", "link_record", "symlink_out", "modules", "tool",
          "venv")
 
@@ -394,12 +394,10 @@ def test_the_cache_directory_comes_from_the_command_line_then_the_environment(mo
 
 # --- runs that are never recorded (in process: the recorder's own refusals) ------------------------------------
 
-@pytest.fixture
-def recording(tmp_path):
-    """A session about to record a scan of a fresh tree (its clock set after the racy window)."""
-    repo, cache = tmp_path / "repo", tmp_path / "cache"
-    _write(repo, TREE)
-    plan = replay.Plan(["--cache-dir", str(cache), str(repo)], time.time_ns() + replay.RACY_NS + 10**9)
+def _recorder(repo: Path, cache: Path, started_ns: int):
+    """build(scanned=None, **facts): the record's manifest of a scan of `repo` by a session started at
+    `started_ns` (raises Refused)."""
+    plan = replay.Plan(["--cache-dir", str(cache), str(repo)], started_ns)
     session = replay.Session(plan)
     session.before = replay.probes(str(repo))
     settings = Settings(cache_dir=str(cache), jobs=1)
@@ -410,6 +408,15 @@ def recording(tmp_path):
         facts["scanned"] = scanned or facts.get("scanned") or scan([repo], facts["settings"])
         return replay_record.build(session, facts)
 
+    return build, settings
+
+
+@pytest.fixture
+def recording(tmp_path):
+    """A session about to record a scan of a fresh tree (its clock set after the racy window)."""
+    repo = tmp_path / "repo"
+    _write(repo, TREE)
+    build, settings = _recorder(repo, tmp_path / "cache", time.time_ns() + replay.RACY_NS + 10**9)
     return build, repo, settings
 
 
@@ -458,29 +465,18 @@ def test_runs_the_record_could_not_stand_for_are_not_recorded(recording, monkeyp
 def test_a_cache_directory_inside_the_tree_is_never_recorded(tmp_path):
     repo = tmp_path / "repo"
     _write(repo, TREE)
-    plan = replay.Plan(["--cache-dir", str(repo / "cache"), str(repo)], time.time_ns() + replay.RACY_NS + 10**9)
-    session = replay.Session(plan)
-    session.before = replay.probes(str(repo))
-    settings = Settings(cache_dir=str(repo / "cache"), jobs=1)
-    facts = {"paths": [repo], "settings": settings, "inputs": [], "report": None, "progress_shown": False,
-             "scanned": scan([repo], settings)}
+    build, _settings = _recorder(repo, repo / "cache", time.time_ns() + replay.RACY_NS + 10**9)
     with pytest.raises(replay_record.Refused, match="inside the scanned tree"):
-        replay_record.build(session, facts)
+        build()
 
 
-def test_a_path_changed_since_the_run_began_is_never_recorded(recording, tmp_path):
-    build, repo, _settings = recording
-    build()
+def test_a_path_changed_since_the_run_began_is_never_recorded(settled, tmp_path):
+    repo = settled / "changed" / "repo"
+    build, _settings = _recorder(repo, tmp_path / "cache", time.time_ns() - 10**8)  # began 0.1 s ago
+    build()  # the settled tree is older than the racy window: recorded
     (repo / "sub" / "new.txt").write_text("a name discovery lists\n", encoding="utf-8")
-    session_clock = time.time_ns() - 10**9  # the run began a second ago: the folder changed after that
-    plan = replay.Plan(["--cache-dir", str(tmp_path / "cache"), str(repo)], session_clock)
-    session = replay.Session(plan)
-    session.before = replay.probes(str(repo))
-    settings = Settings(cache_dir=str(tmp_path / "cache"), jobs=1)
-    facts = {"paths": [repo], "settings": settings, "inputs": [], "report": None, "progress_shown": False,
-             "scanned": scan([repo], settings)}
-    with pytest.raises(replay_record.Refused, match="changed too recently"):
-        replay_record.build(session, facts)
+    with pytest.raises(replay_record.Refused, match=r"sub changed too recently"):
+        build()
 
 
 def test_a_configuration_probe_that_changed_during_the_scan_is_never_recorded(recording):
