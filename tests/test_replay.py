@@ -44,7 +44,7 @@ TREE = {
     "sub/deep/launch": "#!/bin/bash\nexport NCCL_P2P_DISABLE=1\n",
     "ignored/x.py": "import torch\nx = torch.float16\n",
 }
-NAMES = ("changed", "dot", "off", "inside", "formats", "edit", "racy", "added", "deleted", "renamed", "config", "gitignore", "shebang", "env",
+NAMES = ("tty", "changed", "dot", "off", "inside", "formats", "edit", "racy", "added", "deleted", "renamed", "config", "gitignore", "shebang", "env",
          "option", "tampered", "unsigned", "corrupt", "foreign", "link_record", "symlink_out", "modules", "tool",
          "venv")
 
@@ -143,6 +143,46 @@ def test_a_replay_writes_what_the_scan_wrote(settled, fmt, to_file):
     fresh = wac(where, "--no-cache", *args)  # no replay, no result cache: the same bytes
     assert (fresh.code, fresh.stderr) == (first.code, first.stderr)
     assert (out.read_bytes() if to_file else fresh.stdout) == scanned_report
+
+
+def _on_a_terminal(where: Path) -> tuple[int, bytes, str]:
+    """The entry with its standard output on a pseudo-terminal (so the text report is coloured): exit code, what
+    the terminal showed, and how the run went."""
+    import pty
+    import threading
+
+    main, child = pty.openpty()
+    shown = bytearray()
+
+    def read() -> None:
+        while True:
+            try:
+                data = os.read(main, 65536)
+            except OSError:  # EIO: the child side is closed
+                return
+            if not data:
+                return
+            shown.extend(data)
+
+    reader = threading.Thread(target=read)
+    reader.start()
+    done = subprocess.run([sys.executable, "-c", ENTRY.format(first=str(Path(sys.executable).parent)), "repo"],
+                          cwd=where, env=_environ(where), stdout=child, stderr=subprocess.PIPE, timeout=120,
+                          check=False)
+    os.close(child)
+    reader.join(timeout=30)
+    os.close(main)
+    return done.returncode, bytes(shown), done.stderr.decode().rpartition("\n@@")[2].strip()
+
+
+def test_a_report_shown_on_a_terminal_is_replayed_with_its_colours(settled):
+    where = settled / "tty"
+    code, shown, how = _on_a_terminal(where)
+    assert how.startswith("SCANNED") and code == 1 and b"\x1b[" in shown  # coloured for the terminal
+    again = _on_a_terminal(where)
+    assert again == (code, shown, "REPLAYED")
+    piped = wac(where)  # not a terminal: another key, plain text
+    assert piped.how.startswith("SCANNED") and b"\x1b[" not in piped.stdout
 
 
 def test_the_replay_imports_neither_click_nor_the_scanner(settled):
