@@ -524,3 +524,18 @@ def test_a_configuration_probe_that_changed_during_the_scan_is_never_recorded(re
     (repo / "wac-lint.toml").write_text("[tool]\n", encoding="utf-8")  # after the probe taken before the scan
     with pytest.raises(replay_record.Refused, match="during the scan"):
         build()
+
+
+# --- what replay.py mirrors without importing it ---------------------------------------------------------------
+
+def test_what_the_replay_mirrors_matches_its_source():
+    """replay.py must not import the scanner, so it mirrors a few of its facts: they must stay equal."""
+    import click
+
+    from whackachip_lint import cache, cli, config
+
+    assert replay.CONFIG_NAMES == config.CONFIG_NAMES
+    assert replay.RACY_NS == cache.RACY_NS and replay.SECRET_NAME == cache.SECRET_NAME
+    assert replay.content_digest(b"some bytes") == cache.digest(b"some bytes")
+    with click.Context(cli.main) as ctx:
+        assert set(cli.main.list_commands(ctx)) - {"scan"} == replay.OTHER_COMMANDS
