@@ -44,7 +44,7 @@ TREE = {
     "sub/deep/launch": "#!/bin/bash\nexport NCCL_P2P_DISABLE=1\n",
     "ignored/x.py": "import torch\nx = torch.float16\n",
 }
-NAMES = ("tty", "changed", "dot", "off", "inside", "formats", "edit", "racy", "added", "deleted", "renamed", "config", "gitignore", "shebang", "env",
+NAMES = ("pipe", "tty", "changed", "dot", "off", "inside", "formats", "edit", "racy", "added", "deleted", "renamed", "config", "gitignore", "shebang", "env",
          "option", "tampered", "unsigned", "corrupt", "foreign", "link_record", "symlink_out", "modules", "tool",
          "venv")
 
@@ -539,3 +539,24 @@ def test_what_the_replay_mirrors_matches_its_source():
     assert replay.content_digest(b"some bytes") == cache.digest(b"some bytes")
     with click.Context(cli.main) as ctx:
         assert set(cli.main.list_commands(ctx)) - {"scan"} == replay.OTHER_COMMANDS
+
+
+def test_a_reader_that_went_away_ends_a_replay_as_it_ends_a_scan(settled):
+    """Standard output is a pipe nobody reads (`wac-lint . | head -0`): exit 1 and no traceback, as click does."""
+    where = settled / "pipe"
+    recorded_then_replayed(where, "--format", "json")
+    script = ENTRY.format(first=str(Path(sys.executable).parent))
+    runs = []
+    for extra in ([], ["--no-cache"]):
+        read_end, write_end = os.pipe()
+        os.close(read_end)
+        try:
+            done = subprocess.run([sys.executable, "-c", script, *extra, "--format", "json", "repo"], cwd=where,
+                                  env=_environ(where), stdout=write_end, stderr=subprocess.PIPE, timeout=120,
+                                  check=False)
+        finally:
+            os.close(write_end)
+        runs.append((done.returncode, done.stderr.rpartition(b"\n@@")))
+    (replayed, (head, _, how)), (scanned, (scanned_head, _, scanned_how)) = runs
+    assert how.strip() == b"REPLAYED" and scanned_how.startswith(b"SCANNED")
+    assert replayed == scanned == 1 and b"Traceback" not in head + scanned_head and b"Broken" not in head

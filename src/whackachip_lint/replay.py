@@ -310,6 +310,8 @@ def replay(plan: Plan) -> int | None:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
         return 1
+    except (OSError, ValueError):  # part of the output may be out: never run the scan to write it twice
+        return 1
     return code
 
 
