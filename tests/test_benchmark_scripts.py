@@ -54,6 +54,17 @@ def test_floor_reads_every_file_wac_lint_would_scan(tmp_path):
     assert done.stdout == f"5 files, {size} bytes, 3 with a trigger word (or of a kind never filtered)\n"
 
 
+def test_floor_every_match_counts_each_trigger_word(tmp_path):
+    tree = _tree(tmp_path / "tree")
+    done = _run(str(BENCHMARKS / "floor.py"), str(tree), "--every-match")
+    assert done.returncode == 0, done.stderr
+    size = sum(len(text.encode()) for text in FILES.values())
+    first, _, rest = done.stdout.partition(", 3 with a trigger word (or of a kind never filtered), ")
+    assert first == f"5 files, {size} bytes"
+    # train.py and run.sh hold several trigger words each: more matches than files.
+    assert int(rest.split()[0]) > 3 and rest.endswith(" trigger words in all\n")
+
+
 def test_stages_times_every_stage_it_names(tmp_path):
     tree = _tree(tmp_path / "tree")
     done = _run(str(BENCHMARKS / "stages.py"), str(tree), "--docs")
