@@ -54,6 +54,17 @@ def test_floor_reads_every_file_wac_lint_would_scan(tmp_path):
     assert done.stdout == f"5 files, {size} bytes, 3 with a trigger word (or of a kind never filtered)\n"
 
 
+def test_floor_every_match_counts_each_trigger_word(tmp_path):
+    tree = _tree(tmp_path / "tree")
+    done = _run(str(BENCHMARKS / "floor.py"), str(tree), "--every-match")
+    assert done.returncode == 0, done.stderr
+    size = sum(len(text.encode()) for text in FILES.values())
+    first, _, rest = done.stdout.partition(", 3 with a trigger word (or of a kind never filtered), ")
+    assert first == f"5 files, {size} bytes"
+    # train.py and run.sh hold several trigger words each: more matches than files.
+    assert int(rest.split()[0]) > 3 and rest.endswith(" trigger words in all\n")
+
+
 def test_stages_times_every_stage_it_names(tmp_path):
     tree = _tree(tmp_path / "tree")
     done = _run(str(BENCHMARKS / "stages.py"), str(tree), "--docs")
@@ -116,15 +127,19 @@ def test_bench_wac_lint_command_lines_run(tmp_path, monkeypatch):
     monkeypatch.setattr(bench, "REPORT", tmp_path / "report.json")
     tree = _tree(tmp_path / "tree")
     runs = {name: argv for name, argv, _mode in bench.commands(tree, tmp_path / "cache") if name.startswith("wac-lint")}
-    assert set(runs) == {"wac-lint cold", "wac-lint cold, single process", "wac-lint warm (cache)"}
+    assert set(runs) == {"wac-lint cold", "wac-lint cold, single process", "wac-lint warm (cache)",
+                         "wac-lint warm, no replay"}
     reports = []
-    for name in ("wac-lint cold", "wac-lint warm (cache)", "wac-lint warm (cache)"):  # the second warm run: hits
+    # Warm runs hit the result cache, or are replayed (replay.py) once the tree is older than its racy window;
+    # the last never is.
+    for name in ("wac-lint cold", "wac-lint warm (cache)", "wac-lint warm (cache)", "wac-lint warm (cache)",
+                 "wac-lint warm, no replay"):
         done = subprocess.run(runs[name], capture_output=True, text=True, timeout=120, check=False)
         assert done.returncode == 0, (name, done.stderr)
         reports.append(json.loads((tmp_path / "report.json").read_text(encoding="utf-8")))
     assert reports[0]["files_scanned"] == len(FILES)
     assert any(f["path"].endswith("pkg/train.py") for f in reports[0]["findings"])
-    assert reports[0] == reports[1] == reports[2]
+    assert reports[0] == reports[1] == reports[2] == reports[3] == reports[4]
 
 
 def test_diff_extractors_compares_a_tree_against_a_revision(tmp_path):
