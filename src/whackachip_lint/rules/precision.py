@@ -52,6 +52,10 @@ RULES = (
         negatives=(
             Example("# we tried torch.bfloat16 once\nimport torch\n"),
             Example('PEAK_TFLOPS = {"MI300X": {"bf16": 1307, "fp32": 163}}\n', note="a peak-FLOPs table"),
+            Example("import torch\nNAMES = dict(float16=torch.float16, bfloat16=torch.bfloat16)\n",
+                    note="a lookup table spelled dict(...)"),
+            Example('import torch\nROWS = [(torch.float16, "half"), (torch.bfloat16, "bf16")]\n',
+                    note="the rows of a lookup table"),
             Example("torchrun train.py --bf16 False --fp16 True\n", kind="shell", note="`--bf16 False` switches it off"),
             Example(
                 '{"bf16": {"enabled": "auto"}, "zero_optimization": {"stage": 2}}\n',

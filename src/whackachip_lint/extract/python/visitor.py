@@ -685,6 +685,11 @@ class PythonEvidenceVisitor(ArgparseOptions, EnvironmentWrites, AstWalker):
         for keyword in node.keywords:
             self.arg_nodes[id(keyword)] = (keyword.arg, callee)
         self._enabled_switch(node, keywords)
+        if name == "dict":
+            # dict(float16=torch.float16, bfloat16=torch.bfloat16): a lookup table, as its {...} spelling.
+            dtypes = [arg.value for arg in keywords.values() if self._is_dtype(arg.value)]
+            for value in dtypes if len(dtypes) >= 2 else ():
+                self.attach(value, State.CONDITIONAL, condition=node, phrase="entry {} of a lookup table")
         for handler in _CALL_HANDLERS:
             handler(self, node, name, method, keywords, positional)
         for keyword, arg in keywords.items():
@@ -970,7 +975,11 @@ class PythonEvidenceVisitor(ArgparseOptions, EnvironmentWrites, AstWalker):
 
     def visit_List(self, node: ast.List | ast.Tuple | ast.Set) -> None:
         # (torch.float16, torch.bfloat16): supported or parametrised dtypes; which one runs is decided elsewhere.
+        # So are the rows of a table, [(torch.float16, "float16"), (torch.bfloat16, "bfloat16")].
         dtypes = [e for e in node.elts if type(e) is not ast.Starred and self._is_dtype(e)]
+        rows = [x for e in node.elts if type(e) in (ast.Tuple, ast.List) for x in e.elts if self._is_dtype(x)]
+        if len(rows) >= 2:
+            dtypes += rows
         if len(dtypes) >= 2:
             for value in dtypes:
                 self.attach(value, State.CONDITIONAL, condition=node, phrase="one of several dtypes in {}")
