@@ -215,3 +215,20 @@ def test_a_likely_vendor_is_supported_first_by_the_evidence_that_names_it_alone(
     ))
     (line,) = [x for x in render_verdict(verdict).splitlines() if x.startswith("    supports AMD: ")]
     assert line.startswith("    supports AMD: HSA runtime variables (AMD ROCm) (strong) [run.sh:2]; cuda device: ")
+
+
+def test_the_other_vendors_lines_show_one_location_per_reason_and_every_one_with_verbose():
+    from ..infer_helpers import finding, result
+
+    verdict = infer(result(
+        *(finding("WAC204", "cuda", path=f"configs/c{i}.py", line=1) for i in range(6)),
+        finding("WAC201", "nccl", path="train.py", line=2),
+        finding("WAC404", "torchrun", path="run.sh", line=3, script="train.py"),
+        finding("WAC205", "HSA_FORCE_FINE_GRAIN_PCIE", path="run.sh", line=2),
+    ))
+    (nvidia,) = [x for x in render_verdict(verdict).splitlines() if x.startswith("    NVIDIA possible")]
+    assert nvidia == ("    NVIDIA possible; for it: cuda device: NVIDIA (CUDA) or AMD (ROCm keeps the name) (strong) "
+                      "[configs/c0.py:1 +5 more]; nccl backend: NVIDIA (CUDA) or AMD (ROCm keeps the name) through "
+                      "RCCL (strong) [train.py:2]; against it: HSA runtime variables (AMD ROCm) (strong) [run.sh:2]")
+    (verbose,) = [x for x in render_verdict(verdict, verbose=True).splitlines() if x.startswith("    NVIDIA possible")]
+    assert "configs/c5.py:1" in verbose

@@ -8,7 +8,7 @@ reasons share a line, and long lists are cut with a count (`Limits`). `verbose=T
 from __future__ import annotations
 
 import textwrap
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Callable, Iterable, Sequence
 
 from ..infer.engine import CONSISTENT, DISFAVOURED, EXCLUDED, LIKELY, POSSIBLE, CandidateVerdict, Reason, Verdict
@@ -165,13 +165,15 @@ def _vendor_lines(verdict: Verdict, lim: Limits) -> list[str]:
         if against:
             out.append(f"    counts against {v.name}: {_reasons(against, lim)}")
     lines: dict[str, list] = {}  # reason text -> vendors, so vendors with the same reasons share a line
+    # The other vendors' reasons mostly repeat the likely vendor's: one location each (all with --verbose).
+    brief = lim if lim is EVERYTHING else replace(lim, locations=1)
     # best supported first: possible vendors by score, excluded ones last
     for v in sorted(vendors, key=lambda v: (v.status == EXCLUDED, -v.score)):
         if v.status == POSSIBLE:
-            text = _possible(v, lim)
+            text = _possible(v, brief)
         elif v.status == EXCLUDED:
             hard = [r for r in v.reasons if r.result == "contradicts" and r.strength == "hard"]
-            text = "excluded, against it: " + (_reasons(hard, lim) or "every part fails a hard requirement")
+            text = "excluded, against it: " + (_reasons(hard, brief) or "every part fails a hard requirement")
         else:
             continue
         lines.setdefault(text, []).append(v)
