@@ -232,3 +232,15 @@ def test_the_other_vendors_lines_show_one_location_per_reason_and_every_one_with
                       "RCCL (strong) [train.py:2]; against it: HSA runtime variables (AMD ROCm) (strong) [run.sh:2]")
     (verbose,) = [x for x in render_verdict(verdict, verbose=True).splitlines() if x.startswith("    NVIDIA possible")]
     assert "configs/c5.py:1" in verbose
+
+
+@pytest.mark.parametrize("name", [
+    "corpus/org+long-named-repo/" + "d" * 70 + "/train.sh",  # longer than the rest of its line, with a hyphen
+    "a" * 150 + "/train.sh",  # longer than a line
+])
+def test_the_bottom_line_never_cuts_a_path(name):
+    verdict = infer(hunyuan_like())
+    verdict.primary = {"name": name, "file_count": 4, "vendors": ["NVIDIA"], "consistent": ["nvidia-h100-sxm"]}
+    lines = render_verdict(verdict).splitlines()
+    bottom = lines[1:lines.index(next(x for x in lines if x.startswith("  Vendor:")))]
+    assert any(name in line for line in bottom)

@@ -129,7 +129,9 @@ def render_verdict(verdict: Verdict, style: Style = _plain, verbose: bool = Fals
     lim = EVERYTHING if verbose else DEFAULT
     a = verdict.overall
     out = [style("Hardware verdict", bold=True)]
-    out += textwrap.wrap(bottom_line(verdict), WIDTH, initial_indent="  Bottom line: ", subsequent_indent="    ")
+    # A path is never cut (at a hyphen of "maxtext-slurm/_train.sh", or when longer than a line): it must copy whole.
+    out += textwrap.wrap(bottom_line(verdict), WIDTH, initial_indent="  Bottom line: ", subsequent_indent="    ",
+                         break_on_hyphens=False, break_long_words=False)
     if a.conflicting_hard_evidence:
         out.append("  Conflicting hard evidence: no catalog entry meets every hard requirement together; they were "
                    "weighed as strong.")
