@@ -203,29 +203,26 @@ def test_b200_memory_is_180_gb_and_l2_is_not_the_l20():
     assert l20["nvidia_smi_names"] == ["NVIDIA L20"]
 
 
-def test_a_likely_vendor_is_supported_first_by_the_evidence_that_names_it_alone():
+def _cuda_configs_beside_an_amd_launch():
     """Primus's shape: `cuda` devices in many configs (NVIDIA or AMD) and HSA variables in one launch (AMD alone)."""
     from ..infer_helpers import finding, result
 
-    verdict = infer(result(
+    return infer(result(
         *(finding("WAC204", "cuda", path=f"configs/c{i}.py", line=1) for i in range(6)),
         finding("WAC201", "nccl", path="train.py", line=2),
         finding("WAC404", "torchrun", path="run.sh", line=3, script="train.py"),
         finding("WAC205", "HSA_FORCE_FINE_GRAIN_PCIE", path="run.sh", line=2),
     ))
+
+
+def test_a_likely_vendor_is_supported_first_by_the_evidence_that_names_it_alone():
+    verdict = _cuda_configs_beside_an_amd_launch()
     (line,) = [x for x in render_verdict(verdict).splitlines() if x.startswith("    supports AMD: ")]
     assert line.startswith("    supports AMD: HSA runtime variables (AMD ROCm) (strong) [run.sh:2]; cuda device: ")
 
 
 def test_the_other_vendors_lines_show_one_location_per_reason_and_every_one_with_verbose():
-    from ..infer_helpers import finding, result
-
-    verdict = infer(result(
-        *(finding("WAC204", "cuda", path=f"configs/c{i}.py", line=1) for i in range(6)),
-        finding("WAC201", "nccl", path="train.py", line=2),
-        finding("WAC404", "torchrun", path="run.sh", line=3, script="train.py"),
-        finding("WAC205", "HSA_FORCE_FINE_GRAIN_PCIE", path="run.sh", line=2),
-    ))
+    verdict = _cuda_configs_beside_an_amd_launch()
     (nvidia,) = [x for x in render_verdict(verdict).splitlines() if x.startswith("    NVIDIA possible")]
     assert nvidia == ("    NVIDIA possible; for it: cuda device: NVIDIA (CUDA) or AMD (ROCm keeps the name) (strong) "
                       "[configs/c0.py:1 +5 more]; nccl backend: NVIDIA (CUDA) or AMD (ROCm keeps the name) through "
