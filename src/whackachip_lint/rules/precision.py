@@ -56,6 +56,10 @@ RULES = (
                     note="a lookup table spelled dict(...)"),
             Example('import torch\nROWS = [(torch.float16, "half"), (torch.bfloat16, "bf16")]\n',
                     note="the rows of a lookup table"),
+            Example('import torch\nPRECISION = {"fp32": torch.float32, "bf16": torch.bfloat16}\n',
+                    note="a table of dtypes, whatever their widths"),
+            Example("import torch\nTO_TRITON = {torch.bfloat16: tl.bfloat16, torch.float32: tl.float32}\n",
+                    note="a table keyed by dtypes"),
             Example("torchrun train.py --bf16 False --fp16 True\n", kind="shell", note="`--bf16 False` switches it off"),
             Example(
                 '{"bf16": {"enabled": "auto"}, "zero_optimization": {"stage": 2}}\n',

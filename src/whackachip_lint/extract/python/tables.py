@@ -25,6 +25,10 @@ DTYPES: dict[str, tuple[str, str]] = {
     "mlx.core.bfloat16": (Code.BF16_PRECISION, "bfloat16"),
     "mlx.core.float16": (Code.FP16_PRECISION, "float16"),
 }
+# Dtypes that name no precision evidence but make a table of dtypes one: {torch.bfloat16: ..., torch.float32: ...}
+# maps dtypes, it sets none.
+PLAIN_DTYPES = frozenset(f"{module}.{name}" for module in ("torch", "jax.numpy", "mlx.core") for name in (
+    "float32", "float", "float64", "double", "int8", "int16", "int32", "int64", "uint8", "bool", "complex64"))
 # torch.float8_* and torch.float4_* are matched by pattern (new variants keep arriving).
 FP8_DTYPE = re.compile(r"^(?:torch|jax\.numpy|ml_dtypes)\.(float8_e[0-9]m[0-9]\w*)$")
 FP4_DTYPE = re.compile(r"^(?:torch|ml_dtypes)\.(float4_e[0-9]m[0-9]\w*)$")

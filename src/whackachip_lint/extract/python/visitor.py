@@ -687,8 +687,7 @@ class PythonEvidenceVisitor(ArgparseOptions, EnvironmentWrites, AstWalker):
         self._enabled_switch(node, keywords)
         if name == "dict":
             # dict(float16=torch.float16, bfloat16=torch.bfloat16): a lookup table, as its {...} spelling.
-            dtypes = [arg.value for arg in keywords.values() if self._is_dtype(arg.value)]
-            for value in dtypes if len(dtypes) >= 2 else ():
+            for value in self._in_table([arg.value for arg in keywords.values()]):
                 self.attach(value, State.CONDITIONAL, condition=node, phrase="entry {} of a lookup table")
         for handler in _CALL_HANDLERS:
             handler(self, node, name, method, keywords, positional)
@@ -973,28 +972,31 @@ class PythonEvidenceVisitor(ArgparseOptions, EnvironmentWrites, AstWalker):
     def _is_dtype(self, node: ast.expr | None) -> bool:
         return node is not None and dtype_meaning(self.aliases.resolve(node) or "") is not None
 
+    def _in_table(self, nodes: list[ast.expr]) -> list[ast.expr]:
+        """The precision dtypes among `nodes` when they are a table of two or more dtypes of any kind
+        ((torch.bfloat16, torch.float32) is a choice as much as (torch.bfloat16, torch.float16)); else []."""
+        kinds = [n for n in nodes if self._is_dtype(n) or self.aliases.resolve(n) in T.PLAIN_DTYPES]
+        return [n for n in kinds if self._is_dtype(n)] if len(kinds) >= 2 else []
+
     def visit_List(self, node: ast.List | ast.Tuple | ast.Set) -> None:
         # (torch.float16, torch.bfloat16): supported or parametrised dtypes; which one runs is decided elsewhere.
         # So are the rows of a table, [(torch.float16, "float16"), (torch.bfloat16, "bfloat16")].
-        dtypes = [e for e in node.elts if type(e) is not ast.Starred and self._is_dtype(e)]
-        rows = [x for e in node.elts if type(e) in (ast.Tuple, ast.List) for x in e.elts if self._is_dtype(x)]
-        if len(rows) >= 2:
-            dtypes += rows
-        if len(dtypes) >= 2:
-            for value in dtypes:
-                self.attach(value, State.CONDITIONAL, condition=node, phrase="one of several dtypes in {}")
+        dtypes = self._in_table([e for e in node.elts if type(e) is not ast.Starred])
+        dtypes += self._in_table([x for e in node.elts if type(e) in (ast.Tuple, ast.List) for x in e.elts])
+        for value in dtypes:
+            self.attach(value, State.CONDITIONAL, condition=node, phrase="one of several dtypes in {}")
 
     visit_Tuple = visit_List
     visit_Set = visit_List
 
     def visit_Dict(self, node: ast.Dict) -> None:
         elements = [(k, v) for k, v in zip(node.keys, node.values) if k is not None]
-        keys = [k for k, _ in elements if self._is_dtype(k)]
-        if len(keys) >= 2:  # {torch.bfloat16: "bf16", torch.float16: "fp16"}: names for dtypes
-            for key in keys:
-                self.attach(key, State.CONDITIONAL, condition=node, phrase="a key of the lookup table {}")
-        dtypes = [(k, v) for k, v in elements if self._is_dtype(v)]
-        if len(dtypes) >= 2:
+        # {torch.bfloat16: "bf16", torch.float32: "fp32"}: names for dtypes
+        for key in self._in_table([k for k, _ in elements]):
+            self.attach(key, State.CONDITIONAL, condition=node, phrase="a key of the lookup table {}")
+        in_table = {id(v) for v in self._in_table([v for _, v in elements])}
+        dtypes = [(k, v) for k, v in elements if id(v) in in_table]
+        if dtypes:
             # {"bf16": torch.bfloat16, "fp16": torch.float16}: a lookup table; which entry is used depends on a key.
             for key, value in dtypes:
                 self.attach(value, State.CONDITIONAL, condition=key, phrase="entry {} of a lookup table")
