@@ -229,6 +229,9 @@ def test_the_other_vendors_lines_show_one_location_per_reason_and_every_one_with
                       "RCCL (strong) [train.py:2]; against it: HSA runtime variables (AMD ROCm) (strong) [run.sh:2]")
     (verbose,) = [x for x in render_verdict(verdict, verbose=True).splitlines() if x.startswith("    NVIDIA possible")]
     assert "configs/c5.py:1" in verbose
+    # The vendors nothing speaks for share a line that says so plainly.
+    (others,) = [x for x in render_verdict(verdict).splitlines() if x.startswith("    Huawei, ")]
+    assert others.startswith("    Huawei, Intel, Google, Apple, AWS possible, with nothing in favour; against: ")
 
 
 @pytest.mark.parametrize("name", [

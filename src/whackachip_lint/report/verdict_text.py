@@ -201,7 +201,7 @@ def _possible(v, lim: Limits) -> str:
         text = f"possible; for it: {_reasons(support, lim)}"
         return text + (f"; against it: {_reasons(against, lim)}" if against else "")
     if against:
-        return f"possible only against the evidence; against it: {_reasons(against, lim)}"
+        return f"possible, with nothing in favour; against: {_reasons(against, lim)}"
     return "possible: no evidence either way."
 
 
