@@ -12,7 +12,7 @@ _RANK_LOOP = (
 # Launchers and their sizes.
 TRIGGERS = (
     "torchrun", "torch.distributed", "launch", "deepspeed", "accelerate", "srun", "mpirun", "mpiexec",
-    "sbatch", "slurm", "nproc", "nnodes", "nodes", "num_node", "num-node", "num_gpu", "num-gpu", "gpus",
+    "sbatch", "slurm", "composer", "nproc", "nnodes", "nodes", "num_node", "num-node", "num_gpu", "num-gpu", "gpus",
     "per_node", "per-node", "num_processes", "num-processes", "hostfile", "machinefile", "visible_devices",
     "config_file", "config-file", "ntasks", "world_size", "pbs", "bsub", "ngpus", "msrun", "gaudi_spawn",
     "device_id",
@@ -39,6 +39,8 @@ RULES = (
                     note="optimum-habana's launcher (Intel Gaudi)"),
             Example("msrun --worker_num=8 --local_worker_num=8 train.py\n", kind="shell", value=8,
                     note="MindSpore's launcher"),
+            Example("composer -n 8 train.py yamls/pretrain/mpt-125m.yaml\n", kind="shell", value=8,
+                    note="MosaicML Composer's launcher"),
             Example(_RANK_LOOP, kind="shell", value=8, note="one background process per DEVICE_ID"),
             Example("num_machines: 2\nnum_processes: 16\n", kind="yaml", value=8, note="16 processes over 2 machines"),
             Example("#!/usr/bin/env python\n#SBATCH --gpus-per-node=4\nimport subprocess\n", value=4,
@@ -53,6 +55,7 @@ RULES = (
             ),
             Example("export HABANA_VISIBLE_DEVICES=all\n", kind="shell",
                     note="`all` exposes every device: it names no count"),
+            Example("composer -n 8 install\n", kind="shell", note="no Python script: PHP's composer, no launch"),
         ),
         tags=("topology", "training-setup"),
         implies=(
@@ -112,11 +115,14 @@ RULES = (
             Example("deepspeed --num_gpus 8 train.py\n", kind="shell", value="deepspeed"),
             Example("python gaudi_spawn.py --world_size 8 --use_mpi run_clm.py\n", kind="shell", value="gaudi_spawn"),
             Example("msrun --worker_num=8 --local_worker_num=8 train.py\n", kind="shell", value="msrun"),
+            Example("composer --world_size 16 --node_rank 0 --master_addr 10.0.0.1 --master_port 7501 train.py "
+                    "cfg.yaml\n", kind="shell", value="composer", note="MosaicML Composer's launcher"),
             Example(_RANK_LOOP, kind="shell", value="rank-loop",
                     note="the Ascend idiom: a loop that starts one background process per DEVICE_ID"),
         ),
         negatives=(
             Example("python train.py\n", kind="shell"),
+            Example("composer install --no-dev\n", kind="shell", note="PHP's composer: no Python script, no launch"),
             Example("for i in 0 1 2 3; do echo $i; done\n", kind="shell", note="a loop that starts no process per device"),
         ),
         tags=("topology", "launcher", "training-setup"),

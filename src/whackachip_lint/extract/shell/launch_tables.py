@@ -21,6 +21,8 @@ class Launcher:
     flags: frozenset[str] = frozenset()  # options that take no value
     then: str = "script"  # "script" (a Python program and its args) or "command" (another command line)
     short_values: frozenset[str] = frozenset()  # short options that take a value (may be glued: -N4)
+    # A command name other tools share (PHP's `composer install`): a launch only when a Python script follows.
+    needs_script: bool = False
 
 
 _TORCHRUN_OPTIONS = {
@@ -194,6 +196,15 @@ LAUNCHERS["msrun"] = Launcher(
     "msrun",
     {"--local_worker_num": "gpus", "--log_dir": "log_dir", "--worker_num": "workers", "--master_addr": "master",
      "--master_port": "port", "--node_rank": "rank", "--join": "join", "--cluster_time_out": "timeout"},
+)
+# MosaicML Composer's launcher: `composer -n 8 train.py cfg.yaml`, `composer --world_size 16 --node_rank 0 ...`
+# (-n/--nproc: processes on this node; --world_size: processes over all nodes).
+LAUNCHERS["composer"] = Launcher(
+    "composer",
+    {"-n": "gpus", "--nproc": "gpus", "--world_size": "world_size", "--base_rank": "rank", "--node_rank": "rank",
+     "--master_addr": "master", "--master_port": "port", "--stdout": "log", "--stderr": "log"},
+    frozenset({"-v", "--verbose", "-m", "--module_mode", "-c", "--command_mode"}),
+    needs_script=True,
 )
 # Python programs that are launchers themselves: script name -> LAUNCHERS key.
 # optimum-habana's gaudi_spawn.py starts one process per Gaudi: `python gaudi_spawn.py --world_size 8 --use_deepspeed`.

@@ -162,6 +162,8 @@ def _launch(
         if meaning is not None:
             facts.append((meaning, word, value))
     program = words[position] if position < len(words) else None
+    if spec.needs_script and (program is None or not program.text.endswith(".py")):
+        return  # `composer install`: PHP's package manager, no launch
     launcher = spec.value
     module = any(meaning == "module" for meaning, _, _ in facts)
     if launcher is not None:
