@@ -79,7 +79,9 @@ _NOT_DECLARING_SECTION = re.compile(
 _COUNT_BEFORE = re.compile(r"(?<![\d.])(\d{1,3}(?:,\d{3})+|\d{1,6})\s*(?:[x×*]\s*|[张块台卡个]\s*)?$")
 _COUNT_MAX = 40  # a count ("2,048 x ") sits right before the name
 _COUNT_AFTER = re.compile(r"^\s*(?:GPUs?|NPUs?|chips?|cards?)?\s*[x×*]\s*(\d{1,6})\b")
-_MASK = re.compile(r"https?://\S+|\]\([^()\s]*\)|<[^<>\n]*>|`")
+# Links, HTML tags, backticks and HTML character references: vendor READMEs write "Instinct&trade;" and "&reg;",
+# whose ";" would otherwise end the sentence before the name.
+_MASK = re.compile(r"https?://\S+|\]\([^()\s]*\)|<[^<>\n]*>|`|&(?:[A-Za-z]{2,8}|#\d{1,7}|#[xX][0-9A-Fa-f]{1,6});")
 _NO_SPLIT_AFTER = frozenset({"e.g", "i.e", "etc", "vs", "approx", "ca", "fig", "no", "cf", "al"})
 _NO_SPLIT_WINDOW = 1 + max(map(len, _NO_SPLIT_AFTER))  # "(" and the longest of those words
 # A sentence is read once, however many names it holds: its cue words are located once (_Cues) and each mention
@@ -438,10 +440,11 @@ def _prose_findings(paragraph: _Paragraph) -> Iterator[RawFinding]:
             line, column = paragraph.position(s_start + mention.start)
             end_line, end_column = paragraph.position(s_start + mention.end - 1)
             span = Span(line, column + 1, end_line, end_column + 2)
+            name = " ".join(mention.text.split())  # a masked "&trade;" leaves a run of spaces
             if declared:
-                yield RawFinding(Code.DECLARED_HARDWARE, mention.text, State.ENABLED, span, "stated as the hardware a run used", props)
+                yield RawFinding(Code.DECLARED_HARDWARE, name, State.ENABLED, span, "stated as the hardware a run used", props)
             else:
-                yield RawFinding(Code.DECLARED_HARDWARE, mention.text, State.MENTIONED, span, "named, not stated as training hardware",
+                yield RawFinding(Code.DECLARED_HARDWARE, name, State.MENTIONED, span, "named, not stated as training hardware",
                                  props)
 
 
