@@ -130,6 +130,24 @@ def test_docker_run_reads_devices_and_the_image_not_option_values():
     assert [r[1] for r in rows if r[0] == "WAC801"] == ["rocm/pytorch:latest"]
 
 
+def test_docker_pull_and_create_read_the_image():
+    # Set-up scripts fetch or create the container they train in before running it.
+    code = (
+        "docker pull rocm/pytorch:rocm6.2_ubuntu22.04_py3.10_pytorch_2.3\n"
+        "sudo docker create --name libtpu gcr.io/cloud-tpu-v2-images/libtpu:libtpu_20210518 /bin/bash\n"
+        "podman pull --platform linux/amd64 -q nvcr.io/nvidia/pytorch:24.01-py3\n"
+    )
+    images = sorted((r[3], r[1]) for r in finding_rows(code, "shell") if r[0] == "WAC801")
+    assert images == [(1, "rocm/pytorch:rocm6.2_ubuntu22.04_py3.10_pytorch_2.3"),
+                      (2, "gcr.io/cloud-tpu-v2-images/libtpu:libtpu_20210518"),
+                      (3, "nvcr.io/nvidia/pytorch:24.01-py3")]
+
+
+def test_docker_commands_that_use_no_image_report_none():
+    code = "docker rmi rocm/pytorch:latest\ndocker rm libtpu || true\ndocker push nvcr.io/nvidia/pytorch:24.01-py3\n"
+    assert [r for r in finding_rows(code, "shell") if r[0] == "WAC801"] == []
+
+
 def test_neuron_parallel_compile_wraps_a_launch():
     rows = finding_rows("neuron_parallel_compile torchrun --nproc_per_node 32 train.py\n", "shell")
     assert rows == [("WAC209", "aws", "enabled", 1), ("WAC401", 32, "enabled", 1), ("WAC404", "torchrun", "enabled", 1)]

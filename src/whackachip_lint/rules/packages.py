@@ -59,6 +59,9 @@ RULES = (
                     "rocm/pytorch:rocm6.1_ubuntu22.04_py3.10_pytorch_2.4 python train.py\n",
                     kind="shell", value="rocm/pytorch:rocm6.1_ubuntu22.04_py3.10_pytorch_2.4",
                     note="a ROCm image run on /dev/kfd"),
+            Example("docker pull rocm/pytorch:rocm6.2_ubuntu22.04_py3.10_pytorch_2.3\n", kind="shell",
+                    value="rocm/pytorch:rocm6.2_ubuntu22.04_py3.10_pytorch_2.3",
+                    note="a set-up script pulls (or creates) the container it trains in"),
         ),
         negatives=(
             Example("FROM ubuntu:22.04\n", kind="dockerfile", note="no accelerator stack in the image"),
@@ -69,6 +72,7 @@ RULES = (
             ),
             Example("docker run --rm ubuntu:22.04 bash\n", kind="shell", note="no accelerator stack in the image"),
             Example('echo "docker run rocm/pytorch:latest"\n', kind="shell", note="a command quoted in a message"),
+            Example("docker rmi rocm/pytorch:latest\n", kind="shell", note="removing an image uses none"),
         ),
         notes=(
             "properties: vendor, accelerator, cuda, rocm, cann, gaudi (software version), ngc_release (YY.MM), chip, "

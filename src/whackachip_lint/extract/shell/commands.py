@@ -1,5 +1,5 @@
 """Commands that are vendor facts on their own: vendor device tools, Cloud TPU management, containers run on a
-vendor's devices (`docker run --device=/dev/kfd ... rocm/pytorch`). Tables in launch_tables.py."""
+vendor's devices (`docker run --device=/dev/kfd ... rocm/pytorch`) or pulled and created from a vendor's image. Tables in launch_tables.py."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from ..yaml_keys import DEVICE_NODES
 from .launch_tables import (
     ACCELERATOR_TYPE_OPTIONS,
     CONTAINER_FLAGS,
+    CONTAINER_IMAGE_COMMANDS,
     CONTAINER_RUNNERS,
     GCLOUD_TPU,
     TPU_TYPES,
@@ -32,7 +33,7 @@ def analyze(name: str, words: list[Word], index: int, state: State, sink) -> boo
     if name == "gcloud":
         _gcloud(words, index, state, sink)
         return True
-    if name in CONTAINER_RUNNERS and index + 1 < len(words) and words[index + 1].text == "run":
+    if name in CONTAINER_RUNNERS and index + 1 < len(words) and words[index + 1].text in CONTAINER_IMAGE_COMMANDS:
         _container_run(words, index, index + 2, state, sink)
         return True
     return False
@@ -90,7 +91,8 @@ def _container_run(words: list[Word], index: int, start: int, state: State, sink
     props = describe_image(image.text)
     if props is not None:
         runner = os.path.basename(words[index].text)
-        sink.add(Code.CONTAINER_IMAGE, image.text, state, image, image, f"{runner} run {image.text}", dict(props))
+        command = words[index + 1].text
+        sink.add(Code.CONTAINER_IMAGE, image.text, state, image, image, f"{runner} {command} {image.text}", dict(props))
 
 
 # The Ascend (and older MindSpore GPU) launch idiom: one background process per device, numbered by DEVICE_ID.
