@@ -524,11 +524,11 @@ def test_a_declaration_judged_in_several_paths_keeps_its_best_outcome_once():
 
 
 CUDA_DEVICE = "cuda device: NVIDIA (CUDA) or AMD (ROCm keeps the name)"
-FP8_PARTS = ["AMD CDNA 3", "AMD CDNA 4", "AWS AWS Trainium", "AWS AWS Inferentia2", "AWS AWS Trainium2",
+FP8_PARTS = ["AMD CDNA 3", "AMD CDNA 4", "AWS Trainium", "AWS Inferentia2", "AWS Trainium2",
              "Google TPU v5p", "Intel Gaudi 2", "Intel Gaudi 3", "NVIDIA Ada Lovelace", "NVIDIA Hopper",
              "NVIDIA Blackwell", "NVIDIA Blackwell (consumer)"]
-BF16_PARTS = ["AMD CDNA (1)", "AMD CDNA 2", "AMD CDNA 3", "AMD CDNA 4", "AWS AWS Trainium", "AWS AWS Inferentia2",
-              "AWS AWS Trainium2", "Google TPU v4", "Google TPU v5e", "Google TPU v5p", "Google TPU v6e",
+BF16_PARTS = ["AMD CDNA (1)", "AMD CDNA 2", "AMD CDNA 3", "AMD CDNA 4", "AWS Trainium", "AWS Inferentia2",
+              "AWS Trainium2", "Google TPU v4", "Google TPU v5e", "Google TPU v5p", "Google TPU v6e",
               "Huawei Da Vinci", "Intel Gaudi 2", "Intel Gaudi 3", "NVIDIA Ampere", "NVIDIA Ada Lovelace",
               "NVIDIA Hopper", "NVIDIA Blackwell", "NVIDIA Blackwell (consumer)"]
 
@@ -555,6 +555,15 @@ def test_tests_and_examples_give_optional_requirements_with_the_hardware_that_me
          "file_count": 1, "met_by": ["AMD", "NVIDIA"]},
     ]
     assert verdict.to_dict()["optional_requirements"] == verdict.optional_requirements
+
+
+def test_an_optional_requirement_of_one_vendor_is_met_only_by_that_vendors_parts():
+    # An example compiling for gfx942 beside a CUDA training path: a TPU or Trainium does not "meet" an AMD
+    # compile-target list, it is only outside its scope.
+    verdict = infer(result(launch("x"), finding("WAC201", "nccl", path="x/x.py", line=2),
+                           finding("WAC604", "gfx90a;gfx942", path="examples/rocm/build.sh", line=3)))
+    (needs,) = [g for g in verdict.optional_requirements if g["requirement"] == "compiled for AMD GPU targets gfx90a;gfx942"]
+    assert needs["met_by"] == ["AMD CDNA 2", "AMD CDNA 3"]
 
 
 # --- evidence no part meets together ----------------------------------------------------------------------------------

@@ -937,9 +937,13 @@ def _met_by(req: Requirement, catalog: Catalog) -> list[str]:
     if req.is_vendor:
         return sorted(req.vendors)
     met = []
+    scope = req.spec.applies_to  # an AMD compile-target list says nothing about a TPU: it "passes" only vacuously
     for entry in sorted(catalog, key=lambda e: (e.vendor, e.generation_key)):
+        if scope and entry.vendor not in scope:
+            continue
         if req.check(entry) is True:
-            label = f"{entry.vendor} {entry.microarchitecture}"
+            arch = entry.microarchitecture
+            label = arch if arch.startswith(entry.vendor + " ") else f"{entry.vendor} {arch}"  # not "AWS AWS Trainium"
             if label not in met:
                 met.append(label)
     return met
