@@ -134,3 +134,37 @@ def test_a_floor_one_recipe_sets_is_no_floor_of_the_repo_when_another_recipe_set
     (repo / "train.py").unlink()
     floor = inference_of(repo)["architecture_floor"]["NVIDIA"]
     assert floor["microarchitecture"] == "Ada Lovelace"
+
+
+def _cuda_launch_beside_a_vendored_ascend_tree(tmp_path, own_vendor: bool = True):
+    """TeleChat2's shape: the repository's own DeepSpeed launch beside a copied upstream tree (its own licence and
+    packaging) written for Ascend NPUs, whose tests pin devices of their own."""
+    (tmp_path / "scripts").mkdir()
+    (tmp_path / "scripts" / "train.sh").write_text(
+        "#!/bin/bash\nexport CUDA_VISIBLE_DEVICES=0,1,2,3,4,5,6,7\n"
+        "deepspeed --include localhost:$CUDA_VISIBLE_DEVICES ../train.py\n")
+    backend = "dist.init_process_group(backend=\"nccl\")\nmodel = torch.nn.Linear(16, 16).cuda()\n"
+    (tmp_path / "train.py").write_text("import torch\nimport torch.distributed as dist\n\n"
+                                       + (backend if own_vendor else "model = torch.nn.Linear(16, 16)\n"))
+    lib = tmp_path / "mindlib"
+    (lib / "tests").mkdir(parents=True)
+    (lib / "LICENSE").write_text("Apache License 2.0\n")
+    (lib / "setup.py").write_text("from setuptools import setup\nsetup(name='mindlib')\n")
+    (lib / "model.py").write_text("import torch\nimport torch_npu\nx = torch.zeros(2, device='npu')\n")
+    (lib / "tests" / "test_norm.py").write_text("import os\nos.environ['ASCEND_RT_VISIBLE_DEVICES'] = '4,5'\n")
+    return tmp_path
+
+
+def test_a_vendored_tree_for_other_hardware_does_not_outvote_the_repositorys_own_code(tmp_path):
+    from ..conftest import inference_of
+
+    data = inference_of(_cuda_launch_beside_a_vendored_ascend_tree(tmp_path))
+    assert vendors(data) == {"NVIDIA": "likely"}
+    assert {c["id"]: c["status"] for c in data["candidates"]}["nvidia-a100-sxm4-80gb"] == "consistent"
+
+
+def test_a_vendored_tree_still_speaks_where_the_repositorys_own_code_names_no_vendor(tmp_path):
+    from ..conftest import inference_of
+
+    data = inference_of(_cuda_launch_beside_a_vendored_ascend_tree(tmp_path, own_vendor=False))
+    assert vendors(data) == {"Huawei": "likely"}

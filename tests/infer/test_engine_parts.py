@@ -492,9 +492,9 @@ def test_requirements_worked_out_for_one_shim_context_are_not_reused_in_another(
     ([finding("WAC204", "cuda", path="s.py", line=1)], []),  # a strong one for two vendors neither
     ([finding("WAC202", "torch_xla", path="s.py", line=1)], ["Google"]),  # a strong one for one vendor does
     ([finding("WAC202", "torch_xla", path="s.py", line=1), finding("WAC204", "hpu", path="s.py", line=2)], ["Intel"]),
-    # Two vendors named alone, each strongly: neither.
+    # The repository's own code outranks a vendored tree's (someone else's hardware), which then decides nothing.
     ([finding("WAC202", "torch_xla", path="s.py", line=1),
-      finding("WAC202", "torch_npu", path="third_party/t.py", line=1, vendored=True)], []),
+      finding("WAC202", "torch_npu", path="third_party/t.py", line=1, vendored=True)], ["Google"]),
 ])
 def test_without_a_training_set_up_only_a_vendor_named_alone_is_likely(findings, likely):
     assessment = assess(findings, CATALOG)

@@ -348,13 +348,20 @@ def _settle_vendor_conflicts(requirements: list[Requirement]) -> tuple[list[Requ
     - Softer vendor evidence against the hard facts that agree (a `cuda` device string or an `nccl` default in a
       Gaudi port whose training loop imports habana_frameworks) lies on branches for other hardware: the code
       cannot run without the hard fact. It is kept as a reason for its vendors and counts against no part.
+    - Vendor evidence of a vendored tree for vendors the repository's own code on this path does not name (an
+      Ascend copy of MindSpore beside a CUDA training script) is someone else's hardware: kept as a reason for
+      its vendors, against no part, as vendored code sets no floor where the repo's own code sets one.
     """
     hard = [r for r in requirements if r.is_vendor and r.strength == HARD and r.against]
     conflict = any(not (a.vendors & b.vendors) for i, a in enumerate(hard) for b in hard[i + 1:])
     out: list[Requirement] = []
     allowed = frozenset.intersection(*(r.vendors for r in hard)) if hard and not conflict else frozenset()
+    own = frozenset().union(*(r.vendors for r in requirements
+                              if r.is_vendor and not r.vendored and r.against and r.strength in (HARD, STRONG)))
     for req in requirements:
-        if req.is_vendor and req.strength == HARD and conflict and any(not (o.vendors & req.vendors) for o in hard):
+        if own and req.is_vendor and req.vendored and req.against and not (req.vendors & own):
+            out.append(_with(req, req.strength, "against the repository's own vendor evidence", against=False))
+        elif req.is_vendor and req.strength == HARD and conflict and any(not (o.vendors & req.vendors) for o in hard):
             out.append(_demoted(req, "contradicted by other vendor evidence in scope"))
         elif allowed and req.is_vendor and req.strength != HARD and req.against and not (req.vendors & allowed):
             out.append(_with(req, req.strength, "against the hard vendor facts of this path: a branch for other "
