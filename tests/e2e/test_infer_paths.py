@@ -168,3 +168,12 @@ def test_a_vendored_tree_still_speaks_where_the_repositorys_own_code_names_no_ve
 
     data = inference_of(_cuda_launch_beside_a_vendored_ascend_tree(tmp_path, own_vendor=False))
     assert vendors(data) == {"Huawei": "likely"}
+
+
+def test_topology_comes_from_the_repositorys_own_files_before_a_vendored_trees_tests(tmp_path):
+    from ..conftest import inference_of
+
+    repo = _cuda_launch_beside_a_vendored_ascend_tree(tmp_path)
+    assert inference_of(repo)["gpus_per_node"]["values"] == [8]
+    (repo / "scripts" / "train.sh").write_text("#!/bin/bash\ndeepspeed ../train.py\n")
+    assert inference_of(repo)["gpus_per_node"]["values"] == [2]  # the only count there is
