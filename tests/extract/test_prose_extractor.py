@@ -202,3 +202,14 @@ def test_html_character_references_do_not_end_a_sentence(mark):
 def test_a_semicolon_between_words_still_ends_a_sentence():
     # A real ";" keeps separating clauses: the H100 here sits in a clause that states no run.
     assert [r[2] for r in rows("Training is cheap; the H100 has 80 GB of memory.\n")] == ["mentioned"]
+
+
+def test_a_hardware_list_in_readme_prose_is_a_declaration_not_a_device_report():
+    # "GPU: NVIDIA ..." in a README's own text is the author's statement (weak); printed in a code block, or in a
+    # log, it is a device report a program wrote (strong).
+    prose = "## Environment\n\n* GPU: NVIDIA GeForce RTX 3090 (24GB) * 8\n"
+    assert [r[:3] for r in rows(prose)] == [("WAC712", "NVIDIA GeForce RTX 3090 (24GB)", "enabled")]
+    fenced = "## Output\n\n```\nGPU: NVIDIA GeForce RTX 3090\n```\n"
+    assert [r[:3] for r in rows(fenced)] == [("WAC713", "NVIDIA GeForce RTX 3090", "enabled")]
+    assert [r[:3] for r in rows("GPU: NVIDIA GeForce RTX 3090\n", "log")] == [
+        ("WAC713", "NVIDIA GeForce RTX 3090", "enabled")]

@@ -170,7 +170,7 @@ def _read(text: str, get_lines: Callable[[], list[str]], kind: str, known: dict[
     else:
         numbered = list(enumerate(get_lines(), start=1))
     consumed: set[int] = set()
-    yield from _find_smi(numbered, consumed)
+    yield from _find_smi(numbered, consumed, prose=_outside_fences(numbered) if kind == "markdown" else frozenset())
     for paragraph in _paragraphs(numbered, kind, consumed):
         yield from _prose_findings(paragraph)
 
@@ -251,7 +251,20 @@ def find_smi(lines: list[str], consumed: set[int], bare: bool = False) -> Iterat
     yield from _find_smi(enumerate(lines, start=1), consumed, bare)
 
 
-def _find_smi(numbered: Iterable[tuple[int, str]], consumed: set[int], bare: bool = False) -> Iterator[RawFinding]:
+def _outside_fences(numbered: Iterable[tuple[int, str]]) -> frozenset[int]:
+    """The numbers of a Markdown document's lines outside code fences: prose, where "GPU: NVIDIA A100" is a
+    statement of the author's (a weak declaration), not a device report a program printed."""
+    out, in_fence = set(), False
+    for number, line in numbered:
+        if _FENCE.match(line):
+            in_fence = not in_fence
+        elif not in_fence:
+            out.add(number)
+    return frozenset(out)
+
+
+def _find_smi(numbered: Iterable[tuple[int, str]], consumed: set[int], bare: bool = False,
+              prose: frozenset[int] = frozenset()) -> Iterator[RawFinding]:
     window_end = csv_end = 0
     table: dict[str, list] = {}
     for number, line in numbered:
@@ -280,7 +293,7 @@ def _find_smi(numbered: Iterable[tuple[int, str]], consumed: set[int], bare: boo
                 continue
         if not vendor_word and "GPU" not in line:
             continue
-        found = _other_forms(line, bare)
+        found = _other_forms(line, bare, report=number not in prose)
         if found:
             name, column, how = found
             _note(table, name, number, column, how)
@@ -288,17 +301,17 @@ def _find_smi(numbered: Iterable[tuple[int, str]], consumed: set[int], bare: boo
     yield from _flush(table)
 
 
-def _other_forms(line: str, bare: bool) -> tuple[str, int, str] | None:
+def _other_forms(line: str, bare: bool, report: bool = True) -> tuple[str, int, str] | None:
     listed = _SMI_LIST.search(line) if "UUID" in line else None
     if listed:
         return listed.group("name"), listed.start("name"), "nvidia-smi -L"
     props = _DEVICE_PROPS.search(line)
     if props:
         return props.group("name"), props.start("name"), "device properties"
-    report = _DEVICE_REPORT.search(line)
-    if report and gpunames.first(report.group("name"), loose=False):
-        name = report.group("name").strip()
-        return name, report.start("name"), "device report"
+    found = _DEVICE_REPORT.search(line) if report else None
+    if found and gpunames.first(found.group("name"), loose=False):
+        name = found.group("name").strip()
+        return name, found.start("name"), "device report"
     only = _BARE_NAME.fullmatch(line.strip()) if bare else None
     if only and gpunames.first(only.group("name"), loose=False):
         indent = len(line) - len(line.lstrip())

@@ -189,7 +189,11 @@ RULES = (
                     filename="train.log"),
             Example(_SMI_NOTEBOOK, kind="notebook", value="NVIDIA H800", note="nvidia-smi's table in a cell's output"),
         ),
-        negatives=(Example("RuntimeError: this build requires an A100\n", kind="log", filename="train.log"),),
+        negatives=(
+            Example("RuntimeError: this build requires an A100\n", kind="log", filename="train.log"),
+            Example("## Environment\n\n* GPU: NVIDIA A100 80GB\n", kind="markdown", filename="README.md",
+                    note="a README's own text states hardware (WAC712); only a code block holds a device report"),
+        ),
         tags=("declared", "docs"),
         triggers=TRIGGERS,
         triggers_by_kind=TRIGGERS_BY_KIND,
