@@ -120,6 +120,7 @@ def test_blocks_that_run_no_script_of_the_repository_change_nothing():
     assert [p["name"] for p in with_docs["inference"]["paths"]["training_paths"]] == ["train.py"]
     # They are read and reported, each saying where it comes from; they constrain nothing.
     assert documented(with_docs) == [
+        ("README.md", 6, "WAC804", "enabled", 5, "support"),  # the flash-attn the install block pip-installs
         ("README.md", 8, "WAC801", "enabled", 5, "support"),
         ("README.md", 15, "WAC101", "enabled", 13, "support"),
         ("README.md", 15, "WAC401", "enabled", 13, "support"),

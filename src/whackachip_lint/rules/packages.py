@@ -152,6 +152,8 @@ RULES = (
             Example('jax[tpu]>=0.4.20\n', kind="requirements", value="jax[tpu]"),
             Example("jax[tpu]>=0.4.20 -f https://storage.googleapis.com/jax-releases/libtpu_releases.html\n",
                     kind="requirements", value="jax[tpu]", note="an index option after the requirement, as pip reads it"),
+            Example('pip install "jax[tpu]>=0.4.20" -f https://storage.googleapis.com/jax-releases/libtpu_releases.html\n',
+                    kind="shell", value="jax[tpu]", note="a set-up script installs it"),
             Example("jax[cuda12]>=0.4.30\n", kind="requirements", value="jax[cuda12]", note="JAX on NVIDIA GPUs, not TPU"),
             Example("torch_xla[tpu]==2.4.0\n", kind="requirements", value="torch-xla[tpu]"),
             Example("torch-xla[cuda]==2.4.0\n", kind="requirements", value="torch-xla[cuda]", note="XLA on NVIDIA GPUs"),

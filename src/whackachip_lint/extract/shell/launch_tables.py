@@ -263,6 +263,7 @@ WRAPPER_OPTIONS_WITH_VALUES = {
     "sudo": {"-u", "-g"},
 }
 PYTHON = re.compile(r"^python(?:[23](?:\.\d+)?)?$")
+PIP = re.compile(r"^pip(?:3(?:\.\d+)?)?$")
 PYTHON_OPTIONS_WITH_VALUES = {"-W", "-X", "-Q"}
 VARIABLE_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
