@@ -26,6 +26,8 @@ _NOT_BUILD_FILES = frozenset({".md", ".rst", ".txt", ".py", ".sh", ".json", ".ya
 
 # Tree-sitter and JSON parsers count LF only (a CR before it belongs to the line break).
 _LF = r"\r?\n"
+# CPython also breaks lines at a lone CR.
+PYTHON_LINE_BREAKS = r"\r\n|\r|\n"
 
 
 @dataclass(frozen=True)
@@ -71,7 +73,7 @@ BUILTIN_KINDS: tuple[FileKind, ...] = (
     FileKind("python", (_EXTRACT + "python", _JOB_DIRECTIVES, _EXTRACT + "setup_py"), suffixes=(".py", ".pyi"),
              shebang=rb"^#![ \t]*\S*(?:/env[ \t]+)?python[0-9.]*\b",
              prefilter_words=(), fence="python", sample="snippet.py", pre_commit_types=("python", "pyi"),
-             line_breaks=r"\r\n|\r|\n"),  # CPython also breaks lines at a lone CR
+             line_breaks=PYTHON_LINE_BREAKS),
     FileKind("shell", (_EXTRACT + "shell", _JOB_DIRECTIVES), suffixes=(".sh", ".bash", ".pbs", ".lsf"),
              shebang=rb"^#![ \t]*(?:/usr)?(?:/local)?/bin/(?:env[ \t]+(?:-\S+[ \t]+)*)?(ba|z|k|da)?sh\b",
              prefilter_words=(), fence="bash", sample="snippet.sh", pre_commit_types=("shell",), path_facts="launch",
@@ -213,6 +215,6 @@ def pre_commit_types() -> list[str]:
     return sorted({tag for kind in KINDS.values() for tag in kind.pre_commit_types})
 
 
-__all__ = ["BUILTIN_KINDS", "DEFAULT_LINE_BREAK", "DOC_KINDS", "EXTRACTORS", "KINDS", "KIND_BY_NAME",
-           "KIND_BY_PATTERN", "KIND_BY_SHEBANG", "KIND_BY_SUFFIX", "LINE_BREAKS", "PREFILTER_WORDS", "TABLE",
+__all__ = ["BUILTIN_KINDS", "DEFAULT_LINE_BREAK", "DOC_KINDS", "EXTRACTORS", "KINDS", "KIND_BY_NAME", "KIND_BY_PATTERN",
+           "KIND_BY_SHEBANG", "KIND_BY_SUFFIX", "LINE_BREAKS", "PREFILTER_WORDS", "PYTHON_LINE_BREAKS", "TABLE",
            "UNSAFE_CHARACTERS", "FileKind", "KindTable", "fence", "parser_modules", "pre_commit_types", "sample_name"]

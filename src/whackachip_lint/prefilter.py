@@ -28,35 +28,60 @@ from .rules import ALL_RULES
 from .triggers import ALWAYS, ALWAYS_PARSE_NAMES, BOUNDED, FILTERED_KINDS
 
 
-_BOUND = "\0"  # trie key: a word that counts only where no letter touches it ends here
+_END = "\0"  # trie key: the checks (regex suffixes, "" for none) of the words that end here
 
 
-def trie_regex(words: Iterable[str], bounded: Iterable[str] = ()) -> str:
-    """One alternation of `words`, factored by common prefix (Python's `re` scans that much faster); the `bounded`
-    words match only where no letter touches them.
+def trie_regex(words: Iterable[str], bounded: Iterable[str] = (), by_frequency: str = "") -> str:
+    """One alternation of `words`, factored into a prefix tree (Python's `re` scans that much faster); the `bounded`
+    words match only where no letter touches them (a word of both lists anywhere). An empty word matches everywhere.
 
     The boundary is checked after the word, by a look-behind of its own length, so that every alternative starts
     with a literal: `re` then skips the positions whose character starts no word without entering the
-    alternation (a look-behind in front of the bounded words made the gate pattern scan a third slower)."""
+    alternation (a look-behind in front of the bounded words made the gate pattern scan a third slower).
+
+    `re` still tries the alternation at every position whose character can start it: with the words' first
+    letters, nearly every letter of a source file. Given `by_frequency` (characters, most frequent first; a
+    character not listed is rarer than all of them), each word is matched from its rarest character instead
+    (`device` from `v`: `vice(?<=device)`, the look-behind after the literal checks the part before it), so
+    positions holding common letters are skipped in C. A match then starts inside its word, on the word's line,
+    which is all a line search asks (the Python gate: 40% less time over the transformers package, the same lines);
+    and a word holding a shorter unbounded word is left out (a line holding it holds the shorter one)."""
+    words = set(words)
+    bounded = set(bounded) - words
+    by_length = sorted(words | bounded, key=lambda word: (len(word), word))
+    if by_frequency:
+        unbounded: list[str] = []
+        kept = []
+        for word in by_length:
+            if not any(other in word for other in unbounded):
+                kept.append(word)
+                if word not in bounded:
+                    unbounded.append(word)
+        by_length = kept
+    rank = {char: index for index, char in enumerate(by_frequency)}
     trie: dict = {}
-    for word, end in [(w, "") for w in words] + [(w, _BOUND) for w in bounded]:
+    for word in by_length:
+        at = max(range(len(word)), key=lambda index: (rank.get(word[index], len(rank)), -index)) \
+            if by_frequency and word else 0
+        check = f"(?<={re.escape(word)})" if at else ""
+        if word in bounded:
+            check += f"(?<![a-z]{re.escape(word)})(?![a-z])"
         node = trie
-        for char in word:
+        for char in word[at:]:
             node = node.setdefault(char, {})
-        node[end] = {}
+        node.setdefault(_END, []).append(check)
+    return _tree_regex(trie)
 
-    def build(node: dict, prefix: str) -> str:
-        if "" in node:  # a word ends here: any longer word through this node is redundant for `search`
-            return ""
-        branches = [re.escape(char) + build(child, prefix + char) for char, child in sorted(node.items())
-                    if char != _BOUND]
-        if _BOUND in node:
-            branches.append(f"(?<![a-z]{re.escape(prefix)})(?![a-z])")
-        if not branches:  # no words at all: the empty pattern, as an empty alternation was
-            return ""
-        return branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
 
-    return build(trie, "")
+def _tree_regex(node: dict) -> str:
+    checks = node.get(_END, [])
+    if "" in checks:  # a word ends here unconditionally: any longer word through this node is redundant for `search`
+        return ""
+    branches = [re.escape(char) + _tree_regex(child) for char, child in sorted(node.items()) if char != _END]
+    branches += checks
+    if not branches:  # no words at all: the empty pattern, as an empty alternation was
+        return ""
+    return branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
 
 
 @lru_cache(maxsize=None)

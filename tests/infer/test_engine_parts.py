@@ -88,6 +88,18 @@ def test_support_files_and_vendored_code_weigh_lower(made, expected):
             for r in collect_requirements([made])] == expected
 
 
+@pytest.mark.parametrize(("path", "weighed_lower"), [
+    # Containers, CI, docs and pins wherever their folder sits, by the one definition the file roles use.
+    ("tools/ci/run.sh", True), ("doc/setup.sh", True), (".circleci/build.sh", True), ("requirements.in", True),
+    ("gpu.Dockerfile", True), (".github/workflows/x.yml", True), ("Docker/setup.sh", True),
+    # Build files, logs and the code itself bind the run.
+    ("setup.py", False), ("logs/train.log", False), ("Makefile", False), ("ci_utils/train.py", False),
+])
+def test_support_files_are_the_container_ci_doc_and_pin_files_of_the_roles(path, weighed_lower):
+    (req,) = collect_requirements([finding("WAC202", "torch_npu", path=path, line=3)])
+    assert (req.strength, req.against) == (("weak", False) if weighed_lower else ("hard", True))
+
+
 # --- several paths merged ---------------------------------------------------------------------------------------------
 
 # Path a: bf16 on nccl, 8 devices a node (datacenter), NVIDIA floor Ampere.

@@ -29,8 +29,11 @@ def test_each_block_running_a_script_of_the_repository_is_a_recipe_named_by_the_
         doc("WAC208", "tpu", 25, 24, flag="--use_tpu", script="train.py", state="mentioned"),  # commented out
     ]
     recipes = find_recipes(launches, FILES)
-    assert [(r.name, sorted(r.files), r.document, r.block) for r in recipes] == [
-        ("README.md:11", ["train.py"], "README.md", 11), ("README.md:5", ["train.py"], "README.md", 5)]
+    assert [(r.name, sorted(r.files), r.document) for r in recipes] == [
+        ("README.md:11", ["train.py"], "README.md"), ("README.md:5", ["train.py"], "README.md")]
+    # A block's launch commands are those of its own recipe.
+    assert [[r.holds_launch(f) for f in launches] for r in recipes] == [[False, True, False, False],
+                                                                        [True, False, False, False]]
 
 
 def test_a_documented_finding_counts_only_in_its_own_blocks_recipe():

@@ -8,9 +8,16 @@ from pathlib import Path
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from whackachip_lint.paths.facts import python_facts, python_facts_every_line
+from whackachip_lint.paths.facts import python_facts
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
+# A last line holding an evidence word that gives no fact (a comment): python_facts then reads every line before it.
+LAST_EVIDENCE = "\n# import"
+
+
+def python_facts_every_line(text: str) -> dict:
+    """python_facts reading every line to the end: what stopping after the last evidence must agree with."""
+    return python_facts(text + LAST_EVIDENCE)
 
 
 def test_every_python_fixture_gives_the_same_facts():
@@ -54,6 +61,11 @@ def test_a_handler_after_the_last_import_still_says_how_it_runs():
 def test_names_of_an_import_that_runs_on_past_the_last_evidence_are_read():
     (item,) = python_facts("from pkg import (\n    alpha,\n    beta,\n)\nx = 1\n")["imports"]
     assert item[2] == ["alpha", "beta"]
+
+
+def test_the_last_evidence_line_of_the_full_reading_gives_no_fact():
+    assert python_facts(LAST_EVIDENCE) == python_facts("") == {"imports": []}
+    assert python_facts_every_line("import os\n") == python_facts("import os\n")
 
 
 def test_a_file_without_evidence_words_has_no_facts_but_its_empty_import_list():

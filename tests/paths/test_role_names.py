@@ -27,4 +27,6 @@ def test_names_of_each_kind():
     assert not roles.is_test_path("pkg/test_model.pyc") and not roles.is_test_path("pkg/model.py")
     assert roles.is_support_path("docker/x.py") and roles.is_support_path("dev-requirements.txt")
     assert roles.is_support_path("Dockerfile.gpu") and not roles.is_support_path("train.py")
+    assert roles.is_support_path("gpu.Dockerfile") and roles.is_support_path(".gitlab-ci.yml")
+    assert roles.is_support_path("setup.py") and not roles.is_container_ci_or_doc_path("setup.py")
     assert not roles.is_support_path("notes.txt\nx")  # fnmatch's `*` crosses a line break, `\Z` is the end

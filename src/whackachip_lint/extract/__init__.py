@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Callable, Iterable
 
 from ..evidence import RawFinding
-from ..kinds import DEFAULT_LINE_BREAK, EXTRACTORS, LINE_BREAKS, UNSAFE_CHARACTERS
+from ..kinds import DEFAULT_LINE_BREAK, EXTRACTORS, LINE_BREAKS, PYTHON_LINE_BREAKS, UNSAFE_CHARACTERS
 
 # Byte-order marks of encodings we do not read (UTF-8's own BOM is accepted and dropped).
 # Longest first: the UTF-32-LE mark starts with the UTF-16-LE one.
@@ -86,7 +86,8 @@ class Source:
     def lines(self) -> list[str]:
         """Lines without their line endings; `lines[0]` is line 1 (line breaks as the kind's row says: kinds.py)."""
         breaks = LINE_BREAKS.get(self.kind, DEFAULT_LINE_BREAK)
-        if breaks.pattern == DEFAULT_LINE_BREAK.pattern or ("\r" not in self.text and breaks.pattern == _CR_LF_OR_CR):
+        python_without_cr = breaks.pattern == PYTHON_LINE_BREAKS and "\r" not in self.text
+        if breaks.pattern == DEFAULT_LINE_BREAK.pattern or python_without_cr:
             parts = _split_lf(self.text)  # the same lines, several times faster than a regular expression split
         else:
             parts = breaks.split(self.text)
@@ -100,10 +101,6 @@ class Source:
         if 1 <= line <= len(self.lines):
             return self.lines[line - 1]
         return ""
-
-
-# Python's line breaks (kinds.py): without a CR in the text, the same lines as LF alone.
-_CR_LF_OR_CR = r"\r\n|\r|\n"
 
 
 def _split_lf(text: str) -> list[str]:

@@ -31,7 +31,7 @@ import shlex
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import PurePosixPath
-from typing import Iterator
+from typing import Iterable, Iterator
 
 from ..evidence import RawFinding, Span
 from ..kinds import UNSAFE_CHARACTERS
@@ -173,29 +173,33 @@ def command_lines(block: Block, lines: list[str]) -> dict[int, str]:
     block is read only when every command line begins like a command."""
     prompted = any(_PROMPT.match(lines[n - 1]) for n in block.lines)
     out: dict[int, str] = {}
-    continued = False
-    for number in block.lines:
-        text = lines[number - 1]
-        prompt = _PROMPT.match(text)
-        if prompt:
-            text = " " * prompt.end() + text[prompt.end():]  # blanked, so columns stay the document's
-        elif (prompted or block.session) and not continued:
+    for command in _commands(((number, lines[number - 1]) for number in block.lines), prompted=True):
+        if (prompted or block.session) and not _PROMPT.match(command[0][1]):
             continue  # output
-        out[number] = text
-        continued = text.rstrip().endswith("\\")
+        for number, text in command:
+            prompt = _PROMPT.match(text)
+            out[number] = " " * prompt.end() + text[prompt.end():] if prompt else text  # columns stay the document's
     if not block.tagged and not _reads_as_commands(out):
         return {}
     return out
 
 
+def _commands(numbered: Iterable[tuple[int, str]], prompted: bool = False) -> Iterator[list[tuple[int, str]]]:
+    """(line number, text) pairs grouped into commands: a line ending in `\\` runs on into the next one, unless
+    that one begins with a prompt (a session's next command; `prompted`: the prompts are not blanked yet)."""
+    command: list[tuple[int, str]] = []
+    for number, text in numbered:
+        if command and (not command[-1][1].rstrip().endswith("\\") or prompted and _PROMPT.match(text)):
+            yield command
+            command = []
+        command.append((number, text))
+    if command:
+        yield command
+
+
 def _reads_as_commands(commands: dict[int, str]) -> bool:
-    starts = []
-    continued = False
-    for _, text in sorted(commands.items()):
-        stripped = text.strip()
-        if not continued and stripped and not stripped.startswith("#"):
-            starts.append(stripped)
-        continued = stripped.endswith("\\")
+    starts = [stripped for command in _commands(sorted(commands.items()))
+              if (stripped := command[0][1].strip()) and not stripped.startswith("#")]
     return bool(starts) and all(_starts_command(line) for line in starts)
 
 
@@ -258,16 +262,9 @@ def _python_runs(commands: dict[int, str]) -> dict[int, tuple[str, str]]:
     The shell extractor reports a plain Python run only through the flags it passes (a distributed launcher is
     WAC404, with its script); the script is what makes the block a documented recipe of it."""
     out: dict[int, tuple[str, str]] = {}
-    numbers = sorted(commands)
-    index = 0
-    while index < len(numbers):
-        start = numbers[index]
-        parts = [commands[start]]
-        while parts[-1].rstrip().endswith("\\") and index + 1 < len(numbers):
-            index += 1
-            parts.append(commands[numbers[index]])
-        index += 1
-        line = " ".join(part.rstrip().removesuffix("\\") for part in parts)
+    for command in _commands(sorted(commands.items())):
+        start = command[0][0]
+        line = " ".join(text.rstrip().removesuffix("\\") for _, text in command)
         if "python" not in line:
             continue
         try:

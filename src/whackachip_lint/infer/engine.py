@@ -16,8 +16,6 @@ the strongest set-up; tests, examples and optional code give `optional_requireme
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from fnmatch import fnmatchcase
-from functools import lru_cache
 from typing import Any, Iterable
 
 from ..evidence import Finding, State
@@ -36,7 +34,8 @@ from .memory import largest_memory_gb
 from .memory import scale as run_scale
 from .recipes import (Recipe, doc_block, documented_recipe_name, find_recipes, recipe_home, resolve_in_recipe,
                       split_by_recipe)
-from ..paths.roles import SETUP_RULES, SUPPORT, TEST, TRAINING, VENDORED, RepoPaths, path_role
+from ..paths.roles import (SETUP_RULES, SUPPORT, TEST, TRAINING, VENDORED, RepoPaths, is_container_ci_or_doc_path,
+                           path_role)
 from ..rules.codes import Code
 
 LIKELY, POSSIBLE = "likely", "possible"
@@ -59,11 +58,6 @@ TRAINING_SETUP_RULES = SETUP_RULES  # one definition (paths/roles.py): the rules
 # Requirement kinds that set an architecture floor, and those that set a device class.
 FLOOR_KINDS = ("feature", "arch", "cc_at_least", "gfx_in", "gfx_at_least", "cuda_arch_list", "rocm_arch_list")
 CLASS_KINDS = ("class", "gdr")
-
-# Support files (matched on the path or the file name): their hard facts are weighed as strong, because a
-# repository may ship a container or CI set-up for newer hardware than its documented run used.
-SUPPORT_FILES = ("Dockerfile*", "*.dockerfile", "*.Dockerfile", "docker/*", "*/docker/*", ".github/*", ".gitlab-ci.yml",
-                 "ci/*", ".ci/*", "*.md", "*.rst", "*.txt", "docs/*", "*/docs/*")
 
 # What a device count does not say, shown with it: (rule, count) -> note.
 COUNT_NOTES = {
@@ -217,13 +211,6 @@ def shim_vendors(findings: Iterable[Finding]) -> set[str]:
     return vendors
 
 
-@lru_cache(maxsize=4096)
-def is_support_file(path: str) -> bool:
-    """Container, CI and packaging files: they may target more (or other) hardware than the training run."""
-    name = path.rsplit("/", 1)[-1]
-    return any(fnmatchcase(path, p) or fnmatchcase(name, p) for p in SUPPORT_FILES)
-
-
 def is_vendored(finding: Finding) -> bool:
     return bool((finding.properties or {}).get("vendored"))
 
@@ -245,9 +232,11 @@ def _requirements_of(
 
 
 def is_support(finding: Finding) -> bool:
-    """A finding in a container, CI, docs or pin file (SUPPORT_FILES). Build files (setup.py, CMake) and configs
-    have the role `support` too, but the targets they compile for and the settings they hold bind the run."""
-    return is_support_file(finding.path)
+    """A finding in a container, CI, docs or pin file: their hard facts are weighed as strong, because a repository
+    may ship a container or CI set-up for newer hardware than its documented run used. Build files (setup.py, CMake)
+    and configs have the role `support` too, but the targets they compile for and the settings they hold bind the
+    run."""
+    return is_container_ci_or_doc_path(finding.path)
 
 
 def _support_requirement(req: Requirement) -> Requirement:
@@ -550,7 +539,7 @@ def singled_out_vendors(findings: list[Finding]) -> dict[str, tuple[str, ...]]:
     they say what else the project builds for, not what its code runs on."""
     found: dict[str, set[str]] = {}
     for f in findings:
-        if is_support_file(f.path):
+        if is_support(f):
             continue
         for req in requirements_for(f):
             if req.is_vendor and len(req.vendors) == 1 and req.strength in (HARD, STRONG):
@@ -973,7 +962,7 @@ def vendor_scopes(findings: list[Finding]) -> list[tuple[str, list[str], list[Fi
     redirect = shim_vendors(findings)
     allowed: dict[str, frozenset[str]] = {}
     for f in findings:
-        if is_support_file(f.path) or is_vendored(f):
+        if is_support(f) or is_vendored(f):
             continue
         for req in requirements_for(f, redirect):
             if req.is_vendor and req.strength == HARD:

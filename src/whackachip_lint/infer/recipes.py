@@ -13,8 +13,8 @@ import re
 import shlex
 
 from ..evidence import Finding, State
-from ..paths.launches import (_NOT_RUN, CONFIG_RULE, LAUNCHER_RULE, Recipe, _resolve,  # noqa: F401 (re-exported)
-                               doc_block, documented_recipe_name, find_recipes, recipe_home)
+from ..paths.launches import (_NOT_RUN, CONFIG_RULE, LAUNCHER_RULE, KnownFiles, Recipe,  # noqa: F401 (re-exported)
+                               _resolve, doc_block, documented_recipe_name, find_recipes, recipe_home)
 from ..rules import get_rule
 from ..rules.codes import Code
 from ..vocab.precision import FULL_PRECISION, precision_of
@@ -137,7 +137,7 @@ def _passed_arguments(findings: list[Finding], recipe: Recipe) -> dict[str, dict
             options[name.lstrip("-").replace("-", "_").lower()] = (launch, value)
         script = props.get("script_resolved")
         if recipe.document and not isinstance(script, str) and isinstance(props.get("script"), str):
-            script = _resolve(props["script"], launch.path, recipe.files)
+            script = _resolve(props["script"], launch.path, KnownFiles(recipe.files))
         for key in ([script] if isinstance(script, str) else []) + [""]:
             passed.setdefault(key, {}).update(options)
     return passed

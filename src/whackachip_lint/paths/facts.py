@@ -81,17 +81,12 @@ def python_facts(text: str) -> dict[str, Any]:
     return _python_facts(text.splitlines(), len(text[: last + 1].splitlines()))
 
 
-def python_facts_every_line(text: str) -> dict[str, Any]:
-    """python_facts reading every line to the end: what stopping after the last evidence must agree with."""
-    return _python_facts(text.splitlines(), None)
-
-
 def _try_open(stack: list[list], tries: dict[int, bool], pending_try: dict[int, list[int]]) -> bool:
     """Whether a `try` holding an import, whose handlers have not yet been seen to catch ImportError, is open."""
     return any(try_id is not None and try_id in pending_try and not tries.get(try_id) for _i, _k, try_id in stack)
 
 
-def _python_facts(lines: list[str], last_line: int | None) -> dict[str, Any]:
+def _python_facts(lines: list[str], last_line: int) -> dict[str, Any]:
     """The facts from `lines`; past `last_line` (the last that holds evidence) it stops once nothing is open."""
     imports: list[list] = []  # [module, level, names, how, line]
     stack: list[list] = []  # [indent, kind, try_id]; kinds as _BLOCK words, plus "main" and "typing"
@@ -102,7 +97,7 @@ def _python_facts(lines: list[str], last_line: int | None) -> dict[str, Any]:
     in_string: str | None = None
     continued: list | None = None  # an import whose parenthesised names go on over lines
     for number, raw in enumerate(lines, 1):
-        if last_line is not None and number > last_line and in_string is None and continued is None \
+        if number > last_line and in_string is None and continued is None \
                 and not _try_open(stack, tries, pending_try):
             break
         if in_string is not None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import posixpath
 from dataclasses import dataclass, field
+from functools import cached_property, lru_cache
 from typing import Iterable
 
 from ..evidence import Finding, State
@@ -23,17 +24,14 @@ class Recipe:
     files: set[str] = field(default_factory=set)  # the launch script, launched scripts, configs passed
     dirs: set[str] = field(default_factory=set)  # directories whose other files belong to this recipe
     configs: set[str] = field(default_factory=set)
-    # A documented recipe (a code block of a README, extract/doc_commands.py): the document and the block's line.
-    # The document itself is not one of its files: it stays documentation, and its other blocks and prose are not
-    # this recipe's.
+    # A documented recipe (a code block of a README, extract/doc_commands.py): the document. The document itself is
+    # not one of its files: it stays documentation, and its other blocks and prose are not this recipe's.
     document: str = ""
-    block: int = 0
 
     def holds_launch(self, finding: Finding) -> bool:
-        """Whether a finding is part of this recipe's launch commands (its flags settle what the files leave open)."""
-        if self.document:
-            return finding.path == self.document and doc_block(finding) == self.block
-        return finding.path == self.name and not doc_block(finding)
+        """Whether a finding is part of this recipe's launch commands (its flags settle what the files leave open):
+        it stands in the launch file, a README's code block being the launch file "README.md:12" (recipe_home)."""
+        return recipe_home(finding) == self.name
 
 
 def doc_block(finding: Finding) -> int:
@@ -63,7 +61,7 @@ def documented_run(finding: Finding) -> str | None:
     return script if isinstance(script, str) else None
 
 
-def documented_target(finding: Finding, known: set[str]) -> str | None:
+def documented_target(finding: Finding, known: KnownFiles) -> str | None:
     """The Python script of the repository (one of `known`) a README block's command runs, if it runs one: that
     makes the block a documented recipe of the script (documented_recipe_name)."""
     script = documented_run(finding)
@@ -71,21 +69,55 @@ def documented_target(finding: Finding, known: set[str]) -> str | None:
     return target if target is not None and target.endswith(".py") else None
 
 
-def _resolve(reference: str, base: str, known: set[str]) -> str | None:
+class KnownFiles:
+    """The scanned files, resolved against by the paths launches write: each (reference, file) once, and a path
+    given by its trailing components looked up by its file name, not matched against every file."""
+
+    def __init__(self, files: Iterable[str]) -> None:
+        self.files = frozenset(files)
+        self._resolved: dict[tuple[str, str], str | None] = {}
+
+    def __contains__(self, path: object) -> bool:
+        return path in self.files
+
+    @cached_property
+    def _by_name(self) -> dict[str, list[str]]:
+        by_name: dict[str, list[str]] = {}
+        for path in self.files:
+            by_name.setdefault(posixpath.basename(path), []).append(path)
+        return by_name
+
+    def resolve(self, reference: str, base: str) -> str | None:
+        key = (reference, base)
+        if key not in self._resolved:
+            self._resolved[key] = self._find(reference, base)
+        return self._resolved[key]
+
+    def _find(self, reference: str, base: str) -> str | None:
+        text = reference.strip().strip("'\"")
+        if not text or "$" in text:
+            return None
+        options = [posixpath.normpath(posixpath.join(posixpath.dirname(base), text)), posixpath.normpath(text)]
+        for option in options:
+            if option in self.files:
+                return option
+        # A path relative to wherever the job was started: match on the trailing components.
+        tail = posixpath.normpath(text)
+        while tail.startswith("../"):
+            tail = tail[3:]
+        matches = [k for k in self._by_name.get(posixpath.basename(tail), ()) if k == tail or k.endswith("/" + tail)]
+        return matches[0] if len(matches) == 1 else None
+
+
+@lru_cache(maxsize=4)
+def known_files(files: frozenset[str]) -> KnownFiles:
+    """The index of a run's files, shared by the path analysis and the inference (both resolve the same launches)."""
+    return KnownFiles(files)
+
+
+def _resolve(reference: str, base: str, known: KnownFiles) -> str | None:
     """A path written in `base` (a file) as the scanned file it names, if any."""
-    text = reference.strip().strip("'\"")
-    if not text or "$" in text:
-        return None
-    options = [posixpath.normpath(posixpath.join(posixpath.dirname(base), text)), posixpath.normpath(text)]
-    for option in options:
-        if option in known:
-            return option
-    # A path relative to wherever the job was started: match on the trailing components.
-    tail = posixpath.normpath(text)
-    while tail.startswith("../"):
-        tail = tail[3:]
-    matches = [k for k in known if k == tail or k.endswith("/" + tail)]
-    return matches[0] if len(matches) == 1 else None
+    return known.resolve(reference, base)
 
 
 # Findings that stand for nothing run: a comment's mention, code that cannot run.
@@ -94,7 +126,7 @@ _NOT_RUN = (State.MENTIONED, State.DEAD)
 
 def find_recipes(findings: Iterable[Finding], files: Iterable[str]) -> list[Recipe]:
     findings = list(findings)
-    known = set(files) | {f.path for f in findings}
+    known = known_files(frozenset(files) | {f.path for f in findings})
     recipes: dict[str, Recipe] = {}
     for f in findings:
         if doc_block(f):
@@ -117,7 +149,7 @@ def find_recipes(findings: Iterable[Finding], files: Iterable[str]) -> list[Reci
         while changed:
             changed = False
             for f in configs:
-                if not (recipe.holds_launch(f) or (f.path in recipe.files and not doc_block(f))):
+                if recipe_home(f) not in recipe.files and not recipe.holds_launch(f):
                     continue
                 reference = (f.properties or {}).get("resolved") or f.value
                 target = _resolve(reference, f.path, known) if isinstance(reference, str) else None
@@ -128,13 +160,13 @@ def find_recipes(findings: Iterable[Finding], files: Iterable[str]) -> list[Reci
     return [recipes[name] for name in sorted(recipes)]
 
 
-def _add_documented(recipes: dict[str, Recipe], finding: Finding, known: set[str]) -> None:
+def _add_documented(recipes: dict[str, Recipe], finding: Finding, known: KnownFiles) -> None:
     """A command of a README code block that runs a script of the repository makes the block a documented recipe
     of that script; a command running anything else (another project's example, an installer) makes none."""
     target = documented_target(finding, known)
     if target is None:
         return
     name = documented_recipe_name(finding)
-    recipe = recipes.setdefault(name, Recipe(name, document=finding.path, block=doc_block(finding)))
+    recipe = recipes.setdefault(name, Recipe(name, document=finding.path))
     recipe.files.add(target)
     recipe.dirs.add(posixpath.dirname(target))

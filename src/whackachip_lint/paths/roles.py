@@ -28,11 +28,13 @@ import posixpath
 import re
 from dataclasses import dataclass, field
 from fnmatch import translate
+from functools import lru_cache
 from typing import Any, Iterable
 
 from ..evidence import Finding
 from .graph import ImportGraph, build
-from .launches import _resolve, doc_block, documented_recipe_name, documented_target, find_recipes, recipe_home
+from .launches import (KnownFiles, _resolve, doc_block, documented_recipe_name, documented_target, find_recipes,
+                       known_files, recipe_home)
 from ..rules import tagged
 from ..rules.codes import Code
 
@@ -64,10 +66,16 @@ TRAIN_WORDS = frozenset({"train", "trainer", "training", "pretrain", "pretrainin
 _WORD_SPLIT = re.compile(r"[/_\-.]+")
 # CUDA/HIP sources compiled into the package (extract/cuda.py reads .cu/.cuh).
 NATIVE_SUFFIXES = (".cu", ".cuh")
-# Files that build, package, document or containerise the code (their findings are reported as support).
-SUPPORT_NAMES = ("Dockerfile*", "*.dockerfile", "Containerfile*", "setup.py", "setup.cfg", "pyproject.toml",
-                 "CMakeLists.txt", "*.cmake", "*requirements*.txt", "*requirements*.in", "environment*.yml",
-                 "environment*.yaml", "*.md", "*.rst", "*.txt", "*.log", "Makefile", "*.mk")
+# Files that build, package, document or containerise the code (their findings are reported as support), by file
+# name or by a folder anywhere in the path. Of these, containers, CI, docs and requirement pins may target more (or
+# other) hardware than the training run, so the engine weighs their hard facts lower; build and packaging files and
+# logs keep their weight: the targets they compile for and the run a log records bind the run (CMakeLists.txt, a
+# `*.txt`, is weighed lower all the same).
+CONTAINER_CI_DOC_NAMES = ("Dockerfile*", "*.dockerfile", "*.Dockerfile", "Containerfile*", ".gitlab-ci.yml",
+                          "*requirements*.txt", "*requirements*.in", "*.md", "*.rst", "*.txt")
+BUILD_AND_LOG_NAMES = ("setup.py", "setup.cfg", "pyproject.toml", "CMakeLists.txt", "*.cmake", "environment*.yml",
+                       "environment*.yaml", "*.log", "Makefile", "*.mk")
+SUPPORT_NAMES = CONTAINER_CI_DOC_NAMES + BUILD_AND_LOG_NAMES
 SUPPORT_DIRS = frozenset({".github", ".gitlab", ".circleci", "ci", ".ci", "docker", "docs", "doc", ".buildkite"})
 CONFIG_SUFFIXES = (".json", ".yaml", ".yml", ".toml", ".cfg", ".ini")
 # Findings that show a training set-up (collective backend, network, launcher, topology, configs, sharding).
@@ -139,6 +147,7 @@ def _any_of(patterns: Iterable[str]) -> re.Pattern[str]:
 
 _TEST_NAME = _any_of(TEST_NAMES)
 _SUPPORT_NAME = _any_of(SUPPORT_NAMES)
+_CONTAINER_CI_DOC_NAME = _any_of(CONTAINER_CI_DOC_NAMES)
 
 
 def _parts(path: str) -> list[str]:
@@ -158,6 +167,13 @@ def is_example_path(path: str) -> bool:
 def is_support_path(path: str) -> bool:
     name = path.rsplit("/", 1)[-1]
     return any(p in SUPPORT_DIRS for p in _parts(path)) or _SUPPORT_NAME.match(name) is not None
+
+
+@lru_cache(maxsize=4096)  # asked for every finding, on every training path
+def is_container_ci_or_doc_path(path: str) -> bool:
+    """A support file that may target more (or other) hardware than the training run (see SUPPORT_NAMES)."""
+    name = path.rsplit("/", 1)[-1]
+    return any(p in SUPPORT_DIRS for p in _parts(path)) or _CONTAINER_CI_DOC_NAME.match(name) is not None
 
 
 def is_tool_path(path: str) -> bool:
@@ -278,7 +294,7 @@ def analyse(files: Iterable[str], facts: dict[str, dict[str, Any]], findings: li
 
 def _entry_points(files: list[str], facts: dict[str, dict[str, Any]], findings: list[Finding],
                   graph: ImportGraph) -> list[EntryPoint]:
-    known = set(files)
+    known = known_files(frozenset(files))
     launches: dict[str, EntryPoint] = {}
     for path in files:
         for kind, target, _line in facts.get(path, {}).get("runs", ()):
@@ -316,7 +332,7 @@ def _entry_points(files: list[str], facts: dict[str, dict[str, Any]], findings: 
     return entries
 
 
-def _documented_launches(launches: dict[str, EntryPoint], findings: list[Finding], known: set[str]) -> None:
+def _documented_launches(launches: dict[str, EntryPoint], findings: list[Finding], known: KnownFiles) -> None:
     """Each README code block that runs a Python script of the repository is an entry point of its own, named by
     its recipe ("README.md:12"): several blocks (one per GPU type or backend) are several documented recipes."""
     for f in findings:
@@ -411,7 +427,7 @@ def _launch_files(findings: list[Finding], files: list[str]) -> dict[str, set[st
     return {r.name: set(r.files) for r in find_recipes(findings, files)}
 
 
-def _resolve_script(reference: str, base: str, known: set[str]) -> str | None:
+def _resolve_script(reference: str, base: str, known: KnownFiles) -> str | None:
     found = _resolve(reference, base, known)
     return found if found and found.endswith((".py", ".sh", ".bash", ".slurm", ".sbatch")) else None
 

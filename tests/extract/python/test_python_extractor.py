@@ -1208,3 +1208,54 @@ def test_the_text_is_split_into_lines_once_the_sources_lines_with_cpythons_line_
     assert [(f.rule, f.value, f.span.line, f.span.column, f.span.end_column) for f in found] == [
         ("WAC101", "bfloat16", 3, 14, 28)]
     assert "lines" in source.__dict__  # the extractor's lines are the source's: the snippets split nothing again
+
+
+# -- a TPU API probed in a `try`: the body is optional --------------------------------------------
+
+
+@pytest.mark.parametrize(("probe", "state"), [
+    ("strategy = tf.distribute.TPUStrategy()", C),
+    # Under a name it was imported as (no gate word on the call's line).
+    ("strategy = Probe()", C),
+    # Spelled with a full-width letter: CPython reads the identifier NFKC-normalised, the gate does not.
+    ("strategy = \uff34PUStrategy()", C),
+    ("strategy = Strategy()", E),
+    ("strategy = tf.distribute.TPUStrategyX()", E),
+], ids=["attribute", "imported-as", "nfkc", "other-name", "other-attribute"])
+def test_a_tpu_api_called_in_a_try_makes_its_body_optional(probe, state):
+    code = f"""\
+    import tensorflow as tf
+    import torch.distributed as dist
+    from tensorflow.distribute import TPUStrategy, TPUStrategy as Probe
+    try:
+        {probe}
+        dist.init_process_group("nccl")
+    except ValueError:
+        pass
+    """
+    assert rows(code, "WAC201") == {("WAC201", 6, 29, state, "nccl")}
+
+
+def test_a_tpu_api_call_is_on_a_hot_line():
+    # The TPU probe of a `try` walks only the statements on hot lines (or naming a TPU API imported as another name).
+    from whackachip_lint.extract.python import tables as T
+    from whackachip_lint.extract.python.gate import hot_lines
+
+    for name in T.TPU_CALLS:
+        assert hot_lines(f"x = {name.removeprefix('*.')}()\ny = tf.{name.removeprefix('*.')}()\n") == [1, 2], name
+
+
+def test_a_tpu_probe_makes_every_try_around_it_optional():
+    code = """\
+    import tensorflow as tf
+    import torch.distributed as dist
+    try:
+        dist.init_process_group("nccl")
+        try:
+            strategy = tf.distribute.TPUStrategy()
+        except ValueError:
+            pass
+    except ValueError:
+        pass
+    """
+    assert rows(code, "WAC201") == {("WAC201", 4, 29, C, "nccl")}

@@ -271,24 +271,46 @@ def test_gate_lines_equal_the_prefix_tree_lines(data):
     assert hot_lines(text) == _lines_by_prefix_tree(text)
 
 
-def test_anchored_regex_matches_from_the_rarest_character():
-    from whackachip_lint.extract.python.gate import anchored_regex
+def _anchored_regex(words: set[str], bounded: set[str]) -> str:
+    from whackachip_lint.extract.python.gate import _BY_FREQUENCY
+    from whackachip_lint.prefilter import trie_regex
 
+    return trie_regex(words, bounded, by_frequency=_BY_FREQUENCY)
+
+
+def test_anchored_regex_matches_from_the_rarest_character():
     # `device` is left out (a line holding it holds `dev`); `npu` counts only where no letter touches it.
-    regex = anchored_regex({"device", "npu", "dev"}, {"npu"})
+    regex = _anchored_regex({"device", "dev"}, {"npu"})
     assert regex == "(?:u(?<=npu)(?<![a-z]npu)(?![a-z])|v(?<=dev))"
     pattern = re.compile(regex.encode())
     assert pattern.search(b"my_device") and pattern.search(b"torch_npu") and pattern.search(b"npu:0")
     assert not pattern.search(b"input") and not pattern.search(b"npus") and not pattern.search(b"de\nv")
+    # A bounded word holding a shorter unbounded one is left out, an unbounded one holding a bounded one is not.
+    assert _anchored_regex({"npux"}, {"npu"}) == "(?:u(?<=npu)(?<![a-z]npu)(?![a-z])|x(?<=npux))"
+    assert _anchored_regex({"np"}, {"npu"}) == "p(?<=np)"
 
 
 def test_anchored_regex_edge_words():
-    from whackachip_lint.extract.python.gate import anchored_regex, lines_matching
+    from whackachip_lint.extract.python.gate import lines_matching
     from whackachip_lint.prefilter import trie_regex
 
     text = "a.b(c)\nx-y é\n\nplain\nXY\n"
-    for words, bounded in (({".b(", "x-y"}, set()), ({"é"}, set()), ({"xy", "x"}, {"x"}), ({"ain", "pl"}, set())):
-        pattern = re.compile(anchored_regex(words, bounded).encode())
-        old = re.compile(trie_regex(sorted(words - bounded), sorted(bounded)).encode())
+    for words, bounded in (({".b(", "x-y"}, set()), ({"é"}, set()), ({"xy"}, {"x"}), ({"ain", "pl"}, set())):
+        pattern = re.compile(_anchored_regex(words, bounded).encode())
+        old = re.compile(trie_regex(sorted(words), sorted(bounded)).encode())
         assert lines_matching(text, pattern, lower=True) == lines_matching(text, old, lower=True), words
-    assert anchored_regex({"", "cuda"}, set()) == anchored_regex({"cuda"}, set())  # an empty word names nothing
+    # An empty word matches everywhere, from any character; the gate leaves it out (it names nothing).
+    assert _anchored_regex({"", "cuda"}, set()) == trie_regex(["", "cuda"]) == ""
+
+
+def test_the_gate_leaves_out_an_empty_word(monkeypatch):
+    from whackachip_lint import prefilter
+    from whackachip_lint.extract.python import gate
+
+    words_for = prefilter.words_for
+    monkeypatch.setattr(prefilter, "words_for", lambda kind, codes: (words_for(kind, codes) or set()) | {""})
+    gate.gate_pattern.cache_clear()
+    try:
+        assert gate.hot_lines("x = 1\ny = 'cuda'\n") == [2]
+    finally:
+        gate.gate_pattern.cache_clear()

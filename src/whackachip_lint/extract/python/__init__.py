@@ -18,6 +18,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from ...evidence import RawFinding
+from ...kinds import PYTHON_LINE_BREAKS
 from .. import ExtractionError, Source
 from .gate import hot_lines
 from .lines import Lines
@@ -89,7 +90,7 @@ def parse(text: str) -> ast.Module:
             raise ExtractionError(f"{TOO_DEEP} (line {line}: {reason})") from None
     except ValueError as exc:  # e.g. NUL bytes (Source.text refuses those already)
         raise ExtractionError(f"Python syntax error: {exc}") from None
-    lines = re.split(r"\r\n|\r|\n", text)
+    lines = re.split(PYTHON_LINE_BREAKS, text)
     offending = lines[line - 1] if 1 <= line <= len(lines) else ""
     if any(hint.match(offending) for hint in _PY2_HINTS):
         reason = "this looks like Python 2 code, which is not supported"

@@ -83,50 +83,12 @@ _BY_FREQUENCY = " etsnioar_dl\ncpumfh.g,=)(b\"k:yvw`xz[]*-12q0#>/|3j45{}6+8@'79<
 
 @lru_cache(maxsize=1)
 def gate_pattern() -> re.Pattern[bytes]:
-    from ...prefilter import words_for
+    from ...prefilter import trie_regex, words_for
     from ...triggers import BOUNDED
 
     words = (words_for("python", family_codes(*_TEXT_FAMILIES)) or set()) | table_words()
-    return re.compile(anchored_regex(words, BOUNDED & words).encode("utf-8"))
-
-
-def anchored_regex(words: set[str], bounded: set[str]) -> str:
-    """One pattern matching, on the line of each occurrence of a word, at the word's rarest character.
-
-    `re` tries an alternation at every position whose character can start it: with the words' first letters,
-    nearly every letter of a file. Each word is matched from its rarest character instead (`device` from `v`:
-    `vice(?<=device)`, the look-behind after the literal checks the part before it), so positions holding
-    common letters are skipped in C. A match stands on the line of the word it checks, which is all the gate
-    asks (`lines_matching`); 40% less time over the transformers package, the same lines. A `bounded` word
-    counts only where no letter touches it, as in the pre-filter. A word holding a shorter unbounded word is
-    left out: a line holding it holds the shorter one."""
-    shortest_first = sorted((word for word in words if word), key=lambda word: (len(word), word))
-    kept: list[str] = []
-    for word in shortest_first:
-        if not any(other in word for other in kept if other not in bounded):
-            kept.append(word)
-    rank = {char: index for index, char in enumerate(_BY_FREQUENCY)}
-    groups: dict[str, dict] = {}
-    for word in kept:
-        at = max(range(len(word)), key=lambda index: (rank.get(word[index], len(rank)), -index))
-        check = f"(?<={re.escape(word)})" if at else ""
-        if word in bounded:
-            check += f"(?<![a-z]{re.escape(word)})(?![a-z])"
-        node = groups.setdefault(word[at], {})
-        for char in word[at + 1 :]:
-            node = node.setdefault(char, {})
-        node.setdefault("", []).append(check)
-    return _alternatives([re.escape(char) + _trie(node) for char, node in sorted(groups.items())])
-
-
-def _trie(node: dict) -> str:
-    branches = list(node.get("", []))
-    branches += [re.escape(char) + _trie(child) for char, child in sorted(node.items()) if char]
-    return _alternatives(branches)
-
-
-def _alternatives(branches: list[str]) -> str:
-    return branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+    words.discard("")  # an empty word (a plug-in's bare `*`) names nothing: kept, it would open every line
+    return re.compile(trie_regex(words - BOUNDED, words & BOUNDED, by_frequency=_BY_FREQUENCY).encode("utf-8"))
 
 
 def hot_lines(text: str) -> list[int]:

@@ -15,8 +15,9 @@ import re
 from collections.abc import Callable, Iterator
 
 from ...evidence import Span
+from ...kinds import PYTHON_LINE_BREAKS
 
-_LINE_BREAK = re.compile(r"\r\n|\r|\n")
+_LINE_BREAK = re.compile(PYTHON_LINE_BREAKS)
 # A string literal (prefix, quotes, body) or a comment, scanned from a point outside any string.
 _TOKEN = re.compile(
     r"#[^\r\n]*"

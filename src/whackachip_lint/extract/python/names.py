@@ -76,9 +76,11 @@ class Aliases:
         return target + dot + rest
 
 
-# Per table (by identity; its size too, so a table that grew is split again): its exact names, and the
-# suffixes of its "*.x" patterns in order. Every call of the walk asks a dozen tables; a scan of each table's
-# patterns per question cost more than the rest of the call handlers.
+# Per table: the table itself, its size (a table that grew is split again), its exact names and the suffixes of
+# its "*.x" patterns in order. Every call of the walk asks a dozen tables; a scan of each table's patterns per
+# question cost more than the rest of the call handlers. Tables are dicts and tuples, which cannot be weakly
+# referenced and (dicts) not hashed: the key is id(table), safe because each entry holds its table (an id is
+# reused only once its object is freed) and is checked to be that table.
 _SPLIT: dict[int, tuple[object, int, frozenset[str], tuple[str, ...]]] = {}
 
 

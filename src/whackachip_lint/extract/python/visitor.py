@@ -67,6 +67,8 @@ from ...rules.codes import Code
 
 _IMPORT_ERRORS = {"ImportError", "ModuleNotFoundError"}
 _BROAD_ERRORS = {"Exception", "BaseException"}
+# The last parts of the TPU APIs' names (T.TPU_CALLS): a name imported as one of them calls a TPU API.
+_TPU_CALL_NAMES = frozenset(name.rsplit(".", 1)[-1] for name in T.TPU_CALLS)
 _MAX_CONDITION = 80
 
 # Statements holding other statements: the fields that hold their blocks (always walked).
@@ -151,6 +153,12 @@ class Arg:
 Where = ast.AST | Arg | tuple
 
 
+def _first_line(statement: ast.stmt) -> int:
+    """A statement's first line, its decorators' included."""
+    decorators = getattr(statement, "decorator_list", None)
+    return decorators[0].lineno if decorators else statement.lineno
+
+
 class PythonEvidenceVisitor(ArgparseOptions, EnvironmentWrites, AstWalker):
     """Walk a module once (`walk(module)`), then `comments()`, then `findings()` gives the raw findings."""
 
@@ -181,6 +189,7 @@ class PythonEvidenceVisitor(ArgparseOptions, EnvironmentWrites, AstWalker):
         self.cpu_depth = 0  # how many CPU autocast calls enclose the node being walked
         self.args: list[tuple[str | None, str | None]] = []  # (keyword, callee) of the argument being visited
         self.deferred: list[Callable[[], None]] = []
+        self.tpu_aliases = Gate([])  # lines naming a name imported as a TPU API (`_probes_tpu`)
         self.finished = False
         self._opened = False  # the node being visited opened a frame or an argument (its leave step undoes it)
 
@@ -515,9 +524,20 @@ class PythonEvidenceVisitor(ArgparseOptions, EnvironmentWrites, AstWalker):
 
     def _probes_tpu(self, body: list[ast.stmt]) -> bool:
         """A TPU API called in a `try` with a handler: "use the TPU if there is one, else the fallback" (the TPU
-        resolver raises without a TPU), a condition, not a fact."""
-        return any(type(n) is ast.Call and lookup(self.aliases.resolve(n.func), T.TPU_CALLS) is not None
-                   for statement in body for n in ast.walk(statement))
+        resolver raises without a TPU), a condition, not a fact.
+
+        Only the statements whose lines can hold such a call are walked: most `try` bodies have none, and nested
+        ones were walked again at every level. A TPU call ends in a gate word (T.TPU_CALLS is a gate table), so
+        its line is hot, unless it calls a name imported as one (`tpu_aliases`). CPython reads identifiers
+        NFKC-normalised (`ＴPUStrategy` is `TPUStrategy`), the gate reads the text as written: a file that is not
+        ASCII has every statement walked."""
+        ascii_only = self.lines.text.isascii()
+        gate, aliases = self.gate, self.tpu_aliases
+        return any((not ascii_only or gate.holds(_first_line(statement), statement.end_lineno)
+                    or aliases.holds(_first_line(statement), statement.end_lineno))
+                   and any(type(n) is ast.Call and lookup(self.aliases.resolve(n.func), T.TPU_CALLS) is not None
+                           for n in ast.walk(statement))
+                   for statement in body)
 
     def visit_With(self, node: ast.With) -> None:
         for item in node.items:
@@ -591,6 +611,8 @@ class PythonEvidenceVisitor(ArgparseOptions, EnvironmentWrites, AstWalker):
         for local, target in bound:
             if meaningful(target) and not pattern.search(local.lower().encode("utf-8")):
                 self.gate.add(lines_naming(self.lines.text, local))
+            if target.rsplit(".", 1)[-1] in _TPU_CALL_NAMES:
+                self.tpu_aliases.add(lines_naming(self.lines.text, local))
 
     def _module_evidence(self, module: str, node: ast.AST, detail: str) -> None:
         for rule, value in module_meanings(module):
