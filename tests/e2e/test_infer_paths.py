@@ -177,3 +177,35 @@ def test_topology_comes_from_the_repositorys_own_files_before_a_vendored_trees_t
     assert inference_of(repo)["gpus_per_node"]["values"] == [8]
     (repo / "scripts" / "train.sh").write_text("#!/bin/bash\ndeepspeed ../train.py\n")
     assert inference_of(repo)["gpus_per_node"]["values"] == [2]  # the only count there is
+
+
+def _framework_with_gpu_and_npu_launches(tmp_path, npu_env: str):
+    """verl's shape: one framework whose shared config defaults to `device: cuda`, run by a GPU launch and by an
+    NPU launch that sets up Ascend devices in its own environment."""
+    (tmp_path / "pkg").mkdir()
+    (tmp_path / "pkg" / "__init__.py").write_text("")
+    (tmp_path / "pkg" / "main.py").write_text(
+        "import torch\nimport torch.distributed as dist\n\n\ndef main():\n    dist.init_process_group()\n\n\n"
+        "if __name__ == \"__main__\":\n    main()\n")
+    (tmp_path / "pkg" / "config.yaml").write_text("trainer:\n  device: cuda\n")
+    (tmp_path / "run_gpu.sh").write_text("#!/bin/bash\npython3 -m pkg.main trainer.n_gpus_per_node=8\n")
+    (tmp_path / "run_npu.sh").write_text(f"#!/bin/bash\n{npu_env}python3 -m pkg.main trainer.n_gpus_per_node=8\n")
+    return tmp_path
+
+
+def test_a_launch_setting_up_npus_outranks_a_shared_cuda_default(tmp_path):
+    from ..conftest import inference_of
+
+    repo = _framework_with_gpu_and_npu_launches(tmp_path, "export ASCEND_RT_VISIBLE_DEVICES=0,1,2,3,4,5,6,7\n")
+    data = inference_of(repo)
+    (npu,) = [r for r in data["recipes"] if r["name"] == "run_npu.sh"]
+    assert [v["name"] for v in npu["vendors"] if v["status"] == "likely"] == ["Huawei"]
+    assert "run_npu.sh" not in data["paths"].get("agnostic_paths", [])  # it names a vendor: it counts
+    assert {c["id"]: c["status"] for c in data["candidates"]}["huawei-ascend-910b"] == "consistent"
+
+
+def test_a_launch_without_a_set_up_of_its_own_keeps_the_shared_default(tmp_path):
+    from ..conftest import inference_of
+
+    data = inference_of(_framework_with_gpu_and_npu_launches(tmp_path, "export OMP_NUM_THREADS=8\n"))
+    assert {c["id"]: c["status"] for c in data["candidates"]}["huawei-ascend-910b"] == "disfavoured"
