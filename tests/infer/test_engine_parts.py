@@ -569,6 +569,17 @@ def test_tests_and_examples_give_optional_requirements_with_the_hardware_that_me
     assert verdict.to_dict()["optional_requirements"] == verdict.optional_requirements
 
 
+def test_an_optional_file_for_npus_needs_no_gpu_for_its_flash_attention_switch():
+    # A MindSpore test config: `use_flash_attention: True` beside `device_target: Ascend` is the NPU's fused
+    # attention, not a FlashAttention-2 build for NVIDIA or AMD; the same switch in a GPU example still is.
+    verdict = infer(result(launch("x"), finding("WAC201", "nccl", path="x/x.py", line=2),
+                           finding("WAC601", "fa2", path="tests/st/cfg.yaml", line=3),
+                           finding("WAC204", "npu", path="tests/st/cfg.yaml", line=9),
+                           finding("WAC601", "fa2", path="examples/gpu.py", line=4)))
+    (needs,) = [g for g in verdict.optional_requirements if g["requirement"].startswith("FlashAttention-2 builds")]
+    assert needs["files"] == ["examples/gpu.py"]
+
+
 def test_an_optional_requirement_of_one_vendor_is_met_only_by_that_vendors_parts():
     # An example compiling for gfx942 beside a CUDA training path: a TPU or Trainium does not "meet" an AMD
     # compile-target list, it is only outside its scope.

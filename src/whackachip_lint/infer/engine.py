@@ -933,10 +933,19 @@ def optional_requirements(off_path: list[Finding], repo: RepoPaths | None, catal
     imposes are not repeated.
     """
     imposed = {(r.kind, r.constraint) for r in overall.requirements if r.strength in (HARD, STRONG)}
+    # A file's own hard vendor facts settle its softer vendor evidence, as on a path (_settle_vendor_conflicts):
+    # `use_flash_attention: True` beside `device_target: Ascend` needs no NVIDIA or AMD build.
+    hard: dict[str, frozenset[str]] = {}
+    for f in off_path:
+        for req in requirements_for(f):
+            if req.is_vendor and req.strength == HARD:
+                hard[f.path] = hard.get(f.path, req.vendors) & req.vendors
     groups: dict[tuple, dict[str, Any]] = {}
     for f in off_path:
         for req in requirements_for(f):
             if req.kind not in OPTIONAL_KINDS or req.strength == WEAK or (req.kind, req.constraint) in imposed:
+                continue
+            if req.is_vendor and req.strength != HARD and hard.get(f.path) and not (req.vendors & hard[f.path]):
                 continue
             key = (req.kind, req.constraint)
             group = groups.setdefault(key, {"requirement": req.constraint, "strength": req.strength, "roles": set(),
