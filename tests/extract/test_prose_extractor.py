@@ -213,3 +213,8 @@ def test_a_hardware_list_in_readme_prose_is_a_declaration_not_a_device_report():
     assert [r[:3] for r in rows(fenced)] == [("WAC713", "NVIDIA GeForce RTX 3090", "enabled")]
     assert [r[:3] for r in rows("GPU: NVIDIA GeForce RTX 3090\n", "log")] == [
         ("WAC713", "NVIDIA GeForce RTX 3090", "enabled")]
+
+
+def test_a_device_report_name_leaves_out_an_unclosed_parenthesis():
+    log = "GPU: NVIDIA GeForce RTX 3090 (24GB)\nUsing device: NVIDIA A100-SXM4-80GB (cuda:0)\n"
+    assert [(r[1], r[3]) for r in rows(log, "log")] == [("NVIDIA GeForce RTX 3090", 1), ("NVIDIA A100-SXM4-80GB", 2)]

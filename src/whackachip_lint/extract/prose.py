@@ -310,8 +310,10 @@ def _other_forms(line: str, bare: bool, report: bool = True) -> tuple[str, int, 
         return props.group("name"), props.start("name"), "device properties"
     found = _DEVICE_REPORT.search(line) if report else None
     if found and gpunames.first(found.group("name"), loose=False):
-        name = found.group("name").strip()
-        return name, found.start("name"), "device report"
+        name = found.group("name")
+        # The name stops at a ")": "NVIDIA A100-SXM4-80GB (cuda:0)" leaves an unclosed "(cuda:0", not the name's.
+        name = name[: name.rfind("(")] if name.rfind("(") > name.rfind(")") else name
+        return name.strip(), found.start("name"), "device report"
     only = _BARE_NAME.fullmatch(line.strip()) if bare else None
     if only and gpunames.first(only.group("name"), loose=False):
         indent = len(line) - len(line.lstrip())
