@@ -116,15 +116,19 @@ def test_bench_wac_lint_command_lines_run(tmp_path, monkeypatch):
     monkeypatch.setattr(bench, "REPORT", tmp_path / "report.json")
     tree = _tree(tmp_path / "tree")
     runs = {name: argv for name, argv, _mode in bench.commands(tree, tmp_path / "cache") if name.startswith("wac-lint")}
-    assert set(runs) == {"wac-lint cold", "wac-lint cold, single process", "wac-lint warm (cache)"}
+    assert set(runs) == {"wac-lint cold", "wac-lint cold, single process", "wac-lint warm (cache)",
+                         "wac-lint warm, no replay"}
     reports = []
-    for name in ("wac-lint cold", "wac-lint warm (cache)", "wac-lint warm (cache)"):  # the second warm run: hits
+    # Warm runs hit the result cache, or are replayed (replay.py) once the tree is older than its racy window;
+    # the last never is.
+    for name in ("wac-lint cold", "wac-lint warm (cache)", "wac-lint warm (cache)", "wac-lint warm (cache)",
+                 "wac-lint warm, no replay"):
         done = subprocess.run(runs[name], capture_output=True, text=True, timeout=120, check=False)
         assert done.returncode == 0, (name, done.stderr)
         reports.append(json.loads((tmp_path / "report.json").read_text(encoding="utf-8")))
     assert reports[0]["files_scanned"] == len(FILES)
     assert any(f["path"].endswith("pkg/train.py") for f in reports[0]["findings"])
-    assert reports[0] == reports[1] == reports[2]
+    assert reports[0] == reports[1] == reports[2] == reports[3] == reports[4]
 
 
 def test_diff_extractors_compares_a_tree_against_a_revision(tmp_path):

@@ -16,6 +16,9 @@ written that a same-tick edit could hide (then the digest decides, as git does
 for "racily clean" files). Same size but another mtime (a `touch`, a checkout):
 the digest decides. JSON only (never pickle: a cache file is data, not code).
 
+Beside the cache files: the stored path analysis (paths/stored.py) and the whole-run replay records
+(replay.py, which documents them; they are signed with the same user key).
+
 Safety: entries are checked on read; a corrupt or foreign cache file or entry
 is a miss, never an error. Writes go to a temporary file renamed into place
 (`safe_write`: never through a symbolic link),
@@ -34,12 +37,13 @@ import time
 from pathlib import Path
 from typing import Any
 
-from . import __version__
+from . import __version__, replay
 from .config import Settings
 from .discover import Candidate
 from .evidence import Diagnostic, Finding, Level, Span, State
 from .kinds import parser_modules
 from .options import NOT_IN_KEY
+from .replay import read_user_key
 from .results import FileResult
 from .safe_write import create_new, write_text
 from .suppress import Directive
@@ -51,11 +55,7 @@ RACY_NS = 2_000_000_000
 
 
 def default_cache_dir() -> Path:
-    env = os.environ.get("WAC_LINT_CACHE_DIR")
-    if env:
-        return Path(env)
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return Path(base) / "wac-lint"
+    return Path(replay.default_cache_dir())  # decided where the replay looks first, before anything is imported
 
 
 def digest(data: bytes) -> str:
@@ -285,25 +285,20 @@ class ResultCache:
 
 
 CACHE_FILE_MAX = 1 << 30  # bytes of one cache file read at most
-SECRET_NAME = "user.key"
+SECRET_NAME = replay.SECRET_NAME
 
 
 def user_secret(directory: Path) -> bytes | None:
     """This user's random key for cache entries (made on first use, readable by the user only), or None when
     the cache directory cannot hold one (then there is no cache). Entries are keyed and signed with it, so a
-    cache file another user or a repository planted is never read as ours."""
-    from .safe_read import NotRead, read_bytes
-
-    path = directory / SECRET_NAME
+    cache file another user or a repository planted is never read as ours. (The replay record is signed with it
+    too: replay.py reads it without importing this module.)"""
     try:
         directory.mkdir(parents=True, exist_ok=True, mode=0o700)
-        create_new(path, os.urandom(32).hex(), mode=0o600)  # secrets.token_hex(32), without importing secrets
-        text = read_bytes(path, 1024, follow_symlinks=False).decode("ascii").strip()
-        if hasattr(os, "getuid") and os.stat(path, follow_symlinks=False).st_uid != os.getuid():
-            return None  # not ours: someone else made it
-        return bytes.fromhex(text) if len(text) == 64 else None
-    except (OSError, NotRead, ValueError):
+        create_new(directory / SECRET_NAME, os.urandom(32).hex(), mode=0o600)  # secrets.token_hex(32), lighter
+    except OSError:
         return None
+    return read_user_key(directory)
 
 
 def _encloses(outer: str, inner: str) -> bool:

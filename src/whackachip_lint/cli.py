@@ -175,6 +175,10 @@ def scan(paths, output_format, statistics, show_source, verdict_only, output, se
 
         hints = "".join(did_you_mean(code, rule_choices()) for code in unknown)
         raise click.UsageError(f"unknown rule code or prefix: {', '.join(unknown)}{hints} (see `wac-lint rule --all`)")
+    if not reads_stdin:
+        from . import replay
+
+        replay.scan_starting(paths[0])  # what the configuration lookup may read, before it reads it
     config_start = [Path(stdin_filename or ".")] if reads_stdin else paths
     settings, config_path = _settings(config_start, flags, config_file, isolated)
     for notice in removed_notices(settings.named_codes()):
@@ -251,6 +255,13 @@ def scan(paths, output_format, statistics, show_source, verdict_only, output, se
     else:
         click.echo(text, nl=False, color=use_colour)
 
+    if not reads_stdin:  # a whole run, written out: the console entry may keep it for replay (replay.py)
+        from . import replay
+
+        replay.scan_finished(paths=list(paths), settings=settings, scanned=report.scanned,
+                             inputs=[p for p in (config_path, baseline) if p is not None],
+                             report=None if to_stdout else (output, text),
+                             progress_shown=bar is not None and bar.enabled and bar.done > 0)
     sys.exit(exit_code(result, settings.fail_level, exit_zero))
 
 

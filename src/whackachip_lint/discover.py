@@ -14,7 +14,7 @@ import os
 import re
 import stat
 import warnings
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterator
 
@@ -196,6 +196,7 @@ class TreeWalker:
         self.identity: dict[str, tuple[int, int]] = {}
         self._exclude = pathspec.GitIgnoreSpec.from_lines(exclude or [])
         self._seen_dirs: set[tuple[int, int]] = set()
+        self.walked: list[str] = []  # every folder listed, in order (the replay record stamps them: replay.py)
 
     def _skip(self, reason: str, is_dir: bool) -> None:
         counts = self.skipped.setdefault(reason, [0, 0])
@@ -257,6 +258,7 @@ class TreeWalker:
             )
             return
         self._seen_dirs.add(key)
+        self.walked.append(os.fspath(directory))
         try:
             with os.scandir(directory) as it:
                 entries = sorted(it, key=lambda e: e.name)
@@ -501,6 +503,7 @@ class Discovery:
     candidates: list[Candidate]
     diagnostics: list[Diagnostic]
     skipped: dict[str, list[int]]
+    walked: list[str] = field(default_factory=list)  # the folders listed (TreeWalker.walked)
 
     def __iter__(self):  # (candidates, diagnostics) = discover(...), as callers unpacked it before
         return iter((self.candidates, self.diagnostics))
@@ -526,7 +529,7 @@ def discover(
             if kept is None or _preferred(candidate, kept):
                 by_identity[identity] = candidate
     found = sorted(by_identity.values(), key=lambda c: c.relpath)
-    return Discovery(found, walker.diagnostics, walker.skipped)
+    return Discovery(found, walker.diagnostics, walker.skipped, walker.walked)
 
 
 def _preferred(candidate: Candidate, kept: Candidate) -> bool:

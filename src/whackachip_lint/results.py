@@ -18,6 +18,9 @@ class RunStats:
     from_cache: int = 0
     parsed: int = 0
     workers: int = 1
+    # Files whose result depends on more than their bytes (over their time or memory budget, a crashed worker):
+    # never cached; a run with any is never replayed (replay_record.py).
+    unsettled: int = 0
     # relpath -> digest of the content each file's results come from (cached or just read), when every file has
     # one: what the path analysis's facts were read from (paths/stored.py keys its store on it).
     contents: dict[str, str] | None = None
@@ -47,6 +50,8 @@ class ScanResult:
     paths: RepoPaths | None = None
     # What discovery left out, and why: reason -> [files, folders] (discover.SKIP_*).
     skipped: dict[str, list[int]] = field(default_factory=dict)
+    # The folders discovery listed (a scan of a tree; the replay record stamps them: replay_record.py).
+    walked: list[str] = field(default_factory=list)
     # The configuration file the settings came from (named in every report), if any.
     config_file: str | None = None
     # With --baseline: the file, and how many findings it recorded (left out of `findings`).

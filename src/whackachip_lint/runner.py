@@ -29,6 +29,9 @@ POOL_THRESHOLD = 32
 CHUNK = 4
 # Told (files just parsed, files to parse) as results come in: the CLI's progress bar.
 Progress = Callable[[int, int], None]
+# In place of a stamp: a result that depends on more than the file's bytes (its worker ran out of time or memory,
+# crashed, or raised): never cached, and it keeps the run from being replayed (RunStats.unsettled).
+UNSETTLED = "unsettled"
 
 
 def scan_with_stamp(candidate: Candidate, settings: Settings, want_stamp: bool) -> tuple[FileResult, Stamp | None]:
@@ -82,6 +85,9 @@ def run(candidates: list[Candidate], settings: Settings, root: Path, progress: P
         scanned = []
 
     for result, stamp in scanned:
+        if stamp == UNSETTLED:
+            stats.unsettled += 1
+            stamp = None
         results.append(result)
         contents[result.relpath] = stamp.digest if stamp is not None else None
         if cache is not None and stamp is not None:
@@ -128,13 +134,14 @@ def _scan_guarded(candidate: Candidate, settings: Settings, want_stamp: bool) ->
         return scan_with_stamp(candidate, settings, want_stamp)
     except Exception as exc:
         problem = Diagnostic(candidate.relpath, one_file.internal_error_message(exc))
-        return FileResult(candidate.relpath, diagnostics=[problem]), None
+        return FileResult(candidate.relpath, diagnostics=[problem]), UNSETTLED
 
 
 def _over_budget(candidate: Candidate, why: str, settings: Settings) -> tuple:
     """The result of a file whose worker ran out of time or crashed (never cached: the next run tries again)."""
     hint = " (raise it with --file-timeout)" if "time budget" in why else ""
-    return FileResult(candidate.relpath, diagnostics=[Diagnostic(candidate.relpath, f"{why}; not scanned{hint}")]), None
+    return (FileResult(candidate.relpath, diagnostics=[Diagnostic(candidate.relpath, f"{why}; not scanned{hint}")]),
+            UNSETTLED)
 
 
 def _run_executor(ordered: list[Candidate], settings: Settings, jobs: int, want_stamp: bool) -> list:

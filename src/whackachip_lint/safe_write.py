@@ -55,9 +55,13 @@ def write_text(path: Path | str, text: str, *, mode: int = 0o666) -> None:
     `mode` is the permission of a new file (the umask applies); an existing regular file keeps its own.
     Raises `UnsafeTarget` (an `OSError`) when the target is a link or not a regular file, `OSError` otherwise.
     """
+    write_bytes(path, text.encode("utf-8"), mode=mode)
+
+
+def write_bytes(path: Path | str, data: bytes, *, mode: int = 0o666) -> None:
+    """`write_text` for bytes (a replayed report, a replay record): the same guards."""
     target = Path(path)
     name = _checked_name(target)
-    data = text.encode("utf-8")
     with _Directory(target.parent) as directory:
         try:
             existing = os.lstat(directory.entry(name), **directory.kw)
@@ -147,4 +151,4 @@ def _create_temporary(directory: _Directory, name: str, mode: int) -> tuple[str,
     raise FileExistsError(errno.EEXIST, "could not create a temporary file next to", name)
 
 
-__all__ = ["UnsafeTarget", "create_new", "write_text"]
+__all__ = ["UnsafeTarget", "create_new", "write_bytes", "write_text"]

@@ -64,6 +64,7 @@ def scan(paths: list[Path], settings: Settings | None = None, root: Path | None 
     results, stats = runner.run(candidates, settings, root, progress)
     result = assemble(results, [c.relpath for c in candidates], diagnostics, root, settings, stats, reuse_paths=True)
     result.skipped = discovery.skipped
+    result.walked = discovery.walked
     return result
 
 
