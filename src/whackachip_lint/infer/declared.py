@@ -143,7 +143,8 @@ def _apply(candidates: list[CandidateVerdict], agreeing: list[Requirement],
     strength = max((r.strength for r in agreeing), key=lambda s: RANK[s])
     listed = list(dict.fromkeys(r.constraint.removeprefix(DECLARED_PREFIX) for r in agreeing))
     # Blogs spell a few GPUs many ways ("A100-40G", "NVIDIA A100-40GB"...): a reason names a few, its evidence all.
-    names = ", ".join(listed[:NAMES_SHOWN]) + (f" +{len(listed) - NAMES_SHOWN} more" if len(listed) > NAMES_SHOWN else "")
+    more = len(listed) - NAMES_SHOWN
+    names = ", ".join(listed[:NAMES_SHOWN]) + (f" +{more} more" if more > 0 else "")
     evidence = tuple(dict.fromkeys(e for r in agreeing for e in r.evidence))
     rule = agreeing[0].rule
     for c in candidates:
