@@ -1165,3 +1165,14 @@ def test_findings_on_a_training_path_are_never_optional_requirements():
     assert [r.constraint for r in verdict.overall.requirements if r.rule == "WAC202"] == [
         f"{TORCH_NPU} ({SUPPORT})"]
     assert verdict.optional_requirements == []
+
+
+def test_an_ngc_or_cuda_base_image_speaks_for_nvidia_alone():
+    # ROCm does not run in NVIDIA's containers: unlike a `cuda` device string, the image is no AMD evidence.
+    for image in ("nvcr.io/nvidia/pytorch:24.01-py3", "nvidia/cuda:12.1.0-devel-ubuntu22.04"):
+        verdict = infer(result(launch("x"), finding("WAC204", "cuda", path="x/x.py", line=2),
+                               finding("WAC801", image, path="x/setup.sh", line=1)))
+        reasons = {v.name: [(r.constraint, r.result) for r in v.reasons if "base image" in r.constraint]
+                   for v in verdict.vendors}
+        assert [result for _, result in reasons["NVIDIA"]] == ["supports"], image
+        assert "supports" not in [result for _, result in reasons["AMD"]], image

@@ -84,8 +84,9 @@ RULES = (
             ("*ascend*", (vendor(HUAWEI, strength=STRONG, text="Ascend base image"),)),
             ("*gaudi*", (vendor(INTEL, strength=STRONG, text="Gaudi base image"),)),
             ("*habana*", (vendor(INTEL, strength=STRONG, text="Habana base image"),)),
-            ("nvcr.io/*", (vendor(NVIDIA, AMD, strength=WEAK, text="NVIDIA NGC base image", redirectable=True),)),
-            ("nvidia/cuda*", (vendor(NVIDIA, AMD, strength=WEAK, text="CUDA base image", redirectable=True),)),
+            # ROCm does not run in NVIDIA's containers (unlike a `cuda` device string, which ROCm PyTorch keeps).
+            ("nvcr.io/*", (vendor(NVIDIA, strength=WEAK, text="NVIDIA NGC base image", redirectable=True),)),
+            ("nvidia/cuda*", (vendor(NVIDIA, strength=WEAK, text="CUDA base image", redirectable=True),)),
         ),
         triggers=TRIGGERS,
         triggers_by_kind=TRIGGERS_BY_KIND,
