@@ -201,3 +201,26 @@ def test_b200_memory_is_180_gb_and_l2_is_not_the_l20():
     assert [m["size_gb"] for m in b200["memory_options"]] == [180] and b200["memory_bandwidth_gbs"] == 7700
     l20 = json.loads(run_cli("hardware", "nvidia-l20", "--format", "json").output)
     assert l20["nvidia_smi_names"] == ["NVIDIA L20"]
+
+
+def _amd_run_with_bf16():
+    from ..infer_helpers import finding, result
+
+    return result(
+        finding("WAC404", "torchrun", path="train.sh", line=3, script="train.py"),
+        finding("WAC205", "HIP_VISIBLE_DEVICES", path="train.sh", line=1),
+        finding("WAC204", "cuda", path="train.py", line=5),
+        finding("WAC101", "bfloat16", path="train.py", line=6),
+    )
+
+
+def test_floor_lines_follow_the_likely_vendor_only():
+    # bf16 sets an NVIDIA floor (Ampere) but none for AMD (every Instinct part has it): with AMD likely, an NVIDIA
+    # floor would read as if the run needed an Ampere GPU.
+    verdict = infer(_amd_run_with_bf16())
+    assert verdict.vendor_status("AMD") == "likely" and "NVIDIA" in verdict.overall.architecture_floor
+    lines = render_verdict(verdict).splitlines()
+    assert [line for line in lines if "Architecture floor" in line] == \
+        ["  Architecture floor: none set by the evidence."]
+    assert any(line.startswith("  Architecture floor, NVIDIA: Ampere") for line in
+               render_verdict(verdict, verbose=True).splitlines())  # --verbose still shows every floor

@@ -26,6 +26,7 @@ from .judgement import CONSISTENT, DISFAVOURED, EXCLUDED, CandidateVerdict, Reas
 AGREES = "agrees"
 DECLARED_KIND = "declared"
 DECLARED_PREFIX = "declared hardware: "
+NAMES_SHOWN = 4  # declared names a reason spells out
 DOCUMENTED_TEXT = "named in the repository's documents"
 
 
@@ -140,7 +141,10 @@ def _apply(candidates: list[CandidateVerdict], agreeing: list[Requirement],
     name fails them."""
     ids = {i for r in agreeing for i in r.spec.arg}
     strength = max((r.strength for r in agreeing), key=lambda s: RANK[s])
-    names = ", ".join(dict.fromkeys(r.constraint.removeprefix(DECLARED_PREFIX) for r in agreeing))
+    listed = list(dict.fromkeys(r.constraint.removeprefix(DECLARED_PREFIX) for r in agreeing))
+    # Blogs spell a few GPUs many ways ("A100-40G", "NVIDIA A100-40GB"...): a reason names a few, its evidence all.
+    more = len(listed) - NAMES_SHOWN
+    names = ", ".join(listed[:NAMES_SHOWN]) + (f" +{more} more" if more > 0 else "")
     evidence = tuple(dict.fromkeys(e for r in agreeing for e in r.evidence))
     rule = agreeing[0].rule
     for c in candidates:

@@ -328,7 +328,18 @@ def _demoted(req: Requirement, why: str = "conflicts with other hard evidence") 
     return _with(req, STRONG, why)
 
 
-def _settle_vendor_conflicts(requirements: list[Requirement]) -> tuple[list[Requirement], bool]:
+def _launch_vendors(requirements: list[Requirement], launch: str | None) -> frozenset[str]:
+    """The vendors a launch file's own strong or hard vendor evidence allows together (`export
+    ASCEND_RT_VISIBLE_DEVICES=...`, `PJRT_DEVICE=TPU`): the devices the run is set up on. Empty without any."""
+    if launch is None:
+        return frozenset()
+    ours = [r.vendors for r in requirements if r.is_vendor and r.against and r.strength in (HARD, STRONG)
+            and r.evidence and all(_evidence_key(e)[0] == launch for e in r.evidence)]
+    return frozenset.intersection(*ours) if ours else frozenset()
+
+
+def _settle_vendor_conflicts(requirements: list[Requirement],
+                             launch: str | None = None) -> tuple[list[Requirement], bool]:
     """Hard vendor facts against the rest of a path's vendor evidence.
 
     - A hard vendor fact contradicted by another hard one for a disjoint vendor set is weighed as strong: such a
@@ -337,13 +348,28 @@ def _settle_vendor_conflicts(requirements: list[Requirement]) -> tuple[list[Requ
     - Softer vendor evidence against the hard facts that agree (a `cuda` device string or an `nccl` default in a
       Gaudi port whose training loop imports habana_frameworks) lies on branches for other hardware: the code
       cannot run without the hard fact. It is kept as a reason for its vendors and counts against no part.
+    - Vendor evidence of a vendored tree for vendors the repository's own code on this path does not name (an
+      Ascend copy of MindSpore beside a CUDA training script) is someone else's hardware: kept as a reason for
+      its vendors, against no part, as vendored code sets no floor where the repo's own code sets one.
+    - Softer vendor evidence of the shared code a launch runs (a framework's `device: cuda` default) against the
+      devices the launch file itself sets up (`ASCEND_RT_VISIBLE_DEVICES`, `HCCL_*`) is a default the launch
+      overrides: kept as a reason, against no part.
     """
     hard = [r for r in requirements if r.is_vendor and r.strength == HARD and r.against]
     conflict = any(not (a.vendors & b.vendors) for i, a in enumerate(hard) for b in hard[i + 1:])
     out: list[Requirement] = []
     allowed = frozenset.intersection(*(r.vendors for r in hard)) if hard and not conflict else frozenset()
+    own = frozenset().union(*(r.vendors for r in requirements
+                              if r.is_vendor and not r.vendored and r.against and r.strength in (HARD, STRONG)))
+    set_up = _launch_vendors(requirements, launch)
     for req in requirements:
-        if req.is_vendor and req.strength == HARD and conflict and any(not (o.vendors & req.vendors) for o in hard):
+        if own and req.is_vendor and req.vendored and req.against and not (req.vendors & own):
+            out.append(_with(req, req.strength, "against the repository's own vendor evidence", against=False))
+        elif (set_up and req.is_vendor and req.strength != HARD and req.against and not (req.vendors & set_up)
+              and not any(_evidence_key(e)[0] == launch for e in req.evidence)):
+            out.append(_with(req, req.strength, "a default the launch overrides: it sets up other devices",
+                             against=False))
+        elif req.is_vendor and req.strength == HARD and conflict and any(not (o.vendors & req.vendors) for o in hard):
             out.append(_demoted(req, "contradicted by other vendor evidence in scope"))
         elif allowed and req.is_vendor and req.strength != HARD and req.against and not (req.vendors & allowed):
             out.append(_with(req, req.strength, "against the hard vendor facts of this path: a branch for other "
@@ -357,14 +383,14 @@ def _settle_vendor_conflicts(requirements: list[Requirement]) -> tuple[list[Requ
 
 
 def assess(findings: list[Finding], catalog: Catalog | None = None, memo: dict | None = None,
-           context: RepoContext | None = None) -> Assessment:
+           context: RepoContext | None = None, launch: str | None = None) -> Assessment:
     """The verdict over one set of findings. `context` is what the rest of the repository says: the vendors its
     code singles out break a tie this set's own evidence leaves; the parts its documents name are never dropped
-    by a declaration naming others."""
+    by a declaration naming others. `launch`: the launch file of the recipe these findings are, if one."""
 
     catalog = catalog or load_catalog()
     requirements, declared = split_declared(collect_requirements(findings, memo))
-    requirements, conflict = _settle_vendor_conflicts(requirements)
+    requirements, conflict = _settle_vendor_conflicts(requirements, launch)
     memory = estimate_memory(findings, [s for s in map(largest_memory_gb, catalog) if s is not None])
     if memory is not None and memory.bytes_per_device > 0:
         requirements.append(_memory_requirement(memory))
@@ -670,6 +696,13 @@ def _interconnect(findings: list[Finding]) -> dict[str, Any]:
 
 
 def _counts(findings: list[Finding], rule: str) -> dict[str, Any] | None:
+    # A vendored tree's tests and launchers size someone else's runs: they count only where the repository's own
+    # files give no count.
+    own = [f for f in findings if not is_vendored(f)]
+    return _counted(own, rule) or _counted([f for f in findings if is_vendored(f)], rule)
+
+
+def _counted(findings: list[Finding], rule: str) -> dict[str, Any] | None:
     values: dict[int, list[str]] = {}
     for f in findings:
         if not f.in_force:
@@ -807,6 +840,8 @@ def _path_assessments(findings: list[Finding], files: list[str], repo: RepoPaths
     """
     recipes = find_recipes(findings, files)
     launches = {r.name for r in recipes}
+    # Files that set up a run (launchers, and scripts that run the code with an environment of their own).
+    launch_files = launches | {p.name for p in repo.training if p.kind == "launch"} if repo is not None else launches
     if repo is not None:
         by_name = {p.name: p for p in repo.training}
         for recipe in recipes:
@@ -828,7 +863,7 @@ def _path_assessments(findings: list[Finding], files: list[str], repo: RepoPaths
             scoped = own[recipe.name] + shared
             if recipe.name in launches:
                 scoped = resolve_in_recipe(scoped, recipe)
-            seen[key] = assess(scoped, catalog, memo, context)
+            seen[key] = assess(scoped, catalog, memo, context, recipe.name if recipe.name in launch_files else None)
         out.append((recipe.name, sorted(recipe.files), seen[key]))
     if len(out) > 1 and len({id(a) for _, _, a in out}) == 1:
         return out[:1]
@@ -898,10 +933,19 @@ def optional_requirements(off_path: list[Finding], repo: RepoPaths | None, catal
     imposes are not repeated.
     """
     imposed = {(r.kind, r.constraint) for r in overall.requirements if r.strength in (HARD, STRONG)}
+    # A file's own hard vendor facts settle its softer vendor evidence, as on a path (_settle_vendor_conflicts):
+    # `use_flash_attention: True` beside `device_target: Ascend` needs no NVIDIA or AMD build.
+    hard: dict[str, frozenset[str]] = {}
+    for f in off_path:
+        for req in requirements_for(f):
+            if req.is_vendor and req.strength == HARD:
+                hard[f.path] = hard.get(f.path, req.vendors) & req.vendors
     groups: dict[tuple, dict[str, Any]] = {}
     for f in off_path:
         for req in requirements_for(f):
             if req.kind not in OPTIONAL_KINDS or req.strength == WEAK or (req.kind, req.constraint) in imposed:
+                continue
+            if req.is_vendor and req.strength != HARD and hard.get(f.path) and not (req.vendors & hard[f.path]):
                 continue
             key = (req.kind, req.constraint)
             group = groups.setdefault(key, {"requirement": req.constraint, "strength": req.strength, "roles": set(),
@@ -926,9 +970,13 @@ def _met_by(req: Requirement, catalog: Catalog) -> list[str]:
     if req.is_vendor:
         return sorted(req.vendors)
     met = []
+    scope = req.spec.applies_to  # an AMD compile-target list says nothing about a TPU: it "passes" only vacuously
     for entry in sorted(catalog, key=lambda e: (e.vendor, e.generation_key)):
+        if scope and entry.vendor not in scope:
+            continue
         if req.check(entry) is True:
-            label = f"{entry.vendor} {entry.microarchitecture}"
+            arch = entry.microarchitecture
+            label = arch if arch.startswith(entry.vendor + " ") else f"{entry.vendor} {arch}"  # not "AWS AWS Trainium"
             if label not in met:
                 met.append(label)
     return met

@@ -199,7 +199,12 @@ def _floor_lines(verdict: Verdict, lim: Limits) -> list[str]:
     status = {v.name: v for v in verdict.overall.vendors}
     likely = [n for n in floors if n in status and status[n].status == LIKELY]
     backed = [n for n in floors if n in status and any(r.result == "supports" for r in status[n].reasons)]
-    shown = list(floors) if lim is EVERYTHING else (likely or backed)[:lim.items]
+    # A likely vendor without a floor (bf16 on AMD, where every Instinct part has it) still decides: another
+    # vendor's floor would read as the run's.
+    any_likely = any(v.status == LIKELY for v in verdict.overall.vendors)
+    shown = list(floors) if lim is EVERYTHING else (likely if any_likely else backed)[:lim.items]
+    if not shown and any_likely:
+        return ["  Architecture floor: none set by the evidence."]
     out = []
     for vendor in shown:
         floor = floors[vendor]
