@@ -101,3 +101,29 @@ def test_docs_logs_and_scripts_speak_for_the_folder_above(tmp_path):
     assert scope_of("proj/src/README.md") == "proj/src"
     files = {"proj/logs/run.log": "GPU 0: Tesla V100-SXM2-32GB (UUID: GPU-1)\n", "proj/src/train.py": FP8}
     assert repo(tmp_path, files) == [("WAC714", "proj/logs/run.log", 1, "Tesla V100-SXM2-32GB")]
+
+
+def _notebook(code: str) -> str:
+    """A Colab-style notebook: `!nvidia-smi` showing a Tesla T4, then a code cell."""
+    import json
+
+    smi = ["+-----------------------------------------------------------------------------+\n",
+           "| NVIDIA-SMI 525.85.12    Driver Version: 525.85.12    CUDA Version: 12.0     |\n",
+           "|-------------------------------+----------------------+----------------------+\n",
+           "| GPU  Name        Persistence-M| Bus-Id        Disp.A | Volatile Uncorr. ECC |\n",
+           "|===============================+======================+======================|\n",
+           "|   0  Tesla T4            Off  | 00000000:00:04.0 Off |                    0 |\n"]
+    cells = [{"cell_type": "code", "metadata": {}, "execution_count": 1, "source": ["!nvidia-smi"],
+              "outputs": [{"output_type": "stream", "name": "stdout", "text": smi}]},
+             {"cell_type": "code", "metadata": {}, "execution_count": 2, "source": [code], "outputs": []}]
+    return json.dumps({"nbformat": 4, "nbformat_minor": 5, "metadata": {}, "cells": cells})
+
+
+def test_a_notebooks_output_speaks_for_that_notebook_only(tmp_path):
+    bf16 = "import torch\nmodel = model.cuda().to(torch.bfloat16)\n"
+    # A sampling demo run on Colab's T4 beside a bf16 training script: no contradiction.
+    assert repo(tmp_path / "a", {"demo.ipynb": _notebook("x = 1\n"), "train.py": bf16}) == []
+    # The notebook's own bf16 code on the T4 it printed: a contradiction, placed in the notebook's output.
+    assert [r[1] for r in repo(tmp_path / "b", {"demo.ipynb": _notebook(bf16)})] == ["demo.ipynb"]
+    found = [f for f in scan([tmp_path / "b"], Settings(use_cache=False)).findings if f.rule == "WAC714"]
+    assert [(f.value, f.properties.get("cell"), f.properties.get("output_line")) for f in found] == [("Tesla T4", 1, 6)]

@@ -65,7 +65,12 @@ def contradictions(findings: Iterable[Finding]) -> list[Finding]:
             continue
         ids = str(declaration.properties["catalog_ids"]).split()
         scope = scope_of(declaration.path)
+        # A notebook's cell output records the machine that notebook ran on (a Colab demo's T4), not the training
+        # run: it speaks for that notebook's own code only.
+        own_output = "output_line" in declaration.properties
         for label, check, evidence in requirements:
+            if own_output and evidence.path != declaration.path:
+                continue
             if in_scope(evidence.path, scope) and all(check(i) is False for i in ids):
                 out.append(_finding(declaration, label, evidence))
                 break
@@ -118,8 +123,11 @@ def _finding(declaration: Finding, label: str, evidence: Finding) -> Finding:
     rule = ALL_RULES[CONTRADICTION]
     where = f"{evidence.path}:{evidence.line}"
     detail = f"the code requires: {label} at {where}; {declaration.value} does not meet it"
+    # Where in a notebook, too ("cell 1:output:6"): the span alone points into the .ipynb's JSON.
     props = {
-        key: declaration.properties[key] for key in ("gpu", "vendor", "catalog_ids") if key in declaration.properties
+        key: declaration.properties[key]
+        for key in ("gpu", "vendor", "catalog_ids", "cell", "cell_line", "output_line", "cell_column")
+        if key in declaration.properties
     }
     props.update({"declared_by": declaration.rule, "requirement": label, CONFLICTS_WITH: where})
     return rule.finding(

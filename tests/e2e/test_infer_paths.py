@@ -134,3 +134,78 @@ def test_a_floor_one_recipe_sets_is_no_floor_of_the_repo_when_another_recipe_set
     (repo / "train.py").unlink()
     floor = inference_of(repo)["architecture_floor"]["NVIDIA"]
     assert floor["microarchitecture"] == "Ada Lovelace"
+
+
+def _cuda_launch_beside_a_vendored_ascend_tree(tmp_path, own_vendor: bool = True):
+    """TeleChat2's shape: the repository's own DeepSpeed launch beside a copied upstream tree (its own licence and
+    packaging) written for Ascend NPUs, whose tests pin devices of their own."""
+    (tmp_path / "scripts").mkdir()
+    (tmp_path / "scripts" / "train.sh").write_text(
+        "#!/bin/bash\nexport CUDA_VISIBLE_DEVICES=0,1,2,3,4,5,6,7\n"
+        "deepspeed --include localhost:$CUDA_VISIBLE_DEVICES ../train.py\n")
+    backend = "dist.init_process_group(backend=\"nccl\")\nmodel = torch.nn.Linear(16, 16).cuda()\n"
+    (tmp_path / "train.py").write_text("import torch\nimport torch.distributed as dist\n\n"
+                                       + (backend if own_vendor else "model = torch.nn.Linear(16, 16)\n"))
+    lib = tmp_path / "mindlib"
+    (lib / "tests").mkdir(parents=True)
+    (lib / "LICENSE").write_text("Apache License 2.0\n")
+    (lib / "setup.py").write_text("from setuptools import setup\nsetup(name='mindlib')\n")
+    (lib / "model.py").write_text("import torch\nimport torch_npu\nx = torch.zeros(2, device='npu')\n")
+    (lib / "tests" / "test_norm.py").write_text("import os\nos.environ['ASCEND_RT_VISIBLE_DEVICES'] = '4,5'\n")
+    return tmp_path
+
+
+def test_a_vendored_tree_for_other_hardware_does_not_outvote_the_repositorys_own_code(tmp_path):
+    from ..conftest import inference_of
+
+    data = inference_of(_cuda_launch_beside_a_vendored_ascend_tree(tmp_path))
+    assert vendors(data) == {"NVIDIA": "likely"}
+    assert {c["id"]: c["status"] for c in data["candidates"]}["nvidia-a100-sxm4-80gb"] == "consistent"
+
+
+def test_a_vendored_tree_still_speaks_where_the_repositorys_own_code_names_no_vendor(tmp_path):
+    from ..conftest import inference_of
+
+    data = inference_of(_cuda_launch_beside_a_vendored_ascend_tree(tmp_path, own_vendor=False))
+    assert vendors(data) == {"Huawei": "likely"}
+
+
+def test_topology_comes_from_the_repositorys_own_files_before_a_vendored_trees_tests(tmp_path):
+    from ..conftest import inference_of
+
+    repo = _cuda_launch_beside_a_vendored_ascend_tree(tmp_path)
+    assert inference_of(repo)["gpus_per_node"]["values"] == [8]
+    (repo / "scripts" / "train.sh").write_text("#!/bin/bash\ndeepspeed ../train.py\n")
+    assert inference_of(repo)["gpus_per_node"]["values"] == [2]  # the only count there is
+
+
+def _framework_with_gpu_and_npu_launches(tmp_path, npu_env: str):
+    """verl's shape: one framework whose shared config defaults to `device: cuda`, run by a GPU launch and by an
+    NPU launch that sets up Ascend devices in its own environment."""
+    (tmp_path / "pkg").mkdir()
+    (tmp_path / "pkg" / "__init__.py").write_text("")
+    (tmp_path / "pkg" / "main.py").write_text(
+        "import torch\nimport torch.distributed as dist\n\n\ndef main():\n    dist.init_process_group()\n\n\n"
+        "if __name__ == \"__main__\":\n    main()\n")
+    (tmp_path / "pkg" / "config.yaml").write_text("trainer:\n  device: cuda\n")
+    (tmp_path / "run_gpu.sh").write_text("#!/bin/bash\npython3 -m pkg.main trainer.n_gpus_per_node=8\n")
+    (tmp_path / "run_npu.sh").write_text(f"#!/bin/bash\n{npu_env}python3 -m pkg.main trainer.n_gpus_per_node=8\n")
+    return tmp_path
+
+
+def test_a_launch_setting_up_npus_outranks_a_shared_cuda_default(tmp_path):
+    from ..conftest import inference_of
+
+    repo = _framework_with_gpu_and_npu_launches(tmp_path, "export ASCEND_RT_VISIBLE_DEVICES=0,1,2,3,4,5,6,7\n")
+    data = inference_of(repo)
+    (npu,) = [r for r in data["recipes"] if r["name"] == "run_npu.sh"]
+    assert [v["name"] for v in npu["vendors"] if v["status"] == "likely"] == ["Huawei"]
+    assert "run_npu.sh" not in data["paths"].get("agnostic_paths", [])  # it names a vendor: it counts
+    assert {c["id"]: c["status"] for c in data["candidates"]}["huawei-ascend-910b"] == "consistent"
+
+
+def test_a_launch_without_a_set_up_of_its_own_keeps_the_shared_default(tmp_path):
+    from ..conftest import inference_of
+
+    data = inference_of(_framework_with_gpu_and_npu_launches(tmp_path, "export OMP_NUM_THREADS=8\n"))
+    assert {c["id"]: c["status"] for c in data["candidates"]}["huawei-ascend-910b"] == "disfavoured"

@@ -120,6 +120,7 @@ def test_blocks_that_run_no_script_of_the_repository_change_nothing():
     assert [p["name"] for p in with_docs["inference"]["paths"]["training_paths"]] == ["train.py"]
     # They are read and reported, each saying where it comes from; they constrain nothing.
     assert documented(with_docs) == [
+        ("README.md", 6, "WAC804", "enabled", 5, "support"),  # the flash-attn the install block pip-installs
         ("README.md", 8, "WAC801", "enabled", 5, "support"),
         ("README.md", 15, "WAC101", "enabled", 13, "support"),
         ("README.md", 15, "WAC401", "enabled", 13, "support"),
@@ -170,3 +171,26 @@ def test_a_documented_recipes_own_settings_break_no_vendor_tie_and_set_no_floor(
     assert vendors(with_docs) == vendors(without) == {"NVIDIA": "likely"}
     assert with_docs["architecture_floor"] == without["architecture_floor"] == {}
     assert statuses(with_docs) == statuses(without)
+
+
+def _precision_switch(tmp_path: Path, option: str, passed: str) -> Path:
+    """`if args.<option>: <that precision> else: <the other>`, documented as `python train.py <passed>`."""
+    tmp_path.mkdir(parents=True, exist_ok=True)
+    first, second = ("torch.float16", "torch.bfloat16") if option == "fp16" else ("torch.bfloat16", "torch.float16")
+    (tmp_path / "train.py").write_text(
+        "import argparse\nimport torch\n\nparser = argparse.ArgumentParser()\n"
+        f"parser.add_argument(\"--{option}\", action=\"store_true\")\nargs = parser.parse_args()\n\n"
+        f"if args.{option}:\n    dtype = {first}\nelse:\n    dtype = {second}\n"
+        "model = torch.nn.Linear(4, 4).to(\"cuda\", dtype=dtype)\n")
+    (tmp_path / "README.md").write_text(f"# Demo\n\nTrain with:\n\n```bash\npython train.py {passed}\n```\n")
+    return tmp_path
+
+
+def test_a_recipe_turning_a_switch_on_does_not_put_its_else_branch_in_force(tmp_path):
+    # `--fp16` makes `if args.fp16:` hold: the bf16 of the `else` branch is what the recipe does NOT run.
+    verdict = report(_precision_switch(tmp_path / "fp16", "fp16", "--fp16"))["inference"]
+    assert "NVIDIA" not in verdict["architecture_floor"]
+    assert statuses(verdict)["nvidia-v100"] == "consistent"
+    # The same recipe turning on the bf16 branch sets the bf16 floor.
+    verdict = report(_precision_switch(tmp_path / "bf16", "bf16", "--bf16"))["inference"]
+    assert verdict["architecture_floor"]["NVIDIA"]["microarchitecture"] == "Ampere"

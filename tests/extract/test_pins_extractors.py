@@ -30,6 +30,21 @@ def test_requirements_lines_options_markers_and_comments():
     ]
 
 
+def test_requirements_with_index_options_on_their_own_line():
+    # JAX's install line, written into a requirements file, and a pin with its own index: pip reads both.
+    code = (
+        "jax[tpu]>=0.4.20 -f https://storage.googleapis.com/jax-releases/libtpu_releases.html\n"
+        "torch==2.3.0 --index-url https://download.pytorch.org/whl/cu121\n"
+        "torch_npu==2.1.0 --extra-index-url=https://example.org/simple\n"
+        "numpy>=1.26 -i https://pypi.org/simple\n"
+    )
+    assert rows(code, "requirements") == [
+        ("WAC802", "cu121", "enabled", 2),
+        ("WAC803", "jax[tpu]", "enabled", 1),
+        ("WAC803", "torch-npu", "enabled", 3),
+    ]
+
+
 def test_requirement_properties_are_self_describing():
     result = scan_snippet("torch==2.3.0+cu121\nflash-attn==1.0.9\n", "requirements")
     torch, flash = sorted(result.findings, key=lambda f: f.line)

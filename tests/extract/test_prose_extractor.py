@@ -189,3 +189,32 @@ def test_chinese_readmes(sentence, value, state, count):
     (found, *_) = [f for f in scan_snippet(sentence + "\n", "markdown").findings if f.value == value]
     assert found.state.value == state
     assert found.properties.get("count") == count
+
+
+@pytest.mark.parametrize("mark", ["&trade;", "&reg;", "&#8482;", "&#x2122;", "&nbsp;"])
+def test_html_character_references_do_not_end_a_sentence(mark):
+    # Vendor READMEs write trademarks as HTML entities; the entity's ";" is not the end of the sentence.
+    sentence = f"For training, it only takes 2 days on a single node with 8 AMD Instinct{mark} MI300X GPUs.\n"
+    (found,) = [f for f in scan_snippet(sentence, "markdown").findings if f.rule == "WAC712"]
+    assert (found.value, found.state.value, found.properties.get("count")) == ("AMD Instinct MI300X", "enabled", 8)
+
+
+def test_a_semicolon_between_words_still_ends_a_sentence():
+    # A real ";" keeps separating clauses: the H100 here sits in a clause that states no run.
+    assert [r[2] for r in rows("Training is cheap; the H100 has 80 GB of memory.\n")] == ["mentioned"]
+
+
+def test_a_hardware_list_in_readme_prose_is_a_declaration_not_a_device_report():
+    # "GPU: NVIDIA ..." in a README's own text is the author's statement (weak); printed in a code block, or in a
+    # log, it is a device report a program wrote (strong).
+    prose = "## Environment\n\n* GPU: NVIDIA GeForce RTX 3090 (24GB) * 8\n"
+    assert [r[:3] for r in rows(prose)] == [("WAC712", "NVIDIA GeForce RTX 3090 (24GB)", "enabled")]
+    fenced = "## Output\n\n```\nGPU: NVIDIA GeForce RTX 3090\n```\n"
+    assert [r[:3] for r in rows(fenced)] == [("WAC713", "NVIDIA GeForce RTX 3090", "enabled")]
+    assert [r[:3] for r in rows("GPU: NVIDIA GeForce RTX 3090\n", "log")] == [
+        ("WAC713", "NVIDIA GeForce RTX 3090", "enabled")]
+
+
+def test_a_device_report_name_leaves_out_an_unclosed_parenthesis():
+    log = "GPU: NVIDIA GeForce RTX 3090 (24GB)\nUsing device: NVIDIA A100-SXM4-80GB (cuda:0)\n"
+    assert [(r[1], r[3]) for r in rows(log, "log")] == [("NVIDIA GeForce RTX 3090", 1), ("NVIDIA A100-SXM4-80GB", 2)]

@@ -130,6 +130,47 @@ def test_docker_run_reads_devices_and_the_image_not_option_values():
     assert [r[1] for r in rows if r[0] == "WAC801"] == ["rocm/pytorch:latest"]
 
 
+def test_docker_pull_and_create_read_the_image():
+    # Set-up scripts fetch or create the container they train in before running it.
+    code = (
+        "docker pull rocm/pytorch:rocm6.2_ubuntu22.04_py3.10_pytorch_2.3\n"
+        "sudo docker create --name libtpu gcr.io/cloud-tpu-v2-images/libtpu:libtpu_20210518 /bin/bash\n"
+        "podman pull --platform linux/amd64 -q nvcr.io/nvidia/pytorch:24.01-py3\n"
+    )
+    images = sorted((r[3], r[1]) for r in finding_rows(code, "shell") if r[0] == "WAC801")
+    assert images == [(1, "rocm/pytorch:rocm6.2_ubuntu22.04_py3.10_pytorch_2.3"),
+                      (2, "gcr.io/cloud-tpu-v2-images/libtpu:libtpu_20210518"),
+                      (3, "nvcr.io/nvidia/pytorch:24.01-py3")]
+
+
+def test_docker_commands_that_use_no_image_report_none():
+    code = "docker rmi rocm/pytorch:latest\ndocker rm libtpu || true\ndocker push nvcr.io/nvidia/pytorch:24.01-py3\n"
+    assert [r for r in finding_rows(code, "shell") if r[0] == "WAC801"] == []
+
+
+def test_pip_install_in_a_script_reads_its_packages_and_indexes():
+    # Set-up scripts install the accelerator stack the training runs on, as Dockerfiles do.
+    code = (
+        'pip install "jax[tpu]>=0.4.20" -f https://storage.googleapis.com/jax-releases/libtpu_releases.html\n'
+        "pip3 install torch torchvision --index-url https://download.pytorch.org/whl/rocm6.0\n"
+        "python -m pip install -U torch_npu==2.1.0 -r requirements.txt\n"
+        "uv pip install mlx\n"
+        "pip install -e . --no-build-isolation\n"
+        'echo "pip install torch_npu"\n'
+    )
+    assert [r for r in finding_rows(code, "shell") if r[0] in ("WAC802", "WAC803")] == [
+        ("WAC802", "rocm6.0", "enabled", 2),
+        ("WAC803", "jax[tpu]", "enabled", 1),
+        ("WAC803", "mlx", "enabled", 4),
+        ("WAC803", "torch-npu", "enabled", 3),
+    ]
+
+
+def test_pip_commands_that_install_nothing_report_nothing():
+    code = "pip download torch_npu==2.1.0\npip uninstall -y torch_npu\npip show mlx\n# pip install jax[tpu]\n"
+    assert [r for r in finding_rows(code, "shell") if r[0] in ("WAC802", "WAC803") and r[2] == "enabled"] == []
+
+
 def test_neuron_parallel_compile_wraps_a_launch():
     rows = finding_rows("neuron_parallel_compile torchrun --nproc_per_node 32 train.py\n", "shell")
     assert rows == [("WAC209", "aws", "enabled", 1), ("WAC401", 32, "enabled", 1), ("WAC404", "torchrun", "enabled", 1)]

@@ -504,9 +504,9 @@ def test_requirements_worked_out_for_one_shim_context_are_not_reused_in_another(
     ([finding("WAC204", "cuda", path="s.py", line=1)], []),  # a strong one for two vendors neither
     ([finding("WAC202", "torch_xla", path="s.py", line=1)], ["Google"]),  # a strong one for one vendor does
     ([finding("WAC202", "torch_xla", path="s.py", line=1), finding("WAC204", "hpu", path="s.py", line=2)], ["Intel"]),
-    # Two vendors named alone, each strongly: neither.
+    # The repository's own code outranks a vendored tree's (someone else's hardware), which then decides nothing.
     ([finding("WAC202", "torch_xla", path="s.py", line=1),
-      finding("WAC202", "torch_npu", path="third_party/t.py", line=1, vendored=True)], []),
+      finding("WAC202", "torch_npu", path="third_party/t.py", line=1, vendored=True)], ["Google"]),
 ])
 def test_without_a_training_set_up_only_a_vendor_named_alone_is_likely(findings, likely):
     assessment = assess(findings, CATALOG)
@@ -536,11 +536,11 @@ def test_a_declaration_judged_in_several_paths_keeps_its_best_outcome_once():
 
 
 CUDA_DEVICE = "cuda device: NVIDIA (CUDA) or AMD (ROCm keeps the name)"
-FP8_PARTS = ["AMD CDNA 3", "AMD CDNA 4", "AWS AWS Trainium", "AWS AWS Inferentia2", "AWS AWS Trainium2",
+FP8_PARTS = ["AMD CDNA 3", "AMD CDNA 4", "AWS Trainium", "AWS Inferentia2", "AWS Trainium2",
              "Google TPU v5p", "Intel Gaudi 2", "Intel Gaudi 3", "NVIDIA Ada Lovelace", "NVIDIA Hopper",
              "NVIDIA Blackwell", "NVIDIA Blackwell (consumer)"]
-BF16_PARTS = ["AMD CDNA (1)", "AMD CDNA 2", "AMD CDNA 3", "AMD CDNA 4", "AWS AWS Trainium", "AWS AWS Inferentia2",
-              "AWS AWS Trainium2", "Google TPU v4", "Google TPU v5e", "Google TPU v5p", "Google TPU v6e",
+BF16_PARTS = ["AMD CDNA (1)", "AMD CDNA 2", "AMD CDNA 3", "AMD CDNA 4", "AWS Trainium", "AWS Inferentia2",
+              "AWS Trainium2", "Google TPU v4", "Google TPU v5e", "Google TPU v5p", "Google TPU v6e",
               "Huawei Da Vinci", "Intel Gaudi 2", "Intel Gaudi 3", "NVIDIA Ampere", "NVIDIA Ada Lovelace",
               "NVIDIA Hopper", "NVIDIA Blackwell", "NVIDIA Blackwell (consumer)"]
 
@@ -567,6 +567,26 @@ def test_tests_and_examples_give_optional_requirements_with_the_hardware_that_me
          "file_count": 1, "met_by": ["AMD", "NVIDIA"]},
     ]
     assert verdict.to_dict()["optional_requirements"] == verdict.optional_requirements
+
+
+def test_an_optional_file_for_npus_needs_no_gpu_for_its_flash_attention_switch():
+    # A MindSpore test config: `use_flash_attention: True` beside `device_target: Ascend` is the NPU's fused
+    # attention, not a FlashAttention-2 build for NVIDIA or AMD; the same switch in a GPU example still is.
+    verdict = infer(result(launch("x"), finding("WAC201", "nccl", path="x/x.py", line=2),
+                           finding("WAC601", "fa2", path="tests/st/cfg.yaml", line=3),
+                           finding("WAC204", "npu", path="tests/st/cfg.yaml", line=9),
+                           finding("WAC601", "fa2", path="examples/gpu.py", line=4)))
+    (needs,) = [g for g in verdict.optional_requirements if g["requirement"].startswith("FlashAttention-2 builds")]
+    assert needs["files"] == ["examples/gpu.py"]
+
+
+def test_an_optional_requirement_of_one_vendor_is_met_only_by_that_vendors_parts():
+    # An example compiling for gfx942 beside a CUDA training path: a TPU or Trainium does not "meet" an AMD
+    # compile-target list, it is only outside its scope.
+    verdict = infer(result(launch("x"), finding("WAC201", "nccl", path="x/x.py", line=2),
+                           finding("WAC604", "gfx90a;gfx942", path="examples/rocm/build.sh", line=3)))
+    (needs,) = [g for g in verdict.optional_requirements if g["requirement"] == "compiled for AMD GPU targets gfx90a;gfx942"]
+    assert needs["met_by"] == ["AMD CDNA 2", "AMD CDNA 3"]
 
 
 # --- evidence no part meets together ----------------------------------------------------------------------------------
@@ -1148,3 +1168,14 @@ def test_findings_on_a_training_path_are_never_optional_requirements():
     assert [r.constraint for r in verdict.overall.requirements if r.rule == "WAC202"] == [
         f"{TORCH_NPU} ({SUPPORT})"]
     assert verdict.optional_requirements == []
+
+
+def test_an_ngc_or_cuda_base_image_speaks_for_nvidia_alone():
+    # ROCm does not run in NVIDIA's containers: unlike a `cuda` device string, the image is no AMD evidence.
+    for image in ("nvcr.io/nvidia/pytorch:24.01-py3", "nvidia/cuda:12.1.0-devel-ubuntu22.04"):
+        verdict = infer(result(launch("x"), finding("WAC204", "cuda", path="x/x.py", line=2),
+                               finding("WAC801", image, path="x/setup.sh", line=1)))
+        reasons = {v.name: [(r.constraint, r.result) for r in v.reasons if "base image" in r.constraint]
+                   for v in verdict.vendors}
+        assert [result for _, result in reasons["NVIDIA"]] == ["supports"], image
+        assert "supports" not in [result for _, result in reasons["AMD"]], image

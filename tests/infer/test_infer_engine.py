@@ -642,6 +642,10 @@ def test_weak_hints_set_aside_come_after_real_conflicts_in_the_capped_list():
     strong = [("s.sh", [], SimpleNamespace(conflicting_hard_evidence=False, relaxed="strong", ids=lambda s: []))]
     listed = _conflicts(weak + strong)
     assert len(listed) == 20 and listed[0]["paths"] == ["s.sh"] and listed[0]["set_aside"] == "strong"
+    # Alternatives come before evidence set aside.
+    gpu = ("gpu.sh", [], SimpleNamespace(conflicting_hard_evidence=False, relaxed=None, ids=lambda s: ["nvidia-a100"]))
+    npu = ("npu.sh", [], SimpleNamespace(conflicting_hard_evidence=False, relaxed=None, ids=lambda s: ["huawei-910b"]))
+    assert [c["paths"] for c in _conflicts(strong + [gpu, npu])] == [["gpu.sh", "npu.sh"], ["s.sh"]]
 
 
 # traps.md: compile target lists are often built conditionally (`compute_80` added when CUDA >= 11).

@@ -244,3 +244,55 @@ def test_the_bottom_line_never_cuts_a_path(name):
     lines = render_verdict(verdict).splitlines()
     bottom = lines[1:lines.index(next(x for x in lines if x.startswith("  Vendor:")))]
     assert any(name in line for line in bottom)
+
+
+def _amd_run_with_bf16():
+    from ..infer_helpers import finding, result
+
+    return result(
+        finding("WAC404", "torchrun", path="train.sh", line=3, script="train.py"),
+        finding("WAC205", "HIP_VISIBLE_DEVICES", path="train.sh", line=1),
+        finding("WAC204", "cuda", path="train.py", line=5),
+        finding("WAC101", "bfloat16", path="train.py", line=6),
+    )
+
+
+def test_floor_lines_follow_the_likely_vendor_only():
+    # bf16 sets an NVIDIA floor (Ampere) but none for AMD (every Instinct part has it): with AMD likely, an NVIDIA
+    # floor would read as if the run needed an Ampere GPU.
+    verdict = infer(_amd_run_with_bf16())
+    assert verdict.vendor_status("AMD") == "likely" and "NVIDIA" in verdict.overall.architecture_floor
+    lines = render_verdict(verdict).splitlines()
+    assert [line for line in lines if "Architecture floor" in line] == \
+        ["  Architecture floor: none set by the evidence."]
+    assert any(line.startswith("  Architecture floor, NVIDIA: Ampere") for line in
+               render_verdict(verdict, verbose=True).splitlines())  # --verbose still shows every floor
+
+
+def test_markdown_and_html_show_the_same_floors_as_the_text():
+    # The three human-readable reports share bottom_line.floors_shown: a Markdown or HTML summary listing NVIDIA's
+    # Ampere floor for an AMD run would say what the text report rightly leaves out.
+    from whackachip_lint.report import html as html_report
+    from whackachip_lint.report import markdown as markdown_report
+
+    amd = _amd_run_with_bf16()
+    verdict = infer(amd)
+    markdown = "\n".join(markdown_report.render_verdict(verdict))
+    assert "| Architecture floor | none set by the evidence |" in markdown and "Ampere" not in markdown
+    page = html_report.render(amd, verdict)
+    assert "<dt>Architecture floor</dt><dd>none set</dd>" in page
+
+
+def test_markdown_floor_names_the_likely_vendor_with_its_compute_capability():
+    from whackachip_lint.report import markdown as markdown_report
+
+    from ..infer_helpers import finding, result
+
+    verdict = infer(result(
+        finding("WAC404", "torchrun", path="train.sh", line=3, script="train.py"),
+        finding("WAC201", "nccl", path="train.py", line=4),
+        finding("WAC101", "bfloat16", path="train.py", line=6),
+    ))
+    assert verdict.vendor_status("NVIDIA") == "likely"
+    markdown = "\n".join(markdown_report.render_verdict(verdict))
+    assert "| Architecture floor | NVIDIA: Ampere (compute capability 8.0) |" in markdown

@@ -20,7 +20,7 @@ from ..evidence import RawFinding, Span, State
 from . import Source
 from .buildflags import parse_arch_flags
 from .images import describe_image
-from .pins import conda_facts, index_url_facts, requirement_facts
+from .pins import PIP_INDEX_OPTIONS, conda_facts, index_url_facts, requirement_facts
 from .textspan import env_findings, pin_findings
 from ..rules.codes import Code
 
@@ -45,7 +45,6 @@ _SCRIPT_START = _COMMAND_START.replace(r"|&&|", r"|\n|&&|", 1)
 _SCRIPT_PIP_INSTALL = re.compile(_SCRIPT_START + _PIP)
 _SCRIPT_CONDA_INSTALL = re.compile(_SCRIPT_START + _CONDA)
 _SCRIPT_COMMAND_END = re.compile(r"&&|\|\||;|\||\n")
-_INDEX_OPTIONS = {"-i", "--index-url", "--extra-index-url", "-f", "--find-links"}
 _VALUE_OPTIONS = {"-r", "--requirement", "-c", "--constraint", "-t", "--target", "--prefix", "--root", "-e",
                   "--editable", "--python", "-p", "--prefix", "-n", "--name", "--channel", "--override-channels"}
 _CONDA_CHANNEL = {"-c", "--channel", "-n", "--name", "-p", "--prefix"}
@@ -279,7 +278,7 @@ def _install_args(ins: Instruction, start: int, scope: Scope, conda: bool) -> li
             skip_next = False
             continue
         option, eq, attached = word.partition("=")
-        if option in _INDEX_OPTIONS and not conda:
+        if option in PIP_INDEX_OPTIONS and not conda:
             url = attached if eq else (words[i + 1][0] if i + 1 < len(words) else "")
             url_offset = offset + len(option) + 1 if eq else (words[i + 1][1] if i + 1 < len(words) else offset)
             skip_next = not eq

@@ -23,6 +23,13 @@ from ..vocab.packages import (
 from .images import cuda_from_cu
 from ..rules.codes import Code
 
+# `pip install` options that name an index, and the other options that take a value (Dockerfiles, shell scripts).
+PIP_INDEX_OPTIONS = frozenset({"-i", "--index-url", "--extra-index-url", "-f", "--find-links"})
+PIP_VALUE_OPTIONS = frozenset({"-r", "--requirement", "-c", "--constraint", "-t", "--target", "--prefix", "--root",
+                               "-e", "--editable", "--python", "--platform", "--python-version", "--only-binary",
+                               "--no-binary", "--upgrade-strategy", "--src", "-C", "--config-settings",
+                               "--global-option", "--cache-dir", "--trusted-host", "--proxy", "--log"})
+
 # How a PyTorch build's variant is written (TORCH_PACKAGES: the packages built per variant).
 _VARIANT = re.compile(r"^(cu\d{2,3}|rocm\d+(?:\.\d+)*|cpu|xpu)$")
 _URL_VARIANT = re.compile(r"download\.pytorch\.org/whl/(?:nightly/|test/)?(cu\d{2,3}|rocm\d+(?:\.\d+)*|cpu|xpu)\b")

@@ -79,7 +79,9 @@ _NOT_DECLARING_SECTION = re.compile(
 _COUNT_BEFORE = re.compile(r"(?<![\d.])(\d{1,3}(?:,\d{3})+|\d{1,6})\s*(?:[x×*]\s*|[张块台卡个]\s*)?$")
 _COUNT_MAX = 40  # a count ("2,048 x ") sits right before the name
 _COUNT_AFTER = re.compile(r"^\s*(?:GPUs?|NPUs?|chips?|cards?)?\s*[x×*]\s*(\d{1,6})\b")
-_MASK = re.compile(r"https?://\S+|\]\([^()\s]*\)|<[^<>\n]*>|`")
+# Links, HTML tags, backticks and HTML character references: vendor READMEs write "Instinct&trade;" and "&reg;",
+# whose ";" would otherwise end the sentence before the name.
+_MASK = re.compile(r"https?://\S+|\]\([^()\s]*\)|<[^<>\n]*>|`|&(?:[A-Za-z]{2,8}|#\d{1,7}|#[xX][0-9A-Fa-f]{1,6});")
 _NO_SPLIT_AFTER = frozenset({"e.g", "i.e", "etc", "vs", "approx", "ca", "fig", "no", "cf", "al"})
 _NO_SPLIT_WINDOW = 1 + max(map(len, _NO_SPLIT_AFTER))  # "(" and the longest of those words
 # A sentence is read once, however many names it holds: its cue words are located once (_Cues) and each mention
@@ -168,7 +170,7 @@ def _read(text: str, get_lines: Callable[[], list[str]], kind: str, known: dict[
     else:
         numbered = list(enumerate(get_lines(), start=1))
     consumed: set[int] = set()
-    yield from _find_smi(numbered, consumed)
+    yield from _find_smi(numbered, consumed, prose=_outside_fences(numbered) if kind == "markdown" else frozenset())
     for paragraph in _paragraphs(numbered, kind, consumed):
         yield from _prose_findings(paragraph)
 
@@ -249,7 +251,20 @@ def find_smi(lines: list[str], consumed: set[int], bare: bool = False) -> Iterat
     yield from _find_smi(enumerate(lines, start=1), consumed, bare)
 
 
-def _find_smi(numbered: Iterable[tuple[int, str]], consumed: set[int], bare: bool = False) -> Iterator[RawFinding]:
+def _outside_fences(numbered: Iterable[tuple[int, str]]) -> frozenset[int]:
+    """The numbers of a Markdown document's lines outside code fences: prose, where "GPU: NVIDIA A100" is a
+    statement of the author's (a weak declaration), not a device report a program printed."""
+    out, in_fence = set(), False
+    for number, line in numbered:
+        if _FENCE.match(line):
+            in_fence = not in_fence
+        elif not in_fence:
+            out.add(number)
+    return frozenset(out)
+
+
+def _find_smi(numbered: Iterable[tuple[int, str]], consumed: set[int], bare: bool = False,
+              prose: frozenset[int] = frozenset()) -> Iterator[RawFinding]:
     window_end = csv_end = 0
     table: dict[str, list] = {}
     for number, line in numbered:
@@ -278,7 +293,7 @@ def _find_smi(numbered: Iterable[tuple[int, str]], consumed: set[int], bare: boo
                 continue
         if not vendor_word and "GPU" not in line:
             continue
-        found = _other_forms(line, bare)
+        found = _other_forms(line, bare, report=number not in prose)
         if found:
             name, column, how = found
             _note(table, name, number, column, how)
@@ -286,17 +301,19 @@ def _find_smi(numbered: Iterable[tuple[int, str]], consumed: set[int], bare: boo
     yield from _flush(table)
 
 
-def _other_forms(line: str, bare: bool) -> tuple[str, int, str] | None:
+def _other_forms(line: str, bare: bool, report: bool = True) -> tuple[str, int, str] | None:
     listed = _SMI_LIST.search(line) if "UUID" in line else None
     if listed:
         return listed.group("name"), listed.start("name"), "nvidia-smi -L"
     props = _DEVICE_PROPS.search(line)
     if props:
         return props.group("name"), props.start("name"), "device properties"
-    report = _DEVICE_REPORT.search(line)
-    if report and gpunames.first(report.group("name"), loose=False):
-        name = report.group("name").strip()
-        return name, report.start("name"), "device report"
+    found = _DEVICE_REPORT.search(line) if report else None
+    if found and gpunames.first(found.group("name"), loose=False):
+        name = found.group("name")
+        # The name stops at a ")": "NVIDIA A100-SXM4-80GB (cuda:0)" leaves an unclosed "(cuda:0", not the name's.
+        name = name[: name.rfind("(")] if name.rfind("(") > name.rfind(")") else name
+        return name.strip(), found.start("name"), "device report"
     only = _BARE_NAME.fullmatch(line.strip()) if bare else None
     if only and gpunames.first(only.group("name"), loose=False):
         indent = len(line) - len(line.lstrip())
@@ -438,10 +455,11 @@ def _prose_findings(paragraph: _Paragraph) -> Iterator[RawFinding]:
             line, column = paragraph.position(s_start + mention.start)
             end_line, end_column = paragraph.position(s_start + mention.end - 1)
             span = Span(line, column + 1, end_line, end_column + 2)
+            name = " ".join(mention.text.split())  # a masked "&trade;" leaves a run of spaces
             if declared:
-                yield RawFinding(Code.DECLARED_HARDWARE, mention.text, State.ENABLED, span, "stated as the hardware a run used", props)
+                yield RawFinding(Code.DECLARED_HARDWARE, name, State.ENABLED, span, "stated as the hardware a run used", props)
             else:
-                yield RawFinding(Code.DECLARED_HARDWARE, mention.text, State.MENTIONED, span, "named, not stated as training hardware",
+                yield RawFinding(Code.DECLARED_HARDWARE, name, State.MENTIONED, span, "named, not stated as training hardware",
                                  props)
 
 

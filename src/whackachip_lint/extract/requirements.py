@@ -18,7 +18,12 @@ _OTHER_OPTION = re.compile(r"^\s*-")
 _EDITABLE_EGG = re.compile(r"^\s*(?:-e|--editable)\s+\S*#egg=([A-Za-z0-9_.-]+)")
 # Per-requirement options pip accepts after the requirement. Only from the start of a run of spaces: from every
 # position of a long run, `\s+--` re-read the rest of the run (quadratic on `\`-continued blank lines).
-_TRAILING_OPTIONS = re.compile(r"(?<!\s)\s+--(?:hash|config-settings|global-option|install-option)\b.*$", re.S)
+# pip also reads index options after a requirement (`jax[tpu] -f https://.../libtpu_releases.html`, JAX's own install
+# line): the requirement still counts, and so does the index.
+_TRAILING_OPTIONS = re.compile(
+    r"(?<!\s)\s+(?:--(?:hash|config-settings|global-option|install-option|index-url|extra-index-url|find-links)\b"
+    r"|-[if](?=[\s=])).*$", re.S)
+_TRAILING_INDEX = re.compile(r"(?<!\S)(?:-i|--index-url|--extra-index-url|-f|--find-links)(?:\s*=\s*|\s+)(\S+)")
 
 
 def line_findings(text: str, line: int, state: State) -> list[RawFinding]:
@@ -35,11 +40,15 @@ def line_findings(text: str, line: int, state: State) -> list[RawFinding]:
     if _OTHER_OPTION.match(text) or not text.strip():
         return []
     requirement = _TRAILING_OPTIONS.sub("", text).strip()
+    start, end = locate(text, requirement) if requirement else (0, 0)
+    found: list[RawFinding] = []
+    for index in _TRAILING_INDEX.finditer(text, end):
+        url_start, url_end = index.span(1)
+        found += pin_findings(index_url_facts(index.group(1)), joined_span(line, text, url_start, url_end), state)
     facts = requirement_facts(requirement)
     if not facts:
-        return []
-    start, end = locate(text, requirement)
-    return pin_findings(facts, joined_span(line, text, start, end), state)
+        return found
+    return pin_findings(facts, joined_span(line, text, start, end), state) + found
 
 
 def extract(source: Source) -> list[RawFinding]:

@@ -503,8 +503,9 @@ KEY_HANDLERS: dict[str, Handler] = {
     **{k: precision_hits for k in PRECISION_KEYS},
     **{k: switch_hits for k in SWITCH_KEYS},
     **{k: device_hits for k in DEVICE_KEYS},
-    **{k: count_hits(Code.GPUS_PER_NODE) for k in PER_NODE_KEYS},
-    **{k: count_hits(Code.NODE_COUNT) for k in NODE_KEYS},
+    # Zero devices or nodes is a pool switched off (a Hydra `reward_model: {enable: false, nnodes: 0}`), not a size.
+    **{k: count_hits(Code.GPUS_PER_NODE, disabled_at=0) for k in PER_NODE_KEYS},
+    **{k: count_hits(Code.NODE_COUNT, disabled_at=0) for k in NODE_KEYS},
     **{k: config_hits for k in CONFIG_KEYS},
     **{k: env_hits for k in ENV_KEYS},
     **{k: runtime_hits for k in RUNTIME_KEYS},
@@ -535,7 +536,7 @@ def lightning_devices_hits(key: str, node: Node, parent, mapping, ctx) -> list[H
     if isinstance(node, SequenceNode) and node.value and all(isinstance(scalar(i), int) for i in node.value):
         detail = f"{key}: {len(node.value)} device indices"
         return [Hit(Code.GPUS_PER_NODE, len(node.value), State.ENABLED, detail, {"key": key})]
-    return count_hits(Code.GPUS_PER_NODE)(key, node, parent, mapping, ctx)
+    return count_hits(Code.GPUS_PER_NODE, disabled_at=0)(key, node, parent, mapping, ctx)
 
 
 # `devices` is both a compose device-node list and a Lightning count: the handlers see which.

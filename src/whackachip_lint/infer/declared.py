@@ -26,6 +26,7 @@ from .judgement import CONSISTENT, DISFAVOURED, EXCLUDED, CandidateVerdict, Reas
 AGREES = "agrees"
 DECLARED_KIND = "declared"
 DECLARED_PREFIX = "declared hardware: "
+NAMES_SHOWN = 4  # declared names a reason spells out
 DOCUMENTED_TEXT = "named in the repository's documents"
 
 
@@ -110,7 +111,7 @@ def vendor_requirements(checks: list[DeclaredCheck]) -> list[Requirement]:
             groups.setdefault((req.strength, check.vendors, req.vendored), []).append(req)
     out = []
     for (strength, vendors, vendored), reqs in groups.items():
-        text = f"{DECLARED_PREFIX}{', '.join(distinct_names(reqs))} (agrees with the code)"
+        text = f"{DECLARED_PREFIX}{shown_names(distinct_names(reqs))} (agrees with the code)"
         evidence = tuple(dict.fromkeys(e for r in reqs for e in r.evidence))
         spec = Spec("vendor", strength, text, vendors)
         out.append(Requirement(text, strength, "vendor", evidence, reqs[0].rule, spec, None, vendors, vendored))
@@ -144,7 +145,9 @@ def _apply(candidates: list[CandidateVerdict], agreeing: list[Requirement],
     name fails them."""
     ids = {i for r in agreeing for i in r.spec.arg}
     strength = max((r.strength for r in agreeing), key=lambda s: RANK[s])
-    names = ", ".join(distinct_names(agreeing))
+    # Blogs spell a few GPUs many ways ("A100-40G", "NVIDIA A100-40GB"...): a reason names the parts once, at most
+    # NAMES_SHOWN of them, its evidence every location.
+    names = shown_names(distinct_names(agreeing))
     evidence = tuple(dict.fromkeys(e for r in agreeing for e in r.evidence))
     rule = agreeing[0].rule
     for c in candidates:
@@ -173,3 +176,9 @@ def distinct_names(agreeing: list[Requirement]) -> list[str]:
             kept.add(name)
             covered |= ids
     return list(dict.fromkeys(name for name, _ in named if name in kept))
+
+
+def shown_names(names: list[str]) -> str:
+    """At most NAMES_SHOWN names, then how many more."""
+    more = len(names) - NAMES_SHOWN
+    return ", ".join(names[:NAMES_SHOWN]) + (f" +{more} more" if more > 0 else "")

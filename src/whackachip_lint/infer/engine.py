@@ -106,8 +106,7 @@ class Assessment:
     insufficient_evidence: bool
     conflicting_hard_evidence: bool = False
     declared: list = field(default_factory=list)  # declared.DeclaredCheck: each declaration against the code
-    relaxed: str | None = None  # "weak"/"strong": requirements of that strength no part met together, set aside;
-    # LAUNCH_FIRST: the vendor evidence for other vendors than the launch's own, outside the launch, set aside
+    relaxed: str | None = None  # "weak"/"strong": requirements of that strength no part met together, set aside
     memory: MemoryEstimate | None = None  # the model-state lower bound per device (infer/memory.py)
     scale: dict[str, Any] | None = None  # devices of the run (per node x nodes), from the same findings
 
@@ -330,26 +329,6 @@ def _union_target_lists(requirements: list[Requirement], open_lists: set[str] = 
     return out
 
 
-LAUNCH_FIRST = "launch"
-
-
-def _launch_first(requirements: list[Requirement], launch: str) -> list[Requirement]:
-    """An NPU launch script that sources CANN's set_env.sh runs trainer code whose shared config defaults to
-    `cuda`: when no part meets both, the vendor evidence the launch file itself holds (strong or hard) stands, and
-    the vendor evidence elsewhere for other vendors only is set aside (kept as a reason, against no part). The
-    requirements unchanged (the same list) when the launch file names no vendor."""
-    def in_launch(req: Requirement) -> bool:
-        return any(e.rpartition(":")[0] == launch for e in req.evidence)
-
-    own = frozenset().union(*(r.vendors for r in requirements if r.is_vendor and r.against and in_launch(r)
-                              and r.strength in (HARD, STRONG)))
-    if not launch or not own:
-        return requirements
-    return [_with(r, r.strength, "set aside: against the vendor evidence of the launch itself", against=False)
-            if r.is_vendor and r.against and not (r.vendors & own) and not in_launch(r) else r
-            for r in requirements]
-
-
 def _evidence_key(where: str) -> tuple[str, int]:
     path, _, line = where.rpartition(":")
     return (path, int(line) if line.isdigit() else 0)
@@ -359,7 +338,18 @@ def _demoted(req: Requirement, why: str = "conflicts with other hard evidence") 
     return _with(req, STRONG, why)
 
 
-def _settle_vendor_conflicts(requirements: list[Requirement]) -> tuple[list[Requirement], bool]:
+def _launch_vendors(requirements: list[Requirement], launch: str | None) -> frozenset[str]:
+    """The vendors a launch file's own strong or hard vendor evidence allows together (`export
+    ASCEND_RT_VISIBLE_DEVICES=...`, `PJRT_DEVICE=TPU`): the devices the run is set up on. Empty without any."""
+    if launch is None:
+        return frozenset()
+    ours = [r.vendors for r in requirements if r.is_vendor and r.against and r.strength in (HARD, STRONG)
+            and r.evidence and all(_evidence_key(e)[0] == launch for e in r.evidence)]
+    return frozenset.intersection(*ours) if ours else frozenset()
+
+
+def _settle_vendor_conflicts(requirements: list[Requirement],
+                             launch: str | None = None) -> tuple[list[Requirement], bool]:
     """Hard vendor facts against the rest of a path's vendor evidence.
 
     - A hard vendor fact contradicted by another hard one for a disjoint vendor set is weighed as strong: such a
@@ -368,13 +358,28 @@ def _settle_vendor_conflicts(requirements: list[Requirement]) -> tuple[list[Requ
     - Softer vendor evidence against the hard facts that agree (a `cuda` device string or an `nccl` default in a
       Gaudi port whose training loop imports habana_frameworks) lies on branches for other hardware: the code
       cannot run without the hard fact. It is kept as a reason for its vendors and counts against no part.
+    - Vendor evidence of a vendored tree for vendors the repository's own code on this path does not name (an
+      Ascend copy of MindSpore beside a CUDA training script) is someone else's hardware: kept as a reason for
+      its vendors, against no part, as vendored code sets no floor where the repo's own code sets one.
+    - Softer vendor evidence of the shared code a launch runs (a framework's `device: cuda` default) against the
+      devices the launch file itself sets up (`ASCEND_RT_VISIBLE_DEVICES`, `HCCL_*`) is a default the launch
+      overrides: kept as a reason, against no part.
     """
     hard = [r for r in requirements if r.is_vendor and r.strength == HARD and r.against]
     conflict = any(not (a.vendors & b.vendors) for i, a in enumerate(hard) for b in hard[i + 1:])
     out: list[Requirement] = []
     allowed = frozenset.intersection(*(r.vendors for r in hard)) if hard and not conflict else frozenset()
+    own = frozenset().union(*(r.vendors for r in requirements
+                              if r.is_vendor and not r.vendored and r.against and r.strength in (HARD, STRONG)))
+    set_up = _launch_vendors(requirements, launch)
     for req in requirements:
-        if req.is_vendor and req.strength == HARD and conflict and any(not (o.vendors & req.vendors) for o in hard):
+        if own and req.is_vendor and req.vendored and req.against and not (req.vendors & own):
+            out.append(_with(req, req.strength, "against the repository's own vendor evidence", against=False))
+        elif (set_up and req.is_vendor and req.strength != HARD and req.against and not (req.vendors & set_up)
+              and not any(_evidence_key(e)[0] == launch for e in req.evidence)):
+            out.append(_with(req, req.strength, "a default the launch overrides: it sets up other devices",
+                             against=False))
+        elif req.is_vendor and req.strength == HARD and conflict and any(not (o.vendors & req.vendors) for o in hard):
             out.append(_demoted(req, "contradicted by other vendor evidence in scope"))
         elif allowed and req.is_vendor and req.strength != HARD and req.against and not (req.vendors & allowed):
             out.append(_with(req, req.strength, "against the hard vendor facts of this path: a branch for other "
@@ -388,15 +393,14 @@ def _settle_vendor_conflicts(requirements: list[Requirement]) -> tuple[list[Requ
 
 
 def assess(findings: list[Finding], catalog: Catalog | None = None, memo: dict | None = None,
-           context: RepoContext | None = None, launch: str = "") -> Assessment:
+           context: RepoContext | None = None, launch: str | None = None) -> Assessment:
     """The verdict over one set of findings. `context` is what the rest of the repository says: the vendors its
     code singles out break a tie this set's own evidence leaves; the parts its documents name are never dropped
-    by a declaration naming others. `launch`: the launch file of the recipe assessed, whose own vendor evidence
-    outranks the vendor evidence it shares with other recipes when no part meets both (_launch_first)."""
+    by a declaration naming others. `launch`: the launch file of the recipe these findings are, if one."""
 
     catalog = catalog or load_catalog()
     requirements, declared = split_declared(collect_requirements(findings, memo))
-    requirements, conflict = _settle_vendor_conflicts(requirements)
+    requirements, conflict = _settle_vendor_conflicts(requirements, launch)
     memory = estimate_memory(findings, [s for s in map(largest_memory_gb, catalog) if s is not None])
     if memory is not None and memory.bytes_per_device > 0:
         requirements.append(_memory_requirement(memory))
@@ -415,14 +419,6 @@ def assess(findings: list[Finding], catalog: Catalog | None = None, memo: dict |
         # when the memory estimate fits no part: that set-up runs nowhere, and the verdict says so.
         trial = requirements
         for level in (WEAK, STRONG):
-            if level == STRONG:
-                # Before strong evidence is set aside, the vendor evidence of the launch itself outranks the vendor
-                # evidence it shares with other recipes (_launch_first).
-                first = _launch_first(trial, launch)
-                tried = [_candidate(e, first) for e in catalog] if first is not trial else []
-                if any(c.status == CONSISTENT for c in tried):
-                    relaxed, requirements, candidates = LAUNCH_FIRST, first, tried
-                    break
             trial = [_with(r, r.strength, f"set aside: no part meets every {level} requirement", against=False)
                      if r.strength == level and r.against and r.kind != "memory" else r for r in trial]
             tried = [_candidate(e, trial) for e in catalog]
@@ -710,6 +706,13 @@ def _interconnect(findings: list[Finding]) -> dict[str, Any]:
 
 
 def _counts(findings: list[Finding], rule: str) -> dict[str, Any] | None:
+    # A vendored tree's tests and launchers size someone else's runs: they count only where the repository's own
+    # files give no count.
+    own = [f for f in findings if not is_vendored(f)]
+    return _counted(own, rule) or _counted([f for f in findings if is_vendored(f)], rule)
+
+
+def _counted(findings: list[Finding], rule: str) -> dict[str, Any] | None:
     values: dict[int, list[str]] = {}
     for f in findings:
         if not f.in_force:
@@ -847,8 +850,8 @@ def _path_assessments(findings: list[Finding], files: list[str], repo: RepoPaths
     """
     recipes = find_recipes(findings, files)
     launches = {r.name for r in recipes}
-    # Launch files of every kind (a shell script running `python -m pkg.train` is no WAC404 launcher).
-    launch_files = {p.name for p in repo.training if p.kind == "launch"} if repo is not None else set()
+    # Files that set up a run (launchers, and scripts that run the code with an environment of their own).
+    launch_files = launches | {p.name for p in repo.training if p.kind == "launch"} if repo is not None else launches
     if repo is not None:
         by_name = {p.name: p for p in repo.training}
         for recipe in recipes:
@@ -870,8 +873,7 @@ def _path_assessments(findings: list[Finding], files: list[str], repo: RepoPaths
             scoped = own[recipe.name] + shared
             if recipe.name in launches:
                 scoped = resolve_in_recipe(scoped, recipe)
-            launch = recipe.name if recipe.name in launches or recipe.name in launch_files else ""
-            seen[key] = assess(scoped, catalog, memo, context, launch)
+            seen[key] = assess(scoped, catalog, memo, context, recipe.name if recipe.name in launch_files else None)
         out.append((recipe.name, sorted(recipe.files), seen[key]))
     if len(out) > 1 and len({id(a) for _, _, a in out}) == 1:
         return out[:1]
@@ -916,10 +918,7 @@ def _conflicts(per_recipe: list[tuple[str, list[str], Assessment]]) -> list[dict
             hard = [r.to_dict() for r in a.requirements if "conflicts with other hard evidence" in r.constraint
                     or "contradicted by other vendor evidence" in r.constraint]
             out.append({"paths": [name], "why": "hard facts no catalog entry meets together", "requirements": hard})
-        if a.relaxed == LAUNCH_FIRST:
-            out.append({"paths": [name], "why": "vendor evidence it shares with other paths names other vendors than "
-                                                "the launch itself: set aside", "set_aside": STRONG})
-        elif a.relaxed:
+        if a.relaxed:
             out.append({"paths": [name], "why": f"no part meets every {a.relaxed} requirement together: those were "
                                                 "set aside", "set_aside": a.relaxed})
     # Paths with the same consistent parts are one side: 157 GPU launches beside 2 NPU ones are one pair of
@@ -957,10 +956,19 @@ def optional_requirements(off_path: list[Finding], repo: RepoPaths | None, catal
     imposes are not repeated.
     """
     imposed = {(r.kind, r.constraint) for r in overall.requirements if r.strength in (HARD, STRONG)}
+    # A file's own hard vendor facts settle its softer vendor evidence, as on a path (_settle_vendor_conflicts):
+    # `use_flash_attention: True` beside `device_target: Ascend` needs no NVIDIA or AMD build.
+    hard: dict[str, frozenset[str]] = {}
+    for f in off_path:
+        for req in requirements_for(f):
+            if req.is_vendor and req.strength == HARD:
+                hard[f.path] = hard.get(f.path, req.vendors) & req.vendors
     groups: dict[tuple, dict[str, Any]] = {}
     for f in off_path:
         for req in requirements_for(f):
             if req.kind not in OPTIONAL_KINDS or req.strength == WEAK or (req.kind, req.constraint) in imposed:
+                continue
+            if req.is_vendor and req.strength != HARD and hard.get(f.path) and not (req.vendors & hard[f.path]):
                 continue
             key = (req.kind, req.constraint)
             group = groups.setdefault(key, {"requirement": req.constraint, "strength": req.strength, "roles": set(),
@@ -985,9 +993,13 @@ def _met_by(req: Requirement, catalog: Catalog) -> list[str]:
     if req.is_vendor:
         return sorted(req.vendors)
     met = []
+    scope = req.spec.applies_to  # an AMD compile-target list says nothing about a TPU: it "passes" only vacuously
     for entry in sorted(catalog, key=lambda e: (e.vendor, e.generation_key)):
+        if scope and entry.vendor not in scope:
+            continue
         if req.check(entry) is True:
-            label = f"{entry.vendor} {entry.microarchitecture}"
+            arch = entry.microarchitecture
+            label = arch if arch.startswith(entry.vendor + " ") else f"{entry.vendor} {arch}"  # not "AWS AWS Trainium"
             if label not in met:
                 met.append(label)
     return met

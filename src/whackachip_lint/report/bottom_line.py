@@ -114,6 +114,27 @@ def _cc_label(floor: dict[str, Any]) -> str:
     return "compute capability" if floor.get("compute_capability") else "gfx"
 
 
+def floors_shown(verdict: Verdict) -> list[str]:
+    """The vendors whose architecture floor a report shows (all of them only on request, e.g. text --verbose).
+
+    With a vendor likely, its floors only: another vendor's floor would read as the run's (a likely vendor without
+    a floor, bf16 on AMD where every Instinct part has it, still decides). Without one, the floors of the vendors the
+    evidence supports: a floor for a vendor nothing supports only repeats another vendor's requirement. Shared by
+    the text, Markdown and HTML reports so they agree (docs/inference.md, "Architecture floor")."""
+    floors = verdict.overall.architecture_floor or {}
+    status = {v.name: v for v in verdict.overall.vendors}
+    if any(v.status == LIKELY for v in verdict.overall.vendors):
+        return [n for n in floors if n in status and status[n].status == LIKELY]
+    return [n for n in floors if n in status and _has_evidence(status[n])]
+
+
+def floor_level(floor: dict[str, Any]) -> str:
+    """A floor as a report's table cell: the microarchitecture and its compute capability or gfx target."""
+    level = floor.get("microarchitecture") or "none in the catalog"
+    detail = floor.get("compute_capability") or floor.get("gfx_target")
+    return level + (f" ({'compute capability ' if floor.get('compute_capability') else ''}{detail})" if detail else "")
+
+
 def path_conflicts(verdict: Verdict) -> list[dict[str, Any]]:
     """Conflicts between or inside training paths, when the path-based inference lists them (`verdict.conflicts`,
     dicts naming their `paths`): hard facts no part meets together, strong evidence set aside, paths on disjoint

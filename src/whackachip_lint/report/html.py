@@ -59,12 +59,12 @@ def render(result, verdict: Verdict, **_options: Any) -> str:
 
 
 def _bottom(result, verdict: Verdict) -> str:
-    from .bottom_line import bottom_line
+    from .bottom_line import bottom_line, floor_level, floors_shown
 
     data = verdict.to_dict()
     likely = [v["name"] for v in data["vendors"] if v["status"] == "likely"]
-    floors = "; ".join(f"{vendor}: {floor.get('microarchitecture') or 'none in the catalog'}"
-                       for vendor, floor in (data.get("architecture_floor") or {}).items()) or "none set"
+    floors = "; ".join(f"{vendor}: {floor_level(verdict.overall.architecture_floor[vendor])}"
+                       for vendor in floors_shown(verdict)) or "none set"
     rows = [
         ("Vendor", ", ".join(likely) + " likely" if likely else "undecided"),
         ("Architecture floor", floors),

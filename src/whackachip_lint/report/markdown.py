@@ -13,7 +13,7 @@ from urllib.parse import quote
 
 from ..evidence import Finding, Level, State
 from ..results import ScanResult
-from .bottom_line import bottom_line, conflict_paths, path_conflicts
+from .bottom_line import bottom_line, conflict_paths, floor_level, floors_shown, path_conflicts
 from .text import location, summary
 
 # How many findings in force the report lists as top evidence (the JSON and SARIF reports have them all).
@@ -54,11 +54,9 @@ def render_verdict(verdict) -> list[str]:
              + (f"; possible: {', '.join(possible)}" if possible else ""))]
     if excluded:
         rows.append(("Excluded vendors", ", ".join(excluded)))
-    floors = a.architecture_floor or {}
     rows.append(("Architecture floor", "; ".join(
-        f"{vendor}: {floor.get('microarchitecture') or 'none in the catalog'}"
-        + (f" (compute capability {floor['compute_capability']})" if floor.get("compute_capability") else "")
-        for vendor, floor in floors.items()) or "none set by the evidence"))
+        f"{vendor}: {floor_level(a.architecture_floor[vendor])}" for vendor in floors_shown(verdict))
+        or "none set by the evidence"))
     device_class = a.device_class or {}
     rows.append(("Device class", f"{device_class.get('class', 'unknown')}"
                  + (f" ({device_class['strength']})" if device_class.get("strength") else "")))

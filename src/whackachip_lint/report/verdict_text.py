@@ -14,8 +14,8 @@ from typing import Any, Callable, Iterable, Sequence
 from ..infer.engine import CONSISTENT, DISFAVOURED, EXCLUDED, LIKELY, POSSIBLE, CandidateVerdict, Reason, Verdict
 from ..infer.declared import distinct_names
 from ..infer.export_control import export_control_for
-from .bottom_line import (CONTROL_ORDER, bottom_line, conflict_paths, describe, path_conflicts,
-                          weak_hints_set_aside)
+from .bottom_line import (CONTROL_ORDER, bottom_line, conflict_paths, describe, floor_level, floors_shown,
+                          path_conflicts, weak_hints_set_aside)
 
 Style = Callable[..., str]
 WIDTH = 110  # the bottom line is wrapped to this width; other lines are kept short by the limits
@@ -206,26 +206,17 @@ def _possible(v, lim: Limits) -> str:
 
 
 def _floor_lines(verdict: Verdict, lim: Limits) -> list[str]:
-    """Floors of the vendors the evidence points to (all of them with --verbose): a floor for a vendor nothing
-    supports only repeats another vendor's requirement."""
+    """Floors of the vendors the evidence points to (bottom_line.floors_shown; all of them with --verbose)."""
     floors = verdict.overall.architecture_floor
-    if not floors:
+    shown = list(floors) if lim is EVERYTHING else floors_shown(verdict)[:lim.items]
+    if not shown:
         return ["  Architecture floor: none set by the evidence."]
-    status = {v.name: v for v in verdict.overall.vendors}
-    likely = [n for n in floors if n in status and status[n].status == LIKELY]
-    backed = [n for n in floors if n in status and any(r.result == "supports" for r in status[n].reasons)]
-    shown = list(floors) if lim is EVERYTHING else (likely or backed)[:lim.items]
     out = []
     for vendor in shown:
         floor = floors[vendor]
-        level = floor["microarchitecture"] or "none in the catalog"
-        if floor["compute_capability"]:
-            level += f" (compute capability {floor['compute_capability']})"
-        elif floor["gfx_target"]:
-            level += f" ({floor['gfx_target']})"
         set_by, left = _cut(floor["set_by"], lim.reasons)
         text = "; ".join(_reason(r, lim) for r in set_by) + _more(left, "more reasons")
-        out.append(f"  Architecture floor, {vendor}: {level}, set by {text}.")
+        out.append(f"  Architecture floor, {vendor}: {floor_level(floor)}, set by {text}.")
     return out
 
 

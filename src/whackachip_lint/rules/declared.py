@@ -147,6 +147,9 @@ RULES = (
             Example("Our runs used 8x Tesla V100 32GB per node.\n", kind="markdown", value="Tesla V100 32GB",
                     filename="README.md", note="a run, then a verb of use: a statement of the hardware used"),
             Example("All experiments run on 4x RTX 4090.\n", kind="markdown", value="RTX 4090", filename="README.md"),
+            Example("Training takes 2 days on 8 AMD Instinct&trade; MI300X GPUs.\n", kind="markdown",
+                    value="AMD Instinct MI300X", filename="README.md",
+                    note="an HTML character reference is not the end of a sentence"),
             Example("Training\n========\n\nThe final run was pretrained on 64 H100 GPUs.\n", kind="rst", value="H100"),
             Example('{"nbformat": 4, "nbformat_minor": 5, "metadata": {}, "cells": [\n'
                     ' {"cell_type": "markdown", "metadata": {}, "source": ["Trained on 8 A100 GPUs.\\n"]}]}\n',
@@ -186,7 +189,11 @@ RULES = (
                     filename="train.log"),
             Example(_SMI_NOTEBOOK, kind="notebook", value="NVIDIA H800", note="nvidia-smi's table in a cell's output"),
         ),
-        negatives=(Example("RuntimeError: this build requires an A100\n", kind="log", filename="train.log"),),
+        negatives=(
+            Example("RuntimeError: this build requires an A100\n", kind="log", filename="train.log"),
+            Example("## Environment\n\n* GPU: NVIDIA A100 80GB\n", kind="markdown", filename="README.md",
+                    note="a README's own text states hardware (WAC712); only a code block holds a device report"),
+        ),
         tags=("declared", "docs"),
         triggers=TRIGGERS,
         triggers_by_kind=TRIGGERS_BY_KIND,

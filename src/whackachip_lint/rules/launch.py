@@ -56,6 +56,7 @@ RULES = (
             Example("export HABANA_VISIBLE_DEVICES=all\n", kind="shell",
                     note="`all` exposes every device: it names no count"),
             Example("composer -n 8 install\n", kind="shell", note="no Python script: PHP's composer, no launch"),
+            Example("critic:\n  num_gpus: 0\n", kind="yaml", note="zero devices: disabled, not a node's shape"),
         ),
         tags=("topology", "training-setup"),
         implies=(
@@ -74,7 +75,11 @@ RULES = (
             Example("torchrun --nnodes 4 --nproc_per_node 8 train.py\n", kind="shell", value=4),
             Example("num_machines: 4\n", kind="yaml", value=4),
         ),
-        negatives=(Example("echo --nnodes 4\n", kind="shell"),),
+        negatives=(
+            Example("echo --nnodes 4\n", kind="shell"),
+            Example("reward_model:\n  enable: false\n  nnodes: 0\n", kind="yaml",
+                    note="zero nodes is no pool of its own, not a job's size: disabled"),
+        ),
         tags=("topology", "training-setup"),
         # Consumer cards are rarely clustered (GeForce has no GPUDirect RDMA: gdrcopy #211): disfavoured on this
         # path only; workstation parts (GPUDirect RDMA per NVIDIA's docs) stay consistent.

@@ -18,8 +18,8 @@ TRIGGERS = (
     "tensorrt", "onnxruntime", "paddle", "amdsmi", "cudf", "cuml", "image", "from",
 )
 # Dependency pins in Python come only from setup.py, which is never filtered (triggers.ALWAYS_PARSE_NAMES); in shell
-# only from container runs; JSON files hold none.
-TRIGGERS_BY_KIND = (("python", ()), ("shell", ("docker", "podman", "nerdctl")), ("json", ()))
+# only from container runs and pip installs; JSON files hold none.
+TRIGGERS_BY_KIND = (("python", ()), ("shell", ("docker", "podman", "nerdctl", "pip")), ("json", ()))
 
 RULES = (
     Rule(
@@ -59,6 +59,9 @@ RULES = (
                     "rocm/pytorch:rocm6.1_ubuntu22.04_py3.10_pytorch_2.4 python train.py\n",
                     kind="shell", value="rocm/pytorch:rocm6.1_ubuntu22.04_py3.10_pytorch_2.4",
                     note="a ROCm image run on /dev/kfd"),
+            Example("docker pull rocm/pytorch:rocm6.2_ubuntu22.04_py3.10_pytorch_2.3\n", kind="shell",
+                    value="rocm/pytorch:rocm6.2_ubuntu22.04_py3.10_pytorch_2.3",
+                    note="a set-up script pulls (or creates) the container it trains in"),
         ),
         negatives=(
             Example("FROM ubuntu:22.04\n", kind="dockerfile", note="no accelerator stack in the image"),
@@ -69,6 +72,7 @@ RULES = (
             ),
             Example("docker run --rm ubuntu:22.04 bash\n", kind="shell", note="no accelerator stack in the image"),
             Example('echo "docker run rocm/pytorch:latest"\n', kind="shell", note="a command quoted in a message"),
+            Example("docker rmi rocm/pytorch:latest\n", kind="shell", note="removing an image uses none"),
         ),
         notes=(
             "properties: vendor, accelerator, cuda, rocm, cann, gaudi (software version), ngc_release (YY.MM), chip, "
@@ -80,8 +84,9 @@ RULES = (
             ("*ascend*", (vendor(HUAWEI, strength=STRONG, text="Ascend base image"),)),
             ("*gaudi*", (vendor(INTEL, strength=STRONG, text="Gaudi base image"),)),
             ("*habana*", (vendor(INTEL, strength=STRONG, text="Habana base image"),)),
-            ("nvcr.io/*", (vendor(NVIDIA, AMD, strength=WEAK, text="NVIDIA NGC base image", redirectable=True),)),
-            ("nvidia/cuda*", (vendor(NVIDIA, AMD, strength=WEAK, text="CUDA base image", redirectable=True),)),
+            # ROCm does not run in NVIDIA's containers (unlike a `cuda` device string, which ROCm PyTorch keeps).
+            ("nvcr.io/*", (vendor(NVIDIA, strength=WEAK, text="NVIDIA NGC base image", redirectable=True),)),
+            ("nvidia/cuda*", (vendor(NVIDIA, strength=WEAK, text="CUDA base image", redirectable=True),)),
         ),
         triggers=TRIGGERS,
         triggers_by_kind=TRIGGERS_BY_KIND,
@@ -146,6 +151,10 @@ RULES = (
         positives=(
             Example("torch==2.1.0\ntorch_npu==2.1.0.post3\n", kind="requirements", value="torch-npu"),
             Example('jax[tpu]>=0.4.20\n', kind="requirements", value="jax[tpu]"),
+            Example("jax[tpu]>=0.4.20 -f https://storage.googleapis.com/jax-releases/libtpu_releases.html\n",
+                    kind="requirements", value="jax[tpu]", note="an index option after the requirement, as pip reads it"),
+            Example('pip install "jax[tpu]>=0.4.20" -f https://storage.googleapis.com/jax-releases/libtpu_releases.html\n',
+                    kind="shell", value="jax[tpu]", note="a set-up script installs it"),
             Example("jax[cuda12]>=0.4.30\n", kind="requirements", value="jax[cuda12]", note="JAX on NVIDIA GPUs, not TPU"),
             Example("torch_xla[tpu]==2.4.0\n", kind="requirements", value="torch-xla[tpu]"),
             Example("torch-xla[cuda]==2.4.0\n", kind="requirements", value="torch-xla[cuda]", note="XLA on NVIDIA GPUs"),

@@ -983,6 +983,19 @@ def test_conditional_message_names_the_condition():
     assert messages["WAC102"].endswith("(only when args.bf16 is false).")
 
 
+def test_an_else_branch_records_its_condition_negated():
+    # The property says when the finding holds (a recipe passing --bf16 settles the `if`, never the `else`); the
+    # `else` of `if not x:` holds when x does, and says so without a double negation.
+    code = ("import torch\nif args.bf16:\n    model = model.bfloat16()\nelse:\n    model = model.half()\n"
+            "if not args.fp16:\n    x = torch.zeros(1, dtype=torch.bfloat16)\nelse:\n    y = torch.zeros(1).cuda()\n")
+    found = {(f.rule, f.line): (f.properties["condition"], f.message) for f in scan(code)}
+    assert found[("WAC101", 3)][0] == "args.bf16"
+    assert found[("WAC102", 5)][0] == "not (args.bf16)"
+    assert found[("WAC101", 7)][0] == "not args.fp16"
+    assert found[("WAC204", 9)] == ("args.fp16", found[("WAC204", 9)][1])
+    assert found[("WAC204", 9)][1].endswith("(only when args.fp16).")
+
+
 @pytest.mark.parametrize("code", ["import torch  # bf16\ndef f():\n    return* [1]\n", "import torch  # bf16\n(flag): bool = True\n"])
 def test_valid_python_the_old_libcst_parser_refused_is_read(code):
     # libcst refused both (CSTValidationError, ParserSyntaxError); CPython's parser reads them.

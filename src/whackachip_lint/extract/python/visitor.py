@@ -126,13 +126,18 @@ def _role_of(kind: type) -> str:
     return "simple" if issubclass(kind, ast.stmt) else ""
 
 
+# How a message says the condition a branch runs under; an `else` branch runs when its test does not hold.
+WHEN = "only when {}"
+WHEN_FALSE = "only when {} is false"
+
+
 @dataclass
 class Frame:
     node_id: int
     state: State  # effective state under this frame (already combined with outer frames)
     check: bool  # inside an expression that tests something (if test, comparison)
     condition: ast.AST | str | None  # the test that made the frame conditional, for the message
-    phrase: str = "only when {}"  # how the message says it ({} is the condition's code)
+    phrase: str = WHEN  # how the message says it ({} is the condition's code)
 
 
 class Arg:
@@ -197,7 +202,7 @@ class PythonEvidenceVisitor(ArgparseOptions, EnvironmentWrites, AstWalker):
         state: State | None = None,
         check: bool = False,
         condition: ast.AST | str | None = None,
-        phrase: str = "only when {}",
+        phrase: str = WHEN,
     ) -> None:
         """Make `node` (or each node of a block) open a frame in `state` and/or as a check when visited."""
         if node is None:
@@ -392,7 +397,9 @@ class PythonEvidenceVisitor(ArgparseOptions, EnvironmentWrites, AstWalker):
             detail = f"{detail} (autocast on the CPU, not an accelerator)"
         if state is State.CONDITIONAL and own is not State.CONDITIONAL and frame.condition is not None:
             condition = self.code(frame.condition)
-            props.setdefault("condition", condition)
+            # The property says when the finding holds: an `else` branch's is the test negated, so a recipe that
+            # passes `--fp16` settles `if args.fp16:` and never the `else` (infer/recipes.py reads it).
+            props.setdefault("condition", f"not ({condition})" if frame.phrase == WHEN_FALSE else condition)
             detail = f"{detail} ({frame.phrase.format(condition)})" if detail else frame.phrase.format(condition)
         self.found.append((rule, value, state, where, detail, props))
 
@@ -463,7 +470,7 @@ class PythonEvidenceVisitor(ArgparseOptions, EnvironmentWrites, AstWalker):
             truth = False  # only a type checker reads it
         if truth is None and is_neutral_test(node.test):
             # The script's own entry point runs whenever the script runs; its `else` runs when it is imported.
-            self.attach(node.orelse, State.CONDITIONAL, condition=node.test, phrase="only when {} is false")
+            self.attach(node.orelse, State.CONDITIONAL, condition=node.test, phrase=WHEN_FALSE)
         else:
             self._branches(node.test, truth, node.body, node.orelse)
         self._platform_refusal(node.test, node.body, node)
@@ -485,7 +492,10 @@ class PythonEvidenceVisitor(ArgparseOptions, EnvironmentWrites, AstWalker):
             self.attach(body, State.DEAD)
         else:
             self.attach(body, State.CONDITIONAL, condition=test)
-            self.attach(orelse, State.CONDITIONAL, condition=test, phrase="only when {} is false")
+            if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
+                self.attach(orelse, State.CONDITIONAL, condition=test.operand)  # not "only when not x is false"
+            else:
+                self.attach(orelse, State.CONDITIONAL, condition=test, phrase=WHEN_FALSE)
 
     def visit_Match(self, node: ast.Match) -> None:
         for case in node.cases:

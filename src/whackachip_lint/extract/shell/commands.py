@@ -1,5 +1,6 @@
 """Commands that are vendor facts on their own: vendor device tools, Cloud TPU management, containers run on a
-vendor's devices (`docker run --device=/dev/kfd ... rocm/pytorch`). Tables in launch_tables.py."""
+vendor's devices (`docker run --device=/dev/kfd ... rocm/pytorch`) or pulled and created from a vendor's image,
+and `pip install` of a vendor's packages (`torch_npu`, `jax[tpu]`, a ROCm wheel index). Tables in launch_tables.py."""
 
 from __future__ import annotations
 
@@ -8,12 +9,15 @@ import re
 
 from ...evidence import State, Value
 from ..images import describe_image
+from ..pins import PIP_INDEX_OPTIONS, PIP_VALUE_OPTIONS, index_url_facts, requirement_facts
 from ..yaml_keys import DEVICE_NODES
 from .launch_tables import (
     ACCELERATOR_TYPE_OPTIONS,
     CONTAINER_FLAGS,
+    CONTAINER_IMAGE_COMMANDS,
     CONTAINER_RUNNERS,
     GCLOUD_TPU,
+    PIP,
     TPU_TYPES,
     VENDOR_TOOLS,
 )
@@ -32,10 +36,41 @@ def analyze(name: str, words: list[Word], index: int, state: State, sink) -> boo
     if name == "gcloud":
         _gcloud(words, index, state, sink)
         return True
-    if name in CONTAINER_RUNNERS and index + 1 < len(words) and words[index + 1].text == "run":
+    if name in CONTAINER_RUNNERS and index + 1 < len(words) and words[index + 1].text in CONTAINER_IMAGE_COMMANDS:
         _container_run(words, index, index + 2, state, sink)
         return True
+    texts = [w.text for w in words[index + 1 : index + 3]]
+    if PIP.match(name) and texts[:1] == ["install"]:
+        pip_install(words, index + 2, state, sink)
+        return True
+    if name == "uv" and texts == ["pip", "install"]:
+        pip_install(words, index + 3, state, sink)
+        return True
     return False
+
+
+def pip_install(words: list[Word], start: int, state: State, sink) -> None:
+    """What `pip install` installs from `words[start]` on: packages built for one accelerator, PyTorch variants
+    and their index URLs (the same facts as a requirements file's)."""
+    position = start
+    while position < len(words):
+        word = words[position]
+        position += 1
+        option, equals, inline = word.text.partition("=")
+        if word.is_option and option in PIP_INDEX_OPTIONS:
+            last = word if equals or position >= len(words) else words[position]
+            url = inline if equals else last.text
+            position += 0 if equals else 1
+            facts = index_url_facts(url) if last.known else []
+        elif word.is_option:
+            position += 1 if option in PIP_VALUE_OPTIONS and not equals else 0
+            continue
+        else:
+            last = word
+            facts = requirement_facts(word.text) if word.known else []
+        for fact in facts or []:
+            fact_state = State.CONDITIONAL if fact.conditional and state is State.ENABLED else state
+            sink.add(fact.rule, fact.value, fact_state, word, last, fact.detail, dict(fact.properties))
 
 
 def _only_looked_up(words: list[Word], index: int) -> bool:
@@ -90,7 +125,8 @@ def _container_run(words: list[Word], index: int, start: int, state: State, sink
     props = describe_image(image.text)
     if props is not None:
         runner = os.path.basename(words[index].text)
-        sink.add(Code.CONTAINER_IMAGE, image.text, state, image, image, f"{runner} run {image.text}", dict(props))
+        command = words[index + 1].text
+        sink.add(Code.CONTAINER_IMAGE, image.text, state, image, image, f"{runner} {command} {image.text}", dict(props))
 
 
 # The Ascend (and older MindSpore GPU) launch idiom: one background process per device, numbered by DEVICE_ID.

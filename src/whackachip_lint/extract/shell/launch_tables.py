@@ -245,9 +245,12 @@ TPU_TYPES: tuple[tuple[re.Pattern[str], str], ...] = (
 )
 # `docker run` / `podman run`: options that take no value (others take the next word unless written --opt=value).
 CONTAINER_RUNNERS = frozenset({"docker", "podman", "nerdctl"})
+# Subcommands whose first operand is the image: a set-up script pulls or creates the container it trains in.
+CONTAINER_IMAGE_COMMANDS = frozenset({"run", "create", "pull"})
 CONTAINER_FLAGS = frozenset(
     {"--rm", "-i", "-t", "-it", "-ti", "-d", "-itd", "--detach", "--interactive", "--tty", "--privileged", "--init",
-     "-P", "--publish-all", "--read-only", "--no-healthcheck", "-q", "--quiet", "--sig-proxy"}
+     "-P", "--publish-all", "--read-only", "--no-healthcheck", "-q", "--quiet", "--sig-proxy", "-a", "--all-tags",
+     "--disable-content-trust"}
 )
 
 # Modules that `python -m` turns into a launcher.
@@ -271,6 +274,7 @@ WRAPPER_OPTIONS_WITH_VALUES = {
     "sudo": {"-u", "-g"},
 }
 PYTHON = re.compile(r"^python(?:[23](?:\.\d+)?)?$")
+PIP = re.compile(r"^pip(?:3(?:\.\d+)?)?$")
 PYTHON_OPTIONS_WITH_VALUES = {"-W", "-X", "-Q"}
 VARIABLE_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
