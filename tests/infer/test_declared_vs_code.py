@@ -163,20 +163,20 @@ def test_a_declaration_one_recipe_can_run_is_no_conflict():
     assert [d.outcome for d in verdict.overall.declared] == ["agrees"]
 
 
-def test_a_reason_names_at_most_four_declared_names():
-    # DeepSpeed's blogs spell five GPUs fourteen ways; the reason names four and counts the rest, its evidence
-    # keeps every location.
-    names = ["A100", "A100-40GB", "NVIDIA A100-80G", "A6000", "V100", "NVIDIA V100 (32GB)"]
+def _declared_reason_of_t4(names: list[str]):
     decls = [finding("WAC712", name, path="blogs/post.md", line=n + 1) for n, name in enumerate(names)]
     verdict = infer(result(finding("WAC201", "nccl", path="train.py", line=2), *decls))
     t4 = next(c for c in verdict.candidates if c.entry.id == "nvidia-t4")
     (reason,) = [r for r in t4.reasons if r.constraint.startswith("declared hardware: ")]
-    # Names of parts already named add nothing (A100-40GB, NVIDIA A100-80G beside A100; NVIDIA V100 (32GB)).
+    return reason
+
+
+def test_a_reason_names_at_most_four_declared_names():
+    # DeepSpeed's blogs spell five GPUs fourteen ways; the reason names each set of parts once, at most four, and
+    # its evidence keeps every location. Names of parts already named add nothing (A100-40GB, NVIDIA A100-80G
+    # beside A100; NVIDIA V100 (32GB) beside V100).
+    reason = _declared_reason_of_t4(["A100", "A100-40GB", "NVIDIA A100-80G", "A6000", "V100", "NVIDIA V100 (32GB)"])
     assert reason.constraint == "declared hardware: A100, A6000, V100"
     assert len(reason.evidence) == 6
-    names = ["A100", "A6000", "V100", "H100", "L40S", "A10"]
-    decls = [finding("WAC712", name, path="blogs/post.md", line=n + 1) for n, name in enumerate(names)]
-    verdict = infer(result(finding("WAC201", "nccl", path="train.py", line=2), *decls))
-    t4 = next(c for c in verdict.candidates if c.entry.id == "nvidia-t4")
-    (reason,) = [r for r in t4.reasons if r.constraint.startswith("declared hardware: ")]
+    reason = _declared_reason_of_t4(["A100", "A6000", "V100", "H100", "L40S", "A10"])
     assert reason.constraint == "declared hardware: A10, A100, A6000, H100 +2 more"
