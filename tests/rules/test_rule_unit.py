@@ -103,3 +103,20 @@ def test_every_format_a_rule_is_found_in_has_an_example():
                 if kind not in docs.found_in(ALL_RULES[finding.rule]):
                     missing.add((finding.rule, kind, f"{repo.name}/{finding.path}:{finding.line}"))
     assert sorted(missing) == []
+
+
+def test_a_long_detail_is_cut_with_a_count_of_what_is_left_out():
+    from whackachip_lint.evidence import State
+    from whackachip_lint.rules.base import DETAIL_SHOWN
+
+    rule = ALL_RULES[Code.VENDOR_ENVIRONMENT]
+    flags = " ".join(f"--xla_tpu_option_{n}=true" for n in range(60))  # an XLA_FLAGS value of 60 options
+    message = rule.message("XLA_FLAGS", State.ENABLED, f"XLA_FLAGS={flags}")
+    head, _, tail = message.rpartition(" ... (")
+    assert message.startswith("Vendor runtime variable (XLA_FLAGS) is in force here. XLA_FLAGS=--xla_tpu_option_0=true")
+    assert head.endswith("=true") and len(head) < 100 + DETAIL_SHOWN  # ends at a whole option
+    shown = head.split(" is in force here. ", 1)[1]
+    assert tail == f"{len('XLA_FLAGS=' + flags) - len(shown):,} more characters)."
+    # A detail of the length shown is whole.
+    short = "x" * DETAIL_SHOWN
+    assert rule.message("XLA_FLAGS", State.ENABLED, short).endswith(f"{short.capitalize()}.")

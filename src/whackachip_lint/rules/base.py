@@ -100,8 +100,24 @@ class Rule:
         shown = "" if value is None or value is True else f" ({value})"
         text = f"{_capitalise(self.title)}{shown} {_STATE_PHRASE[state]}."
         if detail:
-            text += f" {_capitalise(detail.rstrip('.'))}."
+            text += f" {_capitalise(_capped(detail.rstrip('.')))}."
         return text
+
+
+# A detail quotes code (an XLA_FLAGS value of 40 options, a long command line): past this many characters the
+# message says how much it left out, so one finding cannot fill a screen; the snippet and the finding's value keep
+# what the file says.
+DETAIL_SHOWN = 240
+
+
+def _capped(detail: str) -> str:
+    if len(detail) <= DETAIL_SHOWN:
+        return detail
+    cut = detail[:DETAIL_SHOWN]
+    space = cut.rfind(" ")
+    if space > DETAIL_SHOWN // 2:  # end at a word when one ends late enough
+        cut = cut[:space]
+    return f"{cut} ... ({len(detail) - len(cut):,} more characters)"
 
 
 _STATE_PHRASE = {
