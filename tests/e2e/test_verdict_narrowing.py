@@ -9,6 +9,8 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+import pytest
+
 from whackachip_lint.infer.catalog import load_catalog
 
 from ..conftest import FIXTURES, run_cli_in, scan_json
@@ -106,6 +108,28 @@ def test_a_script_converting_a_finetuning_dataset_is_a_tool_not_the_primary_targ
     assert [p["name"] for p in data["paths"]["training_paths"]] == ["train.py"]
     assert data["primary"]["name"] == "train.py"
     assert consistent(data) == NVIDIA_DATACENTER_BF16
+
+
+@pytest.mark.parametrize("name", ["wikitext_to_bin.py", "model3_train2infer.py", "hf2mcore.py"])
+def test_a_script_named_like_a_conversion_is_a_tool_even_with_a_training_word(tmp_path, name):
+    repo = copy("tool_scripts", tmp_path)
+    (repo / "scripts" / "convert_checkpoint.py").rename(repo / "scripts" / name)
+    report = scan_json(".", cwd=repo)
+    roles = {f["path"]: f["properties"]["role"] for f in report["findings"]}
+    assert roles == {f"scripts/{name}": "example", "train.py": "training"}
+    assert [p["name"] for p in report["inference"]["paths"]["training_paths"]] == ["train.py"]
+    assert consistent(report["inference"]) == NVIDIA_DATACENTER_BF16
+
+
+# Digits between letters in model and task names, and "to" before a training word, make no conversion.
+@pytest.mark.parametrize("name", ["train_fsdp2.py", "llama2_train.py", "qwen2vl_finetune.py", "seq2seq_pretrain.py",
+                                  "t2i_train.py", "ready_to_train.py"])
+def test_a_training_script_with_digits_or_to_in_its_name_stays_a_training_path(tmp_path, name):
+    repo = copy("tool_scripts", tmp_path)
+    (repo / "scripts" / "convert_checkpoint.py").rename(repo / "scripts" / name)
+    data = inference(repo)
+    assert sorted(p["name"] for p in data["paths"]["training_paths"]) == [f"scripts/{name}", "train.py"]
+    assert consistent(data) == NVIDIA_BF16  # its path has no datacenter evidence: consumer parts stay
 
 
 def test_a_launch_finding_its_script_through_its_own_folder_is_the_primary_target():

@@ -66,6 +66,16 @@ TRAIN_WORDS = frozenset({"train", "trainer", "training", "pretrain", "pretrainin
 # Words for data that a train word before them only qualifies: `convert_finetuning_dataset.py` and
 # `prepare_train_data.py` prepare data for training, they do not train.
 DATA_WORDS = frozenset({"data", "dataset", "datasets", "set", "sets", "split", "splits", "corpus", "shards"})
+# A name that says "X to Y" converts: `wikitext_to_bin.py`, `ckpt_to_hf.py`, and `X2Y` when X or Y is a stage or a
+# checkpoint or data format (`hf2mcore.py`, `train2infer.py`: a training word there names what is converted). Other
+# digits between letters are model and task names (`qwen2vl`, `seq2seq`, `wav2vec`, `t2i`), not conversions; "to"
+# before a training word is no conversion either (`ready_to_train.py`).
+CONVERSION_ENDS = TRAIN_WORDS | frozenset({
+    "infer", "inference", "hf", "huggingface", "ckpt", "checkpoint", "bin", "safetensors", "json", "jsonl", "onnx",
+    "gguf", "pt", "pth", "torch", "megatron", "mcore", "dcp", "fsdp", "ds", "deepspeed", "ms", "mindspore",
+    "mindrecord", "tfrecord", "parquet"})
+_X2Y = re.compile(r"([a-z]+)2([a-z]+)")
+_CONVERSION = "convert"  # the tool word a conversion stands for
 _WORD_SPLIT = re.compile(r"[/_\-.]+")
 # CUDA/HIP sources compiled into the package (extract/cuda.py reads .cu/.cuh).
 NATIVE_SUFFIXES = (".cu", ".cuh")
@@ -194,9 +204,24 @@ def is_tool_path(path: str) -> bool:
 
 
 def _words(text: str) -> set[str]:
-    """The words of a path part, a train word that only qualifies the data after it (DATA_WORDS) left out."""
-    words = _WORD_SPLIT.split(text)
+    """The words of a path part, a train word that only qualifies the data after it (DATA_WORDS) left out, and a
+    conversion ("X_to_Y", CONVERSION_ENDS) read as the one tool word `convert`, its ends with it."""
+    words = _conversions(_WORD_SPLIT.split(text))
     return {w for w, after in zip(words, words[1:] + [""]) if not (w in TRAIN_WORDS and after in DATA_WORDS)}
+
+
+def _conversions(words: list[str]) -> list[str]:
+    out: list[str] = []
+    for i, word in enumerate(words):
+        x2y = _X2Y.fullmatch(word)
+        if x2y and (x2y[1] in CONVERSION_ENDS or x2y[2] in CONVERSION_ENDS):
+            out.append(_CONVERSION)
+        elif word == "to" and out and i + 1 < len(words) and words[i + 1] and words[i + 1] not in TRAIN_WORDS:
+            out[-1] = _CONVERSION  # "X_to_Y": X and Y are what is converted, not what the script does
+            words[i + 1] = ""
+        elif word:
+            out.append(word)
+    return out
 
 
 def is_plugin_path(path: str) -> bool:
