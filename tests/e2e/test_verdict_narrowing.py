@@ -132,6 +132,35 @@ def test_a_training_script_with_digits_or_to_in_its_name_stays_a_training_path(t
     assert consistent(data) == NVIDIA_BF16  # its path has no datacenter evidence: consumer parts stay
 
 
+def likely_by_recipe(data: dict) -> dict[str, list[str]]:
+    return {r["name"]: [v["name"] for v in r["vendors"] if v["status"] == "likely"] for r in data["recipes"]}
+
+
+HUAWEI = {e.id for e in CATALOG if e.vendor == "Huawei"}
+
+
+def test_a_launch_that_never_reaches_a_vendored_tree_does_not_carry_its_evidence():
+    data = inference(VERDICTS / "vendored_tree_unreached")
+    paths = {p["name"]: p["files"] for p in data["paths"]["training_paths"]}
+    # `import random` is Python's, not the copied tree's `core/random.py`; the tree's config no launch names is
+    # shared with the NPU launch that runs the tree's code, not with the DeepSpeed launch.
+    assert paths == {"npu/run_npu.sh": ["mindlib/model.py", "npu/run_npu.py", "npu/run_npu.sh"],
+                     "train_scripts/sft.sh": ["train.py", "train_scripts/sft.sh"]}
+    assert data["paths"]["agnostic_paths"] == ["train_scripts/sft.sh"]
+    assert likely_by_recipe(data) == {"npu/run_npu.sh": ["Huawei"], "train_scripts/sft.sh": []}
+    assert vendors(data) == {"Huawei": "likely"}
+    assert consistent(data) == HUAWEI
+
+
+def test_a_launch_importing_the_vendored_tree_carries_its_evidence(tmp_path):
+    repo = copy("vendored_tree_unreached", tmp_path)
+    train = repo / "train.py"
+    train.write_text(train.read_text().replace("import torch\n", "import torch\nfrom mindlib.core.random import seed_all\n"))
+    data = inference(repo)
+    assert "agnostic_paths" not in data["paths"]
+    assert likely_by_recipe(data) == {"npu/run_npu.sh": ["Huawei"], "train_scripts/sft.sh": ["Huawei"]}
+
+
 def test_a_launch_finding_its_script_through_its_own_folder_is_the_primary_target():
     data = inference(VERDICTS / "script_dir_launch")
     # `python3 "$SCRIPT_DIR/utils/patched_loop.py"` runs the loop: the launch, not a reporter run by hand, is primary.

@@ -4,6 +4,7 @@ it must find exactly what trying every folder above the importer finds (the rule
 from __future__ import annotations
 
 import posixpath
+import sys
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -13,7 +14,7 @@ from whackachip_lint.paths.graph import build
 
 def _reference(files: set[str], importer: str, module: str) -> list[str]:
     """The rule, spelled out with no index: the nearest folder above the importer holding the module, else the one
-    file anywhere whose dotted path ends with the name."""
+    file anywhere whose dotted path ends with the name (not for a standard-library name)."""
     parts = [p for p in module.split(".") if p]
     if not parts:
         return []
@@ -43,7 +44,7 @@ def _reference(files: set[str], importer: str, module: str) -> list[str]:
         pieces = dotted.split("/")
         if any(".".join(pieces[i:]) == ending for i in range(len(pieces))):
             tails.append(path)
-    if len(tails) != 1:
+    if len(tails) != 1 or parts[0] in sys.stdlib_module_names:
         return []
     base = "/".join(tails[0].split("/")[: -len(parts) - (1 if tails[0].endswith("/__init__.py") else 0)])
     return under(base) or [tails[0]]
@@ -115,3 +116,14 @@ def test_from_imports_at_every_level_find_what_the_rule_says(files, importers, i
             expected = _reference_resolve(files, importer, module, level, names)
             assert graph.resolve(importer, module, level, names) == expected, (importer, module, level, names)
             assert graph.resolve(importer, module, level, names) == expected  # asked again: from the memo
+
+
+def test_a_standard_library_name_never_resolves_to_a_file_deep_in_another_tree():
+    graph = build(["copied/pkg/tensor_parallel/random.py", "copied/pkg/tensor_parallel/__init__.py", "train.py"], {})
+    # `import random` in train.py is Python's: the one `random.py` anywhere stands for an installed package only.
+    assert graph.resolve_absolute("random", "train.py") == []
+    # A name that is not the standard library's still resolves there, and a module beside the script comes first.
+    assert graph.resolve_absolute("tensor_parallel.random", "train.py") == [
+        "copied/pkg/tensor_parallel/__init__.py", "copied/pkg/tensor_parallel/random.py"]
+    assert build(["scripts/random.py", "scripts/run.py"], {}).resolve_absolute("random", "scripts/run.py") == [
+        "scripts/random.py"]

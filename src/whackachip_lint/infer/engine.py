@@ -33,7 +33,7 @@ from .memory import estimate as estimate_memory
 from .memory import largest_memory_gb
 from .memory import scale as run_scale
 from .recipes import (Recipe, doc_block, documented_recipe_name, find_recipes, recipe_home, resolve_in_recipe,
-                      split_by_recipe)
+                      share_vendored_trees, split_by_recipe)
 from ..paths.roles import (CONFIG_SUFFIXES, SETUP_RULES, SUPPORT, TEST, TRAINING, VENDORED, RepoPaths, is_container_ci_or_doc_path,
                            path_role)
 from ..rules.codes import Code
@@ -846,7 +846,8 @@ def _path_assessments(findings: list[Finding], files: list[str], repo: RepoPaths
 
     A launch recipe holds its launch file, the configs it passes, the files under its folders and the modules
     its script imports for certain; a script with a `__main__` guard or a console script holds the modules it
-    imports for certain. Files no path holds are shared by all. Paths with the same files are assessed once.
+    imports for certain. Files no path holds are shared by all (a vendored tree's only when no path names hardware
+    without them). Paths with the same files are assessed once.
     """
     recipes = find_recipes(findings, files)
     launches = {r.name for r in recipes}
@@ -864,6 +865,23 @@ def _path_assessments(findings: list[Finding], files: list[str], repo: RepoPaths
         return [(name, scope_files, assess(scoped, catalog, context=context))
                 for name, scope_files, scoped in vendor_scopes(findings)]
     own, shared = split_by_recipe(findings, recipes)
+    # A vendored tree is someone else's code: its files no path holds are shared only with the paths that reach
+    # the tree (an import, a launch, a config the launch names), not with a launch that never touches it. Only
+    # when no path names hardware without them do they count for all, as every finding does when nothing on a
+    # training path names a vendor.
+    unreached = [f for f in shared if is_vendored(f)]
+    shared = [f for f in shared if not is_vendored(f)]
+    out = _assess_recipes(recipes, share_vendored_trees(own, unreached, recipes), shared, launches, launch_files,
+                          catalog, context)
+    if unreached and not any(has_hardware_evidence(a) for _, _, a in out):
+        out = _assess_recipes(recipes, own, shared + unreached, launches, launch_files, catalog, context)
+    return out
+
+
+def _assess_recipes(recipes: list[Recipe], own: dict[str, list[Finding]], shared: list[Finding], launches: set[str],
+                    launch_files: set[str], catalog: Catalog,
+                    context: RepoContext | None) -> list[tuple[str, list[str], Assessment]]:
+    """Each recipe assessed on its own findings and the shared ones (paths with the same files once)."""
     out: list[tuple[str, list[str], Assessment]] = []
     seen: dict[tuple, Assessment] = {}
     memo: dict = {}

@@ -55,6 +55,31 @@ def split_by_recipe(findings: list[Finding], recipes: list[Recipe]) -> tuple[dic
     return own, shared
 
 
+def share_vendored_trees(own: dict[str, list[Finding]], unheld: list[Finding],
+                         recipes: list[Recipe]) -> dict[str, list[Finding]]:
+    """Each recipe's findings, with those of the vendored files no recipe holds (`unheld`) added to the recipes
+    that hold a file of the same vendored tree: a launch that never reaches the tree does not run its code."""
+    trees: dict[str, list[Finding]] = {}
+    for f in unheld:
+        trees.setdefault(_vendored_tree(f), []).append(f)
+    out = dict(own)
+    for recipe in recipes:
+        held = recipe.files | {recipe.name}
+        for tree, found in trees.items():
+            if any(path.startswith(tree + "/") for path in held):
+                out[recipe.name] = out[recipe.name] + found
+    return out
+
+
+def _vendored_tree(f: Finding) -> str:
+    """The folder of a vendored finding's tree, as its path spells it (`vendored_root` is relative to the root)."""
+    root = str((f.properties or {}).get("vendored_root") or "").strip("/")
+    if not root or f.path.startswith(root + "/"):
+        return root
+    at = f.path.find("/" + root + "/")
+    return f.path[:at + 1 + len(root)] if at >= 0 else root
+
+
 def _homes(path: str, recipes: list[Recipe]) -> list[Recipe]:
     """The recipes a file belongs to: those that name it, else those whose deepest directory holds it."""
     homes = [r for r in recipes if path in r.files]

@@ -2,7 +2,8 @@
 
 An import resolves as Python would find it in a checkout: relative imports from the importing file's package;
 absolute ones from the nearest folder above the importer that holds the module (the script's own folder, the
-repository root, `src/`...), else from the one file anywhere whose dotted path ends with the name. Modules that
+repository root, `src/`...), else (not for a standard-library name) from the one file anywhere whose dotted path
+ends with the name. Modules that
 resolve to no file of the repository (torch, numpy) are outside the graph. Importing `a.b.c` also runs the
 packages `a/__init__.py` and `a/b/__init__.py`; `from a import b` reaches `a/b.py` when there is one.
 """
@@ -11,6 +12,7 @@ from __future__ import annotations
 
 import functools
 import posixpath
+import sys
 from dataclasses import dataclass, field
 from typing import Any, Iterable, Mapping
 
@@ -49,7 +51,9 @@ class ImportGraph:
         for base in _folders_above(folder) if folder is not None else ("",):
             if base in homes:
                 return self._under(base, parts)
-        if len(tail) != 1:
+        if len(tail) != 1 or parts[0] in sys.stdlib_module_names:
+            # The one file anywhere stands for an installed package, and the standard library comes before any:
+            # `import random` in a script is Python's, not a `random.py` deep in a vendored tree.
             return []
         # The folder the name is relative to (a source root such as src/), and the packages on the way.
         base = "/".join(tail[0].split("/")[: -len(parts) - (1 if tail[0].endswith("/__init__.py") else 0)])
