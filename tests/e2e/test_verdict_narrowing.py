@@ -33,6 +33,13 @@ def copy(name: str, tmp_path: Path) -> Path:
     return target
 
 
+def copy_with(name: str, tmp_path: Path, file: str, old: str, new: str) -> Path:
+    """A copy of fixture `name` with `old` replaced by `new` in one of its files."""
+    repo = copy(name, tmp_path)
+    (repo / file).write_text((repo / file).read_text().replace(old, new))
+    return repo
+
+
 def consistent(data: dict) -> set[str]:
     return {c["id"] for c in data["candidates"] if c["status"] == "consistent"}
 
@@ -61,10 +68,8 @@ def test_the_text_verdict_shows_a_path_naming_no_hardware_last_and_not_counted()
 
 
 def test_a_path_with_its_own_hardware_evidence_still_widens_the_verdict(tmp_path):
-    repo = copy("agnostic_glue", tmp_path)
-    glue = repo / "run_glue.py"
-    glue.write_text(glue.read_text().replace("torch.nn.Linear(8, 2)", 'torch.nn.Linear(8, 2).to("cuda")'))
-    data = inference(repo)
+    data = inference(copy_with("agnostic_glue", tmp_path, "run_glue.py", "torch.nn.Linear(8, 2)",
+                               'torch.nn.Linear(8, 2).to("cuda")'))
     assert "agnostic_paths" not in data["paths"]
     # The fine-tuning path runs on one CUDA device without bf16: every NVIDIA part, consumer ones included.
     assert consistent(data) == {e.id for e in CATALOG if e.vendor == "NVIDIA"}
@@ -153,10 +158,8 @@ def test_a_launch_that_never_reaches_a_vendored_tree_does_not_carry_its_evidence
 
 
 def test_a_launch_importing_the_vendored_tree_carries_its_evidence(tmp_path):
-    repo = copy("vendored_tree_unreached", tmp_path)
-    train = repo / "train.py"
-    train.write_text(train.read_text().replace("import torch\n", "import torch\nfrom mindlib.core.random import seed_all\n"))
-    data = inference(repo)
+    data = inference(copy_with("vendored_tree_unreached", tmp_path, "train.py", "import torch\n",
+                               "import torch\nfrom mindlib.core.random import seed_all\n"))
     assert "agnostic_paths" not in data["paths"]
     assert likely_by_recipe(data) == {"npu/run_npu.sh": ["Huawei"], "train_scripts/sft.sh": ["Huawei"]}
 
