@@ -164,6 +164,23 @@ def test_a_launch_importing_the_vendored_tree_carries_its_evidence(tmp_path):
     assert likely_by_recipe(data) == {"npu/run_npu.sh": ["Huawei"], "train_scripts/sft.sh": ["Huawei"]}
 
 
+def test_a_documented_recipe_setting_up_npus_overrides_the_cuda_default_of_its_script():
+    data = inference(VERDICTS / "readme_ascend_setup")
+    # The block sources the Ascend toolkit and sets HCCL variables before torchrun: `.to("cuda")` is a default.
+    assert likely_by_recipe(data) == {"README.md:5": ["Huawei"]}
+    assert vendors(data) == {"Huawei": "likely"}
+    assert consistent(data) == HUAWEI
+
+
+def test_a_documented_recipe_setting_up_no_devices_keeps_the_cuda_default(tmp_path):
+    repo = copy_with("readme_ascend_setup", tmp_path, "README.md",
+                     "source /usr/local/Ascend/ascend-toolkit/set_env.sh\nexport HCCL_CONNECT_TIMEOUT=1200\n", "")
+    data = inference(repo)
+    assert likely_by_recipe(data) == {"README.md:5": ["NVIDIA"]}
+    assert vendors(data) == {"NVIDIA": "likely"}
+    assert HUAWEI.isdisjoint(consistent(data))
+
+
 def test_a_launch_finding_its_script_through_its_own_folder_is_the_primary_target():
     data = inference(VERDICTS / "script_dir_launch")
     # `python3 "$SCRIPT_DIR/utils/patched_loop.py"` runs the loop: the launch, not a reporter run by hand, is primary.

@@ -345,6 +345,13 @@ def _launch_vendors(requirements: list[Requirement], launch: str | None) -> froz
         return frozenset()
     ours = [r.vendors for r in requirements if r.is_vendor and r.against and r.strength in (HARD, STRONG)
             and r.evidence and all(_evidence_key(e)[0] == launch for e in r.evidence)]
+    document, block = _evidence_key(launch)
+    if block:
+        # A documented recipe ("README.md:12") sets up the devices its own code block names (`source
+        # .../ascend-toolkit/set_env.sh`, `HCCL_*`): as documentation they count against no part, and a support
+        # file with the same tell shares the reason, but the block's command is the run.
+        ours += [r.vendors for r in requirements if r.is_vendor and r.strength in (HARD, STRONG)
+                 and any(_evidence_key(e)[0] == document and _evidence_key(e)[1] >= block for e in r.evidence)]
     return frozenset.intersection(*ours) if ours else frozenset()
 
 
