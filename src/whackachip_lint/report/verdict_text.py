@@ -19,7 +19,7 @@ from .bottom_line import (CONTROL_ORDER, bottom_line, conflict_paths, describe, 
                           path_conflicts, weak_hints_set_aside)
 
 Style = Callable[..., str]
-WIDTH = 110  # the bottom line is wrapped to this width; other lines are kept short by the limits
+WIDTH = 110  # the bottom line is wrapped to this width; other lines are kept short by the limits (`_fitted`)
 STRENGTH_ORDER = {"hard": 0, "strong": 1, "weak": 2}
 
 
@@ -46,13 +46,23 @@ def _tightest(a: Limits, b: Limits) -> Limits:
 
 def _fitted(build: Callable[[Limits], str], lim: Limits) -> str:
     """`build(lim)`, or when that line is longer than `lim.line`, built again with the first of `TIGHTER` that makes
-    it fit (the tightest otherwise). Every cut still says "+N more"; `--verbose` (no `line`) is never tightened."""
+    it fit; still too long with the tightest, it is wrapped like the bottom line. Every cut still says "+N more";
+    `--verbose` (no `line`) is never tightened nor wrapped."""
     text = build(lim)
     for tighter in TIGHTER:
         if lim.line is None or len(text) <= lim.line:
-            break
+            return text
         text = build(_tightest(lim, tighter))
-    return text
+    if len(text) <= lim.line:
+        return text
+    indent = " " * (len(text) - len(text.lstrip(" ")))
+    return "\n".join(_wrap(text, indent + "  "))
+
+
+def _wrap(text: str, subsequent_indent: str, initial_indent: str = "") -> list[str]:
+    # A path is never cut (at a hyphen of "maxtext-slurm/_train.sh", or when longer than a line): it must copy whole.
+    return textwrap.wrap(text, WIDTH, initial_indent=initial_indent, subsequent_indent=subsequent_indent,
+                         break_on_hyphens=False, break_long_words=False)
 
 
 def _plain(text: str, **_kw) -> str:
@@ -150,9 +160,7 @@ def render_verdict(verdict: Verdict, style: Style = _plain, verbose: bool = Fals
     lim = EVERYTHING if verbose else DEFAULT
     a = verdict.overall
     out = [style("Hardware verdict", bold=True)]
-    # A path is never cut (at a hyphen of "maxtext-slurm/_train.sh", or when longer than a line): it must copy whole.
-    out += textwrap.wrap(bottom_line(verdict), WIDTH, initial_indent="  Bottom line: ", subsequent_indent="    ",
-                         break_on_hyphens=False, break_long_words=False)
+    out += _wrap(bottom_line(verdict), "    ", initial_indent="  Bottom line: ")
     if a.conflicting_hard_evidence:
         out.append("  Conflicting hard evidence: no catalog entry meets every hard requirement together; they were "
                    "weighed as strong.")
