@@ -55,8 +55,9 @@ def _fitted(build: Callable[[Limits], str], lim: Limits) -> str:
         text = build(_tightest(lim, tighter))
     if len(text) <= lim.line:
         return text
-    indent = " " * (len(text) - len(text.lstrip(" ")))
-    return "\n".join(_wrap(text, indent + "  "))
+    body = text.lstrip(" ")
+    indent = " " * (len(text) - len(body))
+    return "\n".join(_wrap(body, indent + "    ", initial_indent=indent))  # deeper than any item below it
 
 
 def _wrap(text: str, subsequent_indent: str, initial_indent: str = "") -> list[str]:
