@@ -9,7 +9,7 @@ characters is rebuilt with the tighter limits of `TIGHTER`. `verbose=True` print
 from __future__ import annotations
 
 import textwrap
-from dataclasses import astuple, dataclass, replace
+from dataclasses import dataclass, replace
 from typing import Any, Callable, Iterable, Sequence
 
 from ..infer.engine import CONSISTENT, DISFAVOURED, EXCLUDED, LIKELY, POSSIBLE, CandidateVerdict, Reason, Verdict
@@ -32,37 +32,40 @@ class Limits:
     names: int | None = 4  # parts or vendors per line
     groups: int | None = 2  # lines per candidate status (parts grouped by their reasons)
     items: int | None = 2  # conflicts, recipes, optional requirements, floors, vendor lines beyond the likely
-    line: int | None = 300  # characters: a longer line is rebuilt with the `TIGHTER` limits until it fits
+    line: int | None = 300  # characters: a longer line is rebuilt with `TIGHTER` limits, then wrapped
 
 
 DEFAULT, EVERYTHING = Limits(), Limits(None, None, None, None, None, None)
 # Long paths make long lines: first one location per reason, then one reason per line, then fewer names and items.
-TIGHTER = (Limits(locations=1), Limits(locations=1, reasons=1), Limits(locations=1, reasons=1, names=2, items=1))
+TIGHTER = ({"locations": 1}, {"locations": 1, "reasons": 1}, {"locations": 1, "reasons": 1, "names": 2, "items": 1})
 
 
-def _tightest(a: Limits, b: Limits) -> Limits:
-    return Limits(*(x if y is None else y if x is None else min(x, y) for x, y in zip(astuple(a), astuple(b))))
+def _tighter(lim: Limits, step: dict[str, int]) -> Limits:
+    return replace(lim, **{k: n if getattr(lim, k) is None else min(n, getattr(lim, k)) for k, n in step.items()})
 
 
 def _fitted(build: Callable[[Limits], str], lim: Limits) -> str:
-    """`build(lim)`, or when that line is longer than `lim.line`, built again with the first of `TIGHTER` that makes
-    it fit; still too long with the tightest, it is wrapped like the bottom line. Every cut still says "+N more";
+    """`build(lim)`, or when that line is longer than `lim.line`, built again with the first step of `TIGHTER` that
+    makes it fit; still too long with the last, it is wrapped like the bottom line. Every cut still says "+N more";
     `--verbose` (no `line`) is never tightened nor wrapped."""
     text = build(lim)
-    for tighter in TIGHTER:
-        if lim.line is None or len(text) <= lim.line:
+    if lim.line is None:
+        return text
+    for step in TIGHTER:
+        if len(text) <= lim.line:
             return text
-        text = build(_tightest(lim, tighter))
+        text = build(_tighter(lim, step))
     if len(text) <= lim.line:
         return text
     body = text.lstrip(" ")
     indent = " " * (len(text) - len(body))
-    return "\n".join(_wrap(body, indent + "    ", initial_indent=indent))  # deeper than any item below it
+    # continuations deeper than any item below the line
+    return "\n".join(_wrap(body, indent + "    ", initial_indent=indent, width=min(WIDTH, lim.line)))
 
 
-def _wrap(text: str, subsequent_indent: str, initial_indent: str = "") -> list[str]:
+def _wrap(text: str, subsequent_indent: str, initial_indent: str = "", width: int = WIDTH) -> list[str]:
     # A path is never cut (at a hyphen of "maxtext-slurm/_train.sh", or when longer than a line): it must copy whole.
-    return textwrap.wrap(text, WIDTH, initial_indent=initial_indent, subsequent_indent=subsequent_indent,
+    return textwrap.wrap(text, width, initial_indent=initial_indent, subsequent_indent=subsequent_indent,
                          break_on_hyphens=False, break_long_words=False)
 
 
