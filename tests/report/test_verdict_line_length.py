@@ -60,6 +60,7 @@ def test_no_default_line_is_longer_than_the_limit_and_continuations_are_indented
     physical = text.splitlines()
     assert max(len(x) for x in physical) <= DEFAULT.line, text
     assert DEFAULT.line == 300 and Limits(None, None, None, None, None, None).line is None
+    assert not any(re.match(r" +more", line) for line in physical), text  # "+N more" is never split
     # a path is never cut by the wrapping: each location shown is whole on one line
     for line in physical:
         for path in re.findall(r"org\+\S+?\.(?:sh|py)", line):
@@ -109,3 +110,9 @@ def test_fitted_tightens_only_as_far_as_needed_and_never_without_a_line_limit():
     assert _fitted(build, Limits(line=100)) == "x [a.py:1, b.py:2, c.py:3]"
     assert _fitted(build, Limits(line=20)) == "x [a.py:1 +2 more]"
     assert _fitted(build, Limits(locations=3, line=None)) == "x [a.py:1, b.py:2, c.py:3]"
+
+
+def test_a_wrapped_line_keeps_each_count_whole_and_indents_its_continuations_deeper():
+    line = "    " + "abcd " * 6 + "abc +4 more reasons"  # "+4" would end the first 40 characters
+    assert _fitted(lambda lim: line, Limits(line=40)).splitlines() == [
+        "    abcd abcd abcd abcd abcd abcd abc", "        +4 more reasons"]

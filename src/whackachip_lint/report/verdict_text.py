@@ -8,6 +8,7 @@ characters is rebuilt with the tighter limits of `TIGHTER`. `verbose=True` print
 
 from __future__ import annotations
 
+import re
 import textwrap
 from dataclasses import dataclass, replace
 from typing import Any, Callable, Iterable, Sequence
@@ -40,6 +41,9 @@ DEFAULT, EVERYTHING = Limits(), Limits(None, None, None, None, None, None)
 TIGHTER = ({"locations": 1}, {"locations": 1, "reasons": 1}, {"locations": 1, "reasons": 1, "names": 2, "items": 1})
 
 
+_COUNT, _KEPT = re.compile(r"(\+\d+) more"), re.compile("(\\+\\d+)\u00a0more")
+
+
 def _tighter(lim: Limits, step: dict[str, int]) -> Limits:
     return replace(lim, **{k: n if getattr(lim, k) is None else min(n, getattr(lim, k)) for k, n in step.items()})
 
@@ -59,8 +63,10 @@ def _fitted(build: Callable[[Limits], str], lim: Limits) -> str:
         return text
     body = text.lstrip(" ")
     indent = " " * (len(text) - len(body))
-    # continuations deeper than any item below the line
-    return "\n".join(_wrap(body, indent + "    ", initial_indent=indent, width=min(WIDTH, lim.line)))
+    # continuations deeper than any item below the line; "+N more" stays on one line (textwrap keeps a no-break space)
+    body = _COUNT.sub("\\1\u00a0more", body)
+    lines = _wrap(body, indent + "    ", initial_indent=indent, width=min(WIDTH, lim.line))
+    return _KEPT.sub("\\1 more", "\n".join(lines))
 
 
 def _wrap(text: str, subsequent_indent: str, initial_indent: str = "", width: int = WIDTH) -> list[str]:
