@@ -49,7 +49,7 @@ def _tighter(lim: Limits, step: dict[str, int]) -> Limits:
 
 
 def _fitted(build: Callable[[Limits], str], lim: Limits) -> str:
-    """`build(lim)`, or when that line is longer than `lim.line`, built again with the first step of `TIGHTER` that
+    """`build(lim)` (called before `_fitted` returns: a loop's variables need no binding), or when that line is longer than `lim.line`, built again with the first step of `TIGHTER` that
     makes it fit; still too long with the last, it is wrapped like the bottom line. Every cut still says "+N more";
     `--verbose` (no `line`) is never tightened nor wrapped."""
     text = build(lim)
@@ -124,7 +124,11 @@ def _reasons(reasons: Sequence[Reason], lim: Limits, shared: frozenset[str] = fr
 
 
 def _names(names: Sequence[str], lim: Limits, sep: str = ", ") -> str:
-    shown, left = _cut(list(names), lim.names)
+    return _listed(names, lim.names, sep)
+
+
+def _listed(items: Sequence[str], limit: int | None, sep: str = ", ") -> str:
+    shown, left = _cut(list(items), limit)
     return sep.join(shown) + _more(left)
 
 
@@ -298,7 +302,7 @@ def _path_lines(verdict: Verdict, lim: Limits) -> list[str]:
     if optional:
         shown, left = _cut(optional, lim.items)
         out.append("  Optional requirements (never exclude on their own):")
-        out += [_fitted(lambda l, item=item: f"    {_describe(item, l)}", lim) for item in shown]
+        out += [_fitted(lambda l: f"    {_describe(item, l)}", lim) for item in shown]
         if left:
             out.append(f"    +{left} more")
     return out
@@ -361,8 +365,7 @@ def _path_conflict_lines(verdict: Verdict, lim: Limits) -> list[str]:
         why = c.get("why") or "conflicting hard facts"
         reqs = [r for r in c.get("requirements") or [] if isinstance(r, dict) and "constraint" in r]
         text = f"    {conflict_paths(c)}: {why}"
-        out.append(_fitted(lambda l, text=text, reqs=reqs: text + (f": {_listed_reasons(reqs, l)}" if reqs else ""),
-                           lim))
+        out.append(_fitted(lambda l: text + (f": {_listed_reasons(reqs, l)}" if reqs else ""), lim))
     if left:
         out.append(f"    +{left} more")
     return out + _weak_hint_lines(verdict, lim)
@@ -375,11 +378,6 @@ def _weak_hint_lines(verdict: Verdict, lim: Limits) -> list[str]:
         return []
     return [_fitted(lambda l: f"  Weak hints no part meets together, set aside on {len(paths)} "
                               f"path{'s' if len(paths) != 1 else ''}: {_listed(paths, l.items)}.", lim)]
-
-
-def _listed(items: Sequence[str], limit: int | None) -> str:
-    shown, left = _cut(list(items), limit)
-    return ", ".join(shown) + _more(left)
 
 
 def _declared_names(declared: Sequence[Any], lim: Limits) -> str:
@@ -413,8 +411,8 @@ def _candidate_lines(verdict: Verdict, style: Style, lim: Limits) -> list[str]:
         vendor_of = {c.entry.name: c.entry.vendor for c in groups[status]}
         lines = sorted(shared.items(), key=lambda kv: (not any(vendor_of[n] in likely for n in kv[1]), -len(kv[1])))
         shown_lines, left = _cut(lines, lim.groups)
-        out += [_fitted(lambda l, text=text, names=names: f"    {_names(names, l, ' | ')}: {_reasons(failed[text], l)}",
-                        lim) for text, names in shown_lines]
+        out += [_fitted(lambda l: f"    {_names(names, l, ' | ')}: {_reasons(failed[text], l)}", lim)
+                for text, names in shown_lines]
         if left:
             out.append(f"    +{sum(len(n) for _, n in lines[len(shown_lines):])} more parts for other reasons")
     return out
