@@ -16,6 +16,7 @@ DIR = "org+long-named-repository/examples/pretraining/very_long_model_family_nam
 GPUS = (1, 2, 4, 8)
 LAUNCHES = [f"{DIR}launch_{gpus}_gpus_variant_{k}.sh" for gpus in GPUS for k in range(3)]
 CONFIGS = [f"{DIR}configs/model_config_number_{i}.py" for i in range(6)]
+LONGEST = 300  # characters in a line of the default verdict (Limits.line)
 
 
 def _long_paths():
@@ -32,9 +33,21 @@ def _long_paths():
     return infer(result(*found))
 
 
+def _path_shapes(verdict):
+    """The path-based inference's shapes (infer/engine.py) on the same long paths, set by hand."""
+    reasons = [{"constraint": f"requirement {i}", "strength": "hard", "evidence": [f"{sh}:2" for sh in LAUNCHES]}
+               for i in range(3)]
+    verdict.optional_requirements = [
+        {"requirement": "compiled for AMD GPU targets gfx942", "strength": "hard", "roles": ["optional"],
+         "file_count": len(CONFIGS), "files": CONFIGS, "met_by": ["AMD CDNA 3", "AMD CDNA 4", "NVIDIA Hopper"]}]
+    verdict.conflicts = [{"paths": LAUNCHES[:2], "why": "conflicting hard facts", "requirements": reasons},
+                         {"paths": LAUNCHES, "set_aside": "weak"}]
+    return verdict
+
+
 @pytest.fixture(scope="module")
 def verdicts():
-    verdict = _long_paths()
+    verdict = _path_shapes(_long_paths())
     return _logical(render_verdict(verdict)), _logical(render_verdict(verdict, verbose=True)), render_verdict(verdict)
 
 
@@ -51,15 +64,16 @@ def _logical(text: str) -> list[list[str]]:
 
 def _line(lines: list[list[str]], start: str) -> tuple[str, list[str]]:
     """The line that starts with `start`, its wrapping undone, and its physical lines."""
-    (physical,) = [x for x in lines if x[0].startswith(start)]
-    return " ".join(x.strip() for x in physical), physical
+    unwrapped = [(x[0] + "".join(" " + y.strip() for y in x[1:]), x) for x in lines]
+    (found,) = [(line, physical) for line, physical in unwrapped if line.startswith(start)]
+    return found
 
 
 def test_no_default_line_is_longer_than_the_limit_and_continuations_are_indented(verdicts):
     _, _, text = verdicts
     physical = text.splitlines()
-    assert max(len(x) for x in physical) <= DEFAULT.line, text
-    assert DEFAULT.line == 300 and Limits(None, None, None, None, None, None).line is None
+    assert max(len(x) for x in physical) <= LONGEST, text
+    assert DEFAULT.line == LONGEST and Limits(None, None, None, None, None, None).line is None
     assert not any(re.match(r" +more", line) for line in physical), text  # "+N more" is never split
     # a path is never cut by the wrapping: each location shown is whole on one line
     for line in physical:
@@ -74,11 +88,14 @@ def test_no_default_line_is_longer_than_the_limit_and_continuations_are_indented
     ("    Huawei, Intel", [f"{sh}:2" for sh in LAUNCHES]),
     ("    NVIDIA A10 | ", ["NVIDIA A30 | NVIDIA A40", "NVIDIA H100 SXM5 80GB", "NVIDIA B200", "NVIDIA L40S"]),
     (f"    {LAUNCHES[0]}, ", LAUNCHES),
+    ("    compiled for AMD", CONFIGS + ["AMD CDNA 4", "NVIDIA Hopper"]),
+    (f"    {LAUNCHES[0]} vs ", [f"requirement {i}" for i in range(3)] + [f"{sh}:2" for sh in LAUNCHES]),
+    ("  Weak hints", LAUNCHES),
 ])
 def test_a_long_line_lists_less_and_counts_the_rest_and_verbose_lists_everything(verdicts, start, everything):
     default, verbose, _ = verdicts
     (line, physical), (full, _) = _line(default, start), _line(verbose, start)
-    assert max(len(x) for x in physical) <= DEFAULT.line, physical
+    assert max(len(x) for x in physical) <= LONGEST, physical
     assert " more" in line and any(item not in line for item in everything), line
     assert all(item in full for item in everything), full
 
@@ -96,11 +113,11 @@ def test_the_topology_line_keeps_one_location_per_count_before_it_drops_counts()
 
     Verdict.overall = Overall
     (short, _), = [_line(_logical("\n".join(_class_and_topology(Verdict, Limits(line=170)))), "  Topology: ")]
-    assert short == ("Topology: 1 device per node [1/a.sh:1 +2 more]; 2 devices per node [2/a.sh:1 +2 more]; "
+    assert short == ("  Topology: 1 device per node [1/a.sh:1 +2 more]; 2 devices per node [2/a.sh:1 +2 more]; "
                      "4 devices per node [4/a.sh:1 +2 more]; 8 devices per node [8/a.sh:1 +2 more].")
     tightest, physical = _line(_logical("\n".join(_class_and_topology(Verdict, Limits(line=60)))), "  Topology: ")
     assert len(physical) > 1  # still too long with the tightest limits: wrapped
-    assert tightest.startswith("Topology: 1 device per node [1/a.sh:1 +2 more]; 2 devices per node")
+    assert tightest.startswith("  Topology: 1 device per node [1/a.sh:1 +2 more]; 2 devices per node")
     assert tightest.endswith(" +2 more.")
 
 
