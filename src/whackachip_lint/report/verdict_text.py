@@ -2,11 +2,13 @@
 
 The bottom line comes first (`bottom_line.py`), then the reasons. By default the verdict fits a terminal page on
 any repository: each reason shows at most `LOCATIONS` locations and "+N more", parts that fell for the same
-reasons share a line, and long lists are cut with a count (`Limits`). `verbose=True` prints everything.
+reasons share a line, and long lists are cut with a count (`Limits`); a line still longer than `Limits.line`
+characters is rebuilt with the tighter limits of `TIGHTER`. `verbose=True` prints everything.
 """
 
 from __future__ import annotations
 
+import re
 import textwrap
 from dataclasses import dataclass, replace
 from typing import Any, Callable, Iterable, Sequence
@@ -18,7 +20,7 @@ from .bottom_line import (CONTROL_ORDER, bottom_line, conflict_paths, describe, 
                           path_conflicts, weak_hints_set_aside)
 
 Style = Callable[..., str]
-WIDTH = 110  # the bottom line is wrapped to this width; other lines are kept short by the limits
+WIDTH = 110  # the bottom line is wrapped to this width; other lines are kept short by the limits (`_fitted`)
 STRENGTH_ORDER = {"hard": 0, "strong": 1, "weak": 2}
 
 
@@ -31,9 +33,46 @@ class Limits:
     names: int | None = 4  # parts or vendors per line
     groups: int | None = 2  # lines per candidate status (parts grouped by their reasons)
     items: int | None = 2  # conflicts, recipes, optional requirements, floors, vendor lines beyond the likely
+    line: int | None = 300  # characters: a longer line is rebuilt with `TIGHTER` limits, then wrapped
 
 
-DEFAULT, EVERYTHING = Limits(), Limits(None, None, None, None, None)
+DEFAULT, EVERYTHING = Limits(), Limits(None, None, None, None, None, None)
+# Long paths make long lines: first one location per reason, then one reason per line, then fewer names and items.
+TIGHTER = ({"locations": 1}, {"locations": 1, "reasons": 1}, {"locations": 1, "reasons": 1, "names": 2, "items": 1})
+
+
+_COUNT, _KEPT = re.compile(r"(\+\d+) more"), re.compile("(\\+\\d+)\u00a0more")
+
+
+def _tighter(lim: Limits, step: dict[str, int]) -> Limits:
+    return replace(lim, **{k: n if getattr(lim, k) is None else min(n, getattr(lim, k)) for k, n in step.items()})
+
+
+def _fitted(build: Callable[[Limits], str], lim: Limits) -> str:
+    """`build(lim)` (called before `_fitted` returns: a loop's variables need no binding), or when that line is longer than `lim.line`, built again with the first step of `TIGHTER` that
+    makes it fit; still too long with the last, it is wrapped like the bottom line. Every cut still says "+N more";
+    `--verbose` (no `line`) is never tightened nor wrapped."""
+    text = build(lim)
+    if lim.line is None:
+        return text
+    for step in TIGHTER:
+        if len(text) <= lim.line:
+            return text
+        text = build(_tighter(lim, step))
+    if len(text) <= lim.line:
+        return text
+    body = text.lstrip(" ")
+    indent = " " * (len(text) - len(body))
+    # continuations deeper than any item below the line; "+N more" stays on one line (textwrap keeps a no-break space)
+    body = _COUNT.sub("\\1\u00a0more", body)
+    lines = _wrap(body, indent + "    ", initial_indent=indent, width=min(WIDTH, lim.line))
+    return _KEPT.sub("\\1 more", "\n".join(lines))
+
+
+def _wrap(text: str, subsequent_indent: str, initial_indent: str = "", width: int = WIDTH) -> list[str]:
+    # A path is never cut (at a hyphen of "maxtext-slurm/_train.sh", or when longer than a line): it must copy whole.
+    return textwrap.wrap(text, width, initial_indent=initial_indent, subsequent_indent=subsequent_indent,
+                         break_on_hyphens=False, break_long_words=False)
 
 
 def _plain(text: str, **_kw) -> str:
@@ -85,7 +124,11 @@ def _reasons(reasons: Sequence[Reason], lim: Limits, shared: frozenset[str] = fr
 
 
 def _names(names: Sequence[str], lim: Limits, sep: str = ", ") -> str:
-    shown, left = _cut(list(names), lim.names)
+    return _listed(names, lim.names, sep)
+
+
+def _listed(items: Sequence[str], limit: int | None, sep: str = ", ") -> str:
+    shown, left = _cut(list(items), limit)
     return sep.join(shown) + _more(left)
 
 
@@ -109,19 +152,21 @@ def _memory_and_scale(verdict: Verdict, lim: Limits) -> list[str]:
     memory = verdict.overall.memory
     if memory is not None:
         notes = f" ({'; '.join(memory.notes)})" if memory.notes else ""
-        lines.append(f"  Memory: {memory.summary()}{notes}{_where(memory.to_dict()['evidence'], lim)}.")
+        evidence = memory.to_dict()["evidence"]
+        lines.append(_fitted(lambda l: f"  Memory: {memory.summary()}{notes}{_where(evidence, l)}.", lim))
         act = memory.activations
         if act is not None:
-            lines.append(f"  Activations (an estimate, never used to exclude): about {act['gb_per_device']:g} GB per "
-                         f"device ({act['formula']}){_where(act['evidence'], lim)}.")
+            lines.append(_fitted(lambda l: f"  Activations (an estimate, never used to exclude): about "
+                                           f"{act['gb_per_device']:g} GB per device ({act['formula']})"
+                                           f"{_where(act['evidence'], l)}.", lim))
     scale = verdict.scale_dict()
     if scale is not None:
         tpp = sorted(scale["aggregate_tpp"].values())
         spread = f"; aggregate TPP {tpp[0]:g} to {tpp[-1]:g} over the consistent parts" if tpp else ""
-        lines.append(f"  Scale: {scale['devices']} device{'s' if scale['devices'] != 1 else ''} "
-                     f"({scale['devices_per_node']} per node x "
-                     f"{scale['nodes']} node{'s' if scale['nodes'] != 1 else ''}){spread}"
-                     f"{_where(scale['evidence'], lim)}.")
+        lines.append(_fitted(lambda l: f"  Scale: {scale['devices']} device{'s' if scale['devices'] != 1 else ''} "
+                                       f"({scale['devices_per_node']} per node x "
+                                       f"{scale['nodes']} node{'s' if scale['nodes'] != 1 else ''}){spread}"
+                                       f"{_where(scale['evidence'], l)}.", lim))
     return lines
 
 
@@ -129,9 +174,7 @@ def render_verdict(verdict: Verdict, style: Style = _plain, verbose: bool = Fals
     lim = EVERYTHING if verbose else DEFAULT
     a = verdict.overall
     out = [style("Hardware verdict", bold=True)]
-    # A path is never cut (at a hyphen of "maxtext-slurm/_train.sh", or when longer than a line): it must copy whole.
-    out += textwrap.wrap(bottom_line(verdict), WIDTH, initial_indent="  Bottom line: ", subsequent_indent="    ",
-                         break_on_hyphens=False, break_long_words=False)
+    out += _wrap(bottom_line(verdict), "    ", initial_indent="  Bottom line: ")
     if a.conflicting_hard_evidence:
         out.append("  Conflicting hard evidence: no catalog entry meets every hard requirement together; they were "
                    "weighed as strong.")
@@ -163,25 +206,21 @@ def _vendor_lines(verdict: Verdict, lim: Limits) -> list[str]:
         support = [r for r in v.reasons if r.result == "supports"]
         against = [r for r in v.reasons if r.result == "contradicts"]
         if support:
-            out.append(f"    supports {v.name}: {_reasons(support, lim, shared)}")
+            out.append(_fitted(lambda l: f"    supports {v.name}: {_reasons(support, l, shared)}", lim))
         if against:
-            out.append(f"    counts against {v.name}: {_reasons(against, lim)}")
+            out.append(_fitted(lambda l: f"    counts against {v.name}: {_reasons(against, l)}", lim))
     lines: dict[str, list] = {}  # reason text -> vendors, so vendors with the same reasons share a line
     # The other vendors' reasons mostly repeat the likely vendor's: one location each (all with --verbose).
     brief = lim if lim is EVERYTHING else replace(lim, locations=1)
     # best supported first: possible vendors by score, excluded ones last
     for v in sorted(vendors, key=lambda v: (v.status == EXCLUDED, -v.score)):
-        if v.status == POSSIBLE:
-            text = _possible(v, brief)
-        elif v.status == EXCLUDED:
-            hard = [r for r in v.reasons if r.result == "contradicts" and r.strength == "hard"]
-            text = "excluded, against it: " + (_reasons(hard, brief) or "every part fails a hard requirement")
-        else:
-            continue
-        lines.setdefault(text, []).append(v)
+        if v.status in (POSSIBLE, EXCLUDED):
+            lines.setdefault(_not_likely(v, brief), []).append(v)
     shown, left = _cut(list(lines.items()), lim.items)
-    for text, group in shown:
-        out.append(f"    {', '.join(v.name for v in group)} {text}")
+    for _text, group in shown:
+        # the vendors of a group have the same reasons: the first one's, tightened, stand for all
+        names = ", ".join(v.name for v in group)
+        out.append(_fitted(lambda l: f"    {names} {_not_likely(group[0], l)}", brief))
     if left:
         rest = [v for _, group in list(lines.items())[len(shown):] for v in group]
         by_status: dict[str, list[str]] = {}
@@ -189,6 +228,13 @@ def _vendor_lines(verdict: Verdict, lim: Limits) -> list[str]:
             by_status.setdefault(v.status, []).append(v.name)
         out.append("    also " + "; ".join(f"{s}: {', '.join(n)}" for s, n in by_status.items()))
     return out
+
+
+def _not_likely(v, lim: Limits) -> str:
+    if v.status == POSSIBLE:
+        return _possible(v, lim)
+    hard = [r for r in v.reasons if r.result == "contradicts" and r.strength == "hard"]
+    return "excluded, against it: " + (_reasons(hard, lim) or "every part fails a hard requirement")
 
 
 def _possible(v, lim: Limits) -> str:
@@ -213,11 +259,15 @@ def _floor_lines(verdict: Verdict, lim: Limits) -> list[str]:
         return ["  Architecture floor: none set by the evidence."]
     out = []
     for vendor in shown:
-        floor = floors[vendor]
-        set_by, left = _cut(floor["set_by"], lim.reasons)
-        text = "; ".join(_reason(r, lim) for r in set_by) + _more(left, "more reasons")
-        out.append(f"  Architecture floor, {vendor}: {floor_level(floor)}, set by {text}.")
+        out.append(_fitted(lambda l: f"  Architecture floor, {vendor}: {floor_level(floors[vendor])}, set by "
+                                     f"{_listed_reasons(floors[vendor]['set_by'], l)}.", lim))
     return out
+
+
+def _listed_reasons(reasons: Sequence[Reason | dict], lim: Limits) -> str:
+    """Reasons in the order given, at most `lim.reasons` of them."""
+    shown, left = _cut(reasons, lim.reasons)
+    return "; ".join(_reason(r, lim) for r in shown) + _more(left, "more reasons")
 
 
 def _class_and_topology(verdict: Verdict, lim: Limits) -> list[str]:
@@ -227,18 +277,19 @@ def _class_and_topology(verdict: Verdict, lim: Limits) -> list[str]:
     elif dc["class"] == "mixed":
         out = ["  Device class: differs by recipe."]
     else:
-        reasons, left = _cut(dc["reasons"], lim.reasons)
-        text = "; ".join(_reason(r, lim) for r in reasons) + _more(left, "more reasons")
-        out = [f"  Device class: {dc['class']} ({dc['strength']}): {text}."]
-    topology = []
-    for key, noun in (("gpus_per_node", "device{} per node"), ("nodes", "node{}")):
-        counts = getattr(verdict, key)
-        for count, where in (counts or {}).get("evidence", {}).items():
-            topology.append(f"{count} {noun.format('' if str(count) == '1' else 's')}{_where(where, lim)}")
+        out = [_fitted(lambda l: f"  Device class: {dc['class']} ({dc['strength']}): "
+                                 f"{_listed_reasons(dc['reasons'], l)}.", lim)]
+    topology = [(count, noun.format("" if str(count) == "1" else "s"), where)
+                for key, noun in (("gpus_per_node", "device{} per node"), ("nodes", "node{}"))
+                for count, where in (getattr(verdict, key) or {}).get("evidence", {}).items()]
     if topology:
-        shown, left = _cut(topology, lim.names)
-        out.append("  Topology: " + "; ".join(shown) + _more(left) + ".")
+        out.append(_fitted(lambda l: "  Topology: " + _topology(topology, l) + ".", lim))
     return out
+
+
+def _topology(counts: Sequence[tuple[Any, str, Sequence[str]]], lim: Limits) -> str:
+    shown, left = _cut(counts, lim.names)
+    return "; ".join(f"{count} {noun}{_where(where, lim)}" for count, noun, where in shown) + _more(left)
 
 
 def _path_lines(verdict: Verdict, lim: Limits) -> list[str]:
@@ -246,12 +297,12 @@ def _path_lines(verdict: Verdict, lim: Limits) -> list[str]:
     out = []
     primary = getattr(verdict, "primary", None)
     if primary:
-        out.append(f"  Primary target: {_describe(primary, lim)}.")
+        out.append(_fitted(lambda l: f"  Primary target: {_describe(primary, l)}.", lim))
     optional = list(getattr(verdict, "optional_requirements", None) or [])
     if optional:
         shown, left = _cut(optional, lim.items)
         out.append("  Optional requirements (never exclude on their own):")
-        out += [f"    {_describe(item, lim)}" for item in shown]
+        out += [_fitted(lambda l: f"    {_describe(item, l)}", lim) for item in shown]
         if left:
             out.append(f"    +{left} more")
     return out
@@ -290,11 +341,10 @@ def _declared_lines(verdict: Verdict, lim: Limits) -> list[str]:
         kept = set(distinct_names([d.requirement for d in agree if d.requirement is not None]))
         distinct = [d for i, d in enumerate(agree) if _declared_name(d) in kept
                     and _declared_name(d) not in map(_declared_name, agree[:i])]
-        shown, left = _cut(distinct or agree, lim.items)
-        names = ", ".join(f"{_declared_name(d)}{_where(d.declaration.evidence, Limits(locations=1))}" for d in shown)
         same = len(agree) - len(distinct) if distinct else 0
         other = f"; {same} other name{'s' if same != 1 else ''} of the same parts" if same else ""
-        out.append(f"  Declared hardware agreeing with the code (supports those parts): {names}{_more(left)}{other}.")
+        out.append(_fitted(lambda l: "  Declared hardware agreeing with the code (supports those parts): "
+                                     f"{_declared_names(distinct or agree, l)}{other}.", lim))
     if conflicts:
         shown, left = _cut(conflicts, lim.items)
         out.append(f"  Declared hardware conflicting with the code ({len(conflicts)}):")
@@ -314,9 +364,8 @@ def _path_conflict_lines(verdict: Verdict, lim: Limits) -> list[str]:
     for c in shown:
         why = c.get("why") or "conflicting hard facts"
         reqs = [r for r in c.get("requirements") or [] if isinstance(r, dict) and "constraint" in r]
-        detail, more = _cut(reqs, lim.reasons)
-        text = "; ".join(_reason(r, lim) for r in detail) + _more(more, "more reasons")
-        out.append(f"    {conflict_paths(c)}: {why}" + (f": {text}" if text else ""))
+        text = f"    {conflict_paths(c)}: {why}"
+        out.append(_fitted(lambda l: text + (f": {_listed_reasons(reqs, l)}" if reqs else ""), lim))
     if left:
         out.append(f"    +{left} more")
     return out + _weak_hint_lines(verdict, lim)
@@ -327,9 +376,14 @@ def _weak_hint_lines(verdict: Verdict, lim: Limits) -> list[str]:
     paths = [str(p) for c in weak_hints_set_aside(verdict) for p in c["paths"]]
     if not paths:
         return []
-    shown, left = _cut(paths, lim.items)
-    return [f"  Weak hints no part meets together, set aside on {len(paths)} path{'s' if len(paths) != 1 else ''}: "
-            f"{', '.join(shown)}{_more(left)}."]
+    return [_fitted(lambda l: f"  Weak hints no part meets together, set aside on {len(paths)} "
+                              f"path{'s' if len(paths) != 1 else ''}: {_listed(paths, l.items)}.", lim)]
+
+
+def _declared_names(declared: Sequence[Any], lim: Limits) -> str:
+    shown, left = _cut(declared, lim.items)
+    one = Limits(locations=1)
+    return ", ".join(f"{_declared_name(d)}{_where(d.declaration.evidence, one)}" for d in shown) + _more(left)
 
 
 def _declared_name(d) -> str:
@@ -346,15 +400,19 @@ def _candidate_lines(verdict: Verdict, style: Style, lim: Limits) -> list[str]:
     for status, colour in ((DISFAVOURED, "yellow"), (EXCLUDED, "red")):
         out.append(style(f"  {status.capitalize()} ({len(groups[status])}):", fg=colour))
         shared: dict[str, list[str]] = {}  # reasons -> parts, so parts that fell for the same reasons share a line
+        failed: dict[str, list[Reason]] = {}
         for c in groups[status]:
             shown = [r for r in c.reasons if r.result == "fails" or (r.result == "unknown" and r.strength == "hard")]
-            shared.setdefault(_reasons(shown, lim), []).append(c.entry.name)
+            text = _reasons(shown, lim)
+            shared.setdefault(text, []).append(c.entry.name)
+            failed[text] = shown
         # the likely vendor's parts first (the ones an analyst asks about), then the biggest groups
         likely = {v.name for v in verdict.overall.vendors if v.status == LIKELY}
         vendor_of = {c.entry.name: c.entry.vendor for c in groups[status]}
         lines = sorted(shared.items(), key=lambda kv: (not any(vendor_of[n] in likely for n in kv[1]), -len(kv[1])))
         shown_lines, left = _cut(lines, lim.groups)
-        out += [f"    {_names(names, lim, ' | ')}: {text}" for text, names in shown_lines]
+        out += [_fitted(lambda l: f"    {_names(names, l, ' | ')}: {_reasons(failed[text], l)}", lim)
+                for text, names in shown_lines]
         if left:
             out.append(f"    +{sum(len(n) for _, n in lines[len(shown_lines):])} more parts for other reasons")
     return out
@@ -368,7 +426,7 @@ def _by_export_class(candidates: Iterable[CandidateVerdict], lim: Limits) -> lis
     out = []
     for eccn in sorted(by_class, key=lambda k: CONTROL_ORDER.get(k, 3)):
         label = {None: "3A090 unknown", "not controlled": "not 3A090-controlled"}.get(eccn, eccn)
-        out.append(f"    {label}: {_names(by_class[eccn], lim)}")
+        out.append(_fitted(lambda l: f"    {label}: {_names(by_class[eccn], l)}", lim))
     return out
 
 
@@ -385,10 +443,10 @@ def _recipe_lines(verdict: Verdict, lim: Limits) -> list[str]:
     shown, left = _cut(ordered, lim.items)
     out = [f"  Recipes ({len(verdict.recipes)}):"]
     for (vendors, consistent, unnamed), names in shown:
-        listed = f" ({_names(consistent, lim)})" if consistent else ""
         # A path naming no vendor is shown but not counted in the verdict (docs/inference.md).
         note = "; names no vendor: not counted" if unnamed else ""
-        out.append(f"    {_names(names, lim)}: vendor {vendors}; {len(consistent)} consistent{listed}{note}")
+        out.append(_fitted(lambda l: f"    {_names(names, l)}: vendor {vendors}; {len(consistent)} consistent"
+                                     f"{f' ({_names(consistent, l)})' if consistent else ''}{note}", lim))
     if left:
         out.append(f"    +{sum(len(n) for _, n in ordered[len(shown):])} more recipes with other "
                    "outcomes")
