@@ -480,3 +480,20 @@ def test_a_tpu_strategy_runs_on_google_tpus(tmp_path):
     data = inference(tmp_path)
     assert vendors(data) == {"Google": "likely"}
     assert consistent(data) == GOOGLE_TPU
+
+
+def _topology(directory: Path) -> str:
+    result = run_cli_in(directory, ".", "--verdict-only")
+    assert result.exit_code == 0, result.output
+    return next(line for line in result.output.splitlines() if line.startswith("  Topology:"))
+
+
+def test_a_conversion_configs_device_and_node_counts_are_not_the_training_topology():
+    assert _topology(VERDICTS / "tool_config_counts") == "  Topology: 8 devices per node [train.sh:3]; 1 node [train.sh:3]."
+
+
+def test_a_conversion_configs_counts_are_shown_when_nothing_else_gives_one(tmp_path):
+    repo = copy_with("tool_config_counts", tmp_path, "train.sh", "torchrun --nnodes=1 --nproc_per_node=8 train.py",
+                     "python train.py")
+    assert _topology(repo) == ("  Topology: 1 device per node [conf/model_ckpt_to_hf.yaml:3]; "
+                               "1 node [conf/model_ckpt_to_hf.yaml:4].")

@@ -35,7 +35,7 @@ from .memory import scale as run_scale
 from .recipes import (Recipe, doc_block, documented_recipe_name, find_recipes, recipe_home, resolve_in_recipe,
                       share_vendored_trees, split_by_recipe)
 from ..paths.roles import (CONFIG_SUFFIXES, SETUP_RULES, SUPPORT, TEST, TRAINING, VENDORED, RepoPaths, is_container_ci_or_doc_path,
-                           path_role)
+                           is_tool_path, path_role)
 from ..rules.codes import Code
 
 LIKELY, POSSIBLE = "likely", "possible"
@@ -712,11 +712,18 @@ def _interconnect(findings: list[Finding]) -> dict[str, Any]:
     return out
 
 
-def _counts(findings: list[Finding], rule: str) -> dict[str, Any] | None:
+def _counts(findings: list[Finding], rule: str, repo: RepoPaths | None) -> dict[str, Any] | None:
     # A vendored tree's tests and launchers size someone else's runs: they count only where the repository's own
-    # files give no count.
-    own = [f for f in findings if not is_vendored(f)]
-    return _counted(own, rule) or _counted([f for f in findings if is_vendored(f)], rule)
+    # files give no count. A tool's config or a test (`conf/model_ckpt_to_hf.yaml` converting on one device) sizes
+    # no training run: it counts only where nothing else gives a count.
+    own: list[Finding] = []
+    vendored: list[Finding] = []
+    side: list[Finding] = []
+    for f in findings:
+        if f.rule in (rule, Code.VISIBLE_DEVICES):
+            tier = side if is_tool_path(f.path) or role_of(f, repo) == TEST else vendored if is_vendored(f) else own
+            tier.append(f)
+    return _counted(own, rule) or _counted(vendored, rule) or _counted(side, rule)
 
 
 def _counted(findings: list[Finding], rule: str) -> dict[str, Any] | None:
@@ -817,7 +824,8 @@ def infer(result, settings=None, catalog: Catalog | None = None) -> Verdict:
         overall = _merge([a for _, _, a in evidenced], [n for n, _, _ in evidenced], catalog)
     else:
         overall = assess(findings, catalog, context=context)
-    verdict = Verdict(overall, _interconnect(findings), _counts(findings, Code.GPUS_PER_NODE), _counts(findings, Code.NODE_COUNT),
+    verdict = Verdict(overall, _interconnect(findings), _counts(findings, Code.GPUS_PER_NODE, repo),
+                      _counts(findings, Code.NODE_COUNT, repo),
                       per_recipe)
     verdict.primary = _primary(evidenced, overall, findings)
     verdict.optional_requirements = optional_requirements(off_path, repo, catalog, overall)
