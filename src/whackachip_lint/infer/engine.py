@@ -712,7 +712,7 @@ def _interconnect(findings: list[Finding]) -> dict[str, Any]:
     return out
 
 
-def _counts(findings: list[Finding], rule: str, repo: RepoPaths | None) -> dict[str, Any] | None:
+def _counts(findings: list[Finding], rule: str, repo: RepoPaths | None = None) -> dict[str, Any] | None:
     # A vendored tree's tests and launchers size someone else's runs: they count only where the repository's own
     # files give no count. A tool's config or a test (`conf/model_ckpt_to_hf.yaml` converting on one device) sizes
     # no training run: it counts only where nothing else gives a count.
