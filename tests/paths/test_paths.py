@@ -211,6 +211,9 @@ def test_a_launch_chain_runs_what_the_called_script_runs():
     # A train word before a data word names the data a tool prepares, not what the script does.
     ("scripts/data_prep/convert_finetuning_dataset.py", True), ("prepare_train_data.py", True),
     ("tokenize_pretrain_corpus.py", True), ("data/train_split.py", False), ("train_on_data.py", False),
+    # Merging checkpoints or adapters is a tool; a training script that merges at its end still trains.
+    ("scripts/merge_lora_weights/merge.py", True), ("merge_lora_weights/conf/merge_lora_weights.yaml", True),
+    ("train_and_merge.py", False), ("merged_model.py", False),
 ])
 def test_tool_paths_are_told_by_their_words(path, tool):
     assert is_tool_path(path) is tool

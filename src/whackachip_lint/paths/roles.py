@@ -50,12 +50,12 @@ EXAMPLE_DIRS = frozenset({"examples", "example", "demo", "demos", "benchmarks", 
                           "tutorial", "notebooks", "samples", "sample", "playground", "cookbook", "recipes_examples"})
 # Module names (file stem or a folder) that mark a plug-in, worker or backend: optional unless imported for certain.
 PLUGIN_WORDS = re.compile(r"(?:^|[_\-/])(?:workers?|backends?|plugins?|adapters?|integrations?|contrib)(?:[_\-/.]|$)")
-# Words (path parts split at / _ - .) that say an entry point does something other than train: converts or
-# consolidates checkpoints, prepares data, serves or chats, evaluates, runs inference. Such a script runs on
+# Words (path parts split at / _ - .) that say an entry point does something other than train: converts, merges or
+# consolidates checkpoints (`merge_lora_weights.py` folds adapters into a model), prepares data, serves or chats, evaluates, runs inference. Such a script runs on
 # whatever the authors had at hand, so it is a training path only when the repository has no other one. The file
 # name is read before its folders; a word of TRAIN_WORDS there keeps it a training script (`trainer/train_agent.py`).
 TOOL_WORDS = frozenset({
-    "convert", "converter", "conversion", "consolidate", "export", "quantize", "dequantize",
+    "convert", "converter", "conversion", "consolidate", "merge", "export", "quantize", "dequantize",
     "preprocess", "preprocessing", "prepare", "prep", "download", "tokenize",
     "serve", "server", "serving", "deploy", "deployment", "gui", "ui", "webui", "chat", "interactive", "agent",
     "demo", "app",
