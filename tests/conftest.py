@@ -64,6 +64,19 @@ def finding_rows(code: str, kind: str, filename: str | None = None) -> list[tupl
     return sorted((f.rule, f.value, f.state.value, f.line) for f in result.findings)
 
 
+def finding_columns(code: str, kind: str, filename: str | None = None, keep=lambda finding: True) -> list[tuple]:
+    """(rule, value, state, line, column) of a snippet's findings that `keep` accepts, in the order found; the
+    snippet must scan without diagnostics."""
+    result = scan_snippet(code, kind, filename)
+    assert not result.diagnostics, result.diagnostics
+    return [(f.rule, f.value, f.state.value, f.line, f.column) for f in result.findings if keep(f)]
+
+
+def finding_props(code: str, rule: str, kind: str) -> list[dict]:
+    """The properties of a snippet's findings of one rule."""
+    return [dict(f.properties) for f in scan_snippet(code, kind).findings if f.rule == rule]
+
+
 def run_cli(*args: str):
     result = CliRunner().invoke(main, list(args), catch_exceptions=False)
     return result

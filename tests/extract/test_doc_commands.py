@@ -2,19 +2,16 @@
 
 from __future__ import annotations
 
-from ..conftest import scan_snippet
+from ..conftest import finding_columns, finding_props, scan_snippet
 
 
 def rows(text: str, kind: str = "markdown", filename: str | None = None) -> list[tuple]:
     """(rule, value, state, line, column) of the documented-command findings of one document."""
-    result = scan_snippet(text, kind, filename)
-    assert not result.diagnostics, result.diagnostics
-    return sorted((f.rule, f.value, f.state.value, f.line, f.column) for f in result.findings
-                  if f.properties.get("documented"))
+    return sorted(finding_columns(text, kind, filename, lambda f: f.properties.get("documented")))
 
 
 def props(text: str, rule: str, kind: str = "markdown") -> list[dict]:
-    return [dict(f.properties) for f in scan_snippet(text, kind).findings if f.rule == rule]
+    return finding_props(text, rule, kind)
 
 
 def test_a_bash_fence_is_read_with_the_documents_lines_and_columns():

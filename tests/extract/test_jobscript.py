@@ -2,18 +2,16 @@
 
 from __future__ import annotations
 
-from ..conftest import scan_snippet
+from ..conftest import finding_columns, finding_props, scan_snippet
 
 
 def rows(code: str, kind: str = "shell", filename: str | None = None):
-    result = scan_snippet(code, kind, filename)
-    assert not result.diagnostics, result.diagnostics
-    return [(f.rule, f.value, f.state.value, f.line, f.column) for f in result.findings if f.rule.startswith("WAC7")
-            or (f.rule in ("WAC401", "WAC402") and f.properties.get("scheduler"))]
+    return finding_columns(code, kind, filename, lambda f: f.rule.startswith("WAC7")
+                           or (f.rule in ("WAC401", "WAC402") and f.properties.get("scheduler")))
 
 
 def props(code: str, rule: str, kind: str = "shell"):
-    return [dict(f.properties) for f in scan_snippet(code, kind).findings if f.rule == rule]
+    return finding_props(code, rule, kind)
 
 
 SLURM = """#!/bin/bash
