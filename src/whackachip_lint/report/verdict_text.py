@@ -49,9 +49,10 @@ def _tighter(lim: Limits, step: dict[str, int]) -> Limits:
 
 
 def _fitted(build: Callable[[Limits], str], lim: Limits) -> str:
-    """`build(lim)` (called before `_fitted` returns: a loop's variables need no binding), or when that line is longer than `lim.line`, built again with the first step of `TIGHTER` that
+    """`build(lim)`, or when that line is longer than `lim.line`, built again with the first step of `TIGHTER` that
     makes it fit; still too long with the last, it is wrapped like the bottom line. Every cut still says "+N more";
-    `--verbose` (no `line`) is never tightened nor wrapped."""
+    `--verbose` (no `line`) is never tightened nor wrapped. `build` is called before `_fitted` returns, so a lambda
+    may use a loop's variables without binding them."""
     text = build(lim)
     if lim.line is None:
         return text
@@ -119,8 +120,7 @@ def _reasons(reasons: Sequence[Reason], lim: Limits, shared: frozenset[str] = fr
     (a `cuda` device supports AMD and NVIDIA alike), then those with the most evidence."""
     ranked = sorted(reasons, key=lambda r: (STRENGTH_ORDER.get(r.strength, 3), r.constraint in shared,
                                             -len(r.evidence)))
-    shown, left = _cut(ranked, lim.reasons)
-    return "; ".join(_reason(r, lim) for r in shown) + _more(left, "more reasons")
+    return _listed_reasons(ranked, lim)
 
 
 def _names(names: Sequence[str], lim: Limits, sep: str = ", ") -> str:
