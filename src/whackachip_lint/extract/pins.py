@@ -25,6 +25,8 @@ from ..rules.codes import Code
 
 # `pip install` options that name an index, and the other options that take a value (Dockerfiles, shell scripts).
 PIP_INDEX_OPTIONS = frozenset({"-i", "--index-url", "--extra-index-url", "-f", "--find-links"})
+# The same options as a regular expression's alternatives (requirements files, environment.yml's pip entries).
+PIP_INDEX_OPTION = "|".join(re.escape(option) for option in sorted(PIP_INDEX_OPTIONS, key=lambda o: (-len(o), o)))
 PIP_VALUE_OPTIONS = frozenset({"-r", "--requirement", "-c", "--constraint", "-t", "--target", "--prefix", "--root",
                                "-e", "--editable", "--python", "--platform", "--python-version", "--only-binary",
                                "--no-binary", "--upgrade-strategy", "--src", "-C", "--config-settings",

@@ -10,10 +10,10 @@ import re
 
 from ..evidence import RawFinding, State
 from . import Source
-from .pins import index_url_facts, requirement_facts
+from .pins import PIP_INDEX_OPTION, index_url_facts, requirement_facts
 from .textspan import comment_start, joined_span, locate, logical_lines, pin_findings
 
-_INDEX_OPTION = re.compile(r"^\s*(?:-i|--index-url|--extra-index-url|-f|--find-links)(?:\s*=\s*|\s+)(\S+)")
+_INDEX_OPTION = re.compile(rf"^\s*(?:{PIP_INDEX_OPTION})(?:\s*=\s*|\s+)(\S+)")
 _OTHER_OPTION = re.compile(r"^\s*-")
 _EDITABLE_EGG = re.compile(r"^\s*(?:-e|--editable)\s+\S*#egg=([A-Za-z0-9_.-]+)")
 # Per-requirement options pip accepts after the requirement. Only from the start of a run of spaces: from every
@@ -23,7 +23,7 @@ _EDITABLE_EGG = re.compile(r"^\s*(?:-e|--editable)\s+\S*#egg=([A-Za-z0-9_.-]+)")
 _TRAILING_OPTIONS = re.compile(
     r"(?<!\s)\s+(?:--(?:hash|config-settings|global-option|install-option|index-url|extra-index-url|find-links)\b"
     r"|-[if](?=[\s=])).*$", re.S)
-_TRAILING_INDEX = re.compile(r"(?<!\S)(?:-i|--index-url|--extra-index-url|-f|--find-links)(?:\s*=\s*|\s+)(\S+)")
+_TRAILING_INDEX = re.compile(rf"(?<!\S)(?:{PIP_INDEX_OPTION})(?:\s*=\s*|\s+)(\S+)")
 
 
 def line_findings(text: str, line: int, state: State) -> list[RawFinding]:

@@ -29,7 +29,7 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from ..evidence import RawFinding, Span, State
 from . import ExtractionError, Source
-from .pins import conda_facts, index_url_facts, requirement_facts
+from .pins import PIP_INDEX_OPTION, conda_facts, index_url_facts, requirement_facts
 from .textspan import pin_findings
 from .yaml_keys import ENV_KEYS, Hit, _child, handler_for, scalar
 
@@ -133,7 +133,7 @@ def conda_environment(root: Node, ctx: Context) -> Optional[list[RawFinding]]:
         if isinstance(pip, SequenceNode):
             for entry in pip.value:
                 text = str(scalar(entry) or "")
-                option = re.match(r"^\s*(?:-i|--index-url|--extra-index-url|-f|--find-links)[\s=]+(\S+)", text)
+                option = re.match(rf"^\s*(?:{PIP_INDEX_OPTION})[\s=]+(\S+)", text)
                 facts = index_url_facts(option.group(1)) if option else requirement_facts(text)
                 if facts:
                     found.extend(pin_findings(facts, ctx.span(entry, entry), ctx.adjust(State.ENABLED), "pip"))
