@@ -985,8 +985,17 @@ class PythonEvidenceVisitor(ArgparseOptions, EnvironmentWrites, AstWalker):
     def _in_table(self, nodes: list[ast.expr]) -> list[ast.expr]:
         """The precision dtypes among `nodes` when they are a table of two or more dtypes of any kind
         ((torch.bfloat16, torch.float32) is a choice as much as (torch.bfloat16, torch.float16)); else []."""
-        kinds = [n for n in nodes if self._is_dtype(n) or self.aliases.resolve(n) in T.PLAIN_DTYPES]
-        return [n for n in kinds if self._is_dtype(n)] if len(kinds) >= 2 else []
+        precise: list[ast.expr] = []
+        plain = 0
+        for node in nodes:  # every list, tuple, set and dict of a hot line: each name resolved once
+            name = self.aliases.resolve(node)
+            if name is None:
+                continue
+            if dtype_meaning(name) is not None:
+                precise.append(node)
+            elif name in T.PLAIN_DTYPES:
+                plain += 1
+        return precise if len(precise) + plain >= 2 else []
 
     def visit_List(self, node: ast.List | ast.Tuple | ast.Set) -> None:
         # (torch.float16, torch.bfloat16): supported or parametrised dtypes; which one runs is decided elsewhere.
