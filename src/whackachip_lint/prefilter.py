@@ -111,9 +111,10 @@ def _plugin_words(code: str) -> set[str]:
     return {added.word.rstrip("*") for added in words_of(code)}
 
 
-def compile_words(words: set[str]) -> re.Pattern[bytes]:
-    """One pattern finding any of `words` in lower-cased bytes (BOUNDED words only where no letter touches them)."""
-    return re.compile(trie_regex(sorted(words - BOUNDED), sorted(words & BOUNDED)).encode("utf-8"))
+def compile_words(words: set[str], by_frequency: str = "") -> re.Pattern[bytes]:
+    """One pattern finding any of `words` in lower-cased bytes (BOUNDED words only where no letter touches them);
+    `by_frequency` as for `trie_regex`."""
+    return re.compile(trie_regex(sorted(words - BOUNDED), sorted(words & BOUNDED), by_frequency).encode("utf-8"))
 
 
 def has_trigger(data: bytes, pattern: re.Pattern[bytes]) -> bool:

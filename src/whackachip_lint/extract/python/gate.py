@@ -83,12 +83,11 @@ _BY_FREQUENCY = " etsnioar_dl\ncpumfh.g,=)(b\"k:yvw`xz[]*-12q0#>/|3j45{}6+8@'79<
 
 @lru_cache(maxsize=1)
 def gate_pattern() -> re.Pattern[bytes]:
-    from ...prefilter import trie_regex, words_for
-    from ...triggers import BOUNDED
+    from ...prefilter import compile_words, words_for
 
     words = (words_for("python", family_codes(*_TEXT_FAMILIES)) or set()) | table_words()
     words.discard("")  # an empty word (a plug-in's bare `*`) names nothing: kept, it would open every line
-    return re.compile(trie_regex(words - BOUNDED, words & BOUNDED, by_frequency=_BY_FREQUENCY).encode("utf-8"))
+    return compile_words(words, by_frequency=_BY_FREQUENCY)
 
 
 def hot_lines(text: str) -> list[int]:
