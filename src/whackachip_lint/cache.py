@@ -51,7 +51,8 @@ from .suppress import Directive
 SCHEMA = 3  # 2: per-file path facts (paths/facts.py); 3: signed with the user's key, stamps with inode and ctime
 # An entry whose file changed less than this before the entry was written is "racy":
 # its size and mtime alone do not prove the content (coarse timestamps), so the digest is checked.
-RACY_NS = 2_000_000_000
+# Defined in replay.py, which must not import this module; the replay record's racy stamps use the same window.
+RACY_NS = replay.RACY_NS
 
 
 def default_cache_dir() -> Path:

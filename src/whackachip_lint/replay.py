@@ -65,7 +65,7 @@ except ImportError:  # pragma: no cover
 from . import __version__
 
 SCHEMA = 1
-# Mirrors cache.RACY_NS: a path changed less than this before the run began may hide a same-tick edit.
+# A path changed less than this before the run began may hide a same-tick edit (cache.RACY_NS is this one).
 RACY_NS = 2_000_000_000
 RECORD_MAX = 1 << 30  # bytes of one record read at most
 SECRET_NAME = "user.key"  # the user's key, made by cache.user_secret on first use
