@@ -60,7 +60,7 @@ def default_cache_dir() -> Path:
 
 
 def digest(data: bytes) -> str:
-    return hashlib.blake2b(data, digest_size=16).hexdigest()
+    return replay.content_digest(data)  # one definition: the replay record checks racy files against it
 
 
 def code_fingerprint() -> str:
@@ -212,7 +212,7 @@ class ResultCache:
         return directory / f"v{SCHEMA}" / f"{key}.json", key, secret
 
     def _mac(self, body: bytes) -> str:
-        return hashlib.blake2b(body, key=self.secret[:64], digest_size=16).hexdigest()
+        return replay.mac(self.secret, body)  # the replay record is signed the same way
 
     def _load(self) -> dict[str, list]:
         """Entries of the cache file: a header line (schema, key, a MAC of the rest under the user's secret), then
