@@ -253,6 +253,8 @@ def load(plan: Plan) -> tuple[dict, bytes] | None:
 
 def unchanged(manifest: dict) -> bool:
     """Whether every stamp of the manifest still holds (any error, any malformed row: no)."""
+    from .safe_read import NotRead, read_bytes  # before the try: its except clause names NotRead
+
     try:
         for path, want in manifest["stat"]:
             if stamp(path) != want:
@@ -267,8 +269,6 @@ def unchanged(manifest: dict) -> bool:
         for path, want in manifest["real"]:
             if os.path.realpath(path) != want:
                 return False
-        from .safe_read import NotRead, read_bytes
-
         for path, want in manifest["digest"]:
             if content_digest(read_bytes(path, RECORD_MAX)) != want:  # a regular file, never a pipe swapped in
                 return False
