@@ -213,10 +213,11 @@ class Plan:
         self.started_ns = started_ns
         self.cache_dir = cache_dir_of(argv)
         self.material = key_material(argv)
+        self.key_text = json.dumps(self.material)  # what names the record, and the key it must hold (as JSON)
         self.secret = read_user_key(self.cache_dir)
 
     def record_path(self, secret: bytes) -> str:
-        name = mac(secret, json.dumps(self.material).encode("utf-8"))
+        name = mac(secret, self.key_text.encode("utf-8"))
         return os.path.join(self.cache_dir, f"replay-v{SCHEMA}", name)
 
 
@@ -246,7 +247,7 @@ def load(plan: Plan) -> tuple[dict, bytes] | None:
         manifest = json.loads(text)
     except (ValueError, RecursionError):
         return None
-    if not isinstance(manifest, dict) or manifest.get("key") != json.loads(json.dumps(plan.material)):
+    if not isinstance(manifest, dict) or manifest.get("key") != json.loads(plan.key_text):
         return None
     return manifest, blobs
 
