@@ -237,6 +237,14 @@ def test_a_racy_stamp_is_decided_by_the_digest(tmp_path):
     assert replay.unchanged({**manifest, "digest": [[str(path), replay.content_digest(path.read_bytes())]]})
 
 
+@pytest.mark.parametrize("manifest", [
+    {"stat": []},  # a row missing before the digest rows
+    {"stat": [[None, None]]},  # a malformed row before the digest rows
+])
+def test_a_malformed_manifest_is_a_mismatch_not_an_error(manifest):
+    assert replay.unchanged(manifest) is False
+
+
 def test_a_file_added_in_a_subdirectory_is_seen(settled):
     where = settled / "added"
     recorded_then_replayed(where)

@@ -51,7 +51,8 @@ from .suppress import Directive
 SCHEMA = 3  # 2: per-file path facts (paths/facts.py); 3: signed with the user's key, stamps with inode and ctime
 # An entry whose file changed less than this before the entry was written is "racy":
 # its size and mtime alone do not prove the content (coarse timestamps), so the digest is checked.
-RACY_NS = 2_000_000_000
+# Defined in replay.py, which must not import this module; the replay record's racy stamps use the same window.
+RACY_NS = replay.RACY_NS
 
 
 def default_cache_dir() -> Path:
@@ -59,7 +60,7 @@ def default_cache_dir() -> Path:
 
 
 def digest(data: bytes) -> str:
-    return hashlib.blake2b(data, digest_size=16).hexdigest()
+    return replay.content_digest(data)  # one definition: the replay record checks racy files against it
 
 
 def code_fingerprint() -> str:
@@ -211,7 +212,7 @@ class ResultCache:
         return directory / f"v{SCHEMA}" / f"{key}.json", key, secret
 
     def _mac(self, body: bytes) -> str:
-        return hashlib.blake2b(body, key=self.secret[:64], digest_size=16).hexdigest()
+        return replay.mac(self.secret, body)  # the replay record is signed the same way
 
     def _load(self) -> dict[str, list]:
         """Entries of the cache file: a header line (schema, key, a MAC of the rest under the user's secret), then

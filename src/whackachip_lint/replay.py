@@ -65,7 +65,7 @@ except ImportError:  # pragma: no cover
 from . import __version__
 
 SCHEMA = 1
-# Mirrors cache.RACY_NS: a path changed less than this before the run began may hide a same-tick edit.
+# A path changed less than this before the run began may hide a same-tick edit (cache.RACY_NS is this one).
 RACY_NS = 2_000_000_000
 RECORD_MAX = 1 << 30  # bytes of one record read at most
 SECRET_NAME = "user.key"  # the user's key, made by cache.user_secret on first use
@@ -213,10 +213,11 @@ class Plan:
         self.started_ns = started_ns
         self.cache_dir = cache_dir_of(argv)
         self.material = key_material(argv)
+        self.key_text = json.dumps(self.material)  # what names the record, and the key it must hold (as JSON)
         self.secret = read_user_key(self.cache_dir)
 
     def record_path(self, secret: bytes) -> str:
-        name = mac(secret, json.dumps(self.material).encode("utf-8"))
+        name = mac(secret, self.key_text.encode("utf-8"))
         return os.path.join(self.cache_dir, f"replay-v{SCHEMA}", name)
 
 
@@ -246,13 +247,15 @@ def load(plan: Plan) -> tuple[dict, bytes] | None:
         manifest = json.loads(text)
     except (ValueError, RecursionError):
         return None
-    if not isinstance(manifest, dict) or manifest.get("key") != json.loads(json.dumps(plan.material)):
+    if not isinstance(manifest, dict) or manifest.get("key") != json.loads(plan.key_text):
         return None
     return manifest, blobs
 
 
 def unchanged(manifest: dict) -> bool:
     """Whether every stamp of the manifest still holds (any error, any malformed row: no)."""
+    from .safe_read import NotRead, read_bytes  # before the try: its except clause names NotRead
+
     try:
         for path, want in manifest["stat"]:
             if stamp(path) != want:
@@ -267,8 +270,6 @@ def unchanged(manifest: dict) -> bool:
         for path, want in manifest["real"]:
             if os.path.realpath(path) != want:
                 return False
-        from .safe_read import NotRead, read_bytes
-
         for path, want in manifest["digest"]:
             if content_digest(read_bytes(path, RECORD_MAX)) != want:  # a regular file, never a pipe swapped in
                 return False

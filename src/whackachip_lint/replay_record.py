@@ -39,7 +39,10 @@ class Manifest:
         self.digest: list = []  # [path, digest of the content the scan read]
 
     def settled(self, path: str, follow: bool = True) -> list | None:
-        found = stamp(path, follow)
+        return self.not_racy(path, stamp(path, follow))
+
+    def not_racy(self, path: str, found: list | None) -> list | None:
+        """`found` (the stamp of `path`), unless it is too recent to prove anything."""
         if racy(found, self.started_ns):
             raise Refused(f"{path} changed too recently")
         return found
@@ -112,9 +115,7 @@ def build(session: Session, facts: dict) -> Manifest:
     if session.before != after:
         raise Refused("a configuration or .git name changed during the scan")
     for path, found in after["config"]:
-        if racy(found, plan.started_ns):
-            raise Refused(f"{path} changed too recently")
-        manifest.stat.append([path, found])
+        manifest.stat.append([path, manifest.not_racy(path, found)])
     manifest.kind.extend(after["git"])
     for path in facts["inputs"]:
         manifest.add(os.path.abspath(path))

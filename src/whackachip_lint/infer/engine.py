@@ -991,14 +991,15 @@ def optional_requirements(off_path: list[Finding], repo: RepoPaths | None, catal
     imposed = {(r.kind, r.constraint) for r in overall.requirements if r.strength in (HARD, STRONG)}
     # A file's own hard vendor facts settle its softer vendor evidence, as on a path (_settle_vendor_conflicts):
     # `use_flash_attention: True` beside `device_target: Ascend` needs no NVIDIA or AMD build.
+    required = [(f, requirements_for(f)) for f in off_path]  # once per finding: both passes read them
     hard: dict[str, frozenset[str]] = {}
-    for f in off_path:
-        for req in requirements_for(f):
+    for f, reqs in required:
+        for req in reqs:
             if req.is_vendor and req.strength == HARD:
                 hard[f.path] = hard.get(f.path, req.vendors) & req.vendors
     groups: dict[tuple, dict[str, Any]] = {}
-    for f in off_path:
-        for req in requirements_for(f):
+    for f, reqs in required:
+        for req in reqs:
             if req.kind not in OPTIONAL_KINDS or req.strength == WEAK or (req.kind, req.constraint) in imposed:
                 continue
             if req.is_vendor and req.strength != HARD and hard.get(f.path) and not (req.vendors & hard[f.path]):

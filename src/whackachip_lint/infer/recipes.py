@@ -139,6 +139,8 @@ def resolve_in_recipe(findings: list[Finding], recipe: Recipe) -> list[Finding]:
 def _passed_arguments(findings: list[Finding], recipe: Recipe) -> dict[str, dict[str, tuple[Finding, str | None]]]:
     """Per launched script ("" for any), the options the recipe's launch commands pass it: flag -> (launch, value)."""
     passed: dict[str, dict[str, tuple[Finding, str | None]]] = {}
+    # A documented command's script resolves against the recipe's own files: indexed once, not per command.
+    recipe_files = KnownFiles(recipe.files) if recipe.document else None
     for launch in findings:
         if not recipe.holds_launch(launch) or not launch.in_force:
             continue
@@ -161,8 +163,8 @@ def _passed_arguments(findings: list[Finding], recipe: Recipe) -> dict[str, dict
             value = inline if equals else (following if following is not None and not following.startswith("-") else None)
             options[name.lstrip("-").replace("-", "_").lower()] = (launch, value)
         script = props.get("script_resolved")
-        if recipe.document and not isinstance(script, str) and isinstance(props.get("script"), str):
-            script = _resolve(props["script"], launch.path, KnownFiles(recipe.files))
+        if recipe_files is not None and not isinstance(script, str) and isinstance(props.get("script"), str):
+            script = _resolve(props["script"], launch.path, recipe_files)
         for key in ([script] if isinstance(script, str) else []) + [""]:
             passed.setdefault(key, {}).update(options)
     return passed

@@ -178,15 +178,18 @@ def is_example_path(path: str) -> bool:
 
 
 def is_support_path(path: str) -> bool:
-    name = path.rsplit("/", 1)[-1]
-    return any(p in SUPPORT_DIRS for p in _parts(path)) or _SUPPORT_NAME.match(name) is not None
+    return _in_support_dir_or_named(path, _SUPPORT_NAME)
 
 
 @lru_cache(maxsize=4096)  # asked for every finding, on every training path
 def is_container_ci_or_doc_path(path: str) -> bool:
     """A support file that may target more (or other) hardware than the training run (see SUPPORT_NAMES)."""
-    name = path.rsplit("/", 1)[-1]
-    return any(p in SUPPORT_DIRS for p in _parts(path)) or _CONTAINER_CI_DOC_NAME.match(name) is not None
+    return _in_support_dir_or_named(path, _CONTAINER_CI_DOC_NAME)
+
+
+def _in_support_dir_or_named(path: str, names: re.Pattern[str]) -> bool:
+    """Whether a folder of `path` is one of SUPPORT_DIRS or its file name matches `names`."""
+    return any(p in SUPPORT_DIRS for p in _parts(path)) or names.match(path.rsplit("/", 1)[-1]) is not None
 
 
 def is_tool_path(path: str) -> bool:

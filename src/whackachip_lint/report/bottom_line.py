@@ -132,7 +132,10 @@ def floor_level(floor: dict[str, Any]) -> str:
     """A floor as a report's table cell: the microarchitecture and its compute capability or gfx target."""
     level = floor.get("microarchitecture") or "none in the catalog"
     detail = floor.get("compute_capability") or floor.get("gfx_target")
-    return level + (f" ({'compute capability ' if floor.get('compute_capability') else ''}{detail})" if detail else "")
+    if not detail:
+        return level
+    # A gfx target names itself (gfx942); a compute capability needs its label.
+    return f"{level} ({_cc_label(floor)} {detail})" if floor.get("compute_capability") else f"{level} ({detail})"
 
 
 def path_conflicts(verdict: Verdict) -> list[dict[str, Any]]:
