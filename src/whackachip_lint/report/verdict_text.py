@@ -174,7 +174,7 @@ def render_verdict(verdict: Verdict, style: Style = _plain, verbose: bool = Fals
     lim = EVERYTHING if verbose else DEFAULT
     a = verdict.overall
     out = [style("Hardware verdict", bold=True)]
-    out += _wrap(bottom_line(verdict), "    ", initial_indent="  Bottom line: ")
+    out += bottom_line_lines(verdict, indent="  ")
     if a.conflicting_hard_evidence:
         out.append("  Conflicting hard evidence: no catalog entry meets every hard requirement together; they were "
                    "weighed as strong.")
@@ -189,6 +189,14 @@ def render_verdict(verdict: Verdict, style: Style = _plain, verbose: bool = Fals
     if not verbose:
         out.append("  (--verbose shows every reason, location and part)")
     return "\n".join(out) + "\n"
+
+
+def bottom_line_lines(verdict: Verdict, style: Style = _plain, indent: str = "") -> list[str]:
+    """"Bottom line: ..." wrapped to `WIDTH`, as the verdict opens with it (`indent`: the verdict's) and as the text
+    report opens with it before the findings (no indent)."""
+    label = "Bottom line:"
+    lines = _wrap(f"{label} {bottom_line(verdict)}", indent + "  ", initial_indent=indent)
+    return [lines[0].replace(label, style(label, bold=True), 1)] + lines[1:]
 
 
 def _vendor_lines(verdict: Verdict, lim: Limits) -> list[str]:
