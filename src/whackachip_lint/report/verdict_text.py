@@ -87,6 +87,28 @@ def _cut(items: Sequence[Any], limit: int | None) -> tuple[Sequence[Any], int]:
     return items[:limit], len(items) - limit
 
 
+def fitting(items: Sequence[str], most: int | None = None, width: int | None = DEFAULT.line,
+            sep: str = ", ") -> tuple[list[str], int]:
+    """The first of `items` (at most `most`) that fit in `width` characters joined by `sep`, at least one, and how
+    many were left out: the line cap of this verdict for reports that cannot wrap a line (a Markdown table cell,
+    an HTML list of paths)."""
+    shown: list[str] = []
+    length = 0
+    for item in list(items)[:most]:
+        length += len(item) + (len(sep) if shown else 0)
+        if shown and width is not None and length > width:
+            break
+        shown.append(item)
+    return shown, len(items) - len(shown)
+
+
+def clipped(text: str, width: int | None = DEFAULT.line) -> str:
+    """`text`, cut after a word when it is longer than `width` characters ("..." marks the cut)."""
+    if width is None or len(text) <= width:
+        return text
+    return text[:width - 4].rsplit(" ", 1)[0] + " ..."
+
+
 def _more(left: int, what: str = "more") -> str:
     if left == 1 and what.endswith("s"):
         what = what[:-1] if what.endswith("reasons") else what.replace("parts", "part").replace("vendors", "vendor")
@@ -404,7 +426,7 @@ def _candidate_lines(verdict: Verdict, style: Style, lim: Limits) -> list[str]:
     if lim is EVERYTHING:
         out += [f"    {c.entry.name}: {_export(c)}" for c in groups[CONSISTENT]]
     else:
-        out += _by_export_class(groups[CONSISTENT], lim)
+        out += by_export_class(groups[CONSISTENT], lim)
     for status, colour in ((DISFAVOURED, "yellow"), (EXCLUDED, "red")):
         out.append(style(f"  {status.capitalize()} ({len(groups[status])}):", fg=colour))
         shared: dict[str, list[str]] = {}  # reasons -> parts, so parts that fell for the same reasons share a line
@@ -426,15 +448,15 @@ def _candidate_lines(verdict: Verdict, style: Style, lim: Limits) -> list[str]:
     return out
 
 
-def _by_export_class(candidates: Iterable[CandidateVerdict], lim: Limits) -> list[str]:
-    """Consistent parts by ECCN 3A090 class, least controlled first."""
+def by_export_class(candidates: Iterable[CandidateVerdict], lim: Limits = DEFAULT, indent: str = "    ") -> list[str]:
+    """Consistent parts by ECCN 3A090 class, least controlled first: one line per class (shared with Markdown)."""
     by_class: dict[Any, list[str]] = {}
     for c in candidates:
         by_class.setdefault(export_control_for(c.entry)["eccn_3a090"], []).append(c.entry.name)
     out = []
     for eccn in sorted(by_class, key=lambda k: CONTROL_ORDER.get(k, 3)):
         label = {None: "3A090 unknown", "not controlled": "not 3A090-controlled"}.get(eccn, eccn)
-        out.append(_fitted(lambda l: f"    {label}: {_names(by_class[eccn], l)}", lim))
+        out.append(_fitted(lambda l: f"{indent}{label}: {_names(by_class[eccn], l)}", lim))
     return out
 
 
