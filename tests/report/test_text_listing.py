@@ -73,7 +73,13 @@ def _verdict_bottom_line(lines: list[str]) -> list[str]:
     return block
 
 
-def test_the_default_report_opens_with_the_verdicts_bottom_line_and_keeps_the_full_verdict_at_the_end(repo):
+LISTED = LISTING.index("3 files scanned; 11 findings; 8 enabled, 3 mentioned; 11 note; 3 mentions not listed "
+                       "(--show-mentions lists them); 3 repeats collapsed (--verbose lists them).")
+
+
+def test_a_listing_longer_than_a_page_opens_with_the_verdicts_bottom_line_the_full_verdict_stays_at_the_end(
+        repo, monkeypatch):
+    monkeypatch.setattr(text, "PAGE", LISTED - 1)
     result = run(repo)
     assert result.exit_code == 0
     head, rest = _head_and_rest(result.output)
@@ -82,6 +88,21 @@ def test_the_default_report_opens_with_the_verdicts_bottom_line_and_keeps_the_fu
     assert " ".join(head[:-1]).split() == " ".join(_verdict_bottom_line(rest)).split()  # the same sentence
     assert rest[:len(LISTING)] == LISTING
     assert rest[-1] == "  (--verbose shows every reason, location and part)"
+
+
+def test_a_listing_of_a_page_or_less_is_followed_by_the_verdict_at_once(repo, monkeypatch):
+    """A pre-commit run on a few changed files reads as before: findings, summary, verdict."""
+    assert text.PAGE >= LISTED
+    lines = run(repo).output.splitlines()
+    assert lines[:len(LISTING)] == LISTING and "Bottom line" not in "\n".join(lines[:len(LISTING)])
+    monkeypatch.setattr(text, "PAGE", LISTED)
+    assert run(repo).output.splitlines()[:len(LISTING)] == LISTING
+
+
+def test_the_opening_bottom_line_is_bold_in_colour(repo, monkeypatch):
+    monkeypatch.setattr(text, "PAGE", 0)
+    coloured = run_cli_in(repo, "--color", ".").output
+    assert coloured.startswith("\x1b[1mBottom line:\x1b[0m ")
 
 
 def test_without_a_listed_finding_there_is_no_head_the_verdict_follows_the_summary(repo):

@@ -29,13 +29,17 @@ _STATE_COLOUR = {
 # lines): nine `WAC204 cuda` lines in one test file say no more than three. LINES_NAMED of their lines are named.
 REPEATS_SHOWN = 3
 LINES_NAMED = 10
+# A listing longer than this many lines pushes the verdict off a terminal's first screen: the report then opens with
+# the verdict's bottom line. A shorter one (a pre-commit run on the changed files) is followed by the verdict at once.
+PAGE = 24
 
 
 def render(result: ScanResult, verdict=None, *, colour: bool = False, show_suppressed: bool = False,
            show_source: bool = False, verbose: bool = False, show_mentions: bool = False, **_options) -> str:
-    """The grouped report (the default): the verdict's bottom line, findings under their file, unscanned files, the
-    summary, the full verdict. Findings only mentioned (an accelerator named in docs) are counted, not listed, and
-    repeats in a file are collapsed, unless `show_mentions` / `verbose` (which lists everything)."""
+    """The grouped report (the default): the verdict's bottom line (when the listing is longer than `PAGE`), findings
+    under their file, unscanned files, the summary, the full verdict. Findings only mentioned (an accelerator named
+    in docs) are counted, not listed, and repeats in a file are collapsed, unless `show_mentions` / `verbose`
+    (which lists everything)."""
     style = _styler(colour)
     out: list[str] = []
     if result.config_file:
@@ -44,24 +48,22 @@ def render(result: ScanResult, verdict=None, *, colour: bool = False, show_suppr
     mentions_listed = show_mentions or verbose
     shown = [f for f in listed if mentions_listed or f.state is not State.MENTIONED]
     not_listed = Counter(f.path for f in listed if not mentions_listed and f.state is State.MENTIONED)
-    if verdict is not None and (shown or result.diagnostics):
+    listing: list[str] = []
+    collapsed = 0
+    for path, group in groupby(shown, key=lambda f: f.path):
+        mentions = not_listed[path]
+        listing.append(style(path, bold=True) + (f" ({_count(mentions, 'mention')} not listed)" if mentions else ""))
+        lines, left_out = file_lines(list(group), style, show_source, None if verbose else REPEATS_SHOWN)
+        listing += lines + [""]
+        collapsed += left_out
+    listing += [diagnostic_text(d, style) for d in result.diagnostics] + [""] * bool(result.diagnostics)
+    if verdict is not None and len(listing) > PAGE:
         from .verdict_text import bottom_line_lines
 
         out += bottom_line_lines(verdict, style)
         out.append("  (The full hardware verdict, each reason with its file:line, is at the end, after the findings.)")
         out.append("")
-    collapsed = 0
-    for path, group in groupby(shown, key=lambda f: f.path):
-        mentions = not_listed[path]
-        out.append(style(path, bold=True) + (f" ({_count(mentions, 'mention')} not listed)" if mentions else ""))
-        lines, left_out = file_lines(list(group), style, show_source, None if verbose else REPEATS_SHOWN)
-        out += lines
-        collapsed += left_out
-        out.append("")
-    for d in result.diagnostics:
-        out.append(diagnostic_text(d, style))
-    if result.diagnostics:
-        out.append("")
+    out += listing
     out.append(summary(result, _not_listed_parts(not_listed, collapsed)))
     if result.skipped:
         out.append(skipped_line(result.skipped))
