@@ -93,3 +93,33 @@ def test_html_role_lists_stay_short_on_a_repository_of_long_paths(tmp_path):
     for row in rows:
         text = row.replace('<span class="mono">', "").replace("</span>", "")
         assert len(text) < DEFAULT.line + 80  # the cells' markup and role name aside, the list fits a line
+
+
+@pytest.mark.parametrize("count, rest", [(markdown.TOP_EVIDENCE, []),
+                                         (markdown.TOP_EVIDENCE + 3, ["- and 3 more (the JSON report lists them all)"])])
+def test_markdown_lists_of_unscanned_files_are_capped_with_a_count(tmp_path, count, rest):
+    from whackachip_lint.evidence import Diagnostic
+    from whackachip_lint.results import ScanResult
+
+    diagnostics = [Diagnostic(f"f{n:02d}.ipynb", "notebook cells not scanned: " + "cell 1: syntax error; " * 40)
+                   for n in range(count)]
+    lines = markdown.render(ScanResult(tmp_path, 0, [], diagnostics), None).splitlines()
+    listed = [line for line in lines if line.startswith("- `f")]
+    assert len(listed) == min(count, markdown.TOP_EVIDENCE)
+    assert all(len(line) < DEFAULT.line + 20 and line.endswith(" ...") for line in listed)  # path, then the cut text
+    after = lines[lines.index(listed[-1]) + 1:]
+    assert after[:len(rest) + 1] == rest + [""]
+
+
+@pytest.mark.parametrize("count", [markdown.TOP_EVIDENCE, markdown.TOP_EVIDENCE + 2])
+def test_markdown_lists_of_contradictions_are_capped_with_a_count(tmp_path, count):
+    from whackachip_lint.crosscheck import CONTRADICTION
+    from whackachip_lint.results import ScanResult
+
+    from ..fakes import finding
+
+    found = [finding(rule=str(CONTRADICTION), path="README.md", line=n + 1, value="V100") for n in range(count)]
+    out = markdown.render(ScanResult(tmp_path, 1, found, []), None)
+    section = out.split("### Declared hardware the code contradicts")[1].split("###")[0]
+    assert section.count("- [README.md:") == markdown.TOP_EVIDENCE
+    assert ("- and 2 more (the JSON report lists them all)" in section) == (count > markdown.TOP_EVIDENCE)

@@ -17,7 +17,8 @@ from .bottom_line import bottom_line, conflict_texts, floor_level, floors_shown
 from .text import location, summary
 from .verdict_text import DEFAULT, by_export_class, clipped
 
-# How many findings in force the report lists as top evidence (the JSON and SARIF reports have them all).
+# How many findings in force the report lists as top evidence, and how many contradictions and unscanned files (the
+# JSON and SARIF reports have them all); each message is cut at the text verdict's line length.
 TOP_EVIDENCE = 15
 _SPECIAL = str.maketrans({c: f"\\{c}" for c in "\\`*_[]<>|#"})
 
@@ -94,15 +95,22 @@ def render(result: ScanResult, verdict=None, *, locator: Any = None, verdict_onl
         contradictions = [f for f in result.findings if f.rule == CONTRADICTION and not f.suppressed]
         if contradictions:
             out += ["", "### Declared hardware the code contradicts", ""]
-            out += [f"- {link(f, locator)} {escape(f.message)}" for f in contradictions]
+            out += [f"- {link(f, locator)} {escape(clipped(f.message))}" for f in contradictions[:TOP_EVIDENCE]]
+            out += _rest(len(contradictions) - TOP_EVIDENCE)
         ranked = _ranked(result.findings)
         out += ["", f"### Top evidence ({min(len(ranked), TOP_EVIDENCE)} of {len(ranked)} findings in force)", ""]
-        out += [f"- {link(f, locator)} `{f.rule}` {escape(f.message)}" for f in ranked[:TOP_EVIDENCE]]
+        out += [f"- {link(f, locator)} `{f.rule}` {escape(clipped(f.message))}" for f in ranked[:TOP_EVIDENCE]]
         errors = [f for f in ranked if f.level is Level.ERROR]
         if errors and not any(f in ranked[:TOP_EVIDENCE] for f in errors):
             out.append(f"- and {len(errors)} errors further down: see the full report")
         if result.diagnostics:
             out += ["", f"### Files not fully scanned ({len({d.path for d in result.diagnostics})})", ""]
-            out += [f"- `{escape(d.path)}`: {escape(d.message)}" for d in result.diagnostics]
+            out += [f"- `{escape(d.path)}`: {escape(clipped(d.message))}" for d in result.diagnostics[:TOP_EVIDENCE]]
+            out += _rest(len(result.diagnostics) - TOP_EVIDENCE)
     out += ["", f"_{escape(summary(result))}_"]
     return "\n".join(out) + "\n"
+
+
+def _rest(left: int) -> list[str]:
+    """The line that says how many items a capped list left out (none when it left out none)."""
+    return [f"- and {left} more (the JSON report lists them all)"] if left > 0 else []
