@@ -211,3 +211,11 @@ def test_a_repeat_line_names_a_line_with_two_findings_once():
              for line, column in ((1, 5), (2, 5), (2, 9), (3, 5))]
     lines, left_out = text.file_lines(found, _plain, False, repeats=1)
     assert left_out == 3 and lines[1] == "    +3 more WAC204 [enabled] (cuda) at lines 2, 3"
+
+
+def test_suppressed_findings_shown_with_show_suppressed_are_collapsed_apart_and_say_so():
+    found = [f.with_changes(suppressed=f.line > 5) for f in _findings({n: "enabled" for n in range(1, 11)})]
+    lines, left_out = text.file_lines(found, _plain, False)
+    assert left_out == 4
+    assert lines[3] == "    +2 more WAC204 [enabled] (cuda) at lines 4, 5"
+    assert lines[-1] == "    +2 more WAC204 [enabled] (cuda) (suppressed) at lines 9, 10"

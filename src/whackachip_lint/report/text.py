@@ -80,7 +80,7 @@ def file_lines(findings: list[Finding], style: Style, show_source: bool,
     """One file's finding lines, and how many findings they collapsed: of each rule, value and state, the first
     `repeats` findings, then one line "+K more ... at lines ..." in place of the rest (None: every finding)."""
     def key(f: Finding) -> tuple:
-        return f.rule, str(f.value), f.state
+        return f.rule, str(f.value), f.state, f.suppressed
 
     sizes = Counter(map(key, findings))
     # A "+K more" line only pays when it stands for two findings or more.
@@ -107,9 +107,9 @@ def _repeats_line(rest: list[Finding], style: Style) -> str:
     places = list(dict.fromkeys(location(f).removeprefix(f"{f.path}:").rpartition(":")[0] for f in rest))
     named = ", ".join(places[:LINES_NAMED]) + (f" and {len(places) - LINES_NAMED} others"
                                                 if len(places) > LINES_NAMED else "")
-    code = style(first.rule, fg=_LEVEL_COLOUR[first.level], bold=True)
-    state = style(f"[{first.state.value}]", fg=_STATE_COLOUR.get(first.state, "white"))
-    return f"    +{len(rest)} more {code} {state} ({first.value}) at {'line' if len(places) == 1 else 'lines'} {named}"
+    extra = " (suppressed)" if first.suppressed else ""
+    return (f"    +{len(rest)} more {_code_and_state(first, style)} ({first.value}){extra} at "
+            f"{'line' if len(places) == 1 else 'lines'} {named}")
 
 
 def _not_listed_parts(mentions: Counter, collapsed: int) -> list[str]:
@@ -145,10 +145,14 @@ def _styler(colour: bool) -> Style:
 
 def finding_line(f: Finding, style: Style) -> str:
     """`path:line:col: CODE [state] message`, the one line every text format shares."""
-    code = style(f.rule, fg=_LEVEL_COLOUR[f.level], bold=True)
-    state = style(f"[{f.state.value}]", fg=_STATE_COLOUR.get(f.state, "white"))
     extra = " (suppressed)" if f.suppressed else ""
-    return f"{location(f)}: {code} {state} {f.message}{extra}"
+    return f"{location(f)}: {_code_and_state(f, style)} {f.message}{extra}"
+
+
+def _code_and_state(f: Finding, style: Style) -> str:
+    """`CODE [state]`, coloured by level and state."""
+    code = style(f.rule, fg=_LEVEL_COLOUR[f.level], bold=True)
+    return f"{code} {style(f'[{f.state.value}]', fg=_STATE_COLOUR.get(f.state, 'white'))}"
 
 
 def location(f: Finding) -> str:
