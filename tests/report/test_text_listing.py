@@ -196,12 +196,13 @@ def test_repeats_are_counted_per_rule_value_and_state():
     assert none == 0 and len(everything) == 7
 
 
-def test_a_repeat_line_names_each_line_once_and_at_most_lines_named():
-    many = _findings({n: "enabled" for n in range(1, text.REPEATS_SHOWN + text.LINES_NAMED + 4)})
+@pytest.mark.parametrize("others, said", [(0, ""), (1, " and 1 other"), (3, " and 3 others")])
+def test_a_repeat_line_names_at_most_lines_named(others, said):
+    many = _findings({n: "enabled" for n in range(1, text.REPEATS_SHOWN + text.LINES_NAMED + others + 1)})
     lines, left_out = text.file_lines(many, _plain, False)
-    assert left_out == text.LINES_NAMED + 3
+    assert left_out == text.LINES_NAMED + others
     assert lines[-1] == (f"    +{left_out} more WAC204 [enabled] (cuda) at lines "
-                         + ", ".join(str(n) for n in range(4, 4 + text.LINES_NAMED)) + " and 3 others")
+                         + ", ".join(str(n) for n in range(4, 4 + text.LINES_NAMED)) + said)
 
 
 def test_a_repeat_line_names_a_line_with_two_findings_once():

@@ -105,8 +105,8 @@ def _repeats_line(rest: list[Finding], style: Style) -> str:
     first = rest[0]
     # the line (a notebook's "cell N:line"), each once: two findings on one line differ only in their column
     places = list(dict.fromkeys(location(f).removeprefix(f"{f.path}:").rpartition(":")[0] for f in rest))
-    named = ", ".join(places[:LINES_NAMED]) + (f" and {len(places) - LINES_NAMED} others"
-                                                if len(places) > LINES_NAMED else "")
+    others = len(places) - LINES_NAMED
+    named = ", ".join(places[:LINES_NAMED]) + (f" and {_count(others, 'other')}" if others > 0 else "")
     extra = " (suppressed)" if first.suppressed else ""
     return (f"    +{len(rest)} more {_code_and_state(first, style)} ({first.value}){extra} at "
             f"{'line' if len(places) == 1 else 'lines'} {named}")
