@@ -152,8 +152,8 @@ def _settings(paths, flags: dict, config_file: Path | None, isolated: bool):
 @flag("file_timeout")
 @flag("prefilter")
 def scan(paths, output_format, statistics, show_source, verdict_only, output, select, ignore, fail_level, exit_zero,
-         quiet, show_suppressed, show_mentions, verbose, colour, jobs, no_cache, cache_dir, no_docs, targets, max_file_size,
-         doc_read_cap, extend_select, config_file, isolated, no_prefilter, force_exclude, sarif_evidence, exclude, extend_exclude,
+         quiet, show_suppressed, show_mentions, verbose, colour, jobs, no_cache, cache_dir, no_docs, targets,
+         max_file_size, doc_read_cap, extend_select, config_file, isolated, no_prefilter, force_exclude, sarif_evidence, exclude, extend_exclude,
          baseline, write_baseline, add_noqa, stdin_filename, file_timeout, no_respect_gitignore):
     """Scan PATHS (files or directories) for hardware evidence.
 

@@ -448,7 +448,7 @@ def _candidate_lines(verdict: Verdict, style: Style, lim: Limits) -> list[str]:
     return out
 
 
-def by_export_class(candidates: Iterable[CandidateVerdict], lim: Limits = DEFAULT, indent: str = "    ") -> list[str]:
+def by_export_class(candidates: Iterable[CandidateVerdict], lim: Limits = DEFAULT) -> list[str]:
     """Consistent parts by ECCN 3A090 class, least controlled first: one line per class (shared with Markdown)."""
     by_class: dict[Any, list[str]] = {}
     for c in candidates:
@@ -456,7 +456,7 @@ def by_export_class(candidates: Iterable[CandidateVerdict], lim: Limits = DEFAUL
     out = []
     for eccn in sorted(by_class, key=lambda k: CONTROL_ORDER.get(k, 3)):
         label = {None: "3A090 unknown", "not controlled": "not 3A090-controlled"}.get(eccn, eccn)
-        out.append(_fitted(lambda l: f"{indent}{label}: {_names(by_class[eccn], l)}", lim))
+        out.append(_fitted(lambda l: f"    {label}: {_names(by_class[eccn], l)}", lim))
     return out
 
 
