@@ -14,10 +14,12 @@ from whackachip_lint.infer.catalog import Catalog, load_catalog
 from whackachip_lint.infer.constraints import Requirement, Spec
 from whackachip_lint.infer.engine import (
     CONSISTENT, COUNT_NOTES, DISFAVOURED, EXCLUDED, RepoContext, _conflicts, _counts, _device_class, _interconnect,
-    _merge, _outweighing, _primary, _settle_vendor_conflicts, _vendors, assess, collect_requirements, documented_parts,
-    infer, settle_master_switches, shim_vendors, singled_out_vendors, vendor_scopes,
+    LAUNCH_OVERRIDES, _merge, _outweighing, _primary, _settle_vendor_conflicts, _vendors, assess, collect_requirements,
+    documented_parts, has_hardware_evidence, infer, settle_master_switches, shim_vendors, singled_out_vendors,
+    vendor_scopes,
 )
 from whackachip_lint.infer.judgement import CandidateVerdict, Reason
+from whackachip_lint.infer.recipes import find_recipes
 from whackachip_lint.rules.codes import Code
 from whackachip_lint.scan import scan
 
@@ -438,6 +440,44 @@ def test_hard_vendor_facts_settle_the_rest_of_a_paths_vendor_evidence(findings, 
     settled, found = _settle_vendor_conflicts(collect_requirements(findings))
     assert found is conflict
     assert [(r.constraint, r.strength, r.against) for r in settled] == expected
+
+
+CUDA_DEVICE = "cuda device: NVIDIA (CUDA) or AMD (ROCm keeps the name)"
+
+
+def two_documented_blocks() -> tuple[list, dict]:
+    """A README with a GPU block (lines 5-7) and an NPU block (12-15) running one script whose device is `cuda`."""
+    def doc(rule, value, line, block, end, **props):
+        return finding(rule, value, path="README.md", line=line, documented=True, doc_block=block,
+                       doc_block_end=end, **props)
+    findings = [doc("WAC404", "torchrun", 7, 5, 7, script="train.py"),
+                doc("WAC205", "ASCEND_TOOLKIT_HOME", 13, 12, 15), doc("WAC205", "HCCL_CONNECT_TIMEOUT", 14, 12, 15),
+                doc("WAC404", "torchrun", 15, 12, 15, script="train.py"),
+                finding("WAC204", "cuda", path="train.py", line=6)]
+    return findings, {r.name: r for r in find_recipes(findings, ["README.md", "train.py"])}
+
+
+def test_a_documented_launch_sets_up_only_the_devices_of_its_own_block():
+    findings, recipes = two_documented_blocks()
+    requirements = collect_requirements(findings)  # both blocks' findings in one scope: the launch must tell them apart
+    cuda = {launch: next(r for r in _settle_vendor_conflicts(requirements, recipes.get(launch))[0]
+                         if r.constraint.startswith(CUDA_DEVICE)) for launch in ("README.md:12", "README.md:5", None)}
+    # The NPU block sources CANN's set_env.sh and sets HCCL variables: the script's cuda default is overridden.
+    assert (cuda["README.md:12"].constraint, cuda["README.md:12"].against) == (f"{CUDA_DEVICE} ({LAUNCH_OVERRIDES})",
+                                                                             False)
+    # The GPU block sets up nothing; the NPU block after it (later lines of the same README) is not its set-up.
+    assert (cuda["README.md:5"].constraint, cuda["README.md:5"].against) == (CUDA_DEVICE, True)
+    assert (cuda[None].constraint, cuda[None].against) == (CUDA_DEVICE, True)
+
+
+def test_a_path_whose_launch_overrides_its_codes_vendor_default_names_hardware():
+    findings, recipes = two_documented_blocks()
+    npu = [f for f in findings if f.properties.get("doc_block") != 5]
+    # The block's own tells are documentation (against no part) and the cuda default is overridden: the code still
+    # named hardware, so the path counts in the union.
+    assert has_hardware_evidence(assess(npu, launch=recipes["README.md:12"]))
+    # Without a launch that overrides it, the README's tells alone name no vendor for the path.
+    assert not has_hardware_evidence(assess([f for f in npu if f.path == "README.md"], launch=recipes["README.md:12"]))
 
 
 def test_an_assessment_uses_the_catalog_it_is_given():

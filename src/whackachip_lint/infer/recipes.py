@@ -107,6 +107,7 @@ def resolve_in_recipe(findings: list[Finding], recipe: Recipe) -> list[Finding]:
     passed = _passed_arguments(findings, recipe)
     out: list[Finding] = []
     for f in findings:
+        options = passed.get(f.path, passed.get("", {}))  # what the launch commands pass this finding's script
         if f.state is State.DEAD:
             out.append(f)  # code that cannot run stays dead whatever a launch passes
         elif f.path in recipe.configs and f.rule in AUTO_RULES and is_auto(f) and passed_rules:
@@ -120,16 +121,16 @@ def resolve_in_recipe(findings: list[Finding], recipe: Recipe) -> list[Finding]:
             else:
                 state = State.DISABLED
             out.append(_resolved(f, True, state, source))
-        elif recipe.document and f.state is State.CONDITIONAL and f.path.endswith(".py") and (
-                launch := _condition_passed(f, passed.get(f.path, passed.get("", {})))) is not None:
+        elif f.state is State.CONDITIONAL and f.path.endswith(".py") and (
+                launch := _condition_passed(f, options)) is not None:
             out.append(_resolved(f, f.value, State.ENABLED, launch))
-        elif f.path != recipe.name and f.path.endswith(".py") and _flag(f) in by_flag:
+        elif not recipe.holds_launch(f) and f.path.endswith(".py") and _flag(f) in by_flag:
             source = by_flag[_flag(f)]
             # A model the launch names replaces the option's default model; a switch keeps its own value.
             value = source.value if f.rule == source.rule in VALUE_FROM_LAUNCH else f.value
             out.append(_resolved(f, value, source.state, source))
-        elif f.path != recipe.name and f.path.endswith(".py") and _flag(f) in passed.get(f.path, passed.get("", {})):
-            launch, value = passed.get(f.path, passed.get("", {}))[_flag(f)]
+        elif not recipe.holds_launch(f) and f.path.endswith(".py") and _flag(f) in options:
+            launch, value = options[_flag(f)]
             out.extend(_overridden(f, value, launch))
         else:
             out.append(f)
@@ -139,14 +140,13 @@ def resolve_in_recipe(findings: list[Finding], recipe: Recipe) -> list[Finding]:
 def _passed_arguments(findings: list[Finding], recipe: Recipe) -> dict[str, dict[str, tuple[Finding, str | None]]]:
     """Per launched script ("" for any), the options the recipe's launch commands pass it: flag -> (launch, value)."""
     passed: dict[str, dict[str, tuple[Finding, str | None]]] = {}
-    # A documented command's script resolves against the recipe's own files: indexed once, not per command.
-    recipe_files = KnownFiles(recipe.files) if recipe.document else None
+    recipe_files: KnownFiles | None = None  # the recipe's own files, indexed once (when a script needs resolving)
     for launch in findings:
         if not recipe.holds_launch(launch) or not launch.in_force:
             continue
         props = launch.properties or {}
-        if launch.rule != LAUNCHER_RULE and not recipe.document:
-            continue  # a documented `python script.py` run: each finding of the command line carries the script
+        # The launcher finding (WAC404) carries its script's arguments; in a documented `python script.py` run each
+        # finding of the command line does (extract/doc_commands.py).
         text = props.get("script_args")
         if not isinstance(text, str):
             continue
@@ -163,7 +163,10 @@ def _passed_arguments(findings: list[Finding], recipe: Recipe) -> dict[str, dict
             value = inline if equals else (following if following is not None and not following.startswith("-") else None)
             options[name.lstrip("-").replace("-", "_").lower()] = (launch, value)
         script = props.get("script_resolved")
-        if recipe_files is not None and not isinstance(script, str) and isinstance(props.get("script"), str):
+        if not isinstance(script, str) and isinstance(props.get("script"), str):
+            # A documented command's script (or one the shell extractor left unresolved) resolves against the
+            # recipe's own files.
+            recipe_files = recipe_files or KnownFiles(recipe.files)
             script = _resolve(props["script"], launch.path, recipe_files)
         for key in ([script] if isinstance(script, str) else []) + [""]:
             passed.setdefault(key, {}).update(options)
@@ -178,9 +181,9 @@ _OPTION_NAME = re.compile(r"(?:FLAGS|args|opts|options)\.(\w+)")
 def _condition_passed(f: Finding, passed: dict[str, tuple[Finding, str | None]]) -> Finding | None:
     """The launch whose arguments make a conditional Python finding's condition hold, if one does.
 
-    Read for documented recipes only: a README's `python run.py --use_tpu=True --tpu_name=$TPU_NAME` is the
-    authors' recipe for the code under `if FLAGS.use_tpu and FLAGS.tpu_name:`. Every option of the condition must
-    be passed with a value that is not false (a switch without a value is on)."""
+    A README's `python run.py --use_tpu=True --tpu_name=$TPU_NAME`, as a launch script's `torchrun run.py ...`, is
+    the authors' recipe for the code under `if FLAGS.use_tpu and FLAGS.tpu_name:`. Every option of the condition
+    must be passed with a value that is not false (a switch without a value is on)."""
     condition = (f.properties or {}).get("condition")
     if not isinstance(condition, str) or not _OPTION_CONDITION.match(condition):
         return None
