@@ -864,6 +864,21 @@ def test_device_and_node_counts_with_their_evidence_and_notes():
     assert _counts(findings[2:4], Code.NODE_COUNT) is None
 
 
+def test_counts_come_from_own_files_then_vendored_trees_then_tools_and_tests():
+    own = finding(Code.GPUS_PER_NODE, 8, path="scripts/train.sh", line=1)
+    vendored = finding(Code.GPUS_PER_NODE, 4, path="third_party/mega/run.sh", line=2, vendored=True,
+                       vendored_root="third_party/mega", role="vendored")
+    # A vendored tree's tool is the tree's (before the repository's own tools and tests), as its tests are.
+    vendored_tool = finding(Code.GPUS_PER_NODE, 2, path="third_party/mega/tools/convert.sh", line=3, vendored=True,
+                            vendored_root="third_party/mega", role="vendored")
+    tool = finding(Code.GPUS_PER_NODE, 1, path="tools/convert_ckpt.sh", line=4, role="example")
+    test = finding(Code.GPUS_PER_NODE, 16, path="tests/run_test.sh", line=5, role="test")
+    found = [test, tool, vendored_tool, vendored, own]
+    assert _counts(found, Code.GPUS_PER_NODE)["values"] == [8]
+    assert _counts(found[:4], Code.GPUS_PER_NODE)["values"] == [2, 4]
+    assert _counts(found[:2], Code.GPUS_PER_NODE)["values"] == [1, 16]
+
+
 def test_network_settings_are_reported_enabled_or_disabled_per_transport():
     assert _interconnect([
         finding("WAC301", "NCCL_IB_HCA", path="a.sh", line=1),

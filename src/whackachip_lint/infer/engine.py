@@ -34,8 +34,9 @@ from .memory import largest_memory_gb
 from .memory import scale as run_scale
 from .recipes import (Recipe, doc_block, documented_recipe_name, find_recipes, recipe_home, resolve_in_recipe,
                       share_vendored_trees, split_by_recipe)
+from .standing import VENDORED_TREE, by_standing, is_vendored, standing
 from ..paths.roles import (CONFIG_SUFFIXES, SETUP_RULES, SUPPORT, TEST, TRAINING, VENDORED, RepoPaths, is_container_ci_or_doc_path,
-                           is_tool_path, path_role)
+                           path_role)
 from ..rules.codes import Code
 
 LIKELY, POSSIBLE = "likely", "possible"
@@ -209,10 +210,6 @@ def shim_vendors(findings: Iterable[Finding]) -> set[str]:
                 if spec.kind == "vendor":
                     vendors |= set(spec.arg)
     return vendors
-
-
-def is_vendored(finding: Finding) -> bool:
-    return bool((finding.properties or {}).get("vendored"))
 
 
 # One strength lower for evidence from vendored trees (weak evidence there is context only).
@@ -716,17 +713,15 @@ def _interconnect(findings: list[Finding]) -> dict[str, Any]:
 
 
 def _counts(findings: list[Finding], rule: str, repo: RepoPaths | None = None) -> dict[str, Any] | None:
-    # A vendored tree's tests and launchers size someone else's runs: they count only where the repository's own
-    # files give no count. A tool's config or a test (`conf/model_ckpt_to_hf.yaml` converting on one device) sizes
-    # no training run: it counts only where nothing else gives a count.
-    own: list[Finding] = []
-    vendored: list[Finding] = []
-    side: list[Finding] = []
-    for f in findings:
-        if f.rule in (rule, Code.VISIBLE_DEVICES):
-            tier = side if is_tool_path(f.path) or role_of(f, repo) == TEST else vendored if is_vendored(f) else own
-            tier.append(f)
-    return _counted(own, rule) or _counted(vendored, rule) or _counted(side, rule)
+    """The counts of the best-standing files that give one (standing.py): a vendored tree's tests and launchers size
+    someone else's runs, a tool's config or a test (`conf/model_ckpt_to_hf.yaml` converting on one device) no
+    training run."""
+    counting = [f for f in findings if f.rule in (rule, Code.VISIBLE_DEVICES)]
+    for group in by_standing(counting, lambda f: role_of(f, repo)):
+        counted = _counted(group, rule)
+        if counted:
+            return counted
+    return None
 
 
 def _counted(findings: list[Finding], rule: str) -> dict[str, Any] | None:
@@ -885,12 +880,13 @@ def _path_assessments(findings: list[Finding], files: list[str], repo: RepoPaths
         return [(name, scope_files, assess(scoped, catalog, context=context))
                 for name, scope_files, scoped in vendor_scopes(findings)]
     own, shared = split_by_recipe(findings, recipes)
-    # A vendored tree is someone else's code: its files no path holds are shared only with the paths that reach
-    # the tree (an import, a launch, a config the launch names), not with a launch that never touches it. Only
-    # when no path names hardware without them do they count for all, as every finding does when nothing on a
-    # training path names a vendor.
-    unreached = [f for f in shared if is_vendored(f)]
-    shared = [f for f in shared if not is_vendored(f)]
+    # A vendored tree is someone else's code (standing.py: own files first, then vendored trees): its files no
+    # path holds are shared only with the paths that reach the tree (an import, a launch, a config the launch
+    # names), not with a launch that never touches it. Only when no path names hardware without them do they count
+    # for all, as every finding does when nothing on a training path names a vendor.
+    ranked = [(f, standing(f, role_of(f, repo))) for f in shared]
+    unreached = [f for f, rank in ranked if rank == VENDORED_TREE]
+    shared = [f for f, rank in ranked if rank != VENDORED_TREE]
     out = _assess_recipes(recipes, share_vendored_trees(own, unreached, recipes), shared, launches, launch_files,
                           catalog, context)
     if unreached and not any(has_hardware_evidence(a) for _, _, a in out):

@@ -57,8 +57,9 @@ def split_by_recipe(findings: list[Finding], recipes: list[Recipe]) -> tuple[dic
 
 def share_vendored_trees(own: dict[str, list[Finding]], unheld: list[Finding],
                          recipes: list[Recipe]) -> dict[str, list[Finding]]:
-    """Each recipe's findings, with those of the vendored files no recipe holds (`unheld`) added to the recipes
-    that hold a file of the same vendored tree: a launch that never reaches the tree does not run its code."""
+    """Each recipe's findings, with those of the vendored files no recipe holds (`unheld`: standing VENDORED_TREE,
+    standing.py) added to the recipes that hold a file of the same vendored tree: a launch that never reaches the
+    tree does not run its code."""
     trees: dict[str, list[Finding]] = {}
     for f in unheld:
         trees.setdefault(_vendored_tree(f), []).append(f)
