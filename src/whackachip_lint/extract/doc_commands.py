@@ -15,7 +15,8 @@ document blank, so a finding's line and column are the document's own:
   the commands' output (unless they continue a command ending in `\\`), and are not read as commands.
 
 Every finding says it is documented: `properties.documented` (true), `properties.doc_block` (the line of the
-block's opening fence) and `properties.doc_block_end` (the last line of its body), and its detail says "in a code block of README.md". A run of a Python script
+block's opening fence) and `properties.doc_block_end` (the last line of its body), and its detail says "in a code
+block of README.md". A run of a Python script
 (`python train.py --use_tpu=True`) is no launcher finding of its own (WAC404 is a distributed launcher): the
 findings of its command line carry the script (`script`, `script_args`) so the path analysis can read the block as
 a documented recipe of that script (paths/launches.py). Commands after a `git clone` in the same block run the

@@ -167,7 +167,8 @@ def _passed_arguments(findings: list[Finding], recipe: Recipe) -> dict[str, dict
         if not isinstance(script, str) and isinstance(props.get("script"), str):
             # A documented command's script (or one the shell extractor left unresolved) resolves against the
             # recipe's own files.
-            recipe_files = recipe_files or KnownFiles(recipe.files)
+            if recipe_files is None:
+                recipe_files = KnownFiles(recipe.files)
             script = _resolve(props["script"], launch.path, recipe_files)
         for key in ([script] if isinstance(script, str) else []) + [""]:
             passed.setdefault(key, {}).update(options)
