@@ -798,7 +798,9 @@ def infer(result, settings=None, catalog: Catalog | None = None) -> Verdict:
     repo = getattr(result, "paths", None)
     everything = settle_master_switches(documented_in_recipes([f for f in result.findings if not f.suppressed], repo))
     # A documented command left after documented_in_recipes is on its recipe's path, whatever its README's role
-    # (a README under examples/ documenting the root training script).
+    # (a README under examples/ documenting the root training script): a launch file takes its path's role, but a
+    # README keeps its own (documentation) for its prose and its other blocks, so its recipe's block is put on the
+    # path here.
     on_path: list[Finding] = []
     off_path: list[Finding] = []
     for f in everything:

@@ -40,6 +40,8 @@ def split_by_recipe(findings: list[Finding], recipes: list[Recipe]) -> tuple[dic
     for f in findings:
         if doc_block(f):
             # A documented command counts only in the recipe of its own code block (engine.documented_in_recipes).
+            # Not by its file, as a launch file's findings are: the README is none of a recipe's files (it stays
+            # documentation, and its other blocks are other recipes), and a block no recipe is counts nowhere.
             block = own.get(documented_recipe_name(f))
             if block is not None:
                 block.append(f)
