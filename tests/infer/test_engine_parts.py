@@ -19,7 +19,7 @@ from whackachip_lint.infer.engine import (
     vendor_scopes,
 )
 from whackachip_lint.infer.judgement import CandidateVerdict, Reason
-from whackachip_lint.infer.recipes import find_recipes
+from whackachip_lint.infer.recipes import Recipe, find_recipes
 from whackachip_lint.rules.codes import Code
 from whackachip_lint.scan import scan
 
@@ -468,6 +468,25 @@ def test_a_documented_launch_sets_up_only_the_devices_of_its_own_block():
     # The GPU block sets up nothing; the NPU block after it (later lines of the same README) is not its set-up.
     assert (cuda["README.md:5"].constraint, cuda["README.md:5"].against) == (CUDA_DEVICE, True)
     assert (cuda[None].constraint, cuda[None].against) == (CUDA_DEVICE, True)
+
+
+@pytest.mark.parametrize(("launch", "files", "overridden"), [
+    # The launch's own tell sets up its devices, even when another file says the same (one merged requirement).
+    ("scripts/run_npu.sh", ("scripts/run_npu.sh", "scripts/env_npu.sh"), True),
+    ("scripts/run_npu.sh", ("scripts/run_npu.sh",), True),
+    # A launch in a support folder (its tell counts against no part) sets up its run all the same.
+    ("docker/run_npu.sh", ("docker/run_npu.sh",), True),
+    # Another file's tell is not the launch's set-up.
+    ("scripts/run_npu.sh", ("scripts/env_npu.sh",), False),
+], ids=["merged", "alone", "support-folder", "elsewhere"])
+def test_a_launch_file_sets_up_the_devices_its_own_lines_name(launch, files, overridden):
+    found = [finding("WAC204", "cuda", path="train.py", line=6)] + [
+        finding("WAC205", "ASCEND_RT_VISIBLE_DEVICES", path=path, line=4) for path in files]
+    recipe = Recipe(launch, {launch, "train.py"}, {launch.rpartition("/")[0]})
+    settled, _ = _settle_vendor_conflicts(collect_requirements(found), recipe)
+    cuda = next(r for r in settled if r.constraint.startswith(CUDA_DEVICE))
+    assert (cuda.constraint, cuda.against) == ((f"{CUDA_DEVICE} ({LAUNCH_OVERRIDES})", False) if overridden
+                                               else (CUDA_DEVICE, True))
 
 
 def test_a_path_whose_launch_overrides_its_codes_vendor_default_names_hardware():
