@@ -200,3 +200,11 @@ def test_ci_runs_the_readme_test_command():
     assert tests.endswith("python -m pytest")
     ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8").splitlines()
     assert tests in ci
+
+
+def test_every_rule_code_the_docs_name_is_a_rule():
+    from whackachip_lint.rules import ALL_RULES, removed_rules
+
+    named = {code for path in USER_DOCS for code in re.findall(r"\bWAC\d{3}\b", path.read_text(encoding="utf-8"))}
+    assert {"WAC101", "WAC714"} <= named  # the pattern reads the docs
+    assert sorted(named - set(ALL_RULES) - set(removed_rules())) == []
