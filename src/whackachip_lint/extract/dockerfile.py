@@ -20,7 +20,8 @@ from ..evidence import RawFinding, Span, State
 from . import Source
 from .buildflags import parse_arch_flags
 from .images import describe_image
-from .pins import PIP_INDEX_OPTIONS, conda_facts, index_url_facts, requirement_facts
+from .pins import conda_facts
+from .pip_install import install_arguments, install_start
 from .textspan import env_findings, pin_findings
 from ..rules.codes import Code
 
@@ -35,16 +36,18 @@ _ASSIGN = re.compile(r"""(?:^|(?<=[\s;&|(]))(?:export\s+)?([A-Z_][A-Z0-9_]*)=("[
 _WORD = r"[^\s;&|]"
 _COMMAND_START = (r"(?:^\s*[Rr][Uu][Nn]\s+(?:--\S+\s+)*|&&|\|\||;|\||\bthen\b|\bdo\b)\s*(?:sudo\s+)?"
                   rf"(?:[A-Za-z_][A-Za-z0-9_]*={_WORD}*\s+)*")
-_PIP = rf"(?:{_WORD}*/)?(?:pip3?(?:\.\d+)?|python3?(?:\.\d+)?\s+-m\s+pip|uv\s+pip)\s+install\b"
 _CONDA = rf"(?:{_WORD}*/)?(?:conda|mamba|micromamba)\s+install\b"
-_PIP_INSTALL = re.compile(_COMMAND_START + _PIP)
+_COMMANDS = re.compile(_COMMAND_START)
 _CONDA_INSTALL = re.compile(_COMMAND_START + _CONDA)
 _COMMAND_END = re.compile(r"&&|\|\||;|\|")
 # In a heredoc body (`RUN <<EOF`) the text is a script: a new line also starts (and ends) a command.
 _SCRIPT_START = _COMMAND_START.replace(r"|&&|", r"|\n|&&|", 1)
-_SCRIPT_PIP_INSTALL = re.compile(_SCRIPT_START + _PIP)
+_SCRIPT_COMMANDS = re.compile(_SCRIPT_START)
 _SCRIPT_CONDA_INSTALL = re.compile(_SCRIPT_START + _CONDA)
 _SCRIPT_COMMAND_END = re.compile(r"&&|\|\||;|\||\n")
+# One shell word of a command as written, quotes and all (a quoted word may hold spaces: `"jax[tpu] >= 0.4"`).
+_SHELL_WORD = re.compile(r"""(?:"[^"]*"|'[^']*'|[^\s"'])+""")
+_QUOTES = re.compile(r"""["']""")
 _VALUE_OPTIONS = {"-r", "--requirement", "-c", "--constraint", "-t", "--target", "--prefix", "--root", "-e",
                   "--editable", "--python", "-p", "--prefix", "-n", "--name", "--channel", "--override-channels"}
 _CONDA_CHANNEL = {"-c", "--channel", "-n", "--name", "-p", "--prefix"}
@@ -259,38 +262,62 @@ def _run(ins: Instruction, scope: Scope) -> list[RawFinding]:
     for target in parse_arch_flags(text):
         span = ins.span(target.start, target.end)
         found.append(RawFinding(target.rule, target.value, ins.state, span, "compiler flag"))
-    pip, conda = (_SCRIPT_PIP_INSTALL, _SCRIPT_CONDA_INSTALL) if ins.heredoc else (_PIP_INSTALL, _CONDA_INSTALL)
-    for match in pip.finditer(text):
-        found.extend(_install_args(ins, match.end(), scope, conda=False))
+    commands, conda = (_SCRIPT_COMMANDS, _SCRIPT_CONDA_INSTALL) if ins.heredoc else (_COMMANDS, _CONDA_INSTALL)
+    for match in commands.finditer(text):
+        found.extend(_pip_install(ins, match.end(), scope))
     for match in conda.finditer(text):
-        found.extend(_install_args(ins, match.end(), scope, conda=True))
+        found.extend(_conda_install(ins, match.end(), scope))
     return found
 
 
-def _install_args(ins: Instruction, start: int, scope: Scope, conda: bool) -> list[RawFinding]:
+def _command_end(ins: Instruction, start: int) -> int:
     end_match = (_SCRIPT_COMMAND_END if ins.heredoc else _COMMAND_END).search(ins.text, start)
-    segment_end = end_match.start() if end_match else len(ins.text)
+    return end_match.start() if end_match else len(ins.text)
+
+
+def _pip_install(ins: Instruction, start: int, scope: Scope) -> list[RawFinding]:
+    """The findings of the command at `start` if it is a pip install (read by pip_install.py, as in scripts)."""
+    end = _command_end(ins, start)
+    if "pip" not in ins.text[start:end]:
+        return []  # most commands: not worth splitting into words
+    written = []
+    for match in _SHELL_WORD.finditer(ins.text, start, end):
+        if match.group().startswith("#"):
+            break  # a comment to the end of the line
+        written.append(match)
+    words = [scope.substitute(_QUOTES.sub("", match.group()))[0] for match in written]
+    begin = install_start(words)
+    if begin is None:
+        return []
     found: list[RawFinding] = []
-    words = [(m.group(0), m.start() + start) for m in re.finditer(r"\S+", ins.text[start:segment_end])]
+    for argument in install_arguments(words, begin):
+        facts = argument.facts()
+        if not facts:
+            continue
+        word = written[argument.last]
+        if not argument.index:
+            found.extend(pin_findings(facts, ins.span(word.start(), word.end()), ins.state, "installed in the image"))
+            continue
+        # The URL itself: after the option's `=`, or glued to a short option (`-ihttps://...`).
+        inline = word.group().find("=") + 1 if argument.first == argument.last else 0
+        url_start = word.start() + (inline or (2 if argument.first == argument.last else 0))
+        found.extend(pin_findings(facts, ins.span(url_start, word.end()), ins.state))
+    return found
+
+
+def _conda_install(ins: Instruction, start: int, scope: Scope) -> list[RawFinding]:
+    end = _command_end(ins, start)
+    found: list[RawFinding] = []
+    words = [(m.group(0), m.start() + start) for m in re.finditer(r"\S+", ins.text[start:end])]
     skip_next = False
-    for i, (word, offset) in enumerate(words):
+    for word, offset in words:
         if skip_next:
             skip_next = False
             continue
-        option, eq, attached = word.partition("=")
-        if option in PIP_INDEX_OPTIONS and not conda:
-            url = attached if eq else (words[i + 1][0] if i + 1 < len(words) else "")
-            url_offset = offset + len(option) + 1 if eq else (words[i + 1][1] if i + 1 < len(words) else offset)
-            skip_next = not eq
-            url = scope.substitute(url.strip("'\""))[0]
-            where = ins.span(url_offset, url_offset + len(url))
-            found.extend(pin_findings(index_url_facts(url), where, ins.state))
-            continue
         if word.startswith("-"):
-            skip_next = not eq and (word in _VALUE_OPTIONS or (conda and word in _CONDA_CHANNEL))
+            skip_next = "=" not in word and (word in _VALUE_OPTIONS or word in _CONDA_CHANNEL)
             continue
-        spec = scope.substitute(word.strip("'\""))[0]
-        facts = conda_facts(spec) if conda else requirement_facts(spec)
+        facts = conda_facts(scope.substitute(word.strip("'\""))[0])
         if facts:
             found.extend(pin_findings(facts, ins.span(offset, offset + len(word)), ins.state, "installed in the image"))
     return found
