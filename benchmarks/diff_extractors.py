@@ -6,9 +6,9 @@ Extracts `src/whackachip_lint` of REV (default: the merge base with `main`) into
 temporary folder, then runs the Python file kind's extractors (everything
 `extractors_for("python")` lists) of both versions over every `.py` file under
 each TREE, and over the Python rule examples and the Python code blocks of
-test files when `--examples` is given. `--kinds` names other file kinds to compare
-as well (`all`: every kind of kinds.py): files are classified as discovery does
-(this checkout's `discover.classify`), and each kind's extractors run on them. Each side runs in its own process
+test files when `--examples` is given. `--kinds` names the file kinds to compare
+instead (default `python`; `all`: every kind of kinds.py): files are classified as
+discovery does (this checkout's `discover.classify`), and each kind's extractors run on them. Each side runs in its own process
 (the old side needs its own dependencies importable, libcst included). Findings
 are compared as (rule, value, state, line, column, end line, end column) per
 file, diagnostics by message. Prints every difference (at most --show per
@@ -150,7 +150,7 @@ def main() -> int:
     parser.add_argument("--base", default=None, help="revision of the old extractor (default: merge base with main)")
     parser.add_argument("--examples", action="store_true", help="also the Python rule examples")
     parser.add_argument("--show", type=int, default=40, help="differences printed per tree")
-    parser.add_argument("--kinds", default="", help="other file kinds to compare, comma-separated, or `all`")
+    parser.add_argument("--kinds", default="python", help="file kinds to compare, comma-separated, or `all`")
     options = parser.parse_args()
     base = options.base or subprocess.run(
         ["git", "merge-base", "HEAD", "main"], cwd=ROOT, capture_output=True, text=True, check=True
@@ -166,13 +166,14 @@ def main() -> int:
         tar.write_bytes(archive)
         with tarfile.open(tar) as handle:
             handle.extractall(old_root, filter="data")
-        kinds = set(options.kinds.split(",")) - {""}
+        kinds = set(options.kinds.split(",")) - {""} or {"python"}
         if "all" in kinds:
             sys.path.insert(0, str(ROOT / "src"))
             from whackachip_lint.kinds import KINDS
 
             kinds = set(KINDS)
-        batches = [(str(tree), python_files(tree) + kind_files(tree, kinds)) for tree in options.trees]
+        batches = [(str(tree), (python_files(tree) if "python" in kinds else []) + kind_files(tree, kinds))
+                   for tree in options.trees]
         if options.examples:
             folder = Path(tmp, "examples")
             folder.mkdir()
