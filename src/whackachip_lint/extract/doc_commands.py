@@ -5,10 +5,10 @@ Many training repositories have no launch script: the README says how to run the
 those blocks and runs the shell extractor (extract/shell) over each one, alone, with every other line of the
 document blank, so a finding's line and column are the document's own:
 
-- Markdown fences (``` or ~~~, any indentation, as in list items) tagged `bash`, `sh`, `shell`, `zsh`,
-  `console`, `shell-session`...; untagged fences only when every command line reads as a command (COMMAND_WORDS,
-  `NAME=value`, `./script`, a `$ ` prompt); other languages (python, yaml, text...) never. A fence that is never
-  closed is not read (a forgotten closer would turn the rest of the document into commands).
+- Markdown fences (``` or ~~~, as fences.py reads them: CommonMark's rules, in list items too) tagged `bash`,
+  `sh`, `shell`, `zsh`, `console`, `shell-session`...; untagged fences only when every command line reads as a
+  command (COMMAND_WORDS, `NAME=value`, `./script`, a `$ ` prompt); other languages (python, yaml, text...) never.
+  A fence that is never closed is not read (a forgotten closer would turn the rest of the document into commands).
 - reStructuredText `.. code-block:: bash` (`code`, `sourcecode`) and `::` literal blocks (read like untagged
   fences).
 - Console prompts (`$ `) are blanked, keeping columns. In a block that uses prompts, the lines without one are
@@ -37,6 +37,7 @@ from ..evidence import RawFinding, Span
 from ..kinds import UNSAFE_CHARACTERS
 from . import ExtractionError, PartialExtraction, Source
 from . import shell
+from .fences import fences
 from ..prefilter import has_trigger, pattern_for
 from ..rules import ALL_RULES
 
@@ -57,8 +58,6 @@ COMMAND_WORDS = frozenset({
     "ln", "rm", "ls", "cat", "echo", "tar", "unzip", "make", "cmake", "gcloud", "kubectl", "huggingface-cli",
     "nvidia-smi", "rocm-smi", "npu-smi", "hl-smi", "ray", "colossalai", "composer", "fairseq-train",
 })
-_FENCE_OPEN = re.compile(r"^(?P<indent>[ \t]*)(?P<mark>`{3,}|~{3,})[ \t]*(?P<info>[^\n]*)$")
-_INFO_WORD = re.compile(r"[{.]*([\w+-]*)")
 _RST_DIRECTIVE = re.compile(r"^(?P<indent>[ \t]*)\.\.[ \t]+(?:code-block|code|sourcecode)::[ \t]*(?P<lang>[\w+-]*)")
 _RST_LITERAL = re.compile(r"::[ \t]*$")
 _RST_OPTION = re.compile(r"^[ \t]*:[\w-]+:")
@@ -112,21 +111,13 @@ def fenced_blocks(lines: list[str]) -> list[Block]:
     """The closed Markdown fences whose info string says shell, or that hold no info string (read if they look
     like commands: command_lines decides)."""
     blocks: list[Block] = []
-    index = 0
-    while index < len(lines):
-        opening = _FENCE_OPEN.match(lines[index])
-        if opening is None or (opening["mark"][0] == "`" and "`" in opening["info"]):
-            index += 1
-            continue
-        mark = opening["mark"]
-        closer = re.compile(r"^[ \t]*" + re.escape(mark[0]) + "{%d,}[ \t]*$" % len(mark))
-        end = next((k for k in range(index + 1, len(lines)) if closer.match(lines[k])), None)
-        if end is None:
+    for fence in fences(lines):
+        if not fence.closed:
             break  # never closed: the rest of the document is not read as commands
-        tag = _INFO_WORD.match(opening["info"].strip())[1].lower()
+        tag = fence.language
         if tag in SHELL_TAGS or tag == "":
-            blocks.append(Block(index + 1, list(range(index + 2, end + 1)), tag in SESSION_TAGS, tag != ""))
-        index = end + 1
+            blocks.append(Block(fence.opened + 1, [index + 1 for index in fence.body], tag in SESSION_TAGS,
+                                tag != ""))
     return blocks
 
 
