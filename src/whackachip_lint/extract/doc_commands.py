@@ -9,6 +9,7 @@ document blank, so a finding's line and column are the document's own:
   `sh`, `shell`, `zsh`, `console`, `shell-session`...; untagged fences only when every command line reads as a
   command (COMMAND_WORDS, `NAME=value`, `./script`, a `$ ` prompt); other languages (python, yaml, text...) never.
   A fence that is never closed is not read (a forgotten closer would turn the rest of the document into commands).
+  The commands of a fence inside an HTML comment (`<!-- ... -->`) are `mentioned`: the author hid them.
 - reStructuredText `.. code-block:: bash` (`code`, `sourcecode`) and `::` literal blocks (read like untagged
   fences).
 - Console prompts (`$ `) are blanked, keeping columns. In a block that uses prompts, the lines without one are
@@ -33,7 +34,7 @@ from functools import lru_cache
 from pathlib import PurePosixPath
 from typing import Iterable, Iterator
 
-from ..evidence import RawFinding, Span
+from ..evidence import RawFinding, Span, State
 from ..kinds import UNSAFE_CHARACTERS
 from . import ExtractionError, PartialExtraction, Source
 from . import shell
@@ -76,6 +77,7 @@ class Block:
     lines: list[int]
     session: bool = False  # console/shell-session: lines without a prompt are output
     tagged: bool = True
+    commented: bool = False  # inside an HTML comment: its commands are mentioned, not documented to be run
 
 
 # Blocks handed to the shell parser per document, at most. The largest document of the dev corpus has 70 fenced
@@ -117,7 +119,7 @@ def fenced_blocks(lines: list[str]) -> list[Block]:
         tag = fence.language
         if tag in SHELL_TAGS or tag == "":
             blocks.append(Block(fence.opened + 1, [index + 1 for index in fence.body], tag in SESSION_TAGS,
-                                tag != ""))
+                                tag != "", fence.commented))
     return blocks
 
 
@@ -235,9 +237,10 @@ def _read_block(source: Source, block: Block, commands: dict[int, str], name: st
         props["doc_block"] = block.opened
         if cloned is not None and span.line + shift >= cloned:
             props["other_project"] = True  # after a `git clone` in the block: the cloned project's commands
-        detail = f"{raw.detail}, in a code block of {name}" if raw.detail else f"in a code block of {name}"
+        where = f"in a commented-out code block of {name}" if block.commented else f"in a code block of {name}"
+        detail = f"{raw.detail}, {where}" if raw.detail else where
         out.append(replace(raw, span=Span(span.line + shift, span.column, span.end_line + shift, span.end_column),
-                           detail=detail, properties=props))
+                           detail=detail, properties=props, state=State.MENTIONED if block.commented else raw.state))
     return out
 
 

@@ -9,7 +9,10 @@ content (a ```` block can show a ``` one). A block never closed runs to the end 
 
 List items are the one container followed (block quotes are not): in a list item, indentation counts from the
 item's content column (`1. Run:` then a fence indented three spaces), and a line indented less than that column
-ends the item, and with it a fence that is open inside it. Tabs advance to the next multiple of four columns.
+ends the item, and with it a fence that is open inside it. An HTML comment (`<!--` at the start of a line, to the
+line holding `-->`) is an HTML block: a fence line inside it neither opens nor closes a block outside it; its
+fences are read on their own, as `commented`, and its end ends them. Tabs advance to the next multiple of four
+columns.
 """
 
 from __future__ import annotations
@@ -35,7 +38,8 @@ class Fence:
     end: int
     info: str  # the info string, stripped (`bash title="x"`)
     mark: str  # the opening fence (```, ~~~~...)
-    ended_by: str  # "fence", "item" or "document"
+    ended_by: str  # "fence", "item", "comment" (the HTML comment holding it) or "document"
+    commented: bool = False  # inside an HTML comment: not shown to a reader of the rendered document
 
     @property
     def body(self) -> range:
@@ -74,10 +78,15 @@ def _columns(line: str) -> tuple[int, int]:
 
 
 def fences(lines: Sequence[str]) -> Iterator[Fence]:
-    """The fenced code blocks of a Markdown document's lines, in order."""
+    """The fenced code blocks of a Markdown document's lines, in order, those inside HTML comments included (as
+    `commented`: to CommonMark the comment is raw HTML, but what it holds is a block the author commented out)."""
+    return _fences(lines, 0, len(lines), False)
+
+
+def _fences(lines: Sequence[str], index: int, stop: int, commented: bool) -> Iterator[Fence]:
+    """The fences of lines `[index, stop)`; the end of the range ends a fence open in it (an HTML comment's)."""
     items: list[int] = []  # content columns of the open list items, innermost last
-    index = 0
-    while index < len(lines):
+    while index < stop:
         line = lines[index]
         column, offset = _columns(line)
         if offset == len(line):
@@ -99,28 +108,40 @@ def fences(lines: Sequence[str]) -> Iterator[Fence]:
                 index += 1
                 continue
             base = items[-1]
+        if line.startswith("<!--", offset) and not commented:
+            end = _comment_end(lines, index, offset + 4, stop)
+            yield from _fences(lines, index + 1, end, True)
+            index = end + 1
+            continue
         opening = _OPENING.match(line, offset)
         if opening is None or (opening["mark"][0] == "`" and "`" in opening["info"]):
             index += 1
             continue
-        fence = _block(lines, index, base, opening["mark"], opening["info"].strip())
+        fence = _block(lines, index, stop, base, opening["mark"], opening["info"].strip(), commented)
         yield fence
         index = fence.last + 1
 
 
-def _block(lines: Sequence[str], opened: int, base: int, mark: str, info: str) -> Fence:
-    for index in range(opened + 1, len(lines)):
+def _block(lines: Sequence[str], opened: int, stop: int, base: int, mark: str, info: str, commented: bool) -> Fence:
+    for index in range(opened + 1, stop):
         line = lines[index]
         column, offset = _columns(line)
         if offset == len(line):
             continue
         if column < base:
-            return Fence(opened, index, info, mark, "item")  # the list item holding it ended
+            return Fence(opened, index, info, mark, "item", commented)  # the list item holding it ended
         closing = _CLOSING.match(line, offset)
         if (closing is not None and column - base <= MAX_INDENT and closing["mark"][0] == mark[0]
                 and len(closing["mark"]) >= len(mark)):
-            return Fence(opened, index, info, mark, "fence")
-    return Fence(opened, len(lines), info, mark, "document")
+            return Fence(opened, index, info, mark, "fence", commented)
+    return Fence(opened, stop, info, mark, "comment" if commented else "document", commented)
+
+
+def _comment_end(lines: Sequence[str], opened: int, offset: int, stop: int) -> int:
+    """The index of the line that ends an HTML comment opened on line `opened` (`stop`: none does)."""
+    if "-->" in lines[opened][offset:]:
+        return opened
+    return next((index for index in range(opened + 1, stop) if "-->" in lines[index]), stop)
 
 
 def fenced_lines(lines: Sequence[str]) -> frozenset[int]:
