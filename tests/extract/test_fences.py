@@ -35,6 +35,8 @@ def test_backtick_and_tilde_fences_with_their_info_strings():
 def test_a_closing_fence_is_of_the_same_character_at_least_as_long_and_bare():
     text = "````markdown\n```bash\nA\n```\n~~~~\n```` -->\n`````\nB"
     assert blocks(text) == [(1, 7, "markdown", "fence", False)]
+    # A stray closer opens a block, which a fence with an info string does not close (as GitHub renders it).
+    assert blocks("```\nA\n```python\nB\n```\nC") == [(1, 5, "", "fence", False)]
 
 
 def test_a_backtick_line_holding_another_backtick_is_inline_code_not_a_fence():
