@@ -35,6 +35,7 @@ FORMS = {
                         [(*NPU, "torch_npu", "torch_npu")]),
     "sudo": ("sudo pip install torch_npu", [(*NPU, "torch_npu", "torch_npu")]),
     "env prefix": ("PIP_NO_CACHE_DIR=1 pip install torch_npu", [(*NPU, "torch_npu", "torch_npu")]),
+    "env command": ("env PIP_NO_CACHE_DIR=1 pip install torch_npu", [(*NPU, "torch_npu", "torch_npu")]),
     "value options": ("pip install -r mlx -c mlx -e mlx --prefix mlx --python mlx torch_npu",
                       [(*NPU, "torch_npu", "torch_npu")]),
     "inline values": ("pip install --requirement=mlx.txt --constraint=c.txt torch_npu",
@@ -121,6 +122,15 @@ def test_every_form_gives_its_findings_in_every_extractor(form, reader):
 @pytest.mark.parametrize("form", NOT_INSTALLS)
 def test_commands_that_install_nothing_give_nothing_in_every_extractor(form, reader):
     assert READERS[reader](NOT_INSTALLS[form]) == []
+
+
+@pytest.mark.parametrize("command", ["uv pip install torch_npu", "pip3.10 install torch_npu",
+                                     "/opt/conda/bin/pip install torch_npu", "python3.11 -m pip install torch_npu"])
+def test_an_untagged_readme_block_that_installs_with_pip_is_read(command):
+    text = f"# Set up\n\n```\n{command}\n```\n"
+    assert [(f.rule, f.value, f.line) for f in scan_snippet(text, "markdown").findings if f.rule in PIN_RULES] == [
+        (*NPU, 4)]
+    assert [f for f in scan_snippet("```\nuv is fast: torch_npu\n```\n", "markdown").findings] == []
 
 
 def test_percent_pip_magic_installs_as_a_bang_does():
