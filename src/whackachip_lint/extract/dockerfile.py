@@ -15,6 +15,7 @@ import bisect
 import re
 import shlex
 from dataclasses import dataclass, field
+from typing import Iterator
 
 from ..evidence import RawFinding, Span, State
 from . import Source
@@ -36,14 +37,11 @@ _ASSIGN = re.compile(r"""(?:^|(?<=[\s;&|(]))(?:export\s+)?([A-Z_][A-Z0-9_]*)=("[
 _WORD = r"[^\s;&|]"
 _COMMAND_START = (r"(?:^\s*[Rr][Uu][Nn]\s+(?:--\S+\s+)*|&&|\|\||;|\||\bthen\b|\bdo\b)\s*(?:sudo\s+)?(?:env\s+)?"
                   rf"(?:[A-Za-z_][A-Za-z0-9_]*={_WORD}*\s+)*")
-_CONDA = rf"(?:{_WORD}*/)?(?:conda|mamba|micromamba)\s+install\b"
+_CONDA_INSTALL = re.compile(rf"(?:{_WORD}*/)?(?:conda|mamba|micromamba)\s+install\b")
 _COMMANDS = re.compile(_COMMAND_START)
-_CONDA_INSTALL = re.compile(_COMMAND_START + _CONDA)
 _COMMAND_END = re.compile(r"&&|\|\||;|\|")
 # In a heredoc body (`RUN <<EOF`) the text is a script: a new line also starts (and ends) a command.
-_SCRIPT_START = _COMMAND_START.replace(r"|&&|", r"|\n|&&|", 1)
-_SCRIPT_COMMANDS = re.compile(_SCRIPT_START)
-_SCRIPT_CONDA_INSTALL = re.compile(_SCRIPT_START + _CONDA)
+_SCRIPT_COMMANDS = re.compile(_COMMAND_START.replace(r"|&&|", r"|\n|&&|", 1))
 _SCRIPT_COMMAND_END = re.compile(r"&&|\|\||;|\||\n")
 # One shell word of a command as written, quotes and all (a quoted word may hold spaces: `"jax[tpu] >= 0.4"`).
 _SHELL_WORD = re.compile(r"""(?:"[^"]*"|'[^']*'|[^\s"'])+""")
@@ -262,24 +260,35 @@ def _run(ins: Instruction, scope: Scope) -> list[RawFinding]:
     for target in parse_arch_flags(text):
         span = ins.span(target.start, target.end)
         found.append(RawFinding(target.rule, target.value, ins.state, span, "compiler flag"))
-    commands, conda = (_SCRIPT_COMMANDS, _SCRIPT_CONDA_INSTALL) if ins.heredoc else (_COMMANDS, _CONDA_INSTALL)
-    for match in commands.finditer(text):
-        found.extend(_pip_install(ins, match.end(), scope))
-    for match in conda.finditer(text):
-        found.extend(_conda_install(ins, match.end(), scope))
+    for start, end in _commands(ins):
+        if "pip" in text[start:end]:
+            found.extend(_pip_install(ins, start, end, scope))
+        conda = _CONDA_INSTALL.match(text, start, end)
+        if conda:
+            found.extend(_conda_install(ins, conda.end(), end, scope))
     return found
 
 
-def _command_end(ins: Instruction, start: int) -> int:
-    end_match = (_SCRIPT_COMMAND_END if ins.heredoc else _COMMAND_END).search(ins.text, start)
-    return end_match.start() if end_match else len(ins.text)
+def _commands(ins: Instruction) -> Iterator[tuple[int, int]]:
+    """(start, end) of each command of a RUN text, once each: a command ends at an operator or where the next one
+    starts (`do`, `then`), so no two commands share text, and the operator after a command is searched for once
+    for all the commands before it (issue 19: a line of a million `do` reads in linear time)."""
+    starts = (_SCRIPT_COMMANDS if ins.heredoc else _COMMANDS).finditer(ins.text)
+    ends = _SCRIPT_COMMAND_END if ins.heredoc else _COMMAND_END
+    operator = -1  # where the first operator at or after the current command is
+    current = next(starts, None)
+    while current is not None:
+        following = next(starts, None)
+        start = current.end()
+        if operator < start:
+            found = ends.search(ins.text, start)
+            operator = found.start() if found else len(ins.text)
+        yield start, max(start, min(operator, following.start() if following else len(ins.text)))
+        current = following
 
 
-def _pip_install(ins: Instruction, start: int, scope: Scope) -> list[RawFinding]:
-    """The findings of the command at `start` if it is a pip install (read by pip_install.py, as in scripts)."""
-    end = _command_end(ins, start)
-    if "pip" not in ins.text[start:end]:
-        return []  # most commands: not worth splitting into words
+def _pip_install(ins: Instruction, start: int, end: int, scope: Scope) -> list[RawFinding]:
+    """The findings of the command `[start, end)` if it is a pip install (read by pip_install.py, as in scripts)."""
     written = []
     for match in _SHELL_WORD.finditer(ins.text, start, end):
         if match.group().startswith("#"):
@@ -305,8 +314,7 @@ def _pip_install(ins: Instruction, start: int, scope: Scope) -> list[RawFinding]
     return found
 
 
-def _conda_install(ins: Instruction, start: int, scope: Scope) -> list[RawFinding]:
-    end = _command_end(ins, start)
+def _conda_install(ins: Instruction, start: int, end: int, scope: Scope) -> list[RawFinding]:
     found: list[RawFinding] = []
     words = [(m.group(0), m.start() + start) for m in re.finditer(r"\S+", ins.text[start:end])]
     skip_next = False
