@@ -46,6 +46,7 @@ _SCRIPT_COMMAND_END = re.compile(r"&&|\|\||;|\||\n")
 # One shell word of a command as written, quotes and all (a quoted word may hold spaces: `"jax[tpu] >= 0.4"`).
 _SHELL_WORD = re.compile(r"""(?:"[^"]*"|'[^']*'|[^\s"'])+""")
 _QUOTES = re.compile(r"""["']""")
+# `conda install` options that take a value.
 _VALUE_OPTIONS = {"-r", "--requirement", "-c", "--constraint", "-t", "--target", "--prefix", "--root", "-e",
                   "--editable", "--python", "-p", "--prefix", "-n", "--name", "--channel", "--override-channels"}
 _CONDA_CHANNEL = {"-c", "--channel", "-n", "--name", "-p", "--prefix"}
@@ -307,9 +308,9 @@ def _pip_install(ins: Instruction, start: int, end: int, scope: Scope) -> list[R
         if not argument.index:
             found.extend(pin_findings(facts, ins.span(word.start(), word.end()), ins.state, "installed in the image"))
             continue
-        # The URL itself: after the option's `=`, or glued to a short option (`-ihttps://...`).
-        inline = word.group().find("=") + 1 if argument.first == argument.last else 0
-        url_start = word.start() + (inline or (2 if argument.first == argument.last else 0))
+        url_start = word.start()
+        if argument.first == argument.last:  # the URL after the option's `=`, or glued to it (`-ihttps://...`)
+            url_start += word.group().find("=") + 1 or 2
         found.extend(pin_findings(facts, ins.span(url_start, word.end()), ins.state))
     return found
 
