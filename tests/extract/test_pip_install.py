@@ -34,6 +34,7 @@ FORMS = {
     "general options": ("pip --no-cache-dir --proxy http://p:3128 install torch_npu",
                         [(*NPU, "torch_npu", "torch_npu")]),
     "sudo": ("sudo pip install torch_npu", [(*NPU, "torch_npu", "torch_npu")]),
+    "sudo -H": ("sudo -H pip3 install torch_npu", [(*NPU, "torch_npu", "torch_npu")]),
     "env prefix": ("PIP_NO_CACHE_DIR=1 pip install torch_npu", [(*NPU, "torch_npu", "torch_npu")]),
     "env command": ("env PIP_NO_CACHE_DIR=1 pip install torch_npu", [(*NPU, "torch_npu", "torch_npu")]),
     "value options": ("pip install -r mlx -c mlx -e mlx --prefix mlx --python mlx torch_npu",

@@ -31,11 +31,13 @@ _INSTRUCTION = re.compile(r"^\s*([A-Za-z]+)(?:\s+|$)")
 _HEREDOC = re.compile(r"<<-?\s*[\"']?([A-Za-z_][A-Za-z0-9_]*)[\"']?")
 _VAR = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)(?::?[-+]([^}]*))?\}|\$([A-Za-z_][A-Za-z0-9_]*)")
 _ASSIGN = re.compile(r"""(?:^|(?<=[\s;&|(]))(?:export\s+)?([A-Z_][A-Z0-9_]*)=("[^"]*"|'[^']*'|[^\s;&|)]*)""")
-# A command starts the RUN text or follows &&, ||, ;, |, a `then`/`do`, sudo, `env`, or NAME=value prefixes.
+# A command starts the RUN text or follows &&, ||, ;, |, a `then`/`do`, sudo (and its flags), `env`, or NAME=value
+# prefixes.
 # Values and paths stop at an operator (as the shell's words do): with `\S*` there, every `|` of a line of a
 # million `|` re-read the rest of the line (issue 19); now no two starts read the same text.
 _WORD = r"[^\s;&|]"
-_COMMAND_START = (r"(?:^\s*[Rr][Uu][Nn]\s+(?:--\S+\s+)*|&&|\|\||;|\||\bthen\b|\bdo\b)\s*(?:sudo\s+)?(?:env\s+)?"
+_COMMAND_START = (r"(?:^\s*[Rr][Uu][Nn]\s+(?:--\S+\s+)*|&&|\|\||;|\||\bthen\b|\bdo\b)\s*"
+                  r"(?:sudo\s+(?:-[A-Za-z]+\s+)*)?(?:env\s+)?"
                   rf"(?:[A-Za-z_][A-Za-z0-9_]*={_WORD}*\s+)*")
 _CONDA_INSTALL = re.compile(rf"(?:{_WORD}*/)?(?:conda|mamba|micromamba)\s+install\b")
 _COMMANDS = re.compile(_COMMAND_START)
