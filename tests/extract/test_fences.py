@@ -51,6 +51,9 @@ def test_indentation_up_to_three_spaces_and_in_list_items():
     listed = "1. Run:\n\n   ```bash\n   A\n   ```\n   - then:\n\n\t  ```sh\n     B\n     ```"
     assert blocks(listed) == [(3, 5, "bash", "fence", False), (8, 10, "sh", "fence", False)]
     assert blocks("1. Run:\n\n       ```bash\n       A\n       ```") == []  # seven spaces: four past the item
+    # The item's content starts after the spaces that follow its marker (one to four of them).
+    assert blocks("1.  Run:\n\n       ```bash\n       A\n       ```") == [(3, 5, "bash", "fence", False)]
+    assert blocks("-\tRun:\n\n       ```bash\n       A\n       ```") == [(3, 5, "bash", "fence", False)]
 
 
 def test_a_line_less_indented_than_its_list_item_ends_the_item_and_its_fence():

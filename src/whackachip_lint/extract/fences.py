@@ -77,6 +77,14 @@ def _columns(line: str) -> tuple[int, int]:
     return column, len(line)
 
 
+def _column_after(text: str) -> int:
+    """The column right after `text`, written from the start of a line."""
+    column = 0
+    for char in text:
+        column += 4 - column % 4 if char == "\t" else 1
+    return column
+
+
 def fences(lines: Sequence[str]) -> Iterator[Fence]:
     """The fenced code blocks of a Markdown document's lines, in order, those inside HTML comments included (as
     `commented`: to CommonMark the comment is raw HTML, but what it holds is a block the author commented out)."""
@@ -100,10 +108,10 @@ def _fences(lines: Sequence[str], index: int, stop: int, commented: bool) -> Ite
             continue
         marker = _LIST_MARKER.match(line, offset)
         if marker is not None:
-            spaces = _columns(line[: marker.end()])[0] - _columns(line[: marker.start("space")])[0]
-            width = marker.start("space") - offset + (spaces if 1 <= spaces <= 4 else 1)
-            items.append(column + width)
-            column, offset = _columns(line[: marker.end()])[0], marker.end()
+            after_marker = _column_after(line[: marker.start("space")])
+            spaces = _column_after(line[: marker.end()]) - after_marker
+            items.append(after_marker + (spaces if 1 <= spaces <= 4 else 1))
+            offset = marker.end()
             if offset == len(line):
                 index += 1
                 continue
