@@ -15,6 +15,7 @@ from ..conftest import scan_snippet
 PIN_RULES = {Code.TORCH_WHEEL_VARIANT, Code.VENDOR_RUNTIME_PACKAGE, Code.ACCELERATOR_LIBRARY_PACKAGE,
              Code.CUDA_TOOLKIT_PIN}
 NPU = (Code.VENDOR_RUNTIME_PACKAGE, "torch-npu")
+INSTALLS_NPU = [(*NPU, "torch_npu", "torch_npu")]  # torch_npu, reported at the word that names it
 ROCM_INDEX = "https://download.pytorch.org/whl/rocm6.0"
 
 # (command, [(rule, value, where the finding starts in a script, where it starts in a Dockerfile)]): `where` is
@@ -22,25 +23,25 @@ ROCM_INDEX = "https://download.pytorch.org/whl/rocm6.0"
 # (and what the shell extractor reads for README blocks and notebooks) an index from its option on, and a quoted
 # word from its first character inside the quotes.
 FORMS = {
-    "pip": ("pip install torch_npu==2.1.0", [(*NPU, "torch_npu", "torch_npu")]),
-    "pip3": ("pip3 install torch_npu", [(*NPU, "torch_npu", "torch_npu")]),
-    "pip3.10": ("pip3.10 install torch_npu", [(*NPU, "torch_npu", "torch_npu")]),
-    "pip path": ("/opt/conda/bin/pip install torch_npu", [(*NPU, "torch_npu", "torch_npu")]),
-    "python -m pip": ("python -m pip install torch_npu", [(*NPU, "torch_npu", "torch_npu")]),
-    "python3 -m pip": ("python3 -m pip install torch_npu", [(*NPU, "torch_npu", "torch_npu")]),
-    "python3.11 -m pip": ("python3.11 -m pip install torch_npu", [(*NPU, "torch_npu", "torch_npu")]),
-    "python options": ("python3 -u -W ignore -m pip install torch_npu", [(*NPU, "torch_npu", "torch_npu")]),
-    "uv pip": ("uv pip install torch_npu", [(*NPU, "torch_npu", "torch_npu")]),
+    "pip": ("pip install torch_npu==2.1.0", INSTALLS_NPU),
+    "pip3": ("pip3 install torch_npu", INSTALLS_NPU),
+    "pip3.10": ("pip3.10 install torch_npu", INSTALLS_NPU),
+    "pip path": ("/opt/conda/bin/pip install torch_npu", INSTALLS_NPU),
+    "python -m pip": ("python -m pip install torch_npu", INSTALLS_NPU),
+    "python3 -m pip": ("python3 -m pip install torch_npu", INSTALLS_NPU),
+    "python3.11 -m pip": ("python3.11 -m pip install torch_npu", INSTALLS_NPU),
+    "python options": ("python3 -u -W ignore -m pip install torch_npu", INSTALLS_NPU),
+    "uv pip": ("uv pip install torch_npu", INSTALLS_NPU),
     "general options": ("pip --no-cache-dir --proxy http://p:3128 install torch_npu",
-                        [(*NPU, "torch_npu", "torch_npu")]),
-    "sudo": ("sudo pip install torch_npu", [(*NPU, "torch_npu", "torch_npu")]),
-    "sudo -H": ("sudo -H pip3 install torch_npu", [(*NPU, "torch_npu", "torch_npu")]),
-    "env prefix": ("PIP_NO_CACHE_DIR=1 pip install torch_npu", [(*NPU, "torch_npu", "torch_npu")]),
-    "env command": ("env PIP_NO_CACHE_DIR=1 pip install torch_npu", [(*NPU, "torch_npu", "torch_npu")]),
+                        INSTALLS_NPU),
+    "sudo": ("sudo pip install torch_npu", INSTALLS_NPU),
+    "sudo -H": ("sudo -H pip3 install torch_npu", INSTALLS_NPU),
+    "env prefix": ("PIP_NO_CACHE_DIR=1 pip install torch_npu", INSTALLS_NPU),
+    "env command": ("env PIP_NO_CACHE_DIR=1 pip install torch_npu", INSTALLS_NPU),
     "value options": ("pip install -r mlx -c mlx -e mlx --prefix mlx --python mlx torch_npu",
-                      [(*NPU, "torch_npu", "torch_npu")]),
+                      INSTALLS_NPU),
     "inline values": ("pip install --requirement=mlx.txt --constraint=c.txt torch_npu",
-                      [(*NPU, "torch_npu", "torch_npu")]),
+                      INSTALLS_NPU),
     "--index-url": (f"pip install torch --index-url {ROCM_INDEX}",
                     [(Code.TORCH_WHEEL_VARIANT, "rocm6.0", "--index-url", "https://")]),
     "--index-url=": (f"pip install torch --index-url={ROCM_INDEX}",
@@ -53,14 +54,14 @@ FORMS = {
            [(Code.TORCH_WHEEL_VARIANT, "cu118", "-f", "https://")]),
     "quoted index": (f'pip install torch --index-url "{ROCM_INDEX}"',
                      [(Code.TORCH_WHEEL_VARIANT, "rocm6.0", "--index-url", '"https://')]),
-    "-e": ("pip install -e . torch_npu", [(*NPU, "torch_npu", "torch_npu")]),
+    "-e": ("pip install -e . torch_npu", INSTALLS_NPU),
     "quoted requirement": ("pip install 'jax[tpu]>=0.4.20' -f https://storage.googleapis.com/jax-releases/x.html",
                            [(Code.VENDOR_RUNTIME_PACKAGE, "jax[tpu]", "jax", "'jax")]),
     "quoted with spaces": ('pip install "torch == 2.1.0+cu121"',
                            [(Code.TORCH_WHEEL_VARIANT, "cu121", "torch", '"torch')]),
     "local version": ("pip install torch==2.1.0+cu121", [(Code.TORCH_WHEEL_VARIANT, "cu121", "torch==", "torch==")]),
     "continuation": ("pip install --no-cache-dir \\\n    torch_npu mlx",
-                     [(*NPU, "torch_npu", "torch_npu"), (Code.VENDOR_RUNTIME_PACKAGE, "mlx", "mlx", "mlx")]),
+                     [*INSTALLS_NPU, (Code.VENDOR_RUNTIME_PACKAGE, "mlx", "mlx", "mlx")]),
 }
 # Commands that install nothing with pip.
 NOT_INSTALLS = {
