@@ -208,3 +208,30 @@ def test_every_rule_code_the_docs_name_is_a_rule():
     named = {code for path in USER_DOCS for code in re.findall(r"\bWAC\d{3}\b", path.read_text(encoding="utf-8"))}
     assert {"WAC101", "WAC714"} <= named  # the pattern reads the docs
     assert sorted(named - set(ALL_RULES) - set(removed_rules())) == []
+
+
+def toml_samples(markdown: str) -> list[str]:
+    return re.findall(r"^```toml\n(.*?)^```", markdown, flags=re.M | re.S)
+
+
+def test_a_configuration_sample_with_a_wrong_key_is_caught(tmp_path):
+    from whackachip_lint.config import ConfigError, load_config
+
+    config = tmp_path / "pyproject.toml"
+    config.write_text(toml_samples('```toml\n[tool.wac-lint]\nfail_level = "note"\n```\n')[0], encoding="utf-8")
+    with pytest.raises(ConfigError, match="unknown key `fail_level`"):
+        load_config(config)
+
+
+def test_every_configuration_sample_in_the_docs_is_valid(tmp_path):
+    from whackachip_lint.config import load_config
+    from whackachip_lint.options import CONFIG_KEYS
+
+    config = tmp_path / "pyproject.toml"
+    keys = set()
+    for path in USER_DOCS:
+        for sample in toml_samples(path.read_text(encoding="utf-8")):
+            config.write_text(sample, encoding="utf-8")
+            keys |= set(load_config(config))  # raises ConfigError on an unknown key or a wrong value
+    assert {"select", "per_file_ignores", "targets"} <= keys  # the samples were read
+    assert len(keys) == len(CONFIG_KEYS)  # docs/configuration.md's sample sets every key
