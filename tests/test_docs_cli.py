@@ -235,3 +235,14 @@ def test_every_configuration_sample_in_the_docs_is_valid(tmp_path):
             keys |= set(load_config(config))  # raises ConfigError on an unknown key or a wrong value
     assert {"select", "per_file_ignores", "targets"} <= keys  # the samples were read
     assert len(keys) == len(CONFIG_KEYS)  # docs/configuration.md's sample sets every key
+
+
+def test_docs_cli_md_states_the_text_and_markdown_caps_the_code_uses():
+    from whackachip_lint.report import markdown, text
+    from whackachip_lint.report.verdict_text import DEFAULT
+
+    doc = " ".join(CLI_DOC.read_text(encoding="utf-8").split())
+    for stated in (f"over {text.PAGE} lines", f"beyond the first {text.REPEATS_SHOWN} share one line",
+                   f"at most {text.LINES_NAMED} lines named", f"{markdown.TOP_EVIDENCE} of each list at most",
+                   f"messages cut at {DEFAULT.line} characters"):
+        assert stated in doc, stated
