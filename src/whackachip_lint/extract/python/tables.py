@@ -235,6 +235,15 @@ TPU_CALLS: dict[str, str] = {
     "*.TPUStrategy": "", "TPUStrategy": "", "*.TPUClusterResolver": "", "TPUClusterResolver": "",
     "*.initialize_tpu_system": "", "initialize_tpu_system": "",
 }
+# XManager job requirements (`xm.JobRequirements(tpu_v2=8)`, `xm.JobRequirements({xm.ResourceType.A100: 8})`): the
+# accelerator a launch script asks the scheduler for (WAC703). Resource names -> vendor; XManager looks them up
+# case-insensitively. Source: google-deepmind/xmanager, xmanager/xm/resources.py (`ResourceType`: P4, T4, P100, V100,
+# A100, TPU_V2, TPU_V3; keyword resources are the lower-case names).
+JOB_REQUIREMENTS = ("*.JobRequirements", "JobRequirements")
+JOB_ACCELERATORS: dict[str, str] = {
+    "p4": "nvidia", "t4": "nvidia", "p100": "nvidia", "v100": "nvidia", "a100": "nvidia",
+    "tpu_v2": "google", "tpu_v3": "google",
+}
 # JAX calls whose backend argument (first positional or `backend=`) names the platform: `jax.devices("tpu")`
 # raises without one, so the platform is a requirement (WAC208).
 PLATFORM_CALLS = ("jax.devices", "jax.local_devices", "jax.device_count", "jax.local_device_count")
