@@ -188,7 +188,8 @@ RULES = (
         name="vendor-environment",
         signal="runtime.env",
         title="vendor runtime variable",
-        summary="Finds vendor runtime variables set: RCCL_*, HSA_*, HIP_*/ROCR_*, ASCEND_*, PT_HPU_*, PJRT_*/XLA_*.",
+        summary=("Finds vendor runtime variables set: RCCL_*, HSA_*, HIP_*/ROCR_*, ASCEND_*, PT_HPU_*, PJRT_*/XLA_*, "
+                 "TPU_* and XRT_TPU_CONFIG."),
         why=(
             "These variables are read only by one vendor's stack (AMD ROCm, Huawei CANN, Intel Gaudi, Google XLA). "
             "Setting them says which runtime the author ran, even in code that otherwise looks like CUDA."
@@ -204,6 +205,8 @@ RULES = (
             Example("export RANK_TABLE_FILE=./hccl_8p.json\n", kind="shell", value="RANK_TABLE_FILE",
                     note="the HCCL rank table of an Ascend job"),
             Example("export NEURON_RT_NUM_CORES=2\n", kind="shell", value="NEURON_RT_NUM_CORES", note="AWS Neuron"),
+            Example('export XRT_TPU_CONFIG="localservice;0;localhost:51011"\n', kind="shell", value="XRT_TPU_CONFIG",
+                    note="PyTorch/XLA's XRT runtime pointed at a Cloud TPU"),
             Example("FROM ubuntu:22.04\nENV HSA_FORCE_FINE_GRAIN_PCIE=1\n", kind="dockerfile", value="HSA_FORCE_FINE_GRAIN_PCIE"),
         ),
         negatives=(
@@ -226,6 +229,7 @@ RULES = (
             ("pt_hpu_*", (vendor(INTEL, strength=STRONG, text="PT_HPU variables (Intel Gaudi)"),)),
             ("habana_*", (vendor(INTEL, strength=STRONG, text="Habana variables (Intel Gaudi)"),)),
             ("tpu_*", (vendor(GOOGLE, strength=STRONG, text="TPU variables (Google)"),)),
+            ("xrt_tpu_config", (vendor(GOOGLE, strength=STRONG, text="XRT TPU configuration (Google TPU)"),)),
             ("torch_blas_prefer_hipblaslt", (vendor(AMD, strength=STRONG, text="hipBLASLt switch (PyTorch on ROCm)"),)),
             ("gpu_max_hw_queues", (vendor(AMD, strength=STRONG, text="HIP hardware queue count (AMD ROCm)"),)),
             ("rank_table_file", (vendor(HUAWEI, strength=STRONG, text="HCCL rank table (Huawei Ascend)"),)),
