@@ -67,6 +67,10 @@ KEYWORDS: dict[str, tuple[str, str | None]] = {
     "fp8_format": ("switch", Code.FP8_COMPUTE),
     "use_fp8": ("switch", Code.FP8_COMPUTE),
     "use_flash_attention_2": ("switch", Code.FLASH_ATTENTION),
+    # TPU cores to train on: Lightning 1.x `Trainer(tpu_cores=8)`, Hugging Face `TrainingArguments(tpu_num_cores=8)`;
+    # None or 0 trains elsewhere (SWITCH_VALUES: the platform they name).
+    "tpu_cores": ("switch", Code.XLA_PLATFORM),
+    "tpu_num_cores": ("switch", Code.XLA_PLATFORM),
     "dtype": ("precision", None),
     "torch_dtype": ("precision", None),
     "compute_dtype": ("precision", None),
@@ -121,6 +125,7 @@ FLAG_KEYWORDS: dict[str, tuple[str, str | None]] = {}
 SWITCH_VALUES: dict[str, str] = {
     "use_flash_attention_2": "fa2", "load_in_4bit": "qlora", "load_in_8bit": "qlora8", "use_peft": "lora",
     "use_lora": "lora", "gradient_checkpointing": "full", "zero_cpu_offload": LEGACY_OFFLOAD_DEVICE,
+    "tpu_cores": "tpu", "tpu_num_cores": "tpu",
 }
 
 # argparse options (normalised: dashes stripped, "-" -> "_", lower case) that name a keyword above.
