@@ -306,7 +306,7 @@ RULES = (
             "`jax.default_backend()`, `jax.devices()[0].platform` and torch_xla's `xr.device_type()` compared with a "
             "platform name; `--xla_force_host_platform_device_count` (CPU); TensorFlow's TPU APIs "
             "(`TPUStrategy`, `TPUClusterResolver`, `initialize_tpu_system`, a `TPUEstimator` unless `use_tpu=` is "
-            "false) and `--use_tpu=True` passed to a script (TPU); TPU cores to train on (Lightning 1.x "
+            "false), `--use_tpu=True` and `--tpu NAME` passed to a script (TPU); TPU cores to train on (Lightning 1.x "
             "`Trainer(tpu_cores=8)`, Hugging Face `tpu_num_cores=8`; None or 0 is off)."
         ),
         why=(
@@ -344,6 +344,8 @@ RULES = (
                     note="the TPU only when the flag says so: without it the estimator runs on the CPU or GPU"),
             Example("python run_pretraining.py --use_tpu=True --tpu_name=$TPU_NAME\n", kind="shell", value="tpu",
                     note="a TensorFlow Estimator script launched on a Cloud TPU"),
+            Example("python3 main.py --model gpt3_small --tpu my-tpu\n", kind="shell", value="tpu",
+                    note="the Cloud TPU the script connects to (mesh-tensorflow scripts)"),
             Example("import pytorch_lightning as pl\ntrainer = pl.Trainer(tpu_cores=8, max_epochs=3)\n", value="tpu",
                     note="Lightning 1.x trains on 8 TPU cores"),
         ),
@@ -359,6 +361,10 @@ RULES = (
                     "est = tf.contrib.tpu.TPUEstimator(model_fn=None, use_tpu=args.use_tpu)\n",
                     note="off unless --use_tpu is passed: conditional, not a fact"),
             Example("python run_classifier.py --use_tpu=False\n", kind="shell", note="the TPU switched off"),
+            Example('python3 main.py --model gpt3_small --tpu ""\n', kind="shell", state=State.DISABLED, value="tpu",
+                    note="no TPU named"),
+            Example("python3 run.py --tpu_name my-tpu\n", kind="shell",
+                    note="a TPU name alone: the script's --use_tpu decides"),
             Example("import pytorch_lightning as pl\ntrainer = pl.Trainer(gpus=1, tpu_cores=None)\n",
                     state=State.DISABLED, value="tpu", note="no TPU cores: trains elsewhere"),
             Example("import tensorflow as tf\ntry:\n    r = tf.distribute.cluster_resolver.TPUClusterResolver()\n"
