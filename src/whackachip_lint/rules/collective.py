@@ -77,8 +77,8 @@ RULES = (
         signal="runtime.import",
         title="vendor runtime import",
         summary=(
-            "Finds imports of accelerator runtimes: torch_npu, habana_frameworks, torch_xla, jax, mlx, "
-            "intel_extension_for_pytorch."
+            "Finds imports of accelerator runtimes: torch_npu, habana_frameworks (and optimum.habana, its "
+            "Transformers port), torch_xla, jax, mlx, intel_extension_for_pytorch."
         ),
         why=(
             "A runtime that the code imports unconditionally and uses can only run on that vendor's hardware: it is "
@@ -87,6 +87,8 @@ RULES = (
         positives=(
             Example("import torch_npu\n", value="torch_npu"),
             Example("import habana_frameworks.torch.core as htcore\n", value="habana_frameworks"),
+            Example("from optimum.habana import GaudiConfig, GaudiTrainer\n", value="optimum.habana",
+                    note="Hugging Face's trainer for Intel Gaudi"),
             Example("import torch_xla.core.xla_model as xm\n", value="torch_xla"),
             Example("import jax.numpy as jnp\n", value="jax"),
             Example("import intel_extension_for_pytorch as ipex\n", value="intel_extension_for_pytorch"),
@@ -97,6 +99,7 @@ RULES = (
             Example("try:\n    import torch_npu\nexcept ImportError:\n    torch_npu = None\n"),
             Example("import importlib.util\nif importlib.util.find_spec('torch_npu'):\n    import torch_npu\n"),
             Example('"""Runs on torch_npu too."""\nimport torch\n'),
+            Example("from optimum.intel import OVModelForCausalLM\n", note="another Optimum backend (OpenVINO)"),
         ),
         tags=("vendor",),
         implies=(
@@ -104,6 +107,8 @@ RULES = (
             ("habana_frameworks*", (
                 vendor(INTEL, strength=HARD, text="imports habana_frameworks (Intel Gaudi runtime)"),
             )),
+            # Strong, not hard: GaudiTrainer falls back to the CPU when `use_habana` is off.
+            ("optimum.habana*", (vendor(INTEL, strength=STRONG, text="imports optimum.habana (Intel Gaudi trainer)"),)),
             ("torch_xla*", (vendor(GOOGLE, strength=STRONG, text="imports torch_xla (XLA devices: TPU)", xla=True),)),
             ("mlx*", (vendor(APPLE, strength=STRONG, text="imports mlx (made for Apple silicon)"),)),
             ("torch_neuronx*", (vendor(AWS, strength=HARD, text="imports torch_neuronx (AWS Neuron runtime)"),)),

@@ -151,6 +151,9 @@ MODULES: dict[str, tuple[tuple[str, str], ...]] = {
     "torch_npu.contrib.transfer_to_npu": ((Code.VENDOR_RUNTIME_IMPORT, "torch_npu"), (Code.CUDA_MIGRATION_SHIM, "transfer_to_npu")),
     "habana_frameworks": ((Code.VENDOR_RUNTIME_IMPORT, "habana_frameworks"),),
     "habana_frameworks.torch.gpu_migration": ((Code.VENDOR_RUNTIME_IMPORT, "habana_frameworks"), (Code.CUDA_MIGRATION_SHIM, "gpu_migration")),
+    # Hugging Face's Gaudi port of Transformers/Diffusers (GaudiTrainer, GaudiConfig): "the interface between the
+    # Transformers and Diffusers libraries and Intel Gaudi AI Accelerators (HPU)" (optimum-habana's README).
+    "optimum.habana": ((Code.VENDOR_RUNTIME_IMPORT, "optimum.habana"),),
     "mindspeed.megatron_adaptor": ((Code.CUDA_MIGRATION_SHIM, "mindspeed"),),  # patches Megatron's CUDA code paths for Ascend
     "torch_xla": ((Code.VENDOR_RUNTIME_IMPORT, "torch_xla"),),
     "jax": ((Code.VENDOR_RUNTIME_IMPORT, "jax"),),
