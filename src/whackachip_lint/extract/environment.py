@@ -98,6 +98,8 @@ PREFIXES: dict[str, tuple[str, str]] = {
     "PJRT_": (Code.VENDOR_ENVIRONMENT, "set"),
     "XLA_": (Code.VENDOR_ENVIRONMENT, "set"),
     "TPU_": (Code.VENDOR_ENVIRONMENT, "set"),
+    # libtpu, the TPU runtime, reads its flags from LIBTPU_INIT_ARGS (TensorFlow's tpu_initializer_helper); empty is off.
+    "LIBTPU_": (Code.VENDOR_ENVIRONMENT, "set"),
     "NEURON_RT_": (Code.VENDOR_ENVIRONMENT, "set"),
     "NEURON_CC_": (Code.VENDOR_ENVIRONMENT, "set"),
 }

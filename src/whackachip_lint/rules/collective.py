@@ -194,7 +194,7 @@ RULES = (
         signal="runtime.env",
         title="vendor runtime variable",
         summary=("Finds vendor runtime variables set: RCCL_*, HSA_*, HIP_*/ROCR_*, ASCEND_*, PT_HPU_*, PJRT_*/XLA_*, "
-                 "TPU_* and XRT_TPU_CONFIG."),
+                 "TPU_*, LIBTPU_* and XRT_TPU_CONFIG."),
         why=(
             "These variables are read only by one vendor's stack (AMD ROCm, Huawei CANN, Intel Gaudi, Google XLA). "
             "Setting them says which runtime the author ran, even in code that otherwise looks like CUDA."
@@ -212,6 +212,8 @@ RULES = (
             Example("export NEURON_RT_NUM_CORES=2\n", kind="shell", value="NEURON_RT_NUM_CORES", note="AWS Neuron"),
             Example('export XRT_TPU_CONFIG="localservice;0;localhost:51011"\n', kind="shell", value="XRT_TPU_CONFIG",
                     note="PyTorch/XLA's XRT runtime pointed at a Cloud TPU"),
+            Example('export LIBTPU_INIT_ARGS="--xla_tpu_enable_async_collective_fusion=true"\n', kind="shell",
+                    value="LIBTPU_INIT_ARGS", note="flags for libtpu, the TPU runtime"),
             Example("FROM ubuntu:22.04\nENV HSA_FORCE_FINE_GRAIN_PCIE=1\n", kind="dockerfile", value="HSA_FORCE_FINE_GRAIN_PCIE"),
         ),
         negatives=(
@@ -220,6 +222,8 @@ RULES = (
             Example('import os\nif os.environ.get("ASCEND_RT_VISIBLE_DEVICES"):\n    pass\n', note="reading is not setting"),
             Example("export PJRT_DEVICE=CUDA\n", kind="shell",
                     note="PJRT_DEVICE is read by its value (WAC208): CUDA names no TPU"),
+            Example('export LIBTPU_INIT_ARGS=""\n', kind="shell", state=State.DISABLED, value="LIBTPU_INIT_ARGS",
+                    note="emptied (a GPU recipe clearing a TPU port's flags): no TPU"),
         ),
         tags=("vendor", "environment"),
         implies=(
@@ -235,6 +239,7 @@ RULES = (
             ("habana_*", (vendor(INTEL, strength=STRONG, text="Habana variables (Intel Gaudi)"),)),
             ("tpu_*", (vendor(GOOGLE, strength=STRONG, text="TPU variables (Google)"),)),
             ("xrt_tpu_config", (vendor(GOOGLE, strength=STRONG, text="XRT TPU configuration (Google TPU)"),)),
+            ("libtpu_*", (vendor(GOOGLE, strength=STRONG, text="libtpu variables (Google TPU runtime)"),)),
             ("torch_blas_prefer_hipblaslt", (vendor(AMD, strength=STRONG, text="hipBLASLt switch (PyTorch on ROCm)"),)),
             ("gpu_max_hw_queues", (vendor(AMD, strength=STRONG, text="HIP hardware queue count (AMD ROCm)"),)),
             ("rank_table_file", (vendor(HUAWEI, strength=STRONG, text="HCCL rank table (Huawei Ascend)"),)),
