@@ -14,7 +14,7 @@ TRIGGERS = (
     "accelerator", "neuron", "musa", "mlu", "metal", "torch.version", "miopen", "environ", "putenv", "ucc",
     "hipblaslt", "rank_table", "jax_platform", "xla_force_host", "rocm-smi", "amd-smi", "rocminfo", "npu-smi",
     "hl-smi", "hl-qual", "gcloud", "device_target", "mindspore", "tpuestimator", "tpustrategy",
-    "tpuclusterresolver",
+    "tpuclusterresolver", "libtpu",
 )
 
 RULES = (
