@@ -175,9 +175,9 @@ def scan(paths, output_format, statistics, show_source, verdict_only, output, se
     flags = flag_values(click.get_current_context().params)
     unknown = check_selectors(flags["select"] + flags["ignore"] + flags["extend_select"])
     if unknown:
-        from .suggest import did_you_mean, rule_choices
+        from .suggest import did_you_mean_code
 
-        hints = "".join(did_you_mean(code, rule_choices()) for code in unknown)
+        hints = "".join(did_you_mean_code(code) for code in unknown)
         raise click.UsageError(f"unknown rule code or prefix: {', '.join(unknown)}{hints} (see `wac-lint rule --all`)")
     if not reads_stdin:
         from . import replay

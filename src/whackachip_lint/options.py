@@ -67,9 +67,9 @@ def _codes(path: Path, key: str, value: Any) -> list[str]:
     codes = [c.upper() for c in _strings(path, key, value)]
     unknown = check_selectors(codes)
     if unknown:
-        from .suggest import did_you_mean, rule_choices
+        from .suggest import did_you_mean_code
 
-        hints = "".join(did_you_mean(code, rule_choices()) for code in unknown)
+        hints = "".join(did_you_mean_code(code) for code in unknown)
         raise ConfigError(f"{path}: `{key}`: unknown rule code or prefix {', '.join(unknown)}{hints}")
     return codes
 
