@@ -312,7 +312,9 @@ class TreeWalker:
                         )
                     continue
             if is_dir:
-                if (path / "pyvenv.cfg").exists():
+                # os.path.exists, not Path.exists: a folder whose path is over PATH_MAX (deep nesting) or that
+                # cannot be searched raised here and stopped the scan; walking it gives one diagnostic instead.
+                if os.path.exists(path / "pyvenv.cfg"):
                     self._skip(SKIP_VENV, True)
                     continue  # a virtualenv under any name
                 subdirectories.append((path, ignores))
