@@ -54,3 +54,30 @@ def test_folders_nested_past_path_max_cost_one_diagnostic(tmp_path):
     ((path, messages),) = messages_by_path(result).items()
     assert messages == ["cannot stat: File name too long"]
     assert set(path.split("/")) == {_LONG_NAME}  # the first folder whose path is over PATH_MAX
+
+
+# --- the scanned repository's configuration file ------------------------------------------------------------------
+
+
+def test_a_deeply_nested_pyproject_is_a_config_error_not_a_traceback(tmp_path, cli):
+    """tomllib's parser recurses per nested array: RecursionError came out of the CLI as a 3,000-line traceback.
+    Any pyproject.toml is read (to see whether it has a [tool.wac-lint] table), so this hit every scan of the repo."""
+    (tmp_path / "pyproject.toml").write_text("[project]\nname = " + "[" * 5000 + "]" * 5000 + "\n")
+    (tmp_path / "train.py").write_text(BF16)
+    result = cli(str(tmp_path))
+    assert result.exit_code == 2, result.output
+    assert f"{tmp_path / 'pyproject.toml'}: invalid TOML: nested too deeply to read" in result.output
+    assert "Traceback" not in result.output
+    isolated = cli("--isolated", "--format", "json", str(tmp_path))  # the way to scan it anyway
+    assert isolated.exit_code == 0 and "WAC101" in isolated.output
+
+
+def test_a_huge_sparse_pyproject_is_not_read_whole(tmp_path, cli):
+    """A 10 GB sparse pyproject.toml was read whole (read_text) before the scan started: gigabytes, then a kill."""
+    with open(tmp_path / "pyproject.toml", "wb") as handle:
+        handle.truncate(10 * 1024**3)
+    (tmp_path / "train.py").write_text(BF16)
+    result = cli(str(tmp_path))
+    assert result.exit_code == 2, result.output
+    assert (f"{tmp_path / 'pyproject.toml'}: file is 10,737,418,240 bytes, over the 1,048,576-byte limit; not read"
+            in result.output)
