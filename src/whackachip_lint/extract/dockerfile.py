@@ -33,15 +33,25 @@ _ASSIGN = re.compile(r"""(?:^|(?<=[\s;&|(]))(?:export\s+)?([A-Z_][A-Z0-9_]*)=("[
 # Values and paths stop at an operator (as the shell's words do): with `\S*` there, every `|` of a line of a
 # million `|` re-read the rest of the line (issue 19); now no two starts read the same text.
 _WORD = r"[^\s;&|]"
-_COMMAND_START = (r"(?:^\s*[Rr][Uu][Nn]\s+(?:--\S+\s+)*|&&|\|\||;|\||\bthen\b|\bdo\b)\s*(?:sudo\s+)?"
-                  rf"(?:[A-Za-z_][A-Za-z0-9_]*={_WORD}*\s+)*")
+
+
+def _command_start(blank: str = r"\s", starts: str = "") -> str:
+    """The pattern of a command's start; `starts`: more alternatives that start one, `blank`: the blank characters
+    within it."""
+    return (rf"(?:^{blank}*[Rr][Uu][Nn]{blank}+(?:--\S+{blank}+)*{starts}|&&|\|\||;|\||\bthen\b|\bdo\b){blank}*"
+            rf"(?:sudo{blank}+)?(?:[A-Za-z_][A-Za-z0-9_]*={_WORD}*{blank}+)*")
+
+
+_COMMAND_START = _command_start()
 _PIP = rf"(?:{_WORD}*/)?(?:pip3?(?:\.\d+)?|python3?(?:\.\d+)?\s+-m\s+pip|uv\s+pip)\s+install\b"
 _CONDA = rf"(?:{_WORD}*/)?(?:conda|mamba|micromamba)\s+install\b"
 _PIP_INSTALL = re.compile(_COMMAND_START + _PIP)
 _CONDA_INSTALL = re.compile(_COMMAND_START + _CONDA)
 _COMMAND_END = re.compile(r"&&|\|\||;|\|")
-# In a heredoc body (`RUN <<EOF`) the text is a script: a new line also starts (and ends) a command.
-_SCRIPT_START = _COMMAND_START.replace(r"|&&|", r"|\n|&&|", 1)
+# In a heredoc body (`RUN <<EOF`) the text is a script: a new line also starts (and ends) a command, so the blanks
+# within a command stay on its line. With `\s` there, every new line of a run of blank lines (or of `A=1` lines)
+# re-read all the lines after it: a 100 KB heredoc took the whole time budget.
+_SCRIPT_START = _command_start(blank=r"[^\S\n]", starts=r"|\n")
 _SCRIPT_PIP_INSTALL = re.compile(_SCRIPT_START + _PIP)
 _SCRIPT_CONDA_INSTALL = re.compile(_SCRIPT_START + _CONDA)
 _SCRIPT_COMMAND_END = re.compile(r"&&|\|\||;|\||\n")
