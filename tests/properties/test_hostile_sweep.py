@@ -6,12 +6,14 @@ naming it. (Earlier sweeps: test_hostile_repos.py, test_untrusted_config.py, tes
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 
 from whackachip_lint.config import Settings
 from whackachip_lint.scan import scan
 
+from ..conftest import inside
 from ..hostile import BF16, messages_by_path
 
 # A folder name of 100 bytes, nested deep enough that the path is over Linux's PATH_MAX (4,096 bytes).
@@ -81,3 +83,63 @@ def test_a_huge_sparse_pyproject_is_not_read_whole(tmp_path, cli):
     assert result.exit_code == 2, result.output
     assert (f"{tmp_path / 'pyproject.toml'}: file is 10,737,418,240 bytes, over the 1,048,576-byte limit; not read"
             in result.output)
+
+
+def test_configuration_errors_quote_the_repository_escaped(tmp_path, cli):
+    """A key or target of the scanned repository's [tool.wac-lint] was echoed raw in the error: an OSC title write,
+    a screen clear, and a new line starting a forged GitHub workflow command."""
+    (tmp_path / "train.py").write_text(BF16)
+    hostile = r"\u001b]0;PWNED\u0007\u001b[2J\n::error::forged"
+    for table in (f'"{hostile}" = 1', f'target = ["{hostile}"]'):
+        (tmp_path / "pyproject.toml").write_text(f"[tool.wac-lint]\n{table}\n")
+        result = cli(str(tmp_path))
+        assert result.exit_code == 2, result.output
+        assert "\\x1b]0;PWNED\\x07\\x1b[2J\\x0a::error::forged" in result.output
+        assert "\x1b" not in result.output and "\n::" not in result.output
+
+
+# --- GitHub Actions workflow commands in reports ---------------------------------------------------------------------
+
+
+def _forging_repo(root: Path) -> None:
+    """Files whose names and contents are GitHub workflow commands: `::` starting a line (after blanks, which the
+    runner trims) and the legacy `##[command]`, which the runner reads anywhere in a line."""
+    (root / "::error title=x::forged.py").write_text(BF16.rstrip("\n") + "  # ##[error]forged\n")
+    (root / "Dockerfile").write_text("FROM nvidia/cuda:12.1.0-devel-ubuntu22.04##[warning]forged\n")
+    (root / "README.md").write_text("We trained on 8x NVIDIA A100 GPUs ##[error]forged\n")
+    (root / " ::stop-commands::token.py").write_bytes(b"\xff")  # a diagnostic, with -q on standard error
+
+
+def cli_in(directory: Path, cli, *args: str):
+    with inside(directory):  # a scan of "." reports paths from the start of the line
+        return cli(*args)
+
+
+def _workflow_commands(output: str) -> list[str]:
+    return [line for line in output.splitlines() if line.lstrip().startswith("::") or "##[" in line]
+
+
+def test_no_text_or_json_report_line_is_a_github_workflow_command(tmp_path, cli):
+    _forging_repo(tmp_path)
+    for fmt in ("text", "concise", "json", "sarif", "markdown"):
+        for extra in ((), ("--show-source",), ("-q",), ("--statistics",)):
+            if extra and fmt not in ("text", "concise"):
+                continue
+            result = cli_in(tmp_path, cli, "--format", fmt, "--fail-level", "note", *extra, ".")
+            assert result.exit_code in (0, 1), result.output
+            assert _workflow_commands(result.output) == [], (fmt, extra)
+    text = cli_in(tmp_path, cli, "--fail-level", "note", "--show-source", ".").output
+    assert "\\x3a:error title=x::forged.py:2:26: WAC101" in text and "# ##\\x5berror]forged" in text
+    data = json.loads(cli_in(tmp_path, cli, "--format", "json", ".").output)  # `##\u005b` is the same JSON string
+    assert any("##[warning]forged" in f["message"] for f in data["findings"])
+
+
+def test_the_github_format_escapes_repository_values_by_githubs_rules(tmp_path, cli):
+    """Our own commands start the lines; the repository's text is command data (`%`, CR and LF escaped) or a
+    property (`:` and `,` too), where neither `::` nor `##[` starts a command."""
+    _forging_repo(tmp_path)
+    result = cli_in(tmp_path, cli, "--format", "github", "--fail-level", "note", ".")
+    lines = result.output.splitlines()
+    assert lines and all(line.startswith(("::notice ", "::warning ", "::error ")) for line in lines)
+    assert "::warning file= %3A%3Astop-commands%3A%3Atoken.py,title=not scanned::not valid UTF-8" in result.output
+    assert "file=%3A%3Aerror title=x%3A%3Aforged.py,line=2" in result.output
