@@ -14,6 +14,7 @@ from whackachip_lint.config import Settings
 from whackachip_lint.scan import scan
 
 from ..conftest import inside
+from ..fleet.test_fleet import sh
 from ..hostile import BF16, messages_by_path
 
 # A folder name of 100 bytes, nested deep enough that the path is over Linux's PATH_MAX (4,096 bytes).
@@ -143,3 +144,52 @@ def test_the_github_format_escapes_repository_values_by_githubs_rules(tmp_path, 
     assert lines and all(line.startswith(("::notice ", "::warning ", "::error ")) for line in lines)
     assert "::warning file= %3A%3Astop-commands%3A%3Atoken.py,title=not scanned::not valid UTF-8" in result.output
     assert "file=%3A%3Aerror title=x%3A%3Aforged.py,line=2" in result.output
+
+
+# --- history and fleet: names and subjects from git objects ---------------------------------------------------------
+
+
+def _hostile_history_repo(root: Path) -> Path:
+    """One commit: a file name that is not UTF-8, one with an OSC title write, one that is a workflow command, and
+    a subject with a screen clear and a legacy `##[error]`."""
+    repo = root / "repo"
+    repo.mkdir()
+    sh(repo, "init", "-q", "-b", "main")
+    for name in (b"caf\xe9.py", b"ev\x1b]0;T\x07il.py", b"::error::f.py"):
+        (repo / os.fsdecode(name)).write_text(BF16)
+    sh(repo, "add", "-A")
+    sh(repo, "commit", "-q", "-m", "three \x1b[2J ##[error]forged")
+    return repo
+
+
+def _harmless(output: str) -> bool:
+    return "\x1b" not in output and "\x07" not in output and _workflow_commands(output) == []
+
+
+def test_fleet_scan_stores_a_name_that_is_not_utf8(tmp_path, cli):
+    """`fleet scan` died on it (UnicodeEncodeError from SQLite: the tree's name, surrogate-escaped, went in raw)."""
+    repo = _hostile_history_repo(tmp_path)
+    store = str(tmp_path / "fleet.sqlite")
+    assert cli("fleet", "add", "--store", store, str(repo)).exit_code == 0
+    scanned = cli("fleet", "scan", "--store", store)
+    assert scanned.exit_code == 0, scanned.output
+    paths = cli("fleet", "query", "--store", store, "SELECT path FROM change_log ORDER BY path")
+    assert paths.output.splitlines() == ["path", "\\x3a:error::f.py", "caf\\xe9.py", "ev\\x1b]0;T\\x07il.py"]
+    for fmt in ("text", "markdown", "json"):
+        report = cli("fleet", "report", "--store", store, "--format", fmt)
+        assert report.exit_code == 0 and _harmless(report.output), fmt
+        assert ("caf\\\\xe9.py" if fmt == "json" else "caf\\xe9.py") in report.output  # JSON doubles the backslash
+
+
+def test_history_names_files_and_subjects_escaped(tmp_path, cli):
+    """`history` printed the tree's names and the commit subject raw: an OSC title write, a screen clear and a
+    forged workflow command reached the terminal or the CI log."""
+    repo = _hostile_history_repo(tmp_path)
+    text = cli("history", str(repo))
+    assert text.exit_code == 0 and _harmless(text.output)
+    assert "three \\x1b[2J ##\\x5berror]forged" in text.output and "+ ev\\x1b]0;T\\x07il.py:2: WAC101" in text.output
+    data = cli("history", "--format", "json", str(repo))
+    assert _harmless(data.output)
+    (change,) = json.loads(data.output)["changes"]
+    assert change["subject"] == "three \x1b[2J ##[error]forged"  # the same text, escaped only as JSON
+    assert sorted(f["path"] for f in change["added"]) == ["::error::f.py", "caf\\xe9.py", "ev\\x1b]0;T\\x07il.py"]
