@@ -10,6 +10,7 @@ import json
 import os
 from pathlib import Path
 
+from whackachip_lint import workers
 from whackachip_lint.config import Settings
 from whackachip_lint.scan import scan
 
@@ -193,3 +194,22 @@ def test_history_names_files_and_subjects_escaped(tmp_path, cli):
     (change,) = json.loads(data.output)["changes"]
     assert change["subject"] == "three \x1b[2J ##[error]forged"  # the same text, escaped only as JSON
     assert sorted(f["path"] for f in change["added"]) == ["::error::f.py", "caf\\xe9.py", "ev\\x1b]0;T\\x07il.py"]
+
+
+# --- .gitignore patterns that pathspec's regular expressions match in exponential time ------------------------------
+
+
+def test_gitignore_patterns_with_too_many_wildcards_are_left_out_with_one_diagnostic(tmp_path):
+    """`a*a*a*a*a*b` against one 253-byte name stalled discovery (pathspec backtracks: length ** wildcards)."""
+    (tmp_path / ".gitignore").write_text("a*a*a*a*a*b\nignored.py\n!\n*x*/*x*/*x*/*x*/y\n**/tokenizer-*/**\n")
+    (tmp_path / ("a" * 250 + ".py")).write_text(BF16)
+    (tmp_path / "ignored.py").write_text(BF16)
+    (tmp_path / "tokenizer-save").mkdir()
+    (tmp_path / "tokenizer-save" / "x.py").write_text(BF16)  # three wildcards in all: still applied
+    # In a worker with a budget: a regression fails in seconds instead of hanging the suite.
+    (result,) = workers.run([tmp_path], lambda root: scan([root], Settings(use_cache=False, jobs=1)),
+                            lambda _root, why: why, jobs=1, timeout=10, memory_bytes=None)
+    assert messages_by_path(result) == {".gitignore": [
+        "invalid pattern ignored (line 3), as git does; pattern ignored (line 1, 4): more `*` wildcards than can be "
+        "matched in bounded time (2 per path segment, 3 in all); git would apply it, so files it ignores are scanned"]}
+    assert sorted(f.path for f in result.findings) == ["a" * 250 + ".py"]
