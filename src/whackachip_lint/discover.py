@@ -416,7 +416,8 @@ MAX_STARS_PER_SEGMENT = 2
 MAX_STARS = 3
 
 
-def _too_costly(line: str) -> bool:
+def costly_pattern(line: str) -> bool:
+    """Whether a gitignore-style pattern has more `*` than pathspec can match in bounded time."""
     pattern = line.strip()
     if not pattern or pattern.startswith("#"):
         return False
@@ -426,8 +427,8 @@ def _too_costly(line: str) -> bool:
 
 def _spec(lines: list[str]) -> tuple[pathspec.GitIgnoreSpec, list[int], list[int]]:
     """Gitignore lines as a spec, the numbers of the lines git would skip as invalid, and those of the lines left
-    out because matching them could take exponential time (_too_costly)."""
-    costly = [number for number, line in enumerate(lines, start=1) if _too_costly(line)]
+    out because matching them could take exponential time (costly_pattern)."""
+    costly = [number for number, line in enumerate(lines, start=1) if costly_pattern(line)]
     if costly:
         left_out = set(costly)
         lines = ["" if number in left_out else line for number, line in enumerate(lines, start=1)]

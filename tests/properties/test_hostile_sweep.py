@@ -10,6 +10,8 @@ import json
 import os
 from pathlib import Path
 
+import pytest
+
 from whackachip_lint import workers
 from whackachip_lint.config import Settings
 from whackachip_lint.scan import scan
@@ -213,3 +215,15 @@ def test_gitignore_patterns_with_too_many_wildcards_are_left_out_with_one_diagno
         "invalid pattern ignored (line 3), as git does; pattern ignored (line 1, 4): more `*` wildcards than can be "
         "matched in bounded time (2 per path segment, 3 in all); git would apply it, so files it ignores are scanned"]}
     assert sorted(f.path for f in result.findings) == ["a" * 250 + ".py"]
+
+
+@pytest.mark.parametrize("table", ['exclude = ["a*a*a*a*a*b"]', 'extend-exclude = ["*x*/*x*/*x*/*x*/y"]',
+                                   '[tool.wac-lint.per-file-ignores]\n"a*a*a*a*a*b" = ["WAC1"]'])
+def test_configured_patterns_with_too_many_wildcards_are_a_config_error(tmp_path, cli, table):
+    """The repository's own configuration could stall discovery with the same patterns (without --isolated)."""
+    (tmp_path / "pyproject.toml").write_text(f"[tool.wac-lint]\n{table}\n")
+    (tmp_path / ("a" * 250 + ".py")).write_text(BF16)
+    result = cli(str(tmp_path))
+    assert result.exit_code == 2, result.output
+    assert "has more `*` wildcards than can be matched in bounded time (2 per path segment, 3 in all)" in result.output
+    assert cli("--isolated", str(tmp_path)).exit_code == 0
