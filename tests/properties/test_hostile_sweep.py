@@ -227,3 +227,17 @@ def test_configured_patterns_with_too_many_wildcards_are_a_config_error(tmp_path
     assert result.exit_code == 2, result.output
     assert "has more `*` wildcards than can be matched in bounded time (2 per path segment, 3 in all)" in result.output
     assert cli("--isolated", str(tmp_path)).exit_code == 0
+
+
+# --- the HTML report's source context -----------------------------------------------------------------------------
+
+
+def test_html_context_is_never_read_from_a_decoy_under_the_escaped_name(tmp_path, cli):
+    """A finding in `a<LF>b.py` is printed at `a\\nb.py`; the HTML report read its context lines from the file
+    literally named `a\\nb.py`, which the repository can plant with any text."""
+    (tmp_path / "a\nb.py").write_text(BF16)
+    (tmp_path / "a\\nb.py").write_text("DECOY one\nDECOY two\nDECOY three\n")
+    report = cli_in(tmp_path, cli, "--format", "html", ".")
+    assert report.exit_code == 0, report.output
+    assert "a\\nb.py:2:" in report.output and "torch.bfloat16" in report.output
+    assert "DECOY" not in report.output
