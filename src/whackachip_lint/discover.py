@@ -62,6 +62,7 @@ class Candidate:
     path: Path  # as on disk (may be a symlink inside the root)
     relpath: str  # relative to the root, "/"-separated
     kind: str
+    within: str | None = None  # a file found by walking: the root's real path, which it must still lie in when read
 
 
 def classify(path: Path, head: bytes | None = None) -> str | None:
@@ -322,7 +323,7 @@ class TreeWalker:
                 kind = self._classify(path, rel)
                 if kind is not None:
                     self.identity.setdefault(rel, self._file_identity(entry, st.st_dev, is_link))
-                    yield Candidate(path, rel, kind)
+                    yield Candidate(path, rel, kind, os.fspath(self.real_root))
             else:
                 self._special(path, rel)
 

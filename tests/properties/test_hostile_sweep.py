@@ -241,3 +241,43 @@ def test_html_context_is_never_read_from_a_decoy_under_the_escaped_name(tmp_path
     assert report.exit_code == 0, report.output
     assert "a\\nb.py:2:" in report.output and "torch.bfloat16" in report.output
     assert "DECOY" not in report.output
+
+
+# --- files that change between discovery and reading -----------------------------------------------------------
+
+
+@pytest.mark.parametrize("change", ["vanish", "fifo", "directory", "link-out", "folder-link-out"])
+def test_a_file_swapped_after_discovery_is_one_diagnostic(tmp_path, monkeypatch, change):
+    """Discovery lists `sub/gone.py` as a regular file; before it is read it is deleted, or replaced by a named pipe
+    (reading would block), a directory or a link out of the tree, or its folder is replaced by a link out of the
+    tree. The links were followed: a file outside the scanned root was read and its findings reported."""
+    from whackachip_lint import scan as scan_module
+
+    root, outside = tmp_path / "root", tmp_path / "outside"
+    (root / "sub").mkdir(parents=True)
+    outside.mkdir()
+    (outside / "gone.py").write_text(BF16)
+    (root / "train.py").write_text(BF16)
+    gone = root / "sub" / "gone.py"
+    gone.write_text("x = 1\n")
+    discover = scan_module.discover
+
+    def discover_then_swap(*args, **kwargs):
+        found = discover(*args, **kwargs)
+        gone.unlink()
+        if change == "fifo":
+            os.mkfifo(gone)
+        elif change == "directory":
+            gone.mkdir()
+        elif change == "link-out":
+            gone.symlink_to(outside / "gone.py")
+        elif change == "folder-link-out":
+            (root / "sub").rmdir()
+            (root / "sub").symlink_to(outside)
+        return found
+
+    monkeypatch.setattr(scan_module, "discover", discover_then_swap)
+    (result,) = workers.run([root], lambda top: scan([top], Settings(use_cache=False, jobs=1)),
+                            lambda _root, why: why, jobs=1, timeout=10, memory_bytes=None)
+    assert [f.path for f in result.findings] == ["train.py"]
+    assert list(messages_by_path(result)) == ["sub/gone.py"] and len(result.diagnostics) == 1
