@@ -226,7 +226,9 @@ def scan(paths, output_format, statistics, show_source, verdict_only, output, se
                 bar.close()
         result, verdict = report.result, report.verdict
     except Exception as exc:  # an internal error: say so, exit 2
-        click.echo(f"wac-lint: internal error: {type(exc).__name__}: {exc}", err=True)
+        from .one_file import printable_text  # the message may quote a path of the scanned tree
+
+        click.echo(printable_text(f"wac-lint: internal error: {type(exc).__name__}: {exc}"), err=True)
         sys.exit(EXIT_ERROR)
 
     from .report.locations import SarifLocator, relocate, relocate_verdict, sarif_base, shown_root

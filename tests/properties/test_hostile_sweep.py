@@ -281,3 +281,19 @@ def test_a_file_swapped_after_discovery_is_one_diagnostic(tmp_path, monkeypatch,
                             lambda _root, why: why, jobs=1, timeout=10, memory_bytes=None)
     assert [f.path for f in result.findings] == ["train.py"]
     assert list(messages_by_path(result)) == ["sub/gone.py"] and len(result.diagnostics) == 1
+
+
+def test_an_internal_error_quoting_a_path_is_printed_escaped(tmp_path, cli, monkeypatch):
+    """An unexpected error's message was echoed raw: one quoting a file name could drive the terminal or start a
+    workflow command on its own line. (OSError quotes its path with repr; other errors quote as they like.)"""
+    from whackachip_lint import lint as lint_module
+
+    def fail(*_args, **_kwargs):
+        raise RuntimeError("cannot handle deep/ev\x1b]0;T\x07il\n::error::x")
+
+    monkeypatch.setattr(lint_module, "lint", fail)
+    (tmp_path / "train.py").write_text(BF16)
+    result = cli(str(tmp_path))
+    assert result.exit_code == 2
+    assert "internal error: RuntimeError: cannot handle deep/ev\\x1b]0;T\\x07il\\x0a::error::x" in result.output
+    assert "\x1b" not in result.output and "\n::" not in result.output
