@@ -297,3 +297,20 @@ def test_an_internal_error_quoting_a_path_is_printed_escaped(tmp_path, cli, monk
     assert result.exit_code == 2
     assert "internal error: RuntimeError: cannot handle deep/ev\\x1b]0;T\\x07il\\x0a::error::x" in result.output
     assert "\x1b" not in result.output and "\n::" not in result.output
+
+
+# --- a .gitmodules declaring tens of thousands of submodules --------------------------------------------------------
+
+
+def test_classifying_files_costs_no_comparison_per_declared_submodule(tmp_path):
+    """Under its 1 MiB cap a .gitmodules declares 40,000 submodules; each file was compared with every one of them
+    (here 10,000 submodules and 20,000 files: half a minute, in the main process, outside any budget)."""
+    from whackachip_lint.vendored import VendoredTrees
+
+    (tmp_path / ".gitmodules").write_text("".join(f'[s "{i}"]\npath=p{i}\n' for i in range(10_000)))
+    trees = VendoredTrees(tmp_path)
+    (result,) = workers.run([trees], lambda t: [t.classify(f"src/deep/f{i}.py") for i in range(20_000)]
+                            + [t.classify("p9999/x/y.py"), t.classify("p999/y.py"), t.classify("p/y.py")],
+                            lambda _t, why: why, jobs=1, timeout=5, memory_bytes=None)
+    assert result[:20_000] == [None] * 20_000
+    assert result[20_000:] == [("p9999", "git submodule (.gitmodules)"), ("p999", "git submodule (.gitmodules)"), None]
