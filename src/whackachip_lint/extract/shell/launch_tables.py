@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Mapping
 from ...rules.codes import Code
+from ..pip_install import PYTHON, PYTHON_OPTIONS_WITH_VALUES  # noqa: F401 (the shell's names for them)
 
 
 @dataclass(frozen=True)
@@ -273,9 +274,6 @@ WRAPPER_OPTIONS_WITH_VALUES = {
     "numactl": {"-N", "-m", "-C", "-p", "-i"},
     "sudo": {"-u", "-g"},
 }
-PYTHON = re.compile(r"^python(?:[23](?:\.\d+)?)?$")
-PIP = re.compile(r"^pip(?:3(?:\.\d+)?)?$")
-PYTHON_OPTIONS_WITH_VALUES = {"-W", "-X", "-Q"}
 VARIABLE_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
 # Flags a training script takes whose values are hardware facts (keys: spelling without dashes, "_" for "-").

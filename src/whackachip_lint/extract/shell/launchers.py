@@ -110,9 +110,7 @@ def _python(words: list[Word], index: int, state: State, sink: Sink) -> None:
         if word.text == "-m" and position + 1 < len(words):
             module = words[position + 1]
             launcher = MODULE_LAUNCHERS.get(module.text)
-            if module.text == "pip" and position + 2 < len(words) and words[position + 2].text == "install":
-                commands.pip_install(words, position + 3, state, sink)
-            elif launcher is not None:
+            if launcher is not None:
                 _launch(LAUNCHERS[launcher], words, index, position + 2, state, sink, head_end=module)
             else:
                 _script_args(words[position + 2 :], "python", state, sink)
