@@ -314,3 +314,14 @@ def test_classifying_files_costs_no_comparison_per_declared_submodule(tmp_path):
                             lambda _t, why: why, jobs=1, timeout=5, memory_bytes=None)
     assert result[:20_000] == [None] * 20_000
     assert result[20_000:] == [("p9999", "git submodule (.gitmodules)"), ("p999", "git submodule (.gitmodules)"), None]
+
+
+def test_add_noqa_never_writes_to_a_decoy_under_the_escaped_name(tmp_path, cli):
+    """`--add-noqa` wrote the directive for `a<LF>b.py` into the file literally named `a\\nb.py`."""
+    (tmp_path / "a\nb.py").write_text(BF16)
+    (tmp_path / "a\\nb.py").write_text("x = 1\ny = 2\n")
+    result = cli_in(tmp_path, cli, "--add-noqa", "--fail-level", "note", ".")
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "a\\nb.py").read_text() == "x = 1\ny = 2\n"
+    assert (tmp_path / "a\nb.py").read_text() == BF16
+    assert "a\\nb.py:2: WAC101" in result.output  # left for a hand-written directive
