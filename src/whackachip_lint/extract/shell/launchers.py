@@ -430,6 +430,12 @@ def _script_args(args: list[Word], launcher: str, state: State, sink: Sink) -> N
         if value is None and following is not None and not following.is_option:
             value = following
             position += 1
+        if kind == "name":
+            off = value is not None and value.known and value.text.lower() in FALSE_WORDS | {""}
+            shown = "" if value is None else f" {value.shown or chr(34) * 2}"
+            sink.add(rule, "tpu", combine(state, State.DISABLED if off else State.ENABLED), word, value,
+                     f"{option}{shown} passed to {launcher}", properties)
+            continue
         if value is None:
             continue
         if kind == "count":
