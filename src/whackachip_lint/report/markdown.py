@@ -8,6 +8,7 @@ GITHUB_SHA are set), with the path relative to the repository root; otherwise th
 from __future__ import annotations
 
 import os
+import re
 from typing import Any
 from urllib.parse import quote
 
@@ -21,11 +22,18 @@ from .verdict_text import DEFAULT, by_export_class, clipped
 # JSON and SARIF reports have them all); each message is cut at the text verdict's line length.
 TOP_EVIDENCE = 15
 _SPECIAL = str.maketrans({c: f"\\{c}" for c in "\\`*_[]<>|#"})
+# GitHub turns `@name` into a mention (a notification to that person) and `#12` or `owner/repo#12` into a reference
+# (an event on that issue) after Markdown is rendered, so a backslash does not stop them: a word joiner (U+2060,
+# invisible) after the sign does, in pull-request comments and step summaries alike.
+_MENTION_OR_REFERENCE = re.compile(r"([@#])(?=[A-Za-z0-9])")
+_WORD_JOINER = "\u2060"
 
 
 def escape(text: str) -> str:
-    """Text from the scanned repository, made inert in Markdown (no links, tags, tables or code it did not mean)."""
-    return " ".join(str(text).split()).translate(_SPECIAL)
+    """Text from the scanned repository, made inert in Markdown (no links, tags, tables or code it did not mean; no
+    mentions or issue references on GitHub)."""
+    inert = " ".join(str(text).split()).translate(_SPECIAL)
+    return _MENTION_OR_REFERENCE.sub(lambda m: m.group(1) + _WORD_JOINER, inert)
 
 
 def link(finding: Finding, locator: Any = None, env: dict[str, str] | None = None) -> str:
