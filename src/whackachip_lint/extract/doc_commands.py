@@ -67,6 +67,10 @@ _ASSIGNMENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*=")
 _PYTHON = re.compile(r"^python(?:[23](?:\.\d+)?)?$")
 _CLONE = re.compile(r"\bgit[ \t]+clone\b")
 _WRAPPERS = frozenset({"nohup", "time", "env", "exec", "sudo", "numactl", "taskset"})
+# A placeholder the reader replaces (`--master_port=<your_port>`, `<PATH/TO/CKPT>`): to the shell its `<` and `>`
+# are redirections, which take the next word (`> train.py`) and cut the launch off its script and flags. Not a
+# redirection a block really writes: those have a space or `&` after `>` (`> log.txt`, `2>&1`), and `<<EOF` two `<`.
+_PLACEHOLDER = re.compile(r"(?<![<\w])<(?P<inner>[A-Za-z_][\w./:-]*)>(?![>&])")
 
 
 @dataclass
@@ -214,6 +218,7 @@ def _read_block(source: Source, block: Block, commands: dict[int, str], name: st
     """The findings of one block, None when it was not parsed."""
     first, last = min(commands), max(commands)
     text = "\n".join(commands.get(number, "") for number in range(first, last + 1)) + "\n"
+    text = _PLACEHOLDER.sub(lambda m: f"_{m['inner']}_", text)  # one word, the same width: columns stay
     if unsafe is not None and unsafe.search(text):
         return None  # a character tree-sitter-bash cannot read safely (kinds.py): the block is skipped
     data = text.encode("utf-8")
