@@ -440,6 +440,19 @@ def test_training_script_memory_flags():
     assert only("torchrun pretrain.py --micro-batch-size $MBS\n", "WAC504") == ("$MBS", C, 1)
 
 
+def test_hugging_face_fsdp_flag_shards_unless_it_says_no_shard():
+    # TrainingArguments' --fsdp takes FSDPOption words: sharding ones put FSDP in force, "no_shard" switches it off.
+    assert only('torchrun --nproc_per_node 4 train.py --fsdp "full_shard auto_wrap" --bf16 True\n', "WAC505") == (
+        "fsdp", E, 1)
+    assert only("python train.py --fsdp=shard_grad_op\n", "WAC505") == ("fsdp", E, 1)
+    assert only('python train.py --fsdp "no_shard"\n', "WAC505") == ("fsdp", D, 1)
+    assert only('python train.py --fsdp ""\n', "WAC505") == ("fsdp", D, 1)
+    assert only("python train.py --fsdp $FSDP_MODE\n", "WAC505") == ("fsdp", C, 1)
+    assert only("python train.py --fsdp offload\n", "WAC505") == ("fsdp", C, 1)
+    assert only('# torchrun train.py --fsdp "full_shard"\n', "WAC505") == ("fsdp", M, 1)
+    assert facts("python train.py --fsdp_config fsdp.json --seed 1\n", "WAC505") == []
+
+
 def test_megatron_fp8_format_flag():
     assert only("torchrun pretrain_gpt.py --bf16 --fp8-format hybrid\n", "WAC104") == ("fp8", E, 1)
     assert only("# torchrun pretrain_gpt.py --fp8-format hybrid\n", "WAC104") == ("fp8", M, 1)
