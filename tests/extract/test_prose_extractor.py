@@ -100,6 +100,20 @@ def test_training_statements_are_in_force(sentence, value):
     assert ("WAC712", value, "enabled") in [r[:3] for r in rows(sentence + "\n")]
 
 
+@pytest.mark.parametrize("heading", ["## Changelog", "## 🔥 News", "### Latest updates", "## Release notes",
+                                     "## What's new", "## Blogs", "## 更新日志"])
+def test_news_and_changelog_sections_declare_nothing(heading):
+    # A dated news item reports an event (a notebook, another team's run), not this repository's training hardware.
+    text = f"{heading}\n\n[24/04/22] We provided a Colab notebook for fine-tuning Llama-3 on a free T4 GPU.\n"
+    assert [r[:3] for r in rows(text)] == [("WAC712", "T4", "mentioned")]
+
+
+def test_a_training_section_after_the_news_still_declares():
+    text = ("## News\n\n- We released a notebook for fine-tuning on a free T4 GPU.\n\n"
+            "## Training\n\nWe trained the model on 512 H100 GPUs.\n")
+    assert [r[:3] for r in rows(text)] == [("WAC712", "T4", "mentioned"), ("WAC712", "H100", "enabled")]
+
+
 def test_short_names_need_upper_case_in_prose():
     assert rows("Set l4 to 2 and h20 to 3.\n") == []
 

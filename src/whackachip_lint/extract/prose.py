@@ -76,6 +76,11 @@ _NOT_DECLARING_SECTION = re.compile(
     r"speed|throughput|faq|troubleshoot|known issue|limitation|hardware requirement|compatib|usage|quick ?start",
     re.I,
 )
+# Sections of news, changelogs and blog lists report events (a release, a Colab notebook on a free T4, another
+# team's run), not the hardware this repository's training used: nothing in them is a declaration.
+_EVENT_SECTION = re.compile(
+    r"\bnews\b|change ?log|release notes|what'?s new|\bupdates\b|\bblogs?\b|更新|新闻|动态", re.I
+)
 _COUNT_BEFORE = re.compile(r"(?<![\d.])(\d{1,3}(?:,\d{3})+|\d{1,6})\s*(?:[x×*]\s*|[张块台卡个]\s*)?$")
 _COUNT_MAX = 40  # a count ("2,048 x ") sits right before the name
 _COUNT_AFTER = re.compile(r"^\s*(?:GPUs?|NPUs?|chips?|cards?)?\s*[x×*]\s*(\d{1,6})\b")
@@ -428,6 +433,7 @@ def _word_before(text: str, end: int) -> str:
 def _prose_findings(paragraph: _Paragraph) -> Iterator[RawFinding]:
     text = paragraph.text
     declares_section = not _NOT_DECLARING_SECTION.search(paragraph.heading)
+    reports_events = _EVENT_SECTION.search(paragraph.heading) is not None
     for s_start, s_end in _sentences(text):
         sentence = text[s_start:s_end]
         if not _CHEAP.search(sentence):
@@ -441,7 +447,7 @@ def _prose_findings(paragraph: _Paragraph) -> Iterator[RawFinding]:
                 if paragraph.mode == "row":
                     first_cell = sentence.strip().strip("|").split("|", 1)[0]
                     labelled_row = bool(_LABEL.match(first_cell + ":")) and declares_section and not hedged
-            if paragraph.mode == "heading":
+            if paragraph.mode == "heading" or reports_events:
                 declared = False
             elif paragraph.mode == "row":
                 declared = labelled_row
