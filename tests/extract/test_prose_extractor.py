@@ -66,6 +66,14 @@ def test_counts_and_catalog_properties():
     assert "count" not in found[13]
 
 
+def test_a_count_glued_to_the_name_is_read():
+    (found,) = scan_snippet("We trained GPT-2 on a single 8XA100 40GB node.\n", "markdown").findings
+    assert (found.value, found.state.value, found.properties["count"]) == ("A100 40GB", "enabled", 8)
+    assert found.properties["catalog_ids"] == "nvidia-a100-sxm4-40gb nvidia-a100-pcie-40gb"
+    (spaced,) = scan_snippet("Fine-tuned on an 8X A100 node.\n", "markdown").findings
+    assert spaced.properties["count"] == 8
+
+
 @pytest.mark.parametrize(
     "sentence",
     [

@@ -81,7 +81,7 @@ _NOT_DECLARING_SECTION = re.compile(
 _EVENT_SECTION = re.compile(
     r"\bnews\b|change ?log|release notes|what'?s new|\bupdates\b|\bblogs?\b|更新|新闻|动态", re.I
 )
-_COUNT_BEFORE = re.compile(r"(?<![\d.])(\d{1,3}(?:,\d{3})+|\d{1,6})\s*(?:[x×*]\s*|[张块台卡个]\s*)?$")
+_COUNT_BEFORE = re.compile(r"(?<![\d.])(\d{1,3}(?:,\d{3})+|\d{1,6})\s*(?:[xX×*]\s*|[张块台卡个]\s*)?$")
 _COUNT_MAX = 40  # a count ("2,048 x ") sits right before the name
 _COUNT_AFTER = re.compile(r"^\s*(?:GPUs?|NPUs?|chips?|cards?)?\s*[x×*]\s*(\d{1,6})\b")
 # Links, HTML tags, backticks and HTML character references: vendor READMEs write "Instinct&trade;" and "&reg;",
