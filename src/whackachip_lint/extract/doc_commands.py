@@ -11,6 +11,8 @@ document blank, so a finding's line and column are the document's own:
   closed is not read (a forgotten closer would turn the rest of the document into commands).
 - reStructuredText `.. code-block:: bash` (`code`, `sourcecode`) and `::` literal blocks (read like untagged
   fences).
+- Angle-bracket placeholders (`--master_port=<your_port>`, `<PATH/TO/CKPT>`) are read as one word, keeping
+  columns: to the shell they would be redirections that cut the command off its script and flags.
 - Console prompts (`$ `) are blanked, keeping columns. In a block that uses prompts, the lines without one are
   the commands' output (unless they continue a command ending in `\\`), and are not read as commands.
 
