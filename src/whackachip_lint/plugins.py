@@ -79,6 +79,11 @@ def _entry_points() -> list[metadata.EntryPoint]:
     return list(metadata.entry_points(group=ENTRY_POINT_GROUP))
 
 
+def installed() -> bool:
+    """Whether any plug-in is installed (none is imported to tell)."""
+    return bool(_entry_points())
+
+
 def fingerprint() -> str:
     """What identifies the installed plugins without importing them: each entry point, its distribution's version
     and the size and mtime of the module it names. The result cache keys on it, so installing, removing, upgrading

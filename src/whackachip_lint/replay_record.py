@@ -105,7 +105,7 @@ def build(session: Session, facts: dict) -> Manifest:
     scanned = facts["scanned"]
     if scanned.stats is None or scanned.stats.unsettled:
         raise Refused("a file's result depends on more than its bytes (over its budget, a crashed worker)")
-    if plugins._entry_points():
+    if plugins.installed():
         raise Refused("plug-ins are installed: their code may read what no stamp covers")
     contents = scanned.stats.contents or {}
     manifest = Manifest(plan.started_ns)

@@ -11,6 +11,7 @@ order; the caller sorts them, so output never depends on timing.
 
 from __future__ import annotations
 
+import enum
 import os
 from pathlib import Path
 from typing import Callable
@@ -29,9 +30,15 @@ POOL_THRESHOLD = 32
 CHUNK = 4
 # Told (files just parsed, files to parse) as results come in: the CLI's progress bar.
 Progress = Callable[[int, int], None]
-# In place of a stamp: a result that depends on more than the file's bytes (its worker ran out of time or memory,
-# crashed, or raised): never cached, and it keeps the run from being replayed (RunStats.unsettled).
-UNSETTLED = "unsettled"
+class Unsettled(enum.Enum):
+    """In place of a stamp: a result that depends on more than the file's bytes (its worker ran out of time or
+    memory, crashed, or raised): never cached, and it keeps the run from being replayed (RunStats.unsettled). An
+    enum member survives the trip back from a worker as the same object, so `is` tells it from a Stamp."""
+
+    RESULT = "unsettled"
+
+
+UNSETTLED = Unsettled.RESULT
 
 
 def scan_with_stamp(candidate: Candidate, settings: Settings, want_stamp: bool) -> tuple[FileResult, Stamp | None]:
@@ -85,7 +92,7 @@ def run(candidates: list[Candidate], settings: Settings, root: Path, progress: P
         scanned = []
 
     for result, stamp in scanned:
-        if stamp == UNSETTLED:
+        if stamp is UNSETTLED:
             stats.unsettled += 1
             stamp = None
         results.append(result)
@@ -128,7 +135,8 @@ def _scan_all(todo: list[Candidate], settings: Settings, jobs: int, want_stamp: 
     )
 
 
-def _scan_guarded(candidate: Candidate, settings: Settings, want_stamp: bool) -> tuple:
+def _scan_guarded(candidate: Candidate, settings: Settings, want_stamp: bool
+                  ) -> tuple[FileResult, Stamp | Unsettled | None]:
     """scan_with_stamp in a worker: an error escaping it costs this file a diagnostic, never the worker."""
     try:
         return scan_with_stamp(candidate, settings, want_stamp)
@@ -137,7 +145,7 @@ def _scan_guarded(candidate: Candidate, settings: Settings, want_stamp: bool) ->
         return FileResult(candidate.relpath, diagnostics=[problem]), UNSETTLED
 
 
-def _over_budget(candidate: Candidate, why: str, settings: Settings) -> tuple:
+def _over_budget(candidate: Candidate, why: str, settings: Settings) -> tuple[FileResult, Unsettled]:
     """The result of a file whose worker ran out of time or crashed (never cached: the next run tries again)."""
     hint = " (raise it with --file-timeout)" if "time budget" in why else ""
     return (FileResult(candidate.relpath, diagnostics=[Diagnostic(candidate.relpath, f"{why}; not scanned{hint}")]),
