@@ -12,7 +12,7 @@ document blank, so a finding's line and column are the document's own:
 - reStructuredText `.. code-block:: bash` (`code`, `sourcecode`) and `::` literal blocks (read like untagged
   fences).
 - Angle-bracket placeholders (`--master_port=<your_port>`, `<PATH/TO/CKPT>`) are read as one word, keeping
-  columns: to the shell they would be redirections that cut the command off its script and flags.
+  columns, as in shell scripts (extract/shell: `blank_placeholders`).
 - Console prompts (`$ `) are blanked, keeping columns. In a block that uses prompts, the lines without one are
   the commands' output (unless they continue a command ending in `\\`), and are not read as commands.
 
@@ -69,10 +69,6 @@ _ASSIGNMENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*=")
 _PYTHON = re.compile(r"^python(?:[23](?:\.\d+)?)?$")
 _CLONE = re.compile(r"\bgit[ \t]+clone\b")
 _WRAPPERS = frozenset({"nohup", "time", "env", "exec", "sudo", "numactl", "taskset"})
-# A placeholder the reader replaces (`--master_port=<your_port>`, `<PATH/TO/CKPT>`): to the shell its `<` and `>`
-# are redirections, which take the next word (`> train.py`) and cut the launch off its script and flags. Not a
-# redirection a block really writes: those have a space or `&` after `>` (`> log.txt`, `2>&1`), and `<<EOF` two `<`.
-_PLACEHOLDER = re.compile(r"(?<![<\w])<(?P<inner>[A-Za-z_][\w./:-]*)>(?![>&])")
 
 
 @dataclass
@@ -220,7 +216,6 @@ def _read_block(source: Source, block: Block, commands: dict[int, str], name: st
     """The findings of one block, None when it was not parsed."""
     first, last = min(commands), max(commands)
     text = "\n".join(commands.get(number, "") for number in range(first, last + 1)) + "\n"
-    text = _PLACEHOLDER.sub(lambda m: f"_{m['inner']}_", text)  # one word, the same width: columns stay
     if unsafe is not None and unsafe.search(text):
         return None  # a character tree-sitter-bash cannot read safely (kinds.py): the block is skipped
     data = text.encode("utf-8")
