@@ -43,6 +43,23 @@ def test_job_request_and_log_contradict_too(tmp_path):
     assert sorted(got) == [("WAC714", "logs/run.log", 1, "Tesla V100-SXM2-32GB"), ("WAC714", "run.slurm", 2, "a100")]
 
 
+BUILD_DEEPSPEED = ("## Setup\n\n```bash\ngit clone https://github.com/microsoft/deepspeed\ncd deepspeed\n"
+                   "TORCH_CUDA_ARCH_LIST=\"7.0\" pip install -e .\n```\n")
+
+
+def test_a_cloned_projects_build_in_the_readme_is_no_requirement_of_the_code(tmp_path):
+    job = "#!/bin/bash\n#SBATCH --constraint=a100\nsrun python train.py\n"
+    files = {"README.md": BUILD_DEEPSPEED, "examples/run.slurm": job, "train.py": "import torch\n"}
+    assert repo(tmp_path, files) == []
+
+
+def test_the_repositorys_own_build_in_the_readme_still_contradicts(tmp_path):
+    job = "#!/bin/bash\n#SBATCH --constraint=a100\nsrun python train.py\n"
+    own_build = BUILD_DEEPSPEED.replace("git clone https://github.com/microsoft/deepspeed\ncd deepspeed\n", "")
+    files = {"README.md": own_build, "examples/run.slurm": job, "train.py": "import torch\n"}
+    assert repo(tmp_path, files) == [("WAC714", "examples/run.slurm", 2, "a100")]
+
+
 def test_unknown_parts_never_contradict(tmp_path):
     # A P100 is not in the catalog: nothing is known about it, so nothing is claimed.
     assert repo(tmp_path, {"README.md": "We trained on 16 P100 GPUs.\n", "train.py": FP8}) == []

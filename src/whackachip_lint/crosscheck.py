@@ -51,9 +51,12 @@ def contradictions(findings: Iterable[Finding]) -> list[Finding]:
     ]
     if not declared:
         return []
+    # A README's commands after a `git clone` build or run the cloned project (doc_commands: `other_project`), such
+    # as an install of DeepSpeed for one compute capability: no requirement of this repository's code.
     code = [
         f for f in findings
         if f.rule in CODE_RULES and f.in_force and not f.properties.get("vendored")
+        and not f.properties.get("other_project")
     ]
     requirements = _requirements(code)
     if not requirements:
