@@ -88,6 +88,7 @@ def test_a_count_glued_to_the_name_is_read():
         "Our CI runs the unit tests on a single T4 runner.",
         "The benchmark script defaults to an A100 profile (--gpu a100).",
         "Training on H100 is faster than on A100.",
+        "The training recipe is in 8 parts, one per A100 size.",
     ],
 )
 def test_hedged_or_foreign_sentences_are_only_mentioned(sentence):
@@ -102,6 +103,7 @@ def test_hedged_or_foreign_sentences_are_only_mentioned(sentence):
         ("Pretraining used 1,024 Ascend 910B NPUs over three weeks.", "Ascend 910B"),
         ("Fine-tuning was done with 8x A800 GPUs.", "A800"),
         ("The 7B model was trained using TPU v4 chips.", "TPU v4"),
+        ("- Training time is ~42h in 64 V100 GPUs (800 epochs).", "V100"),
     ],
 )
 def test_training_statements_are_in_force(sentence, value):
