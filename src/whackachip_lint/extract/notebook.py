@@ -9,7 +9,7 @@ instead.
 
 IPython syntax: line magics and `!cmd` become `pass` in the Python text (the cell still parses) and their
 commands (`!cmd`, `%sx`, `%system`, `%pip`, `%conda`, `%env VAR=value`, `x = !cmd`) become shell lines on the
-same line numbers. Cell magics: `%%bash`/`%%sh`/`%%script bash` make the cell shell; `%%writefile F` reads the
+same line numbers, with the lines a command continues onto after a trailing `\\`. Cell magics: `%%bash`/`%%sh`/`%%script bash` make the cell shell; `%%writefile F` reads the
 cell as a file of F's kind; `%%html`, `%%javascript`... are skipped; other cell magics (`%%time`) leave Python.
 
 Outputs are read only for `nvidia-smi` tables, `nvidia-smi -L` lines and device reports (WAC713), never
@@ -289,7 +289,13 @@ def _code_cell(source: Source, block: _Block, number: int, positions: _Positions
 def _python_and_shell(source: Source, lines: list[str], block: _Block, number: int, positions: _Positions
                       ) -> Iterator[RawFinding]:
     python, shell, shifts = [], [], {}
+    continued = False  # the line before was a shell command ending in `\`: this line is more of it
     for index, line in enumerate(lines):
+        if continued:
+            shell.append(line)
+            python.append("")
+            continued = line.rstrip().endswith("\\")
+            continue
         env = _ENV_MAGIC.match(line)
         bang = _LINE_SHELL.match(line)
         if env:
@@ -301,6 +307,7 @@ def _python_and_shell(source: Source, lines: list[str], block: _Block, number: i
             shell.append(line[bang.end():])
             shifts[index + 1] = bang.end()
             python.append(bang.group("indent") + (f"{bang.group('var')}None" if bang.group("var") else "pass"))
+            continued = line.rstrip().endswith("\\")
         elif _LINE_MAGIC.match(line):
             shell.append("")
             python.append(_LINE_MAGIC.match(line).group("indent") + "pass")
