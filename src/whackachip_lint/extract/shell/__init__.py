@@ -39,11 +39,14 @@ MAX_ERROR_FRACTION = 0.5
 _PLACEHOLDER = re.compile(r"(?<![<\w$])<(?P<inner>[A-Za-z_](?:[^<>\n]{0,80}[^<>\s])?)>(?![>&\w])")
 
 
+_BLANKS = str.maketrans(" \t\f\v\r", "_____")  # the blanks a placeholder can hold (no line break)
+
+
 def blank_placeholders(text: str) -> str:
     """`text` with each angle-bracket placeholder turned into one word of the same width."""
     if "<" not in text:
         return text
-    return _PLACEHOLDER.sub(lambda m: "_" + re.sub(r"\s", "_", m["inner"]) + "_", text)
+    return _PLACEHOLDER.sub(lambda m: "_" + m["inner"].translate(_BLANKS) + "_", text)
 
 
 def extract(source: Source) -> list[RawFinding]:
