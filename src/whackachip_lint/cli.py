@@ -116,8 +116,12 @@ def _settings(paths, flags: dict, config_file: Path | None, isolated: bool):
 @click.option("-q", "--quiet", is_flag=True,
               help="Print the findings and nothing else (text format; unscanned files go to standard error).")
 @click.option("--show-suppressed", is_flag=True, help="Also list findings silenced by wac-lint directives.")
+@click.option("--show-mentions", is_flag=True,
+              help="List the [mentioned] findings (an accelerator only named, e.g. in docs) in the text report, "
+                   "which counts them but leaves them out by default (-q, concise, JSON and SARIF list them all).")
 @click.option("-v", "--verbose", is_flag=True,
-              help="Verdict in full: every reason, location and part (text), uncapped evidence (JSON).")
+              help="Everything: the verdict with every reason, location and part, and every finding, mentions and "
+                   "repeats included (text); uncapped evidence (JSON).")
 @click.option("--color/--no-color", "colour", default=None,
               help="Colour the text output (default: when a terminal; NO_COLOR and FORCE_COLOR are honoured).")
 @flag("jobs")
@@ -148,8 +152,8 @@ def _settings(paths, flags: dict, config_file: Path | None, isolated: bool):
 @flag("file_timeout")
 @flag("prefilter")
 def scan(paths, output_format, statistics, show_source, verdict_only, output, select, ignore, fail_level, exit_zero,
-         quiet, show_suppressed, verbose, colour, jobs, no_cache, cache_dir, no_docs, targets, max_file_size,
-         doc_read_cap, extend_select, config_file, isolated, no_prefilter, force_exclude, sarif_evidence, exclude, extend_exclude,
+         quiet, show_suppressed, show_mentions, verbose, colour, jobs, no_cache, cache_dir, no_docs, targets,
+         max_file_size, doc_read_cap, extend_select, config_file, isolated, no_prefilter, force_exclude, sarif_evidence, exclude, extend_exclude,
          baseline, write_baseline, add_noqa, stdin_filename, file_timeout, no_respect_gitignore):
     """Scan PATHS (files or directories) for hardware evidence.
 
@@ -239,7 +243,8 @@ def scan(paths, output_format, statistics, show_source, verdict_only, output, se
             click.echo(diagnostic_line(d), err=True)
     text = render_report(
         output_format, result, verdict, quiet=quiet, statistics=statistics, verdict_only=verdict_only,
-        colour=use_colour, show_suppressed=show_suppressed, show_source=show_source, verbose=verbose, root=root,
+        colour=use_colour, show_suppressed=show_suppressed, show_mentions=show_mentions, show_source=show_source,
+        verbose=verbose, root=root,
         paths=[shown_root(p) for p in paths], targets=settings.targets, locator=SarifLocator(sarif_base(list(paths))),
         sarif_evidence=settings.sarif_evidence, fail_level=settings.fail_level,
     )

@@ -90,7 +90,16 @@ def test_markdown_summary_has_the_verdict_and_linked_evidence(monkeypatch):
     from ..conftest import scan_repo_json
 
     consistent = [c for c in scan_repo_json(REPO)["inference"]["candidates"] if c["status"] == "consistent"]
-    assert f"| Consistent parts ({len(consistent)}) | {consistent[0]['name']}, " in out
+    row = next(line for line in out.splitlines() if line.startswith("| Consistent parts"))
+    assert row.startswith(f"| Consistent parts ({len(consistent)}) | not 3A090-controlled: ")
+    # one line per ECCN 3A090 class, at most 4 names each, and every consistent part named or counted
+    import re
+
+    lines = row.split(" | ")[1].split("<br>")
+    named = [[c["name"] for c in consistent if re.search(f"(: |, ){re.escape(c['name'])}(, | \\+|$| \\|)", line)]
+             for line in lines]
+    counted = sum(int(n) for n in re.findall(r" \+(\d+) more", row))
+    assert max(map(len, named)) == 4 and sum(map(len, named)) + counted == len(consistent) and counted > 0
     assert "- [train/train.py:25:93](train/train.py#L25) `WAC101` bf16 precision" in out
     assert "torch\\_dtype" in out  # text from the repository is escaped
 

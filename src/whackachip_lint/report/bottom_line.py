@@ -151,6 +151,17 @@ def conflict_paths(conflict: dict[str, Any]) -> str:
     return " vs ".join(f"{p} (+{n} alike)" if n else str(p) for p, n in zip(conflict["paths"], alike))
 
 
+def conflict_texts(verdict: Verdict) -> list[str]:
+    """The verdict's conflicts (`inference.conflicts` in JSON) as reports name them: between training paths, then
+    declared hardware the code contradicts, each with its locations, then hard evidence no part meets together."""
+    between_paths = [f"{conflict_paths(c)}: {c.get('why') or 'conflicting hard facts'}"
+                     for c in path_conflicts(verdict)]
+    texts = between_paths + [d.summary() for d in getattr(verdict, "declared_conflicts", None) or []]
+    if verdict.overall.conflicting_hard_evidence:
+        texts.append("conflicting hard evidence: no part meets every hard requirement together")
+    return texts
+
+
 def weak_hints_set_aside(verdict: Verdict) -> list[dict[str, Any]]:
     """The paths whose weak hints no part meets together (an HCCL timeout beside NCCL settings): set aside."""
     return [c for c in _listed_conflicts(verdict) if c.get("set_aside") == "weak"]

@@ -16,6 +16,7 @@ from typing import Any
 from ..infer.engine import CONSISTENT, DISFAVOURED, EXCLUDED, Verdict
 from ..infer.export_control import export_control_for
 from .funnel import FINAL_STEP, Step, funnel
+from .verdict_text import DEFAULT, clipped, fitting
 
 # Bounds that keep the page small on a large repository (issue: a large framework's report under 5 MB).
 MAX_FINDINGS_WITH_SOURCE = 1500  # findings shown with the lines around them; the rest show their own line only
@@ -59,7 +60,7 @@ def render(result, verdict: Verdict, **_options: Any) -> str:
 
 
 def _bottom(result, verdict: Verdict) -> str:
-    from .bottom_line import bottom_line, floor_level, floors_shown
+    from .bottom_line import bottom_line, conflict_texts, floor_level, floors_shown
 
     data = verdict.to_dict()
     likely = [v["name"] for v in data["vendors"] if v["status"] == "likely"]
@@ -75,9 +76,9 @@ def _bottom(result, verdict: Verdict) -> str:
         rows.append(("Primary target", primary if isinstance(primary, str) else
                      f"{primary.get('name')} ({primary.get('file_count', '?')} files, "
                      f"{len(primary.get('consistent') or [])} parts consistent)"))
-    conflicts = data.get("conflicts") or []
-    rows.append(("Conflicts", f"{len(conflicts)}: " + "; ".join(_short(c) for c in conflicts[:3]) if conflicts
-                 else "none"))
+    conflicts = conflict_texts(verdict)  # as the Markdown report names them
+    shown, left = [clipped(c) for c in conflicts[:DEFAULT.items]], max(0, len(conflicts) - DEFAULT.items)
+    rows.append(("Conflicts", f"{len(conflicts)}: " + "; ".join(shown) + _more(left) if conflicts else "none"))
     memory = data.get("memory")
     if memory:
         rows.append(("Memory per device", f"at least {memory['gb_per_device']} GB ({memory['formula']})"))
@@ -88,13 +89,15 @@ def _bottom(result, verdict: Verdict) -> str:
             "</header>")
 
 
-def _short(value: Any) -> str:
-    if isinstance(value, dict):
-        for key in ("summary", "message", "text", "name", "constraint"):
-            if isinstance(value.get(key), str):
-                return value[key]
-        return ", ".join(f"{k}: {v}" for k, v in list(value.items())[:3])
-    return str(value)
+def _more(left: int) -> str:
+    return f" (+{left} more)" if left else ""
+
+
+def _mono_list(items: list[str], most: int | None = None) -> str:
+    """Paths or locations in monospace, as many as fit the text verdict's line length (`Limits.line`), then how many
+    more there are (the JSON report and the evidence browser below have them all)."""
+    shown, left = fitting(items, most=most)
+    return ", ".join(f'<span class="mono">{e(item)}</span>' for item in shown) + e(_more(left))
 
 
 def _nav() -> str:
@@ -124,18 +127,15 @@ def _funnel(steps: list[Step], verdict: Verdict) -> str:
         if step.restored:
             counts.append(f"{len(step.restored)} allowed again by another path")
         remaining = len(step.remaining)
-        evidence = list(step.evidence)
-        shown = ", ".join(f'<span class="mono">{e(where)}</span>' for where in evidence[:MAX_EVIDENCE_PER_STEP])
-        more = f" (+{len(evidence) - MAX_EVIDENCE_PER_STEP} more)" if len(evidence) > MAX_EVIDENCE_PER_STEP else ""
+        shown = _mono_list(list(step.evidence), MAX_EVIDENCE_PER_STEP)
         strength = f' <span class="strength {e(step.strength)}">{e(step.strength)}</span>' if step.strength else ""
-        changed = ", ".join(names[i] for i in (step.removed + step.disfavoured)[:6])
+        changed, hidden = fitting([names[i] for i in step.removed + step.disfavoured], most=6)
         out.append(
             f'<figure class="step" data-step="{number}" data-kind="{e(step.kind)}">'
             f"<figcaption><b>Step {number}.</b> {e(label)}{strength}: {e('; '.join(counts))}; "
             f"{remaining} consistent after it."
-            + (f"<br>Evidence: {shown}{e(more)}" if shown else "")
-            + (f'<br><span class="muted">{e(changed)}{" ..." if len(step.removed + step.disfavoured) > 6 else ""}'
-               "</span>" if changed else "")
+            + (f"<br>Evidence: {shown}" if step.evidence else "")
+            + (f'<br><span class="muted">{e(", ".join(changed))}{" ..." if hidden else ""}</span>' if changed else "")
             + "</figcaption>"
             + _svg_row(order, step.statuses, step.removed + step.disfavoured, previous, label, f"step-{number}")
             + "</figure>")
@@ -182,15 +182,16 @@ def _table(verdict: Verdict) -> str:
 
             ok = fits(c.entry, memory.bytes_per_device)
             fit = "unknown" if ok is None else ("fits" if ok else f"below {memory.gb_per_device:.0f} GB")
-        reasons = "; ".join(f"{r.constraint} ({r.strength})" for r in c.reasons
-                            if r.result in ("fails", "unknown"))
+        reasons, left = fitting([f"{r.constraint} ({r.strength})" for r in c.reasons
+                                 if r.result in ("fails", "unknown")], sep="; ")
         eccn = view["eccn_3a090"] or "unknown"
         rows.append(
             f'<tr data-status="{e(c.status)}"><td>{e(c.entry.name)}<br><span class="mono muted">{e(c.entry.id)}'
             f"</span></td><td>{e(c.entry.vendor)}</td><td>{e(c.entry.microarchitecture or '')}</td>"
             f'<td><span class="badge {e(c.status)}">{e(STATUS_LABEL[c.status])}</span></td><td>{e(fit)}</td>'
             f"<td>{e(eccn)}</td><td data-sort=\"{e(view['tpp'] if view['tpp'] is not None else -1)}\">"
-            f"{e(view['tpp'] if view['tpp'] is not None else 'unknown')}</td><td>{e(reasons)}</td></tr>")
+            f"{e(view['tpp'] if view['tpp'] is not None else 'unknown')}</td><td>{e('; '.join(reasons) + _more(left))}"
+            "</td></tr>")
     headers = ["Part", "Vendor", "Architecture", "Status", "Memory fit", "ECCN 3A090", "TPP", "Reasons"]
     head = "".join(f'<th scope="col"><button type="button" data-col="{i}">{e(h)}</button></th>'
                    for i, h in enumerate(headers))
@@ -216,10 +217,7 @@ def _paths(result, verdict: Verdict) -> str:
         out.append("<table><caption>Files with evidence, by role</caption><thead><tr><th scope=\"col\">Role</th>"
                    '<th scope="col">Files</th></tr></thead><tbody>')
         for role in sorted(roles):
-            files = roles[role]
-            listed = ", ".join(f'<span class="mono">{e(p)}</span>' for p in files[:20])
-            more = f" (+{len(files) - 20} more)" if len(files) > 20 else ""
-            out.append(f"<tr><td>{e(role)}</td><td>{listed}{e(more)}</td></tr>")
+            out.append(f"<tr><td>{e(role)}</td><td>{_mono_list(roles[role])}</td></tr>")
         out.append("</tbody></table>")
     summary = data.get("paths") or {}
     training = summary.get("training_paths") or []
@@ -228,9 +226,9 @@ def _paths(result, verdict: Verdict) -> str:
                    f"{summary.get('entry_points', '?')} entry points)</h3><ul>")
         for path in training[:50]:
             files = path.get("files") or []
-            listed = ", ".join(f'<span class="mono">{e(f)}</span>' for f in files[:10])
-            more = f" (+{path.get('file_count', len(files)) - len(files[:10])} more)" \
-                if path.get("file_count", len(files)) > len(files[:10]) else ""
+            shown, _ = fitting(files, most=10)
+            listed = ", ".join(f'<span class="mono">{e(f)}</span>' for f in shown)
+            more = _more(max(path.get("file_count", len(files)), len(files)) - len(shown))
             out.append(f'<li><span class="mono">{e(path.get("name"))}</span> ({e(path.get("kind", ""))}): '
                        f"{listed}{e(more)}</li>")
         out.append("</ul>")
@@ -239,7 +237,7 @@ def _paths(result, verdict: Verdict) -> str:
         out.append("<h3>Optional requirements</h3><p>What tests, examples and optional modules need; they never "
                    "exclude a part on their own.</p><ul>")
         for item in optional[:50]:
-            files = ", ".join(f'<span class="mono">{e(f)}</span>' for f in (item.get("files") or [])[:5])
+            files = _mono_list(item.get("files") or [], 5)
             out.append(f"<li>{e(item.get('requirement'))} ({e(item.get('strength'))}; "
                        f"{e(', '.join(item.get('roles') or []))}; {e(item.get('file_count'))} files: {files})</li>")
         out.append("</ul>")
@@ -249,9 +247,10 @@ def _paths(result, verdict: Verdict) -> str:
                    '</th><th scope="col">Consistent</th></tr></thead><tbody>')
         agnostic = set((data.get("paths") or {}).get("agnostic_paths") or ())
         for recipe in recipes:
-            files = ", ".join(e(f) for f in recipe.get("files", [])[:10])
+            files, left = fitting(recipe.get("files", []), most=10)
             note = " (names no vendor: not counted)" if recipe.get("name") in agnostic else ""
-            out.append(f"<tr><td class=\"mono\">{e(recipe.get('name'))}</td><td class=\"mono\">{files}</td>"
+            out.append(f"<tr><td class=\"mono\">{e(recipe.get('name'))}</td><td class=\"mono\">"
+                       f"{e(', '.join(files) + _more(left))}</td>"
                        f"<td>{len(recipe.get('consistent', []))}{e(note)}</td></tr>")
         out.append("</tbody></table>")
     if len(out) == 1:

@@ -13,12 +13,13 @@ from urllib.parse import quote
 
 from ..evidence import Finding, Level, State
 from ..results import ScanResult
-from .bottom_line import bottom_line, conflict_paths, floor_level, floors_shown, path_conflicts
+from .bottom_line import bottom_line, conflict_texts, floor_level, floors_shown
 from .text import location, summary
+from .verdict_text import DEFAULT, by_export_class, clipped
 
-# How many findings in force the report lists as top evidence (the JSON and SARIF reports have them all).
+# How many findings in force the report lists as top evidence, and how many contradictions and unscanned files (the
+# JSON and SARIF reports have them all); each message is cut at the text verdict's line length.
 TOP_EVIDENCE = 15
-CONFLICTS_SHOWN = 5  # conflicts named in the verdict table (the JSON report has them all)
 _SPECIAL = str.maketrans({c: f"\\{c}" for c in "\\`*_[]<>|#"})
 
 
@@ -60,26 +61,25 @@ def render_verdict(verdict) -> list[str]:
     device_class = a.device_class or {}
     rows.append(("Device class", f"{device_class.get('class', 'unknown')}"
                  + (f" ({device_class['strength']})" if device_class.get("strength") else "")))
-    consistent = [c.entry.name for c in a.candidates if c.status == "consistent"]
-    rows.append((f"Consistent parts ({len(consistent)})", ", ".join(consistent) or "none"))
-    conflicts = _conflicts(verdict)
-    if a.conflicting_hard_evidence:
-        conflicts.append("conflicting hard evidence: no part meets every hard requirement together")
-    shown = conflicts[:CONFLICTS_SHOWN] + ([f"+{len(conflicts) - CONFLICTS_SHOWN} more"]
-                                           if len(conflicts) > CONFLICTS_SHOWN else [])
-    rows.append((f"Conflicts ({len(conflicts)})", "; ".join(shown) or "none"))
+    consistent = [c for c in a.candidates if c.status == "consistent"]
+    # One line per ECCN 3A090 class, least controlled first, names capped as in the text verdict.
+    rows.append((f"Consistent parts ({len(consistent)})", [line.strip() for line in by_export_class(consistent)]
+                 or "none"))
+    conflicts = conflict_texts(verdict)
+    left = len(conflicts) - DEFAULT.items
+    rows.append((f"Conflicts ({len(conflicts)})", conflicts[:DEFAULT.items]
+                 + ([f"+{left} more (the JSON report lists them all)"] if left > 0 else []) or "none"))
     if a.insufficient_evidence:
         rows.append(("Caveat", "insufficient evidence: the statuses are what the evidence allows, not a conclusion"))
-    out += ["| | |", "|---|---|"] + [f"| {escape(k)} | {escape(v)} |" for k, v in rows]
+    out += ["| | |", "|---|---|"] + [f"| {escape(k)} | {_cell(v)} |" for k, v in rows]
     return out
 
 
-def _conflicts(verdict) -> list[str]:
-    """The verdict's conflicts (`inference.conflicts` in JSON): between training paths, then declared hardware the code
-    contradicts, each with its locations."""
-    between_paths = [f"{conflict_paths(c)}: {c.get('why') or 'conflicting hard facts'}"
-                     for c in path_conflicts(verdict)]
-    return between_paths + [d.summary() for d in verdict.declared_conflicts]
+def _cell(value: str | list[str]) -> str:
+    """A table cell: one line, or several lines apart (`<br>`, which GitHub renders in a cell), each escaped and
+    cut at the text verdict's line length (`Limits.line`)."""
+    lines = [value] if isinstance(value, str) else value
+    return "<br>".join(escape(clipped(" ".join(line.split()))) for line in lines)
 
 
 def render(result: ScanResult, verdict=None, *, locator: Any = None, verdict_only: bool = False,
@@ -95,15 +95,22 @@ def render(result: ScanResult, verdict=None, *, locator: Any = None, verdict_onl
         contradictions = [f for f in result.findings if f.rule == CONTRADICTION and not f.suppressed]
         if contradictions:
             out += ["", "### Declared hardware the code contradicts", ""]
-            out += [f"- {link(f, locator)} {escape(f.message)}" for f in contradictions]
+            out += [f"- {link(f, locator)} {escape(clipped(f.message))}" for f in contradictions[:TOP_EVIDENCE]]
+            out += _rest(len(contradictions) - TOP_EVIDENCE)
         ranked = _ranked(result.findings)
         out += ["", f"### Top evidence ({min(len(ranked), TOP_EVIDENCE)} of {len(ranked)} findings in force)", ""]
-        out += [f"- {link(f, locator)} `{f.rule}` {escape(f.message)}" for f in ranked[:TOP_EVIDENCE]]
+        out += [f"- {link(f, locator)} `{f.rule}` {escape(clipped(f.message))}" for f in ranked[:TOP_EVIDENCE]]
         errors = [f for f in ranked if f.level is Level.ERROR]
         if errors and not any(f in ranked[:TOP_EVIDENCE] for f in errors):
             out.append(f"- and {len(errors)} errors further down: see the full report")
         if result.diagnostics:
             out += ["", f"### Files not fully scanned ({len({d.path for d in result.diagnostics})})", ""]
-            out += [f"- `{escape(d.path)}`: {escape(d.message)}" for d in result.diagnostics]
+            out += [f"- `{escape(d.path)}`: {escape(clipped(d.message))}" for d in result.diagnostics[:TOP_EVIDENCE]]
+            out += _rest(len(result.diagnostics) - TOP_EVIDENCE)
     out += ["", f"_{escape(summary(result))}_"]
     return "\n".join(out) + "\n"
+
+
+def _rest(left: int) -> list[str]:
+    """The line that says how many items a capped list left out (none when it left out none)."""
+    return [f"- and {left} more (the JSON report lists them all)"] if left > 0 else []

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 from itertools import groupby
-from typing import Callable
+from typing import Callable, Sequence
 
 import click
 
@@ -25,26 +25,46 @@ _STATE_COLOUR = {
 }
 
 
+# In a file, findings of one rule, value and state beyond the first REPEATS_SHOWN share one line (when that saves
+# lines): nine `WAC204 cuda` lines in one test file say no more than three. LINES_NAMED of their lines are named.
+REPEATS_SHOWN = 3
+LINES_NAMED = 10
+# A listing longer than this many lines pushes the verdict off a terminal's first screen: the report then opens with
+# the verdict's bottom line. A shorter one (a pre-commit run on the changed files) is followed by the verdict at once.
+PAGE = 24
+
+
 def render(result: ScanResult, verdict=None, *, colour: bool = False, show_suppressed: bool = False,
-           show_source: bool = False, verbose: bool = False, **_options) -> str:
-    """The grouped report (the default): findings under their file, unscanned files, the summary, the verdict."""
+           show_source: bool = False, verbose: bool = False, show_mentions: bool = False, **_options) -> str:
+    """The grouped report (the default): the verdict's bottom line (when the listing is longer than `PAGE`), findings
+    under their file, unscanned files, the summary, the full verdict. Findings only mentioned (an accelerator named
+    in docs) are counted, not listed, and repeats in a file are collapsed, unless `show_mentions` / `verbose`
+    (which lists everything)."""
     style = _styler(colour)
     out: list[str] = []
     if result.config_file:
         out.append(f"Configuration: {printable_path(result.config_file)}")
-    shown = [f for f in result.findings if show_suppressed or not f.suppressed]
+    listed = [f for f in result.findings if show_suppressed or not f.suppressed]
+    mentions_listed = show_mentions or verbose
+    shown = [f for f in listed if mentions_listed or f.state is not State.MENTIONED]
+    not_listed = Counter(f.path for f in listed if not mentions_listed and f.state is State.MENTIONED)
+    listing: list[str] = []
+    collapsed = 0
     for path, group in groupby(shown, key=lambda f: f.path):
-        out.append(style(path, bold=True))
-        for f in group:
-            out.append("  " + finding_line(f, style))
-            if show_source:
-                out.append(source_line(f, style, "  "))
+        mentions = not_listed[path]
+        listing.append(style(path, bold=True) + (f" ({_count(mentions, 'mention')} not listed)" if mentions else ""))
+        lines, left_out = file_lines(list(group), style, show_source, None if verbose else REPEATS_SHOWN)
+        listing += lines + [""]
+        collapsed += left_out
+    listing += [diagnostic_text(d, style) for d in result.diagnostics] + [""] * bool(result.diagnostics)
+    if verdict is not None and len(listing) > PAGE:
+        from .verdict_text import bottom_line_lines
+
+        out += bottom_line_lines(verdict, style)
+        out.append("  (The full hardware verdict, each reason with its file:line, is at the end, after the findings.)")
         out.append("")
-    for d in result.diagnostics:
-        out.append(diagnostic_text(d, style))
-    if result.diagnostics:
-        out.append("")
-    out.append(summary(result))
+    out += listing
+    out.append(summary(result, _not_listed_parts(not_listed, collapsed)))
     if result.skipped:
         out.append(skipped_line(result.skipped))
     if verdict is not None:
@@ -55,14 +75,63 @@ def render(result: ScanResult, verdict=None, *, colour: bool = False, show_suppr
     return terminal_text("\n".join(out) + "\n", colour)
 
 
+def file_lines(findings: list[Finding], style: Style, show_source: bool,
+               repeats: int | None = REPEATS_SHOWN) -> tuple[list[str], int]:
+    """One file's finding lines, and how many findings they collapsed: of each rule, value and state, the first
+    `repeats` findings, then one line "+K more ... at lines ..." in place of the rest (None: every finding)."""
+    def key(f: Finding) -> tuple:
+        return f.rule, str(f.value), f.state, f.suppressed
+
+    sizes = Counter(map(key, findings))
+    # A "+K more" line only pays when it stands for two findings or more.
+    capped = {k for k, n in sizes.items() if repeats is not None and n >= repeats + 2}
+    seen: Counter = Counter()
+    out: list[str] = []
+    for f in findings:
+        k = key(f)
+        seen[k] += 1
+        if k in capped and seen[k] > repeats:
+            continue
+        out.append("  " + finding_line(f, style))
+        if show_source:
+            out.append(source_line(f, style, "  "))
+        if k in capped and seen[k] == repeats:
+            out.append(_repeats_line([g for g in findings if key(g) == k][repeats:], style))
+    return out, sum(sizes[k] - repeats for k in capped)
+
+
+def _repeats_line(rest: list[Finding], style: Style) -> str:
+    """`    +6 more WAC204 [conditional] (cuda) at lines 40, 52, ...`: the collapsed findings, and where they are."""
+    first = rest[0]
+    # the line (a notebook's "cell N:line"), each once: two findings on one line differ only in their column
+    places = list(dict.fromkeys(location(f).removeprefix(f"{f.path}:").rpartition(":")[0] for f in rest))
+    others = len(places) - LINES_NAMED
+    named = ", ".join(places[:LINES_NAMED]) + (f" and {_count(others, 'other')}" if others > 0 else "")
+    extra = " (suppressed)" if first.suppressed else ""
+    return (f"    +{len(rest)} more {_code_and_state(first, style)} ({first.value}){extra} at "
+            f"{'line' if len(places) == 1 else 'lines'} {named}")
+
+
+def _not_listed_parts(mentions: Counter, collapsed: int) -> list[str]:
+    """What the text listing counted but did not list, and the flag that lists it."""
+    parts = []
+    total = sum(mentions.values())
+    if total:
+        parts.append(f"{_count(total, 'mention')} not listed (--show-mentions lists them)")
+    if collapsed:
+        parts.append(f"{_count(collapsed, 'repeat')} collapsed (--verbose lists them)")
+    return parts
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}{'s' if n != 1 else ''}"
+
+
 def skipped_line(skipped: dict[str, list[int]]) -> str:
     """What discovery left out and why: "Left out: 1 file and 1 folder matched by .gitignore; ..."."""
-    def count(n: int, noun: str) -> str:
-        return f"{n} {noun}{'s' if n != 1 else ''}"
-
     parts = []
     for reason, (files, folders) in sorted(skipped.items()):
-        counted = [count(files, "file")] * bool(files) + [count(folders, "folder")] * bool(folders)
+        counted = [_count(files, "file")] * bool(files) + [_count(folders, "folder")] * bool(folders)
         parts.append(f"{' and '.join(counted)} {reason}")
     hint = " (--no-respect-gitignore scans ignored files)" if any("gitignore" in r for r in skipped) else ""
     return "Left out: " + "; ".join(parts) + "." + hint
@@ -76,10 +145,14 @@ def _styler(colour: bool) -> Style:
 
 def finding_line(f: Finding, style: Style) -> str:
     """`path:line:col: CODE [state] message`, the one line every text format shares."""
-    code = style(f.rule, fg=_LEVEL_COLOUR[f.level], bold=True)
-    state = style(f"[{f.state.value}]", fg=_STATE_COLOUR.get(f.state, "white"))
     extra = " (suppressed)" if f.suppressed else ""
-    return f"{location(f)}: {code} {state} {f.message}{extra}"
+    return f"{location(f)}: {_code_and_state(f, style)} {f.message}{extra}"
+
+
+def _code_and_state(f: Finding, style: Style) -> str:
+    """`CODE [state]`, coloured by level and state."""
+    code = style(f.rule, fg=_LEVEL_COLOUR[f.level], bold=True)
+    return f"{code} {style(f'[{f.state.value}]', fg=_STATE_COLOUR.get(f.state, 'white'))}"
 
 
 def location(f: Finding) -> str:
@@ -170,7 +243,8 @@ def render_verdict_only(result: ScanResult, verdict=None, *, colour: bool = Fals
     return terminal_text(render_verdict(verdict, _styler(colour), verbose=verbose), colour)
 
 
-def summary(result: ScanResult) -> str:
+def summary(result: ScanResult, not_listed: Sequence[str] = ()) -> str:
+    """The one-line count of a scan; `not_listed`: what a report counted but did not list (its parts, with flags)."""
     active = [f for f in result.findings if not f.suppressed]
     states = Counter(f.state.value for f in active)
     levels = Counter(f.level.value for f in active)
@@ -193,4 +267,5 @@ def summary(result: ScanResult) -> str:
         parts.append(f"{in_part} file{'s' if in_part != 1 else ''} scanned in part")
     if not_scanned:
         parts.append(f"{not_scanned} file{'s' if not_scanned != 1 else ''} not scanned")
+    parts += not_listed
     return "; ".join(parts) + "."

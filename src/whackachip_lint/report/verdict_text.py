@@ -87,6 +87,28 @@ def _cut(items: Sequence[Any], limit: int | None) -> tuple[Sequence[Any], int]:
     return items[:limit], len(items) - limit
 
 
+def fitting(items: Sequence[str], most: int | None = None, width: int | None = DEFAULT.line,
+            sep: str = ", ") -> tuple[list[str], int]:
+    """The first of `items` (at most `most`) that fit in `width` characters joined by `sep`, at least one, and how
+    many were left out: the line cap of this verdict for reports that cannot wrap a line (a Markdown table cell,
+    an HTML list of paths)."""
+    shown: list[str] = []
+    length = 0
+    for item in list(items)[:most]:
+        length += len(item) + (len(sep) if shown else 0)
+        if shown and width is not None and length > width:
+            break
+        shown.append(item)
+    return shown, len(items) - len(shown)
+
+
+def clipped(text: str, width: int | None = DEFAULT.line) -> str:
+    """`text`, cut after a word when it is longer than `width` characters ("..." marks the cut)."""
+    if width is None or len(text) <= width:
+        return text
+    return text[:width - 4].rsplit(" ", 1)[0] + " ..."
+
+
 def _more(left: int, what: str = "more") -> str:
     if left == 1 and what.endswith("s"):
         what = what[:-1] if what.endswith("reasons") else what.replace("parts", "part").replace("vendors", "vendor")
@@ -174,7 +196,7 @@ def render_verdict(verdict: Verdict, style: Style = _plain, verbose: bool = Fals
     lim = EVERYTHING if verbose else DEFAULT
     a = verdict.overall
     out = [style("Hardware verdict", bold=True)]
-    out += _wrap(bottom_line(verdict), "    ", initial_indent="  Bottom line: ")
+    out += bottom_line_lines(verdict, indent="  ")
     if a.conflicting_hard_evidence:
         out.append("  Conflicting hard evidence: no catalog entry meets every hard requirement together; they were "
                    "weighed as strong.")
@@ -189,6 +211,14 @@ def render_verdict(verdict: Verdict, style: Style = _plain, verbose: bool = Fals
     if not verbose:
         out.append("  (--verbose shows every reason, location and part)")
     return "\n".join(out) + "\n"
+
+
+def bottom_line_lines(verdict: Verdict, style: Style = _plain, indent: str = "") -> list[str]:
+    """"Bottom line: ..." wrapped to `WIDTH`, as the verdict opens with it (`indent`: the verdict's) and as the text
+    report opens with it before the findings (no indent)."""
+    label = "Bottom line:"
+    lines = _wrap(f"{label} {bottom_line(verdict)}", indent + "  ", initial_indent=indent)
+    return [lines[0].replace(label, style(label, bold=True), 1)] + lines[1:]
 
 
 def _vendor_lines(verdict: Verdict, lim: Limits) -> list[str]:
@@ -396,7 +426,7 @@ def _candidate_lines(verdict: Verdict, style: Style, lim: Limits) -> list[str]:
     if lim is EVERYTHING:
         out += [f"    {c.entry.name}: {_export(c)}" for c in groups[CONSISTENT]]
     else:
-        out += _by_export_class(groups[CONSISTENT], lim)
+        out += by_export_class(groups[CONSISTENT], lim)
     for status, colour in ((DISFAVOURED, "yellow"), (EXCLUDED, "red")):
         out.append(style(f"  {status.capitalize()} ({len(groups[status])}):", fg=colour))
         shared: dict[str, list[str]] = {}  # reasons -> parts, so parts that fell for the same reasons share a line
@@ -418,8 +448,8 @@ def _candidate_lines(verdict: Verdict, style: Style, lim: Limits) -> list[str]:
     return out
 
 
-def _by_export_class(candidates: Iterable[CandidateVerdict], lim: Limits) -> list[str]:
-    """Consistent parts by ECCN 3A090 class, least controlled first."""
+def by_export_class(candidates: Iterable[CandidateVerdict], lim: Limits = DEFAULT) -> list[str]:
+    """Consistent parts by ECCN 3A090 class, least controlled first: one line per class (shared with Markdown)."""
     by_class: dict[Any, list[str]] = {}
     for c in candidates:
         by_class.setdefault(export_control_for(c.entry)["eccn_3a090"], []).append(c.entry.name)
