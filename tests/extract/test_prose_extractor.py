@@ -111,7 +111,8 @@ def test_training_statements_are_in_force(sentence, value):
 
 
 @pytest.mark.parametrize("heading", ["## Changelog", "## 🔥 News", "### Latest updates", "## Release notes",
-                                     "## What's new", "## Blogs", "## 更新日志"])
+                                     "## What's new", "## Blogs", "## 更新日志", "## ニュース",
+                                     "## Noticias y Actualizaciones", "## Nouvelles et mises à jour"])
 def test_news_and_changelog_sections_declare_nothing(heading):
     # A dated news item reports an event (a notebook, another team's run), not this repository's training hardware.
     text = f"{heading}\n\n[24/04/22] We provided a Colab notebook for fine-tuning Llama-3 on a free T4 GPU.\n"

@@ -83,7 +83,8 @@ _NOT_DECLARING_SECTION = re.compile(
 # Sections of news, changelogs and blog lists report events (a release, a Colab notebook on a free T4, another
 # team's run), not the hardware this repository's training used: nothing in them is a declaration.
 _EVENT_SECTION = re.compile(
-    r"\bnews\b|change ?log|release notes|what'?s new|\bupdates\b|\bblogs?\b|更新|新闻|动态", re.I
+    r"\bnews\b|change ?log|release notes|what'?s new|\bupdates\b|\bblogs?\b|更新|新闻|动态|ニュース|noticias|nouvelles",
+    re.I,
 )
 _COUNT_BEFORE = re.compile(r"(?<![\d.])(\d{1,3}(?:,\d{3})+|\d{1,6})\s*(?:[xX×*]\s*|[张块台卡个]\s*)?$")
 _COUNT_MAX = 40  # a count ("2,048 x ") sits right before the name
