@@ -181,6 +181,27 @@ def test_a_documented_recipe_setting_up_no_devices_keeps_the_cuda_default(tmp_pa
     assert HUAWEI.isdisjoint(consistent(data))
 
 
+def test_a_readme_with_a_gpu_block_and_an_npu_block_is_the_union_of_both_recipes():
+    data = inference(VERDICTS / "readme_gpu_npu_blocks")
+    # The NPU block sets up Ascend (its tells are documentation, against no part) over the script's cuda default;
+    # the GPU block before it sets up nothing, so that default stands there.
+    assert likely_by_recipe(data) == {"README.md:12": ["Huawei"], "README.md:5": ["NVIDIA"]}
+    gpu = next(set(r["consistent"]) for r in data["recipes"] if r["name"] == "README.md:5")
+    assert vendors(data) == {"NVIDIA": "likely", "Huawei": "likely"}
+    assert consistent(data) == gpu | HUAWEI and HUAWEI.isdisjoint(gpu)
+    assert "agnostic_paths" not in data["paths"]  # the NPU recipe names hardware: it counts in the union
+    assert [c["paths"] for c in data["conflicts"]] == [["README.md:12", "README.md:5"]]
+
+
+def test_a_readme_npu_block_setting_up_nothing_keeps_the_cuda_default(tmp_path):
+    repo = copy_with("readme_gpu_npu_blocks", tmp_path, "README.md",
+                     "source /usr/local/Ascend/ascend-toolkit/set_env.sh\nexport HCCL_CONNECT_TIMEOUT=1200\n", "")
+    data = inference(repo)
+    assert likely_by_recipe(data) == {"README.md:12": ["NVIDIA"], "README.md:5": ["NVIDIA"]}
+    assert vendors(data) == {"NVIDIA": "likely"}
+    assert HUAWEI.isdisjoint(consistent(data))
+
+
 def test_a_launch_finding_its_script_through_its_own_folder_is_the_primary_target():
     data = inference(VERDICTS / "script_dir_launch")
     # `python3 "$SCRIPT_DIR/utils/patched_loop.py"` runs the loop: the launch, not a reporter run by hand, is primary.

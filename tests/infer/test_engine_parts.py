@@ -14,10 +14,12 @@ from whackachip_lint.infer.catalog import Catalog, load_catalog
 from whackachip_lint.infer.constraints import Requirement, Spec
 from whackachip_lint.infer.engine import (
     CONSISTENT, COUNT_NOTES, DISFAVOURED, EXCLUDED, RepoContext, _conflicts, _counts, _device_class, _interconnect,
-    _merge, _outweighing, _primary, _settle_vendor_conflicts, _vendors, assess, collect_requirements, documented_parts,
-    infer, optional_requirements, settle_master_switches, shim_vendors, singled_out_vendors, vendor_scopes,
+    LAUNCH_OVERRIDES, _merge, _outweighing, _primary, _settle_vendor_conflicts, _vendors, assess, collect_requirements,
+    documented_parts, has_hardware_evidence, infer, optional_requirements, settle_master_switches, shim_vendors,
+    singled_out_vendors, vendor_scopes,
 )
 from whackachip_lint.infer.judgement import CandidateVerdict, Reason
+from whackachip_lint.infer.recipes import Recipe, find_recipes
 from whackachip_lint.rules.codes import Code
 from whackachip_lint.scan import scan
 
@@ -440,6 +442,63 @@ def test_hard_vendor_facts_settle_the_rest_of_a_paths_vendor_evidence(findings, 
     assert [(r.constraint, r.strength, r.against) for r in settled] == expected
 
 
+CUDA_DEVICE = "cuda device: NVIDIA (CUDA) or AMD (ROCm keeps the name)"
+
+
+def two_documented_blocks() -> tuple[list, dict]:
+    """A README with a GPU block (lines 5-7) and an NPU block (12-15) running one script whose device is `cuda`."""
+    def doc(rule, value, line, block, end, **props):
+        return finding(rule, value, path="README.md", line=line, documented=True, doc_block=block,
+                       doc_block_end=end, **props)
+    findings = [doc("WAC404", "torchrun", 7, 5, 7, script="train.py"),
+                doc("WAC205", "ASCEND_TOOLKIT_HOME", 13, 12, 15), doc("WAC205", "HCCL_CONNECT_TIMEOUT", 14, 12, 15),
+                doc("WAC404", "torchrun", 15, 12, 15, script="train.py"),
+                finding("WAC204", "cuda", path="train.py", line=6)]
+    return findings, {r.name: r for r in find_recipes(findings, ["README.md", "train.py"])}
+
+
+def test_a_documented_launch_sets_up_only_the_devices_of_its_own_block():
+    findings, recipes = two_documented_blocks()
+    requirements = collect_requirements(findings)  # both blocks' findings in one scope: the launch must tell them apart
+    cuda = {launch: next(r for r in _settle_vendor_conflicts(requirements, recipes.get(launch))[0]
+                         if r.constraint.startswith(CUDA_DEVICE)) for launch in ("README.md:12", "README.md:5", None)}
+    # The NPU block sources CANN's set_env.sh and sets HCCL variables: the script's cuda default is overridden.
+    assert (cuda["README.md:12"].constraint, cuda["README.md:12"].against) == (f"{CUDA_DEVICE} ({LAUNCH_OVERRIDES})",
+                                                                             False)
+    # The GPU block sets up nothing; the NPU block after it (later lines of the same README) is not its set-up.
+    assert (cuda["README.md:5"].constraint, cuda["README.md:5"].against) == (CUDA_DEVICE, True)
+    assert (cuda[None].constraint, cuda[None].against) == (CUDA_DEVICE, True)
+
+
+@pytest.mark.parametrize(("launch", "files", "overridden"), [
+    # The launch's own tell sets up its devices, even when another file says the same (one merged requirement).
+    ("scripts/run_npu.sh", ("scripts/run_npu.sh", "scripts/env_npu.sh"), True),
+    ("scripts/run_npu.sh", ("scripts/run_npu.sh",), True),
+    # A launch in a support folder (its tell counts against no part) sets up its run all the same.
+    ("docker/run_npu.sh", ("docker/run_npu.sh",), True),
+    # Another file's tell is not the launch's set-up.
+    ("scripts/run_npu.sh", ("scripts/env_npu.sh",), False),
+], ids=["merged", "alone", "support-folder", "elsewhere"])
+def test_a_launch_file_sets_up_the_devices_its_own_lines_name(launch, files, overridden):
+    found = [finding("WAC204", "cuda", path="train.py", line=6)] + [
+        finding("WAC205", "ASCEND_RT_VISIBLE_DEVICES", path=path, line=4) for path in files]
+    recipe = Recipe(launch, {launch, "train.py"}, {launch.rpartition("/")[0]})
+    settled, _ = _settle_vendor_conflicts(collect_requirements(found), recipe)
+    cuda = next(r for r in settled if r.constraint.startswith(CUDA_DEVICE))
+    assert (cuda.constraint, cuda.against) == ((f"{CUDA_DEVICE} ({LAUNCH_OVERRIDES})", False) if overridden
+                                               else (CUDA_DEVICE, True))
+
+
+def test_a_path_whose_launch_overrides_its_codes_vendor_default_names_hardware():
+    findings, recipes = two_documented_blocks()
+    npu = [f for f in findings if f.properties.get("doc_block") != 5]
+    # The block's own tells are documentation (against no part) and the cuda default is overridden: the code still
+    # named hardware, so the path counts in the union.
+    assert has_hardware_evidence(assess(npu, launch=recipes["README.md:12"]))
+    # Without a launch that overrides it, the README's tells alone name no vendor for the path.
+    assert not has_hardware_evidence(assess([f for f in npu if f.path == "README.md"], launch=recipes["README.md:12"]))
+
+
 def test_an_assessment_uses_the_catalog_it_is_given():
     two_parts = Catalog([CATALOG.get("nvidia-v100"), CATALOG.get("nvidia-h100-sxm")])
     assessment = assess([finding("WAC101", path="t.py", line=1)], two_parts)
@@ -822,6 +881,21 @@ def test_device_and_node_counts_with_their_evidence_and_notes():
         "notes": [COUNT_NOTES[(Code.GPUS_PER_NODE, 8)]]}
     assert _counts(findings, Code.NODE_COUNT) == {"values": [2], "evidence": {"2": ["run.sh:1"]}}
     assert _counts(findings[2:4], Code.NODE_COUNT) is None
+
+
+def test_counts_come_from_own_files_then_vendored_trees_then_tools_and_tests():
+    own = finding(Code.GPUS_PER_NODE, 8, path="scripts/train.sh", line=1)
+    vendored = finding(Code.GPUS_PER_NODE, 4, path="third_party/mega/run.sh", line=2, vendored=True,
+                       vendored_root="third_party/mega", role="vendored")
+    # A vendored tree's tool is the tree's (before the repository's own tools and tests), as its tests are.
+    vendored_tool = finding(Code.GPUS_PER_NODE, 2, path="third_party/mega/tools/convert.sh", line=3, vendored=True,
+                            vendored_root="third_party/mega", role="vendored")
+    tool = finding(Code.GPUS_PER_NODE, 1, path="tools/convert_ckpt.sh", line=4, role="example")
+    test = finding(Code.GPUS_PER_NODE, 16, path="tests/run_test.sh", line=5, role="test")
+    found = [test, tool, vendored_tool, vendored, own]
+    assert _counts(found, Code.GPUS_PER_NODE)["values"] == [8]
+    assert _counts(found[:4], Code.GPUS_PER_NODE)["values"] == [2, 4]
+    assert _counts(found[:2], Code.GPUS_PER_NODE)["values"] == [1, 16]
 
 
 def test_network_settings_are_reported_enabled_or_disabled_per_transport():

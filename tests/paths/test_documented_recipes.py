@@ -64,11 +64,36 @@ def test_a_condition_on_options_holds_when_a_documented_block_passes_them_all():
         assert [f.state for f in settled] == [state], args
 
 
-def test_a_launch_script_does_not_settle_conditions_as_a_documented_recipe_does():
+def test_a_launch_script_settles_conditions_as_a_documented_recipe_does():
     tpu = finding("WAC208", "tpu", "conditional", path="train.py", line=9, condition="FLAGS.use_tpu")
-    launch = finding("WAC404", "torchrun", path="run.sh", script="train.py", script_args="--use_tpu=True")
-    (recipe,) = find_recipes([launch, tpu], FILES + ["run.sh"])
-    assert [f.state for f in resolve_in_recipe([launch, tpu], recipe) if f.path == "train.py"] == [State.CONDITIONAL]
+    for args, state in (("--use_tpu=True", State.ENABLED), ("--use_tpu=False", State.CONDITIONAL),
+                        ("--bf16", State.CONDITIONAL)):
+        launch = finding("WAC404", "torchrun", path="run.sh", script="train.py", script_args=args)
+        (recipe,) = find_recipes([launch, tpu], FILES + ["run.sh"])
+        assert [f.state for f in resolve_in_recipe([launch, tpu], recipe) if f.path == "train.py"] == [state], args
+
+
+def test_a_launch_holds_its_own_file_or_its_own_code_block_and_nothing_else():
+    findings = [doc("WAC404", "torchrun", 7, 5, script="train.py", doc_block_end=8),
+                doc("WAC205", "HCCL_CONNECT_TIMEOUT", 13, 12, doc_block_end=15),
+                doc("WAC404", "torchrun", 15, 12, script="train.py", doc_block_end=15),
+                finding("WAC404", "torchrun", path="run.sh", line=3, script="train.py")]
+    npu_block, gpu_block, script = find_recipes(findings, FILES + ["run.sh"])
+    assert [(r.name, r.block_end) for r in (npu_block, gpu_block)] == [("README.md:12", 15), ("README.md:5", 8)]
+    # A documented recipe: its own block's lines of its document; not the prose after it, not a later block.
+    held = ["README.md:5", "README.md:8", "README.md:12", "README.md:15", "README.md:4", "README.md:9",
+            "docs/README.md:6", "README.md", "run.sh:3", "train.py:7"]
+    assert [w for w in held if gpu_block.holds(w)] == ["README.md:5", "README.md:8"]
+    assert [w for w in held if npu_block.holds(w)] == ["README.md:12", "README.md:15"]
+    # A launch file: its own lines, whatever the line.
+    assert [w for w in held if script.holds(w)] == ["run.sh:3"]
+
+
+def test_a_block_without_its_extent_reaches_as_far_as_its_last_finding():
+    # Findings built without `doc_block_end` (an older cache, a test): the block ends at its last finding.
+    findings = [doc("WAC404", "torchrun", 6, 5, script="train.py"), doc("WAC205", "HCCL_CONNECT_TIMEOUT", 9, 5)]
+    (recipe,) = find_recipes(findings, FILES)
+    assert recipe.block_end == 9 and recipe.holds("README.md:9") and not recipe.holds("README.md:10")
 
 
 def test_the_readme_stays_documentation_and_the_launched_script_an_entry_point():

@@ -16,8 +16,9 @@ document blank, so a finding's line and column are the document's own:
 - Console prompts (`$ `) are blanked, keeping columns. In a block that uses prompts, the lines without one are
   the commands' output (unless they continue a command ending in `\\`), and are not read as commands.
 
-Every finding says it is documented: `properties.documented` (true) and `properties.doc_block` (the line of the
-block's opening fence), and its detail says "in a code block of README.md". A run of a Python script
+Every finding says it is documented: `properties.documented` (true), `properties.doc_block` (the line of the
+block's opening fence) and `properties.doc_block_end` (the last line of its body), and its detail says "in a code
+block of README.md". A run of a Python script
 (`python train.py --use_tpu=True`) is no launcher finding of its own (WAC404 is a distributed launcher): the
 findings of its command line carry the script (`script`, `script_args`) so the path analysis can read the block as
 a documented recipe of that script (paths/launches.py). Commands after a `git clone` in the same block run the
@@ -244,6 +245,7 @@ def _read_block(source: Source, block: Block, commands: dict[int, str], name: st
                 props["script"], props["script_args"] = run
         props["documented"] = True
         props["doc_block"] = block.opened
+        props["doc_block_end"] = block.lines[-1]  # the block's extent: what a documented recipe's launch holds
         if cloned is not None and span.line + shift >= cloned:
             props["other_project"] = True  # after a `git clone` in the block: the cloned project's commands
         detail = f"{raw.detail}, in a code block of {name}" if raw.detail else f"in a code block of {name}"

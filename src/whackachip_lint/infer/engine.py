@@ -34,8 +34,9 @@ from .memory import largest_memory_gb
 from .memory import scale as run_scale
 from .recipes import (Recipe, doc_block, documented_recipe_name, find_recipes, recipe_home, resolve_in_recipe,
                       share_vendored_trees, split_by_recipe)
+from .standing import VENDORED_TREE, by_standing, is_vendored, standing
 from ..paths.roles import (CONFIG_SUFFIXES, SETUP_RULES, SUPPORT, TEST, TRAINING, VENDORED, RepoPaths, is_container_ci_or_doc_path,
-                           is_tool_path, path_role)
+                           path_role)
 from ..rules.codes import Code
 
 LIKELY, POSSIBLE = "likely", "possible"
@@ -211,10 +212,6 @@ def shim_vendors(findings: Iterable[Finding]) -> set[str]:
     return vendors
 
 
-def is_vendored(finding: Finding) -> bool:
-    return bool((finding.properties or {}).get("vendored"))
-
-
 # One strength lower for evidence from vendored trees (weak evidence there is context only).
 _ONE_LOWER = {HARD: STRONG, STRONG: WEAK, WEAK: None}
 
@@ -338,25 +335,28 @@ def _demoted(req: Requirement, why: str = "conflicts with other hard evidence") 
     return _with(req, STRONG, why)
 
 
-def _launch_vendors(requirements: list[Requirement], launch: str | None) -> frozenset[str]:
-    """The vendors a launch file's own strong or hard vendor evidence allows together (`export
-    ASCEND_RT_VISIBLE_DEVICES=...`, `PJRT_DEVICE=TPU`): the devices the run is set up on. Empty without any."""
-    if launch is None:
-        return frozenset()
-    ours = [r.vendors for r in requirements if r.is_vendor and r.against and r.strength in (HARD, STRONG)
-            and r.evidence and all(_evidence_key(e)[0] == launch for e in r.evidence)]
-    document, block = _evidence_key(launch)
-    if block:
-        # A documented recipe ("README.md:12") sets up the devices its own code block names (`source
-        # .../ascend-toolkit/set_env.sh`, `HCCL_*`): as documentation they count against no part, and a support
-        # file with the same tell shares the reason, but the block's command is the run.
-        ours += [r.vendors for r in requirements if r.is_vendor and r.strength in (HARD, STRONG)
-                 and any(_evidence_key(e)[0] == document and _evidence_key(e)[1] >= block for e in r.evidence)]
+def from_launch(req: Requirement, launch: Recipe | None) -> bool:
+    """Whether a requirement is evidence of the launch itself (Recipe.holds): a line of the launch file, a line of a
+    documented recipe's own code block, or a finding of the shared code the launch resolved (`resolved_by`)."""
+    return launch is not None and any(launch.holds(e) for e in req.evidence)
+
+
+def _launch_vendors(requirements: list[Requirement], launch: Recipe | None) -> frozenset[str]:
+    """The vendors a launch's own strong or hard vendor evidence allows together (`export
+    ASCEND_RT_VISIBLE_DEVICES=...`, `PJRT_DEVICE=TPU`, a README block's `source .../ascend-toolkit/set_env.sh`): the
+    devices the run is set up on. Empty without any. Whether the tell counts against other parts does not matter
+    here: a launch in a support file (a README's code block, documentation) sets up its run all the same, and a
+    support file elsewhere with the same tell (merged into one requirement) does not make it any less the launch's."""
+    ours = [r.vendors for r in requirements if r.is_vendor and r.strength in (HARD, STRONG) and from_launch(r, launch)]
     return frozenset.intersection(*ours) if ours else frozenset()
 
 
+# Why the shared code's softer vendor evidence counts against no part on a launch that sets up other devices.
+LAUNCH_OVERRIDES = "a default the launch overrides: it sets up other devices"
+
+
 def _settle_vendor_conflicts(requirements: list[Requirement],
-                             launch: str | None = None) -> tuple[list[Requirement], bool]:
+                             launch: Recipe | None = None) -> tuple[list[Requirement], bool]:
     """Hard vendor facts against the rest of a path's vendor evidence.
 
     - A hard vendor fact contradicted by another hard one for a disjoint vendor set is weighed as strong: such a
@@ -383,9 +383,8 @@ def _settle_vendor_conflicts(requirements: list[Requirement],
         if own and req.is_vendor and req.vendored and req.against and not (req.vendors & own):
             out.append(_with(req, req.strength, "against the repository's own vendor evidence", against=False))
         elif (set_up and req.is_vendor and req.strength != HARD and req.against and not (req.vendors & set_up)
-              and not any(_evidence_key(e)[0] == launch for e in req.evidence)):
-            out.append(_with(req, req.strength, "a default the launch overrides: it sets up other devices",
-                             against=False))
+              and not from_launch(req, launch)):
+            out.append(_with(req, req.strength, LAUNCH_OVERRIDES, against=False))
         elif req.is_vendor and req.strength == HARD and conflict and any(not (o.vendors & req.vendors) for o in hard):
             out.append(_demoted(req, "contradicted by other vendor evidence in scope"))
         elif allowed and req.is_vendor and req.strength != HARD and req.against and not (req.vendors & allowed):
@@ -400,10 +399,11 @@ def _settle_vendor_conflicts(requirements: list[Requirement],
 
 
 def assess(findings: list[Finding], catalog: Catalog | None = None, memo: dict | None = None,
-           context: RepoContext | None = None, launch: str | None = None) -> Assessment:
+           context: RepoContext | None = None, launch: Recipe | None = None) -> Assessment:
     """The verdict over one set of findings. `context` is what the rest of the repository says: the vendors its
     code singles out break a tie this set's own evidence leaves; the parts its documents name are never dropped
-    by a declaration naming others. `launch`: the launch file of the recipe these findings are, if one."""
+    by a declaration naming others. `launch`: the recipe these findings are, when it sets up a run (a launch file
+    or a documented recipe's code block; Recipe.holds says which evidence is its own)."""
 
     catalog = catalog or load_catalog()
     requirements, declared = split_declared(collect_requirements(findings, memo))
@@ -713,17 +713,15 @@ def _interconnect(findings: list[Finding]) -> dict[str, Any]:
 
 
 def _counts(findings: list[Finding], rule: str, repo: RepoPaths | None = None) -> dict[str, Any] | None:
-    # A vendored tree's tests and launchers size someone else's runs: they count only where the repository's own
-    # files give no count. A tool's config or a test (`conf/model_ckpt_to_hf.yaml` converting on one device) sizes
-    # no training run: it counts only where nothing else gives a count.
-    own: list[Finding] = []
-    vendored: list[Finding] = []
-    side: list[Finding] = []
-    for f in findings:
-        if f.rule in (rule, Code.VISIBLE_DEVICES):
-            tier = side if is_tool_path(f.path) or role_of(f, repo) == TEST else vendored if is_vendored(f) else own
-            tier.append(f)
-    return _counted(own, rule) or _counted(vendored, rule) or _counted(side, rule)
+    """The counts of the best-standing files that give one (standing.py): a vendored tree's tests and launchers size
+    someone else's runs, a tool's config or a test (`conf/model_ckpt_to_hf.yaml` converting on one device) no
+    training run."""
+    counting = [f for f in findings if f.rule in (rule, Code.VISIBLE_DEVICES)]
+    for group in by_standing(counting, lambda f: role_of(f, repo)):
+        counted = _counted(group, rule)
+        if counted:
+            return counted
+    return None
 
 
 def _counted(findings: list[Finding], rule: str) -> dict[str, Any] | None:
@@ -800,7 +798,9 @@ def infer(result, settings=None, catalog: Catalog | None = None) -> Verdict:
     repo = getattr(result, "paths", None)
     everything = settle_master_switches(documented_in_recipes([f for f in result.findings if not f.suppressed], repo))
     # A documented command left after documented_in_recipes is on its recipe's path, whatever its README's role
-    # (a README under examples/ documenting the root training script).
+    # (a README under examples/ documenting the root training script): a launch file takes its path's role, but a
+    # README keeps its own (documentation) for its prose and its other blocks, so its recipe's block is put on the
+    # path here.
     on_path: list[Finding] = []
     off_path: list[Finding] = []
     for f in everything:
@@ -851,8 +851,10 @@ def has_hardware_evidence(assessment: Assessment) -> bool:
     """Whether a path's own code names a vendor (a vendor requirement that counts against other vendors' parts).
 
     A support file's vendor tell (a ROCm CI matrix) counts for its vendor and against none: it is no evidence of
-    what the path's code runs on."""
-    return any(r.is_vendor and r.against for r in assessment.requirements)
+    what the path's code runs on. The code's default that the path's launch overrides (LAUNCH_OVERRIDES) names
+    hardware all the same: without it a documented recipe, whose own set-up is documentation and counts against no
+    part, would be "naming no vendor" exactly when it sets up devices."""
+    return any(r.is_vendor and (r.against or LAUNCH_OVERRIDES in r.constraint) for r in assessment.requirements)
 
 
 def _path_assessments(findings: list[Finding], files: list[str], repo: RepoPaths | None, catalog: Catalog,
@@ -880,12 +882,13 @@ def _path_assessments(findings: list[Finding], files: list[str], repo: RepoPaths
         return [(name, scope_files, assess(scoped, catalog, context=context))
                 for name, scope_files, scoped in vendor_scopes(findings)]
     own, shared = split_by_recipe(findings, recipes)
-    # A vendored tree is someone else's code: its files no path holds are shared only with the paths that reach
-    # the tree (an import, a launch, a config the launch names), not with a launch that never touches it. Only
-    # when no path names hardware without them do they count for all, as every finding does when nothing on a
-    # training path names a vendor.
-    unreached = [f for f in shared if is_vendored(f)]
-    shared = [f for f in shared if not is_vendored(f)]
+    # A vendored tree is someone else's code (standing.py: own files first, then vendored trees): its files no
+    # path holds are shared only with the paths that reach the tree (an import, a launch, a config the launch
+    # names), not with a launch that never touches it. Only when no path names hardware without them do they count
+    # for all, as every finding does when nothing on a training path names a vendor.
+    ranked = [(f, standing(f, role_of(f, repo))) for f in shared]
+    unreached = [f for f, rank in ranked if rank == VENDORED_TREE]
+    shared = [f for f, rank in ranked if rank != VENDORED_TREE]
     out = _assess_recipes(recipes, share_vendored_trees(own, unreached, recipes), shared, launches, launch_files,
                           catalog, context)
     if unreached and not any(has_hardware_evidence(a) for _, _, a in out):
@@ -906,7 +909,7 @@ def _assess_recipes(recipes: list[Recipe], own: dict[str, list[Finding]], shared
             scoped = own[recipe.name] + shared
             if recipe.name in launches:
                 scoped = resolve_in_recipe(scoped, recipe)
-            seen[key] = assess(scoped, catalog, memo, context, recipe.name if recipe.name in launch_files else None)
+            seen[key] = assess(scoped, catalog, memo, context, recipe if recipe.name in launch_files else None)
         out.append((recipe.name, sorted(recipe.files), seen[key]))
     if len(out) > 1 and len({id(a) for _, _, a in out}) == 1:
         return out[:1]

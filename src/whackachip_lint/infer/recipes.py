@@ -43,6 +43,8 @@ def split_by_recipe(findings: list[Finding], recipes: list[Recipe]) -> tuple[dic
     for f in findings:
         if doc_block(f):
             # A documented command counts only in the recipe of its own code block (engine.documented_in_recipes).
+            # Not by its file, as a launch file's findings are: the README is none of a recipe's files (it stays
+            # documentation, and its other blocks are other recipes), and a block no recipe is counts nowhere.
             block = own.get(documented_recipe_name(f))
             if block is not None:
                 block.append(f)
@@ -60,8 +62,9 @@ def split_by_recipe(findings: list[Finding], recipes: list[Recipe]) -> tuple[dic
 
 def share_vendored_trees(own: dict[str, list[Finding]], unheld: list[Finding],
                          recipes: list[Recipe]) -> dict[str, list[Finding]]:
-    """Each recipe's findings, with those of the vendored files no recipe holds (`unheld`) added to the recipes
-    that hold a file of the same vendored tree: a launch that never reaches the tree does not run its code."""
+    """Each recipe's findings, with those of the vendored files no recipe holds (`unheld`: standing VENDORED_TREE,
+    standing.py) added to the recipes that hold a file of the same vendored tree: a launch that never reaches the
+    tree does not run its code."""
     trees: dict[str, list[Finding]] = {}
     for f in unheld:
         trees.setdefault(_vendored_tree(f), []).append(f)
@@ -111,6 +114,7 @@ def resolve_in_recipe(findings: list[Finding], recipe: Recipe) -> list[Finding]:
     passed = _passed_arguments(findings, recipe)
     out: list[Finding] = []
     for f in findings:
+        options = passed.get(f.path, passed.get("", {}))  # what the launch commands pass this finding's script
         if f.state is State.DEAD:
             out.append(f)  # code that cannot run stays dead whatever a launch passes
         elif f.path in recipe.configs and f.rule in AUTO_RULES and is_auto(f) and passed_rules:
@@ -126,16 +130,16 @@ def resolve_in_recipe(findings: list[Finding], recipe: Recipe) -> list[Finding]:
             out.append(_resolved(f, True, state, source))
         elif f.path in recipe.configs and f.rule in passed_counts and not recipe.holds_launch(f):
             out.append(_resolved(f, f.value, State.DISABLED, passed_counts[f.rule]))  # the launch's count holds
-        elif recipe.document and f.state is State.CONDITIONAL and f.path.endswith(".py") and (
-                launch := _condition_passed(f, passed.get(f.path, passed.get("", {})))) is not None:
+        elif f.state is State.CONDITIONAL and f.path.endswith(".py") and (
+                launch := _condition_passed(f, options)) is not None:
             out.append(_resolved(f, f.value, State.ENABLED, launch))
-        elif f.path != recipe.name and f.path.endswith(".py") and _flag(f) in by_flag:
+        elif not recipe.holds_launch(f) and f.path.endswith(".py") and _flag(f) in by_flag:
             source = by_flag[_flag(f)]
             # A model the launch names replaces the option's default model; a switch keeps its own value.
             value = source.value if f.rule == source.rule in VALUE_FROM_LAUNCH else f.value
             out.append(_resolved(f, value, source.state, source))
-        elif f.path != recipe.name and f.path.endswith(".py") and _flag(f) in passed.get(f.path, passed.get("", {})):
-            launch, value = passed.get(f.path, passed.get("", {}))[_flag(f)]
+        elif not recipe.holds_launch(f) and f.path.endswith(".py") and _flag(f) in options:
+            launch, value = options[_flag(f)]
             out.extend(_overridden(f, value, launch))
         else:
             out.append(f)
@@ -145,14 +149,13 @@ def resolve_in_recipe(findings: list[Finding], recipe: Recipe) -> list[Finding]:
 def _passed_arguments(findings: list[Finding], recipe: Recipe) -> dict[str, dict[str, tuple[Finding, str | None]]]:
     """Per launched script ("" for any), the options the recipe's launch commands pass it: flag -> (launch, value)."""
     passed: dict[str, dict[str, tuple[Finding, str | None]]] = {}
-    # A documented command's script resolves against the recipe's own files: indexed once, not per command.
-    recipe_files = KnownFiles(recipe.files) if recipe.document else None
+    recipe_files: KnownFiles | None = None  # the recipe's own files, indexed once (when a script needs resolving)
     for launch in findings:
         if not recipe.holds_launch(launch) or not launch.in_force:
             continue
         props = launch.properties or {}
-        if launch.rule != LAUNCHER_RULE and not recipe.document:
-            continue  # a documented `python script.py` run: each finding of the command line carries the script
+        # The launcher finding (WAC404) carries its script's arguments; in a documented `python script.py` run each
+        # finding of the command line does (extract/doc_commands.py).
         text = props.get("script_args")
         if not isinstance(text, str):
             continue
@@ -169,7 +172,11 @@ def _passed_arguments(findings: list[Finding], recipe: Recipe) -> dict[str, dict
             value = inline if equals else (following if following is not None and not following.startswith("-") else None)
             options[name.lstrip("-").replace("-", "_").lower()] = (launch, value)
         script = props.get("script_resolved")
-        if recipe_files is not None and not isinstance(script, str) and isinstance(props.get("script"), str):
+        if not isinstance(script, str) and isinstance(props.get("script"), str):
+            # A documented command's script (or one the shell extractor left unresolved) resolves against the
+            # recipe's own files.
+            if recipe_files is None:
+                recipe_files = KnownFiles(recipe.files)
             script = _resolve(props["script"], launch.path, recipe_files)
         for key in ([script] if isinstance(script, str) else []) + [""]:
             passed.setdefault(key, {}).update(options)
@@ -184,9 +191,9 @@ _OPTION_NAME = re.compile(r"(?:FLAGS|args|opts|options)\.(\w+)")
 def _condition_passed(f: Finding, passed: dict[str, tuple[Finding, str | None]]) -> Finding | None:
     """The launch whose arguments make a conditional Python finding's condition hold, if one does.
 
-    Read for documented recipes only: a README's `python run.py --use_tpu=True --tpu_name=$TPU_NAME` is the
-    authors' recipe for the code under `if FLAGS.use_tpu and FLAGS.tpu_name:`. Every option of the condition must
-    be passed with a value that is not false (a switch without a value is on)."""
+    A README's `python run.py --use_tpu=True --tpu_name=$TPU_NAME`, as a launch script's `torchrun run.py ...`, is
+    the authors' recipe for the code under `if FLAGS.use_tpu and FLAGS.tpu_name:`. Every option of the condition
+    must be passed with a value that is not false (a switch without a value is on)."""
     condition = (f.properties or {}).get("condition")
     if not isinstance(condition, str) or not _OPTION_CONDITION.match(condition):
         return None

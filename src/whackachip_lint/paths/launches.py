@@ -28,17 +28,36 @@ class Recipe:
     # A documented recipe (a code block of a README, extract/doc_commands.py): the document. The document itself is
     # not one of its files: it stays documentation, and its other blocks and prose are not this recipe's.
     document: str = ""
+    block_end: int = 0  # a documented recipe's last line of its code block (doc_block_lines); it opens at its name's
+
+    def holds(self, where: str) -> bool:
+        """Whether evidence at `where` ("path:line") is part of this recipe's launch: a line of the launch file, or
+        for a documented recipe ("README.md:12") a line of its own code block, never another block of the
+        document or the prose around it. The one answer to "does this evidence belong to this launch"."""
+        path, _, line = where.rpartition(":")
+        if not self.document:
+            return path == self.name
+        opened = int(self.name.rpartition(":")[2])
+        return path == self.document and line.isdigit() and opened <= int(line) <= self.block_end
 
     def holds_launch(self, finding: Finding) -> bool:
         """Whether a finding is part of this recipe's launch commands (its flags settle what the files leave open):
-        it stands in the launch file, a README's code block being the launch file "README.md:12" (recipe_home)."""
-        return recipe_home(finding) == self.name
+        it stands in the launch file, or in a documented recipe's own code block (holds)."""
+        return self.holds(f"{finding.path}:{finding.line}")
 
 
 def doc_block(finding: Finding) -> int:
     """The line of the code block a documented command stands in (extract/doc_commands.py); 0 for code."""
     block = (finding.properties or {}).get("doc_block")
     return block if isinstance(block, int) and not isinstance(block, bool) else 0
+
+
+def doc_block_lines(finding: Finding) -> tuple[int, int]:
+    """The first and last line of the code block a documented command stands in (the opening fence and the last
+    line of the block's body, `properties.doc_block_end`; a finding without it reaches as far as its own end)."""
+    end = (finding.properties or {}).get("doc_block_end")
+    last = end if isinstance(end, int) and not isinstance(end, bool) else finding.span.end_line
+    return doc_block(finding), max(last, finding.span.end_line)
 
 
 def documented_recipe_name(finding: Finding) -> str:
@@ -147,8 +166,11 @@ def find_recipes(findings: Iterable[Finding], files: Iterable[str]) -> list[Reci
     findings = list(findings)
     known = known_files(frozenset(files) | {f.path for f in findings})
     recipes: dict[str, Recipe] = {}
+    block_ends: dict[str, int] = {}
     for f in findings:
         if doc_block(f):
+            name = documented_recipe_name(f)
+            block_ends[name] = max(block_ends.get(name, 0), doc_block_lines(f)[1])
             _add_documented(recipes, f, known)
             continue
         if f.rule != LAUNCHER_RULE or not f.in_force or (f.properties or {}).get("vendored"):
@@ -161,6 +183,9 @@ def find_recipes(findings: Iterable[Finding], files: Iterable[str]) -> list[Reci
             if target:
                 recipe.files.add(target)
                 recipe.dirs.add(posixpath.dirname(target))
+    for name, end in block_ends.items():
+        if name in recipes:
+            recipes[name].block_end = end
     configs = [f for f in findings if f.rule == CONFIG_RULE and f.state not in _NOT_RUN]
     for recipe in recipes.values():
         # Follow config chains (accelerate YAML -> deepspeed_config_file -> JSON) until nothing new is reached.
