@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Mapping
 from ...rules.codes import Code
+from ..pip_install import PYTHON, PYTHON_OPTIONS_WITH_VALUES  # noqa: F401 (the shell's names for them)
 
 
 @dataclass(frozen=True)
@@ -273,9 +274,6 @@ WRAPPER_OPTIONS_WITH_VALUES = {
     "numactl": {"-N", "-m", "-C", "-p", "-i"},
     "sudo": {"-u", "-g"},
 }
-PYTHON = re.compile(r"^python(?:[23](?:\.\d+)?)?$")
-PIP = re.compile(r"^pip(?:3(?:\.\d+)?)?$")
-PYTHON_OPTIONS_WITH_VALUES = {"-W", "-X", "-Q"}
 VARIABLE_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
 # Flags a training script takes whose values are hardware facts (keys: spelling without dashes, "_" for "-").
@@ -306,6 +304,9 @@ SCRIPT_FLAGS: dict[str, tuple[str, str]] = {
     "fsdp": ("fsdp", Code.FSDP),  # Hugging Face TrainingArguments: --fsdp "full_shard auto_wrap"
     "device_target": ("device", Code.DEVICE_TYPE),  # MindSpore scripts: --device_target Ascend
     "use_tpu": ("bool", Code.XLA_PLATFORM),  # TensorFlow Estimator scripts: --use_tpu=True --tpu_name=...
+    # The Cloud TPU to connect to (mesh-tensorflow scripts: `--tpu my-tpu`, `--tpu=$TPU_NAME`): any name but an off
+    # word means one. (`--tpu_name` alone does not: Estimator scripts pass it beside a `--use_tpu` that decides.)
+    "tpu": ("name", Code.XLA_PLATFORM),
 }
 # `--fsdp` options (Hugging Face FSDPOption) that shard model state over the ranks; "no_shard" keeps a full copy.
 FSDP_SHARDING = frozenset({"full_shard", "shard_grad_op", "hybrid_shard", "hybrid_shard_zero2"})
