@@ -13,6 +13,8 @@ document blank, so a finding's line and column are the document's own:
   The commands of a fence inside an HTML comment (`<!-- ... -->`) are `mentioned`: the author hid them.
 - reStructuredText `.. code-block:: bash` (`code`, `sourcecode`) and `::` literal blocks (read like untagged
   fences).
+- Angle-bracket placeholders (`--master_port=<your_port>`, `<PATH/TO/CKPT>`) are read as one word, keeping
+  columns, as in shell scripts (extract/shell: `blank_placeholders`).
 - Console prompts (`$ `) are blanked, keeping columns. In a block that uses prompts, the lines without one are
   the commands' output (unless they continue a command ending in `\\`), and are not read as commands.
 - A placeholder in angle brackets (`--data <path_to_data>`) is a value the document does not give, read as a
