@@ -39,14 +39,15 @@ MAX_ERROR_FRACTION = 0.5
 _PLACEHOLDER = re.compile(r"(?<![<\w$])<(?P<inner>[A-Za-z_](?:[^<>\n]{0,80}[^<>\s])?)>(?![>&\w])")
 
 
-_BLANKS = str.maketrans(" \t\f\v\r", "_____")  # the blanks a placeholder can hold (no line break)
+_NOT_NAME = re.compile(r"\W")
 
 
 def blank_placeholders(text: str) -> str:
-    """`text` with each angle-bracket placeholder turned into one word of the same width."""
+    """`text` with each angle-bracket placeholder turned into a variable of the same width (`<PATH/TO/CKPT>` ->
+    `$PATH_TO_CKPT_`): a value left to fill in is unknown, as an unset variable's is, never a literal word."""
     if "<" not in text:
         return text
-    return _PLACEHOLDER.sub(lambda m: "_" + m["inner"].translate(_BLANKS) + "_", text)
+    return _PLACEHOLDER.sub(lambda m: "$" + _NOT_NAME.sub("_", m["inner"]) + "_", text)
 
 
 def extract(source: Source) -> list[RawFinding]:
