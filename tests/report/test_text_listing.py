@@ -220,3 +220,16 @@ def test_suppressed_findings_shown_with_show_suppressed_are_collapsed_apart_and_
     assert left_out == 4
     assert lines[3] == "    +2 more WAC204 [enabled] (cuda) at lines 4, 5"
     assert lines[-1] == "    +2 more WAC204 [enabled] (cuda) (suppressed) at lines 9, 10"
+
+
+def test_each_finding_of_a_file_is_keyed_once_however_many_values_repeat(monkeypatch):
+    """A file of thousands of findings of as many values (up to MAX_FINDINGS_PER_FILE) costs one pass, not a pass
+    per collapsed group."""
+    calls = []
+    key = text._repeat_key
+    monkeypatch.setattr(text, "_repeat_key", lambda f: calls.append(f) or key(f))
+    found = [f.with_changes(value=str(f.line % 40)) for f in _findings({n: "enabled" for n in range(1, 201)})]
+    lines, left_out = text.file_lines(found, _plain, False)
+    assert left_out == 40 * (5 - text.REPEATS_SHOWN) and len(calls) == len(found)
+    third = [i for i, line in enumerate(lines) if line.startswith("  t.py:81:")][0]  # value "1": lines 1, 41, 81
+    assert lines[third + 1] == "    +2 more WAC204 [enabled] (1) at lines 121, 161"
