@@ -44,14 +44,14 @@ def render(result: ScanResult, verdict=None, *, colour: bool = False, show_suppr
     out: list[str] = []
     if result.config_file:
         out.append(f"Configuration: {printable_path(result.config_file)}")
-    listed = [f for f in result.findings if show_suppressed or not f.suppressed]
-    mentions_listed = show_mentions or verbose
-    shown = [f for f in listed if mentions_listed or f.state is not State.MENTIONED]
-    not_listed = Counter(f.path for f in listed if not mentions_listed and f.state is State.MENTIONED)
+    reported = [f for f in result.findings if show_suppressed or not f.suppressed]
+    list_mentions = show_mentions or verbose
+    shown = [f for f in reported if list_mentions or f.state is not State.MENTIONED]
+    mentions_left_out = Counter(f.path for f in reported if not list_mentions and f.state is State.MENTIONED)
     listing: list[str] = []
     collapsed = 0
     for path, group in groupby(shown, key=lambda f: f.path):
-        mentions = not_listed[path]
+        mentions = mentions_left_out[path]
         listing.append(style(path, bold=True) + (f" ({_count(mentions, 'mention')} not listed)" if mentions else ""))
         lines, left_out = file_lines(list(group), style, show_source, None if verbose else REPEATS_SHOWN)
         listing += lines + [""]
@@ -64,7 +64,7 @@ def render(result: ScanResult, verdict=None, *, colour: bool = False, show_suppr
         out.append("  (The full hardware verdict, each reason with its file:line, is at the end, after the findings.)")
         out.append("")
     out += listing
-    out.append(summary(result, _not_listed_parts(not_listed, collapsed)))
+    out.append(summary(result, _not_listed_parts(mentions_left_out, collapsed)))
     if result.skipped:
         out.append(skipped_line(result.skipped))
     if verdict is not None:
