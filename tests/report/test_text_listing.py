@@ -103,6 +103,13 @@ def test_the_opening_bottom_line_is_bold_in_colour(repo, monkeypatch):
     monkeypatch.setattr(text, "PAGE", 0)
     coloured = run_cli_in(repo, "--color", ".").output
     assert coloured.startswith("\x1b[1mBottom line:\x1b[0m ")
+    assert "\n  \x1b[1mBottom line:\x1b[0m " in coloured  # the verdict's own, as the opening's
+
+
+def test_the_verdicts_bottom_line_is_bold_in_colour_as_the_opening_is(repo):
+    coloured = run_cli_in(repo, "--color", ".").output
+    assert "Bottom line" not in coloured.split("Hardware verdict")[0]
+    assert "\n  \x1b[1mBottom line:\x1b[0m " in coloured and "\n  Bottom line:" not in coloured
 
 
 def test_without_a_listed_finding_there_is_no_head_the_verdict_follows_the_summary(repo):
