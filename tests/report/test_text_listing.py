@@ -240,3 +240,16 @@ def test_each_finding_of_a_file_is_keyed_once_however_many_values_repeat(monkeyp
     assert left_out == 40 * (5 - text.REPEATS_SHOWN) and len(calls) == len(found)
     third = [i for i, line in enumerate(lines) if line.startswith("  t.py:81:")][0]  # value "1": lines 1, 41, 81
     assert lines[third + 1] == "    +2 more WAC204 [enabled] (1) at lines 121, 161"
+
+
+def test_the_docs_give_the_caps_the_report_uses():
+    """docs/cli.md and the README state the page, the repeats shown and the lines named as numbers: they change
+    with the constants or the docs stop being true."""
+    root = Path(__file__).resolve().parents[2]
+    cli = " ".join((root / "docs" / "cli.md").read_text().split())
+    readme = " ".join((root / "README.md").read_text().split())
+    assert f"(over {text.PAGE} lines, `report/text.py` `PAGE`)" in cli
+    assert f"findings of one rule, value and state beyond the first {text.REPEATS_SHOWN} share one line" in cli
+    assert f"A group of {text.REPEATS_SHOWN + 1} is listed whole" in cli
+    assert f"(at most {text.LINES_NAMED} lines named" in cli
+    assert f"findings of one rule, value and state beyond the first {text.REPEATS_SHOWN} share one" in readme
