@@ -21,7 +21,7 @@ Totals check the Done-when criteria of issue 10. Nothing here runs the scanned c
 Documented names map to catalog ids with `FAMILIES` (regular expressions over the label's own wording, narrowed by
 memory size and form factor when the name says them) and `VENDOR_WORDS` for names that say only the vendor ("NVIDIA
 GPU", "AMD GPU clusters"): those are judged at vendor level (the best status of any part of that vendor). Ids the
-catalog lacks (MI355X, TPU v3, first-generation Gaudi ...) are listed but not scored; a repository whose documented
+catalog lacks (TPU v3, first-generation Gaudi ...) are listed but not scored; a repository whose documented
 names are all missing from the catalog is judged at vendor level and marked so. CPUs ("Intel Xeon") are no
 accelerator and are skipped.
 """

@@ -1,12 +1,14 @@
-"""Differential check: the Python extractor of this checkout against the one of another revision.
+"""Differential check: the extractors of this checkout against the ones of another revision.
 
-    python benchmarks/diff_extractors.py [--base REV] [--examples] TREE...
+    python benchmarks/diff_extractors.py [--base REV] [--examples] [--kinds python,shell,...|all] TREE...
 
 Extracts `src/whackachip_lint` of REV (default: the merge base with `main`) into a
 temporary folder, then runs the Python file kind's extractors (everything
 `extractors_for("python")` lists) of both versions over every `.py` file under
 each TREE, and over the Python rule examples and the Python code blocks of
-test files when `--examples` is given. Each side runs in its own process
+test files when `--examples` is given. `--kinds` names the file kinds to compare
+instead (default `python`; `all`: every kind of kinds.py): files are classified as
+discovery does (this checkout's `discover.classify`), and each kind's extractors run on them. Each side runs in its own process
 (the old side needs its own dependencies importable, libcst included). Findings
 are compared as (rule, value, state, line, column, end line, end column) per
 file, diagnostics by message. Prints every difference (at most --show per
@@ -33,14 +35,14 @@ import json, sys
 from pathlib import Path
 from whackachip_lint.extract import ExtractionError, Source, extractors_for
 
-extractors = extractors_for("python")
 for line in sys.stdin:
-    path, rel = json.loads(line)
+    path, rel, *kind = json.loads(line)
+    kind = kind[0] if kind else "python"
     data = Path(path).read_bytes()
-    source = Source(Path(path), rel, "python", data)
+    source = Source(Path(path), rel, kind, data)
     found, error = [], None
     try:
-        for extract in extractors:
+        for extract in extractors_for(kind):
             for f in extract(source):
                 s = f.span
                 found.append([f.rule, repr(f.value), f.state.value, s.line, s.column, s.end_line, s.end_column])
@@ -63,6 +65,25 @@ def python_files(tree: Path) -> list[tuple[str, str]]:
     return found
 
 
+def kind_files(tree: Path, kinds: set[str]) -> list[tuple[str, str, str]]:
+    """(path, relative path, kind) of the files under `tree` that discovery gives one of `kinds` (not Python:
+    python_files lists those)."""
+    sys.path.insert(0, str(ROOT / "src"))
+    from whackachip_lint.discover import classify
+
+    found = []
+    for dirpath, dirnames, filenames in os.walk(tree):
+        dirnames[:] = sorted(d for d in dirnames if d not in SKIP_DIRS)
+        for name in sorted(filenames):
+            path = Path(dirpath, name)
+            if path.is_symlink() or not path.is_file():
+                continue
+            kind = classify(path)
+            if kind in kinds and kind != "python":
+                found.append((str(path), str(path.relative_to(tree)), kind))
+    return found
+
+
 def example_files(folder: Path) -> list[tuple[str, str]]:
     """The Python rule examples, written out as files."""
     sys.path.insert(0, str(ROOT / "src"))
@@ -80,7 +101,7 @@ def example_files(folder: Path) -> list[tuple[str, str]]:
     return found
 
 
-def run_side(src: Path, files: list[tuple[str, str]]) -> dict[str, tuple[list, str | None]]:
+def run_side(src: Path, files: list[tuple[str, ...]]) -> dict[str, tuple[list, str | None]]:
     env = dict(os.environ, PYTHONPATH=str(src))
     proc = subprocess.run(
         [sys.executable, "-c", WORKER],
@@ -129,6 +150,7 @@ def main() -> int:
     parser.add_argument("--base", default=None, help="revision of the old extractor (default: merge base with main)")
     parser.add_argument("--examples", action="store_true", help="also the Python rule examples")
     parser.add_argument("--show", type=int, default=40, help="differences printed per tree")
+    parser.add_argument("--kinds", default="python", help="file kinds to compare, comma-separated, or `all`")
     options = parser.parse_args()
     base = options.base or subprocess.run(
         ["git", "merge-base", "HEAD", "main"], cwd=ROOT, capture_output=True, text=True, check=True
@@ -144,7 +166,14 @@ def main() -> int:
         tar.write_bytes(archive)
         with tarfile.open(tar) as handle:
             handle.extractall(old_root, filter="data")
-        batches = [(str(tree), python_files(tree)) for tree in options.trees]
+        kinds = set(options.kinds.split(",")) - {""} or {"python"}
+        if "all" in kinds:
+            sys.path.insert(0, str(ROOT / "src"))
+            from whackachip_lint.kinds import KINDS
+
+            kinds = set(KINDS)
+        batches = [(str(tree), (python_files(tree) if "python" in kinds else []) + kind_files(tree, kinds))
+                   for tree in options.trees]
         if options.examples:
             folder = Path(tmp, "examples")
             folder.mkdir()

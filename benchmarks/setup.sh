@@ -4,7 +4,7 @@
 #
 #   bash benchmarks/setup.sh            # from the repository root
 #
-# Everything goes under benchmarks/.work/ (gitignored). Needs python3 >= 3.10 and
+# Everything goes under benchmarks/.work/ (gitignored). Needs python3 >= 3.11 (wac-lint's requires-python) and
 # access to PyPI; wac-lint itself is installed (editable) from this checkout.
 set -euo pipefail
 

@@ -152,3 +152,16 @@ def test_diff_extractors_compares_a_tree_against_a_revision(tmp_path):
     assert done.stdout.rstrip().endswith(": 0 differences in all")
     files = _load("diff_extractors").python_files(tree)
     assert sorted(rel for _path, rel in files) == ["pkg/__init__.py", "pkg/train.py", "pkg/util.py"]
+
+
+def test_diff_extractors_compares_the_kinds_it_is_given(tmp_path):
+    if shutil.which("git") is None or not (ROOT / ".git").exists():
+        pytest.skip("not a git checkout")
+    tree = _tree(tmp_path / "tree")
+    (tree / "Dockerfile").write_text("FROM rocm/pytorch:latest\nRUN pip install torch_npu\n", encoding="utf-8")
+    (tree / "README.md").write_text("# x\n", encoding="utf-8")
+    done = _run(str(BENCHMARKS / "diff_extractors.py"), "--base", "HEAD", "--kinds", "dockerfile,markdown", str(tree))
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert f"== {tree}: 2 files, 2 old findings, 0 differences" in done.stdout
+    files = _load("diff_extractors").kind_files(tree, {"dockerfile", "python"})
+    assert [(rel, kind) for _path, rel, kind in files] == [("Dockerfile", "dockerfile")]

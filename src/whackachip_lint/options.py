@@ -184,8 +184,8 @@ OPTIONS: tuple[Option, ...] = (
            click={"type": click.Choice(list(OUTPUT_FORMATS)), "default": "text", "show_default": True},
            help="text (grouped by file, with the verdict; `grouped` is the same), concise (one line per finding), "
                 "github (workflow annotations), markdown (verdict summary), html, json, sarif.",
-           in_cache_key=False, example='"text"                  # text (= grouped), concise, github, markdown, json '
-                                       'or sarif'),
+           in_cache_key=False, example='"text"                  # text (= grouped), concise, github, markdown, html, '
+                                       'json or sarif'),
     Option("max_file_bytes", "int", DEFAULT_MAX_FILE_BYTES, "Skip files larger than BYTES.", key="max-file-size",
            parse=_bounded_int(lambda: CONFIG_MAX_FILE_BYTES), flags=("--max-file-size",), param="max_file_size",
            click={"type": click.IntRange(min=1), "default": None},

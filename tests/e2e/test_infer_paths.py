@@ -209,3 +209,27 @@ def test_a_launch_without_a_set_up_of_its_own_keeps_the_shared_default(tmp_path)
 
     data = inference_of(_framework_with_gpu_and_npu_launches(tmp_path, "export OMP_NUM_THREADS=8\n"))
     assert {c["id"]: c["status"] for c in data["candidates"]}["huawei-ascend-910b"] == "disfavoured"
+
+
+def test_tests_stay_optional_when_no_training_path_names_a_vendor(tmp_path):
+    """A CPU extension library: its training example names no vendor, its examples use `.cuda()`, its tests run
+    FP8 GEMMs (on the CPU). The examples count as its code; the tests' FP8 excludes nothing."""
+    (tmp_path / "train.py").write_text(
+        "import torch\n\n\ndef main():\n    model = torch.nn.Linear(16, 16)\n    model(torch.zeros(16))\n\n\n"
+        "if __name__ == \"__main__\":\n    main()\n")
+    (tmp_path / "examples").mkdir()
+    (tmp_path / "examples" / "demo.py").write_text("import torch\nmodel = torch.nn.Linear(16, 16).cuda()\n")
+    (tmp_path / "tests").mkdir()
+    (tmp_path / "tests" / "test_fp8.py").write_text(
+        "import torch\n\n\ndef test_fp8_gemm():\n    a = torch.zeros(16, 16).to(torch.float8_e4m3fn)\n"
+        "    scale = torch.ones(())\n    torch._scaled_mm(a, a.t(), scale_a=scale, scale_b=scale)\n")
+    data = json.loads(run_cli_in(tmp_path, "--format", "json", ".").output)
+    assert roles(data)["tests/test_fp8.py"] == "test" and roles(data)["examples/demo.py"] == "example"
+    verdict = data["inference"]
+    assert not [c["id"] for c in verdict["candidates"] if c["status"] == "excluded"]
+    assert verdict["architecture_floor"] == {}
+    fp8 = [r for r in verdict["optional_requirements"] if r["requirement"] == "FP8 matrix multiplies on the live path"]
+    assert [(r["roles"], r["files"]) for r in fp8] == [(["test"], ["tests/test_fp8.py"])]
+    # The example's CUDA device still counts: examples are the code of a repository whose paths name no vendor.
+    assert "nvidia-a100-sxm4-80gb" in consistent(verdict) and "amd-mi300x" in consistent(verdict)
+    assert vendors(verdict) == {}

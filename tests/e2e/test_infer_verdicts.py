@@ -232,3 +232,25 @@ def test_nvfp4_recipe_sets_a_blackwell_floor():
     for hopper in ("nvidia-h100-sxm", "nvidia-h200-sxm"):
         assert status(data, hopper) == "excluded"
         assert any(r["evidence"] == ["train.py:5"] and r["strength"] == "hard" for r in reasons(data, hopper))
+
+
+def test_an_xmanager_tpu_request_outweighs_a_gpu_ports_dockerfile(tmp_path):
+    """The launch script asks XManager for TPU v3 (a job requirement, not a name in prose); the NVIDIA Dockerfile
+    of a GPU port under contrib/ is a support file."""
+    (tmp_path / "train.py").write_text(
+        "import jax\n\n\ndef main():\n    print(jax.device_count())\n\n\nif __name__ == \"__main__\":\n    main()\n")
+    (tmp_path / "xm_launch.py").write_text(
+        "from absl import app\nfrom xmanager import xm\nfrom xmanager import xm_local\n\n\ndef main(_):\n"
+        "    with xm_local.create_experiment(experiment_title=\"t5\") as experiment:\n"
+        "        executor = xm_local.Vertex(requirements=xm.JobRequirements(tpu_v3=8))\n"
+        "        experiment.add(xm.Job(executable=None, executor=executor, args={\"module\": \"train\"}))\n\n\n"
+        "if __name__ == \"__main__\":\n    app.run(main)\n")
+    (tmp_path / "contrib" / "gpu").mkdir(parents=True)
+    (tmp_path / "contrib" / "gpu" / "Dockerfile").write_text(
+        "FROM nvcr.io/nvidia/cuda:12.2.0-devel-ubuntu22.04\nRUN pip install \"jax[cuda12_pip]==0.4.20\"\n")
+    data = scan_json(".", cwd=tmp_path)["inference"]
+    assert likely(data) == ["Google"]
+    google = next(v for v in data["vendors"] if v["name"] == "Google")
+    assert [(r["constraint"], r["evidence"]) for r in resolved(data, google["reasons"]) if r["result"] == "supports"] \
+        == [("the job requests Cloud TPUs", ["xm_launch.py:8"])]
+    assert ids(data, "consistent") == {e.id for e in CATALOG if e.vendor == "Google"}

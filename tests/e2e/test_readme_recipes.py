@@ -194,3 +194,22 @@ def test_a_recipe_turning_a_switch_on_does_not_put_its_else_branch_in_force(tmp_
     # The same recipe turning on the bf16 branch sets the bf16 floor.
     verdict = report(_precision_switch(tmp_path / "bf16", "bf16", "--bf16"))["inference"]
     assert verdict["architecture_floor"]["NVIDIA"]["microarchitecture"] == "Ampere"
+
+
+def test_a_readme_run_naming_its_tpu_in_a_placeholder_is_a_tpu_recipe(tmp_path):
+    """An untagged block runs the training script with `--tpu <tpu-name>` (a placeholder, not redirections); the
+    script's TPU code depends on that flag. The documented run is on a TPU; without docs the code alone decides
+    nothing."""
+    (tmp_path / "main.py").write_text(
+        "import argparse\n\nimport tensorflow.compat.v1 as tf\nfrom tensorflow.python.tpu import tpu_estimator\n\n\n"
+        "def main(args):\n    use_tpu = args.tpu is not None\n"
+        "    estimator = tpu_estimator.TPUEstimator(model_fn=None, use_tpu=use_tpu)\n    estimator.train(None)\n\n\n"
+        "if __name__ == \"__main__\":\n    parser = argparse.ArgumentParser()\n"
+        "    parser.add_argument(\"--tpu\", type=str)\n    parser.add_argument(\"--model\", type=str)\n"
+        "    main(parser.parse_args())\n")
+    (tmp_path / "README.md").write_text(
+        "# Training (fixture written for wac-lint)\n\n```\npython3 main.py --model <config_name> --tpu <tpu-name>\n```\n")
+    data = report(tmp_path)
+    assert vendors(data["inference"]) == {"Google": "likely"}
+    assert documented(data) == [("README.md", 4, "WAC208", "enabled", 3, "support")]
+    assert vendors(report(tmp_path, "--no-docs")["inference"]) == {}

@@ -102,6 +102,21 @@ def test_a_commented_command_is_only_mentioned():
     assert rows("```bash\n# export NCCL_IB_HCA=mlx5\n```\n") == [("WAC301", "NCCL_IB_HCA", "mentioned", 2, 10)]
 
 
+def test_an_angle_bracket_placeholder_is_a_value_to_fill_in_not_a_redirection():
+    # To bash `<path_to_data> --bf16` redirects from one file and to another named `--bf16`: the flag would be lost.
+    text = "```bash\ntorchrun --nproc_per_node 8 train.py --data_path <path_to_data> --bf16 --out <dir>\n```\n"
+    assert rows(text) == [
+        ("WAC101", "bf16", "enabled", 2, 65),
+        ("WAC401", 8, "enabled", 2, 10),
+        ("WAC404", "torchrun", "enabled", 2, 1),
+    ]
+    (launch,) = props(text, "WAC404")
+    assert launch["script_args"] == "--data_path '$path_to_data_' --bf16 --out '$dir_'"
+    # Real redirections (a space after the bracket) are left alone.
+    text = "```bash\ntorchrun --nproc_per_node 8 train.py < in.txt > log\n```\n"
+    assert rows(text) == [("WAC401", 8, "enabled", 2, 10), ("WAC404", "torchrun", "enabled", 2, 1)]
+
+
 def test_a_python_run_carries_its_script_and_arguments():
     text = "```shell\npython run_squad.py \\\n  --do_train=True \\\n  --use_tpu=True --tpu_name=$TPU_NAME\n```\n"
     (tpu,) = props(text, "WAC208")

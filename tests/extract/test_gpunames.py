@@ -30,6 +30,8 @@ from whackachip_lint.extract import gpunames
         ("MI355X", "MI355X", "amd-mi355x", "amd-mi355x"),
         ("RTX PRO 6000", "RTX PRO 6000", "nvidia-rtx-pro-6000", "nvidia-rtx-pro-6000"),
         ("Trainium2 chips", "Trainium2", "aws-trn2", "aws-trn2"),
+        ("Trainium1", "Trainium1", "aws-trn1", "aws-trn1"),
+        ("training on Trainium instances", "Trainium", "aws-trn", "aws-trn1 aws-trn2"),  # the family, as "Gaudi"
         ("8x B300", "B300", "nvidia-b300", "nvidia-b300"),
         ("MI250X", "MI250X", "amd-mi250x", "amd-mi250x"),
         ("MI250", "MI250", "amd-mi250", ""),  # not in the catalog: no ids, never guessed

@@ -117,6 +117,16 @@ def test_magics_keep_the_python_parseable_and_go_to_the_shell(monkeypatch):
     assert by_rule["WAC102"].properties["cell_line"] == 7
 
 
+def test_a_shell_line_ending_in_a_backslash_runs_on_and_the_cell_stays_python():
+    # IPython joins `!cmd \` with the next line: the indented rest is the command's, not Python's (an
+    # "unexpected indent" that lost the whole cell before).
+    code = "!torchrun --nproc_per_node 8 train.py \\\n    --bf16 \\\n    --seed 1\nmodel.half()\n"
+    result = scan(make([("code", code, [])]))
+    assert not result.diagnostics
+    assert sorted((f.rule, f.value, f.properties["cell_line"]) for f in result.findings) == [
+        ("WAC101", "bf16", 2), ("WAC102", "float16", 4), ("WAC401", 8, 1), ("WAC404", "torchrun", 1)]
+
+
 def test_bash_cell_magic_makes_the_cell_shell(monkeypatch):
     kinds = []
     real = notebook.extractors_for

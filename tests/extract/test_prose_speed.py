@@ -20,7 +20,7 @@ SAMPLES = ["V100", "P100", "K80", "T4", "A10G", "A10", "A30", "A40", "A100", "A8
            "H200", "H20", "GB300", "GB200", "B300", "B200", "B100", "MI100", "MI210", "MI250X", "MI250", "MI300X",
            "MI300", "MI355X", "MI325X", "Ascend 910B4", "Ascend 910B2", "Ascend 910B", "Ascend 910C", "Ascend 910",
            "HL-338", "Gaudi 3", "Gaudi 2", "Gaudi", "TPU v6e", "TPU v5p", "TPU v5e", "TPU v4", "TPU v3", "Apple M2",
-           "M3 Max", "Trainium2", "Trainium", "Inferentia2"]
+           "M3 Max", "Trainium2", "Trainium1", "Trainium", "Inferentia2"]
 
 
 def test_every_family_name_holds_a_literal_of_the_fast_path():

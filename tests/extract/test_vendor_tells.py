@@ -30,6 +30,21 @@ def test_pjrt_device_is_read_by_its_value(setting, vendors):
     assert reqs == ([vendors] if vendors else [])
 
 
+def test_the_xrt_tpu_service_address_is_google_and_other_xrt_variables_are_not():
+    (meaning,) = interpret_env("XRT_TPU_CONFIG", "localservice;0;localhost:51011")
+    assert (meaning.rule, meaning.value) == ("WAC205", "XRT_TPU_CONFIG")
+    assert vendors_of(finding("WAC205", "XRT_TPU_CONFIG")) == [["Google"]]
+    assert interpret_env("XRT_WORKERS", "localservice:0;grpc://localhost:40934") == []
+
+
+def test_libtpu_flags_are_google_unless_emptied():
+    (meaning,) = interpret_env("LIBTPU_INIT_ARGS", "--xla_tpu_enable_async_collective_fusion=true")
+    assert (meaning.rule, meaning.value, meaning.state.value) == ("WAC205", "LIBTPU_INIT_ARGS", "enabled")
+    assert vendors_of(finding("WAC205", "LIBTPU_INIT_ARGS")) == [["Google"]]
+    (emptied,) = interpret_env("LIBTPU_INIT_ARGS", '""')  # a GPU config clearing a TPU port's flags
+    assert emptied.state.value == "disabled"
+
+
 def test_xla_flags_forcing_host_devices_is_cpu():
     rules = {(m.rule, m.value) for m in interpret_env("XLA_FLAGS", "--xla_force_host_platform_device_count=8")}
     assert ("WAC208", "cpu") in rules

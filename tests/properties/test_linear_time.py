@@ -82,6 +82,12 @@ CASES = {
         lambda n: _fill("&&A=", n, "RUN x ")),
     "dockerfile: many assignments in one RUN": (
         lambda text: dockerfile.extract(_source("dockerfile", "Dockerfile", text)), lambda n: _fill("A=1 ", n, "RUN ")),
+    # Each `do` started a command whose words ran to the end of the line (no operator ends it): read once each.
+    "dockerfile: pip installs after `do` without an operator": (
+        lambda text: dockerfile.extract(_source("dockerfile", "Dockerfile", text)),
+        lambda n: _fill("do pip install ", n, "RUN ")),
+    "docs: a fence line on every line": (_docs(), lambda n: _fill("```\nA100\n", n)),
+    "docs: HTML comments never closed": (_docs(), lambda n: _fill("<!--\nA100\n", n)),
     "requirements: _TRAILING_OPTIONS on continued lines": (
         lambda text: requirements.extract(_source("requirements", "requirements.txt", text)),
         lambda n: _fill(" \\\n", n, "torch==2.1", "x")),

@@ -5,14 +5,18 @@ Many training repositories have no launch script: the README says how to run the
 those blocks and runs the shell extractor (extract/shell) over each one, alone, with every other line of the
 document blank, so a finding's line and column are the document's own:
 
-- Markdown fences (``` or ~~~, any indentation, as in list items) tagged `bash`, `sh`, `shell`, `zsh`,
-  `console`, `shell-session`...; untagged fences only when every command line reads as a command (COMMAND_WORDS,
-  `NAME=value`, `./script`, a `$ ` prompt); other languages (python, yaml, text...) never. A fence that is never
-  closed is not read (a forgotten closer would turn the rest of the document into commands).
+- Markdown fences (``` or ~~~, as fences.py reads them: CommonMark's rules, in list items too) tagged `bash`,
+  `sh`, `shell`, `zsh`, `console`, `shell-session`...; untagged fences only when every command line reads as a
+  command (COMMAND_WORDS, `NAME=value`, `./script`, a `$ ` prompt, a pip install as pip_install.py reads one: `uv
+  pip install`, `pip3.10 install`); other languages (python, yaml, text...) never.
+  A fence that is never closed is not read (a forgotten closer would turn the rest of the document into commands).
+  The commands of a fence inside an HTML comment (`<!-- ... -->`) are `mentioned`: the author hid them.
 - reStructuredText `.. code-block:: bash` (`code`, `sourcecode`) and `::` literal blocks (read like untagged
   fences).
 - Console prompts (`$ `) are blanked, keeping columns. In a block that uses prompts, the lines without one are
   the commands' output (unless they continue a command ending in `\\`), and are not read as commands.
+- A placeholder in angle brackets (`--data <path_to_data>`) is a value the document does not give, read as a
+  variable of the same width, not as redirections that would swallow the next flag.
 
 Every finding says it is documented: `properties.documented` (true), `properties.doc_block` (the line of the
 block's opening fence) and `properties.doc_block_end` (the last line of its body), and its detail says "in a code
@@ -34,10 +38,12 @@ from functools import lru_cache
 from pathlib import PurePosixPath
 from typing import Iterable, Iterator
 
-from ..evidence import RawFinding, Span
+from ..evidence import RawFinding, Span, State
 from ..kinds import UNSAFE_CHARACTERS
 from . import ExtractionError, PartialExtraction, Source
 from . import shell
+from .fences import fences
+from .pip_install import install_start
 from ..prefilter import has_trigger, pattern_for
 from ..rules import ALL_RULES
 
@@ -58,12 +64,13 @@ COMMAND_WORDS = frozenset({
     "ln", "rm", "ls", "cat", "echo", "tar", "unzip", "make", "cmake", "gcloud", "kubectl", "huggingface-cli",
     "nvidia-smi", "rocm-smi", "npu-smi", "hl-smi", "ray", "colossalai", "composer", "fairseq-train",
 })
-_FENCE_OPEN = re.compile(r"^(?P<indent>[ \t]*)(?P<mark>`{3,}|~{3,})[ \t]*(?P<info>[^\n]*)$")
-_INFO_WORD = re.compile(r"[{.]*([\w+-]*)")
 _RST_DIRECTIVE = re.compile(r"^(?P<indent>[ \t]*)\.\.[ \t]+(?:code-block|code|sourcecode)::[ \t]*(?P<lang>[\w+-]*)")
 _RST_LITERAL = re.compile(r"::[ \t]*$")
 _RST_OPTION = re.compile(r"^[ \t]*:[\w-]+:")
 _PROMPT = re.compile(r"^[ \t]*\$[ \t]")
+# A placeholder the reader fills in (`--data <path_to_data>`, `--tpu <tpu-name>`): to bash, a redirection that would
+# swallow the flag after it. Read as a variable of the same width (`$path_to_data_`): a value this file does not give.
+_PLACEHOLDER = re.compile(r"<([A-Za-z][\w./:-]*)>")
 _ASSIGNMENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*=")
 _PYTHON = re.compile(r"^python(?:[23](?:\.\d+)?)?$")
 _CLONE = re.compile(r"\bgit[ \t]+clone\b")
@@ -78,6 +85,7 @@ class Block:
     lines: list[int]
     session: bool = False  # console/shell-session: lines without a prompt are output
     tagged: bool = True
+    commented: bool = False  # inside an HTML comment: its commands are mentioned, not documented to be run
 
 
 # Blocks handed to the shell parser per document, at most. The largest document of the dev corpus has 70 fenced
@@ -113,21 +121,13 @@ def fenced_blocks(lines: list[str]) -> list[Block]:
     """The closed Markdown fences whose info string says shell, or that hold no info string (read if they look
     like commands: command_lines decides)."""
     blocks: list[Block] = []
-    index = 0
-    while index < len(lines):
-        opening = _FENCE_OPEN.match(lines[index])
-        if opening is None or (opening["mark"][0] == "`" and "`" in opening["info"]):
-            index += 1
-            continue
-        mark = opening["mark"]
-        closer = re.compile(r"^[ \t]*" + re.escape(mark[0]) + "{%d,}[ \t]*$" % len(mark))
-        end = next((k for k in range(index + 1, len(lines)) if closer.match(lines[k])), None)
-        if end is None:
+    for fence in fences(lines):
+        if not fence.closed:
             break  # never closed: the rest of the document is not read as commands
-        tag = _INFO_WORD.match(opening["info"].strip())[1].lower()
+        tag = fence.language
         if tag in SHELL_TAGS or tag == "":
-            blocks.append(Block(index + 1, list(range(index + 2, end + 1)), tag in SESSION_TAGS, tag != ""))
-        index = end + 1
+            blocks.append(Block(fence.opened + 1, [index + 1 for index in fence.body], tag in SESSION_TAGS,
+                                tag != "", fence.commented))
     return blocks
 
 
@@ -179,6 +179,7 @@ def command_lines(block: Block, lines: list[str]) -> dict[int, str]:
             continue  # output
         for number, text in command:
             prompt = _PROMPT.match(text)
+            text = _PLACEHOLDER.sub(lambda m: f"${m[1]}_", text)  # as wide as the placeholder
             out[number] = " " * prompt.end() + text[prompt.end():] if prompt else text  # columns stay the document's
     if not block.tagged and not _reads_as_commands(out):
         return {}
@@ -205,9 +206,10 @@ def _reads_as_commands(commands: dict[int, str]) -> bool:
 
 
 def _starts_command(line: str) -> bool:
-    first = line.split()[0]
+    words = line.split()
+    first = words[0]
     return (first in COMMAND_WORDS or bool(_ASSIGNMENT.match(first)) or first.startswith("./")
-            or first.endswith(".sh"))
+            or first.endswith(".sh") or install_start(words) is not None)
 
 
 def _read_block(source: Source, block: Block, commands: dict[int, str], name: str, unsafe
@@ -246,9 +248,10 @@ def _read_block(source: Source, block: Block, commands: dict[int, str], name: st
         props["doc_block_end"] = block.lines[-1]  # the block's extent: what a documented recipe's launch holds
         if cloned is not None and span.line + shift >= cloned:
             props["other_project"] = True  # after a `git clone` in the block: the cloned project's commands
-        detail = f"{raw.detail}, in a code block of {name}" if raw.detail else f"in a code block of {name}"
+        where = f"in a commented-out code block of {name}" if block.commented else f"in a code block of {name}"
+        detail = f"{raw.detail}, {where}" if raw.detail else where
         out.append(replace(raw, span=Span(span.line + shift, span.column, span.end_line + shift, span.end_column),
-                           detail=detail, properties=props))
+                           detail=detail, properties=props, state=State.MENTIONED if block.commented else raw.state))
     return out
 
 

@@ -15,12 +15,14 @@ import bisect
 import re
 import shlex
 from dataclasses import dataclass, field
+from typing import Iterator
 
 from ..evidence import RawFinding, Span, State
 from . import Source
 from .buildflags import parse_arch_flags
 from .images import describe_image
-from .pins import PIP_INDEX_OPTIONS, conda_facts, index_url_facts, requirement_facts
+from .pins import conda_facts
+from .pip_install import install_arguments, install_start
 from .textspan import env_findings, pin_findings
 from ..rules.codes import Code
 
@@ -29,22 +31,24 @@ _INSTRUCTION = re.compile(r"^\s*([A-Za-z]+)(?:\s+|$)")
 _HEREDOC = re.compile(r"<<-?\s*[\"']?([A-Za-z_][A-Za-z0-9_]*)[\"']?")
 _VAR = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)(?::?[-+]([^}]*))?\}|\$([A-Za-z_][A-Za-z0-9_]*)")
 _ASSIGN = re.compile(r"""(?:^|(?<=[\s;&|(]))(?:export\s+)?([A-Z_][A-Z0-9_]*)=("[^"]*"|'[^']*'|[^\s;&|)]*)""")
-# A command starts the RUN text or follows &&, ||, ;, |, a `then`/`do`, sudo, or NAME=value prefixes.
+# A command starts the RUN text or follows &&, ||, ;, |, a `then`/`do`, sudo (and its flags), `env`, or NAME=value
+# prefixes.
 # Values and paths stop at an operator (as the shell's words do): with `\S*` there, every `|` of a line of a
 # million `|` re-read the rest of the line (issue 19); now no two starts read the same text.
 _WORD = r"[^\s;&|]"
-_COMMAND_START = (r"(?:^\s*[Rr][Uu][Nn]\s+(?:--\S+\s+)*|&&|\|\||;|\||\bthen\b|\bdo\b)\s*(?:sudo\s+)?"
+_COMMAND_START = (r"(?:^\s*[Rr][Uu][Nn]\s+(?:--\S+\s+)*|&&|\|\||;|\||\bthen\b|\bdo\b)\s*"
+                  r"(?:sudo\s+(?:-[A-Za-z]+\s+)*)?(?:env\s+)?"
                   rf"(?:[A-Za-z_][A-Za-z0-9_]*={_WORD}*\s+)*")
-_PIP = rf"(?:{_WORD}*/)?(?:pip3?(?:\.\d+)?|python3?(?:\.\d+)?\s+-m\s+pip|uv\s+pip)\s+install\b"
-_CONDA = rf"(?:{_WORD}*/)?(?:conda|mamba|micromamba)\s+install\b"
-_PIP_INSTALL = re.compile(_COMMAND_START + _PIP)
-_CONDA_INSTALL = re.compile(_COMMAND_START + _CONDA)
+_CONDA_INSTALL = re.compile(rf"(?:{_WORD}*/)?(?:conda|mamba|micromamba)\s+install\b")
+_COMMANDS = re.compile(_COMMAND_START)
 _COMMAND_END = re.compile(r"&&|\|\||;|\|")
 # In a heredoc body (`RUN <<EOF`) the text is a script: a new line also starts (and ends) a command.
-_SCRIPT_START = _COMMAND_START.replace(r"|&&|", r"|\n|&&|", 1)
-_SCRIPT_PIP_INSTALL = re.compile(_SCRIPT_START + _PIP)
-_SCRIPT_CONDA_INSTALL = re.compile(_SCRIPT_START + _CONDA)
+_SCRIPT_COMMANDS = re.compile(_COMMAND_START.replace(r"|&&|", r"|\n|&&|", 1))
 _SCRIPT_COMMAND_END = re.compile(r"&&|\|\||;|\||\n")
+# One shell word of a command as written, quotes and all (a quoted word may hold spaces: `"jax[tpu] >= 0.4"`).
+_SHELL_WORD = re.compile(r"""(?:"[^"]*"|'[^']*'|[^\s"'])+""")
+_QUOTES = re.compile(r"""["']""")
+# `conda install` options that take a value.
 _VALUE_OPTIONS = {"-r", "--requirement", "-c", "--constraint", "-t", "--target", "--prefix", "--root", "-e",
                   "--editable", "--python", "-p", "--prefix", "-n", "--name", "--channel", "--override-channels"}
 _CONDA_CHANNEL = {"-c", "--channel", "-n", "--name", "-p", "--prefix"}
@@ -259,38 +263,72 @@ def _run(ins: Instruction, scope: Scope) -> list[RawFinding]:
     for target in parse_arch_flags(text):
         span = ins.span(target.start, target.end)
         found.append(RawFinding(target.rule, target.value, ins.state, span, "compiler flag"))
-    pip, conda = (_SCRIPT_PIP_INSTALL, _SCRIPT_CONDA_INSTALL) if ins.heredoc else (_PIP_INSTALL, _CONDA_INSTALL)
-    for match in pip.finditer(text):
-        found.extend(_install_args(ins, match.end(), scope, conda=False))
-    for match in conda.finditer(text):
-        found.extend(_install_args(ins, match.end(), scope, conda=True))
+    for start, end in _commands(ins):
+        if "pip" in text[start:end]:
+            found.extend(_pip_install(ins, start, end, scope))
+        conda = _CONDA_INSTALL.match(text, start, end)
+        if conda:
+            found.extend(_conda_install(ins, conda.end(), end, scope))
     return found
 
 
-def _install_args(ins: Instruction, start: int, scope: Scope, conda: bool) -> list[RawFinding]:
-    end_match = (_SCRIPT_COMMAND_END if ins.heredoc else _COMMAND_END).search(ins.text, start)
-    segment_end = end_match.start() if end_match else len(ins.text)
+def _commands(ins: Instruction) -> Iterator[tuple[int, int]]:
+    """(start, end) of each command of a RUN text, once each: a command ends at an operator or where the next one
+    starts (`do`, `then`), so no two commands share text, and the operator after a command is searched for once
+    for all the commands before it (issue 19: a line of a million `do` reads in linear time)."""
+    starts = (_SCRIPT_COMMANDS if ins.heredoc else _COMMANDS).finditer(ins.text)
+    ends = _SCRIPT_COMMAND_END if ins.heredoc else _COMMAND_END
+    operator = -1  # where the first operator at or after the current command is
+    current = next(starts, None)
+    while current is not None:
+        following = next(starts, None)
+        start = current.end()
+        if operator < start:
+            found = ends.search(ins.text, start)
+            operator = found.start() if found else len(ins.text)
+        yield start, max(start, min(operator, following.start() if following else len(ins.text)))
+        current = following
+
+
+def _pip_install(ins: Instruction, start: int, end: int, scope: Scope) -> list[RawFinding]:
+    """The findings of the command `[start, end)` if it is a pip install (read by pip_install.py, as in scripts)."""
+    written = []
+    for match in _SHELL_WORD.finditer(ins.text, start, end):
+        if match.group().startswith("#"):
+            break  # a comment to the end of the line
+        written.append(match)
+    words = [scope.substitute(_QUOTES.sub("", match.group()))[0] for match in written]
+    begin = install_start(words)
+    if begin is None:
+        return []
     found: list[RawFinding] = []
-    words = [(m.group(0), m.start() + start) for m in re.finditer(r"\S+", ins.text[start:segment_end])]
+    for argument in install_arguments(words, begin):
+        facts = argument.facts()
+        if not facts:
+            continue
+        word = written[argument.last]
+        if not argument.index:
+            found.extend(pin_findings(facts, ins.span(word.start(), word.end()), ins.state, "installed in the image"))
+            continue
+        url_start = word.start()
+        if argument.first == argument.last:  # the URL after the option's `=`, or glued to it (`-ihttps://...`)
+            url_start += word.group().find("=") + 1 or 2
+        found.extend(pin_findings(facts, ins.span(url_start, word.end()), ins.state))
+    return found
+
+
+def _conda_install(ins: Instruction, start: int, end: int, scope: Scope) -> list[RawFinding]:
+    found: list[RawFinding] = []
+    words = [(m.group(0), m.start() + start) for m in re.finditer(r"\S+", ins.text[start:end])]
     skip_next = False
-    for i, (word, offset) in enumerate(words):
+    for word, offset in words:
         if skip_next:
             skip_next = False
             continue
-        option, eq, attached = word.partition("=")
-        if option in PIP_INDEX_OPTIONS and not conda:
-            url = attached if eq else (words[i + 1][0] if i + 1 < len(words) else "")
-            url_offset = offset + len(option) + 1 if eq else (words[i + 1][1] if i + 1 < len(words) else offset)
-            skip_next = not eq
-            url = scope.substitute(url.strip("'\""))[0]
-            where = ins.span(url_offset, url_offset + len(url))
-            found.extend(pin_findings(index_url_facts(url), where, ins.state))
-            continue
         if word.startswith("-"):
-            skip_next = not eq and (word in _VALUE_OPTIONS or (conda and word in _CONDA_CHANNEL))
+            skip_next = "=" not in word and (word in _VALUE_OPTIONS or word in _CONDA_CHANNEL)
             continue
-        spec = scope.substitute(word.strip("'\""))[0]
-        facts = conda_facts(spec) if conda else requirement_facts(spec)
+        facts = conda_facts(scope.substitute(word.strip("'\""))[0])
         if facts:
             found.extend(pin_findings(facts, ins.span(offset, offset + len(word)), ins.state, "installed in the image"))
     return found

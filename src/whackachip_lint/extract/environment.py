@@ -68,6 +68,9 @@ EXACT: dict[str, tuple[str, str]] = {
     # ROCm-only switches without a ROCm prefix (PyTorch on ROCm prefers hipBLASLt; HIP's hardware queue count).
     "TORCH_BLAS_PREFER_HIPBLASLT": (Code.VENDOR_ENVIRONMENT, "set"),
     "GPU_MAX_HW_QUEUES": (Code.VENDOR_ENVIRONMENT, "set"),
+    # PyTorch/XLA's legacy XRT runtime reaches the Cloud TPU through this service address (Lightning's and
+    # PyTorch/XLA's TPU VM guides: `export XRT_TPU_CONFIG="localservice;0;localhost:51011"`); no other device reads it.
+    "XRT_TPU_CONFIG": (Code.VENDOR_ENVIRONMENT, "set"),
     # Ascend: the HCCL rank table MindSpore and torch_npu jobs read to place ranks on NPUs.
     "RANK_TABLE_FILE": (Code.VENDOR_ENVIRONMENT, "set"),
     "MINDSPORE_HCCL_CONFIG_PATH": (Code.VENDOR_ENVIRONMENT, "set"),
@@ -95,6 +98,8 @@ PREFIXES: dict[str, tuple[str, str]] = {
     "PJRT_": (Code.VENDOR_ENVIRONMENT, "set"),
     "XLA_": (Code.VENDOR_ENVIRONMENT, "set"),
     "TPU_": (Code.VENDOR_ENVIRONMENT, "set"),
+    # libtpu, the TPU runtime, reads its flags from LIBTPU_INIT_ARGS (TensorFlow's tpu_initializer_helper); empty is off.
+    "LIBTPU_": (Code.VENDOR_ENVIRONMENT, "set"),
     "NEURON_RT_": (Code.VENDOR_ENVIRONMENT, "set"),
     "NEURON_CC_": (Code.VENDOR_ENVIRONMENT, "set"),
 }

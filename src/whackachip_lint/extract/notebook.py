@@ -9,7 +9,8 @@ instead.
 
 IPython syntax: line magics and `!cmd` become `pass` in the Python text (the cell still parses) and their
 commands (`!cmd`, `%sx`, `%system`, `%pip`, `%conda`, `%env VAR=value`, `x = !cmd`) become shell lines on the
-same line numbers. Cell magics: `%%bash`/`%%sh`/`%%script bash` make the cell shell; `%%writefile F` reads the
+same line numbers (`%pip install x` as `pip install x`; a command ending in `\\` runs on into the next line, as
+IPython joins them). Cell magics: `%%bash`/`%%sh`/`%%script bash` make the cell shell; `%%writefile F` reads the
 cell as a file of F's kind; `%%html`, `%%javascript`... are skipped; other cell magics (`%%time`) leave Python.
 
 Outputs are read only for `nvidia-smi` tables, `nvidia-smi -L` lines and device reports (WAC713), never
@@ -37,7 +38,10 @@ from . import ExtractionError, PartialExtraction, Source, extractors_for, prose
 _CELL_MAGIC = re.compile(r"^%%(\w+)[ \t]*(.*)$")
 _SHELL_CELL_MAGICS = {"bash", "sh", "script", "system"}
 _SKIPPED_CELL_MAGICS = {"html", "javascript", "js", "latex", "markdown", "svg", "perl", "ruby"}
-_LINE_SHELL = re.compile(r"^(?P<indent>[ \t]*)(?:(?P<var>[A-Za-z_]\w*\s*=\s*)?!{1,2}|%(?:sx|system|pip|conda)\b[ \t]*)")
+# The command of `%pip install x` is `pip install x`: the magic's name stays in the shell line.
+_LINE_SHELL = re.compile(
+    r"^(?P<indent>[ \t]*)(?:(?P<var>[A-Za-z_]\w*\s*=\s*)?!{1,2}|%(?:sx|system)\b[ \t]*|%(?=(?:pip|conda)\b))"
+)
 _LINE_MAGIC = re.compile(r"^(?P<indent>[ \t]*)(?:%|\?|[A-Za-z_][\w.]*\?{1,2}[ \t]*$)")
 _ENV_MAGIC = re.compile(
     r"^(?P<indent>[ \t]*)%(?:env|set_env)[ \t]+(?P<name>[A-Za-z_]\w*)(?:[ \t]*=[ \t]*|[ \t]+)(?P<value>.*)$"
@@ -289,7 +293,13 @@ def _code_cell(source: Source, block: _Block, number: int, positions: _Positions
 def _python_and_shell(source: Source, lines: list[str], block: _Block, number: int, positions: _Positions
                       ) -> Iterator[RawFinding]:
     python, shell, shifts = [], [], {}
+    continued: str | None = None  # the indentation of a shell line that ends in `\`: IPython joins the next one
     for index, line in enumerate(lines):
+        if continued is not None:
+            shell.append(line)
+            python.append(continued + "pass")
+            continued = continued if line.rstrip().endswith("\\") else None
+            continue
         env = _ENV_MAGIC.match(line)
         bang = _LINE_SHELL.match(line)
         if env:
@@ -301,6 +311,7 @@ def _python_and_shell(source: Source, lines: list[str], block: _Block, number: i
             shell.append(line[bang.end():])
             shifts[index + 1] = bang.end()
             python.append(bang.group("indent") + (f"{bang.group('var')}None" if bang.group("var") else "pass"))
+            continued = bang.group("indent") if line.rstrip().endswith("\\") else None
         elif _LINE_MAGIC.match(line):
             shell.append("")
             python.append(_LINE_MAGIC.match(line).group("indent") + "pass")

@@ -1,8 +1,8 @@
 """What one dependency pin says about hardware, shared by every file that lists dependencies.
 
 requirements*.txt, pyproject.toml, setup.cfg, setup.py, environment.yml and `pip install` lines
-in Dockerfiles all hand their requirement strings to `requirement_facts`, and index URLs to
-`index_url_facts`, so a pin means the same wherever it is written. Requirement strings are
+(read by pip_install.py in Dockerfiles, scripts, README blocks and notebooks) all hand their requirement strings
+to `requirement_facts`, and index URLs to `index_url_facts`, so a pin means the same wherever it is written. Requirement strings are
 parsed with `packaging` (PEP 508), the parser pip itself vendors. The package tables are data.
 """
 
@@ -23,14 +23,10 @@ from ..vocab.packages import (
 from .images import cuda_from_cu
 from ..rules.codes import Code
 
-# `pip install` options that name an index, and the other options that take a value (Dockerfiles, shell scripts).
+# pip's options that name an index (`pip install` lines: pip_install.py; requirements files, environment.yml's pip
+# entries), and the same as a regular expression's alternatives.
 PIP_INDEX_OPTIONS = frozenset({"-i", "--index-url", "--extra-index-url", "-f", "--find-links"})
-# The same options as a regular expression's alternatives (requirements files, environment.yml's pip entries).
 PIP_INDEX_OPTION = "|".join(re.escape(option) for option in sorted(PIP_INDEX_OPTIONS, key=lambda o: (-len(o), o)))
-PIP_VALUE_OPTIONS = frozenset({"-r", "--requirement", "-c", "--constraint", "-t", "--target", "--prefix", "--root",
-                               "-e", "--editable", "--python", "--platform", "--python-version", "--only-binary",
-                               "--no-binary", "--upgrade-strategy", "--src", "-C", "--config-settings",
-                               "--global-option", "--cache-dir", "--trusted-host", "--proxy", "--log"})
 
 # How a PyTorch build's variant is written (TORCH_PACKAGES: the packages built per variant).
 _VARIANT = re.compile(r"^(cu\d{2,3}|rocm\d+(?:\.\d+)*|cpu|xpu)$")

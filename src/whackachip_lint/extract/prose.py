@@ -24,6 +24,7 @@ from typing import Callable, Iterable, Iterator
 
 from ..evidence import RawFinding, Span, State
 from . import Source, gpunames
+from .fences import fenced_lines
 from ..rules.codes import Code
 
 # --- nvidia-smi output and device reports --------------------------------------------------------------------
@@ -93,7 +94,6 @@ _SENTENCE_END = re.compile(r"(?<![.!?;])[.!?;]+(?=\s|$)|[。！？；]")  # from
 
 # Sentences without a cheap hit cannot name an accelerator (see gpunames.CHEAP).
 _CHEAP = gpunames.CHEAP
-_FENCE = re.compile(r"^\s*(```|~~~)")
 _MD_HEADING = re.compile(r"^\s{0,3}#{1,6}\s+(.*)$")
 _LIST_ITEM = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+")
 _UNDERLINE = re.compile(r"^\s*([=\-~^\"'`#*+])\1{2,}\s*$")
@@ -170,8 +170,10 @@ def _read(text: str, get_lines: Callable[[], list[str]], kind: str, known: dict[
     else:
         numbered = list(enumerate(get_lines(), start=1))
     consumed: set[int] = set()
-    yield from _find_smi(numbered, consumed, prose=_outside_fences(numbered) if kind == "markdown" else frozenset())
-    for paragraph in _paragraphs(numbered, kind, consumed):
+    code = _fenced(numbered) if kind == "markdown" else frozenset()
+    prose = frozenset(n for n, _ in numbered if n not in code) if kind == "markdown" else frozenset()
+    yield from _find_smi(numbered, consumed, prose=prose)
+    for paragraph in _paragraphs(numbered, kind, consumed, code):
         yield from _prose_findings(paragraph)
 
 
@@ -251,16 +253,11 @@ def find_smi(lines: list[str], consumed: set[int], bare: bool = False) -> Iterat
     yield from _find_smi(enumerate(lines, start=1), consumed, bare)
 
 
-def _outside_fences(numbered: Iterable[tuple[int, str]]) -> frozenset[int]:
-    """The numbers of a Markdown document's lines outside code fences: prose, where "GPU: NVIDIA A100" is a
-    statement of the author's (a weak declaration), not a device report a program printed."""
-    out, in_fence = set(), False
-    for number, line in numbered:
-        if _FENCE.match(line):
-            in_fence = not in_fence
-        elif not in_fence:
-            out.add(number)
-    return frozenset(out)
+def _fenced(numbered: list[tuple[int, str]]) -> frozenset[int]:
+    """The numbers of a Markdown document's lines in fenced code blocks (fence lines too); the others are prose,
+    where "GPU: NVIDIA A100" is a statement of the author's (a weak declaration), not a device report a program
+    printed."""
+    return frozenset(numbered[index][0] for index in fenced_lines([line for _, line in numbered]))
 
 
 def _find_smi(numbered: Iterable[tuple[int, str]], consumed: set[int], bare: bool = False,
@@ -344,20 +341,21 @@ def _flush(table: dict[str, list]) -> Iterator[RawFinding]:
 
 
 # --- prose --------------------------------------------------------------------------------------------------
-def _paragraphs(numbered: Iterable[tuple[int, str]], kind: str, consumed: set[int]) -> Iterator[_Paragraph]:
+def _paragraphs(numbered: Iterable[tuple[int, str]], kind: str, consumed: set[int],
+                code: frozenset[int] = frozenset()) -> Iterator[_Paragraph]:
+    """The paragraphs of the lines; `code` (the numbers of Markdown code block lines) ends a paragraph and is no
+    prose."""
     heading = ""
     current = _Paragraph(heading)
-    in_fence = False
     rst_literal_indent: int | None = None
     for number, raw in numbered:
         line = _MASK.sub(lambda m: " " * len(m.group()), raw)
         stripped = line.strip()
-        if kind == "markdown" and _FENCE.match(raw):
-            in_fence = not in_fence
+        if number in code:
             yield from _done(current)
             current = _Paragraph(heading)
             continue
-        if in_fence or number in consumed:
+        if number in consumed:
             continue
         if kind == "rst":
             indent = len(raw) - len(raw.lstrip())

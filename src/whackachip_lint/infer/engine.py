@@ -807,7 +807,10 @@ def infer(result, settings=None, catalog: Catalog | None = None) -> Verdict:
         (on_path if doc_block(f) or role_of(f, repo) in PATH_ROLES else off_path).append(f)
     if not any(r.is_vendor for f in on_path for r in requirements_for(f)) and off_path:
         # Nothing on a training path names hardware (a repository of examples or notebooks): they are its code.
-        on_path, off_path = everything, []
+        # Its tests are not: a test of an FP8 kernel on the CPU, or one that skips itself without the device,
+        # sets no requirement of the repository (they stay optional, as everywhere else).
+        on_path = [f for f in everything if role_of(f, repo) != TEST]
+        off_path = [f for f in everything if role_of(f, repo) == TEST]
     findings = on_path
     files = getattr(result, "files", []) or []
     # Tools and examples count here: a data-preparation script setting HIP variables was run on the authors'

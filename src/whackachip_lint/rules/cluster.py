@@ -8,6 +8,12 @@ from .base import Example, Rule
 from .declared import TRIGGERS, TRIGGERS_BY_KIND
 from .implies import AMD, AWS, GOOGLE, HUAWEI, INTEL, NVIDIA, STRONG, vendor
 
+# XManager launch scripts name their accelerator in `JobRequirements(...)` (extract/python): the only Python
+# spelling of a cloud accelerator selector.
+SELECTOR_TRIGGERS_BY_KIND = tuple(
+    (kind, words + ("jobrequirements",) if kind == "python" else words) for kind, words in TRIGGERS_BY_KIND
+)
+
 RULES = (
     Rule(
         code="WAC701",
@@ -96,8 +102,9 @@ RULES = (
         summary=(
             "Finds cloud node labels that pick an accelerator or instance type: "
             "`cloud.google.com/gke-accelerator`, `cloud.google.com/gke-tpu-accelerator`, "
-            "`node.kubernetes.io/instance-type`, `karpenter.k8s.aws/instance-gpu-name`; and the accelerators or "
-            "instance type a SkyPilot task's `resources` ask for (`accelerators: A100:8`)."
+            "`node.kubernetes.io/instance-type`, `karpenter.k8s.aws/instance-gpu-name`; the accelerators or "
+            "instance type a SkyPilot task's `resources` ask for (`accelerators: A100:8`); and the accelerator an "
+            "XManager launch script's `xm.JobRequirements` asks for (`tpu_v3=8`, `a100=8`)."
         ),
         why=(
             "Managed clusters label nodes with the accelerator or machine type they offer (`nvidia-tesla-a100`, "
@@ -110,6 +117,10 @@ RULES = (
             Example("resources:\n  accelerators: A100-80GB:8\n", kind="yaml", value="A100-80GB", note="SkyPilot task"),
             Example("gcloud compute tpus tpu-vm create my-tpu --zone=us-west4-a --accelerator-type=v5litepod-64\n",
                     kind="shell", value="v5litepod-64", note="a Cloud TPU type: v5litepod is TPU v5e"),
+            Example("from xmanager import xm\nrequirements = xm.JobRequirements(tpu_v3=8)\n", value="tpu_v3",
+                    note="an XManager job placed on TPU v3"),
+            Example("from xmanager import xm\nreq = xm.JobRequirements({xm.ResourceType.A100: 8}, cpu=16)\n",
+                    value="a100", note="the resources as a dictionary keyed by ResourceType"),
         ),
         negatives=(
             Example("metadata:\n  labels:\n    team: gke-accelerator\n", kind="yaml"),
@@ -120,11 +131,15 @@ RULES = (
                 note="a list of candidates: SkyPilot uses one of them",
             ),
             Example("gcloud compute instances create vm1 --machine-type=n2-standard-8\n", kind="shell"),
+            Example("from xmanager import xm\nrequirements = xm.JobRequirements(cpu=4, ram=16 * xm.GiB)\n",
+                    note="a CPU-only XManager job"),
         ),
         notes=("value: the label value; properties: label, vendor (where the value names one), operator",),
         tags=("declared", "cloud"),
+        # TPU v2 and v3 are not in the catalog: the TPU request itself says the vendor (other names bind their parts).
+        implies=(("tpu_v*", (vendor(GOOGLE, strength=STRONG, text="the job requests Cloud TPUs"),)),),
         triggers=TRIGGERS,
-        triggers_by_kind=TRIGGERS_BY_KIND,
+        triggers_by_kind=SELECTOR_TRIGGERS_BY_KIND,
     ),
     Rule(
         code="WAC704",

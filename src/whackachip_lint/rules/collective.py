@@ -14,7 +14,7 @@ TRIGGERS = (
     "accelerator", "neuron", "musa", "mlu", "metal", "torch.version", "miopen", "environ", "putenv", "ucc",
     "hipblaslt", "rank_table", "jax_platform", "xla_force_host", "rocm-smi", "amd-smi", "rocminfo", "npu-smi",
     "hl-smi", "hl-qual", "gcloud", "device_target", "mindspore", "tpuestimator", "tpustrategy",
-    "tpuclusterresolver",
+    "tpuclusterresolver", "libtpu",
 )
 
 RULES = (
@@ -77,8 +77,8 @@ RULES = (
         signal="runtime.import",
         title="vendor runtime import",
         summary=(
-            "Finds imports of accelerator runtimes: torch_npu, habana_frameworks, torch_xla, jax, mlx, "
-            "intel_extension_for_pytorch."
+            "Finds imports of accelerator runtimes: torch_npu, habana_frameworks (and optimum.habana, its "
+            "Transformers port), torch_xla, jax, mlx, intel_extension_for_pytorch."
         ),
         why=(
             "A runtime that the code imports unconditionally and uses can only run on that vendor's hardware: it is "
@@ -87,6 +87,8 @@ RULES = (
         positives=(
             Example("import torch_npu\n", value="torch_npu"),
             Example("import habana_frameworks.torch.core as htcore\n", value="habana_frameworks"),
+            Example("from optimum.habana import GaudiConfig, GaudiTrainer\n", value="optimum.habana",
+                    note="Hugging Face's trainer for Intel Gaudi"),
             Example("import torch_xla.core.xla_model as xm\n", value="torch_xla"),
             Example("import jax.numpy as jnp\n", value="jax"),
             Example("import intel_extension_for_pytorch as ipex\n", value="intel_extension_for_pytorch"),
@@ -97,6 +99,7 @@ RULES = (
             Example("try:\n    import torch_npu\nexcept ImportError:\n    torch_npu = None\n"),
             Example("import importlib.util\nif importlib.util.find_spec('torch_npu'):\n    import torch_npu\n"),
             Example('"""Runs on torch_npu too."""\nimport torch\n'),
+            Example("from optimum.intel import OVModelForCausalLM\n", note="another Optimum backend (OpenVINO)"),
         ),
         tags=("vendor",),
         implies=(
@@ -104,6 +107,8 @@ RULES = (
             ("habana_frameworks*", (
                 vendor(INTEL, strength=HARD, text="imports habana_frameworks (Intel Gaudi runtime)"),
             )),
+            # Strong, not hard: GaudiTrainer falls back to the CPU when `use_habana` is off.
+            ("optimum.habana*", (vendor(INTEL, strength=STRONG, text="imports optimum.habana (Intel Gaudi trainer)"),)),
             ("torch_xla*", (vendor(GOOGLE, strength=STRONG, text="imports torch_xla (XLA devices: TPU)", xla=True),)),
             ("mlx*", (vendor(APPLE, strength=STRONG, text="imports mlx (made for Apple silicon)"),)),
             ("torch_neuronx*", (vendor(AWS, strength=HARD, text="imports torch_neuronx (AWS Neuron runtime)"),)),
@@ -188,7 +193,8 @@ RULES = (
         name="vendor-environment",
         signal="runtime.env",
         title="vendor runtime variable",
-        summary="Finds vendor runtime variables set: RCCL_*, HSA_*, HIP_*/ROCR_*, ASCEND_*, PT_HPU_*, PJRT_*/XLA_*.",
+        summary=("Finds vendor runtime variables set: RCCL_*, HSA_*, HIP_*/ROCR_*, ASCEND_*, PT_HPU_*, PJRT_*/XLA_*, "
+                 "TPU_*, LIBTPU_* and XRT_TPU_CONFIG."),
         why=(
             "These variables are read only by one vendor's stack (AMD ROCm, Huawei CANN, Intel Gaudi, Google XLA). "
             "Setting them says which runtime the author ran, even in code that otherwise looks like CUDA."
@@ -204,6 +210,10 @@ RULES = (
             Example("export RANK_TABLE_FILE=./hccl_8p.json\n", kind="shell", value="RANK_TABLE_FILE",
                     note="the HCCL rank table of an Ascend job"),
             Example("export NEURON_RT_NUM_CORES=2\n", kind="shell", value="NEURON_RT_NUM_CORES", note="AWS Neuron"),
+            Example('export XRT_TPU_CONFIG="localservice;0;localhost:51011"\n', kind="shell", value="XRT_TPU_CONFIG",
+                    note="PyTorch/XLA's XRT runtime pointed at a Cloud TPU"),
+            Example('export LIBTPU_INIT_ARGS="--xla_tpu_enable_async_collective_fusion=true"\n', kind="shell",
+                    value="LIBTPU_INIT_ARGS", note="flags for libtpu, the TPU runtime"),
             Example("FROM ubuntu:22.04\nENV HSA_FORCE_FINE_GRAIN_PCIE=1\n", kind="dockerfile", value="HSA_FORCE_FINE_GRAIN_PCIE"),
         ),
         negatives=(
@@ -212,6 +222,8 @@ RULES = (
             Example('import os\nif os.environ.get("ASCEND_RT_VISIBLE_DEVICES"):\n    pass\n', note="reading is not setting"),
             Example("export PJRT_DEVICE=CUDA\n", kind="shell",
                     note="PJRT_DEVICE is read by its value (WAC208): CUDA names no TPU"),
+            Example('export LIBTPU_INIT_ARGS=""\n', kind="shell", state=State.DISABLED, value="LIBTPU_INIT_ARGS",
+                    note="emptied (a GPU recipe clearing a TPU port's flags): no TPU"),
         ),
         tags=("vendor", "environment"),
         implies=(
@@ -226,6 +238,8 @@ RULES = (
             ("pt_hpu_*", (vendor(INTEL, strength=STRONG, text="PT_HPU variables (Intel Gaudi)"),)),
             ("habana_*", (vendor(INTEL, strength=STRONG, text="Habana variables (Intel Gaudi)"),)),
             ("tpu_*", (vendor(GOOGLE, strength=STRONG, text="TPU variables (Google)"),)),
+            ("xrt_tpu_config", (vendor(GOOGLE, strength=STRONG, text="XRT TPU configuration (Google TPU)"),)),
+            ("libtpu_*", (vendor(GOOGLE, strength=STRONG, text="libtpu variables (Google TPU runtime)"),)),
             ("torch_blas_prefer_hipblaslt", (vendor(AMD, strength=STRONG, text="hipBLASLt switch (PyTorch on ROCm)"),)),
             ("gpu_max_hw_queues", (vendor(AMD, strength=STRONG, text="HIP hardware queue count (AMD ROCm)"),)),
             ("rank_table_file", (vendor(HUAWEI, strength=STRONG, text="HCCL rank table (Huawei Ascend)"),)),
@@ -302,7 +316,8 @@ RULES = (
             "`jax.default_backend()`, `jax.devices()[0].platform` and torch_xla's `xr.device_type()` compared with a "
             "platform name; `--xla_force_host_platform_device_count` (CPU); TensorFlow's TPU APIs "
             "(`TPUStrategy`, `TPUClusterResolver`, `initialize_tpu_system`, a `TPUEstimator` unless `use_tpu=` is "
-            "false) and `--use_tpu=True` passed to a script (TPU)."
+            "false), `--use_tpu=True` and `--tpu NAME` passed to a script (TPU); TPU cores to train on (Lightning 1.x "
+            "`Trainer(tpu_cores=8)`, Hugging Face `tpu_num_cores=8`; None or 0 is off)."
         ),
         why=(
             "XLA is not TPU: torch_xla and JAX also run on CUDA and ROCm GPUs (and torch-neuronx on AWS Neuron). "
@@ -339,6 +354,10 @@ RULES = (
                     note="the TPU only when the flag says so: without it the estimator runs on the CPU or GPU"),
             Example("python run_pretraining.py --use_tpu=True --tpu_name=$TPU_NAME\n", kind="shell", value="tpu",
                     note="a TensorFlow Estimator script launched on a Cloud TPU"),
+            Example("python3 main.py --model gpt3_small --tpu my-tpu\n", kind="shell", value="tpu",
+                    note="the Cloud TPU the script connects to (mesh-tensorflow scripts)"),
+            Example("import pytorch_lightning as pl\ntrainer = pl.Trainer(tpu_cores=8, max_epochs=3)\n", value="tpu",
+                    note="Lightning 1.x trains on 8 TPU cores"),
         ),
         negatives=(
             Example("# export PJRT_DEVICE=TPU\npython train.py\n", kind="shell"),
@@ -352,6 +371,12 @@ RULES = (
                     "est = tf.contrib.tpu.TPUEstimator(model_fn=None, use_tpu=args.use_tpu)\n",
                     note="off unless --use_tpu is passed: conditional, not a fact"),
             Example("python run_classifier.py --use_tpu=False\n", kind="shell", note="the TPU switched off"),
+            Example('python3 main.py --model gpt3_small --tpu ""\n', kind="shell", state=State.DISABLED, value="tpu",
+                    note="no TPU named"),
+            Example("python3 run.py --tpu_name my-tpu\n", kind="shell",
+                    note="a TPU name alone: the script's --use_tpu decides"),
+            Example("import pytorch_lightning as pl\ntrainer = pl.Trainer(gpus=1, tpu_cores=None)\n",
+                    state=State.DISABLED, value="tpu", note="no TPU cores: trains elsewhere"),
             Example("import tensorflow as tf\ntry:\n    r = tf.distribute.cluster_resolver.TPUClusterResolver()\n"
                     "    strategy = tf.distribute.TPUStrategy(r)\nexcept ValueError:\n"
                     "    strategy = tf.distribute.MirroredStrategy()\n",

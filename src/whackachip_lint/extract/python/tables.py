@@ -67,6 +67,10 @@ KEYWORDS: dict[str, tuple[str, str | None]] = {
     "fp8_format": ("switch", Code.FP8_COMPUTE),
     "use_fp8": ("switch", Code.FP8_COMPUTE),
     "use_flash_attention_2": ("switch", Code.FLASH_ATTENTION),
+    # TPU cores to train on: Lightning 1.x `Trainer(tpu_cores=8)`, Hugging Face `TrainingArguments(tpu_num_cores=8)`;
+    # None or 0 trains elsewhere (SWITCH_VALUES: the platform they name).
+    "tpu_cores": ("switch", Code.XLA_PLATFORM),
+    "tpu_num_cores": ("switch", Code.XLA_PLATFORM),
     "dtype": ("precision", None),
     "torch_dtype": ("precision", None),
     "compute_dtype": ("precision", None),
@@ -121,6 +125,7 @@ FLAG_KEYWORDS: dict[str, tuple[str, str | None]] = {}
 SWITCH_VALUES: dict[str, str] = {
     "use_flash_attention_2": "fa2", "load_in_4bit": "qlora", "load_in_8bit": "qlora8", "use_peft": "lora",
     "use_lora": "lora", "gradient_checkpointing": "full", "zero_cpu_offload": LEGACY_OFFLOAD_DEVICE,
+    "tpu_cores": "tpu", "tpu_num_cores": "tpu",
 }
 
 # argparse options (normalised: dashes stripped, "-" -> "_", lower case) that name a keyword above.
@@ -146,6 +151,9 @@ MODULES: dict[str, tuple[tuple[str, str], ...]] = {
     "torch_npu.contrib.transfer_to_npu": ((Code.VENDOR_RUNTIME_IMPORT, "torch_npu"), (Code.CUDA_MIGRATION_SHIM, "transfer_to_npu")),
     "habana_frameworks": ((Code.VENDOR_RUNTIME_IMPORT, "habana_frameworks"),),
     "habana_frameworks.torch.gpu_migration": ((Code.VENDOR_RUNTIME_IMPORT, "habana_frameworks"), (Code.CUDA_MIGRATION_SHIM, "gpu_migration")),
+    # Hugging Face's Gaudi port of Transformers/Diffusers (GaudiTrainer, GaudiConfig): "the interface between the
+    # Transformers and Diffusers libraries and Intel Gaudi AI Accelerators (HPU)" (optimum-habana's README).
+    "optimum.habana": ((Code.VENDOR_RUNTIME_IMPORT, "optimum.habana"),),
     "mindspeed.megatron_adaptor": ((Code.CUDA_MIGRATION_SHIM, "mindspeed"),),  # patches Megatron's CUDA code paths for Ascend
     "torch_xla": ((Code.VENDOR_RUNTIME_IMPORT, "torch_xla"),),
     "jax": ((Code.VENDOR_RUNTIME_IMPORT, "jax"),),
@@ -234,6 +242,15 @@ TPU_CALLS: dict[str, str] = {
     "*.TPUEstimator": "use_tpu", "TPUEstimator": "use_tpu",
     "*.TPUStrategy": "", "TPUStrategy": "", "*.TPUClusterResolver": "", "TPUClusterResolver": "",
     "*.initialize_tpu_system": "", "initialize_tpu_system": "",
+}
+# XManager job requirements (`xm.JobRequirements(tpu_v2=8)`, `xm.JobRequirements({xm.ResourceType.A100: 8})`): the
+# accelerator a launch script asks the scheduler for (WAC703). Resource names -> vendor; XManager looks them up
+# case-insensitively. Source: google-deepmind/xmanager, xmanager/xm/resources.py (`ResourceType`: P4, T4, P100, V100,
+# A100, TPU_V2, TPU_V3; keyword resources are the lower-case names).
+JOB_REQUIREMENTS = ("*.JobRequirements", "JobRequirements")
+JOB_ACCELERATORS: dict[str, str] = {
+    "p4": "nvidia", "t4": "nvidia", "p100": "nvidia", "v100": "nvidia", "a100": "nvidia",
+    "tpu_v2": "google", "tpu_v3": "google",
 }
 # JAX calls whose backend argument (first positional or `backend=`) names the platform: `jax.devices("tpu")`
 # raises without one, so the platform is a requirement (WAC208).

@@ -851,6 +851,8 @@ class PythonEvidenceVisitor(ArgparseOptions, EnvironmentWrites, AstWalker):
             self.emit(Code.DEVICE_TYPE, "xla", node, detail=f"{name}()")
         elif lookup(name, T.TPU_CALLS) is not None:
             self._tpu_call(node, name, keywords, lookup(name, T.TPU_CALLS))
+        elif matches(name, T.JOB_REQUIREMENTS):
+            self._job_requirements(keywords, positional)
         elif matches(name, T.PLATFORM_CALLS):
             arg = keywords.get("backend") or (positional[0] if positional else None)
             platform = (literal_string(arg.value) or "").lower() if arg is not None else ""
@@ -892,6 +894,25 @@ class PythonEvidenceVisitor(ArgparseOptions, EnvironmentWrites, AstWalker):
             return
         self.later(arg.value, lambda found, frame: self._switch(found, Code.XLA_PLATFORM, "tpu", node,
                                                                 f"{name}({switch}=...)", frame, arg.value))
+
+    def _job_requirements(self, keywords, positional) -> None:
+        """XManager's `JobRequirements(tpu_v2=8)` or `JobRequirements({xm.ResourceType.A100: 8})`: the accelerator
+        the scheduler places the job on (WAC703)."""
+        requested = [(key, arg.node) for key, arg in keywords.items()]
+        table = positional[0].value if positional else None
+        if type(table) is ast.Dict:
+            for key in table.keys:
+                written = literal_string(key) if key is not None else None
+                if written is None and type(key) is ast.Attribute:
+                    written = key.attr  # xm.ResourceType.V100
+                if written:
+                    requested.append((written, key))
+        for written, where in requested:
+            vendor = T.JOB_ACCELERATORS.get(written.lower())
+            if vendor is not None:
+                self.emit(Code.CLOUD_ACCELERATOR_SELECTOR, written.lower(), where,
+                          detail=f"JobRequirements: the job asks the scheduler for {written}",
+                          properties={"label": "xmanager:JobRequirements", "vendor": vendor})
 
     def _call_model(self, node, name, method, keywords, positional) -> None:
         """The model a call loads by name, adapts with PEFT or freezes (WAC509, WAC510)."""

@@ -9,7 +9,7 @@ import re
 
 from ...evidence import State, Value
 from ..images import describe_image
-from ..pins import PIP_INDEX_OPTIONS, PIP_VALUE_OPTIONS, index_url_facts, requirement_facts
+from ..pip_install import install_arguments, install_start
 from ..yaml_keys import DEVICE_NODES
 from .launch_tables import (
     ACCELERATOR_TYPE_OPTIONS,
@@ -17,7 +17,6 @@ from .launch_tables import (
     CONTAINER_IMAGE_COMMANDS,
     CONTAINER_RUNNERS,
     GCLOUD_TPU,
-    PIP,
     TPU_TYPES,
     VENDOR_TOOLS,
 )
@@ -39,38 +38,23 @@ def analyze(name: str, words: list[Word], index: int, state: State, sink) -> boo
     if name in CONTAINER_RUNNERS and index + 1 < len(words) and words[index + 1].text in CONTAINER_IMAGE_COMMANDS:
         _container_run(words, index, index + 2, state, sink)
         return True
-    texts = [w.text for w in words[index + 1 : index + 3]]
-    if PIP.match(name) and texts[:1] == ["install"]:
-        pip_install(words, index + 2, state, sink)
-        return True
-    if name == "uv" and texts == ["pip", "install"]:
-        pip_install(words, index + 3, state, sink)
+    # What the file cannot decide is "" to the pip reader: neither an option nor a requirement.
+    texts = [word.text if word.known else "" for word in words]
+    start = install_start(texts, index)
+    if start is not None:
+        _pip_install(words, texts, start, state, sink)
         return True
     return False
 
 
-def pip_install(words: list[Word], start: int, state: State, sink) -> None:
+def _pip_install(words: list[Word], texts: list[str], start: int, state: State, sink) -> None:
     """What `pip install` installs from `words[start]` on: packages built for one accelerator, PyTorch variants
     and their index URLs (the same facts as a requirements file's)."""
-    position = start
-    while position < len(words):
-        word = words[position]
-        position += 1
-        option, equals, inline = word.text.partition("=")
-        if word.is_option and option in PIP_INDEX_OPTIONS:
-            last = word if equals or position >= len(words) else words[position]
-            url = inline if equals else last.text
-            position += 0 if equals else 1
-            facts = index_url_facts(url) if last.known else []
-        elif word.is_option:
-            position += 1 if option in PIP_VALUE_OPTIONS and not equals else 0
-            continue
-        else:
-            last = word
-            facts = requirement_facts(word.text) if word.known else []
-        for fact in facts or []:
+    for argument in install_arguments(texts, start):
+        for fact in argument.facts():
             fact_state = State.CONDITIONAL if fact.conditional and state is State.ENABLED else state
-            sink.add(fact.rule, fact.value, fact_state, word, last, fact.detail, dict(fact.properties))
+            sink.add(fact.rule, fact.value, fact_state, words[argument.first], words[argument.last], fact.detail,
+                     dict(fact.properties))
 
 
 def _only_looked_up(words: list[Word], index: int) -> bool:

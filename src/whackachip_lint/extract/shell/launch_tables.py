@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Mapping
 from ...rules.codes import Code
+from ..pip_install import PYTHON, PYTHON_OPTIONS_WITH_VALUES  # noqa: F401 (the shell's names for them)
 
 
 @dataclass(frozen=True)
@@ -273,9 +274,6 @@ WRAPPER_OPTIONS_WITH_VALUES = {
     "numactl": {"-N", "-m", "-C", "-p", "-i"},
     "sudo": {"-u", "-g"},
 }
-PYTHON = re.compile(r"^python(?:[23](?:\.\d+)?)?$")
-PIP = re.compile(r"^pip(?:3(?:\.\d+)?)?$")
-PYTHON_OPTIONS_WITH_VALUES = {"-W", "-X", "-Q"}
 VARIABLE_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
 # Flags a training script takes whose values are hardware facts (keys: spelling without dashes, "_" for "-").
@@ -305,6 +303,9 @@ SCRIPT_FLAGS: dict[str, tuple[str, str]] = {
     "zero_stage": ("count", Code.ZERO_STAGE),  # Megatron-DeepSpeed
     "device_target": ("device", Code.DEVICE_TYPE),  # MindSpore scripts: --device_target Ascend
     "use_tpu": ("bool", Code.XLA_PLATFORM),  # TensorFlow Estimator scripts: --use_tpu=True --tpu_name=...
+    # The Cloud TPU to connect to (mesh-tensorflow scripts: `--tpu my-tpu`, `--tpu=$TPU_NAME`): any name but an off
+    # word means one. (`--tpu_name` alone does not: Estimator scripts pass it beside a `--use_tpu` that decides.)
+    "tpu": ("name", Code.XLA_PLATFORM),
 }
 # Low-precision recipe values that name their own format (the WAC104/WAC106 value); others keep "fp8"/"fp4".
 FORMAT_VALUES = {"mxfp8": "mxfp8", "blockwise": "fp8-block", "nvfp4": "nvfp4", "mxfp4": "mxfp4"}

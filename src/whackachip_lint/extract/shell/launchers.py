@@ -110,9 +110,7 @@ def _python(words: list[Word], index: int, state: State, sink: Sink) -> None:
         if word.text == "-m" and position + 1 < len(words):
             module = words[position + 1]
             launcher = MODULE_LAUNCHERS.get(module.text)
-            if module.text == "pip" and position + 2 < len(words) and words[position + 2].text == "install":
-                commands.pip_install(words, position + 3, state, sink)
-            elif launcher is not None:
+            if launcher is not None:
                 _launch(LAUNCHERS[launcher], words, index, position + 2, state, sink, head_end=module)
             else:
                 _script_args(words[position + 2 :], "python", state, sink)
@@ -432,6 +430,12 @@ def _script_args(args: list[Word], launcher: str, state: State, sink: Sink) -> N
         if value is None and following is not None and not following.is_option:
             value = following
             position += 1
+        if kind == "name":
+            off = value is not None and value.known and value.text.lower() in FALSE_WORDS | {""}
+            shown = "" if value is None else f" {value.shown or chr(34) * 2}"
+            sink.add(rule, "tpu", combine(state, State.DISABLED if off else State.ENABLED), word, value,
+                     f"{option}{shown} passed to {launcher}", properties)
+            continue
         if value is None:
             continue
         if kind == "count":
