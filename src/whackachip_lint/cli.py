@@ -83,8 +83,10 @@ def _settings(paths, flags: dict, config_file: Path | None, isolated: bool):
         path = config_file or (None if isolated else find_config(paths[0]))
         if path is not None:
             apply_config(settings, load_config(path))
-    except ConfigError as exc:
-        click.echo(f"wac-lint: error: {exc}", err=True)
+    except ConfigError as exc:  # quotes the file's keys and values: the scanned repository's, maybe (escaped)
+        from .one_file import printable_text
+
+        click.echo(f"wac-lint: error: {printable_text(str(exc))}", err=True)
         sys.exit(EXIT_ERROR)
     for note in settings.config_ignored:
         click.echo(f"wac-lint: warning: {note}", err=True)
@@ -175,9 +177,9 @@ def scan(paths, output_format, statistics, show_source, verdict_only, output, se
     flags = flag_values(click.get_current_context().params)
     unknown = check_selectors(flags["select"] + flags["ignore"] + flags["extend_select"])
     if unknown:
-        from .suggest import did_you_mean, rule_choices
+        from .suggest import did_you_mean_code
 
-        hints = "".join(did_you_mean(code, rule_choices()) for code in unknown)
+        hints = "".join(did_you_mean_code(code) for code in unknown)
         raise click.UsageError(f"unknown rule code or prefix: {', '.join(unknown)}{hints} (see `wac-lint rule --all`)")
     if not reads_stdin:
         from . import replay
@@ -205,8 +207,10 @@ def scan(paths, output_format, statistics, show_source, verdict_only, output, se
             from_flag = click.get_current_context().get_parameter_source("targets").name == "COMMANDLINE"
             where = "--target" if from_flag else f"`target` in {config_path}"
             hints = "".join(did_you_mean(t, catalog_choices()) for t in unknown)
-            raise click.UsageError(f"unknown target {', '.join(unknown)}{hints} ({where}; `wac-lint hardware` lists "
-                                   "the catalog ids)")
+            from .one_file import printable_text  # a target from the scanned repository's configuration
+
+            raise click.UsageError(printable_text(f"unknown target {', '.join(unknown)}{hints} ({where}; "
+                                                  "`wac-lint hardware` lists the catalog ids)"))
     from .lint import lint
 
     try:
@@ -222,7 +226,9 @@ def scan(paths, output_format, statistics, show_source, verdict_only, output, se
                 bar.close()
         result, verdict = report.result, report.verdict
     except Exception as exc:  # an internal error: say so, exit 2
-        click.echo(f"wac-lint: internal error: {type(exc).__name__}: {exc}", err=True)
+        from .one_file import printable_text  # the message may quote a path of the scanned tree
+
+        click.echo(printable_text(f"wac-lint: internal error: {type(exc).__name__}: {exc}"), err=True)
         sys.exit(EXIT_ERROR)
 
     from .report.locations import SarifLocator, relocate, relocate_verdict, sarif_base, shown_root
@@ -335,9 +341,10 @@ def use_colour_for(flag: bool | None, to_terminal_stream: bool) -> bool:
 
 
 def diagnostic_line(diagnostic) -> str:
+    from .report.escape import terminal_text
     from .report.text import diagnostic_text
 
-    return diagnostic_text(diagnostic, lambda text, **_kw: text)
+    return terminal_text(diagnostic_text(diagnostic, lambda text, **_kw: text))
 
 
 def nothing_scanned(result) -> bool:

@@ -62,6 +62,7 @@ class Candidate:
     path: Path  # as on disk (may be a symlink inside the root)
     relpath: str  # relative to the root, "/"-separated
     kind: str
+    within: str | None = None  # a file found by walking: the root's real path, which it must still lie in when read
 
 
 def classify(path: Path, head: bytes | None = None) -> str | None:
@@ -312,7 +313,9 @@ class TreeWalker:
                         )
                     continue
             if is_dir:
-                if (path / "pyvenv.cfg").exists():
+                # os.path.exists, not Path.exists: a folder whose path is over PATH_MAX (deep nesting) or that
+                # cannot be searched raised here and stopped the scan; walking it gives one diagnostic instead.
+                if os.path.exists(path / "pyvenv.cfg"):
                     self._skip(SKIP_VENV, True)
                     continue  # a virtualenv under any name
                 subdirectories.append((path, ignores))
@@ -320,7 +323,7 @@ class TreeWalker:
                 kind = self._classify(path, rel)
                 if kind is not None:
                     self.identity.setdefault(rel, self._file_identity(entry, st.st_dev, is_link))
-                    yield Candidate(path, rel, kind)
+                    yield Candidate(path, rel, kind, os.fspath(self.real_root))
             else:
                 self._special(path, rel)
 
@@ -381,28 +384,60 @@ class TreeWalker:
         self.diagnostics.append(Diagnostic(rel, _not_regular(mode)))
 
     def _load_gitignore(self, directory: Path) -> list[tuple[Path, pathspec.GitIgnoreSpec]]:
-        spec, bad_lines = _load_gitignore(directory)
+        spec, bad_lines, costly_lines = _load_gitignore(directory)
+        problems = []
         if bad_lines:
-            lines = ", ".join(map(str, bad_lines))
-            self.diagnostics.append(
-                Diagnostic(relative(directory / ".gitignore", self.root), f"invalid pattern ignored (line {lines}), as git does")
-            )
+            problems.append(f"invalid pattern ignored (line {', '.join(map(str, bad_lines))}), as git does")
+        if costly_lines:
+            problems.append(f"pattern ignored (line {', '.join(map(str, costly_lines))}): more `*` wildcards than "
+                            f"can be matched in bounded time ({MAX_STARS_PER_SEGMENT} per path segment, "
+                            f"{MAX_STARS} in all); git would apply it, so files it ignores are scanned")
+        if problems:
+            self.diagnostics.append(Diagnostic(relative(directory / ".gitignore", self.root), "; ".join(problems)))
         return [(directory, spec)] if spec is not None else []
 
 
-def _load_gitignore(directory: Path) -> tuple[pathspec.GitIgnoreSpec | None, list[int]]:
+def _load_gitignore(directory: Path) -> tuple[pathspec.GitIgnoreSpec | None, list[int], list[int]]:
     """The directory's .gitignore as a spec (None if it has none or it cannot be read: a link, a pipe, too big,
-    which discovery reports) and the numbers of lines that are not patterns."""
+    which discovery reports), then the numbers of the lines left out (see _spec)."""
     from .safe_read import NotRead, read_bytes
 
     try:
         data = read_bytes(directory / ".gitignore", CONTROL_FILE_MAX, follow_symlinks=False)
     except NotRead:
-        return None, []
+        return None, [], []
     return _spec(data.decode("utf-8", errors="replace").splitlines())
 
 
-def _spec(lines: list[str]) -> tuple[pathspec.GitIgnoreSpec, list[int]]:
+# pathspec matches with a backtracking regular expression in which every `*` is a `[^/]*` and every `**` segment
+# a `.*`: the time to reject a path grows as its length to the power of the wildcards. One .gitignore line of five
+# `*` (`a*a*a*a*a*b`) against a 255-byte name hung discovery; so did `*x*/*x*/*x*/*x*/y` on a deep path. Within
+# these bounds the worst path (4 KB) costs a few tenths of a second per pattern.
+MAX_STARS_PER_SEGMENT = 2
+MAX_STARS = 3
+
+
+def costly_pattern(line: str) -> bool:
+    """Whether a gitignore-style pattern has more `*` than pathspec can match in bounded time."""
+    pattern = line.strip()
+    if not pattern or pattern.startswith("#"):
+        return False
+    stars = [1 if segment == "**" else segment.count("*") for segment in pattern.split("/")]
+    return max(stars) > MAX_STARS_PER_SEGMENT or sum(stars) > MAX_STARS
+
+
+def _spec(lines: list[str]) -> tuple[pathspec.GitIgnoreSpec, list[int], list[int]]:
+    """Gitignore lines as a spec, the numbers of the lines git would skip as invalid, and those of the lines left
+    out because matching them could take exponential time (costly_pattern)."""
+    costly = [number for number, line in enumerate(lines, start=1) if costly_pattern(line)]
+    if costly:
+        left_out = set(costly)
+        lines = ["" if number in left_out else line for number, line in enumerate(lines, start=1)]
+    spec, bad = _valid_spec(lines)
+    return spec, bad, costly
+
+
+def _valid_spec(lines: list[str]) -> tuple[pathspec.GitIgnoreSpec, list[int]]:
     """Gitignore lines as a spec, and the numbers of the lines git would skip as invalid."""
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # re's FutureWarnings about odd character sets
@@ -472,7 +507,7 @@ def repository_ignores(directory: Path) -> list[tuple[Path, pathspec.GitIgnoreSp
         ignores.append((top, _spec(exclude.splitlines())[0]))
     for folder in reversed(absolute.parents):
         if folder == top or top in folder.parents:
-            spec, _bad = _load_gitignore(folder)
+            spec = _load_gitignore(folder)[0]
             if spec is not None:
                 ignores.append((folder, spec))
     return ignores

@@ -89,11 +89,14 @@ def _with_codes(line: str, codes: list[str]) -> str:
 def add_noqa(findings: list[tuple[Path, Finding]]) -> tuple[int, list[str]]:
     """Directives added (one per line) and the `path:line: CODE` of findings left for a hand-written one."""
     by_file: dict[Path, dict[int, list[str]]] = defaultdict(lambda: defaultdict(list))
+    added, left = 0, []
     for path, finding in findings:
+        if "\\" in finding.path:  # an escaped name (discover.printable_path): read as a name, it is another file
+            left.append(f"{path.as_posix()}:{finding.line}: {finding.rule}")
+            continue
         codes = by_file[path][finding.line]
         if finding.rule not in codes:
             codes.append(finding.rule)
-    added, left = 0, []
     for path, by_line in sorted(by_file.items()):
         kind = classify(path)
         try:

@@ -199,7 +199,7 @@ def read_source(candidate: Candidate, settings: Settings) -> Source | Diagnostic
     if candidate.kind in DOC_KINDS:
         return _read_doc(candidate, settings)
     try:
-        data = read_bytes(candidate.path, settings.max_file_bytes)
+        data = read_bytes(candidate.path, settings.max_file_bytes, within=candidate.within)
     except TooBig as exc:
         return Diagnostic(candidate.relpath, too_big(exc.size, settings))
     except NotRead as exc:
@@ -210,7 +210,8 @@ def read_source(candidate: Candidate, settings: Settings) -> Source | Diagnostic
 def _read_doc(candidate: Candidate, settings: Settings) -> Source | Diagnostic:
     """A document or log up to its read cap: the head of a longer one, cut after its last whole line."""
     try:
-        data, size = read_head(candidate.path, min(settings.doc_read_bytes, settings.max_file_bytes))
+        data, size = read_head(candidate.path, min(settings.doc_read_bytes, settings.max_file_bytes),
+                               within=candidate.within)
     except NotRead as exc:
         return Diagnostic(candidate.relpath, str(exc))
     if size <= len(data):

@@ -61,15 +61,28 @@ def _strings(path: Path, key: str, value: Any) -> list[str]:
     return [v.strip() for v in value if v.strip()]
 
 
+def _patterns(path: Path, key: str, value: Any) -> list[str]:
+    """Gitignore-style patterns; one pathspec could not match in bounded time is an error (discover.costly_pattern:
+    a repository's `exclude = ["a*a*a*a*a*b"]` stalled discovery)."""
+    from .discover import MAX_STARS, MAX_STARS_PER_SEGMENT, costly_pattern
+
+    patterns = _strings(path, key, value)
+    for pattern in patterns:
+        if costly_pattern(pattern):
+            raise ConfigError(f"{path}: `{key}`: pattern {pattern!r} has more `*` wildcards than can be matched in "
+                              f"bounded time ({MAX_STARS_PER_SEGMENT} per path segment, {MAX_STARS} in all)")
+    return patterns
+
+
 def _codes(path: Path, key: str, value: Any) -> list[str]:
     from .rules import check_selectors
 
     codes = [c.upper() for c in _strings(path, key, value)]
     unknown = check_selectors(codes)
     if unknown:
-        from .suggest import did_you_mean, rule_choices
+        from .suggest import did_you_mean_code
 
-        hints = "".join(did_you_mean(code, rule_choices()) for code in unknown)
+        hints = "".join(did_you_mean_code(code) for code in unknown)
         raise ConfigError(f"{path}: `{key}`: unknown rule code or prefix {', '.join(unknown)}{hints}")
     return codes
 
@@ -103,6 +116,7 @@ def _bounded_int(upper: Callable[[], int]) -> Callable[[Path, str, Any], int]:
 def _per_file_ignores(path: Path, key: str, value: Any) -> dict[str, list[str]]:
     if not isinstance(value, dict):
         raise ConfigError(f"{path}: `{key}` must be a table of pattern = [codes], not {value!r}")
+    _patterns(path, key, list(value))
     return {pattern: _codes(path, f"{key}.{pattern}", codes) for pattern, codes in value.items()}
 
 
@@ -163,11 +177,11 @@ OPTIONS: tuple[Option, ...] = (
     Option("per_file_ignores", "dict[str, list[str]]", {}, "Rule codes left out per gitignore-style file pattern.",
            key="per-file-ignores", parse=_per_file_ignores),
     _list(name="exclude", doc="Gitignore-style patterns of paths to leave out (comma-separated), replacing `exclude`.",
-          key="exclude", parse=_strings, flags=("--exclude",), click={"multiple": True}, from_flag=split_commas,
+          key="exclude", parse=_patterns, flags=("--exclude",), click={"multiple": True}, from_flag=split_commas,
           example='["third_party/"]       # gitignore-style patterns, matched against paths relative to the scanned '
                   'root\n                                 # (.gitignore files and .git/info/exclude apply too)'),
     _list(name="extend_exclude", doc="Patterns to leave out on top of `exclude` (comma-separated).",
-          key="extend-exclude", parse=_strings, flags=("--extend-exclude",), click={"multiple": True},
+          key="extend-exclude", parse=_patterns, flags=("--extend-exclude",), click={"multiple": True},
           from_flag=split_commas, extends="exclude", example='["*.ipynb"]     # added to exclude'),
     # Apply `exclude` to paths named on the command line too (as pre-commit names them), like Ruff's --force-exclude.
     Option("force_exclude", "bool", False, "Apply `exclude` to paths named on the command line too.",

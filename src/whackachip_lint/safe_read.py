@@ -30,32 +30,34 @@ _FLAGS = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
 _NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
 
 
-def read_bytes(path, limit: int, *, follow_symlinks: bool = True) -> bytes:
-    """At most `limit` bytes of the regular file at `path`; raises NotRead (TooBig for size) otherwise."""
+def read_bytes(path, limit: int, *, follow_symlinks: bool = True, within: str | None = None) -> bytes:
+    """At most `limit` bytes of the regular file at `path`; raises NotRead (TooBig for size) otherwise.
+
+    `within`: the real path of the scanned root, which the file opened must lie in (see _outside)."""
 
     def whole(size: int) -> int:
         if size > limit:
             raise TooBig(size, limit)
         return size + 1  # never `limit`: a huge limit must not preallocate it
 
-    data, size = _read_regular(path, follow_symlinks, whole)
+    data, size = _read_regular(path, follow_symlinks, whole, within)
     if len(data) > size:  # it grew after the size check: read the rest, up to the limit
-        data += _read_up_to(path, len(data), limit, follow_symlinks)
+        data += _read_up_to(path, len(data), limit, follow_symlinks, within)
     if len(data) > limit:
         raise TooBig(len(data), limit)
     return data
 
 
-def read_head(path, limit: int) -> tuple[bytes, int]:
+def read_head(path, limit: int, *, within: str | None = None) -> tuple[bytes, int]:
     """The first `limit` bytes of the regular file at `path` (all of it when smaller), and the file's size.
 
     The same guards as `read_bytes`; for files read only in part (a committed training log of gigabytes).
     """
-    data, size = _read_regular(path, True, lambda size: min(size, limit) + 1)
+    data, size = _read_regular(path, True, lambda size: min(size, limit) + 1, within)
     return data[:limit], max(size, len(data))
 
 
-def _read_regular(path, follow_symlinks: bool, amount) -> tuple[bytes, int]:
+def _read_regular(path, follow_symlinks: bool, amount, within: str | None = None) -> tuple[bytes, int]:
     """`amount(size)` bytes of the regular file at `path` (at most; `amount` may refuse with NotRead), and its size.
 
     O_NONBLOCK: a file swapped for a named pipe since it was listed must not hang the scan (the fstat below
@@ -72,12 +74,15 @@ def _read_regular(path, follow_symlinks: bool, amount) -> tuple[bytes, int]:
             st = os.fstat(handle.fileno())
             if not stat.S_ISREG(st.st_mode):
                 raise NotRead("not a regular file; not read")
+            if _outside(handle.fileno(), within):
+                raise NotRead("now outside the scanned root (a link, or a folder on its way swapped for one, since "
+                              "it was listed); not read")
             return handle.read(amount(st.st_size)), st.st_size
     except OSError as exc:
         raise NotRead(f"cannot read: {exc.strerror or exc}") from None
 
 
-def _read_up_to(path, offset: int, limit: int, follow_symlinks: bool) -> bytes:
+def _read_up_to(path, offset: int, limit: int, follow_symlinks: bool, within: str | None) -> bytes:
     """What a growing file holds past `offset`, at most `limit - offset + 1` bytes (read in small pieces)."""
     chunks, total = [], offset
     try:
@@ -85,7 +90,7 @@ def _read_up_to(path, offset: int, limit: int, follow_symlinks: bool) -> bytes:
     except OSError:
         return b""
     with os.fdopen(fd, "rb") as handle:
-        if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
+        if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode) or _outside(handle.fileno(), within):
             return b""
         handle.seek(offset)
         while total <= limit:
@@ -95,6 +100,20 @@ def _read_up_to(path, offset: int, limit: int, follow_symlinks: bool) -> bytes:
             chunks.append(chunk)
             total += len(chunk)
     return b"".join(chunks)
+
+
+def _outside(fd: int, root: str | None) -> bool:
+    """Whether the file open at `fd` lies outside `root` (a real path). Discovery never follows a link out of the
+    tree, but a file (or a folder above it) swapped for one after it was listed is opened through it: the path
+    the kernel gives for the descriptor says where the file really is, whichever component was swapped. Without
+    /proc (not Linux), no check."""
+    if root is None:
+        return False
+    try:
+        real = os.readlink(f"/proc/self/fd/{fd}")
+    except OSError:
+        return False
+    return real != root and not real.startswith(root.rstrip(os.sep) + os.sep)
 
 
 __all__ = ["NotRead", "TooBig", "read_bytes", "read_head"]

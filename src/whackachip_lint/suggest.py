@@ -27,7 +27,21 @@ def close_matches(word: str, choices: Iterable[str]) -> list[str]:
 
 def did_you_mean(word: str, choices: Iterable[str]) -> str:
     """` (did you mean X or Y?)`, or "" when nothing is close."""
-    matches = close_matches(word, choices)
+    return _shown(close_matches(word, choices))
+
+
+def did_you_mean_code(word: str) -> str:
+    """For a selector (`--select`, `--ignore`, `select = [...]`), which takes codes and prefixes only: the codes
+    of the rules whose code or name is close, a name shown beside its code (`WAC301 (bf16-precision)`), so that
+    the hint is something the selector accepts."""
+    from .rules import ALL_RULES
+
+    by_name = {rule.name: code for code, rule in ALL_RULES.items()}
+    shown = [f"{by_name[m]} ({m})" if m in by_name else m for m in close_matches(word, rule_choices())]
+    return _shown(list(dict.fromkeys(shown)))
+
+
+def _shown(matches: list[str]) -> str:
     if not matches:
         return ""
     shown = matches[0] if len(matches) == 1 else ", ".join(matches[:-1]) + " or " + matches[-1]

@@ -82,6 +82,14 @@ CASES = {
         lambda n: _fill("&&A=", n, "RUN x ")),
     "dockerfile: many assignments in one RUN": (
         lambda text: dockerfile.extract(_source("dockerfile", "Dockerfile", text)), lambda n: _fill("A=1 ", n, "RUN ")),
+    # A new line starts a command in a heredoc, and the blanks after a start ran over the lines after it (5
+    # December sweep, before commands were read once each): 64 KB of either took about a minute.
+    "dockerfile: a heredoc of blank lines": (
+        lambda text: dockerfile.extract(_source("dockerfile", "Dockerfile", text)),
+        lambda n: _fill(" " * 15 + "\n", n, "RUN <<EOF\n", "EOF\n")),
+    "dockerfile: a heredoc of assignments": (
+        lambda text: dockerfile.extract(_source("dockerfile", "Dockerfile", text)),
+        lambda n: _fill("A=1" + " " * 12 + "\n", n, "RUN <<EOF\n", "EOF\n")),
     # Each `do` started a command whose words ran to the end of the line (no operator ends it): read once each.
     "dockerfile: pip installs after `do` without an operator": (
         lambda text: dockerfile.extract(_source("dockerfile", "Dockerfile", text)),

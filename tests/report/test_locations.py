@@ -53,8 +53,9 @@ def test_sarif_base_is_the_git_top_level_else_the_common_directory(tmp_path):
 # --- the verdict's references, as printed (issue 14, broken item 2) ----------------------------------------------
 
 # Fixtures whose verdicts name files in every place a verdict can: reasons, a declaration conflict (README.md), a
-# primary target, training paths and recipes, an optional requirement, conflicts between paths.
-VERDICT_FIXTURES = [VERDICTS / "declared_v100_fa2", REPOS / "path_mlx_worker", VERDICTS / "two_trees"]
+# primary target, training paths and recipes, an optional requirement, conflicts between paths, a memory requirement.
+VERDICT_FIXTURES = [VERDICTS / "declared_v100_fa2", REPOS / "path_mlx_worker", VERDICTS / "two_trees",
+                    REPOS / "mem_70b_zero0"]  # a memory requirement, whose text once named root-relative paths
 # A file:line reference, or a file the fixtures hold, in running text.
 _REFERENCE = re.compile(r"[\w./-]+\.(?:py|sh|md|json|yaml|yml)(?::\d+(?:,\d+)*)?")
 

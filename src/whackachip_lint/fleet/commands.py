@@ -16,6 +16,16 @@ def _settings(no_docs: bool):
     return Settings(use_cache=False, include_docs=not no_docs)
 
 
+def _report_text(data, output_format: str, render) -> str:
+    """The JSON or rendered report, with the repositories' text (paths, commit subjects) made harmless to print:
+    no terminal control sequence, no GitHub workflow command (report/escape.py)."""
+    from ..report.escape import json_text, terminal_text
+
+    if output_format == "json":
+        return json_text(json.dumps(data, indent=2, ensure_ascii=False)) + "\n"
+    return terminal_text(render(data))
+
+
 def _emit(text: str, output: Path | None) -> None:
     if output is None or str(output) == "-":
         click.echo(text, nl=False)
@@ -40,8 +50,7 @@ def history(repo, branch, since, output_format, output, no_docs):
         report = run_history(repo, branch, since, _settings(no_docs))
     except git.GitError as exc:
         raise click.ClickException(str(exc)) from None
-    text = json.dumps(report, indent=2, ensure_ascii=False) + "\n" if output_format == "json" else render_text(report)
-    _emit(text, output)
+    _emit(_report_text(report, output_format, render_text), output)
 
 
 _STORE = click.option("--store", type=click.Path(path_type=Path), default=None,
@@ -113,9 +122,7 @@ def fleet_report(store, since, output_format, output):
         data = report(db, since)
     finally:
         db.close()
-    text = (json.dumps(data, indent=2, ensure_ascii=False) + "\n" if output_format == "json"
-            else render_report(data, markdown=output_format == "markdown"))
-    _emit(text, output)
+    _emit(_report_text(data, output_format, lambda d: render_report(d, markdown=output_format == "markdown")), output)
 
 
 @fleet.command("query")
@@ -132,6 +139,8 @@ def fleet_query(store, sql):
         raise click.ClickException(f"query failed: {exc}") from None
     finally:
         db.close()
-    click.echo("\t".join(columns))
+    from ..report.escape import terminal_text
+
+    click.echo(terminal_text("\t".join(columns)))
     for row in rows:
-        click.echo("\t".join("" if v is None else str(v) for v in row))
+        click.echo(terminal_text("\t".join("" if v is None else str(v) for v in row)))

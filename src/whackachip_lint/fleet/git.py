@@ -16,6 +16,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
+from ..discover import printable_path
+
 # Options that neutralise repository configuration a scan could otherwise trigger.
 SAFE_OPTIONS = (
     "-c", "core.hooksPath=/dev/null",
@@ -146,7 +148,9 @@ def tree(repo: Path, commit: str) -> list[TreeEntry]:
         mode, kind, blob = meta.decode().split()
         if kind != "blob" or mode not in ("100644", "100755"):
             continue
-        entries.append(TreeEntry(path.decode("utf-8", "surrogateescape"), blob, mode))
+        # Reported as a scan of the work tree would name it (discover.printable_path): a name that is not UTF-8
+        # (which the store could not even save) or that holds a control character is escaped, unambiguously.
+        entries.append(TreeEntry(printable_path(path.decode("utf-8", "surrogateescape")), blob, mode))
         if len(entries) > MAX_TREE_ENTRIES:
             raise GitError(f"commit {commit[:12]} holds over {MAX_TREE_ENTRIES:,} files; not scanned")
     return entries

@@ -79,14 +79,16 @@ class MemoryEstimate:
     def gb_per_device(self) -> float:
         return self.bytes_per_device / GB
 
-    def summary(self) -> str:
-        where = ", ".join(sorted({f"{f.path}:{f.line}" for f in self.model.evidence})[:3])
-        return (f"{self.model.params / 1e9:.1f}B parameters ({self.model.how}, {where}); {self.formula}: "
+    def summary(self, located: bool = True) -> str:
+        where = ", " + ", ".join(sorted({f"{f.path}:{f.line}" for f in self.model.evidence})[:3]) if located else ""
+        return (f"{self.model.params / 1e9:.1f}B parameters ({self.model.how}{where}); {self.formula}: "
                 f"at least {self.gb_per_device:.0f} GB of model state per device")
 
     def requirement(self) -> str:
-        """The memory requirement as the verdict states it."""
-        text = f"memory: {self.summary()}"
+        """The memory requirement as the verdict states it. Its locations are the constraint's evidence, not part
+        of its text: a text made here names paths relative to the scan root, and a report run from another folder
+        shows every location relative to the current one (report/locations.py moves locations, not prose)."""
+        text = f"memory: {self.summary(located=False)}"
         return text + "; this set-up fits no catalog part" if self.fits_no_part else text
 
     def to_dict(self) -> dict[str, Any]:

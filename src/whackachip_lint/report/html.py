@@ -294,13 +294,16 @@ def _evidence(result) -> str:
 
 
 def _source_lines(root: Path, relpath: str) -> list[str] | None:
-    """The file's lines for context, read as the scan read it (no link followed out of the tree, size-capped)."""
+    """The file's lines for context, read as the scan read it (no link followed, a regular file, size-capped: a file
+    swapped for a named pipe since the scan must not hang the report). A printed path with a backslash is an escaped
+    name (discover.printable_path), not the file's own: read as a name, it could open a decoy planted under it."""
+    from ..safe_read import NotRead, read_bytes
+
+    if "\\" in relpath:
+        return None
     try:
-        path = (root / relpath)
-        if path.is_symlink() or not path.is_file() or path.stat().st_size > MAX_SOURCE_BYTES:
-            return None
-        return path.read_text(encoding="utf-8", errors="replace").splitlines()
-    except OSError:
+        return read_bytes(root / relpath, MAX_SOURCE_BYTES, follow_symlinks=False).decode("utf-8", "replace").splitlines()
+    except NotRead:
         return None
 
 
