@@ -138,3 +138,12 @@ def test_markdown_conflicts_row_lists_the_verdicts_conflicts(fixture, row):
 def test_markdown_verdict_only():
     out = run("--format", "markdown", "--verdict-only").output
     assert "**Bottom line:**" in out and "Top evidence" not in out
+
+
+def test_markdown_vendor_row_names_the_possible_vendors_beside_the_likely_one():
+    # The row once dropped them whenever one vendor was likely (an operator-precedence slip); the bottom line names them.
+    from ..conftest import FIXTURES, run_cli
+
+    out = run_cli("--format", "markdown", "--no-cache", "--exit-zero",
+                  str(FIXTURES / "verdicts" / "blackwell_nvfp4")).output
+    assert "| Vendor | NVIDIA (likely); possible: AMD, Huawei |" in out

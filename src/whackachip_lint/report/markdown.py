@@ -59,7 +59,8 @@ def render_verdict(verdict) -> list[str]:
     likely = [v.name for v in a.vendors if v.status == "likely"]
     possible = [v.name for v in a.vendors if v.status == "possible"]
     excluded = [v.name for v in a.vendors if v.status == "excluded"]
-    rows = [("Vendor", ", ".join(likely) + " (likely)" if likely else "undecided"
+    # The possible vendors are named beside the likely one too, as the bottom line and the text verdict name them.
+    rows = [("Vendor", (f"{', '.join(likely)} (likely)" if likely else "undecided")
              + (f"; possible: {', '.join(possible)}" if possible else ""))]
     if excluded:
         rows.append(("Excluded vendors", ", ".join(excluded)))
