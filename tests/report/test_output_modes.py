@@ -84,7 +84,7 @@ def test_markdown_summary_has_the_verdict_and_linked_evidence(monkeypatch):
         monkeypatch.delenv(name, raising=False)
     out = run("--format", "markdown").output
     assert out.startswith("## wac-lint: hardware verdict\n\n**Bottom line:** NVIDIA likely ")
-    for row in ("| Vendor | NVIDIA (likely) |", "| Architecture floor | NVIDIA: Ampere (compute capability 8.0) |",
+    for row in ("| Vendor | NVIDIA (likely); possible: AMD |", "| Architecture floor | NVIDIA: Ampere (compute capability 8.0) |",
                 "| Device class | datacenter (strong) |", "| Conflicts (0) | none |"):
         assert row in out
     from ..conftest import scan_repo_json
