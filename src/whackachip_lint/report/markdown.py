@@ -14,7 +14,7 @@ from urllib.parse import quote
 
 from ..evidence import Finding, Level, State
 from ..results import ScanResult
-from .bottom_line import bottom_line, conflict_texts, floor_level, floors_shown
+from .bottom_line import bottom_line, conflict_texts, floor_level, floors_shown, vendors_named
 from .text import location, summary
 from .verdict_text import DEFAULT, by_export_class, clipped
 
@@ -56,10 +56,9 @@ def _ranked(findings: list[Finding]) -> list[Finding]:
 def render_verdict(verdict) -> list[str]:
     a = verdict.overall
     out = [f"**Bottom line:** {escape(bottom_line(verdict))}", ""]
-    likely = [v.name for v in a.vendors if v.status == "likely"]
-    possible = [v.name for v in a.vendors if v.status == "possible"]
+    likely, possible = vendors_named(a)
     excluded = [v.name for v in a.vendors if v.status == "excluded"]
-    # The possible vendors are named beside the likely one too, as the bottom line and the text verdict name them.
+    # The possible vendors with something in their favour are named beside a likely one, as the bottom line does.
     rows = [("Vendor", (f"{', '.join(likely)} (likely)" if likely else "undecided")
              + (f"; possible: {', '.join(possible)}" if possible else ""))]
     if excluded:
