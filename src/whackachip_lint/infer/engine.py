@@ -36,7 +36,7 @@ from .recipes import (Recipe, doc_block, documented_recipe_name, find_recipes, r
                       share_vendored_trees, split_by_recipe)
 from .standing import VENDORED_TREE, by_standing, is_vendored, standing
 from ..paths.roles import (CONFIG_SUFFIXES, SETUP_RULES, SUPPORT, TEST, TRAINING, VENDORED, RepoPaths, is_container_ci_or_doc_path,
-                           path_role)
+                           path_role, primary_rank)
 from ..rules.codes import Code
 
 LIKELY, POSSIBLE = "likely", "possible"
@@ -830,7 +830,7 @@ def infer(result, settings=None, catalog: Catalog | None = None) -> Verdict:
     verdict = Verdict(overall, _interconnect(findings), _counts(findings, Code.GPUS_PER_NODE, repo),
                       _counts(findings, Code.NODE_COUNT, repo),
                       per_recipe)
-    verdict.primary = _primary(evidenced, overall, findings)
+    verdict.primary = _primary(evidenced, overall, findings, repo)
     verdict.optional_requirements = optional_requirements(off_path, repo, catalog, overall)
     verdict.conflicts = _conflicts(evidenced or [("repository", [], overall)])
     verdict.paths = repo.summary() if repo is not None else None
@@ -920,22 +920,29 @@ def _assess_recipes(recipes: list[Recipe], own: dict[str, list[Finding]], shared
 
 
 def _primary(per_recipe: list[tuple[str, list[str], Assessment]], overall: Assessment,
-             findings: list[Finding]) -> dict[str, Any]:
+             findings: list[Finding], repo: RepoPaths | None = None) -> dict[str, Any] | None:
     """What the authors most likely ran: the training path with the strongest set-up (the whole tree if one).
 
-    A path's set-up is the number of distinct set-up rules (TRAINING_SETUP_RULES) in force in its files,
-    then its size."""
+    Paths rank first by what their entry runs (paths/roles.py primary_rank: the repository's own training script
+    before one in an extension folder, before a script that says neither, before sampling, evaluation, benchmarks,
+    estimates, tokenizer training and kernel self-tests), then by the number of distinct set-up rules
+    (TRAINING_SETUP_RULES) in force in their files, then by size. None when the best is a side activity (rank 0):
+    no training run to lead with. A display choice: the paths and what they support are the same whichever leads."""
+    runs = {e.path: e.runs for e in repo.entries if e.runs} if repo is not None else {}
     setup: dict[str, set[str]] = {}
     for f in findings:
         if f.in_force and f.rule in TRAINING_SETUP_RULES:
             # A documented recipe's set-up is in its own code block, not in the whole README.
             setup.setdefault(recipe_home(f), set()).add(f.rule)
 
-    def weight(name: str, files: list[str]) -> tuple[int, int]:
-        return (len(set().union(*(setup[p] for p in setup.keys() & {name, *files}))), len(files))
+    def weight(name: str, files: list[str]) -> tuple[int, int, int]:
+        return (primary_rank(runs.get(name, [name])),
+                len(set().union(*(setup[p] for p in setup.keys() & {name, *files}))), len(files))
 
     if per_recipe:
         name, files, chosen = max(per_recipe, key=lambda r: weight(r[0], r[1]))
+        if repo is not None and weight(name, files)[0] == 0:
+            return None  # only samplers, evaluations, benchmarks or self-tests name hardware: no training run to name
     else:
         name, files, chosen = "repository", [], overall
     return {

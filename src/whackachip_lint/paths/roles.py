@@ -227,6 +227,41 @@ def _conversions(words: list[str]) -> list[str]:
     return out
 
 
+# Ranking the training paths for the primary target only (primary_rank): the roles and the consistent sets never
+# read these. Words (of a script's name or folders) for side activities that may hold a set-up without being the
+# training run: what TOOL_WORDS says, plus benchmarks, estimates and profiles, tokenizer training and kernel
+# self-tests (a `__main__` guard in ops/kernels code).
+ASIDE_WORDS = TOOL_WORDS | frozenset({
+    "benchmark", "benchmarks", "bench", "estimate", "estimator", "perf", "profile", "profiler", "profiling",
+    "tokenizer", "tokenizers", "vocab", "bpe", "sentencepiece", "selftest", "sanity",
+    "ops", "kernel", "kernels", "csrc", "triton"})
+# Folders of code added to the repository's own (extensions, contributions, plug-ins): below its own training.
+# A name that says "X to image/video/audio/text" generates (`txt2img.py`, `img2img.py`): sampling, not training.
+_GENERATES = re.compile(r"[a-z]+2(?:img|image|images|video|audio|speech|txt|text)")
+EXTENSION_DIRS = frozenset({"extensions", "extension", "ext", "contrib", "contribs", "plugins", "plugin", "addons",
+                            "integrations", "third_party", "thirdparty"})
+
+
+def primary_rank(scripts: Iterable[str]) -> int:
+    """How surely a path whose entry runs `scripts` is the training run: 3 a training script of the repository's
+    own (`train*.py`, `pretrain*`, `finetune*`), 2 one under an extension folder, 1 a script that says neither
+    (`run.py`), 0 a side activity (sampling, evaluation, a benchmark, an estimate, tokenizer training, a kernel's
+    self-test). The best script the path runs counts; a path of rank 0 is never named the primary target."""
+    return max((_script_rank(s) for s in scripts), default=1)
+
+
+def _script_rank(path: str) -> int:
+    folders, _, name = path.lower().rpartition("/")
+    stem, folder_words = _words(name.rsplit(".", 1)[0]), _words(folders)
+    extension = bool(EXTENSION_DIRS & set(folders.split("/")))
+    generates = any(_GENERATES.fullmatch(w) for w in stem)
+    if stem & ASIDE_WORDS and not stem & TRAIN_WORDS or stem & (ASIDE_WORDS - TOOL_WORDS) or generates:
+        return 0  # the name says it: `sample.py`, `train_tokenizer.py`, `llama_perf_estimate.py`
+    if stem & TRAIN_WORDS:
+        return 2 if extension else 3
+    return 0 if folder_words & ASIDE_WORDS or extension else 1
+
+
 def is_plugin_path(path: str) -> bool:
     return PLUGIN_WORDS.search(path.lower().rsplit(".", 1)[0]) is not None
 
