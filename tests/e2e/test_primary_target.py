@@ -1,0 +1,69 @@
+"""The primary target is a training launch: ranked by what the path runs before by its set-up (a display choice:
+the consistent sets stay the same whichever path leads)."""
+
+from __future__ import annotations
+
+from whackachip_lint.paths.roles import primary_rank
+
+from ..conftest import inference_of
+
+TRAINING_SCRIPT = ("import torch\nimport torch.distributed as dist\n\n"
+                   "dist.init_process_group(backend=\"nccl\")\nmodel = torch.nn.Linear(16, 16).cuda()\n")
+# More set-up than the training launch: a launcher, a node count and network settings beside the collective.
+BUSY_LAUNCH = ("#!/bin/bash\nexport NCCL_IB_HCA=mlx5_0\nexport NCCL_SOCKET_IFNAME=eth0\n"
+               "torchrun --nnodes 2 --nproc_per_node 8 {script}\n")
+
+
+def _repo(tmp_path, side: str, training: str | None = "train.py"):
+    """A side script launched with much set-up, and (unless None) a training script launched with little."""
+    (tmp_path / side).parent.mkdir(parents=True, exist_ok=True)
+    (tmp_path / side).write_text(TRAINING_SCRIPT)
+    (tmp_path / "run_side.sh").write_text(BUSY_LAUNCH.format(script=side))
+    if training:
+        (tmp_path / training).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / training).write_text(TRAINING_SCRIPT)
+        (tmp_path / "run.sh").write_text(f"#!/bin/bash\ntorchrun {training}\n")
+    return tmp_path
+
+
+def test_scripts_rank_training_then_extension_then_neutral_then_side_activities():
+    assert [primary_rank([s]) for s in ("train.py", "scripts/pretrain_gpt.py", "finetune.sh")] == [3, 3, 3]
+    assert primary_rank(["extensions/fast/pretrain.py"]) == 2 and primary_rank(["contrib/train.py"]) == 2
+    assert primary_rank(["run.py"]) == 1 and primary_rank(["main.py"]) == 1
+    side = ["scripts/txt2img.py", "scripts/img2img.py", "sample.py", "eval.py", "bench_throughput.py",
+            "utils/llama_perf_estimate.py", "data/train_tokenizer.py", "pkg/ops/triton/layernorm.py",
+            "extensions/fast/helper.py"]
+    assert [primary_rank([s]) for s in side] == [0] * len(side)
+    # A launch counts by the best script it runs; `seq2seq`, `wav2vec` generate nothing.
+    assert primary_rank(["eval.py", "train.py"]) == 3 and primary_rank(["seq2seq.py"]) == 1
+    assert primary_rank(["wav2vec_train.py"]) == 3
+
+
+def test_a_training_launch_leads_over_a_benchmark_with_more_set_up(tmp_path):
+    data = inference_of(_repo(tmp_path, "bench_throughput.py"))
+    assert data["primary"]["name"] == "run.sh"
+    # Two neutral names: the set-up decides between equals, as before.
+    (tmp_path / "main.py").write_text(TRAINING_SCRIPT)
+    (tmp_path / "run.sh").write_text("#!/bin/bash\ntorchrun main.py\n")
+    (tmp_path / "bench_throughput.py").rename(tmp_path / "model.py")
+    (tmp_path / "run_side.sh").write_text(BUSY_LAUNCH.format(script="model.py"))
+    assert inference_of(tmp_path)["primary"]["name"] == "run_side.sh"
+
+
+def test_the_repositorys_own_training_leads_over_an_extensions(tmp_path):
+    own = inference_of(_repo(tmp_path, "extensions/fast/pretrain.py", "pretrain.py"))
+    assert own["primary"]["name"] == "run.sh"
+    # With no training script of its own, the extension's is the primary target.
+    (tmp_path / "run.sh").unlink()
+    (tmp_path / "pretrain.py").unlink()
+    alone = inference_of(tmp_path)
+    assert alone["primary"]["name"] == "run_side.sh"
+
+
+def test_no_primary_target_when_only_a_sampler_names_hardware(tmp_path):
+    data = inference_of(_repo(tmp_path, "scripts/txt2img.py", training=None))
+    assert data["primary"] is None
+    assert "NVIDIA" in [v["name"] for v in data["vendors"] if v["status"] == "likely"]
+    (tmp_path / "scripts/txt2img.py").rename(tmp_path / "scripts/train_diffusion.py")
+    (tmp_path / "run_side.sh").write_text(BUSY_LAUNCH.format(script="scripts/train_diffusion.py"))
+    assert inference_of(tmp_path)["primary"]["name"] == "run_side.sh"
