@@ -29,7 +29,9 @@ def _repo(tmp_path, side: str, training: str | None = "train.py"):
 def test_scripts_rank_training_then_extension_then_neutral_then_side_activities():
     assert [primary_rank([s]) for s in ("train.py", "scripts/pretrain_gpt.py", "finetune.sh")] == [3, 3, 3]
     assert primary_rank(["extensions/fast/pretrain.py"]) == 2 and primary_rank(["contrib/train.py"]) == 2
-    assert primary_rank(["run.py"]) == 1 and primary_rank(["main.py"]) == 1
+    assert primary_rank(["run.py"]) == 1 and primary_rank(["main.py"]) == 1 and primary_rank(["pkg/cli.py"]) == 1
+    # A neutral name in a training folder trains (the file name decides first, as for TOOL_WORDS).
+    assert primary_rank(["pkg/trainer/main_ppo.py"]) == 3 and primary_rank(["training/eval.py"]) == 0
     side = ["scripts/txt2img.py", "scripts/img2img.py", "sample.py", "eval.py", "bench_throughput.py",
             "utils/llama_perf_estimate.py", "data/train_tokenizer.py", "pkg/ops/triton/layernorm.py",
             "extensions/fast/helper.py"]

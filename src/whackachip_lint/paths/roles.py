@@ -257,8 +257,8 @@ def _script_rank(path: str) -> int:
     generates = any(_GENERATES.fullmatch(w) for w in stem)
     if stem & ASIDE_WORDS and not stem & TRAIN_WORDS or stem & (ASIDE_WORDS - TOOL_WORDS) or generates:
         return 0  # the name says it: `sample.py`, `train_tokenizer.py`, `llama_perf_estimate.py`
-    if stem & TRAIN_WORDS:
-        return 2 if extension else 3
+    if stem & TRAIN_WORDS or folder_words & TRAIN_WORDS and not folder_words & ASIDE_WORDS:
+        return 2 if extension else 3  # `train.py`, or a neutral name in a training folder (`trainer/main_ppo.py`)
     return 0 if folder_words & ASIDE_WORDS or extension else 1
 
 
