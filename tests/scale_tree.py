@@ -29,7 +29,7 @@ import pkg0, pkg1, pkg2, pkg3, pkg4, pkg5, pkg6, pkg7, pkg8, pkg9
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--bf16", action="store_true")
-    parser.add_argument("--model_name", default="gpt2")
+    parser.add_argument("--model_name_or_path", default="meta-llama/Llama-2-7b-hf")
     args = parser.parse_args()
     torch.distributed.init_process_group(backend="nccl")
     dtype = torch.bfloat16 if args.bf16 else torch.float32
@@ -42,7 +42,7 @@ if __name__ == "__main__":
 
 _LAUNCH = """#!/bin/bash
 export NCCL_DEBUG=INFO
-torchrun --nnodes=1 --nproc_per_node=8 train_{j:05d}.py --bf16 --model_name gpt2-xl
+torchrun --nnodes=1 --nproc_per_node=8 train_{j:05d}.py --bf16 --model_name_or_path meta-llama/Llama-2-13b-hf
 """
 
 
