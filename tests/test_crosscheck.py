@@ -43,6 +43,42 @@ def test_job_request_and_log_contradict_too(tmp_path):
     assert sorted(got) == [("WAC714", "logs/run.log", 1, "Tesla V100-SXM2-32GB"), ("WAC714", "run.slurm", 2, "a100")]
 
 
+BUILD_DEEPSPEED = ("## Setup\n\n```bash\ngit clone https://github.com/microsoft/deepspeed\ncd deepspeed\n"
+                   "TORCH_CUDA_ARCH_LIST=\"7.0\" pip install -e .\n```\n")
+
+
+def test_a_cloned_projects_build_in_the_readme_is_no_requirement_of_the_code(tmp_path):
+    job = "#!/bin/bash\n#SBATCH --constraint=a100\nsrun python train.py\n"
+    files = {"README.md": BUILD_DEEPSPEED, "examples/run.slurm": job, "train.py": "import torch\n"}
+    assert repo(tmp_path, files) == []
+
+
+def test_the_repositorys_own_build_in_the_readme_still_contradicts(tmp_path):
+    job = "#!/bin/bash\n#SBATCH --constraint=a100\nsrun python train.py\n"
+    own_build = BUILD_DEEPSPEED.replace("git clone https://github.com/microsoft/deepspeed\ncd deepspeed\n", "")
+    files = {"README.md": own_build, "examples/run.slurm": job, "train.py": "import torch\n"}
+    assert repo(tmp_path, files) == [("WAC714", "examples/run.slurm", 2, "a100")]
+
+
+def test_a_job_request_is_not_judged_by_a_sibling_jobs_flags(tmp_path):
+    v100 = "#!/bin/bash\n#SBATCH --constraint=v100-16g\ndeepspeed --num_gpus 1 eval.py --fp16\n"
+    a100 = "#!/bin/bash\n#SBATCH --constraint=a100\ndeepspeed --num_gpus 8 eval.py --bf16\n"
+    files = {"examples/eval_v100.slurm": v100, "examples/eval_a100.slurm": a100, "eval.py": "import torch\n"}
+    assert repo(tmp_path, files) == []
+    # Its own flags still judge it.
+    files["examples/eval_v100.slurm"] = v100.replace("--fp16", "--bf16")
+    assert repo(tmp_path / "own", files) == [("WAC714", "examples/eval_v100.slurm", 2, "v100-16g")]
+
+
+def test_a_tests_config_does_not_judge_a_declaration(tmp_path):
+    bf16 = '{"bf16": {"enabled": true}, "train_micro_batch_size_per_gpu": 1}\n'
+    job = "#!/bin/bash\n#SBATCH --constraint=v100-16g\ndeepspeed --num_gpus 1 eval.py --fp16\n"
+    files = {"examples/eval.slurm": job, "tests/ds_config_bf16.json": bf16, "eval.py": "import torch\n"}
+    assert repo(tmp_path, files) == []
+    files["configs/ds_config_bf16.json"] = files.pop("tests/ds_config_bf16.json")  # the repository's own config
+    assert repo(tmp_path / "own", files) == [("WAC714", "examples/eval.slurm", 2, "v100-16g")]
+
+
 def test_unknown_parts_never_contradict(tmp_path):
     # A P100 is not in the catalog: nothing is known about it, so nothing is claimed.
     assert repo(tmp_path, {"README.md": "We trained on 16 P100 GPUs.\n", "train.py": FP8}) == []

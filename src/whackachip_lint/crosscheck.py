@@ -4,7 +4,8 @@ Runs after extraction over a set of findings (one file's in `scan_source`, the w
 for each declaration in force (WAC710 job request, WAC712 stated in docs, WAC713 nvidia-smi output) that
 names catalog parts and is not in a vendored tree (someone else's run), and each capability requirement in force
 of the repo's own code within that declaration's scope (`scope_of`: its folder, or the parent of a docs, logs,
-scripts or notebooks folder; vendored code is left out), a WAC714 warning stands at the declaration when every
+scripts or notebooks folder; vendored code, tests and a README's commands for a cloned project are left out, and a
+job request is judged by no other launch command's flags), a WAC714 warning stands at the declaration when every
 part the declaration could denote definitely lacks what the code requires. Unknown facts (null in the catalog)
 never contradict.
 
@@ -21,6 +22,7 @@ from __future__ import annotations
 from typing import Callable, Iterable
 
 from .evidence import Finding, State
+from .paths.roles import is_test_path
 from .rules import ALL_RULES, tagged
 from .rules.codes import Code
 
@@ -51,9 +53,12 @@ def contradictions(findings: Iterable[Finding]) -> list[Finding]:
     ]
     if not declared:
         return []
+    # A README's commands after a `git clone` build or run the cloned project (doc_commands: `other_project`), such
+    # as an install of DeepSpeed for one compute capability: no requirement of this repository's code.
     code = [
         f for f in findings
         if f.rule in CODE_RULES and f.in_force and not f.properties.get("vendored")
+        and not f.properties.get("other_project")
     ]
     requirements = _requirements(code)
     if not requirements:
@@ -68,8 +73,17 @@ def contradictions(findings: Iterable[Finding]) -> list[Finding]:
         # A notebook's cell output records the machine that notebook ran on (a Colab demo's T4), not the training
         # run: it speaks for that notebook's own code only.
         own_output = "output_line" in declaration.properties
+        # A job request speaks for its own job: the flags another launch command passes (`--bf16` in a sibling
+        # job script for bigger GPUs) are that job's settings, not this one's.
+        own_job = declaration.rule == Code.JOB_GPU_REQUEST
+        # A test exercises an option (a bf16 DeepSpeed config, an FP8 case); it is no run a declaration describes.
+        from_tests = is_test_path(declaration.path)
         for label, check, evidence in requirements:
             if own_output and evidence.path != declaration.path:
+                continue
+            if own_job and evidence.path != declaration.path and evidence.properties.get("launcher"):
+                continue
+            if not from_tests and is_test_path(evidence.path):
                 continue
             if in_scope(evidence.path, scope) and all(check(i) is False for i in ids):
                 out.append(_finding(declaration, label, evidence))

@@ -30,6 +30,8 @@ POOL_THRESHOLD = 32
 CHUNK = 4
 # Told (files just parsed, files to parse) as results come in: the CLI's progress bar.
 Progress = Callable[[int, int], None]
+
+
 class Unsettled(enum.Enum):
     """In place of a stamp: a result that depends on more than the file's bytes (its worker ran out of time or
     memory, crashed, or raised): never cached, and it keeps the run from being replayed (RunStats.unsettled). An

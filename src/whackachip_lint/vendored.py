@@ -118,7 +118,8 @@ def mark(findings: Iterable[Finding], root: Path) -> list[Finding]:
 
 
 def is_vendored(finding: Finding) -> bool:
-    return bool(finding.properties.get("vendored"))
+    """Whether `mark` found the finding's file in a vendored tree."""
+    return bool((finding.properties or {}).get("vendored"))
 
 
 __all__ = ["VENDOR_DIRS", "VendoredTrees", "is_vendored", "mark", "submodule_paths"]

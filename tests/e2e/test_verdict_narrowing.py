@@ -518,3 +518,26 @@ def test_a_conversion_configs_counts_are_shown_when_nothing_else_gives_one(tmp_p
                      "python train.py")
     assert _topology(repo) == ("  Topology: 1 device per node [conf/model_ckpt_to_hf.yaml:3]; "
                                "1 node [conf/model_ckpt_to_hf.yaml:4].")
+
+
+def _accelerate_repo(tmp_path: Path, command_line: str) -> Path:
+    """A single-GPU fine-tune documented the alignment-handbook way: a shared 8-process accelerate config and a
+    launch that passes its own process count."""
+    (tmp_path / "configs").mkdir()
+    (tmp_path / "configs" / "multi_gpu.yaml").write_text(
+        "distributed_type: MULTI_GPU\nmixed_precision: bf16\nnum_machines: 1\nnum_processes: 8\n")
+    (tmp_path / "train.py").write_text("import torch\n\nmodel = torch.nn.Linear(4, 4).to('cuda')\n")
+    (tmp_path / "qlora.sh").write_text(f"#!/bin/bash\naccelerate launch --config_file configs/multi_gpu.yaml"
+                                       f"{command_line} train.py\n")
+    return tmp_path
+
+
+def test_a_launchs_process_count_overrides_the_config_it_passes(tmp_path):
+    # `--num_processes=1` on the command line wins over the config's `num_processes: 8`: one GPU, of any class.
+    data = inference(_accelerate_repo(tmp_path, " --num_processes=1"))
+    assert status(data, "nvidia-rtx-4090") == "consistent"
+
+
+def test_without_its_own_count_a_launch_takes_the_configs(tmp_path):
+    data = inference(_accelerate_repo(tmp_path, ""))
+    assert status(data, "nvidia-rtx-4090") == "disfavoured"

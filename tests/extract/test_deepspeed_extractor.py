@@ -126,6 +126,16 @@ def test_invalid_deepspeed_json_gets_a_diagnostic_with_the_line():
     assert "line 3" in diagnostic.message and "invalid JSON" in diagnostic.message
 
 
+def test_a_template_with_placeholders_is_named_a_template_not_invalid_json():
+    result = scan('{\n  "train_batch_size": GBSIZE,\n  "zero_optimization": {"stage": 2}\n}\n')
+    assert result.findings == []
+    (diagnostic,) = result.diagnostics
+    assert diagnostic.message.startswith("a template, not a config: GBSIZE at line 2 stands where a value goes")
+    # A Python spelling is a mistake, not a placeholder: DeepSpeed would reject the file.
+    (mistake,) = scan('{\n  "zero_optimization": {"stage": 2, "overlap_comm": True}\n}\n').diagnostics
+    assert "invalid JSON at line 2" in mistake.message
+
+
 def test_comments_are_rejected_like_deepspeed_does():
     result = scan('{\n  // ZeRO-3\n  "zero_optimization": {"stage": 3}\n}\n')
     assert result.diagnostics and "line 2" in result.diagnostics[0].message

@@ -125,6 +125,25 @@ def test_a_python_run_carries_its_script_and_arguments():
     assert tpu["command_line"] == 2
 
 
+def test_angle_bracket_placeholders_are_words_not_redirections():
+    # To bash, `<your_port> train.py` reads from a file and writes to train.py: the launch would lose its script
+    # and every flag after it. A README's `<...>` is a value for the reader to fill in.
+    text = ("```bash\ntorchrun --nproc_per_node=4 --master_port=<your_random_port> train.py \\\n"
+            "    --model_name_or_path <PATH/TO/CKPT> \\\n    --bf16 True\n```\n")
+    assert rows(text) == [("WAC101", "bf16", "enabled", 4, 5), ("WAC401", 4, "enabled", 2, 10),
+                          ("WAC404", "torchrun", "enabled", 2, 1)]
+    (launch,) = props(text, "WAC404")
+    assert launch["script"] == "train.py"
+
+
+def test_real_redirections_in_a_block_stay_redirections():
+    for redirect in (">log.txt 2>&1", "> <log_file>", "< input.txt", "<<EOF"):
+        text = f"```bash\ntorchrun --nproc_per_node=8 train.py --bf16 {redirect}\n```\n"
+        (launch,) = props(text, "WAC404")
+        assert launch["script"] == "train.py", redirect
+        assert [r[0] for r in rows(text)] == ["WAC101", "WAC401", "WAC404"], redirect
+
+
 def test_a_python_module_run_or_inline_code_carries_no_script():
     assert "script" not in props("```bash\npython -m mypkg.train --use_tpu=True\n```\n", "WAC208")[0]
     assert props("```bash\npython -c 'import x' --use_tpu=True\n```\n", "WAC208") == []

@@ -38,6 +38,10 @@ from whackachip_lint.extract import gpunames
         ("Gaudi2", "Gaudi2", "intel-gaudi2", "intel-gaudi2"),
         ("TPU v5e", "TPU v5e", "google-tpu-v5e", "google-tpu-v5e"),
         ("P100", "P100", "nvidia-p100", ""),
+        # a device count glued to the name by an "x"
+        ("on a single 8XA100 40GB node", "A100 40GB", "nvidia-a100", "nvidia-a100-sxm4-40gb nvidia-a100-pcie-40gb"),
+        ("an 8xH100 node", "H100", "nvidia-h100", "nvidia-h100-sxm nvidia-h100-pcie nvidia-h100-nvl"),
+        ("16×H800s", "H800", "nvidia-h800", None),
     ],
 )
 def test_names(text, written, family, ids):
@@ -48,7 +52,8 @@ def test_names(text, written, family, ids):
     assert text[m.start : m.end] == written
 
 
-@pytest.mark.parametrize("text", ["port 3090", "RTX 3090 Ti", "https is not a GPU", "A1000", "x86", "t5-base"])
+@pytest.mark.parametrize("text", ["port 3090", "RTX 3090 Ti", "https is not a GPU", "A1000", "x86", "t5-base",
+                                  "mask 0xA100", "ab8xA100", "12345xH100"])
 def test_non_names(text):
     assert list(gpunames.find(text)) == []
 
@@ -77,7 +82,7 @@ def test_nvidia_smi_names_come_from_the_catalog():
 def test_windowed_search_finds_exactly_what_a_full_scan_finds():
     words = ["NVIDIA", "Tesla", "A100", "H100s", "80GB", "-SXM4", "(40GB)", "t5", "x", "Gaudi", "2", "TPU", "v4",
              "Ascend", "910B", "RTX", "4090", "D", "_", "-", "a100", "gpu:", "h20", "L4", "M2", "Max", "Apple",
-             "MI300", "GB200", "and", " ", "é"]
+             "MI300", "GB200", "and", " ", "é", "8xA100", "0xH100", "a2xT4"]
     rng = random.Random(3)
     for _ in range(2000):
         text = " ".join(rng.choice(words) for _ in range(rng.randint(1, 9))).replace(" _ ", "_").replace(" - ", "-")

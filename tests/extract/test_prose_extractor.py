@@ -66,6 +66,14 @@ def test_counts_and_catalog_properties():
     assert "count" not in found[13]
 
 
+def test_a_count_glued_to_the_name_is_read():
+    (found,) = scan_snippet("We trained GPT-2 on a single 8XA100 40GB node.\n", "markdown").findings
+    assert (found.value, found.state.value, found.properties["count"]) == ("A100 40GB", "enabled", 8)
+    assert found.properties["catalog_ids"] == "nvidia-a100-sxm4-40gb nvidia-a100-pcie-40gb"
+    (spaced,) = scan_snippet("Fine-tuned on an 8X A100 node.\n", "markdown").findings
+    assert spaced.properties["count"] == 8
+
+
 @pytest.mark.parametrize(
     "sentence",
     [
@@ -80,6 +88,7 @@ def test_counts_and_catalog_properties():
         "Our CI runs the unit tests on a single T4 runner.",
         "The benchmark script defaults to an A100 profile (--gpu a100).",
         "Training on H100 is faster than on A100.",
+        "The training recipe is in 8 parts, one per A100 size.",
     ],
 )
 def test_hedged_or_foreign_sentences_are_only_mentioned(sentence):
@@ -94,10 +103,26 @@ def test_hedged_or_foreign_sentences_are_only_mentioned(sentence):
         ("Pretraining used 1,024 Ascend 910B NPUs over three weeks.", "Ascend 910B"),
         ("Fine-tuning was done with 8x A800 GPUs.", "A800"),
         ("The 7B model was trained using TPU v4 chips.", "TPU v4"),
+        ("- Training time is ~42h in 64 V100 GPUs (800 epochs).", "V100"),
     ],
 )
 def test_training_statements_are_in_force(sentence, value):
     assert ("WAC712", value, "enabled") in [r[:3] for r in rows(sentence + "\n")]
+
+
+@pytest.mark.parametrize("heading", ["## Changelog", "## 🔥 News", "### Latest updates", "## Release notes",
+                                     "## What's new", "## Blogs", "## 更新日志", "## ニュース",
+                                     "## Noticias y Actualizaciones", "## Nouvelles et mises à jour"])
+def test_news_and_changelog_sections_declare_nothing(heading):
+    # A dated news item reports an event (a notebook, another team's run), not this repository's training hardware.
+    text = f"{heading}\n\n[24/04/22] We provided a Colab notebook for fine-tuning Llama-3 on a free T4 GPU.\n"
+    assert [r[:3] for r in rows(text)] == [("WAC712", "T4", "mentioned")]
+
+
+def test_a_training_section_after_the_news_still_declares():
+    text = ("## News\n\n- We released a notebook for fine-tuning on a free T4 GPU.\n\n"
+            "## Training\n\nWe trained the model on 512 H100 GPUs.\n")
+    assert [r[:3] for r in rows(text)] == [("WAC712", "T4", "mentioned"), ("WAC712", "H100", "enabled")]
 
 
 def test_short_names_need_upper_case_in_prose():

@@ -15,8 +15,8 @@ from whackachip_lint.infer.constraints import Requirement, Spec
 from whackachip_lint.infer.engine import (
     CONSISTENT, COUNT_NOTES, DISFAVOURED, EXCLUDED, RepoContext, _conflicts, _counts, _device_class, _interconnect,
     LAUNCH_OVERRIDES, _merge, _outweighing, _primary, _settle_vendor_conflicts, _vendors, assess, collect_requirements,
-    documented_parts, has_hardware_evidence, infer, settle_master_switches, shim_vendors, singled_out_vendors,
-    vendor_scopes,
+    documented_parts, has_hardware_evidence, infer, optional_requirements, settle_master_switches, shim_vendors,
+    singled_out_vendors, vendor_scopes,
 )
 from whackachip_lint.infer.judgement import CandidateVerdict, Reason
 from whackachip_lint.infer.recipes import Recipe, find_recipes
@@ -1254,3 +1254,15 @@ def test_an_ngc_or_cuda_base_image_speaks_for_nvidia_alone():
                    for v in verdict.vendors}
         assert [result for _, result in reasons["NVIDIA"]] == ["supports"], image
         assert "supports" not in [result for _, result in reasons["AMD"]], image
+
+
+def test_an_optional_files_open_compile_list_is_no_optional_requirement():
+    # Megatron's fused-kernel setup.py: sm_70 always, sm_80 added when CUDA >= 11. The list is not known in full,
+    # so it names no hardware an optional build needs (as on a training path: collect_requirements).
+    always = finding("WAC603", "7.0", path="megatron/fused_kernels/setup.py", line=45)
+    when_cuda_11 = finding("WAC603", "8.0", state="conditional", path="megatron/fused_kernels/setup.py", line=40)
+    overall = assess([], CATALOG)
+    assert optional_requirements([always, when_cuda_11], None, CATALOG, overall) == []
+    (closed,) = optional_requirements([always], None, CATALOG, overall)
+    assert closed["requirement"] == "compiled for CUDA compute capabilities 7.0"
+    assert closed["files"] == ["megatron/fused_kernels/setup.py"]

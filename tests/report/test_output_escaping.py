@@ -63,3 +63,27 @@ def test_sarif_message_escapes_link_syntax():
     run = sarif.to_sarif(ScanResult(".", 1, [finding], [], ["README.md"]), evidence=True)["runs"][0]
     assert run["results"][0]["message"]["text"] == "Named \\[click\\](https://evil.example) here."
     assert sarif_message("a [b] c") == "a \\[b\\] c"
+
+
+# --- Markdown posted to GitHub: no mention or issue reference from repository text ----------------------------------
+
+@pytest.mark.parametrize("text, shown", [
+    ("ping @octocat now", "ping @\u2060octocat now"),
+    ("see owner/repo#12 and #3", "see owner/repo\\#\u206012 and \\#\u20603"),
+    ("mail a@b.c", "mail a@\u2060b.c"),
+    ("a lone @ and # stay", "a lone @ and \\# stay"),  # nothing follows the sign: nothing to neutralise
+])
+def test_markdown_text_from_the_repository_mentions_and_references_nobody(text, shown):
+    from whackachip_lint.report.markdown import escape
+
+    assert escape(text) == shown
+
+
+def test_a_markdown_report_of_a_repository_naming_people_pings_nobody(tmp_path, cli):
+    import re
+
+    (tmp_path / "train.sh").write_text("# @octocat #12\ntorchrun --nproc_per_node 8 train_@octocat.py\n")
+    (tmp_path / "train_@octocat.py").write_text("import torch\ntorch.distributed.init_process_group('nccl')\n")
+    result = cli("--format", "markdown", "--exit-zero", "--no-cache", str(tmp_path))
+    assert result.exit_code == 0 and "octocat" in result.output
+    assert not re.search(r"@[A-Za-z0-9]", result.output), result.output

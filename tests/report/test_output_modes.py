@@ -84,7 +84,7 @@ def test_markdown_summary_has_the_verdict_and_linked_evidence(monkeypatch):
         monkeypatch.delenv(name, raising=False)
     out = run("--format", "markdown").output
     assert out.startswith("## wac-lint: hardware verdict\n\n**Bottom line:** NVIDIA likely ")
-    for row in ("| Vendor | NVIDIA (likely) |", "| Architecture floor | NVIDIA: Ampere (compute capability 8.0) |",
+    for row in ("| Vendor | NVIDIA (likely); possible: AMD |", "| Architecture floor | NVIDIA: Ampere (compute capability 8.0) |",
                 "| Device class | datacenter (strong) |", "| Conflicts (0) | none |"):
         assert row in out
     from ..conftest import scan_repo_json
@@ -138,3 +138,13 @@ def test_markdown_conflicts_row_lists_the_verdicts_conflicts(fixture, row):
 def test_markdown_verdict_only():
     out = run("--format", "markdown", "--verdict-only").output
     assert "**Bottom line:**" in out and "Top evidence" not in out
+
+
+def test_markdown_vendor_row_names_the_possible_vendors_beside_the_likely_one():
+    # The row once dropped them whenever one vendor was likely (an operator-precedence slip); the bottom line names
+    # those with something in their favour, and so does the row.
+    from ..conftest import FIXTURES, run_cli
+
+    out = run_cli("--format", "markdown", "--no-cache", "--exit-zero",
+                  str(FIXTURES / "verdicts" / "agnostic_glue")).output
+    assert "| Vendor | NVIDIA (likely); possible: AMD |" in out

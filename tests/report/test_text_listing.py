@@ -103,6 +103,13 @@ def test_the_opening_bottom_line_is_bold_in_colour(repo, monkeypatch):
     monkeypatch.setattr(text, "PAGE", 0)
     coloured = run_cli_in(repo, "--color", ".").output
     assert coloured.startswith("\x1b[1mBottom line:\x1b[0m ")
+    assert "\n  \x1b[1mBottom line:\x1b[0m " in coloured  # the verdict's own, as the opening's
+
+
+def test_the_verdicts_bottom_line_is_bold_in_colour_as_the_opening_is(repo):
+    coloured = run_cli_in(repo, "--color", ".").output
+    assert "Bottom line" not in coloured.split("Hardware verdict")[0]
+    assert "\n  \x1b[1mBottom line:\x1b[0m " in coloured and "\n  Bottom line:" not in coloured
 
 
 def test_without_a_listed_finding_there_is_no_head_the_verdict_follows_the_summary(repo):
@@ -220,3 +227,29 @@ def test_suppressed_findings_shown_with_show_suppressed_are_collapsed_apart_and_
     assert left_out == 4
     assert lines[3] == "    +2 more WAC204 [enabled] (cuda) at lines 4, 5"
     assert lines[-1] == "    +2 more WAC204 [enabled] (cuda) (suppressed) at lines 9, 10"
+
+
+def test_each_finding_of_a_file_is_keyed_once_however_many_values_repeat(monkeypatch):
+    """A file of thousands of findings of as many values (up to MAX_FINDINGS_PER_FILE) costs one pass, not a pass
+    per collapsed group."""
+    calls = []
+    key = text._repeat_key
+    monkeypatch.setattr(text, "_repeat_key", lambda f: calls.append(f) or key(f))
+    found = [f.with_changes(value=str(f.line % 40)) for f in _findings({n: "enabled" for n in range(1, 201)})]
+    lines, left_out = text.file_lines(found, _plain, False)
+    assert left_out == 40 * (5 - text.REPEATS_SHOWN) and len(calls) == len(found)
+    third = [i for i, line in enumerate(lines) if line.startswith("  t.py:81:")][0]  # value "1": lines 1, 41, 81
+    assert lines[third + 1] == "    +2 more WAC204 [enabled] (1) at lines 121, 161"
+
+
+def test_the_docs_give_the_caps_the_report_uses():
+    """docs/cli.md and the README state the page, the repeats shown and the lines named as numbers: they change
+    with the constants or the docs stop being true."""
+    root = Path(__file__).resolve().parents[2]
+    cli = " ".join((root / "docs" / "cli.md").read_text().split())
+    readme = " ".join((root / "README.md").read_text().split())
+    assert f"(over {text.PAGE} lines, `report/text.py` `PAGE`)" in cli
+    assert f"findings of one rule, value and state beyond the first {text.REPEATS_SHOWN} share one line" in cli
+    assert f"A group of {text.REPEATS_SHOWN + 1} is listed whole" in cli
+    assert f"(at most {text.LINES_NAMED} lines named" in cli
+    assert f"findings of one rule, value and state beyond the first {text.REPEATS_SHOWN} share one" in readme

@@ -60,6 +60,11 @@ class Entry:
     end: Point  # the end of the value
 
 
+# An upper-case name where a JSON value should be (`"train_batch_size": GBSIZE,`): a template's placeholder, which a
+# launch script replaces (sed) before DeepSpeed reads the file. Not `True`/`None`, a Python spelling left in by mistake.
+_PLACEHOLDER = re.compile(r"[A-Z][A-Z0-9_]{2,}(?![a-z])")
+
+
 def extract(source: Source) -> list[RawFinding]:
     return extract_text(source.text)
 
@@ -72,6 +77,12 @@ def extract_text(text: str, base: Point = (0, 0)) -> list[RawFinding]:
     try:
         parsed = json.loads(text)
     except json.JSONDecodeError as exc:
+        placeholder = _PLACEHOLDER.match(text, exc.pos)
+        if placeholder is not None:
+            raise ExtractionError(
+                f"a template, not a config: {placeholder.group()} at line {exc.lineno + base[0]} stands where a "
+                "value goes (a script fills it in before DeepSpeed reads the file); not read"
+            ) from None
         raise ExtractionError(
             f"invalid JSON at line {exc.lineno + base[0]}, column {exc.colno}: {exc.msg} "
             "(DeepSpeed loads configs with Python's json module, which rejects this)"

@@ -13,10 +13,11 @@ document blank, so a finding's line and column are the document's own:
   The commands of a fence inside an HTML comment (`<!-- ... -->`) are `mentioned`: the author hid them.
 - reStructuredText `.. code-block:: bash` (`code`, `sourcecode`) and `::` literal blocks (read like untagged
   fences).
+- Angle-bracket placeholders (`--master_port=<your_port>`, `<PATH/TO/CKPT>`) are values the document does not
+  give, read as a variable of the same width (keeping columns), not as redirections that would swallow the next
+  flag, as in shell scripts (extract/shell: `blank_placeholders`).
 - Console prompts (`$ `) are blanked, keeping columns. In a block that uses prompts, the lines without one are
   the commands' output (unless they continue a command ending in `\\`), and are not read as commands.
-- A placeholder in angle brackets (`--data <path_to_data>`) is a value the document does not give, read as a
-  variable of the same width, not as redirections that would swallow the next flag.
 
 Every finding says it is documented: `properties.documented` (true), `properties.doc_block` (the line of the
 block's opening fence) and `properties.doc_block_end` (the last line of its body), and its detail says "in a code
@@ -68,9 +69,6 @@ _RST_DIRECTIVE = re.compile(r"^(?P<indent>[ \t]*)\.\.[ \t]+(?:code-block|code|so
 _RST_LITERAL = re.compile(r"::[ \t]*$")
 _RST_OPTION = re.compile(r"^[ \t]*:[\w-]+:")
 _PROMPT = re.compile(r"^[ \t]*\$[ \t]")
-# A placeholder the reader fills in (`--data <path_to_data>`, `--tpu <tpu-name>`): to bash, a redirection that would
-# swallow the flag after it. Read as a variable of the same width (`$path_to_data_`): a value this file does not give.
-_PLACEHOLDER = re.compile(r"<([A-Za-z][\w./:-]*)>")
 _ASSIGNMENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*=")
 _PYTHON = re.compile(r"^python(?:[23](?:\.\d+)?)?$")
 _CLONE = re.compile(r"\bgit[ \t]+clone\b")
@@ -179,7 +177,6 @@ def command_lines(block: Block, lines: list[str]) -> dict[int, str]:
             continue  # output
         for number, text in command:
             prompt = _PROMPT.match(text)
-            text = _PLACEHOLDER.sub(lambda m: f"${m[1]}_", text)  # as wide as the placeholder
             out[number] = " " * prompt.end() + text[prompt.end():] if prompt else text  # columns stay the document's
     if not block.tagged and not _reads_as_commands(out):
         return {}

@@ -22,6 +22,8 @@ _DATA = Path(__file__).with_name("gpu_names.json")
 
 # An optional vendor word before a name, and variant words after it ("-SXM4-80GB", " 80GB", " (80 GB)", " PCIe").
 _PREFIX = r"(?:(?:NVIDIA|Nvidia|nvidia|Tesla|GeForce|AMD|Instinct|Huawei|Intel|Habana|Google|Cloud)[\s-]+)*"
+# Look-behinds are of fixed width: one per count length.
+_GLUED_COUNT = "|".join(rf"(?<=(?<![A-Za-z0-9])[1-9]\d{{{n}}}[xX×])" for n in range(4))
 _SUFFIX = r"(?:[\s_-]*\(?(?:SXM\d?|PCIe|PCIE|pcie|sxm\d?|NVL|nvl|HBM3e?|\d{2,3}\s?(?:GB|G|gb|g)\b)\)?)*"
 
 
@@ -75,10 +77,12 @@ def _pattern(loose: bool) -> re.Pattern[str]:
         if f.get("case_sensitive") and not loose:
             core = f"(?-i:{core})"
         parts.append(f"(?P<f{i}>{core})")
-    # Word edges by hand: "_" and "-" count as separators (gres types like a100_80gb), digits and letters do not.
+    # Word edges by hand: "_" and "-" count as separators (gres types like a100_80gb), digits and letters do not,
+    # but for a device count glued to the name by an "x" ("8XA100 40GB node", "8xH100"): 1 to 4 digits, the first
+    # 1-9 (a hexadecimal "0xA100" is no count), after a word edge.
     body = "|".join(parts)
     return re.compile(
-        rf"(?<![A-Za-z0-9])(?P<name>{_PREFIX}(?:{body}))(?P<plural>s(?![A-Za-z0-9]))?"
+        rf"(?:(?<![A-Za-z0-9])|{_GLUED_COUNT})(?P<name>{_PREFIX}(?:{body}))(?P<plural>s(?![A-Za-z0-9]))?"
         rf"(?P<suffix>{_SUFFIX})(?![A-Za-z0-9])",
         re.I,
     )
@@ -107,6 +111,8 @@ def _matches(text: str, loose: bool) -> Iterator[re.Match[str]]:
                 run -= 1
             if run not in starts:
                 starts.append(run)
+            if hit.start() >= 2 and text[hit.start() - 1] in "xX×" and text[hit.start() - 2].isdigit():
+                starts.append(hit.start())  # after a glued count: the pattern's left edge decides
         for start in starts[-4:]:  # at most three vendor words ("NVIDIA GeForce RTX") before the name itself
             m = pattern.match(text, start)
             if m is not None and m.end() > hit.start():

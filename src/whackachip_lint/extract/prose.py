@@ -54,6 +54,10 @@ _PLACE = re.compile(r"\b(?:on|using|with|across|over|by|via)\b|在|使用|基于
 # "在 64 张 H800 上训练" (trained on 64 H800s): the place comes before the name and the verb after it.
 _CJK_PLACE = re.compile(r"(?:在|使用|基于|采用|用)[^。！？；]{0,12}$")
 _CJK_PLACE_MAX = 2 + 12  # the longest text _CJK_PLACE can match (it ends where the name starts)
+# "Training time is ~42h in 64 V100 GPUs": "in" places a run only right before a device count, never alone ("the
+# training code is in train.py; H100 users ...").
+_IN_COUNT = re.compile(r"\bin\s+(?:\d{1,3}(?:,\d{3})+|\d{1,6})\s*(?:[xX×*]\s*)?$", re.I)
+_IN_COUNT_REACH = 20  # the longest text _IN_COUNT can match
 _USE_VERB = re.compile(r"\b(?:used|using|use|uses|utili[sz](?:ed|ing)|ran|run|took|takes|spent|consumed)\b", re.I)
 # "Our runs used 8x V100", "All experiments run on 4x RTX 4090": a run named, then a verb of use after it.
 _RUN_CUE = re.compile(r"\b(?:runs?|experiments?|jobs?)\b", re.I)
@@ -77,7 +81,13 @@ _NOT_DECLARING_SECTION = re.compile(
     r"speed|throughput|faq|troubleshoot|known issue|limitation|hardware requirement|compatib|usage|quick ?start",
     re.I,
 )
-_COUNT_BEFORE = re.compile(r"(?<![\d.])(\d{1,3}(?:,\d{3})+|\d{1,6})\s*(?:[x×*]\s*|[张块台卡个]\s*)?$")
+# Sections of news, changelogs and blog lists report events (a release, a Colab notebook on a free T4, another
+# team's run), not the hardware this repository's training used: nothing in them is a declaration.
+_EVENT_SECTION = re.compile(
+    r"\bnews\b|change ?log|release notes|what'?s new|\bupdates\b|\bblogs?\b|更新|新闻|动态|ニュース|noticias|nouvelles",
+    re.I,
+)
+_COUNT_BEFORE = re.compile(r"(?<![\d.])(\d{1,3}(?:,\d{3})+|\d{1,6})\s*(?:[xX×*]\s*|[张块台卡个]\s*)?$")
 _COUNT_MAX = 40  # a count ("2,048 x ") sits right before the name
 _COUNT_AFTER = re.compile(r"^\s*(?:GPUs?|NPUs?|chips?|cards?)?\s*[x×*]\s*(\d{1,6})\b")
 # Links, HTML tags, backticks and HTML character references: vendor READMEs write "Instinct&trade;" and "&reg;",
@@ -426,6 +436,7 @@ def _word_before(text: str, end: int) -> str:
 def _prose_findings(paragraph: _Paragraph) -> Iterator[RawFinding]:
     text = paragraph.text
     declares_section = not _NOT_DECLARING_SECTION.search(paragraph.heading)
+    reports_events = _EVENT_SECTION.search(paragraph.heading) is not None
     for s_start, s_end in _sentences(text):
         sentence = text[s_start:s_end]
         if not _CHEAP.search(sentence):
@@ -439,7 +450,7 @@ def _prose_findings(paragraph: _Paragraph) -> Iterator[RawFinding]:
                 if paragraph.mode == "row":
                     first_cell = sentence.strip().strip("|").split("|", 1)[0]
                     labelled_row = bool(_LABEL.match(first_cell + ":")) and declares_section and not hedged
-            if paragraph.mode == "heading":
+            if paragraph.mode == "heading" or reports_events:
                 declared = False
             elif paragraph.mode == "row":
                 declared = labelled_row
@@ -478,13 +489,16 @@ class _Cues:
 
 def _declares(sentence: str, at: int, cues: _Cues, declares_section: bool) -> bool:
     """Whether the sentence states the mention starting at `at` as hardware a run used: the last training cue
-    before it followed by a place word ("trained ... on"), a use verb before it in a sentence about training, a
+    before it followed by a place word ("trained ... on") or by "in" and a count right before the name ("Training
+    time is ~42h in 64 V100 GPUs"), a use verb before it in a sentence about training, a
     Chinese place word right before it with the cue after, a run named and then a use verb ("Our runs used 8x
     V100"), or a "Hardware:" label opening the sentence."""
     last = bisect.bisect_right(cues.train_ends, at) - 1
     if last >= 0:
         after_cue = bisect.bisect_left(cues.place_starts, cues.train[last][1])
         if after_cue < len(cues.places) and cues.places[after_cue][1] <= at:
+            return True
+        if _IN_COUNT.search(sentence, max(cues.train[last][1], at - _IN_COUNT_REACH), at):
             return True
     if cues.train and cues.first_use_end is not None and cues.first_use_end <= at:
         return True

@@ -1007,6 +1007,8 @@ def optional_requirements(off_path: list[Finding], repo: RepoPaths | None, catal
     # A file's own hard vendor facts settle its softer vendor evidence, as on a path (_settle_vendor_conflicts):
     # `use_flash_attention: True` beside `device_target: Ascend` needs no NVIDIA or AMD build.
     required = [(f, requirements_for(f)) for f in off_path]  # once per finding: both passes read them
+    # A file adding compile targets under a condition has no closed list (as on a path: collect_requirements).
+    open_lists = {f.path for f in off_path if f.rule in TARGET_LIST_RULES and f.state is State.CONDITIONAL}
     hard: dict[str, frozenset[str]] = {}
     for f, reqs in required:
         for req in reqs:
@@ -1016,6 +1018,8 @@ def optional_requirements(off_path: list[Finding], repo: RepoPaths | None, catal
     for f, reqs in required:
         for req in reqs:
             if req.kind not in OPTIONAL_KINDS or req.strength == WEAK or (req.kind, req.constraint) in imposed:
+                continue
+            if req.kind in ARCH_LIST_KINDS and f.path in open_lists:
                 continue
             if req.is_vendor and req.strength != HARD and hard.get(f.path) and not (req.vendors & hard[f.path]):
                 continue

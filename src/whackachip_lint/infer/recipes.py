@@ -26,6 +26,9 @@ PRECISION_RULES = (Code.BF16_PRECISION, Code.FP16_PRECISION, Code.FP8_COMPUTE)
 # Valued options whose value a launch passing the option replaces (the pretrained model, its dimensions such as the
 # sequence length, the optimiser); a switch keeps its own value.
 VALUE_FROM_LAUNCH = (Code.MODEL_NAME_SIZE, Code.MODEL_DIMENSION, Code.OPTIMIZER)
+# Counts a launch command passes itself replace those of the config file it passes: `accelerate launch --config_file
+# ddp.yaml --num_processes=1` runs one process whatever the file's `num_processes: 8` says (the command line wins).
+COUNT_FROM_LAUNCH = (Code.GPUS_PER_NODE, Code.NODE_COUNT)
 
 
 def _under(path: str, directory: str) -> bool:
@@ -117,6 +120,7 @@ def resolve_in_recipe(findings: list[Finding], recipe: Recipe, memo: dict | None
                     if flag and f.state not in _NOT_RUN and recipe.holds_launch(f)]
     by_flag = {_flag(f): f for f in launch_flags}
     passed_rules = {f.rule for f in launch_flags if f.in_force and f.rule in AUTO_RULES}
+    passed_counts = {f.rule: f for f in launch_flags if f.in_force and f.rule in COUNT_FROM_LAUNCH}
     passed = _passed_arguments(findings, recipe)
     out: list[Finding] = []
     for f, flag in zip(findings, flags):
@@ -134,6 +138,8 @@ def resolve_in_recipe(findings: list[Finding], recipe: Recipe, memo: dict | None
             else:
                 state = State.DISABLED
             out.append(_resolved(f, True, state, source))
+        elif f.path in recipe.configs and f.rule in passed_counts and not recipe.holds_launch(f):
+            out.append(_resolved(f, f.value, State.DISABLED, passed_counts[f.rule]))  # the launch's count holds
         elif f.state is State.CONDITIONAL and f.path.endswith(".py") and (
                 launch := _condition_passed(f, options)) is not None:
             out.append(_resolved(f, f.value, State.ENABLED, launch))

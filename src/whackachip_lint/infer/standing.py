@@ -16,13 +16,10 @@ from typing import Callable, Iterable
 
 from ..evidence import Finding
 from ..paths.roles import TEST, is_tool_path
+from ..vendored import is_vendored
 
 OWN, VENDORED_TREE, TOOL_OR_TEST = 0, 1, 2  # best first
 STANDINGS = (OWN, VENDORED_TREE, TOOL_OR_TEST)
-
-
-def is_vendored(finding: Finding) -> bool:
-    return bool((finding.properties or {}).get("vendored"))
 
 
 def standing(finding: Finding, role: str) -> int:

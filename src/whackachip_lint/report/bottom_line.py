@@ -35,8 +35,7 @@ def bottom_line(verdict: Verdict) -> str:
 
 def _hardware_sentence(verdict: Verdict) -> str:
     a = verdict.overall
-    likely = [v.name for v in a.vendors if v.status == LIKELY]
-    possible = [v.name for v in a.vendors if v.status == POSSIBLE and _has_evidence(v)]
+    likely, possible = vendors_named(a)
     if likely:
         vendor = f"{_join(likely)} likely"
         if possible:
@@ -96,6 +95,14 @@ def _least_controlled(candidates, count: str) -> str:
     if least is None:
         return f"{count}, none of a known ECCN 3A090 class: {shown}."
     return f"{count}, none less controlled than {least}: {shown}."
+
+
+def vendors_named(assessment) -> tuple[list[str], list[str]]:
+    """The likely vendors, and the possible ones with something in their favour: a vendor possible only because
+    nothing rules it out is not worth naming in a summary (the full verdict lists it)."""
+    likely = [v.name for v in assessment.vendors if v.status == LIKELY]
+    possible = [v.name for v in assessment.vendors if v.status == POSSIBLE and _has_evidence(v)]
+    return likely, possible
 
 
 def _has_evidence(vendor) -> bool:

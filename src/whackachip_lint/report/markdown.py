@@ -8,12 +8,13 @@ GITHUB_SHA are set), with the path relative to the repository root; otherwise th
 from __future__ import annotations
 
 import os
+import re
 from typing import Any
 from urllib.parse import quote
 
 from ..evidence import Finding, Level, State
 from ..results import ScanResult
-from .bottom_line import bottom_line, conflict_texts, floor_level, floors_shown
+from .bottom_line import bottom_line, conflict_texts, floor_level, floors_shown, vendors_named
 from .text import location, summary
 from .verdict_text import DEFAULT, by_export_class, clipped
 
@@ -21,11 +22,18 @@ from .verdict_text import DEFAULT, by_export_class, clipped
 # JSON and SARIF reports have them all); each message is cut at the text verdict's line length.
 TOP_EVIDENCE = 15
 _SPECIAL = str.maketrans({c: f"\\{c}" for c in "\\`*_[]<>|#"})
+# GitHub turns `@name` into a mention (a notification to that person) and `#12` or `owner/repo#12` into a reference
+# (an event on that issue) after Markdown is rendered, so a backslash does not stop them: a word joiner (U+2060,
+# invisible) after the sign does, in pull-request comments and step summaries alike.
+_MENTION_OR_REFERENCE = re.compile(r"([@#])(?=[A-Za-z0-9])")
+_WORD_JOINER = "\u2060"
 
 
 def escape(text: str) -> str:
-    """Text from the scanned repository, made inert in Markdown (no links, tags, tables or code it did not mean)."""
-    return " ".join(str(text).split()).translate(_SPECIAL)
+    """Text from the scanned repository, made inert in Markdown (no links, tags, tables or code it did not mean; no
+    mentions or issue references on GitHub)."""
+    inert = " ".join(str(text).split()).translate(_SPECIAL)
+    return _MENTION_OR_REFERENCE.sub(lambda m: m.group(1) + _WORD_JOINER, inert)
 
 
 def link(finding: Finding, locator: Any = None, env: dict[str, str] | None = None) -> str:
@@ -48,10 +56,10 @@ def _ranked(findings: list[Finding]) -> list[Finding]:
 def render_verdict(verdict) -> list[str]:
     a = verdict.overall
     out = [f"**Bottom line:** {escape(bottom_line(verdict))}", ""]
-    likely = [v.name for v in a.vendors if v.status == "likely"]
-    possible = [v.name for v in a.vendors if v.status == "possible"]
+    likely, possible = vendors_named(a)
     excluded = [v.name for v in a.vendors if v.status == "excluded"]
-    rows = [("Vendor", ", ".join(likely) + " (likely)" if likely else "undecided"
+    # The possible vendors with something in their favour are named beside a likely one, as the bottom line does.
+    rows = [("Vendor", (f"{', '.join(likely)} (likely)" if likely else "undecided")
              + (f"; possible: {', '.join(possible)}" if possible else ""))]
     if excluded:
         rows.append(("Excluded vendors", ", ".join(excluded)))

@@ -44,14 +44,14 @@ def render(result: ScanResult, verdict=None, *, colour: bool = False, show_suppr
     out: list[str] = []
     if result.config_file:
         out.append(f"Configuration: {printable_path(result.config_file)}")
-    listed = [f for f in result.findings if show_suppressed or not f.suppressed]
-    mentions_listed = show_mentions or verbose
-    shown = [f for f in listed if mentions_listed or f.state is not State.MENTIONED]
-    not_listed = Counter(f.path for f in listed if not mentions_listed and f.state is State.MENTIONED)
+    reported = [f for f in result.findings if show_suppressed or not f.suppressed]
+    list_mentions = show_mentions or verbose
+    shown = [f for f in reported if list_mentions or f.state is not State.MENTIONED]
+    mentions_left_out = Counter(f.path for f in reported if not list_mentions and f.state is State.MENTIONED)
     listing: list[str] = []
     collapsed = 0
     for path, group in groupby(shown, key=lambda f: f.path):
-        mentions = not_listed[path]
+        mentions = mentions_left_out[path]
         listing.append(style(path, bold=True) + (f" ({_count(mentions, 'mention')} not listed)" if mentions else ""))
         lines, left_out = file_lines(list(group), style, show_source, None if verbose else REPEATS_SHOWN)
         listing += lines + [""]
@@ -64,7 +64,7 @@ def render(result: ScanResult, verdict=None, *, colour: bool = False, show_suppr
         out.append("  (The full hardware verdict, each reason with its file:line, is at the end, after the findings.)")
         out.append("")
     out += listing
-    out.append(summary(result, _not_listed_parts(not_listed, collapsed)))
+    out.append(summary(result, _not_listed_parts(mentions_left_out, collapsed)))
     if result.skipped:
         out.append(skipped_line(result.skipped))
     if verdict is not None:
@@ -79,16 +79,16 @@ def file_lines(findings: list[Finding], style: Style, show_source: bool,
                repeats: int | None = REPEATS_SHOWN) -> tuple[list[str], int]:
     """One file's finding lines, and how many findings they collapsed: of each rule, value and state, the first
     `repeats` findings, then one line "+K more ... at lines ..." in place of the rest (None: every finding)."""
-    def key(f: Finding) -> tuple:
-        return f.rule, str(f.value), f.state, f.suppressed
-
-    sizes = Counter(map(key, findings))
+    # Grouped in one pass: a file may hold thousands of findings of as many values (MAX_FINDINGS_PER_FILE).
+    keys = [_repeat_key(f) for f in findings]
+    groups: dict[tuple, list[Finding]] = {}
+    for f, k in zip(findings, keys):
+        groups.setdefault(k, []).append(f)
     # A "+K more" line only pays when it stands for two findings or more.
-    capped = {k for k, n in sizes.items() if repeats is not None and n >= repeats + 2}
+    capped = {k for k, group in groups.items() if repeats is not None and len(group) >= repeats + 2}
     seen: Counter = Counter()
     out: list[str] = []
-    for f in findings:
-        k = key(f)
+    for f, k in zip(findings, keys):
         seen[k] += 1
         if k in capped and seen[k] > repeats:
             continue
@@ -96,8 +96,13 @@ def file_lines(findings: list[Finding], style: Style, show_source: bool,
         if show_source:
             out.append(source_line(f, style, "  "))
         if k in capped and seen[k] == repeats:
-            out.append(_repeats_line([g for g in findings if key(g) == k][repeats:], style))
-    return out, sum(sizes[k] - repeats for k in capped)
+            out.append(_repeats_line(groups[k][repeats:], style))
+    return out, sum(len(groups[k]) - repeats for k in capped)
+
+
+def _repeat_key(f: Finding) -> tuple:
+    """What findings of a file must share to be repeats of one another (suppressed ones are collapsed apart)."""
+    return f.rule, str(f.value), f.state, f.suppressed
 
 
 def _repeats_line(rest: list[Finding], style: Style) -> str:

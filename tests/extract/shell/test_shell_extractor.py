@@ -440,6 +440,39 @@ def test_training_script_memory_flags():
     assert only("torchrun pretrain.py --micro-batch-size $MBS\n", "WAC504") == ("$MBS", C, 1)
 
 
+def test_a_template_with_angle_bracket_placeholders_is_read():
+    # Megatron-style example scripts: `DATA_PATH=<Specify path and file prefix>` is no redirection but a blank to fill.
+    code = ("#!/bin/bash\nDATA_PATH=<Specify path and file prefix>\nVOCAB_FILE=<Specify path to vocab.txt>\n"
+            "CHECKPOINT_PATH=<Specify path>\n\n"
+            "torchrun --nproc_per_node 8 pretrain_t5.py \\\n  --data-path $DATA_PATH --vocab-file $VOCAB_FILE \\\n"
+            "  --save <CHECKPOINT_DIR>/t5 \\\n  --bf16\n")
+    assert sorted((r, str(v)) for r, v, s, _ in facts(code) if s is E) == [
+        ("WAC101", "bf16"), ("WAC401", "8"), ("WAC404", "torchrun")]
+
+
+@pytest.mark.parametrize("redirect", ["<in.txt > out.log", "< in.txt >out.log", "<<EOF\nx\nEOF", "2>&1 >log.txt",
+                                      "< <(echo x)"])
+def test_real_redirections_are_not_placeholders(redirect):
+    code = f"torchrun --nproc_per_node 8 train.py --bf16 {redirect}\n"
+    assert sorted((r, str(v)) for r, v, s, _ in facts(code) if s is E) == [
+        ("WAC101", "bf16"), ("WAC401", "8"), ("WAC404", "torchrun")]
+    from whackachip_lint.extract.shell import blank_placeholders
+    assert blank_placeholders(code) == code
+
+
+def test_hugging_face_fsdp_flag_shards_unless_it_says_no_shard():
+    # TrainingArguments' --fsdp takes FSDPOption words: sharding ones put FSDP in force, "no_shard" switches it off.
+    assert only('torchrun --nproc_per_node 4 train.py --fsdp "full_shard auto_wrap" --bf16 True\n', "WAC505") == (
+        "fsdp", E, 1)
+    assert only("python train.py --fsdp=shard_grad_op\n", "WAC505") == ("fsdp", E, 1)
+    assert only('python train.py --fsdp "no_shard"\n', "WAC505") == ("fsdp", D, 1)
+    assert only('python train.py --fsdp ""\n', "WAC505") == ("fsdp", D, 1)
+    assert only("python train.py --fsdp $FSDP_MODE\n", "WAC505") == ("fsdp", C, 1)
+    assert only("python train.py --fsdp offload\n", "WAC505") == ("fsdp", C, 1)
+    assert only('# torchrun train.py --fsdp "full_shard"\n', "WAC505") == ("fsdp", M, 1)
+    assert facts("python train.py --fsdp_config fsdp.json --seed 1\n", "WAC505") == []
+
+
 def test_megatron_fp8_format_flag():
     assert only("torchrun pretrain_gpt.py --bf16 --fp8-format hybrid\n", "WAC104") == ("fp8", E, 1)
     assert only("# torchrun pretrain_gpt.py --fp8-format hybrid\n", "WAC104") == ("fp8", M, 1)

@@ -13,11 +13,16 @@ ERROR nodes it is most likely not bash at all, and the file gets a diagnostic
 instead of findings built on guesses. A string, backquote, `$(` or heredoc that is never closed
 swallows the rest of the file, as bash would read it: the file gets a diagnostic naming where it opened,
 and findings only from outside it.
+
+Angle-bracket placeholders of a template or a README (`DATA_PATH=<Specify path>`, `--master_port=<your_port>`,
+`--data <DATA_DIR>/train.json`) are read as one word of the same width (columns stay): to bash their `<` and `>`
+are redirections, which make the file unparseable or take the next word (`> train.py`) as a file to write.
 """
 
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path, PurePosixPath
 
 from ...evidence import RawFinding, State
@@ -28,10 +33,25 @@ from .walker import ShellWalker
 
 # Share of a file's bytes in ERROR nodes above which it is reported as unparseable.
 MAX_ERROR_FRACTION = 0.5
+# A placeholder: `<` after no `<`, word character or `$`, a letter, text without `<`, `>` or a line break that ends in
+# no blank, then `>` before no `>`, `&` or word character. Real redirections differ: `cmd <in.txt > out.txt` (the
+# text before `>` ends in a blank), `<<EOF`, `2>&1`, `<(cmd)`.
+_PLACEHOLDER = re.compile(r"(?<![<\w$])<(?P<inner>[A-Za-z_](?:[^<>\n]{0,80}[^<>\s])?)>(?![>&\w])")
+
+
+_NOT_NAME = re.compile(r"\W")
+
+
+def blank_placeholders(text: str) -> str:
+    """`text` with each angle-bracket placeholder turned into a variable of the same width (`<PATH/TO/CKPT>` ->
+    `$PATH_TO_CKPT_`): a value left to fill in is unknown, as an unset variable's is, never a literal word."""
+    if "<" not in text:
+        return text
+    return _PLACEHOLDER.sub(lambda m: "$" + _NOT_NAME.sub("_", m["inner"]) + "_", text)
 
 
 def extract(source: Source) -> list[RawFinding]:
-    data = source.text.encode("utf-8")
+    data = blank_placeholders(source.text).encode("utf-8")
     if not data.strip():
         return []
     tree = parser("bash").parse(data)

@@ -190,10 +190,7 @@ def _compare(left: str | None, op: str, right: str | None, glob: bool) -> bool |
     if op == "!=":
         return not fnmatch.fnmatchcase(left, right) if glob else left != right
     if op == "=~":
-        try:
-            return re.search(right, left) is not None
-        except re.error:
-            return None
+        return _literal_match(left, right)
     if op in _NUMERIC:
         try:
             return getattr(int(left), _NUMERIC[op])(int(right))
@@ -262,3 +259,24 @@ def emptiness_test(node, expander: Expander) -> tuple[str, str] | None:
     if len(names) != 1 or len(operand.named_children) != 1:
         return None
     return op, expander.raw(names[0])
+
+
+# A bash regex the file gives is code from the scanned repository: run by Python's backtracking engine, one like
+# `(a+)+$` stalls a scan (and bash's POSIX ERE differs from `re` anyway). Only a literal, optionally anchored, is
+# decided; any other pattern leaves the test undecided (the branch is conditional).
+_REGEX_SYNTAX = frozenset(".[]()*+?{}|\\^$")
+
+
+def _literal_match(text: str, pattern: str) -> bool | None:
+    start = pattern.startswith("^")
+    end = pattern.endswith("$") and len(pattern) > start
+    literal = pattern[start:len(pattern) - end]
+    if any(c in _REGEX_SYNTAX for c in literal):
+        return None
+    if start and end:
+        return text == literal
+    if start:
+        return text.startswith(literal)
+    if end:
+        return text.endswith(literal)
+    return literal in text

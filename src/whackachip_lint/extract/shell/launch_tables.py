@@ -301,11 +301,14 @@ SCRIPT_FLAGS: dict[str, tuple[str, str]] = {
     "per_device_train_batch_size": ("count", Code.MICRO_BATCH),
     "micro_batch_size": ("count", Code.MICRO_BATCH),  # Megatron
     "zero_stage": ("count", Code.ZERO_STAGE),  # Megatron-DeepSpeed
+    "fsdp": ("fsdp", Code.FSDP),  # Hugging Face TrainingArguments: --fsdp "full_shard auto_wrap"
     "device_target": ("device", Code.DEVICE_TYPE),  # MindSpore scripts: --device_target Ascend
     "use_tpu": ("bool", Code.XLA_PLATFORM),  # TensorFlow Estimator scripts: --use_tpu=True --tpu_name=...
     # The Cloud TPU to connect to (mesh-tensorflow scripts: `--tpu my-tpu`, `--tpu=$TPU_NAME`): any name but an off
     # word means one. (`--tpu_name` alone does not: Estimator scripts pass it beside a `--use_tpu` that decides.)
     "tpu": ("name", Code.XLA_PLATFORM),
 }
+# `--fsdp` options (Hugging Face FSDPOption) that shard model state over the ranks; "no_shard" keeps a full copy.
+FSDP_SHARDING = frozenset({"full_shard", "shard_grad_op", "hybrid_shard", "hybrid_shard_zero2"})
 # Low-precision recipe values that name their own format (the WAC104/WAC106 value); others keep "fp8"/"fp4".
 FORMAT_VALUES = {"mxfp8": "mxfp8", "blockwise": "fp8-block", "nvfp4": "nvfp4", "mxfp4": "mxfp4"}

@@ -16,6 +16,7 @@ from typing import Callable
 from ...evidence import State, Value
 from .launch_tables import (
     FORMAT_VALUES,
+    FSDP_SHARDING,
     LAUNCHERS,
     MODULE_LAUNCHERS,
     PYTHON,
@@ -477,10 +478,30 @@ def _script_args(args: list[Word], launcher: str, state: State, sink: Sink) -> N
                     f"{option} {value.shown} is not decided by this file",
                     properties,
                 )
+        elif kind == "fsdp":
+            _script_fsdp(rule, word, value, launcher, state, sink)
         elif kind == "config":
             if value.known and value.text.lower() in TRUE_WORDS | FALSE_WORDS:
                 continue  # Megatron-DeepSpeed's bare `--deepspeed` switch, not a path
             _path_fact(rule, word, value, launcher, state, sink)
+
+
+def _script_fsdp(rule: str, flag: Word, value: Word, launcher: str, state: State, sink: Sink) -> None:
+    """`--fsdp "full_shard auto_wrap"` given to a Hugging Face training script: sharded, or not ("no_shard", "")."""
+    name = flag.text.partition("=")[0]
+    properties: dict[str, Value] = {"flag": name, "launcher": launcher}
+    if not value.known:
+        sink.add(rule, "fsdp", combine(state, State.CONDITIONAL), flag, value,
+                 f"{name} {value.shown} is not decided by this file", properties)
+        return
+    options = set(value.text.strip("'\"").lower().replace(",", " ").split())
+    if options & FSDP_SHARDING or options & TRUE_WORDS:
+        own = State.ENABLED
+    elif not options or options <= FALSE_WORDS | {"no_shard"}:
+        own = State.DISABLED
+    else:
+        own = State.CONDITIONAL  # only wrapping or offload options: the sharding is the library's default
+    sink.add(rule, "fsdp", combine(state, own), flag, value, f"{name} {value.shown} passed to {launcher}", properties)
 
 
 def _script_count(rule: str, flag: Word, value: Word, launcher: str, state: State, sink: Sink) -> None:
