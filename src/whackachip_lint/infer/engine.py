@@ -487,7 +487,7 @@ def _candidate(entry: Entry, requirements: list[Requirement]) -> CandidateVerdic
 
 def _insufficient(findings: list[Finding], requirements: list[Requirement]) -> bool:
     has_vendor = any(r.is_vendor for r in requirements)
-    has_training = any(f.in_force and f.rule in TRAINING_SETUP_RULES for f in findings)
+    has_training = any(f.rule in TRAINING_SETUP_RULES and f.in_force for f in findings)
     return not (has_vendor and has_training)
 
 

@@ -123,8 +123,9 @@ def resolve_in_recipe(findings: list[Finding], recipe: Recipe, memo: dict | None
     passed_counts = {f.rule: f for f in launch_flags if f.in_force and f.rule in COUNT_FROM_LAUNCH}
     passed = _passed_arguments(findings, recipe)
     out: list[Finding] = []
+    anywhere = passed.get("", {})
     for f, flag in zip(findings, flags):
-        options = passed.get(f.path, passed.get("", {}))  # what the launch commands pass this finding's script
+        options = passed.get(f.path, anywhere)  # what the launch commands pass this finding's script
         if f.state is State.DEAD:
             out.append(f)  # code that cannot run stays dead whatever a launch passes
         elif f.path in recipe.configs and f.rule in AUTO_RULES and is_auto(f) and passed_rules:
