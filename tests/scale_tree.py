@@ -2,8 +2,9 @@
 
 The hostile-input sweep found the inference growing as launch recipes x findings: 1,000 Python files beside 100
 `torchrun` launch scripts took 4 s, 4,000 beside 400 took 53 s and 1.7 GB. `write_launch_tree` rebuilds that
-shape: a package of modules with CUDA and bf16 code reached by every launch (each training script imports them all), one training script per launch (its
-own argparse switch) and one shell script per training script launching it with `torchrun`.
+shape: packages of modules with CUDA and bf16 code that every launch reaches (each training script imports them
+all), one training script per launch (its own argparse switches: bf16, a model name) and one shell script per
+training script launching it with `torchrun`.
 """
 
 from __future__ import annotations
