@@ -10,7 +10,8 @@ Comments are read from the text of hot lines only (`comments`).
 The visitor keeps a stack of context frames: a frame says in what state code
 under a node runs (an `if` on a runtime condition makes its branches
 `conditional`, `if False:` makes its body `dead`, a `try` around an import
-that catches ImportError makes it optional). Evidence found under a frame takes
+that catches ImportError makes it optional, and a guard clause on the hardware,
+`if device.type != "mps": return`, makes the rest of its block `conditional`). Evidence found under a frame takes
 the strongest state on the stack. Frames are attached to child nodes by
 identity before the walker reaches them, so one generic traversal serves all.
 
