@@ -245,11 +245,15 @@ XLA_PLATFORM_TELLS = (
     (Code.VENDOR_RUNTIME_IMPORT, "neuronx_distributed*"),
 )
 
+_XLA_TELL_RULES = frozenset(rule for rule, _pattern in XLA_PLATFORM_TELLS)
+
 
 def xla_platform_vendors(findings: Iterable[Finding]) -> frozenset[str]:
     """Vendors named by the XLA platforms in force (`PJRT_DEVICE=CUDA` -> NVIDIA); empty when none is named."""
     vendors: set[str] = set()
     for f in findings:
+        if f.rule not in _XLA_TELL_RULES:
+            continue  # most findings: skipped before matching their values (once per path assessment)
         tells = any(f.rule == rule and _matches(pattern, f.value) for rule, pattern in XLA_PLATFORM_TELLS)
         if tells and f.in_force and not off_accelerator(f):
             for spec in specs_for(f.rule, f.value):

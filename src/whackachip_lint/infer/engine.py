@@ -15,6 +15,7 @@ the strongest set-up; tests, examples and optional code give `optional_requireme
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 from typing import Any, Iterable
 
@@ -326,6 +327,7 @@ def _union_target_lists(requirements: list[Requirement], open_lists: set[str] = 
     return out
 
 
+@functools.lru_cache(maxsize=1 << 16)  # evidence is sorted once per path assessment: the same locations each time
 def _evidence_key(where: str) -> tuple[str, int]:
     path, _, line = where.rpartition(":")
     return (path, int(line) if line.isdigit() else 0)
@@ -485,7 +487,7 @@ def _candidate(entry: Entry, requirements: list[Requirement]) -> CandidateVerdic
 
 def _insufficient(findings: list[Finding], requirements: list[Requirement]) -> bool:
     has_vendor = any(r.is_vendor for r in requirements)
-    has_training = any(f.in_force and f.rule in TRAINING_SETUP_RULES for f in findings)
+    has_training = any(f.rule in TRAINING_SETUP_RULES and f.in_force for f in findings)
     return not (has_vendor and has_training)
 
 
@@ -627,15 +629,21 @@ def _disfavour_unlikely_vendors(candidates: list[CandidateVerdict], vendors: lis
     if not likely:
         return
     status = {v.name: v for v in vendors}
+    names = ", ".join(x.name for x in likely)
+    # Per vendor once, shared by its parts: a reason per part each with its own copy of the vendor's evidence made
+    # a verdict (and its relocated copy) grow as parts x evidence.
+    said: dict[str, tuple[set[str], tuple[str, ...]]] = {}
     for c in candidates:
         v = status[c.entry.vendor]
         if v.status != POSSIBLE or c.status == EXCLUDED:
             continue
-        if any(r.result == "fails" and r.constraint in {x.constraint for x in v.reasons} for r in c.reasons):
+        if v.name not in said:
+            against = [r for r in v.reasons if r.result in ("contradicts", "tie-break")]
+            evidence = tuple(sorted({e for r in against for e in r.evidence}, key=_evidence_key))
+            said[v.name] = ({x.constraint for x in v.reasons}, evidence)
+        constraints, evidence = said[v.name]
+        if any(r.result == "fails" and r.constraint in constraints for r in c.reasons):
             continue  # a vendor requirement already disfavours it
-        against = [r for r in v.reasons if r.result in ("contradicts", "tie-break")]
-        evidence = tuple(sorted({e for r in against for e in r.evidence}, key=_evidence_key))
-        names = ", ".join(x.name for x in likely)
         c.reasons.append(Reason(f"vendor: {names} likely, {v.name} only possible", WEAK, evidence))
         c.status = _worse(c.status, DISFAVOURED)
 
@@ -906,12 +914,13 @@ def _assess_recipes(recipes: list[Recipe], own: dict[str, list[Finding]], shared
     out: list[tuple[str, list[str], Assessment]] = []
     seen: dict[tuple, Assessment] = {}
     memo: dict = {}
+    flags: dict = {}
     for recipe in recipes:
         key = (recipe.name if recipe.name in launches else "", tuple(sorted({f.path for f in own[recipe.name]})))
         if key not in seen:
             scoped = own[recipe.name] + shared
             if recipe.name in launches:
-                scoped = resolve_in_recipe(scoped, recipe)
+                scoped = resolve_in_recipe(scoped, recipe, flags)
             seen[key] = assess(scoped, catalog, memo, context, recipe if recipe.name in launch_files else None)
         out.append((recipe.name, sorted(recipe.files), seen[key]))
     if len(out) > 1 and len({id(a) for _, _, a in out}) == 1:

@@ -164,9 +164,11 @@ def model_size(findings: list[Finding]) -> ModelSize | None:
         if sized is not None:
             options.append(ModelSize(sized[0], sized[1], source, tuple(group), dims))
     for f in findings:
+        if f.rule != NAME_RULE or f.state is not State.ENABLED:
+            continue
         # Read from the value, not a property: a launch that passes another model replaces a default's value.
         size = params_from_model_name(f.value) if isinstance(f.value, str) else None
-        if f.rule == NAME_RULE and f.state is State.ENABLED and size is not None:
+        if size is not None:
             # Names round (Llama-2-7b has 6.7B): 10% off the stated size keeps the floor below the true count.
             options.append(ModelSize(0.9 * size * 1e9, 0.0, "model name", (f,)))
     return min(options, key=lambda m: m.params) if options else None

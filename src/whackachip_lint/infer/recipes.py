@@ -105,16 +105,27 @@ def _flag(f: Finding) -> str | None:
     return flag.strip().lstrip("-").replace("-", "_").lower()
 
 
-def resolve_in_recipe(findings: list[Finding], recipe: Recipe) -> list[Finding]:
-    """Findings with the launch command's flags applied: "auto" switches and argparse defaults settled."""
-    launch_flags = [f for f in findings if recipe.holds_launch(f) and _flag(f) and f.state not in _NOT_RUN]
+def resolve_in_recipe(findings: list[Finding], recipe: Recipe, memo: dict | None = None) -> list[Finding]:
+    """Findings with the launch command's flags applied: "auto" switches and argparse defaults settled. `memo`
+    keeps each finding's flag across the recipes that share the finding."""
+    memo = {} if memo is None else memo
+    flags = []
+    for f in findings:
+        known = memo.get(id(f))
+        if known is None:
+            known = memo[id(f)] = (f, _flag(f))  # the finding kept: its id stays its own
+        flags.append(known[1])
+    # Cheap tests first: a recipe holds every finding of the files it reaches, and few carry a flag.
+    launch_flags = [f for f, flag in zip(findings, flags)
+                    if flag and f.state not in _NOT_RUN and recipe.holds_launch(f)]
     by_flag = {_flag(f): f for f in launch_flags}
     passed_rules = {f.rule for f in launch_flags if f.in_force and f.rule in AUTO_RULES}
     passed_counts = {f.rule: f for f in launch_flags if f.in_force and f.rule in COUNT_FROM_LAUNCH}
     passed = _passed_arguments(findings, recipe)
     out: list[Finding] = []
-    for f in findings:
-        options = passed.get(f.path, passed.get("", {}))  # what the launch commands pass this finding's script
+    anywhere = passed.get("", {})
+    for f, flag in zip(findings, flags):
+        options = passed.get(f.path, anywhere)  # what the launch commands pass this finding's script
         if f.state is State.DEAD:
             out.append(f)  # code that cannot run stays dead whatever a launch passes
         elif f.path in recipe.configs and f.rule in AUTO_RULES and is_auto(f) and passed_rules:
@@ -133,13 +144,13 @@ def resolve_in_recipe(findings: list[Finding], recipe: Recipe) -> list[Finding]:
         elif f.state is State.CONDITIONAL and f.path.endswith(".py") and (
                 launch := _condition_passed(f, options)) is not None:
             out.append(_resolved(f, f.value, State.ENABLED, launch))
-        elif not recipe.holds_launch(f) and f.path.endswith(".py") and _flag(f) in by_flag:
-            source = by_flag[_flag(f)]
+        elif flag in by_flag and f.path.endswith(".py") and not recipe.holds_launch(f):
+            source = by_flag[flag]
             # A model the launch names replaces the option's default model; a switch keeps its own value.
             value = source.value if f.rule == source.rule in VALUE_FROM_LAUNCH else f.value
             out.append(_resolved(f, value, source.state, source))
-        elif not recipe.holds_launch(f) and f.path.endswith(".py") and _flag(f) in options:
-            launch, value = options[_flag(f)]
+        elif flag in options and f.path.endswith(".py") and not recipe.holds_launch(f):
+            launch, value = options[flag]
             out.extend(_overridden(f, value, launch))
         else:
             out.append(f)
@@ -151,13 +162,11 @@ def _passed_arguments(findings: list[Finding], recipe: Recipe) -> dict[str, dict
     passed: dict[str, dict[str, tuple[Finding, str | None]]] = {}
     recipe_files: KnownFiles | None = None  # the recipe's own files, indexed once (when a script needs resolving)
     for launch in findings:
-        if not recipe.holds_launch(launch) or not launch.in_force:
-            continue
         props = launch.properties or {}
         # The launcher finding (WAC404) carries its script's arguments; in a documented `python script.py` run each
         # finding of the command line does (extract/doc_commands.py).
         text = props.get("script_args")
-        if not isinstance(text, str):
+        if not isinstance(text, str) or not launch.in_force or not recipe.holds_launch(launch):
             continue
         try:
             words = shlex.split(text)

@@ -106,12 +106,21 @@ class _Relocator:
     def __init__(self, known: set[str], move: Callable[[str], str]) -> None:
         self.known, self.move = known, move
         self.done: dict[int, Any] = {}  # by id: shared parts stay shared in the copy
+        # By value: every path assessment names the same `path:line` evidence; one moved string each, not one per
+        # occurrence (a tree of 4,000 files and 400 launches names each line in every launch's requirements).
+        self.texts: dict[str, str] = {}
 
     def moves_nothing(self) -> bool:
         """Whether every known file is shown at the path the verdict names it by (then no string of it changes)."""
         return all(self.move(path) == path for path in self.known)
 
     def text(self, value: str) -> str:
+        moved = self.texts.get(value)
+        if moved is None:
+            moved = self.texts[value] = self._moved_text(value)
+        return moved
+
+    def _moved_text(self, value: str) -> str:
         if value in self.known:
             return self.move(value)
         match = _REFERENCE.match(value)
