@@ -254,3 +254,12 @@ def test_an_xmanager_tpu_request_outweighs_a_gpu_ports_dockerfile(tmp_path):
     assert [(r["constraint"], r["evidence"]) for r in resolved(data, google["reasons"]) if r["result"] == "supports"] \
         == [("the job requests Cloud TPUs", ["xm_launch.py:8"])]
     assert ids(data, "consistent") == {e.id for e in CATALOG if e.vendor == "Google"}
+
+
+def test_optional_mps_helper_behind_a_guard_excludes_no_vendor():
+    # `if not torch.backends.mps.is_available(): return False` guards the helper's MPS use: a possibility, not a
+    # fact, so the NVIDIA code beside it is not ruled out.
+    data = inference("mps_guard_helper")
+    assert vendor(data, "NVIDIA") == "possible"
+    assert vendor(data, "Apple") == "possible"
+    assert not ids(data, "excluded")

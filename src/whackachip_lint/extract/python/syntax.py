@@ -7,6 +7,7 @@ import ast
 from . import tables as T
 from .names import Aliases, dotted
 from .values import branch_truth, constant_truth, literal_string  # noqa: F401 (re-exported)
+from ...vocab.devices import device_type
 
 _EXITS = {"sys.exit", "exit", "quit", "os._exit"}
 
@@ -78,6 +79,36 @@ def _reads_platform(node: ast.expr, aliases: Aliases) -> bool:
         while type(inner) is ast.Subscript:
             inner = inner.value
         return type(inner) is ast.Call and (aliases.resolve(inner.func) or "") in T.PLATFORM_CALLS
+    return False
+
+
+# What ends a guard clause's body and leaves the rest of its block to the other case. A `raise` or `sys.exit()` is
+# not one: `if not torch.cuda.is_available(): raise ...` refuses to run without the device, so what follows is
+# required, not optional (the refusals above read such tests as platform facts).
+_LEAVES = (ast.Return, ast.Continue, ast.Break)
+
+
+def guard_leaves(node: ast.If) -> bool:
+    """`if COND: ...; return` (or `continue` / `break`): the statements after it in its block run only when
+    COND is false."""
+    return bool(node.body) and type(node.body[-1]) in _LEAVES
+
+
+def tests_hardware(test: ast.expr, aliases: Aliases) -> bool:
+    """Whether a test asks about the device or platform the code runs on: it names a device type in a string
+    (`device.type != "mps"`, `hasattr(torch, "xpu")`) or in a name (`torch.cuda.is_available()`,
+    `torch.backends.mps.is_available()`), reads the platform (`jax.default_backend() == "tpu"`) or a
+    build's version (`torch.version.hip`)."""
+    if platform_test(test, aliases) is not None or version_test(test, aliases)[0] is not None:
+        return True
+    for node in ast.walk(test):
+        kind = type(node)
+        if kind is ast.Constant and type(node.value) is str and device_type(node.value) is not None:
+            return True
+        if kind in (ast.Name, ast.Attribute):
+            name = aliases.resolve(node)
+            if name is not None and any(device_type(part) is not None for part in name.split(".")):
+                return True
     return False
 
 

@@ -10,7 +10,8 @@ Comments are read from the text of hot lines only (`comments`).
 The visitor keeps a stack of context frames: a frame says in what state code
 under a node runs (an `if` on a runtime condition makes its branches
 `conditional`, `if False:` makes its body `dead`, a `try` around an import
-that catches ImportError makes it optional). Evidence found under a frame takes
+that catches ImportError makes it optional, and a guard clause on the hardware,
+`if device.type != "mps": return`, makes the rest of its block `conditional`). Evidence found under a frame takes
 the strongest state on the stack. Frames are attached to child nodes by
 identity before the walker reaches them, so one generic traversal serves all.
 
@@ -52,12 +53,14 @@ from .syntax import (
     dict_entry,
     dict_get,
     exits,
+    guard_leaves,
     handler_names,
     has_import,
     is_neutral_test,
     is_type_checking,
     platform_test,
     starts_with_exit,
+    tests_hardware,
     subscript_key,
     unwrap_field,
     version_test,
@@ -344,10 +347,26 @@ class PythonEvidenceVisitor(ArgparseOptions, EnvironmentWrites, AstWalker):
                 if not gate.holds(first, last) and not self.imports.holds(first, last):
                     pending.pop(id(node), None)
                     continue  # nothing in it can be evidence, and what it binds is local to it
+            if kind is ast.If and index + 1 < len(statements):
+                self._guard(node, statements[index + 1:])
             if index + 1 < len(statements):
                 self._stack.append(partial(self._run_block, statements, index + 1))
             self._stack.append((node, False))
             return
+
+    def _guard(self, node: ast.If, rest: list) -> None:
+        """`if device.type != "mps": return False`: the rest of the block runs only when the test is false, as
+        an `else` would. Only a test about the hardware makes it so: an early return on anything else
+        (`if x is None: return`) leaves the code after it in force. A statement an earlier guard of the block
+        already made conditional keeps that guard's condition."""
+        if not guard_leaves(node) or not tests_hardware(node.test, self.aliases):
+            return
+        pending = self.pending
+        fresh = [statement for statement in rest if id(statement) not in pending]
+        if isinstance(node.test, ast.UnaryOp) and isinstance(node.test.op, ast.Not):
+            self.attach(fresh, State.CONDITIONAL, condition=node.test.operand)
+        else:
+            self.attach(fresh, State.CONDITIONAL, condition=node.test, phrase=WHEN_FALSE)
 
     def _bind_only(self, node: ast.AST, state: State) -> None:
         """What a statement without gate words still contributes: the names it binds."""
