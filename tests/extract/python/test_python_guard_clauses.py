@@ -117,3 +117,42 @@ def test_the_condition_says_the_guard_is_false():
 
     finding, = [f for f in scan_snippet(code, "python").findings if f.rule == "WAC204"]
     assert finding.properties["condition"] == "not (target.device != 'mps')"
+
+
+# --- capability probes: `try: <use a device> except Exception: <fall back>` ----------------------------------------
+
+PROBES = {
+    "a probe that falls back with a constant": ("""
+        def supports_bf16():
+            try:
+                torch.device("mps")
+                return True
+            except Exception:
+                return False
+        """, [(5, C)]),
+    "a bare except that passes": ("""
+        try:
+            torch.device("xpu")
+        except:
+            pass
+        """, [(4, C)]),
+    "a handler that does work keeps the body in force": ("""
+        try:
+            torch.device("mps")
+        except Exception:
+            log("failed")
+            raise
+        """, [(4, E)]),
+    "a narrow handler keeps the body in force": ("""
+        try:
+            torch.device("mps")
+        except ValueError:
+            pass
+        """, [(4, E)]),
+}
+
+
+@pytest.mark.parametrize("case", PROBES)
+def test_a_device_probe_with_a_fallback_is_conditional(case):
+    code, expected = PROBES[case]
+    assert device_states(code) == expected

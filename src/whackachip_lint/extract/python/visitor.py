@@ -46,6 +46,7 @@ from .meanings import dtype_meaning, module_meanings, switch_truth, value_meanin
 from .mentions import find_mentions, span_in_token
 from .names import Aliases, dotted, lookup, matches
 from .options import ArgparseOptions
+from ...vocab.devices import device_type
 from ...vocab.truth import truth
 from .syntax import (
     branch_truth,
@@ -529,7 +530,7 @@ class PythonEvidenceVisitor(ArgparseOptions, EnvironmentWrites, AstWalker):
         caught = [handler_names(h) for h in node.handlers]
         optional = any(names & _IMPORT_ERRORS for names in caught) or (
             any(not names or names & _BROAD_ERRORS for names in caught) and has_import(node.body)
-        ) or (bool(node.handlers) and self._probes_tpu(node.body))
+        ) or (bool(node.handlers) and self._probes_tpu(node.body)) or _probes_device(node, caught)
         if not optional:
             return
         caught = node.handlers[0].type or "BaseException"
@@ -1265,3 +1266,24 @@ def _switch_names_as_labels(elements: list[tuple[ast.expr, ast.expr]]) -> set[st
     quantities = {k for k, v in found.items() if not isinstance(v, str) and v not in (0, 1)}
     names = {k for k, v in found.items() if isinstance(v, str) and truth(v) is None and v.strip().lower() != "auto"}
     return quantities | (names if len(found) >= 2 else set())
+
+
+def _probes_device(node: ast.Try, caught: list[set[str]]) -> bool:
+    """`try: torch.ones(2, device="mps") ... except Exception: return False`: a capability probe. The body tries a
+    device (a device-type string other than cpu) and every handler, catching anything, only falls back (`pass`,
+    `return` of a constant or name, a constant assigned): what the body does holds only where the device works,
+    a condition, not a fact about the hardware the code needs."""
+    if not node.handlers or not all(not names or names & _BROAD_ERRORS for names in caught):
+        return False
+    if not all(_falls_back(handler.body) for handler in node.handlers):
+        return False
+    return any(type(n) is ast.Constant and type(n.value) is str and len(n.value) < 16
+               and device_type(n.value) not in (None, "cpu", "meta")
+               for statement in node.body for n in ast.walk(statement))
+
+
+def _falls_back(body: list[ast.stmt]) -> bool:
+    return all(type(s) is ast.Pass
+               or (type(s) is ast.Return and (s.value is None or type(s.value) in (ast.Constant, ast.Name)))
+               or (type(s) is ast.Assign and type(s.value) is ast.Constant)
+               for s in body)
