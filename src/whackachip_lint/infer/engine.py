@@ -35,7 +35,7 @@ from .memory import largest_memory_gb
 from .memory import scale as run_scale
 from .recipes import (Recipe, doc_block, documented_recipe_name, find_recipes, recipe_home, resolve_in_recipe,
                       share_vendored_trees, split_by_recipe)
-from .standing import VENDORED_TREE, by_standing, is_vendored, standing
+from .standing import by_standing, is_vendored
 from ..paths.roles import (CONFIG_SUFFIXES, SETUP_RULES, SUPPORT, TEST, TRAINING, VENDORED, RepoPaths, is_container_ci_or_doc_path,
                            path_role, primary_rank)
 from ..rules.codes import Code
@@ -897,9 +897,8 @@ def _path_assessments(findings: list[Finding], files: list[str], repo: RepoPaths
     # path holds are shared only with the paths that reach the tree (an import, a launch, a config the launch
     # names), not with a launch that never touches it. Only when no path names hardware without them do they count
     # for all, as every finding does when nothing on a training path names a vendor.
-    ranked = [(f, standing(f, role_of(f, repo))) for f in shared]
-    unreached = [f for f, rank in ranked if rank == VENDORED_TREE]
-    shared = [f for f, rank in ranked if rank != VENDORED_TREE]
+    unreached = [f for f in shared if is_vendored(f)]
+    shared = [f for f in shared if not is_vendored(f)]
     out = _assess_recipes(recipes, share_vendored_trees(own, unreached, recipes), shared, launches, launch_files,
                           catalog, context)
     if unreached and not any(has_hardware_evidence(a) for _, _, a in out):
