@@ -14,7 +14,7 @@ from whackachip_lint.infer.catalog import Catalog, load_catalog
 from whackachip_lint.infer.constraints import Requirement, Spec
 from whackachip_lint.infer.engine import (
     CONSISTENT, COUNT_NOTES, DISFAVOURED, EXCLUDED, RepoContext, _conflicts, _counts, _device_class, _interconnect,
-    LAUNCH_OVERRIDES, _merge, _outweighing, _primary, _settle_vendor_conflicts, _vendors, assess, collect_requirements,
+    LAUNCH_OVERRIDES, _merge, _with, _outweighing, _primary, _settle_vendor_conflicts, _vendors, assess, collect_requirements,
     documented_parts, has_hardware_evidence, infer, optional_requirements, settle_master_switches, shim_vendors,
     singled_out_vendors, vendor_scopes,
 )
@@ -488,6 +488,18 @@ def test_a_launch_file_sets_up_the_devices_its_own_lines_name(launch, files, ove
     cuda = next(r for r in settled if r.constraint.startswith(CUDA_DEVICE))
     assert (cuda.constraint, cuda.against) == ((f"{CUDA_DEVICE} ({LAUNCH_OVERRIDES})", False) if overridden
                                                else (CUDA_DEVICE, True))
+
+
+def test_an_overridden_default_stays_marked_through_rebuilds_and_is_told_by_its_mark_not_its_text():
+    found = [finding("WAC204", "cuda", path="train.py", line=6), finding("WAC205", "ASCEND_RT_VISIBLE_DEVICES",
+                                                                       path="scripts/run_npu.sh", line=4)]
+    recipe = Recipe("scripts/run_npu.sh", {"scripts/run_npu.sh", "train.py"}, {"scripts"})
+    settled, _ = _settle_vendor_conflicts(collect_requirements(found), recipe)
+    cuda = next(r for r in settled if r.constraint.startswith(CUDA_DEVICE))
+    assert (cuda.overridden, cuda.against) == (True, False)
+    # A later rebuild (a requirement set aside) keeps the mark; the plain launch tell never had it.
+    assert _with(cuda, cuda.strength, "set aside", against=False).overridden is True
+    assert [r.overridden for r in settled if not r.constraint.startswith(CUDA_DEVICE)] == [False]
 
 
 def test_a_path_whose_launch_overrides_its_codes_vendor_default_names_hardware():

@@ -171,6 +171,7 @@ class Requirement:
     vendors: frozenset[str] = frozenset()  # for vendor requirements: the vendors it allows
     vendored: bool = False  # from a vendored tree (someone else's code): weighed lower, sets no floor of its own
     against: bool = True  # False: counts for the vendors it allows, never against a candidate (support files)
+    overridden: bool = False  # shared code's default the path's launch overrides: names hardware, counts against none
 
     def check(self, entry: Entry) -> bool | None:
         return _check(self.spec, self.value, entry, self.vendors)

@@ -259,9 +259,10 @@ def _support_requirement(req: Requirement) -> Requirement:
     return _demoted(req, "in a support file, weighed lower") if req.strength == HARD else req
 
 
-def _with(req: Requirement, strength: str, why: str, vendored: bool = False, against: bool = True) -> Requirement:
+def _with(req: Requirement, strength: str, why: str, vendored: bool = False, against: bool = True,
+          overridden: bool = False) -> Requirement:
     return Requirement(f"{req.constraint} ({why})", strength, req.kind, req.evidence, req.rule, req.spec, req.value,
-                       req.vendors, vendored or req.vendored, against and req.against)
+                       req.vendors, vendored or req.vendored, against and req.against, overridden or req.overridden)
 
 
 def collect_requirements(findings: list[Finding], memo: dict | None = None) -> list[Requirement]:
@@ -290,7 +291,7 @@ def collect_requirements(findings: list[Finding], memo: dict | None = None) -> l
         evidence.setdefault(key, set()).update(req.evidence)
     merged = [
         Requirement(r.constraint, r.strength, r.kind, tuple(sorted(evidence[k], key=_evidence_key)), r.rule, r.spec,
-                    r.value, r.vendors, r.vendored, r.against)
+                    r.value, r.vendors, r.vendored, r.against, r.overridden)
         for k, r in first.items()
     ]
     return sorted(merged, key=lambda r: (-RANK[r.strength], r.rule, r.constraint))
@@ -323,7 +324,8 @@ def _union_target_lists(requirements: list[Requirement], open_lists: set[str] = 
         text = first.constraint.replace(str(first.value), ";".join(values), 1)
         evidence = tuple(e for r in reqs for e in r.evidence)
         out.append(Requirement(text, first.strength, first.kind, evidence,
-                               first.rule, first.spec, ";".join(values), first.vendors, first.vendored, first.against))
+                               first.rule, first.spec, ";".join(values), first.vendors, first.vendored, first.against,
+                               first.overridden))
     return out
 
 
@@ -386,7 +388,7 @@ def _settle_vendor_conflicts(requirements: list[Requirement],
             out.append(_with(req, req.strength, "against the repository's own vendor evidence", against=False))
         elif (set_up and req.is_vendor and req.strength != HARD and req.against and not (req.vendors & set_up)
               and not from_launch(req, launch)):
-            out.append(_with(req, req.strength, LAUNCH_OVERRIDES, against=False))
+            out.append(_with(req, req.strength, LAUNCH_OVERRIDES, against=False, overridden=True))
         elif req.is_vendor and req.strength == HARD and conflict and any(not (o.vendors & req.vendors) for o in hard):
             out.append(_demoted(req, "contradicted by other vendor evidence in scope"))
         elif allowed and req.is_vendor and req.strength != HARD and req.against and not (req.vendors & allowed):
@@ -865,7 +867,7 @@ def has_hardware_evidence(assessment: Assessment) -> bool:
     what the path's code runs on. The code's default that the path's launch overrides (LAUNCH_OVERRIDES) names
     hardware all the same: without it a documented recipe, whose own set-up is documentation and counts against no
     part, would be "naming no vendor" exactly when it sets up devices."""
-    return any(r.is_vendor and (r.against or LAUNCH_OVERRIDES in r.constraint) for r in assessment.requirements)
+    return any(r.is_vendor and (r.against or r.overridden) for r in assessment.requirements)
 
 
 def _path_assessments(findings: list[Finding], files: list[str], repo: RepoPaths | None, catalog: Catalog,
