@@ -14,9 +14,9 @@ from whackachip_lint.infer.catalog import Catalog, load_catalog
 from whackachip_lint.infer.constraints import Requirement, Spec
 from whackachip_lint.infer.engine import (
     CONSISTENT, COUNT_NOTES, DISFAVOURED, EXCLUDED, RepoContext, _conflicts, _counts, _device_class, _interconnect,
-    LAUNCH_OVERRIDES, _merge, _with, _outweighing, _primary, _settle_vendor_conflicts, _vendors, assess, collect_requirements,
+    LAUNCH_OVERRIDES, _merge, _outweighing, _primary, _settle_vendor_conflicts, _vendors, assess, collect_requirements,
     documented_parts, has_hardware_evidence, infer, optional_requirements, settle_master_switches, shim_vendors,
-    singled_out_vendors, vendor_scopes,
+    singled_out_vendors, vendor_scopes, _with,
 )
 from whackachip_lint.infer.judgement import CandidateVerdict, Reason
 from whackachip_lint.infer.recipes import Recipe, find_recipes
