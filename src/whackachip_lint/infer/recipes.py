@@ -116,9 +116,10 @@ def resolve_in_recipe(findings: list[Finding], recipe: Recipe, memo: dict | None
             known = memo[id(f)] = (f, _flag(f))  # the finding kept: its id stays its own
         flags.append(known[1])
     # Cheap tests first: a recipe holds every finding of the files it reaches, and few carry a flag.
-    launch_flags = [f for f, flag in zip(findings, flags)
-                    if flag and f.state not in _NOT_RUN and recipe.holds_launch(f)]
-    by_flag = {_flag(f): f for f in launch_flags}
+    flagged = [(f, flag) for f, flag in zip(findings, flags)
+               if flag and f.state not in _NOT_RUN and recipe.holds_launch(f)]
+    launch_flags = [f for f, _flag_name in flagged]
+    by_flag = {flag: f for f, flag in flagged}  # the flags memoised above, not parsed again
     passed_rules = {f.rule for f in launch_flags if f.in_force and f.rule in AUTO_RULES}
     passed_counts = {f.rule: f for f in launch_flags if f.in_force and f.rule in COUNT_FROM_LAUNCH}
     passed = _passed_arguments(findings, recipe)
