@@ -51,9 +51,10 @@ EXAMPLE_DIRS = frozenset({"examples", "example", "demo", "demos", "benchmarks", 
 # Module names (file stem or a folder) that mark a plug-in, worker or backend: optional unless imported for certain.
 PLUGIN_WORDS = re.compile(r"(?:^|[_\-/])(?:workers?|backends?|plugins?|adapters?|integrations?|contrib)(?:[_\-/.]|$)")
 # Words (path parts split at / _ - .) that say an entry point does something other than train: converts, merges or
-# consolidates checkpoints (`merge_lora_weights.py` folds adapters into a model), prepares data, serves or chats, evaluates, runs inference. Such a script runs on
-# whatever the authors had at hand, so it is a training path only when the repository has no other one. The file
-# name is read before its folders; a word of TRAIN_WORDS there keeps it a training script (`trainer/train_agent.py`).
+# consolidates checkpoints (`merge_lora_weights.py` folds adapters into a model), prepares data, serves or chats,
+# evaluates, runs inference. Such a script runs on whatever the authors had at hand, so it is a training path only
+# when the repository has no other one. The file name is read before its folders; a word of TRAIN_WORDS there keeps
+# it a training script (`trainer/train_agent.py`).
 TOOL_WORDS = frozenset({
     "convert", "converter", "conversion", "consolidate", "merge", "export", "quantize", "dequantize",
     "preprocess", "preprocessing", "prepare", "prep", "download", "tokenize",
@@ -235,9 +236,9 @@ ASIDE_WORDS = TOOL_WORDS | frozenset({
     "benchmark", "benchmarks", "bench", "estimate", "estimator", "perf", "profile", "profiler", "profiling",
     "tokenizer", "tokenizers", "vocab", "bpe", "sentencepiece", "selftest", "sanity",
     "ops", "kernel", "kernels", "csrc", "triton"})
-# Folders of code added to the repository's own (extensions, contributions, plug-ins): below its own training.
 # A name that says "X to image/video/audio/text" generates (`txt2img.py`, `img2img.py`): sampling, not training.
 _GENERATES = re.compile(r"[a-z]+2(?:img|image|images|video|audio|speech|txt|text)")
+# Folders of code added to the repository's own (extensions, contributions, plug-ins): below its own training.
 EXTENSION_DIRS = frozenset({"extensions", "extension", "ext", "contrib", "contribs", "plugins", "plugin", "addons",
                             "integrations", "third_party", "thirdparty"})
 
