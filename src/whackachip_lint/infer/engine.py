@@ -36,8 +36,8 @@ from .memory import scale as run_scale
 from .recipes import (Recipe, doc_block, documented_recipe_name, find_recipes, recipe_home, resolve_in_recipe,
                       share_vendored_trees, split_by_recipe)
 from .standing import by_standing, is_vendored
-from ..paths.roles import (CONFIG_SUFFIXES, SETUP_RULES, SUPPORT, TEST, TRAINING, VENDORED, RepoPaths, is_container_ci_or_doc_path,
-                           path_role, primary_rank)
+from ..paths.roles import (CONFIG_SUFFIXES, SETUP_RULES, SUPPORT, TEST, TRAINING, VENDORED, RepoPaths,
+                           is_container_ci_or_doc_path, path_role, primary_rank)
 from ..rules.codes import Code
 
 LIKELY, POSSIBLE = "likely", "possible"

@@ -3,9 +3,9 @@
 An import resolves as Python would find it in a checkout: relative imports from the importing file's package;
 absolute ones from the nearest folder above the importer that holds the module (the script's own folder, the
 repository root, `src/`...), else (not for a standard-library name) from the one file anywhere whose dotted path
-ends with the name. Modules that
-resolve to no file of the repository (torch, numpy) are outside the graph. Importing `a.b.c` also runs the
-packages `a/__init__.py` and `a/b/__init__.py`; `from a import b` reaches `a/b.py` when there is one.
+ends with the name. Modules that resolve to no file of the repository (torch, numpy) are outside the graph.
+Importing `a.b.c` also runs the packages `a/__init__.py` and `a/b/__init__.py`; `from a import b` reaches `a/b.py`
+when there is one.
 """
 
 from __future__ import annotations
