@@ -819,8 +819,9 @@ def infer(result, settings=None, catalog: Catalog | None = None) -> Verdict:
         # Nothing on a training path names hardware (a repository of examples or notebooks): they are its code.
         # Its tests are not: a test of an FP8 kernel on the CPU, or one that skips itself without the device,
         # sets no requirement of the repository (they stay optional, as everywhere else).
-        on_path = [f for f in everything if role_of(f, repo) != TEST]
-        off_path = [f for f in everything if role_of(f, repo) == TEST]
+        on_path, off_path = [], []
+        for f in everything:
+            (off_path if role_of(f, repo) == TEST else on_path).append(f)
     findings = on_path
     files = getattr(result, "files", []) or []
     # Tools and examples count here: a data-preparation script setting HIP variables was run on the authors'
