@@ -35,15 +35,18 @@ class Recipe:
         for a documented recipe ("README.md:12") a line of its own code block, never another block of the
         document or the prose around it. The one answer to "does this evidence belong to this launch"."""
         path, _, line = where.rpartition(":")
-        if not self.document:
-            return path == self.name
-        opened = int(self.name.rpartition(":")[2])
-        return path == self.document and line.isdigit() and opened <= int(line) <= self.block_end
+        return self._holds_line(path, int(line) if line.isdigit() else None)
 
     def holds_launch(self, finding: Finding) -> bool:
         """Whether a finding is part of this recipe's launch commands (its flags settle what the files leave open):
         it stands in the launch file, or in a documented recipe's own code block (holds)."""
-        return self.holds(f"{finding.path}:{finding.line}")
+        return self._holds_line(finding.path, finding.line)  # asked of every finding per recipe: no text made
+
+    def _holds_line(self, path: str, line: int | None) -> bool:
+        if not self.document:
+            return path == self.name
+        opened = int(self.name.rpartition(":")[2])
+        return path == self.document and line is not None and opened <= line <= self.block_end
 
 
 def doc_block(finding: Finding) -> int:
