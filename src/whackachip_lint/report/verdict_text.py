@@ -386,9 +386,9 @@ def _declared_lines(verdict: Verdict, lim: Limits) -> list[str]:
 
 def _path_conflict_lines(verdict: Verdict, lim: Limits) -> list[str]:
     conflicts = path_conflicts(verdict)
-    out = _weak_hint_lines(verdict, lim)
+    weak = _weak_hint_lines(verdict, lim)
     if not conflicts:
-        return out
+        return weak
     shown, left = _cut(conflicts, lim.items)
     out = [f"  Training paths in conflict ({len(conflicts)}):"]
     for c in shown:
@@ -398,7 +398,7 @@ def _path_conflict_lines(verdict: Verdict, lim: Limits) -> list[str]:
         out.append(_fitted(lambda l: text + (f": {_listed_reasons(reqs, l)}" if reqs else ""), lim))
     if left:
         out.append(f"    +{left} more")
-    return out + _weak_hint_lines(verdict, lim)
+    return out + weak
 
 
 def _weak_hint_lines(verdict: Verdict, lim: Limits) -> list[str]:
