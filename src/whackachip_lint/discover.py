@@ -204,8 +204,9 @@ class TreeWalker:
         counts[1 if is_dir else 0] += 1
 
     def _inside_root(self, real: str) -> bool:
-        root = str(self.real_root)
-        return real == root or real.startswith(root.rstrip(os.sep) + os.sep)
+        from .safe_read import lies_within
+
+        return lies_within(real, str(self.real_root))
 
     def walk(self, path: Path, explicit: bool = True) -> Iterator[Candidate]:
         rel = relative(path, self.root)

@@ -113,7 +113,12 @@ def _outside(fd: int, root: str | None) -> bool:
         real = os.readlink(f"/proc/self/fd/{fd}")
     except OSError:
         return False
-    return real != root and not real.startswith(root.rstrip(os.sep) + os.sep)
+    return not lies_within(real, root)
 
 
-__all__ = ["NotRead", "TooBig", "read_bytes", "read_head"]
+def lies_within(real: str, root: str) -> bool:
+    """Whether the real path `real` is `root` (a real path) or below it."""
+    return real == root or real.startswith(root.rstrip(os.sep) + os.sep)
+
+
+__all__ = ["NotRead", "TooBig", "lies_within", "read_bytes", "read_head"]
