@@ -46,6 +46,10 @@ def _fill(unit: str, size: int, head: str = "", tail: str = "") -> str:
 
 def assert_linear(run, make) -> None:
     small, large = _timed(run, make(SMALL)), _timed(run, make(LARGE))
+    if not (large < LINEAR_BOUND or large < SLACK * small):
+        # Once more, the best of two: another job's burst on a shared two-core CI slowed one run past the bound
+        # (it flaked). Quadratic code is 256x slower at 1 MB, so a second sample never lets it pass.
+        small, large = min(small, _timed(run, make(SMALL))), min(large, _timed(run, make(LARGE)))
     assert large < LINEAR_BOUND or large < SLACK * small, f"1 MB took {large:.2f} s, 64 KB took {small:.3f} s"
 
 
