@@ -22,6 +22,7 @@ import pathspec
 
 from .evidence import Diagnostic
 from .kinds import KIND_BY_NAME, KIND_BY_PATTERN, KIND_BY_SHEBANG, KIND_BY_SUFFIX, KINDS
+from .safe_read import CONTROL_FILE_MAX
 
 # Folder names never worth walking into.
 SKIP_DIRS = frozenset(
@@ -174,7 +175,6 @@ SKIP_FOLDER_NAME = "in a folder skipped by name (node_modules, caches, virtualen
 _VCS_DIRS = frozenset({".git", ".hg", ".svn"})
 # Files that steer discovery, read only through the guarded reader (regular file, size cap, never a link).
 CONTROL_FILES = (".gitignore", ".gitmodules")
-CONTROL_FILE_MAX = 1024 * 1024
 
 
 class TreeWalker:

@@ -28,6 +28,8 @@ class TooBig(NotRead):
 
 _FLAGS = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0) | getattr(os, "O_CLOEXEC", 0)
 _NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
+# Bytes read at most of a file that steers the scan (.gitignore, .gitmodules, the repository's configuration).
+CONTROL_FILE_MAX = 1024 * 1024
 
 
 def read_bytes(path, limit: int, *, follow_symlinks: bool = True, within: str | None = None) -> bytes:
@@ -121,4 +123,4 @@ def lies_within(real: str, root: str) -> bool:
     return real == root or real.startswith(root.rstrip(os.sep) + os.sep)
 
 
-__all__ = ["NotRead", "TooBig", "lies_within", "read_bytes", "read_head"]
+__all__ = ["CONTROL_FILE_MAX", "NotRead", "TooBig", "lies_within", "read_bytes", "read_head"]
