@@ -390,9 +390,8 @@ class TreeWalker:
         if bad_lines:
             problems.append(f"invalid pattern ignored (line {', '.join(map(str, bad_lines))}), as git does")
         if costly_lines:
-            problems.append(f"pattern ignored (line {', '.join(map(str, costly_lines))}): more `*` wildcards than "
-                            f"can be matched in bounded time ({MAX_STARS_PER_SEGMENT} per path segment, "
-                            f"{MAX_STARS} in all); git would apply it, so files it ignores are scanned")
+            problems.append(f"pattern ignored (line {', '.join(map(str, costly_lines))}): {TOO_MANY_STARS}; "
+                            "git would apply it, so files it ignores are scanned")
         if problems:
             self.diagnostics.append(Diagnostic(relative(directory / ".gitignore", self.root), "; ".join(problems)))
         return [(directory, spec)] if spec is not None else []
@@ -416,6 +415,9 @@ def _load_gitignore(directory: Path) -> tuple[pathspec.GitIgnoreSpec | None, lis
 # these bounds the worst path (4 KB) costs a few tenths of a second per pattern.
 MAX_STARS_PER_SEGMENT = 2
 MAX_STARS = 3
+# Why such a pattern is refused: in the .gitignore diagnostic and the configuration error alike.
+TOO_MANY_STARS = (f"more `*` wildcards than can be matched in bounded time ({MAX_STARS_PER_SEGMENT} per path "
+                  f"segment, {MAX_STARS} in all)")
 
 
 def costly_pattern(line: str) -> bool:
