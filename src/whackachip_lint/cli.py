@@ -84,9 +84,7 @@ def _settings(paths, flags: dict, config_file: Path | None, isolated: bool):
         if path is not None:
             apply_config(settings, load_config(path))
     except ConfigError as exc:  # quotes the file's keys and values: the scanned repository's, maybe (escaped)
-        from .one_file import printable_text
-
-        click.echo(f"wac-lint: error: {printable_text(str(exc))}", err=True)
+        click.echo(f"wac-lint: error: {printable_message(str(exc))}", err=True)
         sys.exit(EXIT_ERROR)
     for note in settings.config_ignored:
         click.echo(f"wac-lint: warning: {note}", err=True)
@@ -207,9 +205,8 @@ def scan(paths, output_format, statistics, show_source, verdict_only, output, se
             from_flag = click.get_current_context().get_parameter_source("targets").name == "COMMANDLINE"
             where = "--target" if from_flag else f"`target` in {config_path}"
             hints = "".join(did_you_mean(t, catalog_choices()) for t in unknown)
-            from .one_file import printable_text  # a target from the scanned repository's configuration
-
-            raise click.UsageError(printable_text(f"unknown target {', '.join(unknown)}{hints} ({where}; "
+            # a target from the scanned repository's configuration
+            raise click.UsageError(printable_message(f"unknown target {', '.join(unknown)}{hints} ({where}; "
                                                   "`wac-lint hardware` lists the catalog ids)"))
     from .lint import lint
 
@@ -226,9 +223,8 @@ def scan(paths, output_format, statistics, show_source, verdict_only, output, se
                 bar.close()
         result, verdict = report.result, report.verdict
     except Exception as exc:  # an internal error: say so, exit 2
-        from .one_file import printable_text  # the message may quote a path of the scanned tree
-
-        click.echo(printable_text(f"wac-lint: internal error: {type(exc).__name__}: {exc}"), err=True)
+        # the message may quote a path of the scanned tree
+        click.echo(printable_message(f"wac-lint: internal error: {type(exc).__name__}: {exc}"), err=True)
         sys.exit(EXIT_ERROR)
 
     from .report.locations import SarifLocator, relocate, relocate_verdict, sarif_base, shown_root
@@ -338,6 +334,15 @@ def use_colour_for(flag: bool | None, to_terminal_stream: bool) -> bool:
     if os.environ.get("FORCE_COLOR"):
         return True
     return to_terminal_stream and sys.stdout.isatty()
+
+
+def printable_message(text: str) -> str:
+    """A message quoting the scanned repository, safe on standard error: no control sequence, no line of its own,
+    and no GitHub workflow command (`##[error]` in a configured target), as the reports print it."""
+    from .one_file import printable_text
+    from .report.escape import terminal_text
+
+    return terminal_text(printable_text(text))
 
 
 def diagnostic_line(diagnostic) -> str:

@@ -12,7 +12,7 @@ from .options import (  # noqa: F401 (re-exported: where every layer has always 
     CONFIG_KEYS, CONFIG_MAX_FILE_BYTES, DEFAULT_MAX_FILE_BYTES, OPTIONS, OUTPUT_FORMATS, UNTRUSTED_KEYS, ConfigError,
     Settings, default_jobs,
 )
-from .safe_read import NotRead, read_bytes
+from .safe_read import CONTROL_FILE_MAX, NotRead, read_bytes
 
 # ---------------------------------------------------------------------------------------------------------------
 # Configuration files: `[tool.wac-lint]` in pyproject.toml, or the top level of wac-lint.toml / .wac-lint.toml.
@@ -20,7 +20,6 @@ from .safe_read import NotRead, read_bytes
 # a pyproject.toml without a [tool.wac-lint] table does not count. Command-line flags override file values.
 
 CONFIG_NAMES = ("wac-lint.toml", ".wac-lint.toml", "pyproject.toml")
-CONFIG_FILE_MAX = 1024 * 1024  # bytes of a configuration file read at most
 
 
 def _toml_loads(text: str) -> dict:
@@ -33,10 +32,10 @@ def _read_table(path: Path) -> dict | None:
     """The wac-lint table of one file (None for a pyproject.toml without one).
 
     The file may be the scanned repository's: read with safe_read's guards (a regular file, at most
-    CONFIG_FILE_MAX bytes: a 10 GB sparse pyproject.toml was read whole), and a nesting too deep for tomllib's
+    CONTROL_FILE_MAX bytes: a 10 GB sparse pyproject.toml was read whole), and a nesting too deep for tomllib's
     recursive parser is a ConfigError like any invalid TOML, not a traceback."""
     try:
-        data = _toml_loads(read_bytes(path, CONFIG_FILE_MAX).decode("utf-8"))
+        data = _toml_loads(read_bytes(path, CONTROL_FILE_MAX).decode("utf-8"))
     except NotRead as exc:
         raise ConfigError(f"{path}: {exc}") from None
     except UnicodeDecodeError:

@@ -22,6 +22,7 @@ import pathspec
 
 from .evidence import Diagnostic
 from .kinds import KIND_BY_NAME, KIND_BY_PATTERN, KIND_BY_SHEBANG, KIND_BY_SUFFIX, KINDS
+from .safe_read import CONTROL_FILE_MAX
 
 # Folder names never worth walking into.
 SKIP_DIRS = frozenset(
@@ -174,7 +175,6 @@ SKIP_FOLDER_NAME = "in a folder skipped by name (node_modules, caches, virtualen
 _VCS_DIRS = frozenset({".git", ".hg", ".svn"})
 # Files that steer discovery, read only through the guarded reader (regular file, size cap, never a link).
 CONTROL_FILES = (".gitignore", ".gitmodules")
-CONTROL_FILE_MAX = 1024 * 1024
 
 
 class TreeWalker:
@@ -204,8 +204,9 @@ class TreeWalker:
         counts[1 if is_dir else 0] += 1
 
     def _inside_root(self, real: str) -> bool:
-        root = str(self.real_root)
-        return real == root or real.startswith(root.rstrip(os.sep) + os.sep)
+        from .safe_read import lies_within
+
+        return lies_within(real, str(self.real_root))
 
     def walk(self, path: Path, explicit: bool = True) -> Iterator[Candidate]:
         rel = relative(path, self.root)
@@ -389,9 +390,8 @@ class TreeWalker:
         if bad_lines:
             problems.append(f"invalid pattern ignored (line {', '.join(map(str, bad_lines))}), as git does")
         if costly_lines:
-            problems.append(f"pattern ignored (line {', '.join(map(str, costly_lines))}): more `*` wildcards than "
-                            f"can be matched in bounded time ({MAX_STARS_PER_SEGMENT} per path segment, "
-                            f"{MAX_STARS} in all); git would apply it, so files it ignores are scanned")
+            problems.append(f"pattern ignored (line {', '.join(map(str, costly_lines))}): {TOO_MANY_STARS}; "
+                            "git would apply it, so files it ignores are scanned")
         if problems:
             self.diagnostics.append(Diagnostic(relative(directory / ".gitignore", self.root), "; ".join(problems)))
         return [(directory, spec)] if spec is not None else []
@@ -415,6 +415,9 @@ def _load_gitignore(directory: Path) -> tuple[pathspec.GitIgnoreSpec | None, lis
 # these bounds the worst path (4 KB) costs a few tenths of a second per pattern.
 MAX_STARS_PER_SEGMENT = 2
 MAX_STARS = 3
+# Why such a pattern is refused: in the .gitignore diagnostic and the configuration error alike.
+TOO_MANY_STARS = (f"more `*` wildcards than can be matched in bounded time ({MAX_STARS_PER_SEGMENT} per path "
+                  f"segment, {MAX_STARS} in all)")
 
 
 def costly_pattern(line: str) -> bool:

@@ -64,13 +64,12 @@ def _strings(path: Path, key: str, value: Any) -> list[str]:
 def _patterns(path: Path, key: str, value: Any) -> list[str]:
     """Gitignore-style patterns; one pathspec could not match in bounded time is an error (discover.costly_pattern:
     a repository's `exclude = ["a*a*a*a*a*b"]` stalled discovery)."""
-    from .discover import MAX_STARS, MAX_STARS_PER_SEGMENT, costly_pattern
+    from .discover import TOO_MANY_STARS, costly_pattern
 
     patterns = _strings(path, key, value)
     for pattern in patterns:
         if costly_pattern(pattern):
-            raise ConfigError(f"{path}: `{key}`: pattern {pattern!r} has more `*` wildcards than can be matched in "
-                              f"bounded time ({MAX_STARS_PER_SEGMENT} per path segment, {MAX_STARS} in all)")
+            raise ConfigError(f"{path}: `{key}`: pattern {pattern!r} has {TOO_MANY_STARS}")
     return patterns
 
 

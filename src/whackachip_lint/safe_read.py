@@ -28,6 +28,8 @@ class TooBig(NotRead):
 
 _FLAGS = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0) | getattr(os, "O_CLOEXEC", 0)
 _NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
+# Bytes read at most of a file that steers the scan (.gitignore, .gitmodules, the repository's configuration).
+CONTROL_FILE_MAX = 1024 * 1024
 
 
 def read_bytes(path, limit: int, *, follow_symlinks: bool = True, within: str | None = None) -> bytes:
@@ -113,7 +115,12 @@ def _outside(fd: int, root: str | None) -> bool:
         real = os.readlink(f"/proc/self/fd/{fd}")
     except OSError:
         return False
-    return real != root and not real.startswith(root.rstrip(os.sep) + os.sep)
+    return not lies_within(real, root)
 
 
-__all__ = ["NotRead", "TooBig", "read_bytes", "read_head"]
+def lies_within(real: str, root: str) -> bool:
+    """Whether the real path `real` is `root` (a real path) or below it."""
+    return real == root or real.startswith(root.rstrip(os.sep) + os.sep)
+
+
+__all__ = ["CONTROL_FILE_MAX", "NotRead", "TooBig", "lies_within", "read_bytes", "read_head"]

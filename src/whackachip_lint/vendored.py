@@ -21,13 +21,13 @@ from pathlib import Path, PurePosixPath
 from typing import Iterable
 
 from .evidence import Finding
+from .safe_read import CONTROL_FILE_MAX
 
 # Folder names that hold other projects' code (compared case-insensitively).
 VENDOR_DIRS = frozenset({"third_party", "third-party", "thirdparty", "3rdparty", "3rd_party", "vendor", "vendored",
                          "external", "externals", "extern", "_vendor"})
 _LICENCES = ("LICENSE", "LICENSE.txt", "LICENSE.md", "LICENCE", "COPYING", "LICENSE-APACHE", "LICENSE.rst")
 _PACKAGING = ("setup.py", "pyproject.toml", "setup.cfg")
-CONTROL_FILE_MAX = 1024 * 1024  # bytes of a .gitmodules (or .gitignore) read at most
 
 
 def submodule_paths(root: Path) -> list[str]:

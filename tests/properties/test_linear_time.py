@@ -3,7 +3,8 @@
 Each case builds its input at two sizes, 64 KB and 1 MB (16 times more). Linear code takes about 16 times as
 long on the larger; the old code took 250 times as long or more (quadratic), over a minute at 1 MB. A case
 passes when the 1 MB run takes under LINEAR_BOUND seconds, or under SLACK times the 64 KB run (a loaded
-machine slows both alike), so the check is a benchmark-style bound, not a flaky stopwatch. Runs go through a
+machine slows both alike; a case over both is measured once more and judged on the faster of each
+size's two runs), so the check is a benchmark-style bound, not a flaky stopwatch. Runs go through a
 worker with a time budget, so a regression fails in HARD_LIMIT seconds instead of hanging the suite.
 """
 
@@ -46,6 +47,10 @@ def _fill(unit: str, size: int, head: str = "", tail: str = "") -> str:
 
 def assert_linear(run, make) -> None:
     small, large = _timed(run, make(SMALL)), _timed(run, make(LARGE))
+    if not (large < LINEAR_BOUND or large < SLACK * small):
+        # Once more, the best of two: another job's burst on a shared two-core CI slowed one run past the bound
+        # (it flaked). Quadratic code is 256x slower at 1 MB, so a second sample never lets it pass.
+        small, large = min(small, _timed(run, make(SMALL))), min(large, _timed(run, make(LARGE)))
     assert large < LINEAR_BOUND or large < SLACK * small, f"1 MB took {large:.2f} s, 64 KB took {small:.3f} s"
 
 

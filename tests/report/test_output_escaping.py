@@ -87,3 +87,12 @@ def test_a_markdown_report_of_a_repository_naming_people_pings_nobody(tmp_path, 
     result = cli("--format", "markdown", "--exit-zero", "--no-cache", str(tmp_path))
     assert result.exit_code == 0 and "octocat" in result.output
     assert not re.search(r"@[A-Za-z0-9]", result.output), result.output
+
+
+def test_an_error_quoting_the_configuration_carries_no_workflow_command(tmp_path, cli):
+    """A configured target (`##[error]...`) is quoted in the usage error: in a GitHub job's log it would forge an
+    annotation, as a finding's message would in the report."""
+    (tmp_path / "pyproject.toml").write_text('[tool.wac-lint]\ntarget = ["##[error]forged"]\n')
+    result = cli("--no-cache", str(tmp_path))
+    assert result.exit_code == 2
+    assert "##\\x5berror]forged" in result.output and "##[" not in result.output

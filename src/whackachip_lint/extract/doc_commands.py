@@ -44,7 +44,7 @@ from ..kinds import UNSAFE_CHARACTERS
 from . import ExtractionError, PartialExtraction, Source
 from . import shell
 from .fences import fences
-from .pip_install import install_start
+from .pip_install import PYTHON, install_start
 from ..prefilter import has_trigger, pattern_for
 from ..rules import ALL_RULES
 
@@ -70,7 +70,6 @@ _RST_LITERAL = re.compile(r"::[ \t]*$")
 _RST_OPTION = re.compile(r"^[ \t]*:[\w-]+:")
 _PROMPT = re.compile(r"^[ \t]*\$[ \t]")
 _ASSIGNMENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*=")
-_PYTHON = re.compile(r"^python(?:[23](?:\.\d+)?)?$")
 _CLONE = re.compile(r"\bgit[ \t]+clone\b")
 _WRAPPERS = frozenset({"nohup", "time", "env", "exec", "sudo", "numactl", "taskset"})
 
@@ -275,7 +274,7 @@ def _python_runs(commands: dict[int, str]) -> dict[int, tuple[str, str]]:
             continue
         while words and (_ASSIGNMENT.match(words[0]) or words[0] in _WRAPPERS):
             words = words[1:]
-        if len(words) < 2 or not _PYTHON.match(PurePosixPath(words[0]).name):
+        if len(words) < 2 or not PYTHON.match(PurePosixPath(words[0]).name):
             continue
         rest = words[1:]
         while rest and rest[0].startswith("-") and rest[0] not in ("-m", "-c"):

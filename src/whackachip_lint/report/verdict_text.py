@@ -368,9 +368,11 @@ def _declared_lines(verdict: Verdict, lim: Limits) -> list[str]:
     out = _path_conflict_lines(verdict, lim)
     if agree:
         # One name for each set of parts: "A100-40G" beside "A100" names nothing new (declared.distinct_names).
-        kept = set(distinct_names([d.requirement for d in agree if d.requirement is not None]))
-        distinct = [d for i, d in enumerate(agree) if _declared_name(d) in kept
-                    and _declared_name(d) not in map(_declared_name, agree[:i])]
+        first: dict[str, Any] = {}  # each name's first declaration, for its location
+        for d in agree:
+            first.setdefault(_declared_name(d), d)
+        kept = distinct_names([d.requirement for d in agree if d.requirement is not None])
+        distinct = [first[name] for name in kept if name in first]
         same = len(agree) - len(distinct) if distinct else 0
         other = f"; {same} other name{'s' if same != 1 else ''} of the same parts" if same else ""
         out.append(_fitted(lambda l: "  Declared hardware agreeing with the code (supports those parts): "
@@ -386,9 +388,9 @@ def _declared_lines(verdict: Verdict, lim: Limits) -> list[str]:
 
 def _path_conflict_lines(verdict: Verdict, lim: Limits) -> list[str]:
     conflicts = path_conflicts(verdict)
-    out = _weak_hint_lines(verdict, lim)
+    weak = _weak_hint_lines(verdict, lim)
     if not conflicts:
-        return out
+        return weak
     shown, left = _cut(conflicts, lim.items)
     out = [f"  Training paths in conflict ({len(conflicts)}):"]
     for c in shown:
@@ -398,7 +400,7 @@ def _path_conflict_lines(verdict: Verdict, lim: Limits) -> list[str]:
         out.append(_fitted(lambda l: text + (f": {_listed_reasons(reqs, l)}" if reqs else ""), lim))
     if left:
         out.append(f"    +{left} more")
-    return out + _weak_hint_lines(verdict, lim)
+    return out + weak
 
 
 def _weak_hint_lines(verdict: Verdict, lim: Limits) -> list[str]:

@@ -167,9 +167,18 @@ RULES = (
             Example('import torch\ndevice = f"cuda:{rank}"\nmodel.to(device)\n', value="cuda"),
             Example('import torch\nmodel = model.cuda()\n', value="cuda"),
             Example("distributed_type: MULTI_NPU\n", kind="yaml", value="npu", note="accelerate config"),
+            Example('import torch\ndef place(x):\n    if x is None:\n        return None\n    return torch.device("npu")\n',
+                    value="npu", note="an early return on something other than the hardware leaves the rest in force"),
+            Example('import torch\ntry:\n    device = torch.device("hpu")\nexcept Exception:\n    raise SystemExit("needs Gaudi")\n',
+                    value="hpu", note="a handler that refuses to run, not a fallback: the device is required"),
         ),
         negatives=(
             Example('import torch\nprint("use npu or cuda")\n'),
+            Example('import torch\ndef to_mps(x):\n    if not torch.backends.mps.is_available():\n        return x\n'
+                    '    return torch.device("mps")\n', note="after a guard clause on the hardware: conditional"),
+            Example('import torch\ndef has_mps():\n    try:\n        torch.device("mps")\n        return True\n'
+                    '    except Exception:\n        return False\n',
+                    note="a capability probe that falls back with a constant: conditional"),
             Example('from mindspore import context\ncontext.set_context(device_target="GPU")\n',
                     note="MindSpore's GPU target is CUDA or ROCm: no device type is read from it"),
             Example('import torch\ndevice = torch.device("mps" if torch.backends.mps.is_available() else "cpu")\n',

@@ -1252,7 +1252,6 @@ _CALL_HANDLERS = (
 )
 
 
-
 def _switch_names_as_labels(elements: list[tuple[ast.expr, ast.expr]]) -> set[str]:
     """The switch names (`"fp8"`, `"bf16"`) a dict uses as labels, not settings: keying a number other than 0 and
     1 (`{"fp8": 4500}`, a peak-FLOPs or memory table), or, with two or more of them, a value that is no truth
