@@ -3,6 +3,7 @@ exit code before click or the scanner is imported; anything that could change th
 
 from __future__ import annotations
 
+import compileall
 import json
 import os
 import shutil
@@ -66,6 +67,9 @@ def settled(tmp_path_factory):
         (base / name / "cache").mkdir()
     shutil.copytree(PACKAGE, base / "tool" / "pkg" / "whackachip_lint",
                     ignore=shutil.ignore_patterns("__pycache__"))
+    # Byte-compiled now, as an installer does: otherwise, where Python writes bytecode, the first run writes
+    # __pycache__ folders into the package it runs from, and those fresh changes rightly keep it from being recorded.
+    compileall.compile_dir(base / "tool" / "pkg", quiet=1)
     (base / "venv" / "repo" / "env").mkdir()
     (base / "venv" / "repo" / "env" / "pyvenv.cfg").write_text("home = /usr\n", encoding="utf-8")
     _write(base / "venv" / "repo" / "env", {"lib/x.py": "import torch\nx = torch.float16\n"})
