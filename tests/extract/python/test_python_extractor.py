@@ -597,6 +597,25 @@ def test_fsdp():
     assert rows(code) == {("WAC505", 2, 9, E, "fsdp"), ("WAC505", 3, 1, E, "fsdp2"), ("WAC505", 4, 33, E, "fsdp")}
 
 
+def test_lightning_fsdp_strategy():
+    # Lightning (Fabric or Trainer) shards with FSDP when given its FSDPStrategy; under a device-count test it is
+    # conditional like any other branch.
+    code = """\
+        import lightning as L
+        from lightning.fabric.strategies import FSDPStrategy
+        from pytorch_lightning.strategies import DDPStrategy
+        def setup(devices):
+            if devices > 1:
+                strategy = FSDPStrategy(state_dict_type="full")
+            else:
+                strategy = "auto"
+            fabric = L.Fabric(devices=devices, strategy=strategy)
+            trainer = L.Trainer(strategy=L.pytorch.strategies.FSDPStrategy())
+            other = L.Trainer(strategy=DDPStrategy())
+        """
+    assert rows(code, "WAC505") == {("WAC505", 6, 20, C, "fsdp"), ("WAC505", 10, 34, E, "fsdp")}
+
+
 # -- configs built as Python dicts ---------------------------------------------------------------------
 
 
