@@ -27,7 +27,8 @@ RULES = (
         name="gpus-per-node",
         signal="launch.gpus_per_node",
         title="devices per node",
-        summary="Finds how many devices a launcher starts per node (--nproc_per_node, --num_gpus, --gpus-per-node).",
+        summary=("Finds how many devices a launcher starts per node (--nproc_per_node, --num_gpus, --gpus-per-node), "
+                 "or a training script that starts its own processes is given (`python train.py --gpus=8`)."),
         why=(
             "Eight devices per node is the shape of HGX/DGX-class servers (a weak datacenter hint); it can also be "
             "four dual-die MI250X cards or eight Ascend NPUs."
@@ -42,6 +43,8 @@ RULES = (
             Example("composer -n 8 train.py yamls/pretrain/mpt-125m.yaml\n", kind="shell", value=8,
                     note="MosaicML Composer's launcher"),
             Example(_RANK_LOOP, kind="shell", value=8, note="one background process per DEVICE_ID"),
+            Example("python train.py --outdir=runs --gpus=8 --batch=32\n", kind="shell", value=8,
+                    note="a script that spawns one process per local GPU"),
             Example("num_machines: 2\nnum_processes: 16\n", kind="yaml", value=8, note="16 processes over 2 machines"),
             Example("#!/usr/bin/env python\n#SBATCH --gpus-per-node=4\nimport subprocess\n", value=4,
                     note="a job script written in Python: its #SBATCH lines are read as in a shell script"),
@@ -53,6 +56,7 @@ RULES = (
                 kind="shell",
                 note="a count the file does not decide stays conditional, with the text as written",
             ),
+            Example("python train.py --gpus 0,1,2,3\n", kind="shell", note="device ids, not a count"),
             Example("export HABANA_VISIBLE_DEVICES=all\n", kind="shell",
                     note="`all` exposes every device: it names no count"),
             Example("composer -n 8 install\n", kind="shell", note="no Python script: PHP's composer, no launch"),

@@ -440,6 +440,23 @@ def test_training_script_memory_flags():
     assert only("torchrun pretrain.py --micro-batch-size $MBS\n", "WAC504") == ("$MBS", C, 1)
 
 
+def test_a_script_that_starts_one_process_per_local_gpu():
+    # `python train.py --gpus=8` (the script spawns its own workers) and detectron2's `--num-gpus 8`: devices on
+    # this node. A list of device ids or an undecided count names no number; zero GPUs is a CPU run.
+    code = """\
+        python train.py --outdir=runs --gpus=8 --batch=32
+        python tools/train_net.py --num-gpus 4 --num-machines 2
+        GPUS=${GPUS:-2}
+        python main.py --ngpus $GPUS
+        python main.py --gpus 0,1,2,3
+        python main.py --gpus $NGPU
+        python main.py --num_gpus 0
+        python main.py --gpu 1
+        """
+    assert facts(code, "WAC401") == [("WAC401", 8, E, 1), ("WAC401", 4, E, 2), ("WAC401", 2, E, 4),
+                                     ("WAC401", 0, D, 7)]
+
+
 def test_a_template_with_angle_bracket_placeholders_is_read():
     # Megatron-style example scripts: `DATA_PATH=<Specify path and file prefix>` is no redirection but a blank to fill.
     code = ("#!/bin/bash\nDATA_PATH=<Specify path and file prefix>\nVOCAB_FILE=<Specify path to vocab.txt>\n"

@@ -301,6 +301,15 @@ SCRIPT_FLAGS: dict[str, tuple[str, str]] = {
     "per_device_train_batch_size": ("count", Code.MICRO_BATCH),
     "micro_batch_size": ("count", Code.MICRO_BATCH),  # Megatron
     "zero_stage": ("count", Code.ZERO_STAGE),  # Megatron-DeepSpeed
+    # A script that starts its own processes, one per local GPU (`python train.py --gpus=8`, detectron2's
+    # `--num-gpus 8` beside `--num-machines`): a number of devices on this node. Read only when it is a number
+    # (`--gpus 0,1` lists device ids).
+    "gpus": ("devices", Code.GPUS_PER_NODE),
+    "num_gpus": ("devices", Code.GPUS_PER_NODE),
+    "ngpus": ("devices", Code.GPUS_PER_NODE),
+    "n_gpus": ("devices", Code.GPUS_PER_NODE),
+    "gpus_per_node": ("devices", Code.GPUS_PER_NODE),
+    "num_gpus_per_node": ("devices", Code.GPUS_PER_NODE),
     "fsdp": ("fsdp", Code.FSDP),  # Hugging Face TrainingArguments: --fsdp "full_shard auto_wrap"
     "device_target": ("device", Code.DEVICE_TYPE),  # MindSpore scripts: --device_target Ascend
     "use_tpu": ("bool", Code.XLA_PLATFORM),  # TensorFlow Estimator scripts: --use_tpu=True --tpu_name=...

@@ -441,6 +441,10 @@ def _script_args(args: list[Word], launcher: str, state: State, sink: Sink) -> N
             continue
         if kind == "count":
             _script_count(rule, word, value, launcher, state, sink)
+        elif kind == "devices" and value.known and _number(value) is not None:
+            number = _number(value)
+            sink.add(rule, number, combine(state, State.DISABLED) if number == 0 else state, word, value,
+                     f"{option} {number} passed to {launcher}", properties)
         elif kind in ("fp8", "fp4"):
             own = State.ENABLED if value.known else State.CONDITIONAL
             sink.add(
