@@ -64,6 +64,7 @@ COMMAND_WORDS = frozenset({
     "CUDA_VISIBLE_DEVICES", "docker", "podman", "pip", "pip3", "conda", "git", "wget", "curl", "mkdir", "cp", "mv",
     "ln", "rm", "ls", "cat", "echo", "tar", "unzip", "make", "cmake", "gcloud", "kubectl", "huggingface-cli",
     "nvidia-smi", "rocm-smi", "npu-smi", "hl-smi", "ray", "colossalai", "composer", "fairseq-train",
+    "lightning", "fabric",
 })
 _RST_DIRECTIVE = re.compile(r"^(?P<indent>[ \t]*)\.\.[ \t]+(?:code-block|code|sourcecode)::[ \t]*(?P<lang>[\w+-]*)")
 _RST_LITERAL = re.compile(r"::[ \t]*$")

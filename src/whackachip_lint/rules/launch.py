@@ -15,7 +15,7 @@ TRIGGERS = (
     "sbatch", "slurm", "composer", "nproc", "nnodes", "nodes", "num_node", "num-node", "num_gpu", "num-gpu", "gpus",
     "per_node", "per-node", "num_processes", "num-processes", "hostfile", "machinefile", "visible_devices",
     "config_file", "config-file", "ntasks", "world_size", "pbs", "bsub", "ngpus", "msrun", "gaudi_spawn",
-    "device_id",
+    "device_id", "lightning", "fabric",
 )
 
 # Device classes a job across machines runs on: everything but consumer cards.
@@ -118,7 +118,8 @@ RULES = (
         name="launcher",
         signal="launch.launcher",
         title="distributed launcher",
-        summary="Finds distributed launchers: torchrun, torch.distributed.run/launch, deepspeed, accelerate launch, srun, mpirun.",
+        summary=("Finds distributed launchers: torchrun, torch.distributed.run/launch, deepspeed, accelerate launch, "
+                 "Lightning's `lightning run model` / `fabric run`, srun, mpirun."),
         why="The launcher ties a script to its configs and flags; the inference follows it across files.",
         positives=(
             Example("deepspeed --num_gpus 8 train.py\n", kind="shell", value="deepspeed"),
@@ -126,12 +127,15 @@ RULES = (
             Example("msrun --worker_num=8 --local_worker_num=8 train.py\n", kind="shell", value="msrun"),
             Example("composer --world_size 16 --node_rank 0 --master_addr 10.0.0.1 --master_port 7501 train.py "
                     "cfg.yaml\n", kind="shell", value="composer", note="MosaicML Composer's launcher"),
+            Example("lightning run model --accelerator=cuda --devices=8 --num-nodes=2 pretrain/train.py\n",
+                    kind="shell", value="lightning", note="Lightning Fabric's launcher"),
             Example(_RANK_LOOP, kind="shell", value="rank-loop",
                     note="the Ascend idiom: a loop that starts one background process per DEVICE_ID"),
         ),
         negatives=(
             Example("python train.py\n", kind="shell"),
             Example("composer install --no-dev\n", kind="shell", note="PHP's composer: no Python script, no launch"),
+            Example("lightning run app app.py\n", kind="shell", note="a Lightning app, not a training launch"),
             Example("for i in 0 1 2 3; do echo $i; done\n", kind="shell", note="a loop that starts no process per device"),
         ),
         tags=("topology", "launcher", "training-setup"),

@@ -457,6 +457,24 @@ def test_a_script_that_starts_one_process_per_local_gpu():
                                      ("WAC401", 0, D, 7)]
 
 
+def test_lightning_fabric_launcher():
+    code = """\
+        lightning run model --node-rank=0 --main-address=10.0.0.5 --accelerator=cuda --devices=8 --num-nodes=2 \\
+            pretrain/train.py --train_data_dir data
+        fabric run --devices auto --precision bf16-mixed train.py
+        fabric run model --devices=4 train.py
+        lightning run app app.py
+        """
+    found = {(rule, value, state, line) for rule, value, state, line in facts(code)}
+    assert found == {
+        ("WAC404", "lightning", E, 1), ("WAC204", "cuda", E, 1), ("WAC401", 8, E, 1), ("WAC402", 2, E, 1),
+        ("WAC404", "lightning", E, 3), ("WAC401", "auto", C, 3), ("WAC101", "bf16", E, 3),
+        ("WAC404", "lightning", E, 4), ("WAC401", 4, E, 4),
+    }
+    launch = [f for f in scan_snippet(textwrap.dedent(code), "shell").findings if f.rule == "WAC404"][0]
+    assert launch.properties["script"] == "pretrain/train.py"
+
+
 def test_a_template_with_angle_bracket_placeholders_is_read():
     # Megatron-style example scripts: `DATA_PATH=<Specify path and file prefix>` is no redirection but a blank to fill.
     code = ("#!/bin/bash\nDATA_PATH=<Specify path and file prefix>\nVOCAB_FILE=<Specify path to vocab.txt>\n"

@@ -207,6 +207,20 @@ LAUNCHERS["composer"] = Launcher(
     frozenset({"-v", "--verbose", "-m", "--module_mode", "-c", "--command_mode"}),
     needs_script=True,
 )
+# Lightning's launcher (Fabric): `lightning run model --accelerator=cuda --devices=8 --num-nodes=2 train.py`, `fabric
+# run ...` (--devices may also be "auto" or a list of ids: then not a count).
+LAUNCHERS["lightning"] = LAUNCHERS["fabric"] = Launcher(
+    "lightning",
+    {"--devices": "gpus", "--num-nodes": "nodes", "--num_nodes": "nodes", "--accelerator": "device",
+     "--precision": "precision", "--strategy": "strategy", "--node-rank": "rank", "--node_rank": "rank",
+     "--main-address": "master", "--main_address": "master", "--main-port": "port", "--main_port": "port"},
+)
+# Launchers that are a subcommand of their command: command -> the subcommand words, longest first.
+SUBCOMMAND_LAUNCHERS: dict[str, tuple[tuple[str, ...], ...]] = {
+    "accelerate": (("launch",),),
+    "lightning": (("run", "model"),),
+    "fabric": (("run", "model"), ("run",)),
+}
 # Python programs that are launchers themselves: script name -> LAUNCHERS key.
 # optimum-habana's gaudi_spawn.py starts one process per Gaudi: `python gaudi_spawn.py --world_size 8 --use_deepspeed`.
 SCRIPT_LAUNCHERS = {"gaudi_spawn.py": "gaudi_spawn"}
