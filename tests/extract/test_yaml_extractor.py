@@ -11,6 +11,18 @@ def rows(code: str, filename: str = "snippet.yaml"):
     return finding_rows(code, "yaml", filename)
 
 
+def test_an_accelerate_offload_device_is_reported_under_its_own_key():
+    code = "deepspeed_config:\n  offload_optimizer_device: cpu\n  offload_param_device: none\n  zero_stage: 3\n"
+    found = [(f.rule, f.value, f.state.value, f.message) for f in scan_snippet(code, "yaml", "accelerate.yaml").findings
+             if f.rule == "WAC502"]
+    assert [(rule, value, state) for rule, value, state, _ in found] == [("WAC502", "cpu", "enabled"),
+                                                                         ("WAC502", "none", "disabled")]
+    assert "`offload_optimizer_device: cpu`" in found[0][3] and "`offload_param_device: none`" in found[1][3]
+    ds = "zero_optimization:\n  stage: 3\n  offload_param:\n    device: cpu\n"
+    (nested,) = [f for f in scan_snippet(ds, "yaml", "ds.yaml").findings if f.rule == "WAC502"]
+    assert "`offload_param: cpu`" in nested.message  # DeepSpeed's `device` key says little alone
+
+
 def test_accelerate_config_reuses_core_rules():
     code = (
         "compute_environment: LOCAL_MACHINE\n"

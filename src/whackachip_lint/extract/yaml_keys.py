@@ -213,7 +213,8 @@ def offload_hits(key: str, node: Node, parent, mapping, ctx) -> list[Hit]:
     if text not in OFFLOAD_DEVICES and text != NO_OFFLOAD:
         return []
     state = State.DISABLED if text == NO_OFFLOAD else State.ENABLED
-    return [Hit(Code.ZERO_OFFLOAD, text, state, f"{parent or key}: {text}")]
+    # DeepSpeed's `offload_param: {device: cpu}` is shown by its block; accelerate's `offload_param_device` by itself.
+    return [Hit(Code.ZERO_OFFLOAD, text, state, f"{parent if key == 'device' else key}: {text}")]
 
 
 def legacy_offload_hits(key: str, node: Node, parent, mapping, ctx) -> list[Hit]:
