@@ -424,7 +424,7 @@ def image_hits(key: str, node: Node, parent, mapping, ctx) -> list[Hit]:
     if props is None:
         return []
     props = dict(props)
-    if _is_ci_file(ctx.source.relpath):
+    if is_ci_file(ctx.source.relpath):
         props["context"] = "ci"  # a CI job's image: a support file, not the training recipe
     return [Hit(Code.CONTAINER_IMAGE, value.strip(), State.ENABLED, f"container image {value.strip()}", props)]
 
@@ -434,7 +434,7 @@ _CI_PATHS = re.compile(
 )
 
 
-def _is_ci_file(relpath: str) -> bool:
+def is_ci_file(relpath: str) -> bool:
     return bool(_CI_PATHS.search(relpath))
 
 
