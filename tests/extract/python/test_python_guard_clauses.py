@@ -59,6 +59,13 @@ CASES = {
                 break
             torch.device("mps")
         """, [(6, C)]),
+    "a TPU resolver called in the test": ("""
+        from tensorflow.distribute.cluster_resolver import TPUClusterResolver
+        def helper():
+            if TPUClusterResolver() is None:
+                return
+            torch.device("xla")
+        """, [(7, C)]),
     "guard on something else": ("""
         def helper(x):
             if x is None:
