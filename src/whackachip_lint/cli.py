@@ -339,8 +339,7 @@ def use_colour_for(flag: bool | None, to_terminal_stream: bool) -> bool:
 def printable_message(text: str) -> str:
     """A message quoting the scanned repository, safe on standard error: no control sequence, no line of its own,
     and no GitHub workflow command (`##[error]` in a configured target), as the reports print it."""
-    from .one_file import printable_text
-    from .report.escape import terminal_text
+    from .report.escape import printable_text, terminal_text
 
     return terminal_text(printable_text(text))
 
