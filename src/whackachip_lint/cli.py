@@ -117,8 +117,9 @@ def _settings(paths, flags: dict, config_file: Path | None, isolated: bool):
               help="Print the findings and nothing else (text format; unscanned files go to standard error).")
 @click.option("--show-suppressed", is_flag=True, help="Also list findings silenced by wac-lint directives.")
 @click.option("--show-mentions", is_flag=True,
-              help="List the [mentioned] findings (an accelerator only named, e.g. in docs) in the text report, "
-                   "which counts them but leaves them out by default (-q, concise, JSON and SARIF list them all).")
+              help="List the [mentioned] findings (an accelerator only named, e.g. in docs), which the text report "
+                   "counts but leaves out by default. Text format only: concise, JSON and -q list every finding, "
+                   "SARIF, GitHub, Markdown and HTML no mention.")
 @click.option("-v", "--verbose", is_flag=True,
               help="Everything: the verdict with every reason, location and part, and every finding, mentions and "
                    "repeats included (text); uncapped evidence (JSON).")
@@ -189,7 +190,8 @@ def scan(paths, output_format, statistics, show_source, verdict_only, output, se
         click.echo(f"warning: {notice}", err=True)
     output_format = settings.output_format
     problem = mode_problem(output_format, {"--statistics": statistics, "--verdict-only": verdict_only,
-                                           "--quiet": quiet and (statistics or verdict_only)})
+                                           "--quiet": quiet and (statistics or verdict_only),
+                                           "--show-mentions": show_mentions})
     if problem:
         raise click.UsageError(problem)
     if settings.targets:
