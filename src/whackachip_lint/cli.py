@@ -82,7 +82,7 @@ def _settings(paths, flags: dict, config_file: Path | None, isolated: bool):
     try:
         path = config_file or (None if isolated else find_config(paths[0]))
         if path is not None:
-            apply_config(settings, load_config(path))
+            apply_config(settings, load_config(path, found=config_file is None))
     except ConfigError as exc:  # quotes the file's keys and values: the scanned repository's, maybe (escaped)
         click.echo(f"wac-lint: error: {printable_message(str(exc))}", err=True)
         sys.exit(EXIT_ERROR)
