@@ -562,10 +562,13 @@ class PythonEvidenceVisitor(ArgparseOptions, EnvironmentWrites, AstWalker):
         """Whether a node of type `form` in `body` names a device (syntax.names_device).
 
         Only the statements whose lines can hold one are walked: most `try` bodies have none, and nested ones were
-        walked again at every level. A device string and a TPU call (T.TPU_CALLS is a gate table) hold a gate word,
-        so their lines are hot, unless a call is of a name imported as a TPU API (`tpu_aliases`). CPython reads
-        identifiers NFKC-normalised (`ＴPUStrategy` is `TPUStrategy`), the gate reads the text as written: a file
-        that is not ASCII has every statement walked."""
+        walked again at every level. A TPU call ends in a gate word (T.TPU_CALLS is a gate table) and a device
+        string is one (the device types, their aliases and the plugins' device types are gate words, and the gate
+        reads lower-cased text, as `device_type` does), so their lines are hot, unless a call is of a name imported
+        as a TPU API (`tpu_aliases`). The device probe walked whole bodies before, with the same findings: only a
+        device string spelled with escapes (`"\\x6dps"`) on a line without a gate word would be missed. CPython
+        reads identifiers NFKC-normalised (`ＴPUStrategy` is `TPUStrategy`), the gate reads the text as written: a
+        file that is not ASCII has every statement walked."""
         ascii_only = self.lines.text.isascii()
         gate, aliases = self.gate, self.tpu_aliases
         return any((not ascii_only or gate.holds(_first_line(statement), statement.end_lineno)
