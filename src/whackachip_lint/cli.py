@@ -118,8 +118,8 @@ def _settings(paths, flags: dict, config_file: Path | None, isolated: bool):
 @click.option("--show-suppressed", is_flag=True, help="Also list findings silenced by wac-lint directives.")
 @click.option("--show-mentions", is_flag=True,
               help="List the [mentioned] findings (an accelerator only named, e.g. in docs), which the text report "
-                   "counts but leaves out by default. Text format only: concise, JSON and -q list every finding, "
-                   "SARIF, GitHub, Markdown and HTML no mention.")
+                   "counts but leaves out by default. Text format only: -q, concise, JSON and HTML list every finding, "
+                   "SARIF, GitHub and Markdown list selections without the mentions.")
 @click.option("-v", "--verbose", is_flag=True,
               help="Everything: the verdict with every reason, location and part, and every finding, mentions and "
                    "repeats included (text); uncapped evidence (JSON).")

@@ -19,7 +19,8 @@ REPORTERS: dict[str, tuple[str, str]] = {
 }
 TEXT_FORMATS = frozenset({"text", "grouped", "concise"})
 # The formats each mode can shape. `--show-mentions` lists what the text report leaves out: the other formats list
-# every finding (concise, JSON) or never list a mention (SARIF, GitHub, Markdown, HTML).
+# every finding (concise, JSON, HTML's evidence browser) or a selection of their own that is never the mentions
+# (SARIF: no mention; GitHub: what reaches the fail level; Markdown: the top evidence in force).
 MODE_FORMATS = {
     "--statistics": TEXT_FORMATS,
     "--verdict-only": TEXT_FORMATS | {"markdown"},
