@@ -300,3 +300,32 @@ def test_windows_host_test(text, windows):
     from whackachip_lint.extract.python.hosts import windows_test
 
     assert windows_test(expr(text), Aliases()) is windows
+
+
+def tpu_aliases() -> Aliases:
+    aliases = Aliases()
+    for statement in ast.parse("import torch\nfrom tensorflow.distribute.cluster_resolver import TPUClusterResolver").body:
+        aliases.add_import(statement)
+    return aliases
+
+
+@pytest.mark.parametrize(("text", "named"), [
+    ('"mps"', True), ('"cuda:0"', True), ('"TPU"', True), ('"xla:15"', True), ('"cpu"', False), ('"meta"', False),
+    ('"cuda: out of memory"', False),  # a message, longer than any device string: 20 characters
+    ('"cuda:0123456789"', True), ('"cuda:01234567890"', False),  # 15 characters hold one, 16 no longer
+    ("torch.cuda", True), ("torch.backends.mps", True), ("torch", False), ("b'mps'", False), ("1", False),
+    ("TPUClusterResolver()", True), ("TPUClusterResolver", False),  # the call names the TPU, not the class
+    ("torch.cuda.is_available()", False),  # the call itself: its name (the func node) is what names the device
+    ("resolver()", False),
+])
+def test_names_device(text, named):
+    assert syntax.names_device(expr(text), tpu_aliases()) is named
+
+
+@pytest.mark.parametrize(("text", "hardware"), [
+    ('device.type != "mps"', True), ('hasattr(torch, "xpu")', True), ("torch.cuda.is_available()", True),
+    ("TPUClusterResolver() is None", True), ("not resolver()", False), ('x == "cuda: device not found"', False),
+    ("x is None", False),
+])
+def test_tests_hardware(text, hardware):
+    assert syntax.tests_hardware(expr(text), tpu_aliases()) is hardware
