@@ -294,14 +294,18 @@ def test_cuda_looking_code_in_a_repository_whose_scripts_set_hip_variables_runs_
     assert tie["evidence"] == ["data/tokenize_all.sh:3"]
 
 
-TE_SCRIPT = "import transformer_engine.pytorch as te\n\nLAYER = te.Linear(8, 8)\n"
+def add_nvidia_only_example(repo):
+    """One example file that names NVIDIA alone: a CUDA kernel with a Hopper-only instruction (off the training
+    path, so it only counts as what the repository's other code names)."""
+    (repo / "examples").mkdir()
+    (repo / "examples" / "wgmma_probe.cu").write_text('__global__ void k() { asm volatile("wgmma.fence.sync.aligned;"); }\n')
 
 
 def test_a_vendor_the_repository_names_in_far_more_files_breaks_the_tie(tmp_path):
     repo = copy("amd_data_scripts", tmp_path)
     for name in ("tokenize_more.sh", "tokenize_rest.sh"):
         (repo / "data" / name).write_text((repo / "data" / "tokenize_all.sh").read_text())
-    (repo / "te_probe.py").write_text(TE_SCRIPT)  # one file names NVIDIA alone (Transformer Engine)
+    add_nvidia_only_example(repo)
     data = inference(repo)
     assert vendors(data) == {"AMD": "likely"}
     (amd,) = [v for v in data["vendors"] if v["name"] == "AMD"]
@@ -311,7 +315,7 @@ def test_a_vendor_the_repository_names_in_far_more_files_breaks_the_tie(tmp_path
 
 def test_a_vendor_named_about_as_often_as_the_other_breaks_no_tie(tmp_path):
     repo = copy("amd_data_scripts", tmp_path)
-    (repo / "te_probe.py").write_text(TE_SCRIPT)
+    add_nvidia_only_example(repo)
     data = inference(repo)
     assert vendors(data) == {"NVIDIA": "likely"}  # one file each: the data's tie-break, AMD stays possible
 

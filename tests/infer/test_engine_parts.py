@@ -963,7 +963,7 @@ def test_a_scanned_repository_is_judged_on_its_training_paths(tmp_path):
     # The test's FP8 is an optional requirement, never a constraint on the run.
     assert [(o["requirement"], o["roles"], o["files"]) for o in verdict.optional_requirements] == [
         ("FP8 matrix multiplies on the live path", ["test"], ["tests/test_fp8.py"]),
-        ("Transformer Engine is NVIDIA's library", ["test"], ["tests/test_fp8.py"])]
+        ("Transformer Engine: NVIDIA's library, also ported to AMD ROCm", ["test"], ["tests/test_fp8.py"])]
     assert verdict.status_of("nvidia-a100-sxm4-80gb") == CONSISTENT
 
 

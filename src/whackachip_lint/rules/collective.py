@@ -78,7 +78,7 @@ RULES = (
         title="vendor runtime import",
         summary=(
             "Finds imports of accelerator runtimes: torch_npu, habana_frameworks (and optimum.habana, its "
-            "Transformers port), torch_xla, jax, mlx, intel_extension_for_pytorch."
+            "Transformers port), torch_xla, jax (and its Pallas TPU kernels), mlx, intel_extension_for_pytorch."
         ),
         why=(
             "A runtime that the code imports unconditionally and uses can only run on that vendor's hardware: it is "
@@ -91,6 +91,9 @@ RULES = (
                     note="Hugging Face's trainer for Intel Gaudi"),
             Example("import torch_xla.core.xla_model as xm\n", value="torch_xla"),
             Example("import jax.numpy as jnp\n", value="jax"),
+            Example("from jax.experimental.pallas.ops.tpu.splash_attention import splash_attention_kernel\n",
+                    value="pallas.tpu", note="JAX's Pallas kernels for TPUs"),
+            Example("from jax.experimental.pallas import tpu as pltpu\n", value="pallas.tpu"),
             Example("import intel_extension_for_pytorch as ipex\n", value="intel_extension_for_pytorch"),
             Example("import mlx.core as mx\n", value="mlx"),
             Example("import torch_neuronx\n", value="torch_neuronx", note="AWS Trainium/Inferentia (Neuron SDK)"),
@@ -100,6 +103,7 @@ RULES = (
             Example("import importlib.util\nif importlib.util.find_spec('torch_npu'):\n    import torch_npu\n"),
             Example('"""Runs on torch_npu too."""\nimport torch\n'),
             Example("from optimum.intel import OVModelForCausalLM\n", note="another Optimum backend (OpenVINO)"),
+            Example("try:\n    from jax.experimental.pallas import tpu as pltpu\nexcept ImportError:\n    pltpu = None\n"),
         ),
         tags=("vendor",),
         implies=(
@@ -110,6 +114,7 @@ RULES = (
             # Strong, not hard: GaudiTrainer falls back to the CPU when `use_habana` is off.
             ("optimum.habana*", (vendor(INTEL, strength=STRONG, text="imports optimum.habana (Intel Gaudi trainer)"),)),
             ("torch_xla*", (vendor(GOOGLE, strength=STRONG, text="imports torch_xla (XLA devices: TPU)", xla=True),)),
+            ("pallas.tpu", (vendor(GOOGLE, strength=STRONG, text="imports Pallas TPU kernels (Mosaic TPU: Google TPU)"),)),
             ("mlx*", (vendor(APPLE, strength=STRONG, text="imports mlx (made for Apple silicon)"),)),
             ("torch_neuronx*", (vendor(AWS, strength=HARD, text="imports torch_neuronx (AWS Neuron runtime)"),)),
             ("torch_neuron*", (vendor(AWS, strength=HARD, text="imports torch_neuron (AWS Neuron runtime)"),)),

@@ -157,6 +157,11 @@ MODULES: dict[str, tuple[tuple[str, str], ...]] = {
     "mindspeed.megatron_adaptor": ((Code.CUDA_MIGRATION_SHIM, "mindspeed"),),  # patches Megatron's CUDA code paths for Ascend
     "torch_xla": ((Code.VENDOR_RUNTIME_IMPORT, "torch_xla"),),
     "jax": ((Code.VENDOR_RUNTIME_IMPORT, "jax"),),
+    # Pallas kernels written for TPUs: `jax.experimental.pallas.tpu` holds the "Mosaic-specific Pallas APIs" and
+    # `pallas.ops.tpu` JAX's TPU kernels (splash and flash attention); on TPUs Pallas lowers to Mosaic (JAX docs:
+    # jax.experimental.pallas.tpu module, Pallas quickstart).
+    "jax.experimental.pallas.tpu": ((Code.VENDOR_RUNTIME_IMPORT, "pallas.tpu"),),
+    "jax.experimental.pallas.ops.tpu": ((Code.VENDOR_RUNTIME_IMPORT, "pallas.tpu"),),
     "mlx": ((Code.VENDOR_RUNTIME_IMPORT, "mlx"),),
     "torch_neuronx": ((Code.VENDOR_RUNTIME_IMPORT, "torch_neuronx"),),
     "torch_neuron": ((Code.VENDOR_RUNTIME_IMPORT, "torch_neuron"),),
