@@ -545,3 +545,30 @@ def test_a_launchs_process_count_overrides_the_config_it_passes(tmp_path):
 def test_without_its_own_count_a_launch_takes_the_configs(tmp_path):
     data = inference(_accelerate_repo(tmp_path, ""))
     assert status(data, "nvidia-rtx-4090") == "disfavoured"
+
+
+def test_cuda_looking_code_in_a_fork_whose_only_image_is_rocm_runs_on_amd():
+    data = inference(VERDICTS / "rocm_fork_image")
+    assert vendors(data) == {"AMD": "likely"}
+    assert consistent(data) <= AMD
+    (amd,) = [v for v in data["vendors"] if v["name"] == "AMD"]
+    (tie,) = [r for r in resolved(data, amd["reasons"]) if r["result"] == "tie-break"]
+    assert tie["constraint"] == ("this code fits AMD and NVIDIA alike; the repository's containers, pins and "
+                                 "documented commands name AMD alone in 1 file")
+    assert tie["evidence"] == ["Dockerfile:2"]
+
+
+def test_a_fork_with_a_cuda_image_beside_the_rocm_one_stays_nvidia(tmp_path):
+    repo = copy("rocm_fork_image", tmp_path)
+    (repo / "docker").mkdir()
+    (repo / "docker" / "Dockerfile.cuda").write_text("FROM pytorch/pytorch:2.3.0-cuda12.1-cudnn8-devel\n")
+    assert vendors(inference(repo)) == {"NVIDIA": "likely"}  # the data's tie-break, AMD stays possible
+
+
+def test_a_rocm_image_in_ci_alone_breaks_no_tie(tmp_path):
+    repo = copy("rocm_fork_image", tmp_path)
+    (repo / "Dockerfile").unlink()
+    (repo / ".github" / "workflows").mkdir(parents=True)
+    (repo / ".github" / "workflows" / "rocm.yml").write_text(
+        "jobs:\n  test:\n    container:\n      image: rocm/pytorch:latest\n")
+    assert vendors(inference(repo)) == {"NVIDIA": "likely"}  # a CI job says what else the project tests on

@@ -296,6 +296,24 @@ def test_a_tie_is_broken_by_the_vendor_the_rest_of_the_repository_names(context,
             assert (vendor.status, tie_breaks) == ("possible", [])
 
 
+SUPPORT_NAMES = "this code fits AMD and NVIDIA alike; the repository's containers, pins and documented commands name "
+
+
+@pytest.mark.parametrize(("own", "support", "likely", "why"), [
+    ({}, {"AMD": 1}, "AMD", SUPPORT_NAMES + "AMD alone in 1 file"),  # a ROCm fork whose only image is ROCm's
+    ({}, {"AMD": 1, "NVIDIA": 1}, "NVIDIA", TIE_BREAK),  # images of both: the data's tie-break
+    ({"NVIDIA": 1}, {"AMD": 3}, "NVIDIA",  # the repository's own code first
+     "this code fits AMD and NVIDIA alike; the repository's other code names NVIDIA alone in 1 file"),
+])
+def test_a_tie_the_code_leaves_is_broken_by_the_vendor_the_containers_name(own, support, likely, why):
+    assessment = assess(TIED, CATALOG, context=RepoContext(vendors=files(own), support=files(support)))
+    statuses = {v.name: v.status for v in assessment.vendors if v.name in ("AMD", "NVIDIA")}
+    assert statuses == {"AMD": "likely" if likely == "AMD" else "possible",
+                        "NVIDIA": "likely" if likely == "NVIDIA" else "possible"}
+    (amd,) = [v for v in assessment.vendors if v.name == "AMD"]
+    assert [r.constraint for r in amd.reasons if r.result == "tie-break"] == [why]
+
+
 # --- scopes without launch scripts, shims, XLA platforms --------------------------------------------------------------
 
 
