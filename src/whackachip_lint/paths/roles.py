@@ -474,7 +474,9 @@ def _file_category(path: str, roles: dict[str, str], graph: ImportGraph, kind: s
     if kind == "launch" and is_support_path(path):
         return SUPPORT
     if path.endswith(".py"):
-        importers = graph.importers.get(path, [])
+        # Tests import a trainer to call its main() (a smoke test): only the repository's other code makes it a
+        # module of theirs.
+        importers = [(who, how) for who, how in graph.importers.get(path, []) if roles.get(who) != TEST]
         if kind == "main" and any(how == "top" for _, how in importers):
             return OPTIONAL  # a module others import, with a self-test under its main guard: not a path of its own
         if is_plugin_path(path) and not any(how == "top" for _, how in importers):

@@ -23,7 +23,10 @@ RULES = (
         name="collective-backend",
         signal="collective.backend",
         title="collective backend",
-        summary="Finds the torch.distributed backend: `init_process_group`, `deepspeed.init_distributed`, launcher flags.",
+        summary=(
+            "Finds the torch.distributed backend: `init_process_group`, `deepspeed.init_distributed`, launcher flags; "
+            "and JAX's multi-host `jax.distributed.initialize()`."
+        ),
         why=(
             "`nccl` is NVIDIA's NCCL or, on ROCm builds of PyTorch, AMD's RCCL under the same name; `hccl` is Huawei "
             "Ascend's or Intel Gaudi's library; `gloo` runs anywhere. The backend narrows the vendor set, it never "
@@ -47,6 +50,8 @@ RULES = (
             Example("import deepspeed\ndeepspeed.init_distributed()\n", state=State.CONDITIONAL, value="auto",
                     note="DeepSpeed's accelerator picks the backend"),
             Example("torchrun --nproc_per_node 8 train.py --ddp_backend nccl\n", kind="shell", value="nccl"),
+            Example("import jax\njax.distributed.initialize()\n", value="jax",
+                    note="JAX's multi-host runtime: XLA picks the collectives for the platform, so no vendor"),
         ),
         negatives=(
             Example('import torch.distributed as dist\n# dist.init_process_group(backend="nccl")\n'),

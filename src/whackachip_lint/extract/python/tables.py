@@ -179,6 +179,8 @@ MODULES: dict[str, tuple[tuple[str, str], ...]] = {
 # Calls (dotted names after alias resolution; a leading "*." matches any receiver).
 INIT_PROCESS_GROUP = ("torch.distributed.init_process_group", "*.init_process_group", "init_process_group")
 DEEPSPEED_INIT = ("deepspeed.init_distributed", "deepspeed.comm.init_distributed")
+# JAX's multi-process runtime (one process per host); XLA picks the collectives for the platform.
+JAX_DISTRIBUTED_INIT = ("jax.distributed.initialize",)
 AUTOCAST = ("torch.autocast", "torch.amp.autocast", "torch.cuda.amp.autocast", "torch.cpu.amp.autocast")
 # Autocast on the host CPU: its dtype is the CPU's precision, not the accelerator's.
 CPU_AUTOCAST = ("torch.cpu.amp.autocast",)
