@@ -280,7 +280,8 @@ def _evidence(result) -> str:
                 end = min(len(lines), f.span.end_line + CONTEXT_LINES)
                 context = "".join(
                     f'<span class="{"hit" if f.line <= n <= f.span.end_line else "ctx"}">'
-                    f'<span class="ln">{n}</span>{e(lines[n - 1])}</span>\n' for n in range(start, end + 1))
+                    f'<span class="ln">{n}</span>{e(_context_line(lines[n - 1]))}</span>\n'
+                    for n in range(start, end + 1))
             shown = context or f'<span class="hit"><span class="ln">{f.line}</span>{e(f.snippet)}</span>'
             rows.append(f'<li class="finding {e(f.state.value)}"><span class="mono">{e(f.path)}:{f.line}:'
                         f"{f.column}</span> <b>{e(f.rule)}</b> {e(f.name)} <span class=\"badge state\">"
@@ -291,6 +292,14 @@ def _evidence(result) -> str:
                    f"<ul>{''.join(rows)}</ul>{more}</details>")
     out.append("</section>")
     return "\n".join(out)
+
+
+def _context_line(text: str) -> str:
+    """A source line around a finding, cut as the finding's own snippet is: a minified file's megabyte line, shown
+    around each of its findings, would otherwise make the page hundreds of megabytes."""
+    from ..one_file import SNIPPET_MAX
+
+    return text if len(text) <= SNIPPET_MAX else text[: SNIPPET_MAX - 1] + "\u2026"
 
 
 def _source_lines(root: Path, relpath: str) -> list[str] | None:

@@ -133,6 +133,8 @@ def _role_of(kind: type) -> str:
 # How a message says the condition a branch runs under; an `else` branch runs when its test does not hold.
 WHEN = "only when {}"
 WHEN_FALSE = "only when {} is false"
+# Comparisons whose negation is exact for any operands (not `<`: `not a < b` is not `a >= b` for sets or NaN).
+_OPPOSITE = {ast.Is: "is not", ast.IsNot: "is", ast.Eq: "!=", ast.NotEq: "==", ast.In: "not in", ast.NotIn: "in"}
 
 
 @dataclass
@@ -420,8 +422,20 @@ class PythonEvidenceVisitor(ArgparseOptions, EnvironmentWrites, AstWalker):
             # The property says when the finding holds: an `else` branch's is the test negated, so a recipe that
             # passes `--fp16` settles `if args.fp16:` and never the `else` (infer/recipes.py reads it).
             props.setdefault("condition", f"not ({condition})" if frame.phrase == WHEN_FALSE else condition)
-            detail = f"{detail} ({frame.phrase.format(condition)})" if detail else frame.phrase.format(condition)
+            when = self._negated(frame.condition) if frame.phrase == WHEN_FALSE else None
+            when = when or frame.phrase.format(condition)
+            detail = f"{detail} ({when})" if detail else when
         self.found.append((rule, value, state, where, detail, props))
+
+    def _negated(self, test: ast.AST | str) -> str | None:
+        """`only when x is None` for the `else` of `if x is not None:`, instead of "only when x is not None is
+        false"; None when the test is not one comparison whose opposite is exact."""
+        if type(test) is not ast.Compare or len(test.ops) != 1:
+            return None
+        opposite = _OPPOSITE.get(type(test.ops[0]))
+        if opposite is None:
+            return None
+        return WHEN.format(f"{self.code(test.left)} {opposite} {self.code(test.comparators[0])}")
 
     def code(self, node: ast.AST | str) -> str:
         if isinstance(node, str):
