@@ -119,7 +119,9 @@ RULES = (
             # Strong, not hard: GaudiTrainer falls back to the CPU when `use_habana` is off.
             ("optimum.habana*", (vendor(INTEL, strength=STRONG, text="imports optimum.habana (Intel Gaudi trainer)"),)),
             ("torch_xla*", (vendor(GOOGLE, strength=STRONG, text="imports torch_xla (XLA devices: TPU)", xla=True),)),
-            ("pallas.tpu", (vendor(GOOGLE, strength=STRONG, text="imports Pallas TPU kernels (Mosaic TPU: Google TPU)"),)),
+            # Weak: the module imports anywhere JAX does (a multi-backend model may take a type from it); the
+            # kernels run only on TPUs.
+            ("pallas.tpu", (vendor(GOOGLE, strength=WEAK, text="imports Pallas TPU kernels (written for Google TPUs)"),)),
             ("mlx*", (vendor(APPLE, strength=STRONG, text="imports mlx (made for Apple silicon)"),)),
             ("torch_neuronx*", (vendor(AWS, strength=HARD, text="imports torch_neuronx (AWS Neuron runtime)"),)),
             ("torch_neuron*", (vendor(AWS, strength=HARD, text="imports torch_neuron (AWS Neuron runtime)"),)),
