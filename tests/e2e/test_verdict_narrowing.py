@@ -572,3 +572,11 @@ def test_a_rocm_image_in_ci_alone_breaks_no_tie(tmp_path):
     (repo / ".github" / "workflows" / "rocm.yml").write_text(
         "jobs:\n  test:\n    container:\n      image: rocm/pytorch:latest\n")
     assert vendors(inference(repo)) == {"NVIDIA": "likely"}  # a CI job says what else the project tests on
+
+
+def test_a_fork_whose_readme_names_only_amd_parts_runs_on_amd_when_docs_are_read(tmp_path):
+    repo = copy("rocm_fork_image", tmp_path)
+    (repo / "Dockerfile").unlink()
+    (repo / "README.md").write_text("# A fork for ROCm\n\nSupported hardware: AMD Instinct MI300X.\n")
+    assert vendors(inference(repo)) == {"AMD": "likely"}
+    assert vendors(scan_json(".", "--no-docs", cwd=repo)["inference"]) == {"NVIDIA": "likely"}

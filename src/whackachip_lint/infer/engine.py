@@ -96,6 +96,19 @@ class RepoContext:
     documented: dict[str, tuple[str, ...]] = field(default_factory=dict)  # documented_parts: catalog id -> where
     support: dict[str, tuple[str, ...]] = field(default_factory=dict)  # support_vendors: vendor -> evidence
 
+    def tie_breakers(self, catalog: Catalog) -> tuple[tuple[dict[str, tuple[str, ...]], str], ...]:
+        """What may break a tie the assessed code leaves, in order, each with how the verdict words it: the
+        repository's other code, then its containers, pins and documented commands, then the parts its documents
+        name (a ROCm fork whose README was rewritten for Instinct GPUs)."""
+        vendor_of = {e.id: e.vendor for e in catalog}
+        documents: dict[str, set[str]] = {}
+        for part, where in self.documented.items():
+            if part in vendor_of:
+                documents.setdefault(vendor_of[part], set()).update(where)
+        return ((self.vendors, "other code names {} alone"),
+                (self.support, "containers, pins and documented commands name {} alone"),
+                ({v: tuple(sorted(w, key=_evidence_key)) for v, w in documents.items()}, "documents name {} parts alone"))
+
 
 @dataclass
 class Assessment:
@@ -442,8 +455,7 @@ def assess(findings: list[Finding], catalog: Catalog | None = None, memo: dict |
     checks = judge_declared(candidates, declared)
     insufficient = _insufficient(findings, requirements)
     context = context or RepoContext()
-    vendors = _vendors(catalog, candidates, requirements + vendor_requirements(checks), insufficient, context.vendors,
-                       context.support)
+    vendors = _vendors(catalog, candidates, requirements + vendor_requirements(checks), insufficient, context)
     _disfavour_unlikely_vendors(candidates, vendors)
     apply_agreeing(candidates, checks, context.documented)
     requirements += declared
@@ -496,8 +508,7 @@ def _insufficient(findings: list[Finding], requirements: list[Requirement]) -> b
 
 
 def _vendors(catalog: Catalog, candidates: list[CandidateVerdict], requirements: list[Requirement],
-             insufficient: bool, context: dict[str, tuple[str, ...]] | None = None,
-             support: dict[str, tuple[str, ...]] | None = None) -> list[VendorVerdict]:
+             insufficient: bool, context: RepoContext) -> list[VendorVerdict]:
     vendor_reqs = [r for r in requirements if r.is_vendor]
     if any(r.against for r in vendor_reqs):
         # The code names its vendors: a support file's tell (a ROCm CI matrix) ranks none of them.
@@ -533,16 +544,17 @@ def _vendors(catalog: Catalog, candidates: list[CandidateVerdict], requirements:
     # The repository's other code names one of the tied vendors alone, or far more than the others (HIP
     # variables in its data scripts beside CUDA-looking training code that ROCm runs unchanged): that is the
     # hardware this code runs on too. Failing that, its containers, pins and documented commands may (a ROCm
-    # fork of a CUDA framework whose only image is a ROCm one).
-    named, where, seen = _outweighing(tied, context or {}), "other code names", context or {}
-    if not named:
-        named, where, seen = (_outweighing(tied, support or {}), "containers, pins and documented commands name",
-                              support or {})
+    # fork of a CUDA framework whose only image is a ROCm one), then the parts its documents name.
+    named, where, seen = None, "", {}
+    for seen, where in context.tie_breakers(catalog):
+        named = _outweighing(tied, seen)
+        if named:
+            break
     rule = TIE_BREAKS.get(tied)
     if named:
         preferred = named
-        why = (f"this code fits {' and '.join(sorted(tied))} alike; the repository's {where} {preferred} "
-               f"alone in {_files(seen[preferred])}"
+        why = (f"this code fits {' and '.join(sorted(tied))} alike; the repository's {where.format(preferred)} "
+               f"in {_files(seen[preferred])}"
                + "".join(f", {v} in {_files(seen[v])}" for v in sorted(tied & seen.keys() - {preferred})))
         tied_evidence = seen[preferred]
     elif rule:
