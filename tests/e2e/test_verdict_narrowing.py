@@ -283,12 +283,18 @@ def test_launches_with_the_same_consistent_parts_are_one_side_of_a_pair_of_alter
     assert "1 conflict between training paths" in data["bottom_line"]
 
 
+def amd_tie_break(data: dict) -> dict:
+    """The tie-break reason AMD got (the one that made it likely)."""
+    (amd,) = [v for v in data["vendors"] if v["name"] == "AMD"]
+    (tie,) = [r for r in resolved(data, amd["reasons"]) if r["result"] == "tie-break"]
+    return tie
+
+
 def test_cuda_looking_code_in_a_repository_whose_scripts_set_hip_variables_runs_on_amd():
     data = inference(VERDICTS / "amd_data_scripts")
     assert vendors(data) == {"AMD": "likely"}
     assert consistent(data) == AMD
-    (amd,) = [v for v in data["vendors"] if v["name"] == "AMD"]
-    (tie,) = [r for r in resolved(data, amd["reasons"]) if r["result"] == "tie-break"]
+    tie = amd_tie_break(data)
     assert tie["constraint"] == ("this code fits AMD and NVIDIA alike; the repository's other code names AMD alone "
                                  "in 1 file")
     assert tie["evidence"] == ["data/tokenize_all.sh:3"]
@@ -308,9 +314,7 @@ def test_a_vendor_the_repository_names_in_far_more_files_breaks_the_tie(tmp_path
     add_nvidia_only_example(repo)
     data = inference(repo)
     assert vendors(data) == {"AMD": "likely"}
-    (amd,) = [v for v in data["vendors"] if v["name"] == "AMD"]
-    (tie,) = [r for r in resolved(data, amd["reasons"]) if r["result"] == "tie-break"]
-    assert tie["constraint"].endswith("names AMD alone in 3 files, NVIDIA in 1 file")
+    assert amd_tie_break(data)["constraint"].endswith("names AMD alone in 3 files, NVIDIA in 1 file")
 
 
 def test_a_vendor_named_about_as_often_as_the_other_breaks_no_tie(tmp_path):
@@ -551,8 +555,7 @@ def test_cuda_looking_code_in_a_fork_whose_only_image_is_rocm_runs_on_amd():
     data = inference(VERDICTS / "rocm_fork_image")
     assert vendors(data) == {"AMD": "likely"}
     assert consistent(data) <= AMD
-    (amd,) = [v for v in data["vendors"] if v["name"] == "AMD"]
-    (tie,) = [r for r in resolved(data, amd["reasons"]) if r["result"] == "tie-break"]
+    tie = amd_tie_break(data)
     assert tie["constraint"] == ("this code fits AMD and NVIDIA alike; the repository's containers, pins and "
                                  "documented commands name AMD alone in 1 file")
     assert tie["evidence"] == ["Dockerfile:2"]
