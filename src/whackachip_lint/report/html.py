@@ -77,8 +77,9 @@ def _bottom(result, verdict: Verdict) -> str:
                      f"{primary.get('name')} ({primary.get('file_count', '?')} files, "
                      f"{len(primary.get('consistent') or [])} parts consistent)"))
     conflicts = conflict_texts(verdict)  # as the Markdown report names them
-    shown, left = [clipped(c) for c in conflicts[:DEFAULT.items]], max(0, len(conflicts) - DEFAULT.items)
-    rows.append(("Conflicts", f"{len(conflicts)}: " + "; ".join(shown) + _more(left) if conflicts else "none"))
+    shown, left = fitting(conflicts, most=DEFAULT.items, width=None)  # each is cut: `clipped`
+    rows.append(("Conflicts", f"{len(conflicts)}: " + "; ".join(clipped(c) for c in shown) + _more(left)
+                 if conflicts else "none"))
     memory = data.get("memory")
     if memory:
         rows.append(("Memory per device", f"at least {memory['gb_per_device']} GB ({memory['formula']})"))

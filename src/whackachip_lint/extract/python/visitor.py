@@ -46,7 +46,6 @@ from .meanings import dtype_meaning, module_meanings, switch_truth, value_meanin
 from .mentions import find_mentions, span_in_token
 from .names import Aliases, dotted, lookup, matches
 from .options import ArgparseOptions
-from ...vocab.devices import device_type
 from ...vocab.truth import truth
 from .syntax import (
     branch_truth,
@@ -59,6 +58,7 @@ from .syntax import (
     has_import,
     is_neutral_test,
     is_type_checking,
+    names_device,
     platform_test,
     starts_with_exit,
     tests_hardware,
@@ -544,7 +544,7 @@ class PythonEvidenceVisitor(ArgparseOptions, EnvironmentWrites, AstWalker):
         caught = [handler_names(h) for h in node.handlers]
         optional = any(names & _IMPORT_ERRORS for names in caught) or (
             any(not names or names & _BROAD_ERRORS for names in caught) and has_import(node.body)
-        ) or (bool(node.handlers) and self._probes_tpu(node.body)) or _probes_device(node, caught)
+        ) or (bool(node.handlers) and self._probes_tpu(node.body)) or self._probes_device(node, caught)
         if not optional:
             return
         caught = node.handlers[0].type or "BaseException"
@@ -559,19 +559,35 @@ class PythonEvidenceVisitor(ArgparseOptions, EnvironmentWrites, AstWalker):
 
     def _probes_tpu(self, body: list[ast.stmt]) -> bool:
         """A TPU API called in a `try` with a handler: "use the TPU if there is one, else the fallback" (the TPU
-        resolver raises without a TPU), a condition, not a fact.
+        resolver raises without a TPU), a condition, not a fact."""
+        return self._names_device_in(body, ast.Call)
 
-        Only the statements whose lines can hold such a call are walked: most `try` bodies have none, and nested
-        ones were walked again at every level. A TPU call ends in a gate word (T.TPU_CALLS is a gate table), so
-        its line is hot, unless it calls a name imported as one (`tpu_aliases`). CPython reads identifiers
-        NFKC-normalised (`ＴPUStrategy` is `TPUStrategy`), the gate reads the text as written: a file that is not
-        ASCII has every statement walked."""
+    def _probes_device(self, node: ast.Try, caught: list[set[str]]) -> bool:
+        """`try: torch.ones(2, device="mps") ... except Exception: return False`: a capability probe. The body tries
+        a device (a device string) and every handler, catching anything, only falls back (`pass`, `return` of a
+        constant or name, a constant assigned): what the body does holds only where the device works, a
+        condition, not a fact about the hardware the code needs."""
+        if not node.handlers or not all(not names or names & _BROAD_ERRORS for names in caught):
+            return False
+        return all(_falls_back(handler.body) for handler in node.handlers) \
+            and self._names_device_in(node.body, ast.Constant)
+
+    def _names_device_in(self, body: list[ast.stmt], form: type) -> bool:
+        """Whether a node of type `form` in `body` names a device (syntax.names_device).
+
+        Only the statements whose lines can hold one are walked: most `try` bodies have none, and nested ones were
+        walked again at every level. A TPU call ends in a gate word (T.TPU_CALLS is a gate table) and a device
+        string is one (the device types, their aliases and the plugins' device types are gate words, and the gate
+        reads lower-cased text, as `device_type` does), so their lines are hot, unless a call is of a name imported
+        as a TPU API (`tpu_aliases`). The device probe walked whole bodies before, with the same findings: only a
+        device string spelled with escapes (`"\\x6dps"`) on a line without a gate word would be missed. CPython
+        reads identifiers NFKC-normalised (`ＴPUStrategy` is `TPUStrategy`), the gate reads the text as written: a
+        file that is not ASCII has every statement walked."""
         ascii_only = self.lines.text.isascii()
         gate, aliases = self.gate, self.tpu_aliases
         return any((not ascii_only or gate.holds(_first_line(statement), statement.end_lineno)
                     or aliases.holds(_first_line(statement), statement.end_lineno))
-                   and any(type(n) is ast.Call and lookup(self.aliases.resolve(n.func), T.TPU_CALLS) is not None
-                           for n in ast.walk(statement))
+                   and any(type(n) is form and names_device(n, self.aliases) for n in ast.walk(statement))
                    for statement in body)
 
     def visit_With(self, node: ast.With) -> None:
@@ -1283,20 +1299,6 @@ def _switch_names_as_labels(elements: list[tuple[ast.expr, ast.expr]]) -> set[st
     quantities = {k for k, v in found.items() if not isinstance(v, str) and v not in (0, 1)}
     names = {k for k, v in found.items() if isinstance(v, str) and truth(v) is None and v.strip().lower() != "auto"}
     return quantities | (names if len(found) >= 2 else set())
-
-
-def _probes_device(node: ast.Try, caught: list[set[str]]) -> bool:
-    """`try: torch.ones(2, device="mps") ... except Exception: return False`: a capability probe. The body tries a
-    device (a device-type string other than cpu) and every handler, catching anything, only falls back (`pass`,
-    `return` of a constant or name, a constant assigned): what the body does holds only where the device works,
-    a condition, not a fact about the hardware the code needs."""
-    if not node.handlers or not all(not names or names & _BROAD_ERRORS for names in caught):
-        return False
-    if not all(_falls_back(handler.body) for handler in node.handlers):
-        return False
-    return any(type(n) is ast.Constant and type(n.value) is str and len(n.value) < 16
-               and device_type(n.value) not in (None, "cpu", "meta")
-               for statement in node.body for n in ast.walk(statement))
 
 
 def _falls_back(body: list[ast.stmt]) -> bool:
