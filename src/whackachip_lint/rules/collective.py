@@ -14,7 +14,7 @@ TRIGGERS = (
     "accelerator", "neuron", "musa", "mlu", "metal", "torch.version", "miopen", "environ", "putenv", "ucc",
     "hipblaslt", "rank_table", "jax_platform", "xla_force_host", "rocm-smi", "amd-smi", "rocminfo", "npu-smi",
     "hl-smi", "hl-qual", "gcloud", "device_target", "mindspore", "tpuestimator", "tpustrategy",
-    "tpuclusterresolver", "libtpu",
+    "tpuclusterresolver", "libtpu", "nvte_", "te_hipblaslt",
 )
 
 RULES = (
@@ -214,7 +214,8 @@ RULES = (
         name="vendor-environment",
         signal="runtime.env",
         title="vendor runtime variable",
-        summary=("Finds vendor runtime variables set: RCCL_*, HSA_*, HIP_*/ROCR_*, ASCEND_*, PT_HPU_*, PJRT_*/XLA_*, "
+        summary=("Finds vendor runtime variables set: RCCL_*, HSA_*, HIP_*/ROCR_*, ROCm Transformer Engine's NVTE_CK_*, "
+                 "ASCEND_*, PT_HPU_*, PJRT_*/XLA_*, "
                  "TPU_*, LIBTPU_* and XRT_TPU_CONFIG."),
         why=(
             "These variables are read only by one vendor's stack (AMD ROCm, Huawei CANN, Intel Gaudi, Google XLA). "
@@ -231,6 +232,9 @@ RULES = (
             Example("export RANK_TABLE_FILE=./hccl_8p.json\n", kind="shell", value="RANK_TABLE_FILE",
                     note="the HCCL rank table of an Ascend job"),
             Example("export NEURON_RT_NUM_CORES=2\n", kind="shell", value="NEURON_RT_NUM_CORES", note="AWS Neuron"),
+            Example("export NVTE_FUSED_ATTN_CK=1\n", kind="shell", value="NVTE_FUSED_ATTN_CK",
+                    note="Transformer Engine's ROCm port: Composable Kernel attention"),
+            Example('import os\nos.environ["NVTE_CK_USES_BWD_V3"] = "1"\n', value="NVTE_CK_USES_BWD_V3"),
             Example('export XRT_TPU_CONFIG="localservice;0;localhost:51011"\n', kind="shell", value="XRT_TPU_CONFIG",
                     note="PyTorch/XLA's XRT runtime pointed at a Cloud TPU"),
             Example('export LIBTPU_INIT_ARGS="--xla_tpu_enable_async_collective_fusion=true"\n', kind="shell",
@@ -240,6 +244,7 @@ RULES = (
         negatives=(
             Example("# export HSA_FORCE_FINE_GRAIN_PCIE=1\n", kind="shell"),
             Example("source ./set_env.sh\n", kind="shell", note="a project's own set_env.sh is not CANN's"),
+            Example("export NVTE_FLASH_ATTN=0\n", kind="shell", note="a Transformer Engine switch NVIDIA's TE reads too"),
             Example('import os\nif os.environ.get("ASCEND_RT_VISIBLE_DEVICES"):\n    pass\n', note="reading is not setting"),
             Example("export PJRT_DEVICE=CUDA\n", kind="shell",
                     note="PJRT_DEVICE is read by its value (WAC208): CUDA names no TPU"),
@@ -263,6 +268,9 @@ RULES = (
             ("libtpu_*", (vendor(GOOGLE, strength=STRONG, text="libtpu variables (Google TPU runtime)"),)),
             ("torch_blas_prefer_hipblaslt", (vendor(AMD, strength=STRONG, text="hipBLASLt switch (PyTorch on ROCm)"),)),
             ("gpu_max_hw_queues", (vendor(AMD, strength=STRONG, text="HIP hardware queue count (AMD ROCm)"),)),
+            *((pattern, (vendor(AMD, strength=STRONG, text="Transformer Engine's ROCm switches (AMD)"),))
+              for pattern in ("nvte_use_rocm", "nvte_fused_attn_ck", "nvte_fused_attn_aotriton", "nvte_use_hipblaslt",
+                              "nvte_ck_*", "nvte_rocm_*", "te_hipblaslt_*")),
             ("rank_table_file", (vendor(HUAWEI, strength=STRONG, text="HCCL rank table (Huawei Ascend)"),)),
             ("mindspore_hccl_config_path", (vendor(HUAWEI, strength=STRONG, text="HCCL rank table (Huawei Ascend)"),)),
             ("neuron_*", (vendor(AWS, strength=STRONG, text="Neuron runtime variables (AWS Trainium/Inferentia)"),)),
