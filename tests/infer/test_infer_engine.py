@@ -114,6 +114,35 @@ def test_rocm_repo_lands_on_amd_instinct():
     assert v.status_of("nvidia-h100-sxm") == DISFAVOURED  # never excluded on soft evidence
 
 
+def test_transformer_engine_in_a_rocm_repo_counts_for_amd_too():
+    # ROCm forks of NVIDIA frameworks import Transformer Engine's ROCm port under the same module name.
+    v = infer(result(*rocm_repo().findings, finding("WAC602", "transformer_engine", path="train.py", line=2)))
+    assert v.vendor_status("AMD") == "likely"
+    amd = next(x for x in v.vendors if x.name == "AMD")
+    (te,) = [r for r in amd.reasons if "Transformer Engine" in r.constraint]
+    assert te.result == "supports" and te.evidence == ("train.py:2",)
+
+
+def test_transformer_engine_with_nothing_amd_specific_stays_nvidia():
+    v = infer(result(finding("WAC404", "torchrun", path="run.sh", line=9, script="train.py"),
+                     finding("WAC602", "transformer_engine", path="train.py", line=2),
+                     finding("WAC204", "cuda", path="train.py", line=13)))
+    assert v.vendor_status("NVIDIA") == "likely"
+    assert v.vendor_status("AMD") == "possible"
+    amd = next(x for x in v.vendors if x.name == "AMD")
+    assert [r.result for r in amd.reasons if r.result != "supports"] == ["tie-break"]
+
+
+def test_jax_code_importing_pallas_tpu_kernels_is_read_as_tpu_code():
+    tpu = {e.id for e in CATALOG if e.vendor == "Google"}
+    v = infer(result(finding("WAC404", "python", path="run.sh", line=2, script="train.py"),
+                     finding("WAC202", "jax", path="train.py", line=1),
+                     finding("WAC202", "pallas.tpu", path="train.py", line=2)))
+    assert v.vendor_status("Google") == "likely"
+    assert statuses(v, CONSISTENT) == tpu
+    assert infer(result(finding("WAC202", "jax", path="train.py", line=1))).vendor_status("Google") != "likely"
+
+
 def test_rocm_refusal_excludes_nvidia():
     v = infer(result(finding("WAC207", "hip", line=3), finding("WAC201", "nccl", line=5)))
     assert v.vendor_status("NVIDIA") == "excluded"

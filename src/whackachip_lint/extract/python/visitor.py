@@ -812,6 +812,10 @@ class PythonEvidenceVisitor(ArgparseOptions, EnvironmentWrites, AstWalker):
         elif matches(name, T.DEEPSPEED_INIT):
             arg = keywords.get("dist_backend") or (positional[0] if positional else None)
             api = "deepspeed.init_distributed"
+        elif matches(name, T.JAX_DISTRIBUTED_INIT):
+            # A multi-host JAX run: XLA chooses the collectives (ICI and DCN on TPUs, NCCL on GPUs), so no vendor.
+            self.emit(Code.COLLECTIVE_BACKEND, "jax", node, detail="jax.distributed.initialize() sets up a multi-host run")
+            return
         else:
             return
         if arg is None:
