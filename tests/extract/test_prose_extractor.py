@@ -92,6 +92,10 @@ def test_a_count_glued_to_the_name_is_read():
         "If you have a machine with 8 A100 GPUs, raise the batch size.",
         "Serving needs a node with 8 H100 GPUs.",
         "Each node of the cluster holds 8 H100 GPUs.",
+        # a hedge before the name, or in its own clause, still hedges it
+        "You will need an A100 to train this model.",
+        "Fine-tuning should work on a single V100.",
+        "We will release a checkpoint trained on 1024 H100 GPUs.",
     ],
 )
 def test_hedged_or_foreign_sentences_are_only_mentioned(sentence):
@@ -111,6 +115,10 @@ def test_hedged_or_foreign_sentences_are_only_mentioned(sentence):
         ("The following setup assumes a single machine with 8xA100 80GB, the last one hosting the reward model.",
          "A100 80GB"),
         ("> The commands below are configured for a node of 8 x H100s (80GB).", "H100s (80GB)"),
+        # a hedge in a later clause leaves the statement in force; "will train" is what a command does
+        ("The recipe assumes one machine with 8xA100 80GB, the last of which will host the reward model.",
+         "A100 80GB"),
+        ("This command will train a small model on one node of 8 x H100s in ten minutes.", "H100"),
     ],
 )
 def test_training_statements_are_in_force(sentence, value):

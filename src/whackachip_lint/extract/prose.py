@@ -67,15 +67,21 @@ _USE_VERB = re.compile(r"\b(?:used|using|use|uses|utili[sz](?:ed|ing)|ran|run|to
 # "Our runs used 8x V100", "All experiments run on 4x RTX 4090": a run named, then a verb of use after it.
 _RUN_CUE = re.compile(r"\b(?:runs?|experiments?|jobs?)\b", re.I)
 # Words that make a sentence anything but a statement of the hardware a run used.
+# "will" hedges a plan ("will be released for H100"), not what a documented command or recipe does ("the following
+# command will train a model on a node of 8 x H100s").
 _HEDGE = re.compile(
     r"\b(?:t?flops|peak|requir\w*|error|exception|fail\w*|not|never|no|without|tested|test|testing|benchmark\w*|"
     r"inference|serving|serve|deploy\w*|recommend\w*|least|minimum|minimal|e\.g|such as|if|whether|can|could|"
     r"should|may|might|must|need\w*|support\w*|compatib\w*|expect\w*|would|estimat\w*|vs|versus|compar\w*|"
     r"faster|slower|speed\w*|throughput|cost\w*|pric\w*|fits?|oom|upstream|original\w*|official|"
-    r"plan\w*|will|future|soon|todo|available|rent\w*|buy\w*|purchas\w*)\b|\?|n't\b"
+    r"plan\w*|will(?!\s+(?:be\s+)?(?:pre-?|re-?)?(?:train|fine-?tun|finetun))|future|soon|todo|available|rent\w*|"
+    r"buy\w*|purchas\w*)\b|\?|n't\b"
     r"|需要|要求|支持|推理|测试|建议|至少|可以|峰值|如果|例如|对比|比较|部署|吗",
     re.I,
 )
+# A hedge reaches the names before it and those of its own clause: "a machine with 8xA100 80GB, the last of which will
+# host the reward model" states the machine; "if you have an A100, ..." and "you will need an A100" stay hedged.
+_CLAUSE_END = re.compile(r"[,:(—–，：]|\s-\s")
 _LABEL = re.compile(
     r"^[\s>*_\-+|:]*(?:training\s+)?(?:hardware|gpus?|npus?|tpus?|accelerators?|compute|devices?|infrastructure|"
     r"cluster)(?:\s+(?:used|type))?[\s*_]*(?:[:：|]|$)",
@@ -449,12 +455,19 @@ def _prose_findings(paragraph: _Paragraph) -> Iterator[RawFinding]:
         cues = None
         for mention in gpunames.find(sentence):  # lazily: a consumer that stops early stops the work too
             if cues is None:  # what holds for the whole sentence, once
-                hedged = _HEDGE.search(sentence)
+                first_hedge = _HEDGE.search(sentence)
+                hedge_at = first_hedge.start() if first_hedge else None
+                clause_ends = [m.start() for m in _CLAUSE_END.finditer(sentence)]
                 cues = _Cues(sentence)
                 labelled_row = False
                 if paragraph.mode == "row":
                     first_cell = sentence.strip().strip("|").split("|", 1)[0]
-                    labelled_row = bool(_LABEL.match(first_cell + ":")) and declares_section and not hedged
+                    labelled_row = bool(_LABEL.match(first_cell + ":")) and declares_section and hedge_at is None
+            if hedge_at is None:
+                hedged = False
+            else:
+                after = bisect.bisect_left(clause_ends, mention.end)
+                hedged = after == len(clause_ends) or hedge_at < clause_ends[after]
             if paragraph.mode == "heading" or reports_events:
                 declared = False
             elif paragraph.mode == "row":
