@@ -307,6 +307,9 @@ RULES = (
                     note="a switch followed by False is off"),
             Example("quantization = BitsAndBytesConfig(load_in_4bit=False, load_in_8bit=False)\n"),
             Example("model.requires_grad_(True)\n"),
+            Example("import copy\nG_ema = copy.deepcopy(G).eval().requires_grad_(False)\n",
+                    note="a copy in evaluation mode (an average of the weights) is not the model being trained"),
+            Example("model_ema.requires_grad_(False)\n", note="an exponential moving average of the weights"),
         ),
         # Not a training set-up by itself: quantised and frozen weights serve inference too (paths/roles.py).
         tags=("memory",),

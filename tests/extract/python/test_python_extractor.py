@@ -1347,3 +1347,17 @@ def test_windows_fallback_leaves_the_other_branch_in_force():
         ("WAC201", 10, 33, E, "hccl"),
         ("WAC201", 12, 33, C, "gloo"), ("WAC201", 14, 33, C, "nccl"),  # macOS is no desktop fallback
     }
+
+
+@pytest.mark.parametrize(
+    ("code", "frozen"),
+    [
+        ("ema = copy.deepcopy(G).eval().requires_grad_(False)\n", False),
+        ("self.G_ema.requires_grad_(False)\n", False),
+        ("vae.eval().requires_grad_(False)\n", False),
+        ("schema.requires_grad_(False)\n", True),  # "ema" inside a word is no average
+        ("self.unet.requires_grad_(False)\n", True),
+    ],
+)
+def test_a_frozen_copy_or_average_is_no_frozen_base(code, frozen):
+    assert bool(rows(code, "WAC510")) is frozen

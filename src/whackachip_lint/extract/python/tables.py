@@ -237,6 +237,11 @@ PEFT_CALLS: dict[str, str] = {
 }
 # Methods that freeze what they are called on when given False (`model.requires_grad_(False)`) (WAC510).
 FREEZE_METHODS: dict[str, str] = {"requires_grad_": "frozen"}
+# What is frozen is not the model being trained when it is a copy or a module put in evaluation mode
+# (`ema = copy.deepcopy(G).eval().requires_grad_(False)`) or an exponential moving average (`G_ema`, `model_ema`):
+# such a freeze says nothing about a frozen base (WAC510).
+FROZEN_COPY_CALLS = ("deepcopy", "eval")
+FROZEN_COPY_NAME = re.compile(r"(?:^|_)(?:ema|EMA)(?:_|\d|$)|[a-z\d]Ema(?:[A-Z_\d]|$)")
 # Methods that switch activation recomputation on for the model they are called on (WAC511).
 CHECKPOINT_METHODS: dict[str, str] = {"gradient_checkpointing_enable": "full"}
 DEVICE_CALLS = ("torch.device", "mindspore.set_device", "mindspore.context.set_device")

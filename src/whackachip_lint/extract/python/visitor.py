@@ -1002,7 +1002,7 @@ class PythonEvidenceVisitor(ArgparseOptions, EnvironmentWrites, AstWalker):
         elif method in T.CHECKPOINT_METHODS and not node.args:
             self.emit(Code.ACTIVATION_CHECKPOINTING, T.CHECKPOINT_METHODS[method], node,
                       detail=f"{self.code(node.func)}() recomputes activations")
-        elif method in T.FREEZE_METHODS:
+        elif method in T.FREEZE_METHODS and not _frozen_copy(node.func):
             arg = keywords.get("requires_grad") or (positional[0] if positional else None)
             if arg is not None and constant_truth(arg.value) is False:
                 self.emit(Code.LOW_MEMORY_FINETUNE, T.FREEZE_METHODS[method], node,
@@ -1305,6 +1305,20 @@ _CALL_HANDLERS = (
     PythonEvidenceVisitor._call_environment,
     PythonEvidenceVisitor._call_model,
 )
+
+
+def _frozen_copy(func: ast.expr) -> bool:
+    """Whether a freezing method is called on a copy, a module in evaluation mode or an average of the weights
+    (`copy.deepcopy(G).eval().requires_grad_(False)`, `G_ema.requires_grad_(False)`): not the model being trained."""
+    receiver = func.value if type(func) is ast.Attribute else None
+    while type(receiver) is ast.Call:
+        called = receiver.func
+        link = called.attr if type(called) is ast.Attribute else called.id if type(called) is ast.Name else None
+        if link in T.FROZEN_COPY_CALLS:
+            return True
+        receiver = called.value if type(called) is ast.Attribute else None
+    name = receiver.attr if type(receiver) is ast.Attribute else receiver.id if type(receiver) is ast.Name else ""
+    return T.FROZEN_COPY_NAME.search(name) is not None
 
 
 def _switch_names_as_labels(elements: list[tuple[ast.expr, ast.expr]]) -> set[str]:
