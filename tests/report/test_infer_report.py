@@ -80,6 +80,18 @@ def test_scan_json_has_inference(tmp_path):
     assert len(inference["candidates"]) == len(CATALOG)
 
 
+@pytest.mark.parametrize(("setup", "insufficient"), [
+    ("from accelerate import Accelerator\naccelerator = Accelerator()\n", False),
+    ("model = torch.nn.DataParallel(model)\n", False),
+    ("", True),  # a device and no set-up of a run
+])
+def test_a_run_set_up_in_code_with_a_device_is_enough_evidence(tmp_path, setup, insufficient):
+    (tmp_path / "train.py").write_text(f"import torch\nmodel = build().to(torch.device('cuda'))\n{setup}")
+    result = run_cli("--format", "json", "--no-docs", str(tmp_path))
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.output)["inference"]["insufficient_evidence"] is insufficient
+
+
 def test_scan_text_ends_with_the_verdict(tmp_path):
     (tmp_path / "train.py").write_text("print('hello')\n")
     result = run_cli(str(tmp_path))

@@ -15,7 +15,7 @@ TRIGGERS = (
     "sbatch", "slurm", "composer", "nproc", "nnodes", "nodes", "num_node", "num-node", "num_gpu", "num-gpu", "gpus",
     "per_node", "per-node", "num_processes", "num-processes", "hostfile", "machinefile", "visible_devices",
     "config_file", "config-file", "ntasks", "world_size", "pbs", "bsub", "ngpus", "msrun", "gaudi_spawn",
-    "device_id", "lightning", "fabric",
+    "device_id", "lightning", "fabric", "dataparallel",
 )
 
 # Device classes a job across machines runs on: everything but consumer cards.
@@ -182,6 +182,34 @@ RULES = (
         ),
         negatives=(Example("cat ds_config.json\n", kind="shell"),),
         tags=("topology", "launcher", "training-setup"),
+        triggers=TRIGGERS,
+    ),
+    Rule(
+        code="WAC407",
+        name="data-parallel-setup",
+        signal="launch.data_parallel",
+        title="data-parallel set-up in code",
+        summary=("Finds a training run set up in code rather than by a launcher: Hugging Face Accelerate's "
+                 "`Accelerator()` and PyTorch's single-process `torch.nn.DataParallel(model)`."),
+        why=(
+            "Either is how a script spreads its run over the devices it is given: a training set-up. Neither names a "
+            "vendor: Accelerate picks the device at run time, and DataParallel replicates over whatever device type "
+            "PyTorch finds (CUDA, XPU or a plug-in backend; on none it leaves the model where it is)."
+        ),
+        positives=(
+            Example("from accelerate import Accelerator\naccelerator = Accelerator(mixed_precision=\"bf16\")\n",
+                    value="accelerate"),
+            Example("import torch\nmodel = torch.nn.DataParallel(model)\n", value="dataparallel"),
+            Example("from torch import nn\nmodel = nn.DataParallel(model, device_ids=[0, 1])\n", value="dataparallel"),
+        ),
+        negatives=(
+            Example("class Accelerator:\n    pass\nacc = Accelerator()\n", note="a class of the project's own"),
+            Example("import torch\nmodel = torch.nn.parallel.DistributedDataParallel(model)\n",
+                    note="DDP comes with its own collective set-up (WAC201)"),
+        ),
+        references=("https://huggingface.co/docs/accelerate/package_reference/accelerator",
+                    "https://pytorch.org/docs/stable/generated/torch.nn.DataParallel.html"),
+        tags=("topology", "training-setup"),
         triggers=TRIGGERS,
     ),
 )

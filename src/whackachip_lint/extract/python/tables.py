@@ -220,6 +220,15 @@ FSDP_CALLS: dict[str, str] = {
     "pytorch_lightning.strategies.FSDPStrategy": "fsdp",
     "*.FSDPStrategy": "fsdp",
 }
+# A run spread over devices in code, without a launcher (WAC407). Resolved names only: a project's own
+# `Accelerator` class is not Hugging Face's.
+DATA_PARALLEL_CALLS: dict[str, str] = {
+    "accelerate.Accelerator": "accelerate",
+    "accelerate.accelerator.Accelerator": "accelerate",
+    "torch.nn.DataParallel": "dataparallel",
+    "torch.nn.parallel.DataParallel": "dataparallel",
+    "torch.nn.parallel.data_parallel.DataParallel": "dataparallel",
+}
 # Loading a pretrained model: its first argument (or `pretrained_model_name_or_path=`) names it (WAC509). A
 # tokenizer, processor or scheduler loaded by name says nothing about the size of the model trained (a small model
 # trained from scratch often borrows a large model's tokenizer): receivers with these endings are not read.

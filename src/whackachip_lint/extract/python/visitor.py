@@ -956,6 +956,9 @@ class PythonEvidenceVisitor(ArgparseOptions, EnvironmentWrites, AstWalker):
         fsdp = lookup(name, T.FSDP_CALLS)
         if fsdp is not None:
             self.emit(Code.FSDP, fsdp, node, detail=f"{name}()")
+        data_parallel = lookup(name, T.DATA_PARALLEL_CALLS)
+        if data_parallel is not None:
+            self.emit(Code.DATA_PARALLEL_SETUP, data_parallel, node, detail=f"{name}() spreads the run over devices")
 
     def _tpu_call(self, node, name, keywords, switch: str) -> None:
         """A TensorFlow TPU API (T.TPU_CALLS): on a TPU unless its `switch` keyword turns the TPU off."""
