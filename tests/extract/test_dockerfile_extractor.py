@@ -138,3 +138,12 @@ def test_a_continued_run_still_ends_commands_at_operators_only():
     rows = [(rule, value, line) for rule, value, _state, line in finding_rows(code, "dockerfile")
             if rule == "WAC804"]
     assert rows == [("WAC804", "deepspeed", 3), ("WAC804", "flash-attn", 4)]
+
+
+def test_an_env_passing_on_its_arg_is_reported_once_at_the_arg():
+    # `ENV NAME=${NAME}` keeps the ARG's default in force: one setting, reported where the ARG sets it.
+    code = 'FROM ubuntu\nARG TORCH_CUDA_ARCH_LIST="7.0;8.0"\nENV TORCH_CUDA_ARCH_LIST="${TORCH_CUDA_ARCH_LIST}"\n'
+    assert [(r[0], r[1], r[3]) for r in rows(code)] == [("WAC603", "7.0;8.0", 2)]
+    # An ARG of another name is not reported itself, so the ENV that uses it is.
+    code = 'FROM ubuntu\nARG ARCHS="7.0;8.0"\nENV TORCH_CUDA_ARCH_LIST=$ARCHS\n'
+    assert [(r[0], r[1], r[3]) for r in rows(code)] == [("WAC603", "7.0;8.0", 3)]

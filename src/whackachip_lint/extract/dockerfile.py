@@ -137,6 +137,7 @@ class Scope:
     global_args: dict[str, str] = field(default_factory=dict)
     stage_vars: dict[str, str] = field(default_factory=dict)
     stages: set[str] = field(default_factory=set)
+    arg_defaults: set[str] = field(default_factory=set)  # ARGs given a default, reported where the ARG sets it
 
     def substitute(self, text: str, for_from: bool = False) -> tuple[str, list[str]]:
         """Text with known variables replaced, and the variable names used."""
@@ -240,17 +241,28 @@ _RAW_WORD = re.compile(r"""[^\s=]+(?:=(?:"[^"]*"|'[^']*'|[^\s"'])*)?""")
 def _env(ins: Instruction, scope: Scope) -> list[RawFinding]:
     found = []
     for name, value, start, end in _assignments(ins):
+        passed_on = ins.keyword == "ENV" and value is not None and _only_reference(value) == name
         if ins.state is State.ENABLED and value is not None:
             resolved = scope.substitute(value)[0]
             if ins.keyword == "ARG" and not scope.stages:
                 scope.global_args[name] = resolved
             else:
                 scope.stage_vars[name] = resolved
+            if ins.keyword == "ARG":
+                scope.arg_defaults.add(name)
         if value is None:
             continue  # `ARG NAME` declares without setting
+        if passed_on and name in scope.arg_defaults:
+            continue  # `ENV NAME=${NAME}` keeps the ARG's default, already reported at the ARG (as FROM does)
         setting = scope.substitute(value)[0]
         found.extend(env_findings(name, setting, ins.span(start, end), ins.state))
     return found
+
+
+def _only_reference(value: str) -> str | None:
+    """The variable a value is nothing but a reference to (`$NAME`, `${NAME}`), else None."""
+    match = _VAR.fullmatch(value.strip())
+    return (match.group(1) or match.group(3)) if match and match.group(2) is None else None
 
 
 def _run(ins: Instruction, scope: Scope) -> list[RawFinding]:
