@@ -780,3 +780,17 @@ def test_the_script_directory(code, records, tmp_path, monkeypatch):
     (tmp_path / "launch" / "launch" / "ds.json").write_text("{}\n")
     monkeypatch.chdir(tmp_path)  # the snippet's path, launch/run.sh, is read from the current directory
     assert finding_records(code, "shell", "launch/run.sh", WALKER) == records
+
+
+@pytest.mark.parametrize(
+    ("code", "shown"),
+    [
+        ("srun python -u train.py --lr 1\n", "train.py"),
+        ("mpirun -np 8 python3 -W ignore scripts/pretrain.py\n", "scripts/pretrain.py"),
+        ("srun python -m pkg.train\n", "python"),  # a module: the interpreter, as before
+        ("mpirun -np 8 ./a.out\n", "./a.out"),
+    ],
+)
+def test_a_launch_that_runs_python_names_the_script(code, shown):
+    (launch,) = [r for r in finding_records(code, "shell") if r[0] == "WAC404"]
+    assert launch[-1].endswith(f"It runs {shown}."), launch

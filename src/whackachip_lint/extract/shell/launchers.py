@@ -186,13 +186,26 @@ def _launch(
                 properties["script_args"] = " ".join(shlex.quote(w.shown) for w in arguments)
         elif program is not None and spec.then == "command":
             properties["command"] = os.path.basename(program.text)
-        detail = f"it runs {program.shown}" if program is not None else ""
+        shown = _python_script(words, position) if spec.then == "command" else None
+        detail = f"it runs {(shown or program).shown}" if program is not None else ""
         sink.add(Code.LAUNCHER, launcher, state, words[head], head_end or words[head], detail, properties)
     _facts(facts, launcher or os.path.basename(words[head].text), state, sink)
     if spec.then == "command":
         analyze(words[position:], state, sink)
     elif spec.then == "script" and program is not None:
         _script_args(words[position + 1 :], launcher or "python", state, sink)
+
+
+def _python_script(words: list[Word], position: int) -> Word | None:
+    """The script of a `python [options] script.py` command at `position` (`srun python train.py`), if it is one."""
+    if not PYTHON.match(os.path.basename(words[position].text)):
+        return None
+    position += 1
+    while position < len(words) and words[position].is_option:
+        if words[position].text in ("-m", "-c", "-"):
+            return None
+        position += 2 if words[position].text in PYTHON_OPTIONS_WITH_VALUES else 1
+    return words[position] if position < len(words) and words[position].text.endswith(".py") else None
 
 
 def _takes_next(option: str, following: Word, spec: Launcher) -> bool:
