@@ -6,7 +6,7 @@ import pytest
 
 from whackachip_lint.paths.facts import console_scripts, file_facts, launched, python_facts
 from whackachip_lint.paths.graph import build
-from whackachip_lint.paths.roles import analyse, is_tool_path, path_role
+from whackachip_lint.paths.roles import analyse, is_tool_path, passes_training_argument, path_role
 
 from ..infer_helpers import finding
 
@@ -261,3 +261,72 @@ def test_strongly_connected_lists_each_component_after_those_it_reaches():
     assert sorted(components) == [["a", "b"], ["c", "d"], ["e"]]
     assert components.index(["c", "d"]) < components.index(["a", "b"])
     assert strongly_connected({"x": ["y"]}) == [["y"], ["x"]]  # a node only named as a target is a component too
+
+
+def test_a_script_that_tests_or_sibling_scripts_import_is_still_an_entry_point():
+    # Tests import the training script to test it, and a sibling script outside any package borrows a helper from
+    # it (`from train import ...`): neither makes it a library module whose main guard is a self-test.
+    files = {
+        "train.py": "import model\nif __name__ == '__main__':\n    pass\n",
+        "model.py": "",
+        "weight_diff.py": "from train import helper\nif __name__ == '__main__':\n    pass\n",
+        "tests/test_train.py": "import train\n",
+        "extensions/fast/pretrain.py": "if __name__ == '__main__':\n    pass\n",
+        "pkg/__init__.py": "",
+        "pkg/net.py": "from pkg import layers\n",
+        "pkg/layers.py": "if __name__ == '__main__':\n    pass\n",
+        "pkg/blocks.py": "if __name__ == '__main__':\n    pass\n",
+        "sample.py": "import pkg.net\nimport pkg.blocks\nif __name__ == '__main__':\n    pass\n",
+    }
+    setup = [finding("WAC201", "nccl", path="train.py"), finding("WAC201", "nccl", path="extensions/fast/pretrain.py")]
+    repo = analyse(files, _facts(files), setup)
+    assert sorted(p.name for p in repo.training) == ["extensions/fast/pretrain.py", "train.py", "weight_diff.py"]
+    assert repo.roles["train.py"] == repo.roles["model.py"] == "training"
+    # A package's modules with a self-test stay library modules, whoever imports them.
+    kinds = {e.path: e.category for e in repo.entries}
+    assert kinds["pkg/layers.py"] == kinds["pkg/blocks.py"] == "optional"
+
+
+def test_a_package_command_line_that_tests_import_is_an_entry_point():
+    files = {
+        "lib/__init__.py": "",
+        "lib/__main__.py": "from lib.pretrain import setup\nif __name__ == '__main__':\n    setup()\n",
+        "lib/pretrain.py": "",
+        "tests/test_cli.py": "from lib.__main__ import main\n",
+        "extensions/fast/pretrain.py": "if __name__ == '__main__':\n    pass\n",
+    }
+    setup = [finding("WAC201", "nccl", path="lib/pretrain.py"), finding("WAC201", "nccl", path="extensions/fast/pretrain.py")]
+    repo = analyse(files, _facts(files), setup)
+    assert sorted(p.name for p in repo.training) == ["extensions/fast/pretrain.py", "lib/__main__.py"]
+    assert repo.roles["lib/pretrain.py"] == "training"
+
+
+def test_console_scripts_as_dotted_keys():
+    # TOML dotted keys under [project] declare console scripts as well as a [project.scripts] table does.
+    text = '[project]\nname = "lib"\nscripts.lib = "lib.__main__:main"\ngui-scripts.libgui = "lib.gui:run"\n'
+    assert console_scripts(text, in_strings=False) == ["lib.__main__", "lib.gui"]
+    assert console_scripts('project.scripts.x = "a.b:c"\nurls.home = "https://x:y"\n', in_strings=False) == ["a.b"]
+
+
+def test_a_module_named_by_a_console_script_and_a_main_guard_is_one_entry_point():
+    files = {"lib/__init__.py": "", "lib/cli.py": "if __name__ == '__main__':\n    pass\n",
+             "setup.py": 'setup(entry_points={"console_scripts": ["lib = lib.cli:main"]})\n'}
+    repo = analyse(files, _facts(files), [])
+    assert [(e.path, e.kind) for e in repo.entries] == [("lib/cli.py", "main")]
+    assert [p.name for p in repo.training] == ["lib/cli.py"]
+
+
+@pytest.mark.parametrize("arguments, trains", [
+    ("--train --base x.yaml", True), ("train pretrain --config x", True), ("--do_train --x 1", True),
+    ("--mode=train", True), ("--stage sft", True), ("--split train", False), ("--data_split=train", False),
+    ("--train_file a.json", False), ("--base configs/train.yaml", False), ("--eval | tee train.log", False),
+    ("--eval && python x.py train", False), ("--mode eval", False),
+])
+def test_arguments_that_tell_a_script_to_train(arguments, trains):
+    assert passes_training_argument(arguments) is trains
+
+
+def test_commands_that_run_python_note_a_training_argument():
+    text = "python main.py --train --base c.yaml\npython main.py --split train\npython -m pkg.cli pretrain\n"
+    assert launched(text) == [["script", "main.py", 1, "train"], ["script", "main.py", 2],
+                              ["module", "pkg.cli", 3, "train"]]

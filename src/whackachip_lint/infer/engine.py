@@ -940,6 +940,7 @@ def _primary(per_recipe: list[tuple[str, list[str], Assessment]], overall: Asses
     (TRAINING_SETUP_RULES) in force in their files, then by size. None when the best is a side activity (rank 0):
     no training run to lead with. A display choice: the paths and what they support are the same whichever leads."""
     runs = {e.path: e.runs for e in repo.entries if e.runs} if repo is not None else {}
+    ranks = {p.name: p.rank for p in repo.training} if repo is not None else {}
     setup: dict[str, set[str]] = {}
     for f in findings:
         if f.in_force and f.rule in TRAINING_SETUP_RULES:
@@ -947,7 +948,7 @@ def _primary(per_recipe: list[tuple[str, list[str], Assessment]], overall: Asses
             setup.setdefault(recipe_home(f), set()).add(f.rule)
 
     def weight(name: str, files: list[str]) -> tuple[int, int, int]:
-        return (primary_rank(runs.get(name, [name])),
+        return (ranks[name] if name in ranks else primary_rank(runs.get(name, [name])),
                 len(set().union(*(setup[p] for p in setup.keys() & {name, *files}))), len(files))
 
     if per_recipe:
