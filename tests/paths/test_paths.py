@@ -330,3 +330,21 @@ def test_commands_that_run_python_note_a_training_argument():
     text = "python main.py --train --base c.yaml\npython main.py --split train\npython -m pkg.cli pretrain\n"
     assert launched(text) == [["script", "main.py", 1, "train"], ["script", "main.py", 2],
                               ["module", "pkg.cli", 3, "train"]]
+
+
+def test_a_native_source_takes_the_role_of_its_package():
+    # A plug-in's kernels are as optional as the plug-in's Python that builds and loads them; kernels of a package
+    # on the training path, or in a folder without Python (csrc/ at the root), count with the code.
+    files = {
+        "train.py": "import lib.core\nif __name__ == '__main__':\n    pass\n",
+        "lib/__init__.py": "", "lib/core.py": "", "lib/csrc/fused.cu": "",
+        "lib/integrations/marlin/__init__.py": "", "lib/integrations/marlin/backend.py": "",
+        "lib/integrations/marlin/_csrc/quant/marlin.cuh": "",
+        "csrc/attention.cu": "",
+        "examples/ext/op.py": "", "examples/ext/op.cu": "",
+    }
+    repo = analyse(files, _facts(files), [finding("WAC201", "nccl", path="train.py")])
+    assert repo.roles["lib/integrations/marlin/backend.py"] == "optional"
+    assert repo.roles["lib/integrations/marlin/_csrc/quant/marlin.cuh"] == "optional"
+    assert repo.roles["lib/csrc/fused.cu"] == repo.roles["csrc/attention.cu"] == "training"
+    assert repo.roles["examples/ext/op.cu"] == "example"

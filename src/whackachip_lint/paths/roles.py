@@ -365,6 +365,7 @@ def analyse(files: Iterable[str], facts: dict[str, dict[str, Any]], findings: li
             fix(path, role, f"reached from an entry point of kind {category}")
 
     library = not training
+    natives: list[str] = []
     for path in files:
         if path in roles:
             continue
@@ -385,16 +386,42 @@ def analyse(files: Iterable[str], facts: dict[str, dict[str, Any]], findings: li
             else:
                 fix(path, UNREACHED, "no entry point reaches it")
         elif path.endswith(NATIVE_SUFFIXES):
-            # A kernel in the repository's own tree is built into its package by setup.py or CMake: the import
-            # graph cannot see a compiled extension, so its facts count with the code's.
-            fix(path, TRAINING, "native source built into the package")
+            natives.append(path)  # after the Python: a kernel takes its package's role
         elif path.endswith(".ipynb"):
             fix(path, EXAMPLE, "notebook")
         elif library:
             fix(path, TRAINING, "set-up file")
         else:
             fix(path, UNREACHED, "no launch runs or sources it")
+    modules_in: dict[str, list[str]] = {}
+    for module in sorted(graph.python_files) if natives else ():
+        modules_in.setdefault(posixpath.dirname(module), []).append(module)
+    for path in natives:
+        role = _package_role(path, roles, modules_in)
+        if role in (OPTIONAL, EXAMPLE, TEST):
+            fix(path, role, f"native source of a package whose Python is {role}")
+        else:
+            # A kernel in the repository's own tree is built into its package by setup.py or CMake: the import
+            # graph cannot see a compiled extension, so its facts count with the code's.
+            fix(path, TRAINING, "native source built into the package")
     return RepoPaths(roles, why, entries, training, library)
+
+
+def _package_role(path: str, roles: dict[str, str], modules_in: dict[str, list[str]]) -> str | None:
+    """The role of the Python that a native source (`.cu`) lies beside or below: that of the nearest folder below the
+    root holding Python files (its `__init__.py`, else its first module), `training` when any module there is on a
+    training path; None when no folder below the root holds Python. A plug-in's kernels (`integrations/x/csrc/`,
+    loaded by its own optional Python) are as optional as the plug-in. `modules_in`: the Python files by folder."""
+    folder = posixpath.dirname(path)
+    while folder:
+        modules = modules_in.get(folder)
+        if modules:
+            if any(roles.get(m) == TRAINING for m in modules):
+                return TRAINING
+            init = posixpath.join(folder, "__init__.py")
+            return roles.get(init if init in modules else modules[0])
+        folder = posixpath.dirname(folder)
+    return None
 
 
 def _entry_points(files: list[str], facts: dict[str, dict[str, Any]], findings: list[Finding],
