@@ -439,9 +439,12 @@ def assess(findings: list[Finding], catalog: Catalog | None = None, memo: dict |
     # Declared hardware is compared with what the code needs, never allowed to empty the consistent list; the
     # declarations that agree count as vendor evidence and narrow the verdict.
     checks = judge_declared(candidates, declared)
-    insufficient = _insufficient(findings, requirements)
+    # Hardware the repository states its run used, where the code agrees, names a vendor as the code's own
+    # evidence does: device-agnostic code with a stated A100 run is no "insufficient evidence" of a vendor.
+    stated = vendor_requirements(checks)
+    insufficient = _insufficient(findings, requirements + stated)
     context = context or RepoContext()
-    vendors = _vendors(catalog, candidates, requirements + vendor_requirements(checks), insufficient, context.vendors)
+    vendors = _vendors(catalog, candidates, requirements + stated, insufficient, context.vendors)
     _disfavour_unlikely_vendors(candidates, vendors)
     apply_agreeing(candidates, checks, context.documented)
     requirements += declared
