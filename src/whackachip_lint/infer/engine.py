@@ -16,7 +16,7 @@ the strongest set-up; tests, examples and optional code give `optional_requireme
 from __future__ import annotations
 
 import functools
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Iterable
 
 from ..evidence import Finding, State
@@ -841,6 +841,11 @@ def infer(result, settings=None, catalog: Catalog | None = None) -> Verdict:
         overall = _merge([a for _, _, a in evidenced], [n for n, _, _ in evidenced], catalog)
     else:
         overall = assess(findings, catalog, context=context)
+    if len(evidenced) < len(per_recipe):
+        # A path that names no vendor widens no consistent set, but the hardware a document states may be the one
+        # it ran on (a README's V100 run of the xformers recipe beside FlashAttention-2 recipes): a declaration
+        # keeps the best outcome any training path gives it.
+        overall = replace(overall, declared=_unique_checks([d for _, _, a in per_recipe for d in a.declared]))
     verdict = Verdict(overall, _interconnect(findings), _counts(findings, Code.GPUS_PER_NODE, repo),
                       _counts(findings, Code.NODE_COUNT, repo),
                       per_recipe)
