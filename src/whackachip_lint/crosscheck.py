@@ -19,7 +19,7 @@ copied launch script says little about the chip.
 
 from __future__ import annotations
 
-from typing import Callable, Iterable
+from typing import AbstractSet, Callable, Iterable, Sequence
 
 from .evidence import Finding, State
 from .paths.roles import is_test_path
@@ -44,9 +44,14 @@ SPEAKS_FOR_PARENT = frozenset({
 })
 
 
-def contradictions(findings: Iterable[Finding]) -> list[Finding]:
-    """New WAC714 findings for `findings` (not including any already among them)."""
+def contradictions(findings: Iterable[Finding], paths: Sequence[AbstractSet[str]] = ()) -> list[Finding]:
+    """New WAC714 findings for `findings` (not including any already among them). `paths`: the files of each
+    training path (paths/roles.py), when known: a declaration describes one run, so it contradicts the code only
+    when every training path holds a requirement it fails (a README's V100 run of the xformers recipe is no
+    contradiction of the FlashAttention-2 recipes beside it); a requirement in a file on no training path counts
+    for every path."""
     findings = list(findings)
+    on_a_path = set().union(*paths) if paths else set()
     declared = [
         f for f in findings
         if f.rule in DECLARING and f.in_force and f.properties.get("catalog_ids") and not f.properties.get("vendored")
@@ -78,6 +83,7 @@ def contradictions(findings: Iterable[Finding]) -> list[Finding]:
         own_job = declaration.rule == Code.JOB_GPU_REQUEST
         # A test exercises an option (a bf16 DeepSpeed config, an FP8 case); it is no run a declaration describes.
         from_tests = is_test_path(declaration.path)
+        failed: list[tuple[str, Finding]] = []
         for label, check, evidence in requirements:
             if own_output and evidence.path != declaration.path:
                 continue
@@ -86,8 +92,11 @@ def contradictions(findings: Iterable[Finding]) -> list[Finding]:
             if not from_tests and is_test_path(evidence.path):
                 continue
             if in_scope(evidence.path, scope) and all(check(i) is False for i in ids):
-                out.append(_finding(declaration, label, evidence))
-                break
+                failed.append((label, evidence))
+                if not paths:
+                    break
+        if failed and all(any(e.path in files or e.path not in on_a_path for _, e in failed) for files in paths):
+            out.append(_finding(declaration, *failed[0]))
     return out
 
 
