@@ -47,6 +47,7 @@ from .fences import fences
 from .pip_install import PYTHON, install_start
 from ..prefilter import has_trigger, pattern_for
 from ..rules import ALL_RULES
+from ..vocab.commands import ENV, TIMEOUT, WRAPPER_OPTIONS_WITH_VALUES, WRAPPERS
 
 # Fence info strings (first word, lower-cased) whose blocks are shell commands.
 SHELL_TAGS = frozenset({"bash", "sh", "shell", "zsh", "ksh", "console", "shell-session", "shellsession",
@@ -71,7 +72,6 @@ _RST_OPTION = re.compile(r"^[ \t]*:[\w-]+:")
 _PROMPT = re.compile(r"^[ \t]*\$[ \t]")
 _ASSIGNMENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*=")
 _CLONE = re.compile(r"\bgit[ \t]+clone\b")
-_WRAPPERS = frozenset({"nohup", "time", "env", "exec", "sudo", "numactl", "taskset"})
 
 
 @dataclass
@@ -272,8 +272,7 @@ def _python_runs(commands: dict[int, str]) -> dict[int, tuple[str, str]]:
             words = shlex.split(line, comments=True)
         except ValueError:
             continue
-        while words and (_ASSIGNMENT.match(words[0]) or words[0] in _WRAPPERS):
-            words = words[1:]
+        words = _wrapped(words)
         if len(words) < 2 or not PYTHON.match(PurePosixPath(words[0]).name):
             continue
         rest = words[1:]
@@ -282,6 +281,26 @@ def _python_runs(commands: dict[int, str]) -> dict[int, tuple[str, str]]:
         if rest and rest[0].endswith(".py"):
             out[start] = (rest[0], " ".join(shlex.quote(w) for w in rest[1:]))
     return out
+
+
+def _wrapped(words: list[str]) -> list[str]:
+    """The words of the command a line runs: past NAME=value assignments and the wrappers (vocab/commands.py) with
+    their options, `env`'s assignments and `timeout`'s duration, as the shell extractor skips them."""
+    index = 0
+    while index < len(words):
+        word = words[index]
+        name = PurePosixPath(word).name
+        if _ASSIGNMENT.match(word):
+            index += 1
+            continue
+        if name not in WRAPPERS and name not in (ENV, TIMEOUT):
+            break
+        index += 1
+        while index < len(words) and words[index].startswith("-"):
+            index += 2 if words[index] in WRAPPER_OPTIONS_WITH_VALUES.get(name, ()) else 1
+        if name == TIMEOUT:
+            index += 1
+    return words[index:]
 
 
 __all__ = ["COMMAND_WORDS", "SHELL_TAGS", "Block", "command_lines", "extract", "fenced_blocks", "rst_blocks"]
