@@ -263,20 +263,23 @@ def test_strongly_connected_lists_each_component_after_those_it_reaches():
     assert strongly_connected({"x": ["y"]}) == [["y"], ["x"]]  # a node only named as a target is a component too
 
 
+GUARD = "if __name__ == '__main__':\n    pass\n"  # a script's main guard
+
+
 def test_a_script_that_tests_or_sibling_scripts_import_is_still_an_entry_point():
     # Tests import the training script to test it, and a sibling script outside any package borrows a helper from
     # it (`from train import ...`): neither makes it a library module whose main guard is a self-test.
     files = {
-        "train.py": "import model\nif __name__ == '__main__':\n    pass\n",
+        "train.py": "import model\n" + GUARD,
         "model.py": "",
-        "weight_diff.py": "from train import helper\nif __name__ == '__main__':\n    pass\n",
+        "weight_diff.py": "from train import helper\n" + GUARD,
         "tests/test_train.py": "import train\n",
-        "extensions/fast/pretrain.py": "if __name__ == '__main__':\n    pass\n",
+        "extensions/fast/pretrain.py": GUARD,
         "pkg/__init__.py": "",
         "pkg/net.py": "from pkg import layers\n",
-        "pkg/layers.py": "if __name__ == '__main__':\n    pass\n",
-        "pkg/blocks.py": "if __name__ == '__main__':\n    pass\n",
-        "sample.py": "import pkg.net\nimport pkg.blocks\nif __name__ == '__main__':\n    pass\n",
+        "pkg/layers.py": GUARD,
+        "pkg/blocks.py": GUARD,
+        "sample.py": "import pkg.net\nimport pkg.blocks\n" + GUARD,
     }
     setup = [finding("WAC201", "nccl", path="train.py"), finding("WAC201", "nccl", path="extensions/fast/pretrain.py")]
     repo = analyse(files, _facts(files), setup)
@@ -293,7 +296,7 @@ def test_a_package_command_line_that_tests_import_is_an_entry_point():
         "lib/__main__.py": "from lib.pretrain import setup\nif __name__ == '__main__':\n    setup()\n",
         "lib/pretrain.py": "",
         "tests/test_cli.py": "from lib.__main__ import main\n",
-        "extensions/fast/pretrain.py": "if __name__ == '__main__':\n    pass\n",
+        "extensions/fast/pretrain.py": GUARD,
     }
     setup = [finding("WAC201", "nccl", path="lib/pretrain.py"), finding("WAC201", "nccl", path="extensions/fast/pretrain.py")]
     repo = analyse(files, _facts(files), setup)
@@ -309,7 +312,7 @@ def test_console_scripts_as_dotted_keys():
 
 
 def test_a_module_named_by_a_console_script_and_a_main_guard_is_one_entry_point():
-    files = {"lib/__init__.py": "", "lib/cli.py": "if __name__ == '__main__':\n    pass\n",
+    files = {"lib/__init__.py": "", "lib/cli.py": GUARD,
              "setup.py": 'setup(entry_points={"console_scripts": ["lib = lib.cli:main"]})\n'}
     repo = analyse(files, _facts(files), [])
     assert [(e.path, e.kind) for e in repo.entries] == [("lib/cli.py", "main")]
@@ -336,7 +339,7 @@ def test_a_native_source_takes_the_role_of_its_package():
     # A plug-in's kernels are as optional as the plug-in's Python that builds and loads them; kernels of a package
     # on the training path, or in a folder without Python (csrc/ at the root), count with the code.
     files = {
-        "train.py": "import lib.core\nif __name__ == '__main__':\n    pass\n",
+        "train.py": "import lib.core\n" + GUARD,
         "lib/__init__.py": "", "lib/core.py": "", "lib/csrc/fused.cu": "",
         "lib/integrations/marlin/__init__.py": "", "lib/integrations/marlin/backend.py": "",
         "lib/integrations/marlin/_csrc/quant/marlin.cuh": "",
