@@ -1,6 +1,8 @@
 """Declared hardware checked against the code: WAC714 when a declaration names parts the code cannot run on.
 
-Runs after extraction over a set of findings (one file's in `scan_source`, the whole repo's in `scan`):
+Runs after extraction over a set of findings (one file's in `scan_source`, the whole repo's in `scan`, there after
+the path analysis: a declaration describes one run, so where the repository has training paths it contradicts the
+code only when every path holds a requirement it fails):
 for each declaration in force (WAC710 job request, WAC712 stated in docs, WAC713 nvidia-smi output) that
 names catalog parts and is not in a vendored tree (someone else's run), and each capability requirement in force
 of the repo's own code within that declaration's scope (`scope_of`: its folder, or the parent of a docs, logs,
