@@ -312,11 +312,13 @@ def test_console_scripts_as_dotted_keys():
 
 
 def test_a_module_named_by_a_console_script_and_a_main_guard_is_one_entry_point():
-    files = {"lib/__init__.py": "", "lib/cli.py": GUARD,
+    # The console script's: a command the package declares, even when a script of the repository imports it (a
+    # root `train.py` calling `from lib.cli import main`), which would make a mere main guard a self-test.
+    files = {"lib/__init__.py": "", "lib/cli.py": GUARD, "train.py": "from lib.cli import main\n" + GUARD,
              "setup.py": 'setup(entry_points={"console_scripts": ["lib = lib.cli:main"]})\n'}
     repo = analyse(files, _facts(files), [])
-    assert [(e.path, e.kind) for e in repo.entries] == [("lib/cli.py", "main")]
-    assert [p.name for p in repo.training] == ["lib/cli.py"]
+    assert sorted((e.path, e.kind) for e in repo.entries) == [("lib/cli.py", "console"), ("train.py", "main")]
+    assert sorted(p.name for p in repo.training) == ["lib/cli.py", "train.py"]
 
 
 @pytest.mark.parametrize("arguments, trains", [

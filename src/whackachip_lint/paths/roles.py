@@ -453,16 +453,18 @@ def _entry_points(files: list[str], facts: dict[str, dict[str, Any]], findings: 
     # A file that only sources or calls other shell files is no entry point of its own (its callers' path holds it).
     entries = [e for e in launches.values() if e.path in launching or any(r.endswith(".py") for r in e.runs)]
     launched = {r for e in entries for r in e.runs}
-    # A module is one entry point, whether its main guard or a console script (or both) name it.
+    # A module is one entry point, whether its main guard or a console script (or both) name it: a console script's,
+    # a command the package declares, never a library module with a self-test.
+    consoles = {found[-1] for fact in facts.values() for module in fact.get("console_scripts", ())
+                for found in [graph.resolve_absolute(module)] if found} - launched
     named: set[str] = set()
     for path in files:
         fact = facts.get(path, {})
-        if fact.get("main") and path not in launched and path not in named:
+        if fact.get("main") and path not in launched and path not in consoles:
             entries.append(EntryPoint(path, "main"))
-            named.add(path)
         for module in fact.get("console_scripts", ()):
             found = graph.resolve_absolute(module)
-            if found and found[-1] not in launched and found[-1] not in named:
+            if found and found[-1] in consoles and found[-1] not in named:
                 entries.append(EntryPoint(found[-1], "console"))
                 named.add(found[-1])
         if path.endswith(".ipynb"):
