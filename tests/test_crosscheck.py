@@ -180,3 +180,15 @@ def test_a_declaration_is_no_contradiction_while_one_training_path_runs_there(tm
     (tmp_path / "run_plain.sh").write_text("torchrun --nproc_per_node 8 train_plain.py\n")
     (tmp_path / "train_plain.py").write_text("import train_fp8\n" + plain)
     assert repo(tmp_path, {}) == [("WAC714", "README.md", 1, "V100")]
+
+
+def test_code_no_training_path_runs_judges_no_declaration(tmp_path):
+    # An FP8 module nothing imports (a leftover monkey patch) is no requirement of the plain training run; as the
+    # code of the repository without training paths it still is.
+    plain = "import torch\nif __name__ == '__main__':\n    torch.nn.Linear(2, 2)\n"
+    files = {"README.md": "We trained on 16 V100 GPUs.\n", "fp8_patch.py": FP8, "train.py": plain,
+             "run.sh": "torchrun --nproc_per_node 8 train.py\n"}
+    assert repo(tmp_path, files) == []
+    (tmp_path / "run.sh").unlink()
+    (tmp_path / "train.py").unlink()
+    assert repo(tmp_path, {}) == [("WAC714", "README.md", 1, "V100")]

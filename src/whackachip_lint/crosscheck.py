@@ -24,7 +24,7 @@ from __future__ import annotations
 from typing import AbstractSet, Callable, Iterable, Sequence
 
 from .evidence import Finding, State
-from .paths.roles import is_test_path
+from .paths.roles import SUPPORT, is_test_path
 from .rules import ALL_RULES, tagged
 from .rules.codes import Code
 
@@ -50,8 +50,8 @@ def contradictions(findings: Iterable[Finding], paths: Sequence[AbstractSet[str]
     """New WAC714 findings for `findings` (not including any already among them). `paths`: the files of each
     training path (paths/roles.py), when known: a declaration describes one run, so it contradicts the code only
     when every training path holds a requirement it fails (a README's V100 run of the xformers recipe is no
-    contradiction of the FlashAttention-2 recipes beside it); a requirement in a file on no training path counts
-    for every path."""
+    contradiction of the FlashAttention-2 recipes beside it); a support file on no training path counts for every
+    path, code no training path runs for none (its findings carry their roles by then)."""
     findings = list(findings)
     on_a_path = set().union(*paths) if paths else set()
     declared = [
@@ -97,9 +97,16 @@ def contradictions(findings: Iterable[Finding], paths: Sequence[AbstractSet[str]
                 failed.append((label, evidence))
                 if not paths:
                     break
-        if failed and all(any(e.path in files or e.path not in on_a_path for _, e in failed) for files in paths):
+        if failed and all(any(_on_path(e, files, on_a_path) for _, e in failed) for files in paths):
             out.append(_finding(declaration, *failed[0]))
     return out
+
+
+def _on_path(evidence: Finding, files: AbstractSet[str], on_a_path: AbstractSet[str]) -> bool:
+    """Whether a requirement binds a training path's run: its file is on the path, or is a support file on no path
+    (a config or container every path shares). Code no training path runs (unreached, optional, examples) binds
+    none, as in the verdict."""
+    return evidence.path in files or (evidence.path not in on_a_path and evidence.properties.get("role") == SUPPORT)
 
 
 def scope_of(path: str) -> str:
