@@ -841,7 +841,8 @@ def infer(result, settings=None, catalog: Catalog | None = None) -> Verdict:
         overall = _merge([a for _, _, a in evidenced], [n for n, _, _ in evidenced], catalog)
     else:
         overall = assess(findings, catalog, context=context)
-    if len(evidenced) < len(per_recipe):
+    counted = {id(r) for r in evidenced}
+    if any(a.declared for r in per_recipe if id(r) not in counted for a in [r[2]]):
         # A path that names no vendor widens no consistent set, but the hardware a document states may be the one
         # it ran on (a README's V100 run of the xformers recipe beside FlashAttention-2 recipes): a declaration
         # keeps the best outcome any training path gives it.
