@@ -47,7 +47,7 @@ from .fences import fences
 from .pip_install import PYTHON, install_start
 from ..prefilter import has_trigger, pattern_for
 from ..rules import ALL_RULES
-from ..vocab.commands import ENV, TIMEOUT, WRAPPER_OPTIONS_WITH_VALUES, WRAPPERS
+from ..vocab.commands import ASSIGNMENT, command_words
 
 # Fence info strings (first word, lower-cased) whose blocks are shell commands.
 SHELL_TAGS = frozenset({"bash", "sh", "shell", "zsh", "ksh", "console", "shell-session", "shellsession",
@@ -70,7 +70,6 @@ _RST_DIRECTIVE = re.compile(r"^(?P<indent>[ \t]*)\.\.[ \t]+(?:code-block|code|so
 _RST_LITERAL = re.compile(r"::[ \t]*$")
 _RST_OPTION = re.compile(r"^[ \t]*:[\w-]+:")
 _PROMPT = re.compile(r"^[ \t]*\$[ \t]")
-_ASSIGNMENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*=")
 _CLONE = re.compile(r"\bgit[ \t]+clone\b")
 
 
@@ -204,7 +203,7 @@ def _reads_as_commands(commands: dict[int, str]) -> bool:
 def _starts_command(line: str) -> bool:
     words = line.split()
     first = words[0]
-    return (first in COMMAND_WORDS or bool(_ASSIGNMENT.match(first)) or first.startswith("./")
+    return (first in COMMAND_WORDS or bool(ASSIGNMENT.match(first)) or first.startswith("./")
             or first.endswith(".sh") or install_start(words) is not None)
 
 
@@ -272,7 +271,7 @@ def _python_runs(commands: dict[int, str]) -> dict[int, tuple[str, str]]:
             words = shlex.split(line, comments=True)
         except ValueError:
             continue
-        words = _wrapped(words)
+        words = command_words(words)
         if len(words) < 2 or not PYTHON.match(PurePosixPath(words[0]).name):
             continue
         rest = words[1:]
@@ -281,26 +280,6 @@ def _python_runs(commands: dict[int, str]) -> dict[int, tuple[str, str]]:
         if rest and rest[0].endswith(".py"):
             out[start] = (rest[0], " ".join(shlex.quote(w) for w in rest[1:]))
     return out
-
-
-def _wrapped(words: list[str]) -> list[str]:
-    """The words of the command a line runs: past NAME=value assignments and the wrappers (vocab/commands.py) with
-    their options, `env`'s assignments and `timeout`'s duration, as the shell extractor skips them."""
-    index = 0
-    while index < len(words):
-        word = words[index]
-        name = PurePosixPath(word).name
-        if _ASSIGNMENT.match(word):
-            index += 1
-            continue
-        if name not in WRAPPERS and name not in (ENV, TIMEOUT):
-            break
-        index += 1
-        while index < len(words) and words[index].startswith("-"):
-            index += 2 if words[index] in WRAPPER_OPTIONS_WITH_VALUES.get(name, ()) else 1
-        if name == TIMEOUT:
-            index += 1
-    return words[index:]
 
 
 __all__ = ["COMMAND_WORDS", "SHELL_TAGS", "Block", "command_lines", "extract", "fenced_blocks", "rst_blocks"]

@@ -7,6 +7,9 @@ NAME=value assignments before the command, `timeout` a duration.
 
 from __future__ import annotations
 
+import re
+from pathlib import PurePosixPath
+
 WRAPPERS = frozenset(
     {"nohup", "time", "exec", "command", "stdbuf", "nice", "ionice", "setsid", "taskset", "numactl", "sudo"}
 )
@@ -21,3 +24,26 @@ WRAPPER_OPTIONS_WITH_VALUES = {
     "sudo": {"-u", "-g"},
     ENV: {"-u", "--unset"},
 }
+
+ASSIGNMENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*=")  # NAME=value before a command
+
+
+def command_words(words: list[str]) -> list[str]:
+    """The literal words of the command a line runs: past NAME=value assignments and the wrappers with their
+    options, `env`'s assignments and `timeout`'s duration (the shell extractor's launchers.py skips the same over
+    its own word objects, handing `env`'s assignments to the program's environment)."""
+    index = 0
+    while index < len(words):
+        word = words[index]
+        name = PurePosixPath(word).name
+        if ASSIGNMENT.match(word):
+            index += 1
+            continue
+        if name not in WRAPPERS and name not in (ENV, TIMEOUT):
+            break
+        index += 1
+        while index < len(words) and words[index].startswith("-"):
+            index += 2 if words[index] in WRAPPER_OPTIONS_WITH_VALUES.get(name, ()) else 1
+        if name == TIMEOUT:
+            index += 1
+    return words[index:]
