@@ -233,6 +233,25 @@ def test_no_training_code_is_insufficient_evidence():
     assert not any(x.status == "likely" for x in v.vendors)
 
 
+@pytest.mark.parametrize("condition", ["ddp", "args.distributed", "c.num_gpus > 1", "world_size > 1",
+                                       "args.local_rank != -1", "not dist.is_initialized()"])
+def test_a_backend_set_up_when_the_run_is_distributed_is_a_training_set_up(condition):
+    # `if ddp: init_process_group(backend="nccl")`: a run across devices is what the condition asks for.
+    v = infer(result(finding("WAC204", "cuda", path="train.py", line=2),
+                     finding("WAC201", "nccl", state="conditional", path="train.py", line=9, condition=condition)))
+    assert not v.insufficient_evidence
+    assert v.vendor_status("NVIDIA") == "likely"
+
+
+@pytest.mark.parametrize("condition", ["torch.cuda.is_available()", "os.name == 'nt'", "args.backend == 'nccl'", None])
+def test_a_backend_under_another_condition_sets_up_no_run(condition):
+    extra = {"condition": condition} if condition else {}
+    v = infer(result(finding("WAC204", "cuda", path="train.py", line=2),
+                     finding("WAC201", "nccl", state="conditional", path="train.py", line=9, **extra)))
+    assert v.insufficient_evidence
+    assert v.vendor_status("NVIDIA") == "possible"
+
+
 def test_empty_repo_is_insufficient_and_everything_consistent():
     v = infer(result())
     assert v.insufficient_evidence

@@ -16,6 +16,7 @@ the strongest set-up; tests, examples and optional code give `optional_requireme
 from __future__ import annotations
 
 import functools
+import re
 from dataclasses import dataclass, field, replace
 from typing import Any, Iterable
 
@@ -492,8 +493,21 @@ def _candidate(entry: Entry, requirements: list[Requirement]) -> CandidateVerdic
 
 def _insufficient(findings: list[Finding], requirements: list[Requirement]) -> bool:
     has_vendor = any(r.is_vendor for r in requirements)
-    has_training = any(f.rule in TRAINING_SETUP_RULES and f.in_force for f in findings)
+    has_training = any(f.rule in TRAINING_SETUP_RULES and f.in_force or _when_distributed(f) for f in findings)
     return not (has_vendor and has_training)
+
+
+# A collective backend set up only when the run is distributed (`if ddp:`, `if world_size > 1:`, `if
+# args.distributed:`, `if num_gpus > 1:`) is the code's training set-up all the same: a distributed run is what
+# the condition asks for, and a training run across devices is one.
+_DISTRIBUTED_TEST = re.compile(r"\b(?:ddp|distributed|is_distributed|world_size|num_gpus|n_gpus?|ngpus?|gpus|"
+                               r"num_processes|nprocs?|multi_gpu|local_rank|rank|is_initialized)\b", re.I)
+
+
+def _when_distributed(finding: Finding) -> bool:
+    condition = (finding.properties or {}).get("condition")
+    return (finding.rule == Code.COLLECTIVE_BACKEND and finding.state is State.CONDITIONAL
+            and isinstance(condition, str) and _DISTRIBUTED_TEST.search(condition) is not None)
 
 
 def _vendors(catalog: Catalog, candidates: list[CandidateVerdict], requirements: list[Requirement],

@@ -206,6 +206,12 @@ FSDP_CALLS: dict[str, str] = {
     "accelerate.FullyShardedDataParallelPlugin": "fsdp",
     "accelerate.utils.FullyShardedDataParallelPlugin": "fsdp",
     "*.FullyShardedDataParallelPlugin": "fsdp",
+    # Lightning Fabric and Trainer: `Fabric(strategy=FSDPStrategy(...))` (lightning.fabric.strategies,
+    # lightning.pytorch.strategies, pytorch_lightning.strategies).
+    "lightning.fabric.strategies.FSDPStrategy": "fsdp",
+    "lightning.pytorch.strategies.FSDPStrategy": "fsdp",
+    "pytorch_lightning.strategies.FSDPStrategy": "fsdp",
+    "*.FSDPStrategy": "fsdp",
 }
 # Loading a pretrained model: its first argument (or `pretrained_model_name_or_path=`) names it (WAC509). A
 # tokenizer, processor or scheduler loaded by name says nothing about the size of the model trained (a small model
