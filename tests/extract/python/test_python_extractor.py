@@ -100,7 +100,7 @@ def test_dtype_strings_in_keywords():
         trainer = Trainer(precision="bf16-mixed")
         auto = AutoModelForCausalLM.from_pretrained("x", torch_dtype="auto")
         """
-    assert rows(code) == {
+    assert rows(code, "WAC1") == {
         ("WAC101", 3, 47, E, "bfloat16"),
         ("WAC102", 4, 19, E, "fp16"),
         ("WAC101", 5, 19, E, "bf16-mixed"),

@@ -186,7 +186,7 @@ def _launch(
                 properties["script_args"] = " ".join(shlex.quote(w.shown) for w in arguments)
         elif program is not None and spec.then == "command":
             properties["command"] = os.path.basename(program.text)
-        shown = _python_script(words, position) if spec.then == "command" else None
+        shown = _python_script(words, position) if spec.then == "command" and program is not None else None
         detail = f"it runs {(shown or program).shown}" if program is not None else ""
         sink.add(Code.LAUNCHER, launcher, state, words[head], head_end or words[head], detail, properties)
     _facts(facts, launcher or os.path.basename(words[head].text), state, sink)
