@@ -7,8 +7,8 @@ document blank, so a finding's line and column are the document's own:
 
 - Markdown fences (``` or ~~~, as fences.py reads them: CommonMark's rules, in list items and block quotes too) tagged `bash`,
   `sh`, `shell`, `zsh`, `console`, `shell-session`...; untagged fences only when every command line reads as a
-  command (COMMAND_WORDS, `NAME=value`, `./script`, a `$ ` prompt, a pip install as pip_install.py reads one: `uv
-  pip install`, `pip3.10 install`); other languages (python, yaml, text...) never.
+  command (COMMAND_WORDS, `NAME=value`, `./script`, a `$ ` prompt, a pip or conda install as pip_install.py reads
+  one: `uv pip install`, `pip3.10 install`, `mamba install`); other languages (python, yaml, text...) never.
   A fence that is never closed is not read (a forgotten closer would turn the rest of the document into commands).
   The commands of a fence inside an HTML comment (`<!-- ... -->`) are `mentioned`: the author hid them.
 - reStructuredText `.. code-block:: bash` (`code`, `sourcecode`) and `::` literal blocks (read like untagged
@@ -44,7 +44,7 @@ from ..kinds import UNSAFE_CHARACTERS
 from . import ExtractionError, PartialExtraction, Source
 from . import shell
 from .fences import fences
-from .pip_install import PYTHON, install_start
+from .pip_install import PYTHON, install_command
 from ..prefilter import has_trigger, pattern_for
 from ..rules import ALL_RULES
 
@@ -211,7 +211,7 @@ def _starts_command(line: str) -> bool:
     words = line.split()
     first = words[0]
     return (first in COMMAND_WORDS or bool(_ASSIGNMENT.match(first)) or first.startswith("./")
-            or first.endswith(".sh") or install_start(words) is not None)
+            or first.endswith(".sh") or install_command(words) is not None)
 
 
 def _read_block(source: Source, block: Block, commands: dict[int, str], name: str, unsafe

@@ -18,8 +18,8 @@ TRIGGERS = (
     "tensorrt", "onnxruntime", "paddle", "amdsmi", "cudf", "cuml", "image", "from",
 )
 # Dependency pins in Python come only from setup.py, which is never filtered (triggers.ALWAYS_PARSE_NAMES); in shell
-# only from container runs and pip installs; JSON files hold none.
-TRIGGERS_BY_KIND = (("python", ()), ("shell", ("docker", "podman", "nerdctl", "pip")), ("json", ()))
+# only from container runs and pip and conda installs; JSON files hold none.
+TRIGGERS_BY_KIND = (("python", ()), ("shell", ("docker", "podman", "nerdctl", "pip", "conda", "mamba")), ("json", ()))
 
 RULES = (
     Rule(
