@@ -133,6 +133,7 @@ def _role_of(kind: type) -> str:
 # How a message says the condition a branch runs under; an `else` branch runs when its test does not hold.
 WHEN = "only when {}"
 WHEN_FALSE = "only when {} is false"
+IN_CASE = "only in case {}"
 
 
 @dataclass
@@ -142,6 +143,14 @@ class Frame:
     check: bool  # inside an expression that tests something (if test, comparison)
     condition: ast.AST | str | None  # the test that made the frame conditional, for the message
     phrase: str = WHEN  # how the message says it ({} is the condition's code)
+
+
+def _other_branch(first: Frame, second: Frame) -> bool:
+    """Whether two frames are the two branches of one test (`if x:` ... `else:`, or `if not x:` ... `else:`)."""
+    if first.condition is second.condition:
+        return first.phrase != second.phrase
+    return any(type(a.condition) is ast.UnaryOp and type(a.condition.op) is ast.Not and a.condition.operand is b.condition
+               for a, b in ((first, second), (second, first)))
 
 
 class Arg:
@@ -195,6 +204,8 @@ class PythonEvidenceVisitor(ArgparseOptions, EnvironmentWrites, AstWalker):
         self.args: list[tuple[str | None, str | None]] = []  # (keyword, callee) of the argument being visited
         self.deferred: list[Callable[[], None]] = []
         self.tpu_aliases = Gate([])  # lines naming a name imported as a TPU API (`_probes_tpu`)
+        # Names imported under an `if` (`if is_apex_available(): from apex import amp`) -> the frame of that import.
+        self.guarded_imports: dict[str, Frame] = {}
         self.finished = False
         self._opened = False  # the node being visited opened a frame or an argument (its leave step undoes it)
 
@@ -251,8 +262,8 @@ class PythonEvidenceVisitor(ArgparseOptions, EnvironmentWrites, AstWalker):
         leave = self._hooks_for(type(node))[1]
         if leave is not None and key not in self.skipped:
             leave(node)
-        if len(self.frames) > 1 and self.frames[-1].node_id == key:
-            self.frames.pop()
+        while len(self.frames) > 1 and self.frames[-1].node_id == key:
+            self.frames.pop()  # (a call through a guarded import opens a second frame of its own)
         if self.open_args and self.open_args[-1] == key:
             self.open_args.pop()
             self.args.pop()
@@ -519,7 +530,7 @@ class PythonEvidenceVisitor(ArgparseOptions, EnvironmentWrites, AstWalker):
 
     def visit_Match(self, node: ast.Match) -> None:
         for case in node.cases:
-            self.attach(case.body, State.CONDITIONAL, condition=case.pattern, phrase="only in case {}")
+            self.attach(case.body, State.CONDITIONAL, condition=case.pattern, phrase=IN_CASE)
 
     def visit_Assert(self, node: ast.Assert) -> None:
         self.attach(node.test, check=True)
@@ -612,6 +623,7 @@ class PythonEvidenceVisitor(ArgparseOptions, EnvironmentWrites, AstWalker):
         for _, module in bound:
             self._module_evidence(module, node, f"import {module}")
         self._watch(bound)
+        self._note_guard(bound)
         return False
 
     def visit_ImportFrom(self, node: ast.ImportFrom) -> bool:
@@ -623,7 +635,34 @@ class PythonEvidenceVisitor(ArgparseOptions, EnvironmentWrites, AstWalker):
                     seen.add((rule, value))
                     self._import_finding(rule, value, node, f"from {base} import {full[len(base) + 1 :] or '*'}")
         self._watch(bound)
+        self._note_guard(bound)
         return False
+
+    def _note_guard(self, bound: list[tuple[str, str]]) -> None:
+        """Remember the names an import under an `if` (or `match`) binds: a call through one is made only when the
+        import's test held. An import made optional by a `try` (or `suppress`) of ImportError is not counted: that
+        idiom guards the project's own framework as often as an optional one, and its import finding already says
+        optional."""
+        frame = self.frames[-1]
+        guarded = (frame.state is State.CONDITIONAL and frame.condition is not None
+                   and frame.phrase in (WHEN, WHEN_FALSE, IN_CASE))
+        for local, _ in bound:
+            earlier = self.guarded_imports.get(local)
+            if guarded and (earlier is None or not _other_branch(earlier, frame)):
+                self.guarded_imports[local] = frame
+            else:
+                self.guarded_imports.pop(local, None)  # imported again where it always runs, or in either branch
+
+    def _through_guarded_import(self, node: ast.Call) -> None:
+        """A call through a name imported under an `if`, at a call site no test guards, holds under the import's
+        test (`amp.initialize(...)` after `if is_apex_available(): from apex import amp`)."""
+        head = node.func
+        while type(head) is ast.Attribute:
+            head = head.value
+        frame = self.guarded_imports.get(head.id) if type(head) is ast.Name else None
+        if frame is not None and self.state is State.ENABLED:
+            self.frames.append(Frame(id(node), State.CONDITIONAL, self.in_check, frame.condition, frame.phrase))
+            self._opened = True
 
     def _watch(self, bound: list[tuple[str, str]]) -> None:
         """A name bound to something the tables name, spelled without a gate word (`bf` for torch.bfloat16,
@@ -698,6 +737,8 @@ class PythonEvidenceVisitor(ArgparseOptions, EnvironmentWrites, AstWalker):
     # -- calls ------------------------------------------------------------------------------------
 
     def visit_Call(self, node: ast.Call) -> bool:
+        if self.guarded_imports:
+            self._through_guarded_import(node)
         name = self.aliases.resolve(node.func)
         method = node.func.attr if type(node.func) is ast.Attribute else None
         callee = name or method
