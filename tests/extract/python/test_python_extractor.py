@@ -832,6 +832,9 @@ def _amp_call(imports: str, call: str = 'model, opt = amp.initialize(model, opt,
     ("from apex import amp", [(E, None)]),
     ("if HAS_APEX:\n    from apex import amp\nelse:\n    import apex.amp as amp", [(E, None)]),
     ("if not HAS_APEX:\n    import apex.amp as amp\nelse:\n    from apex import amp", [(E, None)]),
+    ("if HAS_APEX:\n    from apex import amp\nelif HAS_AMP:\n    import apex.amp as amp", [(E, None)]),
+    # Two imports under one test are one branch: still guarded.
+    ("if HAS_APEX:\n    import apex\n    from apex import amp", [(C, "HAS_APEX")]),
     ("if HAS_APEX:\n    from apex import amp\nfrom apex import amp", [(E, None)]),
     # An optional import (try/except ImportError) guards a project's own framework as often: not counted.
     ("try:\n    from apex import amp\nexcept ImportError:\n    amp = None", [(E, None)]),

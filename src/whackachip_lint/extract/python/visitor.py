@@ -145,14 +145,6 @@ class Frame:
     phrase: str = WHEN  # how the message says it ({} is the condition's code)
 
 
-def _other_branch(first: Frame, second: Frame) -> bool:
-    """Whether two frames are the two branches of one test (`if x:` ... `else:`, or `if not x:` ... `else:`)."""
-    if first.condition is second.condition:
-        return first.phrase != second.phrase
-    return any(type(a.condition) is ast.UnaryOp and type(a.condition.op) is ast.Not and a.condition.operand is b.condition
-               for a, b in ((first, second), (second, first)))
-
-
 class Arg:
     """A call argument as the handlers see it: its value, keyword (None if positional) and where it stands."""
 
@@ -204,8 +196,10 @@ class PythonEvidenceVisitor(ArgparseOptions, EnvironmentWrites, AstWalker):
         self.args: list[tuple[str | None, str | None]] = []  # (keyword, callee) of the argument being visited
         self.deferred: list[Callable[[], None]] = []
         self.tpu_aliases = Gate([])  # lines naming a name imported as a TPU API (`_probes_tpu`)
-        # Names imported under an `if` (`if is_apex_available(): from apex import amp`) -> the frame of that import.
+        # Names imported under an `if` (`if is_apex_available(): from apex import amp`) -> the frame of that import;
+        # names imported under several tests (`if A: from x import T` / `elif B: from y import T`): alternatives.
         self.guarded_imports: dict[str, Frame] = {}
+        self.alternative_imports: set[str] = set()
         self.finished = False
         self._opened = False  # the node being visited opened a frame or an argument (its leave step undoes it)
 
@@ -640,18 +634,22 @@ class PythonEvidenceVisitor(ArgparseOptions, EnvironmentWrites, AstWalker):
 
     def _note_guard(self, bound: list[tuple[str, str]]) -> None:
         """Remember the names an import under an `if` (or `match`) binds: a call through one is made only when the
-        import's test held. An import made optional by a `try` (or `suppress`) of ImportError is not counted: that
-        idiom guards the project's own framework as often as an optional one, and its import finding already says
-        optional."""
+        import's test held. A name imported under several tests (each branch of an `if`/`elif`/`else` importing
+        `Trainer` from `lightning` or `pytorch_lightning`) is the idiom of alternatives, there whichever branch
+        ran, as is one imported again where the import always runs. An import made optional by a `try` (or
+        `suppress`) of ImportError is not counted: that idiom guards the project's own framework as often as an
+        optional one, and its import finding already says optional."""
         frame = self.frames[-1]
         guarded = (frame.state is State.CONDITIONAL and frame.condition is not None
                    and frame.phrase in (WHEN, WHEN_FALSE, IN_CASE))
         for local, _ in bound:
-            earlier = self.guarded_imports.get(local)
-            if guarded and (earlier is None or not _other_branch(earlier, frame)):
-                self.guarded_imports[local] = frame
-            else:
-                self.guarded_imports.pop(local, None)  # imported again where it always runs, or in either branch
+            earlier = self.guarded_imports.pop(local, None)
+            if not guarded or local in self.alternative_imports:
+                continue
+            if earlier is not None and (earlier.condition is not frame.condition or earlier.phrase != frame.phrase):
+                self.alternative_imports.add(local)
+                continue
+            self.guarded_imports[local] = frame
 
     def _through_guarded_import(self, node: ast.Call) -> None:
         """A call through a name imported under an `if`, at a call site no test guards, holds under the import's
