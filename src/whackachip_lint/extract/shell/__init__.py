@@ -14,6 +14,13 @@ instead of findings built on guesses. A string, backquote, `$(` or heredoc that 
 swallows the rest of the file, as bash would read it: the file gets a diagnostic naming where it opened,
 and findings only from outside it.
 
+tree-sitter-bash's error recovery is super-linear in the number of operators it cannot fit into a command: 64 KB of
+`|`, `)`, `x)x)`, `$[$[` or `<<<` take it longer than the per-file budget. Such runs (OPERATOR_RUN: at least
+MIN_RUN operators, each followed by at most two other characters, with no blank) are not shell anyone runs: they are
+blanked before the parse (columns and lines stay); and when what is left still holds more than MAX_OPERATORS operators,
+so are the lines made mostly of operators (thousands of short junk lines). The rest of the file is read; the file gets
+a diagnostic naming the first line blanked.
+
 Angle-bracket placeholders of a template or a README (`DATA_PATH=<Specify path>`, `--master_port=<your_port>`,
 `--data <DATA_DIR>/train.json`) are read as one word of the same width (columns stay): to bash their `<` and `>`
 are redirections, which make the file unparseable or take the next word (`> train.py`) as a file to write.
@@ -41,6 +48,36 @@ _PLACEHOLDER = re.compile(r"(?<![<\w$])<(?P<inner>[A-Za-z_](?:[^<>\n]{0,80}[^<>\
 
 _NOT_NAME = re.compile(r"\W")
 
+# A run of shell operators with at most two other characters after each and no blank: `||||`, `x)x)x)`, `$[$[`.
+_OPERATORS = r"|&;()<>\[\]"
+MIN_RUN = 6
+OPERATOR_RUN = re.compile(rf"(?:[{_OPERATORS}][^\s{_OPERATORS}]{{0,2}}){{{MIN_RUN},}}")
+_OPERATOR = re.compile(rf"[{_OPERATORS}]")
+# Operators a file may hand the parser once runs are cut; past it, lines made mostly of operators are blanked too
+# (thousands of `x)x)x)` lines, each run too short to cut). A long script has a few thousand.
+MAX_OPERATORS = 8192
+
+
+def cap_operator_runs(text: str) -> tuple[str, int | None]:
+    """`text` with its runs of shell operators blanked (columns and lines stay), and the line of the first one
+    blanked (None: none was)."""
+    if len(_OPERATOR.findall(text)) < MIN_RUN:
+        return text, None
+    first: int | None = None
+    run = OPERATOR_RUN.search(text)
+    if run is not None:
+        first = text.count("\n", 0, run.start()) + 1
+        text = OPERATOR_RUN.sub(lambda match: " " * len(match.group()), text)
+    if len(_OPERATOR.findall(text)) < MAX_OPERATORS:
+        return text, first
+    lines = text.split("\n")
+    for index, line in enumerate(lines):
+        operators = len(_OPERATOR.findall(line))
+        if operators and operators * 3 >= len(line) - line.count(" ") - line.count("\t"):
+            lines[index] = " " * len(line)
+            first = index + 1 if first is None else min(first, index + 1)
+    return "\n".join(lines), first
+
 
 def blank_placeholders(text: str) -> str:
     """`text` with each angle-bracket placeholder turned into a variable of the same width (`<PATH/TO/CKPT>` ->
@@ -51,7 +88,8 @@ def blank_placeholders(text: str) -> str:
 
 
 def extract(source: Source) -> list[RawFinding]:
-    data = blank_placeholders(source.text).encode("utf-8")
+    text, cut = cap_operator_runs(blank_placeholders(source.text))
+    data = text.encode("utf-8")
     if not data.strip():
         return []
     tree = parser("bash").parse(data)
@@ -76,6 +114,10 @@ def extract(source: Source) -> list[RawFinding]:
         raise PartialExtraction(
             f"shell syntax error: {what} opened at line {first_line} is never closed (it runs to line {last_line}); "
             "findings come only from the lines outside it", kept)
+    if cut is not None:
+        raise PartialExtraction(
+            f"a run of shell operators at line {cut} (and any after it) is read only in part: the parser is too slow "
+            "on long ones; the rest of the file is read", found)
     return found
 
 
