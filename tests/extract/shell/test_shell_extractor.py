@@ -938,11 +938,13 @@ def test_a_long_run_of_operators_is_cut_and_the_rest_of_the_script_read(name):
 
 
 def test_cutting_runs_keeps_lines_and_columns_and_leaves_shell_alone():
-    text, first = cap_operator_runs("a=1\necho ||||||||||| x\n")
-    assert (text, first) == ("a=1\necho             x\n", 2)
+    text, first = cap_operator_runs("a=1\necho " + "|-" * 32 + " x\n")
+    assert (text, first) == ("a=1\necho " + " " * 64 + " x\n", 2)
+    # Shell, and the longest run the corpora's scripts hold (a sed expression of 14 operators), stay as written.
     script = ('cmd 2>&1 | tee log.txt; [[ -f x ]] && { echo "a|b"; }\n'
               'case $x in a|b) y=$(( (1+2)*3 ));; esac\n'
-              'out=$(ls <(cat a) >>b) || exit 1\nwait;;\n')
+              'out=$(ls <(cat a) >>b) || exit 1\nwait;;\n'
+              "sed 's/^jax(>=|==)([0-9.]+).*/\\2/; s/\\(\\[[^]]*\\]\\)\\?\\)[[:space:]]*==/x/'\n" * 400)
     assert cap_operator_runs(script) == (script, None)
 
 

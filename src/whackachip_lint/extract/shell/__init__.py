@@ -17,9 +17,9 @@ and findings only from outside it.
 tree-sitter-bash's error recovery is super-linear in the number of operators it cannot fit into a command: 64 KB of
 `|`, `)`, `x)x)`, `$[$[` or `<<<` take it longer than the per-file budget. Such runs (OPERATOR_RUN: at least
 MIN_RUN operators, each followed by at most two other characters, with no blank) are not shell anyone runs: they are
-blanked before the parse (columns and lines stay); and when what is left still holds more than MAX_OPERATORS operators,
-so are the lines made mostly of operators (thousands of short junk lines). The rest of the file is read; the file gets
-a diagnostic naming the first line blanked.
+blanked before the parse (columns and lines stay); and when the lines a quarter or more of operators (without a word of
+three letters) hold more than MAX_DENSE_OPERATORS of them, so are those lines (thousands of short junk lines). The rest of the file is read; the
+file gets a diagnostic naming the first line blanked.
 
 Angle-bracket placeholders of a template or a README (`DATA_PATH=<Specify path>`, `--master_port=<your_port>`,
 `--data <DATA_DIR>/train.json`) are read as one word of the same width (columns stay): to bash their `<` and `>`
@@ -49,34 +49,47 @@ _PLACEHOLDER = re.compile(r"(?<![<\w$])<(?P<inner>[A-Za-z_](?:[^<>\n]{0,80}[^<>\
 _NOT_NAME = re.compile(r"\W")
 
 # A run of shell operators with at most two other characters after each and no blank: `||||`, `x)x)x)`, `$[$[`.
+# The longest in the dev and fresh corpora's scripts and READMEs has 14 (a sed expression); the slow ones thousands.
 _OPERATORS = r"|&;()<>\[\]"
-MIN_RUN = 6
+MIN_RUN = 32
 OPERATOR_RUN = re.compile(rf"(?:[{_OPERATORS}][^\s{_OPERATORS}]{{0,2}}){{{MIN_RUN},}}")
 _OPERATOR = re.compile(rf"[{_OPERATORS}]")
-# Operators a file may hand the parser once runs are cut; past it, lines made mostly of operators are blanked too
-# (thousands of `x)x)x)` lines, each run too short to cut). A long script has a few thousand.
-MAX_OPERATORS = 8192
+_WORD = re.compile(r"\w{3}")
+# Operators on lines a quarter or more of whose characters are operators (and no word), once runs are cut: past this
+# many, those lines are blanked too (thousands of short `x)x)x)` lines, each run too short to cut). The corpora's scripts have at most
+# a few hundred.
+MAX_DENSE_OPERATORS = 4096
 
 
 def cap_operator_runs(text: str) -> tuple[str, int | None]:
     """`text` with its runs of shell operators blanked (columns and lines stay), and the line of the first one
     blanked (None: none was)."""
-    if len(_OPERATOR.findall(text)) < MIN_RUN:
+    operators = len(_OPERATOR.findall(text))
+    if operators < MIN_RUN:
         return text, None
     first: int | None = None
     run = OPERATOR_RUN.search(text)
     if run is not None:
         first = text.count("\n", 0, run.start()) + 1
         text = OPERATOR_RUN.sub(lambda match: " " * len(match.group()), text)
-    if len(_OPERATOR.findall(text)) < MAX_OPERATORS:
+    if operators < MAX_DENSE_OPERATORS:
         return text, first
     lines = text.split("\n")
-    for index, line in enumerate(lines):
-        operators = len(_OPERATOR.findall(line))
-        if operators and operators * 3 >= len(line) - line.count(" ") - line.count("\t"):
-            lines[index] = " " * len(line)
-            first = index + 1 if first is None else min(first, index + 1)
+    dense = [index for index, line in enumerate(lines) if _dense(line)]
+    if sum(len(_OPERATOR.findall(lines[index])) for index in dense) < MAX_DENSE_OPERATORS:
+        return text, first
+    for index in dense:
+        lines[index] = " " * len(lines[index])
+    first = dense[0] + 1 if first is None else min(first, dense[0] + 1)
     return "\n".join(lines), first
+
+
+def _dense(line: str) -> bool:
+    """Whether a quarter or more of the line's characters other than blanks are shell operators, and no word of three
+    letters or more (a command: `out=$(ls <(cat a)) || exit 1`) is among them."""
+    operators = len(_OPERATOR.findall(line))
+    return (bool(operators) and operators * 4 >= len(line) - line.count(" ") - line.count("\t")
+            and _WORD.search(line) is None)
 
 
 def blank_placeholders(text: str) -> str:
