@@ -117,6 +117,14 @@ def install_start(words: Sequence[str], head: int = 0) -> int | None:
 
 def install_arguments(words: Sequence[str], start: int) -> Iterator[PipArgument]:
     """The requirements and index URLs of a pip install's arguments, `words[start:]`."""
+    return _arguments(words, start, PipArgument, PIP_INDEX_OPTIONS, PIP_VALUE_OPTIONS, pip=True)
+
+
+def _arguments(words: Sequence[str], start: int, make: type[PipArgument], index_options: frozenset[str],
+               value_options: frozenset[str], pip: bool) -> Iterator[PipArgument]:
+    """An install's arguments, `words[start:]`: what it installs, and the values of `index_options` (pip's index
+    URLs, conda's channels); options of `value_options` skip their value. `pip`: pip's short index options with the
+    URL glued on (`-ihttps://...`) and `-e URL#egg=NAME` are read too."""
     position = start
     while position < len(words):
         word = words[position]
@@ -124,25 +132,25 @@ def install_arguments(words: Sequence[str], start: int) -> Iterator[PipArgument]
         position += 1
         if not _is_option(word):
             if word:
-                yield PipArgument(word, first, first)
+                yield make(word, first, first)
             continue
         option, equals, inline = word.partition("=")
-        if option in PIP_INDEX_OPTIONS:
+        if option in index_options:
             if equals:
-                yield PipArgument(inline, first, first, index=True)
+                yield make(inline, first, first, index=True)
             elif position < len(words):
-                yield PipArgument(words[position], first, position, index=True)
+                yield make(words[position], first, position, index=True)
                 position += 1
-        elif option[:2] in _SHORT_INDEX_OPTIONS and not option.startswith("--"):
-            yield PipArgument(word[2:], first, first, index=True)  # -ihttps://...
-        elif option in ("-e", "--editable"):  # a path or URL: a requirement only when an egg names it
+        elif pip and option[:2] in _SHORT_INDEX_OPTIONS and not option.startswith("--"):
+            yield make(word[2:], first, first, index=True)  # -ihttps://...
+        elif pip and option in ("-e", "--editable"):  # a path or URL: a requirement only when an egg names it
             value, last = inline, first
             if not equals and position < len(words):
                 value, last = words[position], position
                 position += 1
             if egg_name(value):
-                yield PipArgument(value, first, last)
-        elif option in PIP_VALUE_OPTIONS and not equals:
+                yield make(value, first, last)
+        elif option in value_options and not equals:
             position += 1
 
 
@@ -177,26 +185,9 @@ def conda_install_start(words: Sequence[str], head: int = 0) -> int | None:
     return None
 
 
-def conda_install_arguments(words: Sequence[str], start: int) -> Iterator[CondaArgument]:
-    """The package specs and channels of a conda install's arguments, `words[start:]`."""
-    position = start
-    while position < len(words):
-        word = words[position]
-        first = position
-        position += 1
-        if not _is_option(word):
-            if word:
-                yield CondaArgument(word, first, first)
-            continue
-        option, equals, inline = word.partition("=")
-        if option in CONDA_CHANNEL_OPTIONS:
-            if equals:
-                yield CondaArgument(inline, first, first, index=True)
-            elif position < len(words):
-                yield CondaArgument(words[position], first, position, index=True)
-                position += 1
-        elif option in CONDA_VALUE_OPTIONS and not equals:
-            position += 1
+def conda_install_arguments(words: Sequence[str], start: int) -> Iterator[PipArgument]:
+    """The package specs and channels of a conda install's arguments, `words[start:]` (as CondaArguments)."""
+    return _arguments(words, start, CondaArgument, CONDA_CHANNEL_OPTIONS, CONDA_VALUE_OPTIONS, pip=False)
 
 
 def install_command(words: Sequence[str], head: int = 0) -> list[PipArgument] | None:
