@@ -12,7 +12,9 @@ under a node runs (an `if` on a runtime condition makes its branches
 `conditional`, `if False:` makes its body `dead`, a `try` around an import
 that catches ImportError makes it optional, and a guard clause on the hardware,
 `if device.type != "mps": return`, makes the rest of its block `conditional`). Evidence found under a frame takes
-the strongest state on the stack. Frames are attached to child nodes by
+the strongest state on the stack. A call through a name imported under an `if` (`if is_apex_available(): from apex
+import amp`, then `amp.initialize(...)` in a function) opens a frame of the import's test when no test guards the
+call site itself (`_note_guard`). Frames are attached to child nodes by
 identity before the walker reaches them, so one generic traversal serves all.
 
 argparse options (and dataclass option fields) are reported where they are
