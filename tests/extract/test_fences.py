@@ -170,3 +170,13 @@ def test_documented_commands_in_quotes_details_and_lazy_items(text, rows):
 def test_a_quoted_command_keeps_the_documents_columns():
     result = scan_snippet(f"> ```bash\n> {COMMAND}\n> ```\n", "markdown")
     assert [(f.line, f.column) for f in result.findings if f.rule == "WAC301"] == [(2, 10)]
+
+
+def test_blank_lines_inside_deeply_nested_list_items_cost_no_loop_over_the_items():
+    import time
+
+    nested = [("  " * depth) + "- x" for depth in range(100)]
+    lines = nested + [""] * 1_000_000 + ["```bash", "A", "```"]
+    started = time.process_time()  # CPU, not wall: other jobs on a loaded machine do not count
+    assert [(f.opened, f.ended_by) for f in fences(lines)] == [(1_000_100, "fence")]
+    assert time.process_time() - started < 5.0  # a loop over the 100 items per blank line took about 30 s

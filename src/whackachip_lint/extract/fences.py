@@ -21,6 +21,7 @@ their own, as `commented`, and its end ends them. Tabs advance to the next multi
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
 from typing import Iterator, Sequence
@@ -115,25 +116,33 @@ def _skip_blanks(line: str, offset: int, column: int) -> tuple[int, int]:
     return offset, column
 
 
-def _continued(line: str, containers: Sequence[_Container]) -> _Line:
-    """How many of the open containers the line continues, and where its text starts after them."""
-    offset = column = quoted = matched = 0
+def _continued(line: str, containers: Sequence[_Container], quotes: Sequence[int]) -> _Line:
+    """How many of the open containers the line continues, and where its text starts after them (`quotes`: the
+    indices of the block quotes among them). Each character is looked at once, and a blank line (or rest of a line,
+    after a `>`) goes on with the list items up to the next block quote without a loop over them."""
+    at, col = _skip_blanks(line, 0, 0)
+    if at == len(line):
+        return _Line(quotes[0] if quotes else len(containers), at, col, 0)
+    quoted = matched = 0
     for container in containers:
-        at, col = _skip_blanks(line, offset, column)
         if container.quote:
             parent = containers[matched - 1].base if matched else 0
-            if at == len(line) or line[at] != ">" or col - parent > MAX_INDENT:
+            if line[at] != ">" or col - parent > MAX_INDENT:
                 break
-            offset, column, quoted = at + 1, col + 1, at + 1
-        elif at < len(line) and col < container.base:
-            break  # a list item goes on over blank lines and lines indented to its content
+            quoted = at + 1
+            at, col = _skip_blanks(line, at + 1, col + 1)
+            if at == len(line):
+                after = bisect.bisect_right(quotes, matched)
+                return _Line(quotes[after] if after < len(quotes) else len(containers), at, col, quoted)
+        elif col < container.base:
+            break  # a list item goes on over lines indented to its content
         matched += 1
-    offset, column = _skip_blanks(line, offset, column)
-    return _Line(matched, offset, column, quoted)
+    return _Line(matched, at, col, quoted)
 
 
-def _opened(line: str, start: _Line, containers: list[_Container]) -> _Line:
-    """Opens the block quotes and list items that start the line's text (appended to `containers`)."""
+def _opened(line: str, start: _Line, containers: list[_Container], quotes: list[int]) -> _Line:
+    """Opens the block quotes and list items that start the line's text (appended to `containers`, the quotes'
+    indices to `quotes`)."""
     offset, column, quoted = start.offset, start.column, start.quoted
     while offset < len(line) and len(containers) < MAX_NESTING:
         base = containers[-1].base if containers else 0
@@ -142,6 +151,7 @@ def _opened(line: str, start: _Line, containers: list[_Container]) -> _Line:
         marker = _LIST_MARKER.match(line, offset)
         if line[offset] == ">":
             spaced = offset + 1 < len(line) and line[offset + 1] in " \t"
+            quotes.append(len(containers))
             containers.append(_Container(True, column + 1 + spaced))  # `>` and one optional space
             offset, column, quoted = offset + 1, column + 1, offset + 1
         elif marker is not None and not _THEMATIC_BREAK.match(line, offset):
@@ -176,20 +186,23 @@ def fences(lines: Sequence[str]) -> Iterator[Fence]:
 def _fences(lines: Sequence[str], index: int, stop: int, commented: bool) -> Iterator[Fence]:
     """The fences of lines `[index, stop)`; the end of the range ends a fence open in it (an HTML comment's)."""
     containers: list[_Container] = []  # the open block quotes and list items, innermost last
+    quotes: list[int] = []  # the indices of the block quotes among them
     paragraph = False  # the line before was a paragraph's (a lazy line may continue it)
     while index < stop:
         line = lines[index]
-        start = _continued(line, containers)
+        start = _continued(line, containers, quotes)
         if start.matched < len(containers):
             if paragraph and not start.blank(line) and not _interrupts(line, start, containers):
                 index += 1  # a lazy continuation line: the paragraph, and its containers, go on
                 continue
             del containers[start.matched:]
+            while quotes and quotes[-1] >= start.matched:
+                quotes.pop()
         if start.blank(line):
             paragraph = False
             index += 1  # a blank line leaves list items open
             continue
-        start = _opened(line, start, containers)
+        start = _opened(line, start, containers, quotes)
         base = containers[-1].base if containers else 0
         if start.blank(line) or start.column - base > MAX_INDENT:
             paragraph = paragraph and not start.blank(line)  # an indented line continues a paragraph
@@ -207,19 +220,19 @@ def _fences(lines: Sequence[str], index: int, stop: int, commented: bool) -> Ite
             paragraph = _BLOCK_START.match(line, offset) is None and _THEMATIC_BREAK.match(line, offset) is None
             index += 1
             continue
-        fence = _block(lines, index, stop, containers, opening["mark"], opening["info"].strip(), commented)
+        fence = _block(lines, index, stop, containers, quotes, opening["mark"], opening["info"].strip(), commented)
         yield fence
         paragraph = False
         index = fence.last + 1
 
 
-def _block(lines: Sequence[str], opened: int, stop: int, containers: Sequence[_Container], mark: str, info: str,
-           commented: bool) -> Fence:
+def _block(lines: Sequence[str], opened: int, stop: int, containers: Sequence[_Container], quotes: Sequence[int],
+           mark: str, info: str, commented: bool) -> Fence:
     base = containers[-1].base if containers else 0
-    quoted: list[str] | None = [] if any(container.quote for container in containers) else None
+    quoted: list[str] | None = [] if quotes else None
     for index in range(opened + 1, stop):
         line = lines[index]
-        start = _continued(line, containers)
+        start = _continued(line, containers, quotes)
         if start.matched < len(containers):
             return Fence(opened, index, info, mark, "item", commented, tuple(quoted or ()))  # its container ended
         closing = None if start.blank(line) else _CLOSING.match(line, start.offset)
