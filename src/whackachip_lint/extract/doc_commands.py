@@ -5,8 +5,8 @@ Many training repositories have no launch script: the README says how to run the
 those blocks and runs the shell extractor (extract/shell) over each one, alone, with every other line of the
 document blank, so a finding's line and column are the document's own:
 
-- Markdown fences (``` or ~~~, as fences.py reads them: CommonMark's rules, in list items and block quotes too) tagged `bash`,
-  `sh`, `shell`, `zsh`, `console`, `shell-session`...; untagged fences only when every command line reads as a
+- Markdown fences (``` or ~~~, as fences.py reads them: CommonMark's rules, in list items and block quotes too)
+  tagged `bash`, `sh`, `shell`, `zsh`, `console`, `shell-session`...; untagged fences only when every command line reads as a
   command (COMMAND_WORDS, `NAME=value`, `./script`, a `$ ` prompt, a pip or conda install as pip_install.py reads
   one: `uv pip install`, `pip3.10 install`, `mamba install`); other languages (python, yaml, text...) never.
   A fence that is never closed is not read (a forgotten closer would turn the rest of the document into commands).

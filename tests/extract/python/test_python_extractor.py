@@ -843,6 +843,14 @@ def test_a_call_through_a_name_imported_under_a_test_holds_under_that_test(impor
     assert _amp_call(imports) == expected
 
 
+def test_a_guarded_import_of_the_framework_leaves_its_calls_in_force():
+    # `if is_torch_available(): import torch` guards the framework the file is written against, not an option.
+    code = "if is_torch_available():\n    import torch\n\n\ndef make():\n    return torch.zeros(2, dtype=torch.bfloat16)\n"
+    assert [(f.state.value, f.value) for f in scan(code) if f.rule == "WAC101"] == [(E, "bfloat16")]
+    npu = "if is_npu_available():\n    import torch_npu\n\n\ndef make(x):\n    return torch_npu.npu_format_cast(x.to(torch.bfloat16), 29)\n"
+    assert [(f.state.value, f.value) for f in scan("import torch\n" + npu) if f.rule == "WAC101"] == [(C, "bfloat16")]
+
+
 def test_a_guarded_call_site_keeps_its_own_test_and_a_module_import_its_frame():
     guarded = 'if args.fp16:\n    model, opt = apex.amp.initialize(model, opt, opt_level="O2")'
     assert _amp_call("if is_apex_available():\n    import apex", guarded) == [(C, "args.fp16")]

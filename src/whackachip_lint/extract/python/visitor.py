@@ -48,6 +48,7 @@ from .meanings import dtype_meaning, module_meanings, switch_truth, value_meanin
 from .mentions import find_mentions, span_in_token
 from .names import Aliases, dotted, lookup, matches
 from .options import ArgparseOptions
+from ...vocab.packages import KERNEL_PACKAGES, VENDOR_PACKAGES, canonical
 from ...vocab.truth import truth
 from .syntax import (
     branch_truth,
@@ -147,6 +148,13 @@ class Frame:
     check: bool  # inside an expression that tests something (if test, comparison)
     condition: ast.AST | str | None  # the test that made the frame conditional, for the message
     phrase: str = WHEN  # how the message says it ({} is the condition's code)
+
+
+def _accelerator_library(module: str) -> bool:
+    """Whether a module (or a name imported from it) belongs to an accelerator library: a kernel or vendor package
+    (vocab/packages.py), or a module whose import is itself evidence (`torch_npu`, `transformer_engine`)."""
+    package = canonical(module.split(".", 1)[0])
+    return package in KERNEL_PACKAGES or package in VENDOR_PACKAGES or bool(module_meanings(module))
 
 
 class Arg:
@@ -665,8 +673,11 @@ class PythonEvidenceVisitor(ArgparseOptions, EnvironmentWrites, AstWalker):
         return False
 
     def _note_guard(self, bound: list[tuple[str, str]]) -> None:
-        """Remember the names an import under an `if` (or `match`) binds: a call through one is made only when the
-        import's test held. A name imported under several tests (each branch of an `if`/`elif`/`else` importing
+        """Remember the names an import of an accelerator library under an `if` (or `match`) binds: a call through
+        one is made only when the import's test held. Only accelerator libraries (apex, DeepSpeed, torch_npu: a
+        kernel or vendor package, or a module whose import is evidence): `if is_torch_available(): import torch`
+        guards the framework a file is written against, whose calls run whenever the file does anything at all.
+        A name imported under several tests (each branch of an `if`/`elif`/`else` importing
         `Trainer` from `lightning` or `pytorch_lightning`) is the idiom of alternatives, there whichever branch
         ran, as is one imported again where the import always runs. An import made optional by a `try` (or
         `suppress`) of ImportError is not counted: that idiom guards the project's own framework as often as an
@@ -674,9 +685,9 @@ class PythonEvidenceVisitor(ArgparseOptions, EnvironmentWrites, AstWalker):
         frame = self.frames[-1]
         guarded = (frame.state is State.CONDITIONAL and frame.condition is not None
                    and frame.phrase in (WHEN, WHEN_FALSE, IN_CASE))
-        for local, _ in bound:
+        for local, target in bound:
             earlier = self.guarded_imports.pop(local, None)
-            if not guarded or local in self.alternative_imports:
+            if not guarded or local in self.alternative_imports or not _accelerator_library(target):
                 continue
             if earlier is not None and (earlier.condition is not frame.condition or earlier.phrase != frame.phrase):
                 self.alternative_imports.add(local)

@@ -17,9 +17,9 @@ and findings only from outside it.
 tree-sitter-bash's error recovery is super-linear in the number of operators it cannot fit into a command: 64 KB of
 `|`, `)`, `x)x)`, `$[$[` or `<<<` take it longer than the per-file budget. Such runs (OPERATOR_RUN: at least
 MIN_RUN operators, each followed by at most two other characters, with no blank) are not shell anyone runs: they are
-blanked before the parse (columns and lines stay); and when the lines a quarter or more of operators (without a word of
-three letters) hold more than MAX_DENSE_OPERATORS of them, so are those lines (thousands of short junk lines). The rest of the file is read; the
-file gets a diagnostic naming the first line blanked.
+blanked before the parse (columns and lines stay); and when the lines a quarter or more of operators (without a word
+of three letters) hold more than MAX_DENSE_OPERATORS of them, so are those lines (thousands of short junk lines).
+The rest of the file is read; the file gets a diagnostic naming the first line blanked.
 
 Angle-bracket placeholders of a template or a README (`DATA_PATH=<Specify path>`, `--master_port=<your_port>`,
 `--data <DATA_DIR>/train.json`) are read as one word of the same width (columns stay): to bash their `<` and `>`
