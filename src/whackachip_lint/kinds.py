@@ -116,8 +116,8 @@ BUILTIN_KINDS: tuple[FileKind, ...] = (
              sample="Makefile", pre_commit_types=("makefile",), path_facts="launch"),
     FileKind("cmake", (_EXTRACT + "cmake",), names=("CMakeLists.txt",), suffixes=(".cmake",), sample="CMakeLists.txt",
              pre_commit_types=("cmake",)),
-    # CUDA sources: a line scan for architecture-specific instructions and types.
-    FileKind("cuda", (_EXTRACT + "cuda",), suffixes=(".cu", ".cuh"), sample="kernel.cu", pre_commit_types=("cuda",)),
+    # CUDA and HIP sources: a line scan for architecture-specific instructions and types, and for HIP.
+    FileKind("cuda", (_EXTRACT + "cuda",), suffixes=(".cu", ".cuh", ".hip"), sample="kernel.cu", pre_commit_types=("cuda",)),
 )
 
 

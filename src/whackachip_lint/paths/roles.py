@@ -78,8 +78,8 @@ CONVERSION_ENDS = TRAIN_WORDS | frozenset({
 _X2Y = re.compile(r"([a-z]+)2([a-z]+)")
 _CONVERSION = "convert"  # the tool word a conversion stands for
 _WORD_SPLIT = re.compile(r"[/_\-.]+")
-# CUDA/HIP sources compiled into the package (extract/cuda.py reads .cu/.cuh).
-NATIVE_SUFFIXES = (".cu", ".cuh")
+# CUDA/HIP sources compiled into the package (extract/cuda.py reads .cu/.cuh/.hip).
+NATIVE_SUFFIXES = (".cu", ".cuh", ".hip")
 # Files that build, package, document or containerise the code (their findings are reported as support), by file
 # name or by a folder anywhere in the path. Of these, containers, CI, docs and requirement pins may target more (or
 # other) hardware than the training run, so the engine weighs their hard facts lower; build and packaging files and
