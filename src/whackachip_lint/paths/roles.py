@@ -86,7 +86,7 @@ NATIVE_SUFFIXES = (".cu", ".cuh", ".hip")
 # logs keep their weight: the targets they compile for and the run a log records bind the run (CMakeLists.txt, a
 # `*.txt`, is weighed lower all the same).
 CONTAINER_CI_DOC_NAMES = ("Dockerfile*", "*.dockerfile", "*.Dockerfile", "Containerfile*", ".gitlab-ci.yml",
-                          "*requirements*.txt", "*requirements*.in", "*.md", "*.rst", "*.txt")
+                          "Jenkinsfile*", "*requirements*.txt", "*requirements*.in", "*.md", "*.rst", "*.txt")
 BUILD_AND_LOG_NAMES = ("setup.py", "setup.cfg", "pyproject.toml", "CMakeLists.txt", "*.cmake", "environment*.yml",
                        "environment*.yaml", "*.log", "Makefile", "*.mk")
 SUPPORT_NAMES = CONTAINER_CI_DOC_NAMES + BUILD_AND_LOG_NAMES
@@ -191,7 +191,8 @@ def is_container_ci_or_doc_path(path: str) -> bool:
 
 def is_ci_path(path: str) -> bool:
     """A CI set-up (a workflow, a pipeline file): what else a project tests on, not what its runs use."""
-    return any(p in CI_DIRS for p in _parts(path)) or path.rsplit("/", 1)[-1] == ".gitlab-ci.yml"
+    name = path.rsplit("/", 1)[-1]
+    return any(p in CI_DIRS for p in _parts(path)) or name == ".gitlab-ci.yml" or name.startswith("Jenkinsfile")
 
 
 def _in_support_dir_or_named(path: str, names: re.Pattern[str]) -> bool:
