@@ -100,3 +100,13 @@ def test_a_jenkinsfile_is_ci_and_does_not_flip_an_nvidia_repository(tmp_path):
 def test_a_jenkinsfile_is_a_ci_path_and_a_support_file():
     assert is_ci_path("Jenkinsfile") and is_ci_path("ci/Jenkinsfile.rocm") and is_support_path("Jenkinsfile")
     assert not is_ci_path("docs/jenkins.md") and not is_ci_path("train.py")
+
+
+WGMMA_KERNEL = '__global__ void k() { asm volatile("wgmma.fence.sync.aligned;"); }\n'
+
+
+def test_a_backends_hip_kernel_is_optional_beside_the_repositorys_own_cuda_kernels(tmp_path):
+    repo = repo_with(tmp_path, {"csrc/backends/rocm/scale.hip": HIP_KERNEL, "csrc/gemm.cu": WGMMA_KERNEL})
+    roles = {f["path"]: f["properties"]["role"] for f in scan_json(".", cwd=repo)["findings"]}
+    assert roles == {"csrc/backends/rocm/scale.hip": "optional", "csrc/gemm.cu": "training", "train.py": "training"}
+    assert vendors(repo) == {"NVIDIA": "likely"}
