@@ -44,7 +44,7 @@ _DIRECTIVE = re.compile(r"^\s*#\s*(if|ifdef|ifndef|elif|else|endif)\b(.*)$")
 _ARCH_CONDITION = re.compile(r"__CUDA_ARCH|CUDA_ARCH|\bSM_?\d{2,3}|\bARCH\w*|__CUDA_ARCH_FEAT", re.I)
 # A condition on the platform (AMD or NVIDIA): the code under it is compiled on one vendor's toolchain only.
 _PLATFORM_CONDITION = re.compile(r"__HIP_PLATFORM_\w+|__HIPCC__|__HIP_DEVICE_COMPILE__|\bUSE_ROCM\b|\bHIP\b"
-                                 r"|__HIP__|\bROCM\w*|__CUDACC__|\bUSE_CUDA\b")
+                                 r"|__HIP__|\bROCM\w*")
 _ALWAYS_FALSE = re.compile(r"^\s*0\s*(?://.*|/\*.*)?$")
 
 
