@@ -12,10 +12,8 @@ from __future__ import annotations
 import re
 
 from ..evidence import RawFinding
-from ..kinds import UNSAFE_CHARACTERS
-from ..prefilter import has_trigger
-from . import ExtractionError, PartialExtraction, Source, shell
-from .doc_commands import shell_triggers
+from . import Source
+from .embedded_shell import shell_findings
 
 # `sh` (optionally `sh(` and `script:`) and the string's opening quote; triple quotes before single ones.
 _STEP = re.compile(r"(?<![\w.])sh\s*(?:\(\s*(?:script\s*:\s*)?)?('''|\"\"\"|'|\")")
@@ -24,23 +22,8 @@ _GROOVY_DOLLAR = re.compile(r"\\\$")
 
 
 def extract(source: Source) -> list[RawFinding]:
-    text = source.text
-    masked = _shell_steps(text)
-    if masked is None:
-        return []
-    unsafe = UNSAFE_CHARACTERS.get("shell")
-    if unsafe is not None and unsafe.search(masked):
-        return []
-    data = masked.encode("utf-8")
-    triggers = shell_triggers()
-    if triggers is not None and not has_trigger(data, triggers):
-        return []  # no shell rule's trigger word: the shell extractor would find nothing
-    try:
-        return list(shell.extract(Source(source.path, source.relpath, "shell", data)))
-    except PartialExtraction as partial:
-        return list(partial.findings)
-    except (ExtractionError, RecursionError):
-        return []
+    masked = _shell_steps(source.text)
+    return [] if masked is None else shell_findings(source, masked)
 
 
 def _shell_steps(text: str) -> str | None:
