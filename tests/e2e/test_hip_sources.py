@@ -105,8 +105,10 @@ def test_a_jenkinsfile_is_a_ci_path_and_a_support_file():
 WGMMA_KERNEL = '__global__ void k() { asm volatile("wgmma.fence.sync.aligned;"); }\n'
 
 
-def test_a_backends_hip_kernel_is_optional_beside_the_repositorys_own_cuda_kernels(tmp_path):
-    repo = repo_with(tmp_path, {"csrc/backends/rocm/scale.hip": HIP_KERNEL, "csrc/gemm.cu": WGMMA_KERNEL})
+def test_a_plugins_hip_kernel_is_optional_beside_the_repositorys_own_cuda_kernels(tmp_path):
+    plugin = "mypkg/integrations/rocm"
+    repo = repo_with(tmp_path, {"mypkg/__init__.py": "", f"{plugin}/__init__.py": "def load():\n    return None\n",
+                                f"{plugin}/csrc/scale.hip": HIP_KERNEL, "csrc/gemm.cu": WGMMA_KERNEL})
     roles = {f["path"]: f["properties"]["role"] for f in scan_json(".", cwd=repo)["findings"]}
-    assert roles == {"csrc/backends/rocm/scale.hip": "optional", "csrc/gemm.cu": "training", "train.py": "training"}
+    assert roles[f"{plugin}/csrc/scale.hip"] == "optional" and roles["csrc/gemm.cu"] == "training"
     assert vendors(repo) == {"NVIDIA": "likely"}

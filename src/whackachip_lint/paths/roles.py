@@ -392,10 +392,6 @@ def analyse(files: Iterable[str], facts: dict[str, dict[str, Any]], findings: li
                 fix(path, TRAINING, "module of a library without entry points")
             else:
                 fix(path, UNREACHED, "no entry point reaches it")
-        elif path.endswith(NATIVE_SUFFIXES) and is_plugin_path(path):
-            # A plug-in's or backend's kernels (`backends/rocm/*.hip` beside `backends/cuda/*.cu`) are built when
-            # that back end is chosen, like a plug-in module nothing imports for certain.
-            fix(path, OPTIONAL, "native source of a plug-in or backend")
         elif path.endswith(NATIVE_SUFFIXES):
             natives.append(path)  # after the Python: a kernel takes its package's role
         elif path.endswith(".ipynb"):
