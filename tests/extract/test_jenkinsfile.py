@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from whackachip_lint.extract.jenkinsfile import _shell_steps
+from pathlib import Path
+
+from whackachip_lint.extract import Source
+from whackachip_lint.extract.jenkinsfile import _shell_steps, extract
 
 
 def test_only_the_step_strings_are_kept_at_their_columns():
@@ -25,3 +28,14 @@ def test_a_commented_or_unclosed_step_is_not_read():
     assert _shell_steps("// sh 'rocm-smi'\n") is None
     assert _shell_steps("sh 'rocm-smi\nnext line'\n") is None
     assert _shell_steps("publish(ish 'x')\n") is None  # not the `sh` step: part of a longer name
+
+
+def test_pipeline_images_are_ci_container_images():
+    text = ("pipeline {\n  agent { docker { image 'nvcr.io/nvidia/pytorch:24.01-py3' } }\n"
+            "  // image 'rocm/pytorch:latest'\n}\n"
+            "node { docker.image(\"rocm/pytorch:rocm6.2\").inside { sh 'true' } }\n"
+            "def image = 'ubuntu:22.04'\n")
+    found = [(f.rule, f.value, f.span.line, f.span.column, f.properties["context"])
+             for f in extract(Source(Path("Jenkinsfile"), "Jenkinsfile", "jenkinsfile", text.encode()))]
+    assert found == [("WAC801", "nvcr.io/nvidia/pytorch:24.01-py3", 2, 27, "ci"),
+                     ("WAC801", "rocm/pytorch:rocm6.2", 5, 22, "ci")]

@@ -5,25 +5,46 @@
 file blanked (newlines kept), so a finding's line and column are the file's own. A step on a `//` comment line is
 not read. Groovy's `\\$` in a double-quoted string is a literal `$` for the shell. A Jenkinsfile is CI
 (paths/roles.py `is_ci_path`): what a project tests on, left out of the vendor tie-breaks like a CI workflow.
+The images of `agent { docker { image '...' } }` and `docker.image('...')` are container images of CI jobs (WAC801,
+context "ci"), as a CI workflow's are.
 """
 
 from __future__ import annotations
 
 import re
 
-from ..evidence import RawFinding
+from ..evidence import RawFinding, Span, State
+from ..rules.codes import Code
 from . import Source
 from .embedded_shell import shell_findings
+from .images import describe_image
 
 # `sh` (optionally `sh(` and `script:`) and the string's opening quote; triple quotes before single ones.
 _STEP = re.compile(r"(?<![\w.])sh\s*(?:\(\s*(?:script\s*:\s*)?)?('''|\"\"\"|'|\")")
+# A pipeline's container: `image 'nvcr.io/nvidia/pytorch:24.01-py3'` (declarative agent) or `docker.image("...")`.
+_IMAGE = re.compile(r"(?<![\w.])(?:docker\.)?image\s*\(?\s*(['\"])([^'\"\n]+)\1")
 # Groovy escapes the shell's dollar in double-quoted strings.
 _GROOVY_DOLLAR = re.compile(r"\\\$")
 
 
 def extract(source: Source) -> list[RawFinding]:
     masked = _shell_steps(source.text)
-    return [] if masked is None else shell_findings(source, masked)
+    return _images(source) + ([] if masked is None else shell_findings(source, masked))
+
+
+def _images(source: Source) -> list[RawFinding]:
+    found = []
+    for number, line in enumerate(source.lines, start=1):
+        match = _IMAGE.search(line)
+        if match is None or "//" in line[: match.start()]:
+            continue
+        props = describe_image(match.group(2).strip())
+        if props is None:
+            continue
+        span = Span(number, match.start(2) + 1, number, match.end(2) + 1)
+        found.append(RawFinding(Code.CONTAINER_IMAGE, match.group(2).strip(), State.ENABLED, span,
+                                f"CI container image {match.group(2).strip()}", {**props, "context": "ci"}))
+    return found
 
 
 def _shell_steps(text: str) -> str | None:
