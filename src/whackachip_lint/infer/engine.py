@@ -16,7 +16,11 @@ the strongest set-up; tests, examples and optional code give `optional_requireme
 from __future__ import annotations
 
 import functools
+from bisect import bisect_left
+from collections import Counter
 from dataclasses import dataclass, field
+from itertools import chain
+from operator import attrgetter
 from typing import Any, Iterable
 
 from ..evidence import Finding, State
@@ -26,21 +30,24 @@ from .declared import apply_agreeing, judge_declared, split_declared, vendor_req
 from .judgement import CANDIDATE_ORDER as _CANDIDATE_ORDER, CONSISTENT, DISFAVOURED, EXCLUDED, CandidateVerdict, Reason
 from .judgement import worse as _worse
 from .constraints import (
-    HARD, RANK, STRONG, WEAK, AMD, NVIDIA, Requirement, Spec, combination_requirements, declared_spec,
-    requirements_for, specs_for, xla_platform_vendors,
+    COMBINATIONS, HARD, RANK, STRONG, WEAK, AMD, NVIDIA, Requirement, Spec, _XLA_TELL_RULES, combination_requirements,
+    declared_spec, requirements_for, specs_for, xla_platform_vendors,
 )
+from .memory import READS as MEMORY_READS
 from .memory import MemoryEstimate
 from .memory import estimate as estimate_memory
 from .memory import largest_memory_gb
 from .memory import scale as run_scale
-from .recipes import (Recipe, doc_block, documented_recipe_name, find_recipes, recipe_home, resolve_in_recipe,
-                      share_vendored_trees, split_by_recipe)
+from .recipes import (Recipe, doc_block, documented_recipe_name, find_recipes, launch_independent, recipe_home,
+                      resolve_in_recipe, share_vendored_trees, split_by_recipe)
+from .shared import EvidenceParts, PathScope, SharedBase
 from .standing import by_standing, is_vendored
 from ..paths.roles import (CONFIG_SUFFIXES, SETUP_RULES, SUPPORT, TEST, TRAINING, VENDORED, RepoPaths,
                            is_container_ci_or_doc_path, path_role, primary_rank)
 from ..rules.codes import Code
 
 LIKELY, POSSIBLE = "likely", "possible"
+_PATH = attrgetter("path")
 _VENDOR_ORDER = {LIKELY: 0, POSSIBLE: 1, EXCLUDED: 2}
 
 VENDOR_WEIGHT = {HARD: 100, STRONG: 10, WEAK: 1}
@@ -56,6 +63,7 @@ TIE_BREAKS = {
 
 # Evidence that a repository holds a training set-up (without it the verdict is "insufficient evidence").
 TRAINING_SETUP_RULES = SETUP_RULES  # one definition (paths/roles.py): the rules tagged training-setup
+_SETUP_RULES = frozenset(TRAINING_SETUP_RULES)
 
 # Requirement kinds that set an architecture floor, and those that set a device class.
 FLOOR_KINDS = ("feature", "arch", "cc_at_least", "gfx_in", "gfx_at_least", "cuda_arch_list", "rocm_arch_list")
@@ -265,36 +273,108 @@ def _with(req: Requirement, strength: str, why: str, vendored: bool = False, aga
                        req.vendors, vendored or req.vendored, against and req.against, overridden or req.overridden)
 
 
-def collect_requirements(findings: list[Finding], memo: dict | None = None) -> list[Requirement]:
-    """Every requirement in force, identical ones merged with their evidence joined."""
-    redirect = shim_vendors(findings)
-    platforms = xla_platform_vendors(findings)
-    first: dict[tuple, Requirement] = {}
-    evidence: dict[tuple, set[str]] = {}
-    if memo is None:
-        memo = {}
+# The rules each part of the requirements reads besides each finding's own (a path's other findings change none).
+SHIM_RULES = frozenset({Code.CUDA_MIGRATION_SHIM})
+COMBINATION_RULES = frozenset(rule for parts, _specs in COMBINATIONS for rule, _state in parts)
+
+
+def collect_requirements(findings: list[Finding] | PathScope, memo: dict | None = None,
+                         parts: EvidenceParts | None = None) -> list[Requirement]:
+    """Every requirement in force, identical ones merged with their evidence joined (the first of them in the order
+    of the findings gives the others' fields). A path's shared base (shared.SharedBase) is merged once for all the
+    paths sharing it; each path adds its own findings' requirements."""
+    scope = findings if isinstance(findings, PathScope) else PathScope.of(findings)
+    memo = {} if memo is None else memo
+    parts = parts or EvidenceParts(_evidence_key)
+    redirect = shim_vendors(scope.select(SHIM_RULES))
+    platforms = xla_platform_vendors(scope.select(_XLA_TELL_RULES))
     context = (frozenset(redirect), frozenset(platforms))
-    requirements = []
-    for f in findings:  # several paths share most findings: each finding's requirements are worked out once
+
+    def of(f: Finding) -> list[Requirement]:  # several paths share most findings: each one's are worked out once
         key = (id(f), context)
         if key not in memo:
             memo[key] = (f, _requirements_of(f, redirect, platforms))  # the finding kept: its id stays its own
-        requirements.extend(memo[key][1])
-    requirements += combination_requirements(findings)
+        return memo[key][1]
+
+    base = _base_requirements(scope.base, context, of)
+    # Positions in the path's order: a finding's requirements (own findings before the base finding of their
+    # rank), then the combinations, then the compile-target lists joined per file.
+    own = _Keyed()
+    for d, (rank, f) in enumerate(scope.own):
+        for s, req in enumerate(of(f)):
+            own.add((0, rank, 0, d, s), req)
+    for i, req in enumerate(combination_requirements(scope.select(COMBINATION_RULES))):
+        own.add((1, i), req)
     # A file that adds compile targets under a condition (`compute_80` only when CUDA >= 11) has no closed list:
     # what its unconditional targets leave out may still be built (traps.md), so its list excludes nothing.
-    open_lists = {f.path for f in findings if f.rule in TARGET_LIST_RULES and f.state is State.CONDITIONAL}
-    for req in _union_target_lists(requirements, open_lists):
-        value = str(req.value) if req.kind in ARCH_LIST_KINDS else ""
-        key = (req.constraint, req.strength, req.kind, value, req.vendors)
-        first.setdefault(key, req)
-        evidence.setdefault(key, set()).update(req.evidence)
-    merged = [
-        Requirement(r.constraint, r.strength, r.kind, tuple(sorted(evidence[k], key=_evidence_key)), r.rule, r.spec,
-                    r.value, r.vendors, r.vendored, r.against, r.overridden)
-        for k, r in first.items()
-    ]
-    return sorted(merged, key=lambda r: (-RANK[r.strength], r.rule, r.constraint))
+    open_lists = {f.path for f in scope.select(TARGET_LIST_RULES) if f.state is State.CONDITIONAL}
+    lists = [req for _, req in sorted(base.lists + own.lists, key=_position)]
+    for g, req in enumerate(_union_target_lists(lists, open_lists)):
+        own.add((2, g), req, joined=True)
+    merged: list[tuple[tuple, Requirement]] = []
+    for key in base.first.keys() | own.first.keys():
+        mine, shared = own.first.get(key), base.first.get(key)
+        if mine is None:
+            merged.append((shared[0], base.merged(key)))  # the base's own merge, shared by the paths
+            continue
+        position, first = mine if shared is None else min(mine, shared, key=_position)
+        evidence = (parts.extend(base.merged(key).evidence, own.evidence[key]) if shared is not None
+                    else tuple(sorted(own.evidence[key], key=_evidence_key)))
+        merged.append((position, _with_evidence(first, evidence)))
+    ordered = [r for _, r in sorted(merged, key=_position)]
+    return sorted(ordered, key=lambda r: (-RANK[r.strength], r.rule, r.constraint))
+
+
+def _position(item: tuple) -> tuple:
+    return item[0]
+
+
+def _with_evidence(req: Requirement, evidence: tuple[str, ...]) -> Requirement:
+    return Requirement(req.constraint, req.strength, req.kind, evidence, req.rule, req.spec, req.value, req.vendors,
+                       req.vendored, req.against, req.overridden)
+
+
+class _Keyed:
+    """Requirements of some findings by merge key: the first of each key with its position in the path's order, and
+    the evidence of all; compile-target lists are kept apart until they are joined per file (_union_target_lists)."""
+
+    def __init__(self) -> None:
+        self.first: dict[tuple, tuple[tuple, Requirement]] = {}
+        self.evidence: dict[tuple, set[str]] = {}
+        self.lists: list[tuple[tuple, Requirement]] = []
+        self._merged: dict[tuple, Requirement] = {}
+
+    def add(self, position: tuple, req: Requirement, joined: bool = False) -> None:
+        if req.kind in ARCH_LIST_KINDS and not joined:
+            self.lists.append((position, req))
+            return
+        key = (req.constraint, req.strength, req.kind, str(req.value) if req.kind in ARCH_LIST_KINDS else "",
+               req.vendors)
+        if key in self.first:
+            self.evidence[key].update(req.evidence)
+        else:
+            self.first[key] = (position, req)
+            self.evidence[key] = set(req.evidence)
+
+    def merged(self, key: tuple) -> Requirement:
+        """The key's first requirement with all the evidence, sorted (made once)."""
+        if key not in self._merged:
+            evidence = tuple(sorted(self.evidence[key], key=_evidence_key))
+            self._merged[key] = _with_evidence(self.first[key][1], evidence)
+        return self._merged[key]
+
+
+def _base_requirements(base: SharedBase | None, context: tuple, of) -> _Keyed:
+    """The requirements of a shared base's findings in a requirement context (worked out once per context)."""
+    if base is None:
+        return _Keyed()
+    keyed = base.merged.get(context)
+    if keyed is None:
+        keyed = base.merged[context] = _Keyed()
+        for j, f in enumerate(base.findings):
+            for s, req in enumerate(of(f)):
+                keyed.add((0, j, 1, 0, s), req)
+    return keyed
 
 
 ARCH_LIST_KINDS = ("cuda_arch_list", "rocm_arch_list")
@@ -341,8 +421,19 @@ def _demoted(req: Requirement, why: str = "conflicts with other hard evidence") 
 
 def from_launch(req: Requirement, launch: Recipe | None) -> bool:
     """Whether a requirement is evidence of the launch itself (Recipe.holds): a line of the launch file, a line of a
-    documented recipe's own code block, or a finding of the shared code the launch resolved (`resolved_by`)."""
-    return launch is not None and any(launch.holds(e) for e in req.evidence)
+    documented recipe's own code block, or a finding of the shared code the launch resolved (`resolved_by`).
+
+    Only the evidence in the launch's own file can be: a merged requirement's evidence is sorted by _evidence_key
+    (collect_requirements), so that run is found by bisection, not by reading all of a whole tree's evidence."""
+    if launch is None:
+        return False
+    path, evidence = launch.document or launch.name, req.evidence
+    at = bisect_left(evidence, (path, -1), key=_evidence_key)
+    while at < len(evidence) and _evidence_key(evidence[at])[0] == path:
+        if launch.holds(evidence[at]):
+            return True
+        at += 1
+    return False
 
 
 def _launch_vendors(requirements: list[Requirement], launch: Recipe | None) -> frozenset[str]:
@@ -402,17 +493,23 @@ def _settle_vendor_conflicts(requirements: list[Requirement],
 # --- one assessment -------------------------------------------------------------------------------------------
 
 
-def assess(findings: list[Finding], catalog: Catalog | None = None, memo: dict | None = None,
-           context: RepoContext | None = None, launch: Recipe | None = None) -> Assessment:
-    """The verdict over one set of findings. `context` is what the rest of the repository says: the vendors its
-    code singles out break a tie this set's own evidence leaves; the parts its documents name are never dropped
-    by a declaration naming others. `launch`: the recipe these findings are, when it sets up a run (a launch file
-    or a documented recipe's code block; Recipe.holds says which evidence is its own)."""
+def assess(findings: list[Finding] | PathScope, catalog: Catalog | None = None, memo: dict | None = None,
+           context: RepoContext | None = None, launch: Recipe | None = None,
+           parts: EvidenceParts | None = None) -> Assessment:
+    """The verdict over one set of findings (a list, or a path's scope: a shared base and its own findings,
+    shared.PathScope). `context` is what the rest of the repository says: the vendors its code singles out break a
+    tie this set's own evidence leaves; the parts its documents name are never dropped by a declaration naming
+    others. `launch`: the recipe these findings are, when it sets up a run (a launch file or a documented recipe's
+    code block; Recipe.holds says which evidence is its own). `memo` and `parts` hold the work the assessments of
+    one verdict share (each finding's requirements; evidence tuples extending shared ones)."""
 
     catalog = catalog or load_catalog()
-    requirements, declared = split_declared(collect_requirements(findings, memo))
+    scope = findings if isinstance(findings, PathScope) else PathScope.of(findings)
+    parts = parts or EvidenceParts(_evidence_key)
+    requirements, declared = split_declared(collect_requirements(scope, memo, parts))
     requirements, conflict = _settle_vendor_conflicts(requirements, launch)
-    memory = estimate_memory(findings, [s for s in map(largest_memory_gb, catalog) if s is not None])
+    sizing = scope.select(MEMORY_READS)  # all the memory estimate and the run's scale read
+    memory = estimate_memory(sizing, [s for s in map(largest_memory_gb, catalog) if s is not None])
     if memory is not None and memory.bytes_per_device > 0:
         requirements.append(_memory_requirement(memory))
     candidates = [_candidate(e, requirements) for e in catalog]
@@ -439,10 +536,11 @@ def assess(findings: list[Finding], catalog: Catalog | None = None, memo: dict |
     # Declared hardware is compared with what the code needs, never allowed to empty the consistent list; the
     # declarations that agree count as vendor evidence and narrow the verdict.
     checks = judge_declared(candidates, declared)
-    insufficient = _insufficient(findings, requirements)
+    insufficient = _insufficient(scope.select(_SETUP_RULES), requirements)
     context = context or RepoContext()
-    vendors = _vendors(catalog, candidates, requirements + vendor_requirements(checks), insufficient, context.vendors)
-    _disfavour_unlikely_vendors(candidates, vendors)
+    vendors = _vendors(catalog, candidates, requirements + vendor_requirements(checks), insufficient, context.vendors,
+                       parts)
+    _disfavour_unlikely_vendors(candidates, vendors, parts)
     apply_agreeing(candidates, checks, context.documented)
     requirements += declared
     return Assessment(
@@ -450,13 +548,13 @@ def assess(findings: list[Finding], catalog: Catalog | None = None, memo: dict |
         candidates=candidates,
         vendors=vendors,
         architecture_floor=_floors(catalog, requirements, vendors),
-        device_class=_device_class(requirements),
+        device_class=_device_class(requirements, parts),
         insufficient_evidence=insufficient,
         conflicting_hard_evidence=conflict,
         declared=checks,
         relaxed=relaxed,
         memory=memory,
-        scale=run_scale(findings),
+        scale=run_scale(sizing),
     )
 
 
@@ -494,18 +592,21 @@ def _insufficient(findings: list[Finding], requirements: list[Requirement]) -> b
 
 
 def _vendors(catalog: Catalog, candidates: list[CandidateVerdict], requirements: list[Requirement],
-             insufficient: bool, context: dict[str, tuple[str, ...]] | None = None) -> list[VendorVerdict]:
+             insufficient: bool, context: dict[str, tuple[str, ...]] | None = None,
+             parts: EvidenceParts | None = None) -> list[VendorVerdict]:
+    parts = parts or EvidenceParts(_evidence_key)
     vendor_reqs = [r for r in requirements if r.is_vendor]
     if any(r.against for r in vendor_reqs):
         # The code names its vendors: a support file's tell (a ROCm CI matrix) ranks none of them.
         vendor_reqs = [r for r in vendor_reqs if r.against]
+    weights = {id(r): VENDOR_WEIGHT[r.strength] * mass(r, parts) for r in vendor_reqs}
     verdicts: list[VendorVerdict] = []
     named = sorted({v for r in vendor_reqs for v in r.vendors} - set(catalog.vendors()))
     for vendor in catalog.vendors() + named:
         own = [c for c in candidates if c.entry.vendor == vendor]
         verdict = VendorVerdict(vendor, POSSIBLE, in_catalog=bool(own))
         for req in vendor_reqs:
-            weight = VENDOR_WEIGHT[req.strength] * mass(req)
+            weight = weights[id(req)]
             if vendor in req.vendors:
                 verdict.score += weight
                 verdict.reasons.append(Reason(req.constraint, req.strength, req.evidence, "supports", req.rule))
@@ -540,7 +641,7 @@ def _vendors(catalog: Catalog, candidates: list[CandidateVerdict], requirements:
         tied_evidence = context[preferred]
     elif rule:
         preferred, why = rule
-        tied_evidence = tuple(sorted({e for r in vendor_reqs for e in r.evidence}, key=_evidence_key))
+        tied_evidence = parts.union(r.evidence for r in vendor_reqs)
     if named or rule:
         for v in top:
             if v.name == preferred:
@@ -603,10 +704,10 @@ def documented_parts(findings: list[Finding]) -> dict[str, tuple[str, ...]]:
     return {part: tuple(places) for part, places in where.items()}
 
 
-def mass(req: Requirement) -> int:
+def mass(req: Requirement, parts: EvidenceParts | None = None) -> int:
     """How much code carries a requirement: the number of distinct files of its evidence (vendors are ranked by
     the weight of their evidence, not by a single line)."""
-    return max(1, len({e.rpartition(":")[0] for e in req.evidence}))
+    return max(1, (parts or EvidenceParts(_evidence_key)).file_count(req.evidence))
 
 
 def _single_out_vendor(verdicts: list[VendorVerdict], vendor_reqs: list[Requirement]) -> None:
@@ -625,7 +726,8 @@ def _single_out_vendor(verdicts: list[VendorVerdict], vendor_reqs: list[Requirem
             verdict.status = LIKELY
 
 
-def _disfavour_unlikely_vendors(candidates: list[CandidateVerdict], vendors: list[VendorVerdict]) -> None:
+def _disfavour_unlikely_vendors(candidates: list[CandidateVerdict], vendors: list[VendorVerdict],
+                                parts: EvidenceParts | None = None) -> None:
     """When one vendor is likely, the parts of merely possible vendors are disfavoured, with the reason."""
     likely = [v for v in vendors if v.status == LIKELY]
     if not likely:
@@ -641,7 +743,7 @@ def _disfavour_unlikely_vendors(candidates: list[CandidateVerdict], vendors: lis
             continue
         if v.name not in said:
             against = [r for r in v.reasons if r.result in ("contradicts", "tie-break")]
-            evidence = tuple(sorted({e for r in against for e in r.evidence}, key=_evidence_key))
+            evidence = (parts or EvidenceParts(_evidence_key)).union(r.evidence for r in against)
             said[v.name] = ({x.constraint for x in v.reasons}, evidence)
         constraints, evidence = said[v.name]
         if any(r.result == "fails" and r.constraint in constraints for r in c.reasons):
@@ -687,7 +789,7 @@ def _floors(catalog: Catalog, requirements: list[Requirement], vendors: list[Ven
     return out
 
 
-def _device_class(requirements: list[Requirement]) -> dict[str, Any]:
+def _device_class(requirements: list[Requirement], parts: EvidenceParts | None = None) -> dict[str, Any]:
     votes: dict[str, list[Requirement]] = {}
     for r in requirements:
         if r.kind == "gdr":
@@ -704,7 +806,7 @@ def _device_class(requirements: list[Requirement]) -> dict[str, Any]:
         label = "conflicting"
         reqs = [r for _, rs in ranked for r in rs]
     strength = next(s for s, n in RANK.items() if n == top)
-    evidence = sorted({e for r in reqs for e in r.evidence}, key=_evidence_key)
+    evidence = list((parts or EvidenceParts(_evidence_key)).union(r.evidence for r in reqs))
     return {"class": label, "strength": strength, "evidence": evidence, "reasons": [r.to_dict() for r in reqs]}
 
 
@@ -828,16 +930,17 @@ def infer(result, settings=None, catalog: Catalog | None = None) -> Verdict:
     # machines as much as the training loop was. Tests and vendored trees do not.
     context = RepoContext(singled_out_vendors([f for f in everything if role_of(f, repo) not in (TEST, VENDORED)]),
                           documented_parts(everything))
-    per_recipe = _path_assessments(findings, files, repo, catalog, context)
+    parts = EvidenceParts(_evidence_key)  # evidence tuples the paths' assessments share (shared.py)
+    per_recipe = _path_assessments(findings, files, repo, catalog, context, parts)
     # A path that names no vendor (a data-preparation or GUI script, plain PyTorch) runs anywhere as far as its
     # code says: it must not widen what the paths with evidence say. Without any such path all paths count.
     evidenced = [r for r in per_recipe if has_hardware_evidence(r[2])] or per_recipe
     if len(evidenced) == 1:
         overall = evidenced[0][2]
     elif evidenced:
-        overall = _merge([a for _, _, a in evidenced], [n for n, _, _ in evidenced], catalog)
+        overall = _merge([a for _, _, a in evidenced], [n for n, _, _ in evidenced], catalog, parts)
     else:
-        overall = assess(findings, catalog, context=context)
+        overall = assess(findings, catalog, context=context, parts=parts)
     verdict = Verdict(overall, _interconnect(findings), _counts(findings, Code.GPUS_PER_NODE, repo),
                       _counts(findings, Code.NODE_COUNT, repo),
                       per_recipe)
@@ -872,7 +975,8 @@ def has_hardware_evidence(assessment: Assessment) -> bool:
 
 
 def _path_assessments(findings: list[Finding], files: list[str], repo: RepoPaths | None, catalog: Catalog,
-                      context: RepoContext | None = None) -> list[tuple[str, list[str], Assessment]]:
+                      context: RepoContext | None = None,
+                      parts: EvidenceParts | None = None) -> list[tuple[str, list[str], Assessment]]:
     """One assessment per training path (launch recipes, then scripts run on their own); [] for a single scope.
 
     A launch recipe holds its launch file, the configs it passes, the files under its folders and the modules
@@ -893,7 +997,7 @@ def _path_assessments(findings: list[Finding], files: list[str], repo: RepoPaths
             if p.name not in launches:
                 recipes.append(Recipe(p.name, set(p.files), set()))
     if not recipes:
-        return [(name, scope_files, assess(scoped, catalog, context=context))
+        return [(name, scope_files, assess(scoped, catalog, context=context, parts=parts))
                 for name, scope_files, scoped in vendor_scopes(findings)]
     own, shared = split_by_recipe(findings, recipes)
     # A vendored tree is someone else's code (standing.py: own files first, then vendored trees): its files no
@@ -903,31 +1007,62 @@ def _path_assessments(findings: list[Finding], files: list[str], repo: RepoPaths
     unreached = [f for f in shared if is_vendored(f)]
     shared = [f for f in shared if not is_vendored(f)]
     out = _assess_recipes(recipes, share_vendored_trees(own, unreached, recipes), shared, launches, launch_files,
-                          catalog, context)
+                          catalog, context, parts)
     if unreached and not any(has_hardware_evidence(a) for _, _, a in out):
-        out = _assess_recipes(recipes, own, shared + unreached, launches, launch_files, catalog, context)
+        out = _assess_recipes(recipes, own, shared + unreached, launches, launch_files, catalog, context, parts)
     return out
 
 
 def _assess_recipes(recipes: list[Recipe], own: dict[str, list[Finding]], shared: list[Finding], launches: set[str],
-                    launch_files: set[str], catalog: Catalog,
-                    context: RepoContext | None) -> list[tuple[str, list[str], Assessment]]:
-    """Each recipe assessed on its own findings and the shared ones (paths with the same files once)."""
+                    launch_files: set[str], catalog: Catalog, context: RepoContext | None,
+                    parts: EvidenceParts | None = None) -> list[tuple[str, list[str], Assessment]]:
+    """Each recipe assessed on its own findings and the shared ones (paths with the same files once; paths reaching
+    the same files share the work on the findings they hold in common: _shared_bases)."""
     out: list[tuple[str, list[str], Assessment]] = []
     seen: dict[tuple, Assessment] = {}
     memo: dict = {}
     flags: dict = {}
+    held = {r.name: frozenset(map(_PATH, own[r.name])) for r in recipes}
+    bases = _shared_bases(recipes, own, shared, held)
     for recipe in recipes:
-        key = (recipe.name if recipe.name in launches else "", tuple(sorted({f.path for f in own[recipe.name]})))
+        key = (recipe.name if recipe.name in launches else "", held[recipe.name])
         if key not in seen:
-            scoped = own[recipe.name] + shared
+            found = own[recipe.name] + shared
+            base = bases.get(recipe.name)
+            scope = (base.scope(found) if base is not None else None) or PathScope.of(found)
             if recipe.name in launches:
-                scoped = resolve_in_recipe(scoped, recipe, flags)
-            seen[key] = assess(scoped, catalog, memo, context, recipe if recipe.name in launch_files else None)
+                scope = scope.resolved(lambda some, origins: resolve_in_recipe(some, recipe, flags, origins))
+            seen[key] = assess(scope, catalog, memo, context, recipe if recipe.name in launch_files else None, parts)
         out.append((recipe.name, sorted(recipe.files), seen[key]))
     if len(out) > 1 and len({id(a) for _, _, a in out}) == 1:
         return out[:1]
     return out
+
+
+def _shared_bases(recipes: list[Recipe], own: dict[str, list[Finding]], shared: list[Finding],
+                  held: dict[str, frozenset[str]]) -> dict[str, SharedBase]:
+    """Per recipe, the base it shares with the recipes that reach the same files (of those more than one recipe
+    holds; `held`: each recipe's files): the findings of those files and the shared ones that no launch's flags
+    change or read (recipes.launch_independent). A documented command counts only in its own block's recipe: never
+    in a base. A recipe that reaches files no other reaches alike has none; SharedBase.scope checks that each
+    recipe holds its base as it is."""
+    holders: Counter[str] = Counter()
+    for paths in held.values():
+        holders.update(paths)
+    several = frozenset(p for p, n in holders.items() if n > 1)
+    groups: dict[frozenset[str], list[Recipe]] = {}
+    for recipe in recipes:
+        groups.setdefault(held[recipe.name] & several, []).append(recipe)
+    bases: dict[str, SharedBase] = {}
+    for reach, members in groups.items():
+        if len(members) < 2:
+            continue
+        launch_paths = set().union(*({r.name, r.document, *r.configs} for r in members))
+        common = chain((f for f in own[members[0].name] if f.path in reach and not doc_block(f)), shared)
+        base = SharedBase([f for f in common if launch_independent(f, launch_paths)])
+        for recipe in members:
+            bases[recipe.name] = base
+    return bases
 
 
 def _primary(per_recipe: list[tuple[str, list[str], Assessment]], overall: Assessment,
@@ -1101,7 +1236,8 @@ def vendor_scopes(findings: list[Finding]) -> list[tuple[str, list[str], list[Fi
     return scopes
 
 
-def _merge(assessments: list[Assessment], names: list[str], catalog: Catalog) -> Assessment:
+def _merge(assessments: list[Assessment], names: list[str], catalog: Catalog,
+           parts: EvidenceParts | None = None) -> Assessment:
     """Several recipes: each candidate and vendor keeps the best status any recipe gives it."""
     candidates: list[CandidateVerdict] = []
     for i, entry in enumerate(catalog):
@@ -1114,7 +1250,7 @@ def _merge(assessments: list[Assessment], names: list[str], catalog: Catalog) ->
         options = [v for a in assessments for v in a.vendors if v.name == vendor]
         best = min(options, key=lambda v: _VENDOR_ORDER[v.status])
         reasons = [r for v in options if v.status == best.status for r in v.reasons]  # why it stands where it does
-        vendors.append(VendorVerdict(vendor, best.status, best.score, _unique(reasons), best.in_catalog))
+        vendors.append(VendorVerdict(vendor, best.status, best.score, _unique(reasons, parts), best.in_catalog))
     # Per vendor, the lowest floor of the recipes that can run on it (what the repo as a whole needs). A recipe
     # that sets none there leaves the repo without one: its parts stay in the union, and a floor above them would
     # contradict the consistent list.
@@ -1159,13 +1295,13 @@ def _unique_checks(checks: list) -> list:
     return list(best.values())
 
 
-def _unique(reasons: list[Reason]) -> list[Reason]:
+def _unique(reasons: list[Reason], parts: EvidenceParts | None = None) -> list[Reason]:
     """Reasons of several recipes: the same reason once, with the evidence every recipe found for it."""
+    parts = parts or EvidenceParts(_evidence_key)
     first: dict[tuple, Reason] = {}
-    evidence: dict[tuple, set[str]] = {}
+    evidence: dict[tuple, list[tuple[str, ...]]] = {}
     for r in reasons:
         key = (r.constraint, r.strength, r.result, r.rule)
         first.setdefault(key, r)
-        evidence.setdefault(key, set()).update(r.evidence)
-    return [Reason(r.constraint, r.strength, tuple(sorted(evidence[k], key=_evidence_key)), r.result, r.rule)
-            for k, r in first.items()]
+        evidence.setdefault(key, []).append(r.evidence)
+    return [Reason(r.constraint, r.strength, parts.union(evidence[k]), r.result, r.rule) for k, r in first.items()]

@@ -105,9 +105,20 @@ def _flag(f: Finding) -> str | None:
     return flag.strip().lstrip("-").replace("-", "_").lower()
 
 
-def resolve_in_recipe(findings: list[Finding], recipe: Recipe, memo: dict | None = None) -> list[Finding]:
+def launch_independent(f: Finding, launch_paths: set[str]) -> bool:
+    """Whether resolve_in_recipe leaves a finding as it is and reads nothing from it, whichever launch it resolves
+    for: no flag, no script arguments, no condition on options, and none of the launches' files or configs
+    (`launch_paths`: their launch files, documents and configs). Paths share such findings (infer/shared.py)."""
+    props = f.properties or {}
+    return (f.path not in launch_paths and _flag(f) is None and "script_args" not in props
+            and not (f.state is State.CONDITIONAL and _option_condition(f)))
+
+
+def resolve_in_recipe(findings: list[Finding], recipe: Recipe, memo: dict | None = None,
+                      origins: list[int] | None = None) -> list[Finding]:
     """Findings with the launch command's flags applied: "auto" switches and argparse defaults settled. `memo`
-    keeps each finding's flag across the recipes that share the finding."""
+    keeps each finding's flag across the recipes that share the finding; `origins`, when given, receives for each
+    finding returned the index of the finding it comes from (an option passed with another precision gives two)."""
     memo = {} if memo is None else memo
     flags = []
     for f in findings:
@@ -125,7 +136,8 @@ def resolve_in_recipe(findings: list[Finding], recipe: Recipe, memo: dict | None
     passed = _passed_arguments(findings, recipe)
     out: list[Finding] = []
     anywhere = passed.get("", {})
-    for f, flag in zip(findings, flags):
+    for index, (f, flag) in enumerate(zip(findings, flags)):
+        before = len(out)
         options = passed.get(f.path, anywhere)  # what the launch commands pass this finding's script
         if f.state is State.DEAD:
             out.append(f)  # code that cannot run stays dead whatever a launch passes
@@ -155,6 +167,8 @@ def resolve_in_recipe(findings: list[Finding], recipe: Recipe, memo: dict | None
             out.extend(_overridden(f, value, launch))
         else:
             out.append(f)
+        if origins is not None:
+            origins.extend([index] * (len(out) - before))
     return out
 
 
@@ -198,14 +212,20 @@ _OPTION_CONDITION = re.compile(r"^\s*(?:FLAGS|args|opts|options)\.(\w+)(?:\s+and
 _OPTION_NAME = re.compile(r"(?:FLAGS|args|opts|options)\.(\w+)")
 
 
+def _option_condition(f: Finding) -> str | None:
+    """A finding's condition when it is on options alone (_OPTION_CONDITION), else None."""
+    condition = (f.properties or {}).get("condition")
+    return condition if isinstance(condition, str) and _OPTION_CONDITION.match(condition) else None
+
+
 def _condition_passed(f: Finding, passed: dict[str, tuple[Finding, str | None]]) -> Finding | None:
     """The launch whose arguments make a conditional Python finding's condition hold, if one does.
 
     A README's `python run.py --use_tpu=True --tpu_name=$TPU_NAME`, as a launch script's `torchrun run.py ...`, is
     the authors' recipe for the code under `if FLAGS.use_tpu and FLAGS.tpu_name:`. Every option of the condition
     must be passed with a value that is not false (a switch without a value is on)."""
-    condition = (f.properties or {}).get("condition")
-    if not isinstance(condition, str) or not _OPTION_CONDITION.match(condition):
+    condition = _option_condition(f)
+    if condition is None:
         return None
     launch = None
     for name in _OPTION_NAME.findall(condition):
