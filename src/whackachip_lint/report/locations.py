@@ -138,6 +138,13 @@ class _Relocator:
         return value
 
     def _copied(self, value: Any) -> Any:
+        if isinstance(value, (list, tuple)) and not hasattr(value, "_fields"):
+            try:  # strings moved before (each launch's evidence names the tree's lines again): looked up in C
+                moved = list(map(self.texts.__getitem__, value))
+            except (KeyError, TypeError):
+                pass
+            else:
+                return moved if isinstance(value, list) else tuple(moved)
         if isinstance(value, dict):
             return {self.copy(k): self.copy(v) for k, v in value.items()}
         if isinstance(value, list):
