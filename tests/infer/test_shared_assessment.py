@@ -92,14 +92,16 @@ def test_launches_reaching_one_tree_share_a_base_and_get_the_verdict_of_unshared
     assert "pkg0/opts.py:5" in shared  # the option the launch passes counts on its path
 
 
-def test_a_path_holding_the_base_in_another_order_is_assessed_on_its_own_list():
-    a, b, x = (finding("WAC204", "cuda", path=p) for p in ("a.py", "b.py", "x.py"))
-    base = SharedBase([a, b])
-    scope = base.scope([a, x, b])
-    assert scope is not None and scope.own == [(1, x)]
-    assert scope.select() == [a, x, b]
-    assert base.scope([b, a]) is None  # another order
-    assert base.scope([a]) is None  # not all of it
+def test_a_path_holding_the_base_runs_in_another_order_is_assessed_on_its_own_list():
+    a, b, x, flagged = (finding("WAC204", "cuda", path=p) for p in ("a.py", "b.py", "x.py", "f.py"))
+    first, second, shared = [a, flagged], [b], []
+    base = SharedBase([first, second, shared], lambda f: f is not flagged)  # a launch's flag settles `flagged`
+    scope = base.scope([first, [x], second, shared])
+    assert scope is not None and scope.own == [(1, flagged), (1, x)]
+    assert scope.select() == [a, flagged, x, b]
+    assert base.scope([second, first, shared]) is None  # another order
+    assert base.scope([first, shared]) is None  # not all of it
+    assert base.scope([first, second, [a, b], shared]) is not None  # equal findings in another run are the path's
     assert PathScope.of([b, a]).select() == [b, a]
 
 

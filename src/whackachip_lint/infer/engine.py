@@ -999,7 +999,8 @@ def _path_assessments(findings: list[Finding], files: list[str], repo: RepoPaths
     if not recipes:
         return [(name, scope_files, assess(scoped, catalog, context=context, parts=parts))
                 for name, scope_files, scoped in vendor_scopes(findings)]
-    own, shared = split_by_recipe(findings, recipes)
+    runs: dict[str, list[list[Finding]]] = {}  # each recipe's findings as the runs they came in (shared lists)
+    own, shared = split_by_recipe(findings, recipes, runs)
     # A vendored tree is someone else's code (standing.py: own files first, then vendored trees): its files no
     # path holds are shared only with the paths that reach the tree (an import, a launch, a config the launch
     # names), not with a launch that never touches it. Only when no path names hardware without them do they count
@@ -1007,59 +1008,73 @@ def _path_assessments(findings: list[Finding], files: list[str], repo: RepoPaths
     unreached = [f for f in shared if is_vendored(f)]
     shared = [f for f in shared if not is_vendored(f)]
     out = _assess_recipes(recipes, share_vendored_trees(own, unreached, recipes), shared, launches, launch_files,
-                          catalog, context, parts)
+                          catalog, context, parts, runs)
     if unreached and not any(has_hardware_evidence(a) for _, _, a in out):
-        out = _assess_recipes(recipes, own, shared + unreached, launches, launch_files, catalog, context, parts)
+        out = _assess_recipes(recipes, own, shared + unreached, launches, launch_files, catalog, context, parts, runs)
     return out
 
 
 def _assess_recipes(recipes: list[Recipe], own: dict[str, list[Finding]], shared: list[Finding], launches: set[str],
                     launch_files: set[str], catalog: Catalog, context: RepoContext | None,
-                    parts: EvidenceParts | None = None) -> list[tuple[str, list[str], Assessment]]:
-    """Each recipe assessed on its own findings and the shared ones (paths with the same files once; paths reaching
-    the same files share the work on the findings they hold in common: _shared_bases)."""
+                    parts: EvidenceParts | None = None,
+                    runs: dict[str, list[list[Finding]]] | None = None) -> list[tuple[str, list[str], Assessment]]:
+    """Each recipe assessed on its own findings and the shared ones (paths with the same files once). `runs`: each
+    recipe's findings as split_by_recipe found them, in runs (one list for all the recipes holding it; `own` may
+    add a vendored tree's findings after them): recipes holding the same runs share the work on them
+    (_shared_bases)."""
     out: list[tuple[str, list[str], Assessment]] = []
     seen: dict[tuple, Assessment] = {}
     memo: dict = {}
     flags: dict = {}
-    held = {r.name: frozenset(map(_PATH, own[r.name])) for r in recipes}
-    bases = _shared_bases(recipes, own, shared, held)
+    held_runs = {r.name: _with_rest(runs.get(r.name, []), own[r.name]) for r in recipes} if runs is not None else {
+        r.name: [own[r.name]] for r in recipes}
+    paths: dict[int, tuple[list[Finding], frozenset[str]]] = {}  # per run, its files (a run is held by many)
+    for lists in held_runs.values():
+        for run in lists:
+            if id(run) not in paths:
+                paths[id(run)] = (run, frozenset(map(_PATH, run)))
+    held = {name: frozenset().union(*(paths[id(run)][1] for run in lists)) for name, lists in held_runs.items()}
+    bases = _shared_bases(recipes, held_runs, shared)
+    every_file = sorted(set().union(*(r.files for r in recipes)))
     for recipe in recipes:
         key = (recipe.name if recipe.name in launches else "", held[recipe.name])
         if key not in seen:
-            found = own[recipe.name] + shared
             base = bases.get(recipe.name)
-            scope = (base.scope(found) if base is not None else None) or PathScope.of(found)
+            scope = base.scope([*held_runs[recipe.name], shared]) if base is not None else None
+            scope = scope or PathScope.of(own[recipe.name] + shared)
             if recipe.name in launches:
                 scope = scope.resolved(lambda some, origins: resolve_in_recipe(some, recipe, flags, origins))
             seen[key] = assess(scope, catalog, memo, context, recipe if recipe.name in launch_files else None, parts)
-        out.append((recipe.name, sorted(recipe.files), seen[key]))
+        # Each path's files in order, picked from all the paths' files sorted once (a path holds most of a tree).
+        out.append((recipe.name, list(filter(recipe.files.__contains__, every_file)), seen[key]))
     if len(out) > 1 and len({id(a) for _, _, a in out}) == 1:
         return out[:1]
     return out
 
 
-def _shared_bases(recipes: list[Recipe], own: dict[str, list[Finding]], shared: list[Finding],
-                  held: dict[str, frozenset[str]]) -> dict[str, SharedBase]:
-    """Per recipe, the base it shares with the recipes that reach the same files (of those more than one recipe
-    holds; `held`: each recipe's files): the findings of those files and the shared ones that no launch's flags
-    change or read (recipes.launch_independent). A documented command counts only in its own block's recipe: never
-    in a base. A recipe that reaches files no other reaches alike has none; SharedBase.scope checks that each
-    recipe holds its base as it is."""
-    holders: Counter[str] = Counter()
-    for paths in held.values():
-        holders.update(paths)
-    several = frozenset(p for p, n in holders.items() if n > 1)
-    groups: dict[frozenset[str], list[Recipe]] = {}
+def _with_rest(runs: list[list[Finding]], found: list[Finding]) -> list[list[Finding]]:
+    """A recipe's runs, and what its findings hold after them (a vendored tree's findings, share_vendored_trees)."""
+    held = sum(map(len, runs))
+    return runs + [found[held:]] if len(found) > held else runs
+
+
+def _shared_bases(recipes: list[Recipe], runs: dict[str, list[list[Finding]]],
+                  shared: list[Finding]) -> dict[str, SharedBase]:
+    """Per recipe, the base it shares with the recipes holding the same runs of findings (of those more than one
+    recipe holds): those runs' findings and the shared ones that no launch's flags change or read
+    (recipes.launch_independent). A documented command is a run of its own block's recipe, never in a base. A
+    recipe whose runs no other holds alike has none."""
+    holders = Counter(id(run) for lists in runs.values() for run in lists)
+    groups: dict[tuple[int, ...], tuple[list[list[Finding]], list[Recipe]]] = {}
     for recipe in recipes:
-        groups.setdefault(held[recipe.name] & several, []).append(recipe)
+        common = [run for run in runs[recipe.name] if holders[id(run)] > 1]
+        groups.setdefault(tuple(map(id, common)), (common, []))[1].append(recipe)
     bases: dict[str, SharedBase] = {}
-    for reach, members in groups.items():
+    for common, members in groups.values():
         if len(members) < 2:
             continue
         launch_paths = set().union(*({r.name, r.document, *r.configs} for r in members))
-        common = chain((f for f in own[members[0].name] if f.path in reach and not doc_block(f)), shared)
-        base = SharedBase([f for f in common if launch_independent(f, launch_paths)])
+        base = SharedBase([*common, shared], functools.partial(launch_independent, launch_paths=launch_paths))
         for recipe in members:
             bases[recipe.name] = base
     return bases

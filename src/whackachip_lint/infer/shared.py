@@ -20,7 +20,6 @@ Each is an exact shortcut: a path's assessment is the one its whole list of find
 from __future__ import annotations
 
 from bisect import bisect_right
-from itertools import compress
 from operator import itemgetter
 from typing import Callable, Iterable
 
@@ -32,12 +31,23 @@ _FEW = 32
 
 
 class SharedBase:
-    """Findings several paths hold in common, in the order each path holds them; work over them is done once."""
+    """Findings several paths hold in common, in the order each path holds them; work over them is done once.
 
-    def __init__(self, findings: list[Finding]):
-        self.findings = findings
-        self.ids = [id(f) for f in findings]
-        self._id_set = frozenset(self.ids)
+    Built from `runs`, the lists of findings the paths hold alike (recipes.split_by_recipe gives each path its
+    findings as runs, one list per run for all the paths holding it, and the shared findings last): the findings of
+    the runs that `keep` accepts are the base; the others stay each path's own (`scope`)."""
+
+    def __init__(self, runs: list[list[Finding]], keep: Callable[[Finding], bool]):
+        self.findings: list[Finding] = []
+        self._runs: dict[int, tuple[int, list[Finding], list[tuple[int, Finding]], int]] = {}
+        for order, run in enumerate(runs):
+            left: list[tuple[int, Finding]] = []  # (base findings before it, finding)
+            for f in run:
+                if keep(f):
+                    self.findings.append(f)
+                else:
+                    left.append((len(self.findings), f))
+            self._runs[id(run)] = (order, run, left, len(self.findings))  # the run kept: its id stays its own
         self._selected: dict[frozenset[str] | None, list[tuple[int, int, Finding]]] = {}
         self.merged: dict = {}  # per requirement context: engine's merged requirements of these findings
 
@@ -47,20 +57,24 @@ class SharedBase:
             self._selected[rules] = [(j, 1, f) for j, f in enumerate(self.findings) if rules is None or f.rule in rules]
         return self._selected[rules]
 
-    def scope(self, findings: list[Finding]) -> PathScope | None:
-        """A path's findings as this base and the path's own findings; None when the path does not hold every base
-        finding once, in the base's order (its scope is then its plain list). Each path's whole list is read here,
-        in C (itertools), not in Python: a path of a large tree holds all of it."""
-        ids = list(map(id, findings))
-        based = list(map(self._id_set.__contains__, ids))
-        if list(compress(ids, based)) != self.ids:
-            return None
+    def scope(self, runs: Iterable[list[Finding]]) -> PathScope | None:
+        """A path's findings, given as its runs, as this base and its own findings: a run of the base gives the
+        findings the base left out, any other run all of its findings. None when the path does not hold every run
+        of the base once, in the base's order (its scope is then its plain list). Whole runs are never read again."""
         own: list[tuple[int, Finding]] = []
-        at = -1
-        while len(own) < len(findings) - len(self.ids):  # each own finding found by list.index, a scan in C
-            at = based.index(False, at + 1)
-            own.append((at - len(own), findings[at]))
-        return PathScope(self, own)
+        rank = 0  # base findings before the next run
+        expected = 0
+        for run in runs:
+            known = self._runs.get(id(run))
+            if known is None:
+                own.extend((rank, f) for f in run)
+                continue
+            order, _run, left, rank = known
+            if order != expected:
+                return None
+            expected += 1
+            own.extend(left)
+        return PathScope(self, own) if expected == len(self._runs) else None
 
 
 class PathScope:
@@ -101,6 +115,7 @@ class EvidenceParts:
         self._sets: dict[int, tuple[tuple[str, ...], frozenset[str]]] = {}
         self._files: dict[int, tuple[tuple[str, ...], frozenset[str]]] = {}
         self._unions: dict[frozenset[int], tuple[list[tuple[str, ...]], tuple[str, ...]]] = {}
+        self._extended: dict[tuple[frozenset[int], frozenset[str]], tuple[str, ...]] = {}
 
     def _set(self, evidence: tuple[str, ...]) -> frozenset[str]:
         known = self._sets.get(id(evidence))
@@ -152,4 +167,9 @@ class EvidenceParts:
         if known is None:
             joined: set[str] = set().union(*bases.values())
             known = self._unions[key] = (list(bases.values()), tuple(sorted(joined, key=self.key)))
-        return self.extend(known[1], more) if more else known[1]
+        if not more:
+            return known[1]
+        extended = (key, frozenset(more))  # one path's vendors ask for the same union: made once
+        if extended not in self._extended:
+            self._extended[extended] = self.extend(known[1], more)
+        return self._extended[extended]
