@@ -19,7 +19,6 @@ import functools
 from bisect import bisect_left
 from collections import Counter
 from dataclasses import dataclass, field
-from itertools import chain
 from operator import attrgetter
 from typing import Any, Iterable
 
@@ -729,6 +728,7 @@ def _single_out_vendor(verdicts: list[VendorVerdict], vendor_reqs: list[Requirem
 def _disfavour_unlikely_vendors(candidates: list[CandidateVerdict], vendors: list[VendorVerdict],
                                 parts: EvidenceParts | None = None) -> None:
     """When one vendor is likely, the parts of merely possible vendors are disfavoured, with the reason."""
+    parts = parts or EvidenceParts(_evidence_key)
     likely = [v for v in vendors if v.status == LIKELY]
     if not likely:
         return
@@ -743,7 +743,7 @@ def _disfavour_unlikely_vendors(candidates: list[CandidateVerdict], vendors: lis
             continue
         if v.name not in said:
             against = [r for r in v.reasons if r.result in ("contradicts", "tie-break")]
-            evidence = (parts or EvidenceParts(_evidence_key)).union(r.evidence for r in against)
+            evidence = parts.union(r.evidence for r in against)
             said[v.name] = ({x.constraint for x in v.reasons}, evidence)
         constraints, evidence = said[v.name]
         if any(r.result == "fails" and r.constraint in constraints for r in c.reasons):
@@ -1029,15 +1029,18 @@ def _assess_recipes(recipes: list[Recipe], own: dict[str, list[Finding]], shared
     held_runs = {r.name: _with_rest(runs.get(r.name, []), own[r.name]) for r in recipes} if runs is not None else {
         r.name: [own[r.name]] for r in recipes}
     paths: dict[int, tuple[list[Finding], frozenset[str]]] = {}  # per run, its files (a run is held by many)
-    for lists in held_runs.values():
-        for run in lists:
+
+    def held(name: str) -> frozenset[str]:
+        for run in held_runs[name]:
             if id(run) not in paths:
                 paths[id(run)] = (run, frozenset(map(_PATH, run)))
-    held = {name: frozenset().union(*(paths[id(run)][1] for run in lists)) for name, lists in held_runs.items()}
+        return frozenset().union(*(paths[id(run)][1] for run in held_runs[name]))
+
     bases = _shared_bases(recipes, held_runs, shared)
     every_file = sorted(set().union(*(r.files for r in recipes)))
     for recipe in recipes:
-        key = (recipe.name if recipe.name in launches else "", held[recipe.name])
+        # A launch is assessed on its own (its flags settle its findings); other paths holding the same files once.
+        key = (recipe.name, None) if recipe.name in launches else ("", held(recipe.name))
         if key not in seen:
             base = bases.get(recipe.name)
             scope = base.scope([*held_runs[recipe.name], shared]) if base is not None else None
