@@ -82,7 +82,7 @@ def _settings(paths, flags: dict, config_file: Path | None, isolated: bool):
     try:
         path = config_file or (None if isolated else find_config(paths[0]))
         if path is not None:
-            apply_config(settings, load_config(path))
+            apply_config(settings, load_config(path, found=config_file is None))
     except ConfigError as exc:  # quotes the file's keys and values: the scanned repository's, maybe (escaped)
         click.echo(f"wac-lint: error: {printable_message(str(exc))}", err=True)
         sys.exit(EXIT_ERROR)
@@ -117,8 +117,9 @@ def _settings(paths, flags: dict, config_file: Path | None, isolated: bool):
               help="Print the findings and nothing else (text format; unscanned files go to standard error).")
 @click.option("--show-suppressed", is_flag=True, help="Also list findings silenced by wac-lint directives.")
 @click.option("--show-mentions", is_flag=True,
-              help="List the [mentioned] findings (an accelerator only named, e.g. in docs) in the text report, "
-                   "which counts them but leaves them out by default (-q, concise, JSON and SARIF list them all).")
+              help="List the [mentioned] findings (an accelerator only named, e.g. in docs), which the text report "
+                   "counts but leaves out by default. Text format only: -q, concise, JSON and HTML list every finding, "
+                   "SARIF, GitHub and Markdown list selections without the mentions.")
 @click.option("-v", "--verbose", is_flag=True,
               help="Everything: the verdict with every reason, location and part, and every finding, mentions and "
                    "repeats included (text); uncapped evidence (JSON).")
@@ -189,7 +190,8 @@ def scan(paths, output_format, statistics, show_source, verdict_only, output, se
         click.echo(f"warning: {notice}", err=True)
     output_format = settings.output_format
     problem = mode_problem(output_format, {"--statistics": statistics, "--verdict-only": verdict_only,
-                                           "--quiet": quiet and (statistics or verdict_only)})
+                                           "--quiet": quiet and (statistics or verdict_only),
+                                           "--show-mentions": show_mentions})
     if problem:
         raise click.UsageError(problem)
     if settings.targets:
@@ -339,8 +341,7 @@ def use_colour_for(flag: bool | None, to_terminal_stream: bool) -> bool:
 def printable_message(text: str) -> str:
     """A message quoting the scanned repository, safe on standard error: no control sequence, no line of its own,
     and no GitHub workflow command (`##[error]` in a configured target), as the reports print it."""
-    from .one_file import printable_text
-    from .report.escape import terminal_text
+    from .report.escape import printable_text, terminal_text
 
     return terminal_text(printable_text(text))
 

@@ -5,6 +5,7 @@ configuration file."""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Any
 
@@ -12,7 +13,7 @@ from .options import (  # noqa: F401 (re-exported: where every layer has always 
     CONFIG_KEYS, CONFIG_MAX_FILE_BYTES, DEFAULT_MAX_FILE_BYTES, OPTIONS, OUTPUT_FORMATS, UNTRUSTED_KEYS, ConfigError,
     Settings, default_jobs,
 )
-from .safe_read import CONTROL_FILE_MAX, NotRead, read_bytes
+from .safe_read import CONTROL_FILE_MAX, NotRead, lies_within, read_bytes
 
 # ---------------------------------------------------------------------------------------------------------------
 # Configuration files: `[tool.wac-lint]` in pyproject.toml, or the top level of wac-lint.toml / .wac-lint.toml.
@@ -28,14 +29,20 @@ def _toml_loads(text: str) -> dict:
     return tomllib.loads(text)
 
 
-def _read_table(path: Path) -> dict | None:
+def _read_table(path: Path, within: str | None) -> dict | None:
     """The wac-lint table of one file (None for a pyproject.toml without one).
 
     The file may be the scanned repository's: read with safe_read's guards (a regular file, at most
     CONTROL_FILE_MAX bytes: a 10 GB sparse pyproject.toml was read whole), and a nesting too deep for tomllib's
-    recursive parser is a ConfigError like any invalid TOML, not a traceback."""
+    recursive parser is a ConfigError like any invalid TOML, not a traceback. `within` (the real path of the
+    repository a found file lies in, None for the file --config names): a link out of it is not followed (a
+    repository's pyproject.toml linked to a file of the user's); a link inside it is (a package's pyproject.toml
+    linked to the repository's)."""
+    if within is not None and not lies_within(os.path.realpath(path), within):
+        raise ConfigError(f"{path}: a symbolic link to a file outside its repository ({within}); not read "
+                          "(--config names a configuration to read wherever it is, --isolated reads none)")
     try:
-        data = _toml_loads(read_bytes(path, CONTROL_FILE_MAX).decode("utf-8"))
+        data = _toml_loads(read_bytes(path, CONTROL_FILE_MAX, within=within).decode("utf-8"))
     except NotRead as exc:
         raise ConfigError(f"{path}: {exc}") from None
     except UnicodeDecodeError:
@@ -59,9 +66,17 @@ def find_config(start: Path) -> Path | None:
     for folder in (directory, *directory.parents):
         for name in CONFIG_NAMES:
             candidate = folder / name
-            if candidate.is_file() and (name != "pyproject.toml" or _read_table(candidate) is not None):
+            if candidate.is_file() and (name != "pyproject.toml" or _read_table(candidate, _repository(folder))
+                                        is not None):
                 return candidate
     return None
+
+
+def _repository(folder: Path) -> str:
+    """The real path of the tree a found configuration file belongs to: its git repository, else its folder."""
+    from .discover import find_repository_root
+
+    return os.path.realpath(find_repository_root(folder) or folder)
 
 
 def parse_config(path: Path, table: dict) -> dict[str, Any]:
@@ -79,8 +94,9 @@ def parse_config(path: Path, table: dict) -> dict[str, Any]:
     return values
 
 
-def load_config(path: Path) -> dict[str, Any]:
-    table = _read_table(path)
+def load_config(path: Path, found: bool = True) -> dict[str, Any]:
+    """The values of the configuration file `path`: `found` by `find_config`, or named by the user (--config)."""
+    table = _read_table(path, _repository(path.parent) if found else None)
     return parse_config(path, table or {})
 
 

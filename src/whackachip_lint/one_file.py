@@ -6,7 +6,6 @@ process pool (runner.py), and whole-repository steps (scan.py) come after it.
 
 from __future__ import annotations
 
-import re
 from functools import lru_cache
 
 from . import crosscheck, prefilter, suppress
@@ -19,6 +18,7 @@ from .paths.facts import file_facts
 from .results import FileResult
 from .rules import ALL_RULES, selected_codes
 from .rules.declared import DOC_RULES
+from .report.escape import printable_text
 from .safe_read import NotRead, TooBig, read_bytes, read_head
 
 SNIPPET_MAX = 200
@@ -26,12 +26,6 @@ SNIPPET_MAX = 200
 # a 10 KB YAML file whose anchored list of 200 variables is referenced from 500 mappings would otherwise give
 # 100,000 findings (68 MB of JSON); a README of a million names, a million.
 MAX_FINDINGS_PER_FILE = 5_000
-
-# Characters that must not reach a terminal from scanned text: C0 controls but tab (an
-# escape sequence could clear or rewrite the screen; a newline would forge a report
-# line), DEL, C1 controls, and the bidirectional overrides of "Trojan Source".
-_UNPRINTABLE = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
-
 
 def reported_span(span: Span, lines: list[str]) -> Span:
     """The span as reported: an end at column 1 of a later line is the end of the line before
@@ -44,13 +38,6 @@ def reported_span(span: Span, lines: list[str]) -> Span:
     if (column, end_line, end_column) == (span.column, span.end_line, span.end_column):
         return span
     return Span(span.line, column, end_line, end_column)
-
-
-def printable_text(text: str) -> str:
-    """`text` with control characters shown as escapes (`\x1b`, `\u202e`), safe to print."""
-    if not _UNPRINTABLE.search(text):
-        return text
-    return _UNPRINTABLE.sub(lambda m: f"\\x{ord(m[0]):02x}" if ord(m[0]) < 0x100 else f"\\u{ord(m[0]):04x}", text)
 
 
 class _Lines:

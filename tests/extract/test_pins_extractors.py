@@ -45,6 +45,13 @@ def test_requirements_with_index_options_on_their_own_line():
     ]
 
 
+def test_trailing_index_options_are_pips_own_spellings():
+    # pins.PIP_INDEX_OPTIONS, whole: a dangling `-i` is cut like a dangling `--index-url` (pip refuses both, the
+    # requirement is still what the line asks for); `--index-url-x` is no option of pip's and leaves the line unread.
+    code = "torch==2.3.0+cu121 -i\nflash-attn==1.0.9 --index-url\ncupy-cuda12x --index-url-x https://example.org\n"
+    assert rows(code, "requirements") == [("WAC802", "cu121", "enabled", 1), ("WAC804", "flash-attn", "enabled", 2)]
+
+
 def test_requirement_properties_are_self_describing():
     result = scan_snippet("torch==2.3.0+cu121\nflash-attn==1.0.9\n", "requirements")
     torch, flash = sorted(result.findings, key=lambda f: f.line)

@@ -18,48 +18,55 @@ NPU = (Code.VENDOR_RUNTIME_PACKAGE, "torch-npu")
 INSTALLS_NPU = [(*NPU, "torch_npu", "torch_npu")]  # torch_npu, reported at the word that names it
 ROCM_INDEX = "https://download.pytorch.org/whl/rocm6.0"
 
-# (command, [(rule, value, where the finding starts in a script, where it starts in a Dockerfile)]): `where` is
-# a piece of the command text. A Dockerfile reports an index at its URL and a quoted word from its quote; a script
-# (and what the shell extractor reads for README blocks and notebooks) an index from its option on, and a quoted
-# word from its first character inside the quotes.
-FORMS = {
-    "pip": ("pip install torch_npu==2.1.0", INSTALLS_NPU),
-    "pip3": ("pip3 install torch_npu", INSTALLS_NPU),
-    "pip3.10": ("pip3.10 install torch_npu", INSTALLS_NPU),
-    "pip path": ("/opt/conda/bin/pip install torch_npu", INSTALLS_NPU),
-    "python -m pip": ("python -m pip install torch_npu", INSTALLS_NPU),
-    "python3 -m pip": ("python3 -m pip install torch_npu", INSTALLS_NPU),
-    "python3.11 -m pip": ("python3.11 -m pip install torch_npu", INSTALLS_NPU),
-    "python options": ("python3 -u -W ignore -m pip install torch_npu", INSTALLS_NPU),
-    "uv pip": ("uv pip install torch_npu", INSTALLS_NPU),
-    "general options": ("pip --no-cache-dir --proxy http://p:3128 install torch_npu",
-                        INSTALLS_NPU),
-    "sudo": ("sudo pip install torch_npu", INSTALLS_NPU),
-    "sudo -H": ("sudo -H pip3 install torch_npu", INSTALLS_NPU),
-    "env prefix": ("PIP_NO_CACHE_DIR=1 pip install torch_npu", INSTALLS_NPU),
-    "env command": ("env PIP_NO_CACHE_DIR=1 pip install torch_npu", INSTALLS_NPU),
-    "value options": ("pip install -r mlx -c mlx -e mlx --prefix mlx --python mlx torch_npu",
-                      INSTALLS_NPU),
-    "inline values": ("pip install --requirement=mlx.txt --constraint=c.txt torch_npu",
-                      INSTALLS_NPU),
-    "--index-url": (f"pip install torch --index-url {ROCM_INDEX}",
-                    [(Code.TORCH_WHEEL_VARIANT, "rocm6.0", "--index-url", "https://")]),
-    "--index-url=": (f"pip install torch --index-url={ROCM_INDEX}",
-                     [(Code.TORCH_WHEEL_VARIANT, "rocm6.0", "--index-url", "https://")]),
-    "-i": ("pip install torch -i https://download.pytorch.org/whl/cu121",
-           [(Code.TORCH_WHEEL_VARIANT, "cu121", "-i", "https://")]),
+# Ways to write a pip install of torch_npu: each gives INSTALLS_NPU.
+NPU_FORMS = {
+    "pip": "pip install torch_npu==2.1.0",
+    "pip3": "pip3 install torch_npu",
+    "pip3.10": "pip3.10 install torch_npu",
+    "pip path": "/opt/conda/bin/pip install torch_npu",
+    "python -m pip": "python -m pip install torch_npu",
+    "python3 -m pip": "python3 -m pip install torch_npu",
+    "python3.11 -m pip": "python3.11 -m pip install torch_npu",
+    "python options": "python3 -u -W ignore -m pip install torch_npu",
+    "uv pip": "uv pip install torch_npu",
+    "general options": "pip --no-cache-dir --proxy http://p:3128 install torch_npu",
+    "sudo": "sudo pip install torch_npu",
+    "sudo -H": "sudo -H pip3 install torch_npu",
+    "env prefix": "PIP_NO_CACHE_DIR=1 pip install torch_npu",
+    "env command": "env PIP_NO_CACHE_DIR=1 pip install torch_npu",
+    "value options": "pip install -r mlx -c mlx -e mlx --prefix mlx --python mlx torch_npu",
+    "inline values": "pip install --requirement=mlx.txt --constraint=c.txt torch_npu",
+    "-e": "pip install -e . torch_npu",
+}
+# Index options and quoting: (command, option or first characters where the finding starts in a script, where it
+# starts in a Dockerfile). A Dockerfile reports an index at its URL and a quoted word from its quote; a script (and
+# what the shell extractor reads for README blocks and notebooks) an index from its option on, and a quoted word
+# from its first character inside the quotes.
+PIN_FORMS = {
+    "--index-url": (f"pip install torch --index-url {ROCM_INDEX}", Code.TORCH_WHEEL_VARIANT, "rocm6.0",
+                    "--index-url", "https://"),
+    "--index-url=": (f"pip install torch --index-url={ROCM_INDEX}", Code.TORCH_WHEEL_VARIANT, "rocm6.0",
+                     "--index-url", "https://"),
+    "-i": ("pip install torch -i https://download.pytorch.org/whl/cu121", Code.TORCH_WHEEL_VARIANT, "cu121",
+           "-i", "https://"),
     "--extra-index-url": ("pip3 install torch --extra-index-url https://download.pytorch.org/whl/cu118",
-                          [(Code.TORCH_WHEEL_VARIANT, "cu118", "--extra-index-url", "https://")]),
-    "-f": ("pip install torch -f https://download.pytorch.org/whl/cu118/torch_stable.html",
-           [(Code.TORCH_WHEEL_VARIANT, "cu118", "-f", "https://")]),
-    "quoted index": (f'pip install torch --index-url "{ROCM_INDEX}"',
-                     [(Code.TORCH_WHEEL_VARIANT, "rocm6.0", "--index-url", '"https://')]),
-    "-e": ("pip install -e . torch_npu", INSTALLS_NPU),
+                          Code.TORCH_WHEEL_VARIANT, "cu118", "--extra-index-url", "https://"),
+    "-f": ("pip install torch -f https://download.pytorch.org/whl/cu118/torch_stable.html", Code.TORCH_WHEEL_VARIANT,
+           "cu118", "-f", "https://"),
+    "quoted index": (f'pip install torch --index-url "{ROCM_INDEX}"', Code.TORCH_WHEEL_VARIANT, "rocm6.0",
+                     "--index-url", '"https://'),
     "quoted requirement": ("pip install 'jax[tpu]>=0.4.20' -f https://storage.googleapis.com/jax-releases/x.html",
-                           [(Code.VENDOR_RUNTIME_PACKAGE, "jax[tpu]", "jax", "'jax")]),
-    "quoted with spaces": ('pip install "torch == 2.1.0+cu121"',
-                           [(Code.TORCH_WHEEL_VARIANT, "cu121", "torch", '"torch')]),
-    "local version": ("pip install torch==2.1.0+cu121", [(Code.TORCH_WHEEL_VARIANT, "cu121", "torch==", "torch==")]),
+                           Code.VENDOR_RUNTIME_PACKAGE, "jax[tpu]", "jax", "'jax"),
+    "quoted with spaces": ('pip install "torch == 2.1.0+cu121"', Code.TORCH_WHEEL_VARIANT, "cu121", "torch",
+                           '"torch'),
+    "local version": ("pip install torch==2.1.0+cu121", Code.TORCH_WHEEL_VARIANT, "cu121", "torch==", "torch=="),
+}
+# (command, [(rule, value, where the finding starts in a script, where it starts in a Dockerfile)]): `where` is a
+# piece of the command text.
+FORMS = {
+    **{name: (command, INSTALLS_NPU) for name, command in NPU_FORMS.items()},
+    **{name: (command, [(rule, value, at_script, at_docker)])
+       for name, (command, rule, value, at_script, at_docker) in PIN_FORMS.items()},
     "continuation": ("pip install --no-cache-dir \\\n    torch_npu mlx",
                      [*INSTALLS_NPU, (Code.VENDOR_RUNTIME_PACKAGE, "mlx", "mlx", "mlx")]),
 }

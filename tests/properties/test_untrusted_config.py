@@ -61,6 +61,40 @@ def test_every_report_names_the_config_file_and_isolated_ignores_it(tmp_path, cl
     assert not cli("--isolated", str(repo)).output.startswith("Configuration:")
 
 
+def linked_config(tmp_path: Path, target: Path, git: bool = True) -> Path:
+    """A repository whose pyproject.toml is a symbolic link to `target` (a table that ignores WAC101)."""
+    repo = tmp_path / "repo"
+    (repo / ".git" if git else repo).mkdir(parents=True)
+    (repo / "train.py").write_text(BF16)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text('[tool.wac-lint]\nignore = ["WAC101"]\n')
+    (repo / "pyproject.toml").symlink_to(target)
+    return repo
+
+
+@pytest.mark.parametrize("git", [True, False])
+def test_a_repository_config_linked_out_of_the_repository_is_not_read(tmp_path, cli, git):
+    repo = linked_config(tmp_path, tmp_path / "home" / "pyproject.toml", git)
+    result = cli("--format", "json", str(repo))
+    assert result.exit_code == 2, result.output
+    assert result.output == (f"wac-lint: error: {repo}/pyproject.toml: a symbolic link to a file outside its "
+                             f"repository ({os.path.realpath(repo)}); not read (--config names a configuration to "
+                             "read wherever it is, --isolated reads none)\n")
+    isolated = json.loads(cli("--isolated", "--format", "json", str(repo)).output)
+    assert [f["rule"] for f in isolated["findings"]] == ["WAC101"]
+
+
+def test_a_config_linked_inside_its_repository_or_named_by_the_user_is_read(tmp_path, cli):
+    repo = linked_config(tmp_path, tmp_path / "repo" / "configs" / "shared.toml")
+    data = json.loads(cli("--format", "json", str(repo)).output)
+    assert data["config_file"] == str(repo / "pyproject.toml") and data["findings"] == []
+    outside = tmp_path / "mine" / "pyproject.toml"
+    outside.parent.mkdir()
+    outside.symlink_to(tmp_path / "repo" / "configs" / "shared.toml")
+    result = cli("--config", str(outside), "--format", "json", str(repo))
+    assert result.exit_code == 0 and json.loads(result.output)["findings"] == []
+
+
 # --- the cache ----------------------------------------------------------------------------------------------------
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import json
 import re
 import shutil
@@ -88,6 +89,27 @@ def test_the_page_loads_nothing_from_outside(hostile_repo):
     assert not re.search(r"""(?:src|href|action)\s*=\s*["']?\s*(?:https?:|//)""", page, re.I)
     assert "@import" not in page and "url(" not in page
     assert "default-src 'none'" in page
+
+
+def test_long_lines_around_findings_are_cut_as_snippets_are(tmp_path):
+    # A minified file: every finding on its one long line (and the long lines around it) would otherwise be shown
+    # whole, once per finding.
+    from whackachip_lint.one_file import SNIPPET_MAX
+
+    repo = tmp_path / "minified"
+    repo.mkdir()
+    filler = "y = [" + "1, " * 20_000 + "]"
+    body = [filler, "x = torch.bfloat16; " + "z = 0; " * 20_000, filler]
+    (repo / "train.py").write_text("import torch\n" + "\n".join(body) + "\n")
+    result = scan([repo], Settings(use_cache=False))
+    assert [f.line for f in result.findings if f.rule == "WAC101"] == [3]
+    page = html_report.render(result, infer(result))
+    assert len(page) < 200_000
+    evidence = page[page.index('<section id="evidence">'):]
+    shown = re.findall(r'<span class="(?:hit|ctx)"><span class="ln">(\d+)</span>([^<]*)</span>', evidence)
+    assert [n for n, _ in shown] == ["1", "2", "3", "4"]
+    assert all(len(html.unescape(text)) <= SNIPPET_MAX for _, text in shown)
+    assert html.unescape(dict(shown)["3"]).endswith("\u2026")
 
 
 # --- in a real browser ----------------------------------------------------------------------------------------

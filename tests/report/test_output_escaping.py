@@ -9,7 +9,7 @@ import pytest
 
 from whackachip_lint.evidence import Finding, Level, Span, State
 from whackachip_lint.report import sarif
-from whackachip_lint.report.escape import json_text, sarif_message, terminal_text
+from whackachip_lint.report.escape import json_text, printable_text, sarif_message, terminal_text
 from whackachip_lint.results import ScanResult
 
 OSC_TITLE, OSC_CLIPBOARD, CSI_CLEAR = "\x1b]0;pwned\x07", "\x1b]52;c;ZWNobyBoaQ==\x07", "\x1b[2J"
@@ -96,3 +96,12 @@ def test_an_error_quoting_the_configuration_carries_no_workflow_command(tmp_path
     result = cli("--no-cache", str(tmp_path))
     assert result.exit_code == 2
     assert "##\\x5berror]forged" in result.output and "##[" not in result.output
+
+
+def test_printable_text_escapes_what_terminal_text_does_and_line_breaks():
+    # One line of repository text (snippets, messages, diagnostics): the same escapes as the text report, so a C1
+    # control reads `\u009b` in both (it read `\x9b` in snippets), a lone surrogate is escaped, and a newline too.
+    raw = "a\x1b]0;x\x07 \u009b31m \u202e \ud800\nb\tc"
+    assert printable_text(raw) == "a\\x1b]0;x\\x07 \\u009b31m \\u202e \\ud800\\x0ab\tc"
+    assert terminal_text(raw) == printable_text(raw).replace("\\x0a", "\n")
+    assert printable_text("plain text") == "plain text"

@@ -53,6 +53,20 @@ def test_modes_that_do_not_fit_the_format_are_usage_errors(args, message):
     assert result.exit_code == 2 and message in result.output
 
 
+@pytest.mark.parametrize("fmt", ["json", "sarif", "concise", "github", "markdown", "html"])
+def test_show_mentions_with_a_format_that_lists_all_or_none_is_a_usage_error(fmt):
+    # As --statistics with JSON: the flag would change nothing, and saying nothing would let the user believe it did.
+    result = run("--format", fmt, "--show-mentions")
+    assert result.exit_code == 2, result.output
+    assert f"Error: --show-mentions applies to --format grouped, text, not {fmt}" in result.output
+
+
+@pytest.mark.parametrize("args", [["--format", "text"], ["--format", "grouped"], ["--statistics"], ["--verdict-only"],
+                                  ["-q"]])
+def test_show_mentions_fits_the_text_formats_and_their_modes(args):
+    assert run(*args, "--show-mentions").exit_code == run(*args).exit_code == 0
+
+
 def test_github_annotates_what_reaches_the_fail_level_with_escaped_data():
     out = run("--format", "github", "--target", "nvidia-v100").output.splitlines()
     errors = [line for line in out if line.startswith("::error ")]

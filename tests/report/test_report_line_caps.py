@@ -71,6 +71,18 @@ def test_html_names_conflicts_as_markdown_does_not_as_a_dict(two_trees):
     assert "kind: " not in page.split("</header>")[0]
 
 
+def test_html_conflicts_stop_at_the_text_verdicts_number_and_cut_each(two_trees, monkeypatch):
+    from whackachip_lint.report import bottom_line
+
+    result, verdict = two_trees
+    long = "a.sh vs b.sh: " + "very " * 100 + "long"
+    monkeypatch.setattr(bottom_line, "conflict_texts", lambda _v: [long, "c.sh vs d.sh: short", "e", "f"])
+    page = html.render(result, verdict)
+    assert f"<dt>Conflicts</dt><dd>4: {clipped(long)}; c.sh vs d.sh: short (+2 more)</dd>" in page
+    monkeypatch.setattr(bottom_line, "conflict_texts", lambda _v: ["c.sh vs d.sh: short", "e"])
+    assert "<dt>Conflicts</dt><dd>2: c.sh vs d.sh: short; e</dd>" in html.render(result, verdict)
+
+
 def test_html_lists_of_paths_stop_at_the_line_length_with_a_count():
     paths = [f"src/{'p' * 96}.py" for _ in range(20)]
     shown = html._mono_list(paths)

@@ -12,6 +12,7 @@ from whackachip_lint.evidence import State
 from whackachip_lint.infer.recipes import Recipe, resolve_in_recipe
 from whackachip_lint.vocab.attention import ATTN_IMPLEMENTATIONS
 from whackachip_lint.vocab.backends import COLLECTIVE_BACKENDS
+from whackachip_lint.vocab.commands import WRAPPERS
 from whackachip_lint.vocab.deepspeed import OFFLOAD_BLOCKS, PRECISION_BLOCKS
 from whackachip_lint.vocab.devices import DEVICE_TYPES, device_type
 from whackachip_lint.vocab.precision import PRECISION_SPELLINGS, precision_of
@@ -30,6 +31,7 @@ CONCEPTS = {
     "precision spellings": (frozenset({"bf16-mixed", "bf16-true", "16-mixed", "16-true", "fp16-mixed"}), 2),
     "DeepSpeed offload blocks": (frozenset(OFFLOAD_BLOCKS), 2),
     "attention implementations": (frozenset(ATTN_IMPLEMENTATIONS), 2),
+    "command wrappers": (WRAPPERS, 3),
 }
 
 
@@ -70,6 +72,7 @@ def test_each_concept_is_defined_once_in_the_vocabulary():
     ('BACKENDS = frozenset({"nccl", "gloo", "mpi", "hccl"})\n', [(1, "collective backends")]),
     ('P = {"bf16": 1, "bf16-mixed": 1, "half": 2, "16-mixed": 2}\n', [(1, "precision spellings")]),
     ('if parent in ("offload_optimizer", "offload_param"):\n    pass\n', [(1, "DeepSpeed offload blocks")]),
+    ('_WRAPPERS = frozenset({"nohup", "time", "env", "exec"})\n', [(1, "command wrappers")]),
     ('KEYS = ("true_positive", "false_alarm", "yes_no")\nX = {"nccl": 1}\n', []),
 ])
 def test_the_scan_for_copies_sees_literal_sets_of_vocabulary_words(source, expected):

@@ -47,6 +47,7 @@ from .fences import fences
 from .pip_install import PYTHON, install_start
 from ..prefilter import has_trigger, pattern_for
 from ..rules import ALL_RULES
+from ..vocab.commands import ASSIGNMENT, command_words
 
 # Fence info strings (first word, lower-cased) whose blocks are shell commands.
 SHELL_TAGS = frozenset({"bash", "sh", "shell", "zsh", "ksh", "console", "shell-session", "shellsession",
@@ -69,9 +70,7 @@ _RST_DIRECTIVE = re.compile(r"^(?P<indent>[ \t]*)\.\.[ \t]+(?:code-block|code|so
 _RST_LITERAL = re.compile(r"::[ \t]*$")
 _RST_OPTION = re.compile(r"^[ \t]*:[\w-]+:")
 _PROMPT = re.compile(r"^[ \t]*\$[ \t]")
-_ASSIGNMENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*=")
 _CLONE = re.compile(r"\bgit[ \t]+clone\b")
-_WRAPPERS = frozenset({"nohup", "time", "env", "exec", "sudo", "numactl", "taskset"})
 
 
 @dataclass
@@ -204,7 +203,7 @@ def _reads_as_commands(commands: dict[int, str]) -> bool:
 def _starts_command(line: str) -> bool:
     words = line.split()
     first = words[0]
-    return (first in COMMAND_WORDS or bool(_ASSIGNMENT.match(first)) or first.startswith("./")
+    return (first in COMMAND_WORDS or bool(ASSIGNMENT.match(first)) or first.startswith("./")
             or first.endswith(".sh") or install_start(words) is not None)
 
 
@@ -272,8 +271,7 @@ def _python_runs(commands: dict[int, str]) -> dict[int, tuple[str, str]]:
             words = shlex.split(line, comments=True)
         except ValueError:
             continue
-        while words and (_ASSIGNMENT.match(words[0]) or words[0] in _WRAPPERS):
-            words = words[1:]
+        words = command_words(words)
         if len(words) < 2 or not PYTHON.match(PurePosixPath(words[0]).name):
             continue
         rest = words[1:]

@@ -21,8 +21,8 @@ _EDITABLE_EGG = re.compile(r"^\s*(?:-e|--editable)\s+\S*#egg=([A-Za-z0-9_.-]+)")
 # pip also reads index options after a requirement (`jax[tpu] -f https://.../libtpu_releases.html`, JAX's own install
 # line): the requirement still counts, and so does the index.
 _TRAILING_OPTIONS = re.compile(
-    r"(?<!\s)\s+(?:--(?:hash|config-settings|global-option|install-option|index-url|extra-index-url|find-links)\b"
-    r"|-[if](?=[\s=])).*$", re.S)
+    rf"(?<!\s)\s+(?:--(?:hash|config-settings|global-option|install-option)\b|(?:{PIP_INDEX_OPTION})(?=[\s=]|$)).*$",
+    re.S)
 _TRAILING_INDEX = re.compile(rf"(?<!\S)(?:{PIP_INDEX_OPTION})(?:\s*=\s*|\s+)(\S+)")
 
 

@@ -22,7 +22,11 @@ from __future__ import annotations
 
 import re
 
+# What no report prints as it is: C0 controls but tab and newline (an escape sequence could clear or rewrite the
+# screen), DEL, C1 controls, the bidirectional overrides of "Trojan Source", lone surrogates.
 _UNSAFE_TEXT = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+# In one line of repository text (a snippet, a message, a diagnostic) a newline is unsafe too: it would forge a line.
+_UNSAFE_LINE = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
 _OUR_COLOURS = re.compile(r"\x1b\[[0-9;]*m")
 _UNSAFE_JSON = re.compile("[\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
 # A workflow command as GitHub's runner finds one: `::` after the blanks that start a line (it trims Unicode white
@@ -37,6 +41,15 @@ def _visible(char: str) -> str:
 
 def _no_workflow_command(match: re.Match) -> str:
     return "##\\x5b" if match.group(1) is None else f"{match.group(1)}\\x3a:"
+
+
+def printable_text(text: str) -> str:
+    """One line of repository text (a finding's snippet and message, a diagnostic) as it is kept from extraction on:
+    every character `terminal_text` escapes, and line breaks, shown as visible escapes (`\\x1b`, `\\x0a`,
+    `\\u202e`)."""
+    if not _UNSAFE_LINE.search(text):
+        return text
+    return _UNSAFE_LINE.sub(lambda m: _visible(m[0]), text)
 
 
 def terminal_text(text: str, colour: bool = False) -> str:

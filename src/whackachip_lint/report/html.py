@@ -77,8 +77,9 @@ def _bottom(result, verdict: Verdict) -> str:
                      f"{primary.get('name')} ({primary.get('file_count', '?')} files, "
                      f"{len(primary.get('consistent') or [])} parts consistent)"))
     conflicts = conflict_texts(verdict)  # as the Markdown report names them
-    shown, left = [clipped(c) for c in conflicts[:DEFAULT.items]], max(0, len(conflicts) - DEFAULT.items)
-    rows.append(("Conflicts", f"{len(conflicts)}: " + "; ".join(shown) + _more(left) if conflicts else "none"))
+    shown, left = fitting(conflicts, most=DEFAULT.items, width=None)  # each is cut: `clipped`
+    rows.append(("Conflicts", f"{len(conflicts)}: " + "; ".join(clipped(c) for c in shown) + _more(left)
+                 if conflicts else "none"))
     memory = data.get("memory")
     if memory:
         rows.append(("Memory per device", f"at least {memory['gb_per_device']} GB ({memory['formula']})"))
@@ -280,7 +281,8 @@ def _evidence(result) -> str:
                 end = min(len(lines), f.span.end_line + CONTEXT_LINES)
                 context = "".join(
                     f'<span class="{"hit" if f.line <= n <= f.span.end_line else "ctx"}">'
-                    f'<span class="ln">{n}</span>{e(lines[n - 1])}</span>\n' for n in range(start, end + 1))
+                    f'<span class="ln">{n}</span>{e(_context_line(lines[n - 1]))}</span>\n'
+                    for n in range(start, end + 1))
             shown = context or f'<span class="hit"><span class="ln">{f.line}</span>{e(f.snippet)}</span>'
             rows.append(f'<li class="finding {e(f.state.value)}"><span class="mono">{e(f.path)}:{f.line}:'
                         f"{f.column}</span> <b>{e(f.rule)}</b> {e(f.name)} <span class=\"badge state\">"
@@ -291,6 +293,14 @@ def _evidence(result) -> str:
                    f"<ul>{''.join(rows)}</ul>{more}</details>")
     out.append("</section>")
     return "\n".join(out)
+
+
+def _context_line(text: str) -> str:
+    """A source line around a finding, cut as the finding's own snippet is: a minified file's megabyte line, shown
+    around each of its findings, would otherwise make the page hundreds of megabytes."""
+    from ..one_file import SNIPPET_MAX
+
+    return text if len(text) <= SNIPPET_MAX else text[: SNIPPET_MAX - 1] + "\u2026"
 
 
 def _source_lines(root: Path, relpath: str) -> list[str] | None:

@@ -16,7 +16,7 @@ from ..evidence import Finding, Level, State
 from ..results import ScanResult
 from .bottom_line import bottom_line, conflict_texts, floor_level, floors_shown, vendors_named
 from .text import location, summary
-from .verdict_text import DEFAULT, by_export_class, clipped
+from .verdict_text import DEFAULT, by_export_class, clipped, fitting
 
 # How many findings in force the report lists as top evidence, and how many contradictions and unscanned files (the
 # JSON and SARIF reports have them all); each message is cut at the text verdict's line length.
@@ -74,9 +74,9 @@ def render_verdict(verdict) -> list[str]:
     rows.append((f"Consistent parts ({len(consistent)})", [line.strip() for line in by_export_class(consistent)]
                  or "none"))
     conflicts = conflict_texts(verdict)
-    left = len(conflicts) - DEFAULT.items
-    rows.append((f"Conflicts ({len(conflicts)})", conflicts[:DEFAULT.items]
-                 + ([f"+{left} more (the JSON report lists them all)"] if left > 0 else []) or "none"))
+    shown, left = fitting(conflicts, most=DEFAULT.items, width=None)  # one a line: each line is cut (`_cell`)
+    rows.append((f"Conflicts ({len(conflicts)})", shown
+                 + ([f"+{left} more (the JSON report lists them all)"] if left else []) or "none"))
     if a.insufficient_evidence:
         rows.append(("Caveat", "insufficient evidence: the statuses are what the evidence allows, not a conclusion"))
     out += ["| | |", "|---|---|"] + [f"| {escape(k)} | {_cell(v)} |" for k, v in rows]

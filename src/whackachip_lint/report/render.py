@@ -18,12 +18,17 @@ REPORTERS: dict[str, tuple[str, str]] = {
     "sarif": ("sarif", "render"),
 }
 TEXT_FORMATS = frozenset({"text", "grouped", "concise"})
-# The formats each mode can shape.
+# The formats each mode can shape. `--show-mentions` lists what the text report leaves out: the other formats list
+# every finding (concise, JSON, HTML's evidence browser) or a selection of their own that is never the mentions
+# (SARIF: no mention; GitHub: what reaches the fail level; Markdown: the top evidence in force).
 MODE_FORMATS = {
     "--statistics": TEXT_FORMATS,
     "--verdict-only": TEXT_FORMATS | {"markdown"},
     "--quiet": TEXT_FORMATS,
+    "--show-mentions": frozenset({"text", "grouped"}),
 }
+# Modes that each make the whole report: one at a time.
+EXCLUSIVE_MODES = ("--statistics", "--verdict-only", "--quiet")
 
 
 def mode_problem(output_format: str, modes: dict[str, bool]) -> str | None:
@@ -33,8 +38,9 @@ def mode_problem(output_format: str, modes: dict[str, bool]) -> str | None:
         if output_format not in MODE_FORMATS[name]:
             allowed = ", ".join(sorted(MODE_FORMATS[name]))
             return f"{name} applies to --format {allowed}, not {output_format}"
-    if len(chosen) > 1:
-        return f"{' and '.join(chosen)} cannot be combined"
+    exclusive = [name for name in chosen if name in EXCLUSIVE_MODES]
+    if len(exclusive) > 1:
+        return f"{' and '.join(exclusive)} cannot be combined"
     return None
 
 

@@ -6,6 +6,7 @@
 - `devices`: device types (`cuda`, `npu`, `hpu`...) and the other names they go by (`tpu`, `Ascend`);
 - `attention`: attention implementation names (`flash_attention_2`);
 - `deepspeed`: what DeepSpeed's config keys mean (ZeRO offload blocks, the legacy `cpu_offload` switch);
+- `commands`: the commands that run the command line after them (`nohup`, `numactl`, `env`, `timeout`...);
 - `packages`: Python packages built for one accelerator (`torch-npu`, `libtpu`), kernel packages and PyTorch's
   per-variant packages, by canonical name.
 

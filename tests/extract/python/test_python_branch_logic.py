@@ -285,3 +285,32 @@ def test_an_environment_variable_name_is_followed_six_levels_deep():
         return candidate.properties.get("env")
 
     assert env_of(5) == "P" and env_of(6) is None
+
+
+def tpu_aliases() -> Aliases:
+    aliases = Aliases()
+    for statement in ast.parse("import torch\nfrom tensorflow.distribute.cluster_resolver import TPUClusterResolver").body:
+        aliases.add_import(statement)
+    return aliases
+
+
+@pytest.mark.parametrize(("text", "named"), [
+    ('"mps"', True), ('"cuda:0"', True), ('"TPU"', True), ('"xla:15"', True), ('"cpu"', False), ('"meta"', False),
+    ('"cuda: out of memory"', False),  # a message, longer than any device string: 20 characters
+    ('"cuda:0123456789"', True), ('"cuda:01234567890"', False),  # 15 characters hold one, 16 no longer
+    ("torch.cuda", True), ("torch.backends.mps", True), ("torch", False), ("b'mps'", False), ("1", False),
+    ("TPUClusterResolver()", True), ("TPUClusterResolver", False),  # the call names the TPU, not the class
+    ("torch.cuda.is_available()", False),  # the call itself: its name (the func node) is what names the device
+    ("resolver()", False),
+])
+def test_names_device(text, named):
+    assert syntax.names_device(expr(text), tpu_aliases()) is named
+
+
+@pytest.mark.parametrize(("text", "hardware"), [
+    ('device.type != "mps"', True), ('hasattr(torch, "xpu")', True), ("torch.cuda.is_available()", True),
+    ("TPUClusterResolver() is None", True), ("not resolver()", False), ('x == "cuda: device not found"', False),
+    ("x is None", False),
+])
+def test_tests_hardware(text, hardware):
+    assert syntax.tests_hardware(expr(text), tpu_aliases()) is hardware

@@ -983,6 +983,28 @@ def test_conditional_message_names_the_condition():
     assert messages["WAC102"].endswith("(only when args.bf16 is false).")
 
 
+@pytest.mark.parametrize(
+    ("test", "said"),
+    [
+        ("path is not None", "only when path is None"),
+        ("path is None", "only when path is not None"),
+        ('args.precision == "fp16"', 'only when args.precision != "fp16"'),
+        ('args.precision != "bf16"', 'only when args.precision == "bf16"'),
+        ('"cuda" in device', 'only when "cuda" not in device'),
+        ("x not in ok", "only when x in ok"),
+        # no exact opposite: `not a < b` is not `a >= b` for sets or NaN; chains and calls stay as they were
+        ("step < warmup", "only when step < warmup is false"),
+        ("0 < step < warmup", "only when 0 < step < warmup is false"),
+        ("use_fp16(args)", "only when use_fp16(args) is false"),
+    ],
+)
+def test_an_else_branch_says_its_comparison_the_other_way_round(test, said):
+    code = f"import torch\nif {test}:\n    pass\nelse:\n    model = model.bfloat16()\n"
+    (finding,) = [f for f in scan(code) if f.rule == "WAC101"]
+    assert finding.message.endswith(f"({said}).")
+    assert finding.properties["condition"] == f"not ({test})"  # what a recipe settles is unchanged
+
+
 def test_an_else_branch_records_its_condition_negated():
     # The property says when the finding holds (a recipe passing --bf16 settles the `if`, never the `else`); the
     # `else` of `if not x:` holds when x does, and says so without a double negation.

@@ -11,6 +11,9 @@ import textwrap
 
 import pytest
 
+from whackachip_lint.extract.python.gate import hot_lines
+from whackachip_lint.vocab.devices import DEVICE_ALIASES, DEVICE_TYPES
+
 from ...conftest import finding_rows
 
 E, C = "enabled", "conditional"
@@ -59,6 +62,13 @@ CASES = {
                 break
             torch.device("mps")
         """, [(6, C)]),
+    "a TPU resolver called in the test": ("""
+        from tensorflow.distribute.cluster_resolver import TPUClusterResolver
+        def helper():
+            if TPUClusterResolver() is None:
+                return
+            torch.device("xla")
+        """, [(7, C)]),
     "guard on something else": ("""
         def helper(x):
             if x is None:
@@ -156,3 +166,10 @@ PROBES = {
 def test_a_device_probe_with_a_fallback_is_conditional(case):
     code, expected = PROBES[case]
     assert device_states(code) == expected
+
+
+@pytest.mark.parametrize("word", sorted(DEVICE_TYPES | set(DEVICE_ALIASES)))
+def test_a_device_string_alone_on_its_line_is_hot(word):
+    # The device probe walks only hot statements: a line holding a device string, in any case, must be one.
+    for spelling in (word, word.upper(), f"{word.capitalize()}:1"):
+        assert hot_lines(f"import torch\nok = probe('{spelling}')\n") == [2], spelling

@@ -812,6 +812,22 @@ def test_function_never_called_in_a_launch_script_is_dead():
 
 
 @pytest.mark.parametrize(
+    "launch",
+    ["env OMP_NUM_THREADS=8 python train.py", "timeout 12h torchrun --nproc_per_node 8 train.py",
+     "nohup env -u DISPLAY deepspeed train.py", "exec numactl -N 0 python -m torch.distributed.run train.py"],
+)
+def test_a_launch_behind_any_wrapper_makes_the_script_an_entry_point(launch):
+    # The same wrappers every command reader looks past (vocab/commands.py): `env` and `timeout` were not.
+    code = f"low() {{\n  export NCCL_IB_DISABLE=1\n}}\n{launch}\n"
+    assert only(code, "WAC301") == ("NCCL_IB_DISABLE", X, 2)
+
+
+@pytest.mark.parametrize("command", ["env OMP_NUM_THREADS=8 ls", "timeout 5 nvidia-smi", "nohup sleep 1"])
+def test_a_wrapped_command_that_launches_no_training_leaves_a_library(command):
+    assert only(f"low() {{\n  export NCCL_IB_DISABLE=1\n}}\n{command}\n", "WAC301") == ("NCCL_IB_DISABLE", C, 2)
+
+
+@pytest.mark.parametrize(
     "code",
     [
         # a library of functions meant to be sourced: nothing launched at top level

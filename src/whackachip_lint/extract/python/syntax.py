@@ -5,7 +5,7 @@ from __future__ import annotations
 import ast
 
 from . import tables as T
-from .names import Aliases, dotted
+from .names import Aliases, dotted, lookup
 from .values import branch_truth, constant_truth, literal_string  # noqa: F401 (re-exported)
 from ...vocab.devices import device_type
 
@@ -95,20 +95,33 @@ def guard_leaves(node: ast.If) -> bool:
 
 
 def tests_hardware(test: ast.expr, aliases: Aliases) -> bool:
-    """Whether a test asks about the device or platform the code runs on: it names a device type in a string
-    (`device.type != "mps"`, `hasattr(torch, "xpu")`) or in a name (`torch.cuda.is_available()`,
-    `torch.backends.mps.is_available()`), reads the platform (`jax.default_backend() == "tpu"`) or a
-    build's version (`torch.version.hip`)."""
+    """Whether a test asks about the device or platform the code runs on: it names a device (`device.type !=
+    "mps"`, `hasattr(torch, "xpu")`, `torch.cuda.is_available()`, `torch.backends.mps.is_available()`: see
+    `names_device`), reads the platform (`jax.default_backend() == "tpu"`) or a build's version
+    (`torch.version.hip`)."""
     if platform_test(test, aliases) is not None or version_test(test, aliases)[0] is not None:
         return True
-    for node in ast.walk(test):
-        kind = type(node)
-        if kind is ast.Constant and type(node.value) is str and device_type(node.value) is not None:
-            return True
-        if kind in (ast.Name, ast.Attribute):
-            name = aliases.resolve(node)
-            if name is not None and any(device_type(part) is not None for part in name.split(".")):
-                return True
+    return any(names_device(node, aliases) for node in ast.walk(test))
+
+
+# A device string is short (`"cuda"`, `"xla:1"`): `"cuda: out of memory, ..."` is a message that names none.
+_DEVICE_STRING_MAX = 15
+
+
+def names_device(node: ast.AST, aliases: Aliases) -> bool:
+    """Whether `node` itself names a device: a short string naming a device type (`"mps"`, `"cuda:0"`, `"TPU"`), a
+    name one of whose parts is one (`torch.cuda.is_available`, `torch.backends.mps`), or a call of a TPU API
+    (`TPUClusterResolver()`: it raises where there is no TPU). The device probes of `try` bodies ask only for
+    some of these forms, by node type."""
+    kind = type(node)
+    if kind is ast.Constant:
+        value = node.value
+        return type(value) is str and len(value) <= _DEVICE_STRING_MAX and device_type(value) is not None
+    if kind is ast.Name or kind is ast.Attribute:
+        name = aliases.resolve(node)
+        return name is not None and any(device_type(part) is not None for part in name.split("."))
+    if kind is ast.Call:
+        return lookup(aliases.resolve(node.func), T.TPU_CALLS) is not None
     return False
 
 

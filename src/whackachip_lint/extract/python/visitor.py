@@ -46,7 +46,6 @@ from .meanings import dtype_meaning, module_meanings, switch_truth, value_meanin
 from .mentions import find_mentions, span_in_token
 from .names import Aliases, dotted, lookup, matches
 from .options import ArgparseOptions
-from ...vocab.devices import device_type
 from ...vocab.truth import truth
 from .syntax import (
     branch_truth,
@@ -59,6 +58,7 @@ from .syntax import (
     has_import,
     is_neutral_test,
     is_type_checking,
+    names_device,
     platform_test,
     starts_with_exit,
     tests_hardware,
@@ -133,6 +133,8 @@ def _role_of(kind: type) -> str:
 # How a message says the condition a branch runs under; an `else` branch runs when its test does not hold.
 WHEN = "only when {}"
 WHEN_FALSE = "only when {} is false"
+# Comparisons whose negation is exact for any operands (not `<`: `not a < b` is not `a >= b` for sets or NaN).
+_OPPOSITE = {ast.Is: "is not", ast.IsNot: "is", ast.Eq: "!=", ast.NotEq: "==", ast.In: "not in", ast.NotIn: "in"}
 
 
 @dataclass
@@ -420,8 +422,20 @@ class PythonEvidenceVisitor(ArgparseOptions, EnvironmentWrites, AstWalker):
             # The property says when the finding holds: an `else` branch's is the test negated, so a recipe that
             # passes `--fp16` settles `if args.fp16:` and never the `else` (infer/recipes.py reads it).
             props.setdefault("condition", f"not ({condition})" if frame.phrase == WHEN_FALSE else condition)
-            detail = f"{detail} ({frame.phrase.format(condition)})" if detail else frame.phrase.format(condition)
+            when = self._negated(frame.condition) if frame.phrase == WHEN_FALSE else None
+            when = when or frame.phrase.format(condition)
+            detail = f"{detail} ({when})" if detail else when
         self.found.append((rule, value, state, where, detail, props))
+
+    def _negated(self, test: ast.AST | str) -> str | None:
+        """`only when x is None` for the `else` of `if x is not None:`, instead of "only when x is not None is
+        false"; None when the test is not one comparison whose opposite is exact."""
+        if type(test) is not ast.Compare or len(test.ops) != 1:
+            return None
+        opposite = _OPPOSITE.get(type(test.ops[0]))
+        if opposite is None:
+            return None
+        return WHEN.format(f"{self.code(test.left)} {opposite} {self.code(test.comparators[0])}")
 
     def code(self, node: ast.AST | str) -> str:
         if isinstance(node, str):
@@ -530,7 +544,7 @@ class PythonEvidenceVisitor(ArgparseOptions, EnvironmentWrites, AstWalker):
         caught = [handler_names(h) for h in node.handlers]
         optional = any(names & _IMPORT_ERRORS for names in caught) or (
             any(not names or names & _BROAD_ERRORS for names in caught) and has_import(node.body)
-        ) or (bool(node.handlers) and self._probes_tpu(node.body)) or _probes_device(node, caught)
+        ) or (bool(node.handlers) and self._probes_tpu(node.body)) or self._probes_device(node, caught)
         if not optional:
             return
         caught = node.handlers[0].type or "BaseException"
@@ -545,19 +559,35 @@ class PythonEvidenceVisitor(ArgparseOptions, EnvironmentWrites, AstWalker):
 
     def _probes_tpu(self, body: list[ast.stmt]) -> bool:
         """A TPU API called in a `try` with a handler: "use the TPU if there is one, else the fallback" (the TPU
-        resolver raises without a TPU), a condition, not a fact.
+        resolver raises without a TPU), a condition, not a fact."""
+        return self._names_device_in(body, ast.Call)
 
-        Only the statements whose lines can hold such a call are walked: most `try` bodies have none, and nested
-        ones were walked again at every level. A TPU call ends in a gate word (T.TPU_CALLS is a gate table), so
-        its line is hot, unless it calls a name imported as one (`tpu_aliases`). CPython reads identifiers
-        NFKC-normalised (`ＴPUStrategy` is `TPUStrategy`), the gate reads the text as written: a file that is not
-        ASCII has every statement walked."""
+    def _probes_device(self, node: ast.Try, caught: list[set[str]]) -> bool:
+        """`try: torch.ones(2, device="mps") ... except Exception: return False`: a capability probe. The body tries
+        a device (a device string) and every handler, catching anything, only falls back (`pass`, `return` of a
+        constant or name, a constant assigned): what the body does holds only where the device works, a
+        condition, not a fact about the hardware the code needs."""
+        if not node.handlers or not all(not names or names & _BROAD_ERRORS for names in caught):
+            return False
+        return all(_falls_back(handler.body) for handler in node.handlers) \
+            and self._names_device_in(node.body, ast.Constant)
+
+    def _names_device_in(self, body: list[ast.stmt], form: type) -> bool:
+        """Whether a node of type `form` in `body` names a device (syntax.names_device).
+
+        Only the statements whose lines can hold one are walked: most `try` bodies have none, and nested ones were
+        walked again at every level. A TPU call ends in a gate word (T.TPU_CALLS is a gate table) and a device
+        string is one (the device types, their aliases and the plugins' device types are gate words, and the gate
+        reads lower-cased text, as `device_type` does), so their lines are hot, unless a call is of a name imported
+        as a TPU API (`tpu_aliases`). The device probe walked whole bodies before, with the same findings: only a
+        device string spelled with escapes (`"\\x6dps"`) on a line without a gate word would be missed. CPython
+        reads identifiers NFKC-normalised (`ＴPUStrategy` is `TPUStrategy`), the gate reads the text as written: a
+        file that is not ASCII has every statement walked."""
         ascii_only = self.lines.text.isascii()
         gate, aliases = self.gate, self.tpu_aliases
         return any((not ascii_only or gate.holds(_first_line(statement), statement.end_lineno)
                     or aliases.holds(_first_line(statement), statement.end_lineno))
-                   and any(type(n) is ast.Call and lookup(self.aliases.resolve(n.func), T.TPU_CALLS) is not None
-                           for n in ast.walk(statement))
+                   and any(type(n) is form and names_device(n, self.aliases) for n in ast.walk(statement))
                    for statement in body)
 
     def visit_With(self, node: ast.With) -> None:
@@ -1265,20 +1295,6 @@ def _switch_names_as_labels(elements: list[tuple[ast.expr, ast.expr]]) -> set[st
     quantities = {k for k, v in found.items() if not isinstance(v, str) and v not in (0, 1)}
     names = {k for k, v in found.items() if isinstance(v, str) and truth(v) is None and v.strip().lower() != "auto"}
     return quantities | (names if len(found) >= 2 else set())
-
-
-def _probes_device(node: ast.Try, caught: list[set[str]]) -> bool:
-    """`try: torch.ones(2, device="mps") ... except Exception: return False`: a capability probe. The body tries a
-    device (a device-type string other than cpu) and every handler, catching anything, only falls back (`pass`,
-    `return` of a constant or name, a constant assigned): what the body does holds only where the device works,
-    a condition, not a fact about the hardware the code needs."""
-    if not node.handlers or not all(not names or names & _BROAD_ERRORS for names in caught):
-        return False
-    if not all(_falls_back(handler.body) for handler in node.handlers):
-        return False
-    return any(type(n) is ast.Constant and type(n.value) is str and len(n.value) < 16
-               and device_type(n.value) not in (None, "cpu", "meta")
-               for statement in node.body for n in ast.walk(statement))
 
 
 def _falls_back(body: list[ast.stmt]) -> bool:

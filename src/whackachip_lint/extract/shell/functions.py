@@ -23,7 +23,8 @@ from __future__ import annotations
 import os
 import re
 
-from .launch_tables import LAUNCHERS, PYTHON, WRAPPERS
+from ...vocab.commands import command_words
+from .launch_tables import LAUNCHERS, PYTHON
 
 _WORD_NODES = ("word", "command_name")
 
@@ -88,11 +89,10 @@ class FunctionUse:
 
 
 def _launches(words: list[str]) -> bool:
-    """Whether a command line (its literal words) starts a program that trains or launches training."""
-    for word in words:
-        name = os.path.basename(word)
-        if PYTHON.match(name) or name in LAUNCHERS or name == "accelerate":
-            return True
-        if name not in WRAPPERS and not word.startswith("-"):
-            return False  # the program run is something else
-    return False
+    """Whether a command line (its literal words) starts a program that trains or launches training, behind the
+    wrappers every command reader looks past (`nohup`, `env A=1`, `timeout 1h`...)."""
+    words = command_words(words)
+    if not words:
+        return False
+    name = os.path.basename(words[0])
+    return bool(PYTHON.match(name)) or name in LAUNCHERS or name == "accelerate"

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Mapping
 from ...rules.codes import Code
 from ..pip_install import PYTHON, PYTHON_OPTIONS_WITH_VALUES  # noqa: F401 (the shell's names for them)
+from ...vocab.commands import ENV, TIMEOUT, WRAPPER_OPTIONS_WITH_VALUES, WRAPPERS  # noqa: F401 (re-exported)
 
 
 @dataclass(frozen=True)
@@ -262,18 +263,6 @@ MODULE_LAUNCHERS = {
     "accelerate.commands.launch": "accelerate",
 }
 
-# Commands that run the rest of the line (after their own options).
-WRAPPERS = frozenset(
-    {"nohup", "time", "exec", "command", "stdbuf", "nice", "ionice", "setsid", "taskset", "numactl", "sudo"}
-)
-# Wrapper options that take a separate value.
-WRAPPER_OPTIONS_WITH_VALUES = {
-    "nice": {"-n"},
-    "taskset": {"-c"},
-    "ionice": {"-c", "-n"},
-    "numactl": {"-N", "-m", "-C", "-p", "-i"},
-    "sudo": {"-u", "-g"},
-}
 VARIABLE_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
 # Flags a training script takes whose values are hardware facts (keys: spelling without dashes, "_" for "-").

@@ -15,6 +15,7 @@ from typing import Callable
 
 from ...evidence import State, Value
 from .launch_tables import (
+    ENV,
     FORMAT_VALUES,
     FSDP_SHARDING,
     LAUNCHERS,
@@ -23,6 +24,7 @@ from .launch_tables import (
     PYTHON_OPTIONS_WITH_VALUES,
     SCRIPT_FLAGS,
     SCRIPT_LAUNCHERS,
+    TIMEOUT,
     TOOL_WRAPPERS,
     VARIABLE_NAME,
     WRAPPER_OPTIONS_WITH_VALUES,
@@ -77,11 +79,11 @@ def _skip_wrappers(words: list[Word], state: State, sink: Sink) -> int:
     while index < len(words):
         word = words[index]
         name = os.path.basename(word.text) if word.known else ""
-        if name == "env":
+        if name == ENV:
             index += 1
             while index < len(words):
                 current = words[index]
-                if current.text in ("-u", "--unset"):
+                if current.text in WRAPPER_OPTIONS_WITH_VALUES[ENV]:
                     index += 2
                 elif current.is_option:
                     index += 1
@@ -94,7 +96,7 @@ def _skip_wrappers(words: list[Word], state: State, sink: Sink) -> int:
             index += 1
             while index < len(words) and words[index].is_option:
                 index += 2 if words[index].text in WRAPPER_OPTIONS_WITH_VALUES.get(name, ()) else 1
-        elif name == "timeout":
+        elif name == TIMEOUT:
             index += 1
             while index < len(words) and words[index].is_option:
                 index += 1
