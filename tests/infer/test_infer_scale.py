@@ -114,3 +114,17 @@ def test_the_relocated_verdict_moves_each_evidence_string_once(scans, tmp_path):
     module = "repo/pkg0/mod_00000.py:"
     assert any(where.startswith(module) for where in texts)  # moved under the folder the scan was run from
     assert all(len(ids) == 1 for ids in texts.values())  # one string per location, shared by every launch
+
+
+def test_relocating_the_verdict_copies_about_as_many_items_as_the_tree_and_launches_hold(timed_scans, monkeypatch):
+    # Each launch's evidence names the tree's lines again: a list of strings is moved by lookups, not item by item
+    # (item by item, four times the modules and the launches made over six times the copies).
+    from whackachip_lint.report import locations
+
+    counts = {}
+    for size, result in timed_scans.items():
+        verdict = infer(result)
+        calls = _counted(monkeypatch, locations._Relocator, "copy")
+        relocate_verdict(verdict, result, cwd=str(result.root.parent))
+        counts[size] = len(calls)
+    assert counts[TIMED[1]] <= 5 * counts[TIMED[0]], counts
