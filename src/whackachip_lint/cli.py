@@ -191,7 +191,8 @@ def scan(paths, output_format, statistics, show_source, verdict_only, output, se
     output_format = settings.output_format
     problem = mode_problem(output_format, {"--statistics": statistics, "--verdict-only": verdict_only,
                                            "--quiet": quiet and (statistics or verdict_only),
-                                           "--show-mentions": show_mentions})
+                                           "--show-mentions": show_mentions, "--show-source": show_source,
+                                           "--show-suppressed": show_suppressed})
     if problem:
         raise click.UsageError(problem)
     if settings.targets:

@@ -67,6 +67,24 @@ def test_show_mentions_fits_the_text_formats_and_their_modes(args):
     assert run(*args, "--show-mentions").exit_code == run(*args).exit_code == 0
 
 
+@pytest.mark.parametrize("flag", ["--show-source", "--show-suppressed"])
+@pytest.mark.parametrize("fmt", ["json", "sarif", "github", "markdown", "html"])
+def test_listing_flags_with_a_format_they_cannot_shape_are_usage_errors(flag, fmt):
+    # JSON and SARIF carry every finding's snippet and suppression in fields of their own; the others list what
+    # they list without them. As with --show-mentions, accepting the flag silently would let the user believe it did
+    # something.
+    result = run("--format", fmt, flag)
+    assert result.exit_code == 2, result.output
+    assert f"Error: {flag} applies to --format concise, grouped, text, not {fmt}" in result.output
+
+
+@pytest.mark.parametrize("flag", ["--show-source", "--show-suppressed"])
+@pytest.mark.parametrize("args", [["--format", "text"], ["--format", "grouped"], ["--format", "concise"], ["-q"],
+                                  ["--statistics"], ["--verdict-only"]])
+def test_listing_flags_fit_the_text_formats_and_their_modes(flag, args):
+    assert run(*args, flag).exit_code == run(*args).exit_code == 0
+
+
 def test_github_annotates_what_reaches_the_fail_level_with_escaped_data():
     out = run("--format", "github", "--target", "nvidia-v100").output.splitlines()
     errors = [line for line in out if line.startswith("::error ")]

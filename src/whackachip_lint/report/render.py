@@ -26,6 +26,10 @@ MODE_FORMATS = {
     "--verdict-only": TEXT_FORMATS | {"markdown"},
     "--quiet": TEXT_FORMATS,
     "--show-mentions": frozenset({"text", "grouped"}),
+    # The other formats keep every finding's source line and suppression in their own fields (JSON, SARIF), or
+    # list what they list without them (github, markdown, html): the flag would change nothing there.
+    "--show-source": TEXT_FORMATS,
+    "--show-suppressed": TEXT_FORMATS,
 }
 # Modes that each make the whole report: one at a time.
 EXCLUSIVE_MODES = ("--statistics", "--verdict-only", "--quiet")
