@@ -60,6 +60,31 @@ def test_the_repositorys_own_build_in_the_readme_still_contradicts(tmp_path):
     assert repo(tmp_path, files) == [("WAC714", "examples/run.slurm", 2, "a100")]
 
 
+# A fused-kernel build: one target always, more added when the CUDA toolkit is new enough (legacy Megatron).
+KERNEL_BUILD = (
+    "from torch.utils import cpp_extension\n\n"
+    "def build(cuda_major):\n"
+    "    cc_flag = []\n"
+    "    if cuda_major >= 11:\n"
+    "        cc_flag += ['-gencode', 'arch=compute_80,code=sm_80']\n"
+    "    return cpp_extension.load(name='k', sources=['k.cu'],\n"
+    "                              extra_cuda_cflags=['-gencode', 'arch=compute_70,code=sm_70'] + cc_flag)\n"
+)
+
+
+def test_a_target_list_extended_under_a_condition_contradicts_no_declaration(tmp_path):
+    # The engine drops such an open list (engine.collect_requirements): the declaration check does too.
+    assert repo(tmp_path, {"README.md": "We trained on 16 H100 GPUs.\n", "build.py": KERNEL_BUILD}) == []
+
+
+def test_the_targets_of_one_file_are_one_list(tmp_path):
+    both = "NVCC_FLAGS = ['-gencode', 'arch=compute_70,code=sm_70', '-gencode', 'arch=compute_80,code=sm_80']\n"
+    files = {"README.md": "We trained on 16 A100 GPUs.\n", "build.py": both}
+    assert repo(tmp_path, files) == []  # built for 7.0 and 8.0: it runs on the A100
+    files["README.md"] = "We trained on 16 H100 GPUs.\n"
+    assert repo(tmp_path, files) == [("WAC714", "README.md", 1, "H100")]  # neither target runs on Hopper
+
+
 def test_a_job_request_is_not_judged_by_a_sibling_jobs_flags(tmp_path):
     v100 = "#!/bin/bash\n#SBATCH --constraint=v100-16g\ndeepspeed --num_gpus 1 eval.py --fp16\n"
     a100 = "#!/bin/bash\n#SBATCH --constraint=a100\ndeepspeed --num_gpus 8 eval.py --bf16\n"

@@ -53,6 +53,17 @@ def test_scan_marks_vendored_findings_and_keeps_own_ones_plain(tmp_path):
     assert props["vendored"] is True and props["vendored_root"] == "third_party/lib"
 
 
+def test_a_file_given_by_its_absolute_path_is_not_vendored_by_its_own_repository(tmp_path):
+    # `wac-lint /abs/repo/sub/train.py`: the repository's own root (licence and packaging files) lies above the
+    # file; it is the project, not a copied tree. A vendoring folder in the path still says so.
+    write(tmp_path, {"LICENSE": "MIT\n", "setup.py": "from setuptools import setup\n", "sub/train.py": BF16,
+                     "third_party/lib/kernels.py": BF16})
+    result = scan([tmp_path / "sub" / "train.py", tmp_path / "third_party" / "lib" / "kernels.py"],
+                  Settings(use_cache=False))
+    marked = {Path(f.path).name: f.properties.get("vendored_root") for f in result.findings if f.rule == "WAC101"}
+    assert marked == {"train.py": None, "kernels.py": str(tmp_path / "third_party" / "lib")}
+
+
 def test_vendored_declarations_in_the_fixture_repo():
     report = scan_repo_json(REPOS / "doc_readme", "--no-cache")
     vendored = sorted((f["path"], f["properties"]["vendored_root"]) for f in report["findings"]

@@ -60,7 +60,7 @@ def contradictions(findings: Iterable[Finding]) -> list[Finding]:
         if f.rule in CODE_RULES and f.in_force and not f.properties.get("vendored")
         and not f.properties.get("other_project")
     ]
-    requirements = _requirements(code)
+    requirements = _requirements(code, findings)
     if not requirements:
         return []
     existing = {(f.path, f.span, f.value) for f in findings if f.rule == CONTRADICTION}
@@ -108,20 +108,27 @@ def in_scope(path: str, scope: str) -> bool:
     return not scope or path.startswith(scope + "/")
 
 
-def _requirements(code: list[Finding]) -> list[tuple[str, Check, Finding]]:
+def _requirements(code: list[Finding], findings: list[Finding]) -> list[tuple[str, Check, Finding]]:
+    """The capability requirements of the code, each with the finding that shows it. Compile targets named in one
+    file are one list, judged as the verdict judges them (infer.engine): a part runs the build if any target runs
+    on it, and the list of a file that adds targets under a condition (among `findings`) requires nothing."""
     from .infer.catalog import load_catalog  # imported here: only a scan with declarations in force needs it
     from .infer.constraints import requirements_for
-    from .infer.engine import FLOOR_KINDS  # requirements on the chip's own capabilities
+    from .infer.engine import FLOOR_KINDS, TARGET_LIST_RULES, _union_target_lists
 
     catalog = load_catalog()
-    out = []
+    open_lists = {f.path for f in findings if f.rule in TARGET_LIST_RULES and f.state is State.CONDITIONAL}
+    shown_by: dict[str, Finding] = {}  # "path:line" -> the finding there (a target list's evidence)
+    requirements = []
     for finding in code:
         for req in requirements_for(finding):
             if req.is_vendor:
                 continue
             if req.strength == "hard" or (req.strength == "strong" and req.kind in FLOOR_KINDS):
-                out.append((f"{req.constraint} ({req.strength})", _catalog_check(catalog, req), finding))
-    return out
+                requirements.append(req)
+                shown_by.setdefault(f"{finding.path}:{finding.line}", finding)
+    return [(f"{req.constraint} ({req.strength})", _catalog_check(catalog, req), shown_by[req.evidence[0]])
+            for req in _union_target_lists(requirements, open_lists)]
 
 
 def _catalog_check(catalog, req) -> Check:

@@ -68,7 +68,12 @@ class VendoredTrees:
 
     def classify(self, relpath: str) -> tuple[str, str] | None:
         """(vendored_root, reason) for a file's path relative to the root, or None for the repo's own code."""
-        parts = PurePosixPath(relpath).parts[:-1]
+        path = PurePosixPath(relpath)
+        parts = path.parts[:-1]
+        if path.is_absolute():
+            # A file given by its absolute path has no scanned root above it: its own repository's root (licence
+            # and packaging files) would read as a copied tree. Only a vendoring folder in its path says so.
+            return _under_vendor_dir(parts)
         # .gitmodules of the root and of any folder above the file (a checkout nested in the scanned tree). Each
         # folder above the file is looked up (the outermost first), not each declared submodule tried: a 1 MiB
         # .gitmodules declares 40,000 of them, which cost every file 40,000 comparisons.
@@ -78,11 +83,9 @@ class VendoredTrees:
             for folder in folders if declared else ():
                 if folder in declared:
                     return folder, "git submodule (.gitmodules)"
-        for i, part in enumerate(parts):
-            if part.lower() in VENDOR_DIRS:
-                # The project inside the vendoring folder when there is one: third_party/apex.
-                depth = i + 2 if i + 1 < len(parts) else i + 1
-                return "/".join(parts[:depth]), f"under a '{part}' folder"
+        found = _under_vendor_dir(parts)
+        if found is not None:
+            return found
         for depth in range(1, len(parts) + 1):
             folder = "/".join(parts[:depth])
             if self._is_copied_tree(folder):
@@ -97,6 +100,15 @@ class VendoredTrees:
                 names = set()
             self._copied[folder] = any(n in names for n in _LICENCES) and any(n in names for n in _PACKAGING)
         return self._copied[folder]
+
+
+def _under_vendor_dir(parts: tuple[str, ...]) -> tuple[str, str] | None:
+    for i, part in enumerate(parts):
+        if part.lower() in VENDOR_DIRS:
+            # The project inside the vendoring folder when there is one: third_party/apex.
+            depth = i + 2 if i + 1 < len(parts) else i + 1
+            return str(PurePosixPath(*parts[:depth])), f"under a '{part}' folder"
+    return None
 
 
 def mark(findings: Iterable[Finding], root: Path) -> list[Finding]:

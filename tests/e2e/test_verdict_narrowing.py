@@ -283,35 +283,43 @@ def test_launches_with_the_same_consistent_parts_are_one_side_of_a_pair_of_alter
     assert "1 conflict between training paths" in data["bottom_line"]
 
 
+def amd_tie_break(data: dict) -> dict:
+    """The tie-break reason AMD got (the one that made it likely)."""
+    (amd,) = [v for v in data["vendors"] if v["name"] == "AMD"]
+    (tie,) = [r for r in resolved(data, amd["reasons"]) if r["result"] == "tie-break"]
+    return tie
+
+
 def test_cuda_looking_code_in_a_repository_whose_scripts_set_hip_variables_runs_on_amd():
     data = inference(VERDICTS / "amd_data_scripts")
     assert vendors(data) == {"AMD": "likely"}
     assert consistent(data) == AMD
-    (amd,) = [v for v in data["vendors"] if v["name"] == "AMD"]
-    (tie,) = [r for r in resolved(data, amd["reasons"]) if r["result"] == "tie-break"]
+    tie = amd_tie_break(data)
     assert tie["constraint"] == ("this code fits AMD and NVIDIA alike; the repository's other code names AMD alone "
                                  "in 1 file")
     assert tie["evidence"] == ["data/tokenize_all.sh:3"]
 
 
-TE_SCRIPT = "import transformer_engine.pytorch as te\n\nLAYER = te.Linear(8, 8)\n"
+def add_nvidia_only_example(repo):
+    """One example file that names NVIDIA alone: a CUDA kernel with a Hopper-only instruction (off the training
+    path, so it only counts as what the repository's other code names)."""
+    (repo / "examples").mkdir()
+    (repo / "examples" / "wgmma_probe.cu").write_text('__global__ void k() { asm volatile("wgmma.fence.sync.aligned;"); }\n')
 
 
 def test_a_vendor_the_repository_names_in_far_more_files_breaks_the_tie(tmp_path):
     repo = copy("amd_data_scripts", tmp_path)
     for name in ("tokenize_more.sh", "tokenize_rest.sh"):
         (repo / "data" / name).write_text((repo / "data" / "tokenize_all.sh").read_text())
-    (repo / "te_probe.py").write_text(TE_SCRIPT)  # one file names NVIDIA alone (Transformer Engine)
+    add_nvidia_only_example(repo)
     data = inference(repo)
     assert vendors(data) == {"AMD": "likely"}
-    (amd,) = [v for v in data["vendors"] if v["name"] == "AMD"]
-    (tie,) = [r for r in resolved(data, amd["reasons"]) if r["result"] == "tie-break"]
-    assert tie["constraint"].endswith("names AMD alone in 3 files, NVIDIA in 1 file")
+    assert amd_tie_break(data)["constraint"].endswith("names AMD alone in 3 files, NVIDIA in 1 file")
 
 
 def test_a_vendor_named_about_as_often_as_the_other_breaks_no_tie(tmp_path):
     repo = copy("amd_data_scripts", tmp_path)
-    (repo / "te_probe.py").write_text(TE_SCRIPT)
+    add_nvidia_only_example(repo)
     data = inference(repo)
     assert vendors(data) == {"NVIDIA": "likely"}  # one file each: the data's tie-break, AMD stays possible
 
@@ -541,3 +549,37 @@ def test_a_launchs_process_count_overrides_the_config_it_passes(tmp_path):
 def test_without_its_own_count_a_launch_takes_the_configs(tmp_path):
     data = inference(_accelerate_repo(tmp_path, ""))
     assert status(data, "nvidia-rtx-4090") == "disfavoured"
+
+
+def test_cuda_looking_code_in_a_fork_whose_only_image_is_rocm_runs_on_amd():
+    data = inference(VERDICTS / "rocm_fork_image")
+    assert vendors(data) == {"AMD": "likely"}
+    assert consistent(data) <= AMD
+    tie = amd_tie_break(data)
+    assert tie["constraint"] == ("this code fits AMD and NVIDIA alike; the repository's containers, pins and "
+                                 "documented commands name AMD alone in 1 file")
+    assert tie["evidence"] == ["Dockerfile:2"]
+
+
+def test_a_fork_with_a_cuda_image_beside_the_rocm_one_stays_nvidia(tmp_path):
+    repo = copy("rocm_fork_image", tmp_path)
+    (repo / "docker").mkdir()
+    (repo / "docker" / "Dockerfile.cuda").write_text("FROM pytorch/pytorch:2.3.0-cuda12.1-cudnn8-devel\n")
+    assert vendors(inference(repo)) == {"NVIDIA": "likely"}  # the data's tie-break, AMD stays possible
+
+
+def test_a_rocm_image_in_ci_alone_breaks_no_tie(tmp_path):
+    repo = copy("rocm_fork_image", tmp_path)
+    (repo / "Dockerfile").unlink()
+    (repo / ".github" / "workflows").mkdir(parents=True)
+    (repo / ".github" / "workflows" / "rocm.yml").write_text(
+        "jobs:\n  test:\n    container:\n      image: rocm/pytorch:latest\n")
+    assert vendors(inference(repo)) == {"NVIDIA": "likely"}  # a CI job says what else the project tests on
+
+
+def test_a_fork_whose_readme_names_only_amd_parts_runs_on_amd_when_docs_are_read(tmp_path):
+    repo = copy("rocm_fork_image", tmp_path)
+    (repo / "Dockerfile").unlink()
+    (repo / "README.md").write_text("# A fork for ROCm\n\nSupported hardware: AMD Instinct MI300X.\n")
+    assert vendors(inference(repo)) == {"AMD": "likely"}
+    assert vendors(scan_json(".", "--no-docs", cwd=repo)["inference"]) == {"NVIDIA": "likely"}

@@ -52,6 +52,12 @@ def test_an_untagged_fence_is_read_only_when_every_line_reads_as_a_command():
     assert rows(fragment) == []
 
 
+def test_an_untagged_lightning_launch_is_read_as_a_command():
+    text = "```\nlightning run model --accelerator=cuda --devices=8 pretrain/train.py\n```\n"
+    assert [r[:3] for r in rows(text)] == [("WAC204", "cuda", "enabled"), ("WAC401", 8, "enabled"),
+                                            ("WAC404", "lightning", "enabled")]
+
+
 def test_tilde_fences_are_read():
     assert [r[0] for r in rows("~~~bash\nexport NCCL_IB_HCA=mlx5\n~~~\n")] == ["WAC301"]
     assert [r[0] for r in rows("~~~\nexport NCCL_IB_HCA=mlx5\n~~~\n")] == ["WAC301"]

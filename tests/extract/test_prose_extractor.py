@@ -89,6 +89,9 @@ def test_a_count_glued_to_the_name_is_read():
         "The benchmark script defaults to an A100 profile (--gpu a100).",
         "Training on H100 is faster than on A100.",
         "The training recipe is in 8 parts, one per A100 size.",
+        "If you have a machine with 8 A100 GPUs, raise the batch size.",
+        "Serving needs a node with 8 H100 GPUs.",
+        "Each node of the cluster holds 8 H100 GPUs.",
     ],
 )
 def test_hedged_or_foreign_sentences_are_only_mentioned(sentence):
@@ -104,10 +107,19 @@ def test_hedged_or_foreign_sentences_are_only_mentioned(sentence):
         ("Fine-tuning was done with 8x A800 GPUs.", "A800"),
         ("The 7B model was trained using TPU v4 chips.", "TPU v4"),
         ("- Training time is ~42h in 64 V100 GPUs (800 epochs).", "V100"),
+        # the machine a documented set-up is written for
+        ("The following setup assumes a single machine with 8xA100 80GB, the last one hosting the reward model.",
+         "A100 80GB"),
+        ("> The commands below are configured for a node of 8 x H100s (80GB).", "H100s (80GB)"),
     ],
 )
 def test_training_statements_are_in_force(sentence, value):
     assert ("WAC712", value, "enabled") in [r[:3] for r in rows(sentence + "\n")]
+
+
+def test_a_machine_under_requirements_is_no_declaration():
+    text = "## Hardware requirements\n\nA machine with 8x A100 80GB.\n\n## Training\n\nOne node with 8x H100.\n"
+    assert [r[:3] for r in rows(text)] == [("WAC712", "A100 80GB", "mentioned"), ("WAC712", "H100", "enabled")]
 
 
 @pytest.mark.parametrize("heading", ["## Changelog", "## 🔥 News", "### Latest updates", "## Release notes",

@@ -11,6 +11,18 @@ def rows(code: str, filename: str = "snippet.yaml"):
     return finding_rows(code, "yaml", filename)
 
 
+def test_an_accelerate_offload_device_is_reported_under_its_own_key():
+    code = "deepspeed_config:\n  offload_optimizer_device: cpu\n  offload_param_device: none\n  zero_stage: 3\n"
+    found = [(f.rule, f.value, f.state.value, f.message) for f in scan_snippet(code, "yaml", "accelerate.yaml").findings
+             if f.rule == "WAC502"]
+    assert [(rule, value, state) for rule, value, state, _ in found] == [("WAC502", "cpu", "enabled"),
+                                                                         ("WAC502", "none", "disabled")]
+    assert "`offload_optimizer_device: cpu`" in found[0][3] and "`offload_param_device: none`" in found[1][3]
+    ds = "zero_optimization:\n  stage: 3\n  offload_param:\n    device: cpu\n"
+    (nested,) = [f for f in scan_snippet(ds, "yaml", "ds.yaml").findings if f.rule == "WAC502"]
+    assert "`offload_param: cpu`" in nested.message  # DeepSpeed's `device` key says little alone
+
+
 def test_accelerate_config_reuses_core_rules():
     code = (
         "compute_environment: LOCAL_MACHINE\n"
@@ -274,9 +286,38 @@ def test_skypilot_task_resources():
     )
     result = scan_snippet(code, "yaml", "sky.yaml")
     got = sorted((f.rule, f.value, f.state.value, f.line) for f in result.findings)
-    assert got == [("WAC402", 2, "enabled", 4), ("WAC703", "H100", "enabled", 2), ("WAC703", "p5.48xlarge", "enabled", 3)]
+    assert got == [("WAC401", 8, "enabled", 5), ("WAC402", 2, "enabled", 4), ("WAC404", "torchrun", "enabled", 5),
+                   ("WAC703", "H100", "enabled", 2), ("WAC703", "p5.48xlarge", "enabled", 3)]
+    launch = next(f for f in result.findings if f.rule == "WAC404")
+    assert (launch.column, launch.properties["script"]) == (6, "train.py")  # the file's own column
     accel = next(f for f in result.findings if f.value == "H100")
     assert accel.properties == {"label": "skypilot:accelerators", "count": 8}
+
+
+def test_commands_of_a_job_file_are_read_as_shell_at_their_own_lines():
+    code = (
+        "name: sd2\n"
+        "image: mosaicml/pytorch:2.1.2_cu121-python3.10-ubuntu20.04\n"
+        "command: |\n"
+        "  cd diffusion\n"
+        "  export NCCL_IB_HCA=mlx5\n"
+        "  composer -n 8 run.py --config-path /mnt/config --config-name parameters\n"
+        "parameters:\n"
+        "  note: >\n"
+        "    torchrun --nproc_per_node 4 folded.py\n"
+        "  cmd: \"torchrun --nproc_per_node 2 quoted.py\"\n"
+        "  # command: torchrun --nproc_per_node 16 commented.py\n"
+    )
+    got = sorted((f.rule, f.value, f.state.value, f.line, f.column) for f in scan_snippet(code, "yaml", "run.yaml").findings
+                 if f.rule.startswith(("WAC3", "WAC4")))
+    # a folded or quoted string is not the file's text: not read; a commented-out key is no command
+    assert got == [("WAC301", "NCCL_IB_HCA", "enabled", 5, 10), ("WAC401", 8, "enabled", 6, 12),
+                   ("WAC404", "composer", "enabled", 6, 3)]
+
+
+def test_a_ci_jobs_commands_set_up_no_run():
+    code = "jobs:\n  gpu:\n    steps:\n      - run: torchrun --nproc_per_node 2 train.py\n"
+    assert rows(code, ".github/workflows/gpu.yml") == []
 
 
 def test_accelerators_outside_resources_is_not_a_request():

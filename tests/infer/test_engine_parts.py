@@ -296,6 +296,34 @@ def test_a_tie_is_broken_by_the_vendor_the_rest_of_the_repository_names(context,
             assert (vendor.status, tie_breaks) == ("possible", [])
 
 
+SUPPORT_NAMES = "this code fits AMD and NVIDIA alike; the repository's containers, pins and documented commands name "
+
+
+MI300X_README = {"amd-mi300x": ("README.md:3",)}
+DOCUMENTS_NAME = "this code fits AMD and NVIDIA alike; the repository's documents name "
+
+
+@pytest.mark.parametrize(("own", "support", "documented", "likely", "why"), [
+    ({}, {"AMD": 1}, {}, "AMD", SUPPORT_NAMES + "AMD alone in 1 file"),  # a ROCm fork whose only image is ROCm's
+    ({}, {"AMD": 1, "NVIDIA": 1}, {}, "NVIDIA", TIE_BREAK),  # images of both: the data's tie-break
+    ({"NVIDIA": 1}, {"AMD": 3}, {}, "NVIDIA",  # the repository's own code first
+     "this code fits AMD and NVIDIA alike; the repository's other code names NVIDIA alone in 1 file"),
+    # Then the parts its documents name: a README rewritten for Instinct GPUs...
+    ({}, {}, MI300X_README, "AMD", DOCUMENTS_NAME + "AMD parts alone in 1 file"),
+    # ... but not beside NVIDIA parts (an upstream README that also names ROCm support), nor before the images.
+    ({}, {}, {**MI300X_README, "nvidia-h100-sxm": ("docs/perf.md:9",)}, "NVIDIA", TIE_BREAK),
+    ({}, {"NVIDIA": 1}, MI300X_README, "NVIDIA", SUPPORT_NAMES + "NVIDIA alone in 1 file"),
+])
+def test_a_tie_the_code_leaves_is_broken_by_the_vendor_the_containers_name(own, support, documented, likely, why):
+    context = RepoContext(vendors=files(own), support=files(support), documented=documented)
+    assessment = assess(TIED, CATALOG, context=context)
+    statuses = {v.name: v.status for v in assessment.vendors if v.name in ("AMD", "NVIDIA")}
+    assert statuses == {"AMD": "likely" if likely == "AMD" else "possible",
+                        "NVIDIA": "likely" if likely == "NVIDIA" else "possible"}
+    (amd,) = [v for v in assessment.vendors if v.name == "AMD"]
+    assert [r.constraint for r in amd.reasons if r.result == "tie-break"] == [why]
+
+
 # --- scopes without launch scripts, shims, XLA platforms --------------------------------------------------------------
 
 
@@ -963,7 +991,7 @@ def test_a_scanned_repository_is_judged_on_its_training_paths(tmp_path):
     # The test's FP8 is an optional requirement, never a constraint on the run.
     assert [(o["requirement"], o["roles"], o["files"]) for o in verdict.optional_requirements] == [
         ("FP8 matrix multiplies on the live path", ["test"], ["tests/test_fp8.py"]),
-        ("Transformer Engine is NVIDIA's library", ["test"], ["tests/test_fp8.py"])]
+        ("Transformer Engine: NVIDIA's library, also ported to AMD ROCm", ["test"], ["tests/test_fp8.py"])]
     assert verdict.status_of("nvidia-a100-sxm4-80gb") == CONSISTENT
 
 
@@ -1169,7 +1197,7 @@ ALL_CONSISTENT = [CandidateVerdict(entry, CONSISTENT) for entry in CATALOG]
 def test_a_vendor_whose_evidence_weighs_nothing_on_balance_is_not_likely():
     vendors = _vendors(CATALOG, ALL_CONSISTENT, [
         vendor_requirement({"NVIDIA", "AMD"}, 1), vendor_requirement({"NVIDIA", "Huawei"}, 2),
-        vendor_requirement({"Intel"}, 3), vendor_requirement({"Google"}, 4)], False, {})
+        vendor_requirement({"Intel"}, 3), vendor_requirement({"Google"}, 4)], False, RepoContext())
     assert [(v.name, v.status, v.score) for v in vendors] == [
         ("NVIDIA", "possible", 0), ("AMD", "possible", -2), ("Huawei", "possible", -2), ("Intel", "possible", -2),
         ("Google", "possible", -2), ("Apple", "possible", -4), ("AWS", "possible", -4)]
@@ -1179,7 +1207,7 @@ def test_a_three_way_tie_names_every_tied_vendor_the_repository_names():
     context = {"NVIDIA": tuple(f"n{i}.py:1" for i in range(6)), "AMD": ("a0.py:1", "a1.py:1"), "Huawei": ("h.py:1",)}
     vendors = _vendors(CATALOG, ALL_CONSISTENT, [
         vendor_requirement({"NVIDIA", "AMD"}, 1), vendor_requirement({"AMD", "Huawei"}, 2),
-        vendor_requirement({"NVIDIA", "Huawei"}, 3)], False, context)
+        vendor_requirement({"NVIDIA", "Huawei"}, 3)], False, RepoContext(vendors=context))
     why = ("this code fits AMD and Huawei and NVIDIA alike; the repository's other code names NVIDIA alone in 6 files, "
            "AMD in 2 files, Huawei in 1 file")
     assert [(v.name, v.status, v.score, [r.constraint for r in v.reasons if r.result == "tie-break"])

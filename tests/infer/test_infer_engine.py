@@ -114,6 +114,35 @@ def test_rocm_repo_lands_on_amd_instinct():
     assert v.status_of("nvidia-h100-sxm") == DISFAVOURED  # never excluded on soft evidence
 
 
+def test_transformer_engine_in_a_rocm_repo_counts_for_amd_too():
+    # ROCm forks of NVIDIA frameworks import Transformer Engine's ROCm port under the same module name.
+    v = infer(result(*rocm_repo().findings, finding("WAC602", "transformer_engine", path="train.py", line=2)))
+    assert v.vendor_status("AMD") == "likely"
+    amd = next(x for x in v.vendors if x.name == "AMD")
+    (te,) = [r for r in amd.reasons if "Transformer Engine" in r.constraint]
+    assert te.result == "supports" and te.evidence == ("train.py:2",)
+
+
+def test_transformer_engine_with_nothing_amd_specific_stays_nvidia():
+    v = infer(result(finding("WAC404", "torchrun", path="run.sh", line=9, script="train.py"),
+                     finding("WAC602", "transformer_engine", path="train.py", line=2),
+                     finding("WAC204", "cuda", path="train.py", line=13)))
+    assert v.vendor_status("NVIDIA") == "likely"
+    assert v.vendor_status("AMD") == "possible"
+    amd = next(x for x in v.vendors if x.name == "AMD")
+    assert [r.result for r in amd.reasons if r.result != "supports"] == ["tie-break"]
+
+
+def test_jax_code_importing_pallas_tpu_kernels_is_read_as_tpu_code():
+    tpu = {e.id for e in CATALOG if e.vendor == "Google"}
+    v = infer(result(finding("WAC404", "python", path="run.sh", line=2, script="train.py"),
+                     finding("WAC202", "jax", path="train.py", line=1),
+                     finding("WAC202", "pallas.tpu", path="train.py", line=2)))
+    assert v.vendor_status("Google") == "likely"
+    assert statuses(v, CONSISTENT) == tpu
+    assert infer(result(finding("WAC202", "jax", path="train.py", line=1))).vendor_status("Google") != "likely"
+
+
 def test_rocm_refusal_excludes_nvidia():
     v = infer(result(finding("WAC207", "hip", line=3), finding("WAC201", "nccl", line=5)))
     assert v.vendor_status("NVIDIA") == "excluded"
@@ -231,6 +260,25 @@ def test_no_training_code_is_insufficient_evidence():
     v = infer(result(finding("WAC204", "cuda", path="infer.py"), finding("WAC101", path="infer.py", line=3)))
     assert v.insufficient_evidence
     assert not any(x.status == "likely" for x in v.vendors)
+
+
+@pytest.mark.parametrize("condition", ["ddp", "args.distributed", "c.num_gpus > 1", "world_size > 1",
+                                       "args.local_rank != -1", "not dist.is_initialized()"])
+def test_a_backend_set_up_when_the_run_is_distributed_is_a_training_set_up(condition):
+    # `if ddp: init_process_group(backend="nccl")`: a run across devices is what the condition asks for.
+    v = infer(result(finding("WAC204", "cuda", path="train.py", line=2),
+                     finding("WAC201", "nccl", state="conditional", path="train.py", line=9, condition=condition)))
+    assert not v.insufficient_evidence
+    assert v.vendor_status("NVIDIA") == "likely"
+
+
+@pytest.mark.parametrize("condition", ["torch.cuda.is_available()", "os.name == 'nt'", "args.backend == 'nccl'", None])
+def test_a_backend_under_another_condition_sets_up_no_run(condition):
+    extra = {"condition": condition} if condition else {}
+    v = infer(result(finding("WAC204", "cuda", path="train.py", line=2),
+                     finding("WAC201", "nccl", state="conditional", path="train.py", line=9, **extra)))
+    assert v.insufficient_evidence
+    assert v.vendor_status("NVIDIA") == "possible"
 
 
 def test_empty_repo_is_insufficient_and_everything_consistent():

@@ -148,6 +148,21 @@ def test_entry_without_training_setup_is_not_a_training_path_when_another_has_on
     assert sorted(p.name for p in repo.training) == ["plot.py", "train.py"]
 
 
+def test_a_training_script_its_tests_import_stays_an_entry_point():
+    # A smoke test calling the trainer's main() (`from pkg.train import main`) does not make the trainer a module
+    # of the test: its own main guard still starts a training path.
+    files = {"pkg/train.py": "import pkg.model\nif __name__ == '__main__':\n    pass\n", "pkg/model.py": "",
+             "pkg/tests/train_smoke_test.py": "from pkg.train import main\n"}
+    repo = analyse(files, _facts(files), [finding("WAC201", "jax", path="pkg/model.py")])
+    assert [p.name for p in repo.training] == ["pkg/train.py"]
+    assert repo.roles["pkg/train.py"] == "training" and repo.roles["pkg/tests/train_smoke_test.py"] == "test"
+    # Imported by the repository's own code, it is a module with a self-test, as before.
+    files["pkg/tests/train_smoke_test.py"] = ""
+    files["pkg/run.py"] = "import pkg.train\n"
+    repo = analyse(files, _facts(files), [finding("WAC201", "jax", path="pkg/model.py")])
+    assert "pkg/train.py" not in [p.name for p in repo.training]
+
+
 def test_launch_in_examples_that_runs_the_training_script_is_a_training_recipe():
     files = {"examples/gpt/train.sh": "torchrun --nproc_per_node 8 pretrain_gpt.py\n",
              "pretrain_gpt.py": "if __name__ == '__main__':\n    pass\n",

@@ -65,6 +65,7 @@ COMMAND_WORDS = frozenset({
     "CUDA_VISIBLE_DEVICES", "docker", "podman", "pip", "pip3", "conda", "git", "wget", "curl", "mkdir", "cp", "mv",
     "ln", "rm", "ls", "cat", "echo", "tar", "unzip", "make", "cmake", "gcloud", "kubectl", "huggingface-cli",
     "nvidia-smi", "rocm-smi", "npu-smi", "hl-smi", "ray", "colossalai", "composer", "fairseq-train",
+    "lightning", "fabric",
 })
 _RST_DIRECTIVE = re.compile(r"^(?P<indent>[ \t]*)\.\.[ \t]+(?:code-block|code|sourcecode)::[ \t]*(?P<lang>[\w+-]*)")
 _RST_LITERAL = re.compile(r"::[ \t]*$")
@@ -215,7 +216,7 @@ def _read_block(source: Source, block: Block, commands: dict[int, str], name: st
     if unsafe is not None and unsafe.search(text):
         return None  # a character tree-sitter-bash cannot read safely (kinds.py): the block is skipped
     data = text.encode("utf-8")
-    triggers = _shell_triggers()
+    triggers = shell_triggers()
     if triggers is not None and not has_trigger(data, triggers):
         return None  # no shell rule's trigger word: the shell extractor would find nothing (prefilter.py's promise)
     block_source = Source(source.path, source.relpath, "shell", data)
@@ -251,7 +252,7 @@ def _read_block(source: Source, block: Block, commands: dict[int, str], name: st
 
 
 @lru_cache(maxsize=1)
-def _shell_triggers():
+def shell_triggers():
     """The pre-filter's pattern for shell files under every rule (None: some rule cannot be pre-filtered)."""
     return pattern_for("shell", frozenset(ALL_RULES))
 

@@ -68,6 +68,12 @@ EXACT: dict[str, tuple[str, str]] = {
     # ROCm-only switches without a ROCm prefix (PyTorch on ROCm prefers hipBLASLt; HIP's hardware queue count).
     "TORCH_BLAS_PREFER_HIPBLASLT": (Code.VENDOR_ENVIRONMENT, "set"),
     "GPU_MAX_HW_QUEUES": (Code.VENDOR_ENVIRONMENT, "set"),
+    # Transformer Engine's ROCm port (ROCm/TransformerEngine README): its platform switch, its fused-attention
+    # back ends (CK, AOTriton) and the hipBLASLt GEMM switch; NVIDIA's TE reads none of them.
+    "NVTE_USE_ROCM": (Code.VENDOR_ENVIRONMENT, "set"),
+    "NVTE_FUSED_ATTN_CK": (Code.VENDOR_ENVIRONMENT, "set"),
+    "NVTE_FUSED_ATTN_AOTRITON": (Code.VENDOR_ENVIRONMENT, "set"),
+    "NVTE_USE_HIPBLASLT": (Code.VENDOR_ENVIRONMENT, "set"),
     # PyTorch/XLA's legacy XRT runtime reaches the Cloud TPU through this service address (Lightning's and
     # PyTorch/XLA's TPU VM guides: `export XRT_TPU_CONFIG="localservice;0;localhost:51011"`); no other device reads it.
     "XRT_TPU_CONFIG": (Code.VENDOR_ENVIRONMENT, "set"),
@@ -91,6 +97,11 @@ PREFIXES: dict[str, tuple[str, str]] = {
     "ROCR_": (Code.VENDOR_ENVIRONMENT, "set"),
     "ROCM_": (Code.VENDOR_ENVIRONMENT, "set"),
     "MIOPEN_": (Code.VENDOR_ENVIRONMENT, "set"),
+    # ROCm Transformer Engine: Composable Kernel attention (NVTE_CK_*), ROCm build options (NVTE_ROCM_*) and
+    # hipBLASLt GEMM tuning (TE_HIPBLASLT_*).
+    "NVTE_CK_": (Code.VENDOR_ENVIRONMENT, "set"),
+    "NVTE_ROCM_": (Code.VENDOR_ENVIRONMENT, "set"),
+    "TE_HIPBLASLT_": (Code.VENDOR_ENVIRONMENT, "set"),
     "ASCEND_": (Code.VENDOR_ENVIRONMENT, "set"),
     "HCCL_": (Code.VENDOR_ENVIRONMENT, "set"),
     "PT_HPU_": (Code.VENDOR_ENVIRONMENT, "set"),

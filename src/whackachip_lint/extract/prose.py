@@ -58,6 +58,11 @@ _CJK_PLACE_MAX = 2 + 12  # the longest text _CJK_PLACE can match (it ends where 
 # training code is in train.py; H100 users ...").
 _IN_COUNT = re.compile(r"\bin\s+(?:\d{1,3}(?:,\d{3})+|\d{1,6})\s*(?:[xX×*]\s*)?$", re.I)
 _IN_COUNT_REACH = 20  # the longest text _IN_COUNT can match
+# "assumes a single machine with 8xA100 80GB", "configured for a node of 8 x H100s": the machine a documented set-up
+# is written for, its devices right after "with"/"of" (outside sections about requirements, support or inference).
+_MACHINE_OF = re.compile(r"\b(?:machines?|nodes?|servers?|instances?)\s+(?:with|of)\s+(?:\d{1,6}\s*(?:[xX×*]\s*)?)?$",
+                         re.I)
+_MACHINE_OF_REACH = 32  # the longest text _MACHINE_OF needs ("instances with 100000 x ")
 _USE_VERB = re.compile(r"\b(?:used|using|use|uses|utili[sz](?:ed|ing)|ran|run|took|takes|spent|consumed)\b", re.I)
 # "Our runs used 8x V100", "All experiments run on 4x RTX 4090": a run named, then a verb of use after it.
 _RUN_CUE = re.compile(r"\b(?:runs?|experiments?|jobs?)\b", re.I)
@@ -492,7 +497,8 @@ def _declares(sentence: str, at: int, cues: _Cues, declares_section: bool) -> bo
     before it followed by a place word ("trained ... on") or by "in" and a count right before the name ("Training
     time is ~42h in 64 V100 GPUs"), a use verb before it in a sentence about training, a
     Chinese place word right before it with the cue after, a run named and then a use verb ("Our runs used 8x
-    V100"), or a "Hardware:" label opening the sentence."""
+    V100"), the machine a set-up is written for ("a single machine with 8xA100"), or a "Hardware:" label opening
+    the sentence."""
     last = bisect.bisect_right(cues.train_ends, at) - 1
     if last >= 0:
         after_cue = bisect.bisect_left(cues.place_starts, cues.train[last][1])
@@ -508,6 +514,8 @@ def _declares(sentence: str, at: int, cues: _Cues, declares_section: bool) -> bo
         after_run = bisect.bisect_left(cues.use_starts, cues.first_run_end)
         if after_run < len(cues.uses) and cues.uses[after_run][1] <= at:
             return True
+    if declares_section and _MACHINE_OF.search(sentence, max(0, at - _MACHINE_OF_REACH), at):
+        return True
     return declares_section and at <= LABEL_REACH and bool(_LABEL.match(sentence[:at]))
 
 

@@ -14,7 +14,9 @@ when that module offers it, so a config means the same under either name. Helm/J
 are not YAML until rendered are read with their `{{ ... }}` parts blanked out, and everything found
 in them is conditional.
 
-What a key means is table data, in extract/yaml_keys.py; this module parses, walks and places.
+What a key means is table data, in extract/yaml_keys.py; this module parses, walks and places. Shell commands under
+`command:` / `run:` / `setup:` keys of job files (MosaicML, SkyPilot) are read by the shell extractor
+(extract/yaml_commands.py).
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ from ..evidence import RawFinding, Span, State
 from . import ExtractionError, Source
 from .pins import PIP_INDEX_OPTION, conda_facts, index_url_facts, requirement_facts
 from .textspan import pin_findings
+from .yaml_commands import command_findings
 from .yaml_keys import ENV_KEYS, Hit, _child, handler_for, scalar
 
 
@@ -294,6 +297,7 @@ def extract(source: Source) -> Iterator[RawFinding]:
             yield from env
         else:
             yield from walk(doc, ctx)
+            yield from command_findings(doc, source, state)
     if "#" in source.text:
         yield from comment_findings(source, conda)
 

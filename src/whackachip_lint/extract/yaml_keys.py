@@ -213,7 +213,8 @@ def offload_hits(key: str, node: Node, parent, mapping, ctx) -> list[Hit]:
     if text not in OFFLOAD_DEVICES and text != NO_OFFLOAD:
         return []
     state = State.DISABLED if text == NO_OFFLOAD else State.ENABLED
-    return [Hit(Code.ZERO_OFFLOAD, text, state, f"{parent or key}: {text}")]
+    # DeepSpeed's `offload_param: {device: cpu}` is shown by its block; accelerate's `offload_param_device` by itself.
+    return [Hit(Code.ZERO_OFFLOAD, text, state, f"{parent if key == 'device' else key}: {text}")]
 
 
 def legacy_offload_hits(key: str, node: Node, parent, mapping, ctx) -> list[Hit]:
@@ -423,7 +424,7 @@ def image_hits(key: str, node: Node, parent, mapping, ctx) -> list[Hit]:
     if props is None:
         return []
     props = dict(props)
-    if _is_ci_file(ctx.source.relpath):
+    if is_ci_file(ctx.source.relpath):
         props["context"] = "ci"  # a CI job's image: a support file, not the training recipe
     return [Hit(Code.CONTAINER_IMAGE, value.strip(), State.ENABLED, f"container image {value.strip()}", props)]
 
@@ -433,7 +434,7 @@ _CI_PATHS = re.compile(
 )
 
 
-def _is_ci_file(relpath: str) -> bool:
+def is_ci_file(relpath: str) -> bool:
     return bool(_CI_PATHS.search(relpath))
 
 

@@ -16,6 +16,7 @@ the strongest set-up; tests, examples and optional code give `optional_requireme
 from __future__ import annotations
 
 import functools
+import re
 from bisect import bisect_left
 from collections import Counter
 from dataclasses import dataclass, field
@@ -41,7 +42,7 @@ from .recipes import (Recipe, doc_block, documented_recipe_name, find_recipes, l
                       resolve_in_recipe, share_vendored_trees, split_by_recipe)
 from .shared import EvidenceParts, PathScope, SharedBase
 from .standing import by_standing, is_vendored
-from ..paths.roles import (CONFIG_SUFFIXES, SETUP_RULES, SUPPORT, TEST, TRAINING, VENDORED, RepoPaths,
+from ..paths.roles import (CONFIG_SUFFIXES, SETUP_RULES, SUPPORT, TEST, TRAINING, VENDORED, RepoPaths, is_ci_path,
                            is_container_ci_or_doc_path, path_role, primary_rank)
 from ..rules.codes import Code
 
@@ -101,6 +102,20 @@ class RepoContext:
 
     vendors: dict[str, tuple[str, ...]] = field(default_factory=dict)  # singled_out_vendors: vendor -> evidence
     documented: dict[str, tuple[str, ...]] = field(default_factory=dict)  # documented_parts: catalog id -> where
+    support: dict[str, tuple[str, ...]] = field(default_factory=dict)  # support_vendors: vendor -> evidence
+
+    def tie_breakers(self, catalog: Catalog) -> tuple[tuple[dict[str, tuple[str, ...]], str], ...]:
+        """What may break a tie the assessed code leaves, in order, each with how the verdict words it: the
+        repository's other code, then its containers, pins and documented commands, then the parts its documents
+        name (a ROCm fork whose README was rewritten for Instinct GPUs)."""
+        vendor_of = {e.id: e.vendor for e in catalog}
+        documents: dict[str, set[str]] = {}
+        for part, where in self.documented.items():
+            if part in vendor_of:
+                documents.setdefault(vendor_of[part], set()).update(where)
+        return ((self.vendors, "other code names {} alone"),
+                (self.support, "containers, pins and documented commands name {} alone"),
+                ({v: tuple(sorted(w, key=_evidence_key)) for v, w in documents.items()}, "documents name {} parts alone"))
 
 
 @dataclass
@@ -537,8 +552,7 @@ def assess(findings: list[Finding] | PathScope, catalog: Catalog | None = None, 
     checks = judge_declared(candidates, declared)
     insufficient = _insufficient(scope.select(_SETUP_RULES), requirements)
     context = context or RepoContext()
-    vendors = _vendors(catalog, candidates, requirements + vendor_requirements(checks), insufficient, context.vendors,
-                       parts)
+    vendors = _vendors(catalog, candidates, requirements + vendor_requirements(checks), insufficient, context, parts)
     _disfavour_unlikely_vendors(candidates, vendors, parts)
     apply_agreeing(candidates, checks, context.documented)
     requirements += declared
@@ -586,13 +600,25 @@ def _candidate(entry: Entry, requirements: list[Requirement]) -> CandidateVerdic
 
 def _insufficient(findings: list[Finding], requirements: list[Requirement]) -> bool:
     has_vendor = any(r.is_vendor for r in requirements)
-    has_training = any(f.rule in TRAINING_SETUP_RULES and f.in_force for f in findings)
+    has_training = any(f.rule in TRAINING_SETUP_RULES and f.in_force or _when_distributed(f) for f in findings)
     return not (has_vendor and has_training)
 
 
+# A collective backend set up only when the run is distributed (`if ddp:`, `if world_size > 1:`, `if
+# args.distributed:`, `if num_gpus > 1:`) is the code's training set-up all the same: a distributed run is what
+# the condition asks for, and a training run across devices is one.
+_DISTRIBUTED_TEST = re.compile(r"\b(?:ddp|distributed|is_distributed|world_size|num_gpus|n_gpus?|ngpus?|gpus|"
+                               r"num_processes|nprocs?|multi_gpu|local_rank|rank|is_initialized)\b", re.I)
+
+
+def _when_distributed(finding: Finding) -> bool:
+    condition = (finding.properties or {}).get("condition")
+    return (finding.rule == Code.COLLECTIVE_BACKEND and finding.state is State.CONDITIONAL
+            and isinstance(condition, str) and _DISTRIBUTED_TEST.search(condition) is not None)
+
+
 def _vendors(catalog: Catalog, candidates: list[CandidateVerdict], requirements: list[Requirement],
-             insufficient: bool, context: dict[str, tuple[str, ...]] | None = None,
-             parts: EvidenceParts | None = None) -> list[VendorVerdict]:
+             insufficient: bool, context: RepoContext, parts: EvidenceParts | None = None) -> list[VendorVerdict]:
     parts = parts or EvidenceParts(_evidence_key)
     vendor_reqs = [r for r in requirements if r.is_vendor]
     if any(r.against for r in vendor_reqs):
@@ -627,17 +653,22 @@ def _vendors(catalog: Catalog, candidates: list[CandidateVerdict], requirements:
         top[0].status = LIKELY
         return verdicts
     tied = frozenset(v.name for v in top)
-    named = _outweighing(tied, context or {})
+    # The repository's other code names one of the tied vendors alone, or far more than the others (HIP
+    # variables in its data scripts beside CUDA-looking training code that ROCm runs unchanged): that is the
+    # hardware this code runs on too. Failing that, its containers, pins and documented commands may (a ROCm
+    # fork of a CUDA framework whose only image is a ROCm one), then the parts its documents name.
+    named, where, seen = None, "", {}
+    for seen, where in context.tie_breakers(catalog):
+        named = _outweighing(tied, seen)
+        if named:
+            break
     rule = TIE_BREAKS.get(tied)
     if named:
-        # The repository's other code names one of the tied vendors alone, or far more than the others (HIP
-        # variables in its data scripts beside CUDA-looking training code that ROCm runs unchanged): that is the
-        # hardware this code runs on too.
         preferred = named
-        why = (f"this code fits {' and '.join(sorted(tied))} alike; the repository's other code names {preferred} "
-               f"alone in {_files(context[preferred])}"
-               + "".join(f", {v} in {_files(context[v])}" for v in sorted(tied & context.keys() - {preferred})))
-        tied_evidence = context[preferred]
+        why = (f"this code fits {' and '.join(sorted(tied))} alike; the repository's {where.format(preferred)} "
+               f"in {_files(seen[preferred])}"
+               + "".join(f", {v} in {_files(seen[v])}" for v in sorted(tied & seen.keys() - {preferred})))
+        tied_evidence = seen[preferred]
     elif rule:
         preferred, why = rule
         tied_evidence = parts.union(r.evidence for r in vendor_reqs)
@@ -683,6 +714,20 @@ def singled_out_vendors(findings: list[Finding]) -> dict[str, tuple[str, ...]]:
             continue
         for req in requirements_for(f):
             if req.is_vendor and len(req.vendors) == 1 and req.strength in (HARD, STRONG):
+                found.setdefault(next(iter(req.vendors)), set()).update(req.evidence)
+    return {vendor: tuple(sorted(evidence, key=_evidence_key)) for vendor, evidence in found.items()}
+
+
+def support_vendors(findings: list[Finding]) -> dict[str, tuple[str, ...]]:
+    """Vendors that the repository's containers, pins and documented commands name alone, at any strength (a ROCm
+    base image, a `/dev/kfd` pass-through, an NGC image), each with that evidence. CI set-ups are left out: a ROCm
+    job beside the CUDA ones says what else a project tests on."""
+    found: dict[str, set[str]] = {}
+    for f in findings:
+        if not is_support(f) or is_ci_path(f.path):
+            continue
+        for req in requirements_for(f):
+            if req.is_vendor and len(req.vendors) == 1:
                 found.setdefault(next(iter(req.vendors)), set()).update(req.evidence)
     return {vendor: tuple(sorted(evidence, key=_evidence_key)) for vendor, evidence in found.items()}
 
@@ -928,8 +973,8 @@ def infer(result, settings=None, catalog: Catalog | None = None) -> Verdict:
     files = getattr(result, "files", []) or []
     # Tools and examples count here: a data-preparation script setting HIP variables was run on the authors'
     # machines as much as the training loop was. Tests and vendored trees do not.
-    context = RepoContext(singled_out_vendors([f for f in everything if role_of(f, repo) not in (TEST, VENDORED)]),
-                          documented_parts(everything))
+    own = [f for f in everything if role_of(f, repo) not in (TEST, VENDORED)]
+    context = RepoContext(singled_out_vendors(own), documented_parts(everything), support_vendors(own))
     parts = EvidenceParts(_evidence_key)  # evidence tuples the paths' assessments share (shared.py)
     per_recipe = _path_assessments(findings, files, repo, catalog, context, parts)
     # A path that names no vendor (a data-preparation or GUI script, plain PyTorch) runs anywhere as far as its

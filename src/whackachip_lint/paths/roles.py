@@ -90,7 +90,8 @@ CONTAINER_CI_DOC_NAMES = ("Dockerfile*", "*.dockerfile", "*.Dockerfile", "Contai
 BUILD_AND_LOG_NAMES = ("setup.py", "setup.cfg", "pyproject.toml", "CMakeLists.txt", "*.cmake", "environment*.yml",
                        "environment*.yaml", "*.log", "Makefile", "*.mk")
 SUPPORT_NAMES = CONTAINER_CI_DOC_NAMES + BUILD_AND_LOG_NAMES
-SUPPORT_DIRS = frozenset({".github", ".gitlab", ".circleci", "ci", ".ci", "docker", "docs", "doc", ".buildkite"})
+CI_DIRS = frozenset({".github", ".gitlab", ".circleci", "ci", ".ci", ".buildkite"})
+SUPPORT_DIRS = CI_DIRS | {"docker", "docs", "doc"}
 CONFIG_SUFFIXES = (".json", ".yaml", ".yml", ".toml", ".cfg", ".ini")
 # Findings that show a training set-up (collective backend, network, launcher, topology, configs, sharding).
 SETUP_RULES = tagged("training-setup")
@@ -186,6 +187,11 @@ def is_support_path(path: str) -> bool:
 def is_container_ci_or_doc_path(path: str) -> bool:
     """A support file that may target more (or other) hardware than the training run (see SUPPORT_NAMES)."""
     return _in_support_dir_or_named(path, _CONTAINER_CI_DOC_NAME)
+
+
+def is_ci_path(path: str) -> bool:
+    """A CI set-up (a workflow, a pipeline file): what else a project tests on, not what its runs use."""
+    return any(p in CI_DIRS for p in _parts(path)) or path.rsplit("/", 1)[-1] == ".gitlab-ci.yml"
 
 
 def _in_support_dir_or_named(path: str, names: re.Pattern[str]) -> bool:
@@ -468,7 +474,9 @@ def _file_category(path: str, roles: dict[str, str], graph: ImportGraph, kind: s
     if kind == "launch" and is_support_path(path):
         return SUPPORT
     if path.endswith(".py"):
-        importers = graph.importers.get(path, [])
+        # Tests import a trainer to call its main() (a smoke test): only the repository's other code makes it a
+        # module of theirs.
+        importers = [(who, how) for who, how in graph.importers.get(path, []) if roles.get(who) != TEST]
         if kind == "main" and any(how == "top" for _, how in importers):
             return OPTIONAL  # a module others import, with a self-test under its main guard: not a path of its own
         if is_plugin_path(path) and not any(how == "top" for _, how in importers):

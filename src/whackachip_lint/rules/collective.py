@@ -14,7 +14,7 @@ TRIGGERS = (
     "accelerator", "neuron", "musa", "mlu", "metal", "torch.version", "miopen", "environ", "putenv", "ucc",
     "hipblaslt", "rank_table", "jax_platform", "xla_force_host", "rocm-smi", "amd-smi", "rocminfo", "npu-smi",
     "hl-smi", "hl-qual", "gcloud", "device_target", "mindspore", "tpuestimator", "tpustrategy",
-    "tpuclusterresolver", "libtpu",
+    "tpuclusterresolver", "libtpu", "nvte_", "te_hipblaslt",
 )
 
 RULES = (
@@ -23,7 +23,10 @@ RULES = (
         name="collective-backend",
         signal="collective.backend",
         title="collective backend",
-        summary="Finds the torch.distributed backend: `init_process_group`, `deepspeed.init_distributed`, launcher flags.",
+        summary=(
+            "Finds the torch.distributed backend: `init_process_group`, `deepspeed.init_distributed`, launcher flags; "
+            "and JAX's multi-host `jax.distributed.initialize()`."
+        ),
         why=(
             "`nccl` is NVIDIA's NCCL or, on ROCm builds of PyTorch, AMD's RCCL under the same name; `hccl` is Huawei "
             "Ascend's or Intel Gaudi's library; `gloo` runs anywhere. The backend narrows the vendor set, it never "
@@ -47,6 +50,8 @@ RULES = (
             Example("import deepspeed\ndeepspeed.init_distributed()\n", state=State.CONDITIONAL, value="auto",
                     note="DeepSpeed's accelerator picks the backend"),
             Example("torchrun --nproc_per_node 8 train.py --ddp_backend nccl\n", kind="shell", value="nccl"),
+            Example("import jax\njax.distributed.initialize()\n", value="jax",
+                    note="JAX's multi-host runtime: XLA picks the collectives for the platform, so no vendor"),
         ),
         negatives=(
             Example('import torch.distributed as dist\n# dist.init_process_group(backend="nccl")\n'),
@@ -78,7 +83,7 @@ RULES = (
         title="vendor runtime import",
         summary=(
             "Finds imports of accelerator runtimes: torch_npu, habana_frameworks (and optimum.habana, its "
-            "Transformers port), torch_xla, jax, mlx, intel_extension_for_pytorch."
+            "Transformers port), torch_xla, jax (and its Pallas TPU kernels), mlx, intel_extension_for_pytorch."
         ),
         why=(
             "A runtime that the code imports unconditionally and uses can only run on that vendor's hardware: it is "
@@ -91,6 +96,9 @@ RULES = (
                     note="Hugging Face's trainer for Intel Gaudi"),
             Example("import torch_xla.core.xla_model as xm\n", value="torch_xla"),
             Example("import jax.numpy as jnp\n", value="jax"),
+            Example("from jax.experimental.pallas.ops.tpu.splash_attention import splash_attention_kernel\n",
+                    value="pallas.tpu", note="JAX's Pallas kernels for TPUs"),
+            Example("from jax.experimental.pallas import tpu as pltpu\n", value="pallas.tpu"),
             Example("import intel_extension_for_pytorch as ipex\n", value="intel_extension_for_pytorch"),
             Example("import mlx.core as mx\n", value="mlx"),
             Example("import torch_neuronx\n", value="torch_neuronx", note="AWS Trainium/Inferentia (Neuron SDK)"),
@@ -100,6 +108,7 @@ RULES = (
             Example("import importlib.util\nif importlib.util.find_spec('torch_npu'):\n    import torch_npu\n"),
             Example('"""Runs on torch_npu too."""\nimport torch\n'),
             Example("from optimum.intel import OVModelForCausalLM\n", note="another Optimum backend (OpenVINO)"),
+            Example("try:\n    from jax.experimental.pallas import tpu as pltpu\nexcept ImportError:\n    pltpu = None\n"),
         ),
         tags=("vendor",),
         implies=(
@@ -110,6 +119,9 @@ RULES = (
             # Strong, not hard: GaudiTrainer falls back to the CPU when `use_habana` is off.
             ("optimum.habana*", (vendor(INTEL, strength=STRONG, text="imports optimum.habana (Intel Gaudi trainer)"),)),
             ("torch_xla*", (vendor(GOOGLE, strength=STRONG, text="imports torch_xla (XLA devices: TPU)", xla=True),)),
+            # Weak: the module imports anywhere JAX does (a multi-backend model may take a type from it); the
+            # kernels run only on TPUs.
+            ("pallas.tpu", (vendor(GOOGLE, strength=WEAK, text="imports Pallas TPU kernels (written for Google TPUs)"),)),
             ("mlx*", (vendor(APPLE, strength=STRONG, text="imports mlx (made for Apple silicon)"),)),
             ("torch_neuronx*", (vendor(AWS, strength=HARD, text="imports torch_neuronx (AWS Neuron runtime)"),)),
             ("torch_neuron*", (vendor(AWS, strength=HARD, text="imports torch_neuron (AWS Neuron runtime)"),)),
@@ -202,7 +214,8 @@ RULES = (
         name="vendor-environment",
         signal="runtime.env",
         title="vendor runtime variable",
-        summary=("Finds vendor runtime variables set: RCCL_*, HSA_*, HIP_*/ROCR_*, ASCEND_*, PT_HPU_*, PJRT_*/XLA_*, "
+        summary=("Finds vendor runtime variables set: RCCL_*, HSA_*, HIP_*/ROCR_*, ROCm Transformer Engine's NVTE_CK_*, "
+                 "ASCEND_*, PT_HPU_*, PJRT_*/XLA_*, "
                  "TPU_*, LIBTPU_* and XRT_TPU_CONFIG."),
         why=(
             "These variables are read only by one vendor's stack (AMD ROCm, Huawei CANN, Intel Gaudi, Google XLA). "
@@ -219,6 +232,9 @@ RULES = (
             Example("export RANK_TABLE_FILE=./hccl_8p.json\n", kind="shell", value="RANK_TABLE_FILE",
                     note="the HCCL rank table of an Ascend job"),
             Example("export NEURON_RT_NUM_CORES=2\n", kind="shell", value="NEURON_RT_NUM_CORES", note="AWS Neuron"),
+            Example("export NVTE_FUSED_ATTN_CK=1\n", kind="shell", value="NVTE_FUSED_ATTN_CK",
+                    note="Transformer Engine's ROCm port: Composable Kernel attention"),
+            Example('import os\nos.environ["NVTE_CK_USES_BWD_V3"] = "1"\n', value="NVTE_CK_USES_BWD_V3"),
             Example('export XRT_TPU_CONFIG="localservice;0;localhost:51011"\n', kind="shell", value="XRT_TPU_CONFIG",
                     note="PyTorch/XLA's XRT runtime pointed at a Cloud TPU"),
             Example('export LIBTPU_INIT_ARGS="--xla_tpu_enable_async_collective_fusion=true"\n', kind="shell",
@@ -228,6 +244,7 @@ RULES = (
         negatives=(
             Example("# export HSA_FORCE_FINE_GRAIN_PCIE=1\n", kind="shell"),
             Example("source ./set_env.sh\n", kind="shell", note="a project's own set_env.sh is not CANN's"),
+            Example("export NVTE_FLASH_ATTN=0\n", kind="shell", note="a Transformer Engine switch NVIDIA's TE reads too"),
             Example('import os\nif os.environ.get("ASCEND_RT_VISIBLE_DEVICES"):\n    pass\n', note="reading is not setting"),
             Example("export PJRT_DEVICE=CUDA\n", kind="shell",
                     note="PJRT_DEVICE is read by its value (WAC208): CUDA names no TPU"),
@@ -251,6 +268,9 @@ RULES = (
             ("libtpu_*", (vendor(GOOGLE, strength=STRONG, text="libtpu variables (Google TPU runtime)"),)),
             ("torch_blas_prefer_hipblaslt", (vendor(AMD, strength=STRONG, text="hipBLASLt switch (PyTorch on ROCm)"),)),
             ("gpu_max_hw_queues", (vendor(AMD, strength=STRONG, text="HIP hardware queue count (AMD ROCm)"),)),
+            *((pattern, (vendor(AMD, strength=STRONG, text="Transformer Engine's ROCm switches (AMD)"),))
+              for pattern in ("nvte_use_rocm", "nvte_fused_attn_ck", "nvte_fused_attn_aotriton", "nvte_use_hipblaslt",
+                              "nvte_ck_*", "nvte_rocm_*", "te_hipblaslt_*")),
             ("rank_table_file", (vendor(HUAWEI, strength=STRONG, text="HCCL rank table (Huawei Ascend)"),)),
             ("mindspore_hccl_config_path", (vendor(HUAWEI, strength=STRONG, text="HCCL rank table (Huawei Ascend)"),)),
             ("neuron_*", (vendor(AWS, strength=STRONG, text="Neuron runtime variables (AWS Trainium/Inferentia)"),)),

@@ -63,7 +63,11 @@ RULES = (
         signal="kernel.transformer_engine",
         title="Transformer Engine",
         summary="Finds NVIDIA Transformer Engine imported.",
-        why="Transformer Engine is NVIDIA's library for FP8 training on Ada, Hopper and Blackwell.",
+        why=(
+            "Transformer Engine is NVIDIA's library for FP8 training on Ada, Hopper and Blackwell; AMD's ROCm port "
+            "(ROCm/TransformerEngine) keeps the `transformer_engine` module for Instinct GPUs, so, like "
+            "FlashAttention-2, it narrows the vendor to NVIDIA or AMD."
+        ),
         positives=(
             Example("import transformer_engine.pytorch as te\n", value="transformer_engine"),
             Example("from transformer_engine.common.recipe import DelayedScaling\n", value="transformer_engine"),
@@ -80,7 +84,10 @@ RULES = (
         ),
         tags=("kernels",),
         implies=(
-            ("*", (vendor(NVIDIA, strength=STRONG, text="Transformer Engine is NVIDIA's library"),)),
+            # ROCm/TransformerEngine's README: "enables Transformer Engine (TE) on ROCm as a library to accelerate
+            # Transformer models on AMD GPUs, including using 8-bit floating point (FP8) precision on MI300 GPUs".
+            ("*", (vendor(NVIDIA, AMD, strength=STRONG,
+                          text="Transformer Engine: NVIDIA's library, also ported to AMD ROCm"),)),
         ),
         triggers=TRIGGERS,
     ),

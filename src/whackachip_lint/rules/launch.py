@@ -15,7 +15,7 @@ TRIGGERS = (
     "sbatch", "slurm", "composer", "nproc", "nnodes", "nodes", "num_node", "num-node", "num_gpu", "num-gpu", "gpus",
     "per_node", "per-node", "num_processes", "num-processes", "hostfile", "machinefile", "visible_devices",
     "config_file", "config-file", "ntasks", "world_size", "pbs", "bsub", "ngpus", "msrun", "gaudi_spawn",
-    "device_id",
+    "device_id", "lightning", "fabric",
 )
 
 # Device classes a job across machines runs on: everything but consumer cards.
@@ -27,7 +27,8 @@ RULES = (
         name="gpus-per-node",
         signal="launch.gpus_per_node",
         title="devices per node",
-        summary="Finds how many devices a launcher starts per node (--nproc_per_node, --num_gpus, --gpus-per-node).",
+        summary=("Finds how many devices a launcher starts per node (--nproc_per_node, --num_gpus, --gpus-per-node), "
+                 "or a training script that starts its own processes is given (`python train.py --gpus=8`)."),
         why=(
             "Eight devices per node is the shape of HGX/DGX-class servers (a weak datacenter hint); it can also be "
             "four dual-die MI250X cards or eight Ascend NPUs."
@@ -42,6 +43,8 @@ RULES = (
             Example("composer -n 8 train.py yamls/pretrain/mpt-125m.yaml\n", kind="shell", value=8,
                     note="MosaicML Composer's launcher"),
             Example(_RANK_LOOP, kind="shell", value=8, note="one background process per DEVICE_ID"),
+            Example("python train.py --outdir=runs --gpus=8 --batch=32\n", kind="shell", value=8,
+                    note="a script that spawns one process per local GPU"),
             Example("num_machines: 2\nnum_processes: 16\n", kind="yaml", value=8, note="16 processes over 2 machines"),
             Example("#!/usr/bin/env python\n#SBATCH --gpus-per-node=4\nimport subprocess\n", value=4,
                     note="a job script written in Python: its #SBATCH lines are read as in a shell script"),
@@ -53,6 +56,7 @@ RULES = (
                 kind="shell",
                 note="a count the file does not decide stays conditional, with the text as written",
             ),
+            Example("python train.py --gpus 0,1,2,3\n", kind="shell", note="device ids, not a count"),
             Example("export HABANA_VISIBLE_DEVICES=all\n", kind="shell",
                     note="`all` exposes every device: it names no count"),
             Example("composer -n 8 install\n", kind="shell", note="no Python script: PHP's composer, no launch"),
@@ -114,7 +118,8 @@ RULES = (
         name="launcher",
         signal="launch.launcher",
         title="distributed launcher",
-        summary="Finds distributed launchers: torchrun, torch.distributed.run/launch, deepspeed, accelerate launch, srun, mpirun.",
+        summary=("Finds distributed launchers: torchrun, torch.distributed.run/launch, deepspeed, accelerate launch, "
+                 "Lightning's `lightning run model` / `fabric run`, srun, mpirun."),
         why="The launcher ties a script to its configs and flags; the inference follows it across files.",
         positives=(
             Example("deepspeed --num_gpus 8 train.py\n", kind="shell", value="deepspeed"),
@@ -122,12 +127,15 @@ RULES = (
             Example("msrun --worker_num=8 --local_worker_num=8 train.py\n", kind="shell", value="msrun"),
             Example("composer --world_size 16 --node_rank 0 --master_addr 10.0.0.1 --master_port 7501 train.py "
                     "cfg.yaml\n", kind="shell", value="composer", note="MosaicML Composer's launcher"),
+            Example("lightning run model --accelerator=cuda --devices=8 --num-nodes=2 pretrain/train.py\n",
+                    kind="shell", value="lightning", note="Lightning Fabric's launcher"),
             Example(_RANK_LOOP, kind="shell", value="rank-loop",
                     note="the Ascend idiom: a loop that starts one background process per DEVICE_ID"),
         ),
         negatives=(
             Example("python train.py\n", kind="shell"),
             Example("composer install --no-dev\n", kind="shell", note="PHP's composer: no Python script, no launch"),
+            Example("lightning run app app.py\n", kind="shell", note="a Lightning app, not a training launch"),
             Example("for i in 0 1 2 3; do echo $i; done\n", kind="shell", note="a loop that starts no process per device"),
         ),
         tags=("topology", "launcher", "training-setup"),

@@ -130,13 +130,16 @@ RULES = (
         name="fsdp",
         signal="memory.fsdp",
         title="FSDP sharding",
-        summary="Finds PyTorch FSDP sharding (FullyShardedDataParallel, fully_shard, fsdp configs).",
+        summary=("Finds PyTorch FSDP sharding (FullyShardedDataParallel, fully_shard, Lightning's FSDPStrategy, "
+                 "fsdp configs)."),
         why="Like ZeRO-3, FSDP shards model state across devices because it does not fit on one.",
         positives=(
             Example("from torch.distributed.fsdp import FullyShardedDataParallel as FSDP\nmodel = FSDP(model)\n"),
             Example("from torch.distributed.fsdp import fully_shard\nfully_shard(model)\n", value="fsdp2"),
             Example('from transformers import TrainingArguments\nargs = TrainingArguments("out", fsdp="full_shard auto_wrap")\n'),
             Example("distributed_type: FSDP\n", kind="yaml", value="fsdp"),
+            Example("import lightning as L\nfrom lightning.fabric.strategies import FSDPStrategy\n"
+                    "fabric = L.Fabric(devices=8, strategy=FSDPStrategy())\n", value="fsdp"),
         ),
         negatives=(
             Example("# FSDP would help here\nmodel = model.cuda()\n"),

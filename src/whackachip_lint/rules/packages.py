@@ -87,6 +87,9 @@ RULES = (
             # ROCm does not run in NVIDIA's containers (unlike a `cuda` device string, which ROCm PyTorch keeps).
             ("nvcr.io/*", (vendor(NVIDIA, strength=WEAK, text="NVIDIA NGC base image", redirectable=True),)),
             ("nvidia/cuda*", (vendor(NVIDIA, strength=WEAK, text="CUDA base image", redirectable=True),)),
+            # Other images whose tag states a CUDA toolkit (`pytorch/pytorch:2.3.0-cuda12.1-...`, `...-cu121`).
+            ("*cuda*", (vendor(NVIDIA, strength=WEAK, text="CUDA build image", redirectable=True),)),
+            ("*[!a-z]cu[0-9][0-9]*", (vendor(NVIDIA, strength=WEAK, text="CUDA build image", redirectable=True),)),
         ),
         triggers=TRIGGERS,
         triggers_by_kind=TRIGGERS_BY_KIND,

@@ -287,6 +287,21 @@ def test_an_environment_variable_name_is_followed_six_levels_deep():
     assert env_of(5) == "P" and env_of(6) is None
 
 
+@pytest.mark.parametrize(("text", "windows"), [
+    ("os.name == 'nt'", True), ("'nt' == os.name", True), ("os.name != 'nt'", False), ("not os.name == 'nt'", False),
+    ("sys.platform == 'win32'", True), ("platform.system() == 'Windows'", True), ("platform.system() != 'Windows'", False),
+    ("sys.platform.startswith('win')", True), ("not sys.platform.startswith('win')", False),
+    # not a Windows test: another system (Apple silicon trains on macOS), another name, another comparison
+    ("sys.platform == 'darwin'", None), ("platform.system() == 'Linux'", None), ("os.name == 'posix'", None),
+    ("args.name == 'nt'", None), ("os.name in ('nt',)", None), ("platform.system('x') == 'Windows'", None),
+    ("sys.platform.startswith('linux')", None), ("name.startswith('win')", None),
+])
+def test_windows_host_test(text, windows):
+    from whackachip_lint.extract.python.hosts import windows_test
+
+    assert windows_test(expr(text), Aliases()) is windows
+
+
 def tpu_aliases() -> Aliases:
     aliases = Aliases()
     for statement in ast.parse("import torch\nfrom tensorflow.distribute.cluster_resolver import TPUClusterResolver").body:

@@ -365,6 +365,27 @@ def test_backend_ifexp_is_conditional_and_unknown_backend_is_not_guessed():
     assert rows(code) == {("WAC201", 2, 25, C, "nccl"), ("WAC201", 2, 25, C, "gloo")}
 
 
+def test_backend_set_as_an_attribute_before_the_call():
+    # The `init_distributed_mode(args)` helper many vision and multimodal repositories share: the backend is
+    # written into the options object, then passed from it.
+    code = """\
+        import torch
+        def init_distributed_mode(args):
+            if args.distributed is False:
+                return
+            args.dist_backend = "nccl"
+            torch.distributed.init_process_group(backend=args.dist_backend, init_method=args.dist_url)
+        def other(args):
+            torch.distributed.init_process_group(backend=args.dist_backend)
+        def switched(args, cpu):
+            if cpu:
+                args.backend = "gloo"
+            torch.distributed.init_process_group(backend=args.backend)
+        """
+    # Only the function that assigns it knows the value; a conditional assignment is conditional.
+    assert rows(code) == {("WAC201", 6, 42, E, "nccl"), ("WAC201", 12, 42, C, "gloo")}
+
+
 def test_deepspeed_init_distributed():
     code = """\
         import deepspeed
@@ -574,6 +595,25 @@ def test_fsdp():
         args = TrainingArguments("out", fsdp="full_shard")
         """
     assert rows(code) == {("WAC505", 2, 9, E, "fsdp"), ("WAC505", 3, 1, E, "fsdp2"), ("WAC505", 4, 33, E, "fsdp")}
+
+
+def test_lightning_fsdp_strategy():
+    # Lightning (Fabric or Trainer) shards with FSDP when given its FSDPStrategy; under a device-count test it is
+    # conditional like any other branch.
+    code = """\
+        import lightning as L
+        from lightning.fabric.strategies import FSDPStrategy
+        from pytorch_lightning.strategies import DDPStrategy
+        def setup(devices):
+            if devices > 1:
+                strategy = FSDPStrategy(state_dict_type="full")
+            else:
+                strategy = "auto"
+            fabric = L.Fabric(devices=devices, strategy=strategy)
+            trainer = L.Trainer(strategy=L.pytorch.strategies.FSDPStrategy())
+            other = L.Trainer(strategy=DDPStrategy())
+        """
+    assert rows(code, "WAC505") == {("WAC505", 6, 20, C, "fsdp"), ("WAC505", 10, 34, E, "fsdp")}
 
 
 # -- configs built as Python dicts ---------------------------------------------------------------------
@@ -1281,3 +1321,29 @@ def test_a_tpu_probe_makes_every_try_around_it_optional():
         pass
     """
     assert rows(code, "WAC201") == {("WAC201", 4, 29, C, "nccl")}
+
+
+def test_windows_fallback_leaves_the_other_branch_in_force():
+    # A Windows desktop gets gloo; the Linux machine a training run uses takes the other side, unconditionally.
+    code = """\
+        import os, sys, platform
+        import torch.distributed as dist
+        def init():
+            if os.name == "nt":
+                dist.init_process_group("gloo")
+            else:
+                dist.init_process_group("nccl")
+            dist.init_process_group(backend="gloo" if platform.system() == "Windows" else "nccl")
+            if not sys.platform.startswith("win"):
+                dist.init_process_group("hccl")
+            if sys.platform == "darwin":
+                dist.init_process_group("gloo")
+            else:
+                dist.init_process_group("nccl")
+        """
+    assert rows(code) == {
+        ("WAC201", 5, 33, C, "gloo"), ("WAC201", 7, 33, E, "nccl"),
+        ("WAC201", 8, 29, C, "gloo"), ("WAC201", 8, 29, E, "nccl"),
+        ("WAC201", 10, 33, E, "hccl"),
+        ("WAC201", 12, 33, C, "gloo"), ("WAC201", 14, 33, C, "nccl"),  # macOS is no desktop fallback
+    }

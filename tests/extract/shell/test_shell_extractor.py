@@ -440,6 +440,41 @@ def test_training_script_memory_flags():
     assert only("torchrun pretrain.py --micro-batch-size $MBS\n", "WAC504") == ("$MBS", C, 1)
 
 
+def test_a_script_that_starts_one_process_per_local_gpu():
+    # `python train.py --gpus=8` (the script spawns its own workers) and detectron2's `--num-gpus 8`: devices on
+    # this node. A list of device ids or an undecided count names no number; zero GPUs is a CPU run.
+    code = """\
+        python train.py --outdir=runs --gpus=8 --batch=32
+        python tools/train_net.py --num-gpus 4 --num-machines 2
+        GPUS=${GPUS:-2}
+        python main.py --ngpus $GPUS
+        python main.py --gpus 0,1,2,3
+        python main.py --gpus $NGPU
+        python main.py --num_gpus 0
+        python main.py --gpu 1
+        """
+    assert facts(code, "WAC401") == [("WAC401", 8, E, 1), ("WAC401", 4, E, 2), ("WAC401", 2, E, 4),
+                                     ("WAC401", 0, D, 7)]
+
+
+def test_lightning_fabric_launcher():
+    code = """\
+        lightning run model --node-rank=0 --main-address=10.0.0.5 --accelerator=cuda --devices=8 --num-nodes=2 \\
+            pretrain/train.py --train_data_dir data
+        fabric run --devices auto --precision bf16-mixed train.py
+        fabric run model --devices=4 train.py
+        lightning run app app.py
+        """
+    found = {(rule, value, state, line) for rule, value, state, line in facts(code)}
+    assert found == {
+        ("WAC404", "lightning", E, 1), ("WAC204", "cuda", E, 1), ("WAC401", 8, E, 1), ("WAC402", 2, E, 1),
+        ("WAC404", "lightning", E, 3), ("WAC401", "auto", C, 3), ("WAC101", "bf16", E, 3),
+        ("WAC404", "lightning", E, 4), ("WAC401", 4, E, 4),
+    }
+    launch = [f for f in scan_snippet(textwrap.dedent(code), "shell").findings if f.rule == "WAC404"][0]
+    assert launch.properties["script"] == "pretrain/train.py"
+
+
 def test_a_template_with_angle_bracket_placeholders_is_read():
     # Megatron-style example scripts: `DATA_PATH=<Specify path and file prefix>` is no redirection but a blank to fill.
     code = ("#!/bin/bash\nDATA_PATH=<Specify path and file prefix>\nVOCAB_FILE=<Specify path to vocab.txt>\n"

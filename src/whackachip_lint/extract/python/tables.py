@@ -157,6 +157,11 @@ MODULES: dict[str, tuple[tuple[str, str], ...]] = {
     "mindspeed.megatron_adaptor": ((Code.CUDA_MIGRATION_SHIM, "mindspeed"),),  # patches Megatron's CUDA code paths for Ascend
     "torch_xla": ((Code.VENDOR_RUNTIME_IMPORT, "torch_xla"),),
     "jax": ((Code.VENDOR_RUNTIME_IMPORT, "jax"),),
+    # Pallas kernels written for TPUs: `jax.experimental.pallas.tpu` holds the "Mosaic-specific Pallas APIs" and
+    # `pallas.ops.tpu` JAX's TPU kernels (splash and flash attention); on TPUs Pallas lowers to Mosaic (JAX docs:
+    # jax.experimental.pallas.tpu module, Pallas quickstart).
+    "jax.experimental.pallas.tpu": ((Code.VENDOR_RUNTIME_IMPORT, "pallas.tpu"),),
+    "jax.experimental.pallas.ops.tpu": ((Code.VENDOR_RUNTIME_IMPORT, "pallas.tpu"),),
     "mlx": ((Code.VENDOR_RUNTIME_IMPORT, "mlx"),),
     "torch_neuronx": ((Code.VENDOR_RUNTIME_IMPORT, "torch_neuronx"),),
     "torch_neuron": ((Code.VENDOR_RUNTIME_IMPORT, "torch_neuron"),),
@@ -174,6 +179,8 @@ MODULES: dict[str, tuple[tuple[str, str], ...]] = {
 # Calls (dotted names after alias resolution; a leading "*." matches any receiver).
 INIT_PROCESS_GROUP = ("torch.distributed.init_process_group", "*.init_process_group", "init_process_group")
 DEEPSPEED_INIT = ("deepspeed.init_distributed", "deepspeed.comm.init_distributed")
+# JAX's multi-process runtime (one process per host); XLA picks the collectives for the platform.
+JAX_DISTRIBUTED_INIT = ("jax.distributed.initialize",)
 AUTOCAST = ("torch.autocast", "torch.amp.autocast", "torch.cuda.amp.autocast", "torch.cpu.amp.autocast")
 # Autocast on the host CPU: its dtype is the CPU's precision, not the accelerator's.
 CPU_AUTOCAST = ("torch.cpu.amp.autocast",)
@@ -206,6 +213,12 @@ FSDP_CALLS: dict[str, str] = {
     "accelerate.FullyShardedDataParallelPlugin": "fsdp",
     "accelerate.utils.FullyShardedDataParallelPlugin": "fsdp",
     "*.FullyShardedDataParallelPlugin": "fsdp",
+    # Lightning Fabric and Trainer: `Fabric(strategy=FSDPStrategy(...))` (lightning.fabric.strategies,
+    # lightning.pytorch.strategies, pytorch_lightning.strategies).
+    "lightning.fabric.strategies.FSDPStrategy": "fsdp",
+    "lightning.pytorch.strategies.FSDPStrategy": "fsdp",
+    "pytorch_lightning.strategies.FSDPStrategy": "fsdp",
+    "*.FSDPStrategy": "fsdp",
 }
 # Loading a pretrained model: its first argument (or `pretrained_model_name_or_path=`) names it (WAC509). A
 # tokenizer, processor or scheduler loaded by name says nothing about the size of the model trained (a small model

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 import ast
 
 from ...evidence import State, Value
+from .hosts import windows_test
 from .names import Aliases, dotted, matches
 from .tables import ENV_GETTERS
 
@@ -94,10 +95,14 @@ class Resolver:
         return None
 
     def _name(self, node: ast.Name, depth: int) -> list[ValueCandidate] | None:
+        return self._bound(node.id, depth)
+
+    def _bound(self, name: str, depth: int) -> list[ValueCandidate] | None:
+        """The values assigned to `name` (a variable, or `args.backend` written in the same function)."""
         bindings = None
         for scope in (self.scopes[-1], self.scopes[0]):
-            if node.id in scope:
-                bindings = scope[node.id]
+            if name in scope:
+                bindings = scope[name]
                 break
         if not bindings:
             return None
@@ -105,7 +110,7 @@ class Resolver:
         for binding in bindings:
             for candidate in self.resolve(binding.node, depth + 1) or []:
                 candidate.state = combine(binding.state, candidate.state)
-                candidate.properties.setdefault("variable", node.id)
+                candidate.properties.setdefault("variable", name)
                 found.append(candidate)
         return found or None
 
@@ -113,6 +118,9 @@ class Resolver:
         name = dotted(node)
         if name is None:
             return None
+        assigned = self._bound(name, depth)  # `args.dist_backend = "nccl"` overrides the option's default
+        if assigned is not None:
+            return assigned
         flag = self.flags.get(node.attr)
         if flag is None:
             return None
@@ -137,6 +145,10 @@ class Resolver:
 
     def _ifexp(self, node: ast.IfExp, depth: int) -> list[ValueCandidate] | None:
         truth = branch_truth(node.test)  # `a if False else b`: `a` is dead, `b` is the value
+        windows = windows_test(node.test, self.aliases) if truth is None else None
+        if windows is not None:  # `"gloo" if os.name == "nt" else "nccl"`: a training host takes the other side
+            return self._either(((node.body, None if windows else True), (node.orelse, True if windows else None)),
+                                depth)
         return self._either(((node.body, truth), (node.orelse, None if truth is None else not truth)), depth)
 
     def _boolop(self, node: ast.BoolOp, depth: int) -> list[ValueCandidate] | None:

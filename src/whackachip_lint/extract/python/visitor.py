@@ -40,6 +40,7 @@ from ..buildflags import parse_arch_flags
 from ..environment import is_hardware_variable
 from . import tables as T
 from .envwrites import EnvironmentWrites
+from .hosts import windows_test
 from .gate import Gate, gate_pattern, lines_naming, meaningful
 from .lines import Lines, is_fstring
 from .meanings import dtype_meaning, module_meanings, switch_truth, value_meanings, value_properties
@@ -374,12 +375,11 @@ class PythonEvidenceVisitor(ArgparseOptions, EnvironmentWrites, AstWalker):
     def _bind_only(self, node: ast.AST, state: State) -> None:
         """What a statement without gate words still contributes: the names it binds."""
         kind = type(node)
-        if kind is ast.Assign:
-            for target in node.targets:
-                if type(target) is ast.Name:
-                    self.resolver.bind(target.id, node.value, state)
-        elif kind is ast.AnnAssign and node.value is not None and type(node.target) is ast.Name:
-            self.resolver.bind(node.target.id, node.value, state)
+        targets = node.targets if kind is ast.Assign else [node.target] if kind is ast.AnnAssign and node.value else []
+        for target in targets:
+            name = target.id if type(target) is ast.Name else dotted(target) if type(target) is ast.Attribute else None
+            if name is not None:
+                self.resolver.bind(name, node.value, state)
 
     # -- emitting -----------------------------------------------------------------------------
 
@@ -502,9 +502,12 @@ class PythonEvidenceVisitor(ArgparseOptions, EnvironmentWrites, AstWalker):
         truth = branch_truth(node.test)
         if is_type_checking(node.test):
             truth = False  # only a type checker reads it
+        windows = windows_test(node.test, self.aliases) if truth is None else None
         if truth is None and is_neutral_test(node.test):
             # The script's own entry point runs whenever the script runs; its `else` runs when it is imported.
             self.attach(node.orelse, State.CONDITIONAL, condition=node.test, phrase=WHEN_FALSE)
+        elif windows is not None:
+            self._host_branches(node.test, windows, node.body, node.orelse)
         else:
             self._branches(node.test, truth, node.body, node.orelse)
         self._platform_refusal(node.test, node.body, node)
@@ -512,7 +515,22 @@ class PythonEvidenceVisitor(ArgparseOptions, EnvironmentWrites, AstWalker):
 
     def visit_IfExp(self, node: ast.IfExp) -> None:
         self.attach(node.test, check=True)
-        self._branches(node.test, branch_truth(node.test), node.body, node.orelse)
+        truth = branch_truth(node.test)
+        windows = windows_test(node.test, self.aliases) if truth is None else None
+        if windows is not None:
+            self._host_branches(node.test, windows, node.body, node.orelse)
+        else:
+            self._branches(node.test, truth, node.body, node.orelse)
+
+    def _host_branches(self, test: ast.expr, windows: bool, body, orelse) -> None:
+        """`if os.name == "nt": ... else: ...`: only the Windows side is conditional; the other side is what a
+        training machine (Linux) runs, in the state around it (hosts.py)."""
+        negated = isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not)
+        condition = test.operand if negated else test
+        if windows:
+            self.attach(body, State.CONDITIONAL, condition=condition, phrase=WHEN_FALSE if negated else WHEN)
+        else:
+            self.attach(orelse, State.CONDITIONAL, condition=condition, phrase=WHEN if negated else WHEN_FALSE)
 
     def visit_While(self, node: ast.While) -> None:
         if branch_truth(node.test) is False:
@@ -794,6 +812,10 @@ class PythonEvidenceVisitor(ArgparseOptions, EnvironmentWrites, AstWalker):
         elif matches(name, T.DEEPSPEED_INIT):
             arg = keywords.get("dist_backend") or (positional[0] if positional else None)
             api = "deepspeed.init_distributed"
+        elif matches(name, T.JAX_DISTRIBUTED_INIT):
+            # A multi-host JAX run: XLA chooses the collectives (ICI and DCN on TPUs, NCCL on GPUs), so no vendor.
+            self.emit(Code.COLLECTIVE_BACKEND, "jax", node, detail="jax.distributed.initialize() sets up a multi-host run")
+            return
         else:
             return
         if arg is None:
@@ -1014,6 +1036,9 @@ class PythonEvidenceVisitor(ArgparseOptions, EnvironmentWrites, AstWalker):
             # env = os.environ.copy(); env["NCCL_IB_HCA"] = ...; subprocess.run(cmd, env=env)
             self.env_write(subscript_key(target), value, node, "an environment mapping")
         elif kind is ast.Attribute:
+            written = dotted(target)
+            if written is not None:
+                self.resolver.bind(written, value, self.state)  # `args.backend = "nccl"`, read back in this function
             name = self.aliases.resolve(target)
             if name in T.TF32_ATTRIBUTES:
                 self.later(

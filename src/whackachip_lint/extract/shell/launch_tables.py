@@ -208,6 +208,20 @@ LAUNCHERS["composer"] = Launcher(
     frozenset({"-v", "--verbose", "-m", "--module_mode", "-c", "--command_mode"}),
     needs_script=True,
 )
+# Lightning's launcher (Fabric): `lightning run model --accelerator=cuda --devices=8 --num-nodes=2 train.py`, `fabric
+# run ...` (--devices may also be "auto" or a list of ids: then not a count).
+LAUNCHERS["lightning"] = LAUNCHERS["fabric"] = Launcher(
+    "lightning",
+    {"--devices": "gpus", "--num-nodes": "nodes", "--num_nodes": "nodes", "--accelerator": "device",
+     "--precision": "precision", "--strategy": "strategy", "--node-rank": "rank", "--node_rank": "rank",
+     "--main-address": "master", "--main_address": "master", "--main-port": "port", "--main_port": "port"},
+)
+# Launchers that are a subcommand of their command: command -> the subcommand words, longest first.
+SUBCOMMAND_LAUNCHERS: dict[str, tuple[tuple[str, ...], ...]] = {
+    "accelerate": (("launch",),),
+    "lightning": (("run", "model"),),
+    "fabric": (("run", "model"), ("run",)),
+}
 # Python programs that are launchers themselves: script name -> LAUNCHERS key.
 # optimum-habana's gaudi_spawn.py starts one process per Gaudi: `python gaudi_spawn.py --world_size 8 --use_deepspeed`.
 SCRIPT_LAUNCHERS = {"gaudi_spawn.py": "gaudi_spawn"}
@@ -290,6 +304,15 @@ SCRIPT_FLAGS: dict[str, tuple[str, str]] = {
     "per_device_train_batch_size": ("count", Code.MICRO_BATCH),
     "micro_batch_size": ("count", Code.MICRO_BATCH),  # Megatron
     "zero_stage": ("count", Code.ZERO_STAGE),  # Megatron-DeepSpeed
+    # A script that starts its own processes, one per local GPU (`python train.py --gpus=8`, detectron2's
+    # `--num-gpus 8` beside `--num-machines`): a number of devices on this node. Read only when it is a number
+    # (`--gpus 0,1` lists device ids).
+    "gpus": ("devices", Code.GPUS_PER_NODE),
+    "num_gpus": ("devices", Code.GPUS_PER_NODE),
+    "ngpus": ("devices", Code.GPUS_PER_NODE),
+    "n_gpus": ("devices", Code.GPUS_PER_NODE),
+    "gpus_per_node": ("devices", Code.GPUS_PER_NODE),
+    "num_gpus_per_node": ("devices", Code.GPUS_PER_NODE),
     "fsdp": ("fsdp", Code.FSDP),  # Hugging Face TrainingArguments: --fsdp "full_shard auto_wrap"
     "device_target": ("device", Code.DEVICE_TYPE),  # MindSpore scripts: --device_target Ascend
     "use_tpu": ("bool", Code.XLA_PLATFORM),  # TensorFlow Estimator scripts: --use_tpu=True --tpu_name=...

@@ -24,6 +24,7 @@ from .launch_tables import (
     PYTHON_OPTIONS_WITH_VALUES,
     SCRIPT_FLAGS,
     SCRIPT_LAUNCHERS,
+    SUBCOMMAND_LAUNCHERS,
     TIMEOUT,
     TOOL_WRAPPERS,
     VARIABLE_NAME,
@@ -67,9 +68,12 @@ def analyze(words: list[Word], state: State, sink: Sink) -> None:
         return
     if PYTHON.match(name):
         _python(words, index, state, sink)
-    elif name == "accelerate":
-        if index + 1 < len(words) and words[index + 1].text == "launch":
-            _launch(LAUNCHERS["accelerate"], words, index, index + 2, state, sink)
+    elif name in SUBCOMMAND_LAUNCHERS:
+        following = tuple(w.text for w in words[index + 1 : index + 3])
+        for sub in SUBCOMMAND_LAUNCHERS[name]:
+            if following[: len(sub)] == sub:
+                _launch(LAUNCHERS[name], words, index, index + 1 + len(sub), state, sink)
+                break
     elif name in LAUNCHERS:
         _launch(LAUNCHERS[name], words, index, index + 1, state, sink)
 
@@ -263,6 +267,9 @@ def _facts(facts, launcher: str, state: State, sink: Sink) -> None:
             _path_fact(rule, flag, value, launcher, state, sink)
         elif meaning == "precision" and value is not None:
             _precision(flag, value, launcher, state, sink)
+        elif meaning == "device" and value is not None and value.known and device_type(value.text) is not None:
+            sink.add(Code.DEVICE_TYPE, device_type(value.text), state, flag, value,
+                     f"{name} {value.text} passed to {launcher}", {"flag": name, "launcher": launcher})
         elif meaning == "zero_stage" and value is not None and _number(value) is not None:
             number = _number(value)
             sink.add(
@@ -443,6 +450,10 @@ def _script_args(args: list[Word], launcher: str, state: State, sink: Sink) -> N
             continue
         if kind == "count":
             _script_count(rule, word, value, launcher, state, sink)
+        elif kind == "devices" and value.known and _number(value) is not None:
+            number = _number(value)
+            sink.add(rule, number, combine(state, State.DISABLED) if number == 0 else state, word, value,
+                     f"{option} {number} passed to {launcher}", properties)
         elif kind in ("fp8", "fp4"):
             own = State.ENABLED if value.known else State.CONDITIONAL
             sink.add(

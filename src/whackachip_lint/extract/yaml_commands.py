@@ -1,0 +1,82 @@
+"""Shell commands written in YAML job files, read by the shell extractor: a MosaicML run's `command: |`, a SkyPilot
+task's `run:` and `setup:` (`composer run.py --config-path ...`, `torchrun --nproc_per_node 8 train.py`).
+
+Only a string under one of `COMMAND_KEYS` is read: a literal block (`|`), whose lines are the file's own lines (so
+lines and columns stay those of the file), or a one-line plain string. Folded and quoted strings, whose text is not
+the file's, are left alone, as are CI files (a CI job's commands test the code; they set up no training run).
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Iterator
+
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+from ..evidence import RawFinding, Span, State
+from ..kinds import UNSAFE_CHARACTERS
+from ..prefilter import has_trigger
+from . import ExtractionError, PartialExtraction, Source, shell
+from .doc_commands import shell_triggers
+from .shell.states import combine
+from .yaml_keys import is_ci_file
+
+COMMAND_KEYS = frozenset({"command", "run", "setup", "cmd"})
+
+
+def command_findings(root: Node, source: Source, state: State) -> Iterator[RawFinding]:
+    """The shell extractor's findings for every command string of one document, in the file's lines."""
+    if is_ci_file(source.relpath):
+        return
+    seen: set[int] = set()
+    stack: list[Node] = [root]
+    while stack:
+        node = stack.pop()
+        if id(node) in seen:
+            continue  # aliases share nodes: each is read once
+        seen.add(id(node))
+        if isinstance(node, MappingNode):
+            for key_node, value_node in node.value:
+                if isinstance(key_node, ScalarNode) and key_node.value in COMMAND_KEYS \
+                        and isinstance(value_node, ScalarNode) and id(value_node) not in seen:
+                    seen.add(id(value_node))
+                    yield from _commands(value_node, source, state)
+                else:
+                    stack.append(value_node)
+        elif isinstance(node, SequenceNode):
+            stack.extend(reversed(node.value))
+
+
+def _commands(node: ScalarNode, source: Source, state: State) -> list[RawFinding]:
+    first = node.start_mark.line  # 0-based line of the string's first character (or of its `|`)
+    if node.style == "|":
+        count = len(node.value.splitlines())
+        lines = source.lines[first + 1 : min(first + 1 + count, node.end_mark.line + 1)]
+        first += 1
+    elif not node.style and "\n" not in node.value:  # plain: None (SafeLoader) or "" (CSafeLoader)
+        lines = [" " * node.start_mark.column + node.value]  # columns as in the file
+    else:
+        return []
+    text = "\n".join(lines) + "\n"
+    unsafe = UNSAFE_CHARACTERS.get("shell")
+    if not text.strip() or (unsafe is not None and unsafe.search(text)):
+        return []
+    data = text.encode("utf-8")
+    triggers = shell_triggers()
+    if triggers is not None and not has_trigger(data, triggers):
+        return []  # no shell rule's trigger word: the shell extractor would find nothing
+    try:
+        raws = shell.extract(Source(source.path, source.relpath, "shell", data))
+    except PartialExtraction as partial:
+        raws = partial.findings
+    except (ExtractionError, RecursionError):
+        return []
+    out = []
+    for raw in raws:
+        span = raw.span
+        props = dict(raw.properties)
+        if isinstance(props.get("command_line"), int):
+            props["command_line"] += first
+        out.append(replace(raw, span=Span(span.line + first, span.column, span.end_line + first, span.end_column),
+                           properties=props, state=combine(state, raw.state)))  # a template's: conditional
+    return out
