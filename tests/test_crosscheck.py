@@ -188,3 +188,32 @@ def test_a_notebooks_output_speaks_for_that_notebook_only(tmp_path):
     assert [r[1] for r in repo(tmp_path / "b", {"demo.ipynb": _notebook(bf16)})] == ["demo.ipynb"]
     found = [f for f in scan([tmp_path / "b"], Settings(use_cache=False)).findings if f.rule == "WAC714"]
     assert [(f.value, f.properties.get("cell"), f.properties.get("output_line")) for f in found] == [("Tesla T4", 1, 6)]
+
+
+def test_a_declaration_is_no_contradiction_while_one_training_path_runs_there(tmp_path):
+    # The README's V100 run fits the plain launch; the FP8 launch beside it is another run. With the FP8 launch
+    # alone, or with the FP8 code shared by both launches, the V100 contradicts the code.
+    plain = "import torch\nif __name__ == '__main__':\n    torch.nn.Linear(2, 2)\n"
+    fp8 = FP8 + "if __name__ == '__main__':\n    pass\n"
+    files = {"README.md": "We trained on 16 V100 GPUs.\n", "train_fp8.py": fp8, "train_plain.py": plain,
+             "run_fp8.sh": "torchrun --nproc_per_node 8 train_fp8.py\n",
+             "run_plain.sh": "torchrun --nproc_per_node 8 train_plain.py\n"}
+    assert repo(tmp_path, files) == []
+    (tmp_path / "run_plain.sh").unlink()
+    (tmp_path / "train_plain.py").unlink()
+    assert repo(tmp_path, {}) == [("WAC714", "README.md", 1, "V100")]
+    (tmp_path / "run_plain.sh").write_text("torchrun --nproc_per_node 8 train_plain.py\n")
+    (tmp_path / "train_plain.py").write_text("import train_fp8\n" + plain)
+    assert repo(tmp_path, {}) == [("WAC714", "README.md", 1, "V100")]
+
+
+def test_code_no_training_path_runs_judges_no_declaration(tmp_path):
+    # An FP8 module nothing imports (a leftover monkey patch) is no requirement of the plain training run; as the
+    # code of the repository without training paths it still is.
+    plain = "import torch\nif __name__ == '__main__':\n    torch.nn.Linear(2, 2)\n"
+    files = {"README.md": "We trained on 16 V100 GPUs.\n", "fp8_patch.py": FP8, "train.py": plain,
+             "run.sh": "torchrun --nproc_per_node 8 train.py\n"}
+    assert repo(tmp_path, files) == []
+    (tmp_path / "run.sh").unlink()
+    (tmp_path / "train.py").unlink()
+    assert repo(tmp_path, {}) == [("WAC714", "README.md", 1, "V100")]

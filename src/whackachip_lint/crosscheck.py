@@ -1,6 +1,8 @@
 """Declared hardware checked against the code: WAC714 when a declaration names parts the code cannot run on.
 
-Runs after extraction over a set of findings (one file's in `scan_source`, the whole repo's in `scan`):
+Runs after extraction over a set of findings (one file's in `scan_source`, the whole repo's in `scan`, there after
+the path analysis: a declaration describes one run, so where the repository has training paths it contradicts the
+code only when every path holds a requirement it fails):
 for each declaration in force (WAC710 job request, WAC712 stated in docs, WAC713 nvidia-smi output) that
 names catalog parts and is not in a vendored tree (someone else's run), and each capability requirement in force
 of the repo's own code within that declaration's scope (`scope_of`: its folder, or the parent of a docs, logs,
@@ -19,10 +21,10 @@ copied launch script says little about the chip.
 
 from __future__ import annotations
 
-from typing import Callable, Iterable
+from typing import AbstractSet, Callable, Iterable, Sequence
 
 from .evidence import Finding, State
-from .paths.roles import is_test_path
+from .paths.roles import SUPPORT, is_test_path
 from .rules import ALL_RULES, tagged
 from .rules.codes import Code
 
@@ -44,9 +46,14 @@ SPEAKS_FOR_PARENT = frozenset({
 })
 
 
-def contradictions(findings: Iterable[Finding]) -> list[Finding]:
-    """New WAC714 findings for `findings` (not including any already among them)."""
+def contradictions(findings: Iterable[Finding], paths: Sequence[AbstractSet[str]] = ()) -> list[Finding]:
+    """New WAC714 findings for `findings` (not including any already among them). `paths`: the files of each
+    training path (paths/roles.py), when known: a declaration describes one run, so it contradicts the code only
+    when every training path holds a requirement it fails (a README's V100 run of the xformers recipe is no
+    contradiction of the FlashAttention-2 recipes beside it); a support file on no training path counts for every
+    path, code no training path runs for none (its findings carry their roles by then)."""
     findings = list(findings)
+    on_a_path = set().union(*paths) if paths else set()
     declared = [
         f for f in findings
         if f.rule in DECLARING and f.in_force and f.properties.get("catalog_ids") and not f.properties.get("vendored")
@@ -78,6 +85,7 @@ def contradictions(findings: Iterable[Finding]) -> list[Finding]:
         own_job = declaration.rule == Code.JOB_GPU_REQUEST
         # A test exercises an option (a bf16 DeepSpeed config, an FP8 case); it is no run a declaration describes.
         from_tests = is_test_path(declaration.path)
+        failed: list[tuple[str, Finding]] = []
         for label, check, evidence in requirements:
             if own_output and evidence.path != declaration.path:
                 continue
@@ -86,9 +94,19 @@ def contradictions(findings: Iterable[Finding]) -> list[Finding]:
             if not from_tests and is_test_path(evidence.path):
                 continue
             if in_scope(evidence.path, scope) and all(check(i) is False for i in ids):
-                out.append(_finding(declaration, label, evidence))
-                break
+                failed.append((label, evidence))
+                if not paths:
+                    break
+        if failed and all(any(_on_path(e, files, on_a_path) for _, e in failed) for files in paths):
+            out.append(_finding(declaration, *failed[0]))
     return out
+
+
+def _on_path(evidence: Finding, files: AbstractSet[str], on_a_path: AbstractSet[str]) -> bool:
+    """Whether a requirement binds a training path's run: its file is on the path, or is a support file on no path
+    (a config or container every path shares). Code no training path runs (unreached, optional, examples) binds
+    none, as in the verdict."""
+    return evidence.path in files or (evidence.path not in on_a_path and evidence.properties.get("role") == SUPPORT)
 
 
 def scope_of(path: str) -> str:

@@ -30,14 +30,13 @@ def scan_root(paths: list[Path]) -> Path:
     return Path(".")
 
 
-def whole_repo_checks(findings: list[Finding], root: Path, settings: Settings) -> list[Finding]:
-    """Steps that need every file's findings: vendored trees marked, declarations checked against the code."""
-    findings = vendored.mark(findings, root)
-    for extra in crosscheck.contradictions(findings):
-        if crosscheck.CONTRADICTION in selected_codes(settings.select + settings.extend_select,
-                                                      ignores_for(extra.path, settings)):
-            findings.append(extra)
-    return findings
+def whole_repo_checks(findings: list[Finding], settings: Settings, repo: RepoPaths) -> list[Finding]:
+    """Steps that need every file's findings and the training paths: declarations checked against the code of
+    each path (crosscheck.py), each new finding with its file's role."""
+    extras = [extra for extra in crosscheck.contradictions(findings, [p.files for p in repo.training])
+              if crosscheck.CONTRADICTION in selected_codes(settings.select + settings.extend_select,
+                                                            ignores_for(extra.path, settings))]
+    return findings + annotate(extras, repo)
 
 
 def with_roles(findings: list[Finding], files: list[str], facts: dict[str, dict], root: Path | None = None,
@@ -84,10 +83,11 @@ def assemble(results: list[FileResult], files: list[str], diagnostics: list[Diag
     # Whole-repo checks pick "the first" of several findings: fix the order before, not only
     # after, so that a process pool's completion order can never change the output.
     findings.sort(key=Finding.sort_key)
-    findings = whole_repo_checks(findings, root, settings)
+    findings = vendored.mark(findings, root)
     findings, repo = (with_roles(findings, list(files), facts, root, settings, stats.contents if stats else None)
                       if reuse_paths
                       else with_roles(findings, list(files), facts))
+    findings = whole_repo_checks(findings, settings, repo)
     findings.sort(key=Finding.sort_key)
     diagnostics.sort(key=lambda d: (d.path, d.message))
     # A file with a diagnostic was not (fully) scanned: it counts there, never on both sides of the summary.

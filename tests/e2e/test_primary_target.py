@@ -69,3 +69,32 @@ def test_no_primary_target_when_only_a_sampler_names_hardware(tmp_path):
     (tmp_path / "scripts/txt2img.py").rename(tmp_path / "scripts/train_diffusion.py")
     (tmp_path / "run_side.sh").write_text(BUSY_LAUNCH.format(script="scripts/train_diffusion.py"))
     assert inference_of(tmp_path)["primary"]["name"] == "run_side.sh"
+
+
+def test_a_neutral_script_launched_to_train_ranks_as_a_training_script(tmp_path):
+    # `main.py --train`, `main.py train ...`: a generic entry whose launch tells it to train leads over a
+    # benchmark with more set-up, on a launcher's line or a plain `python` line.
+    _repo(tmp_path, "model.py", training=None)
+    (tmp_path / "main.py").write_text(TRAINING_SCRIPT)
+    (tmp_path / "run.sh").write_text("#!/bin/bash\ntorchrun main.py train --config c.yaml\n")
+    assert inference_of(tmp_path)["primary"]["name"] == "run.sh"
+    (tmp_path / "run.sh").write_text("#!/bin/bash\npython main.py --base c.yaml --train\n")
+    assert inference_of(tmp_path)["primary"]["name"] == "run.sh"
+    # Arguments that do not say so leave it a neutral script: the set-up decides.
+    (tmp_path / "run.sh").write_text("#!/bin/bash\npython main.py --split train | tee train.log\n")
+    assert inference_of(tmp_path)["primary"]["name"] == "run_side.sh"
+
+
+def test_a_package_command_line_ranks_by_the_commands_it_imports(tmp_path):
+    # `lib/__main__.py` dispatches to `lib/pretrain.py`: the repository's own training leads over an extension's.
+    _repo(tmp_path, "extensions/fast/pretrain.py", training=None)
+    (tmp_path / "lib").mkdir()
+    (tmp_path / "lib/__init__.py").write_text("")
+    (tmp_path / "lib/pretrain.py").write_text(TRAINING_SCRIPT)
+    (tmp_path / "lib/__main__.py").write_text("from lib.pretrain import setup\n\nif __name__ == '__main__':\n"
+                                              "    setup()\n")
+    assert inference_of(tmp_path)["primary"]["name"] == "lib/__main__.py"
+    (tmp_path / "lib/__main__.py").write_text("from lib.helpers import setup\n\nif __name__ == '__main__':\n"
+                                              "    setup()\n")
+    (tmp_path / "lib/pretrain.py").rename(tmp_path / "lib/helpers.py")
+    assert inference_of(tmp_path)["primary"]["name"] == "run_side.sh"

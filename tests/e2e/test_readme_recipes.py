@@ -213,3 +213,20 @@ def test_a_readme_run_naming_its_tpu_in_a_placeholder_is_a_tpu_recipe(tmp_path):
     assert vendors(data["inference"]) == {"Google": "likely"}
     assert documented(data) == [("README.md", 4, "WAC208", "enabled", 3, "support")]
     assert vendors(report(tmp_path, "--no-docs")["inference"]) == {}
+
+
+def test_training_hardware_the_readme_states_names_the_vendor_of_device_agnostic_code(tmp_path):
+    # Plain Trainer code names no vendor; the README's recipe holds the training set-up and its prose states the
+    # hardware the run used, which the code agrees with: that vendor is likely, with the statement as its reason.
+    (tmp_path / "train.py").write_text("import transformers\n\nif __name__ == '__main__':\n"
+                                       "    transformers.Trainer().train()\n")
+    block = "```bash\ntorchrun --nproc_per_node=4 train.py --output_dir out\n```\n"
+    (tmp_path / "README.md").write_text("# Fine-tuning\n\nThe model was trained on 4 A100 80GB GPUs.\n\n" + block)
+    data = report(tmp_path)["inference"]
+    assert data["insufficient_evidence"] is False
+    assert vendors(data) == {"NVIDIA": "likely"}
+    # Without the statement nothing names a vendor: insufficient evidence, every vendor possible.
+    (tmp_path / "README.md").write_text("# Fine-tuning\n\n" + block)
+    data = report(tmp_path)["inference"]
+    assert data["insufficient_evidence"] is True
+    assert vendors(data) == {}

@@ -583,3 +583,19 @@ def test_a_fork_whose_readme_names_only_amd_parts_runs_on_amd_when_docs_are_read
     (repo / "README.md").write_text("# A fork for ROCm\n\nSupported hardware: AMD Instinct MI300X.\n")
     assert vendors(inference(repo)) == {"AMD": "likely"}
     assert vendors(scan_json(".", "--no-docs", cwd=repo)["inference"]) == {"NVIDIA": "likely"}
+
+
+def test_hardware_a_document_states_is_judged_by_every_training_path_including_those_naming_none(tmp_path):
+    # The README's V100 run fits the plain fine-tuning path (no bf16, no vendor named), not the bf16 pretraining:
+    # the declaration agrees with the code, though that path widens no consistent set.
+    repo = copy("agnostic_glue", tmp_path)
+    (repo / "README.md").write_text("# Fixture\n\nFine-tuning takes 2 hours on 8 V100 GPUs.\n")
+    data = inference(repo)
+    assert [d["summary"] for d in data["declared_agreements"]] == ["V100 (README.md:3) agrees with the code"]
+    assert not [c for c in data["conflicts"] if c.get("kind") == "declared_vs_code"]
+    assert consistent(data) == NVIDIA_DATACENTER_BF16
+    # Without the plain path the bf16 pretraining is the only code: the V100 is unlikely there.
+    (repo / "scripts/glue.sh").unlink()
+    data = inference(repo)
+    assert data["declared_agreements"] == []
+    assert [c["outcome"] for c in data["conflicts"] if c.get("kind") == "declared_vs_code"] == ["disfavoured"]

@@ -100,3 +100,83 @@ def test_prose_is_what_lies_outside_the_fences(before, prose):
 ])
 def test_documented_commands_are_read_from_the_same_fences(text, rows):
     assert found(text) == rows
+
+
+def test_fences_in_block_quotes_are_read_with_their_markers_blanked():
+    text = "> Run:\n>\n> ```bash\n> A\n>\n>  B\n> ```\n\n> > ~~~sh\n> > C\n> > ~~~"
+    found_fences = list(fences(text.split("\n")))
+    assert blocks(text) == [(3, 7, "bash", "fence", False), (9, 11, "sh", "fence", False)]
+    assert [list(fence.body_lines(text.split("\n"))) for fence in found_fences] == [
+        [(3, "  A"), (4, " "), (5, "   B")], [(9, "    C")]]
+    # Outside a block quote, the body is the document's lines.
+    assert list(next(fences(["```", "> A", "```"])).body_lines(["```", "> A", "```"])) == [(1, "> A")]
+    assert next(fences(["```", "> A", "```"])).quoted == ()
+
+
+def test_a_line_without_the_quote_marker_ends_the_quote_and_its_fence():
+    # No lazy continuation in a code block: the quote ends with the first line that lacks its `>`, a blank one too.
+    assert blocks("> ```bash\n> A\nB\n```") == [(1, 3, "bash", "item", False), (4, 5, "", "document", False)]
+    assert blocks("> ```bash\n> A\n\n> B\n> ```") == [(1, 3, "bash", "item", False), (5, 6, "", "document", False)]
+    # A `>` indented four columns past its container is text (here an indented code block's), not a quote.
+    assert blocks("    > ```bash\n    > A\n    > ```") == []
+    # One `>` and its optional space open the quote: four spaces more make indented code.
+    assert blocks(">     ```bash\n>     A\n>     ```") == []
+
+
+def test_quotes_and_list_items_nest_either_way():
+    assert blocks("1. Run:\n   > ```bash\n   > A\n   > ```") == [(2, 4, "bash", "fence", False)]
+    assert blocks("> 1. Run:\n>\n>    ```bash\n>    A\n>    ```") == [(3, 5, "bash", "fence", False)]
+    assert blocks("- - ```bash\n    A\n    ```") == [(1, 3, "bash", "fence", False)]
+    # A thematic break is no list item: the indented fence after it is indented code.
+    assert blocks("- - -\n\n    ```bash\n    A\n    ```") == []
+
+
+def test_a_lazy_paragraph_line_leaves_its_list_item_open():
+    # The unindented second line continues the item's paragraph, so the fence four columns in is the item's.
+    lazy = "1. Install, then\nrun:\n    ```bash\n    A\n    ```"
+    assert blocks(lazy) == [(3, 5, "bash", "fence", False)]
+    # After a blank line the item's paragraph is over: the same line ends the item, and the fence is indented code.
+    assert blocks("1. Install, then\n\nrun:\n    ```bash\n    A\n    ```") == []
+    # A line that starts a block (a fence, a heading) is never lazy: it ends the item.
+    assert blocks("- Install\n```bash\nA\n```") == [(2, 4, "bash", "fence", False)]
+    assert blocks("- Install\n# Run\n    ```bash\n    A\n    ```") == []
+    # A lazy line continues a block quote's paragraph too (the fence then needs its `>`).
+    assert blocks("> Install, then\nrun:\n> ```bash\n> A\n> ```") == [(3, 5, "bash", "fence", False)]
+
+
+def test_fences_inside_details_after_a_blank_line_are_markdown():
+    text = "<details>\n<summary>Install</summary>\n\n```bash\nA\n```\n</details>"
+    assert blocks(text) == [(4, 6, "bash", "fence", False)]
+
+
+def test_a_line_of_a_million_quote_markers_opens_a_bounded_number_of_containers():
+    hostile = ["> " * 1_000_000 + "```bash", "> " * 1_000_000 + "A", "~~~", "B", "~~~"]
+    # Past the nesting limit the rest of the line is text: the first two lines open no fence.
+    assert blocks("\n".join(hostile)) == [(3, 5, "", "fence", False)]
+
+
+@pytest.mark.parametrize(("text", "rows"), [
+    (f"> ```bash\n> {COMMAND}\n> ```\n", [("WAC301", "enabled", 2)]),
+    (f"> > ```bash\n> > {COMMAND}\n> > ```\n", [("WAC301", "enabled", 2)]),
+    (f"> Note:\n{COMMAND}\n", []),  # a quote's prose, no code block
+    (f"1. Set\nthe variable:\n    ```bash\n    {COMMAND}\n    ```\n", [("WAC301", "enabled", 4)]),
+    (f"1. Set\n\nthe variable:\n    ```bash\n    {COMMAND}\n    ```\n", []),  # indented code: not a fence
+    (f"<details>\n<summary>Set</summary>\n\n```bash\n{COMMAND}\n```\n</details>\n", [("WAC301", "enabled", 5)]),
+])
+def test_documented_commands_in_quotes_details_and_lazy_items(text, rows):
+    assert found(text) == rows
+
+
+def test_a_quoted_command_keeps_the_documents_columns():
+    result = scan_snippet(f"> ```bash\n> {COMMAND}\n> ```\n", "markdown")
+    assert [(f.line, f.column) for f in result.findings if f.rule == "WAC301"] == [(2, 10)]
+
+
+def test_blank_lines_inside_deeply_nested_list_items_cost_no_loop_over_the_items():
+    import time
+
+    nested = [("  " * depth) + "- x" for depth in range(100)]
+    lines = nested + [""] * 1_000_000 + ["```bash", "A", "```"]
+    started = time.process_time()  # CPU, not wall: other jobs on a loaded machine do not count
+    assert [(f.opened, f.ended_by) for f in fences(lines)] == [(1_000_100, "fence")]
+    assert time.process_time() - started < 5.0  # a loop over the 100 items per blank line took about 30 s

@@ -173,6 +173,17 @@ def test_editable_vcs_requirement_named_by_its_egg():
     assert rows(code, "requirements") == [("WAC804", "flash-attn", "enabled", 1)]
 
 
+def test_editable_and_plain_urls_named_by_their_egg():
+    assert rows("--editable=git+https://example.invalid/apex.git#egg=apex\n", "requirements") == [
+        ("WAC804", "apex", "enabled", 1)]
+    assert rows("git+https://example.invalid/n.git@v1#subdirectory=py&egg=torch_npu\n", "requirements") == [
+        ("WAC803", "torch-npu", "enabled", 1)]
+    # A path or a URL without an egg names no package; a PEP 508 `name @ URL` is read by its name as before.
+    assert rows("-e ./apex\n-e git+https://example.invalid/apex.git\ngit+https://example.invalid/mlx.git\n",
+                "requirements") == []
+    assert rows("numpy @ git+https://example.invalid/x.git#egg=mlx\n", "requirements") == []
+
+
 def test_setup_py_lists_joined_with_plus():
     code = (
         "from setuptools import setup\n"

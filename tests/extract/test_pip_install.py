@@ -1,5 +1,6 @@
-"""`pip install` read one way (extract/pip_install.py) in Dockerfile RUN lines, shell scripts, README shell blocks
-and notebook `!pip` lines: each form, in each extractor, with the exact findings it gives."""
+"""`pip install` and `conda install` read one way (extract/pip_install.py) in Dockerfile RUN lines, shell scripts,
+README shell blocks and notebook `!pip` / `!conda` lines: each form, in each extractor, with the exact findings it
+gives."""
 
 from __future__ import annotations
 
@@ -7,7 +8,9 @@ import json
 
 import pytest
 
-from whackachip_lint.extract.pip_install import PipArgument, install_arguments, install_start
+from whackachip_lint.extract.pip_install import (
+    CondaArgument, PipArgument, conda_install_arguments, conda_install_start, install_arguments, install_start,
+)
 from whackachip_lint.rules.codes import Code
 
 from ..conftest import scan_snippet
@@ -69,6 +72,27 @@ FORMS = {
        for name, (command, rule, value, at_script, at_docker) in PIN_FORMS.items()},
     "continuation": ("pip install --no-cache-dir \\\n    torch_npu mlx",
                      [*INSTALLS_NPU, (Code.VENDOR_RUNTIME_PACKAGE, "mlx", "mlx", "mlx")]),
+    # A URL's #egg= names the package (an editable install's is reported from its -e).
+    "-e egg": ("pip install -e git+https://example.invalid/apex.git#egg=apex",
+               [(Code.ACCELERATOR_LIBRARY_PACKAGE, "apex", "-e", "git+")]),
+    "--editable= egg": ("pip install --editable=git+https://example.invalid/n.git#egg=torch_npu",
+                        [(*NPU, "--editable", "--editable")]),
+    "URL egg": ("pip install git+https://example.invalid/fa.git@v2#egg=flash_attn&subdirectory=csrc",
+                [(Code.ACCELERATOR_LIBRARY_PACKAGE, "flash-attn", "git+", "git+")]),
+    # conda, mamba and micromamba: specs as an environment.yml's, and NVIDIA's CUDA channel labels.
+    "conda": ("conda install -y pytorch pytorch-cuda=12.1 -c pytorch -c nvidia",
+              [(Code.TORCH_WHEEL_VARIANT, "cu121", "pytorch-cuda", "pytorch-cuda")]),
+    "conda create": ("conda create -n train python=3.10 pytorch-cuda=11.8 -c nvidia",
+                     [(Code.TORCH_WHEEL_VARIANT, "cu118", "pytorch-cuda", "pytorch-cuda")]),
+    "mamba path": ("/opt/conda/bin/mamba install -c conda-forge cudatoolkit=11.8",
+                   [(Code.CUDA_TOOLKIT_PIN, "11.8", "cudatoolkit", "cudatoolkit")]),
+    "micromamba": ("micromamba install -y -n base -r /opt/mm cuda-version=12.4 mlx",
+                   [(Code.CUDA_TOOLKIT_PIN, "12.4", "cuda-version", "cuda-version"),
+                    (Code.VENDOR_RUNTIME_PACKAGE, "mlx", "mlx", "mlx")]),
+    "conda channel label": ('conda install -c "nvidia/label/cuda-12.1.0" cuda-toolkit',
+                            [(Code.CUDA_TOOLKIT_PIN, "12.1.0", "-c", '"nvidia')]),
+    "conda --channel=": ("conda install --channel=https://conda.anaconda.org/nvidia/label/cuda-11.8.0 cuda-nvcc",
+                         [(Code.CUDA_TOOLKIT_PIN, "11.8.0", "--channel", "https://")]),
 }
 # Commands that install nothing with pip.
 NOT_INSTALLS = {
@@ -80,6 +104,13 @@ NOT_INSTALLS = {
     "uv add": "uv add torch_npu",
     "option values": "pip install -r torch_npu -c torch_npu -e torch_npu --python torch_npu",
     "comment": "pip install --upgrade pip  # torch_npu",
+    "editable paths": "pip install -e apex -e git+https://example.invalid/apex.git",  # no egg names a package
+    "conda remove": "conda remove pytorch-cuda=12.1 cudatoolkit=11.8",
+    "conda search": "conda search -c nvidia cuda-toolkit=12.1",
+    "echo conda": "echo conda install pytorch-cuda=12.1",
+    # A channel's name says where packages come from, not what they are built for.
+    "conda channels": "conda install -c nvidia -c intel -c pytorch numpy",
+    "conda option values": "conda install -n cudatoolkit=11.8 -p pytorch-cuda=12.1 --file cuda-version=12.1 numpy",
 }
 
 
@@ -153,6 +184,38 @@ def _notebook_magic(line: str) -> list[tuple]:
                          "notebook").findings
     return [(f.rule, f.value, f.properties["cell_line"], f.properties["cell_column"]) for f in found
             if f.rule in PIN_RULES]
+
+
+def test_percent_conda_magic_installs_as_a_bang_does():
+    assert _notebook_magic("%conda install pytorch-cuda=12.1 -c nvidia") == [
+        (Code.TORCH_WHEEL_VARIANT, "cu121", 1, 16)]
+    assert _notebook_magic("%conda list pytorch-cuda=12.1") == []
+
+
+def test_an_untagged_readme_block_that_installs_with_mamba_is_read():
+    text = "# Set up\n\n```\nmicromamba install -y cudatoolkit=11.8\n```\n"
+    assert [(f.rule, f.value, f.line) for f in scan_snippet(text, "markdown").findings if f.rule in PIN_RULES] == [
+        (Code.CUDA_TOOLKIT_PIN, "11.8", 4)]
+    assert [f for f in scan_snippet("```\nmicromamba is fast: cudatoolkit=11.8\n```\n", "markdown").findings] == []
+
+
+def test_a_script_whose_one_trigger_is_micromamba_is_read():
+    # The pre-filter's words for the package rules in shell files include the conda installers.
+    assert _shell("micromamba install mlx") == [(Code.VENDOR_RUNTIME_PACKAGE, "mlx", 0, 20)]
+
+
+def test_conda_install_start_and_arguments_by_word():
+    words = ["conda", "--no-plugins", "install", "-y", "-n", "env", "-c", "pytorch", "--channel=nvidia", "numpy",
+             "--solver", "libmamba", "pytorch-cuda=12.1"]
+    start = conda_install_start(words)
+    assert start == 3
+    assert list(conda_install_arguments(words, start)) == [
+        CondaArgument("pytorch", 6, 7, index=True), CondaArgument("nvidia", 8, 8, index=True),
+        CondaArgument("numpy", 9, 9), CondaArgument("pytorch-cuda=12.1", 12, 12)]
+    assert conda_install_start(["sudo", "/opt/conda/bin/mamba", "create", "x"], 1) == 3
+    for words in (["conda"], ["conda", "list"], ["conda", "env", "create"], ["condax", "install"], ["pip", "install"],
+                  ["", "install"]):
+        assert conda_install_start(words) is None, words
 
 
 def test_install_start_and_arguments_by_word():

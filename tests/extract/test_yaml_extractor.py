@@ -232,6 +232,20 @@ def test_conda_environment():
     ]
 
 
+def test_conda_environment_channel_labels_name_the_cuda_release():
+    code = ("name: train\n"
+            "channels:\n"
+            "  - nvidia/label/cuda-12.1.0\n"
+            "  - nvidia\n"
+            "  - https://conda.anaconda.org/nvidia/label/cuda-11.8.0\n"
+            "dependencies:\n"
+            "  - cuda-toolkit\n")
+    assert rows(code, "environment.yml") == [("WAC805", "11.8.0", "enabled", 5), ("WAC805", "12.1.0", "enabled", 3)]
+    # Plain channel names (and labels of other channels) say where packages come from, not what they are built for.
+    assert rows("name: t\nchannels: [nvidia, intel, pytorch/label/nightly]\ndependencies: [numpy]\n",
+                "environment.yml") == []
+
+
 def test_alias_bomb_is_walked_once_per_node():
     lines = ["a0: &a0 {bf16: true}"]
     for i in range(1, 30):

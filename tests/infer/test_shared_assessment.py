@@ -16,7 +16,7 @@ import pytest
 
 from whackachip_lint.config import Settings
 from whackachip_lint.infer import engine, memory
-from whackachip_lint.infer.engine import _evidence_key, infer
+from whackachip_lint.infer.engine import INSUFFICIENT_READS, _evidence_key, _insufficient, collect_requirements, infer
 from whackachip_lint.infer.shared import EvidenceParts, PathScope, SharedBase
 from whackachip_lint.scan import scan
 
@@ -131,3 +131,11 @@ def test_the_memory_estimate_and_scale_read_only_their_rules(repo):
     whole, selected = memory.estimate(found, [80.0]), memory.estimate(read, [80.0])
     assert (whole and whole.to_dict()) == (selected and selected.to_dict())
     assert memory.scale(found) == memory.scale(read)
+
+
+@pytest.mark.parametrize("repo", sorted(p.name for p in REPOS.iterdir() if p.is_dir()))
+def test_the_set_up_check_reads_only_its_rules(repo):
+    found = scan([REPOS / repo], Settings(use_cache=False, jobs=1)).findings
+    read = [f for f in found if f.rule in INSUFFICIENT_READS]
+    for requirements in (collect_requirements(found), []):
+        assert _insufficient(found, requirements) == _insufficient(read, requirements)

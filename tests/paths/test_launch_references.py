@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import posixpath
 
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from whackachip_lint.paths.launches import KnownFiles, known_files
@@ -35,6 +35,7 @@ def _every_file(reference: str, base: str, known: set[str]) -> str | None:
 
 @settings(max_examples=500, deadline=None)
 @given(st.sets(PATHS, max_size=8), st.lists(PARTS, min_size=1, max_size=4).map("/".join), PATHS)
+@example(files={"a/a"}, reference="$D/", base="a/a/train.py")  # a folder under a variable is no file
 def test_the_index_resolves_as_a_pass_over_every_file(files, reference, base):
     known = KnownFiles(files)
     assert known.resolve(reference, base) == _every_file(reference, base, files)

@@ -6,7 +6,7 @@ import pytest
 
 from whackachip_lint.paths.facts import console_scripts, file_facts, launched, python_facts
 from whackachip_lint.paths.graph import build
-from whackachip_lint.paths.roles import analyse, is_tool_path, path_role
+from whackachip_lint.paths.roles import analyse, is_tool_path, passes_training_argument, path_role
 
 from ..infer_helpers import finding
 
@@ -276,3 +276,95 @@ def test_strongly_connected_lists_each_component_after_those_it_reaches():
     assert sorted(components) == [["a", "b"], ["c", "d"], ["e"]]
     assert components.index(["c", "d"]) < components.index(["a", "b"])
     assert strongly_connected({"x": ["y"]}) == [["y"], ["x"]]  # a node only named as a target is a component too
+
+
+GUARD = "if __name__ == '__main__':\n    pass\n"  # a script's main guard
+
+
+def test_a_script_that_tests_or_sibling_scripts_import_is_still_an_entry_point():
+    # Tests import the training script to test it, and a sibling script outside any package borrows a helper from
+    # it (`from train import ...`): neither makes it a library module whose main guard is a self-test.
+    files = {
+        "train.py": "import model\n" + GUARD,
+        "model.py": "",
+        "weight_diff.py": "from train import helper\n" + GUARD,
+        "tests/test_train.py": "import train\n",
+        "extensions/fast/pretrain.py": GUARD,
+        "pkg/__init__.py": "",
+        "pkg/net.py": "from pkg import layers\n",
+        "pkg/layers.py": GUARD,
+        "pkg/blocks.py": GUARD,
+        "sample.py": "import pkg.net\nimport pkg.blocks\n" + GUARD,
+    }
+    setup = [finding("WAC201", "nccl", path="train.py"), finding("WAC201", "nccl", path="extensions/fast/pretrain.py")]
+    repo = analyse(files, _facts(files), setup)
+    assert sorted(p.name for p in repo.training) == ["extensions/fast/pretrain.py", "train.py", "weight_diff.py"]
+    assert repo.roles["train.py"] == repo.roles["model.py"] == "training"
+    # A package's modules with a self-test stay library modules, whoever imports them.
+    kinds = {e.path: e.category for e in repo.entries}
+    assert kinds["pkg/layers.py"] == kinds["pkg/blocks.py"] == "optional"
+
+
+def test_a_package_command_line_that_tests_import_is_an_entry_point():
+    files = {
+        "lib/__init__.py": "",
+        "lib/__main__.py": "from lib.pretrain import setup\nif __name__ == '__main__':\n    setup()\n",
+        "lib/pretrain.py": "",
+        "tests/test_cli.py": "from lib.__main__ import main\n",
+        "extensions/fast/pretrain.py": GUARD,
+    }
+    setup = [finding("WAC201", "nccl", path="lib/pretrain.py"), finding("WAC201", "nccl", path="extensions/fast/pretrain.py")]
+    repo = analyse(files, _facts(files), setup)
+    assert sorted(p.name for p in repo.training) == ["extensions/fast/pretrain.py", "lib/__main__.py"]
+    assert repo.roles["lib/pretrain.py"] == "training"
+
+
+def test_console_scripts_as_dotted_keys():
+    # TOML dotted keys under [project] declare console scripts as well as a [project.scripts] table does.
+    text = '[project]\nname = "lib"\nscripts.lib = "lib.__main__:main"\ngui-scripts.libgui = "lib.gui:run"\n'
+    assert console_scripts(text, in_strings=False) == ["lib.__main__", "lib.gui"]
+    assert console_scripts('project.scripts.x = "a.b:c"\nurls.home = "https://x:y"\n', in_strings=False) == ["a.b"]
+
+
+def test_a_module_named_by_a_console_script_and_a_main_guard_is_one_entry_point():
+    # The console script's: a command the package declares, even when a script of the repository imports it (a
+    # root `train.py` calling `from lib.cli import main`), which would make a mere main guard a self-test.
+    files = {"lib/__init__.py": "", "lib/cli.py": GUARD, "train.py": "from lib.cli import main\n" + GUARD,
+             "setup.py": 'setup(entry_points={"console_scripts": ["lib = lib.cli:main"]})\n'}
+    repo = analyse(files, _facts(files), [])
+    assert sorted((e.path, e.kind) for e in repo.entries) == [("lib/cli.py", "console"), ("train.py", "main")]
+    assert sorted(p.name for p in repo.training) == ["lib/cli.py", "train.py"]
+
+
+@pytest.mark.parametrize("arguments, trains", [
+    ("--train --base x.yaml", True), ("train pretrain --config x", True), ("--do_train --x 1", True),
+    ("--mode=train", True), ("--stage sft", True), ("--split train", False), ("--data_split=train", False),
+    ("--train_file a.json", False), ("--base configs/train.yaml", False), ("--eval | tee train.log", False),
+    ("--eval && python x.py train", False), ("--mode eval", False),
+])
+def test_arguments_that_tell_a_script_to_train(arguments, trains):
+    assert passes_training_argument(arguments) is trains
+
+
+def test_commands_that_run_python_note_a_training_argument():
+    text = "python main.py --train --base c.yaml\npython main.py --split train\npython -m pkg.cli pretrain\n"
+    assert launched(text) == [["script", "main.py", 1, "train"], ["script", "main.py", 2],
+                              ["module", "pkg.cli", 3, "train"]]
+
+
+def test_a_native_source_takes_the_role_of_its_package():
+    # A plug-in's kernels are as optional as the plug-in's Python that builds and loads them; kernels of a package
+    # on the training path, or in a folder without Python (csrc/ at the root), count with the code.
+    files = {
+        "train.py": "import lib.core\n" + GUARD,
+        "lib/__init__.py": "", "lib/core.py": "", "lib/csrc/fused.cu": "",
+        "lib/integrations/marlin/__init__.py": "", "lib/integrations/marlin/backend.py": "",
+        "lib/integrations/marlin/_csrc/quant/marlin.cuh": "",
+        "csrc/attention.cu": "",
+        "examples/ext/op.py": "", "examples/ext/op.cu": "",
+    }
+    repo = analyse(files, _facts(files), [finding("WAC201", "nccl", path="train.py")])
+    assert repo.roles["lib/integrations/marlin/backend.py"] == "optional"
+    assert repo.roles["lib/integrations/marlin/_csrc/quant/marlin.cuh"] == "optional"
+    assert repo.roles["lib/csrc/fused.cu"] == repo.roles["csrc/attention.cu"] == "training"
+    assert repo.roles["examples/ext/op.cu"] == "example"

@@ -25,8 +25,9 @@ FEATURES: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"\bsetmaxnreg\b|__cluster_dims__|\bbarrier\.cluster\b|\belect\.sync\b|\bgriddepcontrol\b"
                 r"|\bcutlass::arch::Sm90\b"), "sm90"),
     (re.compile(r"\bmma\.sync\.aligned\.[\w.]*\.e[45]m[23]\b"), "fp8-mma"),
-    (re.compile(r"\b__nv_fp4x?\d*_e2m1\b|\bcuda_fp4\.h\b|\bFloat4_e2m1fn_x2\b"), "fp4-type"),
-    (re.compile(r"\b__nv_fp8x?\d*_e[45]m[23]\b|\bcuda_fp8\.h\b"), "fp8-type"),
+    # The types, not their headers: a file that includes cuda_fp8.h and uses none of its types needs nothing.
+    (re.compile(r"\b__nv_fp4x?\d*_e2m1\b|\bFloat4_e2m1fn_x2\b"), "fp4-type"),
+    (re.compile(r"\b__nv_fp8x?\d*_e[45]m[23]\b"), "fp8-type"),
 )
 # Cheap test before any per-line work: a file without one of these words has nothing to report.
 _WORDS = re.compile(r"wgmma|tcgen05|cp\.async\.bulk|TensorMap|setmaxnreg|cluster|elect\.sync|griddepcontrol|Sm90|Sm100"

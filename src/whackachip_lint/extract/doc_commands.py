@@ -5,10 +5,10 @@ Many training repositories have no launch script: the README says how to run the
 those blocks and runs the shell extractor (extract/shell) over each one, alone, with every other line of the
 document blank, so a finding's line and column are the document's own:
 
-- Markdown fences (``` or ~~~, as fences.py reads them: CommonMark's rules, in list items too) tagged `bash`,
-  `sh`, `shell`, `zsh`, `console`, `shell-session`...; untagged fences only when every command line reads as a
-  command (COMMAND_WORDS, `NAME=value`, `./script`, a `$ ` prompt, a pip install as pip_install.py reads one: `uv
-  pip install`, `pip3.10 install`); other languages (python, yaml, text...) never.
+- Markdown fences (``` or ~~~, as fences.py reads them: CommonMark's rules, in list items and block quotes too)
+  tagged `bash`, `sh`, `shell`, `zsh`, `console`, `shell-session`...; untagged fences only when every command line reads as a
+  command (COMMAND_WORDS, `NAME=value`, `./script`, a `$ ` prompt, a pip or conda install as pip_install.py reads
+  one: `uv pip install`, `pip3.10 install`, `mamba install`); other languages (python, yaml, text...) never.
   A fence that is never closed is not read (a forgotten closer would turn the rest of the document into commands).
   The commands of a fence inside an HTML comment (`<!-- ... -->`) are `mentioned`: the author hid them.
 - reStructuredText `.. code-block:: bash` (`code`, `sourcecode`) and `::` literal blocks (read like untagged
@@ -44,7 +44,7 @@ from ..kinds import UNSAFE_CHARACTERS
 from . import ExtractionError, PartialExtraction, Source
 from . import shell
 from .fences import fences
-from .pip_install import PYTHON, install_start
+from .pip_install import PYTHON, install_command
 from ..prefilter import has_trigger, pattern_for
 from ..rules import ALL_RULES
 from ..vocab.commands import ASSIGNMENT, command_words
@@ -83,6 +83,11 @@ class Block:
     session: bool = False  # console/shell-session: lines without a prompt are output
     tagged: bool = True
     commented: bool = False  # inside an HTML comment: its commands are mentioned, not documented to be run
+    texts: dict[int, str] | None = None  # lines whose text is not the document's: a block quote's, `>` blanked
+
+    def text(self, lines: list[str], number: int) -> str:
+        """The text of document line `number` of the block, as the block holds it."""
+        return self.texts.get(number, lines[number - 1]) if self.texts else lines[number - 1]
 
 
 # Blocks handed to the shell parser per document, at most. The largest document of the dev corpus has 70 fenced
@@ -123,8 +128,9 @@ def fenced_blocks(lines: list[str]) -> list[Block]:
             break  # never closed: the rest of the document is not read as commands
         tag = fence.language
         if tag in SHELL_TAGS or tag == "":
+            texts = {index + 1: text for index, text in fence.body_lines(lines)} if fence.quoted else None
             blocks.append(Block(fence.opened + 1, [index + 1 for index in fence.body], tag in SESSION_TAGS,
-                                tag != "", fence.commented))
+                                tag != "", fence.commented, texts))
     return blocks
 
 
@@ -169,9 +175,9 @@ def command_lines(block: Block, lines: list[str]) -> dict[int, str]:
 
     With prompts, a line without one is output, unless the line before ended a command with `\\`. An untagged
     block is read only when every command line begins like a command."""
-    prompted = any(_PROMPT.match(lines[n - 1]) for n in block.lines)
+    prompted = any(_PROMPT.match(block.text(lines, n)) for n in block.lines)
     out: dict[int, str] = {}
-    for command in _commands(((number, lines[number - 1]) for number in block.lines), prompted=True):
+    for command in _commands(((number, block.text(lines, number)) for number in block.lines), prompted=True):
         if (prompted or block.session) and not _PROMPT.match(command[0][1]):
             continue  # output
         for number, text in command:
@@ -205,7 +211,7 @@ def _starts_command(line: str) -> bool:
     words = line.split()
     first = words[0]
     return (first in COMMAND_WORDS or bool(ASSIGNMENT.match(first)) or first.startswith("./")
-            or first.endswith(".sh") or install_start(words) is not None)
+            or first.endswith(".sh") or install_command(words) is not None)
 
 
 def _read_block(source: Source, block: Block, commands: dict[int, str], name: str, unsafe

@@ -21,8 +21,7 @@ from ..evidence import RawFinding, Span, State
 from . import Source
 from .buildflags import parse_arch_flags
 from .images import describe_image
-from .pins import conda_facts
-from .pip_install import install_arguments, install_start
+from .pip_install import install_command
 from .textspan import env_findings, pin_findings
 from ..rules.codes import Code
 
@@ -39,7 +38,6 @@ _WORD = r"[^\s;&|]"
 _COMMAND_START = (r"(?:^\s*[Rr][Uu][Nn]\s+(?:--\S+\s+)*|&&|\|\||;|\||\bthen\b|\bdo\b)\s*"
                   r"(?:sudo\s+(?:-[A-Za-z]+\s+)*)?(?:env\s+)?"
                   rf"(?:[A-Za-z_][A-Za-z0-9_]*={_WORD}*\s+)*")
-_CONDA_INSTALL = re.compile(rf"(?:{_WORD}*/)?(?:conda|mamba|micromamba)\s+install\b")
 _COMMANDS = re.compile(_COMMAND_START)
 _COMMAND_END = re.compile(r"&&|\|\||;|\|")
 # In a heredoc body (`RUN <<EOF`) the text is a script: a new line also starts (and ends) a command.
@@ -48,10 +46,8 @@ _SCRIPT_COMMAND_END = re.compile(r"&&|\|\||;|\||\n")
 # One shell word of a command as written, quotes and all (a quoted word may hold spaces: `"jax[tpu] >= 0.4"`).
 _SHELL_WORD = re.compile(r"""(?:"[^"]*"|'[^']*'|[^\s"'])+""")
 _QUOTES = re.compile(r"""["']""")
-# `conda install` options that take a value.
-_VALUE_OPTIONS = {"-r", "--requirement", "-c", "--constraint", "-t", "--target", "--prefix", "--root", "-e",
-                  "--editable", "--python", "-p", "--prefix", "-n", "--name", "--channel", "--override-channels"}
-_CONDA_CHANNEL = {"-c", "--channel", "-n", "--name", "-p", "--prefix"}
+# Words a command must hold to be read as a package install (pip_install.py reads it).
+_INSTALLERS = ("pip", "conda", "mamba")
 
 
 @dataclass
@@ -264,11 +260,8 @@ def _run(ins: Instruction, scope: Scope) -> list[RawFinding]:
         span = ins.span(target.start, target.end)
         found.append(RawFinding(target.rule, target.value, ins.state, span, "compiler flag"))
     for start, end in _commands(ins):
-        if "pip" in text[start:end]:
-            found.extend(_pip_install(ins, start, end, scope))
-        conda = _CONDA_INSTALL.match(text, start, end)
-        if conda:
-            found.extend(_conda_install(ins, conda.end(), end, scope))
+        if any(installer in text[start:end] for installer in _INSTALLERS):
+            found.extend(_install(ins, start, end, scope))
     return found
 
 
@@ -290,19 +283,20 @@ def _commands(ins: Instruction) -> Iterator[tuple[int, int]]:
         current = following
 
 
-def _pip_install(ins: Instruction, start: int, end: int, scope: Scope) -> list[RawFinding]:
-    """The findings of the command `[start, end)` if it is a pip install (read by pip_install.py, as in scripts)."""
+def _install(ins: Instruction, start: int, end: int, scope: Scope) -> list[RawFinding]:
+    """The findings of the command `[start, end)` if it is a pip or conda install (read by pip_install.py, as in
+    scripts)."""
     written = []
     for match in _SHELL_WORD.finditer(ins.text, start, end):
         if match.group().startswith("#"):
             break  # a comment to the end of the line
         written.append(match)
     words = [scope.substitute(_QUOTES.sub("", match.group()))[0] for match in written]
-    begin = install_start(words)
-    if begin is None:
+    arguments = install_command(words)
+    if arguments is None:
         return []
     found: list[RawFinding] = []
-    for argument in install_arguments(words, begin):
+    for argument in arguments:
         facts = argument.facts()
         if not facts:
             continue
@@ -314,23 +308,6 @@ def _pip_install(ins: Instruction, start: int, end: int, scope: Scope) -> list[R
         if argument.first == argument.last:  # the URL after the option's `=`, or glued to it (`-ihttps://...`)
             url_start += word.group().find("=") + 1 or 2
         found.extend(pin_findings(facts, ins.span(url_start, word.end()), ins.state))
-    return found
-
-
-def _conda_install(ins: Instruction, start: int, end: int, scope: Scope) -> list[RawFinding]:
-    found: list[RawFinding] = []
-    words = [(m.group(0), m.start() + start) for m in re.finditer(r"\S+", ins.text[start:end])]
-    skip_next = False
-    for word, offset in words:
-        if skip_next:
-            skip_next = False
-            continue
-        if word.startswith("-"):
-            skip_next = "=" not in word and (word in _VALUE_OPTIONS or word in _CONDA_CHANNEL)
-            continue
-        facts = conda_facts(scope.substitute(word.strip("'\""))[0])
-        if facts:
-            found.extend(pin_findings(facts, ins.span(offset, offset + len(word)), ins.state, "installed in the image"))
     return found
 
 

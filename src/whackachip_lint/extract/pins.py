@@ -186,5 +186,30 @@ def conda_facts(spec: str) -> Optional[list[PinFact]]:
     return requirement_facts(match.group(1) + (f"=={version}" if version and version[0].isdigit() else ""))
 
 
+# NVIDIA's conda channel labels name the CUDA release whose packages they hold (`-c nvidia/label/cuda-12.1.0`, or
+# the channel's URL): the toolkit `conda install cuda-toolkit` takes from them.
+_NVIDIA_CUDA_LABEL = re.compile(r"(?:^|/)nvidia/label/cuda-(\d+\.\d+(?:\.\d+)?)/?$")
 
-__all__ = ["PinFact", "conda_facts", "index_url_facts", "parse_requirement", "requirement_facts", "variant_properties"]
+
+def channel_facts(channel: str) -> list[PinFact]:
+    """Hardware facts of a conda channel (`-c CHANNEL`). A plain channel name (`nvidia`, `intel`, `pytorch`) says
+    where packages come from, not what they are built for: the packages installed from it say that."""
+    label = _NVIDIA_CUDA_LABEL.search(channel)
+    if label is None:
+        return []
+    props: dict[str, Value] = {"package": "cuda", "version": label.group(1), "channel": channel, "vendor": "nvidia"}
+    return [PinFact(Code.CUDA_TOOLKIT_PIN, label.group(1), f"conda channel {channel}", props)]
+
+
+# `#egg=NAME` of a VCS or archive URL (`git+https://...#egg=flash_attn&subdirectory=csrc`): the package pip installs.
+_EGG = re.compile(r"^(?:[A-Za-z][\w+.-]*://|git\+|hg\+|svn\+|bzr\+)\S*#(?:\S*&)?egg=([A-Za-z0-9_.-]+)")
+
+
+def egg_name(url: str) -> Optional[str]:
+    """The package a `#egg=` URL names (`-e git+https://...#egg=apex` installs apex); None for anything else."""
+    match = _EGG.match(url.strip())
+    return match.group(1) if match else None
+
+
+__all__ = ["PinFact", "channel_facts", "conda_facts", "egg_name", "index_url_facts", "parse_requirement",
+           "requirement_facts", "variant_properties"]

@@ -10,12 +10,12 @@ import re
 
 from ..evidence import RawFinding, State
 from . import Source
-from .pins import PIP_INDEX_OPTION, index_url_facts, requirement_facts
+from .pins import PIP_INDEX_OPTION, egg_name, index_url_facts, requirement_facts
 from .textspan import comment_start, joined_span, locate, logical_lines, pin_findings
 
 _INDEX_OPTION = re.compile(rf"^\s*(?:{PIP_INDEX_OPTION})(?:\s*=\s*|\s+)(\S+)")
 _OTHER_OPTION = re.compile(r"^\s*-")
-_EDITABLE_EGG = re.compile(r"^\s*(?:-e|--editable)\s+\S*#egg=([A-Za-z0-9_.-]+)")
+_EDITABLE = re.compile(r"^\s*(?:-e|--editable)(?:\s*=\s*|\s+)(?=\S)")
 # Per-requirement options pip accepts after the requirement. Only from the start of a run of spaces: from every
 # position of a long run, `\s+--` re-read the rest of the run (quadratic on `\`-continued blank lines).
 # pip also reads index options after a requirement (`jax[tpu] -f https://.../libtpu_releases.html`, JAX's own install
@@ -33,10 +33,11 @@ def line_findings(text: str, line: int, state: State) -> list[RawFinding]:
         url = option.group(1)
         start, end = locate(text, url)
         return pin_findings(index_url_facts(url), joined_span(line, text, start, end), state)
-    editable = _EDITABLE_EGG.match(text)
-    if editable:  # -e git+https://...#egg=flash_attn: the egg names the package
-        start, end = editable.span(1)
-        return pin_findings(requirement_facts(editable.group(1)) or [], joined_span(line, text, start, end), state)
+    editable = _EDITABLE.match(text)
+    egg = egg_name(text[editable.end() if editable else 0 :])
+    if egg:  # (-e) git+https://...#egg=flash_attn: the egg names the package
+        start = text.index("egg=" + egg) + len("egg=")
+        return pin_findings(requirement_facts(egg) or [], joined_span(line, text, start, start + len(egg)), state)
     if _OTHER_OPTION.match(text) or not text.strip():
         return []
     requirement = _TRAILING_OPTIONS.sub("", text).strip()

@@ -31,7 +31,7 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from ..evidence import RawFinding, Span, State
 from . import ExtractionError, Source
-from .pins import PIP_INDEX_OPTION, conda_facts, index_url_facts, requirement_facts
+from .pins import PIP_INDEX_OPTION, channel_facts, conda_facts, index_url_facts, requirement_facts
 from .textspan import pin_findings
 from .yaml_commands import command_findings
 from .yaml_keys import ENV_KEYS, Hit, _child, handler_for, scalar
@@ -122,11 +122,17 @@ def walk(root: Node, ctx: Context) -> Iterator[RawFinding]:
 
 
 def conda_environment(root: Node, ctx: Context) -> Optional[list[RawFinding]]:
-    """environment.yml: `dependencies` lists conda specs and a `pip:` list; None when not such a file."""
+    """environment.yml: `dependencies` lists conda specs and a `pip:` list, `channels` the channels (an NVIDIA
+    `nvidia/label/cuda-12.1.0` one names its CUDA release); None when not such a file."""
     deps = _child(root, "dependencies")
-    if not isinstance(deps, SequenceNode) or not (_child(root, "channels") or _child(root, "name")):
+    channels = _child(root, "channels")
+    if not isinstance(deps, SequenceNode) or not (channels or _child(root, "name")):
         return None
     found: list[RawFinding] = []
+    for channel in channels.value if isinstance(channels, SequenceNode) else ():
+        if isinstance(channel, ScalarNode):
+            facts = channel_facts(str(channel.value))
+            found.extend(pin_findings(facts, ctx.span(channel, channel), ctx.adjust(State.ENABLED)))
     for item in deps.value:
         if isinstance(item, ScalarNode):
             facts = conda_facts(str(item.value))

@@ -19,7 +19,7 @@ import functools
 import re
 from bisect import bisect_left
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from operator import attrgetter
 from typing import Any, Iterable
 
@@ -63,7 +63,6 @@ TIE_BREAKS = {
 
 # Evidence that a repository holds a training set-up (without it the verdict is "insufficient evidence").
 TRAINING_SETUP_RULES = SETUP_RULES  # one definition (paths/roles.py): the rules tagged training-setup
-_SETUP_RULES = frozenset(TRAINING_SETUP_RULES)
 
 # Requirement kinds that set an architecture floor, and those that set a device class.
 FLOOR_KINDS = ("feature", "arch", "cc_at_least", "gfx_in", "gfx_at_least", "cuda_arch_list", "rocm_arch_list")
@@ -550,9 +549,12 @@ def assess(findings: list[Finding] | PathScope, catalog: Catalog | None = None, 
     # Declared hardware is compared with what the code needs, never allowed to empty the consistent list; the
     # declarations that agree count as vendor evidence and narrow the verdict.
     checks = judge_declared(candidates, declared)
-    insufficient = _insufficient(scope.select(_SETUP_RULES), requirements)
+    # Hardware the repository states its run used, where the code agrees, names a vendor as the code's own
+    # evidence does: device-agnostic code with a stated A100 run is no "insufficient evidence" of a vendor.
+    stated = vendor_requirements(checks)
+    insufficient = _insufficient(scope.select(INSUFFICIENT_READS), requirements + stated)
     context = context or RepoContext()
-    vendors = _vendors(catalog, candidates, requirements + vendor_requirements(checks), insufficient, context, parts)
+    vendors = _vendors(catalog, candidates, requirements + stated, insufficient, context, parts)
     _disfavour_unlikely_vendors(candidates, vendors, parts)
     apply_agreeing(candidates, checks, context.documented)
     requirements += declared
@@ -596,6 +598,11 @@ def _candidate(entry: Entry, requirements: list[Requirement]) -> CandidateVerdic
             if req.strength == HARD:
                 status = _worse(status, DISFAVOURED)  # unknown never excludes, but a hard fact left open is no match
     return CandidateVerdict(entry, status, reasons)
+
+
+# The rules _insufficient reads: assess gives it a path's findings of these only (a path's scope selects them from
+# its shared base once; tests/infer/test_shared_assessment.py checks the list against the whole findings).
+INSUFFICIENT_READS = frozenset(TRAINING_SETUP_RULES) | {Code.COLLECTIVE_BACKEND}
 
 
 def _insufficient(findings: list[Finding], requirements: list[Requirement]) -> bool:
@@ -986,6 +993,12 @@ def infer(result, settings=None, catalog: Catalog | None = None) -> Verdict:
         overall = _merge([a for _, _, a in evidenced], [n for n, _, _ in evidenced], catalog, parts)
     else:
         overall = assess(findings, catalog, context=context, parts=parts)
+    counted = {id(r) for r in evidenced}
+    if any(a.declared for r in per_recipe if id(r) not in counted for a in [r[2]]):
+        # A path that names no vendor widens no consistent set, but the hardware a document states may be the one
+        # it ran on (a README's V100 run of the xformers recipe beside FlashAttention-2 recipes): a declaration
+        # keeps the best outcome any training path gives it.
+        overall = replace(overall, declared=_unique_checks([d for _, _, a in per_recipe for d in a.declared]))
     verdict = Verdict(overall, _interconnect(findings), _counts(findings, Code.GPUS_PER_NODE, repo),
                       _counts(findings, Code.NODE_COUNT, repo),
                       per_recipe)
@@ -1138,6 +1151,7 @@ def _primary(per_recipe: list[tuple[str, list[str], Assessment]], overall: Asses
     (TRAINING_SETUP_RULES) in force in their files, then by size. None when the best is a side activity (rank 0):
     no training run to lead with. A display choice: the paths and what they support are the same whichever leads."""
     runs = {e.path: e.runs for e in repo.entries if e.runs} if repo is not None else {}
+    ranks = {p.name: p.rank for p in repo.training} if repo is not None else {}
     setup: dict[str, set[str]] = {}
     for f in findings:
         if f.in_force and f.rule in TRAINING_SETUP_RULES:
@@ -1145,7 +1159,7 @@ def _primary(per_recipe: list[tuple[str, list[str], Assessment]], overall: Asses
             setup.setdefault(recipe_home(f), set()).add(f.rule)
 
     def weight(name: str, files: list[str]) -> tuple[int, int, int]:
-        return (primary_rank(runs.get(name, [name])),
+        return (ranks[name] if name in ranks else primary_rank(runs.get(name, [name])),
                 len(set().union(*(setup[p] for p in setup.keys() & {name, *files}))), len(files))
 
     if per_recipe:

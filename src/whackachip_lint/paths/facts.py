@@ -43,6 +43,8 @@ _RUNNERS = re.compile(r"\b(?:python[\d.]*|torchrun|deepspeed|accelerate|srun|mpi
                       r"launch|exec|nohup|CMD|ENTRYPOINT|command|args|script|bash|sbatch)\b|(?<![.\w])sh\b|^\./|^source\b|^\.\s")
 # Console scripts: `name = "pkg.mod:func"` (pyproject, setup.cfg) or "name = pkg.mod:func" (setup.py).
 _CONSOLE = re.compile(r"""^\s*['"]?[\w.-]+['"]?\s*=\s*['"]?([A-Za-z_][\w.]*)\s*:\s*[A-Za-z_][\w.]*""")
+# TOML dotted keys declare them too, in [project] or at the top (`scripts.name = "pkg.cli:main"`).
+_DOTTED_SCRIPT_KEY = re.compile(r"^\s*(?:[\w-]+\.)*(?:gui-scripts|scripts|console_scripts)\.")
 _CONSOLE_IN_STRING = re.compile(r"""['"]\s*[\w.-]+\s*=\s*([A-Za-z_][\w.]*)\s*:\s*[A-Za-z_][\w.]*\s*['"]""")
 
 
@@ -236,19 +238,27 @@ def _names(text: str) -> list[str]:
 
 
 def launched(text: str) -> list[list]:
-    """[[kind, target, line]]: kind "script" (a .py path) or "module" (`python -m`), per command line."""
+    """[[kind, target, line]]: kind "script" (a .py path) or "module" (`python -m`), per command line; a fourth
+    item "train" when the command's arguments on that line tell it to train (`python main.py --train`,
+    roles.passes_training_argument)."""
     out: list[list] = []
     for number, line in enumerate(text.splitlines(), 1):
         stripped = line.strip()
         if not stripped or stripped.startswith("#") or "." not in stripped and "-m" not in stripped:
             continue
-        for module in _RUNS_MODULE.findall(stripped):
-            out.append(["module", module, number])
+        for module in _RUNS_MODULE.finditer(stripped):
+            out.append(_run("module", module.group(1), number, stripped[module.end():]))
         if _RUNNERS.search(stripped):
-            for script in _RUNS_SCRIPT.findall(stripped):
-                if "$" not in script.rsplit("/", 1)[-1]:
-                    out.append(["script", script, number])
+            for script in _RUNS_SCRIPT.finditer(stripped):
+                if "$" not in script.group(1).rsplit("/", 1)[-1]:
+                    out.append(_run("script", script.group(1), number, stripped[script.end():]))
     return out
+
+
+def _run(kind: str, target: str, number: int, arguments: str) -> list:
+    from .roles import passes_training_argument  # roles reads these facts; the words that say "train" are its
+
+    return [kind, target, number, "train"] if passes_training_argument(arguments) else [kind, target, number]
 
 
 def console_scripts(text: str, in_strings: bool) -> list[str]:
@@ -264,7 +274,7 @@ def console_scripts(text: str, in_strings: bool) -> list[str]:
         if stripped.startswith("["):
             section = stripped.lower()
             continue
-        if "script" in section or "console" in section or "entry_points" in section:
+        if "script" in section or "console" in section or "entry_points" in section or _DOTTED_SCRIPT_KEY.match(line):
             found = _CONSOLE.match(line)
             if found:
                 out.add(found.group(1))

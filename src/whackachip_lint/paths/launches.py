@@ -138,8 +138,8 @@ class KnownFiles:
         (`SCRIPT_DIR=$(dirname "$0")`) or the repository's root, is looked for there only: a variable may name
         anything, so its trailing components are never matched across the tree."""
         head, slash, rest = text.partition("/")
-        if not slash or "$" in rest or not _VARIABLE.fullmatch(head):
-            return None
+        if not slash or not rest or "$" in rest or not _VARIABLE.fullmatch(head):
+            return None  # `$DIR/` names a folder, never the launch's own folder taken for a file
         for option in (posixpath.normpath(posixpath.join(posixpath.dirname(base), rest)), posixpath.normpath(rest)):
             if option in self.files:
                 return option

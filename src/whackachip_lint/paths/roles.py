@@ -106,6 +106,7 @@ class EntryPoint:
     category: str = TRAINING  # training | test | example | optional (plug-in) | support | vendored
     # A documented launch (a README code block): `path` names the recipe ("README.md:12"), `document` the file.
     document: str = ""
+    trains: bool = False  # a launch passes a script an argument that says "train" (`main.py --train`)
 
     def to_dict(self) -> dict[str, Any]:
         data: dict[str, Any] = {"path": self.path, "kind": self.kind, "category": self.category}
@@ -113,6 +114,8 @@ class EntryPoint:
             data["runs"] = self.runs
         if self.document:
             data["document"] = self.document
+        if self.trains:
+            data["trains"] = True
         return data
 
 
@@ -123,6 +126,7 @@ class TrainingPath:
     files: set[str]  # run for certain: the entry, its launch and configs, its unconditional imports
     setup: int = 0  # how much training set-up the path holds (its strongest wins `primary`)
     tool: bool = False  # converts, prepares data, serves, evaluates or infers rather than trains (TOOL_WORDS)
+    rank: int = 1  # how surely it is the training run (primary_rank)
 
     def to_dict(self, limit: int = 20) -> dict[str, Any]:
         files = sorted(self.files)
@@ -249,12 +253,14 @@ EXTENSION_DIRS = frozenset({"extensions", "extension", "ext", "contrib", "contri
                             "integrations", "third_party", "thirdparty"})
 
 
-def primary_rank(scripts: Iterable[str]) -> int:
+def primary_rank(scripts: Iterable[str], trains: bool = False) -> int:
     """How surely a path whose entry runs `scripts` is the training run: 3 a training script of the repository's
     own (`train*.py`, `pretrain*`, `finetune*`), 2 one under an extension folder, 1 a script that says neither
     (`run.py`), 0 a side activity (sampling, evaluation, a benchmark, an estimate, tokenizer training, a kernel's
-    self-test). The best script the path runs counts; a path of rank 0 is never named the primary target."""
-    return max((_script_rank(s) for s in scripts), default=1)
+    self-test). The best script the path runs counts; a path of rank 0 is never named the primary target. A
+    script that says neither ranks as a training script when its launch `trains` (passes `--train`, `train`...)."""
+    rank = max((_script_rank(s) for s in scripts), default=1)
+    return 3 if trains and rank == 1 else rank
 
 
 def _script_rank(path: str) -> int:
@@ -267,6 +273,31 @@ def _script_rank(path: str) -> int:
     if stem & TRAIN_WORDS or folder_words & TRAIN_WORDS and not folder_words & ASIDE_WORDS:
         return 2 if extension else 3  # `train.py`, or a neutral name in a training folder (`trainer/main_ppo.py`)
     return 0 if folder_words & ASIDE_WORDS or extension else 1
+
+
+# Where a command's own arguments end: another command or a redirection follows.
+_COMMAND_END = re.compile(r"\|\||&&|[|;&<>]")
+
+
+def passes_training_argument(arguments: str) -> bool:
+    """Whether a command's arguments tell the script it runs to train: a training word as a subcommand or a flag
+    (`main.py train`, `cli.py pretrain`, `--train`, `--do_train`) or as an option's value (`--mode=train`,
+    `--stage sft`), but not a data split (`--split train`). For a script whose name says neither, such as
+    `main.py`, that is what the run does (primary_rank)."""
+    option = ""
+    for token in _COMMAND_END.split(arguments, 1)[0].split():
+        token = token.strip("'\"").lower()
+        name, _, value = token.partition("=")
+        if name.startswith("-"):
+            option = name.lstrip("-")
+            words = {option.replace("-", "_")} | ({value} if value else set())
+        else:
+            words = {token}
+        if not _words(option) & DATA_WORDS and words & (TRAIN_WORDS | {"do_train"}):
+            return True
+        if not name.startswith("-") or value:
+            option = ""
+    return False
 
 
 def is_plugin_path(path: str) -> bool:
@@ -302,8 +333,9 @@ def analyse(files: Iterable[str], facts: dict[str, dict[str, Any]], findings: li
             fix(path, TEST, "test file")
 
     entries = _entry_points(files, facts, findings, graph)
+    scripts = frozenset(p for p in files if facts.get(p, {}).get("main"))
     for entry in entries:
-        entry.category = _category(entry, roles, graph)
+        entry.category = _category(entry, roles, graph, scripts)
         if entry.document:
             # A README stays documentation: its commands document a recipe of the scripts they run.
             fix(entry.document, path_role(entry.document), "documentation (its code blocks document launches)")
@@ -339,6 +371,7 @@ def analyse(files: Iterable[str], facts: dict[str, dict[str, Any]], findings: li
             fix(path, role, f"reached from an entry point of kind {category}")
 
     library = not training
+    natives: list[str] = []
     for path in files:
         if path in roles:
             continue
@@ -359,16 +392,42 @@ def analyse(files: Iterable[str], facts: dict[str, dict[str, Any]], findings: li
             else:
                 fix(path, UNREACHED, "no entry point reaches it")
         elif path.endswith(NATIVE_SUFFIXES):
-            # A kernel in the repository's own tree is built into its package by setup.py or CMake: the import
-            # graph cannot see a compiled extension, so its facts count with the code's.
-            fix(path, TRAINING, "native source built into the package")
+            natives.append(path)  # after the Python: a kernel takes its package's role
         elif path.endswith(".ipynb"):
             fix(path, EXAMPLE, "notebook")
         elif library:
             fix(path, TRAINING, "set-up file")
         else:
             fix(path, UNREACHED, "no launch runs or sources it")
+    modules_in: dict[str, list[str]] = {}
+    for module in sorted(graph.python_files) if natives else ():
+        modules_in.setdefault(posixpath.dirname(module), []).append(module)
+    for path in natives:
+        role = _package_role(path, roles, modules_in)
+        if role in (OPTIONAL, EXAMPLE, TEST):
+            fix(path, role, f"native source of a package whose Python is {role}")
+        else:
+            # A kernel in the repository's own tree is built into its package by setup.py or CMake: the import
+            # graph cannot see a compiled extension, so its facts count with the code's.
+            fix(path, TRAINING, "native source built into the package")
     return RepoPaths(roles, why, entries, training, library)
+
+
+def _package_role(path: str, roles: dict[str, str], modules_in: dict[str, list[str]]) -> str | None:
+    """The role of the Python that a native source (`.cu`) lies beside or below: that of the nearest folder below the
+    root holding Python files (its `__init__.py`, else its first module), `training` when any module there is on a
+    training path; None when no folder below the root holds Python. A plug-in's kernels (`integrations/x/csrc/`,
+    loaded by its own optional Python) are as optional as the plug-in. `modules_in`: the Python files by folder."""
+    folder = posixpath.dirname(path)
+    while folder:
+        modules = modules_in.get(folder)
+        if modules:
+            if any(roles.get(m) == TRAINING for m in modules):
+                return TRAINING
+            init = posixpath.join(folder, "__init__.py")
+            return roles.get(init if init in modules else modules[0])
+        folder = posixpath.dirname(folder)
+    return None
 
 
 def _entry_points(files: list[str], facts: dict[str, dict[str, Any]], findings: list[Finding],
@@ -376,13 +435,14 @@ def _entry_points(files: list[str], facts: dict[str, dict[str, Any]], findings: 
     known = known_files(frozenset(files))
     launches: dict[str, EntryPoint] = {}
     for path in files:
-        for kind, target, _line in facts.get(path, {}).get("runs", ()):
+        for kind, target, _line, *trains in facts.get(path, {}).get("runs", ()):
             found = (_resolve_script(target, path, known) if kind == "script"
                      else (graph.resolve_absolute(target) or [None])[-1])
             if found:
                 entry = launches.setdefault(path, EntryPoint(path, "launch"))
                 if found not in entry.runs:
                     entry.runs.append(found)
+                entry.trains = entry.trains or bool(trains)
     for f in findings:
         if f.rule != LAUNCH_RULE or not f.in_force or doc_block(f):
             continue
@@ -392,20 +452,27 @@ def _entry_points(files: list[str], facts: dict[str, dict[str, Any]], findings: 
         entry = launches.setdefault(f.path, EntryPoint(f.path, "launch"))
         if found and found not in entry.runs:
             entry.runs.append(found)
+        entry.trains = entry.trains or bool(found) and _trains(props)
     _documented_launches(launches, findings, known)
     _follow_launch_chains(launches)
     launching = {f.path for f in findings if f.rule == LAUNCH_RULE and f.in_force and not doc_block(f)}
     # A file that only sources or calls other shell files is no entry point of its own (its callers' path holds it).
     entries = [e for e in launches.values() if e.path in launching or any(r.endswith(".py") for r in e.runs)]
     launched = {r for e in entries for r in e.runs}
+    # A module is one entry point, whether its main guard or a console script (or both) name it: a console script's,
+    # a command the package declares, never a library module with a self-test.
+    consoles = {found[-1] for fact in facts.values() for module in fact.get("console_scripts", ())
+                for found in [graph.resolve_absolute(module)] if found} - launched
+    named: set[str] = set()
     for path in files:
         fact = facts.get(path, {})
-        if fact.get("main") and path not in launched:
+        if fact.get("main") and path not in launched and path not in consoles:
             entries.append(EntryPoint(path, "main"))
         for module in fact.get("console_scripts", ()):
             found = graph.resolve_absolute(module)
-            if found and found[-1] not in launched:
+            if found and found[-1] in consoles and found[-1] not in named:
                 entries.append(EntryPoint(found[-1], "console"))
+                named.add(found[-1])
         if path.endswith(".ipynb"):
             entries.append(EntryPoint(path, "notebook"))
     return entries
@@ -421,6 +488,12 @@ def _documented_launches(launches: dict[str, EntryPoint], findings: list[Finding
             entry = launches.setdefault(name, EntryPoint(name, "launch", document=f.path))
             if found not in entry.runs:
                 entry.runs.append(found)
+            entry.trains = entry.trains or _trains(f.properties or {})
+
+
+def _trains(properties: dict[str, Any]) -> bool:
+    arguments = properties.get("script_args")
+    return isinstance(arguments, str) and passes_training_argument(arguments)
 
 
 def _follow_launch_chains(launches: dict[str, EntryPoint]) -> None:
@@ -433,6 +506,7 @@ def _follow_launch_chains(launches: dict[str, EntryPoint]) -> None:
             if other in seen:
                 continue
             seen.add(other)
+            entry.trains = entry.trains or launches[other].trains
             for target in launches[other].runs:
                 if target not in entry.runs:
                     entry.runs.append(target)
@@ -440,17 +514,18 @@ def _follow_launch_chains(launches: dict[str, EntryPoint]) -> None:
                     todo.append(target)
 
 
-def _category(entry: EntryPoint, roles: dict[str, str], graph: ImportGraph) -> str:
-    """What kind of path an entry point starts: a launch takes the kind of the script it runs."""
+def _category(entry: EntryPoint, roles: dict[str, str], graph: ImportGraph, scripts: frozenset[str]) -> str:
+    """What kind of path an entry point starts: a launch takes the kind of the script it runs. `scripts`: the
+    files with a main guard."""
     if entry.kind == "notebook":
         return EXAMPLE
     subjects = entry.runs or [entry.path]
-    kinds = {_file_category(s, roles, graph, entry.kind) for s in subjects}
+    kinds = {_file_category(s, roles, graph, entry.kind, scripts) for s in subjects}
     if entry.kind == "launch":
         if entry.document:
             own = _document_category(entry.document)
         else:
-            own = _file_category(entry.path, roles, graph, "launch")
+            own = _file_category(entry.path, roles, graph, "launch", scripts)
         if TRAINING in kinds and own in (EXAMPLE, TRAINING):
             return TRAINING  # a launch in examples/ that runs the real training script is a recipe for it
         return own if own != TRAINING else sorted(kinds)[0]
@@ -464,7 +539,8 @@ def _document_category(document: str) -> str:
     return role if role in (TEST, EXAMPLE) else TRAINING
 
 
-def _file_category(path: str, roles: dict[str, str], graph: ImportGraph, kind: str) -> str:
+def _file_category(path: str, roles: dict[str, str], graph: ImportGraph, kind: str,
+                   scripts: frozenset[str] = frozenset()) -> str:
     if roles.get(path) in (VENDORED, TEST):
         return roles[path]
     if is_test_path(path):
@@ -474,14 +550,26 @@ def _file_category(path: str, roles: dict[str, str], graph: ImportGraph, kind: s
     if kind == "launch" and is_support_path(path):
         return SUPPORT
     if path.endswith(".py"):
-        # Tests import a trainer to call its main() (a smoke test): only the repository's other code makes it a
-        # module of theirs.
-        importers = [(who, how) for who, how in graph.importers.get(path, []) if roles.get(who) != TEST]
-        if kind == "main" and any(how == "top" for _, how in importers):
+        importers = graph.importers.get(path, [])
+        if kind == "main" and _library_module(path, importers, roles, graph, scripts):
             return OPTIONAL  # a module others import, with a self-test under its main guard: not a path of its own
         if is_plugin_path(path) and not any(how == "top" for _, how in importers):
             return OPTIONAL
     return TRAINING
+
+
+def _library_module(path: str, importers: list[tuple[str, str]], roles: dict[str, str], graph: ImportGraph,
+                    scripts: frozenset[str]) -> bool:
+    """Whether a module with a main guard is a library module that others import at module level (its main guard
+    then a self-test), not a script of its own. Tests import scripts to test them (`import train`), a package's
+    `__main__.py` is its command line, and scripts outside any package borrow helpers from a sibling script
+    (`from main import instantiate_from_config` in `scripts/inpaint.py`): none of these makes a script a library
+    module. A module of a package that another script imports stays one (`pkg/layers.py` with a self-test)."""
+    top = [i for i, how in importers if how == "top" and roles.get(i) != TEST and not is_test_path(i)]
+    if not top or posixpath.basename(path) == "__main__.py":
+        return False
+    in_package = posixpath.join(posixpath.dirname(path), "__init__.py") in graph.python_files
+    return in_package or not all(i in scripts for i in top)
 
 
 def _path(entry: EntryPoint, graph: ImportGraph, recipe_files: dict[str, set[str]]) -> TrainingPath:
@@ -491,7 +579,16 @@ def _path(entry: EntryPoint, graph: ImportGraph, recipe_files: dict[str, set[str
     # A launch is judged by the Python scripts it runs (`benchmark_7b.sh` may well run the training script).
     scripts = [s for s in starts if s.endswith(".py")] or [entry.path]
     tool = all(is_tool_path(s) for s in scripts)
-    return TrainingPath(entry.path, entry.kind, certain, tool=tool)
+    return TrainingPath(entry.path, entry.kind, certain, tool=tool,
+                        rank=primary_rank(scripts + _commands(entry, graph), entry.trains))
+
+
+def _commands(entry: EntryPoint, graph: ImportGraph) -> list[str]:
+    """What a package's command line runs (a console script's module, a `__main__.py`): the modules it imports at
+    module level, its subcommands (`litgpt/__main__.py` imports `litgpt/pretrain.py`)."""
+    if entry.kind != "console" and posixpath.basename(entry.path) != "__main__.py":
+        return []
+    return [target for target, how in graph.edges.get(entry.path, ()) if how == "top"]
 
 
 def _starts(paths: list[TrainingPath], entries: list[EntryPoint]) -> list[str]:

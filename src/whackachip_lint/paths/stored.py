@@ -73,8 +73,8 @@ def _open(root: Path, settings: Settings) -> ResultCache | None:
 # (an analysis is never stored in part) and tests/test_stored_paths.py fails until the field is stored here.
 KNOWN_FIELDS = {
     RepoPaths: ("roles", "why", "entries", "training", "library"),
-    EntryPoint: ("path", "kind", "runs", "category", "document"),
-    TrainingPath: ("name", "kind", "files", "setup", "tool"),
+    EntryPoint: ("path", "kind", "runs", "category", "document", "trains"),
+    TrainingPath: ("name", "kind", "files", "setup", "tool", "rank"),
 }
 
 
@@ -86,8 +86,8 @@ def encode(repo: RepoPaths) -> dict[str, Any]:
     return {
         "roles": repo.roles,
         "why": repo.why,
-        "entries": [[e.path, e.kind, e.runs, e.category, e.document] for e in repo.entries],
-        "training": [[p.name, p.kind, sorted(p.files), p.setup, p.tool] for p in repo.training],
+        "entries": [[e.path, e.kind, e.runs, e.category, e.document, e.trains] for e in repo.entries],
+        "training": [[p.name, p.kind, sorted(p.files), p.setup, p.tool, p.rank] for p in repo.training],
         "library": repo.library,
     }
 
@@ -96,10 +96,10 @@ def decode(data: dict[str, Any]) -> RepoPaths:
     roles, why = data["roles"], data["why"]
     if not isinstance(roles, dict) or not isinstance(why, dict):
         raise ValueError("malformed")
-    entries = [EntryPoint(str(path), str(kind), [str(r) for r in runs], str(category), str(document))
-               for path, kind, runs, category, document in data["entries"]]
-    training = [TrainingPath(str(name), str(kind), {str(f) for f in files}, int(setup), bool(tool))
-                for name, kind, files, setup, tool in data["training"]]
+    entries = [EntryPoint(str(path), str(kind), [str(r) for r in runs], str(category), str(document), bool(trains))
+               for path, kind, runs, category, document, trains in data["entries"]]
+    training = [TrainingPath(str(name), str(kind), {str(f) for f in files}, int(setup), bool(tool), int(rank))
+                for name, kind, files, setup, tool, rank in data["training"]]
     return RepoPaths(dict(roles), dict(why), entries, training, bool(data["library"]))
 
 

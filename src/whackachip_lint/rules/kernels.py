@@ -201,6 +201,8 @@ RULES = (
                     kind="cuda"),
             Example("#if 0\nasm volatile(\"wgmma.fence.sync.aligned;\");\n#endif\n", kind="cuda",
                     note="`#if 0` is dead code"),
+            Example("#include <cuda_fp8.h>\n#include <cuda_fp4.h>\n__global__ void k(half* x) {}\n", kind="cuda",
+                    note="the FP8/FP4 headers included, none of their types used"),
         ),
         notes=("value: wgmma, tma, sm90, tcgen05, fp8-mma, fp8-type, fp4-type; properties: token",),
         tags=("kernels", "vendor", "build"),

@@ -18,8 +18,8 @@ TRIGGERS = (
     "tensorrt", "onnxruntime", "paddle", "amdsmi", "cudf", "cuml", "image", "from",
 )
 # Dependency pins in Python come only from setup.py, which is never filtered (triggers.ALWAYS_PARSE_NAMES); in shell
-# only from container runs and pip installs; JSON files hold none.
-TRIGGERS_BY_KIND = (("python", ()), ("shell", ("docker", "podman", "nerdctl", "pip")), ("json", ()))
+# only from container runs and pip and conda installs; JSON files hold none.
+TRIGGERS_BY_KIND = (("python", ()), ("shell", ("docker", "podman", "nerdctl", "pip", "conda", "mamba")), ("json", ()))
 
 RULES = (
     Rule(
@@ -101,7 +101,8 @@ RULES = (
         title="PyTorch build variant",
         summary=(
             "Finds which PyTorch build is installed: local versions (`torch==2.3.0+cu121`), PyTorch index URLs "
-            "(`/whl/cu121`, `/whl/rocm6.1`, `/whl/cpu`), wheel URLs and conda `pytorch-cuda=12.1`."
+            "(`/whl/cu121`, `/whl/rocm6.1`, `/whl/cpu`), wheel URLs and conda `pytorch-cuda=12.1` (environment "
+            "files and `conda install` lines)."
         ),
         why=(
             "A `cuXXX` build runs on NVIDIA GPUs whose compute capability the wheel was compiled for; a `rocmX.Y` "
@@ -121,6 +122,8 @@ RULES = (
                     kind="dockerfile", value="cu124"),
             Example("name: train\ndependencies:\n  - pytorch=2.2.2\n  - pytorch-cuda=12.1\n", kind="yaml",
                     filename="environment.yml", value="cu121", note="a conda environment's pytorch-cuda"),
+            Example("conda install -y pytorch pytorch-cuda=12.1 -c pytorch -c nvidia\n", kind="shell", value="cu121",
+                    note="a set-up script's conda install"),
         ),
         negatives=(
             Example("torch==2.3.0\n", kind="requirements", note="no build variant stated"),
@@ -234,16 +237,22 @@ RULES = (
         name="cuda-toolkit-pin",
         signal="package.cuda_toolkit",
         title="CUDA toolkit pin",
-        summary="Finds the CUDA toolkit version pinned by conda (`cudatoolkit=11.8`, `cuda-version=12.1`) or pip (`nvidia-cuda-runtime-cu12`).",
+        summary=("Finds the CUDA toolkit version pinned by conda (`cudatoolkit=11.8`, `cuda-version=12.1`, NVIDIA's "
+                 "`nvidia/label/cuda-12.1.0` channel) or pip (`nvidia-cuda-runtime-cu12`)."),
         why=(
             "The toolkit bounds the architectures a build can target: CUDA 11.8 is the first with sm_89/sm_90, "
             "12.8 the first with Blackwell (sm_100/sm_120)."
         ),
         positives=(
             Example("name: env\ndependencies:\n  - cudatoolkit=11.8\n", kind="yaml", filename="environment.yml", value="11.8"),
+            Example('conda install -y -c "nvidia/label/cuda-12.1.0" cuda-toolkit\n', kind="shell", value="12.1.0",
+                    note="the channel label names the CUDA release installed"),
         ),
-        negatives=(Example("name: env\ndependencies:\n  - numpy=1.26\n", kind="yaml", filename="environment.yml"),),
-        notes=("value: toolkit version as pinned (major.minor[.patch] or cuda major for cuXX packages); properties: package",),
+        negatives=(Example("name: env\ndependencies:\n  - numpy=1.26\n", kind="yaml", filename="environment.yml"),
+                   Example("conda install -y -c nvidia cuda-toolkit\n", kind="shell",
+                           note="a channel's name alone states no version"),),
+        notes=("value: toolkit version as pinned (major.minor[.patch] or cuda major for cuXX packages); properties: "
+               "package, channel",),
         tags=("vendor", "dependencies"),
         triggers=TRIGGERS,
         triggers_by_kind=TRIGGERS_BY_KIND,

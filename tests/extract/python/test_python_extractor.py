@@ -857,6 +857,49 @@ def test_suppress_import_error_and_type_checking_imports():
     assert rows(code) == {("WAC202", 4, 5, C, "torch_npu"), ("WAC202", 6, 5, X, "torch_xla")}
 
 
+def _amp_call(imports: str, call: str = 'model, opt = amp.initialize(model, opt, opt_level="O2")'):
+    """(state, condition property) of the apex.amp call in `train` of a module whose imports are `imports`."""
+    code = f"{imports}\n\n\ndef train(model, opt, args):\n{textwrap.indent(call, '    ')}\n"
+    return [(f.state.value, f.properties.get("condition")) for f in scan(code) if f.rule == "WAC102"]
+
+
+@pytest.mark.parametrize(("imports", "expected"), [
+    # Imported under a test: a call no test of its own guards holds only when the import's test did.
+    ("if is_apex_available():\n    from apex import amp", [(C, "is_apex_available()")]),
+    ("if not NO_APEX:\n    from apex import amp", [(C, "not NO_APEX")]),
+    ("if USE_TORCH_AMP:\n    pass\nelse:\n    from apex import amp", [(C, "not (USE_TORCH_AMP)")]),
+    # Imported where it always runs, or in either branch of the test, or again unconditionally: in force.
+    ("from apex import amp", [(E, None)]),
+    ("if HAS_APEX:\n    from apex import amp\nelse:\n    import apex.amp as amp", [(E, None)]),
+    ("if not HAS_APEX:\n    import apex.amp as amp\nelse:\n    from apex import amp", [(E, None)]),
+    ("if HAS_APEX:\n    from apex import amp\nelif HAS_AMP:\n    import apex.amp as amp", [(E, None)]),
+    # Two imports under one test are one branch: still guarded.
+    ("if HAS_APEX:\n    import apex\n    from apex import amp", [(C, "HAS_APEX")]),
+    ("if HAS_APEX:\n    from apex import amp\nfrom apex import amp", [(E, None)]),
+    # An optional import (try/except ImportError) guards a project's own framework as often: not counted.
+    ("try:\n    from apex import amp\nexcept ImportError:\n    amp = None", [(E, None)]),
+])
+def test_a_call_through_a_name_imported_under_a_test_holds_under_that_test(imports, expected):
+    assert _amp_call(imports) == expected
+
+
+def test_a_guarded_import_of_the_framework_leaves_its_calls_in_force():
+    # `if is_torch_available(): import torch` guards the framework the file is written against, not an option.
+    code = "if is_torch_available():\n    import torch\n\n\ndef make():\n    return torch.zeros(2, dtype=torch.bfloat16)\n"
+    assert [(f.state.value, f.value) for f in scan(code) if f.rule == "WAC101"] == [(E, "bfloat16")]
+    npu = "if is_npu_available():\n    import torch_npu\n\n\ndef make(x):\n    return torch_npu.npu_format_cast(x.to(torch.bfloat16), 29)\n"
+    assert [(f.state.value, f.value) for f in scan("import torch\n" + npu) if f.rule == "WAC101"] == [(C, "bfloat16")]
+
+
+def test_a_guarded_call_site_keeps_its_own_test_and_a_module_import_its_frame():
+    guarded = 'if args.fp16:\n    model, opt = apex.amp.initialize(model, opt, opt_level="O2")'
+    assert _amp_call("if is_apex_available():\n    import apex", guarded) == [(C, "args.fp16")]
+    assert _amp_call("if is_apex_available():\n    import apex",
+                     'model, opt = apex.amp.initialize(model, opt, opt_level="O2")') == [(C, "is_apex_available()")]
+    # A name of the same spelling not bound by the guarded import is not affected.
+    assert _amp_call("from apex import amp\nif is_apex_available():\n    import apex") == [(E, None)]
+
+
 def test_environment_unset_forms():
     code = """\
         import os

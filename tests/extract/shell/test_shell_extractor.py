@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from whackachip_lint.evidence import State
 from whackachip_lint.extract import ExtractionError, Source
-from whackachip_lint.extract.shell import extract
+from whackachip_lint.extract.shell import cap_operator_runs, extract
 from whackachip_lint.scan import scan
 
 from ...conftest import scan_snippet
@@ -928,3 +928,64 @@ def test_a_closed_script_has_no_diagnostic():
     code = 'export NCCL_IB_HCA="mlx5_0"\ncat <<EOT\nx\nEOT\ntorchrun --nproc_per_node 8 train.py\n'
     result = _scan(code, "shell")
     assert result.diagnostics == [] and {f.rule for f in result.findings} >= {"WAC301", "WAC404"}
+
+
+# Runs tree-sitter-bash's error recovery is super-linear on: 64 KB of any of them took it 5-17 s of CPU, past the
+# per-file budget, and the file's other evidence was lost with it.
+SLOW_RUNS = {
+    "pipes": "|" * 65536,
+    "parentheses": ")" * 65536,
+    "case-like": "x)" * 32768,
+    "here-strings": "<<<" * 21845,
+    "pipe-ampersands": "|&" * 32768,
+    "short lines": "\n".join(["x)x)x)x)x"] * 6554),  # each line's run is too short to cut: the file's count decides
+    "array openers": "\n".join(["a=(a=(a=("] * 6554),
+}
+AROUND_RUN = "export NCCL_IB_HCA=mlx5\n{run}\n\nexport NCCL_DEBUG=INFO\n"
+
+
+def _cpu_seconds_and_rows(text: str, kind: str = "shell") -> tuple[float, list[tuple], list[str]]:
+    """In a worker with a time budget (a regression fails instead of hanging the suite): the CPU time a scan of
+    the script takes (CPU, not wall: other jobs on a loaded machine do not count), its NCCL rows and diagnostics."""
+    import time
+
+    from whackachip_lint import workers
+
+    def work(payload: str):
+        started = time.process_time()
+        result = scan_snippet(payload, kind)
+        rows = sorted((f.value, f.line) for f in result.findings if str(f.value).startswith("NCCL"))
+        return time.process_time() - started, rows, [d.message for d in result.diagnostics]
+
+    (outcome,) = workers.run([text], work, lambda _text, why: (float("inf"), [], [why]), jobs=1, timeout=120,
+                             memory_bytes=None)
+    return outcome
+
+
+@pytest.mark.parametrize("name", SLOW_RUNS)
+def test_a_long_run_of_operators_is_cut_and_the_rest_of_the_script_read(name):
+    run = SLOW_RUNS[name]
+    seconds, rows, diagnostics = _cpu_seconds_and_rows(AROUND_RUN.format(run=run))
+    last = run.count("\n") + 4
+    assert rows == [("NCCL_DEBUG", last), ("NCCL_IB_HCA", 1)]
+    assert len(diagnostics) == 1 and diagnostics[0].startswith("a run of shell operators at line 2 ")
+    assert seconds < 3.0, f"{seconds:.1f} s of CPU"
+
+
+def test_cutting_runs_keeps_lines_and_columns_and_leaves_shell_alone():
+    text, first = cap_operator_runs("a=1\necho " + "|-" * 32 + " x\n")
+    assert (text, first) == ("a=1\necho " + " " * 64 + " x\n", 2)
+    # Shell, and the longest run the corpora's scripts hold (a sed expression of 14 operators), stay as written.
+    script = ('cmd 2>&1 | tee log.txt; [[ -f x ]] && { echo "a|b"; }\n'
+              'case $x in a|b) y=$(( (1+2)*3 ));; esac\n'
+              'out=$(ls <(cat a) >>b) || exit 1\nwait;;\n'
+              "sed 's/^jax(>=|==)([0-9.]+).*/\\2/; s/\\(\\[[^]]*\\]\\)\\?\\)[[:space:]]*==/x/'\n" * 400)
+    assert cap_operator_runs(script) == (script, None)
+
+
+def test_a_readme_block_with_a_long_run_keeps_the_documents_other_commands():
+    # Before, the block's parse took the document over its budget: the whole README was lost.
+    text = f"# Run\n\n```bash\n{')' * 65536}\n```\n\n```bash\nexport NCCL_IB_HCA=mlx5\n```\n"
+    seconds, rows, diagnostics = _cpu_seconds_and_rows(text, "markdown")
+    assert (rows, diagnostics) == ([("NCCL_IB_HCA", 8)], [])
+    assert seconds < 3.0, f"{seconds:.1f} s of CPU"

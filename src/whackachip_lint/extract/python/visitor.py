@@ -12,7 +12,9 @@ under a node runs (an `if` on a runtime condition makes its branches
 `conditional`, `if False:` makes its body `dead`, a `try` around an import
 that catches ImportError makes it optional, and a guard clause on the hardware,
 `if device.type != "mps": return`, makes the rest of its block `conditional`). Evidence found under a frame takes
-the strongest state on the stack. Frames are attached to child nodes by
+the strongest state on the stack. A call through a name imported under an `if` (`if is_apex_available(): from apex
+import amp`, then `amp.initialize(...)` in a function) opens a frame of the import's test when no test guards the
+call site itself (`_note_guard`). Frames are attached to child nodes by
 identity before the walker reaches them, so one generic traversal serves all.
 
 argparse options (and dataclass option fields) are reported where they are
@@ -47,6 +49,7 @@ from .meanings import dtype_meaning, module_meanings, switch_truth, value_meanin
 from .mentions import find_mentions, span_in_token
 from .names import Aliases, dotted, lookup, matches
 from .options import ArgparseOptions
+from ...vocab.packages import KERNEL_PACKAGES, VENDOR_PACKAGES, canonical
 from ...vocab.truth import truth
 from .syntax import (
     branch_truth,
@@ -134,6 +137,7 @@ def _role_of(kind: type) -> str:
 # How a message says the condition a branch runs under; an `else` branch runs when its test does not hold.
 WHEN = "only when {}"
 WHEN_FALSE = "only when {} is false"
+IN_CASE = "only in case {}"
 # Comparisons whose negation is exact for any operands (not `<`: `not a < b` is not `a >= b` for sets or NaN).
 _OPPOSITE = {ast.Is: "is not", ast.IsNot: "is", ast.Eq: "!=", ast.NotEq: "==", ast.In: "not in", ast.NotIn: "in"}
 
@@ -145,6 +149,13 @@ class Frame:
     check: bool  # inside an expression that tests something (if test, comparison)
     condition: ast.AST | str | None  # the test that made the frame conditional, for the message
     phrase: str = WHEN  # how the message says it ({} is the condition's code)
+
+
+def _accelerator_library(module: str) -> bool:
+    """Whether a module (or a name imported from it) belongs to an accelerator library: a kernel or vendor package
+    (vocab/packages.py), or a module whose import is itself evidence (`torch_npu`, `transformer_engine`)."""
+    package = canonical(module.split(".", 1)[0])
+    return package in KERNEL_PACKAGES or package in VENDOR_PACKAGES or bool(module_meanings(module))
 
 
 class Arg:
@@ -198,6 +209,10 @@ class PythonEvidenceVisitor(ArgparseOptions, EnvironmentWrites, AstWalker):
         self.args: list[tuple[str | None, str | None]] = []  # (keyword, callee) of the argument being visited
         self.deferred: list[Callable[[], None]] = []
         self.tpu_aliases = Gate([])  # lines naming a name imported as a TPU API (`_probes_tpu`)
+        # Names imported under an `if` (`if is_apex_available(): from apex import amp`) -> the frame of that import;
+        # names imported under several tests (`if A: from x import T` / `elif B: from y import T`): alternatives.
+        self.guarded_imports: dict[str, Frame] = {}
+        self.alternative_imports: set[str] = set()
         self.finished = False
         self._opened = False  # the node being visited opened a frame or an argument (its leave step undoes it)
 
@@ -254,8 +269,8 @@ class PythonEvidenceVisitor(ArgparseOptions, EnvironmentWrites, AstWalker):
         leave = self._hooks_for(type(node))[1]
         if leave is not None and key not in self.skipped:
             leave(node)
-        if len(self.frames) > 1 and self.frames[-1].node_id == key:
-            self.frames.pop()
+        while len(self.frames) > 1 and self.frames[-1].node_id == key:
+            self.frames.pop()  # (a call through a guarded import opens a second frame of its own)
         if self.open_args and self.open_args[-1] == key:
             self.open_args.pop()
             self.args.pop()
@@ -551,7 +566,7 @@ class PythonEvidenceVisitor(ArgparseOptions, EnvironmentWrites, AstWalker):
 
     def visit_Match(self, node: ast.Match) -> None:
         for case in node.cases:
-            self.attach(case.body, State.CONDITIONAL, condition=case.pattern, phrase="only in case {}")
+            self.attach(case.body, State.CONDITIONAL, condition=case.pattern, phrase=IN_CASE)
 
     def visit_Assert(self, node: ast.Assert) -> None:
         self.attach(node.test, check=True)
@@ -660,6 +675,7 @@ class PythonEvidenceVisitor(ArgparseOptions, EnvironmentWrites, AstWalker):
         for _, module in bound:
             self._module_evidence(module, node, f"import {module}")
         self._watch(bound)
+        self._note_guard(bound)
         return False
 
     def visit_ImportFrom(self, node: ast.ImportFrom) -> bool:
@@ -671,7 +687,41 @@ class PythonEvidenceVisitor(ArgparseOptions, EnvironmentWrites, AstWalker):
                     seen.add((rule, value))
                     self._import_finding(rule, value, node, f"from {base} import {full[len(base) + 1 :] or '*'}")
         self._watch(bound)
+        self._note_guard(bound)
         return False
+
+    def _note_guard(self, bound: list[tuple[str, str]]) -> None:
+        """Remember the names an import of an accelerator library under an `if` (or `match`) binds: a call through
+        one is made only when the import's test held. Only accelerator libraries (apex, DeepSpeed, torch_npu: a
+        kernel or vendor package, or a module whose import is evidence): `if is_torch_available(): import torch`
+        guards the framework a file is written against, whose calls run whenever the file does anything at all.
+        A name imported under several tests (each branch of an `if`/`elif`/`else` importing
+        `Trainer` from `lightning` or `pytorch_lightning`) is the idiom of alternatives, there whichever branch
+        ran, as is one imported again where the import always runs. An import made optional by a `try` (or
+        `suppress`) of ImportError is not counted: that idiom guards the project's own framework as often as an
+        optional one, and its import finding already says optional."""
+        frame = self.frames[-1]
+        guarded = (frame.state is State.CONDITIONAL and frame.condition is not None
+                   and frame.phrase in (WHEN, WHEN_FALSE, IN_CASE))
+        for local, target in bound:
+            earlier = self.guarded_imports.pop(local, None)
+            if not guarded or local in self.alternative_imports or not _accelerator_library(target):
+                continue
+            if earlier is not None and (earlier.condition is not frame.condition or earlier.phrase != frame.phrase):
+                self.alternative_imports.add(local)
+                continue
+            self.guarded_imports[local] = frame
+
+    def _through_guarded_import(self, node: ast.Call) -> None:
+        """A call through a name imported under an `if`, at a call site no test guards, holds under the import's
+        test (`amp.initialize(...)` after `if is_apex_available(): from apex import amp`)."""
+        head = node.func
+        while type(head) is ast.Attribute:
+            head = head.value
+        frame = self.guarded_imports.get(head.id) if type(head) is ast.Name else None
+        if frame is not None and self.state is State.ENABLED:
+            self.frames.append(Frame(id(node), State.CONDITIONAL, self.in_check, frame.condition, frame.phrase))
+            self._opened = True
 
     def _watch(self, bound: list[tuple[str, str]]) -> None:
         """A name bound to something the tables name, spelled without a gate word (`bf` for torch.bfloat16,
@@ -746,6 +796,8 @@ class PythonEvidenceVisitor(ArgparseOptions, EnvironmentWrites, AstWalker):
     # -- calls ------------------------------------------------------------------------------------
 
     def visit_Call(self, node: ast.Call) -> bool:
+        if self.guarded_imports:
+            self._through_guarded_import(node)
         name = self.aliases.resolve(node.func)
         method = node.func.attr if type(node.func) is ast.Attribute else None
         callee = name or method

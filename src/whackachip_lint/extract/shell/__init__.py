@@ -14,6 +14,13 @@ instead of findings built on guesses. A string, backquote, `$(` or heredoc that 
 swallows the rest of the file, as bash would read it: the file gets a diagnostic naming where it opened,
 and findings only from outside it.
 
+tree-sitter-bash's error recovery is super-linear in the number of operators it cannot fit into a command: 64 KB of
+`|`, `)`, `x)x)`, `$[$[` or `<<<` take it longer than the per-file budget. Such runs (OPERATOR_RUN: at least
+MIN_RUN operators, each followed by at most two other characters, with no blank) are not shell anyone runs: they are
+blanked before the parse (columns and lines stay); and when the lines a quarter or more of operators (without a word
+of three letters) hold more than MAX_DENSE_OPERATORS of them, so are those lines (thousands of short junk lines).
+The rest of the file is read; the file gets a diagnostic naming the first line blanked.
+
 Angle-bracket placeholders of a template or a README (`DATA_PATH=<Specify path>`, `--master_port=<your_port>`,
 `--data <DATA_DIR>/train.json`) are read as one word of the same width (columns stay): to bash their `<` and `>`
 are redirections, which make the file unparseable or take the next word (`> train.py`) as a file to write.
@@ -41,6 +48,49 @@ _PLACEHOLDER = re.compile(r"(?<![<\w$])<(?P<inner>[A-Za-z_](?:[^<>\n]{0,80}[^<>\
 
 _NOT_NAME = re.compile(r"\W")
 
+# A run of shell operators with at most two other characters after each and no blank: `||||`, `x)x)x)`, `$[$[`.
+# The longest in the dev and fresh corpora's scripts and READMEs has 14 (a sed expression); the slow ones thousands.
+_OPERATORS = r"|&;()<>\[\]"
+MIN_RUN = 32
+OPERATOR_RUN = re.compile(rf"(?:[{_OPERATORS}][^\s{_OPERATORS}]{{0,2}}){{{MIN_RUN},}}")
+_OPERATOR = re.compile(rf"[{_OPERATORS}]")
+_WORD = re.compile(r"\w{3}")
+# Operators on lines a quarter or more of whose characters are operators (and no word), once runs are cut: past this
+# many, those lines are blanked too (thousands of short `x)x)x)` lines, each run too short to cut). The corpora's scripts have at most
+# a few hundred.
+MAX_DENSE_OPERATORS = 4096
+
+
+def cap_operator_runs(text: str) -> tuple[str, int | None]:
+    """`text` with its runs of shell operators blanked (columns and lines stay), and the line of the first one
+    blanked (None: none was)."""
+    operators = len(_OPERATOR.findall(text))
+    if operators < MIN_RUN:
+        return text, None
+    first: int | None = None
+    run = OPERATOR_RUN.search(text)
+    if run is not None:
+        first = text.count("\n", 0, run.start()) + 1
+        text = OPERATOR_RUN.sub(lambda match: " " * len(match.group()), text)
+    if operators < MAX_DENSE_OPERATORS:
+        return text, first
+    lines = text.split("\n")
+    dense = [index for index, line in enumerate(lines) if _dense(line)]
+    if sum(len(_OPERATOR.findall(lines[index])) for index in dense) < MAX_DENSE_OPERATORS:
+        return text, first
+    for index in dense:
+        lines[index] = " " * len(lines[index])
+    first = dense[0] + 1 if first is None else min(first, dense[0] + 1)
+    return "\n".join(lines), first
+
+
+def _dense(line: str) -> bool:
+    """Whether a quarter or more of the line's characters other than blanks are shell operators, and no word of three
+    letters or more (a command: `out=$(ls <(cat a)) || exit 1`) is among them."""
+    operators = len(_OPERATOR.findall(line))
+    return (bool(operators) and operators * 4 >= len(line) - line.count(" ") - line.count("\t")
+            and _WORD.search(line) is None)
+
 
 def blank_placeholders(text: str) -> str:
     """`text` with each angle-bracket placeholder turned into a variable of the same width (`<PATH/TO/CKPT>` ->
@@ -51,7 +101,8 @@ def blank_placeholders(text: str) -> str:
 
 
 def extract(source: Source) -> list[RawFinding]:
-    data = blank_placeholders(source.text).encode("utf-8")
+    text, cut = cap_operator_runs(blank_placeholders(source.text))
+    data = text.encode("utf-8")
     if not data.strip():
         return []
     tree = parser("bash").parse(data)
@@ -76,6 +127,10 @@ def extract(source: Source) -> list[RawFinding]:
         raise PartialExtraction(
             f"shell syntax error: {what} opened at line {first_line} is never closed (it runs to line {last_line}); "
             "findings come only from the lines outside it", kept)
+    if cut is not None:
+        raise PartialExtraction(
+            f"a run of shell operators at line {cut} (and any after it) is read only in part: the parser is too slow "
+            "on long ones; the rest of the file is read", found)
     return found
 
 

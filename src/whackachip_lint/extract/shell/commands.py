@@ -1,6 +1,7 @@
 """Commands that are vendor facts on their own: vendor device tools, Cloud TPU management, containers run on a
 vendor's devices (`docker run --device=/dev/kfd ... rocm/pytorch`) or pulled and created from a vendor's image,
-and `pip install` of a vendor's packages (`torch_npu`, `jax[tpu]`, a ROCm wheel index). Tables in launch_tables.py."""
+and `pip install` / `conda install` of a vendor's packages (`torch_npu`, `jax[tpu]`, a ROCm wheel index,
+`pytorch-cuda=12.1`). Tables in launch_tables.py."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ import re
 
 from ...evidence import State, Value
 from ..images import describe_image
-from ..pip_install import install_arguments, install_start
+from ..pip_install import PipArgument, install_command
 from ..yaml_keys import DEVICE_NODES
 from .launch_tables import (
     ACCELERATOR_TYPE_OPTIONS,
@@ -38,19 +39,18 @@ def analyze(name: str, words: list[Word], index: int, state: State, sink) -> boo
     if name in CONTAINER_RUNNERS and index + 1 < len(words) and words[index + 1].text in CONTAINER_IMAGE_COMMANDS:
         _container_run(words, index, index + 2, state, sink)
         return True
-    # What the file cannot decide is "" to the pip reader: neither an option nor a requirement.
-    texts = [word.text if word.known else "" for word in words]
-    start = install_start(texts, index)
-    if start is not None:
-        _pip_install(words, texts, start, state, sink)
+    # What the file cannot decide is "" to the install reader: neither an option nor a requirement.
+    arguments = install_command([word.text if word.known else "" for word in words], index)
+    if arguments is not None:
+        _install(words, arguments, state, sink)
         return True
     return False
 
 
-def _pip_install(words: list[Word], texts: list[str], start: int, state: State, sink) -> None:
-    """What `pip install` installs from `words[start]` on: packages built for one accelerator, PyTorch variants
-    and their index URLs (the same facts as a requirements file's)."""
-    for argument in install_arguments(texts, start):
+def _install(words: list[Word], arguments: list[PipArgument], state: State, sink) -> None:
+    """What a pip or conda install installs: packages built for one accelerator, PyTorch variants and their index
+    URLs, CUDA toolkits (the same facts as a requirements file's or a conda environment's)."""
+    for argument in arguments:
         for fact in argument.facts():
             fact_state = State.CONDITIONAL if fact.conditional and state is State.ENABLED else state
             sink.add(fact.rule, fact.value, fact_state, words[argument.first], words[argument.last], fact.detail,
