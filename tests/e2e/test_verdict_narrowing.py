@@ -599,3 +599,20 @@ def test_hardware_a_document_states_is_judged_by_every_training_path_including_t
     data = inference(repo)
     assert data["declared_agreements"] == []
     assert [c["outcome"] for c in data["conflicts"] if c.get("kind") == "declared_vs_code"] == ["disfavoured"]
+
+
+def test_a_path_whose_likely_vendor_has_no_catalog_part_says_so(tmp_path):
+    # Intel XPU is not in the catalog (no sourced facts): its evidence fits no part, which is why it was set aside,
+    # and one such path is no conflict *between* paths.
+    repo = tmp_path / "xpu"
+    repo.mkdir()
+    (repo / "train.py").write_text('import torch\nimport torch.distributed as dist\ndist.init_process_group("ccl")\n'
+                                   'model = torch.nn.Linear(2, 2).to("xpu")\n')
+    (repo / "run.sh").write_text("#!/bin/bash\ntorchrun --nproc_per_node 4 train.py\n")
+    data = inference(repo)
+    assert data["conflicts"] == [{
+        "kind": "paths", "paths": ["run.sh"], "set_aside": "strong",
+        "why": "its likely vendor (Intel XPU) has no part in the catalog, so no part meets every strong requirement "
+               "together: those were set aside"}]
+    assert "; 1 training path whose own evidence no catalog part meets together." in data["bottom_line"]
+    assert "between training paths" not in data["bottom_line"]

@@ -685,9 +685,11 @@ def test_soft_evidence_no_part_meets_together_is_set_aside_and_said():
 def test_weak_hints_set_aside_come_after_real_conflicts_in_the_capped_list():
     from whackachip_lint.infer.engine import _conflicts
 
-    weak = [(f"w{i}.sh", [], SimpleNamespace(conflicting_hard_evidence=False, relaxed="weak", ids=lambda s: []))
+    weak = [(f"w{i}.sh", [], SimpleNamespace(conflicting_hard_evidence=False, relaxed="weak", ids=lambda s: [],
+                                             vendors=[]))
             for i in range(25)]
-    strong = [("s.sh", [], SimpleNamespace(conflicting_hard_evidence=False, relaxed="strong", ids=lambda s: []))]
+    strong = [("s.sh", [], SimpleNamespace(conflicting_hard_evidence=False, relaxed="strong", ids=lambda s: [],
+                                           vendors=[]))]
     listed = _conflicts(weak + strong)
     assert len(listed) == 20 and listed[0]["paths"] == ["s.sh"] and listed[0]["set_aside"] == "strong"
     # Alternatives come before evidence set aside.

@@ -296,3 +296,28 @@ def test_markdown_floor_names_the_likely_vendor_with_its_compute_capability():
     assert verdict.vendor_status("NVIDIA") == "likely"
     markdown = "\n".join(markdown_report.render_verdict(verdict))
     assert "| Architecture floor | NVIDIA: Ampere (compute capability 8.0) |" in markdown
+
+
+@pytest.mark.parametrize(
+    ("conflicts", "said", "heading"),
+    [
+        ([{"paths": ["gpu/run.sh", "npu/run.sh"], "why": "the paths run on disjoint hardware"}],
+         "; 1 conflict between training paths.", "Training paths in conflict (1):"),
+        ([{"paths": ["xpu/run.sh"], "why": "no part meets every strong requirement together", "set_aside": "strong"}],
+         "; 1 training path whose own evidence no catalog part meets together.",
+         "Training paths whose evidence no part meets together (1):"),
+        ([{"paths": ["a.sh", "b.sh"], "why": "the paths run on disjoint hardware"},
+          {"paths": ["c.sh"], "why": "hard facts no catalog entry meets together"},
+          {"paths": ["d.sh"], "why": "hard facts no catalog entry meets together"}],
+         "; 1 conflict between training paths; 2 training paths whose own evidence no catalog part meets together.",
+         "Training paths in conflict, or whose evidence no part meets together (3):"),
+    ],
+)
+def test_a_paths_own_conflict_is_not_called_a_conflict_between_paths(conflicts, said, heading):
+    # One path whose vendor has no part in the catalog (Intel XPU) was "1 conflict between training paths".
+    from whackachip_lint.report.bottom_line import bottom_line
+
+    verdict = infer(hunyuan_like())
+    verdict.conflicts = conflicts
+    assert said in bottom_line(verdict)
+    assert f"  {heading}" in render_verdict(verdict).splitlines()

@@ -1188,8 +1188,12 @@ def _conflicts(per_recipe: list[tuple[str, list[str], Assessment]]) -> list[dict
                     or "contradicted by other vendor evidence" in r.constraint]
             out.append({"paths": [name], "why": "hard facts no catalog entry meets together", "requirements": hard})
         if a.relaxed:
-            out.append({"paths": [name], "why": f"no part meets every {a.relaxed} requirement together: those were "
-                                                "set aside", "set_aside": a.relaxed})
+            # A path whose likely vendor has no part in the catalog (Intel XPU) has, of course, no part meeting its
+            # evidence: say that, not only that something was set aside.
+            uncatalogued = [v.name for v in a.vendors if v.status == LIKELY and not v.in_catalog]
+            why = (f"its likely vendor ({', '.join(uncatalogued)}) has no part in the catalog, so " if uncatalogued
+                   else "") + f"no part meets every {a.relaxed} requirement together: those were set aside"
+            out.append({"paths": [name], "why": why, "set_aside": a.relaxed})
     # Paths with the same consistent parts are one side: 157 GPU launches beside 2 NPU ones are one pair of
     # alternatives (each side named by its first path, `alike` counting the others), not 314.
     sides: dict[frozenset[str], list[str]] = {}

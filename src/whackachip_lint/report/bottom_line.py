@@ -63,10 +63,19 @@ def _hardware_sentence(verdict: Verdict) -> str:
     if declared:
         sentence += f"; {len(declared)} conflict{'s' if len(declared) != 1 else ''} between declared hardware " \
                     "and the code"
-    paths = path_conflicts(verdict)
-    if paths:
-        sentence += f"; {len(paths)} conflict{'s' if len(paths) != 1 else ''} between training paths"
+    conflicts = path_conflicts(verdict)
+    between = sum(1 for c in conflicts if len(c["paths"]) > 1)
+    inside = len(conflicts) - between
+    if between:
+        sentence += f"; {between} conflict{'s' if between != 1 else ''} between training paths"
+    if inside:
+        # One path's own evidence no part meets together is no conflict *between* paths.
+        sentence += f"; {_paths(inside)} whose own evidence no catalog part meets together"
     return sentence + "."
+
+
+def _paths(count: int) -> str:
+    return f"{count} training path{'s' if count != 1 else ''}"
 
 
 def _export_sentence(verdict: Verdict) -> str:

@@ -392,7 +392,11 @@ def _path_conflict_lines(verdict: Verdict, lim: Limits) -> list[str]:
     if not conflicts:
         return weak
     shown, left = _cut(conflicts, lim.items)
-    out = [f"  Training paths in conflict ({len(conflicts)}):"]
+    between = sum(1 for c in conflicts if len(c["paths"]) > 1)
+    heading = ("Training paths in conflict" if between == len(conflicts) else
+               "Training paths whose evidence no part meets together" if not between else
+               "Training paths in conflict, or whose evidence no part meets together")
+    out = [f"  {heading} ({len(conflicts)}):"]
     for c in shown:
         why = c.get("why") or "conflicting hard facts"
         reqs = [r for r in c.get("requirements") or [] if isinstance(r, dict) and "constraint" in r]
