@@ -116,8 +116,14 @@ BUILTIN_KINDS: tuple[FileKind, ...] = (
              sample="Makefile", pre_commit_types=("makefile",), path_facts="launch"),
     FileKind("cmake", (_EXTRACT + "cmake",), names=("CMakeLists.txt",), suffixes=(".cmake",), sample="CMakeLists.txt",
              pre_commit_types=("cmake",)),
-    # CUDA sources: a line scan for architecture-specific instructions and types.
-    FileKind("cuda", (_EXTRACT + "cuda",), suffixes=(".cu", ".cuh"), sample="kernel.cu", pre_commit_types=("cuda",)),
+    # Jenkins pipelines: the shell commands of their `sh` steps (a CI file: paths/roles.py is_ci_path).
+    FileKind("jenkinsfile", (_EXTRACT + "jenkinsfile",), names=("Jenkinsfile",),
+             patterns=(r"(?:^|/)Jenkinsfile[.-][^/]+$",), suffixes=(".jenkinsfile",),
+             not_pattern_suffixes=_NOT_BUILD_FILES, fence="groovy", sample="Jenkinsfile",
+             pre_commit_types=("jenkins",), parsers=_SHELL_PARSERS),
+    # CUDA and HIP sources: a line scan for architecture-specific instructions and types, and for HIP.
+    FileKind("cuda", (_EXTRACT + "cuda",), suffixes=(".cu", ".cuh", ".hip"), sample="kernel.cu",
+             pre_commit_types=("cuda",)),
 )
 
 

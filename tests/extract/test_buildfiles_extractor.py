@@ -86,3 +86,25 @@ def test_makefile_value_continued_on_the_next_line():
     result = scan_snippet("TORCH_CUDA_ARCH_LIST = 8.0 \\\n    9.0+PTX\n", "makefile")
     (finding,) = result.findings
     assert (finding.value, finding.span.line, finding.span.end_line) == ("8.0;9.0+PTX", 1, 2)
+
+
+def test_cmake_hip_builds_and_their_look_alikes():
+    code = (
+        "project(k LANGUAGES CXX HIP)\n"          # 1: HIP among the languages
+        "find_package(HIP REQUIRED)\n"             # 2
+        "hip_add_library(k k.hip)\n"               # 3: FindHIP's macro
+        'set(CMAKE_CXX_COMPILER "/opt/rocm/bin/hipcc")\n'  # 4
+        "project(hip_tools LANGUAGES CXX)\n"       # 5: a project named hip is no HIP build
+        "find_package(hipblas)\n"                  # 6: a ROCm library, not the language (other rules' business)
+        'set(CMAKE_CXX_COMPILER "g++")\n'          # 7
+    )
+    assert rows(code, "cmake") == [("WAC606", "build", "enabled", 1), ("WAC606", "build", "enabled", 2),
+                                   ("WAC606", "build", "enabled", 3), ("WAC606", "build", "enabled", 4)]
+
+
+def test_cuda_source_under_a_not_rocm_guard_is_one_platform_branch():
+    code = '#ifndef USE_ROCM\nasm volatile("wgmma.fence.sync.aligned;");\n#endif\n'
+    assert rows(code, "cuda") == [("WAC605", "wgmma", "conditional", 2)]
+    assert rows(code.replace("USE_ROCM", "KERNEL_H"), "cuda") == [("WAC605", "wgmma", "enabled", 2)]
+    # nvcc's own macro guards code every CUDA build compiles
+    assert rows(code.replace("ifndef USE_ROCM", "ifdef __CUDACC__"), "cuda") == [("WAC605", "wgmma", "enabled", 2)]

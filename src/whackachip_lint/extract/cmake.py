@@ -1,6 +1,7 @@
 """CMake: `CMAKE_CUDA_ARCHITECTURES` / `CUDA_ARCHITECTURES` (CMake notation), `TORCH_CUDA_ARCH_LIST`,
-HIP targets (`CMAKE_HIP_ARCHITECTURES`, `GPU_TARGETS`, `AMDGPU_TARGETS`) and nvcc/hipcc flags in any
-command.
+HIP targets (`CMAKE_HIP_ARCHITECTURES`, `GPU_TARGETS`, `AMDGPU_TARGETS`), nvcc/hipcc flags in any
+command, and HIP builds (`enable_language(HIP)`, `project(... LANGUAGES HIP)`, `find_package(hip)`,
+`hip_add_library`, hipcc as the compiler: WAC606).
 
 A small command scanner of our own (CMake's grammar is `name(args)` with quoted, bracket and
 unquoted arguments and `#` comments). CMake's notation: `80` builds SASS and PTX for 8.0 (written
@@ -31,6 +32,9 @@ HIP_ARCH_VARIABLES = {
     "CMAKE_HIP_ARCHITECTURES", "HIP_ARCHITECTURES", "GPU_TARGETS", "AMDGPU_TARGETS", "PYTORCH_ROCM_ARCH",
     "ENV{PYTORCH_ROCM_ARCH}",
 }
+# Commands that build HIP code: FindHIP's macros, whatever their arguments.
+_HIP_BUILD_COMMANDS = {"hip_add_library", "hip_add_executable"}
+_HIPCC = re.compile(r"(?:^|/)hipcc$")
 _CMAKE_ARCH = re.compile(r"^(\d+)([a-z]?)(?:-(real|virtual))?$")
 
 
@@ -136,11 +140,27 @@ def _arch_finding(variable: str, items: list[str]) -> tuple[str, Value, State] |
     return None
 
 
+def _hip_build(command: Command) -> bool:
+    """The command compiles HIP: the HIP language enabled, HIP's CMake package or macros, hipcc as the compiler."""
+    args = command.args
+    if command.name == "enable_language":
+        return "HIP" in args
+    if command.name == "project":
+        return "LANGUAGES" in args and "HIP" in args[args.index("LANGUAGES") + 1 :]
+    if command.name == "find_package":
+        return bool(args) and args[0].lower() == "hip"
+    if command.name == "set" and len(args) > 1 and args[0] in ("CMAKE_CXX_COMPILER", "CMAKE_HIP_COMPILER"):
+        return _HIPCC.search(args[1]) is not None
+    return command.name in _HIP_BUILD_COMMANDS
+
+
 def _command_findings(command: Command, state: State, index: LineIndex, base: int) -> list[RawFinding]:
     found: list[RawFinding] = []
     where = index.span(base + command.start, base + command.end)
     hit = None
-    if command.name == "set" and command.args:
+    if _hip_build(command):
+        hit = (Code.HIP_CODE, "build", State.ENABLED)
+    elif command.name == "set" and command.args:
         hit = _arch_finding(command.args[0], command.args[1:])
     elif command.name in (
         "set_target_properties", "set_property", "set_directory_properties", "set_source_files_properties"

@@ -1,4 +1,5 @@
-"""CUDA sources (`.cu`, `.cuh`): instructions and types that need a given NVIDIA architecture (WAC605).
+"""CUDA and HIP sources (`.cu`, `.cuh`, `.hip`): instructions and types that need a given NVIDIA architecture
+(WAC605), and HIP kernels (WAC606).
 
 A line scan, not a C++ parser: comments are dropped, `#if`/`#ifdef` blocks are
 followed far enough to tell dead code (`#if 0`) and architecture guards
@@ -29,17 +30,30 @@ FEATURES: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"\b__nv_fp4x?\d*_e2m1\b|\bFloat4_e2m1fn_x2\b"), "fp4-type"),
     (re.compile(r"\b__nv_fp8x?\d*_e[45]m[23]\b"), "fp8-type"),
 )
+# HIP: AMD's kernel language. A `.hip` file is HIP by its name (reported at its first kernel or HIP token); a
+# `.cu`/`.cuh` file is HIP when it includes HIP's runtime, launches with hipLaunchKernelGGL or defines the AMD
+# platform macro. Under `#if __HIP_PLATFORM_AMD__`/`USE_ROCM` the HIP code is one platform branch: conditional.
+_HIP_TOKEN = re.compile(r"#\s*include\s*[<\"]hip/hip_runtime(?:_api)?\.h[>\"]|\bhipLaunchKernelGGL\b"
+                        r"|#\s*define\s+__HIP_PLATFORM_(?:AMD|HCC)__\b")
+_HIP_FILE_TOKEN = re.compile(_HIP_TOKEN.pattern + r"|\b__global__\b|\bhip[A-Z]\w+\s*\(")
+_HIP_SUFFIXES = (".hip",)
 # Cheap test before any per-line work: a file without one of these words has nothing to report.
 _WORDS = re.compile(r"wgmma|tcgen05|cp\.async\.bulk|TensorMap|setmaxnreg|cluster|elect\.sync|griddepcontrol|Sm90|Sm100"
                     r"|SM90_|SM100_|mma\.sync|_fp8|_fp4|warpgroup|Float4_")
 _DIRECTIVE = re.compile(r"^\s*#\s*(if|ifdef|ifndef|elif|else|endif)\b(.*)$")
 # A condition on the target architecture: the code under it is compiled for some targets only.
 _ARCH_CONDITION = re.compile(r"__CUDA_ARCH|CUDA_ARCH|\bSM_?\d{2,3}|\bARCH\w*|__CUDA_ARCH_FEAT", re.I)
+# A condition on the platform (AMD or NVIDIA): the code under it is compiled on one vendor's toolchain only.
+_PLATFORM_CONDITION = re.compile(r"__HIP_PLATFORM_\w+|__HIPCC__|__HIP_DEVICE_COMPILE__|\bUSE_ROCM\b|\bHIP\b"
+                                 r"|__HIP__|\bROCM\w*")
 _ALWAYS_FALSE = re.compile(r"^\s*0\s*(?://.*|/\*.*)?$")
 
 
 def extract(source: Source) -> list[RawFinding]:
-    if not _WORDS.search(source.text):
+    hip_file = source.relpath.lower().endswith(_HIP_SUFFIXES)
+    hip_pattern = _HIP_FILE_TOKEN if hip_file else _HIP_TOKEN
+    features = _WORDS.search(source.text) is not None
+    if not features and not hip_file and "hip" not in source.text.lower():
         return []
     found: list[RawFinding] = []
     seen: set[tuple[str, State]] = set()
@@ -52,6 +66,15 @@ def extract(source: Source) -> list[RawFinding]:
             _preprocess(stack, directive.group(1), directive.group(2))
             continue
         state = stack[-1][0] if stack else State.ENABLED
+        hip = hip_pattern.search(code) if state is not State.DEAD else None
+        if hip is not None and ("hip", state) not in seen:
+            seen.add(("hip", state))
+            where = "HIP source" if hip_file else "CUDA-style source"
+            detail = f"{hip.group(0)!r} in {where}" + (" under a platform guard" if state is State.CONDITIONAL else "")
+            found.append(RawFinding(Code.HIP_CODE, "kernel", state, Span(number, hip.start() + 1, number, hip.end() + 1),
+                                    detail, {"token": hip.group(0)}))
+        if not features:
+            continue
         for pattern, value in FEATURES:
             match = pattern.search(code)
             if match is None or (value, state) in seen:
@@ -83,7 +106,7 @@ def _branch_state(outer: State, keyword: str, condition: str) -> State:
         return outer
     if keyword == "if" and _ALWAYS_FALSE.match(condition):
         return State.DEAD
-    if _ARCH_CONDITION.search(condition):
+    if _ARCH_CONDITION.search(condition) or _PLATFORM_CONDITION.search(condition):
         return State.CONDITIONAL
     return outer  # include guards and feature macros: the block is compiled as the file is
 

@@ -14,10 +14,8 @@ from typing import Iterator
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from ..evidence import RawFinding, Span, State
-from ..kinds import UNSAFE_CHARACTERS
-from ..prefilter import has_trigger
-from . import ExtractionError, PartialExtraction, Source, shell
-from .doc_commands import shell_triggers
+from . import Source
+from .embedded_shell import shell_findings
 from .shell.states import combine
 from .yaml_keys import is_ci_file
 
@@ -57,20 +55,7 @@ def _commands(node: ScalarNode, source: Source, state: State) -> list[RawFinding
         lines = [" " * node.start_mark.column + node.value]  # columns as in the file
     else:
         return []
-    text = "\n".join(lines) + "\n"
-    unsafe = UNSAFE_CHARACTERS.get("shell")
-    if not text.strip() or (unsafe is not None and unsafe.search(text)):
-        return []
-    data = text.encode("utf-8")
-    triggers = shell_triggers()
-    if triggers is not None and not has_trigger(data, triggers):
-        return []  # no shell rule's trigger word: the shell extractor would find nothing
-    try:
-        raws = shell.extract(Source(source.path, source.relpath, "shell", data))
-    except PartialExtraction as partial:
-        raws = partial.findings
-    except (ExtractionError, RecursionError):
-        return []
+    raws = shell_findings(source, "\n".join(lines) + "\n")
     out = []
     for raw in raws:
         span = raw.span

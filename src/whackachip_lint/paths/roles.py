@@ -78,15 +78,15 @@ CONVERSION_ENDS = TRAIN_WORDS | frozenset({
 _X2Y = re.compile(r"([a-z]+)2([a-z]+)")
 _CONVERSION = "convert"  # the tool word a conversion stands for
 _WORD_SPLIT = re.compile(r"[/_\-.]+")
-# CUDA/HIP sources compiled into the package (extract/cuda.py reads .cu/.cuh).
-NATIVE_SUFFIXES = (".cu", ".cuh")
+# CUDA/HIP sources compiled into the package (extract/cuda.py reads .cu/.cuh/.hip).
+NATIVE_SUFFIXES = (".cu", ".cuh", ".hip")
 # Files that build, package, document or containerise the code (their findings are reported as support), by file
 # name or by a folder anywhere in the path. Of these, containers, CI, docs and requirement pins may target more (or
 # other) hardware than the training run, so the engine weighs their hard facts lower; build and packaging files and
 # logs keep their weight: the targets they compile for and the run a log records bind the run (CMakeLists.txt, a
 # `*.txt`, is weighed lower all the same).
 CONTAINER_CI_DOC_NAMES = ("Dockerfile*", "*.dockerfile", "*.Dockerfile", "Containerfile*", ".gitlab-ci.yml",
-                          "*requirements*.txt", "*requirements*.in", "*.md", "*.rst", "*.txt")
+                          "Jenkinsfile*", "*requirements*.txt", "*requirements*.in", "*.md", "*.rst", "*.txt")
 BUILD_AND_LOG_NAMES = ("setup.py", "setup.cfg", "pyproject.toml", "CMakeLists.txt", "*.cmake", "environment*.yml",
                        "environment*.yaml", "*.log", "Makefile", "*.mk")
 SUPPORT_NAMES = CONTAINER_CI_DOC_NAMES + BUILD_AND_LOG_NAMES
@@ -195,7 +195,8 @@ def is_container_ci_or_doc_path(path: str) -> bool:
 
 def is_ci_path(path: str) -> bool:
     """A CI set-up (a workflow, a pipeline file): what else a project tests on, not what its runs use."""
-    return any(p in CI_DIRS for p in _parts(path)) or path.rsplit("/", 1)[-1] == ".gitlab-ci.yml"
+    name = path.rsplit("/", 1)[-1]
+    return any(p in CI_DIRS for p in _parts(path)) or name == ".gitlab-ci.yml" or name.startswith("Jenkinsfile")
 
 
 def _in_support_dir_or_named(path: str, names: re.Pattern[str]) -> bool:

@@ -430,7 +430,7 @@ RULES = (
         title="vendor device tool",
         summary=(
             "Finds commands only one vendor's driver stack answers, run in scripts: `rocm-smi`, `amd-smi`, "
-            "`rocminfo` (AMD), `npu-smi` (Ascend), `hl-smi` (Gaudi), `neuron-ls`/`neuron-top`/`neuronx-cc` "
+            "`rocminfo`, the `hipcc` compiler (AMD), `npu-smi` (Ascend), `hl-smi` (Gaudi), `neuron-ls`/`neuron-top`/`neuronx-cc` "
             "(AWS Neuron), `gcloud compute tpus ...` (Cloud TPU)."
         ),
         why=(
@@ -440,6 +440,8 @@ RULES = (
         positives=(
             Example("rocm-smi --showmeminfo vram\n", kind="shell", value="amd"),
             Example("npu-smi info\n", kind="shell", value="huawei"),
+            Example("hipcc --offload-arch=native -o scale scale.hip\n", kind="shell", value="amd",
+                    note="a build script that compiles HIP kernels"),
             Example("neuronx-cc compile model.hlo --target trn1\n", kind="shell", value="aws"),
             Example("gcloud compute tpus tpu-vm ssh my-tpu --zone us-central2-b --worker=all\n", kind="shell",
                     value="google"),

@@ -13,6 +13,7 @@ TRIGGERS = (
     "amdgpu", "gfx", "nvcc", "hipcc", "gpu_targets", "attn_implementation", "transformer engine",
     "transformer-engine", "transformerengine", "wgmma", "tcgen05", "cp.async.bulk", "tensormap", "setmaxnreg",
     "cluster", "elect.sync", "griddepcontrol", "sm90", "sm100", "mma.sync", "_fp8", "_fp4", "warpgroup", "float4_",
+    "hip_runtime", "hiplaunchkernelggl", "__hip_platform",
 )
 
 RULES = (
@@ -236,6 +237,53 @@ RULES = (
                 vendor(NVIDIA, strength=STRONG, text="FP8 tensor-core MMA in CUDA source"),
                 Spec("cc_at_least", STRONG, "FP8 MMA needs Ada or newer (sm_89)", (8, 9), (NVIDIA,)),
             )),
+        ),
+        triggers=TRIGGERS,
+    ),
+    Rule(
+        code="WAC606",
+        name="hip-code",
+        signal="kernel.hip",
+        title="HIP kernels and HIP builds",
+        summary=(
+            "Finds HIP, AMD's kernel language: `.hip` sources, CUDA-style sources that include `hip/hip_runtime.h`, "
+            "launch with `hipLaunchKernelGGL` or define `__HIP_PLATFORM_AMD__` (value `kernel`), and CMake builds "
+            "of HIP code: `enable_language(HIP)`, `project(... LANGUAGES HIP)`, `find_package(hip)`, "
+            "`hip_add_library`, hipcc as the compiler (value `build`)."
+        ),
+        why=(
+            "Kernels written in HIP and compiled by a HIP build run on AMD GPUs through ROCm: the repository's own "
+            "native code targets AMD. HIP code under `#if __HIP_PLATFORM_AMD__` / `USE_ROCM` in a CUDA source is "
+            "one platform branch beside the CUDA one (conditional), and a HIP build under a CMake `if()` is an "
+            "option. As for CUDA kernels, a vendored tree's kernels do not speak for the repository and a "
+            "plug-in's are optional (paths/roles.py). Read line by line, without a preprocessor."
+        ),
+        positives=(
+            Example("__global__ void add(float* a, const float* b) { a[threadIdx.x] += b[threadIdx.x]; }\n",
+                    kind="cuda", filename="ops/add.hip", value="kernel", note="a `.hip` source is HIP by its name"),
+            Example("#include <hip/hip_runtime.h>\n__global__ void k(float* x) {}\n", kind="cuda", value="kernel"),
+            Example("void run(float* x) { hipLaunchKernelGGL(k, dim3(1), dim3(64), 0, 0, x); }\n", kind="cuda",
+                    value="kernel"),
+            Example("#ifdef USE_ROCM\n#include <hip/hip_runtime.h>\n#else\n#include <cuda_runtime.h>\n#endif\n",
+                    kind="cuda", value="kernel", state=State.CONDITIONAL, note="one platform branch of a CUDA source"),
+            Example("cmake_minimum_required(VERSION 3.21)\nproject(kern LANGUAGES CXX HIP)\n", kind="cmake",
+                    value="build"),
+            Example("enable_language(HIP)\nfind_package(hip REQUIRED)\n", kind="cmake", value="build"),
+            Example("if(WITH_ROCM)\n  enable_language(HIP)\nendif()\n", kind="cmake", value="build",
+                    state=State.CONDITIONAL, note="a build option"),
+        ),
+        negatives=(
+            Example("// a HIP port would use hipLaunchKernelGGL here\n__global__ void k(float* x) {}\n", kind="cuda",
+                    note="a comment names HIP; the kernel is CUDA"),
+            Example("#if 0\n#include <hip/hip_runtime.h>\n#endif\n", kind="cuda", note="`#if 0` is dead code"),
+            Example("project(kern LANGUAGES CXX CUDA)\n# enable_language(HIP)\n", kind="cmake",
+                    note="commented out: mentioned"),
+            Example('set(HIP_NOTE "HIP")\nproject(kern LANGUAGES CXX)\n', kind="cmake"),
+        ),
+        notes=("value: kernel (HIP source), build (CMake builds HIP); properties: token (sources)",),
+        tags=("kernels", "vendor", "build"),
+        implies=(
+            ("*", (vendor(AMD, strength=STRONG, text="HIP kernels or a HIP build (AMD ROCm)"),)),
         ),
         triggers=TRIGGERS,
     ),

@@ -62,6 +62,8 @@ RULES = (
             Example("docker pull rocm/pytorch:rocm6.2_ubuntu22.04_py3.10_pytorch_2.3\n", kind="shell",
                     value="rocm/pytorch:rocm6.2_ubuntu22.04_py3.10_pytorch_2.3",
                     note="a set-up script pulls (or creates) the container it trains in"),
+            Example("pipeline {\n  agent { docker { image 'rocm/pytorch:latest' } }\n}\n", kind="jenkinsfile",
+                    value="rocm/pytorch:latest", note="a Jenkins pipeline's container: a CI job's image"),
         ),
         negatives=(
             Example("FROM ubuntu:22.04\n", kind="dockerfile", note="no accelerator stack in the image"),

@@ -588,7 +588,7 @@ def test_launch_in_dead_branch_is_dead():
 
 def test_compiler_flags_on_command_lines():
     code = "nvcc -gencode arch=compute_90a,code=sm_90a -o k k.cu\nhipcc --offload-arch=gfx942 k.cpp\n"
-    assert facts(code) == [("WAC603", "9.0a", E, 1), ("WAC604", "gfx942", E, 2)]
+    assert facts(code) == [("WAC603", "9.0a", E, 1), ("WAC209", "amd", E, 2), ("WAC604", "gfx942", E, 2)]
 
 
 def test_heredoc_deepspeed_config_is_read():

@@ -236,6 +236,7 @@ VENDOR_TOOLS: dict[str, str] = {
     "rocm-smi": "amd",
     "amd-smi": "amd",
     "rocminfo": "amd",
+    "hipcc": "amd",  # ROCm's HIP compiler driver: a build script that runs it compiles for AMD GPUs
     "npu-smi": "huawei",
     "hl-smi": "intel",
     "hl-qual": "intel",
