@@ -201,3 +201,23 @@ def test_relocated_strings(text, expected):
     mover = _Relocator({"run.sh", "dir with space/a.py"}, lambda p: f"repo/{p}")
     assert mover.copy(text) == expected
     assert mover.copy({text: [text, (text,)]}) == {expected: [expected, (expected,)]}
+
+
+def test_lists_of_strings_move_as_their_items_do_seen_or_new_and_mixed_lists_item_by_item():
+    """Each launch's evidence names the tree's lines again: a list or tuple of strings is moved by looking up the
+    strings moved before, the new ones moved then; a list holding anything else is copied item by item."""
+    from whackachip_lint.report.locations import _Relocator
+
+    mover = _Relocator({"a.py", "b.py"}, lambda path: f"repo/{path}")
+    cases = [  # kept alive: the relocator knows a copied object by its id, as a verdict's parts stay alive
+        (("a.py:1", "x"), ("repo/a.py:1", "x")),
+        (["a.py:1", "b.py:2 mlx5_0", "b.py"], ["repo/a.py:1", "repo/b.py:2 mlx5_0", "repo/b.py"]),
+        (("b.py:2 mlx5_0", "a.py:1"), ("repo/b.py:2 mlx5_0", "repo/a.py:1")),
+        (["a.py:1", None, 3, ("b.py:4",), {"a.py": "b.py:5"}],
+         ["repo/a.py:1", None, 3, ("repo/b.py:4",), {"repo/a.py": "repo/b.py:5"}]),
+        (["a.py:1", ["b.py:6"]], ["repo/a.py:1", ["repo/b.py:6"]]),
+        ((), ()),
+        ([], []),
+    ]
+    for value, moved in cases:
+        assert mover.copy(value) == moved and type(mover.copy(value)) is type(value)

@@ -17,7 +17,10 @@ from __future__ import annotations
 
 import functools
 import re
+from bisect import bisect_left
+from collections import Counter
 from dataclasses import dataclass, field, replace
+from operator import attrgetter
 from typing import Any, Iterable
 
 from ..evidence import Finding, State
@@ -27,21 +30,24 @@ from .declared import apply_agreeing, judge_declared, split_declared, vendor_req
 from .judgement import CANDIDATE_ORDER as _CANDIDATE_ORDER, CONSISTENT, DISFAVOURED, EXCLUDED, CandidateVerdict, Reason
 from .judgement import worse as _worse
 from .constraints import (
-    HARD, RANK, STRONG, WEAK, AMD, NVIDIA, Requirement, Spec, combination_requirements, declared_spec,
-    requirements_for, specs_for, xla_platform_vendors,
+    COMBINATIONS, HARD, RANK, STRONG, WEAK, AMD, NVIDIA, Requirement, Spec, _XLA_TELL_RULES, combination_requirements,
+    declared_spec, requirements_for, specs_for, xla_platform_vendors,
 )
+from .memory import READS as MEMORY_READS
 from .memory import MemoryEstimate
 from .memory import estimate as estimate_memory
 from .memory import largest_memory_gb
 from .memory import scale as run_scale
-from .recipes import (Recipe, doc_block, documented_recipe_name, find_recipes, recipe_home, resolve_in_recipe,
-                      share_vendored_trees, split_by_recipe)
+from .recipes import (Recipe, doc_block, documented_recipe_name, find_recipes, launch_independent, recipe_home,
+                      resolve_in_recipe, share_vendored_trees, split_by_recipe)
+from .shared import EvidenceParts, PathScope, SharedBase
 from .standing import by_standing, is_vendored
 from ..paths.roles import (CONFIG_SUFFIXES, SETUP_RULES, SUPPORT, TEST, TRAINING, VENDORED, RepoPaths, is_ci_path,
                            is_container_ci_or_doc_path, path_role, primary_rank)
 from ..rules.codes import Code
 
 LIKELY, POSSIBLE = "likely", "possible"
+_PATH = attrgetter("path")
 _VENDOR_ORDER = {LIKELY: 0, POSSIBLE: 1, EXCLUDED: 2}
 
 VENDOR_WEIGHT = {HARD: 100, STRONG: 10, WEAK: 1}
@@ -280,36 +286,108 @@ def _with(req: Requirement, strength: str, why: str, vendored: bool = False, aga
                        req.vendors, vendored or req.vendored, against and req.against, overridden or req.overridden)
 
 
-def collect_requirements(findings: list[Finding], memo: dict | None = None) -> list[Requirement]:
-    """Every requirement in force, identical ones merged with their evidence joined."""
-    redirect = shim_vendors(findings)
-    platforms = xla_platform_vendors(findings)
-    first: dict[tuple, Requirement] = {}
-    evidence: dict[tuple, set[str]] = {}
-    if memo is None:
-        memo = {}
+# The rules each part of the requirements reads besides each finding's own (a path's other findings change none).
+SHIM_RULES = frozenset({Code.CUDA_MIGRATION_SHIM})
+COMBINATION_RULES = frozenset(rule for parts, _specs in COMBINATIONS for rule, _state in parts)
+
+
+def collect_requirements(findings: list[Finding] | PathScope, memo: dict | None = None,
+                         parts: EvidenceParts | None = None) -> list[Requirement]:
+    """Every requirement in force, identical ones merged with their evidence joined (the first of them in the order
+    of the findings gives the others' fields). A path's shared base (shared.SharedBase) is merged once for all the
+    paths sharing it; each path adds its own findings' requirements."""
+    scope = findings if isinstance(findings, PathScope) else PathScope.of(findings)
+    memo = {} if memo is None else memo
+    parts = parts or EvidenceParts(_evidence_key)
+    redirect = shim_vendors(scope.select(SHIM_RULES))
+    platforms = xla_platform_vendors(scope.select(_XLA_TELL_RULES))
     context = (frozenset(redirect), frozenset(platforms))
-    requirements = []
-    for f in findings:  # several paths share most findings: each finding's requirements are worked out once
+
+    def of(f: Finding) -> list[Requirement]:  # several paths share most findings: each one's are worked out once
         key = (id(f), context)
         if key not in memo:
             memo[key] = (f, _requirements_of(f, redirect, platforms))  # the finding kept: its id stays its own
-        requirements.extend(memo[key][1])
-    requirements += combination_requirements(findings)
+        return memo[key][1]
+
+    base = _base_requirements(scope.base, context, of)
+    # Positions in the path's order: a finding's requirements (own findings before the base finding of their
+    # rank), then the combinations, then the compile-target lists joined per file.
+    own = _Keyed()
+    for d, (rank, f) in enumerate(scope.own):
+        for s, req in enumerate(of(f)):
+            own.add((0, rank, 0, d, s), req)
+    for i, req in enumerate(combination_requirements(scope.select(COMBINATION_RULES))):
+        own.add((1, i), req)
     # A file that adds compile targets under a condition (`compute_80` only when CUDA >= 11) has no closed list:
     # what its unconditional targets leave out may still be built (traps.md), so its list excludes nothing.
-    open_lists = {f.path for f in findings if f.rule in TARGET_LIST_RULES and f.state is State.CONDITIONAL}
-    for req in _union_target_lists(requirements, open_lists):
-        value = str(req.value) if req.kind in ARCH_LIST_KINDS else ""
-        key = (req.constraint, req.strength, req.kind, value, req.vendors)
-        first.setdefault(key, req)
-        evidence.setdefault(key, set()).update(req.evidence)
-    merged = [
-        Requirement(r.constraint, r.strength, r.kind, tuple(sorted(evidence[k], key=_evidence_key)), r.rule, r.spec,
-                    r.value, r.vendors, r.vendored, r.against, r.overridden)
-        for k, r in first.items()
-    ]
-    return sorted(merged, key=lambda r: (-RANK[r.strength], r.rule, r.constraint))
+    open_lists = {f.path for f in scope.select(TARGET_LIST_RULES) if f.state is State.CONDITIONAL}
+    lists = [req for _, req in sorted(base.lists + own.lists, key=_position)]
+    for g, req in enumerate(_union_target_lists(lists, open_lists)):
+        own.add((2, g), req, joined=True)
+    merged: list[tuple[tuple, Requirement]] = []
+    for key in base.first.keys() | own.first.keys():
+        mine, shared = own.first.get(key), base.first.get(key)
+        if mine is None:
+            merged.append((shared[0], base.merged(key)))  # the base's own merge, shared by the paths
+            continue
+        position, first = mine if shared is None else min(mine, shared, key=_position)
+        evidence = (parts.extend(base.merged(key).evidence, own.evidence[key]) if shared is not None
+                    else tuple(sorted(own.evidence[key], key=_evidence_key)))
+        merged.append((position, _with_evidence(first, evidence)))
+    ordered = [r for _, r in sorted(merged, key=_position)]
+    return sorted(ordered, key=lambda r: (-RANK[r.strength], r.rule, r.constraint))
+
+
+def _position(item: tuple) -> tuple:
+    return item[0]
+
+
+def _with_evidence(req: Requirement, evidence: tuple[str, ...]) -> Requirement:
+    return Requirement(req.constraint, req.strength, req.kind, evidence, req.rule, req.spec, req.value, req.vendors,
+                       req.vendored, req.against, req.overridden)
+
+
+class _Keyed:
+    """Requirements of some findings by merge key: the first of each key with its position in the path's order, and
+    the evidence of all; compile-target lists are kept apart until they are joined per file (_union_target_lists)."""
+
+    def __init__(self) -> None:
+        self.first: dict[tuple, tuple[tuple, Requirement]] = {}
+        self.evidence: dict[tuple, set[str]] = {}
+        self.lists: list[tuple[tuple, Requirement]] = []
+        self._merged: dict[tuple, Requirement] = {}
+
+    def add(self, position: tuple, req: Requirement, joined: bool = False) -> None:
+        if req.kind in ARCH_LIST_KINDS and not joined:
+            self.lists.append((position, req))
+            return
+        key = (req.constraint, req.strength, req.kind, str(req.value) if req.kind in ARCH_LIST_KINDS else "",
+               req.vendors)
+        if key in self.first:
+            self.evidence[key].update(req.evidence)
+        else:
+            self.first[key] = (position, req)
+            self.evidence[key] = set(req.evidence)
+
+    def merged(self, key: tuple) -> Requirement:
+        """The key's first requirement with all the evidence, sorted (made once)."""
+        if key not in self._merged:
+            evidence = tuple(sorted(self.evidence[key], key=_evidence_key))
+            self._merged[key] = _with_evidence(self.first[key][1], evidence)
+        return self._merged[key]
+
+
+def _base_requirements(base: SharedBase | None, context: tuple, of) -> _Keyed:
+    """The requirements of a shared base's findings in a requirement context (worked out once per context)."""
+    if base is None:
+        return _Keyed()
+    keyed = base.merged.get(context)
+    if keyed is None:
+        keyed = base.merged[context] = _Keyed()
+        for j, f in enumerate(base.findings):
+            for s, req in enumerate(of(f)):
+                keyed.add((0, j, 1, 0, s), req)
+    return keyed
 
 
 ARCH_LIST_KINDS = ("cuda_arch_list", "rocm_arch_list")
@@ -356,8 +434,19 @@ def _demoted(req: Requirement, why: str = "conflicts with other hard evidence") 
 
 def from_launch(req: Requirement, launch: Recipe | None) -> bool:
     """Whether a requirement is evidence of the launch itself (Recipe.holds): a line of the launch file, a line of a
-    documented recipe's own code block, or a finding of the shared code the launch resolved (`resolved_by`)."""
-    return launch is not None and any(launch.holds(e) for e in req.evidence)
+    documented recipe's own code block, or a finding of the shared code the launch resolved (`resolved_by`).
+
+    Only the evidence in the launch's own file can be: a merged requirement's evidence is sorted by _evidence_key
+    (collect_requirements), so that run is found by bisection, not by reading all of a whole tree's evidence."""
+    if launch is None:
+        return False
+    path, evidence = launch.document or launch.name, req.evidence
+    at = bisect_left(evidence, (path, -1), key=_evidence_key)
+    while at < len(evidence) and _evidence_key(evidence[at])[0] == path:
+        if launch.holds(evidence[at]):
+            return True
+        at += 1
+    return False
 
 
 def _launch_vendors(requirements: list[Requirement], launch: Recipe | None) -> frozenset[str]:
@@ -417,17 +506,23 @@ def _settle_vendor_conflicts(requirements: list[Requirement],
 # --- one assessment -------------------------------------------------------------------------------------------
 
 
-def assess(findings: list[Finding], catalog: Catalog | None = None, memo: dict | None = None,
-           context: RepoContext | None = None, launch: Recipe | None = None) -> Assessment:
-    """The verdict over one set of findings. `context` is what the rest of the repository says: the vendors its
-    code singles out break a tie this set's own evidence leaves; the parts its documents name are never dropped
-    by a declaration naming others. `launch`: the recipe these findings are, when it sets up a run (a launch file
-    or a documented recipe's code block; Recipe.holds says which evidence is its own)."""
+def assess(findings: list[Finding] | PathScope, catalog: Catalog | None = None, memo: dict | None = None,
+           context: RepoContext | None = None, launch: Recipe | None = None,
+           parts: EvidenceParts | None = None) -> Assessment:
+    """The verdict over one set of findings (a list, or a path's scope: a shared base and its own findings,
+    shared.PathScope). `context` is what the rest of the repository says: the vendors its code singles out break a
+    tie this set's own evidence leaves; the parts its documents name are never dropped by a declaration naming
+    others. `launch`: the recipe these findings are, when it sets up a run (a launch file or a documented recipe's
+    code block; Recipe.holds says which evidence is its own). `memo` and `parts` hold the work the assessments of
+    one verdict share (each finding's requirements; evidence tuples extending shared ones)."""
 
     catalog = catalog or load_catalog()
-    requirements, declared = split_declared(collect_requirements(findings, memo))
+    scope = findings if isinstance(findings, PathScope) else PathScope.of(findings)
+    parts = parts or EvidenceParts(_evidence_key)
+    requirements, declared = split_declared(collect_requirements(scope, memo, parts))
     requirements, conflict = _settle_vendor_conflicts(requirements, launch)
-    memory = estimate_memory(findings, [s for s in map(largest_memory_gb, catalog) if s is not None])
+    sizing = scope.select(MEMORY_READS)  # all the memory estimate and the run's scale read
+    memory = estimate_memory(sizing, [s for s in map(largest_memory_gb, catalog) if s is not None])
     if memory is not None and memory.bytes_per_device > 0:
         requirements.append(_memory_requirement(memory))
     candidates = [_candidate(e, requirements) for e in catalog]
@@ -457,10 +552,10 @@ def assess(findings: list[Finding], catalog: Catalog | None = None, memo: dict |
     # Hardware the repository states its run used, where the code agrees, names a vendor as the code's own
     # evidence does: device-agnostic code with a stated A100 run is no "insufficient evidence" of a vendor.
     stated = vendor_requirements(checks)
-    insufficient = _insufficient(findings, requirements + stated)
+    insufficient = _insufficient(scope.select(INSUFFICIENT_READS), requirements + stated)
     context = context or RepoContext()
-    vendors = _vendors(catalog, candidates, requirements + stated, insufficient, context)
-    _disfavour_unlikely_vendors(candidates, vendors)
+    vendors = _vendors(catalog, candidates, requirements + stated, insufficient, context, parts)
+    _disfavour_unlikely_vendors(candidates, vendors, parts)
     apply_agreeing(candidates, checks, context.documented)
     requirements += declared
     return Assessment(
@@ -468,13 +563,13 @@ def assess(findings: list[Finding], catalog: Catalog | None = None, memo: dict |
         candidates=candidates,
         vendors=vendors,
         architecture_floor=_floors(catalog, requirements, vendors),
-        device_class=_device_class(requirements),
+        device_class=_device_class(requirements, parts),
         insufficient_evidence=insufficient,
         conflicting_hard_evidence=conflict,
         declared=checks,
         relaxed=relaxed,
         memory=memory,
-        scale=run_scale(findings),
+        scale=run_scale(sizing),
     )
 
 
@@ -505,6 +600,11 @@ def _candidate(entry: Entry, requirements: list[Requirement]) -> CandidateVerdic
     return CandidateVerdict(entry, status, reasons)
 
 
+# The rules _insufficient reads: assess gives it a path's findings of these only (a path's scope selects them from
+# its shared base once; tests/infer/test_shared_assessment.py checks the list against the whole findings).
+INSUFFICIENT_READS = frozenset(TRAINING_SETUP_RULES) | {Code.COLLECTIVE_BACKEND}
+
+
 def _insufficient(findings: list[Finding], requirements: list[Requirement]) -> bool:
     has_vendor = any(r.is_vendor for r in requirements)
     has_training = any(f.rule in TRAINING_SETUP_RULES and f.in_force or _when_distributed(f) for f in findings)
@@ -525,18 +625,20 @@ def _when_distributed(finding: Finding) -> bool:
 
 
 def _vendors(catalog: Catalog, candidates: list[CandidateVerdict], requirements: list[Requirement],
-             insufficient: bool, context: RepoContext) -> list[VendorVerdict]:
+             insufficient: bool, context: RepoContext, parts: EvidenceParts | None = None) -> list[VendorVerdict]:
+    parts = parts or EvidenceParts(_evidence_key)
     vendor_reqs = [r for r in requirements if r.is_vendor]
     if any(r.against for r in vendor_reqs):
         # The code names its vendors: a support file's tell (a ROCm CI matrix) ranks none of them.
         vendor_reqs = [r for r in vendor_reqs if r.against]
+    weights = {id(r): VENDOR_WEIGHT[r.strength] * mass(r, parts) for r in vendor_reqs}
     verdicts: list[VendorVerdict] = []
     named = sorted({v for r in vendor_reqs for v in r.vendors} - set(catalog.vendors()))
     for vendor in catalog.vendors() + named:
         own = [c for c in candidates if c.entry.vendor == vendor]
         verdict = VendorVerdict(vendor, POSSIBLE, in_catalog=bool(own))
         for req in vendor_reqs:
-            weight = VENDOR_WEIGHT[req.strength] * mass(req)
+            weight = weights[id(req)]
             if vendor in req.vendors:
                 verdict.score += weight
                 verdict.reasons.append(Reason(req.constraint, req.strength, req.evidence, "supports", req.rule))
@@ -576,7 +678,7 @@ def _vendors(catalog: Catalog, candidates: list[CandidateVerdict], requirements:
         tied_evidence = seen[preferred]
     elif rule:
         preferred, why = rule
-        tied_evidence = tuple(sorted({e for r in vendor_reqs for e in r.evidence}, key=_evidence_key))
+        tied_evidence = parts.union(r.evidence for r in vendor_reqs)
     if named or rule:
         for v in top:
             if v.name == preferred:
@@ -653,10 +755,10 @@ def documented_parts(findings: list[Finding]) -> dict[str, tuple[str, ...]]:
     return {part: tuple(places) for part, places in where.items()}
 
 
-def mass(req: Requirement) -> int:
+def mass(req: Requirement, parts: EvidenceParts | None = None) -> int:
     """How much code carries a requirement: the number of distinct files of its evidence (vendors are ranked by
     the weight of their evidence, not by a single line)."""
-    return max(1, len({e.rpartition(":")[0] for e in req.evidence}))
+    return max(1, (parts or EvidenceParts(_evidence_key)).file_count(req.evidence))
 
 
 def _single_out_vendor(verdicts: list[VendorVerdict], vendor_reqs: list[Requirement]) -> None:
@@ -675,8 +777,10 @@ def _single_out_vendor(verdicts: list[VendorVerdict], vendor_reqs: list[Requirem
             verdict.status = LIKELY
 
 
-def _disfavour_unlikely_vendors(candidates: list[CandidateVerdict], vendors: list[VendorVerdict]) -> None:
+def _disfavour_unlikely_vendors(candidates: list[CandidateVerdict], vendors: list[VendorVerdict],
+                                parts: EvidenceParts | None = None) -> None:
     """When one vendor is likely, the parts of merely possible vendors are disfavoured, with the reason."""
+    parts = parts or EvidenceParts(_evidence_key)
     likely = [v for v in vendors if v.status == LIKELY]
     if not likely:
         return
@@ -691,7 +795,7 @@ def _disfavour_unlikely_vendors(candidates: list[CandidateVerdict], vendors: lis
             continue
         if v.name not in said:
             against = [r for r in v.reasons if r.result in ("contradicts", "tie-break")]
-            evidence = tuple(sorted({e for r in against for e in r.evidence}, key=_evidence_key))
+            evidence = parts.union(r.evidence for r in against)
             said[v.name] = ({x.constraint for x in v.reasons}, evidence)
         constraints, evidence = said[v.name]
         if any(r.result == "fails" and r.constraint in constraints for r in c.reasons):
@@ -737,7 +841,7 @@ def _floors(catalog: Catalog, requirements: list[Requirement], vendors: list[Ven
     return out
 
 
-def _device_class(requirements: list[Requirement]) -> dict[str, Any]:
+def _device_class(requirements: list[Requirement], parts: EvidenceParts | None = None) -> dict[str, Any]:
     votes: dict[str, list[Requirement]] = {}
     for r in requirements:
         if r.kind == "gdr":
@@ -754,7 +858,7 @@ def _device_class(requirements: list[Requirement]) -> dict[str, Any]:
         label = "conflicting"
         reqs = [r for _, rs in ranked for r in rs]
     strength = next(s for s, n in RANK.items() if n == top)
-    evidence = sorted({e for r in reqs for e in r.evidence}, key=_evidence_key)
+    evidence = list((parts or EvidenceParts(_evidence_key)).union(r.evidence for r in reqs))
     return {"class": label, "strength": strength, "evidence": evidence, "reasons": [r.to_dict() for r in reqs]}
 
 
@@ -878,16 +982,17 @@ def infer(result, settings=None, catalog: Catalog | None = None) -> Verdict:
     # machines as much as the training loop was. Tests and vendored trees do not.
     own = [f for f in everything if role_of(f, repo) not in (TEST, VENDORED)]
     context = RepoContext(singled_out_vendors(own), documented_parts(everything), support_vendors(own))
-    per_recipe = _path_assessments(findings, files, repo, catalog, context)
+    parts = EvidenceParts(_evidence_key)  # evidence tuples the paths' assessments share (shared.py)
+    per_recipe = _path_assessments(findings, files, repo, catalog, context, parts)
     # A path that names no vendor (a data-preparation or GUI script, plain PyTorch) runs anywhere as far as its
     # code says: it must not widen what the paths with evidence say. Without any such path all paths count.
     evidenced = [r for r in per_recipe if has_hardware_evidence(r[2])] or per_recipe
     if len(evidenced) == 1:
         overall = evidenced[0][2]
     elif evidenced:
-        overall = _merge([a for _, _, a in evidenced], [n for n, _, _ in evidenced], catalog)
+        overall = _merge([a for _, _, a in evidenced], [n for n, _, _ in evidenced], catalog, parts)
     else:
-        overall = assess(findings, catalog, context=context)
+        overall = assess(findings, catalog, context=context, parts=parts)
     counted = {id(r) for r in evidenced}
     if any(a.declared for r in per_recipe if id(r) not in counted for a in [r[2]]):
         # A path that names no vendor widens no consistent set, but the hardware a document states may be the one
@@ -928,7 +1033,8 @@ def has_hardware_evidence(assessment: Assessment) -> bool:
 
 
 def _path_assessments(findings: list[Finding], files: list[str], repo: RepoPaths | None, catalog: Catalog,
-                      context: RepoContext | None = None) -> list[tuple[str, list[str], Assessment]]:
+                      context: RepoContext | None = None,
+                      parts: EvidenceParts | None = None) -> list[tuple[str, list[str], Assessment]]:
     """One assessment per training path (launch recipes, then scripts run on their own); [] for a single scope.
 
     A launch recipe holds its launch file, the configs it passes, the files under its folders and the modules
@@ -949,9 +1055,10 @@ def _path_assessments(findings: list[Finding], files: list[str], repo: RepoPaths
             if p.name not in launches:
                 recipes.append(Recipe(p.name, set(p.files), set()))
     if not recipes:
-        return [(name, scope_files, assess(scoped, catalog, context=context))
+        return [(name, scope_files, assess(scoped, catalog, context=context, parts=parts))
                 for name, scope_files, scoped in vendor_scopes(findings)]
-    own, shared = split_by_recipe(findings, recipes)
+    runs: dict[str, list[list[Finding]]] = {}  # each recipe's findings as the runs they came in (shared lists)
+    own, shared = split_by_recipe(findings, recipes, runs)
     # A vendored tree is someone else's code (standing.py: own files first, then vendored trees): its files no
     # path holds are shared only with the paths that reach the tree (an import, a launch, a config the launch
     # names), not with a launch that never touches it. Only when no path names hardware without them do they count
@@ -959,31 +1066,79 @@ def _path_assessments(findings: list[Finding], files: list[str], repo: RepoPaths
     unreached = [f for f in shared if is_vendored(f)]
     shared = [f for f in shared if not is_vendored(f)]
     out = _assess_recipes(recipes, share_vendored_trees(own, unreached, recipes), shared, launches, launch_files,
-                          catalog, context)
+                          catalog, context, parts, runs)
     if unreached and not any(has_hardware_evidence(a) for _, _, a in out):
-        out = _assess_recipes(recipes, own, shared + unreached, launches, launch_files, catalog, context)
+        out = _assess_recipes(recipes, own, shared + unreached, launches, launch_files, catalog, context, parts, runs)
     return out
 
 
 def _assess_recipes(recipes: list[Recipe], own: dict[str, list[Finding]], shared: list[Finding], launches: set[str],
-                    launch_files: set[str], catalog: Catalog,
-                    context: RepoContext | None) -> list[tuple[str, list[str], Assessment]]:
-    """Each recipe assessed on its own findings and the shared ones (paths with the same files once)."""
+                    launch_files: set[str], catalog: Catalog, context: RepoContext | None,
+                    parts: EvidenceParts | None = None,
+                    runs: dict[str, list[list[Finding]]] | None = None) -> list[tuple[str, list[str], Assessment]]:
+    """Each recipe assessed on its own findings and the shared ones (paths with the same files once). `runs`: each
+    recipe's findings as split_by_recipe found them, in runs (one list for all the recipes holding it; `own` may
+    add a vendored tree's findings after them): recipes holding the same runs share the work on them
+    (_shared_bases)."""
     out: list[tuple[str, list[str], Assessment]] = []
     seen: dict[tuple, Assessment] = {}
     memo: dict = {}
     flags: dict = {}
+    held_runs = {r.name: _with_rest(runs.get(r.name, []), own[r.name]) for r in recipes} if runs is not None else {
+        r.name: [own[r.name]] for r in recipes}
+    paths: dict[int, tuple[list[Finding], frozenset[str]]] = {}  # per run, its files (a run is held by many)
+
+    def held(name: str) -> frozenset[str]:
+        for run in held_runs[name]:
+            if id(run) not in paths:
+                paths[id(run)] = (run, frozenset(map(_PATH, run)))
+        return frozenset().union(*(paths[id(run)][1] for run in held_runs[name]))
+
+    bases = _shared_bases(recipes, held_runs, shared)
+    every_file = sorted(set().union(*(r.files for r in recipes)))
     for recipe in recipes:
-        key = (recipe.name if recipe.name in launches else "", tuple(sorted({f.path for f in own[recipe.name]})))
+        # A launch is assessed on its own (its flags settle its findings); other paths holding the same files once.
+        key = (recipe.name, None) if recipe.name in launches else ("", held(recipe.name))
         if key not in seen:
-            scoped = own[recipe.name] + shared
+            base = bases.get(recipe.name)
+            scope = base.scope([*held_runs[recipe.name], shared]) if base is not None else None
+            scope = scope or PathScope.of(own[recipe.name] + shared)
             if recipe.name in launches:
-                scoped = resolve_in_recipe(scoped, recipe, flags)
-            seen[key] = assess(scoped, catalog, memo, context, recipe if recipe.name in launch_files else None)
-        out.append((recipe.name, sorted(recipe.files), seen[key]))
+                scope = scope.resolved(lambda some, origins: resolve_in_recipe(some, recipe, flags, origins))
+            seen[key] = assess(scope, catalog, memo, context, recipe if recipe.name in launch_files else None, parts)
+        # Each path's files in order, picked from all the paths' files sorted once (a path holds most of a tree).
+        out.append((recipe.name, list(filter(recipe.files.__contains__, every_file)), seen[key]))
     if len(out) > 1 and len({id(a) for _, _, a in out}) == 1:
         return out[:1]
     return out
+
+
+def _with_rest(runs: list[list[Finding]], found: list[Finding]) -> list[list[Finding]]:
+    """A recipe's runs, and what its findings hold after them (a vendored tree's findings, share_vendored_trees)."""
+    held = sum(map(len, runs))
+    return runs + [found[held:]] if len(found) > held else runs
+
+
+def _shared_bases(recipes: list[Recipe], runs: dict[str, list[list[Finding]]],
+                  shared: list[Finding]) -> dict[str, SharedBase]:
+    """Per recipe, the base it shares with the recipes holding the same runs of findings (of those more than one
+    recipe holds): those runs' findings and the shared ones that no launch's flags change or read
+    (recipes.launch_independent). A documented command is a run of its own block's recipe, never in a base. A
+    recipe whose runs no other holds alike has none."""
+    holders = Counter(id(run) for lists in runs.values() for run in lists)
+    groups: dict[tuple[int, ...], tuple[list[list[Finding]], list[Recipe]]] = {}
+    for recipe in recipes:
+        common = [run for run in runs[recipe.name] if holders[id(run)] > 1]
+        groups.setdefault(tuple(map(id, common)), (common, []))[1].append(recipe)
+    bases: dict[str, SharedBase] = {}
+    for common, members in groups.values():
+        if len(members) < 2:
+            continue
+        launch_paths = set().union(*({r.name, r.document, *r.configs} for r in members))
+        base = SharedBase([*common, shared], functools.partial(launch_independent, launch_paths=launch_paths))
+        for recipe in members:
+            bases[recipe.name] = base
+    return bases
 
 
 def _primary(per_recipe: list[tuple[str, list[str], Assessment]], overall: Assessment,
@@ -1162,7 +1317,8 @@ def vendor_scopes(findings: list[Finding]) -> list[tuple[str, list[str], list[Fi
     return scopes
 
 
-def _merge(assessments: list[Assessment], names: list[str], catalog: Catalog) -> Assessment:
+def _merge(assessments: list[Assessment], names: list[str], catalog: Catalog,
+           parts: EvidenceParts | None = None) -> Assessment:
     """Several recipes: each candidate and vendor keeps the best status any recipe gives it."""
     candidates: list[CandidateVerdict] = []
     for i, entry in enumerate(catalog):
@@ -1175,7 +1331,7 @@ def _merge(assessments: list[Assessment], names: list[str], catalog: Catalog) ->
         options = [v for a in assessments for v in a.vendors if v.name == vendor]
         best = min(options, key=lambda v: _VENDOR_ORDER[v.status])
         reasons = [r for v in options if v.status == best.status for r in v.reasons]  # why it stands where it does
-        vendors.append(VendorVerdict(vendor, best.status, best.score, _unique(reasons), best.in_catalog))
+        vendors.append(VendorVerdict(vendor, best.status, best.score, _unique(reasons, parts), best.in_catalog))
     # Per vendor, the lowest floor of the recipes that can run on it (what the repo as a whole needs). A recipe
     # that sets none there leaves the repo without one: its parts stay in the union, and a floor above them would
     # contradict the consistent list.
@@ -1220,13 +1376,13 @@ def _unique_checks(checks: list) -> list:
     return list(best.values())
 
 
-def _unique(reasons: list[Reason]) -> list[Reason]:
+def _unique(reasons: list[Reason], parts: EvidenceParts | None = None) -> list[Reason]:
     """Reasons of several recipes: the same reason once, with the evidence every recipe found for it."""
+    parts = parts or EvidenceParts(_evidence_key)
     first: dict[tuple, Reason] = {}
-    evidence: dict[tuple, set[str]] = {}
+    evidence: dict[tuple, list[tuple[str, ...]]] = {}
     for r in reasons:
         key = (r.constraint, r.strength, r.result, r.rule)
         first.setdefault(key, r)
-        evidence.setdefault(key, set()).update(r.evidence)
-    return [Reason(r.constraint, r.strength, tuple(sorted(evidence[k], key=_evidence_key)), r.result, r.rule)
-            for k, r in first.items()]
+        evidence.setdefault(key, []).append(r.evidence)
+    return [Reason(r.constraint, r.strength, parts.union(evidence[k]), r.result, r.rule) for k, r in first.items()]

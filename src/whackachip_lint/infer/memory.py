@@ -32,6 +32,10 @@ GPUS_RULE, NODES_RULE, LAUNCHER_RULE = Code.GPUS_PER_NODE, Code.NODE_COUNT, Code
 # Findings that show a path trains a model rather than only loading it (for inference, where no gradients or
 # optimiser state exist): a model named only in Python code counts where one of these is in force or open.
 TRAINING_RULES = (ZERO_RULE, OFFLOAD_RULE, ACCUMULATION_RULE, MICRO_BATCH_RULE, FSDP_RULE, OPTIMIZER_RULE, PEFT_RULE)
+# Every rule `estimate` and `scale` read: a path's findings of other rules change neither (engine.assess gives them
+# only these; tests/infer/test_shared_assessment.py checks the list against the whole findings).
+READS = frozenset({DIMENSION_RULE, NAME_RULE, PARALLEL_RULE, GPUS_RULE, NODES_RULE, LAUNCHER_RULE, CHECKPOINT_RULE,
+                   *TRAINING_RULES})
 GB = 1e9  # catalog sizes are in decimal gigabytes, as vendors state them
 
 # Bytes per parameter of optimiser state (K in the ZeRO paper), counting the fp32 master copy mixed precision keeps.

@@ -9,8 +9,10 @@ DeepSpeed `"auto"` precision switches and argparse defaults.
 
 from __future__ import annotations
 
+import operator
 import re
 import shlex
+from itertools import compress, repeat
 
 from ..evidence import Finding, State
 from ..paths.launches import (_NOT_RUN, CONFIG_RULE, LAUNCHER_RULE, KnownFiles, Recipe,  # noqa: F401 (re-exported)
@@ -35,28 +37,52 @@ def _under(path: str, directory: str) -> bool:
     return directory == "" or path.startswith(directory + "/")
 
 
-def split_by_recipe(findings: list[Finding], recipes: list[Recipe]) -> tuple[dict[str, list[Finding]], list[Finding]]:
-    """Findings per recipe (its own files and the files under its directories) and the shared rest."""
+def split_by_recipe(findings: list[Finding], recipes: list[Recipe],
+                    runs: dict[str, list[list[Finding]]] | None = None,
+                    ) -> tuple[dict[str, list[Finding]], list[Finding]]:
+    """Findings per recipe (its own files and the files under its directories) and the shared rest.
+
+    Consecutive findings of files with the same recipes are added to those recipes together, as one run; `runs`,
+    when given, receives each recipe's runs in order, each run one list for all the recipes holding it (when every
+    launch reaches the whole tree, the tree is one run: infer/shared.py shares the work on it)."""
     own: dict[str, list[Finding]] = {r.name: [] for r in recipes}
+    by_name = {r.name: r for r in recipes}
     shared: list[Finding] = []
     homes_by_path: dict[str, list[Recipe]] = {}
+    same_homes: dict[tuple[int, ...], list[Recipe]] = {}  # one list per set of homes: a run continues while it is
+    files = [r.files for r in recipes]
+    run: list[Finding] = []
+    run_homes: list[Recipe] = []
+
+    def add(found: list[Finding], homes: list[Recipe]) -> None:
+        for r in homes:
+            own[r.name].extend(found)
+            if runs is not None:
+                runs.setdefault(r.name, []).append(found)
+
     for f in findings:
         if doc_block(f):
             # A documented command counts only in the recipe of its own code block (engine.documented_in_recipes).
             # Not by its file, as a launch file's findings are: the README is none of a recipe's files (it stays
             # documentation, and its other blocks are other recipes), and a block no recipe is counts nowhere.
-            block = own.get(documented_recipe_name(f))
+            block = by_name.get(documented_recipe_name(f))
             if block is not None:
-                block.append(f)
+                add(run, run_homes)
+                run, run_homes = [], []
+                add([f], [block])
             continue
         homes = homes_by_path.get(f.path)
         if homes is None:
-            homes = homes_by_path[f.path] = _homes(f.path, recipes)
-        if homes:
-            for r in homes:
-                own[r.name].append(f)
-        else:
+            found = _homes(f.path, recipes, files)
+            homes = homes_by_path[f.path] = same_homes.setdefault(tuple(map(id, found)), found)
+        if not homes:
             shared.append(f)
+        elif homes is run_homes:
+            run.append(f)
+        else:
+            add(run, run_homes)
+            run, run_homes = [f], homes
+    add(run, run_homes)
     return own, shared
 
 
@@ -69,7 +95,7 @@ def share_vendored_trees(own: dict[str, list[Finding]], unheld: list[Finding],
     for f in unheld:
         trees.setdefault(_vendored_tree(f), []).append(f)
     out = dict(own)
-    for recipe in recipes:
+    for recipe in recipes if trees else ():
         held = recipe.files | {recipe.name}
         for tree, found in trees.items():
             if any(path.startswith(tree + "/") for path in held):
@@ -86,9 +112,10 @@ def _vendored_tree(f: Finding) -> str:
     return f.path[:at + 1 + len(root)] if at >= 0 else root
 
 
-def _homes(path: str, recipes: list[Recipe]) -> list[Recipe]:
-    """The recipes a file belongs to: those that name it, else those whose deepest directory holds it."""
-    homes = [r for r in recipes if path in r.files]
+def _homes(path: str, recipes: list[Recipe], files: list[set[str]]) -> list[Recipe]:
+    """The recipes a file belongs to: those that name it (`files`: each recipe's), else those whose deepest
+    directory holds it."""
+    homes = list(compress(recipes, map(operator.contains, files, repeat(path))))  # in C: a file per recipe
     if homes:
         return homes
     depth = max((len(d) for r in recipes for d in r.dirs if d and _under(path, d)), default=-1)
@@ -105,9 +132,20 @@ def _flag(f: Finding) -> str | None:
     return flag.strip().lstrip("-").replace("-", "_").lower()
 
 
-def resolve_in_recipe(findings: list[Finding], recipe: Recipe, memo: dict | None = None) -> list[Finding]:
+def launch_independent(f: Finding, launch_paths: set[str]) -> bool:
+    """Whether resolve_in_recipe leaves a finding as it is and reads nothing from it, whichever launch it resolves
+    for: no flag, no script arguments, no condition on options, and none of the launches' files or configs
+    (`launch_paths`: their launch files, documents and configs). Paths share such findings (infer/shared.py)."""
+    props = f.properties or {}
+    return (f.path not in launch_paths and _flag(f) is None and "script_args" not in props
+            and not (f.state is State.CONDITIONAL and _option_condition(f)))
+
+
+def resolve_in_recipe(findings: list[Finding], recipe: Recipe, memo: dict | None = None,
+                      origins: list[int] | None = None) -> list[Finding]:
     """Findings with the launch command's flags applied: "auto" switches and argparse defaults settled. `memo`
-    keeps each finding's flag across the recipes that share the finding."""
+    keeps each finding's flag across the recipes that share the finding; `origins`, when given, receives for each
+    finding returned the index of the finding it comes from (an option passed with another precision gives two)."""
     memo = {} if memo is None else memo
     flags = []
     for f in findings:
@@ -125,7 +163,8 @@ def resolve_in_recipe(findings: list[Finding], recipe: Recipe, memo: dict | None
     passed = _passed_arguments(findings, recipe)
     out: list[Finding] = []
     anywhere = passed.get("", {})
-    for f, flag in zip(findings, flags):
+    for index, (f, flag) in enumerate(zip(findings, flags)):
+        before = len(out)
         options = passed.get(f.path, anywhere)  # what the launch commands pass this finding's script
         if f.state is State.DEAD:
             out.append(f)  # code that cannot run stays dead whatever a launch passes
@@ -155,6 +194,8 @@ def resolve_in_recipe(findings: list[Finding], recipe: Recipe, memo: dict | None
             out.extend(_overridden(f, value, launch))
         else:
             out.append(f)
+        if origins is not None:
+            origins.extend([index] * (len(out) - before))
     return out
 
 
@@ -198,14 +239,20 @@ _OPTION_CONDITION = re.compile(r"^\s*(?:FLAGS|args|opts|options)\.(\w+)(?:\s+and
 _OPTION_NAME = re.compile(r"(?:FLAGS|args|opts|options)\.(\w+)")
 
 
+def _option_condition(f: Finding) -> str | None:
+    """A finding's condition when it is on options alone (_OPTION_CONDITION), else None."""
+    condition = (f.properties or {}).get("condition")
+    return condition if isinstance(condition, str) and _OPTION_CONDITION.match(condition) else None
+
+
 def _condition_passed(f: Finding, passed: dict[str, tuple[Finding, str | None]]) -> Finding | None:
     """The launch whose arguments make a conditional Python finding's condition hold, if one does.
 
     A README's `python run.py --use_tpu=True --tpu_name=$TPU_NAME`, as a launch script's `torchrun run.py ...`, is
     the authors' recipe for the code under `if FLAGS.use_tpu and FLAGS.tpu_name:`. Every option of the condition
     must be passed with a value that is not false (a switch without a value is on)."""
-    condition = (f.properties or {}).get("condition")
-    if not isinstance(condition, str) or not _OPTION_CONDITION.match(condition):
+    condition = _option_condition(f)
+    if condition is None:
         return None
     launch = None
     for name in _OPTION_NAME.findall(condition):

@@ -128,6 +128,23 @@ class _Relocator:
             return self.move(match.group(1)) + value[len(match.group(1)):]
         return value
 
+    def _strings(self, value: list | tuple) -> list[str] | None:
+        """A list or tuple of strings moved, or None when it holds anything else. Each launch's evidence names the
+        tree's lines again: the strings moved before are looked up in C, only the new ones are moved here."""
+        try:
+            moved = list(map(self.texts.get, value))
+        except TypeError:  # an item that is no string (unhashable)
+            return None
+        at = -1
+        try:
+            while True:
+                at = moved.index(None, at + 1)
+                moved[at] = self.text(value[at])  # a string never seen (text raises TypeError for anything else)
+        except ValueError:  # no item left unmoved
+            return moved
+        except TypeError:
+            return None
+
     def copy(self, value: Any) -> Any:
         if isinstance(value, str):
             return self.text(value)
@@ -138,6 +155,10 @@ class _Relocator:
         return value
 
     def _copied(self, value: Any) -> Any:
+        if isinstance(value, (list, tuple)) and value and type(value[0]) is str and not hasattr(value, "_fields"):
+            moved = self._strings(value)
+            if moved is not None:
+                return moved if isinstance(value, list) else tuple(moved)
         if isinstance(value, dict):
             return {self.copy(k): self.copy(v) for k, v in value.items()}
         if isinstance(value, list):
