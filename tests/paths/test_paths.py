@@ -229,6 +229,9 @@ def test_a_launch_chain_runs_what_the_called_script_runs():
     # Merging checkpoints or adapters is a tool; a training script that merges at its end still trains.
     ("scripts/merge_lora_weights/merge.py", True), ("merge_lora_weights/conf/merge_lora_weights.yaml", True),
     ("train_and_merge.py", False), ("merged_model.py", False),
+    # Precomputing latents or embeddings prepares data; applying a trained model runs it.
+    ("scripts/precompute-latents.yaml", True), ("precompute_text_embeddings.py", True),
+    ("projects/dense/apply_net.py", True), ("train_with_precomputed.py", False), ("applied_model.py", False),
 ])
 def test_tool_paths_are_told_by_their_words(path, tool):
     assert is_tool_path(path) is tool

@@ -57,7 +57,7 @@ PLUGIN_WORDS = re.compile(r"(?:^|[_\-/])(?:workers?|backends?|plugins?|adapters?
 # it a training script (`trainer/train_agent.py`).
 TOOL_WORDS = frozenset({
     "convert", "converter", "conversion", "consolidate", "merge", "export", "quantize", "dequantize",
-    "preprocess", "preprocessing", "prepare", "prep", "download", "tokenize",
+    "preprocess", "preprocessing", "prepare", "prep", "precompute", "download", "tokenize", "apply",
     "serve", "server", "serving", "deploy", "deployment", "gui", "ui", "webui", "chat", "interactive", "agent",
     "demo", "app",
     "eval", "evals", "evaluate", "evaluation", "validate",
