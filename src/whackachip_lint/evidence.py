@@ -144,3 +144,13 @@ class RawFinding:
     span: Span
     detail: str = ""  # a short phrase for the message, e.g. "torch.bfloat16 passed as dtype"
     properties: Mapping[str, Value] = field(default_factory=dict)
+
+    def moved_down(self, lines: int) -> RawFinding:
+        """This finding of a text that starts `lines` lines into its file (a README code block, a YAML job's
+        `command: |`), at the file's own lines; a launch's `command_line` property moves with it."""
+        props = dict(self.properties)
+        if isinstance(props.get("command_line"), int):
+            props["command_line"] += lines
+        span = self.span
+        return replace(self, span=Span(span.line + lines, span.column, span.end_line + lines, span.end_column),
+                       properties=props)

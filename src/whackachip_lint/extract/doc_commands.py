@@ -39,7 +39,7 @@ from functools import lru_cache
 from pathlib import PurePosixPath
 from typing import Iterable, Iterator
 
-from ..evidence import RawFinding, Span, State
+from ..evidence import RawFinding, State
 from ..kinds import UNSAFE_CHARACTERS
 from . import ExtractionError, PartialExtraction, Source
 from . import shell
@@ -237,23 +237,22 @@ def _read_block(source: Source, block: Block, commands: dict[int, str], name: st
     cloned = next((number for number, text in sorted(commands.items()) if _CLONE.search(text)), None)
     out = []
     for raw in raws:
-        span = raw.span
-        props = dict(raw.properties)
+        moved = raw.moved_down(shift)
+        props = dict(moved.properties)
         command = props.get("command_line")
         if isinstance(command, int):
-            props["command_line"] = command + shift
-            run = runs.get(command + shift)
+            run = runs.get(command)
             if run is not None and "script" not in props and "module" not in props:
                 props["script"], props["script_args"] = run
         props["documented"] = True
         props["doc_block"] = block.opened
         props["doc_block_end"] = block.lines[-1]  # the block's extent: what a documented recipe's launch holds
-        if cloned is not None and span.line + shift >= cloned:
+        if cloned is not None and moved.span.line >= cloned:
             props["other_project"] = True  # after a `git clone` in the block: the cloned project's commands
         where = f"in a commented-out code block of {name}" if block.commented else f"in a code block of {name}"
         detail = f"{raw.detail}, {where}" if raw.detail else where
-        out.append(replace(raw, span=Span(span.line + shift, span.column, span.end_line + shift, span.end_column),
-                           detail=detail, properties=props, state=State.MENTIONED if block.commented else raw.state))
+        out.append(replace(moved, detail=detail, properties=props,
+                           state=State.MENTIONED if block.commented else raw.state))
     return out
 
 

@@ -13,7 +13,7 @@ from typing import Iterator
 
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from ..evidence import RawFinding, Span, State
+from ..evidence import RawFinding, State
 from . import Source
 from .embedded_shell import shell_findings
 from .shell.states import combine
@@ -56,12 +56,5 @@ def _commands(node: ScalarNode, source: Source, state: State) -> list[RawFinding
     else:
         return []
     raws = shell_findings(source, "\n".join(lines) + "\n")
-    out = []
-    for raw in raws:
-        span = raw.span
-        props = dict(raw.properties)
-        if isinstance(props.get("command_line"), int):
-            props["command_line"] += first
-        out.append(replace(raw, span=Span(span.line + first, span.column, span.end_line + first, span.end_column),
-                           properties=props, state=combine(state, raw.state)))  # a template's: conditional
-    return out
+    # A template's commands are as conditional as the template.
+    return [replace(raw.moved_down(first), state=combine(state, raw.state)) for raw in raws]
